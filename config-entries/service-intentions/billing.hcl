@@ -1,0 +1,12 @@
+Kind = "service-intentions"
+Name = "billing"
+Sources = [
+  {
+    Name   = "api"
+    Action = "allow"
+  },
+  {
+    Name   = "*"
+    Action = "deny"
+  },
+]

@@ -1,0 +1,45 @@
+// The consul-gitops command line: one sub-command per use case, each a thin shell over the core.
+import { renderCommand, validateCommand } from './render-command.ts';
+import { demoCommand } from './demo-command.ts';
+import type { CliIo } from './io.ts';
+
+const HELP = `consul-gitops: GitOps for HashiCorp Consul config entries
+
+Usage:
+  consul-gitops render [PATH...] [--json] [--normalized]
+      Print each entry as \`consul config write\` would send it (default PATH: config-entries/).
+      --json        one JSON array on stdout, sorted by kind, partition, namespace, name
+      --normalized  the form Consul stores after its own normalisation (what the diff compares)
+  consul-gitops validate [PATH...]
+      Render plus the checks Consul's server makes on each entry and across entries.
+  consul-gitops demo
+      What \`npm start\` runs: validate and render the example tree in config-entries/.
+  consul-gitops --help
+
+Files: *.hcl (HCL as \`consul config write\` reads it), *.json, *.yaml/*.yml (plain entries or
+Kubernetes CRDs, apiVersion consul.hashicorp.com/v1alpha1). Exit codes: 0 ok, 1 errors.
+`;
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = { render: renderCommand, validate: validateCommand, demo: demoCommand };
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`unknown command "${name}"\n\n${HELP}`);
+    return 1;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    // parseArgs rejects unknown flags with a TypeError whose message names the flag.
+    io.stderr.write(`error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,54 @@
+// `consul-gitops render` and `consul-gitops validate`.
+import { parseArgs } from 'node:util';
+import { formatConfigEntryError } from '../model/errors.ts';
+import { entryIdOf, formatEntryId } from '../model/entry-id.ts';
+import { readLocalFiles } from '../adapters/files/local-files.ts';
+import { stringifyApiJson } from '../core/api-json.ts';
+import { entriesOf, renderTree, unreadableErrors, type RenderedTree } from '../core/render.ts';
+import type { CliIo } from './io.ts';
+
+export const DEFAULT_DIR = 'config-entries';
+
+async function loadTree(paths: string[], io: CliIo): Promise<{ tree: RenderedTree; ioErrors: ReturnType<typeof unreadableErrors> }> {
+  const { files, unreadable } = await readLocalFiles(paths.length ? paths : [DEFAULT_DIR], io.cwd);
+  return { tree: renderTree(files), ioErrors: unreadableErrors(unreadable) };
+}
+
+export async function renderCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, normalized: { type: 'boolean' } },
+  });
+  const { tree, ioErrors } = await loadTree(positionals, io);
+  for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
+  const errors = [...ioErrors, ...tree.decodeErrors];
+  if (errors.length) {
+    for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
+    io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'}; nothing rendered\n`);
+    return 1;
+  }
+  const entries = entriesOf(tree, values.normalized ? 'normalized' : 'decoded');
+  if (values.json) {
+    io.stdout.write(`${stringifyApiJson(entries)}\n`);
+    return 0;
+  }
+  tree.entries.forEach((e, i) => {
+    io.stdout.write(`# ${formatEntryId(entryIdOf(e.normalized))}  (${e.file}:${e.pos.line})\n${stringifyApiJson(entries[i])}\n`);
+  });
+  return 0;
+}
+
+export async function validateCommand(args: string[], io: CliIo): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { tree, ioErrors } = await loadTree(positionals, io);
+  for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
+  const errors = [...ioErrors, ...tree.decodeErrors, ...tree.validationErrors];
+  for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
+  if (errors.length) {
+    io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${new Set(errors.map((e) => e.file)).size} file(s)\n`);
+    return 1;
+  }
+  io.stdout.write(`${tree.entries.length} entries valid\n`);
+  return 0;
+}

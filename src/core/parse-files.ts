@@ -1,0 +1,70 @@
+// parse: source files (from a checkout or from GitHub at a commit) → decoded entries and every
+// error of the tree at once. Pure: the caller reads the files.
+import { configEntryError, type ConfigEntryError } from '../model/errors.ts';
+import { parseHcl } from '../formats/hcl/parse-hcl.ts';
+import { CURLY_QUOTE_HINT, parseJson } from '../formats/json.ts';
+import { parseYaml } from '../formats/yaml.ts';
+import type { ParseResult } from '../formats/raw.ts';
+import { decodeDocument } from '../decode/decode-entry.ts';
+import { decodeCrd, isCrdDocument } from '../decode/crd.ts';
+import type { DecodedEntry, FileFormat } from '../decode/entry-source.ts';
+
+export interface SourceFile {
+  /** Path as the user knows it (relative to the repository or working directory). */
+  path: string;
+  text: string;
+}
+
+export interface ParsedTree {
+  entries: DecodedEntry[];
+  errors: ConfigEntryError[];
+  /** Files skipped because they are not config entries (README.md, …). */
+  notices: string[];
+}
+
+export function formatOfPath(path: string): Exclude<FileFormat, 'crd'> | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.hcl')) return 'hcl';
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  return undefined;
+}
+
+export function parseSourceFiles(files: readonly SourceFile[]): ParsedTree {
+  const tree: ParsedTree = { entries: [], errors: [], notices: [] };
+  for (const file of files) {
+    const format = formatOfPath(file.path);
+    if (!format) {
+      tree.notices.push(`ignored ${file.path}: not a config-entry file (.hcl, .json, .yaml, .yml)`);
+      continue;
+    }
+    parseSourceFile(file, format, tree);
+  }
+  return tree;
+}
+
+function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, tree: ParsedTree): void {
+  const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
+  let parsed: ParseResult;
+  // `consul config write` reads a file starting with `{` as JSON whatever its name.
+  if (format === 'json' || (format === 'hcl' && /^\s*\{/.test(text))) parsed = parseJson(text);
+  else if (format === 'hcl') parsed = parseHcl(text);
+  else parsed = parseYaml(text);
+  if (!parsed.ok) {
+    for (const p of parsed.problems) tree.errors.push(configEntryError('syntax', file.path, p.pos, '', p.message, p.hint));
+    return;
+  }
+  if (parsed.documents.length === 0) {
+    tree.notices.push(`ignored ${file.path}: the file holds no entry`);
+    return;
+  }
+  for (const doc of parsed.documents) {
+    const outcome = format === 'yaml' && isCrdDocument(doc) ? decodeCrd(doc, file.path) : decodeDocument(doc, file.path, format);
+    if (outcome.ok) tree.entries.push(outcome.decoded);
+    else tree.errors.push(...outcome.errors.map(withCurlyQuoteHint));
+  }
+}
+
+function withCurlyQuoteHint(e: ConfigEntryError): ConfigEntryError {
+  return !e.hint && /[“”‘’]/.test(e.message) ? { ...e, hint: CURLY_QUOTE_HINT } : e;
+}

@@ -1,0 +1,36 @@
+// render: the use case behind `consul-gitops render` and `validate`: files → decoded (or normalised)
+// entries sorted by kind, partition, namespace, name, plus every error of the tree.
+import { compareErrors, configEntryError, type ConfigEntryError } from '../model/errors.ts';
+import type { ApiEntry } from '../model/kind-definition.ts';
+import { compareEntryIds, entryIdOf } from '../model/entry-id.ts';
+import { parseSourceFiles, type SourceFile } from './parse-files.ts';
+import { validateEntries, type ValidatedEntry } from './validate-tree.ts';
+
+export interface RenderedTree {
+  entries: ValidatedEntry[];
+  /** Decode errors: what `consul config write` itself would refuse. */
+  decodeErrors: ConfigEntryError[];
+  /** Server-side and cross-entry errors: what Consul's server would refuse. */
+  validationErrors: ConfigEntryError[];
+  notices: string[];
+}
+
+export function renderTree(files: readonly SourceFile[]): RenderedTree {
+  const parsed = parseSourceFiles(files);
+  const { entries, errors } = validateEntries(parsed.entries);
+  entries.sort((a, b) => compareEntryIds(entryIdOf(a.normalized), entryIdOf(b.normalized)));
+  return {
+    entries,
+    decodeErrors: parsed.errors.sort(compareErrors),
+    validationErrors: errors.sort(compareErrors),
+    notices: parsed.notices,
+  };
+}
+
+export function entriesOf(tree: RenderedTree, form: 'decoded' | 'normalized'): ApiEntry[] {
+  return tree.entries.map((e) => (form === 'normalized' ? e.normalized : e.entry));
+}
+
+export function unreadableErrors(unreadable: readonly { path: string; message: string }[]): ConfigEntryError[] {
+  return unreadable.map((u) => configEntryError('io', u.path, undefined, '', u.message));
+}

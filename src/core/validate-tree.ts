@@ -1,0 +1,36 @@
+// validate: the checks Consul's server makes on each entry and across entries, run on the whole
+// desired tree before anything is written, with Consul's own messages.
+import { configEntryError, type ConfigEntryError } from '../model/errors.ts';
+import type { ApiEntry } from '../model/kind-definition.ts';
+import { entryIdOf, entryKey, formatEntryId } from '../model/entry-id.ts';
+import { positionOf, type DecodedEntry } from '../decode/entry-source.ts';
+import { normalizeEntry } from './normalize.ts';
+import { entryProblems } from './entry-rules.ts';
+import { graphProblems } from './graph-rules.ts';
+
+export interface ValidatedEntry extends DecodedEntry {
+  normalized: ApiEntry;
+}
+
+export function validateEntries(decoded: readonly DecodedEntry[]): { entries: ValidatedEntry[]; errors: ConfigEntryError[] } {
+  const errors: ConfigEntryError[] = [];
+  const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry) }));
+  const byKey = new Map<string, ValidatedEntry>();
+  for (const v of entries) {
+    for (const p of entryProblems(v.normalized))
+      errors.push(configEntryError('validate', v.file, positionOf(v, p.field), p.field, p.message));
+    const id = entryIdOf(v.normalized);
+    const key = entryKey(id);
+    const first = byKey.get(key);
+    if (first) {
+      const where = first.file === v.file ? `earlier in ${first.file}:${first.pos.line}` : `in ${first.file}:${first.pos.line}`;
+      errors.push(configEntryError('graph', v.file, v.pos, 'Name', `${formatEntryId(id)} is defined twice: here and ${where}`, 'keep one definition; names are case-insensitive in Consul'));
+    } else byKey.set(key, v);
+  }
+  const unique = [...byKey.values()];
+  for (const p of graphProblems(unique.map((v) => v.normalized))) {
+    const v = unique[p.entryIndex]!;
+    errors.push(configEntryError('graph', v.file, positionOf(v, p.field), p.field, p.message, p.hint));
+  }
+  return { entries, errors };
+}

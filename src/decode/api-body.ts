@@ -1,0 +1,30 @@
+// The server side of PUT /v1/config: a JSON body decoded the way Consul's HTTP handler does,
+// failing with Consul's exact 400 texts. Used by the dev server, and by tests of decode fidelity.
+import type { ApiEntry } from '../model/kind-definition.ts';
+import { parseJson } from '../formats/json.ts';
+import { decodeDocument, findKind } from './decode-entry.ts';
+
+export type ApiBodyOutcome = { ok: true; entry: ApiEntry } | { ok: false; message: string };
+
+/** go-multierror's format, which Consul uses for unknown keys. */
+export function multiErrorText(errors: readonly string[]): string {
+  const head = errors.length === 1 ? '1 error occurred:' : `${errors.length} errors occurred:`;
+  return `${head}\n${errors.map((e) => `\t* ${e}`).join('\n')}\n\n`;
+}
+
+export function decodeApiBody(body: string): ApiBodyOutcome {
+  const fail = (m: string): ApiBodyOutcome => ({ ok: false, message: `Request decoding failed: ${m}` });
+  if (body.trim() === '') return fail('EOF');
+  const parsed = parseJson(body);
+  if (!parsed.ok) return fail(parsed.problems[0]!.message);
+  const doc = parsed.documents[0]!;
+  if (doc.type !== 'object') return fail('Payload does not contain a kind/Kind key at the top level');
+  const kind = findKind(doc);
+  if (kind.error) return fail(kind.error);
+  const outcome = decodeDocument(doc, 'request body', 'json');
+  if (outcome.ok) return { ok: true, entry: outcome.decoded.entry };
+  if (outcome.errors.length === 1 && outcome.errors[0]!.field === 'Kind') return fail(outcome.errors[0]!.message);
+  const unknownKeys = outcome.errors.filter((e) => e.message.startsWith('invalid config key'));
+  if (unknownKeys.length) return fail(multiErrorText(unknownKeys.map((e) => e.message)));
+  return fail(`1 error(s) decoding:\n\n${outcome.errors.map((e) => `* ${e.message}`).join('\n')}`);
+}

@@ -1,0 +1,60 @@
+// Kubernetes CRD documents (consul.hashicorp.com/v1alpha1) mapped to config entries the way
+// consul-k8s's ToConsul methods do: the spec's camelCase fields are the API fields, the name comes
+// from metadata (or the intention's destination), and Mesh/ProxyDefaults have fixed names.
+import { configEntryError } from '../model/errors.ts';
+import { KINDS, kindForCrd } from '../model/registry.ts';
+import type { RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
+import { decodeWithKind, type DecodeOutcome } from './decode-entry.ts';
+
+export const CRD_GROUP = 'consul.hashicorp.com';
+
+export function isCrdDocument(doc: RawNode): doc is RawObject {
+  if (doc.type !== 'object') return false;
+  const api = doc.entries.find((e) => e.key === 'apiVersion')?.value;
+  return api?.type === 'string' && api.value.startsWith(`${CRD_GROUP}/`);
+}
+
+const field = (o: RawObject, key: string): RawObjectEntry | undefined => o.entries.find((e) => e.key === key);
+
+const str = (n: RawNode | undefined): string | undefined => (n?.type === 'string' ? n.value : undefined);
+
+export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
+  const apiVersion = str(field(doc, 'apiVersion')?.value)!;
+  const kindEntry = field(doc, 'kind');
+  const crdKind = str(kindEntry?.value);
+  if (apiVersion !== `${CRD_GROUP}/v1alpha1`)
+    return fail(file, doc, 'apiVersion', `unsupported apiVersion "${apiVersion}": consul-gitops reads ${CRD_GROUP}/v1alpha1`);
+  const def = crdKind ? kindForCrd(crdKind) : undefined;
+  if (!def) {
+    const known = KINDS.filter((k) => k.crdKind).map((k) => k.crdKind);
+    return fail(file, kindEntry ?? doc, 'kind', `unknown CRD kind "${crdKind ?? ''}" for ${apiVersion}`, `expected one of ${known.join(', ')}`);
+  }
+  const metadata = field(doc, 'metadata')?.value;
+  const name = metadata?.type === 'object' ? str(field(metadata, 'name')?.value) : undefined;
+  const specEntry = field(doc, 'spec');
+  const spec: RawObject =
+    specEntry?.value.type === 'object' ? specEntry.value : { type: 'object', entries: [], pos: specEntry?.value.pos ?? doc.pos };
+
+  const extra: RawObjectEntry[] = [];
+  let skip = (_: string) => false;
+  if (def.kind === 'service-intentions') {
+    // consul-k8s: the entry's Name and Namespace come from spec.destination.
+    const dest = field(spec, 'destination')?.value;
+    if (dest?.type === 'object')
+      for (const e of dest.entries) {
+        if (e.key === 'name') extra.push({ ...e, key: 'Name' });
+        else if (e.key === 'namespace') extra.push({ ...e, key: 'Namespace' });
+        else return fail(file, e, `spec.destination.${e.key}`, `invalid config key "destination.${e.key}"`);
+      }
+    skip = (k) => k === 'destination';
+  } else if (def.nameRule.rule === 'named' || def.nameRule.rule === 'fixed') {
+    const nameEntry = metadata?.type === 'object' ? field(metadata, 'name') : undefined;
+    if (name !== undefined && nameEntry) extra.push({ key: 'Name', keyPos: nameEntry.keyPos, value: nameEntry.value });
+  }
+  const raw: RawObject = { type: 'object', entries: [...extra, ...spec.entries], pos: doc.pos };
+  return decodeWithKind(raw, def, file, 'crd', skip);
+}
+
+function fail(file: string, at: { pos?: RawNode['pos']; keyPos?: RawNode['pos'] }, fieldPath: string, message: string, hint?: string): DecodeOutcome {
+  return { ok: false, errors: [configEntryError('decode', file, at.keyPos ?? at.pos, fieldPath, message, hint)] };
+}

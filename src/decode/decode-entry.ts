@@ -1,0 +1,65 @@
+// Turns one parsed document into a config entry in Consul's API form, or the errors
+// `consul config write` would print for it (unknown kind, unknown keys, wrong types).
+import { configEntryError, type ConfigEntryError } from '../model/errors.ts';
+import type { ApiEntry, KindDefinition } from '../model/kind-definition.ts';
+import { allKindNames, kindDefinition } from '../model/registry.ts';
+import type { RawNode, RawObject } from '../formats/raw.ts';
+import { CURLY_QUOTE_HINT } from '../formats/json.ts';
+import { decodeObject, type DecodeContext } from './decode-fields.ts';
+import type { DecodedEntry, FileFormat } from './entry-source.ts';
+
+export type DecodeOutcome = { ok: true; decoded: DecodedEntry } | { ok: false; errors: ConfigEntryError[] };
+
+/** Server-set fields the api structs carry; accepted on input and never sent back. */
+const IGNORED_TOP_LEVEL = new Set(['CreateIndex', 'ModifyIndex']);
+
+export function findKind(raw: RawObject): { kind?: string; error?: string; node?: RawNode } {
+  const entry = raw.entries.find((e) => e.key === 'Kind') ?? raw.entries.find((e) => e.key === 'kind');
+  if (!entry) return { error: 'Payload does not contain a kind/Kind key at the top level' };
+  const v = entry.value.type === 'list' && entry.value.items.length === 1 ? entry.value.items[0]! : entry.value;
+  if (v.type !== 'string') return { error: 'Kind value in payload is not a string', node: entry.value };
+  return { kind: v.value, node: v };
+}
+
+export function unknownKindError(kind: string): { message: string; hint: string } {
+  if (/[“”‘’]/.test(kind)) return { message: `invalid config entry kind: ${kind}`, hint: CURLY_QUOTE_HINT };
+  const close = allKindNames().find((k) => k.toLowerCase() === kind.toLowerCase().trim());
+  return {
+    message: `invalid config entry kind: ${kind}`,
+    hint: close ? `did you mean "${close}"? Consul matches kinds exactly` : `known kinds: ${allKindNames().join(', ')}`,
+  };
+}
+
+/** Decode a raw object whose kind is already known (used by the CRD mapper as well). */
+export function decodeWithKind(
+  raw: RawObject,
+  def: KindDefinition,
+  file: string,
+  format: FileFormat,
+  ignoreKey: (key: string) => boolean,
+): DecodeOutcome {
+  const ctx: DecodeContext = { problems: [], positions: new Map() };
+  const body = decodeObject(raw, def.fields, '', ctx, ignoreKey) ?? {};
+  if (ctx.problems.length)
+    return {
+      ok: false,
+      errors: ctx.problems.map((p) => configEntryError('decode', file, p.pos, p.field, p.message)),
+    };
+  const entry: ApiEntry = { Kind: def.kind, ...body };
+  return { ok: true, decoded: { entry, file, format, pos: raw.pos, fieldPositions: ctx.positions } };
+}
+
+/** Decode a plain document (HCL, JSON, or YAML with API keys). */
+export function decodeDocument(doc: RawNode, file: string, format: FileFormat): DecodeOutcome {
+  if (doc.type !== 'object')
+    return { ok: false, errors: [configEntryError('decode', file, doc.pos, '', 'a config entry must be an object with a Kind')] };
+  const found = findKind(doc);
+  if (found.error) return { ok: false, errors: [configEntryError('decode', file, found.node?.pos ?? doc.pos, 'Kind', found.error)] };
+  const def = kindDefinition(found.kind!);
+  if (!def) {
+    const { message, hint } = unknownKindError(found.kind!);
+    return { ok: false, errors: [configEntryError('decode', file, found.node!.pos, 'Kind', message, hint)] };
+  }
+  // The CLI ignores `kind` in any case (command/helpers/helpers.go).
+  return decodeWithKind(doc, def, file, format, (k) => k.toLowerCase() === 'kind' || IGNORED_TOP_LEVEL.has(k));
+}

@@ -1,0 +1,289 @@
+// Schema-driven decoding of a raw tree into Consul's API form, with the rules of Consul's own
+// decoder (mapstructure + lib/decode hooks): case-insensitive field names, snake_case aliases where
+// the canonical key wins, weak typing, single-element lists unwrapped, repeated HCL blocks
+// concatenated, unknown keys rejected. Zero values are omitted from the output.
+import { aliasesOf, fieldSpec, type FieldType, type ObjectFields } from '../model/field-types.ts';
+import type { SourcePosition } from '../model/errors.ts';
+import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
+import { formatGoDuration, parseGoDuration } from './duration.ts';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+  pos: SourcePosition;
+}
+
+export interface DecodeContext {
+  problems: FieldProblem[];
+  positions: Map<string, SourcePosition>;
+}
+
+interface FieldMatcher {
+  name: string;
+  type: FieldType;
+  lowerName: string;
+  aliases: readonly string[];
+}
+
+const matcherCache = new WeakMap<ObjectFields, FieldMatcher[]>();
+
+function matchersOf(fields: ObjectFields): FieldMatcher[] {
+  let m = matcherCache.get(fields);
+  if (!m) {
+    m = Object.entries(fields).map(([name, f]) => {
+      const spec = fieldSpec(f);
+      return { name, type: spec.type, lowerName: name.toLowerCase(), aliases: aliasesOf(name, spec) };
+    });
+    matcherCache.set(fields, m);
+  }
+  return m;
+}
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+/**
+ * Decodes an object against `fields`. `ignoreKey` lets the caller skip keys handled elsewhere
+ * (`Kind` at the top level). Returns undefined when every field is zero.
+ */
+export function decodeObject(
+  raw: RawObject,
+  fields: ObjectFields,
+  path: string,
+  ctx: DecodeContext,
+  ignoreKey?: (key: string) => boolean,
+): Record<string, unknown> | undefined {
+  const matchers = matchersOf(fields);
+  const direct = new Map<FieldMatcher, RawObjectEntry[]>();
+  const viaAlias = new Map<FieldMatcher, RawObjectEntry[]>();
+  for (const e of raw.entries) {
+    if (ignoreKey?.(e.key)) continue;
+    const lower = e.key.toLowerCase();
+    let matched = matchers.find((m) => m.lowerName === lower);
+    let bucket = direct;
+    if (!matched) {
+      matched = matchers.find((m) => m.aliases.includes(lower));
+      bucket = viaAlias;
+    }
+    if (!matched) {
+      ctx.problems.push({ field: join(path, e.key), message: `invalid config key "${join(path, e.key)}"`, pos: e.keyPos });
+      continue;
+    }
+    const list = bucket.get(matched) ?? [];
+    list.push(e);
+    bucket.set(matched, list);
+  }
+  const out: Record<string, unknown> = {};
+  for (const m of matchers) {
+    // Consul's HookTranslateKeys: when both the canonical key and its alias are given, the canonical wins.
+    const occurrences = direct.get(m) ?? viaAlias.get(m);
+    if (!occurrences) continue;
+    const fieldPath = join(path, m.name);
+    ctx.positions.set(fieldPath, occurrences[0]!.keyPos);
+    const value = decodeOccurrences(occurrences, m.type, fieldPath, m.name, ctx);
+    if (value !== undefined) out[m.name] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** HCL may give a key several times: lists concatenate, objects may appear once, scalars: last wins. */
+function decodeOccurrences(
+  occ: RawObjectEntry[],
+  type: FieldType,
+  path: string,
+  name: string,
+  ctx: DecodeContext,
+): unknown {
+  if (occ.length === 1) return decodeValue(occ[0]!.value, type, path, name, ctx);
+  if (type.t === 'list') {
+    const items: RawNode[] = [];
+    for (const o of occ) items.push(...(o.value.type === 'list' ? o.value.items : [o.value]));
+    return decodeValue({ type: 'list', items, pos: occ[0]!.value.pos }, type, path, name, ctx);
+  }
+  const objects = occ.filter((o) => o.value.type === 'object' || o.value.type === 'list');
+  if (objects.length > 1 && (type.t === 'object' || type.t === 'map')) {
+    ctx.problems.push({ field: path, message: `'${name}' expected a map, got 'slice'`, pos: occ[1]!.keyPos });
+    return undefined;
+  }
+  return decodeValue(occ[occ.length - 1]!.value, type, path, name, ctx);
+}
+
+function describe(node: RawNode): string {
+  switch (node.type) {
+    case 'object':
+      return 'a map';
+    case 'list':
+      return 'a list';
+    case 'null':
+      return 'null';
+    case 'bool':
+      return `a bool (${node.value})`;
+    case 'number':
+      return `a number (${node.text})`;
+    case 'string':
+      return `a string ("${node.value}")`;
+  }
+}
+
+function typeName(type: FieldType): string {
+  switch (type.t) {
+    case 'duration':
+      return 'duration';
+    case 'object':
+    case 'map':
+      return 'map';
+    case 'list':
+      return 'slice';
+    default:
+      return type.t;
+  }
+}
+
+function mismatch(ctx: DecodeContext, path: string, name: string, type: FieldType, node: RawNode): undefined {
+  ctx.problems.push({ field: path, message: `'${name}' expected type '${typeName(type)}', got ${describe(node)}`, pos: node.pos });
+  return undefined;
+}
+
+/** mapstructure's weak decode unwraps a one-element list where a single value is expected. */
+function unwrapSingle(node: RawNode): RawNode {
+  return node.type === 'list' && node.items.length === 1 ? node.items[0]! : node;
+}
+
+const TRUE_TEXT = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE_TEXT = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False', '']);
+
+export function decodeValue(node: RawNode, type: FieldType, path: string, name: string, ctx: DecodeContext): unknown {
+  if (node.type === 'null') return undefined;
+  if (type.t !== 'list' && type.t !== 'opaque') {
+    if (node.type === 'list' && node.items.length > 1 && type.t === 'object')
+      return ctx.problems.push({ field: path, message: `'${name}' expected a map, got 'slice'`, pos: node.pos }), undefined;
+    node = unwrapSingle(node);
+    if (node.type === 'null') return undefined;
+  }
+  switch (type.t) {
+    case 'string':
+    case 'time':
+      if (node.type === 'string') return node.value || undefined;
+      if (node.type === 'number') return node.text;
+      if (node.type === 'bool') return node.value ? '1' : '0';
+      return mismatch(ctx, path, name, type, node);
+    case 'bool':
+      if (node.type === 'bool') return node.value || undefined;
+      if (node.type === 'number') return node.value !== 0 || undefined;
+      if (node.type === 'string') {
+        if (TRUE_TEXT.has(node.value)) return true;
+        if (FALSE_TEXT.has(node.value)) return undefined;
+      }
+      return mismatch(ctx, path, name, type, node);
+    case 'int':
+    case 'float': {
+      let n: number | bigint | undefined;
+      if (node.type === 'number') n = type.t === 'int' ? exactInteger(node.text, node.value) : node.value;
+      else if (node.type === 'bool') n = node.value ? 1 : 0;
+      else if (node.type === 'string') {
+        const parsed = node.value === '' ? 0 : Number(node.value);
+        n = Number.isFinite(parsed) && (type.t === 'float' || Number.isInteger(parsed)) ? parsed : undefined;
+      }
+      if (n === undefined) return mismatch(ctx, path, name, type, node);
+      return n === 0 || n === 0n ? undefined : n;
+    }
+    case 'duration': {
+      let ns: number | undefined;
+      if (node.type === 'number') ns = Math.trunc(node.value);
+      else if (node.type === 'string') {
+        ns = node.value === '' ? 0 : parseGoDuration(node.value);
+        if (ns === undefined) {
+          ctx.problems.push({ field: path, message: `'${name}' time: invalid duration "${node.value}"`, pos: node.pos });
+          return undefined;
+        }
+      } else return mismatch(ctx, path, name, type, node);
+      if (ns === 0) return undefined;
+      return type.encoding === 'nanoseconds' ? ns : formatGoDuration(ns);
+    }
+    case 'list': {
+      const items = node.type === 'list' ? node.items : [node]; // weak typing lifts one value into a list
+      const out: unknown[] = [];
+      items.forEach((item, i) => {
+        const itemPath = `${path}[${i}]`;
+        ctx.positions.set(itemPath, item.pos);
+        const v = decodeValue(item, type.of, itemPath, name, ctx);
+        out.push(v ?? zeroOf(type.of));
+      });
+      return out.length ? out : undefined;
+    }
+    case 'map': {
+      if (node.type !== 'object') return mismatch(ctx, path, name, type, node);
+      const out: Record<string, unknown> = {};
+      for (const e of node.entries) {
+        const entryPath = `${path}.${e.key}`;
+        ctx.positions.set(entryPath, e.keyPos);
+        const v = decodeValue(e.value, type.of, entryPath, name, ctx);
+        out[e.key] = v ?? zeroOf(type.of);
+      }
+      return Object.keys(out).length ? out : undefined;
+    }
+    case 'object':
+      if (node.type !== 'object') return mismatch(ctx, path, name, type, node);
+      return decodeObject(node, type.fields, path, ctx);
+    case 'opaque':
+      return toOpaque(node);
+  }
+}
+
+/** Inside lists and maps a zero value keeps its slot (a list element cannot be "omitted"). */
+function zeroOf(type: FieldType): unknown {
+  switch (type.t) {
+    case 'string':
+    case 'time':
+      return '';
+    case 'bool':
+      return false;
+    case 'int':
+    case 'float':
+      return 0;
+    case 'duration':
+      return type.encoding === 'nanoseconds' ? 0 : '0s';
+    case 'list':
+      return [];
+    default:
+      return {};
+  }
+}
+
+function exactInteger(text: string, value: number): number | bigint {
+  if (Number.isSafeInteger(value)) return value;
+  if (/^-?\d+$/.test(text)) return BigInt(text);
+  return Math.trunc(value);
+}
+
+/**
+ * Opaque values (proxy-defaults Config, extension Arguments) pass through as plain JSON, with
+ * Consul's HookWeakDecodeFromSlice applied: a one-element list (or a single HCL block) becomes its element.
+ */
+export function toOpaque(node: RawNode): unknown {
+  switch (node.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      const blocks = new Map<string, unknown[]>();
+      for (const e of node.entries) {
+        if (e.value.type === 'object') {
+          // HCL1: repeated blocks under one key concatenate into a list of maps.
+          const list = blocks.get(e.key) ?? [];
+          list.push(toOpaque(e.value));
+          blocks.set(e.key, list);
+          out[e.key] = list.length === 1 ? list[0] : list;
+        } else out[e.key] = toOpaque(e.value);
+      }
+      return out;
+    }
+    case 'list':
+      return node.items.length === 1 ? toOpaque(node.items[0]!) : node.items.map(toOpaque);
+    case 'number':
+      return exactInteger(node.text, node.value);
+    case 'null':
+      return null;
+    default:
+      return node.value;
+  }
+}
+
+export type { RawList };

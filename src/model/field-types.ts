@@ -1,0 +1,91 @@
+// The vocabulary for describing a config-entry kind's fields, mirroring the Go api structs Consul
+// decodes into. One description drives the decoder (case-insensitive keys, snake_case aliases,
+// weak typing), the zod schema of the API form, the CRD mapper and the dev server.
+import { z } from 'zod';
+
+export type FieldType =
+  | { t: 'string' }
+  | { t: 'bool' }
+  | { t: 'int' } // Go int/uint: JSON number; HCL may give 64-bit values, kept exact up to 2^53
+  | { t: 'float' }
+  | { t: 'duration'; encoding: 'nanoseconds' | 'string' } // time.Duration: api sends ns, or a Go duration string for custom marshalers
+  | { t: 'time' } // time.Time, RFC 3339 string
+  | { t: 'list'; of: FieldType }
+  | { t: 'map'; of: FieldType } // map[string]T: keys kept verbatim
+  | { t: 'opaque' } // map[string]interface{} / interface{}: passes through, single-element lists unwrapped
+  | { t: 'object'; fields: ObjectFields };
+
+export interface FieldSpec {
+  type: FieldType;
+  /** snake_case spellings accepted besides the field name. Derived from the name unless given; [] for none. */
+  aliases?: readonly string[];
+}
+
+export type ObjectFields = Readonly<Record<string, FieldType | FieldSpec>>;
+
+export const str: FieldType = { t: 'string' };
+export const bool: FieldType = { t: 'bool' };
+export const int: FieldType = { t: 'int' };
+export const float: FieldType = { t: 'float' };
+export const durationNs: FieldType = { t: 'duration', encoding: 'nanoseconds' };
+export const durationStr: FieldType = { t: 'duration', encoding: 'string' };
+export const time: FieldType = { t: 'time' };
+export const opaque: FieldType = { t: 'opaque' };
+export const list = (of: FieldType): FieldType => ({ t: 'list', of });
+export const map = (of: FieldType): FieldType => ({ t: 'map', of });
+export const obj = (fields: ObjectFields): FieldType => ({ t: 'object', fields });
+export const strings = list(str);
+export const stringMap = map(str);
+/** A field whose snake_case alias differs from the derived one, or that has none (`[]`). */
+export const aliased = (type: FieldType, ...aliases: string[]): FieldSpec => ({ type, aliases });
+
+export function fieldSpec(f: FieldType | FieldSpec): FieldSpec {
+  return 'type' in f ? f : { type: f };
+}
+
+/**
+ * Consul's snake_case alias for a Go field name: `MutualTLSMode` → `mutual_tls_mode`,
+ * `AllowEnablingPermissiveMutualTLS` → `allow_enabling_permissive_mutual_tls`, `HTTP` → `http`.
+ */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+export function aliasesOf(name: string, spec: FieldSpec): readonly string[] {
+  if (spec.aliases) return spec.aliases;
+  const snake = snakeCase(name);
+  return snake.includes('_') ? [snake] : [];
+}
+
+const durationPattern = /^[-+]?(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
+
+/** The zod schema of a field's API (decoded) form. */
+export function zodOf(type: FieldType): z.ZodType {
+  switch (type.t) {
+    case 'string':
+    case 'time':
+      return z.string();
+    case 'bool':
+      return z.boolean();
+    case 'int':
+      return z.union([z.number().int(), z.bigint()]);
+    case 'float':
+      return z.number();
+    case 'duration':
+      return type.encoding === 'nanoseconds' ? z.number().int() : z.string().regex(durationPattern);
+    case 'list':
+      return z.array(zodOf(type.of));
+    case 'map':
+      return z.record(z.string(), zodOf(type.of));
+    case 'opaque':
+      return z.unknown();
+    case 'object': {
+      const shape: Record<string, z.ZodType> = {};
+      for (const [name, f] of Object.entries(type.fields)) shape[name] = zodOf(fieldSpec(f).type).optional();
+      return z.object(shape).strict();
+    }
+  }
+}

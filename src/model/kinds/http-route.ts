@@ -1,0 +1,143 @@
+// http-route: HTTP routing rules bound to api-gateway listeners (api/config_entry_routes.go HTTPRouteConfigEntry).
+import { aliased, bool, durationNs, int, list, map, obj, str, strings, type FieldType } from '../field-types.ts';
+import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
+import { meta, validateMeta, withKind } from './common.ts';
+import { apiGatewayJWTProviders, configEntryStatus, resourceReference } from './api-gateway.ts';
+import { HTTP_METHODS, goQuote } from './service-router.ts';
+import { normalizeParents, validateParents } from './tcp-route.ts';
+
+const headerFilter = obj({ Add: map(str), Remove: strings, Set: map(str) });
+
+// None of the route filter structs carry alias tags: multi-word fields decode only by case variants.
+const httpFilters: FieldType = obj({
+  Headers: list(headerFilter),
+  URLRewrite: aliased(obj({ Path: str })),
+  RetryFilter: aliased(
+    obj({
+      NumRetries: aliased(int),
+      RetryOn: aliased(strings),
+      RetryOnStatusCodes: aliased(list(int)),
+      RetryOnConnectFailure: aliased(bool),
+    }),
+  ),
+  TimeoutFilter: aliased(obj({ RequestTimeout: aliased(durationNs), IdleTimeout: aliased(durationNs) })),
+  JWT: obj({ Providers: apiGatewayJWTProviders }),
+});
+const httpResponseFilters = aliased(obj({ Headers: list(headerFilter) }));
+
+const httpMatch = obj({
+  Headers: list(obj({ Match: str, Name: str, Value: str })),
+  Method: str,
+  Path: obj({ Match: str, Value: str }),
+  Query: list(obj({ Match: str, Name: str, Value: str })),
+});
+
+type Match = { Headers?: Record<string, string>[]; Method?: string; Path?: { Match?: string; Value?: string }; Query?: Record<string, string>[] };
+type Rule = Record<string, unknown> & { Matches?: Match[]; Services?: (Record<string, unknown> & { Weight?: number })[] };
+
+const HEADER_MATCHES = ['exact', 'prefix', 'regex', 'suffix', 'present'];
+const QUERY_MATCHES = ['exact', 'present', 'regex'];
+
+function validateMatch(m: Match, at: string, prefix: string): EntryProblem[] {
+  const problems: EntryProblem[] = [];
+  const method = m.Method ?? '';
+  if (method && !HTTP_METHODS.includes(method))
+    problems.push({ field: `${at}.Method`, message: `${prefix}Method contains an invalid method ${goQuote(method)}` });
+  (m.Query ?? []).forEach((q, i) => {
+    const p = `${prefix}Query[${i}], `;
+    if (!q.Name) problems.push({ field: `${at}.Query[${i}].Name`, message: `${p}missing required Name field` });
+    else if (!QUERY_MATCHES.includes(q.Match ?? ''))
+      problems.push({ field: `${at}.Query[${i}].Match`, message: `${p}match type should be one of present, exact, or regex` });
+  });
+  (m.Headers ?? []).forEach((h, i) => {
+    const p = `${prefix}Headers[${i}], `;
+    if (!h.Name) problems.push({ field: `${at}.Headers[${i}].Name`, message: `${p}missing required Name field` });
+    else if (!HEADER_MATCHES.includes(h.Match ?? ''))
+      problems.push({
+        field: `${at}.Headers[${i}].Match`,
+        message: `${p}match type should be one of present, exact, prefix, suffix, or regex`,
+      });
+  });
+  const path = m.Path ?? {};
+  const kind = path.Match ?? '';
+  if (kind === 'exact' || kind === 'prefix') {
+    if (!(path.Value ?? '').startsWith('/'))
+      problems.push({
+        field: `${at}.Path.Value`,
+        message: `${prefix}Path, ${kind} type match doesn't start with '/': ${goQuote(path.Value ?? '')}`,
+      });
+  } else if (kind !== 'regex')
+    problems.push({ field: `${at}.Path.Match`, message: `${prefix}Path, match type should be one of exact, prefix, or regex` });
+  return problems;
+}
+
+export const httpRoute: KindDefinition = {
+  kind: 'http-route',
+  applyOrder: 75,
+  nameRule: { rule: 'named', wildcardAllowed: false },
+  fields: {
+    Name: str,
+    Parents: list(resourceReference),
+    Rules: list(
+      obj({
+        Filters: httpFilters,
+        ResponseFilters: httpResponseFilters,
+        Matches: list(httpMatch),
+        Services: list(
+          obj({
+            Name: str,
+            Weight: int,
+            Filters: httpFilters,
+            ResponseFilters: httpResponseFilters,
+            Partition: str,
+            Namespace: str,
+          }),
+        ),
+      }),
+    ),
+    Hostnames: strings,
+    ...meta,
+    Partition: str,
+    Namespace: str,
+    // Read-only: Consul ignores Status on write.
+    Status: configEntryStatus,
+  },
+  normalize(entry) {
+    const out: ApiEntry = { ...withKind(entry, 'http-route') };
+    const parents = normalizeParents(out.Parents);
+    if (parents) out.Parents = parents;
+    const rules = out.Rules as Rule[] | undefined;
+    if (rules)
+      out.Rules = rules.map((r) => {
+        const n: Rule = { ...r };
+        if (r.Matches)
+          n.Matches = r.Matches.map((m) => {
+            const nm: Match = { ...m };
+            if (typeof m.Method === 'string') nm.Method = m.Method.toUpperCase();
+            if (!m.Path?.Match) nm.Path = { Match: 'prefix', Value: '/' };
+            return nm;
+          });
+        if (r.Services)
+          n.Services = r.Services.map((s) => (typeof s.Weight === 'number' && s.Weight > 0 ? s : { ...s, Weight: 1 }));
+        return n;
+      });
+    return out;
+  },
+  validate(entry) {
+    const problems: EntryProblem[] = [];
+    ((entry.Hostnames as string[] | undefined) ?? []).forEach((h, i) => {
+      // dns.IsDomainName is approximated: labels of 1-63 octets, total ≤ 253.
+      const labels = h.replace(/\.$/, '').split('.');
+      if (!h || h.length > 254 || labels.some((l) => l.length === 0 || l.length > 63))
+        problems.push({ field: `Hostnames[${i}]`, message: `host ${goQuote(h)} must be a valid DNS hostname` });
+      else if (h.includes('*')) problems.push({ field: `Hostnames[${i}]`, message: `host ${goQuote(h)} must not be a wildcard` });
+    });
+    problems.push(...validateParents(entry.Parents as never), ...validateMeta(entry));
+    ((entry.Rules as Rule[] | undefined) ?? []).forEach((r, i) => {
+      (r.Matches ?? []).forEach((m, j) => {
+        problems.push(...validateMatch(m, `Rules[${i}].Matches[${j}]`, `Rule[${i}], Match[${j}], `));
+      });
+    });
+    return problems;
+  },
+};

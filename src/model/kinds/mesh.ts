@@ -1,0 +1,59 @@
+// mesh: the single mesh-wide entry; gates permissive mTLS and transparent-proxy egress.
+import { bool, obj, str } from '../field-types.ts';
+import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
+import { meta, tenancy, tlsVersions, validateMeta, withKind } from './common.ts';
+
+const PATH_WITH_ESCAPED_SLASHES_ACTIONS = [
+  '',
+  'DEFAULT',
+  'KEEP_UNCHANGED',
+  'REJECT_REQUEST',
+  'UNESCAPE_AND_REDIRECT',
+  'UNESCAPE_AND_FORWARD',
+];
+const HEADERS_WITH_UNDERSCORES_ACTIONS = ['', 'ALLOW', 'REJECT_REQUEST', 'DROP_HEADER'];
+
+export const mesh: KindDefinition = {
+  kind: 'mesh',
+  crdKind: 'Mesh',
+  applyOrder: 10,
+  nameRule: { rule: 'implicit', name: 'mesh' },
+  fields: {
+    ...tenancy,
+    TransparentProxy: obj({ MeshDestinationsOnly: bool }),
+    AllowEnablingPermissiveMutualTLS: bool,
+    ValidateClusters: bool,
+    TLS: obj({ Incoming: obj(tlsVersions), Outgoing: obj(tlsVersions) }),
+    HTTP: obj({
+      SanitizeXForwardedClientCert: bool,
+      Incoming: obj({
+        RequestNormalization: obj({
+          InsecureDisablePathNormalization: bool,
+          MergeSlashes: bool,
+          PathWithEscapedSlashesAction: str,
+          HeadersWithUnderscoresAction: str,
+        }),
+      }),
+    }),
+    Peering: obj({ PeerThroughMeshGateways: bool }),
+    ...meta,
+  },
+  normalize: (entry) => withKind(entry, 'mesh'),
+  validate(entry) {
+    const problems: EntryProblem[] = [...validateMeta(entry)];
+    const rn = ((entry.HTTP as any)?.Incoming?.RequestNormalization ?? {}) as Record<string, string | undefined>;
+    const escaped = rn.PathWithEscapedSlashesAction ?? '';
+    if (!PATH_WITH_ESCAPED_SLASHES_ACTIONS.includes(escaped))
+      problems.push({
+        field: 'HTTP.Incoming.RequestNormalization.PathWithEscapedSlashesAction',
+        message: `error in HTTP incoming request normalization configuration: no matching PathWithEscapedSlashesAction value found for ${escaped}, please specify one of [${PATH_WITH_ESCAPED_SLASHES_ACTIONS.map((a) => `"${a}"`).join(', ')}]`,
+      });
+    const underscores = rn.HeadersWithUnderscoresAction ?? '';
+    if (!HEADERS_WITH_UNDERSCORES_ACTIONS.includes(underscores))
+      problems.push({
+        field: 'HTTP.Incoming.RequestNormalization.HeadersWithUnderscoresAction',
+        message: `error in HTTP incoming request normalization configuration: no matching HeadersWithUnderscoresAction value found for ${underscores}, please specify one of [${HEADERS_WITH_UNDERSCORES_ACTIONS.map((a) => `"${a}"`).join(', ')}]`,
+      });
+    return problems;
+  },
+};

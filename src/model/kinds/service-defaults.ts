@@ -1,0 +1,119 @@
+// service-defaults: per-service protocol, mTLS mode and upstream settings (api/config_entry.go ServiceConfigEntry).
+import { bool, durationNs, float, int, list, obj, str, strings } from '../field-types.ts';
+import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
+import {
+  envoyExtensions,
+  exposeConfig,
+  meshGateway,
+  meta,
+  tenancy,
+  transparentProxyConfig,
+  validateMeta,
+  validateMutualTLSMode,
+  withKind,
+} from './common.ts';
+
+const upstreamConfig = obj({
+  Name: str,
+  Partition: str,
+  Namespace: str,
+  Peer: str,
+  EnvoyListenerJSON: str,
+  EnvoyClusterJSON: str,
+  Protocol: str,
+  ConnectTimeoutMs: int,
+  Limits: obj({ MaxConnections: int, MaxPendingRequests: int, MaxConcurrentRequests: int }),
+  PassiveHealthCheck: obj({
+    Interval: durationNs,
+    MaxFailures: int,
+    EnforcingConsecutive5xx: int,
+    MaxEjectionPercent: int,
+    BaseEjectionTime: durationNs,
+  }),
+  MeshGateway: meshGateway,
+  BalanceOutboundConnections: str,
+});
+
+export const serviceDefaults: KindDefinition = {
+  kind: 'service-defaults',
+  crdKind: 'ServiceDefaults',
+  applyOrder: 30,
+  nameRule: { rule: 'named', wildcardAllowed: false },
+  fields: {
+    Name: str,
+    ...tenancy,
+    Protocol: str,
+    Mode: str,
+    TransparentProxy: transparentProxyConfig,
+    MutualTLSMode: str,
+    MeshGateway: meshGateway,
+    Expose: exposeConfig,
+    ExternalSNI: str,
+    UpstreamConfig: obj({ Overrides: list(upstreamConfig), Defaults: upstreamConfig }),
+    Destination: obj({ Addresses: strings, Port: int }),
+    MaxInboundConnections: int,
+    LocalConnectTimeoutMs: int,
+    LocalRequestTimeoutMs: int,
+    BalanceInboundConnections: str,
+    RateLimits: obj({
+      InstanceLevel: obj({
+        RequestsPerSecond: float,
+        RequestsMaxBurst: int,
+        Routes: list(obj({ PathExact: str, PathPrefix: str, PathRegex: str, RequestsPerSecond: float, RequestsMaxBurst: int })),
+      }),
+    }),
+    EnvoyExtensions: envoyExtensions,
+    ...meta,
+  },
+  normalize(entry) {
+    const out: ApiEntry = withKind(entry, 'service-defaults');
+    if (typeof out.Protocol === 'string') out.Protocol = out.Protocol.toLowerCase();
+    const upstream = out.UpstreamConfig as { Overrides?: Record<string, unknown>[]; Defaults?: Record<string, unknown> } | undefined;
+    if (upstream) {
+      const fix = (u: Record<string, unknown>): Record<string, unknown> => {
+        const r = { ...u };
+        if (typeof r.Protocol === 'string') r.Protocol = r.Protocol.toLowerCase();
+        if (typeof r.ConnectTimeoutMs === 'number' && r.ConnectTimeoutMs < 0) delete r.ConnectTimeoutMs;
+        return r;
+      };
+      const next: Record<string, unknown> = { ...upstream };
+      if (upstream.Overrides) next.Overrides = upstream.Overrides.map(fix);
+      if (upstream.Defaults) next.Defaults = fix(upstream.Defaults);
+      out.UpstreamConfig = next;
+    }
+    return out;
+  },
+  validate(entry) {
+    const problems: EntryProblem[] = [];
+    if (!entry.Name) problems.push({ field: 'Name', message: 'Name is required' });
+    if (entry.Name === '*')
+      problems.push({ field: 'Name', message: 'service-defaults name must be the name of a service, and not a wildcard' });
+    const balance = entry.BalanceInboundConnections as string | undefined;
+    if (balance && balance !== 'exact_balance')
+      problems.push({ field: 'BalanceInboundConnections', message: `invalid value for balance_inbound_connections: ${balance}` });
+    const upstream = entry.UpstreamConfig as { Overrides?: { Name?: string }[] } | undefined;
+    if (upstream && entry.Destination)
+      problems.push({ field: 'UpstreamConfig', message: 'UpstreamConfig and Destination are mutually exclusive for service defaults' });
+    upstream?.Overrides?.forEach((o, i) => {
+      if (!o.Name) problems.push({ field: `UpstreamConfig.Overrides[${i}].Name`, message: `error in upstream override for ${o.Name ?? ''}: Name is required` });
+    });
+    const destination = entry.Destination as { Addresses?: string[]; Port?: number } | undefined;
+    if (destination) {
+      if (!destination.Addresses?.length)
+        problems.push({ field: 'Destination.Addresses', message: 'Destination must contain at least one valid address' });
+      const seen = new Set<string>();
+      destination.Addresses?.forEach((a, i) => {
+        if (seen.has(a)) problems.push({ field: `Destination.Addresses[${i}]`, message: `Duplicate address '${a}' is not allowed` });
+        seen.add(a);
+      });
+      const port = destination.Port ?? 0;
+      if (port < 1 || port > 65535) problems.push({ field: 'Destination.Port', message: `Invalid Port number ${port}` });
+    }
+    if (entry.RateLimits)
+      problems.push({ field: 'RateLimits', message: 'invalid rate_limits config. Rate limiting is a consul enterprise feature' });
+    problems.push(...validateMeta(entry));
+    // Consul checks MutualTLSMode last and returns that error alone, replacing the others.
+    const mtls = validateMutualTLSMode(entry);
+    return mtls.length ? mtls : problems;
+  },
+};

@@ -1,0 +1,158 @@
+// service-intentions: who may call a destination service (L4 action or L7 permissions).
+import { bool, int, list, obj, str, stringMap, strings, time } from '../field-types.ts';
+import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
+import { meta, tenancy, validateMeta, withKind } from './common.ts';
+
+const jwtRequirement = obj({
+  Providers: list(obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) })),
+});
+
+const permission = obj({
+  Action: str,
+  HTTP: obj({
+    PathExact: str,
+    PathPrefix: str,
+    PathRegex: str,
+    Header: list(
+      obj({
+        Name: str,
+        Present: bool,
+        Exact: str,
+        Prefix: str,
+        Suffix: str,
+        Contains: str,
+        Regex: str,
+        IgnoreCase: bool,
+        Invert: bool,
+      }),
+    ),
+    Methods: strings,
+  }),
+  JWT: jwtRequirement,
+});
+
+const source = obj({
+  Name: str,
+  Peer: str,
+  Partition: str,
+  Namespace: str,
+  SamenessGroup: str,
+  Action: str,
+  Permissions: list(permission),
+  Precedence: int,
+  Type: str,
+  Description: str,
+  LegacyID: str,
+  LegacyMeta: stringMap,
+  LegacyCreateTime: time,
+  LegacyUpdateTime: time,
+});
+
+type Source = Record<string, unknown> & { Name?: string; Action?: string; Permissions?: Permission[] };
+type Permission = { Action?: string; HTTP?: Record<string, unknown> & { Methods?: string[]; Header?: Record<string, unknown>[] } };
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
+
+/** computeIntentionPrecedence for CE (no namespaces): exact destination 9, wildcard 6; minus 1 for a wildcard source. */
+export function intentionPrecedence(destination: string, sourceName: string): number {
+  return (destination === '*' ? 6 : 9) - (sourceName === '*' ? 1 : 0);
+}
+
+export const serviceIntentions: KindDefinition = {
+  kind: 'service-intentions',
+  crdKind: 'ServiceIntentions',
+  applyOrder: 80,
+  nameRule: { rule: 'named', wildcardAllowed: true },
+  fields: { Name: str, ...tenancy, Sources: list(source), JWT: jwtRequirement, ...meta },
+  normalize(entry) {
+    const out: ApiEntry = withKind(entry, 'service-intentions');
+    const destination = (out.Name as string | undefined) ?? '';
+    const sources = ((out.Sources as Source[] | undefined) ?? []).map((s) => {
+      const n: Source = { ...s, Type: s.Type || 'consul', Precedence: intentionPrecedence(destination, s.Name ?? '') };
+      delete n.LegacyID;
+      delete n.LegacyCreateTime;
+      delete n.LegacyUpdateTime;
+      if (s.Permissions)
+        n.Permissions = s.Permissions.map((p) =>
+          p.HTTP?.Methods ? { ...p, HTTP: { ...p.HTTP, Methods: p.HTTP.Methods.map((m) => m.toUpperCase()) } } : p,
+        );
+      return n;
+    });
+    // Array.prototype.sort is stable, as Consul's sort.SliceStable.
+    sources.sort((a, b) => (b.Precedence as number) - (a.Precedence as number));
+    if (out.Sources !== undefined) out.Sources = sources;
+    return out;
+  },
+  validate(entry) {
+    const problems: EntryProblem[] = [];
+    const name = (entry.Name as string | undefined) ?? '';
+    if (!name) problems.push({ field: 'Name', message: 'Name is required' });
+    else if (name !== '*' && name.includes('*'))
+      problems.push({ field: 'Name', message: "Name: wildcard character '*' cannot be used with partial values" });
+    const sources = (entry.Sources as Source[] | undefined) ?? [];
+    if (sources.length === 0) problems.push({ field: 'Sources', message: 'At least one source is required' });
+    const seen = new Set<string>();
+    sources.forEach((s, i) => {
+      const at = `Sources[${i}]`;
+      if (!s.Name) problems.push({ field: `${at}.Name`, message: `${at}.Name is required` });
+      else if (s.Name !== '*' && s.Name.includes('*'))
+        problems.push({ field: `${at}.Name`, message: `${at}.Name: wildcard character '*' cannot be used with partial values` });
+      const key = `${s.Peer ?? ''}/${s.Partition ?? ''}/${s.Namespace ?? ''}/${s.Name ?? ''}`;
+      if (seen.has(key)) problems.push({ field: `${at}.Name`, message: `${at} defines "${s.Name}" more than once` });
+      seen.add(key);
+      if (typeof s.Description === 'string' && s.Description.length > 512)
+        problems.push({ field: `${at}.Description`, message: `${at}.Description exceeds maximum length 512` });
+      if (s.LegacyMeta) problems.push({ field: `${at}.LegacyMeta`, message: `${at}.LegacyMeta must be omitted` });
+      if (s.Type && s.Type !== 'consul') problems.push({ field: `${at}.Type`, message: `${at}.Type must be set to 'consul'` });
+      const perms = s.Permissions ?? [];
+      if (perms.length === 0) {
+        if (s.Action !== 'allow' && s.Action !== 'deny')
+          problems.push({ field: `${at}.Action`, message: `${at}.Action must be set to 'allow' or 'deny'` });
+        return;
+      }
+      if (s.Action) problems.push({ field: `${at}.Action`, message: `${at}.Action must be omitted if Permissions are specified` });
+      if (name === '*')
+        problems.push({ field: `${at}.Permissions`, message: `${at}.Permissions cannot be specified on intentions with wildcarded destinations` });
+      perms.forEach((p, j) => {
+        const pat = `${at}.Permissions[${j}]`;
+        if (p.Action !== 'allow' && p.Action !== 'deny')
+          problems.push({ field: `${pat}.Action`, message: `${pat}.Action must be set to 'allow' or 'deny'` });
+        const http = p.HTTP;
+        if (!http) {
+          problems.push({ field: `${pat}.HTTP`, message: `${pat}.HTTP is required` });
+          return;
+        }
+        const paths = ['PathExact', 'PathPrefix', 'PathRegex'].filter((k) => http[k]);
+        if (paths.length > 1)
+          problems.push({ field: `${pat}.HTTP`, message: `${pat}.HTTP should only contain at most one of PathExact, PathPrefix, or PathRegex` });
+        for (const k of ['PathExact', 'PathPrefix'] as const) {
+          const v = http[k];
+          if (typeof v === 'string' && v && !v.startsWith('/'))
+            problems.push({ field: `${pat}.HTTP.${k}`, message: `${pat}.HTTP.${k} doesn't start with '/': "${v}"` });
+        }
+        if (paths.length === 0 && !http.Header?.length && !http.Methods?.length)
+          problems.push({ field: `${pat}.HTTP`, message: `${pat}.HTTP should not be empty` });
+        http.Header?.forEach((h, k) => {
+          const set = ['Present', 'Exact', 'Prefix', 'Suffix', 'Contains', 'Regex'].filter((f) => h[f]);
+          if (!h.Name) problems.push({ field: `${pat}.HTTP.Header[${k}].Name`, message: `${pat}.Header[${k}] missing required Name field` });
+          if (set.length > 1)
+            problems.push({ field: `${pat}.HTTP.Header[${k}]`, message: `${pat}.Header[${k}] should only contain one of Present, Exact, Prefix, Suffix, Contains, or Regex` });
+        });
+        const dup = new Set<string>();
+        http.Methods?.forEach((m) => {
+          if (!HTTP_METHODS.includes(m))
+            problems.push({ field: `${pat}.HTTP.Methods`, message: `${pat}.Methods contains an invalid method "${m}"` });
+          if (dup.has(m)) problems.push({ field: `${pat}.HTTP.Methods`, message: `${pat}.Methods contains "${m}" more than once` });
+          dup.add(m);
+        });
+      });
+    });
+    problems.push(...validateMeta(entry));
+    return problems;
+  },
+};
+
+/** True when any source uses L7 permissions, which need an HTTP-like destination protocol. */
+export function hasL7Permissions(entry: ApiEntry): boolean {
+  return ((entry.Sources as Source[] | undefined) ?? []).some((s) => (s.Permissions ?? []).length > 0);
+}

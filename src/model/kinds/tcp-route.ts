@@ -1,0 +1,58 @@
+// tcp-route: binds one TCP service to api-gateway listeners (api/config_entry_routes.go TCPRouteConfigEntry).
+import { list, obj, str } from '../field-types.ts';
+import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
+import { meta, validateMeta, withKind } from './common.ts';
+import { configEntryStatus, resourceReference } from './api-gateway.ts';
+import { goQuote } from './service-router.ts';
+
+type Ref = { Kind?: string; Name?: string; SectionName?: string; Partition?: string; Namespace?: string };
+
+/** Route Normalize: a parent without Kind is an api-gateway. */
+export function normalizeParents(parents: unknown): Ref[] | undefined {
+  return Array.isArray(parents) ? (parents as Ref[]).map((p) => (p?.Kind ? p : { ...p, Kind: 'api-gateway' })) : undefined;
+}
+
+/** Route Validate on Parents: kind must be api-gateway, each parent once. */
+export function validateParents(parents: Ref[] | undefined): EntryProblem[] {
+  const problems: EntryProblem[] = [];
+  const seen = new Set<string>();
+  (parents ?? []).forEach((p, i) => {
+    if (p.Kind !== 'api-gateway') {
+      problems.push({ field: `Parents[${i}].Kind`, message: `unsupported parent kind: ${goQuote(p.Kind ?? '')}, must be 'api-gateway'` });
+      return;
+    }
+    const key = JSON.stringify([p.Kind, p.Name ?? '', p.SectionName ?? '', p.Partition ?? '', p.Namespace ?? '']);
+    if (seen.has(key)) problems.push({ field: `Parents[${i}]`, message: 'route parents must be unique' });
+    seen.add(key);
+  });
+  return problems;
+}
+
+export const tcpRoute: KindDefinition = {
+  kind: 'tcp-route',
+  applyOrder: 75,
+  nameRule: { rule: 'named', wildcardAllowed: false },
+  fields: {
+    Name: str,
+    Parents: list(resourceReference),
+    Services: list(obj({ Name: str, Partition: str, Namespace: str })),
+    ...meta,
+    // Read-only: Consul ignores Status on write.
+    Status: configEntryStatus,
+    Partition: str,
+    Namespace: str,
+  },
+  normalize(entry) {
+    const out: ApiEntry = { ...withKind(entry, 'tcp-route') };
+    const parents = normalizeParents(out.Parents);
+    if (parents) out.Parents = parents;
+    return out;
+  },
+  validate(entry) {
+    const problems: EntryProblem[] = [];
+    if (((entry.Services as unknown[] | undefined) ?? []).length > 1)
+      problems.push({ field: 'Services', message: 'tcp-route currently only supports one service' });
+    problems.push(...validateParents(entry.Parents as Ref[] | undefined), ...validateMeta(entry));
+    return problems;
+  },
+};
