@@ -12,7 +12,7 @@ export async function demoCommand(_args: string[], io: CliIo): Promise<number> {
   const { files, unreadable } = await readLocalFiles([DEFAULT_DIR], io.cwd);
   const tree = renderTree(files);
   io.stdout.write(`consul-gitops demo: reading ${DEFAULT_DIR}/ (${files.length} files)\n\n`);
-  const errors = [...unreadableErrors(unreadable), ...tree.decodeErrors, ...tree.validationErrors];
+  const errors = [...unreadableErrors(unreadable), ...tree.decodeErrors, ...tree.validationErrors, ...tree.graphErrors];
   if (errors.length) {
     for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
     return 1;

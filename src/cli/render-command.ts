@@ -43,7 +43,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   const { tree, ioErrors } = await loadTree(positionals, io);
   for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
-  const errors = [...ioErrors, ...tree.decodeErrors, ...tree.validationErrors];
+  const errors = [...ioErrors, ...tree.decodeErrors, ...tree.validationErrors, ...tree.graphErrors];
   for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
   if (errors.length) {
     io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${new Set(errors.map((e) => e.file)).size} file(s)\n`);

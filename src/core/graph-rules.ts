@@ -40,10 +40,22 @@ export const routingProtocolMessage = (service: string, protocol: string) =>
 export const l7IntentionMessage = (service: string, protocol: string) =>
   `service "${service}" has protocol "${protocol}", which is incompatible with L7 intentions permissions`;
 
-/** Every cross-entry problem in a consistent desired state (as if all entries were written). */
-export function graphProblems(entries: readonly ApiEntry[]): GraphProblem[] {
+export interface GraphOptions {
+  /**
+   * The entries are one tree, not the whole mesh: rules that need an entry the tree does not hold
+   * (the mesh entry, a service's protocol) are not judged, since Consul may hold it.
+   */
+  treeOnly?: boolean;
+}
+
+/** Every cross-entry problem in a desired state (as if all entries were written). */
+export function graphProblems(entries: readonly ApiEntry[], options: GraphOptions = {}): GraphProblem[] {
   const problems: GraphProblem[] = [];
-  const permissiveAllowed = meshAllowsPermissive(entries);
+  const hasMesh = entries.some((e) => e.Kind === 'mesh');
+  const permissiveAllowed = meshAllowsPermissive(entries) || (options.treeOnly === true && !hasMesh);
+  const protocolKnown = (service: string) =>
+    !options.treeOnly ||
+    entries.some((e) => e.Kind === 'proxy-defaults' || (e.Kind === 'service-defaults' && String(e.Name ?? '').toLowerCase() === service.toLowerCase()));
   entries.forEach((e, entryIndex) => {
     const name = String(e.Name ?? '');
     if ((e.Kind === 'service-defaults' || e.Kind === 'proxy-defaults') && e.MutualTLSMode === 'permissive' && !permissiveAllowed)
@@ -55,7 +67,7 @@ export function graphProblems(entries: readonly ApiEntry[]): GraphProblem[] {
       });
     if (e.Kind === 'service-router' || e.Kind === 'service-splitter') {
       const protocol = serviceProtocol(name, entries);
-      if (!isHttpLike(protocol))
+      if (protocolKnown(name) && !isHttpLike(protocol))
         problems.push({
           entryIndex,
           field: 'Name',
@@ -65,7 +77,7 @@ export function graphProblems(entries: readonly ApiEntry[]): GraphProblem[] {
     }
     if (e.Kind === 'service-intentions' && name !== '*' && hasL7Permissions(e)) {
       const protocol = serviceProtocol(name, entries);
-      if (!isHttpLike(protocol)) problems.push({ entryIndex, field: 'Sources', message: l7IntentionMessage(name, protocol) });
+      if (protocolKnown(name) && !isHttpLike(protocol)) problems.push({ entryIndex, field: 'Sources', message: l7IntentionMessage(name, protocol) });
     }
   });
   return problems;

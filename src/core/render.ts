@@ -10,19 +10,22 @@ export interface RenderedTree {
   entries: ValidatedEntry[];
   /** Decode errors: what `consul config write` itself would refuse. */
   decodeErrors: ConfigEntryError[];
-  /** Server-side and cross-entry errors: what Consul's server would refuse. */
+  /** Server-side checks of each entry, and duplicates: what Consul's server would refuse. */
   validationErrors: ConfigEntryError[];
+  /** Cross-entry rules judged on the tree alone; the planner re-judges them against live state. */
+  graphErrors: ConfigEntryError[];
   notices: string[];
 }
 
 export function renderTree(files: readonly SourceFile[]): RenderedTree {
   const parsed = parseSourceFiles(files);
-  const { entries, errors } = validateEntries(parsed.entries);
+  const { entries, errors, graphErrors } = validateEntries(parsed.entries);
   entries.sort((a, b) => compareEntryIds(entryIdOf(a.normalized), entryIdOf(b.normalized)));
   return {
     entries,
     decodeErrors: parsed.errors.sort(compareErrors),
     validationErrors: errors.sort(compareErrors),
+    graphErrors: graphErrors.sort(compareErrors),
     notices: parsed.notices,
   };
 }

@@ -12,8 +12,17 @@ export interface ValidatedEntry extends DecodedEntry {
   normalized: ApiEntry;
 }
 
-export function validateEntries(decoded: readonly DecodedEntry[]): { entries: ValidatedEntry[]; errors: ConfigEntryError[] } {
+export interface TreeValidation {
+  entries: ValidatedEntry[];
+  /** Per-entry server checks and duplicate definitions. */
+  errors: ConfigEntryError[];
+  /** Cross-entry rules judged on the tree alone (the planner judges them again against live state). */
+  graphErrors: ConfigEntryError[];
+}
+
+export function validateEntries(decoded: readonly DecodedEntry[]): TreeValidation {
   const errors: ConfigEntryError[] = [];
+  const graphErrors: ConfigEntryError[] = [];
   const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry) }));
   const byKey = new Map<string, ValidatedEntry>();
   for (const v of entries) {
@@ -28,9 +37,9 @@ export function validateEntries(decoded: readonly DecodedEntry[]): { entries: Va
     } else byKey.set(key, v);
   }
   const unique = [...byKey.values()];
-  for (const p of graphProblems(unique.map((v) => v.normalized))) {
+  for (const p of graphProblems(unique.map((v) => v.normalized), { treeOnly: true })) {
     const v = unique[p.entryIndex]!;
-    errors.push(configEntryError('graph', v.file, positionOf(v, p.field), p.field, p.message, p.hint));
+    graphErrors.push(configEntryError('graph', v.file, positionOf(v, p.field), p.field, p.message, p.hint));
   }
-  return { entries, errors };
+  return { entries, errors, graphErrors };
 }

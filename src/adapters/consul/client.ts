@@ -1,0 +1,252 @@
+// Consul HTTP API client for config entries, KV and Connect health, on undici.
+// https://developer.hashicorp.com/consul/api-docs/config
+import { readFile } from 'node:fs/promises';
+import { Agent, type Dispatcher } from 'undici';
+import { stringifyApiJson } from '../../core/api-json.ts';
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import { ConsulError, redact } from './errors.ts';
+import { dropServerHash, parseConsulJson } from './json.ts';
+import { ConsulOptionsError, baseUrlOf, optionsFromEnv, parseConsulClientOptions, tlsConnectOptions, type ConsulClientOptions, type ConsulClientOptionsInput, type ReadTextFile } from './options.ts';
+import { realSleep, type Random, type Sleep } from './retry.ts';
+import { KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
+import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
+import type { z } from 'zod';
+
+export interface ConsulClientDeps {
+  /** A dispatcher to use instead of the client's own undici Agent (tests: MockAgent). Not closed by `close()`. */
+  dispatcher?: Dispatcher;
+  sleep?: Sleep;
+  random?: Random;
+  logger?: ConsulLogger;
+  /** Reads PEM files at construction (defaults to fs.readFileSync). */
+  readTextFile?: ReadTextFile;
+  /** Reads the token file on first use (defaults to fs/promises.readFile). */
+  readTokenFile?: (path: string) => Promise<string>;
+}
+
+export interface CasOption {
+  /** Check-and-set: 0 = create only if absent; N = apply only if the entry's ModifyIndex is N. */
+  cas?: number;
+}
+
+export interface ListOptions {
+  /** bexpr filter (Consul supports it only for service-defaults). */
+  filter?: string;
+  /** Blocking query: return when the config-entries index exceeds this value, or after `wait`. */
+  index?: number;
+  /** Maximum blocking time in ms (Consul's default 5 min, max 10 min). */
+  wait?: number;
+  signal?: AbortSignal;
+}
+
+export interface KvPair {
+  value: string;
+  modifyIndex: number;
+  flags: number;
+}
+
+/** Consul's default blocking wait (`default_query_time`) when `index` is given without `wait`. */
+const DEFAULT_WAIT_MS = 300_000;
+
+/**
+ * Consul HTTP client. Every method throws `ConsulError` on failure; see errors.ts for the kinds
+ * and transport.ts for what is retried.
+ *
+ * Write results: `true`/`false` are Consul's answers. When a write had to be retried after an
+ * attempt whose outcome is unknown (connection dropped after sending, 502/504, forwarded RPC EOF),
+ * a `false` cannot be told apart from "our own first attempt already applied it", so instead of
+ * `false` the method throws `ConsulError { kind: 'conflict', ambiguous: true }`: re-read and re-plan.
+ * A `true` after such a retry is safe (the entry is as written, or absent for deletes).
+ *
+ * @example
+ * const consul = ConsulClient.fromEnv(process.env);
+ * const { entry } = await consul.getEntry('service-defaults', 'web');
+ * await consul.putEntry({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' }, { cas: entry ? Number(entry.ModifyIndex) : 0 });
+ */
+export class ConsulClient {
+  readonly options: ConsulClientOptions;
+  readonly #transport: ConsulTransport;
+  readonly #ownedAgent: Agent | undefined;
+  readonly #readTokenFile: (path: string) => Promise<string>;
+  #token: Promise<string | undefined> | undefined;
+  #resolvedToken: string | undefined;
+
+  constructor(input: ConsulClientOptionsInput = {}, deps: ConsulClientDeps = {}) {
+    this.options = parseConsulClientOptions(input);
+    const baseUrl = baseUrlOf(this.options);
+    const https = baseUrl.protocol === 'https:';
+    this.#ownedAgent = deps.dispatcher ? undefined : new Agent(https ? { connect: tlsConnectOptions(this.options.tls, deps.readTextFile) } : {});
+    this.#readTokenFile = deps.readTokenFile ?? ((p) => readFile(p, 'utf8'));
+    this.#transport = new ConsulTransport({
+      baseUrl,
+      dispatcher: deps.dispatcher ?? this.#ownedAgent!,
+      token: () => (this.#token ??= this.#resolveToken()),
+      timeoutMs: this.options.timeoutMs,
+      retry: this.options.retry,
+      sleep: deps.sleep ?? realSleep,
+      random: deps.random ?? Math.random,
+      logger: deps.logger,
+    });
+  }
+
+  /** A client configured like the Consul CLI from its environment variables, plus overrides. */
+  static fromEnv(env: Readonly<Record<string, string | undefined>>, overrides: ConsulClientOptionsInput = {}, deps: ConsulClientDeps = {}): ConsulClient {
+    return new ConsulClient({ ...optionsFromEnv(env), ...overrides }, deps);
+  }
+
+  async close(): Promise<void> {
+    await this.#ownedAgent?.close();
+  }
+
+  // ---- config entries ------------------------------------------------------------------------
+
+  /** `GET /v1/config/:kind/:name`; a missing entry is `entry: undefined`. `index` is X-Consul-Index. */
+  async getEntry(kind: string, name: string): Promise<{ entry: ApiEntry | undefined; index: number }> {
+    const res = await this.#send({ method: 'GET', path: entryPath(kind, name), accept: [404] });
+    if (res.status === 404) return { entry: undefined, index: indexOf(res) };
+    const entry = this.#parse(res, LiveEntrySchema, 'GET', entryPath(kind, name));
+    return { entry: dropServerHash(entry) as ApiEntry, index: indexOf(res) };
+  }
+
+  /** `GET /v1/config/:kind` (`[]` when none); with `index` it is a blocking query. */
+  async listEntries(kind: string, opts: ListOptions = {}): Promise<{ entries: ApiEntry[]; index: number }> {
+    const blocking = opts.index !== undefined && opts.index > 0;
+    const waitMs = blocking ? (opts.wait ?? DEFAULT_WAIT_MS) : 0;
+    const path = `/v1/config/${encodeURIComponent(kind)}`;
+    const res = await this.#send({
+      method: 'GET',
+      path,
+      query: { filter: opts.filter, index: blocking ? String(opts.index) : undefined, wait: blocking && opts.wait !== undefined ? `${Math.ceil(opts.wait)}ms` : undefined },
+      // Consul adds up to wait/16 of jitter to the wait.
+      extraTimeoutMs: blocking ? Math.ceil(waitMs * (17 / 16)) : 0,
+      signal: opts.signal,
+    });
+    const entries = this.#parse(res, LiveEntryListSchema, 'GET', path);
+    return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
+  }
+
+  /** `PUT /v1/config[?cas=N]`; Consul's `true`/`false`. */
+  async putEntry(entry: ApiEntry, opts: CasOption = {}): Promise<boolean> {
+    const res = await this.#send({ method: 'PUT', path: '/v1/config', query: casQuery(opts), body: stringifyApiJson(entry, 0) });
+    return this.#writeResult(res, 'PUT', '/v1/config');
+  }
+
+  /** `DELETE /v1/config/:kind/:name[?cas=N]`; the `{}` answer of a delete without cas counts as true. */
+  async deleteEntry(kind: string, name: string, opts: CasOption = {}): Promise<boolean> {
+    const res = await this.#send({ method: 'DELETE', path: entryPath(kind, name), query: casQuery(opts) });
+    return this.#writeResult(res, 'DELETE', entryPath(kind, name));
+  }
+
+  // ---- KV ------------------------------------------------------------------------------------
+
+  /** `GET /v1/kv/:key`, value decoded from base64 as UTF-8; undefined when absent. */
+  async kvGet(key: string): Promise<KvPair | undefined> {
+    const res = await this.#send({ method: 'GET', path: kvPath(key), accept: [404] });
+    if (res.status === 404) return undefined;
+    const [pair] = this.#parse(res, KvPairListSchema, 'GET', kvPath(key));
+    if (!pair) return undefined;
+    return { value: Buffer.from(pair.Value ?? '', 'base64').toString('utf8'), modifyIndex: pair.ModifyIndex, flags: pair.Flags ?? 0 };
+  }
+
+  async kvPut(key: string, value: string, opts: CasOption = {}): Promise<boolean> {
+    const res = await this.#send({ method: 'PUT', path: kvPath(key), query: casQuery(opts), body: value, contentType: 'application/octet-stream' });
+    return this.#writeResult(res, 'PUT', kvPath(key));
+  }
+
+  async kvDelete(key: string, opts: CasOption = {}): Promise<boolean> {
+    const res = await this.#send({ method: 'DELETE', path: kvPath(key), query: casQuery(opts) });
+    return this.#writeResult(res, 'DELETE', kvPath(key));
+  }
+
+  // ---- health / catalog ----------------------------------------------------------------------
+
+  /** `GET /v1/health/connect/:service`: the sidecar proxies (and Connect-native instances) of a service. */
+  async connectServiceInstances(service: string, opts: { passing?: boolean } = {}): Promise<ConnectInstance[]> {
+    const path = `/v1/health/connect/${encodeURIComponent(service)}`;
+    const res = await this.#send({ method: 'GET', path, query: { passing: opts.passing ? 'true' : undefined } });
+    return this.#parse(res, ServiceEntryListSchema, 'GET', path).map(toConnectInstance);
+  }
+
+  /** `PUT /v1/catalog/register` (demo and tests). */
+  async registerCatalog(body: Record<string, unknown>): Promise<boolean> {
+    const res = await this.#send({ method: 'PUT', path: '/v1/catalog/register', body: stringifyApiJson(body, 0) });
+    return this.#writeResult(res, 'PUT', '/v1/catalog/register');
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #send(req: ExchangeRequest): Promise<ExchangeResponse> {
+    const { datacenter, namespace, partition } = this.options;
+    return this.#transport.exchange({ ...req, query: { ...req.query, dc: datacenter, ns: namespace, partition } });
+  }
+
+  async #resolveToken(): Promise<string | undefined> {
+    const { token, tokenFile } = this.options;
+    this.#resolvedToken = token;
+    if (!tokenFile) return token;
+    let text: string;
+    try {
+      text = await this.#readTokenFile(tokenFile);
+    } catch (e) {
+      throw new ConsulOptionsError(`cannot read token file ${tokenFile}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    }
+    this.#resolvedToken = text.trim() || token;
+    return this.#resolvedToken;
+  }
+
+  #parse<S extends z.ZodType>(res: ExchangeResponse, schema: S, method: string, path: string): z.output<S> {
+    let json: unknown;
+    try {
+      json = parseConsulJson(res.text);
+    } catch (e) {
+      throw this.#protocolError(res, method, path, `response is not JSON: ${(e as Error).message}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const first = parsed.error.issues[0];
+    throw this.#protocolError(res, method, path, `unexpected response shape at ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`);
+  }
+
+  #writeResult(res: ExchangeResponse, method: string, path: string): boolean {
+    const body = res.text.trim();
+    // DELETE without cas answers `{}` (consul-config-api.md §1.4).
+    const value = body === 'true' || body === '{}' ? true : body === 'false' ? false : undefined;
+    if (value === undefined) throw this.#protocolError(res, method, path, `expected true or false, got ${JSON.stringify(body.slice(0, 100))}`);
+    if (!value && res.ambiguous) {
+      throw new ConsulError({
+        kind: 'conflict',
+        message: 'Consul answered false to a write that was retried after an attempt with an unknown outcome; the first attempt may have been applied',
+        method,
+        path,
+        status: res.status,
+        ambiguous: true,
+        attempts: res.attempts,
+      });
+    }
+    return value;
+  }
+
+  #protocolError(res: ExchangeResponse, method: string, path: string, message: string): ConsulError {
+    return new ConsulError({ kind: 'protocol', message: redact(message, this.#resolvedToken), method, path, status: res.status, attempts: res.attempts });
+  }
+}
+
+function entryPath(kind: string, name: string): string {
+  return `/v1/config/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`;
+}
+
+function kvPath(key: string): string {
+  return `/v1/kv/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+function casQuery(opts: CasOption): Record<string, string | undefined> {
+  if (opts.cas === undefined) return {};
+  if (!Number.isSafeInteger(opts.cas) || opts.cas < 0) throw new RangeError(`cas must be a non-negative integer, got ${opts.cas}`);
+  return { cas: String(opts.cas) };
+}
+
+function indexOf(res: ExchangeResponse): number {
+  const raw = header(res.headers, 'x-consul-index');
+  const n = raw === undefined ? 0 : Number(raw);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}

@@ -1,0 +1,168 @@
+// Client options: validated once with zod, and read from the Consul CLI's environment variables
+// (same names and precedence as the Go api client's `DefaultConfig`/`NewClient`).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_RETRY_POLICY } from './retry.ts';
+
+export const ConsulTlsOptionsSchema = z.strictObject({
+  /** PEM file with the CA bundle (CONSUL_CACERT). */
+  caFile: z.string().min(1).optional(),
+  /** Directory of PEM CA files (CONSUL_CAPATH). */
+  caPath: z.string().min(1).optional(),
+  /** Client certificate and key for mTLS to the agent (CONSUL_CLIENT_CERT / CONSUL_CLIENT_KEY). */
+  certFile: z.string().min(1).optional(),
+  keyFile: z.string().min(1).optional(),
+  /** SNI and certificate name to verify (CONSUL_TLS_SERVER_NAME). */
+  serverName: z.string().min(1).optional(),
+  /** CONSUL_HTTP_SSL_VERIFY=false. */
+  insecureSkipVerify: z.boolean().default(false),
+});
+
+export const ConsulClientOptionsSchema = z.strictObject({
+  /** `host:port`, `http://host:port` or `https://host:port` (https implies TLS). */
+  address: z.string().min(1).default('127.0.0.1:8500'),
+  /** Use https for a scheme-less address (CONSUL_HTTP_SSL=true). */
+  https: z.boolean().default(false),
+  token: z.string().min(1).optional(),
+  /** Read once, on first use; a non-empty file wins over `token` (as in the Go api client). */
+  tokenFile: z.string().min(1).optional(),
+  datacenter: z.string().min(1).optional(),
+  /** Enterprise only: sent as `?ns=` / `?partition=` when set. */
+  namespace: z.string().min(1).optional(),
+  partition: z.string().min(1).optional(),
+  tls: ConsulTlsOptionsSchema.optional(),
+  /** Per-request timeout; blocking queries get `wait + wait/16` on top. */
+  timeoutMs: z.number().int().positive().default(10_000),
+  retry: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(20),
+      baseDelayMs: z.number().nonnegative(),
+      maxDelayMs: z.number().nonnegative(),
+    })
+    .default(DEFAULT_RETRY_POLICY),
+});
+
+export type ConsulClientOptionsInput = z.input<typeof ConsulClientOptionsSchema>;
+export type ConsulClientOptions = z.output<typeof ConsulClientOptionsSchema>;
+export type ConsulTlsOptions = z.output<typeof ConsulTlsOptionsSchema>;
+
+export class ConsulOptionsError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConsulOptionsError';
+  }
+}
+
+export function parseConsulClientOptions(input: ConsulClientOptionsInput): ConsulClientOptions {
+  const result = ConsulClientOptionsSchema.safeParse(input);
+  if (result.success) return result.data;
+  // zod echoes the input only for some issue kinds; build the text from paths and codes alone so a
+  // misplaced token can never end up in the message.
+  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.code}`);
+  throw new ConsulOptionsError(`invalid Consul client options: ${issues.join('; ')}`);
+}
+
+/** Go's strconv.ParseBool, as the Consul CLI uses for its boolean variables. */
+function parseEnvBool(name: string, value: string): boolean {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  throw new ConsulOptionsError(`${name} must be a boolean (true/false), got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Options from the Consul CLI environment (`CONSUL_HTTP_ADDR`, `CONSUL_HTTP_TOKEN`, …). Pass the
+ * environment in; this module never reads `process.env` itself. `CONSUL_DATACENTER` is not a
+ * Consul CLI variable (the CLI has only `-datacenter`); it is accepted here for convenience.
+ *
+ * @example optionsFromEnv({ CONSUL_HTTP_ADDR: 'https://consul:8501', CONSUL_CACERT: '/ca.pem' })
+ */
+export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): ConsulClientOptionsInput {
+  const get = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const out: ConsulClientOptionsInput = {};
+  const addr = get('CONSUL_HTTP_ADDR');
+  if (addr) out.address = addr;
+  const ssl = get('CONSUL_HTTP_SSL');
+  if (ssl) out.https = parseEnvBool('CONSUL_HTTP_SSL', ssl);
+  const token = get('CONSUL_HTTP_TOKEN');
+  if (token) out.token = token;
+  const tokenFile = get('CONSUL_HTTP_TOKEN_FILE');
+  if (tokenFile) out.tokenFile = tokenFile;
+  const dc = get('CONSUL_DATACENTER');
+  if (dc) out.datacenter = dc;
+  const ns = get('CONSUL_NAMESPACE');
+  if (ns) out.namespace = ns;
+  const partition = get('CONSUL_PARTITION');
+  if (partition) out.partition = partition;
+  const tls: NonNullable<ConsulClientOptionsInput['tls']> = {};
+  const tlsVars = { caFile: 'CONSUL_CACERT', caPath: 'CONSUL_CAPATH', certFile: 'CONSUL_CLIENT_CERT', keyFile: 'CONSUL_CLIENT_KEY', serverName: 'CONSUL_TLS_SERVER_NAME' } as const;
+  for (const [key, name] of Object.entries(tlsVars) as [keyof typeof tlsVars, string][]) {
+    const v = get(name);
+    if (v) tls[key] = v;
+  }
+  const verify = get('CONSUL_HTTP_SSL_VERIFY');
+  if (verify) tls.insecureSkipVerify = !parseEnvBool('CONSUL_HTTP_SSL_VERIFY', verify);
+  if (Object.keys(tls).length > 0) out.tls = tls;
+  return out;
+}
+
+/**
+ * The base URL: `http://` unless the address says `https://` or `https` is set; `unix://` is not
+ * supported. A path prefix (proxy in front of Consul) is kept.
+ */
+export function baseUrlOf(options: Pick<ConsulClientOptions, 'address' | 'https'>): URL {
+  const raw = options.address.trim();
+  if (raw.startsWith('unix://')) throw new ConsulOptionsError('unix:// Consul addresses are not supported');
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `${options.https ? 'https' : 'http'}://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new ConsulOptionsError(`invalid Consul address ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConsulOptionsError(`unsupported scheme in Consul address ${JSON.stringify(raw)}`);
+  return url;
+}
+
+/** What undici's `Agent({ connect })` takes for TLS (a subset of `tls.connect` options). */
+export interface TlsConnectOptions {
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  servername?: string;
+  rejectUnauthorized: boolean;
+}
+
+export type ReadTextFile = (path: string) => string;
+export type ListDir = (path: string) => string[];
+
+const readText: ReadTextFile = (p) => readFileSync(p, 'utf8');
+const listPemFiles: ListDir = (dir) =>
+  readdirSync(dir)
+    .sort()
+    .map((n) => join(dir, n))
+    .filter((p) => statSync(p).isFile());
+
+/** Maps TLS options to undici connect options, reading the PEM files (once, at client start). */
+export function tlsConnectOptions(tls: ConsulTlsOptions | undefined, read: ReadTextFile = readText, list: ListDir = listPemFiles): TlsConnectOptions {
+  const out: TlsConnectOptions = { rejectUnauthorized: !(tls?.insecureSkipVerify ?? false) };
+  if (!tls) return out;
+  const ca: string[] = [];
+  if (tls.caFile) ca.push(readPem(read, tls.caFile, 'CA file'));
+  if (tls.caPath) for (const f of list(tls.caPath)) ca.push(readPem(read, f, 'CA file'));
+  if (ca.length > 0) out.ca = ca;
+  if (tls.certFile) out.cert = readPem(read, tls.certFile, 'client certificate');
+  if (tls.keyFile) out.key = readPem(read, tls.keyFile, 'client key');
+  if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new ConsulOptionsError('client certificate and client key must be given together');
+  if (tls.serverName) out.servername = tls.serverName;
+  return out;
+}
+
+function readPem(read: ReadTextFile, path: string, what: string): string {
+  try {
+    return read(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConsulOptionsError(`cannot read ${what} ${path}: ${code}`);
+  }
+}

@@ -1,0 +1,82 @@
+// Consul's responses: loose schemas (only what we rely on; the rest is kept for diffing).
+import { z } from 'zod';
+
+export const LiveEntrySchema = z.looseObject({ Kind: z.string().min(1) });
+export const LiveEntryListSchema = z.array(LiveEntrySchema);
+
+/** `GET /v1/kv/:key` — a one-element array; `Value` is base64 or null. */
+export const KvPairListSchema = z.array(
+  z.looseObject({
+    Key: z.string(),
+    Value: z.string().nullable().optional(),
+    Flags: z.number().optional(),
+    CreateIndex: z.number(),
+    ModifyIndex: z.number(),
+  }),
+);
+
+/** One element of `GET /v1/health/connect/:service` (api.ServiceEntry). */
+export const ServiceEntrySchema = z.looseObject({
+  Node: z.looseObject({ Node: z.string(), Address: z.string(), Datacenter: z.string().optional() }),
+  Service: z.looseObject({
+    ID: z.string(),
+    Service: z.string(),
+    Kind: z.string().optional(),
+    Address: z.string().optional(),
+    Port: z.number(),
+    Meta: z.record(z.string(), z.string()).nullable().optional(),
+    Proxy: z
+      .looseObject({
+        DestinationServiceName: z.string().optional(),
+        DestinationServiceID: z.string().optional(),
+        LocalServiceAddress: z.string().optional(),
+        LocalServicePort: z.number().optional(),
+      })
+      .nullable()
+      .optional(),
+  }),
+  Checks: z.array(z.looseObject({ Status: z.string() })).nullable().optional(),
+});
+export const ServiceEntryListSchema = z.array(ServiceEntrySchema);
+
+/** A Connect-capable instance (sidecar proxy or native) as the reconciler needs it. */
+export interface ConnectInstance {
+  node: string;
+  nodeAddress: string;
+  datacenter: string | undefined;
+  /** The proxy's service ID (e.g. `web-sidecar-proxy`), or the native service's ID. */
+  serviceId: string;
+  serviceName: string;
+  /** `connect-proxy` for sidecars, '' for Connect-native services. */
+  serviceKind: string;
+  /** Service address, falling back to the node address as Consul's DNS does. */
+  address: string;
+  /** The port the proxy (or native service) accepts mTLS traffic on. */
+  port: number;
+  meta: Record<string, string>;
+  /** The service this proxy fronts; for native services, the service itself. */
+  destinationServiceName: string;
+  destinationServiceId: string;
+  /** Aggregate of the instance's checks: `passing` / `warning` / `critical` (worst wins). */
+  health: 'passing' | 'warning' | 'critical';
+}
+
+export function toConnectInstance(e: z.infer<typeof ServiceEntrySchema>): ConnectInstance {
+  const svc = e.Service;
+  const statuses = (e.Checks ?? []).map((c) => c.Status);
+  const health = statuses.includes('critical') ? 'critical' : statuses.includes('warning') ? 'warning' : 'passing';
+  return {
+    node: e.Node.Node,
+    nodeAddress: e.Node.Address,
+    datacenter: e.Node.Datacenter,
+    serviceId: svc.ID,
+    serviceName: svc.Service,
+    serviceKind: svc.Kind ?? '',
+    address: svc.Address || e.Node.Address,
+    port: svc.Port,
+    meta: { ...(svc.Meta ?? {}) },
+    destinationServiceName: svc.Proxy?.DestinationServiceName || svc.Service,
+    destinationServiceId: svc.Proxy?.DestinationServiceID || svc.ID,
+    health,
+  };
+}

@@ -1,0 +1,143 @@
+// One HTTP exchange with Consul, with timeout, retry and classification. The client (client.ts)
+// builds paths and reads bodies; this file decides what is retried (full table: README.md here):
+//   * transient failures that cannot have been applied (connection refused, 429, 503 with Consul's
+//     rate-limit text, No cluster leader) are retried for every method;
+//   * transient failures that may have been applied (connection dropped after sending, other 503s,
+//     502, 504, `rpc error making call: EOF`…) are retried for reads and writes; a write retried
+//     after such a failure is marked `ambiguous` (on the error, or via client.ts's conflict rule);
+//   * timeouts are retried for reads only (a slow write is not helped by sending it again);
+//   * validation (500), 4xx and everything else: never.
+import { request, type Dispatcher } from 'undici';
+import { ConsulError, classifyResponse, classifyTransportError, redact, type AttemptFailure } from './errors.ts';
+import { backoffDelay, parseRetryAfter, type Random, type RetryPolicy, type Sleep } from './retry.ts';
+
+export interface ConsulLogger {
+  warn(message: string, meta: Record<string, unknown>): void;
+}
+
+export interface TransportConfig {
+  baseUrl: URL;
+  dispatcher: Dispatcher;
+  /** Resolves the token once (token file read lazily); undefined = no token header. */
+  token: () => Promise<string | undefined>;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  sleep: Sleep;
+  random: Random;
+  logger?: ConsulLogger;
+}
+
+export interface ExchangeRequest {
+  method: 'GET' | 'PUT' | 'DELETE';
+  /** Path without query, e.g. `/v1/config/service-defaults/web` (already encoded). */
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: string;
+  /** Defaults to application/json when there is a body. */
+  contentType?: string;
+  /** Statuses that are an answer rather than a failure (2xx always are). */
+  accept?: readonly number[];
+  /** Extra time on top of the timeout (blocking queries). */
+  extraTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ExchangeResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** A write that was retried after an attempt that may have been applied. */
+  ambiguous: boolean;
+  attempts: number;
+}
+
+const TIMEOUT = Symbol('consul-request-timeout');
+
+export class ConsulTransport {
+  readonly #cfg: TransportConfig;
+
+  constructor(cfg: TransportConfig) {
+    this.#cfg = cfg;
+  }
+
+  async exchange(req: ExchangeRequest): Promise<ExchangeResponse> {
+    const write = req.method !== 'GET';
+    const pathWithQuery = withQuery(req.path, req.query);
+    const token = await this.#cfg.token();
+    const policy = this.#cfg.retry;
+    let possiblyApplied = false;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#attempt(req, pathWithQuery, token);
+      if ('text' in outcome) return { ...outcome, ambiguous: write && possiblyApplied, attempts: attempt };
+      const failure = { ...outcome, message: redact(outcome.message, token) };
+      possiblyApplied ||= failure.possiblyApplied;
+      const retry = failure.transient && !(write && failure.kind === 'timeout') && attempt < policy.maxAttempts && !req.signal?.aborted;
+      if (!retry) {
+        throw new ConsulError({ ...failure, method: req.method, path: pathWithQuery, ambiguous: write && possiblyApplied, attempts: attempt });
+      }
+      const delayMs = backoffDelay(attempt, policy, this.#cfg.random, failure.retryAfterMs);
+      this.#cfg.logger?.warn('Consul request failed, retrying', {
+        method: req.method,
+        path: pathWithQuery,
+        attempt,
+        status: failure.status,
+        code: failure.code,
+        kind: failure.kind,
+        delayMs,
+      });
+      await this.#cfg.sleep(delayMs);
+    }
+  }
+
+  async #attempt(req: ExchangeRequest, pathWithQuery: string, token: string | undefined): Promise<Omit<ExchangeResponse, 'ambiguous' | 'attempts'> | AttemptFailure> {
+    const timeoutMs = this.#cfg.timeoutMs + (req.extraTimeoutMs ?? 0);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
+    const onCallerAbort = (): void => controller.abort(req.signal?.reason);
+    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers['x-consul-token'] = token;
+    if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
+    try {
+      const res = await request(joinUrl(this.#cfg.baseUrl, pathWithQuery), {
+        method: req.method,
+        headers,
+        body: req.body,
+        dispatcher: this.#cfg.dispatcher,
+        signal: controller.signal,
+        // Backstops; the AbortController above is the real per-request limit.
+        headersTimeout: timeoutMs + 1_000,
+        bodyTimeout: timeoutMs + 1_000,
+      });
+      const text = await res.body.text();
+      const ok = (res.statusCode >= 200 && res.statusCode < 300) || (req.accept ?? []).includes(res.statusCode);
+      if (ok) return { status: res.statusCode, headers: res.headers, text };
+      return classifyResponse(res.statusCode, text, parseRetryAfter(header(res.headers, 'retry-after')));
+    } catch (e) {
+      if (controller.signal.aborted && controller.signal.reason === TIMEOUT) {
+        return { kind: 'timeout', message: `no response from Consul within ${timeoutMs} ms`, transient: true, possiblyApplied: true };
+      }
+      if (req.signal?.aborted) return { kind: 'timeout', message: 'request aborted by caller', code: 'ABORTED', transient: false, possiblyApplied: true };
+      return classifyTransportError(e);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+}
+
+export function header(headers: ExchangeResponse['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function withQuery(path: string, query: ExchangeRequest['query']): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.append(k, v);
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function joinUrl(base: URL, pathWithQuery: string): string {
+  return `${base.origin}${base.pathname.replace(/\/+$/, '')}${pathWithQuery}`;
+}

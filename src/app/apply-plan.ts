@@ -1,0 +1,109 @@
+// apply: carry out a Plan wave by wave with check-and-set. Independent changes go on after a
+// failure; changes that depend on a failed one are skipped and say so. Nothing is reported as
+// applied that Consul did not confirm.
+import type { ConfigEntryStore } from '../core/ports.ts';
+import type { Change, Plan } from '../core/plan/plan.ts';
+import { canonicalLive, diffValues, type FieldDiff } from '../core/plan/canonical.ts';
+import { normalizeEntry } from '../core/normalize.ts';
+
+export type ChangeOutcome =
+  | { status: 'applied' }
+  | { status: 'unchanged' } // noop and skip changes: nothing to do
+  | { status: 'conflict'; message: string; liveDiffs: FieldDiff[] }
+  | { status: 'failed'; message: string }
+  | { status: 'skipped'; message: string };
+
+export interface ChangeResult {
+  change: Change;
+  outcome: ChangeOutcome;
+}
+
+export interface ApplyReport {
+  results: ChangeResult[];
+  ok: boolean;
+  counts: Record<ChangeOutcome['status'], number>;
+}
+
+export interface ApplyOptions {
+  /** Writes in flight at once inside a wave. */
+  concurrency?: number;
+}
+
+const GLOBAL_KINDS = new Set(['mesh', 'proxy-defaults']);
+
+/** A later change depends on a failed one when it concerns the same service, or the failed one is mesh-wide. */
+function dependsOn(later: Change, failed: Change): boolean {
+  if (GLOBAL_KINDS.has(failed.id.kind)) return true;
+  return later.id.name.toLowerCase() === failed.id.name.toLowerCase();
+}
+
+export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: ApplyOptions = {}): Promise<ApplyReport> {
+  if (plan.refused) throw new Error(plan.refused);
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const results: ChangeResult[] = [];
+  const failed: Change[] = [];
+  const waves = new Map<number, Change[]>();
+  for (const c of plan.changes) waves.set(c.wave, [...(waves.get(c.wave) ?? []), c]);
+
+  for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
+    const changes = waves.get(wave)!;
+    const waveFailures: Change[] = [];
+    await runBounded(changes, concurrency, async (change) => {
+      const blocker = failed.find((f) => dependsOn(change, f));
+      let outcome: ChangeOutcome;
+      if (change.action === 'noop' || change.action === 'skip') outcome = { status: 'unchanged' };
+      else if (blocker)
+        outcome = { status: 'skipped', message: `not attempted: ${blocker.id.kind}/${blocker.id.name} failed earlier and this change depends on it` };
+      else outcome = await applyChange(store, change);
+      if (outcome.status === 'failed' || outcome.status === 'conflict' || outcome.status === 'skipped') waveFailures.push(change);
+      results.push({ change, outcome });
+    });
+    failed.push(...waveFailures);
+  }
+  // Report in plan order, whatever order concurrent writes finished in.
+  const order = new Map(plan.changes.map((c, i) => [c, i]));
+  results.sort((a, b) => order.get(a.change)! - order.get(b.change)!);
+  const counts = { applied: 0, unchanged: 0, conflict: 0, failed: 0, skipped: 0 };
+  for (const r of results) counts[r.outcome.status]++;
+  return { results, ok: counts.conflict + counts.failed + counts.skipped === 0, counts };
+}
+
+async function applyChange(store: ConfigEntryStore, change: Change): Promise<ChangeOutcome> {
+  try {
+    const done =
+      change.action === 'delete'
+        ? await store.delete(change.id.kind, change.id.name, change.cas)
+        : await store.write(change.after!, change.cas);
+    if (done) return { status: 'applied' };
+    return await describeConflict(store, change);
+  } catch (e) {
+    return { status: 'failed', message: (e as Error).message };
+  }
+}
+
+/** CAS said no: someone changed the entry since the plan read it. Re-read it and say how it differs now. */
+async function describeConflict(store: ConfigEntryStore, change: Change): Promise<ChangeOutcome> {
+  const now = await store.get(change.id.kind, change.id.name).catch(() => undefined);
+  const current = now ? canonicalLive(now.entry) : undefined;
+  const liveDiffs = diffValues(change.before, current);
+  const what = !now
+    ? 'it was deleted'
+    : !change.before
+      ? 'it was created by someone else'
+      : `it changed (ModifyIndex ${change.cas} → ${now.modifyIndex})`;
+  const desiredNow = change.after ? diffValues(current, normalizeEntry(change.after)) : [];
+  const note = change.after && desiredNow.length === 0 ? '; it already matches the file' : '; run plan again to review';
+  return {
+    status: 'conflict',
+    message: `check-and-set conflict on ${change.id.kind}/${change.id.name}: ${what} since the plan was made; not overwritten${note}`,
+    liveDiffs,
+  };
+}
+
+async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,53 @@
+// The plan use case shared by the CLI, the Lambda handlers and the dev loop: render the files,
+// refuse the whole tree on any error, read Consul once per kind, and plan.
+import { configEntryError, type ConfigEntryError } from '../model/errors.ts';
+import { KINDS } from '../model/registry.ts';
+import { entryIdOf, entryKey, formatEntryId } from '../model/entry-id.ts';
+import { positionOf } from '../decode/entry-source.ts';
+import type { SourceFile } from '../core/parse-files.ts';
+import { renderTree, type RenderedTree } from '../core/render.ts';
+import type { ConfigEntryStore, LiveEntry } from '../core/ports.ts';
+import { planChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
+import { finalState } from '../core/plan/warnings.ts';
+import { graphProblems } from '../core/graph-rules.ts';
+
+export interface PlanOutcome {
+  tree: RenderedTree;
+  /** Undefined when the tree has errors: then nothing may be applied. */
+  plan?: Plan;
+  errors: ConfigEntryError[];
+  live: LiveEntry[];
+}
+
+/** Kinds a CE Consul lists and consul-gitops may manage. */
+export function managedKinds(): string[] {
+  return KINDS.filter((k) => !k.enterpriseOnly && !k.controllerOwned).map((k) => k.kind);
+}
+
+export async function readLive(store: ConfigEntryStore, kinds = managedKinds()): Promise<LiveEntry[]> {
+  const lists = await Promise.all(kinds.map((k) => store.list(k)));
+  return lists.flat();
+}
+
+export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions): Promise<PlanOutcome> {
+  const tree = renderTree(files);
+  const errors = [...tree.decodeErrors, ...tree.validationErrors];
+  if (errors.length) return { tree, errors, live: [] };
+  const live = await readLive(store);
+  const plan = planChanges(tree.entries, live, options);
+  // Cross-entry rules against the mesh as it will be: files plus what stays live (a mesh entry
+  // not kept in Git still gates permissive mode).
+  const state = finalState(plan.changes, live);
+  const keys = [...state.keys()];
+  const byKey = new Map(plan.changes.map((c) => [c.key, c]));
+  const decodedByKey = new Map(tree.entries.map((e) => [entryKey(entryIdOf(e.normalized)), e]));
+  for (const p of graphProblems([...state.values()])) {
+    const change = byKey.get(keys[p.entryIndex]!);
+    // Only what this plan writes is ours to refuse; problems already live are Consul's business.
+    if (change?.action !== 'create' && change?.action !== 'update') continue;
+    const d = decodedByKey.get(change.key);
+    errors.push(configEntryError('graph', change.source ?? formatEntryId(change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
+  }
+  if (errors.length) return { tree, errors, live };
+  return { tree, plan, errors, live };
+}

@@ -1,0 +1,50 @@
+// The one form both sides of the diff are compared in: Consul's normalised form with server-set
+// fields dropped and zero values (absent, null, {}, [], "", 0, false) treated as absent.
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import { normalizeEntry } from '../normalize.ts';
+import { stringifyApiJson } from '../api-json.ts';
+
+/** Fields Consul sets itself: never part of desired state. */
+const SERVER_SET = ['CreateIndex', 'ModifyIndex', 'Hash', 'Status'];
+
+export function canonicalLive(entry: ApiEntry): ApiEntry {
+  const copy: Record<string, unknown> = { ...entry };
+  for (const k of SERVER_SET) delete copy[k];
+  // Enterprise fills these with "default"; a file that omits them means the same.
+  if (copy.Partition === 'default') delete copy.Partition;
+  if (copy.Namespace === 'default') delete copy.Namespace;
+  return normalizeEntry(copy as ApiEntry);
+}
+
+export interface FieldDiff {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Field-level differences between two canonical values; empty when they are equal. */
+export function diffValues(before: unknown, after: unknown, path = ''): FieldDiff[] {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const out: FieldDiff[] = [];
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    for (const k of keys) out.push(...diffValues(before[k], after[k], path ? `${path}.${k}` : k));
+    return out;
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((b, i) => diffValues(b, after[i], `${path}[${i}]`));
+  }
+  return sameScalar(before, after) ? [] : [{ path, before, after }];
+}
+
+function sameScalar(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  // 64-bit integers arrive as bigint from HCL and as number or bigint from Consul.
+  const numeric = (v: unknown) => typeof v === 'bigint' || typeof v === 'number';
+  if (numeric(a) && numeric(b)) return String(a) === String(b);
+  if (typeof a === 'object' && typeof b === 'object') return stringifyApiJson(a, 0) === stringifyApiJson(b, 0);
+  return false;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,59 @@
+// Warnings a user needs before applying: onboarding steps that are easy to forget.
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import { entryIdOf, entryKey } from '../../model/entry-id.ts';
+import { normalizeEntry } from '../normalize.ts';
+import type { LiveEntry } from '../ports.ts';
+import { canonicalLive } from './canonical.ts';
+import type { Change } from './plan.ts';
+
+export interface PlanWarning {
+  code: 'permissive-without-intentions' | 'mesh-destinations-only-off' | 'permissive-allowed-unused';
+  message: string;
+  entry?: string;
+}
+
+/** The mesh as it will be once the plan is applied: desired writes over what stays live. */
+export function finalState(changes: readonly Change[], live: readonly LiveEntry[]): Map<string, ApiEntry> {
+  const byKey = new Map<string, ApiEntry>();
+  for (const l of live) byKey.set(entryKey(entryIdOf(l.entry)), canonicalLive(l.entry));
+  for (const c of changes) {
+    if (c.action === 'delete') byKey.delete(c.key);
+    else if ((c.action === 'create' || c.action === 'update') && c.after) byKey.set(c.key, normalizeEntry(c.after));
+  }
+  return byKey;
+}
+
+export function planWarnings(changes: readonly Change[], live: readonly LiveEntry[]): PlanWarning[] {
+  const state = [...finalState(changes, live).values()];
+  const warnings: PlanWarning[] = [];
+  const permissive = state.filter(
+    (e) => (e.Kind === 'service-defaults' || e.Kind === 'proxy-defaults') && e.MutualTLSMode === 'permissive',
+  );
+  for (const svc of permissive) {
+    if (svc.Kind !== 'service-defaults') continue;
+    const name = String(svc.Name).toLowerCase();
+    const named = state.some((e) => e.Kind === 'service-intentions' && String(e.Name).toLowerCase() === name);
+    if (!named)
+      warnings.push({
+        code: 'permissive-without-intentions',
+        entry: `service-defaults/${svc.Name}`,
+        message: `service "${svc.Name}" is permissive but no service-intentions entry names it as destination: Consul cannot infer which downstreams may call it once it is strict. Add intentions for its downstreams.`,
+      });
+  }
+  const mesh = state.find((e) => e.Kind === 'mesh');
+  if (mesh && permissive.length === 0) {
+    if (mesh.AllowEnablingPermissiveMutualTLS === true)
+      warnings.push({
+        code: 'permissive-allowed-unused',
+        entry: 'mesh/mesh',
+        message: 'no service is permissive any more, but the mesh still allows it: set AllowEnablingPermissiveMutualTLS = false.',
+      });
+    if ((mesh.TransparentProxy as { MeshDestinationsOnly?: boolean } | undefined)?.MeshDestinationsOnly !== true)
+      warnings.push({
+        code: 'mesh-destinations-only-off',
+        entry: 'mesh/mesh',
+        message: 'MeshDestinationsOnly = false is still on with no permissive service remaining: set TransparentProxy.MeshDestinationsOnly = true to lock the mesh down.',
+      });
+  }
+  return warnings;
+}

@@ -1,0 +1,25 @@
+// The interfaces the core names for the world outside it. Each has one real implementation in
+// src/adapters/ and test doubles in test/.
+import type { ApiEntry } from '../model/kind-definition.ts';
+
+/** An entry as Consul holds it, with the index check-and-set needs. */
+export interface LiveEntry {
+  entry: ApiEntry;
+  modifyIndex: number;
+}
+
+export interface ConfigEntryStore {
+  /** Every entry of one kind: one request, never one per entry. */
+  list(kind: string): Promise<LiveEntry[]>;
+  get(kind: string, name: string): Promise<LiveEntry | undefined>;
+  /** Check-and-set write: cas 0 creates only; false means the entry changed since it was read. */
+  write(entry: ApiEntry, cas: number): Promise<boolean>;
+  /** Check-and-set delete; false means the entry changed since it was read. */
+  delete(kind: string, name: string, cas: number): Promise<boolean>;
+}
+
+/** A tiny key/value store with check-and-set, for the reconciler's own state (Consul KV). */
+export interface StateStore {
+  read(key: string): Promise<{ value: string; modifyIndex: number } | undefined>;
+  write(key: string, value: string, cas: number): Promise<boolean>;
+}
