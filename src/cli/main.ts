@@ -1,6 +1,7 @@
 // The consul-gitops command line: one sub-command per use case, each a thin shell over the core.
 import { renderCommand, validateCommand } from './render-command.ts';
 import { demoCommand } from './demo-command.ts';
+import { devServerCommand } from '../dev-server/command.ts';
 import type { CliIo } from './io.ts';
 
 const HELP = `consul-gitops: GitOps for HashiCorp Consul config entries
@@ -12,6 +13,8 @@ Usage:
       --normalized  the form Consul stores after its own normalisation (what the diff compares)
   consul-gitops validate [PATH...]
       Render plus the checks Consul's server makes on each entry and across entries.
+  consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--data FILE] [--latency-ms N]
+      An embedded Consul-compatible HTTP API (config entries, KV, catalog) for local runs and tests.
   consul-gitops demo
       What \`npm start\` runs: validate and render the example tree in config-entries/.
   consul-gitops --help
@@ -22,7 +25,12 @@ Kubernetes CRDs, apiVersion consul.hashicorp.com/v1alpha1). Exit codes: 0 ok, 1 
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { render: renderCommand, validate: validateCommand, demo: demoCommand };
+const COMMANDS: Record<string, Command> = {
+  render: renderCommand,
+  validate: validateCommand,
+  demo: demoCommand,
+  'dev-server': (args, io) => devServerCommand(args, io),
+};
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;

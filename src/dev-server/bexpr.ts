@@ -1,0 +1,368 @@
+// A go-bexpr v0.1.2 filter (the version Consul pins): the grammar of grammar.peg, evaluated over
+// API-form objects whose selectors are Go field names. Zero values the store omits read as zero.
+//
+//   expr     := or
+//   or       := and ("or" and)*
+//   and      := not ("and" not)*
+//   not      := "not" not | "(" or ")" | match
+//   match    := Selector ("=="|"!="|"contains"|"not contains"|"matches"|"not matches") Value
+//             | Selector "is" ["not"] "empty"
+//             | Value ["not"] "in" Selector
+//   Selector := Ident ("." Ident | "[" String "]")*
+//   Value    := String | `raw` | Number | Ident
+
+export type Path = string[];
+
+export type Expr =
+  | { op: 'and' | 'or'; left: Expr; right: Expr }
+  | { op: 'not'; expr: Expr }
+  | { op: 'match'; kind: MatchOp; selector: Path; value?: string };
+
+export type MatchOp = '==' | '!=' | 'in' | 'not in' | 'contains' | 'not contains' | 'is empty' | 'is not empty' | 'matches' | 'not matches';
+
+type Token =
+  | { t: 'lparen' | 'rparen' | 'lbracket' | 'rbracket' | 'dot' | 'eq' | 'ne'; pos: number }
+  | { t: 'ident'; v: string; pos: number }
+  | { t: 'string'; v: string; pos: number }
+  | { t: 'number'; v: string; pos: number };
+
+export class BexprError extends Error {}
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const pos = i;
+    if (c === '(') (out.push({ t: 'lparen', pos }), i++);
+    else if (c === ')') (out.push({ t: 'rparen', pos }), i++);
+    else if (c === '[') (out.push({ t: 'lbracket', pos }), i++);
+    else if (c === ']') (out.push({ t: 'rbracket', pos }), i++);
+    else if (c === '.') (out.push({ t: 'dot', pos }), i++);
+    else if (src.startsWith('==', i)) (out.push({ t: 'eq', pos }), (i += 2));
+    else if (src.startsWith('!=', i)) (out.push({ t: 'ne', pos }), (i += 2));
+    else if (c === '"') {
+      let j = i + 1;
+      let v = '';
+      while (j < src.length && src[j] !== '"') {
+        if (src[j] === '\\' && j + 1 < src.length) {
+          const e = src[j + 1]!;
+          v += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
+          j += 2;
+        } else v += src[j++];
+      }
+      if (j >= src.length) throw syntax(src, pos);
+      out.push({ t: 'string', v, pos });
+      i = j + 1;
+    } else if (c === '`') {
+      const j = src.indexOf('`', i + 1);
+      if (j < 0) throw syntax(src, pos);
+      out.push({ t: 'string', v: src.slice(i + 1, j), pos });
+      i = j + 1;
+    } else {
+      const num = /^-?\d+(\.\d+)?/.exec(src.slice(i));
+      if (num) {
+        out.push({ t: 'number', v: num[0], pos });
+        i += num[0].length;
+        continue;
+      }
+      const id = /^[A-Za-z][A-Za-z0-9_]*/.exec(src.slice(i));
+      if (!id) throw syntax(src, pos);
+      out.push({ t: 'ident', v: id[0], pos });
+      i += id[0].length;
+    }
+  }
+  return out;
+}
+
+function syntax(src: string, pos: number): BexprError {
+  // pigeon's error shape: "<line>:<col> (<offset>): no match found"
+  const before = src.slice(0, pos);
+  const line = before.split('\n').length;
+  const col = pos - before.lastIndexOf('\n');
+  return new BexprError(`${line}:${col} (${pos}): no match found, expected: a valid boolean expression`);
+}
+
+export function parseBexpr(src: string): Expr {
+  const toks = tokenize(src);
+  let i = 0;
+  const peek = (k = 0) => toks[i + k];
+  const isWord = (w: string, k = 0) => {
+    const t = peek(k);
+    return t?.t === 'ident' && t.v === w;
+  };
+  const fail = (): never => {
+    throw syntax(src, peek()?.pos ?? src.length);
+  };
+
+  function orExpr(): Expr {
+    let left = andExpr();
+    while (isWord('or')) {
+      i++;
+      left = { op: 'or', left, right: andExpr() };
+    }
+    return left;
+  }
+  function andExpr(): Expr {
+    let left = notExpr();
+    while (isWord('and')) {
+      i++;
+      left = { op: 'and', left, right: notExpr() };
+    }
+    return left;
+  }
+  function notExpr(): Expr {
+    // `not` followed by something that is not an operator keyword is negation.
+    if (isWord('not') && !(peek(1)?.t === 'ident' && ['in', 'contains', 'matches'].includes((peek(1) as { v: string }).v))) {
+      i++;
+      return { op: 'not', expr: notExpr() };
+    }
+    if (peek()?.t === 'lparen') {
+      i++;
+      const e = orExpr();
+      if (peek()?.t !== 'rparen') fail();
+      i++;
+      return e;
+    }
+    return match();
+  }
+  function selector(): Path {
+    const t = peek();
+    if (t?.t !== 'ident') fail();
+    const path = [(t as { v: string }).v];
+    i++;
+    for (;;) {
+      const n = peek();
+      if (n?.t === 'dot') {
+        const id = peek(1);
+        if (id?.t !== 'ident') fail();
+        path.push((id as { v: string }).v);
+        i += 2;
+      } else if (n?.t === 'lbracket') {
+        const s = peek(1);
+        if (s?.t !== 'string' || peek(2)?.t !== 'rbracket') fail();
+        path.push((s as { v: string }).v);
+        i += 3;
+      } else break;
+    }
+    return path;
+  }
+  function value(): string {
+    const t = peek();
+    if (!t) return fail();
+    if (t.t === 'string' || t.t === 'number') {
+      i++;
+      return t.v;
+    }
+    if (t.t === 'ident') return selector().join('.');
+    return fail();
+  }
+  function match(): Expr {
+    const t = peek();
+    if (!t) return fail();
+    // Value (not) in Selector
+    const inAt = isWord('in', 1) ? 1 : isWord('not', 1) && isWord('in', 2) ? 2 : 0;
+    if (t.t === 'string' || t.t === 'number' || (t.t === 'ident' && inAt)) {
+      const v = value();
+      let kind: MatchOp = 'in';
+      if (isWord('not')) {
+        i++;
+        kind = 'not in';
+      }
+      if (!isWord('in')) fail();
+      i++;
+      return { op: 'match', kind, selector: selector(), value: v };
+    }
+    const sel = selector();
+    const n = peek();
+    if (n?.t === 'eq' || n?.t === 'ne') {
+      i++;
+      return { op: 'match', kind: n.t === 'eq' ? '==' : '!=', selector: sel, value: value() };
+    }
+    if (isWord('is')) {
+      i++;
+      let kind: MatchOp = 'is empty';
+      if (isWord('not')) {
+        i++;
+        kind = 'is not empty';
+      }
+      if (!isWord('empty')) fail();
+      i++;
+      return { op: 'match', kind, selector: sel };
+    }
+    let negate = false;
+    if (isWord('not')) {
+      i++;
+      negate = true;
+    }
+    if (isWord('contains') || isWord('matches')) {
+      const w = (peek() as { v: string }).v as 'contains' | 'matches';
+      i++;
+      return { op: 'match', kind: (negate ? `not ${w}` : w) as MatchOp, selector: sel, value: value() };
+    }
+    return fail();
+  }
+
+  const e = orExpr();
+  if (i !== toks.length) fail();
+  return e;
+}
+
+/** Field kinds of a filterable Go struct, for selector validation and zero values. */
+export type FieldSpec = 'string' | 'number' | 'bool' | 'map' | 'list' | { [field: string]: FieldSpec };
+
+/** structs.ServiceConfigEntry's bexpr-visible fields (RaftIndex is `bexpr:"-"`). */
+export const SERVICE_CONFIG_ENTRY_FIELDS: { [field: string]: FieldSpec } = {
+  Kind: 'string',
+  Name: 'string',
+  Protocol: 'string',
+  Mode: 'string',
+  TransparentProxy: { OutboundListenerPort: 'number', DialedDirectly: 'bool' },
+  MutualTLSMode: 'string',
+  MeshGateway: { Mode: 'string' },
+  Expose: { Checks: 'bool', Paths: 'list' },
+  ExternalSNI: 'string',
+  UpstreamConfig: { Overrides: 'list', Defaults: 'map' },
+  Destination: { Addresses: 'list', Port: 'number' },
+  MaxInboundConnections: 'number',
+  LocalConnectTimeoutMs: 'number',
+  LocalRequestTimeoutMs: 'number',
+  BalanceInboundConnections: 'string',
+  RateLimits: 'map',
+  EnvoyExtensions: 'list',
+  Meta: 'map',
+  Hash: 'number',
+};
+
+function specAt(fields: { [f: string]: FieldSpec }, path: Path): FieldSpec | undefined {
+  let spec: FieldSpec = fields;
+  for (const seg of path) {
+    if (typeof spec !== 'object') return spec === 'map' || spec === 'list' ? spec : undefined;
+    // go-bexpr matches field names case-insensitively only for the exact Go name; keep it exact.
+    const next: FieldSpec | undefined = spec[seg];
+    if (next === undefined) return undefined;
+    spec = next;
+  }
+  return spec;
+}
+
+export function validateSelectors(e: Expr, fields: { [f: string]: FieldSpec }): void {
+  if (e.op === 'and' || e.op === 'or') {
+    validateSelectors(e.left, fields);
+    validateSelectors(e.right, fields);
+    return;
+  }
+  if (e.op === 'not') {
+    validateSelectors(e.expr, fields);
+    return;
+  }
+  const m = e as Extract<Expr, { op: 'match' }>;
+  if (!specAt(fields, m.selector)) throw new BexprError(`Selector ${JSON.stringify(m.selector.join('.'))} is not valid`);
+}
+
+function lookup(obj: unknown, path: Path): { found: boolean; value: unknown } {
+  let cur: unknown = obj;
+  for (const seg of path) {
+    if (cur && typeof cur === 'object' && !Array.isArray(cur) && seg in (cur as object)) cur = (cur as Record<string, unknown>)[seg];
+    else return { found: false, value: undefined };
+  }
+  return { found: true, value: cur };
+}
+
+function zeroOf(spec: FieldSpec | undefined): unknown {
+  switch (spec) {
+    case 'string':
+      return '';
+    case 'number':
+      return 0;
+    case 'bool':
+      return false;
+    case 'list':
+      return [];
+    default:
+      return {};
+  }
+}
+
+function asText(v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return String(v);
+}
+
+function equal(actual: unknown, value: string): boolean {
+  if (typeof actual === 'number' || typeof actual === 'bigint') return Number(value) === Number(actual);
+  if (typeof actual === 'boolean') return (value === 'true') === actual && (value === 'true' || value === 'false');
+  return asText(actual ?? '') === value;
+}
+
+function length(v: unknown): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'string' || Array.isArray(v)) return v.length;
+  if (typeof v === 'object') return Object.keys(v).length;
+  return 0;
+}
+
+function containsValue(collection: unknown, value: string): boolean {
+  if (Array.isArray(collection)) return collection.some((x) => equal(x, value));
+  if (typeof collection === 'string') return collection.includes(value);
+  if (collection && typeof collection === 'object') return value in (collection as object);
+  return false;
+}
+
+export function evaluate(e: Expr, obj: unknown, fields: { [f: string]: FieldSpec }): boolean {
+  switch (e.op) {
+    case 'and':
+      return evaluate(e.left, obj, fields) && evaluate(e.right, obj, fields);
+    case 'or':
+      return evaluate(e.left, obj, fields) || evaluate(e.right, obj, fields);
+    case 'not':
+      return !evaluate(e.expr, obj, fields);
+  }
+  const spec = specAt(fields, e.selector);
+  const { found, value: raw } = lookup(obj, e.selector);
+  // A missing map key is "not found": only the negated forms and `is empty` hold.
+  const inMap = e.selector.length > 1 && (specAt(fields, e.selector.slice(0, -1)) === 'map');
+  const actual = found ? raw : zeroOf(spec);
+  if (!found && inMap) {
+    return e.kind === '!=' || e.kind === 'not contains' || e.kind === 'not matches' || e.kind === 'not in' || e.kind === 'is empty';
+  }
+  const v = e.value ?? '';
+  switch (e.kind) {
+    case '==':
+      return equal(actual, v);
+    case '!=':
+      return !equal(actual, v);
+    case 'is empty':
+      return length(actual) === 0;
+    case 'is not empty':
+      return length(actual) !== 0;
+    case 'in':
+    case 'contains':
+      return containsValue(actual, v);
+    case 'not in':
+    case 'not contains':
+      return !containsValue(actual, v);
+    case 'matches':
+    case 'not matches': {
+      let re: RegExp;
+      try {
+        re = new RegExp(v);
+      } catch {
+        throw new BexprError(`Failed to compile regular expression ${JSON.stringify(v)}`);
+      }
+      const m = re.test(asText(actual ?? ''));
+      return e.kind === 'matches' ? m : !m;
+    }
+  }
+}
+
+/** bexpr.CreateFilter + Execute over a list. Throws BexprError (Consul answers 500 with its text). */
+export function filterList<T>(src: string, items: readonly T[], view: (item: T) => unknown, fields: { [f: string]: FieldSpec }): T[] {
+  const expr = parseBexpr(src);
+  validateSelectors(expr, fields);
+  return items.filter((item) => evaluate(expr, view(item), fields));
+}

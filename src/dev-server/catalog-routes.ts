@@ -1,0 +1,195 @@
+// A minimal catalog: PUT /v1/catalog/register, PUT /v1/catalog/deregister and
+// GET /v1/health/connect/:service (the mesh proxies that front a service), in Consul's shapes
+// (structs.RegisterRequest in, structs.CheckServiceNodes out). No health checks are modelled:
+// every instance reports `"Checks": []` and is therefore passing.
+import { AclPolicy } from './acl.ts';
+import {
+  DATACENTER,
+  HttpError,
+  RpcError,
+  blockingQuery,
+  checkDatacenter,
+  parseQueryOptions,
+  queryMetaHeaders,
+  rejectEnterpriseMeta,
+  sendJson,
+  type RequestContext,
+} from './http-util.ts';
+import { serviceKey, type CatalogService } from './state.ts';
+
+type Json = Record<string, unknown>;
+
+/** Go's encoding/json matches struct fields case-insensitively. */
+function field(obj: Json, name: string): unknown {
+  if (name in obj) return obj[name];
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(obj)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+function str(obj: Json, name: string): string {
+  const v = field(obj, name);
+  return typeof v === 'string' ? v : '';
+}
+
+function asObj(v: unknown): Json | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+function parseBody(ctx: RequestContext): Json {
+  let v: unknown;
+  try {
+    v = JSON.parse(ctx.body);
+  } catch (e) {
+    throw new HttpError(400, `Request decode failed: ${ctx.body.trim() === '' ? 'EOF' : (e as Error).message}`);
+  }
+  const o = asObj(v);
+  if (!o) throw new HttpError(400, 'Request decode failed: json: cannot unmarshal into Go value of type structs.RegisterRequest');
+  return o;
+}
+
+/** structs.NodeService as JSON, field order of the Go struct. */
+function nodeServiceJson(s: Json): Json {
+  const proxy = asObj(field(s, 'Proxy')) ?? {};
+  const kind = str(s, 'Kind');
+  return {
+    ...(kind ? { Kind: kind } : {}),
+    ID: str(s, 'ID'),
+    Service: str(s, 'Service'),
+    Tags: field(s, 'Tags') ?? null,
+    Address: str(s, 'Address'),
+    ...(field(s, 'TaggedAddresses') ? { TaggedAddresses: field(s, 'TaggedAddresses') } : {}),
+    Meta: field(s, 'Meta') ?? null,
+    Port: Number(field(s, 'Port') ?? 0),
+    Weights: field(s, 'Weights') ?? null,
+    EnableTagOverride: field(s, 'EnableTagOverride') === true,
+    Proxy: { ...proxy, MeshGateway: asObj(proxy.MeshGateway) ?? {}, Expose: asObj(proxy.Expose) ?? {} },
+    Connect: asObj(field(s, 'Connect')) ?? {},
+  };
+}
+
+export class CatalogRoutes {
+  constructor(private readonly acl: AclPolicy) {}
+
+  register(ctx: RequestContext): void {
+    rejectEnterpriseMeta(ctx);
+    const body = parseBody(ctx);
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    const node = str(body, 'Node');
+    const address = str(body, 'Address');
+    if (node === '') throw new RpcError('Must provide node');
+    if (address === '' && field(body, 'SkipNodeUpdate') !== true) throw new RpcError('Must provide address if SkipNodeUpdate is not set');
+    const svcIn = asObj(field(body, 'Service'));
+    let service: Json | undefined;
+    if (svcIn) {
+      service = { ...svcIn };
+      if (!str(service, 'ID') && str(service, 'Service')) service.ID = str(service, 'Service');
+      if (!str(service, 'Service')) throw new RpcError('Must provide service name (Service.Service)');
+      if (str(service, 'Kind') === 'connect-proxy') {
+        const proxy = asObj(field(service, 'Proxy')) ?? {};
+        if (!str(proxy, 'DestinationServiceName')) throw new RpcError('Proxy.DestinationServiceName must be non-empty for Connect proxy services');
+        if (!Number(field(service, 'Port') ?? 0) && !str(service, 'SocketPath'))
+          throw new RpcError('Port or SocketPath must be set for a Connect proxy');
+      }
+    }
+    const state = ctx.state;
+    const existingNode = state.nodes.get(node.toLowerCase());
+    const nodeChanged = !existingNode || existingNode.address !== address;
+    if (nodeChanged) this.acl.require(ctx, { resource: 'node', access: 'write', name: node });
+    if (service) this.acl.require(ctx, { resource: 'service', access: 'write', name: str(service, 'Service') });
+
+    const tables: ('nodes' | 'services')[] = ['nodes'];
+    if (service) tables.push('services');
+    const idx = state.commit(tables);
+    const taggedAddresses = asObj(field(body, 'TaggedAddresses'));
+    const meta = asObj(field(body, 'NodeMeta'));
+    state.nodes.set(node.toLowerCase(), {
+      node,
+      address: address || existingNode?.address || '',
+      datacenter: DATACENTER,
+      ...(taggedAddresses ? { taggedAddresses: taggedAddresses as Record<string, string> } : {}),
+      ...(meta ? { meta: meta as Record<string, string> } : {}),
+      createIndex: existingNode?.createIndex ?? idx,
+      modifyIndex: nodeChanged ? idx : existingNode!.modifyIndex,
+    });
+    if (service) {
+      const key = serviceKey(node, str(service, 'ID'));
+      const prev = state.services.get(key);
+      state.services.set(key, { node, service: nodeServiceJson(service), createIndex: prev?.createIndex ?? idx, modifyIndex: idx });
+    }
+    state.notify();
+    sendJson(ctx, 200, true);
+  }
+
+  deregister(ctx: RequestContext): void {
+    rejectEnterpriseMeta(ctx);
+    const body = parseBody(ctx);
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    const node = str(body, 'Node');
+    if (node === '') throw new RpcError('Must provide node');
+    const serviceId = str(body, 'ServiceID');
+    const state = ctx.state;
+    if (serviceId) {
+      const key = serviceKey(node, serviceId);
+      const svc = state.services.get(key);
+      if (svc) this.acl.require(ctx, { resource: 'service', access: 'write', name: String(svc.service.Service ?? '') });
+      if (svc) {
+        state.commit(['services']);
+        state.services.delete(key);
+        state.notify();
+      }
+    } else if (!str(body, 'CheckID')) {
+      this.acl.require(ctx, { resource: 'node', access: 'write', name: node });
+      if (state.nodes.has(node.toLowerCase())) {
+        state.commit(['nodes', 'services']);
+        state.nodes.delete(node.toLowerCase());
+        for (const k of [...state.services.keys()]) if (k.startsWith(`${node.toLowerCase()}\u0000`)) state.services.delete(k);
+        state.notify();
+      }
+    }
+    sendJson(ctx, 200, true);
+  }
+
+  /** GET /v1/health/connect/:service */
+  async healthConnect(ctx: RequestContext): Promise<void> {
+    const opts = parseQueryOptions(ctx.query);
+    rejectEnterpriseMeta(ctx);
+    const target = ctx.path.slice('/v1/health/connect/'.length);
+    if (target === '') throw new HttpError(400, 'Missing service name');
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    const state = ctx.state;
+    const result = await blockingQuery(ctx, opts, () => {
+      const matches: CatalogService[] = [];
+      if (this.acl.allowed(ctx))
+        for (const s of state.services.values()) {
+          const proxy = s.service.Proxy as Json | undefined;
+          const isProxy = s.service.Kind === 'connect-proxy' && proxy?.DestinationServiceName === target;
+          const isNative = (s.service.Connect as Json | undefined)?.Native === true && s.service.Service === target;
+          if (isProxy || isNative) matches.push(s);
+        }
+      matches.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : String(a.service.ID) < String(b.service.ID) ? -1 : 1));
+      return { index: Math.max(state.tableIndex('nodes'), state.tableIndex('services')), matches };
+    });
+    const out = result.matches.map((s) => {
+      const n = state.nodes.get(s.node.toLowerCase());
+      return {
+        Node: {
+          ID: '',
+          Node: n?.node ?? s.node,
+          Address: n?.address ?? '',
+          Datacenter: n?.datacenter ?? DATACENTER,
+          TaggedAddresses: n?.taggedAddresses ?? null,
+          Meta: n?.meta ?? null,
+          CreateIndex: n?.createIndex ?? 0,
+          ModifyIndex: n?.modifyIndex ?? 0,
+        },
+        Service: { ...s.service, CreateIndex: s.createIndex, ModifyIndex: s.modifyIndex },
+        Checks: [],
+      };
+    });
+    sendJson(ctx, 200, out, queryMetaHeaders(result.index));
+  }
+}

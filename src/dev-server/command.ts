@@ -1,0 +1,88 @@
+// `consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--data FILE] [--latency-ms N]`:
+// runs the embedded Consul-compatible dev server until SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { startDevServer, type DevServerOptions } from './server.ts';
+
+export interface DevServerIo {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--data FILE] [--latency-ms N]
+  Runs an in-process Consul-compatible HTTP API (config entries, KV, minimal catalog).
+  --port        listen port (default 8500; 0 = any free port)
+  --host        listen address (default 127.0.0.1)
+  --acl-token   enable ACLs (default deny): this token may do everything, no token is anonymous
+  --data        persist state to this JSON file (loaded at start, rewritten after each write)
+  --latency-ms  delay every request by N milliseconds
+Not Consul: PUT /v1/dev/faults {"count":N,"status":S,"body":B,"drop":true} fails the next N requests.
+`;
+
+export async function devServerCommand(
+  args: string[],
+  io: DevServerIo,
+  /** For tests: resolves when the server should stop (default: SIGINT or SIGTERM). */
+  stopSignal?: Promise<unknown>,
+): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'acl-token': { type: 'string' },
+        data: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    io.stderr.write(`error: ${(e as Error).message}\n${DEV_SERVER_USAGE}`);
+    return 1;
+  }
+  if (values.help) {
+    io.stdout.write(DEV_SERVER_USAGE);
+    return 0;
+  }
+  const num = (name: string, fallback: number): number | undefined => {
+    const v = values[name];
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) {
+      io.stderr.write(`error: --${name} must be a non-negative integer, got "${String(v)}"\n`);
+      return undefined;
+    }
+    return n;
+  };
+  const port = num('port', 8500);
+  const latencyMs = num('latency-ms', 0);
+  if (port === undefined || latencyMs === undefined) return 1;
+  const options: DevServerOptions = { port, host: (values.host as string | undefined) ?? '127.0.0.1', latencyMs };
+  if (typeof values['acl-token'] === 'string') options.aclToken = values['acl-token'];
+  if (typeof values.data === 'string') options.dataFile = values.data;
+
+  let server;
+  try {
+    server = await startDevServer(options);
+  } catch (e) {
+    io.stderr.write(`error: cannot start dev server: ${(e as Error).message}\n`);
+    return 1;
+  }
+  io.stdout.write(`dev server listening on ${server.url}\n`);
+  const stop =
+    stopSignal ??
+    new Promise<void>((resolve) => {
+      const onSignal = () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        resolve();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+  await stop;
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,221 @@
+// /v1/config: PUT (ConfigApply), GET one / list, DELETE — the pipeline of consul-config-api.md §0
+// with Consul's status codes, texts and headers.
+import { normalizeEntry } from '../core/normalize.ts';
+import { entryProblems } from '../core/entry-rules.ts';
+import { decodeApiBody, multiErrorText } from '../decode/api-body.ts';
+import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
+import { AclPolicy, configEntryPermission } from './acl.ts';
+import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList } from './bexpr.ts';
+import { ceUnusedKeyError } from './ce-keys.ts';
+import { graphError } from './graph-check.ts';
+import {
+  HttpError,
+  RpcError,
+  blockingQuery,
+  checkDatacenter,
+  goQuote,
+  parseQueryOptions,
+  parseUint,
+  queryMetaHeaders,
+  rejectEnterpriseMeta,
+  sendJson,
+  sendText,
+  type RequestContext,
+} from './http-util.ts';
+import { canonicalJson, entryHash, responseShape } from './response-shape.ts';
+import { entryName, type StoredEntry } from './state.ts';
+
+/** structs.MakeConfigEntry's CE switch (control-plane-request-limit is ENT only). */
+export const CONSUL_CE_KINDS: ReadonlySet<string> = new Set([
+  'service-defaults',
+  'proxy-defaults',
+  'service-router',
+  'service-splitter',
+  'service-resolver',
+  'ingress-gateway',
+  'terminating-gateway',
+  'service-intentions',
+  'mesh',
+  'exported-services',
+  'sameness-group',
+  'api-gateway',
+  'bound-api-gateway',
+  'file-system-certificate',
+  'inline-certificate',
+  'http-route',
+  'tcp-route',
+  'jwt-provider',
+]);
+
+function checkKind(kind: string): void {
+  if (!CONSUL_CE_KINDS.has(kind)) throw new RpcError(`invalid config entry kind: ${kind}`);
+}
+
+/** How Consul's Validate reports a set of problems: service-defaults aggregates with go-multierror. */
+export function validationText(kind: string, problems: readonly EntryProblem[]): string {
+  const first = problems[0]!.message;
+  if (kind !== 'service-defaults' || problems.length === 0) return first;
+  if (problems.some((p) => p.field === 'Kind')) return problems.find((p) => p.field === 'Kind')!.message;
+  // Name checks return early; the MutualTLSMode check replaces the accumulated error.
+  const early = problems.find((p) => p.field === 'Name' || p.field === 'MutualTLSMode');
+  if (early) return early.message;
+  return multiErrorText(problems.map((p) => p.message));
+}
+
+/** `reflect.DeepEqual` of two normalised entries (indexes and Hash are not part of them). */
+function sameEntry(a: ApiEntry, b: ApiEntry): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** The server accepts a top-level `Hash` (a real structs field, overwritten by Normalize). */
+function stripHash(body: string): string {
+  if (!/"hash"\s*:/i.test(body)) return body;
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return body;
+    const keys = Object.keys(parsed).filter((k) => k.toLowerCase() === 'hash');
+    if (keys.length === 0) return body;
+    for (const k of keys) delete (parsed as Record<string, unknown>)[k];
+    return JSON.stringify(parsed);
+  } catch {
+    return body;
+  }
+}
+
+export class ConfigRoutes {
+  constructor(private readonly acl: AclPolicy) {}
+
+  /** PUT /v1/config */
+  apply(ctx: RequestContext): void {
+    const decoded = decodeApiBody(stripHash(ctx.body));
+    if (!decoded.ok) throw new HttpError(400, decoded.message);
+    if (!CONSUL_CE_KINDS.has(decoded.entry.Kind))
+      throw new HttpError(400, `Request decoding failed: invalid config entry kind: ${decoded.entry.Kind}`);
+    const ceKeys = ceUnusedKeyError(ctx.body, decoded.entry.Kind);
+    if (ceKeys) throw new HttpError(400, ceKeys);
+    rejectEnterpriseMeta(ctx);
+    const casText = ctx.query.get('cas');
+    const cas = casText !== null ? parseUint(casText) : undefined;
+
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    const entry = normalizeEntry(decoded.entry);
+    const problems = entryProblems(entry);
+    if (problems.length) throw new RpcError(validationText(entry.Kind, problems));
+    const name = entryName(entry);
+    const perm = configEntryPermission(entry.Kind, name, 'write');
+    if (perm) this.acl.require(ctx, perm);
+
+    const state = ctx.state;
+    const existing = state.getEntry(entry.Kind, name);
+    if (existing && sameEntry(existing.entry, entry)) return sendJson(ctx, 200, true);
+
+    // FSM: EnsureConfigEntryCAS, then graph validation, then insert.
+    if (cas !== undefined) {
+      if (cas === 0 && existing) return sendJson(ctx, 200, false);
+      if (cas !== 0 && (!existing || existing.modifyIndex !== cas)) return sendJson(ctx, 200, false);
+    }
+    if (!name && (entry.Kind === 'ingress-gateway' || entry.Kind === 'terminating-gateway'))
+      throw new RpcError('failed inserting config entry: object is missing a value for this index');
+    const err = graphError(state.allEntries(), existing?.entry, entry);
+    if (err) throw new RpcError(err);
+    state.putEntry(entry.Kind, name, entry, entryHash(entry));
+    state.notify();
+    sendJson(ctx, 200, true);
+  }
+
+  /** GET /v1/config/:kind[/:name] and DELETE /v1/config/:kind/:name */
+  async config(ctx: RequestContext): Promise<void> {
+    const rest = ctx.path.slice('/v1/config/'.length);
+    const slash = rest.indexOf('/');
+    const args = slash < 0 ? [rest] : [rest.slice(0, slash), rest.slice(slash + 1)];
+    if (ctx.req.method === 'DELETE') return this.delete(ctx, args);
+    const opts = parseQueryOptions(ctx.query);
+    rejectEnterpriseMeta(ctx);
+    if (args.length === 2) return this.getOne(ctx, args[0]!, args[1]!, opts);
+    return this.list(ctx, args[0]!, opts);
+  }
+
+  private async getOne(ctx: RequestContext, kind: string, name: string, opts: ReturnType<typeof parseQueryOptions>): Promise<void> {
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    checkKind(kind);
+    const lookupName = kind === 'proxy-defaults' && name === '' ? '' : name;
+    const perm = configEntryPermission(kind, lookupName, 'read');
+    if (perm) this.acl.require(ctx, perm);
+    const result = await blockingQuery(ctx, opts, () => ({
+      index: ctx.state.tableIndex('config-entries'),
+      entry: ctx.state.getEntry(kind, lookupName),
+    }));
+    const headers = queryMetaHeaders(result.index);
+    if (!result.entry) return sendText(ctx, 404, `Config entry not found for ${goQuote(kind)} / ${goQuote(name)}`, headers);
+    sendJson(ctx, 200, responseShape(result.entry), headers);
+  }
+
+  private async list(ctx: RequestContext, kind: string, opts: ReturnType<typeof parseQueryOptions>): Promise<void> {
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    if (kind !== '') checkKind(kind);
+    const filterText = ctx.query.get('filter') ?? '';
+    if (filterText !== '') {
+      if (kind !== 'service-defaults') throw new RpcError(`filtering not supported for config entry kind=${kind}`);
+      try {
+        filterList(filterText, [], (x) => x, SERVICE_CONFIG_ENTRY_FIELDS);
+      } catch (e) {
+        if (e instanceof BexprError) throw new RpcError(e.message);
+        throw e;
+      }
+    }
+    const compute = () => {
+      const all = ctx.state.listEntries(kind);
+      const readable = all.filter((s) => {
+        const perm = configEntryPermission(s.entry.Kind, entryName(s.entry), 'read');
+        return !perm || this.acl.allowed(ctx);
+      });
+      const filtered = readable.length < all.length;
+      const hash = readable.map((s) => `${s.modifyIndex}:${entryName(s.entry)}`).join(',');
+      return { index: ctx.state.tableIndex('config-entries'), entries: readable, hash, filtered };
+    };
+    // Spurious wake-ups (table index moved, this kind's content did not) keep blocking, as
+    // ConfigEntry.List's result hashing does.
+    const result = await blockingQuery(ctx, opts, compute, (prev, next) => prev.hash === next.hash);
+    let entries: StoredEntry[] = result.entries;
+    if (filterText !== '') entries = filterList(filterText, entries, (s) => ({ ...s.entry, Hash: Number(s.hash) }), SERVICE_CONFIG_ENTRY_FIELDS);
+    const headers = queryMetaHeaders(result.index);
+    // Only non-anonymous tokens learn that results were filtered (maskResultsFilteredByACLs).
+    if (result.filtered && ctx.token !== undefined) headers['X-Consul-Results-Filtered-By-ACLs'] = 'true';
+    sendJson(ctx, 200, entries.map(responseShape), headers);
+  }
+
+  private delete(ctx: RequestContext, args: string[]): void {
+    if (args.length !== 2) throw new HttpError(404, 'Must provide both a kind and name to delete');
+    const [kind, rawName] = args as [string, string];
+    if (!CONSUL_CE_KINDS.has(kind)) throw new HttpError(400, `invalid config entry kind: ${kind}`);
+    rejectEnterpriseMeta(ctx);
+    const casText = ctx.query.get('cas');
+    const cas = casText !== null ? parseUint(casText) : undefined;
+
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    // Normalize (no Validate): proxy-defaults only has "global", mesh is always "mesh".
+    let name = rawName;
+    if (kind === 'proxy-defaults') {
+      if (name !== '' && name !== 'global') throw new RpcError(`invalid name (${goQuote(name)}), only "global" is supported`);
+      name = 'global';
+    }
+    if (kind === 'mesh') name = 'mesh';
+    const perm = configEntryPermission(kind, name, 'write');
+    if (perm) this.acl.require(ctx, perm);
+
+    const state = ctx.state;
+    const existing = state.getEntry(kind, name);
+    const reply = (deleted: boolean) => (cas !== undefined ? sendJson(ctx, 200, deleted) : sendJson(ctx, 200, {}));
+    if (!existing) return reply(true);
+    if (cas !== undefined && existing.modifyIndex !== cas) return reply(false);
+    const err = graphError(state.allEntries(), existing.entry, undefined);
+    if (err) throw new RpcError(err);
+    state.deleteEntry(kind, name);
+    state.notify();
+    reply(true);
+  }
+}

@@ -1,0 +1,156 @@
+// Consul's HTTP conventions shared by every route (agent/http.go): error bodies as text/plain,
+// JSON bodies (compact, or `?pretty` = 4-space indent + newline), query metadata headers,
+// blocking-query parameters, and the CE refusals of namespace/partition parameters.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { stringifyApiJson } from '../core/api-json.ts';
+import { parseGoDuration } from '../decode/duration.ts';
+import type { DevState } from './state.ts';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** URL-decoded path, as Go's req.URL.Path. */
+  path: string;
+  query: URLSearchParams;
+  body: string;
+  bodyBytes: Buffer;
+  state: DevState;
+  /** Resolved token: undefined = anonymous. Set by the ACL layer. */
+  token?: string;
+  /** Extra headers every response gets (e.g. the ACL default policy). */
+  baseHeaders: Record<string, string>;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+export function has(q: URLSearchParams, name: string): boolean {
+  return q.has(name);
+}
+
+export function sendText(ctx: RequestContext, status: number, text: string, headers: Record<string, string> = {}): void {
+  ctx.res.writeHead(status, { ...ctx.baseHeaders, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  ctx.res.end(text);
+}
+
+export function sendJson(ctx: RequestContext, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const pretty = has(ctx.query, 'pretty');
+  const text = pretty ? `${stringifyApiJson(value, 4)}\n` : stringifyApiJson(value, 0);
+  ctx.res.writeHead(status, { ...ctx.baseHeaders, 'Content-Type': 'application/json', ...headers });
+  ctx.res.end(text);
+}
+
+export function sendError(ctx: RequestContext, err: unknown): void {
+  if (err instanceof HttpError) return sendText(ctx, err.status, err.message, err.headers);
+  const message = err instanceof Error ? err.message : String(err);
+  // agent/http.go: ACL errors by substring → 403; everything else from the RPC layer → 500.
+  const status = message.includes('Permission denied') || message.includes('ACL not found') ? 403 : 500;
+  sendText(ctx, status, message);
+}
+
+/** setMeta: X-Consul-Index (never 0), KnownLeader, LastContact. */
+export function queryMetaHeaders(index: number): Record<string, string> {
+  return {
+    'X-Consul-Index': String(Math.max(1, index)),
+    'X-Consul-KnownLeader': 'true',
+    'X-Consul-LastContact': '0',
+  };
+}
+
+/** Errors an RPC returns (plain errors → 500 by sendError). */
+export class RpcError extends Error {}
+
+const UINT64_RE = /^\d+$/;
+
+/** strconv.ParseUint(s, 10, 64) with Go's error text. */
+export function parseUint(s: string): number {
+  if (!UINT64_RE.test(s)) throw new RpcError(`strconv.ParseUint: parsing ${goQuote(s)}: invalid syntax`);
+  const n = BigInt(s);
+  if (n >= 1n << 64n) throw new RpcError(`strconv.ParseUint: parsing ${goQuote(s)}: value out of range`);
+  return Number(n);
+}
+
+/** Go's %q for ordinary strings. */
+export function goQuote(s: string): string {
+  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export const DEFAULT_QUERY_MS = 300_000;
+export const MAX_QUERY_MS = 600_000;
+
+export interface QueryOptions {
+  minIndex: number;
+  waitMs: number;
+}
+
+/** parseWait + parseConsistency (agent/http.go). */
+export function parseQueryOptions(q: URLSearchParams): QueryOptions {
+  let waitMs = DEFAULT_QUERY_MS;
+  let minIndex = 0;
+  const wait = q.get('wait');
+  if (wait !== null && wait !== '') {
+    const ns = parseGoDuration(wait);
+    if (ns === undefined) throw new HttpError(400, 'Invalid wait time');
+    waitMs = Math.min(ns / 1e6, MAX_QUERY_MS);
+  }
+  const index = q.get('index');
+  if (index !== null && index !== '') {
+    if (!UINT64_RE.test(index) || BigInt(index) >= 1n << 64n) throw new HttpError(400, 'Invalid index');
+    minIndex = Number(index);
+  }
+  if (q.has('stale') && q.has('consistent')) throw new HttpError(400, 'Cannot specify ?stale with ?consistent, conflicting semantics.');
+  return { minIndex, waitMs };
+}
+
+/** parseEntMeta in CE (agent/http_ce.go): any namespace/partition parameter or header is a 400. */
+export function rejectEnterpriseMeta(ctx: RequestContext): void {
+  if (ctx.query.has('ns')) throw new HttpError(400, 'Invalid query parameter: "ns" - Namespaces are a Consul Enterprise feature');
+  if (ctx.req.headers['x-consul-namespace'] !== undefined)
+    throw new HttpError(400, 'Invalid header: "X-Consul-Namespace" - Namespaces are a Consul Enterprise feature');
+  if (ctx.query.has('partition')) throw new HttpError(400, 'Invalid query parameter: "partition" - Partitions are a Consul Enterprise feature');
+  if (ctx.req.headers['x-consul-partition'] !== undefined)
+    throw new HttpError(400, 'Invalid header: "X-Consul-Partition" - Partitions are a Consul Enterprise feature');
+}
+
+/** The only datacenter this dev server knows. */
+export const DATACENTER = 'dc1';
+
+export function checkDatacenter(ctx: RequestContext): void {
+  const dc = ctx.query.get('dc') ?? ctx.query.get('datacenter');
+  if (dc && dc !== DATACENTER) throw new RpcError('No path to datacenter');
+}
+
+/**
+ * Consul's blocking query: run `compute` until its index exceeds minIndex or the wait (plus up to
+ * wait/16 jitter, structs.JitterFraction) runs out; on timeout the current result is returned.
+ */
+export async function blockingQuery<T extends { index: number }>(
+  ctx: RequestContext,
+  opts: QueryOptions,
+  compute: () => T,
+  /** Spurious wake-up suppression: a result equal to the previous one keeps blocking. */
+  unchanged?: (prev: T, next: T) => boolean,
+): Promise<T> {
+  let result = compute();
+  if (opts.minIndex === 0 || result.index > opts.minIndex) return result;
+  const deadline = Date.now() + opts.waitMs + Math.random() * (opts.waitMs / 16);
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0 || ctx.signal.aborted) return result;
+    await ctx.state.waitForChange(left, ctx.signal);
+    const next = compute();
+    const same = unchanged?.(result, next) ?? false;
+    result = next;
+    if (!same && result.index > opts.minIndex) return result;
+  }
+}

@@ -1,0 +1,182 @@
+// The embedded Consul-compatible dev server (node:http only): the default target of `npm start`
+// and the stand-in every test uses. Routes as agent/http_register.go registers them; Consul's
+// method handling (405 + Allow, OPTIONS → 200 + Allow). Our own, non-Consul endpoint:
+//   PUT /v1/dev/faults  {"count": N, "status"?: S, "body"?: B, "drop"?: true}  → fail next N requests.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AclPolicy } from './acl.ts';
+import { CatalogRoutes } from './catalog-routes.ts';
+import { ConfigRoutes } from './config-routes.ts';
+import { Faults, type FaultInjector } from './faults.ts';
+import { HttpError, sendError, sendJson, sendText, type RequestContext } from './http-util.ts';
+import { KvRoutes } from './kv-routes.ts';
+import { loadState, saveState } from './persistence.ts';
+import { DevState } from './state.ts';
+
+export interface DevServerOptions {
+  /** 0 (default) = a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Enables ACLs (default deny): this secret may do everything, no token is anonymous. */
+  aclToken?: string;
+  /** Persist state here after each write; loaded at start. */
+  dataFile?: string;
+  /** Added before every request is handled. */
+  latencyMs?: number;
+}
+
+export interface DevServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  faults: FaultInjector;
+}
+
+type Handler = (ctx: RequestContext) => void | Promise<void>;
+
+interface Route {
+  /** Exact path, or prefix when it ends with "/". */
+  path: string;
+  methods: Record<string, Handler>;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const host = options.host ?? '127.0.0.1';
+  const state = new DevState();
+  if (options.dataFile) {
+    loadState(state, options.dataFile);
+    const file = options.dataFile;
+    state.onCommit = () => saveState(state, file);
+  }
+  const faults = new Faults();
+  const acl = new AclPolicy(options.aclToken);
+  const config = new ConfigRoutes(acl);
+  const kv = new KvRoutes(acl);
+  const catalog = new CatalogRoutes(acl);
+  const kvHandler: Handler = (ctx) => kv.handle(ctx);
+
+  const routes: Route[] = [
+    { path: '/v1/config', methods: { PUT: (c) => config.apply(c) } },
+    { path: '/v1/config/', methods: { GET: (c) => config.config(c), DELETE: (c) => config.config(c) } },
+    { path: '/v1/kv/', methods: { GET: kvHandler, PUT: kvHandler, DELETE: kvHandler } },
+    { path: '/v1/catalog/register', methods: { PUT: (c) => catalog.register(c) } },
+    { path: '/v1/catalog/deregister', methods: { PUT: (c) => catalog.deregister(c) } },
+    { path: '/v1/health/connect/', methods: { GET: (c) => catalog.healthConnect(c) } },
+    { path: '/v1/status/leader', methods: { GET: (c) => sendJson(c, 200, '127.0.0.1:8300') } },
+    { path: '/v1/dev/faults', methods: { PUT: (c) => devFaults(c, faults) } },
+  ];
+
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(e instanceof Error ? e.message : String(e));
+      } else res.destroy();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const bodyBytes = Buffer.concat(chunks);
+    if (options.latencyMs && options.latencyMs > 0) await new Promise((r) => setTimeout(r, options.latencyMs));
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/v1/dev/faults') {
+      const fault = faults.take();
+      if (fault?.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault) {
+        res.writeHead(fault.status, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(fault.body);
+        return;
+      }
+    }
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const ctx: RequestContext = {
+      req,
+      res,
+      url,
+      path: url.pathname,
+      query: url.searchParams,
+      body: bodyBytes.toString('utf8'),
+      bodyBytes,
+      state,
+      baseHeaders: acl.enabled ? { 'X-Consul-Default-ACL-Policy': 'deny' } : {},
+      signal: abort.signal,
+    };
+    try {
+      try {
+        ctx.path = decodeURIComponent(url.pathname);
+      } catch {
+        throw new HttpError(400, `invalid URL escape in path`);
+      }
+      const route = routes.find((r) => (r.path.endsWith('/') ? ctx.path.startsWith(r.path) : ctx.path === r.path));
+      if (!route) return sendText(ctx, 404, '404 page not found\n');
+      const method = req.method ?? 'GET';
+      const allow = ['OPTIONS', ...Object.keys(route.methods)].join(',');
+      if (method === 'OPTIONS') {
+        res.writeHead(200, { ...ctx.baseHeaders, Allow: allow });
+        res.end();
+        return;
+      }
+      const handler = route.methods[method];
+      if (!handler) throw new HttpError(405, `method ${method} not allowed`, { Allow: allow });
+      await handler(ctx);
+    } catch (e) {
+      if (!res.headersSent) sendError(ctx, e);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    faults,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Blocking queries hold connections open for minutes: end them now.
+        for (const s of sockets) s.destroy();
+      });
+      return closed;
+    },
+  };
+}
+
+/** PUT /v1/dev/faults — not Consul: the out-of-process way to reach `faults.failNext`. */
+function devFaults(ctx: RequestContext, faults: Faults): void {
+  let spec: { count?: unknown; status?: unknown; body?: unknown; drop?: unknown };
+  try {
+    spec = JSON.parse(ctx.body || '{}') as typeof spec;
+  } catch (e) {
+    throw new HttpError(400, `Request decoding failed: ${(e as Error).message}`);
+  }
+  const count = Number(spec.count ?? 1);
+  if (!Number.isInteger(count) || count < 0) throw new HttpError(400, 'count must be a non-negative integer');
+  if (count === 0) faults.reset();
+  else if (spec.drop === true) faults.failNext(count, 'drop');
+  else
+    faults.failNext(count, {
+      ...(typeof spec.status === 'number' ? { status: spec.status } : {}),
+      ...(typeof spec.body === 'string' ? { body: spec.body } : {}),
+    });
+  sendJson(ctx, 200, true);
+}

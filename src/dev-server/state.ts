@@ -1,0 +1,185 @@
+// The dev server's state store: config entries keyed by (kind, lower(name)), one global raft-like
+// index, per-table max indexes (bumped on insert AND delete, as memdb's index table), KV and a tiny
+// catalog. Pure data + change notification; HTTP concerns live in the *-routes.ts files.
+import type { ApiEntry } from '../model/kind-definition.ts';
+
+export interface StoredEntry {
+  entry: ApiEntry; // normalised, zero values omitted, no indexes
+  hash: bigint;
+  createIndex: number;
+  modifyIndex: number;
+}
+
+export interface KvEntry {
+  key: string;
+  flags: string; // uint64 as decimal text
+  value: string | null; // base64, null for an empty PUT body
+  lockIndex: number;
+  createIndex: number;
+  modifyIndex: number;
+}
+
+export interface CatalogNode {
+  node: string;
+  address: string;
+  datacenter: string;
+  taggedAddresses?: Record<string, string>;
+  meta?: Record<string, string>;
+  createIndex: number;
+  modifyIndex: number;
+}
+
+export interface CatalogService {
+  node: string;
+  service: Record<string, unknown>; // Consul's NodeService JSON, without indexes
+  createIndex: number;
+  modifyIndex: number;
+}
+
+export type Table = 'config-entries' | 'kvs' | 'tombstones' | 'nodes' | 'services';
+
+export interface StateSnapshot {
+  version: 1;
+  index: number;
+  tables: Partial<Record<Table, number>>;
+  entries: { entry: ApiEntry; hash: string; createIndex: number; modifyIndex: number }[];
+  kv: KvEntry[];
+  tombstones: [string, number][];
+  nodes: CatalogNode[];
+  services: CatalogService[];
+}
+
+/** memdb `id` index key: lower(kind) \0 lower(name) \0 — also the list order. */
+export function configKey(kind: string, name: string): string {
+  return `${kind.toLowerCase()}\u0000${name.toLowerCase()}\u0000`;
+}
+
+export class DevState {
+  /** Global index. A fresh dev agent has already done a few raft writes before any client request. */
+  index = 10;
+  private readonly tables = new Map<Table, number>();
+  readonly entries = new Map<string, StoredEntry>();
+  readonly kv = new Map<string, KvEntry>();
+  readonly tombstones = new Map<string, number>();
+  readonly nodes = new Map<string, CatalogNode>(); // key: lower(node)
+  readonly services = new Map<string, CatalogService>(); // key: lower(node) \0 serviceID
+  private waiters = new Set<() => void>();
+  /** Called after every committed write (persistence hooks in here). */
+  onCommit: (() => void) | undefined;
+
+  tableIndex(table: Table): number {
+    return this.tables.get(table) ?? 0;
+  }
+
+  /** Allocates the next raft index and bumps the given tables to it. */
+  commit(tables: readonly Table[]): number {
+    const idx = ++this.index;
+    for (const t of tables) this.tables.set(t, idx);
+    return idx;
+  }
+
+  /** Must be called after the write is applied: wakes blocking queries, persists. */
+  notify(): void {
+    this.onCommit?.();
+    const ws = this.waiters;
+    this.waiters = new Set();
+    for (const w of ws) w();
+  }
+
+  /** Resolves on the next committed write, or after `ms`; returns false on timeout. */
+  waitForChange(ms: number, signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (changed: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        signal?.removeEventListener('abort', abort);
+        resolve(changed);
+      };
+      const wake = () => done(true);
+      const abort = () => done(false);
+      const timer = setTimeout(() => done(false), Math.max(0, ms));
+      this.waiters.add(wake);
+      signal?.addEventListener('abort', abort);
+    });
+  }
+
+  // ---- config entries ----
+
+  getEntry(kind: string, name: string): StoredEntry | undefined {
+    return this.entries.get(configKey(kind, name));
+  }
+
+  /** Entries of one kind (or all with kind ""), in memdb id-index byte order. */
+  listEntries(kind: string): StoredEntry[] {
+    const prefix = kind === '' ? '' : `${kind.toLowerCase()}\u0000`;
+    return [...this.entries.entries()]
+      .filter(([k]) => k.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, v]) => v);
+  }
+
+  allEntries(): ApiEntry[] {
+    return [...this.entries.values()].map((s) => s.entry);
+  }
+
+  putEntry(kind: string, name: string, entry: ApiEntry, hash: bigint): number {
+    const key = configKey(kind, name);
+    const existing = this.entries.get(key);
+    const idx = this.commit(['config-entries']);
+    this.entries.set(key, { entry, hash, createIndex: existing?.createIndex ?? idx, modifyIndex: idx });
+    return idx;
+  }
+
+  deleteEntry(kind: string, name: string): boolean {
+    const key = configKey(kind, name);
+    if (!this.entries.has(key)) return false;
+    this.commit(['config-entries']);
+    this.entries.delete(key);
+    return true;
+  }
+
+  // ---- snapshot ----
+
+  snapshot(): StateSnapshot {
+    return {
+      version: 1,
+      index: this.index,
+      tables: Object.fromEntries(this.tables),
+      entries: [...this.entries.values()].map((s) => ({ ...s, hash: s.hash.toString() })),
+      kv: [...this.kv.values()],
+      tombstones: [...this.tombstones.entries()],
+      nodes: [...this.nodes.values()],
+      services: [...this.services.values()],
+    };
+  }
+
+  restore(s: StateSnapshot): void {
+    this.index = s.index;
+    this.tables.clear();
+    for (const [t, i] of Object.entries(s.tables)) this.tables.set(t as Table, i as number);
+    this.entries.clear();
+    for (const e of s.entries) {
+      const name = entryName(e.entry);
+      this.entries.set(configKey(e.entry.Kind, name), { entry: e.entry, hash: BigInt(e.hash), createIndex: e.createIndex, modifyIndex: e.modifyIndex });
+    }
+    this.kv.clear();
+    for (const k of s.kv) this.kv.set(k.key, k);
+    this.tombstones.clear();
+    for (const [k, i] of s.tombstones) this.tombstones.set(k, i);
+    this.nodes.clear();
+    for (const n of s.nodes) this.nodes.set(n.node.toLowerCase(), n);
+    this.services.clear();
+    for (const sv of s.services) this.services.set(serviceKey(sv.node, String(sv.service.ID ?? '')), sv);
+  }
+}
+
+/** The name an entry is stored under (mesh has no Name field: always "mesh"). */
+export function entryName(entry: ApiEntry): string {
+  if (entry.Kind === 'mesh') return 'mesh';
+  if (entry.Kind === 'proxy-defaults' && !entry.Name) return 'global';
+  return typeof entry.Name === 'string' ? entry.Name : '';
+}
+
+export function serviceKey(node: string, id: string): string {
+  return `${node.toLowerCase()}\u0000${id}`;
+}
