@@ -1,32 +1,40 @@
-// `npm start`: the whole loop a newcomer can run with no cloud account. Today: validate the example
-// tree and show the canonical entries; plan/apply against the embedded dev server come next.
-import { formatConfigEntryError } from '../model/errors.ts';
-import { entryIdOf, formatEntryId } from '../model/entry-id.ts';
-import { readLocalFiles } from '../adapters/files/local-files.ts';
-import { stringifyApiJson } from '../core/api-json.ts';
-import { renderTree, unreadableErrors } from '../core/render.ts';
+// `npm start`: the whole loop on a fresh machine with no cloud account. Starts the embedded
+// Consul-compatible dev server in-process, plans and applies config-entries/, plans again (no
+// changes: the diff is semantic), and prints the permissive-mTLS audit.
+import { parseArgs } from 'node:util';
+import { startDevServer } from '../dev-server/server.ts';
 import type { CliIo } from './io.ts';
+import { applyCommand, planCommand } from './plan-command.ts';
+import { auditCommand } from './audit-command.ts';
 import { DEFAULT_DIR } from './render-command.ts';
 
-export async function demoCommand(_args: string[], io: CliIo): Promise<number> {
-  const { files, unreadable } = await readLocalFiles([DEFAULT_DIR], io.cwd);
-  const tree = renderTree(files);
-  io.stdout.write(`consul-gitops demo: reading ${DEFAULT_DIR}/ (${files.length} files)\n\n`);
-  const errors = [...unreadableErrors(unreadable), ...tree.decodeErrors, ...tree.validationErrors, ...tree.graphErrors];
-  if (errors.length) {
-    for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
-    return 1;
+export async function demoCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, port: { type: 'string' } } });
+  const dir = values.dir ?? DEFAULT_DIR;
+  const server = await startDevServer({ port: Number(values.port ?? 0), host: '127.0.0.1' });
+  // The demo talks only to its own dev server, whatever the shell's Consul variables say.
+  const cenv = { env: {} };
+  const flags = ['--consul', server.url, '--dir', dir, '--prune'];
+  const step = (title: string) => io.stdout.write(`\n=== ${title}\n\n`);
+  try {
+    io.stdout.write(`consul-gitops demo: embedded Consul dev server at ${server.url}, desired state in ${dir}/\n`);
+    step('1. plan: what Git says against an empty Consul');
+    if ((await planCommand(flags, io, cenv)) !== 0) return 1;
+    step('2. apply');
+    if ((await applyCommand(flags, io, cenv)) !== 0) return 1;
+    step('3. plan again: nothing to do');
+    const again = await planCommand([...flags, '--detailed-exitcode'], io, cenv);
+    if (again !== 0) {
+      io.stderr.write('a second plan found changes: the diff is not semantic for some entry\n');
+      return 1;
+    }
+    step('4. audit: how far is the mesh from strict mTLS?');
+    await auditCommand(['--consul', server.url], io, cenv);
+    io.stdout.write(
+      'Next: the strict-mode advisor watches Envoy permissive-listener counters and proposes the flip to strict as a pull request.\n',
+    );
+    return 0;
+  } finally {
+    await server.close();
   }
-  for (const e of tree.entries) {
-    io.stdout.write(`== ${formatEntryId(entryIdOf(e.normalized))}  from ${e.file} (${e.format})\n`);
-    io.stdout.write(`${stringifyApiJson(e.normalized)}\n\n`);
-  }
-  const permissive = tree.entries.filter((e) => e.normalized.MutualTLSMode === 'permissive');
-  io.stdout.write(`${tree.entries.length} entries valid. `);
-  io.stdout.write(
-    permissive.length
-      ? `Permissive mTLS: ${permissive.map((e) => String(e.normalized.Name)).join(', ')} (to be walked back to strict).\n`
-      : 'No service is permissive.\n',
-  );
-  return 0;
 }

@@ -2,6 +2,8 @@
 import { renderCommand, validateCommand } from './render-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { devServerCommand } from '../dev-server/command.ts';
+import { applyCommand, planCommand } from './plan-command.ts';
+import { auditCommand } from './audit-command.ts';
 import type { CliIo } from './io.ts';
 
 const HELP = `consul-gitops: GitOps for HashiCorp Consul config entries
@@ -15,8 +17,15 @@ Usage:
       Render plus the checks Consul's server makes on each entry and across entries.
   consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--data FILE] [--latency-ms N]
       An embedded Consul-compatible HTTP API (config entries, KV, catalog) for local runs and tests.
+  consul-gitops plan [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
+                     [--prune] [--adopt] [--json] [--detailed-exitcode]
+      Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
+  consul-gitops apply [...same] [--allow-mass-delete] [--commit SHA --commit-time ISO8601]
+      Apply the plan in safe order with check-and-set; deletes only entries it owns (--prune).
+  consul-gitops audit [--consul URL] [--json] [--require-strict]
+      Which services are still permissive, and the mesh-wide mTLS flags.
   consul-gitops demo
-      What \`npm start\` runs: validate and render the example tree in config-entries/.
+      What \`npm start\` runs: dev server in-process, plan, apply, plan again, audit.
   consul-gitops --help
 
 Files: *.hcl (HCL as \`consul config write\` reads it), *.json, *.yaml/*.yml (plain entries or
@@ -29,6 +38,9 @@ const COMMANDS: Record<string, Command> = {
   render: renderCommand,
   validate: validateCommand,
   demo: demoCommand,
+  plan: (args, io) => planCommand(args, io),
+  apply: (args, io) => applyCommand(args, io),
+  audit: (args, io) => auditCommand(args, io),
   'dev-server': (args, io) => devServerCommand(args, io),
 };
 

@@ -1,0 +1,53 @@
+// audit: the verification step of Consul's permissive-mTLS onboarding guide, as data: which
+// services are still permissive (asked through Consul's own filter), and the mesh-wide flags.
+import type { ApiEntry } from '../model/kind-definition.ts';
+
+export interface AuditSource {
+  /** service-defaults matching a bexpr filter, as `consul config list -filter` does. */
+  listFiltered(kind: 'service-defaults', filter: string): Promise<ApiEntry[]>;
+  get(kind: string, name: string): Promise<ApiEntry | undefined>;
+}
+
+export interface MtlsAudit {
+  permissiveServices: string[];
+  proxyDefaultsMode: string;
+  mesh: { exists: boolean; allowEnablingPermissiveMutualTLS: boolean; meshDestinationsOnly: boolean };
+  /** True when nothing can accept plaintext any more and the mesh is locked down. */
+  strict: boolean;
+  findings: string[];
+}
+
+export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
+  const [permissive, proxyDefaults, mesh] = await Promise.all([
+    source.listFiltered('service-defaults', 'MutualTLSMode == "permissive"'),
+    source.get('proxy-defaults', 'global'),
+    source.get('mesh', 'mesh'),
+  ]);
+  const permissiveServices = permissive.map((e) => String(e.Name)).sort();
+  const proxyDefaultsMode = String(proxyDefaults?.MutualTLSMode ?? '') || 'strict (default)';
+  const allow = mesh?.AllowEnablingPermissiveMutualTLS === true;
+  const meshOnly = (mesh?.TransparentProxy as { MeshDestinationsOnly?: boolean } | undefined)?.MeshDestinationsOnly === true;
+  const findings: string[] = [];
+  if (permissiveServices.length) findings.push(`permissive services: ${permissiveServices.join(', ')}`);
+  if (proxyDefaults?.MutualTLSMode === 'permissive') findings.push('proxy-defaults global sets MutualTLSMode = "permissive" for every proxy');
+  if (allow) findings.push('mesh allows enabling permissive mTLS (AllowEnablingPermissiveMutualTLS = true)');
+  if (!meshOnly) findings.push('mesh lets transparent proxies reach non-mesh destinations (MeshDestinationsOnly = false)');
+  return {
+    permissiveServices,
+    proxyDefaultsMode,
+    mesh: { exists: mesh !== undefined, allowEnablingPermissiveMutualTLS: allow, meshDestinationsOnly: meshOnly },
+    strict: findings.length === 0,
+    findings,
+  };
+}
+
+export function renderAudit(a: MtlsAudit): string {
+  return [
+    `permissive service-defaults: ${a.permissiveServices.length ? a.permissiveServices.join(', ') : 'none'}`,
+    `proxy-defaults global MutualTLSMode: ${a.proxyDefaultsMode}`,
+    `mesh AllowEnablingPermissiveMutualTLS: ${a.mesh.allowEnablingPermissiveMutualTLS}`,
+    `mesh TransparentProxy.MeshDestinationsOnly: ${a.mesh.meshDestinationsOnly}`,
+    a.strict ? 'strict: the mesh accepts mTLS only and is locked down.' : `not strict yet:\n${a.findings.map((f) => `  - ${f}`).join('\n')}`,
+    '',
+  ].join('\n');
+}

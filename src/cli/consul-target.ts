@@ -1,0 +1,39 @@
+// Flags, environment and consul-gitops.yaml → one resolved target and a Consul client for it,
+// with the precedence Consul's own CLI users expect: flag over file over environment.
+import { ConsulClient } from '../adapters/consul/client.ts';
+import { optionsFromEnv, type ConsulClientOptionsInput } from '../adapters/consul/options.ts';
+import { loadTargets, type Target, type TargetsFile } from '../config/targets.ts';
+
+export interface ResolvedTarget {
+  file: TargetsFile;
+  target: Target;
+  consul: ConsulClient;
+}
+
+export interface TargetFlags {
+  config?: string;
+  target?: string;
+  consul?: string;
+  dir?: string;
+}
+
+export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<ResolvedTarget> {
+  const file = await loadTargets(flags.config, cwd);
+  const target = flags.target ? file.targets.find((t) => t.name === flags.target) : file.targets[0];
+  if (!target) throw new Error(`no target named "${flags.target}" in ${flags.config ?? 'consul-gitops.yaml'} (have: ${file.targets.map((t) => t.name).join(', ')})`);
+  const resolved = { ...target, ...(flags.dir ? { dir: flags.dir } : {}) };
+  const fromEnv = optionsFromEnv(env);
+  const c = resolved.consul;
+  const options: ConsulClientOptionsInput = {
+    ...fromEnv,
+    ...(c.address ? { address: c.address } : {}),
+    ...(c.datacenter ? { datacenter: c.datacenter } : {}),
+    ...(c.partition ? { partition: c.partition } : {}),
+    ...(c.namespace ? { namespace: c.namespace } : {}),
+    ...(c.tokenEnv && env[c.tokenEnv] ? { token: env[c.tokenEnv] } : {}),
+    ...(c.tokenFile ? { tokenFile: c.tokenFile } : {}),
+    ...(c.caCert || c.tlsServerName ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } } : {}),
+    ...(flags.consul ? { address: flags.consul } : {}),
+  };
+  return { file, target: resolved, consul: new ConsulClient(options) };
+}

@@ -1,0 +1,79 @@
+// Plan → text for a terminal, like `terraform plan`: `+ create`, `~ update` with field-level
+// before/after, `- delete`, then warnings and a closing summary line.
+import { stringifyApiJson } from '../api-json.ts';
+import { formatEntryId } from '../../model/entry-id.ts';
+import { normalizeEntry } from '../normalize.ts';
+import type { Change, Plan } from './plan.ts';
+
+export interface TextStyle {
+  green(s: string): string;
+  yellow(s: string): string;
+  red(s: string): string;
+  dim(s: string): string;
+}
+
+export const PLAIN: TextStyle = { green: (s) => s, yellow: (s) => s, red: (s) => s, dim: (s) => s };
+export const ANSI: TextStyle = {
+  green: (s) => `\x1b[32m${s}\x1b[0m`,
+  yellow: (s) => `\x1b[33m${s}\x1b[0m`,
+  red: (s) => `\x1b[31m${s}\x1b[0m`,
+  dim: (s) => `\x1b[2m${s}\x1b[0m`,
+};
+
+const show = (v: unknown) => (v === undefined ? '(absent)' : stringifyApiJson(v, 0));
+
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary;
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`;
+}
+
+function flatten(value: unknown, path: string, out: [string, unknown][]): void {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, out);
+  } else out.push([path, value]);
+}
+
+function renderChange(c: Change, style: TextStyle): string[] {
+  const where = c.source ? style.dim(`  (${c.source})`) : '';
+  const id = formatEntryId(c.id);
+  switch (c.action) {
+    case 'create': {
+      const fields: [string, unknown][] = [];
+      flatten(normalizeEntry(c.after!), '', fields);
+      return [style.green(`  + create ${id}`) + where, ...fields.filter(([k]) => k !== 'Kind').map(([k, v]) => style.green(`      + ${k} = ${show(v)}`))];
+    }
+    case 'update':
+      return [
+        style.yellow(`  ~ update ${id}`) + where + (c.adopted ? style.yellow('  [adopt]') : ''),
+        ...c.fieldDiffs.map((d) => style.yellow(`      ~ ${d.path}: ${show(d.before)} → ${show(d.after)}`)),
+      ];
+    case 'delete':
+      return [style.red(`  - delete ${id}`) + style.dim(`  (${c.reason})`)];
+    case 'skip':
+      return [style.dim(`  ! skip ${id}: ${c.reason}`)];
+    case 'noop':
+      return [];
+  }
+}
+
+export function renderPlanText(plan: Plan, style: TextStyle = PLAIN): string {
+  const lines: string[] = [];
+  const acting = plan.changes.filter((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete');
+  const skipped = plan.changes.filter((c) => c.action === 'skip');
+  if (acting.length === 0) lines.push('No changes. Consul matches the files.');
+  else {
+    lines.push('consul-gitops will perform the following actions:', '');
+    for (const c of acting) lines.push(...renderChange(c, style));
+  }
+  if (skipped.length) {
+    lines.push('', 'Left alone:');
+    for (const c of skipped) lines.push(...renderChange(c, style));
+  }
+  if (plan.warnings.length) {
+    lines.push('', 'Warnings:');
+    for (const w of plan.warnings) lines.push(style.yellow(`  ! ${w.entry ? `${w.entry}: ` : ''}${w.message}`));
+  }
+  if (plan.refused) lines.push('', style.red(`Refused: ${plan.refused}`));
+  lines.push('', summaryLine(plan));
+  return `${lines.join('\n')}\n`;
+}
