@@ -1,0 +1,123 @@
+// npm run bench (part 2): plan and apply against the dev server with 2 ms injected latency.
+// A no-op plan of 10,000 entries must read Consul with one list per kind; the baseline GETs each
+// entry one by one (10 at a time), as Terraform's refresh does.
+import { ConsulClient } from '../src/adapters/consul/client.ts';
+import { ConsulConfigEntryStore } from '../src/adapters/consul/stores.ts';
+import type { ConfigEntryStore } from '../src/core/ports.ts';
+import type { SourceFile } from '../src/core/parse-files.ts';
+import { makePlan } from '../src/app/make-plan.ts';
+import { applyPlan } from '../src/app/apply-plan.ts';
+import { spawn } from 'node:child_process';
+
+const COUNT = Number(process.env.BENCH_ENTRIES ?? 10_000);
+const LATENCY_MS = 2;
+
+function tree(count: number, protocol: string): SourceFile[] {
+  const files: SourceFile[] = [
+    { path: 'mesh.hcl', text: 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n' },
+    { path: 'proxy-defaults.hcl', text: 'Kind = "proxy-defaults"\nName = "global"\nConfig { protocol = "http" }\n' },
+  ];
+  for (let i = 0; files.length < count; i++) {
+    const name = `svc-${i}`;
+    if (i % 2 === 0)
+      files.push({ path: `sd/${name}.hcl`, text: `Kind = "service-defaults"\nName = "${name}"\nProtocol = "${protocol}"\nMutualTLSMode = "${i % 10 ? 'strict' : 'permissive'}"\n` });
+    else
+      files.push({ path: `si/${name}.json`, text: JSON.stringify({ Kind: 'service-intentions', Name: name, Sources: [{ Name: `svc-${i - 1}`, Action: 'allow' }] }) });
+  }
+  return files;
+}
+
+function counting(store: ConfigEntryStore): { store: ConfigEntryStore; requests: () => number } {
+  let n = 0;
+  const wrap = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => (...a: A) => (n++, fn(...a));
+  return {
+    store: { list: wrap(store.list.bind(store)), get: wrap(store.get.bind(store)), write: wrap(store.write.bind(store)), delete: wrap(store.delete.bind(store)) },
+    requests: () => n,
+  };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+// The dev server runs in its own process so the memory figure is the planner's alone.
+const child = spawn(process.execPath, ['bin/consul-gitops.js', 'dev-server', '--port', '0', '--latency-ms', String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+if (process.argv[2] === '--measure-noop-plan') {
+  // Child mode: a fresh process, so its peak RSS is the no-op plan's own.
+  const client = new ConsulClient({ address: process.argv[3]! });
+  const counted = counting(new ConsulConfigEntryStore(client));
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
+  const noop = await timed(() => makePlan(tree(COUNT, 'http'), counted.store, { prune: true, adopt: false }));
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const s = noop.value.plan!.summary;
+  process.stdout.write(JSON.stringify({ ms: noop.ms, requests: counted.requests(), peakRss, changes: s.create + s.update + s.delete }));
+  await client.close();
+  process.exit(0);
+}
+
+async function measureNoopPlan(url: string): Promise<{ ms: number; requests: number; peakRss: number; changes: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/plan.bench.ts', '--measure-noop-plan', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((resolve) => child.on('exit', resolve));
+  return JSON.parse(out);
+}
+
+const server = {
+  url: await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`dev server exited with ${code}`)));
+  }),
+  close: async () => {
+    child.kill('SIGTERM');
+  },
+};
+const client = new ConsulClient({ address: server.url });
+const store = new ConsulConfigEntryStore(client);
+const options = { prune: true, adopt: false };
+try {
+  const files = tree(COUNT, 'http');
+  const seeded = await makePlan(files, store, options);
+  const seedReport = await applyPlan(store, seeded.plan!, { concurrency: 64 });
+  if (!seedReport.ok) throw new Error('seeding failed');
+
+  const noop = await measureNoopPlan(server.url);
+  if (noop.changes !== 0) throw new Error(`no-op plan found ${noop.changes} changes`);
+
+  // Baseline: one GET per entry, ten in flight, like `terraform refresh` (parallelism 10).
+  const ids = seeded.tree.entries.map((e) => ({ kind: e.normalized.Kind, name: String(e.normalized.Name ?? (e.normalized.Kind === 'mesh' ? 'mesh' : 'global')) }));
+  const baseline = await timed(async () => {
+    let next = 0;
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        await client.getEntry(id.kind, id.name);
+      }
+    }));
+  });
+
+  // Apply 1,000 changed entries: flip the protocol of 1,000 service-defaults.
+  const changed = files.map((f, i) => (f.path.startsWith('sd/') && i < 2_002 ? { ...f, text: f.text.replace('"http"', '"grpc"') } : f));
+  const planned = await makePlan(changed, store, options);
+  const updates = planned.plan!.summary.update;
+  const applied = await timed(() => applyPlan(store, planned.plan!, { concurrency: 16 }));
+
+  console.log(`plan/apply against the dev server with ${LATENCY_MS} ms latency per request`);
+  console.log(`  no-op plan of ${files.length} entries: ${noop.ms.toFixed(0)} ms wall, ${noop.requests} requests (one list per kind), target under 2000 ms -> ${noop.ms < 2000 ? 'met' : 'MISSED'}`);
+  console.log(`  baseline GET per entry (10 in flight): ${baseline.ms.toFixed(0)} ms wall, ${ids.length} requests`);
+  console.log(`  ratio plan/baseline: ${(noop.ms / baseline.ms).toFixed(3)}x wall, ${(noop.requests / ids.length).toFixed(4)}x requests`);
+  console.log(`  peak RSS of the process running the no-op plan: ${(noop.peakRss / 2 ** 20).toFixed(0)} MiB, target under 200 MB -> ${noop.peakRss < 200e6 ? 'met' : 'MISSED'}`);
+  console.log(`  apply ${updates} changed entries: ${applied.ms.toFixed(0)} ms wall (${applied.value.counts.applied} applied), target under 5000 ms -> ${applied.ms < 5000 ? 'met' : 'MISSED'}`);
+} finally {
+  await client.close();
+  await server.close();
+}
