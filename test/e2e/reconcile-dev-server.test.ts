@@ -136,6 +136,27 @@ describe('reconcile against the dev server', () => {
     expect(strict.code).toBe(0);
   });
 
+  it('reports a check-and-set conflict when Consul changes between plan and apply, and keeps the newer value', async () => {
+    const { ConsulClient } = await import('../../src/adapters/consul/client.ts');
+    const { ConsulConfigEntryStore } = await import('../../src/adapters/consul/stores.ts');
+    const { makePlan } = await import('../../src/app/make-plan.ts');
+    const { applyPlan } = await import('../../src/app/apply-plan.ts');
+    const client = new ConsulClient({ address: server.url });
+    const store = new ConsulConfigEntryStore(client);
+    const files = (protocol: string) => [{ path: 'web.hcl', text: `Kind = "service-defaults"\nName = "web"\nProtocol = "${protocol}"\n` }];
+    await applyPlan(store, (await makePlan(files('http'), store, { prune: false, adopt: false })).plan!);
+    const plan = (await makePlan(files('grpc'), store, { prune: false, adopt: false })).plan!;
+    // Someone else writes between our plan and our apply.
+    const live = (await (await fetch(`${server.url}/v1/config/service-defaults/web`)).json()) as Record<string, unknown>;
+    expect(await put('/v1/config', { ...live, Protocol: 'http2' })).toBe('true');
+    const report = await applyPlan(store, plan);
+    expect(report.ok).toBe(false);
+    expect(report.results[0]!.outcome).toMatchObject({ status: 'conflict', liveDiffs: [{ path: 'Protocol', before: 'http', after: 'http2' }] });
+    const after = (await (await fetch(`${server.url}/v1/config/service-defaults/web`)).json()) as { Protocol: string };
+    expect(after.Protocol).toBe('http2');
+    await client.close();
+  });
+
   it('npm start runs the whole loop', async () => {
     let out = '';
     const code = await main(['demo'], { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (out += s) } });
