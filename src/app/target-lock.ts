@@ -1,0 +1,63 @@
+// One reconcile at a time per target, across Lambda containers and `serve` processes: a lease in
+// Consul KV taken and released with check-and-set. A lease expires, so a crashed run cannot block
+// a target for longer than its timeout.
+import type { StateStore } from '../core/ports.ts';
+
+export interface Lease {
+  holder: string;
+  expiresAt: string;
+  released?: boolean;
+}
+
+export interface LockOptions {
+  key: string;
+  holder: string;
+  leaseMs: number;
+  /** How long to wait for another run to finish before giving up. */
+  waitMs: number;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export class TargetBusyError extends Error {
+  constructor(readonly key: string, readonly holder: string) {
+    super(`another consul-gitops run (${holder}) holds ${key}; gave up waiting`);
+  }
+}
+
+/** Runs `fn` while holding the lease; always releases it (unless another run took it over after expiry). */
+export async function withTargetLock<T>(store: StateStore, options: LockOptions, fn: () => Promise<T>): Promise<T> {
+  const index = await acquire(store, options);
+  try {
+    return await fn();
+  } finally {
+    await release(store, options, index);
+  }
+}
+
+async function acquire(store: StateStore, o: LockOptions): Promise<number> {
+  const giveUpAt = o.now().getTime() + o.waitMs;
+  let delay = 50;
+  for (;;) {
+    const current = await store.read(o.key);
+    const lease = current ? (JSON.parse(current.value) as Lease) : undefined;
+    const free = !lease || lease.released || Date.parse(lease.expiresAt) <= o.now().getTime();
+    if (free) {
+      const mine: Lease = { holder: o.holder, expiresAt: new Date(o.now().getTime() + o.leaseMs).toISOString() };
+      if (await store.write(o.key, JSON.stringify(mine), current?.modifyIndex ?? 0)) {
+        const taken = await store.read(o.key);
+        return taken!.modifyIndex;
+      }
+      continue; // someone else won the race: look again
+    }
+    if (o.now().getTime() >= giveUpAt) throw new TargetBusyError(o.key, lease!.holder);
+    await o.sleep(delay);
+    delay = Math.min(delay * 2, 2000);
+  }
+}
+
+async function release(store: StateStore, o: LockOptions, index: number): Promise<void> {
+  const released: Lease = { holder: o.holder, expiresAt: o.now().toISOString(), released: true };
+  // CAS on our own index: if the lease expired and another run took it, leave theirs alone.
+  await store.write(o.key, JSON.stringify(released), index).catch(() => undefined);
+}
