@@ -1,17 +1,25 @@
 // Redelivered webhooks (same X-GitHub-Delivery) must not do the same work twice, even when they
-// land on another container: the ids of recent deliveries are kept in Consul KV under CAS.
+// land on another container: the ids of deliveries handled to the end are kept in Consul KV under
+// CAS. A delivery is recorded only once its run finished, so a run that crashed (and Lambda's own
+// retry of it) still gets done.
 import type { StateStore } from '../core/ports.ts';
 
 const KEEP = 200;
 
-/** Records the delivery; false when it was seen before. */
-export async function firstDelivery(store: StateStore, key: string, deliveryId: string): Promise<boolean> {
+async function seen(store: StateStore, key: string): Promise<{ ids: string[]; modifyIndex: number }> {
+  const current = await store.read(key);
+  return { ids: current ? (JSON.parse(current.value) as string[]) : [], modifyIndex: current?.modifyIndex ?? 0 };
+}
+
+export async function wasDelivered(store: StateStore, key: string, deliveryId: string): Promise<boolean> {
+  return (await seen(store, key)).ids.includes(deliveryId);
+}
+
+export async function recordDelivery(store: StateStore, key: string, deliveryId: string): Promise<void> {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const current = await store.read(key);
-    const seen: string[] = current ? (JSON.parse(current.value) as string[]) : [];
-    if (seen.includes(deliveryId)) return false;
-    const next = [...seen, deliveryId].slice(-KEEP);
-    if (await store.write(key, JSON.stringify(next), current?.modifyIndex ?? 0)) return true;
+    const { ids, modifyIndex } = await seen(store, key);
+    if (ids.includes(deliveryId)) return;
+    if (await store.write(key, JSON.stringify([...ids, deliveryId].slice(-KEEP)), modifyIndex)) return;
   }
   throw new Error(`could not record delivery ${deliveryId} under ${key}: it kept changing (check-and-set conflicts)`);
 }

@@ -1,7 +1,7 @@
 // Runs for one target never interleave, and a redelivered webhook does no work twice.
 import { describe, expect, it } from 'vitest';
 import { TargetBusyError, withTargetLock, type LockOptions } from '../../../src/app/target-lock.ts';
-import { firstDelivery } from '../../../src/app/deliveries.ts';
+import { recordDelivery, wasDelivered } from '../../../src/app/deliveries.ts';
 import { InMemoryStateStore } from '../../support/in-memory-state-store.ts';
 
 function lockOptions(holder: string, clock: { t: number }, waitMs = 1000): LockOptions {
@@ -59,10 +59,13 @@ describe('target lock', () => {
 });
 
 describe('deliveries', () => {
-  it('accepts a delivery once', async () => {
+  it('remembers deliveries that were handled', async () => {
     const store = new InMemoryStateStore();
-    expect(await firstDelivery(store, 'k', 'd1')).toBe(true);
-    expect(await firstDelivery(store, 'k', 'd2')).toBe(true);
-    expect(await firstDelivery(store, 'k', 'd1')).toBe(false);
+    expect(await wasDelivered(store, 'k', 'd1')).toBe(false);
+    await recordDelivery(store, 'k', 'd1');
+    await recordDelivery(store, 'k', 'd2');
+    await recordDelivery(store, 'k', 'd1');
+    expect(await wasDelivered(store, 'k', 'd1')).toBe(true);
+    expect(JSON.parse(store.values.get('k')!.value)).toEqual(['d1', 'd2']);
   });
 });

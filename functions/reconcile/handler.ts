@@ -1,0 +1,33 @@
+// The reconcile Lambda: an asynchronous event from the webhook (a commit to apply or plan) or the
+// schedule (a drift check) → the same use case `serve` runs → one log line per target.
+import { ReconcileEvent } from '../../src/app/reconcile-request.ts';
+import { runReconcileEvent, type TargetRunSummary } from '../../src/app/run-reconcile-event.ts';
+import { buildRuntime, type Runtime, type RuntimeOverrides } from '../../src/runtime/build-runtime.ts';
+
+export interface ReconcileHandlerDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  overrides?: RuntimeOverrides;
+  log?: (line: string) => void;
+}
+
+export type ReconcileHandler = (event: unknown) => Promise<TargetRunSummary[]>;
+
+export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHandler {
+  const log = deps.log ?? ((line: string) => console.log(line));
+  let runtime: Runtime | undefined;
+  return async (event) => {
+    const parsed = ReconcileEvent.safeParse(event);
+    if (!parsed.success) {
+      // A malformed event will not get better on retry: log and drop it rather than throw.
+      log(JSON.stringify({ level: 'error', message: 'Invalid reconcile event', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }));
+      return [];
+    }
+    runtime ??= buildRuntime(deps.env, deps.overrides);
+    const results = await runReconcileEvent(runtime, parsed.data);
+    for (const r of results) log(JSON.stringify({ level: r.ok ? 'info' : 'warn', message: 'Reconcile finished', mode: parsed.data.mode, deliveryId: parsed.data.deliveryId, ...r }));
+    return results;
+  };
+}
+
+/** The Lambda entry point. Errors (Consul or GitHub unreachable) propagate so Lambda retries, then the dead-letter queue. */
+export const handler: ReconcileHandler = createReconcileHandler({ env: process.env });

@@ -1,0 +1,197 @@
+// Desired state straight from GitHub at one commit, without a clone: the commit (for its tree and
+// committer time), ONE recursive tree listing, and the blobs of the config-entry files under the
+// directory. Blobs are immutable and addressed by SHA, so a small in-memory cache keyed by blob
+// SHA makes a later run fetch only the files that changed. A tree too large for one listing
+// (`truncated: true`) is read again from the directory's own subtree.
+// https://docs.github.com/en/rest/git/trees#get-a-tree
+import type { Octokit } from 'octokit';
+import { formatOfPath, type SourceFile } from '../../core/parse-files.ts';
+import { GitHubError } from './errors.ts';
+import type { CommitRef, DesiredState, DesiredStateSource } from './ports.ts';
+
+export interface GitHubTreeSourceOptions {
+  /** Budget of the blob cache in bytes of text (default 32 MiB); least recently used blobs go first. */
+  cacheMaxBytes?: number;
+  /** Blob requests in flight at once (default 8). */
+  concurrency?: number;
+  /** Which files under the directory are fetched (default: config-entry extensions .hcl/.json/.yaml/.yml). */
+  include?: (path: string) => boolean;
+  /** A directory absent at the commit is an error (default) or an empty tree. */
+  missingDir?: 'error' | 'empty';
+}
+
+interface TreeItem {
+  path: string;
+  mode: string;
+  type: string;
+  sha: string;
+}
+
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+
+/** Least-recently-used cache of decoded blob text, keyed by blob SHA. */
+export class BlobCache {
+  private readonly items = new Map<string, string>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get(sha: string): string | undefined {
+    const text = this.items.get(sha);
+    if (text === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    this.items.delete(sha);
+    this.items.set(sha, text);
+    return text;
+  }
+
+  set(sha: string, text: string): void {
+    const size = text.length * 2;
+    if (size > this.maxBytes || this.items.has(sha)) return;
+    this.items.set(sha, text);
+    this.bytes += size;
+    for (const [old, oldText] of this.items) {
+      if (this.bytes <= this.maxBytes) break;
+      this.items.delete(old);
+      this.bytes -= oldText.length * 2;
+    }
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}
+
+export class GitHubTreeSource implements DesiredStateSource {
+  readonly cache: BlobCache;
+  private readonly concurrency: number;
+  private readonly include: (path: string) => boolean;
+  private readonly missingDir: 'error' | 'empty';
+  private readonly inflight = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly octokit: Octokit,
+    options: GitHubTreeSourceOptions = {},
+  ) {
+    this.cache = new BlobCache(options.cacheMaxBytes ?? 32 * 1024 * 1024);
+    this.concurrency = Math.max(1, options.concurrency ?? 8);
+    this.include = options.include ?? ((p) => formatOfPath(p) !== undefined);
+    this.missingDir = options.missingDir ?? 'error';
+  }
+
+  async read(ref: CommitRef, dir: string): Promise<DesiredState> {
+    const prefix = normalizeDir(dir);
+    // A full SHA pins both requests to the same content, so they can run at once; a branch name
+    // is resolved to a commit first so the tree cannot come from a later push.
+    const [commit, root] = FULL_SHA.test(ref.sha)
+      ? await Promise.all([this.commit(ref), this.tree(ref, ref.sha, true)])
+      : await this.commit(ref).then(async (c) => [c, await this.tree(ref, c.treeSha, true)] as const);
+
+    const listed = root.truncated ? await this.listTruncated(ref, root, prefix) : { items: root.tree, found: prefix === '' || root.tree.some((e) => e.path === prefix && e.type === 'tree') };
+    if (!listed.found) {
+      if (this.missingDir === 'error')
+        throw new GitHubError({ kind: 'not-found', message: `directory ${prefix}/ does not exist at commit ${commit.sha.slice(0, 12)}`, method: 'GET', path: `/repos/${ref.owner}/${ref.repo}/git/trees/${commit.treeSha}` });
+      return { revision: commit.sha, files: [], ignored: [], ...(commit.time ? { commitTime: commit.time } : {}) };
+    }
+
+    const under = listed.items.filter((e) => e.type !== 'tree' && (prefix === '' || e.path.startsWith(`${prefix}/`)));
+    const wanted = under.filter((e) => e.type === 'blob' && e.mode !== '120000' && this.include(e.path));
+    const wantedSet = new Set(wanted);
+    const ignored = under.filter((e) => !wantedSet.has(e)).map((e) => e.path);
+    const files = await mapBounded(wanted, this.concurrency, async (e): Promise<SourceFile> => ({ path: e.path, text: await this.blob(ref, e.sha) }));
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { revision: commit.sha, files, ignored: ignored.sort(), ...(commit.time ? { commitTime: commit.time } : {}) };
+  }
+
+  private async commit(ref: CommitRef): Promise<{ sha: string; treeSha: string; time?: string }> {
+    if (FULL_SHA.test(ref.sha)) {
+      // The git data endpoint: no diff computed, unlike GET /repos/{o}/{r}/commits/{ref}.
+      // https://docs.github.com/en/rest/git/commits#get-a-commit-object
+      const { data } = await this.octokit.rest.git.getCommit({ owner: ref.owner, repo: ref.repo, commit_sha: ref.sha });
+      return { sha: data.sha, treeSha: data.tree.sha, ...(data.committer?.date ? { time: data.committer.date } : {}) };
+    }
+    // https://docs.github.com/en/rest/commits/commits#get-a-commit
+    const { data } = await this.octokit.rest.repos.getCommit({ owner: ref.owner, repo: ref.repo, ref: ref.sha, per_page: 1 });
+    const time = data.commit.committer?.date;
+    return { sha: data.sha, treeSha: data.commit.tree.sha, ...(time ? { time } : {}) };
+  }
+
+  private async tree(ref: CommitRef, sha: string, recursive: boolean): Promise<{ sha: string; tree: TreeItem[]; truncated: boolean }> {
+    const { data } = await this.octokit.rest.git.getTree({ owner: ref.owner, repo: ref.repo, tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) });
+    const tree: TreeItem[] = [];
+    for (const e of data.tree) if (e.path && e.sha && e.type) tree.push({ path: e.path, mode: e.mode ?? '100644', type: e.type, sha: e.sha });
+    return { sha: data.sha, tree, truncated: data.truncated === true };
+  }
+
+  /** The recursive listing was cut: find the directory's subtree and list it on its own. */
+  private async listTruncated(ref: CommitRef, root: { sha: string; tree: TreeItem[] }, prefix: string): Promise<{ items: TreeItem[]; found: boolean }> {
+    let subtree: string | undefined = prefix === '' ? root.sha : root.tree.find((e) => e.path === prefix && e.type === 'tree')?.sha;
+    if (!subtree) {
+      subtree = root.sha;
+      for (const segment of prefix.split('/')) {
+        const level = await this.tree(ref, subtree, false);
+        subtree = level.tree.find((e) => e.path === segment && e.type === 'tree')?.sha;
+        if (!subtree) return { items: [], found: false };
+      }
+    }
+    return { items: await this.listSubtree(ref, subtree, prefix), found: true };
+  }
+
+  private async listSubtree(ref: CommitRef, sha: string, prefix: string): Promise<TreeItem[]> {
+    const join = (p: string) => (prefix ? `${prefix}/${p}` : p);
+    const full = await this.tree(ref, sha, true);
+    if (!full.truncated) return full.tree.map((e) => ({ ...e, path: join(e.path) }));
+    // Still too large: one level at a time.
+    const level = await this.tree(ref, sha, false);
+    const items = level.tree.map((e) => ({ ...e, path: join(e.path) }));
+    const nested = await mapBounded(
+      items.filter((e) => e.type === 'tree'),
+      this.concurrency,
+      (e) => this.listSubtree(ref, e.sha, e.path),
+    );
+    return [...items, ...nested.flat()];
+  }
+
+  private blob(ref: CommitRef, sha: string): Promise<string> {
+    const cached = this.cache.get(sha);
+    if (cached !== undefined) return Promise.resolve(cached);
+    // Two files with the same content share a blob: fetch it once.
+    let pending = this.inflight.get(sha);
+    if (!pending) {
+      pending = this.fetchBlob(ref, sha).finally(() => this.inflight.delete(sha));
+      this.inflight.set(sha, pending);
+    }
+    return pending;
+  }
+
+  private async fetchBlob(ref: CommitRef, sha: string): Promise<string> {
+    // https://docs.github.com/en/rest/git/blobs#get-a-blob
+    const { data } = await this.octokit.rest.git.getBlob({ owner: ref.owner, repo: ref.repo, file_sha: sha });
+    const bytes = data.encoding === 'base64' ? Buffer.from(data.content, 'base64') : Buffer.from(data.content, 'utf8');
+    const text = bytes.toString('utf8');
+    this.cache.set(sha, text);
+    return text;
+  }
+}
+
+function normalizeDir(dir: string): string {
+  return dir.replace(/^(\.\/)+/, '').replace(/^\/+|\/+$/g, '').replace(/^\.$/, '');
+}
+
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}

@@ -1,0 +1,150 @@
+// One Octokit for every GitHub adapter: token or GitHub App installation credentials, GitHub.com or
+// GitHub Enterprise Server (`baseUrl`, e.g. `https://ghe.example.com/api/v3`), octokit's own retry
+// (5xx, 3 attempts) and throttling (rate limits, spaced writes) plugins, a per-request timeout, and
+// every failure turned into a GitHubError that holds no secret.
+// https://github.com/octokit/octokit.js#authentication
+import { App, Octokit } from 'octokit';
+import { redactSecrets, toGitHubError } from './errors.ts';
+
+export type { Octokit } from 'octokit';
+
+export type GitHubAuth =
+  | { token: string }
+  | {
+      appId: number | string;
+      installationId: number;
+      /** PEM (PKCS#1 or PKCS#8); `\n` escapes, as environment variables often hold them, are accepted. */
+      privateKey: string;
+    };
+
+export interface GitHubLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface GitHubClientOptions {
+  auth: GitHubAuth;
+  /** REST API root; GitHub Enterprise Server: `https://HOST/api/v3` (Actions' GITHUB_API_URL). */
+  baseUrl?: string;
+  userAgent?: string;
+  /** Per-request timeout in ms (default 30 s). */
+  timeoutMs?: number;
+  /** Retries of 5xx answers and network failures by @octokit/plugin-retry (default 3; 0 turns it off). */
+  retries?: number;
+  /** Seconds between retries are (attempt²) × this many ms (default 1000; tests use 1). */
+  retryAfterBaseValueMs?: number;
+  /**
+   * @octokit/plugin-throttling: waits out rate limits and spaces writes 1 s apart as GitHub asks
+   * for content-creating requests. Default on; tests against the double turn it off.
+   */
+  throttle?: boolean;
+  /** Rate-limit waits longer than this many seconds are not waited out (default 120). */
+  maxRateLimitWaitSeconds?: number;
+  logger?: GitHubLogger;
+  /** Replaces global fetch (tests). */
+  fetch?: typeof fetch;
+}
+
+export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+
+const SILENT_LOGGER: GitHubLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+export class GitHubConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitHubConfigError';
+  }
+}
+
+function secretsOf(auth: GitHubAuth): string[] {
+  if ('token' in auth) return [auth.token];
+  const key = normalizePrivateKey(auth.privateKey);
+  // Each base64 line of the key too, in case a message quotes a fragment.
+  return [auth.privateKey, key, ...key.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'))];
+}
+
+function normalizePrivateKey(key: string): string {
+  return key.includes('\\n') && !key.includes('\n') ? key.replace(/\\n/g, '\n') : key;
+}
+
+function validateAuth(auth: GitHubAuth): void {
+  if ('token' in auth) {
+    if (typeof auth.token !== 'string' || auth.token.trim() === '') throw new GitHubConfigError('GitHub token is empty');
+    return;
+  }
+  if (!/^\d+$/.test(String(auth.appId))) throw new GitHubConfigError('GitHub App id must be a number');
+  if (!Number.isInteger(auth.installationId) || auth.installationId <= 0) throw new GitHubConfigError('GitHub App installation id must be a positive integer');
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(normalizePrivateKey(auth.privateKey ?? '')))
+    throw new GitHubConfigError('GitHub App private key is not a PEM private key');
+}
+
+function timedFetch(inner: typeof fetch, timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return inner(input, { ...init, signal });
+  };
+}
+
+/**
+ * Builds the client. With App credentials the installation token is fetched on the first request
+ * and renewed by octokit before it expires.
+ */
+export async function createGitHubClient(options: GitHubClientOptions): Promise<Octokit> {
+  validateAuth(options.auth);
+  const logger = options.logger ?? SILENT_LOGGER;
+  const secrets = secretsOf(options.auth);
+  const safe = (m: string) => redactSecrets(m, secrets);
+  const log = {
+    debug: (m: string) => logger.debug(safe(m)),
+    info: (m: string) => logger.info(safe(m)),
+    warn: (m: string) => logger.warn(safe(m)),
+    error: (m: string) => logger.error(safe(m)),
+  };
+  const maxWait = options.maxRateLimitWaitSeconds ?? 120;
+  const onLimit = (kind: string) => (retryAfter: number, o: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+    const retry = retryCount < 2 && retryAfter <= maxWait;
+    log.warn(`GitHub ${kind} on ${o.method} ${o.url}: ${retry ? `retrying after ${retryAfter} s` : 'giving up'}`);
+    return retry;
+  };
+  const retries = options.retries ?? 3;
+  const Configured = Octokit.defaults({
+    baseUrl: (options.baseUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
+    userAgent: options.userAgent ?? 'consul-gitops',
+    log,
+    retry: retries > 0 ? { retries, retryAfterBaseValue: options.retryAfterBaseValueMs ?? 1000 } : { enabled: false },
+    throttle: options.throttle === false ? { enabled: false } : { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
+    request: { fetch: timedFetch(options.fetch ?? globalThis.fetch, options.timeoutMs ?? 30_000) },
+  });
+
+  let octokit: Octokit;
+  if ('token' in options.auth) octokit = new Configured({ auth: options.auth.token });
+  else {
+    const app = new App({ appId: options.auth.appId, privateKey: normalizePrivateKey(options.auth.privateKey), Octokit: Configured, log });
+    octokit = (await app.getInstallationOctokit(options.auth.installationId)) as Octokit;
+  }
+  // Registered last, so it wraps the retry/throttle/auth hooks and sees only the final failure.
+  octokit.hook.error('request', (error) => {
+    throw toGitHubError(error, secrets);
+  });
+  return octokit;
+}
+
+/** Options from the environment GitHub Actions and our Lambda functions see. */
+export function githubClientOptionsFromEnv(env: Record<string, string | undefined> = process.env): GitHubClientOptions {
+  const baseUrl = env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL;
+  if (env.GITHUB_APP_ID || env.GITHUB_APP_PRIVATE_KEY || env.GITHUB_APP_INSTALLATION_ID) {
+    const missing = ['GITHUB_APP_ID', 'GITHUB_APP_INSTALLATION_ID', 'GITHUB_APP_PRIVATE_KEY'].filter((k) => !env[k]);
+    if (missing.length) throw new GitHubConfigError(`GitHub App credentials are incomplete: set ${missing.join(', ')}`);
+    return { baseUrl, auth: { appId: env.GITHUB_APP_ID!, installationId: Number(env.GITHUB_APP_INSTALLATION_ID), privateKey: env.GITHUB_APP_PRIVATE_KEY! } };
+  }
+  if (env.GITHUB_TOKEN) return { baseUrl, auth: { token: env.GITHUB_TOKEN } };
+  throw new GitHubConfigError('no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY');
+}

@@ -1,0 +1,76 @@
+// The interfaces the core and the app name for GitHub: where desired state is read from, where
+// results are reported, and how the strict-mode advisor proposes file changes. One real
+// implementation each lives next to this file (octokit); tests use a loopback GitHub double.
+import type { SourceFile } from '../../core/parse-files.ts';
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface CommitRef extends RepoRef {
+  /** A commit SHA (a branch name also resolves, but only a SHA pins the content). */
+  sha: string;
+}
+
+export interface DesiredState {
+  /** The commit SHA the files were read at. */
+  revision: string;
+  /** Config-entry files under the directory, repository-relative (`config-entries/mesh.hcl`), sorted by path. */
+  files: SourceFile[];
+  /** Committer date (ISO 8601) of the commit, for the stale-commit rule. */
+  commitTime?: string;
+  /** Other files under the directory (README.md, symlinks, submodules): listed, not fetched. */
+  ignored?: string[];
+}
+
+export interface DesiredStateSource {
+  read(ref: CommitRef, dir: string): Promise<DesiredState>;
+}
+
+export type CommitState = 'pending' | 'success' | 'failure' | 'error';
+
+export interface ResultReporter {
+  /** A commit status with context `consul-gitops/<target>`; the description is cut to GitHub's 140 characters. */
+  commitStatus(ref: CommitRef, state: CommitState, description: string, targetUrl?: string): Promise<void>;
+  /** One comment per pull request and marker, edited in place on later runs. */
+  upsertPullRequestComment(ref: RepoRef, prNumber: number, markdown: string, marker: string): Promise<{ id: number; created: boolean }>;
+  /**
+   * One open issue per marker. `open: true` creates or updates it; `open: false` updates and closes it
+   * when there is one, and returns undefined when there is none.
+   */
+  upsertIssue(ref: RepoRef, title: string, markdown: string, marker: string, open: boolean): Promise<{ number: number; created: boolean } | undefined>;
+}
+
+export interface FileChange {
+  /** Repository-relative path. */
+  path: string;
+  /** New UTF-8 content; null deletes the file. */
+  content: string | null;
+}
+
+export interface FileChangePullRequestRequest extends RepoRef {
+  /** Branch the pull request targets (`main`). */
+  base: string;
+  /** Head branch consul-gitops owns (`consul-gitops/strict-api`); force-updated to one commit on top of base. */
+  branch: string;
+  title: string;
+  body: string;
+  files: FileChange[];
+  labels?: string[];
+  /** Commit message (defaults to the title). */
+  message?: string;
+}
+
+export interface FileChangePullRequest {
+  number: number;
+  url: string;
+  /** True when this call opened the pull request; false when an open one was found and updated. */
+  created: boolean;
+  /** The head commit of the branch after this call. */
+  headSha: string;
+}
+
+export interface PullRequestOpener {
+  ensureFileChangePullRequest(request: FileChangePullRequestRequest): Promise<FileChangePullRequest>;
+}

@@ -1,0 +1,120 @@
+// Results back to GitHub: commit statuses, one plan comment per pull request edited in place on
+// every push (as Atlantis does), and one drift issue kept up to date and closed when drift is gone.
+// Our comments and issues are found again by a hidden marker, `<!-- consul-gitops:<marker> -->`,
+// as Renovate finds its own (`ensureComment`, `ensureIssue`).
+import type { Octokit } from 'octokit';
+import type { CommitRef, CommitState, RepoRef, ResultReporter } from './ports.ts';
+
+export interface GitHubReporterOptions {
+  /** Names the status context `consul-gitops/<target>` (a datacenter or partition). */
+  target: string;
+  /** Label of drift issues (default `consul-gitops-drift`); open issues are searched by it. */
+  driftLabel?: string;
+}
+
+/** GitHub's limit on a commit status description. */
+export const STATUS_DESCRIPTION_MAX = 140;
+/** GitHub's limit on an issue or comment body. */
+export const BODY_MAX = 65_536;
+export const DEFAULT_DRIFT_LABEL = 'consul-gitops-drift';
+
+export function markerComment(marker: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/.test(marker)) throw new Error(`invalid marker ${JSON.stringify(marker)}: letters, digits and . _ : / @ - only`);
+  return `<!-- consul-gitops:${marker} -->`;
+}
+
+/** One line of at most `max` UTF-16 units, never splitting a character, ending in `…` when cut. */
+export function truncateDescription(text: string, max = STATUS_DESCRIPTION_MAX): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return line;
+  let out = '';
+  for (const ch of line) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out.trimEnd()}…`;
+}
+
+/** Marker first, then the Markdown, cut to GitHub's body limit with a note. */
+export function bodyWithMarker(markdown: string, marker: string): string {
+  const head = `${markerComment(marker)}\n`;
+  const body = head + markdown;
+  if (body.length <= BODY_MAX) return body;
+  const note = '\n\n…(cut: the full text is longer than GitHub allows in one comment)';
+  return head + markdown.slice(0, BODY_MAX - head.length - note.length) + note;
+}
+
+export class GitHubReporter implements ResultReporter {
+  private readonly target: string;
+  private readonly driftLabel: string;
+
+  constructor(
+    private readonly octokit: Octokit,
+    options: GitHubReporterOptions,
+  ) {
+    if (!options.target) throw new Error('GitHubReporter needs a target name for the status context');
+    this.target = options.target;
+    this.driftLabel = options.driftLabel ?? DEFAULT_DRIFT_LABEL;
+  }
+
+  get context(): string {
+    return `consul-gitops/${this.target}`;
+  }
+
+  async commitStatus(ref: CommitRef, state: CommitState, description: string, targetUrl?: string): Promise<void> {
+    // https://docs.github.com/en/rest/commits/statuses#create-a-commit-status
+    await this.octokit.rest.repos.createCommitStatus({
+      owner: ref.owner,
+      repo: ref.repo,
+      sha: ref.sha,
+      state,
+      context: this.context,
+      description: truncateDescription(description),
+      ...(targetUrl ? { target_url: targetUrl } : {}),
+    });
+  }
+
+  async upsertPullRequestComment(ref: RepoRef, prNumber: number, markdown: string, marker: string): Promise<{ id: number; created: boolean }> {
+    const tag = markerComment(marker);
+    const body = bodyWithMarker(markdown, marker);
+    // https://docs.github.com/en/rest/issues/comments#list-issue-comments (oldest first)
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: prNumber, per_page: 100 });
+    const existing = comments.find((c) => c.body?.includes(tag));
+    if (existing) {
+      if (existing.body !== body) await this.octokit.rest.issues.updateComment({ owner: ref.owner, repo: ref.repo, comment_id: existing.id, body });
+      return { id: existing.id, created: false };
+    }
+    const { data } = await this.octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: prNumber, body });
+    return { id: data.id, created: true };
+  }
+
+  async upsertIssue(ref: RepoRef, title: string, markdown: string, marker: string, open: boolean): Promise<{ number: number; created: boolean } | undefined> {
+    const tag = markerComment(marker);
+    const body = bodyWithMarker(markdown, marker);
+    // https://docs.github.com/en/rest/issues/issues#list-repository-issues (pull requests come too: skipped)
+    const candidates = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+      owner: ref.owner,
+      repo: ref.repo,
+      state: 'open',
+      labels: this.driftLabel,
+      per_page: 100,
+    });
+    const existing = candidates.find((i) => !i.pull_request && i.body?.includes(tag));
+    if (!existing) {
+      if (!open) return undefined;
+      const { data } = await this.octokit.rest.issues.create({ owner: ref.owner, repo: ref.repo, title, body, labels: [this.driftLabel] });
+      return { number: data.number, created: true };
+    }
+    const changed = existing.title !== title || existing.body !== body;
+    if (changed || !open)
+      await this.octokit.rest.issues.update({
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: existing.number,
+        title,
+        body,
+        ...(open ? {} : { state: 'closed' as const, state_reason: 'completed' as const }),
+      });
+    return { number: existing.number, created: false };
+  }
+}

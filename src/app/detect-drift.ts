@@ -1,0 +1,63 @@
+// drift: the schedule's job. Plans the default branch's HEAD against Consul; reports drift as one
+// GitHub issue kept up to date (closed when drift is gone); with self-heal, applies the repair.
+import type { Plan } from '../core/plan/plan.ts';
+import { hasChanges } from '../core/plan/plan.ts';
+import { planSummaryLine, renderPlanMarkdown } from '../adapters/github/plan-markdown.ts';
+import { makePlan } from './make-plan.ts';
+import { applyPlan, type ApplyReport } from './apply-plan.ts';
+import { recordApplied, stateKey } from './commit-state.ts';
+import { withTargetLock } from './target-lock.ts';
+import type { ReconcileDeps, ReconcileTarget } from './reconcile-commit.ts';
+import type { ConfigEntryError } from '../model/errors.ts';
+
+export interface DriftJob {
+  owner: string;
+  repo: string;
+  branch: string;
+  selfHeal: boolean;
+}
+
+export type DriftOutcome =
+  | { kind: 'invalid'; errors: ConfigEntryError[] }
+  | { kind: 'in-sync'; plan: Plan }
+  | { kind: 'drift'; plan: Plan }
+  | { kind: 'healed'; plan: Plan; report: ApplyReport };
+
+export async function detectDrift(deps: ReconcileDeps, target: ReconcileTarget, job: DriftJob): Promise<DriftOutcome> {
+  const run = async (): Promise<DriftOutcome> => {
+    const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.branch }, target.dir);
+    const made = await makePlan(desired.files, deps.store, { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) });
+    if (!made.plan) return { kind: 'invalid', errors: made.errors };
+    const plan = made.plan;
+    if (!hasChanges(plan)) return { kind: 'in-sync', plan };
+    if (!job.selfHeal || plan.refused) return { kind: 'drift', plan };
+    const report = await applyPlan(deps.store, plan);
+    if (report.ok)
+      await recordApplied(deps.state, stateKey(target.stateKeyPrefix, target.name), { commit: desired.revision, commitTime: desired.commitTime ?? deps.now().toISOString() }, deps.now());
+    return { kind: 'healed', plan, report };
+  };
+  const prefix = `${target.stateKeyPrefix.replace(/\/+$/, '')}/${target.name}`;
+  const outcome = await withTargetLock(
+    deps.state,
+    { key: `${prefix}/lock`, holder: deps.holder, leaseMs: 14 * 60_000, waitMs: deps.lockWaitMs ?? 60_000, now: deps.now, sleep: deps.sleep },
+    run,
+  );
+  const repo = { owner: job.owner, repo: job.repo };
+  const title = `consul-gitops: Consul differs from ${job.branch} (${target.name})`;
+  const marker = `drift-${target.name}`;
+  switch (outcome.kind) {
+    case 'in-sync':
+      await deps.reporter.upsertIssue(repo, title, `Consul matches \`${job.branch}\` again (${deps.now().toISOString()}).`, marker, false);
+      break;
+    case 'drift':
+      await deps.reporter.upsertIssue(repo, title, renderPlanMarkdown({ plan: outcome.plan, title: `Drift on ${target.name}: ${planSummaryLine(outcome.plan)}` }), marker, true);
+      break;
+    case 'healed':
+      await deps.reporter.upsertIssue(repo, title, renderPlanMarkdown({ plan: outcome.plan, report: outcome.report, title: `Drift on ${target.name} repaired (self-heal)` }), marker, !outcome.report.ok);
+      break;
+    case 'invalid':
+      await deps.reporter.upsertIssue(repo, title, renderPlanMarkdown({ errors: outcome.errors, title: `${job.branch} does not validate` }), marker, true);
+      break;
+  }
+  return outcome;
+}

@@ -1,0 +1,57 @@
+// One reconcile event (from the webhook, the schedule, or `serve`'s queue) carried out for one or
+// every target, in parallel: the body of the reconcile function, kept out of the handler so `serve`
+// runs exactly the same thing.
+import type { Runtime } from '../runtime/build-runtime.ts';
+import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome } from './reconcile-commit.ts';
+import { detectDrift, type DriftOutcome } from './detect-drift.ts';
+import type { ReconcileEvent } from './reconcile-request.ts';
+
+export interface TargetRunSummary {
+  target: string;
+  outcome: ReconcileOutcome['kind'] | DriftOutcome['kind'];
+  ok: boolean;
+  summary: string;
+}
+
+function summarize(o: ReconcileOutcome | DriftOutcome): string {
+  switch (o.kind) {
+    case 'invalid':
+      return `${o.errors.length} error(s) in config entries; nothing applied`;
+    case 'applied':
+    case 'healed':
+      return `${o.report.counts.applied} applied, ${o.report.counts.failed} failed, ${o.report.counts.conflict} conflicts, ${o.report.counts.skipped} skipped`;
+    case 'planned':
+    case 'drift':
+    case 'in-sync':
+      return `plan: ${o.plan.summary.create} to create, ${o.plan.summary.update} to update, ${o.plan.summary.delete} to delete`;
+    case 'refused':
+    case 'stale':
+      return o.reason;
+    case 'duplicate':
+      return 'delivery already handled';
+  }
+}
+
+export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent): Promise<TargetRunSummary[]> {
+  const names = event.target ? [event.target] : runtime.targetNames();
+  return Promise.all(
+    names.map(async (name) => {
+      const { target, deps } = await runtime.forTarget(name);
+      const owner = event.repository.owner;
+      const repo = event.repository.name;
+      if (event.mode === 'drift') {
+        const o = await detectDrift(deps, target, { owner, repo, branch: event.branch, selfHeal: target.selfHeal });
+        return { target: name, outcome: o.kind, ok: o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok), summary: summarize(o) };
+      }
+      const o = await reconcileCommit(deps, target, {
+        owner,
+        repo,
+        sha: event.sha,
+        deliveryId: event.deliveryId,
+        mode: event.mode,
+        ...(event.pullRequest ? { pullRequest: { number: event.pullRequest.number } } : {}),
+      });
+      return { target: name, outcome: o.kind, ok: reconcileSucceeded(o), summary: summarize(o) };
+    }),
+  );
+}

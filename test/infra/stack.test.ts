@@ -1,0 +1,229 @@
+// Template assertions and cdk-nag for the stack. The first app bundles all three functions for real
+// with the local esbuild; the variant apps skip bundling (`aws:cdk:bundling-stacks: []`) because
+// they only check wiring. Entry files for reconcile and schedule are used when present; while another
+// engineer is still writing them, tiny temporary entries stand in (created outside functions/).
+import { App, Aspects, Duration } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsulGitopsStack, type ConsulGitopsStackProps, type FunctionName } from '../../infra/consul-gitops-stack.ts';
+import { secretRef, stackPropsFromContext } from '../../infra/context.ts';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+let scratch: string;
+let entries: Partial<Record<FunctionName, string>>;
+
+function entriesFor(): Partial<Record<FunctionName, string>> {
+  const result: Partial<Record<FunctionName, string>> = {};
+  for (const name of ['reconcile', 'schedule'] as const) {
+    if (existsSync(join(projectRoot, 'functions', name, 'handler.ts'))) continue;
+    const file = join(scratch, `${name}.ts`);
+    writeFileSync(file, `export async function handler(event: unknown) { return { ${name}: event }; }\n`);
+    result[name] = file;
+  }
+  return result;
+}
+
+function baseProps(): ConsulGitopsStackProps {
+  return {
+    projectRoot,
+    entries,
+    webhookSecret: { secretName: 'consul-gitops/github-webhook-secret' },
+    consulTokenSecret: { secretName: 'consul-gitops/consul-token' },
+    githubTokenSecret: { secretName: 'consul-gitops/github-token' },
+    consulHttpAddr: 'https://consul.internal:8501',
+  };
+}
+
+function synth(props: Partial<ConsulGitopsStackProps> = {}, bundle = false): { stack: ConsulGitopsStack; template: Template; outdir: string } {
+  const app = new App({ context: bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new ConsulGitopsStack(app, 'ConsulGitops', { ...baseProps(), ...props });
+  // logIgnores: suppressed findings show as info annotations, proving the checks ran.
+  Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
+  return { stack, template: Template.fromStack(stack), outdir: app.outdir };
+}
+
+let main: ReturnType<typeof synth>;
+
+beforeAll(() => {
+  // NodejsFunction wants entries under projectRoot; removed again in afterAll.
+  scratch = mkdtempSync(join(projectRoot, 'test', 'infra', '.tmp-entries-'));
+  entries = entriesFor();
+  main = synth({}, true);
+}, 60_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function functionLogicalId(template: Template, descriptionStart: string): string {
+  const found = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(`^consul-gitops: ${descriptionStart}`) } });
+  const ids = Object.keys(found);
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+function policyOf(template: Template, functionId: string): { Action: string | string[]; Resource: unknown; Effect: string }[] {
+  const fn = template.toJSON().Resources[functionId];
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+function actions(statements: { Action: string | string[] }[]): string[] {
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+}
+
+describe('ConsulGitopsStack', () => {
+  it('bundles three Node 22 arm64 ESM functions with source maps', () => {
+    main.template.resourceCountIs('AWS::Lambda::Function', 3);
+    main.template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+      LoggingConfig: Match.objectLike({ LogGroup: Match.anyValue() }),
+      // A real bundle (an S3 asset), not inline code.
+      Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$') },
+    });
+    const bundles = readdirSync(main.outdir).filter((d) => d.startsWith('asset.')).map((d) => join(main.outdir, d));
+    const webhook = bundles.find((d) => readFileSync(join(d, 'index.mjs'), 'utf8').includes('x-hub-signature-256'));
+    expect(webhook).toBeDefined();
+    expect(readdirSync(webhook!).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readFileSync(join(webhook!, 'index.mjs'), 'utf8')).toMatch(/^import\{createRequire as __createRequire\}|^import \{ createRequire/);
+  });
+
+  it('gives the webhook a public Function URL (GitHub signs the body instead)', () => {
+    main.template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [functionLogicalId(main.template, 'verify GitHub'), 'Arn'] },
+    });
+    main.template.hasOutput('WebhookUrl', {});
+  });
+
+  it('lets the webhook only write its logs, read its secret and invoke reconcile', () => {
+    const webhook = functionLogicalId(main.template, 'verify GitHub');
+    const reconcile = functionLogicalId(main.template, 'plan and apply');
+    const statements = policyOf(main.template, webhook);
+    expect(actions(statements)).toEqual(['lambda:InvokeFunction', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    const invoke = statements.find((s) => s.Action === 'lambda:InvokeFunction');
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [reconcile, 'Arn'] });
+    const secret = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(secret?.Resource)).toContain(':secret:consul-gitops/github-webhook-secret-??????');
+    main.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^consul-gitops: verify'),
+      Environment: { Variables: Match.objectLike({ RECONCILE_FUNCTION_NAME: { Ref: reconcile }, WEBHOOK_SECRET_ARN: 'consul-gitops/github-webhook-secret', DEFAULT_BRANCH: 'main', CONFIG_DIR: 'config-entries' }) },
+    });
+  });
+
+  it('lets reconcile read only its own secrets, and never invoke anything', () => {
+    const statements = policyOf(main.template, functionLogicalId(main.template, 'plan and apply'));
+    expect(actions(statements)).not.toContain('lambda:InvokeFunction');
+    const secretResources = JSON.stringify(statements.filter((s) => actions([s]).includes('secretsmanager:GetSecretValue')).map((s) => s.Resource));
+    expect(secretResources).toContain('consul-gitops/consul-token-??????');
+    expect(secretResources).toContain('consul-gitops/github-token-??????');
+    expect(secretResources).not.toContain('webhook');
+    // The async-failure destination is granted by CDK to the function's role.
+    expect(actions(statements)).toContain('sqs:SendMessage');
+  });
+
+  it('runs reconcile one at a time, with async failures going to the dead-letter queue', () => {
+    const reconcile = functionLogicalId(main.template, 'plan and apply');
+    main.template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^consul-gitops: plan'), ReservedConcurrentExecutions: 1, Timeout: 300 });
+    const queue = Object.keys(main.template.findResources('AWS::SQS::Queue'))[0];
+    main.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: reconcile },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+    main.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('runs schedule every 15 minutes by default, and at the configured rate', () => {
+    main.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    synth({ scheduleRate: Duration.minutes(5) }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+  });
+
+  it('alarms on errors of every function and on the dead-letter queue', () => {
+    main.template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    main.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1 });
+    const { template } = synth({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' });
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'] });
+  });
+
+  it('keeps logs for the configured retention, one month by default', () => {
+    main.template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    main.template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('places reconcile and schedule, not the webhook, in the given VPC subnets', () => {
+    const { stack, template } = synth({ vpc: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], securityGroupIds: ['sg-0123456789abcdef0'] } });
+    const inVpc = template.findResources('AWS::Lambda::Function', { Properties: { VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], SecurityGroupIds: ['sg-0123456789abcdef0'] } } });
+    expect(Object.values(inVpc).map((r: any) => r.Properties.Description.split(':')[1].trim()).sort()).toEqual([
+      'periodic run (drift and promotions)',
+      'plan and apply config entries from Git to Consul',
+    ]);
+    expectNoNagErrors(stack);
+    const roles = template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } });
+    expect(Object.keys(roles).sort()).toEqual([expect.stringMatching(/^ReconcileRole/), expect.stringMatching(/^ScheduleRole/)]);
+  });
+
+  it('reads secrets from SSM parameters when given `ssm:` names', () => {
+    const { template } = synth({ webhookSecret: secretRef('ssm:/consul-gitops/webhook'), consulTokenSecret: secretRef('ssm:/consul-gitops/consul-token') });
+    const webhook = functionLogicalId(template, 'verify GitHub');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^consul-gitops: verify'),
+      Environment: { Variables: Match.objectLike({ WEBHOOK_SECRET_PARAMETER: '/consul-gitops/webhook' }) },
+    });
+    expect(actions(policyOf(template, webhook))).toEqual(expect.arrayContaining(['ssm:GetParameter']));
+    expect(JSON.stringify(policyOf(template, webhook))).toContain(':parameter/consul-gitops/webhook');
+  });
+
+  it('creates no secret values', () => {
+    main.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    main.template.resourceCountIs('AWS::SSM::Parameter', 0);
+  });
+
+  it('has no unsuppressed cdk-nag AwsSolutions errors or warnings', () => {
+    expectNoNagErrors(main.stack);
+    const suppressed = Annotations.fromStack(main.stack).findInfo('*', Match.stringLikeRegexp('AwsSolutions-'));
+    expect(new Set(suppressed.map((i) => String(i.entry.data).match(/AwsSolutions-[A-Za-z0-9]+/)?.[0]))).toEqual(new Set(['AwsSolutions-L1', 'AwsSolutions-SQS3']));
+    const warnings = Annotations.fromStack(main.stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect(warnings.map((w) => `${w.id}: ${String(w.entry.data).split('\n')[0]}`)).toEqual([]);
+  });
+});
+
+describe('stackPropsFromContext', () => {
+  it('defaults every key, so `cdk synth` works with an empty context', () => {
+    const props = stackPropsFromContext(() => undefined);
+    expect(props.stackName).toBe('ConsulGitops');
+    expect(props.webhookSecret).toEqual({ secretName: 'consul-gitops/github-webhook-secret' });
+    expect(props.scheduleRate?.toMinutes()).toBe(15);
+  });
+
+  it('reads strings from `-c key=value`', () => {
+    const context: Record<string, string> = {
+      scheduleRateMinutes: '5',
+      subnetIds: 'subnet-a, subnet-b',
+      vpcId: 'vpc-1',
+      webhookSecret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf',
+      logRetentionDays: '90',
+    };
+    const props = stackPropsFromContext((k) => context[k]);
+    expect(props.scheduleRate?.toMinutes()).toBe(5);
+    expect(props.vpc).toEqual({ vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'], securityGroupIds: undefined });
+    expect(props.webhookSecret).toEqual({ secretArn: context.webhookSecret });
+    expect(props.logRetention).toBe(90);
+  });
+
+  it('refuses invalid values, naming the key', () => {
+    expect(() => stackPropsFromContext((k) => (k === 'logRetentionDays' ? '42' : undefined))).toThrow('logRetentionDays');
+    expect(() => stackPropsFromContext((k) => (k === 'vpcId' ? 'vpc-1' : undefined))).toThrow('vpcId needs subnetIds');
+  });
+});
+
+function expectNoNagErrors(stack: ConsulGitopsStack): void {
+  const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+  expect(errors.map((e) => `${e.id}: ${String(e.entry.data).split('\n')[0]}`)).toEqual([]);
+}
