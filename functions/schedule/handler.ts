@@ -3,15 +3,16 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ScheduledEvent } from 'aws-lambda';
 import { Buffer } from 'node:buffer';
-import { z } from 'zod';
+// zod/mini keeps this bundle small (full zod alone is ~440 KB minified).
+import * as z from 'zod/mini';
 import type { DriftRequest } from '../../src/app/reconcile-request.ts';
 
 const ScheduleEnv = z.object({
-  RECONCILE_FUNCTION_NAME: z.string().min(1),
-  GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'),
-  DEFAULT_BRANCH: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).default('main')),
+  RECONCILE_FUNCTION_NAME: z.string().check(z.minLength(1)),
+  GITHUB_REPOSITORY: z.string().check(z.regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name')),
+  DEFAULT_BRANCH: z._default(z.string().check(z.minLength(1)), 'main'),
   /** Comma-separated target names: one drift check each, in parallel. Empty: reconcile's own targets. */
-  TARGETS: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  TARGETS: z.optional(z.string()),
 });
 
 export interface ScheduleDeps {
@@ -36,7 +37,8 @@ export function createScheduleHandler(deps: ScheduleDeps): (event: Pick<Schedule
   const log = deps.log ?? ((line: string) => console.log(line));
   let lambda: LambdaClient | undefined;
   return async (event) => {
-    const parsed = ScheduleEnv.safeParse(deps.env);
+    // Empty variables count as unset, as in a shell.
+    const parsed = ScheduleEnv.safeParse(Object.fromEntries(Object.entries(deps.env).filter(([, v]) => v !== undefined && v !== '')));
     if (!parsed.success) throw new Error(`invalid schedule configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
     lambda ??= deps.lambda ?? new LambdaClient({});
     const requests = driftRequests(parsed.data, event.id);

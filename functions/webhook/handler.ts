@@ -1,39 +1,70 @@
 // The webhook Lambda: GitHub → Function URL (or API Gateway HTTP API) → route-event → async invoke of
 // reconcile → answer. It talks to nothing but the Lambda API (and, once per container, the secrets
 // extension), so it answers well inside GitHub's 10 s limit.
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+// Types only: the SDK is loaded on the first event that starts a reconcile, so a cold start that
+// answers a ping, a bad signature or an ignored push never pays for it.
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Buffer } from 'node:buffer';
-import { z } from 'zod';
+// zod/mini keeps this bundle small (full zod alone is ~440 KB minified).
+import * as z from 'zod/mini';
 import type { ReconcileRequest } from '../../src/app/reconcile-request.ts';
 import { secretSourceFor, type SecretSource } from '../../src/adapters/secrets/secret-source.ts';
 import { RecentDeliveries } from '../../src/app/webhook/recent-deliveries.ts';
 import { decisionBody, routeWebhook, type DecisionBody, type RouteConfig } from '../../src/app/webhook/route-event.ts';
 
-const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
+const text = () => z.optional(z.string().check(z.minLength(1)));
 
-/** The function's configuration; values are never echoed (the secret is not part of it). */
-export const WebhookEnv = z
-  .object({
-    RECONCILE_FUNCTION_NAME: z.string().min(1),
-    DEFAULT_BRANCH: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).default('main')),
-    CONFIG_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).default('config-entries')),
-    WEBHOOK_SECRET_ARN: optional,
-    WEBHOOK_SECRET_PARAMETER: optional,
-    /** `owner/name`: ignore events from any other repository. */
-    GITHUB_REPOSITORY: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[^/\s]+\/[^/\s]+$/).optional()),
-    /** Passed on to reconcile as `target`. */
-    TARGET: optional,
-    /** How many delivery ids one container remembers. */
-    DELIVERY_MEMORY: z.coerce.number().int().positive().default(1000),
-  })
-  .transform((env) => ({
-    reconcileFunctionName: env.RECONCILE_FUNCTION_NAME,
-    route: { branch: env.DEFAULT_BRANCH, configDir: env.CONFIG_DIR, repository: env.GITHUB_REPOSITORY, target: env.TARGET },
-    secret: { secretId: env.WEBHOOK_SECRET_ARN, parameterName: env.WEBHOOK_SECRET_PARAMETER, envVariable: 'GITHUB_WEBHOOK_SECRET' },
-    deliveryMemory: env.DELIVERY_MEMORY,
-  }));
-export type WebhookEnv = z.infer<typeof WebhookEnv>;
+/** The function's environment; values are never echoed (the secret is not part of it). */
+const WebhookEnvShape = z.object({
+  RECONCILE_FUNCTION_NAME: z.string().check(z.minLength(1)),
+  DEFAULT_BRANCH: text(),
+  CONFIG_DIR: text(),
+  WEBHOOK_SECRET_ARN: text(),
+  WEBHOOK_SECRET_PARAMETER: text(),
+  /** `owner/name`: ignore events from any other repository. */
+  GITHUB_REPOSITORY: z.optional(z.string().check(z.regex(/^[^/\s]+\/[^/\s]+$/))),
+  /** Passed on to reconcile as `target`. */
+  TARGET: text(),
+  /** Comma-separated target names: one reconcile invocation per target, in parallel (fan-out). */
+  TARGETS: text(),
+  /** How many delivery ids one container remembers. */
+  DELIVERY_MEMORY: z.optional(z.string().check(z.regex(/^[1-9]\d*$/))),
+});
+
+export interface WebhookEnv {
+  reconcileFunctionName: string;
+  route: Omit<RouteConfig, 'secret'>;
+  secret: { secretId?: string; parameterName?: string; envVariable: string };
+  deliveryMemory: number;
+  fanOut: string[];
+}
+
+/** Empty variables count as unset, as in a shell. */
+export function parseWebhookEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): { success: true; data: WebhookEnv } | { success: false; error: { issues: readonly { path: readonly PropertyKey[] }[] } } {
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = WebhookEnvShape.safeParse(set);
+  if (!parsed.success) return parsed;
+  const e = parsed.data;
+  return {
+    success: true,
+    data: {
+      reconcileFunctionName: e.RECONCILE_FUNCTION_NAME,
+      route: {
+        branch: e.DEFAULT_BRANCH ?? 'main',
+        configDir: e.CONFIG_DIR ?? 'config-entries',
+        ...(e.GITHUB_REPOSITORY ? { repository: e.GITHUB_REPOSITORY } : {}),
+        ...(e.TARGET ? { target: e.TARGET } : {}),
+      },
+      secret: { secretId: e.WEBHOOK_SECRET_ARN, parameterName: e.WEBHOOK_SECRET_PARAMETER, envVariable: 'GITHUB_WEBHOOK_SECRET' },
+      deliveryMemory: Number(e.DELIVERY_MEMORY ?? 1000),
+      fanOut: e.TARGETS?.split(',').map((t) => t.trim()).filter(Boolean) ?? [],
+    },
+  };
+}
+
 
 export interface WebhookDeps {
   env: Readonly<Record<string, string | undefined>>;
@@ -46,7 +77,8 @@ export interface WebhookDeps {
 interface Container {
   config: WebhookEnv;
   secret: SecretSource;
-  lambda: LambdaClient;
+  lambda: Promise<LambdaClient> | undefined;
+  givenLambda: LambdaClient | undefined;
   recent: RecentDeliveries;
 }
 
@@ -63,15 +95,15 @@ export function createHandler(deps: WebhookDeps): WebhookHandler {
 }
 
 function buildContainer(deps: WebhookDeps): Container {
-  const parsed = WebhookEnv.safeParse(deps.env);
+  const parsed = parseWebhookEnv(deps.env);
   // Only field paths in the message: no configuration value (none is secret, but keep the habit).
   if (!parsed.success) throw new Error(`invalid webhook configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   const config = parsed.data;
   return {
     config,
     secret: secretSourceFor(config.secret, deps.env, deps.fetch),
-    // Short timeouts and one retry: the answer to GitHub must not wait on a slow Lambda API.
-    lambda: deps.lambda ?? new LambdaClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } }),
+    lambda: undefined,
+    givenLambda: deps.lambda,
     recent: new RecentDeliveries(config.deliveryMemory),
   };
 }
@@ -99,7 +131,10 @@ async function handle(c: Container, event: APIGatewayProxyEventV2, log: (line: s
     return respond(200, decisionBody('duplicate', 'delivery already accepted; reconcile not started again', context));
   }
   try {
-    await invokeReconcile(c.lambda, c.config.reconcileFunctionName, request);
+    const requests = c.config.fanOut.length ? c.config.fanOut.map((target) => ({ ...request, target })) : [request];
+    c.lambda ??= lambdaClient(c.givenLambda);
+    const lambda = await c.lambda;
+    await Promise.all(requests.map((r) => invokeReconcile(lambda, c.config.reconcileFunctionName, r)));
   } catch (error) {
     c.recent.release(request.deliveryId); // let a manual redelivery try again
     logLine(log, 'error', 'Reconcile invoke failed', { ...context, error: describe(error) });
@@ -110,7 +145,15 @@ async function handle(c: Container, event: APIGatewayProxyEventV2, log: (line: s
 }
 
 /** Fire and forget: `Event` queues the invocation (202) and returns at once. */
+async function lambdaClient(given: LambdaClient | undefined): Promise<LambdaClient> {
+  if (given) return given;
+  const { LambdaClient } = await import('@aws-sdk/client-lambda');
+  // Short timeouts and one retry: the answer to GitHub must not wait on a slow Lambda API.
+  return new LambdaClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } });
+}
+
 async function invokeReconcile(lambda: LambdaClient, functionName: string, request: ReconcileRequest): Promise<void> {
+  const { InvokeCommand } = await import('@aws-sdk/client-lambda');
   const result = await lambda.send(
     new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(request)) }),
   );

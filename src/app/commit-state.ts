@@ -1,7 +1,7 @@
 // The reconciler's memory per target, kept in Consul KV with check-and-set: the last applied
 // commit and its time. Applying an older commit is refused, so an out-of-order webhook delivery
 // never rolls a mesh back.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { StateStore } from '../core/ports.ts';
 
 export const DEFAULT_STATE_PREFIX = 'consul-gitops/state';

@@ -2,34 +2,38 @@
 // it, and how far the reconciler may go), validated with zod.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const TargetSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
-  consul: z
-    .strictObject({
-      address: z.string().optional(),
-      datacenter: z.string().optional(),
-      partition: z.string().optional(),
-      namespace: z.string().optional(),
+  name: z.string().check(z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')),
+  consul: z._default(
+    z.strictObject({
+      address: z.optional(z.string()),
+      datacenter: z.optional(z.string()),
+      partition: z.optional(z.string()),
+      namespace: z.optional(z.string()),
       /** Name of an environment variable holding the ACL token (never the token itself). */
-      tokenEnv: z.string().optional(),
-      tokenFile: z.string().optional(),
-      caCert: z.string().optional(),
-      tlsServerName: z.string().optional(),
-    })
-    .default({}),
+      tokenEnv: z.optional(z.string()),
+      tokenFile: z.optional(z.string()),
+      caCert: z.optional(z.string()),
+      tlsServerName: z.optional(z.string()),
+    }),
+    {},
+  ),
   /** The subtree of the repository that belongs to this target. */
-  dir: z.string().default('config-entries'),
-  prune: z.boolean().default(true),
+  dir: z._default(z.string(), 'config-entries'),
+  prune: z._default(z.boolean(), true),
   /** Apply drift repairs from the schedule, not only report them. */
-  selfHeal: z.boolean().default(false),
-  massDelete: z.strictObject({ maxShare: z.number().min(0).max(1).default(0.5), minCount: z.number().int().min(1).default(10) }).default({ maxShare: 0.5, minCount: 10 }),
+  selfHeal: z._default(z.boolean(), false),
+  massDelete: z._default(
+    z.strictObject({ maxShare: z._default(z.number().check(z.gte(0), z.lte(1)), 0.5), minCount: z._default(z.int().check(z.gte(1)), 10) }),
+    { maxShare: 0.5, minCount: 10 },
+  ),
 });
 
 export const TargetsFileSchema = z.strictObject({
-  stateKeyPrefix: z.string().default('consul-gitops/state'),
-  targets: z.array(TargetSchema).min(1),
+  stateKeyPrefix: z._default(z.string(), 'consul-gitops/state'),
+  targets: z.array(TargetSchema).check(z.minLength(1)),
 });
 
 export type Target = z.infer<typeof TargetSchema>;

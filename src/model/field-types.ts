@@ -1,7 +1,7 @@
 // The vocabulary for describing a config-entry kind's fields, mirroring the Go api structs Consul
 // decodes into. One description drives the decoder (case-insensitive keys, snake_case aliases,
 // weak typing), the zod schema of the API form, the CRD mapper and the dev server.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export type FieldType =
   | { t: 'string' }
@@ -63,7 +63,7 @@ export function aliasesOf(name: string, spec: FieldSpec): readonly string[] {
 const durationPattern = /^[-+]?(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
 
 /** The zod schema of a field's API (decoded) form. */
-export function zodOf(type: FieldType): z.ZodType {
+export function zodOf(type: FieldType): z.ZodMiniType {
   switch (type.t) {
     case 'string':
     case 'time':
@@ -71,11 +71,11 @@ export function zodOf(type: FieldType): z.ZodType {
     case 'bool':
       return z.boolean();
     case 'int':
-      return z.union([z.number().int(), z.bigint()]);
+      return z.union([z.int(), z.bigint()]);
     case 'float':
       return z.number();
     case 'duration':
-      return type.encoding === 'nanoseconds' ? z.number().int() : z.string().regex(durationPattern);
+      return type.encoding === 'nanoseconds' ? z.int() : z.string().check(z.regex(durationPattern));
     case 'list':
       return z.array(zodOf(type.of));
     case 'map':
@@ -83,9 +83,9 @@ export function zodOf(type: FieldType): z.ZodType {
     case 'opaque':
       return z.unknown();
     case 'object': {
-      const shape: Record<string, z.ZodType> = {};
-      for (const [name, f] of Object.entries(type.fields)) shape[name] = zodOf(fieldSpec(f).type).optional();
-      return z.object(shape).strict();
+      const shape: Record<string, z.ZodMiniType> = {};
+      for (const [name, f] of Object.entries(type.fields)) shape[name] = z.optional(zodOf(fieldSpec(f).type));
+      return z.strictObject(shape);
     }
   }
 }

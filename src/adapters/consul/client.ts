@@ -10,7 +10,7 @@ import { ConsulOptionsError, baseUrlOf, optionsFromEnv, parseConsulClientOptions
 import { realSleep, type Random, type Sleep } from './retry.ts';
 import { KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 export interface ConsulClientDeps {
   /** A dispatcher to use instead of the client's own undici Agent (tests: MockAgent). Not closed by `close()`. */
@@ -194,7 +194,7 @@ export class ConsulClient {
     return this.#resolvedToken;
   }
 
-  #parse<S extends z.ZodType>(res: ExchangeResponse, schema: S, method: string, path: string): z.output<S> {
+  #parse<S extends z.ZodMiniType>(res: ExchangeResponse, schema: S, method: string, path: string): z.output<S> {
     let json: unknown;
     try {
       json = parseConsulJson(res.text);

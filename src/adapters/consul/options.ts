@@ -2,45 +2,48 @@
 // (same names and precedence as the Go api client's `DefaultConfig`/`NewClient`).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_RETRY_POLICY } from './retry.ts';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 export const ConsulTlsOptionsSchema = z.strictObject({
   /** PEM file with the CA bundle (CONSUL_CACERT). */
-  caFile: z.string().min(1).optional(),
+  caFile: z.optional(nonEmpty()),
   /** Directory of PEM CA files (CONSUL_CAPATH). */
-  caPath: z.string().min(1).optional(),
+  caPath: z.optional(nonEmpty()),
   /** Client certificate and key for mTLS to the agent (CONSUL_CLIENT_CERT / CONSUL_CLIENT_KEY). */
-  certFile: z.string().min(1).optional(),
-  keyFile: z.string().min(1).optional(),
+  certFile: z.optional(nonEmpty()),
+  keyFile: z.optional(nonEmpty()),
   /** SNI and certificate name to verify (CONSUL_TLS_SERVER_NAME). */
-  serverName: z.string().min(1).optional(),
+  serverName: z.optional(nonEmpty()),
   /** CONSUL_HTTP_SSL_VERIFY=false. */
-  insecureSkipVerify: z.boolean().default(false),
+  insecureSkipVerify: z._default(z.boolean(), false),
 });
 
 export const ConsulClientOptionsSchema = z.strictObject({
   /** `host:port`, `http://host:port` or `https://host:port` (https implies TLS). */
-  address: z.string().min(1).default('127.0.0.1:8500'),
+  address: z._default(nonEmpty(), '127.0.0.1:8500'),
   /** Use https for a scheme-less address (CONSUL_HTTP_SSL=true). */
-  https: z.boolean().default(false),
-  token: z.string().min(1).optional(),
+  https: z._default(z.boolean(), false),
+  token: z.optional(nonEmpty()),
   /** Read once, on first use; a non-empty file wins over `token` (as in the Go api client). */
-  tokenFile: z.string().min(1).optional(),
-  datacenter: z.string().min(1).optional(),
+  tokenFile: z.optional(nonEmpty()),
+  datacenter: z.optional(nonEmpty()),
   /** Enterprise only: sent as `?ns=` / `?partition=` when set. */
-  namespace: z.string().min(1).optional(),
-  partition: z.string().min(1).optional(),
-  tls: ConsulTlsOptionsSchema.optional(),
+  namespace: z.optional(nonEmpty()),
+  partition: z.optional(nonEmpty()),
+  tls: z.optional(ConsulTlsOptionsSchema),
   /** Per-request timeout; blocking queries get `wait + wait/16` on top. */
-  timeoutMs: z.number().int().positive().default(10_000),
-  retry: z
-    .strictObject({
-      maxAttempts: z.number().int().min(1).max(20),
-      baseDelayMs: z.number().nonnegative(),
-      maxDelayMs: z.number().nonnegative(),
-    })
-    .default(DEFAULT_RETRY_POLICY),
+  timeoutMs: z._default(z.int().check(z.positive()), 10_000),
+  retry: z._default(
+    z.strictObject({
+      maxAttempts: z.int().check(z.minimum(1), z.maximum(20)),
+      baseDelayMs: z.number().check(z.nonnegative()),
+      maxDelayMs: z.number().check(z.nonnegative()),
+    }),
+    DEFAULT_RETRY_POLICY,
+  ),
 });
 
 export type ConsulClientOptionsInput = z.input<typeof ConsulClientOptionsSchema>;

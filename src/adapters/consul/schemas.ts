@@ -1,15 +1,15 @@
 // Consul's responses: loose schemas (only what we rely on; the rest is kept for diffing).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-export const LiveEntrySchema = z.looseObject({ Kind: z.string().min(1) });
+export const LiveEntrySchema = z.looseObject({ Kind: z.string().check(z.minLength(1)) });
 export const LiveEntryListSchema = z.array(LiveEntrySchema);
 
 /** `GET /v1/kv/:key` — a one-element array; `Value` is base64 or null. */
 export const KvPairListSchema = z.array(
   z.looseObject({
     Key: z.string(),
-    Value: z.string().nullable().optional(),
-    Flags: z.number().optional(),
+    Value: z.optional(z.nullable(z.string())),
+    Flags: z.optional(z.number()),
     CreateIndex: z.number(),
     ModifyIndex: z.number(),
   }),
@@ -17,25 +17,26 @@ export const KvPairListSchema = z.array(
 
 /** One element of `GET /v1/health/connect/:service` (api.ServiceEntry). */
 export const ServiceEntrySchema = z.looseObject({
-  Node: z.looseObject({ Node: z.string(), Address: z.string(), Datacenter: z.string().optional() }),
+  Node: z.looseObject({ Node: z.string(), Address: z.string(), Datacenter: z.optional(z.string()) }),
   Service: z.looseObject({
     ID: z.string(),
     Service: z.string(),
-    Kind: z.string().optional(),
-    Address: z.string().optional(),
+    Kind: z.optional(z.string()),
+    Address: z.optional(z.string()),
     Port: z.number(),
-    Meta: z.record(z.string(), z.string()).nullable().optional(),
-    Proxy: z
-      .looseObject({
-        DestinationServiceName: z.string().optional(),
-        DestinationServiceID: z.string().optional(),
-        LocalServiceAddress: z.string().optional(),
-        LocalServicePort: z.number().optional(),
-      })
-      .nullable()
-      .optional(),
+    Meta: z.optional(z.nullable(z.record(z.string(), z.string()))),
+    Proxy: z.optional(
+      z.nullable(
+        z.looseObject({
+          DestinationServiceName: z.optional(z.string()),
+          DestinationServiceID: z.optional(z.string()),
+          LocalServiceAddress: z.optional(z.string()),
+          LocalServicePort: z.optional(z.number()),
+        }),
+      ),
+    ),
   }),
-  Checks: z.array(z.looseObject({ Status: z.string() })).nullable().optional(),
+  Checks: z.optional(z.nullable(z.array(z.looseObject({ Status: z.string() })))),
 });
 export const ServiceEntryListSchema = z.array(ServiceEntrySchema);
 

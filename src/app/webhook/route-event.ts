@@ -4,7 +4,8 @@
 // Nothing here imports AWS code, reads the environment, or logs.
 import { Buffer } from 'node:buffer';
 import { verify } from '@octokit/webhooks-methods';
-import { z } from 'zod';
+// zod/mini: the webhook bundle must stay small (full zod alone is ~440 KB minified).
+import * as z from 'zod/mini';
 import { ReconcileRequest } from '../reconcile-request.ts';
 
 /** GitHub caps webhook payloads at 25 MB; anything larger is not from GitHub. */
@@ -139,23 +140,23 @@ function parsePayload(raw: string, contentType: string | undefined): unknown {
 const RepositoryPayload = z.object({
   name: z.string(),
   full_name: z.string(),
-  owner: z.object({ login: z.string().optional(), name: z.string().nullish() }),
+  owner: z.object({ login: z.optional(z.string()), name: z.nullish(z.string()) }),
 });
 
 const PushPayload = z.object({
   ref: z.string(),
   after: z.string(),
-  deleted: z.boolean().optional(),
+  deleted: z.optional(z.boolean()),
   repository: RepositoryPayload,
-  commits: z
-    .array(z.object({ added: z.array(z.string()).optional(), modified: z.array(z.string()).optional(), removed: z.array(z.string()).optional() }))
-    .optional(),
+  commits: z.optional(
+    z.array(z.object({ added: z.optional(z.array(z.string())), modified: z.optional(z.array(z.string())), removed: z.optional(z.array(z.string())) })),
+  ),
 });
 type PushPayload = z.infer<typeof PushPayload>;
 
 const PullRequestPayload = z.object({
   action: z.string(),
-  number: z.number().int(),
+  number: z.int(),
   repository: RepositoryPayload,
   pull_request: z.object({
     head: z.object({ sha: z.string() }),

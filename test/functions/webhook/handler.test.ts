@@ -92,6 +92,14 @@ describe('webhook handler', () => {
     });
   });
 
+  it('fans out one invocation per configured target, in parallel', async () => {
+    const handler = container({ TARGETS: 'dc1, dc2' });
+    const result = parsed(await handler(urlEvent(await signed('push', configPush(), { deliveryId: 'delivery-fan' }))));
+    expect(result.status).toBe(202);
+    expect(lambda.invocations.map((i) => (i.payload as { target: string }).target).sort()).toEqual(['dc1', 'dc2']);
+    expect(lambda.invocations.every((i) => i.invocationType === 'Event')).toBe(true);
+  });
+
   it('does no work twice for a redelivery', async () => {
     const handler = container();
     const request = await signed('push', configPush(), { deliveryId: 'delivery-again' });
