@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import vectors from '../../fixtures/consul-decode-vectors.json' with { type: 'json' };
 import { decodeApiBody } from '../../../src/decode/api-body.ts';
+import { kindDefinition } from '../../../src/model/registry.ts';
+import { zodOf } from '../../../src/model/field-types.ts';
 import { runCli, tempTree } from '../../support/run-cli.ts';
 
 interface Vector {
@@ -33,9 +35,20 @@ describe('Consul decode vectors through render --json', () => {
       }
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(JSON.parse(run.stdout)).toEqual([v.expected]);
+      const [entry] = JSON.parse(run.stdout);
+      expect(entry).toEqual(v.expected);
+      // The rendered entry conforms to the registry's zod schema of its kind (the API form).
+      const { Kind, ...fields } = entry;
+      expect(zodOf({ t: 'object', fields: kindDefinition(Kind)!.fields }).safeParse(fields).success).toBe(true);
     });
   }
+
+  it("the kind's zod schema refuses a field of the wrong type or an unknown field", () => {
+    const schema = zodOf({ t: 'object', fields: kindDefinition('service-defaults')!.fields });
+    expect(schema.safeParse({ Name: 'web', Protocol: 'http', UpstreamConfig: { Defaults: { ConnectTimeoutMs: 5 } } }).success).toBe(true);
+    expect(schema.safeParse({ Name: 'web', Protocol: 5 }).success).toBe(false);
+    expect(schema.safeParse({ Name: 'web', Protocl: 'http' }).success).toBe(false);
+  });
 
   it('validate refuses the decodable proxy-defaults named "main" with Consul\'s message', async () => {
     const v = (vectors as Vector[]).find((x) => x.name === 'proxy-defaults (hcl snake_case)')!;
