@@ -126,9 +126,10 @@ async function handle(c: Container, event: APIGatewayProxyEventV2, log: (line: s
   }
   const request = decision.invoke;
   const context = { event: decision.body.event, deliveryId: request.deliveryId };
+  const about = { name: context.event, deliveryId: context.deliveryId };
   if (!c.recent.claim(request.deliveryId)) {
     logLine(log, 'info', 'Webhook redelivery ignored', context);
-    return respond(200, decisionBody('duplicate', 'delivery already accepted; reconcile not started again', context));
+    return respond(200, decisionBody('duplicate', 'delivery already accepted; reconcile not started again', about));
   }
   try {
     const requests = c.config.fanOut.length ? c.config.fanOut.map((target) => ({ ...request, target })) : [request];
@@ -138,7 +139,7 @@ async function handle(c: Container, event: APIGatewayProxyEventV2, log: (line: s
   } catch (error) {
     c.recent.release(request.deliveryId); // let a manual redelivery try again
     logLine(log, 'error', 'Reconcile invoke failed', { ...context, error: describe(error) });
-    return respond(503, decisionBody('failed', 'could not start reconcile; redeliver to retry', context));
+    return respond(503, decisionBody('failed', 'could not start reconcile; redeliver to retry', about));
   }
   logLine(log, 'info', 'Reconcile started', { ...context, mode: request.mode, sha: request.sha, ref: request.ref });
   return respond(decision.status, decision.body);

@@ -4,6 +4,7 @@ import { demoCommand } from './demo-command.ts';
 import { devServerCommand } from '../dev-server/command.ts';
 import { applyCommand, planCommand } from './plan-command.ts';
 import { auditCommand } from './audit-command.ts';
+import { serveCommand } from './serve-command.ts';
 import type { CliIo } from './io.ts';
 
 const HELP = `consul-gitops: GitOps for HashiCorp Consul config entries
@@ -24,6 +25,9 @@ Usage:
       Apply the plan in safe order with check-and-set; deletes only entries it owns (--prune).
   consul-gitops audit [--consul URL] [--json] [--require-strict]
       Which services are still permissive, and the mesh-wide mTLS flags.
+  consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
+      Webhook receiver, in-process reconcile queue and drift timer in one long-lived process
+      (the AWS Lambda functions, without AWS).
   consul-gitops demo
       What \`npm start\` runs: dev server in-process, plan, apply, plan again, audit.
   consul-gitops --help
@@ -41,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   plan: (args, io) => planCommand(args, io),
   apply: (args, io) => applyCommand(args, io),
   audit: (args, io) => auditCommand(args, io),
+  serve: (args, io) => serveCommand(args, io),
   'dev-server': (args, io) => devServerCommand(args, io),
 };
 

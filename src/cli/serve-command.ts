@@ -1,0 +1,116 @@
+// `consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]`: the webhook, reconcile
+// and schedule functions in one long-lived process, until SIGINT/SIGTERM.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RuntimeOverrides } from '../runtime/build-runtime.ts';
+import { startServe, type ServeHandle } from '../serve/server.ts';
+import { EnvFileError, parseEnvFile, ServeConfigError, type Env } from '../serve/settings.ts';
+import type { CliIo } from './io.ts';
+
+export const SERVE_USAGE = `Usage: consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
+  Receives GitHub webhooks and reconciles in-process; checks for drift on a timer.
+  POST /webhook   the GitHub webhook (content type application/json, secret GITHUB_WEBHOOK_SECRET)
+  GET  /healthz   200 ok
+  --port       listen port (default 8080; 0 = any free port)
+  --host       listen address (default 127.0.0.1; 0.0.0.0 in a container)
+  --env-file   KEY=VALUE lines added to the environment (variables already set win)
+Environment: GITHUB_WEBHOOK_SECRET (required); GITHUB_TOKEN, or GITHUB_APP_ID,
+  GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY; GITHUB_REPOSITORY (owner/name, needed by
+  the drift schedule); GITHUB_API_URL; DEFAULT_BRANCH (main); CONFIG_DIR (config-entries);
+  TARGETS_CONFIG; PRUNE; SELF_HEAL; STATE_PREFIX; CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, ...;
+  SCHEDULE_INTERVAL (15m; 0 = off); STOP_TIMEOUT (30s); DELIVERY_MEMORY (1000).
+`;
+
+export interface ServeCommandDeps {
+  /** Default: process.env. */
+  env?: Env;
+  overrides?: RuntimeOverrides;
+  /** Where JSON log lines go (default: io.stdout). */
+  log?: (line: string) => void;
+}
+
+export async function serveCommand(
+  args: string[],
+  io: CliIo,
+  /** For tests: resolves when the server should stop (default: SIGINT or SIGTERM). */
+  stopSignal?: Promise<unknown>,
+  deps: ServeCommandDeps = {},
+): Promise<number> {
+  let values: { port?: string; host?: string; 'env-file'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { port: { type: 'string' }, host: { type: 'string' }, 'env-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    io.stderr.write(`error: ${(e as Error).message}\n${SERVE_USAGE}`);
+    return 1;
+  }
+  if (values.help) {
+    io.stdout.write(SERVE_USAGE);
+    return 0;
+  }
+  const port = Number(values.port ?? 8080);
+  if (!/^\d+$/.test(values.port ?? '8080') || port > 65535) {
+    io.stderr.write(`error: --port must be an integer from 0 to 65535\n`);
+    return 1;
+  }
+  const host = values.host ?? '127.0.0.1';
+
+  let env: Env = deps.env ?? process.env;
+  if (values['env-file']) {
+    const file = resolve(io.cwd ?? process.cwd(), values['env-file']);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      io.stderr.write(`error: cannot read --env-file ${values['env-file']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 1;
+    }
+    try {
+      // As Node's --env-file: a variable already set in the environment wins over the file.
+      env = { ...parseEnvFile(text, values['env-file']), ...definedOnly(env) };
+    } catch (e) {
+      if (e instanceof EnvFileError) {
+        io.stderr.write(`error: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  }
+
+  let serve: ServeHandle;
+  try {
+    serve = await startServe({ env, port, host, ...(deps.overrides ? { overrides: deps.overrides } : {}), log: deps.log ?? ((line) => io.stdout.write(`${line}\n`)) });
+  } catch (e) {
+    const message = e instanceof ServeConfigError ? e.message : `cannot start: ${(e as Error).message}`;
+    io.stderr.write(`error: ${message}\n`);
+    return 1;
+  }
+  io.stdout.write(`consul-gitops serve listening on ${serve.url}\n`);
+
+  let removeHandlers = () => {};
+  const stop =
+    stopSignal ??
+    new Promise<void>((resolveStop) => {
+      const onSignal = () => resolveStop();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      removeHandlers = () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      };
+    });
+  await stop;
+  removeHandlers();
+  await serve.close();
+  return 0;
+}
+
+function definedOnly(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}

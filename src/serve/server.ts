@@ -1,0 +1,288 @@
+// `serve`: the three Lambda functions in one long-lived process, for a VM or a container.
+//
+//   POST /webhook  GitHub → the same verification and answers as the webhook function (routeWebhook)
+//                  → an in-process queue (one run per target at a time, newest commit wins)
+//                  → runReconcileEvent, exactly what the reconcile function runs
+//   timer          every SCHEDULE_INTERVAL → a drift check per target, as the schedule function
+//   GET /healthz   200 ok
+import { Buffer } from 'node:buffer';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DriftRequest, ReconcileEvent, ReconcileRequest } from '../app/reconcile-request.ts';
+import { runReconcileEvent } from '../app/run-reconcile-event.ts';
+import { RecentDeliveries } from '../app/webhook/recent-deliveries.ts';
+import { decisionBody, MAX_BODY_BYTES, routeWebhook, type DecisionBody, type RouteConfig } from '../app/webhook/route-event.ts';
+import { buildRuntime, type Runtime, type RuntimeOverrides } from '../runtime/build-runtime.ts';
+import { describeError, jsonLogger, type Logger, type LogSink } from './log.ts';
+import { ReconcileQueue, type EnqueueResult, type QueueJob } from './queue.ts';
+import { secretValues, serveSettings, type Env, type ServeSettings } from './settings.ts';
+
+export interface ServeOptions {
+  env: Env;
+  port: number;
+  host: string;
+  overrides?: RuntimeOverrides;
+  /** Receives one JSON object per line (default: stdout). */
+  log?: LogSink;
+  /** Overrides SCHEDULE_INTERVAL (tests); 0 turns the schedule off. */
+  scheduleIntervalMs?: number;
+  /** Overrides STOP_TIMEOUT: how long close() waits for running reconciles. */
+  stopTimeoutMs?: number;
+}
+
+export interface ServeHandle {
+  /** `http://HOST:PORT`, with the port actually bound. */
+  url: string;
+  /** Stop accepting, drop pending jobs, wait (bounded) for running ones, close the runtime. Idempotent. */
+  close(): Promise<void>;
+  /** Resolves when the queue is empty and nothing runs. */
+  idle(): Promise<void>;
+}
+
+type Job = QueueJob<ReconcileEvent>;
+
+/**
+ * Validate the configuration, build the runtime, listen. Throws ServeConfigError (variable names,
+ * never values) on a bad environment, and the listen error (EADDRINUSE, …) when the port is taken.
+ */
+export async function startServe(options: ServeOptions): Promise<ServeHandle> {
+  const settings = serveSettings(options.env);
+  const log = jsonLogger(options.log ?? ((line) => console.log(line)), secretValues(options.env));
+  const runtime = buildRuntime(options.env, options.overrides);
+  const stopTimeoutMs = options.stopTimeoutMs ?? settings.stopTimeoutMs;
+  const intervalMs = options.scheduleIntervalMs ?? settings.scheduleIntervalMs;
+
+  const queue = new ReconcileQueue<ReconcileEvent>({
+    run: (job) => runJob(runtime, job, log),
+    onError: (job, error) => log('error', 'Reconcile failed', { ...jobFields(job), error: describeError(error) }),
+  });
+  // Arrival order of everything the queue sees: numbered when a request arrives, before any await,
+  // so "newest wins" follows the order GitHub sent the webhooks in.
+  let arrivals = 0;
+  const nextSeq = () => ++arrivals;
+
+  const recent = new RecentDeliveries(settings.deliveryMemory);
+  const route: RouteConfig = { secret: settings.webhookSecret, ...settings.route };
+  const server = createServer((req, res) => {
+    const seq = nextSeq();
+    handleRequest(req, res, seq).catch((error: unknown) => {
+      log('error', 'Request failed', { method: req.method, path: pathOf(req), error: describeError(error) });
+      if (!res.headersSent) respondJson(res, 500, decisionBody('failed', 'internal error'));
+      else res.destroy();
+    });
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse, seq: number): Promise<void> {
+    const path = pathOf(req);
+    if (path === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return respondText(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
+      return respondText(res, 200, 'ok');
+    }
+    if (path === '/webhook') {
+      if (req.method !== 'POST') return respondText(res, 405, 'method not allowed', { allow: 'POST' });
+      return handleWebhook(req, res, seq);
+    }
+    return respondText(res, 404, 'not found');
+  }
+
+  async function handleWebhook(req: IncomingMessage, res: ServerResponse, seq: number): Promise<void> {
+    const read = await readBody(req, MAX_BODY_BYTES);
+    if (read.kind === 'aborted') {
+      log('warn', 'Webhook request aborted by the client', {});
+      return;
+    }
+    if (read.kind === 'too-large') {
+      log('info', 'Webhook answered', { status: 413, outcome: 'rejected', reason: 'payload too large' });
+      // Nothing past the limit was kept (see readBody).
+      return respondJson(res, 413, decisionBody('rejected', 'payload exceeds the 25 MB GitHub allows'), read.closeConnection ? { connection: 'close' } : {});
+    }
+    const decision = await routeWebhook({ headers: flatHeaders(req.headers), body: read.body.toString('utf8') }, route);
+    if (!decision.invoke) {
+      log('info', 'Webhook answered', { status: decision.status, ...decision.body });
+      return respondJson(res, decision.status, decision.body);
+    }
+    const request = decision.invoke;
+    const context = { event: decision.body.event, deliveryId: request.deliveryId };
+    // decisionBody reads the event's `name` (the Lambda passes `context` and so drops the event name).
+    const about = { name: decision.body.event, deliveryId: request.deliveryId };
+    if (!recent.claim(request.deliveryId)) {
+      log('info', 'Webhook redelivery ignored', context);
+      return respondJson(res, 200, decisionBody('duplicate', 'delivery already accepted; reconcile not started again', about));
+    }
+    const queued = enqueueRequest(request, seq);
+    if (queued === 'closed') {
+      recent.release(request.deliveryId); // a redelivery after the restart should run
+      log('warn', 'Webhook refused: server is stopping', context);
+      return respondJson(res, 503, decisionBody('failed', 'server is stopping; redeliver to retry', about));
+    }
+    log('info', 'Reconcile queued', { ...context, mode: request.mode, sha: request.sha, ref: request.ref, queue: queued });
+    return respondJson(res, decision.status, decision.body);
+  }
+
+  /** One job per target (the request's own, or every configured one); `closed` when stopping. */
+  function enqueueRequest(request: ReconcileRequest, seq: number): Record<string, EnqueueResult> | 'closed' {
+    if (queue.closed) return 'closed';
+    const out: Record<string, EnqueueResult> = {};
+    for (const target of request.target ? [request.target] : runtime.targetNames()) {
+      out[target] = queue.enqueue({
+        target,
+        kind: request.mode,
+        seq,
+        ...(request.pullRequest ? { pullRequest: request.pullRequest.number } : {}),
+        payload: { ...request, target },
+      });
+    }
+    return out;
+  }
+
+  const repository = settings.runtime.repository;
+  let timer: NodeJS.Timeout | undefined;
+  const scheduleTick = () => {
+    if (!repository || queue.closed) return;
+    const deliveryId = `schedule-${new Date().toISOString()}`;
+    for (const target of runtime.targetNames()) {
+      const request: DriftRequest = { mode: 'drift', repository: { owner: repository.owner, name: repository.repo }, branch: settings.runtime.defaultBranch, deliveryId, target };
+      const queued = queue.enqueue({ target, kind: 'drift', seq: nextSeq(), payload: request });
+      log('info', queued === 'skipped' ? 'Drift check skipped: one is already pending' : 'Drift check queued', { target, deliveryId, queue: queued });
+    }
+  };
+
+  await listen(server, options.port, options.host).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  if (intervalMs > 0 && repository) {
+    timer = setInterval(scheduleTick, intervalMs);
+    timer.unref();
+    log('info', 'Schedule on', { intervalMs, repository: `${repository.owner}/${repository.repo}`, branch: settings.runtime.defaultBranch });
+  } else if (intervalMs > 0) {
+    log('warn', 'Schedule skipped: GITHUB_REPOSITORY is unset, so there is no branch to check for drift', {});
+  } else {
+    log('info', 'Schedule off (SCHEDULE_INTERVAL is 0)', {});
+  }
+  log('info', 'Listening', { url, targets: runtime.targetNames(), branch: settings.route.branch, configDir: settings.route.configDir });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      if (timer) clearInterval(timer);
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const { dropped, abandoned } = await queue.close(stopTimeoutMs);
+      // Webhook answers are quick; whatever connection is still open after a short wait is cut.
+      await Promise.race([httpClosed, delay(Math.min(stopTimeoutMs, 2000))]);
+      server.closeAllConnections();
+      await runtime.close();
+      log(abandoned > 0 ? 'warn' : 'info', 'Stopped', { droppedPending: dropped, abandonedRunning: abandoned });
+    })());
+
+  return { url, close, idle: () => queue.idle() };
+}
+
+async function runJob(runtime: Runtime, job: Job, log: Logger): Promise<void> {
+  const started = Date.now();
+  log('info', 'Reconcile started', jobFields(job));
+  const results = await runReconcileEvent(runtime, job.payload);
+  for (const r of results) {
+    log(r.ok ? 'info' : 'warn', 'Reconcile finished', { ...jobFields(job), durationMs: Date.now() - started, ...r });
+  }
+}
+
+function jobFields(job: Job): Record<string, unknown> {
+  const e = job.payload;
+  return {
+    target: job.target,
+    mode: e.mode,
+    deliveryId: e.deliveryId,
+    ...(e.mode === 'drift' ? { branch: e.branch } : { sha: e.sha, ref: e.ref }),
+    ...(job.pullRequest !== undefined ? { pullRequest: job.pullRequest } : {}),
+  };
+}
+
+type BodyRead = { kind: 'ok'; body: Buffer } | { kind: 'too-large'; closeConnection: boolean } | { kind: 'aborted' };
+
+/**
+ * Past the limit, the rest of a body is read and thrown away, never kept, so a client that sends
+ * everything before reading can still see the 413; past this many more bytes or this long, the
+ * 413 goes out at once with `Connection: close` and the connection is dropped.
+ */
+const DISCARD_LIMIT_BYTES = 8 * 1024 * 1024;
+const DISCARD_LIMIT_MS = 5_000;
+
+/** The raw body, up to `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (result: BodyRead) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onAbort).off('close', onAbort);
+      if (result.kind === 'too-large' && result.closeConnection) req.on('error', () => undefined).pause();
+      resolve(result);
+    };
+    const overLimit = () => {
+      tooLarge = true;
+      chunks.length = 0;
+      timer = setTimeout(() => finish({ kind: 'too-large', closeConnection: true }), DISCARD_LIMIT_MS);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (tooLarge) {
+        if (size > limit + DISCARD_LIMIT_BYTES) finish({ kind: 'too-large', closeConnection: true });
+      } else if (size > limit) overLimit();
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(tooLarge ? { kind: 'too-large', closeConnection: false } : { kind: 'ok', body: Buffer.concat(chunks, size) });
+    const onAbort = () => finish({ kind: 'aborted' });
+
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      // Declared too large: no need to read any of it. Discard a moderate excess; refuse a huge one now.
+      if (declared > limit + DISCARD_LIMIT_BYTES) return finish({ kind: 'too-large', closeConnection: true });
+      overLimit();
+    }
+    req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort);
+  });
+}
+
+function flatHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0]!;
+}
+
+function respondJson(res: ServerResponse, status: number, body: DecisionBody, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+function respondText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(text);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+export type { ServeSettings };
