@@ -117,7 +117,7 @@ export class ConfigRoutes {
     }
     if (!name && (entry.Kind === 'ingress-gateway' || entry.Kind === 'terminating-gateway'))
       throw new RpcError('failed inserting config entry: object is missing a value for this index');
-    const err = graphError(state.allEntries(), existing?.entry, entry);
+    const err = graphError(state.graphView, existing?.entry, entry);
     if (err) throw new RpcError(err);
     state.putEntry(entry.Kind, name, entry, entryHash(entry));
     state.notify();
@@ -212,7 +212,7 @@ export class ConfigRoutes {
     const reply = (deleted: boolean) => (cas !== undefined ? sendJson(ctx, 200, deleted) : sendJson(ctx, 200, {}));
     if (!existing) return reply(true);
     if (cas !== undefined && existing.modifyIndex !== cas) return reply(false);
-    const err = graphError(state.allEntries(), existing.entry, undefined);
+    const err = graphError(state.graphView, existing.entry, undefined);
     if (err) throw new RpcError(err);
     state.deleteEntry(kind, name);
     state.notify();

@@ -59,6 +59,9 @@ export class DevState {
   index = 10;
   private readonly tables = new Map<Table, number>();
   readonly entries = new Map<string, StoredEntry>();
+  /** Per-kind index, and each kind's list in id-index order (rebuilt only after that kind changes). */
+  private readonly byKind = new Map<string, Map<string, StoredEntry>>();
+  private readonly sortedByKind = new Map<string, StoredEntry[]>();
   readonly kv = new Map<string, KvEntry>();
   readonly tombstones = new Map<string, number>();
   readonly nodes = new Map<string, CatalogNode>(); // key: lower(node)
@@ -111,22 +114,42 @@ export class DevState {
 
   /** Entries of one kind (or all with kind ""), in memdb id-index byte order. */
   listEntries(kind: string): StoredEntry[] {
-    const prefix = kind === '' ? '' : `${kind.toLowerCase()}\u0000`;
-    return [...this.entries.entries()]
-      .filter(([k]) => k.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, v]) => v);
+    const byKey = (a: [string, StoredEntry], b: [string, StoredEntry]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+    if (kind === '') return [...this.entries.entries()].sort(byKey).map(([, v]) => v);
+    const lower = kind.toLowerCase();
+    let sorted = this.sortedByKind.get(lower);
+    if (!sorted) {
+      sorted = [...(this.byKind.get(lower) ?? new Map<string, StoredEntry>()).entries()].sort(byKey).map(([, v]) => v);
+      this.sortedByKind.set(lower, sorted);
+    }
+    return [...sorted];
   }
 
-  allEntries(): ApiEntry[] {
-    return [...this.entries.values()].map((s) => s.entry);
+  /** The graph checks' view of the store: lookups by kind and name, lists by kind. */
+  readonly graphView = {
+    get: (kind: string, name: string): ApiEntry | undefined => this.getEntry(kind, name)?.entry,
+    ofKind: (kind: string): ApiEntry[] => [...(this.byKind.get(kind.toLowerCase())?.values() ?? [])].map((s) => s.entry),
+  };
+
+  private index_(kind: string, key: string, stored: StoredEntry | undefined): void {
+    const lower = kind.toLowerCase();
+    let m = this.byKind.get(lower);
+    if (!m) this.byKind.set(lower, (m = new Map()));
+    if (stored) {
+      this.entries.set(key, stored);
+      m.set(key, stored);
+    } else {
+      this.entries.delete(key);
+      m.delete(key);
+    }
+    this.sortedByKind.delete(lower);
   }
 
   putEntry(kind: string, name: string, entry: ApiEntry, hash: bigint): number {
     const key = configKey(kind, name);
     const existing = this.entries.get(key);
     const idx = this.commit(['config-entries']);
-    this.entries.set(key, { entry, hash, createIndex: existing?.createIndex ?? idx, modifyIndex: idx });
+    this.index_(kind, key, { entry, hash, createIndex: existing?.createIndex ?? idx, modifyIndex: idx });
     return idx;
   }
 
@@ -134,7 +157,7 @@ export class DevState {
     const key = configKey(kind, name);
     if (!this.entries.has(key)) return false;
     this.commit(['config-entries']);
-    this.entries.delete(key);
+    this.index_(kind, key, undefined);
     return true;
   }
 
@@ -158,9 +181,11 @@ export class DevState {
     this.tables.clear();
     for (const [t, i] of Object.entries(s.tables)) this.tables.set(t as Table, i as number);
     this.entries.clear();
+    this.byKind.clear();
+    this.sortedByKind.clear();
     for (const e of s.entries) {
       const name = entryName(e.entry);
-      this.entries.set(configKey(e.entry.Kind, name), { entry: e.entry, hash: BigInt(e.hash), createIndex: e.createIndex, modifyIndex: e.modifyIndex });
+      this.index_(e.entry.Kind, configKey(e.entry.Kind, name), { entry: e.entry, hash: BigInt(e.hash), createIndex: e.createIndex, modifyIndex: e.modifyIndex });
     }
     this.kv.clear();
     for (const k of s.kv) this.kv.set(k.key, k);

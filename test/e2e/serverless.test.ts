@@ -37,6 +37,7 @@ beforeEach(async () => {
   lambda.onInvoke = (inv) => reconcile(inv.payload);
 });
 afterEach(async () => {
+  expect(github.unexpected).toEqual([]);
   await Promise.all([consul.close(), github.close(), lambda.close()]);
 });
 

@@ -28,6 +28,7 @@ beforeEach(async () => {
   serve = undefined;
 });
 afterEach(async () => {
+  expect(github.unexpected).toEqual([]);
   await serve?.close();
   await Promise.all([consul.close(), github.close()]);
 });

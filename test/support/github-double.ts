@@ -80,6 +80,8 @@ export interface GitHubDouble {
   repo: string;
   requests: RecordedRequest[];
   statuses: StatusRecord[];
+  /** Requests no endpoint of the double serves; tests assert it stays empty. */
+  unexpected: string[];
   comments: CommentRecord[];
   /** Issues only (pull requests are in `pulls`, though they share the number space as on GitHub). */
   issues: IssueRecord[];
@@ -135,6 +137,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   const commits = new Map<string, Commit>();
   const refs = new Map<string, string>(); // 'refs/heads/main' → commit sha
   const requests: RecordedRequest[] = [];
+  const unexpected: string[] = [];
   const statuses: StatusRecord[] = [];
   const comments: CommentRecord[] = [];
   const issues: IssueRecord[] = [];
@@ -513,6 +516,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         return ok(pullJson(pr));
       }
     }
+    // No endpoint of the double matched: a request the product should not be making.
+    unexpected.push(`${req.method} /${req.segments.join('/')}`);
     return notFound();
   }
 
@@ -593,6 +598,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     owner,
     repo,
     requests,
+    unexpected,
     statuses,
     comments,
     issues,

@@ -9,10 +9,16 @@
 // values) stay as bigint.
 //
 // Fast path: an integer beyond 2^53 needs at least 16 digits; text without a 16-digit run goes
-// straight to JSON.parse.
+// straight to JSON.parse. Consul writes every entry's `Hash` just before its `CreateIndex` (the
+// server struct's field order), and the client drops `Hash` anyway, so those are blanked first:
+// otherwise every config-entry response would take the slow exact parser.
+
+const SERVER_HASH = /"Hash":\d+,"CreateIndex"/g;
 
 export function parseConsulJson(text: string): unknown {
   if (!/\d{16}/.test(text)) return JSON.parse(text);
+  const withoutHashes = text.replace(SERVER_HASH, '"Hash":0,"CreateIndex"');
+  if (!/\d{16}/.test(withoutHashes)) return JSON.parse(withoutHashes);
   const parser = new BigJsonParser(text);
   const value = parser.value();
   parser.end();

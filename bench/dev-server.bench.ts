@@ -1,0 +1,73 @@
+// npm run bench (part 4): the dev server must never be the bottleneck of the reconciler's
+// benchmarks. Writes per second and list requests per second (100 entries each) over loopback,
+// with the server in its own process; and the Consul client's overhead per request against a bare
+// undici.request measured in the same run.
+import { spawn } from 'node:child_process';
+import { Pool, request } from 'undici';
+import { ConsulClient } from '../src/adapters/consul/client.ts';
+
+const WRITES = 20_000;
+const LISTS = 5_000;
+const IN_FLIGHT = 32;
+
+const child = spawn(process.execPath, ['bin/consul-gitops.js', 'dev-server', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) resolve(m[1]!);
+  });
+  child.on('exit', (code) => reject(new Error(`dev server exited with ${code}`)));
+});
+
+async function run(count: number, inFlight: number, one: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < count) await one(next++);
+  }));
+  return performance.now() - start;
+}
+
+const pool = new Pool(url, { connections: IN_FLIGHT, pipelining: 1 });
+try {
+  // Writes: distinct service-defaults entries, as an apply of a large tree sends them.
+  const writeMs = await run(WRITES, IN_FLIGHT, async (i) => {
+    const res = await pool.request({ method: 'PUT', path: '/v1/config', body: JSON.stringify({ Kind: 'service-defaults', Name: `svc-${i}`, Protocol: 'http' }) });
+    const text = await res.body.text();
+    if (text !== 'true') throw new Error(`write ${i} answered ${res.statusCode} ${text}`);
+  });
+  // Lists of 100 entries: proxy-defaults is one entry, so list a kind seeded with exactly 100.
+  for (let i = 0; i < 100; i++) {
+    const res = await pool.request({ method: 'PUT', path: '/v1/config', body: JSON.stringify({ Kind: 'service-intentions', Name: `dst-${i}`, Sources: [{ Name: 'web', Action: 'allow' }] }) });
+    await res.body.text();
+  }
+  const listMs = await run(LISTS, IN_FLIGHT, async () => {
+    const res = await pool.request({ method: 'GET', path: '/v1/config/service-intentions' });
+    const body = (await res.body.json()) as unknown[];
+    if (body.length !== 100) throw new Error(`list returned ${body.length} entries`);
+  });
+
+  // Client overhead: the same GET one at a time, bare undici.request against ConsulClient.getEntry.
+  const client = new ConsulClient({ address: url });
+  const N = 2_000;
+  const bare = await run(N, 1, async () => {
+    const res = await request(`${url}/v1/config/service-intentions/dst-1`);
+    await res.body.json();
+  });
+  const ours = await run(N, 1, async () => {
+    await client.getEntry('service-intentions', 'dst-1');
+  });
+  await client.close();
+
+  const writesPerSec = (WRITES / writeMs) * 1000;
+  const listsPerSec = (LISTS / listMs) * 1000;
+  console.log(`dev server over loopback (own process, ${IN_FLIGHT} requests in flight)`);
+  console.log(`  config-entry writes: ${writesPerSec.toFixed(0)}/s (${WRITES} writes in ${writeMs.toFixed(0)} ms), target at least 5000/s -> ${writesPerSec >= 5000 ? 'met' : 'MISSED'}`);
+  console.log(`  list requests (100 entries each): ${listsPerSec.toFixed(0)}/s, target at least 2000/s -> ${listsPerSec >= 2000 ? 'met' : 'MISSED'}`);
+  console.log(`  client overhead: ConsulClient.getEntry ${((ours / N) * 1000).toFixed(0)} µs/request vs bare undici.request ${((bare / N) * 1000).toFixed(0)} µs/request (${(ours / bare).toFixed(2)}x)`);
+} finally {
+  await pool.close();
+  child.kill('SIGTERM');
+}
