@@ -1,6 +1,6 @@
 // Reads config-entry files from a local checkout: files or directories, walked in a stable order.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../../core/parse-files.ts';
 
 export interface LocalFilesResult {
@@ -11,7 +11,7 @@ export interface LocalFilesResult {
 
 export async function readLocalFiles(paths: readonly string[], cwd = process.cwd()): Promise<LocalFilesResult> {
   const result: LocalFilesResult = { files: [], unreadable: [] };
-  for (const p of paths) await visit(join(cwd, p), p, result, cwd);
+  for (const p of paths) await visit(resolve(cwd, p), p, result, cwd);
   return result;
 }
 

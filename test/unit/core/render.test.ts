@@ -48,6 +48,12 @@ describe('render', () => {
     expect(validate.code).toBe(0);
   });
 
+  it('reads absolute paths as well as relative ones', async () => {
+    const run = await runCli(['render', '--json', `${dir}/a.json`], '/');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([{ Kind: 'service-defaults', Name: 'web', Protocol: 'HTTP' }]);
+  });
+
   it('exits 1 with a clear message for a missing path', async () => {
     const run = await runCli(['render', 'nope'], dir);
     expect(run.code).toBe(1);

@@ -261,6 +261,25 @@ jsonWebKeySet:
       JSONWebKeySet: { Remote: { URI: 'https://okta.example.com/keys' } },
     },
   },
+  {
+    crdKind: 'ControlPlaneRequestLimit',
+    name: 'global-limits',
+    spec: `
+mode: permissive
+readRate: 100
+writeRate: 50.5
+kv:
+  readRate: 10
+  writeRate: 5`,
+    expected: {
+      Kind: 'control-plane-request-limit',
+      Name: 'global-limits',
+      Mode: 'permissive',
+      ReadRate: 100,
+      WriteRate: 50.5,
+      KV: { ReadRate: 10, WriteRate: 5 },
+    },
+  },
 ];
 
 describe('CRD mapping (consul-k8s ToConsul)', () => {
@@ -272,7 +291,7 @@ describe('CRD mapping (consul-k8s ToConsul)', () => {
 
   it('covers every kind in the registry that has a CRD', () => {
     const tested = new Set(cases.map((c) => c.crdKind));
-    const untested = KINDS.filter((k) => k.crdKind && !tested.has(k.crdKind) && k.crdKind !== 'ControlPlaneRequestLimit');
+    const untested = KINDS.filter((k) => k.crdKind && !tested.has(k.crdKind));
     expect(untested.map((k) => k.crdKind)).toEqual([]);
   });
 
