@@ -5,6 +5,7 @@ import type { ConfigEntryStore } from '../core/ports.ts';
 import type { Change, Plan } from '../core/plan/plan.ts';
 import { canonicalLive, diffValues, type FieldDiff } from '../core/plan/canonical.ts';
 import { normalizeEntry } from '../core/normalize.ts';
+import { LOCKDOWN_WAVE } from '../core/plan/order.ts';
 
 export type ChangeOutcome =
   | { status: 'applied' }
@@ -31,9 +32,17 @@ export interface ApplyOptions {
 
 const GLOBAL_KINDS = new Set(['mesh', 'proxy-defaults']);
 
-/** A later change depends on a failed one when it concerns the same service, or the failed one is mesh-wide. */
+/** Kinds whose MutualTLSMode a mesh lockdown must wait for. */
+const MTLS_KINDS = new Set(['service-defaults', 'proxy-defaults']);
+
+/**
+ * A later change depends on a failed one when it concerns the same service, or the failed one is
+ * mesh-wide. Locking the mesh down depends on every service-defaults/proxy-defaults change: one
+ * that failed may have left a service permissive.
+ */
 function dependsOn(later: Change, failed: Change): boolean {
   if (GLOBAL_KINDS.has(failed.id.kind)) return true;
+  if (later.wave === LOCKDOWN_WAVE && MTLS_KINDS.has(failed.id.kind)) return true;
   return later.id.name.toLowerCase() === failed.id.name.toLowerCase();
 }
 

@@ -5,7 +5,7 @@ import { hasChanges } from '../core/plan/plan.ts';
 import { planSummaryLine, renderPlanMarkdown } from '../adapters/github/plan-markdown.ts';
 import { makePlan } from './make-plan.ts';
 import { applyPlan, type ApplyReport } from './apply-plan.ts';
-import { recordApplied, stateKey } from './commit-state.ts';
+import { recordApplied, staleReason, stateKey } from './commit-state.ts';
 import { withTargetLock } from './target-lock.ts';
 import type { ReconcileDeps, ReconcileTarget } from './reconcile-commit.ts';
 import type { ConfigEntryError } from '../model/errors.ts';
@@ -31,9 +31,13 @@ export async function detectDrift(deps: ReconcileDeps, target: ReconcileTarget, 
     const plan = made.plan;
     if (!hasChanges(plan)) return { kind: 'in-sync', plan };
     if (!job.selfHeal || plan.refused) return { kind: 'drift', plan };
+    // Self-heal obeys the stale-commit rule: a HEAD older than the last applied commit (a branch
+    // moved back) is reported, never applied over the newer state.
+    const key = stateKey(target.stateKeyPrefix, target.name);
+    const ref = { commit: desired.revision, commitTime: desired.commitTime ?? deps.now().toISOString() };
+    if (await staleReason(deps.state, key, ref)) return { kind: 'drift', plan };
     const report = await applyPlan(deps.store, plan);
-    if (report.ok)
-      await recordApplied(deps.state, stateKey(target.stateKeyPrefix, target.name), { commit: desired.revision, commitTime: desired.commitTime ?? deps.now().toISOString() }, deps.now());
+    if (report.ok) await recordApplied(deps.state, key, ref, deps.now());
     return { kind: 'healed', plan, report };
   };
   const prefix = `${target.stateKeyPrefix.replace(/\/+$/, '')}/${target.name}`;

@@ -1,25 +1,37 @@
 // The normalised form: what Consul stores after its own Normalize() on write. The diff compares
 // entries in this form, so desired and live state meet on equal terms.
 import type { ApiEntry } from '../model/kind-definition.ts';
+import { fieldSpec, type FieldType } from '../model/field-types.ts';
 import { kindDefinition } from '../model/registry.ts';
 
 export function normalizeEntry(entry: ApiEntry): ApiEntry {
   const def = kindDefinition(entry.Kind);
   const out = def?.normalize ? def.normalize(structuredClone(entry)) : structuredClone(entry);
-  return omitZero(out) as ApiEntry;
+  return omitZero(out, OPAQUE_KEYS, def ? { t: 'object', fields: def.fields } : undefined) as ApiEntry;
 }
 
-/** Drops zero values ("" / 0 / false / null / {} / []) from structured fields, recursively. */
-export function omitZero(value: unknown, opaqueKeys: ReadonlySet<string> = OPAQUE_KEYS): unknown {
-  if (Array.isArray(value)) return value.map((v) => omitZeroInner(v, opaqueKeys));
+/**
+ * Drops zero values ("" / 0 / false / null / {} / []) from structured fields, recursively. With the
+ * field type known, the keys of a map (resolver Subsets, header maps) are data, not struct fields:
+ * they are kept even when their value is zero (`Subsets { all = {} }` is a subset).
+ */
+export function omitZero(value: unknown, opaqueKeys: ReadonlySet<string> = OPAQUE_KEYS, type?: FieldType): unknown {
+  if (Array.isArray(value)) return value.map((v) => omitZeroInner(v, opaqueKeys, type?.t === 'list' ? type.of : undefined));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
+    if (type?.t === 'map') {
+      for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = omitZeroInner(v, opaqueKeys, type.of);
+      return out;
+    }
+    const fields = type?.t === 'object' ? type.fields : undefined;
     for (const [k, v] of Object.entries(value)) {
       if (opaqueKeys.has(k)) {
-        if (v !== undefined && v !== null) out[k] = v;
+        // A user's map is kept verbatim, but an empty one is as absent as null (Consul: `"Config": null`).
+        if (v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v as object).length === 0)) out[k] = v;
         continue;
       }
-      const inner = omitZeroInner(v, opaqueKeys);
+      const f = fields && Object.prototype.hasOwnProperty.call(fields, k) ? fieldSpec(fields[k]!).type : undefined;
+      const inner = omitZeroInner(v, opaqueKeys, f);
       if (!isZero(inner)) out[k] = inner;
     }
     return out;
@@ -27,8 +39,8 @@ export function omitZero(value: unknown, opaqueKeys: ReadonlySet<string> = OPAQU
   return value;
 }
 
-function omitZeroInner(v: unknown, opaqueKeys: ReadonlySet<string>): unknown {
-  return v && typeof v === 'object' ? omitZero(v, opaqueKeys) : v;
+function omitZeroInner(v: unknown, opaqueKeys: ReadonlySet<string>, type?: FieldType): unknown {
+  return v && typeof v === 'object' ? omitZero(v, opaqueKeys, type) : v;
 }
 
 /** Maps whose keys and values are the user's own (Meta values may be empty on purpose). */

@@ -25,7 +25,13 @@ export function entryIdOf(entry: ApiEntry): EntryId {
 
 /** The identity key: Consul's memdb index lower-cases kind and name. */
 export function entryKey(id: EntryId): string {
-  return `${id.kind}/${id.partition.toLowerCase()}/${id.namespace.toLowerCase()}/${id.name.toLowerCase()}`;
+  return `${id.kind}/${tenancyKey(id.partition)}/${tenancyKey(id.namespace)}/${id.name.toLowerCase()}`;
+}
+
+/** Enterprise fills an omitted partition or namespace with "default": both name the same one. */
+function tenancyKey(v: string): string {
+  const lower = v.toLowerCase();
+  return lower === 'default' ? '' : lower;
 }
 
 export function formatEntryId(id: EntryId): string {

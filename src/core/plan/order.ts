@@ -16,15 +16,22 @@ export function orderChanges(changes: readonly Change[]): Change[] {
 function waveOf(c: Change): number {
   const order = kindDefinition(c.id.kind)?.applyOrder ?? 500;
   if (c.action === 'delete') return -order;
-  if (c.id.kind === 'mesh' && c.action === 'update' && tightensMesh(c)) return LOCKDOWN_WAVE;
+  // An update that also newly allows permissive mode must land before the services that use it.
+  if (c.id.kind === 'mesh' && c.action === 'update' && tightensMesh(c) && !allowsPermissive(c)) return LOCKDOWN_WAVE;
   return order;
+}
+
+const allow = (e: Record<string, unknown>) => e.AllowEnablingPermissiveMutualTLS === true;
+
+/** True when the update turns AllowEnablingPermissiveMutualTLS on. */
+function allowsPermissive(c: Change): boolean {
+  return !allow(c.before ?? {}) && allow(c.after ?? {});
 }
 
 /** True when the update takes away permissive mode or non-mesh destinations. */
 export function tightensMesh(c: Change): boolean {
   const before = c.before ?? {};
   const after = c.after ?? {};
-  const allow = (e: Record<string, unknown>) => e.AllowEnablingPermissiveMutualTLS === true;
   const meshOnly = (e: Record<string, unknown>) => (e.TransparentProxy as { MeshDestinationsOnly?: boolean } | undefined)?.MeshDestinationsOnly === true;
   return (allow(before) && !allow(after)) || (!meshOnly(before) && meshOnly(after));
 }
