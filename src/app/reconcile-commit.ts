@@ -72,12 +72,22 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     await recordDelivery(deps.state, deliveries, job.deliveryId);
     return outcome;
   };
-  if (job.mode !== 'apply') return once();
-  return withTargetLock(
-    deps.state,
-    { key: `${prefix}/lock`, holder: deps.holder, leaseMs: LEASE_MS, waitMs: deps.lockWaitMs ?? 5 * 60_000, now: deps.now, sleep: deps.sleep },
-    once,
-  );
+  try {
+    if (job.mode !== 'apply') return await once();
+    return await withTargetLock(
+      deps.state,
+      { key: `${prefix}/lock`, holder: deps.holder, leaseMs: LEASE_MS, waitMs: deps.lockWaitMs ?? 5 * 60_000, now: deps.now, sleep: deps.sleep },
+      once,
+    );
+  } catch (e) {
+    // Consul or GitHub failed under us: say so on the commit rather than leave it pending or blank.
+    // The error goes on to the caller (Lambda retries, then the dead-letter queue); the delivery is
+    // not recorded, so the retry does the work.
+    await deps.reporter
+      .commitStatus({ owner: job.owner, repo: job.repo, sha: job.sha }, 'error', `reconcile failed: ${(e as Error).message}`)
+      .catch(() => undefined);
+    throw e;
+  }
 }
 
 async function planAndMaybeApply(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob): Promise<ReconcileOutcome> {

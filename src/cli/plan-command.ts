@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { formatConfigEntryError } from '../model/errors.ts';
 import { formatEntryId } from '../model/entry-id.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
+import { repositoryRelative } from '../adapters/files/repo-root.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/stores.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
 import { unreadableErrors } from '../core/render.ts';
@@ -40,7 +41,7 @@ async function planFor(args: string[], io: CliIo, extra: Record<string, { type: 
   );
   const { files, unreadable } = await readLocalFiles([resolved.target.dir], cwd);
   const store = new ConsulConfigEntryStore(resolved.consul);
-  const outcome = await makePlan(files, store, {
+  const outcome = await makePlan(repositoryRelative(files, cwd), store, {
     prune: values.prune === true || resolved.target.prune,
     adopt: values.adopt === true,
     massDelete: { ...resolved.target.massDelete, allow: values['allow-mass-delete'] === true },

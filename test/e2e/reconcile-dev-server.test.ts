@@ -79,6 +79,16 @@ describe('reconcile against the dev server', () => {
     expect((await run(planCommand, ['--detailed-exitcode'], dir)).code).toBe(0);
   });
 
+  it('records source paths relative to the repository root, so the working directory does not matter', async () => {
+    const dir = tempTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\n', 'docs/README.md': '' });
+    expect((await run(applyCommand, [], dir)).code).toBe(0);
+    const live = (await (await fetch(`${server.url}/v1/config/service-defaults/web`)).json()) as { Meta: Record<string, string> };
+    expect(live.Meta['consul-gitops/source']).toBe('config-entries/web.hcl');
+    const fromSubdir = await run(planCommand, ['--dir', '../config-entries', '--detailed-exitcode'], join(dir, 'docs'));
+    expect(fromSubdir.stdout).toContain('No changes.');
+    expect(fromSubdir.code).toBe(0);
+  });
+
   it('prunes the owned entry of a deleted file and leaves an unowned one alone', async () => {
     const dir = tempTree({
       'config-entries/a.hcl': 'Kind = "service-defaults"\nName = "a"\n',

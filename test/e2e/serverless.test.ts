@@ -121,6 +121,23 @@ describe('serverless path', () => {
     expect(await (await fetch(`${consul.url}/v1/config/mesh`)).json()).toEqual([]);
   });
 
+  it('an unreachable Consul ends the commit status in error, not pending, and the run fails for a retry', async () => {
+    const sha = github.addCommit(tree, 'onboard api', { branch: 'master' });
+    const closed = await startDevServer({ port: 0 });
+    await closed.close(); // a port nothing listens on any more
+    const reconcile = createReconcileHandler({
+      env: { CONSUL_HTTP_ADDR: closed.url, GITHUB_TOKEN, GITHUB_API_URL: github.url },
+      overrides: { github: { throttle: false, retries: 0 }, consul: { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } } },
+      log: () => {},
+    });
+    await expect(
+      reconcile({ repository: { owner: 'Codertocat', name: 'Hello-World' }, sha, ref: 'refs/heads/master', deliveryId: 'd-down', mode: 'apply' }),
+    ).rejects.toThrow();
+    const states = github.statuses.filter((s) => s.sha === sha);
+    expect(states.map((s) => s.state)).toEqual(['error']);
+    expect(states[0]!.description).toContain('reconcile failed');
+  });
+
   it('schedule → drift check → one drift issue, closed once Consul matches again', async () => {
     github.addCommit(tree, 'onboard api', { branch: 'master' });
     const schedule = createScheduleHandler({
