@@ -38,7 +38,7 @@ export function decodeWithKind(
   format: FileFormat,
   ignoreKey: (key: string) => boolean,
 ): DecodeOutcome {
-  const ctx: DecodeContext = { problems: [], positions: new Map() };
+  const ctx: DecodeContext = { problems: [], positions: new Map(), hcl: format === 'hcl' };
   const body = decodeObject(raw, def.fields, '', ctx, ignoreKey) ?? {};
   if (ctx.problems.length)
     return {

@@ -16,6 +16,8 @@ export interface FieldProblem {
 export interface DecodeContext {
   problems: FieldProblem[];
   positions: Map<string, SourcePosition>;
+  /** HCL1 stores every object value as a list of maps, which changes how opaque maps decode. */
+  hcl?: boolean;
 }
 
 interface FieldMatcher {
@@ -225,7 +227,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       if (node.type !== 'object') return mismatch(ctx, path, name, type, node);
       return decodeObject(node, type.fields, path, ctx);
     case 'opaque':
-      return toOpaque(node);
+      return opaqueMap(node, ctx.hcl === true);
   }
 }
 
@@ -256,27 +258,32 @@ function exactInteger(text: string, value: number): number | bigint {
 }
 
 /**
- * Opaque values (proxy-defaults Config, extension Arguments) pass through as plain JSON, with
- * Consul's HookWeakDecodeFromSlice applied: a one-element list (or a single HCL block) becomes its element.
+ * Opaque maps (proxy-defaults Config, extension Arguments: Go `map[string]interface{}`) pass
+ * through as plain JSON, shaped the way Consul's decoder leaves them (lib/decode
+ * HookWeakDecodeFromSlice): a map value that is a one-element list is replaced by its element, and
+ * inside that element every map value that is a one-element list is unwrapped too, at any depth
+ * (unSlice). A map value that is not a list is kept exactly, nested lists and all. Since HCL1 stores
+ * every block or object as a one-element list of maps, HCL nests unwrap all the way down; JSON and
+ * YAML objects keep their one-element lists below the first level.
  */
-export function toOpaque(node: RawNode): unknown {
+export function opaqueMap(node: RawNode, hcl: boolean): unknown {
+  let value = goValue(node, hcl);
+  // The field itself targets a map: a single block (or one-element list) becomes that map.
+  if (Array.isArray(value) && value.length === 1 && isMap(value[0])) value = value[0];
+  if (!isMap(value)) return value;
+  for (const [k, v] of Object.entries(value)) if (Array.isArray(v) && v.length === 1) value[k] = unSliceDeep(v[0]);
+  return value;
+}
+
+/** The value as Go's HCL1 or encoding/json decoder hands it to mapstructure. */
+function goValue(node: RawNode, hcl: boolean): unknown {
   switch (node.type) {
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      const blocks = new Map<string, unknown[]>();
-      for (const e of node.entries) {
-        if (e.value.type === 'object') {
-          // HCL1: repeated blocks under one key concatenate into a list of maps.
-          const list = blocks.get(e.key) ?? [];
-          list.push(toOpaque(e.value));
-          blocks.set(e.key, list);
-          out[e.key] = list.length === 1 ? list[0] : list;
-        } else out[e.key] = toOpaque(e.value);
-      }
-      return out;
-    }
+    case 'object':
+      // HCL1: an object value is a list of one map.
+      return hcl ? [goMap(node, hcl)] : goMap(node, hcl);
     case 'list':
-      return node.items.length === 1 ? toOpaque(node.items[0]!) : node.items.map(toOpaque);
+      // An object inside a list literal is one map, not a list of one map.
+      return node.items.map((i) => (i.type === 'object' ? goMap(i, hcl) : goValue(i, hcl)));
     case 'number':
       return exactInteger(node.text, node.value);
     case 'null':
@@ -284,6 +291,31 @@ export function toOpaque(node: RawNode): unknown {
     default:
       return node.value;
   }
+}
+
+function goMap(node: RawObject, hcl: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of node.entries) {
+    const prev = out[e.key];
+    // HCL1: repeated object-valued keys concatenate their lists of maps.
+    if (hcl && e.value.type === 'object' && Array.isArray(prev)) prev.push(goMap(e.value, hcl));
+    else out[e.key] = goValue(e.value, hcl);
+  }
+  return out;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** lib/decode unSlice: every map element (at any depth) holding a one-element list becomes that element. */
+function unSliceDeep(v: unknown): unknown {
+  if (isMap(v)) {
+    for (const [k, inner] of Object.entries(v)) v[k] = unSliceDeep(Array.isArray(inner) && inner.length === 1 ? inner[0] : inner);
+    return v;
+  }
+  if (Array.isArray(v)) return v.map(unSliceDeep);
+  return v;
 }
 
 export type { RawList };
