@@ -165,7 +165,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
     case 'string':
     case 'time':
       if (node.type === 'string') return node.value || undefined;
-      if (node.type === 'number') return node.text;
+      if (node.type === 'number') return goNumberText(node.text, node.value);
       if (node.type === 'bool') return node.value ? '1' : '0';
       return mismatch(ctx, path, name, type, node);
     case 'bool':
@@ -249,6 +249,12 @@ function zeroOf(type: FieldType): unknown {
     default:
       return {};
   }
+}
+
+/** mapstructure's weak number→string: integers exactly, floats as Go's FormatFloat(f, 'f', -1, 64). */
+function goNumberText(text: string, value: number): string {
+  if (/^-?\d+$/.test(text)) return text;
+  return Number.isInteger(value) && Math.abs(value) < 1e21 ? value.toFixed(0) : String(value);
 }
 
 function exactInteger(text: string, value: number): number | bigint {

@@ -31,3 +31,14 @@ describe('opaque Config', () => {
     expect(out).toEqual({ ok: true, entry: { Kind: 'proxy-defaults', Config: { a: 'x', d: { e: ['z'] } } } });
   });
 });
+
+describe('weak typing of numbers into string fields', () => {
+  it('formats as Go does: integers exactly, floats without trailing zeros or exponents', () => {
+    const tree = parseSourceFiles([
+      { path: 'a.json', text: '{"Kind": "service-defaults", "Name": "a", "Protocol": 1.50}' },
+      { path: 'b.json', text: '{"Kind": "service-defaults", "Name": "b", "Protocol": 1e3}' },
+      { path: 'c.hcl', text: 'Kind = "service-defaults"\nName = "c"\nProtocol = 9223372036854775807\n' },
+    ]);
+    expect(tree.entries.map((e) => e.entry.Protocol)).toEqual(['1.5', '1000', '9223372036854775807']);
+  });
+});
