@@ -6,6 +6,7 @@ import { applyCommand, planCommand } from './plan-command.ts';
 import { auditCommand } from './audit-command.ts';
 import { serveCommand } from './serve-command.ts';
 import type { CliIo } from './io.ts';
+import { isConsulError } from '../adapters/consul/errors.ts';
 
 const HELP = `consul-gitops: GitOps for HashiCorp Consul config entries
 
@@ -65,6 +66,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     // parseArgs rejects unknown flags with a TypeError whose message names the flag.
     io.stderr.write(`error: ${(e as Error).message}\n`);
+    if (isConsulError(e) && e.kind === 'unavailable')
+      io.stderr.write('  hint: is Consul running there? Set CONSUL_HTTP_ADDR or pass --consul URL (`consul-gitops dev-server` starts a local one)\n');
     return 1;
   }
 }

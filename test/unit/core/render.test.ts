@@ -54,6 +54,13 @@ describe('render', () => {
     expect(JSON.parse(run.stdout)).toEqual([{ Kind: 'service-defaults', Name: 'web', Protocol: 'HTTP' }]);
   });
 
+  it('says how to point at Consul when it cannot be reached', async () => {
+    const run = await runCli(['plan', '--consul', 'http://127.0.0.1:1', '--dir', '.'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ECONNREFUSED 127.0.0.1:1');
+    expect(run.stderr).toContain('hint: is Consul running there? Set CONSUL_HTTP_ADDR or pass --consul URL');
+  });
+
   it('exits 1 with a clear message for a missing path', async () => {
     const run = await runCli(['render', 'nope'], dir);
     expect(run.code).toBe(1);
