@@ -1,7 +1,7 @@
 // The whole deployment: webhook (Function URL) → reconcile (async, one at a time) ← schedule
 // (EventBridge rate), secrets referenced by name or ARN, a dead-letter queue for failed async
 // invocations, alarms, and optional VPC placement to reach a private Consul.
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SecurityGroup, Subnet, Vpc, type IVpc, type ISecurityGroup, type SubnetSelection } from 'aws-cdk-lib/aws-ec2';
@@ -56,6 +56,11 @@ export interface ConsulGitopsStackProps extends StackProps {
   /** SNS topic ARN notified by every alarm. */
   alarmTopicArn?: string;
   reconcileTimeout?: Duration;
+  /**
+   * Reconcile runs that may be in flight at once: one per Consul target lets targets reconcile in
+   * parallel, while each target's own runs are serialised by a lease in Consul KV. Default 1.
+   */
+  reconcileConcurrency?: number;
   /** Extra environment per function, for settings this stack does not model. */
   environment?: Partial<Record<FunctionName, Record<string, string>>>;
 }
@@ -98,8 +103,9 @@ export class ConsulGitopsStack extends Stack {
       description: 'consul-gitops: plan and apply config entries from Git to Consul',
       timeout: props.reconcileTimeout ?? Duration.minutes(5),
       memorySize: 512,
-      // Runs for one target never interleave; further async events wait in Lambda's queue.
-      reservedConcurrentExecutions: 1,
+      // Runs for one target never interleave (a lease in Consul KV); this caps how many targets run
+      // at once. Further async events wait in Lambda's queue.
+      reservedConcurrentExecutions: props.reconcileConcurrency ?? 1,
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure,
@@ -157,8 +163,14 @@ export class ConsulGitopsStack extends Stack {
       },
     });
     allowInvoke(this.schedule, this.reconcile);
+    // The schedule function refuses to run without GITHUB_REPOSITORY (the branch it checks lives
+    // there): without one, the rule stays disabled rather than fail every run into the dead-letter queue.
+    const scheduleHasRepository = Boolean(props.repository ?? props.environment?.schedule?.GITHUB_REPOSITORY);
+    if (!scheduleHasRepository)
+      Annotations.of(this).addWarning('consul-gitops: no repository given (-c repository=owner/name): the schedule (drift checks) is deployed disabled.');
     new Rule(this, 'ScheduleRule', {
       description: 'consul-gitops periodic run',
+      enabled: scheduleHasRepository,
       schedule: Schedule.rate(props.scheduleRate ?? Duration.minutes(15)),
       targets: [new LambdaFunction(this.schedule, { retryAttempts: 2, deadLetterQueue: this.deadLetterQueue })],
     });

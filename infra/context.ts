@@ -22,6 +22,8 @@ export const StackContext = z.object({
   defaultBranch: text,
   configDir: text,
   scheduleRateMinutes: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Reconcile runs in flight at once; set it to the number of Consul targets to reconcile them in parallel. */
+  reconcileConcurrency: z.coerce.number().int().min(1).max(100).default(1),
   vpcId: text,
   subnetIds: list,
   securityGroupIds: list,
@@ -55,6 +57,7 @@ export function stackPropsFromContext(get: (key: string) => unknown): Omit<Consu
     defaultBranch: c.defaultBranch,
     configDir: c.configDir,
     scheduleRate: Duration.minutes(c.scheduleRateMinutes),
+    reconcileConcurrency: c.reconcileConcurrency,
     vpc: c.vpcId ? { vpcId: c.vpcId, subnetIds: c.subnetIds ?? [], securityGroupIds: c.securityGroupIds } : undefined,
     logRetention: c.logRetentionDays as RetentionDays | undefined,
     alarmTopicArn: c.alarmTopicArn,

@@ -1,7 +1,7 @@
 // The reconcile Lambda: an asynchronous event from the webhook (a commit to apply or plan) or the
 // schedule (a drift check) → the same use case `serve` runs → one log line per target.
 import { ReconcileEvent } from '../../src/app/reconcile-request.ts';
-import { runReconcileEvent, type TargetRunSummary } from '../../src/app/run-reconcile-event.ts';
+import { runReconcileEvent, throwIfAnyFailed, type TargetRunSummary } from '../../src/app/run-reconcile-event.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../../src/runtime/build-runtime.ts';
 
 export interface ReconcileHandlerDeps {
@@ -24,9 +24,20 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
     }
     runtime ??= buildRuntime(deps.env, deps.overrides);
     const results = await runReconcileEvent(runtime, parsed.data);
-    for (const r of results) log(JSON.stringify({ level: r.ok ? 'info' : 'warn', message: 'Reconcile finished', mode: parsed.data.mode, deliveryId: parsed.data.deliveryId, ...r }));
+    for (const { error, ...r } of results) {
+      const fields = { mode: parsed.data.mode, deliveryId: parsed.data.deliveryId, ...r };
+      if (r.outcome === 'error') log(JSON.stringify({ level: 'error', message: 'Reconcile failed', ...fields, error: describe(error) }));
+      else log(JSON.stringify({ level: r.ok ? 'info' : 'warn', message: 'Reconcile finished', ...fields }));
+    }
+    // After every target finished and was logged: a failure still fails the invocation, so Lambda
+    // retries (targets whose delivery was recorded skip the retry as a duplicate).
+    throwIfAnyFailed(results);
     return results;
   };
+}
+
+function describe(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
 }
 
 /** The Lambda entry point. Errors (Consul or GitHub unreachable) propagate so Lambda retries, then the dead-letter queue. */

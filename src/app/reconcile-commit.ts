@@ -63,11 +63,13 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
   const deliveries = `${prefix}/deliveries/${job.mode}`;
   // Check, run, report and record in one critical section for applies, so two deliveries of the
   // same push (two containers) cannot both get past the check.
+  // Set once Consul was changed: a later failure (GitHub, Consul KV) must say the changes are live.
+  let applied: ApplyReport | undefined;
   const once = async (): Promise<ReconcileOutcome> => {
     if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { kind: 'duplicate' };
     const ref = { owner: job.owner, repo: job.repo, sha: job.sha };
     await deps.reporter.commitStatus(ref, 'pending', job.mode === 'apply' ? 'planning and applying' : 'planning');
-    const outcome = await planAndMaybeApply(deps, target, job);
+    const outcome = await planAndMaybeApply(deps, target, job, (report) => (applied = report));
     await report(deps, target, job, outcome);
     await recordDelivery(deps.state, deliveries, job.deliveryId);
     return outcome;
@@ -83,14 +85,27 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     // Consul or GitHub failed under us: say so on the commit rather than leave it pending or blank.
     // The error goes on to the caller (Lambda retries, then the dead-letter queue); the delivery is
     // not recorded, so the retry does the work.
-    await deps.reporter
-      .commitStatus({ owner: job.owner, repo: job.repo, sha: job.sha }, 'error', `reconcile failed: ${(e as Error).message}`)
-      .catch(() => undefined);
+    const message = e instanceof Error ? e.message : String(e);
+    const changed = applied && applied.counts.applied > 0 ? applied : undefined;
+    // After Consul was changed, never a bare "failed": the changes are live, only what followed failed.
+    const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
+    await deps.reporter.commitStatus({ owner: job.owner, repo: job.repo, sha: job.sha }, 'error', description).catch(() => undefined);
+    if (changed) {
+      throw new Error(
+        `commit ${job.sha.slice(0, 12)} was applied to Consul on target ${target.name} (${applySummaryLine(changed)}), then the run failed: ${message}`,
+        { cause: e },
+      );
+    }
     throw e;
   }
 }
 
-async function planAndMaybeApply(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob): Promise<ReconcileOutcome> {
+async function planAndMaybeApply(
+  deps: ReconcileDeps,
+  target: ReconcileTarget,
+  job: ReconcileJob,
+  onApplied: (report: ApplyReport) => void,
+): Promise<ReconcileOutcome> {
   const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.sha }, target.dir);
   const made = await makePlan(desired.files, deps.store, { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) });
   if (!made.plan) return { kind: 'invalid', errors: made.errors };
@@ -102,6 +117,7 @@ async function planAndMaybeApply(deps: ReconcileDeps, target: ReconcileTarget, j
   const stale = await staleReason(deps.state, key, { commit: job.sha, commitTime });
   if (stale) return { kind: 'stale', reason: stale };
   const report = await applyPlan(deps.store, plan);
+  onApplied(report);
   if (report.ok) await recordApplied(deps.state, key, { commit: job.sha, commitTime }, deps.now());
   return { kind: 'applied', plan, report };
 }

@@ -8,9 +8,25 @@ import type { ReconcileEvent } from './reconcile-request.ts';
 
 export interface TargetRunSummary {
   target: string;
-  outcome: ReconcileOutcome['kind'] | DriftOutcome['kind'];
+  /** `error`: the run threw (Consul or GitHub unreachable, lock not taken, …); `error` holds what. */
+  outcome: ReconcileOutcome['kind'] | DriftOutcome['kind'] | 'error';
   ok: boolean;
   summary: string;
+  error?: unknown;
+}
+
+/**
+ * Throws when any target's run threw: that target's own error, or an AggregateError naming every
+ * failed target. Callers log every summary first, so one target's failure hides no other's result.
+ */
+export function throwIfAnyFailed(results: readonly TargetRunSummary[]): void {
+  const failed = results.filter((r) => r.outcome === 'error');
+  if (failed.length === 0) return;
+  if (failed.length === 1) throw failed[0]!.error;
+  throw new AggregateError(
+    failed.map((r) => r.error),
+    `reconcile failed for targets ${failed.map((r) => r.target).join(', ')}: ${failed.map((r) => `${r.target}: ${r.summary}`).join('; ')}`,
+  );
 }
 
 function summarize(o: ReconcileOutcome | DriftOutcome): string {
@@ -32,10 +48,15 @@ function summarize(o: ReconcileOutcome | DriftOutcome): string {
   }
 }
 
+/**
+ * Runs every target to the end, even when one of them throws: a target's failure comes back as an
+ * `error` summary (see throwIfAnyFailed), never as a rejection that would return while another
+ * target is still applying (Lambda freezes the container once the handler returns).
+ */
 export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent): Promise<TargetRunSummary[]> {
   const names = event.target ? [event.target] : runtime.targetNames();
-  return Promise.all(
-    names.map(async (name) => {
+  const settled = await Promise.allSettled(
+    names.map(async (name): Promise<TargetRunSummary> => {
       const { target, deps } = await runtime.forTarget(name);
       const owner = event.repository.owner;
       const repo = event.repository.name;
@@ -53,5 +74,10 @@ export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent)
       });
       return { target: name, outcome: o.kind, ok: reconcileSucceeded(o), summary: summarize(o) };
     }),
+  );
+  return settled.map((s, i) =>
+    s.status === 'fulfilled'
+      ? s.value
+      : { target: names[i]!, outcome: 'error' as const, ok: false, summary: s.reason instanceof Error ? s.reason.message : String(s.reason), error: s.reason },
   );
 }

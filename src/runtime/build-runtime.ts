@@ -55,7 +55,11 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
     octokit ??= (async () => {
       const fromEnv = githubToken ? { auth: { token: await githubToken.value() } } : githubClientOptionsFromEnv({ ...env });
       return createGitHubClient({ ...fromEnv, ...(settings.githubApiUrl ? { baseUrl: settings.githubApiUrl } : {}), ...overrides.github });
-    })();
+    })().catch((error: unknown) => {
+      // Not kept: a transient failure (secret store, App token) must not break the warm container for good.
+      octokit = undefined;
+      throw error;
+    });
     return octokit;
   };
 
@@ -64,15 +68,19 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
     if (client) return client;
     const c = t.consul;
     const token = consulToken ? await consulToken.value() : c.tokenEnv ? env[c.tokenEnv] : undefined;
+    const fromEnv = optionsFromEnv(env);
     client = new ConsulClient({
-      ...optionsFromEnv(env),
+      ...fromEnv,
       ...(c.address ? { address: c.address } : {}),
       ...(c.datacenter ? { datacenter: c.datacenter } : {}),
       ...(c.partition ? { partition: c.partition } : {}),
       ...(c.namespace ? { namespace: c.namespace } : {}),
       ...(token ? { token } : {}),
       ...(c.tokenFile ? { tokenFile: c.tokenFile } : {}),
-      ...(c.caCert ? { tls: { caFile: c.caCert, ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } } : {}),
+      // On top of the environment's TLS settings (client certificate, verify), as the CLI does.
+      ...(c.caCert || c.tlsServerName
+        ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } }
+        : {}),
       ...overrides.consul,
     });
     consuls.set(t.name, client);

@@ -9,7 +9,7 @@ import { Buffer } from 'node:buffer';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DriftRequest, ReconcileEvent, ReconcileRequest } from '../app/reconcile-request.ts';
-import { runReconcileEvent } from '../app/run-reconcile-event.ts';
+import { runReconcileEvent, throwIfAnyFailed } from '../app/run-reconcile-event.ts';
 import { RecentDeliveries } from '../app/webhook/recent-deliveries.ts';
 import { decisionBody, MAX_BODY_BYTES, routeWebhook, type DecisionBody, type RouteConfig } from '../app/webhook/route-event.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../runtime/build-runtime.ts';
@@ -186,9 +186,11 @@ async function runJob(runtime: Runtime, job: Job, log: Logger): Promise<void> {
   const started = Date.now();
   log('info', 'Reconcile started', jobFields(job));
   const results = await runReconcileEvent(runtime, job.payload);
-  for (const r of results) {
-    log(r.ok ? 'info' : 'warn', 'Reconcile finished', { ...jobFields(job), durationMs: Date.now() - started, ...r });
+  for (const { error: _error, ...r } of results) {
+    // A failed target is logged once, by the queue's onError (throwIfAnyFailed below).
+    if (r.outcome !== 'error') log(r.ok ? 'info' : 'warn', 'Reconcile finished', { ...jobFields(job), durationMs: Date.now() - started, ...r });
   }
+  throwIfAnyFailed(results);
 }
 
 function jobFields(job: Job): Record<string, unknown> {

@@ -140,8 +140,18 @@ describe('ConsulGitopsStack', () => {
     main.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
+  it('lets several targets reconcile in parallel when asked (each target still serialised by its KV lease)', () => {
+    synth({ reconcileConcurrency: 3 }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^consul-gitops: plan'),
+      ReservedConcurrentExecutions: 3,
+    });
+    expect(stackPropsFromContext((k) => (k === 'reconcileConcurrency' ? '3' : undefined)).reconcileConcurrency).toBe(3);
+  });
+
   it('runs schedule every 15 minutes by default, and at the configured rate', () => {
-    main.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    main.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
+    // Enabled once the schedule knows the repository (without one it could only fail: see test/review-serverless).
+    synth({ repository: 'acme/mesh-config' }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
     synth({ scheduleRate: Duration.minutes(5) }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
   });
 

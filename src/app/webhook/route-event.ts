@@ -157,6 +157,8 @@ type PushPayload = z.infer<typeof PushPayload>;
 const PullRequestPayload = z.object({
   action: z.string(),
   number: z.int(),
+  /** On `edited`: what changed; `base` when the pull request was retargeted. */
+  changes: z.optional(z.object({ base: z.optional(z.unknown()) })),
   repository: RepositoryPayload,
   pull_request: z.object({
     head: z.object({ sha: z.string() }),
@@ -192,7 +194,9 @@ function routePullRequest(event: WebhookEvent, config: Omit<RouteConfig, 'secret
   if (!parsed.success) return reject(400, 'malformed pull_request payload', event.name, event.deliveryId);
   const pr = parsed.data;
   if (!repositoryAllowed(pr.repository, config)) return ignore(`repository ${pr.repository.full_name} is not configured here`, event);
-  if (!PLANNED_PULL_REQUEST_ACTIONS.includes(pr.action)) return ignore(`pull_request action "${pr.action}" needs no plan`, event);
+  // Retargeted onto the branch (`edited` with `changes.base`): never planned against it yet.
+  const retargeted = pr.action === 'edited' && pr.changes?.base !== undefined;
+  if (!PLANNED_PULL_REQUEST_ACTIONS.includes(pr.action) && !retargeted) return ignore(`pull_request action "${pr.action}" needs no plan`, event);
   if (pr.pull_request.base.ref !== config.branch) {
     return ignore(`pull request targets ${pr.pull_request.base.ref}, not the target branch ${config.branch}`, event);
   }
@@ -227,9 +231,12 @@ export function touchesConfigDir(push: Pick<PushPayload, 'commits'>, configDir: 
   return 'no';
 }
 
-/** `config-entries`, `./config-entries/` → `config-entries/`; `.` or empty → `` (the whole repository). */
+/**
+ * `config-entries`, `./config-entries/`, `/config-entries` → `config-entries/`; `.` or empty → `` (the
+ * whole repository). The same spellings the reconcile side's tree reader accepts.
+ */
 function configPrefix(configDir: string): string {
-  const trimmed = configDir.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+  const trimmed = configDir.replace(/^(?:\.\/)+/, '').replace(/^\/+|\/+$/g, '');
   return trimmed === '' || trimmed === '.' ? '' : `${trimmed}/`;
 }
 
