@@ -212,8 +212,12 @@ export function parseBexpr(src: string): Expr {
   return e;
 }
 
-/** Field kinds of a filterable Go struct, for selector validation and zero values. */
-export type FieldSpec = 'string' | 'number' | 'bool' | 'map' | 'list' | { [field: string]: FieldSpec };
+/**
+ * Field kinds of a filterable Go struct, for selector validation and zero values:
+ * 'map' = map[string]string, 'list' = a slice of structs, 'strings' = a slice of strings,
+ * 'struct' = a struct not modelled further (any sub-selector accepted), an object = a struct.
+ */
+export type FieldSpec = 'string' | 'number' | 'uint' | 'bool' | 'map' | 'list' | 'strings' | 'struct' | { [field: string]: FieldSpec };
 
 /** structs.ServiceConfigEntry's bexpr-visible fields (RaftIndex is `bexpr:"-"`). */
 export const SERVICE_CONFIG_ENTRY_FIELDS: { [field: string]: FieldSpec } = {
@@ -226,22 +230,47 @@ export const SERVICE_CONFIG_ENTRY_FIELDS: { [field: string]: FieldSpec } = {
   MeshGateway: { Mode: 'string' },
   Expose: { Checks: 'bool', Paths: 'list' },
   ExternalSNI: 'string',
-  UpstreamConfig: { Overrides: 'list', Defaults: 'map' },
-  Destination: { Addresses: 'list', Port: 'number' },
+  UpstreamConfig: { Overrides: 'list', Defaults: 'struct' },
+  Destination: { Addresses: 'strings', Port: 'number' },
   MaxInboundConnections: 'number',
   LocalConnectTimeoutMs: 'number',
   LocalRequestTimeoutMs: 'number',
   BalanceInboundConnections: 'string',
-  RateLimits: 'map',
+  RateLimits: 'struct',
   EnvoyExtensions: 'list',
   Meta: 'map',
-  Hash: 'number',
+  Hash: 'uint',
+};
+
+/** The operators go-bexpr's generated field configurations allow per field type (field_config.go). */
+const SUPPORTED_OPS: Record<string, readonly MatchOp[]> = {
+  string: ['==', '!=', 'in', 'not in', 'contains', 'not contains', 'matches', 'not matches'],
+  number: ['==', '!='],
+  uint: ['==', '!='],
+  bool: ['==', '!='],
+  map: ['is empty', 'is not empty', 'in', 'not in', 'contains', 'not contains'],
+  strings: ['in', 'not in', 'contains', 'not contains', 'is empty', 'is not empty'],
+  list: ['is empty', 'is not empty'],
+};
+
+/** MatchOperator.String() (contains is MatchIn, not contains MatchNotIn). */
+const OP_NAMES: Record<MatchOp, string> = {
+  '==': 'Equal',
+  '!=': 'Not Equal',
+  in: 'In',
+  contains: 'In',
+  'not in': 'Not In',
+  'not contains': 'Not In',
+  'is empty': 'Is Empty',
+  'is not empty': 'Is Not Empty',
+  matches: 'Matches',
+  'not matches': 'Not Matches',
 };
 
 function specAt(fields: { [f: string]: FieldSpec }, path: Path): FieldSpec | undefined {
   let spec: FieldSpec = fields;
   for (const seg of path) {
-    if (typeof spec !== 'object') return spec === 'map' || spec === 'list' ? spec : undefined;
+    if (typeof spec !== 'object') return spec === 'map' || spec === 'list' || spec === 'struct' ? spec : undefined;
     // go-bexpr matches field names case-insensitively only for the exact Go name; keep it exact.
     const next: FieldSpec | undefined = spec[seg];
     if (next === undefined) return undefined;
@@ -261,7 +290,21 @@ export function validateSelectors(e: Expr, fields: { [f: string]: FieldSpec }): 
     return;
   }
   const m = e as Extract<Expr, { op: 'match' }>;
-  if (!specAt(fields, m.selector)) throw new BexprError(`Selector ${JSON.stringify(m.selector.join('.'))} is not valid`);
+  const spec = specAt(fields, m.selector);
+  const selector = JSON.stringify(m.selector.join('.'));
+  if (!spec) throw new BexprError(`Selector ${selector} is not valid`);
+  // A key of a map[string]string selects a string; a struct not modelled here accepts anything below it.
+  const parent = m.selector.length > 1 ? specAt(fields, m.selector.slice(0, -1)) : undefined;
+  const type = parent === 'map' ? 'string' : typeof spec === 'object' ? 'object' : spec;
+  if (type === 'struct' && m.selector.length > 1 && parent === 'struct') return;
+  if (type === 'list' && parent === 'list') return;
+  if (!(SUPPORTED_OPS[type] ?? []).includes(m.kind))
+    throw new BexprError(`Invalid match operator "${OP_NAMES[m.kind]}" for selector ${selector}`);
+  const v = m.value ?? '';
+  if ((type === 'number' && !/^[-+]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(v)) || (type === 'uint' && !/^\+?\d+$/.test(v)))
+    throw new BexprError(`Failed to coerce value ${JSON.stringify(v)} for selector ${selector}: strconv.Parse${type === 'uint' ? 'Uint' : 'Int'}: parsing ${JSON.stringify(v)}: invalid syntax`);
+  if (type === 'bool' && !['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v))
+    throw new BexprError(`Failed to coerce value ${JSON.stringify(v)} for selector ${selector}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
 function lookup(obj: unknown, path: Path): { found: boolean; value: unknown } {
@@ -278,10 +321,12 @@ function zeroOf(spec: FieldSpec | undefined): unknown {
     case 'string':
       return '';
     case 'number':
+    case 'uint':
       return 0;
     case 'bool':
       return false;
     case 'list':
+    case 'strings':
       return [];
     default:
       return {};
@@ -294,8 +339,16 @@ function asText(v: unknown): string {
 }
 
 function equal(actual: unknown, value: string): boolean {
-  if (typeof actual === 'number' || typeof actual === 'bigint') return Number(value) === Number(actual);
-  if (typeof actual === 'boolean') return (value === 'true') === actual && (value === 'true' || value === 'false');
+  if (typeof actual === 'bigint') {
+    try {
+      return BigInt(value) === actual;
+    } catch {
+      return false;
+    }
+  }
+  if (typeof actual === 'number') return Number(value) === actual;
+  // strconv.ParseBool
+  if (typeof actual === 'boolean') return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value) === actual;
   return asText(actual ?? '') === value;
 }
 

@@ -8,7 +8,9 @@ import { AclPolicy, configEntryPermission } from './acl.ts';
 import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList } from './bexpr.ts';
 import { ceUnusedKeyError } from './ce-keys.ts';
 import { graphError } from './graph-check.ts';
+import { goJsonDecode } from './go-json.ts';
 import {
+  DATACENTER,
   HttpError,
   RpcError,
   blockingQuery,
@@ -46,6 +48,12 @@ export const CONSUL_CE_KINDS: ReadonlySet<string> = new Set([
   'tcp-route',
   'jwt-provider',
 ]);
+
+/** `if casStr := req.URL.Query().Get("cas"); casStr != ""`: an empty `?cas=` (or bare `?cas`) is no CAS at all. */
+function casParam(ctx: RequestContext): number | undefined {
+  const text = ctx.query.get('cas') ?? '';
+  return text !== '' ? parseUint(text) : undefined;
+}
 
 function checkKind(kind: string): void {
   if (!CONSUL_CE_KINDS.has(kind)) throw new RpcError(`invalid config entry kind: ${kind}`);
@@ -87,17 +95,25 @@ export class ConfigRoutes {
 
   /** PUT /v1/config */
   apply(ctx: RequestContext): void {
-    const decoded = decodeApiBody(stripHash(ctx.body));
+    // decodeBodyDeprecated: encoding/json reads the first value only, then mapstructure wants a map.
+    const go = goJsonDecode(ctx.body);
+    if (!go.ok) throw new HttpError(400, `Request decoding failed: ${go.message}`);
+    if (go.type !== 'map' && go.type !== 'nil') throw new HttpError(400, `Request decoding failed: '' expected a map, got '${go.type}'`);
+    const body = go.text;
+    const decoded = decodeApiBody(stripHash(body));
     if (!decoded.ok) throw new HttpError(400, decoded.message);
     if (!CONSUL_CE_KINDS.has(decoded.entry.Kind))
       throw new HttpError(400, `Request decoding failed: invalid config entry kind: ${decoded.entry.Kind}`);
-    const ceKeys = ceUnusedKeyError(ctx.body, decoded.entry.Kind);
+    const ceKeys = ceUnusedKeyError(body, decoded.entry.Kind);
     if (ceKeys) throw new HttpError(400, ceKeys);
     rejectEnterpriseMeta(ctx);
-    const casText = ctx.query.get('cas');
-    const cas = casText !== null ? parseUint(casText) : undefined;
+    const cas = casParam(ctx);
 
-    checkDatacenter(ctx);
+    // ConfigEntry.Apply: only exported-services look at ?dc (gateWriteToSecondary); every other
+    // write is sent to the primary datacenter whatever ?dc says (args.Datacenter is overwritten).
+    const dc = ctx.query.get('dc') ?? '';
+    if (decoded.entry.Kind === 'exported-services' && dc !== '' && dc !== DATACENTER)
+      throw new RpcError('exported-services writes must not target secondary datacenters.');
     this.acl.resolve(ctx);
     const entry = normalizeEntry(decoded.entry);
     const problems = entryProblems(entry);
@@ -143,10 +159,14 @@ export class ConfigRoutes {
     const lookupName = kind === 'proxy-defaults' && name === '' ? '' : name;
     const perm = configEntryPermission(kind, lookupName, 'read');
     if (perm) this.acl.require(ctx, perm);
-    const result = await blockingQuery(ctx, opts, () => ({
-      index: ctx.state.tableIndex('config-entries'),
-      entry: ctx.state.getEntry(kind, lookupName),
-    }));
+    // ConfigEntry.Get watches only this entry (memdb FirstWatch on its id): writes to other entries
+    // do not wake it, and a missing entry that is still missing keeps blocking (errNotFound).
+    const result = await blockingQuery(
+      ctx,
+      opts,
+      () => ({ index: ctx.state.tableIndex('config-entries'), entry: ctx.state.getEntry(kind, lookupName) }),
+      (prev, next) => (prev.entry ? (next.entry === prev.entry ? 'unwatched' : false) : !next.entry),
+    );
     const headers = queryMetaHeaders(result.index);
     if (!result.entry) return sendText(ctx, 404, `Config entry not found for ${goQuote(kind)} / ${goQuote(name)}`, headers);
     sendJson(ctx, 200, responseShape(result.entry), headers);
@@ -162,7 +182,8 @@ export class ConfigRoutes {
       try {
         filterList(filterText, [], (x) => x, SERVICE_CONFIG_ENTRY_FIELDS);
       } catch (e) {
-        if (e instanceof BexprError) throw new RpcError(e.message);
+        // bexpr.CreateFilter wraps every parse/validation error.
+        if (e instanceof BexprError) throw new RpcError(`Failed to create boolean expression evaluator: ${e.message}`);
         throw e;
       }
     }
@@ -173,14 +194,21 @@ export class ConfigRoutes {
         return !perm || this.acl.allowed(ctx);
       });
       const filtered = readable.length < all.length;
+      // The hash is taken before the bexpr filter runs, as in ConfigEntry.List.
       const hash = readable.map((s) => `${s.modifyIndex}:${entryName(s.entry)}`).join(',');
-      return { index: ctx.state.tableIndex('config-entries'), entries: readable, hash, filtered };
+      let entries: StoredEntry[] = readable;
+      if (filterText !== '') entries = filterList(filterText, entries, (s) => ({ ...s.entry, Hash: s.hash }), SERVICE_CONFIG_ENTRY_FIELDS);
+      return { index: ctx.state.tableIndex('config-entries'), entries, hash, filtered };
     };
-    // Spurious wake-ups (table index moved, this kind's content did not) keep blocking, as
-    // ConfigEntry.List's result hashing does.
-    const result = await blockingQuery(ctx, opts, compute, (prev, next) => prev.hash === next.hash);
-    let entries: StoredEntry[] = result.entries;
-    if (filterText !== '') entries = filterList(filterText, entries, (s) => ({ ...s.entry, Hash: Number(s.hash) }), SERVICE_CONFIG_ENTRY_FIELDS);
+    // Spurious wake-ups keep blocking: an unchanged result hash (errNotChanged), or a result that
+    // was empty and still is (errNotFound).
+    const result = await blockingQuery(
+      ctx,
+      opts,
+      compute,
+      (prev, next) => prev.hash === next.hash || (prev.entries.length === 0 && next.entries.length === 0),
+    );
+    const entries = result.entries;
     const headers = queryMetaHeaders(result.index);
     // Only non-anonymous tokens learn that results were filtered (maskResultsFilteredByACLs).
     if (result.filtered && ctx.token !== undefined) headers['X-Consul-Results-Filtered-By-ACLs'] = 'true';
@@ -192,10 +220,9 @@ export class ConfigRoutes {
     const [kind, rawName] = args as [string, string];
     if (!CONSUL_CE_KINDS.has(kind)) throw new HttpError(400, `invalid config entry kind: ${kind}`);
     rejectEnterpriseMeta(ctx);
-    const casText = ctx.query.get('cas');
-    const cas = casText !== null ? parseUint(casText) : undefined;
+    const cas = casParam(ctx);
 
-    checkDatacenter(ctx);
+    // ConfigEntry.Delete sends every delete to the primary datacenter: ?dc is not looked at.
     this.acl.resolve(ctx);
     // Normalize (no Validate): proxy-defaults only has "global", mesh is always "mesh".
     let name = rawName;

@@ -95,6 +95,15 @@ export interface QueryOptions {
 
 /** parseWait + parseConsistency (agent/http.go). */
 export function parseQueryOptions(q: URLSearchParams): QueryOptions {
+  // parseConsistency runs before parseWait.
+  let stale = q.has('stale');
+  const maxStale = q.get('max_stale') ?? '';
+  if (maxStale !== '') {
+    const ns = parseGoDuration(maxStale);
+    if (ns === undefined) throw new HttpError(400, `Invalid max_stale value ${goQuote(maxStale)}`);
+    if (ns > 0) stale = true;
+  }
+  if (stale && q.has('consistent')) throw new HttpError(400, 'Cannot specify ?stale with ?consistent, conflicting semantics.');
   let waitMs = DEFAULT_QUERY_MS;
   let minIndex = 0;
   const wait = q.get('wait');
@@ -108,7 +117,6 @@ export function parseQueryOptions(q: URLSearchParams): QueryOptions {
     if (!UINT64_RE.test(index) || BigInt(index) >= 1n << 64n) throw new HttpError(400, 'Invalid index');
     minIndex = Number(index);
   }
-  if (q.has('stale') && q.has('consistent')) throw new HttpError(400, 'Cannot specify ?stale with ?consistent, conflicting semantics.');
   return { minIndex, waitMs };
 }
 
@@ -138,8 +146,12 @@ export async function blockingQuery<T extends { index: number }>(
   ctx: RequestContext,
   opts: QueryOptions,
   compute: () => T,
-  /** Spurious wake-up suppression: a result equal to the previous one keeps blocking. */
-  unchanged?: (prev: T, next: T) => boolean,
+  /**
+   * Spurious wake-up suppression: `true` = the result did not change, keep blocking with the new
+   * index (ErrNotChanged / ErrNotFound); `'unwatched'` = the write did not touch what the query
+   * watches, so Consul would not even have woken up: keep blocking with the previous result.
+   */
+  unchanged?: (prev: T, next: T) => boolean | 'unwatched',
 ): Promise<T> {
   let result = compute();
   if (opts.minIndex === 0 || result.index > opts.minIndex) return result;
@@ -150,6 +162,7 @@ export async function blockingQuery<T extends { index: number }>(
     await ctx.state.waitForChange(left, ctx.signal);
     const next = compute();
     const same = unchanged?.(result, next) ?? false;
+    if (same === 'unwatched') continue;
     result = next;
     if (!same && result.index > opts.minIndex) return result;
   }

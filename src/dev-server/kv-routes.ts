@@ -35,8 +35,26 @@ function prefixIndex(state: DevState, prefix: string): number {
   return idx || Math.max(state.tableIndex('kvs'), state.tableIndex('tombstones'));
 }
 
+/** Go's url.QueryEscape. */
+function queryEscape(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
+    else if (c === ' ') out += '+';
+    else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Go's url.Values.Encode: keys sorted, each key's values in order. */
+function encodeValues(q: URLSearchParams): string {
+  const keys = [...new Set(q.keys())].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return keys.flatMap((k) => q.getAll(k).map((v) => `${queryEscape(k)}=${queryEscape(v)}`)).join('&');
+}
+
 function conflicting(ctx: RequestContext, ...flags: string[]): void {
-  if (flags.filter((f) => ctx.query.has(f)).length > 1) throw new HttpError(400, `Conflicting flags: ${ctx.query.toString()}\n`);
+  if (flags.filter((f) => ctx.query.has(f)).length > 1) throw new HttpError(400, `Conflicting flags: ${encodeValues(ctx.query)}\n`);
 }
 
 export class KvRoutes {
@@ -45,6 +63,8 @@ export class KvRoutes {
   async handle(ctx: RequestContext): Promise<void> {
     const key = ctx.path.slice('/v1/kv/'.length);
     const method = ctx.req.method;
+    // KVSEndpoint calls s.parse (consistency, wait, index) for every method, before anything else.
+    parseQueryOptions(ctx.query);
     if (method === 'GET') return ctx.query.has('keys') ? this.keys(ctx, key) : this.get(ctx, key);
     if (method === 'PUT') return this.put(ctx, key);
     if (method === 'DELETE') return this.delete(ctx, key);

@@ -31,6 +31,9 @@ export interface ContractStep {
     headers?: Record<string, HeaderExpectation>;
   };
   capture?: (res: ContractResponse, vars: Vars) => Vars;
+  /** Sent one after another while this step's request is in flight (after `duringDelayMs`, default 100). */
+  during?: ContractStep[];
+  duringDelayMs?: number;
 }
 
 export interface ContractCase {
@@ -395,7 +398,8 @@ export const CONTRACT_CASES: ContractCase[] = [
           ['Meta.suite == "cgc" and MutualTLSMode == "strict"', ['cgc-f2']],
           ['Meta.suite == `cgc` and MutualTLSMode == permissive', ['cgc-f3']],
           ['Meta.suite == "cgc" and (Protocol == http or MutualTLSMode != "")', ['cgc-f2', 'cgc-f3']],
-          ['Meta.suite == "cgc" and not MutualTLSMode is empty', ['cgc-f2', 'cgc-f3']],
+          ['Meta.suite == "cgc" and not MutualTLSMode == ""', ['cgc-f2', 'cgc-f3']],
+          ['Meta.suite == "cgc" and "f" in Name and Meta is not empty', ['cgc-f1', 'cgc-f2', 'cgc-f3']],
           ['Meta.suite == "cgc" and Name matches "f[12]$"', ['cgc-f1', 'cgc-f2']],
           ['"suite" in Meta and Name not matches "f[12]$"', ['cgc-f3']],
         ] as const
@@ -409,6 +413,143 @@ export const CONTRACT_CASES: ContractCase[] = [
       { method: 'GET', path: `/v1/config/proxy-defaults?filter=${encodeURIComponent('Mode == "transparent"')}`, expect: { status: 500, body: 'filtering not supported for config entry kind=proxy-defaults' } },
       { method: 'GET', path: `/v1/config/service-defaults?filter=${encodeURIComponent('MutualTLSMode = "permissive"')}`, expect: { status: 500 } },
       { method: 'GET', path: `/v1/config/service-defaults?filter=${encodeURIComponent('Nope == "x"')}`, expect: { status: 500, body: (r) => expect(r.text).toContain('Nope') } },
+    ],
+  },
+  {
+    name: 'an empty ?cas= is no CAS on config writes and deletes; writes ignore ?dc (they go to the primary DC)',
+    cleanup: ['/v1/config/service-defaults/cgc-nocas'],
+    steps: [
+      ok(sd('cgc-nocas'), '?cas='),
+      ok(sd('cgc-nocas', { Protocol: 'http' }), '?cas'),
+      { method: 'GET', path: '/v1/config/service-defaults/cgc-nocas', expect: { status: 200, body: json((j) => expect(j.Protocol).toBe('http')) } },
+      { method: 'DELETE', path: '/v1/config/service-defaults/cgc-nocas?cas=', expect: { status: 200, body: '{}' } },
+      { method: 'GET', path: '/v1/config/service-defaults/cgc-nocas', expect: { status: 404 } },
+      ok(sd('cgc-nocas'), '?dc=cgc-nowhere'),
+      { method: 'GET', path: '/v1/config/service-defaults/cgc-nocas?dc=cgc-nowhere', expect: { status: 500, body: 'No path to datacenter' } },
+      { method: 'DELETE', path: '/v1/config/service-defaults/cgc-nocas?dc=cgc-nowhere', expect: { status: 200, body: '{}' } },
+      { method: 'GET', path: '/v1/config/service-defaults/cgc-nocas', expect: { status: 404 } },
+      fail500(
+        { Kind: 'exported-services', Name: 'default', Services: [{ Name: 'cgc-x', Consumers: [{ Peer: 'cgc-peer' }] }] },
+        'exported-services writes must not target secondary datacenters.',
+        '?dc=cgc-nowhere',
+      ),
+    ],
+  },
+  {
+    name: 'PUT bodies go through encoding/json first: Go syntax texts, first value only, objects only',
+    cleanup: ['/v1/config/service-defaults/cgc-first'],
+    steps: [
+      fail400('{"Kind":"service-defaults","Name":"cgc-x",}', "Request decoding failed: invalid character '}' looking for beginning of object key string"),
+      fail400('{"Kind":"service-defaults" "Name":"cgc-x"}', "Request decoding failed: invalid character '\"' after object key:value pair"),
+      fail400('{"Kind":', 'Request decoding failed: unexpected EOF'),
+      fail400('nope', "Request decoding failed: invalid character 'o' in literal null (expecting 'u')"),
+      fail400('[{"Kind":"service-defaults","Name":"cgc-x"}]', "Request decoding failed: '' expected a map, got 'slice'"),
+      fail400('"service-defaults"', "Request decoding failed: '' expected a map, got 'string'"),
+      fail400('null', 'Request decoding failed: Payload does not contain a kind/Kind key at the top level'),
+      ok('{"Kind":"service-defaults","Name":"cgc-first"} {"this is": never read'),
+      { method: 'GET', path: '/v1/config/service-defaults/cgc-first', expect: { status: 200 } },
+    ],
+  },
+  {
+    name: 'query parameters: consistency is parsed before wait/index; bad max_stale is 400',
+    steps: [
+      { method: 'GET', path: '/v1/config/service-defaults?stale&consistent&index=abc', expect: { status: 400, body: 'Cannot specify ?stale with ?consistent, conflicting semantics.' } },
+      { method: 'GET', path: '/v1/config/service-defaults?max_stale=5s&consistent', expect: { status: 400, body: 'Cannot specify ?stale with ?consistent, conflicting semantics.' } },
+      { method: 'GET', path: '/v1/config/service-defaults?max_stale=soon', expect: { status: 400, body: 'Invalid max_stale value "soon"' } },
+    ],
+  },
+  {
+    name: 'blocking GET of one entry: not woken by other entries; a missing entry blocks until it exists',
+    cleanup: ['/v1/config/service-defaults/cgc-bq-a', '/v1/config/service-defaults/cgc-bq-b', '/v1/config/service-defaults/cgc-bq-c', '/v1/config/service-defaults/cgc-bq-new'],
+    steps: [
+      ok(sd('cgc-bq-a')),
+      { method: 'GET', path: '/v1/config/service-defaults/cgc-bq-a', expect: { status: 200 }, capture: (r) => ({ idx: indexOf(r) }) },
+      {
+        method: 'GET',
+        path: (v) => `/v1/config/service-defaults/cgc-bq-a?index=${v.idx}&wait=600ms`,
+        during: [ok(sd('cgc-bq-b'))],
+        expect: {
+          status: 200,
+          body: (_r, _v, elapsed) => expect(elapsed).toBeGreaterThanOrEqual(550),
+          headers: { 'X-Consul-Index': (h, v) => expect(Number(h)).toBe(v.idx) },
+        },
+      },
+      { method: 'GET', path: '/v1/config/service-defaults/cgc-bq-new', expect: { status: 404 }, capture: (r) => ({ idx2: indexOf(r) }) },
+      {
+        method: 'GET',
+        path: (v) => `/v1/config/service-defaults/cgc-bq-new?index=${v.idx2}&wait=600ms`,
+        during: [ok(sd('cgc-bq-c'))],
+        expect: { status: 404, body: (_r, _v, elapsed) => expect(elapsed).toBeGreaterThanOrEqual(550) },
+      },
+      { method: 'GET', path: '/v1/config/service-defaults/cgc-bq-new', expect: { status: 404 }, capture: (r) => ({ idx3: indexOf(r) }) },
+      {
+        method: 'GET',
+        path: (v) => `/v1/config/service-defaults/cgc-bq-new?index=${v.idx3}&wait=5s`,
+        during: [ok(sd('cgc-bq-new', { Protocol: 'http' }))],
+        expect: {
+          status: 200,
+          body: (r, _v, elapsed) => {
+            expect(elapsed).toBeLessThan(4000);
+            expect((r.json as any).Protocol).toBe('http');
+          },
+          headers: { 'X-Consul-Index': (h, v) => expect(Number(h)).toBeGreaterThan(Number(v.idx3)) },
+        },
+      },
+    ],
+  },
+  {
+    name: 'filter: field types limit the operators (strings have no is empty); errors carry bexpr prefix',
+    cleanup: ['/v1/config/service-defaults/cgc-fo'],
+    steps: [
+      ok(sd('cgc-fo', { Meta: { suite: 'cgc-fo' } })),
+      ...(
+        [
+          ['MutualTLSMode is empty', 'Invalid match operator "Is Empty" for selector "MutualTLSMode"'],
+          ['Protocol is not empty', 'Invalid match operator "Is Not Empty" for selector "Protocol"'],
+          ['Meta == "x"', 'Invalid match operator "Equal" for selector "Meta"'],
+          ['TransparentProxy.DialedDirectly matches "t"', 'Invalid match operator "Matches" for selector "TransparentProxy.DialedDirectly"'],
+          ['Nope == "x"', 'Selector "Nope" is not valid'],
+        ] as const
+      ).map(
+        ([filter, text]): ContractStep => ({
+          method: 'GET',
+          path: `/v1/config/service-defaults?filter=${encodeURIComponent(filter)}`,
+          expect: { status: 500, body: `Failed to create boolean expression evaluator: ${text}`, headers: { 'Content-Type': TEXT_CT } },
+        }),
+      ),
+      {
+        method: 'GET',
+        path: `/v1/config/service-defaults?filter=${encodeURIComponent('TransparentProxy.DialedDirectly == maybe')}`,
+        expect: { status: 500, body: (r) => expect(r.text).toMatch(/^Failed to create boolean expression evaluator: Failed to coerce value "maybe" for selector "TransparentProxy.DialedDirectly"/) },
+      },
+      {
+        method: 'GET',
+        path: `/v1/config/service-defaults?filter=${encodeURIComponent('Meta.suite == "cgc-fo" and TransparentProxy.DialedDirectly == false and "cgc" in Name')}`,
+        expect: { status: 200, body: json((j) => expect(j.map((e: any) => e.Name)).toEqual(['cgc-fo'])) },
+      },
+    ],
+  },
+  {
+    name: 'KV: conflicting flags in Go query order, query parsing on writes, strict ?cas/?flags, index headers',
+    cleanup: ['/v1/kv/cgc-kv2?recurse'],
+    steps: [
+      { method: 'PUT', path: '/v1/kv/cgc-kv2/a?cas=1&acquire=x', body: 'v', expect: { status: 400, body: 'Conflicting flags: acquire=x&cas=1\n' } },
+      { method: 'DELETE', path: '/v1/kv/cgc-kv2/a?recurse&cas=1', expect: { status: 400, body: 'Conflicting flags: cas=1&recurse=\n' } },
+      { method: 'PUT', path: '/v1/kv/cgc-kv2/a?index=abc', body: 'v', expect: { status: 400, body: 'Invalid index' } },
+      { method: 'PUT', path: '/v1/kv/cgc-kv2/a?cas=', body: 'v', expect: { status: 500, body: 'strconv.ParseUint: parsing "": invalid syntax' } },
+      { method: 'PUT', path: '/v1/kv/cgc-kv2/a?flags=x', body: 'v', expect: { status: 500, body: 'strconv.ParseUint: parsing "x": invalid syntax' } },
+      { method: 'PUT', path: '/v1/kv/cgc-kv2/a', body: 'v', expect: { status: 200, body: 'true', headers: { 'X-Consul-Index': null } } },
+      { method: 'GET', path: '/v1/kv/cgc-kv2/a', expect: { status: 200 }, capture: (r) => ({ mi: (r.json as any)[0].ModifyIndex }) },
+      { method: 'PUT', path: '/v1/kv/cgc-kv2/b', body: 'w', expect: { status: 200, body: 'true' } },
+      // a single key reports its own ModifyIndex, a prefix the highest one under it
+      { method: 'GET', path: '/v1/kv/cgc-kv2/a', expect: { status: 200, headers: { 'X-Consul-Index': (h, v) => expect(Number(h)).toBe(v.mi) } } },
+      {
+        method: 'GET',
+        path: '/v1/kv/cgc-kv2/?recurse',
+        expect: { status: 200, body: (r, _v) => expect(Number(r.headers.get('X-Consul-Index'))).toBe(Math.max(...(r.json as any[]).map((e) => e.ModifyIndex))) },
+      },
+      { method: 'DELETE', path: '/v1/kv/cgc-kv2/missing?cas=5', expect: { status: 200, body: 'true' } },
+      { method: 'DELETE', path: '/v1/kv/cgc-kv2/a?cas=', expect: { status: 500, body: 'strconv.ParseUint: parsing "": invalid syntax' } },
     ],
   },
   {

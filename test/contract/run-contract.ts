@@ -32,7 +32,12 @@ export async function runSteps(target: Target, c: ContractCase, steps: ContractC
     const body = rawBody === undefined ? undefined : typeof rawBody === 'string' ? rawBody : JSON.stringify(rawBody);
     const headers = typeof step.headers === 'function' ? step.headers(vars, target) : (step.headers ?? {});
     const started = Date.now();
-    const res = await send(target, step.method, path, body, headers);
+    const pending = send(target, step.method, path, body, headers);
+    if (step.during?.length) {
+      await new Promise((r) => setTimeout(r, step.duringDelayMs ?? 100));
+      await runSteps(target, c, step.during, vars);
+    }
+    const res = await pending;
     const elapsed = Date.now() - started;
     const where = `${c.name} step ${i + 1}: ${step.method} ${path}`;
     const e = step.expect;

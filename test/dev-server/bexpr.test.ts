@@ -46,4 +46,14 @@ describe('go-bexpr v0.1.2 filters over service-defaults', () => {
     expect(() => names('Foo == "x"')).toThrow('Selector "Foo" is not valid');
     expect(() => names('CreateIndex == 1')).toThrow('is not valid');
   });
+
+  it('allows only the operators go-bexpr generates for each field type', () => {
+    expect(() => names('MutualTLSMode is empty')).toThrow('Invalid match operator "Is Empty" for selector "MutualTLSMode"');
+    expect(() => names('Destination.Port matches "4"')).toThrow('Invalid match operator "Matches" for selector "Destination.Port"');
+    expect(() => names('TransparentProxy == "x"')).toThrow('Invalid match operator "Equal" for selector "TransparentProxy"');
+    expect(() => names('Destination.Port == abc')).toThrow('Failed to coerce value "abc" for selector "Destination.Port"');
+    expect(names('Destination.Addresses is not empty')).toEqual(['svc2']);
+    expect(names('TransparentProxy.DialedDirectly == t')).toEqual(['svc3']);
+    expect(names('"vc" in Name')).toEqual(['svc1', 'svc2', 'svc3']);
+  });
 });
