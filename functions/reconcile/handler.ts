@@ -1,7 +1,7 @@
 // The reconcile Lambda: an asynchronous event from the webhook (a commit to apply or plan) or the
 // schedule (a drift check) → the same use case `serve` runs → one log line per target.
 import { ReconcileEvent } from '../../src/app/reconcile-request.ts';
-import { runReconcileEvent, throwIfAnyFailed, type TargetRunSummary } from '../../src/app/run-reconcile-event.ts';
+import { limitsFor, runReconcileEvent, throwIfAnyFailed, type TargetRunSummary } from '../../src/app/run-reconcile-event.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../../src/runtime/build-runtime.ts';
 
 export interface ReconcileHandlerDeps {
@@ -10,12 +10,17 @@ export interface ReconcileHandlerDeps {
   log?: (line: string) => void;
 }
 
-export type ReconcileHandler = (event: unknown) => Promise<TargetRunSummary[]>;
+/** The part of Lambda's context the handler uses: its deadline bounds lock waits and leases. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export type ReconcileHandler = (event: unknown, context?: InvocationContext) => Promise<TargetRunSummary[]>;
 
 export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHandler {
   const log = deps.log ?? ((line: string) => console.log(line));
   let runtime: Runtime | undefined;
-  return async (event) => {
+  return async (event, context) => {
     const parsed = ReconcileEvent.safeParse(event);
     if (!parsed.success) {
       // A malformed event will not get better on retry: log and drop it rather than throw.
@@ -23,7 +28,7 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
       return [];
     }
     runtime ??= buildRuntime(deps.env, deps.overrides);
-    const results = await runReconcileEvent(runtime, parsed.data);
+    const results = await runReconcileEvent(runtime, parsed.data, context ? limitsFor(context.getRemainingTimeInMillis()) : undefined);
     for (const { error, ...r } of results) {
       const fields = { mode: parsed.data.mode, deliveryId: parsed.data.deliveryId, ...r };
       if (r.outcome === 'error') log(JSON.stringify({ level: 'error', message: 'Reconcile failed', ...fields, error: describe(error) }));

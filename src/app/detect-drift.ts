@@ -43,7 +43,7 @@ export async function detectDrift(deps: ReconcileDeps, target: ReconcileTarget, 
   const prefix = `${target.stateKeyPrefix.replace(/\/+$/, '')}/${target.name}`;
   const outcome = await withTargetLock(
     deps.state,
-    { key: `${prefix}/lock`, holder: deps.holder, leaseMs: 14 * 60_000, waitMs: deps.lockWaitMs ?? 60_000, now: deps.now, sleep: deps.sleep },
+    { key: `${prefix}/lock`, holder: deps.holder, leaseMs: deps.leaseMs ?? 14 * 60_000, waitMs: deps.lockWaitMs ?? 60_000, now: deps.now, sleep: deps.sleep },
     run,
   );
   const repo = { owner: job.owner, repo: job.repo };

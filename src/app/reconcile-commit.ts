@@ -33,6 +33,11 @@ export interface ReconcileDeps {
   holder: string;
   /** How long to wait for another run on the same target. */
   lockWaitMs?: number;
+  /**
+   * How long this run's lease on the target lasts. A run that is killed (Lambda timeout) holds the
+   * target until then, so it should end soon after the run's own deadline. Default 14 minutes.
+   */
+  leaseMs?: number;
 }
 
 export interface ReconcileJob {
@@ -78,7 +83,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     if (job.mode !== 'apply') return await once();
     return await withTargetLock(
       deps.state,
-      { key: `${prefix}/lock`, holder: deps.holder, leaseMs: LEASE_MS, waitMs: deps.lockWaitMs ?? 5 * 60_000, now: deps.now, sleep: deps.sleep },
+      { key: `${prefix}/lock`, holder: deps.holder, leaseMs: deps.leaseMs ?? LEASE_MS, waitMs: deps.lockWaitMs ?? 5 * 60_000, now: deps.now, sleep: deps.sleep },
       once,
     );
   } catch (e) {

@@ -53,11 +53,28 @@ function summarize(o: ReconcileOutcome | DriftOutcome): string {
  * `error` summary (see throwIfAnyFailed), never as a rejection that would return while another
  * target is still applying (Lambda freezes the container once the handler returns).
  */
-export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent): Promise<TargetRunSummary[]> {
+/** Time limits of one run, from its deadline (a Lambda's remaining time). */
+export interface RunLimits {
+  lockWaitMs: number;
+  leaseMs: number;
+}
+
+/**
+ * With `remainingMs` of run time left: wait for another run's lease at most half that time and never
+ * into the last minute (the run needs it to work), and hold ours only a little past the deadline, so
+ * a run killed at its timeout blocks the target briefly, not for the 14-minute default.
+ */
+export function limitsFor(remainingMs: number): RunLimits {
+  return { lockWaitMs: Math.max(0, Math.min(remainingMs - 60_000, remainingMs / 2)), leaseMs: remainingMs + 15_000 };
+}
+
+export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent, limits?: RunLimits): Promise<TargetRunSummary[]> {
   const names = event.target ? [event.target] : runtime.targetNames();
   const settled = await Promise.allSettled(
     names.map(async (name): Promise<TargetRunSummary> => {
-      const { target, deps } = await runtime.forTarget(name);
+      const built = await runtime.forTarget(name);
+      const target = built.target;
+      const deps = limits ? { ...built.deps, ...limits } : built.deps;
       const owner = event.repository.owner;
       const repo = event.repository.name;
       if (event.mode === 'drift') {
