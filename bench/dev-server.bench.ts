@@ -2,24 +2,16 @@
 // benchmarks. Writes per second and list requests per second (100 entries each) over loopback,
 // with the server in its own process; and the Consul client's overhead per request against a bare
 // undici.request measured in the same run.
-import { spawn } from 'node:child_process';
 import { Pool, request } from 'undici';
 import { ConsulClient } from '../src/adapters/consul/client.ts';
+import { startDevServerProcess } from './support/dev-server-process.ts';
 
 const WRITES = 20_000;
 const LISTS = 5_000;
 const IN_FLIGHT = 32;
 
-const child = spawn(process.execPath, ['bin/consul-gitops.js', 'dev-server', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]!);
-  });
-  child.on('exit', (code) => reject(new Error(`dev server exited with ${code}`)));
-});
+const server = await startDevServerProcess();
+const url = server.url;
 
 async function run(count: number, inFlight: number, one: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
@@ -69,5 +61,5 @@ try {
   console.log(`  client overhead: ConsulClient.getEntry ${((ours / N) * 1000).toFixed(0)} µs/request vs bare undici.request ${((bare / N) * 1000).toFixed(0)} µs/request (${(ours / bare).toFixed(2)}x)`);
 } finally {
   await pool.close();
-  child.kill('SIGTERM');
+  server.close();
 }

@@ -2,6 +2,7 @@
 // A no-op plan of 10,000 entries must read Consul with one list per kind; the baseline GETs each
 // entry one by one (10 at a time), as Terraform's refresh does.
 import { ConsulClient } from '../src/adapters/consul/client.ts';
+import { startDevServerProcess } from './support/dev-server-process.ts';
 import { ConsulConfigEntryStore } from '../src/adapters/consul/stores.ts';
 import type { ConfigEntryStore } from '../src/core/ports.ts';
 import type { SourceFile } from '../src/core/parse-files.ts';
@@ -66,21 +67,7 @@ async function measureNoopPlan(url: string): Promise<{ ms: number; requests: num
 }
 
 // The dev server runs in its own process so the memory figure is the planner's alone.
-const child = spawn(process.execPath, ['bin/consul-gitops.js', 'dev-server', '--port', '0', '--latency-ms', String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-const server = {
-  url: await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`dev server exited with ${code}`)));
-  }),
-  close: async () => {
-    child.kill('SIGTERM');
-  },
-};
+const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
 const client = new ConsulClient({ address: server.url });
 const store = new ConsulConfigEntryStore(client);
 const options = { prune: true, adopt: false };
@@ -119,5 +106,5 @@ try {
   console.log(`  apply ${updates} changed entries: ${applied.ms.toFixed(0)} ms wall (${applied.value.counts.applied} applied), target under 5000 ms -> ${applied.ms < 5000 ? 'met' : 'MISSED'}`);
 } finally {
   await client.close();
-  await server.close();
+  server.close();
 }
