@@ -9,7 +9,7 @@ import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { main } from '../../src/cli/main.ts';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { auditCommand } from '../../src/cli/audit-command.ts';
-import { tempTree } from '../support/run-cli.ts';
+import { tempTree, runAgainst } from '../support/run-cli.ts';
 
 let server: DevServer;
 beforeEach(async () => {
@@ -19,14 +19,7 @@ afterEach(async () => {
   await server.close();
 });
 
-type Cmd = typeof planCommand;
-async function run(cmd: Cmd, args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd };
-  const code = await cmd([...args, '--consul', server.url], io, { env: {}, now: () => new Date('2026-11-25T12:00:00Z') });
-  return { code, stdout, stderr };
-}
+const run = (cmd: Parameters<typeof runAgainst>[1], args: string[], cwd: string) => runAgainst(server.url, cmd, args, cwd);
 
 async function put(path: string, body: unknown): Promise<string> {
   const res = await fetch(`${server.url}${path}`, { method: 'PUT', body: JSON.stringify(body) });

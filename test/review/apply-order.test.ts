@@ -8,7 +8,7 @@ import type { SourceFile } from '../../src/core/parse-files.ts';
 import { makePlan } from '../../src/app/make-plan.ts';
 import { applyPlan } from '../../src/app/apply-plan.ts';
 import { InMemoryConfigEntryStore } from '../support/in-memory-config-entry-store.ts';
-import { tempTree } from '../support/run-cli.ts';
+import { tempTree, runAgainst } from '../support/run-cli.ts';
 
 const f = (path: string, text: string): SourceFile => ({ path, text });
 const opts = { prune: true, adopt: false };
@@ -21,13 +21,7 @@ describe('mesh update that both allows permissive mode and sets MeshDestinations
   afterEach(async () => {
     await server.close();
   });
-  async function run(cmd: typeof planCommand, args: string[], cwd: string) {
-    let stdout = '';
-    let stderr = '';
-    const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd };
-    const code = await cmd([...args, '--consul', server.url], io, { env: {}, now: () => new Date('2026-11-25T12:00:00Z') });
-    return { code, stdout, stderr };
-  }
+  const run = (cmd: Parameters<typeof runAgainst>[1], args: string[], cwd: string) => runAgainst(server.url, cmd, args, cwd);
 
   it('is written before the services that become permissive', async () => {
     const dir = tempTree({

@@ -7,7 +7,7 @@ import { renderTree } from '../../src/core/render.ts';
 import { planChanges } from '../../src/core/plan/plan.ts';
 import { withOwnership } from '../../src/core/plan/ownership.ts';
 import type { ApiEntry } from '../../src/model/kind-definition.ts';
-import { tempTree } from '../support/run-cli.ts';
+import { tempTree, runAgainst } from '../support/run-cli.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -73,13 +73,7 @@ describe('apply then plan against the dev server', () => {
   afterEach(async () => {
     await server.close();
   });
-  async function run(cmd: typeof planCommand, args: string[], cwd: string) {
-    let stdout = '';
-    let stderr = '';
-    const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd };
-    const code = await cmd([...args, '--consul', server.url], io, { env: {}, now: () => new Date('2026-11-25T12:00:00Z') });
-    return { code, stdout, stderr };
-  }
+  const run = (cmd: Parameters<typeof runAgainst>[1], args: string[], cwd: string) => runAgainst(server.url, cmd, args, cwd);
 
   it('a resolver with an empty subset applies, plans no changes, and dropping the subset is planned', async () => {
     const resolver = (subsets: string) => `Kind = "service-resolver"\nName = "web"\nSubsets = {\n${subsets}}\n`;

@@ -29,3 +29,14 @@ export async function runCli(argv: string[], cwd: string): Promise<CliRun> {
   });
   return { code, stdout, stderr };
 }
+
+type ConsulCommand = (args: string[], io: Parameters<typeof main>[1], env: { env: Record<string, string>; now: () => Date }) => Promise<number>;
+
+/** Runs a Consul-facing command (plan, apply, audit) in-process against `consulUrl`, with a fixed clock. */
+export async function runAgainst(consulUrl: string, cmd: ConsulCommand, args: string[], cwd: string): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd };
+  const code = await cmd([...args, '--consul', consulUrl], io, { env: {}, now: () => new Date('2026-11-25T12:00:00Z') });
+  return { code, stdout, stderr };
+}
