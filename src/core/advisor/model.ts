@@ -166,6 +166,12 @@ export interface PermissiveTrafficEvidence {
   sources: string[];
   problems: string[];
   /**
+   * Permissive vs mTLS activity over the window in equal buckets (at most 60), summed across
+   * instances, restarts accounted for: what the PR body's chart draws. mTLS is handshakes, or HTTP
+   * requests when the service has no handshake series.
+   */
+  timeline: Array<{ start: number; permissiveConnections: number; mtlsConnections: number }>;
+  /**
    * The accepted blind spot: traffic in the last scrape interval before a process died is never
    * seen (its counters are gone with it).
    */
