@@ -1,41 +1,65 @@
 // The consul-gitops command line: one sub-command per use case, each a thin shell over the core.
 import { renderCommand, validateCommand } from './render-command.ts';
 import { demoCommand } from './demo-command.ts';
-import { devServerCommand } from '../dev-server/command.ts';
+import { DEV_SERVER_USAGE, devServerCommand } from '../dev-server/command.ts';
 import { applyCommand, planCommand } from './plan-command.ts';
 import { auditCommand } from './audit-command.ts';
-import { serveCommand } from './serve-command.ts';
+import { SERVE_USAGE, serveCommand } from './serve-command.ts';
 import type { CliIo } from './io.ts';
 import { isConsulError } from '../adapters/consul/errors.ts';
+
+/** One section of the help text per command: what `consul-gitops CMD --help` prints. */
+const SECTIONS: Record<string, string> = {
+  render: `  consul-gitops render [PATH...] [--json] [--normalized]
+      Print each entry as \`consul config write\` would send it (default PATH: config-entries/).
+      --json        one JSON array on stdout, sorted by kind, partition, namespace, name
+      --normalized  the form Consul stores after its own normalisation (what the diff compares)
+`,
+  validate: `  consul-gitops validate [PATH...]
+      Render plus the checks Consul's server makes on each entry and across entries.
+`,
+  'dev-server': `  consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--data FILE] [--latency-ms N]
+      An embedded Consul-compatible HTTP API (config entries, KV, catalog) for local runs and tests.
+`,
+  plan: `  consul-gitops plan [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
+                     [--prune] [--adopt] [--json] [--detailed-exitcode]
+      Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
+`,
+  apply: `  consul-gitops apply [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
+                      [--prune] [--adopt] [--json] [--allow-mass-delete] [--commit SHA --commit-time ISO8601]
+      Apply the plan in safe order with check-and-set; deletes only entries it owns (--prune).
+`,
+  audit: `  consul-gitops audit [--consul URL] [--json] [--require-strict]
+      Which services are still permissive, and the mesh-wide mTLS flags.
+`,
+  serve: `  consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
+      Webhook receiver, in-process reconcile queue and drift timer in one long-lived process
+      (the AWS Lambda functions, without AWS).
+`,
+  demo: `  consul-gitops demo
+      What \`npm start\` runs: dev server in-process, plan, apply, plan again, audit.
+`,
+};
+
+/** Commands with a longer usage of their own (flags explained one per line). */
+const DETAILED_USAGE: Record<string, string> = { serve: SERVE_USAGE, 'dev-server': DEV_SERVER_USAGE };
+
+const FOOTER = `Files: *.hcl (HCL as \`consul config write\` reads it), *.json, *.yaml/*.yml (plain entries or
+Kubernetes CRDs, apiVersion consul.hashicorp.com/v1alpha1). Exit codes: 0 ok, 1 errors.
+`;
 
 const HELP = `consul-gitops: GitOps for HashiCorp Consul config entries
 
 Usage:
-  consul-gitops render [PATH...] [--json] [--normalized]
-      Print each entry as \`consul config write\` would send it (default PATH: config-entries/).
-      --json        one JSON array on stdout, sorted by kind, partition, namespace, name
-      --normalized  the form Consul stores after its own normalisation (what the diff compares)
-  consul-gitops validate [PATH...]
-      Render plus the checks Consul's server makes on each entry and across entries.
-  consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--data FILE] [--latency-ms N]
-      An embedded Consul-compatible HTTP API (config entries, KV, catalog) for local runs and tests.
-  consul-gitops plan [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
-                     [--prune] [--adopt] [--json] [--detailed-exitcode]
-      Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
-  consul-gitops apply [...same] [--allow-mass-delete] [--commit SHA --commit-time ISO8601]
-      Apply the plan in safe order with check-and-set; deletes only entries it owns (--prune).
-  consul-gitops audit [--consul URL] [--json] [--require-strict]
-      Which services are still permissive, and the mesh-wide mTLS flags.
-  consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
-      Webhook receiver, in-process reconcile queue and drift timer in one long-lived process
-      (the AWS Lambda functions, without AWS).
-  consul-gitops demo
-      What \`npm start\` runs: dev server in-process, plan, apply, plan again, audit.
+${Object.values(SECTIONS).join('')}  consul-gitops CMD --help
   consul-gitops --help
 
-Files: *.hcl (HCL as \`consul config write\` reads it), *.json, *.yaml/*.yml (plain entries or
-Kubernetes CRDs, apiVersion consul.hashicorp.com/v1alpha1). Exit codes: 0 ok, 1 errors.
-`;
+${FOOTER}`;
+
+/** `consul-gitops CMD --help`: the command's own section of HELP. */
+export function commandHelp(name: string): string {
+  return DETAILED_USAGE[name] ?? `Usage:\n${SECTIONS[name]}`;
+}
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -50,22 +74,40 @@ const COMMANDS: Record<string, Command> = {
   'dev-server': (args, io) => devServerCommand(args, io),
 };
 
+/** `--help` or `-h` anywhere before a `--` terminator. */
+function asksForHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] && Object.hasOwn(COMMANDS, rest[0])) {
+    io.stdout.write(commandHelp(rest[0]));
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(HELP);
     return 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     io.stderr.write(`unknown command "${name}"\n\n${HELP}`);
     return 1;
   }
+  if (asksForHelp(rest)) {
+    io.stdout.write(commandHelp(name));
+    return 0;
+  }
   try {
     return await command(rest, io);
   } catch (e) {
-    // parseArgs rejects unknown flags with a TypeError whose message names the flag.
+    // parseArgs rejects unknown flags with a TypeError (code ERR_PARSE_ARGS_*) whose message names the flag.
     io.stderr.write(`error: ${(e as Error).message}\n`);
+    if (String((e as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) io.stderr.write(`  see: consul-gitops ${name} --help\n`);
     if (isConsulError(e) && e.kind === 'unavailable')
       io.stderr.write('  hint: is Consul running there? Set CONSUL_HTTP_ADDR or pass --consul URL (`consul-gitops dev-server` starts a local one)\n');
     return 1;

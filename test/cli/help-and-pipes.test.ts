@@ -1,0 +1,61 @@
+// The command line as a shell user meets it: `CMD --help` on every command, and a reader that
+// closes the pipe early (`render | head -1`), through the real bin script.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTree } from '../support/run-cli.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/consul-gitops.js', import.meta.url));
+const COMMANDS = ['render', 'validate', 'plan', 'apply', 'audit', 'dev-server', 'serve', 'demo'];
+
+describe('CMD --help', () => {
+  it.each(COMMANDS)('%s --help and -h print that command’s usage and exit 0, touching nothing', async (command) => {
+    const dir = tempTree({});
+    for (const flag of ['--help', '-h']) {
+      // Other flags next to --help (even bad ones) do not matter: help wins, nothing runs.
+      const run = await runCli([command, '--consul', 'http://127.0.0.1:1', flag], dir);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toMatch(/^Usage:/);
+      expect(run.stdout).toContain(`consul-gitops ${command} [`.replace('demo [', 'demo'));
+      // Only this command: not the whole command list.
+      expect(run.stdout.match(/consul-gitops \w[\w-]* /g)?.every((m) => m === `consul-gitops ${command} `) ?? true).toBe(true);
+    }
+  });
+
+  it('`help CMD` is the same as `CMD --help`; after `--`, --help is not a flag', async () => {
+    const dir = tempTree({});
+    expect((await runCli(['help', 'plan'], dir)).stdout).toBe((await runCli(['plan', '--help'], dir)).stdout);
+    const run = await runCli(['render', '--', '--help'], dir);
+    expect(run.stdout).not.toMatch(/^Usage:/);
+  });
+
+  it('an unknown flag is an error that points at the command’s help', async () => {
+    const run = await runCli(['plan', '--nope'], tempTree({}));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("'--nope'");
+    expect(run.stderr).toContain('consul-gitops plan --help');
+  });
+});
+
+describe('a reader that closes the pipe early', () => {
+  it('`render | head -1`: the first line arrives, then a quiet exit 0 with no stack trace', async () => {
+    // Enough output (> the 64 KiB pipe buffer) that writes are still pending when the reader leaves.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) files[`config-entries/s${i}.hcl`] = `Kind = "service-defaults"\nName = "svc${i}"\nProtocol = "http"\n`;
+    const dir = tempTree(files);
+    const child = spawn(process.execPath, [BIN, 'render'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const firstLine = await new Promise<string>((resolve) => {
+      child.stdout.once('data', (c: Buffer) => {
+        // What `head -1` does: read one line, close the pipe.
+        child.stdout.destroy();
+        resolve(c.toString().split('\n')[0]!);
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(firstLine).toMatch(/^# service-defaults\/svc\d+/);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
