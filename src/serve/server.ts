@@ -5,13 +5,17 @@
 //                  → runReconcileEvent, exactly what the reconcile function runs
 //   timer          every SCHEDULE_INTERVAL → a drift check per target, as the schedule function
 //   GET /healthz   200 ok
-import { Buffer } from 'node:buffer';
+// Before a body is read the headers must show a well-formed signature and an event (preflight.ts);
+// bodies are held under a budget shared by all connections (body.ts), and headers, bodies and whole
+// requests have timeouts, so neither many large posts nor a slow client can exhaust the process.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DriftRequest, ReconcileEvent, ReconcileRequest } from '../app/reconcile-request.ts';
 import { runReconcileEvent, throwIfAnyFailed } from '../app/run-reconcile-event.ts';
 import { RecentDeliveries } from '../app/webhook/recent-deliveries.ts';
 import { decisionBody, MAX_BODY_BYTES, routeWebhook, type DecisionBody, type RouteConfig } from '../app/webhook/route-event.ts';
+import { BodyBudget, readBody } from './body.ts';
+import { declaredLength, refuseBeforeBody } from './preflight.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../runtime/build-runtime.ts';
 import { describeError, jsonLogger, type Logger, type LogSink } from './log.ts';
 import { ReconcileQueue, type EnqueueResult, type QueueJob } from './queue.ts';
@@ -37,7 +41,12 @@ export interface ServeHandle {
   close(): Promise<void>;
   /** Resolves when the queue is empty and nothing runs. */
   idle(): Promise<void>;
+  /** Webhook bodies held in memory now and at the peak (bytes), against the budget. */
+  bodies(): ReturnType<BodyBudget['stats']>;
 }
+
+/** How long a client refused for the budget is asked to wait (GitHub does not retry by itself; a proxy or a redelivery may). */
+const RETRY_AFTER_SECONDS = 5;
 
 type Job = QueueJob<ReconcileEvent>;
 
@@ -63,14 +72,25 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
 
   const recent = new RecentDeliveries(settings.deliveryMemory);
   const route: RouteConfig = { secret: settings.webhookSecret, ...settings.route };
-  const server = createServer((req, res) => {
-    const seq = nextSeq();
-    handleRequest(req, res, seq).catch((error: unknown) => {
-      log('error', 'Request failed', { method: req.method, path: pathOf(req), error: describeError(error) });
-      if (!res.headersSent) respondJson(res, 500, decisionBody('failed', 'internal error'));
-      else res.destroy();
-    });
-  });
+  const limits = settings.http;
+  const budget = new BodyBudget(limits.maxBufferedBytes);
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks both timeouts on this interval (default 30 s, which would stretch short timeouts).
+      connectionsCheckingInterval: Math.min(1000, Math.max(25, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+    },
+    (req, res) => {
+      const seq = nextSeq();
+      handleRequest(req, res, seq).catch((error: unknown) => {
+        log('error', 'Request failed', { method: req.method, path: pathOf(req), error: describeError(error) });
+        if (!res.headersSent) respondJson(res, 500, decisionBody('failed', 'internal error'));
+        else res.destroy();
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse, seq: number): Promise<void> {
     const path = pathOf(req);
@@ -86,17 +106,34 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
 
   async function handleWebhook(req: IncomingMessage, res: ServerResponse, seq: number): Promise<void> {
-    const read = await readBody(req, MAX_BODY_BYTES);
-    if (read.kind === 'aborted') {
-      log('warn', 'Webhook request aborted by the client', {});
-      return;
+    // Headers first: a request that cannot be a signed delivery is refused before any body byte is read.
+    const refusal = refuseBeforeBody(req.headers);
+    if (refusal) {
+      log('info', 'Webhook answered', { status: refusal.status, ...refusal.body, bodyRead: false });
+      return refuseAndClose(req, res, refusal.status, refusal.body);
     }
-    if (read.kind === 'too-large') {
-      log('info', 'Webhook answered', { status: 413, outcome: 'rejected', reason: 'payload too large' });
-      // Nothing past the limit was kept (see readBody).
-      return respondJson(res, 413, decisionBody('rejected', 'payload exceeds the 25 MB GitHub allows'), read.closeConnection ? { connection: 'close' } : {});
+    const read = await readBody(req, declaredLength(req.headers), { maxBytes: MAX_BODY_BYTES, budget, idleTimeoutMs: limits.bodyIdleTimeoutMs });
+    switch (read.kind) {
+      case 'aborted':
+        log('warn', 'Webhook request aborted by the client', {});
+        return;
+      case 'too-large':
+        log('info', 'Webhook answered', { status: 413, outcome: 'rejected', reason: 'payload too large' });
+        return refuseAndClose(req, res, 413, decisionBody('rejected', 'payload exceeds the 25 MB GitHub allows'));
+      case 'over-budget':
+        log('warn', 'Webhook refused: too many bytes of request bodies held at once', { status: 503, maxBufferedBytes: limits.maxBufferedBytes });
+        return refuseAndClose(req, res, 503, decisionBody('failed', 'server busy; redeliver to retry'), { 'retry-after': String(RETRY_AFTER_SECONDS) });
+      case 'idle':
+        log('info', 'Webhook answered', { status: 408, outcome: 'rejected', reason: 'request body stalled' });
+        return refuseAndClose(req, res, 408, decisionBody('rejected', `no body data for ${limits.bodyIdleTimeoutMs} ms`));
     }
-    const decision = await routeWebhook({ headers: flatHeaders(req.headers), body: read.body.toString('utf8') }, route);
+    let decision: Awaited<ReturnType<typeof routeWebhook>>;
+    try {
+      decision = await routeWebhook({ headers: flatHeaders(req.headers), body: read.body.toString('utf8') }, route);
+    } finally {
+      // The body (and its string copy) are garbage once the decision is made.
+      read.release();
+    }
     if (!decision.invoke) {
       log('info', 'Webhook answered', { status: decision.status, ...decision.body });
       return respondJson(res, decision.status, decision.body);
@@ -179,7 +216,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       log(abandoned > 0 ? 'warn' : 'info', 'Stopped', { droppedPending: dropped, abandonedRunning: abandoned });
     })());
 
-  return { url, close, idle: () => queue.idle() };
+  return { url, close, idle: () => queue.idle(), bodies: () => budget.stats() };
 }
 
 async function runJob(runtime: Runtime, job: Job, log: Logger): Promise<void> {
@@ -204,57 +241,6 @@ function jobFields(job: Job): Record<string, unknown> {
   };
 }
 
-type BodyRead = { kind: 'ok'; body: Buffer } | { kind: 'too-large'; closeConnection: boolean } | { kind: 'aborted' };
-
-/**
- * Past the limit, the rest of a body is read and thrown away, never kept, so a client that sends
- * everything before reading can still see the 413; past this many more bytes or this long, the
- * 413 goes out at once with `Connection: close` and the connection is dropped.
- */
-const DISCARD_LIMIT_BYTES = 8 * 1024 * 1024;
-const DISCARD_LIMIT_MS = 5_000;
-
-/** The raw body, up to `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (result: BodyRead) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.off('data', onData).off('end', onEnd).off('error', onAbort).off('close', onAbort);
-      if (result.kind === 'too-large' && result.closeConnection) req.on('error', () => undefined).pause();
-      resolve(result);
-    };
-    const overLimit = () => {
-      tooLarge = true;
-      chunks.length = 0;
-      timer = setTimeout(() => finish({ kind: 'too-large', closeConnection: true }), DISCARD_LIMIT_MS);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (tooLarge) {
-        if (size > limit + DISCARD_LIMIT_BYTES) finish({ kind: 'too-large', closeConnection: true });
-      } else if (size > limit) overLimit();
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish(tooLarge ? { kind: 'too-large', closeConnection: false } : { kind: 'ok', body: Buffer.concat(chunks, size) });
-    const onAbort = () => finish({ kind: 'aborted' });
-
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      // Declared too large: no need to read any of it. Discard a moderate excess; refuse a huge one now.
-      if (declared > limit + DISCARD_LIMIT_BYTES) return finish({ kind: 'too-large', closeConnection: true });
-      overLimit();
-    }
-    req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort);
-  });
-}
-
 function flatHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -267,6 +253,16 @@ function pathOf(req: IncomingMessage): string {
 
 function respondJson(res: ServerResponse, status: number, body: DecisionBody, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+/**
+ * Answer and close the connection without reading the rest of the body: Node would otherwise read
+ * (and discard) whatever the client still sends after the answer.
+ */
+function refuseAndClose(req: IncomingMessage, res: ServerResponse, status: number, body: DecisionBody, headers: Record<string, string> = {}): void {
+  req.pause();
+  res.once('finish', () => req.socket.destroySoon());
+  respondJson(res, status, body, { ...headers, connection: 'close' });
 }
 
 function respondText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {

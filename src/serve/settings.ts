@@ -1,7 +1,8 @@
 // `serve` configuration: the environment (optionally completed by an --env-file), validated with zod
 // once at start so a misconfigured server fails before it listens. Error messages name variables
-// and say what is expected; they never quote a value (several of these are secrets).
+// and say what is expected; they quote a value only where it is an address, never a secret.
 import { z } from 'zod';
+import { baseUrlOf, optionsFromEnv } from '../adapters/consul/options.ts';
 import { githubClientOptionsFromEnv } from '../adapters/github/octokit.ts';
 import { parseGoDuration } from '../decode/duration.ts';
 import { runtimeSettings, type RuntimeSettings } from '../runtime/settings.ts';
@@ -10,11 +11,13 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export const DEFAULT_SCHEDULE_INTERVAL = '15m';
 export const DEFAULT_STOP_TIMEOUT = '30s';
+/** Two of GitHub's largest deliveries (25 MB) at once. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 
-/** A Go duration (`15m`, `1h30m`, `90s`, `0`) → milliseconds; negative durations are refused. */
-const duration = (fallback: string) =>
+/** A Go duration (`15m`, `1h30m`, `90s`, `0`) → milliseconds; negative durations are refused, and zero too when `positive`. */
+const duration = (fallback: string, positive = false) =>
   z.preprocess(
     blank,
     z
@@ -22,8 +25,8 @@ const duration = (fallback: string) =>
       .default(fallback)
       .transform((text, ctx) => {
         const ns = parseGoDuration(text.trim());
-        if (ns === undefined || ns < 0) {
-          ctx.addIssue({ code: 'custom', message: 'expected a duration such as 15m, 1h30m, 90s or 0' });
+        if (ns === undefined || ns < 0 || (positive && ns < 1e6)) {
+          ctx.addIssue({ code: 'custom', message: positive ? 'expected a duration of at least 1ms, such as 10s or 500ms' : 'expected a duration such as 15m, 1h30m, 90s or 0' });
           return z.NEVER;
         }
         return Math.round(ns / 1e6);
@@ -40,9 +43,20 @@ export const ServeEnv = z.object({
   /** How many webhook delivery ids are remembered for redelivery dedupe. */
   DELIVERY_MEMORY: z.preprocess(blank, z.coerce.number().int().positive().default(1000)),
   GITHUB_REPOSITORY: z.preprocess(blank, z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name').optional()),
-  GITHUB_API_URL: z.preprocess(blank, z.url({ error: 'expected an http(s) URL' }).optional()),
+  GITHUB_API_URL: z.preprocess(blank, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
   CONSUL_HTTP_ADDR: z.preprocess(blank, z.string().min(1).optional()),
   DEFAULT_BRANCH: z.preprocess(blank, z.string().min(1).default('main')),
+  // HTTP limits: what one client, or many, can make the server hold.
+  /** Bytes of webhook bodies held in memory at once across all connections; past it, 503 + Retry-After. */
+  MAX_BUFFERED_BYTES: z.preprocess(blank, z.coerce.number().int().positive().default(DEFAULT_MAX_BUFFERED_BYTES)),
+  /** Open connections at once; more are closed as they arrive (Node's server.maxConnections). */
+  MAX_CONNECTIONS: z.preprocess(blank, z.coerce.number().int().positive().default(256)),
+  /** Time for a client to send the request line and headers (Node's server.headersTimeout). */
+  HEADERS_TIMEOUT: duration('10s', true),
+  /** Time for the whole request, headers and body (Node's server.requestTimeout). */
+  REQUEST_TIMEOUT: duration('60s', true),
+  /** Longest pause between two pieces of a body. */
+  BODY_IDLE_TIMEOUT: duration('10s', true),
   CONFIG_DIR: z.preprocess(blank, z.string().min(1).default('config-entries')),
 });
 
@@ -52,9 +66,18 @@ export interface ServeSettings {
   scheduleIntervalMs: number;
   stopTimeoutMs: number;
   deliveryMemory: number;
+  http: HttpLimits;
   /** What `routeWebhook` needs besides the secret. */
   route: { branch: string; configDir: string; repository?: string };
   runtime: RuntimeSettings;
+}
+
+export interface HttpLimits {
+  maxBufferedBytes: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  bodyIdleTimeoutMs: number;
 }
 
 export class ServeConfigError extends Error {
@@ -89,6 +112,10 @@ export function serveSettings(env: Env): ServeSettings {
     for (const p of (error as Error).message.replace(/^invalid configuration: /, '').split('; ')) if (!named.has(p.split(':')[0])) problems.push(p);
   }
 
+  if (runtime) problems.push(...consulAddressProblems(env, runtime));
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (parsed.success && parsed.data.HEADERS_TIMEOUT > parsed.data.REQUEST_TIMEOUT) problems.push('HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT');
+
   if (problems.length > 0 || !parsed.success || !runtime) throw new ServeConfigError([...new Set(problems)]);
   const e = parsed.data;
   return {
@@ -96,9 +123,45 @@ export function serveSettings(env: Env): ServeSettings {
     scheduleIntervalMs: e.SCHEDULE_INTERVAL,
     stopTimeoutMs: e.STOP_TIMEOUT,
     deliveryMemory: e.DELIVERY_MEMORY,
+    http: {
+      maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+      maxConnections: e.MAX_CONNECTIONS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT,
+      requestTimeoutMs: e.REQUEST_TIMEOUT,
+      bodyIdleTimeoutMs: e.BODY_IDLE_TIMEOUT,
+    },
     route: { branch: e.DEFAULT_BRANCH, configDir: e.CONFIG_DIR, ...(e.GITHUB_REPOSITORY ? { repository: e.GITHUB_REPOSITORY } : {}) },
     runtime,
   };
+}
+
+/**
+ * Every target's Consul address, read now as the client will read it (options.ts `baseUrlOf`: a
+ * scheme-less `host:port` is fine, as with Consul's CLI), so a typo fails at start rather than at
+ * the first webhook. An address is shown unless it carries credentials (`user:pass@`).
+ */
+function consulAddressProblems(env: Env, runtime: RuntimeSettings): string[] {
+  let https: boolean | undefined;
+  try {
+    https = optionsFromEnv(env).https;
+  } catch (error) {
+    // ConsulOptionsError: names the variable; the value is a boolean's spelling, not a secret.
+    return [(error as Error).message];
+  }
+  const problems: string[] = [];
+  runtime.targets.targets.forEach((target, i) => {
+    const own = target.consul.address;
+    const address = own ?? (env.CONSUL_HTTP_ADDR || undefined);
+    if (address === undefined) return; // Consul's default, 127.0.0.1:8500
+    try {
+      baseUrlOf({ address, https: https ?? false });
+    } catch {
+      const name = own !== undefined ? `TARGETS_CONFIG targets[${i}].consul.address` : 'CONSUL_HTTP_ADDR';
+      const shown = address.includes('@') ? '' : ` (got ${JSON.stringify(address)})`;
+      problems.push(`${name}: expected a Consul address such as http://127.0.0.1:8500, https://consul.example.com:8501 or host:8500${shown}`);
+    }
+  });
+  return [...new Set(problems)];
 }
 
 /** Values worth keeping out of logs: every variable whose name says it holds a credential. */

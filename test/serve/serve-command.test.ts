@@ -48,6 +48,39 @@ describe('serve command', () => {
     expect(out.stderr).not.toContain('soon');
   });
 
+  it('refuses to start on an address that is not a URL, naming the variable; secrets stay hidden', async () => {
+    const env = { GITHUB_WEBHOOK_SECRET: 'whsec-hidden-value', GITHUB_TOKEN: 'ghp_hiddenvalue', SCHEDULE_INTERVAL: '0' };
+    const cases: [Record<string, string>, string][] = [
+      [{ CONSUL_HTTP_ADDR: 'not a url' }, 'CONSUL_HTTP_ADDR'],
+      [{ CONSUL_HTTP_ADDR: 'ftp://consul:8500' }, 'CONSUL_HTTP_ADDR'],
+      [{ GITHUB_API_URL: 'mailto:api@github.com' }, 'GITHUB_API_URL'],
+      [{ TARGETS_CONFIG: JSON.stringify({ targets: [{ name: 'dc1', dir: 'config-entries', consul: { address: 'http://consul dc1:8500' } }] }) }, 'TARGETS_CONFIG targets[0].consul.address'],
+    ];
+    for (const [bad, name] of cases) {
+      const { out, io } = capture();
+      const code = await serveCommand(['--port', '0'], io, Promise.resolve(), { env: { ...env, ...bad }, log: () => {} });
+      expect([code, out.stdout]).toEqual([1, '']); // never listened
+      expect(out.stderr).toContain(name);
+      expect(out.stderr).not.toContain('whsec-hidden-value');
+      expect(out.stderr).not.toContain('ghp_hiddenvalue');
+    }
+    // The address is not a secret and is shown; one with credentials in it is not.
+    const shown = capture();
+    await serveCommand(['--port', '0'], shown.io, Promise.resolve(), { env: { ...env, CONSUL_HTTP_ADDR: 'not a url' } });
+    expect(shown.out.stderr).toContain('"not a url"');
+    const hidden = capture();
+    await serveCommand(['--port', '0'], hidden.io, Promise.resolve(), { env: { ...env, CONSUL_HTTP_ADDR: 'http://user:hunter2pw@consul dc1:8500' } });
+    expect(hidden.out.stderr).toContain('CONSUL_HTTP_ADDR');
+    expect(hidden.out.stderr).not.toContain('hunter2pw');
+    // A scheme-less host:port is what Consul's CLI accepts: fine.
+    const ok = capture();
+    let stop!: () => void;
+    const code = serveCommand(['--port', '0'], ok.io, new Promise<void>((r) => (stop = r)), { env: { ...env, CONSUL_HTTP_ADDR: consul.url.replace('http://', '') }, log: () => {} });
+    await vi.waitFor(() => expect(ok.out.stdout).toContain('listening on'));
+    stop();
+    expect(await code).toBe(0);
+  });
+
   it('rejects bad flags and a missing env file', async () => {
     const a = capture();
     expect(await serveCommand(['--port', 'eighty'], a.io, Promise.resolve(), { env: {} })).toBe(1);

@@ -206,7 +206,9 @@ describe('serve', () => {
   it('a body over 25 MB → 413, whether the length is declared or streamed', async () => {
     const s = await start();
     const big = 'x'.repeat(25 * 1024 * 1024 + 1);
-    const declared = await fetch(`${s.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big }).catch((e: Error) => e);
+    // Headers of a signed delivery (the signature is only checked once the body is in): past them, the size decides.
+    const headers = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+    const declared = await fetch(`${s.url}/webhook`, { method: 'POST', headers, body: big }).catch((e: Error) => e);
     if (declared instanceof Error) throw declared;
     expect(declared.status).toBe(413);
     expect(await declared.json()).toEqual({ outcome: 'rejected', reason: 'payload exceeds the 25 MB GitHub allows' });
@@ -214,7 +216,7 @@ describe('serve', () => {
     // Chunked: no content-length, so the limit is enforced while reading.
     const url = new URL(`${s.url}/webhook`);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers }, (res) => {
         res.resume();
         resolve(res.statusCode!);
       });
@@ -234,7 +236,7 @@ describe('serve', () => {
 
     // A sender that never stops is cut off once the bounded discard runs out.
     const cut = await new Promise<string>((resolve) => {
-      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST' }, (res) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers }, (res) => {
         res.resume();
         resolve(`${res.statusCode} ${res.headers.connection}`);
       });
