@@ -1,6 +1,7 @@
 // apply: carry out a Plan wave by wave with check-and-set. Independent changes go on after a
 // failure; changes that depend on a failed one are skipped and say so. Nothing is reported as
-// applied that Consul did not confirm.
+// applied that Consul did not confirm, nor as failed when it may have been stored; once Consul
+// is unreachable nothing more is attempted.
 import type { ConfigEntryStore } from '../core/ports.ts';
 import type { Change, Plan } from '../core/plan/plan.ts';
 import { canonicalLive, diffValues, type FieldDiff } from '../core/plan/canonical.ts';
@@ -12,6 +13,8 @@ export type ChangeOutcome =
   | { status: 'unchanged' } // noop and skip changes: nothing to do
   | { status: 'conflict'; message: string; liveDiffs: FieldDiff[] }
   | { status: 'failed'; message: string }
+  /** The request was sent but no answer came back: Consul may have stored it. Re-run plan. */
+  | { status: 'unknown'; message: string }
   | { status: 'skipped'; message: string };
 
 export interface ChangeResult {
@@ -29,6 +32,20 @@ export interface ApplyOptions {
   /** Writes in flight at once inside a wave. */
   concurrency?: number;
 }
+
+/**
+ * What apply reads from an error a store throws, when the store says it: ConsulError
+ * (src/adapters/consul/errors.ts) carries both. `ambiguous`: the write may have been applied
+ * (sent, then the connection broke or timed out). `kind` `unavailable`/`timeout`: the store did not
+ * answer, after its own retries.
+ */
+interface StoreErrorFacts {
+  kind?: unknown;
+  ambiguous?: unknown;
+}
+
+const facts = (e: unknown): StoreErrorFacts => (typeof e === 'object' && e !== null ? (e as StoreErrorFacts) : {});
+const storeUnreachable = (e: unknown) => facts(e).kind === 'unavailable' || facts(e).kind === 'timeout';
 
 const GLOBAL_KINDS = new Set(['mesh', 'proxy-defaults']);
 
@@ -51,6 +68,8 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const results: ChangeResult[] = [];
   const failed: Change[] = [];
+  // Set by the first change that found Consul unreachable: nothing after it is sent.
+  let unreachable: string | undefined;
   const waves = new Map<number, Change[]>();
   for (const c of plan.changes) waves.set(c.wave, [...(waves.get(c.wave) ?? []), c]);
 
@@ -61,10 +80,15 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
       const blocker = failed.find((f) => dependsOn(change, f));
       let outcome: ChangeOutcome;
       if (change.action === 'noop' || change.action === 'skip') outcome = { status: 'unchanged' };
+      else if (unreachable) outcome = { status: 'skipped', message: `not attempted: Consul unreachable (${unreachable}); re-run plan once it answers` };
       else if (blocker)
         outcome = { status: 'skipped', message: `not attempted: ${blocker.id.kind}/${blocker.id.name} failed earlier and this change depends on it` };
-      else outcome = await applyChange(store, change);
-      if (outcome.status === 'failed' || outcome.status === 'conflict' || outcome.status === 'skipped') waveFailures.push(change);
+      else {
+        const applied = await applyChange(store, change);
+        outcome = applied.outcome;
+        if (applied.unreachable) unreachable ??= applied.unreachable;
+      }
+      if (outcome.status !== 'applied' && outcome.status !== 'unchanged') waveFailures.push(change);
       results.push({ change, outcome });
     });
     failed.push(...waveFailures);
@@ -72,21 +96,27 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
   // Report in plan order, whatever order concurrent writes finished in.
   const order = new Map(plan.changes.map((c, i) => [c, i]));
   results.sort((a, b) => order.get(a.change)! - order.get(b.change)!);
-  const counts = { applied: 0, unchanged: 0, conflict: 0, failed: 0, skipped: 0 };
+  const counts = { applied: 0, unchanged: 0, conflict: 0, failed: 0, unknown: 0, skipped: 0 };
   for (const r of results) counts[r.outcome.status]++;
-  return { results, ok: counts.conflict + counts.failed + counts.skipped === 0, counts };
+  return { results, ok: counts.conflict + counts.failed + counts.unknown + counts.skipped === 0, counts };
 }
 
-async function applyChange(store: ConfigEntryStore, change: Change): Promise<ChangeOutcome> {
+/** One change's outcome; `unreachable` (why) when the store did not answer and nothing more should be sent. */
+async function applyChange(store: ConfigEntryStore, change: Change): Promise<{ outcome: ChangeOutcome; unreachable?: string }> {
   try {
     const done =
       change.action === 'delete'
         ? await store.delete(change.id.kind, change.id.name, change.cas)
         : await store.write(change.after!, change.cas);
-    if (done) return { status: 'applied' };
-    return await describeConflict(store, change);
+    if (done) return { outcome: { status: 'applied' } };
+    return { outcome: await describeConflict(store, change) };
   } catch (e) {
-    return { status: 'failed', message: (e as Error).message };
+    const message = (e as Error).message;
+    const outcome: ChangeOutcome =
+      facts(e).ambiguous === true
+        ? { status: 'unknown', message: `outcome unknown: re-run plan (the request was sent but no answer came back, so Consul may have stored it: ${message})` }
+        : { status: 'failed', message };
+    return storeUnreachable(e) ? { outcome, unreachable: message } : { outcome };
   }
 }
 

@@ -35,7 +35,7 @@ function summarize(o: ReconcileOutcome | DriftOutcome): string {
       return `${o.errors.length} error(s) in config entries; nothing applied`;
     case 'applied':
     case 'healed':
-      return `${o.report.counts.applied} applied, ${o.report.counts.failed} failed, ${o.report.counts.conflict} conflicts, ${o.report.counts.skipped} skipped`;
+      return `${o.report.counts.applied} applied, ${o.report.counts.failed} failed, ${o.report.counts.conflict} conflicts, ${o.report.counts.unknown} outcome unknown, ${o.report.counts.skipped} skipped`;
     case 'planned':
     case 'drift':
     case 'in-sync':

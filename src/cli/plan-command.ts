@@ -106,9 +106,13 @@ export function renderApplyText(plan: Plan, report: ApplyReport): string {
     if (r.outcome.status === 'unchanged') continue;
     const what = `${r.change.action} ${formatEntryId(r.change.id)}`;
     if (r.outcome.status === 'applied') lines.push(`  ✓ ${what}`);
+    // unknown and skipped messages say what happened themselves ("outcome unknown: …", "not attempted: …").
+    else if (r.outcome.status === 'unknown') lines.push(`  ? ${what}: ${r.outcome.message}`);
+    else if (r.outcome.status === 'skipped') lines.push(`  - ${what}: ${r.outcome.message}`);
     else lines.push(`  ✗ ${what}: ${r.outcome.status}: ${r.outcome.message}`);
   }
   const c = report.counts;
-  lines.push('', `Apply: ${c.applied} applied, ${c.failed} failed, ${c.conflict} conflicts, ${c.skipped} skipped.`, '');
+  const unknown = c.unknown > 0 ? `, ${c.unknown} outcome unknown (re-run plan)` : '';
+  lines.push('', `Apply: ${c.applied} applied, ${c.failed} failed, ${c.conflict} conflicts${unknown}, ${c.skipped} not attempted.`, '');
   return lines.join('\n');
 }

@@ -30,6 +30,7 @@ const OUTCOME_NOTE: Record<ChangeOutcome['status'], string> = {
   unchanged: 'unchanged',
   conflict: '⚠️ conflict',
   failed: '❌ failed',
+  unknown: '❓ outcome unknown: re-run plan',
   skipped: '⏭️ not attempted',
 };
 /** The ownership marker every written entry carries: noise in a create or delete listing. */
@@ -42,7 +43,8 @@ export function planSummaryLine(plan: Plan): string {
 
 export function applySummaryLine(report: ApplyReport): string {
   const c = report.counts;
-  return `Apply: ${c.applied} applied, ${c.failed} failed, ${c.conflict} conflicts, ${c.skipped} not attempted.`;
+  const unknown = c.unknown > 0 ? `, ${c.unknown} outcome unknown (re-run plan)` : '';
+  return `Apply: ${c.applied} applied, ${c.failed} failed, ${c.conflict} conflicts${unknown}, ${c.skipped} not attempted.`;
 }
 
 /** Escapes text for Markdown inline context (and for HTML such as `<summary>`). */
