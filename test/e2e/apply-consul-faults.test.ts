@@ -55,6 +55,23 @@ describe('apply against a failing Consul', () => {
     expect(plan.stdout).toContain('service-intentions/api');
   });
 
+  it('a write dropped once and answered on the retry is applied: "unknown" only when no answer ever came', async () => {
+    let armed = false;
+    proxy = await startConsulProxy(consul.url, (req, body) => {
+      if (!armed && written(req.method, req.url, body) === 'service-defaults/api') {
+        armed = true;
+        consul.faults.failNext(1, 'drop'); // the dev server's own fault (PUT /v1/dev/faults {"count":1,"drop":true}) for this very request
+      }
+      return 'forward';
+    });
+    const dir = tempTree({ 'config-entries/api.hcl': defaults('api'), 'config-entries/api-intentions.hcl': intentions('api') });
+    const run = await runAgainst(proxy.url, applyCommand, [], dir);
+    expect(proxy.seen.filter((s) => s.startsWith('PUT /v1/config')).length).toBe(3); // api twice, then the intentions
+    expect(run.code).toBe(0);
+    expect(entryLine(run.stdout, 'service-defaults/api')).toBe('  ✓ create service-defaults/api');
+    expect(run.stdout).toContain('Apply: 2 applied, 0 failed, 0 conflicts, 0 not attempted.');
+  });
+
   it('Consul stopping mid-apply: the rest is not attempted and is listed, nothing is reported applied that was not', async () => {
     const services = Array.from({ length: 20 }, (_, i) => `svc${String(i).padStart(2, '0')}`);
     const files: Record<string, string> = { 'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n' };

@@ -192,6 +192,26 @@ describe('serve: slow clients', () => {
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
   });
 
+  it('connections past MAX_CONNECTIONS are closed as they arrive', async () => {
+    const s = await start({ MAX_CONNECTIONS: '2' });
+    const url = new URL(s.url);
+    const open = async () => {
+      const socket = connect(Number(url.port), url.hostname);
+      await new Promise((r) => socket.once('connect', r));
+      return socket;
+    };
+    const held = [await open(), await open()];
+    const third = await open();
+    const closed = await new Promise<boolean>((resolve) => {
+      third.once('close', () => resolve(true));
+      third.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      setTimeout(() => resolve(false), 2_000);
+    });
+    expect(closed).toBe(true);
+    for (const h of held) h.destroy();
+    await vi.waitFor(async () => expect((await fetch(`${s.url}/healthz`)).status).toBe(200));
+  });
+
   it('refuses timeouts that cannot work', async () => {
     await expect(start({ HEADERS_TIMEOUT: '2m', REQUEST_TIMEOUT: '1m' })).rejects.toThrow(/HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT/);
     await expect(start({ REQUEST_TIMEOUT: '0' })).rejects.toThrow(/REQUEST_TIMEOUT/);
