@@ -55,6 +55,8 @@ export interface BodyLimits {
   budget: BodyBudget;
   /** No byte for this long: give up (`idle`). */
   idleTimeoutMs: number;
+  /** Called once the body is admitted (within the budget), before any of it is read: the place for `100 Continue`. */
+  onAdmitted?: () => void;
 }
 
 /**
@@ -119,6 +121,7 @@ export function readBody(req: IncomingMessage, declared: number | undefined, lim
       if (!budget.take(declared)) return finish({ kind: 'over-budget' });
       claimed = declared;
     }
+    limits.onAdmitted?.();
     armIdle();
     req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort);
   });

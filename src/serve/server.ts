@@ -91,6 +91,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     },
   );
   server.maxConnections = limits.maxConnections;
+  // A client asking `Expect: 100-continue` (curl does past 1 MB) gets the Continue only once its
+  // headers qualify and its body fits the budget (handleWebhook → readBody's onAdmitted); a refusal
+  // is answered without it, so that body is never even sent. Node would otherwise continue at once.
+  server.on('checkContinue', (req, res) => server.emit('request', req, res));
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse, seq: number): Promise<void> {
     const path = pathOf(req);
@@ -112,7 +116,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       log('info', 'Webhook answered', { status: refusal.status, ...refusal.body, bodyRead: false });
       return refuseAndClose(req, res, refusal.status, refusal.body);
     }
-    const read = await readBody(req, declaredLength(req.headers), { maxBytes: MAX_BODY_BYTES, budget, idleTimeoutMs: limits.bodyIdleTimeoutMs });
+    const expectsContinue = /^100-continue$/i.test(req.headers.expect ?? '');
+    const read = await readBody(req, declaredLength(req.headers), {
+      maxBytes: MAX_BODY_BYTES,
+      budget,
+      idleTimeoutMs: limits.bodyIdleTimeoutMs,
+      ...(expectsContinue ? { onAdmitted: () => res.writeContinue() } : {}),
+    });
     switch (read.kind) {
       case 'aborted':
         log('warn', 'Webhook request aborted by the client', {});

@@ -135,6 +135,37 @@ describe('serve: bodies', () => {
   });
 });
 
+/** A POST with `Expect: 100-continue` (as curl sends past 1 MB): did the server say Continue, and what did it answer? */
+function postExpecting(url: string, headers: Record<string, string>, body: Buffer): Promise<{ continued: boolean; status?: number }> {
+  const u = new URL(`${url}/webhook`);
+  return new Promise((resolve) => {
+    let continued = false;
+    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...headers, expect: '100-continue', 'content-length': String(body.length) } });
+    req.on('continue', () => {
+      continued = true;
+      req.end(body);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve({ continued, status: res.statusCode! }));
+    });
+    req.on('error', () => resolve({ continued }));
+    req.flushHeaders();
+  });
+}
+
+describe('serve: Expect: 100-continue', () => {
+  it('Continue only for a request whose headers qualify and whose body fits the budget', async () => {
+    const s = await start({ MAX_BUFFERED_BYTES: String(1024 * 1024) });
+    const body = Buffer.alloc(512 * 1024, 'x');
+    expect(await postExpecting(s.url, { 'x-github-event': 'push' }, body)).toEqual({ continued: false, status: 401 });
+    expect(await postExpecting(s.url, wellFormed, Buffer.alloc(2 * 1024 * 1024, 'x'))).toEqual({ continued: false, status: 503 });
+    // Well formed: the body is sent, and the signature (wrong) is checked over it.
+    expect(await postExpecting(s.url, wellFormed, body)).toEqual({ continued: true, status: 401 });
+    expect(s.bodies().peakBufferedBytes).toBe(body.length);
+  });
+});
+
 /** Resolves when the server closes the socket: what it answered, and after how long. */
 function whenClosed(socket: import('node:net').Socket, started: number): Promise<{ ms: number; answer: string }> {
   let answer = '';
