@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AclPolicy, type AclConfig } from './acl.ts';
+import { aclAuthorize } from './acl-routes.ts';
 import { CatalogRoutes } from './catalog-routes.ts';
 import { ConfigRoutes } from './config-routes.ts';
 import { Faults, type FaultInjector } from './faults.ts';
@@ -66,6 +67,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     { path: '/v1/catalog/deregister', methods: { PUT: (c) => catalog.deregister(c) } },
     { path: '/v1/health/connect/', methods: { GET: (c) => catalog.healthConnect(c) } },
     { path: '/v1/catalog/services', methods: { GET: (c) => catalog.services(c) } },
+    { path: '/v1/internal/acl/authorize', methods: { POST: (c) => aclAuthorize(c, acl) } },
     { path: '/v1/status/leader', methods: { GET: (c) => sendJson(c, 200, '127.0.0.1:8300') } },
     { path: '/v1/dev/faults', methods: { PUT: (c) => devFaults(c, faults) } },
   ];

@@ -650,6 +650,24 @@ export const CONTRACT_CASES: ContractCase[] = [
         headers: { 'X-Consul-Token': SCOPED_WEB.secret },
         expect: { status: 200, body: '[]', headers: { 'X-Consul-Results-Filtered-By-ACLs': null, 'X-Consul-Default-ACL-Policy': 'deny' } },
       },
+      {
+        method: 'POST',
+        path: '/v1/internal/acl/authorize',
+        headers: { 'X-Consul-Token': SCOPED_WEB.secret },
+        body: [
+          { Resource: 'service', Segment: 'cgc-api-a', Access: 'read' },
+          { Resource: 'service', Segment: 'cgc-web-a', Access: 'read' },
+        ],
+        expect: {
+          status: 200,
+          body: json((j) =>
+            expect(j).toEqual([
+              { Resource: 'service', Segment: 'cgc-api-a', Access: 'read', Allow: false },
+              { Resource: 'service', Segment: 'cgc-web-a', Access: 'read', Allow: true },
+            ]),
+          ),
+        },
+      },
     ],
   },
   {

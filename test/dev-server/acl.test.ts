@@ -114,6 +114,22 @@ describe('dev server ACLs with scoped tokens', () => {
     expect(Object.keys(root.json())).toEqual(['api-sidecar-proxy', 'web-sidecar-proxy']);
   });
 
+  it('answers /v1/internal/acl/authorize for the request token, 401 when ACLs are off', async () => {
+    const s = await seeded(ANON_POLICY);
+    const checks = [
+      { Resource: 'service', Segment: 'web-x', Access: 'read' },
+      { Resource: 'service', Segment: 'api', Access: 'read' },
+      { Resource: 'service', Segment: 'web-x', Access: 'write' },
+    ];
+    const r = await call(s.url, 'POST', '/v1/internal/acl/authorize', checks, { 'X-Consul-Token': WEB });
+    expect(r.json().map((a: { Allow: boolean }) => a.Allow)).toEqual([true, false, false]);
+    expect((await call(s.url, 'POST', '/v1/internal/acl/authorize', checks)).json().map((a: { Allow: boolean }) => a.Allow)).toEqual([false, false, false]);
+    const tooMany = await call(s.url, 'POST', '/v1/internal/acl/authorize', Array(65).fill(checks[0]), { 'X-Consul-Token': WEB });
+    expect([tooMany.status, tooMany.text]).toEqual([400, 'Refusing to process more than 64 authorizations at once']);
+    const off = await call((await start()).url, 'POST', '/v1/internal/acl/authorize', checks);
+    expect([off.status, off.text]).toEqual([401, 'ACL support disabled']);
+  });
+
   it('sends X-Consul-Default-ACL-Policy: allow on every endpoint when ACLs are off, not on unknown paths', async () => {
     const s = await start();
     for (const [method, path] of [

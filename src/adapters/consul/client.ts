@@ -10,7 +10,7 @@ import { ConsulError, redact } from './errors.ts';
 import { dropServerHash, parseConsulJson } from './json.ts';
 import { ConsulOptionsError, baseUrlOf, optionsFromEnv, parseConsulClientOptions, tlsConnectOptions, type ConsulClientOptions, type ConsulClientOptionsInput, type ReadTextFile } from './options.ts';
 import { realSleep, type Random, type Sleep } from './retry.ts';
-import { KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
+import { KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, AuthorizeResponseSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
 import type * as z from 'zod/mini';
 
@@ -166,8 +166,9 @@ export class ConsulClient {
   /**
    * `GET /v1/health/connect/:service`: the sidecar proxies (and Connect-native instances) of a service.
    * Throws `incomplete-read` when ACLs filtered instances out (or may have: no token under default deny).
-   * Caution: without service:read on `service` itself Consul answers `[]` with no header at all
-   * (Health.ServiceNodes returns early), so an empty answer is "none visible", not "none".
+   * Without service:read on `service` itself Consul answers `[]` with no header at all
+   * (Health.ServiceNodes returns early), so an empty answer from a token is checked with
+   * `/v1/internal/acl/authorize` before it is believed.
    */
   async connectServiceInstances(service: string, opts: { passing?: boolean } = {}): Promise<ConnectInstance[]> {
     const path = `/v1/health/connect/${encodeURIComponent(service)}`;
@@ -176,7 +177,30 @@ export class ConsulClient {
       permission: `service:read on ${JSON.stringify(service)} and its sidecar proxies, and node:read on their nodes`,
       rule: `service_prefix ${JSON.stringify(service)} { policy = "read" } and node_prefix "" { policy = "read" }`,
     });
-    return this.#parse(res, ServiceEntryListSchema, 'GET', path).map(toConnectInstance);
+    const instances = this.#parse(res, ServiceEntryListSchema, 'GET', path).map(toConnectInstance);
+    if (instances.length === 0 && this.#resolvedToken && !(await this.#mayRead('service', service))) {
+      throw new ConsulError({
+        kind: 'incomplete-read',
+        message:
+          `the sidecar proxies of ${JSON.stringify(service)} (GET ${path}) are unknown: this token may not read service ${JSON.stringify(service)}, ` +
+          `and Consul then answers with an empty list instead of an error. The token needs service:read on ${JSON.stringify(service)} ` +
+          `(\`service_prefix ${JSON.stringify(service)} { policy = "read" }\`). Nothing was judged from this answer.`,
+        method: 'GET',
+        path,
+        status: res.status,
+        missingPermission: `service:read on ${JSON.stringify(service)}`,
+      });
+    }
+    return instances;
+  }
+
+  /** `POST /v1/internal/acl/authorize`: may this token read `segment`? true when ACLs are disabled (401 `ACL support disabled`). */
+  async #mayRead(resource: 'service', segment: string): Promise<boolean> {
+    const path = '/v1/internal/acl/authorize';
+    const res = await this.#send({ method: 'POST', path, body: stringifyApiJson([{ Resource: resource, Segment: segment, Access: 'read' }], 0), accept: [401] });
+    if (res.status === 401) return true;
+    const [answer] = this.#parse(res, AuthorizeResponseSchema, 'POST', path);
+    return answer?.Allow === true;
   }
 
   /** `GET /v1/catalog/services`: every service name with its tags; `incomplete-read` when ACLs hid some. */

@@ -87,3 +87,6 @@ export const ServiceTagsSchema = z.pipe(
   z.record(z.string(), z.nullable(z.array(z.string()))),
   z.transform((m: Record<string, string[] | null>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v ?? []])) as Record<string, string[]>),
 );
+
+/** `POST /v1/internal/acl/authorize` (structs.ACLAuthorizationResponse[]). */
+export const AuthorizeResponseSchema = z.array(z.looseObject({ Allow: z.boolean() }));

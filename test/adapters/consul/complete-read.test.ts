@@ -88,6 +88,17 @@ describe('incomplete reads', () => {
     expect(await client(open.url).listServices()).toEqual({});
   });
 
+  it('an empty health/connect answer is checked with /v1/internal/acl/authorize: Consul hides a denied service without a word', async () => {
+    const e = await failure(client(server.url, WEB).connectServiceInstances('api'));
+    expect([e.kind, e.missingPermission]).toEqual(['incomplete-read', 'service:read on "api"']);
+    expect(e.message).toContain('GET /v1/health/connect/api');
+    expect(e.message).not.toContain(WEB);
+    // Really none: a readable service without proxies, and a Consul without ACLs (authorize answers 401).
+    expect(await client(server.url, READER).connectServiceInstances('unknown')).toEqual([]);
+    expect(await client(server.url, WEB).connectServiceInstances('web-nothing')).toEqual([]);
+    expect(await client(open.url, 'any-token').connectServiceInstances('api')).toEqual([]);
+  });
+
   it('catalog and health reads are checked too', async () => {
     const services = await failure(client(server.url, WEB).listServices());
     expect([services.kind, services.missingPermission]).toEqual(['incomplete-read', 'service:read on every service']);
