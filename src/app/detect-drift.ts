@@ -10,6 +10,11 @@ import { withTargetLock } from './target-lock.ts';
 import type { ReconcileDeps, ReconcileTarget } from './reconcile-commit.ts';
 import type { ConfigEntryError } from '../model/errors.ts';
 
+/** The Consul adapter's `incomplete-read` (an ACL-filtered list), recognised by its kind only. */
+function isIncompleteRead(e: unknown): e is Error & { kind: 'incomplete-read' } {
+  return e instanceof Error && (e as { kind?: unknown }).kind === 'incomplete-read';
+}
+
 export interface DriftJob {
   owner: string;
   repo: string;
@@ -41,14 +46,23 @@ export async function detectDrift(deps: ReconcileDeps, target: ReconcileTarget, 
     return { kind: 'healed', plan, report };
   };
   const prefix = `${target.stateKeyPrefix.replace(/\/+$/, '')}/${target.name}`;
-  const outcome = await withTargetLock(
-    deps.state,
-    { key: `${prefix}/lock`, holder: deps.holder, leaseMs: deps.leaseMs ?? 14 * 60_000, waitMs: deps.lockWaitMs ?? 60_000, now: deps.now, sleep: deps.sleep },
-    run,
-  );
   const repo = { owner: job.owner, repo: job.repo };
   const title = `consul-gitops: Consul differs from ${job.branch} (${target.name})`;
   const marker = `drift-${target.name}`;
+  let outcome: DriftOutcome;
+  try {
+    outcome = await withTargetLock(
+      deps.state,
+      { key: `${prefix}/lock`, holder: deps.holder, leaseMs: deps.leaseMs ?? 14 * 60_000, waitMs: deps.lockWaitMs ?? 60_000, now: deps.now, sleep: deps.sleep },
+      run,
+    );
+  } catch (e) {
+    // Consul answered, but ACLs may have hidden entries: neither "in sync" nor a plan of creates is
+    // true. Say so where drift is reported, then fail the run.
+    if (isIncompleteRead(e))
+      await deps.reporter.upsertIssue(repo, title, `Drift on ${target.name} cannot be checked: Consul's answer was incomplete.\n\n${e.message}\n`, marker, true);
+    throw e;
+  }
   switch (outcome.kind) {
     case 'in-sync':
       await deps.reporter.upsertIssue(repo, title, `Consul matches \`${job.branch}\` again (${deps.now().toISOString()}).`, marker, false);

@@ -1,24 +1,85 @@
-// ACLs, reduced to what a dev server needs: when started with a token, that token may do
-// everything, any other non-empty token is `ACL not found`, and no token is the anonymous token
-// under default-deny, whose denials carry Consul's exact texts (acl/errors.go).
+// ACLs as Consul enforces them, reduced to what a dev server needs: a default policy, a management
+// token (`--acl-token`), tokens with rules in Consul's own vocabulary (`--acl-policy-file`), and the
+// anonymous token for requests without one. A rule is looked up as Consul's policyAuthorizer does
+// (acl/policy_authorizer.go): an exact rule wins, else the longest matching prefix rule, else the
+// default policy; `mesh` falls back to `operator` when unset. Denials carry Consul's exact texts
+// (acl/errors.go).
+import { createHash } from 'node:crypto';
+import type { AclAccess, AclPermission, AclResource } from '../model/kind-acl.ts';
 import type { RequestContext } from './http-util.ts';
 import { HttpError, goQuote } from './http-util.ts';
 
-export type Access = 'read' | 'write';
-export type Resource = 'service' | 'intention' | 'mesh' | 'key' | 'node' | 'operator';
+export { configEntryPermission } from '../model/kind-acl.ts';
+export type Access = AclAccess;
+export type Resource = AclResource;
+export type Permission = AclPermission;
 
-export interface Permission {
-  resource: Resource;
-  access: Access;
-  /** Named resources print ` on "<name>"`; unnamed ones (mesh, operator) have none. */
-  name?: string;
+export type RuleLevel = 'read' | 'write' | 'deny';
+
+/** A policy's rules, as Consul's JSON policy syntax spells them (`service_prefix "" { policy = "read" }`). */
+export interface AclRules {
+  service?: Record<string, RuleLevel>;
+  service_prefix?: Record<string, RuleLevel>;
+  intention?: Record<string, RuleLevel>;
+  intention_prefix?: Record<string, RuleLevel>;
+  key?: Record<string, RuleLevel>;
+  key_prefix?: Record<string, RuleLevel>;
+  node?: Record<string, RuleLevel>;
+  node_prefix?: Record<string, RuleLevel>;
+  mesh?: RuleLevel;
+  operator?: RuleLevel;
+}
+
+export interface AclTokenConfig {
+  secret: string;
+  /** Shown in denials (`token with AccessorID '…'`); derived from the secret when absent, never the secret itself. */
+  accessorId?: string;
+  /** A management token may do everything (the bootstrap token). */
+  management?: boolean;
+  rules?: AclRules;
+}
+
+export interface AclConfig {
+  /** acl.default_policy: what applies when no rule matches. */
+  defaultPolicy: 'allow' | 'deny';
+  tokens: AclTokenConfig[];
+  /** The anonymous token's policy (requests without a token). */
+  anonymous?: AclRules;
+}
+
+/** Consul's default when ACLs are not configured: `acl.default_policy = "allow"`. */
+const ACLS_DISABLED_POLICY = 'allow';
+
+interface Token {
+  accessorId: string;
+  management: boolean;
+  rules: AclRules;
 }
 
 export class AclPolicy {
-  constructor(private readonly token: string | undefined) {}
+  readonly #config: AclConfig | undefined;
+  readonly #tokens = new Map<string, Token>();
+
+  /** undefined = ACLs disabled: everything is allowed, every token accepted. */
+  constructor(config: AclConfig | undefined) {
+    this.#config = config;
+    for (const t of config?.tokens ?? []) {
+      this.#tokens.set(t.secret, { accessorId: t.accessorId ?? accessorIdOf(t.secret), management: t.management === true, rules: t.rules ?? {} });
+    }
+  }
+
+  /** `--acl-token T` alone: default deny, T is a management token. */
+  static managementOnly(token: string | undefined): AclPolicy {
+    return new AclPolicy(token === undefined ? undefined : { defaultPolicy: 'deny', tokens: [{ secret: token, management: true }] });
+  }
 
   get enabled(): boolean {
-    return this.token !== undefined;
+    return this.#config !== undefined;
+  }
+
+  /** X-Consul-Default-ACL-Policy, which agent/http.go's wrap sets on every API response (`allow` when ACLs are off). */
+  get defaultPolicyHeader(): string {
+    return this.#config?.defaultPolicy ?? ACLS_DISABLED_POLICY;
   }
 
   /** parseTokenInternal: ?token=, then X-Consul-Token, then Authorization: Bearer. */
@@ -43,43 +104,69 @@ export class AclPolicy {
       ctx.token = undefined;
       return;
     }
-    if (t !== this.token) throw new HttpError(403, 'ACL not found');
+    if (!this.#tokens.has(t)) throw new HttpError(403, 'ACL not found');
     ctx.token = t;
   }
 
-  allowed(ctx: RequestContext): boolean {
-    return !this.enabled || ctx.token === this.token;
+  /** May the request's (resolved) token do `perm`? */
+  can(ctx: RequestContext, perm: Permission): boolean {
+    const config = this.#config;
+    if (!config) return true;
+    const token = ctx.token === undefined ? undefined : this.#tokens.get(ctx.token);
+    if (token?.management) return true;
+    const rules = token ? token.rules : (config.anonymous ?? {});
+    const level = ruleFor(rules, perm);
+    if (level === undefined) return config.defaultPolicy === 'allow';
+    if (level === 'deny') return false;
+    return perm.access === 'read' || level === 'write';
   }
 
   /** Throws Consul's Permission denied error unless the request may do `perm`. */
   require(ctx: RequestContext, perm: Permission): void {
-    if (this.allowed(ctx)) return;
-    throw new HttpError(403, deniedText(perm));
+    if (this.can(ctx, perm)) return;
+    const token = ctx.token === undefined ? undefined : this.#tokens.get(ctx.token);
+    throw new HttpError(403, deniedText(perm, token?.accessorId));
+  }
+
+  /**
+   * Sets `X-Consul-Results-Filtered-By-ACLs: true` when a list left something out, but only for an
+   * authenticated token: Server.maskResultsFilteredByACLs (agent/consul/rpc.go) clears it for the
+   * anonymous token so as not to tell it that something exists.
+   */
+  filteredHeader(ctx: RequestContext, filtered: boolean): Record<string, string> {
+    return filtered && ctx.token !== undefined ? { 'X-Consul-Results-Filtered-By-ACLs': 'true' } : {};
   }
 }
 
-export function deniedText(perm: Permission): string {
-  const on = perm.name !== undefined && perm.name !== '' ? ` on ${goQuote(perm.name)}` : '';
-  return `Permission denied: anonymous token lacks permission '${perm.resource}:${perm.access}'${on}. The anonymous token is used implicitly when a request does not specify a token.`;
-}
-
-/** CanRead / CanWrite per config-entry kind (consul-config-api.md §7). undefined = no ACL needed. */
-export function configEntryPermission(kind: string, name: string, access: Access): Permission | undefined {
-  switch (kind) {
-    case 'service-defaults':
-    case 'service-router':
-    case 'service-splitter':
-    case 'service-resolver':
-      return { resource: 'service', access, name };
-    case 'service-intentions':
-      return { resource: 'intention', access, name };
-    case 'proxy-defaults':
+/** The rule a policy has for a permission: exact name, else longest prefix; mesh falls back to operator. */
+function ruleFor(rules: AclRules, perm: Permission): RuleLevel | undefined {
+  switch (perm.resource) {
     case 'mesh':
-      return access === 'read' ? undefined : { resource: 'mesh', access: 'write' };
-    case 'ingress-gateway':
-    case 'terminating-gateway':
-      return access === 'read' ? { resource: 'service', access, name } : { resource: 'mesh', access: 'write' };
-    default:
-      return { resource: 'mesh', access };
+      return rules.mesh ?? rules.operator;
+    case 'operator':
+      return rules.operator;
+    default: {
+      const name = perm.name ?? '';
+      const exact = rules[perm.resource]?.[name];
+      if (exact !== undefined) return exact;
+      let best: string | undefined;
+      for (const prefix of Object.keys(rules[`${perm.resource}_prefix`] ?? {}))
+        if (name.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
+      return best === undefined ? undefined : rules[`${perm.resource}_prefix`]![best];
+    }
   }
+}
+
+/** A stable, UUID-shaped accessor id that does not reveal the secret. */
+function accessorIdOf(secret: string): string {
+  const h = createHash('sha256').update(`accessor:${secret}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** acl.PermissionDeniedError's text, for the anonymous token or a token with an accessor id. */
+export function deniedText(perm: Permission, accessorId?: string): string {
+  const on = perm.name !== undefined && perm.name !== '' ? ` on ${goQuote(perm.name)}` : '';
+  const what = `'${perm.resource}:${perm.access}'${on}`;
+  if (accessorId !== undefined) return `Permission denied: token with AccessorID '${accessorId}' lacks permission ${what}`;
+  return `Permission denied: anonymous token lacks permission ${what}. The anonymous token is used implicitly when a request does not specify a token.`;
 }

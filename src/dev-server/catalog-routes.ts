@@ -162,16 +162,25 @@ export class CatalogRoutes {
     this.acl.resolve(ctx);
     const state = ctx.state;
     const result = await blockingQuery(ctx, opts, () => {
-      const matches: CatalogService[] = [];
-      if (this.acl.allowed(ctx))
-        for (const s of state.services.values()) {
-          const proxy = s.service.Proxy as Json | undefined;
-          const isProxy = s.service.Kind === 'connect-proxy' && proxy?.DestinationServiceName === target;
-          const isNative = (s.service.Connect as Json | undefined)?.Native === true && s.service.Service === target;
-          if (isProxy || isNative) matches.push(s);
-        }
+      const index = Math.max(state.tableIndex('nodes'), state.tableIndex('services'));
+      // Health.ServiceNodes (agent/consul/health_endpoint.go): without service:read on the service
+      // whose proxies are asked for, the answer is an empty list — no error, no filtered header.
+      if (!this.acl.can(ctx, { resource: 'service', access: 'read', name: target })) return { index, matches: [], filtered: false };
+      const all: CatalogService[] = [];
+      for (const s of state.services.values()) {
+        const proxy = s.service.Proxy as Json | undefined;
+        const isProxy = s.service.Kind === 'connect-proxy' && proxy?.DestinationServiceName === target;
+        const isNative = (s.service.Connect as Json | undefined)?.Native === true && s.service.Service === target;
+        if (isProxy || isNative) all.push(s);
+      }
+      // filterACL → filterCheckServiceNodes: node:read on the node and service:read on the instance's own name.
+      const matches = all.filter(
+        (s) =>
+          this.acl.can(ctx, { resource: 'node', access: 'read', name: s.node }) &&
+          this.acl.can(ctx, { resource: 'service', access: 'read', name: String(s.service.Service ?? '') }),
+      );
       matches.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : String(a.service.ID) < String(b.service.ID) ? -1 : 1));
-      return { index: Math.max(state.tableIndex('nodes'), state.tableIndex('services')), matches };
+      return { index, matches, filtered: matches.length < all.length };
     });
     const out = result.matches.map((s) => {
       const n = state.nodes.get(s.node.toLowerCase());
@@ -190,6 +199,29 @@ export class CatalogRoutes {
         Checks: [],
       };
     });
-    sendJson(ctx, 200, out, queryMetaHeaders(result.index));
+    sendJson(ctx, 200, out, { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) });
+  }
+
+  /** GET /v1/catalog/services: service name → its tags (state.Store.Services), filtered by service:read (filterServices). */
+  async services(ctx: RequestContext): Promise<void> {
+    const opts = parseQueryOptions(ctx.query);
+    rejectEnterpriseMeta(ctx);
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    const state = ctx.state;
+    const result = await blockingQuery(ctx, opts, () => {
+      const tags = new Map<string, Set<string>>();
+      for (const s of state.services.values()) {
+        const name = String(s.service.Service ?? '');
+        const set = tags.get(name) ?? new Set<string>();
+        for (const t of Array.isArray(s.service.Tags) ? (s.service.Tags as unknown[]) : []) if (typeof t === 'string') set.add(t);
+        tags.set(name, set);
+      }
+      const names = [...tags.keys()].sort();
+      const readable = names.filter((n) => this.acl.can(ctx, { resource: 'service', access: 'read', name: n }));
+      const services = Object.fromEntries(readable.map((n) => [n, [...tags.get(n)!].sort()]));
+      return { index: Math.max(1, state.tableIndex('services')), services, filtered: readable.length < names.length };
+    });
+    sendJson(ctx, 200, result.services, { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) });
   }
 }

@@ -1,6 +1,7 @@
-// `consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--data FILE] [--latency-ms N]`:
+// `consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N]`:
 // runs the embedded Consul-compatible dev server until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
+import { loadAclPolicyFile } from './acl-policy-file.ts';
 import { startDevServer, type DevServerOptions } from './server.ts';
 
 export interface DevServerIo {
@@ -8,11 +9,14 @@ export interface DevServerIo {
   stderr: { write(s: string): unknown };
 }
 
-export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--data FILE] [--latency-ms N]
+export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N]
   Runs an in-process Consul-compatible HTTP API (config entries, KV, minimal catalog).
   --port        listen port (default 8500; 0 = any free port)
   --host        listen address (default 127.0.0.1)
   --acl-token   enable ACLs (default deny): this token may do everything, no token is anonymous
+  --acl-policy-file  enable ACLs from a JSON/YAML file: default_policy, tokens with rules in
+                Consul's policy syntax (service_prefix, intention_prefix, key_prefix, node_prefix,
+                mesh, operator: read/write/deny) and the anonymous token's rules
   --data        persist state to this JSON file (loaded at start, rewritten after each write)
   --latency-ms  delay every request by N milliseconds
 Not Consul: PUT /v1/dev/faults {"count":N,"status":S,"body":B,"drop":true} fails the next N requests.
@@ -32,6 +36,7 @@ export async function devServerCommand(
         port: { type: 'string' },
         host: { type: 'string' },
         'acl-token': { type: 'string' },
+        'acl-policy-file': { type: 'string' },
         data: { type: 'string' },
         'latency-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -62,6 +67,14 @@ export async function devServerCommand(
   const options: DevServerOptions = { port, host: (values.host as string | undefined) ?? '127.0.0.1', latencyMs };
   if (typeof values['acl-token'] === 'string') options.aclToken = values['acl-token'];
   if (typeof values.data === 'string') options.dataFile = values.data;
+  if (typeof values['acl-policy-file'] === 'string') {
+    try {
+      options.acl = loadAclPolicyFile(values['acl-policy-file']);
+    } catch (e) {
+      io.stderr.write(`error: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
 
   let server;
   try {

@@ -189,9 +189,10 @@ export class ConfigRoutes {
     }
     const compute = () => {
       const all = ctx.state.listEntries(kind);
+      // ConfigEntry.List drops each entry whose CanRead fails (agent/consul/config_endpoint.go).
       const readable = all.filter((s) => {
         const perm = configEntryPermission(s.entry.Kind, entryName(s.entry), 'read');
-        return !perm || this.acl.allowed(ctx);
+        return !perm || this.acl.can(ctx, perm);
       });
       const filtered = readable.length < all.length;
       // The hash is taken before the bexpr filter runs, as in ConfigEntry.List.
@@ -210,9 +211,7 @@ export class ConfigRoutes {
     );
     const entries = result.entries;
     const headers = queryMetaHeaders(result.index);
-    // Only non-anonymous tokens learn that results were filtered (maskResultsFilteredByACLs).
-    if (result.filtered && ctx.token !== undefined) headers['X-Consul-Results-Filtered-By-ACLs'] = 'true';
-    sendJson(ctx, 200, entries.map(responseShape), headers);
+    sendJson(ctx, 200, entries.map(responseShape), { ...headers, ...this.acl.filteredHeader(ctx, result.filtered) });
   }
 
   private delete(ctx: RequestContext, args: string[]): void {

@@ -82,15 +82,17 @@ export class KvRoutes {
     if (!recurse) this.acl.require(ctx, { resource: 'key', access: 'read', name: key });
     const result = await blockingQuery(ctx, opts, () => {
       if (recurse) {
-        const entries = this.acl.allowed(ctx)
-          ? [...state.kv.values()].filter((e) => e.key.startsWith(key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-          : [];
-        return { index: prefixIndex(state, key), entries };
+        // KVS.List filters each key by key:read (agent/consul/kvs_endpoint.go).
+        const under = [...state.kv.values()].filter((e) => e.key.startsWith(key));
+        const entries = under
+          .filter((e) => this.acl.can(ctx, { resource: 'key', access: 'read', name: e.key }))
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        return { index: prefixIndex(state, key), entries, filtered: entries.length < under.length };
       }
       const e = state.kv.get(key);
-      return e ? { index: e.modifyIndex, entries: [e] } : { index: Math.max(state.tableIndex('kvs'), state.tableIndex('tombstones')), entries: [] };
+      return e ? { index: e.modifyIndex, entries: [e], filtered: false } : { index: Math.max(state.tableIndex('kvs'), state.tableIndex('tombstones')), entries: [], filtered: false };
     });
-    const headers = queryMetaHeaders(result.index);
+    const headers = { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) };
     if (result.entries.length === 0) {
       ctx.res.writeHead(404, { ...ctx.baseHeaders, ...headers });
       ctx.res.end();
@@ -121,8 +123,8 @@ export class KvRoutes {
     const state = ctx.state;
     const result = await blockingQuery(ctx, opts, () => {
       const keys: string[] = [];
-      if (this.acl.allowed(ctx)) {
-        const sorted = [...state.kv.keys()].filter((k) => k.startsWith(prefix)).sort();
+      {
+        const sorted = [...state.kv.keys()].filter((k) => k.startsWith(prefix) && this.acl.can(ctx, { resource: 'key', access: 'read', name: k })).sort();
         for (const k of sorted) {
           let out = k;
           if (sep) {

@@ -4,7 +4,8 @@
 //   PUT /v1/dev/faults  {"count": N, "status"?: S, "body"?: B, "drop"?: true}  → fail next N requests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AclPolicy } from './acl.ts';
+import { AclPolicy, type AclConfig } from './acl.ts';
+import { aclAuthorize } from './acl-routes.ts';
 import { CatalogRoutes } from './catalog-routes.ts';
 import { ConfigRoutes } from './config-routes.ts';
 import { Faults, type FaultInjector } from './faults.ts';
@@ -20,6 +21,8 @@ export interface DevServerOptions {
   host?: string;
   /** Enables ACLs (default deny): this secret may do everything, no token is anonymous. */
   aclToken?: string;
+  /** Enables ACLs with a default policy and scoped tokens (see acl-policy-file.ts); `aclToken` is added as a management token. */
+  acl?: AclConfig;
   /** Persist state here after each write; loaded at start. */
   dataFile?: string;
   /** Added before every request is handled. */
@@ -50,7 +53,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     state.onCommit = () => saveState(state, file);
   }
   const faults = new Faults();
-  const acl = new AclPolicy(options.aclToken);
+  const acl = new AclPolicy(aclConfigOf(options));
   const config = new ConfigRoutes(acl);
   const kv = new KvRoutes(acl);
   const catalog = new CatalogRoutes(acl);
@@ -63,6 +66,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     { path: '/v1/catalog/register', methods: { PUT: (c) => catalog.register(c) } },
     { path: '/v1/catalog/deregister', methods: { PUT: (c) => catalog.deregister(c) } },
     { path: '/v1/health/connect/', methods: { GET: (c) => catalog.healthConnect(c) } },
+    { path: '/v1/catalog/services', methods: { GET: (c) => catalog.services(c) } },
+    { path: '/v1/internal/acl/authorize', methods: { POST: (c) => aclAuthorize(c, acl) } },
     { path: '/v1/status/leader', methods: { GET: (c) => sendJson(c, 200, '127.0.0.1:8300') } },
     { path: '/v1/dev/faults', methods: { PUT: (c) => devFaults(c, faults) } },
   ];
@@ -110,7 +115,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       body: bodyBytes.toString('utf8'),
       bodyBytes,
       state,
-      baseHeaders: acl.enabled ? { 'X-Consul-Default-ACL-Policy': 'deny' } : {},
+      // agent/http.go wrap sets it on every API endpoint, `allow` when ACLs are off; paths no
+      // endpoint serves (the mux's index handler) and our own /v1/dev/ do not get it.
+      baseHeaders: { 'X-Consul-Default-ACL-Policy': acl.defaultPolicyHeader },
       signal: abort.signal,
     };
     try {
@@ -120,6 +127,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         throw new HttpError(400, `invalid URL escape in path`);
       }
       const route = routes.find((r) => (r.path.endsWith('/') ? ctx.path.startsWith(r.path) : ctx.path === r.path));
+      if (!route || route.path.startsWith('/v1/dev/')) ctx.baseHeaders = {};
       if (!route) return sendText(ctx, 404, '404 page not found\n');
       const method = req.method ?? 'GET';
       const allow = ['OPTIONS', ...Object.keys(route.methods)].join(',');
@@ -159,6 +167,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return closed;
     },
   };
+}
+
+function aclConfigOf(options: DevServerOptions): AclConfig | undefined {
+  if (!options.acl && options.aclToken === undefined) return undefined;
+  const base: AclConfig = options.acl ?? { defaultPolicy: 'deny', tokens: [] };
+  if (options.aclToken === undefined) return base;
+  return { ...base, tokens: [...base.tokens.filter((t) => t.secret !== options.aclToken), { secret: options.aclToken, management: true }] };
 }
 
 /** PUT /v1/dev/faults — not Consul: the out-of-process way to reach `faults.failNext`. */

@@ -36,10 +36,34 @@ export interface ContractStep {
   duringDelayMs?: number;
 }
 
+/** A token with scoped rules a case needs: created through the ACL API on a real Consul, declared to the dev server. */
+export interface ContractToken {
+  /** UUIDs, as Consul requires for a SecretID/AccessorID given at creation. */
+  secret: string;
+  accessorId: string;
+  /** Consul policy rules: resource → name → level (`service_prefix: { 'cgc-web': 'read' }`). */
+  rules: Partial<Record<'service' | 'service_prefix' | 'intention' | 'intention_prefix' | 'key' | 'key_prefix' | 'node' | 'node_prefix', Record<string, 'read' | 'write' | 'deny'>>> & {
+    mesh?: 'read' | 'write' | 'deny';
+    operator?: 'read' | 'write' | 'deny';
+  };
+}
+
+/** The rules as a Consul policy in HCL (`service_prefix "cgc-web" { policy = "read" }`). */
+export function rulesHcl(rules: ContractToken['rules']): string {
+  const lines: string[] = [];
+  for (const [resource, value] of Object.entries(rules)) {
+    if (typeof value === 'string') lines.push(`${resource} = "${value}"`);
+    else for (const [name, level] of Object.entries(value)) lines.push(`${resource} ${JSON.stringify(name)} { policy = "${level}" }`);
+  }
+  return lines.join('\n');
+}
+
 export interface ContractCase {
   name: string;
   /** Needs a target with ACLs enabled (default deny) and an all-powerful token. */
   needsAcl?: boolean;
+  /** Scoped tokens the case uses (implies needsAcl). */
+  aclTokens?: ContractToken[];
   /** Kinds the case writes: a target whose decoder lacks one cannot run it (see the runners). */
   kinds?: string[];
   steps: ContractStep[];
@@ -64,6 +88,13 @@ const fail400 = (body: object | string, text: string, query = ''): ContractStep 
 const json = (check: (j: any, res: ContractResponse, vars: Vars) => void) => (res: ContractResponse, vars: Vars) => check(res.json, res, vars);
 const indexOf = (res: ContractResponse) => Number(res.headers.get('X-Consul-Index'));
 const sd = (name: string, extra: object = {}) => ({ Kind: 'service-defaults', Name: name, ...extra });
+
+/** May read service-defaults of cgc-web* only. */
+const SCOPED_WEB: ContractToken = {
+  secret: 'c9c1d0a4-5b1e-4c1e-9a51-0000000c9c01',
+  accessorId: 'c9c1d0a4-5b1e-4c1e-9a51-0000000c9ca1',
+  rules: { service_prefix: { 'cgc-web': 'read' } },
+};
 
 export const CONTRACT_CASES: ContractCase[] = [
   {
@@ -568,6 +599,75 @@ export const CONTRACT_CASES: ContractCase[] = [
       { method: 'GET', path: '/v1/config/service-defaults/cgc-acl', headers: (_v, t) => ({ Authorization: `Bearer ${t.aclToken!}` }), expect: { status: 200 } },
       { method: 'GET', path: '/v1/config/service-defaults/cgc-acl?token=cgc-not-a-token', expect: { status: 403, body: 'ACL not found' } },
       { method: 'DELETE', path: '/v1/config/service-defaults/cgc-acl', expect: { status: 403 } },
+    ],
+  },
+  {
+    // ConfigEntry.List drops what CanRead refuses and answers 200; maskResultsFilteredByACLs keeps
+    // X-Consul-Results-Filtered-By-ACLs from the anonymous token; agent/http.go wrap sets the
+    // default policy on every response. Health.ServiceNodes answers [] without service:read.
+    name: 'ACL: a scoped token sees a filtered list and is told so; the anonymous token is not told',
+    needsAcl: true,
+    aclTokens: [SCOPED_WEB],
+    cleanup: ['/v1/config/service-defaults/cgc-web-a', '/v1/config/service-defaults/cgc-api-a'],
+    steps: [
+      { ...put(sd('cgc-web-a')), headers: (_v, t) => ({ 'X-Consul-Token': t.aclToken! }), expect: { status: 200, body: 'true' } },
+      { ...put(sd('cgc-api-a')), headers: (_v, t) => ({ 'X-Consul-Token': t.aclToken! }), expect: { status: 200, body: 'true' } },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults',
+        headers: { 'X-Consul-Token': SCOPED_WEB.secret },
+        expect: {
+          status: 200,
+          body: json((j) => expect(j.map((e: any) => e.Name).filter((n: string) => n.startsWith('cgc-'))).toEqual(['cgc-web-a'])),
+          headers: { 'X-Consul-Results-Filtered-By-ACLs': 'true', 'X-Consul-Default-ACL-Policy': 'deny' },
+        },
+      },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults',
+        expect: {
+          status: 200,
+          body: json((j) => expect(j.map((e: any) => e.Name)).not.toContain('cgc-api-a')),
+          headers: { 'X-Consul-Results-Filtered-By-ACLs': null, 'X-Consul-Default-ACL-Policy': 'deny' },
+        },
+      },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults',
+        headers: (_v, t) => ({ 'X-Consul-Token': t.aclToken! }),
+        expect: { status: 200, body: json((j) => expect(j.map((e: any) => e.Name)).toContain('cgc-api-a')), headers: { 'X-Consul-Results-Filtered-By-ACLs': null } },
+      },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-api-a',
+        headers: { 'X-Consul-Token': SCOPED_WEB.secret },
+        expect: { status: 403, body: `Permission denied: token with AccessorID '${SCOPED_WEB.accessorId}' lacks permission 'service:read' on "cgc-api-a"` },
+      },
+      { method: 'GET', path: '/v1/config/service-defaults/cgc-web-a', headers: { 'X-Consul-Token': SCOPED_WEB.secret }, expect: { status: 200 } },
+      {
+        method: 'GET',
+        path: '/v1/health/connect/cgc-api-a',
+        headers: { 'X-Consul-Token': SCOPED_WEB.secret },
+        expect: { status: 200, body: '[]', headers: { 'X-Consul-Results-Filtered-By-ACLs': null, 'X-Consul-Default-ACL-Policy': 'deny' } },
+      },
+      {
+        method: 'POST',
+        path: '/v1/internal/acl/authorize',
+        headers: { 'X-Consul-Token': SCOPED_WEB.secret },
+        body: [
+          { Resource: 'service', Segment: 'cgc-api-a', Access: 'read' },
+          { Resource: 'service', Segment: 'cgc-web-a', Access: 'read' },
+        ],
+        expect: {
+          status: 200,
+          body: json((j) =>
+            expect(j).toEqual([
+              { Resource: 'service', Segment: 'cgc-api-a', Access: 'read', Allow: false },
+              { Resource: 'service', Segment: 'cgc-web-a', Access: 'read', Allow: true },
+            ]),
+          ),
+        },
+      },
     ],
   },
   {

@@ -19,7 +19,8 @@ describe('config API contract: dev server', () => {
     // registry does not define yet cannot pass (Consul would accept it) — it runs once registered.
     const missing = (c.kinds ?? []).filter((k) => !kindDefinition(k));
     it.skipIf(missing.length > 0)(`${c.name}${missing.length ? ` (needs registry kinds: ${missing.join(', ')})` : ''}`, async () => {
-      const server = await startDevServer(c.needsAcl ? { aclToken: ACL_TOKEN } : {});
+      const tokens = (c.aclTokens ?? []).map((t) => ({ secret: t.secret, accessorId: t.accessorId, rules: t.rules }));
+      const server = await startDevServer(c.needsAcl ? { aclToken: ACL_TOKEN, acl: { defaultPolicy: 'deny', tokens } } : {});
       servers.push(server);
       try {
         await runContractCase({ url: server.url, ...(c.needsAcl ? { aclToken: ACL_TOKEN } : {}) }, c);

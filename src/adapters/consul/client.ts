@@ -4,11 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { stringifyApiJson } from '../../core/api-json.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
+import { listPermission, resourceListPermission } from '../../model/kind-acl.ts';
+import { assertCompleteRead, type NeededPermission } from './complete-read.ts';
 import { ConsulError, redact } from './errors.ts';
 import { dropServerHash, parseConsulJson } from './json.ts';
 import { ConsulOptionsError, baseUrlOf, optionsFromEnv, parseConsulClientOptions, tlsConnectOptions, type ConsulClientOptions, type ConsulClientOptionsInput, type ReadTextFile } from './options.ts';
 import { realSleep, type Random, type Sleep } from './retry.ts';
-import { KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
+import { KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, AuthorizeResponseSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
 import type * as z from 'zod/mini';
 
@@ -121,6 +123,7 @@ export class ConsulClient {
       extraTimeoutMs: blocking ? Math.ceil(waitMs * (17 / 16)) : 0,
       signal: opts.signal,
     });
+    this.#assertComplete(res, path, `listing ${kind}${opts.filter ? ` (filter ${opts.filter})` : ''}`, listPermission(kind));
     const entries = this.#parse(res, LiveEntryListSchema, 'GET', path);
     return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
   }
@@ -160,11 +163,52 @@ export class ConsulClient {
 
   // ---- health / catalog ----------------------------------------------------------------------
 
-  /** `GET /v1/health/connect/:service`: the sidecar proxies (and Connect-native instances) of a service. */
+  /**
+   * `GET /v1/health/connect/:service`: the sidecar proxies (and Connect-native instances) of a service.
+   * Throws `incomplete-read` when ACLs filtered instances out (or may have: no token under default deny).
+   * Without service:read on `service` itself Consul answers `[]` with no header at all
+   * (Health.ServiceNodes returns early), so an empty answer from a token is checked with
+   * `/v1/internal/acl/authorize` before it is believed.
+   */
   async connectServiceInstances(service: string, opts: { passing?: boolean } = {}): Promise<ConnectInstance[]> {
     const path = `/v1/health/connect/${encodeURIComponent(service)}`;
     const res = await this.#send({ method: 'GET', path, query: { passing: opts.passing ? 'true' : undefined } });
-    return this.#parse(res, ServiceEntryListSchema, 'GET', path).map(toConnectInstance);
+    this.#assertComplete(res, path, `the sidecar proxies of ${JSON.stringify(service)}`, {
+      permission: `service:read on ${JSON.stringify(service)} and its sidecar proxies, and node:read on their nodes`,
+      rule: `service_prefix ${JSON.stringify(service)} { policy = "read" } and node_prefix "" { policy = "read" }`,
+    });
+    const instances = this.#parse(res, ServiceEntryListSchema, 'GET', path).map(toConnectInstance);
+    if (instances.length === 0 && this.#resolvedToken && !(await this.#mayRead('service', service))) {
+      throw new ConsulError({
+        kind: 'incomplete-read',
+        message:
+          `the sidecar proxies of ${JSON.stringify(service)} (GET ${path}) are unknown: this token may not read service ${JSON.stringify(service)}, ` +
+          `and Consul then answers with an empty list instead of an error. The token needs service:read on ${JSON.stringify(service)} ` +
+          `(\`service_prefix ${JSON.stringify(service)} { policy = "read" }\`). Nothing was judged from this answer.`,
+        method: 'GET',
+        path,
+        status: res.status,
+        missingPermission: `service:read on ${JSON.stringify(service)}`,
+      });
+    }
+    return instances;
+  }
+
+  /** `POST /v1/internal/acl/authorize`: may this token read `segment`? true when ACLs are disabled (401 `ACL support disabled`). */
+  async #mayRead(resource: 'service', segment: string): Promise<boolean> {
+    const path = '/v1/internal/acl/authorize';
+    const res = await this.#send({ method: 'POST', path, body: stringifyApiJson([{ Resource: resource, Segment: segment, Access: 'read' }], 0), accept: [401] });
+    if (res.status === 401) return true;
+    const [answer] = this.#parse(res, AuthorizeResponseSchema, 'POST', path);
+    return answer?.Allow === true;
+  }
+
+  /** `GET /v1/catalog/services`: every service name with its tags; `incomplete-read` when ACLs hid some. */
+  async listServices(): Promise<Record<string, string[]>> {
+    const path = '/v1/catalog/services';
+    const res = await this.#send({ method: 'GET', path });
+    this.#assertComplete(res, path, 'the catalog of services', resourceListPermission('service'));
+    return this.#parse(res, ServiceTagsSchema, 'GET', path);
   }
 
   /** `PUT /v1/catalog/register` (demo and tests). */
@@ -192,6 +236,13 @@ export class ConsulClient {
     }
     this.#resolvedToken = text.trim() || token;
     return this.#resolvedToken;
+  }
+
+  /** Every list answer passes here before it is believed (complete-read.ts). */
+  #assertComplete(res: ExchangeResponse, path: string, what: string, needs: NeededPermission | undefined): void {
+    const { datacenter, namespace, partition } = this.options;
+    const query = new URLSearchParams(Object.entries({ dc: datacenter, ns: namespace, partition }).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+    assertCompleteRead(res, { method: 'GET', path: query ? `${path}?${query}` : path, what, needs, tokenSent: Boolean(this.#resolvedToken) });
   }
 
   #parse<S extends z.ZodMiniType>(res: ExchangeResponse, schema: S, method: string, path: string): z.output<S> {

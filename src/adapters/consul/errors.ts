@@ -13,7 +13,8 @@ export type ConsulErrorKind =
   | 'unavailable' // connection failures, 429/502/503/504, leaderless or transport-broken RPC
   | 'timeout' // no complete answer within the per-request timeout
   | 'bad-request' // 400/405/413 and other 4xx: a bug in the request we built
-  | 'protocol'; // 2xx whose body is not what Consul sends, TLS trust failures, other statuses
+  | 'protocol' // 2xx whose body is not what Consul sends, TLS trust failures, other statuses
+  | 'incomplete-read'; // 200, but ACLs may have left things out (see complete-read.ts): never treat as "absent"
 
 export interface ConsulErrorInit {
   kind: ConsulErrorKind;
@@ -26,6 +27,8 @@ export interface ConsulErrorInit {
   /** The request may have been applied by Consul even though it failed (a write whose outcome is unknown). */
   ambiguous?: boolean;
   attempts?: number;
+  /** For `incomplete-read`: the permission the token lacks, e.g. `service:read on every service`. */
+  missingPermission?: string;
 }
 
 export class ConsulError extends Error {
@@ -37,6 +40,7 @@ export class ConsulError extends Error {
   readonly path: string;
   readonly ambiguous: boolean;
   readonly attempts: number;
+  readonly missingPermission: string | undefined;
 
   constructor(init: ConsulErrorInit) {
     super(init.message);
@@ -48,6 +52,7 @@ export class ConsulError extends Error {
     this.path = init.path;
     this.ambiguous = init.ambiguous ?? false;
     this.attempts = init.attempts ?? 1;
+    this.missingPermission = init.missingPermission;
   }
 
   /** One line for logs: `PUT /v1/config?cas=0: 500 validation: <Consul's text>`. */

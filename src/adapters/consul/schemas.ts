@@ -81,3 +81,12 @@ export function toConnectInstance(e: z.infer<typeof ServiceEntrySchema>): Connec
     health,
   };
 }
+
+/** `GET /v1/catalog/services` (structs.Services): service name → tags (`null` tags read as none). */
+export const ServiceTagsSchema = z.pipe(
+  z.record(z.string(), z.nullable(z.array(z.string()))),
+  z.transform((m: Record<string, string[] | null>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v ?? []])) as Record<string, string[]>),
+);
+
+/** `POST /v1/internal/acl/authorize` (structs.ACLAuthorizationResponse[]). */
+export const AuthorizeResponseSchema = z.array(z.looseObject({ Allow: z.boolean() }));

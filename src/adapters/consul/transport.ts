@@ -28,7 +28,7 @@ export interface TransportConfig {
 }
 
 export interface ExchangeRequest {
-  method: 'GET' | 'PUT' | 'DELETE';
+  method: 'GET' | 'PUT' | 'DELETE' | 'POST';
   /** Path without query, e.g. `/v1/config/service-defaults/web` (already encoded). */
   path: string;
   query?: Record<string, string | undefined>;
@@ -61,7 +61,8 @@ export class ConsulTransport {
   }
 
   async exchange(req: ExchangeRequest): Promise<ExchangeResponse> {
-    const write = req.method !== 'GET';
+    // POST is only /v1/internal/acl/authorize, a question that changes nothing.
+    const write = req.method === 'PUT' || req.method === 'DELETE';
     const pathWithQuery = withQuery(req.path, req.query);
     const token = await this.#cfg.token();
     const policy = this.#cfg.retry;

@@ -1,0 +1,68 @@
+// Which ACL permission Consul asks for to read or write a config entry of each kind: each kind's
+// `CanRead`/`CanWrite` in agent/structs (config_entry.go, config_entry_discoverychain.go,
+// config_entry_intentions.go, config_entry_gateways.go, config_entry_exports.go, config_entry_mesh.go).
+// The dev server enforces these; the Consul client names them when a list came back filtered.
+
+export type AclAccess = 'read' | 'write';
+export type AclResource = 'service' | 'intention' | 'mesh' | 'key' | 'node' | 'operator';
+
+export interface AclPermission {
+  resource: AclResource;
+  access: AclAccess;
+  /** Named resources (service, intention, key, node) are checked on a name; mesh and operator are not. */
+  name?: string;
+}
+
+/** CanRead / CanWrite of one entry. undefined = Consul asks for nothing (proxy-defaults and mesh reads). */
+export function configEntryPermission(kind: string, name: string, access: AclAccess): AclPermission | undefined {
+  switch (kind) {
+    case 'service-defaults':
+    case 'service-router':
+    case 'service-splitter':
+    case 'service-resolver':
+      return { resource: 'service', access, name };
+    case 'service-intentions':
+      return { resource: 'intention', access, name };
+    case 'proxy-defaults':
+    case 'mesh':
+      return access === 'read' ? undefined : { resource: 'mesh', access: 'write' };
+    case 'ingress-gateway':
+    case 'terminating-gateway':
+      return access === 'read' ? { resource: 'service', access, name } : { resource: 'mesh', access: 'write' };
+    default:
+      return { resource: 'mesh', access };
+  }
+}
+
+/** What a token needs to list every entry of a kind, in the user's words and as a policy rule to grant it. */
+export interface ListPermission {
+  /** `service:read on every service` */
+  permission: string;
+  /** `service_prefix "" { policy = "read" }` */
+  rule: string;
+}
+
+/** undefined = listing the kind needs no permission, so the list cannot have been filtered. */
+export function listPermission(kind: string): ListPermission | undefined {
+  const perm = configEntryPermission(kind, '', 'read');
+  if (!perm) return undefined;
+  return resourceListPermission(perm.resource);
+}
+
+/** The permission that makes every object of a resource readable. */
+export function resourceListPermission(resource: AclResource): ListPermission {
+  switch (resource) {
+    case 'service':
+      return { permission: 'service:read on every service', rule: 'service_prefix "" { policy = "read" }' };
+    case 'intention':
+      return { permission: 'intention:read on every intention', rule: 'intention_prefix "" { policy = "read" }' };
+    case 'node':
+      return { permission: 'node:read on every node', rule: 'node_prefix "" { policy = "read" }' };
+    case 'key':
+      return { permission: 'key:read on the keys', rule: 'key_prefix "" { policy = "read" }' };
+    case 'mesh':
+      return { permission: 'mesh:read', rule: 'mesh = "read"' };
+    case 'operator':
+      return { permission: 'operator:read', rule: 'operator = "read"' };
+  }
+}
