@@ -3,10 +3,8 @@
 import type { Plan } from '../core/plan/plan.ts';
 import { hasChanges } from '../core/plan/plan.ts';
 import { planSummaryLine, renderPlanMarkdown } from '../adapters/github/plan-markdown.ts';
-import { makePlan } from './make-plan.ts';
-import { applyPlan, type ApplyReport } from './apply-plan.ts';
-import { recordApplied, staleReason, stateKey } from './commit-state.ts';
-import { withTargetLock } from './target-lock.ts';
+import type { ApplyReport } from './apply-plan.ts';
+import { applyCommitUnderLock } from './apply-commit.ts';
 import type { ReconcileDeps, ReconcileTarget } from './reconcile-commit.ts';
 import type { ConfigEntryError } from '../model/errors.ts';
 
@@ -29,32 +27,23 @@ export type DriftOutcome =
   | { kind: 'healed'; plan: Plan; report: ApplyReport };
 
 export async function detectDrift(deps: ReconcileDeps, target: ReconcileTarget, job: DriftJob): Promise<DriftOutcome> {
-  const run = async (): Promise<DriftOutcome> => {
-    const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.branch }, target.dir);
-    const made = await makePlan(desired.files, deps.store, { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) });
-    if (!made.plan) return { kind: 'invalid', errors: made.errors };
-    const plan = made.plan;
-    if (!hasChanges(plan)) return { kind: 'in-sync', plan };
-    if (!job.selfHeal || plan.refused) return { kind: 'drift', plan };
-    // Self-heal obeys the stale-commit rule: a HEAD older than the last applied commit (a branch
-    // moved back) is reported, never applied over the newer state.
-    const key = stateKey(target.stateKeyPrefix, target.name);
-    const ref = { commit: desired.revision, commitTime: desired.commitTime ?? deps.now().toISOString() };
-    if (await staleReason(deps.state, key, ref)) return { kind: 'drift', plan };
-    const report = await applyPlan(deps.store, plan);
-    if (report.ok) await recordApplied(deps.state, key, ref, deps.now());
-    return { kind: 'healed', plan, report };
-  };
-  const prefix = `${target.stateKeyPrefix.replace(/\/+$/, '')}/${target.name}`;
+  // Self-heal goes through the one commit-apply path, so it obeys the stale-commit rule: a HEAD older
+  // than the last applied commit (a branch moved back) is reported, never applied over the newer state.
   const repo = { owner: job.owner, repo: job.repo };
   const title = `consul-gitops: Consul differs from ${job.branch} (${target.name})`;
   const marker = `drift-${target.name}`;
-  let outcome: DriftOutcome;
+  let result: Awaited<ReturnType<typeof applyCommitUnderLock<never>>>;
   try {
-    outcome = await withTargetLock(
-      deps.state,
-      { key: `${prefix}/lock`, holder: deps.holder, leaseMs: deps.leaseMs ?? 14 * 60_000, waitMs: deps.lockWaitMs ?? 60_000, now: deps.now, sleep: deps.sleep },
-      run,
+    result = await applyCommitUnderLock<never>(
+      { ...deps, leaseMs: deps.leaseMs ?? 14 * 60_000, lockWaitMs: deps.lockWaitMs ?? 60_000 },
+      { name: target.name, stateKeyPrefix: target.stateKeyPrefix, plan: { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) } },
+      {
+        load: async () => {
+          const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.branch }, target.dir);
+          return { files: desired.files, ref: { commit: desired.revision, commitTime: desired.commitTime ?? deps.now().toISOString() } };
+        },
+        shouldApply: (plan) => hasChanges(plan) && job.selfHeal,
+      },
     );
   } catch (e) {
     // Consul answered, but ACLs may have hidden entries: neither "in sync" nor a plan of creates is
@@ -63,6 +52,12 @@ export async function detectDrift(deps: ReconcileDeps, target: ReconcileTarget, 
       await deps.reporter.upsertIssue(repo, title, `Drift on ${target.name} cannot be checked: Consul's answer was incomplete.\n\n${e.message}\n`, marker, true);
     throw e;
   }
+  const outcome: DriftOutcome =
+    result.kind === 'invalid'
+      ? result
+      : result.kind === 'applied'
+        ? { kind: 'healed', plan: result.plan, report: result.report }
+        : { kind: hasChanges(result.plan) ? 'drift' : 'in-sync', plan: result.plan };
   switch (outcome.kind) {
     case 'in-sync':
       await deps.reporter.upsertIssue(repo, title, `Consul matches \`${job.branch}\` again (${deps.now().toISOString()}).`, marker, false);

@@ -8,11 +8,11 @@ import type { Plan } from '../core/plan/plan.ts';
 import type { DesiredStateSource, ResultReporter } from '../adapters/github/ports.ts';
 import { applySummaryLine, planSummaryLine, renderPlanMarkdown } from '../adapters/github/plan-markdown.ts';
 import type { MassDeletePolicy } from '../core/plan/mass-delete.ts';
+import type { PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
-import { applyPlan, type ApplyReport } from './apply-plan.ts';
-import { recordApplied, staleReason, stateKey } from './commit-state.ts';
+import type { ApplyReport } from './apply-plan.ts';
 import { recordDelivery, wasDelivered } from './deliveries.ts';
-import { withTargetLock } from './target-lock.ts';
+import { applyCommitUnderLock, type CommitApplyOutcome } from './apply-commit.ts';
 
 export interface ReconcileTarget {
   name: string;
@@ -54,7 +54,7 @@ export type ReconcileOutcome =
   | { kind: 'invalid'; errors: ConfigEntryError[] }
   | { kind: 'planned'; plan: Plan }
   | { kind: 'refused'; plan: Plan; reason: string }
-  | { kind: 'stale'; reason: string }
+  | { kind: 'stale'; plan?: Plan; reason: string }
   | { kind: 'applied'; plan: Plan; report: ApplyReport };
 
 const LEASE_MS = 14 * 60_000; // under Lambda's 15-minute ceiling
@@ -66,26 +66,41 @@ export function reconcileSucceeded(o: ReconcileOutcome): boolean {
 export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob): Promise<ReconcileOutcome> {
   const prefix = `${target.stateKeyPrefix.replace(/\/+$/, '')}/${target.name}`;
   const deliveries = `${prefix}/deliveries/${job.mode}`;
-  // Check, run, report and record in one critical section for applies, so two deliveries of the
-  // same push (two containers) cannot both get past the check.
+  const ref = { owner: job.owner, repo: job.repo, sha: job.sha };
   // Set once Consul was changed: a later failure (GitHub, Consul KV) must say the changes are live.
   let applied: ApplyReport | undefined;
-  const once = async (): Promise<ReconcileOutcome> => {
-    if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { kind: 'duplicate' };
-    const ref = { owner: job.owner, repo: job.repo, sha: job.sha };
-    await deps.reporter.commitStatus(ref, 'pending', job.mode === 'apply' ? 'planning and applying' : 'planning');
-    const outcome = await planAndMaybeApply(deps, target, job, (report) => (applied = report));
-    await report(deps, target, job, outcome);
-    await recordDelivery(deps.state, deliveries, job.deliveryId);
-    return outcome;
-  };
   try {
-    if (job.mode !== 'apply') return await once();
-    return await withTargetLock(
-      deps.state,
-      { key: `${prefix}/lock`, holder: deps.holder, leaseMs: deps.leaseMs ?? LEASE_MS, waitMs: deps.lockWaitMs ?? 5 * 60_000, now: deps.now, sleep: deps.sleep },
-      once,
+    if (job.mode !== 'apply') {
+      if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { kind: 'duplicate' };
+      await deps.reporter.commitStatus(ref, 'pending', 'planning');
+      const desired = await deps.source.read(ref, target.dir);
+      const made = await makePlan(desired.files, deps.store, planOptions(target));
+      const outcome: ReconcileOutcome = made.plan ? { kind: 'planned', plan: made.plan } : { kind: 'invalid', errors: made.errors };
+      await report(deps, target, job, outcome);
+      await recordDelivery(deps.state, deliveries, job.deliveryId);
+      return outcome;
+    }
+    // The delivery check, the run, the report and the delivery record all happen under the target
+    // lock, so two deliveries of the same push (two containers) cannot both get past the check.
+    const outcome = await applyCommitUnderLock(
+      { ...deps, leaseMs: deps.leaseMs ?? LEASE_MS, lockWaitMs: deps.lockWaitMs ?? 5 * 60_000 },
+      { name: target.name, stateKeyPrefix: target.stateKeyPrefix, plan: planOptions(target) },
+      {
+        load: async () => {
+          if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { done: 'duplicate' as const };
+          await deps.reporter.commitStatus(ref, 'pending', 'planning and applying');
+          const desired = await deps.source.read(ref, target.dir);
+          // GitHub gives the committer date; applyCommitUnderLock refuses it unless it is RFC 3339.
+          return { files: desired.files, ref: { commit: job.sha, commitTime: desired.commitTime ?? deps.now().toISOString() } };
+        },
+        onApplied: (r) => (applied = r),
+        finish: async (o) => {
+          await report(deps, target, job, asReconcileOutcome(o));
+          await recordDelivery(deps.state, deliveries, job.deliveryId);
+        },
+      },
     );
+    return outcome.kind === 'done' ? { kind: 'duplicate' } : asReconcileOutcome(outcome);
   } catch (e) {
     // Consul or GitHub failed under us: say so on the commit rather than leave it pending or blank.
     // The error goes on to the caller (Lambda retries, then the dead-letter queue); the delivery is
@@ -94,7 +109,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     const changed = applied && applied.counts.applied > 0 ? applied : undefined;
     // After Consul was changed, never a bare "failed": the changes are live, only what followed failed.
     const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
-    await deps.reporter.commitStatus({ owner: job.owner, repo: job.repo, sha: job.sha }, 'error', description).catch(() => undefined);
+    await deps.reporter.commitStatus(ref, 'error', description).catch(() => undefined);
     if (changed) {
       throw new Error(
         `commit ${job.sha.slice(0, 12)} was applied to Consul on target ${target.name} (${applySummaryLine(changed)}), then the run failed: ${message}`,
@@ -105,26 +120,13 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
   }
 }
 
-async function planAndMaybeApply(
-  deps: ReconcileDeps,
-  target: ReconcileTarget,
-  job: ReconcileJob,
-  onApplied: (report: ApplyReport) => void,
-): Promise<ReconcileOutcome> {
-  const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.sha }, target.dir);
-  const made = await makePlan(desired.files, deps.store, { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) });
-  if (!made.plan) return { kind: 'invalid', errors: made.errors };
-  const plan = made.plan;
-  if (job.mode === 'plan') return { kind: 'planned', plan };
-  if (plan.refused) return { kind: 'refused', plan, reason: plan.refused };
-  const key = stateKey(target.stateKeyPrefix, target.name);
-  const commitTime = desired.commitTime ?? deps.now().toISOString();
-  const stale = await staleReason(deps.state, key, { commit: job.sha, commitTime });
-  if (stale) return { kind: 'stale', reason: stale };
-  const report = await applyPlan(deps.store, plan);
-  onApplied(report);
-  if (report.ok) await recordApplied(deps.state, key, { commit: job.sha, commitTime }, deps.now());
-  return { kind: 'applied', plan, report };
+/** No `shouldApply` is given, so nothing is held back; were it, it would be a plan. */
+function asReconcileOutcome(o: CommitApplyOutcome): ReconcileOutcome {
+  return o.kind === 'held' ? { kind: 'planned', plan: o.plan } : o;
+}
+
+function planOptions(target: ReconcileTarget): PlanOptions {
+  return { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) };
 }
 
 async function report(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob, outcome: ReconcileOutcome): Promise<void> {

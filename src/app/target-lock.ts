@@ -20,8 +20,8 @@ export interface LockOptions {
 }
 
 export class TargetBusyError extends Error {
-  constructor(readonly key: string, readonly holder: string) {
-    super(`another consul-gitops run (${holder}) holds ${key}; gave up waiting`);
+  constructor(readonly key: string, readonly holder: string, readonly expiresAt?: string) {
+    super(`another consul-gitops run (${holder}) holds ${key}${expiresAt ? ` until ${expiresAt} at the latest` : ''}; gave up waiting`);
   }
 }
 
@@ -50,7 +50,7 @@ async function acquire(store: StateStore, o: LockOptions): Promise<number> {
       }
       continue; // someone else won the race: look again
     }
-    if (o.now().getTime() >= giveUpAt) throw new TargetBusyError(o.key, lease!.holder);
+    if (o.now().getTime() >= giveUpAt) throw new TargetBusyError(o.key, lease!.holder, lease!.expiresAt);
     await o.sleep(delay);
     delay = Math.min(delay * 2, 2000);
   }

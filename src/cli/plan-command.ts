@@ -6,12 +6,16 @@ import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { repositoryRelative } from '../adapters/files/repo-root.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/stores.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
-import { unreadableErrors } from '../core/render.ts';
-import { hasChanges, type Plan } from '../core/plan/plan.ts';
+import { hostname } from 'node:os';
+import { renderTree, unreadableErrors } from '../core/render.ts';
+import type { SourceFile } from '../core/parse-files.ts';
+import { hasChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { ANSI, PLAIN, renderPlanText } from '../core/plan/render-plan.ts';
 import { makePlan } from '../app/make-plan.ts';
-import { applyPlan, type ApplyReport } from '../app/apply-plan.ts';
-import { recordApplied, staleReason, stateKey } from '../app/commit-state.ts';
+import type { ApplyReport } from '../app/apply-plan.ts';
+import { commitTimeProblem, type CommitRef } from '../app/commit-state.ts';
+import { applyCommitUnderLock } from '../app/apply-commit.ts';
+import { TargetBusyError } from '../app/target-lock.ts';
 import { resolveTarget } from './consul-target.ts';
 import type { CliIo } from './io.ts';
 
@@ -31,8 +35,14 @@ export interface CommandEnv {
   now?: () => Date;
 }
 
-async function planFor(args: string[], io: CliIo, extra: Record<string, { type: 'string' | 'boolean' }>, cenv: CommandEnv) {
-  const values = parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], extra: Record<string, { type: 'string' | 'boolean' }>): Values {
+  return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: false }).values as Values;
+}
+
+/** The target and its local files; nothing asked of Consul yet. */
+async function load(values: Values, io: CliIo, cenv: CommandEnv) {
   const cwd = io.cwd ?? process.cwd();
   const resolved = await resolveTarget(
     { config: values.config as string | undefined, target: values.target as string | undefined, consul: values.consul as string | undefined, dir: values.dir as string | undefined },
@@ -40,14 +50,12 @@ async function planFor(args: string[], io: CliIo, extra: Record<string, { type: 
     cwd,
   );
   const { files, unreadable } = await readLocalFiles([resolved.target.dir], cwd);
-  const store = new ConsulConfigEntryStore(resolved.consul);
-  const outcome = await makePlan(repositoryRelative(files, cwd), store, {
+  const planOptions: PlanOptions = {
     prune: values.prune === true || resolved.target.prune,
     adopt: values.adopt === true,
     massDelete: { ...resolved.target.massDelete, allow: values['allow-mass-delete'] === true },
-  });
-  outcome.errors.unshift(...unreadableErrors(unreadable));
-  return { values, resolved, outcome, store };
+  };
+  return { resolved, files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
 }
 
 function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>[0][], io: CliIo): number {
@@ -57,9 +65,12 @@ function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>
 }
 
 export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
-  const { values, resolved, outcome } = await planFor(args, io, { 'detailed-exitcode': { type: 'boolean' } }, cenv);
+  const values = parse(args, { 'detailed-exitcode': { type: 'boolean' } });
+  const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
   try {
-    if (outcome.errors.length) return reportErrors(outcome.errors, io);
+    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions);
+    const errors = [...unreadable, ...outcome.errors];
+    if (errors.length) return reportErrors(errors, io);
     const plan = outcome.plan!;
     if (values.json) io.stdout.write(`${stringifyApiJson(plan)}\n`);
     else io.stdout.write(renderPlanText(plan, io.stdout.isTTY ? ANSI : PLAIN));
@@ -70,33 +81,83 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
   }
 }
 
+/** `--commit` and `--commit-time` go together, and the time must order commits (RFC 3339). */
+function commitRef(values: Values): CommitRef | string | undefined {
+  const commit = values.commit as string | undefined;
+  const commitTime = values['commit-time'] as string | undefined;
+  if (commit === undefined && commitTime === undefined) return undefined;
+  if (!commit || commitTime === undefined)
+    return `--commit and --commit-time go together: the stale-commit guard needs both (got ${commit ? `--commit ${JSON.stringify(commit)}` : `--commit-time ${JSON.stringify(commitTime)}`} only)`;
+  const problem = commitTimeProblem(commitTime);
+  if (problem) return `--commit-time ${JSON.stringify(commitTime)}: ${problem}`;
+  return { commit, commitTime };
+}
+
+const CLI_LEASE_MS = 10 * 60_000;
+const CLI_LOCK_WAIT_MS = 2 * 60_000;
+
 export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
-  const { values, resolved, outcome, store } = await planFor(args, io, { commit: { type: 'string' }, 'commit-time': { type: 'string' } }, cenv);
+  const values = parse(args, { commit: { type: 'string' }, 'commit-time': { type: 'string' } });
+  // Before any Consul call: a time that cannot be ordered would switch the stale-commit guard off.
+  const ref = commitRef(values);
+  if (typeof ref === 'string') {
+    io.stderr.write(`error: ${ref}; nothing was planned or applied\n`);
+    return 1;
+  }
+  const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
   try {
-    if (outcome.errors.length) return reportErrors(outcome.errors, io);
-    const plan = outcome.plan!;
+    if (unreadable.length) return reportErrors([...unreadable, ...renderErrors(files)], io);
+    const now = cenv.now ?? (() => new Date());
     const style = io.stdout.isTTY ? ANSI : PLAIN;
-    if (!values.json) io.stdout.write(renderPlanText(plan, style));
-    if (plan.refused) return 1;
-    const commit = values.commit as string | undefined;
-    const commitTime = values['commit-time'] as string | undefined;
-    const state = new ConsulKvStateStore(resolved.consul);
-    const key = stateKey(resolved.file.stateKeyPrefix, resolved.target.name);
-    if (commit && commitTime) {
-      const stale = await staleReason(state, key, { commit, commitTime });
-      if (stale) {
-        io.stderr.write(`stale commit: ${stale}\n`);
+    // The same path as the webhook and the schedule: under the target lock, so two applies against
+    // one Consul run one after the other, never interleaved; refused when older than the last commit.
+    const outcome = await applyCommitUnderLock(
+      {
+        store: new ConsulConfigEntryStore(resolved.consul),
+        state: new ConsulKvStateStore(resolved.consul),
+        now,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        holder: `cli ${hostname()} pid ${process.pid}${ref ? ` commit ${ref.commit.slice(0, 12)}` : ''}`,
+        leaseMs: CLI_LEASE_MS,
+        lockWaitMs: CLI_LOCK_WAIT_MS,
+      },
+      { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, plan: planOptions },
+      {
+        load: async () => ({ files, ...(ref ? { ref } : {}) }),
+        shouldApply: (plan) => {
+          if (!values.json) io.stdout.write(renderPlanText(plan, style));
+          return true;
+        },
+      },
+    );
+    switch (outcome.kind) {
+      case 'invalid':
+        return reportErrors(outcome.errors, io);
+      case 'held':
+      case 'refused':
+        return 1; // the plan text already says why
+      case 'stale':
+        io.stderr.write(`stale commit: ${outcome.reason}\n`);
         return 1;
-      }
+      case 'applied':
+        if (values.json) io.stdout.write(`${stringifyApiJson({ plan: outcome.plan, results: outcome.report.results })}\n`);
+        else io.stdout.write(renderApplyText(outcome.plan, outcome.report));
+        return outcome.report.ok ? 0 : 1;
     }
-    const report = await applyPlan(store, plan);
-    if (values.json) io.stdout.write(`${stringifyApiJson({ plan, results: report.results })}\n`);
-    else io.stdout.write(renderApplyText(plan, report));
-    if (report.ok && commit && commitTime) await recordApplied(state, key, { commit, commitTime }, (cenv.now ?? (() => new Date()))());
-    return report.ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof TargetBusyError) {
+      io.stderr.write(`error: ${e.message}; nothing was applied. Run again once it finished.\n`);
+      return 1;
+    }
+    throw e;
   } finally {
     await resolved.consul.close();
   }
+}
+
+function renderErrors(files: readonly SourceFile[]) {
+  const tree = renderTree(files);
+  return [...tree.decodeErrors, ...tree.validationErrors];
 }
 
 export function renderApplyText(plan: Plan, report: ApplyReport): string {

@@ -1,0 +1,93 @@
+// The one way a commit reaches Consul: under the target's lock, refused when it is older than the
+// last applied commit, planned and applied, and recorded as applied. The webhook path, `serve`, the
+// drift self-heal and CLI `apply` all go through here, so none of them can skip a step or interleave
+// with another run on the same target.
+import type { ConfigEntryStore, StateStore } from '../core/ports.ts';
+import type { SourceFile } from '../core/parse-files.ts';
+import type { ConfigEntryError } from '../model/errors.ts';
+import type { Plan, PlanOptions } from '../core/plan/plan.ts';
+import { makePlan } from './make-plan.ts';
+import { applyPlan, type ApplyReport } from './apply-plan.ts';
+import { recordApplied, staleReason, stateKey, type CommitRef } from './commit-state.ts';
+import { withTargetLock } from './target-lock.ts';
+
+export interface CommitApplyDeps {
+  store: ConfigEntryStore;
+  state: StateStore;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  /** Names this run in the target lock (a Lambda request id, a process id). */
+  holder: string;
+  lockWaitMs: number;
+  leaseMs: number;
+}
+
+export interface CommitApplyTarget {
+  name: string;
+  stateKeyPrefix: string;
+  plan: PlanOptions;
+}
+
+export interface DesiredCommit {
+  /** The commit the files are at. Without it (CLI `apply` without `--commit`) nothing is checked or recorded. */
+  ref?: CommitRef;
+  files: readonly SourceFile[];
+}
+
+export type CommitApplyOutcome =
+  | { kind: 'invalid'; errors: ConfigEntryError[] }
+  /** The plan must not be applied as it is (mass deletion). */
+  | { kind: 'refused'; plan: Plan; reason: string }
+  /** The caller chose not to apply this plan (a drift check without self-heal, nothing to do). */
+  | { kind: 'held'; plan: Plan }
+  /** Older than the last applied commit, or its time cannot be ordered (not RFC 3339). */
+  | { kind: 'stale'; plan: Plan; reason: string }
+  | { kind: 'applied'; plan: Plan; report: ApplyReport };
+
+export interface CommitApplySteps<Done> {
+  /** First thing inside the lock: what to apply, or `{ done }` to end the run (a delivery already handled). */
+  load(): Promise<DesiredCommit | { done: Done }>;
+  /** Whether to apply this plan; default yes. Runs before the stale check. */
+  shouldApply?(plan: Plan): boolean;
+  /** As soon as Consul was changed, before the record: a later failure must say the changes are live. */
+  onApplied?(report: ApplyReport): void;
+  /** Last thing inside the lock (report on GitHub, record the delivery). */
+  finish?(outcome: CommitApplyOutcome): Promise<void>;
+}
+
+export const lockKey = (prefix: string, target: string) => `${prefix.replace(/\/+$/, '')}/${target}/lock`;
+
+/** What a run ended by `load` returns; nothing when `load` never ends a run (Done = never). */
+export type Ended<Done> = [Done] extends [never] ? never : { kind: 'done'; done: Done };
+
+export async function applyCommitUnderLock<Done = never>(
+  deps: CommitApplyDeps,
+  target: CommitApplyTarget,
+  steps: CommitApplySteps<Done>,
+): Promise<CommitApplyOutcome | Ended<Done>> {
+  const lock = { key: lockKey(target.stateKeyPrefix, target.name), holder: deps.holder, leaseMs: deps.leaseMs, waitMs: deps.lockWaitMs, now: deps.now, sleep: deps.sleep };
+  return withTargetLock(deps.state, lock, async () => {
+    const loaded = await steps.load();
+    if ('done' in loaded) return { kind: 'done', done: loaded.done } as Ended<Done>;
+    const outcome = await planApplyRecord(deps, target, loaded, steps);
+    await steps.finish?.(outcome);
+    return outcome;
+  });
+}
+
+async function planApplyRecord<Done>(deps: CommitApplyDeps, target: CommitApplyTarget, desired: DesiredCommit, steps: CommitApplySteps<Done>): Promise<CommitApplyOutcome> {
+  const made = await makePlan(desired.files, deps.store, target.plan);
+  if (!made.plan) return { kind: 'invalid', errors: made.errors };
+  const plan = made.plan;
+  if (steps.shouldApply && !steps.shouldApply(plan)) return { kind: 'held', plan };
+  if (plan.refused) return { kind: 'refused', plan, reason: plan.refused };
+  const key = stateKey(target.stateKeyPrefix, target.name);
+  if (desired.ref) {
+    const stale = await staleReason(deps.state, key, desired.ref);
+    if (stale) return { kind: 'stale', plan, reason: stale };
+  }
+  const report = await applyPlan(deps.store, plan);
+  steps.onApplied?.(report);
+  if (report.ok && desired.ref) await recordApplied(deps.state, key, desired.ref, deps.now());
+  return { kind: 'applied', plan, report };
+}
