@@ -13,6 +13,8 @@ import { makePlan } from '../app/make-plan.ts';
 import { applyPlan, type ApplyReport } from '../app/apply-plan.ts';
 import { recordApplied, staleReason, stateKey } from '../app/commit-state.ts';
 import { resolveTarget } from './consul-target.ts';
+import { readLimitsOf } from '../config/targets.ts';
+import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
 
 const COMMON = {
@@ -24,6 +26,7 @@ const COMMON = {
   prune: { type: 'boolean' },
   adopt: { type: 'boolean' },
   'allow-mass-delete': { type: 'boolean' },
+  'max-file-size': { type: 'string' },
 } as const;
 
 export interface CommandEnv {
@@ -34,12 +37,15 @@ export interface CommandEnv {
 async function planFor(args: string[], io: CliIo, extra: Record<string, { type: 'string' | 'boolean' }>, cenv: CommandEnv) {
   const values = parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   const cwd = io.cwd ?? process.cwd();
+  const maxFileBytes = byteSizeFlag('max-file-size', values['max-file-size'] as string | undefined);
   const resolved = await resolveTarget(
     { config: values.config as string | undefined, target: values.target as string | undefined, consul: values.consul as string | undefined, dir: values.dir as string | undefined },
     cenv.env ?? process.env,
     cwd,
   );
-  const { files, unreadable } = await readLocalFiles([resolved.target.dir], cwd);
+  const limits = readLimitsOf(resolved.file, maxFileBytes);
+  const { files, unreadable, notices } = await readLocalFiles([resolved.target.dir], cwd, limits);
+  for (const n of notices) io.stderr.write(`notice: ${n}\n`);
   const store = new ConsulConfigEntryStore(resolved.consul);
   const outcome = await makePlan(repositoryRelative(files, cwd), store, {
     prune: values.prune === true || resolved.target.prune,
