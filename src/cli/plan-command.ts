@@ -17,6 +17,8 @@ import { commitTimeProblem, type CommitRef } from '../app/commit-state.ts';
 import { applyCommitUnderLock } from '../app/apply-commit.ts';
 import { TargetBusyError } from '../app/target-lock.ts';
 import { resolveTarget } from './consul-target.ts';
+import { readLimitsOf } from '../config/targets.ts';
+import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
 
 const COMMON = {
@@ -28,6 +30,7 @@ const COMMON = {
   prune: { type: 'boolean' },
   adopt: { type: 'boolean' },
   'allow-mass-delete': { type: 'boolean' },
+  'max-file-size': { type: 'string' },
 } as const;
 
 export interface CommandEnv {
@@ -44,12 +47,15 @@ function parse(args: string[], extra: Record<string, { type: 'string' | 'boolean
 /** The target and its local files; nothing asked of Consul yet. */
 async function load(values: Values, io: CliIo, cenv: CommandEnv) {
   const cwd = io.cwd ?? process.cwd();
+  const maxFileBytes = byteSizeFlag('max-file-size', values['max-file-size'] as string | undefined);
   const resolved = await resolveTarget(
     { config: values.config as string | undefined, target: values.target as string | undefined, consul: values.consul as string | undefined, dir: values.dir as string | undefined },
     cenv.env ?? process.env,
     cwd,
   );
-  const { files, unreadable } = await readLocalFiles([resolved.target.dir], cwd);
+  const limits = readLimitsOf(resolved.file, maxFileBytes);
+  const { files, unreadable, notices } = await readLocalFiles([resolved.target.dir], cwd, limits);
+  for (const n of notices) io.stderr.write(`notice: ${n}\n`);
   const planOptions: PlanOptions = {
     prune: values.prune === true || resolved.target.prune,
     adopt: values.adopt === true,

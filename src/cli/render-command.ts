@@ -4,23 +4,32 @@ import { formatConfigEntryError } from '../model/errors.ts';
 import { entryIdOf, formatEntryId } from '../model/entry-id.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
+import { ignoredNotice } from '../core/parse-files.ts';
 import { entriesOf, renderTree, unreadableErrors, type RenderedTree } from '../core/render.ts';
+import { loadTargets, readLimitsOf } from '../config/targets.ts';
+import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
 
 export const DEFAULT_DIR = 'config-entries';
 
-async function loadTree(paths: string[], io: CliIo): Promise<{ tree: RenderedTree; ioErrors: ReturnType<typeof unreadableErrors> }> {
-  const { files, unreadable } = await readLocalFiles(paths.length ? paths : [DEFAULT_DIR], io.cwd);
-  return { tree: renderTree(files), ioErrors: unreadableErrors(unreadable) };
+const LIMIT_OPTIONS = { 'max-file-size': { type: 'string' } } as const;
+
+async function loadTree(paths: string[], maxFileSize: string | undefined, io: CliIo): Promise<{ tree: RenderedTree; ioErrors: ReturnType<typeof unreadableErrors> }> {
+  const cwd = io.cwd ?? process.cwd();
+  const limits = readLimitsOf(await loadTargets(undefined, cwd), byteSizeFlag('max-file-size', maxFileSize));
+  const { files, unreadable, notices, ignored } = await readLocalFiles(paths.length ? paths : [DEFAULT_DIR], cwd, limits);
+  const tree = renderTree(files);
+  tree.notices.unshift(...notices, ...ignored.map(ignoredNotice));
+  return { tree, ioErrors: unreadableErrors(unreadable) };
 }
 
 export async function renderCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, normalized: { type: 'boolean' } },
+    options: { json: { type: 'boolean' }, normalized: { type: 'boolean' }, ...LIMIT_OPTIONS },
   });
-  const { tree, ioErrors } = await loadTree(positionals, io);
+  const { tree, ioErrors } = await loadTree(positionals, values['max-file-size'], io);
   for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
   const errors = [...ioErrors, ...tree.decodeErrors];
   if (errors.length) {
@@ -40,8 +49,8 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
 }
 
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  const { tree, ioErrors } = await loadTree(positionals, io);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: LIMIT_OPTIONS });
+  const { tree, ioErrors } = await loadTree(positionals, values['max-file-size'], io);
   for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
   const errors = [...ioErrors, ...tree.decodeErrors, ...tree.validationErrors, ...tree.graphErrors];
   for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);

@@ -3,6 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import * as z from 'zod/mini';
+import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size.ts';
+
+/** A size as written in the file: `1MiB`, `512KiB`, or a number of bytes. */
+const ByteSize = z.union([z.string(), z.number()]).check(z.refine((v) => parseByteSize(String(v)) !== undefined, 'a size such as 1MiB, 512KiB or 1048576'));
 
 export const TargetSchema = z.strictObject({
   name: z.string().check(z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')),
@@ -33,6 +37,8 @@ export const TargetSchema = z.strictObject({
 
 export const TargetsFileSchema = z.strictObject({
   stateKeyPrefix: z._default(z.string(), 'consul-gitops/state'),
+  /** Size limits on the config-entry files read (default 1MiB per file, 64MiB per tree). */
+  limits: z.optional(z.strictObject({ maxFileSize: z.optional(ByteSize), maxTreeSize: z.optional(ByteSize) })),
   targets: z.array(TargetSchema).check(z.minLength(1)),
 });
 
@@ -64,4 +70,13 @@ export async function loadTargets(path: string | undefined, cwd: string): Promis
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !path) return defaultTargets();
     throw e;
   }
+}
+
+/** The read limits in force: the `--max-file-size` flag over consul-gitops.yaml over the defaults. */
+export function readLimitsOf(file: Pick<TargetsFile, 'limits'> | undefined, maxFileBytesFlag?: number): ReadLimits {
+  const fromFile = (v: string | number | undefined) => (v === undefined ? undefined : parseByteSize(String(v)));
+  return {
+    maxFileBytes: maxFileBytesFlag ?? fromFile(file?.limits?.maxFileSize) ?? DEFAULT_READ_LIMITS.maxFileBytes,
+    maxTreeBytes: fromFile(file?.limits?.maxTreeSize) ?? DEFAULT_READ_LIMITS.maxTreeBytes,
+  };
 }

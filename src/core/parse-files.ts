@@ -30,12 +30,16 @@ export function formatOfPath(path: string): Exclude<FileFormat, 'crd'> | undefin
   return undefined;
 }
 
+export function ignoredNotice(path: string): string {
+  return `ignored ${path}: not a config-entry file (.hcl, .json, .yaml, .yml)`;
+}
+
 export function parseSourceFiles(files: readonly SourceFile[]): ParsedTree {
   const tree: ParsedTree = { entries: [], errors: [], notices: [] };
   for (const file of files) {
     const format = formatOfPath(file.path);
     if (!format) {
-      tree.notices.push(`ignored ${file.path}: not a config-entry file (.hcl, .json, .yaml, .yml)`);
+      tree.notices.push(ignoredNotice(file.path));
       continue;
     }
     parseSourceFile(file, format, tree);

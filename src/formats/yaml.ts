@@ -1,8 +1,39 @@
 // YAML files (plain entries or Kubernetes CRDs, one or more documents) read into the raw tree,
 // with positions taken from the `yaml` library's source ranges.
+//
+// Aliases (`*name`) are expanded to the anchored node, whose positions still point into the file;
+// expansion is bounded (MAX_ALIAS_NODES) so an alias bomb fails at once. Duplicate keys in one map
+// are errors: YAML requires unique keys, and Kubernetes (the only Consul path that reads YAML, via
+// consul-k8s CRDs) rejects duplicate fields (kubectl's strict field validation; go-yaml v3
+// "mapping key already defined").
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import type { SourcePosition } from '../model/errors.ts';
-import type { ParseResult, RawNode, RawObjectEntry } from './raw.ts';
+import { quoteToken } from '../model/errors.ts';
+import type { ParseResult, RawNode, RawObjectEntry, SyntaxProblem } from './raw.ts';
+
+/** Nodes that alias expansion may add to one file: far above any real entry, far below a billion laughs. */
+export const MAX_ALIAS_NODES = 10_000;
+
+const MAX_DEPTH = 500;
+
+class YamlProblem extends Error {
+  constructor(readonly problem: SyntaxProblem) {
+    super(problem.message);
+  }
+}
+
+interface Walk {
+  at: (offset: number | undefined) => SourcePosition;
+  /** Anchors defined so far, in document order: an alias refers to the last one before it. */
+  anchors: Map<string, Node>;
+  /** Nodes added by alias expansion so far. */
+  expanded: number;
+  /** Where the outermost alias being expanded is written: where an over-budget expansion is reported. */
+  aliasPos?: SourcePosition;
+  /** Anchored nodes being expanded: an alias inside its own anchor would never end. */
+  active: Set<Node>;
+  problems: SyntaxProblem[];
+}
 
 export function parseYaml(text: string): ParseResult {
   const lineCounter = new LineCounter();
@@ -17,30 +48,58 @@ export function parseYaml(text: string): ParseResult {
   );
   if (problems.length) return { ok: false, problems };
   const documents: RawNode[] = [];
-  for (const d of list) {
-    // An empty document (between two `---`, or a file of comments) holds no entry.
-    if (d.contents == null || (isScalar(d.contents) && d.contents.value == null)) continue;
-    documents.push(toRaw(d.contents as Node, at, 0));
+  const walk: Walk = { at, anchors: new Map(), expanded: 0, active: new Set(), problems: [] };
+  try {
+    for (const d of list) {
+      walk.anchors.clear(); // anchors are scoped to their document
+      // An empty document (between two `---`, or a file of comments) holds no entry.
+      if (d.contents == null || (isScalar(d.contents) && d.contents.value == null)) continue;
+      documents.push(toRaw(d.contents as Node, walk, 0, false));
+    }
+  } catch (e) {
+    if (e instanceof YamlProblem) return { ok: false, problems: [...walk.problems, e.problem] };
+    throw e;
   }
+  if (walk.problems.length) return { ok: false, problems: walk.problems };
   return { ok: true, documents };
 }
 
-function toRaw(node: Node, at: (o: number | undefined) => SourcePosition, depth: number): RawNode {
-  const pos = at(node.range?.[0]);
-  if (depth > 500) return { type: 'null', pos };
-  if (isAlias(node)) return { type: 'null', pos }; // anchors are not part of any config entry
+function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNode {
+  const pos = walk.at(node.range?.[0]);
+  if (depth > MAX_DEPTH) throw new YamlProblem({ message: 'the document is nested too deeply', pos });
+  if (expanding && ++walk.expanded > MAX_ALIAS_NODES)
+    throw new YamlProblem({
+      message: `aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?)`,
+      pos: walk.aliasPos ?? pos,
+      hint: 'write the values out instead of nesting aliases',
+    });
+  if (isAlias(node)) return expandAlias(node.source, pos, walk, depth);
+  // Only anchors met in document order are registered; the copies an alias expands are not new anchors.
+  if (!expanding && node.anchor) walk.anchors.set(node.anchor, node);
   if (isMap(node)) {
     const entries: RawObjectEntry[] = [];
+    const seen = new Map<string, SourcePosition>();
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
-      const key = keyNode && isScalar(keyNode) ? String(keyNode.value) : String(keyNode ?? '');
-      const keyPos = keyNode ? at(keyNode.range?.[0]) : pos;
-      const value = pair.value == null ? { type: 'null' as const, pos: keyPos } : toRaw(pair.value as Node, at, depth + 1);
+      const keyRaw = keyNode ? toRaw(keyNode, walk, depth + 1, expanding) : undefined;
+      const key = keyRaw === undefined ? '' : keyRaw.type === 'string' ? keyRaw.value : keyRaw.type === 'number' ? keyRaw.text : keyRaw.type === 'bool' ? String(keyRaw.value) : keyRaw.type === 'null' ? '' : '';
+      if (keyRaw && (keyRaw.type === 'object' || keyRaw.type === 'list'))
+        walk.problems.push({ message: 'a map key must be a plain value, not a map or list', pos: keyRaw.pos });
+      const keyPos = keyNode ? walk.at(keyNode.range?.[0]) : pos;
+      const first = seen.get(key);
+      if (first && !expanding)
+        walk.problems.push({
+          message: `duplicate key ${quoteToken(key)}: already defined at line ${first.line}, column ${first.column}`,
+          pos: keyPos,
+          hint: 'YAML keys must be unique, and Kubernetes refuses duplicate fields; keep one',
+        });
+      else seen.set(key, keyPos);
+      const value = pair.value == null ? { type: 'null' as const, pos: keyPos } : toRaw(pair.value as Node, walk, depth + 1, expanding);
       entries.push({ key, keyPos, value });
     }
     return { type: 'object', entries, pos };
   }
-  if (isSeq(node)) return { type: 'list', items: node.items.map((i) => toRaw(i as Node, at, depth + 1)), pos };
+  if (isSeq(node)) return { type: 'list', items: node.items.map((i) => toRaw(i as Node, walk, depth + 1, expanding)), pos };
   if (isScalar(node)) {
     const v = node.value;
     if (v === null || v === undefined) return { type: 'null', pos };
@@ -50,4 +109,20 @@ function toRaw(node: Node, at: (o: number | undefined) => SourcePosition, depth:
     return { type: 'string', value: String(v), pos };
   }
   return { type: 'null', pos };
+}
+
+/** `*name` → a copy of the anchored node, with the anchor's positions (where the value is written). */
+function expandAlias(name: string, pos: SourcePosition, walk: Walk, depth: number): RawNode {
+  const target = walk.anchors.get(name);
+  if (!target) throw new YamlProblem({ message: `unknown alias ${quoteToken(`*${name}`)}: no anchor &${name} before it`, pos });
+  if (walk.active.has(target)) throw new YamlProblem({ message: `alias ${quoteToken(`*${name}`)} refers to a node that contains it`, pos });
+  const outermost = walk.active.size === 0;
+  if (outermost) walk.aliasPos = pos;
+  walk.active.add(target);
+  try {
+    return toRaw(target, walk, depth + 1, true);
+  } finally {
+    walk.active.delete(target);
+    if (outermost) delete walk.aliasPos;
+  }
 }

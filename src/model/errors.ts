@@ -39,9 +39,31 @@ export function configEntryError(
 
 /** `file:line:col: field: message` followed by an indented hint, as compilers print. */
 export function formatConfigEntryError(e: ConfigEntryError): string {
-  const where = `${e.file}:${e.line}:${e.column}`;
-  const field = e.field ? ` ${e.field}:` : '';
-  return `${where}:${field} ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`;
+  const where = `${escapeControl(e.file)}:${e.line}:${e.column}`;
+  const field = e.field ? ` ${escapeControl(e.field)}:` : '';
+  return `${where}:${field} ${escapeControl(e.message)}${e.hint ? `\n  hint: ${escapeControl(e.hint)}` : ''}`;
+}
+
+/** Longest excerpt of a file an error message quotes: enough to recognise a token, too short to carry a file. */
+export const MAX_QUOTED_CHARS = 40;
+
+/**
+ * The one way an error quotes text taken from a file: in double quotes, control characters escaped,
+ * cut at MAX_QUOTED_CHARS with an ellipsis. Messages quote only the offending token, through this.
+ */
+export function quoteToken(text: string): string {
+  const chars = [...text];
+  const cut = chars.length > MAX_QUOTED_CHARS ? `${chars.slice(0, MAX_QUOTED_CHARS).join('')}…` : text;
+  return `"${escapeControl(cut).replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Control characters (C0, DEL, C1, and the Unicode line/paragraph separators) as `\u001b` escapes,
+ * so a name or value cannot move the cursor, recolour or forge lines in a terminal or CI log.
+ * Newlines and tabs are escaped too: one value, one line.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function compareErrors(a: ConfigEntryError, b: ConfigEntryError): number {

@@ -1,36 +1,188 @@
-// Reads config-entry files from a local checkout: files or directories, walked in a stable order.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Reads config-entry files from a local checkout: files or directories, walked in a stable order,
+// reading only regular files, never following a symbolic link below the paths the user named, and
+// refusing files and trees over the size limits before reading them.
+//
+// Symbolic links are skipped rather than resolved: the GitHub source (what the Lambda applies)
+// ignores them too, so `plan` in CI and the reconciler see the same tree, a link can never lead
+// outside the tree (to a token file, /dev/zero, a FIFO) and no link can form a loop.
+import { constants } from 'node:fs';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../../core/parse-files.ts';
+import { formatOfPath } from '../../core/parse-files.ts';
+import { DEFAULT_READ_LIMITS, formatByteSize, formatLimit, type ReadLimits } from '../../config/byte-size.ts';
 
 export interface LocalFilesResult {
   files: SourceFile[];
-  /** Paths that could not be read (missing, unreadable), with the reason. */
+  /** Paths that could not be read (missing, unreadable, too large), with the reason. */
   unreadable: { path: string; message: string }[];
+  /** Paths skipped on purpose (links, FIFOs, devices, other file types), with the reason. */
+  notices: string[];
+  /** Files inside a directory that are not config-entry files (README.md, …): listed, never opened. */
+  ignored: string[];
 }
 
-export async function readLocalFiles(paths: readonly string[], cwd = process.cwd()): Promise<LocalFilesResult> {
-  const result: LocalFilesResult = { files: [], unreadable: [] };
-  for (const p of paths) await visit(resolve(cwd, p), p, result, cwd);
-  return result;
+interface Walk {
+  result: LocalFilesResult;
+  cwd: string;
+  limits: ReadLimits;
+  treeBytes: number;
+  treeFull: boolean;
+  /** Directories entered, by device and inode: a bind mount or a hard-linked directory cannot loop. */
+  seenDirs: Set<string>;
 }
 
-async function visit(abs: string, shown: string, result: LocalFilesResult, cwd: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(abs);
-  } catch (e) {
-    result.unreadable.push({ path: shown, message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(e) });
-    return;
+export async function readLocalFiles(paths: readonly string[], cwd = process.cwd(), limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<LocalFilesResult> {
+  const walk: Walk = { result: { files: [], unreadable: [], notices: [], ignored: [] }, cwd, limits, treeBytes: 0, treeFull: false, seenDirs: new Set() };
+  for (const p of paths) {
+    // A path the user named is taken as given (stat follows it); nothing below it is followed.
+    const logical = resolve(cwd, p);
+    let info: Stats;
+    let real: string;
+    try {
+      real = await realpath(logical);
+      info = await stat(real);
+    } catch (e) {
+      walk.result.unreadable.push({ path: p, message: errnoMessage(e) });
+      continue;
+    }
+    await visit({ real, logical }, p, info, walk, true);
   }
+  return walk.result;
+}
+
+/** Where a path is opened (`real`) and how it is shown (`logical`, as the user spelled the root). */
+interface Location {
+  real: string;
+  logical: string;
+}
+
+async function visit(at: Location, shown: string, info: Stats, walk: Walk, named: boolean): Promise<void> {
   if (info.isDirectory()) {
-    const names = (await readdir(abs)).filter((n) => !n.startsWith('.')).sort();
-    for (const n of names) await visit(join(abs, n), relative(cwd, join(abs, n)) || n, result, cwd);
+    const id = `${info.dev}:${info.ino}`;
+    if (walk.seenDirs.has(id)) {
+      walk.result.notices.push(`skipped ${shown}/: the directory was already read (a loop in the tree)`);
+      return;
+    }
+    walk.seenDirs.add(id);
+    let names: string[];
+    try {
+      names = (await readdir(at.real)).filter((n) => !n.startsWith('.')).sort();
+    } catch (e) {
+      walk.result.unreadable.push({ path: shown, message: errnoMessage(e) });
+      return;
+    }
+    for (const n of names) {
+      const child = { real: join(at.real, n), logical: join(at.logical, n) };
+      const childShown = relative(walk.cwd, child.logical) || n;
+      let childInfo: Stats;
+      try {
+        childInfo = await lstat(child.real);
+      } catch (e) {
+        walk.result.unreadable.push({ path: childShown, message: errnoMessage(e) });
+        continue;
+      }
+      await visit(child, childShown, childInfo, walk, false);
+    }
+    return;
+  }
+  if (info.isSymbolicLink()) {
+    walk.result.notices.push(`skipped ${shown}: symbolic links are not followed (the GitHub source ignores them too)`);
+    return;
+  }
+  if (!info.isFile()) {
+    walk.result.notices.push(`skipped ${shown}: not a regular file (${fileType(info)})`);
+    return;
+  }
+  // Inside a directory, only config-entry files are opened; a file named explicitly is read whatever its name.
+  if (!named && formatOfPath(shown) === undefined) {
+    walk.result.ignored.push(shown);
+    return;
+  }
+  await readRegular(at.real, shown, walk);
+}
+
+async function readRegular(abs: string, shown: string, walk: Walk): Promise<void> {
+  const { limits, result } = walk;
+  if (walk.treeFull) return;
+  // O_NOFOLLOW: a file swapped for a link since lstat is refused; O_NONBLOCK: one swapped for a FIFO
+  // does not block the open. fstat then judges what was actually opened.
+  let handle;
+  try {
+    handle = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') result.notices.push(`skipped ${shown}: symbolic links are not followed (the GitHub source ignores them too)`);
+    else result.unreadable.push({ path: shown, message: errnoMessage(e) });
     return;
   }
   try {
-    result.files.push({ path: shown, text: await readFile(abs, 'utf8') });
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      result.notices.push(`skipped ${shown}: not a regular file (${fileType(info)})`);
+      return;
+    }
+    if (info.size > limits.maxFileBytes) {
+      result.unreadable.push({ path: shown, message: tooLarge(info.size, limits.maxFileBytes) });
+      return;
+    }
+    if (walk.treeBytes + info.size > limits.maxTreeBytes) {
+      walk.treeFull = true;
+      result.unreadable.push({
+        path: shown,
+        message: `the files read so far and this one (${formatByteSize(info.size)}) exceed the ${formatLimit(limits.maxTreeBytes)} limit for the whole tree; the rest of the tree was not read (limits.maxTreeSize in consul-gitops.yaml)`,
+      });
+      return;
+    }
+    // Read at most one byte past the limit, so a file growing since fstat is still refused.
+    const buffer = Buffer.alloc(Math.min(info.size, limits.maxFileBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) break;
+    }
+    if (length > limits.maxFileBytes) {
+      result.unreadable.push({ path: shown, message: tooLarge(length, limits.maxFileBytes) });
+      return;
+    }
+    walk.treeBytes += length;
+    result.files.push({ path: shown, text: buffer.subarray(0, length).toString('utf8') });
   } catch (e) {
-    result.unreadable.push({ path: shown, message: String(e) });
+    result.unreadable.push({ path: shown, message: errnoMessage(e) });
+  } finally {
+    await handle.close();
+  }
+}
+
+function tooLarge(size: number, limit: number): string {
+  return `the file is ${formatByteSize(size)}, over the ${formatLimit(limit)} limit per file (--max-file-size, or limits.maxFileSize in consul-gitops.yaml)`;
+}
+
+function fileType(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a file or directory';
+}
+
+/** The reason only: an errno code's meaning, never the raw Error (whose message repeats the absolute path). */
+function errnoMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return code ? `cannot read (${code})` : `cannot read (${String(e)})`;
   }
 }

@@ -6,6 +6,7 @@
 // https://docs.github.com/en/rest/git/trees#get-a-tree
 import type { Octokit } from 'octokit';
 import { formatOfPath, type SourceFile } from '../../core/parse-files.ts';
+import { DEFAULT_READ_LIMITS, formatByteSize, formatLimit, type ReadLimits } from '../../config/byte-size.ts';
 import { GitHubError } from './errors.ts';
 import type { CommitRef, DesiredState, DesiredStateSource } from './ports.ts';
 
@@ -18,6 +19,8 @@ export interface GitHubTreeSourceOptions {
   include?: (path: string) => boolean;
   /** A directory absent at the commit is an error (default) or an empty tree. */
   missingDir?: 'error' | 'empty';
+  /** Size limits, judged from the sizes in the tree listing before any blob is fetched (default 1 MiB per file, 64 MiB per tree). */
+  limits?: ReadLimits;
 }
 
 interface TreeItem {
@@ -25,6 +28,8 @@ interface TreeItem {
   mode: string;
   type: string;
   sha: string;
+  /** Blob size in bytes, as the tree listing gives it. */
+  size?: number;
 }
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
@@ -72,6 +77,7 @@ export class GitHubTreeSource implements DesiredStateSource {
   private readonly concurrency: number;
   private readonly include: (path: string) => boolean;
   private readonly missingDir: 'error' | 'empty';
+  private readonly limits: ReadLimits;
   private readonly inflight = new Map<string, Promise<string>>();
 
   constructor(
@@ -82,6 +88,7 @@ export class GitHubTreeSource implements DesiredStateSource {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     this.include = options.include ?? ((p) => formatOfPath(p) !== undefined);
     this.missingDir = options.missingDir ?? 'error';
+    this.limits = options.limits ?? DEFAULT_READ_LIMITS;
   }
 
   async read(ref: CommitRef, dir: string): Promise<DesiredState> {
@@ -103,9 +110,24 @@ export class GitHubTreeSource implements DesiredStateSource {
     const wanted = under.filter((e) => e.type === 'blob' && e.mode !== '120000' && this.include(e.path));
     const wantedSet = new Set(wanted);
     const ignored = under.filter((e) => !wantedSet.has(e)).map((e) => e.path);
+    this.checkSizes(ref, commit.treeSha, wanted);
     const files = await mapBounded(wanted, this.concurrency, async (e): Promise<SourceFile> => ({ path: e.path, text: await this.blob(ref, e.sha) }));
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { revision: commit.sha, files, ignored: ignored.sort(), ...(commit.time ? { commitTime: commit.time } : {}) };
+  }
+
+  /** Refuses the commit before fetching a blob when a file or the whole tree is over the limits. */
+  private checkSizes(ref: CommitRef, treeSha: string, wanted: readonly TreeItem[]): void {
+    const refuse = (message: string) => {
+      throw new GitHubError({ kind: 'validation', message, method: 'GET', path: `/repos/${ref.owner}/${ref.repo}/git/trees/${treeSha}` });
+    };
+    let total = 0;
+    for (const e of wanted) {
+      const size = e.size ?? 0;
+      if (size > this.limits.maxFileBytes) refuse(`${e.path}: the file is ${formatByteSize(size)}, over the ${formatLimit(this.limits.maxFileBytes)} limit per file`);
+      total += size;
+    }
+    if (total > this.limits.maxTreeBytes) refuse(`the config-entry files total ${formatByteSize(total)}, over the ${formatLimit(this.limits.maxTreeBytes)} limit for the whole tree`);
   }
 
   private async commit(ref: CommitRef): Promise<{ sha: string; treeSha: string; time?: string }> {
@@ -124,7 +146,8 @@ export class GitHubTreeSource implements DesiredStateSource {
   private async tree(ref: CommitRef, sha: string, recursive: boolean): Promise<{ sha: string; tree: TreeItem[]; truncated: boolean }> {
     const { data } = await this.octokit.rest.git.getTree({ owner: ref.owner, repo: ref.repo, tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) });
     const tree: TreeItem[] = [];
-    for (const e of data.tree) if (e.path && e.sha && e.type) tree.push({ path: e.path, mode: e.mode ?? '100644', type: e.type, sha: e.sha });
+    for (const e of data.tree)
+      if (e.path && e.sha && e.type) tree.push({ path: e.path, mode: e.mode ?? '100644', type: e.type, sha: e.sha, ...(typeof e.size === 'number' ? { size: e.size } : {}) });
     return { sha: data.sha, tree, truncated: data.truncated === true };
   }
 
@@ -173,6 +196,9 @@ export class GitHubTreeSource implements DesiredStateSource {
     // https://docs.github.com/en/rest/git/blobs#get-a-blob
     const { data } = await this.octokit.rest.git.getBlob({ owner: ref.owner, repo: ref.repo, file_sha: sha });
     const bytes = data.encoding === 'base64' ? Buffer.from(data.content, 'base64') : Buffer.from(data.content, 'utf8');
+    // The listing gave the size; the blob itself is checked too, in case the listing left it out.
+    if (bytes.length > this.limits.maxFileBytes)
+      throw new GitHubError({ kind: 'validation', message: `blob ${sha.slice(0, 12)} is ${formatByteSize(bytes.length)}, over the ${formatLimit(this.limits.maxFileBytes)} limit per file`, method: 'GET', path: `/repos/${ref.owner}/${ref.repo}/git/blobs/${sha}` });
     const text = bytes.toString('utf8');
     this.cache.set(sha, text);
     return text;

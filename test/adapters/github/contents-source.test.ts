@@ -167,4 +167,18 @@ describe('GitHubTreeSource', () => {
       await expect(new GitHubTreeSource(octokit).read(ref(sha), 'config-entries/deep')).rejects.toThrow(/does not exist/);
     });
   });
+
+  it('refuses a file over the size limit from the tree listing, before fetching any blob', async () => {
+    const { octokit, ref } = await setup();
+    const big = `Kind: service-defaults\nName: big\n# ${'x'.repeat(2 * 1024 * 1024)}\n`;
+    const sha = double.addCommit({ 'config-entries/big.yaml': big, 'config-entries/web.yaml': WEB }, 'big');
+    const error = await new GitHubTreeSource(octokit).read(ref(sha), 'config-entries').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubError);
+    expect((error as GitHubError).message).toBe('config-entries/big.yaml: the file is 2.0 MiB (2097188 bytes), over the 1 MiB limit per file');
+    expect(double.count('GET', BLOB)).toBe(0);
+    const total = await new GitHubTreeSource(octokit, { limits: { maxFileBytes: 4 * 1024 * 1024, maxTreeBytes: 1024 * 1024 } })
+      .read(ref(sha), 'config-entries')
+      .catch((e: unknown) => e);
+    expect((total as GitHubError).message).toContain('over the 1 MiB limit for the whole tree');
+  });
 });
