@@ -31,7 +31,8 @@ beforeEach(async () => {
       defaultPolicy: 'deny',
       tokens: [
         { secret: ROOT, management: true },
-        { secret: WEB_ONLY, rules: { service_prefix: { web: 'read' } } },
+        // The reconciler's own state needs key_prefix "consul-gitops/" write (README), so apply reaches its reads.
+        { secret: WEB_ONLY, rules: { service_prefix: { web: 'read' }, key_prefix: { 'consul-gitops/': 'write' } } },
         { secret: READ_ALL, rules: { service_prefix: { '': 'read' }, intention_prefix: { '': 'read' }, mesh: 'read' } },
       ],
     },

@@ -53,7 +53,7 @@ beforeAll(() => {
   scratch = mkdtempSync(join(projectRoot, 'test', 'infra', '.tmp-entries-'));
   entries = entriesFor();
   main = synth({}, true);
-}, 60_000);
+}, 180_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -27,7 +27,8 @@ function scheduleEnv(template: Template): Record<string, unknown> {
   return (Object.values(fns)[0] as any).Properties.Environment.Variables;
 }
 
-describe('schedule wiring', () => {
+// CDK synth takes seconds alone and much longer on a loaded machine.
+describe('schedule wiring', { timeout: 180_000 }, () => {
   it('without a repository, the rule is disabled (with a warning) instead of failing every run', async () => {
     const { stack, template } = synth();
     const env = scheduleEnv(template);

@@ -63,7 +63,7 @@ describe('parseHcl properties', () => {
     );
   });
 
-  it('generated valid documents parse like the oracle', () => {
+  it('generated valid documents parse like the oracle', { timeout: 120_000 }, () => {
     const ident = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,8}$/).filter((s) => s !== 'true' && s !== 'false');
     const strChar = fc.constantFrom('a', 'Z', ' ', '/', '*', 'é', '😀', '\\"', '\\\\', '\\n', '\\t', '\\u00e9', '#', '{', '}', '[', '=');
     const str = fc.array(strChar, { maxLength: 8 }).map((a) => `"${a.join('')}"`);
