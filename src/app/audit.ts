@@ -2,6 +2,11 @@
 // services are still permissive (asked through Consul's own filter), and the mesh-wide flags.
 import type { ApiEntry } from '../model/kind-definition.ts';
 
+/**
+ * Every method must fail rather than answer from a read ACLs may have cut short (the Consul adapter
+ * throws `incomplete-read`): a permissive service hidden from the token would otherwise read as
+ * "strict".
+ */
 export interface AuditSource {
   /** service-defaults matching a bexpr filter, as `consul config list -filter` does. */
   listFiltered(kind: 'service-defaults', filter: string): Promise<ApiEntry[]>;
