@@ -1,7 +1,9 @@
-// A minimal catalog: PUT /v1/catalog/register, PUT /v1/catalog/deregister and
-// GET /v1/health/connect/:service (the mesh proxies that front a service), in Consul's shapes
-// (structs.RegisterRequest in, structs.CheckServiceNodes out). No health checks are modelled:
-// every instance reports `"Checks": []` and is therefore passing.
+// A minimal catalog: PUT /v1/catalog/register, PUT /v1/catalog/deregister,
+// GET /v1/health/connect/:service (the mesh proxies that front a service), GET /v1/catalog/services
+// (names and tags, bexpr-filtered over ServiceNodes) and GET /v1/catalog/service/:service, in
+// Consul's shapes (structs.RegisterRequest in, structs.CheckServiceNodes / structs.Services /
+// structs.ServiceNodes out). No health checks are modelled: every instance reports `"Checks": []`
+// and is therefore passing.
 import { AclPolicy } from './acl.ts';
 import {
   DATACENTER,
@@ -16,6 +18,8 @@ import {
   type RequestContext,
 } from './http-util.ts';
 import { serviceKey, type CatalogService } from './state.ts';
+import { BexprError, filterList } from './bexpr.ts';
+import { SERVICE_NODE_FIELDS, serviceNodeJson } from './service-node.ts';
 
 type Json = Record<string, unknown>;
 
@@ -191,5 +195,74 @@ export class CatalogRoutes {
       };
     });
     sendJson(ctx, 200, out, queryMetaHeaders(result.index));
+  }
+
+  /**
+   * GET /v1/catalog/services: `{name: [tags]}` of every service whose instances pass the filter
+   * (agent/consul/catalog_endpoint.go ListServices: the bexpr filter runs over ServiceNodes, then
+   * servicesTagsByName merges the survivors' tags per name; ACLs filter names afterwards).
+   */
+  async services(ctx: RequestContext): Promise<void> {
+    const opts = parseQueryOptions(ctx.query);
+    rejectEnterpriseMeta(ctx);
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    const filterText = ctx.query.get('filter') ?? '';
+    checkFilter(filterText);
+    const state = ctx.state;
+    const result = await blockingQuery(ctx, opts, () => {
+      const index = Math.max(state.tableIndex('nodes'), state.tableIndex('services'));
+      let nodes = [...state.services.values()].map((s) => serviceNodeJson(s, state.nodes.get(s.node.toLowerCase())));
+      if (filterText !== '') nodes = filterList(filterText, nodes, (x) => x, SERVICE_NODE_FIELDS);
+      const tags = new Map<string, Set<string>>();
+      for (const n of nodes) {
+        const name = String(n.ServiceName);
+        const set = tags.get(name) ?? new Set<string>();
+        for (const t of (n.ServiceTags as string[] | null) ?? []) set.add(t);
+        tags.set(name, set);
+      }
+      return { index, tags, filtered: !this.acl.allowed(ctx) && tags.size > 0 };
+    });
+    const out: Record<string, string[]> = {};
+    if (this.acl.allowed(ctx)) for (const name of [...result.tags.keys()].sort()) out[name] = [...result.tags.get(name)!].sort();
+    const headers = queryMetaHeaders(result.index);
+    if (result.filtered && ctx.token !== undefined) headers['X-Consul-Results-Filtered-By-ACLs'] = 'true';
+    sendJson(ctx, 200, out, headers);
+  }
+
+  /** GET /v1/catalog/service/:service: the ServiceNodes of one service (names match case-insensitively, as the memdb index does). */
+  async service(ctx: RequestContext): Promise<void> {
+    const opts = parseQueryOptions(ctx.query);
+    rejectEnterpriseMeta(ctx);
+    const target = ctx.path.slice('/v1/catalog/service/'.length);
+    if (target === '') throw new HttpError(400, 'Missing service name');
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    const filterText = ctx.query.get('filter') ?? '';
+    checkFilter(filterText);
+    const state = ctx.state;
+    const result = await blockingQuery(ctx, opts, () => {
+      const index = Math.max(state.tableIndex('nodes'), state.tableIndex('services'));
+      const matches = [...state.services.values()]
+        .filter((s) => String(s.service.Service ?? '').toLowerCase() === target.toLowerCase())
+        .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : String(a.service.ID) < String(b.service.ID) ? -1 : 1));
+      let nodes = matches.map((s) => serviceNodeJson(s, state.nodes.get(s.node.toLowerCase())));
+      if (filterText !== '') nodes = filterList(filterText, nodes, (x) => x, SERVICE_NODE_FIELDS);
+      return { index, nodes: this.acl.allowed(ctx) ? nodes : [], filtered: !this.acl.allowed(ctx) && nodes.length > 0 };
+    });
+    const headers = queryMetaHeaders(result.index);
+    if (result.filtered && ctx.token !== undefined) headers['X-Consul-Results-Filtered-By-ACLs'] = 'true';
+    sendJson(ctx, 200, result.nodes, headers);
+  }
+}
+
+/** bexpr.CreateFilter runs before the query; its errors come back as a 500 with go-bexpr's wrapping. */
+function checkFilter(filterText: string): void {
+  if (filterText === '') return;
+  try {
+    filterList(filterText, [], (x) => x, SERVICE_NODE_FIELDS);
+  } catch (e) {
+    if (e instanceof BexprError) throw new RpcError(`Failed to create boolean expression evaluator: ${e.message}`);
+    throw e;
   }
 }

@@ -63,6 +63,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     { path: '/v1/catalog/register', methods: { PUT: (c) => catalog.register(c) } },
     { path: '/v1/catalog/deregister', methods: { PUT: (c) => catalog.deregister(c) } },
     { path: '/v1/health/connect/', methods: { GET: (c) => catalog.healthConnect(c) } },
+    { path: '/v1/catalog/services', methods: { GET: (c) => catalog.services(c) } },
+    { path: '/v1/catalog/service/', methods: { GET: (c) => catalog.service(c) } },
     { path: '/v1/status/leader', methods: { GET: (c) => sendJson(c, 200, '127.0.0.1:8300') } },
     { path: '/v1/dev/faults', methods: { PUT: (c) => devFaults(c, faults) } },
   ];

@@ -81,3 +81,15 @@ export function toConnectInstance(e: z.infer<typeof ServiceEntrySchema>): Connec
     health,
   };
 }
+
+/** `GET /v1/catalog/services`: service name → tags (structs.Services). */
+export const CatalogServicesSchema = z.record(z.string(), z.nullable(z.array(z.string())));
+
+/** One element of `GET /v1/catalog/service/:service` (api.CatalogService), only what the advisor reads. */
+export const CatalogServiceNodeListSchema = z.array(
+  z.looseObject({
+    ServiceName: z.string(),
+    ServiceKind: z.optional(z.string()),
+    ServiceProxy: z.optional(z.nullable(z.looseObject({ DestinationServiceName: z.optional(z.string()) }))),
+  }),
+);
