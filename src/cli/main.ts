@@ -4,6 +4,7 @@ import { demoCommand } from './demo-command.ts';
 import { devServerCommand } from '../dev-server/command.ts';
 import { applyCommand, planCommand } from './plan-command.ts';
 import { auditCommand } from './audit-command.ts';
+import { adviseCommand, type AdviseEnv } from './advise-command.ts';
 import { serveCommand } from './serve-command.ts';
 import type { CliIo } from './io.ts';
 import { isConsulError } from '../adapters/consul/errors.ts';
@@ -26,6 +27,12 @@ Usage:
       Apply the plan in safe order with check-and-set; deletes only entries it owns (--prune).
   consul-gitops audit [--consul URL] [--json] [--require-strict]
       Which services are still permissive, and the mesh-wide mTLS flags.
+  consul-gitops advise [--dir D] [--consul URL] [--target NAME] [--config FILE]
+                       --stats prometheus=URL|envoy [--window 7d] [--json]
+      Which permissive services can go strict: judged from their sidecars' plaintext and mTLS
+      counters over the window (Prometheus durations: 90m, 2h, 7d, 1w). Verdicts:
+      ready-for-strict, still-receiving-plaintext, no-mtls-traffic-yet, insufficient-data, blocked.
+      Also lists services strict in Git but still permissive in Consul. Exit 0 judged, 1 error.
   consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
       Webhook receiver, in-process reconcile queue and drift timer in one long-lived process
       (the AWS Lambda functions, without AWS).
@@ -37,7 +44,10 @@ Files: *.hcl (HCL as \`consul config write\` reads it), *.json, *.yaml/*.yml (pl
 Kubernetes CRDs, apiVersion consul.hashicorp.com/v1alpha1). Exit codes: 0 ok, 1 errors.
 `;
 
-type Command = (args: string[], io: CliIo) => Promise<number>;
+/** What tests (and embedders) may replace; everything else is built from flags and environment. */
+export type MainDeps = Pick<AdviseEnv, 'trafficSource' | 'now'>;
+
+type Command = (args: string[], io: CliIo, deps: MainDeps) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   render: renderCommand,
@@ -46,11 +56,12 @@ const COMMANDS: Record<string, Command> = {
   plan: (args, io) => planCommand(args, io),
   apply: (args, io) => applyCommand(args, io),
   audit: (args, io) => auditCommand(args, io),
+  advise: (args, io, deps) => adviseCommand(args, io, deps),
   serve: (args, io) => serveCommand(args, io),
   'dev-server': (args, io) => devServerCommand(args, io),
 };
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], io: CliIo, deps: MainDeps = {}): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(HELP);
@@ -62,7 +73,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   try {
-    return await command(rest, io);
+    return await command(rest, io, deps);
   } catch (e) {
     // parseArgs rejects unknown flags with a TypeError whose message names the flag.
     io.stderr.write(`error: ${(e as Error).message}\n`);
