@@ -36,6 +36,7 @@ function details(v: ServiceVerdict): string[] {
   const ev = v.evidence;
   const out = [`  ${formatService(v.service)}: ${v.verdict}`];
   for (const r of v.reasons) out.push(`    - ${escapeControl(r)}`);
+  out.push(`    permissive through ${v.origin.kind}${v.origin.file ? ` (${escapeControl(v.origin.file)})` : ''}`);
   for (const i of ev.instances) out.push(`    instance ${instanceLine(i)}`);
   if (ev.permissive.lastSeenAt !== undefined) out.push(`    plaintext last seen ${formatTime(ev.permissive.lastSeenAt)}`);
   for (const p of ev.problems) out.push(`    problem: ${escapeControl(p)}`);
