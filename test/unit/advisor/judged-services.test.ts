@@ -95,4 +95,14 @@ describe('judgedServices', () => {
     const r = judgedServices({ git: [git(pd('permissive'), 'pd.hcl'), git(sd('API', 'strict'), 'api.hcl')], live: [], catalog: [ref('api')], expectNoInboundTraffic: [] });
     expect(r.judged).toEqual([]);
   });
+  it('blocks a Git service whose live entry lacks the ownership marker until it is adopted', () => {
+    const r = judgedServices({ git: [git(sd('cart', 'permissive'), 'cart.hcl')], live: [live(sd('cart', 'permissive'))], catalog: [], expectNoInboundTraffic: [] });
+    expect(r.judged[0]!.blockedBecause).toMatch(/apply --adopt/);
+  });
+
+  it('counts a proxy-defaults Git does not hold but no apply removes (set by hand)', () => {
+    const r = judgedServices({ git: [], live: [live(pd('permissive'))], catalog: [ref('web')], expectNoInboundTraffic: [] });
+    expect(r.judged).toEqual([{ service: ref('web'), origin: { kind: 'proxy-defaults' } }]);
+    expect(r.drift).toEqual([]);
+  });
 });
