@@ -4,6 +4,7 @@ import { demoCommand } from './demo-command.ts';
 import { DEV_SERVER_USAGE, devServerCommand } from '../dev-server/command.ts';
 import { applyCommand, planCommand } from './plan-command.ts';
 import { auditCommand } from './audit-command.ts';
+import { adviseCommand, type AdviseEnv } from './advise-command.ts';
 import { SERVE_USAGE, serveCommand } from './serve-command.ts';
 import type { CliIo } from './io.ts';
 import { isConsulError } from '../adapters/consul/errors.ts';
@@ -18,7 +19,7 @@ const SECTIONS: Record<string, string> = {
   validate: `  consul-gitops validate [PATH...]
       Render plus the checks Consul's server makes on each entry and across entries.
 `,
-  'dev-server': `  consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--data FILE] [--latency-ms N]
+  'dev-server': `  consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N]
       An embedded Consul-compatible HTTP API (config entries, KV, catalog) for local runs and tests.
 `,
   plan: `  consul-gitops plan [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
@@ -31,6 +32,13 @@ const SECTIONS: Record<string, string> = {
 `,
   audit: `  consul-gitops audit [--consul URL] [--json] [--require-strict]
       Which services are still permissive, and the mesh-wide mTLS flags.
+`,
+  advise: `  consul-gitops advise [--dir D] [--consul URL] [--target NAME] [--config FILE]
+                       --stats prometheus=URL|envoy [--window 7d] [--json]
+      Which permissive services can go strict: judged from their sidecars' plaintext and mTLS
+      counters over the window (Prometheus durations: 90m, 2h, 7d, 1w). Verdicts:
+      ready-for-strict, still-receiving-plaintext, no-mtls-traffic-yet, insufficient-data, blocked.
+      Also lists services strict in Git but still permissive in Consul. Exit 0 judged, 1 error.
 `,
   serve: `  consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
       Webhook receiver, in-process reconcile queue and drift timer in one long-lived process
@@ -61,7 +69,10 @@ export function commandHelp(name: string): string {
   return DETAILED_USAGE[name] ?? `Usage:\n${SECTIONS[name]}`;
 }
 
-type Command = (args: string[], io: CliIo) => Promise<number>;
+/** What tests (and embedders) may replace; everything else is built from flags and environment. */
+export type MainDeps = Pick<AdviseEnv, 'trafficSource' | 'now'>;
+
+type Command = (args: string[], io: CliIo, deps: MainDeps) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   render: renderCommand,
@@ -70,6 +81,7 @@ const COMMANDS: Record<string, Command> = {
   plan: (args, io) => planCommand(args, io),
   apply: (args, io) => applyCommand(args, io),
   audit: (args, io) => auditCommand(args, io),
+  advise: (args, io, deps) => adviseCommand(args, io, deps),
   serve: (args, io) => serveCommand(args, io),
   'dev-server': (args, io) => devServerCommand(args, io),
 };
@@ -83,7 +95,7 @@ function asksForHelp(args: readonly string[]): boolean {
   return false;
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], io: CliIo, deps: MainDeps = {}): Promise<number> {
   const [name, ...rest] = argv;
   if (name === 'help' && rest[0] && Object.hasOwn(COMMANDS, rest[0])) {
     io.stdout.write(commandHelp(rest[0]));
@@ -103,7 +115,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   try {
-    return await command(rest, io);
+    return await command(rest, io, deps);
   } catch (e) {
     // parseArgs rejects unknown flags with a TypeError (code ERR_PARSE_ARGS_*) whose message names the flag.
     io.stderr.write(`error: ${(e as Error).message}\n`);

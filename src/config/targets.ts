@@ -7,6 +7,29 @@ import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size
 
 /** A size as written in the file: `1MiB`, `512KiB`, or a number of bytes. */
 const ByteSize = z.union([z.string(), z.number()]).check(z.refine((v) => parseByteSize(String(v)) !== undefined, 'a size such as 1MiB, 512KiB or 1048576'));
+import { parsePromDuration } from '../core/advisor/duration.ts';
+
+const PromDuration = z.string().check(z.refine((s) => parsePromDuration(s, '').ok, 'expected a Prometheus duration such as 90m, 2h, 7d or 1w'));
+
+/** The strict-mode advisor's settings for one target (`consul-gitops advise`, the schedule, the proposals). */
+export const AdvisorConfigSchema = z.strictObject({
+  /** How far back plaintext must have stopped (overridden by `--window`). */
+  window: z._default(PromDuration, '7d'),
+  /** Longest tolerated gap between two samples of an instance. */
+  maxGap: z._default(PromDuration, '10m'),
+  /** Services that legitimately receive no inbound traffic: the "mTLS traffic flows" rule is skipped for them. */
+  expectNoInboundTraffic: z._default(z.array(z.string().check(z.minLength(1))), []),
+  /** One pull request per service, or one for all ready services. */
+  grouping: z._default(z.enum(['per-service', 'all']), 'per-service'),
+  /** Labels put on the proposals' pull requests. */
+  labels: z._default(z.array(z.string().check(z.minLength(1))), []),
+  /** Where samples come from; the stats sources' schema replaces this at merge. */
+  stats: z.optional(z.unknown()),
+});
+
+export type AdvisorConfig = z.infer<typeof AdvisorConfigSchema>;
+
+export const DEFAULT_ADVISOR_CONFIG: AdvisorConfig = AdvisorConfigSchema.parse({});
 
 export const TargetSchema = z.strictObject({
   name: z.string().check(z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')),
@@ -33,6 +56,7 @@ export const TargetSchema = z.strictObject({
     z.strictObject({ maxShare: z._default(z.number().check(z.gte(0), z.lte(1)), 0.5), minCount: z._default(z.int().check(z.gte(1)), 10) }),
     { maxShare: 0.5, minCount: 10 },
   ),
+  advisor: z.optional(AdvisorConfigSchema),
 });
 
 export const TargetsFileSchema = z.strictObject({

@@ -1,7 +1,9 @@
-// A minimal catalog: PUT /v1/catalog/register, PUT /v1/catalog/deregister and
-// GET /v1/health/connect/:service (the mesh proxies that front a service), in Consul's shapes
-// (structs.RegisterRequest in, structs.CheckServiceNodes out). No health checks are modelled:
-// every instance reports `"Checks": []` and is therefore passing.
+// A minimal catalog: PUT /v1/catalog/register, PUT /v1/catalog/deregister,
+// GET /v1/health/connect/:service (the mesh proxies that front a service), GET /v1/catalog/services
+// (names and tags, bexpr-filtered over ServiceNodes) and GET /v1/catalog/service/:service, in
+// Consul's shapes (structs.RegisterRequest in, structs.CheckServiceNodes / structs.Services /
+// structs.ServiceNodes out). No health checks are modelled: every instance reports `"Checks": []`
+// and is therefore passing.
 import { AclPolicy } from './acl.ts';
 import {
   DATACENTER,
@@ -16,6 +18,8 @@ import {
   type RequestContext,
 } from './http-util.ts';
 import { serviceKey, type CatalogService } from './state.ts';
+import { BexprError, filterList } from './bexpr.ts';
+import { SERVICE_NODE_FIELDS, serviceNodeJson } from './service-node.ts';
 
 type Json = Record<string, unknown>;
 
@@ -202,26 +206,72 @@ export class CatalogRoutes {
     sendJson(ctx, 200, out, { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) });
   }
 
-  /** GET /v1/catalog/services: service name → its tags (state.Store.Services), filtered by service:read (filterServices). */
+  /**
+   * GET /v1/catalog/services: `{name: [tags]}` of every service whose instances pass the filter
+   * (agent/consul/catalog_endpoint.go ListServices: the bexpr filter runs over ServiceNodes, then
+   * servicesTagsByName merges the survivors' tags per name; ACLs filter names afterwards).
+   */
   async services(ctx: RequestContext): Promise<void> {
     const opts = parseQueryOptions(ctx.query);
     rejectEnterpriseMeta(ctx);
     checkDatacenter(ctx);
     this.acl.resolve(ctx);
+    const filterText = ctx.query.get('filter') ?? '';
+    checkFilter(filterText);
     const state = ctx.state;
     const result = await blockingQuery(ctx, opts, () => {
+      const index = Math.max(state.tableIndex('nodes'), state.tableIndex('services'));
+      let nodes = [...state.services.values()].map((s) => serviceNodeJson(s, state.nodes.get(s.node.toLowerCase())));
+      if (filterText !== '') nodes = filterList(filterText, nodes, (x) => x, SERVICE_NODE_FIELDS);
       const tags = new Map<string, Set<string>>();
-      for (const s of state.services.values()) {
-        const name = String(s.service.Service ?? '');
+      for (const n of nodes) {
+        const name = String(n.ServiceName);
         const set = tags.get(name) ?? new Set<string>();
-        for (const t of Array.isArray(s.service.Tags) ? (s.service.Tags as unknown[]) : []) if (typeof t === 'string') set.add(t);
+        for (const t of (n.ServiceTags as string[] | null) ?? []) set.add(t);
         tags.set(name, set);
       }
+      // ACLs filter names after the merge (filterServices): service:read per name.
       const names = [...tags.keys()].sort();
       const readable = names.filter((n) => this.acl.can(ctx, { resource: 'service', access: 'read', name: n }));
-      const services = Object.fromEntries(readable.map((n) => [n, [...tags.get(n)!].sort()]));
-      return { index: Math.max(1, state.tableIndex('services')), services, filtered: readable.length < names.length };
+      return { index, tags, readable, filtered: readable.length < names.length };
     });
-    sendJson(ctx, 200, result.services, { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) });
+    const out: Record<string, string[]> = {};
+    for (const name of result.readable) out[name] = [...result.tags.get(name)!].sort();
+    sendJson(ctx, 200, out, { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) });
+  }
+
+  /** GET /v1/catalog/service/:service: the ServiceNodes of one service (names match case-insensitively, as the memdb index does). */
+  async service(ctx: RequestContext): Promise<void> {
+    const opts = parseQueryOptions(ctx.query);
+    rejectEnterpriseMeta(ctx);
+    const target = ctx.path.slice('/v1/catalog/service/'.length);
+    if (target === '') throw new HttpError(400, 'Missing service name');
+    checkDatacenter(ctx);
+    this.acl.resolve(ctx);
+    const filterText = ctx.query.get('filter') ?? '';
+    checkFilter(filterText);
+    const state = ctx.state;
+    const result = await blockingQuery(ctx, opts, () => {
+      const index = Math.max(state.tableIndex('nodes'), state.tableIndex('services'));
+      const matches = [...state.services.values()]
+        .filter((s) => String(s.service.Service ?? '').toLowerCase() === target.toLowerCase())
+        .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : String(a.service.ID) < String(b.service.ID) ? -1 : 1));
+      let nodes = matches.map((s) => serviceNodeJson(s, state.nodes.get(s.node.toLowerCase())));
+      if (filterText !== '') nodes = filterList(filterText, nodes, (x) => x, SERVICE_NODE_FIELDS);
+      const readable = this.acl.can(ctx, { resource: 'service', access: 'read', name: target });
+      return { index, nodes: readable ? nodes : [], filtered: !readable && nodes.length > 0 };
+    });
+    sendJson(ctx, 200, result.nodes, { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) });
+  }
+}
+
+/** bexpr.CreateFilter runs before the query; its errors come back as a 500 with go-bexpr's wrapping. */
+function checkFilter(filterText: string): void {
+  if (filterText === '') return;
+  try {
+    filterList(filterText, [], (x) => x, SERVICE_NODE_FIELDS);
+  } catch (e) {
+    if (e instanceof BexprError) throw new RpcError(`Failed to create boolean expression evaluator: ${e.message}`);
+    throw e;
   }
 }

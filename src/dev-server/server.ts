@@ -68,6 +68,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     { path: '/v1/health/connect/', methods: { GET: (c) => catalog.healthConnect(c) } },
     { path: '/v1/catalog/services', methods: { GET: (c) => catalog.services(c) } },
     { path: '/v1/internal/acl/authorize', methods: { POST: (c) => aclAuthorize(c, acl) } },
+    { path: '/v1/catalog/service/', methods: { GET: (c) => catalog.service(c) } },
     { path: '/v1/status/leader', methods: { GET: (c) => sendJson(c, 200, '127.0.0.1:8300') } },
     { path: '/v1/dev/faults', methods: { PUT: (c) => devFaults(c, faults) } },
   ];

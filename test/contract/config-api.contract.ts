@@ -737,4 +737,49 @@ export const CONTRACT_CASES: ContractCase[] = [
       { method: 'GET', path: '/v1/health/connect/cgc-svc', expect: { status: 200, body: '[]' } },
     ],
   },
+  {
+    name: 'catalog: /v1/catalog/services filters ServiceNodes and answers names; /v1/catalog/service/:service the instances',
+    steps: [
+      { method: 'GET', path: `/v1/catalog/services?filter=${encodeURIComponent('ServiceName == "cgc-api-sidecar-proxy"')}`, expect: { status: 200, body: '{}', headers: META } },
+      {
+        method: 'PUT',
+        path: '/v1/catalog/register',
+        body: {
+          Node: 'cgc-node2',
+          Address: '10.0.0.10',
+          Service: { ID: 'cgc-api-sidecar-proxy', Service: 'cgc-api-sidecar-proxy', Kind: 'connect-proxy', Port: 21000, Tags: ['b', 'a'], Proxy: { DestinationServiceName: 'cgc-api', LocalServicePort: 8080 } },
+        },
+        expect: { status: 200, body: 'true' },
+      },
+      {
+        method: 'GET',
+        path: `/v1/catalog/services?filter=${encodeURIComponent('ServiceKind == "connect-proxy" and ServiceProxy.DestinationServiceName == "cgc-api"')}`,
+        expect: { status: 200, headers: META, body: json((j) => expect(j).toEqual({ 'cgc-api-sidecar-proxy': expect.arrayContaining(['a', 'b']) })) },
+      },
+      {
+        method: 'GET',
+        path: `/v1/catalog/services?filter=${encodeURIComponent('ServiceKind == "connect-proxy" and ServiceProxy.DestinationServiceName == "cgc-other"')}`,
+        expect: { status: 200, body: '{}' },
+      },
+      {
+        method: 'GET',
+        path: `/v1/catalog/services?filter=${encodeURIComponent('Nope == "x"')}`,
+        expect: { status: 500, body: 'Failed to create boolean expression evaluator: Selector "Nope" is not valid' },
+      },
+      {
+        method: 'GET',
+        path: '/v1/catalog/service/cgc-api-sidecar-proxy',
+        expect: {
+          status: 200,
+          headers: META,
+          body: json((j) => {
+            expect(j).toHaveLength(1);
+            expect(j[0]).toMatchObject({ Node: 'cgc-node2', Address: '10.0.0.10', ServiceKind: 'connect-proxy', ServiceName: 'cgc-api-sidecar-proxy', ServicePort: 21000, ServiceProxy: { DestinationServiceName: 'cgc-api' } });
+          }),
+        },
+      },
+      { method: 'PUT', path: '/v1/catalog/deregister', body: { Node: 'cgc-node2' }, expect: { status: 200, body: 'true' } },
+      { method: 'GET', path: '/v1/catalog/service/cgc-api-sidecar-proxy', expect: { status: 200, body: '[]' } },
+    ],
+  },
 ];

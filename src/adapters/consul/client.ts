@@ -10,7 +10,7 @@ import { ConsulError, redact } from './errors.ts';
 import { dropServerHash, parseConsulJson } from './json.ts';
 import { ConsulOptionsError, baseUrlOf, optionsFromEnv, parseConsulClientOptions, tlsConnectOptions, type ConsulClientOptions, type ConsulClientOptionsInput, type ReadTextFile } from './options.ts';
 import { realSleep, type Random, type Sleep } from './retry.ts';
-import { KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, AuthorizeResponseSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
+import { AuthorizeResponseSchema, CatalogServiceNodeListSchema, CatalogServicesSchema, KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
 import type * as z from 'zod/mini';
 
@@ -211,6 +211,52 @@ export class ConsulClient {
     return this.#parse(res, ServiceTagsSchema, 'GET', path);
   }
 
+  /**
+   * The services that have at least one sidecar proxy registered: what a permissive MutualTLSMode
+   * inherited from proxy-defaults applies to. Few requests, not one per service:
+   * `GET /v1/catalog/services` filtered to `ServiceKind == "connect-proxy"` lists the proxies'
+   * names; the `<service>-sidecar-proxy` convention (agent/sidecar_service.go, consul-k8s, Nomad)
+   * gives a guess of each proxy's destination, confirmed for a batch of proxies per request by a
+   * filter on `ServiceProxy.DestinationServiceName`; only proxies named otherwise, or whose guess
+   * was wrong, are read one by one (`GET /v1/catalog/service/:proxy`).
+   */
+  async connectEnabledServices(): Promise<string[]> {
+    const proxies = Object.keys(await this.#catalogServices('ServiceKind == "connect-proxy"'));
+    const guesses = new Map<string, string>();
+    const unresolved: string[] = [];
+    for (const p of proxies) {
+      if (p.endsWith(SIDECAR_SUFFIX) && p.length > SIDECAR_SUFFIX.length) guesses.set(p, p.slice(0, -SIDECAR_SUFFIX.length));
+      else unresolved.push(p);
+    }
+    const destinations = new Set<string>();
+    const pairs = [...guesses];
+    // Batches keep the filter (and so the request line) a few kilobytes long.
+    for (let i = 0; i < pairs.length; i += CONFIRM_BATCH) {
+      const batch = pairs.slice(i, i + CONFIRM_BATCH);
+      const either = batch.map(([p, d]) => `(ServiceName == ${bexprString(p)} and ServiceProxy.DestinationServiceName == ${bexprString(d)})`).join(' or ');
+      const confirmed = await this.#catalogServices(`ServiceKind == "connect-proxy" and (${either})`);
+      for (const [p, d] of batch) (p in confirmed ? destinations.add(d) : unresolved.push(p));
+    }
+    for (const p of unresolved) {
+      const path = `/v1/catalog/service/${encodeURIComponent(p)}`;
+      const res = await this.#send({ method: 'GET', path });
+      this.#assertComplete(res, path, `the catalog entry of proxy ${JSON.stringify(p)}`, resourceListPermission('service'));
+      for (const n of this.#parse(res, CatalogServiceNodeListSchema, 'GET', path)) {
+        const d = n.ServiceProxy?.DestinationServiceName;
+        if (n.ServiceKind === 'connect-proxy' && d) destinations.add(d);
+      }
+    }
+    return [...destinations].sort();
+  }
+
+  async #catalogServices(filter: string): Promise<Record<string, unknown>> {
+    const path = '/v1/catalog/services';
+    const res = await this.#send({ method: 'GET', path, query: { filter } });
+    // A proxy hidden by ACLs would pass for "no sidecar": the advisor would skip a permissive service.
+    this.#assertComplete(res, path, 'the catalog of sidecar proxies', resourceListPermission('service'));
+    return this.#parse(res, CatalogServicesSchema, 'GET', path);
+  }
+
   /** `PUT /v1/catalog/register` (demo and tests). */
   async registerCatalog(body: Record<string, unknown>): Promise<boolean> {
     const res = await this.#send({ method: 'PUT', path: '/v1/catalog/register', body: stringifyApiJson(body, 0) });
@@ -280,6 +326,15 @@ export class ConsulClient {
   #protocolError(res: ExchangeResponse, method: string, path: string, message: string): ConsulError {
     return new ConsulError({ kind: 'protocol', message: redact(message, this.#resolvedToken), method, path, status: res.status, attempts: res.attempts });
   }
+}
+
+/** The name Consul gives a sidecar registered without one (agent/sidecar_service.go). */
+const SIDECAR_SUFFIX = '-sidecar-proxy';
+const CONFIRM_BATCH = 50;
+
+/** A double-quoted go-bexpr string. */
+function bexprString(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 function entryPath(kind: string, name: string): string {

@@ -90,3 +90,15 @@ export const ServiceTagsSchema = z.pipe(
 
 /** `POST /v1/internal/acl/authorize` (structs.ACLAuthorizationResponse[]). */
 export const AuthorizeResponseSchema = z.array(z.looseObject({ Allow: z.boolean() }));
+
+/** `GET /v1/catalog/services`: service name → tags (structs.Services). */
+export const CatalogServicesSchema = z.record(z.string(), z.nullable(z.array(z.string())));
+
+/** One element of `GET /v1/catalog/service/:service` (api.CatalogService), only what the advisor reads. */
+export const CatalogServiceNodeListSchema = z.array(
+  z.looseObject({
+    ServiceName: z.string(),
+    ServiceKind: z.optional(z.string()),
+    ServiceProxy: z.optional(z.nullable(z.looseObject({ DestinationServiceName: z.optional(z.string()) }))),
+  }),
+);

@@ -32,6 +32,11 @@ export interface JudgedService {
    * would otherwise allow strict.
    */
   blockedBecause?: string;
+  /**
+   * The Git file of the service's own service-defaults when it has one without a mode (origin
+   * `proxy-defaults`): the proposal edits that file rather than creating a new one.
+   */
+  serviceDefaultsFile?: string;
 }
 
 /** A raw sample: time in milliseconds since the epoch, value as Envoy/Prometheus gave it. */

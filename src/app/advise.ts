@@ -1,0 +1,53 @@
+// advise: the strict-mode advisor's use case, shared by the CLI, serve and the schedule. Render the
+// tree (any error stops it, as for plan), read what Consul holds, find the judged services and the
+// drift, ask the stats source once for all judged services, and decide each one.
+import type { ConfigEntryError } from '../model/errors.ts';
+import type { SourceFile } from '../core/parse-files.ts';
+import { renderTree } from '../core/render.ts';
+import type { ConfigEntryStore } from '../core/ports.ts';
+import { judgedServices } from '../core/advisor/judged-services.ts';
+import { decideStrict } from '../core/advisor/decide-strict.ts';
+import { serviceKey, type AdviceReport, type AdvisorThresholds, type ServiceRef, type TrafficSampleSource } from '../core/advisor/model.ts';
+
+/** Consul's catalog, as far as the advisor needs it. */
+export interface ConnectCatalog {
+  /** Services with at least one sidecar proxy: where an inherited permissive mode takes effect. */
+  connectEnabledServices(): Promise<ServiceRef[]>;
+}
+
+export interface AdvisePorts {
+  entries: ConfigEntryStore;
+  catalog: ConnectCatalog;
+  traffic: TrafficSampleSource;
+}
+
+export interface AdviseOptions {
+  /** ms since the epoch; the window is [now - thresholds.windowMs, now]. */
+  now: number;
+  thresholds: AdvisorThresholds;
+  expectNoInboundTraffic: readonly string[];
+}
+
+export type AdviseOutcome = { ok: true; report: AdviceReport } | { ok: false; errors: ConfigEntryError[] };
+
+export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePorts, options: AdviseOptions): Promise<AdviseOutcome> {
+  const tree = renderTree(files);
+  const errors = [...tree.decodeErrors, ...tree.validationErrors];
+  if (errors.length) return { ok: false, errors };
+  const [serviceDefaults, proxyDefaults, catalog] = await Promise.all([
+    ports.entries.list('service-defaults'),
+    ports.entries.list('proxy-defaults'),
+    ports.catalog.connectEnabledServices(),
+  ]);
+  const { judged, drift } = judgedServices({
+    git: tree.entries,
+    live: [...serviceDefaults, ...proxyDefaults],
+    catalog,
+    expectNoInboundTraffic: options.expectNoInboundTraffic,
+  });
+  const window = { start: options.now - options.thresholds.windowMs, end: options.now };
+  const samples = judged.length ? await ports.traffic.samples(judged.map((j) => j.service), window) : [];
+  const byService = new Map(samples.map((s) => [serviceKey(s.service), s]));
+  const services = judged.map((j) => decideStrict({ judged: j, samples: byService.get(serviceKey(j.service)), window, thresholds: options.thresholds }));
+  return { ok: true, report: { window, source: ports.traffic.description, services, drift } };
+}

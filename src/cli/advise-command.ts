@@ -1,0 +1,99 @@
+// `consul-gitops advise`: which permissive services can go strict, from their sidecars' traffic.
+// Exit 0 when it could judge (whatever the verdicts), 1 on any error.
+import { parseArgs } from 'node:util';
+import type { ConsulClient } from '../adapters/consul/client.ts';
+import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/stores.ts';
+import { readLocalFiles } from '../adapters/files/local-files.ts';
+import { repositoryRelative } from '../adapters/files/repo-root.ts';
+import { adviseStrict, type ConnectCatalog } from '../app/advise.ts';
+import { formatDurationError, parsePromDuration, type DurationError } from '../core/advisor/duration.ts';
+import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
+import { stringifyApiJson } from '../core/api-json.ts';
+import { unreadableErrors } from '../core/render.ts';
+import { DEFAULT_ADVISOR_CONFIG, DEFAULT_TARGETS_FILE } from '../config/targets.ts';
+import { formatConfigEntryError, type ConfigEntryError } from '../model/errors.ts';
+import { adviceJson } from '../reports/advice-json.ts';
+import { renderAdviceText } from '../reports/advice-text.ts';
+import { createTrafficSource, type TrafficSourceFactory } from '../runtime/traffic-source.ts';
+import { resolveTarget } from './consul-target.ts';
+import type { CliIo } from './io.ts';
+import type { CommandEnv } from './plan-command.ts';
+
+export interface AdviseEnv extends CommandEnv {
+  /** Builds the stats source (default: src/runtime/traffic-source.ts). */
+  trafficSource?: TrafficSourceFactory;
+}
+
+/** The catalog port on ConsulClient: services in the client's own namespace and partition. */
+export function consulConnectCatalog(consul: ConsulClient): ConnectCatalog {
+  const namespace = consul.options.namespace || 'default';
+  const partition = consul.options.partition || 'default';
+  return { connectEnabledServices: async () => (await consul.connectEnabledServices()).map((name) => ({ name, namespace, partition })) };
+}
+
+function durationError(e: DurationError, io: CliIo): number {
+  io.stderr.write(`error: ${formatDurationError(e)}\n`);
+  return 1;
+}
+
+function reportErrors(errors: readonly ConfigEntryError[], io: CliIo): number {
+  for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
+  io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was judged\n`);
+  return 1;
+}
+
+export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv = {}): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      consul: { type: 'string' },
+      target: { type: 'string' },
+      config: { type: 'string' },
+      stats: { type: 'string' },
+      window: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const cwd = io.cwd ?? process.cwd();
+  const env = aenv.env ?? process.env;
+  const resolved = await resolveTarget({ config: values.config, target: values.target, consul: values.consul, dir: values.dir }, env, cwd);
+  const { consul, target } = resolved;
+  try {
+    const advisor = target.advisor ?? DEFAULT_ADVISOR_CONFIG;
+    const configWhere = `${values.config ?? DEFAULT_TARGETS_FILE}: target ${target.name}: advisor`;
+    const window = values.window !== undefined ? parsePromDuration(values.window, '--window') : parsePromDuration(advisor.window, `${configWhere}.window`);
+    const maxGap = parsePromDuration(advisor.maxGap, `${configWhere}.maxGap`);
+    if (!window.ok) return durationError(window.error, io);
+    if (!maxGap.ok) return durationError(maxGap.error, io);
+    if (values.stats === undefined && advisor.stats === undefined) {
+      io.stderr.write(`error: --stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in ${DEFAULT_TARGETS_FILE})\n`);
+      return 1;
+    }
+    const { files, unreadable } = await readLocalFiles([target.dir], cwd);
+    if (unreadable.length) return reportErrors(unreadableErrors(unreadable), io);
+    const traffic = (aenv.trafficSource ?? createTrafficSource)({
+      flag: values.stats,
+      config: advisor.stats,
+      consul,
+      state: new ConsulKvStateStore(consul),
+      stateKeyPrefix: resolved.file.stateKeyPrefix,
+      target: target.name,
+      env,
+    });
+    const outcome = await adviseStrict(
+      repositoryRelative(files, cwd),
+      { entries: new ConsulConfigEntryStore(consul), catalog: consulConnectCatalog(consul), traffic },
+      {
+        now: (aenv.now ?? (() => new Date()))().getTime(),
+        thresholds: { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms },
+        expectNoInboundTraffic: advisor.expectNoInboundTraffic,
+      },
+    );
+    if (!outcome.ok) return reportErrors(outcome.errors, io);
+    io.stdout.write(values.json ? `${stringifyApiJson(adviceJson(outcome.report))}\n` : renderAdviceText(outcome.report));
+    return 0;
+  } finally {
+    await consul.close();
+  }
+}

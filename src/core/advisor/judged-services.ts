@@ -1,0 +1,123 @@
+// Which services the strict-mode advisor judges: every service whose effective MutualTLSMode, as
+// Git will leave it, is permissive; and which are strict in Git but still permissive in Consul
+// (drift, reported and not judged). Plain data in and out.
+//
+// "As Git will leave it": the tree's own entries, plus live entries consul-gitops never changes
+// (those without its ownership marker survive any apply or prune). A live entry carrying the
+// marker but absent from the tree is on its way out and does not count.
+//
+// The effective mode follows Consul's own resolution (agent/configentry/resolve.go,
+// ComputeResolvedServiceConfig): the service's service-defaults MutualTLSMode when set, else
+// proxy-defaults global's, else strict (the empty mode).
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import type { LiveEntry } from '../ports.ts';
+import { ownershipOf } from '../plan/ownership.ts';
+import { serviceKey, type JudgedService, type ModeOrigin, type ServiceRef } from './model.ts';
+
+/** A rendered Git entry (src/core/render.ts): the normalised form and the file it came from. */
+export interface GitEntry {
+  normalized: ApiEntry;
+  file: string;
+}
+
+export interface JudgeInput {
+  git: readonly GitEntry[];
+  live: readonly LiveEntry[];
+  /** Connect-enabled services (with a sidecar proxy) from Consul's catalog. */
+  catalog: readonly ServiceRef[];
+  /** Service names the user marked as not expecting inbound traffic (case-insensitive). */
+  expectNoInboundTraffic: readonly string[];
+}
+
+export interface JudgedServices {
+  judged: JudgedService[];
+  drift: ServiceRef[];
+}
+
+interface Side {
+  entry: ApiEntry;
+  file?: string;
+}
+
+const tenancy = (v: unknown): string => (typeof v === 'string' && v !== '' ? v : 'default');
+
+function refOf(e: ApiEntry): ServiceRef {
+  return { name: String(e.Name ?? ''), namespace: tenancy(e.Namespace), partition: tenancy(e.Partition) };
+}
+
+function modeOf(e: ApiEntry | undefined): string {
+  return typeof e?.MutualTLSMode === 'string' ? e.MutualTLSMode.toLowerCase() : '';
+}
+
+function byService(entries: readonly Side[]): Map<string, Side> {
+  const out = new Map<string, Side>();
+  for (const s of entries) if (s.entry.Kind === 'service-defaults') out.set(serviceKey(refOf(s.entry)), s);
+  return out;
+}
+
+function proxyDefaultsByPartition(entries: readonly Side[]): Map<string, Side> {
+  const out = new Map<string, Side>();
+  for (const s of entries) if (s.entry.Kind === 'proxy-defaults') out.set(tenancy(s.entry.Partition).toLowerCase(), s);
+  return out;
+}
+
+/** Git's entry, else a live one that no apply will change or remove. */
+function desired(git: Side | undefined, live: Side | undefined): Side | undefined {
+  if (git) return git;
+  return live && ownershipOf(live.entry) !== 'ours' ? live : undefined;
+}
+
+/** Why a change to this service's mode cannot be proposed safely, whatever its traffic says. */
+function blockedBecause(name: string, git: Side | undefined, live: Side | undefined): string | undefined {
+  if (!live) return undefined;
+  const owner = ownershipOf(live.entry);
+  if (typeof owner === 'object')
+    return `service-defaults/${name} in Consul is managed by ${owner.foreign}, not consul-gitops: change its MutualTLSMode there`;
+  if (owner === 'unowned')
+    return git
+      ? `service-defaults/${name} in Consul lacks the consul-gitops ownership marker: run apply --adopt before its mode can be changed`
+      : `service-defaults/${name} exists in Consul but in no file of this tree: add it to Git (and apply --adopt) before its mode can be changed`;
+  return undefined;
+}
+
+export function judgedServices(input: JudgeInput): JudgedServices {
+  const gitSides = input.git.map((g) => ({ entry: g.normalized, file: g.file }));
+  const liveSides = input.live.map((l) => ({ entry: l.entry }));
+  const gitSd = byService(gitSides);
+  const liveSd = byService(liveSides);
+  const gitPd = proxyDefaultsByPartition(gitSides);
+  const livePd = proxyDefaultsByPartition(liveSides);
+  const catalog = new Map(input.catalog.map((r) => [serviceKey(r), r]));
+  const quiet = new Set(input.expectNoInboundTraffic.map((n) => n.toLowerCase()));
+
+  const refs = new Map<string, ServiceRef>();
+  for (const [k, s] of liveSd) refs.set(k, refOf(s.entry));
+  for (const [k, r] of catalog) refs.set(k, r);
+  for (const [k, s] of gitSd) refs.set(k, refOf(s.entry));
+
+  const judged: JudgedService[] = [];
+  const drift: ServiceRef[] = [];
+  for (const [key, service] of [...refs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const partition = service.partition.toLowerCase();
+    const sd = desired(gitSd.get(key), liveSd.get(key));
+    const pd = desired(gitPd.get(partition), livePd.get(partition));
+    const explicit = modeOf(sd?.entry);
+    const effective = explicit || modeOf(pd?.entry);
+    const liveEffective = modeOf(liveSd.get(key)?.entry) || modeOf(livePd.get(partition)?.entry);
+    if (effective !== 'permissive') {
+      if (liveEffective === 'permissive') drift.push(service);
+      continue;
+    }
+    // Inherited permissive mode matters only where a sidecar exists to accept plaintext.
+    if (!explicit && !catalog.has(key)) continue;
+    const origin: ModeOrigin = explicit ? { kind: 'service-defaults', ...(sd?.file ? { file: sd.file } : {}) } : { kind: 'proxy-defaults', ...(pd?.file ? { file: pd.file } : {}) };
+    const j: JudgedService = { service, origin };
+    if (quiet.has(service.name.toLowerCase())) j.expectsNoInboundTraffic = true;
+    const blocked = blockedBecause(service.name, gitSd.get(key), liveSd.get(key));
+    if (blocked) j.blockedBecause = blocked;
+    const ownFile = gitSd.get(key)?.file;
+    if (!explicit && ownFile) j.serviceDefaultsFile = ownFile;
+    judged.push(j);
+  }
+  return { judged, drift };
+}

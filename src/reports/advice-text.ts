@@ -1,0 +1,65 @@
+// The advisor's report for a terminal: one row per judged service, then why the others are not
+// ready, then the drift. Pure; every name and reason is escaped, since service names come from
+// Consul's catalog and may carry control characters meant to rewrite a terminal.
+import type { AdviceReport, InstanceEvidence, ServiceRef, ServiceVerdict } from '../core/advisor/model.ts';
+import { formatPromDuration } from '../core/advisor/duration.ts';
+
+// C0/C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function escapeControl(s: string): string {
+  return s.replace(UNSAFE, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+}
+
+export function formatTime(ms: number | undefined): string {
+  return ms === undefined ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+export function formatService(s: ServiceRef): string {
+  const scoped = s.partition.toLowerCase() !== 'default' || s.namespace.toLowerCase() !== 'default';
+  return escapeControl(scoped ? `${s.partition}/${s.namespace}/${s.name}` : s.name);
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2 - ([...c].length - c.length)))).join('').trimEnd());
+}
+
+function instanceLine(e: InstanceEvidence): string {
+  const p = e.permissive.connections;
+  const plaintext = p ? `plaintext connections ${p.first ?? '-'} → ${p.last ?? '-'} (+${p.increase})` : 'no permissive series';
+  const restarts = e.restarts ? `, ${e.restarts} restart${e.restarts === 1 ? '' : 's'}` : '';
+  return `${escapeControl(e.instance)}: samples ${formatTime(e.firstSampleAt)} → ${formatTime(e.lastSampleAt)}, ${plaintext}${restarts}`;
+}
+
+function details(v: ServiceVerdict): string[] {
+  const ev = v.evidence;
+  const out = [`  ${formatService(v.service)}: ${v.verdict}`];
+  for (const r of v.reasons) out.push(`    - ${escapeControl(r)}`);
+  out.push(`    permissive through ${v.origin.kind}${v.origin.file ? ` (${escapeControl(v.origin.file)})` : ''}`);
+  for (const i of ev.instances) out.push(`    instance ${instanceLine(i)}`);
+  if (ev.permissive.lastSeenAt !== undefined) out.push(`    plaintext last seen ${formatTime(ev.permissive.lastSeenAt)}`);
+  for (const p of ev.problems) out.push(`    problem: ${escapeControl(p)}`);
+  for (const s of ev.sources) out.push(`    from: ${escapeControl(s)}`);
+  return out;
+}
+
+export function renderAdviceText(report: AdviceReport): string {
+  const w = report.window;
+  const lines = [`Strict-mode advice over ${formatPromDuration(w.end - w.start)} (${formatTime(w.start)} → ${formatTime(w.end)}), samples from ${escapeControl(report.source)}`, ''];
+  if (report.services.length === 0) lines.push('No service is permissive in Git: nothing to judge.');
+  else {
+    const rows = [['SERVICE', 'VERDICT', 'LAST PLAINTEXT', 'REASON']];
+    for (const v of report.services) rows.push([formatService(v.service), v.verdict, formatTime(v.evidence.permissive.lastSeenAt), escapeControl(v.reasons[0] ?? '')]);
+    lines.push(...table(rows));
+  }
+  const notReady = report.services.filter((v) => v.verdict !== 'ready-for-strict');
+  if (notReady.length) lines.push('', 'Not ready:', ...notReady.flatMap(details));
+  if (report.drift.length)
+    lines.push('', 'Drift: strict in Git but still permissive in Consul (apply repairs it):', ...report.drift.map((d) => `  ${formatService(d)}`));
+  const counts = new Map<string, number>();
+  for (const v of report.services) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);
+  const summary = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
+  lines.push('', `${report.services.length} service${report.services.length === 1 ? '' : 's'} judged${summary ? `: ${summary}` : ''}.`, '');
+  return lines.join('\n');
+}
