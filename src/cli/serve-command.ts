@@ -21,8 +21,8 @@ Environment: GITHUB_WEBHOOK_SECRET (required); GITHUB_TOKEN, or GITHUB_APP_ID,
   TARGETS_CONFIG; PRUNE; SELF_HEAL; STATE_PREFIX; CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, ...;
   SCHEDULE_INTERVAL (15m; 0 = off); STOP_TIMEOUT (30s); DELIVERY_MEMORY (1000).
 Limits (a request without a well-formed X-Hub-Signature-256 and X-GitHub-Event is refused before its
-  body is read): MAX_BUFFERED_BYTES (64 MiB of bodies held at once across connections; past it 503
-  with Retry-After), MAX_CONNECTIONS (256), HEADERS_TIMEOUT (10s), BODY_IDLE_TIMEOUT (10s),
+  body is read): MAX_BUFFERED_BYTES (64 MiB of raw bodies held at once across connections; past it
+  503 with Retry-After; memory peaks at about twice that, with each body's decoded text), MAX_CONNECTIONS (256), HEADERS_TIMEOUT (10s), BODY_IDLE_TIMEOUT (10s),
   REQUEST_TIMEOUT (60s, headers and body).
 `;
 
