@@ -61,6 +61,8 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
       const blocker = failed.find((f) => dependsOn(change, f));
       let outcome: ChangeOutcome;
       if (change.action === 'noop' || change.action === 'skip') outcome = { status: 'unchanged' };
+      // Consul differs from Git on an entry consul-gitops does not manage: never written without --adopt.
+      else if (change.requiresAdopt) outcome = { status: 'skipped', message: `not written: ${change.reason}` };
       else if (blocker)
         outcome = { status: 'skipped', message: `not attempted: ${blocker.id.kind}/${blocker.id.name} failed earlier and this change depends on it` };
       else outcome = await applyChange(store, change);
