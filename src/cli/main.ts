@@ -22,8 +22,9 @@ Usage:
   consul-gitops plan [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
                      [--prune] [--adopt] [--json] [--detailed-exitcode]
       Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
-  consul-gitops apply [...same] [--allow-mass-delete] [--commit SHA --commit-time ISO8601]
-      Apply the plan in safe order with check-and-set; deletes only entries it owns (--prune).
+  consul-gitops apply [...same] [--allow-mass-delete] [--commit SHA --commit-time RFC3339]
+      Apply the plan in safe order with check-and-set, one run per target at a time (a lock in
+      Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt.
   consul-gitops audit [--consul URL] [--json] [--require-strict]
       Which services are still permissive, and the mesh-wide mTLS flags.
   consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
