@@ -22,7 +22,7 @@ Usage:
   consul-gitops plan [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
                      [--prune] [--adopt] [--json] [--detailed-exitcode]
       Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
-  consul-gitops apply [...same] [--allow-mass-delete] [--commit SHA --commit-time RFC3339]
+  consul-gitops apply [...same] [--allow-mass-delete] [--commit SHA --commit-time RFC3339] [--lock-wait 120]
       Apply the plan in safe order with check-and-set, one run per target at a time (a lock in
       Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt.
   consul-gitops audit [--consul URL] [--json] [--require-strict]
