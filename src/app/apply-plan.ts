@@ -80,6 +80,8 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
       const blocker = failed.find((f) => dependsOn(change, f));
       let outcome: ChangeOutcome;
       if (change.action === 'noop' || change.action === 'skip') outcome = { status: 'unchanged' };
+      // Consul differs from Git on an entry consul-gitops does not manage: never written without --adopt.
+      else if (change.requiresAdopt) outcome = { status: 'skipped', message: `not written: ${change.reason}` };
       else if (unreachable) outcome = { status: 'skipped', message: `not attempted: Consul unreachable (${unreachable}); re-run plan once it answers` };
       else if (blocker)
         outcome = { status: 'skipped', message: `not attempted: ${blocker.id.kind}/${blocker.id.name} failed earlier and this change depends on it` };

@@ -8,7 +8,7 @@ import type { Plan } from '../core/plan/plan.ts';
 import type { DesiredStateSource, ResultReporter } from '../adapters/github/ports.ts';
 import { applySummaryLine, planSummaryLine, renderPlanMarkdown } from '../adapters/github/plan-markdown.ts';
 import type { MassDeletePolicy } from '../core/plan/mass-delete.ts';
-import type { PlanOptions } from '../core/plan/plan.ts';
+import { needsAdopt, type PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
 import type { ApplyReport } from './apply-plan.ts';
 import { recordDelivery, wasDelivered } from './deliveries.ts';
@@ -151,9 +151,13 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
     case 'stale':
       await deps.reporter.commitStatus(ref, 'error', `not applied: ${outcome.reason}`);
       break;
-    case 'applied':
-      await deps.reporter.commitStatus(ref, outcome.report.ok ? 'success' : 'failure', applySummaryLine(outcome.report));
+    case 'applied': {
+      // The webhook never adopts: say why Consul still differs, before the counts (the description is cut at 140).
+      const unadopted = needsAdopt(outcome.plan).length;
+      const why = unadopted ? `${unadopted} entr${unadopted === 1 ? 'y' : 'ies'} not managed by consul-gitops differ${unadopted === 1 ? 's' : ''} from Git (adopt with apply --adopt). ` : '';
+      await deps.reporter.commitStatus(ref, outcome.report.ok ? 'success' : 'failure', `${why}${applySummaryLine(outcome.report)}`);
       break;
+    }
   }
   if (job.pullRequest && markdown) await deps.reporter.upsertPullRequestComment(ref, job.pullRequest.number, markdown, `plan-${target.name}`);
 }

@@ -27,8 +27,10 @@ const SECTIONS: Record<string, string> = {
       Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
 `,
   apply: `  consul-gitops apply [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
-                      [--prune] [--adopt] [--json] [--allow-mass-delete] [--commit SHA --commit-time ISO8601]
-      Apply the plan in safe order with check-and-set; deletes only entries it owns (--prune).
+                      [--prune] [--adopt] [--json] [--allow-mass-delete]
+                      [--commit SHA --commit-time RFC3339] [--lock-wait 120]
+      Apply the plan in safe order with check-and-set, one run per target at a time (a lock in
+      Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt.
 `,
   audit: `  consul-gitops audit [--consul URL] [--json] [--require-strict]
       Which services are still permissive, and the mesh-wide mTLS flags.

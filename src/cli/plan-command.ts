@@ -100,14 +100,23 @@ function commitRef(values: Values): CommitRef | string | undefined {
 }
 
 const CLI_LEASE_MS = 10 * 60_000;
-const CLI_LOCK_WAIT_MS = 2 * 60_000;
+const CLI_LOCK_WAIT_S = 120;
+
+/** `--lock-wait SECONDS`: how long to wait for another run on the target (0: refuse at once, for CI). */
+function lockWait(values: Values): number | string {
+  const raw = values['lock-wait'] as string | undefined;
+  if (raw === undefined) return CLI_LOCK_WAIT_S * 1000;
+  if (!/^\d{1,5}$/.test(raw)) return `--lock-wait ${JSON.stringify(raw)}: expected whole seconds, like 0 or 120`;
+  return Number(raw) * 1000;
+}
 
 export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
-  const values = parse(args, { commit: { type: 'string' }, 'commit-time': { type: 'string' } });
+  const values = parse(args, { commit: { type: 'string' }, 'commit-time': { type: 'string' }, 'lock-wait': { type: 'string' } });
   // Before any Consul call: a time that cannot be ordered would switch the stale-commit guard off.
   const ref = commitRef(values);
-  if (typeof ref === 'string') {
-    io.stderr.write(`error: ${ref}; nothing was planned or applied\n`);
+  const lockWaitMs = lockWait(values);
+  if (typeof ref === 'string' || typeof lockWaitMs === 'string') {
+    io.stderr.write(`error: ${typeof ref === 'string' ? ref : lockWaitMs}; nothing was planned or applied\n`);
     return 1;
   }
   const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
@@ -125,7 +134,7 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         holder: `cli ${hostname()} pid ${process.pid}${ref ? ` commit ${ref.commit.slice(0, 12)}` : ''}`,
         leaseMs: CLI_LEASE_MS,
-        lockWaitMs: CLI_LOCK_WAIT_MS,
+        lockWaitMs,
       },
       { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, plan: planOptions },
       {

@@ -79,4 +79,13 @@ describe('two CLI applies against one Consul', () => {
     const second = [a, b].find((r) => r.stdout.includes('to update'))!;
     expect(second.stdout).toContain(`Apply: ${services.length} applied, 0 failed, 0 conflicts`);
   });
+
+  it('refuses with a clear message, naming the other run, when it holds the target past --lock-wait', async () => {
+    const lease = { holder: 'cli ci-runner-7 pid 4242', expiresAt: '2099-01-01T00:00:00.000Z' };
+    await fetch(`${server.url}/v1/kv/consul-gitops/state/default/lock`, { method: 'PUT', body: JSON.stringify(lease) });
+    const r = await runAgainst(server.url, applyCommand, ['--lock-wait', '0'], treeWith('http'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('another consul-gitops run (cli ci-runner-7 pid 4242) holds consul-gitops/state/default/lock until 2099-01-01T00:00:00.000Z at the latest; gave up waiting; nothing was applied');
+    expect(await liveProtocols()).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import type { ApplyReport, ChangeOutcome } from '../../app/apply-plan.ts';
 import { stringifyApiJson } from '../../core/api-json.ts';
 import { normalizeEntry } from '../../core/normalize.ts';
 import type { Change, Plan } from '../../core/plan/plan.ts';
+import { summaryLine } from '../../core/plan/render-plan.ts';
 import { OWNER_KEY, SOURCE_KEY } from '../../core/plan/ownership.ts';
 import { formatEntryId } from '../../model/entry-id.ts';
 import { formatConfigEntryError, type ConfigEntryError } from '../../model/errors.ts';
@@ -36,9 +37,9 @@ const OUTCOME_NOTE: Record<ChangeOutcome['status'], string> = {
 /** The ownership marker every written entry carries: noise in a create or delete listing. */
 const OWNERSHIP_FIELDS = new Set([`Meta.${OWNER_KEY}`, `Meta.${SOURCE_KEY}`]);
 
+/** The terminal's summary line, so a PR comment, a drift issue and `plan` say the same. */
 export function planSummaryLine(plan: Plan): string {
-  const s = plan.summary;
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`;
+  return summaryLine(plan);
 }
 
 export function applySummaryLine(report: ApplyReport): string {
@@ -96,7 +97,7 @@ function diffLines(c: Change): string[] {
 
 function changeSummary(c: Change, outcome: ChangeOutcome | undefined): string {
   const where = c.source ? ` (${escapeHtml(c.source)})` : '';
-  const adopt = c.adopted ? ' [adopt]' : '';
+  const adopt = c.adopted ? ' [adopt]' : c.requiresAdopt ? ' [needs --adopt]' : '';
   const fields = c.action === 'update' ? `: ${c.fieldDiffs.length} field${c.fieldDiffs.length === 1 ? '' : 's'}` : '';
   const result = outcome ? ` — ${OUTCOME_NOTE[outcome.status]}` : '';
   return `<code>${ACTION_MARK[c.action]}</code> ${c.action} <code>${escapeHtml(formatEntryId(c.id))}</code>${where}${adopt}${fields}${result}`;
@@ -108,7 +109,7 @@ function renderChange(c: Change, outcome: ChangeOutcome | undefined, compact: bo
   if (outcome && 'message' in outcome) notes.push(`> ${escapeMarkdown(outcome.message)}`);
   if (outcome?.status === 'conflict' && outcome.liveDiffs.length)
     notes.push('', 'Changed in Consul since the plan:', '', ...fenced('diff', outcome.liveDiffs.flatMap((d) => [`- ${d.path} = ${show(d.before)}`, `+ ${d.path} = ${show(d.after)}`])));
-  if (c.action === 'delete') notes.unshift(`> ${escapeMarkdown(c.reason)}`);
+  if (c.action === 'delete' || c.requiresAdopt) notes.unshift(`> ${escapeMarkdown(c.reason)}`);
   if (compact) return [`- ${summary}`, ...notes.map((n) => (n ? `  ${n}` : n))];
   const lines = diffLines(c);
   return ['<details>', `<summary>${summary}</summary>`, '', ...notes, ...(notes.length ? [''] : []), ...(lines.length ? fenced('diff', lines) : []), '', '</details>', ''];
@@ -155,7 +156,11 @@ function render(input: PlanMarkdownInput, compact: boolean, limitChanges: number
     const skipped = plan.changes.filter((c) => c.action === 'skip');
     if (skipped.length) {
       out.push('**Skipped**', '');
-      for (const c of skipped.slice(0, limitChanges)) out.push(`- <code>${escapeHtml(formatEntryId(c.id))}</code>: ${escapeMarkdown(c.reason)}`);
+      for (const c of skipped.slice(0, limitChanges)) {
+        out.push(`- <code>${escapeHtml(formatEntryId(c.id))}</code>: ${escapeMarkdown(c.reason)}`);
+        // An entry another controller owns that differs from Git: show how, though it is not ours to change.
+        if (!compact && c.fieldDiffs.length) out.push('', ...fenced('diff', c.fieldDiffs.flatMap((d) => [`- ${d.path} = ${show(d.before)}`, `+ ${d.path} = ${show(d.after)}`])).map((l) => `  ${l}`), '');
+      }
       if (skipped.length > limitChanges) out.push(`- …and ${skipped.length - limitChanges} more`);
       out.push('');
     }

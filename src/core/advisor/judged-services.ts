@@ -71,8 +71,10 @@ function desired(git: Side | undefined, live: Side | undefined): Side | undefine
 function blockedBecause(name: string, git: Side | undefined, live: Side | undefined): string | undefined {
   if (!live) return undefined;
   const owner = ownershipOf(live.entry);
+  if (typeof owner === 'object' && 'external' in owner)
+    return `service-defaults/${name} in Consul is managed by ${owner.external} (external-source), not consul-gitops: change its MutualTLSMode there`;
   if (typeof owner === 'object')
-    return `service-defaults/${name} in Consul is managed by ${owner.foreign}, not consul-gitops: change its MutualTLSMode there`;
+    return `service-defaults/${name} in Consul is managed by ${owner.foreign}, not consul-gitops: change its MutualTLSMode there, or adopt it (apply --adopt)`;
   if (owner === 'unowned')
     return git
       ? `service-defaults/${name} in Consul lacks the consul-gitops ownership marker: run apply --adopt before its mode can be changed`

@@ -7,14 +7,33 @@ export const OWNER_VALUE = 'consul-gitops';
 /** The file an entry came from: stable across commits, unlike a commit SHA that would rewrite every entry. */
 export const SOURCE_KEY = 'consul-gitops/source';
 
-export type Ownership = 'ours' | 'unowned' | { foreign: string };
+/** Set by consul-k8s (`kubernetes`) on entries it writes from CRDs (consul-k8s control-plane/api/common/common.go: SourceKey). */
+export const EXTERNAL_SOURCE_KEY = 'external-source';
+/** consul-k8s' other marker (common.go: DatacenterKey): bookkeeping, not part of what Git says. */
+const K8S_DATACENTER_KEY = 'consul.hashicorp.com/source-datacenter';
+
+/**
+ * - `ours`: written by consul-gitops.
+ * - `unowned`: written by hand or by a tool that leaves no marker; `--adopt` takes it over.
+ * - `foreign`: marked `managed-by` another tool; `--adopt` takes it over too.
+ * - `external`: owned by a controller that writes it back (consul-k8s): never touched.
+ */
+export type Ownership = 'ours' | 'unowned' | { foreign: string } | { external: string };
 
 export function ownershipOf(entry: ApiEntry): Ownership {
   const meta = (entry.Meta ?? {}) as Record<string, string>;
   if (meta[OWNER_KEY] === OWNER_VALUE) return 'ours';
-  if (meta['external-source']) return { foreign: meta['external-source'] };
+  if (meta[EXTERNAL_SOURCE_KEY]) return { external: meta[EXTERNAL_SOURCE_KEY] };
   if (meta[OWNER_KEY]) return { foreign: meta[OWNER_KEY] };
   return 'unowned';
+}
+
+/** The entry without any tool's ownership markers (ours, consul-k8s'): what "equals Git" compares. */
+export function withoutOwnership(entry: ApiEntry): ApiEntry {
+  const meta = { ...((entry.Meta ?? {}) as Record<string, string>) };
+  for (const k of [OWNER_KEY, SOURCE_KEY, EXTERNAL_SOURCE_KEY, K8S_DATACENTER_KEY]) delete meta[k];
+  const { Meta: _, ...rest } = entry;
+  return Object.keys(meta).length ? { ...rest, Meta: meta } : (rest as ApiEntry);
 }
 
 /** The entry as consul-gitops writes it: the user's entry plus the ownership marker. */

@@ -5,7 +5,7 @@ import { entryIdOf, entryKey, type EntryId } from '../../model/entry-id.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
 import type { LiveEntry } from '../ports.ts';
 import { canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
-import { ownershipOf, withOwnership } from './ownership.ts';
+import { EXTERNAL_SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
 import { normalizeEntry } from '../normalize.ts';
 import { orderChanges } from './order.ts';
 import { planWarnings, type PlanWarning } from './warnings.ts';
@@ -31,6 +31,13 @@ export interface Change {
   /** The file the desired entry came from. */
   source?: string;
   adopted?: boolean;
+  /** For a skipped entry another controller owns (consul-k8s): its `external-source`. */
+  owner?: string;
+  /**
+   * An update of an entry consul-gitops does not manage that differs from its file: a real
+   * difference between Git and Consul (counted in the plan), written only with `--adopt`.
+   */
+  requiresAdopt?: true;
 }
 
 export interface Plan {
@@ -68,30 +75,29 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     const before = canonicalLive(l.entry);
     const fieldDiffs = diffValues(before, normalizeEntry(after));
     const owner = ownershipOf(l.entry);
-    if (owner !== 'ours' && !options.adopt) {
-      const reason =
-        owner === 'unowned'
-          ? 'exists in Consul but is not managed by consul-gitops; run with --adopt to take it over'
-          : `managed by ${owner.foreign}; run with --adopt to take it over`;
-      changes.push({ ...base, action: 'skip', before, fieldDiffs, reason, cas: l.modifyIndex, wave: 0 });
+    const was = { ...base, before, cas: l.modifyIndex, wave: 0 };
+    if (owner === 'ours') {
+      if (fieldDiffs.length === 0) changes.push({ ...was, action: 'noop', reason: 'up to date' });
+      else changes.push({ ...was, action: 'update', after, fieldDiffs, reason: 'differs from the file' });
       continue;
     }
-    const adopted = owner !== 'ours';
-    if (fieldDiffs.length === 0 && !adopted) {
-      changes.push({ ...base, action: 'noop', before, reason: 'up to date', cas: l.modifyIndex, wave: 0 });
+    // Whether Consul holds what Git says, the ownership markers aside.
+    const contentDiffs = diffValues(withoutOwnership(before), withoutOwnership(normalizeEntry(after)));
+    if (typeof owner === 'object' && 'external' in owner) {
+      // consul-k8s writes its entries back from CRDs: taking one over would start a tug of war.
+      const reason = `owned by ${owner.external} (Meta.${EXTERNAL_SOURCE_KEY}); consul-gitops never writes it${contentDiffs.length ? ', although it differs from the file' : ''}`;
+      changes.push({ ...was, action: 'skip', fieldDiffs: contentDiffs, reason, owner: owner.external });
       continue;
     }
-    changes.push({
-      ...base,
-      action: 'update',
-      before,
-      after,
-      fieldDiffs,
-      reason: adopted ? 'adopted: consul-gitops takes over this entry' : 'differs from the file',
-      cas: l.modifyIndex,
-      wave: 0,
-      ...(adopted ? { adopted } : {}),
-    });
+    const whose = owner === 'unowned' ? 'not managed by consul-gitops' : `managed by ${owner.foreign}, not by consul-gitops`;
+    if (options.adopt) {
+      const reason = contentDiffs.length ? `adopted: ${whose}; --adopt takes it over` : `adopted: ${whose} and matches the file; --adopt adds the ownership markers`;
+      changes.push({ ...was, action: 'update', after, fieldDiffs, reason, adopted: true });
+    } else if (contentDiffs.length === 0) {
+      changes.push({ ...was, action: 'skip', fieldDiffs: [], reason: `matches Git, ${whose}; \`--adopt\` adds the ownership markers` });
+    } else {
+      changes.push({ ...was, action: 'update', after, fieldDiffs: contentDiffs, reason: `${whose}: \`--adopt\` takes it over`, requiresAdopt: true });
+    }
   }
 
   for (const [key, l] of liveByKey) {
@@ -112,6 +118,12 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
   return { changes: ordered, warnings: planWarnings(ordered, live), summary, ...(refused ? { refused } : {}) };
 }
 
+/** Updates that only `--adopt` writes: Consul differs from Git on entries consul-gitops does not manage. */
+export function needsAdopt(plan: Plan): Change[] {
+  return plan.changes.filter((c) => c.requiresAdopt);
+}
+
+/** True when Consul differs from Git in a way consul-gitops could change (with `--adopt` if need be). */
 export function hasChanges(plan: Plan): boolean {
   return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
 }

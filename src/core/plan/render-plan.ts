@@ -24,13 +24,18 @@ const show = (v: unknown) => (v === undefined ? '(absent)' : stringifyApiJson(v,
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete.`;
+  const adopt = plan.changes.filter((c) => c.requiresAdopt).length;
+  return `Plan: ${s.create} to create, ${s.update} to update${adopt ? ` (${adopt} only with --adopt)` : ''}, ${s.delete} to delete.`;
 }
 
 function flatten(value: unknown, path: string, out: [string, unknown][]): void {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, out);
   } else out.push([path, value]);
+}
+
+function diffs(c: Change, color: (s: string) => string): string[] {
+  return c.fieldDiffs.map((d) => color(`      ~ ${d.path}: ${show(d.before)} → ${show(d.after)}`));
 }
 
 function renderChange(c: Change, style: TextStyle): string[] {
@@ -45,12 +50,13 @@ function renderChange(c: Change, style: TextStyle): string[] {
     case 'update':
       return [
         style.yellow(`  ~ update ${id}`) + where + (c.adopted ? style.yellow('  [adopt]') : ''),
-        ...c.fieldDiffs.map((d) => style.yellow(`      ~ ${d.path}: ${show(d.before)} → ${show(d.after)}`)),
+        ...(c.requiresAdopt ? [style.yellow(`      ! ${c.reason}`)] : []),
+        ...diffs(c, style.yellow),
       ];
     case 'delete':
       return [style.red(`  - delete ${id}`) + style.dim(`  (${c.reason})`)];
     case 'skip':
-      return [style.dim(`  ! skip ${id}: ${c.reason}`)];
+      return [style.dim(`  ! skip ${id}: ${c.reason}`), ...diffs(c, style.dim)];
     case 'noop':
       return [];
   }

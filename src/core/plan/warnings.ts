@@ -18,7 +18,8 @@ export function finalState(changes: readonly Change[], live: readonly LiveEntry[
   for (const l of live) byKey.set(entryKey(entryIdOf(l.entry)), canonicalLive(l.entry));
   for (const c of changes) {
     if (c.action === 'delete') byKey.delete(c.key);
-    else if ((c.action === 'create' || c.action === 'update') && c.after) byKey.set(c.key, normalizeEntry(c.after));
+    // An entry that needs --adopt is not written without it: the live one stays.
+    else if ((c.action === 'create' || c.action === 'update') && c.after && !c.requiresAdopt) byKey.set(c.key, normalizeEntry(c.after));
   }
   return byKey;
 }

@@ -78,11 +78,11 @@ describe('renderPlanMarkdown', () => {
 
   it('lists skipped entries with the reason and shows a refused plan', async () => {
     const store = new InMemoryConfigEntryStore();
-    store.seed({ Kind: 'service-defaults', Name: 'api', Protocol: 'tcp' }); // not ours
+    store.seed({ Kind: 'service-defaults', Name: 'api', Protocol: 'tcp', Meta: { 'external-source': 'kubernetes' } }); // consul-k8s owns it
     const plan = planChanges(entries([api('strict')]), await readLive(store), opts);
     const md = renderPlanMarkdown({ plan: { ...plan, refused: 'refusing to delete every entry <all>' } });
     expect(md).toContain('**Skipped**');
-    expect(md).toContain('- <code>service-defaults/api</code>: exists in Consul but is not managed by consul-gitops; run with --adopt to take it over');
+    expect(md).toContain('- <code>service-defaults/api</code>: owned by kubernetes (Meta.external-source); consul-gitops never writes it, although it differs from the file');
     expect(md).toContain('> [!CAUTION]\n> Refused: refusing to delete every entry &lt;all&gt;');
   });
 

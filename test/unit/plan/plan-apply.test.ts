@@ -70,18 +70,20 @@ describe('plan', () => {
     expect(names).toEqual(['hand-made', 's0', 's1', 's2']);
   });
 
-  it('skips entries of other tools unless adopted, and says so', async () => {
+  it('never touches entries consul-k8s owns, even with --adopt, and shows how they differ', async () => {
     const store = new InMemoryConfigEntryStore();
     store.seed({ Kind: 'service-defaults', Name: 'api', Protocol: 'http', Meta: { 'external-source': 'kubernetes' } });
     const files = [meshAllow, api('permissive')];
-    const plan = await planOf(files, store);
-    const skip = plan.changes.find((c) => c.id.name === 'api')!;
-    expect(skip.action).toBe('skip');
-    expect(skip.reason).toContain('managed by kubernetes');
-    const adopt = await planOf(files, store, { ...opts, adopt: true });
-    const take = adopt.changes.find((c) => c.id.name === 'api')!;
-    expect(take).toMatchObject({ action: 'update', adopted: true });
-    expect(take.reason).toContain('adopted');
+    for (const adopt of [false, true]) {
+      const plan = await planOf(files, store, { ...opts, adopt });
+      const skip = plan.changes.find((c) => c.id.name === 'api')!;
+      expect(skip).toMatchObject({ action: 'skip', owner: 'kubernetes' });
+      expect(skip.reason).toContain('owned by kubernetes');
+      expect(skip.fieldDiffs).toEqual([{ path: 'MutualTLSMode', before: undefined, after: 'permissive' }]);
+      const report = await applyPlan(store, plan);
+      expect(report.ok).toBe(true);
+      expect((await store.get('service-defaults', 'api'))!.entry).toMatchObject({ Protocol: 'http', Meta: { 'external-source': 'kubernetes' } });
+    }
   });
 
   it('refuses a mass deletion unless allowed', async () => {
