@@ -18,16 +18,14 @@ import { metricSelectors, toMs, type PrometheusStatsConfig } from './config.ts';
 import { createPrometheusAuth, type AuthDeps, type PrometheusAuth } from './prometheus-auth.ts';
 import { instantQuery, type MatrixSeries, type QueryOptions } from './prometheus-query.ts';
 import { batchMatchers, rangeSelector } from './promql.ts';
+import { StatsSourceUnavailableError } from './errors.ts';
 
 export interface PrometheusSourceDeps extends AuthDeps {
   dispatcher?: Dispatcher;
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Thrown only when no query could be answered at all (Prometheus unreachable, auth refused). */
-export class StatsSourceUnavailableError extends Error {
-  readonly kind = 'stats-source-unavailable';
-}
+export { StatsSourceUnavailableError };
 
 interface Accumulator {
   service: ServiceRef;
