@@ -50,7 +50,8 @@ export async function scrapeSidecar(url: URL, instance: ConnectInstance, config:
   try {
     const res = await request(url, { method: 'GET', signal: AbortSignal.timeout(toMs(config.timeout)), ...(dispatcher ? { dispatcher } : {}) });
     text = await readBounded(res.body, MAX_STATS_BYTES);
-    if (res.statusCode !== 200) return { ok: false, problem: `HTTP ${res.statusCode}: ${text.slice(0, 120).replace(/\s+/g, ' ')}` };
+    // The address comes from the catalog, not from us: never echo what it answered into a report.
+    if (res.statusCode !== 200) return { ok: false, problem: `HTTP ${res.statusCode}` };
   } catch (e) {
     if (e instanceof BodyTooLargeError) return { ok: false, problem: e.message };
     const err = e as Error & { code?: string };

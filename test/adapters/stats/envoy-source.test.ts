@@ -135,6 +135,12 @@ describe('EnvoyTrafficSource', () => {
     expect(a.metrics.permissiveConnections!.map((s) => s.t)).toEqual([T0 + 10 * MIN, T0 + 20 * MIN]);
   });
 
+  it('never copies what a sidecar address answered into a problem (the address comes from the catalog)', async () => {
+    const [o] = await source({ path: '/admin/secrets', useRegisteredMetricsAddress: true }).samples([orders], windowAt(clock));
+    expect(o!.problems).toHaveLength(2);
+    for (const p of o!.problems) expect(p).toMatch(/^sidecar orders-[ab] of orders \(127\.0\.0\.1:\d+\) could not be read: HTTP 404$/);
+  });
+
   it('drops an instance from the index once its history is past the window', async () => {
     const src = source();
     clock = T0;
