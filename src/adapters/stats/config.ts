@@ -1,15 +1,21 @@
 // The `advisor.stats` section of consul-gitops.yaml: where traffic samples come from (Prometheus or
 // the sidecars themselves) and every name a deployment may have relabelled; validated with zod.
 import * as z from 'zod/mini';
-import { parseGoDuration } from '../../decode/duration.ts';
 import type { TrafficMetric } from '../../core/advisor/model.ts';
 
-/** A Go/Prometheus-style duration (`30s`, `2m`, `1m30s`), kept as text and read with toMs(). */
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, y: 365 * 86400e3 };
+
+/** A Prometheus duration (`30s`, `90m`, `1h30m`, `7d`) in ms; undefined when it is not one. */
+export function parsePromDuration(text: string): number | undefined {
+  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return total;
+}
+
+/** A Prometheus duration, kept as text and read with toMs(). */
 const Duration = z.string().check(
-  z.refine((s) => {
-    const ns = parseGoDuration(s);
-    return ns !== undefined && ns > 0;
-  }, 'a duration such as "30s" or "2m"'),
+  z.refine((s) => (parsePromDuration(s) ?? 0) > 0, 'a duration such as "30s", "2m" or "7d"'),
 );
 
 /** An object section that may be left out: absent means all its own defaults. */
@@ -105,6 +111,11 @@ export const EnvoyStatsSchema = z.strictObject({
   timeout: z._default(Duration, '5s'),
   /** How often the schedule polls: reported to the decision as the scrape interval. */
   interval: z.optional(Duration),
+  /**
+   * History older than this and older than the asked window is pruned. A one-off run with a short
+   * `--window` must not throw away the evidence the schedule has been collecting for days.
+   */
+  retention: z._default(Duration, '7d'),
   /** Encoded history per instance kept in Consul KV (Consul's limit is 512 KiB per value). */
   maxHistoryBytes: z._default(z.int().check(z.gte(1024), z.lte(400 * 1024)), 200 * 1024),
   /** Sidecars scraped at once. */
@@ -123,7 +134,7 @@ export type StatsConfig = z.infer<typeof StatsConfigSchema>;
 
 /** Duration text (already validated) to milliseconds. */
 export function toMs(duration: string): number {
-  return Math.round((parseGoDuration(duration) ?? 0) / 1e6);
+  return parsePromDuration(duration) ?? 0;
 }
 
 /** The selectors for each metric: configured ones replace the defaults metric by metric. */

@@ -94,11 +94,12 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
     // 2. Fold it into the history in Consul KV and read the whole window back.
     const instances: InstanceSamples[] = [];
     let historyRead = true;
+    const keepFrom = Math.min(window.start, now - toMs(this.#config.retention));
     try {
       const known = await this.#updateIndex(prefix, [...fresh.keys()], []);
       const emptied: string[] = [];
       for (const id of [...new Set([...known, ...fresh.keys()])].sort()) {
-        const scrapes = await this.#updateInstance(`${prefix}/i/${encodeURIComponent(id)}`, fresh.get(id), window.start);
+        const scrapes = await this.#updateInstance(`${prefix}/i/${encodeURIComponent(id)}`, fresh.get(id), keepFrom);
         if (scrapes.length === 0) {
           emptied.push(id);
           continue;

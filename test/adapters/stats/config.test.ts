@@ -17,7 +17,7 @@ describe('StatsConfigSchema', () => {
     expect(c.prometheus.auth.bearerTokenEnv).toBe('PROMETHEUS_BEARER_TOKEN');
     expect(metricSelectors(c.prometheus)).toEqual(DEFAULT_METRIC_SELECTORS);
     const e = StatsConfigSchema.parse({ envoy: {} });
-    expect(e).toEqual({ envoy: { port: 20200, path: '/metrics', format: 'prometheus', useRegisteredMetricsAddress: true, timeout: '5s', maxHistoryBytes: 204800, concurrency: 8 } });
+    expect(e).toEqual({ envoy: { port: 20200, path: '/metrics', format: 'prometheus', useRegisteredMetricsAddress: true, timeout: '5s', retention: '7d', maxHistoryBytes: 204800, concurrency: 8 } });
   });
 
   it('replaces selectors metric by metric', () => {
@@ -31,6 +31,7 @@ describe('StatsConfigSchema', () => {
     expect(fieldErrors({ prometheus: { url: 'http://p', auth: { bearerTokenEnv: 'eyJhbGciOi.J9.x' } } }).join('\n')).toMatch(/prometheus\.auth\.bearerTokenEnv: the name of an environment variable/);
     expect(fieldErrors({ prometheus: { url: 'http://p', metrics: { uptime: 'rate(x[5m])' } } }).join('\n')).toMatch(/prometheus\.metrics\.uptime/);
     expect(fieldErrors({ envoy: { timeout: 'soon' } }).join('\n')).toMatch(/envoy\.timeout: a duration/);
+    expect(fieldErrors({ envoy: { retention: '30d', interval: '1h30m' } })).toEqual([]);
     expect(fieldErrors({ prometheus: { url: 'http://p' }, envoy: {} }).length).toBeGreaterThan(0);
   });
 });

@@ -69,7 +69,7 @@ async function kv(prefix: string): Promise<Array<{ Key: string; Value: string | 
 
 describe('EnvoyTrafficSource', () => {
   it('accumulates each run\'s scrape in Consul KV and returns the window\'s history', async () => {
-    const src = source();
+    const src = source({ retention: '30m' });
     const runs = [0, 10, 20, 30, 40, 50, 60].map((m) => T0 + m * MIN);
     let last: Awaited<ReturnType<typeof src.samples>> = [];
     for (const t of runs) {
@@ -142,7 +142,7 @@ describe('EnvoyTrafficSource', () => {
   });
 
   it('drops an instance from the index once its history is past the window', async () => {
-    const src = source();
+    const src = source({ retention: '30m' });
     clock = T0;
     await src.samples([orders], windowAt(clock));
     await sidecars.stopInstance('orders-b');
@@ -153,9 +153,21 @@ describe('EnvoyTrafficSource', () => {
     expect(JSON.parse(Buffer.from(index.Value!, 'base64').toString())).toEqual({ v: 1, instances: ['orders-a'] });
   });
 
+  it('a one-off run with a short window answers for that window but keeps the longer history', async () => {
+    const src = source(); // retention 7d
+    for (const m of [0, 10, 20, 30]) {
+      clock = T0 + m * MIN;
+      await src.samples([orders], windowAt(clock, 7 * 24 * 3600_000));
+    }
+    const [short] = await src.samples([orders], windowAt(clock, 5 * MIN));
+    expect(short!.instances[0]!.metrics.permissiveConnections!.map((s) => s.t)).toEqual([T0 + 30 * MIN]);
+    const [long] = await src.samples([orders], windowAt(clock, 7 * 24 * 3600_000));
+    expect(long!.instances[0]!.metrics.permissiveConnections!.map((s) => s.t)).toEqual([0, 10, 20, 30].map((m) => T0 + m * MIN));
+  });
+
   it('keeps each instance\'s history under maxHistoryBytes by dropping the oldest scrapes', async () => {
     const src = source({ maxHistoryBytes: 1024 });
-    for (let m = 0; m < 40; m++) {
+    for (let m = 0; m < 30; m++) {
       clock = T0 + m * MIN;
       await src.samples([orders], windowAt(clock, 24 * 3600_000));
     }
@@ -164,7 +176,7 @@ describe('EnvoyTrafficSource', () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024);
     const kept = decodeHistory(text)!;
     expect(kept.length).toBeGreaterThan(5);
-    expect(kept.at(-1)!.t).toBe(T0 + 39 * MIN);
+    expect(kept.at(-1)!.t).toBe(T0 + 29 * MIN);
     expect(kept[0]!.t).toBeGreaterThan(T0);
   });
 
