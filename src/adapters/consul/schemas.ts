@@ -32,6 +32,8 @@ export const ServiceEntrySchema = z.looseObject({
           DestinationServiceID: z.optional(z.string()),
           LocalServiceAddress: z.optional(z.string()),
           LocalServicePort: z.optional(z.number()),
+          /** Opaque proxy config; consul-k8s puts `envoy_prometheus_bind_addr` here. */
+          Config: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
         }),
       ),
     ),
@@ -58,6 +60,11 @@ export interface ConnectInstance {
   /** The service this proxy fronts; for native services, the service itself. */
   destinationServiceName: string;
   destinationServiceId: string;
+  /**
+   * `Proxy.Config.envoy_prometheus_bind_addr` (`0.0.0.0:20200` from consul-k8s's endpoints
+   * controller): where the sidecar serves Prometheus metrics, when registered.
+   */
+  metricsBindAddress?: string;
   /** Aggregate of the instance's checks: `passing` / `warning` / `critical` (worst wins). */
   health: 'passing' | 'warning' | 'critical';
 }
@@ -79,6 +86,7 @@ export function toConnectInstance(e: z.infer<typeof ServiceEntrySchema>): Connec
     destinationServiceName: svc.Proxy?.DestinationServiceName || svc.Service,
     destinationServiceId: svc.Proxy?.DestinationServiceID || svc.ID,
     health,
+    ...(typeof svc.Proxy?.Config?.envoy_prometheus_bind_addr === 'string' ? { metricsBindAddress: svc.Proxy.Config.envoy_prometheus_bind_addr } : {}),
   };
 }
 

@@ -1,0 +1,55 @@
+// Picks and builds a target's TrafficSampleSource: from `--stats prometheus=URL|envoy` or from the
+// `advisor.stats` section of consul-gitops.yaml (StatsConfigSchema, wired in src/config/targets.ts).
+import type { TrafficSampleSource } from '../../core/advisor/model.ts';
+import type { StateStore } from '../../core/ports.ts';
+import { EnvoyStatsSchema, PrometheusStatsSchema, StatsConfigSchema, type StatsConfig } from './config.ts';
+import { EnvoyTrafficSource, type SidecarDirectory } from './envoy-source.ts';
+import type { CredentialsProvider } from './prometheus-auth.ts';
+import { PrometheusTrafficSource } from './prometheus-source.ts';
+
+export { StatsConfigSchema, type StatsConfig } from './config.ts';
+
+export interface StatsSourceDeps {
+  /** A ConsulClient (only its sidecar listing is used). */
+  consul: SidecarDirectory;
+  state: StateStore;
+  stateKeyPrefix: string;
+  target: string;
+  env: Record<string, string | undefined>;
+  /** Tests and callers with their own AWS chain. */
+  awsCredentials?: CredentialsProvider;
+  now?: () => number;
+}
+
+/**
+ * `--stats prometheus=URL` or `--stats envoy`, on top of the target's configured section: the flag
+ * chooses the source and the URL, the file keeps supplying auth, names and limits.
+ */
+export function parseStatsFlag(flag: string, configured?: StatsConfig): StatsConfig {
+  const text = flag.trim();
+  if (text === 'envoy') {
+    return { envoy: configured && 'envoy' in configured ? configured.envoy : EnvoyStatsSchema.parse({}) };
+  }
+  const m = /^prometheus=(.+)$/.exec(text);
+  if (m) {
+    const base = configured && 'prometheus' in configured ? configured.prometheus : undefined;
+    const parsed = PrometheusStatsSchema.safeParse({ ...(base ?? {}), url: m[1] });
+    if (!parsed.success) throw new Error(`--stats ${text}: the URL must be http:// or https://`);
+    return { prometheus: parsed.data };
+  }
+  throw new Error(`--stats ${text}: expected "prometheus=URL" or "envoy"`);
+}
+
+export function createTrafficSampleSource(config: StatsConfig, deps: StatsSourceDeps): TrafficSampleSource {
+  const checked = StatsConfigSchema.parse(config);
+  if ('prometheus' in checked) {
+    return new PrometheusTrafficSource(checked.prometheus, { env: deps.env, ...(deps.awsCredentials ? { awsCredentials: deps.awsCredentials } : {}) });
+  }
+  return new EnvoyTrafficSource(checked.envoy, {
+    consul: deps.consul,
+    state: deps.state,
+    stateKeyPrefix: deps.stateKeyPrefix,
+    target: deps.target,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+}

@@ -1,0 +1,186 @@
+// TrafficSampleSource without Prometheus: each run finds a service's sidecars in Consul's catalog
+// (`/v1/health/connect/:service`), reads each one's stats once, and appends them to the history
+// kept in Consul KV under `<stateKeyPrefix>/<target>/advisor/history/…` (check-and-set writes,
+// pruned to the window, bounded per instance), so the window spans many scheduled runs.
+import type { Dispatcher } from 'undici';
+import type { EvidenceWindow, InstanceSamples, ServiceRef, ServiceSamples, TrafficSampleSource } from '../../core/advisor/model.ts';
+import type { StateStore } from '../../core/ports.ts';
+import type { ConnectInstance } from '../consul/schemas.ts';
+import { toMs, type EnvoyStatsConfig } from './config.ts';
+import { boundedHistory, decodeHistory, toMetrics, type Scrape } from './history.ts';
+import { scrapeSidecar, statsUrl } from './sidecar-stats.ts';
+import { StatsSourceUnavailableError } from './errors.ts';
+
+/** Where sidecars are listed: ConsulClient.connectServiceInstances. */
+export interface SidecarDirectory {
+  connectServiceInstances(service: string, opts?: { passing?: boolean }): Promise<ConnectInstance[]>;
+}
+
+export interface EnvoySourceDeps {
+  consul: SidecarDirectory;
+  state: StateStore;
+  stateKeyPrefix: string;
+  target: string;
+  now?: () => number;
+  dispatcher?: Dispatcher;
+}
+
+const CAS_ATTEMPTS = 4;
+
+class HistoryConflictError extends Error {}
+
+export class EnvoyTrafficSource implements TrafficSampleSource {
+  readonly description = 'envoy (sidecars, history in Consul KV)';
+  readonly #config: EnvoyStatsConfig;
+  readonly #deps: EnvoySourceDeps;
+
+  constructor(config: EnvoyStatsConfig, deps: EnvoySourceDeps) {
+    this.#config = config;
+    this.#deps = deps;
+  }
+
+  async samples(services: readonly ServiceRef[], window: EvidenceWindow): Promise<ServiceSamples[]> {
+    const out: ServiceSamples[] = [];
+    let unreadable = 0;
+    let lastFailure = '';
+    for (const service of services) {
+      const result = await this.#service(service, window);
+      if (result.unreadable) {
+        unreadable++;
+        lastFailure = result.samples.problems.join('; ');
+      }
+      out.push(result.samples);
+    }
+    if (services.length > 0 && unreadable === services.length) {
+      throw new StatsSourceUnavailableError(`${this.description}: nothing could be read (${lastFailure})`);
+    }
+    return out;
+  }
+
+  /** The history key prefix of one service. */
+  historyPrefix(s: ServiceRef): string {
+    const seg = (x: string) => encodeURIComponent((x || 'default').toLowerCase());
+    return `${this.#deps.stateKeyPrefix.replace(/\/+$/, '')}/${this.#deps.target}/advisor/history/${seg(s.partition)}/${seg(s.namespace)}/${seg(s.name)}`;
+  }
+
+  async #service(service: ServiceRef, window: EvidenceWindow): Promise<{ samples: ServiceSamples; unreadable: boolean }> {
+    const problems: string[] = [];
+    const sources: string[] = [];
+    const now = (this.#deps.now ?? Date.now)();
+    const prefix = this.historyPrefix(service);
+
+    // 1. This run's scrape of every sidecar Consul knows.
+    let listed = true;
+    const fresh = new Map<string, Scrape>();
+    let proxies: ConnectInstance[] = [];
+    try {
+      proxies = (await this.#deps.consul.connectServiceInstances(service.name)).filter((i) => i.serviceKind === 'connect-proxy');
+      sources.push(`consul /v1/health/connect/${service.name}`);
+    } catch (e) {
+      listed = false;
+      problems.push(`cannot list the sidecars of ${service.name} from Consul: ${(e as Error).message}`);
+    }
+    const outcomes = await pool(proxies, this.#config.concurrency, async (p) => {
+      const url = statsUrl(p, this.#config);
+      return { p, url, outcome: await scrapeSidecar(url, p, this.#config, this.#deps.dispatcher) };
+    });
+    for (const { p, url, outcome } of outcomes) {
+      const id = instanceId(p);
+      sources.push(`${id}: GET ${url.origin}${url.pathname}${url.search ? '?…' : ''}`);
+      if (outcome.ok) fresh.set(id, { t: now, values: outcome.values });
+      else problems.push(`sidecar ${id} of ${service.name} (${url.host}) could not be read: ${outcome.problem}`);
+    }
+
+    // 2. Fold it into the history in Consul KV and read the whole window back.
+    const instances: InstanceSamples[] = [];
+    let historyRead = true;
+    const keepFrom = Math.min(window.start, now - toMs(this.#config.retention));
+    try {
+      const known = await this.#updateIndex(prefix, [...fresh.keys()], []);
+      const emptied: string[] = [];
+      for (const id of [...new Set([...known, ...fresh.keys()])].sort()) {
+        const scrapes = await this.#updateInstance(`${prefix}/i/${encodeURIComponent(id)}`, fresh.get(id), keepFrom);
+        if (scrapes.length === 0) {
+          emptied.push(id);
+          continue;
+        }
+        const metrics = toMetrics(scrapes, window.start, window.end);
+        if (Object.keys(metrics).length > 0) instances.push({ instance: id, metrics });
+      }
+      if (emptied.length > 0) await this.#updateIndex(prefix, [], emptied);
+      sources.push(`consul kv ${prefix}/`);
+    } catch (e) {
+      historyRead = false;
+      const what = e instanceof HistoryConflictError ? e.message : `Consul KV: ${(e as Error).message}`;
+      problems.push(`sample history of ${service.name} not saved: ${what}`);
+      // This run's scrape still counts for this answer.
+      for (const [id, s] of fresh) {
+        const metrics = toMetrics([s], window.start, window.end);
+        if (Object.keys(metrics).length > 0) instances.push({ instance: id, metrics });
+      }
+    }
+
+    const samples: ServiceSamples = { service, instances, sources, problems };
+    if (this.#config.interval) samples.scrapeIntervalMs = toMs(this.#config.interval);
+    return { samples, unreadable: !listed && !historyRead };
+  }
+
+  /** Adds and removes instance ids in the service's index (CAS); returns the index as written. */
+  async #updateIndex(prefix: string, add: string[], remove: string[]): Promise<string[]> {
+    let result: string[] = [];
+    await this.#casUpdate(`${prefix}/index`, (old) => {
+      let ids: string[] = [];
+      try {
+        const parsed = JSON.parse(old ?? '{}') as { instances?: unknown };
+        if (Array.isArray(parsed.instances)) ids = parsed.instances.filter((x): x is string => typeof x === 'string');
+      } catch {
+        // an unreadable index is rebuilt from this run's sidecars
+      }
+      const set = new Set([...ids, ...add]);
+      for (const r of remove) set.delete(r);
+      result = [...set].sort();
+      return JSON.stringify({ v: 1, instances: result });
+    });
+    return result;
+  }
+
+  async #updateInstance(key: string, added: Scrape | undefined, keepFrom: number): Promise<Scrape[]> {
+    let scrapes: Scrape[] = [];
+    await this.#casUpdate(key, (old) => {
+      const previous = old === undefined ? [] : (decodeHistory(old) ?? []);
+      const next = boundedHistory(previous, added ? [added] : [], keepFrom, this.#config.maxHistoryBytes);
+      scrapes = next.scrapes;
+      return next.text;
+    });
+    return scrapes;
+  }
+
+  /** Read, change, write with check-and-set; a concurrent writer makes it read again. */
+  async #casUpdate(key: string, change: (old: string | undefined) => string): Promise<void> {
+    for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
+      const current = await this.#deps.state.read(key);
+      const next = change(current?.value);
+      if (current && current.value === next) return;
+      if (await this.#deps.state.write(key, next, current?.modifyIndex ?? 0)) return;
+    }
+    throw new HistoryConflictError(`${key} kept changing under concurrent writers (${CAS_ATTEMPTS} attempts)`);
+  }
+}
+
+/** The pod name when consul-k8s registered it (meta `pod-name`), else the proxy's service ID. */
+export function instanceId(p: ConnectInstance): string {
+  return p.meta['pod-name'] || `${p.node}/${p.serviceId}`;
+}
+
+async function pool<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,168 @@
+// How requests to Prometheus are authenticated: bearer token (value or file), basic auth, or SigV4
+// for Amazon Managed Service for Prometheus — all from environment variables named in the config.
+import { readFile } from 'node:fs/promises';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { PrometheusStatsConfig } from './config.ts';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+export type CredentialsProvider = () => Promise<AwsCredentials>;
+
+/** What a request needs before it is sent; `secrets` are redacted from anything we report. */
+export interface OutgoingRequest {
+  url: URL;
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface PrometheusAuth {
+  readonly kind: 'none' | 'bearer' | 'basic' | 'sigv4';
+  /** Adds credentials to the request (signing must see the final body and headers). */
+  apply(req: OutgoingRequest): Promise<OutgoingRequest>;
+  /** Secret strings known so far, for redaction. */
+  secrets(): string[];
+}
+
+/** SHA-256 for the signer, on node:crypto (the shape of @aws-crypto/sha256-js). */
+export class NodeSha256 {
+  readonly #secret?: string | ArrayBuffer | ArrayBufferView;
+  #hash: Hash | Hmac;
+
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#secret = secret;
+    this.#hash = this.#create();
+  }
+
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.#hash.update(toBuffer(data));
+  }
+
+  async digest(): Promise<Uint8Array> {
+    const buf = this.#hash.digest();
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  reset(): void {
+    this.#hash = this.#create();
+  }
+
+  #create(): Hash | Hmac {
+    return this.#secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.#secret));
+  }
+}
+
+function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer | string {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(data);
+}
+
+export interface AuthDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Overrides the AWS default credential chain (tests; callers with their own chain). */
+  awsCredentials?: CredentialsProvider;
+  /** For SigV4 tests: a fixed signing time. */
+  now?: () => Date;
+}
+
+export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDeps): PrometheusAuth {
+  const { env } = deps;
+  const a = config.auth;
+  if (a.sigv4) {
+    const region = a.sigv4.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) throw new Error('advisor.stats.prometheus.auth.sigv4: no region (set sigv4.region or AWS_REGION)');
+    return sigv4Auth(region, a.sigv4.service, deps.awsCredentials ?? awsCredentialsFromEnv(env), deps.now);
+  }
+  const tokenFile = env[a.bearerTokenFileEnv];
+  const token = env[a.bearerTokenEnv];
+  if (token || tokenFile) {
+    let known: string | undefined = token || undefined;
+    return {
+      kind: 'bearer',
+      async apply(req) {
+        if (tokenFile) {
+          try {
+            known = (await readFile(tokenFile, 'utf8')).trim();
+          } catch (e) {
+            throw new Error(`cannot read the Prometheus token file named by ${a.bearerTokenFileEnv}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+          }
+        }
+        return { ...req, headers: { ...req.headers, authorization: `Bearer ${known}` } };
+      },
+      secrets: () => (known ? [known] : []),
+    };
+  }
+  const user = env[a.usernameEnv];
+  const password = env[a.passwordEnv];
+  if (user !== undefined && password !== undefined) {
+    const encoded = Buffer.from(`${user}:${password}`).toString('base64');
+    return {
+      kind: 'basic',
+      apply: async (req) => ({ ...req, headers: { ...req.headers, authorization: `Basic ${encoded}` } }),
+      secrets: () => [password, encoded].filter((s) => s !== ''),
+    };
+  }
+  return { kind: 'none', apply: async (req) => req, secrets: () => [] };
+}
+
+/**
+ * Static keys from the target's environment when given there, otherwise the AWS SDK's default
+ * chain (environment, SSO, shared files, web identity, ECS/EC2 metadata — the Lambda role).
+ */
+function awsCredentialsFromEnv(env: Readonly<Record<string, string | undefined>>): CredentialsProvider {
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    const c: AwsCredentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+    if (env.AWS_SESSION_TOKEN) c.sessionToken = env.AWS_SESSION_TOKEN;
+    return async () => c;
+  }
+  const chain = defaultProvider();
+  return async () => chain();
+}
+
+function sigv4Auth(region: string, service: string, credentials: CredentialsProvider, now?: () => Date): PrometheusAuth {
+  const seen = new Set<string>();
+  const signer = new SignatureV4({
+    service,
+    region,
+    sha256: NodeSha256,
+    credentials: async () => {
+      const c = await credentials();
+      seen.add(c.secretAccessKey);
+      if (c.sessionToken) seen.add(c.sessionToken);
+      return c;
+    },
+  });
+  return {
+    kind: 'sigv4',
+    async apply(req) {
+      const signed = await signer.sign(
+        {
+          method: req.method,
+          protocol: req.url.protocol,
+          hostname: req.url.hostname,
+          ...(req.url.port ? { port: Number(req.url.port) } : {}),
+          path: req.url.pathname,
+          query: Object.fromEntries(req.url.searchParams),
+          headers: { ...req.headers, host: req.url.host },
+          body: req.body,
+        },
+        now ? { signingDate: now() } : {},
+      );
+      return { ...req, headers: signed.headers as Record<string, string> };
+    },
+    secrets: () => [...seen],
+  };
+}
+
+/** Replace every known secret in a text that may reach a report. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
+  return out;
+}

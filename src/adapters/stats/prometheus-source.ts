@@ -1,0 +1,178 @@
+// TrafficSampleSource over Prometheus: raw samples per sidecar instance from instant queries of range
+// selectors (`metric{…}[<window>]` at the window's end), one batch of services per query. Errors,
+// timeouts, warnings and sample-limit hits become problems of the services concerned; an empty result
+// is "no series" (unknown), never zero. See shared reference envoy-stats.md §3.3–3.4.
+import type { Dispatcher } from 'undici';
+import {
+  serviceKey,
+  TRAFFIC_METRICS,
+  type EvidenceWindow,
+  type InstanceSamples,
+  type Sample,
+  type ServiceRef,
+  type ServiceSamples,
+  type TrafficMetric,
+  type TrafficSampleSource,
+} from '../../core/advisor/model.ts';
+import { metricSelectors, toMs, type PrometheusStatsConfig } from './config.ts';
+import { createPrometheusAuth, type AuthDeps, type PrometheusAuth } from './prometheus-auth.ts';
+import { instantQuery, type MatrixSeries, type QueryOptions } from './prometheus-query.ts';
+import { batchMatchers, rangeSelector } from './promql.ts';
+import { StatsSourceUnavailableError } from './errors.ts';
+
+export interface PrometheusSourceDeps extends AuthDeps {
+  dispatcher?: Dispatcher;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export { StatsSourceUnavailableError };
+
+interface Accumulator {
+  service: ServiceRef;
+  /** instance → metric → series (several selectors may feed one metric). */
+  instances: Map<string, Map<TrafficMetric, Sample[][]>>;
+  sources: string[];
+  problems: string[];
+}
+
+export class PrometheusTrafficSource implements TrafficSampleSource {
+  readonly description: string;
+  readonly #config: PrometheusStatsConfig;
+  readonly #auth: PrometheusAuth;
+  readonly #deps: PrometheusSourceDeps;
+
+  constructor(config: PrometheusStatsConfig, deps: PrometheusSourceDeps) {
+    this.#config = config;
+    this.#deps = deps;
+    this.#auth = createPrometheusAuth(config, deps);
+    const u = new URL(config.url);
+    // The URL may carry credentials (user:pass@host): never print them.
+    this.description = `prometheus ${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  }
+
+  async samples(services: readonly ServiceRef[], window: EvidenceWindow): Promise<ServiceSamples[]> {
+    const cfg = this.#config;
+    const acc = new Map<string, Accumulator>();
+    for (const s of services) {
+      if (!acc.has(serviceKey(s))) acc.set(serviceKey(s), { service: s, instances: new Map(), sources: [], problems: [] });
+    }
+    const opts: QueryOptions = {
+      baseUrl: new URL(cfg.url),
+      auth: this.#auth,
+      timeoutMs: toMs(cfg.timeout),
+      attempts: cfg.attempts,
+      sampleLimit: cfg.sampleLimit,
+      maxResponseBytes: cfg.maxResponseBytes,
+      ...(this.#deps.dispatcher ? { dispatcher: this.#deps.dispatcher } : {}),
+      ...(this.#deps.sleep ? { sleep: this.#deps.sleep } : {}),
+    };
+    const selectors = metricSelectors(cfg);
+    let answered = 0;
+    let unreachable = 0;
+    let lastFailure = '';
+    for (const batch of batches([...acc.values()].map((a) => a.service), cfg.batchSize)) {
+      const matchers = batchMatchers(batch, cfg.labels);
+      for (const metric of TRAFFIC_METRICS) {
+        for (const selector of selectors[metric]) {
+          const query = rangeSelector(selector, matchers, window.end - window.start);
+          const outcome = await instantQuery(query, window.end, opts);
+          const mine = batch.map((s) => acc.get(serviceKey(s))!);
+          for (const a of mine) a.sources.push(`${query} @ ${new Date(window.end).toISOString()}`);
+          if (!outcome.ok) {
+            if (outcome.unreachable) unreachable++;
+            lastFailure = outcome.problem;
+            for (const a of mine) a.problems.push(`prometheus query for ${metric} failed: ${outcome.problem}`);
+            continue;
+          }
+          answered++;
+          for (const w of outcome.warnings) for (const a of mine) a.problems.push(`prometheus warning for ${metric}: ${w}`);
+          this.#collect(outcome.series, metric, acc);
+        }
+      }
+    }
+    if (answered === 0 && unreachable > 0) {
+      throw new StatsSourceUnavailableError(`${this.description}: no query answered (${lastFailure})`);
+    }
+    return [...acc.values()].map((a) => this.#finish(a, window));
+  }
+
+  /** File each series under its service and instance. */
+  #collect(series: readonly MatrixSeries[], metric: TrafficMetric, acc: Map<string, Accumulator>): void {
+    const { labels } = this.#config;
+    for (const s of series) {
+      const ref: ServiceRef = {
+        name: s.metric[labels.service] ?? '',
+        namespace: s.metric[labels.namespace] || 'default',
+        partition: s.metric[labels.partition] || 'default',
+      };
+      const a = acc.get(serviceKey(ref));
+      if (!a) continue; // a regex batch never matches another service, but a relabelled one might
+      const instanceLabel = labels.instance.find((l) => (s.metric[l] ?? '') !== '');
+      if (!instanceLabel) {
+        a.problems.push(`a ${metric} series has none of the instance labels ${labels.instance.join(', ')}: ${describeSeries(s.metric)}`);
+        continue;
+      }
+      const instance = s.metric[instanceLabel]!;
+      const samples: Sample[] = [];
+      let bad = 0;
+      for (const [t, v] of s.values) {
+        const n = Number(v);
+        if (Number.isFinite(n)) samples.push({ t: Math.round(t * 1000), v: n });
+        else bad++;
+      }
+      if (bad > 0) a.problems.push(`${instance}: ${bad} ${metric} samples are not finite numbers (${describeSeries(s.metric)})`);
+      let perMetric = a.instances.get(instance);
+      if (!perMetric) a.instances.set(instance, (perMetric = new Map()));
+      const list = perMetric.get(metric) ?? [];
+      list.push(samples);
+      perMetric.set(metric, list);
+    }
+  }
+
+  #finish(a: Accumulator, window: EvidenceWindow): ServiceSamples {
+    const instances: InstanceSamples[] = [];
+    const spacings: number[] = [];
+    for (const [instance, perMetric] of [...a.instances].sort(([x], [y]) => x.localeCompare(y))) {
+      const metrics: InstanceSamples['metrics'] = {};
+      for (const [metric, list] of perMetric) {
+        if (list.length > 1) {
+          // Two series for one instance and metric (two scrape jobs, two listeners on the port, a
+          // relabelling that merged pods): joining them would fake restarts, picking one may hide
+          // traffic. Keep none; the service cannot be judged until the selector is made precise.
+          a.problems.push(`${instance}: ${list.length} series for ${metric}; make the selector or instance labels unique`);
+          continue;
+        }
+        const samples = list[0]!.filter((s) => s.t >= window.start && s.t <= window.end).sort((x, y) => x.t - y.t);
+        metrics[metric] = samples;
+        for (let i = 1; i < samples.length; i++) spacings.push(samples[i]!.t - samples[i - 1]!.t);
+      }
+      instances.push({ instance, metrics });
+    }
+    const out: ServiceSamples = { service: a.service, instances, sources: a.sources, problems: a.problems };
+    const interval = median(spacings);
+    if (interval !== undefined) out.scrapeIntervalMs = interval;
+    return out;
+  }
+}
+
+function* batches(services: readonly ServiceRef[], size: number): Generator<ServiceRef[]> {
+  // A batch shares one namespace and partition, so the label matchers stay exact.
+  const groups = new Map<string, ServiceRef[]>();
+  for (const s of services) {
+    const k = `${s.partition.toLowerCase()}/${s.namespace.toLowerCase()}`;
+    const g = groups.get(k) ?? [];
+    g.push(s);
+    groups.set(k, g);
+  }
+  for (const g of groups.values()) for (let i = 0; i < g.length; i += size) yield g.slice(i, i + size);
+}
+
+function median(xs: number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function describeSeries(metric: Record<string, string>): string {
+  return `{${Object.entries(metric).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+}
