@@ -1,0 +1,74 @@
+// The mesh lockdown proposal (the guide's last step): which flags it sets, and, when
+// MeshDestinationsOnly is held back, which services still reach outside the mesh.
+import type { EvidenceWindow, ServiceRef } from '../core/advisor/model.ts';
+import type { FileChange } from '../core/proposals/proposal.ts';
+import { changeDiff } from './change-diff.ts';
+import { capped, code, count, duration, fence, fitBody, table, when } from './markdown.ts';
+
+export interface OutsideMeshService {
+  service: ServiceRef;
+  /** Connections through the passthrough cluster (`original-destination`) inside the window. */
+  connections: number;
+  lastSeenAt?: number;
+}
+
+export interface LockdownProposalInput {
+  target: string;
+  changes: readonly FileChange[];
+  meshDestinationsOnly: boolean;
+  /** Empty when MeshDestinationsOnly is proposed. */
+  outsideMesh: readonly OutsideMeshService[];
+  window: EvidenceWindow;
+}
+
+const PREFIX = 'consul-gitops:mesh-lockdown';
+const MAX_ROWS = 200;
+
+export function lockdownTitle(input: { meshDestinationsOnly: boolean }): string {
+  return input.meshDestinationsOnly ? 'mTLS: lock the mesh down (no permissive mode, mesh destinations only)' : 'mTLS: lock the mesh down (no permissive mode)';
+}
+
+export function lockdownMarker(input: { target: string; meshDestinationsOnly: boolean }): string {
+  const flags = input.meshDestinationsOnly ? 'permissive-off,mesh-destinations-only' : 'permissive-off';
+  return `<!-- ${PREFIX} target=${encodeURIComponent(input.target)} flags=${flags} -->`;
+}
+
+export function parseLockdownMarker(body: string | null | undefined): { target: string; meshDestinationsOnly: boolean } | undefined {
+  const m = new RegExp(`<!-- ${PREFIX} target=(\\S+) flags=(permissive-off(?:,mesh-destinations-only)?) -->`).exec(body ?? '');
+  if (!m) return undefined;
+  try {
+    return { target: decodeURIComponent(m[1]!), meshDestinationsOnly: m[2]!.includes('mesh-destinations-only') };
+  } catch {
+    return undefined;
+  }
+}
+
+export function lockdownBody(input: LockdownProposalInput): string {
+  const marker = lockdownMarker(input);
+  const span = `${duration(input.window.end - input.window.start)} (${when(input.window.start)} to ${when(input.window.end)})`;
+  const flags = [
+    '- `AllowEnablingPermissiveMutualTLS = false`: no service can be set back to permissive mTLS. Every service in Git is strict, so nothing is permissive today.',
+    input.meshDestinationsOnly
+      ? `- \`TransparentProxy.MeshDestinationsOnly = true\`: sidecars no longer pass traffic to destinations outside the mesh. No sidecar used the passthrough cluster (\`original-destination\`) in the last ${span}.`
+      : `- \`TransparentProxy.MeshDestinationsOnly\` is **not** changed: these services sent traffic outside the mesh through the passthrough cluster (\`original-destination\`) in the last ${span}. Give them a terminating gateway or an upstream, then this PR will add the flag.`,
+  ].join('\n');
+  const { shown, rest } = capped(input.outsideMesh, MAX_ROWS);
+  const outside = input.meshDestinationsOnly
+    ? []
+    : [
+        table(
+          ['Service', 'Namespace', 'Partition', 'Connections outside the mesh', 'Last seen'],
+          shown.map((o) => [code(o.service.name), code(o.service.namespace || 'default'), code(o.service.partition || 'default'), count(o.connections), when(o.lastSeenAt)]),
+        ) + (rest ? `\n\n… and ${rest} more services.` : ''),
+      ];
+  const sections = [
+    marker,
+    `## Lock the mesh down (${code(input.target)})`,
+    flags,
+    ...outside,
+    `### The change`,
+    input.changes.map((c) => fence('diff', changeDiff(c))).join('\n\n'),
+    `---\n_Proposed by consul-gitops, the last step of the permissive-mTLS migration._`,
+  ];
+  return fitBody(sections.join('\n\n') + '\n', marker);
+}

@@ -1,0 +1,64 @@
+// Small, safe Markdown pieces for the rendered reports: names from Consul, Prometheus labels or
+// the catalog are data, never markup, and every body fits GitHub's size limit.
+
+/** GitHub refuses a PR or issue body longer than this (characters). */
+export const GITHUB_BODY_LIMIT = 65_536;
+
+/** Text safe inside a table cell or a sentence: no markup, no HTML, no line breaks. */
+export function text(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~]/g, '\\$&');
+}
+
+/** A code span that cannot be closed early by the value, nor split a table row (GFM reads `\|` as `|`). */
+export function code(s: string): string {
+  const clean = s.replace(/[\r\n]+/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
+  return `\`${clean}\``;
+}
+
+/** A fenced block whose fence is longer than any backtick run inside it. */
+export function fence(lang: string, body: string): string {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}${lang}\n${body.replace(/\n$/, '')}\n${f}`;
+}
+
+/** `2026-11-30 10:05 UTC`; `never` for undefined. */
+export function when(ms: number | undefined): string {
+  if (ms === undefined) return 'never';
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** 1234567 → `1,234,567` (locale-independent). */
+export function count(n: number | undefined): string {
+  if (n === undefined) return 'n/a';
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** `7d`, `36h`, `90m`: a window length as a user writes it. */
+export function duration(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  if (m % 1440 === 0) return `${m / 1440}d`;
+  if (m % 60 === 0) return `${m / 60}h`;
+  return `${m}m`;
+}
+
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** At most `max` items shown, then `… and N more <noun>`. */
+export function capped<T>(items: readonly T[], max: number): { shown: T[]; rest: number } {
+  return { shown: items.slice(0, max), rest: Math.max(0, items.length - max) };
+}
+
+/**
+ * Cuts a body that would still exceed the limit (a last resort: the sections are capped first),
+ * keeping the hidden marker, which must survive any cut.
+ */
+export function fitBody(body: string, marker: string, limit = GITHUB_BODY_LIMIT): string {
+  if (body.length <= limit) return body;
+  const note = '\n\n_… the rest of this report was cut to fit GitHub\'s size limit._\n';
+  const tail = marker ? `\n${marker}\n` : '';
+  return body.slice(0, limit - note.length - tail.length) + note + tail;
+}

@@ -1,0 +1,72 @@
+// The `mTLS posture: <target>` dashboard issue: every permissive service with its verdict, the
+// deciding reason, when plaintext was last seen and its PR; the mesh flags; drift. Kept in place.
+import { serviceKey, VERDICTS, type AdviceReport, type ServiceVerdict } from '../core/advisor/model.ts';
+import { capped, code, count, fitBody, table, text, when } from './markdown.ts';
+
+export interface PostureInput {
+  target: string;
+  report: AdviceReport;
+  /** PR URL per serviceKey. */
+  pullRequests: ReadonlyMap<string, string>;
+  mesh: { allowEnablingPermissiveMutualTLS: boolean; meshDestinationsOnly: boolean; lockdownPullRequest?: string };
+  generatedAt: number;
+}
+
+const PREFIX = 'consul-gitops:posture';
+const MAX_ROWS = 250;
+
+export function postureTitle(target: string): string {
+  return `mTLS posture: ${target}`;
+}
+
+export function postureMarker(target: string): string {
+  return `<!-- ${PREFIX} target=${encodeURIComponent(target)} -->`;
+}
+
+export function parsePostureMarker(body: string | null | undefined): { target: string } | undefined {
+  const m = new RegExp(`<!-- ${PREFIX} target=(\\S+) -->`).exec(body ?? '');
+  if (!m) return undefined;
+  try {
+    return { target: decodeURIComponent(m[1]!) };
+  } catch {
+    return undefined;
+  }
+}
+
+const order = (v: ServiceVerdict) => VERDICTS.indexOf(v.verdict);
+
+export function postureBody(input: PostureInput): string {
+  const marker = postureMarker(input.target);
+  const services = [...input.report.services].sort((a, b) => order(a) - order(b) || serviceKey(a.service).localeCompare(serviceKey(b.service)));
+  const tally = VERDICTS.map((v) => [v, services.filter((s) => s.verdict === v).length] as const).filter(([, n]) => n > 0);
+  const { shown, rest } = capped(services, MAX_ROWS);
+  const rows = shown.map((s) => [
+    code(s.service.name) + (s.service.namespace && s.service.namespace !== 'default' ? ` (${code(s.service.namespace)})` : ''),
+    `**${s.verdict}**`,
+    text((s.reasons[0] ?? '').slice(0, 200)),
+    when(s.evidence.permissive.lastSeenAt),
+    input.pullRequests.get(serviceKey(s.service)) ?? '',
+  ]);
+  const mesh = input.mesh;
+  const sections = [
+    marker,
+    `## mTLS posture: ${code(input.target)}`,
+    `Updated ${when(input.generatedAt)} from ${text(input.report.source)}, window ${when(input.report.window.start)} to ${when(input.report.window.end)}.`,
+    services.length
+      ? `${services.length} permissive service${services.length === 1 ? '' : 's'}: ${tally.map(([v, n]) => `${n} ${v}`).join(', ')}.`
+      : 'No service is permissive in Git.',
+    ...(services.length ? [table(['Service', 'Verdict', 'Deciding reason', 'Last plaintext seen', 'PR'], rows) + (rest ? `\n\n… and ${rest} more services.` : '')] : []),
+    `### Mesh`,
+    [
+      `- AllowEnablingPermissiveMutualTLS: ${code(String(mesh.allowEnablingPermissiveMutualTLS))}`,
+      `- TransparentProxy.MeshDestinationsOnly: ${code(String(mesh.meshDestinationsOnly))}`,
+      ...(mesh.lockdownPullRequest ? [`- Lockdown PR: ${mesh.lockdownPullRequest}`] : []),
+    ].join('\n'),
+    `### Drift`,
+    input.report.drift.length
+      ? `Strict in Git but still permissive in Consul (reconcile has not applied them yet, or someone changed them by hand):\n\n${capped(input.report.drift, 100).shown.map((d) => `- ${code(serviceKey(d))}`).join('\n')}${input.report.drift.length > 100 ? `\n- … and ${count(input.report.drift.length - 100)} more` : ''}`
+      : 'None: Consul matches Git for every service.',
+    `---\n_Kept up to date by consul-gitops; closed when the mesh is fully strict and locked down._`,
+  ];
+  return fitBody(sections.join('\n\n') + '\n', marker);
+}
