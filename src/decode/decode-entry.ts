@@ -1,6 +1,6 @@
 // Turns one parsed document into a config entry in Consul's API form, or the errors
 // `consul config write` would print for it (unknown kind, unknown keys, wrong types).
-import { configEntryError, type ConfigEntryError } from '../model/errors.ts';
+import { configEntryError, quoteToken, type ConfigEntryError } from '../model/errors.ts';
 import type { ApiEntry, KindDefinition } from '../model/kind-definition.ts';
 import { allKindNames, kindDefinition } from '../model/registry.ts';
 import type { RawNode, RawObject } from '../formats/raw.ts';
@@ -22,10 +22,10 @@ export function findKind(raw: RawObject): { kind?: string; error?: string; node?
 }
 
 export function unknownKindError(kind: string): { message: string; hint: string } {
-  if (/[“”‘’]/.test(kind)) return { message: `invalid config entry kind: ${kind}`, hint: CURLY_QUOTE_HINT };
+  if (/[“”‘’]/.test(kind)) return { message: `invalid config entry kind: ${quoteToken(kind).slice(1, -1)}`, hint: CURLY_QUOTE_HINT };
   const close = allKindNames().find((k) => k.toLowerCase() === kind.toLowerCase().trim());
   return {
-    message: `invalid config entry kind: ${kind}`,
+    message: `invalid config entry kind: ${quoteToken(kind).slice(1, -1)}`,
     hint: close ? `did you mean "${close}"? Consul matches kinds exactly` : `known kinds: ${allKindNames().join(', ')}`,
   };
 }

@@ -3,7 +3,7 @@
 // the canonical key wins, weak typing, single-element lists unwrapped, repeated HCL blocks
 // concatenated, unknown keys rejected. Zero values are omitted from the output.
 import { aliasesOf, fieldSpec, type FieldType, type ObjectFields } from '../model/field-types.ts';
-import type { SourcePosition } from '../model/errors.ts';
+import { quoteToken, type SourcePosition } from '../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { formatGoDuration, parseGoDuration } from './duration.ts';
 
@@ -67,7 +67,7 @@ export function decodeObject(
       bucket = viaAlias;
     }
     if (!matched) {
-      ctx.problems.push({ field: join(path, e.key), message: `invalid config key "${join(path, e.key)}"`, pos: e.keyPos });
+      ctx.problems.push({ field: join(path, e.key), message: `invalid config key ${quoteToken(join(path, e.key))}`, pos: e.keyPos });
       continue;
     }
     const list = bucket.get(matched) ?? [];
@@ -120,9 +120,9 @@ function describe(node: RawNode): string {
     case 'bool':
       return `a bool (${node.value})`;
     case 'number':
-      return `a number (${node.text})`;
+      return `a number (${quoteToken(node.text).slice(1, -1)})`;
     case 'string':
-      return `a string ("${node.value}")`;
+      return `a string (${quoteToken(node.value)})`;
   }
 }
 
@@ -194,7 +194,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       else if (node.type === 'string') {
         ns = node.value === '' ? 0 : parseGoDuration(node.value);
         if (ns === undefined) {
-          ctx.problems.push({ field: path, message: `'${name}' time: invalid duration "${node.value}"`, pos: node.pos });
+          ctx.problems.push({ field: path, message: `'${name}' time: invalid duration ${quoteToken(node.value)}`, pos: node.pos });
           return undefined;
         }
       } else return mismatch(ctx, path, name, type, node);

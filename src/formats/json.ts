@@ -1,6 +1,6 @@
 // A JSON reader that keeps line and column of every value, so errors in JSON entry files point
 // at the offending line, as they do for HCL and YAML.
-import type { SourcePosition } from '../model/errors.ts';
+import { quoteToken, type SourcePosition } from '../model/errors.ts';
 import type { ParseResult, RawNode, RawObjectEntry } from './raw.ts';
 
 class JsonSyntaxError extends Error {
@@ -46,7 +46,7 @@ class JsonReader {
   }
 
   describe(): string {
-    return this.i >= this.s.length ? 'end of file' : JSON.stringify(this.s[this.i]);
+    return this.i >= this.s.length ? 'end of file' : quoteToken(String.fromCodePoint(this.s.codePointAt(this.i)!));
   }
 
   skipSpace(): void {
@@ -97,7 +97,7 @@ class JsonReader {
       const keyPos = this.pos();
       const key = this.string();
       this.skipSpace();
-      if (this.s[this.i] !== ':') this.fail(`unexpected ${this.describe()}: expected ":" after key "${key}"`);
+      if (this.s[this.i] !== ':') this.fail(`unexpected ${this.describe()}: expected ":" after key ${quoteToken(key)}`);
       this.i++;
       this.skipSpace();
       entries.push({ key, keyPos, value: this.value(depth + 1) });
