@@ -2,7 +2,7 @@
 // decoder (mapstructure + lib/decode hooks): case-insensitive field names, snake_case aliases where
 // the canonical key wins, weak typing, single-element lists unwrapped, repeated HCL blocks
 // concatenated, unknown keys rejected. Zero values are omitted from the output.
-import { aliasesOf, fieldSpec, type FieldType, type ObjectFields } from '../model/field-types.ts';
+import { aliasesOf, fieldSpec, GO_INT_RANGE, type FieldType, type GoInt, type ObjectFields } from '../model/field-types.ts';
 import { quoteToken, type SourcePosition } from '../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { formatGoDuration, parseGoDuration } from './duration.ts';
@@ -177,16 +177,18 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       }
       return mismatch(ctx, path, name, type, node);
     case 'int':
+      return decodeInteger(node, type.go ?? 'int', path, name, ctx);
     case 'float': {
-      let n: number | bigint | undefined;
-      if (node.type === 'number') n = type.t === 'int' ? exactInteger(node.text, node.value) : node.value;
+      let n: number | undefined;
+      if (node.type === 'number') n = node.value;
       else if (node.type === 'bool') n = node.value ? 1 : 0;
       else if (node.type === 'string') {
-        const parsed = node.value === '' ? 0 : Number(node.value);
-        n = Number.isFinite(parsed) && (type.t === 'float' || Number.isInteger(parsed)) ? parsed : undefined;
+        n = node.value === '' ? 0 : Number(node.value);
+        if (Number.isNaN(n) || !/^\s*[-+]?(\d|\.\d)/.test(node.value || '0')) return mismatch(ctx, path, name, type, node);
+        if (!Number.isFinite(n)) return outOfRange(ctx, path, name, 'float', 'strconv.ParseFloat', node);
       }
       if (n === undefined) return mismatch(ctx, path, name, type, node);
-      return n === 0 || n === 0n ? undefined : n;
+      return n === 0 ? undefined : n;
     }
     case 'duration': {
       let ns: number | undefined;
@@ -229,6 +231,45 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
     case 'opaque':
       return opaqueMap(node, ctx.hcl === true);
   }
+}
+
+/**
+ * An integer field, range-checked for its Go type. mapstructure's weak decode parses text with
+ * strconv.ParseInt/ParseUint at the field's width and reports "cannot parse 'X' as int: …"
+ * (mapstructure decodeInt/decodeUint); a number beyond the width is refused the same way rather
+ * than wrapped, and a negative number for an unsigned field is "… overflows uint32".
+ */
+function decodeInteger(node: RawNode, go: GoInt, path: string, name: string, ctx: DecodeContext): number | bigint | undefined {
+  let n: bigint | undefined;
+  if (node.type === 'number') n = BigInt(exactInteger(node.text, node.value));
+  else if (node.type === 'bool') n = node.value ? 1n : 0n;
+  else if (node.type === 'string') {
+    const text = node.value.trim();
+    if (text === '') n = 0n;
+    else if (/^[-+]?\d+$/.test(text)) n = BigInt(text);
+    else {
+      const parsed = Number(text);
+      if (Number.isFinite(parsed) && Number.isInteger(parsed)) n = BigInt(parsed);
+    }
+  }
+  if (n === undefined) return mismatch(ctx, path, name, { t: 'int', go }, node);
+  const [min, max] = GO_INT_RANGE[go];
+  if (n < min || n > max) {
+    const unsigned = go.startsWith('u');
+    if (unsigned && n < 0n) {
+      ctx.problems.push({ field: path, message: `cannot parse '${name}', ${quoteToken(n.toString()).slice(1, -1)} overflows ${go}`, pos: node.pos });
+      return undefined;
+    }
+    return outOfRange(ctx, path, name, unsigned ? 'uint' : 'int', unsigned ? 'strconv.ParseUint' : 'strconv.ParseInt', node);
+  }
+  if (n === 0n) return undefined;
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}
+
+function outOfRange(ctx: DecodeContext, path: string, name: string, as: string, parser: string, node: RawNode): undefined {
+  const text = node.type === 'number' ? node.text : node.type === 'string' ? node.value : '';
+  ctx.problems.push({ field: path, message: `cannot parse '${name}' as ${as}: ${parser}: parsing ${quoteToken(text)}: value out of range`, pos: node.pos });
+  return undefined;
 }
 
 /** Inside lists and maps a zero value keeps its slot (a list element cannot be "omitted"). */

@@ -13,6 +13,9 @@ class JsonSyntaxError extends Error {
   }
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
 const CURLY_QUOTES = new Set([0x201c, 0x201d, 0x2018, 0x2019]);
 export const CURLY_QUOTE_HINT = 'replace the curly quotes (“ ”) with straight quotes (")';
 
@@ -175,7 +178,16 @@ class JsonReader {
   private number(pos: SourcePosition): RawNode {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.s.slice(this.i, this.i + 400));
     if (!m) this.fail('invalid number');
-    this.i += m[0].length;
-    return { type: 'number', value: Number(m[0]), text: m[0], pos };
+    // `consul config write` reads JSON through HCL1's JSON parser, whose decoder parses integers
+    // with strconv.ParseInt(text, 0, 0) and the rest with strconv.ParseFloat(text, 64)
+    // (hcl/decoder.go decodeInt/decodeFloat): a number out of range is an error, never null.
+    const text = m[0];
+    const value = Number(text);
+    if (m[2] === undefined && m[3] === undefined) {
+      if (!Number.isSafeInteger(value) && (BigInt(text) > INT64_MAX || BigInt(text) < INT64_MIN))
+        throw new JsonSyntaxError(`strconv.ParseInt: parsing ${quoteToken(text)}: value out of range`, pos);
+    } else if (!Number.isFinite(value)) throw new JsonSyntaxError(`strconv.ParseFloat: parsing ${quoteToken(text)}: value out of range`, pos);
+    this.i += text.length;
+    return { type: 'number', value, text, pos };
   }
 }

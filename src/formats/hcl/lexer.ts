@@ -287,7 +287,8 @@ export class Lexer {
     const text = src.slice(start, this.i);
     if (isFloat) {
       const v = Number(text);
-      if (!Number.isFinite(v)) throw new HclError(`number ${quoteToken(text).slice(1, -1)} is out of range`, p);
+      // hcl/decoder.go decodeFloat: strconv.ParseFloat(text, 64).
+      if (!Number.isFinite(v)) throw new HclError(`strconv.ParseFloat: parsing ${quoteToken(text)}: value out of range`, p);
       return { type: T.FLOAT, text, str: '', num: v, line, column };
     }
     return { type: T.NUMBER, text, str: '', num: intValue(text, p), line, column };
@@ -557,7 +558,8 @@ function intValue(text: string, p: SourcePosition): number {
   }
   if (neg) big = -big;
   if (big > INT64_MAX || big < INT64_MIN) {
-    throw new HclError(`integer ${quoteToken(text).slice(1, -1)} is out of range for a 64-bit integer`, p);
+    // hcl/decoder.go decodeInt: strconv.ParseInt(text, 0, 0), a 64-bit int on Consul's platforms.
+    throw new HclError(`strconv.ParseInt: parsing ${quoteToken(text)}: value out of range`, p);
   }
   return Number(big);
 }
