@@ -53,6 +53,7 @@ async function planFor(args: string[], io: CliIo, extra: Record<string, { type: 
     massDelete: { ...resolved.target.massDelete, allow: values['allow-mass-delete'] === true },
   });
   outcome.errors.unshift(...unreadableErrors(unreadable));
+  for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
   return { values, resolved, outcome, store };
 }
 

@@ -20,6 +20,8 @@ export interface ParsedTree {
   errors: ConfigEntryError[];
   /** Files skipped because they are not config entries (README.md, …). */
   notices: string[];
+  /** Accepted as Consul accepts it, but worth a look (a duplicate key whose earlier value is dropped). */
+  warnings: ConfigEntryError[];
 }
 
 export function formatOfPath(path: string): Exclude<FileFormat, 'crd'> | undefined {
@@ -35,7 +37,7 @@ export function ignoredNotice(path: string): string {
 }
 
 export function parseSourceFiles(files: readonly SourceFile[]): ParsedTree {
-  const tree: ParsedTree = { entries: [], errors: [], notices: [] };
+  const tree: ParsedTree = { entries: [], errors: [], notices: [], warnings: [] };
   for (const file of files) {
     const format = formatOfPath(file.path);
     if (!format) {
@@ -67,7 +69,10 @@ function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, t
     return void tree.errors.push(emptyFileError(file.path));
   for (const doc of parsed.documents) {
     const outcome = format === 'yaml' && isCrdDocument(doc) ? decodeCrd(doc, file.path) : decodeDocument(doc, file.path, format);
-    if (outcome.ok) tree.entries.push(outcome.decoded);
+    if (outcome.ok) {
+      tree.entries.push(outcome.decoded);
+      tree.warnings.push(...outcome.warnings);
+    }
     else tree.errors.push(...outcome.errors.map(withCurlyQuoteHint));
   }
 }

@@ -15,6 +15,8 @@ export interface FieldProblem {
 
 export interface DecodeContext {
   problems: FieldProblem[];
+  /** What Consul accepts but a user would want to know: a duplicate key whose earlier value is dropped. */
+  warnings?: FieldProblem[];
   positions: Map<string, SourcePosition>;
   /** HCL1 stores every object value as a list of maps, which changes how opaque maps decode. */
   hcl?: boolean;
@@ -106,7 +108,23 @@ function decodeOccurrences(
     ctx.problems.push({ field: path, message: `'${name}' expected a map, got 'slice'`, pos: occ[1]!.keyPos });
     return undefined;
   }
+  warnDropped(occ, path, ctx);
   return decodeValue(occ[occ.length - 1]!.value, type, path, name, ctx);
+}
+
+/**
+ * Consul accepts a key given twice in one object and keeps the last value (HCL1's decoder, which
+ * `consul config write` also uses for JSON, and Go's encoding/json for the HTTP API): accepted
+ * here too, with a warning naming both positions, since the earlier value is silently dropped.
+ */
+function warnDropped(occ: readonly RawObjectEntry[], path: string, ctx: DecodeContext): void {
+  const last = occ[occ.length - 1]!;
+  for (const o of occ.slice(0, -1))
+    ctx.warnings?.push({
+      field: path,
+      message: `duplicate key ${quoteToken(last.key)}: the value at line ${o.keyPos.line}, column ${o.keyPos.column} is dropped and this one wins, as in Consul`,
+      pos: last.keyPos,
+    });
 }
 
 function describe(node: RawNode): string {
@@ -217,8 +235,12 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
     case 'map': {
       if (node.type !== 'object') return mismatch(ctx, path, name, type, node);
       const out: Record<string, unknown> = {};
+      const seen = new Map<string, RawObjectEntry>();
       for (const e of node.entries) {
         const entryPath = `${path}.${e.key}`;
+        const earlier = seen.get(e.key);
+        if (earlier) warnDropped([earlier, e], entryPath, ctx);
+        seen.set(e.key, e);
         ctx.positions.set(entryPath, e.keyPos);
         const v = decodeValue(e.value, type.of, entryPath, name, ctx);
         out[e.key] = v ?? zeroOf(type.of);
