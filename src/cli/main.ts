@@ -11,23 +11,23 @@ import { isConsulError } from '../adapters/consul/errors.ts';
 
 /** One section of the help text per command: what `consul-gitops CMD --help` prints. */
 const SECTIONS: Record<string, string> = {
-  render: `  consul-gitops render [PATH...] [--json] [--normalized]
+  render: `  consul-gitops render [PATH...] [--json] [--normalized] [--max-file-size 1MiB]
       Print each entry as \`consul config write\` would send it (default PATH: config-entries/).
       --json        one JSON array on stdout, sorted by kind, partition, namespace, name
       --normalized  the form Consul stores after its own normalisation (what the diff compares)
 `,
-  validate: `  consul-gitops validate [PATH...]
+  validate: `  consul-gitops validate [PATH...] [--max-file-size 1MiB]
       Render plus the checks Consul's server makes on each entry and across entries.
 `,
   'dev-server': `  consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N]
       An embedded Consul-compatible HTTP API (config entries, KV, catalog) for local runs and tests.
 `,
   plan: `  consul-gitops plan [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
-                     [--prune] [--adopt] [--json] [--detailed-exitcode]
+                     [--prune] [--adopt] [--json] [--detailed-exitcode] [--max-file-size 1MiB]
       Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
 `,
   apply: `  consul-gitops apply [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
-                      [--prune] [--adopt] [--json] [--allow-mass-delete]
+                      [--prune] [--adopt] [--json] [--allow-mass-delete] [--max-file-size 1MiB]
                       [--commit SHA --commit-time RFC3339] [--lock-wait 120]
       Apply the plan in safe order with check-and-set, one run per target at a time (a lock in
       Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt.

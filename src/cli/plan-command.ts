@@ -75,6 +75,7 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
   const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
   try {
     const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions);
+    for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
     const errors = [...unreadable, ...outcome.errors];
     if (errors.length) return reportErrors(errors, io);
     const plan = outcome.plan!;

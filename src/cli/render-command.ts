@@ -31,6 +31,7 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
   });
   const { tree, ioErrors } = await loadTree(positionals, values['max-file-size'], io);
   for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
+  for (const w of tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
   const errors = [...ioErrors, ...tree.decodeErrors];
   if (errors.length) {
     for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
@@ -52,6 +53,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: LIMIT_OPTIONS });
   const { tree, ioErrors } = await loadTree(positionals, values['max-file-size'], io);
   for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
+  for (const w of tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
   const errors = [...ioErrors, ...tree.decodeErrors, ...tree.validationErrors, ...tree.graphErrors];
   for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
   if (errors.length) {

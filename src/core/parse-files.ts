@@ -20,6 +20,8 @@ export interface ParsedTree {
   errors: ConfigEntryError[];
   /** Files skipped because they are not config entries (README.md, …). */
   notices: string[];
+  /** Accepted as Consul accepts it, but worth a look (a duplicate key whose earlier value is dropped). */
+  warnings: ConfigEntryError[];
 }
 
 export function formatOfPath(path: string): Exclude<FileFormat, 'crd'> | undefined {
@@ -35,7 +37,7 @@ export function ignoredNotice(path: string): string {
 }
 
 export function parseSourceFiles(files: readonly SourceFile[]): ParsedTree {
-  const tree: ParsedTree = { entries: [], errors: [], notices: [] };
+  const tree: ParsedTree = { entries: [], errors: [], notices: [], warnings: [] };
   for (const file of files) {
     const format = formatOfPath(file.path);
     if (!format) {
@@ -49,6 +51,10 @@ export function parseSourceFiles(files: readonly SourceFile[]): ParsedTree {
 
 function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, tree: ParsedTree): void {
   const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
+  // One rule for every format: a file with no entry at all (empty, blank, only comments) is an
+  // error, as `consul config write` refuses it ("Payload does not contain a kind/Kind key"). An
+  // emptied file is more likely a mistake than a wish, and with pruning it would delete the entry.
+  if (text.trim() === '') return void tree.errors.push(emptyFileError(file.path));
   let parsed: ParseResult;
   // `consul config write` reads a file starting with `{` as JSON whatever its name.
   if (format === 'json' || (format === 'hcl' && /^\s*\{/.test(text))) parsed = parseJson(text);
@@ -58,15 +64,21 @@ function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, t
     for (const p of parsed.problems) tree.errors.push(configEntryError('syntax', file.path, p.pos, '', p.message, p.hint));
     return;
   }
-  if (parsed.documents.length === 0) {
-    tree.notices.push(`ignored ${file.path}: the file holds no entry`);
-    return;
-  }
+  const [only] = parsed.documents;
+  if (parsed.documents.length === 0 || (parsed.documents.length === 1 && only!.type === 'object' && only!.entries.length === 0 && format === 'hcl' && !/^\s*\{/.test(text)))
+    return void tree.errors.push(emptyFileError(file.path));
   for (const doc of parsed.documents) {
     const outcome = format === 'yaml' && isCrdDocument(doc) ? decodeCrd(doc, file.path) : decodeDocument(doc, file.path, format);
-    if (outcome.ok) tree.entries.push(outcome.decoded);
+    if (outcome.ok) {
+      tree.entries.push(outcome.decoded);
+      tree.warnings.push(...outcome.warnings);
+    }
     else tree.errors.push(...outcome.errors.map(withCurlyQuoteHint));
   }
+}
+
+function emptyFileError(path: string): ConfigEntryError {
+  return configEntryError('decode', path, undefined, '', 'the file holds no config entry (it is empty or only comments)', 'add an entry, or delete the file');
 }
 
 function withCurlyQuoteHint(e: ConfigEntryError): ConfigEntryError {

@@ -15,6 +15,8 @@ export interface RenderedTree {
   /** Cross-entry rules judged on the tree alone; the planner re-judges them against live state. */
   graphErrors: ConfigEntryError[];
   notices: string[];
+  /** Accepted, as Consul accepts them, but printed: duplicate keys whose earlier value is dropped. */
+  warnings: ConfigEntryError[];
 }
 
 export function renderTree(files: readonly SourceFile[]): RenderedTree {
@@ -27,6 +29,7 @@ export function renderTree(files: readonly SourceFile[]): RenderedTree {
     validationErrors: errors.sort(compareErrors),
     graphErrors: graphErrors.sort(compareErrors),
     notices: parsed.notices,
+    warnings: parsed.warnings.sort(compareErrors),
   };
 }
 

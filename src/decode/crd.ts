@@ -1,7 +1,7 @@
 // Kubernetes CRD documents (consul.hashicorp.com/v1alpha1) mapped to config entries the way
 // consul-k8s's ToConsul methods do: the spec's camelCase fields are the API fields, the name comes
 // from metadata (or the intention's destination), and Mesh/ProxyDefaults have fixed names.
-import { configEntryError } from '../model/errors.ts';
+import { configEntryError, quoteToken } from '../model/errors.ts';
 import { KINDS, kindForCrd } from '../model/registry.ts';
 import type { RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { decodeWithKind, type DecodeOutcome } from './decode-entry.ts';
@@ -23,11 +23,11 @@ export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
   const kindEntry = field(doc, 'kind');
   const crdKind = str(kindEntry?.value);
   if (apiVersion !== `${CRD_GROUP}/v1alpha1`)
-    return fail(file, doc, 'apiVersion', `unsupported apiVersion "${apiVersion}": consul-gitops reads ${CRD_GROUP}/v1alpha1`);
+    return fail(file, doc, 'apiVersion', `unsupported apiVersion ${quoteToken(apiVersion)}: consul-gitops reads ${CRD_GROUP}/v1alpha1`);
   const def = crdKind ? kindForCrd(crdKind) : undefined;
   if (!def) {
     const known = KINDS.filter((k) => k.crdKind).map((k) => k.crdKind);
-    return fail(file, kindEntry ?? doc, 'kind', `unknown CRD kind "${crdKind ?? ''}" for ${apiVersion}`, `expected one of ${known.join(', ')}`);
+    return fail(file, kindEntry ?? doc, 'kind', `unknown CRD kind ${quoteToken(crdKind ?? '')} for ${apiVersion}`, `expected one of ${known.join(', ')}`);
   }
   const metadata = field(doc, 'metadata')?.value;
   const name = metadata?.type === 'object' ? str(field(metadata, 'name')?.value) : undefined;
@@ -44,7 +44,7 @@ export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
       for (const e of dest.entries) {
         if (e.key === 'name') extra.push({ ...e, key: 'Name' });
         else if (e.key === 'namespace') extra.push({ ...e, key: 'Namespace' });
-        else return fail(file, e, `spec.destination.${e.key}`, `invalid config key "destination.${e.key}"`);
+        else return fail(file, e, `spec.destination.${e.key}`, `invalid config key ${quoteToken(`destination.${e.key}`)}`);
       }
     skip = (k) => k === 'destination';
   } else if (def.nameRule.rule === 'named' || def.nameRule.rule === 'fixed') {

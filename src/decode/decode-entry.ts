@@ -1,6 +1,6 @@
 // Turns one parsed document into a config entry in Consul's API form, or the errors
 // `consul config write` would print for it (unknown kind, unknown keys, wrong types).
-import { configEntryError, type ConfigEntryError } from '../model/errors.ts';
+import { configEntryError, quoteToken, type ConfigEntryError } from '../model/errors.ts';
 import type { ApiEntry, KindDefinition } from '../model/kind-definition.ts';
 import { allKindNames, kindDefinition } from '../model/registry.ts';
 import type { RawNode, RawObject } from '../formats/raw.ts';
@@ -8,7 +8,7 @@ import { CURLY_QUOTE_HINT } from '../formats/json.ts';
 import { decodeObject, type DecodeContext } from './decode-fields.ts';
 import type { DecodedEntry, FileFormat } from './entry-source.ts';
 
-export type DecodeOutcome = { ok: true; decoded: DecodedEntry } | { ok: false; errors: ConfigEntryError[] };
+export type DecodeOutcome = { ok: true; decoded: DecodedEntry; warnings: ConfigEntryError[] } | { ok: false; errors: ConfigEntryError[] };
 
 /** Server-set fields the api structs carry; accepted on input and never sent back. */
 const IGNORED_TOP_LEVEL = new Set(['CreateIndex', 'ModifyIndex']);
@@ -22,10 +22,10 @@ export function findKind(raw: RawObject): { kind?: string; error?: string; node?
 }
 
 export function unknownKindError(kind: string): { message: string; hint: string } {
-  if (/[“”‘’]/.test(kind)) return { message: `invalid config entry kind: ${kind}`, hint: CURLY_QUOTE_HINT };
+  if (/[“”‘’]/.test(kind)) return { message: `invalid config entry kind: ${quoteToken(kind).slice(1, -1)}`, hint: CURLY_QUOTE_HINT };
   const close = allKindNames().find((k) => k.toLowerCase() === kind.toLowerCase().trim());
   return {
-    message: `invalid config entry kind: ${kind}`,
+    message: `invalid config entry kind: ${quoteToken(kind).slice(1, -1)}`,
     hint: close ? `did you mean "${close}"? Consul matches kinds exactly` : `known kinds: ${allKindNames().join(', ')}`,
   };
 }
@@ -38,7 +38,7 @@ export function decodeWithKind(
   format: FileFormat,
   ignoreKey: (key: string) => boolean,
 ): DecodeOutcome {
-  const ctx: DecodeContext = { problems: [], positions: new Map(), hcl: format === 'hcl' };
+  const ctx: DecodeContext = { problems: [], warnings: [], positions: new Map(), hcl: format === 'hcl' };
   const body = decodeObject(raw, def.fields, '', ctx, ignoreKey) ?? {};
   if (ctx.problems.length)
     return {
@@ -46,7 +46,8 @@ export function decodeWithKind(
       errors: ctx.problems.map((p) => configEntryError('decode', file, p.pos, p.field, p.message)),
     };
   const entry: ApiEntry = { Kind: def.kind, ...body };
-  return { ok: true, decoded: { entry, file, format, pos: raw.pos, fieldPositions: ctx.positions } };
+  const warnings = (ctx.warnings ?? []).map((p) => configEntryError('decode', file, p.pos, p.field, p.message));
+  return { ok: true, decoded: { entry, file, format, pos: raw.pos, fieldPositions: ctx.positions }, warnings };
 }
 
 /** Decode a plain document (HCL, JSON, or YAML with API keys). */

@@ -2,8 +2,8 @@
 // decoder (mapstructure + lib/decode hooks): case-insensitive field names, snake_case aliases where
 // the canonical key wins, weak typing, single-element lists unwrapped, repeated HCL blocks
 // concatenated, unknown keys rejected. Zero values are omitted from the output.
-import { aliasesOf, fieldSpec, type FieldType, type ObjectFields } from '../model/field-types.ts';
-import type { SourcePosition } from '../model/errors.ts';
+import { aliasesOf, fieldSpec, GO_INT_RANGE, type FieldType, type GoInt, type ObjectFields } from '../model/field-types.ts';
+import { quoteToken, type SourcePosition } from '../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { formatGoDuration, parseGoDuration } from './duration.ts';
 
@@ -15,6 +15,8 @@ export interface FieldProblem {
 
 export interface DecodeContext {
   problems: FieldProblem[];
+  /** What Consul accepts but a user would want to know: a duplicate key whose earlier value is dropped. */
+  warnings?: FieldProblem[];
   positions: Map<string, SourcePosition>;
   /** HCL1 stores every object value as a list of maps, which changes how opaque maps decode. */
   hcl?: boolean;
@@ -67,7 +69,7 @@ export function decodeObject(
       bucket = viaAlias;
     }
     if (!matched) {
-      ctx.problems.push({ field: join(path, e.key), message: `invalid config key "${join(path, e.key)}"`, pos: e.keyPos });
+      ctx.problems.push({ field: join(path, e.key), message: `invalid config key ${quoteToken(join(path, e.key))}`, pos: e.keyPos });
       continue;
     }
     const list = bucket.get(matched) ?? [];
@@ -106,7 +108,23 @@ function decodeOccurrences(
     ctx.problems.push({ field: path, message: `'${name}' expected a map, got 'slice'`, pos: occ[1]!.keyPos });
     return undefined;
   }
+  warnDropped(occ, path, ctx);
   return decodeValue(occ[occ.length - 1]!.value, type, path, name, ctx);
+}
+
+/**
+ * Consul accepts a key given twice in one object and keeps the last value (HCL1's decoder, which
+ * `consul config write` also uses for JSON, and Go's encoding/json for the HTTP API): accepted
+ * here too, with a warning naming both positions, since the earlier value is silently dropped.
+ */
+function warnDropped(occ: readonly RawObjectEntry[], path: string, ctx: DecodeContext): void {
+  const last = occ[occ.length - 1]!;
+  for (const o of occ.slice(0, -1))
+    ctx.warnings?.push({
+      field: path,
+      message: `duplicate key ${quoteToken(last.key)}: the value at line ${o.keyPos.line}, column ${o.keyPos.column} is dropped and this one wins, as in Consul`,
+      pos: last.keyPos,
+    });
 }
 
 function describe(node: RawNode): string {
@@ -120,9 +138,9 @@ function describe(node: RawNode): string {
     case 'bool':
       return `a bool (${node.value})`;
     case 'number':
-      return `a number (${node.text})`;
+      return `a number (${quoteToken(node.text).slice(1, -1)})`;
     case 'string':
-      return `a string ("${node.value}")`;
+      return `a string (${quoteToken(node.value)})`;
   }
 }
 
@@ -177,16 +195,18 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       }
       return mismatch(ctx, path, name, type, node);
     case 'int':
+      return decodeInteger(node, type.go ?? 'int', path, name, ctx);
     case 'float': {
-      let n: number | bigint | undefined;
-      if (node.type === 'number') n = type.t === 'int' ? exactInteger(node.text, node.value) : node.value;
+      let n: number | undefined;
+      if (node.type === 'number') n = node.value;
       else if (node.type === 'bool') n = node.value ? 1 : 0;
       else if (node.type === 'string') {
-        const parsed = node.value === '' ? 0 : Number(node.value);
-        n = Number.isFinite(parsed) && (type.t === 'float' || Number.isInteger(parsed)) ? parsed : undefined;
+        n = node.value === '' ? 0 : Number(node.value);
+        if (Number.isNaN(n) || !/^\s*[-+]?(\d|\.\d)/.test(node.value || '0')) return mismatch(ctx, path, name, type, node);
+        if (!Number.isFinite(n)) return outOfRange(ctx, path, name, 'float', 'strconv.ParseFloat', node);
       }
       if (n === undefined) return mismatch(ctx, path, name, type, node);
-      return n === 0 || n === 0n ? undefined : n;
+      return n === 0 ? undefined : n;
     }
     case 'duration': {
       let ns: number | undefined;
@@ -194,7 +214,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       else if (node.type === 'string') {
         ns = node.value === '' ? 0 : parseGoDuration(node.value);
         if (ns === undefined) {
-          ctx.problems.push({ field: path, message: `'${name}' time: invalid duration "${node.value}"`, pos: node.pos });
+          ctx.problems.push({ field: path, message: `'${name}' time: invalid duration ${quoteToken(node.value)}`, pos: node.pos });
           return undefined;
         }
       } else return mismatch(ctx, path, name, type, node);
@@ -215,8 +235,12 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
     case 'map': {
       if (node.type !== 'object') return mismatch(ctx, path, name, type, node);
       const out: Record<string, unknown> = {};
+      const seen = new Map<string, RawObjectEntry>();
       for (const e of node.entries) {
         const entryPath = `${path}.${e.key}`;
+        const earlier = seen.get(e.key);
+        if (earlier) warnDropped([earlier, e], entryPath, ctx);
+        seen.set(e.key, e);
         ctx.positions.set(entryPath, e.keyPos);
         const v = decodeValue(e.value, type.of, entryPath, name, ctx);
         out[e.key] = v ?? zeroOf(type.of);
@@ -229,6 +253,45 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
     case 'opaque':
       return opaqueMap(node, ctx.hcl === true);
   }
+}
+
+/**
+ * An integer field, range-checked for its Go type. mapstructure's weak decode parses text with
+ * strconv.ParseInt/ParseUint at the field's width and reports "cannot parse 'X' as int: …"
+ * (mapstructure decodeInt/decodeUint); a number beyond the width is refused the same way rather
+ * than wrapped, and a negative number for an unsigned field is "… overflows uint32".
+ */
+function decodeInteger(node: RawNode, go: GoInt, path: string, name: string, ctx: DecodeContext): number | bigint | undefined {
+  let n: bigint | undefined;
+  if (node.type === 'number') n = BigInt(exactInteger(node.text, node.value));
+  else if (node.type === 'bool') n = node.value ? 1n : 0n;
+  else if (node.type === 'string') {
+    const text = node.value.trim();
+    if (text === '') n = 0n;
+    else if (/^[-+]?\d+$/.test(text)) n = BigInt(text);
+    else {
+      const parsed = Number(text);
+      if (Number.isFinite(parsed) && Number.isInteger(parsed)) n = BigInt(parsed);
+    }
+  }
+  if (n === undefined) return mismatch(ctx, path, name, { t: 'int', go }, node);
+  const [min, max] = GO_INT_RANGE[go];
+  if (n < min || n > max) {
+    const unsigned = go.startsWith('u');
+    if (unsigned && n < 0n) {
+      ctx.problems.push({ field: path, message: `cannot parse '${name}', ${quoteToken(n.toString()).slice(1, -1)} overflows ${go}`, pos: node.pos });
+      return undefined;
+    }
+    return outOfRange(ctx, path, name, unsigned ? 'uint' : 'int', unsigned ? 'strconv.ParseUint' : 'strconv.ParseInt', node);
+  }
+  if (n === 0n) return undefined;
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}
+
+function outOfRange(ctx: DecodeContext, path: string, name: string, as: string, parser: string, node: RawNode): undefined {
+  const text = node.type === 'number' ? node.text : node.type === 'string' ? node.value : '';
+  ctx.problems.push({ field: path, message: `cannot parse '${name}' as ${as}: ${parser}: parsing ${quoteToken(text)}: value out of range`, pos: node.pos });
+  return undefined;
 }
 
 /** Inside lists and maps a zero value keeps its slot (a list element cannot be "omitted"). */

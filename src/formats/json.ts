@@ -1,6 +1,6 @@
 // A JSON reader that keeps line and column of every value, so errors in JSON entry files point
 // at the offending line, as they do for HCL and YAML.
-import type { SourcePosition } from '../model/errors.ts';
+import { quoteToken, type SourcePosition } from '../model/errors.ts';
 import type { ParseResult, RawNode, RawObjectEntry } from './raw.ts';
 
 class JsonSyntaxError extends Error {
@@ -12,6 +12,9 @@ class JsonSyntaxError extends Error {
     super(message);
   }
 }
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 
 const CURLY_QUOTES = new Set([0x201c, 0x201d, 0x2018, 0x2019]);
 export const CURLY_QUOTE_HINT = 'replace the curly quotes (“ ”) with straight quotes (")';
@@ -46,7 +49,7 @@ class JsonReader {
   }
 
   describe(): string {
-    return this.i >= this.s.length ? 'end of file' : JSON.stringify(this.s[this.i]);
+    return this.i >= this.s.length ? 'end of file' : quoteToken(String.fromCodePoint(this.s.codePointAt(this.i)!));
   }
 
   skipSpace(): void {
@@ -97,7 +100,7 @@ class JsonReader {
       const keyPos = this.pos();
       const key = this.string();
       this.skipSpace();
-      if (this.s[this.i] !== ':') this.fail(`unexpected ${this.describe()}: expected ":" after key "${key}"`);
+      if (this.s[this.i] !== ':') this.fail(`unexpected ${this.describe()}: expected ":" after key ${quoteToken(key)}`);
       this.i++;
       this.skipSpace();
       entries.push({ key, keyPos, value: this.value(depth + 1) });
@@ -175,7 +178,16 @@ class JsonReader {
   private number(pos: SourcePosition): RawNode {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.s.slice(this.i, this.i + 400));
     if (!m) this.fail('invalid number');
-    this.i += m[0].length;
-    return { type: 'number', value: Number(m[0]), text: m[0], pos };
+    // `consul config write` reads JSON through HCL1's JSON parser, whose decoder parses integers
+    // with strconv.ParseInt(text, 0, 0) and the rest with strconv.ParseFloat(text, 64)
+    // (hcl/decoder.go decodeInt/decodeFloat): a number out of range is an error, never null.
+    const text = m[0];
+    const value = Number(text);
+    if (m[2] === undefined && m[3] === undefined) {
+      if (!Number.isSafeInteger(value) && (BigInt(text) > INT64_MAX || BigInt(text) < INT64_MIN))
+        throw new JsonSyntaxError(`strconv.ParseInt: parsing ${quoteToken(text)}: value out of range`, pos);
+    } else if (!Number.isFinite(value)) throw new JsonSyntaxError(`strconv.ParseFloat: parsing ${quoteToken(text)}: value out of range`, pos);
+    this.i += text.length;
+    return { type: 'number', value, text, pos };
   }
 }

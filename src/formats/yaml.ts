@@ -15,6 +15,8 @@ import type { ParseResult, RawNode, RawObjectEntry, SyntaxProblem } from './raw.
 export const MAX_ALIAS_NODES = 10_000;
 
 const MAX_DEPTH = 500;
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 
 class YamlProblem extends Error {
   constructor(readonly problem: SyntaxProblem) {
@@ -104,8 +106,22 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
     const v = node.value;
     if (v === null || v === undefined) return { type: 'null', pos };
     if (typeof v === 'boolean') return { type: 'bool', value: v, pos };
-    if (typeof v === 'bigint') return { type: 'number', value: Number(v), text: v.toString(), pos };
-    if (typeof v === 'number') return { type: 'number', value: v, text: node.source ?? String(v), pos };
+    // Numbers follow what Consul's decoders accept (see formats/json.ts): 64-bit integers, finite floats.
+    if (typeof v === 'bigint') {
+      if (v > INT64_MAX || v < INT64_MIN) throw new YamlProblem({ message: `strconv.ParseInt: parsing ${quoteToken(v.toString())}: value out of range`, pos });
+      return { type: 'number', value: Number(v), text: v.toString(), pos };
+    }
+    if (typeof v === 'number') {
+      const text = node.source ?? String(v);
+      if (Number.isNaN(v)) throw new YamlProblem({ message: `${quoteToken(text)} is not a number: Consul's API is JSON, which has no NaN`, pos, hint: 'quote it if it is text' });
+      if (!Number.isFinite(v))
+        throw new YamlProblem({
+          message: /^[-+]?\./.test(text) ? `${quoteToken(text)} is infinite: Consul's API is JSON, which has no infinity` : `strconv.ParseFloat: parsing ${quoteToken(text)}: value out of range`,
+          pos,
+          hint: 'quote it if it is text',
+        });
+      return { type: 'number', value: v, text, pos };
+    }
     return { type: 'string', value: String(v), pos };
   }
   return { type: 'null', pos };

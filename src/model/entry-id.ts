@@ -1,6 +1,7 @@
 // How Consul addresses an entry: kind, name (case-insensitive), and Enterprise namespace/partition.
 import type { ApiEntry } from './kind-definition.ts';
 import { kindDefinition } from './registry.ts';
+import { escapeControl } from './errors.ts';
 
 export interface EntryId {
   kind: string;
@@ -36,7 +37,8 @@ function tenancyKey(v: string): string {
 
 export function formatEntryId(id: EntryId): string {
   const scope = [id.partition && `partition=${id.partition}`, id.namespace && `namespace=${id.namespace}`].filter(Boolean);
-  return `${id.kind}/${id.name}${scope.length ? ` (${scope.join(', ')})` : ''}`;
+  // Names come from files: control characters are escaped so they cannot rewrite a terminal or CI log.
+  return escapeControl(`${id.kind}/${id.name}${scope.length ? ` (${scope.join(', ')})` : ''}`);
 }
 
 /** Sort order for output: kind, partition, namespace, name. */

@@ -40,7 +40,8 @@ export function configEntryError(
 /** `file:line:col: field: message` followed by an indented hint, as compilers print. */
 export function formatConfigEntryError(e: ConfigEntryError): string {
   const where = `${escapeControl(e.file)}:${e.line}:${e.column}`;
-  const field = e.field ? ` ${escapeControl(e.field)}:` : '';
+  // A field path holds keys from the file: each segment is cut like any quoted token.
+  const field = e.field ? ` ${e.field.split('.').map((seg) => quoteToken(seg).slice(1, -1)).join('.')}:` : '';
   return `${where}:${field} ${escapeControl(e.message)}${e.hint ? `\n  hint: ${escapeControl(e.hint)}` : ''}`;
 }
 

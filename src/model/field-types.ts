@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 export type FieldType =
   | { t: 'string' }
   | { t: 'bool' }
-  | { t: 'int' } // Go int/uint: JSON number; HCL may give 64-bit values, kept exact up to 2^53
+  | { t: 'int'; go?: GoInt } // Go int (64-bit) unless `go` says otherwise; values past 2^53 kept exact as bigint
   | { t: 'float' }
   | { t: 'duration'; encoding: 'nanoseconds' | 'string' } // time.Duration: api sends ns, or a Go duration string for custom marshalers
   | { t: 'time' } // time.Time, RFC 3339 string
@@ -14,6 +14,16 @@ export type FieldType =
   | { t: 'map'; of: FieldType } // map[string]T: keys kept verbatim
   | { t: 'opaque' } // map[string]interface{} / interface{}: passes through, single-element lists unwrapped
   | { t: 'object'; fields: ObjectFields };
+
+/** The Go integer type behind an int field: its range decides what is out of range. */
+export type GoInt = 'int' | 'int32' | 'uint32' | 'uint64';
+
+export const GO_INT_RANGE: Readonly<Record<GoInt, readonly [bigint, bigint]>> = {
+  int: [-(2n ** 63n), 2n ** 63n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  uint32: [0n, 2n ** 32n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+};
 
 export interface FieldSpec {
   type: FieldType;
@@ -26,6 +36,8 @@ export type ObjectFields = Readonly<Record<string, FieldType | FieldSpec>>;
 export const str: FieldType = { t: 'string' };
 export const bool: FieldType = { t: 'bool' };
 export const int: FieldType = { t: 'int' };
+export const uint32: FieldType = { t: 'int', go: 'uint32' };
+export const uint64: FieldType = { t: 'int', go: 'uint64' };
 export const float: FieldType = { t: 'float' };
 export const durationNs: FieldType = { t: 'duration', encoding: 'nanoseconds' };
 export const durationStr: FieldType = { t: 'duration', encoding: 'string' };

@@ -1,7 +1,7 @@
 // Single-pass HCL1 lexer over UTF-16 char codes. Mirrors the token rules of hashicorp/hcl v1
 // (hcl/scanner): identifiers, "strings" with ${} sections, <<heredocs, numbers, comments.
 // Positions are 1-based lines and 1-based columns counted in Unicode code points.
-import type { SourcePosition } from '../../model/errors.ts';
+import { quoteToken, type SourcePosition } from '../../model/errors.ts';
 
 export const T = {
   EOF: 0,
@@ -248,7 +248,7 @@ export class Lexer {
     const c = this.src.charCodeAt(this.i);
     if (c === 43 || c === 45) this.i++;
     if (this.digits() === 0) {
-      throw new HclError(`invalid number "${this.src.slice(start, this.i)}": missing exponent digits`, { line, column });
+      throw new HclError(`invalid number ${quoteToken(this.src.slice(start, this.i))}: missing exponent digits`, { line, column });
     }
   }
 
@@ -269,7 +269,7 @@ export class Lexer {
       this.i += 2;
       const s = this.i;
       while (isHex(src.charCodeAt(this.i))) this.i++;
-      if (this.i === s) throw new HclError(`invalid hexadecimal number "${src.slice(start, this.i)}"`, p);
+      if (this.i === s) throw new HclError(`invalid hexadecimal number ${quoteToken(src.slice(start, this.i))}`, p);
     } else {
       this.digits();
       const d = src.charCodeAt(this.i);
@@ -287,7 +287,8 @@ export class Lexer {
     const text = src.slice(start, this.i);
     if (isFloat) {
       const v = Number(text);
-      if (!Number.isFinite(v)) throw new HclError(`number ${text} is out of range`, p);
+      // hcl/decoder.go decodeFloat: strconv.ParseFloat(text, 64).
+      if (!Number.isFinite(v)) throw new HclError(`strconv.ParseFloat: parsing ${quoteToken(text)}: value out of range`, p);
       return { type: T.FLOAT, text, str: '', num: v, line, column };
     }
     return { type: T.NUMBER, text, str: '', num: intValue(text, p), line, column };
@@ -450,10 +451,10 @@ export class Lexer {
     if (src.charCodeAt(this.i) === 45) this.i++;
     while (this.i < n && (this.isLetterAt(this.i) || this.isDigitAt(this.i))) this.stepChar();
     const ident = src.slice(identStart, this.i);
-    if (this.i >= n) throw new HclError(`heredoc <<${ident} is not terminated`, p);
+    if (this.i >= n) throw new HclError(`heredoc <<${quoteToken(ident).slice(1, -1)} is not terminated`, p);
     if (src.charCodeAt(this.i) === 13 && src.charCodeAt(this.i + 1) === 10) this.i++;
     if (src.charCodeAt(this.i) !== 10) {
-      throw new HclError(`invalid characters after heredoc marker <<${ident}: the marker must end the line`, this.pos());
+      throw new HclError(`invalid characters after heredoc marker <<${quoteToken(ident).slice(1, -1)}: the marker must end the line`, this.pos());
     }
     if (ident === '' || ident === '-') throw new HclError('heredoc marker is empty: write e.g. <<EOF', p);
     const marker = ident.charCodeAt(0) === 45 ? ident.slice(1) : ident;
@@ -462,7 +463,7 @@ export class Lexer {
     let lineStart = this.i;
     for (;;) {
       if (this.i >= n) {
-        throw new HclError(`heredoc <<${ident} is not terminated: expected a line containing only ${marker}`, p, `end the heredoc with a line "${marker}" followed by a newline`);
+        throw new HclError(`heredoc <<${quoteToken(ident).slice(1, -1)} is not terminated: expected a line containing only ${quoteToken(marker).slice(1, -1)}`, p, `end the heredoc with a line ${quoteToken(marker)} followed by a newline`);
       }
       const c = src.charCodeAt(this.i);
       if (c === 10) {
@@ -539,7 +540,7 @@ function intValue(text: string, p: SourcePosition): number {
       for (let k = 1; k < body.length; k++) {
         const d = body.charCodeAt(k);
         if (d === 56 || d === 57) {
-          throw new HclError(`invalid number "${text}": a leading 0 means octal, which has no digit 8 or 9`, p, 'remove the leading zero');
+          throw new HclError(`invalid number ${quoteToken(text)}: a leading 0 means octal, which has no digit 8 or 9`, p, 'remove the leading zero');
         }
       }
       if (body.length <= 17) {
@@ -557,7 +558,8 @@ function intValue(text: string, p: SourcePosition): number {
   }
   if (neg) big = -big;
   if (big > INT64_MAX || big < INT64_MIN) {
-    throw new HclError(`integer ${text} is out of range for a 64-bit integer`, p);
+    // hcl/decoder.go decodeInt: strconv.ParseInt(text, 0, 0), a 64-bit int on Consul's platforms.
+    throw new HclError(`strconv.ParseInt: parsing ${quoteToken(text)}: value out of range`, p);
   }
   return Number(big);
 }

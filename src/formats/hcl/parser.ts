@@ -1,6 +1,6 @@
 // Recursive-descent HCL1 parser following hashicorp/hcl v1 hcl/parser: an object list of items
 // `key [key...] = value` or `key [key...] { ... }`, values literals, { objects } or [ lists ].
-import type { SourcePosition } from '../../model/errors.ts';
+import { quoteToken, type SourcePosition } from '../../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../raw.ts';
 import { HclError, Lexer, T, type Token } from './lexer.ts';
 
@@ -14,18 +14,18 @@ function describe(t: Token): string {
     case T.EOF:
       return 'end of file';
     case T.IDENT:
-      return `"${t.text}"`;
+      return quoteToken(t.text);
     case T.STRING:
-      return `string ${t.text.length > 40 ? t.text.slice(0, 37) + '..."' : t.text}`;
+      return `string ${quoteToken(t.str)}`;
     case T.HEREDOC:
       return 'heredoc';
     case T.NUMBER:
     case T.FLOAT:
-      return `number ${t.text}`;
+      return `number ${quoteToken(t.text).slice(1, -1)}`;
     case T.BOOL:
       return t.text;
     default:
-      return `"${t.text}"`;
+      return quoteToken(t.text);
   }
 }
 
@@ -99,9 +99,9 @@ export class Parser {
         if (keys.length === 0) throw new HclError('unexpected "=": expected a key before it', posOf(t));
         if (keys.length > 1) {
           throw new HclError(
-            `expected "{" after ${keys.map((k) => k.text).join(' ')}: a block with several keys cannot use "="`,
+            `expected "{" after ${keys.map((k) => quoteToken(k.str)).join(' ')}: a block with several keys cannot use "="`,
             posOf(t),
-            `write ${keys.map((k) => k.text).join(' ')} { ... }`,
+            `write ${keys.map((k) => quoteToken(k.str)).join(' ')} { ... }`,
           );
         }
         break;
@@ -113,7 +113,7 @@ export class Parser {
       if (keys.length > 0) {
         const last = keys[keys.length - 1]!;
         const where = t.type === T.EOF ? 'reached end of file' : `found ${describe(t)}`;
-        throw new HclError(`expected "=" or "{" after key "${last.str}", ${where}`, posOf(t));
+        throw new HclError(`expected "=" or "{" after key ${quoteToken(last.str)}, ${where}`, posOf(t));
       }
       if (t.type === T.RBRACE) throw new HclError('unexpected "}": there is no open block to close', posOf(t));
       throw new HclError(`unexpected ${describe(t)}: expected a key`, posOf(t));
@@ -171,10 +171,10 @@ export class Parser {
         return EOF_VALUE;
     }
     if (t.type === T.IDENT) {
-      const hint = t.text === 'null' || t.text === 'nil' ? 'HCL1 has no null; remove the line to leave the field unset' : `quote it if it is text: "${t.text}"`;
-      throw new HclError(`expected a value after "${key.str} =", found ${describe(t)}`, posOf(t), hint);
+      const hint = t.text === 'null' || t.text === 'nil' ? 'HCL1 has no null; remove the line to leave the field unset' : `quote it if it is text: ${quoteToken(t.text)}`;
+      throw new HclError(`expected a value after ${quoteToken(`${key.str} =`)}, found ${describe(t)}`, posOf(t), hint);
     }
-    throw new HclError(`expected a value after "${key.str} =", found ${describe(t)}`, posOf(t));
+    throw new HclError(`expected a value after ${quoteToken(`${key.str} =`)}, found ${describe(t)}`, posOf(t));
   }
 
   /** After "[". Mirrors HCL1: commas between items, trailing and repeated commas accepted. */

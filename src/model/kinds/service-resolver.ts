@@ -1,6 +1,6 @@
 // service-resolver: subsets, redirect, failover and load balancing for one service
 // (api/config_entry_discoverychain.go ServiceResolverConfigEntry).
-import { bool, durationNs, durationStr, int, list, map, obj, str, strings } from '../field-types.ts';
+import { bool, durationNs, durationStr, int, list, map, obj, str, strings, uint32, uint64 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import { goQuote } from './service-router.ts';
@@ -16,8 +16,8 @@ const failoverTarget = obj({
 
 const loadBalancer = obj({
   Policy: str,
-  RingHashConfig: obj({ MinimumRingSize: int, MaximumRingSize: int }),
-  LeastRequestConfig: obj({ ChoiceCount: int }),
+  RingHashConfig: obj({ MinimumRingSize: uint64, MaximumRingSize: uint64 }), // api: uint64
+  LeastRequestConfig: obj({ ChoiceCount: uint32 }), // api: uint32
   HashPolicies: list(
     obj({
       Field: str,

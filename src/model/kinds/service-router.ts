@@ -1,5 +1,5 @@
 // service-router: L7 routing rules for one service (api/config_entry_discoverychain.go ServiceRouterConfigEntry).
-import { bool, durationStr, int, list, map, obj, str, strings, type FieldType } from '../field-types.ts';
+import { bool, durationStr, int, list, map, obj, str, strings, type FieldType, uint32 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 
@@ -25,9 +25,9 @@ const destination = obj({
   // Custom MarshalJSON: Go duration strings.
   RequestTimeout: durationStr,
   IdleTimeout: durationStr,
-  NumRetries: int,
+  NumRetries: uint32, // api: uint32
   RetryOnConnectFailure: bool,
-  RetryOnStatusCodes: list(int),
+  RetryOnStatusCodes: list(uint32),
   RetryOn: strings,
   RequestHeaders: httpHeaderModifiers,
   ResponseHeaders: httpHeaderModifiers,
