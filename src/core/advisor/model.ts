@@ -120,6 +120,12 @@ export interface AdvisorThresholds {
   maxGapMs: number;
   /** Scrape interval assumed when the source does not say (default 60 s); coverage tolerance is 2x. */
   defaultScrapeIntervalMs: number;
+  /**
+   * Also require one single instance to report from the window's start to its end. Off by
+   * default: instances replaced by rollouts hand over (each new instance's counters count from its
+   * first sample), and a service deployed more often than the window would otherwise never qualify.
+   */
+  requireOneInstanceSpanning?: boolean;
 }
 
 export const DEFAULT_THRESHOLDS: AdvisorThresholds = {
