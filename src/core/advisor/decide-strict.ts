@@ -27,7 +27,7 @@ export function decideStrict(input: DecideInput): ServiceVerdict {
   const permissiveTimeline: Buckets = { start: window.start, widthMs, counts: new Float64Array(bucketCount) };
   const mtlsTimeline: Buckets = { start: window.start, widthMs, counts: new Float64Array(bucketCount) };
   const instances = samples?.instances ?? [];
-  const mtlsTimelineMetric = instances.some((i) => i.metrics.mtlsHandshakes) ? 'mtlsHandshakes' : 'mtlsHttpRequests';
+  const mtlsTimelineMetric = instances.some((i) => i.columns?.mtlsHandshakes ?? i.metrics.mtlsHandshakes) ? 'mtlsHandshakes' : 'mtlsHttpRequests';
   const judgements: InstanceJudgement[] = instances.map((i) =>
     judgeInstance(i, { window: { start: window.start, end: window.end, edgeToleranceMs }, scrapeIntervalMs, permissiveTimeline, mtlsTimeline, mtlsTimelineMetric }),
   );

@@ -1,7 +1,7 @@
 // instance-evidence: one sidecar instance's raw samples turned into its evidence (reset-aware
 // growth per counter, restarts, edges, gaps) and into the doubts that forbid trusting it.
 import type { CounterGrowth, InstanceEvidence, InstanceSamples, TrafficMetric } from './model.ts';
-import { addToBucket, orderedSamples, scanSeries, type Buckets, type ScanWindow, type SeriesScan } from './series.ts';
+import { addToBucket, inOrder, scanSeriesOf, type Buckets, type ScanWindow, type SeriesScan } from './series.ts';
 import { processTimes, type ProcessTimes } from './uptime.ts';
 import { count, duration, instant } from './human.ts';
 
@@ -43,7 +43,9 @@ export interface InstanceJudgement {
 }
 
 export function judgeInstance(instance: InstanceSamples, ctx: InstanceContext): InstanceJudgement {
-  const uptime = instance.metrics.uptime ? orderedSamples(instance.metrics.uptime) : undefined;
+  const seriesOf = (metric: TrafficMetric) => instance.columns?.[metric] ?? instance.metrics[metric];
+  const uptimeRaw = seriesOf('uptime');
+  const uptime = uptimeRaw ? inOrder(uptimeRaw) : undefined;
   const processes = processTimes(uptime);
   const doubts: string[] = [];
   const evidence: InstanceEvidence = {
@@ -58,12 +60,14 @@ export function judgeInstance(instance: InstanceSamples, ctx: InstanceContext): 
   let presentTo = Infinity;
   let longestGapEndsAt: number | undefined;
   let permissiveSeries = 0;
+  let lateFirst: { at: number; why: 'no-uptime' | 'seen-late' } | undefined;
+  const lateValues: string[] = [];
 
   const measure = (metric: TrafficMetric, plaintext: boolean): { growth: CounterGrowth; scan: SeriesScan } | undefined => {
-    const raw = instance.metrics[metric];
+    const raw = seriesOf(metric);
     if (!raw) return undefined;
     const buckets = metric === 'permissiveConnections' ? ctx.permissiveTimeline : metric === ctx.mtlsTimelineMetric ? ctx.mtlsTimeline : undefined;
-    const scan = scanSeries(orderedSamples(raw), ctx.window, processes.restartsSeenAt, buckets);
+    const scan = scanSeriesOf(raw, ctx.window, processes.restartsSeenAt, buckets);
     resets = Math.max(resets, scan.resets);
     const growth: CounterGrowth = { increase: scan.increase };
     if (scan.first !== undefined) growth.first = scan.first;
@@ -75,14 +79,8 @@ export function judgeInstance(instance: InstanceSamples, ctx: InstanceContext): 
       growth.lastRiseAt = Math.max(growth.lastRiseAt ?? -Infinity, scan.firstAt!);
       addToBucket(buckets, scan.firstAt!, scan.first!);
     } else if ((firstValue === 'no-uptime' || firstValue === 'seen-late') && plaintext && scan.first! > 0) {
-      const why =
-        firstValue === 'no-uptime'
-          ? "without Envoy's uptime it cannot be told whether they came inside the window"
-          : 'its Envoy was already running before the window, so some of them may have come inside it';
-      doubts.push(
-        `instance ${instance.instance} first appeared ${duration(scan.firstAt! - ctx.window.start)} into the window (${instant(scan.firstAt!)}) ` +
-          `with ${METRIC_WORDS[metric]} already at ${count(scan.first!)}; ${why}`,
-      );
+      lateFirst = { at: scan.firstAt!, why: firstValue };
+      lateValues.push(`${METRIC_WORDS[metric]} already at ${count(scan.first!)}`);
     }
     return { growth, scan };
   };
@@ -107,9 +105,27 @@ export function judgeInstance(instance: InstanceSamples, ctx: InstanceContext): 
     evidence.mtls[key] = m.growth;
   }
 
+  if (lateFirst) {
+    const why =
+      lateFirst.why === 'no-uptime'
+        ? "without Envoy's uptime it cannot be told whether they came inside the window"
+        : 'its Envoy was already running before the window, so some of them may have come inside it';
+    doubts.push(
+      `instance ${instance.instance} first appeared ${duration(lateFirst.at - ctx.window.start)} into the window (${instant(lateFirst.at)}) ` +
+        `with ${lateValues.join(', ')}; ${why}`,
+    );
+  }
   if (permissiveSeries > 0 && permissiveSeries < PERMISSIVE_METRICS.length) {
-    const missing = PERMISSIVE_METRICS.filter((m) => !instance.metrics[m]).map((m) => METRIC_WORDS[m]);
+    const missing = PERMISSIVE_METRICS.filter((m) => !seriesOf(m)).map((m) => METRIC_WORDS[m]);
     doubts.push(`instance ${instance.instance} has no series for ${missing.join(' or ')}, so plaintext on it cannot be ruled out`);
+  }
+  const plaintextCounted = [evidence.permissive.connections, evidence.permissive.rxBytes, evidence.permissive.txBytes].some((g) => (g?.first ?? 0) > 0 || (g?.last ?? 0) > 0);
+  if (!uptime && plaintextCounted && doubts.length === 0) {
+    // A restart whose new process counted up to the old value before its first scrape leaves the
+    // counter flat; only uptime shows the new process, and all its counts are then inside the window.
+    doubts.push(
+      `instance ${instance.instance} has no Envoy uptime series, so a restart that left its non-zero plaintext counters looking flat cannot be ruled out`,
+    );
   }
   if (permissiveSeries === 0) {
     doubts.push(`instance ${instance.instance} has no permissive listener series, so plaintext on it cannot be ruled out`);
@@ -132,17 +148,21 @@ export function judgeInstance(instance: InstanceSamples, ctx: InstanceContext): 
 /**
  * Was the first sample's value in the window counted inside it? Yes when its process started
  * inside the window (uptime says so) or after the last sample before the window (the counter
- * dropped); no when the series was already there at the window start (within the edge
- * tolerance). A series first seen later whose process started before the window mixes traffic
- * from before and inside the window, and one without uptime cannot be placed at all.
+ * dropped); no when that process was already running at the window start and sampled within the
+ * edge tolerance (or just before the window). A process first sampled later than that mixes
+ * traffic from before and inside the window; and without uptime or a sample before the window,
+ * when the process started cannot be told at all, however early the first sample.
  */
 function judgeFirstValue(scan: SeriesScan, processes: ProcessTimes, ctx: InstanceContext): FirstValue {
   if (scan.firstAt === undefined || scan.first === undefined) return 'none';
   if (scan.before !== undefined && scan.first < scan.before) return 'inside';
   const started = processes.startedAt(scan.firstAt, ctx.scrapeIntervalMs);
   if (started !== undefined && started >= ctx.window.start) return 'inside';
-  if (scan.before !== undefined || scan.firstAt - ctx.window.start <= ctx.window.edgeToleranceMs) return 'before';
-  return started === undefined ? 'no-uptime' : 'seen-late';
+  if (scan.before !== undefined) return 'before';
+  const atStart = scan.firstAt - ctx.window.start <= ctx.window.edgeToleranceMs;
+  if (started === undefined) return atStart ? 'no-uptime-at-start' : 'no-uptime';
+  return atStart ? 'before' : 'seen-late';
 }
 
-type FirstValue = 'inside' | 'before' | 'no-uptime' | 'seen-late' | 'none';
+/** `no-uptime-at-start`: see the instance-wide doubt about flat counters without uptime. */
+type FirstValue = 'inside' | 'before' | 'no-uptime' | 'no-uptime-at-start' | 'seen-late' | 'none';

@@ -1,7 +1,7 @@
 // series: one raw counter series measured against the evidence window in a single pass: its
 // reset-aware growth, its edges and its gaps. This is the decision's hot loop (5,000 services x
 // 7 days of 1-minute samples), so it allocates nothing per sample.
-import type { Sample } from './model.ts';
+import type { Sample, SampleColumns } from './model.ts';
 
 export interface ScanWindow {
   start: number;
@@ -44,106 +44,201 @@ export interface SeriesScan {
   before?: number;
 }
 
-/**
- * Samples sorted by time with one sample per timestamp (the highest value: a duplicate must not
- * look like a reset followed by phantom growth) and non-finite values dropped (a staleness
- * marker is no measurement). Returns the input itself when it already is so.
- */
-export function orderedSamples(samples: readonly Sample[]): readonly Sample[] {
-  let ordered = true;
-  let prev = -Infinity;
-  for (let i = 0; i < samples.length; i++) {
-    const s = samples[i];
-    if (!(s.t > prev) || !Number.isFinite(s.v) || !Number.isFinite(s.t)) {
-      ordered = false;
-      break;
-    }
-    prev = s.t;
-  }
-  if (ordered) return samples;
-  const sorted = samples.filter((s) => Number.isFinite(s.t) && Number.isFinite(s.v)).sort((a, b) => a.t - b.t || b.v - a.v);
-  const out: Sample[] = [];
-  for (const s of sorted) if (out.length === 0 || out[out.length - 1].t !== s.t) out.push({ t: s.t, v: s.v });
-  return out;
+/** A series ready to scan: strictly increasing finite times, finite values. */
+export interface OrderedSeries {
+  t: Float64Array;
+  v: Float64Array;
 }
 
 /**
- * Scans ordered samples (see orderedSamples). `restartsSeenAt`: sorted times of the uptime samples
- * that first showed a new Envoy process, so a reset is seen even when the new process counted
- * past the old value before its first scrape.
+ * The series sorted by time with one sample per timestamp (the highest value: a duplicate must
+ * not look like a reset followed by phantom growth) and non-finite values dropped (a staleness
+ * marker is no measurement). Always a copy; see scanSeriesOf for the fast path.
  */
-export function scanSeries(samples: readonly Sample[], window: ScanWindow, restartsSeenAt: readonly number[], buckets?: Buckets): SeriesScan {
-  const lo = window.start - window.edgeToleranceMs;
-  const hi = window.end + window.edgeToleranceMs;
+export function orderedSeries(series: readonly Sample[] | SampleColumns): OrderedSeries {
+  if (Array.isArray(series)) return fromPairs(series as readonly Sample[]);
+  const { t, v } = series as SampleColumns;
+  return fromPairs(Array.from(t.subarray(0, Math.min(t.length, v.length)), (x, i) => ({ t: x, v: v[i] })));
+}
+
+function isOrdered(t: Float64Array, v: Float64Array): boolean {
+  if (t.length !== v.length) return false;
+  let prev = -Infinity;
+  for (let i = 0; i < t.length; i++) {
+    const x = t[i];
+    if (!(x > prev) || v[i] - v[i] !== 0) return false; // v - v is NaN for NaN and +-Infinity
+    prev = x;
+  }
+  return true;
+}
+
+/** Scans the series as given when it is in order, else its ordered copy. */
+export function scanSeriesOf(series: readonly Sample[] | SampleColumns, window: ScanWindow, restartsSeenAt: readonly number[], buckets?: Buckets): SeriesScan {
+  if (!Array.isArray(series)) {
+    // scanSeries gives up before it adds anything to the buckets, so nothing needs undoing.
+    const scan = scanSeries(series as SampleColumns, window, restartsSeenAt, buckets);
+    if (scan) return scan;
+  }
+  return scanSeries(orderedSeries(series), window, restartsSeenAt, buckets)!;
+}
+
+/** For series read once (uptime): in order as given, or an ordered copy. */
+export function inOrder(series: readonly Sample[] | SampleColumns): OrderedSeries {
+  if (!Array.isArray(series)) {
+    const { t, v } = series as SampleColumns;
+    if (isOrdered(t, v)) return { t, v };
+  }
+  return orderedSeries(series);
+}
+
+function fromPairs(samples: readonly Sample[]): OrderedSeries {
+  let ordered = true;
+  let prev = -Infinity;
+  for (let i = 0; i < samples.length && ordered; i++) {
+    const s = samples[i];
+    ordered = s.t > prev && Number.isFinite(s.t) && Number.isFinite(s.v);
+    prev = s.t;
+  }
+  const kept = ordered ? samples : samples.filter((s) => Number.isFinite(s.t) && Number.isFinite(s.v)).sort((a, b) => a.t - b.t || b.v - a.v);
+  const t = new Float64Array(kept.length);
+  const v = new Float64Array(kept.length);
+  let n = 0;
+  for (const s of kept) {
+    if (n > 0 && t[n - 1] === s.t) continue;
+    t[n] = s.t;
+    v[n] = s.v;
+    n++;
+  }
+  return n === kept.length ? { t, v } : { t: t.subarray(0, n), v: v.subarray(0, n) };
+}
+
+/**
+ * Scans a series. `restartsSeenAt`: sorted times of the uptime samples that first showed a new
+ * Envoy process, so a reset is seen even when the new process counted past the old value before
+ * its first scrape. Returns undefined when the series turns out not to be in order (or holds a
+ * non-finite value): the caller then scans orderedSeries(series) instead. Two tight passes over
+ * the samples that matter (presence and order, then growth in chunks of one timeline bucket),
+ * found by binary search, so a 7-day series costs a few nanoseconds per sample.
+ */
+export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSeenAt: readonly number[], buckets?: Buckets): SeriesScan | undefined {
+  const ts = series.t;
+  const vs = series.v;
+  const n = ts.length;
+  if (vs.length !== n) return undefined;
   const { start, end } = window;
+  const iLo = lowerBound(ts, start - window.edgeToleranceMs, 0, n);
+  const iS = lowerBound(ts, start, iLo, n);
+  const iE = upperBound(ts, end, iS, n);
+  const iHi = upperBound(ts, end + window.edgeToleranceMs, iE, n);
+  // Outside the widened window only the order matters (the binary searches rely on it).
+  for (let i = 1; i <= iLo && i < n; i++) if (!(ts[i] > ts[i - 1])) return undefined;
+  for (let i = Math.max(1, iHi); i < n; i++) if (!(ts[i] > ts[i - 1])) return undefined;
+
   const scan: SeriesScan = { longestGapMs: 0, increase: 0, resets: 0 };
-  let prevT = Number.NaN; // previous sample within [lo, hi]
-  let insidePrevT = Number.NaN;
-  let insidePrevV = 0;
+  if (iLo >= iHi) return scan;
+  // Pass 1: order, finite values, presence and the longest gap within the widened window.
+  let gap = 0;
+  let gapEnd = Number.NaN;
+  if (vs[iLo] - vs[iLo] !== 0) return undefined; // NaN and +-Infinity give NaN
+  for (let i = iLo + 1; i < iHi; i++) {
+    const d = ts[i] - ts[i - 1];
+    if (!(d > 0) || vs[i] - vs[i] !== 0) return undefined;
+    if (d > gap) {
+      gap = d;
+      gapEnd = ts[i];
+    }
+  }
+  scan.presentFrom = ts[iLo];
+  scan.presentTo = ts[iHi - 1];
+  scan.longestGapMs = gap;
+  if (gapEnd === gapEnd) scan.longestGapEndsAt = gapEnd;
+  if (iS > iLo) {
+    scan.beforeAt = ts[iS - 1];
+    scan.before = vs[iS - 1];
+  }
+  if (iS >= iE) return scan;
+  scan.firstAt = ts[iS];
+  scan.first = vs[iS];
+  scan.lastAt = ts[iE - 1];
+  scan.last = vs[iE - 1];
+
+  // Pass 2: growth between consecutive inside samples, one timeline bucket at a time.
   let r = 0;
-  const bucketCounts = buckets?.counts;
-  const bucketStart = buckets?.start ?? 0;
-  const bucketWidth = buckets?.widthMs ?? 1;
-  const lastBucket = bucketCounts ? bucketCounts.length - 1 : 0;
+  let lastReset = iS;
+  const nextReset = (): number => {
+    while (r < restartsSeenAt.length) {
+      const j = lowerBound(ts, restartsSeenAt[r++], iS, iE);
+      if (j > lastReset && j < iE) return (lastReset = j);
+    }
+    return n + 1;
+  };
+  let resetAt = nextReset();
+  const counts = buckets?.counts;
+  const lastBucket = counts ? counts.length - 1 : 0;
   let increase = 0;
   let resets = 0;
-  let lastRiseAt = Number.NaN;
-  let longestGap = 0;
-  let gapEnd = Number.NaN;
-  for (let i = 0; i < samples.length; i++) {
-    const s = samples[i];
-    const t = s.t;
-    if (t < lo) continue;
-    if (t > hi) break;
-    if (prevT === prevT) {
-      if (t - prevT > longestGap) {
-        longestGap = t - prevT;
-        gapEnd = t;
-      }
-    } else {
-      scan.presentFrom = t;
+  let lastRise = -1;
+  let i = iS + 1;
+  while (i < iE) {
+    let stop = iE;
+    let bucket = -1;
+    if (counts) {
+      bucket = Math.min(lastBucket, Math.floor((ts[i] - buckets.start) / buckets.widthMs));
+      if (bucket < lastBucket) stop = Math.max(i + 1, lowerBound(ts, buckets.start + (bucket + 1) * buckets.widthMs, i, iE));
     }
-    prevT = t;
-    const v = s.v;
-    if (t < start) {
-      scan.beforeAt = t;
-      scan.before = v;
-      continue;
-    }
-    if (t > end) continue;
-    if (insidePrevT !== insidePrevT) {
-      scan.firstAt = t;
-      scan.first = v;
-    } else {
-      let reset = v < insidePrevV;
-      while (r < restartsSeenAt.length && restartsSeenAt[r] <= insidePrevT) r++;
-      if (r < restartsSeenAt.length && restartsSeenAt[r] <= t) reset = true;
-      const rise = reset ? v : v - insidePrevV;
-      if (reset) resets++;
-      if (rise > 0) {
-        increase += rise;
-        lastRiseAt = t;
-        if (bucketCounts) {
-          let b = Math.floor((t - bucketStart) / bucketWidth);
-          if (b > lastBucket) b = lastBucket;
-          bucketCounts[b] += rise;
+    let chunk = 0;
+    for (; i < stop; i++) {
+      const v = vs[i];
+      const d = v - vs[i - 1];
+      if (i === resetAt) {
+        resets++;
+        resetAt = nextReset();
+        if (v > 0) {
+          chunk += v;
+          lastRise = i;
+        }
+      } else if (d > 0) {
+        chunk += d;
+        lastRise = i;
+      } else if (d < 0) {
+        resets++;
+        if (v > 0) {
+          chunk += v;
+          lastRise = i;
         }
       }
     }
-    insidePrevT = t;
-    insidePrevV = v;
-  }
-  if (prevT === prevT) scan.presentTo = prevT;
-  if (insidePrevT === insidePrevT) {
-    scan.lastAt = insidePrevT;
-    scan.last = insidePrevV;
+    increase += chunk;
+    if (counts && chunk > 0) counts[bucket] += chunk;
   }
   scan.increase = increase;
   scan.resets = resets;
-  scan.longestGapMs = longestGap;
-  if (gapEnd === gapEnd) scan.longestGapEndsAt = gapEnd;
-  if (lastRiseAt === lastRiseAt) scan.lastRiseAt = lastRiseAt;
+  if (lastRise >= 0) scan.lastRiseAt = ts[lastRise];
   return scan;
+}
+
+/** First index in [from, to) whose time is >= x (`to` when none). */
+function lowerBound(ts: Float64Array, x: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in [from, to) whose time is > x (`to` when none). */
+function upperBound(ts: Float64Array, x: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Adds `amount` to the bucket holding time `t` (growth judged outside the scan). */
