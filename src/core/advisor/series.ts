@@ -116,9 +116,9 @@ function fromPairs(samples: readonly Sample[]): OrderedSeries {
  * Scans a series. `restartsSeenAt`: sorted times of the uptime samples that first showed a new
  * Envoy process, so a reset is seen even when the new process counted past the old value before
  * its first scrape. Returns undefined when the series turns out not to be in order (or holds a
- * non-finite value): the caller then scans orderedSeries(series) instead. Two tight passes over
- * the samples that matter (presence and order, then growth in chunks of one timeline bucket),
- * found by binary search, so a 7-day series costs a few nanoseconds per sample.
+ * non-finite value): the caller then scans orderedSeries(series) instead. One tight pass over the
+ * samples that matter, found by binary search (order, gaps and growth in chunks of one timeline
+ * bucket), so a 7-day series costs a few nanoseconds per sample.
  */
 export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSeenAt: readonly number[], buckets?: Buckets): SeriesScan | undefined {
   const ts = series.t;
@@ -136,11 +136,13 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
 
   const scan: SeriesScan = { longestGapMs: 0, increase: 0, resets: 0 };
   if (iLo >= iHi) return scan;
-  // Pass 1: order, finite values, presence and the longest gap within the widened window.
+  // The edges (within the tolerance, outside the window): order, finite values, gaps.
   let gap = 0;
   let gapEnd = Number.NaN;
   if (vs[iLo] - vs[iLo] !== 0) return undefined; // NaN and +-Infinity give NaN
   for (let i = iLo + 1; i < iHi; i++) {
+    if (i === iS + 1 && iE > iS) i = iE; // the inside is checked while measuring growth below
+    if (i >= iHi) break;
     const d = ts[i] - ts[i - 1];
     if (!(d > 0) || vs[i] - vs[i] !== 0) return undefined;
     if (d > gap) {
@@ -148,21 +150,13 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
       gapEnd = ts[i];
     }
   }
-  scan.presentFrom = ts[iLo];
-  scan.presentTo = ts[iHi - 1];
-  scan.longestGapMs = gap;
-  if (gapEnd === gapEnd) scan.longestGapEndsAt = gapEnd;
   if (iS > iLo) {
     scan.beforeAt = ts[iS - 1];
     scan.before = vs[iS - 1];
   }
-  if (iS >= iE) return scan;
-  scan.firstAt = ts[iS];
-  scan.first = vs[iS];
-  scan.lastAt = ts[iE - 1];
-  scan.last = vs[iE - 1];
 
-  // Pass 2: growth between consecutive inside samples, one timeline bucket at a time.
+  // Inside the window: growth between consecutive samples, one timeline bucket at a time, into
+  // local buckets first so that a series found out of order leaves the caller's buckets untouched.
   let r = 0;
   let lastReset = iS;
   const nextReset = (): number => {
@@ -173,7 +167,7 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
     return n + 1;
   };
   let resetAt = nextReset();
-  const counts = buckets?.counts;
+  const counts = buckets ? new Float64Array(buckets.counts.length) : undefined;
   const lastBucket = counts ? counts.length - 1 : 0;
   let increase = 0;
   let resets = 0;
@@ -183,13 +177,19 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
     let stop = iE;
     let bucket = -1;
     if (counts) {
-      bucket = Math.min(lastBucket, Math.floor((ts[i] - buckets.start) / buckets.widthMs));
-      if (bucket < lastBucket) stop = Math.max(i + 1, lowerBound(ts, buckets.start + (bucket + 1) * buckets.widthMs, i, iE));
+      bucket = Math.min(lastBucket, Math.floor((ts[i] - buckets!.start) / buckets!.widthMs));
+      if (bucket < lastBucket) stop = Math.max(i + 1, lowerBound(ts, buckets!.start + (bucket + 1) * buckets!.widthMs, i, iE));
     }
     let chunk = 0;
     for (; i < stop; i++) {
+      const dt = ts[i] - ts[i - 1];
       const v = vs[i];
       const d = v - vs[i - 1];
+      if (!(dt > 0) || v - v !== 0) return undefined;
+      if (dt > gap) {
+        gap = dt;
+        gapEnd = ts[i];
+      }
       if (i === resetAt) {
         resets++;
         resetAt = nextReset();
@@ -210,6 +210,17 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
     }
     increase += chunk;
     if (counts && chunk > 0) counts[bucket] += chunk;
+  }
+  if (counts) for (let b = 0; b < counts.length; b++) buckets!.counts[b] += counts[b];
+  scan.presentFrom = ts[iLo];
+  scan.presentTo = ts[iHi - 1];
+  scan.longestGapMs = gap;
+  if (gapEnd === gapEnd) scan.longestGapEndsAt = gapEnd;
+  if (iS < iE) {
+    scan.firstAt = ts[iS];
+    scan.first = vs[iS];
+    scan.lastAt = ts[iE - 1];
+    scan.last = vs[iE - 1];
   }
   scan.increase = increase;
   scan.resets = resets;
