@@ -23,7 +23,6 @@ export interface PrometheusParseResult {
 
 const TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 // Go's strconv.ParseFloat, which Prometheus uses, also takes Inf/NaN in any case and "infinity".
 const FLOAT_RE = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)$/i;
 const TIMESTAMP_RE = /^-?\d+$/;
@@ -34,39 +33,44 @@ export function parsePrometheusText(text: string): PrometheusParseResult {
   const types = new Map<string, PromMetricType>();
   const issues: ParseIssue[] = [];
 
-  splitLines(typeof text === 'string' ? text : '').forEach((raw, index) => {
-    const line = index + 1;
+  const lines = splitLines(typeof text === 'string' ? text : '');
+  const names = new NameCache();
+  for (let index = 0; index < lines.length; index++) {
+    const raw = lines[index];
     const trimmed = raw.trim();
-    if (trimmed === '') return; // recent Envoy puts a blank line after each family, older ones none
-    const issue = (reason: string): void => {
-      issues.push({ line, reason, excerpt: excerptOf(raw) });
-    };
-    if (trimmed.startsWith('#')) {
+    if (trimmed === '') continue; // recent Envoy puts a blank line after each family, older ones none
+    if (trimmed.charCodeAt(0) === 35 /* # */) {
       const meta = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s+(.*))?$/.exec(trimmed);
-      if (!meta) return; // any other comment is allowed by the format
+      if (!meta) continue; // any other comment is allowed by the format
       const [, kind, family, rest = ''] = meta;
       if (kind === 'HELP') {
         help.set(family, unescapeHelp(rest));
-        return;
+        continue;
       }
       const type = rest.trim();
-      if (!TYPES.has(type)) issue(`unknown metric type "${type}"`);
-      else if (types.has(family) && types.get(family) !== type) issue(`conflicting TYPE for ${family}`);
+      if (!TYPES.has(type)) pushIssue(issues, index, raw, `unknown metric type "${type}"`);
+      else if (types.has(family) && types.get(family) !== type) pushIssue(issues, index, raw, `conflicting TYPE for ${family}`);
       else types.set(family, type as PromMetricType);
-      return;
+      continue;
     }
-    const parsed = parseSampleLine(trimmed);
-    if (typeof parsed === 'string') issue(parsed);
+    const parsed = parseSampleLine(trimmed, names);
+    if (typeof parsed === 'string') pushIssue(issues, index, raw, parsed);
     else samples.push(parsed);
-  });
+  }
 
   // Types are attached after the whole input is read: a TYPE line placed after its samples (seen
   // in hand-concatenated scrapes) still types them, and _bucket/_sum/_count find their family.
+  const typeByName = new Map<string, PromMetricType | undefined>();
   for (const s of samples) {
-    const type = typeOf(s.name, types);
+    let type = typeByName.get(s.name);
+    if (type === undefined && !typeByName.has(s.name)) typeByName.set(s.name, (type = typeOf(s.name, types)));
     if (type) s.type = type;
   }
   return { samples, help, issues };
+}
+
+function pushIssue(issues: ParseIssue[], index: number, raw: string, reason: string): void {
+  issues.push({ line: index + 1, reason, excerpt: excerptOf(raw) });
 }
 
 function typeOf(name: string, types: Map<string, PromMetricType>): PromMetricType | undefined {
@@ -80,18 +84,28 @@ function typeOf(name: string, types: Map<string, PromMetricType>): PromMetricTyp
   return undefined;
 }
 
+/**
+ * Metric names repeat on every line of a scrape: each distinct name is checked against the
+ * format's rules once (a 50 MB dump has a few hundred distinct names).
+ */
+class NameCache {
+  private readonly metric = new Map<string, boolean>();
+  validMetric(name: string): boolean {
+    let ok = this.metric.get(name);
+    if (ok === undefined) this.metric.set(name, (ok = METRIC_NAME_RE.test(name)));
+    return ok;
+  }
+}
+
 /** Returns the sample, or a reason string when the line is malformed. */
-function parseSampleLine(line: string): PromSample | string {
+function parseSampleLine(line: string, names: NameCache): PromSample | string {
   let pos = 0;
   let name = '';
   const labels: Record<string, string> = {};
-  const labelNames = new Set<string>();
+  let labelCount = 0;
 
-  const nameMatch = /^[^\s{]+/.exec(line);
-  if (nameMatch) {
-    name = nameMatch[0];
-    pos = name.length;
-  }
+  while (pos < line.length && !isNameEnd(line.charCodeAt(pos))) pos++;
+  name = line.slice(0, pos);
   if (line[pos] === '{') {
     pos++;
     // Label set: name="value" pairs, commas between, optional trailing comma. Newer exposition
@@ -106,30 +120,36 @@ function parseSampleLine(line: string): PromSample | string {
       let quotedKey = false;
       if (line[pos] === '"') {
         const q = readQuoted(line, pos);
-        if (typeof q === 'string') return q;
-        key = q.value;
-        pos = q.end;
+        if (q === undefined) return UNTERMINATED;
+        key = q;
+        pos = quotedEnd;
         quotedKey = true;
       } else {
-        const m = /^[^\s=,}"]+/.exec(line.slice(pos));
-        if (!m) return 'expected a label name';
-        key = m[0];
-        pos += key.length;
-        if (!LABEL_NAME_RE.test(key)) return `invalid label name "${key}"`;
+        // [a-zA-Z_][a-zA-Z0-9_]*, checked while scanning (no regex per label).
+        const from = pos;
+        let valid = true;
+        for (; pos < line.length; pos++) {
+          const c = line.charCodeAt(pos);
+          if (isLabelNameEnd(c)) break;
+          if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (pos > from && c >= 48 && c <= 57))) valid = false;
+        }
+        if (pos === from) return 'expected a label name';
+        key = line.slice(from, pos);
+        if (!valid) return `invalid label name "${key}"`;
       }
       pos = skipSpaces(line, pos);
-      if (quotedKey && name === '' && labelNames.size === 0 && (line[pos] === ',' || line[pos] === '}')) {
+      if (quotedKey && name === '' && labelCount === 0 && (line[pos] === ',' || line[pos] === '}')) {
         name = key; // {"metric.name", ...}
       } else {
         if (line[pos] !== '=') return `expected "=" after label ${key}`;
         pos = skipSpaces(line, pos + 1);
         if (line[pos] !== '"') return `label ${key} value is not quoted`;
         const v = readQuoted(line, pos);
-        if (typeof v === 'string') return v;
-        pos = v.end;
-        if (labelNames.has(key)) return `duplicate label ${key}`;
-        labelNames.add(key);
-        setLabel(labels, key, v.value);
+        if (v === undefined) return UNTERMINATED;
+        pos = quotedEnd;
+        if (labelCount > 0 && Object.prototype.hasOwnProperty.call(labels, key)) return `duplicate label ${key}`;
+        labelCount++;
+        setLabel(labels, key, v);
       }
       pos = skipSpaces(line, pos);
       if (line[pos] === ',') {
@@ -144,11 +164,10 @@ function parseSampleLine(line: string): PromSample | string {
     }
   }
   if (name === '') return 'missing metric name';
-  if (!METRIC_NAME_RE.test(name) && !(line.startsWith('{'))) return `invalid metric name "${excerptOf(name)}"`;
+  if (!names.validMetric(name) && !(line.startsWith('{'))) return `invalid metric name "${excerptOf(name)}"`;
 
-  const rest = line.slice(pos);
-  if (rest !== '' && !/^\s/.test(rest)) return 'expected whitespace before the value';
-  const fields = rest.trim().split(/\s+/).filter((f) => f !== '');
+  if (pos < line.length && !isSpace(line.charCodeAt(pos))) return 'expected whitespace before the value';
+  const fields = whitespaceFields(line, pos);
   if (fields.length === 0) return 'missing value';
   if (fields.length > 2) return 'trailing garbage after value and timestamp';
   if (!FLOAT_RE.test(fields[0])) return `invalid value "${excerptOf(fields[0])}"`;
@@ -160,7 +179,39 @@ function parseSampleLine(line: string): PromSample | string {
   return sample;
 }
 
+// The line is trimmed already; whitespace as JavaScript's \s sees it, ASCII first for speed.
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || (c < 128 ? c >= 10 && c <= 13 : /\s/.test(String.fromCharCode(c)));
+}
+
+/** A metric name ends at whitespace or `{`. */
+function isNameEnd(c: number): boolean {
+  return c === 123 || isSpace(c);
+}
+
+/** An unquoted label name ends at whitespace, `=`, `,`, `}` or `"`. */
+function isLabelNameEnd(c: number): boolean {
+  return c === 61 || c === 44 || c === 125 || c === 34 || isSpace(c);
+}
+
+/** The whitespace-separated fields from `pos` (value, optional timestamp, or garbage). */
+function whitespaceFields(line: string, pos: number): string[] {
+  const fields: string[] = [];
+  let i = pos;
+  while (i < line.length) {
+    while (i < line.length && isSpace(line.charCodeAt(i))) i++;
+    if (i >= line.length) break;
+    const from = i;
+    while (i < line.length && !isSpace(line.charCodeAt(i))) i++;
+    fields.push(line.slice(from, i));
+    if (fields.length > 2) break;
+  }
+  return fields;
+}
+
 function parseFloatGo(s: string): number {
+  const n = Number(s); // FLOAT_RE has vetted s: only the Inf/NaN spellings need Go's rules
+  if (n === n) return n;
   const lower = s.toLowerCase();
   const unsigned = lower.replace(/^[+-]/, '');
   if (unsigned === 'nan') return Number.NaN;
@@ -173,12 +224,30 @@ function skipSpaces(line: string, pos: number): number {
   return pos;
 }
 
-/** Reads a double-quoted string at `start`; label values escape only `\\`, `\"` and `\n`. */
-function readQuoted(line: string, start: number): { value: string; end: number } | string {
+const UNTERMINATED = 'unterminated quoted string';
+/** Where the last string readQuoted returned ended (one per label: no object allocated for it). */
+let quotedEnd = 0;
+
+/**
+ * Reads a double-quoted string at `start` (undefined when unterminated; its end is in
+ * `quotedEnd`); label values escape only `\\`, `\"` and `\n`.
+ */
+function readQuoted(line: string, start: number): string | undefined {
+  const close = line.indexOf('"', start + 1);
+  if (close >= 0) {
+    const backslash = line.indexOf('\\', start + 1);
+    if (backslash < 0 || backslash > close) {
+      quotedEnd = close + 1;
+      return line.slice(start + 1, close);
+    }
+  }
   let out = '';
   for (let i = start + 1; i < line.length; i++) {
     const c = line[i];
-    if (c === '"') return { value: out, end: i + 1 };
+    if (c === '"') {
+      quotedEnd = i + 1;
+      return out;
+    }
     if (c === '\\') {
       const next = line[i + 1];
       if (next === undefined) break;
@@ -190,7 +259,7 @@ function readQuoted(line: string, start: number): { value: string; end: number }
     }
     out += c;
   }
-  return 'unterminated quoted string';
+  return undefined;
 }
 
 /** HELP text escapes only `\\` and `\n`. */

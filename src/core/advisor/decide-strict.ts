@@ -1,7 +1,11 @@
-// PLACEHOLDER (branch advise-app): a simple, conservative stand-in for the real decision, which
-// another branch builds at this path with the same signature and replaces this file at merge.
-// It exists only so the advise use case and command can be exercised end to end.
-import type { AdvisorThresholds, CounterGrowth, EvidenceWindow, InstanceEvidence, JudgedService, Sample, ServiceSamples, ServiceVerdict, Verdict } from './model.ts';
+// decide-strict: the strict-mode decision for one judged service, a pure function of its raw
+// samples, the window and the thresholds. Missing, partial or doubtful data is never evidence:
+// a wrong "go strict" is an outage for every caller still sending plaintext.
+import type { AdvisorThresholds, EvidenceWindow, JudgedService, PermissiveTrafficEvidence, ServiceSamples, ServiceVerdict, Verdict } from './model.ts';
+import { coverageGaps, type Presence } from './coverage.ts';
+import { judgeInstance, type InstanceJudgement } from './instance-evidence.ts';
+import type { Buckets } from './series.ts';
+import { bytes, count, countOf, duration, instant } from './human.ts';
 
 export interface DecideInput {
   judged: JudgedService;
@@ -10,74 +14,162 @@ export interface DecideInput {
   thresholds: AdvisorThresholds;
 }
 
-function growth(series: Sample[] | undefined, w: EvidenceWindow): CounterGrowth | undefined {
-  if (!series) return undefined;
-  const inside = series.filter((s) => s.t >= w.start && s.t <= w.end);
-  const g: CounterGrowth = { increase: 0 };
-  if (inside.length === 0) return g;
-  g.first = inside[0]!.v;
-  g.last = inside[inside.length - 1]!.v;
-  for (let i = 1; i < inside.length; i++) {
-    const prev = inside[i - 1]!.v;
-    const cur = inside[i]!;
-    const rise = cur.v >= prev ? cur.v - prev : cur.v; // a drop is a restart: the new process counts from 0
-    if (rise > 0) {
-      g.increase += rise;
-      g.lastRiseAt = cur.t;
-    }
-  }
-  return g;
-}
-
-function instanceEvidence(inst: ServiceSamples['instances'][number], w: EvidenceWindow): InstanceEvidence {
-  const times = [...new Set(Object.values(inst.metrics).flatMap((s) => (s ?? []).map((x) => x.t)))].filter((t) => t >= w.start && t <= w.end).sort((a, b) => a - b);
-  let longestGapMs = 0;
-  for (let i = 1; i < times.length; i++) longestGapMs = Math.max(longestGapMs, times[i]! - times[i - 1]!);
-  const conn = inst.metrics.permissiveConnections?.filter((s) => s.t >= w.start && s.t <= w.end) ?? [];
-  let restarts = 0;
-  for (let i = 1; i < conn.length; i++) if (conn[i]!.v < conn[i - 1]!.v) restarts++;
-  const e: InstanceEvidence = {
-    instance: inst.instance,
-    restarts,
-    longestGapMs,
-    permissive: { connections: growth(inst.metrics.permissiveConnections, w), rxBytes: growth(inst.metrics.permissiveRxBytes, w), txBytes: growth(inst.metrics.permissiveTxBytes, w) },
-    mtls: { handshakes: growth(inst.metrics.mtlsHandshakes, w), httpRequests: growth(inst.metrics.mtlsHttpRequests, w), rxBytes: growth(inst.metrics.mtlsRxBytes, w) },
-  };
-  if (times.length) {
-    e.firstSampleAt = times[0];
-    e.lastSampleAt = times[times.length - 1];
-  }
-  return e;
-}
-
-const sum = (xs: InstanceEvidence[], f: (e: InstanceEvidence) => CounterGrowth | undefined) => xs.reduce((n, e) => n + (f(e)?.increase ?? 0), 0);
+const TIMELINE_BUCKETS = 60;
+export const NO_PERMISSIVE_SERIES = 'no permissive listener series: not in transparent-proxy mode, not scraped, or already strict in Consul';
 
 export function decideStrict(input: DecideInput): ServiceVerdict {
-  const { judged, samples, window: w, thresholds } = input;
-  const instances = (samples?.instances ?? []).map((i) => instanceEvidence(i, w));
-  const lastSeen = Math.max(-Infinity, ...instances.flatMap((e) => [e.permissive.connections?.lastRiseAt, e.permissive.rxBytes?.lastRiseAt].filter((t): t is number => t !== undefined)));
-  const evidence: ServiceVerdict['evidence'] = {
-    window: w,
-    instances,
-    permissive: { connections: sum(instances, (e) => e.permissive.connections), rxBytes: sum(instances, (e) => e.permissive.rxBytes), txBytes: sum(instances, (e) => e.permissive.txBytes), ...(lastSeen > -Infinity ? { lastSeenAt: lastSeen } : {}) },
-    mtls: { handshakes: sum(instances, (e) => e.mtls.handshakes), httpRequests: sum(instances, (e) => e.mtls.httpRequests), rxBytes: sum(instances, (e) => e.mtls.rxBytes) },
-    restarts: instances.reduce((n, e) => n + e.restarts, 0),
-    sources: samples?.sources ?? [],
-    problems: samples?.problems ?? [],
-    timeline: [],
-    blindSpot: 'traffic in the last scrape interval before an Envoy process stopped is not seen',
+  const { judged, samples, window, thresholds } = input;
+  const scrapeIntervalMs = samples?.scrapeIntervalMs ?? thresholds.defaultScrapeIntervalMs;
+  const edgeToleranceMs = 2 * scrapeIntervalMs;
+  const span = window.end - window.start;
+  const bucketCount = Math.max(1, Math.min(TIMELINE_BUCKETS, Math.floor(span)));
+  const widthMs = Math.max(1, span) / bucketCount;
+  const permissiveTimeline: Buckets = { start: window.start, widthMs, counts: new Float64Array(bucketCount) };
+  const mtlsTimeline: Buckets = { start: window.start, widthMs, counts: new Float64Array(bucketCount) };
+  const instances = samples?.instances ?? [];
+  const mtlsTimelineMetric = instances.some((i) => i.columns?.mtlsHandshakes ?? i.metrics.mtlsHandshakes) ? 'mtlsHandshakes' : 'mtlsHttpRequests';
+  const judgements: InstanceJudgement[] = instances.map((i) =>
+    judgeInstance(i, { window: { start: window.start, end: window.end, edgeToleranceMs }, scrapeIntervalMs, permissiveTimeline, mtlsTimeline, mtlsTimelineMetric }),
+  );
+
+  const evidence = totals(judgements, window, samples, permissiveTimeline, mtlsTimeline, scrapeIntervalMs);
+
+  const plaintext = plaintextReasons(judgements, evidence);
+  const insufficient = insufficientReasons(judgements, samples, window, thresholds, edgeToleranceMs);
+  const mtlsUsed = evidence.mtls.handshakes + evidence.mtls.httpRequests + evidence.mtls.rxBytes > 0;
+  const noMtls =
+    judged.expectsNoInboundTraffic || mtlsUsed || instances.length === 0
+      ? []
+      : [
+          `no mTLS use inside the window: no TLS handshakes, HTTP requests or mTLS bytes rose on any instance, so going strict would prove nothing ` +
+            `(mark the service as not expecting inbound traffic to skip this rule)`,
+        ];
+  const blocked = judged.blockedBecause ? [`blocked: ${judged.blockedBecause} (the traffic evidence alone would allow strict)`] : [];
+
+  // Precedence: plaintext still flowing is the most useful thing to know, then missing data, then
+  // the lack of mTLS use, then what blocks a proposal.
+  const verdict: Verdict = plaintext.length
+    ? 'still-receiving-plaintext'
+    : insufficient.length
+      ? 'insufficient-data'
+      : noMtls.length
+        ? 'no-mtls-traffic-yet'
+        : blocked.length
+          ? 'blocked'
+          : 'ready-for-strict';
+  const reasons = [...plaintext, ...insufficient, ...noMtls, ...blocked];
+  if (verdict === 'ready-for-strict' || verdict === 'blocked') reasons.push(readySummary(evidence, window, judged));
+  return { service: judged.service, verdict, reasons, evidence, origin: judged.origin };
+}
+
+function totals(
+  judgements: readonly InstanceJudgement[],
+  window: EvidenceWindow,
+  samples: ServiceSamples | undefined,
+  permissiveTimeline: Buckets,
+  mtlsTimeline: Buckets,
+  scrapeIntervalMs: number,
+): PermissiveTrafficEvidence {
+  const permissive: PermissiveTrafficEvidence['permissive'] = { connections: 0, rxBytes: 0, txBytes: 0 };
+  const mtls = { handshakes: 0, httpRequests: 0, rxBytes: 0 };
+  let restarts = 0;
+  for (const { evidence: e } of judgements) {
+    permissive.connections += e.permissive.connections?.increase ?? 0;
+    permissive.rxBytes += e.permissive.rxBytes?.increase ?? 0;
+    permissive.txBytes += e.permissive.txBytes?.increase ?? 0;
+    for (const g of [e.permissive.connections, e.permissive.rxBytes, e.permissive.txBytes]) {
+      if (g && g.increase > 0 && g.lastRiseAt !== undefined) permissive.lastSeenAt = Math.max(permissive.lastSeenAt ?? -Infinity, g.lastRiseAt);
+    }
+    mtls.handshakes += e.mtls.handshakes?.increase ?? 0;
+    mtls.httpRequests += e.mtls.httpRequests?.increase ?? 0;
+    mtls.rxBytes += e.mtls.rxBytes?.increase ?? 0;
+    restarts += e.restarts;
+  }
+  const timeline = Array.from(permissiveTimeline.counts, (n, i) => ({
+    start: Math.round(window.start + i * permissiveTimeline.widthMs),
+    permissiveConnections: n,
+    mtlsConnections: mtlsTimeline.counts[i],
+  }));
+  return {
+    window: { start: window.start, end: window.end },
+    instances: judgements.map((j) => j.evidence),
+    permissive,
+    mtls,
+    restarts,
+    sources: [...(samples?.sources ?? [])],
+    problems: [...(samples?.problems ?? [])],
+    timeline,
+    blindSpot:
+      `traffic in the last scrape interval (${duration(scrapeIntervalMs)}) before an Envoy process stopped is never seen, its counters die with it ` +
+      `(${countOf(restarts, 'restart')} in this window); so is traffic between the window start and an already running instance's first sample ` +
+      `(at most ${duration(2 * scrapeIntervalMs)})`,
   };
-  const verdict = (v: Verdict, ...reasons: string[]): ServiceVerdict => ({ service: judged.service, verdict: v, reasons, evidence, origin: judged.origin });
-  if (!samples || samples.instances.length === 0) return verdict('insufficient-data', 'no samples for any instance of this service');
-  if (samples.problems.length) return verdict('insufficient-data', ...samples.problems);
-  if (samples.instances.some((i) => !i.metrics.permissiveConnections)) return verdict('insufficient-data', 'no permissive-listener series: the permissive chain is not visible');
-  if (evidence.permissive.connections + evidence.permissive.rxBytes + evidence.permissive.txBytes > 0) return verdict('still-receiving-plaintext', `${evidence.permissive.connections} plaintext connections inside the window`);
-  const tolerance = 2 * (samples.scrapeIntervalMs ?? thresholds.defaultScrapeIntervalMs);
-  const first = Math.min(...instances.map((e) => e.firstSampleAt ?? Infinity));
-  const last = Math.max(...instances.map((e) => e.lastSampleAt ?? -Infinity));
-  if (first > w.start + tolerance || last < w.end - tolerance) return verdict('insufficient-data', 'the samples do not cover the whole window');
-  if (instances.some((e) => e.longestGapMs > thresholds.maxGapMs)) return verdict('insufficient-data', 'a gap between samples is longer than the limit');
-  if (!judged.expectsNoInboundTraffic && evidence.mtls.handshakes + evidence.mtls.httpRequests + evidence.mtls.rxBytes === 0) return verdict('no-mtls-traffic-yet', 'no mTLS traffic inside the window');
-  if (judged.blockedBecause) return verdict('blocked', judged.blockedBecause);
-  return verdict('ready-for-strict', 'no plaintext inside the window, and mTLS traffic flows');
+}
+
+function plaintextReasons(judgements: readonly InstanceJudgement[], evidence: PermissiveTrafficEvidence): string[] {
+  const rising = judgements
+    .map((j) => j.evidence)
+    .filter((e) => (e.permissive.connections?.increase ?? 0) + (e.permissive.rxBytes?.increase ?? 0) + (e.permissive.txBytes?.increase ?? 0) > 0);
+  if (rising.length === 0) return [];
+  const { connections, rxBytes, txBytes, lastSeenAt } = evidence.permissive;
+  const summary =
+    `still receiving plaintext: ${countOf(connections, 'connection')}, ${bytes(rxBytes)} received and ${bytes(txBytes)} sent ` +
+    `on ${count(rising.length)} of ${countOf(judgements.length, 'instance')} inside the window; last seen ${instant(lastSeenAt ?? Number.NaN)}`;
+  const lastRise = (e: (typeof rising)[number]) =>
+    Math.max(e.permissive.connections?.lastRiseAt ?? -Infinity, e.permissive.rxBytes?.lastRiseAt ?? -Infinity, e.permissive.txBytes?.lastRiseAt ?? -Infinity);
+  const perInstance = [...rising]
+    .sort((a, b) => lastRise(b) - lastRise(a))
+    .map(
+      (e) =>
+        `instance ${e.instance}: ${countOf(e.permissive.connections?.increase ?? 0, 'plaintext connection')}, ` +
+        `${bytes(e.permissive.rxBytes?.increase ?? 0)} received, ${bytes(e.permissive.txBytes?.increase ?? 0)} sent; last seen ${instant(lastRise(e))}`,
+    );
+  return [summary, ...perInstance];
+}
+
+function insufficientReasons(
+  judgements: readonly InstanceJudgement[],
+  samples: ServiceSamples | undefined,
+  window: EvidenceWindow,
+  thresholds: AdvisorThresholds,
+  edgeToleranceMs: number,
+): string[] {
+  if (!(window.end > window.start)) return [`the window is empty (${instant(window.start)} to ${instant(window.end)})`];
+  if (!samples) return ['the stats source returned nothing for this service (unknown, not zero)'];
+  const reasons = samples.problems.map((p) => `the stats source reported a problem: ${p}`);
+  if (samples.instances.length === 0) return [...reasons, 'the stats source found no instance of this service (unknown, not zero: scaled to zero, not scraped, or wrong labels)'];
+  if (!judgements.some((j) => j.hasPermissiveSeries)) return [...reasons, NO_PERMISSIVE_SERIES];
+  const presences: Presence[] = [];
+  for (const j of judgements) {
+    if (j.presentFrom === undefined || j.presentTo === undefined) continue;
+    presences.push({
+      instance: j.evidence.instance,
+      from: j.presentFrom,
+      to: j.presentTo,
+      longestGapMs: j.evidence.longestGapMs,
+      ...(j.longestGapEndsAt !== undefined ? { longestGapEndsAt: j.longestGapEndsAt } : {}),
+    });
+  }
+  reasons.push(
+    ...coverageGaps(presences, {
+      start: window.start,
+      end: window.end,
+      edgeToleranceMs,
+      maxGapMs: thresholds.maxGapMs,
+      requireOneInstanceSpanning: thresholds.requireOneInstanceSpanning ?? false,
+    }),
+  );
+  for (const j of judgements) reasons.push(...j.doubts);
+  return reasons;
+}
+
+function readySummary(evidence: PermissiveTrafficEvidence, window: EvidenceWindow, judged: JudgedService): string {
+  const { handshakes, httpRequests, rxBytes } = evidence.mtls;
+  const mtls = judged.expectsNoInboundTraffic && handshakes + httpRequests + rxBytes === 0
+    ? 'no mTLS use either, as expected for a service marked as not expecting inbound traffic'
+    : `mTLS in use: ${countOf(handshakes, 'TLS handshake')}, ${countOf(httpRequests, 'HTTP request')}, ${bytes(rxBytes)} received`;
+  return (
+    `no plaintext connections or bytes on ${countOf(evidence.instances.length, 'instance')} over ${duration(window.end - window.start)} ` +
+    `(${instant(window.start)} to ${instant(window.end)}, ${countOf(evidence.restarts, 'restart')}); ${mtls}`
+  );
 }

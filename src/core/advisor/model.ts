@@ -75,6 +75,16 @@ export const TRAFFIC_METRICS: readonly TrafficMetric[] = [
 ];
 
 /**
+ * A series in columns: `t[i]` and `v[i]` are one sample (ms since the epoch, raw value). The
+ * compact form for sources holding many long series (7 days of 1-minute samples is 10,081 per
+ * series); the metrics of one scrape may share one `t` array. The decision reads both forms.
+ */
+export interface SampleColumns {
+  t: Float64Array;
+  v: Float64Array;
+}
+
+/**
  * One sidecar instance (a pod, or a VM's sidecar), identified the way the source identifies it
  * (`instance` label, pod name, or the proxy's address:port). Samples are sorted by time. Several
  * Envoy processes over time live in one series: a counter drop is a restart.
@@ -83,6 +93,8 @@ export interface InstanceSamples {
   instance: string;
   /** Absent metric = the source had no series for it (unknown, never zero). */
   metrics: Partial<Record<TrafficMetric, Sample[]>>;
+  /** The same in columns (optional); a metric given here is read from here, not from `metrics`. */
+  columns?: Partial<Record<TrafficMetric, SampleColumns>>;
 }
 
 /** What a stats source returns for one service over one window. */
@@ -125,6 +137,12 @@ export interface AdvisorThresholds {
   maxGapMs: number;
   /** Scrape interval assumed when the source does not say (default 60 s); coverage tolerance is 2x. */
   defaultScrapeIntervalMs: number;
+  /**
+   * Also require one single instance to report from the window's start to its end. Off by
+   * default: instances replaced by rollouts hand over (each new instance's counters count from its
+   * first sample), and a service deployed more often than the window would otherwise never qualify.
+   */
+  requireOneInstanceSpanning?: boolean;
 }
 
 export const DEFAULT_THRESHOLDS: AdvisorThresholds = {

@@ -1,0 +1,50 @@
+// uptime: Envoy's `server.uptime` gauge read as process lifetimes: when each process started, and
+// at which samples a new one had appeared. consul-dataplane runs Envoy with --disable-hot-restart
+// (consul-dataplane pkg/envoy/proxy.go), so a new process always starts its counters at 0.
+import type { OrderedSeries } from './series.ts';
+
+/**
+ * A process's start estimate (sample time minus uptime) wobbles by Envoy's stats flush interval
+ * (5 s by default) and scrape jitter; a later estimate by more than this is a new process.
+ */
+const START_JITTER_MS = 30_000;
+
+export interface ProcessTimes {
+  /** Times of the samples that first showed a new process (sorted). */
+  restartsSeenAt: number[];
+  /** Start of the process running at `t`, from the uptime sample nearest to `t` within `withinMs`. */
+  startedAt(t: number, withinMs: number): number | undefined;
+}
+
+const NONE: OrderedSeries = { t: new Float64Array(0), v: new Float64Array(0) };
+
+export function processTimes(uptime: OrderedSeries | undefined): ProcessTimes {
+  const { t: ts, v: vs } = uptime ?? NONE;
+  const restartsSeenAt: number[] = [];
+  let prevStart = Number.NaN;
+  let prevUp = Number.NaN;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
+    const v = vs[i];
+    const started = t - v * 1000;
+    if (prevUp === prevUp && (v < prevUp || started > prevStart + START_JITTER_MS)) restartsSeenAt.push(t);
+    prevStart = started;
+    prevUp = v;
+  }
+  return {
+    restartsSeenAt,
+    startedAt(t, withinMs) {
+      if (ts.length === 0) return undefined;
+      let lo = 0;
+      let hi = ts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ts[mid] < t) lo = mid + 1;
+        else hi = mid;
+      }
+      let best = lo;
+      if (lo > 0 && Math.abs(ts[lo - 1] - t) <= Math.abs(ts[lo] - t)) best = lo - 1;
+      return Math.abs(ts[best] - t) <= withinMs ? ts[best] - vs[best] * 1000 : undefined;
+    },
+  };
+}
