@@ -48,7 +48,7 @@ describe('an unmanaged entry that differs from Git', () => {
 
     const apply = await run(applyCommand, [], dir);
     expect(apply.code).toBe(1);
-    expect(apply.stdout).toContain('✗ update service-defaults/api: skipped: not written: not managed by consul-gitops: `--adopt` takes it over');
+    expect(apply.stdout).toContain('- update service-defaults/api: not written: not managed by consul-gitops: `--adopt` takes it over');
     expect(await live('service-defaults', 'api')).toMatchObject({ Protocol: 'tcp' });
     expect((await live('service-defaults', 'api')).Meta).toBeUndefined();
 
