@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SECURE_AGENT } from '../../src/dev-server/agent-routes.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { startTlsFront } from '../support/tls-front.ts';
 
 const ROOT = 'root-5e1f0000-0000-4000-8000-000000000001';
 const RECONCILER = 'reconciler-5e1f0000-0000-4000-8000-000000000002';
@@ -27,9 +28,9 @@ afterEach(() => {
 });
 
 /** A repository whose consul-gitops.yaml reads the token from a file, as a user would configure it. */
-function repo(token?: string): string {
+function repo(token?: string, consulYaml = ''): string {
   const dir = tempTree({});
-  const consul = token ? `    consul:\n      tokenFile: ${join(dir, 'token')}\n` : '';
+  const consul = token || consulYaml ? `    consul:\n${token ? `      tokenFile: ${join(dir, 'token')}\n` : ''}${consulYaml}` : '';
   writeFileSync(join(dir, 'consul-gitops.yaml'), `targets:\n  - name: dc1\n    dir: config-entries\n${consul}`);
   if (token) writeFileSync(join(dir, 'token'), `${token}\n`);
   return dir;
@@ -234,5 +235,49 @@ describe('audit --posture on a secure cluster (ACLs default deny, encrypted goss
     expect(by['acl-reconciler-token']!.evidence).toContain('anonymous token');
     expect(status['intentions-cover-services']).toBe('unknown');
     expect(status['acl-anonymous-service-write']).toBe('pass');
+  });
+
+  it('over HTTPS with the CA trusted the transport check passes; CONSUL_HTTP_SSL_VERIFY=false fails it', async () => {
+    const front = await startTlsFront(server.url);
+    try {
+      const dir = repo(RECONCILER, `      address: ${front.url}\n      caCert: ${front.caFile}\n`);
+      const verified = await runCli(['audit', '--posture', '--json'], dir);
+      expect(verified.stderr).toBe('');
+      const findings = (JSON.parse(verified.stdout) as { findings: Finding[] }).findings;
+      expect(findings.find((f) => f.id === 'transport-https-api')).toMatchObject({ status: 'pass', evidence: 'HTTPS with certificate verification' });
+      expect(findings.every((f) => f.status === 'pass')).toBe(true);
+      expect(verified.code).toBe(0);
+
+      process.env.CONSUL_HTTP_SSL_VERIFY = 'false';
+      const unverified = await runCli(['audit', '--posture', '--json'], dir);
+      const https = (JSON.parse(unverified.stdout) as { findings: Finding[] }).findings.find((f) => f.id === 'transport-https-api')!;
+      expect(https).toMatchObject({ status: 'fail', evidence: 'HTTPS with certificate verification off (CONSUL_HTTP_SSL_VERIFY=false)' });
+      expect(unverified.code).toBe(1);
+    } finally {
+      await front.close();
+    }
+  });
+});
+
+describe('audit --posture with ACLs on but default allow', () => {
+  let server: DevServer;
+  beforeAll(async () => {
+    server = await startDevServer({ port: 0, acl: { defaultPolicy: 'allow', tokens: [{ secret: ROOT, management: true }] } });
+  });
+  afterAll(() => server.close());
+
+  it('fails while anonymous may write services and no "*" → "*" deny exists; warns once both are in place', async () => {
+    const before = await posture(server, undefined);
+    expect(before.by['acl-default-deny']).toMatchObject({ status: 'fail', evidence: 'X-Consul-Default-ACL-Policy: allow, and the anonymous token may write services, no "*" → "*" deny intention' });
+    expect(before.status['intentions-default-deny']).toBe('fail');
+    expect(before.status['acl-anonymous-service-write']).toBe('fail');
+
+    await server.close();
+    server = await startDevServer({ port: 0, acl: { defaultPolicy: 'allow', anonymous: { service_prefix: { '': 'read' } }, tokens: [{ secret: ROOT, management: true }] } });
+    await seed(server, ROOT, [{ Kind: 'service-intentions', Name: '*', Sources: [{ Name: '*', Action: 'deny' }] }], []);
+    const after = await posture(server, undefined);
+    expect(after.by['acl-default-deny']!.status).toBe('warn');
+    expect(after.status['intentions-default-deny']).toBe('pass');
+    expect(after.status['acl-anonymous-service-write']).toBe('pass');
   });
 });
