@@ -4,7 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderPostureForDemo } from '../../src/cli/audit-command.ts';
 import { SECURE_AGENT } from '../../src/dev-server/agent-routes.ts';
+import { devServerCommand } from '../../src/dev-server/command.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 import { startTlsFront } from '../support/tls-front.ts';
@@ -279,5 +281,39 @@ describe('audit --posture with ACLs on but default allow', () => {
     expect(after.by['acl-default-deny']!.status).toBe('warn');
     expect(after.status['intentions-default-deny']).toBe('pass');
     expect(after.status['acl-anonymous-service-write']).toBe('pass');
+  });
+});
+
+describe('the dev server flag and the demo step', () => {
+  it('dev-server --secure shows an agent with encrypted gossip, RPC TLS verification and a Vault CA', async () => {
+    let stdout = '';
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stdout += s) } };
+    const running = devServerCommand(['--port', '0', '--secure'], io, stopped);
+    for (let i = 0; i < 100 && !stdout.includes('listening on'); i++) await new Promise((r) => setTimeout(r, 20));
+    const url = /listening on (\S+)/.exec(stdout)![1]!;
+    try {
+      const self = (await (await fetch(`${url}/v1/agent/self`)).json()) as any;
+      expect(self.Stats.serf_lan.encrypted).toBe('true');
+      expect(self.DebugConfig.TLS.InternalRPC).toMatchObject({ VerifyIncoming: true, VerifyOutgoing: true, VerifyServerHostname: true });
+      expect(((await (await fetch(`${url}/v1/connect/ca/configuration`)).json()) as any).Provider).toBe('vault');
+    } finally {
+      stop();
+      expect(await running).toBe(0);
+    }
+  });
+
+  it('renderPostureForDemo prints the posture table of the demo cluster', async () => {
+    const server = await startDevServer({ port: 0 });
+    try {
+      const text = await renderPostureForDemo(server.url);
+      expect(text).toContain('Security posture:');
+      expect(text).toMatch(/^acl-default-deny\s+FAIL\s+ACLs are disabled/m);
+      expect(text).toMatch(/^ca-external\s+WARN/m);
+      expect(text).toMatch(/^Not production-safe: acl-default-deny \(fail\)/m);
+    } finally {
+      await server.close();
+    }
   });
 });
