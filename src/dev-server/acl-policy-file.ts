@@ -8,6 +8,7 @@
 //     - secret: 6b1f…                                             # what clients send as X-Consul-Token
 //       accessor_id: 0c3e…                                        # optional, shown in denials
 //       rules: { service_prefix: { web: { policy: read } }, intention_prefix: { "": { policy: read } }, mesh: read }
+//       # agent_prefix: { "": { policy: read } } lets `audit --posture` read /v1/agent/self
 //     - { secret: root, management: true }
 //
 // Errors name the file, the line and the field; a secret is never part of one.

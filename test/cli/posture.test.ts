@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderPostureForDemo } from '../../src/cli/audit-command.ts';
+import { parseAclPolicyFile } from '../../src/dev-server/acl-policy-file.ts';
 import { SECURE_AGENT } from '../../src/dev-server/agent-routes.ts';
 import { devServerCommand } from '../../src/dev-server/command.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
@@ -317,5 +318,12 @@ describe('the dev server flag and the demo step', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('--acl-policy-file agent rules', () => {
+  it('accepts agent_prefix, so a policy file can grant what audit --posture reads', () => {
+    const config = parseAclPolicyFile('tokens:\n  - secret: s1\n    rules: { agent_prefix: { "": { policy: read } }, operator: read }\n', 'acl.yaml');
+    expect(config.tokens[0]!.rules).toEqual({ agent_prefix: { '': 'read' }, operator: 'read' });
   });
 });
