@@ -33,7 +33,10 @@ const SECTIONS: Record<string, string> = {
       Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt.
 `,
   audit: `  consul-gitops audit [--consul URL] [--json] [--require-strict]
-      Which services are still permissive, and the mesh-wide mTLS flags.
+                       [--posture [--require CHECK,...]]
+      Which services are still permissive, and the mesh-wide mTLS flags. With --posture, the
+      production checklist too (ACLs, transport, CA, mesh, intentions, sidecar ports): exit 1 when
+      a check fails, or with --require when a named check fails or cannot be read.
 `,
   advise: `  consul-gitops advise [--dir D] [--consul URL] [--target NAME] [--config FILE]
                        --stats prometheus=URL|envoy [--window 7d] [--json]

@@ -8,6 +8,7 @@
 //     - secret: 6b1f…                                             # what clients send as X-Consul-Token
 //       accessor_id: 0c3e…                                        # optional, shown in denials
 //       rules: { service_prefix: { web: { policy: read } }, intention_prefix: { "": { policy: read } }, mesh: read }
+//       # agent_prefix: { "": { policy: read } } lets `audit --posture` read /v1/agent/self
 //     - { secret: root, management: true }
 //
 // Errors name the file, the line and the field; a secret is never part of one.
@@ -28,6 +29,8 @@ const RulesSchema = z.strictObject({
   key_prefix: z.optional(Named),
   node: z.optional(Named),
   node_prefix: z.optional(Named),
+  agent: z.optional(Named),
+  agent_prefix: z.optional(Named),
   mesh: z.optional(Level),
   operator: z.optional(Level),
 });
@@ -55,7 +58,7 @@ type Rules = z.infer<typeof RulesSchema>;
 function flatten(rules: Rules | undefined): AclRules {
   const out: AclRules = {};
   if (!rules) return out;
-  for (const key of ['service', 'service_prefix', 'intention', 'intention_prefix', 'key', 'key_prefix', 'node', 'node_prefix'] as const) {
+  for (const key of ['service', 'service_prefix', 'intention', 'intention_prefix', 'key', 'key_prefix', 'node', 'node_prefix', 'agent', 'agent_prefix'] as const) {
     const named = rules[key];
     if (named) out[key] = Object.fromEntries(Object.entries(named).map(([name, r]) => [name, r.policy as RuleLevel]));
   }

@@ -26,6 +26,9 @@ export interface AclRules {
   key_prefix?: Record<string, RuleLevel>;
   node?: Record<string, RuleLevel>;
   node_prefix?: Record<string, RuleLevel>;
+  /** agent:read guards /v1/agent/self (agent/agent_endpoint.go AgentSelf: AgentReadAllowed on the node name). */
+  agent?: Record<string, RuleLevel>;
+  agent_prefix?: Record<string, RuleLevel>;
   mesh?: RuleLevel;
   operator?: RuleLevel;
 }
@@ -119,6 +122,12 @@ export class AclPolicy {
     if (level === undefined) return config.defaultPolicy === 'allow';
     if (level === 'deny') return false;
     return perm.access === 'read' || level === 'write';
+  }
+
+  /** The request's token as `/v1/acl/token/self` shows it; undefined for the anonymous token. */
+  tokenOf(ctx: RequestContext): { accessorId: string; management: boolean } | undefined {
+    const token = ctx.token === undefined ? undefined : this.#tokens.get(ctx.token);
+    return token && { accessorId: token.accessorId, management: token.management };
   }
 
   /** Throws Consul's Permission denied error unless the request may do `perm`. */

@@ -1,7 +1,8 @@
-// `consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N]`:
+// `consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N] [--secure]`:
 // runs the embedded Consul-compatible dev server until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { loadAclPolicyFile } from './acl-policy-file.ts';
+import { SECURE_AGENT } from './agent-routes.ts';
 import { startDevServer, type DevServerOptions } from './server.ts';
 
 export interface DevServerIo {
@@ -9,16 +10,19 @@ export interface DevServerIo {
   stderr: { write(s: string): unknown };
 }
 
-export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N]
+export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N] [--secure]
   Runs an in-process Consul-compatible HTTP API (config entries, KV, minimal catalog).
   --port        listen port (default 8500; 0 = any free port)
   --host        listen address (default 127.0.0.1)
   --acl-token   enable ACLs (default deny): this token may do everything, no token is anonymous
   --acl-policy-file  enable ACLs from a JSON/YAML file: default_policy, tokens with rules in
                 Consul's policy syntax (service_prefix, intention_prefix, key_prefix, node_prefix,
-                mesh, operator: read/write/deny) and the anonymous token's rules
+                agent_prefix, mesh, operator: read/write/deny) and the anonymous token's rules
   --data        persist state to this JSON file (loaded at start, rewritten after each write)
   --latency-ms  delay every request by N milliseconds
+  --secure      show an agent set up as the production checklist asks (/v1/agent/self: gossip
+                encryption, RPC TLS verify_incoming/outgoing/server_hostname; an external (vault)
+                CA); without it, the agent looks like \`consul agent -dev\` (none of these)
 Not Consul: PUT /v1/dev/faults {"count":N,"status":S,"body":B,"drop":true} fails the next N requests.
 `;
 
@@ -39,6 +43,7 @@ export async function devServerCommand(
         'acl-policy-file': { type: 'string' },
         data: { type: 'string' },
         'latency-ms': { type: 'string' },
+        secure: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -67,6 +72,7 @@ export async function devServerCommand(
   const options: DevServerOptions = { port, host: (values.host as string | undefined) ?? '127.0.0.1', latencyMs };
   if (typeof values['acl-token'] === 'string') options.aclToken = values['acl-token'];
   if (typeof values.data === 'string') options.dataFile = values.data;
+  if (values.secure === true) options.agent = SECURE_AGENT;
   if (typeof values['acl-policy-file'] === 'string') {
     try {
       options.acl = loadAclPolicyFile(values['acl-policy-file']);

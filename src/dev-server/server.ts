@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AclPolicy, type AclConfig } from './acl.ts';
 import { aclAuthorize } from './acl-routes.ts';
+import { AgentRoutes, INSECURE_AGENT, type AgentProfile } from './agent-routes.ts';
 import { CatalogRoutes } from './catalog-routes.ts';
 import { ConfigRoutes } from './config-routes.ts';
 import { Faults, type FaultInjector } from './faults.ts';
@@ -27,6 +28,8 @@ export interface DevServerOptions {
   dataFile?: string;
   /** Added before every request is handled. */
   latencyMs?: number;
+  /** The agent's gossip/TLS/CA/sidecar settings shown by /v1/agent/self and /v1/connect/ca/configuration (default: `consul agent -dev`). */
+  agent?: AgentProfile;
 }
 
 export interface DevServer {
@@ -57,6 +60,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const config = new ConfigRoutes(acl);
   const kv = new KvRoutes(acl);
   const catalog = new CatalogRoutes(acl);
+  const agent = new AgentRoutes(acl, options.agent ?? INSECURE_AGENT);
   const kvHandler: Handler = (ctx) => kv.handle(ctx);
 
   const routes: Route[] = [
@@ -69,6 +73,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     { path: '/v1/catalog/services', methods: { GET: (c) => catalog.services(c) } },
     { path: '/v1/internal/acl/authorize', methods: { POST: (c) => aclAuthorize(c, acl) } },
     { path: '/v1/catalog/service/', methods: { GET: (c) => catalog.service(c) } },
+    { path: '/v1/agent/self', methods: { GET: (c) => agent.self(c) } },
+    { path: '/v1/acl/token/self', methods: { GET: (c) => agent.tokenSelf(c) } },
+    { path: '/v1/connect/ca/configuration', methods: { GET: (c) => agent.caConfiguration(c) } },
     { path: '/v1/status/leader', methods: { GET: (c) => sendJson(c, 200, '127.0.0.1:8300') } },
     { path: '/v1/dev/faults', methods: { PUT: (c) => devFaults(c, faults) } },
   ];

@@ -4,7 +4,7 @@
 // The dev server enforces these; the Consul client names them when a list came back filtered.
 
 export type AclAccess = 'read' | 'write';
-export type AclResource = 'service' | 'intention' | 'mesh' | 'key' | 'node' | 'operator';
+export type AclResource = 'service' | 'intention' | 'mesh' | 'key' | 'node' | 'operator' | 'agent';
 
 export interface AclPermission {
   resource: AclResource;
@@ -64,5 +64,7 @@ export function resourceListPermission(resource: AclResource): ListPermission {
       return { permission: 'mesh:read', rule: 'mesh = "read"' };
     case 'operator':
       return { permission: 'operator:read', rule: 'operator = "read"' };
+    case 'agent':
+      return { permission: 'agent:read on every agent', rule: 'agent_prefix "" { policy = "read" }' };
   }
 }

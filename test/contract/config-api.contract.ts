@@ -782,4 +782,54 @@ export const CONTRACT_CASES: ContractCase[] = [
       { method: 'GET', path: '/v1/catalog/service/cgc-api-sidecar-proxy', expect: { status: 200, body: '[]' } },
     ],
   },
+  {
+    name: 'posture reads: agent self (TLS, gossip, sidecar ports) and the CA configuration, in Consul\'s shapes',
+    steps: [
+      {
+        method: 'GET',
+        path: '/v1/agent/self',
+        expect: {
+          status: 200,
+          headers: { 'Content-Type': JSON_CT, 'X-Consul-Default-ACL-Policy': /^(allow|deny)$/ },
+          body: json((j) => {
+            expect(typeof j.Config.NodeName).toBe('string');
+            // tlsutil.Config inside the sanitized RuntimeConfig: the verify flags live under InternalRPC.
+            expect(j.DebugConfig.TLS.InternalRPC).toMatchObject({ VerifyIncoming: expect.any(Boolean), VerifyOutgoing: expect.any(Boolean), VerifyServerHostname: expect.any(Boolean) });
+            expect(j.DebugConfig).toMatchObject({ ConnectSidecarMinPort: expect.any(Number), ConnectSidecarMaxPort: expect.any(Number) });
+            expect(j.Stats.serf_lan.encrypted).toMatch(/^(true|false)$/);
+          }),
+        },
+      },
+      {
+        method: 'GET',
+        path: '/v1/connect/ca/configuration',
+        expect: { status: 200, headers: { 'Content-Type': JSON_CT }, body: json((j) => expect(j).toMatchObject({ Provider: expect.any(String), Config: expect.any(Object), CreateIndex: expect.any(Number) })) },
+      },
+    ],
+  },
+  {
+    name: 'ACL: token self names the token; agent self needs agent:read and the CA configuration operator:read',
+    needsAcl: true,
+    aclTokens: [SCOPED_WEB],
+    steps: [
+      {
+        method: 'GET',
+        path: '/v1/acl/token/self',
+        headers: { 'X-Consul-Token': SCOPED_WEB.secret },
+        expect: { status: 200, headers: { 'X-Consul-Default-ACL-Policy': 'deny' }, body: json((j) => expect(j).toMatchObject({ AccessorID: SCOPED_WEB.accessorId, Policies: expect.any(Array) })) },
+      },
+      {
+        method: 'GET',
+        path: '/v1/agent/self',
+        headers: { 'X-Consul-Token': SCOPED_WEB.secret },
+        expect: { status: 403, body: (res) => expect(res.text).toMatch(new RegExp(`^Permission denied: token with AccessorID '${SCOPED_WEB.accessorId}' lacks permission 'agent:read' on ".+"$`)) },
+      },
+      {
+        method: 'GET',
+        path: '/v1/connect/ca/configuration',
+        headers: { 'X-Consul-Token': SCOPED_WEB.secret },
+        expect: { status: 403, body: `Permission denied: token with AccessorID '${SCOPED_WEB.accessorId}' lacks permission 'operator:read'` },
+      },
+    ],
+  },
 ];

@@ -10,7 +10,7 @@ import { ConsulError, redact } from './errors.ts';
 import { dropServerHash, parseConsulJson } from './json.ts';
 import { ConsulOptionsError, baseUrlOf, optionsFromEnv, parseConsulClientOptions, tlsConnectOptions, type ConsulClientOptions, type ConsulClientOptionsInput, type ReadTextFile } from './options.ts';
 import { realSleep, type Random, type Sleep } from './retry.ts';
-import { AuthorizeResponseSchema, CatalogServiceNodeListSchema, CatalogServicesSchema, KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
+import { AclTokenSelfSchema, AgentSelfSchema, AuthorizeResponseSchema, CaConfigurationSchema, CatalogServiceNodeListSchema, CatalogServicesSchema, KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
 import type * as z from 'zod/mini';
 
@@ -203,10 +203,10 @@ export class ConsulClient {
     return answer?.Allow === true;
   }
 
-  /** `GET /v1/catalog/services`: every service name with its tags; `incomplete-read` when ACLs hid some. */
-  async listServices(): Promise<Record<string, string[]>> {
+  /** `GET /v1/catalog/services` (optionally bexpr-filtered): every service name with its tags; `incomplete-read` when ACLs hid some. */
+  async listServices(filter?: string): Promise<Record<string, string[]>> {
     const path = '/v1/catalog/services';
-    const res = await this.#send({ method: 'GET', path });
+    const res = await this.#send({ method: 'GET', path, query: { filter } });
     this.#assertComplete(res, path, 'the catalog of services', resourceListPermission('service'));
     return this.#parse(res, ServiceTagsSchema, 'GET', path);
   }
@@ -255,6 +255,60 @@ export class ConsulClient {
     // A proxy hidden by ACLs would pass for "no sidecar": the advisor would skip a permissive service.
     this.#assertComplete(res, path, 'the catalog of sidecar proxies', resourceListPermission('service'));
     return this.#parse(res, CatalogServicesSchema, 'GET', path);
+  }
+
+  // ---- security posture (agent, ACL token, CA) -------------------------------------------------
+
+  /**
+   * `GET /v1/agent/self`: the agent's gossip, RPC TLS and sidecar-port settings. Needs agent:read
+   * on the agent's node (a 403 is a `permission` ConsulError).
+   */
+  async agentSelf(): Promise<AgentSecurity> {
+    const path = '/v1/agent/self';
+    const res = await this.#send({ method: 'GET', path });
+    const self = this.#parse(res, AgentSelfSchema, 'GET', path);
+    const rpc = self.DebugConfig?.TLS?.InternalRPC;
+    const encrypted = self.Stats?.serf_lan?.encrypted;
+    return {
+      nodeName: self.Config?.NodeName ?? '',
+      gossipEncrypted: encrypted === undefined ? undefined : encrypted === 'true',
+      rpcTls: rpc ? { verifyIncoming: rpc.VerifyIncoming === true, verifyOutgoing: rpc.VerifyOutgoing === true, verifyServerHostname: rpc.VerifyServerHostname === true } : undefined,
+      sidecarPorts: self.DebugConfig?.ConnectSidecarMinPort === undefined ? undefined : { min: self.DebugConfig.ConnectSidecarMinPort, max: self.DebugConfig.ConnectSidecarMaxPort ?? 0 },
+    };
+  }
+
+  /**
+   * `GET /v1/acl/token/self`: who this client is. 401 `ACL support disabled` means ACLs are off; 403
+   * (`ACL not found`) that the secret sent (or none) names no token. `defaultPolicy` is the
+   * `X-Consul-Default-ACL-Policy` header agent/http.go sets on every response.
+   */
+  async aclTokenSelf(): Promise<AclTokenSelf> {
+    const path = '/v1/acl/token/self';
+    const res = await this.#send({ method: 'GET', path, accept: [401, 403] });
+    const defaultPolicy = header(res.headers, 'x-consul-default-acl-policy')?.toLowerCase() === 'deny' ? 'deny' : 'allow';
+    if (res.status === 401) return { aclsEnabled: false, defaultPolicy };
+    if (res.status === 403) return { aclsEnabled: true, defaultPolicy, token: undefined };
+    const t = this.#parse(res, AclTokenSelfSchema, 'GET', path);
+    return { aclsEnabled: true, defaultPolicy, token: { accessorId: t.AccessorID, policies: (t.Policies ?? []).map((p) => ({ id: p.ID, name: p.Name ?? '' })) } };
+  }
+
+  /** `GET /v1/connect/ca/configuration`: the Connect CA provider (`consul` = built-in). Needs operator:read. */
+  async caProvider(): Promise<string> {
+    const path = '/v1/connect/ca/configuration';
+    const res = await this.#send({ method: 'GET', path });
+    return this.#parse(res, CaConfigurationSchema, 'GET', path).Provider;
+  }
+
+  /**
+   * `POST /v1/internal/acl/authorize`: would this token (or, with `anonymous`, a request without
+   * one) be allowed each of `checks`? undefined when ACLs are disabled (everything is allowed).
+   */
+  async authorize(checks: { resource: string; segment?: string; access: 'read' | 'write' }[], opts: { anonymous?: boolean } = {}): Promise<boolean[] | undefined> {
+    const path = '/v1/internal/acl/authorize';
+    const body = stringifyApiJson(checks.map((c) => ({ Resource: c.resource, Segment: c.segment ?? '', Access: c.access })), 0);
+    const res = await this.#send({ method: 'POST', path, body, accept: [401], anonymous: opts.anonymous === true });
+    if (res.status === 401) return undefined;
+    return this.#parse(res, AuthorizeResponseSchema, 'POST', path).map((a) => a.Allow);
   }
 
   /** `PUT /v1/catalog/register` (demo and tests). */
@@ -327,6 +381,18 @@ export class ConsulClient {
     return new ConsulError({ kind: 'protocol', message: redact(message, this.#resolvedToken), method, path, status: res.status, attempts: res.attempts });
   }
 }
+
+export interface AgentSecurity {
+  nodeName: string;
+  /** undefined: the agent did not say (no serf_lan stats). */
+  gossipEncrypted: boolean | undefined;
+  rpcTls: { verifyIncoming: boolean; verifyOutgoing: boolean; verifyServerHostname: boolean } | undefined;
+  sidecarPorts: { min: number; max: number } | undefined;
+}
+
+export type AclTokenSelf =
+  | { aclsEnabled: false; defaultPolicy: 'allow' | 'deny' }
+  | { aclsEnabled: true; defaultPolicy: 'allow' | 'deny'; token: { accessorId: string; policies: { id: string; name: string }[] } | undefined };
 
 /** The name Consul gives a sidecar registered without one (agent/sidecar_service.go). */
 const SIDECAR_SUFFIX = '-sidecar-proxy';

@@ -110,3 +110,35 @@ export const CatalogServiceNodeListSchema = z.array(
     ServiceProxy: z.optional(z.nullable(z.looseObject({ DestinationServiceName: z.optional(z.string()) }))),
   }),
 );
+
+/**
+ * `GET /v1/agent/self`, only the security settings: `DebugConfig` is the sanitized RuntimeConfig
+ * (agent/config/runtime.go; `TLS` is a tlsutil.Config, tlsutil/config.go, whose `InternalRPC`
+ * ProtocolConfig holds the verify flags), `Stats.serf_lan.encrypted` is serf's "true"/"false".
+ */
+export const AgentSelfSchema = z.object({
+  Config: z.optional(z.object({ NodeName: z.optional(z.string()) })),
+  DebugConfig: z.optional(
+    z.object({
+      ConnectSidecarMinPort: z.optional(z.number()),
+      ConnectSidecarMaxPort: z.optional(z.number()),
+      TLS: z.optional(
+        z.object({
+          InternalRPC: z.optional(
+            z.object({ VerifyIncoming: z.optional(z.boolean()), VerifyOutgoing: z.optional(z.boolean()), VerifyServerHostname: z.optional(z.boolean()) }),
+          ),
+        }),
+      ),
+    }),
+  ),
+  Stats: z.optional(z.record(z.string(), z.optional(z.record(z.string(), z.string())))),
+});
+
+/** `GET /v1/acl/token/self` (structs.ACLToken). `z.object` drops every other field: the SecretID is never kept. */
+export const AclTokenSelfSchema = z.object({
+  AccessorID: z.string(),
+  Policies: z.optional(z.nullable(z.array(z.object({ ID: z.string(), Name: z.optional(z.string()) })))),
+});
+
+/** `GET /v1/connect/ca/configuration` (structs.CAConfiguration): only the provider; its Config may hold secrets. */
+export const CaConfigurationSchema = z.object({ Provider: z.string() });

@@ -40,6 +40,8 @@ export interface ExchangeRequest {
   /** Extra time on top of the timeout (blocking queries). */
   extraTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Send no token: ask as the anonymous token (the posture audit's "what may anyone do?"). */
+  anonymous?: boolean;
 }
 
 export interface ExchangeResponse {
@@ -64,7 +66,7 @@ export class ConsulTransport {
     // POST is only /v1/internal/acl/authorize, a question that changes nothing.
     const write = req.method === 'PUT' || req.method === 'DELETE';
     const pathWithQuery = withQuery(req.path, req.query);
-    const token = await this.#cfg.token();
+    const token = req.anonymous ? undefined : await this.#cfg.token();
     const policy = this.#cfg.retry;
     let possiblyApplied = false;
     for (let attempt = 1; ; attempt++) {

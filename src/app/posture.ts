@@ -1,0 +1,97 @@
+// posture: gathers the facts Consul's production checklist is judged on, through a port, and
+// evaluates them (src/core/posture). Every read the token may not make is an `unknown` fact with the
+// permission that would answer it: the adapter says so as a value, never as a pass.
+import type { ApiEntry } from '../model/kind-definition.ts';
+import { evaluatePosture } from '../core/posture/evaluate.ts';
+import { known, type AgentFacts, type IntentionFacts, type Known, type PostureFacts } from '../core/posture/facts.ts';
+import type { Finding } from '../core/posture/finding.ts';
+import { auditMtls, type AuditSource, type MtlsAudit } from './audit.ts';
+
+export interface AuthorizeCheck {
+  resource: string;
+  segment?: string;
+  access: 'read' | 'write';
+}
+
+/** What the posture audit reads. `Known` answers are unknown (with the permission) where ACLs stop the read. */
+export interface PostureSource {
+  /** The client's own transport: https, and whether it verifies the server's certificate. */
+  transport(): { https: boolean; verifyTls: boolean };
+  /** `/v1/acl/token/self` and the default-policy header. */
+  aclSelf(): Promise<
+    | { aclsEnabled: false; defaultPolicy: 'allow' | 'deny' }
+    | { aclsEnabled: true; defaultPolicy: 'allow' | 'deny'; token: { accessorId: string; policies: { id: string; name: string }[] } | undefined }
+  >;
+  /** undefined when ACLs are disabled. `anonymous`: asked without a token. */
+  authorize(checks: AuthorizeCheck[], anonymous: boolean): Promise<boolean[] | undefined>;
+  agent(): Promise<Known<AgentFacts>>;
+  caProvider(): Promise<Known<string>>;
+  /** Every service-intentions entry. */
+  intentions(): Promise<Known<ApiEntry[]>>;
+  /** Catalog service names of typical services (no proxies or gateways). */
+  services(): Promise<Known<string[]>>;
+  /** The mTLS audit's reads; its list throws when ACLs cut it short. */
+  mtls: AuditSource;
+  /** Maps a failed mTLS audit read to an unknown fact, or rethrows what is not a permission problem. */
+  unknownFromError(e: unknown): { permission: string; why: string };
+}
+
+export interface PostureReport {
+  findings: Finding[];
+  /** The mTLS part (`consul-gitops audit`), or why it could not be read. */
+  mtls: Known<MtlsAudit>;
+}
+
+/** Permissions beyond the README's list, probed with /v1/internal/acl/authorize. */
+const EXCESS_PROBES: { check: AuthorizeCheck; label: string }[] = [
+  { check: { resource: 'operator', access: 'write' }, label: 'operator:write' },
+  { check: { resource: 'key', segment: '', access: 'write' }, label: 'key:write outside consul-gitops/' },
+  { check: { resource: 'node', segment: '', access: 'write' }, label: 'node:write' },
+];
+
+export async function auditPosture(source: PostureSource): Promise<PostureReport> {
+  const self = await source.aclSelf();
+  const [anonymous, excess, agent, caProvider, intentions, services, mtls, mesh] = await Promise.all([
+    source.authorize([{ resource: 'service', segment: '', access: 'write' }], true),
+    self.aclsEnabled && self.token ? source.authorize(EXCESS_PROBES.map((p) => p.check), false) : Promise.resolve(undefined),
+    source.agent(),
+    source.caProvider(),
+    source.intentions(),
+    source.services(),
+    auditMtls(source.mtls).then(
+      (a): Known<MtlsAudit> => known(a),
+      (e: unknown): Known<MtlsAudit> => ({ known: false, ...source.unknownFromError(e) }),
+    ),
+    source.mtls.get('mesh', 'mesh'),
+  ]);
+  const tls = (mesh?.TLS ?? {}) as { Incoming?: { TLSMinVersion?: string }; Outgoing?: { TLSMinVersion?: string } };
+  const facts: PostureFacts = {
+    transport: source.transport(),
+    acl: { enabled: self.aclsEnabled, defaultPolicy: self.defaultPolicy },
+    anonymousServiceWrite: known(anonymous === undefined ? true : anonymous[0] === true),
+    token: !self.aclsEnabled
+      ? known(undefined)
+      : known(self.token && { ...self.token, excess: EXCESS_PROBES.filter((_, i) => excess?.[i] === true).map((p) => p.label) }),
+    agent,
+    caProvider,
+    mesh: {
+      allowEnablingPermissiveMutualTLS: mesh?.AllowEnablingPermissiveMutualTLS === true,
+      meshDestinationsOnly: (mesh?.TransparentProxy as { MeshDestinationsOnly?: boolean } | undefined)?.MeshDestinationsOnly === true,
+      incomingTlsMin: String(tls.Incoming?.TLSMinVersion ?? ''),
+      outgoingTlsMin: String(tls.Outgoing?.TLSMinVersion ?? ''),
+    },
+    permissive: mtls.known ? known({ services: mtls.value.permissiveServices, proxyDefaults: mtls.value.proxyDefaultsMode === 'permissive' }) : mtls,
+    intentions: intentions.known ? known(intentionFacts(intentions.value)) : intentions,
+    services: services.known ? known(services.value.filter((s) => s !== 'consul').sort()) : services,
+  };
+  return { findings: evaluatePosture(facts), mtls };
+}
+
+function intentionFacts(entries: ApiEntry[]): IntentionFacts {
+  return {
+    entries: entries.map((e) => ({
+      destination: String(e.Name),
+      sources: ((e.Sources as { Name?: unknown; Action?: unknown }[] | undefined) ?? []).map((s) => ({ name: String(s.Name ?? ''), action: String(s.Action ?? '') })),
+    })),
+  };
+}

@@ -1,0 +1,55 @@
+// What the posture audit knows about a cluster: plain data gathered at the edge, each fact either
+// known or unknown with the permission that would answer it (never guessed as a pass).
+
+export type Known<T> = { known: true; value: T } | { known: false; permission: string; why: string };
+
+export const known = <T>(value: T): Known<T> => ({ known: true, value });
+
+export interface AgentFacts {
+  nodeName: string;
+  /** `Stats.serf_lan.encrypted`; undefined when the agent did not report it. */
+  gossipEncrypted: boolean | undefined;
+  /** `DebugConfig.TLS.InternalRPC` verify flags; undefined when absent. */
+  rpcTls: { verifyIncoming: boolean; verifyOutgoing: boolean; verifyServerHostname: boolean } | undefined;
+  /** `DebugConfig.ConnectSidecarMinPort`/`ConnectSidecarMaxPort`. */
+  sidecarPorts: { min: number; max: number } | undefined;
+}
+
+export interface TokenFacts {
+  accessorId: string;
+  policies: { id: string; name: string }[];
+  /** Permissions the token holds beyond what the README lists, as `operator:write`. */
+  excess: string[];
+}
+
+export interface MeshFacts {
+  allowEnablingPermissiveMutualTLS: boolean;
+  meshDestinationsOnly: boolean;
+  /** mesh `TLS.Incoming.TLSMinVersion` / `TLS.Outgoing.TLSMinVersion`; '' when unset. */
+  incomingTlsMin: string;
+  outgoingTlsMin: string;
+}
+
+export interface IntentionFacts {
+  /** One per service-intentions entry: its destination and its sources. */
+  entries: { destination: string; sources: { name: string; action: string }[] }[];
+}
+
+export interface PostureFacts {
+  /** How this client reaches the HTTP API (its own options). */
+  transport: { https: boolean; verifyTls: boolean };
+  /** From `/v1/acl/token/self` (401 = disabled) and `X-Consul-Default-ACL-Policy`. */
+  acl: { enabled: boolean; defaultPolicy: 'allow' | 'deny' };
+  /** May a request without a token write any service? */
+  anonymousServiceWrite: Known<boolean>;
+  /** undefined value: no token, or one Consul does not know (the anonymous token is used). */
+  token: Known<TokenFacts | undefined>;
+  agent: Known<AgentFacts>;
+  caProvider: Known<string>;
+  mesh: MeshFacts;
+  /** permissive service-defaults names, and whether proxy-defaults global is permissive. */
+  permissive: Known<{ services: string[]; proxyDefaults: boolean }>;
+  intentions: Known<IntentionFacts>;
+  /** Catalog services (not proxies or gateways), without `consul` itself. */
+  services: Known<string[]>;
+}

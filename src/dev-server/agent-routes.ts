@@ -1,0 +1,144 @@
+// The agent's own security settings as Consul's HTTP API shows them: `GET /v1/agent/self`,
+// `GET /v1/acl/token/self` and `GET /v1/connect/ca/configuration`, for a secure or an insecure
+// cluster (`dev-server --secure`). Only the fields the posture audit reads are filled in; their
+// names and nesting are Consul's.
+import type { AclPolicy } from './acl.ts';
+import { HttpError, queryMetaHeaders, sendJson, type RequestContext } from './http-util.ts';
+
+/** What `consul agent` was started with, as far as the posture audit can see it. */
+export interface AgentProfile {
+  /** `encrypt` set: gossip is encrypted (Stats.serf_lan.encrypted). */
+  gossipEncrypted: boolean;
+  /** `tls.internal_rpc` verify_incoming / verify_outgoing / verify_server_hostname. */
+  verifyIncoming: boolean;
+  verifyOutgoing: boolean;
+  verifyServerHostname: boolean;
+  /** `connect.ca_provider`: `consul` (built-in) or an external one such as `vault`. */
+  caProvider: string;
+  /** `ports.sidecar_min_port` / `sidecar_max_port` (0 and 0 = no automatic selection). */
+  sidecarMinPort: number;
+  sidecarMaxPort: number;
+}
+
+/** `consul agent -dev`: no gossip key, no TLS, the built-in CA, Consul's default sidecar range. */
+export const INSECURE_AGENT: AgentProfile = {
+  gossipEncrypted: false,
+  verifyIncoming: false,
+  verifyOutgoing: false,
+  verifyServerHostname: false,
+  caProvider: 'consul',
+  sidecarMinPort: 21000,
+  sidecarMaxPort: 21255,
+};
+
+/** An agent configured as the production checklist asks. */
+export const SECURE_AGENT: AgentProfile = {
+  gossipEncrypted: true,
+  verifyIncoming: true,
+  verifyOutgoing: true,
+  verifyServerHostname: true,
+  caProvider: 'vault',
+  sidecarMinPort: 21000,
+  sidecarMaxPort: 21255,
+};
+
+const NODE_NAME = 'consul-dev';
+const DATACENTER = 'dc1';
+/** structs.ACLPolicyGlobalManagementID: the policy of the bootstrap (management) token. */
+const GLOBAL_MANAGEMENT_ID = '00000000-0000-0000-0000-000000000001';
+
+export class AgentRoutes {
+  constructor(
+    private readonly acl: AclPolicy,
+    private readonly profile: AgentProfile,
+  ) {}
+
+  /**
+   * GET /v1/agent/self (agent/agent_endpoint.go AgentSelf): needs agent:read on the agent's node
+   * name. `DebugConfig` is the sanitized RuntimeConfig (agent/config/runtime.go): `TLS` is a
+   * tlsutil.Config whose `InternalRPC` ProtocolConfig carries the verify flags, and
+   * `ConnectSidecarMinPort`/`ConnectSidecarMaxPort` the automatic sidecar range. `Stats` values
+   * are strings (serf's Stats()), `serf_lan.encrypted` among them.
+   */
+  self(ctx: RequestContext): void {
+    this.acl.resolve(ctx);
+    this.acl.require(ctx, { resource: 'agent', access: 'read', name: NODE_NAME });
+    const p = this.profile;
+    const protocol = (verifyIncoming: boolean) => ({
+      VerifyIncoming: verifyIncoming,
+      CAFile: p.verifyOutgoing ? '/etc/consul.d/tls/consul-agent-ca.pem' : '',
+      CAPath: '',
+      CertFile: p.verifyOutgoing ? '/etc/consul.d/tls/dc1-server-consul-0.pem' : '',
+      KeyFile: p.verifyOutgoing ? 'hidden' : '',
+      TLSMinVersion: 'TLSv1_2',
+      CipherSuites: [],
+      VerifyOutgoing: p.verifyOutgoing,
+      VerifyServerHostname: p.verifyServerHostname,
+      UseAutoCert: false,
+    });
+    sendJson(ctx, 200, {
+      Config: { Datacenter: DATACENTER, PrimaryDatacenter: DATACENTER, NodeName: NODE_NAME, NodeID: '5c9a0b2e-6f0a-4e8b-9a61-1d3f4c2b7e10', Revision: 'dev', Server: true, Version: '1.20.0' },
+      DebugConfig: {
+        ACLsEnabled: this.acl.enabled,
+        ConnectEnabled: true,
+        ConnectSidecarMinPort: p.sidecarMinPort,
+        ConnectSidecarMaxPort: p.sidecarMaxPort,
+        EncryptKey: p.gossipEncrypted ? 'hidden' : '',
+        TLS: { InternalRPC: protocol(p.verifyIncoming), HTTPS: protocol(false), GRPC: protocol(false), NodeName: NODE_NAME, ServerName: '', Domain: 'consul', EnableAgentTLSForChecks: false, AutoTLS: false },
+      },
+      Member: { Name: NODE_NAME, Addr: '127.0.0.1', Port: 8301, Tags: { dc: DATACENTER, role: 'consul' }, Status: 1 },
+      Stats: {
+        agent: { check_monitors: '0', check_ttls: '0', checks: '0', services: '0' },
+        serf_lan: { encrypted: String(p.gossipEncrypted), members: '1', failed: '0', left: '0', health_score: '0' },
+        serf_wan: { encrypted: String(p.gossipEncrypted), members: '1', failed: '0', left: '0', health_score: '0' },
+      },
+      Meta: { 'consul-network-segment': '', 'consul-version': '1.20.0' },
+    });
+  }
+
+  /**
+   * GET /v1/acl/token/self (agent/acl_endpoint.go ACLTokenSelf → ACL.TokenRead by secret): 401
+   * `ACL support disabled` without ACLs; the secret given must name a token (no token, or an unknown
+   * one: 403 `ACL not found`). A management token is linked to the `global-management` policy.
+   */
+  tokenSelf(ctx: RequestContext): void {
+    if (!this.acl.enabled) throw new HttpError(401, 'ACL support disabled');
+    this.acl.resolve(ctx);
+    const token = this.acl.tokenOf(ctx);
+    if (!token) throw new HttpError(403, 'ACL not found');
+    const policies = token.management
+      ? [{ ID: GLOBAL_MANAGEMENT_ID, Name: 'global-management' }]
+      : [{ ID: `${token.accessorId.slice(0, 8)}-0000-4000-8000-000000000000`, Name: `dev-policy-${token.accessorId.slice(0, 8)}` }];
+    sendJson(
+      ctx,
+      200,
+      {
+        AccessorID: token.accessorId,
+        SecretID: ctx.token,
+        Description: token.management ? 'Bootstrap Token (Global Management)' : 'dev-server token',
+        Policies: policies,
+        Local: false,
+        CreateTime: '2026-01-01T00:00:00Z',
+        Hash: 'ZGV2LXNlcnZlcg==',
+        CreateIndex: 5,
+        ModifyIndex: 5,
+      },
+      queryMetaHeaders(5),
+    );
+  }
+
+  /**
+   * GET /v1/connect/ca/configuration (agent/connect_ca_endpoint.go → ConnectCA.ConfigurationGet):
+   * needs operator:read; structs.CAConfiguration. The dev server never shows a private key or a
+   * Vault token: only the provider and its non-secret settings.
+   */
+  caConfiguration(ctx: RequestContext): void {
+    this.acl.resolve(ctx);
+    this.acl.require(ctx, { resource: 'operator', access: 'read' });
+    const builtIn = this.profile.caProvider === 'consul';
+    const config = builtIn
+      ? { LeafCertTTL: '72h', RotationPeriod: '2160h', IntermediateCertTTL: '8760h', PrivateKeyType: 'ec', PrivateKeyBits: 256, RootCertTTL: '87600h' }
+      : { Address: 'https://vault.service.consul:8200', RootPKIPath: 'connect-root', IntermediatePKIPath: 'connect-intermediate', LeafCertTTL: '72h' };
+    sendJson(ctx, 200, { ClusterID: '11111111-2222-4333-8444-555555555555', Provider: this.profile.caProvider, Config: config, State: null, ForceWithoutCrossSigning: false, CreateIndex: 6, ModifyIndex: 6 }, queryMetaHeaders(6));
+  }
+}
