@@ -37,6 +37,12 @@ describe('strict-mode pull requests', () => {
     expect(same.actions[0]!.kind).toBe('unchanged');
     expect(w.writes().slice(before)).toEqual([]);
 
+    // Volatile numbers (mTLS counts grow every run) are not new evidence.
+    const busier = verdict('api', 'ready-for-strict');
+    busier.evidence.mtls.handshakes = 123_456;
+    expect((await w.run(report([busier]))).actions[0]!.kind).toBe('unchanged');
+    expect(w.writes().slice(before)).toEqual([]);
+
     const fresh = await w.run(report([verdict('api', 'ready-for-strict', { instances: ['api-0', 'api-1'] })]));
     expect(fresh.actions[0]!.kind).toBe('evidence-updated');
     expect(w.double.pulls).toHaveLength(1);
