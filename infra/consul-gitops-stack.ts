@@ -24,6 +24,9 @@ import { ReconcilerFunction } from './constructs/reconciler-function.ts';
 /** A secret that already exists: never created here, so its value is never in a template. */
 export type SecretRef = { secretName: string } | { secretArn: string } | { parameterName: string };
 
+/** What the one GitHub token does: read trees, statuses, plan comments and issues, and the advisor's branches and PRs. */
+export const GITHUB_TOKEN_PERMISSIONS = 'Contents: read and write; Pull requests: read and write; Issues: read and write; Commit statuses: read and write';
+
 export interface VpcPlacement {
   vpcId: string;
   /** Private subnets with a route to Consul (and to Secrets Manager/SSM: a NAT or VPC endpoints). */
@@ -146,6 +149,12 @@ export class ConsulGitopsStack extends Stack {
     const url = this.webhook.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
     this.webhookUrl = url.url;
     new CfnOutput(this, 'WebhookUrl', { value: url.url, description: 'Payload URL for the GitHub webhook' });
+    // The GitHub token secret serves reconcile and the advisor's proposals alike: the permissions it needs,
+    // where a deployer reads the outputs. Contents and Pull requests write: the strict-mode proposals' branches and PRs.
+    new CfnOutput(this, 'GitHubTokenPermissions', {
+      value: GITHUB_TOKEN_PERMISSIONS,
+      description: 'Permissions the GitHub token (or App installation) in the githubTokenSecret needs on the config repository',
+    });
 
     this.schedule = new ReconcilerFunction(this, 'Schedule', {
       ...common,

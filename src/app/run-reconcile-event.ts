@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime/build-runtime.ts';
 import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome } from './reconcile-commit.ts';
 import { detectDrift, type DriftOutcome } from './detect-drift.ts';
 import type { ReconcileEvent } from './reconcile-request.ts';
+import { adviseAndPropose, advisorSummary } from './proposals/advise-and-propose.ts';
 
 export interface TargetRunSummary {
   target: string;
@@ -79,7 +80,16 @@ export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent,
       const repo = event.repository.name;
       if (event.mode === 'drift') {
         const o = await detectDrift(deps, target, { owner, repo, branch: event.branch, selfHeal: target.selfHeal });
-        return { target: name, outcome: o.kind, ok: o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok), summary: summarize(o) };
+        const drift = { target: name, outcome: o.kind, ok: o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok), summary: summarize(o) };
+        if (!built.advisor || o.kind === 'invalid') return drift;
+        // The advisor's failure (stats source or GitHub down) is reported, and does not hide the drift result.
+        try {
+          const a = await adviseAndPropose(built.advisor.deps, built.advisor.settings, { owner, repo, branch: event.branch });
+          const failed = a.kind === 'proposed' && a.outcome.actions.some((x) => x.kind === 'failed');
+          return { ...drift, ok: drift.ok && !failed, summary: `${drift.summary}; ${advisorSummary(a)}` };
+        } catch (e) {
+          return { ...drift, ok: false, summary: `${drift.summary}; advisor failed: ${e instanceof Error ? e.message : String(e)}` };
+        }
       }
       const o = await reconcileCommit(deps, target, {
         owner,

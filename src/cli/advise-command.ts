@@ -17,11 +17,17 @@ import { renderAdviceText } from '../reports/advice-text.ts';
 import { createTrafficSource, type TrafficSourceFactory } from '../runtime/traffic-source.ts';
 import { resolveTarget } from './consul-target.ts';
 import type { CliIo } from './io.ts';
+import type { GitHubClientOptions } from '../adapters/github/octokit.ts';
+import { openProposalPullRequests, OpenPrsConfigError, repositoryFromEnv } from './advise-open-prs.ts';
+import { renderProposalActions } from '../reports/proposal-actions-text.ts';
+import { isGitHubError } from '../adapters/github/errors.ts';
 import type { CommandEnv } from './plan-command.ts';
 
 export interface AdviseEnv extends CommandEnv {
   /** Builds the stats source (default: src/runtime/traffic-source.ts). */
   trafficSource?: TrafficSourceFactory;
+  /** Extra GitHub client options for `--open-prs` (tests: no throttling). */
+  github?: Partial<GitHubClientOptions>;
 }
 
 /** The catalog port on ConsulClient: services in the client's own namespace and partition. */
@@ -53,6 +59,7 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       stats: { type: 'string' },
       window: { type: 'string' },
       json: { type: 'boolean' },
+      'open-prs': { type: 'boolean' },
     },
   });
   const cwd = io.cwd ?? process.cwd();
@@ -70,6 +77,14 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       io.stderr.write(`error: --stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in ${DEFAULT_TARGETS_FILE})\n`);
       return 1;
     }
+    if (values['open-prs']) {
+      try {
+        repositoryFromEnv(env);
+      } catch (e) {
+        io.stderr.write(`error: ${(e as Error).message}\n`);
+        return 1;
+      }
+    }
     const { files, unreadable } = await readLocalFiles([target.dir], cwd);
     if (unreadable.length) return reportErrors(unreadableErrors(unreadable), io);
     const traffic = (aenv.trafficSource ?? createTrafficSource)({
@@ -81,18 +96,38 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       target: target.name,
       env,
     });
-    const outcome = await adviseStrict(
-      repositoryRelative(files, cwd),
-      { entries: new ConsulConfigEntryStore(consul), catalog: consulConnectCatalog(consul), traffic },
-      {
-        now: (aenv.now ?? (() => new Date()))().getTime(),
-        thresholds: { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms },
-        expectNoInboundTraffic: advisor.expectNoInboundTraffic,
-      },
-    );
+    const now = (aenv.now ?? (() => new Date()))().getTime();
+    const thresholds = { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms };
+    const relative = repositoryRelative(files, cwd);
+    const catalog = consulConnectCatalog(consul);
+    const outcome = await adviseStrict(relative, { entries: new ConsulConfigEntryStore(consul), catalog, traffic }, { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic });
     if (!outcome.ok) return reportErrors(outcome.errors, io);
     io.stdout.write(values.json ? `${stringifyApiJson(adviceJson(outcome.report))}\n` : renderAdviceText(outcome.report));
-    return 0;
+    if (!values['open-prs']) return 0;
+    try {
+      const proposed = await openProposalPullRequests(
+        {
+          report: outcome.report,
+          files: relative,
+          consul,
+          traffic,
+          catalog,
+          options: { target: target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, grouping: advisor.grouping, labels: advisor.labels, thresholds, now },
+        },
+        env,
+        aenv.github,
+      );
+      (values.json ? io.stderr : io.stdout).write(renderProposalActions(proposed.actions, proposed.dashboard));
+      const failed = proposed.actions.filter((a) => a.kind === 'failed');
+      if (failed.length) io.stderr.write(`error: ${failed.length} proposal${failed.length === 1 ? '' : 's'} could not be brought up to date on GitHub (see above); the next run retries\n`);
+      return failed.length ? 1 : 0;
+    } catch (e) {
+      if (e instanceof OpenPrsConfigError || isGitHubError(e) || (e instanceof Error && e.name === 'GitHubConfigError')) {
+        io.stderr.write(`error: --open-prs: ${isGitHubError(e) ? e.describe() : e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
   } finally {
     await consul.close();
   }

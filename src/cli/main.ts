@@ -39,11 +39,13 @@ const SECTIONS: Record<string, string> = {
       a check fails, or with --require when a named check fails or cannot be read.
 `,
   advise: `  consul-gitops advise [--dir D] [--consul URL] [--target NAME] [--config FILE]
-                       --stats prometheus=URL|envoy [--window 7d] [--json]
+                       --stats prometheus=URL|envoy [--window 7d] [--json] [--open-prs]
       Which permissive services can go strict: judged from their sidecars' plaintext and mTLS
       counters over the window (Prometheus durations: 90m, 2h, 7d, 1w). Verdicts:
       ready-for-strict, still-receiving-plaintext, no-mtls-traffic-yet, insufficient-data, blocked.
       Also lists services strict in Git but still permissive in Consul. Exit 0 judged, 1 error.
+      --open-prs: one pull request per ready service (or advisor.grouping: all), the mesh lockdown
+      PR and the \`mTLS posture\` issue, on GITHUB_REPOSITORY with GITHUB_TOKEN (or the App variables).
 `,
   serve: `  consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
       Webhook receiver, in-process reconcile queue and drift timer in one long-lived process
@@ -75,7 +77,7 @@ export function commandHelp(name: string): string {
 }
 
 /** What tests (and embedders) may replace; everything else is built from flags and environment. */
-export type MainDeps = Pick<AdviseEnv, 'trafficSource' | 'now'>;
+export type MainDeps = Pick<AdviseEnv, 'trafficSource' | 'now' | 'github' | 'env'>;
 
 type Command = (args: string[], io: CliIo, deps: MainDeps) => Promise<number>;
 

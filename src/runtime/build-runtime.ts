@@ -12,6 +12,11 @@ import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-s
 import type { Target } from '../config/targets.ts';
 import type { ReconcileDeps, ReconcileTarget } from '../app/reconcile-commit.ts';
 import { runtimeSettings, type RuntimeSettings } from './settings.ts';
+import { createTrafficSource, type TrafficSourceFactory } from './traffic-source.ts';
+import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
+import type { AdvisorRunDeps, AdvisorRunSettings } from '../app/proposals/advise-and-propose.ts';
+import { parsePromDuration } from '../core/advisor/duration.ts';
+import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -22,12 +27,16 @@ export interface RuntimeOverrides {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   fetch?: typeof globalThis.fetch;
+  /** Builds the advisor's stats source (default: src/runtime/traffic-source.ts). */
+  trafficSource?: TrafficSourceFactory;
 }
 
 export interface TargetRuntime {
   target: ReconcileTarget & { selfHeal: boolean };
   deps: ReconcileDeps;
   consul: ConsulClient;
+  /** Present when the target has an `advisor` section: the schedule runs it after the drift check. */
+  advisor?: { deps: AdvisorRunDeps; settings: AdvisorRunSettings };
 }
 
 export interface Runtime {
@@ -87,6 +96,36 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
     return client;
   };
 
+  const advisorFor = (t: Target, consul: ConsulClient, octo: Octokit, src: GitHubTreeSource, stateKeyPrefix: string): TargetRuntime['advisor'] => {
+    const a = t.advisor!;
+    const state = new ConsulKvStateStore(consul);
+    const window = parsePromDuration(a.window, 'advisor.window');
+    const maxGap = parsePromDuration(a.maxGap, 'advisor.maxGap');
+    const namespace = consul.options.namespace || 'default';
+    const partition = consul.options.partition || 'default';
+    return {
+      settings: {
+        target: t.name,
+        dir: t.dir,
+        stateKeyPrefix,
+        thresholds: { ...DEFAULT_THRESHOLDS, ...(window.ok ? { windowMs: window.ms } : {}), ...(maxGap.ok ? { maxGapMs: maxGap.ms } : {}) },
+        expectNoInboundTraffic: a.expectNoInboundTraffic,
+        grouping: a.grouping,
+        labels: a.labels,
+      },
+      deps: {
+        source: src,
+        entries: new ConsulConfigEntryStore(consul),
+        state,
+        // The catalog in the client's own namespace and partition, as `advise` reads it.
+        catalog: { connectEnabledServices: async () => (await consul.connectEnabledServices()).map((name) => ({ name, namespace, partition })) },
+        traffic: (overrides.trafficSource ?? createTrafficSource)({ config: a.stats, consul, state, stateKeyPrefix, target: t.name, env }),
+        github: async (repo) => ({ pulls: await GitHubProposalPullRequests.forDefaultBranch(octo, repo), dashboard: new GitHubPostureIssue(octo, repo) }),
+        now: overrides.now ?? (() => new Date()),
+      },
+    };
+  };
+
   return {
     settings,
     targetNames: () => settings.targets.targets.map((t) => t.name),
@@ -96,8 +135,11 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       const consul = await consulFor(t);
       const octo = await github();
       source ??= new GitHubTreeSource(octo);
+      const stateKeyPrefix = settings.targets.stateKeyPrefix;
+      const advisor = t.advisor ? advisorFor(t, consul, octo, source, stateKeyPrefix) : undefined;
       return {
         consul,
+        ...(advisor ? { advisor } : {}),
         target: { name: t.name, dir: t.dir, prune: t.prune, selfHeal: t.selfHeal, massDelete: t.massDelete, stateKeyPrefix: settings.targets.stateKeyPrefix },
         deps: {
           source,

@@ -102,6 +102,13 @@ describe('ConsulGitopsStack', () => {
     main.template.hasOutput('WebhookUrl', {});
   });
 
+  it('says which GitHub permissions the token secret needs, the proposals\' Contents and Pull requests write included', () => {
+    const value = main.template.findOutputs('GitHubTokenPermissions').GitHubTokenPermissions?.Value as string;
+    expect(value).toContain('Contents: read and write');
+    expect(value).toContain('Pull requests: read and write');
+    expect(value).toContain('Issues: read and write');
+  });
+
   it('lets the webhook only write its logs, read its secret and invoke reconcile', () => {
     const webhook = functionLogicalId(main.template, 'verify GitHub');
     const reconcile = functionLogicalId(main.template, 'plan and apply');

@@ -51,8 +51,14 @@ export interface PullRecord {
   body: string;
   state: 'open' | 'closed';
   head: string;
+  /** The owner of the head branch's repository when it is a fork (its label is `<headOwner>:<head>`). */
+  headOwner?: string;
   base: string;
   labels: string[];
+  /** Set when the pull request is closed (by PATCH, a deleted head branch, or a test as a human). */
+  closed_at?: string;
+  /** Set when a test merges it (`mergePullRequest`); GitHub's `merged_at`. */
+  merged_at?: string;
 }
 
 export interface InjectedFailure {
@@ -94,10 +100,16 @@ export interface GitHubDouble {
   addCommit(files: Record<string, string>, message?: string, options?: { branch?: string; date?: string }): string;
   /** An open pull request from a new branch `head` (one commit adding `files`) into the default branch. */
   addPullRequest(init: { head: string; title?: string; body?: string; files?: Record<string, string> }): number;
+  /** An open pull request from a fork's branch (which lives in the fork: no ref here). */
+  addForkPullRequest(init: { headOwner: string; head: string; title?: string; body?: string }): number;
   refSha(branch: string): string | undefined;
   /** Files of a commit (or branch) as path → text. */
   filesAt(commitOrBranch: string): Record<string, string>;
   commitOf(sha: string): { tree: string; parents: string[]; message: string; date: string } | undefined;
+  /** A human closes (or merges) a pull request on GitHub; merging moves the base to the head's tree. */
+  closePullRequest(n: number, options?: { merge?: boolean }): void;
+  /** A human deletes a branch (GitHub closes open pull requests from it). */
+  deleteBranch(branch: string): void;
   /** Requests whose method matches and whose decoded path matches `path`. */
   count(method: string, path: RegExp): number;
   fail(failure: InjectedFailure): void;
@@ -220,6 +232,18 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     return refs.get(`refs/heads/${refOrSha}`) ?? refs.get(`refs/${refOrSha}`) ?? refs.get(`refs/tags/${refOrSha}`);
   }
 
+  function closePull(p: PullRecord) {
+    if (p.state === 'open') {
+      p.state = 'closed';
+      p.closed_at = now();
+    }
+  }
+
+  function deleteRef(name: string) {
+    refs.delete(name);
+    for (const p of pulls) if (p.state === 'open' && `refs/heads/${p.head}` === name) closePull(p);
+  }
+
   function isAncestor(ancestor: string, sha: string): boolean {
     const seen = new Set<string>();
     const stack = [sha];
@@ -265,8 +289,10 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     state: p.state,
     labels: p.labels.map(labelJson),
     html_url: `${htmlUrl}/pull/${p.number}`,
-    head: { ref: p.head, sha: refs.get(`refs/heads/${p.head}`) ?? '', label: `${owner}:${p.head}` },
+    head: { ref: p.head, sha: p.headOwner ? '' : (refs.get(`refs/heads/${p.head}`) ?? ''), label: `${p.headOwner ?? owner}:${p.head}` },
     base: { ref: p.base, sha: refs.get(`refs/heads/${p.base}`) ?? '', label: `${owner}:${p.base}` },
+    closed_at: p.closed_at ?? null,
+    merged_at: p.merged_at ?? null,
   });
   const pullAsIssueJson = (p: PullRecord) => ({ ...pullJson(p), pull_request: { url: `${repoUrl()}/pulls/${p.number}` } });
   const commentJson = (c: CommentRecord) => ({
@@ -348,6 +374,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       return ok({ token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: 'all' }, 201);
     }
     if (s[0] !== 'repos' || s[1] !== owner || s[2] !== repo) notFound();
+    // https://docs.github.com/en/rest/repos/repos#get-a-repository
+    if (s.length === 3 && m === 'GET') return ok({ id: 42, name: repo, full_name: `${owner}/${repo}`, owner: { login: owner }, default_branch: defaultBranch, html_url: htmlUrl });
     const [, , , area, a, b, c] = s;
     const rest = s.slice(5);
 
@@ -371,6 +399,13 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         if (!req.body.force && !isAncestor(current, req.body.sha)) unprocessable('Update is not a fast forward');
         refs.set(name, req.body.sha);
         return ok(refJson(name));
+      }
+      if (a === 'refs' && m === 'DELETE') {
+        // https://docs.github.com/en/rest/git/refs#delete-a-reference (204; 422 when it does not exist)
+        const name = `refs/${rest.join('/')}`;
+        if (!refs.has(name)) unprocessable('Reference does not exist');
+        deleteRef(name);
+        return ok(undefined, 204);
       }
       if (a === 'trees' && m === 'GET' && b) {
         const commit = resolveCommit(b);
@@ -493,7 +528,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         const head = req.query.head;
         const matching = pulls
           .filter((p) => state === 'all' || p.state === state)
-          .filter((p) => !head || `${owner}:${p.head}` === head)
+          .filter((p) => !head || `${p.headOwner ?? owner}:${p.head}` === head)
           .filter((p) => !req.query.base || p.base === req.query.base)
           .sort((x, y) => y.number - x.number);
         return ok(page(matching.map(pullJson), req));
@@ -502,7 +537,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         const { title, body = '', head, base: baseBranch } = req.body;
         const headName = String(head ?? '').replace(new RegExp(`^${owner}:`), '');
         if (!title || !refs.has(`refs/heads/${headName}`) || !refs.has(`refs/heads/${baseBranch}`)) unprocessable('Validation Failed: head or base invalid');
-        if (pulls.some((p) => p.state === 'open' && p.head === headName && p.base === baseBranch))
+        if (pulls.some((p) => p.state === 'open' && !p.headOwner && p.head === headName && p.base === baseBranch))
           unprocessable(`Validation Failed: A pull request already exists for ${owner}:${headName}.`);
         if (refs.get(`refs/heads/${headName}`) === refs.get(`refs/heads/${baseBranch}`)) unprocessable(`Validation Failed: No commits between ${baseBranch} and ${headName}`);
         const pr: PullRecord = { number: nextNumber++, title, body, state: 'open', head: headName, base: baseBranch, labels: [] };
@@ -510,9 +545,17 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         return ok(pullJson(pr), 201);
       }
       const n = Number(a);
+      // https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request
+      if (Number.isInteger(n) && !b && m === 'GET') return ok(pullJson(pulls.find((p) => p.number === n) ?? notFound()));
       if (Number.isInteger(n) && !b && m === 'PATCH') {
         const pr = pulls.find((p) => p.number === n) ?? notFound();
-        for (const k of ['title', 'body', 'state'] as const) if (req.body[k] !== undefined) (pr as any)[k] = req.body[k];
+        for (const k of ['title', 'body'] as const) if (req.body[k] !== undefined) pr[k] = req.body[k];
+        if (req.body.state === 'closed') closePull(pr);
+        if (req.body.state === 'open' && pr.state === 'closed') {
+          if (pr.merged_at) unprocessable('Validation Failed: state cannot be changed. The pull request cannot be reopened.');
+          pr.state = 'open';
+          pr.closed_at = undefined;
+        }
         return ok(pullJson(pr));
       }
     }
@@ -617,6 +660,11 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       pulls.push(pr);
       return pr.number;
     },
+    addForkPullRequest(init) {
+      const pr: PullRecord = { number: nextNumber++, title: init.title ?? init.head, body: init.body ?? '', state: 'open', head: init.head, headOwner: init.headOwner, base: defaultBranch, labels: [] };
+      pulls.push(pr);
+      return pr.number;
+    },
     refSha: (branch) => refs.get(`refs/heads/${branch}`),
     filesAt(commitOrBranch) {
       const sha = resolveCommit(commitOrBranch);
@@ -624,6 +672,19 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       return Object.fromEntries([...flatten(commits.get(sha)!.tree)].map(([p, f]) => [p, blobs.get(f.sha)!.toString('utf8')]));
     },
     commitOf: (sha) => commits.get(sha),
+    closePullRequest(n, opts = {}) {
+      const pr = pulls.find((p) => p.number === n);
+      if (!pr || pr.state !== 'open') throw new Error(`double: no open pull request #${n}`);
+      if (opts.merge) {
+        addCommit(api.filesAt(pr.head), `Merge pull request #${n}`, { branch: pr.base });
+        pr.merged_at = now();
+      }
+      closePull(pr);
+    },
+    deleteBranch(branch) {
+      if (!refs.has(`refs/heads/${branch}`)) throw new Error(`double: no branch ${branch}`);
+      deleteRef(`refs/heads/${branch}`);
+    },
     count: (method, path) => requests.filter((r) => r.method === method && path.test(r.path)).length,
     fail: (failure) => void failures.push({ ...failure }),
     close,

@@ -1,0 +1,194 @@
+// The strict-mode proposals' use case: from an AdviceReport and the target's files, bring the pull
+// requests in line (one per ready service, or one for all; the mesh lockdown once Git has no
+// permissive service left) and keep the `mTLS posture: <target>` dashboard issue up to date.
+// Memory between runs lives in Consul KV (proposal-state.ts); every step is settle-proposal.ts.
+import type { SourceFile } from '../../core/parse-files.ts';
+import { renderTree, entriesOf } from '../../core/render.ts';
+import type { StateStore } from '../../core/ports.ts';
+import { serviceKey, type AdviceReport, type AdvisorThresholds, type ServiceVerdict, type TrafficSampleSource } from '../../core/advisor/model.ts';
+import { judgePassthrough, type PassthroughJudgement } from '../../core/advisor/passthrough.ts';
+import { lockdownBranchName, strictBranchName } from '../../core/proposals/branch-name.ts';
+import { gitPosture, lockedDown, type GitPosture } from '../../core/proposals/git-posture.ts';
+import { intentionSourcesFor } from '../../core/proposals/intention-sources.ts';
+import { proposeMeshLockdown } from '../../core/proposals/propose-lockdown.ts';
+import { proposeStrictMode } from '../../core/proposals/propose-strict.ts';
+import { applyChanges, type FileChange } from '../../core/proposals/proposal.ts';
+import { evidenceHash } from '../../reports/proposal-marker.ts';
+import { strictProposalBody, strictProposalTitle } from '../../reports/strict-pr.ts';
+import { strictGroupBody, strictGroupTitle } from '../../reports/strict-group-pr.ts';
+import { lockdownBody, lockdownTitle } from '../../reports/lockdown-pr.ts';
+import { plaintextReturnedComment } from '../../reports/plaintext-returned.ts';
+import { postureBody, postureTitle } from '../../reports/posture-dashboard.ts';
+import { text } from '../../reports/markdown.ts';
+import type { ConnectCatalog } from '../advise.ts';
+import type { PostureIssue, ProposalPullRequest, ProposalPullRequests } from './ports.ts';
+import { loadProposalState, proposalStateKey, saveProposalState, type ProposalMemory } from './proposal-state.ts';
+import { settleProposal, type Desired, type ProposalAction } from './settle-proposal.ts';
+
+export const GROUP_BRANCH = 'consul-gitops/strict/all';
+const OUR_BRANCHES = 'consul-gitops/';
+
+export interface ProposeOptions {
+  target: string;
+  stateKeyPrefix: string;
+  grouping: 'per-service' | 'all';
+  labels: readonly string[];
+  thresholds: AdvisorThresholds;
+  /** ms since the epoch (the dashboard's "updated"). */
+  now: number;
+}
+
+export interface ProposePorts {
+  pulls: ProposalPullRequests;
+  /** Absent: no dashboard (e.g. a token without Issues: write). */
+  dashboard?: PostureIssue;
+  state: StateStore;
+  /** For the lockdown gate: every sidecar's passthrough samples. */
+  traffic: TrafficSampleSource;
+  catalog: ConnectCatalog;
+}
+
+export interface ProposeOutcome {
+  actions: ProposalAction[];
+  posture: GitPosture;
+  /** Only judged when the lockdown is due. */
+  passthrough?: PassthroughJudgement;
+  dashboard?: { number: number; open: boolean };
+  /** False when another run wrote the proposals' memory meanwhile (this run's is dropped). */
+  stateSaved: boolean;
+}
+
+const strictKey = (v: ServiceVerdict) => `strict:${serviceKey(v.service)}`;
+
+/** Changes of several proposals made one after another: one change per path, `before` the original. */
+function compose(into: Map<string, FileChange>, changes: readonly FileChange[]): void {
+  for (const c of changes) {
+    const had = into.get(c.path);
+    into.set(c.path, had ? { path: c.path, ...(had.before === undefined ? {} : { before: had.before }), after: c.after } : c);
+  }
+}
+
+export async function proposeStrict(report: AdviceReport, files: readonly SourceFile[], ports: ProposePorts, options: ProposeOptions): Promise<ProposeOutcome> {
+  const entries = entriesOf(renderTree(files), 'normalized');
+  const posture = gitPosture(entries);
+  const stateKey = proposalStateKey(options.stateKeyPrefix, options.target);
+  const loaded = await loadProposalState(ports.state, stateKey);
+  const memory = loaded.state.proposals;
+  const next: Record<string, ProposalMemory> = {};
+  const open = new Map<string, ProposalPullRequest>((await ports.pulls.listOpen(OUR_BRANCHES)).map((p) => [p.branch, p]));
+  const actions: ProposalAction[] = [];
+  const settle = async (key: string, branch: string, desired: Desired) => {
+    const { action, memory: m } = await settleProposal(ports.pulls, { key, branch, desired, open: open.get(branch), memory: memory[key], now: options.now });
+    if (m) next[key] = m;
+    actions.push(action);
+    return action;
+  };
+  const labels = options.labels;
+
+  if (options.grouping === 'per-service') {
+    for (const v of report.services) await settle(strictKey(v), strictBranchName(v.service), serviceDesired(v, files, entries, report.source, labels));
+  } else {
+    await settle('strict:all', GROUP_BRANCH, groupDesired(report, files, options.target, labels));
+  }
+
+  let passthrough: PassthroughJudgement | undefined;
+  const lockdownDue = !posture.anyPermissive && (posture.allowEnablingPermissiveMutualTLS || !posture.meshDestinationsOnly);
+  if (lockdownDue || memory.lockdown?.pr !== undefined) {
+    let desired: Desired;
+    if (lockdownDue) {
+      const services = await ports.catalog.connectEnabledServices();
+      passthrough = services.length ? judgePassthrough(await ports.traffic.samples(services, report.window), report.window, options.thresholds) : { kind: 'unknown', reasons: ['no service has a sidecar'] };
+      desired = lockdownDesired(files, options.target, passthrough, report, labels);
+    } else
+      desired = posture.anyPermissive
+        ? { kind: 'withdraw', verdict: 'not-ready', comment: 'A service is permissive in Git again, so the mesh cannot be locked down yet. Closing this PR; consul-gitops proposes it again once no service is permissive.' }
+        : { kind: 'withdraw', verdict: 'done', comment: 'The mesh entry in Git is already locked down. Closing this PR.' };
+    await settle('lockdown', lockdownBranchName(options.target), desired);
+  }
+
+  // Our PRs for proposals no longer judged (the service is strict in Git now, or the grouping changed).
+  for (const [key, m] of Object.entries(memory)) {
+    if (key in next || m.pr === undefined) continue;
+    const pr = [...open.values()].find((p) => p.number === m.pr);
+    if (!pr) continue;
+    await settle(key, pr.branch, { kind: 'withdraw', verdict: 'gone', comment: 'consul-gitops no longer proposes this change: the service is not permissive in Git any more, or the proposals are grouped differently now. Closing this PR.' });
+    delete next[key];
+  }
+
+  let dashboard: ProposeOutcome['dashboard'];
+  if (ports.dashboard) {
+    const urls = new Map<string, string>();
+    for (const a of actions) if (a.pr && a.kind !== 'closed' && a.key.startsWith('strict:')) urls.set(a.key.slice('strict:'.length), a.pr.url);
+    const group = actions.find((a) => a.key === 'strict:all' && a.pr && a.kind !== 'closed');
+    if (group) for (const v of report.services) if (v.verdict === 'ready-for-strict') urls.set(serviceKey(v.service), group.pr!.url);
+    const lock = actions.find((a) => a.key === 'lockdown' && a.pr && a.kind !== 'closed');
+    const body = postureBody({
+      target: options.target,
+      report,
+      pullRequests: urls,
+      mesh: { allowEnablingPermissiveMutualTLS: posture.allowEnablingPermissiveMutualTLS, meshDestinationsOnly: posture.meshDestinationsOnly, ...(lock ? { lockdownPullRequest: lock.pr!.url } : {}) },
+      generatedAt: options.now,
+    });
+    const isOpen = !(lockedDown(posture) && report.services.length === 0 && report.drift.length === 0);
+    const got = await ports.dashboard.upsert(options.target, postureTitle(options.target), body, isOpen);
+    if (got) dashboard = { number: got.number, open: isOpen };
+  }
+
+  const stateSaved = await saveProposalState(ports.state, stateKey, loaded, { version: 1, proposals: next });
+  return { actions, posture, ...(passthrough ? { passthrough } : {}), ...(dashboard ? { dashboard } : {}), stateSaved };
+}
+
+function serviceDesired(v: ServiceVerdict, files: readonly SourceFile[], entries: ReturnType<typeof entriesOf>, source: string, labels: readonly string[]): Desired {
+  if (v.verdict === 'still-receiving-plaintext') return { kind: 'withdraw', verdict: v.verdict, comment: plaintextReturnedComment(v) };
+  if (v.verdict !== 'ready-for-strict') return { kind: 'hold', verdict: v.verdict, reason: v.reasons[0] ?? v.verdict };
+  const proposal = proposeStrictMode({ files, service: v.service, origin: v.origin });
+  if (!proposal.ok) return { kind: 'hold', verdict: 'refused', reason: `nothing proposed: ${proposal.reason}` };
+  const title = strictProposalTitle(v);
+  const body = strictProposalBody({ verdict: v, changes: proposal.changes, intentionSources: intentionSourcesFor(entries, v.service), statsSource: source });
+  return {
+    kind: 'propose',
+    request: { branch: strictBranchName(v.service), title, body, labels, changes: proposal.changes, message: `${title}\n\nNo plaintext traffic to ${v.service.name} in the evidence window (consul-gitops advise).` },
+    evidence: evidenceHash(v),
+  };
+}
+
+function groupDesired(report: AdviceReport, files: readonly SourceFile[], target: string, labels: readonly string[]): Desired {
+  const ready: ServiceVerdict[] = [];
+  const changes = new Map<string, FileChange>();
+  let tree: Array<{ path: string; text: string }> = [...files];
+  for (const v of report.services) {
+    if (v.verdict !== 'ready-for-strict') continue;
+    const p = proposeStrictMode({ files: tree, service: v.service, origin: v.origin });
+    if (!p.ok) continue;
+    compose(changes, p.changes);
+    tree = applyChanges(tree, p.changes);
+    ready.push(v);
+  }
+  const returned = report.services.filter((v) => v.verdict === 'still-receiving-plaintext');
+  if (ready.length === 0) {
+    const comment = returned.length ? returned.map(plaintextReturnedComment).join('\n\n---\n\n') : 'No service is ready for strict mTLS any more. Closing this PR.';
+    return { kind: 'withdraw', verdict: 'not-ready', comment };
+  }
+  const list = [...changes.values()];
+  const title = strictGroupTitle(ready);
+  return {
+    kind: 'propose',
+    request: { branch: GROUP_BRANCH, title, body: strictGroupBody({ target, verdicts: ready, changes: list, statsSource: report.source }), labels, changes: list, message: `${title}\n\n${ready.map((v) => `- ${v.service.name}`).join('\n')}` },
+    evidence: ready.map(evidenceHash).sort(),
+  };
+}
+
+function lockdownDesired(files: readonly SourceFile[], target: string, passthrough: PassthroughJudgement, report: AdviceReport, labels: readonly string[]): Desired {
+  const meshDestinationsOnly = passthrough.kind === 'none';
+  const proposal = proposeMeshLockdown({ files, meshDestinationsOnly });
+  if (!proposal.ok) return { kind: 'hold', verdict: 'refused', reason: `nothing proposed: ${proposal.reason}` };
+  const outsideMesh = passthrough.kind === 'outside' ? passthrough.services : [];
+  let body = lockdownBody({ target, changes: proposal.changes, meshDestinationsOnly, outsideMesh, window: report.window });
+  if (passthrough.kind === 'unknown') body += `\n_MeshDestinationsOnly is held back because the stats cannot show that no sidecar reaches outside the mesh: ${text(passthrough.reasons.slice(0, 5).join('; '))}._\n`;
+  const title = lockdownTitle({ meshDestinationsOnly });
+  return {
+    kind: 'propose',
+    request: { branch: lockdownBranchName(target), title, body, labels, changes: proposal.changes, message: `${title}\n\nNo service is permissive in Git any more (consul-gitops advise).` },
+    evidence: { meshDestinationsOnly, outside: outsideMesh.map((o) => serviceKey(o.service)).sort(), unknown: passthrough.kind === 'unknown' },
+  };
+}

@@ -1,0 +1,35 @@
+// `advise --open-prs`: the proposals' pull requests and the posture dashboard from a workstation or
+// CI, with the same GitHub construction as the runtime (GITHUB_TOKEN, or the GitHub App variables;
+// GITHUB_API_URL for GitHub Enterprise Server) and GITHUB_REPOSITORY naming the repository.
+import { ConsulKvStateStore } from '../adapters/consul/stores.ts';
+import type { ConsulClient } from '../adapters/consul/client.ts';
+import { createGitHubClient, githubClientOptionsFromEnv, type GitHubClientOptions } from '../adapters/github/octokit.ts';
+import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
+import type { ConnectCatalog } from '../app/advise.ts';
+import { proposeStrict, type ProposeOptions, type ProposeOutcome } from '../app/proposals/propose-strict.ts';
+import type { AdviceReport, TrafficSampleSource } from '../core/advisor/model.ts';
+import type { SourceFile } from '../core/parse-files.ts';
+
+export class OpenPrsConfigError extends Error {}
+
+export function repositoryFromEnv(env: Readonly<Record<string, string | undefined>>): { owner: string; repo: string } {
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
+  if (!m) throw new OpenPrsConfigError('--open-prs: set GITHUB_REPOSITORY to owner/name (GitHub Actions sets it)');
+  return { owner: m[1]!, repo: m[2]! };
+}
+
+export async function openProposalPullRequests(
+  input: { report: AdviceReport; files: readonly SourceFile[]; consul: ConsulClient; traffic: TrafficSampleSource; catalog: ConnectCatalog; options: ProposeOptions },
+  env: Readonly<Record<string, string | undefined>>,
+  github: Partial<GitHubClientOptions> = {},
+): Promise<ProposeOutcome> {
+  const repo = repositoryFromEnv(env);
+  const octokit = await createGitHubClient({ ...githubClientOptionsFromEnv({ ...env }), ...github });
+  const pulls = await GitHubProposalPullRequests.forDefaultBranch(octokit, repo);
+  return proposeStrict(
+    input.report,
+    input.files,
+    { pulls, dashboard: new GitHubPostureIssue(octokit, repo), state: new ConsulKvStateStore(input.consul), traffic: input.traffic, catalog: input.catalog },
+    input.options,
+  );
+}
