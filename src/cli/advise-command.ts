@@ -72,20 +72,22 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     }
     const { files, unreadable } = await readLocalFiles([target.dir], cwd);
     if (unreadable.length) return reportErrors(unreadableErrors(unreadable), io);
+    const clock = aenv.now ?? (() => new Date());
     const traffic = (aenv.trafficSource ?? createTrafficSource)({
-      flag: values.stats,
-      config: advisor.stats,
+      ...(values.stats !== undefined ? { flag: values.stats } : {}),
+      ...(advisor.stats !== undefined ? { config: advisor.stats } : {}),
       consul,
       state: new ConsulKvStateStore(consul),
       stateKeyPrefix: resolved.file.stateKeyPrefix,
       target: target.name,
       env,
+      now: () => clock().getTime(),
     });
     const outcome = await adviseStrict(
       repositoryRelative(files, cwd),
       { entries: new ConsulConfigEntryStore(consul), catalog: consulConnectCatalog(consul), traffic },
       {
-        now: (aenv.now ?? (() => new Date()))().getTime(),
+        now: clock().getTime(),
         thresholds: { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms },
         expectNoInboundTraffic: advisor.expectNoInboundTraffic,
       },
