@@ -16,6 +16,7 @@ import { adviceJson } from '../reports/advice-json.ts';
 import { renderAdviceText } from '../reports/advice-text.ts';
 import { createTrafficSource, type TrafficSourceFactory } from '../runtime/traffic-source.ts';
 import { resolveTarget } from './consul-target.ts';
+import { writeBranchStep } from './write-branch.ts';
 import type { CliIo } from './io.ts';
 import type { CommandEnv } from './plan-command.ts';
 
@@ -53,6 +54,7 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       stats: { type: 'string' },
       window: { type: 'string' },
       json: { type: 'boolean' },
+      'write-branch': { type: 'boolean' },
     },
   });
   const cwd = io.cwd ?? process.cwd();
@@ -83,17 +85,22 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       env,
       now: () => clock().getTime(),
     });
+    const thresholds = { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms };
     const outcome = await adviseStrict(
       repositoryRelative(files, cwd),
       { entries: new ConsulConfigEntryStore(consul), catalog: consulConnectCatalog(consul), traffic },
       {
         now: clock().getTime(),
-        thresholds: { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms },
+        thresholds,
         expectNoInboundTraffic: advisor.expectNoInboundTraffic,
       },
     );
     if (!outcome.ok) return reportErrors(outcome.errors, io);
     io.stdout.write(values.json ? `${stringifyApiJson(adviceJson(outcome.report))}\n` : renderAdviceText(outcome.report));
+    if (values['write-branch']) {
+      const step = { dir: target.dir, cwd, report: outcome.report, catalog: consulConnectCatalog(consul), traffic, target: target.name, thresholds };
+      return await writeBranchStep({ ...step, out: values.json ? io.stderr : io.stdout }, io);
+    }
     return 0;
   } finally {
     await consul.close();
