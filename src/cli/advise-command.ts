@@ -16,6 +16,7 @@ import { adviceJson } from '../reports/advice-json.ts';
 import { renderAdviceText } from '../reports/advice-text.ts';
 import { createTrafficSource, type TrafficSourceFactory } from '../runtime/traffic-source.ts';
 import { resolveTarget } from './consul-target.ts';
+import { writeBranchStep } from './write-branch.ts';
 import type { CliIo } from './io.ts';
 import type { GitHubClientOptions } from '../adapters/github/octokit.ts';
 import { openProposalPullRequests, OpenPrsConfigError, repositoryFromEnv } from './advise-open-prs.ts';
@@ -60,6 +61,7 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       window: { type: 'string' },
       json: { type: 'boolean' },
       'open-prs': { type: 'boolean' },
+      'write-branch': { type: 'boolean' },
     },
   });
   const cwd = io.cwd ?? process.cwd();
@@ -87,22 +89,29 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     }
     const { files, unreadable } = await readLocalFiles([target.dir], cwd);
     if (unreadable.length) return reportErrors(unreadableErrors(unreadable), io);
+    const clock = aenv.now ?? (() => new Date());
     const traffic = (aenv.trafficSource ?? createTrafficSource)({
-      flag: values.stats,
-      config: advisor.stats,
+      ...(values.stats !== undefined ? { flag: values.stats } : {}),
+      ...(advisor.stats !== undefined ? { config: advisor.stats } : {}),
       consul,
       state: new ConsulKvStateStore(consul),
       stateKeyPrefix: resolved.file.stateKeyPrefix,
       target: target.name,
       env,
+      now: () => clock().getTime(),
     });
-    const now = (aenv.now ?? (() => new Date()))().getTime();
+    const now = clock().getTime();
     const thresholds = { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms };
     const relative = repositoryRelative(files, cwd);
     const catalog = consulConnectCatalog(consul);
     const outcome = await adviseStrict(relative, { entries: new ConsulConfigEntryStore(consul), catalog, traffic }, { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic });
     if (!outcome.ok) return reportErrors(outcome.errors, io);
     io.stdout.write(values.json ? `${stringifyApiJson(adviceJson(outcome.report))}\n` : renderAdviceText(outcome.report));
+    if (values['write-branch']) {
+      const step = { dir: target.dir, cwd, report: outcome.report, catalog, traffic, target: target.name, thresholds };
+      // return await: the finally below closes the Consul client the step still uses.
+      return await writeBranchStep({ ...step, out: values.json ? io.stderr : io.stdout }, io);
+    }
     if (!values['open-prs']) return 0;
     try {
       const proposed = await openProposalPullRequests(

@@ -1,12 +1,14 @@
 // `npm start`: the whole loop on a fresh machine with no cloud account. Starts the embedded
 // Consul-compatible dev server in-process, plans and applies config-entries/, plans again (no
-// changes: the diff is semantic), and prints the permissive-mTLS audit.
+// changes: the diff is semantic), prints the permissive-mTLS audit, then the strict-mode advisor
+// over simulated sidecars and the proposal it would make.
 import { parseArgs } from 'node:util';
 import { startDevServer } from '../dev-server/server.ts';
 import type { CliIo } from './io.ts';
 import { applyCommand, planCommand } from './plan-command.ts';
 import { auditCommand } from './audit-command.ts';
 import { DEFAULT_DIR } from './render-command.ts';
+import { demoAdvisor } from './demo-advisor.ts';
 
 export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { dir: { type: 'string' }, port: { type: 'string' } } });
@@ -30,10 +32,8 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     }
     step('4. audit: how far is the mesh from strict mTLS?');
     await auditCommand(['--consul', server.url], io, cenv);
-    io.stdout.write(
-      'Next: the strict-mode advisor watches Envoy permissive-listener counters and proposes the flip to strict as a pull request.\n',
-    );
-    return 0;
+    step('5. advise: which permissive services can go strict, from their sidecars\' plaintext and mTLS counters?');
+    return await demoAdvisor(server.url, dir, io);
   } finally {
     await server.close();
   }

@@ -8,6 +8,7 @@ import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size
 /** A size as written in the file: `1MiB`, `512KiB`, or a number of bytes. */
 const ByteSize = z.union([z.string(), z.number()]).check(z.refine((v) => parseByteSize(String(v)) !== undefined, 'a size such as 1MiB, 512KiB or 1048576'));
 import { parsePromDuration } from '../core/advisor/duration.ts';
+import { StatsConfigSchema } from '../adapters/stats/config.ts';
 
 const PromDuration = z.string().check(z.refine((s) => parsePromDuration(s, '').ok, 'expected a Prometheus duration such as 90m, 2h, 7d or 1w'));
 
@@ -23,8 +24,8 @@ export const AdvisorConfigSchema = z.strictObject({
   grouping: z._default(z.enum(['per-service', 'all']), 'per-service'),
   /** Labels put on the proposals' pull requests. */
   labels: z._default(z.array(z.string().check(z.minLength(1))), []),
-  /** Where samples come from; the stats sources' schema replaces this at merge. */
-  stats: z.optional(z.unknown()),
+  /** Where samples come from: `prometheus: {url, auth, labels, metrics, …}` or `envoy: {port, path, …}`. */
+  stats: z.optional(StatsConfigSchema),
 });
 
 export type AdvisorConfig = z.infer<typeof AdvisorConfigSchema>;

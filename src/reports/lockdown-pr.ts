@@ -50,10 +50,12 @@ export function lockdownBody(input: LockdownProposalInput): string {
     '- `AllowEnablingPermissiveMutualTLS = false`: no service can be set back to permissive mTLS. Every service in Git is strict, so nothing is permissive today.',
     input.meshDestinationsOnly
       ? `- \`TransparentProxy.MeshDestinationsOnly = true\`: sidecars no longer pass traffic to destinations outside the mesh. No sidecar used the passthrough cluster (\`original-destination\`) in the last ${span}.`
-      : `- \`TransparentProxy.MeshDestinationsOnly\` is **not** changed: these services sent traffic outside the mesh through the passthrough cluster (\`original-destination\`) in the last ${span}. Give them a terminating gateway or an upstream, then this PR will add the flag.`,
+      : input.outsideMesh.length
+        ? `- \`TransparentProxy.MeshDestinationsOnly\` is **not** changed: these services sent traffic outside the mesh through the passthrough cluster (\`original-destination\`) in the last ${span}. Give them a terminating gateway or an upstream, then this PR will add the flag.`
+        : `- \`TransparentProxy.MeshDestinationsOnly\` is **not** changed: the stats do not cover the last ${span} well enough to show that no sidecar uses the passthrough cluster (\`original-destination\`). This PR will add the flag once they do.`,
   ].join('\n');
   const { shown, rest } = capped(input.outsideMesh, MAX_ROWS);
-  const outside = input.meshDestinationsOnly
+  const outside = input.meshDestinationsOnly || input.outsideMesh.length === 0
     ? []
     : [
         table(

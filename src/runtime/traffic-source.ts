@@ -1,28 +1,37 @@
 // The one place the advise command gets its stats source from: `--stats prometheus=URL|envoy`, or
-// the target's `advisor.stats`, turned into a TrafficSampleSource.
+// the target's `advisor.stats` (already validated by src/config/targets.ts), turned into a
+// TrafficSampleSource with the target's Consul client, KV history and environment.
 import type { ConsulClient } from '../adapters/consul/client.ts';
+import { createTrafficSampleSource, parseStatsFlag, type StatsConfig } from '../adapters/stats/create-source.ts';
 import type { StateStore } from '../core/ports.ts';
 import type { TrafficSampleSource } from '../core/advisor/model.ts';
 
 export interface TrafficSourceRequest {
-  /** The `--stats` flag as given, when given (it wins over the config). */
+  /** The `--stats` flag as given, when given (it wins over the config's choice of source). */
   flag?: string;
-  /** The target's `advisor.stats`, unvalidated until the stats sources' schema is wired here. */
-  config?: unknown;
+  /** The target's `advisor.stats`, validated by StatsConfigSchema when consul-gitops.yaml was read. */
+  config?: StatsConfig;
   consul: ConsulClient;
   state: StateStore;
   stateKeyPrefix: string;
   target: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** The clock the Envoy source stamps its scrapes with (the command's clock; tests control it). */
+  now?: () => number;
 }
 
 export type TrafficSourceFactory = (request: TrafficSourceRequest) => TrafficSampleSource;
 
-/**
- * Wired at merge to src/adapters/stats/create-source.ts:
- *   const config = request.flag ? parseStatsFlag(request.flag) : StatsConfigSchema.parse(request.config);
- *   return createTrafficSampleSource(config, { consul, state, stateKeyPrefix, target, env });
- */
-export const createTrafficSource: TrafficSourceFactory = () => {
-  throw new Error('the stats sources are not wired into this build yet (src/runtime/traffic-source.ts)');
+export const createTrafficSource: TrafficSourceFactory = (request) => {
+  // The flag chooses the source and the URL; the file keeps supplying auth, names and limits.
+  const config = request.flag !== undefined ? parseStatsFlag(request.flag, request.config) : request.config;
+  if (!config) throw new Error('--stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in consul-gitops.yaml)');
+  return createTrafficSampleSource(config, {
+    consul: request.consul,
+    state: request.state,
+    stateKeyPrefix: request.stateKeyPrefix,
+    target: request.target,
+    env: { ...request.env },
+    ...(request.now ? { now: request.now } : {}),
+  });
 };

@@ -130,8 +130,9 @@ describe('reconcile against the dev server', () => {
     await run(applyCommand, [], dir);
     const audit = await run(auditCommand, ['--require-strict', '--json'], dir);
     expect(audit.code).toBe(1);
-    expect(JSON.parse(audit.stdout)).toMatchObject({ permissiveServices: ['api'], strict: false });
+    expect(JSON.parse(audit.stdout)).toMatchObject({ permissiveServices: ['api', 'billing'], strict: false });
     writeFileSync(join(dir, 'config-entries/service-defaults/api.hcl'), 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "strict"\n');
+    writeFileSync(join(dir, 'config-entries/service-defaults/billing.json'), '{"Kind": "service-defaults", "Name": "billing", "Protocol": "http", "MutualTLSMode": "strict"}\n');
     writeFileSync(join(dir, 'config-entries/mesh/mesh.hcl'), 'Kind = "mesh"\nTransparentProxy { MeshDestinationsOnly = true }\n');
     expect((await run(applyCommand, [], dir)).code).toBe(0);
     const strict = await run(auditCommand, ['--require-strict'], dir);

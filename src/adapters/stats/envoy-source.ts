@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import type { EvidenceWindow, InstanceSamples, ServiceRef, ServiceSamples, TrafficSampleSource } from '../../core/advisor/model.ts';
 import type { StateStore } from '../../core/ports.ts';
+import { isConsulError } from '../consul/errors.ts';
 import type { ConnectInstance } from '../consul/schemas.ts';
 import { toMs, type EnvoyStatsConfig } from './config.ts';
 import { boundedHistory, decodeHistory, toMetrics, type Scrape } from './history.ts';
@@ -77,6 +78,8 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
       proxies = (await this.#deps.consul.connectServiceInstances(service.name)).filter((i) => i.serviceKind === 'connect-proxy');
       sources.push(`consul /v1/health/connect/${service.name}`);
     } catch (e) {
+      // ACLs hid sidecars: a partial view is never evidence, so the whole run stops (never a verdict).
+      if (isConsulError(e) && e.kind === 'incomplete-read') throw e;
       listed = false;
       problems.push(`cannot list the sidecars of ${service.name} from Consul: ${(e as Error).message}`);
     }

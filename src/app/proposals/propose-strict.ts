@@ -97,7 +97,7 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
     let desired: Desired;
     if (lockdownDue) {
       const services = await ports.catalog.connectEnabledServices();
-      passthrough = services.length ? judgePassthrough(await ports.traffic.samples(services, report.window), report.window, options.thresholds) : { kind: 'unknown', reasons: ['no service has a sidecar'] };
+      passthrough = services.length ? judgePassthrough(await ports.traffic.samples(services, report.window), report.window, options.thresholds) : { meshDestinationsOnly: false, outsideMesh: [], unknown: ['no service has a sidecar'] };
       desired = lockdownDesired(files, options.target, passthrough, report, labels);
     } else
       desired = posture.anyPermissive
@@ -179,16 +179,16 @@ function groupDesired(report: AdviceReport, files: readonly SourceFile[], target
 }
 
 function lockdownDesired(files: readonly SourceFile[], target: string, passthrough: PassthroughJudgement, report: AdviceReport, labels: readonly string[]): Desired {
-  const meshDestinationsOnly = passthrough.kind === 'none';
+  const meshDestinationsOnly = passthrough.meshDestinationsOnly;
   const proposal = proposeMeshLockdown({ files, meshDestinationsOnly });
   if (!proposal.ok) return { kind: 'hold', verdict: 'refused', reason: `nothing proposed: ${proposal.reason}` };
-  const outsideMesh = passthrough.kind === 'outside' ? passthrough.services : [];
+  const outsideMesh = passthrough.outsideMesh;
   let body = lockdownBody({ target, changes: proposal.changes, meshDestinationsOnly, outsideMesh, window: report.window });
-  if (passthrough.kind === 'unknown') body += `\n_MeshDestinationsOnly is held back because the stats cannot show that no sidecar reaches outside the mesh: ${text(passthrough.reasons.slice(0, 5).join('; '))}._\n`;
+  if (passthrough.unknown.length) body += `\n_MeshDestinationsOnly is held back because the stats cannot show that no sidecar reaches outside the mesh: ${text(passthrough.unknown.slice(0, 5).join('; '))}._\n`;
   const title = lockdownTitle({ meshDestinationsOnly });
   return {
     kind: 'propose',
     request: { branch: lockdownBranchName(target), title, body, labels, changes: proposal.changes, message: `${title}\n\nNo service is permissive in Git any more (consul-gitops advise).` },
-    evidence: { meshDestinationsOnly, outside: outsideMesh.map((o) => serviceKey(o.service)).sort(), unknown: passthrough.kind === 'unknown' },
+    evidence: { meshDestinationsOnly, outside: outsideMesh.map((o) => serviceKey(o.service)).sort(), unknown: passthrough.unknown.length > 0 },
   };
 }

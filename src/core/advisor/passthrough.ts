@@ -1,78 +1,96 @@
-// judgePassthrough: did any sidecar send traffic outside the mesh (the passthrough cluster,
-// `original-destination`) inside the window? The gate on `TransparentProxy.MeshDestinationsOnly`.
-// Same rules as the strict decision: a missing series, a problem, or samples not covering the
-// window is "unknown", never "none": setting the flag on a guess cuts callers off the internet.
-// NOTE (proposals-pr): written here with the signature the advise-wiring branch announced; its
-// version replaces this file at merge if it lands first.
+// Did any sidecar send traffic outside the mesh (the passthrough cluster, `original-destination`)
+// inside the window? Decides whether the mesh lockdown may also set
+// TransparentProxy.MeshDestinationsOnly = true. Pure; conservative like the strict decision: a
+// missing series, a gap or a source problem is "unknown", never "no traffic".
 import type { AdvisorThresholds, EvidenceWindow, Sample, ServiceRef, ServiceSamples } from './model.ts';
 
-export interface OutsideMeshTraffic {
+export interface OutsideMeshUse {
   service: ServiceRef;
-  /** Connections through the passthrough cluster inside the window, restarts accounted for. */
+  /** Connections through the passthrough cluster inside the window (restarts accounted for). */
   connections: number;
   lastSeenAt?: number;
 }
 
-export type PassthroughJudgement =
-  | { kind: 'none' }
-  | { kind: 'outside'; services: OutsideMeshTraffic[] }
-  /** Why it cannot be told: a service or instance without data, or a problem the source reported. */
-  | { kind: 'unknown'; reasons: string[] };
-
-/** Reset-aware growth of a counter inside the window, and when it last rose. */
-function growth(series: readonly Sample[], w: EvidenceWindow): { increase: number; lastRiseAt?: number } {
-  const inside = series.filter((s) => s.t >= w.start && s.t <= w.end);
-  let increase = 0;
-  let lastRiseAt: number | undefined;
-  for (let i = 1; i < inside.length; i++) {
-    const prev = inside[i - 1]!.v;
-    const cur = inside[i]!.v;
-    // A drop is a new Envoy process: its whole value is new traffic (Prometheus' increase() does the same).
-    const d = cur >= prev ? cur - prev : cur;
-    if (d > 0) {
-      increase += d;
-      lastRiseAt = inside[i]!.t;
-    }
-  }
-  return lastRiseAt === undefined ? { increase } : { increase, lastRiseAt };
+export interface PassthroughJudgement {
+  /** True only when every service's sidecars show no passthrough connection over the whole window. */
+  meshDestinationsOnly: boolean;
+  /** Services whose sidecars reached destinations outside the mesh inside the window. */
+  outsideMesh: OutsideMeshUse[];
+  /** Why the data cannot show the absence of passthrough traffic, in the user's words. */
+  unknown: string[];
 }
 
-/** Samples cover the window: first and last within two scrape intervals of its ends, no gap over maxGap. */
-function coverageProblem(series: readonly Sample[], w: EvidenceWindow, scrapeMs: number, maxGapMs: number): string | undefined {
-  const inside = series.filter((s) => s.t >= w.start && s.t <= w.end);
-  if (inside.length === 0) return 'no sample inside the window';
-  const tolerance = 2 * scrapeMs;
-  if (inside[0]!.t - w.start > tolerance) return 'samples start after the window begins';
-  if (w.end - inside[inside.length - 1]!.t > tolerance) return 'samples stop before the window ends';
-  for (let i = 1; i < inside.length; i++) if (inside[i]!.t - inside[i - 1]!.t > maxGapMs) return 'a gap longer than the tolerated one';
-  return undefined;
+interface InstanceSpan {
+  from: number;
+  to: number;
 }
 
 export function judgePassthrough(samples: readonly ServiceSamples[], window: EvidenceWindow, thresholds: AdvisorThresholds): PassthroughJudgement {
+  const outsideMesh: OutsideMeshUse[] = [];
   const unknown: string[] = [];
-  const outside: OutsideMeshTraffic[] = [];
+  if (samples.length === 0) unknown.push('no sidecar samples at all: passthrough traffic cannot be ruled out');
   for (const s of samples) {
     const name = s.service.name;
-    if (s.problems.length) unknown.push(`${name}: ${s.problems[0]}`);
-    if (s.instances.length === 0) unknown.push(`${name}: no sidecar returned samples`);
+    const tolerance = 2 * (s.scrapeIntervalMs ?? thresholds.defaultScrapeIntervalMs);
+    for (const p of s.problems) unknown.push(`${name}: ${p}`);
+    const spans: InstanceSpan[] = [];
     let connections = 0;
     let lastSeenAt: number | undefined;
-    for (const i of s.instances) {
-      const series = i.metrics.passthroughConnections;
-      if (!series) {
-        unknown.push(`${name}: instance ${i.instance} has no passthrough series`);
+    for (const inst of s.instances) {
+      const series = (inst.metrics.passthroughConnections ?? []).filter((x) => x.t >= window.start && x.t <= window.end).sort((a, b) => a.t - b.t);
+      if (series.length === 0) {
+        unknown.push(`${name}: instance ${inst.instance} has no passthrough (original-destination) series inside the window`);
         continue;
       }
-      const gap = coverageProblem(series, window, s.scrapeIntervalMs ?? thresholds.defaultScrapeIntervalMs, thresholds.maxGapMs);
-      if (gap) unknown.push(`${name}: instance ${i.instance}: ${gap}`);
-      const g = growth(series, window);
+      const g = growth(series, series[0]!.t > window.start + tolerance);
       connections += g.increase;
-      if (g.lastRiseAt !== undefined) lastSeenAt = Math.max(lastSeenAt ?? 0, g.lastRiseAt);
+      if (g.lastRiseAt !== undefined) lastSeenAt = Math.max(lastSeenAt ?? -Infinity, g.lastRiseAt);
+      const gap = longestGap(series);
+      if (gap > thresholds.maxGapMs) unknown.push(`${name}: instance ${inst.instance} has a ${Math.round(gap / 1000)} s gap in its passthrough samples`);
+      spans.push({ from: series[0]!.t, to: series[series.length - 1]!.t });
     }
-    if (connections > 0) outside.push(lastSeenAt === undefined ? { service: s.service, connections } : { service: s.service, connections, lastSeenAt });
+    if (connections > 0) outsideMesh.push({ service: s.service, connections, ...(lastSeenAt !== undefined ? { lastSeenAt } : {}) });
+    unknown.push(...coverage(name, spans, window, tolerance, thresholds.maxGapMs));
   }
-  // Traffic seen is a fact even when other data is missing; absence is only "none" with full data.
-  if (outside.length) return { kind: 'outside', services: outside };
-  if (unknown.length) return { kind: 'unknown', reasons: unknown };
-  return { kind: 'none' };
+  return { meshDestinationsOnly: outsideMesh.length === 0 && unknown.length === 0, outsideMesh, unknown };
+}
+
+/**
+ * Reset-aware growth (a drop is a new Envoy process counting from 0). A series first seen after
+ * the window start may have counted its first value inside the window: it counts, conservatively.
+ */
+function growth(series: readonly Sample[], bornInside: boolean): { increase: number; lastRiseAt?: number } {
+  let increase = bornInside ? series[0]!.v : 0;
+  let lastRiseAt = bornInside && series[0]!.v > 0 ? series[0]!.t : undefined;
+  for (let i = 1; i < series.length; i++) {
+    const prev = series[i - 1]!.v;
+    const cur = series[i]!;
+    const rise = cur.v >= prev ? cur.v - prev : cur.v;
+    if (rise > 0) {
+      increase += rise;
+      lastRiseAt = cur.t;
+    }
+  }
+  return lastRiseAt !== undefined ? { increase, lastRiseAt } : { increase };
+}
+
+function longestGap(series: readonly Sample[]): number {
+  let gap = 0;
+  for (let i = 1; i < series.length; i++) gap = Math.max(gap, series[i]!.t - series[i - 1]!.t);
+  return gap;
+}
+
+/** The union of the instances' spans must reach both edges (within tolerance) without a hole over maxGap. */
+function coverage(name: string, spans: readonly InstanceSpan[], window: EvidenceWindow, tolerance: number, maxGapMs: number): string[] {
+  if (spans.length === 0) return [`${name}: no instance reported passthrough samples inside the window`];
+  const sorted = [...spans].sort((a, b) => a.from - b.from);
+  const out: string[] = [];
+  if (sorted[0]!.from > window.start + tolerance) out.push(`${name}: passthrough samples start ${Math.round((sorted[0]!.from - window.start) / 1000)} s after the window start`);
+  let reach = sorted[0]!.to;
+  for (const s of sorted.slice(1)) {
+    if (s.from - reach > maxGapMs) out.push(`${name}: no instance reported passthrough samples for ${Math.round((s.from - reach) / 1000)} s`);
+    reach = Math.max(reach, s.to);
+  }
+  if (reach < window.end - tolerance) out.push(`${name}: passthrough samples end ${Math.round((window.end - reach) / 1000)} s before the window end`);
+  return out;
 }

@@ -13,7 +13,7 @@ describe('the mesh lockdown PR', () => {
     w = await world(ALL_STRICT);
     const out = await w.run(report([]), { traffic: passthroughSource({ api: 0, web: 0 }) });
 
-    expect(out.passthrough).toEqual({ kind: 'none' });
+    expect(out.passthrough).toEqual({ meshDestinationsOnly: true, outsideMesh: [], unknown: [] });
     expect(out.actions.map((a) => [a.key, a.branch, a.kind])).toEqual([['lockdown', 'consul-gitops/mesh-lockdown/dc1', 'opened']]);
     const mesh = w.double.filesAt('consul-gitops/mesh-lockdown/dc1')['config-entries/mesh.hcl']!;
     expect(mesh).toContain('AllowEnablingPermissiveMutualTLS = false');
@@ -25,7 +25,7 @@ describe('the mesh lockdown PR', () => {
     w = await world(ALL_STRICT);
     const out = await w.run(report([]), { traffic: passthroughSource({ api: 0, web: 2 }) });
 
-    expect(out.passthrough?.kind).toBe('outside');
+    expect(out.passthrough?.outsideMesh.map((o) => o.service.name)).toEqual(['web']);
     const mesh = w.double.filesAt('consul-gitops/mesh-lockdown/dc1')['config-entries/mesh.hcl']!;
     expect(mesh).toContain('AllowEnablingPermissiveMutualTLS = false');
     expect(mesh).not.toContain('MeshDestinationsOnly');
@@ -38,9 +38,11 @@ describe('the mesh lockdown PR', () => {
     w = await world(ALL_STRICT);
     const out = await w.run(report([]), { traffic: passthroughSource({ api: 0, web: 'missing' }) });
 
-    expect(out.passthrough?.kind).toBe('unknown');
+    expect(out.passthrough?.meshDestinationsOnly).toBe(false);
+    expect(out.passthrough?.unknown.length).toBeGreaterThan(0);
     expect(w.double.filesAt('consul-gitops/mesh-lockdown/dc1')['config-entries/mesh.hcl']).not.toContain('MeshDestinationsOnly');
-    expect(w.double.pulls[0]!.body).toContain('web-0 has no passthrough series');
+    expect(w.double.pulls[0]!.body).toContain('web-0 has no passthrough');
+    expect(w.double.pulls[0]!.body).toContain('do not cover the last');
   });
 
   it('is not proposed while a service is permissive in Git, and asks the stats nothing then', async () => {
