@@ -4,7 +4,7 @@ import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the proxy does with one request after the hook ran. */
-export type Verdict = 'forward' | { status: number; body: string };
+export type Verdict = 'forward' | { status: number; body: string; headers?: Record<string, string> };
 
 export interface AsyncProxy {
   url: string;
@@ -22,7 +22,7 @@ export async function startAsyncProxy(upstream: () => string, hook: (req: Incomi
     const body = Buffer.concat(chunks);
     seen.push(`${req.method} ${req.url}`);
     const verdict = await hook(req, body.toString('utf8'));
-    if (verdict !== 'forward') return void res.writeHead(verdict.status, { 'content-type': 'text/plain' }).end(verdict.body);
+    if (verdict !== 'forward') return void res.writeHead(verdict.status, { 'content-type': 'text/plain', ...verdict.headers }).end(verdict.body);
     const target = new URL(upstream());
     const up = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
       const parts: Buffer[] = [];
