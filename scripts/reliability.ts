@@ -100,6 +100,11 @@ const CASES: Case[] = [
     { file: `${R}/abuse.test.ts`, test: 'forged, re-signed with another secret, and replayed deliveries change nothing' },
   ] },
   { section: 'Abuse', name: 'Path tricks in Git tree entries', refs: [
+    { file: `${R}/git-tree-paths.test.ts`, test: 'config-entries/../outside.hcl: the commit is refused' },
+    { file: `${R}/git-tree-paths.test.ts`, test: 'config-entries/./dot.hcl: the commit is refused' },
+    { file: `${R}/git-tree-paths.test.ts`, test: 'config-entries/.git/hooks.hcl: the commit is refused' },
+    { file: `${R}/git-tree-paths.test.ts`, test: 'config-entries/dc1/../../escape.hcl: the commit is refused' },
+    { file: `${R}/git-tree-paths.test.ts`, test: 'a control character in a file name is read as the file it is' },
     { file: 'test/unit/files/local-files.test.ts', test: 'does not follow a link to a token file outside the tree' },
     { file: 'test/unit/files/local-files.test.ts', test: 'skips a FIFO, a link to /dev/zero and a directory loop' },
   ] },
