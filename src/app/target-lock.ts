@@ -59,5 +59,18 @@ async function acquire(store: StateStore, o: LockOptions): Promise<number> {
 async function release(store: StateStore, o: LockOptions, index: number): Promise<void> {
   const released: Lease = { holder: o.holder, expiresAt: o.now().toISOString(), released: true };
   // CAS on our own index: if the lease expired and another run took it, leave theirs alone.
-  await store.write(o.key, JSON.stringify(released), index).catch(() => undefined);
+  // Consul may be between leaders for a few seconds (Consul answers "No cluster leader" once its
+  // RPC hold timeout is spent): a release lost then would block every next run until the lease
+  // expires, so it is retried for a few seconds more before the lease is left to expire.
+  for (const pause of RELEASE_PAUSES_MS) {
+    const done = await store.write(o.key, JSON.stringify(released), index).then(
+      () => true,
+      () => false,
+    );
+    if (done) return;
+    if (pause > 0) await o.sleep(pause);
+  }
 }
+
+/** Pauses after each failed release attempt (0: the last attempt). About 4 s in all. */
+const RELEASE_PAUSES_MS = [250, 500, 1_000, 2_000, 0];

@@ -1,6 +1,6 @@
 // `consul-gitops plan` and `consul-gitops apply`: the reconciler from a terminal.
 import { parseArgs } from 'node:util';
-import { formatConfigEntryError } from '../model/errors.ts';
+import { escapeControl, formatConfigEntryError } from '../model/errors.ts';
 import { formatEntryId } from '../model/entry-id.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { repositoryRelative } from '../adapters/files/repo-root.ts';
@@ -181,12 +181,13 @@ export function renderApplyText(plan: Plan, report: ApplyReport): string {
   const lines = ['', 'Applying:'];
   for (const r of report.results) {
     if (r.outcome.status === 'unchanged') continue;
-    const what = `${r.change.action} ${formatEntryId(r.change.id)}`;
+    // Names and Consul's messages are escaped: a name is anyone's text, and a terminal obeys it.
+    const what = escapeControl(`${r.change.action} ${formatEntryId(r.change.id)}`);
     if (r.outcome.status === 'applied') lines.push(`  ✓ ${what}`);
     // unknown and skipped messages say what happened themselves ("outcome unknown: …", "not attempted: …").
-    else if (r.outcome.status === 'unknown') lines.push(`  ? ${what}: ${r.outcome.message}`);
-    else if (r.outcome.status === 'skipped') lines.push(`  - ${what}: ${r.outcome.message}`);
-    else lines.push(`  ✗ ${what}: ${r.outcome.status}: ${r.outcome.message}`);
+    else if (r.outcome.status === 'unknown') lines.push(`  ? ${what}: ${escapeControl(r.outcome.message)}`);
+    else if (r.outcome.status === 'skipped') lines.push(`  - ${what}: ${escapeControl(r.outcome.message)}`);
+    else lines.push(`  ✗ ${what}: ${r.outcome.status}: ${escapeControl(r.outcome.message)}`);
   }
   const c = report.counts;
   const unknown = c.unknown > 0 ? `, ${c.unknown} outcome unknown (re-run plan)` : '';

@@ -28,6 +28,8 @@ export function validateEntries(decoded: readonly DecodedEntry[]): TreeValidatio
   for (const v of entries) {
     for (const p of entryProblems(v.normalized))
       errors.push(configEntryError('validate', v.file, positionOf(v, p.field), p.field, p.message));
+    const unaddressable = unaddressableName(v.normalized);
+    if (unaddressable) errors.push(configEntryError('validate', v.file, positionOf(v, 'Name'), 'Name', unaddressable));
     const id = entryIdOf(v.normalized);
     const key = entryKey(id);
     const first = byKey.get(key);
@@ -42,4 +44,15 @@ export function validateEntries(decoded: readonly DecodedEntry[]): TreeValidatio
     graphErrors.push(configEntryError('graph', v.file, positionOf(v, p.field), p.field, p.message, p.hint));
   }
   return { entries, errors, graphErrors };
+}
+
+/**
+ * consul-gitops' own rule, not Consul's: Consul stores an entry named "." or "..", but
+ * /v1/config/<kind>/<name> can never name it (HTTP clients and Go's ServeMux resolve dot segments),
+ * so it could be written once and then never read or deleted by name (prune would fail for ever).
+ */
+function unaddressableName(entry: ApiEntry): string | undefined {
+  const name = entry.Name;
+  if (name === '.' || name === '..') return `the name "${name}" cannot be used in Consul's HTTP API path /v1/config/${entry.Kind}/<name>: the entry could never be read or deleted by name`;
+  return undefined;
 }

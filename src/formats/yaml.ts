@@ -37,6 +37,14 @@ interface Walk {
   problems: SyntaxProblem[];
 }
 
+/**
+ * The yaml package recurses per nesting level and reports an exhausted stack as a parse error:
+ * tens of thousands of `[` get there before MAX_DEPTH can see the document. Said as what it is.
+ */
+function stackProblem(message: string): string {
+  return /call stack size/i.test(message) ? `the document is nested too deeply (more than ${MAX_DEPTH} levels)` : message;
+}
+
 export function parseYaml(text: string): ParseResult {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, intAsBigInt: true, uniqueKeys: false, prettyErrors: false });
@@ -46,7 +54,7 @@ export function parseYaml(text: string): ParseResult {
   };
   const list = Array.isArray(docs) ? docs : [docs];
   const problems = list.flatMap((d) =>
-    d.errors.map((e) => ({ message: e.message.split('\n')[0]!, pos: at(e.pos[0]) })),
+    d.errors.map((e) => ({ message: stackProblem(e.message.split('\n')[0]!), pos: at(e.pos[0]) })),
   );
   if (problems.length) return { ok: false, problems };
   const documents: RawNode[] = [];

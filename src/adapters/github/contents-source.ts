@@ -8,6 +8,7 @@ import type { Octokit } from 'octokit';
 import { formatOfPath, type SourceFile } from '../../core/parse-files.ts';
 import { DEFAULT_READ_LIMITS, formatByteSize, formatLimit, type ReadLimits } from '../../config/byte-size.ts';
 import { GitHubError } from './errors.ts';
+import { escapeControl } from '../../model/errors.ts';
 import type { CommitRef, DesiredState, DesiredStateSource } from './ports.ts';
 
 export interface GitHubTreeSourceOptions {
@@ -106,6 +107,7 @@ export class GitHubTreeSource implements DesiredStateSource {
       return { revision: commit.sha, files: [], ignored: [], ...(commit.time ? { commitTime: commit.time } : {}) };
     }
 
+    this.checkPaths(ref, commit.treeSha, listed.items);
     const under = listed.items.filter((e) => e.type !== 'tree' && (prefix === '' || e.path.startsWith(`${prefix}/`)));
     const wanted = under.filter((e) => e.type === 'blob' && e.mode !== '120000' && this.include(e.path));
     const wantedSet = new Set(wanted);
@@ -114,6 +116,18 @@ export class GitHubTreeSource implements DesiredStateSource {
     const files = await mapBounded(wanted, this.concurrency, async (e): Promise<SourceFile> => ({ path: e.path, text: await this.blob(ref, e.sha) }));
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { revision: commit.sha, files, ignored: ignored.sort(), ...(commit.time ? { commitTime: commit.time } : {}) };
+  }
+
+  /**
+   * git never stores an empty, `.`, `..` or `.git` name (git fsck: fsck_tree, "hasDot"/"hasDotdot"/
+   * "hasDotgit"), so a listing holding one comes from a hostile or broken server: `dir/../x` would
+   * otherwise pass for a file under `dir/`. The whole commit is refused, before any blob is read.
+   */
+  private checkPaths(ref: CommitRef, treeSha: string, items: readonly TreeItem[]): void {
+    for (const e of items) {
+      if (e.path.split('/').some((s) => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git'))
+        throw new GitHubError({ kind: 'validation', message: `tree entry ${escapeControl(JSON.stringify(e.path))} is not a path git stores; the commit is refused`, method: 'GET', path: `/repos/${ref.owner}/${ref.repo}/git/trees/${treeSha}` });
+    }
   }
 
   /** Refuses the commit before fetching a blob when a file or the whole tree is over the limits. */

@@ -2,6 +2,7 @@
 // before/after, `- delete`, then warnings and a closing summary line.
 import { stringifyApiJson } from '../api-json.ts';
 import { formatEntryId } from '../../model/entry-id.ts';
+import { escapeControl } from '../../model/errors.ts';
 import { normalizeEntry } from '../normalize.ts';
 import type { Change, Plan } from './plan.ts';
 
@@ -39,8 +40,9 @@ function diffs(c: Change, color: (s: string) => string): string[] {
 }
 
 function renderChange(c: Change, style: TextStyle): string[] {
-  const where = c.source ? style.dim(`  (${c.source})`) : '';
-  const id = formatEntryId(c.id);
+  // Names, paths and reasons are anyone's text: escaped so they cannot drive a terminal or CI log.
+  const where = c.source ? style.dim(`  (${escapeControl(c.source)})`) : '';
+  const id = escapeControl(formatEntryId(c.id));
   switch (c.action) {
     case 'create': {
       const fields: [string, unknown][] = [];
@@ -50,13 +52,13 @@ function renderChange(c: Change, style: TextStyle): string[] {
     case 'update':
       return [
         style.yellow(`  ~ update ${id}`) + where + (c.adopted ? style.yellow('  [adopt]') : ''),
-        ...(c.requiresAdopt ? [style.yellow(`      ! ${c.reason}`)] : []),
+        ...(c.requiresAdopt ? [style.yellow(`      ! ${escapeControl(c.reason ?? '')}`)] : []),
         ...diffs(c, style.yellow),
       ];
     case 'delete':
-      return [style.red(`  - delete ${id}`) + style.dim(`  (${c.reason})`)];
+      return [style.red(`  - delete ${id}`) + style.dim(`  (${escapeControl(c.reason ?? '')})`)];
     case 'skip':
-      return [style.dim(`  ! skip ${id}: ${c.reason}`), ...diffs(c, style.dim)];
+      return [style.dim(`  ! skip ${id}: ${escapeControl(c.reason ?? '')}`), ...diffs(c, style.dim)];
     case 'noop':
       return [];
   }
@@ -77,7 +79,7 @@ export function renderPlanText(plan: Plan, style: TextStyle = PLAIN): string {
   }
   if (plan.warnings.length) {
     lines.push('', 'Warnings:');
-    for (const w of plan.warnings) lines.push(style.yellow(`  ! ${w.entry ? `${w.entry}: ` : ''}${w.message}`));
+    for (const w of plan.warnings) lines.push(style.yellow(`  ! ${escapeControl(`${w.entry ? `${w.entry}: ` : ''}${w.message}`)}`));
   }
   if (plan.refused) lines.push('', style.red(`Refused: ${plan.refused}`));
   lines.push('', summaryLine(plan));
