@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { managedKinds } from '../../src/app/make-plan.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { CERT, EVERY_KIND, KEY } from '../fixtures/import/every-kind.ts';
 
 let server: DevServer;
 beforeEach(async () => {
@@ -20,32 +21,6 @@ async function put(body: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
   expect(await res.text(), JSON.stringify(body)).toBe('true');
 }
-
-const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-const KEY = '-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END PRIVATE KEY-----\n';
-
-/** One or more entries of every kind plan manages, written by hand (no ownership markers). */
-export const EVERY_KIND: Record<string, unknown>[] = [
-  { Kind: 'mesh', TransparentProxy: { MeshDestinationsOnly: true }, AllowEnablingPermissiveMutualTLS: true, Meta: { team: 'platform' } },
-  { Kind: 'proxy-defaults', Name: 'global', Config: { protocol: 'http', envoy_stats_flush_interval: '10s' }, MeshGateway: { Mode: 'local' } },
-  { Kind: 'service-defaults', Name: 'web', Protocol: 'http', MutualTLSMode: 'permissive', UpstreamConfig: { Defaults: { ConnectTimeoutMs: 5000, PassiveHealthCheck: { Interval: 10_000_000_000, MaxFailures: 3 } } } },
-  { Kind: 'service-defaults', Name: 'api', Protocol: 'http' },
-  { Kind: 'service-defaults', Name: 'db', Protocol: 'tcp' },
-  { Kind: 'jwt-provider', Name: 'okta', Issuer: 'https://okta.example.com', JSONWebKeySet: { Remote: { URI: 'https://okta.example.com/keys', FetchAsynchronously: true } } },
-  { Kind: 'service-resolver', Name: 'api', DefaultSubset: 'v1', Subsets: { v1: { Filter: 'Service.Meta.version == v1' }, v2: { Filter: 'Service.Meta.version == v2' } }, ConnectTimeout: '15s', RequestTimeout: '1m30s' },
-  { Kind: 'service-splitter', Name: 'api', Splits: [{ Weight: 90, ServiceSubset: 'v1' }, { Weight: 10, ServiceSubset: 'v2' }] },
-  { Kind: 'service-router', Name: 'web', Routes: [{ Match: { HTTP: { PathPrefix: '/api' } }, Destination: { Service: 'api', RequestTimeout: 5_000_000_000, NumRetries: 2 } }] },
-  { Kind: 'ingress-gateway', Name: 'ingress', Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'web', Hosts: ['web.example.com'] }] }] },
-  { Kind: 'terminating-gateway', Name: 'egress', Services: [{ Name: 'billing', CAFile: '/etc/ca.pem' }] },
-  { Kind: 'inline-certificate', Name: 'gw-cert', Certificate: CERT, PrivateKey: KEY },
-  { Kind: 'file-system-certificate', Name: 'fs-cert', Certificate: '/etc/tls/cert.pem', PrivateKey: '/etc/tls/key.pem' },
-  { Kind: 'api-gateway', Name: 'public', Listeners: [{ Name: 'http', Port: 9090, Protocol: 'http' }] },
-  { Kind: 'http-route', Name: 'public-web', Parents: [{ Kind: 'api-gateway', Name: 'public' }], Rules: [{ Services: [{ Name: 'web' }] }] },
-  { Kind: 'tcp-route', Name: 'public-db', Parents: [{ Kind: 'api-gateway', Name: 'public' }], Services: [{ Name: 'db' }] },
-  { Kind: 'service-intentions', Name: 'api', Sources: [{ Name: 'web', Action: 'allow', Description: 'web calls api' }, { Name: '*', Action: 'deny' }], Meta: { ticket: 'SEC-1' } },
-  { Kind: 'service-intentions', Name: 'web', Sources: [{ Name: 'api', Permissions: [{ Action: 'allow', HTTP: { PathPrefix: '/q', Methods: ['GET'] } }] }] },
-  { Kind: 'exported-services', Name: 'default', Services: [{ Name: 'api', Consumers: [{ Peer: 'dc2' }] }] },
-];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

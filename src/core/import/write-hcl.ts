@@ -8,27 +8,29 @@ export function writeHcl(entry: Record<string, unknown>): string {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function key(k: string, quoteAlways: boolean): string {
-  return !quoteAlways && IDENT.test(k) ? k : quote(k);
+function key(k: string): string {
+  return IDENT.test(k) ? k : quote(k);
 }
 
-function block(obj: Record<string, unknown>, indent: string, quoteKeys = false): string {
-  const entries = Object.entries(obj).filter(([, v]) => v !== undefined);
+function block(obj: Record<string, unknown>, indent: string): string {
+  const rendered = Object.entries(obj)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ({ name: key(k), nested: isObject(v), text: isObject(v) ? objectLiteral(v, indent) : value(v, indent) }));
+  // `=` aligned over each run of one-line assignments, as `hclfmt` aligns them.
+  const aligned = (r: (typeof rendered)[number]) => !r.nested && !r.text.includes('\n');
   const lines: string[] = [];
-  // `=` aligned over each run of consecutive assignments, as `hclfmt` aligns them.
   let width = 0;
-  entries.forEach(([k, v], i) => {
-    const name = key(k, quoteKeys);
-    if (isObject(v)) {
-      width = 0;
-      lines.push(`${indent}${name} ${objectLiteral(v, indent)}`);
+  rendered.forEach((r, i) => {
+    if (r.nested) {
+      lines.push(`${indent}${r.name} ${r.text}`);
       return;
     }
-    if (width === 0) {
-      let j = i;
-      while (j < entries.length && !isObject(entries[j]![1])) width = Math.max(width, key(entries[j++]![0], quoteKeys).length);
+    if (!aligned(r)) width = 0;
+    else if (width === 0 || !aligned(rendered[i - 1]!)) {
+      width = 0;
+      for (let j = i; j < rendered.length && aligned(rendered[j]!); j++) width = Math.max(width, rendered[j]!.name.length);
     }
-    lines.push(`${indent}${name.padEnd(width)} = ${value(v, indent)}`);
+    lines.push(`${indent}${aligned(r) ? r.name.padEnd(width) : r.name} = ${r.text}`);
   });
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
@@ -49,7 +51,7 @@ function value(v: unknown, indent: string): string {
     return `[\n${v.map((x) => `${inner}${isObject(x) ? objectLiteral(x, inner) : value(x, inner)},\n`).join('')}${indent}]`;
   }
   if (isObject(v)) return objectLiteral(v, indent);
-  if (typeof v === 'string') return quote(v);
+  if (typeof v === 'string') return heredoc(v, indent) ?? quote(v);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return numberText(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
@@ -63,6 +65,19 @@ function numberText(n: number): string {
   const s = String(n);
   if (!/e/i.test(s)) return s;
   return n.toFixed(20).replace(/0+$/, '');
+}
+
+/**
+ * A multi-line text (a PEM certificate, an Envoy JSON snippet ending in a newline) as a heredoc,
+ * readable as the user pasted it. HCL1 keeps a heredoc's lines verbatim, so only text of plain
+ * lines that ends with a newline and never holds the marker line qualifies.
+ */
+function heredoc(s: string, indent: string): string | undefined {
+  if (!s.endsWith('\n') || s.length < 2 || /[\u0000-\u0009\u000b-\u001f\u007f]/.test(s)) return undefined;
+  const lines = s.slice(0, -1).split('\n');
+  if (lines.length < 2) return undefined;
+  const marker = ['EOF', 'EOT', 'END_OF_TEXT'].find((m) => lines.every((l) => l.trim() !== m));
+  return marker ? `<<${marker}\n${s}${indent}${marker}` : undefined;
 }
 
 /** A double-quoted HCL string; control characters and non-printing ones as \uXXXX. */
