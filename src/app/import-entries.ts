@@ -79,7 +79,7 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
   const kinds = req.kinds ? [...req.kinds] : managedKinds().filter((k) => !SECRET_KINDS.includes(k));
   const live = await readLive(store, kinds);
   if (!req.kinds) report.skippedKinds = [...SECRET_KINDS];
-  const pending: { id: EntryId; file: EntryFile; replaced: boolean }[] = [];
+  const candidates: { id: EntryId; file: EntryFile; live: (typeof live)[number] }[] = [];
   for (const l of live) {
     const id = entryIdOf(l.entry);
     if (req.onlyUnmanaged && ownershipOf(l.entry) === 'ours') {
@@ -93,23 +93,26 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
     }
     const path = where.path;
     const text = importedText(l.entry, req.format, path);
-    if (!text.ok) {
-      report.problems.push({ id, path, field: text.field, message: text.message });
-      continue;
-    }
-    const existing = await files.read(path);
-    if (existing !== undefined) {
-      if (!roundTripProblem(existing, path, importTarget(l.entry))) {
-        report.unchanged.push({ id, path });
-        continue;
+    if (!text.ok) report.problems.push({ id, path, field: text.field, message: text.message });
+    else candidates.push({ id, file: { path, text: text.text }, live: l });
+  }
+  // What is already on disk, read all at once (the reads are independent).
+  const existing = await Promise.all(candidates.map((c) => files.read(c.file.path)));
+  const pending: { id: EntryId; file: EntryFile; replaced: boolean }[] = [];
+  candidates.forEach((c, i) => {
+    const before = existing[i];
+    if (before !== undefined) {
+      if (!roundTripProblem(before, c.file.path, importTarget(c.live.entry))) {
+        report.unchanged.push({ id: c.id, path: c.file.path });
+        return;
       }
       if (!req.force) {
-        report.problems.push({ id, path, field: '', message: `${path} exists and describes something else; --force replaces it` });
-        continue;
+        report.problems.push({ id: c.id, path: c.file.path, field: '', message: `${c.file.path} exists and describes something else; --force replaces it` });
+        return;
       }
     }
-    pending.push({ id, file: { path, text: text.text }, replaced: existing !== undefined });
-  }
+    pending.push({ id: c.id, file: c.file, replaced: before !== undefined });
+  });
   // All or nothing: one entry that cannot be imported faithfully stops every write.
   if (report.problems.length) return report;
   await files.write(

@@ -138,3 +138,23 @@ describe('never overwrites', () => {
     expect(filesUnder(join(dir, 'config-entries'))).toEqual(['service-intentions/%2A.hcl']);
   });
 });
+
+describe('round trip is checked before anything is written', () => {
+  it('an entry HCL cannot hold faithfully is refused naming the field; nothing is written; JSON holds it', async () => {
+    await put({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' });
+    // A one-element list inside an opaque map: Consul's HCL decoder unwraps it to its element
+    // (lib/decode unSlice), so no HCL text reads back as this list. JSON keeps it.
+    await put({ Kind: 'proxy-defaults', Name: 'global', Config: { envoy: { ports: ['8443'] } } });
+    const dir = tempTree({});
+    const hcl = await runCli(['import', '--consul', server.url], dir);
+    expect(hcl.code).toBe(1);
+    expect(hcl.stderr).toContain('error: proxy-defaults/global: Config.envoy.ports: would not read back as Consul holds it in this format (changed); try another --format');
+    expect(hcl.stderr).toContain('1 entry cannot be imported; nothing was written');
+    expect(existsSync(join(dir, 'config-entries'))).toBe(false);
+
+    const json = await runCli(['import', '--consul', server.url, '--format', 'json'], dir);
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'config-entries/proxy-defaults/global.json'), 'utf8'))).toEqual({ Kind: 'proxy-defaults', Name: 'global', Config: { envoy: { ports: ['8443'] } } });
+  });
+});

@@ -22,9 +22,15 @@ export class LocalImportFiles implements ImportFiles {
   }
 
   async write(files: readonly EntryFile[], replace: boolean): Promise<void> {
-    for (const f of files) {
+    const dirs = new Map<string, Promise<unknown>>();
+    const ensureDir = (d: string) => {
+      let made = dirs.get(d);
+      if (!made) dirs.set(d, (made = mkdir(d, { recursive: true })));
+      return made;
+    };
+    await inParallel(files, PARALLEL_WRITES, async (f) => {
       const target = this.abs(f.path);
-      await mkdir(dirname(target), { recursive: true });
+      await ensureDir(dirname(target));
       const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
       await writeFile(temp, f.text, { flag: 'wx' });
       try {
@@ -34,6 +40,24 @@ export class LocalImportFiles implements ImportFiles {
       } finally {
         if (!replace) await unlink(temp).catch(() => undefined);
       }
-    }
+    });
   }
+}
+
+/** Files in flight at once: enough to hide disk latency, few enough to stay far from EMFILE. */
+const PARALLEL_WRITES = 32;
+
+/** Runs `fn` over `items`, at most `limit` at a time; the first failure is thrown after all settle. */
+export async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        await fn(item).catch((e: unknown) => errors.push(e));
+      }
+    }),
+  );
+  if (errors.length) throw errors[0];
 }

@@ -20,13 +20,14 @@ export function importTarget(live: ApiEntry): ApiEntry {
 export function minimalEntry(live: ApiEntry): ApiEntry {
   const target = importTarget(live);
   const def = kindDefinition(target.Kind);
-  let current: ApiEntry = structuredClone(target);
+  const current: ApiEntry = structuredClone(target);
   if (!def?.normalize) return current;
   for (const path of leafPaths(current, { t: 'object', fields: def.fields }, [])) {
     if (path.length === 1 && (path[0] === 'Name' || path[0] === 'Kind')) continue;
-    const candidate = structuredClone(current);
-    if (!removeAt(candidate, path)) continue;
-    if (diffValues(normalizeEntry(candidate), target).length === 0) current = candidate;
+    // Removed in place and put back when it mattered (key order is the writer's business).
+    const removed = removeAt(current, path);
+    if (!removed) continue;
+    if (diffValues(normalizeEntry(current), target).length !== 0) removed.restore();
   }
   return normalizeShape(current);
 }
@@ -49,16 +50,18 @@ function leafPaths(value: unknown, type: FieldType | undefined, at: Path): Path[
   return out;
 }
 
-function removeAt(root: Record<string, unknown>, path: Path): boolean {
+function removeAt(root: Record<string, unknown>, path: Path): { restore(): void } | undefined {
   let node: unknown = root;
   for (const p of path.slice(0, -1)) {
     node = (node as Record<string | number, unknown>)?.[p];
-    if (!node || typeof node !== 'object') return false;
+    if (!node || typeof node !== 'object') return undefined;
   }
   const last = path[path.length - 1]!;
-  if (Array.isArray(node) || !Object.hasOwn(node as object, last)) return false;
-  delete (node as Record<string, unknown>)[last as string];
-  return true;
+  const parent = node as Record<string, unknown>;
+  if (Array.isArray(parent) || !Object.hasOwn(parent, last)) return undefined;
+  const value = parent[last as string];
+  delete parent[last as string];
+  return { restore: () => void (parent[last as string] = value) };
 }
 
 /** Objects emptied by the removals disappear, as zero values do in Consul's JSON. */
