@@ -6,6 +6,7 @@ import { applyCommand, planCommand } from './plan-command.ts';
 import { auditCommand } from './audit-command.ts';
 import { adviseCommand, type AdviseEnv } from './advise-command.ts';
 import { SERVE_USAGE, serveCommand } from './serve-command.ts';
+import { IMPORT_SECTION, importCommand } from './import-command.ts';
 import type { CliIo } from './io.ts';
 import { isConsulError } from '../adapters/consul/errors.ts';
 
@@ -32,6 +33,7 @@ const SECTIONS: Record<string, string> = {
       Apply the plan in safe order with check-and-set, one run per target at a time (a lock in
       Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt.
 `,
+  import: IMPORT_SECTION,
   audit: `  consul-gitops audit [--consul URL] [--json] [--require-strict]
                        [--posture [--require CHECK,...]]
       Which services are still permissive, and the mesh-wide mTLS flags. With --posture, the
@@ -88,6 +90,7 @@ const COMMANDS: Record<string, Command> = {
   plan: (args, io) => planCommand(args, io),
   apply: (args, io) => applyCommand(args, io),
   audit: (args, io) => auditCommand(args, io),
+  import: (args, io) => importCommand(args, io),
   advise: (args, io, deps) => adviseCommand(args, io, deps),
   serve: (args, io) => serveCommand(args, io),
   'dev-server': (args, io) => devServerCommand(args, io),

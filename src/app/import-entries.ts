@@ -1,0 +1,128 @@
+// The import use case: read every live entry (one list per kind, as plan does), turn each into the
+// file a user would write, check that each file reads back as what Consul holds, and only then
+// write them all, never overwriting a file that says something else unless told to.
+import type { ConfigEntryStore } from '../core/ports.ts';
+import { entryIdOf, formatEntryId, type EntryId } from '../model/entry-id.ts';
+import { ownershipOf } from '../core/plan/ownership.ts';
+import { importTarget } from '../core/import/minimal-entry.ts';
+import { importedText, roundTripProblem } from '../core/import/round-trip.ts';
+import { crdKinds, EXTENSION, type ImportFormat } from '../core/import/write-entry.ts';
+import { entryPath } from '../core/import/entry-path.ts';
+import { managedKinds, readLive } from './make-plan.ts';
+
+export interface EntryFile {
+  path: string;
+  text: string;
+}
+
+/** The files side of import, implemented at the edge (src/adapters/files/import-files.ts). */
+export interface ImportFiles {
+  /** The file's text, or undefined when there is none. */
+  read(path: string): Promise<string | undefined>;
+  /** Each file written atomically; `replace` false refuses to replace a file that appeared meanwhile. */
+  write(files: readonly EntryFile[], replace: boolean): Promise<void>;
+}
+
+export interface ImportRequest {
+  dir: string;
+  format: ImportFormat;
+  /** Only these kinds; undefined: every kind plan manages. */
+  kinds?: readonly string[];
+  onlyUnmanaged: boolean;
+  force: boolean;
+}
+
+/** Why one entry was not imported: an entry, the API field at fault, and the reason. */
+export interface ImportProblem {
+  id: EntryId;
+  path?: string;
+  field: string;
+  message: string;
+}
+
+export interface ImportReport {
+  written: { id: EntryId; path: string; replaced: boolean }[];
+  /** A file at the path already describes the entry exactly: left alone. */
+  unchanged: { id: EntryId; path: string }[];
+  /** Left out on purpose (`--only-unmanaged`). */
+  skipped: { id: EntryId; reason: string }[];
+  /** Kinds not read at all (their entries hold secrets); named in --kinds to import them. */
+  skippedKinds?: string[];
+  /** Entries that cannot be written faithfully, and files in the way: with any, nothing is written. */
+  problems: ImportProblem[];
+}
+
+/** A request the use case refuses before reading Consul (unknown kinds, kinds without a CRD). */
+export function requestProblem(req: Pick<ImportRequest, 'kinds' | 'format'>): string | undefined {
+  const known = managedKinds();
+  const unknown = (req.kinds ?? []).filter((k) => !known.includes(k));
+  if (unknown.length) return `unknown kind${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; kinds: ${known.join(', ')}`;
+  if (req.format === 'crd' && req.kinds) {
+    const withCrd = crdKinds();
+    const without = req.kinds.filter((k) => !withCrd.includes(k));
+    if (without.length) return `${without.join(', ')} ha${without.length > 1 ? 've' : 's'} no consul-k8s CRD; kinds with one: ${withCrd.join(', ')}`;
+  }
+  return undefined;
+}
+
+/**
+ * Kinds whose entries hold a secret (inline-certificate: a private key): imported only when named
+ * in --kinds, so a plain `import` never puts a private key into a Git repository by surprise.
+ */
+export const SECRET_KINDS: readonly string[] = ['inline-certificate'];
+
+export async function importEntries(store: ConfigEntryStore, files: ImportFiles, req: ImportRequest): Promise<ImportReport> {
+  const report: ImportReport = { written: [], unchanged: [], skipped: [], problems: [] };
+  const problem = requestProblem(req);
+  if (problem) throw new Error(problem);
+  // An ACL-filtered list throws incomplete-read here, as in plan: a partial import would look complete.
+  const kinds = req.kinds ? [...req.kinds] : managedKinds().filter((k) => !SECRET_KINDS.includes(k));
+  const live = await readLive(store, kinds);
+  if (!req.kinds) report.skippedKinds = [...SECRET_KINDS];
+  const candidates: { id: EntryId; file: EntryFile; live: (typeof live)[number] }[] = [];
+  for (const l of live) {
+    const id = entryIdOf(l.entry);
+    if (req.onlyUnmanaged && ownershipOf(l.entry) === 'ours') {
+      report.skipped.push({ id, reason: 'already managed by consul-gitops (--only-unmanaged)' });
+      continue;
+    }
+    const where = entryPath(req.dir, id, EXTENSION[req.format]);
+    if (!where.ok) {
+      report.problems.push({ id, field: where.field, message: where.message });
+      continue;
+    }
+    const path = where.path;
+    const text = importedText(l.entry, req.format, path);
+    if (!text.ok) report.problems.push({ id, path, field: text.field, message: text.message });
+    else candidates.push({ id, file: { path, text: text.text }, live: l });
+  }
+  // What is already on disk, read all at once (the reads are independent).
+  const existing = await Promise.all(candidates.map((c) => files.read(c.file.path)));
+  const pending: { id: EntryId; file: EntryFile; replaced: boolean }[] = [];
+  candidates.forEach((c, i) => {
+    const before = existing[i];
+    if (before !== undefined) {
+      if (!roundTripProblem(before, c.file.path, importTarget(c.live.entry))) {
+        report.unchanged.push({ id: c.id, path: c.file.path });
+        return;
+      }
+      if (!req.force) {
+        report.problems.push({ id: c.id, path: c.file.path, field: '', message: `${c.file.path} exists and describes something else; --force replaces it` });
+        return;
+      }
+    }
+    pending.push({ id: c.id, file: c.file, replaced: before !== undefined });
+  });
+  // All or nothing: one entry that cannot be imported faithfully stops every write.
+  if (report.problems.length) return report;
+  await files.write(
+    pending.map((p) => p.file),
+    req.force,
+  );
+  report.written = pending.map((p) => ({ id: p.id, path: p.file.path, replaced: p.replaced }));
+  return report;
+}
+
+export function describeProblem(p: ImportProblem): string {
+  return `${formatEntryId(p.id)}${p.field ? `: ${p.field}` : ''}: ${p.message}`;
+}
