@@ -202,14 +202,35 @@ function parseSampleLine(line: string, names: NameCache): PromSample | string {
   if (!names.validMetric(name) && !(line.startsWith('{'))) return `invalid metric name "${excerptOf(name)}"`;
 
   if (pos < line.length && !isSpace(line.charCodeAt(pos))) return 'expected whitespace before the value';
-  const fields = whitespaceFields(line, pos);
-  if (fields.length === 0) return 'missing value';
-  if (fields.length > 2) return 'trailing garbage after value and timestamp';
-  if (!FLOAT_RE.test(fields[0])) return `invalid value "${excerptOf(fields[0])}"`;
-  const sample: PromSample = { name, labels, value: parseFloatGo(fields[0]) };
-  if (fields.length === 2) {
-    if (!TIMESTAMP_RE.test(fields[1])) return `invalid timestamp "${excerptOf(fields[1])}"`;
-    sample.timestamp = Number(fields[1]);
+  // The whitespace-separated fields after the name: the value, an optional timestamp, nothing more.
+  const n = line.length;
+  while (pos < n && isSpace(line.charCodeAt(pos))) pos++;
+  if (pos >= n) return 'missing value';
+  const valueFrom = pos;
+  let digitsOnly = true;
+  for (; pos < n; pos++) {
+    const c = line.charCodeAt(pos);
+    if (c < 48 || c > 57) {
+      if (isSpace(c)) break;
+      digitsOnly = false;
+    }
+  }
+  const valueText = line.slice(valueFrom, pos);
+  while (pos < n && isSpace(line.charCodeAt(pos))) pos++;
+  let stampText: string | undefined;
+  if (pos < n) {
+    const stampFrom = pos;
+    while (pos < n && !isSpace(line.charCodeAt(pos))) pos++;
+    stampText = line.slice(stampFrom, pos);
+    while (pos < n && isSpace(line.charCodeAt(pos))) pos++;
+    if (pos < n) return 'trailing garbage after value and timestamp';
+  }
+  // A plain integer (most counters) needs no regex.
+  if (!digitsOnly && !FLOAT_RE.test(valueText)) return `invalid value "${excerptOf(valueText)}"`;
+  const sample: PromSample = { name, labels, value: digitsOnly ? Number(valueText) : parseFloatGo(valueText) };
+  if (stampText !== undefined) {
+    if (!TIMESTAMP_RE.test(stampText)) return `invalid timestamp "${excerptOf(stampText)}"`;
+    sample.timestamp = Number(stampText);
   }
   return sample;
 }
@@ -227,21 +248,6 @@ function isNameEnd(c: number): boolean {
 /** An unquoted label name ends at whitespace, `=`, `,`, `}` or `"`. */
 function isLabelNameEnd(c: number): boolean {
   return c === 61 || c === 44 || c === 125 || c === 34 || isSpace(c);
-}
-
-/** The whitespace-separated fields from `pos` (value, optional timestamp, or garbage). */
-function whitespaceFields(line: string, pos: number): string[] {
-  const fields: string[] = [];
-  let i = pos;
-  while (i < line.length) {
-    while (i < line.length && isSpace(line.charCodeAt(i))) i++;
-    if (i >= line.length) break;
-    const from = i;
-    while (i < line.length && !isSpace(line.charCodeAt(i))) i++;
-    fields.push(line.slice(from, i));
-    if (fields.length > 2) break;
-  }
-  return fields;
 }
 
 function parseFloatGo(s: string): number {
