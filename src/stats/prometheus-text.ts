@@ -1,6 +1,6 @@
 // prometheus-text: parse the Prometheus text exposition format (Envoy's `/stats/prometheus`,
 // consul-dataplane's merged metrics) into PromSample records; bad lines are reported, never thrown.
-import { excerptOf, splitLines, type ParseIssue } from './parse-issue.ts';
+import { excerptOf, type ParseIssue } from './parse-issue.ts';
 
 export type PromMetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
@@ -33,10 +33,15 @@ export function parsePrometheusText(text: string): PrometheusParseResult {
   const types = new Map<string, PromMetricType>();
   const issues: ParseIssue[] = [];
 
-  const lines = splitLines(typeof text === 'string' ? text : '');
+  const input = typeof text === 'string' ? text : '';
   const names = new NameCache();
-  for (let index = 0; index < lines.length; index++) {
-    const raw = lines[index];
+  // Lines are cut one at a time (\n and \r\n, a scrape saved on Windows must still parse) rather
+  // than split up front: a 50 MB dump would otherwise be held twice.
+  for (let index = 0, from = 0; from <= input.length; index++) {
+    let to = input.indexOf('\n', from);
+    if (to < 0) to = input.length;
+    const raw = input.slice(from, to > from && input.charCodeAt(to - 1) === 13 ? to - 1 : to);
+    from = to + 1;
     const trimmed = raw.trim();
     if (trimmed === '') continue; // recent Envoy puts a blank line after each family, older ones none
     if (trimmed.charCodeAt(0) === 35 /* # */) {
@@ -90,6 +95,13 @@ function typeOf(name: string, types: Map<string, PromMetricType>): PromMetricTyp
  */
 class NameCache {
   private readonly metric = new Map<string, boolean>();
+  /**
+   * Parsed label sets by their exact text from `{` to `}`: a scrape repeats one label set on
+   * every metric of a sidecar, so each distinct text is parsed once and its labels object shared
+   * (read-only for callers). Only sets that parsed cleanly are kept; parsing is deterministic left
+   * to right, so the same text at the start of a line always parses the same way.
+   */
+  readonly labelSets = new Map<string, LabelSet>();
   validMetric(name: string): boolean {
     let ok = this.metric.get(name);
     if (ok === undefined) this.metric.set(name, (ok = METRIC_NAME_RE.test(name)));
@@ -97,16 +109,37 @@ class NameCache {
   }
 }
 
+interface LabelSet {
+  labels: Record<string, string>;
+  /** The metric name quoted inside the braces (Prometheus 3 UTF-8 names), if it was there. */
+  name?: string;
+}
+
 /** Returns the sample, or a reason string when the line is malformed. */
 function parseSampleLine(line: string, names: NameCache): PromSample | string {
   let pos = 0;
   let name = '';
-  const labels: Record<string, string> = {};
+  let labels: Record<string, string> = {};
   let labelCount = 0;
 
   while (pos < line.length && !isNameEnd(line.charCodeAt(pos))) pos++;
   name = line.slice(0, pos);
-  if (line[pos] === '{') {
+  const brace = pos;
+  let cachedKey: string | undefined;
+  if (line.charCodeAt(pos) === 123 /* { */) {
+    const close = line.indexOf('}', pos);
+    if (close > 0) {
+      cachedKey = line.slice(pos, close + 1);
+      const known = names.labelSets.get(cachedKey);
+      if (known) {
+        labels = known.labels;
+        if (known.name !== undefined) name = known.name;
+        pos = close + 1;
+      }
+    }
+  }
+  if (pos === brace && line[pos] === '{') {
+    const nameBefore = name;
     pos++;
     // Label set: name="value" pairs, commas between, optional trailing comma. Newer exposition
     // (Prometheus 3 UTF-8 names) may also put the quoted metric name first inside the braces.
@@ -162,19 +195,42 @@ function parseSampleLine(line: string, names: NameCache): PromSample | string {
       }
       return 'expected "," or "}" in label set';
     }
+    const text = line.slice(brace, pos);
+    if (text === cachedKey) names.labelSets.set(text, name === nameBefore ? { labels } : { labels, name });
   }
   if (name === '') return 'missing metric name';
   if (!names.validMetric(name) && !(line.startsWith('{'))) return `invalid metric name "${excerptOf(name)}"`;
 
   if (pos < line.length && !isSpace(line.charCodeAt(pos))) return 'expected whitespace before the value';
-  const fields = whitespaceFields(line, pos);
-  if (fields.length === 0) return 'missing value';
-  if (fields.length > 2) return 'trailing garbage after value and timestamp';
-  if (!FLOAT_RE.test(fields[0])) return `invalid value "${excerptOf(fields[0])}"`;
-  const sample: PromSample = { name, labels, value: parseFloatGo(fields[0]) };
-  if (fields.length === 2) {
-    if (!TIMESTAMP_RE.test(fields[1])) return `invalid timestamp "${excerptOf(fields[1])}"`;
-    sample.timestamp = Number(fields[1]);
+  // The whitespace-separated fields after the name: the value, an optional timestamp, nothing more.
+  const n = line.length;
+  while (pos < n && isSpace(line.charCodeAt(pos))) pos++;
+  if (pos >= n) return 'missing value';
+  const valueFrom = pos;
+  let digitsOnly = true;
+  for (; pos < n; pos++) {
+    const c = line.charCodeAt(pos);
+    if (c < 48 || c > 57) {
+      if (isSpace(c)) break;
+      digitsOnly = false;
+    }
+  }
+  const valueText = line.slice(valueFrom, pos);
+  while (pos < n && isSpace(line.charCodeAt(pos))) pos++;
+  let stampText: string | undefined;
+  if (pos < n) {
+    const stampFrom = pos;
+    while (pos < n && !isSpace(line.charCodeAt(pos))) pos++;
+    stampText = line.slice(stampFrom, pos);
+    while (pos < n && isSpace(line.charCodeAt(pos))) pos++;
+    if (pos < n) return 'trailing garbage after value and timestamp';
+  }
+  // A plain integer (most counters) needs no regex.
+  if (!digitsOnly && !FLOAT_RE.test(valueText)) return `invalid value "${excerptOf(valueText)}"`;
+  const sample: PromSample = { name, labels, value: digitsOnly ? Number(valueText) : parseFloatGo(valueText) };
+  if (stampText !== undefined) {
+    if (!TIMESTAMP_RE.test(stampText)) return `invalid timestamp "${excerptOf(stampText)}"`;
+    sample.timestamp = Number(stampText);
   }
   return sample;
 }
@@ -192,21 +248,6 @@ function isNameEnd(c: number): boolean {
 /** An unquoted label name ends at whitespace, `=`, `,`, `}` or `"`. */
 function isLabelNameEnd(c: number): boolean {
   return c === 61 || c === 44 || c === 125 || c === 34 || isSpace(c);
-}
-
-/** The whitespace-separated fields from `pos` (value, optional timestamp, or garbage). */
-function whitespaceFields(line: string, pos: number): string[] {
-  const fields: string[] = [];
-  let i = pos;
-  while (i < line.length) {
-    while (i < line.length && isSpace(line.charCodeAt(i))) i++;
-    if (i >= line.length) break;
-    const from = i;
-    while (i < line.length && !isSpace(line.charCodeAt(i))) i++;
-    fields.push(line.slice(from, i));
-    if (fields.length > 2) break;
-  }
-  return fields;
 }
 
 function parseFloatGo(s: string): number {

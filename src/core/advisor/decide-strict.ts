@@ -4,7 +4,7 @@
 import type { AdvisorThresholds, EvidenceWindow, JudgedService, PermissiveTrafficEvidence, ServiceSamples, ServiceVerdict, Verdict } from './model.ts';
 import { coverageGaps, type Presence } from './coverage.ts';
 import { judgeInstance, type InstanceJudgement } from './instance-evidence.ts';
-import type { Buckets } from './series.ts';
+import { TimeIndexCache, type Buckets } from './series.ts';
 import { bytes, count, countOf, duration, instant } from './human.ts';
 
 export interface DecideInput {
@@ -28,8 +28,10 @@ export function decideStrict(input: DecideInput): ServiceVerdict {
   const mtlsTimeline: Buckets = { start: window.start, widthMs, counts: new Float64Array(bucketCount) };
   const instances = samples?.instances ?? [];
   const mtlsTimelineMetric = instances.some((i) => i.columns?.mtlsHandshakes ?? i.metrics.mtlsHandshakes) ? 'mtlsHandshakes' : 'mtlsHttpRequests';
+  const scanWindow = { start: window.start, end: window.end, edgeToleranceMs };
+  const times = new TimeIndexCache(scanWindow);
   const judgements: InstanceJudgement[] = instances.map((i) =>
-    judgeInstance(i, { window: { start: window.start, end: window.end, edgeToleranceMs }, scrapeIntervalMs, permissiveTimeline, mtlsTimeline, mtlsTimelineMetric }),
+    judgeInstance(i, { window: scanWindow, scrapeIntervalMs, permissiveTimeline, mtlsTimeline, mtlsTimelineMetric, times }),
   );
 
   const evidence = totals(judgements, window, samples, permissiveTimeline, mtlsTimeline, scrapeIntervalMs);

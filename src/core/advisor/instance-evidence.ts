@@ -1,8 +1,8 @@
 // instance-evidence: one sidecar instance's raw samples turned into its evidence (reset-aware
 // growth per counter, restarts, edges, gaps) and into the doubts that forbid trusting it.
 import type { CounterGrowth, InstanceEvidence, InstanceSamples, TrafficMetric } from './model.ts';
-import { addToBucket, inOrder, scanSeriesOf, type Buckets, type ScanWindow, type SeriesScan } from './series.ts';
-import { processTimes, type ProcessTimes } from './uptime.ts';
+import { addToBucket, scanSeriesOf, type Buckets, type ScanWindow, type SeriesScan, type TimeIndexCache } from './series.ts';
+import { processTimes, processTimesOf, type ProcessTimes } from './uptime.ts';
 import { count, duration, instant } from './human.ts';
 
 export const PERMISSIVE_METRICS = ['permissiveConnections', 'permissiveRxBytes', 'permissiveTxBytes'] as const;
@@ -28,6 +28,8 @@ export interface InstanceContext {
   mtlsTimeline: Buckets;
   /** Which mTLS counter the timeline draws: handshakes, or HTTP requests without handshake series. */
   mtlsTimelineMetric: 'mtlsHandshakes' | 'mtlsHttpRequests';
+  /** Time columns indexed once for this decision (series of one scrape share theirs). */
+  times?: TimeIndexCache;
 }
 
 export interface InstanceJudgement {
@@ -44,9 +46,8 @@ export interface InstanceJudgement {
 
 export function judgeInstance(instance: InstanceSamples, ctx: InstanceContext): InstanceJudgement {
   const seriesOf = (metric: TrafficMetric) => instance.columns?.[metric] ?? instance.metrics[metric];
-  const uptimeRaw = seriesOf('uptime');
-  const uptime = uptimeRaw ? inOrder(uptimeRaw) : undefined;
-  const processes = processTimes(uptime);
+  const uptime = seriesOf('uptime');
+  const processes = uptime ? processTimesOf(uptime) : processTimes(undefined);
   const doubts: string[] = [];
   const evidence: InstanceEvidence = {
     instance: instance.instance,
@@ -67,7 +68,7 @@ export function judgeInstance(instance: InstanceSamples, ctx: InstanceContext): 
     const raw = seriesOf(metric);
     if (!raw) return undefined;
     const buckets = metric === 'permissiveConnections' ? ctx.permissiveTimeline : metric === ctx.mtlsTimelineMetric ? ctx.mtlsTimeline : undefined;
-    const scan = scanSeriesOf(raw, ctx.window, processes.restartsSeenAt, buckets);
+    const scan = scanSeriesOf(raw, ctx.window, processes.restartsSeenAt, buckets, ctx.times);
     resets = Math.max(resets, scan.resets);
     const growth: CounterGrowth = { increase: scan.increase };
     if (scan.first !== undefined) growth.first = scan.first;

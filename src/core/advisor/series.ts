@@ -1,6 +1,6 @@
 // series: one raw counter series measured against the evidence window in a single pass: its
 // reset-aware growth, its edges and its gaps. This is the decision's hot loop (5,000 services x
-// 7 days of 1-minute samples), so it allocates nothing per sample.
+// 7 days of 1-minute samples), so it allocates nothing per sample and reads a shared time column once.
 import type { Sample, SampleColumns } from './model.ts';
 
 export interface ScanWindow {
@@ -73,10 +73,16 @@ function isOrdered(t: Float64Array, v: Float64Array): boolean {
 }
 
 /** Scans the series as given when it is in order, else its ordered copy. */
-export function scanSeriesOf(series: readonly Sample[] | SampleColumns, window: ScanWindow, restartsSeenAt: readonly number[], buckets?: Buckets): SeriesScan {
+export function scanSeriesOf(
+  series: readonly Sample[] | SampleColumns,
+  window: ScanWindow,
+  restartsSeenAt: readonly number[],
+  buckets?: Buckets,
+  times?: TimeIndexCache,
+): SeriesScan {
   if (!Array.isArray(series)) {
     // scanSeries gives up before it adds anything to the buckets, so nothing needs undoing.
-    const scan = scanSeries(series as SampleColumns, window, restartsSeenAt, buckets);
+    const scan = scanSeries(series as SampleColumns, window, restartsSeenAt, buckets, times);
     if (scan) return scan;
   }
   return scanSeries(orderedSeries(series), window, restartsSeenAt, buckets)!;
@@ -116,47 +122,36 @@ function fromPairs(samples: readonly Sample[]): OrderedSeries {
  * Scans a series. `restartsSeenAt`: sorted times of the uptime samples that first showed a new
  * Envoy process, so a reset is seen even when the new process counted past the old value before
  * its first scrape. Returns undefined when the series turns out not to be in order (or holds a
- * non-finite value): the caller then scans orderedSeries(series) instead. One tight pass over the
- * samples that matter, found by binary search (order, gaps and growth in chunks of one timeline
- * bucket), so a 7-day series costs a few nanoseconds per sample.
+ * non-finite value): the caller then scans orderedSeries(series) instead. The time column is
+ * indexed once (`times` shares it between the series of a scrape); the values are then read in
+ * one tight pass, one timeline bucket at a time, so a 7-day series costs about a nanosecond per
+ * sample.
  */
-export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSeenAt: readonly number[], buckets?: Buckets): SeriesScan | undefined {
+export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSeenAt: readonly number[], buckets?: Buckets, times?: TimeIndexCache): SeriesScan | undefined {
   const ts = series.t;
   const vs = series.v;
   const n = ts.length;
   if (vs.length !== n) return undefined;
-  const { start, end } = window;
-  const iLo = lowerBound(ts, start - window.edgeToleranceMs, 0, n);
-  const iS = lowerBound(ts, start, iLo, n);
-  const iE = upperBound(ts, end, iS, n);
-  const iHi = upperBound(ts, end + window.edgeToleranceMs, iE, n);
-  // Outside the widened window only the order matters (the binary searches rely on it).
-  for (let i = 1; i <= iLo && i < n; i++) if (!(ts[i] > ts[i - 1])) return undefined;
-  for (let i = Math.max(1, iHi); i < n; i++) if (!(ts[i] > ts[i - 1])) return undefined;
+  const index = times ? times.of(ts, buckets) : indexTimes(ts, window, buckets);
+  if (!index) return undefined;
+  const { iLo, iS, iE, iHi } = index;
 
   const scan: SeriesScan = { longestGapMs: 0, increase: 0, resets: 0 };
   if (iLo >= iHi) return scan;
-  // The edges (within the tolerance, outside the window): order, finite values, gaps.
-  let gap = 0;
-  let gapEnd = Number.NaN;
-  if (vs[iLo] - vs[iLo] !== 0) return undefined; // NaN and +-Infinity give NaN
-  for (let i = iLo + 1; i < iHi; i++) {
-    if (i === iS + 1 && iE > iS) i = iE; // the inside is checked while measuring growth below
+  // Values outside the window proper but within the tolerance must be finite too (NaN and
+  // +-Infinity give NaN on v - v); the inside ones are checked while measuring growth below.
+  for (let i = iLo; i < iHi; i++) {
+    if (i === iS + 1 && iE > iS) i = iE;
     if (i >= iHi) break;
-    const d = ts[i] - ts[i - 1];
-    if (!(d > 0) || vs[i] - vs[i] !== 0) return undefined;
-    if (d > gap) {
-      gap = d;
-      gapEnd = ts[i];
-    }
+    if (vs[i] - vs[i] !== 0) return undefined;
   }
   if (iS > iLo) {
     scan.beforeAt = ts[iS - 1];
     scan.before = vs[iS - 1];
   }
 
-  // Inside the window: growth between consecutive samples, one timeline bucket at a time, into
-  // local buckets first so that a series found out of order leaves the caller's buckets untouched.
+  // Inside the window: growth between consecutive samples, chunk by chunk, into local buckets
+  // first so that a series found holding a non-finite value leaves the caller's buckets untouched.
   let r = 0;
   let lastReset = iS;
   const nextReset = (): number => {
@@ -166,56 +161,58 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
     }
     return n + 1;
   };
-  let resetAt = nextReset();
+  let resetAt = restartsSeenAt.length > 0 ? nextReset() : n + 1;
   const counts = buckets ? new Float64Array(buckets.counts.length) : undefined;
-  const lastBucket = counts ? counts.length - 1 : 0;
+  const { ends, bucket: bucketOf } = index;
   let increase = 0;
   let resets = 0;
   let lastRise = -1;
   let i = iS + 1;
-  while (i < iE) {
-    let stop = iE;
-    let bucket = -1;
-    if (counts) {
-      bucket = Math.min(lastBucket, Math.floor((ts[i] - buckets!.start) / buckets!.widthMs));
-      if (bucket < lastBucket) stop = Math.max(i + 1, lowerBound(ts, buckets!.start + (bucket + 1) * buckets!.widthMs, i, iE));
-    }
+  for (let k = 0; k < ends.length; k++) {
+    const stop = ends[k];
     let chunk = 0;
-    for (; i < stop; i++) {
-      const dt = ts[i] - ts[i - 1];
-      const v = vs[i];
-      const d = v - vs[i - 1];
-      if (!(dt > 0) || v - v !== 0) return undefined;
-      if (dt > gap) {
-        gap = dt;
-        gapEnd = ts[i];
+    while (i < stop) {
+      // A run of samples up to the next restart uptime showed: growth is every positive delta,
+      // and after a drop (a reset) the new value.
+      const runEnd = resetAt < stop ? resetAt : stop;
+      let prev = vs[i - 1];
+      for (; i < runEnd; i++) {
+        const v = vs[i];
+        if (v - v !== 0) return undefined;
+        const d = v - prev;
+        prev = v;
+        if (d > 0) {
+          chunk += d;
+          lastRise = i;
+        } else if (d < 0) {
+          resets++;
+          if (v > 0) {
+            chunk += v;
+            lastRise = i;
+          }
+        }
       }
-      if (i === resetAt) {
+      if (i === resetAt && i < stop) {
+        // The sample uptime showed a new process at: all its value was counted after the previous sample.
+        const v = vs[i];
+        if (v - v !== 0) return undefined;
         resets++;
         resetAt = nextReset();
         if (v > 0) {
           chunk += v;
           lastRise = i;
         }
-      } else if (d > 0) {
-        chunk += d;
-        lastRise = i;
-      } else if (d < 0) {
-        resets++;
-        if (v > 0) {
-          chunk += v;
-          lastRise = i;
-        }
+        i++;
       }
     }
     increase += chunk;
-    if (counts && chunk > 0) counts[bucket] += chunk;
+    if (counts && chunk > 0) counts[bucketOf[k]] += chunk;
   }
   if (counts) for (let b = 0; b < counts.length; b++) buckets!.counts[b] += counts[b];
   scan.presentFrom = ts[iLo];
   scan.presentTo = ts[iHi - 1];
-  scan.longestGapMs = gap;
-  if (gapEnd === gapEnd) scan.longestGapEndsAt = gapEnd;
+  scan.longestGapMs = index.gap;
+  if (index.gapEnd === index.gapEnd) scan.longestGapEndsAt = index.gapEnd;
   if (iS < iE) {
     scan.firstAt = ts[iS];
     scan.first = vs[iS];
@@ -226,6 +223,119 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
   scan.resets = resets;
   if (lastRise >= 0) scan.lastRiseAt = ts[lastRise];
   return scan;
+}
+
+/**
+ * What a time column says against one window, whatever values ride on it: where the window's
+ * edges fall, the longest gap, and where each timeline bucket's samples end. The series of one
+ * scrape share their time column, so this is worked out once per column (see TimeIndexCache)
+ * and the per-series pass reads only the values. Undefined when the times are not strictly
+ * increasing (the binary searches rely on order).
+ */
+export interface TimeIndex {
+  iLo: number;
+  iS: number;
+  iE: number;
+  iHi: number;
+  gap: number;
+  gapEnd: number;
+  /** Inside-window samples [iS + 1, iE) cut at bucket edges: chunk k ends (exclusive) at ends[k], adds to bucket[k]. */
+  ends: Int32Array;
+  bucket: Int32Array;
+}
+
+function indexTimes(ts: Float64Array, window: ScanWindow, buckets: Buckets | undefined): TimeIndex | undefined {
+  const edges = columnEdges(ts, window);
+  return edges && { ...edges, ...chunksOf(ts, edges, buckets) };
+}
+
+type ColumnEdges = Omit<TimeIndex, 'ends' | 'bucket'>;
+
+/** One pass over the times: their order, and the longest gap within the widened window. */
+function columnEdges(ts: Float64Array, window: ScanWindow): ColumnEdges | undefined {
+  const n = ts.length;
+  const { start, end } = window;
+  // Binary searches first (on unordered times they find nonsense, but the pass below then fails).
+  const iLo = lowerBound(ts, start - window.edgeToleranceMs, 0, n);
+  const iS = lowerBound(ts, start, iLo, n);
+  const iE = upperBound(ts, end, iS, n);
+  const iHi = upperBound(ts, end + window.edgeToleranceMs, iE, n);
+  if (!increasing(ts, 1, Math.min(iLo + 1, n)) || !increasing(ts, Math.max(1, iHi), n)) return undefined;
+  // The gaps: the edges first, then the inside, a later gap winning only when longer (the order
+  // the single-pass scan used, kept so that ties name the same gap).
+  let gap = 0;
+  let gapEnd = Number.NaN;
+  for (let i = iLo + 1; i < iHi; i++) {
+    if (i === iS + 1 && iE > iS) i = iE;
+    if (i >= iHi) break;
+    const d = ts[i] - ts[i - 1];
+    if (!(d > 0)) return undefined;
+    if (d > gap) {
+      gap = d;
+      gapEnd = ts[i];
+    }
+  }
+  for (let i = iS + 1; i < iE; i++) {
+    const d = ts[i] - ts[i - 1];
+    if (!(d > 0)) return undefined;
+    if (d > gap) {
+      gap = d;
+      gapEnd = ts[i];
+    }
+  }
+  return { iLo, iS, iE, iHi, gap, gapEnd };
+}
+
+/** Every time in [from, to) later than the one before it. */
+function increasing(ts: Float64Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!(ts[i] > ts[i - 1])) return false;
+  return true;
+}
+
+/** The inside samples cut at the timeline's bucket edges (one chunk when nothing is drawn). */
+function chunksOf(ts: Float64Array, { iS, iE }: ColumnEdges, buckets: Buckets | undefined): Pick<TimeIndex, 'ends' | 'bucket'> {
+  const ends: number[] = [];
+  const bucketOf: number[] = [];
+  if (!buckets) {
+    if (iS + 1 < iE) {
+      ends.push(iE);
+      bucketOf.push(-1);
+    }
+  } else {
+    const lastBucket = buckets.counts.length - 1;
+    let i = iS + 1;
+    while (i < iE) {
+      const bucket = Math.min(lastBucket, Math.floor((ts[i] - buckets.start) / buckets.widthMs));
+      const stop = bucket < lastBucket ? Math.max(i + 1, lowerBound(ts, buckets.start + (bucket + 1) * buckets.widthMs, i, iE)) : iE;
+      ends.push(stop);
+      bucketOf.push(bucket);
+      i = stop;
+    }
+  }
+  return { ends: Int32Array.from(ends), bucket: Int32Array.from(bucketOf) };
+}
+
+/**
+ * Time indexes for one decision: keyed by the time column itself and the bucket geometry, so
+ * the series sharing a scrape's times (and instances sharing a query's step) index it once.
+ * Meant to live for one decision over unchanging input, never across calls.
+ */
+export class TimeIndexCache {
+  private readonly edges = new Map<Float64Array, ColumnEdges | null>();
+  private readonly chunks = new Map<Float64Array, Map<string, TimeIndex>>();
+  constructor(private readonly window: ScanWindow) {}
+  of(ts: Float64Array, buckets: Buckets | undefined): TimeIndex | undefined {
+    let edges = this.edges.get(ts);
+    if (edges === undefined) this.edges.set(ts, (edges = columnEdges(ts, this.window) ?? null));
+    if (edges === null) return undefined;
+    // Timelines with the same geometry (plaintext and mTLS) cut the column the same way.
+    const geometry = buckets ? `${buckets.start}/${buckets.widthMs}/${buckets.counts.length}` : '';
+    let perGeometry = this.chunks.get(ts);
+    if (!perGeometry) this.chunks.set(ts, (perGeometry = new Map()));
+    let index = perGeometry.get(geometry);
+    if (!index) perGeometry.set(geometry, (index = { ...edges, ...chunksOf(ts, edges, buckets) }));
+    return index;
+  }
 }
 
 /** First index in [from, to) whose time is >= x (`to` when none). */
