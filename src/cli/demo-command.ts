@@ -1,12 +1,12 @@
 // `npm start`: the whole loop on a fresh machine with no cloud account. Starts the embedded
 // Consul-compatible dev server in-process, plans and applies config-entries/, plans again (no
 // changes: the diff is semantic), prints the permissive-mTLS audit, then the strict-mode advisor
-// over simulated sidecars and the proposal it would make.
+// over simulated sidecars and the proposal it would make, and the security posture.
 import { parseArgs } from 'node:util';
 import { startDevServer } from '../dev-server/server.ts';
 import type { CliIo } from './io.ts';
 import { applyCommand, planCommand } from './plan-command.ts';
-import { auditCommand } from './audit-command.ts';
+import { auditCommand, renderPostureForDemo } from './audit-command.ts';
 import { DEFAULT_DIR } from './render-command.ts';
 import { demoAdvisor } from './demo-advisor.ts';
 
@@ -33,7 +33,11 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     step('4. audit: how far is the mesh from strict mTLS?');
     await auditCommand(['--consul', server.url], io, cenv);
     step('5. advise: which permissive services can go strict, from their sidecars\' plaintext and mTLS counters?');
-    return await demoAdvisor(server.url, dir, io);
+    const advised = await demoAdvisor(server.url, dir, io);
+    if (advised !== 0) return advised;
+    step('7. posture: is the mesh production-safe? (the dev server looks like `consul agent -dev`)');
+    io.stdout.write(await renderPostureForDemo(server.url));
+    return 0;
   } finally {
     await server.close();
   }
