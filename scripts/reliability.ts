@@ -61,7 +61,9 @@ const CASES: Case[] = [
     { file: 'test/review-serverless/reconcile-after-apply.test.ts', test: 'says the changes were applied to Consul, in the commit status and in the error' },
     { file: 'test/serve/serve.e2e.test.ts', test: 'a failing run is logged and the server keeps serving' },
   ] },
-  { section: 'Faults', name: 'A PR branch deleted by a human', refs: [] },
+  { section: 'Faults', name: 'A PR branch deleted by a human', refs: [
+    { file: 'test/app/proposals/lifecycle.test.ts', test: 'a branch a human deleted closes the PR on GitHub' },
+  ] },
   { section: 'Faults', name: 'Lambda: the same commit delivered twice', refs: [
     { file: `${R}/lambda-delivery.test.ts`, test: 'the same event delivered twice' },
     { file: 'test/e2e/serverless.test.ts', test: 'a redelivered push does no work twice' },

@@ -80,7 +80,8 @@ describe('schedule → drift check → advisor', () => {
     github.addCommit(tree, 'onboard api', { branch: 'master' });
     await tick('evt-1');
 
-    expect(requests.map((r) => [r.target, r.config])).toEqual([['dc1', { envoy: {} }]]);
+    // The target's advisor.stats, parsed by the stats schema (defaults filled in).
+    expect(requests.map((r) => [r.target, Object.keys(r.config as object)])).toEqual([['dc1', ['envoy']]]);
     const pr = github.pulls.find((p) => p.head === 'consul-gitops/strict/default/default/api');
     expect(pr).toMatchObject({ title: 'mTLS: move api to strict', base: 'master', state: 'open', labels: ['mtls', 'consul-gitops'] });
     expect(github.filesAt(pr!.head)['config-entries/api.hcl']).toContain('MutualTLSMode = "strict"');

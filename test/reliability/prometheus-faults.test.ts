@@ -27,6 +27,7 @@ const perm = { envoy_tcp_prefix: 'permissive_public_listener' };
 const SERIES: Record<string, Array<{ metric: Record<string, string>; at: (m: number) => number }>> = {
   envoy_tcp_downstream_cx_total: [{ metric: { ...labels, ...perm }, at: () => 40 }],
   envoy_tcp_downstream_cx_rx_bytes_total: [{ metric: { ...labels, ...perm }, at: () => 4000 }],
+  envoy_tcp_downstream_cx_tx_bytes_total: [{ metric: { ...labels, ...perm }, at: () => 9000 }],
   envoy_listener_ssl_handshake: [{ metric: { ...labels, envoy_listener_address: '10.0.0.8_20000' }, at: (m) => 500 + 7 * m }],
   envoy_server_uptime: [{ metric: labels, at: (m) => 90_000 + 60 * m }],
 };
