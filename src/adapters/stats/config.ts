@@ -1,7 +1,7 @@
 // The `advisor.stats` section of consul-gitops.yaml: where traffic samples come from (Prometheus or
 // the sidecars themselves) and every name a deployment may have relabelled; validated with zod.
 import * as z from 'zod/mini';
-import type { TrafficMetric } from '../../core/advisor/model.ts';
+import { TRAFFIC_METRICS, type TrafficMetric } from '../../core/advisor/model.ts';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, y: 365 * 86400e3 };
 
@@ -50,16 +50,7 @@ export const DEFAULT_METRIC_SELECTORS: Record<TrafficMetric, string[]> = {
 };
 
 const MetricsSchema = z.partialRecord(
-  z.enum([
-    'permissiveConnections',
-    'permissiveRxBytes',
-    'permissiveTxBytes',
-    'mtlsHandshakes',
-    'mtlsHttpRequests',
-    'mtlsRxBytes',
-    'uptime',
-    'passthroughConnections',
-  ]),
+  z.enum(TRAFFIC_METRICS as [TrafficMetric, ...TrafficMetric[]]),
   z.union([Selector, z.array(Selector).check(z.minLength(1))]),
 );
 

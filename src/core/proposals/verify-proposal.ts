@@ -11,12 +11,10 @@ import { applyChanges, refuse, type FileChange, type Proposal } from './proposal
 
 /** `intended` is normalised; `key` is its entryKey. */
 export function verifyProposal(files: readonly SourceFile[], changes: FileChange[], key: string, intended: ApiEntry): Proposal {
-  const before = renderTree(files);
+  const { known, was } = beforeView(files);
   const after = renderTree(applyChanges(files, changes));
-  const known = new Set(errorsOf(before).map(signature));
   const fresh = errorsOf(after).filter((e) => !known.has(signature(e)));
   if (fresh.length) return refuse(`the edited tree would not pass plan's checks: ${formatConfigEntryError(fresh[0]!)}`);
-  const was = byKey(before);
   const now = byKey(after);
   for (const [k, entry] of was) {
     if (k === key) continue;
@@ -28,6 +26,23 @@ export function verifyProposal(files: readonly SourceFile[], changes: FileChange
   if (!got) return refuse(`the edited tree no longer defines ${key}`);
   if (!isDeepStrictEqual(got, intended)) return refuse(`the edited file does not decode to the intended entry (fields that differ: ${differingFields(got, intended).join(', ')})`);
   return { ok: true, changes };
+}
+
+/**
+ * The unedited tree, rendered once per files array: a run proposes for many services over the same
+ * tree, and rendering it again for each proposal made an unchanged run of 500 proposals take ~35 s.
+ * Callers never mutate the array they pass (SourceFile[] is read-only input everywhere).
+ */
+const BEFORE = new WeakMap<readonly SourceFile[], { known: Set<string>; was: Map<string, ApiEntry> }>();
+
+function beforeView(files: readonly SourceFile[]): { known: Set<string>; was: Map<string, ApiEntry> } {
+  let view = BEFORE.get(files);
+  if (!view) {
+    const before = renderTree(files);
+    view = { known: new Set(errorsOf(before).map(signature)), was: byKey(before) };
+    BEFORE.set(files, view);
+  }
+  return view;
 }
 
 function errorsOf(t: RenderedTree): ConfigEntryError[] {
