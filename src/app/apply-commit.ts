@@ -76,12 +76,12 @@ export async function applyCommitUnderLock<Done = never>(
 }
 
 async function planApplyRecord<Done>(deps: CommitApplyDeps, target: CommitApplyTarget, desired: DesiredCommit, steps: CommitApplySteps<Done>): Promise<CommitApplyOutcome> {
-  const made = await makePlan(desired.files, deps.store, target.plan);
+  const key = stateKey(target.stateKeyPrefix, target.name);
+  const made = await makePlan(desired.files, deps.store, target.plan, { state: deps.state, key });
   if (!made.plan) return { kind: 'invalid', errors: made.errors };
   const plan = made.plan;
   if (steps.shouldApply && !steps.shouldApply(plan)) return { kind: 'held', plan };
   if (plan.refused) return { kind: 'refused', plan, reason: plan.refused };
-  const key = stateKey(target.stateKeyPrefix, target.name);
   if (desired.ref) {
     const stale = await staleReason(deps.state, key, desired.ref);
     if (stale) return { kind: 'stale', plan, reason: stale };

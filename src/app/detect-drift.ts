@@ -2,7 +2,7 @@
 // GitHub issue kept up to date (closed when drift is gone); with self-heal, applies the repair.
 import type { Plan } from '../core/plan/plan.ts';
 import { hasChanges } from '../core/plan/plan.ts';
-import { planSummaryLine, renderPlanMarkdown } from '../adapters/github/plan-markdown.ts';
+import { planSummaryLine, renderPlanMarkdown } from '../reports/plan-markdown.ts';
 import type { ApplyReport } from './apply-plan.ts';
 import { applyCommitUnderLock } from './apply-commit.ts';
 import type { ReconcileDeps, ReconcileTarget } from './reconcile-commit.ts';

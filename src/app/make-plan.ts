@@ -6,10 +6,18 @@ import { entryIdOf, entryKey, formatEntryId } from '../model/entry-id.ts';
 import { positionOf } from '../decode/entry-source.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { renderTree, type RenderedTree } from '../core/render.ts';
-import type { ConfigEntryStore, LiveEntry } from '../core/ports.ts';
+import type { ConfigEntryStore, LiveEntry, StateStore } from '../core/ports.ts';
 import { planChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { finalState } from '../core/plan/warnings.ts';
 import { graphProblems } from '../core/graph-rules.ts';
+import { markChangedOutside } from '../core/plan/changed-outside.ts';
+import { lastApplied } from './commit-state.ts';
+
+/** Where the last apply was recorded (commit-state.ts), so changes made outside consul-gitops are named. */
+export interface ApplyHistory {
+  state: StateStore;
+  key: string;
+}
 
 export interface PlanOutcome {
   tree: RenderedTree;
@@ -17,6 +25,8 @@ export interface PlanOutcome {
   plan?: Plan;
   errors: ConfigEntryError[];
   live: LiveEntry[];
+  /** Why changes made outside consul-gitops could not be named (the last-apply record was unreadable). */
+  historyProblem?: string;
 }
 
 /** Kinds a CE Consul lists and consul-gitops may manage. */
@@ -29,12 +39,22 @@ export async function readLive(store: ConfigEntryStore, kinds = managedKinds()):
   return lists.flat();
 }
 
-export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions): Promise<PlanOutcome> {
+export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, history?: ApplyHistory): Promise<PlanOutcome> {
   const tree = renderTree(files);
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) return { tree, errors, live: [] };
   const live = await readLive(store);
-  const plan = planChanges(tree.entries, live, options);
+  // The record is read after the entries: an apply that lands in between then hides a label, never
+  // makes one up (its own writes would look changed outside if the older record were compared).
+  // A token that may read config entries but not KV still gets its plan, without the labels.
+  let historyProblem: string | undefined;
+  const last = history
+    ? await lastApplied(history.state, history.key).catch((e: unknown) => {
+        historyProblem = `could not read the last apply record ${history.key}, so changes made outside consul-gitops are not named: ${(e as Error).message}`;
+        return undefined;
+      })
+    : undefined;
+  const plan = markChangedOutside(planChanges(tree.entries, live, options), last?.modifyIndex);
   // Cross-entry rules against the mesh as it will be: files plus what stays live (a mesh entry
   // not kept in Git still gates permissive mode).
   const state = finalState(plan.changes, live);
@@ -48,6 +68,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
     const d = decodedByKey.get(change.key);
     errors.push(configEntryError('graph', change.source ?? formatEntryId(change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
   }
-  if (errors.length) return { tree, errors, live };
-  return { tree, plan, errors, live };
+  const problem = historyProblem ? { historyProblem } : {};
+  if (errors.length) return { tree, errors, live, ...problem };
+  return { tree, plan, errors, live, ...problem };
 }

@@ -5,6 +5,7 @@ import { formatEntryId } from '../model/entry-id.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { repositoryRelative } from '../adapters/files/repo-root.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/stores.ts';
+import { renderPlanJson } from '../reports/plan-json.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
 import { hostname } from 'node:os';
 import { renderTree, unreadableErrors } from '../core/render.ts';
@@ -13,7 +14,7 @@ import { hasChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { ANSI, PLAIN, renderPlanText } from '../core/plan/render-plan.ts';
 import { makePlan } from '../app/make-plan.ts';
 import type { ApplyReport } from '../app/apply-plan.ts';
-import { commitTimeProblem, type CommitRef } from '../app/commit-state.ts';
+import { commitTimeProblem, stateKey, type CommitRef } from '../app/commit-state.ts';
 import { applyCommitUnderLock } from '../app/apply-commit.ts';
 import { TargetBusyError } from '../app/target-lock.ts';
 import { resolveTarget } from './consul-target.ts';
@@ -74,12 +75,15 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
   const values = parse(args, { 'detailed-exitcode': { type: 'boolean' } });
   const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
   try {
-    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions);
+    // The last recorded apply names the changes made outside consul-gitops since.
+    const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
+    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions, history);
     for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
+    if (outcome.historyProblem) io.stderr.write(`notice: ${escapeControl(outcome.historyProblem)}\n`);
     const errors = [...unreadable, ...outcome.errors];
     if (errors.length) return reportErrors(errors, io);
     const plan = outcome.plan!;
-    if (values.json) io.stdout.write(`${stringifyApiJson(plan)}\n`);
+    if (values.json) io.stdout.write(renderPlanJson(plan));
     else io.stdout.write(renderPlanText(plan, io.stdout.isTTY ? ANSI : PLAIN));
     if (plan.refused) return 1;
     return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;

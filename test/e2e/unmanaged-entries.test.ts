@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { detectDrift } from '../../src/app/detect-drift.ts';
-import { renderPlanMarkdown } from '../../src/adapters/github/plan-markdown.ts';
+import { renderPlanMarkdown } from '../../src/reports/plan-markdown.ts';
 import { reconcileCommit, type ReconcileDeps } from '../../src/app/reconcile-commit.ts';
 import { InMemoryConfigEntryStore } from '../support/in-memory-config-entry-store.ts';
 import { InMemoryStateStore } from '../support/in-memory-state-store.ts';
@@ -39,7 +39,7 @@ describe('an unmanaged entry that differs from Git', () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain('~ update service-defaults/api');
     expect(plan.stdout).toContain('not managed by consul-gitops: `--adopt` takes it over');
-    expect(plan.stdout).toContain('~ Protocol: "tcp" → "http"');
+    expect(plan.stdout).toContain('~ Protocol = "tcp" → "http"');
     expect(plan.stdout).toContain('Plan: 0 to create, 1 to update (1 only with --adopt), 0 to delete.');
 
     const json = JSON.parse((await run(planCommand, ['--json'], dir)).stdout) as { changes: Record<string, unknown>[]; summary: Record<string, number> };
@@ -86,7 +86,7 @@ describe('an unmanaged entry that differs from Git', () => {
     expect(issues[0]!.open).toBe(true);
     const md = renderPlanMarkdown({ plan: (outcome as { plan: Parameters<typeof renderPlanMarkdown>[0]['plan'] }).plan! });
     for (const body of [issues[0]!.body, md]) {
-      expect(body).toContain('update <code>service-defaults/api</code> (config-entries/api.hcl) [needs --adopt]: 1 field');
+      expect(body).toContain('update <code>service-defaults/api</code> (config-entries/api.hcl:1) [needs --adopt]: 1 field');
       expect(body).toContain('> not managed by consul-gitops: \\`--adopt\\` takes it over');
       expect(body).toContain('- Protocol = "tcp"\n+ Protocol = "http"');
     }
@@ -127,7 +127,7 @@ describe('an entry consul-k8s owns', () => {
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('Left alone:');
     expect(plan.stdout).toContain('! skip service-defaults/api: owned by kubernetes (Meta.external-source); consul-gitops never writes it, although it differs from the file');
-    expect(plan.stdout).toContain('~ Protocol: "tcp" → "http"');
+    expect(plan.stdout).toContain('~ Protocol = "tcp" → "http"');
     const before = await live('service-defaults', 'api');
     for (const args of [[], ['--adopt']]) expect((await run(applyCommand, args, dir)).code).toBe(0);
     expect(await live('service-defaults', 'api')).toEqual(before);

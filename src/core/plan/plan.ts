@@ -5,7 +5,7 @@ import { entryIdOf, entryKey, type EntryId } from '../../model/entry-id.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
 import type { LiveEntry } from '../ports.ts';
 import { canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
-import { EXTERNAL_SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
+import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
 import { normalizeEntry } from '../normalize.ts';
 import { orderChanges } from './order.ts';
 import { planWarnings, type PlanWarning } from './warnings.ts';
@@ -28,8 +28,15 @@ export interface Change {
   cas: number;
   /** Apply wave; changes in one wave are independent of each other. */
   wave: number;
-  /** The file the desired entry came from. */
+  /** The file the desired entry came from; for a delete, the file it was last written from (its ownership marker). */
   source?: string;
+  /** Line of the entry in `source` (1-based); absent for a delete, whose file is gone. */
+  line?: number;
+  /**
+   * Consul's copy was modified after the last apply consul-gitops recorded (changed-outside.ts):
+   * someone changed it by hand or with another tool, and this change puts it back.
+   */
+  changedOutside?: true;
   adopted?: boolean;
   /** For a skipped entry another controller owns (consul-k8s): its `external-source`. */
   owner?: string;
@@ -67,7 +74,7 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     desiredKeys.add(key);
     const after = withOwnership(d.entry, d.file);
     const l = liveByKey.get(key);
-    const base = { id, key, source: d.file, fieldDiffs: [] as FieldDiff[] };
+    const base = { id, key, source: d.file, line: d.pos.line, fieldDiffs: [] as FieldDiff[] };
     if (!l) {
       changes.push({ ...base, action: 'create', after, reason: 'not in Consul', cas: 0, wave: 0 });
       continue;
@@ -104,8 +111,10 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     if (desiredKeys.has(key) || ownershipOf(l.entry) !== 'ours') continue;
     const id = entryIdOf(l.entry);
     const before = canonicalLive(l.entry);
+    const from = (l.entry.Meta as Record<string, unknown> | undefined)?.[SOURCE_KEY];
+    const source = typeof from === 'string' && from ? { source: from } : {};
     if (options.prune)
-      changes.push({ action: 'delete', id, key, before, fieldDiffs: [], reason: 'no file defines it any more', cas: l.modifyIndex, wave: 0 });
+      changes.push({ action: 'delete', id, key, before, fieldDiffs: [], reason: 'no file defines it any more', cas: l.modifyIndex, wave: 0, ...source });
     else
       changes.push({ action: 'skip', id, key, before, fieldDiffs: [], reason: 'no file defines it; pruning is off', cas: l.modifyIndex, wave: 0 });
   }

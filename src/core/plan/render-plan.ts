@@ -1,10 +1,12 @@
-// Plan → text for a terminal, like `terraform plan`: `+ create`, `~ update` with field-level
-// before/after, `- delete`, then warnings and a closing summary line.
-import { stringifyApiJson } from '../api-json.ts';
+// Plan → text for a terminal, modelled on `terraform plan`: a summary table for long plans, then
+// each change with its file and line and its attributes element by element (`+` set, `-` removed,
+// `~` changed, nested values indented), warnings, and a closing summary line.
 import { formatEntryId } from '../../model/entry-id.ts';
 import { escapeControl } from '../../model/errors.ts';
-import { normalizeEntry } from '../normalize.ts';
-import type { Change, Plan } from './plan.ts';
+import { attributeLines, type AttributeLine } from './attribute-lines.ts';
+import { changeAttributes } from './attributes.ts';
+import { CHANGED_OUTSIDE, changedOutsideNote } from './changed-outside.ts';
+import type { Change, ChangeAction, Plan } from './plan.ts';
 
 export interface TextStyle {
   green(s: string): string;
@@ -21,7 +23,8 @@ export const ANSI: TextStyle = {
   dim: (s) => `\x1b[2m${s}\x1b[0m`,
 };
 
-const show = (v: unknown) => (v === undefined ? '(absent)' : stringifyApiJson(v, 0));
+/** A plan with more changes than this opens with a table of them by kind. */
+export const LONG_PLAN = 3;
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
@@ -29,49 +32,77 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${s.create} to create, ${s.update} to update${adopt ? ` (${adopt} only with --adopt)` : ''}, ${s.delete} to delete.`;
 }
 
-function flatten(value: unknown, path: string, out: [string, unknown][]): void {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, out);
-  } else out.push([path, value]);
+export type KindCounts = { kind: string } & Record<'create' | 'update' | 'delete', number>;
+
+/** Creates, updates and deletes per kind, kinds in apply order of first appearance. */
+export function countsByKind(plan: Plan): KindCounts[] {
+  const rows = new Map<string, KindCounts>();
+  for (const c of plan.changes) {
+    if (c.action !== 'create' && c.action !== 'update' && c.action !== 'delete') continue;
+    const row = rows.get(c.id.kind) ?? { kind: c.id.kind, create: 0, update: 0, delete: 0 };
+    row[c.action]++;
+    rows.set(c.id.kind, row);
+  }
+  return [...rows.values()];
 }
 
-function diffs(c: Change, color: (s: string) => string): string[] {
-  return c.fieldDiffs.map((d) => color(`      ~ ${d.path}: ${show(d.before)} → ${show(d.after)}`));
+/** `config-entries/api.hcl:3`, or for a delete `was config-entries/api.hcl`; names are escaped. */
+export function changeLocation(c: Change): string | undefined {
+  if (!c.source) return undefined;
+  const file = escapeControl(c.source);
+  return c.action === 'delete' ? `was ${file}` : c.line ? `${file}:${c.line}` : file;
 }
+
+const acts = (c: Change) => c.action === 'create' || c.action === 'update' || c.action === 'delete';
+
+function colour(style: TextStyle, mark: AttributeLine['mark'] | ChangeAction): (s: string) => string {
+  if (mark === '+' || mark === 'create') return style.green;
+  if (mark === '-' || mark === 'delete') return style.red;
+  if (mark === '~' || mark === 'update') return style.yellow;
+  return style.dim;
+}
+
+function attributeText(c: Change, style: TextStyle): string[] {
+  const { nodes, hidden } = changeAttributes(c);
+  return attributeLines(nodes, 'inline', hidden).map((l) => {
+    const pad = ' '.repeat(6 + l.depth * 4);
+    if (l.closing) return `${pad}  ${l.text}`;
+    return l.mark === ' ' ? style.dim(`${pad}  ${l.text}`) : colour(style, l.mark)(`${pad}${l.mark} ${l.text}`);
+  });
+}
+
+const HEAD: Record<ChangeAction, string> = { create: '+ create', update: '~ update', delete: '- delete', skip: '! skip', noop: '  ' };
 
 function renderChange(c: Change, style: TextStyle): string[] {
-  // Names, paths and reasons are anyone's text: escaped so they cannot drive a terminal or CI log.
-  const where = c.source ? style.dim(`  (${escapeControl(c.source)})`) : '';
-  const id = escapeControl(formatEntryId(c.id));
-  switch (c.action) {
-    case 'create': {
-      const fields: [string, unknown][] = [];
-      flatten(normalizeEntry(c.after!), '', fields);
-      return [style.green(`  + create ${id}`) + where, ...fields.filter(([k]) => k !== 'Kind').map(([k, v]) => style.green(`      + ${k} = ${show(v)}`))];
-    }
-    case 'update':
-      return [
-        style.yellow(`  ~ update ${id}`) + where + (c.adopted ? style.yellow('  [adopt]') : ''),
-        ...(c.requiresAdopt ? [style.yellow(`      ! ${escapeControl(c.reason ?? '')}`)] : []),
-        ...diffs(c, style.yellow),
-      ];
-    case 'delete':
-      return [style.red(`  - delete ${id}`) + style.dim(`  (${escapeControl(c.reason ?? '')})`)];
-    case 'skip':
-      return [style.dim(`  ! skip ${id}: ${escapeControl(c.reason ?? '')}`), ...diffs(c, style.dim)];
-    case 'noop':
-      return [];
-  }
+  const where = changeLocation(c);
+  const id = formatEntryId(c.id);
+  const tags = [c.adopted ? '[adopt]' : '', c.changedOutside ? `[${CHANGED_OUTSIDE}]` : ''].filter(Boolean).join(' ');
+  if (c.action === 'skip') return [style.dim(`  ! skip ${id}: ${escapeControl(c.reason)}`), ...attributeText(c, style)];
+  const head = colour(style, c.action)(`  ${HEAD[c.action]} ${id}`) + (where ? style.dim(`  (${where})`) : '') + (tags ? colour(style, c.action)(`  ${tags}`) : '');
+  // Why a delete or an update that needs --adopt happens is not in the attributes: say it.
+  const why = c.action === 'delete' || c.requiresAdopt ? [colour(style, c.action)(`      # ${escapeControl(c.reason)}`)] : [];
+  return [head, ...why, ...attributeText(c, style)];
+}
+
+function kindTable(plan: Plan): string[] {
+  const rows = countsByKind(plan);
+  const width = Math.max(4, ...rows.map((r) => r.kind.length));
+  const line = (k: string, a: string, b: string, c: string) => `  ${k.padEnd(width)}  ${a.padStart(6)}  ${b.padStart(6)}  ${c.padStart(6)}`;
+  return [line('kind', 'create', 'update', 'delete'), ...rows.map((r) => line(r.kind, String(r.create), String(r.update), String(r.delete))), ''];
 }
 
 export function renderPlanText(plan: Plan, style: TextStyle = PLAIN): string {
   const lines: string[] = [];
-  const acting = plan.changes.filter((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete');
+  const acting = plan.changes.filter(acts);
   const skipped = plan.changes.filter((c) => c.action === 'skip');
+  const drift = changedOutsideNote(plan);
+  if (drift) lines.push(style.yellow(`Note: ${drift}`), '');
   if (acting.length === 0) lines.push('No changes. Consul matches the files.');
   else {
     lines.push('consul-gitops will perform the following actions:', '');
-    for (const c of acting) lines.push(...renderChange(c, style));
+    if (acting.length > LONG_PLAN) lines.push(...kindTable(plan));
+    for (const c of acting) lines.push(...renderChange(c, style), '');
+    lines.pop();
   }
   if (skipped.length) {
     lines.push('', 'Left alone:');
@@ -81,7 +112,7 @@ export function renderPlanText(plan: Plan, style: TextStyle = PLAIN): string {
     lines.push('', 'Warnings:');
     for (const w of plan.warnings) lines.push(style.yellow(`  ! ${escapeControl(`${w.entry ? `${w.entry}: ` : ''}${w.message}`)}`));
   }
-  if (plan.refused) lines.push('', style.red(`Refused: ${plan.refused}`));
+  if (plan.refused) lines.push('', style.red(`Refused: ${escapeControl(plan.refused)}`));
   lines.push('', summaryLine(plan));
   return `${lines.join('\n')}\n`;
 }

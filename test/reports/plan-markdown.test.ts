@@ -1,14 +1,14 @@
 // Plan → Markdown on real plans: files rendered with renderTree, planned with planChanges against
 // live entries applied to the in-memory store, then rendered for a PR comment.
 import { describe, expect, it } from 'vitest';
-import { renderErrorsMarkdown, renderPlanMarkdown } from '../../../src/adapters/github/plan-markdown.ts';
-import { applyPlan } from '../../../src/app/apply-plan.ts';
-import { readLive } from '../../../src/app/make-plan.ts';
-import type { SourceFile } from '../../../src/core/parse-files.ts';
-import { planChanges, type PlanOptions } from '../../../src/core/plan/plan.ts';
-import { renderTree } from '../../../src/core/render.ts';
-import { formatConfigEntryError } from '../../../src/model/errors.ts';
-import { InMemoryConfigEntryStore } from '../../support/in-memory-config-entry-store.ts';
+import { renderErrorsMarkdown, renderPlanMarkdown } from '../../src/reports/plan-markdown.ts';
+import { applyPlan } from '../../src/app/apply-plan.ts';
+import { readLive } from '../../src/app/make-plan.ts';
+import type { SourceFile } from '../../src/core/parse-files.ts';
+import { planChanges, type PlanOptions } from '../../src/core/plan/plan.ts';
+import { renderTree } from '../../src/core/render.ts';
+import { formatConfigEntryError } from '../../src/model/errors.ts';
+import { InMemoryConfigEntryStore } from '../support/in-memory-config-entry-store.ts';
 
 const f = (path: string, text: string): SourceFile => ({ path, text });
 const opts: PlanOptions = { prune: true, adopt: false };
@@ -40,11 +40,11 @@ describe('renderPlanMarkdown', () => {
 
     expect(md.startsWith('### consul-gitops plan for dc1 at `0123456789ab`\n\n**Plan: 2 to create, 1 to update, 1 to delete.** (1 unchanged)\n')).toBe(true);
     expect(md.match(/<details>/g)).toHaveLength(4);
-    expect(md).toContain('<summary><code>~</code> update <code>service-defaults/api</code> (config-entries/api.hcl): 1 field</summary>');
-    expect(md).toContain(['```diff', '- MutualTLSMode = "permissive"', '+ MutualTLSMode = "strict"', '```'].join('\n'));
-    expect(md).toContain('<summary><code>+</code> create <code>service-defaults/web</code> (config-entries/web.yaml)</summary>');
+    expect(md).toContain('<summary><code>~</code> update <code>service-defaults/api</code> (config-entries/api.hcl:1): 1 field</summary>');
+    expect(md).toContain(['```diff', '- MutualTLSMode = "permissive"', '+ MutualTLSMode = "strict"', '  # (2 unchanged attributes hidden)', '```'].join('\n'));
+    expect(md).toContain('<summary><code>+</code> create <code>service-defaults/web</code> (config-entries/web.yaml:1)</summary>');
     expect(md).toContain('+ Protocol = "http"');
-    expect(md).toContain('<summary><code>-</code> delete <code>service-defaults/old</code></summary>');
+    expect(md).toContain('<summary><code>-</code> delete <code>service-defaults/old</code> (was config-entries/old.hcl)</summary>');
     expect(md).toContain('> no file defines it any more');
     expect(md).toContain('- Protocol = "tcp"');
     // The ownership marker is in every write: not worth a line in a create or delete.
@@ -71,8 +71,8 @@ describe('renderPlanMarkdown', () => {
     const md = renderPlanMarkdown({ plan, report });
 
     expect(md).toContain('**Apply: 1 applied, 1 failed, 0 conflicts, 0 not attempted.**');
-    expect(md).toContain('update <code>service-defaults/api</code> (config-entries/api.hcl): 1 field — ✅ applied</summary>');
-    expect(md).toContain('create <code>service-defaults/web</code> (config-entries/web.yaml) — ❌ failed</summary>');
+    expect(md).toContain('update <code>service-defaults/api</code> (config-entries/api.hcl:1): 1 field — ✅ applied</summary>');
+    expect(md).toContain('create <code>service-defaults/web</code> (config-entries/web.yaml:1) — ❌ failed</summary>');
     expect(md).toContain('> Unexpected response code: 500 (invalid protocol)');
   });
 
@@ -109,20 +109,29 @@ describe('renderPlanMarkdown', () => {
     expect(linked).toContain(`- [config-entries/bad.hcl:${bad.line}:${bad.column}](https://github.com/acme/mesh/blob/abc/config-entries/bad.hcl#L${bad.line}): ${bad.field}:`);
   });
 
-  it('fits GitHub’s comment limit by dropping per-field diffs, then changes', async () => {
+  it('fits GitHub’s comment limit by folding details into one-line entries, and says so instead of cutting', async () => {
     const many = Array.from({ length: 60 }, (_, i) => f(`config-entries/svc${i}.hcl`, `Kind = "service-defaults"\nName = "svc${i}"\nProtocol = "http"\nMutualTLSMode = "strict"\n`));
     const { plan } = await planFrom([], many);
     const full = renderPlanMarkdown({ plan });
-    expect(full).toContain('<details>');
+    expect(full.match(/<details>/g)).toHaveLength(60);
+    // Long plan: the table by kind comes before the details.
+    expect(full.indexOf('| <code>service-defaults</code> | 60 | 0 | 0 |')).toBeLessThan(full.indexOf('<details>'));
 
-    const compact = renderPlanMarkdown({ plan, maxChars: 6000 });
-    expect(compact.length).toBeLessThanOrEqual(6000);
-    expect(compact).not.toContain('<details>');
-    expect(compact).toContain('**Plan: 60 to create, 0 to update, 0 to delete.**');
+    const folded = renderPlanMarkdown({ plan, maxChars: 6000, fullPlanUrl: 'https://ci.example.test/plan/42' });
+    expect(folded.length).toBeLessThanOrEqual(6000);
+    const detailed = folded.match(/<details>/g)?.length ?? 0;
+    expect(detailed).toBeGreaterThan(0);
+    expect(detailed).toBeLessThan(60);
+    expect(folded).toContain(`The next ${60 - detailed} changes are listed without their attributes, to keep this comment under GitHub's 65,536-character limit. [Read the full plan](https://ci.example.test/plan/42)`);
+    // Every change is still named: folded, not dropped.
+    for (let i = 0; i < 60; i++) expect(folded).toContain(`<code>service-defaults/svc${i}</code>`);
+    expect(folded).toContain('**Plan: 60 to create, 0 to update, 0 to delete.**');
 
-    const tiny = renderPlanMarkdown({ plan, maxChars: 1500 });
+    const tiny = renderPlanMarkdown({ plan, maxChars: 1500, revision: 'abcdef0123456789' });
     expect(tiny.length).toBeLessThanOrEqual(1500);
-    expect(tiny).toMatch(/…and \d+ more changes/);
+    const listed = tiny.match(/^- <code>\+<\/code> create/gm)?.length ?? 0;
+    expect(tiny).toContain(`**${60 - listed} more changes are not shown: this comment would pass GitHub's 65,536-character limit.** Run \`consul-gitops plan\` at \`abcdef012345\` to read the full plan.`);
+    expect(tiny).not.toContain('cut to fit');
   });
 
   it('keeps values from closing the code fence', async () => {
@@ -130,6 +139,6 @@ describe('renderPlanMarkdown', () => {
     const { plan } = await planFrom([], [tricky]);
     const md = renderPlanMarkdown({ plan });
     expect(md).toContain('````diff');
-    expect(md).toContain('+ Meta.note = "```"');
+    expect(md).toContain('+ Meta     = {\n+     note = "```"\n+ }');
   });
 });

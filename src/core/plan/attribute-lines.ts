@@ -1,0 +1,70 @@
+// The attribute tree as indented lines, as `terraform plan` prints nested values: one line per
+// field or element, `{`/`[` opening and closing on lines of their own, keys aligned.
+import { escapeControl } from '../../model/errors.ts';
+import { stringifyApiJson } from '../api-json.ts';
+import type { AttributeNode } from './attributes.ts';
+
+export type LineMark = '+' | '-' | '~' | ' ';
+
+export interface AttributeLine {
+  mark: LineMark;
+  depth: number;
+  text: string;
+  /** A closing `}` or `]`: printed without its mark in the terminal, as Terraform does. */
+  closing?: true;
+}
+
+/**
+ * `inline`: a replaced value is one `~ key = before → after` line (the terminal).
+ * `diff`: it is a `-` line and a `+` line (a Markdown diff block, which colours only those).
+ */
+export type ChangeStyle = 'inline' | 'diff';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const showKey = (k: string) => (IDENTIFIER.test(k) ? k : JSON.stringify(k));
+/** Any value as one line of JSON; control characters escaped (a value is anyone's text). */
+const scalar = (v: unknown) => escapeControl(v === undefined ? 'null' : stringifyApiJson(v, 0));
+const isContainer = (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length > 0;
+
+export function attributeLines(nodes: readonly AttributeNode[], style: ChangeStyle, hidden = 0, depth = 0, list = false): AttributeLine[] {
+  const width = Math.max(0, ...nodes.map((n) => (n.key === undefined ? 0 : showKey(n.key).length)));
+  const out: AttributeLine[] = [];
+  for (const n of nodes) {
+    const prefix = n.key === undefined ? '' : `${escapeControl(showKey(n.key).padEnd(width))} = `;
+    const comma = n.key === undefined ? ',' : '';
+    switch (n.op) {
+      case 'add':
+      case 'remove':
+        out.push(...valueLines(n.op === 'add' ? '+' : '-', prefix, n.value, comma, depth));
+        break;
+      case 'change':
+        if (style === 'inline') out.push({ mark: '~', depth, text: `${prefix}${scalar(n.before)} → ${scalar(n.after)}${comma}` });
+        else out.push({ mark: '-', depth, text: `${prefix}${scalar(n.before)}${comma}` }, { mark: '+', depth, text: `${prefix}${scalar(n.after)}${comma}` });
+        break;
+      case 'nest':
+        out.push(
+          { mark: '~', depth, text: `${prefix}${n.list ? '[' : '{'}` },
+          ...attributeLines(n.children, style, n.hidden, depth + 1, n.list),
+          { mark: ' ', depth, text: `${n.list ? ']' : '}'}${comma}`, closing: true },
+        );
+        break;
+    }
+  }
+  if (hidden > 0) {
+    out.push({ mark: ' ', depth, text: `# (${hidden} unchanged ${list ? 'element' : 'attribute'}${hidden === 1 ? '' : 's'} hidden)` });
+  }
+  return out;
+}
+
+/** A whole value added or removed: every line carries the mark. */
+function valueLines(mark: '+' | '-', prefix: string, value: unknown, comma: string, depth: number): AttributeLine[] {
+  if (!isContainer(value)) return [{ mark, depth, text: `${prefix}${scalar(value)}${comma}` }];
+  const list = Array.isArray(value);
+  const entries: [string | undefined, unknown][] = list ? (value as unknown[]).map((v) => [undefined, v]) : Object.entries(value as object).filter(([, v]) => v !== undefined);
+  const width = Math.max(0, ...entries.map(([k]) => (k === undefined ? 0 : showKey(k).length)));
+  return [
+    { mark, depth, text: `${prefix}${list ? '[' : '{'}` },
+    ...entries.flatMap(([k, v]) => valueLines(mark, k === undefined ? '' : `${escapeControl(showKey(k).padEnd(width))} = `, v, k === undefined ? ',' : '', depth + 1)),
+    { mark, depth, text: `${list ? ']' : '}'}${comma}`, closing: true },
+  ];
+}

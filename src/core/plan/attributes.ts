@@ -1,0 +1,230 @@
+// A change's attributes as a tree, element by element, the way `terraform plan` shows a resource:
+// what a create sets (as the file says it), what a delete removes, what an update changes.
+// Text, Markdown and `plan --json` all read this one tree.
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import { kindDefinition } from '../../model/registry.ts';
+import { stringifyApiJson } from '../api-json.ts';
+import { normalizeEntry, isZero } from '../normalize.ts';
+import { OWNER_KEY, SOURCE_KEY, withoutOwnership } from './ownership.ts';
+import type { Change } from './plan.ts';
+
+/**
+ * - `add` / `remove`: a whole value set or taken away (shown nested, every line marked).
+ * - `change`: a value replaced by another (scalars, or a value of another type).
+ * - `nest`: an object or list that stays, with changes inside; `hidden` counts what is unchanged.
+ * `key` is a field or map key; absent for a list element.
+ */
+export type AttributeNode =
+  | { op: 'add' | 'remove'; key?: string; value: unknown }
+  | { op: 'change'; key?: string; before: unknown; after: unknown }
+  | { op: 'nest'; key?: string; list: boolean; children: AttributeNode[]; hidden: number };
+
+export interface Attributes {
+  nodes: AttributeNode[];
+  /** Top-level attributes an update leaves as they are. */
+  hidden: number;
+}
+
+const NONE: Attributes = { nodes: [], hidden: 0 };
+
+/** The attribute tree of one change of a plan. */
+export function changeAttributes(c: Change): Attributes {
+  switch (c.action) {
+    case 'create':
+      // What the file says: no defaults or server-computed fields (intention Precedence, Type).
+      return { nodes: entryFields(c.after!).map(([key, value]) => ({ op: 'add', key, value })), hidden: 0 };
+    case 'delete':
+      return c.before ? { nodes: entryFields(c.before).map(([key, value]) => ({ op: 'remove', key, value })), hidden: 0 } : NONE;
+    case 'update': {
+      // An entry consul-gitops does not own is compared without anyone's ownership markers (plan.ts).
+      const strip = (e: ApiEntry) => (c.requiresAdopt ? withoutOwnership(e) : e);
+      const after = c.after!;
+      const shaped = strip(shapedEntry(after));
+      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(normalizeEntry(after)), shaped, serverFilledPaths(after));
+    }
+    case 'skip':
+      // An entry another controller owns: the plan keeps only its field differences.
+      return { nodes: c.fieldDiffs.map((d) => leafChange(d.path, d.before, d.after, undefined)), hidden: 0 };
+    case 'noop':
+      return NONE;
+  }
+}
+
+/** Top-level fields worth a line: not the kind (the heading names it), not the ownership marker. */
+function entryFields(entry: ApiEntry): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(entry)) {
+    if (k === 'Kind' || v === undefined) continue;
+    if (k === 'Meta' && v && typeof v === 'object') {
+      const meta = Object.fromEntries(Object.entries(v).filter(([mk]) => mk !== OWNER_KEY && mk !== SOURCE_KEY));
+      if (Object.keys(meta).length) out.push([k, meta]);
+      continue;
+    }
+    out.push([k, v]);
+  }
+  return out;
+}
+
+/** The kind's own normalisation (sorting, computed fields) without dropping zero values: paths match normalizeEntry's. */
+function shapedEntry(entry: ApiEntry): ApiEntry {
+  const def = kindDefinition(entry.Kind);
+  return def?.normalize ? def.normalize(structuredClone(entry)) : structuredClone(entry);
+}
+
+/** `Sources[3].Precedence` → `Sources[].Precedence`: a field's place in the schema. */
+const pattern = (path: string) => path.replace(/\[\d+\]/g, '[]');
+
+function collectPaths(value: unknown, path: string, out: Set<string>): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => collectPaths(v, `${path}[]`, out));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      const p = path ? `${path}.${k}` : k;
+      out.add(p);
+      collectPaths(v, p, out);
+    }
+  return out;
+}
+
+/**
+ * Fields the normalisation fills in that the file never writes (intention `Precedence` and
+ * `Type`, defaults): Consul computes them, so an added element does not show them as the user's.
+ */
+function serverFilledPaths(entry: ApiEntry): ReadonlySet<string> {
+  const written = collectPaths(entry, '', new Set());
+  const filled = new Set<string>();
+  for (const p of collectPaths(shapedEntry(entry), '', new Set())) if (!written.has(p)) filled.add(p);
+  return filled;
+}
+
+function without(value: unknown, path: string, filled: ReadonlySet<string>): unknown {
+  if (filled.size === 0) return value;
+  if (Array.isArray(value)) return value.map((v) => without(v, `${path}[]`, filled));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const p = path ? `${path}.${k}` : k;
+      if (!filled.has(p)) out[k] = without(v, p, filled);
+    }
+    return out;
+  }
+  return value;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** JSON with keys sorted and 64-bit integers as digits: equal values, equal text, whatever the key order. */
+function canon(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
+  return v === undefined ? 'undefined' : stringifyApiJson(v, 0);
+}
+const same = (a: unknown, b: unknown) => a === b || canon(a) === canon(b);
+
+/** What an absent scalar means to Consul, where it reads better than "absent": false, 0. */
+function zeroLike(of: unknown): unknown {
+  if (typeof of === 'boolean') return false;
+  if (typeof of === 'number') return 0;
+  if (typeof of === 'bigint') return 0n;
+  return undefined;
+}
+
+function at(value: unknown, key: string | number): unknown {
+  if (typeof key === 'number') return Array.isArray(value) ? value[key] : undefined;
+  return isObject(value) ? value[key] : undefined;
+}
+
+function diffEntry(before: ApiEntry, after: ApiEntry, shaped: ApiEntry, filled: ReadonlySet<string>): Attributes {
+  const b = { ...before } as Record<string, unknown>;
+  const a = { ...after } as Record<string, unknown>;
+  delete b.Kind;
+  delete a.Kind;
+  const { children, hidden } = diffObject(b, a, shaped, '', filled);
+  return { nodes: children, hidden };
+}
+
+function diffObject(before: Record<string, unknown>, after: Record<string, unknown>, shaped: unknown, path: string, filled: ReadonlySet<string>) {
+  const children: AttributeNode[] = [];
+  let hidden = 0;
+  const keys = [...Object.keys(after), ...Object.keys(before).filter((k) => !(k in after))];
+  for (const k of keys) {
+    const node = diffValue(k, before[k], after[k], at(shaped, k), path ? `${path}.${k}` : k, filled);
+    if (node) children.push(node);
+    else if (before[k] !== undefined && !isMarker(path, k, before[k])) hidden++;
+  }
+  return { children, hidden };
+}
+
+/** consul-gitops' own ownership marker: not one of the user's attributes, so not counted as hidden. */
+function isMarker(path: string, key: string, value: unknown): boolean {
+  const markerKey = (k: string) => k === OWNER_KEY || k === SOURCE_KEY;
+  if (path === 'Meta') return markerKey(key);
+  return path === '' && key === 'Meta' && isObject(value) && Object.keys(value).every(markerKey);
+}
+
+/** One key's difference, or undefined when it is the same on both sides. `shaped` is the file's value with zeros kept. */
+function diffValue(key: string | undefined, before: unknown, after: unknown, shaped: unknown, path: string, filled: ReadonlySet<string>): AttributeNode | undefined {
+  if (same(before, after)) return undefined;
+  const k = key === undefined ? {} : { key };
+  if (isObject(before) && isObject(after)) {
+    const { children, hidden } = diffObject(before, after, shaped, path, filled);
+    return children.length ? { op: 'nest', ...k, list: false, children, hidden } : undefined;
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const node = diffList(k, before, after, shaped, path, filled);
+    return node.children.length ? node : undefined;
+  }
+  return leafChange(key, before, after, shaped, path, filled);
+}
+
+function leafChange(key: string | undefined, before: unknown, after: unknown, shaped: unknown, path = '', filled: ReadonlySet<string> = new Set()): AttributeNode {
+  const k = key === undefined ? {} : { key };
+  const scalar = (v: unknown) => v !== undefined && (v === null || typeof v !== 'object');
+  if (before === undefined) {
+    // Consul reads an absent flag as false and an absent number as 0: say so rather than "added".
+    const zero = zeroLike(after);
+    return zero !== undefined ? { op: 'change', ...k, before: zero, after } : { op: 'add', ...k, value: without(after, pattern(path), filled) };
+  }
+  if (after === undefined) {
+    // The file may say `false`, `0` or `""` on purpose: show it; else what Consul will read.
+    const shown = shaped !== undefined && isZero(shaped) && scalar(before) ? shaped : zeroLike(before);
+    return shown !== undefined ? { op: 'change', ...k, before, after: shown } : { op: 'remove', ...k, value: without(before, pattern(path), filled) };
+  }
+  return { op: 'change', ...k, before, after };
+}
+
+/**
+ * Lists of one length are compared element by element (as the plan's diff does); otherwise the
+ * elements both sides share (longest common subsequence) stay, the others are removed or added.
+ */
+function diffList(k: { key?: string }, before: unknown[], after: unknown[], shaped: unknown, path: string, filled: ReadonlySet<string>): AttributeNode & { op: 'nest' } {
+  const children: AttributeNode[] = [];
+  let hidden = 0;
+  if (before.length === after.length) {
+    before.forEach((b, i) => {
+      const node = diffValue(undefined, b, after[i], at(shaped, i), `${path}[${i}]`, filled);
+      if (node) children.push(node);
+      else hidden++;
+    });
+    return { op: 'nest', ...k, list: true, children, hidden };
+  }
+  const bt = before.map(canon);
+  const at_ = after.map(canon);
+  // lcs[i][j]: common length of before[i..] and after[j..]; lists in config entries are short.
+  const lcs = Array.from({ length: before.length + 1 }, () => new Array<number>(after.length + 1).fill(0));
+  for (let i = before.length - 1; i >= 0; i--)
+    for (let j = after.length - 1; j >= 0; j--) lcs[i]![j] = bt[i] === at_[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const p = pattern(`${path}[0]`);
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    if (i < before.length && j < after.length && bt[i] === at_[j]) {
+      hidden++;
+      i++;
+      j++;
+    } else if (j < after.length && (i >= before.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+      children.push({ op: 'add', value: without(after[j++], p, filled) });
+    } else {
+      children.push({ op: 'remove', value: without(before[i++], p, filled) });
+    }
+  }
+  return { op: 'nest', ...k, list: true, children, hidden };
+}

@@ -1,0 +1,29 @@
+// Plan → the `plan --json` document: the Plan as data under a named, versioned format
+// (docs/plan-schema.json), each change with its file and line, whether it was changed outside
+// consul-gitops, and the same attribute tree the text and Markdown plans print.
+import { stringifyApiJson } from '../core/api-json.ts';
+import { changeAttributes } from '../core/plan/attributes.ts';
+import { changedOutsideCount } from '../core/plan/changed-outside.ts';
+import type { Plan } from '../core/plan/plan.ts';
+
+export const PLAN_FORMAT = 'consul-gitops-plan';
+/** Bumped when a field changes meaning or goes away; new optional fields keep the version. */
+export const PLAN_FORMAT_VERSION = 1;
+
+export function planDocument(plan: Plan) {
+  return {
+    format: PLAN_FORMAT,
+    formatVersion: PLAN_FORMAT_VERSION,
+    summary: { ...plan.summary, changedOutside: changedOutsideCount(plan) },
+    ...(plan.refused ? { refused: plan.refused } : {}),
+    changes: plan.changes.map((c) => {
+      const { nodes, hidden } = changeAttributes(c);
+      return { ...c, changedOutside: c.changedOutside === true, attributes: nodes, unchangedAttributes: hidden };
+    }),
+    warnings: plan.warnings,
+  };
+}
+
+export function renderPlanJson(plan: Plan): string {
+  return `${stringifyApiJson(planDocument(plan))}\n`;
+}
