@@ -37,6 +37,9 @@ export function attributeLines(nodes: readonly AttributeNode[], style: ChangeSty
       case 'remove':
         out.push(...valueLines(n.op === 'add' ? '+' : '-', prefix, n.value, comma, depth));
         break;
+      case 'keep':
+        out.push({ mark: ' ', depth, text: `${prefix}${scalar(n.value)}${comma}` });
+        break;
       case 'change':
         if (style === 'inline') out.push({ mark: '~', depth, text: `${prefix}${scalar(n.before)} → ${scalar(n.after)}${comma}` });
         else out.push({ mark: '-', depth, text: `${prefix}${scalar(n.before)}${comma}` }, { mark: '+', depth, text: `${prefix}${scalar(n.after)}${comma}` });

@@ -7,16 +7,19 @@ import { stringifyApiJson } from '../api-json.ts';
 import { normalizeEntry, isZero } from '../normalize.ts';
 import { OWNER_KEY, SOURCE_KEY, withoutOwnership } from './ownership.ts';
 import type { Change } from './plan.ts';
+import { withExplicitZeros } from './file-zeros.ts';
 
 /**
  * - `add` / `remove`: a whole value set or taken away (shown nested, every line marked).
  * - `change`: a value replaced by another (scalars, or a value of another type).
+ * - `keep`: an unchanged value shown to say which list element changed (its `Name`).
  * - `nest`: an object or list that stays, with changes inside; `hidden` counts what is unchanged.
  * `key` is a field or map key; absent for a list element.
  */
 export type AttributeNode =
   | { op: 'add' | 'remove'; key?: string; value: unknown }
   | { op: 'change'; key?: string; before: unknown; after: unknown }
+  | { op: 'keep'; key: string; value: unknown }
   | { op: 'nest'; key?: string; list: boolean; children: AttributeNode[]; hidden: number };
 
 export interface Attributes {
@@ -32,15 +35,15 @@ export function changeAttributes(c: Change): Attributes {
   switch (c.action) {
     case 'create':
       // What the file says: no defaults or server-computed fields (intention Precedence, Type).
-      return { nodes: entryFields(c.after!).map(([key, value]) => ({ op: 'add', key, value })), hidden: 0 };
+      return { nodes: entryFields(withExplicitZeros(c.after!, c.explicitZeros)).map(([key, value]) => ({ op: 'add', key, value })), hidden: 0 };
     case 'delete':
       return c.before ? { nodes: entryFields(c.before).map(([key, value]) => ({ op: 'remove', key, value })), hidden: 0 } : NONE;
     case 'update': {
       // An entry consul-gitops does not own is compared without anyone's ownership markers (plan.ts).
       const strip = (e: ApiEntry) => (c.requiresAdopt ? withoutOwnership(e) : e);
       const after = c.after!;
-      const shaped = strip(shapedEntry(after));
-      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(normalizeEntry(after)), shaped, serverFilledPaths(after));
+      const written = withExplicitZeros(after, c.explicitZeros);
+      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(normalizeEntry(after)), strip(shapedEntry(written)), serverFilledPaths(written));
     }
     case 'skip':
       // An entry another controller owns: the plan keeps only its field differences.
@@ -166,7 +169,11 @@ function diffValue(key: string | undefined, before: unknown, after: unknown, sha
   const k = key === undefined ? {} : { key };
   if (isObject(before) && isObject(after)) {
     const { children, hidden } = diffObject(before, after, shaped, path, filled);
-    return children.length ? { op: 'nest', ...k, list: false, children, hidden } : undefined;
+    if (!children.length) return undefined;
+    // A list element says which one it is, as Terraform keeps an element's identifying attribute.
+    if (key === undefined && typeof before.Name === 'string' && before.Name === after.Name)
+      return { op: 'nest', list: false, children: [{ op: 'keep', key: 'Name', value: before.Name }, ...children], hidden: hidden - 1 };
+    return { op: 'nest', ...k, list: false, children, hidden };
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const node = diffList(k, before, after, shaped, path, filled);
@@ -183,6 +190,11 @@ function leafChange(key: string | undefined, before: unknown, after: unknown, sh
     const zero = zeroLike(after);
     return zero !== undefined ? { op: 'change', ...k, before: zero, after } : { op: 'add', ...k, value: without(after, pattern(path), filled) };
   }
+  if (after === undefined && isObject(before)) {
+    // An object the file empties: its flags go to false and its numbers to 0, as Consul reads them.
+    const { children, hidden } = diffObject(before, {}, shaped, path, filled);
+    if (children.some((n) => n.op !== 'remove')) return { op: 'nest', ...k, list: false, children, hidden };
+  }
   if (after === undefined) {
     // The file may say `false`, `0` or `""` on purpose: show it; else what Consul will read.
     const shown = shaped !== undefined && isZero(shaped) && scalar(before) ? shaped : zeroLike(before);
@@ -194,17 +206,24 @@ function leafChange(key: string | undefined, before: unknown, after: unknown, sh
 /**
  * Lists of one length are compared element by element (as the plan's diff does); otherwise the
  * elements both sides share (longest common subsequence) stay, the others are removed or added.
+ * An element replaced by one of another `Name` counts as removed and added.
  */
 function diffList(k: { key?: string }, before: unknown[], after: unknown[], shaped: unknown, path: string, filled: ReadonlySet<string>): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
   let hidden = 0;
-  if (before.length === after.length) {
+  // Elements named differently (intention sources, routes' services) are different elements, not one renamed.
+  const renamed = before.some((b, i) => isObject(b) && isObject(after[i]) && b.Name !== undefined && (after[i] as Record<string, unknown>).Name !== b.Name);
+  if (before.length === after.length && !renamed) {
     before.forEach((b, i) => {
       const node = diffValue(undefined, b, after[i], at(shaped, i), `${path}[${i}]`, filled);
       if (node) children.push(node);
       else hidden++;
     });
     return { op: 'nest', ...k, list: true, children, hidden };
+  }
+  if (renamed || before.length !== after.length) {
+    const named = (l: unknown[]) => l.every((e) => isObject(e) && typeof e.Name === 'string');
+    if (named(before) && named(after)) return diffByName(k, before as Record<string, unknown>[], after as Record<string, unknown>[], shaped, path, filled);
   }
   const bt = before.map(canon);
   const at_ = after.map(canon);
@@ -226,5 +245,26 @@ function diffList(k: { key?: string }, before: unknown[], after: unknown[], shap
       children.push({ op: 'remove', value: without(before[i++], p, filled) });
     }
   }
+  return { op: 'nest', ...k, list: true, children, hidden };
+}
+
+/** Elements that carry a `Name` paired by it: changed in place, added, or removed (after the others). */
+function diffByName(k: { key?: string }, before: Record<string, unknown>[], after: Record<string, unknown>[], shaped: unknown, path: string, filled: ReadonlySet<string>): AttributeNode & { op: 'nest' } {
+  const children: AttributeNode[] = [];
+  let hidden = 0;
+  const unused = new Set(before.keys());
+  const p = pattern(`${path}[0]`);
+  after.forEach((a, j) => {
+    const i = [...unused].find((i) => before[i]!.Name === a.Name);
+    if (i === undefined) {
+      children.push({ op: 'add', value: without(a, p, filled) });
+      return;
+    }
+    unused.delete(i);
+    const node = diffValue(undefined, before[i], a, at(shaped, j), `${path}[${j}]`, filled);
+    if (node) children.push(node);
+    else hidden++;
+  });
+  for (const i of unused) children.push({ op: 'remove', value: without(before[i], p, filled) });
   return { op: 'nest', ...k, list: true, children, hidden };
 }

@@ -8,6 +8,7 @@ import { canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
 import { normalizeEntry } from '../normalize.ts';
 import { orderChanges } from './order.ts';
+import { explicitZeros } from './file-zeros.ts';
 import { planWarnings, type PlanWarning } from './warnings.ts';
 import { massDeleteGuard, type MassDeletePolicy } from './mass-delete.ts';
 
@@ -32,6 +33,8 @@ export interface Change {
   source?: string;
   /** Line of the entry in `source` (1-based); absent for a delete, whose file is gone. */
   line?: number;
+  /** Zero values the file writes out, which decoding drops (file-zeros.ts): shown, never sent. */
+  explicitZeros?: Record<string, unknown>;
   /**
    * Consul's copy was modified after the last apply consul-gitops recorded (changed-outside.ts):
    * someone changed it by hand or with another tool, and this change puts it back.
@@ -74,7 +77,8 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     desiredKeys.add(key);
     const after = withOwnership(d.entry, d.file);
     const l = liveByKey.get(key);
-    const base = { id, key, source: d.file, line: d.pos.line, fieldDiffs: [] as FieldDiff[] };
+    const zeros = explicitZeros(d);
+    const base = { id, key, source: d.file, line: d.pos.line, ...(zeros ? { explicitZeros: zeros } : {}), fieldDiffs: [] as FieldDiff[] };
     if (!l) {
       changes.push({ ...base, action: 'create', after, reason: 'not in Consul', cas: 0, wave: 0 });
       continue;

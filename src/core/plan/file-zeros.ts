@@ -1,0 +1,117 @@
+// The zero values a file writes out (`DialedDirectly = false`, `MaxInboundConnections = 0`): the
+// decoder drops them (Consul reads them as absent), but a plan shows what the file says, so they
+// are recovered from the decoded field positions and the kind's field types.
+import type { DecodedEntry } from '../../decode/entry-source.ts';
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import { fieldSpec, type FieldType } from '../../model/field-types.ts';
+import { kindDefinition } from '../../model/registry.ts';
+
+type Segment = string | number;
+
+/**
+ * Zero values the file wrote, by API field path in file order (`TransparentProxy` → {},
+ * `TransparentProxy.DialedDirectly` → false); undefined when none.
+ */
+export function explicitZeros(d: Pick<DecodedEntry, 'entry' | 'fieldPositions'>): Record<string, unknown> | undefined {
+  const def = kindDefinition(d.entry.Kind);
+  if (!def) return undefined;
+  const root: FieldType = { t: 'object', fields: def.fields };
+  const out: Record<string, unknown> = {};
+  for (const path of d.fieldPositions.keys()) {
+    const resolved = resolve(root, path);
+    if (!resolved || get(d.entry, resolved.segments) !== undefined) continue;
+    // Parents come before their fields (`TransparentProxy` {} then `.DialedDirectly` false inside it).
+    out[path] = zeroOf(resolved.type);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The entry with the file's zero values put back in: what the file says, for display. */
+export function withExplicitZeros(entry: ApiEntry, zeros: Readonly<Record<string, unknown>> | undefined): ApiEntry {
+  if (!zeros) return entry;
+  const def = kindDefinition(entry.Kind);
+  if (!def) return entry;
+  const root: FieldType = { t: 'object', fields: def.fields };
+  const out = structuredClone(entry) as Record<string, unknown>;
+  for (const [path, value] of Object.entries(zeros)) {
+    const resolved = resolve(root, path);
+    if (resolved) set(out, resolved.segments, structuredClone(value));
+  }
+  return out as ApiEntry;
+}
+
+/**
+ * A field path split by the kind's types, so a map key may hold dots (`Meta.consul.io/x` is the
+ * key `consul.io/x` of Meta). Undefined for paths into opaque values, which keep their zeros.
+ */
+function resolve(root: FieldType, path: string): { segments: Segment[]; type: FieldType } | undefined {
+  const segments: Segment[] = [];
+  let type = root;
+  let rest = path;
+  while (rest) {
+    if (type.t === 'object') {
+      const m = /^\.?([A-Za-z0-9_]+)/.exec(rest);
+      const field = m && Object.prototype.hasOwnProperty.call(type.fields, m[1]!) ? type.fields[m[1]!] : undefined;
+      if (!m || !field) return undefined;
+      segments.push(m[1]!);
+      type = fieldSpec(field).type;
+      rest = rest.slice(m[0].length);
+    } else if (type.t === 'list') {
+      const m = /^\[(\d+)\]/.exec(rest);
+      if (!m) return undefined;
+      segments.push(Number(m[1]));
+      type = type.of;
+      rest = rest.slice(m[0].length);
+    } else if (type.t === 'map') {
+      if (!rest.startsWith('.')) return undefined;
+      const scalarValues = type.of.t !== 'object' && type.of.t !== 'list' && type.of.t !== 'map' && type.of.t !== 'opaque';
+      const key = scalarValues ? rest.slice(1) : /^\.([^.[]+)/.exec(rest)?.[1];
+      if (!key) return undefined;
+      segments.push(key);
+      type = type.of;
+      rest = rest.slice(1 + key.length);
+    } else return undefined;
+  }
+  return { segments, type };
+}
+
+function get(value: unknown, segments: readonly Segment[]): unknown {
+  let v = value;
+  for (const s of segments) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[s];
+  }
+  return v;
+}
+
+function set(target: Record<string, unknown>, segments: readonly Segment[], value: unknown): void {
+  let v: Record<string | number, unknown> = target;
+  for (let i = 0; i < segments.length - 1; i++) {
+    const s = segments[i]!;
+    if (v[s] === undefined || v[s] === null) v[s] = typeof segments[i + 1] === 'number' ? [] : {};
+    const next = v[s];
+    if (typeof next !== 'object' || next === null) return;
+    v = next as Record<string | number, unknown>;
+  }
+  v[segments[segments.length - 1]!] = value;
+}
+
+/** The value Consul's decoder would have for a field the file wrote as zero (as decode-fields.ts zeroOf). */
+function zeroOf(type: FieldType): unknown {
+  switch (type.t) {
+    case 'string':
+    case 'time':
+      return '';
+    case 'bool':
+      return false;
+    case 'int':
+    case 'float':
+      return 0;
+    case 'duration':
+      return type.encoding === 'nanoseconds' ? 0 : '0s';
+    case 'list':
+      return [];
+    default:
+      return {};
+  }
+}
