@@ -89,9 +89,15 @@ const show = (v: unknown) => (v === undefined ? '(absent)' : stringifyApiJson(v,
 
 /** The attributes as a `diff` block: `+`/`-` in the first column (GitHub colours those), nesting after it. */
 function diffLines(c: Change): string[] {
+  // Fitting a long plan renders it a few times over: each change's block is worked out once.
+  const known = DIFF_LINES.get(c);
+  if (known) return known;
   const { nodes, hidden } = changeAttributes(c);
-  return attributeLines(nodes, 'diff', hidden).map((l) => `${l.mark === '+' || l.mark === '-' ? l.mark : ' '} ${'    '.repeat(l.depth)}${l.text}`);
+  const lines = attributeLines(nodes, 'diff', hidden).map((l) => `${l.mark === '+' || l.mark === '-' ? l.mark : ' '} ${'    '.repeat(l.depth)}${l.text}`);
+  DIFF_LINES.set(c, lines);
+  return lines;
 }
+const DIFF_LINES = new WeakMap<Change, string[]>();
 
 function location(c: Change, fileUrl: PlanMarkdownInput['fileUrl']): string {
   const where = changeLocation(c);

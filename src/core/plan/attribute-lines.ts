@@ -23,7 +23,11 @@ export type ChangeStyle = 'inline' | 'diff';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const showKey = (k: string) => (IDENTIFIER.test(k) ? k : JSON.stringify(k));
 /** Any value as one line of JSON; control characters escaped (a value is anyone's text). */
-const scalar = (v: unknown) => escapeControl(v === undefined ? 'null' : stringifyApiJson(v, 0));
+function scalar(v: unknown): string {
+  if (typeof v === 'string') return escapeControl(JSON.stringify(v));
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return escapeControl(v === undefined ? 'null' : stringifyApiJson(v, 0));
+}
 const isContainer = (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length > 0;
 
 export function attributeLines(nodes: readonly AttributeNode[], style: ChangeStyle, hidden = 0, depth = 0, list = false): AttributeLine[] {
