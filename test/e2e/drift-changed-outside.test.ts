@@ -50,7 +50,7 @@ it('labels the entry changed by hand since the recorded apply in the drift issue
   const outcome = await detectDrift(deps, target, { ...job, selfHeal: false });
   expect(outcome.kind).toBe('drift');
   const body = issues.at(-1)!.body;
-  expect(body).toContain('> 1 entry was changed outside consul-gitops since its last apply; this plan puts it back as the files say.');
+  expect(body).toContain('> 1 entry was changed outside consul-gitops since the last apply; this plan puts it back as the files say.');
   expect(body).toContain('update <code>service-defaults/api</code> (config-entries/api.hcl:1): 1 field — <strong>changed outside consul-gitops</strong>');
   expect(body).toContain('- Protocol = "tcp"\n+ Protocol = "http"');
   expect(body).not.toContain('service-defaults/web');

@@ -31,5 +31,5 @@ export function changedOutsideCount(plan: Plan): number {
 export function changedOutsideNote(plan: Plan): string | undefined {
   const n = changedOutsideCount(plan);
   if (n === 0) return undefined;
-  return `${n} ${n === 1 ? 'entry was' : 'entries were'} ${CHANGED_OUTSIDE} since its last apply; this plan puts ${n === 1 ? 'it' : 'them'} back as the files say.`;
+  return `${n} ${n === 1 ? 'entry was' : 'entries were'} ${CHANGED_OUTSIDE} since the last apply; this plan puts ${n === 1 ? 'it' : 'them'} back as the files say.`;
 }
