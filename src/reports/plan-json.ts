@@ -5,6 +5,9 @@ import { stringifyApiJson } from '../core/api-json.ts';
 import { changeAttributes } from '../core/plan/attributes.ts';
 import { changedOutsideCount } from '../core/plan/changed-outside.ts';
 import type { Plan } from '../core/plan/plan.ts';
+import { redact } from '../core/plan/sensitive.ts';
+
+const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export const PLAN_FORMAT = 'consul-gitops-plan';
 /** Bumped when a field changes meaning or goes away; new optional fields keep the version. */
@@ -18,7 +21,9 @@ export function planDocument(plan: Plan) {
     ...(plan.refused ? { refused: plan.refused } : {}),
     changes: plan.changes.map((c) => {
       const { nodes, hidden } = changeAttributes(c);
-      return { ...c, changedOutside: c.changedOutside === true, attributes: nodes, unchangedAttributes: hidden };
+      // Private keys are not printed here either: a plan goes to CI logs and files.
+      const values = redact({ before: c.before, after: c.after, fieldDiffs: c.fieldDiffs, explicitZeros: c.explicitZeros });
+      return { ...c, ...stripUndefined(values), changedOutside: c.changedOutside === true, attributes: nodes, unchangedAttributes: hidden };
     }),
     warnings: plan.warnings,
   };

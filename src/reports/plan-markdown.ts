@@ -10,6 +10,7 @@ import { CHANGED_OUTSIDE, changedOutsideNote } from '../core/plan/changed-outsid
 import type { Change, Plan } from '../core/plan/plan.ts';
 import { changeLocation, countsByKind, LONG_PLAN, summaryLine } from '../core/plan/render-plan.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
+import { redact } from '../core/plan/sensitive.ts';
 import { formatEntryId } from '../model/entry-id.ts';
 import { formatConfigEntryError, type ConfigEntryError } from '../model/errors.ts';
 import { GITHUB_BODY_LIMIT } from './markdown.ts';
@@ -85,7 +86,7 @@ function fenced(lang: string, lines: readonly string[]): string[] {
   return [`${fence}${lang}`, ...lines, fence];
 }
 
-const show = (v: unknown) => (v === undefined ? '(absent)' : stringifyApiJson(v, 0));
+const show = (v: unknown) => (v === undefined ? '(absent)' : stringifyApiJson(redact(v), 0));
 
 /** The attributes as a `diff` block: `+`/`-` in the first column (GitHub colours those), nesting after it. */
 function diffLines(c: Change): string[] {

@@ -104,4 +104,19 @@ describe('plan, read by a person and by a tool', () => {
     expect(schema.safeParse({ ...doc, changes: [{ ...doc.changes[0], line: 'one' }] }).success).toBe(false);
     expect(schema.safeParse({ ...doc, changes: [{ ...doc.changes[0], undocumented: true }] }).success).toBe(false);
   });
+
+  it('never prints a private key: the text and JSON plans show (sensitive value)', async () => {
+    const key = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
+    const pem = (what: string, body: string) => `-----BEGIN ${what}-----\n${body}\n-----END ${what}-----\n`;
+    const entry = { Kind: 'inline-certificate', Name: 'gateway-cert', Certificate: pem('CERTIFICATE', 'MIIBszCCAVmgAwIBAgIUeXample'), PrivateKey: pem('PRIVATE KEY', key) };
+    const dir = tempTree({ 'config-entries/cert.json': JSON.stringify(entry) });
+    const text = await plan(dir);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('+ PrivateKey  = (sensitive value)');
+    expect(text.stdout).toContain('+ Certificate = "-----BEGIN CERTIFICATE-----');
+    const json = await plan(dir, '--json');
+    expect(schema.safeParse(JSON.parse(json.stdout)).error).toBeUndefined();
+    expect(json.stdout).toContain('"PrivateKey": "(sensitive value)"');
+    for (const out of [text.stdout, text.stderr, json.stdout, json.stderr]) expect(out).not.toContain(key);
+  });
 });

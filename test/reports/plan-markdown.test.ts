@@ -141,4 +141,14 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('````diff');
     expect(md).toContain('+ Meta     = {\n+     note = "```"\n+ }');
   });
+
+  it('never puts a private key in the comment', async () => {
+    const key = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
+    const cert = f('config-entries/cert.json', JSON.stringify({ Kind: 'inline-certificate', Name: 'gw', Certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', PrivateKey: `-----BEGIN PRIVATE KEY-----\n${key}\n-----END PRIVATE KEY-----\n` }));
+    const { plan } = await planFrom([], [cert]);
+    const md = renderPlanMarkdown({ plan });
+    expect(md).toContain('+ PrivateKey  = (sensitive value)');
+    expect(md).not.toContain(key);
+  });
 });
+

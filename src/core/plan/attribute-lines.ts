@@ -3,6 +3,7 @@
 import { escapeControl } from '../../model/errors.ts';
 import { stringifyApiJson } from '../api-json.ts';
 import type { AttributeNode } from './attributes.ts';
+import { Sensitive } from './sensitive.ts';
 
 export type LineMark = '+' | '-' | '~' | ' ';
 
@@ -24,11 +25,12 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const showKey = (k: string) => (IDENTIFIER.test(k) ? k : JSON.stringify(k));
 /** Any value as one line of JSON; control characters escaped (a value is anyone's text). */
 function scalar(v: unknown): string {
+  if (v instanceof Sensitive) return String(v);
   if (typeof v === 'string') return escapeControl(JSON.stringify(v));
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return escapeControl(v === undefined ? 'null' : stringifyApiJson(v, 0));
 }
-const isContainer = (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length > 0;
+const isContainer = (v: unknown) => typeof v === 'object' && v !== null && !(v instanceof Sensitive) && Object.keys(v).length > 0;
 
 export function attributeLines(nodes: readonly AttributeNode[], style: ChangeStyle, hidden = 0, depth = 0, list = false): AttributeLine[] {
   const width = Math.max(0, ...nodes.map((n) => (n.key === undefined ? 0 : showKey(n.key).length)));

@@ -8,6 +8,7 @@ import { normalizeEntry, isZero } from '../normalize.ts';
 import { OWNER_KEY, SOURCE_KEY, withoutOwnership } from './ownership.ts';
 import type { Change } from './plan.ts';
 import { withExplicitZeros } from './file-zeros.ts';
+import { redact } from './sensitive.ts';
 
 /**
  * - `add` / `remove`: a whole value set or taken away (shown nested, every line marked).
@@ -30,8 +31,13 @@ export interface Attributes {
 
 const NONE: Attributes = { nodes: [], hidden: 0 };
 
-/** The attribute tree of one change of a plan. */
+/** The attribute tree of one change of a plan; private keys hidden (sensitive.ts). */
 export function changeAttributes(c: Change): Attributes {
+  const { nodes, hidden } = attributesOf(c);
+  return { nodes: redact(nodes), hidden };
+}
+
+function attributesOf(c: Change): Attributes {
   switch (c.action) {
     case 'create':
       // What the file says: no defaults or server-computed fields (intention Precedence, Type).
