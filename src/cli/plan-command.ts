@@ -20,6 +20,10 @@ import { resolveTarget } from './consul-target.ts';
 import { readLimitsOf } from '../config/targets.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
+import { resolve as resolvePath } from 'node:path';
+import { readEntries, sealPlan, SAVED_PLAN_FORMAT, SAVED_PLAN_VERSION, parsePlanAge, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
+import { planSourceOf, planTargetOf, readSavedPlan, writeSavedPlan } from './saved-plan-file.ts';
+import { applySavedPlan } from '../app/saved-plan.ts';
 
 const COMMON = {
   dir: { type: 'string' },
@@ -42,6 +46,11 @@ type Values = Record<string, string | boolean | undefined>;
 
 function parse(args: string[], extra: Record<string, { type: 'string' | 'boolean' }>): Values {
   return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: false }).values as Values;
+}
+
+function parseWithFile(args: string[], extra: Record<string, { type: 'string' | 'boolean' }>): { values: Values; positionals: string[] } {
+  const r = parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: true });
+  return { values: r.values as Values, positionals: r.positionals };
 }
 
 /** The target and its local files; nothing asked of Consul yet. */
@@ -71,7 +80,12 @@ function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>
 }
 
 export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
-  const values = parse(args, { 'detailed-exitcode': { type: 'boolean' } });
+  const values = parse(args, { 'detailed-exitcode': { type: 'boolean' }, out: { type: 'string' } });
+  const out = values.out as string | undefined;
+  if (out === '') {
+    io.stderr.write('error: --out needs a file name; nothing was planned\n');
+    return 1;
+  }
   const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
   try {
     const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions);
@@ -81,7 +95,26 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     const plan = outcome.plan!;
     if (values.json) io.stdout.write(`${stringifyApiJson(plan)}\n`);
     else io.stdout.write(renderPlanText(plan, io.stdout.isTTY ? ANSI : PLAIN));
-    if (plan.refused) return 1;
+    if (plan.refused) {
+      if (out) io.stderr.write(`error: the plan is refused, so it was not saved to ${escapeControl(out)}\n`);
+      return 1;
+    }
+    if (out) {
+      const cwd = io.cwd ?? process.cwd();
+      const saved = sealPlan({
+        format: SAVED_PLAN_FORMAT,
+        version: SAVED_PLAN_VERSION,
+        createdAt: (cenv.now ?? (() => new Date()))().toISOString(),
+        target: planTargetOf(resolved.target.name, resolved.consul),
+        source: await planSourceOf(resolved.target.dir, cwd, files),
+        options: { prune: planOptions.prune, adopt: planOptions.adopt, only: [] },
+        read: readEntries(outcome.live),
+        plan,
+      });
+      await writeSavedPlan(resolvePath(cwd, out), saved);
+      const note = `\nSaved the plan to ${escapeControl(out)}. To apply exactly this plan: consul-gitops apply ${escapeControl(out)}\n`;
+      (values.json ? io.stderr : io.stdout).write(note);
+    }
     return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
   } finally {
     await resolved.consul.close();
@@ -111,8 +144,27 @@ function lockWait(values: Values): number | string {
   return Number(raw) * 1000;
 }
 
+const APPLY_FLAGS = {
+  commit: { type: 'string' },
+  'commit-time': { type: 'string' },
+  'lock-wait': { type: 'string' },
+  'max-plan-age': { type: 'string' },
+} as const;
+
+/** Flags that shape a plan: with `apply FILE` the plan already says them. */
+const PLAN_SHAPING = ['dir', 'prune', 'adopt', 'allow-mass-delete', 'max-file-size', 'commit', 'commit-time'] as const;
+
 export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
-  const values = parse(args, { commit: { type: 'string' }, 'commit-time': { type: 'string' }, 'lock-wait': { type: 'string' } });
+  const { values, positionals } = parseWithFile(args, APPLY_FLAGS);
+  if (positionals.length > 1) {
+    io.stderr.write(`error: apply takes one saved plan file, got ${positionals.length} arguments; nothing was applied\n`);
+    return 1;
+  }
+  if (positionals.length === 1) return applySavedPlanCommand(positionals[0]!, values, io, cenv);
+  if (values['max-plan-age'] !== undefined) {
+    io.stderr.write('error: --max-plan-age is for `apply FILE` (a plan saved with `plan --out FILE`); nothing was planned or applied\n');
+    return 1;
+  }
   // Before any Consul call: a time that cannot be ordered would switch the stale-commit guard off.
   const ref = commitRef(values);
   const lockWaitMs = lockWait(values);
@@ -169,6 +221,77 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
   } finally {
     await resolved.consul.close();
   }
+}
+
+const DEFAULT_MAX_PLAN_AGE = '1h';
+
+/** `apply FILE`: exactly the saved plan, or a refusal saying precisely why; never a new plan. */
+async function applySavedPlanCommand(file: string, values: Values, io: CliIo, cenv: CommandEnv): Promise<number> {
+  const shaping = PLAN_SHAPING.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
+  const lockWaitMs = lockWait(values);
+  const maxAgeMs = parsePlanAge((values['max-plan-age'] as string | undefined) ?? DEFAULT_MAX_PLAN_AGE);
+  const early = shaping.length
+    ? `${shaping.join(', ')} cannot be given with a saved plan: ${escapeControl(file)} already says what to apply (make a new plan with them)`
+    : typeof lockWaitMs === 'string'
+      ? lockWaitMs
+      : typeof maxAgeMs === 'string'
+        ? maxAgeMs
+        : undefined;
+  if (early !== undefined) {
+    io.stderr.write(`error: ${early}; nothing was applied\n`);
+    return 1;
+  }
+  const cwd = io.cwd ?? process.cwd();
+  const saved = await readSavedPlan(resolvePath(cwd, file), file);
+  if ('kind' in saved) return reportPlanProblem(saved, io);
+  const plan = saved;
+  const resolved = await resolveTarget(
+    { config: values.config as string | undefined, target: (values.target as string | undefined) ?? plan.target.name, consul: values.consul as string | undefined },
+    cenv.env ?? process.env,
+    cwd,
+  );
+  try {
+    const now = cenv.now ?? (() => new Date());
+    const outcome = await applySavedPlan(
+      {
+        store: new ConsulConfigEntryStore(resolved.consul),
+        state: new ConsulKvStateStore(resolved.consul),
+        now,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        holder: `cli ${hostname()} pid ${process.pid} plan ${plan.sha256.slice(0, 12)}`,
+        leaseMs: CLI_LEASE_MS,
+        lockWaitMs: lockWaitMs as number,
+      },
+      { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, now: planTargetOf(resolved.target.name, resolved.consul) },
+      { plan, file, maxAgeMs: maxAgeMs as number },
+    );
+    switch (outcome.kind) {
+      case 'refused':
+        return reportPlanProblem(outcome.problem, io);
+      case 'stale':
+        io.stderr.write(`stale commit: ${outcome.reason}; nothing was applied\n`);
+        return 1;
+      case 'applied':
+        if (!values.json) io.stdout.write(renderPlanText(plan.plan, io.stdout.isTTY ? ANSI : PLAIN));
+        if (values.json) io.stdout.write(`${stringifyApiJson({ plan: plan.plan, results: outcome.report.results })}\n`);
+        else io.stdout.write(renderApplyText(plan.plan, outcome.report));
+        return outcome.report.ok ? 0 : 1;
+    }
+  } catch (e) {
+    if (e instanceof TargetBusyError) {
+      io.stderr.write(`error: ${e.message}; nothing was applied. Run again once it finished.\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await resolved.consul.close();
+  }
+}
+
+function reportPlanProblem(p: SavedPlanProblem, io: CliIo): number {
+  // Lines are escaped one by one: the message quotes the plan file, which anyone could have written.
+  io.stderr.write(`error: ${escapeControl(p.file)}: ${p.message.split('\n').map(escapeControl).join('\n')}\nNothing was applied.\n`);
+  return 1;
 }
 
 function renderErrors(files: readonly SourceFile[]) {
