@@ -47,8 +47,8 @@ export type CommitApplyOutcome =
 export interface CommitApplySteps<Done> {
   /** First thing inside the lock: what to apply, or `{ done }` to end the run (a delivery already handled). */
   load(): Promise<DesiredCommit | { done: Done }>;
-  /** Whether to apply this plan; default yes. Runs before the stale check. */
-  shouldApply?(plan: Plan): boolean;
+  /** Whether to apply this plan; default yes. Runs before the stale check (and may ask a person). */
+  shouldApply?(plan: Plan): boolean | Promise<boolean>;
   /** As soon as Consul was changed, before the record: a later failure must say the changes are live. */
   onApplied?(report: ApplyReport): void;
   /** Last thing inside the lock (report on GitHub, record the delivery). */
@@ -79,7 +79,7 @@ async function planApplyRecord<Done>(deps: CommitApplyDeps, target: CommitApplyT
   const made = await makePlan(desired.files, deps.store, target.plan);
   if (!made.plan) return { kind: 'invalid', errors: made.errors };
   const plan = made.plan;
-  if (steps.shouldApply && !steps.shouldApply(plan)) return { kind: 'held', plan };
+  if (steps.shouldApply && !(await steps.shouldApply(plan))) return { kind: 'held', plan };
   if (plan.refused) return { kind: 'refused', plan, reason: plan.refused };
   const key = stateKey(target.stateKeyPrefix, target.name);
   if (desired.ref) {

@@ -24,6 +24,7 @@ import { resolve as resolvePath } from 'node:path';
 import { readEntries, sealPlan, SAVED_PLAN_FORMAT, SAVED_PLAN_VERSION, parsePlanAge, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
 import { planSourceOf, planTargetOf, readSavedPlan, writeSavedPlan } from './saved-plan-file.ts';
 import { applySavedPlan } from '../app/saved-plan.ts';
+import { ask } from './confirm.ts';
 
 const COMMON = {
   dir: { type: 'string' },
@@ -144,7 +145,16 @@ function lockWait(values: Values): number | string {
   return Number(raw) * 1000;
 }
 
+/** Apply asks while it holds the target's lease (CLI_LEASE_MS): the question must end before it. */
+const CONFIRM_TIMEOUT_MS = 8 * 60_000;
+
+/** What apply would write: creates, updates and deletes, less updates that need --adopt it lacks. */
+function writesOf(plan: Plan): number {
+  return plan.changes.filter((c) => (c.action === 'create' || c.action === 'update' || c.action === 'delete') && !c.requiresAdopt).length;
+}
+
 const APPLY_FLAGS = {
+  'auto-approve': { type: 'boolean' },
   commit: { type: 'string' },
   'commit-time': { type: 'string' },
   'lock-wait': { type: 'string' },
@@ -177,6 +187,7 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
     if (unreadable.length) return reportErrors([...unreadable, ...renderErrors(files)], io);
     const now = cenv.now ?? (() => new Date());
     const style = io.stdout.isTTY ? ANSI : PLAIN;
+    let cancelled: string | undefined;
     // The same path as the webhook and the schedule: under the target lock, so two applies against
     // one Consul run one after the other, never interleaved; refused when older than the last commit.
     const outcome = await applyCommitUnderLock(
@@ -192,9 +203,16 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
       { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, plan: planOptions },
       {
         load: async () => ({ files, ...(ref ? { ref } : {}) }),
-        shouldApply: (plan) => {
+        shouldApply: async (plan) => {
           if (!values.json) io.stdout.write(renderPlanText(plan, style));
-          return true;
+          const writes = writesOf(plan);
+          // Asked only of a person at a terminal, and only when something would be written.
+          if (plan.refused || writes === 0 || values['auto-approve'] || !io.stdout.isTTY) return true;
+          const answer = await ask(io, `\nDo you want to apply ${writes === 1 ? 'this change' : `these ${writes} changes`}? Only 'yes' will be accepted: `, CONFIRM_TIMEOUT_MS);
+          if (answer === 'yes') return true;
+          cancelled = answer === 'timeout' ? `no answer within ${CONFIRM_TIMEOUT_MS / 60_000} minutes` : answer === 'closed' ? 'no answer (input closed); use --auto-approve to apply without asking' : undefined;
+          cancelled ??= 'the answer was not yes';
+          return false;
         },
       },
     );
@@ -202,6 +220,8 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
       case 'invalid':
         return reportErrors(outcome.errors, io);
       case 'held':
+        io.stderr.write(`Apply cancelled: ${cancelled ?? 'held'}. Nothing was applied.\n`);
+        return 1;
       case 'refused':
         return 1; // the plan text already says why
       case 'stale':
