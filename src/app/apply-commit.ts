@@ -7,6 +7,7 @@ import type { SourceFile } from '../core/parse-files.ts';
 import type { ConfigEntryError } from '../model/errors.ts';
 import type { Plan, PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
+import type { EntrySelector } from '../core/plan/only.ts';
 import { applyPlan, type ApplyReport } from './apply-plan.ts';
 import { recordApplied, staleReason, stateKey, type CommitRef } from './commit-state.ts';
 import { withTargetLock } from './target-lock.ts';
@@ -26,6 +27,8 @@ export interface CommitApplyTarget {
   name: string;
   stateKeyPrefix: string;
   plan: PlanOptions;
+  /** `--only KIND/NAME`: apply only these entries. */
+  only?: readonly EntrySelector[];
 }
 
 export interface DesiredCommit {
@@ -76,7 +79,7 @@ export async function applyCommitUnderLock<Done = never>(
 }
 
 async function planApplyRecord<Done>(deps: CommitApplyDeps, target: CommitApplyTarget, desired: DesiredCommit, steps: CommitApplySteps<Done>): Promise<CommitApplyOutcome> {
-  const made = await makePlan(desired.files, deps.store, target.plan);
+  const made = await makePlan(desired.files, deps.store, target.plan, target.only);
   if (!made.plan) return { kind: 'invalid', errors: made.errors };
   const plan = made.plan;
   if (steps.shouldApply && !(await steps.shouldApply(plan))) return { kind: 'held', plan };

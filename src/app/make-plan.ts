@@ -10,6 +10,7 @@ import type { ConfigEntryStore, LiveEntry } from '../core/ports.ts';
 import { planChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { finalState } from '../core/plan/warnings.ts';
 import { graphProblems } from '../core/graph-rules.ts';
+import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
 
 export interface PlanOutcome {
   tree: RenderedTree;
@@ -29,7 +30,8 @@ export async function readLive(store: ConfigEntryStore, kinds = managedKinds()):
   return lists.flat();
 }
 
-export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions): Promise<PlanOutcome> {
+/** `only`: restrict the plan to these entries (`--only KIND/NAME`), with the same rules. */
+export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, only?: readonly EntrySelector[]): Promise<PlanOutcome> {
   const tree = renderTree(files);
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) return { tree, errors, live: [] };
@@ -49,5 +51,12 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
     errors.push(configEntryError('graph', change.source ?? formatEntryId(change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
   }
   if (errors.length) return { tree, errors, live };
-  return { tree, plan, errors, live };
+  if (!only?.length) return { tree, plan, errors, live };
+  const restricted = restrictPlan(plan, live, only, options);
+  if ('plan' in restricted) return { tree, plan: restricted.plan, errors, live };
+  for (const p of restricted.problems) {
+    const d = p.change && decodedByKey.get(p.change.key);
+    errors.push(configEntryError('graph', p.change?.source ?? '--only', d && p.field ? positionOf(d, p.field) : undefined, p.field, p.message, p.hint));
+  }
+  return { tree, errors, live };
 }

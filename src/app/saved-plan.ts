@@ -30,8 +30,12 @@ export interface SavedPlanApply {
   maxAgeMs: number;
 }
 
-/** The commit a saved plan came from, when it was a clean checkout: recorded like `apply --commit`. */
+/**
+ * The commit a saved plan came from, when it was a clean checkout and the whole of it was planned:
+ * recorded like `apply --commit`. A plan restricted with `--only` applies part of a commit: not recorded.
+ */
 export function savedCommit(plan: SavedPlan): CommitRef | undefined {
+  if (plan.options.only.length) return undefined;
   const git = plan.source.git;
   return git?.clean ? { commit: git.commit, commitTime: git.commitTime } : undefined;
 }

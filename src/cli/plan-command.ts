@@ -25,6 +25,7 @@ import { readEntries, sealPlan, SAVED_PLAN_FORMAT, SAVED_PLAN_VERSION, parsePlan
 import { planSourceOf, planTargetOf, readSavedPlan, writeSavedPlan } from './saved-plan-file.ts';
 import { applySavedPlan } from '../app/saved-plan.ts';
 import { ask } from './confirm.ts';
+import { formatSelector, parseOnly, type EntrySelector } from '../core/plan/only.ts';
 
 const COMMON = {
   dir: { type: 'string' },
@@ -36,6 +37,7 @@ const COMMON = {
   adopt: { type: 'boolean' },
   'allow-mass-delete': { type: 'boolean' },
   'max-file-size': { type: 'string' },
+  only: { type: 'string', multiple: true },
 } as const;
 
 export interface CommandEnv {
@@ -43,7 +45,7 @@ export interface CommandEnv {
   now?: () => Date;
 }
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 function parse(args: string[], extra: Record<string, { type: 'string' | 'boolean' }>): Values {
   return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: false }).values as Values;
@@ -74,6 +76,18 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
   return { resolved, files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
 }
 
+/** `--only KIND/NAME` (repeatable): the selectors, or the error naming the bad value. */
+function onlyOf(values: Values): EntrySelector[] | string {
+  return parseOnly((values.only as string[] | undefined) ?? []);
+}
+
+/** Said whenever --only is given: the rest of the differences stay, as Terraform warns for -target. */
+function onlyNotice(only: readonly EntrySelector[], plan: Plan, io: CliIo): void {
+  if (!only.length) return;
+  const n = plan.changes.length;
+  io.stderr.write(`note: --only restricts this plan to ${n} entr${n === 1 ? 'y' : 'ies'} (${only.map(formatSelector).map(escapeControl).join(', ')}); Git and Consul may still differ elsewhere: run plan without --only once the emergency is over\n`);
+}
+
 function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>[0][], io: CliIo): number {
   for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
   io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was planned or applied\n`);
@@ -87,13 +101,19 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     io.stderr.write('error: --out needs a file name; nothing was planned\n');
     return 1;
   }
+  const only = onlyOf(values);
+  if (typeof only === 'string') {
+    io.stderr.write(`error: ${only}; nothing was planned\n`);
+    return 1;
+  }
   const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
   try {
-    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions);
+    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions, only);
     for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
     const errors = [...unreadable, ...outcome.errors];
     if (errors.length) return reportErrors(errors, io);
     const plan = outcome.plan!;
+    onlyNotice(only, plan, io);
     if (values.json) io.stdout.write(`${stringifyApiJson(plan)}\n`);
     else io.stdout.write(renderPlanText(plan, io.stdout.isTTY ? ANSI : PLAIN));
     if (plan.refused) {
@@ -108,7 +128,7 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
         createdAt: (cenv.now ?? (() => new Date()))().toISOString(),
         target: planTargetOf(resolved.target.name, resolved.consul),
         source: await planSourceOf(resolved.target.dir, cwd, files),
-        options: { prune: planOptions.prune, adopt: planOptions.adopt, only: [] },
+        options: { prune: planOptions.prune, adopt: planOptions.adopt, only: only.map(formatSelector) },
         read: readEntries(outcome.live),
         plan,
       });
@@ -162,7 +182,7 @@ const APPLY_FLAGS = {
 } as const;
 
 /** Flags that shape a plan: with `apply FILE` the plan already says them. */
-const PLAN_SHAPING = ['dir', 'prune', 'adopt', 'allow-mass-delete', 'max-file-size', 'commit', 'commit-time'] as const;
+const PLAN_SHAPING = ['dir', 'prune', 'adopt', 'allow-mass-delete', 'max-file-size', 'commit', 'commit-time', 'only'] as const;
 
 export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
   const { values, positionals } = parseWithFile(args, APPLY_FLAGS);
@@ -178,8 +198,13 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
   // Before any Consul call: a time that cannot be ordered would switch the stale-commit guard off.
   const ref = commitRef(values);
   const lockWaitMs = lockWait(values);
-  if (typeof ref === 'string' || typeof lockWaitMs === 'string') {
-    io.stderr.write(`error: ${typeof ref === 'string' ? ref : lockWaitMs}; nothing was planned or applied\n`);
+  const only = onlyOf(values);
+  if (ref && typeof ref !== 'string' && typeof only !== 'string' && only.length) {
+    io.stderr.write('error: --only applies part of a commit, and --commit records the whole commit as applied: give one or the other; nothing was planned or applied\n');
+    return 1;
+  }
+  if (typeof ref === 'string' || typeof lockWaitMs === 'string' || typeof only === 'string') {
+    io.stderr.write(`error: ${typeof ref === 'string' ? ref : typeof lockWaitMs === 'string' ? lockWaitMs : only}; nothing was planned or applied\n`);
     return 1;
   }
   const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
@@ -200,10 +225,11 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
         leaseMs: CLI_LEASE_MS,
         lockWaitMs,
       },
-      { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, plan: planOptions },
+      { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, plan: planOptions, only },
       {
         load: async () => ({ files, ...(ref ? { ref } : {}) }),
         shouldApply: async (plan) => {
+          onlyNotice(only, plan, io);
           if (!values.json) io.stdout.write(renderPlanText(plan, style));
           const writes = writesOf(plan);
           // Asked only of a person at a terminal, and only when something would be written.
