@@ -178,3 +178,22 @@ describe('apply FILE refuses, changing nothing', () => {
     expect((await live('api'))?.Protocol).toBe('http');
   });
 });
+
+describe('a saved plan from a git checkout', () => {
+  it('records the commit and tree, and apply FILE records that commit as applied', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = tree('http');
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', GIT_COMMITTER_DATE: '2026-11-25T11:00:00Z' } }).toString().trim();
+    git('init', '-q');
+    git('add', 'config-entries');
+    git('commit', '-qm', 'entries');
+    expect((await run(planCommand, ['--out', '../p.plan'], dir)).code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, '../p.plan'), 'utf8'));
+    expect(saved.source.git).toEqual({ commit: git('rev-parse', 'HEAD'), tree: git('rev-parse', 'HEAD:config-entries'), commitTime: '2026-11-25T11:00:00+00:00', clean: true });
+    const r = await run(applyCommand, ['../p.plan'], dir);
+    expect(r.code).toBe(0);
+    const kv = await fetch(`${server.url}/v1/kv/consul-gitops/state/default/last-applied?raw`);
+    expect(JSON.parse(await kv.text())).toMatchObject({ commit: git('rev-parse', 'HEAD'), commitTime: '2026-11-25T11:00:00+00:00' });
+  });
+});
