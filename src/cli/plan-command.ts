@@ -199,6 +199,11 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
   const ref = commitRef(values);
   const lockWaitMs = lockWait(values);
   const only = onlyOf(values);
+  if (values.json && io.stdout.isTTY && !values['auto-approve']) {
+    // The question would land in the JSON; a person at a terminal must still say yes somehow.
+    io.stderr.write('error: --json at a terminal needs --auto-approve (apply asks before it writes, and the question would break the JSON); nothing was planned or applied\n');
+    return 1;
+  }
   if (ref && typeof ref !== 'string' && typeof only !== 'string' && only.length) {
     io.stderr.write('error: --only applies part of a commit, and --commit records the whole commit as applied: give one or the other; nothing was planned or applied\n');
     return 1;

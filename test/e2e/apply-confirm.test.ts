@@ -99,3 +99,15 @@ describe('apply without a terminal', () => {
     expect(await names()).toEqual(['api', 'web']);
   });
 });
+
+describe('apply --json at a terminal', () => {
+  it('is refused without --auto-approve: the question would break the JSON', async () => {
+    const r = await applyAt(true, ['--json'], 'yes');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--json at a terminal needs --auto-approve');
+    expect(await names()).toEqual([]);
+    const approved = await applyAt(true, ['--json', '--auto-approve'], undefined);
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout).results).toHaveLength(2);
+  });
+});
