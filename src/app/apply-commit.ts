@@ -7,6 +7,7 @@ import type { SourceFile } from '../core/parse-files.ts';
 import type { ConfigEntryError } from '../model/errors.ts';
 import type { Plan, PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
+import type { EntrySelector } from '../core/plan/only.ts';
 import { applyPlan, type ApplyReport } from './apply-plan.ts';
 import { recordApplied, staleReason, stateKey, type CommitRef } from './commit-state.ts';
 import { withTargetLock } from './target-lock.ts';
@@ -26,6 +27,8 @@ export interface CommitApplyTarget {
   name: string;
   stateKeyPrefix: string;
   plan: PlanOptions;
+  /** `--only KIND/NAME`: apply only these entries. */
+  only?: readonly EntrySelector[];
 }
 
 export interface DesiredCommit {
@@ -47,8 +50,8 @@ export type CommitApplyOutcome =
 export interface CommitApplySteps<Done> {
   /** First thing inside the lock: what to apply, or `{ done }` to end the run (a delivery already handled). */
   load(): Promise<DesiredCommit | { done: Done }>;
-  /** Whether to apply this plan; default yes. Runs before the stale check. */
-  shouldApply?(plan: Plan): boolean;
+  /** Whether to apply this plan; default yes. Runs before the stale check (and may ask a person). */
+  shouldApply?(plan: Plan): boolean | Promise<boolean>;
   /** As soon as Consul was changed, before the record: a later failure must say the changes are live. */
   onApplied?(report: ApplyReport): void;
   /** Last thing inside the lock (report on GitHub, record the delivery). */
@@ -77,10 +80,10 @@ export async function applyCommitUnderLock<Done = never>(
 
 async function planApplyRecord<Done>(deps: CommitApplyDeps, target: CommitApplyTarget, desired: DesiredCommit, steps: CommitApplySteps<Done>): Promise<CommitApplyOutcome> {
   const key = stateKey(target.stateKeyPrefix, target.name);
-  const made = await makePlan(desired.files, deps.store, target.plan, { state: deps.state, key });
+  const made = await makePlan(desired.files, deps.store, target.plan, { history: { state: deps.state, key }, only: target.only });
   if (!made.plan) return { kind: 'invalid', errors: made.errors };
   const plan = made.plan;
-  if (steps.shouldApply && !steps.shouldApply(plan)) return { kind: 'held', plan };
+  if (steps.shouldApply && !(await steps.shouldApply(plan))) return { kind: 'held', plan };
   if (plan.refused) return { kind: 'refused', plan, reason: plan.refused };
   if (desired.ref) {
     const stale = await staleReason(deps.state, key, desired.ref);

@@ -11,12 +11,21 @@ import { planChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { finalState } from '../core/plan/warnings.ts';
 import { graphProblems } from '../core/graph-rules.ts';
 import { markChangedOutside } from '../core/plan/changed-outside.ts';
+import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
 import { lastApplied } from './commit-state.ts';
 
 /** Where the last apply was recorded (commit-state.ts), so changes made outside consul-gitops are named. */
 export interface ApplyHistory {
   state: StateStore;
   key: string;
+}
+
+/** What shapes a plan besides the files and options. */
+export interface PlanContext {
+  /** The last recorded apply, to label changes made outside consul-gitops. */
+  history?: ApplyHistory;
+  /** Restrict the plan to these entries (`--only KIND/NAME`), with the same rules. */
+  only?: readonly EntrySelector[];
 }
 
 export interface PlanOutcome {
@@ -39,7 +48,8 @@ export async function readLive(store: ConfigEntryStore, kinds = managedKinds()):
   return lists.flat();
 }
 
-export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, history?: ApplyHistory): Promise<PlanOutcome> {
+export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, context: PlanContext = {}): Promise<PlanOutcome> {
+  const { history, only } = context;
   const tree = renderTree(files);
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) return { tree, errors, live: [] };
@@ -70,5 +80,12 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   }
   const problem = historyProblem ? { historyProblem } : {};
   if (errors.length) return { tree, errors, live, ...problem };
-  return { tree, plan, errors, live, ...problem };
+  if (!only?.length) return { tree, plan, errors, live, ...problem };
+  const restricted = restrictPlan(plan, live, only, options);
+  if ('plan' in restricted) return { tree, plan: restricted.plan, errors, live, ...problem };
+  for (const p of restricted.problems) {
+    const d = p.change && decodedByKey.get(p.change.key);
+    errors.push(configEntryError('graph', p.change?.source ?? '--only', d && p.field ? positionOf(d, p.field) : undefined, p.field, p.message, p.hint));
+  }
+  return { tree, errors, live, ...problem };
 }

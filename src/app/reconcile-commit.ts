@@ -10,9 +10,12 @@ import { applySummaryLine, planSummaryLine, renderPlanMarkdown } from '../report
 import type { MassDeletePolicy } from '../core/plan/mass-delete.ts';
 import { needsAdopt, type PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
+import { stateKey } from './commit-state.ts';
 import type { ApplyReport } from './apply-plan.ts';
 import { recordDelivery, wasDelivered } from './deliveries.ts';
 import { applyCommitUnderLock, type CommitApplyOutcome } from './apply-commit.ts';
+import { compareWithReviewed, recordReviewedPlan, reviewedKey, type MergedPullRequests, type ReviewComparison } from './saved-plan-review.ts';
+import { briefDifference, describeDifference } from '../core/plan/saved-plan-review.ts';
 
 export interface ReconcileTarget {
   name: string;
@@ -38,6 +41,11 @@ export interface ReconcileDeps {
    * target until then, so it should end soon after the run's own deadline. Default 14 minutes.
    */
   leaseMs?: number;
+  /**
+   * Which pull request a pushed commit merged: with it, what the merge applies is compared with the
+   * plan shown on that pull request's head, and a difference is reported. Without it, no comparison.
+   */
+  pulls?: MergedPullRequests;
 }
 
 export interface ReconcileJob {
@@ -69,13 +77,18 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
   const ref = { owner: job.owner, repo: job.repo, sha: job.sha };
   // Set once Consul was changed: a later failure (GitHub, Consul KV) must say the changes are live.
   let applied: ApplyReport | undefined;
+  let review: ReviewComparison | undefined;
   try {
     if (job.mode !== 'apply') {
       if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { kind: 'duplicate' };
       await deps.reporter.commitStatus(ref, 'pending', 'planning');
       const desired = await deps.source.read(ref, target.dir);
-      const made = await makePlan(desired.files, deps.store, planOptions(target));
+      // The last recorded apply labels entries changed outside consul-gitops in the PR's plan too.
+      const made = await makePlan(desired.files, deps.store, planOptions(target), { history: { state: deps.state, key: stateKey(target.stateKeyPrefix, target.name) } });
       const outcome: ReconcileOutcome = made.plan ? { kind: 'planned', plan: made.plan } : { kind: 'invalid', errors: made.errors };
+      // Remembered before it is shown: what the merge applies is compared with this plan.
+      if (made.plan && job.pullRequest)
+        await recordReviewedPlan(deps.state, reviewedKey(target.stateKeyPrefix, target.name, job.pullRequest.number), { pullRequest: job.pullRequest.number, headSha: job.sha, plannedAt: deps.now().toISOString() }, made.plan);
       await report(deps, target, job, outcome);
       await recordDelivery(deps.state, deliveries, job.deliveryId);
       return outcome;
@@ -93,9 +106,15 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
           // GitHub gives the committer date; applyCommitUnderLock refuses it unless it is RFC 3339.
           return { files: desired.files, ref: { commit: job.sha, commitTime: desired.commitTime ?? deps.now().toISOString() } };
         },
+        // Never holds the plan back (GitOps applies what the branch says): it only learns, before
+        // applying, how the plan differs from the one reviewed on the merged pull request.
+        shouldApply: async (plan) => {
+          if (deps.pulls) review = await compareWithReviewed({ state: deps.state, pulls: deps.pulls }, target, ref, plan);
+          return true;
+        },
         onApplied: (r) => (applied = r),
         finish: async (o) => {
-          await report(deps, target, job, asReconcileOutcome(o));
+          await report(deps, target, job, asReconcileOutcome(o), review);
           await recordDelivery(deps.state, deliveries, job.deliveryId);
         },
       },
@@ -120,7 +139,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
   }
 }
 
-/** No `shouldApply` is given, so nothing is held back; were it, it would be a plan. */
+/** `shouldApply` always says yes, so nothing is held back; were it, it would be a plan. */
 function asReconcileOutcome(o: CommitApplyOutcome): ReconcileOutcome {
   return o.kind === 'held' ? { kind: 'planned', plan: o.plan } : o;
 }
@@ -129,7 +148,7 @@ function planOptions(target: ReconcileTarget): PlanOptions {
   return { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) };
 }
 
-async function report(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob, outcome: ReconcileOutcome): Promise<void> {
+async function report(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob, outcome: ReconcileOutcome, review?: ReviewComparison): Promise<void> {
   const ref = { owner: job.owner, repo: job.repo, sha: job.sha };
   const fileUrl = (path: string, line: number) => `https://github.com/${job.owner}/${job.repo}/blob/${job.sha}/${path}#L${line}`;
   const title = `consul-gitops ${job.mode} for ${target.name}`;
@@ -155,9 +174,28 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
       // The webhook never adopts: say why Consul still differs, before the counts (the description is cut at 140).
       const unadopted = needsAdopt(outcome.plan).length;
       const why = unadopted ? `${unadopted} entr${unadopted === 1 ? 'y' : 'ies'} not managed by consul-gitops differ${unadopted === 1 ? 's' : ''} from Git (adopt with apply --adopt). ` : '';
-      await deps.reporter.commitStatus(ref, outcome.report.ok ? 'success' : 'failure', `${why}${applySummaryLine(outcome.report)}`);
+      await deps.reporter.commitStatus(ref, outcome.report.ok ? 'success' : 'failure', `${reviewNote(review)}${why}${applySummaryLine(outcome.report)}`);
+      if (review && review.kind !== 'same' && review.kind !== 'unknown')
+        await deps.reporter.upsertPullRequestComment(ref, review.pullRequest, reviewMarkdown(review, target.name, job.sha), `merged-${target.name}`);
       break;
     }
   }
   if (job.pullRequest && markdown) await deps.reporter.upsertPullRequestComment(ref, job.pullRequest.number, markdown, `plan-${target.name}`);
+}
+
+/** First in the status description (GitHub cuts it at 140): that the merge is not what was reviewed. */
+function reviewNote(review: ReviewComparison | undefined): string {
+  if (!review || review.kind === 'same') return '';
+  if (review.kind === 'unknown') return `Not compared with the reviewed plan (${review.reason}). `;
+  if (review.kind === 'unreviewed') return `Not the reviewed plan: ${review.reason} (details on #${review.pullRequest}). `;
+  const n = review.differences.length;
+  return `Differs from the plan reviewed on #${review.pullRequest} in ${n} entr${n === 1 ? 'y' : 'ies'}: ${review.differences.slice(0, 3).map(briefDifference).join('; ')}${n > 3 ? '; …' : ''}. `;
+}
+
+/** The whole difference, on the merged pull request where its reviewers will see it. */
+function reviewMarkdown(review: Extract<ReviewComparison, { kind: 'differs' | 'unreviewed' }>, target: string, sha: string): string {
+  const head = `### consul-gitops: the merge applied to ${target} is not the plan reviewed here\n\nCommit ${sha.slice(0, 12)} was applied as Git says (GitOps), but `;
+  if (review.kind === 'unreviewed') return `${head}${review.reason}.\n`;
+  const lines = review.differences.map((d) => `- \`${describeDifference(d).replace(/`/g, "'")}\``);
+  return `${head}it differs from the plan shown on this pull request:\n\n${lines.join('\n')}\n\nThe base branch moved on, or Consul changed, after the review. The commit status of ${sha.slice(0, 12)} says the same.\n`;
 }

@@ -3,6 +3,8 @@
 export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
+  /** Where answers come from (apply's confirmation); absent: nobody to ask. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   cwd?: string;
 }
 
@@ -37,5 +39,5 @@ export function guardStream(stream: NodeJS.WriteStream): Writer {
 
 /** The process's stdout and stderr for `main`, each guarded against a reader that left. */
 export function processIo(): CliIo {
-  return { stdout: guardStream(process.stdout), stderr: guardStream(process.stderr) };
+  return { stdout: guardStream(process.stdout), stderr: guardStream(process.stderr), stdin: process.stdin };
 }

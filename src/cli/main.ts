@@ -25,13 +25,21 @@ const SECTIONS: Record<string, string> = {
 `,
   plan: `  consul-gitops plan [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
                      [--prune] [--adopt] [--json] [--detailed-exitcode] [--max-file-size 1MiB]
+                     [--only KIND/NAME ...] [--out FILE]
       Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
+      --only KIND/NAME  only these entries (repeatable); refused when that breaks a cross-entry rule
+      --out FILE        save the plan for \`apply FILE\` (mode 0600: entries may hold private keys)
 `,
   apply: `  consul-gitops apply [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
                       [--prune] [--adopt] [--json] [--allow-mass-delete] [--max-file-size 1MiB]
                       [--commit SHA --commit-time RFC3339] [--lock-wait 120]
+                      [--only KIND/NAME ...] [--auto-approve]
+  consul-gitops apply FILE [--max-plan-age 1h] [--consul URL] [--target NAME] [--lock-wait 120]
       Apply the plan in safe order with check-and-set, one run per target at a time (a lock in
       Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt.
+      At a terminal it shows the plan and asks; only 'yes' applies (--auto-approve skips the question).
+      apply FILE applies exactly a plan saved with \`plan --out FILE\`, or refuses: Consul changed since,
+      the plan is older than --max-plan-age, it is for another target, or the file was edited.
 `,
   import: IMPORT_SECTION,
   audit: `  consul-gitops audit [--consul URL] [--json] [--require-strict]

@@ -5,7 +5,7 @@ import { formatEntryId } from '../model/entry-id.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { repositoryRelative } from '../adapters/files/repo-root.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/stores.ts';
-import { renderPlanJson } from '../reports/plan-json.ts';
+import { planDocument, renderPlanJson } from '../reports/plan-json.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
 import { hostname } from 'node:os';
 import { renderTree, unreadableErrors } from '../core/render.ts';
@@ -21,6 +21,12 @@ import { resolveTarget } from './consul-target.ts';
 import { readLimitsOf } from '../config/targets.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
+import { resolve as resolvePath } from 'node:path';
+import { readEntries, sealPlan, SAVED_PLAN_FORMAT, SAVED_PLAN_VERSION, parsePlanAge, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
+import { planSourceOf, planTargetOf, readSavedPlan, writeSavedPlan } from './saved-plan-file.ts';
+import { applySavedPlan } from '../app/saved-plan.ts';
+import { ask } from './confirm.ts';
+import { formatSelector, parseOnly, type EntrySelector } from '../core/plan/only.ts';
 
 const COMMON = {
   dir: { type: 'string' },
@@ -32,6 +38,7 @@ const COMMON = {
   adopt: { type: 'boolean' },
   'allow-mass-delete': { type: 'boolean' },
   'max-file-size': { type: 'string' },
+  only: { type: 'string', multiple: true },
 } as const;
 
 export interface CommandEnv {
@@ -39,10 +46,15 @@ export interface CommandEnv {
   now?: () => Date;
 }
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 function parse(args: string[], extra: Record<string, { type: 'string' | 'boolean' }>): Values {
   return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: false }).values as Values;
+}
+
+function parseWithFile(args: string[], extra: Record<string, { type: 'string' | 'boolean' }>): { values: Values; positionals: string[] } {
+  const r = parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: true });
+  return { values: r.values as Values, positionals: r.positionals };
 }
 
 /** The target and its local files; nothing asked of Consul yet. */
@@ -65,6 +77,18 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
   return { resolved, files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
 }
 
+/** `--only KIND/NAME` (repeatable): the selectors, or the error naming the bad value. */
+function onlyOf(values: Values): EntrySelector[] | string {
+  return parseOnly((values.only as string[] | undefined) ?? []);
+}
+
+/** Said whenever --only is given: the rest of the differences stay, as Terraform warns for -target. */
+function onlyNotice(only: readonly EntrySelector[], plan: Plan, io: CliIo): void {
+  if (!only.length) return;
+  const n = plan.changes.length;
+  io.stderr.write(`note: --only restricts this plan to ${n} entr${n === 1 ? 'y' : 'ies'} (${only.map(formatSelector).map(escapeControl).join(', ')}); Git and Consul may still differ elsewhere: run plan without --only once the emergency is over\n`);
+}
+
 function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>[0][], io: CliIo): number {
   for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
   io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was planned or applied\n`);
@@ -72,20 +96,50 @@ function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>
 }
 
 export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
-  const values = parse(args, { 'detailed-exitcode': { type: 'boolean' } });
+  const values = parse(args, { 'detailed-exitcode': { type: 'boolean' }, out: { type: 'string' } });
+  const out = values.out as string | undefined;
+  if (out === '') {
+    io.stderr.write('error: --out needs a file name; nothing was planned\n');
+    return 1;
+  }
+  const only = onlyOf(values);
+  if (typeof only === 'string') {
+    io.stderr.write(`error: ${only}; nothing was planned\n`);
+    return 1;
+  }
   const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
   try {
     // The last recorded apply names the changes made outside consul-gitops since.
     const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
-    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions, history);
+    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions, { history, only });
     for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
     if (outcome.historyProblem) io.stderr.write(`notice: ${escapeControl(outcome.historyProblem)}\n`);
     const errors = [...unreadable, ...outcome.errors];
     if (errors.length) return reportErrors(errors, io);
     const plan = outcome.plan!;
+    onlyNotice(only, plan, io);
     if (values.json) io.stdout.write(renderPlanJson(plan));
     else io.stdout.write(renderPlanText(plan, io.stdout.isTTY ? ANSI : PLAIN));
-    if (plan.refused) return 1;
+    if (plan.refused) {
+      if (out) io.stderr.write(`error: the plan is refused, so it was not saved to ${escapeControl(out)}\n`);
+      return 1;
+    }
+    if (out) {
+      const cwd = io.cwd ?? process.cwd();
+      const saved = sealPlan({
+        format: SAVED_PLAN_FORMAT,
+        version: SAVED_PLAN_VERSION,
+        createdAt: (cenv.now ?? (() => new Date()))().toISOString(),
+        target: planTargetOf(resolved.target.name, resolved.consul),
+        source: await planSourceOf(resolved.target.dir, cwd, files),
+        options: { prune: planOptions.prune, adopt: planOptions.adopt, only: only.map(formatSelector) },
+        read: readEntries(outcome.live),
+        plan,
+      });
+      await writeSavedPlan(resolvePath(cwd, out), saved);
+      const note = `\nSaved the plan to ${escapeControl(out)}. To apply exactly this plan: consul-gitops apply ${escapeControl(out)}\n`;
+      (values.json ? io.stderr : io.stdout).write(note);
+    }
     return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
   } finally {
     await resolved.consul.close();
@@ -115,13 +169,51 @@ function lockWait(values: Values): number | string {
   return Number(raw) * 1000;
 }
 
+/** Apply asks while it holds the target's lease (CLI_LEASE_MS): the question must end before it. */
+const CONFIRM_TIMEOUT_MS = 8 * 60_000;
+
+/** What apply would write: creates, updates and deletes, less updates that need --adopt it lacks. */
+function writesOf(plan: Plan): number {
+  return plan.changes.filter((c) => (c.action === 'create' || c.action === 'update' || c.action === 'delete') && !c.requiresAdopt).length;
+}
+
+const APPLY_FLAGS = {
+  'auto-approve': { type: 'boolean' },
+  commit: { type: 'string' },
+  'commit-time': { type: 'string' },
+  'lock-wait': { type: 'string' },
+  'max-plan-age': { type: 'string' },
+} as const;
+
+/** Flags that shape a plan: with `apply FILE` the plan already says them. */
+const PLAN_SHAPING = ['dir', 'prune', 'adopt', 'allow-mass-delete', 'max-file-size', 'commit', 'commit-time', 'only'] as const;
+
 export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
-  const values = parse(args, { commit: { type: 'string' }, 'commit-time': { type: 'string' }, 'lock-wait': { type: 'string' } });
+  const { values, positionals } = parseWithFile(args, APPLY_FLAGS);
+  if (positionals.length > 1) {
+    io.stderr.write(`error: apply takes one saved plan file, got ${positionals.length} arguments; nothing was applied\n`);
+    return 1;
+  }
+  if (positionals.length === 1) return applySavedPlanCommand(positionals[0]!, values, io, cenv);
+  if (values['max-plan-age'] !== undefined) {
+    io.stderr.write('error: --max-plan-age is for `apply FILE` (a plan saved with `plan --out FILE`); nothing was planned or applied\n');
+    return 1;
+  }
   // Before any Consul call: a time that cannot be ordered would switch the stale-commit guard off.
   const ref = commitRef(values);
   const lockWaitMs = lockWait(values);
-  if (typeof ref === 'string' || typeof lockWaitMs === 'string') {
-    io.stderr.write(`error: ${typeof ref === 'string' ? ref : lockWaitMs}; nothing was planned or applied\n`);
+  const only = onlyOf(values);
+  if (values.json && io.stdout.isTTY && !values['auto-approve']) {
+    // The question would land in the JSON; a person at a terminal must still say yes somehow.
+    io.stderr.write('error: --json at a terminal needs --auto-approve (apply asks before it writes, and the question would break the JSON); nothing was planned or applied\n');
+    return 1;
+  }
+  if (ref && typeof ref !== 'string' && typeof only !== 'string' && only.length) {
+    io.stderr.write('error: --only applies part of a commit, and --commit records the whole commit as applied: give one or the other; nothing was planned or applied\n');
+    return 1;
+  }
+  if (typeof ref === 'string' || typeof lockWaitMs === 'string' || typeof only === 'string') {
+    io.stderr.write(`error: ${typeof ref === 'string' ? ref : typeof lockWaitMs === 'string' ? lockWaitMs : only}; nothing was planned or applied\n`);
     return 1;
   }
   const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
@@ -129,6 +221,7 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
     if (unreadable.length) return reportErrors([...unreadable, ...renderErrors(files)], io);
     const now = cenv.now ?? (() => new Date());
     const style = io.stdout.isTTY ? ANSI : PLAIN;
+    let cancelled: string | undefined;
     // The same path as the webhook and the schedule: under the target lock, so two applies against
     // one Consul run one after the other, never interleaved; refused when older than the last commit.
     const outcome = await applyCommitUnderLock(
@@ -141,12 +234,20 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
         leaseMs: CLI_LEASE_MS,
         lockWaitMs,
       },
-      { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, plan: planOptions },
+      { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, plan: planOptions, only },
       {
         load: async () => ({ files, ...(ref ? { ref } : {}) }),
-        shouldApply: (plan) => {
+        shouldApply: async (plan) => {
+          onlyNotice(only, plan, io);
           if (!values.json) io.stdout.write(renderPlanText(plan, style));
-          return true;
+          const writes = writesOf(plan);
+          // Asked only of a person at a terminal, and only when something would be written.
+          if (plan.refused || writes === 0 || values['auto-approve'] || !io.stdout.isTTY) return true;
+          const answer = await ask(io, `\nDo you want to apply ${writes === 1 ? 'this change' : `these ${writes} changes`}? Only 'yes' will be accepted: `, CONFIRM_TIMEOUT_MS);
+          if (answer === 'yes') return true;
+          cancelled = answer === 'timeout' ? `no answer within ${CONFIRM_TIMEOUT_MS / 60_000} minutes` : answer === 'closed' ? 'no answer (input closed); use --auto-approve to apply without asking' : undefined;
+          cancelled ??= 'the answer was not yes';
+          return false;
         },
       },
     );
@@ -154,13 +255,15 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
       case 'invalid':
         return reportErrors(outcome.errors, io);
       case 'held':
+        io.stderr.write(`Apply cancelled: ${cancelled ?? 'held'}. Nothing was applied.\n`);
+        return 1;
       case 'refused':
         return 1; // the plan text already says why
       case 'stale':
         io.stderr.write(`stale commit: ${outcome.reason}\n`);
         return 1;
       case 'applied':
-        if (values.json) io.stdout.write(`${stringifyApiJson({ plan: outcome.plan, results: outcome.report.results })}\n`);
+        if (values.json) io.stdout.write(`${stringifyApiJson({ plan: planDocument(outcome.plan), results: outcome.report.results })}\n`);
         else io.stdout.write(renderApplyText(outcome.plan, outcome.report));
         return outcome.report.ok ? 0 : 1;
     }
@@ -173,6 +276,77 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
   } finally {
     await resolved.consul.close();
   }
+}
+
+const DEFAULT_MAX_PLAN_AGE = '1h';
+
+/** `apply FILE`: exactly the saved plan, or a refusal saying precisely why; never a new plan. */
+async function applySavedPlanCommand(file: string, values: Values, io: CliIo, cenv: CommandEnv): Promise<number> {
+  const shaping = PLAN_SHAPING.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
+  const lockWaitMs = lockWait(values);
+  const maxAgeMs = parsePlanAge((values['max-plan-age'] as string | undefined) ?? DEFAULT_MAX_PLAN_AGE);
+  const early = shaping.length
+    ? `${shaping.join(', ')} cannot be given with a saved plan: ${escapeControl(file)} already says what to apply (make a new plan with them)`
+    : typeof lockWaitMs === 'string'
+      ? lockWaitMs
+      : typeof maxAgeMs === 'string'
+        ? maxAgeMs
+        : undefined;
+  if (early !== undefined) {
+    io.stderr.write(`error: ${early}; nothing was applied\n`);
+    return 1;
+  }
+  const cwd = io.cwd ?? process.cwd();
+  const saved = await readSavedPlan(resolvePath(cwd, file), file);
+  if ('kind' in saved) return reportPlanProblem(saved, io);
+  const plan = saved;
+  const resolved = await resolveTarget(
+    { config: values.config as string | undefined, target: (values.target as string | undefined) ?? plan.target.name, consul: values.consul as string | undefined },
+    cenv.env ?? process.env,
+    cwd,
+  );
+  try {
+    const now = cenv.now ?? (() => new Date());
+    const outcome = await applySavedPlan(
+      {
+        store: new ConsulConfigEntryStore(resolved.consul),
+        state: new ConsulKvStateStore(resolved.consul),
+        now,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        holder: `cli ${hostname()} pid ${process.pid} plan ${plan.sha256.slice(0, 12)}`,
+        leaseMs: CLI_LEASE_MS,
+        lockWaitMs: lockWaitMs as number,
+      },
+      { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, now: planTargetOf(resolved.target.name, resolved.consul) },
+      { plan, file, maxAgeMs: maxAgeMs as number },
+    );
+    switch (outcome.kind) {
+      case 'refused':
+        return reportPlanProblem(outcome.problem, io);
+      case 'stale':
+        io.stderr.write(`stale commit: ${outcome.reason}; nothing was applied\n`);
+        return 1;
+      case 'applied':
+        if (!values.json) io.stdout.write(renderPlanText(plan.plan, io.stdout.isTTY ? ANSI : PLAIN));
+        if (values.json) io.stdout.write(`${stringifyApiJson({ plan: planDocument(plan.plan), results: outcome.report.results })}\n`);
+        else io.stdout.write(renderApplyText(plan.plan, outcome.report));
+        return outcome.report.ok ? 0 : 1;
+    }
+  } catch (e) {
+    if (e instanceof TargetBusyError) {
+      io.stderr.write(`error: ${e.message}; nothing was applied. Run again once it finished.\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await resolved.consul.close();
+  }
+}
+
+function reportPlanProblem(p: SavedPlanProblem, io: CliIo): number {
+  // Lines are escaped one by one: the message quotes the plan file, which anyone could have written.
+  io.stderr.write(`error: ${escapeControl(p.file)}: ${p.message.split('\n').map(escapeControl).join('\n')}\nNothing was applied.\n`);
+  return 1;
 }
 
 function renderErrors(files: readonly SourceFile[]) {

@@ -8,6 +8,7 @@ import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/s
 import { GitHubTreeSource } from '../adapters/github/contents-source.ts';
 import { createGitHubClient, githubClientOptionsFromEnv, type GitHubClientOptions, type Octokit } from '../adapters/github/octokit.ts';
 import { GitHubReporter } from '../adapters/github/reporter.ts';
+import { GitHubMergedPullRequests } from '../adapters/github/merged-pull-requests.ts';
 import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-source.ts';
 import type { Target } from '../config/targets.ts';
 import type { ReconcileDeps, ReconcileTarget } from '../app/reconcile-commit.ts';
@@ -146,6 +147,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           store: new ConsulConfigEntryStore(consul),
           state: new ConsulKvStateStore(consul),
           reporter: new GitHubReporter(octo, { target: t.name }),
+          pulls: new GitHubMergedPullRequests(octo),
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,

@@ -59,6 +59,10 @@ export interface PullRecord {
   closed_at?: string;
   /** Set when a test merges it (`mergePullRequest`); GitHub's `merged_at`. */
   merged_at?: string;
+  /** The commit the merge made on the base branch; GitHub's `merge_commit_sha`. */
+  merge_commit_sha?: string;
+  /** The head commit when merged: GitHub keeps `head.sha` after the branch is gone. */
+  mergedHeadSha?: string;
 }
 
 export interface InjectedFailure {
@@ -289,10 +293,11 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     state: p.state,
     labels: p.labels.map(labelJson),
     html_url: `${htmlUrl}/pull/${p.number}`,
-    head: { ref: p.head, sha: p.headOwner ? '' : (refs.get(`refs/heads/${p.head}`) ?? ''), label: `${p.headOwner ?? owner}:${p.head}` },
+    head: { ref: p.head, sha: p.mergedHeadSha ?? (p.headOwner ? '' : (refs.get(`refs/heads/${p.head}`) ?? '')), label: `${p.headOwner ?? owner}:${p.head}` },
     base: { ref: p.base, sha: refs.get(`refs/heads/${p.base}`) ?? '', label: `${owner}:${p.base}` },
     closed_at: p.closed_at ?? null,
     merged_at: p.merged_at ?? null,
+    merge_commit_sha: p.merge_commit_sha ?? null,
   });
   const pullAsIssueJson = (p: PullRecord) => ({ ...pullJson(p), pull_request: { url: `${repoUrl()}/pulls/${p.number}` } });
   const commentJson = (c: CommentRecord) => ({
@@ -452,6 +457,12 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       }
     }
 
+    // https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit:
+    // the pull request a commit merged, and open ones whose head is the commit.
+    if (area === 'commits' && m === 'GET' && a && b === 'pulls' && !c) {
+      const sha = resolveCommit(a) ?? unprocessable(`No commit found for SHA: ${a}`);
+      return ok(pulls.filter((p) => p.merge_commit_sha === sha || (p.state === 'open' && refs.get(`refs/heads/${p.head}`) === sha)).map(pullJson));
+    }
     if (area === 'commits' && m === 'GET' && a && !b) {
       const sha = resolveCommit(a) ?? unprocessable(`No commit found for SHA: ${a}`);
       const git = gitCommitJson(sha);
@@ -676,7 +687,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       const pr = pulls.find((p) => p.number === n);
       if (!pr || pr.state !== 'open') throw new Error(`double: no open pull request #${n}`);
       if (opts.merge) {
-        addCommit(api.filesAt(pr.head), `Merge pull request #${n}`, { branch: pr.base });
+        pr.mergedHeadSha = refs.get(`refs/heads/${pr.head}`);
+        pr.merge_commit_sha = addCommit(api.filesAt(pr.head), `Merge pull request #${n}`, { branch: pr.base });
         pr.merged_at = now();
       }
       closePull(pr);

@@ -1,0 +1,63 @@
+// The saved plan's file on disk and the revision the files came from: the edge of `plan --out` and
+// `apply FILE`. The file may hold entries with private keys (inline-certificate), so it is written
+// readable by its owner only, like Terraform's plan files deserve.
+import { readFile, writeFile, rename } from 'node:fs/promises';
+import { dirname, basename, join, relative, resolve } from 'node:path';
+import { parseConsulJson } from '../adapters/consul/json.ts';
+import { baseUrlOf } from '../adapters/consul/options.ts';
+import type { ConsulClient } from '../adapters/consul/client.ts';
+import { runGit } from '../adapters/git/run-git.ts';
+import { contentHashOf, openSavedPlan, savedPlanText, type PlanSource, type PlanTarget, type SavedPlan, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
+
+export async function writeSavedPlan(path: string, plan: SavedPlan): Promise<void> {
+  // Written whole then renamed: an interrupted write never leaves half a plan under the name.
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(tmp, savedPlanText(plan), { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+export async function readSavedPlan(path: string, file: string): Promise<SavedPlan | SavedPlanProblem> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    return { kind: 'unreadable', file, message: `cannot read the plan: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  let value: unknown;
+  try {
+    value = parseConsulJson(text);
+  } catch (e) {
+    return { kind: 'format', file, message: `not JSON (${(e as Error).message}): not a saved plan, or it was cut or edited` };
+  }
+  return openSavedPlan(value, file);
+}
+
+/** The target as the plan records it: never the token, never userinfo in the address. */
+export function planTargetOf(name: string, consul: ConsulClient): PlanTarget {
+  const url = baseUrlOf(consul.options);
+  url.username = '';
+  url.password = '';
+  const datacenter = consul.options.datacenter;
+  return { name, address: url.href.replace(/\/$/, ''), ...(datacenter ? { datacenter } : {}) };
+}
+
+/** The files' content hash, and the commit, tree and commit time when `dir` is in a git checkout. */
+export async function planSourceOf(dir: string, cwd: string, files: readonly { path: string; text: string }[]): Promise<PlanSource> {
+  const source: PlanSource = { dir, contentHash: contentHashOf(files) };
+  const abs = resolve(cwd, dir);
+  const git = (args: string[]) => runGit(args, { cwd: abs }).catch(() => ({ code: 1, stdout: '', stderr: '' }));
+  const top = await git(['rev-parse', '--show-toplevel']);
+  if (top.code !== 0) return source;
+  const rel = relative(top.stdout.trim(), abs).split('\\').join('/');
+  const [commit, tree, time, status] = await Promise.all([
+    git(['rev-parse', '--verify', 'HEAD']),
+    git(['rev-parse', '--verify', `HEAD:${rel}`]),
+    git(['log', '-1', '--format=%cI', 'HEAD']),
+    git(['status', '--porcelain', '--untracked-files=all', '--', '.']),
+  ]);
+  if (commit.code !== 0) return source; // a repository without commits yet
+  return {
+    ...source,
+    git: { commit: commit.stdout.trim(), tree: tree.code === 0 ? tree.stdout.trim() : '', commitTime: time.stdout.trim(), clean: status.code === 0 && status.stdout.trim() === '' },
+  };
+}

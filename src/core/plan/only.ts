@@ -1,0 +1,91 @@
+// `--only KIND/NAME`: a plan restricted to some entries, for emergencies, with the same order and
+// safety rules as the whole plan. The restricted plan keeps the whole plan's waves; its cross-entry
+// rules are judged against the mesh as the restricted plan leaves it, so a change that needs one
+// the selection leaves out (a router whose protocol change is left out, a mesh lockdown before its
+// services went strict) is refused, naming what to add.
+import { kindDefinition, KINDS } from '../../model/registry.ts';
+import { entryIdOf, entryKey, formatEntryId } from '../../model/entry-id.ts';
+import type { LiveEntry } from '../ports.ts';
+import { canonicalLive } from './canonical.ts';
+import { graphProblems } from '../graph-rules.ts';
+import { finalState, planWarnings } from './warnings.ts';
+import { massDeleteGuard } from './mass-delete.ts';
+import { ownershipOf } from './ownership.ts';
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import type { Change, ChangeAction, Plan, PlanOptions } from './plan.ts';
+
+export interface EntrySelector {
+  kind: string;
+  name: string;
+}
+
+export const formatSelector = (s: EntrySelector) => `${s.kind}/${s.name}`;
+
+/** Parses `--only` values; a string is the error, naming the value. */
+export function parseOnly(values: readonly string[]): EntrySelector[] | string {
+  const out: EntrySelector[] = [];
+  for (const v of values) {
+    const slash = v.indexOf('/');
+    const kind = slash < 0 ? v : v.slice(0, slash);
+    const name = slash < 0 ? '' : v.slice(slash + 1);
+    if (!kindDefinition(kind)) return `--only ${JSON.stringify(v)}: unknown kind "${kind}" (expected KIND/NAME, KIND one of ${KINDS.map((k) => k.kind).join(', ')})`;
+    if (!name) return `--only ${JSON.stringify(v)}: expected KIND/NAME, like service-defaults/api`;
+    out.push({ kind, name });
+  }
+  return out;
+}
+
+const matches = (s: EntrySelector, c: Change) => c.id.kind === s.kind && c.id.name.toLowerCase() === s.name.toLowerCase();
+
+export interface OnlyProblem {
+  /** The change whose rule breaks, when it is one of the selected ones. */
+  change?: Change;
+  field: string;
+  message: string;
+  hint?: string;
+}
+
+const WRITES = new Set<ChangeAction>(['create', 'update', 'delete']);
+
+/**
+ * The plan restricted to the selected entries, or why it may not be: a selector matching nothing,
+ * or a cross-entry rule the restriction breaks (one that holds for the whole plan and for Consul now).
+ */
+export function restrictPlan(plan: Plan, live: readonly LiveEntry[], selectors: readonly EntrySelector[], options: PlanOptions): { plan: Plan } | { problems: OnlyProblem[] } {
+  const problems: OnlyProblem[] = [];
+  for (const s of selectors)
+    if (!plan.changes.some((c) => matches(s, c)))
+      problems.push({ field: '', message: `--only ${formatSelector(s)}: no file defines this entry and Consul does not hold it`, hint: 'check the kind and the name (`consul-gitops render` lists the entries)' });
+  if (problems.length) return { problems };
+  const changes = plan.changes.filter((c) => selectors.some((s) => matches(s, c)));
+  const left = plan.changes.filter((c) => WRITES.has(c.action) && !c.requiresAdopt && !changes.includes(c));
+
+  // A rule broken only because of the restriction: not broken in Consul now, nor by the whole plan.
+  const keyed = (state: Map<string, ApiEntry>) => {
+    const keys = [...state.keys()];
+    return graphProblems([...state.values()]).map((p) => ({ ...p, key: keys[p.entryIndex]!, id: `${keys[p.entryIndex]}|${p.field}|${p.message}` }));
+  };
+  const liveState = new Map(live.map((l) => [entryKey(entryIdOf(l.entry)), canonicalLive(l.entry)]));
+  const known = new Set([...keyed(liveState), ...keyed(finalState(plan.changes, live))].map((p) => p.id));
+  for (const p of keyed(finalState(changes, live))) {
+    if (known.has(p.id)) continue;
+    const change = changes.find((c) => c.key === p.key);
+    const name = p.key.split('/').at(-1)!;
+    // What the selection leaves out that this entry most likely needs: changes of the same service, or mesh-wide ones.
+    const needed = left.filter((c) => c.id.name.toLowerCase() === name || c.id.kind === 'mesh' || c.id.kind === 'proxy-defaults' || c.key === p.key);
+    const add = needed.length ? `add ${needed.map((c) => `--only ${c.id.kind}/${c.id.name}`).join(' ')}` : 'select the changes it depends on too, or apply the whole plan';
+    problems.push({
+      ...(change ? { change } : {}),
+      field: p.field,
+      message: `--only leaves the mesh inconsistent: ${change ? formatEntryId(change.id) : p.key}: ${p.message}`,
+      hint: `${add}${p.hint ? `; ${p.hint}` : ''}`,
+    });
+  }
+  if (problems.length) return { problems };
+
+  const summary: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, noop: 0, skip: 0 };
+  for (const c of changes) summary[c.action]++;
+  const owned = live.filter((l) => ownershipOf(l.entry) === 'ours').length;
+  const refused = massDeleteGuard(summary.delete, owned, options.massDelete);
+  return { plan: { changes, warnings: planWarnings(changes, live), summary, ...(refused ? { refused } : {}) } };
+}
