@@ -110,14 +110,14 @@ async function noopPlans(): Promise<void> {
   for (const n of SIZES) {
     const dir = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-'));
     const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
-    const client = new ConsulClient({ address: server.url });
+    const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
     try {
       writeTree(dir, entryFiles(n));
       const { files } = await readLocalFiles(['config-entries'], dir);
       const seeded = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
       if (!seeded.plan) throw new Error(`seeding ${n}: ${seeded.errors.map((e) => e.message).join('; ')}`);
       const report = await applyPlan(new ConsulConfigEntryStore(client), seeded.plan, { concurrency: 64 });
-      if (!report.ok) throw new Error(`seeding ${n} failed`);
+      if (!report.ok) throw new Error(`seeding ${n} failed: ${report.results.find((r) => r.outcome.status !== 'applied')?.outcome.status} ${JSON.stringify(report.results.find((r) => r.outcome.status !== 'applied')?.outcome)}`);
       const r = await alternate(
         {
           'node -e 0': ['-e', '0'],
@@ -153,7 +153,7 @@ async function applyCreates(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   const measure = async () => {
     const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
-    const client = new ConsulClient({ address: server.url });
+    const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
     try {
       const planned = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
       const applied = await timed(() => applyPlan(new ConsulConfigEntryStore(client), planned.plan!));
@@ -167,7 +167,7 @@ async function applyCreates(): Promise<void> {
   // Baseline: the same entries PUT raw (no plan, no CAS, no wave order), as many in flight.
   const raw = async () => {
     const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
-    const client = new ConsulClient({ address: server.url });
+    const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
     try {
       const planned = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
       const entries = planned.plan!.changes.map((c) => c.after!);
