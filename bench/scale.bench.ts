@@ -230,7 +230,9 @@ async function coldReconcile(): Promise<void> {
   }
 }
 
-await noopPlans();
-await applyCreates();
-await coldReconcile();
+// BENCH_SCALE_PARTS=plan,apply,reconcile picks parts (default all).
+const parts = (process.env.BENCH_SCALE_PARTS ?? 'plan,apply,reconcile').split(',');
+if (parts.includes('plan')) await noopPlans();
+if (parts.includes('apply')) await applyCreates();
+if (parts.includes('reconcile')) await coldReconcile();
 process.exit(0);
