@@ -29,9 +29,16 @@ export interface ApplyReport {
 }
 
 export interface ApplyOptions {
-  /** Writes in flight at once inside a wave. */
+  /** Writes in flight at once inside a wave (default DEFAULT_APPLY_CONCURRENCY). */
   concurrency?: number;
 }
+
+/**
+ * Writes in flight at once inside a wave. Changes inside one wave never depend on each other, so
+ * this only bounds the load on Consul: each write is one Raft apply on the leader, which batches
+ * concurrent applies, and 32 in flight keep 10,000 creates near 1 s at a few ms of latency.
+ */
+export const DEFAULT_APPLY_CONCURRENCY = 32;
 
 /**
  * What apply reads from an error a store throws, when the store says it: ConsulError
@@ -53,31 +60,58 @@ const GLOBAL_KINDS = new Set(['mesh', 'proxy-defaults']);
 const MTLS_KINDS = new Set(['service-defaults', 'proxy-defaults']);
 
 /**
- * A later change depends on a failed one when it concerns the same service, or the failed one is
- * mesh-wide. Locking the mesh down depends on every service-defaults/proxy-defaults change: one
- * that failed may have left a service permissive.
+ * The changes that failed so far, indexed so each later change asks in constant time whether it
+ * depends on one. A later change depends on a failed one when it concerns the same service, or the
+ * failed one is mesh-wide. Locking the mesh down depends on every service-defaults/proxy-defaults
+ * change: one that failed may have left a service permissive.
  */
-function dependsOn(later: Change, failed: Change): boolean {
-  if (GLOBAL_KINDS.has(failed.id.kind)) return true;
-  if (later.wave === LOCKDOWN_WAVE && MTLS_KINDS.has(failed.id.kind)) return true;
-  return later.id.name.toLowerCase() === failed.id.name.toLowerCase();
+class Failures {
+  private count = 0;
+  private global?: Failure;
+  private mtls?: Failure;
+  private readonly byName = new Map<string, Failure>();
+
+  add(change: Change): void {
+    const failure = { change, seq: this.count++ };
+    if (GLOBAL_KINDS.has(change.id.kind)) this.global ??= failure;
+    if (MTLS_KINDS.has(change.id.kind)) this.mtls ??= failure;
+    const name = change.id.name.toLowerCase();
+    if (!this.byName.has(name)) this.byName.set(name, failure);
+  }
+
+  /** The first failed change (in the order failures were recorded) that `later` depends on. */
+  blockerOf(later: Change): Change | undefined {
+    let first: Failure | undefined;
+    for (const f of [this.global, later.wave === LOCKDOWN_WAVE ? this.mtls : undefined, this.byName.get(later.id.name.toLowerCase())])
+      if (f && (!first || f.seq < first.seq)) first = f;
+    return first?.change;
+  }
+}
+
+interface Failure {
+  change: Change;
+  seq: number;
 }
 
 export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: ApplyOptions = {}): Promise<ApplyReport> {
   if (plan.refused) throw new Error(plan.refused);
-  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_APPLY_CONCURRENCY);
   const results: ChangeResult[] = [];
-  const failed: Change[] = [];
+  const failed = new Failures();
   // Set by the first change that found Consul unreachable: nothing after it is sent.
   let unreachable: string | undefined;
   const waves = new Map<number, Change[]>();
-  for (const c of plan.changes) waves.set(c.wave, [...(waves.get(c.wave) ?? []), c]);
+  for (const c of plan.changes) {
+    const wave = waves.get(c.wave);
+    if (wave) wave.push(c);
+    else waves.set(c.wave, [c]);
+  }
 
   for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
     const changes = waves.get(wave)!;
     const waveFailures: Change[] = [];
     await runBounded(changes, concurrency, async (change) => {
-      const blocker = failed.find((f) => dependsOn(change, f));
+      const blocker = failed.blockerOf(change);
       let outcome: ChangeOutcome;
       if (change.action === 'noop' || change.action === 'skip') outcome = { status: 'unchanged' };
       // Consul differs from Git on an entry consul-gitops does not manage: never written without --adopt.
@@ -93,7 +127,7 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
       if (outcome.status !== 'applied' && outcome.status !== 'unchanged') waveFailures.push(change);
       results.push({ change, outcome });
     });
-    failed.push(...waveFailures);
+    for (const f of waveFailures) failed.add(f);
   }
   // Report in plan order, whatever order concurrent writes finished in.
   const order = new Map(plan.changes.map((c, i) => [c, i]));

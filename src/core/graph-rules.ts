@@ -23,11 +23,40 @@ export function isHttpLike(protocol: string): boolean {
 
 /** The protocol Consul resolves for a service: its service-defaults, else proxy-defaults, else tcp. */
 export function serviceProtocol(service: string, entries: readonly ApiEntry[]): string {
-  const lower = service.toLowerCase();
-  const sd = entries.find((e) => e.Kind === 'service-defaults' && String(e.Name ?? '').toLowerCase() === lower);
+  return protocolOf(service, indexEntries(entries));
+}
+
+/**
+ * What the cross-entry rules look up, built in one pass: service-defaults by lower-cased name (the
+ * first wins, as a linear scan found it) and the proxy-defaults entry. Every rule is then a map
+ * lookup, so checking N entries is linear rather than one scan of the tree per router or intention.
+ */
+interface EntryIndex {
+  serviceDefaults: Map<string, ApiEntry>;
+  proxyDefaults?: ApiEntry;
+  mesh?: ApiEntry;
+  permissiveAllowed: boolean;
+}
+
+function indexEntries(entries: readonly ApiEntry[]): EntryIndex {
+  const index: EntryIndex = { serviceDefaults: new Map(), permissiveAllowed: false };
+  for (const e of entries) {
+    if (e.Kind === 'service-defaults') {
+      const name = String(e.Name ?? '').toLowerCase();
+      if (!index.serviceDefaults.has(name)) index.serviceDefaults.set(name, e);
+    } else if (e.Kind === 'proxy-defaults') index.proxyDefaults ??= e;
+    else if (e.Kind === 'mesh') {
+      index.mesh ??= e;
+      if (e.AllowEnablingPermissiveMutualTLS === true) index.permissiveAllowed = true;
+    }
+  }
+  return index;
+}
+
+function protocolOf(service: string, index: EntryIndex): string {
+  const sd = index.serviceDefaults.get(service.toLowerCase());
   if (sd && typeof sd.Protocol === 'string' && sd.Protocol) return sd.Protocol.toLowerCase();
-  const pd = entries.find((e) => e.Kind === 'proxy-defaults');
-  return proxyDefaultsProtocol(pd) ?? 'tcp';
+  return proxyDefaultsProtocol(index.proxyDefaults) ?? 'tcp';
 }
 
 export function meshAllowsPermissive(entries: readonly ApiEntry[]): boolean {
@@ -51,11 +80,11 @@ export interface GraphOptions {
 /** Every cross-entry problem in a desired state (as if all entries were written). */
 export function graphProblems(entries: readonly ApiEntry[], options: GraphOptions = {}): GraphProblem[] {
   const problems: GraphProblem[] = [];
-  const hasMesh = entries.some((e) => e.Kind === 'mesh');
-  const permissiveAllowed = meshAllowsPermissive(entries) || (options.treeOnly === true && !hasMesh);
+  const index = indexEntries(entries);
+  const permissiveAllowed = index.permissiveAllowed || (options.treeOnly === true && !index.mesh);
   const protocolKnown = (service: string) =>
-    !options.treeOnly ||
-    entries.some((e) => e.Kind === 'proxy-defaults' || (e.Kind === 'service-defaults' && String(e.Name ?? '').toLowerCase() === service.toLowerCase()));
+    !options.treeOnly || index.proxyDefaults !== undefined || index.serviceDefaults.has(service.toLowerCase());
+  const protocolFor = (service: string) => protocolOf(service, index);
   entries.forEach((e, entryIndex) => {
     const name = String(e.Name ?? '');
     if ((e.Kind === 'service-defaults' || e.Kind === 'proxy-defaults') && e.MutualTLSMode === 'permissive' && !permissiveAllowed)
@@ -66,7 +95,7 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
         hint: 'set AllowEnablingPermissiveMutualTLS = true in the mesh entry of this tree, or set this service back to strict',
       });
     if (e.Kind === 'service-router' || e.Kind === 'service-splitter') {
-      const protocol = serviceProtocol(name, entries);
+      const protocol = protocolFor(name);
       if (protocolKnown(name) && !isHttpLike(protocol))
         problems.push({
           entryIndex,
@@ -76,7 +105,7 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
         });
     }
     if (e.Kind === 'service-intentions' && name !== '*' && hasL7Permissions(e)) {
-      const protocol = serviceProtocol(name, entries);
+      const protocol = protocolFor(name);
       if (protocolKnown(name) && !isHttpLike(protocol)) problems.push({ entryIndex, field: 'Sources', message: l7IntentionMessage(name, protocol) });
     }
   });

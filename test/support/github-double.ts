@@ -4,10 +4,13 @@
 // records every request, decodes `%2F` in refs (`git/ref/heads%2Fmain`), pages lists with a Link
 // header as GitHub does, and truncates recursive tree listings past `treeEntryLimit` entries.
 // The server is unref'd and close() drops open keep-alive sockets, so a forgotten double never
-// holds the test process open.
+// holds the test process open. The repository archive (`GET .../tarball/{ref}`) answers as GitHub
+// does: a 302 to a codeload URL (here `/_codeload/...` on the same server) serving the tar.gz.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createGzip } from 'node:zlib';
+import { pack as tarPack } from 'tar-stream';
 
 export interface RecordedRequest {
   method: string;
@@ -614,6 +617,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       if (failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
       return send(res, failure.status, failure.body ?? { message: `injected failure ${failure.status}` });
     }
+    if (method === 'GET' && serveArchive(res, flat)) return;
     const ctx: RequestContext = { method, segments: flat, rawPath: url.pathname, query, body: body ?? {}, authorization: req.headers.authorization, headers: {} };
     try {
       const result = route(ctx);
@@ -622,6 +626,44 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       if (e instanceof HttpError) send(res, e.status, { message: e.message, documentation_url: 'https://docs.github.com/rest' });
       else send(res, 500, { message: `double: ${(e as Error).message}` });
     }
+  }
+
+  // --- repository archive ------------------------------------------------------------------
+  /**
+   * `GET /repos/{o}/{r}/tarball/{ref}` → 302 to `/_codeload/{o}/{r}/legacy.tar.gz/{sha}`, which
+   * serves `git archive --format=tar.gz --prefix={o}-{r}-{sha7}/`: directories, regular files
+   * (0644/0755), symbolic links (target = blob), submodules as empty directories, entries dated at
+   * the commit. https://docs.github.com/en/rest/repos/contents#download-a-repository-archive-tar
+   * True when the request was one of these (answered here).
+   */
+  function serveArchive(res: ServerResponse, s: string[]): boolean {
+    if (s[0] === 'repos' && s[1] === owner && s[2] === repo && s[3] === 'tarball') {
+      const sha = resolveCommit(s.slice(4).join('/'));
+      if (!sha) send(res, 404, { message: 'Not Found' });
+      else send(res, 302, undefined, { location: `${base}/_codeload/${owner}/${repo}/legacy.tar.gz/${sha}` });
+      return true;
+    }
+    if (s[0] !== '_codeload') return false;
+    const sha = s[4] ?? '';
+    if (s[1] !== owner || s[2] !== repo || s[3] !== 'legacy.tar.gz' || !commits.has(sha)) {
+      send(res, 404, { message: 'Not Found' });
+      return true;
+    }
+    const commit = commits.get(sha)!;
+    const mtime = new Date(commit.date);
+    const prefix = `${owner}-${repo}-${sha.slice(0, 7)}/`;
+    const tar = tarPack();
+    res.writeHead(200, { 'content-type': 'application/x-gzip', 'content-disposition': `attachment; filename=${prefix.slice(0, -1)}.tar.gz` });
+    tar.pipe(createGzip()).pipe(res);
+    tar.entry({ name: prefix, type: 'directory', mode: 0o775, mtime });
+    for (const e of listRecursive(commit.tree, '', [])) {
+      const name = `${prefix}${e.path}`;
+      if (e.mode === TREE_MODE || e.mode === '160000') tar.entry({ name: `${name}/`, type: 'directory', mode: 0o775, mtime });
+      else if (e.mode === '120000') tar.entry({ name, type: 'symlink', linkname: blobs.get(e.sha)!.toString('utf8'), mode: 0o777, mtime });
+      else tar.entry({ name, type: 'file', mode: e.mode === '100755' ? 0o775 : 0o664, mtime }, blobs.get(e.sha)!);
+    }
+    tar.finalize();
+    return true;
   }
 
   const sockets = new Set<Socket>();

@@ -5,9 +5,12 @@
 // Symbolic links are skipped rather than resolved: the GitHub source (what the Lambda applies)
 // ignores them too, so `plan` in CI and the reconciler see the same tree, a link can never lead
 // outside the tree (to a token file, /dev/zero, a FIFO) and no link can form a loop.
-import { constants } from 'node:fs';
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+//
+// The walk uses synchronous calls: a tree is thousands of files of a few hundred bytes, where one
+// promise and one thread-pool round trip per call cost ten times the system calls themselves
+// (bench/scale.bench.ts measures both). Every caller is a CLI command that waits for the tree anyway.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../../core/parse-files.ts';
 import { formatOfPath } from '../../core/parse-files.ts';
@@ -41,13 +44,13 @@ export async function readLocalFiles(paths: readonly string[], cwd = process.cwd
     let info: Stats;
     let real: string;
     try {
-      real = await realpath(logical);
-      info = await stat(real);
+      real = realpathSync(logical);
+      info = statSync(real);
     } catch (e) {
       walk.result.unreadable.push({ path: p, message: errnoMessage(e) });
       continue;
     }
-    await visit({ real, logical }, p, info, walk, true);
+    visit({ real, logical }, p, info, walk, true);
   }
   return walk.result;
 }
@@ -58,7 +61,7 @@ interface Location {
   logical: string;
 }
 
-async function visit(at: Location, shown: string, info: Stats, walk: Walk, named: boolean): Promise<void> {
+function visit(at: Location, shown: string, info: Stats, walk: Walk, named: boolean): void {
   if (info.isDirectory()) {
     const id = `${info.dev}:${info.ino}`;
     if (walk.seenDirs.has(id)) {
@@ -66,24 +69,32 @@ async function visit(at: Location, shown: string, info: Stats, walk: Walk, named
       return;
     }
     walk.seenDirs.add(id);
-    let names: string[];
+    let dirents: Dirent[];
     try {
-      names = (await readdir(at.real)).filter((n) => !n.startsWith('.')).sort();
+      dirents = readdirSync(at.real, { withFileTypes: true }).filter((d) => !d.name.startsWith('.'));
     } catch (e) {
       walk.result.unreadable.push({ path: shown, message: errnoMessage(e) });
       return;
     }
-    for (const n of names) {
-      const child = { real: join(at.real, n), logical: join(at.logical, n) };
-      const childShown = relative(walk.cwd, child.logical) || n;
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of dirents) {
+      const child = { real: join(at.real, d.name), logical: join(at.logical, d.name) };
+      const childShown = relative(walk.cwd, child.logical) || d.name;
+      // A regular file is judged by fstat once opened (readRegular), so the directory listing's
+      // type (lstat's, never following a link) is enough to route it; anything else is lstat'ed.
+      if (d.isFile()) {
+        if (formatOfPath(childShown) === undefined) walk.result.ignored.push(childShown);
+        else readRegular(child.real, childShown, walk);
+        continue;
+      }
       let childInfo: Stats;
       try {
-        childInfo = await lstat(child.real);
+        childInfo = lstatSync(child.real);
       } catch (e) {
         walk.result.unreadable.push({ path: childShown, message: errnoMessage(e) });
         continue;
       }
-      await visit(child, childShown, childInfo, walk, false);
+      visit(child, childShown, childInfo, walk, false);
     }
     return;
   }
@@ -100,17 +111,17 @@ async function visit(at: Location, shown: string, info: Stats, walk: Walk, named
     walk.result.ignored.push(shown);
     return;
   }
-  await readRegular(at.real, shown, walk);
+  readRegular(at.real, shown, walk);
 }
 
-async function readRegular(abs: string, shown: string, walk: Walk): Promise<void> {
+function readRegular(abs: string, shown: string, walk: Walk): void {
   const { limits, result } = walk;
   if (walk.treeFull) return;
   // O_NOFOLLOW: a file swapped for a link since lstat is refused; O_NONBLOCK: one swapped for a FIFO
   // does not block the open. fstat then judges what was actually opened.
-  let handle;
+  let fd: number;
   try {
-    handle = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') result.notices.push(`skipped ${shown}: symbolic links are not followed (the GitHub source ignores them too)`);
@@ -118,7 +129,7 @@ async function readRegular(abs: string, shown: string, walk: Walk): Promise<void
     return;
   }
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (!info.isFile()) {
       result.notices.push(`skipped ${shown}: not a regular file (${fileType(info)})`);
       return;
@@ -136,10 +147,10 @@ async function readRegular(abs: string, shown: string, walk: Walk): Promise<void
       return;
     }
     // Read at most one byte past the limit, so a file growing since fstat is still refused.
-    const buffer = Buffer.alloc(Math.min(info.size, limits.maxFileBytes) + 1);
+    const buffer = Buffer.allocUnsafe(Math.min(info.size, limits.maxFileBytes) + 1);
     let length = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
       if (length === buffer.length) break;
@@ -149,11 +160,11 @@ async function readRegular(abs: string, shown: string, walk: Walk): Promise<void
       return;
     }
     walk.treeBytes += length;
-    result.files.push({ path: shown, text: buffer.subarray(0, length).toString('utf8') });
+    result.files.push({ path: shown, text: buffer.toString('utf8', 0, length) });
   } catch (e) {
     result.unreadable.push({ path: shown, message: errnoMessage(e) });
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -1,8 +1,9 @@
 // Desired state straight from GitHub at one commit, without a clone: the commit (for its tree and
-// committer time), ONE recursive tree listing, and the blobs of the config-entry files under the
-// directory. Blobs are immutable and addressed by SHA, so a small in-memory cache keyed by blob
-// SHA makes a later run fetch only the files that changed. A tree too large for one listing
-// (`truncated: true`) is read again from the directory's own subtree.
+// committer time), ONE recursive tree listing, then the config-entry files under the directory.
+// Blobs are immutable and addressed by SHA, so an in-memory cache keyed by blob SHA makes a later
+// run fetch only the files that changed: a few of them one blob request each, more than a few (a
+// cold start, a large push) the whole commit in ONE archive request (archive-source.ts). A tree too
+// large for one listing (`truncated: true`) is read again from the directory's own subtree.
 // https://docs.github.com/en/rest/git/trees#get-a-tree
 import type { Octokit } from 'octokit';
 import { formatOfPath, type SourceFile } from '../../core/parse-files.ts';
@@ -10,6 +11,7 @@ import { DEFAULT_READ_LIMITS, formatByteSize, formatLimit, type ReadLimits } fro
 import { GitHubError } from './errors.ts';
 import { escapeControl } from '../../model/errors.ts';
 import type { CommitRef, DesiredState, DesiredStateSource } from './ports.ts';
+import { readArchive, type WantedBlob } from './archive-source.ts';
 
 export interface GitHubTreeSourceOptions {
   /** Budget of the blob cache in bytes of text (default 32 MiB); least recently used blobs go first. */
@@ -22,6 +24,23 @@ export interface GitHubTreeSourceOptions {
   missingDir?: 'error' | 'empty';
   /** Size limits, judged from the sizes in the tree listing before any blob is fetched (default 1 MiB per file, 64 MiB per tree). */
   limits?: ReadLimits;
+  /**
+   * More files than this missing from the cache are read from the repository archive in one request
+   * rather than one blob request each (default 3: a read never spends more than 2 + 3 requests, or
+   * 3 plus the archive's redirect). `Infinity` turns the archive off.
+   */
+  archiveAbove?: number;
+  /** The most bytes a repository archive may hold once decompressed (default 256 MiB); a larger one is read blob by blob. */
+  archiveMaxBytes?: number;
+}
+
+/** How the last read got its files: for tests and benchmarks. */
+export interface ReadStats {
+  cached: number;
+  fromArchive: number;
+  blobRequests: number;
+  /** Why the archive was not used although many files were missing (too large, failed). */
+  archiveSkipped?: string;
 }
 
 interface TreeItem {
@@ -43,6 +62,11 @@ export class BlobCache {
   misses = 0;
 
   constructor(readonly maxBytes: number) {}
+
+  /** Whether the blob is cached, without counting a hit or a miss or refreshing it. */
+  peek(sha: string): boolean {
+    return this.items.has(sha);
+  }
 
   get(sha: string): string | undefined {
     const text = this.items.get(sha);
@@ -80,6 +104,9 @@ export class GitHubTreeSource implements DesiredStateSource {
   private readonly missingDir: 'error' | 'empty';
   private readonly limits: ReadLimits;
   private readonly inflight = new Map<string, Promise<string>>();
+  private readonly archiveAbove: number;
+  private readonly archiveMaxBytes: number;
+  lastRead: ReadStats = { cached: 0, fromArchive: 0, blobRequests: 0 };
 
   constructor(
     private readonly octokit: Octokit,
@@ -90,6 +117,8 @@ export class GitHubTreeSource implements DesiredStateSource {
     this.include = options.include ?? ((p) => formatOfPath(p) !== undefined);
     this.missingDir = options.missingDir ?? 'error';
     this.limits = options.limits ?? DEFAULT_READ_LIMITS;
+    this.archiveAbove = options.archiveAbove ?? 3;
+    this.archiveMaxBytes = options.archiveMaxBytes ?? 256 * 1024 * 1024;
   }
 
   async read(ref: CommitRef, dir: string): Promise<DesiredState> {
@@ -113,9 +142,41 @@ export class GitHubTreeSource implements DesiredStateSource {
     const wantedSet = new Set(wanted);
     const ignored = under.filter((e) => !wantedSet.has(e)).map((e) => e.path);
     this.checkSizes(ref, commit.treeSha, wanted);
-    const files = await mapBounded(wanted, this.concurrency, async (e): Promise<SourceFile> => ({ path: e.path, text: await this.blob(ref, e.sha) }));
+    const archived = await this.fromArchive({ ...ref, sha: commit.sha }, wanted, root);
+    const files = await mapBounded(wanted, this.concurrency, async (e): Promise<SourceFile> => ({ path: e.path, text: archived.get(e.path) ?? (await this.blob(ref, e.sha)) }));
+    this.lastRead.blobRequests = wanted.length - this.lastRead.cached - this.lastRead.fromArchive;
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { revision: commit.sha, files, ignored: ignored.sort(), ...(commit.time ? { commitTime: commit.time } : {}) };
+  }
+
+  /**
+   * The wanted files missing from the cache, from the repository archive when there are more than a
+   * few of them and the whole repository (as the listing sizes it) fits the archive bound. Files the
+   * archive did not give (or an archive that failed) are left to the blob requests.
+   */
+  private async fromArchive(ref: CommitRef, wanted: readonly TreeItem[], root: { tree: TreeItem[]; truncated: boolean }): Promise<Map<string, string>> {
+    const missing = new Map<string, WantedBlob>();
+    let cached = 0;
+    for (const e of wanted) {
+      if (this.cache.peek(e.sha)) cached++;
+      else missing.set(e.path, { sha: e.sha, size: e.size ?? 0 });
+    }
+    this.lastRead = { cached, fromArchive: 0, blobRequests: 0 };
+    if (missing.size <= this.archiveAbove) return new Map();
+    // Sizes of every blob of the repository plus a 512-byte tar header each: what the archive will hold.
+    const estimate = root.truncated ? 0 : root.tree.reduce((n, e) => n + (e.type === 'blob' ? (e.size ?? 0) + 512 : 512), 0);
+    if (estimate > this.archiveMaxBytes) {
+      this.lastRead.archiveSkipped = `the repository (${formatByteSize(estimate)}) is over the ${formatLimit(this.archiveMaxBytes)} archive limit`;
+      return new Map();
+    }
+    const read = await readArchive(this.octokit, ref, missing, this.archiveMaxBytes);
+    if (!read.ok) {
+      this.lastRead.archiveSkipped = read.reason;
+      return new Map();
+    }
+    for (const [path, text] of read.files) this.cache.set(missing.get(path)!.sha, text);
+    this.lastRead.fromArchive = read.files.size;
+    return read.files;
   }
 
   /**

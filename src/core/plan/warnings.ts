@@ -30,11 +30,12 @@ export function planWarnings(changes: readonly Change[], live: readonly LiveEntr
   const permissive = state.filter(
     (e) => (e.Kind === 'service-defaults' || e.Kind === 'proxy-defaults') && e.MutualTLSMode === 'permissive',
   );
+  // Destinations named by an intention, indexed once: one lookup per permissive service, not a scan.
+  const destinations = new Set<string>();
+  for (const e of state) if (e.Kind === 'service-intentions') destinations.add(String(e.Name).toLowerCase());
   for (const svc of permissive) {
     if (svc.Kind !== 'service-defaults') continue;
-    const name = String(svc.Name).toLowerCase();
-    const named = state.some((e) => e.Kind === 'service-intentions' && String(e.Name).toLowerCase() === name);
-    if (!named)
+    if (!destinations.has(String(svc.Name).toLowerCase()))
       warnings.push({
         code: 'permissive-without-intentions',
         entry: `service-defaults/${svc.Name}`,

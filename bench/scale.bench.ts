@@ -1,0 +1,238 @@
+// npm run bench (scale): the reconciler near the physical limit, measured as a user runs it.
+//   1. A no-op `consul-gitops plan`, whole process, at 1,000 and 10,000 entries (50,000 with
+//      BENCH_SCALE_50K=1) against the dev server (own process, 2 ms latency per request), next to
+//      `node -e 0` and a process that only reads and parses the same files; peak RSS of each; how
+//      time grows between the two largest sizes (goal: exponent ≤ 1.1).
+//   2. Applying 10,000 creates (goal ≤ 2 s), next to the same 10,000 PUTs sent raw, as many in flight.
+//   3. A cold reconcile of a 10,000-file repository through the reconcile Lambda handler and the
+//      GitHub double: GitHub requests (goal ≤ 5) and wall time, next to the same tree read blob by blob.
+// Every figure is a ratio against a baseline measured in the same run; absolute goals are printed
+// for the record only (this machine is shared, so they are not pass/fail).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConsulClient } from '../src/adapters/consul/client.ts';
+import { ConsulConfigEntryStore } from '../src/adapters/consul/stores.ts';
+import { readLocalFiles } from '../src/adapters/files/local-files.ts';
+import { GitHubTreeSource } from '../src/adapters/github/contents-source.ts';
+import { createGitHubClient } from '../src/adapters/github/octokit.ts';
+import { applyPlan, DEFAULT_APPLY_CONCURRENCY } from '../src/app/apply-plan.ts';
+import { makePlan } from '../src/app/make-plan.ts';
+import { parseSourceFiles } from '../src/core/parse-files.ts';
+import { startDevServer } from '../src/dev-server/server.ts';
+import { createReconcileHandler } from '../functions/reconcile/handler.ts';
+import { startGitHubDouble } from '../test/support/github-double.ts';
+import { startDevServerProcess } from './support/dev-server-process.ts';
+
+const LATENCY_MS = 2;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZES = process.env.BENCH_SCALE_SIZES ? process.env.BENCH_SCALE_SIZES.split(',').map(Number) : [1_000, 10_000, ...(process.env.BENCH_SCALE_50K ? [50_000] : [])];
+const BIN = resolve('bin/consul-gitops.js');
+const SELF = resolve('bench/scale.bench.ts');
+// The children run in a temporary directory: tsx is named by its resolved URL, not looked up from there.
+const TSX = import.meta.resolve('tsx');
+
+/** `count` entries as files: service-defaults (HCL), intentions (JSON), routers (YAML), and the mesh-wide pair. */
+export function entryFiles(count: number): Record<string, string> {
+  const files: Record<string, string> = {
+    'mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
+    'proxy-defaults.hcl': 'Kind = "proxy-defaults"\nName = "global"\nConfig { protocol = "http" }\n',
+  };
+  for (let i = 0; Object.keys(files).length < count; i++) {
+    const svc = `svc-${Math.floor(i / 3)}`;
+    if (i % 3 === 0) files[`services/${svc}.hcl`] = `Kind = "service-defaults"\nName = "${svc}"\nProtocol = "http"\nMutualTLSMode = "${i % 30 ? 'strict' : 'permissive'}"\n`;
+    else if (i % 3 === 1) files[`intentions/${svc}.json`] = JSON.stringify({ Kind: 'service-intentions', Name: svc, Sources: [{ Name: `svc-${Math.floor(i / 3) + 1}`, Action: 'allow' }] }, null, 2);
+    else files[`routers/${svc}.yaml`] = `Kind: service-router\nName: ${svc}\nRoutes:\n  - Match:\n      HTTP:\n        PathPrefix: /v2\n    Destination:\n      Service: ${svc}\n      PrefixRewrite: /\n`;
+  }
+  return files;
+}
+
+function writeTree(root: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    const full = join(root, 'config-entries', path);
+    mkdirSync(join(full, '..'), { recursive: true });
+    writeFileSync(full, text);
+  }
+}
+
+// Child mode: only read and parse the tree (the floor any plan pays on top of Node's start).
+if (process.argv[2] === '--read-parse') {
+  const { files } = await readLocalFiles(['config-entries'], process.cwd());
+  const parsed = parseSourceFiles(files);
+  process.stdout.write(String(parsed.entries.length));
+  process.exit(0);
+}
+
+interface Run {
+  ms: number;
+  rssMiB: number;
+  code: number;
+}
+
+/** One whole process under GNU time: wall and peak RSS. */
+function run(args: string[], cwd: string): Promise<Run> {
+  const start = performance.now();
+  const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((done) =>
+    child.on('exit', (code) => {
+      const ms = performance.now() - start;
+      const kb = Number(/maxrss=(\d+)/.exec(err)?.[1] ?? 0);
+      if (code !== 0 && code !== 2) process.stderr.write(err);
+      done({ ms, rssMiB: kb / 1024, code: code ?? -1 });
+    }),
+  );
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Median of RUNS alternating runs of each command. */
+async function alternate(commands: Record<string, string[]>, cwd: string): Promise<Record<string, { ms: number; rssMiB: number; code: number }>> {
+  const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < RUNS; i++) for (const [k, args] of Object.entries(commands)) runs[k]!.push(await run(args, cwd));
+  return Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, { ms: median(rs.map((r) => r.ms)), rssMiB: median(rs.map((r) => r.rssMiB)), code: rs[0]!.code }]));
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+const f0 = (n: number) => n.toFixed(0);
+const f2 = (n: number) => n.toFixed(2);
+
+async function noopPlans(): Promise<void> {
+  console.log(`whole-process no-op plan against the dev server (${LATENCY_MS} ms latency), median of ${RUNS} alternating runs`);
+  const walls: { n: number; ms: number }[] = [];
+  for (const n of SIZES) {
+    const dir = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-'));
+    const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
+    const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
+    try {
+      writeTree(dir, entryFiles(n));
+      const { files } = await readLocalFiles(['config-entries'], dir);
+      const seeded = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
+      if (!seeded.plan) throw new Error(`seeding ${n}: ${seeded.errors.map((e) => e.message).join('; ')}`);
+      const report = await applyPlan(new ConsulConfigEntryStore(client), seeded.plan, { concurrency: 64 });
+      if (!report.ok) throw new Error(`seeding ${n} failed: ${report.results.find((r) => r.outcome.status !== 'applied')?.outcome.status} ${JSON.stringify(report.results.find((r) => r.outcome.status !== 'applied')?.outcome)}`);
+      const r = await alternate(
+        {
+          'node -e 0': ['-e', '0'],
+          'read+parse': ['--import', TSX, SELF, '--read-parse'],
+          plan: [BIN, 'plan', '--consul', server.url, '--detailed-exitcode'],
+        },
+        dir,
+      );
+      if (r.plan!.code !== 0) throw new Error(`plan of ${n} entries exited ${r.plan!.code} (0 = no changes expected)`);
+      const floor = r['read+parse']!;
+      walls.push({ n, ms: r.plan!.ms });
+      console.log(
+        `  ${String(n).padStart(6)} entries: plan ${f0(r.plan!.ms)} ms, ${f0(r.plan!.rssMiB)} MiB | read+parse ${f0(floor.ms)} ms, ${f0(floor.rssMiB)} MiB | node -e 0 ${f0(r['node -e 0']!.ms)} ms, ${f0(r['node -e 0']!.rssMiB)} MiB` +
+          ` | plan/read+parse ${f2(r.plan!.ms / floor.ms)}x wall, ${f2(r.plan!.rssMiB / floor.rssMiB)}x RSS; plan/node ${f2(r.plan!.ms / r['node -e 0']!.ms)}x`,
+      );
+      const goal = n === 10_000 ? [1000, 250] : n === 50_000 ? [4000, 400] : undefined;
+      if (goal) console.log(`           goal ≤ ${goal[0]} ms and ≤ ${goal[1]} MiB (for the record, on this machine): ${r.plan!.ms <= goal[0]! && r.plan!.rssMiB <= goal[1]! ? 'met' : 'not met'}`);
+    } finally {
+      await client.close();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const [a, b] = walls.slice(-2);
+  if (a && b) console.log(`  growth ${a.n} → ${b.n}: time × ${f2(b.ms / a.ms)} for entries × ${f2(b.n / a.n)}, exponent ${f2(Math.log(b.ms / a.ms) / Math.log(b.n / a.n))} (goal ≤ 1.1)`);
+}
+
+async function applyCreates(): Promise<void> {
+  const n = 10_000;
+  const dir = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-'));
+  writeTree(dir, entryFiles(n));
+  const { files } = await readLocalFiles(['config-entries'], dir);
+  rmSync(dir, { recursive: true, force: true });
+  const measure = async () => {
+    const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
+    const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
+    try {
+      const planned = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
+      const applied = await timed(() => applyPlan(new ConsulConfigEntryStore(client), planned.plan!));
+      if (applied.value.counts.applied !== n) throw new Error(`applied ${applied.value.counts.applied} of ${n}`);
+      return applied.ms;
+    } finally {
+      await client.close();
+      server.close();
+    }
+  };
+  // Baseline: the same entries PUT raw (no plan, no CAS, no wave order), as many in flight.
+  const raw = async () => {
+    const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
+    const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
+    try {
+      const planned = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
+      const entries = planned.plan!.changes.map((c) => c.after!);
+      let next = 0;
+      const t = await timed(() =>
+        Promise.all(Array.from({ length: DEFAULT_APPLY_CONCURRENCY }, async () => {
+          while (next < entries.length) await client.putEntry(entries[next++]!);
+        })),
+      );
+      return t.ms;
+    } finally {
+      await client.close();
+      server.close();
+    }
+  };
+  const applies: number[] = [];
+  const raws: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    applies.push(await measure());
+    raws.push(await raw());
+  }
+  const a = median(applies);
+  const r = median(raws);
+  console.log(`apply of ${n} creates (${LATENCY_MS} ms latency, ${DEFAULT_APPLY_CONCURRENCY} in flight per wave): ${f0(a)} ms; raw PUTs ${f0(r)} ms; ratio ${f2(a / r)}x; goal ≤ 2000 ms: ${a <= 2000 ? 'met' : 'not met'}`);
+}
+
+async function coldReconcile(): Promise<void> {
+  const n = 10_000;
+  const files = Object.fromEntries(Object.entries(entryFiles(n)).map(([p, t]) => [`config-entries/${p}`, t]));
+  const github = await startGitHubDouble({ owner: 'acme', repo: 'mesh', defaultBranch: 'main' });
+  const consul = await startDevServer({ port: 0, host: '127.0.0.1' });
+  try {
+    const sha = github.addCommit({ 'README.md': '# mesh\n', ...files });
+    const reconcile = createReconcileHandler({
+      env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_benchTOKEN0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'main', GITHUB_REPOSITORY: 'acme/mesh' },
+      overrides: { github: { throttle: false, retries: 0 } },
+      log: () => {},
+    });
+    const before = github.requests.length;
+    const cold = await timed(() => reconcile({ mode: 'apply', sha, ref: 'refs/heads/main', repository: { owner: 'acme', name: 'mesh' }, deliveryId: 'bench-1' }));
+    const requests = github.requests.slice(before);
+    const statuses = requests.filter((r) => r.method === 'POST' && r.path.includes('/statuses/')).length;
+    if (!cold.value.every((t) => t.ok)) throw new Error(`cold reconcile failed: ${JSON.stringify(cold.value)}`);
+
+    // The same tree read blob by blob (the archive off), and with the archive, source alone.
+    const octokit = await createGitHubClient({ auth: { token: 'ghp_benchTOKEN0123456789' }, baseUrl: github.url, throttle: false, retries: 0 });
+    const ref = { owner: 'acme', repo: 'mesh', sha };
+    const count = async (archiveAbove: number) => {
+      const start = github.requests.length;
+      const t = await timed(() => new GitHubTreeSource(octokit, { archiveAbove }).read(ref, 'config-entries'));
+      return { ms: t.ms, requests: github.requests.length - start, files: t.value.files.length };
+    };
+    const archive = await count(3);
+    const blobs = await count(Infinity);
+    console.log(`cold reconcile of a ${n}-file repository through the reconcile handler and the GitHub double:`);
+    console.log(`  ${f0(cold.ms)} ms wall, ${requests.length - statuses} GitHub requests to read the tree (goal ≤ 5) + ${statuses} statuses`);
+    console.log(`  reading the tree alone: archive ${archive.requests} requests ${f0(archive.ms)} ms | blob by blob ${blobs.requests} requests ${f0(blobs.ms)} ms | ratio ${f2(archive.ms / blobs.ms)}x wall, ${(archive.requests / blobs.requests).toFixed(4)}x requests`);
+  } finally {
+    await Promise.all([github.close(), consul.close()]);
+  }
+}
+
+// BENCH_SCALE_PARTS=plan,apply,reconcile picks parts (default all).
+const parts = (process.env.BENCH_SCALE_PARTS ?? 'plan,apply,reconcile').split(',');
+if (parts.includes('plan')) await noopPlans();
+if (parts.includes('apply')) await applyCreates();
+if (parts.includes('reconcile')) await coldReconcile();
+process.exit(0);
