@@ -47,6 +47,8 @@ const EXCESS_PROBES: { check: AuthorizeCheck; label: string }[] = [
   { check: { resource: 'operator', access: 'write' }, label: 'operator:write' },
   { check: { resource: 'key', segment: '', access: 'write' }, label: 'key:write outside consul-gitops/' },
   { check: { resource: 'node', segment: '', access: 'write' }, label: 'node:write' },
+  // acl:write mints tokens and policies: a token holding it can grant itself everything else.
+  { check: { resource: 'acl', access: 'write' }, label: 'acl:write' },
 ];
 
 export async function auditPosture(source: PostureSource): Promise<PostureReport> {
