@@ -12,6 +12,7 @@ import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-s
 import type { Target } from '../config/targets.ts';
 import type { ReconcileTarget } from '../app/reconcile-commit.ts';
 import type { DriftDeps } from '../app/detect-drift.ts';
+import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import { runtimeSettings, type RuntimeSettings } from './settings.ts';
 import { createTrafficSource, type TrafficSourceFactory } from './traffic-source.ts';
 import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
@@ -123,6 +124,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         traffic: (overrides.trafficSource ?? createTrafficSource)({ config: a.stats, consul, state, stateKeyPrefix, target: t.name, env }),
         github: async (repo) => ({ pulls: await GitHubProposalPullRequests.forDefaultBranch(octo, repo), dashboard: new GitHubPostureIssue(octo, repo) }),
         now: overrides.now ?? (() => new Date()),
+        posture: consulPostureSource(consul),
       },
     };
   };
