@@ -11,7 +11,7 @@ import type { ConfigEntryError } from '../model/errors.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import type { ProposalPullRequests } from './proposals/ports.ts';
 import type { ProposalAction } from './proposals/settle-proposal.ts';
-import { proposeDrift } from './proposals/propose-drift.ts';
+import { driftBranchName, proposeDrift } from './proposals/propose-drift.ts';
 
 /** The Consul adapter's `incomplete-read` (an ACL-filtered list), recognised by its kind only. */
 function isIncompleteRead(e: unknown): e is Error & { kind: 'incomplete-read' } {
@@ -76,9 +76,14 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
         : { kind: hasChanges(result.plan) ? 'drift' : 'in-sync', plan: result.plan };
   // After the lock is released: the pull request is Git's business, Consul is not touched.
   if ((outcome.kind === 'drift' || outcome.kind === 'in-sync') && job.driftMode === 'propose' && deps.driftPullRequests) {
-    const pulls = await deps.driftPullRequests(repo);
-    const proposed = await proposeDrift(files, outcome.plan, { pulls, state: deps.state }, { target: target.name, stateKeyPrefix: target.stateKeyPrefix, branch: job.branch, labels: job.labels ?? [], now: deps.now().getTime() });
-    outcome.proposal = proposed.action;
+    // GitHub or Consul KV failing here is the proposal's failure, reported; the drift report still goes out.
+    try {
+      const pulls = await deps.driftPullRequests(repo);
+      const proposed = await proposeDrift(files, outcome.plan, { pulls, state: deps.state }, { target: target.name, stateKeyPrefix: target.stateKeyPrefix, branch: job.branch, labels: job.labels ?? [], now: deps.now().getTime() });
+      outcome.proposal = proposed.action;
+    } catch (e) {
+      outcome.proposal = { key: 'drift', branch: driftBranchName(target.name), kind: 'failed', detail: e instanceof Error ? e.message : String(e) };
+    }
   }
   const proposedIn = outcome.kind === 'drift' && outcome.proposal?.pr && outcome.proposal.kind !== 'closed' ? `\n\nProposed back to Git (\`driftMode: propose\`): ${outcome.proposal.pr.url}\n` : '';
   switch (outcome.kind) {

@@ -106,6 +106,16 @@ describe('driftMode: propose on the schedule', () => {
     expect(github.issues.find((i) => i.number === issue.number)!.state).toBe('closed');
   });
 
+  it('a GitHub failure on the PR is reported as the proposal\'s failure; the drift issue still goes out', async () => {
+    github.addCommit(tree, 'onboard', { branch: 'master' });
+    await write({ Kind: 'service-defaults', Name: 'api', Protocol: 'grpc' }, 'config-entries/api.hcl');
+    github.fail({ method: 'GET', path: /\/pulls$/, status: 503, times: 5 });
+    await tick('evt-1');
+    expect(github.pulls).toEqual([]);
+    expect(github.issues.map((i) => [i.title, i.state])).toEqual([['consul-gitops: Consul differs from master (dc1)', 'open']]);
+    expect(logs.join('\n')).toContain('drift PR: failed');
+  });
+
   it('does not reopen a drift PR a human closed while the drift stays', async () => {
     github.addCommit(tree, 'onboard', { branch: 'master' });
     await write({ Kind: 'service-defaults', Name: 'api', Protocol: 'grpc' }, 'config-entries/api.hcl');
