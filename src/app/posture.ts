@@ -2,7 +2,7 @@
 // evaluates them (src/core/posture). Every read the token may not make is an `unknown` fact with the
 // permission that would answer it: the adapter says so as a value, never as a pass.
 import type { ApiEntry } from '../model/kind-definition.ts';
-import { evaluatePosture } from '../core/posture/evaluate.ts';
+import { evaluatePosture, postureCounts, type PostureCounts } from '../core/posture/evaluate.ts';
 import { known, type AgentFacts, type IntentionFacts, type Known, type PostureFacts } from '../core/posture/facts.ts';
 import type { Finding } from '../core/posture/finding.ts';
 import { auditMtls, type AuditSource, type MtlsAudit } from './audit.ts';
@@ -38,6 +38,8 @@ export interface PostureSource {
 
 export interface PostureReport {
   findings: Finding[];
+  /** Checks per status (pass, warn, fail, unknown): what metrics and the dashboard count. */
+  counts: PostureCounts;
   /** The mTLS part (`consul-gitops audit`), or why it could not be read. */
   mtls: Known<MtlsAudit>;
 }
@@ -47,6 +49,8 @@ const EXCESS_PROBES: { check: AuthorizeCheck; label: string }[] = [
   { check: { resource: 'operator', access: 'write' }, label: 'operator:write' },
   { check: { resource: 'key', segment: '', access: 'write' }, label: 'key:write outside consul-gitops/' },
   { check: { resource: 'node', segment: '', access: 'write' }, label: 'node:write' },
+  // acl:write mints tokens and policies: a token holding it can grant itself everything else.
+  { check: { resource: 'acl', access: 'write' }, label: 'acl:write' },
 ];
 
 export async function auditPosture(source: PostureSource): Promise<PostureReport> {
@@ -84,7 +88,8 @@ export async function auditPosture(source: PostureSource): Promise<PostureReport
     intentions: intentions.known ? known(intentionFacts(intentions.value)) : intentions,
     services: services.known ? known(services.value.filter((s) => s !== 'consul').sort()) : services,
   };
-  return { findings: evaluatePosture(facts), mtls };
+  const findings = evaluatePosture(facts);
+  return { findings, counts: postureCounts(findings), mtls };
 }
 
 function intentionFacts(entries: ApiEntry[]): IntentionFacts {

@@ -79,8 +79,14 @@ export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent,
       const owner = event.repository.owner;
       const repo = event.repository.name;
       if (event.mode === 'drift') {
-        const o = await detectDrift(deps, target, { owner, repo, branch: event.branch, selfHeal: target.selfHeal });
-        const drift = { target: name, outcome: o.kind, ok: o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok), summary: summarize(o) };
+        const o = await detectDrift(deps, target, { owner, repo, branch: event.branch, selfHeal: target.selfHeal, driftMode: target.driftMode });
+        const proposal = (o.kind === 'drift' || o.kind === 'in-sync') && o.proposal ? o.proposal : undefined;
+        const drift = {
+          target: name,
+          outcome: o.kind,
+          ok: (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) && proposal?.kind !== 'failed',
+          summary: summarize(o) + (proposal && proposal.kind !== 'held' ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}` : ''),
+        };
         if (!built.advisor || o.kind === 'invalid') return drift;
         // The advisor's failure (stats source or GitHub down) is reported, and does not hide the drift result.
         try {

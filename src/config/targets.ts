@@ -58,7 +58,18 @@ export const TargetSchema = z.strictObject({
     { maxShare: 0.5, minCount: 10 },
   ),
   advisor: z.optional(AdvisorConfigSchema),
-});
+  /**
+   * What the schedule does with drift (issue 16): `report` keeps the drift issue (and self-heal when
+   * `selfHeal`); `propose` also opens one pull request per target that rewrites the drifted entries'
+   * files to Consul's live values, so a change made by hand in an emergency can be accepted into Git.
+   */
+  driftMode: z._default(z.enum(['report', 'propose'], { error: 'expected "report" or "propose"' }), 'report'),
+}).check(
+  z.refine((t) => !(t.selfHeal && t.driftMode === 'propose'), {
+    message: 'selfHeal: true reverts Consul to Git while driftMode: propose proposes Git take Consul\'s values; choose one',
+    path: ['driftMode'],
+  }),
+);
 
 export const TargetsFileSchema = z.strictObject({
   stateKeyPrefix: z._default(z.string(), 'consul-gitops/state'),

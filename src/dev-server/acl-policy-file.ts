@@ -33,6 +33,7 @@ const RulesSchema = z.strictObject({
   agent_prefix: z.optional(Named),
   mesh: z.optional(Level),
   operator: z.optional(Level),
+  acl: z.optional(Level),
 });
 
 const PolicyFileSchema = z.strictObject({
@@ -64,6 +65,7 @@ function flatten(rules: Rules | undefined): AclRules {
   }
   if (rules.mesh) out.mesh = rules.mesh;
   if (rules.operator) out.operator = rules.operator;
+  if (rules.acl) out.acl = rules.acl;
   return out;
 }
 

@@ -6,7 +6,8 @@ import { HttpError, sendJson, type RequestContext } from './http-util.ts';
 
 const MAX_REQUESTS = 64;
 const NAMED = new Set(['service', 'intention', 'key', 'node']);
-const UNNAMED = new Set(['mesh', 'operator']);
+// acl/enforce.go Enforce: `acl` takes read or write and no segment, like mesh and operator.
+const UNNAMED = new Set(['mesh', 'operator', 'acl']);
 
 export function aclAuthorize(ctx: RequestContext, acl: AclPolicy): void {
   // checkACLDisabled → aclDisabled.

@@ -31,6 +31,8 @@ export interface AclRules {
   agent_prefix?: Record<string, RuleLevel>;
   mesh?: RuleLevel;
   operator?: RuleLevel;
+  /** acl:read/write: token and policy management (acl/policy_authorizer.go ACLRead/ACLWrite, no fallback). */
+  acl?: RuleLevel;
 }
 
 export interface AclTokenConfig {
@@ -154,6 +156,8 @@ function ruleFor(rules: AclRules, perm: Permission): RuleLevel | undefined {
       return rules.mesh ?? rules.operator;
     case 'operator':
       return rules.operator;
+    case 'acl':
+      return rules.acl;
     default: {
       const name = perm.name ?? '';
       const exact = rules[perm.resource]?.[name];

@@ -43,6 +43,9 @@ export const SECURE_AGENT: AgentProfile = {
 };
 
 const NODE_NAME = 'consul-dev';
+const VERSION = '1.20.0';
+/** What RuntimeConfig.Sanitized() shows for a secret-named string field, set or not. */
+const HIDDEN = 'hidden';
 const DATACENTER = 'dc1';
 /** structs.ACLPolicyGlobalManagementID: the policy of the bootstrap (management) token. */
 const GLOBAL_MANAGEMENT_ID = '00000000-0000-0000-0000-000000000001';
@@ -54,11 +57,19 @@ export class AgentRoutes {
   ) {}
 
   /**
-   * GET /v1/agent/self (agent/agent_endpoint.go AgentSelf): needs agent:read on the agent's node
-   * name. `DebugConfig` is the sanitized RuntimeConfig (agent/config/runtime.go): `TLS` is a
-   * tlsutil.Config whose `InternalRPC` ProtocolConfig carries the verify flags, and
-   * `ConnectSidecarMinPort`/`ConnectSidecarMaxPort` the automatic sidecar range. `Stats` values
-   * are strings (serf's Stats()), `serf_lan.encrypted` among them.
+   * GET /v1/agent/self (agent/agent_endpoint.go AgentSelf, checked against Consul 1.2x's source):
+   * needs agent:read on the agent's node name. The body is the `Self` struct: `Config` (Datacenter,
+   * PrimaryDatacenter, NodeName, NodeID, Partition only in Enterprise, Revision, Server, Version,
+   * BuildDate), `DebugConfig`, `Coord`, `Member` (a serf.Member), `Stats`, `Meta`, and `xDS` when the
+   * agent serves xDS. `DebugConfig` is RuntimeConfig.Sanitized() (agent/config/runtime.go): every
+   * struct becomes a map keyed by Go field name, and every string field whose name contains "key",
+   * "token" or "secret" reads "hidden" whatever its value, so `EncryptKey` and `KeyFile` are "hidden"
+   * even when unset: gossip encryption is read from `Stats.serf_lan.encrypted` (serf.Stats()), never
+   * from EncryptKey. `TLS` is a tlsutil.Config (tlsutil/config.go): ServerMode, then InternalRPC,
+   * GRPC and HTTPS ProtocolConfigs carrying VerifyIncoming/VerifyOutgoing/VerifyServerHostname.
+   * `ConnectSidecarMinPort`/`ConnectSidecarMaxPort` are the automatic sidecar range. `Stats` values
+   * are strings: the delegate's (agent/consul/server.go Server.Stats: consul, raft, serf_lan,
+   * serf_wan, runtime) plus agent.Stats()'s `agent` and `build`.
    */
   self(ctx: RequestContext): void {
     this.acl.resolve(ctx);
@@ -69,30 +80,53 @@ export class AgentRoutes {
       CAFile: p.verifyOutgoing ? '/etc/consul.d/tls/consul-agent-ca.pem' : '',
       CAPath: '',
       CertFile: p.verifyOutgoing ? '/etc/consul.d/tls/dc1-server-consul-0.pem' : '',
-      KeyFile: p.verifyOutgoing ? 'hidden' : '',
+      KeyFile: HIDDEN,
       TLSMinVersion: 'TLSv1_2',
       CipherSuites: [],
       VerifyOutgoing: p.verifyOutgoing,
       VerifyServerHostname: p.verifyServerHostname,
       UseAutoCert: false,
     });
+    const serf = (members: number) => ({
+      members: String(members),
+      failed: '0',
+      left: '0',
+      health_score: '0',
+      member_time: '1',
+      event_time: '1',
+      query_time: '1',
+      intent_queue: '0',
+      event_queue: '0',
+      query_queue: '0',
+      encrypted: String(p.gossipEncrypted),
+      coordinate_resets: '0',
+    });
     sendJson(ctx, 200, {
-      Config: { Datacenter: DATACENTER, PrimaryDatacenter: DATACENTER, NodeName: NODE_NAME, NodeID: '5c9a0b2e-6f0a-4e8b-9a61-1d3f4c2b7e10', Revision: 'dev', Server: true, Version: '1.20.0' },
+      Config: { Datacenter: DATACENTER, PrimaryDatacenter: DATACENTER, NodeName: NODE_NAME, NodeID: '5c9a0b2e-6f0a-4e8b-9a61-1d3f4c2b7e10', Revision: 'dev', Server: true, Version: VERSION, BuildDate: '2026-01-01T00:00:00Z' },
       DebugConfig: {
         ACLsEnabled: this.acl.enabled,
         ConnectEnabled: true,
+        ConnectCAProvider: p.caProvider,
         ConnectSidecarMinPort: p.sidecarMinPort,
         ConnectSidecarMaxPort: p.sidecarMaxPort,
-        EncryptKey: p.gossipEncrypted ? 'hidden' : '',
-        TLS: { InternalRPC: protocol(p.verifyIncoming), HTTPS: protocol(false), GRPC: protocol(false), NodeName: NODE_NAME, ServerName: '', Domain: 'consul', EnableAgentTLSForChecks: false, AutoTLS: false },
+        // Sanitized: "hidden" whether or not a key is set.
+        EncryptKey: HIDDEN,
+        TLS: { ServerMode: true, InternalRPC: protocol(p.verifyIncoming), GRPC: protocol(false), HTTPS: protocol(false), NodeName: NODE_NAME, ServerName: '', Domain: 'consul', EnableAgentTLSForChecks: false, AutoTLS: false },
       },
-      Member: { Name: NODE_NAME, Addr: '127.0.0.1', Port: 8301, Tags: { dc: DATACENTER, role: 'consul' }, Status: 1 },
+      Coord: { Vec: [0, 0, 0, 0, 0, 0, 0, 0], Error: 1.5, Adjustment: 0, Height: 1e-5 },
+      Member: { Name: NODE_NAME, Addr: '127.0.0.1', Port: 8301, Tags: { dc: DATACENTER, role: 'consul' }, Status: 1, ProtocolMin: 1, ProtocolMax: 5, ProtocolCur: 2, DelegateMin: 2, DelegateMax: 5, DelegateCur: 4 },
       Stats: {
         agent: { check_monitors: '0', check_ttls: '0', checks: '0', services: '0' },
-        serf_lan: { encrypted: String(p.gossipEncrypted), members: '1', failed: '0', left: '0', health_score: '0' },
-        serf_wan: { encrypted: String(p.gossipEncrypted), members: '1', failed: '0', left: '0', health_score: '0' },
+        build: { prerelease: '', revision: 'dev', version: VERSION, version_metadata: '' },
+        consul: { acl: this.acl.enabled ? 'enabled' : 'disabled', bootstrap: 'false', known_datacenters: '1', leader: 'true', leader_addr: '127.0.0.1:8300', server: 'true' },
+        raft: { state: 'Leader', num_peers: '0', protocol_version: '3' },
+        runtime: { arch: 'amd64', os: 'linux', version: 'go1.22.0', max_procs: '2', cpu_count: '2', goroutines: '100' },
+        serf_lan: serf(1),
+        serf_wan: serf(1),
       },
-      Meta: { 'consul-network-segment': '', 'consul-version': '1.20.0' },
+      Meta: { 'consul-network-segment': '', 'consul-version': VERSION },
+      // XDSSelf: Port prefers the gRPC TLS port (8503 in -dev since 1.14), Ports names both.
+      xDS: { SupportedProxies: { envoy: ['1.31.0', '1.30.2', '1.29.5', '1.28.5'] }, Port: 8503, Ports: { Plaintext: 8502, TLS: 8503 } },
     });
   }
 

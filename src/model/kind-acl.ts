@@ -4,7 +4,7 @@
 // The dev server enforces these; the Consul client names them when a list came back filtered.
 
 export type AclAccess = 'read' | 'write';
-export type AclResource = 'service' | 'intention' | 'mesh' | 'key' | 'node' | 'operator' | 'agent';
+export type AclResource = 'service' | 'intention' | 'mesh' | 'key' | 'node' | 'operator' | 'agent' | 'acl';
 
 export interface AclPermission {
   resource: AclResource;
@@ -66,5 +66,7 @@ export function resourceListPermission(resource: AclResource): ListPermission {
       return { permission: 'operator:read', rule: 'operator = "read"' };
     case 'agent':
       return { permission: 'agent:read on every agent', rule: 'agent_prefix "" { policy = "read" }' };
+    case 'acl':
+      return { permission: 'acl:read', rule: 'acl = "read"' };
   }
 }

@@ -1,6 +1,9 @@
 // The `mTLS posture: <target>` dashboard issue: every permissive service with its verdict, the
-// deciding reason, when plaintext was last seen and its PR; the mesh flags; drift. Kept in place.
+// deciding reason, when plaintext was last seen and its PR; the mesh flags; drift; and the security
+// posture checks (`audit --posture`) that do not pass, each with its fix. Kept in place.
 import { serviceKey, VERDICTS, type AdviceReport, type ServiceVerdict } from '../core/advisor/model.ts';
+import type { PostureCounts } from '../core/posture/evaluate.ts';
+import type { Finding, PostureStatus } from '../core/posture/finding.ts';
 import { capped, code, count, fitBody, table, text, when } from './markdown.ts';
 
 export interface PostureInput {
@@ -10,6 +13,24 @@ export interface PostureInput {
   pullRequests: ReadonlyMap<string, string>;
   mesh: { allowEnablingPermissiveMutualTLS: boolean; meshDestinationsOnly: boolean; lockdownPullRequest?: string };
   generatedAt: number;
+  /** The production-checklist findings of the same run; absent: the section is left out. */
+  security?: SecurityPosture;
+}
+
+export type SecurityPosture = { known: true; findings: readonly Finding[]; counts: PostureCounts } | { known: false; why: string };
+
+const SEVERITY: readonly PostureStatus[] = ['fail', 'unknown', 'warn'];
+
+function securitySection(s: SecurityPosture): string[] {
+  if (!s.known) return ['### Security posture', `Not checked this run: ${text(s.why.slice(0, 300))}`];
+  const c = s.counts;
+  const open = s.findings.filter((f) => f.status !== 'pass').sort((a, b) => SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status) || a.id.localeCompare(b.id));
+  const rows = open.map((f) => [code(f.id), `**${f.status}**`, text(f.evidence.slice(0, 300)), text((f.fix || '-').slice(0, 300))]);
+  return [
+    '### Security posture',
+    `${s.findings.length} checks of the production checklist (\`consul-gitops audit --posture\`): ${c.pass} pass, ${c.warn} warn, ${c.fail} fail, ${c.unknown} unknown.`,
+    open.length ? table(['Check', 'Status', 'Evidence', 'Fix'], rows) : 'Every check passes.',
+  ];
 }
 
 const PREFIX = 'consul-gitops:posture';
@@ -62,6 +83,7 @@ export function postureBody(input: PostureInput): string {
       `- TransparentProxy.MeshDestinationsOnly: ${code(String(mesh.meshDestinationsOnly))}`,
       ...(mesh.lockdownPullRequest ? [`- Lockdown PR: ${mesh.lockdownPullRequest}`] : []),
     ].join('\n'),
+    ...(input.security ? securitySection(input.security) : []),
     `### Drift`,
     input.report.drift.length
       ? `Strict in Git but still permissive in Consul (reconcile has not applied them yet, or someone changed them by hand):\n\n${capped(input.report.drift, 100).shown.map((d) => `- ${code(serviceKey(d))}`).join('\n')}${input.report.drift.length > 100 ? `\n- … and ${count(input.report.drift.length - 100)} more` : ''}`

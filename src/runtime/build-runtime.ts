@@ -11,7 +11,9 @@ import { GitHubReporter } from '../adapters/github/reporter.ts';
 import { GitHubMergedPullRequests } from '../adapters/github/merged-pull-requests.ts';
 import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-source.ts';
 import type { Target } from '../config/targets.ts';
-import type { ReconcileDeps, ReconcileTarget } from '../app/reconcile-commit.ts';
+import type { ReconcileTarget } from '../app/reconcile-commit.ts';
+import type { DriftDeps } from '../app/detect-drift.ts';
+import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import { runtimeSettings, type RuntimeSettings } from './settings.ts';
 import { createTrafficSource, type TrafficSourceFactory } from './traffic-source.ts';
 import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
@@ -33,8 +35,8 @@ export interface RuntimeOverrides {
 }
 
 export interface TargetRuntime {
-  target: ReconcileTarget & { selfHeal: boolean };
-  deps: ReconcileDeps;
+  target: ReconcileTarget & { selfHeal: boolean; driftMode: 'report' | 'propose' };
+  deps: DriftDeps;
   consul: ConsulClient;
   /** Present when the target has an `advisor` section: the schedule runs it after the drift check. */
   advisor?: { deps: AdvisorRunDeps; settings: AdvisorRunSettings };
@@ -123,6 +125,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         traffic: (overrides.trafficSource ?? createTrafficSource)({ config: a.stats, consul, state, stateKeyPrefix, target: t.name, env }),
         github: async (repo) => ({ pulls: await GitHubProposalPullRequests.forDefaultBranch(octo, repo), dashboard: new GitHubPostureIssue(octo, repo) }),
         now: overrides.now ?? (() => new Date()),
+        posture: consulPostureSource(consul),
       },
     };
   };
@@ -141,7 +144,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       return {
         consul,
         ...(advisor ? { advisor } : {}),
-        target: { name: t.name, dir: t.dir, prune: t.prune, selfHeal: t.selfHeal, massDelete: t.massDelete, stateKeyPrefix: settings.targets.stateKeyPrefix },
+        target: { name: t.name, dir: t.dir, prune: t.prune, selfHeal: t.selfHeal, driftMode: t.driftMode, massDelete: t.massDelete, stateKeyPrefix: settings.targets.stateKeyPrefix },
         deps: {
           source,
           store: new ConsulConfigEntryStore(consul),
@@ -151,6 +154,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,
+          ...(t.driftMode === 'propose' ? { driftPullRequests: (repo: { owner: string; repo: string }) => GitHubProposalPullRequests.forDefaultBranch(octo, repo) } : {}),
         },
       };
     },

@@ -16,6 +16,7 @@ const ROOT = 'root-5e1f0000-0000-4000-8000-000000000001';
 const RECONCILER = 'reconciler-5e1f0000-0000-4000-8000-000000000002';
 const NARROW = 'narrow-5e1f0000-0000-4000-8000-000000000003';
 const BROAD = 'broad-5e1f0000-0000-4000-8000-000000000004';
+const ACL_WRITER = 'aclwriter-5e1f0000-0000-4000-8000-000000000005';
 
 const ENV_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR', 'CONSUL_HTTP_SSL_VERIFY', 'CONSUL_CACERT'] as const;
 const savedEnv: Partial<Record<string, string>> = {};
@@ -166,6 +167,11 @@ describe('audit --posture on a secure cluster (ACLs default deny, encrypted goss
           },
           { secret: NARROW, rules: { mesh: 'read', service_prefix: { web: 'read' } } },
           { secret: BROAD, rules: { mesh: 'write', operator: 'write', service_prefix: { '': 'write' }, intention_prefix: { '': 'write' }, key_prefix: { '': 'write' }, agent_prefix: { '': 'read' } } },
+          // The README's policy plus acl = "write": it may mint itself a management token.
+          {
+            secret: ACL_WRITER,
+            rules: { acl: 'write', mesh: 'write', operator: 'read', service_prefix: { '': 'write' }, intention_prefix: { '': 'write' }, key_prefix: { 'consul-gitops/': 'write' }, agent_prefix: { '': 'read' } },
+          },
         ],
       },
     });
@@ -214,6 +220,9 @@ describe('audit --posture on a secure cluster (ACLs default deny, encrypted goss
     const broad = (await posture(server, BROAD)).by['acl-reconciler-token']!;
     expect(broad.status).toBe('fail');
     expect(broad.evidence).toContain('also holds operator:write, key:write outside consul-gitops/');
+    const aclWriter = (await posture(server, ACL_WRITER)).by['acl-reconciler-token']!;
+    expect(aclWriter.status).toBe('fail');
+    expect(aclWriter.evidence).toMatch(/also holds acl:write$/);
   });
 
   it('a token that may not read is unknown with the permission that would answer, never a pass', async () => {

@@ -267,12 +267,19 @@ export class ConsulClient {
     const path = '/v1/agent/self';
     const res = await this.#send({ method: 'GET', path });
     const self = this.#parse(res, AgentSelfSchema, 'GET', path);
-    const rpc = self.DebugConfig?.TLS?.InternalRPC;
+    const debug = self.DebugConfig;
+    const rpc = debug?.TLS?.InternalRPC;
     const encrypted = self.Stats?.serf_lan?.encrypted;
+    // Before 1.12 the flags were RuntimeConfig's own; verify_incoming_rpc alone also covered RPC.
+    const flat = debug && debug.TLS === undefined && debug.VerifyOutgoing !== undefined;
     return {
       nodeName: self.Config?.NodeName ?? '',
       gossipEncrypted: encrypted === undefined ? undefined : encrypted === 'true',
-      rpcTls: rpc ? { verifyIncoming: rpc.VerifyIncoming === true, verifyOutgoing: rpc.VerifyOutgoing === true, verifyServerHostname: rpc.VerifyServerHostname === true } : undefined,
+      rpcTls: rpc
+        ? { verifyIncoming: rpc.VerifyIncoming === true, verifyOutgoing: rpc.VerifyOutgoing === true, verifyServerHostname: rpc.VerifyServerHostname === true }
+        : flat
+          ? { verifyIncoming: debug.VerifyIncoming === true || debug.VerifyIncomingRPC === true, verifyOutgoing: debug.VerifyOutgoing === true, verifyServerHostname: debug.VerifyServerHostname === true }
+          : undefined,
       sidecarPorts: self.DebugConfig?.ConnectSidecarMinPort === undefined ? undefined : { min: self.DebugConfig.ConnectSidecarMinPort, max: self.DebugConfig.ConnectSidecarMaxPort ?? 0 },
     };
   }

@@ -113,8 +113,10 @@ export const CatalogServiceNodeListSchema = z.array(
 
 /**
  * `GET /v1/agent/self`, only the security settings: `DebugConfig` is the sanitized RuntimeConfig
- * (agent/config/runtime.go; `TLS` is a tlsutil.Config, tlsutil/config.go, whose `InternalRPC`
- * ProtocolConfig holds the verify flags), `Stats.serf_lan.encrypted` is serf's "true"/"false".
+ * (agent/config/runtime.go; since Consul 1.12 `TLS` is a tlsutil.Config, tlsutil/config.go, whose
+ * `InternalRPC` ProtocolConfig holds the verify flags; before 1.12 RuntimeConfig carried them flat:
+ * `VerifyIncoming`, `VerifyIncomingRPC`, `VerifyOutgoing`, `VerifyServerHostname`),
+ * `Stats.serf_lan.encrypted` is serf's "true"/"false" (serf.Stats()).
  */
 export const AgentSelfSchema = z.object({
   Config: z.optional(z.object({ NodeName: z.optional(z.string()) })),
@@ -122,6 +124,10 @@ export const AgentSelfSchema = z.object({
     z.object({
       ConnectSidecarMinPort: z.optional(z.number()),
       ConnectSidecarMaxPort: z.optional(z.number()),
+      VerifyIncoming: z.optional(z.boolean()),
+      VerifyIncomingRPC: z.optional(z.boolean()),
+      VerifyOutgoing: z.optional(z.boolean()),
+      VerifyServerHostname: z.optional(z.boolean()),
       TLS: z.optional(
         z.object({
           InternalRPC: z.optional(

@@ -1,12 +1,15 @@
 // The schedule's (and serve's timer's) advisor step for one target, after its drift check: read
 // the default branch's tree, judge the permissive services from the target's stats source over
-// its window, and bring the proposals' PRs and the posture dashboard up to date.
+// its window, and bring the proposals' PRs and the posture dashboard up to date; the dashboard
+// also carries the production-checklist findings (`audit --posture`) read in the same run.
 import type { ConfigEntryStore, StateStore } from '../../core/ports.ts';
 import type { AdvisorThresholds, TrafficSampleSource } from '../../core/advisor/model.ts';
 import type { DesiredStateSource } from '../../adapters/github/ports.ts';
 import { adviseStrict, type ConnectCatalog } from '../advise.ts';
 import type { PostureIssue, ProposalPullRequests } from './ports.ts';
 import { proposeStrict, type ProposeOutcome } from './propose-strict.ts';
+import { auditPosture, type PostureReport, type PostureSource } from '../posture.ts';
+import type { SecurityPosture } from '../../reports/posture-dashboard.ts';
 
 export interface AdvisorRunDeps {
   source: DesiredStateSource;
@@ -17,6 +20,8 @@ export interface AdvisorRunDeps {
   /** Built for the event's repository (the runtime knows the GitHub client). */
   github(repo: { owner: string; repo: string }): Promise<{ pulls: ProposalPullRequests; dashboard: PostureIssue }>;
   now: () => Date;
+  /** The posture audit's reads; absent: the dashboard has no security section. */
+  posture?: PostureSource;
 }
 
 export interface AdvisorRunSettings {
@@ -29,7 +34,7 @@ export interface AdvisorRunSettings {
   labels: readonly string[];
 }
 
-export type AdvisorRunOutcome = { kind: 'invalid'; errors: number } | { kind: 'proposed'; outcome: ProposeOutcome };
+export type AdvisorRunOutcome = { kind: 'invalid'; errors: number } | { kind: 'proposed'; outcome: ProposeOutcome; posture?: PostureReport };
 
 export async function adviseAndPropose(deps: AdvisorRunDeps, settings: AdvisorRunSettings, job: { owner: string; repo: string; branch: string }): Promise<AdvisorRunOutcome> {
   const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.branch }, settings.dir);
@@ -38,6 +43,17 @@ export async function adviseAndPropose(deps: AdvisorRunDeps, settings: AdvisorRu
   // An invalid tree is already reported by the drift check's issue: nothing is proposed on it.
   if (!advised.ok) return { kind: 'invalid', errors: advised.errors.length };
   const { pulls, dashboard } = await deps.github({ owner: job.owner, repo: job.repo });
+  // The checklist is read, never gated on: a Consul that answers nothing here still gets its proposals.
+  let posture: PostureReport | undefined;
+  let security: SecurityPosture | undefined;
+  if (deps.posture) {
+    try {
+      posture = await auditPosture(deps.posture);
+      security = { known: true, findings: posture.findings, counts: posture.counts };
+    } catch (e) {
+      security = { known: false, why: e instanceof Error ? e.message : String(e) };
+    }
+  }
   const outcome = await proposeStrict(advised.report, desired.files, { pulls, dashboard, state: deps.state, traffic: deps.traffic, catalog: deps.catalog }, {
     target: settings.target,
     stateKeyPrefix: settings.stateKeyPrefix,
@@ -45,8 +61,9 @@ export async function adviseAndPropose(deps: AdvisorRunDeps, settings: AdvisorRu
     labels: settings.labels,
     thresholds: settings.thresholds,
     now,
+    ...(security ? { security } : {}),
   });
-  return { kind: 'proposed', outcome };
+  return { kind: 'proposed', outcome, ...(posture ? { posture } : {}) };
 }
 
 export function advisorSummary(o: AdvisorRunOutcome): string {
@@ -54,5 +71,6 @@ export function advisorSummary(o: AdvisorRunOutcome): string {
   const counts = new Map<string, number>();
   for (const a of o.outcome.actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
   const parts = [...counts].map(([k, n]) => `${n} ${k}`);
-  return `advisor: ${parts.length ? parts.join(', ') : 'nothing to propose'}`;
+  const c = o.posture?.counts;
+  return `advisor: ${parts.length ? parts.join(', ') : 'nothing to propose'}${c ? `; posture: ${c.fail} fail, ${c.unknown} unknown, ${c.warn} warn, ${c.pass} pass` : ''}`;
 }

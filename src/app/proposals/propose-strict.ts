@@ -18,7 +18,7 @@ import { strictProposalBody, strictProposalTitle } from '../../reports/strict-pr
 import { strictGroupBody, strictGroupTitle } from '../../reports/strict-group-pr.ts';
 import { lockdownBody, lockdownTitle } from '../../reports/lockdown-pr.ts';
 import { plaintextReturnedComment } from '../../reports/plaintext-returned.ts';
-import { postureBody, postureTitle } from '../../reports/posture-dashboard.ts';
+import { postureBody, postureTitle, type SecurityPosture } from '../../reports/posture-dashboard.ts';
 import { text } from '../../reports/markdown.ts';
 import type { ConnectCatalog } from '../advise.ts';
 import type { PostureIssue, ProposalPullRequest, ProposalPullRequests } from './ports.ts';
@@ -36,6 +36,8 @@ export interface ProposeOptions {
   thresholds: AdvisorThresholds;
   /** ms since the epoch (the dashboard's "updated"). */
   now: number;
+  /** The same run's `audit --posture` findings, carried by the dashboard. */
+  security?: SecurityPosture;
 }
 
 export interface ProposePorts {
@@ -128,6 +130,7 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
       pullRequests: urls,
       mesh: { allowEnablingPermissiveMutualTLS: posture.allowEnablingPermissiveMutualTLS, meshDestinationsOnly: posture.meshDestinationsOnly, ...(lock ? { lockdownPullRequest: lock.pr!.url } : {}) },
       generatedAt: options.now,
+      ...(options.security ? { security: options.security } : {}),
     });
     const isOpen = !(lockedDown(posture) && report.services.length === 0 && report.drift.length === 0);
     const got = await ports.dashboard.upsert(options.target, postureTitle(options.target), body, isOpen);

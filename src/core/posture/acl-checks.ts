@@ -56,6 +56,6 @@ export const reconcilerTokenScope: PostureCheck = {
     if (mgmt) return fail(`token ${t.value.accessorId} is a management token (policy global-management)`, fix);
     if (t.value.excess.length) return fail(`token ${t.value.accessorId} also holds ${t.value.excess.join(', ')}`, fix);
     const names = t.value.policies.map((p) => p.name || p.id).join(', ') || 'none';
-    return pass(`token ${t.value.accessorId} (policies: ${names}) holds none of operator:write, key:write outside consul-gitops/, node:write`);
+    return pass(`token ${t.value.accessorId} (policies: ${names}) holds none of acl:write, operator:write, key:write outside consul-gitops/, node:write`);
   },
 };

@@ -3,7 +3,7 @@ import { aclDefaultDeny, anonymousServiceWrite, reconcilerTokenScope } from './a
 import { externalCa } from './ca-check.ts';
 import type { PostureCheck } from './check.ts';
 import type { PostureFacts } from './facts.ts';
-import type { Finding } from './finding.ts';
+import type { Finding, PostureStatus } from './finding.ts';
 import { intentionsCoverServices, intentionsDefaultDeny } from './intention-checks.ts';
 import { meshDestinationsOnly, meshPermissiveLocked, meshTlsMinVersion, noPermissive } from './mesh-checks.ts';
 import { sidecarPorts } from './sidecar-check.ts';
@@ -33,6 +33,15 @@ export function evaluatePosture(facts: PostureFacts): Finding[] {
     const v = c.evaluate(facts);
     return { id: c.id, title: c.title, status: v.status, evidence: v.evidence, fix: v.fix, ...(v.permission ? { permission: v.permission } : {}), checklistLine: c.checklistLine };
   });
+}
+
+export type PostureCounts = Record<PostureStatus, number>;
+
+/** How many checks ended in each status: the plain data metrics (CloudWatch) and dashboards count. */
+export function postureCounts(findings: readonly Finding[]): PostureCounts {
+  const counts: PostureCounts = { pass: 0, warn: 0, fail: 0, unknown: 0 };
+  for (const f of findings) counts[f.status]++;
+  return counts;
 }
 
 /**

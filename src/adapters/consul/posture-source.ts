@@ -1,0 +1,49 @@
+// The posture audit's and the mTLS audit's reads on a ConsulClient: the ports src/app/audit.ts and
+// src/app/posture.ts declare. A read ACLs stop becomes an unknown fact naming the permission that
+// would answer it; anything else is rethrown. Shared by `audit` and the schedule's dashboard.
+import type { ConsulClient } from './client.ts';
+import { isConsulError } from './errors.ts';
+import { baseUrlOf } from './options.ts';
+import type { AuditSource } from '../../app/audit.ts';
+import type { PostureSource } from '../../app/posture.ts';
+import type { Known } from '../../core/posture/facts.ts';
+
+export function consulAuditSource(consul: ConsulClient): AuditSource {
+  return {
+    listFiltered: async (kind, filter) => (await consul.listEntries(kind, { filter })).entries,
+    get: async (kind, name) => (await consul.getEntry(kind, name)).entry,
+  };
+}
+
+const AGENT_READ = 'agent:read on the agent\'s node (`agent_prefix "" { policy = "read" }`)';
+const OPERATOR_READ = 'operator:read (`operator = "read"`)';
+
+/** A read ACLs stopped (403, or a list cut short) as an unknown fact naming the permission; anything else is rethrown. */
+function unknownFromError(e: unknown, permission?: string): { permission: string; why: string } {
+  if (isConsulError(e) && e.kind === 'incomplete-read') return { permission: e.missingPermission ?? permission ?? 'read access', why: e.message };
+  if (isConsulError(e) && e.kind === 'permission') return { permission: permission ?? 'read access', why: `${e.method} ${e.path}: ${e.status} ${e.message}` };
+  throw e;
+}
+
+async function knownOrUnknown<T>(read: () => Promise<T>, permission: string): Promise<Known<T>> {
+  try {
+    return { known: true, value: await read() };
+  } catch (e) {
+    return { known: false, ...unknownFromError(e, permission) };
+  }
+}
+
+export function consulPostureSource(consul: ConsulClient): PostureSource {
+  return {
+    transport: () => ({ https: baseUrlOf(consul.options).protocol === 'https:', verifyTls: !(consul.options.tls?.insecureSkipVerify ?? false) }),
+    aclSelf: () => consul.aclTokenSelf(),
+    authorize: (checks, anonymous) => consul.authorize(checks, { anonymous }),
+    agent: () => knownOrUnknown(() => consul.agentSelf(), AGENT_READ),
+    caProvider: () => knownOrUnknown(() => consul.caProvider(), OPERATOR_READ),
+    intentions: () => knownOrUnknown(async () => (await consul.listEntries('service-intentions')).entries, 'intention:read on every intention'),
+    // Typical services only: proxies and gateways are reached through the service they front.
+    services: () => knownOrUnknown(async () => Object.keys(await consul.listServices('ServiceKind == ""')), 'service:read on every service'),
+    mtls: consulAuditSource(consul),
+    unknownFromError: (e) => unknownFromError(e),
+  };
+}
