@@ -1,0 +1,66 @@
+// `validate` says what Consul would say at write time (issue 11, class 5): discovery-chain compile
+// errors and per-kind Validate() texts, each on the file, line and field that causes it.
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTree } from '../support/run-cli.ts';
+
+const validate = (files: Record<string, string>) => runCli(['validate'], tempTree(files));
+
+const HTTP_DEFAULTS = 'Kind = "proxy-defaults"\nName = "global"\nConfig { protocol = "http" }\n';
+
+describe('validate: discovery-chain checks (agent/consul/discoverychain/compile.go)', () => {
+  it('names the split whose subset the resolver does not define', async () => {
+    const run = await validate({
+      'config-entries/pd.hcl': HTTP_DEFAULTS,
+      'config-entries/web-splitter.hcl': 'Kind = "service-splitter"\nName = "web"\nSplits = [\n  { Weight = 50, ServiceSubset = "v1" },\n  { Weight = 50, ServiceSubset = "v2" },\n]\n',
+      'config-entries/web-resolver.hcl': 'Kind = "service-resolver"\nName = "web"\nSubsets = { v1 = { Filter = "Service.Meta.version == v1" } }\n',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('web-splitter.hcl:5:18: Splits[1].ServiceSubset: service "web" does not have a subset named "v2"');
+    expect(run.stderr).not.toContain('"v1"');
+  });
+
+  it('names the route whose destination subset is missing, and a default subset that is missing', async () => {
+    const run = await validate({
+      'config-entries/pd.hcl': HTTP_DEFAULTS,
+      'config-entries/api-router.hcl':
+        'Kind = "service-router"\nName = "api"\nRoutes = [\n  {\n    Match { HTTP { PathPrefix = "/v2" } }\n    Destination { ServiceSubset = "v2" }\n  },\n]\n',
+      'config-entries/api-resolver.hcl': 'Kind = "service-resolver"\nName = "api"\nSubsets = { v1 = { Filter = "Service.Meta.version == v1" } }\n',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/api-router\.hcl:\d+:\d+: Routes\[0\]\.Destination\.ServiceSubset: service "api" does not have a subset named "v2"/);
+  });
+
+  it('refuses a chain whose services disagree on the protocol', async () => {
+    const run = await validate({
+      'config-entries/a.hcl': 'Kind = "service-defaults"\nName = "a"\nProtocol = "http"\n',
+      'config-entries/b.hcl': 'Kind = "service-defaults"\nName = "b"\nProtocol = "grpc"\n',
+      'config-entries/split.hcl': 'Kind = "service-splitter"\nName = "a"\nSplits = [\n  { Weight = 50 },\n  { Weight = 50, Service = "b" },\n]\n',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('split.hcl:5:3: Splits[1]: discovery chain "a" uses inconsistent protocols; service "b" has "grpc" which is not "http"');
+  });
+
+  it('refuses resolver redirect loops and splitter loops', async () => {
+    const run = await validate({
+      'config-entries/pd.hcl': HTTP_DEFAULTS,
+      'config-entries/x.hcl': 'Kind = "service-resolver"\nName = "x"\nRedirect { Service = "y" }\n',
+      'config-entries/y.hcl': 'Kind = "service-resolver"\nName = "y"\nRedirect { Service = "x" }\n',
+      'config-entries/sa.hcl': 'Kind = "service-splitter"\nName = "sa"\nSplits = [{ Weight = 100, Service = "sb" }]\n',
+      'config-entries/sb.hcl': 'Kind = "service-splitter"\nName = "sb"\nSplits = [{ Weight = 100, Service = "sa" }]\n',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('detected circular resolver redirect: [x.default.default.dc1 -> y.default.default.dc1 -> x.default.default.dc1]');
+    expect(run.stderr).toContain(
+      'detected circular reference: [splitter:sa.default.default -> splitter:sb.default.default -> splitter:sa.default.default]',
+    );
+  });
+
+  it('does not judge what Consul may hold: a subset of a resolver the tree does not define', async () => {
+    const run = await validate({
+      'config-entries/pd.hcl': HTTP_DEFAULTS,
+      'config-entries/split.hcl': 'Kind = "service-splitter"\nName = "web"\nSplits = [{ Weight = 100, ServiceSubset = "v1" }]\n',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+});

@@ -1,0 +1,94 @@
+// Contract cases for the checks Consul makes at write time (issue 11, class 5): discovery-chain
+// compile errors (agent/consul/discoverychain/compile.go) and per-kind Validate() texts
+// (agent/structs/config_entry*.go). Same runner, same rules as config-api.contract.ts: names are
+// prefixed `cgc-`, each case cleans up after itself, and the list runs against a real Consul too.
+import { expect } from 'vitest';
+import type { ContractCase, ContractStep } from './config-api.contract.ts';
+
+const JSON_CT = /^application\/json/;
+const TEXT_CT = /^text\/plain/;
+
+const ok = (body: object): ContractStep => ({ method: 'PUT', path: '/v1/config', body, expect: { status: 200, body: 'true', headers: { 'Content-Type': JSON_CT } } });
+const fail500 = (body: object, text: string): ContractStep => ({ method: 'PUT', path: '/v1/config', body, expect: { status: 500, body: text, headers: { 'Content-Type': TEXT_CT } } });
+const del = (path: string, status = 200, body = '{}'): ContractStep => ({ method: 'DELETE', path, expect: { status, body } });
+/** A write that breaks several chains: Consul compiles them in Go map order, so any one may be named. */
+const failOneOf = (body: object, texts: string[]): ContractStep => ({
+  method: 'PUT',
+  path: '/v1/config',
+  body,
+  expect: { status: 500, body: (res) => expect(texts).toContain(res.text), headers: { 'Content-Type': TEXT_CT } },
+});
+const sd = (name: string, extra: object = {}) => ({ Kind: 'service-defaults', Name: name, ...extra });
+const resolver = (name: string, extra: object = {}) => ({ Kind: 'service-resolver', Name: name, ...extra });
+
+export const WRITE_CHECK_CASES: ContractCase[] = [
+  {
+    name: 'discovery chain: a split or route to a subset the resolver does not define is refused, and so is removing a used subset',
+    kinds: ['service-resolver', 'service-splitter', 'service-router'],
+    cleanup: [
+      '/v1/config/service-defaults/cgc-sub',
+      '/v1/config/service-resolver/cgc-sub',
+      '/v1/config/service-splitter/cgc-sub',
+      '/v1/config/service-router/cgc-sub',
+    ],
+    steps: [
+      ok(sd('cgc-sub', { Protocol: 'http' })),
+      fail500({ Kind: 'service-splitter', Name: 'cgc-sub', Splits: [{ Weight: 100, ServiceSubset: 'v1' }] }, 'service "cgc-sub" does not have a subset named "v1"'),
+      ok(resolver('cgc-sub', { Subsets: { v1: { Filter: 'Service.Meta.version == v1' } } })),
+      ok({ Kind: 'service-splitter', Name: 'cgc-sub', Splits: [{ Weight: 100, ServiceSubset: 'v1' }] }),
+      fail500(resolver('cgc-sub', { Subsets: { v2: { Filter: 'Service.Meta.version == v2' } } }), 'service "cgc-sub" does not have a subset named "v1"'),
+      fail500(
+        { Kind: 'service-router', Name: 'cgc-sub', Routes: [{ Match: { HTTP: { PathPrefix: '/v2' } }, Destination: { ServiceSubset: 'v2' } }] },
+        'service "cgc-sub" does not have a subset named "v2"',
+      ),
+      del('/v1/config/service-splitter/cgc-sub'),
+      del('/v1/config/service-resolver/cgc-sub'),
+    ],
+  },
+  {
+    name: 'discovery chain: every service a chain reaches must share its protocol',
+    kinds: ['service-splitter'],
+    cleanup: ['/v1/config/service-splitter/cgc-pa', '/v1/config/service-defaults/cgc-pa', '/v1/config/service-defaults/cgc-pb'],
+    steps: [
+      ok(sd('cgc-pa', { Protocol: 'http' })),
+      ok(sd('cgc-pb', { Protocol: 'grpc' })),
+      fail500(
+        { Kind: 'service-splitter', Name: 'cgc-pa', Splits: [{ Weight: 50 }, { Weight: 50, Service: 'cgc-pb' }] },
+        'discovery chain "cgc-pa" uses inconsistent protocols; service "cgc-pb" has "grpc" which is not "http"',
+      ),
+      ok(sd('cgc-pb', { Protocol: 'http' })),
+      ok({ Kind: 'service-splitter', Name: 'cgc-pa', Splits: [{ Weight: 50 }, { Weight: 50, Service: 'cgc-pb' }] }),
+      // The chain of cgc-pa links cgc-pb: changing cgc-pb's protocol breaks it.
+      fail500(sd('cgc-pb', { Protocol: 'tcp' }), 'discovery chain "cgc-pa" uses inconsistent protocols; service "cgc-pb" has "tcp" which is not "http"'),
+      del('/v1/config/service-splitter/cgc-pa'),
+    ],
+  },
+  {
+    name: 'discovery chain: resolver redirect loops and splitter loops are refused',
+    kinds: ['service-resolver', 'service-splitter'],
+    cleanup: [
+      '/v1/config/service-resolver/cgc-ra',
+      '/v1/config/service-resolver/cgc-rb',
+      '/v1/config/service-splitter/cgc-sa',
+      '/v1/config/service-splitter/cgc-sb',
+      '/v1/config/service-defaults/cgc-sa',
+      '/v1/config/service-defaults/cgc-sb',
+    ],
+    steps: [
+      ok(resolver('cgc-ra', { Redirect: { Service: 'cgc-rb' } })),
+      failOneOf(resolver('cgc-rb', { Redirect: { Service: 'cgc-ra' } }), [
+        'detected circular resolver redirect: [cgc-rb.default.default.dc1 -> cgc-ra.default.default.dc1 -> cgc-rb.default.default.dc1]',
+        'detected circular resolver redirect: [cgc-ra.default.default.dc1 -> cgc-rb.default.default.dc1 -> cgc-ra.default.default.dc1]',
+      ]),
+      ok(sd('cgc-sa', { Protocol: 'http' })),
+      ok(sd('cgc-sb', { Protocol: 'http' })),
+      ok({ Kind: 'service-splitter', Name: 'cgc-sa', Splits: [{ Weight: 50 }, { Weight: 50, Service: 'cgc-sb' }] }),
+      failOneOf({ Kind: 'service-splitter', Name: 'cgc-sb', Splits: [{ Weight: 50 }, { Weight: 50, Service: 'cgc-sa' }] }, [
+        'detected circular reference: [splitter:cgc-sb.default.default -> splitter:cgc-sa.default.default -> splitter:cgc-sb.default.default]',
+        'detected circular reference: [splitter:cgc-sa.default.default -> splitter:cgc-sb.default.default -> splitter:cgc-sa.default.default]',
+      ]),
+      del('/v1/config/service-splitter/cgc-sa'),
+      del('/v1/config/service-resolver/cgc-ra'),
+    ],
+  },
+];
