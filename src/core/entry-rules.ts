@@ -1,6 +1,14 @@
 // Consul's per-entry server checks: the kind's name rule, CE-only refusals, then the kind's Validate().
+// Kinds listed in CONSUL_VALIDATE are checked by a full port of Consul's Validate() in
+// ./write-checks (its order, early returns and multierror text); the others by the registry's.
 import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';
+import { goErrorProblems, goErrorText, type GoError } from './write-checks/go-error.ts';
+import { serviceDefaultsError } from './write-checks/service-defaults.ts';
+
+const CONSUL_VALIDATE: Readonly<Record<string, (entry: ApiEntry) => GoError | undefined>> = {
+  'service-defaults': serviceDefaultsError,
+};
 
 /** Problems Consul's server would report writing this normalised entry (CE). */
 export function entryProblems(entry: ApiEntry): EntryProblem[] {
@@ -12,6 +20,18 @@ export function entryProblems(entry: ApiEntry): EntryProblem[] {
   const name = typeof entry.Name === 'string' ? entry.Name : '';
   const rule = def.nameRule;
   if (rule.rule === 'fixed' && name !== '' && name !== rule.name) problems.push({ field: 'Name', message: rule.message(name) });
-  for (const p of def.validate?.(entry) ?? []) if (!problems.some((q) => q.message === p.message)) problems.push(p);
+  const consul = CONSUL_VALIDATE[entry.Kind];
+  const found = consul ? goErrorProblems(consul(entry)) : (def.validate?.(entry) ?? []);
+  for (const p of found) if (!problems.some((q) => q.message === p.message)) problems.push(p);
   return problems;
+}
+
+/**
+ * Consul's exact error text for a kind whose Validate() is ported whole (multierror lists and
+ * all), or undefined: then the caller words it from entryProblems.
+ */
+export function entryErrorText(entry: ApiEntry): string | undefined {
+  const consul = CONSUL_VALIDATE[entry.Kind];
+  const err = consul?.(entry);
+  return err ? goErrorText(err) : undefined;
 }

@@ -1,7 +1,7 @@
 // /v1/config: PUT (ConfigApply), GET one / list, DELETE — the pipeline of consul-config-api.md §0
 // with Consul's status codes, texts and headers.
 import { normalizeEntry } from '../core/normalize.ts';
-import { entryProblems } from '../core/entry-rules.ts';
+import { entryErrorText, entryProblems } from '../core/entry-rules.ts';
 import { decodeApiBody, multiErrorText } from '../decode/api-body.ts';
 import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
 import { AclPolicy, configEntryPermission } from './acl.ts';
@@ -117,7 +117,7 @@ export class ConfigRoutes {
     this.acl.resolve(ctx);
     const entry = normalizeEntry(decoded.entry);
     const problems = entryProblems(entry);
-    if (problems.length) throw new RpcError(validationText(entry.Kind, problems));
+    if (problems.length) throw new RpcError(entryErrorText(entry) ?? validationText(entry.Kind, problems));
     const name = entryName(entry);
     const perm = configEntryPermission(entry.Kind, name, 'write');
     if (perm) this.acl.require(ctx, perm);

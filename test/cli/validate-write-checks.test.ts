@@ -64,3 +64,43 @@ describe('validate: discovery-chain checks (agent/consul/discoverychain/compile.
     expect(run.code).toBe(0);
   });
 });
+
+describe('validate: service-defaults as ServiceConfigEntry.Validate checks it', () => {
+  it('reports every upstream, health-check, limit, balance and destination problem on its own line', async () => {
+    const run = await validate({
+      'config-entries/web.hcl': [
+        'Kind = "service-defaults"',
+        'Name = "web"',
+        'UpstreamConfig {',
+        '  Overrides = [',
+        '    { Name = "*" },',
+        '    { Name = "api", PassiveHealthCheck { Interval = "-1s" }, Limits { MaxConnections = -1 }, BalanceOutboundConnections = "round" },',
+        '  ]',
+        '  Defaults { Name = "db" }',
+        '}',
+        '',
+      ].join('\n'),
+      'config-entries/ext.hcl': 'Kind = "service-defaults"\nName = "ext"\nDestination {\n  Addresses = ["*.example.com", "10.0.0.1"]\n  Port = 443\n}\n',
+    });
+    expect(run.code).toBe(1);
+    const lines = run.stderr.split('\n');
+    const has = (re: RegExp) => expect(lines.some((l) => re.test(l)), `${re} in\n${run.stderr}`).toBe(true);
+    has(/web\.hcl:5:\d+: UpstreamConfig\.Overrides\[0\]\.Name: error in upstream override for \*: Wildcard name is not supported$/);
+    has(/web\.hcl:6:\d+: UpstreamConfig\.Overrides\[1\]\.PassiveHealthCheck\.Interval: error in upstream override for api: passive health check interval cannot be negative$/);
+    has(/web\.hcl:6:\d+: UpstreamConfig\.Overrides\[1\]\.Limits\.MaxConnections: error in upstream override for api: max connections cannot be negative$/);
+    has(/UpstreamConfig\.Overrides\[1\]\.BalanceOutboundConnections: error in upstream override for api: invalid value for balance_outbound_connections: round$/);
+    has(/web\.hcl:8:\d+: UpstreamConfig\.Defaults\.Name: error in upstream defaults: Name must be empty$/);
+    has(/ext\.hcl:4:\d+: Destination\.Addresses\[0\]: Destination address '\*\.example\.com' is invalid Could not validate address \*\.example\.com as an IP or Hostname$/);
+    expect(run.stderr).not.toContain('10.0.0.1');
+  });
+
+  it('says only what Consul says when UpstreamConfig and Destination are both set', async () => {
+    const run = await validate({
+      'config-entries/both.hcl':
+        'Kind = "service-defaults"\nName = "both"\nMutualTLSMode = "bogus"\nUpstreamConfig { Defaults { ConnectTimeoutMs = 1000 } }\nDestination {\n  Addresses = ["*"]\n  Port = 0\n}\n',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('UpstreamConfig: UpstreamConfig and Destination are mutually exclusive for service defaults');
+    expect(run.stderr).not.toMatch(/Destination address|Invalid Port|MutualTLSMode/);
+  });
+});

@@ -91,4 +91,36 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       del('/v1/config/service-resolver/cgc-ra'),
     ],
   },
+  {
+    name: 'service-defaults Validate: upstream names, health-check and limit bounds, balance values, destination addresses, in multierror text',
+    steps: [
+      fail500(sd('cgc-u', { UpstreamConfig: { Overrides: [{ Name: '*' }] } }), '1 error occurred:\n\t* error in upstream override for *: Wildcard name is not supported\n\n'),
+      fail500(sd('cgc-u', { UpstreamConfig: { Defaults: { Name: 'api' } } }), '1 error occurred:\n\t* error in upstream defaults: Name must be empty\n\n'),
+      fail500(
+        sd('cgc-u', {
+          UpstreamConfig: {
+            Overrides: [{ Name: 'api', PassiveHealthCheck: { Interval: '-1s' }, Limits: { MaxConnections: -1 }, BalanceOutboundConnections: 'round' }],
+            Defaults: { PassiveHealthCheck: { MaxEjectionPercent: 101 } },
+          },
+        }),
+        '2 errors occurred:\n\t* error in upstream override for api: 3 errors occurred:\n\t* passive health check interval cannot be negative\n\t* max connections cannot be negative\n\t* invalid value for balance_outbound_connections: round\n\n\n\t* error in upstream defaults: 1 error occurred:\n\t* passive health check max_ejection_percent must be a percentage between 0 and 100\n\n\n\n',
+      ),
+      fail500(
+        sd('cgc-u', { UpstreamConfig: { Defaults: { PassiveHealthCheck: { EnforcingConsecutive5xx: 101 } } } }),
+        '1 error occurred:\n\t* error in upstream defaults: 1 error occurred:\n\t* passive health check enforcing_consecutive_5xx must be a percentage between 0 and 100\n\n\n\n',
+      ),
+      fail500(
+        sd('cgc-u', { Destination: { Addresses: ['*.example.com', 'ok.example.com', 'a..b'], Port: 443 } }),
+        "2 errors occurred:\n\t* Destination address '*.example.com' is invalid Could not validate address *.example.com as an IP or Hostname\n\t* Destination address 'a..b' is invalid Could not validate address a..b as an IP or Hostname\n\n",
+      ),
+      // Both set: Consul returns at once, so the bad destination and the bad mode go unmentioned.
+      fail500(
+        sd('cgc-u', { UpstreamConfig: { Defaults: { ConnectTimeoutMs: 1000 } }, Destination: { Addresses: ['*'] }, MutualTLSMode: 'bogus' }),
+        '1 error occurred:\n\t* UpstreamConfig and Destination are mutually exclusive for service defaults\n\n',
+      ),
+      ok(sd('cgc-u', { Destination: { Addresses: ['10.0.0.1', 'api.example.com'], Port: 443 } })),
+      del('/v1/config/service-defaults/cgc-u'),
+    ],
+    cleanup: ['/v1/config/service-defaults/cgc-u'],
+  },
 ];
