@@ -5,9 +5,18 @@ import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';
 import { goErrorProblems, goErrorText, type GoError } from './write-checks/go-error.ts';
 import { serviceDefaultsError } from './write-checks/service-defaults.ts';
+import { proxyDefaultsProblems } from './write-checks/proxy-defaults.ts';
 
 const CONSUL_VALIDATE: Readonly<Record<string, (entry: ApiEntry) => GoError | undefined>> = {
   'service-defaults': serviceDefaultsError,
+};
+
+/**
+ * Checks the registry's Validate lacks, placed where Consul runs them: before the problem on the
+ * `before` field (Consul returns its first error, and the dev server answers with problems[0]).
+ */
+const EXTRA_CHECKS: Readonly<Record<string, { check: (entry: ApiEntry) => EntryProblem[]; before?: string }>> = {
+  'proxy-defaults': { check: proxyDefaultsProblems, before: 'MutualTLSMode' },
 };
 
 /** Problems Consul's server would report writing this normalised entry (CE). */
@@ -22,6 +31,11 @@ export function entryProblems(entry: ApiEntry): EntryProblem[] {
   if (rule.rule === 'fixed' && name !== '' && name !== rule.name) problems.push({ field: 'Name', message: rule.message(name) });
   const consul = CONSUL_VALIDATE[entry.Kind];
   const found = consul ? goErrorProblems(consul(entry)) : (def.validate?.(entry) ?? []);
+  const extra = EXTRA_CHECKS[entry.Kind];
+  if (extra) {
+    const at = extra.before ? found.findIndex((p) => p.field === extra.before) : -1;
+    found.splice(at < 0 ? found.length : at, 0, ...extra.check(entry));
+  }
   for (const p of found) if (!problems.some((q) => q.message === p.message)) problems.push(p);
   return problems;
 }

@@ -104,3 +104,24 @@ describe('validate: service-defaults as ServiceConfigEntry.Validate checks it', 
     expect(run.stderr).not.toMatch(/Destination address|Invalid Port|MutualTLSMode/);
   });
 });
+
+describe('validate: proxy-defaults checks of ProxyConfigEntry.Validate', () => {
+  it('refuses a long metrics socket dir, an unknown failover mode and locality routing on CE', async () => {
+    const run = await validate({
+      'config-entries/pd.hcl': [
+        'Kind = "proxy-defaults"',
+        'Name = "global"',
+        'Config {',
+        '  envoy_hcp_metrics_bind_socket_dir = "/Consul/is/a/networking/platform/that/enables/securing/your/networking/"',
+        '}',
+        'FailoverPolicy { Mode = "nearest" }',
+        'PrioritizeByLocality { Mode = "failover" }',
+        '',
+      ].join('\n'),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/pd\.hcl:[34]:\d+: Config\.envoy_hcp_metrics_bind_socket_dir: Config: envoy_hcp_metrics_bind_socket_dir length 71 exceeds max 70/);
+    expect(run.stderr).toMatch(/pd\.hcl:6:\d+: FailoverPolicy\.Mode: Failover-policy mode must be one of '', 'sequential', or 'order-by-locality'/);
+    expect(run.stderr).toMatch(/pd\.hcl:7:\d+: PrioritizeByLocality\.Mode: Prioritize-by-locality requires Consul Enterprise/);
+  });
+});

@@ -123,4 +123,18 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     ],
     cleanup: ['/v1/config/service-defaults/cgc-u'],
   },
+  {
+    name: 'proxy-defaults Validate: socket-dir length, FailoverPolicy mode, PrioritizeByLocality (Enterprise) before MutualTLSMode',
+    cleanup: ['/v1/config/proxy-defaults/global'],
+    steps: [
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', Config: { envoy_hcp_metrics_bind_socket_dir: '/Consul/is/a/networking/platform/that/enables/securing/your/networking/' } },
+        'Config: envoy_hcp_metrics_bind_socket_dir length 71 exceeds max 70',
+      ),
+      fail500({ Kind: 'proxy-defaults', Name: 'global', FailoverPolicy: { Mode: 'bad' }, MutualTLSMode: 'bad' }, "Failover-policy mode must be one of '', 'sequential', or 'order-by-locality'"),
+      fail500({ Kind: 'proxy-defaults', Name: 'global', PrioritizeByLocality: { Mode: 'failover' } }, 'Prioritize-by-locality requires Consul Enterprise '),
+      ok({ Kind: 'proxy-defaults', Name: 'global', FailoverPolicy: { Mode: 'order-by-locality' }, Config: { envoy_hcp_metrics_bind_socket_dir: '/tmp/consul/hcp' } }),
+      del('/v1/config/proxy-defaults/global'),
+    ],
+  },
 ];
