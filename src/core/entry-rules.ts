@@ -1,22 +1,32 @@
 // Consul's per-entry server checks: the kind's name rule, CE-only refusals, then the kind's Validate().
-// Kinds listed in CONSUL_VALIDATE are checked by a full port of Consul's Validate() in
-// ./write-checks (its order, early returns and multierror text); the others by the registry's.
+// Kinds in CONSUL_VALIDATE are checked by a port of Consul's Validate() in ./write-checks (its
+// order, early returns and multierror text); the others by the registry's, plus EXTRA_CHECKS.
 import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';
+import { apiGatewayErrors } from './write-checks/api-gateway.ts';
 import { goErrorProblems, goErrorText, type GoError } from './write-checks/go-error.ts';
-import { serviceDefaultsError } from './write-checks/service-defaults.ts';
+import { ingressGatewayErrors } from './write-checks/ingress-gateway.ts';
+import { meshTLSProblems } from './write-checks/mesh.ts';
 import { proxyDefaultsProblems } from './write-checks/proxy-defaults.ts';
+import { serviceDefaultsError } from './write-checks/service-defaults.ts';
 
-const CONSUL_VALIDATE: Readonly<Record<string, (entry: ApiEntry) => GoError | undefined>> = {
-  'service-defaults': serviceDefaultsError,
+/** Consul's errors in its order: Consul answers with the first, `validate` reports them all. */
+const CONSUL_VALIDATE: Readonly<Record<string, (entry: ApiEntry) => GoError[]>> = {
+  'service-defaults': (e) => {
+    const err = serviceDefaultsError(e);
+    return err ? [err] : [];
+  },
+  'ingress-gateway': ingressGatewayErrors,
+  'api-gateway': apiGatewayErrors,
 };
 
 /**
- * Checks the registry's Validate lacks, placed where Consul runs them: before the problem on the
- * `before` field (Consul returns its first error, and the dev server answers with problems[0]).
+ * Checks the registry's Validate lacks, placed where Consul runs them: before the first problem
+ * whose field starts with `before` (Consul returns its first error; the dev server answers with it).
  */
 const EXTRA_CHECKS: Readonly<Record<string, { check: (entry: ApiEntry) => EntryProblem[]; before?: string }>> = {
   'proxy-defaults': { check: proxyDefaultsProblems, before: 'MutualTLSMode' },
+  mesh: { check: meshTLSProblems, before: 'HTTP' },
 };
 
 /** Problems Consul's server would report writing this normalised entry (CE). */
@@ -30,10 +40,10 @@ export function entryProblems(entry: ApiEntry): EntryProblem[] {
   const rule = def.nameRule;
   if (rule.rule === 'fixed' && name !== '' && name !== rule.name) problems.push({ field: 'Name', message: rule.message(name) });
   const consul = CONSUL_VALIDATE[entry.Kind];
-  const found = consul ? goErrorProblems(consul(entry)) : (def.validate?.(entry) ?? []);
+  const found = consul ? consul(entry).flatMap((e) => goErrorProblems(e)) : (def.validate?.(entry) ?? []);
   const extra = EXTRA_CHECKS[entry.Kind];
   if (extra) {
-    const at = extra.before ? found.findIndex((p) => p.field === extra.before) : -1;
+    const at = extra.before ? found.findIndex((p) => p.field.startsWith(extra.before!)) : -1;
     found.splice(at < 0 ? found.length : at, 0, ...extra.check(entry));
   }
   for (const p of found) if (!problems.some((q) => q.message === p.message)) problems.push(p);
@@ -45,7 +55,6 @@ export function entryProblems(entry: ApiEntry): EntryProblem[] {
  * all), or undefined: then the caller words it from entryProblems.
  */
 export function entryErrorText(entry: ApiEntry): string | undefined {
-  const consul = CONSUL_VALIDATE[entry.Kind];
-  const err = consul?.(entry);
-  return err ? goErrorText(err) : undefined;
+  const first = CONSUL_VALIDATE[entry.Kind]?.(entry)[0];
+  return first ? goErrorText(first) : undefined;
 }

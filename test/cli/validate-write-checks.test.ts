@@ -125,3 +125,39 @@ describe('validate: proxy-defaults checks of ProxyConfigEntry.Validate', () => {
     expect(run.stderr).toMatch(/pd\.hcl:7:\d+: PrioritizeByLocality\.Mode: Prioritize-by-locality requires Consul Enterprise/);
   });
 });
+
+describe('validate: gateway and mesh TLS, SDS, header and host checks (config_entry_gateways.go, config_entry_mesh.go)', () => {
+  it('reports every ingress listener problem, each with Consul\'s text', async () => {
+    const run = await validate({
+      'config-entries/ig.hcl': [
+        'Kind = "ingress-gateway"',
+        'Name = "edge"',
+        'Listeners = [',
+        '  { Port = 8080, Protocol = "http", TLS { TLSMinVersion = "TLSv1_3", CipherSuites = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"] }, Services = [{ Name = "web" }] },',
+        '  { Port = 9000, Protocol = "tcp", Services = [{ Name = "db", ResponseHeaders { Remove = ["server"] } }] },',
+        '  { Port = 8081, Protocol = "http", Services = [{ Name = "api", Hosts = ["api..example.com"] }] },',
+        ']',
+        '',
+      ].join('\n'),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /ig\.hcl:4:\d+: Listeners\[0\]\.TLS\.CipherSuites: configuring CipherSuites is only applicable to connections negotiated with TLS 1\.2 or earlier, TLSMinVersion is set to TLSv1_3/,
+    );
+    expect(run.stderr).toMatch(/ig\.hcl:5:\d+: Listeners\[1\]\.Services\[0\]\.ResponseHeaders: response headers only valid for http, http2 and grpc protocols \(service "db" on listener on port 9000\)/);
+    expect(run.stderr).toMatch(/ig\.hcl:6:\d+: Listeners\[2\]\.Services\[0\]\.Hosts: Host "api\.\.example\.com" must be a valid DNS hostname/);
+  });
+
+  it('checks api-gateway listener and mesh TLS versions', async () => {
+    const run = await validate({
+      'config-entries/ag.hcl':
+        'Kind = "api-gateway"\nName = "ag"\nListeners = [\n  { Name = "l1", Port = 8443, Protocol = "http", TLS { MinVersion = "TLSv1_4" } },\n]\n',
+      'config-entries/mesh.hcl': 'Kind = "mesh"\nTLS {\n  Outgoing { TLSMinVersion = "TLSv1_3", TLSMaxVersion = "TLSv1_2" }\n}\n',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /ag\.hcl:4:\d+: Listeners\[0\]\.TLS\.MinVersion: no matching TLS version found for TLSv1_4, please specify one of \[TLS_AUTO, TLSv1_0, TLSv1_1, TLSv1_2, TLSv1_3\]/,
+    );
+    expect(run.stderr).toMatch(/mesh\.hcl:3:\d+: TLS\.Outgoing\.TLSMaxVersion: error in outgoing TLS configuration: configuring max version TLSv1_2 less than the configured min version TLSv1_3 is invalid/);
+  });
+});

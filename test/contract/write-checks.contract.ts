@@ -137,4 +137,79 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       del('/v1/config/proxy-defaults/global'),
     ],
   },
+  {
+    name: 'ingress-gateway Validate: TLS versions and ciphers, SDS, header modifiers on tcp, DNS-valid hosts',
+    kinds: ['ingress-gateway'],
+    cleanup: ['/v1/config/ingress-gateway/cgc-ig'],
+    steps: [
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', TLS: { TLSMinVersion: 'TLSv9' } },
+        'no matching TLS version found for TLSv9, please specify one of [TLS_AUTO, TLSv1_0, TLSv1_1, TLSv1_2, TLSv1_3]',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', TLS: { TLSMinVersion: 'TLSv1_2', TLSMaxVersion: 'TLSv1_1' } },
+        'configuring max version TLSv1_1 less than the configured min version TLSv1_2 is invalid',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', TLS: { TLSMinVersion: 'TLSv1_3', CipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] } },
+        'configuring CipherSuites is only applicable to connections negotiated with TLS 1.2 or earlier, TLSMinVersion is set to TLSv1_3',
+      ),
+      fail500(
+        {
+          Kind: 'ingress-gateway',
+          Name: 'cgc-ig',
+          Listeners: [{ Port: 8080, Protocol: 'http', TLS: { CipherSuites: ['TLS_FOO', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_BAR'] }, Services: [{ Name: 'web' }] }],
+        },
+        'no matching Envoy TLS cipher suite found for TLS_FOO,TLS_BAR',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 8080, Protocol: 'http', TLS: { SDS: { ClusterName: 'sds' } }, Services: [{ Name: 'web' }] }] },
+        'TLS.SDS.CertResource is required if ClusterName is set for listener (listener on port 8080)',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'web', TLS: { SDS: { ClusterName: 'sds', CertResource: 'web-cert' } } }] }] },
+        'A service specifying TLS.SDS.CertResource must have at least one item in Hosts (service "web" on listener on port 8080)',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 9000, Protocol: 'tcp', Services: [{ Name: 'db', RequestHeaders: { Set: { 'x-a': 'b' } } }] }] },
+        'request headers only valid for http, http2 and grpc protocols (service "db" on listener on port 9000)',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'web', Hosts: ['web..example.com'] }] }] },
+        'Host "web..example.com" must be a valid DNS hostname',
+      ),
+      ok({
+        Kind: 'ingress-gateway',
+        Name: 'cgc-ig',
+        TLS: { Enabled: true, TLSMinVersion: 'TLSv1_2', CipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] },
+        Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'web', Hosts: ['*.example.com'], ResponseHeaders: { Remove: ['server'] } }] }],
+      }),
+      del('/v1/config/ingress-gateway/cgc-ig'),
+    ],
+  },
+  {
+    name: 'api-gateway and mesh Validate: TLS versions and ciphers, certificate kinds of the newest Consul',
+    kinds: ['api-gateway'],
+    cleanup: ['/v1/config/api-gateway/cgc-ag', '/v1/config/mesh/mesh'],
+    steps: [
+      fail500(
+        { Kind: 'api-gateway', Name: 'cgc-ag', Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { MinVersion: 'TLSv1_3', MaxVersion: 'TLSv1_2' } }] },
+        'configuring max version TLSv1_2 less than the configured min version TLSv1_3 is invalid',
+      ),
+      fail500(
+        { Kind: 'api-gateway', Name: 'cgc-ag', Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { Certificates: [{ Kind: 'secret', Name: 'c' }] } }] },
+        `unsupported certificate kind: "secret", must be 'inline-certificate' or 'file-system-certificate'`,
+      ),
+      fail500(
+        { Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'tls12' } } },
+        'error in incoming TLS configuration: no matching TLS version found for tls12, please specify one of [TLS_AUTO, TLSv1_0, TLSv1_1, TLSv1_2, TLSv1_3]',
+      ),
+      fail500(
+        { Kind: 'mesh', TLS: { Outgoing: { TLSMinVersion: 'TLSv1_3', CipherSuites: ['TLS_RSA_WITH_AES_128_CBC_SHA'] } } },
+        'error in outgoing TLS configuration: configuring CipherSuites is only applicable to connections negotiated with TLS 1.2 or earlier, TLSMinVersion is set to TLSv1_3',
+      ),
+      ok({ Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'TLSv1_2', TLSMaxVersion: 'TLSv1_3' } } }),
+      del('/v1/config/mesh/mesh'),
+    ],
+  },
 ];
