@@ -6,8 +6,11 @@ import { kindDefinition } from '../model/registry.ts';
 import { apiGatewayErrors } from './write-checks/api-gateway.ts';
 import { goErrorProblems, goErrorText, type GoError } from './write-checks/go-error.ts';
 import { ingressGatewayErrors } from './write-checks/ingress-gateway.ts';
+import { inlineCertificateErrors } from './write-checks/inline-certificate.ts';
+import { jwtProviderURIProblems } from './write-checks/jwt-provider.ts';
 import { meshTLSProblems } from './write-checks/mesh.ts';
 import { proxyDefaultsProblems } from './write-checks/proxy-defaults.ts';
+import { resolverFilterProblems } from './write-checks/service-resolver.ts';
 import { serviceDefaultsError } from './write-checks/service-defaults.ts';
 
 /** Consul's errors in its order: Consul answers with the first, `validate` reports them all. */
@@ -18,15 +21,21 @@ const CONSUL_VALIDATE: Readonly<Record<string, (entry: ApiEntry) => GoError[]>> 
   },
   'ingress-gateway': ingressGatewayErrors,
   'api-gateway': apiGatewayErrors,
+  'inline-certificate': inlineCertificateErrors,
 };
 
 /**
  * Checks the registry's Validate lacks, placed where Consul runs them: before the first problem
- * whose field starts with `before` (Consul returns its first error; the dev server answers with it).
+ * whose field starts with one of `before` (Consul returns its first error; the dev server answers with it).
  */
-const EXTRA_CHECKS: Readonly<Record<string, { check: (entry: ApiEntry) => EntryProblem[]; before?: string }>> = {
-  'proxy-defaults': { check: proxyDefaultsProblems, before: 'MutualTLSMode' },
-  mesh: { check: meshTLSProblems, before: 'HTTP' },
+const EXTRA_CHECKS: Readonly<Record<string, { check: (entry: ApiEntry) => EntryProblem[]; before: readonly string[] }>> = {
+  'proxy-defaults': { check: proxyDefaultsProblems, before: ['MutualTLSMode'] },
+  mesh: { check: meshTLSProblems, before: ['HTTP'] },
+  'service-resolver': { check: resolverFilterProblems, before: ['DefaultSubset', 'Redirect', 'Failover', 'ConnectTimeout', 'RequestTimeout', 'LoadBalancer'] },
+  'jwt-provider': {
+    check: jwtProviderURIProblems,
+    before: ['JSONWebKeySet.Remote.RetryPolicy', 'JSONWebKeySet.Remote.JWKSCluster', 'Locations', 'Forwarding', 'CacheConfig'],
+  },
 };
 
 /** Problems Consul's server would report writing this normalised entry (CE). */
@@ -43,7 +52,7 @@ export function entryProblems(entry: ApiEntry): EntryProblem[] {
   const found = consul ? consul(entry).flatMap((e) => goErrorProblems(e)) : (def.validate?.(entry) ?? []);
   const extra = EXTRA_CHECKS[entry.Kind];
   if (extra) {
-    const at = extra.before ? found.findIndex((p) => p.field.startsWith(extra.before!)) : -1;
+    const at = found.findIndex((p) => extra.before.some((b) => p.field.startsWith(b)));
     found.splice(at < 0 ? found.length : at, 0, ...extra.check(entry));
   }
   for (const p of found) if (!problems.some((q) => q.message === p.message)) problems.push(p);

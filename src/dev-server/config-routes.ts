@@ -5,7 +5,7 @@ import { entryErrorText, entryProblems } from '../core/entry-rules.ts';
 import { decodeApiBody, multiErrorText } from '../decode/api-body.ts';
 import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
 import { AclPolicy, configEntryPermission } from './acl.ts';
-import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList } from './bexpr.ts';
+import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList } from '../core/bexpr.ts';
 import { ceUnusedKeyError } from './ce-keys.ts';
 import { graphError } from './graph-check.ts';
 import { goJsonDecode } from './go-json.ts';

@@ -2,6 +2,7 @@
 // errors and per-kind Validate() texts, each on the file, line and field that causes it.
 import { describe, expect, it } from 'vitest';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { TEST_CERT, TEST_KEY_NO_CN } from '../fixtures/certs.ts';
 
 const validate = (files: Record<string, string>) => runCli(['validate'], tempTree(files));
 
@@ -159,5 +160,20 @@ describe('validate: gateway and mesh TLS, SDS, header and host checks (config_en
       /ag\.hcl:4:\d+: Listeners\[0\]\.TLS\.MinVersion: no matching TLS version found for TLSv1_4, please specify one of \[TLS_AUTO, TLSv1_0, TLSv1_1, TLSv1_2, TLSv1_3\]/,
     );
     expect(run.stderr).toMatch(/mesh\.hcl:3:\d+: TLS\.Outgoing\.TLSMaxVersion: error in outgoing TLS configuration: configuring max version TLSv1_2 less than the configured min version TLSv1_3 is invalid/);
+  });
+});
+
+describe('validate: resolver filters, JWKS URIs and inline certificates as Consul parses them', () => {
+  it('refuses a subset Filter that is not a bexpr expression, a JWKS URI that is not a request URI, and an unusable certificate', async () => {
+    const run = await validate({
+      'config-entries/r.hcl': 'Kind = "service-resolver"\nName = "web"\nSubsets = {\n  v1 = { Filter = "Service.Meta.version ==" }\n}\n',
+      'config-entries/jwt.hcl': 'Kind = "jwt-provider"\nName = "okta"\nJSONWebKeySet {\n  Remote { URI = "jibberishUrl" }\n}\n',
+      'config-entries/cert.json': JSON.stringify({ Kind: 'inline-certificate', Name: 'gw', Certificate: TEST_CERT, PrivateKey: TEST_KEY_NO_CN }, null, 2),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/r\.hcl:4:\d+: Subsets\.v1\.Filter: Filter for subset "v1" is not a valid expression: 1:\d+ \(\d+\): no match found/);
+    expect(run.stderr).toMatch(/jwt\.hcl:4:\d+: JSONWebKeySet\.Remote\.URI: Remote JWKS URI is invalid: parse "jibberishUrl": invalid URI for request, uri: jibberishUrl/);
+    expect(run.stderr).toMatch(/cert\.json:\d+:\d+: PrivateKey: tls: private key does not match public key/);
+    expect(run.stderr).not.toContain('PRIVATE KEY-----');
   });
 });

@@ -3,6 +3,7 @@
 // (agent/structs/config_entry*.go). Same runner, same rules as config-api.contract.ts: names are
 // prefixed `cgc-`, each case cleans up after itself, and the list runs against a real Consul too.
 import { expect } from 'vitest';
+import { TEST_CERT, TEST_CERT_NO_CN, TEST_KEY, TEST_KEY_NO_CN, TEST_KEY_RSA_1024 } from '../fixtures/certs.ts';
 import type { ContractCase, ContractStep } from './config-api.contract.ts';
 
 const JSON_CT = /^application\/json/;
@@ -210,6 +211,54 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       ),
       ok({ Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'TLSv1_2', TLSMaxVersion: 'TLSv1_3' } } }),
       del('/v1/config/mesh/mesh'),
+    ],
+  },
+  {
+    name: 'service-resolver subset Filter is parsed as a bexpr expression',
+    kinds: ['service-resolver'],
+    cleanup: ['/v1/config/service-resolver/cgc-flt'],
+    steps: [
+      {
+        method: 'PUT',
+        path: '/v1/config',
+        body: resolver('cgc-flt', { Subsets: { v1: { Filter: 'Service.Meta.version ==' } } }),
+        expect: { status: 500, body: (res) => expect(res.text).toMatch(/^Filter for subset "v1" is not a valid expression: 1:\d+ \(\d+\): no match found/) },
+      },
+      ok(resolver('cgc-flt', { Subsets: { v1: { Filter: 'Service.Meta.version == v1 and "canary" not in Service.Tags' } } })),
+      del('/v1/config/service-resolver/cgc-flt'),
+    ],
+  },
+  {
+    name: 'jwt-provider remote JWKS URI must parse as a request URI',
+    kinds: ['jwt-provider'],
+    cleanup: ['/v1/config/jwt-provider/cgc-jwt'],
+    steps: [
+      fail500(
+        { Kind: 'jwt-provider', Name: 'cgc-jwt', JSONWebKeySet: { Remote: { URI: 'jibberishUrl' } } },
+        'Remote JWKS URI is invalid: parse "jibberishUrl": invalid URI for request, uri: jibberishUrl',
+      ),
+      fail500(
+        { Kind: 'jwt-provider', Name: 'cgc-jwt', JSONWebKeySet: { Remote: { URI: 'https://idp.example.com:port/jwks' } } },
+        'Remote JWKS URI is invalid: parse "https://idp.example.com:port/jwks": invalid port ":port" after host, uri: https://idp.example.com:port/jwks',
+      ),
+      ok({ Kind: 'jwt-provider', Name: 'cgc-jwt', JSONWebKeySet: { Remote: { URI: 'https://idp.example.com/.well-known/jwks.json' } } }),
+      del('/v1/config/jwt-provider/cgc-jwt'),
+    ],
+  },
+  {
+    name: 'inline-certificate: x509 parsing, RSA key length, key/certificate match, DNS-valid hosts',
+    kinds: ['inline-certificate'],
+    cleanup: ['/v1/config/inline-certificate/cgc-cert'],
+    steps: [
+      fail500({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY_RSA_1024 }, 'key length must be at least 2048 bits'),
+      fail500(
+        { Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', PrivateKey: TEST_KEY },
+        'failed to parse certificate: x509: malformed certificate',
+      ),
+      fail500({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY_NO_CN }, 'tls: private key does not match public key'),
+      fail500({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT_NO_CN, PrivateKey: TEST_KEY_NO_CN }, 'host "" must be a valid DNS hostname'),
+      ok({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY }),
+      del('/v1/config/inline-certificate/cgc-cert'),
     ],
   },
 ];
