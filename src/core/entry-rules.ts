@@ -1,6 +1,42 @@
 // Consul's per-entry server checks: the kind's name rule, CE-only refusals, then the kind's Validate().
+// Kinds in CONSUL_VALIDATE are checked by a port of Consul's Validate() in ./write-checks (its
+// order, early returns and multierror text); the others by the registry's, plus EXTRA_CHECKS.
 import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';
+import { apiGatewayErrors } from './write-checks/api-gateway.ts';
+import { goErrorProblems, goErrorText, type GoError } from './write-checks/go-error.ts';
+import { ingressGatewayErrors } from './write-checks/ingress-gateway.ts';
+import { inlineCertificateErrors } from './write-checks/inline-certificate.ts';
+import { jwtProviderURIProblems } from './write-checks/jwt-provider.ts';
+import { meshTLSProblems } from './write-checks/mesh.ts';
+import { proxyDefaultsProblems } from './write-checks/proxy-defaults.ts';
+import { resolverFilterProblems } from './write-checks/service-resolver.ts';
+import { serviceDefaultsError } from './write-checks/service-defaults.ts';
+
+/** Consul's errors in its order: Consul answers with the first, `validate` reports them all. */
+const CONSUL_VALIDATE: Readonly<Record<string, (entry: ApiEntry) => GoError[]>> = {
+  'service-defaults': (e) => {
+    const err = serviceDefaultsError(e);
+    return err ? [err] : [];
+  },
+  'ingress-gateway': ingressGatewayErrors,
+  'api-gateway': apiGatewayErrors,
+  'inline-certificate': inlineCertificateErrors,
+};
+
+/**
+ * Checks the registry's Validate lacks, placed where Consul runs them: before the first problem
+ * whose field starts with one of `before` (Consul returns its first error; the dev server answers with it).
+ */
+const EXTRA_CHECKS: Readonly<Record<string, { check: (entry: ApiEntry) => EntryProblem[]; before: readonly string[] }>> = {
+  'proxy-defaults': { check: proxyDefaultsProblems, before: ['MutualTLSMode'] },
+  mesh: { check: meshTLSProblems, before: ['HTTP'] },
+  'service-resolver': { check: resolverFilterProblems, before: ['DefaultSubset', 'Redirect', 'Failover', 'ConnectTimeout', 'RequestTimeout', 'LoadBalancer'] },
+  'jwt-provider': {
+    check: jwtProviderURIProblems,
+    before: ['JSONWebKeySet.Remote.RetryPolicy', 'JSONWebKeySet.Remote.JWKSCluster', 'Locations', 'Forwarding', 'CacheConfig'],
+  },
+};
 
 /** Problems Consul's server would report writing this normalised entry (CE). */
 export function entryProblems(entry: ApiEntry): EntryProblem[] {
@@ -12,6 +48,22 @@ export function entryProblems(entry: ApiEntry): EntryProblem[] {
   const name = typeof entry.Name === 'string' ? entry.Name : '';
   const rule = def.nameRule;
   if (rule.rule === 'fixed' && name !== '' && name !== rule.name) problems.push({ field: 'Name', message: rule.message(name) });
-  for (const p of def.validate?.(entry) ?? []) if (!problems.some((q) => q.message === p.message)) problems.push(p);
+  const consul = CONSUL_VALIDATE[entry.Kind];
+  const found = consul ? consul(entry).flatMap((e) => goErrorProblems(e)) : (def.validate?.(entry) ?? []);
+  const extra = EXTRA_CHECKS[entry.Kind];
+  if (extra) {
+    const at = found.findIndex((p) => extra.before.some((b) => p.field.startsWith(b)));
+    found.splice(at < 0 ? found.length : at, 0, ...extra.check(entry));
+  }
+  for (const p of found) if (!problems.some((q) => q.message === p.message)) problems.push(p);
   return problems;
+}
+
+/**
+ * Consul's exact error text for a kind whose Validate() is ported whole (multierror lists and
+ * all), or undefined: then the caller words it from entryProblems.
+ */
+export function entryErrorText(entry: ApiEntry): string | undefined {
+  const first = CONSUL_VALIDATE[entry.Kind]?.(entry)[0];
+  return first ? goErrorText(first) : undefined;
 }

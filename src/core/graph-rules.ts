@@ -4,6 +4,7 @@
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import { hasL7Permissions } from '../model/kinds/service-intentions.ts';
+import { routingProblems } from './routing-rules.ts';
 
 export interface GraphProblem {
   entryIndex: number;
@@ -109,5 +110,7 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
       if (protocolKnown(name) && !isHttpLike(protocol)) problems.push({ entryIndex, field: 'Sources', message: l7IntentionMessage(name, protocol) });
     }
   });
+  // Discovery-chain compile checks (missing subsets, protocol consistency, loops): routing-rules.ts.
+  problems.push(...routingProblems(entries, options));
   return problems;
 }

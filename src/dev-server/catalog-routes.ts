@@ -18,7 +18,7 @@ import {
   type RequestContext,
 } from './http-util.ts';
 import { serviceKey, type CatalogService } from './state.ts';
-import { BexprError, filterList } from './bexpr.ts';
+import { BexprError, filterList } from '../core/bexpr.ts';
 import { SERVICE_NODE_FIELDS, serviceNodeJson } from './service-node.ts';
 
 type Json = Record<string, unknown>;

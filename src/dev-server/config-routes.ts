@@ -1,11 +1,11 @@
 // /v1/config: PUT (ConfigApply), GET one / list, DELETE — the pipeline of consul-config-api.md §0
 // with Consul's status codes, texts and headers.
 import { normalizeEntry } from '../core/normalize.ts';
-import { entryProblems } from '../core/entry-rules.ts';
-import { decodeApiBody, multiErrorText } from '../decode/api-body.ts';
-import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
+import { entryErrorText, entryProblems } from '../core/entry-rules.ts';
+import { decodeApiBody } from '../decode/api-body.ts';
+import type { ApiEntry } from '../model/kind-definition.ts';
 import { AclPolicy, configEntryPermission } from './acl.ts';
-import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList } from './bexpr.ts';
+import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList } from '../core/bexpr.ts';
 import { ceUnusedKeyError } from './ce-keys.ts';
 import { graphError } from './graph-check.ts';
 import { goJsonDecode } from './go-json.ts';
@@ -59,17 +59,6 @@ function checkKind(kind: string): void {
   if (!CONSUL_CE_KINDS.has(kind)) throw new RpcError(`invalid config entry kind: ${kind}`);
 }
 
-/** How Consul's Validate reports a set of problems: service-defaults aggregates with go-multierror. */
-export function validationText(kind: string, problems: readonly EntryProblem[]): string {
-  const first = problems[0]!.message;
-  if (kind !== 'service-defaults' || problems.length === 0) return first;
-  if (problems.some((p) => p.field === 'Kind')) return problems.find((p) => p.field === 'Kind')!.message;
-  // Name checks return early; the MutualTLSMode check replaces the accumulated error.
-  const early = problems.find((p) => p.field === 'Name' || p.field === 'MutualTLSMode');
-  if (early) return early.message;
-  return multiErrorText(problems.map((p) => p.message));
-}
-
 /** `reflect.DeepEqual` of two normalised entries (indexes and Hash are not part of them). */
 function sameEntry(a: ApiEntry, b: ApiEntry): boolean {
   return canonicalJson(a) === canonicalJson(b);
@@ -117,7 +106,9 @@ export class ConfigRoutes {
     this.acl.resolve(ctx);
     const entry = normalizeEntry(decoded.entry);
     const problems = entryProblems(entry);
-    if (problems.length) throw new RpcError(validationText(entry.Kind, problems));
+    // Kinds whose Validate() is ported whole answer with Consul's exact text (multierror lists
+    // included); the others with the first problem, as Consul returns its first error.
+    if (problems.length) throw new RpcError(entryErrorText(entry) ?? problems[0]!.message);
     const name = entryName(entry);
     const perm = configEntryPermission(entry.Kind, name, 'write');
     if (perm) this.acl.require(ctx, perm);

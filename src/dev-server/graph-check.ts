@@ -3,7 +3,8 @@
 // HTTP-protocol requirement of routers, splitters and L7 intentions (§4.2), which also refuses
 // deleting or downgrading the service-defaults/proxy-defaults they depend on. It reads only the
 // entries a change can affect (by kind and name), so a write costs the same with 10 or 20,000 entries.
-import { PERMISSIVE_NOT_ALLOWED, isHttpLike, l7IntentionMessage, routingProtocolMessage } from '../core/graph-rules.ts';
+import { PERMISSIVE_NOT_ALLOWED, isHttpLike, l7IntentionMessage } from '../core/graph-rules.ts';
+import { compileChain } from '../core/routing-rules.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { hasL7Permissions } from '../model/kinds/service-intentions.ts';
@@ -76,10 +77,11 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
     return e ? [e] : [];
   };
 
-  for (const e of [...affected('service-router'), ...affected('service-splitter')]) {
-    const svc = entryName(e);
-    const protocol = protocolOf(after, svc);
-    if (!isHttpLike(protocol)) return routingProtocolMessage(svc, protocol);
+  // Discovery chains: the changed service's own, and those linking to it (one level, as the
+  // state store's indexLink lookup); every chain when proxy-defaults changes. First error wins.
+  for (const svc of chainsToCheck(after, changed, global)) {
+    const problem = compileChain(svc, after);
+    if (problem) return problem.message;
   }
   // Intentions are checked on their own upsert, and on changes of what gives them a protocol.
   const intentionCheck = proposed?.Kind === 'service-intentions' || changed.Kind === 'service-defaults' || global;
@@ -92,4 +94,37 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
     }
   }
   return undefined;
+}
+
+const DISCOVERY_KINDS = ['service-router', 'service-splitter', 'service-resolver'] as const;
+
+/** The services a discovery entry sends traffic to (what Consul's indexLink records for it). */
+function linkedServices(e: ApiEntry): string[] {
+  const out: string[] = [];
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && v !== '') out.push(v.toLowerCase());
+  };
+  for (const r of (e.Routes as { Destination?: { Service?: string } }[] | undefined) ?? []) add(r.Destination?.Service);
+  for (const s of (e.Splits as { Service?: string }[] | undefined) ?? []) add(s.Service);
+  add((e.Redirect as { Service?: string } | undefined)?.Service);
+  for (const f of Object.values((e.Failover as Record<string, { Service?: string; Targets?: { Service?: string }[] }> | undefined) ?? {})) {
+    add(f.Service);
+    for (const t of f.Targets ?? []) add(t.Service);
+  }
+  return out;
+}
+
+/** agent/consul/state/config_entry.go validateProposedConfigEntryInServiceGraph: which chains a change can break. */
+function chainsToCheck(view: GraphView, changed: ApiEntry, global: boolean): string[] {
+  const names = new Map<string, string>();
+  if (global) {
+    for (const k of DISCOVERY_KINDS) for (const e of view.ofKind(k)) names.set(entryName(e).toLowerCase(), entryName(e));
+    return [...names.values()];
+  }
+  if (changed.Kind !== 'service-defaults' && !(DISCOVERY_KINDS as readonly string[]).includes(changed.Kind)) return [];
+  const name = entryName(changed);
+  names.set(name.toLowerCase(), name);
+  for (const k of DISCOVERY_KINDS)
+    for (const e of view.ofKind(k)) if (linkedServices(e).includes(name.toLowerCase())) names.set(entryName(e).toLowerCase(), entryName(e));
+  return [...names.values()];
 }

@@ -1,6 +1,6 @@
 // The catalog's flat view of one service instance, structs.ServiceNode (api.CatalogService), as
 // GET /v1/catalog/service/:service returns it and as GET /v1/catalog/services filters it.
-import type { FieldSpec } from './bexpr.ts';
+import type { FieldSpec } from '../core/bexpr.ts';
 import type { CatalogNode, CatalogService } from './state.ts';
 import { DATACENTER } from './http-util.ts';
 

@@ -8,6 +8,7 @@
 // cases touching them delete afterwards: run the real-Consul suite against a throwaway dev agent.
 import { expect } from 'vitest';
 import type { Target } from './run-contract.ts';
+import { WRITE_CHECK_CASES } from './write-checks.contract.ts';
 
 export type Vars = Record<string, string | number>;
 
@@ -832,4 +833,5 @@ export const CONTRACT_CASES: ContractCase[] = [
       },
     ],
   },
+  ...WRITE_CHECK_CASES,
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList, parseBexpr } from '../../src/dev-server/bexpr.ts';
+import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList, parseBexpr } from '../../src/core/bexpr.ts';
 
 const entries = [
   { Kind: 'service-defaults', Name: 'svc1', Meta: { team: 'a' } },

@@ -50,9 +50,10 @@ describe('plan: zero values', () => {
 
   it('removing an empty subset from the file is a change', () => {
     // Consul returns the subset as {"Filter": "", "OnlyPassing": false}.
-    const plan = planAgainst('r.hcl', 'Kind = "service-resolver"\nName = "web"\nSubsets = { v1 = { Filter = "x" } }\n', (e) => ({
+    // (A real bexpr filter: Consul refuses a subset whose Filter does not parse.)
+    const plan = planAgainst('r.hcl', 'Kind = "service-resolver"\nName = "web"\nSubsets = { v1 = { Filter = "Service.Meta.v == x" } }\n', (e) => ({
       ...e,
-      Subsets: { all: { Filter: '', OnlyPassing: false }, v1: { Filter: 'x', OnlyPassing: false } },
+      Subsets: { all: { Filter: '', OnlyPassing: false }, v1: { Filter: 'Service.Meta.v == x', OnlyPassing: false } },
     }));
     expect(plan.summary.update).toBe(1);
   });

@@ -1,0 +1,312 @@
+// The discovery-chain checks Consul's state store makes when a router, splitter, resolver or the
+// protocol behind them is written: each chain is compiled as agent/consul/discoverychain/compile.go
+// compiles it (assembleChain, getSplitterNode, getResolverNode, recordProtocol,
+// detectCircularReferences) and its first error is Consul's answer. CE only: one datacenter
+// ("dc1"), namespace and partition "default". Pure; lookups go through an index by kind and name,
+// so checking every chain of a tree costs the sum of the chains' sizes.
+import type { ApiEntry } from '../model/kind-definition.ts';
+import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
+
+/** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index). */
+export interface EntryLookup {
+  get(kind: string, name: string): ApiEntry | undefined;
+}
+
+/** Where a chain's problem comes from: the entry holding the reference, and the field. */
+export interface ChainBlame {
+  entry: ApiEntry;
+  field: string;
+}
+
+export interface ChainProblem {
+  message: string;
+  blame: ChainBlame;
+}
+
+export interface CompileOptions {
+  /**
+   * The lookup holds one tree, not the whole mesh: a fact it lacks (a resolver, a protocol) may be
+   * in Consul, so nothing that depends on a missing entry is judged.
+   */
+  treeOnly?: boolean;
+}
+
+/** The datacenter the dev server and the plan evaluate chains in (newTarget's evaluateInDatacenter). */
+const LOCAL_DC = 'dc1';
+
+interface Target {
+  service: string;
+  subset: string;
+  datacenter: string;
+  peer: string;
+  id: string;
+}
+
+interface TargetOpts {
+  Service?: string;
+  ServiceSubset?: string;
+  Datacenter?: string;
+  Peer?: string;
+}
+
+/** structs.ChainID (agent/structs/discovery_chain.go), CE namespace and partition. */
+function makeTarget(service: string, subset: string, datacenter: string, peer: string): Target {
+  const dc = peer ? '' : datacenter || LOCAL_DC;
+  const id = peer
+    ? `${service}.default.default.external.${peer}`
+    : subset
+      ? `${subset}.${service}.default.default.${dc}`
+      : `${service}.default.default.${dc}`;
+  return { service, subset, datacenter: dc, peer, id };
+}
+
+/** compiler.rewriteTarget: a redirect or failover applied to a target. */
+function rewriteTarget(t: Target, opts: TargetOpts): Target {
+  let { service, subset, datacenter } = t;
+  if (opts.Service && opts.Service !== service) {
+    service = opts.Service;
+    subset = '';
+  }
+  if (opts.ServiceSubset) subset = opts.ServiceSubset;
+  if (opts.Datacenter) datacenter = opts.Datacenter;
+  return makeTarget(service, subset, datacenter, opts.Peer ?? '');
+}
+
+/** serviceIDString: the name routers and splitters carry in node keys. */
+const nodeName = (service: string) => `${service}.default.default`;
+
+/** The L7 routing message of compile(); graph-rules reports it from the service's own protocol. */
+export const advancedRoutingMessage = (chain: string, protocol: string) =>
+  `discovery chain "${chain}" uses a protocol "${protocol}" that does not permit advanced routing or splitting behavior`;
+
+const HTTP_LIKE = new Set(['http', 'http2', 'grpc']);
+
+class ChainError extends Error {
+  constructor(readonly problem: ChainProblem | undefined) {
+    super(problem?.message ?? 'not judged');
+  }
+}
+
+type Resolver = ApiEntry & {
+  Subsets?: Record<string, unknown>;
+  DefaultSubset?: string;
+  Redirect?: TargetOpts;
+  Failover?: Record<string, TargetOpts & { Datacenters?: string[]; Targets?: TargetOpts[] }>;
+};
+
+/** One compile of the chain named `service`; returns its first problem, as Consul returns its first error. */
+export function compileChain(service: string, lookup: EntryLookup, options: CompileOptions = {}): ChainProblem | undefined {
+  const treeOnly = options.treeOnly === true;
+  const nodes = new Map<string, string[]>(); // node key → next node keys
+  const splitterNodes = new Set<string>();
+  const resolveNodes = new Set<string>();
+  let protocol: string | undefined;
+  let advanced = false;
+  const start = lookup.get('service-router', service) ?? lookup.get('service-splitter', service) ?? lookup.get('service-resolver', service);
+  const chainBlame: ChainBlame = { entry: start ?? { Kind: 'service-defaults', Name: service }, field: 'Name' };
+
+  const fail = (message: string, blame: ChainBlame): never => {
+    throw new ChainError({ message, blame });
+  };
+
+  /** recordServiceProtocol: service-defaults Protocol, else proxy-defaults Config.protocol, else tcp. */
+  const recordServiceProtocol = (svc: string, blame: ChainBlame) => {
+    const sd = lookup.get('service-defaults', svc);
+    const pd = lookup.get('proxy-defaults', 'global');
+    if (treeOnly && !sd && !pd) return; // Consul may hold either: not judged
+    const raw = sd ? (typeof sd.Protocol === 'string' ? sd.Protocol : '') : (proxyDefaultsProtocol(pd) ?? '');
+    const p = raw === '' ? 'tcp' : raw.toLowerCase();
+    if (protocol === undefined) protocol = p;
+    else if (protocol !== p)
+      fail(`discovery chain "${service}" uses inconsistent protocols; service "${svc}" has "${p}" which is not "${protocol}"`, blame);
+  };
+
+  const resolverOf = (svc: string): Resolver | undefined => lookup.get('service-resolver', svc) as Resolver | undefined;
+
+  const getResolverNode = (first: Target, recursedForFailover: boolean, blame: ChainBlame): string => {
+    const history = new Set<string>();
+    const order: string[] = [];
+    let target = first;
+    let resolver: Resolver | undefined;
+    for (;;) {
+      const key = `resolver:${target.id}`;
+      if (resolveNodes.has(key)) return key;
+      if (!target.peer) recordServiceProtocol(target.service, blame);
+      resolver = resolverOf(target.service);
+      if (history.has(target.id)) {
+        order.push(target.id);
+        fail(`detected circular resolver redirect: [${order.join(' -> ')}]`, resolver ? { entry: resolver, field: 'Redirect' } : blame);
+      }
+      history.add(target.id);
+      order.push(target.id);
+      if (resolver?.Redirect) {
+        const redirected = rewriteTarget(target, resolver.Redirect);
+        if (redirected.id !== target.id) {
+          blame = { entry: resolver, field: 'Redirect' };
+          target = redirected;
+          continue;
+        }
+      }
+      if (!target.subset && resolver?.DefaultSubset) {
+        blame = { entry: resolver, field: 'DefaultSubset' };
+        target = makeTarget(target.service, resolver.DefaultSubset, target.datacenter, target.peer);
+        continue;
+      }
+      break;
+    }
+    if (target.subset && !Object.prototype.hasOwnProperty.call(resolver?.Subsets ?? {}, target.subset)) {
+      if (treeOnly && !resolver) throw new ChainError(undefined); // the resolver may be in Consul
+      fail(`service "${target.service}" does not have a subset named "${target.subset}"`, blame);
+    }
+    const sd = lookup.get('service-defaults', target.service);
+    if (sd && typeof sd.ExternalSNI === 'string' && sd.ExternalSNI !== '' && resolver) {
+      const external = (what: string, field: string) =>
+        fail(`service "${target.service}" has an external SNI set; cannot define ${what} for external services`, { entry: resolver!, field });
+      if (resolver.Redirect) external('redirects', 'Redirect');
+      if (Object.keys(resolver.Subsets ?? {}).length > 0) external('subsets', 'Subsets');
+      if (Object.keys(resolver.Failover ?? {}).length > 0) external('failover', 'Failover');
+    }
+    const key = `resolver:${target.id}`;
+    if (recursedForFailover) return key;
+    resolveNodes.add(key);
+    nodes.set(key, []);
+    const failovers = resolver?.Failover ?? {};
+    const failover = failovers[target.subset] ?? failovers['*'];
+    if (!resolver || !failover) return key;
+    const field = `Failover.${Object.prototype.hasOwnProperty.call(failovers, target.subset) ? target.subset : '*'}`;
+    const failoverTargets: Target[] = [];
+    const add = (t: Target) => {
+      if (t.id !== target.id) failoverTargets.push(t); // don't failover to yourself
+    };
+    const base: TargetOpts = { Service: failover.Service, ServiceSubset: failover.ServiceSubset };
+    if (failover.Datacenters?.length) for (const dc of failover.Datacenters) add(rewriteTarget(target, { ...base, Datacenter: dc }));
+    else if (failover.Targets?.length) for (const t of failover.Targets) add(rewriteTarget(target, t));
+    else add(rewriteTarget(target, base));
+    for (const t of failoverTargets) getResolverNode(t, true, { entry: resolver, field });
+    return key;
+  };
+
+  const getSplitterNode = (svc: string): string | undefined => {
+    const key = `splitter:${nodeName(svc)}`;
+    if (splitterNodes.has(key)) return key;
+    const splitter = lookup.get('service-splitter', svc);
+    if (!splitter) return undefined;
+    const next: string[] = [];
+    splitterNodes.add(key);
+    nodes.set(key, next);
+    const splits = (splitter.Splits as { Service?: string; ServiceSubset?: string }[] | undefined) ?? [];
+    splits.forEach((split, i) => {
+      const to = split.Service || svc;
+      const blame = { entry: splitter, field: `Splits[${i}]${split.ServiceSubset ? '.ServiceSubset' : ''}` };
+      if (to.toLowerCase() !== svc.toLowerCase() && !split.ServiceSubset) {
+        const nested = getSplitterNode(to);
+        if (nested) {
+          next.push(nested);
+          return;
+        }
+      }
+      next.push(getResolverNode(makeTarget(to, split.ServiceSubset ?? '', '', ''), false, blame));
+    });
+    advanced = true;
+    return key;
+  };
+
+  const getSplitterOrResolverNode = (target: Target, blame: ChainBlame): string =>
+    getSplitterNode(target.service) ?? getResolverNode(target, false, blame);
+
+  let startNode: string;
+  try {
+    const router = lookup.get('service-router', service);
+    if (!router) {
+      startNode = getSplitterOrResolverNode(makeTarget(service, '', '', ''), chainBlame);
+    } else {
+      startNode = `router:${nodeName(service)}`;
+      advanced = true;
+      recordServiceProtocol(service, { entry: router, field: 'Name' });
+      const next: string[] = [];
+      const routes = (router.Routes as { Destination?: { Service?: string; ServiceSubset?: string } }[] | undefined) ?? [];
+      routes.forEach((route, i) => {
+        const dest = route.Destination ?? {};
+        const svc = dest.Service || service;
+        const blame = { entry: router, field: `Routes[${i}].Destination${dest.ServiceSubset ? '.ServiceSubset' : ''}` };
+        if (!dest.ServiceSubset) next.push(getSplitterOrResolverNode(makeTarget(svc, '', '', ''), blame));
+        else next.push(getResolverNode(makeTarget(svc, dest.ServiceSubset, '', ''), false, blame));
+      });
+      next.push(getSplitterOrResolverNode(makeTarget(service, '', '', ''), { entry: router, field: 'Name' }));
+      nodes.set(startNode, next);
+    }
+    detectCircularReferences(startNode, nodes, chainBlame);
+  } catch (e) {
+    if (e instanceof ChainError) return e.problem;
+    throw e;
+  }
+  if (advanced && protocol !== undefined && !HTTP_LIKE.has(protocol))
+    return { message: advancedRoutingMessage(service, protocol), blame: chainBlame };
+  return undefined;
+}
+
+/** compiler.detectCircularReferences: a depth-first walk with the same stack order as Consul's. */
+function detectCircularReferences(start: string, nodes: ReadonlyMap<string, readonly string[]>, blame: ChainBlame): void {
+  const POP = '_popvisit';
+  const todo = [start];
+  const visited = new Set<string>();
+  const chain: string[] = [];
+  for (let current = todo.pop(); current !== undefined; current = todo.pop()) {
+    if (current === POP) {
+      const v = chain.pop();
+      if (v !== undefined) visited.delete(v);
+      continue;
+    }
+    chain.push(current);
+    if (visited.has(current)) throw new ChainError({ message: `detected circular reference: [${chain.join(' -> ')}]`, blame });
+    visited.add(current);
+    todo.push(POP);
+    for (const n of nodes.get(current) ?? []) todo.push(n);
+  }
+}
+
+/** An index of entries by kind and lower-cased name: the lookup compileChain needs, built once. */
+export function indexEntries(entries: readonly ApiEntry[]): EntryLookup & { indexOf(entry: ApiEntry): number } {
+  const byKey = new Map<string, ApiEntry>();
+  const positions = new Map<ApiEntry, number>();
+  entries.forEach((e, i) => {
+    const name = e.Kind === 'proxy-defaults' ? 'global' : String(e.Name ?? '');
+    byKey.set(`${e.Kind}\u0000${name.toLowerCase()}`, e);
+    positions.set(e, i);
+  });
+  return {
+    get: (kind, name) => byKey.get(`${kind}\u0000${name.toLowerCase()}`),
+    indexOf: (entry) => positions.get(entry) ?? -1,
+  };
+}
+
+export interface RoutingProblem {
+  entryIndex: number;
+  field: string;
+  message: string;
+}
+
+const DISCOVERY_KINDS = new Set(['service-router', 'service-splitter', 'service-resolver']);
+
+/**
+ * Every chain with a router, splitter or resolver, compiled once each. The L7-protocol message is
+ * left to graph-rules, which judges it from the service's own protocol; every other first error
+ * of a chain is reported once, on the entry holding the reference.
+ */
+export function routingProblems(entries: readonly ApiEntry[], options: CompileOptions = {}): RoutingProblem[] {
+  const index = indexEntries(entries);
+  const chains = new Map<string, string>();
+  for (const e of entries) if (DISCOVERY_KINDS.has(e.Kind)) chains.set(String(e.Name ?? '').toLowerCase(), String(e.Name ?? ''));
+  const problems: RoutingProblem[] = [];
+  const seen = new Set<string>();
+  for (const service of chains.values()) {
+    const p = compileChain(service, index, options);
+    if (!p || p.message.endsWith('that does not permit advanced routing or splitting behavior')) continue;
+    const entryIndex = index.indexOf(p.blame.entry);
+    const key = `${entryIndex}\u0000${p.blame.field}\u0000${p.message}`;
+    if (entryIndex < 0 || seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ entryIndex, field: p.blame.field, message: p.message });
+  }
+  return problems;
+}

@@ -1,0 +1,70 @@
+// api-gateway's Validate() as Consul runs it (agent/structs/config_entry_gateways.go
+// APIGatewayConfigEntry.Validate: validateListenerNames, validateMergedListeners, validateListeners
+// with validateTLSConfig). Consul returns the first error; every listener is checked here.
+// Certificate kinds follow the newest Consul, which also accepts file-system-certificate.
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import { leaf, type GoError } from './go-error.ts';
+import { metaError } from './shared.ts';
+import { tlsConfigError } from './tls.ts';
+
+type Listener = {
+  Name?: string;
+  Hostname?: string;
+  Port?: number;
+  Protocol?: string;
+  TLS?: { Certificates?: { Kind?: string; Name?: string }[]; MinVersion?: string; MaxVersion?: string; CipherSuites?: string[] };
+};
+
+const LISTENER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const CERTIFICATE_KINDS = ['inline-certificate', 'file-system-certificate'];
+const q = (s: string) => JSON.stringify(s);
+
+export function apiGatewayErrors(entry: ApiEntry): GoError[] {
+  const meta = metaError(entry);
+  if (meta) return [meta];
+  const listeners = (entry.Listeners as Listener[] | undefined) ?? [];
+  if (listeners.length === 0) return [leaf('Listeners', 'api gateway must have at least one listener')];
+  const errors: GoError[] = [];
+  const names = new Set<string>();
+  listeners.forEach((l, i) => {
+    const name = l.Name ?? '';
+    if (!LISTENER_NAME.test(name))
+      errors.push(leaf(`Listeners[${i}].Name`, `listener name ${q(name)} is invalid, must be at least 1 character and contain only letters, numbers, or dashes`));
+    else if (names.has(name)) errors.push(leaf(`Listeners[${i}].Name`, `found multiple listeners with the name ${q(name)}`));
+    names.add(name);
+  });
+  const byPort = new Map<number, Listener>();
+  listeners.forEach((l, i) => {
+    const merged = byPort.get(l.Port ?? 0);
+    if (merged && ((merged.Hostname ?? '') !== (l.Hostname ?? '') || (merged.Protocol ?? '') !== (l.Protocol ?? '')))
+      errors.push(leaf(`Listeners[${i}]`, `listeners ${q(merged.Name ?? '')} and ${q(l.Name ?? '')} cannot be merged`));
+    byPort.set(l.Port ?? 0, l);
+  });
+  listeners.forEach((l, i) => {
+    const e = listenerError(l, `Listeners[${i}]`);
+    if (e) errors.push(e);
+  });
+  return errors;
+}
+
+function listenerError(l: Listener, at: string): GoError | undefined {
+  const protocol = l.Protocol ?? '';
+  const hostname = l.Hostname ?? '';
+  const port = l.Port ?? 0;
+  if (protocol !== 'http' && protocol !== 'tcp') return leaf(`${at}.Protocol`, `unsupported listener protocol ${q(protocol)}, must be one of 'tcp', or 'http'`);
+  if (protocol === 'tcp' && hostname) return leaf(`${at}.Hostname`, 'hostname specification is not supported when using TCP');
+  if (port <= 0 || port > 65535) return leaf(`${at}.Port`, `listener port ${port} not in the range 1-65535`);
+  if (hostname.replace(/^\*\./, '').includes('*'))
+    return leaf(`${at}.Hostname`, `host ${q(hostname)} is not valid, a wildcard specifier is only allowed as the left-most label`);
+  const certs = l.TLS?.Certificates ?? [];
+  for (let j = 0; j < certs.length; j++) {
+    const c = certs[j]!;
+    const field = `${at}.TLS.Certificates[${j}]`;
+    if (!CERTIFICATE_KINDS.includes(c.Kind ?? ''))
+      return leaf(field, `unsupported certificate kind: ${q(c.Kind ?? '')}, must be 'inline-certificate' or 'file-system-certificate'`);
+    if (!c.Name) return leaf(field, 'certificate reference must have a name');
+  }
+  const tls = tlsConfigError(l.TLS?.MinVersion ?? '', l.TLS?.MaxVersion ?? '', l.TLS?.CipherSuites ?? []);
+  if (tls) return leaf(`${at}.TLS.${{ min: 'MinVersion', max: 'MaxVersion', ciphers: 'CipherSuites' }[tls.field]}`, tls.message);
+  return undefined;
+}

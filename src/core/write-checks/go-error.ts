@@ -1,0 +1,37 @@
+// Consul's Validate() errors as a value: plain errors, go-multierror lists and fmt.Errorf wrapping,
+// so one check yields both Consul's exact response text (the dev server) and one readable problem
+// per cause (validate), without two copies of the rule.
+import type { EntryProblem } from '../../model/kind-definition.ts';
+
+export type GoError =
+  | { leaf: string; field: string }
+  | { multi: GoError[] }
+  /** fmt.Errorf("<prefix>%v", inner): the inner error's full text after a prefix. */
+  | { prefix: string; inner: GoError };
+
+export const leaf = (field: string, message: string): GoError => ({ leaf: message, field });
+export const wrap = (prefix: string, inner: GoError): GoError => ({ prefix, inner });
+
+/** multierror.Append: nil stays nil, appended lists are flattened into one. */
+export function append(into: GoError | undefined, ...errs: (GoError | undefined)[]): GoError | undefined {
+  const list: GoError[] = into === undefined ? [] : 'multi' in into ? [...into.multi] : [into];
+  for (const e of errs) if (e !== undefined) list.push(...('multi' in e ? e.multi : [e]));
+  return list.length === 0 ? undefined : { multi: list };
+}
+
+/** Error(): multierror's ListFormatFunc for lists, the message otherwise. */
+export function goErrorText(e: GoError): string {
+  if ('leaf' in e) return e.leaf;
+  if ('prefix' in e) return e.prefix + goErrorText(e.inner);
+  const points = e.multi.map((x) => `* ${goErrorText(x)}`);
+  const head = e.multi.length === 1 ? '1 error occurred:' : `${e.multi.length} errors occurred:`;
+  return `${head}\n\t${points.join('\n\t')}\n\n`;
+}
+
+/** One problem per cause, each with its wrapping prefixes, for `validate` to print on its own line. */
+export function goErrorProblems(e: GoError | undefined, prefix = ''): EntryProblem[] {
+  if (e === undefined) return [];
+  if ('leaf' in e) return [{ field: e.field, message: prefix + e.leaf }];
+  if ('prefix' in e) return goErrorProblems(e.inner, prefix + e.prefix);
+  return e.multi.flatMap((x) => goErrorProblems(x, prefix));
+}

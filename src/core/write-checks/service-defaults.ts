@@ -1,0 +1,132 @@
+// service-defaults' Validate() as Consul runs it (agent/structs/config_entry.go
+// ServiceConfigEntry.Validate, UpstreamConfig.validate, PassiveHealthCheck.Validate,
+// UpstreamLimits.Validate, validateEndpointAddress), in Consul's order and with its early returns.
+import { isIP } from 'node:net';
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import { append, leaf, wrap, type GoError } from './go-error.ts';
+import { metaError, mutualTLSModeError } from './shared.ts';
+
+type Upstream = Record<string, unknown> & {
+  Name?: string;
+  Namespace?: string;
+  Partition?: string;
+  Peer?: string;
+  Limits?: { MaxConnections?: number; MaxPendingRequests?: number; MaxConcurrentRequests?: number };
+  PassiveHealthCheck?: { Interval?: number; EnforcingConsecutive5xx?: number; MaxEjectionPercent?: number; BaseEjectionTime?: number };
+  BalanceOutboundConnections?: string;
+};
+
+/** isValidConnectionBalance. */
+const validBalance = (v: unknown) => v === undefined || v === '' || v === 'exact_balance';
+
+/** PassiveHealthCheck.Validate: the first failing bound. Durations are nanoseconds here. */
+function passiveHealthCheckError(c: NonNullable<Upstream['PassiveHealthCheck']>, at: string): GoError | undefined {
+  if ((c.Interval ?? 0) < 0) return leaf(`${at}.Interval`, 'passive health check interval cannot be negative');
+  if (c.EnforcingConsecutive5xx !== undefined && c.EnforcingConsecutive5xx > 100)
+    return leaf(`${at}.EnforcingConsecutive5xx`, 'passive health check enforcing_consecutive_5xx must be a percentage between 0 and 100');
+  if (c.MaxEjectionPercent !== undefined && c.MaxEjectionPercent > 100)
+    return leaf(`${at}.MaxEjectionPercent`, 'passive health check max_ejection_percent must be a percentage between 0 and 100');
+  if (c.BaseEjectionTime !== undefined && c.BaseEjectionTime < 0)
+    return leaf(`${at}.BaseEjectionTime`, 'passive health check base_ejection_time cannot be negative');
+  return undefined;
+}
+
+/** UpstreamLimits.Validate: the first negative limit. */
+function limitsError(l: NonNullable<Upstream['Limits']>, at: string): GoError | undefined {
+  if ((l.MaxConnections ?? 0) < 0) return leaf(`${at}.MaxConnections`, 'max connections cannot be negative');
+  if ((l.MaxPendingRequests ?? 0) < 0) return leaf(`${at}.MaxPendingRequests`, 'max pending requests cannot be negative');
+  if ((l.MaxConcurrentRequests ?? 0) < 0) return leaf(`${at}.MaxConcurrentRequests`, 'max concurrent requests cannot be negative');
+  return undefined;
+}
+
+/** UpstreamConfig.validate(named): name rules return alone; the rest is a multierror. */
+function upstreamError(u: Upstream, named: boolean, at: string): GoError | undefined {
+  if (named) {
+    if (!u.Name) return leaf(`${at}.Name`, 'Name is required');
+    if (u.Name === '*') return leaf(`${at}.Name`, 'Wildcard name is not supported');
+    if (u.Namespace === '*') return leaf(`${at}.Namespace`, 'Wildcard namespace is not supported');
+  } else {
+    if (u.Name) return leaf(`${at}.Name`, 'Name must be empty');
+    if (u.Namespace) return leaf(`${at}.Namespace`, 'Namespace must be empty');
+    if (u.Partition) return leaf(`${at}.Partition`, 'Partition must be empty');
+  }
+  let err: GoError | undefined;
+  if (u.PassiveHealthCheck) err = append(err, passiveHealthCheckError(u.PassiveHealthCheck, `${at}.PassiveHealthCheck`));
+  if (u.Limits) err = append(err, limitsError(u.Limits, `${at}.Limits`));
+  if (!validBalance(u.BalanceOutboundConnections))
+    err = append(err, leaf(`${at}.BalanceOutboundConnections`, `invalid value for balance_outbound_connections: ${String(u.BalanceOutboundConnections)}`));
+  return err;
+}
+
+/**
+ * miekg/dns IsDomainName as validateEndpointAddress uses it: any characters, but no empty label,
+ * no label of 64 or more bytes, at most 255 bytes in wire form.
+ */
+export function isDomainName(s: string): boolean {
+  if (s.length === 0) return false;
+  const fqdn = s.endsWith('.') ? s : `${s}.`;
+  if (fqdn === '.') return true;
+  let begin = 0;
+  let off = 0;
+  for (let i = 0; i < fqdn.length; i++) {
+    if (fqdn[i] !== '.') continue;
+    const len = Buffer.byteLength(fqdn.slice(begin, i));
+    if (len === 0) return false; // a leading dot, or two dots back to back
+    if (len >= 64) return false;
+    off += 1 + len;
+    if (off > 256) return false;
+    begin = i + 1;
+  }
+  return true;
+}
+
+/** validateEndpointAddress: an IP, or a host name without a wildcard. */
+function endpointAddressValid(address: string): boolean {
+  return isIP(address) !== 0 || (isDomainName(address) && !address.includes('*'));
+}
+
+/** ServiceConfigEntry.Validate. */
+export function serviceDefaultsError(entry: ApiEntry): GoError | undefined {
+  if (!entry.Name) return leaf('Name', 'Name is required');
+  if (entry.Name === '*') return leaf('Name', 'service-defaults name must be the name of a service, and not a wildcard');
+  let err = metaError(entry);
+  if (!validBalance(entry.BalanceInboundConnections))
+    err = append(err, leaf('BalanceInboundConnections', `invalid value for balance_inbound_connections: ${String(entry.BalanceInboundConnections)}`));
+  const upstream = entry.UpstreamConfig as { Overrides?: Upstream[]; Defaults?: Upstream } | undefined;
+  const destination = entry.Destination as { Addresses?: string[]; Port?: number } | undefined;
+  // External endpoints are invalid with an upstream configuration: Consul returns here, so
+  // nothing below (not even MutualTLSMode) is checked.
+  if (upstream && destination) return append(err, leaf('UpstreamConfig', 'UpstreamConfig and Destination are mutually exclusive for service defaults'));
+  if (upstream) {
+    (upstream.Overrides ?? []).forEach((o, i) => {
+      const e = upstreamError(o, true, `UpstreamConfig.Overrides[${i}]`);
+      // PeeredServiceName().String(): the bare name in CE.
+      if (e) err = append(err, wrap(`error in upstream override for ${o.Name ?? ''}: `, e));
+    });
+    if (upstream.Defaults) {
+      const e = upstreamError(upstream.Defaults, false, 'UpstreamConfig.Defaults');
+      if (e) err = append(err, wrap('error in upstream defaults: ', e));
+    }
+  }
+  if (destination) {
+    const addresses = destination.Addresses ?? [];
+    if (addresses.length === 0) err = append(err, leaf('Destination.Addresses', 'Destination must contain at least one valid address'));
+    const seen = new Set<string>();
+    addresses.forEach((a, i) => {
+      const field = `Destination.Addresses[${i}]`;
+      if (seen.has(a)) {
+        err = append(err, leaf(field, `Duplicate address '${a}' is not allowed`));
+        return;
+      }
+      seen.add(a);
+      if (!endpointAddressValid(a)) err = append(err, leaf(field, `Destination address '${a}' is invalid Could not validate address ${a} as an IP or Hostname`));
+    });
+    const port = destination.Port ?? 0;
+    if (port < 1 || port > 65535) err = append(err, leaf('Destination.Port', `Invalid Port number ${port}`));
+  }
+  // validateRatelimit (config_entry_ce.go): rate limiting is Enterprise.
+  if (entry.RateLimits) err = append(err, leaf('RateLimits', 'invalid rate_limits config. Rate limiting is a consul enterprise feature'));
+  const mtls = mutualTLSModeError(entry);
+  if (mtls) return mtls;
+  return err;
+}

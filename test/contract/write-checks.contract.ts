@@ -1,0 +1,264 @@
+// Contract cases for the checks Consul makes at write time (issue 11, class 5): discovery-chain
+// compile errors (agent/consul/discoverychain/compile.go) and per-kind Validate() texts
+// (agent/structs/config_entry*.go). Same runner, same rules as config-api.contract.ts: names are
+// prefixed `cgc-`, each case cleans up after itself, and the list runs against a real Consul too.
+import { expect } from 'vitest';
+import { TEST_CERT, TEST_CERT_NO_CN, TEST_KEY, TEST_KEY_NO_CN, TEST_KEY_RSA_1024 } from '../fixtures/certs.ts';
+import type { ContractCase, ContractStep } from './config-api.contract.ts';
+
+const JSON_CT = /^application\/json/;
+const TEXT_CT = /^text\/plain/;
+
+const ok = (body: object): ContractStep => ({ method: 'PUT', path: '/v1/config', body, expect: { status: 200, body: 'true', headers: { 'Content-Type': JSON_CT } } });
+const fail500 = (body: object, text: string): ContractStep => ({ method: 'PUT', path: '/v1/config', body, expect: { status: 500, body: text, headers: { 'Content-Type': TEXT_CT } } });
+const del = (path: string, status = 200, body = '{}'): ContractStep => ({ method: 'DELETE', path, expect: { status, body } });
+/** A write that breaks several chains: Consul compiles them in Go map order, so any one may be named. */
+const failOneOf = (body: object, texts: string[]): ContractStep => ({
+  method: 'PUT',
+  path: '/v1/config',
+  body,
+  expect: { status: 500, body: (res) => expect(texts).toContain(res.text), headers: { 'Content-Type': TEXT_CT } },
+});
+const sd = (name: string, extra: object = {}) => ({ Kind: 'service-defaults', Name: name, ...extra });
+const resolver = (name: string, extra: object = {}) => ({ Kind: 'service-resolver', Name: name, ...extra });
+
+export const WRITE_CHECK_CASES: ContractCase[] = [
+  {
+    name: 'discovery chain: a split or route to a subset the resolver does not define is refused, and so is removing a used subset',
+    kinds: ['service-resolver', 'service-splitter', 'service-router'],
+    cleanup: [
+      '/v1/config/service-defaults/cgc-sub',
+      '/v1/config/service-resolver/cgc-sub',
+      '/v1/config/service-splitter/cgc-sub',
+      '/v1/config/service-router/cgc-sub',
+    ],
+    steps: [
+      ok(sd('cgc-sub', { Protocol: 'http' })),
+      fail500({ Kind: 'service-splitter', Name: 'cgc-sub', Splits: [{ Weight: 100, ServiceSubset: 'v1' }] }, 'service "cgc-sub" does not have a subset named "v1"'),
+      ok(resolver('cgc-sub', { Subsets: { v1: { Filter: 'Service.Meta.version == v1' } } })),
+      ok({ Kind: 'service-splitter', Name: 'cgc-sub', Splits: [{ Weight: 100, ServiceSubset: 'v1' }] }),
+      fail500(resolver('cgc-sub', { Subsets: { v2: { Filter: 'Service.Meta.version == v2' } } }), 'service "cgc-sub" does not have a subset named "v1"'),
+      fail500(
+        { Kind: 'service-router', Name: 'cgc-sub', Routes: [{ Match: { HTTP: { PathPrefix: '/v2' } }, Destination: { ServiceSubset: 'v2' } }] },
+        'service "cgc-sub" does not have a subset named "v2"',
+      ),
+      del('/v1/config/service-splitter/cgc-sub'),
+      del('/v1/config/service-resolver/cgc-sub'),
+    ],
+  },
+  {
+    name: 'discovery chain: every service a chain reaches must share its protocol',
+    kinds: ['service-splitter'],
+    cleanup: ['/v1/config/service-splitter/cgc-pa', '/v1/config/service-defaults/cgc-pa', '/v1/config/service-defaults/cgc-pb'],
+    steps: [
+      ok(sd('cgc-pa', { Protocol: 'http' })),
+      ok(sd('cgc-pb', { Protocol: 'grpc' })),
+      fail500(
+        { Kind: 'service-splitter', Name: 'cgc-pa', Splits: [{ Weight: 50 }, { Weight: 50, Service: 'cgc-pb' }] },
+        'discovery chain "cgc-pa" uses inconsistent protocols; service "cgc-pb" has "grpc" which is not "http"',
+      ),
+      ok(sd('cgc-pb', { Protocol: 'http' })),
+      ok({ Kind: 'service-splitter', Name: 'cgc-pa', Splits: [{ Weight: 50 }, { Weight: 50, Service: 'cgc-pb' }] }),
+      // The chain of cgc-pa links cgc-pb: changing cgc-pb's protocol breaks it.
+      fail500(sd('cgc-pb', { Protocol: 'tcp' }), 'discovery chain "cgc-pa" uses inconsistent protocols; service "cgc-pb" has "tcp" which is not "http"'),
+      del('/v1/config/service-splitter/cgc-pa'),
+    ],
+  },
+  {
+    name: 'discovery chain: resolver redirect loops and splitter loops are refused',
+    kinds: ['service-resolver', 'service-splitter'],
+    cleanup: [
+      '/v1/config/service-resolver/cgc-ra',
+      '/v1/config/service-resolver/cgc-rb',
+      '/v1/config/service-splitter/cgc-sa',
+      '/v1/config/service-splitter/cgc-sb',
+      '/v1/config/service-defaults/cgc-sa',
+      '/v1/config/service-defaults/cgc-sb',
+    ],
+    steps: [
+      ok(resolver('cgc-ra', { Redirect: { Service: 'cgc-rb' } })),
+      failOneOf(resolver('cgc-rb', { Redirect: { Service: 'cgc-ra' } }), [
+        'detected circular resolver redirect: [cgc-rb.default.default.dc1 -> cgc-ra.default.default.dc1 -> cgc-rb.default.default.dc1]',
+        'detected circular resolver redirect: [cgc-ra.default.default.dc1 -> cgc-rb.default.default.dc1 -> cgc-ra.default.default.dc1]',
+      ]),
+      ok(sd('cgc-sa', { Protocol: 'http' })),
+      ok(sd('cgc-sb', { Protocol: 'http' })),
+      ok({ Kind: 'service-splitter', Name: 'cgc-sa', Splits: [{ Weight: 50 }, { Weight: 50, Service: 'cgc-sb' }] }),
+      failOneOf({ Kind: 'service-splitter', Name: 'cgc-sb', Splits: [{ Weight: 50 }, { Weight: 50, Service: 'cgc-sa' }] }, [
+        'detected circular reference: [splitter:cgc-sb.default.default -> splitter:cgc-sa.default.default -> splitter:cgc-sb.default.default]',
+        'detected circular reference: [splitter:cgc-sa.default.default -> splitter:cgc-sb.default.default -> splitter:cgc-sa.default.default]',
+      ]),
+      del('/v1/config/service-splitter/cgc-sa'),
+      del('/v1/config/service-resolver/cgc-ra'),
+    ],
+  },
+  {
+    name: 'service-defaults Validate: upstream names, health-check and limit bounds, balance values, destination addresses, in multierror text',
+    steps: [
+      fail500(sd('cgc-u', { UpstreamConfig: { Overrides: [{ Name: '*' }] } }), '1 error occurred:\n\t* error in upstream override for *: Wildcard name is not supported\n\n'),
+      fail500(sd('cgc-u', { UpstreamConfig: { Defaults: { Name: 'api' } } }), '1 error occurred:\n\t* error in upstream defaults: Name must be empty\n\n'),
+      fail500(
+        sd('cgc-u', {
+          UpstreamConfig: {
+            Overrides: [{ Name: 'api', PassiveHealthCheck: { Interval: '-1s' }, Limits: { MaxConnections: -1 }, BalanceOutboundConnections: 'round' }],
+            Defaults: { PassiveHealthCheck: { MaxEjectionPercent: 101 } },
+          },
+        }),
+        '2 errors occurred:\n\t* error in upstream override for api: 3 errors occurred:\n\t* passive health check interval cannot be negative\n\t* max connections cannot be negative\n\t* invalid value for balance_outbound_connections: round\n\n\n\t* error in upstream defaults: 1 error occurred:\n\t* passive health check max_ejection_percent must be a percentage between 0 and 100\n\n\n\n',
+      ),
+      fail500(
+        sd('cgc-u', { UpstreamConfig: { Defaults: { PassiveHealthCheck: { EnforcingConsecutive5xx: 101 } } } }),
+        '1 error occurred:\n\t* error in upstream defaults: 1 error occurred:\n\t* passive health check enforcing_consecutive_5xx must be a percentage between 0 and 100\n\n\n\n',
+      ),
+      fail500(
+        sd('cgc-u', { Destination: { Addresses: ['*.example.com', 'ok.example.com', 'a..b'], Port: 443 } }),
+        "2 errors occurred:\n\t* Destination address '*.example.com' is invalid Could not validate address *.example.com as an IP or Hostname\n\t* Destination address 'a..b' is invalid Could not validate address a..b as an IP or Hostname\n\n",
+      ),
+      // Both set: Consul returns at once, so the bad destination and the bad mode go unmentioned.
+      fail500(
+        sd('cgc-u', { UpstreamConfig: { Defaults: { ConnectTimeoutMs: 1000 } }, Destination: { Addresses: ['*'] }, MutualTLSMode: 'bogus' }),
+        '1 error occurred:\n\t* UpstreamConfig and Destination are mutually exclusive for service defaults\n\n',
+      ),
+      ok(sd('cgc-u', { Destination: { Addresses: ['10.0.0.1', 'api.example.com'], Port: 443 } })),
+      del('/v1/config/service-defaults/cgc-u'),
+    ],
+    cleanup: ['/v1/config/service-defaults/cgc-u'],
+  },
+  {
+    name: 'proxy-defaults Validate: socket-dir length, FailoverPolicy mode, PrioritizeByLocality (Enterprise) before MutualTLSMode',
+    cleanup: ['/v1/config/proxy-defaults/global'],
+    steps: [
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', Config: { envoy_hcp_metrics_bind_socket_dir: '/Consul/is/a/networking/platform/that/enables/securing/your/networking/' } },
+        'Config: envoy_hcp_metrics_bind_socket_dir length 71 exceeds max 70',
+      ),
+      fail500({ Kind: 'proxy-defaults', Name: 'global', FailoverPolicy: { Mode: 'bad' }, MutualTLSMode: 'bad' }, "Failover-policy mode must be one of '', 'sequential', or 'order-by-locality'"),
+      fail500({ Kind: 'proxy-defaults', Name: 'global', PrioritizeByLocality: { Mode: 'failover' } }, 'Prioritize-by-locality requires Consul Enterprise '),
+      ok({ Kind: 'proxy-defaults', Name: 'global', FailoverPolicy: { Mode: 'order-by-locality' }, Config: { envoy_hcp_metrics_bind_socket_dir: '/tmp/consul/hcp' } }),
+      del('/v1/config/proxy-defaults/global'),
+    ],
+  },
+  {
+    name: 'ingress-gateway Validate: TLS versions and ciphers, SDS, header modifiers on tcp, DNS-valid hosts',
+    kinds: ['ingress-gateway'],
+    cleanup: ['/v1/config/ingress-gateway/cgc-ig'],
+    steps: [
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', TLS: { TLSMinVersion: 'TLSv9' } },
+        'no matching TLS version found for TLSv9, please specify one of [TLS_AUTO, TLSv1_0, TLSv1_1, TLSv1_2, TLSv1_3]',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', TLS: { TLSMinVersion: 'TLSv1_2', TLSMaxVersion: 'TLSv1_1' } },
+        'configuring max version TLSv1_1 less than the configured min version TLSv1_2 is invalid',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', TLS: { TLSMinVersion: 'TLSv1_3', CipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] } },
+        'configuring CipherSuites is only applicable to connections negotiated with TLS 1.2 or earlier, TLSMinVersion is set to TLSv1_3',
+      ),
+      fail500(
+        {
+          Kind: 'ingress-gateway',
+          Name: 'cgc-ig',
+          Listeners: [{ Port: 8080, Protocol: 'http', TLS: { CipherSuites: ['TLS_FOO', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_BAR'] }, Services: [{ Name: 'web' }] }],
+        },
+        'no matching Envoy TLS cipher suite found for TLS_FOO,TLS_BAR',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 8080, Protocol: 'http', TLS: { SDS: { ClusterName: 'sds' } }, Services: [{ Name: 'web' }] }] },
+        'TLS.SDS.CertResource is required if ClusterName is set for listener (listener on port 8080)',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'web', TLS: { SDS: { ClusterName: 'sds', CertResource: 'web-cert' } } }] }] },
+        'A service specifying TLS.SDS.CertResource must have at least one item in Hosts (service "web" on listener on port 8080)',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 9000, Protocol: 'tcp', Services: [{ Name: 'db', RequestHeaders: { Set: { 'x-a': 'b' } } }] }] },
+        'request headers only valid for http, http2 and grpc protocols (service "db" on listener on port 9000)',
+      ),
+      fail500(
+        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'web', Hosts: ['web..example.com'] }] }] },
+        'Host "web..example.com" must be a valid DNS hostname',
+      ),
+      ok({
+        Kind: 'ingress-gateway',
+        Name: 'cgc-ig',
+        TLS: { Enabled: true, TLSMinVersion: 'TLSv1_2', CipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] },
+        Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'web', Hosts: ['*.example.com'], ResponseHeaders: { Remove: ['server'] } }] }],
+      }),
+      del('/v1/config/ingress-gateway/cgc-ig'),
+    ],
+  },
+  {
+    name: 'api-gateway and mesh Validate: TLS versions and ciphers, certificate kinds of the newest Consul',
+    kinds: ['api-gateway'],
+    cleanup: ['/v1/config/api-gateway/cgc-ag', '/v1/config/mesh/mesh'],
+    steps: [
+      fail500(
+        { Kind: 'api-gateway', Name: 'cgc-ag', Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { MinVersion: 'TLSv1_3', MaxVersion: 'TLSv1_2' } }] },
+        'configuring max version TLSv1_2 less than the configured min version TLSv1_3 is invalid',
+      ),
+      fail500(
+        { Kind: 'api-gateway', Name: 'cgc-ag', Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { Certificates: [{ Kind: 'secret', Name: 'c' }] } }] },
+        `unsupported certificate kind: "secret", must be 'inline-certificate' or 'file-system-certificate'`,
+      ),
+      fail500(
+        { Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'tls12' } } },
+        'error in incoming TLS configuration: no matching TLS version found for tls12, please specify one of [TLS_AUTO, TLSv1_0, TLSv1_1, TLSv1_2, TLSv1_3]',
+      ),
+      fail500(
+        { Kind: 'mesh', TLS: { Outgoing: { TLSMinVersion: 'TLSv1_3', CipherSuites: ['TLS_RSA_WITH_AES_128_CBC_SHA'] } } },
+        'error in outgoing TLS configuration: configuring CipherSuites is only applicable to connections negotiated with TLS 1.2 or earlier, TLSMinVersion is set to TLSv1_3',
+      ),
+      ok({ Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'TLSv1_2', TLSMaxVersion: 'TLSv1_3' } } }),
+      del('/v1/config/mesh/mesh'),
+    ],
+  },
+  {
+    name: 'service-resolver subset Filter is parsed as a bexpr expression',
+    kinds: ['service-resolver'],
+    cleanup: ['/v1/config/service-resolver/cgc-flt'],
+    steps: [
+      {
+        method: 'PUT',
+        path: '/v1/config',
+        body: resolver('cgc-flt', { Subsets: { v1: { Filter: 'Service.Meta.version ==' } } }),
+        expect: { status: 500, body: (res) => expect(res.text).toMatch(/^Filter for subset "v1" is not a valid expression: 1:\d+ \(\d+\): no match found/) },
+      },
+      ok(resolver('cgc-flt', { Subsets: { v1: { Filter: 'Service.Meta.version == v1 and "canary" not in Service.Tags' } } })),
+      del('/v1/config/service-resolver/cgc-flt'),
+    ],
+  },
+  {
+    name: 'jwt-provider remote JWKS URI must parse as a request URI',
+    kinds: ['jwt-provider'],
+    cleanup: ['/v1/config/jwt-provider/cgc-jwt'],
+    steps: [
+      fail500(
+        { Kind: 'jwt-provider', Name: 'cgc-jwt', JSONWebKeySet: { Remote: { URI: 'jibberishUrl' } } },
+        'Remote JWKS URI is invalid: parse "jibberishUrl": invalid URI for request, uri: jibberishUrl',
+      ),
+      fail500(
+        { Kind: 'jwt-provider', Name: 'cgc-jwt', JSONWebKeySet: { Remote: { URI: 'https://idp.example.com:port/jwks' } } },
+        'Remote JWKS URI is invalid: parse "https://idp.example.com:port/jwks": invalid port ":port" after host, uri: https://idp.example.com:port/jwks',
+      ),
+      ok({ Kind: 'jwt-provider', Name: 'cgc-jwt', JSONWebKeySet: { Remote: { URI: 'https://idp.example.com/.well-known/jwks.json' } } }),
+      del('/v1/config/jwt-provider/cgc-jwt'),
+    ],
+  },
+  {
+    name: 'inline-certificate: x509 parsing, RSA key length, key/certificate match, DNS-valid hosts',
+    kinds: ['inline-certificate'],
+    cleanup: ['/v1/config/inline-certificate/cgc-cert'],
+    steps: [
+      fail500({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY_RSA_1024 }, 'key length must be at least 2048 bits'),
+      fail500(
+        { Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', PrivateKey: TEST_KEY },
+        'failed to parse certificate: x509: malformed certificate',
+      ),
+      fail500({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY_NO_CN }, 'tls: private key does not match public key'),
+      fail500({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT_NO_CN, PrivateKey: TEST_KEY_NO_CN }, 'host "" must be a valid DNS hostname'),
+      ok({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY }),
+      del('/v1/config/inline-certificate/cgc-cert'),
+    ],
+  },
+];
