@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as z from 'zod';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { TEST_CERT, TEST_KEY } from '../fixtures/certs.ts';
 
 let server: DevServer;
 beforeEach(async () => {
@@ -106,9 +107,9 @@ describe('plan, read by a person and by a tool', () => {
   });
 
   it('never prints a private key: the text and JSON plans show (sensitive value)', async () => {
-    const key = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
-    const pem = (what: string, body: string) => `-----BEGIN ${what}-----\n${body}\n-----END ${what}-----\n`;
-    const entry = { Kind: 'inline-certificate', Name: 'gateway-cert', Certificate: pem('CERTIFICATE', 'MIIBszCCAVmgAwIBAgIUeXample'), PrivateKey: pem('PRIVATE KEY', key) };
+    // A real pair: Consul (and validate) parse the certificate and match the key.
+    const key = TEST_KEY.split('\n')[1]!;
+    const entry = { Kind: 'inline-certificate', Name: 'gateway-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY };
     const dir = tempTree({ 'config-entries/cert.json': JSON.stringify(entry) });
     const text = await plan(dir);
     expect(text.code).toBe(0);

@@ -9,6 +9,7 @@ import { planChanges, type PlanOptions } from '../../src/core/plan/plan.ts';
 import { renderTree } from '../../src/core/render.ts';
 import { formatConfigEntryError } from '../../src/model/errors.ts';
 import { InMemoryConfigEntryStore } from '../support/in-memory-config-entry-store.ts';
+import { TEST_CERT, TEST_KEY } from '../fixtures/certs.ts';
 
 const f = (path: string, text: string): SourceFile => ({ path, text });
 const opts: PlanOptions = { prune: true, adopt: false };
@@ -143,8 +144,8 @@ describe('renderPlanMarkdown', () => {
   });
 
   it('never puts a private key in the comment', async () => {
-    const key = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
-    const cert = f('config-entries/cert.json', JSON.stringify({ Kind: 'inline-certificate', Name: 'gw', Certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', PrivateKey: `-----BEGIN PRIVATE KEY-----\n${key}\n-----END PRIVATE KEY-----\n` }));
+    const key = TEST_KEY.split('\n')[1]!;
+    const cert = f('config-entries/cert.json', JSON.stringify({ Kind: 'inline-certificate', Name: 'gw', Certificate: TEST_CERT, PrivateKey: TEST_KEY }));
     const { plan } = await planFrom([], [cert]);
     const md = renderPlanMarkdown({ plan });
     expect(md).toContain('+ PrivateKey  = (sensitive value)');
