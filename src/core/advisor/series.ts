@@ -145,27 +145,32 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
     if (vs[i] - vs[i] !== 0) return undefined;
   }
 
-  // Inside the window: growth between consecutive samples, chunk by chunk, into local buckets
-  // first so that a series found holding a non-finite value leaves the caller's buckets untouched.
-  let r = 0;
-  let lastReset = iS;
-  const nextReset = (): number => {
-    while (r < restartsSeenAt.length) {
-      const j = lowerBound(ts, restartsSeenAt[r++], iS, iE);
-      if (j > lastReset && j < iE) return (lastReset = j);
+  // The samples at which uptime first showed a new process: for each restart time in order, the
+  // first inside sample at or after it, when later than the previous one (and not the first).
+  let starts = 0;
+  for (let r = 0, lastStart = iS; r < restartsSeenAt.length; r++) {
+    const j = lowerBound(ts, restartsSeenAt[r], iS, iE);
+    if (j > lastStart && j < iE) {
+      if (starts === scratch.starts.length) scratch.starts = grown(scratch.starts);
+      scratch.starts[starts++] = lastStart = j;
     }
-    return n + 1;
-  };
-  let resetAt = restartsSeenAt.length > 0 ? nextReset() : n + 1;
-  const counts = buckets ? new Float64Array(buckets.counts.length) : undefined;
+  }
+  const processStarts = scratch.starts;
+
+  // Inside the window: growth between consecutive samples, chunk by chunk. Each chunk's growth is
+  // kept aside and added to the caller's buckets only at the end, so that a series found holding
+  // a non-finite value leaves them untouched. Scratch space is shared between scans (they never
+  // overlap): the decision runs 10 scans per instance and allocates nothing per scan.
   const { ends, bucket: bucketOf } = index;
+  if (ends.length > scratch.chunks.length) scratch.chunks = new Float64Array(ends.length);
+  const chunks = scratch.chunks;
+  const run = scratch.run;
   let increase = 0;
   let resets = 0;
   /** The last chunk that grew: the last rise is found in it afterwards, not tracked per sample. */
   let risingChunk = -1;
-  /** Samples at which uptime showed a new process (their growth is their whole value). */
-  const processStarts: number[] = [];
-  const run = new Float64Array(2);
+  let nextStart = 0;
+  let resetAt = starts > 0 ? processStarts[0] : n + 1;
   let i = iS + 1;
   for (let k = 0; k < ends.length; k++) {
     const stop = ends[k];
@@ -184,18 +189,18 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
         const v = vs[i];
         if (v - v !== 0) return undefined;
         resets++;
-        processStarts.push(i);
-        resetAt = nextReset();
+        nextStart++;
+        resetAt = nextStart < starts ? processStarts[nextStart] : n + 1;
         if (v > 0) chunk += v;
         i++;
       }
     }
     if (chunk > 0) risingChunk = k;
     increase += chunk;
-    if (counts && chunk > 0) counts[bucketOf[k]] += chunk;
+    chunks[k] = chunk;
   }
-  const lastRise = risingChunk < 0 ? -1 : lastRiseIn(vs, risingChunk === 0 ? iS + 1 : ends[risingChunk - 1], ends[risingChunk], processStarts);
-  if (counts) for (let b = 0; b < counts.length; b++) buckets!.counts[b] += counts[b];
+  if (buckets) for (let k = 0; k < ends.length; k++) if (chunks[k] > 0) buckets.counts[bucketOf[k]] += chunks[k];
+  const lastRise = risingChunk < 0 ? -1 : lastRiseIn(vs, risingChunk === 0 ? iS + 1 : ends[risingChunk - 1], ends[risingChunk], processStarts, starts);
   // One object literal with every field, absent ones undefined: every scan has the same shape,
   // so the code reading scans stays monomorphic (fields added one by one made a new hidden class
   // per combination and deoptimized the hot loop's function again and again).
@@ -233,6 +238,15 @@ const EMPTY_SCAN = (): SeriesScan => ({
   beforeAt: undefined,
   before: undefined,
 });
+
+/** Working space for scans, reused from one to the next (a scan never runs inside another). */
+const scratch: { run: Float64Array; chunks: Float64Array; starts: Int32Array } = { run: new Float64Array(2), chunks: new Float64Array(64), starts: new Int32Array(16) };
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
 
 /**
  * The hot loop, kept a small leaf over a typed array so that it compiles the same wherever it is
@@ -275,8 +289,8 @@ function finite(vs: Float64Array, from: number, to: number): boolean {
  * new process, a positive value); -1 when none did. Read backwards from the end of the one chunk
  * known to have grown, so it costs a few samples instead of a branch on every sample.
  */
-function lastRiseIn(vs: Float64Array, from: number, to: number, processStarts: readonly number[]): number {
-  let p = processStarts.length - 1;
+function lastRiseIn(vs: Float64Array, from: number, to: number, processStarts: Int32Array, starts: number): number {
+  let p = starts - 1;
   for (let j = to - 1; j >= from; j--) {
     while (p >= 0 && processStarts[p] > j) p--;
     const v = vs[j];
@@ -305,13 +319,19 @@ export interface TimeIndex {
   gap: number;
   gapEnd: number;
   /** Inside-window samples [iS + 1, iE) cut at bucket edges: chunk k ends (exclusive) at ends[k], adds to bucket[k]. */
-  ends: Int32Array;
-  bucket: Int32Array;
+  ends: readonly number[];
+  bucket: readonly number[];
 }
 
 function indexTimes(ts: Float64Array, window: ScanWindow, buckets: Buckets | undefined): TimeIndex | undefined {
   const edges = columnEdges(ts, window);
-  return edges && { ...edges, ...chunksOf(ts, edges, buckets) };
+  return edges && withChunks(ts, edges, buckets);
+}
+
+/** The edges and the chunks in one object of one shape (no spread: this runs per decision). */
+function withChunks(ts: Float64Array, edges: ColumnEdges, buckets: Buckets | undefined): TimeIndex {
+  const { ends, bucket } = chunksOf(ts, edges, buckets);
+  return { iLo: edges.iLo, iS: edges.iS, iE: edges.iE, iHi: edges.iHi, gap: edges.gap, gapEnd: edges.gapEnd, ends, bucket };
 }
 
 type ColumnEdges = Omit<TimeIndex, 'ends' | 'bucket'>;
@@ -377,7 +397,7 @@ function chunksOf(ts: Float64Array, { iS, iE }: ColumnEdges, buckets: Buckets | 
       i = stop;
     }
   }
-  return { ends: Int32Array.from(ends), bucket: Int32Array.from(bucketOf) };
+  return { ends, bucket: bucketOf };
 }
 
 /**
@@ -386,19 +406,18 @@ function chunksOf(ts: Float64Array, { iS, iE }: ColumnEdges, buckets: Buckets | 
  * Meant to live for one decision over unchanging input, never across calls.
  */
 export class TimeIndexCache {
-  private readonly edges = new Map<Float64Array, ColumnEdges | null>();
-  private readonly chunks = new Map<Float64Array, Map<string, TimeIndex>>();
+  // A decision sees one or two time columns and two timelines: a short list searched by
+  // identity costs less than maps (and this is built once per decision, 5,000 times a run).
+  private readonly columns: Array<{ ts: Float64Array; edges: ColumnEdges | null; indexes: Array<{ buckets: Buckets | undefined; index: TimeIndex }> }> = [];
   constructor(private readonly window: ScanWindow) {}
   of(ts: Float64Array, buckets: Buckets | undefined): TimeIndex | undefined {
-    let edges = this.edges.get(ts);
-    if (edges === undefined) this.edges.set(ts, (edges = columnEdges(ts, this.window) ?? null));
+    let column = this.columns.find((c) => c.ts === ts);
+    if (!column) this.columns.push((column = { ts, edges: columnEdges(ts, this.window) ?? null, indexes: [] }));
+    const { edges, indexes } = column;
     if (edges === null) return undefined;
-    // Timelines with the same geometry (plaintext and mTLS) cut the column the same way.
-    const geometry = buckets ? `${buckets.start}/${buckets.widthMs}/${buckets.counts.length}` : '';
-    let perGeometry = this.chunks.get(ts);
-    if (!perGeometry) this.chunks.set(ts, (perGeometry = new Map()));
-    let index = perGeometry.get(geometry);
-    if (!index) perGeometry.set(geometry, (index = { ...edges, ...chunksOf(ts, edges, buckets) }));
+    for (const known of indexes) if (known.buckets === buckets) return known.index;
+    const index = withChunks(ts, edges, buckets);
+    indexes.push({ buckets, index });
     return index;
   }
 }
