@@ -35,41 +35,54 @@ export function parsePrometheusText(text: string): PrometheusParseResult {
 
   const input = typeof text === 'string' ? text : '';
   const names = new NameCache();
-  // Lines are cut one at a time (\n and \r\n, a scrape saved on Windows must still parse) rather
-  // than split up front: a 50 MB dump would otherwise be held twice.
-  for (let index = 0, from = 0; from <= input.length; index++) {
+  // Lines are found one at a time (\n and \r\n, a scrape saved on Windows must still parse) and
+  // read in place by index: no per-line copy, and a 50 MB dump is never held twice.
+  const n = input.length;
+  for (let index = 0, from = 0; from <= n; index++) {
     let to = input.indexOf('\n', from);
-    if (to < 0) to = input.length;
-    const raw = input.slice(from, to > from && input.charCodeAt(to - 1) === 13 ? to - 1 : to);
+    if (to < 0) to = n;
+    const lineFrom = from;
+    const lineTo = to > from && input.charCodeAt(to - 1) === 13 ? to - 1 : to;
     from = to + 1;
-    const trimmed = raw.trim();
-    if (trimmed === '') continue; // recent Envoy puts a blank line after each family, older ones none
-    if (trimmed.charCodeAt(0) === 35 /* # */) {
-      const meta = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s+(.*))?$/.exec(trimmed);
+    // The line without surrounding whitespace, as String.prototype.trim would cut it.
+    let s = lineFrom;
+    let e = lineTo;
+    while (s < e && isSpace(input.charCodeAt(s))) s++;
+    while (e > s && isSpace(input.charCodeAt(e - 1))) e--;
+    if (s === e) continue; // recent Envoy puts a blank line after each family, older ones none
+    if (input.charCodeAt(s) === 35 /* # */) {
+      const meta = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s+(.*))?$/.exec(input.slice(s, e));
       if (!meta) continue; // any other comment is allowed by the format
       const [, kind, family, rest = ''] = meta;
+      const raw = () => input.slice(lineFrom, lineTo);
       if (kind === 'HELP') {
         help.set(family, unescapeHelp(rest));
         continue;
       }
       const type = rest.trim();
-      if (!TYPES.has(type)) pushIssue(issues, index, raw, `unknown metric type "${type}"`);
-      else if (types.has(family) && types.get(family) !== type) pushIssue(issues, index, raw, `conflicting TYPE for ${family}`);
+      if (!TYPES.has(type)) pushIssue(issues, index, raw(), `unknown metric type "${type}"`);
+      else if (types.has(family) && types.get(family) !== type) pushIssue(issues, index, raw(), `conflicting TYPE for ${family}`);
       else types.set(family, type as PromMetricType);
       continue;
     }
-    const parsed = parseSampleLine(trimmed, names);
-    if (typeof parsed === 'string') pushIssue(issues, index, raw, parsed);
+    const parsed = parseSampleLine(input, s, e, names);
+    if (typeof parsed === 'string') pushIssue(issues, index, input.slice(lineFrom, lineTo), parsed);
     else samples.push(parsed);
   }
 
   // Types are attached after the whole input is read: a TYPE line placed after its samples (seen
   // in hand-concatenated scrapes) still types them, and _bucket/_sum/_count find their family.
+  // The samples of one family come in a run sharing one name string: looked up once per run.
   const typeByName = new Map<string, PromMetricType | undefined>();
+  let runName: string | undefined;
+  let runType: PromMetricType | undefined;
   for (const s of samples) {
-    let type = typeByName.get(s.name);
-    if (type === undefined && !typeByName.has(s.name)) typeByName.set(s.name, (type = typeOf(s.name, types)));
-    if (type) s.type = type;
+    if (s.name !== runName) {
+      runName = s.name;
+      runType = typeByName.get(runName);
+      if (runType === undefined && !typeByName.has(runName)) typeByName.set(runName, (runType = typeOf(runName, types)));
+    }
+    if (runType) s.type = runType;
   }
   return { samples, help, issues };
 }
@@ -90,11 +103,14 @@ function typeOf(name: string, types: Map<string, PromMetricType>): PromMetricTyp
 }
 
 /**
- * Metric names repeat on every line of a scrape: each distinct name is checked against the
- * format's rules once (a 50 MB dump has a few hundred distinct names).
+ * What repeats from line to line of a scrape, recognized in place instead of copied out again:
+ * the metric name (a family's samples come in a run), label names (a handful per scrape), each
+ * label's last value, and whole label sets.
  */
 class NameCache {
   private readonly metric = new Map<string, boolean>();
+  /** The previous line's metric name, known valid. */
+  lastName = '';
   /**
    * Parsed label sets by their exact text from `{` to `}`: a scrape repeats one label set on
    * every metric of a sidecar, so each distinct text is parsed once and its labels object shared
@@ -102,12 +118,35 @@ class NameCache {
    * to right, so the same text at the start of a line always parses the same way.
    */
   readonly labelSets = new Map<string, LabelSet>();
+  /** Label names seen so far (bounded), by length; and the last unescaped value each one had. */
+  private readonly keysByLength: number[][] = [];
+  readonly keys: string[] = [];
+  readonly lastValues: string[] = [];
   validMetric(name: string): boolean {
     let ok = this.metric.get(name);
     if (ok === undefined) this.metric.set(name, (ok = METRIC_NAME_RE.test(name)));
     return ok;
   }
+  /** The index of the label name spelled by input[from, to), added when new (-1: table full). */
+  keyIndex(input: string, from: number, to: number): number {
+    const len = to - from;
+    const same = this.keysByLength[len];
+    if (same) {
+      for (let k = 0; k < same.length; k++) {
+        const i = same[k];
+        if (input.startsWith(this.keys[i], from)) return i;
+      }
+    }
+    if (this.keys.length >= MAX_KNOWN_KEYS) return -1;
+    const i = this.keys.push(input.slice(from, to)) - 1;
+    this.lastValues.push('');
+    (this.keysByLength[len] ??= []).push(i);
+    return i;
+  }
 }
+
+/** Label names remembered per parse: scrapes have a dozen; hostile input gets no more than this. */
+const MAX_KNOWN_KEYS = 256;
 
 interface LabelSet {
   labels: Record<string, string>;
@@ -115,44 +154,60 @@ interface LabelSet {
   name?: string;
 }
 
-/** Returns the sample, or a reason string when the line is malformed. */
-function parseSampleLine(line: string, names: NameCache): PromSample | string {
-  let pos = 0;
-  let name = '';
+/**
+ * Returns the sample on input[start, end) (a trimmed, non-empty line that is not a comment), or a
+ * reason string when the line is malformed.
+ */
+function parseSampleLine(input: string, start: number, end: number, names: NameCache): PromSample | string {
+  let pos = start;
+  let name: string;
   let labels: Record<string, string> = {};
   let labelCount = 0;
+  let nameChecked = false;
 
-  while (pos < line.length && !isNameEnd(line.charCodeAt(pos))) pos++;
-  name = line.slice(0, pos);
+  const last = names.lastName;
+  const afterLast = start + last.length;
+  if (last !== '' && afterLast < end && isNameEnd(input.charCodeAt(afterLast)) && input.startsWith(last, start)) {
+    name = last; // the family's previous sample had this very name
+    pos = afterLast;
+    nameChecked = true;
+  } else {
+    while (pos < end && !isNameEnd(input.charCodeAt(pos))) pos++;
+    name = input.slice(start, pos);
+  }
   const brace = pos;
   let cachedKey: string | undefined;
-  if (line.charCodeAt(pos) === 123 /* { */) {
-    const close = line.indexOf('}', pos);
-    if (close > 0) {
-      cachedKey = line.slice(pos, close + 1);
+  if (input.charCodeAt(pos) === 123 /* { */ && pos < end) {
+    const close = input.indexOf('}', pos);
+    if (close > 0 && close < end) {
+      cachedKey = input.slice(pos, close + 1);
       const known = names.labelSets.get(cachedKey);
       if (known) {
         labels = known.labels;
-        if (known.name !== undefined) name = known.name;
+        if (known.name !== undefined) {
+          name = known.name;
+          nameChecked = false;
+        }
         pos = close + 1;
       }
     }
   }
-  if (pos === brace && line[pos] === '{') {
+  if (pos === brace && pos < end && input.charCodeAt(pos) === 123 /* { */) {
     const nameBefore = name;
     pos++;
     // Label set: name="value" pairs, commas between, optional trailing comma. Newer exposition
     // (Prometheus 3 UTF-8 names) may also put the quoted metric name first inside the braces.
     for (;;) {
-      pos = skipSpaces(line, pos);
-      if (line[pos] === '}') {
+      pos = skipSpaces(input, pos, end);
+      if (pos < end && input.charCodeAt(pos) === 125 /* } */) {
         pos++;
         break;
       }
       let key: string;
+      let keyIndex = -1;
       let quotedKey = false;
-      if (line[pos] === '"') {
-        const q = readQuoted(line, pos);
+      if (pos < end && input.charCodeAt(pos) === 34 /* " */) {
+        const q = readQuoted(input, pos, end);
         if (q === undefined) return UNTERMINATED;
         key = q;
         pos = quotedEnd;
@@ -161,73 +216,96 @@ function parseSampleLine(line: string, names: NameCache): PromSample | string {
         // [a-zA-Z_][a-zA-Z0-9_]*, checked while scanning (no regex per label).
         const from = pos;
         let valid = true;
-        for (; pos < line.length; pos++) {
-          const c = line.charCodeAt(pos);
+        for (; pos < end; pos++) {
+          const c = input.charCodeAt(pos);
           if (isLabelNameEnd(c)) break;
           if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (pos > from && c >= 48 && c <= 57))) valid = false;
         }
         if (pos === from) return 'expected a label name';
-        key = line.slice(from, pos);
-        if (!valid) return `invalid label name "${key}"`;
+        if (!valid) return `invalid label name "${input.slice(from, pos)}"`;
+        keyIndex = names.keyIndex(input, from, pos);
+        key = keyIndex >= 0 ? names.keys[keyIndex] : input.slice(from, pos);
       }
-      pos = skipSpaces(line, pos);
-      if (quotedKey && name === '' && labelCount === 0 && (line[pos] === ',' || line[pos] === '}')) {
+      pos = skipSpaces(input, pos, end);
+      const c = pos < end ? input.charCodeAt(pos) : -1;
+      if (quotedKey && name === '' && labelCount === 0 && (c === 44 /* , */ || c === 125 /* } */)) {
         name = key; // {"metric.name", ...}
+        nameChecked = false;
       } else {
-        if (line[pos] !== '=') return `expected "=" after label ${key}`;
-        pos = skipSpaces(line, pos + 1);
-        if (line[pos] !== '"') return `label ${key} value is not quoted`;
-        const v = readQuoted(line, pos);
-        if (v === undefined) return UNTERMINATED;
+        if (c !== 61 /* = */) return `expected "=" after label ${key}`;
+        pos = skipSpaces(input, pos + 1, end);
+        if (pos >= end || input.charCodeAt(pos) !== 34 /* " */) return `label ${key} value is not quoted`;
+        // The label's previous value, when this one is spelled the same (no escapes in it).
+        const before = keyIndex >= 0 ? names.lastValues[keyIndex] : '';
+        let v: string | undefined;
+        const valueEnd = pos + 1 + before.length;
+        if (before !== '' && valueEnd < end && input.charCodeAt(valueEnd) === 34 && input.startsWith(before, pos + 1)) {
+          v = before;
+          quotedEnd = valueEnd + 1;
+        } else {
+          v = readQuoted(input, pos, end);
+          if (v === undefined) return UNTERMINATED;
+          if (keyIndex >= 0 && !quotedEscaped) names.lastValues[keyIndex] = v;
+        }
         pos = quotedEnd;
         if (labelCount > 0 && Object.prototype.hasOwnProperty.call(labels, key)) return `duplicate label ${key}`;
         labelCount++;
         setLabel(labels, key, v);
       }
-      pos = skipSpaces(line, pos);
-      if (line[pos] === ',') {
+      pos = skipSpaces(input, pos, end);
+      const d = pos < end ? input.charCodeAt(pos) : -1;
+      if (d === 44 /* , */) {
         pos++;
         continue;
       }
-      if (line[pos] === '}') {
+      if (d === 125 /* } */) {
         pos++;
         break;
       }
       return 'expected "," or "}" in label set';
     }
-    const text = line.slice(brace, pos);
-    if (text === cachedKey) names.labelSets.set(text, name === nameBefore ? { labels } : { labels, name });
+    // Kept when the set ended at the first `}` (its text is then the key already cut above).
+    if (cachedKey !== undefined && pos === brace + cachedKey.length) names.labelSets.set(cachedKey, name === nameBefore ? { labels } : { labels, name });
   }
   if (name === '') return 'missing metric name';
-  if (!names.validMetric(name) && !(line.startsWith('{'))) return `invalid metric name "${excerptOf(name)}"`;
+  if (!nameChecked) {
+    if (!names.validMetric(name) && input.charCodeAt(start) !== 123 /* { */) return `invalid metric name "${excerptOf(name)}"`;
+    if (pos > start && input.charCodeAt(start) !== 123) names.lastName = name;
+  }
 
-  if (pos < line.length && !isSpace(line.charCodeAt(pos))) return 'expected whitespace before the value';
+  if (pos < end && !isSpace(input.charCodeAt(pos))) return 'expected whitespace before the value';
   // The whitespace-separated fields after the name: the value, an optional timestamp, nothing more.
-  const n = line.length;
-  while (pos < n && isSpace(line.charCodeAt(pos))) pos++;
-  if (pos >= n) return 'missing value';
+  while (pos < end && isSpace(input.charCodeAt(pos))) pos++;
+  if (pos >= end) return 'missing value';
   const valueFrom = pos;
   let digitsOnly = true;
-  for (; pos < n; pos++) {
-    const c = line.charCodeAt(pos);
+  let whole = 0;
+  for (; pos < end; pos++) {
+    const c = input.charCodeAt(pos);
     if (c < 48 || c > 57) {
       if (isSpace(c)) break;
       digitsOnly = false;
-    }
+    } else whole = whole * 10 + (c - 48);
   }
-  const valueText = line.slice(valueFrom, pos);
-  while (pos < n && isSpace(line.charCodeAt(pos))) pos++;
+  const valueTo = pos;
+  while (pos < end && isSpace(input.charCodeAt(pos))) pos++;
   let stampText: string | undefined;
-  if (pos < n) {
+  if (pos < end) {
     const stampFrom = pos;
-    while (pos < n && !isSpace(line.charCodeAt(pos))) pos++;
-    stampText = line.slice(stampFrom, pos);
-    while (pos < n && isSpace(line.charCodeAt(pos))) pos++;
-    if (pos < n) return 'trailing garbage after value and timestamp';
+    while (pos < end && !isSpace(input.charCodeAt(pos))) pos++;
+    stampText = input.slice(stampFrom, pos);
+    while (pos < end && isSpace(input.charCodeAt(pos))) pos++;
+    if (pos < end) return 'trailing garbage after value and timestamp';
   }
-  // A plain integer (most counters) needs no regex.
-  if (!digitsOnly && !FLOAT_RE.test(valueText)) return `invalid value "${excerptOf(valueText)}"`;
-  const sample: PromSample = { name, labels, value: digitsOnly ? Number(valueText) : parseFloatGo(valueText) };
+  let value: number;
+  // A plain integer (most counters) needs no regex; up to 15 digits it is exact as summed here.
+  if (digitsOnly && valueTo - valueFrom <= 15) value = whole;
+  else {
+    const valueText = input.slice(valueFrom, valueTo);
+    if (!digitsOnly && !FLOAT_RE.test(valueText)) return `invalid value "${excerptOf(valueText)}"`;
+    value = digitsOnly ? Number(valueText) : parseFloatGo(valueText);
+  }
+  const sample: PromSample = { name, labels, value };
   if (stampText !== undefined) {
     if (!TIMESTAMP_RE.test(stampText)) return `invalid timestamp "${excerptOf(stampText)}"`;
     sample.timestamp = Number(stampText);
@@ -260,37 +338,46 @@ function parseFloatGo(s: string): number {
   return Number(s);
 }
 
-function skipSpaces(line: string, pos: number): number {
-  while (line[pos] === ' ' || line[pos] === '\t') pos++;
+function skipSpaces(input: string, pos: number, end: number): number {
+  while (pos < end) {
+    const c = input.charCodeAt(pos);
+    if (c !== 32 && c !== 9) break;
+    pos++;
+  }
   return pos;
 }
 
 const UNTERMINATED = 'unterminated quoted string';
 /** Where the last string readQuoted returned ended (one per label: no object allocated for it). */
 let quotedEnd = 0;
+/** Whether that string had escapes in it (its text then differs from its spelling). */
+let quotedEscaped = false;
 
 /**
- * Reads a double-quoted string at `start` (undefined when unterminated; its end is in
+ * Reads a double-quoted string at `start`, before `end` (undefined when unterminated; its end is in
  * `quotedEnd`); label values escape only `\\`, `\"` and `\n`.
  */
-function readQuoted(line: string, start: number): string | undefined {
-  const close = line.indexOf('"', start + 1);
-  if (close >= 0) {
-    const backslash = line.indexOf('\\', start + 1);
-    if (backslash < 0 || backslash > close) {
+function readQuoted(input: string, start: number, end: number): string | undefined {
+  const close = input.indexOf('"', start + 1);
+  if (close >= 0 && close < end) {
+    let i = start + 1;
+    while (i < close && input.charCodeAt(i) !== 92 /* \\ */) i++;
+    if (i === close) {
       quotedEnd = close + 1;
-      return line.slice(start + 1, close);
+      quotedEscaped = false;
+      return input.slice(start + 1, close);
     }
   }
+  quotedEscaped = true;
   let out = '';
-  for (let i = start + 1; i < line.length; i++) {
-    const c = line[i];
+  for (let i = start + 1; i < end; i++) {
+    const c = input[i];
     if (c === '"') {
       quotedEnd = i + 1;
       return out;
     }
     if (c === '\\') {
-      const next = line[i + 1];
+      const next = i + 1 < end ? input[i + 1] : undefined;
       if (next === undefined) break;
       // Unknown escapes are kept verbatim rather than rejected: losing a sample over a stray
       // backslash would hide traffic, which is worse than a slightly odd label value.

@@ -169,10 +169,19 @@ export class ConsulClient {
    * Without service:read on `service` itself Consul answers `[]` with no header at all
    * (Health.ServiceNodes returns early), so an empty answer from a token is checked with
    * `/v1/internal/acl/authorize` before it is believed.
+   * `namespace`/`partition`: the service's own (Enterprise), sent as `?ns=`/`?partition=` in place of
+   * the client's. A `default` one is left out when the client has none of its own: Consul CE answers
+   * 400 to any `ns` or `partition` parameter, even `default` (agent/http_ce.go parseEntMeta).
    */
-  async connectServiceInstances(service: string, opts: { passing?: boolean } = {}): Promise<ConnectInstance[]> {
+  async connectServiceInstances(service: string, opts: { passing?: boolean; namespace?: string; partition?: string } = {}): Promise<ConnectInstance[]> {
     const path = `/v1/health/connect/${encodeURIComponent(service)}`;
-    const res = await this.#send({ method: 'GET', path, query: { passing: opts.passing ? 'true' : undefined } });
+    const tenancy = (own: string | undefined, asked: string | undefined) =>
+      asked === undefined || (own === undefined && (asked === '' || asked.toLowerCase() === 'default')) ? undefined : asked || 'default';
+    const res = await this.#send({
+      method: 'GET',
+      path,
+      query: { passing: opts.passing ? 'true' : undefined, ns: tenancy(this.options.namespace, opts.namespace), partition: tenancy(this.options.partition, opts.partition) },
+    });
     this.#assertComplete(res, path, `the sidecar proxies of ${JSON.stringify(service)}`, {
       permission: `service:read on ${JSON.stringify(service)} and its sidecar proxies, and node:read on their nodes`,
       rule: `service_prefix ${JSON.stringify(service)} { policy = "read" } and node_prefix "" { policy = "read" }`,
@@ -328,7 +337,8 @@ export class ConsulClient {
 
   #send(req: ExchangeRequest): Promise<ExchangeResponse> {
     const { datacenter, namespace, partition } = this.options;
-    return this.#transport.exchange({ ...req, query: { ...req.query, dc: datacenter, ns: namespace, partition } });
+    const q = req.query ?? {};
+    return this.#transport.exchange({ ...req, query: { ...q, dc: datacenter, ns: q.ns ?? namespace, partition: q.partition ?? partition } });
   }
 
   async #resolveToken(): Promise<string | undefined> {

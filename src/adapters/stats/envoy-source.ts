@@ -12,9 +12,9 @@ import { boundedHistory, decodeHistory, toMetrics, type Scrape } from './history
 import { scrapeSidecar, statsUrl } from './sidecar-stats.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
 
-/** Where sidecars are listed: ConsulClient.connectServiceInstances. */
+/** Where sidecars are listed: ConsulClient.connectServiceInstances, in the service's own namespace and partition. */
 export interface SidecarDirectory {
-  connectServiceInstances(service: string, opts?: { passing?: boolean }): Promise<ConnectInstance[]>;
+  connectServiceInstances(service: string, opts?: { passing?: boolean; namespace?: string; partition?: string }): Promise<ConnectInstance[]>;
 }
 
 export interface EnvoySourceDeps {
@@ -75,13 +75,16 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
     const fresh = new Map<string, Scrape>();
     let proxies: ConnectInstance[] = [];
     try {
-      proxies = (await this.#deps.consul.connectServiceInstances(service.name)).filter((i) => i.serviceKind === 'connect-proxy');
-      sources.push(`consul /v1/health/connect/${service.name}`);
+      // The service's own namespace and partition, never the client's: a same-named service in
+      // another namespace has other sidecars, and their traffic is no evidence for this one.
+      const { namespace, partition } = service;
+      proxies = (await this.#deps.consul.connectServiceInstances(service.name, { namespace, partition })).filter((i) => i.serviceKind === 'connect-proxy');
+      sources.push(`consul /v1/health/connect/${service.name}${tenancyQuery(service)}`);
     } catch (e) {
       // ACLs hid sidecars: a partial view is never evidence, so the whole run stops (never a verdict).
       if (isConsulError(e) && e.kind === 'incomplete-read') throw e;
       listed = false;
-      problems.push(`cannot list the sidecars of ${service.name} from Consul: ${(e as Error).message}`);
+      problems.push(`cannot list the sidecars of ${service.name}${tenancyWords(service)} from Consul: ${(e as Error).message}`);
     }
     const outcomes = await pool(proxies, this.#config.concurrency, async (p) => {
       const url = statsUrl(p, this.#config);
@@ -168,6 +171,21 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
     }
     throw new HistoryConflictError(`${key} kept changing under concurrent writers (${CAS_ATTEMPTS} attempts)`);
   }
+}
+
+/** `?ns=…&partition=…` for the evidence, when the service is outside the default namespace or partition. */
+function tenancyQuery({ namespace, partition }: ServiceRef): string {
+  const q = new URLSearchParams();
+  if (namespace && namespace.toLowerCase() !== 'default') q.set('ns', namespace);
+  if (partition && partition.toLowerCase() !== 'default') q.set('partition', partition);
+  return q.size > 0 ? `?${q}` : '';
+}
+
+/** ` in namespace team-a, partition eu` for the user, when outside the defaults. */
+function tenancyWords({ namespace, partition }: ServiceRef): string {
+  const parts = [namespace && namespace.toLowerCase() !== 'default' ? `namespace ${namespace}` : '', partition && partition.toLowerCase() !== 'default' ? `partition ${partition}` : ''];
+  const said = parts.filter(Boolean).join(', ');
+  return said ? ` in ${said}` : '';
 }
 
 /** The pod name when consul-k8s registered it (meta `pod-name`), else the proxy's service ID. */

@@ -136,8 +136,7 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
   if (!index) return undefined;
   const { iLo, iS, iE, iHi } = index;
 
-  const scan: SeriesScan = { longestGapMs: 0, increase: 0, resets: 0 };
-  if (iLo >= iHi) return scan;
+  if (iLo >= iHi) return EMPTY_SCAN();
   // Values outside the window proper but within the tolerance must be finite too (NaN and
   // +-Infinity give NaN on v - v); the inside ones are checked while measuring growth below.
   for (let i = iLo; i < iHi; i++) {
@@ -145,84 +144,164 @@ export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSe
     if (i >= iHi) break;
     if (vs[i] - vs[i] !== 0) return undefined;
   }
-  if (iS > iLo) {
-    scan.beforeAt = ts[iS - 1];
-    scan.before = vs[iS - 1];
-  }
 
-  // Inside the window: growth between consecutive samples, chunk by chunk, into local buckets
-  // first so that a series found holding a non-finite value leaves the caller's buckets untouched.
-  let r = 0;
-  let lastReset = iS;
-  const nextReset = (): number => {
-    while (r < restartsSeenAt.length) {
-      const j = lowerBound(ts, restartsSeenAt[r++], iS, iE);
-      if (j > lastReset && j < iE) return (lastReset = j);
+  // The samples at which uptime first showed a new process: for each restart time in order, the
+  // first inside sample at or after it, when later than the previous one (and not the first).
+  let starts = 0;
+  for (let r = 0, lastStart = iS; r < restartsSeenAt.length; r++) {
+    const j = lowerBound(ts, restartsSeenAt[r], iS, iE);
+    if (j > lastStart && j < iE) {
+      if (starts === scratch.starts.length) scratch.starts = grown(scratch.starts);
+      scratch.starts[starts++] = lastStart = j;
     }
-    return n + 1;
-  };
-  let resetAt = restartsSeenAt.length > 0 ? nextReset() : n + 1;
-  const counts = buckets ? new Float64Array(buckets.counts.length) : undefined;
+  }
+  const processStarts = scratch.starts;
+
+  // Inside the window: growth between consecutive samples, chunk by chunk. Each chunk's growth is
+  // kept aside and added to the caller's buckets only at the end, so that a series found holding
+  // a non-finite value leaves them untouched. Scratch space is shared between scans (they never
+  // overlap): the decision runs 10 scans per instance and allocates nothing per scan.
   const { ends, bucket: bucketOf } = index;
+  if (ends.length > scratch.chunks.length) scratch.chunks = new Float64Array(ends.length);
+  const chunks = scratch.chunks;
+  const run = scratch.run;
   let increase = 0;
   let resets = 0;
-  let lastRise = -1;
+  /** The last chunk that grew: the last rise is found in it afterwards, not tracked per sample. */
+  let risingChunk = -1;
+  let nextStart = 0;
+  let resetAt = starts > 0 ? processStarts[0] : n + 1;
   let i = iS + 1;
   for (let k = 0; k < ends.length; k++) {
     const stop = ends[k];
     let chunk = 0;
     while (i < stop) {
-      // A run of samples up to the next restart uptime showed: growth is every positive delta,
-      // and after a drop (a reset) the new value.
+      // A run of samples up to the next restart uptime showed (see runGrowth).
       const runEnd = resetAt < stop ? resetAt : stop;
-      let prev = vs[i - 1];
-      for (; i < runEnd; i++) {
-        const v = vs[i];
-        if (v - v !== 0) return undefined;
-        const d = v - prev;
-        prev = v;
-        if (d > 0) {
-          chunk += d;
-          lastRise = i;
-        } else if (d < 0) {
-          resets++;
-          if (v > 0) {
-            chunk += v;
-            lastRise = i;
-          }
-        }
+      if (i < runEnd) {
+        if (!runGrowth(vs, i, runEnd, run)) return undefined;
+        chunk += run[0];
+        resets += run[1];
+        i = runEnd;
       }
       if (i === resetAt && i < stop) {
         // The sample uptime showed a new process at: all its value was counted after the previous sample.
         const v = vs[i];
         if (v - v !== 0) return undefined;
         resets++;
-        resetAt = nextReset();
-        if (v > 0) {
-          chunk += v;
-          lastRise = i;
-        }
+        nextStart++;
+        resetAt = nextStart < starts ? processStarts[nextStart] : n + 1;
+        if (v > 0) chunk += v;
         i++;
       }
     }
+    if (chunk > 0) risingChunk = k;
     increase += chunk;
-    if (counts && chunk > 0) counts[bucketOf[k]] += chunk;
+    chunks[k] = chunk;
   }
-  if (counts) for (let b = 0; b < counts.length; b++) buckets!.counts[b] += counts[b];
-  scan.presentFrom = ts[iLo];
-  scan.presentTo = ts[iHi - 1];
-  scan.longestGapMs = index.gap;
-  if (index.gapEnd === index.gapEnd) scan.longestGapEndsAt = index.gapEnd;
-  if (iS < iE) {
-    scan.firstAt = ts[iS];
-    scan.first = vs[iS];
-    scan.lastAt = ts[iE - 1];
-    scan.last = vs[iE - 1];
+  if (buckets) for (let k = 0; k < ends.length; k++) if (chunks[k] > 0) buckets.counts[bucketOf[k]] += chunks[k];
+  const lastRise = risingChunk < 0 ? -1 : lastRiseIn(vs, risingChunk === 0 ? iS + 1 : ends[risingChunk - 1], ends[risingChunk], processStarts, starts);
+  // One object literal with every field, absent ones undefined: every scan has the same shape,
+  // so the code reading scans stays monomorphic (fields added one by one made a new hidden class
+  // per combination and deoptimized the hot loop's function again and again).
+  const inside = iS < iE;
+  return {
+    presentFrom: ts[iLo],
+    presentTo: ts[iHi - 1],
+    longestGapMs: index.gap,
+    longestGapEndsAt: index.gapEnd === index.gapEnd ? index.gapEnd : undefined,
+    firstAt: inside ? ts[iS] : undefined,
+    first: inside ? vs[iS] : undefined,
+    lastAt: inside ? ts[iE - 1] : undefined,
+    last: inside ? vs[iE - 1] : undefined,
+    increase,
+    lastRiseAt: lastRise >= 0 ? ts[lastRise] : undefined,
+    resets,
+    beforeAt: iS > iLo ? ts[iS - 1] : undefined,
+    before: iS > iLo ? vs[iS - 1] : undefined,
+  };
+}
+
+/** A series with no sample within the widened window, in the same shape as every other scan. */
+const EMPTY_SCAN = (): SeriesScan => ({
+  presentFrom: undefined,
+  presentTo: undefined,
+  longestGapMs: 0,
+  longestGapEndsAt: undefined,
+  firstAt: undefined,
+  first: undefined,
+  lastAt: undefined,
+  last: undefined,
+  increase: 0,
+  lastRiseAt: undefined,
+  resets: 0,
+  beforeAt: undefined,
+  before: undefined,
+});
+
+/** Working space for scans, reused from one to the next (a scan never runs inside another). */
+const scratch: { run: Float64Array; chunks: Float64Array; starts: Int32Array } = { run: new Float64Array(2), chunks: new Float64Array(64), starts: new Int32Array(16) };
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The hot loop, kept a small leaf over a typed array so that it compiles the same wherever it is
+ * called from: growth over the samples [from, to) of one process's run, each compared with the one
+ * before it. Every positive delta counts; after a drop (a reset) the new value counts. Writes the
+ * growth into out[0] and the drops into out[1] (the growth summed in sample order, as a reader
+ * would add it up); false when a value is not finite. The common case (flat or rising) costs one
+ * subtraction and one addition: NaN and -Infinity land in the rare branch, and +Infinity makes the
+ * sum non-finite, checked once at the end.
+ */
+function runGrowth(vs: Float64Array, from: number, to: number, out: Float64Array): boolean {
+  let sum = 0;
+  let drops = 0;
+  let prev = vs[from - 1];
+  for (let i = from; i < to; i++) {
+    const v = vs[i];
+    const d = v - prev;
+    prev = v;
+    if (d >= 0) sum += d;
+    else {
+      if (d !== d || v - v !== 0) return false;
+      drops++;
+      if (v > 0) sum += v;
+    }
   }
-  scan.increase = increase;
-  scan.resets = resets;
-  if (lastRise >= 0) scan.lastRiseAt = ts[lastRise];
-  return scan;
+  if (sum - sum !== 0 && !finite(vs, from, to)) return false;
+  out[0] = sum;
+  out[1] = drops;
+  return true;
+}
+
+/** Every value in [from, to) finite (a chunk summing to Infinity may just have overflowed). */
+function finite(vs: Float64Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (vs[i] - vs[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * The last sample in [from, to) that grew, by the scan's own rule (a rise; after a drop or at a
+ * new process, a positive value); -1 when none did. Read backwards from the end of the one chunk
+ * known to have grown, so it costs a few samples instead of a branch on every sample.
+ */
+function lastRiseIn(vs: Float64Array, from: number, to: number, processStarts: Int32Array, starts: number): number {
+  let p = starts - 1;
+  for (let j = to - 1; j >= from; j--) {
+    while (p >= 0 && processStarts[p] > j) p--;
+    const v = vs[j];
+    if (p >= 0 && processStarts[p] === j) {
+      if (v > 0) return j;
+      continue;
+    }
+    const d = v - vs[j - 1];
+    if (d > 0 || (d < 0 && v > 0)) return j;
+  }
+  return -1;
 }
 
 /**
@@ -240,13 +319,19 @@ export interface TimeIndex {
   gap: number;
   gapEnd: number;
   /** Inside-window samples [iS + 1, iE) cut at bucket edges: chunk k ends (exclusive) at ends[k], adds to bucket[k]. */
-  ends: Int32Array;
-  bucket: Int32Array;
+  ends: readonly number[];
+  bucket: readonly number[];
 }
 
 function indexTimes(ts: Float64Array, window: ScanWindow, buckets: Buckets | undefined): TimeIndex | undefined {
   const edges = columnEdges(ts, window);
-  return edges && { ...edges, ...chunksOf(ts, edges, buckets) };
+  return edges && withChunks(ts, edges, buckets);
+}
+
+/** The edges and the chunks in one object of one shape (no spread: this runs per decision). */
+function withChunks(ts: Float64Array, edges: ColumnEdges, buckets: Buckets | undefined): TimeIndex {
+  const { ends, bucket } = chunksOf(ts, edges, buckets);
+  return { iLo: edges.iLo, iS: edges.iS, iE: edges.iE, iHi: edges.iHi, gap: edges.gap, gapEnd: edges.gapEnd, ends, bucket };
 }
 
 type ColumnEdges = Omit<TimeIndex, 'ends' | 'bucket'>;
@@ -312,7 +397,7 @@ function chunksOf(ts: Float64Array, { iS, iE }: ColumnEdges, buckets: Buckets | 
       i = stop;
     }
   }
-  return { ends: Int32Array.from(ends), bucket: Int32Array.from(bucketOf) };
+  return { ends, bucket: bucketOf };
 }
 
 /**
@@ -321,19 +406,18 @@ function chunksOf(ts: Float64Array, { iS, iE }: ColumnEdges, buckets: Buckets | 
  * Meant to live for one decision over unchanging input, never across calls.
  */
 export class TimeIndexCache {
-  private readonly edges = new Map<Float64Array, ColumnEdges | null>();
-  private readonly chunks = new Map<Float64Array, Map<string, TimeIndex>>();
+  // A decision sees one or two time columns and two timelines: a short list searched by
+  // identity costs less than maps (and this is built once per decision, 5,000 times a run).
+  private readonly columns: Array<{ ts: Float64Array; edges: ColumnEdges | null; indexes: Array<{ buckets: Buckets | undefined; index: TimeIndex }> }> = [];
   constructor(private readonly window: ScanWindow) {}
   of(ts: Float64Array, buckets: Buckets | undefined): TimeIndex | undefined {
-    let edges = this.edges.get(ts);
-    if (edges === undefined) this.edges.set(ts, (edges = columnEdges(ts, this.window) ?? null));
+    let column = this.columns.find((c) => c.ts === ts);
+    if (!column) this.columns.push((column = { ts, edges: columnEdges(ts, this.window) ?? null, indexes: [] }));
+    const { edges, indexes } = column;
     if (edges === null) return undefined;
-    // Timelines with the same geometry (plaintext and mTLS) cut the column the same way.
-    const geometry = buckets ? `${buckets.start}/${buckets.widthMs}/${buckets.counts.length}` : '';
-    let perGeometry = this.chunks.get(ts);
-    if (!perGeometry) this.chunks.set(ts, (perGeometry = new Map()));
-    let index = perGeometry.get(geometry);
-    if (!index) perGeometry.set(geometry, (index = { ...edges, ...chunksOf(ts, edges, buckets) }));
+    for (const known of indexes) if (known.buckets === buckets) return known.index;
+    const index = withChunks(ts, edges, buckets);
+    indexes.push({ buckets, index });
     return index;
   }
 }

@@ -1,6 +1,8 @@
 // EnvoyTrafficSource end to end on loopback: simulated sidecars registered in the embedded dev
 // server's catalog as consul-k8s registers them, scraped run after run, with the history
 // accumulating in the dev server's KV, pruned past the window and bounded in size.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsulClient } from '../../../src/adapters/consul/client.ts';
 import { ConsulKvStateStore } from '../../../src/adapters/consul/stores.ts';
@@ -209,6 +211,49 @@ describe('EnvoyTrafficSource', () => {
     const down = new ConsulClient({ address: 'http://127.0.0.1:1', timeoutMs: 1_000, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     const src = new EnvoyTrafficSource(EnvoyStatsSchema.parse({}), { consul: down, state: new ConsulKvStateStore(down), stateKeyPrefix: 'p', target: 't' });
     await expect(src.samples([orders], windowAt(clock))).rejects.toThrow(StatsSourceUnavailableError);
+  });
+});
+
+describe('EnvoyTrafficSource tenancy: sidecars are looked up in the service\'s own namespace and partition', () => {
+  it('never judges a namespaced service by the default namespace\'s same-named sidecars (the dev server is CE and refuses ?ns=)', async () => {
+    const teamA = { name: 'orders', namespace: 'team-a', partition: 'default' };
+    const [o] = await source().samples([teamA, orders], windowAt(clock));
+    expect(o!.instances).toEqual([]);
+    expect(o!.problems).toEqual([expect.stringMatching(/^cannot list the sidecars of orders in namespace team-a from Consul: .*Namespaces are a Consul Enterprise feature/)]);
+    const [, dflt] = await source().samples([teamA, orders], windowAt(clock));
+    expect(dflt!.instances.map((i) => i.instance).sort()).toEqual(['orders-a', 'orders-b']);
+    const [eu] = await source().samples([{ name: 'orders', namespace: 'default', partition: 'eu' }], windowAt(clock));
+    expect(eu!.instances).toEqual([]);
+    expect(eu!.problems[0]).toMatch(/^cannot list the sidecars of orders in partition eu from Consul: .*Partitions are a Consul Enterprise feature/);
+  });
+
+  it('sends the service\'s ?ns= and ?partition= to Consul Enterprise in place of the client\'s own, default included', async () => {
+    const seen: string[] = [];
+    const enterprise = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json', 'x-consul-index': '1' }).end('[]');
+    });
+    await new Promise<void>((r) => enterprise.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(enterprise.address() as AddressInfo).port}`;
+      const retry = { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 };
+      const history: StateStore = { read: async () => undefined, write: async () => true };
+      const run = async (client: ConsulClient, ref: typeof orders) => {
+        const src = new EnvoyTrafficSource(EnvoyStatsSchema.parse({}), { consul: client, state: history, stateKeyPrefix: 'p', target: 't', now: () => clock });
+        const [s] = await src.samples([ref], windowAt(clock));
+        return s!;
+      };
+      const plain = new ConsulClient({ address: url, timeoutMs: 5_000, retry });
+      const s = await run(plain, { name: 'orders', namespace: 'team-a', partition: 'eu' });
+      expect(s.sources[0]).toBe('consul /v1/health/connect/orders?ns=team-a&partition=eu');
+      await run(plain, orders);
+      const scoped = new ConsulClient({ address: url, timeoutMs: 5_000, retry, namespace: 'ops', partition: 'eu' });
+      await run(scoped, orders);
+      const queries = seen.map((u) => Object.fromEntries(new URL(u, url).searchParams));
+      expect(queries).toEqual([{ ns: 'team-a', partition: 'eu' }, {}, { ns: 'default', partition: 'default' }]);
+    } finally {
+      await new Promise((r) => enterprise.close(r));
+    }
   });
 });
 
