@@ -69,18 +69,20 @@ async function liveProtocols(): Promise<Map<string, unknown>> {
 }
 
 describe('GitHub requests per reconcile', () => {
-  it(`a cold container reads a ${FILES}-file tree in 4 requests (commit, listing, archive and its redirect)`, async () => {
+  it(`a cold container reads a ${FILES}-file tree in 4 requests (commit, listing, archive and its redirect), plus the merged-PR lookup`, async () => {
     coldContainer();
     const requests = await push(github.addCommit(tree('http')));
 
     const reads = requests.filter((r) => !r.startsWith('POST /repos/Codertocat/Hello-World/statuses/'));
     expect(reads.sort()).toEqual([
       'GET /_codeload/Codertocat/Hello-World/legacy.tar.gz/SHA',
+      // Not a tree read: the apply asks which pull request merged this commit, to compare with its reviewed plan.
+      'GET /repos/Codertocat/Hello-World/commits/SHA/pulls',
       'GET /repos/Codertocat/Hello-World/git/commits/SHA',
       'GET /repos/Codertocat/Hello-World/git/trees/SHA',
       'GET /repos/Codertocat/Hello-World/tarball/SHA',
     ]);
-    expect(requests).toHaveLength(6);
+    expect(requests).toHaveLength(7);
     const live = await liveProtocols();
     expect(live.size).toBe(FILES);
     expect(live.get('svc-299')).toBe('http');
@@ -94,12 +96,13 @@ describe('GitHub requests per reconcile', () => {
 
     const reads = requests.filter((r) => !r.startsWith('POST /repos/Codertocat/Hello-World/statuses/'));
     expect(reads.sort()).toEqual([
+      'GET /repos/Codertocat/Hello-World/commits/SHA/pulls',
       'GET /repos/Codertocat/Hello-World/git/blobs/BLOB',
       'GET /repos/Codertocat/Hello-World/git/blobs/BLOB',
       'GET /repos/Codertocat/Hello-World/git/commits/SHA',
       'GET /repos/Codertocat/Hello-World/git/trees/SHA',
     ]);
-    expect(requests).toHaveLength(6);
+    expect(requests).toHaveLength(7);
     const live = await liveProtocols();
     expect([live.get('svc-7'), live.get('svc-123'), live.get('svc-8')]).toEqual(['grpc', 'grpc', 'http']);
   });
