@@ -28,10 +28,11 @@ const SECTIONS: Record<string, string> = {
       Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
 `,
   apply: `  consul-gitops apply [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
-                      [--prune] [--adopt] [--json] [--allow-mass-delete] [--max-file-size 1MiB]
+                      [--prune] [--adopt] [--json] [--allow-mass-delete] [--allow-field-loss] [--max-file-size 1MiB]
                       [--commit SHA --commit-time RFC3339] [--lock-wait 120]
       Apply the plan in safe order with check-and-set, one run per target at a time (a lock in
-      Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt.
+      Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt,
+      and updates that would remove live fields it does not know only with --allow-field-loss.
 `,
   import: IMPORT_SECTION,
   audit: `  consul-gitops audit [--consul URL] [--json] [--require-strict]

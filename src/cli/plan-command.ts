@@ -30,6 +30,7 @@ const COMMON = {
   prune: { type: 'boolean' },
   adopt: { type: 'boolean' },
   'allow-mass-delete': { type: 'boolean' },
+  'allow-field-loss': { type: 'boolean' },
   'max-file-size': { type: 'string' },
 } as const;
 
@@ -60,6 +61,7 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
     prune: values.prune === true || resolved.target.prune,
     adopt: values.adopt === true,
     massDelete: { ...resolved.target.massDelete, allow: values['allow-mass-delete'] === true },
+    allowFieldLoss: values['allow-field-loss'] === true,
   };
   return { resolved, files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
 }

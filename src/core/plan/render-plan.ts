@@ -39,6 +39,13 @@ function diffs(c: Change, color: (s: string) => string): string[] {
   return c.fieldDiffs.map((d) => color(`      ~ ${d.path}: ${show(d.before)} → ${show(d.after)}`));
 }
 
+/** Live fields the update would remove because consul-gitops does not know them (issue 11, class 3). */
+function lostLines(c: Change, style: TextStyle): string[] {
+  if (!c.lostFields?.length) return [];
+  const how = c.requiresFieldLoss ? 'written only with --allow-field-loss' : 'removed: --allow-field-loss given';
+  return c.lostFields.map((p) => style.red(`      ! ${escapeControl(p)}: unknown to consul-gitops: would be removed (${how})`));
+}
+
 function renderChange(c: Change, style: TextStyle): string[] {
   // Names, paths and reasons are anyone's text: escaped so they cannot drive a terminal or CI log.
   const where = c.source ? style.dim(`  (${escapeControl(c.source)})`) : '';
@@ -53,6 +60,7 @@ function renderChange(c: Change, style: TextStyle): string[] {
       return [
         style.yellow(`  ~ update ${id}`) + where + (c.adopted ? style.yellow('  [adopt]') : ''),
         ...(c.requiresAdopt ? [style.yellow(`      ! ${escapeControl(c.reason ?? '')}`)] : []),
+        ...lostLines(c, style),
         ...diffs(c, style.yellow),
       ];
     case 'delete':
