@@ -62,6 +62,7 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
     adopt: values.adopt === true,
     massDelete: { ...resolved.target.massDelete, allow: values['allow-mass-delete'] === true },
     allowFieldLoss: values['allow-field-loss'] === true,
+    ...(resolved.target.consulVersion ? { consulVersion: resolved.target.consulVersion } : {}),
   };
   return { resolved, files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
 }

@@ -7,6 +7,7 @@ import type { LiveEntry } from '../ports.ts';
 import { canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
 import { EXTERNAL_SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
 import { normalizeEntry } from '../normalize.ts';
+import { parseConsulVersion } from '../../model/consul-versions.ts';
 import { orderChanges } from './order.ts';
 import { planWarnings, type PlanWarning } from './warnings.ts';
 import { massDeleteGuard, type MassDeletePolicy } from './mass-delete.ts';
@@ -63,9 +64,12 @@ export interface PlanOptions {
   massDelete?: MassDeletePolicy;
   /** Write updates that remove live fields consul-gitops does not know (`--allow-field-loss`). */
   allowFieldLoss?: boolean;
+  /** The target's Consul version (consul-gitops.yaml `consulVersion`): version-dependent Normalize rules follow it. */
+  consulVersion?: string;
 }
 
 export function planChanges(desired: readonly ValidatedEntry[], live: readonly LiveEntry[], options: PlanOptions): Plan {
+  const consul = options.consulVersion ? parseConsulVersion(options.consulVersion) : undefined;
   const liveByKey = new Map<string, LiveEntry>();
   for (const l of live) liveByKey.set(entryKey(entryIdOf(l.entry)), l);
   const changes: Change[] = [];
@@ -82,8 +86,9 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
       changes.push({ ...base, action: 'create', after, reason: 'not in Consul', cas: 0, wave: 0 });
       continue;
     }
-    const before = canonicalLive(l.entry);
-    const allDiffs = diffValues(before, normalizeEntry(after));
+    const before = canonicalLive(l.entry, consul);
+    const desiredNow = normalizeEntry(after, consul);
+    const allDiffs = diffValues(before, desiredNow);
     // Unknown live fields alone never cause a write: the file cannot say anything about them.
     const lost = unknownFields(before);
     const fieldDiffs = allDiffs.some((d) => !underLostField(d.path, lost)) ? allDiffs : [];
@@ -96,7 +101,7 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
       continue;
     }
     // Whether Consul holds what Git says, the ownership markers aside.
-    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(normalizeEntry(after)));
+    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desiredNow));
     const contentDiffs = rawContentDiffs.some((d) => !underLostField(d.path, lost)) ? rawContentDiffs : [];
     if (typeof owner === 'object' && 'external' in owner) {
       // consul-k8s writes its entries back from CRDs: taking one over would start a tug of war.
@@ -118,7 +123,7 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
   for (const [key, l] of liveByKey) {
     if (desiredKeys.has(key) || ownershipOf(l.entry) !== 'ours') continue;
     const id = entryIdOf(l.entry);
-    const before = canonicalLive(l.entry);
+    const before = canonicalLive(l.entry, consul);
     if (options.prune)
       changes.push({ action: 'delete', id, key, before, fieldDiffs: [], reason: 'no file defines it any more', cas: l.modifyIndex, wave: 0 });
     else
