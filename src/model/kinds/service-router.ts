@@ -1,8 +1,9 @@
 // service-router: L7 routing rules for one service (api/config_entry_discoverychain.go ServiceRouterConfigEntry).
-import { bool, durationStr, int, list, map, obj, str, strings, type FieldType, uint32 } from '../field-types.ts';
+import { bool, durationStr, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { httpHeaderModifiers, meta, tenancy, validateMeta, withKind } from './common.ts';
 
+// Shared definition lives in common.ts; re-exported for the splitter, which imports it from here.
 export { httpHeaderModifiers };
 
 const httpMatch = obj({
