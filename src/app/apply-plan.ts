@@ -116,6 +116,9 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
       if (change.action === 'noop' || change.action === 'skip') outcome = { status: 'unchanged' };
       // Consul differs from Git on an entry consul-gitops does not manage: never written without --adopt.
       else if (change.requiresAdopt) outcome = { status: 'skipped', message: `not written: ${change.reason}` };
+      // Writing it would remove live fields consul-gitops does not know: never without --allow-field-loss.
+      else if (change.requiresFieldLoss)
+        outcome = { status: 'skipped', message: `not written: it would remove ${change.lostFields!.join(', ')} (unknown to consul-gitops); --allow-field-loss writes it` };
       else if (unreachable) outcome = { status: 'skipped', message: `not attempted: Consul unreachable (${unreachable}); re-run plan once it answers` };
       else if (blocker)
         outcome = { status: 'skipped', message: `not attempted: ${blocker.id.kind}/${blocker.id.name} failed earlier and this change depends on it` };

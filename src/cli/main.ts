@@ -31,12 +31,13 @@ const SECTIONS: Record<string, string> = {
       --out FILE        save the plan for \`apply FILE\` (mode 0600: entries may hold private keys)
 `,
   apply: `  consul-gitops apply [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
-                      [--prune] [--adopt] [--json] [--allow-mass-delete] [--max-file-size 1MiB]
+                      [--prune] [--adopt] [--json] [--allow-mass-delete] [--allow-field-loss] [--max-file-size 1MiB]
                       [--commit SHA --commit-time RFC3339] [--lock-wait 120]
                       [--only KIND/NAME ...] [--auto-approve]
   consul-gitops apply FILE [--max-plan-age 1h] [--consul URL] [--target NAME] [--lock-wait 120]
       Apply the plan in safe order with check-and-set, one run per target at a time (a lock in
-      Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt.
+      Consul KV); deletes only entries it owns (--prune); writes unmanaged entries only with --adopt,
+      and updates that would remove live fields it does not know only with --allow-field-loss.
       At a terminal it shows the plan and asks; only 'yes' applies (--auto-approve skips the question).
       apply FILE applies exactly a plan saved with \`plan --out FILE\`, or refuses: Consul changed since,
       the plan is older than --max-plan-age, it is for another target, or the file was edited.

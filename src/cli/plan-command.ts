@@ -37,6 +37,7 @@ const COMMON = {
   prune: { type: 'boolean' },
   adopt: { type: 'boolean' },
   'allow-mass-delete': { type: 'boolean' },
+  'allow-field-loss': { type: 'boolean' },
   'max-file-size': { type: 'string' },
   only: { type: 'string', multiple: true },
 } as const;
@@ -73,6 +74,8 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
     prune: values.prune === true || resolved.target.prune,
     adopt: values.adopt === true,
     massDelete: { ...resolved.target.massDelete, allow: values['allow-mass-delete'] === true },
+    allowFieldLoss: values['allow-field-loss'] === true,
+    ...(resolved.target.consulVersion ? { consulVersion: resolved.target.consulVersion } : {}),
   };
   return { resolved, files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
 }

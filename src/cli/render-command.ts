@@ -6,7 +6,8 @@ import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
 import { ignoredNotice } from '../core/parse-files.ts';
 import { entriesOf, renderTree, unreadableErrors, type RenderedTree } from '../core/render.ts';
-import { loadTargets, readLimitsOf } from '../config/targets.ts';
+import { loadTargets, readLimitsOf, type TargetsFile } from '../config/targets.ts';
+import { unsupportedVersion, versionWarnings } from '../core/version-check.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
 
@@ -14,13 +15,18 @@ export const DEFAULT_DIR = 'config-entries';
 
 const LIMIT_OPTIONS = { 'max-file-size': { type: 'string' } } as const;
 
-async function loadTree(paths: string[], maxFileSize: string | undefined, io: CliIo): Promise<{ tree: RenderedTree; ioErrors: ReturnType<typeof unreadableErrors> }> {
+async function loadTree(
+  paths: string[],
+  maxFileSize: string | undefined,
+  io: CliIo,
+): Promise<{ tree: RenderedTree; ioErrors: ReturnType<typeof unreadableErrors>; targets: TargetsFile }> {
   const cwd = io.cwd ?? process.cwd();
-  const limits = readLimitsOf(await loadTargets(undefined, cwd), byteSizeFlag('max-file-size', maxFileSize));
+  const targets = await loadTargets(undefined, cwd);
+  const limits = readLimitsOf(targets, byteSizeFlag('max-file-size', maxFileSize));
   const { files, unreadable, notices, ignored } = await readLocalFiles(paths.length ? paths : [DEFAULT_DIR], cwd, limits);
   const tree = renderTree(files);
   tree.notices.unshift(...notices, ...ignored.map(ignoredNotice));
-  return { tree, ioErrors: unreadableErrors(unreadable) };
+  return { tree, ioErrors: unreadableErrors(unreadable), targets };
 }
 
 export async function renderCommand(args: string[], io: CliIo): Promise<number> {
@@ -51,9 +57,14 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
 
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: LIMIT_OPTIONS });
-  const { tree, ioErrors } = await loadTree(positionals, values['max-file-size'], io);
+  const { tree, ioErrors, targets } = await loadTree(positionals, values['max-file-size'], io);
   for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
-  for (const w of tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
+  for (const t of targets.targets) {
+    const unsupported = t.consulVersion ? unsupportedVersion(t.consulVersion) : undefined;
+    if (unsupported) io.stderr.write(`warning: target ${JSON.stringify(t.name)}: ${unsupported}\n`);
+  }
+  // Fields the target's Consul does not know yet: Consul would refuse the write (issue 11, class 3).
+  for (const w of [...tree.warnings, ...versionWarnings(tree.entries, targets.targets)]) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
   const errors = [...ioErrors, ...tree.decodeErrors, ...tree.validationErrors, ...tree.graphErrors];
   for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
   if (errors.length) {

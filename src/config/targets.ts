@@ -9,6 +9,7 @@ import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size
 const ByteSize = z.union([z.string(), z.number()]).check(z.refine((v) => parseByteSize(String(v)) !== undefined, 'a size such as 1MiB, 512KiB or 1048576'));
 import { parsePromDuration } from '../core/advisor/duration.ts';
 import { StatsConfigSchema } from '../adapters/stats/config.ts';
+import { parseConsulVersion } from '../model/consul-versions.ts';
 
 const PromDuration = z.string().check(z.refine((s) => parsePromDuration(s, '').ok, 'expected a Prometheus duration such as 90m, 2h, 7d or 1w'));
 
@@ -64,6 +65,11 @@ export const TargetSchema = z.strictObject({
    * files to Consul's live values, so a change made by hand in an emergency can be accepted into Git.
    */
   driftMode: z._default(z.enum(['report', 'propose'], { error: 'expected "report" or "propose"' }), 'report'),
+  /**
+   * The Consul version the target runs (`1.21.4`): validate warns on fields it does not know yet,
+   * and version-dependent rules (http-route Weight 0) follow it. Absent: the newest modelled.
+   */
+  consulVersion: z.optional(z.string().check(z.refine((s) => parseConsulVersion(s) !== undefined, 'a Consul version such as 1.21.4'))),
 }).check(
   z.refine((t) => !(t.selfHeal && t.driftMode === 'propose'), {
     message: 'selfHeal: true reverts Consul to Git while driftMode: propose proposes Git take Consul\'s values; choose one',

@@ -3,10 +3,12 @@
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { fieldSpec, type FieldType } from '../model/field-types.ts';
 import { kindDefinition } from '../model/registry.ts';
+import type { ConsulVersion } from '../model/consul-versions.ts';
 
-export function normalizeEntry(entry: ApiEntry): ApiEntry {
+/** `consul`: the target's Consul version, for rules that changed between versions (newest when absent). */
+export function normalizeEntry(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   const def = kindDefinition(entry.Kind);
-  const out = def?.normalize ? def.normalize(structuredClone(entry)) : structuredClone(entry);
+  const out = def?.normalize ? def.normalize(structuredClone(entry), consul) : structuredClone(entry);
   return omitZero(out, OPAQUE_KEYS, def ? { t: 'object', fields: def.fields } : undefined) as ApiEntry;
 }
 

@@ -21,7 +21,7 @@ export function decodeApiBody(body: string): ApiBodyOutcome {
   if (doc.type !== 'object') return fail('Payload does not contain a kind/Kind key at the top level');
   const kind = findKind(doc);
   if (kind.error) return fail(kind.error);
-  const outcome = decodeDocument(doc, 'request body', 'json');
+  const outcome = decodeDocument(doc, 'request body', 'json', true);
   if (outcome.ok) return { ok: true, entry: outcome.decoded.entry };
   if (outcome.errors.length === 1 && outcome.errors[0]!.field === 'Kind') return fail(outcome.errors[0]!.message);
   const unknownKeys = outcome.errors.filter((e) => e.message.startsWith('invalid config key'));

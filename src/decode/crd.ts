@@ -52,7 +52,8 @@ export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
     if (name !== undefined && nameEntry) extra.push({ key: 'Name', keyPos: nameEntry.keyPos, value: nameEntry.value });
   }
   const raw: RawObject = { type: 'object', entries: [...extra, ...spec.entries], pos: doc.pos };
-  return decodeWithKind(raw, def, file, 'crd', skip);
+  // A CRD's []byte fields are base64 in the manifest already (Kubernetes JSON), as on Consul's wire.
+  return decodeWithKind(raw, def, file, 'crd', skip, true);
 }
 
 function fail(file: string, at: { pos?: RawNode['pos']; keyPos?: RawNode['pos'] }, fieldPath: string, message: string, hint?: string): DecodeOutcome {

@@ -37,8 +37,9 @@ export function decodeWithKind(
   file: string,
   format: FileFormat,
   ignoreKey: (key: string) => boolean,
+  wire = false,
 ): DecodeOutcome {
-  const ctx: DecodeContext = { problems: [], warnings: [], positions: new Map(), hcl: format === 'hcl' };
+  const ctx: DecodeContext = { problems: [], warnings: [], positions: new Map(), hcl: format === 'hcl', wire };
   const body = decodeObject(raw, def.fields, '', ctx, ignoreKey) ?? {};
   if (ctx.problems.length)
     return {
@@ -50,8 +51,11 @@ export function decodeWithKind(
   return { ok: true, decoded: { entry, file, format, pos: raw.pos, fieldPositions: ctx.positions }, warnings };
 }
 
-/** Decode a plain document (HCL, JSON, or YAML with API keys). */
-export function decodeDocument(doc: RawNode, file: string, format: FileFormat): DecodeOutcome {
+/**
+ * Decode a plain document (HCL, JSON, or YAML with API keys). `wire`: the document is an HTTP
+ * request body (the dev server's PUT), whose []byte fields are base64 already.
+ */
+export function decodeDocument(doc: RawNode, file: string, format: FileFormat, wire = false): DecodeOutcome {
   if (doc.type !== 'object')
     return { ok: false, errors: [configEntryError('decode', file, doc.pos, '', 'a config entry must be an object with a Kind')] };
   const found = findKind(doc);
@@ -62,5 +66,5 @@ export function decodeDocument(doc: RawNode, file: string, format: FileFormat): 
     return { ok: false, errors: [configEntryError('decode', file, found.node!.pos, 'Kind', message, hint)] };
   }
   // The CLI ignores `kind` in any case (command/helpers/helpers.go).
-  return decodeWithKind(doc, def, file, format, (k) => k.toLowerCase() === 'kind' || IGNORED_TOP_LEVEL.has(k));
+  return decodeWithKind(doc, def, file, format, (k) => k.toLowerCase() === 'kind' || IGNORED_TOP_LEVEL.has(k), wire);
 }

@@ -2,7 +2,7 @@
 // decoder (mapstructure + lib/decode hooks): case-insensitive field names, snake_case aliases where
 // the canonical key wins, weak typing, single-element lists unwrapped, repeated HCL blocks
 // concatenated, unknown keys rejected. Zero values are omitted from the output.
-import { aliasesOf, fieldSpec, GO_INT_RANGE, type FieldType, type GoInt, type ObjectFields } from '../model/field-types.ts';
+import { aliasesOf, BASE64, fieldSpec, GO_INT_RANGE, type FieldType, type GoInt, type ObjectFields } from '../model/field-types.ts';
 import { quoteToken, type SourcePosition } from '../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { formatGoDuration, parseGoDuration } from './duration.ts';
@@ -20,6 +20,11 @@ export interface DecodeContext {
   positions: Map<string, SourcePosition>;
   /** HCL1 stores every object value as a list of maps, which changes how opaque maps decode. */
   hcl?: boolean;
+  /**
+   * The body of an HTTP request, already in the wire form: a []byte field holds base64 (Go's
+   * encoding/json). Otherwise (a file, as `consul config write` reads it) a string is the bytes.
+   */
+  wire?: boolean;
 }
 
 interface FieldMatcher {
@@ -152,6 +157,7 @@ function typeName(type: FieldType): string {
     case 'map':
       return 'map';
     case 'list':
+    case 'bytes':
       return 'slice';
     default:
       return type.t;
@@ -186,6 +192,8 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       if (node.type === 'number') return goNumberText(node.text, node.value);
       if (node.type === 'bool') return node.value ? '1' : '0';
       return mismatch(ctx, path, name, type, node);
+    case 'bytes':
+      return decodeBytes(node, path, name, ctx);
     case 'bool':
       if (node.type === 'bool') return node.value || undefined;
       if (node.type === 'number') return node.value !== 0 || undefined;
@@ -294,11 +302,27 @@ function outOfRange(ctx: DecodeContext, path: string, name: string, as: string, 
   return undefined;
 }
 
+/**
+ * A Go []byte (jwt-provider TrustedCA.InlineBytes). mapstructure's weak decode turns a file's string
+ * into its bytes (decodeSlice: string → []uint8), and the api client's encoding/json sends and Consul
+ * stores them base64-encoded; so the API form holds base64 of the file's text and compares equal
+ * with what Consul returns. In a request body the value is base64 already and must be valid.
+ */
+function decodeBytes(node: RawNode, path: string, name: string, ctx: DecodeContext): string | undefined {
+  if (node.type !== 'string') return mismatch(ctx, path, name, { t: 'bytes' }, node);
+  if (node.value === '') return undefined;
+  if (!ctx.wire) return Buffer.from(node.value, 'utf8').toString('base64');
+  if (BASE64.test(node.value)) return node.value;
+  ctx.problems.push({ field: path, message: `illegal base64 data in ${quoteToken(name)}`, pos: node.pos });
+  return undefined;
+}
+
 /** Inside lists and maps a zero value keeps its slot (a list element cannot be "omitted"). */
 function zeroOf(type: FieldType): unknown {
   switch (type.t) {
     case 'string':
     case 'time':
+    case 'bytes':
       return '';
     case 'bool':
       return false;

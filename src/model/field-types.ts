@@ -10,6 +10,7 @@ export type FieldType =
   | { t: 'float' }
   | { t: 'duration'; encoding: 'nanoseconds' | 'string' } // time.Duration: api sends ns, or a Go duration string for custom marshalers
   | { t: 'time' } // time.Time, RFC 3339 string
+  | { t: 'bytes' } // Go []byte: a file's text is the bytes; encoding/json carries them base64-encoded
   | { t: 'list'; of: FieldType }
   | { t: 'map'; of: FieldType } // map[string]T: keys kept verbatim
   | { t: 'opaque' } // map[string]interface{} / interface{}: passes through, single-element lists unwrapped
@@ -42,6 +43,7 @@ export const float: FieldType = { t: 'float' };
 export const durationNs: FieldType = { t: 'duration', encoding: 'nanoseconds' };
 export const durationStr: FieldType = { t: 'duration', encoding: 'string' };
 export const time: FieldType = { t: 'time' };
+export const bytes: FieldType = { t: 'bytes' };
 export const opaque: FieldType = { t: 'opaque' };
 export const list = (of: FieldType): FieldType => ({ t: 'list', of });
 export const map = (of: FieldType): FieldType => ({ t: 'map', of });
@@ -72,6 +74,9 @@ export function aliasesOf(name: string, spec: FieldSpec): readonly string[] {
   return snake.includes('_') ? [snake] : [];
 }
 
+/** Standard base64 with padding, the only form Go's encoding/json accepts for a []byte. */
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 const durationPattern = /^[-+]?(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
 
 /** The zod schema of a field's API (decoded) form. */
@@ -80,6 +85,8 @@ export function zodOf(type: FieldType): z.ZodMiniType {
     case 'string':
     case 'time':
       return z.string();
+    case 'bytes':
+      return z.string().check(z.regex(BASE64));
     case 'bool':
       return z.boolean();
     case 'int':

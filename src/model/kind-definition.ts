@@ -1,6 +1,7 @@
 // What the registry knows about one config-entry kind. Every consumer (parser, validator, CRD
 // mapper, dev server, planner) reads these definitions; nothing else hard-codes kind facts.
 import type { ObjectFields } from './field-types.ts';
+import type { ConsulVersion } from './consul-versions.ts';
 
 /** A decoded entry in Consul's API JSON form: PascalCase keys, `Kind` included, zero values omitted. */
 export type ApiEntry = Record<string, unknown> & { Kind: string };
@@ -33,8 +34,11 @@ export interface KindDefinition {
   enterpriseOnly?: string;
   /** Written only by Consul itself (bound-api-gateway): never managed from files. */
   controllerOwned?: boolean;
-  /** Consul's `Normalize()`: returns a new entry, never mutates its input. */
-  normalize?: (entry: ApiEntry) => ApiEntry;
+  /**
+   * Consul's `Normalize()`: returns a new entry, never mutates its input. `consul` is the target's
+   * version where a rule changed between versions; absent: the newest modelled behaviour.
+   */
+  normalize?: (entry: ApiEntry, consul?: ConsulVersion) => ApiEntry;
   /** Consul's `Validate()` on one normalised entry, with Consul's messages. */
   validate?: (entry: ApiEntry) => EntryProblem[];
 }

@@ -3,17 +3,18 @@
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { normalizeEntry } from '../normalize.ts';
 import { stringifyApiJson } from '../api-json.ts';
+import type { ConsulVersion } from '../../model/consul-versions.ts';
 
 /** Fields Consul sets itself: never part of desired state. */
 const SERVER_SET = ['CreateIndex', 'ModifyIndex', 'Hash', 'Status'];
 
-export function canonicalLive(entry: ApiEntry): ApiEntry {
+export function canonicalLive(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   const copy: Record<string, unknown> = { ...entry };
   for (const k of SERVER_SET) delete copy[k];
   // Enterprise fills these with "default"; a file that omits them means the same.
   if (copy.Partition === 'default') delete copy.Partition;
   if (copy.Namespace === 'default') delete copy.Namespace;
-  return normalizeEntry(copy as ApiEntry);
+  return normalizeEntry(copy as ApiEntry, consul);
 }
 
 export interface FieldDiff {

@@ -7,10 +7,12 @@ import type { LiveEntry } from '../ports.ts';
 import { canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
 import { normalizeEntry } from '../normalize.ts';
+import { parseConsulVersion } from '../../model/consul-versions.ts';
 import { orderChanges } from './order.ts';
 import { explicitZeros } from './file-zeros.ts';
 import { planWarnings, type PlanWarning } from './warnings.ts';
 import { massDeleteGuard, type MassDeletePolicy } from './mass-delete.ts';
+import { underLostField, unknownFields } from './unknown-fields.ts';
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'noop' | 'skip';
 
@@ -48,6 +50,13 @@ export interface Change {
    * difference between Git and Consul (counted in the plan), written only with `--adopt`.
    */
   requiresAdopt?: true;
+  /**
+   * Fields of the live entry consul-gitops does not know (newer Consul, Enterprise): the update
+   * would remove them. Shown as "unknown to consul-gitops: would be removed".
+   */
+  lostFields?: string[];
+  /** An update that would remove `lostFields`: written only with `--allow-field-loss`. */
+  requiresFieldLoss?: true;
 }
 
 export interface Plan {
@@ -63,9 +72,14 @@ export interface PlanOptions {
   prune: boolean;
   adopt: boolean;
   massDelete?: MassDeletePolicy;
+  /** Write updates that remove live fields consul-gitops does not know (`--allow-field-loss`). */
+  allowFieldLoss?: boolean;
+  /** The target's Consul version (consul-gitops.yaml `consulVersion`): version-dependent Normalize rules follow it. */
+  consulVersion?: string;
 }
 
 export function planChanges(desired: readonly ValidatedEntry[], live: readonly LiveEntry[], options: PlanOptions): Plan {
+  const consul = options.consulVersion ? parseConsulVersion(options.consulVersion) : undefined;
   const liveByKey = new Map<string, LiveEntry>();
   for (const l of live) liveByKey.set(entryKey(entryIdOf(l.entry)), l);
   const changes: Change[] = [];
@@ -83,17 +97,23 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
       changes.push({ ...base, action: 'create', after, reason: 'not in Consul', cas: 0, wave: 0 });
       continue;
     }
-    const before = canonicalLive(l.entry);
-    const fieldDiffs = diffValues(before, normalizeEntry(after));
+    const before = canonicalLive(l.entry, consul);
+    const desiredNow = normalizeEntry(after, consul);
+    const allDiffs = diffValues(before, desiredNow);
+    // Unknown live fields alone never cause a write: the file cannot say anything about them.
+    const lost = unknownFields(before);
+    const fieldDiffs = allDiffs.some((d) => !underLostField(d.path, lost)) ? allDiffs : [];
+    const loss = fieldDiffs.length && lost.length ? { lostFields: lost, ...(options.allowFieldLoss ? {} : { requiresFieldLoss: true as const }) } : {};
     const owner = ownershipOf(l.entry);
     const was = { ...base, before, cas: l.modifyIndex, wave: 0 };
     if (owner === 'ours') {
-      if (fieldDiffs.length === 0) changes.push({ ...was, action: 'noop', reason: 'up to date' });
-      else changes.push({ ...was, action: 'update', after, fieldDiffs, reason: 'differs from the file' });
+      if (fieldDiffs.length === 0) changes.push({ ...was, action: 'noop', reason: lost.length ? 'up to date (fields unknown to consul-gitops are kept)' : 'up to date' });
+      else changes.push({ ...was, action: 'update', after, fieldDiffs, reason: 'differs from the file', ...loss });
       continue;
     }
     // Whether Consul holds what Git says, the ownership markers aside.
-    const contentDiffs = diffValues(withoutOwnership(before), withoutOwnership(normalizeEntry(after)));
+    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desiredNow));
+    const contentDiffs = rawContentDiffs.some((d) => !underLostField(d.path, lost)) ? rawContentDiffs : [];
     if (typeof owner === 'object' && 'external' in owner) {
       // consul-k8s writes its entries back from CRDs: taking one over would start a tug of war.
       const reason = `owned by ${owner.external} (Meta.${EXTERNAL_SOURCE_KEY}); consul-gitops never writes it${contentDiffs.length ? ', although it differs from the file' : ''}`;
@@ -103,18 +123,18 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     const whose = owner === 'unowned' ? 'not managed by consul-gitops' : `managed by ${owner.foreign}, not by consul-gitops`;
     if (options.adopt) {
       const reason = contentDiffs.length ? `adopted: ${whose}; --adopt takes it over` : `adopted: ${whose} and matches the file; --adopt adds the ownership markers`;
-      changes.push({ ...was, action: 'update', after, fieldDiffs, reason, adopted: true });
+      changes.push({ ...was, action: 'update', after, fieldDiffs, reason, adopted: true, ...loss });
     } else if (contentDiffs.length === 0) {
       changes.push({ ...was, action: 'skip', fieldDiffs: [], reason: `matches Git, ${whose}; \`--adopt\` adds the ownership markers` });
     } else {
-      changes.push({ ...was, action: 'update', after, fieldDiffs: contentDiffs, reason: `${whose}: \`--adopt\` takes it over`, requiresAdopt: true });
+      changes.push({ ...was, action: 'update', after, fieldDiffs: contentDiffs, reason: `${whose}: \`--adopt\` takes it over`, requiresAdopt: true, ...loss });
     }
   }
 
   for (const [key, l] of liveByKey) {
     if (desiredKeys.has(key) || ownershipOf(l.entry) !== 'ours') continue;
     const id = entryIdOf(l.entry);
-    const before = canonicalLive(l.entry);
+    const before = canonicalLive(l.entry, consul);
     const from = (l.entry.Meta as Record<string, unknown> | undefined)?.[SOURCE_KEY];
     const source = typeof from === 'string' && from ? { source: from } : {};
     if (options.prune)
@@ -134,6 +154,11 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
 /** Updates that only `--adopt` writes: Consul differs from Git on entries consul-gitops does not manage. */
 export function needsAdopt(plan: Plan): Change[] {
   return plan.changes.filter((c) => c.requiresAdopt);
+}
+
+/** Updates that only `--allow-field-loss` writes: they would remove live fields consul-gitops does not know. */
+export function needsFieldLoss(plan: Plan): Change[] {
+  return plan.changes.filter((c) => c.requiresFieldLoss);
 }
 
 /** True when Consul differs from Git in a way consul-gitops could change (with `--adopt` if need be). */

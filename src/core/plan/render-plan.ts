@@ -73,6 +73,13 @@ function attributeText(c: Change, style: TextStyle): string[] {
 
 const HEAD: Record<ChangeAction, string> = { create: '+ create', update: '~ update', delete: '- delete', skip: '! skip', noop: '  ' };
 
+/** Live fields the update would remove because consul-gitops does not know them (issue 11, class 3). */
+function lostLines(c: Change, style: TextStyle): string[] {
+  if (!c.lostFields?.length) return [];
+  const how = c.requiresFieldLoss ? 'written only with --allow-field-loss' : 'removed: --allow-field-loss given';
+  return c.lostFields.map((p) => style.red(`      ! ${escapeControl(p)}: unknown to consul-gitops: would be removed (${how})`));
+}
+
 function renderChange(c: Change, style: TextStyle): string[] {
   const where = changeLocation(c);
   const id = formatEntryId(c.id);
@@ -81,7 +88,7 @@ function renderChange(c: Change, style: TextStyle): string[] {
   const head = colour(style, c.action)(`  ${HEAD[c.action]} ${id}`) + (where ? style.dim(`  (${where})`) : '') + (tags ? colour(style, c.action)(`  ${tags}`) : '');
   // Why a delete or an update that needs --adopt happens is not in the attributes: say it.
   const why = c.action === 'delete' || c.requiresAdopt ? [colour(style, c.action)(`      # ${escapeControl(c.reason)}`)] : [];
-  return [head, ...why, ...attributeText(c, style)];
+  return [head, ...why, ...lostLines(c, style), ...attributeText(c, style)];
 }
 
 function kindTable(plan: Plan): string[] {

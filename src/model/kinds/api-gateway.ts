@@ -4,8 +4,8 @@ import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.
 import { meta, validateMeta, withKind } from './common.ts';
 import { goQuote } from './service-router.ts';
 
-/** api ResourceReference (api/config_entry_status.go). */
-export const resourceReference: FieldType = obj({ Kind: str, Name: str, SectionName: str, Partition: str, Namespace: str });
+/** api ResourceReference (api/config_entry_status.go): `SectionName` carries no alias tag. */
+export const resourceReference: FieldType = obj({ Kind: str, Name: str, SectionName: aliased(str), Partition: str, Namespace: str });
 
 /**
  * api ConfigEntryStatus: written by Consul's gateway controller. It is in the api struct, so it
@@ -13,7 +13,7 @@ export const resourceReference: FieldType = obj({ Kind: str, Name: str, SectionN
  */
 export const configEntryStatus: FieldType = obj({
   Conditions: list(
-    obj({ Type: str, Status: str, Reason: str, Message: str, Resource: resourceReference, LastTransitionTime: time }),
+    obj({ Type: str, Status: str, Reason: str, Message: str, Resource: resourceReference, LastTransitionTime: aliased(time) }),
   ),
 });
 

@@ -1,16 +1,49 @@
 // Field groups several kinds share, as the Go api structs share them.
-import { bool, int, list, obj, opaque, str, stringMap, strings, type ObjectFields } from '../field-types.ts';
+import { aliased, bool, durationNs, int, list, map, obj, opaque, str, stringMap, strings, uint32, type FieldType, type ObjectFields } from '../field-types.ts';
 import type { ApiEntry, EntryProblem } from '../kind-definition.ts';
 
 export const meshGateway = obj({ Mode: str });
 export const transparentProxyConfig = obj({ OutboundListenerPort: int, DialedDirectly: bool });
 export const exposeConfig = obj({
   Checks: bool,
-  Paths: list(obj({ ListenerPort: int, Path: str, LocalPathPort: int, Protocol: str, ParsedFromCheck: bool })),
+  // api ExposePath.ParsedFromCheck carries no alias tag (api/config_entry.go).
+  Paths: list(obj({ ListenerPort: int, Path: str, LocalPathPort: int, Protocol: str, ParsedFromCheck: aliased(bool) })),
 });
+/** api EnvoyExtension (api/config_entry.go): no alias tags at all, so `consul_version` is an unknown key. */
 export const envoyExtensions = list(
-  obj({ Name: str, Required: bool, Arguments: opaque, ConsulVersion: str, EnvoyVersion: str }),
+  obj({ Name: str, Required: bool, Arguments: opaque, ConsulVersion: aliased(str), EnvoyVersion: aliased(str) }),
 );
+
+/**
+ * api PassiveHealthCheck (api/config_entry.go), one definition for service-defaults upstreams and
+ * ingress-gateway services. `EnforcingConsecutive5xx` is tagged `enforcing_consecutive_5xx`, not the
+ * `enforcing_consecutive5xx` a naming rule would derive. MaxFailures and the percentages are uint32.
+ */
+export const passiveHealthCheck: FieldType = obj({
+  Interval: durationNs,
+  MaxFailures: uint32,
+  EnforcingConsecutive5xx: aliased(uint32, 'enforcing_consecutive_5xx'),
+  MaxEjectionPercent: uint32,
+  BaseEjectionTime: durationNs,
+  // Newer Consul (see src/model/field-versions.ts); tags follow the `_5xx` spelling of their sibling.
+  EnforcingConsecutiveGatewayFailure: uint32,
+  Consecutive5xx: aliased(uint32, 'consecutive_5xx'),
+  ConsecutiveGatewayFailure: uint32,
+});
+
+/** api UpstreamLimits (api/config_entry.go): `*int` each. */
+export const upstreamLimits: FieldType = obj({
+  MaxConnections: int,
+  MaxPendingRequests: int,
+  MaxConcurrentRequests: int,
+  PassiveHealthCheck: passiveHealthCheck,
+});
+
+/** api HTTPHeaderModifiers (api/config_entry_discoverychain.go): router, splitter, ingress services. */
+export const httpHeaderModifiers: FieldType = obj({ Add: map(str), Set: map(str), Remove: strings });
+
+/** api GatewayTLSSDSConfig (api/config_entry_gateways.go). */
+export const gatewayTLSSDS: FieldType = obj({ ClusterName: str, CertResource: str });
 export const accessLogs = obj({
   Enabled: bool,
   DisableListenerLogs: bool,

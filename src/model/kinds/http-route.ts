@@ -2,6 +2,7 @@
 import { aliased, bool, durationNs, int, list, map, obj, str, strings, type FieldType } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, validateMeta, withKind } from './common.ts';
+import { atLeast } from '../consul-versions.ts';
 import { apiGatewayJWTProviders, configEntryStatus, resourceReference } from './api-gateway.ts';
 import { HTTP_METHODS, goQuote } from './service-router.ts';
 import { normalizeParents, validateParents } from './tcp-route.ts';
@@ -71,6 +72,22 @@ function validateMatch(m: Match, at: string, prefix: string): EntryProblem[] {
   return problems;
 }
 
+/**
+ * agent/structs/config_entry_routes.go HTTPRouteConfigEntry.Normalize: a service's Weight used to
+ * become 1 when `<= 0`; newer Consul keeps 0 ("no traffic", so a backend can be drained) and only
+ * turns a negative weight into 1. Backported to the 1.22 line; the exact 1.22 patch could not be
+ * checked here, so 1.22.0 is taken (docs/consul-versions.md).
+ */
+export const ZERO_WEIGHT_KEPT_SINCE = '1.22.0';
+
+type Service = Record<string, unknown> & { Weight?: number };
+
+function normalizeWeight(s: Service, zeroMeansNoTraffic: boolean): Service {
+  const w = typeof s.Weight === 'number' ? s.Weight : 0;
+  if (w < 0 || (w === 0 && !zeroMeansNoTraffic)) return { ...s, Weight: 1 };
+  return s;
+}
+
 export const httpRoute: KindDefinition = {
   kind: 'http-route',
   applyOrder: 75,
@@ -102,7 +119,8 @@ export const httpRoute: KindDefinition = {
     // Read-only: Consul ignores Status on write.
     Status: configEntryStatus,
   },
-  normalize(entry) {
+  normalize(entry, consul) {
+    const zeroMeansNoTraffic = !consul || atLeast(consul, ZERO_WEIGHT_KEPT_SINCE);
     const out: ApiEntry = { ...withKind(entry, 'http-route') };
     const parents = normalizeParents(out.Parents);
     if (parents) out.Parents = parents;
@@ -117,8 +135,7 @@ export const httpRoute: KindDefinition = {
             if (!m.Path?.Match) nm.Path = { Match: 'prefix', Value: '/' };
             return nm;
           });
-        if (r.Services)
-          n.Services = r.Services.map((s) => (typeof s.Weight === 'number' && s.Weight > 0 ? s : { ...s, Weight: 1 }));
+        if (r.Services) n.Services = r.Services.map((s) => normalizeWeight(s, zeroMeansNoTraffic));
         return n;
       });
     return out;

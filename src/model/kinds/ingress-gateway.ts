@@ -1,19 +1,11 @@
 // ingress-gateway: listeners and exposed services of an ingress gateway (api/config_entry_gateways.go IngressGatewayConfigEntry).
-import { aliased, bool, durationNs, int, list, obj, str, strings, type FieldType } from '../field-types.ts';
+import { aliased, bool, int, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
-import { meta, validateMeta, withKind } from './common.ts';
-import { httpHeaderModifiers } from './service-router.ts';
+import { gatewayTLSSDS as sds, httpHeaderModifiers, meta, passiveHealthCheck, validateMeta, withKind } from './common.ts';
 
-/** api PassiveHealthCheck (api/config_entry.go); `EnforcingConsecutive5xx` has alias `enforcing_consecutive_5xx`. */
-export const passiveHealthCheck: FieldType = obj({
-  Interval: durationNs,
-  MaxFailures: int,
-  EnforcingConsecutive5xx: aliased(int, 'enforcing_consecutive_5xx'),
-  MaxEjectionPercent: int,
-  BaseEjectionTime: durationNs,
-});
+export { passiveHealthCheck };
 
-const sds = obj({ ClusterName: str, CertResource: str });
+/** api GatewayTLSConfig (api/config_entry_gateways.go). */
 const gatewayTLS = obj({ Enabled: bool, SDS: sds, TLSMinVersion: str, TLSMaxVersion: str, CipherSuites: strings });
 
 const ingressService = obj({
@@ -24,9 +16,9 @@ const ingressService = obj({
   TLS: obj({ SDS: sds }),
   RequestHeaders: httpHeaderModifiers,
   ResponseHeaders: httpHeaderModifiers,
-  MaxConnections: int,
-  MaxPendingRequests: int,
-  MaxConcurrentRequests: int,
+  MaxConnections: uint32,
+  MaxPendingRequests: uint32,
+  MaxConcurrentRequests: uint32,
   PassiveHealthCheck: passiveHealthCheck,
 });
 
@@ -49,9 +41,9 @@ export const ingressGateway: KindDefinition = {
     ...meta,
     // IngressServiceConfig's three limits carry no alias tags (only case variants decode).
     Defaults: obj({
-      MaxConnections: aliased(int),
-      MaxPendingRequests: aliased(int),
-      MaxConcurrentRequests: aliased(int),
+      MaxConnections: aliased(uint32),
+      MaxPendingRequests: aliased(uint32),
+      MaxConcurrentRequests: aliased(uint32),
       PassiveHealthCheck: passiveHealthCheck,
     }),
   },

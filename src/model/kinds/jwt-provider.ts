@@ -1,6 +1,6 @@
 // jwt-provider: a JWT issuer and its key set, referenced by intentions and api-gateway policies
 // (api/config_entry_jwt_provider.go JWTProviderConfigEntry).
-import { bool, durationNs, int, list, obj, str, strings } from '../field-types.ts';
+import { bool, bytes, durationNs, int, list, obj, str, strings } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, validateMeta, withKind } from './common.ts';
 
@@ -96,7 +96,8 @@ export const jwtProvider: KindDefinition = {
           DiscoveryType: str,
           TLSCertificates: obj({
             CaCertificateProviderInstance: obj({ InstanceName: str, CertificateName: str }),
-            TrustedCA: obj({ Filename: str, EnvironmentVariable: str, InlineString: str, InlineBytes: str }),
+            // api JWKSTLSCertTrustedCA.InlineBytes is a []byte: base64 on the wire and in Consul.
+            TrustedCA: obj({ Filename: str, EnvironmentVariable: str, InlineString: str, InlineBytes: bytes }),
           }),
           ConnectTimeout: durationNs,
         }),

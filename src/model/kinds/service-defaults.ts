@@ -1,13 +1,15 @@
 // service-defaults: per-service protocol, mTLS mode and upstream settings (api/config_entry.go ServiceConfigEntry).
-import { bool, durationNs, float, int, list, obj, str, strings } from '../field-types.ts';
+import { aliased, int, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import {
   envoyExtensions,
   exposeConfig,
   meshGateway,
   meta,
+  passiveHealthCheck,
   tenancy,
   transparentProxyConfig,
+  upstreamLimits,
   validateMeta,
   validateMutualTLSMode,
   withKind,
@@ -22,14 +24,8 @@ const upstreamConfig = obj({
   EnvoyClusterJSON: str,
   Protocol: str,
   ConnectTimeoutMs: int,
-  Limits: obj({ MaxConnections: int, MaxPendingRequests: int, MaxConcurrentRequests: int }),
-  PassiveHealthCheck: obj({
-    Interval: durationNs,
-    MaxFailures: int,
-    EnforcingConsecutive5xx: int,
-    MaxEjectionPercent: int,
-    BaseEjectionTime: durationNs,
-  }),
+  Limits: upstreamLimits,
+  PassiveHealthCheck: passiveHealthCheck,
   MeshGateway: meshGateway,
   BalanceOutboundConnections: str,
 });
@@ -57,12 +53,14 @@ export const serviceDefaults: KindDefinition = {
     BalanceInboundConnections: str,
     RateLimits: obj({
       InstanceLevel: obj({
-        RequestsPerSecond: float,
+        // api InstanceLevelRateLimits: `RequestsPerSecond int`, not a float.
+        RequestsPerSecond: int,
         RequestsMaxBurst: int,
-        Routes: list(obj({ PathExact: str, PathPrefix: str, PathRegex: str, RequestsPerSecond: float, RequestsMaxBurst: int })),
+        Routes: list(obj({ PathExact: str, PathPrefix: str, PathRegex: str, RequestsPerSecond: int, RequestsMaxBurst: int })),
       }),
     }),
     EnvoyExtensions: envoyExtensions,
+    MaxRequestHeadersKB: aliased(uint32, 'max_request_headers_kb'),
     ...meta,
   },
   normalize(entry) {

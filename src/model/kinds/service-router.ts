@@ -1,10 +1,10 @@
 // service-router: L7 routing rules for one service (api/config_entry_discoverychain.go ServiceRouterConfigEntry).
-import { bool, durationStr, int, list, map, obj, str, strings, type FieldType, uint32 } from '../field-types.ts';
+import { bool, durationStr, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
-import { meta, tenancy, validateMeta, withKind } from './common.ts';
+import { httpHeaderModifiers, meta, tenancy, validateMeta, withKind } from './common.ts';
 
-/** HTTPHeaderModifiers (api/config_entry_discoverychain.go), shared by router, splitter and ingress. */
-export const httpHeaderModifiers: FieldType = obj({ Add: map(str), Set: map(str), Remove: strings });
+// Shared definition lives in common.ts; re-exported for the splitter, which imports it from here.
+export { httpHeaderModifiers };
 
 const httpMatch = obj({
   PathExact: str,

@@ -1,5 +1,5 @@
 // terminating-gateway: services a terminating gateway represents (api/config_entry_gateways.go TerminatingGatewayConfigEntry).
-import { list, obj, str } from '../field-types.ts';
+import { aliased, bool, list, obj, str } from '../field-types.ts';
 import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, validateMeta, withKind } from './common.ts';
 
@@ -12,7 +12,8 @@ export const terminatingGateway: KindDefinition = {
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,
-    Services: list(obj({ Namespace: str, Name: str, CAFile: str, CertFile: str, KeyFile: str, SNI: str })),
+    // api LinkedService (api/config_entry_gateways.go); DisableAutoHostRewrite has no alias tag.
+    Services: list(obj({ DisableAutoHostRewrite: aliased(bool), Namespace: str, Name: str, CAFile: str, CertFile: str, KeyFile: str, SNI: str })),
     ...meta,
     Partition: str,
     Namespace: str,

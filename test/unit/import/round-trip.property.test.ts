@@ -74,6 +74,8 @@ function arbitraryOf(type: FieldType, depth: number): fc.Arbitrary<unknown> {
     case 'string':
     case 'time':
       return text;
+    case 'bytes':
+      return fc.constantFrom('YWJj', 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==');
     case 'bool':
       return fc.boolean();
     case 'int':

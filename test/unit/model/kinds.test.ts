@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { aliasesOf, fieldSpec, zodOf, type FieldType } from '../../../src/model/field-types.ts';
 import type { ApiEntry, KindDefinition } from '../../../src/model/kind-definition.ts';
 import { KINDS, kindDefinition, kindForCrd } from '../../../src/model/registry.ts';
+import { parseConsulVersion } from '../../../src/model/consul-versions.ts';
 
 const def = (kind: string): KindDefinition => {
   const d = kindDefinition(kind);
@@ -278,9 +279,12 @@ describe('api-gateway and routes', () => {
       Rules: [{ Matches: [{ Method: 'get' }], Services: [{ Name: 'web' }] }],
     });
     expect(out.Parents).toEqual([{ Name: 'gw', Kind: 'api-gateway' }]);
-    expect(out.Rules).toEqual([
-      { Matches: [{ Method: 'GET', Path: { Match: 'prefix', Value: '/' } }], Services: [{ Name: 'web', Weight: 1 }] },
-    ]);
+    // Newest Consul keeps Weight 0 (no traffic) and only turns a negative weight into 1; before 1.22, 0 became 1.
+    expect(out.Rules).toEqual([{ Matches: [{ Method: 'GET', Path: { Match: 'prefix', Value: '/' } }], Services: [{ Name: 'web' }] }]);
+    const weights = (e: ApiEntry) => ((e.Rules as { Services: { Weight?: number }[] }[])[0]!.Services).map((s) => s.Weight);
+    const twoServices: ApiEntry = { Kind: 'http-route', Name: 'r', Rules: [{ Services: [{ Name: 'a', Weight: -3 }, { Name: 'b', Weight: 0 }] }] };
+    expect(weights(def('http-route').normalize!(twoServices))).toEqual([1, 0]);
+    expect(weights(def('http-route').normalize!(twoServices, parseConsulVersion('1.21.9')))).toEqual([1, 1]);
     expect(
       messages({
         Kind: 'http-route',

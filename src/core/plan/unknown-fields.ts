@@ -1,0 +1,42 @@
+// Fields a live entry carries that the registry does not know (a newer Consul, an Enterprise
+// field): writing the file's version of the entry would remove them, since Consul's write replaces
+// the whole entry (agent/consul/state/config_entry.go ensureConfigEntryTxn stores the new value).
+import { fieldSpec, type FieldType, type ObjectFields } from '../../model/field-types.ts';
+import { kindDefinition } from '../../model/registry.ts';
+import type { ApiEntry } from '../../model/kind-definition.ts';
+
+/** Paths (`Listeners[0].MaxRequestHeadersKB`) of the fields of `entry` its kind's registry entry lacks. */
+export function unknownFields(entry: ApiEntry): string[] {
+  const def = kindDefinition(entry.Kind);
+  if (!def) return [];
+  const out: string[] = [];
+  walkObject(entry, def.fields, '', out, true);
+  return out;
+}
+
+function walkObject(value: Record<string, unknown>, fields: ObjectFields, path: string, out: string[], top: boolean): void {
+  for (const [k, v] of Object.entries(value)) {
+    if (top && k === 'Kind') continue;
+    const at = path ? `${path}.${k}` : k;
+    if (!Object.hasOwn(fields, k)) {
+      out.push(at);
+      continue;
+    }
+    walkValue(v, fieldSpec(fields[k]!).type, at, out);
+  }
+}
+
+function walkValue(v: unknown, type: FieldType, path: string, out: string[]): void {
+  if (type.t === 'object' && isRecord(v)) walkObject(v, type.fields, path, out, false);
+  else if (type.t === 'list' && Array.isArray(v)) v.forEach((item, i) => walkValue(item, type.of, `${path}[${i}]`, out));
+  else if (type.t === 'map' && isRecord(v)) for (const [k, item] of Object.entries(v)) walkValue(item, type.of, `${path}.${k}`, out);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A field diff that only removes an unknown field (its path is, or lies under, a lost path). */
+export function underLostField(diffPath: string, lost: readonly string[]): boolean {
+  return lost.some((p) => diffPath === p || diffPath.startsWith(`${p}.`) || diffPath.startsWith(`${p}[`));
+}

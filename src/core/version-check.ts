@@ -1,0 +1,57 @@
+// Fields a target's Consul version does not know yet: Consul would refuse the write with
+// `invalid config key` (agent/structs/config_entry_ce.go validateUnusedKeys). Found from the files
+// alone, before anything is written; the version comes from consul-gitops.yaml (`consulVersion`).
+import { configEntryError, quoteToken, type ConfigEntryError } from '../model/errors.ts';
+import { fieldsNewerThan, formatVersion, parseConsulVersion, SUPPORTED_CONSUL, compareVersions, type ConsulVersion } from '../model/consul-versions.ts';
+import { positionOf, type DecodedEntry } from '../decode/entry-source.ts';
+
+export interface VersionedTarget {
+  name: string;
+  dir: string;
+  consulVersion?: string;
+}
+
+/** The target a file belongs to: the one whose directory holds it (the longest match wins). */
+function targetOf(file: string, targets: readonly VersionedTarget[]): VersionedTarget | undefined {
+  const norm = (p: string) => p.replace(/^\.\//, '').replace(/\/+$/, '');
+  const f = norm(file);
+  return targets
+    .filter((t) => f === norm(t.dir) || f.startsWith(`${norm(t.dir)}/`) || norm(t.dir) === '.')
+    .sort((a, b) => norm(b.dir).length - norm(a.dir).length)[0];
+}
+
+/** One warning per field a file uses that its target's Consul version does not know. */
+export function versionWarnings(entries: readonly DecodedEntry[], targets: readonly VersionedTarget[]): ConfigEntryError[] {
+  const out: ConfigEntryError[] = [];
+  for (const d of entries) {
+    const target = targetOf(d.file, targets);
+    const version = target?.consulVersion ? parseConsulVersion(target.consulVersion) : undefined;
+    if (!target || !version) continue;
+    for (const f of fieldsNewerThan(d.entry, version))
+      out.push(
+        configEntryError(
+          'validate',
+          d.file,
+          positionOf(d, f.path),
+          f.path,
+          `Consul ${formatVersion(version)} (target ${quoteToken(target.name)}) does not know this field, added in Consul ${f.since}: it would refuse the write with invalid config key ${quoteToken(f.path)}`,
+          `remove the field, or raise consulVersion in consul-gitops.yaml once the target runs Consul ${f.since} or newer`,
+        ),
+      );
+  }
+  return out;
+}
+
+/** A target's consulVersion outside the range consul-gitops models. */
+export function unsupportedVersion(version: string): string | undefined {
+  const v = parseConsulVersion(version);
+  if (!v) return undefined;
+  const oldest = parseConsulVersion(SUPPORTED_CONSUL.oldest)!;
+  const newest = parseConsulVersion(SUPPORTED_CONSUL.newest)!;
+  if (compareVersions(v, oldest) < 0) return `Consul ${version} is older than the oldest version consul-gitops supports (${SUPPORTED_CONSUL.oldest}): fields and rules are checked as for ${SUPPORTED_CONSUL.oldest}`;
+  if (v.major > newest.major || (v.major === newest.major && v.minor > newest.minor))
+    return `Consul ${version} is newer than the newest version consul-gitops models (${SUPPORTED_CONSUL.newest}): fields it added are unknown here (plan shows them as "would be removed")`;
+  return undefined;
+}
+
+export type { ConsulVersion };

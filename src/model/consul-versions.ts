@@ -1,0 +1,95 @@
+// Which Consul versions consul-gitops models, and the version that introduced each field newer than
+// the oldest supported one: a file using such a field against an older Consul would be answered
+// `invalid config key` (agent/structs/config_entry_ce.go validateUnusedKeys), so validate says so first.
+// docs/consul-versions.md explains the choice of range and the sources.
+
+export interface ConsulVersion {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+/** HashiCorp supports the current and the two previous minor releases (N-2); the newest is modelled. */
+export const SUPPORTED_CONSUL = { oldest: '1.20.0', newest: '1.22.0' } as const;
+
+export function parseConsulVersion(text: string): ConsulVersion | undefined {
+  // `1.21.4`, `v1.22.0`, `1.22.0+ent`, `1.22.0-rc1`: the numeric core decides.
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(text.trim());
+  if (!m) return undefined;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
+}
+
+export function compareVersions(a: ConsulVersion, b: ConsulVersion): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+}
+
+export const formatVersion = (v: ConsulVersion) => `${v.major}.${v.minor}.${v.patch}`;
+
+const v = (text: string): ConsulVersion => parseConsulVersion(text)!;
+
+export function atLeast(version: ConsulVersion, since: string): boolean {
+  return compareVersions(version, v(since)) >= 0;
+}
+
+/**
+ * Per kind, field paths (as in src/model/consul-aliases.ts: `[]` a list element, `{}` a map value)
+ * and the Consul version whose api structs first have them. Fields not listed exist in every
+ * supported version. Entries marked † in docs/consul-versions.md could not be checked against a
+ * release tag here and follow the changelog as recorded there.
+ */
+export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'service-defaults': {
+    MaxRequestHeadersKB: '1.22.0',
+    ...passiveHealthCheckSince('UpstreamConfig.Overrides[]'),
+    ...passiveHealthCheckSince('UpstreamConfig.Defaults'),
+    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck': '1.22.0',
+    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck': '1.22.0',
+  },
+  'ingress-gateway': {
+    ...passiveHealthCheckSince('Listeners[].Services[]'),
+    ...passiveHealthCheckSince('Defaults'),
+  },
+  'terminating-gateway': {
+    'Services[].DisableAutoHostRewrite': '1.21.0',
+  },
+};
+
+function passiveHealthCheckSince(owner: string): Record<string, string> {
+  const at = `${owner}.PassiveHealthCheck`;
+  return {
+    [`${at}.EnforcingConsecutiveGatewayFailure`]: '1.22.0',
+    [`${at}.Consecutive5xx`]: '1.22.0',
+    [`${at}.ConsecutiveGatewayFailure`]: '1.22.0',
+  };
+}
+
+/** A field path with its list indexes and map keys made generic: `Listeners[2].Services[0]` → `Listeners[].Services[]`. */
+export function genericPath(path: string): string {
+  return path.replace(/\[\d+\]/g, '[]');
+}
+
+export interface TooNewField {
+  /** The concrete path in the entry (`UpstreamConfig.Overrides[1].PassiveHealthCheck.Consecutive5xx`). */
+  path: string;
+  since: string;
+}
+
+/** Fields of an entry (API form) that `version` does not know yet. */
+export function fieldsNewerThan(entry: Record<string, unknown> & { Kind: string }, version: ConsulVersion): TooNewField[] {
+  const since = FIELD_SINCE[entry.Kind];
+  if (!since) return [];
+  const out: TooNewField[] = [];
+  const visit = (value: unknown, path: string): void => {
+    if (path) {
+      const introduced = since[genericPath(path)];
+      if (introduced && !atLeast(version, introduced)) {
+        out.push({ path, since: introduced });
+        return;
+      }
+    }
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${path}[${i}]`));
+    else if (value && typeof value === 'object') for (const [k, item] of Object.entries(value)) if (!(path === '' && k === 'Kind')) visit(item, path ? `${path}.${k}` : k);
+  };
+  visit(entry, '');
+  return out;
+}

@@ -1,0 +1,85 @@
+// Class 3 of issue 11: the target's Consul version (consul-gitops.yaml `consulVersion`) decides which
+// fields a file may use and how version-dependent Normalize rules read.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { planCommand } from '../../src/cli/plan-command.ts';
+import { runAgainst, runCli, tempTree } from '../support/run-cli.ts';
+
+const TGW = `Kind = "terminating-gateway"
+Name = "tgw"
+Services = [
+  { Name = "billing" },
+  { Name = "legacy", DisableAutoHostRewrite = true },
+]
+`;
+
+const yaml = (version?: string) => `targets:\n  - name: prod\n    dir: config-entries\n${version ? `    consulVersion: "${version}"\n` : ''}`;
+
+describe('validate against the target\'s Consul version', () => {
+  it('warns, with file, line and field, on a field the target\'s Consul does not know yet', async () => {
+    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.20.4'), 'config-entries/tgw.hcl': TGW });
+    const run = await runCli(['validate', 'config-entries'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'warning: config-entries/tgw.hcl:5:22: Services[1].DisableAutoHostRewrite: Consul 1.20.4 (target "prod") does not know this field, added in Consul 1.21.0',
+    );
+    expect(run.stderr).toContain('invalid config key "Services[1].DisableAutoHostRewrite"');
+  });
+
+  it('says nothing when the target runs a Consul that knows the field, or states no version', async () => {
+    for (const version of ['1.21.0', undefined]) {
+      const dir = tempTree({ 'consul-gitops.yaml': yaml(version), 'config-entries/tgw.hcl': TGW });
+      const run = await runCli(['validate', 'config-entries'], dir);
+      expect(run.stderr, String(version)).toBe('');
+      expect(run.code).toBe(0);
+    }
+  });
+
+  it('names a version outside the supported range', async () => {
+    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.16.2'), 'config-entries/tgw.hcl': 'Kind = "terminating-gateway"\nName = "tgw"\n' });
+    const run = await runCli(['validate', 'config-entries'], dir);
+    expect(run.stderr).toContain('target "prod": Consul 1.16.2 is older than the oldest version consul-gitops supports (1.20.0)');
+  });
+});
+
+describe('http-route service Weight 0 follows the target\'s version', () => {
+  let server: DevServer;
+  beforeEach(async () => {
+    server = await startDevServer({ port: 0 });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const route = (second: string) => `Kind = "http-route"
+Name = "shop"
+Parents = [{ Kind = "api-gateway", Name = "gw" }]
+Rules = [{ Services = [{ Name = "v1", Weight = 50 }, { Name = "v2"${second} }] }]
+`;
+
+  async function liveFiftyFifty(dir: string) {
+    // Both backends at 50, written by consul-gitops from the earlier version of the file.
+    const body = {
+      Kind: 'http-route',
+      Name: 'shop',
+      Parents: [{ Kind: 'api-gateway', Name: 'gw' }],
+      Rules: [{ Services: [{ Name: 'v1', Weight: 50 }, { Name: 'v2', Weight: 50 }] }],
+      Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/shop.hcl' },
+    };
+    const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
+    expect(await res.text()).toBe('true');
+    return dir;
+  }
+
+  it('draining a backend (Weight 0) shows as no traffic on a current Consul', async () => {
+    const dir = await liveFiftyFifty(tempTree({ 'consul-gitops.yaml': yaml(), 'config-entries/shop.hcl': route(', Weight = 0') }));
+    const plan = await runAgainst(server.url, planCommand, [], dir);
+    expect(plan.stdout).toContain('~ Rules[0].Services[1].Weight: 50 → (absent)');
+  });
+
+  it('on a Consul before the change, Weight 0 is what Consul turns into 1', async () => {
+    const dir = await liveFiftyFifty(tempTree({ 'consul-gitops.yaml': yaml('1.21.3'), 'config-entries/shop.hcl': route(', Weight = 0') }));
+    const plan = await runAgainst(server.url, planCommand, [], dir);
+    expect(plan.stdout).toContain('~ Rules[0].Services[1].Weight: 50 → 1');
+  });
+});
