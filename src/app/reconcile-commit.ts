@@ -23,6 +23,8 @@ export interface ReconcileTarget {
   prune: boolean;
   massDelete?: MassDeletePolicy;
   stateKeyPrefix: string;
+  /** consul-gitops.yaml `consulVersion`: version-dependent rules follow the target's Consul. */
+  consulVersion?: string;
 }
 
 export interface ReconcileDeps {
@@ -145,7 +147,7 @@ function asReconcileOutcome(o: CommitApplyOutcome): ReconcileOutcome {
 }
 
 function planOptions(target: ReconcileTarget): PlanOptions {
-  return { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) };
+  return { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}), ...(target.consulVersion ? { consulVersion: target.consulVersion } : {}) };
 }
 
 async function report(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob, outcome: ReconcileOutcome, review?: ReviewComparison): Promise<void> {

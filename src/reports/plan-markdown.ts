@@ -119,6 +119,9 @@ function renderChange(c: Change, outcome: ChangeOutcomeView | undefined, detaile
   const summary = changeSummary(c, outcome, fileUrl);
   const notes: string[] = [];
   if (c.action === 'delete' || c.requiresAdopt) notes.push(`> ${escapeMarkdown(c.reason)}`);
+  // Live fields consul-gitops does not know: the reviewer must see that this update removes them.
+  for (const f of c.lostFields ?? [])
+    notes.push(`> <code>${escapeHtml(f)}</code>: unknown to consul-gitops: would be removed${c.requiresFieldLoss ? ' (written only with --allow-field-loss)' : ''}`);
   if (outcome?.message) notes.push(`> ${escapeMarkdown(outcome.message)}`);
   if (outcome?.status === 'conflict' && outcome.liveDiffs?.length)
     notes.push('', 'Changed in Consul since the plan:', '', ...fenced('diff', outcome.liveDiffs.flatMap((d) => [`- ${d.path} = ${show(d.before)}`, `+ ${d.path} = ${show(d.after)}`])));

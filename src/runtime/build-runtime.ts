@@ -144,7 +144,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       return {
         consul,
         ...(advisor ? { advisor } : {}),
-        target: { name: t.name, dir: t.dir, prune: t.prune, selfHeal: t.selfHeal, driftMode: t.driftMode, massDelete: t.massDelete, stateKeyPrefix: settings.targets.stateKeyPrefix },
+        target: { name: t.name, dir: t.dir, prune: t.prune, selfHeal: t.selfHeal, driftMode: t.driftMode, massDelete: t.massDelete, stateKeyPrefix: settings.targets.stateKeyPrefix, ...(t.consulVersion ? { consulVersion: t.consulVersion } : {}) },
         deps: {
           source,
           store: new ConsulConfigEntryStore(consul),

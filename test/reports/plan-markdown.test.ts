@@ -151,5 +151,13 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('+ PrivateKey  = (sensitive value)');
     expect(md).not.toContain(key);
   });
+
+  it('tells the reviewer an update would remove live fields consul-gitops does not know', () => {
+    const owned = { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/web.hcl' };
+    const live = [{ entry: { Kind: 'service-defaults', Name: 'web', Protocol: 'http', FutureKnob: { Level: 3 }, Meta: owned }, modifyIndex: 7 }];
+    const plan = planChanges(entries([f('config-entries/web.hcl', 'Kind = "service-defaults"\nName = "web"\nProtocol = "grpc"\n')]), live, opts);
+    const md = renderPlanMarkdown({ plan });
+    expect(md).toContain('> <code>FutureKnob</code>: unknown to consul-gitops: would be removed (written only with --allow-field-loss)');
+  });
 });
 
