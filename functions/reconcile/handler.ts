@@ -3,11 +3,15 @@
 import { ReconcileEvent } from '../../src/app/reconcile-request.ts';
 import { limitsFor, runReconcileEvent, throwIfAnyFailed, type TargetRunSummary } from '../../src/app/run-reconcile-event.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../../src/runtime/build-runtime.ts';
+import type { MetricsRecorder } from '../../src/app/metrics.ts';
+import { CloudWatchMetrics } from '../../src/adapters/metrics/cloudwatch-metrics.ts';
 
 export interface ReconcileHandlerDeps {
   env: Readonly<Record<string, string | undefined>>;
   overrides?: RuntimeOverrides;
   log?: (line: string) => void;
+  /** Default: CloudWatch embedded metric format on stdout. */
+  metrics?: MetricsRecorder;
 }
 
 /** The part of Lambda's context the handler uses: its deadline bounds lock waits and leases. */
@@ -19,6 +23,7 @@ export type ReconcileHandler = (event: unknown, context?: InvocationContext) => 
 
 export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHandler {
   const log = deps.log ?? ((line: string) => console.log(line));
+  const metrics = deps.metrics ?? new CloudWatchMetrics();
   let runtime: Runtime | undefined;
   return async (event, context) => {
     const parsed = ReconcileEvent.safeParse(event);
@@ -28,7 +33,7 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
       return [];
     }
     runtime ??= buildRuntime(deps.env, deps.overrides);
-    const results = await runReconcileEvent(runtime, parsed.data, context ? limitsFor(context.getRemainingTimeInMillis()) : undefined);
+    const results = await runReconcileEvent(runtime, parsed.data, context ? limitsFor(context.getRemainingTimeInMillis()) : undefined, metrics);
     for (const { error, ...r } of results) {
       const fields = { mode: parsed.data.mode, deliveryId: parsed.data.deliveryId, ...r };
       if (r.outcome === 'error') log(JSON.stringify({ level: 'error', message: 'Reconcile failed', ...fields, error: describe(error) }));

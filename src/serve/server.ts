@@ -5,6 +5,7 @@
 //                  → runReconcileEvent, exactly what the reconcile function runs
 //   timer          every SCHEDULE_INTERVAL → a drift check per target, as the schedule function
 //   GET /healthz   200 ok
+//   GET /metrics   the reconcile runs' figures in Prometheus text (the Lambda's CloudWatch metrics)
 // Before a body is read the headers must show a well-formed signature and an event (preflight.ts);
 // bodies are held under a budget shared by all connections (body.ts), and headers, bodies and whole
 // requests have timeouts, so neither many large posts nor a slow client can exhaust the process.
@@ -19,6 +20,8 @@ import { declaredLength, refuseBeforeBody } from './preflight.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../runtime/build-runtime.ts';
 import { describeError, jsonLogger, type Logger, type LogSink } from './log.ts';
 import { ReconcileQueue, type EnqueueResult, type QueueJob } from './queue.ts';
+import { PROMETHEUS_CONTENT_TYPE, PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.ts';
+import type { MetricsRecorder } from '../app/metrics.ts';
 import { secretValues, serveSettings, type Env, type ServeSettings } from './settings.ts';
 
 export interface ServeOptions {
@@ -61,8 +64,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const stopTimeoutMs = options.stopTimeoutMs ?? settings.stopTimeoutMs;
   const intervalMs = options.scheduleIntervalMs ?? settings.scheduleIntervalMs;
 
+  const metrics = new PrometheusMetrics();
   const queue = new ReconcileQueue<ReconcileEvent>({
-    run: (job) => runJob(runtime, job, log),
+    run: (job) => runJob(runtime, job, log, metrics),
     onError: (job, error) => log('error', 'Reconcile failed', { ...jobFields(job), error: describeError(error) }),
   });
   // Arrival order of everything the queue sees: numbered when a request arrives, before any await,
@@ -101,6 +105,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return respondText(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
       return respondText(res, 200, 'ok');
+    }
+    if (path === '/metrics') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return respondText(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
+      return respondText(res, 200, metrics.text(), { 'content-type': PROMETHEUS_CONTENT_TYPE });
     }
     if (path === '/webhook') {
       if (req.method !== 'POST') return respondText(res, 405, 'method not allowed', { allow: 'POST' });
@@ -229,10 +237,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   return { url, close, idle: () => queue.idle(), bodies: () => budget.stats() };
 }
 
-async function runJob(runtime: Runtime, job: Job, log: Logger): Promise<void> {
+async function runJob(runtime: Runtime, job: Job, log: Logger, metrics: MetricsRecorder): Promise<void> {
   const started = Date.now();
   log('info', 'Reconcile started', jobFields(job));
-  const results = await runReconcileEvent(runtime, job.payload);
+  const results = await runReconcileEvent(runtime, job.payload, undefined, metrics);
   for (const { error: _error, ...r } of results) {
     // A failed target is logged once, by the queue's onError (throwIfAnyFailed below).
     if (r.outcome !== 'error') log(r.ok ? 'info' : 'warn', 'Reconcile finished', { ...jobFields(job), durationMs: Date.now() - started, ...r });

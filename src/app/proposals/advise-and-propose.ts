@@ -2,7 +2,7 @@
 // the default branch's tree, judge the permissive services from the target's stats source over
 // its window, and bring the proposals' PRs and the posture dashboard up to date.
 import type { ConfigEntryStore, StateStore } from '../../core/ports.ts';
-import type { AdvisorThresholds, TrafficSampleSource } from '../../core/advisor/model.ts';
+import type { AdviceReport, AdvisorThresholds, TrafficSampleSource } from '../../core/advisor/model.ts';
 import type { DesiredStateSource } from '../../adapters/github/ports.ts';
 import { adviseStrict, type ConnectCatalog } from '../advise.ts';
 import type { PostureIssue, ProposalPullRequests } from './ports.ts';
@@ -29,7 +29,7 @@ export interface AdvisorRunSettings {
   labels: readonly string[];
 }
 
-export type AdvisorRunOutcome = { kind: 'invalid'; errors: number } | { kind: 'proposed'; outcome: ProposeOutcome };
+export type AdvisorRunOutcome = { kind: 'invalid'; errors: number } | { kind: 'proposed'; outcome: ProposeOutcome; report: AdviceReport };
 
 export async function adviseAndPropose(deps: AdvisorRunDeps, settings: AdvisorRunSettings, job: { owner: string; repo: string; branch: string }): Promise<AdvisorRunOutcome> {
   const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.branch }, settings.dir);
@@ -46,7 +46,7 @@ export async function adviseAndPropose(deps: AdvisorRunDeps, settings: AdvisorRu
     thresholds: settings.thresholds,
     now,
   });
-  return { kind: 'proposed', outcome };
+  return { kind: 'proposed', outcome, report: advised.report };
 }
 
 export function advisorSummary(o: AdvisorRunOutcome): string {
