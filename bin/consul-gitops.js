@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so a fresh clone works after `npm install` with no build step.
+// Runs the command line from its TypeScript source through tsx (development, tests, benchmarks).
+// The installed command is dist/consul-gitops.js, built by `npm run build` (scripts/build.mjs).
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
-const { processIo } = await import('../src/cli/io.ts');
-process.exitCode = await main(process.argv.slice(2), processIo());
+await import('../src/cli/entry.ts');

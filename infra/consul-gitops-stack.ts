@@ -20,6 +20,7 @@ import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ReconcilerFunction } from './constructs/reconciler-function.ts';
+import { OperationsDashboard } from './constructs/operations-dashboard.ts';
 
 /** A secret that already exists: never created here, so its value is never in a template. */
 export type SecretRef = { secretName: string } | { secretArn: string } | { parameterName: string };
@@ -74,6 +75,7 @@ export class ConsulGitopsStack extends Stack {
   readonly schedule: ReconcilerFunction;
   readonly deadLetterQueue: Queue;
   readonly webhookUrl: string;
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: ConsulGitopsStackProps) {
     super(scope, id, props);
@@ -184,7 +186,8 @@ export class ConsulGitopsStack extends Stack {
       targets: [new LambdaFunction(this.schedule, { retryAttempts: 2, deadLetterQueue: this.deadLetterQueue })],
     });
 
-    this.alarms(props.alarmTopicArn ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)) : undefined);
+    const alarms = this.alarms(props.alarmTopicArn ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)) : undefined);
+    this.dashboard = new OperationsDashboard(this, 'Operations', { functions: { Webhook: this.webhook, Reconcile: this.reconcile, Schedule: this.schedule }, alarms });
     this.suppressFindings();
   }
 
@@ -218,7 +221,7 @@ export class ConsulGitopsStack extends Stack {
     };
   }
 
-  private alarms(action: IAlarmAction | undefined): void {
+  private alarms(action: IAlarmAction | undefined): Alarm[] {
     const all: Alarm[] = [];
     for (const [id, fn] of [['Webhook', this.webhook], ['Reconcile', this.reconcile], ['Schedule', this.schedule]] as const) {
       all.push(
@@ -241,6 +244,7 @@ export class ConsulGitopsStack extends Stack {
       }),
     );
     if (action) for (const alarm of all) alarm.addAlarmAction(action);
+    return all;
   }
 
   /** cdk-nag (AwsSolutions) findings this design accepts, each with its reason. */

@@ -3,11 +3,17 @@
 import { ReconcileEvent } from '../../src/app/reconcile-request.ts';
 import { limitsFor, runReconcileEvent, throwIfAnyFailed, type TargetRunSummary } from '../../src/app/run-reconcile-event.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../../src/runtime/build-runtime.ts';
+import type { MetricsRecorder } from '../../src/app/metrics.ts';
+import { CloudWatchMetrics } from '../../src/adapters/metrics/cloudwatch-metrics.ts';
+import { describeError, logFromEnv } from '../../src/runtime/logger.ts';
 
 export interface ReconcileHandlerDeps {
   env: Readonly<Record<string, string | undefined>>;
   overrides?: RuntimeOverrides;
+  /** Receives each JSON log line (default: stdout). */
   log?: (line: string) => void;
+  /** Default: CloudWatch embedded metric format on stdout. */
+  metrics?: MetricsRecorder;
 }
 
 /** The part of Lambda's context the handler uses: its deadline bounds lock waits and leases. */
@@ -18,31 +24,30 @@ export interface InvocationContext {
 export type ReconcileHandler = (event: unknown, context?: InvocationContext) => Promise<TargetRunSummary[]>;
 
 export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHandler {
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const baseLog = logFromEnv(deps.env, deps.log);
+  const metrics = deps.metrics ?? new CloudWatchMetrics();
   let runtime: Runtime | undefined;
   return async (event, context) => {
     const parsed = ReconcileEvent.safeParse(event);
     if (!parsed.success) {
       // A malformed event will not get better on retry: log and drop it rather than throw.
-      log(JSON.stringify({ level: 'error', message: 'Invalid reconcile event', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }));
+      baseLog('error', 'Invalid reconcile event', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
       return [];
     }
+    // Every line of this event carries the delivery (or schedule event) it came from.
+    const log = baseLog.withCorrelationId(parsed.data.deliveryId);
     runtime ??= buildRuntime(deps.env, deps.overrides);
-    const results = await runReconcileEvent(runtime, parsed.data, context ? limitsFor(context.getRemainingTimeInMillis()) : undefined);
+    const results = await runReconcileEvent(runtime, parsed.data, context ? limitsFor(context.getRemainingTimeInMillis()) : undefined, metrics);
     for (const { error, ...r } of results) {
       const fields = { mode: parsed.data.mode, deliveryId: parsed.data.deliveryId, ...r };
-      if (r.outcome === 'error') log(JSON.stringify({ level: 'error', message: 'Reconcile failed', ...fields, error: describe(error) }));
-      else log(JSON.stringify({ level: r.ok ? 'info' : 'warn', message: 'Reconcile finished', ...fields }));
+      if (r.outcome === 'error') log('error', 'Reconcile failed', { ...fields, error: describeError(error) });
+      else log(r.ok ? 'info' : 'warn', 'Reconcile finished', fields);
     }
     // After every target finished and was logged: a failure still fails the invocation, so Lambda
     // retries (targets whose delivery was recorded skip the retry as a duplicate).
     throwIfAnyFailed(results);
     return results;
   };
-}
-
-function describe(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
 }
 
 /** The Lambda entry point. Errors (Consul or GitHub unreachable) propagate so Lambda retries, then the dead-letter queue. */

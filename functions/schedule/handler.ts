@@ -6,6 +6,7 @@ import { Buffer } from 'node:buffer';
 // zod/mini keeps this bundle small (full zod alone is ~440 KB minified).
 import * as z from 'zod/mini';
 import type { DriftRequest } from '../../src/app/reconcile-request.ts';
+import { logFromEnv } from '../../src/runtime/logger.ts';
 
 const ScheduleEnv = z.object({
   RECONCILE_FUNCTION_NAME: z.string().check(z.minLength(1)),
@@ -34,7 +35,7 @@ export function driftRequests(env: z.infer<typeof ScheduleEnv>, eventId: string)
 }
 
 export function createScheduleHandler(deps: ScheduleDeps): (event: Pick<ScheduledEvent, 'id'>) => Promise<{ invoked: number }> {
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const log = logFromEnv(deps.env, deps.log);
   let lambda: LambdaClient | undefined;
   return async (event) => {
     // Empty variables count as unset, as in a shell.
@@ -47,7 +48,7 @@ export function createScheduleHandler(deps: ScheduleDeps): (event: Pick<Schedule
         lambda!.send(new InvokeCommand({ FunctionName: parsed.data.RECONCILE_FUNCTION_NAME, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(r)) })),
       ),
     );
-    log(JSON.stringify({ level: 'info', message: 'Drift checks started', targets: requests.map((r) => r.target ?? '(all)') }));
+    log.withCorrelationId(`schedule-${event.id}`)('info', 'Drift checks started', { targets: requests.map((r) => r.target ?? '(all)') });
     return { invoked: requests.length };
   };
 }

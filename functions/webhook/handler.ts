@@ -12,6 +12,7 @@ import type { ReconcileRequest } from '../../src/app/reconcile-request.ts';
 import { secretSourceFor, type SecretSource } from '../../src/adapters/secrets/secret-source.ts';
 import { RecentDeliveries } from '../../src/app/webhook/recent-deliveries.ts';
 import { decisionBody, routeWebhook, type DecisionBody, type RouteConfig } from '../../src/app/webhook/route-event.ts';
+import { describeError, logFromEnv, type Log } from '../../src/runtime/logger.ts';
 
 const text = () => z.optional(z.string().check(z.minLength(1)));
 
@@ -71,6 +72,7 @@ export interface WebhookDeps {
   /** Built from the environment when absent (the default AWS credential chain and region). */
   lambda?: LambdaClient;
   fetch?: typeof globalThis.fetch;
+  /** Receives each JSON log line (default: stdout). */
   log?: (line: string) => void;
 }
 
@@ -86,11 +88,13 @@ export type WebhookHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatew
 
 /** A handler with its own container state (config, secret cache, delivery memory), built on first call. */
 export function createHandler(deps: WebhookDeps): WebhookHandler {
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const log = logFromEnv(deps.env, deps.log);
   let container: Container | undefined;
   return async (event) => {
     container ??= buildContainer(deps);
-    return handle(container, event, log);
+    // Every line of this delivery carries GitHub's id for it (unverified until the signature is).
+    const delivery = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'x-github-delivery')?.[1];
+    return handle(container, event, delivery ? log.withCorrelationId(delivery.slice(0, 100)) : log);
   };
 }
 
@@ -108,27 +112,27 @@ function buildContainer(deps: WebhookDeps): Container {
   };
 }
 
-async function handle(c: Container, event: APIGatewayProxyEventV2, log: (line: string) => void): Promise<APIGatewayProxyStructuredResultV2> {
+async function handle(c: Container, event: APIGatewayProxyEventV2, log: Log): Promise<APIGatewayProxyStructuredResultV2> {
   const raw = event.body ?? '';
   const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   let secret: string;
   try {
     secret = await c.secret.value();
   } catch (error) {
-    logLine(log, 'error', 'Webhook secret unavailable', { source: c.secret.description, error: describe(error) });
+    log('error', 'Webhook secret unavailable', { source: c.secret.description, error: describeError(error) });
     return respond(503, decisionBody('failed', 'webhook secret unavailable'));
   }
   const route: RouteConfig = { secret, ...c.config.route };
   const decision = await routeWebhook({ headers: event.headers ?? {}, body }, route);
   if (!decision.invoke) {
-    logLine(log, 'info', 'Webhook answered', { status: decision.status, ...decision.body });
+    log('info', 'Webhook answered', { status: decision.status, ...decision.body });
     return respond(decision.status, decision.body);
   }
   const request = decision.invoke;
   const context = { event: decision.body.event, deliveryId: request.deliveryId };
   const about = { name: context.event, deliveryId: context.deliveryId };
   if (!c.recent.claim(request.deliveryId)) {
-    logLine(log, 'info', 'Webhook redelivery ignored', context);
+    log('info', 'Webhook redelivery ignored', context);
     return respond(200, decisionBody('duplicate', 'delivery already accepted; reconcile not started again', about));
   }
   try {
@@ -138,10 +142,10 @@ async function handle(c: Container, event: APIGatewayProxyEventV2, log: (line: s
     await Promise.all(requests.map((r) => invokeReconcile(lambda, c.config.reconcileFunctionName, r)));
   } catch (error) {
     c.recent.release(request.deliveryId); // let a manual redelivery try again
-    logLine(log, 'error', 'Reconcile invoke failed', { ...context, error: describe(error) });
+    log('error', 'Reconcile invoke failed', { ...context, error: describeError(error) });
     return respond(503, decisionBody('failed', 'could not start reconcile; redeliver to retry', about));
   }
-  logLine(log, 'info', 'Reconcile started', { ...context, mode: request.mode, sha: request.sha, ref: request.ref });
+  log('info', 'Reconcile started', { ...context, mode: request.mode, sha: request.sha, ref: request.ref });
   return respond(decision.status, decision.body);
 }
 
@@ -165,13 +169,6 @@ function respond(status: number, body: DecisionBody): APIGatewayProxyStructuredR
   return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
-function describe(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
-}
-
-function logLine(log: (line: string) => void, level: 'info' | 'error', message: string, fields: object): void {
-  log(JSON.stringify({ level, message, ...fields }));
-}
 
 /** The Lambda entry point: configuration from `process.env`, read once per container. */
 export const handler: WebhookHandler = createHandler({ env: process.env });

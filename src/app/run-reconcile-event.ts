@@ -6,6 +6,7 @@ import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome } from './re
 import { detectDrift, type DriftOutcome } from './detect-drift.ts';
 import type { ReconcileEvent } from './reconcile-request.ts';
 import { adviseAndPropose, advisorSummary } from './proposals/advise-and-propose.ts';
+import { advisorFigures, postureFigures, NO_METRICS, outcomeFigures, type MetricsRecorder, type RunFigures } from './metrics.ts';
 
 export interface TargetRunSummary {
   target: string;
@@ -69,43 +70,58 @@ export function limitsFor(remainingMs: number): RunLimits {
   return { lockWaitMs: Math.max(0, Math.min(remainingMs - 60_000, remainingMs / 2)), leaseMs: remainingMs + 15_000 };
 }
 
-export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent, limits?: RunLimits): Promise<TargetRunSummary[]> {
+export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent, limits?: RunLimits, metrics: MetricsRecorder = NO_METRICS): Promise<TargetRunSummary[]> {
   const names = event.target ? [event.target] : runtime.targetNames();
   const settled = await Promise.allSettled(
     names.map(async (name): Promise<TargetRunSummary> => {
-      const built = await runtime.forTarget(name);
-      const target = built.target;
-      const deps = limits ? { ...built.deps, ...limits } : built.deps;
-      const owner = event.repository.owner;
-      const repo = event.repository.name;
-      if (event.mode === 'drift') {
-        const o = await detectDrift(deps, target, { owner, repo, branch: event.branch, selfHeal: target.selfHeal, driftMode: target.driftMode });
-        const proposal = (o.kind === 'drift' || o.kind === 'in-sync') && o.proposal ? o.proposal : undefined;
-        const drift = {
-          target: name,
-          outcome: o.kind,
-          ok: (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) && proposal?.kind !== 'failed',
-          summary: summarize(o) + (proposal && proposal.kind !== 'held' ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}` : ''),
-        };
-        if (!built.advisor || o.kind === 'invalid') return drift;
-        // The advisor's failure (stats source or GitHub down) is reported, and does not hide the drift result.
-        try {
-          const a = await adviseAndPropose(built.advisor.deps, built.advisor.settings, { owner, repo, branch: event.branch });
-          const failed = a.kind === 'proposed' && a.outcome.actions.some((x) => x.kind === 'failed');
-          return { ...drift, ok: drift.ok && !failed, summary: `${drift.summary}; ${advisorSummary(a)}` };
-        } catch (e) {
-          return { ...drift, ok: false, summary: `${drift.summary}; advisor failed: ${e instanceof Error ? e.message : String(e)}` };
+      const started = performance.now();
+      // Figures of this target's run, recorded once whatever the run ends with (the error too).
+      let figures: Pick<RunFigures, 'writes' | 'driftedEntries' | 'advisor'> = {};
+      const done = (summary: TargetRunSummary): TargetRunSummary => {
+        metrics.record({ target: name, mode: event.mode, outcome: summary.outcome, ok: summary.ok, durationMs: performance.now() - started, ...figures });
+        return summary;
+      };
+      try {
+        const built = await runtime.forTarget(name);
+        const target = built.target;
+        const deps = limits ? { ...built.deps, ...limits } : built.deps;
+        const owner = event.repository.owner;
+        const repo = event.repository.name;
+        if (event.mode === 'drift') {
+          const o = await detectDrift(deps, target, { owner, repo, branch: event.branch, selfHeal: target.selfHeal, driftMode: target.driftMode });
+          figures = outcomeFigures(o);
+          const proposal = (o.kind === 'drift' || o.kind === 'in-sync') && o.proposal ? o.proposal : undefined;
+          const drift = {
+            target: name,
+            outcome: o.kind,
+            ok: (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) && proposal?.kind !== 'failed',
+            summary: summarize(o) + (proposal && proposal.kind !== 'held' ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}` : ''),
+          };
+          if (!built.advisor || o.kind === 'invalid') return done(drift);
+          // The advisor's failure (stats source or GitHub down) is reported, and does not hide the drift result.
+          try {
+            const a = await adviseAndPropose(built.advisor.deps, built.advisor.settings, { owner, repo, branch: event.branch });
+            if (a.kind === 'proposed') figures = { ...figures, advisor: advisorFigures(a.report), ...(a.posture ? { posture: postureFigures(a.posture) } : {}) };
+            const failed = a.kind === 'proposed' && a.outcome.actions.some((x) => x.kind === 'failed');
+            return done({ ...drift, ok: drift.ok && !failed, summary: `${drift.summary}; ${advisorSummary(a)}` });
+          } catch (e) {
+            return done({ ...drift, ok: false, summary: `${drift.summary}; advisor failed: ${e instanceof Error ? e.message : String(e)}` });
+          }
         }
+        const o = await reconcileCommit(deps, target, {
+          owner,
+          repo,
+          sha: event.sha,
+          deliveryId: event.deliveryId,
+          mode: event.mode,
+          ...(event.pullRequest ? { pullRequest: { number: event.pullRequest.number } } : {}),
+        });
+        figures = outcomeFigures(o);
+        return done({ target: name, outcome: o.kind, ok: reconcileSucceeded(o), summary: summarize(o) });
+      } catch (error) {
+        done({ target: name, outcome: 'error', ok: false, summary: '' });
+        throw error;
       }
-      const o = await reconcileCommit(deps, target, {
-        owner,
-        repo,
-        sha: event.sha,
-        deliveryId: event.deliveryId,
-        mode: event.mode,
-        ...(event.pullRequest ? { pullRequest: { number: event.pullRequest.number } } : {}),
-      });
-      return { target: name, outcome: o.kind, ok: reconcileSucceeded(o), summary: summarize(o) };
     }),
   );
   return settled.map((s, i) =>

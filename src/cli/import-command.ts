@@ -9,14 +9,6 @@ import { IMPORT_FORMATS, type ImportFormat } from '../core/import/write-entry.ts
 import { resolveTarget } from './consul-target.ts';
 import type { CliIo } from './io.ts';
 
-export const IMPORT_SECTION = `  consul-gitops import [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
-                       [--format hcl|json|yaml|crd] [--kinds a,b] [--only-unmanaged] [--force]
-      Write every live config entry to <dir>/<kind>/<name>.<ext>, minimal and in the chosen format,
-      each checked to read back as exactly what Consul holds; nothing is written if one is not.
-      Existing files that describe the same entry are left alone; others only with --force.
-      Then review, commit, and \`plan --adopt\` shows only the ownership markers being added.
-`;
-
 export interface ImportEnv {
   env?: Readonly<Record<string, string | undefined>>;
 }

@@ -1,14 +1,8 @@
 // The consul-gitops command line: one sub-command per use case, each a thin shell over the core.
-import { renderCommand, validateCommand } from './render-command.ts';
-import { demoCommand } from './demo-command.ts';
-import { DEV_SERVER_USAGE, devServerCommand } from '../dev-server/command.ts';
-import { applyCommand, planCommand } from './plan-command.ts';
-import { auditCommand } from './audit-command.ts';
-import { adviseCommand, type AdviseEnv } from './advise-command.ts';
-import { SERVE_USAGE, serveCommand } from './serve-command.ts';
-import { IMPORT_SECTION, importCommand } from './import-command.ts';
+// Commands are imported when run, not at start: `--help` loads this file alone, and each command
+// only its own dependency graph (see bench/cli-start.bench.ts).
+import type { AdviseEnv } from './advise-command.ts';
 import type { CliIo } from './io.ts';
-import { isConsulError } from '../adapters/consul/errors.ts';
 
 /** One section of the help text per command: what `consul-gitops CMD --help` prints. */
 const SECTIONS: Record<string, string> = {
@@ -42,7 +36,13 @@ const SECTIONS: Record<string, string> = {
       apply FILE applies exactly a plan saved with \`plan --out FILE\`, or refuses: Consul changed since,
       the plan is older than --max-plan-age, it is for another target, or the file was edited.
 `,
-  import: IMPORT_SECTION,
+  import: `  consul-gitops import [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
+                       [--format hcl|json|yaml|crd] [--kinds a,b] [--only-unmanaged] [--force]
+      Write every live config entry to <dir>/<kind>/<name>.<ext>, minimal and in the chosen format,
+      each checked to read back as exactly what Consul holds; nothing is written if one is not.
+      Existing files that describe the same entry are left alone; others only with --force.
+      Then review, commit, and \`plan --adopt\` shows only the ownership markers being added.
+`,
   audit: `  consul-gitops audit [--consul URL] [--json] [--require-strict]
                        [--posture [--require CHECK,...]]
       Which services are still permissive, and the mesh-wide mTLS flags. With --posture, the
@@ -67,8 +67,11 @@ const SECTIONS: Record<string, string> = {
 `,
 };
 
-/** Commands with a longer usage of their own (flags explained one per line). */
-const DETAILED_USAGE: Record<string, string> = { serve: SERVE_USAGE, 'dev-server': DEV_SERVER_USAGE };
+/** Commands with a longer usage of their own (flags explained one per line), kept next to their flags. */
+const DETAILED_USAGE: Record<string, () => Promise<string>> = {
+  serve: async () => (await import('./serve-command.ts')).SERVE_USAGE,
+  'dev-server': async () => (await import('../dev-server/command.ts')).DEV_SERVER_USAGE,
+};
 
 const FOOTER = `Files: *.hcl (HCL as \`consul config write\` reads it), *.json, *.yaml/*.yml (plain entries or
 Kubernetes CRDs, apiVersion consul.hashicorp.com/v1alpha1). Exit codes: 0 ok, 1 errors.
@@ -83,8 +86,9 @@ ${Object.values(SECTIONS).join('')}  consul-gitops CMD --help
 ${FOOTER}`;
 
 /** `consul-gitops CMD --help`: the command's own section of HELP. */
-export function commandHelp(name: string): string {
-  return DETAILED_USAGE[name] ?? `Usage:\n${SECTIONS[name]}`;
+export async function commandHelp(name: string): Promise<string> {
+  const detailed = DETAILED_USAGE[name];
+  return detailed ? await detailed() : `Usage:\n${SECTIONS[name]}`;
 }
 
 /** What tests (and embedders) may replace; everything else is built from flags and environment. */
@@ -92,17 +96,35 @@ export type MainDeps = Pick<AdviseEnv, 'trafficSource' | 'now' | 'github' | 'env
 
 type Command = (args: string[], io: CliIo, deps: MainDeps) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  render: renderCommand,
-  validate: validateCommand,
-  demo: demoCommand,
-  plan: (args, io) => planCommand(args, io),
-  apply: (args, io) => applyCommand(args, io),
-  audit: (args, io) => auditCommand(args, io),
-  import: (args, io) => importCommand(args, io),
-  advise: (args, io, deps) => adviseCommand(args, io, deps),
-  serve: (args, io) => serveCommand(args, io),
-  'dev-server': (args, io) => devServerCommand(args, io),
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  render: async () => (await import('./render-command.ts')).renderCommand,
+  validate: async () => (await import('./render-command.ts')).validateCommand,
+  demo: async () => (await import('./demo-command.ts')).demoCommand,
+  plan: async () => {
+    const { planCommand } = await import('./plan-command.ts');
+    return (args, io) => planCommand(args, io);
+  },
+  apply: async () => {
+    const { applyCommand } = await import('./plan-command.ts');
+    return (args, io) => applyCommand(args, io);
+  },
+  audit: async () => {
+    const { auditCommand } = await import('./audit-command.ts');
+    return (args, io) => auditCommand(args, io);
+  },
+  import: async () => {
+    const { importCommand } = await import('./import-command.ts');
+    return (args, io) => importCommand(args, io);
+  },
+  advise: async () => (await import('./advise-command.ts')).adviseCommand,
+  serve: async () => {
+    const { serveCommand } = await import('./serve-command.ts');
+    return (args, io) => serveCommand(args, io);
+  },
+  'dev-server': async () => {
+    const { devServerCommand } = await import('../dev-server/command.ts');
+    return (args, io) => devServerCommand(args, io);
+  },
 };
 
 /** `--help` or `-h` anywhere before a `--` terminator. */
@@ -117,28 +139,30 @@ function asksForHelp(args: readonly string[]): boolean {
 export async function main(argv: string[], io: CliIo, deps: MainDeps = {}): Promise<number> {
   const [name, ...rest] = argv;
   if (name === 'help' && rest[0] && Object.hasOwn(COMMANDS, rest[0])) {
-    io.stdout.write(commandHelp(rest[0]));
+    io.stdout.write(await commandHelp(rest[0]));
     return 0;
   }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(HELP);
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     io.stderr.write(`unknown command "${name}"\n\n${HELP}`);
     return 1;
   }
   if (asksForHelp(rest)) {
-    io.stdout.write(commandHelp(name));
+    io.stdout.write(await commandHelp(name));
     return 0;
   }
   try {
+    const command = await load();
     return await command(rest, io, deps);
   } catch (e) {
     // parseArgs rejects unknown flags with a TypeError (code ERR_PARSE_ARGS_*) whose message names the flag.
     io.stderr.write(`error: ${(e as Error).message}\n`);
     if (String((e as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) io.stderr.write(`  see: consul-gitops ${name} --help\n`);
+    const { isConsulError } = await import('../adapters/consul/errors.ts');
     if (isConsulError(e) && e.kind === 'unavailable')
       io.stderr.write('  hint: is Consul running there? Set CONSUL_HTTP_ADDR or pass --consul URL (`consul-gitops dev-server` starts a local one)\n');
     return 1;

@@ -5,6 +5,7 @@
 //                  → runReconcileEvent, exactly what the reconcile function runs
 //   timer          every SCHEDULE_INTERVAL → a drift check per target, as the schedule function
 //   GET /healthz   200 ok
+//   GET /metrics   the reconcile runs' figures in Prometheus text (the Lambda's CloudWatch metrics)
 // Before a body is read the headers must show a well-formed signature and an event (preflight.ts);
 // bodies are held under a budget shared by all connections (body.ts), and headers, bodies and whole
 // requests have timeouts, so neither many large posts nor a slow client can exhaust the process.
@@ -17,8 +18,10 @@ import { decisionBody, MAX_BODY_BYTES, routeWebhook, type DecisionBody, type Rou
 import { BodyBudget, readBody } from './body.ts';
 import { declaredLength, refuseBeforeBody } from './preflight.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../runtime/build-runtime.ts';
-import { describeError, jsonLogger, type Logger, type LogSink } from './log.ts';
+import { createLog, describeError, type Log, type LogSink } from '../runtime/logger.ts';
 import { ReconcileQueue, type EnqueueResult, type QueueJob } from './queue.ts';
+import { PROMETHEUS_CONTENT_TYPE, PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.ts';
+import type { MetricsRecorder } from '../app/metrics.ts';
 import { secretValues, serveSettings, type Env, type ServeSettings } from './settings.ts';
 
 export interface ServeOptions {
@@ -56,14 +59,15 @@ type Job = QueueJob<ReconcileEvent>;
  */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const settings = serveSettings(options.env);
-  const log = jsonLogger(options.log ?? ((line) => console.log(line)), secretValues(options.env));
+  const serverLog = createLog({ ...(options.log ? { sink: options.log } : {}), secrets: secretValues(options.env), level: settings.logLevel });
   const runtime = buildRuntime(options.env, options.overrides);
   const stopTimeoutMs = options.stopTimeoutMs ?? settings.stopTimeoutMs;
   const intervalMs = options.scheduleIntervalMs ?? settings.scheduleIntervalMs;
 
+  const metrics = new PrometheusMetrics();
   const queue = new ReconcileQueue<ReconcileEvent>({
-    run: (job) => runJob(runtime, job, log),
-    onError: (job, error) => log('error', 'Reconcile failed', { ...jobFields(job), error: describeError(error) }),
+    run: (job) => runJob(runtime, job, serverLog.withCorrelationId(job.payload.deliveryId), metrics),
+    onError: (job, error) => serverLog.withCorrelationId(job.payload.deliveryId)('error', 'Reconcile failed', { ...jobFields(job), error: describeError(error) }),
   });
   // Arrival order of everything the queue sees: numbered when a request arrives, before any await,
   // so "newest wins" follows the order GitHub sent the webhooks in.
@@ -84,7 +88,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     (req, res) => {
       const seq = nextSeq();
       handleRequest(req, res, seq).catch((error: unknown) => {
-        log('error', 'Request failed', { method: req.method, path: pathOf(req), error: describeError(error) });
+        serverLog('error', 'Request failed', { method: req.method, path: pathOf(req), error: describeError(error) });
         if (!res.headersSent) respondJson(res, 500, decisionBody('failed', 'internal error'));
         else res.destroy();
       });
@@ -102,6 +106,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       if (req.method !== 'GET' && req.method !== 'HEAD') return respondText(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
       return respondText(res, 200, 'ok');
     }
+    if (path === '/metrics') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return respondText(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
+      return respondText(res, 200, metrics.text(), { 'content-type': PROMETHEUS_CONTENT_TYPE });
+    }
     if (path === '/webhook') {
       if (req.method !== 'POST') return respondText(res, 405, 'method not allowed', { allow: 'POST' });
       return handleWebhook(req, res, seq);
@@ -110,6 +118,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
 
   async function handleWebhook(req: IncomingMessage, res: ServerResponse, seq: number): Promise<void> {
+    // Every line about this request carries GitHub's delivery id (unverified until the signature is).
+    const delivery = req.headers['x-github-delivery'];
+    const log = typeof delivery === 'string' && delivery ? serverLog.withCorrelationId(delivery.slice(0, 100)) : serverLog;
     // Headers first: a request that cannot be a signed delivery is refused before any body byte is read.
     const refusal = refuseBeforeBody(req.headers);
     if (refusal) {
@@ -190,7 +201,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     for (const target of runtime.targetNames()) {
       const request: DriftRequest = { mode: 'drift', repository: { owner: repository.owner, name: repository.repo }, branch: settings.runtime.defaultBranch, deliveryId, target };
       const queued = queue.enqueue({ target, kind: 'drift', seq: nextSeq(), payload: request });
-      log('info', queued === 'skipped' ? 'Drift check skipped: one is already pending' : 'Drift check queued', { target, deliveryId, queue: queued });
+      serverLog.withCorrelationId(deliveryId)('info', queued === 'skipped' ? 'Drift check skipped: one is already pending' : 'Drift check queued', { target, deliveryId, queue: queued });
     }
   };
 
@@ -204,13 +215,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   if (intervalMs > 0 && repository) {
     timer = setInterval(scheduleTick, intervalMs);
     timer.unref();
-    log('info', 'Schedule on', { intervalMs, repository: `${repository.owner}/${repository.repo}`, branch: settings.runtime.defaultBranch });
+    serverLog('info', 'Schedule on', { intervalMs, repository: `${repository.owner}/${repository.repo}`, branch: settings.runtime.defaultBranch });
   } else if (intervalMs > 0) {
-    log('warn', 'Schedule skipped: GITHUB_REPOSITORY is unset, so there is no branch to check for drift', {});
+    serverLog('warn', 'Schedule skipped: GITHUB_REPOSITORY is unset, so there is no branch to check for drift', {});
   } else {
-    log('info', 'Schedule off (SCHEDULE_INTERVAL is 0)', {});
+    serverLog('info', 'Schedule off (SCHEDULE_INTERVAL is 0)', {});
   }
-  log('info', 'Listening', { url, targets: runtime.targetNames(), branch: settings.route.branch, configDir: settings.route.configDir });
+  serverLog('info', 'Listening', { url, targets: runtime.targetNames(), branch: settings.route.branch, configDir: settings.route.configDir });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -223,16 +234,16 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       await Promise.race([httpClosed, delay(Math.min(stopTimeoutMs, 2000))]);
       server.closeAllConnections();
       await runtime.close();
-      log(abandoned > 0 ? 'warn' : 'info', 'Stopped', { droppedPending: dropped, abandonedRunning: abandoned });
+      serverLog(abandoned > 0 ? 'warn' : 'info', 'Stopped', { droppedPending: dropped, abandonedRunning: abandoned });
     })());
 
   return { url, close, idle: () => queue.idle(), bodies: () => budget.stats() };
 }
 
-async function runJob(runtime: Runtime, job: Job, log: Logger): Promise<void> {
+async function runJob(runtime: Runtime, job: Job, log: Log, metrics: MetricsRecorder): Promise<void> {
   const started = Date.now();
   log('info', 'Reconcile started', jobFields(job));
-  const results = await runReconcileEvent(runtime, job.payload);
+  const results = await runReconcileEvent(runtime, job.payload, undefined, metrics);
   for (const { error: _error, ...r } of results) {
     // A failed target is logged once, by the queue's onError (throwIfAnyFailed below).
     if (r.outcome !== 'error') log(r.ok ? 'info' : 'warn', 'Reconcile finished', { ...jobFields(job), durationMs: Date.now() - started, ...r });

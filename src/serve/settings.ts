@@ -58,6 +58,11 @@ export const ServeEnv = z.object({
   /** Longest pause between two pieces of a body. */
   BODY_IDLE_TIMEOUT: duration('10s', true),
   CONFIG_DIR: z.preprocess(blank, z.string().min(1).default('config-entries')),
+  /** The least severe level logged: debug, info (default), warn or error. */
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
+    z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' }).default('info'),
+  ),
 });
 
 export interface ServeSettings {
@@ -67,6 +72,7 @@ export interface ServeSettings {
   stopTimeoutMs: number;
   deliveryMemory: number;
   http: HttpLimits;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** What `routeWebhook` needs besides the secret. */
   route: { branch: string; configDir: string; repository?: string };
   runtime: RuntimeSettings;
@@ -123,6 +129,7 @@ export function serveSettings(env: Env): ServeSettings {
     scheduleIntervalMs: e.SCHEDULE_INTERVAL,
     stopTimeoutMs: e.STOP_TIMEOUT,
     deliveryMemory: e.DELIVERY_MEMORY,
+    logLevel: e.LOG_LEVEL,
     http: {
       maxBufferedBytes: e.MAX_BUFFERED_BYTES,
       maxConnections: e.MAX_CONNECTIONS,
@@ -164,12 +171,7 @@ function consulAddressProblems(env: Env, runtime: RuntimeSettings): string[] {
   return [...new Set(problems)];
 }
 
-/** Values worth keeping out of logs: every variable whose name says it holds a credential. */
-export function secretValues(env: Env): string[] {
-  return Object.entries(env)
-    .filter(([k, v]) => v && v.length >= 6 && /TOKEN|SECRET|PRIVATE_KEY|PASSWORD|CREDENTIAL/i.test(k))
-    .map(([, v]) => v!);
-}
+export { secretValues } from '../runtime/logger.ts';
 
 export class EnvFileError extends Error {
   constructor(message: string) {

@@ -180,7 +180,7 @@ describe('webhooks and secrets through serve', () => {
       ...github.issues.map((i) => `${i.title}\n${i.body}`),
       ...github.requests.map((r) => JSON.stringify(r.body ?? '')),
     ].join('\n');
-    expect(logs.some((l) => /"level":"error"/.test(l))).toBe(true); // the error paths did run
+    expect(logs.some((l) => /"level":"ERROR"/.test(l))).toBe(true); // the error paths did run
     expect(github.statuses.some((s) => s.state === 'failure' || s.state === 'error')).toBe(true);
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });

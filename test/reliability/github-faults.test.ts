@@ -98,7 +98,7 @@ describe('GitHub rate limits and failures during a push', () => {
     limits.push({ method: 'GET', path: /\/git\/trees\//, times: 10, answer: () => secondary(3600) });
     const sha = await push();
     expect(await applied()).toBe(false);
-    const failed = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'Reconcile failed' || l.level === 'error');
+    const failed = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'Reconcile failed' || l.level === 'ERROR');
     expect(JSON.stringify(failed)).toMatch(/rate.limit/i);
     expect(github.statuses.filter((s) => s.sha === sha).at(-1)?.state).not.toBe('success');
     expect(logs.join('\n')).not.toContain(GITHUB_TOKEN);

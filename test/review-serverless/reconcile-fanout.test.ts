@@ -50,7 +50,7 @@ describe('reconcile over several targets in one invocation', () => {
     expect(dc1).toEqual(['pending', 'success']);
     const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toContainEqual(expect.objectContaining({ message: 'Reconcile finished', target: 'dc1', ok: true, outcome: 'applied' }));
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', target: 'dc2', ok: false }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', target: 'dc2', ok: false }));
     expect(logs.join('\n')).not.toContain('ghp_fanoutTOKEN0123456789');
   });
 });

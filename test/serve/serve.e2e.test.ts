@@ -98,10 +98,30 @@ describe('serve', () => {
     const statuses = github.statuses.filter((st) => st.sha === sha);
     expect(statuses.map((st) => st.state)).toEqual(['pending', 'success']);
     expect(statuses[1]).toMatchObject({ context: 'consul-gitops/default' });
-    expect(runs('Reconcile finished')[0]).toMatchObject({ level: 'info', target: 'default', mode: 'apply', sha, outcome: 'applied', ok: true });
+    expect(runs('Reconcile finished')[0]).toMatchObject({ level: 'INFO', target: 'default', mode: 'apply', sha, outcome: 'applied', ok: true });
+    // Every line about this delivery, from the answer to the end of its run, carries its id.
+    const deliveryId = res.body.deliveryId as string;
+    expect(deliveryId).toBeTruthy();
+    for (const message of ['Webhook answered', 'Reconcile queued', 'Reconcile started', 'Reconcile finished'])
+      for (const line of runs(message)) expect(line).toMatchObject({ correlation_id: deliveryId });
+    expect(runs('Reconcile queued')).toHaveLength(1);
+    expect(runs('Listening')[0]).not.toHaveProperty('correlation_id');
     const all = logs.join('\n');
     expect(all).not.toContain(GITHUB_TOKEN);
     expect(all).not.toContain(SECRET);
+  });
+
+  it('LOG_LEVEL=warn keeps the routine lines out and the problems in; a level that does not exist stops the start', async () => {
+    const s = await start({}, { LOG_LEVEL: 'WARN' });
+    const sha = github.addCommit(tree, 'onboard api', { branch: 'master' });
+    github.fail({ path: /\/git\//, status: 500, times: 100 });
+    expect((await post(s, await signed('push', pushOf(sha)))).status).toBe(202);
+    await s.idle();
+    const levels = logs.map((l) => (JSON.parse(l) as { level: string }).level);
+    expect(levels).not.toContain('INFO');
+    expect(runs('Reconcile failed')).toHaveLength(1);
+    await s.close();
+    await expect(start({}, { LOG_LEVEL: 'loud' })).rejects.toThrow(/LOG_LEVEL: expected debug, info, warn or error/);
   });
 
   it('a tampered body → 401 and no run', async () => {
@@ -197,7 +217,7 @@ describe('serve', () => {
     expect((await post(s, await signed('push', pushOf(sha)))).status).toBe(202);
     await s.idle();
     expect(runs('Reconcile failed')).toEqual([
-      expect.objectContaining({ level: 'error', target: 'default', mode: 'apply', sha, error: expect.objectContaining({ name: 'GitHubError' }) }),
+      expect.objectContaining({ level: 'ERROR', target: 'default', mode: 'apply', sha, error: expect.objectContaining({ name: 'GitHubError' }) }),
     ]);
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
     expect(logs.join('\n')).not.toContain(GITHUB_TOKEN);

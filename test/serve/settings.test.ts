@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { EnvFileError, parseEnvFile, ServeConfigError, serveSettings } from '../../src/serve/settings.ts';
-import { jsonLogger } from '../../src/serve/log.ts';
 
 const base = { GITHUB_WEBHOOK_SECRET: 'whsec-value-123', GITHUB_TOKEN: 'ghp_tokenvalue123' };
 
@@ -79,21 +78,5 @@ describe('parseEnvFile', () => {
   it('reports the line number, never the line', () => {
     expect(() => parseEnvFile('A=1\nthis line has the-secret-value\n', 'serve.env')).toThrow(new EnvFileError('serve.env line 2: expected KEY=VALUE'));
     expect(() => parseEnvFile('A="never closed-secret\nB=2\n')).toThrow(/line 1: unterminated double quote/);
-  });
-});
-
-describe('jsonLogger', () => {
-  it('writes one JSON object per line and masks secret values', () => {
-    const lines: string[] = [];
-    const log = jsonLogger((l) => lines.push(l), ['ghp_tokenvalue123', 'It\'s "quoted"'], () => new Date('2024-01-01T00:00:00Z'));
-    log('error', 'GitHub said no', { error: { message: 'bad credentials ghp_tokenvalue123' }, echo: 'It\'s "quoted"' });
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toEqual({
-      time: '2024-01-01T00:00:00.000Z',
-      level: 'error',
-      message: 'GitHub said no',
-      error: { message: 'bad credentials [redacted]' },
-      echo: '[redacted]',
-    });
   });
 });

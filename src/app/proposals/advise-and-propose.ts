@@ -3,7 +3,7 @@
 // its window, and bring the proposals' PRs and the posture dashboard up to date; the dashboard
 // also carries the production-checklist findings (`audit --posture`) read in the same run.
 import type { ConfigEntryStore, StateStore } from '../../core/ports.ts';
-import type { AdvisorThresholds, TrafficSampleSource } from '../../core/advisor/model.ts';
+import type { AdviceReport, AdvisorThresholds, TrafficSampleSource } from '../../core/advisor/model.ts';
 import type { DesiredStateSource } from '../../adapters/github/ports.ts';
 import { adviseStrict, type ConnectCatalog } from '../advise.ts';
 import type { PostureIssue, ProposalPullRequests } from './ports.ts';
@@ -34,7 +34,7 @@ export interface AdvisorRunSettings {
   labels: readonly string[];
 }
 
-export type AdvisorRunOutcome = { kind: 'invalid'; errors: number } | { kind: 'proposed'; outcome: ProposeOutcome; posture?: PostureReport };
+export type AdvisorRunOutcome = { kind: 'invalid'; errors: number } | { kind: 'proposed'; outcome: ProposeOutcome; report: AdviceReport; posture?: PostureReport };
 
 export async function adviseAndPropose(deps: AdvisorRunDeps, settings: AdvisorRunSettings, job: { owner: string; repo: string; branch: string }): Promise<AdvisorRunOutcome> {
   const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.branch }, settings.dir);
@@ -63,7 +63,7 @@ export async function adviseAndPropose(deps: AdvisorRunDeps, settings: AdvisorRu
     now,
     ...(security ? { security } : {}),
   });
-  return { kind: 'proposed', outcome, ...(posture ? { posture } : {}) };
+  return { kind: 'proposed', outcome, report: advised.report, ...(posture ? { posture } : {}) };
 }
 
 export function advisorSummary(o: AdvisorRunOutcome): string {

@@ -1,0 +1,90 @@
+// The one logger of the Lambda functions and `serve`: Powertools Logger, one JSON object per line
+// with `level` (DEBUG, INFO, WARN, ERROR: the levels Lambda's JSON log format filters on), `message`,
+// `timestamp`, `service`, and `correlation_id` for everything done for one delivery. LOG_LEVEL sets
+// the threshold (Lambda's own AWS_LAMBDA_LOG_LEVEL wins when set, as Powertools documents).
+// Known secret values are masked in the finished line as a last line of defence: nothing is meant
+// to log them in the first place.
+import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
+
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+export const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
+
+/** What callers log through: a level, a message in the user's words, fields. */
+export interface Log {
+  (level: Level, message: string, fields?: object): void;
+  /** The same log with `correlation_id` on every line (a GitHub delivery id, a schedule event id). */
+  withCorrelationId(id: string): Log;
+}
+
+export type LogSink = (line: string) => void;
+
+export const REDACTED = '[redacted]';
+export const SERVICE_NAME = 'consul-gitops';
+
+export interface LogOptions {
+  /** Receives each finished line (default: stdout, read by Lambda and by whatever runs `serve`). */
+  sink?: LogSink;
+  /** Values masked wherever they appear, also in their JSON-escaped form; shorter than 6 characters are ignored. */
+  secrets?: readonly string[];
+  /** LOG_LEVEL (case-insensitive); default INFO. */
+  level?: string;
+}
+
+/** Powertools Logger whose lines go to a sink, masked. Children (createChild) keep both. */
+class MaskingLogger extends Logger {
+  constructor(
+    private readonly sink: LogSink,
+    private readonly masks: readonly string[],
+    options: ConstructorParameters<typeof Logger>[0],
+  ) {
+    super(options);
+  }
+
+  protected override createLogger(options?: ConstructorParameters<typeof Logger>[0]): Logger {
+    return new MaskingLogger(this.sink, this.masks, options);
+  }
+
+  protected override printLog(_level: number, log: LogItem): void {
+    log.prepareForPrint();
+    let line = JSON.stringify(log.getAttributes(), this.getJsonReplacer());
+    for (const m of this.masks) if (line.includes(m)) line = line.split(m).join(REDACTED);
+    try {
+      this.sink(line);
+    } catch {
+      // Logging never takes the process down.
+    }
+  }
+}
+
+export function createLog(options: LogOptions = {}): Log {
+  // Longest first, so a secret containing another is masked whole.
+  const masks = [...new Set((options.secrets ?? []).filter((s) => s.length >= 6).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);
+  const level = (options.level ?? 'INFO').toUpperCase();
+  const logger = new MaskingLogger(options.sink ?? ((line) => process.stdout.write(`${line}\n`)), masks, {
+    serviceName: SERVICE_NAME,
+    logLevel: (LEVELS.includes(level.toLowerCase() as Level) ? level : 'INFO') as 'INFO',
+  });
+  return wrap(logger);
+}
+
+function wrap(logger: Logger): Log {
+  const log = ((level: Level, message: string, fields: object = {}) => logger[level](message, { ...fields })) as Log;
+  log.withCorrelationId = (id) => wrap(logger.createChild({ persistentKeys: { correlation_id: id } }));
+  return log;
+}
+
+/** Values worth keeping out of logs: every variable whose name says it holds a credential. */
+export function secretValues(env: Readonly<Record<string, string | undefined>>): string[] {
+  return Object.entries(env)
+    .filter(([k, v]) => v && v.length >= 6 && /TOKEN|SECRET|PRIVATE_KEY|PASSWORD|CREDENTIAL/i.test(k))
+    .map(([, v]) => v!);
+}
+
+/** The log of one Lambda function or `serve`: LOG_LEVEL and the credentials' values from its environment. */
+export function logFromEnv(env: Readonly<Record<string, string | undefined>>, sink?: LogSink): Log {
+  return createLog({ ...(sink ? { sink } : {}), secrets: secretValues(env), ...(env.LOG_LEVEL ? { level: env.LOG_LEVEL } : {}) });
+}
+
+export function describeError(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
+}
