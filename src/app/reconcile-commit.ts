@@ -48,6 +48,8 @@ export interface ReconcileDeps {
    * plan shown on that pull request's head, and a difference is reported. Without it, no comparison.
    */
   pulls?: MergedPullRequests;
+  /** GitHub's web root for file links (`https://github.com`, or a GitHub Enterprise host). */
+  webUrl?: string;
 }
 
 export interface ReconcileJob {
@@ -152,7 +154,8 @@ function planOptions(target: ReconcileTarget): PlanOptions {
 
 async function report(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob, outcome: ReconcileOutcome, review?: ReviewComparison): Promise<void> {
   const ref = { owner: job.owner, repo: job.repo, sha: job.sha };
-  const fileUrl = (path: string, line: number) => `https://github.com/${job.owner}/${job.repo}/blob/${job.sha}/${path}#L${line}`;
+  const web = (deps.webUrl ?? 'https://github.com').replace(/\/+$/, '');
+  const fileUrl = (path: string, line: number) => `${web}/${job.owner}/${job.repo}/blob/${job.sha}/${path}#L${line}`;
   const title = `consul-gitops ${job.mode} for ${target.name}`;
   let markdown: string | undefined;
   switch (outcome.kind) {

@@ -6,7 +6,7 @@ import { ConsulClient } from '../adapters/consul/client.ts';
 import { optionsFromEnv, type ConsulClientOptionsInput } from '../adapters/consul/options.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/stores.ts';
 import { GitHubTreeSource } from '../adapters/github/contents-source.ts';
-import { createGitHubClient, githubClientOptionsFromEnv, type GitHubClientOptions, type Octokit } from '../adapters/github/octokit.ts';
+import { createGitHubClient, githubWebUrl, githubClientOptionsFromEnv, type GitHubClientOptions, type Octokit } from '../adapters/github/octokit.ts';
 import { GitHubReporter } from '../adapters/github/reporter.ts';
 import { GitHubMergedPullRequests } from '../adapters/github/merged-pull-requests.ts';
 import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-source.ts';
@@ -151,6 +151,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           state: new ConsulKvStateStore(consul),
           reporter: new GitHubReporter(octo, { target: t.name }),
           pulls: new GitHubMergedPullRequests(octo),
+          webUrl: githubWebUrl(settings.githubApiUrl),
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,

@@ -105,6 +105,9 @@ describe('serverless path', () => {
     expect(lambda.invocations[0]!.payload).toMatchObject({ mode: 'plan', pullRequest: { number } });
     expect(github.comments).toHaveLength(1);
     expect(github.comments[0]!.body).toContain('Plan: 3 to create, 0 to update, 0 to delete.');
+    // File links follow the configured GitHub (here the double standing in for an Enterprise host), never github.com.
+    expect(github.comments[0]!.body).toContain(`href="${github.url}/Codertocat/Hello-World/blob/${head}/config-entries/api.hcl#L1"`);
+    expect(github.comments[0]!.body).not.toContain('https://github.com/');
     // Nothing was written to Consul for a pull request.
     expect(await (await fetch(`${consul.url}/v1/config/service-defaults`)).json()).toEqual([]);
     expect(github.statuses.find((s) => s.sha === head && s.state === 'success')).toBeDefined();

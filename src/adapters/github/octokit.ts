@@ -49,6 +49,19 @@ export interface GitHubClientOptions {
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
+/**
+ * The web address that goes with a REST API root, for links people click: `https://api.github.com`
+ * → `https://github.com`; GitHub Enterprise Server `https://HOST/api/v3` → `https://HOST` (GitHub's
+ * documented layout); anything else (a local double) is its own web root.
+ */
+export function githubWebUrl(apiUrl: string = DEFAULT_GITHUB_API_URL): string {
+  const trimmed = apiUrl.replace(/\/+$/, '');
+  const url = new URL(trimmed);
+  if (url.hostname === 'api.github.com') return 'https://github.com';
+  if (/\/api\/v3$/.test(url.pathname)) return `${url.origin}${url.pathname.replace(/\/api\/v3$/, '')}`;
+  return trimmed;
+}
+
 const SILENT_LOGGER: GitHubLogger = {
   debug: () => undefined,
   info: () => undefined,
