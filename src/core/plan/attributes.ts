@@ -8,6 +8,7 @@ import { normalizeEntry, isZero } from '../normalize.ts';
 import { OWNER_KEY, SOURCE_KEY, withoutOwnership } from './ownership.ts';
 import type { Change } from './plan.ts';
 import { withExplicitZeros } from './file-zeros.ts';
+import { parseConsulVersion } from '../../model/consul-versions.ts';
 import { redact } from './sensitive.ts';
 
 /**
@@ -49,7 +50,9 @@ function attributesOf(c: Change): Attributes {
       const strip = (e: ApiEntry) => (c.requiresAdopt ? withoutOwnership(e) : e);
       const after = c.after!;
       const written = withExplicitZeros(after, c.explicitZeros);
-      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(normalizeEntry(after)), strip(shapedEntry(written)), serverFilledPaths(written));
+      // Normalised for the target's version, as the diff was (http-route Weight 0 → 1 before 1.22).
+      const consul = c.consulVersion ? parseConsulVersion(c.consulVersion) : undefined;
+      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(normalizeEntry(after, consul)), strip(shapedEntry(written)), serverFilledPaths(written));
     }
     case 'skip':
       // An entry another controller owns: the plan keeps only its field differences.

@@ -37,6 +37,8 @@ export interface Change {
   line?: number;
   /** Zero values the file writes out, which decoding drops (file-zeros.ts): shown, never sent. */
   explicitZeros?: Record<string, unknown>;
+  /** The target's Consul version the plan was made for, so renderers normalise as the diff did. */
+  consulVersion?: string;
   /**
    * Consul's copy was modified after the last apply consul-gitops recorded (changed-outside.ts):
    * someone changed it by hand or with another tool, and this change puts it back.
@@ -92,7 +94,7 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     const after = withOwnership(d.entry, d.file);
     const l = liveByKey.get(key);
     const zeros = explicitZeros(d);
-    const base = { id, key, source: d.file, line: d.pos.line, ...(zeros ? { explicitZeros: zeros } : {}), fieldDiffs: [] as FieldDiff[] };
+    const base = { id, key, source: d.file, line: d.pos.line, ...(zeros ? { explicitZeros: zeros } : {}), ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}), fieldDiffs: [] as FieldDiff[] };
     if (!l) {
       changes.push({ ...base, action: 'create', after, reason: 'not in Consul', cas: 0, wave: 0 });
       continue;
