@@ -38,13 +38,13 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const pos = i;
-    if (c === '(') (out.push({ t: 'lparen', pos }), i++);
-    else if (c === ')') (out.push({ t: 'rparen', pos }), i++);
-    else if (c === '[') (out.push({ t: 'lbracket', pos }), i++);
-    else if (c === ']') (out.push({ t: 'rbracket', pos }), i++);
-    else if (c === '.') (out.push({ t: 'dot', pos }), i++);
-    else if (src.startsWith('==', i)) (out.push({ t: 'eq', pos }), (i += 2));
-    else if (src.startsWith('!=', i)) (out.push({ t: 'ne', pos }), (i += 2));
+    if (c === '(') { out.push({ t: 'lparen', pos }); i++; }
+    else if (c === ')') { out.push({ t: 'rparen', pos }); i++; }
+    else if (c === '[') { out.push({ t: 'lbracket', pos }); i++; }
+    else if (c === ']') { out.push({ t: 'rbracket', pos }); i++; }
+    else if (c === '.') { out.push({ t: 'dot', pos }); i++; }
+    else if (src.startsWith('==', i)) { out.push({ t: 'eq', pos }); i += 2; }
+    else if (src.startsWith('!=', i)) { out.push({ t: 'ne', pos }); i += 2; }
     else if (c === '"') {
       let j = i + 1;
       let v = '';

@@ -5,6 +5,7 @@ import type { AdviceReport, InstanceEvidence, ServiceRef, ServiceVerdict } from 
 import { formatPromDuration } from '../core/advisor/duration.ts';
 
 // C0/C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees.
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeControl(s: string): string {

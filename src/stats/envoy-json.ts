@@ -1,7 +1,7 @@
 // envoy-json: parse Envoy's admin `GET /stats?format=json` into the same EnvoyStat records as the
 // text form, so the advisor does not care which one it polled; bad entries are reported, never thrown.
 import type { EnvoyHistogram, EnvoyHistogramPoint, EnvoyStat, EnvoyStatsParseResult } from './envoy-text.ts';
-import { excerptOf, type ParseIssue } from './parse-issue.ts';
+import { excerptOf } from './parse-issue.ts';
 
 /**
  * Accepts the raw body or an already-`JSON.parse`d value. Shape (StatsJsonRender):

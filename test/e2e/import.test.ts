@@ -1,7 +1,7 @@
 // Issue 16: `consul-gitops import` through main() against the dev server: every kind plan manages
 // is imported into files that read back as what Consul holds, so `plan --adopt` on the imported
 // tree adds ownership markers and nothing else; existing files are never overwritten by surprise.
-import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';

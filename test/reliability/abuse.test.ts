@@ -49,6 +49,7 @@ describe('entry names made to break paths and terminals', () => {
     const dir = tempTree(files);
     const apply = await runAgainst(consul.url, applyCommand, [], dir);
     const applyOut = apply.stdout + apply.stderr;
+    // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
     expect(applyOut).not.toMatch(/[\u0007\u001b]/);
     if (apply.code !== 0) {
       // Refusing is allowed, but only before any write, naming the file.
@@ -64,6 +65,7 @@ describe('entry names made to break paths and terminals', () => {
     // Delete the tricky files: prune removes exactly those entries, never `keep` or `a` or `b`.
     const kept = tempTree({ 'config-entries/keep.hcl': files['config-entries/keep.hcl']! });
     const prune = await runAgainst(consul.url, applyCommand, ['--prune', '--allow-mass-delete'], kept);
+    // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
     expect(prune.stdout + prune.stderr).not.toMatch(/[\u0007\u001b]/);
     expect(prune.code, prune.stdout + prune.stderr).toBe(0);
     const after = ((await (await fetch(`${consul.url}/v1/config/service-defaults`)).json()) as Array<{ Name: string }>).map((e) => e.Name);

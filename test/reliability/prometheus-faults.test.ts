@@ -10,6 +10,7 @@ import { main } from '../../src/cli/main.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { tempTree } from '../support/run-cli.ts';
 import { freePort } from '../support/prometheus.ts';
+import { answering } from '../support/async-handler.ts';
 import { createTrafficSampleSource, parseStatsFlag } from '../../src/adapters/stats/create-source.ts';
 import type { TrafficSourceFactory } from '../../src/runtime/traffic-source.ts';
 
@@ -50,7 +51,7 @@ beforeAll(async () => {
   const put = (path: string, body: unknown) => fetch(`${consul.url}${path}`, { method: 'PUT', body: JSON.stringify(body) });
   await put('/v1/config', { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
   await put('/v1/catalog/register', { Node: 'n1', Address: '10.0.0.8', Service: { Kind: 'connect-proxy', Service: 'orders-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'orders' } } });
-  prometheus = createServer(async (req, res) => {
+  prometheus = createServer(answering(async (req, res) => {
     let body = '';
     for await (const c of req) body += c;
     const form = new URLSearchParams(body || new URL(req.url!, 'http://x').search);
@@ -62,7 +63,7 @@ beforeAll(async () => {
     const minutes = Array.from({ length: 121 }, (_, i) => i).filter((m) => m >= (behaviour.fromMinute ?? 0));
     const result = (SERIES[metric] ?? []).map((s) => ({ metric: { __name__: metric, ...s.metric }, values: minutes.map((m) => [(end - (120 - m) * MIN) / 1000, String(s.at(m))]) }));
     reply(200, { status: 'success', data: { resultType: 'matrix', result }, ...(behaviour.warning ? { warnings: [behaviour.warning] } : {}) });
-  });
+  }));
   await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
   promUrl = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
 });

@@ -2,6 +2,7 @@
 // server (it may act — race a write, restart Consul — before forwarding), and a config tree of N services.
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { answering } from '../support/async-handler.ts';
 
 /** What the proxy does with one request after the hook ran. */
 export type Verdict = 'forward' | { status: number; body: string; headers?: Record<string, string> };
@@ -16,7 +17,7 @@ export interface AsyncProxy {
 export async function startAsyncProxy(upstream: () => string, hook: (req: IncomingMessage, body: string) => Promise<Verdict>): Promise<AsyncProxy> {
   const sockets = new Set<Socket>();
   const seen: string[] = [];
-  const server = createServer(async (req, res) => {
+  const server = createServer(answering(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
@@ -31,7 +32,7 @@ export async function startAsyncProxy(upstream: () => string, hook: (req: Incomi
     });
     up.on('error', () => req.socket.destroy());
     up.end(body);
-  });
+  }));
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -4,6 +4,7 @@
 // show), or die like a stopped Consul: the port refuses connections from then on.
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { answering } from './async-handler.ts';
 
 /** `forward`: pass through. `lose-answer`: forward, then close the client's connection without an answer. `die`: stop listening, cut every connection. */
 export type ProxyAction = 'forward' | 'lose-answer' | 'die';
@@ -20,7 +21,7 @@ export async function startConsulProxy(upstream: string, rule: (req: IncomingMes
   const sockets = new Set<Socket>();
   const seen: string[] = [];
   let dead = false;
-  const server = createServer(async (req, res) => {
+  const server = createServer(answering(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
@@ -40,7 +41,7 @@ export async function startConsulProxy(upstream: string, rule: (req: IncomingMes
     );
     upstreamReq.on('error', () => req.socket.destroy());
     upstreamReq.end(body);
-  });
+  }));
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

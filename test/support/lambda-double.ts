@@ -3,6 +3,7 @@
 // answered 404 and recorded in `unexpected` so a test can fail on it.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answering } from './async-handler.ts';
 
 export interface RecordedInvocation {
   functionName: string;
@@ -46,7 +47,7 @@ export async function startLambdaDouble(): Promise<LambdaDouble> {
     runs: [],
     close: () => close(server),
   };
-  const server = createServer(async (req, res) => {
+  const server = createServer(answering(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = req.method === 'POST' ? INVOKE_PATH.exec(url.pathname) : null;
@@ -74,7 +75,7 @@ export async function startLambdaDouble(): Promise<LambdaDouble> {
     res.writeHead(status, { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' });
     res.end(status === 200 ? 'null' : '');
     if (double.onInvoke) double.runs.push(double.onInvoke(invocation));
-  });
+  }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   double.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return double;

@@ -244,7 +244,10 @@ export class ConsulClient {
       const batch = pairs.slice(i, i + CONFIRM_BATCH);
       const either = batch.map(([p, d]) => `(ServiceName == ${bexprString(p)} and ServiceProxy.DestinationServiceName == ${bexprString(d)})`).join(' or ');
       const confirmed = await this.#catalogServices(`ServiceKind == "connect-proxy" and (${either})`);
-      for (const [p, d] of batch) (p in confirmed ? destinations.add(d) : unresolved.push(p));
+      for (const [p, d] of batch) {
+        if (p in confirmed) destinations.add(d);
+        else unresolved.push(p);
+      }
     }
     for (const p of unresolved) {
       const path = `/v1/catalog/service/${encodeURIComponent(p)}`;

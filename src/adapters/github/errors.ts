@@ -47,7 +47,7 @@ const TOKEN_PATTERNS: RegExp[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
   /\bgh[pousr]_[A-Za-z0-9_]{10,}/g,
   /\bgithub_pat_[A-Za-z0-9_]{10,}/g,
-  /\b(authorization|token|bearer)(["':= ]+)[A-Za-z0-9_.\-]{20,}/gi, // credential-shaped values after a credential word
+  /\b(authorization|token|bearer)(["':= ]+)[A-Za-z0-9_.-]{20,}/gi, // credential-shaped values after a credential word
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+/g, // JWTs (App authentication)
   /\b(client_secret|access_token)=[^&\s]+/g,
 ];

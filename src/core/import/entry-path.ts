@@ -10,6 +10,7 @@ export type PathOutcome = { ok: true; path: string } | { ok: false; field: strin
  * Control characters are refused: no Consul name carries them, so one here is an attack or a bug.
  */
 export function pathSegment(name: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
   if (name === '' || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return undefined;
   let out = '';
   for (const ch of name) {

@@ -73,6 +73,7 @@ function numberText(n: number): string {
  * lines that ends with a newline and never holds the marker line qualifies.
  */
 function heredoc(s: string, indent: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
   if (!s.endsWith('\n') || s.length < 2 || /[\u0000-\u0009\u000b-\u001f\u007f]/.test(s)) return undefined;
   const lines = s.slice(0, -1).split('\n');
   if (lines.length < 2) return undefined;

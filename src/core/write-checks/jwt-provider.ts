@@ -13,6 +13,7 @@ export function parseRequestURIError(uri: string): string | undefined {
 }
 
 function requestURICause(raw: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
   if (/[\u0000-\u001f\u007f]/.test(raw)) return 'net/url: invalid control character in URL';
   if (raw === '') return 'empty url';
   if (raw === '*') return undefined;

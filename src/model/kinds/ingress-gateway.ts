@@ -25,7 +25,7 @@ const ingressService = obj({
 const HTTP_LIKE = ['http', 'http2', 'grpc'];
 const PROTOCOLS = ['tcp', ...HTTP_LIKE];
 
-type Listener = { Port?: number; Protocol?: string; Services?: Record<string, any>[]; TLS?: unknown };
+type Listener = { Port?: number; Protocol?: string; Services?: Record<string, unknown>[]; TLS?: unknown };
 
 export const ingressGateway: KindDefinition = {
   kind: 'ingress-gateway',

@@ -41,7 +41,7 @@ export const mesh: KindDefinition = {
   normalize: (entry) => withKind(entry, 'mesh'),
   validate(entry) {
     const problems: EntryProblem[] = [...validateMeta(entry)];
-    const rn = ((entry.HTTP as any)?.Incoming?.RequestNormalization ?? {}) as Record<string, string | undefined>;
+    const rn = ((entry.HTTP as { Incoming?: { RequestNormalization?: unknown } } | undefined)?.Incoming?.RequestNormalization ?? {}) as Record<string, string | undefined>;
     const escaped = rn.PathWithEscapedSlashesAction ?? '';
     if (!PATH_WITH_ESCAPED_SLASHES_ACTIONS.includes(escaped))
       problems.push({

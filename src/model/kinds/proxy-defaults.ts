@@ -1,5 +1,5 @@
 // proxy-defaults: mesh-wide proxy settings; Consul only accepts the name `global`.
-import { bool, list, obj, opaque, str, strings } from '../field-types.ts';
+import { obj, opaque, str, strings } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import {
   accessLogs,

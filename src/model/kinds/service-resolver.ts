@@ -1,7 +1,7 @@
 // service-resolver: subsets, redirect, failover and load balancing for one service
 // (api/config_entry_discoverychain.go ServiceResolverConfigEntry).
-import { bool, durationNs, durationStr, int, list, map, obj, str, strings, uint32, uint64 } from '../field-types.ts';
-import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
+import { bool, durationNs, durationStr, list, map, obj, str, strings, uint32, uint64 } from '../field-types.ts';
+import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import { goQuote } from './service-router.ts';
 
@@ -184,7 +184,7 @@ export const serviceResolver: KindDefinition = {
     }
 
     const lb = entry.LoadBalancer as
-      | { Policy?: string; RingHashConfig?: unknown; LeastRequestConfig?: unknown; HashPolicies?: Record<string, any>[] }
+      | { Policy?: string; RingHashConfig?: unknown; LeastRequestConfig?: unknown; HashPolicies?: (Record<string, unknown> & { CookieConfig?: { Session?: unknown; TTL?: unknown } })[] }
       | undefined;
     if (lb) {
       const policy = lb.Policy ?? '';

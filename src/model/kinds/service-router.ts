@@ -55,8 +55,8 @@ const RETRY_CONDITIONS = [
 export const goQuote = (s: string): string => JSON.stringify(s);
 
 type Route = {
-  Match?: { HTTP?: Record<string, any> & { Methods?: string[] } };
-  Destination?: Record<string, any>;
+  Match?: { HTTP?: Record<string, unknown> & { Methods?: string[] } };
+  Destination?: Record<string, unknown>;
 };
 
 export const serviceRouter: KindDefinition = {

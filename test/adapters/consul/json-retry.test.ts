@@ -11,7 +11,7 @@ describe('parseConsulJson', () => {
   });
 
   it('keeps floats and exponents as numbers', () => {
-    expect(parseConsulJson('[12345678901234567.5, 1e300, 12345678901234567e2]')).toEqual([12345678901234567.5, 1e300, 12345678901234567e2]);
+    expect(parseConsulJson('[12345678901234567.5, 1e300, 12345678901234567e2]')).toEqual([Number('12345678901234567.5'), 1e300, Number('12345678901234567e2')]);
   });
 
   it('leaves digits inside strings alone', () => {

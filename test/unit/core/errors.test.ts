@@ -43,10 +43,10 @@ describe('errors a user can act on', () => {
       'c.hcl': 'Kind = “mesh”\n',
     });
     const run = await runCli(['render', 'a.json', 'b.yaml', 'c.hcl'], dir);
-    expect(run.stderr).toMatch(/c\.hcl:1:8: .*\n  hint: replace the curly quotes/);
+    expect(run.stderr).toMatch(/c\.hcl:1:8: .*\n {2}hint: replace the curly quotes/);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/a\.json:1:11: .*\n  hint: replace the curly quotes/);
-    expect(run.stderr).toMatch(/b\.yaml:1:7: Kind: invalid config entry kind: “mesh”\n  hint: replace the curly quotes/);
+    expect(run.stderr).toMatch(/a\.json:1:11: .*\n {2}hint: replace the curly quotes/);
+    expect(run.stderr).toMatch(/b\.yaml:1:7: Kind: invalid config entry kind: “mesh”\n {2}hint: replace the curly quotes/);
   });
 
   it('names the known CRD kinds when a YAML CRD has an unknown kind', async () => {

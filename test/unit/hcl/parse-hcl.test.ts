@@ -134,7 +134,7 @@ describe('parseHcl: scalars', () => {
     expect(value('a = 1.5')).toEqual({ num: 1.5, text: '1.5' });
     expect(value('a = 1e3')).toEqual({ num: 1000, text: '1e3' });
     expect(value('a = -2.5E-1')).toEqual({ num: -0.25, text: '-2.5E-1' });
-    expect(value('a = 9223372036854775807')).toEqual({ num: 9223372036854775807, text: '9223372036854775807' });
+    expect(value('a = 9223372036854775807')).toEqual({ num: Number('9223372036854775807'), text: '9223372036854775807' });
     expect(value('a = -9223372036854775808')).toMatchObject({ text: '-9223372036854775808' });
   });
 
