@@ -1,7 +1,7 @@
 // Which Consul version a plan is made for: consul-gitops.yaml's `consulVersion`, else the version
 // the server reports (GET /v1/agent/self Config.Version), else the newest modelled. Pure: the
 // caller reads the server; this decides and words the warnings and notices.
-import { compareVersions, formatVersion, parseConsulVersion, SUPPORTED_CONSUL } from '../model/consul-versions.ts';
+import { compareVersions, formatVersion, parseConsulVersion, SUPPORTED_CONSUL, type ConsulVersion } from '../model/consul-versions.ts';
 import { quoteToken } from '../model/errors.ts';
 import { unsupportedVersion } from './version-check.ts';
 
@@ -29,9 +29,9 @@ export function chooseTargetVersion(target: string, configured: string | undefin
     // The configured version wins: agent/self is the agent answering, which may be a client agent
     // on another version than the servers that validate config entries.
     const mine = parseConsulVersion(configured);
-    if (mine && detected && compareVersions(mine, detected) !== 0)
+    if (mine && detected && server.known && !sameRelease(configured, mine, detected))
       warnings.push(
-        `${t}: consul-gitops.yaml says consulVersion ${quoteToken(configured)} but the server reports Consul ${quoteToken(server.known ? server.version : '')}; planning for ${formatVersion(mine)} as configured: correct consulVersion, or remove it to use the server's version`,
+        `${t}: consul-gitops.yaml says consulVersion ${quoteToken(configured)} but the server reports Consul ${quoteToken(server.version)}; planning for ${formatVersion(mine)} as configured: correct consulVersion, or remove it to use the server's version`,
       );
   } else if (detected) {
     version = formatVersion(detected);
@@ -41,4 +41,10 @@ export function chooseTargetVersion(target: string, configured: string | undefin
   const unsupported = version ? unsupportedVersion(version) : undefined;
   if (unsupported) warnings.push(`${t}: ${unsupported}`);
   return { ...(version ? { version } : {}), warnings, notices };
+}
+
+/** `1.21` names every 1.21.x; `1.21.4` names one patch release. */
+function sameRelease(text: string, configured: ConsulVersion, server: ConsulVersion): boolean {
+  const patchGiven = /^v?\d+\.\d+\.\d+/.test(text.trim());
+  return patchGiven ? compareVersions(configured, server) === 0 : configured.major === server.major && configured.minor === server.minor;
 }
