@@ -80,7 +80,7 @@ export async function applyCommitUnderLock<Done = never>(
 
 async function planApplyRecord<Done>(deps: CommitApplyDeps, target: CommitApplyTarget, desired: DesiredCommit, steps: CommitApplySteps<Done>): Promise<CommitApplyOutcome> {
   const key = stateKey(target.stateKeyPrefix, target.name);
-  const made = await makePlan(desired.files, deps.store, target.plan, { history: { state: deps.state, key }, only: target.only });
+  const made = await makePlan(desired.files, deps.store, target.plan, { history: { state: deps.state, key }, only: target.only, target: target.name });
   if (!made.plan) return { kind: 'invalid', errors: made.errors };
   const plan = made.plan;
   if (steps.shouldApply && !(await steps.shouldApply(plan))) return { kind: 'held', plan };

@@ -8,7 +8,8 @@ import type { SourceFile } from '../core/parse-files.ts';
 import { renderTree, type RenderedTree } from '../core/render.ts';
 import type { ConfigEntryStore, LiveEntry, StateStore } from '../core/ports.ts';
 import { planChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
-import { finalState } from '../core/plan/warnings.ts';
+import { finalState, type PlanWarning } from '../core/plan/warnings.ts';
+import { entryVersionWarnings } from '../core/version-check.ts';
 import { graphProblems } from '../core/graph-rules.ts';
 import { markChangedOutside } from '../core/plan/changed-outside.ts';
 import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
@@ -26,6 +27,8 @@ export interface PlanContext {
   history?: ApplyHistory;
   /** Restrict the plan to these entries (`--only KIND/NAME`), with the same rules. */
   only?: readonly EntrySelector[];
+  /** The target's name, for the warnings on fields its Consul version does not know. */
+  target?: string;
 }
 
 export interface PlanOutcome {
@@ -49,7 +52,7 @@ export async function readLive(store: ConfigEntryStore, kinds = managedKinds()):
 }
 
 export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, context: PlanContext = {}): Promise<PlanOutcome> {
-  const { history, only } = context;
+  const { history, only, target = 'default' } = context;
   const tree = renderTree(files);
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) return { tree, errors, live: [] };
@@ -80,12 +83,29 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   }
   const problem = historyProblem ? { historyProblem } : {};
   if (errors.length) return { tree, errors, live, ...problem };
-  if (!only?.length) return { tree, plan, errors, live, ...problem };
+  const version = { name: target, ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}) };
+  if (!only?.length) return { tree, plan: withVersionWarnings(plan, tree, version), errors, live, ...problem };
   const restricted = restrictPlan(plan, live, only, options);
-  if ('plan' in restricted) return { tree, plan: restricted.plan, errors, live, ...problem };
+  if ('plan' in restricted) return { tree, plan: withVersionWarnings(restricted.plan, tree, version), errors, live, ...problem };
   for (const p of restricted.problems) {
     const d = p.change && decodedByKey.get(p.change.key);
     errors.push(configEntryError('graph', p.change?.source ?? '--only', d && p.field ? positionOf(d, p.field) : undefined, p.field, p.message, p.hint));
   }
   return { tree, errors, live, ...problem };
+}
+
+/**
+ * The plan warns, as `validate` does, of fields the target's Consul version does not know (it would
+ * answer `invalid config key`), for the entries this plan writes: the PR plan then shows them too.
+ */
+function withVersionWarnings(plan: Plan, tree: RenderedTree, target: { name: string; consulVersion?: string }): Plan {
+  const writes = new Set(plan.changes.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.key));
+  const warnings: PlanWarning[] = [];
+  for (const d of tree.entries) {
+    const id = entryIdOf(d.normalized);
+    if (!writes.has(entryKey(id))) continue;
+    for (const e of entryVersionWarnings(d, target))
+      warnings.push({ code: 'field-unknown-to-target-version', entry: formatEntryId(id), message: `${e.file}:${e.line}: ${e.field}: ${e.message}; ${e.hint}` });
+  }
+  return warnings.length ? { ...plan, warnings: [...plan.warnings, ...warnings] } : plan;
 }

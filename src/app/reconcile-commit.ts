@@ -88,7 +88,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
       await deps.reporter.commitStatus(ref, 'pending', 'planning');
       const desired = await deps.source.read(ref, target.dir);
       // The last recorded apply labels entries changed outside consul-gitops in the PR's plan too.
-      const made = await makePlan(desired.files, deps.store, planOptions(target), { history: { state: deps.state, key: stateKey(target.stateKeyPrefix, target.name) } });
+      const made = await makePlan(desired.files, deps.store, planOptions(target), { history: { state: deps.state, key: stateKey(target.stateKeyPrefix, target.name) }, target: target.name });
       const outcome: ReconcileOutcome = made.plan ? { kind: 'planned', plan: made.plan } : { kind: 'invalid', errors: made.errors };
       // Remembered before it is shown: what the merge applies is compared with this plan.
       if (made.plan && job.pullRequest)

@@ -18,6 +18,8 @@ import { commitTimeProblem, stateKey, type CommitRef } from '../app/commit-state
 import { applyCommitUnderLock } from '../app/apply-commit.ts';
 import { TargetBusyError } from '../app/target-lock.ts';
 import { resolveTarget } from './consul-target.ts';
+import { chooseTargetVersion } from '../core/target-version.ts';
+import { serverVersion } from '../adapters/consul/version-source.ts';
 import { readLimitsOf } from '../config/targets.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
@@ -80,6 +82,18 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
   return { resolved, files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
 }
 
+/**
+ * The version to plan for: consul-gitops.yaml's `consulVersion`, else the server's (agent:read),
+ * else the newest modelled with a notice; a contradiction or an unsupported version is a warning.
+ */
+async function withTargetVersion(resolved: Awaited<ReturnType<typeof resolveTarget>>, planOptions: PlanOptions, io: CliIo): Promise<PlanOptions> {
+  const chosen = chooseTargetVersion(resolved.target.name, resolved.target.consulVersion, await serverVersion(resolved.consul));
+  for (const n of chosen.notices) io.stderr.write(`notice: ${escapeControl(n)}\n`);
+  for (const w of chosen.warnings) io.stderr.write(`warning: ${escapeControl(w)}\n`);
+  // chosen.version is undefined only when nothing was configured either.
+  return { ...planOptions, ...(chosen.version ? { consulVersion: chosen.version } : {}) };
+}
+
 /** `--only KIND/NAME` (repeatable): the selectors, or the error naming the bad value. */
 function onlyOf(values: Values): EntrySelector[] | string {
   return parseOnly((values.only as string[] | undefined) ?? []);
@@ -110,11 +124,12 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     io.stderr.write(`error: ${only}; nothing was planned\n`);
     return 1;
   }
-  const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
+  const { resolved, files, unreadable, planOptions: configured } = await load(values, io, cenv);
   try {
+    const planOptions = await withTargetVersion(resolved, configured, io);
     // The last recorded apply names the changes made outside consul-gitops since.
     const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
-    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions, { history, only });
+    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions, { history, only, target: resolved.target.name });
     for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
     if (outcome.historyProblem) io.stderr.write(`notice: ${escapeControl(outcome.historyProblem)}\n`);
     const errors = [...unreadable, ...outcome.errors];
@@ -219,9 +234,10 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
     io.stderr.write(`error: ${typeof ref === 'string' ? ref : typeof lockWaitMs === 'string' ? lockWaitMs : only}; nothing was planned or applied\n`);
     return 1;
   }
-  const { resolved, files, unreadable, planOptions } = await load(values, io, cenv);
+  const { resolved, files, unreadable, planOptions: configured } = await load(values, io, cenv);
   try {
     if (unreadable.length) return reportErrors([...unreadable, ...renderErrors(files)], io);
+    const planOptions = await withTargetVersion(resolved, configured, io);
     const now = cenv.now ?? (() => new Date());
     const style = io.stdout.isTTY ? ANSI : PLAIN;
     let cancelled: string | undefined;

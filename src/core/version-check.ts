@@ -1,6 +1,7 @@
 // Fields a target's Consul version does not know yet: Consul would refuse the write with
 // `invalid config key` (agent/structs/config_entry_ce.go validateUnusedKeys). Found from the files
-// alone, before anything is written; the version comes from consul-gitops.yaml (`consulVersion`).
+// alone, before anything is written; the version comes from consul-gitops.yaml (`consulVersion`) or,
+// for plan and apply, from the server (core/target-version.ts).
 import { configEntryError, quoteToken, type ConfigEntryError } from '../model/errors.ts';
 import { fieldsNewerThan, formatVersion, parseConsulVersion, SUPPORTED_CONSUL, compareVersions, type ConsulVersion } from '../model/consul-versions.ts';
 import { positionOf, type DecodedEntry } from '../decode/entry-source.ts';
@@ -22,24 +23,26 @@ function targetOf(file: string, targets: readonly VersionedTarget[]): VersionedT
 
 /** One warning per field a file uses that its target's Consul version does not know. */
 export function versionWarnings(entries: readonly DecodedEntry[], targets: readonly VersionedTarget[]): ConfigEntryError[] {
-  const out: ConfigEntryError[] = [];
-  for (const d of entries) {
+  return entries.flatMap((d) => {
     const target = targetOf(d.file, targets);
-    const version = target?.consulVersion ? parseConsulVersion(target.consulVersion) : undefined;
-    if (!target || !version) continue;
-    for (const f of fieldsNewerThan(d.entry, version))
-      out.push(
-        configEntryError(
-          'validate',
-          d.file,
-          positionOf(d, f.path),
-          f.path,
-          `Consul ${formatVersion(version)} (target ${quoteToken(target.name)}) does not know this field, added in Consul ${f.since}: it would refuse the write with invalid config key ${quoteToken(f.path)}`,
-          `remove the field, or raise consulVersion in consul-gitops.yaml once the target runs Consul ${f.since} or newer`,
-        ),
-      );
-  }
-  return out;
+    return target ? entryVersionWarnings(d, target) : [];
+  });
+}
+
+/** The warnings of one entry against `target`'s version (none when it states no version). */
+export function entryVersionWarnings(d: DecodedEntry, target: Pick<VersionedTarget, 'name' | 'consulVersion'>): ConfigEntryError[] {
+  const version = target.consulVersion ? parseConsulVersion(target.consulVersion) : undefined;
+  if (!version) return [];
+  return fieldsNewerThan(d.entry, version).map((f) =>
+    configEntryError(
+      'validate',
+      d.file,
+      positionOf(d, f.path),
+      f.path,
+      `Consul ${formatVersion(version)} (target ${quoteToken(target.name)}) does not know this field, added in Consul ${f.since}: it would refuse the write with invalid config key ${quoteToken(f.path)}`,
+      `remove the field, or raise consulVersion in consul-gitops.yaml once the target runs Consul ${f.since} or newer`,
+    ),
+  );
 }
 
 /** A target's consulVersion outside the range consul-gitops models. */

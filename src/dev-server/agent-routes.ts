@@ -3,6 +3,7 @@
 // cluster (`dev-server --secure`). Only the fields the posture audit reads are filled in; their
 // names and nesting are Consul's.
 import type { AclPolicy } from './acl.ts';
+import { SUPPORTED_CONSUL } from '../model/consul-versions.ts';
 import { HttpError, queryMetaHeaders, sendJson, type RequestContext } from './http-util.ts';
 
 /** What `consul agent` was started with, as far as the posture audit can see it. */
@@ -43,7 +44,6 @@ export const SECURE_AGENT: AgentProfile = {
 };
 
 const NODE_NAME = 'consul-dev';
-const VERSION = '1.20.0';
 /** What RuntimeConfig.Sanitized() shows for a secret-named string field, set or not. */
 const HIDDEN = 'hidden';
 const DATACENTER = 'dc1';
@@ -54,6 +54,8 @@ export class AgentRoutes {
   constructor(
     private readonly acl: AclPolicy,
     private readonly profile: AgentProfile,
+    /** The Consul version the dev server behaves as (`dev-server --consul-version`; default the newest modelled). */
+    private readonly version: string = SUPPORTED_CONSUL.newest,
   ) {}
 
   /**
@@ -102,7 +104,7 @@ export class AgentRoutes {
       coordinate_resets: '0',
     });
     sendJson(ctx, 200, {
-      Config: { Datacenter: DATACENTER, PrimaryDatacenter: DATACENTER, NodeName: NODE_NAME, NodeID: '5c9a0b2e-6f0a-4e8b-9a61-1d3f4c2b7e10', Revision: 'dev', Server: true, Version: VERSION, BuildDate: '2026-01-01T00:00:00Z' },
+      Config: { Datacenter: DATACENTER, PrimaryDatacenter: DATACENTER, NodeName: NODE_NAME, NodeID: '5c9a0b2e-6f0a-4e8b-9a61-1d3f4c2b7e10', Revision: 'dev', Server: true, Version: this.version, BuildDate: '2026-01-01T00:00:00Z' },
       DebugConfig: {
         ACLsEnabled: this.acl.enabled,
         ConnectEnabled: true,
@@ -117,14 +119,14 @@ export class AgentRoutes {
       Member: { Name: NODE_NAME, Addr: '127.0.0.1', Port: 8301, Tags: { dc: DATACENTER, role: 'consul' }, Status: 1, ProtocolMin: 1, ProtocolMax: 5, ProtocolCur: 2, DelegateMin: 2, DelegateMax: 5, DelegateCur: 4 },
       Stats: {
         agent: { check_monitors: '0', check_ttls: '0', checks: '0', services: '0' },
-        build: { prerelease: '', revision: 'dev', version: VERSION, version_metadata: '' },
+        build: { prerelease: '', revision: 'dev', version: this.version, version_metadata: '' },
         consul: { acl: this.acl.enabled ? 'enabled' : 'disabled', bootstrap: 'false', known_datacenters: '1', leader: 'true', leader_addr: '127.0.0.1:8300', server: 'true' },
         raft: { state: 'Leader', num_peers: '0', protocol_version: '3' },
         runtime: { arch: 'amd64', os: 'linux', version: 'go1.22.0', max_procs: '2', cpu_count: '2', goroutines: '100' },
         serf_lan: serf(1),
         serf_wan: serf(1),
       },
-      Meta: { 'consul-network-segment': '', 'consul-version': VERSION },
+      Meta: { 'consul-network-segment': '', 'consul-version': this.version },
       // XDSSelf: Port prefers the gRPC TLS port (8503 in -dev since 1.14), Ports names both.
       xDS: { SupportedProxies: { envoy: ['1.31.0', '1.30.2', '1.29.5', '1.28.5'] }, Port: 8503, Ports: { Plaintext: 8502, TLS: 8503 } },
     });

@@ -1,4 +1,4 @@
-// `consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N] [--secure]`:
+// `consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N] [--secure] [--consul-version X]`:
 // runs the embedded Consul-compatible dev server until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { loadAclPolicyFile } from './acl-policy-file.ts';
@@ -10,7 +10,7 @@ export interface DevServerIo {
   stderr: { write(s: string): unknown };
 }
 
-export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N] [--secure]
+export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N] [--secure] [--consul-version X]
   Runs an in-process Consul-compatible HTTP API (config entries, KV, minimal catalog).
   --port        listen port (default 8500; 0 = any free port)
   --host        listen address (default 127.0.0.1)
@@ -23,6 +23,8 @@ export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [
   --secure      show an agent set up as the production checklist asks (/v1/agent/self: gossip
                 encryption, RPC TLS verify_incoming/outgoing/server_hostname; an external (vault)
                 CA); without it, the agent looks like \`consul agent -dev\` (none of these)
+  --consul-version  behave as this Consul (1.20.0 to the newest modelled, the default): /v1/agent/self
+                reports it, fields it lacks are refused (invalid config key), version rules follow it
 Not Consul: PUT /v1/dev/faults {"count":N,"status":S,"body":B,"drop":true} fails the next N requests.
 `;
 
@@ -44,6 +46,7 @@ export async function devServerCommand(
         data: { type: 'string' },
         'latency-ms': { type: 'string' },
         secure: { type: 'boolean' },
+        'consul-version': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -73,6 +76,7 @@ export async function devServerCommand(
   if (typeof values['acl-token'] === 'string') options.aclToken = values['acl-token'];
   if (typeof values.data === 'string') options.dataFile = values.data;
   if (values.secure === true) options.agent = SECURE_AGENT;
+  if (typeof values['consul-version'] === 'string') options.consulVersion = values['consul-version'];
   if (typeof values['acl-policy-file'] === 'string') {
     try {
       options.acl = loadAclPolicyFile(values['acl-policy-file']);

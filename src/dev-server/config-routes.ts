@@ -7,6 +7,8 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import { AclPolicy, configEntryPermission } from './acl.ts';
 import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList } from '../core/bexpr.ts';
 import { ceUnusedKeyError } from './ce-keys.ts';
+import { tooNewKeyError } from './version-keys.ts';
+import type { ConsulVersion } from '../model/consul-versions.ts';
 import { graphError } from './graph-check.ts';
 import { goJsonDecode } from './go-json.ts';
 import {
@@ -80,7 +82,11 @@ function stripHash(body: string): string {
 }
 
 export class ConfigRoutes {
-  constructor(private readonly acl: AclPolicy) {}
+  constructor(
+    private readonly acl: AclPolicy,
+    /** The Consul version emulated: undefined = the newest modelled (version-dependent rules, keys it knows). */
+    private readonly version?: ConsulVersion,
+  ) {}
 
   /** PUT /v1/config */
   apply(ctx: RequestContext): void {
@@ -95,6 +101,8 @@ export class ConfigRoutes {
       throw new HttpError(400, `Request decoding failed: invalid config entry kind: ${decoded.entry.Kind}`);
     const ceKeys = ceUnusedKeyError(body, decoded.entry.Kind);
     if (ceKeys) throw new HttpError(400, ceKeys);
+    const tooNew = this.version && tooNewKeyError(decoded.entry, this.version);
+    if (tooNew) throw new HttpError(400, tooNew);
     rejectEnterpriseMeta(ctx);
     const cas = casParam(ctx);
 
@@ -104,7 +112,7 @@ export class ConfigRoutes {
     if (decoded.entry.Kind === 'exported-services' && dc !== '' && dc !== DATACENTER)
       throw new RpcError('exported-services writes must not target secondary datacenters.');
     this.acl.resolve(ctx);
-    const entry = normalizeEntry(decoded.entry);
+    const entry = normalizeEntry(decoded.entry, this.version);
     const problems = entryProblems(entry);
     // Kinds whose Validate() is ported whole answer with Consul's exact text (multierror lists
     // included); the others with the first problem, as Consul returns its first error.

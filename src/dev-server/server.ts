@@ -14,6 +14,7 @@ import { HttpError, sendError, sendJson, sendText, type RequestContext } from '.
 import { KvRoutes } from './kv-routes.ts';
 import { loadState, saveState } from './persistence.ts';
 import { DevState } from './state.ts';
+import { parseConsulVersion, SUPPORTED_CONSUL } from '../model/consul-versions.ts';
 
 export interface DevServerOptions {
   /** 0 (default) = a free port. */
@@ -30,6 +31,8 @@ export interface DevServerOptions {
   latencyMs?: number;
   /** The agent's gossip/TLS/CA/sidecar settings shown by /v1/agent/self and /v1/connect/ca/configuration (default: `consul agent -dev`). */
   agent?: AgentProfile;
+  /** The Consul version to behave as and report in /v1/agent/self (default: the newest modelled, SUPPORTED_CONSUL.newest). */
+  consulVersion?: string;
 }
 
 export interface DevServer {
@@ -57,10 +60,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
   const faults = new Faults();
   const acl = new AclPolicy(aclConfigOf(options));
-  const config = new ConfigRoutes(acl);
+  const version = options.consulVersion ?? SUPPORTED_CONSUL.newest;
+  const parsedVersion = parseConsulVersion(version);
+  if (!parsedVersion) throw new Error(`consul version ${JSON.stringify(version)}: expected a version such as 1.21.4`);
+  const config = new ConfigRoutes(acl, parsedVersion);
   const kv = new KvRoutes(acl);
   const catalog = new CatalogRoutes(acl);
-  const agent = new AgentRoutes(acl, options.agent ?? INSECURE_AGENT);
+  const agent = new AgentRoutes(acl, options.agent ?? INSECURE_AGENT, version);
   const kvHandler: Handler = (ctx) => kv.handle(ctx);
 
   const routes: Route[] = [

@@ -10,7 +10,7 @@ import { ConsulError, redact } from './errors.ts';
 import { dropServerHash, parseConsulJson } from './json.ts';
 import { ConsulOptionsError, baseUrlOf, optionsFromEnv, parseConsulClientOptions, tlsConnectOptions, type ConsulClientOptions, type ConsulClientOptionsInput, type ReadTextFile } from './options.ts';
 import { realSleep, type Random, type Sleep } from './retry.ts';
-import { AclTokenSelfSchema, AgentSelfSchema, AuthorizeResponseSchema, CaConfigurationSchema, CatalogServiceNodeListSchema, CatalogServicesSchema, KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
+import { AclTokenSelfSchema, AgentSelfSchema, AgentVersionSchema, AuthorizeResponseSchema, CaConfigurationSchema, CatalogServiceNodeListSchema, CatalogServicesSchema, KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
 import type * as z from 'zod/mini';
 
@@ -294,6 +294,17 @@ export class ConsulClient {
           : undefined,
       sidecarPorts: self.DebugConfig?.ConnectSidecarMinPort === undefined ? undefined : { min: self.DebugConfig.ConnectSidecarMinPort, max: self.DebugConfig.ConnectSidecarMaxPort ?? 0 },
     };
+  }
+
+  /**
+   * `GET /v1/agent/self` → `Config.Version`: the Consul version of the agent answering (a client
+   * agent may differ from the servers during an upgrade). Needs agent:read on its node (a 403 is a
+   * `permission` ConsulError); undefined when the body has no version.
+   */
+  async agentVersion(): Promise<string | undefined> {
+    const path = '/v1/agent/self';
+    const res = await this.#send({ method: 'GET', path });
+    return this.#parse(res, AgentVersionSchema, 'GET', path).Config?.Version;
   }
 
   /**

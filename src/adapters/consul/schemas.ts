@@ -140,6 +140,9 @@ export const AgentSelfSchema = z.object({
   Stats: z.optional(z.record(z.string(), z.optional(z.record(z.string(), z.string())))),
 });
 
+/** `GET /v1/agent/self`, only `Config.Version` (agent/agent_endpoint.go AgentSelf: version.GetHumanVersion(), e.g. `1.21.4` or `1.22.0+ent`). */
+export const AgentVersionSchema = z.object({ Config: z.optional(z.object({ Version: z.optional(z.string()) })) });
+
 /** `GET /v1/acl/token/self` (structs.ACLToken). `z.object` drops every other field: the SecretID is never kept. */
 export const AclTokenSelfSchema = z.object({
   AccessorID: z.string(),

@@ -5,10 +5,10 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import { kindDefinition } from '../../model/registry.ts';
 import { stringifyApiJson } from '../api-json.ts';
 import { normalizeEntry, isZero } from '../normalize.ts';
+import { parseConsulVersion, type ConsulVersion } from '../../model/consul-versions.ts';
 import { OWNER_KEY, SOURCE_KEY, withoutOwnership } from './ownership.ts';
 import type { Change } from './plan.ts';
 import { withExplicitZeros } from './file-zeros.ts';
-import { parseConsulVersion } from '../../model/consul-versions.ts';
 import { redact } from './sensitive.ts';
 
 /**
@@ -50,9 +50,9 @@ function attributesOf(c: Change): Attributes {
       const strip = (e: ApiEntry) => (c.requiresAdopt ? withoutOwnership(e) : e);
       const after = c.after!;
       const written = withExplicitZeros(after, c.explicitZeros);
-      // Normalised for the target's version, as the diff was (http-route Weight 0 → 1 before 1.22).
+      // As the target's Consul will store it: `before` was normalised for the same version (plan.ts).
       const consul = c.consulVersion ? parseConsulVersion(c.consulVersion) : undefined;
-      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(normalizeEntry(after, consul)), strip(shapedEntry(written)), serverFilledPaths(written));
+      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(normalizeEntry(after, consul)), strip(shapedEntry(written, consul)), serverFilledPaths(written));
     }
     case 'skip':
       // An entry another controller owns: the plan keeps only its field differences.
@@ -78,9 +78,9 @@ function entryFields(entry: ApiEntry): [string, unknown][] {
 }
 
 /** The kind's own normalisation (sorting, computed fields) without dropping zero values: paths match normalizeEntry's. */
-function shapedEntry(entry: ApiEntry): ApiEntry {
+function shapedEntry(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   const def = kindDefinition(entry.Kind);
-  return def?.normalize ? def.normalize(structuredClone(entry)) : structuredClone(entry);
+  return def?.normalize ? def.normalize(structuredClone(entry), consul) : structuredClone(entry);
 }
 
 /** `Sources[3].Precedence` → `Sources[].Precedence`: a field's place in the schema. */

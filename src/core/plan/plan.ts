@@ -7,7 +7,7 @@ import type { LiveEntry } from '../ports.ts';
 import { canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
 import { normalizeEntry } from '../normalize.ts';
-import { parseConsulVersion } from '../../model/consul-versions.ts';
+import { formatVersion, parseConsulVersion } from '../../model/consul-versions.ts';
 import { orderChanges } from './order.ts';
 import { explicitZeros } from './file-zeros.ts';
 import { planWarnings, type PlanWarning } from './warnings.ts';
@@ -37,8 +37,6 @@ export interface Change {
   line?: number;
   /** Zero values the file writes out, which decoding drops (file-zeros.ts): shown, never sent. */
   explicitZeros?: Record<string, unknown>;
-  /** The target's Consul version the plan was made for, so renderers normalise as the diff did. */
-  consulVersion?: string;
   /**
    * Consul's copy was modified after the last apply consul-gitops recorded (changed-outside.ts):
    * someone changed it by hand or with another tool, and this change puts it back.
@@ -57,6 +55,11 @@ export interface Change {
    * would remove them. Shown as "unknown to consul-gitops: would be removed".
    */
   lostFields?: string[];
+  /**
+   * The target's Consul version the change was planned for, when one is known: the attribute tree
+   * normalises the file as that Consul will (http-route Weight 0 becomes 1 before 1.22).
+   */
+  consulVersion?: string;
   /** An update that would remove `lostFields`: written only with `--allow-field-loss`. */
   requiresFieldLoss?: true;
 }
@@ -94,7 +97,8 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     const after = withOwnership(d.entry, d.file);
     const l = liveByKey.get(key);
     const zeros = explicitZeros(d);
-    const base = { id, key, source: d.file, line: d.pos.line, ...(zeros ? { explicitZeros: zeros } : {}), ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}), fieldDiffs: [] as FieldDiff[] };
+    const version = consul ? { consulVersion: formatVersion(consul) } : {};
+    const base = { id, key, source: d.file, line: d.pos.line, ...(zeros ? { explicitZeros: zeros } : {}), ...version, fieldDiffs: [] as FieldDiff[] };
     if (!l) {
       changes.push({ ...base, action: 'create', after, reason: 'not in Consul', cas: 0, wave: 0 });
       continue;

@@ -7,7 +7,7 @@ import { canonicalLive } from './canonical.ts';
 import type { Change } from './plan.ts';
 
 export interface PlanWarning {
-  code: 'permissive-without-intentions' | 'mesh-destinations-only-off' | 'permissive-allowed-unused';
+  code: 'permissive-without-intentions' | 'mesh-destinations-only-off' | 'permissive-allowed-unused' | 'field-unknown-to-target-version';
   message: string;
   entry?: string;
 }
