@@ -128,6 +128,19 @@ function countedInside(p: PodHistory, at: number): boolean {
 
 const plaintextRoseInside = (p: PodHistory): boolean => p.plaintext.some((e) => countedInside(p, e.at));
 
+/**
+ * Oracle for liveness: an event the decision can prove happened inside the window. Without an
+ * uptime series, a process's first sample may hold counts from before the window, so only growth
+ * after an earlier in-window sample of the same process counts (the decision is conservative there;
+ * the safety oracle above stays the generous one).
+ */
+function provablyInside(p: PodHistory, at: number): boolean {
+  if (!countedInside(p, at)) return false;
+  if (p.hasUptime) return true;
+  const started = processStartAt(p, at);
+  return p.scrapes.some((t) => t >= started && t >= S && t < at);
+}
+
 /** Oracle: the samples leave part of the window unobserved. */
 function coverageIncomplete(pods: PodHistory[]): boolean {
   const near = (from: number, to: number) => pods.some((p) => p.scrapes.some((t) => t >= from && t <= to));
@@ -196,7 +209,7 @@ describe('decideStrict over generated histories', { timeout: 120_000 }, () => {
     fc.assert(
       fc.property(traceArb, ({ pods, shuffleSeed, duplicateEvery }) => {
         const quiet = pods.map((p) => ({ ...p, plaintext: [] }));
-        const mtlsSeen = quiet.some((p) => p.mtls.some((at) => countedInside(p, at)));
+        const mtlsSeen = quiet.some((p) => p.mtls.some((at) => provablyInside(p, at)));
         fc.pre(!coverageIncomplete(quiet) && mtlsSeen);
         const v = decide(quiet, shuffleSeed, duplicateEvery);
         expect(v.reasons).toEqual([expect.stringMatching(/^no plaintext connections or bytes/)]);
