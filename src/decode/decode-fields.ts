@@ -2,7 +2,7 @@
 // decoder (mapstructure + lib/decode hooks): case-insensitive field names, snake_case aliases where
 // the canonical key wins, weak typing, single-element lists unwrapped, repeated HCL blocks
 // concatenated, unknown keys rejected. Zero values are omitted from the output.
-import { aliasesOf, BASE64, fieldSpec, GO_INT_RANGE, type FieldType, type GoInt, type ObjectFields } from '../model/field-types.ts';
+import { aliasesOf, BASE64, fieldSpec, GO_INT_RANGE, zeroValueOf, type FieldType, type GoInt, type ObjectFields } from '../model/field-types.ts';
 import { quoteToken, type SourcePosition } from '../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { formatGoDuration, parseGoDuration } from './duration.ts';
@@ -236,7 +236,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
         const itemPath = `${path}[${i}]`;
         ctx.positions.set(itemPath, item.pos);
         const v = decodeValue(item, type.of, itemPath, name, ctx);
-        out.push(v ?? zeroOf(type.of));
+        out.push(v ?? zeroValueOf(type.of));
       });
       return out.length ? out : undefined;
     }
@@ -251,7 +251,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
         seen.set(e.key, e);
         ctx.positions.set(entryPath, e.keyPos);
         const v = decodeValue(e.value, type.of, entryPath, name, ctx);
-        out[e.key] = v ?? zeroOf(type.of);
+        out[e.key] = v ?? zeroValueOf(type.of);
       }
       return Object.keys(out).length ? out : undefined;
     }
@@ -317,26 +317,6 @@ function decodeBytes(node: RawNode, path: string, name: string, ctx: DecodeConte
   return undefined;
 }
 
-/** Inside lists and maps a zero value keeps its slot (a list element cannot be "omitted"). */
-function zeroOf(type: FieldType): unknown {
-  switch (type.t) {
-    case 'string':
-    case 'time':
-    case 'bytes':
-      return '';
-    case 'bool':
-      return false;
-    case 'int':
-    case 'float':
-      return 0;
-    case 'duration':
-      return type.encoding === 'nanoseconds' ? 0 : '0s';
-    case 'list':
-      return [];
-    default:
-      return {};
-  }
-}
 
 /** mapstructure's weak number→string: integers exactly, floats as Go's FormatFloat(f, 'f', -1, 64). */
 function goNumberText(text: string, value: number): string {

@@ -108,3 +108,27 @@ export function zodOf(type: FieldType): z.ZodMiniType {
     }
   }
 }
+
+/**
+ * The Go zero value of a field type, as Consul's decoder holds it: what a list or map slot keeps
+ * (decode-fields.ts) and what a field the file wrote as zero means (plan/file-zeros.ts).
+ */
+export function zeroValueOf(type: FieldType): unknown {
+  switch (type.t) {
+    case 'string':
+    case 'time':
+    case 'bytes':
+      return '';
+    case 'bool':
+      return false;
+    case 'int':
+    case 'float':
+      return 0;
+    case 'duration':
+      return type.encoding === 'nanoseconds' ? 0 : '0s';
+    case 'list':
+      return [];
+    default:
+      return {};
+  }
+}

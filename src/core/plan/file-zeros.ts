@@ -3,7 +3,7 @@
 // are recovered from the decoded field positions and the kind's field types.
 import type { DecodedEntry } from '../../decode/entry-source.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { fieldSpec, type FieldType } from '../../model/field-types.ts';
+import { fieldSpec, zeroValueOf, type FieldType } from '../../model/field-types.ts';
 import { kindDefinition } from '../../model/registry.ts';
 
 type Segment = string | number;
@@ -21,7 +21,7 @@ export function explicitZeros(d: Pick<DecodedEntry, 'entry' | 'fieldPositions'>)
     const resolved = resolve(root, path);
     if (!resolved || get(d.entry, resolved.segments) !== undefined) continue;
     // Parents come before their fields (`TransparentProxy` {} then `.DialedDirectly` false inside it).
-    out[path] = zeroOf(resolved.type);
+    out[path] = zeroValueOf(resolved.type);
   }
   return Object.keys(out).length ? out : undefined;
 }
@@ -96,22 +96,3 @@ function set(target: Record<string, unknown>, segments: readonly Segment[], valu
   v[segments[segments.length - 1]!] = value;
 }
 
-/** The value Consul's decoder would have for a field the file wrote as zero (as decode-fields.ts zeroOf). */
-function zeroOf(type: FieldType): unknown {
-  switch (type.t) {
-    case 'string':
-    case 'time':
-      return '';
-    case 'bool':
-      return false;
-    case 'int':
-    case 'float':
-      return 0;
-    case 'duration':
-      return type.encoding === 'nanoseconds' ? 0 : '0s';
-    case 'list':
-      return [];
-    default:
-      return {};
-  }
-}
