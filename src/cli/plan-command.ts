@@ -282,9 +282,7 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
         io.stderr.write(`stale commit: ${outcome.reason}\n`);
         return 1;
       case 'applied':
-        if (values.json) io.stdout.write(`${stringifyApiJson({ plan: planDocument(outcome.plan), results: outcome.report.results })}\n`);
-        else io.stdout.write(renderApplyText(outcome.plan, outcome.report));
-        return outcome.report.ok ? 0 : 1;
+        return writeApplied(outcome.plan, outcome.report, values.json === true, io);
     }
   } catch (e) {
     if (e instanceof TargetBusyError) {
@@ -347,9 +345,7 @@ async function applySavedPlanCommand(file: string, values: Values, io: CliIo, ce
         return 1;
       case 'applied':
         if (!values.json) io.stdout.write(renderPlanText(plan.plan, io.stdout.isTTY ? ANSI : PLAIN));
-        if (values.json) io.stdout.write(`${stringifyApiJson({ plan: planDocument(plan.plan), results: outcome.report.results })}\n`);
-        else io.stdout.write(renderApplyText(plan.plan, outcome.report));
-        return outcome.report.ok ? 0 : 1;
+        return writeApplied(plan.plan, outcome.report, values.json === true, io);
     }
   } catch (e) {
     if (e instanceof TargetBusyError) {
@@ -390,4 +386,11 @@ export function renderApplyText(plan: Plan, report: ApplyReport): string {
   const unknown = c.unknown > 0 ? `, ${c.unknown} outcome unknown (re-run plan)` : '';
   lines.push('', `Apply: ${c.applied} applied, ${c.failed} failed, ${c.conflict} conflicts${unknown}, ${c.skipped} not attempted.`, '');
   return lines.join('\n');
+}
+
+/** What an apply did, as text or JSON (private keys hidden, as in plan --json); exit 1 unless all of it landed. */
+function writeApplied(plan: Plan, report: ApplyReport, json: boolean, io: CliIo): number {
+  if (json) io.stdout.write(`${stringifyApiJson({ plan: planDocument(plan), results: report.results })}\n`);
+  else io.stdout.write(renderApplyText(plan, report));
+  return report.ok ? 0 : 1;
 }
