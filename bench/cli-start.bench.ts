@@ -6,12 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error: the build script is plain JavaScript with no declarations.
-import { buildCli } from '../scripts/build.mjs';
+import { buildCliForBench } from './support/built-cli.ts';
 
 const ROUNDS = Number(process.env.CLI_START_ROUNDS ?? 15);
-const OUT = join('node_modules', '.cache', 'consul-gitops-bench', 'cli');
-await (buildCli as (o: { outdir: string }) => Promise<unknown>)({ outdir: join(process.cwd(), OUT) });
+const built = await buildCliForBench();
+process.on('exit', () => built.remove());
 
 const tree = mkdtempSync(join(tmpdir(), 'cli-start-'));
 mkdirSync(join(tree, 'service-defaults'));
@@ -19,8 +18,8 @@ writeFileSync(join(tree, 'service-defaults', 'web.hcl'), 'Kind = "service-defaul
 
 const CASES: Record<string, string[]> = {
   'node -e 0': ['-e', '0'],
-  'built --help': [join(OUT, 'consul-gitops.js'), '--help'],
-  'built validate': [join(OUT, 'consul-gitops.js'), 'validate', tree],
+  'built --help': [built.bin, '--help'],
+  'built validate': [built.bin, 'validate', tree],
   'tsx source --help': ['bin/consul-gitops.js', '--help'],
   'tsx source validate': ['bin/consul-gitops.js', 'validate', tree],
 };

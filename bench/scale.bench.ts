@@ -19,19 +19,19 @@ import { GitHubTreeSource } from '../src/adapters/github/contents-source.ts';
 import { createGitHubClient } from '../src/adapters/github/octokit.ts';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY } from '../src/app/apply-plan.ts';
 import { makePlan } from '../src/app/make-plan.ts';
-import { parseSourceFiles } from '../src/core/parse-files.ts';
 import { startDevServer } from '../src/dev-server/server.ts';
 import { createReconcileHandler } from '../functions/reconcile/handler.ts';
 import { startGitHubDouble } from '../test/support/github-double.ts';
 import { startDevServerProcess } from './support/dev-server-process.ts';
+import { buildCliForBench } from './support/built-cli.ts';
 
 const LATENCY_MS = 2;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZES = process.env.BENCH_SCALE_SIZES ? process.env.BENCH_SCALE_SIZES.split(',').map(Number) : [1_000, 10_000, ...(process.env.BENCH_SCALE_50K ? [50_000] : [])];
-const BIN = resolve('bin/consul-gitops.js');
-const SELF = resolve('bench/scale.bench.ts');
-// The children run in a temporary directory: tsx is named by its resolved URL, not looked up from there.
-const TSX = import.meta.resolve('tsx');
+// The children are built JavaScript, as installed (dist/), not TypeScript through tsx: the loader alone
+// costs more than a 1,000-entry plan.
+const built = await buildCliForBench({ 'read-parse': resolve('bench/support/read-parse.ts') });
+process.on('exit', () => built.remove());
 
 /** `count` entries as files: service-defaults (HCL), intentions (JSON), routers (YAML), and the mesh-wide pair. */
 export function entryFiles(count: number): Record<string, string> {
@@ -54,14 +54,6 @@ function writeTree(root: string, files: Record<string, string>): void {
     mkdirSync(join(full, '..'), { recursive: true });
     writeFileSync(full, text);
   }
-}
-
-// Child mode: only read and parse the tree (the floor any plan pays on top of Node's start).
-if (process.argv[2] === '--read-parse') {
-  const { files } = await readLocalFiles(['config-entries'], process.cwd());
-  const parsed = parseSourceFiles(files);
-  process.stdout.write(String(parsed.entries.length));
-  process.exit(0);
 }
 
 interface Run {
@@ -121,8 +113,8 @@ async function noopPlans(): Promise<void> {
       const r = await alternate(
         {
           'node -e 0': ['-e', '0'],
-          'read+parse': ['--import', TSX, SELF, '--read-parse'],
-          plan: [BIN, 'plan', '--consul', server.url, '--detailed-exitcode'],
+          'read+parse': [built.extra['read-parse']!],
+          plan: [built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
         },
         dir,
       );

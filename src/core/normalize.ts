@@ -1,5 +1,6 @@
 // The normalised form: what Consul stores after its own Normalize() on write. The diff compares
 // entries in this form, so desired and live state meet on equal terms.
+import { cloneData } from './clone-data.ts';
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { fieldSpec, type FieldType } from '../model/field-types.ts';
 import { kindDefinition } from '../model/registry.ts';
@@ -8,7 +9,7 @@ import type { ConsulVersion } from '../model/consul-versions.ts';
 /** `consul`: the target's Consul version, for rules that changed between versions (newest when absent). */
 export function normalizeEntry(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   const def = kindDefinition(entry.Kind);
-  const out = def?.normalize ? def.normalize(structuredClone(entry), consul) : structuredClone(entry);
+  const out = def?.normalize ? def.normalize(cloneData(entry), consul) : cloneData(entry);
   return omitZero(out, OPAQUE_KEYS, def ? { t: 'object', fields: def.fields } : undefined) as ApiEntry;
 }
 

@@ -1,6 +1,7 @@
 // A change's attributes as a tree, element by element, the way `terraform plan` shows a resource:
 // what a create sets (as the file says it), what a delete removes, what an update changes.
 // Text, Markdown and `plan --json` all read this one tree.
+import { cloneData } from '../clone-data.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { kindDefinition } from '../../model/registry.ts';
 import { stringifyApiJson } from '../api-json.ts';
@@ -80,7 +81,7 @@ function entryFields(entry: ApiEntry): [string, unknown][] {
 /** The kind's own normalisation (sorting, computed fields) without dropping zero values: paths match normalizeEntry's. */
 function shapedEntry(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   const def = kindDefinition(entry.Kind);
-  return def?.normalize ? def.normalize(structuredClone(entry), consul) : structuredClone(entry);
+  return def?.normalize ? def.normalize(cloneData(entry), consul) : cloneData(entry);
 }
 
 /** `Sources[3].Precedence` → `Sources[].Precedence`: a field's place in the schema. */

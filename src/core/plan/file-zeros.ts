@@ -1,6 +1,7 @@
 // The zero values a file writes out (`DialedDirectly = false`, `MaxInboundConnections = 0`): the
 // decoder drops them (Consul reads them as absent), but a plan shows what the file says, so they
 // are recovered from the decoded field positions and the kind's field types.
+import { cloneData } from '../clone-data.ts';
 import type { DecodedEntry } from '../../decode/entry-source.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { fieldSpec, zeroValueOf, type FieldType } from '../../model/field-types.ts';
@@ -32,10 +33,10 @@ export function withExplicitZeros(entry: ApiEntry, zeros: Readonly<Record<string
   const def = kindDefinition(entry.Kind);
   if (!def) return entry;
   const root: FieldType = { t: 'object', fields: def.fields };
-  const out = structuredClone(entry) as Record<string, unknown>;
+  const out = cloneData(entry) as Record<string, unknown>;
   for (const [path, value] of Object.entries(zeros)) {
     const resolved = resolve(root, path);
-    if (resolved) set(out, resolved.segments, structuredClone(value));
+    if (resolved) set(out, resolved.segments, cloneData(value));
   }
   return out as ApiEntry;
 }
