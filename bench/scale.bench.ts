@@ -6,6 +6,7 @@
 //   2. Applying 10,000 creates (goal ≤ 2 s), next to the same 10,000 PUTs sent raw, as many in flight.
 //   3. A cold reconcile of a 10,000-file repository through the reconcile Lambda handler and the
 //      GitHub double: GitHub requests (goal ≤ 5) and wall time, next to the same tree read blob by blob.
+//   4. The YAML files of that tree through the fast plain-YAML reader and through the library (CPU).
 // Every figure is a ratio against a baseline measured in the same run; absolute goals are printed
 // for the record only (this machine is shared, so they are not pass/fail).
 import { spawn } from 'node:child_process';
@@ -20,6 +21,7 @@ import { createGitHubClient } from '../src/adapters/github/octokit.ts';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY } from '../src/app/apply-plan.ts';
 import { makePlan } from '../src/app/make-plan.ts';
 import { startDevServer } from '../src/dev-server/server.ts';
+import { parseYaml, parseYamlDocuments } from '../src/formats/yaml.ts';
 import { createReconcileHandler } from '../functions/reconcile/handler.ts';
 import { startGitHubDouble } from '../test/support/github-double.ts';
 import { startDevServerProcess } from './support/dev-server-process.ts';
@@ -222,8 +224,29 @@ async function coldReconcile(): Promise<void> {
   }
 }
 
-// BENCH_SCALE_PARTS=plan,apply,reconcile picks parts (default all).
-const parts = (process.env.BENCH_SCALE_PARTS ?? 'plan,apply,reconcile').split(',');
+/** The YAML files of a 10,000-entry tree through the fast reader (src/formats/yaml-simple.ts) and through the library alone. */
+function yamlReaders(): void {
+  const texts = Object.entries(entryFiles(10_000)).filter(([p]) => p.endsWith('.yaml')).map(([, t]) => t);
+  const cpuMs = (fn: () => void) => {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000;
+  };
+  const fast: number[] = [];
+  const library: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    library.push(cpuMs(() => texts.forEach((t) => parseYamlDocuments(t))));
+    fast.push(cpuMs(() => texts.forEach((t) => parseYaml(t))));
+  }
+  // The first round warms both up.
+  const [f, l] = [median(fast.slice(1)), median(library.slice(1))];
+  console.log(`YAML files of a 10,000-entry tree (${texts.length}): fast reader ${f2(f)} ms CPU, yaml library ${f2(l)} ms CPU, library/fast ${f2(l / f)}x`);
+}
+
+// BENCH_SCALE_PARTS=yaml,plan,apply,reconcile picks parts (default all).
+const parts = (process.env.BENCH_SCALE_PARTS ?? 'yaml,plan,apply,reconcile').split(',');
+if (parts.includes('yaml')) yamlReaders();
 if (parts.includes('plan')) await noopPlans();
 if (parts.includes('apply')) await applyCreates();
 if (parts.includes('reconcile')) await coldReconcile();

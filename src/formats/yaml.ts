@@ -10,6 +10,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type N
 import type { SourcePosition } from '../model/errors.ts';
 import { quoteToken } from '../model/errors.ts';
 import type { ParseResult, RawNode, RawObjectEntry, SyntaxProblem } from './raw.ts';
+import { parseSimpleYaml } from './yaml-simple.ts';
 
 /** Nodes that alias expansion may add to one file: far above any real entry, far below a billion laughs. */
 export const MAX_ALIAS_NODES = 10_000;
@@ -46,6 +47,12 @@ function stackProblem(message: string): string {
 }
 
 export function parseYaml(text: string): ParseResult {
+  // Plain files (nearly all of them) take the fast reader; everything else, and every error, the library.
+  return parseSimpleYaml(text) ?? parseYamlDocuments(text);
+}
+
+/** Any YAML, through the `yaml` library: the reference the fast reader is tested against. */
+export function parseYamlDocuments(text: string): ParseResult {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, intAsBigInt: true, uniqueKeys: false, prettyErrors: false });
   const at = (offset: number | undefined): SourcePosition => {
