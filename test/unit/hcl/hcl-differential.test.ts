@@ -10,7 +10,7 @@ interface Vector {
   name: string;
 }
 
-const vectors = (JSON.parse(readFileSync('/work/shared/reference/consul-decode-vectors.json', 'utf8')) as Vector[]).filter((v) => v.format === 'hcl');
+const vectors = (JSON.parse(readFileSync(new URL('../../fixtures/consul-decode-vectors.json', import.meta.url), 'utf8')) as Vector[]).filter((v) => v.format === 'hcl');
 
 const broken: string[] = [
 

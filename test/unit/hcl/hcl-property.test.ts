@@ -6,7 +6,7 @@ import type { ParseResult } from '../../../src/formats/raw.ts';
 import { MixedKindsError, oracleParse, toGoShape } from './hcl-oracle.ts';
 import { handWritten } from './hcl-corpus.ts';
 
-const vectors = (JSON.parse(readFileSync('/work/shared/reference/consul-decode-vectors.json', 'utf8')) as { format: string; input: string }[])
+const vectors = (JSON.parse(readFileSync(new URL('../../fixtures/consul-decode-vectors.json', import.meta.url), 'utf8')) as { format: string; input: string }[])
   .filter((v) => v.format === 'hcl')
   .map((v) => v.input);
 const corpus = [...vectors, ...Object.values(handWritten)].filter((t) => t.length > 0);
