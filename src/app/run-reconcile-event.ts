@@ -64,11 +64,6 @@ function summarize(o: ReconcileOutcome | DriftOutcome): string {
   }
 }
 
-/**
- * Runs every target to the end, even when one of them throws: a target's failure comes back as an
- * `error` summary (see throwIfAnyFailed), never as a rejection that would return while another
- * target is still applying (Lambda freezes the container once the handler returns).
- */
 /** Time limits of one run, from its deadline (a Lambda's remaining time). */
 export interface RunLimits {
   lockWaitMs: number;
@@ -84,6 +79,11 @@ export function limitsFor(remainingMs: number): RunLimits {
   return { lockWaitMs: Math.max(0, Math.min(remainingMs - 60_000, remainingMs / 2)), leaseMs: remainingMs + 15_000 };
 }
 
+/**
+ * Runs every target to the end, even when one of them throws: a target's failure comes back as an
+ * `error` summary (see throwIfAnyFailed), never as a rejection that would return while another
+ * target is still applying (Lambda freezes the container once the handler returns).
+ */
 export async function runReconcileEvent(runtime: ReconcileTargets, event: ReconcileEvent, limits?: RunLimits, metrics: MetricsRecorder = NO_METRICS): Promise<TargetRunSummary[]> {
   const names = event.target ? [event.target] : runtime.targetNames();
   const settled = await Promise.allSettled(

@@ -62,6 +62,27 @@ describe('buildRuntime', () => {
   });
 });
 
+describe('buildRuntime with the Consul token in Secrets Manager', () => {
+  it('builds a new Consul client with the rotated token once the cached one is older than maxAge', async () => {
+    aws.secrets.set('consul-gitops/consul-token', 'consul-token-before-0123');
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T12:00:00Z') });
+    const runtime = buildRuntime({ ...awsEnv(aws), GITHUB_TOKEN: 'ghp_runtime0123456789', CONSUL_TOKEN_SECRET_ARN: 'consul-gitops/consul-token', POWERTOOLS_PARAMETERS_MAX_AGE: '60', CONSUL_HTTP_ADDR: 'http://127.0.0.1:1' });
+    try {
+      const first = (await runtime.forTarget()).consul;
+      aws.secrets.set('consul-gitops/consul-token', 'consul-token-after-4567');
+      expect((await runtime.forTarget()).consul).toBe(first);
+      vi.setSystemTime(Date.now() + 61_000);
+      const second = (await runtime.forTarget()).consul;
+      expect(second).not.toBe(first);
+      expect(second.options.token).toBe('consul-token-after-4567');
+      expect(first.options.token).toBe('consul-token-before-0123');
+    } finally {
+      vi.useRealTimers();
+      await runtime.close();
+    }
+  });
+});
+
 describe('buildRuntime with a target that sets caCert', () => {
   it('keeps the client certificate and verify settings from the environment (mTLS to Consul)', async () => {
     const runtime = buildRuntime({
