@@ -3,32 +3,32 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ScheduledEvent } from 'aws-lambda';
 import { Buffer } from 'node:buffer';
-// zod/mini keeps this bundle small (full zod alone is ~440 KB minified).
-import * as z from 'zod/mini';
 import type { DriftRequest } from '../../src/app/reconcile-request.ts';
+import { DEFAULT_BRANCH, formatProblems, GITHUB_REPOSITORY, readEnvironment, RECONCILE_FUNCTION_NAME, requiredHere, splitRepository, TARGETS, type Env, type EnvValues } from '../../src/config/environment.ts';
 import { logFromEnv } from '../../src/runtime/logger.ts';
 
-const ScheduleEnv = z.object({
-  RECONCILE_FUNCTION_NAME: z.string().check(z.minLength(1)),
-  GITHUB_REPOSITORY: z.string().check(z.regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name')),
-  DEFAULT_BRANCH: z._default(z.string().check(z.minLength(1)), 'main'),
-  /** Comma-separated target names: one drift check each, in parallel. Empty: reconcile's own targets. */
-  TARGETS: z.optional(z.string()),
-});
+/** What the schedule function reads from its environment. */
+export const SCHEDULE_VARIABLES = {
+  reconcileFunctionName: RECONCILE_FUNCTION_NAME,
+  repository: requiredHere(GITHUB_REPOSITORY, 'the repository whose default branch is checked'),
+  branch: DEFAULT_BRANCH,
+  /** Empty: one drift check for reconcile's own targets. */
+  targets: TARGETS,
+};
 
 export interface ScheduleDeps {
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
   lambda?: LambdaClient;
   log?: (line: string) => void;
 }
 
-export function driftRequests(env: z.infer<typeof ScheduleEnv>, eventId: string): DriftRequest[] {
-  const [owner, name] = env.GITHUB_REPOSITORY.split('/') as [string, string];
-  const targets = env.TARGETS?.split(',').map((t) => t.trim()).filter(Boolean) ?? [undefined];
+export function driftRequests(config: EnvValues<typeof SCHEDULE_VARIABLES>, eventId: string): DriftRequest[] {
+  const { owner, repo } = splitRepository(config.repository);
+  const targets = config.targets.length > 0 ? config.targets : [undefined];
   return targets.map((target) => ({
     mode: 'drift' as const,
-    repository: { owner, name },
-    branch: env.DEFAULT_BRANCH,
+    repository: { owner, name: repo },
+    branch: config.branch,
     deliveryId: `schedule-${eventId}${target ? `-${target}` : ''}`,
     ...(target ? { target } : {}),
   }));
@@ -38,14 +38,13 @@ export function createScheduleHandler(deps: ScheduleDeps): (event: Pick<Schedule
   const log = logFromEnv(deps.env, deps.log);
   let lambda: LambdaClient | undefined;
   return async (event) => {
-    // Empty variables count as unset, as in a shell.
-    const parsed = ScheduleEnv.safeParse(Object.fromEntries(Object.entries(deps.env).filter(([, v]) => v !== undefined && v !== '')));
-    if (!parsed.success) throw new Error(`invalid schedule configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    const read = readEnvironment(deps.env, SCHEDULE_VARIABLES);
+    if (!read.ok) throw new Error(`invalid schedule configuration: ${formatProblems(read.problems)}`);
     lambda ??= deps.lambda ?? new LambdaClient({});
-    const requests = driftRequests(parsed.data, event.id);
+    const requests = driftRequests(read.values, event.id);
     await Promise.all(
       requests.map((r) =>
-        lambda!.send(new InvokeCommand({ FunctionName: parsed.data.RECONCILE_FUNCTION_NAME, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(r)) })),
+        lambda!.send(new InvokeCommand({ FunctionName: read.values.reconcileFunctionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(r)) })),
       ),
     );
     log.withCorrelationId(`schedule-${event.id}`)('info', 'Drift checks started', { targets: requests.map((r) => r.target ?? '(all)') });

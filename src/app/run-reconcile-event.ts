@@ -1,12 +1,26 @@
 // One reconcile event (from the webhook, the schedule, or `serve`'s queue) carried out for one or
 // every target, in parallel: the body of the reconcile function, kept out of the handler so `serve`
 // runs exactly the same thing.
-import type { Runtime } from '../runtime/build-runtime.ts';
-import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome } from './reconcile-commit.ts';
-import { detectDrift, type DriftOutcome } from './detect-drift.ts';
+import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome, type ReconcileTarget } from './reconcile-commit.ts';
+import { detectDrift, type DriftDeps, type DriftOutcome } from './detect-drift.ts';
 import type { ReconcileEvent } from './reconcile-request.ts';
-import { adviseAndPropose, advisorSummary } from './proposals/advise-and-propose.ts';
+import { adviseAndPropose, advisorSummary, type AdvisorRunDeps, type AdvisorRunSettings } from './proposals/advise-and-propose.ts';
 import { advisorFigures, postureFigures, NO_METRICS, outcomeFigures, type MetricsRecorder, type RunFigures } from './metrics.ts';
+
+/** One target's settings and the adapters its run needs; the runtime (src/runtime/build-runtime.ts) builds them. */
+export interface TargetRun {
+  target: ReconcileTarget & { selfHeal: boolean; driftMode: 'report' | 'propose' };
+  deps: DriftDeps;
+  /** Present when the target has an `advisor` section: the schedule runs it after the drift check. */
+  advisor?: { deps: AdvisorRunDeps; settings: AdvisorRunSettings };
+}
+
+/** The port this use case runs through: the configured targets, each built on demand. */
+export interface ReconcileTargets {
+  targetNames(): string[];
+  /** Throws for an unknown name; no name: the first target. */
+  forTarget(name?: string): Promise<TargetRun>;
+}
 
 export interface TargetRunSummary {
   target: string;
@@ -50,11 +64,6 @@ function summarize(o: ReconcileOutcome | DriftOutcome): string {
   }
 }
 
-/**
- * Runs every target to the end, even when one of them throws: a target's failure comes back as an
- * `error` summary (see throwIfAnyFailed), never as a rejection that would return while another
- * target is still applying (Lambda freezes the container once the handler returns).
- */
 /** Time limits of one run, from its deadline (a Lambda's remaining time). */
 export interface RunLimits {
   lockWaitMs: number;
@@ -70,7 +79,12 @@ export function limitsFor(remainingMs: number): RunLimits {
   return { lockWaitMs: Math.max(0, Math.min(remainingMs - 60_000, remainingMs / 2)), leaseMs: remainingMs + 15_000 };
 }
 
-export async function runReconcileEvent(runtime: Runtime, event: ReconcileEvent, limits?: RunLimits, metrics: MetricsRecorder = NO_METRICS): Promise<TargetRunSummary[]> {
+/**
+ * Runs every target to the end, even when one of them throws: a target's failure comes back as an
+ * `error` summary (see throwIfAnyFailed), never as a rejection that would return while another
+ * target is still applying (Lambda freezes the container once the handler returns).
+ */
+export async function runReconcileEvent(runtime: ReconcileTargets, event: ReconcileEvent, limits?: RunLimits, metrics: MetricsRecorder = NO_METRICS): Promise<TargetRunSummary[]> {
   const names = event.target ? [event.target] : runtime.targetNames();
   const settled = await Promise.allSettled(
     names.map(async (name): Promise<TargetRunSummary> => {

@@ -9,13 +9,15 @@ import type { ConnectCatalog } from '../app/advise.ts';
 import { proposeStrict, type ProposeOptions, type ProposeOutcome } from '../app/proposals/propose-strict.ts';
 import type { AdviceReport, TrafficSampleSource } from '../core/advisor/model.ts';
 import type { SourceFile } from '../core/parse-files.ts';
+import { GITHUB_REPOSITORY, readEnvironment, splitRepository } from '../config/environment.ts';
 
 export class OpenPrsConfigError extends Error {}
 
+/** GITHUB_REPOSITORY, read by its one definition (src/config/environment.ts), as the Lambda functions and `serve` read it. */
 export function repositoryFromEnv(env: Readonly<Record<string, string | undefined>>): { owner: string; repo: string } {
-  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
-  if (!m) throw new OpenPrsConfigError('--open-prs: set GITHUB_REPOSITORY to owner/name (GitHub Actions sets it)');
-  return { owner: m[1]!, repo: m[2]! };
+  const read = readEnvironment(env, { repository: GITHUB_REPOSITORY });
+  if (!read.ok || !read.values.repository) throw new OpenPrsConfigError('--open-prs: set GITHUB_REPOSITORY to owner/name (GitHub Actions sets it)');
+  return splitRepository(read.values.repository);
 }
 
 export async function openProposalPullRequests(

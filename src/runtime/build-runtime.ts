@@ -11,13 +11,11 @@ import { GitHubReporter } from '../adapters/github/reporter.ts';
 import { GitHubMergedPullRequests } from '../adapters/github/merged-pull-requests.ts';
 import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-source.ts';
 import type { Target } from '../config/targets.ts';
-import type { ReconcileTarget } from '../app/reconcile-commit.ts';
-import type { DriftDeps } from '../app/detect-drift.ts';
+import type { ReconcileTargets, TargetRun } from '../app/run-reconcile-event.ts';
 import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import { runtimeSettings, type RuntimeSettings } from './settings.ts';
 import { createTrafficSource, type TrafficSourceFactory } from './traffic-source.ts';
 import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
-import type { AdvisorRunDeps, AdvisorRunSettings } from '../app/proposals/advise-and-propose.ts';
 import { parsePromDuration } from '../core/advisor/duration.ts';
 import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
 
@@ -29,20 +27,16 @@ export interface RuntimeOverrides {
   consul?: Partial<ConsulClientOptionsInput>;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
-  fetch?: typeof globalThis.fetch;
   /** Builds the advisor's stats source (default: src/runtime/traffic-source.ts). */
   trafficSource?: TrafficSourceFactory;
 }
 
-export interface TargetRuntime {
-  target: ReconcileTarget & { selfHeal: boolean; driftMode: 'report' | 'propose' };
-  deps: DriftDeps;
+/** One target's run as the use case needs it (run-reconcile-event.ts), plus its Consul client. */
+export interface TargetRuntime extends TargetRun {
   consul: ConsulClient;
-  /** Present when the target has an `advisor` section: the schedule runs it after the drift check. */
-  advisor?: { deps: AdvisorRunDeps; settings: AdvisorRunSettings };
 }
 
-export interface Runtime {
+export interface Runtime extends ReconcileTargets {
   settings: RuntimeSettings;
   targetNames(): string[];
   forTarget(name?: string): Promise<TargetRuntime>;
@@ -51,37 +45,43 @@ export interface Runtime {
 
 export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtime {
   const settings = runtimeSettings(env);
-  const consulToken: SecretSource | undefined =
-    env.CONSUL_TOKEN_SECRET_ARN || env.CONSUL_TOKEN_SECRET_PARAMETER
-      ? secretSourceFor({ secretId: env.CONSUL_TOKEN_SECRET_ARN, parameterName: env.CONSUL_TOKEN_SECRET_PARAMETER }, env, overrides.fetch)
-      : undefined;
-  const githubToken: SecretSource | undefined =
-    env.GITHUB_TOKEN_SECRET_ARN || env.GITHUB_TOKEN_SECRET_PARAMETER
-      ? secretSourceFor({ secretId: env.GITHUB_TOKEN_SECRET_ARN, parameterName: env.GITHUB_TOKEN_SECRET_PARAMETER }, env, overrides.fetch)
-      : undefined;
-  let octokit: Promise<Octokit> | undefined;
+  const stored = (location: RuntimeSettings['consulTokenSecret']): SecretSource | undefined =>
+    location ? secretSourceFor({ ...location, maxAgeSeconds: settings.secretMaxAgeSeconds }, env) : undefined;
+  const consulToken = stored(settings.consulTokenSecret);
+  const githubToken = stored(settings.githubTokenSecret);
+  // The client, and the stored token it was built with: a rotated token (read again after the
+  // secret's maxAge) builds a new client, without waiting for a cold start.
+  let octokit: { token: string | undefined; client: Promise<Octokit> } | undefined;
   let source: GitHubTreeSource | undefined;
-  const consuls = new Map<string, ConsulClient>();
+  const consuls = new Map<string, { token: string | undefined; client: ConsulClient }>();
 
   const github = async (): Promise<Octokit> => {
-    octokit ??= (async () => {
-      const fromEnv = githubToken ? { auth: { token: await githubToken.value() } } : githubClientOptionsFromEnv({ ...env });
+    const token = githubToken ? await githubToken.value() : undefined;
+    if (octokit && octokit.token === token) return octokit.client;
+    source = undefined; // its blob cache is keyed by content, but it holds the old client
+    const client = (async () => {
+      const fromEnv = token !== undefined ? { auth: { token } } : githubClientOptionsFromEnv({ ...env });
       return createGitHubClient({ ...fromEnv, ...(settings.githubApiUrl ? { baseUrl: settings.githubApiUrl } : {}), ...overrides.github });
-    })().catch((error: unknown) => {
-      // Not kept: a transient failure (secret store, App token) must not break the warm container for good.
-      octokit = undefined;
-      throw error;
+    })();
+    const built = { token, client };
+    octokit = built;
+    client.catch(() => {
+      // Not kept: a transient failure (App token) must not break the warm container for good.
+      if (octokit === built) octokit = undefined;
     });
-    return octokit;
+    return client;
   };
 
   const consulFor = async (t: Target): Promise<ConsulClient> => {
-    let client = consuls.get(t.name);
-    if (client) return client;
+    const stored = consulToken ? await consulToken.value() : undefined;
+    const cached = consuls.get(t.name);
+    if (cached && cached.token === stored) return cached.client;
+    // A rotated token: the old client's open connections close in the background.
+    if (cached) void cached.client.close().catch(() => undefined);
     const c = t.consul;
-    const token = consulToken ? await consulToken.value() : c.tokenEnv ? env[c.tokenEnv] : undefined;
+    const token = stored ?? (c.tokenEnv ? env[c.tokenEnv] : undefined);
     const fromEnv = optionsFromEnv(env);
-    client = new ConsulClient({
+    const client = new ConsulClient({
       ...fromEnv,
       ...(c.address ? { address: c.address } : {}),
       ...(c.datacenter ? { datacenter: c.datacenter } : {}),
@@ -95,7 +95,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         : {}),
       ...overrides.consul,
     });
-    consuls.set(t.name, client);
+    consuls.set(t.name, { token: stored, client });
     return client;
   };
 
@@ -160,7 +160,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       };
     },
     async close() {
-      await Promise.all([...consuls.values()].map((c) => c.close()));
+      await Promise.all([...consuls.values()].map((c) => c.client.close()));
       consuls.clear();
     },
   };

@@ -88,3 +88,8 @@ export function logFromEnv(env: Readonly<Record<string, string | undefined>>, si
 export function describeError(error: unknown): { name: string; message: string } {
   return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
 }
+
+/** Writes a use case's log line (accept-delivery's `LogLine`), its error as name and message only. */
+export function writeLogLine(log: Log, line: { level: Level; message: string; fields: Record<string, unknown>; error?: unknown }): void {
+  log(line.level, line.message, line.error === undefined ? line.fields : { ...line.fields, error: describeError(line.error) });
+}

@@ -1,49 +1,73 @@
-// Settings of the long-running and serverless runtimes (reconcile, schedule, serve), from the
-// environment in the names GitHub and Consul users know, validated once with zod.
-import * as z from 'zod/mini';
+// Settings of the long-running and serverless runtimes (reconcile, schedule, serve), read from the
+// environment by the one definition of each variable (src/config/environment.ts).
 import { parseTargetsFile, TargetsFileSchema, type TargetsFile } from '../config/targets.ts';
+import {
+  CONFIG_DIR, CONSUL_TOKEN_SECRET_ARN, CONSUL_TOKEN_SECRET_PARAMETER, DEFAULT_BRANCH, formatProblems, GITHUB_API_URL, GITHUB_REPOSITORY,
+  GITHUB_TOKEN_SECRET_ARN, GITHUB_TOKEN_SECRET_PARAMETER, PRUNE, readEnvironment, SECRETS_MAX_AGE, SELF_HEAL, splitRepository, STATE_PREFIX, TARGETS_CONFIG,
+  type Env,
+} from '../config/environment.ts';
 
-const text = () => z.optional(z.string().check(z.minLength(1)));
-const flag = () => z.optional(z.string().check(z.regex(/^(1|0|true|false|yes|no|on|off)$/i, 'a boolean: true or false')));
+/** What the reconcile runtime reads from its environment (besides Consul's and GitHub's own variables). */
+export const RUNTIME_VARIABLES = {
+  repository: GITHUB_REPOSITORY,
+  defaultBranch: DEFAULT_BRANCH,
+  configDir: CONFIG_DIR,
+  targetsConfig: TARGETS_CONFIG,
+  prune: PRUNE,
+  selfHeal: SELF_HEAL,
+  statePrefix: STATE_PREFIX,
+  githubApiUrl: GITHUB_API_URL,
+  consulTokenSecretArn: CONSUL_TOKEN_SECRET_ARN,
+  consulTokenParameter: CONSUL_TOKEN_SECRET_PARAMETER,
+  githubTokenSecretArn: GITHUB_TOKEN_SECRET_ARN,
+  githubTokenParameter: GITHUB_TOKEN_SECRET_PARAMETER,
+  secretMaxAge: SECRETS_MAX_AGE,
+};
 
-export const RuntimeEnv = z.object({
-  /** `owner/name` of the repository holding the config entries. */
-  GITHUB_REPOSITORY: z.optional(z.string().check(z.regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'))),
-  DEFAULT_BRANCH: text(),
-  CONFIG_DIR: text(),
-  /** A whole consul-gitops.yaml (YAML or JSON text) for several targets; else one target from CONSUL_*. */
-  TARGETS_CONFIG: text(),
-  /** GitOps deletes what it owns when its file goes: on by default here, with the mass-deletion guard. */
-  PRUNE: flag(),
-  SELF_HEAL: flag(),
-  STATE_PREFIX: text(),
-  GITHUB_API_URL: text(),
-});
-
-const isTrue = (v: string | undefined, fallback: boolean) => (v === undefined ? fallback : /^(1|true|yes|on)$/i.test(v));
+export interface StoredSecret {
+  secretId?: string;
+  parameterName?: string;
+}
 
 export interface RuntimeSettings {
   repository?: { owner: string; repo: string };
   defaultBranch: string;
   targets: TargetsFile;
   githubApiUrl?: string;
+  /** Present when the token lives in Secrets Manager or SSM. */
+  consulTokenSecret?: StoredSecret;
+  githubTokenSecret?: StoredSecret;
+  /** Seconds a stored secret is served from memory. */
+  secretMaxAgeSeconds: number;
 }
 
-export function runtimeSettings(env: Readonly<Record<string, string | undefined>>): RuntimeSettings {
-  // Empty variables count as unset, as in a shell.
-  const parsed = RuntimeEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
-  // Field names only: configuration values are not echoed.
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const e = parsed.data;
-  const targets = e.TARGETS_CONFIG
-    ? parseTargetsFile(e.TARGETS_CONFIG, 'TARGETS_CONFIG')
-    : TargetsFileSchema.parse({ targets: [{ name: 'default', dir: e.CONFIG_DIR ?? 'config-entries', prune: isTrue(e.PRUNE, true), selfHeal: isTrue(e.SELF_HEAL, false) }] });
-  if (e.STATE_PREFIX) targets.stateKeyPrefix = e.STATE_PREFIX;
-  const [owner, repo] = e.GITHUB_REPOSITORY?.split('/') ?? [];
+export class RuntimeConfigError extends Error {
+  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+    // Variable names and what they expect only: configuration values are not echoed.
+    super(`invalid configuration: ${formatProblems(problems)}`);
+    this.name = 'RuntimeConfigError';
+  }
+}
+
+export function runtimeSettings(env: Env): RuntimeSettings {
+  const read = readEnvironment(env, RUNTIME_VARIABLES);
+  if (!read.ok) throw new RuntimeConfigError(read.problems);
+  const e = read.values;
+  const targets = e.targetsConfig
+    ? parseTargetsFile(e.targetsConfig, 'TARGETS_CONFIG')
+    : TargetsFileSchema.parse({ targets: [{ name: 'default', dir: e.configDir, prune: e.prune, selfHeal: e.selfHeal }] });
+  if (e.statePrefix) targets.stateKeyPrefix = e.statePrefix;
+  const stored = (secretId: string | undefined, parameterName: string | undefined): StoredSecret | undefined =>
+    secretId || parameterName ? { ...(secretId ? { secretId } : {}), ...(parameterName ? { parameterName } : {}) } : undefined;
+  const consulTokenSecret = stored(e.consulTokenSecretArn, e.consulTokenParameter);
+  const githubTokenSecret = stored(e.githubTokenSecretArn, e.githubTokenParameter);
   return {
-    ...(owner && repo ? { repository: { owner, repo } } : {}),
-    defaultBranch: e.DEFAULT_BRANCH ?? 'main',
+    ...(e.repository ? { repository: splitRepository(e.repository) } : {}),
+    defaultBranch: e.defaultBranch,
     targets,
-    ...(e.GITHUB_API_URL ? { githubApiUrl: e.GITHUB_API_URL } : {}),
+    ...(e.githubApiUrl ? { githubApiUrl: e.githubApiUrl } : {}),
+    ...(consulTokenSecret ? { consulTokenSecret } : {}),
+    ...(githubTokenSecret ? { githubTokenSecret } : {}),
+    secretMaxAgeSeconds: e.secretMaxAge,
   };
 }

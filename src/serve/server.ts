@@ -1,6 +1,6 @@
 // `serve`: the three Lambda functions in one long-lived process, for a VM or a container.
 //
-//   POST /webhook  GitHub → the same verification and answers as the webhook function (routeWebhook)
+//   POST /webhook  GitHub → the webhook function's accept flow (src/app/webhook/accept-delivery.ts)
 //                  → an in-process queue (one run per target at a time, newest commit wins)
 //                  → runReconcileEvent, exactly what the reconcile function runs
 //   timer          every SCHEDULE_INTERVAL → a drift check per target, as the schedule function
@@ -14,11 +14,12 @@ import type { AddressInfo } from 'node:net';
 import type { DriftRequest, ReconcileEvent, ReconcileRequest } from '../app/reconcile-request.ts';
 import { runReconcileEvent, throwIfAnyFailed } from '../app/run-reconcile-event.ts';
 import { RecentDeliveries } from '../app/webhook/recent-deliveries.ts';
-import { decisionBody, MAX_BODY_BYTES, routeWebhook, type DecisionBody, type RouteConfig } from '../app/webhook/route-event.ts';
+import { decisionBody, MAX_BODY_BYTES, type DecisionBody } from '../app/webhook/route-event.ts';
+import { acceptDelivery, type AcceptDeps, type Accepted, type ReconcileStarter, type StartResult } from '../app/webhook/accept-delivery.ts';
 import { BodyBudget, readBody } from './body.ts';
 import { declaredLength, refuseBeforeBody } from './preflight.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../runtime/build-runtime.ts';
-import { createLog, describeError, type Log, type LogSink } from '../runtime/logger.ts';
+import { createLog, describeError, writeLogLine, type Log, type LogSink } from '../runtime/logger.ts';
 import { ReconcileQueue, type EnqueueResult, type QueueJob } from './queue.ts';
 import { PROMETHEUS_CONTENT_TYPE, PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.ts';
 import type { MetricsRecorder } from '../app/metrics.ts';
@@ -74,8 +75,14 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   let arrivals = 0;
   const nextSeq = () => ++arrivals;
 
-  const recent = new RecentDeliveries(settings.deliveryMemory);
-  const route: RouteConfig = { secret: settings.webhookSecret, ...settings.route };
+  // Everything the accept flow needs but the starter, which knows the request's arrival number.
+  const accept: Omit<AcceptDeps, 'starter'> = {
+    secret: { description: 'env GITHUB_WEBHOOK_SECRET', value: async () => settings.webhookSecret },
+    recent: new RecentDeliveries(settings.deliveryMemory),
+    route: settings.route,
+    // Every target of the one runtime: serve has no separate reconcile function to fan out to.
+    fanOut: runtime.targetNames(),
+  };
   const limits = settings.http;
   const budget = new BodyBudget(limits.maxBufferedBytes);
   const server = createServer(
@@ -148,49 +155,37 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         log('info', 'Webhook answered', { status: 408, outcome: 'rejected', reason: 'request body stalled' });
         return refuseAndClose(req, res, 408, decisionBody('rejected', `no body data for ${limits.bodyIdleTimeoutMs} ms`));
     }
-    let decision: Awaited<ReturnType<typeof routeWebhook>>;
+    let accepted: Accepted;
     try {
-      decision = await routeWebhook({ headers: flatHeaders(req.headers), body: read.body.toString('utf8') }, route);
+      // The same accept flow as the webhook Lambda; the starter queues instead of invoking.
+      accepted = await acceptDelivery({ ...accept, starter: queueStarter(seq) }, { headers: flatHeaders(req.headers), body: read.body.toString('utf8') });
     } finally {
       // The body (and its string copy) are garbage once the decision is made.
       read.release();
     }
-    if (!decision.invoke) {
-      log('info', 'Webhook answered', { status: decision.status, ...decision.body });
-      return respondJson(res, decision.status, decision.body);
-    }
-    const request = decision.invoke;
-    const context = { event: decision.body.event, deliveryId: request.deliveryId };
-    // decisionBody reads the event's `name` (the Lambda passes `context` and so drops the event name).
-    const about = { name: decision.body.event, deliveryId: request.deliveryId };
-    if (!recent.claim(request.deliveryId)) {
-      log('info', 'Webhook redelivery ignored', context);
-      return respondJson(res, 200, decisionBody('duplicate', 'delivery already accepted; reconcile not started again', about));
-    }
-    const queued = enqueueRequest(request, seq);
-    if (queued === 'closed') {
-      recent.release(request.deliveryId); // a redelivery after the restart should run
-      log('warn', 'Webhook refused: server is stopping', context);
-      return respondJson(res, 503, decisionBody('failed', 'server is stopping; redeliver to retry', about));
-    }
-    log('info', 'Reconcile queued', { ...context, mode: request.mode, sha: request.sha, ref: request.ref, queue: queued });
-    return respondJson(res, decision.status, decision.body);
+    writeLogLine(log, accepted.log);
+    return respondJson(res, accepted.status, accepted.body);
   }
 
-  /** One job per target (the request's own, or every configured one); `closed` when stopping. */
-  function enqueueRequest(request: ReconcileRequest, seq: number): Record<string, EnqueueResult> | 'closed' {
-    if (queue.closed) return 'closed';
-    const out: Record<string, EnqueueResult> = {};
-    for (const target of request.target ? [request.target] : runtime.targetNames()) {
-      out[target] = queue.enqueue({
-        target,
-        kind: request.mode,
-        seq,
-        ...(request.pullRequest ? { pullRequest: request.pullRequest.number } : {}),
-        payload: { ...request, target },
-      });
-    }
-    return out;
+  /** Queues one job per request (the accept flow set each one's target); `stopping` once closed. */
+  function queueStarter(seq: number): ReconcileStarter {
+    return {
+      async start(requests: readonly ReconcileRequest[]): Promise<StartResult> {
+        if (queue.closed) return { kind: 'stopping' };
+        const out: Record<string, EnqueueResult> = {};
+        for (const request of requests) {
+          const target = request.target ?? runtime.targetNames()[0]!;
+          out[target] = queue.enqueue({
+            target,
+            kind: request.mode,
+            seq,
+            ...(request.pullRequest ? { pullRequest: request.pullRequest.number } : {}),
+            payload: { ...request, target },
+          });
+        }
+        return { kind: 'started', message: 'Reconcile queued', fields: { queue: out } };
+      },
+    };
   }
 
   const repository = settings.runtime.repository;

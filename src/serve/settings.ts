@@ -1,69 +1,36 @@
-// `serve` configuration: the environment (optionally completed by an --env-file), validated with zod
-// once at start so a misconfigured server fails before it listens. Error messages name variables
-// and say what is expected; they quote a value only where it is an address, never a secret.
-import { z } from 'zod';
+// `serve` configuration: the environment (optionally completed by an --env-file), read once at start
+// by the one definition of each variable (src/config/environment.ts), so a misconfigured server fails
+// before it listens. Error messages name variables and say what is expected; they quote a value only
+// where it is an address, never a secret.
 import { baseUrlOf, optionsFromEnv } from '../adapters/consul/options.ts';
 import { githubClientOptionsFromEnv } from '../adapters/github/octokit.ts';
-import { parseGoDuration } from '../decode/duration.ts';
-import { runtimeSettings, type RuntimeSettings } from '../runtime/settings.ts';
+import {
+  BODY_IDLE_TIMEOUT, CONFIG_DIR, CONSUL_HTTP_ADDR, DEFAULT_BRANCH, DELIVERY_MEMORY, GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_WEBHOOK_SECRET,
+  HEADERS_TIMEOUT, LOG_LEVEL, MAX_BUFFERED_BYTES, MAX_CONNECTIONS, readEnvironment, REQUEST_TIMEOUT, requiredHere, SCHEDULE_INTERVAL, STOP_TIMEOUT,
+  type Env,
+} from '../config/environment.ts';
+import { RuntimeConfigError, runtimeSettings, type RuntimeSettings } from '../runtime/settings.ts';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
-export const DEFAULT_SCHEDULE_INTERVAL = '15m';
-export const DEFAULT_STOP_TIMEOUT = '30s';
-/** Two of GitHub's largest deliveries (25 MB) at once. */
-export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
-
-const blank = (v: unknown) => (v === '' ? undefined : v);
-
-/** A Go duration (`15m`, `1h30m`, `90s`, `0`) → milliseconds; negative durations are refused, and zero too when `positive`. */
-const duration = (fallback: string, positive = false) =>
-  z.preprocess(
-    blank,
-    z
-      .string()
-      .default(fallback)
-      .transform((text, ctx) => {
-        const ns = parseGoDuration(text.trim());
-        if (ns === undefined || ns < 0 || (positive && ns < 1e6)) {
-          ctx.addIssue({ code: 'custom', message: positive ? 'expected a duration of at least 1ms, such as 10s or 500ms' : 'expected a duration such as 15m, 1h30m, 90s or 0' });
-          return z.NEVER;
-        }
-        return Math.round(ns / 1e6);
-      }),
-  );
-
-export const ServeEnv = z.object({
-  /** The secret shared with the GitHub webhook; every delivery's signature is checked against it. */
-  GITHUB_WEBHOOK_SECRET: z.preprocess(blank, z.string({ error: 'required (the webhook secret shared with GitHub)' }).min(1)),
-  /** How often every target is checked for drift; `0` turns the schedule off. */
-  SCHEDULE_INTERVAL: duration(DEFAULT_SCHEDULE_INTERVAL),
-  /** How long a stop (SIGINT/SIGTERM) waits for running reconciles. */
-  STOP_TIMEOUT: duration(DEFAULT_STOP_TIMEOUT),
-  /** How many webhook delivery ids are remembered for redelivery dedupe. */
-  DELIVERY_MEMORY: z.preprocess(blank, z.coerce.number().int().positive().default(1000)),
-  GITHUB_REPOSITORY: z.preprocess(blank, z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name').optional()),
-  GITHUB_API_URL: z.preprocess(blank, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
-  CONSUL_HTTP_ADDR: z.preprocess(blank, z.string().min(1).optional()),
-  DEFAULT_BRANCH: z.preprocess(blank, z.string().min(1).default('main')),
-  // HTTP limits: what one client, or many, can make the server hold.
-  /** Bytes of webhook bodies held in memory at once across all connections; past it, 503 + Retry-After. */
-  MAX_BUFFERED_BYTES: z.preprocess(blank, z.coerce.number().int().positive().default(DEFAULT_MAX_BUFFERED_BYTES)),
-  /** Open connections at once; more are closed as they arrive (Node's server.maxConnections). */
-  MAX_CONNECTIONS: z.preprocess(blank, z.coerce.number().int().positive().default(256)),
-  /** Time for a client to send the request line and headers (Node's server.headersTimeout). */
-  HEADERS_TIMEOUT: duration('10s', true),
-  /** Time for the whole request, headers and body (Node's server.requestTimeout). */
-  REQUEST_TIMEOUT: duration('60s', true),
-  /** Longest pause between two pieces of a body. */
-  BODY_IDLE_TIMEOUT: duration('10s', true),
-  CONFIG_DIR: z.preprocess(blank, z.string().min(1).default('config-entries')),
-  /** The least severe level logged: debug, info (default), warn or error. */
-  LOG_LEVEL: z.preprocess(
-    (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
-    z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' }).default('info'),
-  ),
-});
+/** What `serve` reads from its environment, besides the runtime's variables (runtime/settings.ts). */
+export const SERVE_VARIABLES = {
+  webhookSecret: requiredHere(GITHUB_WEBHOOK_SECRET, 'the webhook secret shared with GitHub'),
+  scheduleInterval: SCHEDULE_INTERVAL,
+  stopTimeout: STOP_TIMEOUT,
+  deliveryMemory: DELIVERY_MEMORY,
+  repository: GITHUB_REPOSITORY,
+  githubApiUrl: GITHUB_API_URL,
+  consulAddress: CONSUL_HTTP_ADDR,
+  branch: DEFAULT_BRANCH,
+  maxBufferedBytes: MAX_BUFFERED_BYTES,
+  maxConnections: MAX_CONNECTIONS,
+  headersTimeout: HEADERS_TIMEOUT,
+  requestTimeout: REQUEST_TIMEOUT,
+  bodyIdleTimeout: BODY_IDLE_TIMEOUT,
+  configDir: CONFIG_DIR,
+  logLevel: LOG_LEVEL,
+};
 
 export interface ServeSettings {
   webhookSecret: string;
@@ -96,8 +63,8 @@ export class ServeConfigError extends Error {
 /** Validate everything `serve` reads from the environment; throws ServeConfigError listing every problem. */
 export function serveSettings(env: Env): ServeSettings {
   const problems: string[] = [];
-  const parsed = ServeEnv.safeParse(env);
-  if (!parsed.success) for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  const read = readEnvironment(env, SERVE_VARIABLES);
+  if (!read.ok) for (const p of read.problems) problems.push(`${p.variable}: ${p.message}`);
 
   // GitHub credentials: a token, App credentials, or (as in Lambda) a token held in a secret store.
   if (!env.GITHUB_TOKEN_SECRET_ARN && !env.GITHUB_TOKEN_SECRET_PARAMETER) {
@@ -113,31 +80,31 @@ export function serveSettings(env: Env): ServeSettings {
   try {
     runtime = runtimeSettings(env);
   } catch (error) {
-    // One problem per variable: ServeEnv may already have named it.
-    const named = new Set(problems.map((p) => p.split(':')[0]));
-    for (const p of (error as Error).message.replace(/^invalid configuration: /, '').split('; ')) if (!named.has(p.split(':')[0])) problems.push(p);
+    if (!(error instanceof RuntimeConfigError)) throw error;
+    // One problem per variable: both read the shared ones by the same definition.
+    for (const p of error.problems) problems.push(`${p.variable}: ${p.message}`);
   }
 
   if (runtime) problems.push(...consulAddressProblems(env, runtime));
   // Node refuses a server whose headers may take longer than the whole request.
-  if (parsed.success && parsed.data.HEADERS_TIMEOUT > parsed.data.REQUEST_TIMEOUT) problems.push('HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT');
+  if (read.ok && read.values.headersTimeout > read.values.requestTimeout) problems.push('HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT');
 
-  if (problems.length > 0 || !parsed.success || !runtime) throw new ServeConfigError([...new Set(problems)]);
-  const e = parsed.data;
+  if (problems.length > 0 || !read.ok || !runtime) throw new ServeConfigError([...new Set(problems)]);
+  const e = read.values;
   return {
-    webhookSecret: e.GITHUB_WEBHOOK_SECRET,
-    scheduleIntervalMs: e.SCHEDULE_INTERVAL,
-    stopTimeoutMs: e.STOP_TIMEOUT,
-    deliveryMemory: e.DELIVERY_MEMORY,
-    logLevel: e.LOG_LEVEL,
+    webhookSecret: e.webhookSecret,
+    scheduleIntervalMs: e.scheduleInterval,
+    stopTimeoutMs: e.stopTimeout,
+    deliveryMemory: e.deliveryMemory,
+    logLevel: e.logLevel,
     http: {
-      maxBufferedBytes: e.MAX_BUFFERED_BYTES,
-      maxConnections: e.MAX_CONNECTIONS,
-      headersTimeoutMs: e.HEADERS_TIMEOUT,
-      requestTimeoutMs: e.REQUEST_TIMEOUT,
-      bodyIdleTimeoutMs: e.BODY_IDLE_TIMEOUT,
+      maxBufferedBytes: e.maxBufferedBytes,
+      maxConnections: e.maxConnections,
+      headersTimeoutMs: e.headersTimeout,
+      requestTimeoutMs: e.requestTimeout,
+      bodyIdleTimeoutMs: e.bodyIdleTimeout,
     },
-    route: { branch: e.DEFAULT_BRANCH, configDir: e.CONFIG_DIR, ...(e.GITHUB_REPOSITORY ? { repository: e.GITHUB_REPOSITORY } : {}) },
+    route: { branch: e.branch, configDir: e.configDir, ...(e.repository ? { repository: e.repository } : {}) },
     runtime,
   };
 }

@@ -1,68 +1,80 @@
-// src/adapters/secrets/secret-source.ts against a loopback stand-in for the Parameters and Secrets Lambda
-// Extension (same paths, query and token header as the real one on localhost:2773).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretUnavailableError, envSecretSource, secretSourceFor } from '../../src/adapters/secrets/secret-source.ts';
+// src/adapters/secrets/secret-source.ts through Powertools Parameters and the real AWS SDK clients,
+// against a loopback double of the Secrets Manager and SSM APIs: values are cached for maxAge and
+// read again after it (a rotation is seen without a cold start), failures are typed and secret-free.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MIN_REFRESH_INTERVAL_MS, SecretUnavailableError, envSecretSource, secretSourceFor } from '../../src/adapters/secrets/secret-source.ts';
+import { awsEnv, startSecretsDouble, type SecretsDouble } from '../support/aws-secrets-double.ts';
 
 const VALUE = 'webhook-secret-value';
-let server: Server;
-let port: number;
-const requests: { url: string; token: string | undefined }[] = [];
-let failNext = 0;
+const ROTATED = 'webhook-secret-rotated';
+let aws: SecretsDouble;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests.push({ url: req.url ?? '', token: req.headers['x-aws-parameters-secrets-token'] as string | undefined });
-    if (req.headers['x-aws-parameters-secrets-token'] !== 'session-token') return void res.writeHead(401).end('{"message":"unauthorized"}');
-    if (failNext > 0) {
-      failNext--;
-      return void res.writeHead(500).end(`{"message":"boom ${VALUE}"}`);
-    }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/secretsmanager/get') return void res.end(JSON.stringify({ Name: url.searchParams.get('secretId'), SecretString: VALUE }));
-    if (url.pathname === '/systemsmanager/parameters/get') return void res.end(JSON.stringify({ Parameter: { Name: url.searchParams.get('name'), Value: VALUE } }));
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  aws = await startSecretsDouble();
+});
+afterAll(() => aws.close());
+beforeEach(() => {
+  aws.calls.length = 0;
+  aws.failWith = undefined;
+  aws.secrets.set('consul-gitops/webhook', VALUE);
+  aws.parameters.set('/consul-gitops/webhook', VALUE);
+  // Only Date: the HTTP client's own timers keep running.
+  vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T12:00:00Z') });
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-const lambdaEnv = () => ({ AWS_SESSION_TOKEN: 'session-token', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port) });
-// The real extension listens on localhost; the stand-in on 127.0.0.1 (IPv6 localhost may not be bound).
-const toLoopback: typeof fetch = (input, init) => fetch(String(input).replace('//localhost:', '//127.0.0.1:'), init);
-
-describe('secret sources', () => {
-  it('reads a Secrets Manager secret through the extension once, with the session token, and caches it', async () => {
-    requests.length = 0;
-    const source = secretSourceFor({ secretId: 'consul-gitops/github-webhook-secret' }, lambdaEnv(), toLoopback);
+describe('stored secrets (Powertools Parameters)', () => {
+  it('reads a Secrets Manager secret once, serves it from memory until maxAge, then reads the rotated value', async () => {
+    const source = secretSourceFor({ secretId: 'consul-gitops/webhook', maxAgeSeconds: 300 }, awsEnv(aws));
     expect(await source.value()).toBe(VALUE);
+    aws.secrets.set('consul-gitops/webhook', ROTATED);
+    vi.setSystemTime(Date.now() + 299_000);
     expect(await source.value()).toBe(VALUE);
-    expect(requests).toEqual([{ url: '/secretsmanager/get?secretId=consul-gitops%2Fgithub-webhook-secret', token: 'session-token' }]);
+    expect(aws.calls).toHaveLength(1);
+    vi.setSystemTime(Date.now() + 2_000);
+    expect(await source.value()).toBe(ROTATED);
+    expect(aws.calls.map((c) => c.target)).toEqual(['secretsmanager.GetSecretValue', 'secretsmanager.GetSecretValue']);
+    expect(aws.calls[0]!.body).toEqual({ SecretId: 'consul-gitops/webhook' });
   });
 
-  it('reads an SSM parameter with decryption', async () => {
-    requests.length = 0;
-    const source = secretSourceFor({ parameterName: '/consul-gitops/webhook' }, lambdaEnv(), toLoopback);
+  it('reads an SSM parameter with decryption, cached the same way', async () => {
+    const source = secretSourceFor({ parameterName: '/consul-gitops/webhook', maxAgeSeconds: 60 }, awsEnv(aws));
     expect(await source.value()).toBe(VALUE);
-    expect(requests[0].url).toBe('/systemsmanager/parameters/get?name=%2Fconsul-gitops%2Fwebhook&withDecryption=true');
+    expect(await source.value()).toBe(VALUE);
+    expect(aws.calls).toEqual([{ target: 'AmazonSSM.GetParameter', body: { Name: '/consul-gitops/webhook', WithDecryption: true } }]);
   });
 
-  it('does not cache a failure, and keeps the store answer out of the error', async () => {
-    failNext = 1;
-    const source = secretSourceFor({ secretId: 'hook' }, lambdaEnv(), toLoopback);
+  it('refresh reads past the cache, but at most once per interval', async () => {
+    const source = secretSourceFor({ secretId: 'consul-gitops/webhook' }, awsEnv(aws));
+    expect(await source.value()).toBe(VALUE);
+    aws.secrets.set('consul-gitops/webhook', ROTATED);
+    expect(await source.refresh!()).toBe(ROTATED);
+    expect(await source.refresh!()).toBe(ROTATED);
+    expect(aws.calls).toHaveLength(2);
+    vi.setSystemTime(Date.now() + MIN_REFRESH_INTERVAL_MS);
+    await source.refresh!();
+    expect(aws.calls).toHaveLength(3);
+  });
+
+  it('a failure is a SecretUnavailableError naming the secret and the error code, never the store\'s message; it is not cached', async () => {
+    aws.failWith = { status: 400, type: 'AccessDeniedException', message: `not allowed to read ${VALUE}` };
+    const source = secretSourceFor({ secretId: 'consul-gitops/webhook' }, awsEnv(aws));
     const error = await source.value().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecretUnavailableError);
-    expect(String((error as Error).message)).toBe('secret hook: the extension answered HTTP 500');
+    expect((error as Error).message).toBe('secret consul-gitops/webhook: could not be read (AccessDeniedException)');
+    aws.failWith = undefined;
     expect(await source.value()).toBe(VALUE);
   });
 
-  it('refuses stored secrets outside Lambda (no session token)', () => {
-    expect(() => secretSourceFor({ secretId: 'hook' }, {})).toThrow('AWS_SESSION_TOKEN is unset');
+  it('a missing secret names the store\'s code too', async () => {
+    const source = secretSourceFor({ secretId: 'nope' }, awsEnv(aws));
+    await expect(source.value()).rejects.toThrow('secret nope: could not be read (ResourceNotFoundException)');
   });
+});
 
+describe('environment secrets', () => {
   it('falls back to the environment variable, and names it (not its value) when empty', async () => {
     expect(await secretSourceFor({ envVariable: 'GITHUB_WEBHOOK_SECRET' }, { GITHUB_WEBHOOK_SECRET: VALUE }).value()).toBe(VALUE);
     await expect(envSecretSource({}, 'GITHUB_WEBHOOK_SECRET').value()).rejects.toThrow('environment variable GITHUB_WEBHOOK_SECRET is empty or unset');

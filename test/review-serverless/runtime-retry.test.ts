@@ -1,29 +1,83 @@
-// A warm container must recover from a transient failure building its GitHub client (the secrets
-// extension not answering yet, a GitHub App installation token request failing): the runtime must
-// not keep the rejected client for the rest of the container's life.
-import { describe, expect, it } from 'vitest';
+// A warm container must recover from a transient failure building its GitHub client (Secrets Manager
+// not answering, a GitHub App installation token request failing): the runtime must not keep the
+// rejected client for the rest of the container's life. And a rotated GitHub token (read again after
+// the secret's maxAge) is used without a cold start.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildRuntime } from '../../src/runtime/build-runtime.ts';
+import { awsEnv, startSecretsDouble, type SecretsDouble } from '../support/aws-secrets-double.ts';
+import { startGitHubDouble } from '../support/github-double.ts';
+
+let aws: SecretsDouble;
+beforeAll(async () => {
+  aws = await startSecretsDouble();
+});
+afterAll(() => aws.close());
 
 describe('buildRuntime', () => {
-  it('retries the GitHub token secret after a failed fetch instead of caching the failure', async () => {
-    let calls = 0;
-    const fetch: typeof globalThis.fetch = async (input) => {
-      calls++;
-      if (calls === 1) throw new TypeError('fetch failed');
-      const url = String(input);
-      if (url.includes('/secretsmanager/get')) return new Response(JSON.stringify({ SecretString: 'ghp_fromSecretsManager0123456789' }));
-      return new Response('{}', { status: 404 });
-    };
+  it('retries the GitHub token secret after a failed read instead of caching the failure', async () => {
+    aws.secrets.set('consul-gitops/github-token', 'ghp_fromSecretsManager0123456789');
+    aws.failWith = { status: 500, type: 'InternalServiceError', message: 'try later' };
+    aws.calls.length = 0;
     const runtime = buildRuntime(
-      { AWS_SESSION_TOKEN: 'session', GITHUB_TOKEN_SECRET_ARN: 'consul-gitops/github-token', CONSUL_HTTP_ADDR: 'http://127.0.0.1:1' },
-      { fetch, github: { throttle: false, retries: 0 } },
+      { ...awsEnv(aws), GITHUB_TOKEN_SECRET_ARN: 'consul-gitops/github-token', CONSUL_HTTP_ADDR: 'http://127.0.0.1:1' },
+      { github: { throttle: false, retries: 0 } },
     );
     try {
-      await expect(runtime.forTarget()).rejects.toThrow(/did not answer/);
+      await expect(runtime.forTarget()).rejects.toThrow(/consul-gitops\/github-token: could not be read \(InternalServiceError\)/);
+      aws.failWith = undefined;
       const second = await runtime.forTarget();
       expect(second.target.name).toBe('default');
-      expect(calls).toBe(2);
     } finally {
+      aws.failWith = undefined;
+      await runtime.close();
+    }
+  });
+
+  it('uses a rotated GitHub token once the cached one is older than POWERTOOLS_PARAMETERS_MAX_AGE', async () => {
+    const github = await startGitHubDouble({ owner: 'acme', repo: 'mesh' });
+    const sha = github.addCommit({ 'config-entries/mesh.hcl': 'Kind = "mesh"\n' }, 'mesh');
+    aws.secrets.set('consul-gitops/github-token', 'ghp_before0123456789');
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T12:00:00Z') });
+    const runtime = buildRuntime(
+      { ...awsEnv(aws), GITHUB_TOKEN_SECRET_ARN: 'consul-gitops/github-token', POWERTOOLS_PARAMETERS_MAX_AGE: '60', GITHUB_API_URL: github.url, CONSUL_HTTP_ADDR: 'http://127.0.0.1:1' },
+      { github: { throttle: false, retries: 0 } },
+    );
+    const readTree = async () => (await runtime.forTarget()).deps.source.read({ owner: 'acme', repo: 'mesh', sha }, 'config-entries');
+    const tokens = () => [...new Set(github.requests.map((r) => r.authorization))];
+    try {
+      await readTree();
+      aws.secrets.set('consul-gitops/github-token', 'ghp_after0123456789');
+      vi.setSystemTime(Date.now() + 30_000);
+      await readTree();
+      expect(tokens()).toEqual(['token ghp_before0123456789']);
+      vi.setSystemTime(Date.now() + 31_000);
+      github.requests.length = 0;
+      await readTree();
+      expect(tokens()).toEqual(['token ghp_after0123456789']);
+    } finally {
+      vi.useRealTimers();
+      await runtime.close();
+      await github.close();
+    }
+  });
+});
+
+describe('buildRuntime with the Consul token in Secrets Manager', () => {
+  it('builds a new Consul client with the rotated token once the cached one is older than maxAge', async () => {
+    aws.secrets.set('consul-gitops/consul-token', 'consul-token-before-0123');
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T12:00:00Z') });
+    const runtime = buildRuntime({ ...awsEnv(aws), GITHUB_TOKEN: 'ghp_runtime0123456789', CONSUL_TOKEN_SECRET_ARN: 'consul-gitops/consul-token', POWERTOOLS_PARAMETERS_MAX_AGE: '60', CONSUL_HTTP_ADDR: 'http://127.0.0.1:1' });
+    try {
+      const first = (await runtime.forTarget()).consul;
+      aws.secrets.set('consul-gitops/consul-token', 'consul-token-after-4567');
+      expect((await runtime.forTarget()).consul).toBe(first);
+      vi.setSystemTime(Date.now() + 61_000);
+      const second = (await runtime.forTarget()).consul;
+      expect(second).not.toBe(first);
+      expect(second.options.token).toBe('consul-token-after-4567');
+      expect(first.options.token).toBe('consul-token-before-0123');
+    } finally {
+      vi.useRealTimers();
       await runtime.close();
     }
   });

@@ -1,18 +1,19 @@
-// Where the functions' secrets come from. Only @aws-sdk/client-lambda is installed, so there is no
-// Secrets Manager or SSM SDK client here: in Lambda, secrets are read through the AWS Parameters and
-// Secrets Lambda Extension, a layer that serves both stores on http://localhost:2773 and caches them
-// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html,
-// https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html).
-// It authenticates calls with the header X-Aws-Parameters-Secrets-Token: $AWS_SESSION_TOKEN.
-// Outside Lambda (tests, `serve`), a secret comes from an environment variable.
+// Where the functions' secrets come from: Secrets Manager or SSM Parameter Store through Powertools
+// Parameters (https://docs.powertools.aws.dev/lambda/typescript/latest/features/parameters/), whose
+// cache expires after `maxAge` seconds, so a rotated secret is read again without a cold start; or,
+// outside AWS (tests, `serve`), an environment variable. The SDK clients are imported on the first
+// read, so a function whose secret comes from the environment never loads them.
 //
-// Secret values never appear in errors or logs: errors name the secret's id and an HTTP status only.
+// Secret values never appear in errors or logs: errors name the secret and the store's error code only.
+import { Buffer } from 'node:buffer';
 
-/** One secret value, fetched on demand. */
+/** One secret value, read on demand. */
 export interface SecretSource {
   /** A short, non-secret description for logs and errors: the env var, secret id or parameter name. */
   readonly description: string;
   value(): Promise<string>;
+  /** Read the store again past the cache (absent: the value cannot change while the process runs). */
+  refresh?(): Promise<string>;
 }
 
 export class SecretUnavailableError extends Error {
@@ -22,8 +23,10 @@ export class SecretUnavailableError extends Error {
   }
 }
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 /** A secret held in an environment variable (tests and the long-running `serve` mode). */
-export function envSecretSource(env: Readonly<Record<string, string | undefined>>, variable: string): SecretSource {
+export function envSecretSource(env: Env, variable: string): SecretSource {
   return {
     description: `env ${variable}`,
     async value() {
@@ -36,73 +39,105 @@ export function envSecretSource(env: Readonly<Record<string, string | undefined>
 
 export type StoredSecretRef = { secretsManager: string } | { ssmParameter: string };
 
-export interface ExtensionOptions {
-  /** `AWS_SESSION_TOKEN` of the function's execution role: the extension's only credential check. */
-  sessionToken: string;
-  /** `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`; 2773 by default. */
-  port?: number;
-  /** Injected in tests. */
-  fetch?: typeof globalThis.fetch;
-  timeoutMs?: number;
-}
+/** Default seconds a value is served from memory (POWERTOOLS_PARAMETERS_MAX_AGE overrides). */
+export const DEFAULT_MAX_AGE_SECONDS = 300;
 
 /**
- * A Secrets Manager secret (name or ARN) or an SSM parameter (SecureString is decrypted), read through
- * the Parameters and Secrets Lambda Extension.
+ * Forced reads (refresh) are at most this often: a stream of forged signatures must not turn into a
+ * stream of store reads (each one billed and rate-limited by AWS). A real rotation is still seen at
+ * once, since GitHub's first delivery with the new secret forces the read.
  */
-export function extensionSecretSource(ref: StoredSecretRef, options: ExtensionOptions): SecretSource {
-  const port = options.port ?? 2773;
-  const doFetch = options.fetch ?? globalThis.fetch;
-  const [description, url] =
-    'secretsManager' in ref
-      ? [`secret ${ref.secretsManager}`, `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(ref.secretsManager)}`]
-      : [`parameter ${ref.ssmParameter}`, `http://localhost:${port}/systemsmanager/parameters/get?name=${encodeURIComponent(ref.ssmParameter)}&withDecryption=true`];
-  return {
+export const MIN_REFRESH_INTERVAL_MS = 10_000;
+
+export interface StoredSecretOptions {
+  maxAgeSeconds?: number;
+  /** The environment the SDK client's region, endpoint and credentials come from (process.env in Lambda). */
+  env: Env;
+  now?: () => number;
+}
+
+interface Provider {
+  get(name: string, options: Record<string, unknown>): Promise<unknown>;
+}
+
+/** A Secrets Manager secret (name or ARN) or an SSM parameter (SecureString decrypted), cached for `maxAgeSeconds`. */
+export function storedSecretSource(ref: StoredSecretRef, options: StoredSecretOptions): SecretSource {
+  const maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+  const now = options.now ?? Date.now;
+  const [description, name] = 'secretsManager' in ref ? [`secret ${ref.secretsManager}`, ref.secretsManager] : [`parameter ${ref.ssmParameter}`, ref.ssmParameter];
+  let provider: Promise<Provider> | undefined;
+  let reading: Promise<string> | undefined;
+  let lastForced = -Infinity;
+
+  const read = async (forceFetch: boolean): Promise<string> => {
+    provider ??= providerFor(ref, options.env).catch((error: unknown) => {
+      provider = undefined;
+      throw error;
+    });
+    let raw: unknown;
+    try {
+      raw = await (await provider).get(name, { maxAge, forceFetch, ...('ssmParameter' in ref ? { decrypt: true } : {}) });
+    } catch (error) {
+      // The store's message is not kept in ours: only its error code (AccessDeniedException, …).
+      throw new SecretUnavailableError(`${description}: could not be read (${errorCode(error)})`, { cause: error });
+    }
+    const value = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : undefined;
+    if (!value) throw new SecretUnavailableError(`${description}: the store holds no string value`);
+    return value;
+  };
+
+  const source: SecretSource = {
     description,
-    async value() {
-      let response: Response;
-      try {
-        response = await doFetch(url, {
-          headers: { 'X-Aws-Parameters-Secrets-Token': options.sessionToken },
-          signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
-        });
-      } catch (cause) {
-        throw new SecretUnavailableError(`${description}: the Parameters and Secrets extension did not answer`, { cause });
-      }
-      // The error body is not read: it is not needed, and nothing from the store ends up in messages.
-      if (!response.ok) throw new SecretUnavailableError(`${description}: the extension answered HTTP ${response.status}`);
-      const value = extractValue(ref, await response.json().catch(() => undefined));
-      if (!value) throw new SecretUnavailableError(`${description}: no string value in the extension's answer`);
-      return value;
+    value() {
+      // Concurrent first deliveries share one read.
+      reading ??= read(false).finally(() => {
+        reading = undefined;
+      });
+      return reading;
+    },
+    async refresh() {
+      if (now() - lastForced < MIN_REFRESH_INTERVAL_MS) return source.value();
+      lastForced = now();
+      return read(true);
     },
   };
+  return source;
 }
 
-function extractValue(ref: StoredSecretRef, json: unknown): string | undefined {
-  if (typeof json !== 'object' || json === null) return undefined;
+/** The SDK error's code: the innermost cause's name (Powertools wraps it in GetParameterError). */
+function errorCode(error: unknown): string {
+  let e: unknown = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.name : 'unknown error';
+}
+
+async function providerFor(ref: StoredSecretRef, env: Env): Promise<Provider> {
+  const clientConfig = sdkClientConfig(env, 'secretsManager' in ref ? 'SECRETS_MANAGER' : 'SSM');
   if ('secretsManager' in ref) {
-    const v = (json as { SecretString?: unknown }).SecretString;
-    return typeof v === 'string' ? v : undefined;
+    const { SecretsProvider } = await import('@aws-lambda-powertools/parameters/secrets');
+    return new SecretsProvider({ clientConfig });
   }
-  const v = (json as { Parameter?: { Value?: unknown } }).Parameter?.Value;
-  return typeof v === 'string' ? v : undefined;
+  const { SSMProvider } = await import('@aws-lambda-powertools/parameters/ssm');
+  return new SSMProvider({ clientConfig });
 }
 
 /**
- * Fetch once, then serve from memory for the container's life. A failed fetch is not cached, so the
- * next request tries again.
+ * Region, endpoint and credentials from `env` as the SDK reads them from process.env (in Lambda they
+ * are the same object; tests pass their own). Short timeouts: the webhook answers GitHub within 10 s.
  */
-export function cachedSecretSource(source: SecretSource): SecretSource {
-  let pending: Promise<string> | undefined;
+function sdkClientConfig(env: Env, service: 'SECRETS_MANAGER' | 'SSM') {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  const endpoint = env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL;
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
+      : undefined;
   return {
-    description: source.description,
-    value() {
-      pending ??= source.value().catch((error: unknown) => {
-        pending = undefined;
-        throw error;
-      });
-      return pending;
-    },
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
+    ...(region ? { region } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
   };
 }
 
@@ -113,24 +148,18 @@ export interface SecretLocation {
   parameterName?: string;
   /** Environment variable holding the value itself (tests, `serve`). */
   envVariable?: string;
+  /** Seconds a stored value is served from memory. */
+  maxAgeSeconds?: number;
 }
 
-/**
- * Pick the source for a secret: Secrets Manager, else SSM, else the environment variable. Stored
- * secrets need the Lambda extension, so `AWS_SESSION_TOKEN` must be set. Cached for the container's life.
- */
-export function secretSourceFor(location: SecretLocation, env: Readonly<Record<string, string | undefined>>, fetch?: typeof globalThis.fetch): SecretSource {
+/** Pick the source for a secret: Secrets Manager, else SSM, else the environment variable. */
+export function secretSourceFor(location: SecretLocation, env: Env): SecretSource {
   const stored: StoredSecretRef | undefined = location.secretId
     ? { secretsManager: location.secretId }
     : location.parameterName
       ? { ssmParameter: location.parameterName }
       : undefined;
-  if (!stored) {
-    if (!location.envVariable) throw new SecretUnavailableError('no secret location configured');
-    return envSecretSource(env, location.envVariable);
-  }
-  const sessionToken = env.AWS_SESSION_TOKEN;
-  if (!sessionToken) throw new SecretUnavailableError('AWS_SESSION_TOKEN is unset: stored secrets are only readable inside Lambda');
-  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ? Number(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT) : undefined;
-  return cachedSecretSource(extensionSecretSource(stored, { sessionToken, port, fetch }));
+  if (stored) return storedSecretSource(stored, { env, ...(location.maxAgeSeconds !== undefined ? { maxAgeSeconds: location.maxAgeSeconds } : {}) });
+  if (!location.envVariable) throw new SecretUnavailableError('no secret location configured');
+  return envSecretSource(env, location.envVariable);
 }
