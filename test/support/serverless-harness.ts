@@ -35,7 +35,7 @@ export interface ServerlessHarness {
   /** The reconcile function's JSON log lines. */
   logs: string[];
   /** The reconcile function's CloudWatch embedded-metric-format objects, one per line it would print. */
-  emf: Record<string, unknown>[];
+  emf: Record<string, any>[];
   lambdaClient(): LambdaClient;
   /** A webhook function as a new container would run it. */
   webhook(): ReturnType<typeof createHandler>;
@@ -47,18 +47,26 @@ export interface ServerlessHarness {
   close(): Promise<void>;
 }
 
+/**
+ * The reconcile function's production metrics exporter (CloudWatch EMF), writing each object to `emf`
+ * instead of stdout: test output stays clean, and a test about metrics asserts on what Lambda would print.
+ */
+export function captureMetrics(): { emf: Record<string, any>[]; metrics: CloudWatchMetrics } {
+  const emf: Record<string, any>[] = [];
+  return { emf, metrics: new CloudWatchMetrics((line) => emf.push(JSON.parse(line) as Record<string, any>)) };
+}
+
 export async function startServerlessHarness(options: ServerlessHarnessOptions = {}): Promise<ServerlessHarness> {
   const consul = await startDevServer({ port: 0 });
   const github = await startGitHubDouble({ owner: OWNER, repo: REPO, defaultBranch: DEFAULT_BRANCH });
   const lambda = await startLambdaDouble();
   const logs: string[] = [];
-  const emf: Record<string, unknown>[] = [];
+  const { emf, metrics } = captureMetrics();
   const reconcile = (options.createReconcileHandler ?? createReconcileHandler)({
     env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN, GITHUB_API_URL: github.url, DEFAULT_BRANCH, ...options.env },
     overrides: { ...options.overrides, github: { throttle: false, retries: 0, ...options.overrides?.github } },
     log: (line) => logs.push(line),
-    // The production exporter, writing to this list instead of stdout.
-    metrics: new CloudWatchMetrics((line) => emf.push(JSON.parse(line) as Record<string, unknown>)),
+    metrics,
   });
   lambda.onInvoke = (invocation) => reconcile(invocation.payload);
 
