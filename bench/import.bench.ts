@@ -7,62 +7,31 @@ import { join } from 'node:path';
 import { ConsulClient } from '../src/adapters/consul/client.ts';
 import { ConsulConfigEntryStore } from '../src/adapters/consul/stores.ts';
 import { LocalImportFiles } from '../src/adapters/files/import-files.ts';
-import type { ConfigEntryStore } from '../src/core/ports.ts';
-import type { SourceFile } from '../src/core/parse-files.ts';
 import { makePlan } from '../src/app/make-plan.ts';
-import { applyPlan } from '../src/app/apply-plan.ts';
 import { importEntries } from '../src/app/import-entries.ts';
 import { readLocalFiles } from '../src/adapters/files/local-files.ts';
 import { repositoryRelative } from '../src/adapters/files/repo-root.ts';
 import { startDevServerProcess } from './support/dev-server-process.ts';
+import { countingStore, meshTree, seed, timed } from './support/seed.ts';
 
 const COUNT = Number(process.env.BENCH_ENTRIES ?? 10_000);
 const LATENCY_MS = 2;
 
-function tree(count: number): SourceFile[] {
-  const files: SourceFile[] = [
-    { path: 'mesh.hcl', text: 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n' },
-    { path: 'proxy-defaults.hcl', text: 'Kind = "proxy-defaults"\nName = "global"\nConfig { protocol = "http" }\n' },
-  ];
-  for (let i = 0; files.length < count; i++) {
-    const name = `svc-${i}`;
-    if (i % 2 === 0)
-      files.push({ path: `sd/${name}.hcl`, text: `Kind = "service-defaults"\nName = "${name}"\nProtocol = "http"\nMutualTLSMode = "${i % 10 ? 'strict' : 'permissive'}"\nMeta { team = "t${i % 7}" }\n` });
-    else
-      files.push({ path: `si/${name}.json`, text: JSON.stringify({ Kind: 'service-intentions', Name: name, Sources: [{ Name: `svc-${i - 1}`, Action: 'allow' }, { Name: '*', Action: 'deny' }] }) });
-  }
-  return files;
-}
-
-function counting(store: ConfigEntryStore): { store: ConfigEntryStore; requests: () => number } {
-  let n = 0;
-  const wrap = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => (...a: A) => (n++, fn(...a));
-  return {
-    store: { list: wrap(store.list.bind(store)), get: wrap(store.get.bind(store)), write: wrap(store.write.bind(store)), delete: wrap(store.delete.bind(store)) },
-    requests: () => n,
-  };
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - start, value };
-}
+const tree = (count: number) => meshTree(count, { teamMeta: true, denyOthers: true });
 
 const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
 const client = new ConsulClient({ address: server.url });
 const store = new ConsulConfigEntryStore(client);
 const work = mkdtempSync(join(tmpdir(), 'consul-gitops-import-bench-'));
 try {
-  const seeded = await makePlan(tree(COUNT), store, { prune: false, adopt: false });
-  if (!(await applyPlan(store, seeded.plan!, { concurrency: 64 })).ok) throw new Error('seeding failed');
+  await seed(store, tree(COUNT), { prune: false, adopt: false });
 
-  const baselineStore = counting(store);
+  const baselineStore = countingStore(store);
   const baseline = await timed(() => makePlan(tree(COUNT), baselineStore.store, { prune: false, adopt: false }));
   const s = baseline.value.plan!.summary;
   if (s.create + s.update + s.delete !== 0) throw new Error('baseline plan is not a no-op');
 
-  const importStore = counting(store);
+  const importStore = countingStore(store);
   const files = new LocalImportFiles(work);
   const imported = await timed(() => importEntries(importStore.store, files, { dir: 'config-entries', format: 'hcl', onlyUnmanaged: false, force: false }));
   const r = imported.value;

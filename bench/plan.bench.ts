@@ -3,9 +3,8 @@
 // entry one by one (10 at a time), as Terraform's refresh does.
 import { ConsulClient } from '../src/adapters/consul/client.ts';
 import { startDevServerProcess } from './support/dev-server-process.ts';
+import { countingStore, meshTree, seed, timed } from './support/seed.ts';
 import { ConsulConfigEntryStore } from '../src/adapters/consul/stores.ts';
-import type { ConfigEntryStore } from '../src/core/ports.ts';
-import type { SourceFile } from '../src/core/parse-files.ts';
 import { makePlan } from '../src/app/make-plan.ts';
 import { applyPlan } from '../src/app/apply-plan.ts';
 import { spawn } from 'node:child_process';
@@ -13,40 +12,12 @@ import { spawn } from 'node:child_process';
 const COUNT = Number(process.env.BENCH_ENTRIES ?? 10_000);
 const LATENCY_MS = 2;
 
-function tree(count: number, protocol: string): SourceFile[] {
-  const files: SourceFile[] = [
-    { path: 'mesh.hcl', text: 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n' },
-    { path: 'proxy-defaults.hcl', text: 'Kind = "proxy-defaults"\nName = "global"\nConfig { protocol = "http" }\n' },
-  ];
-  for (let i = 0; files.length < count; i++) {
-    const name = `svc-${i}`;
-    if (i % 2 === 0)
-      files.push({ path: `sd/${name}.hcl`, text: `Kind = "service-defaults"\nName = "${name}"\nProtocol = "${protocol}"\nMutualTLSMode = "${i % 10 ? 'strict' : 'permissive'}"\n` });
-    else
-      files.push({ path: `si/${name}.json`, text: JSON.stringify({ Kind: 'service-intentions', Name: name, Sources: [{ Name: `svc-${i - 1}`, Action: 'allow' }] }) });
-  }
-  return files;
-}
-
-function counting(store: ConfigEntryStore): { store: ConfigEntryStore; requests: () => number } {
-  let n = 0;
-  const wrap = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => (...a: A) => (n++, fn(...a));
-  return {
-    store: { list: wrap(store.list.bind(store)), get: wrap(store.get.bind(store)), write: wrap(store.write.bind(store)), delete: wrap(store.delete.bind(store)) },
-    requests: () => n,
-  };
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - start, value };
-}
+const tree = (count: number, protocol: string) => meshTree(count, { protocol });
 
 if (process.argv[2] === '--measure-noop-plan') {
   // Child mode: a fresh process, so its peak RSS is the no-op plan's own.
   const client = new ConsulClient({ address: process.argv[3]! });
-  const counted = counting(new ConsulConfigEntryStore(client));
+  const counted = countingStore(new ConsulConfigEntryStore(client));
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
   const noop = await timed(() => makePlan(tree(COUNT, 'http'), counted.store, { prune: true, adopt: false }));
@@ -73,9 +44,7 @@ const store = new ConsulConfigEntryStore(client);
 const options = { prune: true, adopt: false };
 try {
   const files = tree(COUNT, 'http');
-  const seeded = await makePlan(files, store, options);
-  const seedReport = await applyPlan(store, seeded.plan!, { concurrency: 64 });
-  if (!seedReport.ok) throw new Error('seeding failed');
+  const seeded = await seed(store, files, options);
 
   const noop = await measureNoopPlan(server.url);
   if (noop.changes !== 0) throw new Error(`no-op plan found ${noop.changes} changes`);

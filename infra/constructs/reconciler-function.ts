@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { lambdaAliases, REQUIRE_SHIM } from './lambda-bundling.ts';
 
 export interface ReconcilerFunctionProps extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'handler' | 'bundling' | 'logGroup' | 'role'> {
   entry: string;
@@ -15,9 +16,6 @@ export interface ReconcilerFunctionProps extends Omit<NodejsFunctionProps, 'runt
   logRetention: RetentionDays;
   logRemovalPolicy?: RemovalPolicy;
 }
-
-/** ESM output may still meet CommonJS `require` inside bundled dependencies. */
-const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export class ReconcilerFunction extends NodejsFunction {
   readonly logs: LogGroup;
@@ -49,6 +47,7 @@ export class ReconcilerFunction extends NodejsFunction {
         sourcesContent: false,
         mainFields: ['module', 'main'],
         banner: REQUIRE_SHIM,
+        esbuildArgs: { '--alias': Object.entries(lambdaAliases(projectRoot)).map(([from, to]) => `${from}=${to}`) },
         // Pin the SDK we test against instead of whatever the runtime ships.
         bundleAwsSDK: true,
         tsconfig: `${projectRoot}/tsconfig.json`,

@@ -10,6 +10,7 @@ import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { startLambdaDouble, type LambdaDouble } from '../support/lambda-double.ts';
 import { configPush, SECRET, signed } from '../functions/webhook/github-examples.ts';
+import { captureMetrics } from '../support/serverless-harness.ts';
 
 const GITHUB_TOKEN = 'ghp_requestCountTOKEN-0123456789abcdef';
 const FILES = 300;
@@ -41,6 +42,7 @@ function coldContainer() {
     env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN, GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
     overrides: { github: { throttle: false, retries: 0 } },
     log: () => {},
+    metrics: captureMetrics().metrics,
   });
   lambda.onInvoke = (inv) => reconcile(inv.payload);
 }

@@ -9,6 +9,7 @@ import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { startLambdaDouble, type LambdaDouble } from '../support/lambda-double.ts';
 import { configPush, example, SECRET, signed } from '../functions/webhook/github-examples.ts';
+import { captureMetrics } from '../support/serverless-harness.ts';
 
 const tree = {
   'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
@@ -29,6 +30,7 @@ beforeEach(async () => {
     env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_reviewTOKEN0123456789abcdef', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
     overrides: { github: { throttle: false, retries: 0 } },
     log: () => undefined,
+    metrics: captureMetrics().metrics,
   });
   lambda.onInvoke = (inv) => reconcile(inv.payload);
 });

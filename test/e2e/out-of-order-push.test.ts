@@ -11,6 +11,7 @@ import { startServe, type ServeHandle } from '../../src/serve/server.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { startLambdaDouble, type LambdaDouble } from '../support/lambda-double.ts';
 import { configPush, SECRET, signed } from '../functions/webhook/github-examples.ts';
+import { captureMetrics } from '../support/serverless-harness.ts';
 
 const GITHUB_TOKEN = 'ghp_outOfOrderTOKEN-0123456789abcdef';
 const treeWith = (protocol: string) => ({
@@ -63,6 +64,7 @@ describe('an older commit delivered after a newer one', () => {
       env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN, GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
       overrides: { github: { throttle: false, retries: 0 } },
       log: () => {},
+      metrics: captureMetrics().metrics,
     });
     lambda.onInvoke = (inv) => reconcile(inv.payload);
   });

@@ -10,6 +10,7 @@ import type { TrafficSourceRequest } from '../../src/runtime/traffic-source.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { startLambdaDouble, type LambdaDouble } from '../support/lambda-double.ts';
 import { trafficDouble, type Trace } from '../support/traffic-double.ts';
+import { captureMetrics } from '../support/serverless-harness.ts';
 
 const GITHUB_TOKEN = 'ghp_e2eTOKENnever-logged-0123456789';
 const tree = {
@@ -54,6 +55,7 @@ beforeEach(async () => {
       },
     },
     log: (l) => logs.push(l),
+    metrics: captureMetrics().metrics,
   });
   lambda.onInvoke = (inv) => reconcile(inv.payload);
 });

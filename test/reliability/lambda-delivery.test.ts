@@ -12,6 +12,7 @@ import { startGitHubDouble, type GitHubDouble } from '../support/github-double.t
 import { startLambdaDouble, type LambdaDouble } from '../support/lambda-double.ts';
 import { configPush, SECRET, signed } from '../functions/webhook/github-examples.ts';
 import { startAsyncProxy, type AsyncProxy } from './support.ts';
+import { captureMetrics } from '../support/serverless-harness.ts';
 
 const GITHUB_TOKEN = 'ghp_deliveryTOKEN-0123456789abcdef';
 const revision = (rev: number) => ({
@@ -56,6 +57,7 @@ beforeEach(async () => {
     env: { CONSUL_HTTP_ADDR: proxy.url, GITHUB_TOKEN, GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
     overrides: { github: { throttle: false, retries: 0 } },
     log: () => {},
+    metrics: captureMetrics().metrics,
   });
   const context = { getRemainingTimeInMillis: () => 900_000 };
   lambda.onInvoke = (inv) => reconcile(inv.payload, context);

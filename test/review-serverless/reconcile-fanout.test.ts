@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../functions/reconcile/handler.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
+import { captureMetrics } from '../support/serverless-harness.ts';
 
 const tree = {
   'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
@@ -38,6 +39,7 @@ describe('reconcile over several targets in one invocation', () => {
       env: { TARGETS_CONFIG: targets, GITHUB_TOKEN: 'ghp_fanoutTOKEN0123456789', GITHUB_API_URL: github.url },
       overrides: { github: { throttle: false, retries: 0 }, consul: { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } } },
       log: (l) => logs.push(l),
+      metrics: captureMetrics().metrics,
     });
     const outcome = await reconcile({ repository: { owner: 'acme', name: 'mesh' }, sha, ref: 'refs/heads/main', deliveryId: 'd-fan', mode: 'apply' }).then(
       () => 'resolved',

@@ -1,0 +1,70 @@
+// The Lambda functions as the stack bundles them (bench/support/lambda-bundle.ts: the stack's esbuild
+// settings, the undici alias included): within their size budgets, and the built reconcile file, not
+// its TypeScript source, applying a pushed commit end to end, so the trimmed undici is proven on the
+// path that talks to Consul.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFunction, PROJECT_ROOT, type Bundle } from '../../bench/support/lambda-bundle.ts';
+import { startServerlessHarness } from '../support/serverless-harness.ts';
+import { configPush } from '../functions/webhook/github-examples.ts';
+
+const KiB = 1024;
+let outdir: string;
+let reconcile: Bundle;
+let webhook: Bundle;
+
+beforeAll(async () => {
+  // Under node_modules: the file is imported natively (not through Vite), and resolves the packages the bundle leaves out.
+  const cache = join(PROJECT_ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  outdir = mkdtempSync(join(cache, 'consul-gitops-bundle-test-'));
+  [reconcile, webhook] = await Promise.all([bundleFunction('reconcile', { outdir }), bundleFunction('webhook', { outdir })]);
+}, 120_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const inputs = (b: Bundle) => Object.values(b.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+
+describe('Lambda bundles', () => {
+  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1024 KiB, webhook under 150 KiB', () => {
+    expect(reconcile.bytes).toBeLessThan(1024 * KiB);
+    expect(webhook.bytes).toBeLessThan(150 * KiB);
+  });
+
+  it("hold undici's HTTP client but none of its fetch, WebSocket, EventSource, cache or mock modules", () => {
+    const undici = inputs(reconcile).filter((p) => p.includes('node_modules/undici/'));
+    expect(undici.some((p) => p.endsWith('lib/dispatcher/agent.js'))).toBe(true);
+    expect(undici.filter((p) => /\/lib\/(web\/(fetch\/index|websocket|eventsource|cache)|mock|cache)\//.test(p) || /\/lib\/web\/fetch\/index\.js$/.test(p))).toEqual([]);
+  });
+
+  it('the built reconcile function applies a pushed commit to Consul and reports success', async () => {
+    const built = (await import(pathToFileURL(reconcile.file).href)) as typeof import('../../functions/reconcile/handler.ts');
+    const h = await startServerlessHarness({ createReconcileHandler: built.createReconcileHandler });
+    try {
+      const sha = h.github.addCommit(
+        {
+          'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
+          'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "permissive"\n',
+          'config-entries/web.yaml': 'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceDefaults\nmetadata:\n  name: web\nspec:\n  protocol: http\n',
+        },
+        'onboard api and web',
+        { branch: 'master' },
+      );
+      const push = configPush();
+      push.after = sha;
+      expect((await h.deliver('push', push)).statusCode).toBe(202);
+      const live = (await (await fetch(`${h.consul.url}/v1/config/service-defaults`)).json()) as { Name: string; Protocol: string }[];
+      expect(live.map((e) => [e.Name, e.Protocol]).sort()).toEqual([
+        ['api', 'http'],
+        ['web', 'http'],
+      ]);
+      expect(h.github.statuses.filter((s) => s.sha === sha).map((s) => s.state)).toEqual(['pending', 'success']);
+      expect(h.emf).toContainEqual(expect.objectContaining({ Target: 'default', EntriesApplied: 3 }));
+      expect(h.github.unexpected).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+});
