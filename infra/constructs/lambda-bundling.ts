@@ -8,8 +8,9 @@ export const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'n
 /**
  * Package substitutions (esbuild `alias`): `undici` becomes its HTTP client alone
  * (scripts/lambda-undici.mjs), leaving out fetch, WebSocket, caches and mocks, which no
- * function uses: about 230 KiB less in the reconcile bundle.
+ * function uses: about 230 KiB less in the reconcile bundle; `octokit` becomes its Octokit class alone
+ * (scripts/lambda-octokit.mjs), without App, OAuth and webhook handling.
  */
 export function lambdaAliases(projectRoot: string): Record<string, string> {
-  return { undici: join(projectRoot, 'scripts', 'lambda-undici.mjs') };
+  return { undici: join(projectRoot, 'scripts', 'lambda-undici.mjs'), octokit: join(projectRoot, 'scripts', 'lambda-octokit.mjs') };
 }

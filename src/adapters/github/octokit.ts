@@ -3,7 +3,8 @@
 // (5xx, 3 attempts) and throttling (rate limits, spaced writes) plugins, a per-request timeout, and
 // every failure turned into a GitHubError that holds no secret.
 // https://github.com/octokit/octokit.js#authentication
-import { App, Octokit } from 'octokit';
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from 'octokit';
 import { redactSecrets, toGitHubError } from './errors.ts';
 
 export type { Octokit } from 'octokit';
@@ -139,10 +140,13 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
 
   let octokit: Octokit;
   if ('token' in options.auth) octokit = new Configured({ auth: options.auth.token });
-  else {
-    const app = new App({ appId: options.auth.appId, privateKey: normalizePrivateKey(options.auth.privateKey), Octokit: Configured, log });
-    octokit = (await app.getInstallationOctokit(options.auth.installationId)) as Octokit;
-  }
+  // The installation's auth strategy alone (@octokit/auth-app), not octokit's App, which brings OAuth
+  // and webhook handling the reconciler never uses into every Lambda bundle.
+  else
+    octokit = new Configured({
+      authStrategy: createAppAuth,
+      auth: { appId: options.auth.appId, privateKey: normalizePrivateKey(options.auth.privateKey), installationId: options.auth.installationId },
+    });
   // Registered last, so it wraps the retry/throttle/auth hooks and sees only the final failure.
   octokit.hook.error('request', (error) => {
     throw toGitHubError(error, secrets);
