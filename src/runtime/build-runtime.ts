@@ -20,6 +20,8 @@ import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/gith
 import type { AdvisorRunDeps, AdvisorRunSettings } from '../app/proposals/advise-and-propose.ts';
 import { parsePromDuration } from '../core/advisor/duration.ts';
 import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
+import type { PlanArchive } from '../app/plan-archive.ts';
+import { planArchiveFromEnv } from '../adapters/plans/from-env.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -32,6 +34,8 @@ export interface RuntimeOverrides {
   fetch?: typeof globalThis.fetch;
   /** Builds the advisor's stats source (default: src/runtime/traffic-source.ts). */
   trafficSource?: TrafficSourceFactory;
+  /** Where long pull-request plans are kept (`serve`: in memory); default from PLANS_BUCKET (plans/from-env.ts). */
+  plans?: PlanArchive;
 }
 
 export interface TargetRuntime {
@@ -62,6 +66,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
   let octokit: Promise<Octokit> | undefined;
   let source: GitHubTreeSource | undefined;
   const consuls = new Map<string, ConsulClient>();
+  const plans = overrides.plans ?? planArchiveFromEnv(env, overrides.fetch ? { fetch: overrides.fetch } : {});
 
   const github = async (): Promise<Octokit> => {
     octokit ??= (async () => {
@@ -152,6 +157,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           reporter: new GitHubReporter(octo, { target: t.name }),
           pulls: new GitHubMergedPullRequests(octo),
           webUrl: githubWebUrl(settings.githubApiUrl),
+          ...(plans ? { plans } : {}),
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,
