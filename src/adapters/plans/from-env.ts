@@ -22,9 +22,15 @@ export function s3PlansFromEnv(env: Env, overrides: PlanEnvOverrides = {}): { st
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('PLANS_BUCKET is set but AWS_REGION is not: the bucket\'s region is needed to sign requests');
   const secret = secretSourceFor({ secretId: env.PLAN_LINK_SECRET_ARN, parameterName: env.PLAN_LINK_SECRET_PARAMETER, envVariable: 'PLAN_LINK_SECRET' }, env, overrides.fetch);
+  // Lambda sets the role's keys in the environment; the SDK's default chain reads process.env only.
+  const fromEnv: CredentialsProvider | undefined =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? async () => ({ accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY!, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) })
+      : undefined;
+  const credentials = overrides.credentials ?? fromEnv;
   let links: Promise<PlanLinks> | undefined;
   return {
-    storage: new S3PlanStorage({ bucket, region, ...(env.PLANS_S3_ENDPOINT ? { endpoint: env.PLANS_S3_ENDPOINT } : {}), ...(overrides.credentials ? { credentials: overrides.credentials } : {}) }),
+    storage: new S3PlanStorage({ bucket, region, ...(env.PLANS_S3_ENDPOINT ? { endpoint: env.PLANS_S3_ENDPOINT } : {}), ...(credentials ? { credentials } : {}) }),
     links: () =>
       (links ??= secret
         .value()
