@@ -21,6 +21,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ReconcilerFunction } from './constructs/reconciler-function.ts';
 import { OperationsDashboard } from './constructs/operations-dashboard.ts';
+import { PlanArchive } from './constructs/plan-archive.ts';
 
 /** A secret that already exists: never created here, so its value is never in a template. */
 export type SecretRef = { secretName: string } | { secretArn: string } | { parameterName: string };
@@ -36,7 +37,7 @@ export interface VpcPlacement {
   securityGroupIds?: string[];
 }
 
-export type FunctionName = 'webhook' | 'reconcile' | 'schedule';
+export type FunctionName = 'webhook' | 'reconcile' | 'schedule' | 'plans';
 
 export interface ConsulGitopsStackProps extends StackProps {
   /** Directory holding package.json, package-lock.json and tsconfig.json. */
@@ -76,6 +77,8 @@ export class ConsulGitopsStack extends Stack {
   readonly deadLetterQueue: Queue;
   readonly webhookUrl: string;
   readonly dashboard: OperationsDashboard;
+  /** Long pull-request plans: the bucket, and the function that serves them by signed link. */
+  readonly plans: PlanArchive;
 
   constructor(scope: Construct, id: string, props: ConsulGitopsStackProps) {
     super(scope, id, props);
@@ -127,6 +130,7 @@ export class ConsulGitopsStack extends Stack {
     });
     consulToken.grantRead(this.reconcile);
     githubToken.grantRead(this.reconcile);
+    this.plans = new PlanArchive(this, 'Plans', { ...common, entry: entry('plans'), paramsAndSecrets, writer: this.reconcile, ...(props.environment?.plans ? { environment: props.environment.plans } : {}) });
 
     const webhookSecret = this.secret('WebhookSecret', props.webhookSecret);
     this.webhook = new ReconcilerFunction(this, 'Webhook', {
@@ -249,7 +253,7 @@ export class ConsulGitopsStack extends Stack {
 
   /** cdk-nag (AwsSolutions) findings this design accepts, each with its reason. */
   private suppressFindings(): void {
-    const functions = [this.webhook, this.reconcile, this.schedule];
+    const functions = [this.webhook, this.reconcile, this.schedule, this.plans.function];
     NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
       {
         id: 'AwsSolutions-SQS3',

@@ -9,7 +9,7 @@ import type { Plan, PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
 import type { EntrySelector } from '../core/plan/only.ts';
 import { applyPlan, type ApplyReport } from './apply-plan.ts';
-import { recordApplied, staleReason, stateKey, type CommitRef } from './commit-state.ts';
+import { recordApplyOutcome, staleReason, stateKey, type CommitRef } from './commit-state.ts';
 import { withTargetLock } from './target-lock.ts';
 
 export interface CommitApplyDeps {
@@ -91,6 +91,6 @@ async function planApplyRecord<Done>(deps: CommitApplyDeps, target: CommitApplyT
   }
   const report = await applyPlan(deps.store, plan);
   steps.onApplied?.(report);
-  if (report.ok && desired.ref) await recordApplied(deps.state, key, desired.ref, deps.now());
+  await recordApplyOutcome(deps.state, key, desired.ref, plan, report, deps.now());
   return { kind: 'applied', plan, report };
 }

@@ -1,12 +1,19 @@
 // The reconciler's memory per target, kept in Consul KV with check-and-set: the last applied
-// commit and its time. Applying an older commit is refused, so an out-of-order webhook delivery
-// never rolls a mesh back.
+// commit and its time, and which entries it keeps in Consul. Applying an older commit is refused,
+// so an out-of-order webhook delivery never rolls a mesh back. Writes of an apply of a commit that
+// failed midway go to a second record, so the next plan knows them as ours and does not call them
+// "changed outside consul-gitops".
+import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { StateStore } from '../core/ports.ts';
+import type { Plan } from '../core/plan/plan.ts';
+import type { OwnWrites } from '../core/plan/changed-outside.ts';
+import type { ApplyReport } from './apply-plan.ts';
 
 export const DEFAULT_STATE_PREFIX = 'consul-gitops/state';
 
-const AppliedCommit = z.object({ commit: z.string(), commitTime: z.string(), appliedAt: z.string() });
+/** `managed`: the entry keys the apply keeps in Consul, packed (packKeys): 10,000 keys stay far under KV's 512 KB. */
+const AppliedCommit = z.object({ commit: z.string(), commitTime: z.string(), appliedAt: z.string(), managed: z.optional(z.string()) });
 export type AppliedCommit = z.infer<typeof AppliedCommit>;
 
 export interface CommitRef {
@@ -34,6 +41,29 @@ export function commitTimeProblem(value: string): string | undefined {
 
 export const stateKey = (prefix: string, target: string) => `${prefix.replace(/\/+$/, '')}/${target}/last-applied`;
 
+/** Where writes are recorded that no last-applied record covers yet (next to the last-applied key). */
+export const writtenKey = (appliedKey: string) => appliedKey.replace(/last-applied$/, 'last-written');
+
+/**
+ * `written`: entry key → an index at or above our write of it; 0 stands for this record's own
+ * ModifyIndex, which is known only once it is stored (KV gets a Raft index after the entries did).
+ * `deleted`: keys this record's applies deleted. Both packed.
+ */
+const WrittenEntries = z.object({ written: z.string(), deleted: z.string(), at: z.string() });
+
+function pack(value: unknown): string {
+  return gzipSync(JSON.stringify(value)).toString('base64');
+}
+
+function unpack<T>(text: string | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(gunzipSync(Buffer.from(text, 'base64')).toString('utf8')) as T;
+  } catch {
+    return fallback; // an unreadable record only costs labels, never a plan
+  }
+}
+
 export async function lastApplied(store: StateStore, key: string): Promise<(AppliedCommit & { modifyIndex: number }) | undefined> {
   const raw = await store.read(key);
   if (!raw) return undefined;
@@ -53,14 +83,97 @@ export async function staleReason(store: StateStore, key: string, ref: CommitRef
 }
 
 /** Records an applied commit unless a newer one was recorded meanwhile (CAS, retried on conflict). */
-export async function recordApplied(store: StateStore, key: string, ref: CommitRef, now: Date): Promise<void> {
+export async function recordApplied(store: StateStore, key: string, ref: CommitRef, now: Date, managed?: readonly string[]): Promise<void> {
   const problem = commitTimeProblem(ref.commitTime);
   if (problem) throw new Error(`not recording commit ${ref.commit.slice(0, 12)}: commit time "${ref.commitTime}": ${problem}`);
   for (let attempt = 0; attempt < 5; attempt++) {
     const last = await lastApplied(store, key);
     if (last && Date.parse(last.commitTime) > Date.parse(ref.commitTime)) return;
-    const value = JSON.stringify({ commit: ref.commit, commitTime: ref.commitTime, appliedAt: now.toISOString() });
+    const value = JSON.stringify({ commit: ref.commit, commitTime: ref.commitTime, appliedAt: now.toISOString(), ...(managed ? { managed: pack([...managed].sort()) } : {}) });
     if (await store.write(key, value, last?.modifyIndex ?? 0)) return;
   }
   throw new Error(`could not record the applied commit under ${key}: it kept changing (check-and-set conflicts)`);
+}
+
+interface WrittenRecord {
+  written: Map<string, number>;
+  deleted: Set<string>;
+  modifyIndex: number;
+}
+
+async function lastWritten(store: StateStore, key: string): Promise<WrittenRecord | undefined> {
+  const raw = await store.read(key);
+  if (!raw) return undefined;
+  const parsed = WrittenEntries.safeParse(JSON.parse(raw.value));
+  if (!parsed.success) return undefined;
+  const written = new Map(Object.entries(unpack<Record<string, number>>(parsed.data.written, {})).map(([k, i]) => [k, i === 0 ? raw.modifyIndex : i]));
+  return { written, deleted: new Set(unpack<string[]>(parsed.data.deleted, [])), modifyIndex: raw.modifyIndex };
+}
+
+/** What the records say of consul-gitops's own writes on a target, for markChangedOutside. */
+export async function ownWrites(store: StateStore, appliedKey: string): Promise<(OwnWrites & { lastApplied?: AppliedCommit }) | undefined> {
+  const [applied, written] = await Promise.all([lastApplied(store, appliedKey), lastWritten(store, writtenKey(appliedKey))]);
+  if (!applied && !written) return undefined;
+  const managed = new Set(unpack<string[]>(applied?.managed, []));
+  // A written record older than the last-applied one says nothing the newer record does not.
+  const since = written && (!applied || written.modifyIndex > applied.modifyIndex) ? written : undefined;
+  for (const k of since?.written.keys() ?? []) managed.add(k);
+  for (const k of since?.deleted ?? []) managed.delete(k);
+  return {
+    ...(applied ? { lastAppliedIndex: applied.modifyIndex, lastApplied: applied } : {}),
+    ...(since ? { writtenAt: since.written } : {}),
+    managed,
+  };
+}
+
+/** Entries a report says were written (or may have been: outcome unknown) and deleted. */
+function writesOf(report: ApplyReport): { written: string[]; deleted: string[] } {
+  const touched = report.results.filter((r) => r.outcome.status === 'applied' || r.outcome.status === 'unknown');
+  return {
+    written: touched.filter((r) => r.change.action !== 'delete').map((r) => r.change.key),
+    deleted: touched.filter((r) => r.change.action === 'delete').map((r) => r.change.key),
+  };
+}
+
+/**
+ * Records an apply of a commit: a whole apply becomes the last-applied record (with the entries it
+ * keeps in Consul); one that failed midway adds what it did write to the written record, so the
+ * next plan does not take those writes for drift. Without a commit (CLI `apply` without --commit)
+ * nothing is recorded, as before: such a run asks nothing of KV.
+ */
+export async function recordApplyOutcome(store: StateStore, key: string, ref: CommitRef | undefined, plan: Plan, report: ApplyReport, now: Date): Promise<void> {
+  if (!ref) return;
+  const { written, deleted } = writesOf(report);
+  if (report.ok) {
+    const before = await ownWrites(store, key);
+    const managed = new Set(before?.managed ?? []);
+    for (const c of plan.changes) if ((c.action === 'create' || c.action === 'update' || c.action === 'noop') && !c.requiresAdopt) managed.add(c.key);
+    for (const k of deleted) managed.delete(k);
+    await recordApplied(store, key, ref, now, [...managed]);
+    return;
+  }
+  if (written.length || deleted.length) await recordWritten(store, writtenKey(key), key, written, deleted, now);
+}
+
+/** Adds writes to the written record (CAS, retried on conflict), keeping earlier writes not yet covered by a last-applied record. */
+async function recordWritten(store: StateStore, key: string, appliedKey: string, written: readonly string[], deleted: readonly string[], now: Date): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [raw, applied] = await Promise.all([store.read(key), lastApplied(store, appliedKey)]);
+    const prev = raw ? await lastWritten(store, key) : undefined;
+    const keep = prev && (!applied || prev.modifyIndex > applied.modifyIndex) ? prev : undefined;
+    const entries: Record<string, number> = {};
+    for (const [k, i] of keep?.written ?? []) entries[k] = i;
+    const gone = new Set(keep?.deleted ?? []);
+    for (const k of written) {
+      entries[k] = 0;
+      gone.delete(k);
+    }
+    for (const k of deleted) {
+      delete entries[k];
+      gone.add(k);
+    }
+    const value = JSON.stringify({ written: pack(entries), deleted: pack([...gone].sort()), at: now.toISOString() });
+    if (await store.write(key, value, raw?.modifyIndex ?? 0)) return;
+  }
+  throw new Error(`could not record the entries written under ${key}: it kept changing (check-and-set conflicts)`);
 }

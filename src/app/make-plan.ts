@@ -13,7 +13,7 @@ import { entryVersionWarnings } from '../core/version-check.ts';
 import { graphProblems } from '../core/graph-rules.ts';
 import { markChangedOutside } from '../core/plan/changed-outside.ts';
 import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
-import { lastApplied } from './commit-state.ts';
+import { ownWrites } from './commit-state.ts';
 
 /** Where the last apply was recorded (commit-state.ts), so changes made outside consul-gitops are named. */
 export interface ApplyHistory {
@@ -62,12 +62,12 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   // A token that may read config entries but not KV still gets its plan, without the labels.
   let historyProblem: string | undefined;
   const last = history
-    ? await lastApplied(history.state, history.key).catch((e: unknown) => {
+    ? await ownWrites(history.state, history.key).catch((e: unknown) => {
         historyProblem = `could not read the last apply record ${history.key}, so changes made outside consul-gitops are not named: ${(e as Error).message}`;
         return undefined;
       })
     : undefined;
-  const plan = markChangedOutside(planChanges(tree.entries, live, options), last?.modifyIndex);
+  const plan = markChangedOutside(planChanges(tree.entries, live, options), last);
   // Cross-entry rules against the mesh as it will be: files plus what stays live (a mesh entry
   // not kept in Git still gates permissive mode).
   const state = finalState(plan.changes, live);

@@ -1,7 +1,8 @@
 // reconcile: the use case behind the webhook-driven function and `serve`. Reads the tree at a
 // commit from GitHub, plans it against the target's Consul, applies it on the default branch (one
 // run per target at a time, never an older commit over a newer one), and reports back on GitHub:
-// a commit status, and for a pull request the plan as one comment updated in place.
+// a commit status, and for a pull request the plan as one comment updated in place. A plan too long
+// for one comment is kept whole in the plan archive, linked from the comment and the status's Details.
 import type { ConfigEntryError } from '../model/errors.ts';
 import type { ConfigEntryStore, StateStore } from '../core/ports.ts';
 import type { Plan } from '../core/plan/plan.ts';
@@ -16,6 +17,8 @@ import { recordDelivery, wasDelivered } from './deliveries.ts';
 import { applyCommitUnderLock, type CommitApplyOutcome } from './apply-commit.ts';
 import { compareWithReviewed, recordReviewedPlan, reviewedKey, type MergedPullRequests, type ReviewComparison } from './saved-plan-review.ts';
 import { briefDifference, describeDifference } from '../core/plan/saved-plan-review.ts';
+import { GITHUB_BODY_LIMIT } from '../reports/markdown.ts';
+import { fullPlanText, type PlanArchive } from './plan-archive.ts';
 
 export interface ReconcileTarget {
   name: string;
@@ -50,6 +53,8 @@ export interface ReconcileDeps {
   pulls?: MergedPullRequests;
   /** GitHub's web root for file links (`https://github.com`, or a GitHub Enterprise host). */
   webUrl?: string;
+  /** Keeps a pull request's plan whole when its comment cannot hold it; without it, the comment says to run `plan`. */
+  plans?: PlanArchive;
 }
 
 export interface ReconcileJob {
@@ -70,6 +75,9 @@ export type ReconcileOutcome =
   | { kind: 'applied'; plan: Plan; report: ApplyReport };
 
 const LEASE_MS = 14 * 60_000; // under Lambda's 15-minute ceiling
+
+/** The plan comment's budget: GitHub's limit, less room for the reporter's hidden marker line. */
+const COMMENT_CHARS = GITHUB_BODY_LIMIT - 256;
 
 export function reconcileSucceeded(o: ReconcileOutcome): boolean {
   return o.kind === 'duplicate' || o.kind === 'planned' || o.kind === 'stale' || (o.kind === 'applied' && o.report.ok);
@@ -165,10 +173,15 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
       await deps.reporter.commitStatus(ref, 'failure', `${outcome.errors.length} error(s) in config entries; nothing applied`);
       markdown = renderPlanMarkdown({ errors: outcome.errors, title, revision: job.sha, fileUrl });
       break;
-    case 'planned':
-      await deps.reporter.commitStatus(ref, outcome.plan.refused ? 'failure' : 'success', planSummaryLine(outcome.plan));
-      markdown = renderPlanMarkdown({ plan: outcome.plan, title, revision: job.sha, fileUrl });
+    case 'planned': {
+      const input = { plan: outcome.plan, title, revision: job.sha, fileUrl, maxChars: COMMENT_CHARS };
+      // Kept only when the comment cannot show every change in full: a small plan is whole in the
+      // comment already, and every stored plan is one more link that reads it for 30 days.
+      const archived = job.pullRequest ? await archiveIfTooLong(deps, target, job, renderPlanMarkdown({ ...input, maxChars: Infinity }), outcome.plan) : {};
+      await deps.reporter.commitStatus(ref, outcome.plan.refused ? 'failure' : 'success', planSummaryLine(outcome.plan), archived.fullPlanUrl);
+      markdown = renderPlanMarkdown({ ...input, ...archived });
       break;
+    }
     case 'refused':
       await deps.reporter.commitStatus(ref, 'failure', outcome.reason);
       break;
@@ -186,6 +199,20 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
     }
   }
   if (job.pullRequest && markdown) await deps.reporter.upsertPullRequestComment(ref, job.pullRequest.number, markdown, `plan-${target.name}`);
+}
+
+/**
+ * The link to the whole plan when the comment would pass its budget and an archive is configured.
+ * A failure to store is not the run's failure (the plan itself is fine): the comment says why the
+ * link is missing, and to run `plan` instead.
+ */
+async function archiveIfTooLong(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob, whole: string, plan: Plan): Promise<{ fullPlanUrl?: string; fullPlanProblem?: string }> {
+  if (!deps.plans || whole.length <= COMMENT_CHARS) return {};
+  try {
+    return { fullPlanUrl: await deps.plans.store({ target: target.name, commit: job.sha, text: fullPlanText(plan, target.name, job.sha) }) };
+  } catch (e) {
+    return { fullPlanProblem: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /** First in the status description (GitHub cuts it at 140): that the merge is not what was reviewed. */

@@ -6,7 +6,7 @@
 import type { ApplyReport } from './apply-plan.ts';
 import { applyPlan } from './apply-plan.ts';
 import { lockKey, type CommitApplyDeps } from './apply-commit.ts';
-import { recordApplied, staleReason, stateKey, type CommitRef } from './commit-state.ts';
+import { recordApplyOutcome, staleReason, stateKey, type CommitRef } from './commit-state.ts';
 import { readLive } from './make-plan.ts';
 import { withTargetLock } from './target-lock.ts';
 import { ageProblem, changedSinceProblem, targetProblem, type PlanTarget, type SavedPlan, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
@@ -60,7 +60,7 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
     }
     // Between the check above and each write, check-and-set still guards every entry written.
     const report = await applyPlan(deps.store, plan.plan);
-    if (report.ok && ref) await recordApplied(deps.state, key, ref, deps.now());
+    await recordApplyOutcome(deps.state, key, ref, plan.plan, report, deps.now());
     return { kind: 'applied', report };
   });
 }

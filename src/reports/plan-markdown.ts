@@ -41,6 +41,8 @@ export interface PlanMarkdownInput {
   fileUrl?: (path: string, line: number) => string;
   /** Where the whole plan can be read (the commit status's details link), named when the comment cannot hold it. */
   fullPlanUrl?: string;
+  /** Why the whole plan could not be kept for a link (the archive failed): said where the link would be. */
+  fullPlanProblem?: string;
   /** Output budget in characters; default GitHub's comment limit (65,536). */
   maxChars?: number;
 }
@@ -161,6 +163,7 @@ interface Budget {
 function where(input: PlanMarkdownInput): string {
   if (input.fullPlanUrl) return `[Read the full plan](${input.fullPlanUrl}) (also linked from this commit's consul-gitops status, under Details).`;
   const at = input.revision ? ` at \`${input.revision.slice(0, 12)}\`` : '';
+  if (input.fullPlanProblem) return `The full plan could not be kept for a link (${escapeMarkdown(input.fullPlanProblem)}): run \`consul-gitops plan\`${at} to read it.`;
   return `Run \`consul-gitops plan\`${at} to read the full plan.`;
 }
 

@@ -18,6 +18,8 @@ import { createTrafficSource, type TrafficSourceFactory } from './traffic-source
 import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
 import { parsePromDuration } from '../core/advisor/duration.ts';
 import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
+import type { PlanArchive } from '../app/plan-archive.ts';
+import { planArchiveFromEnv } from '../adapters/plans/from-env.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -29,6 +31,8 @@ export interface RuntimeOverrides {
   sleep?: (ms: number) => Promise<void>;
   /** Builds the advisor's stats source (default: src/runtime/traffic-source.ts). */
   trafficSource?: TrafficSourceFactory;
+  /** Where long pull-request plans are kept (`serve`: in memory); default from PLANS_BUCKET (plans/from-env.ts). */
+  plans?: PlanArchive;
 }
 
 /** One target's run as the use case needs it (run-reconcile-event.ts), plus its Consul client. */
@@ -54,6 +58,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
   let octokit: { token: string | undefined; client: Promise<Octokit> } | undefined;
   let source: GitHubTreeSource | undefined;
   const consuls = new Map<string, { token: string | undefined; client: ConsulClient }>();
+  const plans = overrides.plans ?? planArchiveFromEnv(env);
 
   const github = async (): Promise<Octokit> => {
     const token = githubToken ? await githubToken.value() : undefined;
@@ -152,6 +157,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           reporter: new GitHubReporter(octo, { target: t.name }),
           pulls: new GitHubMergedPullRequests(octo),
           webUrl: githubWebUrl(settings.githubApiUrl),
+          ...(plans ? { plans } : {}),
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,

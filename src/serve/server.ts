@@ -24,6 +24,7 @@ import { ReconcileQueue, type EnqueueResult, type QueueJob } from './queue.ts';
 import { PROMETHEUS_CONTENT_TYPE, PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.ts';
 import type { MetricsRecorder } from '../app/metrics.ts';
 import { secretValues, serveSettings, type Env, type ServeSettings } from './settings.ts';
+import { isPlanPath, servePlans } from '../adapters/plans/serve-plans.ts';
 
 export interface ServeOptions {
   env: Env;
@@ -61,7 +62,8 @@ type Job = QueueJob<ReconcileEvent>;
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const settings = serveSettings(options.env);
   const serverLog = createLog({ ...(options.log ? { sink: options.log } : {}), secrets: secretValues(options.env), level: settings.logLevel });
-  const runtime = buildRuntime(options.env, options.overrides);
+  const plans = servePlans(options.env, () => url); // GET /plans/<id>: long PR plans, linked from the comment
+  const runtime = buildRuntime(options.env, { plans: plans.archive, ...options.overrides });
   const stopTimeoutMs = options.stopTimeoutMs ?? settings.stopTimeoutMs;
   const intervalMs = options.scheduleIntervalMs ?? settings.scheduleIntervalMs;
 
@@ -117,6 +119,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       if (req.method !== 'GET' && req.method !== 'HEAD') return respondText(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
       return respondText(res, 200, metrics.text(), { 'content-type': PROMETHEUS_CONTENT_TYPE });
     }
+    if (isPlanPath(path)) return plans.handle(req, res);
     if (path === '/webhook') {
       if (req.method !== 'POST') return respondText(res, 405, 'method not allowed', { allow: 'POST' });
       return handleWebhook(req, res, seq);
