@@ -27,14 +27,25 @@ const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const FLOAT_RE = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)$/i;
 const TIMESTAMP_RE = /^-?\d+$/;
 
-export function parsePrometheusText(text: string): PrometheusParseResult {
+export interface PrometheusParseOptions {
+  /**
+   * Which metric names the caller reads. A sample line whose name it rejects is skipped as soon as
+   * the name is read (no labels split, no sample, no issue), and so is the `# HELP` of a family it
+   * rejects; `# TYPE` lines are all read, since `_bucket`/`_sum`/`_count` take their family's type.
+   * The samples are exactly those of the full parse whose name is kept. Called once per name.
+   */
+  keep?: (name: string) => boolean;
+}
+
+export function parsePrometheusText(text: string, options: PrometheusParseOptions = {}): PrometheusParseResult {
   const samples: PromSample[] = [];
   const help = new Map<string, string>();
   const types = new Map<string, PromMetricType>();
   const issues: ParseIssue[] = [];
 
   const input = typeof text === 'string' ? text : '';
-  const names = new NameCache();
+  const names = new NameCache(types);
+  const kept = options.keep === undefined ? undefined : new KeptNames(options.keep);
   // Lines are found one at a time (\n and \r\n, a scrape saved on Windows must still parse) and
   // read in place by index: no per-line copy, and a 50 MB dump is never held twice.
   const n = input.length;
@@ -51,28 +62,45 @@ export function parsePrometheusText(text: string): PrometheusParseResult {
     while (e > s && isSpace(input.charCodeAt(e - 1))) e--;
     if (s === e) continue; // recent Envoy puts a blank line after each family, older ones none
     if (input.charCodeAt(s) === 35 /* # */) {
+      if (kept !== undefined && input.startsWith('# HELP ', s)) {
+        let t = s + 7; // the family runs to the next whitespace, as in the pattern below
+        while (t < e && !isSpace(input.charCodeAt(t))) t++;
+        if (t > s + 7 && !kept.keeps(input.slice(s + 7, t))) continue;
+      }
       const meta = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s+(.*))?$/.exec(input.slice(s, e));
       if (!meta) continue; // any other comment is allowed by the format
       const [, kind, family, rest = ''] = meta;
       const raw = () => input.slice(lineFrom, lineTo);
       if (kind === 'HELP') {
-        help.set(family, unescapeHelp(rest));
+        if (kept === undefined || kept.keeps(family)) help.set(family, unescapeHelp(rest));
         continue;
       }
       const type = rest.trim();
       if (!TYPES.has(type)) pushIssue(issues, index, raw(), `unknown metric type "${type}"`);
       else if (types.has(family) && types.get(family) !== type) pushIssue(issues, index, raw(), `conflicting TYPE for ${family}`);
-      else types.set(family, type as PromMetricType);
+      else if (!types.has(family)) names.addType(family, type as PromMetricType);
       continue;
     }
+    // A line opening with `{` names its metric inside the braces: it is read, then judged.
+    const braced = input.charCodeAt(s) === 123; /* { */
+    if (kept !== undefined && !braced && !kept.keepsNameAt(input, s, e)) continue;
     const parsed = parseSampleLine(input, s, e, names);
     if (typeof parsed === 'string') pushIssue(issues, index, input.slice(lineFrom, lineTo), parsed);
-    else samples.push(parsed);
+    else if (kept === undefined || !braced || kept.keeps(parsed.name)) samples.push(parsed);
   }
 
-  // Types are attached after the whole input is read: a TYPE line placed after its samples (seen
-  // in hand-concatenated scrapes) still types them, and _bucket/_sum/_count find their family.
-  // The samples of one family come in a run sharing one name string: looked up once per run.
+  // A TYPE line placed after samples it types (seen in hand-concatenated scrapes) still types them,
+  // and _bucket/_sum/_count find their family: those samples are typed again now that all is read.
+  if (names.retype) retype(samples, types);
+  return { samples, help, issues };
+}
+
+function pushIssue(issues: ParseIssue[], index: number, raw: string, reason: string): void {
+  issues.push({ line: index + 1, reason, excerpt: excerptOf(raw) });
+}
+
+/** Types every sample from the final TYPE lines; a type, once known, only ever gets more precise. */
+function retype(samples: PromSample[], types: Map<string, PromMetricType>): void {
   const typeByName = new Map<string, PromMetricType | undefined>();
   let runName: string | undefined;
   let runType: PromMetricType | undefined;
@@ -84,11 +112,6 @@ export function parsePrometheusText(text: string): PrometheusParseResult {
     }
     if (runType) s.type = runType;
   }
-  return { samples, help, issues };
-}
-
-function pushIssue(issues: ParseIssue[], index: number, raw: string, reason: string): void {
-  issues.push({ line: index + 1, reason, excerpt: excerptOf(raw) });
 }
 
 function typeOf(name: string, types: Map<string, PromMetricType>): PromMetricType | undefined {
@@ -108,7 +131,21 @@ function typeOf(name: string, types: Map<string, PromMetricType>): PromMetricTyp
  * label's last value, and whole label sets.
  */
 class NameCache {
+  constructor(private readonly types: Map<string, PromMetricType>) {}
   private readonly metric = new Map<string, boolean>();
+  /**
+   * Each sample is typed as it is made, so that it is born with its final shape: a `type` added
+   * afterwards would give every sample a second allocation. Looked up once per run of a name.
+   */
+  private readonly typeByName = new Map<string, PromMetricType | undefined>();
+  private runName: string | undefined;
+  private runType: PromMetricType | undefined;
+  /** Names samples were made with; a TYPE line for one of them (or its family) comes too late. */
+  private readonly sampled = new Set<string>();
+  /** Some sample was made before a TYPE line that types it: type them all again at the end. */
+  retype = false;
+  /** The previous line's label set, whose successor predicts the next line's (see parseSampleLine). */
+  lastSet: LabelSet | undefined;
   /** The previous line's metric name, known valid. */
   lastName = '';
   /**
@@ -122,6 +159,29 @@ class NameCache {
   private readonly keysByLength: number[][] = [];
   readonly keys: string[] = [];
   readonly lastValues: string[] = [];
+  typeFor(name: string): PromMetricType | undefined {
+    if (name === this.runName) return this.runType;
+    let t = this.typeByName.get(name);
+    if (t === undefined && !this.typeByName.has(name)) {
+      this.typeByName.set(name, (t = typeOf(name, this.types)));
+      this.sampled.add(name);
+    }
+    this.runName = name;
+    this.runType = t;
+    return t;
+  }
+  addType(family: string, type: PromMetricType): void {
+    this.types.set(family, type);
+    this.typeByName.clear();
+    this.runName = undefined;
+    const s = this.sampled;
+    if (s.has(family) || s.has(`${family}_bucket`) || s.has(`${family}_sum`) || s.has(`${family}_count`)) this.retype = true;
+  }
+  /** Records that `set` followed the previous line's set, and makes it the previous one. */
+  follow(set: LabelSet): void {
+    if (this.lastSet !== undefined) this.lastSet.next = set;
+    this.lastSet = set;
+  }
   validMetric(name: string): boolean {
     let ok = this.metric.get(name);
     if (ok === undefined) this.metric.set(name, (ok = METRIC_NAME_RE.test(name)));
@@ -145,11 +205,49 @@ class NameCache {
   }
 }
 
+/** The caller's `keep` answers, asked once per name; the last rejected name is recognized in place. */
+class KeptNames {
+  private readonly answers = new Map<string, boolean>();
+  private rejected = '';
+  private accepted = '';
+  constructor(private readonly keep: (name: string) => boolean) {}
+  keeps(name: string): boolean {
+    let ok = this.answers.get(name);
+    if (ok === undefined) this.answers.set(name, (ok = this.keep(name) === true));
+    return ok;
+  }
+  /** Whether the name spelled from `from` (up to whitespace or `{`, before `end`) is kept. */
+  keepsNameAt(input: string, from: number, end: number): boolean {
+    // A family's lines come in a run: the common case is the name of the line before again.
+    if (spelledAt(input, from, end, this.rejected)) return false;
+    if (spelledAt(input, from, end, this.accepted)) return true;
+    let to = from;
+    while (to < end && !isNameEnd(input.charCodeAt(to))) to++;
+    const name = input.slice(from, to);
+    if (this.keeps(name)) {
+      this.accepted = name;
+      return true;
+    }
+    this.rejected = name;
+    return false;
+  }
+}
+
+/** Whether the metric name at `from` is `name` (non-empty), ending at whitespace or `{` before `end`. */
+function spelledAt(input: string, from: number, end: number, name: string): boolean {
+  const after = from + name.length;
+  return name !== '' && after < end && isNameEnd(input.charCodeAt(after)) && input.startsWith(name, from);
+}
+
 /** Label names remembered per parse: scrapes have a dozen; hostile input gets no more than this. */
 const MAX_KNOWN_KEYS = 256;
 
 interface LabelSet {
+  /** Its exact text from `{` to the first `}`, which is the `}` that closes it. */
+  text: string;
   labels: Record<string, string>;
+  /** The set the line after it had last time: Envoy prints every family over the same series. */
+  next?: LabelSet;
   /** The metric name quoted inside the braces (Prometheus 3 UTF-8 names), if it was there. */
   name?: string;
 }
@@ -178,18 +276,26 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
   const brace = pos;
   let cachedKey: string | undefined;
   if (input.charCodeAt(pos) === 123 /* { */ && pos < end) {
-    const close = input.indexOf('}', pos);
-    if (close > 0 && close < end) {
-      cachedKey = input.slice(pos, close + 1);
-      const known = names.labelSets.get(cachedKey);
-      if (known) {
-        labels = known.labels;
-        if (known.name !== undefined) {
-          name = known.name;
-          nameChecked = false;
-        }
-        pos = close + 1;
+    // The predicted set is checked in place (its text holds exactly one `}`, at its end, so a
+    // match ends where the first `}` is); only a miss pays for cutting the text and hashing it.
+    const guess = names.lastSet?.next;
+    let known: LabelSet | undefined;
+    if (guess !== undefined && pos + guess.text.length <= end && input.startsWith(guess.text, pos)) known = guess;
+    else {
+      const close = input.indexOf('}', pos);
+      if (close > 0 && close < end) {
+        cachedKey = input.slice(pos, close + 1);
+        known = names.labelSets.get(cachedKey);
       }
+    }
+    if (known) {
+      names.follow(known);
+      labels = known.labels;
+      if (known.name !== undefined) {
+        name = known.name;
+        nameChecked = false;
+      }
+      pos += known.text.length;
     }
   }
   if (pos === brace && pos < end && input.charCodeAt(pos) === 123 /* { */) {
@@ -265,7 +371,11 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
       return 'expected "," or "}" in label set';
     }
     // Kept when the set ended at the first `}` (its text is then the key already cut above).
-    if (cachedKey !== undefined && pos === brace + cachedKey.length) names.labelSets.set(cachedKey, name === nameBefore ? { labels } : { labels, name });
+    if (cachedKey !== undefined && pos === brace + cachedKey.length) {
+      const set: LabelSet = name === nameBefore ? { text: cachedKey, labels } : { text: cachedKey, labels, name };
+      names.labelSets.set(cachedKey, set);
+      names.follow(set);
+    }
   }
   if (name === '') return 'missing metric name';
   if (!nameChecked) {
@@ -305,7 +415,8 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
     if (!digitsOnly && !FLOAT_RE.test(valueText)) return `invalid value "${excerptOf(valueText)}"`;
     value = digitsOnly ? Number(valueText) : parseFloatGo(valueText);
   }
-  const sample: PromSample = { name, labels, value };
+  const type = names.typeFor(name);
+  const sample: PromSample = type === undefined ? { name, labels, value } : { name, labels, value, type };
   if (stampText !== undefined) {
     if (!TIMESTAMP_RE.test(stampText)) return `invalid timestamp "${excerptOf(stampText)}"`;
     sample.timestamp = Number(stampText);
