@@ -44,7 +44,7 @@ export function parsePrometheusText(text: string, options: PrometheusParseOption
   const issues: ParseIssue[] = [];
 
   const input = typeof text === 'string' ? text : '';
-  const names = new NameCache(types);
+  const names = new NameCache();
   const kept = options.keep === undefined ? undefined : new KeptNames(options.keep);
   // Lines are found one at a time (\n and \r\n, a scrape saved on Windows must still parse) and
   // read in place by index: no per-line copy, and a 50 MB dump is never held twice.
@@ -78,7 +78,7 @@ export function parsePrometheusText(text: string, options: PrometheusParseOption
       const type = rest.trim();
       if (!TYPES.has(type)) pushIssue(issues, index, raw(), `unknown metric type "${type}"`);
       else if (types.has(family) && types.get(family) !== type) pushIssue(issues, index, raw(), `conflicting TYPE for ${family}`);
-      else if (!types.has(family)) names.addType(family, type as PromMetricType);
+      else types.set(family, type as PromMetricType);
       continue;
     }
     // A line opening with `{` names its metric inside the braces: it is read, then judged.
@@ -89,18 +89,9 @@ export function parsePrometheusText(text: string, options: PrometheusParseOption
     else if (kept === undefined || !braced || kept.keeps(parsed.name)) samples.push(parsed);
   }
 
-  // A TYPE line placed after samples it types (seen in hand-concatenated scrapes) still types them,
-  // and _bucket/_sum/_count find their family: those samples are typed again now that all is read.
-  if (names.retype) retype(samples, types);
-  return { samples, help, issues };
-}
-
-function pushIssue(issues: ParseIssue[], index: number, raw: string, reason: string): void {
-  issues.push({ line: index + 1, reason, excerpt: excerptOf(raw) });
-}
-
-/** Types every sample from the final TYPE lines; a type, once known, only ever gets more precise. */
-function retype(samples: PromSample[], types: Map<string, PromMetricType>): void {
+  // Types are attached after the whole input is read: a TYPE line placed after its samples (seen
+  // in hand-concatenated scrapes) still types them, and _bucket/_sum/_count find their family.
+  // The samples of one family come in a run sharing one name string: looked up once per run.
   const typeByName = new Map<string, PromMetricType | undefined>();
   let runName: string | undefined;
   let runType: PromMetricType | undefined;
@@ -112,6 +103,11 @@ function retype(samples: PromSample[], types: Map<string, PromMetricType>): void
     }
     if (runType) s.type = runType;
   }
+  return { samples, help, issues };
+}
+
+function pushIssue(issues: ParseIssue[], index: number, raw: string, reason: string): void {
+  issues.push({ line: index + 1, reason, excerpt: excerptOf(raw) });
 }
 
 function typeOf(name: string, types: Map<string, PromMetricType>): PromMetricType | undefined {
@@ -131,21 +127,7 @@ function typeOf(name: string, types: Map<string, PromMetricType>): PromMetricTyp
  * label's last value, and whole label sets.
  */
 class NameCache {
-  constructor(private readonly types: Map<string, PromMetricType>) {}
   private readonly metric = new Map<string, boolean>();
-  /**
-   * Each sample is typed as it is made, so that it is born with its final shape: a `type` added
-   * afterwards would give every sample a second allocation. Looked up once per run of a name.
-   */
-  private readonly typeByName = new Map<string, PromMetricType | undefined>();
-  private runName: string | undefined;
-  private runType: PromMetricType | undefined;
-  /** Names samples were made with; a TYPE line for one of them (or its family) comes too late. */
-  private readonly sampled = new Set<string>();
-  /** Some sample was made before a TYPE line that types it: type them all again at the end. */
-  retype = false;
-  /** The previous line's label set, whose successor predicts the next line's (see parseSampleLine). */
-  lastSet: LabelSet | undefined;
   /** The previous line's metric name, known valid. */
   lastName = '';
   /**
@@ -159,29 +141,6 @@ class NameCache {
   private readonly keysByLength: number[][] = [];
   readonly keys: string[] = [];
   readonly lastValues: string[] = [];
-  typeFor(name: string): PromMetricType | undefined {
-    if (name === this.runName) return this.runType;
-    let t = this.typeByName.get(name);
-    if (t === undefined && !this.typeByName.has(name)) {
-      this.typeByName.set(name, (t = typeOf(name, this.types)));
-      this.sampled.add(name);
-    }
-    this.runName = name;
-    this.runType = t;
-    return t;
-  }
-  addType(family: string, type: PromMetricType): void {
-    this.types.set(family, type);
-    this.typeByName.clear();
-    this.runName = undefined;
-    const s = this.sampled;
-    if (s.has(family) || s.has(`${family}_bucket`) || s.has(`${family}_sum`) || s.has(`${family}_count`)) this.retype = true;
-  }
-  /** Records that `set` followed the previous line's set, and makes it the previous one. */
-  follow(set: LabelSet): void {
-    if (this.lastSet !== undefined) this.lastSet.next = set;
-    this.lastSet = set;
-  }
   validMetric(name: string): boolean {
     let ok = this.metric.get(name);
     if (ok === undefined) this.metric.set(name, (ok = METRIC_NAME_RE.test(name)));
@@ -194,7 +153,7 @@ class NameCache {
     if (same) {
       for (let k = 0; k < same.length; k++) {
         const i = same[k];
-        if (spelledHere(input, from, this.keys[i])) return i;
+        if (input.startsWith(this.keys[i], from)) return i;
       }
     }
     if (this.keys.length >= MAX_KNOWN_KEYS) return -1;
@@ -252,11 +211,7 @@ function spelledAt(input: string, from: number, end: number, name: string): bool
 const MAX_KNOWN_KEYS = 256;
 
 interface LabelSet {
-  /** Its exact text from `{` to the first `}`, which is the `}` that closes it. */
-  text: string;
   labels: Record<string, string>;
-  /** The set the line after it had last time: Envoy prints every family over the same series. */
-  next?: LabelSet;
   /** The metric name quoted inside the braces (Prometheus 3 UTF-8 names), if it was there. */
   name?: string;
 }
@@ -274,7 +229,7 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
 
   const last = names.lastName;
   const afterLast = start + last.length;
-  if (last !== '' && afterLast < end && isNameEnd(input.charCodeAt(afterLast)) && spelledHere(input, start, last)) {
+  if (last !== '' && afterLast < end && isNameEnd(input.charCodeAt(afterLast)) && input.startsWith(last, start)) {
     name = last; // the family's previous sample had this very name
     pos = afterLast;
     nameChecked = true;
@@ -285,26 +240,18 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
   const brace = pos;
   let cachedKey: string | undefined;
   if (input.charCodeAt(pos) === 123 /* { */ && pos < end) {
-    // The predicted set is checked in place (its text holds exactly one `}`, at its end, so a
-    // match ends where the first `}` is); only a miss pays for cutting the text and hashing it.
-    const guess = names.lastSet?.next;
-    let known: LabelSet | undefined;
-    if (guess !== undefined && pos + guess.text.length <= end && spelledHere(input, pos, guess.text)) known = guess;
-    else {
-      const close = input.indexOf('}', pos);
-      if (close > 0 && close < end) {
-        cachedKey = input.slice(pos, close + 1);
-        known = names.labelSets.get(cachedKey);
+    const close = input.indexOf('}', pos);
+    if (close > 0 && close < end) {
+      cachedKey = input.slice(pos, close + 1);
+      const known = names.labelSets.get(cachedKey);
+      if (known) {
+        labels = known.labels;
+        if (known.name !== undefined) {
+          name = known.name;
+          nameChecked = false;
+        }
+        pos = close + 1;
       }
-    }
-    if (known) {
-      names.follow(known);
-      labels = known.labels;
-      if (known.name !== undefined) {
-        name = known.name;
-        nameChecked = false;
-      }
-      pos += known.text.length;
     }
   }
   if (pos === brace && pos < end && input.charCodeAt(pos) === 123 /* { */) {
@@ -354,7 +301,7 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
         const before = keyIndex >= 0 ? names.lastValues[keyIndex] : '';
         let v: string | undefined;
         const valueEnd = pos + 1 + before.length;
-        if (before !== '' && valueEnd < end && input.charCodeAt(valueEnd) === 34 && spelledHere(input, pos + 1, before)) {
+        if (before !== '' && valueEnd < end && input.charCodeAt(valueEnd) === 34 && input.startsWith(before, pos + 1)) {
           v = before;
           quotedEnd = valueEnd + 1;
         } else {
@@ -380,11 +327,7 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
       return 'expected "," or "}" in label set';
     }
     // Kept when the set ended at the first `}` (its text is then the key already cut above).
-    if (cachedKey !== undefined && pos === brace + cachedKey.length) {
-      const set: LabelSet = name === nameBefore ? { text: cachedKey, labels } : { text: cachedKey, labels, name };
-      names.labelSets.set(cachedKey, set);
-      names.follow(set);
-    }
+    if (cachedKey !== undefined && pos === brace + cachedKey.length) names.labelSets.set(cachedKey, name === nameBefore ? { labels } : { labels, name });
   }
   if (name === '') return 'missing metric name';
   if (!nameChecked) {
@@ -424,8 +367,7 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
     if (!digitsOnly && !FLOAT_RE.test(valueText)) return `invalid value "${excerptOf(valueText)}"`;
     value = digitsOnly ? Number(valueText) : parseFloatGo(valueText);
   }
-  const type = names.typeFor(name);
-  const sample: PromSample = type === undefined ? { name, labels, value } : { name, labels, value, type };
+  const sample: PromSample = { name, labels, value };
   if (stampText !== undefined) {
     if (!TIMESTAMP_RE.test(stampText)) return `invalid timestamp "${excerptOf(stampText)}"`;
     sample.timestamp = Number(stampText);
