@@ -3,10 +3,11 @@
 export type { ParseIssue } from './parse-issue.ts';
 export { parseEnvoyStatsText, type EnvoyStat, type EnvoyHistogram, type EnvoyHistogramPoint, type EnvoyStatsParseResult } from './envoy-text.ts';
 export { parseEnvoyStatsJson } from './envoy-json.ts';
-export { parsePrometheusText, type PromSample, type PromMetricType, type PrometheusParseResult } from './prometheus-text.ts';
+export { parsePrometheusText, type PromSample, type PromMetricType, type PrometheusParseResult, type PrometheusParseOptions } from './prometheus-text.ts';
 export {
   snapshotFromEnvoyStats,
   snapshotFromPrometheus,
+  readsPromStat,
   PERMISSIVE_STAT_PREFIX,
   PUBLIC_STAT_PREFIX,
   DEFAULT_PUBLIC_LISTENER_PORT,

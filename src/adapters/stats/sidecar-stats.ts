@@ -4,7 +4,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { TrafficMetric } from '../../core/advisor/model.ts';
 import type { ConnectInstance } from '../consul/schemas.ts';
-import { parseEnvoyStatsJson, parsePrometheusText, snapshotFromEnvoyStats, snapshotFromPrometheus, type SidecarTrafficSnapshot } from '../../stats/index.ts';
+import { parseEnvoyStatsJson, parsePrometheusText, readsPromStat, snapshotFromEnvoyStats, snapshotFromPrometheus, type SidecarTrafficSnapshot } from '../../stats/index.ts';
 import { BodyTooLargeError, readBounded } from './bounded-body.ts';
 import type { EnvoyStatsConfig } from './config.ts';
 import { toMs } from './config.ts';
@@ -74,9 +74,11 @@ export async function scrapeSidecar(url: URL, instance: ConnectInstance, config:
     const p = parsed.stats.find((s) => s.name === 'tcp.upstream.original-destination.downstream_cx_total');
     passthrough = typeof p?.value === 'number' ? p.value : undefined;
   } else {
-    const parsed = parsePrometheusText(text);
-    let samples = parsed.samples.filter((s) => s.name.startsWith('envoy_'));
-    if (samples.length === 0) return { ok: false, problem: 'no Envoy stats in the answer' };
+    // Only the stats the snapshot reads are parsed (all envoy_*; the passthrough counter is an
+    // envoy_tcp_ one): the rest of a scrape is skipped line by line, unsplit.
+    const parsed = parsePrometheusText(text, { keep: readsPromStat });
+    let samples = parsed.samples;
+    if (samples.length === 0) return { ok: false, problem: 'none of the Envoy stats the advisor reads in the answer' };
     // Merged metrics carry one sidecar; if they carry several (multi-port pods: one Envoy per
     // port), keep the one that fronts this service.
     const service = instance.destinationServiceName;
