@@ -52,6 +52,13 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
   'terminating-gateway': {
     'Services[].DisableAutoHostRewrite': '1.21.0',
   },
+  'api-gateway': {
+    'Listeners[].MaxRequestHeadersKB': '1.22.0',
+    'Listeners[].TLS.SDS': '1.22.0',
+  },
+  'http-route': {
+    'Rules[].Services[].TLS': '1.22.0',
+  },
 };
 
 function passiveHealthCheckSince(owner: string): Record<string, string> {

@@ -1,7 +1,7 @@
 // api-gateway: listeners of a Consul API gateway (api/config_entry_gateways.go APIGatewayConfigEntry).
-import { aliased, int, list, obj, str, strings, time, type FieldType } from '../field-types.ts';
+import { aliased, int, list, obj, str, strings, time, uint32, type FieldType } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
-import { meta, validateMeta, withKind } from './common.ts';
+import { gatewayTLSSDS, meta, validateMeta, withKind } from './common.ts';
 import { goQuote } from './service-router.ts';
 
 /** api ResourceReference (api/config_entry_status.go): `SectionName` carries no alias tag. */
@@ -48,12 +48,18 @@ export const apiGateway: KindDefinition = {
         Hostname: str,
         Port: int,
         Protocol: str,
+        // Newer Consul (FIELD_SINCE, src/model/consul-versions.ts): Envoy's header size limit in KiB,
+        // 60 when unset (Consul's api-gateway reference); *uint32 like service-defaults' field.
+        MaxRequestHeadersKB: uint32,
         TLS: obj({
           Certificates: list(resourceReference),
           // The api struct tags these tls_max_version / tls_min_version.
           MaxVersion: aliased(str, 'tls_max_version'),
           MinVersion: aliased(str, 'tls_min_version'),
           CipherSuites: strings,
+          // api APIGatewayTLSConfiguration.SDS *GatewayTLSSDSConfig: consul-k8s (api v1.34.4,
+          // control-plane/api-gateway/common/translation.go toAPIGatewayListener) fills it.
+          SDS: gatewayTLSSDS,
         }),
         Override: policy,
         Default: policy,
