@@ -20,6 +20,7 @@ import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/gith
 import type { AdvisorRunDeps, AdvisorRunSettings } from '../app/proposals/advise-and-propose.ts';
 import { parsePromDuration } from '../core/advisor/duration.ts';
 import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
+import { serverVersion } from '../adapters/consul/version-source.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -152,6 +153,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           reporter: new GitHubReporter(octo, { target: t.name }),
           pulls: new GitHubMergedPullRequests(octo),
           webUrl: githubWebUrl(settings.githubApiUrl),
+          consulVersion: { serverVersion: () => serverVersion(consul) },
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,
