@@ -44,13 +44,22 @@ describe('newest api-gateway and http-route fields', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('config-entries/gw.hcl:8:');
     expect(run.stderr).toContain('Listeners[0].MaxRequestHeadersKB: Consul 1.21.3 (target "prod") does not know this field, added in Consul 1.22.0');
-    expect(run.stderr).toContain('Listeners[0].TLS.SDS: Consul 1.21.3 (target "prod") does not know this field, added in Consul 1.22.0');
+    expect(run.stderr).toContain('Listeners[0].TLS.SDS: Consul 1.21.3 (target "prod") does not know this field, added in Consul 2.0.0');
     expect(run.stderr).toContain('config-entries/route.hcl:4:');
-    expect(run.stderr).toContain('Rules[0].Services[0].TLS: Consul 1.21.3 (target "prod") does not know this field, added in Consul 1.22.0');
+    expect(run.stderr).toContain('Rules[0].Services[0].TLS: Consul 1.21.3 (target "prod") does not know this field, added in Consul 2.0.0');
   });
 
-  it('a target on Consul 1.22 takes them silently', async () => {
+  it('a target on Consul 1.22 knows the header limit, not the SDS fields of the 2.0 line', async () => {
     const dir = tempTree({ 'consul-gitops.yaml': yaml('1.22.0'), 'config-entries/gw.hcl': GATEWAY, 'config-entries/route.hcl': ROUTE });
+    const run = await runCli(['validate', 'config-entries'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('MaxRequestHeadersKB');
+    expect(run.stderr).toContain('Listeners[0].TLS.SDS: Consul 1.22.0 (target "prod") does not know this field, added in Consul 2.0.0');
+    expect(run.stderr).toContain('Rules[0].Services[0].TLS: Consul 1.22.0 (target "prod") does not know this field, added in Consul 2.0.0');
+  });
+
+  it('a target stating no version is not warned', async () => {
+    const dir = tempTree({ 'consul-gitops.yaml': yaml(), 'config-entries/gw.hcl': GATEWAY, 'config-entries/route.hcl': ROUTE });
     const run = await runCli(['validate', 'config-entries'], dir);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
