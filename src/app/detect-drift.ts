@@ -12,6 +12,7 @@ import type { SourceFile } from '../core/parse-files.ts';
 import type { ProposalPullRequests } from './proposals/ports.ts';
 import type { ProposalAction } from './proposals/settle-proposal.ts';
 import { driftBranchName, proposeDrift } from './proposals/propose-drift.ts';
+import { targetVersion, withTargetVersion } from './target-version.ts';
 
 /** The Consul adapter's `incomplete-read` (an ACL-filtered list), recognised by its kind only. */
 function isIncompleteRead(e: unknown): e is Error & { kind: 'incomplete-read' } {
@@ -51,7 +52,7 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
   try {
     result = await applyCommitUnderLock<never>(
       { ...deps, leaseMs: deps.leaseMs ?? 14 * 60_000, lockWaitMs: deps.lockWaitMs ?? 60_000 },
-      { name: target.name, stateKeyPrefix: target.stateKeyPrefix, plan: { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) } },
+      { name: target.name, stateKeyPrefix: target.stateKeyPrefix, plan: withTargetVersion({ prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) }, await targetVersion(deps.consulVersion, target)) },
       {
         load: async () => {
           const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.branch }, target.dir);

@@ -19,6 +19,7 @@ import { compareWithReviewed, recordReviewedPlan, reviewedKey, type MergedPullRe
 import { briefDifference, describeDifference } from '../core/plan/saved-plan-review.ts';
 import { GITHUB_BODY_LIMIT } from '../reports/markdown.ts';
 import { fullPlanText, type PlanArchive } from './plan-archive.ts';
+import { targetVersion, withTargetVersion, withTargetVersionNotes, type ConsulVersionSource } from './target-version.ts';
 
 export interface ReconcileTarget {
   name: string;
@@ -55,6 +56,8 @@ export interface ReconcileDeps {
   webUrl?: string;
   /** Keeps a pull request's plan whole when its comment cannot hold it; without it, the comment says to run `plan`. */
   plans?: PlanArchive;
+  /** The target's Consul version as its server reports it, when `consulVersion` is not configured. */
+  consulVersion?: ConsulVersionSource;
 }
 
 export interface ReconcileJob {
@@ -96,8 +99,9 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
       await deps.reporter.commitStatus(ref, 'pending', 'planning');
       const desired = await deps.source.read(ref, target.dir);
       // The last recorded apply labels entries changed outside consul-gitops in the PR's plan too.
-      const made = await makePlan(desired.files, deps.store, planOptions(target), { history: { state: deps.state, key: stateKey(target.stateKeyPrefix, target.name) }, target: target.name });
-      const outcome: ReconcileOutcome = made.plan ? { kind: 'planned', plan: made.plan } : { kind: 'invalid', errors: made.errors };
+      const version = await targetVersion(deps.consulVersion, target);
+      const made = await makePlan(desired.files, deps.store, withTargetVersion(planOptions(target), version), { history: { state: deps.state, key: stateKey(target.stateKeyPrefix, target.name) }, target: target.name });
+      const outcome: ReconcileOutcome = made.plan ? { kind: 'planned', plan: withTargetVersionNotes(made.plan, version) } : { kind: 'invalid', errors: made.errors };
       // Remembered before it is shown: what the merge applies is compared with this plan.
       if (made.plan && job.pullRequest)
         await recordReviewedPlan(deps.state, reviewedKey(target.stateKeyPrefix, target.name, job.pullRequest.number), { pullRequest: job.pullRequest.number, headSha: job.sha, plannedAt: deps.now().toISOString() }, made.plan);
@@ -109,7 +113,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     // lock, so two deliveries of the same push (two containers) cannot both get past the check.
     const outcome = await applyCommitUnderLock(
       { ...deps, leaseMs: deps.leaseMs ?? LEASE_MS, lockWaitMs: deps.lockWaitMs ?? 5 * 60_000 },
-      { name: target.name, stateKeyPrefix: target.stateKeyPrefix, plan: planOptions(target) },
+      { name: target.name, stateKeyPrefix: target.stateKeyPrefix, plan: withTargetVersion(planOptions(target), await targetVersion(deps.consulVersion, target)) },
       {
         load: async () => {
           if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { done: 'duplicate' as const };

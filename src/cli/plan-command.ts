@@ -18,7 +18,7 @@ import { commitTimeProblem, stateKey, type CommitRef } from '../app/commit-state
 import { applyCommitUnderLock } from '../app/apply-commit.ts';
 import { TargetBusyError } from '../app/target-lock.ts';
 import { resolveTarget } from './consul-target.ts';
-import { chooseTargetVersion } from '../core/target-version.ts';
+import { targetVersion, withTargetVersion as planningFor } from '../app/target-version.ts';
 import { serverVersion } from '../adapters/consul/version-source.ts';
 import { readLimitsOf } from '../config/targets.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
@@ -87,11 +87,10 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
  * else the newest modelled with a notice; a contradiction or an unsupported version is a warning.
  */
 async function withTargetVersion(resolved: Awaited<ReturnType<typeof resolveTarget>>, planOptions: PlanOptions, io: CliIo): Promise<PlanOptions> {
-  const chosen = chooseTargetVersion(resolved.target.name, resolved.target.consulVersion, await serverVersion(resolved.consul));
+  const chosen = await targetVersion({ serverVersion: () => serverVersion(resolved.consul) }, resolved.target);
   for (const n of chosen.notices) io.stderr.write(`notice: ${escapeControl(n)}\n`);
   for (const w of chosen.warnings) io.stderr.write(`warning: ${escapeControl(w)}\n`);
-  // chosen.version is undefined only when nothing was configured either.
-  return { ...planOptions, ...(chosen.version ? { consulVersion: chosen.version } : {}) };
+  return planningFor(planOptions, chosen);
 }
 
 /** `--only KIND/NAME` (repeatable): the selectors, or the error naming the bad value. */

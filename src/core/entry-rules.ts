@@ -38,6 +38,23 @@ const EXTRA_CHECKS: Readonly<Record<string, { check: (entry: ApiEntry) => EntryP
   },
 };
 
+/**
+ * The entry as Consul's Validate sees it. A struct field the file gives as an empty block
+ * (`UpstreamConfig {}`) is a non-nil pointer in Go, which Validate sees (ServiceConfigEntry.Validate:
+ * `if s.UpstreamConfig != nil && s.Destination != nil`); the decoded form drops it as a zero value.
+ * Top-level blocks only: the ones whose presence a Validate tests.
+ */
+export function withGivenBlocks(entry: ApiEntry, given: ReadonlyMap<string, unknown>): ApiEntry {
+  const def = kindDefinition(entry.Kind);
+  if (!def) return entry;
+  let out = entry;
+  for (const [name, f] of Object.entries(def.fields)) {
+    const type = 'type' in f ? f.type : f;
+    if (type.t === 'object' && given.has(name) && out[name] === undefined) out = { ...out, [name]: {} };
+  }
+  return out;
+}
+
 /** Problems Consul's server would report writing this normalised entry (CE). */
 export function entryProblems(entry: ApiEntry): EntryProblem[] {
   const def = kindDefinition(entry.Kind);

@@ -5,7 +5,7 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import { entryIdOf, entryKey, formatEntryId } from '../model/entry-id.ts';
 import { positionOf, type DecodedEntry } from '../decode/entry-source.ts';
 import { normalizeEntry } from './normalize.ts';
-import { entryProblems } from './entry-rules.ts';
+import { entryProblems, withGivenBlocks } from './entry-rules.ts';
 import { graphProblems } from './graph-rules.ts';
 
 export interface ValidatedEntry extends DecodedEntry {
@@ -26,7 +26,7 @@ export function validateEntries(decoded: readonly DecodedEntry[]): TreeValidatio
   const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry) }));
   const byKey = new Map<string, ValidatedEntry>();
   for (const v of entries) {
-    for (const p of entryProblems(v.normalized))
+    for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions)))
       errors.push(configEntryError('validate', v.file, positionOf(v, p.field), p.field, p.message));
     const unaddressable = unaddressableName(v.normalized);
     if (unaddressable) errors.push(configEntryError('validate', v.file, positionOf(v, 'Name'), 'Name', unaddressable));

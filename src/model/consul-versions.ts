@@ -52,6 +52,16 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
   'terminating-gateway': {
     'Services[].DisableAutoHostRewrite': '1.21.0',
   },
+  // SDS on api-gateway listeners and route services: consul-k8s writes them from v2.0.0 on (consul/api
+  // v1.34.x, the Consul 2.0 line); its 1.9.x line (Consul 1.22, api v1.33.x) never does. Newer than
+  // the range modelled, so a 1.22 target is warned.
+  'api-gateway': {
+    'Listeners[].MaxRequestHeadersKB': '1.22.0',
+    'Listeners[].TLS.SDS': '2.0.0',
+  },
+  'http-route': {
+    'Rules[].Services[].TLS': '2.0.0',
+  },
 };
 
 function passiveHealthCheckSince(owner: string): Record<string, string> {

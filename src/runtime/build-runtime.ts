@@ -20,6 +20,7 @@ import { parsePromDuration } from '../core/advisor/duration.ts';
 import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
 import type { PlanArchive } from '../app/plan-archive.ts';
 import { planArchiveFromEnv } from '../adapters/plans/from-env.ts';
+import { serverVersion } from '../adapters/consul/version-source.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -158,6 +159,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           pulls: new GitHubMergedPullRequests(octo),
           webUrl: githubWebUrl(settings.githubApiUrl),
           ...(plans ? { plans } : {}),
+          consulVersion: { serverVersion: () => serverVersion(consul) },
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,

@@ -7,7 +7,7 @@ import { canonicalLive } from './canonical.ts';
 import type { Change } from './plan.ts';
 
 export interface PlanWarning {
-  code: 'permissive-without-intentions' | 'mesh-destinations-only-off' | 'permissive-allowed-unused' | 'field-unknown-to-target-version';
+  code: 'permissive-without-intentions' | 'mesh-destinations-only-off' | 'permissive-allowed-unused' | 'field-unknown-to-target-version' | 'target-version';
   message: string;
   entry?: string;
 }

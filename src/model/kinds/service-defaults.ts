@@ -1,6 +1,6 @@
 // service-defaults: per-service protocol, mTLS mode and upstream settings (api/config_entry.go ServiceConfigEntry).
 import { aliased, int, list, obj, str, strings, uint32 } from '../field-types.ts';
-import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
+import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
 import {
   envoyExtensions,
   exposeConfig,
@@ -10,8 +10,6 @@ import {
   tenancy,
   transparentProxyConfig,
   upstreamLimits,
-  validateMeta,
-  validateMutualTLSMode,
   withKind,
 } from './common.ts';
 
@@ -81,37 +79,5 @@ export const serviceDefaults: KindDefinition = {
     }
     return out;
   },
-  validate(entry) {
-    const problems: EntryProblem[] = [];
-    if (!entry.Name) problems.push({ field: 'Name', message: 'Name is required' });
-    if (entry.Name === '*')
-      problems.push({ field: 'Name', message: 'service-defaults name must be the name of a service, and not a wildcard' });
-    const balance = entry.BalanceInboundConnections as string | undefined;
-    if (balance && balance !== 'exact_balance')
-      problems.push({ field: 'BalanceInboundConnections', message: `invalid value for balance_inbound_connections: ${balance}` });
-    const upstream = entry.UpstreamConfig as { Overrides?: { Name?: string }[] } | undefined;
-    if (upstream && entry.Destination)
-      problems.push({ field: 'UpstreamConfig', message: 'UpstreamConfig and Destination are mutually exclusive for service defaults' });
-    upstream?.Overrides?.forEach((o, i) => {
-      if (!o.Name) problems.push({ field: `UpstreamConfig.Overrides[${i}].Name`, message: `error in upstream override for ${o.Name ?? ''}: Name is required` });
-    });
-    const destination = entry.Destination as { Addresses?: string[]; Port?: number } | undefined;
-    if (destination) {
-      if (!destination.Addresses?.length)
-        problems.push({ field: 'Destination.Addresses', message: 'Destination must contain at least one valid address' });
-      const seen = new Set<string>();
-      destination.Addresses?.forEach((a, i) => {
-        if (seen.has(a)) problems.push({ field: `Destination.Addresses[${i}]`, message: `Duplicate address '${a}' is not allowed` });
-        seen.add(a);
-      });
-      const port = destination.Port ?? 0;
-      if (port < 1 || port > 65535) problems.push({ field: 'Destination.Port', message: `Invalid Port number ${port}` });
-    }
-    if (entry.RateLimits)
-      problems.push({ field: 'RateLimits', message: 'invalid rate_limits config. Rate limiting is a consul enterprise feature' });
-    problems.push(...validateMeta(entry));
-    // Consul checks MutualTLSMode last and returns that error alone, replacing the others.
-    const mtls = validateMutualTLSMode(entry);
-    return mtls.length ? mtls : problems;
-  },
+  // Validate: Consul's own, ported whole in src/core/write-checks (entry-rules.ts CONSUL_VALIDATE).
 };

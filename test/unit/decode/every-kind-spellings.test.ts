@@ -29,6 +29,25 @@ const MORE: Record<string, unknown>[] = [
       },
     ],
   },
+  {
+    Kind: 'api-gateway',
+    Name: 'edge-gw',
+    Listeners: [
+      {
+        Name: 'https',
+        Port: 8443,
+        Protocol: 'http',
+        MaxRequestHeadersKB: 96,
+        TLS: { MinVersion: 'TLSv1_2', CipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'], SDS: { ClusterName: 'sds-cluster', CertResource: 'edge-cert' } },
+      },
+    ],
+  },
+  {
+    Kind: 'http-route',
+    Name: 'edge-web',
+    Parents: [{ Kind: 'api-gateway', Name: 'edge-gw', SectionName: 'https' }],
+    Rules: [{ Services: [{ Name: 'web', TLS: { SDS: { ClusterName: 'sds-cluster', CertResource: 'web-cert' } } }] }],
+  },
   { Kind: 'tcp-route', Name: 'db', Parents: [{ Kind: 'api-gateway', Name: 'gw', SectionName: 'tcp' }], Services: [{ Name: 'postgres' }] },
   {
     Kind: 'service-defaults',
@@ -133,6 +152,8 @@ describe('every kind decodes alike from HCL snake_case, HCL CamelCase, JSON and 
     const snaked = files((e) => hclDocument(e, snake(e.Kind)), 'hcl');
     // The snake_case files do use Consul's aliases (not only CamelCase that happens to decode).
     expect(Object.values(snaked).join('\n')).toContain('enforcing_consecutive_5xx = 80');
+    expect(Object.values(snaked).join('\n')).toContain('max_request_headers_kb = 96');
+    expect(Object.values(snaked).join('\n')).toContain('cert_resource = "web-cert"');
     expect(await renderAll(snaked)).toEqual(json);
     expect(camel).toEqual(json);
     const crdFiles = files(crdDocument, 'yaml');

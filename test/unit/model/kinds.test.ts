@@ -4,6 +4,7 @@ import { aliasesOf, fieldSpec, zodOf, type FieldType } from '../../../src/model/
 import type { ApiEntry, KindDefinition } from '../../../src/model/kind-definition.ts';
 import { KINDS, kindDefinition, kindForCrd } from '../../../src/model/registry.ts';
 import { parseConsulVersion } from '../../../src/model/consul-versions.ts';
+import { entryProblems } from '../../../src/core/entry-rules.ts';
 
 const def = (kind: string): KindDefinition => {
   const d = kindDefinition(kind);
@@ -11,8 +12,9 @@ const def = (kind: string): KindDefinition => {
   return d;
 };
 const normalize = (e: ApiEntry) => def(e.Kind).normalize!(e);
-const messages = (e: ApiEntry) => def(e.Kind).validate!(normalize(e)).map((p) => p.message);
-const problems = (e: ApiEntry) => def(e.Kind).validate!(normalize(e));
+// What production checks (src/core/entry-rules.ts), not one kind's own function: one source of truth.
+const problems = (e: ApiEntry) => entryProblems(normalize(e));
+const messages = (e: ApiEntry) => problems(e).map((p) => p.message);
 
 /** Follows an object-field path through a kind's fields. */
 function fieldAt(kind: string, path: string[]) {
@@ -223,8 +225,8 @@ describe('ingress-gateway', () => {
       }),
     ).toEqual([
       "Multiple services per listener are only supported for L7 protocols, 'http', 'grpc' and 'http2' (listener on port 8080)",
+      // Consul's Validate stops at a listener's first error: the udp listener's port, not its protocol.
       'port 8080 declared on two listeners',
-      "protocol must be 'tcp', 'http', 'http2', or 'grpc'. 'udp' is an unsupported protocol",
       'No service declared for listener with port 9090',
       'Service name cannot be blank (listener on port 9091)',
       'Hosts must be unique within a specific listener (listener on port 9091)',
@@ -265,8 +267,8 @@ describe('api-gateway and routes', () => {
       messages({ Kind: 'api-gateway', Name: 'gw', Listeners: [{ Name: 'L', Port: 0, Protocol: 'udp' }, { Name: 'ok', Port: 443, Protocol: 'tcp', Hostname: 'x' }] }),
     ).toEqual([
       'listener name "L" is invalid, must be at least 1 character and contain only letters, numbers, or dashes',
+      // One error per listener, as Consul's validateListeners returns: L's protocol, not its port.
       `unsupported listener protocol "udp", must be one of 'tcp', or 'http'`,
-      'listener port 0 not in the range 1-65535',
       'hostname specification is not supported when using TCP',
     ]);
   });

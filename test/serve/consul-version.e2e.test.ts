@@ -1,0 +1,117 @@
+// Class 3 of issue 11 on the paths without a CLI: `serve` (the webhook and the drift schedule, the
+// same use cases as the Lambda functions) plans for the Consul version the server reports on
+// GET /v1/agent/self when consul-gitops.yaml names none, as `plan` does. The rule that shows it:
+// http-route service Weight 0 is "no traffic" from 1.22, and becomes 1 before
+// (agent/structs/config_entry_routes.go HTTPRouteConfigEntry.Normalize).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { startServe, type ServeHandle, type ServeOptions } from '../../src/serve/server.ts';
+import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
+import { example, SECRET, signed } from '../functions/webhook/github-examples.ts';
+
+const route = (secondWeight: number) => `Kind = "http-route"
+Name = "shop"
+Parents = [{ Kind = "api-gateway", Name = "gw" }]
+Rules = [{ Services = [{ Name = "v1", Weight = 50 }, { Name = "v2", Weight = ${secondWeight} }] }]
+`;
+
+let consul: DevServer | undefined;
+let github: GitHubDouble | undefined;
+let serve: ServeHandle | undefined;
+let logs: string[] = [];
+
+afterEach(async () => {
+  await serve?.close();
+  await Promise.all([consul?.close(), github?.close()]);
+  serve = consul = github = undefined;
+  logs = [];
+});
+
+async function setUp(consulVersion: string, liveSecondWeight: number) {
+  consul = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion });
+  github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
+  // Written by consul-gitops from an earlier commit; the server stores it as its version normalises it.
+  const body = {
+    Kind: 'http-route',
+    Name: 'shop',
+    Parents: [{ Kind: 'api-gateway', Name: 'gw' }],
+    Rules: [{ Services: [{ Name: 'v1', Weight: 50 }, { Name: 'v2', Weight: liveSecondWeight }] }],
+    Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/shop.hcl' },
+  };
+  const res = await fetch(`${consul.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
+  expect(await res.text()).toBe('true');
+}
+
+async function start(options: Partial<ServeOptions> = {}, env: Record<string, string> = {}): Promise<ServeHandle> {
+  serve = await startServe({
+    env: {
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_TOKEN: 'ghp_versionTOKEN-0123456789',
+      GITHUB_API_URL: github!.url,
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      DEFAULT_BRANCH: 'master',
+      CONSUL_HTTP_ADDR: consul!.url,
+      ...env,
+    },
+    port: 0,
+    host: '127.0.0.1',
+    overrides: { github: { throttle: false, retries: 0 } },
+    log: (l) => logs.push(l),
+    scheduleIntervalMs: 0,
+    ...options,
+  });
+  return serve;
+}
+
+/** Opens a pull request that drains v2 (Weight 0) and returns its plan comment. */
+async function planOfDrainingPullRequest(env: Record<string, string> = {}): Promise<string> {
+  github!.addCommit({ 'config-entries/shop.hcl': route(50) }, 'base', { branch: 'master' });
+  const number = github!.addPullRequest({ head: 'drain-v2', files: { 'config-entries/shop.hcl': route(0) } });
+  const pr = example('pull_request', (p) => p.action === 'opened');
+  pr.number = number;
+  pr.pull_request.number = number;
+  pr.pull_request.head.sha = github!.refSha('drain-v2')!;
+  pr.pull_request.base.ref = 'master';
+  const s = await start({}, env);
+  const res = await fetch(`${s.url}/webhook`, { method: 'POST', ...(await signed('pull_request', pr)) });
+  expect(res.status).toBe(202);
+  await s.idle();
+  expect(github!.comments).toHaveLength(1);
+  return github!.comments[0]!.body;
+}
+
+const finished = () => logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === 'Reconcile finished');
+
+describe('serve plans for the Consul version the server reports', () => {
+  it('a pull request draining a backend on Consul 1.21 shows Weight 50 → 1, as that Consul will store it', async () => {
+    await setUp('1.21.4', 50);
+    const body = await planOfDrainingPullRequest();
+    expect(body).toMatch(/- +Weight = 50\n\+ +Weight = 1\n/);
+    expect(body).not.toMatch(/\+ +Weight = 0\n/);
+  });
+
+  it('the same pull request on Consul 1.22 shows Weight 50 → 0 (no traffic)', async () => {
+    await setUp('1.22.0', 50);
+    const body = await planOfDrainingPullRequest();
+    expect(body).toMatch(/- +Weight = 50\n\+ +Weight = 0\n/);
+  });
+
+  it('the drift schedule on Consul 1.21 does not report a drained backend (stored as 1) as drift', async () => {
+    // Consul 1.21 stored the file's Weight 0 as 1: Git and Consul agree as that Consul reads them.
+    await setUp('1.21.4', 0);
+    const live = (await (await fetch(`${consul!.url}/v1/config/http-route/shop`)).json()) as { Rules: { Services: { Weight: number }[] }[] };
+    expect(live.Rules[0]!.Services[1]!.Weight).toBe(1);
+    github!.addCommit({ 'config-entries/shop.hcl': route(0) }, 'drain v2', { branch: 'master' });
+    await start({ scheduleIntervalMs: 50 });
+    await vi.waitFor(() => expect(finished().length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
+    expect(finished()[0]).toMatchObject({ mode: 'drift', target: 'default' });
+    expect(github!.issues).toEqual([]);
+  });
+
+  it('a configured consulVersion wins over the server\'s, with a warning naming both on the pull request (TARGETS_CONFIG)', async () => {
+    await setUp('1.22.0', 50);
+    const body = await planOfDrainingPullRequest({ TARGETS_CONFIG: 'targets:\n  - name: default\n    dir: config-entries\n    consulVersion: "1.21.0"\n' });
+    expect(body).toMatch(/- +Weight = 50\n\+ +Weight = 1\n/);
+    expect(body).toContain('consul-gitops.yaml says consulVersion');
+  });
+});
