@@ -14,7 +14,18 @@ export interface LiveEntry {
   modifyIndex: number;
 }
 
+/**
+ * Where a store writes an entry that names no namespace or partition, and which namespaces it lists
+ * (Consul Enterprise; src/model/tenancy.ts). Absent on CE: entries keep the identity their files give.
+ */
+export interface TenancyHome {
+  namespace?: string;
+  partition?: string;
+  managed?: 'all' | readonly string[];
+}
+
 export interface ConfigEntryStore {
+  readonly home?: TenancyHome;
   /** Every entry of one kind: one request, never one per entry. */
   list(kind: string): Promise<LiveEntry[]>;
   /** `scope`: the entry's Enterprise namespace/partition (an EntryId has both); empty: the store's own. */

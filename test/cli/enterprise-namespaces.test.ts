@@ -101,3 +101,42 @@ describe('a target that names its namespaces', () => {
     expect(run.stderr).toContain('remove `namespaces` from the target');
   });
 });
+
+describe('entries without a Namespace on a target with its own namespace', () => {
+  let consul: EnterpriseDouble;
+  beforeEach(async () => {
+    consul = await startEnterpriseDouble();
+    // Applied earlier by consul-gitops into the target's namespace (ConfigApply merges ?ns=team).
+    consul.put(owned({ Kind: 'service-defaults', Name: 'web', Namespace: 'team', Protocol: 'http' }, 'config-entries/web.hcl'));
+  });
+  afterEach(async () => {
+    await consul.close();
+  });
+
+  it('are the live entries of that namespace: no changes, not a create plus a delete', async () => {
+    const cwd = tempTree({ 'consul-gitops.yaml': config('    consul:\n      namespace: team\n'), 'config-entries/web.hcl': WEB });
+    const run = await runAgainst(consul.url, planCommand, ['--detailed-exitcode'], cwd);
+    expect(run.stdout).toContain('No changes. Consul matches the files.');
+    expect(run.code).toBe(0);
+  });
+
+  it('an entry in a namespace the target does not manage is refused with its file, line and field; nothing is planned', async () => {
+    const other = 'Kind = "service-defaults"\nName = "api"\nNamespace = "payments"\nProtocol = "http"\n';
+    const cwd = tempTree({ 'consul-gitops.yaml': config('    consul:\n      namespace: team\n    namespaces: [team, billing]\n'), 'config-entries/web.hcl': WEB, 'config-entries/api.hcl': other });
+    const run = await runAgainst(consul.url, planCommand, ['--detailed-exitcode'], cwd);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('config-entries/api.hcl:3');
+    expect(run.stderr).toContain('Namespace');
+    expect(run.stderr).toContain('namespace "payments" is not managed by this target, which manages namespaces: [team, billing]');
+    expect(run.stdout).not.toContain('Plan:');
+  });
+
+  it('an entry in another partition is refused: a target manages one partition', async () => {
+    const other = 'Kind = "service-defaults"\nName = "api"\nPartition = "team-b"\nProtocol = "http"\n';
+    const cwd = tempTree({ 'consul-gitops.yaml': config('    consul:\n      namespace: team\n'), 'config-entries/api.hcl': other, 'config-entries/web.hcl': WEB });
+    const run = await runAgainst(consul.url, planCommand, [], cwd);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('config-entries/api.hcl:3');
+    expect(run.stderr).toContain('partition "team-b" is not this target\'s partition "default"');
+  });
+});

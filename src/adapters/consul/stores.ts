@@ -1,5 +1,5 @@
 // The core's ports (src/core/ports.ts) on top of ConsulClient.
-import type { ConfigEntryStore, LiveEntry, StateStore, TenancyScope } from '../../core/ports.ts';
+import type { ConfigEntryStore, LiveEntry, StateStore, TenancyHome, TenancyScope } from '../../core/ports.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { listNamespaces } from '../../model/tenancy.ts';
 import type { ConsulClient } from './client.ts';
@@ -29,6 +29,13 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
 
   constructor(consul: ConsulClient) {
     this.#consul = consul;
+  }
+
+  /** The client's namespace/partition and managed namespaces, when it names any (Enterprise). */
+  get home(): TenancyHome | undefined {
+    const { namespace, partition, managedNamespaces } = this.#consul.options;
+    if (!namespace && !partition && !managedNamespaces) return undefined;
+    return { ...(namespace ? { namespace } : {}), ...(partition ? { partition } : {}), ...(managedNamespaces ? { managed: managedNamespaces } : {}) };
   }
 
   /**
