@@ -140,3 +140,28 @@ describe('entries without a Namespace on a target with its own namespace', () =>
     expect(run.stderr).toContain('partition "team-b" is not this target\'s partition "default"');
   });
 });
+
+describe('writing an entry that names its namespace', () => {
+  let consul: EnterpriseDouble;
+  beforeEach(async () => {
+    consul = await startEnterpriseDouble();
+  });
+  afterEach(async () => {
+    await consul.close();
+  });
+
+  it('sends it with ?ns= of its own namespace, not the client\'s', async () => {
+    const api = 'Kind = "service-defaults"\nName = "api"\nNamespace = "billing"\nProtocol = "http"\n';
+    const cwd = tempTree({ 'consul-gitops.yaml': config('    consul:\n      namespace: team\n    namespaces: all\n'), 'config-entries/api.hcl': api, 'config-entries/web.hcl': WEB });
+    const run = await runAgainst(consul.url, applyCommand, ['--auto-approve'], cwd);
+    expect(run.code).toBe(0);
+    const puts = consul.http.requests.filter((r) => r.method === 'PUT' && r.url.startsWith('/v1/config'));
+    const nsOf = (name: string) => {
+      const put = puts.find((r) => (JSON.parse(r.body) as { Name: string }).Name === name);
+      return put && new URL(put.url, 'http://x').searchParams.get('ns');
+    };
+    expect(nsOf('api')).toBe('billing');
+    expect(nsOf('web')).toBe('team');
+    expect([...consul.entries.keys()].sort()).toEqual(['service-defaults/billing/api', 'service-defaults/team/web']);
+  });
+});

@@ -142,9 +142,18 @@ export class ConsulClient {
     return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
   }
 
-  /** `PUT /v1/config[?cas=N]`; Consul's `true`/`false`. */
+  /**
+   * `PUT /v1/config[?cas=N]`; Consul's `true`/`false`. An entry that names its namespace/partition is
+   * sent with the same `?ns=`/`?partition=`, so the client's own (CONSUL_NAMESPACE) can never compete
+   * with it in ConfigApply's `EnterpriseMeta.Merge`. Only for a client configured with tenancy: a CE
+   * Consul answers a file's stray Namespace with its own `invalid config key` error, as before.
+   */
   async putEntry(entry: ApiEntry, opts: CasOption = {}): Promise<boolean> {
-    const res = await this.#send({ method: 'PUT', path: '/v1/config', query: casQuery(opts), body: stringifyApiJson(entry, 0) });
+    const { namespace, partition, managedNamespaces } = this.options;
+    const tenancy = namespace || partition || managedNamespaces;
+    const own = (v: unknown) => (tenancy && typeof v === 'string' ? v : undefined);
+    const scope = this.#scopeQuery({ namespace: own(entry.Namespace), partition: own(entry.Partition) });
+    const res = await this.#send({ method: 'PUT', path: '/v1/config', query: { ...casQuery(opts), ...scope }, body: stringifyApiJson(entry, 0) });
     return this.#writeResult(res, 'PUT', '/v1/config');
   }
 
