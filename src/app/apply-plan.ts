@@ -145,7 +145,7 @@ async function applyChange(store: ConfigEntryStore, change: Change): Promise<{ o
   try {
     const done =
       change.action === 'delete'
-        ? await store.delete(change.id.kind, change.id.name, change.cas)
+        ? await store.delete(change.id.kind, change.id.name, change.cas, change.id)
         : await store.write(change.after!, change.cas);
     if (done) return { outcome: { status: 'applied' } };
     return { outcome: await describeConflict(store, change) };
@@ -161,7 +161,7 @@ async function applyChange(store: ConfigEntryStore, change: Change): Promise<{ o
 
 /** CAS said no: someone changed the entry since the plan read it. Re-read it and say how it differs now. */
 async function describeConflict(store: ConfigEntryStore, change: Change): Promise<ChangeOutcome> {
-  const now = await store.get(change.id.kind, change.id.name).catch(() => undefined);
+  const now = await store.get(change.id.kind, change.id.name, change.id).catch(() => undefined);
   const current = now ? canonicalLive(now.entry) : undefined;
   const liveDiffs = diffValues(change.before, current);
   const what = !now

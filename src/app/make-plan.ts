@@ -14,6 +14,7 @@ import { graphProblems } from '../core/graph-rules.ts';
 import { markChangedOutside } from '../core/plan/changed-outside.ts';
 import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
 import { ownWrites } from './commit-state.ts';
+import { scopeDesired } from '../core/plan/tenancy-scope.ts';
 
 /** Where the last apply was recorded (commit-state.ts), so changes made outside consul-gitops are named. */
 export interface ApplyHistory {
@@ -53,8 +54,11 @@ export async function readLive(store: ConfigEntryStore, kinds = managedKinds()):
 
 export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, context: PlanContext = {}): Promise<PlanOutcome> {
   const { history, only, target = 'default' } = context;
-  const tree = renderTree(files);
-  const errors = [...tree.decodeErrors, ...tree.validationErrors];
+  const rendered = renderTree(files);
+  // Enterprise: each entry in the namespace/partition it will be written to (tenancy-scope.ts).
+  const scoped = store.home && scopeDesired(rendered.entries, store.home);
+  const tree = scoped ? { ...rendered, entries: scoped.entries } : rendered;
+  const errors = [...tree.decodeErrors, ...tree.validationErrors, ...(scoped ? scoped.errors : [])];
   if (errors.length) return { tree, errors, live: [] };
   const live = await readLive(store);
   // The record is read after the entries: an apply that lands in between then hides a label, never

@@ -30,6 +30,7 @@ export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<str
     ...(c.datacenter ? { datacenter: c.datacenter } : {}),
     ...(c.partition ? { partition: c.partition } : {}),
     ...(c.namespace ? { namespace: c.namespace } : {}),
+    ...(resolved.namespaces ? { managedNamespaces: resolved.namespaces } : {}),
     ...(c.tokenEnv && env[c.tokenEnv] ? { token: env[c.tokenEnv] } : {}),
     ...(c.tokenFile ? { tokenFile: c.tokenFile } : {}),
     ...(c.caCert || c.tlsServerName ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } } : {}),

@@ -70,6 +70,16 @@ export const TargetSchema = z.strictObject({
    * and version-dependent rules (http-route Weight 0) follow it. Absent: the newest modelled.
    */
   consulVersion: z.optional(z.string().check(z.refine((s) => parseConsulVersion(s) !== undefined, 'a Consul version such as 1.21.4'))),
+  /**
+   * Consul Enterprise: the namespaces of `consul.partition` this target manages, `all` (listed with
+   * `?ns=*`) or a list (one request per namespace), so entries in every managed namespace are seen
+   * and pruned. Absent: the client's namespace only, as on CE (docs/enterprise.md).
+   */
+  namespaces: z.optional(
+    z.union([z.literal('all'), z.array(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a namespace name: letters, digits, "_" and "-"'))).check(z.minLength(1))], {
+      error: 'expected "all" or a list of namespace names',
+    }),
+  ),
 }).check(
   z.refine((t) => !(t.selfHeal && t.driftMode === 'propose'), {
     message: 'selfHeal: true reverts Consul to Git while driftMode: propose proposes Git take Consul\'s values; choose one',

@@ -36,7 +36,9 @@ function tenancyKey(v: string): string {
 }
 
 export function formatEntryId(id: EntryId): string {
-  const scope = [id.partition && `partition=${id.partition}`, id.namespace && `namespace=${id.namespace}`].filter(Boolean);
+  // The default partition and namespace are what CE has and what an omitted one means: not named.
+  const named = (v: string) => v !== '' && tenancyKey(v) !== '';
+  const scope = [named(id.partition) && `partition=${id.partition}`, named(id.namespace) && `namespace=${id.namespace}`].filter(Boolean);
   // Names come from files: control characters are escaped so they cannot rewrite a terminal or CI log.
   return escapeControl(`${id.kind}/${id.name}${scope.length ? ` (${scope.join(', ')})` : ''}`);
 }

@@ -93,6 +93,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       ...(c.datacenter ? { datacenter: c.datacenter } : {}),
       ...(c.partition ? { partition: c.partition } : {}),
       ...(c.namespace ? { namespace: c.namespace } : {}),
+      ...(t.namespaces ? { managedNamespaces: t.namespaces } : {}),
       ...(token ? { token } : {}),
       ...(c.tokenFile ? { tokenFile: c.tokenFile } : {}),
       // On top of the environment's TLS settings (client certificate, verify), as the CLI does.

@@ -39,6 +39,14 @@ export interface ListOptions {
   /** Maximum blocking time in ms (Consul's default 5 min, max 10 min). */
   wait?: number;
   signal?: AbortSignal;
+  /** Enterprise: list this namespace (`*`: every namespace of the partition) instead of the client's. */
+  namespace?: string;
+}
+
+/** Enterprise namespace and partition of one entry; empty: the client's own (CE sends none). */
+export interface EntryScope {
+  namespace?: string;
+  partition?: string;
 }
 
 export interface KvPair {
@@ -103,8 +111,8 @@ export class ConsulClient {
   // ---- config entries ------------------------------------------------------------------------
 
   /** `GET /v1/config/:kind/:name`; a missing entry is `entry: undefined`. `index` is X-Consul-Index. */
-  async getEntry(kind: string, name: string): Promise<{ entry: ApiEntry | undefined; index: number }> {
-    const res = await this.#send({ method: 'GET', path: entryPath(kind, name), accept: [404] });
+  async getEntry(kind: string, name: string, scope: EntryScope = {}): Promise<{ entry: ApiEntry | undefined; index: number }> {
+    const res = await this.#send({ method: 'GET', path: entryPath(kind, name), query: this.#scopeQuery(scope), accept: [404] });
     if (res.status === 404) return { entry: undefined, index: indexOf(res) };
     const entry = this.#parse(res, LiveEntrySchema, 'GET', entryPath(kind, name));
     return { entry: dropServerHash(entry) as ApiEntry, index: indexOf(res) };
@@ -118,25 +126,40 @@ export class ConsulClient {
     const res = await this.#send({
       method: 'GET',
       path,
-      query: { filter: opts.filter, index: blocking ? String(opts.index) : undefined, wait: blocking && opts.wait !== undefined ? `${Math.ceil(opts.wait)}ms` : undefined },
+      query: {
+        filter: opts.filter,
+        index: blocking ? String(opts.index) : undefined,
+        wait: blocking && opts.wait !== undefined ? `${Math.ceil(opts.wait)}ms` : undefined,
+        ...this.#scopeQuery({ namespace: opts.namespace }),
+      },
       // Consul adds up to wait/16 of jitter to the wait.
       extraTimeoutMs: blocking ? Math.ceil(waitMs * (17 / 16)) : 0,
       signal: opts.signal,
     });
-    this.#assertComplete(res, path, `listing ${kind}${opts.filter ? ` (filter ${opts.filter})` : ''}`, listPermission(kind));
+    const where = opts.namespace === '*' ? ' in every namespace' : opts.namespace ? ` in namespace ${JSON.stringify(opts.namespace)}` : '';
+    this.#assertComplete(res, path, `listing ${kind}${where}${opts.filter ? ` (filter ${opts.filter})` : ''}`, listPermission(kind), opts.namespace);
     const entries = this.#parse(res, LiveEntryListSchema, 'GET', path);
     return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
   }
 
-  /** `PUT /v1/config[?cas=N]`; Consul's `true`/`false`. */
+  /**
+   * `PUT /v1/config[?cas=N]`; Consul's `true`/`false`. An entry that names its namespace/partition is
+   * sent with the same `?ns=`/`?partition=`, so the client's own (CONSUL_NAMESPACE) can never compete
+   * with it in ConfigApply's `EnterpriseMeta.Merge`. Only for a client configured with tenancy: a CE
+   * Consul answers a file's stray Namespace with its own `invalid config key` error, as before.
+   */
   async putEntry(entry: ApiEntry, opts: CasOption = {}): Promise<boolean> {
-    const res = await this.#send({ method: 'PUT', path: '/v1/config', query: casQuery(opts), body: stringifyApiJson(entry, 0) });
+    const { namespace, partition, managedNamespaces } = this.options;
+    const tenancy = namespace || partition || managedNamespaces;
+    const own = (v: unknown) => (tenancy && typeof v === 'string' ? v : undefined);
+    const scope = this.#scopeQuery({ namespace: own(entry.Namespace), partition: own(entry.Partition) });
+    const res = await this.#send({ method: 'PUT', path: '/v1/config', query: { ...casQuery(opts), ...scope }, body: stringifyApiJson(entry, 0) });
     return this.#writeResult(res, 'PUT', '/v1/config');
   }
 
   /** `DELETE /v1/config/:kind/:name[?cas=N]`; the `{}` answer of a delete without cas counts as true. */
-  async deleteEntry(kind: string, name: string, opts: CasOption = {}): Promise<boolean> {
-    const res = await this.#send({ method: 'DELETE', path: entryPath(kind, name), query: casQuery(opts) });
+  async deleteEntry(kind: string, name: string, opts: CasOption & EntryScope = {}): Promise<boolean> {
+    const res = await this.#send({ method: 'DELETE', path: entryPath(kind, name), query: { ...casQuery(opts), ...this.#scopeQuery(opts) } });
     return this.#writeResult(res, 'DELETE', entryPath(kind, name));
   }
 
@@ -349,6 +372,19 @@ export class ConsulClient {
 
   // ---- internals -----------------------------------------------------------------------------
 
+  /**
+   * `?ns=`/`?partition=` for one entry's scope. An empty one, or `default` when the client names
+   * none of its own, is left out: Consul CE answers 400 to any `ns` or `partition` parameter, even
+   * `default` (agent/http_ce.go parseEntMeta), and Enterprise reads an omitted one as `default`.
+   */
+  #scopeQuery(scope: EntryScope): Record<string, string | undefined> {
+    const pick = (own: string | undefined, asked: string | undefined) =>
+      asked === undefined || asked === '' || (own === undefined && asked.toLowerCase() === 'default') ? undefined : asked;
+    const ns = pick(this.options.namespace, scope.namespace);
+    const partition = pick(this.options.partition, scope.partition);
+    return { ...(ns ? { ns } : {}), ...(partition ? { partition } : {}) };
+  }
+
   #send(req: ExchangeRequest): Promise<ExchangeResponse> {
     const { datacenter, namespace, partition } = this.options;
     const q = req.query ?? {};
@@ -370,8 +406,9 @@ export class ConsulClient {
   }
 
   /** Every list answer passes here before it is believed (complete-read.ts). */
-  #assertComplete(res: ExchangeResponse, path: string, what: string, needs: NeededPermission | undefined): void {
-    const { datacenter, namespace, partition } = this.options;
+  #assertComplete(res: ExchangeResponse, path: string, what: string, needs: NeededPermission | undefined, listedNamespace?: string): void {
+    const { datacenter, partition } = this.options;
+    const namespace = listedNamespace || this.options.namespace;
     const query = new URLSearchParams(Object.entries({ dc: datacenter, ns: namespace, partition }).filter((e): e is [string, string] => e[1] !== undefined)).toString();
     assertCompleteRead(res, { method: 'GET', path: query ? `${path}?${query}` : path, what, needs, tokenSent: Boolean(this.#resolvedToken) });
   }

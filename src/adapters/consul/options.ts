@@ -33,6 +33,8 @@ export const ConsulClientOptionsSchema = z.strictObject({
   /** Enterprise only: sent as `?ns=` / `?partition=` when set. */
   namespace: z.optional(nonEmpty()),
   partition: z.optional(nonEmpty()),
+  /** Enterprise: the namespaces config entries are listed from (`all` → `?ns=*`); absent: `namespace` only. */
+  managedNamespaces: z.optional(z.union([z.literal('all'), z.array(nonEmpty())])),
   tls: z.optional(ConsulTlsOptionsSchema),
   /** Per-request timeout; blocking queries get `wait + wait/16` on top. */
   timeoutMs: z._default(z.int().check(z.positive()), 10_000),

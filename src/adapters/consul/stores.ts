@@ -1,8 +1,9 @@
 // The core's ports (src/core/ports.ts) on top of ConsulClient.
-import type { ConfigEntryStore, LiveEntry, StateStore } from '../../core/ports.ts';
+import type { ConfigEntryStore, LiveEntry, StateStore, TenancyHome, TenancyScope } from '../../core/ports.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
+import { listNamespaces } from '../../model/tenancy.ts';
 import type { ConsulClient } from './client.ts';
-import { isConsulError } from './errors.ts';
+import { ConsulError, isConsulError } from './errors.ts';
 
 function liveEntry(entry: ApiEntry): LiveEntry {
   const index = entry.ModifyIndex;
@@ -30,13 +31,46 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
     this.#consul = consul;
   }
 
-  async list(kind: string): Promise<LiveEntry[]> {
-    const { entries } = await this.#consul.listEntries(kind);
-    return entries.map(liveEntry);
+  /** The client's namespace/partition and managed namespaces, when it names any (Enterprise). */
+  get home(): TenancyHome | undefined {
+    const { namespace, partition, managedNamespaces } = this.#consul.options;
+    if (!namespace && !partition && !managedNamespaces) return undefined;
+    return { ...(namespace ? { namespace } : {}), ...(partition ? { partition } : {}), ...(managedNamespaces ? { managed: managedNamespaces } : {}) };
   }
 
-  async get(kind: string, name: string): Promise<LiveEntry | undefined> {
-    const { entry } = await this.#consul.getEntry(kind, name);
+  /**
+   * Every entry of `kind` in every namespace the target manages (client option `managedNamespaces`):
+   * `?ns=*` for all, one request per named namespace, the client's own when none is named. A list
+   * ACLs filtered throws `incomplete-read` (complete-read.ts), so a namespace the token cannot see
+   * never reads as "its entries are gone".
+   */
+  async list(kind: string): Promise<LiveEntry[]> {
+    const managed = this.#consul.options.managedNamespaces;
+    const lists = await Promise.all(listNamespaces(kind, managed).map((namespace) => this.#list(kind, namespace)));
+    return lists.flat().map(liveEntry);
+  }
+
+  async #list(kind: string, namespace: string | undefined): Promise<ApiEntry[]> {
+    try {
+      return (await this.#consul.listEntries(kind, namespace ? { namespace } : {})).entries;
+    } catch (e) {
+      // agent/http_ce.go: CE refuses `ns` with 400 `Invalid query parameter: "ns" - Namespaces are a Consul Enterprise feature`.
+      if (namespace && isConsulError(e) && e.kind === 'bad-request' && /Namespaces are a Consul Enterprise feature/i.test(e.message))
+        throw new ConsulError({
+          kind: 'bad-request',
+          message:
+            `consul-gitops.yaml names namespaces for this target (namespaces: ${JSON.stringify(this.#consul.options.managedNamespaces)}), ` +
+            'but this Consul is Community Edition, which has no namespaces and refuses the `ns` parameter: remove `namespaces` from the target',
+          method: e.method,
+          path: e.path,
+          ...(e.status === undefined ? {} : { status: e.status }),
+        });
+      throw e;
+    }
+  }
+
+  async get(kind: string, name: string, scope?: TenancyScope): Promise<LiveEntry | undefined> {
+    const { entry } = await this.#consul.getEntry(kind, name, scope);
     return entry ? liveEntry(entry) : undefined;
   }
 
@@ -44,8 +78,8 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
     return casResult(this.#consul.putEntry(entry, { cas }));
   }
 
-  delete(kind: string, name: string, cas: number): Promise<boolean> {
-    return casResult(this.#consul.deleteEntry(kind, name, { cas }));
+  delete(kind: string, name: string, cas: number, scope?: TenancyScope): Promise<boolean> {
+    return casResult(this.#consul.deleteEntry(kind, name, { cas, ...scope }));
   }
 }
 

@@ -6,7 +6,8 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import { kindDefinition } from '../../model/registry.ts';
 import { stringifyApiJson } from '../api-json.ts';
 import { normalizeEntry, isZero } from '../normalize.ts';
-import { parseConsulVersion, type ConsulVersion } from '../../model/consul-versions.ts';
+import type { ConsulVersion } from '../../model/consul-versions.ts';
+import { canonicalNestedTenancy, parseTargetConsul } from '../../model/tenancy.ts';
 import { OWNER_KEY, SOURCE_KEY, withoutOwnership } from './ownership.ts';
 import type { Change } from './plan.ts';
 import { withExplicitZeros } from './file-zeros.ts';
@@ -52,8 +53,8 @@ function attributesOf(c: Change): Attributes {
       const after = c.after!;
       const written = withExplicitZeros(after, c.explicitZeros);
       // As the target's Consul will store it: `before` was normalised for the same version (plan.ts).
-      const consul = c.consulVersion ? parseConsulVersion(c.consulVersion) : undefined;
-      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(normalizeEntry(after, consul)), strip(shapedEntry(written, consul)), serverFilledPaths(written));
+      const consul = parseTargetConsul(c.consulVersion);
+      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(canonicalNestedTenancy(normalizeEntry(after, consul), consul)), strip(shapedEntry(written, consul)), serverFilledPaths(written));
     }
     case 'skip':
       // An entry another controller owns: the plan keeps only its field differences.

@@ -4,6 +4,7 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import { normalizeEntry } from '../normalize.ts';
 import { stringifyApiJson } from '../api-json.ts';
 import type { ConsulVersion } from '../../model/consul-versions.ts';
+import { canonicalNestedTenancy, isEnterprise, sameTenancy } from '../../model/tenancy.ts';
 
 /** Fields Consul sets itself: never part of desired state. */
 const SERVER_SET = ['CreateIndex', 'ModifyIndex', 'Hash', 'Status'];
@@ -32,7 +33,21 @@ function canonicalOf(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   // Enterprise fills these with "default"; a file that omits them means the same.
   if (copy.Partition === 'default') delete copy.Partition;
   if (copy.Namespace === 'default') delete copy.Namespace;
-  return normalizeEntry(copy as ApiEntry, consul);
+  return canonicalNestedTenancy(normalizeEntry(copy as ApiEntry, consul), consul);
+}
+
+/**
+ * The file's side of the same comparison. On Enterprise, a file that spells out the `default`
+ * namespace or partition means what Consul's copy (which always has them) means, and nested tenancy
+ * fields meet Consul's copy in canonicalNestedTenancy's form. CE is unchanged: a CE Consul rejects
+ * any Namespace or Partition, so such a file must still show as a change.
+ */
+export function canonicalDesired(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
+  const normalized = normalizeEntry(entry, consul);
+  if (!isEnterprise(consul)) return normalized;
+  const copy: Record<string, unknown> = { ...normalized };
+  for (const k of ['Partition', 'Namespace']) if (typeof copy[k] === 'string' && sameTenancy(copy[k] as string, '')) delete copy[k];
+  return canonicalNestedTenancy(copy as ApiEntry, consul);
 }
 
 export interface FieldDiff {

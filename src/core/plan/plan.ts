@@ -4,10 +4,9 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import { entryIdOf, entryKey, type EntryId } from '../../model/entry-id.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
 import type { LiveEntry } from '../ports.ts';
-import { canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
+import { canonicalDesired, canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
-import { normalizeEntry } from '../normalize.ts';
-import { formatVersion, parseConsulVersion } from '../../model/consul-versions.ts';
+import { consulOfLive, formatTargetConsul, parseTargetConsul } from '../../model/tenancy.ts';
 import { orderChanges } from './order.ts';
 import { explicitZeros } from './file-zeros.ts';
 import { planWarnings, type PlanWarning } from './warnings.ts';
@@ -84,7 +83,7 @@ export interface PlanOptions {
 }
 
 export function planChanges(desired: readonly ValidatedEntry[], live: readonly LiveEntry[], options: PlanOptions): Plan {
-  const consul = options.consulVersion ? parseConsulVersion(options.consulVersion) : undefined;
+  const consul = parseTargetConsul(options.consulVersion);
   const liveByKey = new Map<string, LiveEntry>();
   for (const l of live) liveByKey.set(entryKey(entryIdOf(l.entry)), l);
   const changes: Change[] = [];
@@ -97,21 +96,23 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     const after = withOwnership(d.entry, d.file);
     const l = liveByKey.get(key);
     const zeros = explicitZeros(d);
-    const version = consul ? { consulVersion: formatVersion(consul) } : {};
+    const version = consul ? { consulVersion: formatTargetConsul(consul) } : {};
     const base = { id, key, source: d.file, line: d.pos.line, ...(zeros ? { explicitZeros: zeros } : {}), ...version, fieldDiffs: [] as FieldDiff[] };
     if (!l) {
       changes.push({ ...base, action: 'create', after, reason: 'not in Consul', cas: 0, wave: 0 });
       continue;
     }
-    const before = canonicalLive(l.entry, consul);
-    const desiredNow = normalizeEntry(after, consul);
+    // Enterprise (tenancy fields kept and compared as it normalises them) when the entry says so.
+    const here = consulOfLive(l.entry, consul);
+    const before = canonicalLive(l.entry, here);
+    const desiredNow = canonicalDesired(after, here);
     const allDiffs = diffValues(before, desiredNow);
     // Unknown live fields alone never cause a write: the file cannot say anything about them.
     const lost = unknownFields(before);
     const fieldDiffs = allDiffs.some((d) => !underLostField(d.path, lost)) ? allDiffs : [];
     const loss = fieldDiffs.length && lost.length ? { lostFields: lost, ...(options.allowFieldLoss ? {} : { requiresFieldLoss: true as const }) } : {};
     const owner = ownershipOf(l.entry);
-    const was = { ...base, before, cas: l.modifyIndex, wave: 0 };
+    const was = { ...base, ...(here ? { consulVersion: formatTargetConsul(here) } : {}), before, cas: l.modifyIndex, wave: 0 };
     if (owner === 'ours') {
       if (fieldDiffs.length === 0) changes.push({ ...was, action: 'noop', reason: lost.length ? 'up to date (fields unknown to consul-gitops are kept)' : 'up to date' });
       else changes.push({ ...was, action: 'update', after, fieldDiffs, reason: 'differs from the file', ...loss });
@@ -140,7 +141,7 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
   for (const [key, l] of liveByKey) {
     if (desiredKeys.has(key) || ownershipOf(l.entry) !== 'ours') continue;
     const id = entryIdOf(l.entry);
-    const before = canonicalLive(l.entry, consul);
+    const before = canonicalLive(l.entry, consulOfLive(l.entry, consul));
     const from = (l.entry.Meta as Record<string, unknown> | undefined)?.[SOURCE_KEY];
     const source = typeof from === 'string' && from ? { source: from } : {};
     if (options.prune)

@@ -1,8 +1,9 @@
 // exported-services: services a partition exports to peers/partitions (api/config_entry_exports.go).
-// The api struct has no Kind field (MarshalJSON adds it) and no Namespace.
+// The api struct has no Kind field (MarshalJSON adds it) and no top-level Namespace.
 import { aliased, list, obj, str } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, validateMeta, withKind } from './common.ts';
+import { isEnterprise } from '../tenancy.ts';
 
 const invalidName = () => 'exported-services Name must be "default"';
 
@@ -26,10 +27,12 @@ export const exportedServices: KindDefinition = {
     ),
     ...meta,
   },
-  normalize(entry) {
+  normalize(entry, consul) {
     const out: ApiEntry = { ...withKind(entry, 'exported-services') };
     const services = out.Services as Service[] | undefined;
-    // CE: acl.NormalizeNamespace always yields "".
+    // Enterprise keeps each service's namespace (acl.NormalizeNamespace: "" → "default", compared as
+    // such by canonicalNestedTenancy); CE's acl.NormalizeNamespace always yields "" (acl/enterprisemeta_ce.go).
+    if (isEnterprise(consul)) return out;
     if (services)
       out.Services = services.map((s) => {
         if (s?.Namespace === undefined) return s;

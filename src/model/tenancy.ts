@@ -1,0 +1,157 @@
+// Enterprise tenancy facts: which kinds live in a namespace, how Consul Enterprise fills the nested
+// namespace/partition fields it normalises, and how a server says it is Enterprise. Pure data and
+// functions. Consul Enterprise's own source is not public: every rule here is pinned from the
+// Enterprise-visible CE source (agent/structs, agent/config_endpoint.go) and the API docs, cited
+// per rule and listed in docs/enterprise.md.
+import type { ApiEntry } from './kind-definition.ts';
+import { formatVersion, parseConsulVersion, SUPPORTED_CONSUL, type ConsulVersion } from './consul-versions.ts';
+
+/** Consul's name for the namespace and partition an omitted one means (acl.DefaultNamespaceName). */
+export const DEFAULT_TENANCY = 'default';
+/** `?ns=*`: every namespace of the partition (structs.WildcardSpecifier; list endpoints only). */
+export const WILDCARD = '*';
+
+/**
+ * Kinds that belong to a partition, not a namespace: their Normalize() replaces the entry's
+ * EnterpriseMeta with `DefaultEnterpriseMetaInPartition(...)` (exported-services, jwt-provider in
+ * agent/structs/config_entry_exports.go and config_entry_jwt_provider.go), or Consul documents them
+ * as "must be the default namespace" (proxy-defaults, mesh, sameness-group; control-plane-request-limit
+ * is cluster-wide). They are listed once, in the default namespace, whatever namespaces a target manages.
+ */
+export const PARTITION_KINDS: ReadonlySet<string> = new Set(['proxy-defaults', 'mesh', 'exported-services', 'sameness-group', 'jwt-provider', 'control-plane-request-limit']);
+
+export function isNamespacedKind(kind: string): boolean {
+  return !PARTITION_KINDS.has(kind);
+}
+
+/** `GET /v1/agent/self` Config.Version of an Enterprise build ends in `+ent` (version/version.go VersionMetadata). */
+export function isEnterpriseVersion(text: string | undefined): boolean {
+  return text !== undefined && /\+ent\b/i.test(text.trim());
+}
+
+/** The target's Consul: its version, and whether it is Enterprise (`1.21.4+ent`). */
+export type TargetConsul = ConsulVersion & { enterprise?: true };
+
+export function parseTargetConsul(text: string | undefined): TargetConsul | undefined {
+  if (!text) return undefined;
+  const v = parseConsulVersion(text);
+  if (!v) return undefined;
+  return isEnterpriseVersion(text) ? { ...v, enterprise: true } : v;
+}
+
+/** `1.21.4`, or `1.21.4+ent` for Enterprise: the form Consul reports and parseTargetConsul reads back. */
+export function formatTargetConsul(consul: ConsulVersion): string {
+  return `${formatVersion(consul)}${isEnterprise(consul) ? '+ent' : ''}`;
+}
+
+/**
+ * The Consul a live entry was read from, as far as tenancy goes: Enterprise when the target's version
+ * says `+ent`, or when the entry itself carries a `Partition` (Enterprise's Normalize() fills it with
+ * `default` and its API always returns it; CE's EnterpriseMeta is an empty struct, so a CE answer
+ * never has one: acl/enterprisemeta_ce.go). The entry is the evidence that needs no agent:read.
+ */
+export function consulOfLive(entry: ApiEntry, consul: ConsulVersion | undefined): TargetConsul | undefined {
+  if (isEnterprise(consul) || typeof entry.Partition !== 'string' || entry.Partition === '') return consul;
+  return { ...(consul ?? parseConsulVersion(SUPPORTED_CONSUL.newest)!), enterprise: true };
+}
+
+export function isEnterprise(consul: ConsulVersion | undefined): boolean {
+  return (consul as TargetConsul | undefined)?.enterprise === true;
+}
+
+/** Which namespaces a target manages: consul-gitops.yaml `namespaces: all | [a, b]`. */
+export type ManagedNamespaces = 'all' | readonly string[];
+
+/**
+ * The `?ns=` values one kind is listed with, so that every namespace the target manages is seen:
+ * `*` for all (agent/config_endpoint.go configGet: a list parses `parseEntMeta`, which accepts the
+ * wildcard; a read by name uses `parseEntMetaNoWildcard`); one request per named namespace; a
+ * partition-level kind once, in `default`. `undefined`: the client's own namespace (CE and targets
+ * that name none), one request as before.
+ */
+export function listNamespaces(kind: string, managed: ManagedNamespaces | undefined): (string | undefined)[] {
+  if (managed === undefined) return [undefined];
+  if (managed === 'all') return [WILDCARD];
+  if (!isNamespacedKind(kind)) return [DEFAULT_TENANCY];
+  return [...new Set(managed.map((n) => n.toLowerCase()))];
+}
+
+/** Same namespace or partition as Consul names it: empty is `default`, names compare case-insensitively (the memdb index lower-cases them). */
+export function sameTenancy(a: string | undefined, b: string | undefined): boolean {
+  return (a || DEFAULT_TENANCY).toLowerCase() === (b || DEFAULT_TENANCY).toLowerCase();
+}
+
+type Rec = Record<string, unknown>;
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Drops `obj[key]` when it is what Consul Enterprise fills an empty one with (`implied`). */
+function elide(obj: Rec, key: string, implied: string): Rec {
+  if (!(key in obj)) return obj;
+  const v = text(obj[key]);
+  if (v !== '' && !sameTenancy(v, implied)) return obj;
+  const { [key]: _implied, ...rest } = obj;
+  return rest;
+}
+
+/** MergeNoWildcard: an empty nested namespace inherits the entry's, unless the entry's is `*`. */
+function inherited(entryValue: unknown): string {
+  const v = text(entryValue);
+  return v === '' || v === WILDCARD ? DEFAULT_TENANCY : v;
+}
+
+/**
+ * The comparison form of an entry's nested tenancy fields on Consul Enterprise: a nested namespace
+ * or partition equal to what Enterprise's Normalize() fills an empty one with is dropped, on both
+ * sides of the diff, so a file that omits it and Consul's copy that spells it out compare equal,
+ * while any other value (another namespace, a peer) still shows as a change. On CE the entry is
+ * returned as is (CE's EnterpriseMeta is empty: acl/enterprisemeta_ce.go).
+ *
+ * - service-intentions `Sources[]`: a source with `Peer` or `SamenessGroup` gets only its namespace
+ *   normalised (to `default`); any other inherits the entry's namespace and partition
+ *   (ServiceIntentionsConfigEntry.normalize, agent/structs/config_entry_intentions.go).
+ * - exported-services `Services[].Namespace`: `acl.NormalizeNamespace` → `default` when empty
+ *   (ExportedServicesConfigEntry.Normalize); `Consumers[]` are stored as written.
+ * - service-router `Routes[].Destination.Namespace/Partition`: the entry's, only for routes with a
+ *   `Match.HTTP` (ServiceRouterConfigEntry.Normalize, agent/structs/config_entry_discoverychain.go).
+ * - service-defaults `UpstreamConfig.Overrides[]`: inherit the entry's (UpstreamConfig.NormalizeWithName,
+ *   MergeNoWildcard then Normalize, agent/structs/config_entry.go).
+ * - service-resolver Redirect/Failover and service-splitter Splits[] are stored as written: their
+ *   Normalize() does not touch them (the splitter's loop works on a copy), so they compare exactly.
+ */
+export function canonicalNestedTenancy(entry: ApiEntry, consul: ConsulVersion | undefined): ApiEntry {
+  if (!isEnterprise(consul)) return entry;
+  const ns = inherited(entry.Namespace);
+  const partition = inherited(entry.Partition);
+  switch (entry.Kind) {
+    case 'service-intentions': {
+      if (!Array.isArray(entry.Sources)) return entry;
+      const Sources = entry.Sources.map((s: unknown) => {
+        if (!isRec(s)) return s;
+        if (text(s.Peer) || text(s.SamenessGroup)) return elide(s, 'Namespace', DEFAULT_TENANCY);
+        return elide(elide(s, 'Namespace', ns), 'Partition', partition);
+      });
+      return { ...entry, Sources };
+    }
+    case 'exported-services': {
+      if (!Array.isArray(entry.Services)) return entry;
+      return { ...entry, Services: entry.Services.map((s: unknown) => (isRec(s) ? elide(s, 'Namespace', DEFAULT_TENANCY) : s)) };
+    }
+    case 'service-router': {
+      if (!Array.isArray(entry.Routes)) return entry;
+      const Routes = entry.Routes.map((r: unknown) => {
+        if (!isRec(r) || !isRec(r.Destination) || !isRec(r.Match) || !isRec(r.Match.HTTP)) return r;
+        return { ...r, Destination: elide(elide(r.Destination, 'Namespace', ns), 'Partition', partition) };
+      });
+      return { ...entry, Routes };
+    }
+    case 'service-defaults': {
+      const up = entry.UpstreamConfig;
+      if (!isRec(up) || !Array.isArray(up.Overrides)) return entry;
+      const Overrides = up.Overrides.map((o: unknown) => (isRec(o) ? elide(elide(o, 'Namespace', ns), 'Partition', partition) : o));
+      return { ...entry, UpstreamConfig: { ...up, Overrides } };
+    }
+    default:
+      return entry;
+  }
+}

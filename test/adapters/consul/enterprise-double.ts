@@ -1,0 +1,79 @@
+// A loopback double of Consul Enterprise's config-entry API, one partition (`default`), as the API
+// docs and Consul's Enterprise-visible source say it answers (docs/enterprise.md): entries carry
+// `Partition`/`Namespace` filled with `default`; `GET /v1/config/:kind?ns=*` lists every namespace
+// (agent/config_endpoint.go configGet → parseEntMeta, which accepts the wildcard); reads, writes and
+// deletes by name take `?ns=` (parseEntMetaNoWildcard); an omitted `ns` is `default` (the token has
+// no namespace here). Namespaces in `hidden` are what the token may not read: a list that would
+// include them leaves them out and says `X-Consul-Results-Filtered-By-ACLs: true`, as Consul does.
+// It is not the dev server: the dev server stays CE.
+import { startFakeHttp, type FakeHttp, type RecordedRequest, type Reply } from './fake-http.ts';
+
+export interface EnterpriseDouble {
+  http: FakeHttp;
+  url: string;
+  /** kind/namespace/name → entry (with Partition, Namespace, CreateIndex, ModifyIndex). */
+  entries: Map<string, Record<string, unknown>>;
+  put(entry: Record<string, unknown>): void;
+  close(): Promise<void>;
+}
+
+const key = (kind: string, ns: string, name: string) => `${kind}/${ns.toLowerCase()}/${name.toLowerCase()}`;
+
+export async function startEnterpriseDouble(opts: { hidden?: string[]; version?: string } = {}): Promise<EnterpriseDouble> {
+  const http = await startFakeHttp();
+  const entries = new Map<string, Record<string, unknown>>();
+  const kv = new Map<string, { value: string; index: number }>();
+  let index = 10;
+  const hidden = new Set(opts.hidden ?? []);
+  const json = (body: unknown, headers: Record<string, string> = {}): Reply => ({ status: 200, body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'x-consul-index': String(index), ...headers } });
+
+  const put = (entry: Record<string, unknown>, ns?: string) => {
+    const namespace = String(entry.Namespace || ns || 'default');
+    const k = key(String(entry.Kind), namespace, String(entry.Name));
+    const old = entries.get(k);
+    index++;
+    entries.set(k, { ...entry, Partition: 'default', Namespace: namespace, CreateIndex: old?.CreateIndex ?? index, ModifyIndex: index });
+  };
+
+  http.fallback((req: RecordedRequest): Reply => {
+    const url = new URL(req.url, 'http://double');
+    const ns = url.searchParams.get('ns') ?? undefined;
+    const cas = url.searchParams.get('cas');
+    if (url.pathname === '/v1/agent/self') return json({ Config: { Version: opts.version ?? '1.22.0+ent', NodeName: 'ent-1' } });
+    if (url.pathname.startsWith('/v1/kv/')) {
+      const k = url.pathname.slice('/v1/kv/'.length);
+      if (req.method === 'GET') {
+        const v = kv.get(k);
+        return v ? json([{ Key: k, Value: Buffer.from(v.value).toString('base64'), CreateIndex: v.index, ModifyIndex: v.index, LockIndex: 0, Flags: 0 }]) : { status: 404, body: '' };
+      }
+      kv.set(k, { value: req.body, index: ++index });
+      return json(true);
+    }
+    if (url.pathname === '/v1/config' && req.method === 'PUT') {
+      const entry = JSON.parse(req.body) as Record<string, unknown>;
+      const k = key(String(entry.Kind), String(entry.Namespace || ns || 'default'), String(entry.Name));
+      if (cas !== null && Number(cas) !== Number(entries.get(k)?.ModifyIndex ?? 0)) return json(false);
+      put(entry, ns);
+      return json(true);
+    }
+    const [kind, name] = url.pathname.slice('/v1/config/'.length).split('/').map(decodeURIComponent);
+    if (!kind) return { status: 404, body: 'not found' };
+    if (name === undefined) {
+      const all = [...entries.values()].filter((e) => e.Kind === kind && (ns === '*' || String(e.Namespace) === (ns ?? 'default')));
+      const visible = all.filter((e) => !hidden.has(String(e.Namespace)));
+      return json(visible, visible.length < all.length ? { 'x-consul-results-filtered-by-acls': 'true' } : {});
+    }
+    if (ns === '*') return { status: 400, body: 'Invalid query parameter: "ns" - wildcard not allowed' };
+    const k = key(kind, ns ?? 'default', name);
+    if (req.method === 'GET') return entries.has(k) ? json(entries.get(k)) : { status: 404, body: `Config entry not found for "${kind}" / "${name}"` };
+    if (req.method === 'DELETE') {
+      if (cas !== null && Number(cas) !== Number(entries.get(k)?.ModifyIndex ?? -1)) return json(false);
+      entries.delete(k);
+      index++;
+      return json(cas !== null ? true : {});
+    }
+    return { status: 405, body: 'method not allowed' };
+  });
+
+  return { http, url: http.url, entries, put: (e) => put(e), close: () => http.close() };
+}
