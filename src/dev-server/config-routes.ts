@@ -28,28 +28,7 @@ import {
 } from './http-util.ts';
 import { canonicalJson, entryHash, responseShape } from './response-shape.ts';
 import { entryName, type StoredEntry } from './state.ts';
-
-/** structs.MakeConfigEntry's CE switch (control-plane-request-limit is ENT only). */
-export const CONSUL_CE_KINDS: ReadonlySet<string> = new Set([
-  'service-defaults',
-  'proxy-defaults',
-  'service-router',
-  'service-splitter',
-  'service-resolver',
-  'ingress-gateway',
-  'terminating-gateway',
-  'service-intentions',
-  'mesh',
-  'exported-services',
-  'sameness-group',
-  'api-gateway',
-  'bound-api-gateway',
-  'file-system-certificate',
-  'inline-certificate',
-  'http-route',
-  'tcp-route',
-  'jwt-provider',
-]);
+import { CONSUL_CE_KINDS } from '../model/registry.ts';
 
 /** `if casStr := req.URL.Query().Get("cas"); casStr != ""`: an empty `?cas=` (or bare `?cas`) is no CAS at all. */
 function casParam(ctx: RequestContext): number | undefined {

@@ -59,3 +59,16 @@ export function kindForCrd(crdKind: string): KindDefinition | undefined {
 export function allKindNames(): string[] {
   return KINDS.map((k) => k.kind);
 }
+
+/** The kinds Consul CE's structs.MakeConfigEntry knows: every other kind is `invalid config entry kind`. */
+export const CONSUL_CE_KINDS: ReadonlySet<string> = new Set(KINDS.filter((k) => k.edition !== 'enterprise').map((k) => k.kind));
+
+/** A failed write of a mesh-wide kind blocks the rest of an apply (see `KindDefinition.scope`). */
+export function isMeshWide(kind: string): boolean {
+  return kindDefinition(kind)?.scope === 'mesh-wide';
+}
+
+/** The kind carries `MutualTLSMode`: a mesh lockdown waits for its changes. */
+export function setsMutualTlsMode(kind: string): boolean {
+  return kindDefinition(kind)?.setsMutualTlsMode === true;
+}

@@ -38,6 +38,12 @@ const CERTIFICATE_KINDS = ['inline-certificate', 'file-system-certificate'];
 export const apiGateway: KindDefinition = {
   kind: 'api-gateway',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

@@ -13,6 +13,12 @@ export const exportedServices: KindDefinition = {
   kind: 'exported-services',
   crdKind: 'ExportedServices',
   applyOrder: 90,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'fixed', name: 'default', message: invalidName },
   fields: {
     Name: str,

@@ -2,6 +2,8 @@
 import { aliased, bool, int, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { gatewayTLSSDS as sds, httpHeaderModifiers, meta, passiveHealthCheck, validateMeta, withKind } from './common.ts';
+import type { ResponseShape } from '../kind-definition.ts';
+import { asObject } from '../response-noise.ts';
 
 export { passiveHealthCheck };
 
@@ -27,10 +29,30 @@ const PROTOCOLS = ['tcp', ...HTTP_LIKE];
 
 type Listener = { Port?: number; Protocol?: string; Services?: Record<string, unknown>[]; TLS?: unknown };
 
+/** IngressGatewayConfigEntry as encoding/json prints it: TLS.Enabled, and each listener's Services and their Hosts, always shown. */
+const responseShape: ResponseShape = {
+  fields: [['Kind'], ['Name'], ['TLS', {}], ['Listeners', null], ['Defaults'], ['Meta']],
+  inner(out) {
+    const next: Record<string, unknown> = { ...out, TLS: { Enabled: false, ...asObject(out.TLS) } };
+    if (Array.isArray(out.Listeners))
+      next.Listeners = out.Listeners.map((l) => {
+        const lis = asObject(l);
+        const services = Array.isArray(lis.Services) ? lis.Services.map((s) => ({ ...asObject(s), Hosts: asObject(s).Hosts ?? null })) : null;
+        return { ...lis, Services: services };
+      });
+    return next;
+  },
+};
 export const ingressGateway: KindDefinition = {
   kind: 'ingress-gateway',
   crdKind: 'IngressGateway',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  acl: { read: 'service', write: 'mesh' },
+  responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

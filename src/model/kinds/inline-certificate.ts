@@ -8,6 +8,12 @@ const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/;
 export const inlineCertificate: KindDefinition = {
   kind: 'inline-certificate',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: { Name: str, Certificate: str, PrivateKey: str, ...meta, Partition: str, Namespace: str },
   normalize: (entry) => ({ ...withKind(entry, 'inline-certificate') }),

@@ -13,13 +13,27 @@ import {
   validateMutualTLSMode,
   withKind,
 } from './common.ts';
+import type { ResponseShape } from '../kind-definition.ts';
 
 const invalidName = (name: string) => `invalid name ("${name}"), only "global" is supported`;
 
+/** ProxyConfigEntry as encoding/json prints it. */
+const responseShape: ResponseShape = {
+  fields: [
+    ['Kind'], ['Name'], ['Config', null], ['Mode'], ['TransparentProxy', {}], ['MutualTLSMode'], ['MeshGateway', {}],
+    ['Expose', {}], ['AccessLogs', {}], ['EnvoyExtensions'], ['FailoverPolicy'], ['PrioritizeByLocality'], ['Meta'],
+  ],
+};
 export const proxyDefaults: KindDefinition = {
   kind: 'proxy-defaults',
   crdKind: 'ProxyDefaults',
   applyOrder: 20,
+  orderRole: 'provider',
+  edition: 'ce',
+  scope: 'mesh-wide',
+  setsMutualTlsMode: true,
+  acl: { read: 'none', write: 'mesh' },
+  responseShape,
   nameRule: { rule: 'fixed', name: 'global', message: invalidName },
   fields: {
     Name: str,

@@ -58,6 +58,12 @@ export const serviceResolver: KindDefinition = {
   kind: 'service-resolver',
   crdKind: 'ServiceResolver',
   applyOrder: 50,
+  orderRole: 'provider',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  acl: { read: 'service', write: 'service' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,
