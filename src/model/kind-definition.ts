@@ -16,8 +16,12 @@ export interface EntryProblem {
 export type NameRule =
   /** A service (or gateway) name: required, written by the user. */
   | { rule: 'named'; wildcardAllowed: boolean }
-  /** Always this name; an empty name is filled in by the server (proxy-defaults → `global`). */
-  | { rule: 'fixed'; name: string; message: (name: string) => string }
+  /**
+   * Always this name. `normalized`: Consul's Normalize fills an empty name with it and refuses any
+   * other, on deletes as on writes (proxy-defaults → `global`); otherwise only Validate refuses
+   * another name on writes (exported-services).
+   */
+  | { rule: 'fixed'; name: string; message: (name: string) => string; normalized: boolean }
   /** The kind has no Name field at all; the entry is addressed by this name (mesh → `mesh`). */
   | { rule: 'implicit'; name: string };
 
@@ -76,6 +80,11 @@ export interface KindDefinition {
   scope: KindScope;
   /** Carries `MutualTLSMode`: locking the mesh down must wait for every such change. */
   setsMutualTlsMode: boolean;
+  /**
+   * A discovery-chain kind (router, splitter, resolver): the services an entry sends traffic to,
+   * Consul's ListRelatedServices (src/model/related-services.ts). Absent: not part of a chain.
+   */
+  relatedServices?: (entry: ApiEntry) => string[];
   /** The ACL permission Consul's CanRead/CanWrite ask for (src/model/kind-acl.ts). */
   acl: KindAcl;
   /** What the dev server's GET returns for a stored entry. */

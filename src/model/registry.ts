@@ -63,6 +63,9 @@ export function allKindNames(): string[] {
 /** The kinds Consul CE's structs.MakeConfigEntry knows: every other kind is `invalid config entry kind`. */
 export const CONSUL_CE_KINDS: ReadonlySet<string> = new Set(KINDS.filter((k) => k.edition !== 'enterprise').map((k) => k.kind));
 
+/** The kinds that make up discovery chains (they declare `relatedServices`), in apply order. */
+export const DISCOVERY_CHAIN_KINDS: readonly string[] = KINDS.filter((k) => k.relatedServices).map((k) => k.kind);
+
 /** A failed write of a mesh-wide kind blocks the rest of an apply (see `KindDefinition.scope`). */
 export function isMeshWide(kind: string): boolean {
   return kindDefinition(kind)?.scope === 'mesh-wide';

@@ -19,7 +19,8 @@ export const exportedServices: KindDefinition = {
   setsMutualTlsMode: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
-  nameRule: { rule: 'fixed', name: 'default', message: invalidName },
+  // Normalize leaves the name alone; Validate refuses any other (validateExportedServicesName, CE).
+  nameRule: { rule: 'fixed', name: 'default', message: invalidName, normalized: false },
   fields: {
     Name: str,
     Partition: str,

@@ -14,8 +14,9 @@ import {
   withKind,
 } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
+import { goQuote } from '../go-quote.ts';
 
-const invalidName = (name: string) => `invalid name ("${name}"), only "global" is supported`;
+const invalidName = (name: string) => `invalid name (${goQuote(name)}), only "global" is supported`;
 
 /** ProxyConfigEntry as encoding/json prints it. */
 const responseShape: ResponseShape = {
@@ -34,7 +35,8 @@ export const proxyDefaults: KindDefinition = {
   setsMutualTlsMode: true,
   acl: { read: 'none', write: 'mesh' },
   responseShape,
-  nameRule: { rule: 'fixed', name: 'global', message: invalidName },
+  // ProxyConfigEntry.Normalize (agent/structs/config_entry.go): "" becomes "global", any other name is refused.
+  nameRule: { rule: 'fixed', name: 'global', message: invalidName, normalized: true },
   fields: {
     Name: str,
     ...tenancy,

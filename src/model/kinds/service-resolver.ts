@@ -4,6 +4,7 @@ import { bool, durationNs, durationStr, list, map, obj, str, strings, uint32, ui
 import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import { goQuote } from './service-router.ts';
+import { resolverRelatedServices } from '../related-services.ts';
 
 const failoverTarget = obj({
   Service: str,
@@ -62,6 +63,7 @@ export const serviceResolver: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  relatedServices: resolverRelatedServices,
   acl: { read: 'service', write: 'service' },
   responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },

@@ -3,6 +3,7 @@ import { bool, durationStr, list, obj, str, strings, uint32 } from '../field-typ
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { httpHeaderModifiers, meta, tenancy, validateMeta, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
+import { routerRelatedServices } from '../related-services.ts';
 
 // Shared definition lives in common.ts; re-exported for the splitter, which imports it from here.
 export { httpHeaderModifiers };
@@ -70,6 +71,7 @@ export const serviceRouter: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  relatedServices: routerRelatedServices,
   acl: { read: 'service', write: 'service' },
   responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },

@@ -4,6 +4,7 @@ import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import { goQuote, httpHeaderModifiers } from './service-router.ts';
 import type { ResponseShape } from '../kind-definition.ts';
+import { splitterRelatedServices } from '../related-services.ts';
 
 type Split = Record<string, unknown> & {
   Weight?: number;
@@ -39,6 +40,7 @@ export const serviceSplitter: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  relatedServices: splitterRelatedServices,
   acl: { read: 'service', write: 'service' },
   responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },
