@@ -9,6 +9,7 @@ import { importedText, roundTripProblem } from '../core/import/round-trip.ts';
 import { crdKinds, EXTENSION, type ImportFormat } from '../core/import/write-entry.ts';
 import { entryPath } from '../core/import/entry-path.ts';
 import { managedKinds, readLive } from './make-plan.ts';
+import { SECRET_KINDS } from '../model/registry.ts';
 
 export interface EntryFile {
   path: string;
@@ -65,17 +66,14 @@ export function requestProblem(req: Pick<ImportRequest, 'kinds' | 'format'>): st
   return undefined;
 }
 
-/**
- * Kinds whose entries hold a secret (inline-certificate: a private key): imported only when named
- * in --kinds, so a plain `import` never puts a private key into a Git repository by surprise.
- */
-export const SECRET_KINDS: readonly string[] = ['inline-certificate'];
 
 export async function importEntries(store: ConfigEntryStore, files: ImportFiles, req: ImportRequest): Promise<ImportReport> {
   const report: ImportReport = { written: [], unchanged: [], skipped: [], problems: [] };
   const problem = requestProblem(req);
   if (problem) throw new Error(problem);
   // An ACL-filtered list throws incomplete-read here, as in plan: a partial import would look complete.
+  // Kinds that hold secrets (the registry's `holdsSecrets`: inline-certificate's private key) are
+  // imported only when named in --kinds, so a plain `import` never puts a private key into Git by surprise.
   const kinds = req.kinds ? [...req.kinds] : managedKinds().filter((k) => !SECRET_KINDS.includes(k));
   const live = await readLive(store, kinds);
   if (!req.kinds) report.skippedKinds = [...SECRET_KINDS];

@@ -6,6 +6,7 @@
 // so checking every chain of a tree costs the sum of the chains' sizes.
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
+import { DISCOVERY_CHAIN_KINDS } from '../model/registry.ts';
 
 /** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index). */
 export interface EntryLookup {
@@ -286,7 +287,7 @@ export interface RoutingProblem {
   message: string;
 }
 
-const DISCOVERY_KINDS = new Set(['service-router', 'service-splitter', 'service-resolver']);
+const DISCOVERY_KINDS = new Set(DISCOVERY_CHAIN_KINDS);
 
 /**
  * Every chain with a router, splitter or resolver, compiled once each. The L7-protocol message is

@@ -9,7 +9,7 @@ import { compileChain } from '../core/routing-rules.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { hasL7Permissions } from '../model/kinds/service-intentions.ts';
-import { DISCOVERY_CHAIN_KINDS, kindDefinition } from '../model/registry.ts';
+import { DISCOVERY_CHAIN_KINDS, kindDefinition, setsMutualTlsMode } from '../model/registry.ts';
 import { entryName } from './state.ts';
 
 /** Lookups into a set of entries; names are case-insensitive as in Consul. */
@@ -74,7 +74,7 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
   const before = Array.isArray(current) ? arrayView(current) : (current as GraphView);
   const after = overlay(before, existing, proposed);
 
-  if (proposed && (proposed.Kind === 'service-defaults' || proposed.Kind === 'proxy-defaults')) {
+  if (proposed && setsMutualTlsMode(proposed.Kind)) {
     const newMode = proposed.MutualTLSMode ?? '';
     const oldMode = existing?.MutualTLSMode ?? '';
     if (newMode === 'permissive' && oldMode !== newMode && before.get('mesh', 'mesh')?.AllowEnablingPermissiveMutualTLS !== true)

@@ -80,6 +80,8 @@ export interface KindDefinition {
   scope: KindScope;
   /** Carries `MutualTLSMode`: locking the mesh down must wait for every such change. */
   setsMutualTlsMode: boolean;
+  /** Its entries carry secret material (inline-certificate's PrivateKey): never imported into Git unasked. */
+  holdsSecrets: boolean;
   /**
    * A discovery-chain kind (router, splitter, resolver): the services an entry sends traffic to,
    * Consul's ListRelatedServices (src/model/related-services.ts). Absent: not part of a chain.

@@ -66,6 +66,9 @@ export const CONSUL_CE_KINDS: ReadonlySet<string> = new Set(KINDS.filter((k) => 
 /** The kinds that make up discovery chains (they declare `relatedServices`), in apply order. */
 export const DISCOVERY_CHAIN_KINDS: readonly string[] = KINDS.filter((k) => k.relatedServices).map((k) => k.kind);
 
+/** Kinds whose entries carry secret material (see `KindDefinition.holdsSecrets`). */
+export const SECRET_KINDS: readonly string[] = KINDS.filter((k) => k.holdsSecrets).map((k) => k.kind);
+
 /** A failed write of a mesh-wide kind blocks the rest of an apply (see `KindDefinition.scope`). */
 export function isMeshWide(kind: string): boolean {
   return kindDefinition(kind)?.scope === 'mesh-wide';

@@ -42,6 +42,7 @@ export const apiGateway: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },

@@ -12,6 +12,7 @@ export const boundApiGateway: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
   controllerOwned: true,

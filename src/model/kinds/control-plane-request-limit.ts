@@ -16,6 +16,7 @@ export const controlPlaneRequestLimit: KindDefinition = {
   edition: 'enterprise',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
   enterpriseOnly: 'invalid config entry kind: control-plane-request-limit',

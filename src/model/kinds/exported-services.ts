@@ -17,6 +17,7 @@ export const exportedServices: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
   // Normalize leaves the name alone; Validate refuses any other (validateExportedServicesName, CE).

@@ -10,6 +10,7 @@ export const fileSystemCertificate: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },

@@ -95,6 +95,7 @@ export const httpRoute: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },

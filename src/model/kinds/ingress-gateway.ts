@@ -51,6 +51,7 @@ export const ingressGateway: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'service', write: 'mesh' },
   responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },

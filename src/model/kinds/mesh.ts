@@ -31,6 +31,7 @@ export const mesh: KindDefinition = {
   edition: 'ce',
   scope: 'mesh-wide',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'none', write: 'mesh' },
   responseShape,
   nameRule: { rule: 'implicit', name: 'mesh' },

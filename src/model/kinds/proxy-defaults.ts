@@ -33,6 +33,7 @@ export const proxyDefaults: KindDefinition = {
   edition: 'ce',
   scope: 'mesh-wide',
   setsMutualTlsMode: true,
+  holdsSecrets: false,
   acl: { read: 'none', write: 'mesh' },
   responseShape,
   // ProxyConfigEntry.Normalize (agent/structs/config_entry.go): "" becomes "global", any other name is refused.

@@ -14,6 +14,7 @@ export const samenessGroup: KindDefinition = {
   edition: 'ce-refuses',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
   enterpriseOnly: ENTERPRISE_ONLY,

@@ -57,6 +57,7 @@ export const serviceDefaults: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: true,
+  holdsSecrets: false,
   acl: { read: 'service', write: 'service' },
   responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },

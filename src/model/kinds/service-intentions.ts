@@ -86,6 +86,7 @@ export const serviceIntentions: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'intention', write: 'intention' },
   responseShape,
   nameRule: { rule: 'named', wildcardAllowed: true },

@@ -63,6 +63,7 @@ export const serviceResolver: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   relatedServices: resolverRelatedServices,
   acl: { read: 'service', write: 'service' },
   responseShape: 'as-stored',

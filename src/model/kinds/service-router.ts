@@ -71,6 +71,7 @@ export const serviceRouter: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   relatedServices: routerRelatedServices,
   acl: { read: 'service', write: 'service' },
   responseShape,

@@ -40,6 +40,7 @@ export const serviceSplitter: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   relatedServices: splitterRelatedServices,
   acl: { read: 'service', write: 'service' },
   responseShape,

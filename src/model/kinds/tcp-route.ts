@@ -35,6 +35,7 @@ export const tcpRoute: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },

@@ -16,6 +16,7 @@ export const terminatingGateway: KindDefinition = {
   edition: 'ce',
   scope: 'named',
   setsMutualTlsMode: false,
+  holdsSecrets: false,
   acl: { read: 'service', write: 'mesh' },
   responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },

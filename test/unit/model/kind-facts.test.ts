@@ -1,7 +1,7 @@
 // Every kind declares the facts the dev server, the planner and apply read from the registry, and
 // the sets derived from them are the ones those readers hard-coded before.
 import { describe, expect, it } from 'vitest';
-import { KINDS, CONSUL_CE_KINDS, isMeshWide, setsMutualTlsMode } from '../../../src/model/registry.ts';
+import { KINDS, CONSUL_CE_KINDS, DISCOVERY_CHAIN_KINDS, SECRET_KINDS, isMeshWide, setsMutualTlsMode } from '../../../src/model/registry.ts';
 import { configEntryPermission, listPermission } from '../../../src/model/kind-acl.ts';
 import type { KindDefinition } from '../../../src/model/kind-definition.ts';
 
@@ -15,6 +15,7 @@ describe('kind facts', () => {
       expect(['ce', 'ce-refuses', 'enterprise'], k.kind).toContain(k.edition);
       expect(['mesh-wide', 'named'], k.kind).toContain(k.scope);
       expect(typeof k.setsMutualTlsMode, k.kind).toBe('boolean');
+      expect(typeof k.holdsSecrets, k.kind).toBe('boolean');
       expect(['service', 'intention', 'mesh', 'none'], k.kind).toContain(k.acl.read);
       expect(['service', 'intention', 'mesh'], k.kind).toContain(k.acl.write);
       expect(['named', 'fixed', 'implicit'], k.kind).toContain(k.nameRule.rule);
@@ -45,6 +46,16 @@ describe('kind facts', () => {
   it('says which kinds set MutualTLSMode, as their fields do', () => {
     expect(kindsWhere((k) => setsMutualTlsMode(k.kind))).toEqual(['proxy-defaults', 'service-defaults']);
     expect(kindsWhere((k) => k.setsMutualTlsMode)).toEqual(kindsWhere((k) => 'MutualTLSMode' in k.fields));
+  });
+
+  it('knows the discovery-chain kinds and the kinds that hold secrets', () => {
+    expect([...DISCOVERY_CHAIN_KINDS].sort()).toEqual(['service-resolver', 'service-router', 'service-splitter']);
+    expect(SECRET_KINDS).toEqual(['inline-certificate']);
+    const router = KINDS.find((k) => k.kind === 'service-router')!;
+    expect(router.relatedServices!({ Kind: 'service-router', Name: 'web', Routes: [{ Destination: { Service: 'api' } }, {}] })).toEqual(['api']);
+    const resolver = KINDS.find((k) => k.kind === 'service-resolver')!;
+    const failover = { '*': { Service: 'b', Targets: [{ Service: 'c' }, { Peer: 'p' }] } };
+    expect(resolver.relatedServices!({ Kind: 'service-resolver', Name: 'a', Redirect: { Service: 'r' }, Failover: failover })).toEqual(['r', 'b', 'c']);
   });
 
   it('puts every provider before every dependent in apply order', () => {
