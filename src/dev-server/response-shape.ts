@@ -12,7 +12,7 @@ export function responseShape(stored: StoredEntry): Record<string, unknown> {
   const entry: ApiEntry = stored.entry;
   const def = kindDefinition(entry.Kind);
   const shape = def?.responseShape ?? 'as-stored';
-  let out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = {};
   if (shape !== 'as-stored') {
     for (const [field, zero] of shape.fields) {
       if (field in entry) out[field] = entry[field];
@@ -27,7 +27,7 @@ export function responseShape(stored: StoredEntry): Record<string, unknown> {
       delete out.Meta;
       out.Meta = meta;
     }
-    if (shape.inner) out = shape.inner(out);
+    shape.inner?.(out);
   } else {
     Object.assign(out, entry);
   }

@@ -60,8 +60,8 @@ export type ResponseShape =
   | 'as-stored'
   | {
       fields: readonly ResponseField[];
-      /** Zero noise inside nested structs: returns a new object, never mutates its input. */
-      inner?: (out: Record<string, unknown>) => Record<string, unknown>;
+      /** Zero noise inside nested structs, written into `out`: a fresh response object its caller owns. */
+      inner?: (out: Record<string, unknown>) => void;
     };
 
 export interface KindDefinition {

@@ -33,14 +33,13 @@ type Listener = { Port?: number; Protocol?: string; Services?: Record<string, un
 const responseShape: ResponseShape = {
   fields: [['Kind'], ['Name'], ['TLS', {}], ['Listeners', null], ['Defaults'], ['Meta']],
   inner(out) {
-    const next: Record<string, unknown> = { ...out, TLS: { Enabled: false, ...asObject(out.TLS) } };
+    out.TLS = { Enabled: false, ...asObject(out.TLS) };
     if (Array.isArray(out.Listeners))
-      next.Listeners = out.Listeners.map((l) => {
+      out.Listeners = out.Listeners.map((l) => {
         const lis = asObject(l);
         const services = Array.isArray(lis.Services) ? lis.Services.map((s) => ({ ...asObject(s), Hosts: asObject(s).Hosts ?? null })) : null;
         return { ...lis, Services: services };
       });
-    return next;
   },
 };
 export const ingressGateway: KindDefinition = {

@@ -21,7 +21,9 @@ const responseShape: ResponseShape = {
     ['Kind'], ['TransparentProxy', {}], ['AllowEnablingPermissiveMutualTLS'], ['ValidateClusters'], ['TLS'], ['HTTP'],
     ['Peering'], ['Meta'],
   ],
-  inner: (out) => ({ ...out, TransparentProxy: { MeshDestinationsOnly: false, ...asObject(out.TransparentProxy) } }),
+  inner(out) {
+    out.TransparentProxy = { MeshDestinationsOnly: false, ...asObject(out.TransparentProxy) };
+  },
 };
 export const mesh: KindDefinition = {
   kind: 'mesh',

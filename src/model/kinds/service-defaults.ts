@@ -41,12 +41,12 @@ const responseShape: ResponseShape = {
   ],
   inner(out) {
     const up = out.UpstreamConfig as { Overrides?: unknown[]; Defaults?: unknown } | undefined;
-    if (!up) return out;
+    if (!up) return;
     const fix = (u: unknown) => withFieldsAfter(asObject(u), [['Peer', ''], ['MeshGateway', {}]], 'Name');
     const next: Record<string, unknown> = {};
     if (up.Overrides) next.Overrides = up.Overrides.map(fix);
     if (up.Defaults) next.Defaults = fix(up.Defaults);
-    return { ...out, UpstreamConfig: next };
+    out.UpstreamConfig = next;
   },
 };
 export const serviceDefaults: KindDefinition = {

@@ -64,8 +64,8 @@ export function intentionPrecedence(destination: string, sourceName: string): nu
 const responseShape: ResponseShape = {
   fields: [['Kind'], ['Name'], ['Sources', null], ['JWT'], ['Meta']],
   inner(out) {
-    if (!Array.isArray(out.Sources)) return out;
-    const sources = out.Sources.map((s) => {
+    if (!Array.isArray(out.Sources)) return;
+    out.Sources = out.Sources.map((s) => {
       // SourceIntention field order: …, Action, Permissions, Precedence, LegacyID, Type, Description, …
       const src = asObject(s);
       const next: Record<string, unknown> = {};
@@ -75,7 +75,6 @@ const responseShape: ResponseShape = {
       for (const [k, v] of Object.entries(src)) if (!(k in next)) next[k] = v;
       return next;
     });
-    return { ...out, Sources: sources };
   },
 };
 export const serviceIntentions: KindDefinition = {
