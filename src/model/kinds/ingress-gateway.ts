@@ -42,6 +42,7 @@ const responseShape: ResponseShape = {
       });
   },
 };
+
 export const ingressGateway: KindDefinition = {
   kind: 'ingress-gateway',
   crdKind: 'IngressGateway',

@@ -25,6 +25,7 @@ const responseShape: ResponseShape = {
     out.TransparentProxy = { MeshDestinationsOnly: false, ...asObject(out.TransparentProxy) };
   },
 };
+
 export const mesh: KindDefinition = {
   kind: 'mesh',
   crdKind: 'Mesh',

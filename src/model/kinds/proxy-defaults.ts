@@ -25,6 +25,7 @@ const responseShape: ResponseShape = {
     ['Expose', {}], ['AccessLogs', {}], ['EnvoyExtensions'], ['FailoverPolicy'], ['PrioritizeByLocality'], ['Meta'],
   ],
 };
+
 export const proxyDefaults: KindDefinition = {
   kind: 'proxy-defaults',
   crdKind: 'ProxyDefaults',

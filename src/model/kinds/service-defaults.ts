@@ -49,6 +49,7 @@ const responseShape: ResponseShape = {
     out.UpstreamConfig = next;
   },
 };
+
 export const serviceDefaults: KindDefinition = {
   kind: 'service-defaults',
   crdKind: 'ServiceDefaults',

@@ -77,6 +77,7 @@ const responseShape: ResponseShape = {
     });
   },
 };
+
 export const serviceIntentions: KindDefinition = {
   kind: 'service-intentions',
   crdKind: 'ServiceIntentions',

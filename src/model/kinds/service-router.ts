@@ -63,6 +63,7 @@ type Route = {
 
 /** ServiceRouterConfigEntry as encoding/json prints it. */
 const responseShape: ResponseShape = { fields: [['Kind'], ['Name'], ['Routes', null], ['Meta']] };
+
 export const serviceRouter: KindDefinition = {
   kind: 'service-router',
   crdKind: 'ServiceRouter',

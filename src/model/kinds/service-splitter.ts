@@ -32,6 +32,7 @@ export function normalizeSplitWeight(w: number): number {
 
 /** ServiceSplitterConfigEntry as encoding/json prints it. */
 const responseShape: ResponseShape = { fields: [['Kind'], ['Name'], ['Splits', null], ['Meta']] };
+
 export const serviceSplitter: KindDefinition = {
   kind: 'service-splitter',
   crdKind: 'ServiceSplitter',

@@ -8,6 +8,7 @@ type LinkedService = { Name?: string; Namespace?: string; CAFile?: string; CertF
 
 /** TerminatingGatewayConfigEntry as encoding/json prints it. */
 const responseShape: ResponseShape = { fields: [['Kind'], ['Name'], ['Services', null], ['Meta']] };
+
 export const terminatingGateway: KindDefinition = {
   kind: 'terminating-gateway',
   crdKind: 'TerminatingGateway',
