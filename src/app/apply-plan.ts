@@ -3,11 +3,11 @@
 // applied that Consul did not confirm, nor as failed when it may have been stored; once Consul
 // is unreachable nothing more is attempted.
 import type { ConfigEntryStore } from '../core/ports.ts';
+import { isMeshWide, setsMutualTlsMode } from '../model/registry.ts';
 import type { Change, Plan } from '../core/plan/plan.ts';
 import { canonicalLive, diffValues, type FieldDiff } from '../core/plan/canonical.ts';
 import { normalizeEntry } from '../core/normalize.ts';
 import { LOCKDOWN_WAVE } from '../core/plan/order.ts';
-import { isMeshWide, setsMutualTlsMode } from '../model/registry.ts';
 
 export type ChangeOutcome =
   | { status: 'applied' }

@@ -2,6 +2,7 @@
 // file a user would write, check that each file reads back as what Consul holds, and only then
 // write them all, never overwriting a file that says something else unless told to.
 import type { ConfigEntryStore } from '../core/ports.ts';
+import { SECRET_KINDS } from '../model/registry.ts';
 import { entryIdOf, formatEntryId, type EntryId } from '../model/entry-id.ts';
 import { ownershipOf } from '../core/plan/ownership.ts';
 import { importTarget } from '../core/import/minimal-entry.ts';
@@ -9,7 +10,6 @@ import { importedText, roundTripProblem } from '../core/import/round-trip.ts';
 import { crdKinds, EXTENSION, type ImportFormat } from '../core/import/write-entry.ts';
 import { entryPath } from '../core/import/entry-path.ts';
 import { managedKinds, readLive } from './make-plan.ts';
-import { SECRET_KINDS } from '../model/registry.ts';
 
 export interface EntryFile {
   path: string;

@@ -5,8 +5,8 @@
 // ("dc1"), namespace and partition "default". Pure; lookups go through an index by kind and name,
 // so checking every chain of a tree costs the sum of the chains' sizes.
 import type { ApiEntry } from '../model/kind-definition.ts';
-import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import { DISCOVERY_CHAIN_KINDS } from '../model/registry.ts';
+import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 
 /** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index). */
 export interface EntryLookup {

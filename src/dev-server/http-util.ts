@@ -2,10 +2,10 @@
 // JSON bodies (compact, or `?pretty` = 4-space indent + newline), query metadata headers,
 // blocking-query parameters, and the CE refusals of namespace/partition parameters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { goQuote } from '../model/go-quote.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
 import { parseGoDuration } from '../decode/duration.ts';
 import type { DevState } from './state.ts';
-import { goQuote } from '../model/go-quote.ts';
 
 export class HttpError extends Error {
   constructor(

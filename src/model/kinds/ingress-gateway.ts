@@ -1,9 +1,9 @@
 // ingress-gateway: listeners and exposed services of an ingress gateway (api/config_entry_gateways.go IngressGatewayConfigEntry).
+import type { ResponseShape } from '../kind-definition.ts';
+import { asObject } from '../response-noise.ts';
 import { aliased, bool, int, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { gatewayTLSSDS as sds, httpHeaderModifiers, meta, passiveHealthCheck, validateMeta, withKind } from './common.ts';
-import type { ResponseShape } from '../kind-definition.ts';
-import { asObject } from '../response-noise.ts';
 
 export { passiveHealthCheck };
 
