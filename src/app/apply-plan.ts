@@ -3,6 +3,7 @@
 // applied that Consul did not confirm, nor as failed when it may have been stored; once Consul
 // is unreachable nothing more is attempted.
 import type { ConfigEntryStore } from '../core/ports.ts';
+import { isMeshWide, setsMutualTlsMode } from '../model/registry.ts';
 import type { Change, Plan } from '../core/plan/plan.ts';
 import { canonicalLive, diffValues, type FieldDiff } from '../core/plan/canonical.ts';
 import { normalizeEntry } from '../core/normalize.ts';
@@ -54,16 +55,11 @@ interface StoreErrorFacts {
 const facts = (e: unknown): StoreErrorFacts => (typeof e === 'object' && e !== null ? (e as StoreErrorFacts) : {});
 const storeUnreachable = (e: unknown) => facts(e).kind === 'unavailable' || facts(e).kind === 'timeout';
 
-const GLOBAL_KINDS = new Set(['mesh', 'proxy-defaults']);
-
-/** Kinds whose MutualTLSMode a mesh lockdown must wait for. */
-const MTLS_KINDS = new Set(['service-defaults', 'proxy-defaults']);
-
 /**
  * The changes that failed so far, indexed so each later change asks in constant time whether it
  * depends on one. A later change depends on a failed one when it concerns the same service, or the
- * failed one is mesh-wide. Locking the mesh down depends on every service-defaults/proxy-defaults
- * change: one that failed may have left a service permissive.
+ * failed one is mesh-wide (a kind's `scope`). Locking the mesh down depends on every change of a
+ * kind that sets MutualTLSMode (service-defaults, proxy-defaults): one that failed may have left a service permissive.
  */
 class Failures {
   private count = 0;
@@ -73,8 +69,8 @@ class Failures {
 
   add(change: Change): void {
     const failure = { change, seq: this.count++ };
-    if (GLOBAL_KINDS.has(change.id.kind)) this.global ??= failure;
-    if (MTLS_KINDS.has(change.id.kind)) this.mtls ??= failure;
+    if (isMeshWide(change.id.kind)) this.global ??= failure;
+    if (setsMutualTlsMode(change.id.kind)) this.mtls ??= failure;
     const name = change.id.name.toLowerCase();
     if (!this.byName.has(name)) this.byName.set(name, failure);
   }

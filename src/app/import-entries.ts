@@ -2,6 +2,7 @@
 // file a user would write, check that each file reads back as what Consul holds, and only then
 // write them all, never overwriting a file that says something else unless told to.
 import type { ConfigEntryStore } from '../core/ports.ts';
+import { SECRET_KINDS } from '../model/registry.ts';
 import { entryIdOf, formatEntryId, type EntryId } from '../model/entry-id.ts';
 import { ownershipOf } from '../core/plan/ownership.ts';
 import { importTarget } from '../core/import/minimal-entry.ts';
@@ -65,17 +66,14 @@ export function requestProblem(req: Pick<ImportRequest, 'kinds' | 'format'>): st
   return undefined;
 }
 
-/**
- * Kinds whose entries hold a secret (inline-certificate: a private key): imported only when named
- * in --kinds, so a plain `import` never puts a private key into a Git repository by surprise.
- */
-export const SECRET_KINDS: readonly string[] = ['inline-certificate'];
 
 export async function importEntries(store: ConfigEntryStore, files: ImportFiles, req: ImportRequest): Promise<ImportReport> {
   const report: ImportReport = { written: [], unchanged: [], skipped: [], problems: [] };
   const problem = requestProblem(req);
   if (problem) throw new Error(problem);
   // An ACL-filtered list throws incomplete-read here, as in plan: a partial import would look complete.
+  // Kinds that hold secrets (the registry's `holdsSecrets`: inline-certificate's private key) are
+  // imported only when named in --kinds, so a plain `import` never puts a private key into Git by surprise.
   const kinds = req.kinds ? [...req.kinds] : managedKinds().filter((k) => !SECRET_KINDS.includes(k));
   const live = await readLive(store, kinds);
   if (!req.kinds) report.skippedKinds = [...SECRET_KINDS];

@@ -5,6 +5,7 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import { hasL7Permissions } from '../model/kinds/service-intentions.ts';
 import { routingProblems } from './routing-rules.ts';
+import { setsMutualTlsMode } from '../model/registry.ts';
 
 export interface GraphProblem {
   entryIndex: number;
@@ -88,7 +89,7 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
   const protocolFor = (service: string) => protocolOf(service, index);
   entries.forEach((e, entryIndex) => {
     const name = String(e.Name ?? '');
-    if ((e.Kind === 'service-defaults' || e.Kind === 'proxy-defaults') && e.MutualTLSMode === 'permissive' && !permissiveAllowed)
+    if (setsMutualTlsMode(e.Kind) && e.MutualTLSMode === 'permissive' && !permissiveAllowed)
       problems.push({
         entryIndex,
         field: 'MutualTLSMode',

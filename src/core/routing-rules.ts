@@ -5,6 +5,7 @@
 // ("dc1"), namespace and partition "default". Pure; lookups go through an index by kind and name,
 // so checking every chain of a tree costs the sum of the chains' sizes.
 import type { ApiEntry } from '../model/kind-definition.ts';
+import { DISCOVERY_CHAIN_KINDS } from '../model/registry.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 
 /** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index). */
@@ -286,7 +287,7 @@ export interface RoutingProblem {
   message: string;
 }
 
-const DISCOVERY_KINDS = new Set(['service-router', 'service-splitter', 'service-resolver']);
+const DISCOVERY_KINDS = new Set(DISCOVERY_CHAIN_KINDS);
 
 /**
  * Every chain with a router, splitter or resolver, compiled once each. The L7-protocol message is

@@ -28,33 +28,24 @@ import {
 } from './http-util.ts';
 import { canonicalJson, entryHash, responseShape } from './response-shape.ts';
 import { entryName, type StoredEntry } from './state.ts';
-
-/** structs.MakeConfigEntry's CE switch (control-plane-request-limit is ENT only). */
-export const CONSUL_CE_KINDS: ReadonlySet<string> = new Set([
-  'service-defaults',
-  'proxy-defaults',
-  'service-router',
-  'service-splitter',
-  'service-resolver',
-  'ingress-gateway',
-  'terminating-gateway',
-  'service-intentions',
-  'mesh',
-  'exported-services',
-  'sameness-group',
-  'api-gateway',
-  'bound-api-gateway',
-  'file-system-certificate',
-  'inline-certificate',
-  'http-route',
-  'tcp-route',
-  'jwt-provider',
-]);
+import { CONSUL_CE_KINDS, kindDefinition } from '../model/registry.ts';
 
 /** `if casStr := req.URL.Query().Get("cas"); casStr != ""`: an empty `?cas=` (or bare `?cas`) is no CAS at all. */
 function casParam(ctx: RequestContext): number | undefined {
   const text = ctx.query.get('cas') ?? '';
   return text !== '' ? parseUint(text) : undefined;
+}
+
+/**
+ * The name a DELETE of `kind`/`name` addresses: MakeConfigEntry ignores the name of a kind without
+ * one (mesh), and Normalize fills or refuses a fixed name (proxy-defaults, ProxyConfigEntry.Normalize).
+ */
+function nameToDelete(kind: string, name: string): string {
+  const rule = kindDefinition(kind)?.nameRule;
+  if (rule?.rule === 'implicit') return rule.name;
+  if (rule?.rule !== 'fixed' || !rule.normalized) return name;
+  if (name !== '' && name !== rule.name) throw new RpcError(rule.message(name));
+  return rule.name;
 }
 
 function checkKind(kind: string): void {
@@ -130,8 +121,9 @@ export class ConfigRoutes {
       if (cas === 0 && existing) return sendJson(ctx, 200, false);
       if (cas !== 0 && (!existing || existing.modifyIndex !== cas)) return sendJson(ctx, 200, false);
     }
-    if (!name && (entry.Kind === 'ingress-gateway' || entry.Kind === 'terminating-gateway'))
-      throw new RpcError('failed inserting config entry: object is missing a value for this index');
+    // The memdb id index refuses an empty name (indexFromConfigEntry, agent/consul/state/config_entry_schema.go):
+    // it is reached by every kind whose Validate lets an empty name through (gateways, routes, file-system-certificate).
+    if (!name) throw new RpcError('failed inserting config entry: object is missing a value for this index');
     const err = graphError(state.graphView, existing?.entry, entry);
     if (err) throw new RpcError(err);
     state.putEntry(entry.Kind, name, entry, entryHash(entry));
@@ -155,15 +147,15 @@ export class ConfigRoutes {
     checkDatacenter(ctx);
     this.acl.resolve(ctx);
     checkKind(kind);
-    const lookupName = kind === 'proxy-defaults' && name === '' ? '' : name;
-    const perm = configEntryPermission(kind, lookupName, 'read');
+    // ConfigEntry.Get looks the name up as given: no Normalize, so proxy-defaults "" is not "global".
+    const perm = configEntryPermission(kind, name, 'read');
     if (perm) this.acl.require(ctx, perm);
     // ConfigEntry.Get watches only this entry (memdb FirstWatch on its id): writes to other entries
     // do not wake it, and a missing entry that is still missing keeps blocking (errNotFound).
     const result = await blockingQuery(
       ctx,
       opts,
-      () => ({ index: ctx.state.tableIndex('config-entries'), entry: ctx.state.getEntry(kind, lookupName) }),
+      () => ({ index: ctx.state.tableIndex('config-entries'), entry: ctx.state.getEntry(kind, name) }),
       (prev, next) => (prev.entry ? (next.entry === prev.entry ? 'unwatched' : false) : !next.entry),
     );
     const headers = queryMetaHeaders(result.index);
@@ -223,12 +215,7 @@ export class ConfigRoutes {
     // ConfigEntry.Delete sends every delete to the primary datacenter: ?dc is not looked at.
     this.acl.resolve(ctx);
     // Normalize (no Validate): proxy-defaults only has "global", mesh is always "mesh".
-    let name = rawName;
-    if (kind === 'proxy-defaults') {
-      if (name !== '' && name !== 'global') throw new RpcError(`invalid name (${goQuote(name)}), only "global" is supported`);
-      name = 'global';
-    }
-    if (kind === 'mesh') name = 'mesh';
+    const name = nameToDelete(kind, rawName);
     const perm = configEntryPermission(kind, name, 'write');
     if (perm) this.acl.require(ctx, perm);
 

@@ -2,18 +2,28 @@
 // write on every upsert and delete: the mesh gate on permissive mTLS (upsert only, §3.2) and the
 // HTTP-protocol requirement of routers, splitters and L7 intentions (§4.2), which also refuses
 // deleting or downgrading the service-defaults/proxy-defaults they depend on. It reads only the
-// entries a change can affect (by kind and name), so a write costs the same with 10 or 20,000 entries.
+// entries a change can affect (by kind and name, and the chains linking to a service through the
+// store's link index), so a write costs the same with 10 or 20,000 entries.
 import { PERMISSIVE_NOT_ALLOWED, isHttpLike, l7IntentionMessage } from '../core/graph-rules.ts';
 import { compileChain } from '../core/routing-rules.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { hasL7Permissions } from '../model/kinds/service-intentions.ts';
+import { DISCOVERY_CHAIN_KINDS, kindDefinition, setsMutualTlsMode } from '../model/registry.ts';
 import { entryName } from './state.ts';
 
 /** Lookups into a set of entries; names are case-insensitive as in Consul. */
 export interface GraphView {
   get(kind: string, name: string): ApiEntry | undefined;
   ofKind(kind: string): readonly ApiEntry[];
+  /** The discovery-chain entries whose relatedServices name `service` (the state store's link index). */
+  linking(service: string): readonly ApiEntry[];
+}
+
+/** Whether a discovery-chain entry names `service` among its related services. */
+function links(e: ApiEntry, service: string): boolean {
+  const related = kindDefinition(e.Kind)?.relatedServices;
+  return related !== undefined && related(e).some((s) => s.toLowerCase() === service.toLowerCase());
 }
 
 const same = (a: ApiEntry, kind: string, name: string) => a.Kind === kind && entryName(a).toLowerCase() === name.toLowerCase();
@@ -23,6 +33,7 @@ export function arrayView(entries: readonly ApiEntry[]): GraphView {
   return {
     get: (kind, name) => entries.find((e) => same(e, kind, name)),
     ofKind: (kind) => entries.filter((e) => e.Kind === kind),
+    linking: (service) => entries.filter((e) => links(e, service)),
   };
 }
 
@@ -38,6 +49,11 @@ function overlay(base: GraphView, existing: ApiEntry | undefined, proposed: ApiE
     ofKind(kind) {
       const list = base.ofKind(kind).filter((e) => !isChanged(e));
       if (proposed && proposed.Kind === kind) list.push(proposed);
+      return list;
+    },
+    linking(service) {
+      const list = base.linking(service).filter((e) => !isChanged(e));
+      if (proposed && links(proposed, service)) list.push(proposed);
       return list;
     },
   };
@@ -58,7 +74,7 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
   const before = Array.isArray(current) ? arrayView(current) : (current as GraphView);
   const after = overlay(before, existing, proposed);
 
-  if (proposed && (proposed.Kind === 'service-defaults' || proposed.Kind === 'proxy-defaults')) {
+  if (proposed && setsMutualTlsMode(proposed.Kind)) {
     const newMode = proposed.MutualTLSMode ?? '';
     const oldMode = existing?.MutualTLSMode ?? '';
     if (newMode === 'permissive' && oldMode !== newMode && before.get('mesh', 'mesh')?.AllowEnablingPermissiveMutualTLS !== true)
@@ -96,35 +112,18 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
   return undefined;
 }
 
-const DISCOVERY_KINDS = ['service-router', 'service-splitter', 'service-resolver'] as const;
-
-/** The services a discovery entry sends traffic to (what Consul's indexLink records for it). */
-function linkedServices(e: ApiEntry): string[] {
-  const out: string[] = [];
-  const add = (v: unknown) => {
-    if (typeof v === 'string' && v !== '') out.push(v.toLowerCase());
-  };
-  for (const r of (e.Routes as { Destination?: { Service?: string } }[] | undefined) ?? []) add(r.Destination?.Service);
-  for (const s of (e.Splits as { Service?: string }[] | undefined) ?? []) add(s.Service);
-  add((e.Redirect as { Service?: string } | undefined)?.Service);
-  for (const f of Object.values((e.Failover as Record<string, { Service?: string; Targets?: { Service?: string }[] }> | undefined) ?? {})) {
-    add(f.Service);
-    for (const t of f.Targets ?? []) add(t.Service);
-  }
-  return out;
-}
-
 /** agent/consul/state/config_entry.go validateProposedConfigEntryInServiceGraph: which chains a change can break. */
 function chainsToCheck(view: GraphView, changed: ApiEntry, global: boolean): string[] {
   const names = new Map<string, string>();
+  const add = (e: ApiEntry) => names.set(entryName(e).toLowerCase(), entryName(e));
   if (global) {
-    for (const k of DISCOVERY_KINDS) for (const e of view.ofKind(k)) names.set(entryName(e).toLowerCase(), entryName(e));
+    for (const k of DISCOVERY_CHAIN_KINDS) for (const e of view.ofKind(k)) add(e);
     return [...names.values()];
   }
-  if (changed.Kind !== 'service-defaults' && !(DISCOVERY_KINDS as readonly string[]).includes(changed.Kind)) return [];
+  if (changed.Kind !== 'service-defaults' && !DISCOVERY_CHAIN_KINDS.includes(changed.Kind)) return [];
   const name = entryName(changed);
   names.set(name.toLowerCase(), name);
-  for (const k of DISCOVERY_KINDS)
-    for (const e of view.ofKind(k)) if (linkedServices(e).includes(name.toLowerCase())) names.set(entryName(e).toLowerCase(), entryName(e));
+  // The chains linking to it, one level, through the link index: O(links), not O(entries).
+  for (const e of view.linking(name)) add(e);
   return [...names.values()];
 }

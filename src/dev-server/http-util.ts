@@ -2,6 +2,7 @@
 // JSON bodies (compact, or `?pretty` = 4-space indent + newline), query metadata headers,
 // blocking-query parameters, and the CE refusals of namespace/partition parameters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { goQuote } from '../model/go-quote.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
 import { parseGoDuration } from '../decode/duration.ts';
 import type { DevState } from './state.ts';
@@ -80,10 +81,7 @@ export function parseUint(s: string): number {
   return Number(n);
 }
 
-/** Go's %q for ordinary strings. */
-export function goQuote(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
+export { goQuote } from '../model/go-quote.ts';
 
 export const DEFAULT_QUERY_MS = 300_000;
 export const MAX_QUERY_MS = 600_000;

@@ -2,6 +2,7 @@
 // index, per-table max indexes (bumped on insert AND delete, as memdb's index table), KV and a tiny
 // catalog. Pure data + change notification; HTTP concerns live in the *-routes.ts files.
 import type { ApiEntry } from '../model/kind-definition.ts';
+import { kindDefinition } from '../model/registry.ts';
 
 export interface StoredEntry {
   entry: ApiEntry; // normalised, zero values omitted, no indexes
@@ -62,6 +63,12 @@ export class DevState {
   /** Per-kind index, and each kind's list in id-index order (rebuilt only after that kind changes). */
   private readonly byKind = new Map<string, Map<string, StoredEntry>>();
   private readonly sortedByKind = new Map<string, StoredEntry[]>();
+  /**
+   * The link index (memdb's `link` index on config entries): lower(service) → the discovery-chain
+   * entries whose relatedServices name it, by id key. A write checks the chains reaching its
+   * service without scanning every router, splitter and resolver.
+   */
+  private readonly linksTo = new Map<string, Map<string, StoredEntry>>();
   readonly kv = new Map<string, KvEntry>();
   readonly tombstones = new Map<string, number>();
   readonly nodes = new Map<string, CatalogNode>(); // key: lower(node)
@@ -125,16 +132,31 @@ export class DevState {
     return [...sorted];
   }
 
-  /** The graph checks' view of the store: lookups by kind and name, lists by kind. */
+  /** The graph checks' view of the store: lookups by kind and name, lists by kind, chains by linked service. */
   readonly graphView = {
     get: (kind: string, name: string): ApiEntry | undefined => this.getEntry(kind, name)?.entry,
     ofKind: (kind: string): ApiEntry[] => [...(this.byKind.get(kind.toLowerCase())?.values() ?? [])].map((s) => s.entry),
+    linking: (service: string): ApiEntry[] => [...(this.linksTo.get(service.toLowerCase())?.values() ?? [])].map((s) => s.entry),
   };
+
+  private link(key: string, old: StoredEntry | undefined, next: StoredEntry | undefined): void {
+    for (const svc of relatedServices(old)) {
+      const m = this.linksTo.get(svc);
+      m?.delete(key);
+      if (m?.size === 0) this.linksTo.delete(svc);
+    }
+    for (const svc of relatedServices(next)) {
+      let m = this.linksTo.get(svc);
+      if (!m) this.linksTo.set(svc, (m = new Map()));
+      m.set(key, next!);
+    }
+  }
 
   private index_(kind: string, key: string, stored: StoredEntry | undefined): void {
     const lower = kind.toLowerCase();
     let m = this.byKind.get(lower);
     if (!m) this.byKind.set(lower, (m = new Map()));
+    this.link(key, this.entries.get(key), stored);
     if (stored) {
       this.entries.set(key, stored);
       m.set(key, stored);
@@ -183,6 +205,7 @@ export class DevState {
     this.entries.clear();
     this.byKind.clear();
     this.sortedByKind.clear();
+    this.linksTo.clear();
     for (const e of s.entries) {
       const name = entryName(e.entry);
       this.index_(e.entry.Kind, configKey(e.entry.Kind, name), { entry: e.entry, hash: BigInt(e.hash), createIndex: e.createIndex, modifyIndex: e.modifyIndex });
@@ -198,12 +221,20 @@ export class DevState {
   }
 }
 
-/** The name an entry is stored under (mesh has no Name field: always "mesh"). */
-export function entryName(entry: ApiEntry): string {
-  if (entry.Kind === 'mesh') return 'mesh';
-  if (entry.Kind === 'proxy-defaults' && !entry.Name) return 'global';
-  return typeof entry.Name === 'string' ? entry.Name : '';
+/** The lower-cased services a stored entry's kind says it links to (none for non-chain kinds). */
+function relatedServices(stored: StoredEntry | undefined): Set<string> {
+  const related = stored && kindDefinition(stored.entry.Kind)?.relatedServices;
+  return new Set(related ? related(stored.entry).map((s) => s.toLowerCase()) : []);
 }
+
+/** The name an entry is stored under, by its kind's name rule (mesh has no Name field: always "mesh"). */
+export function entryName(entry: ApiEntry): string {
+  const rule = kindDefinition(entry.Kind)?.nameRule;
+  if (rule?.rule === 'implicit') return rule.name;
+  const name = typeof entry.Name === 'string' ? entry.Name : '';
+  return rule?.rule === 'fixed' && rule.normalized && name === '' ? rule.name : name;
+}
+
 
 export function serviceKey(node: string, id: string): string {
   return `${node.toLowerCase()}\u0000${id}`;

@@ -1,7 +1,9 @@
 // Which ACL permission Consul asks for to read or write a config entry of each kind: each kind's
 // `CanRead`/`CanWrite` in agent/structs (config_entry.go, config_entry_discoverychain.go,
 // config_entry_intentions.go, config_entry_gateways.go, config_entry_exports.go, config_entry_mesh.go).
-// The dev server enforces these; the Consul client names them when a list came back filtered.
+// Each kind declares its mapping (`acl` in src/model/kinds/*.ts); the dev server enforces these,
+// and the Consul client names them when a list came back filtered.
+import { kindDefinition } from './registry.ts';
 
 export type AclAccess = 'read' | 'write';
 export type AclResource = 'service' | 'intention' | 'mesh' | 'key' | 'node' | 'operator' | 'agent' | 'acl';
@@ -13,24 +15,31 @@ export interface AclPermission {
   name?: string;
 }
 
+/**
+ * What one kind's CanRead/CanWrite check. `service` and `intention` are checked on the entry's name;
+ * `mesh` on nothing (mesh:read / mesh:write); `none`: Consul asks for nothing.
+ */
+export type KindAclCheck = 'service' | 'intention' | 'mesh' | 'none';
+
+/** A kind's ACL mapping, declared by each kind definition. */
+export interface KindAcl {
+  read: KindAclCheck;
+  write: Exclude<KindAclCheck, 'none'>;
+}
+
+/** Kinds Consul's switch does not name check mesh (its default branch). */
+const UNKNOWN_KIND_ACL: KindAcl = { read: 'mesh', write: 'mesh' };
+
 /** CanRead / CanWrite of one entry. undefined = Consul asks for nothing (proxy-defaults and mesh reads). */
 export function configEntryPermission(kind: string, name: string, access: AclAccess): AclPermission | undefined {
-  switch (kind) {
-    case 'service-defaults':
-    case 'service-router':
-    case 'service-splitter':
-    case 'service-resolver':
-      return { resource: 'service', access, name };
-    case 'service-intentions':
-      return { resource: 'intention', access, name };
-    case 'proxy-defaults':
+  const check = (kindDefinition(kind)?.acl ?? UNKNOWN_KIND_ACL)[access];
+  switch (check) {
+    case 'none':
+      return undefined;
     case 'mesh':
-      return access === 'read' ? undefined : { resource: 'mesh', access: 'write' };
-    case 'ingress-gateway':
-    case 'terminating-gateway':
-      return access === 'read' ? { resource: 'service', access, name } : { resource: 'mesh', access: 'write' };
-    default:
       return { resource: 'mesh', access };
+    default:
+      return { resource: check, access, name };
   }
 }
 

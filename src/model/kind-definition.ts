@@ -2,6 +2,7 @@
 // mapper, dev server, planner) reads these definitions; nothing else hard-codes kind facts.
 import type { ObjectFields } from './field-types.ts';
 import type { ConsulVersion } from './consul-versions.ts';
+import type { KindAcl } from './kind-acl.ts';
 
 /** A decoded entry in Consul's API JSON form: PascalCase keys, `Kind` included, zero values omitted. */
 export type ApiEntry = Record<string, unknown> & { Kind: string };
@@ -15,10 +16,53 @@ export interface EntryProblem {
 export type NameRule =
   /** A service (or gateway) name: required, written by the user. */
   | { rule: 'named'; wildcardAllowed: boolean }
-  /** Always this name; an empty name is filled in by the server (proxy-defaults → `global`). */
-  | { rule: 'fixed'; name: string; message: (name: string) => string }
+  /**
+   * Always this name. `normalized`: Consul's Normalize fills an empty name with it and refuses any
+   * other, on deletes as on writes (proxy-defaults → `global`); otherwise only Validate refuses
+   * another name on writes (exported-services).
+   */
+  | { rule: 'fixed'; name: string; message: (name: string) => string; normalized: boolean }
   /** The kind has no Name field at all; the entry is addressed by this name (mesh → `mesh`). */
   | { rule: 'implicit'; name: string };
+
+/**
+ * Where Consul CE stands on a kind. `ce`: known and writable. `ce-refuses`: CE's
+ * structs.MakeConfigEntry knows it (reads and deletes work) but its Validate refuses every write
+ * (sameness-group). `enterprise`: not in CE's MakeConfigEntry switch at all (`invalid config entry
+ * kind`), agent/structs/config_entry.go.
+ */
+export type Edition = 'ce' | 'ce-refuses' | 'enterprise';
+
+/**
+ * What one entry configures. `mesh-wide`: every service's configuration derives from it, so when
+ * its write fails the rest of an apply must not go on as if it had landed. `named`: only what the
+ * entry is named after (a service, gateway, provider, certificate).
+ */
+export type KindScope = 'mesh-wide' | 'named';
+
+/**
+ * The kind's side of the dependency graph (consul-config-api.md §4.3). `provider`: other kinds
+ * refer to it (a router needs its service's protocol, an intention its jwt-provider), so deleting
+ * it waits until the writes are done. `dependent`: it refers to providers, so deleting it runs
+ * before the writes, and a provider's change is not refused because of it.
+ */
+export type OrderRole = 'provider' | 'dependent';
+
+/** One top-level field of a GET response in Go struct order; `zero` present: always shown, this when unset. */
+export type ResponseField = readonly [field: string, zero?: unknown];
+
+/**
+ * How Consul's GET serialises a stored entry: encoding/json of the server struct, so fields without
+ * `omitempty` come back as zero noise (`"TransparentProxy": {}`, `"Protocol": ""`). consul-config-api.md
+ * §2.3. `as-stored`: no noise modelled for the kind; the entry comes back as stored.
+ */
+export type ResponseShape =
+  | 'as-stored'
+  | {
+      fields: readonly ResponseField[];
+      /** Zero noise inside nested structs, written into `out`: a fresh response object its caller owns. */
+      inner?: (out: Record<string, unknown>) => void;
+    };
 
 export interface KindDefinition {
   /** Consul's kind string, exactly as Consul spells it. */
@@ -30,7 +74,24 @@ export interface KindDefinition {
   nameRule: NameRule;
   /** Apply wave: lower first. Deletions run in reverse. See consul-config-api.md §4.3. */
   applyOrder: number;
-  /** Consul CE refuses every write of this kind with this message (enterprise-only kinds). */
+  /** Whether deleting it waits for the writes (provider) or runs before them (dependent). */
+  orderRole: OrderRole;
+  edition: Edition;
+  scope: KindScope;
+  /** Carries `MutualTLSMode`: locking the mesh down must wait for every such change. */
+  setsMutualTlsMode: boolean;
+  /** Its entries carry secret material (inline-certificate's PrivateKey): never imported into Git unasked. */
+  holdsSecrets: boolean;
+  /**
+   * A discovery-chain kind (router, splitter, resolver): the services an entry sends traffic to,
+   * Consul's ListRelatedServices (src/model/related-services.ts). Absent: not part of a chain.
+   */
+  relatedServices?: (entry: ApiEntry) => string[];
+  /** The ACL permission Consul's CanRead/CanWrite ask for (src/model/kind-acl.ts). */
+  acl: KindAcl;
+  /** What the dev server's GET returns for a stored entry. */
+  responseShape: ResponseShape;
+  /** Consul CE refuses every write of this kind with this message (`edition` not `ce`). */
   enterpriseOnly?: string;
   /** Written only by Consul itself (bound-api-gateway): never managed from files. */
   controllerOwned?: boolean;

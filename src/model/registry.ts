@@ -59,3 +59,22 @@ export function kindForCrd(crdKind: string): KindDefinition | undefined {
 export function allKindNames(): string[] {
   return KINDS.map((k) => k.kind);
 }
+
+/** The kinds Consul CE's structs.MakeConfigEntry knows: every other kind is `invalid config entry kind`. */
+export const CONSUL_CE_KINDS: ReadonlySet<string> = new Set(KINDS.filter((k) => k.edition !== 'enterprise').map((k) => k.kind));
+
+/** The kinds that make up discovery chains (they declare `relatedServices`), in apply order. */
+export const DISCOVERY_CHAIN_KINDS: readonly string[] = KINDS.filter((k) => k.relatedServices).map((k) => k.kind);
+
+/** Kinds whose entries carry secret material (see `KindDefinition.holdsSecrets`). */
+export const SECRET_KINDS: readonly string[] = KINDS.filter((k) => k.holdsSecrets).map((k) => k.kind);
+
+/** A failed write of a mesh-wide kind blocks the rest of an apply (see `KindDefinition.scope`). */
+export function isMeshWide(kind: string): boolean {
+  return kindDefinition(kind)?.scope === 'mesh-wide';
+}
+
+/** The kind carries `MutualTLSMode`: a mesh lockdown waits for its changes. */
+export function setsMutualTlsMode(kind: string): boolean {
+  return kindDefinition(kind)?.setsMutualTlsMode === true;
+}

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { graphError } from '../../src/dev-server/graph-check.ts';
+import { call, useServers } from './support.ts';
 import type { ApiEntry } from '../../src/model/kind-definition.ts';
 
 const sd = (name: string, protocol?: string): ApiEntry => ({ Kind: 'service-defaults', Name: name, ...(protocol ? { Protocol: protocol } : {}) });
@@ -38,5 +42,40 @@ describe('state-store graph validation', () => {
     expect(graphError([], undefined, { ...pd(), MutualTLSMode: 'permissive' })).toBe(msg);
     // deletes never check the gate
     expect(graphError([perm], perm, undefined)).toBeUndefined();
+  });
+});
+
+describe('chains linking to a service, through the dev server', () => {
+  const start = useServers();
+  const dir = mkdtempSync(join(tmpdir(), 'graph-links-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const put = async (url: string, body: ApiEntry) => {
+    const r = await call(url, 'PUT', '/v1/config', body);
+    return r.status === 200 ? r.json() : r.text;
+  };
+  const toApi = { Kind: 'service-router', Name: 'web', Routes: [{ Match: { HTTP: { PathPrefix: '/api' } }, Destination: { Service: 'api' } }] };
+  const refused = (chain: string) => `discovery chain "${chain}" uses inconsistent protocols; service "api" has "tcp" which is not "http"`;
+
+  it('re-checks the chains that route, split or redirect to a changed service, whatever the case of the reference', async () => {
+    const s = await start();
+    for (const n of ['api', 'web', 'shop']) expect(await put(s.url, sd(n, 'http'))).toBe(true);
+    expect(await put(s.url, toApi)).toBe(true);
+    expect(await put(s.url, sd('api', 'tcp'))).toBe(refused('web'));
+    // The router no longer reaches api: the link index forgets it.
+    expect(await put(s.url, { ...toApi, Routes: [] })).toBe(true);
+    expect(await put(s.url, { Kind: 'service-splitter', Name: 'shop', Splits: [{ Weight: 100, Service: 'API' }] })).toBe(true);
+    expect(await put(s.url, sd('api', 'tcp'))).toMatch(/^discovery chain "shop" uses a protocol "tcp"/);
+    expect((await call(s.url, 'DELETE', '/v1/config/service-splitter/shop')).status).toBe(200);
+    expect(await put(s.url, sd('api', 'tcp'))).toBe(true);
+  });
+
+  it('keeps the links of a store restored from its data file', async () => {
+    const dataFile = join(dir, 'state.json');
+    const a = await start({ dataFile });
+    for (const n of ['api', 'web']) expect(await put(a.url, sd(n, 'http'))).toBe(true);
+    expect(await put(a.url, toApi)).toBe(true);
+    await a.close();
+    const b = await start({ dataFile });
+    expect(await put(b.url, sd('api', 'tcp'))).toBe(refused('web'));
   });
 });

@@ -13,6 +13,7 @@ import { massDeleteGuard } from './mass-delete.ts';
 import { ownershipOf } from './ownership.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import type { Change, ChangeAction, Plan, PlanOptions } from './plan.ts';
+import { isMeshWide } from '../../model/registry.ts';
 
 export interface EntrySelector {
   kind: string;
@@ -72,7 +73,7 @@ export function restrictPlan(plan: Plan, live: readonly LiveEntry[], selectors: 
     const change = changes.find((c) => c.key === p.key);
     const name = p.key.split('/').at(-1)!;
     // What the selection leaves out that this entry most likely needs: changes of the same service, or mesh-wide ones.
-    const needed = left.filter((c) => c.id.name.toLowerCase() === name || c.id.kind === 'mesh' || c.id.kind === 'proxy-defaults' || c.key === p.key);
+    const needed = left.filter((c) => c.id.name.toLowerCase() === name || isMeshWide(c.id.kind) || c.key === p.key);
     const add = needed.length ? `add ${needed.map((c) => `--only ${c.id.kind}/${c.id.name}`).join(' ')}` : 'select the changes it depends on too, or apply the whole plan';
     problems.push({
       ...(change ? { change } : {}),

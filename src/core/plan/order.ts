@@ -2,14 +2,13 @@
 // proxy-defaults first, intentions last). Deleting a dependent (router, splitter, gateway,
 // intention, export) runs before the writes, so a protocol change is not refused because of it;
 // deleting what others depend on (mesh, proxy-defaults, service-defaults, jwt-provider, resolver)
-// runs after the writes, so a new provider is in place first; both in reverse apply order.
+// runs after the writes, so a new provider is in place first; both in reverse apply order. Each
+// kind declares which it is (`orderRole` in src/model/kinds/*.ts).
 // Locking the mesh down runs last, after every service has left permissive mode.
 import { kindDefinition } from '../../model/registry.ts';
 import type { Change } from './plan.ts';
 
 export const LOCKDOWN_WAVE = 1000;
-/** Kinds up to this apply order are depended upon by later ones (consul-config-api.md §4.3). */
-const LAST_PROVIDER_ORDER = 50;
 const PROVIDER_DELETES_WAVE = 500;
 
 export function orderChanges(changes: readonly Change[]): Change[] {
@@ -19,8 +18,9 @@ export function orderChanges(changes: readonly Change[]): Change[] {
 }
 
 function waveOf(c: Change): number {
-  const order = kindDefinition(c.id.kind)?.applyOrder ?? 500;
-  if (c.action === 'delete') return order > LAST_PROVIDER_ORDER ? -order : PROVIDER_DELETES_WAVE - order;
+  const def = kindDefinition(c.id.kind);
+  const order = def?.applyOrder ?? 500;
+  if (c.action === 'delete') return def?.orderRole === 'provider' ? PROVIDER_DELETES_WAVE - order : -order;
   // An update that also newly allows permissive mode must land before the services that use it.
   if (c.id.kind === 'mesh' && c.action === 'update' && tightensMesh(c) && !allowsPermissive(c)) return LOCKDOWN_WAVE;
   return order;

@@ -5,6 +5,7 @@ import { normalizeEntry } from '../normalize.ts';
 import type { LiveEntry } from '../ports.ts';
 import { canonicalLive } from './canonical.ts';
 import type { Change } from './plan.ts';
+import { setsMutualTlsMode } from '../../model/registry.ts';
 
 export interface PlanWarning {
   code: 'permissive-without-intentions' | 'mesh-destinations-only-off' | 'permissive-allowed-unused' | 'field-unknown-to-target-version' | 'target-version';
@@ -28,7 +29,7 @@ export function planWarnings(changes: readonly Change[], live: readonly LiveEntr
   const state = [...finalState(changes, live).values()];
   const warnings: PlanWarning[] = [];
   const permissive = state.filter(
-    (e) => (e.Kind === 'service-defaults' || e.Kind === 'proxy-defaults') && e.MutualTLSMode === 'permissive',
+    (e) => setsMutualTlsMode(e.Kind) && e.MutualTLSMode === 'permissive',
   );
   // Destinations named by an intention, indexed once: one lookup per permissive service, not a scan.
   const destinations = new Set<string>();

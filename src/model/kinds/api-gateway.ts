@@ -34,6 +34,13 @@ type Listener = {
 export const apiGateway: KindDefinition = {
   kind: 'api-gateway',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

@@ -8,6 +8,13 @@ import { resourceReference } from './api-gateway.ts';
 export const boundApiGateway: KindDefinition = {
   kind: 'bound-api-gateway',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   controllerOwned: true,
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {

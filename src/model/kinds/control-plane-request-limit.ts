@@ -12,6 +12,13 @@ export const controlPlaneRequestLimit: KindDefinition = {
   kind: 'control-plane-request-limit',
   crdKind: 'ControlPlaneRequestLimit',
   applyOrder: 25,
+  orderRole: 'provider',
+  edition: 'enterprise',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   enterpriseOnly: 'invalid config entry kind: control-plane-request-limit',
   // RateLimitIPConfigEntry.Validate returns nil: no name restriction in the open-source structs.
   nameRule: { rule: 'named', wildcardAllowed: false },

@@ -14,7 +14,15 @@ export const exportedServices: KindDefinition = {
   kind: 'exported-services',
   crdKind: 'ExportedServices',
   applyOrder: 90,
-  nameRule: { rule: 'fixed', name: 'default', message: invalidName },
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
+  // Normalize leaves the name alone; Validate refuses any other (validateExportedServicesName, CE).
+  nameRule: { rule: 'fixed', name: 'default', message: invalidName, normalized: false },
   fields: {
     Name: str,
     Partition: str,

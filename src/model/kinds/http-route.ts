@@ -91,6 +91,13 @@ function normalizeWeight(s: Service, zeroMeansNoTraffic: boolean): Service {
 export const httpRoute: KindDefinition = {
   kind: 'http-route',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

@@ -1,4 +1,6 @@
 // ingress-gateway: listeners and exposed services of an ingress gateway (api/config_entry_gateways.go IngressGatewayConfigEntry).
+import type { ResponseShape } from '../kind-definition.ts';
+import { asObject } from '../response-noise.ts';
 import { aliased, bool, int, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
 import { gatewayTLSSDS as sds, httpHeaderModifiers, meta, passiveHealthCheck, withKind } from './common.ts';
@@ -24,10 +26,31 @@ const ingressService = obj({
 
 type Listener = { Port?: number; Protocol?: string; Services?: Record<string, unknown>[]; TLS?: unknown };
 
+/** IngressGatewayConfigEntry as encoding/json prints it: TLS.Enabled, and each listener's Services and their Hosts, always shown. */
+const responseShape: ResponseShape = {
+  fields: [['Kind'], ['Name'], ['TLS', {}], ['Listeners', null], ['Defaults'], ['Meta']],
+  inner(out) {
+    out.TLS = { Enabled: false, ...asObject(out.TLS) };
+    if (Array.isArray(out.Listeners))
+      out.Listeners = out.Listeners.map((l) => {
+        const lis = asObject(l);
+        const services = Array.isArray(lis.Services) ? lis.Services.map((s) => ({ ...asObject(s), Hosts: asObject(s).Hosts ?? null })) : null;
+        return { ...lis, Services: services };
+      });
+  },
+};
+
 export const ingressGateway: KindDefinition = {
   kind: 'ingress-gateway',
   crdKind: 'IngressGateway',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'service', write: 'mesh' },
+  responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

@@ -6,6 +6,13 @@ import { meta, withKind } from './common.ts';
 export const inlineCertificate: KindDefinition = {
   kind: 'inline-certificate',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: true,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: { Name: str, Certificate: str, PrivateKey: str, ...meta, Partition: str, Namespace: str },
   normalize: (entry) => ({ ...withKind(entry, 'inline-certificate') }),

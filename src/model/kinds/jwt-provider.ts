@@ -77,6 +77,13 @@ export const jwtProvider: KindDefinition = {
   kind: 'jwt-provider',
   crdKind: 'JWTProvider',
   applyOrder: 40,
+  orderRole: 'provider',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

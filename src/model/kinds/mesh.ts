@@ -2,6 +2,8 @@
 import { bool, obj, str } from '../field-types.ts';
 import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, tlsVersions, validateMeta, withKind } from './common.ts';
+import type { ResponseShape } from '../kind-definition.ts';
+import { asObject } from '../response-noise.ts';
 
 const PATH_WITH_ESCAPED_SLASHES_ACTIONS = [
   '',
@@ -13,10 +15,28 @@ const PATH_WITH_ESCAPED_SLASHES_ACTIONS = [
 ];
 const HEADERS_WITH_UNDERSCORES_ACTIONS = ['', 'ALLOW', 'REJECT_REQUEST', 'DROP_HEADER'];
 
+/** MeshConfigEntry as encoding/json prints it: TransparentProxy always shows MeshDestinationsOnly. */
+const responseShape: ResponseShape = {
+  fields: [
+    ['Kind'], ['TransparentProxy', {}], ['AllowEnablingPermissiveMutualTLS'], ['ValidateClusters'], ['TLS'], ['HTTP'],
+    ['Peering'], ['Meta'],
+  ],
+  inner(out) {
+    out.TransparentProxy = { MeshDestinationsOnly: false, ...asObject(out.TransparentProxy) };
+  },
+};
+
 export const mesh: KindDefinition = {
   kind: 'mesh',
   crdKind: 'Mesh',
   applyOrder: 10,
+  orderRole: 'provider',
+  edition: 'ce',
+  scope: 'mesh-wide',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'none', write: 'mesh' },
+  responseShape,
   nameRule: { rule: 'implicit', name: 'mesh' },
   fields: {
     ...tenancy,

@@ -13,14 +13,32 @@ import {
   validateMutualTLSMode,
   withKind,
 } from './common.ts';
+import type { ResponseShape } from '../kind-definition.ts';
+import { goQuote } from '../go-quote.ts';
 
-const invalidName = (name: string) => `invalid name ("${name}"), only "global" is supported`;
+const invalidName = (name: string) => `invalid name (${goQuote(name)}), only "global" is supported`;
+
+/** ProxyConfigEntry as encoding/json prints it. */
+const responseShape: ResponseShape = {
+  fields: [
+    ['Kind'], ['Name'], ['Config', null], ['Mode'], ['TransparentProxy', {}], ['MutualTLSMode'], ['MeshGateway', {}],
+    ['Expose', {}], ['AccessLogs', {}], ['EnvoyExtensions'], ['FailoverPolicy'], ['PrioritizeByLocality'], ['Meta'],
+  ],
+};
 
 export const proxyDefaults: KindDefinition = {
   kind: 'proxy-defaults',
   crdKind: 'ProxyDefaults',
   applyOrder: 20,
-  nameRule: { rule: 'fixed', name: 'global', message: invalidName },
+  orderRole: 'provider',
+  edition: 'ce',
+  scope: 'mesh-wide',
+  setsMutualTlsMode: true,
+  holdsSecrets: false,
+  acl: { read: 'none', write: 'mesh' },
+  responseShape,
+  // ProxyConfigEntry.Normalize (agent/structs/config_entry.go): "" becomes "global", any other name is refused.
+  nameRule: { rule: 'fixed', name: 'global', message: invalidName, normalized: true },
   fields: {
     Name: str,
     ...tenancy,

@@ -10,6 +10,13 @@ export const samenessGroup: KindDefinition = {
   kind: 'sameness-group',
   crdKind: 'SamenessGroup',
   applyOrder: 15,
+  orderRole: 'provider',
+  edition: 'ce-refuses',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   enterpriseOnly: ENTERPRISE_ONLY,
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {

@@ -12,6 +12,8 @@ import {
   upstreamLimits,
   withKind,
 } from './common.ts';
+import type { ResponseShape } from '../kind-definition.ts';
+import { asObject, withFieldsAfter } from '../response-noise.ts';
 
 const upstreamConfig = obj({
   Name: str,
@@ -28,10 +30,35 @@ const upstreamConfig = obj({
   BalanceOutboundConnections: str,
 });
 
+/** ServiceConfigEntry as encoding/json prints it; upstreams always show Peer and MeshGateway. */
+const responseShape: ResponseShape = {
+  fields: [
+    ['Kind'], ['Name'], ['Protocol', ''], ['Mode'], ['TransparentProxy', {}], ['MutualTLSMode'], ['MeshGateway', {}],
+    ['Expose', {}], ['ExternalSNI'], ['UpstreamConfig'], ['Destination'], ['MaxInboundConnections'], ['LocalConnectTimeoutMs'],
+    ['LocalRequestTimeoutMs'], ['BalanceInboundConnections'], ['RateLimits'], ['EnvoyExtensions'], ['Meta'],
+  ],
+  inner(out) {
+    const up = out.UpstreamConfig as { Overrides?: unknown[]; Defaults?: unknown } | undefined;
+    if (!up) return;
+    const fix = (u: unknown) => withFieldsAfter(asObject(u), [['Peer', ''], ['MeshGateway', {}]], 'Name');
+    const next: Record<string, unknown> = {};
+    if (up.Overrides) next.Overrides = up.Overrides.map(fix);
+    if (up.Defaults) next.Defaults = fix(up.Defaults);
+    out.UpstreamConfig = next;
+  },
+};
+
 export const serviceDefaults: KindDefinition = {
   kind: 'service-defaults',
   crdKind: 'ServiceDefaults',
   applyOrder: 30,
+  orderRole: 'provider',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: true,
+  holdsSecrets: false,
+  acl: { read: 'service', write: 'service' },
+  responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

@@ -2,6 +2,8 @@
 import { bool, int, list, obj, str, stringMap, strings, time } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
+import type { ResponseShape } from '../kind-definition.ts';
+import { asObject } from '../response-noise.ts';
 
 const jwtRequirement = obj({
   Providers: list(obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) })),
@@ -58,10 +60,35 @@ export function intentionPrecedence(destination: string, sourceName: string): nu
   return (destination === '*' ? 6 : 9) - (sourceName === '*' ? 1 : 0);
 }
 
+/** ServiceIntentionsConfigEntry as encoding/json prints it; each source always shows Precedence and Type. */
+const responseShape: ResponseShape = {
+  fields: [['Kind'], ['Name'], ['Sources', null], ['JWT'], ['Meta']],
+  inner(out) {
+    if (!Array.isArray(out.Sources)) return;
+    out.Sources = out.Sources.map((s) => {
+      // SourceIntention field order: …, Action, Permissions, Precedence, LegacyID, Type, Description, …
+      const src = asObject(s);
+      const next: Record<string, unknown> = {};
+      for (const k of ['Name', 'Peer', 'SamenessGroup', 'Action', 'Permissions']) if (k in src) next[k] = src[k];
+      next.Precedence = src.Precedence ?? 0;
+      next.Type = src.Type ?? '';
+      for (const [k, v] of Object.entries(src)) if (!(k in next)) next[k] = v;
+      return next;
+    });
+  },
+};
+
 export const serviceIntentions: KindDefinition = {
   kind: 'service-intentions',
   crdKind: 'ServiceIntentions',
   applyOrder: 80,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'intention', write: 'intention' },
+  responseShape,
   nameRule: { rule: 'named', wildcardAllowed: true },
   fields: { Name: str, ...tenancy, Sources: list(source), JWT: jwtRequirement, ...meta },
   normalize(entry) {

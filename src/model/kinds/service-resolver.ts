@@ -4,6 +4,7 @@ import { bool, durationNs, durationStr, list, map, obj, str, strings, uint32, ui
 import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import { goQuote } from './service-router.ts';
+import { resolverRelatedServices } from '../related-services.ts';
 
 const failoverTarget = obj({
   Service: str,
@@ -58,6 +59,14 @@ export const serviceResolver: KindDefinition = {
   kind: 'service-resolver',
   crdKind: 'ServiceResolver',
   applyOrder: 50,
+  orderRole: 'provider',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  relatedServices: resolverRelatedServices,
+  acl: { read: 'service', write: 'service' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

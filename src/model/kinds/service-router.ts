@@ -2,6 +2,8 @@
 import { bool, durationStr, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { httpHeaderModifiers, meta, tenancy, validateMeta, withKind } from './common.ts';
+import type { ResponseShape } from '../kind-definition.ts';
+import { routerRelatedServices } from '../related-services.ts';
 
 // Shared definition lives in common.ts; re-exported for the splitter, which imports it from here.
 export { httpHeaderModifiers };
@@ -59,10 +61,21 @@ type Route = {
   Destination?: Record<string, unknown>;
 };
 
+/** ServiceRouterConfigEntry as encoding/json prints it. */
+const responseShape: ResponseShape = { fields: [['Kind'], ['Name'], ['Routes', null], ['Meta']] };
+
 export const serviceRouter: KindDefinition = {
   kind: 'service-router',
   crdKind: 'ServiceRouter',
   applyOrder: 70,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  relatedServices: routerRelatedServices,
+  acl: { read: 'service', write: 'service' },
+  responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

@@ -3,6 +3,8 @@ import { float, list, obj, str } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import { goQuote, httpHeaderModifiers } from './service-router.ts';
+import type { ResponseShape } from '../kind-definition.ts';
+import { splitterRelatedServices } from '../related-services.ts';
 
 type Split = Record<string, unknown> & {
   Weight?: number;
@@ -28,10 +30,21 @@ export function normalizeSplitWeight(w: number): number {
   return scaleWeight(w) / 100;
 }
 
+/** ServiceSplitterConfigEntry as encoding/json prints it. */
+const responseShape: ResponseShape = { fields: [['Kind'], ['Name'], ['Splits', null], ['Meta']] };
+
 export const serviceSplitter: KindDefinition = {
   kind: 'service-splitter',
   crdKind: 'ServiceSplitter',
   applyOrder: 60,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  relatedServices: splitterRelatedServices,
+  acl: { read: 'service', write: 'service' },
+  responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

@@ -31,6 +31,13 @@ export function validateParents(parents: Ref[] | undefined): EntryProblem[] {
 export const tcpRoute: KindDefinition = {
   kind: 'tcp-route',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'mesh', write: 'mesh' },
+  responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,

@@ -2,13 +2,24 @@
 import { aliased, bool, list, obj, str } from '../field-types.ts';
 import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, validateMeta, withKind } from './common.ts';
+import type { ResponseShape } from '../kind-definition.ts';
 
 type LinkedService = { Name?: string; Namespace?: string; CAFile?: string; CertFile?: string; KeyFile?: string };
+
+/** TerminatingGatewayConfigEntry as encoding/json prints it. */
+const responseShape: ResponseShape = { fields: [['Kind'], ['Name'], ['Services', null], ['Meta']] };
 
 export const terminatingGateway: KindDefinition = {
   kind: 'terminating-gateway',
   crdKind: 'TerminatingGateway',
   applyOrder: 75,
+  orderRole: 'dependent',
+  edition: 'ce',
+  scope: 'named',
+  setsMutualTlsMode: false,
+  holdsSecrets: false,
+  acl: { read: 'service', write: 'mesh' },
+  responseShape,
   nameRule: { rule: 'named', wildcardAllowed: false },
   fields: {
     Name: str,
