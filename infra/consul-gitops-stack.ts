@@ -8,7 +8,7 @@ import { SecurityGroup, Subnet, Vpc, type IVpc, type ISecurityGroup, type Subnet
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FunctionUrlAuthType, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -88,11 +88,6 @@ export class ConsulGitopsStack extends Stack {
       return file;
     };
     const common = { projectRoot: props.projectRoot, logRetention: props.logRetention ?? RetentionDays.ONE_MONTH };
-    // The Parameters and Secrets Lambda Extension: src/adapters/secrets/secret-source.ts reads through it.
-    const paramsAndSecrets = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
-      cacheEnabled: true,
-      logLevel: ParamsAndSecretsLogLevel.WARN,
-    });
 
     this.deadLetterQueue = new Queue(this, 'FailedInvocations', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -117,7 +112,6 @@ export class ConsulGitopsStack extends Stack {
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure,
-      paramsAndSecrets,
       environment: {
         ...(props.consulHttpAddr ? { CONSUL_HTTP_ADDR: props.consulHttpAddr } : {}),
         ...(props.repository ? { GITHUB_REPOSITORY: props.repository } : {}),
@@ -130,7 +124,7 @@ export class ConsulGitopsStack extends Stack {
     });
     consulToken.grantRead(this.reconcile);
     githubToken.grantRead(this.reconcile);
-    this.plans = new PlanArchive(this, 'Plans', { ...common, entry: entry('plans'), paramsAndSecrets, writer: this.reconcile, ...(props.environment?.plans ? { environment: props.environment.plans } : {}) });
+    this.plans = new PlanArchive(this, 'Plans', { ...common, entry: entry('plans'), writer: this.reconcile, ...(props.environment?.plans ? { environment: props.environment.plans } : {}) });
 
     const webhookSecret = this.secret('WebhookSecret', props.webhookSecret);
     this.webhook = new ReconcilerFunction(this, 'Webhook', {
@@ -139,7 +133,6 @@ export class ConsulGitopsStack extends Stack {
       description: 'consul-gitops: verify GitHub webhooks and start reconcile',
       // GitHub gives up after 10 s; the handler only calls the Lambda API.
       timeout: Duration.seconds(8),
-      paramsAndSecrets,
       environment: {
         RECONCILE_FUNCTION_NAME: this.reconcile.functionName,
         DEFAULT_BRANCH: props.defaultBranch ?? 'main',
@@ -219,7 +212,7 @@ export class ConsulGitopsStack extends Stack {
     }
     const secret = 'secretArn' in ref ? Secret.fromSecretCompleteArn(this, id, ref.secretArn) : Secret.fromSecretNameV2(this, id, ref.secretName);
     return {
-      // The extension takes a name or a full ARN as secretId; a name avoids partial-ARN matching.
+      // Secrets Manager takes a name or a full ARN as SecretId; a name avoids partial-ARN matching.
       environment: (name) => ({ [`${name}_ARN`]: 'secretArn' in ref ? ref.secretArn : ref.secretName }),
       grantRead: (fn) => void secret.grantRead(fn),
     };

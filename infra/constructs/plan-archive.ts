@@ -5,7 +5,7 @@
 // function may read them.
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FunctionUrlAuthType, type ParamsAndSecretsLayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -18,7 +18,6 @@ export interface PlanArchiveProps {
   projectRoot: string;
   entry: string;
   logRetention: RetentionDays;
-  paramsAndSecrets: ParamsAndSecretsLayerVersion;
   /** The function that stores plans (reconcile): given put on `plans/*`, the key, and its environment. */
   writer: ReconcilerFunction;
   environment?: Record<string, string>;
@@ -49,7 +48,6 @@ export class PlanArchive extends Construct {
       entry: props.entry,
       description: 'consul-gitops: serve archived plans to pull-request reviewers by signed link',
       timeout: Duration.seconds(10),
-      paramsAndSecrets: props.paramsAndSecrets,
       environment: { PLANS_BUCKET: this.bucket.bucketName, PLAN_LINK_SECRET_ARN: key.secretArn, ...props.environment },
     });
     // Exactly what S3PlanStorage does: GetObject under plans/, and ListBucket so a missing plan is a 404, not a 403.
