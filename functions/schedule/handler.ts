@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import * as z from 'zod/mini';
 import type { DriftRequest } from '../../src/app/reconcile-request.ts';
 import { logFromEnv } from '../../src/runtime/logger.ts';
+import { ConsulGitopsError } from '../../src/errors.ts';
 
 const ScheduleEnv = z.object({
   RECONCILE_FUNCTION_NAME: z.string().check(z.minLength(1)),
@@ -40,7 +41,7 @@ export function createScheduleHandler(deps: ScheduleDeps): (event: Pick<Schedule
   return async (event) => {
     // Empty variables count as unset, as in a shell.
     const parsed = ScheduleEnv.safeParse(Object.fromEntries(Object.entries(deps.env).filter(([, v]) => v !== undefined && v !== '')));
-    if (!parsed.success) throw new Error(`invalid schedule configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    if (!parsed.success) throw new ConsulGitopsError('config', `invalid schedule configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
     lambda ??= deps.lambda ?? new LambdaClient({});
     const requests = driftRequests(parsed.data, event.id);
     await Promise.all(

@@ -13,6 +13,7 @@ import { secretSourceFor, type SecretSource } from '../../src/adapters/secrets/s
 import { RecentDeliveries } from '../../src/app/webhook/recent-deliveries.ts';
 import { decisionBody, routeWebhook, type DecisionBody, type RouteConfig } from '../../src/app/webhook/route-event.ts';
 import { describeError, logFromEnv, type Log } from '../../src/runtime/logger.ts';
+import { ConsulGitopsError } from '../../src/errors.ts';
 
 const text = () => z.optional(z.string().check(z.minLength(1)));
 
@@ -101,7 +102,7 @@ export function createHandler(deps: WebhookDeps): WebhookHandler {
 function buildContainer(deps: WebhookDeps): Container {
   const parsed = parseWebhookEnv(deps.env);
   // Only field paths in the message: no configuration value (none is secret, but keep the habit).
-  if (!parsed.success) throw new Error(`invalid webhook configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success) throw new ConsulGitopsError('config', `invalid webhook configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   const config = parsed.data;
   return {
     config,
@@ -162,7 +163,7 @@ async function invokeReconcile(lambda: LambdaClient, functionName: string, reque
   const result = await lambda.send(
     new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(request)) }),
   );
-  if (result.StatusCode !== 202) throw new Error(`Lambda accepted the event with status ${result.StatusCode}`);
+  if (result.StatusCode !== 202) throw new ConsulGitopsError('internal', `Lambda accepted the event with status ${result.StatusCode}`);
 }
 
 function respond(status: number, body: DecisionBody): APIGatewayProxyStructuredResultV2 {

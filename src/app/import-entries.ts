@@ -9,6 +9,7 @@ import { importedText, roundTripProblem } from '../core/import/round-trip.ts';
 import { crdKinds, EXTENSION, type ImportFormat } from '../core/import/write-entry.ts';
 import { entryPath } from '../core/import/entry-path.ts';
 import { managedKinds, readLive } from './make-plan.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export interface EntryFile {
   path: string;
@@ -74,7 +75,7 @@ export const SECRET_KINDS: readonly string[] = ['inline-certificate'];
 export async function importEntries(store: ConfigEntryStore, files: ImportFiles, req: ImportRequest): Promise<ImportReport> {
   const report: ImportReport = { written: [], unchanged: [], skipped: [], problems: [] };
   const problem = requestProblem(req);
-  if (problem) throw new Error(problem);
+  if (problem) throw new ConsulGitopsError('usage', problem);
   // An ACL-filtered list throws incomplete-read here, as in plan: a partial import would look complete.
   const kinds = req.kinds ? [...req.kinds] : managedKinds().filter((k) => !SECRET_KINDS.includes(k));
   const live = await readLive(store, kinds);

@@ -16,6 +16,7 @@ import { recordDelivery, wasDelivered } from './deliveries.ts';
 import { applyCommitUnderLock, type CommitApplyOutcome } from './apply-commit.ts';
 import { compareWithReviewed, recordReviewedPlan, reviewedKey, type MergedPullRequests, type ReviewComparison } from './saved-plan-review.ts';
 import { briefDifference, describeDifference } from '../core/plan/saved-plan-review.ts';
+import { ConsulGitopsError, errorCode } from '../errors.ts';
 
 export interface ReconcileTarget {
   name: string;
@@ -134,7 +135,9 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
     await deps.reporter.commitStatus(ref, 'error', description).catch(() => undefined);
     if (changed) {
-      throw new Error(
+      // The cause's code stays: the edges decide by it (target-busy, consul, github …).
+      throw new ConsulGitopsError(
+        errorCode(e),
         `commit ${job.sha.slice(0, 12)} was applied to Consul on target ${target.name} (${applySummaryLine(changed)}), then the run failed: ${message}`,
         { cause: e },
       );

@@ -5,6 +5,7 @@
 import type { StateStore } from '../core/ports.ts';
 import type { Plan } from '../core/plan/plan.ts';
 import { differencesFromReviewed, reviewedChanges, type PlanDifference, type ReviewedPlan } from '../core/plan/saved-plan-review.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 /** A pull request merged as a commit (GitHub: list pull requests associated with a commit). */
 export interface MergedPullRequest {
@@ -37,7 +38,7 @@ export async function recordReviewedPlan(state: StateStore, key: string, record:
     if (current && isNewer(current.value, record.plannedAt)) return;
     if (await state.write(key, value, current?.modifyIndex ?? 0)) return;
   }
-  throw new Error(`could not record the reviewed plan under ${key}: it kept changing (check-and-set conflicts)`);
+  throw new ConsulGitopsError('state-conflict', `could not record the reviewed plan under ${key}: it kept changing (check-and-set conflicts)`);
 }
 
 function isNewer(value: string, plannedAt: string): boolean {

@@ -9,8 +9,14 @@ import type { ConnectCatalog } from '../app/advise.ts';
 import { proposeStrict, type ProposeOptions, type ProposeOutcome } from '../app/proposals/propose-strict.ts';
 import type { AdviceReport, TrafficSampleSource } from '../core/advisor/model.ts';
 import type { SourceFile } from '../core/parse-files.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
-export class OpenPrsConfigError extends Error {}
+export class OpenPrsConfigError extends ConsulGitopsError {
+  constructor(message: string) {
+    super('config', message);
+    this.name = 'OpenPrsConfigError';
+  }
+}
 
 export function repositoryFromEnv(env: Readonly<Record<string, string | undefined>>): { owner: string; repo: string } {
   const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(env.GITHUB_REPOSITORY ?? '');

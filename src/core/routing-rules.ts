@@ -6,6 +6,7 @@
 // so checking every chain of a tree costs the sum of the chains' sizes.
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 /** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index). */
 export interface EntryLookup {
@@ -81,9 +82,9 @@ export const advancedRoutingMessage = (chain: string, protocol: string) =>
 
 const HTTP_LIKE = new Set(['http', 'http2', 'grpc']);
 
-class ChainError extends Error {
+class ChainError extends ConsulGitopsError {
   constructor(readonly problem: ChainProblem | undefined) {
-    super(problem?.message ?? 'not judged');
+    super('internal', problem?.message ?? 'not judged');
   }
 }
 

@@ -2,6 +2,7 @@
 // environment in the names GitHub and Consul users know, validated once with zod.
 import * as z from 'zod/mini';
 import { parseTargetsFile, TargetsFileSchema, type TargetsFile } from '../config/targets.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 const text = () => z.optional(z.string().check(z.minLength(1)));
 const flag = () => z.optional(z.string().check(z.regex(/^(1|0|true|false|yes|no|on|off)$/i, 'a boolean: true or false')));
@@ -33,7 +34,7 @@ export function runtimeSettings(env: Readonly<Record<string, string | undefined>
   // Empty variables count as unset, as in a shell.
   const parsed = RuntimeEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
   // Field names only: configuration values are not echoed.
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new ConsulGitopsError('config', `invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   const targets = e.TARGETS_CONFIG
     ? parseTargetsFile(e.TARGETS_CONFIG, 'TARGETS_CONFIG')

@@ -6,6 +6,7 @@ import { baseUrlOf, optionsFromEnv } from '../adapters/consul/options.ts';
 import { githubClientOptionsFromEnv } from '../adapters/github/octokit.ts';
 import { parseGoDuration } from '../decode/duration.ts';
 import { runtimeSettings, type RuntimeSettings } from '../runtime/settings.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -86,9 +87,9 @@ export interface HttpLimits {
   bodyIdleTimeoutMs: number;
 }
 
-export class ServeConfigError extends Error {
+export class ServeConfigError extends ConsulGitopsError {
   constructor(readonly problems: string[]) {
-    super(`invalid serve configuration: ${problems.join('; ')}`);
+    super('config', `invalid serve configuration: ${problems.join('; ')}`);
     this.name = 'ServeConfigError';
   }
 }
@@ -173,9 +174,9 @@ function consulAddressProblems(env: Env, runtime: RuntimeSettings): string[] {
 
 export { secretValues } from '../runtime/logger.ts';
 
-export class EnvFileError extends Error {
+export class EnvFileError extends ConsulGitopsError {
   constructor(message: string) {
-    super(message);
+    super('config', message);
     this.name = 'EnvFileError';
   }
 }

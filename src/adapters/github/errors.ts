@@ -1,6 +1,7 @@
 // GitHub API failures as one error type, classified from the status code, with no secret in them:
 // no request headers, no `cause` (octokit's RequestError carries the request options), and every
 // message passes through `redactSecrets` with the client's own secrets and token-shaped strings.
+import { ConsulGitopsError } from '../../errors.ts';
 
 export type GitHubErrorKind =
   | 'auth' // 401: bad or expired credentials
@@ -12,7 +13,7 @@ export type GitHubErrorKind =
   | 'unavailable' // 5xx, network failures, timeouts
   | 'protocol'; // anything else, or a 2xx body we cannot use
 
-export class GitHubError extends Error {
+export class GitHubError extends ConsulGitopsError {
   readonly kind: GitHubErrorKind;
   readonly status: number | undefined;
   readonly method: string;
@@ -20,7 +21,7 @@ export class GitHubError extends Error {
   readonly path: string;
 
   constructor(init: { kind: GitHubErrorKind; message: string; method: string; path: string; status?: number }) {
-    super(init.message);
+    super('github', init.message);
     this.name = 'GitHubError';
     this.kind = init.kind;
     this.status = init.status;

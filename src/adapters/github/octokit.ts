@@ -5,6 +5,7 @@
 // https://github.com/octokit/octokit.js#authentication
 import { App, Octokit } from 'octokit';
 import { redactSecrets, toGitHubError } from './errors.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export type { Octokit } from 'octokit';
 
@@ -69,9 +70,9 @@ const SILENT_LOGGER: GitHubLogger = {
   error: (m) => console.error(m),
 };
 
-export class GitHubConfigError extends Error {
+export class GitHubConfigError extends ConsulGitopsError {
   constructor(message: string) {
-    super(message);
+    super('config', message);
     this.name = 'GitHubConfigError';
   }
 }

@@ -7,6 +7,7 @@
 // Outside Lambda (tests, `serve`), a secret comes from an environment variable.
 //
 // Secret values never appear in errors or logs: errors name the secret's id and an HTTP status only.
+import { ConsulGitopsError } from '../../errors.ts';
 
 /** One secret value, fetched on demand. */
 export interface SecretSource {
@@ -15,9 +16,9 @@ export interface SecretSource {
   value(): Promise<string>;
 }
 
-export class SecretUnavailableError extends Error {
+export class SecretUnavailableError extends ConsulGitopsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super('secret-unavailable', message, options);
     this.name = 'SecretUnavailableError';
   }
 }
