@@ -41,6 +41,7 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+// eslint-disable-next-line no-restricted-syntax -- the family's root: the one class that extends Error.
 export class ConsulGitopsError extends Error {
   readonly code: ErrorCode;
 

@@ -10,19 +10,8 @@ import { crdKinds, EXTENSION, type ImportFormat } from '../core/import/write-ent
 import { entryPath } from '../core/import/entry-path.ts';
 import { managedKinds, readLive } from './make-plan.ts';
 import { ConsulGitopsError } from '../errors.ts';
-
-export interface EntryFile {
-  path: string;
-  text: string;
-}
-
-/** The files side of import, implemented at the edge (src/adapters/files/import-files.ts). */
-export interface ImportFiles {
-  /** The file's text, or undefined when there is none. */
-  read(path: string): Promise<string | undefined>;
-  /** Each file written atomically; `replace` false refuses to replace a file that appeared meanwhile. */
-  write(files: readonly EntryFile[], replace: boolean): Promise<void>;
-}
+import type { EntryFile, ImportFiles } from './ports/import-files.ts';
+export type { EntryFile, ImportFiles } from './ports/import-files.ts';
 
 export interface ImportRequest {
   dir: string;

@@ -5,7 +5,7 @@
 import type { ConfigEntryError } from '../model/errors.ts';
 import type { ConfigEntryStore, StateStore } from '../core/ports.ts';
 import type { Plan } from '../core/plan/plan.ts';
-import type { DesiredStateSource, ResultReporter } from '../adapters/github/ports.ts';
+import type { DesiredStateSource, ResultReporter } from './ports/github.ts';
 import { applySummaryLine, planSummaryLine, renderPlanMarkdown } from '../reports/plan-markdown.ts';
 import type { MassDeletePolicy } from '../core/plan/mass-delete.ts';
 import { needsAdopt, type PlanOptions } from '../core/plan/plan.ts';

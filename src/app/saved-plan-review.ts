@@ -6,18 +6,8 @@ import type { StateStore } from '../core/ports.ts';
 import type { Plan } from '../core/plan/plan.ts';
 import { differencesFromReviewed, reviewedChanges, type PlanDifference, type ReviewedPlan } from '../core/plan/saved-plan-review.ts';
 import { ConsulGitopsError } from '../errors.ts';
-
-/** A pull request merged as a commit (GitHub: list pull requests associated with a commit). */
-export interface MergedPullRequest {
-  number: number;
-  /** The head commit at merge time: the one whose plan was reviewed. */
-  headSha: string;
-}
-
-/** The port: which pull requests a commit on the branch merged. */
-export interface MergedPullRequests {
-  mergedAs(ref: { owner: string; repo: string; sha: string }): Promise<MergedPullRequest[]>;
-}
+import type { MergedPullRequest, MergedPullRequests } from './ports/merged-pull-requests.ts';
+export type { MergedPullRequest, MergedPullRequests } from './ports/merged-pull-requests.ts';
 
 export type ReviewComparison =
   | { kind: 'same'; pullRequest: number }

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BranchWriteResult, ProposalBranchWriter, ProposalCommit } from '../../app/proposal-ports.ts';
+import type { BranchWriteResult, ProposalBranchWriter, ProposalCommit } from '../../app/ports/proposal-branches.ts';
 import { runGit } from './run-git.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 

@@ -13,7 +13,7 @@ import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 import type { Octokit } from 'octokit';
 import { formatLimit } from '../../config/byte-size.ts';
-import type { CommitRef } from './ports.ts';
+import type { CommitRef } from '../../app/ports/github.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 
 /** A file the caller wants, as the tree listing describes it. */

@@ -5,7 +5,7 @@
 // request for the branch is updated (title, body, labels) rather than opened again.
 import type { Octokit } from 'octokit';
 import { GitHubError, isNotFound } from './errors.ts';
-import type { FileChangePullRequest, FileChangePullRequestRequest, PullRequestOpener, RepoRef } from './ports.ts';
+import type { FileChangePullRequest, FileChangePullRequestRequest, PullRequestOpener, RepoRef } from '../../app/ports/github.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 
 /** The files already read as requested on the base branch: there is nothing to propose. */

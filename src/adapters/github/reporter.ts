@@ -3,7 +3,7 @@
 // Our comments and issues are found again by a hidden marker, `<!-- consul-gitops:<marker> -->`,
 // as Renovate finds its own (`ensureComment`, `ensureIssue`).
 import type { Octokit } from 'octokit';
-import type { CommitRef, CommitState, RepoRef, ResultReporter } from './ports.ts';
+import type { CommitRef, CommitState, RepoRef, ResultReporter } from '../../app/ports/github.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 
 export interface GitHubReporterOptions {
