@@ -62,6 +62,9 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   return out;
 }
 
+// GitHub's own text is matched where its answer has no structured field for the case: a secondary rate
+// limit is a 403 whose only mark is its message, and a 422 says "Reference already exists" or "not a fast
+// forward" only in words. This is a remote server's text, never one of our own messages.
 function kindOf(status: number | undefined, message: string, headers: Record<string, unknown>): GitHubErrorKind {
   if (status === undefined || status === 500 || status >= 502) return 'unavailable';
   if (status === 401) return 'auth';
