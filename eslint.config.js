@@ -41,6 +41,65 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  // One direction of dependencies: cli, serve and functions on top; then the use cases (src/app), which
+  // declare the ports they need in src/app/ports; adapters implement those ports and import nothing
+  // else of src/app; the core is pure (plain data in and out, no I/O). One rule set per layer.
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/app/**', '**/adapters/**', '**/runtime/**', '**/cli/**', '**/serve/**', '**/dev-server/**', '**/functions/**'], message: 'src/core is pure: it imports only model, formats, decode and itself.' },
+            { group: ['node:fs', 'node:fs/*', 'node:http', 'node:https', 'node:child_process', 'node:os', 'node:dgram', 'node:tls', 'undici', '@octokit/*', '@aws-sdk/*'], message: 'src/core does no I/O: take the data as an argument, or declare a port in src/app/ports.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)app/(?!ports/)', message: 'Adapters implement the ports declared in src/app/ports and never import a use case.' },
+            { group: ['**/runtime/**', '**/cli/**', '**/serve/**', '**/functions/**'], message: 'Adapters sit below the composition root and the entry points.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/app/**/*.ts'],
+    // run-reconcile-event.ts still takes the composition root's Runtime type; its owner (the accept-env
+    // work of issue 13) is moving that dependency out: drop this exemption once it no longer imports ../runtime.
+    ignores: ['src/app/run-reconcile-event.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/runtime/**', '**/cli/**', '**/serve/**', '**/functions/**'], message: 'Use cases do not know who calls them: the entry points import src/app, never the reverse.' },
+            { group: ['**/adapters/**'], message: 'Use cases name what they need as ports in src/app/ports; the composition root hands them adapters.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Exceptions are one family (src/errors.ts): a bare Error has no code for the edges to decide by.
+    files: ['src/**/*.ts', 'functions/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name=/^(Error|TypeError|RangeError|SyntaxError)$/]", message: 'Throw a ConsulGitopsError (src/errors.ts) with a code, or a subclass of it.' },
+        { selector: "ClassDeclaration[superClass.name=/^(Error|TypeError|RangeError|SyntaxError|AggregateError)$/]", message: 'Error classes extend ConsulGitopsError (src/errors.ts).' },
+      ],
+    },
+  },
   {
     // Tests and benchmarks build loose JSON doubles and read untyped responses on purpose.
     files: ['test/**', 'bench/**'],

@@ -6,6 +6,7 @@ import { Buffer } from 'node:buffer';
 import type { DriftRequest } from '../../src/app/reconcile-request.ts';
 import { DEFAULT_BRANCH, formatProblems, GITHUB_REPOSITORY, readEnvironment, RECONCILE_FUNCTION_NAME, requiredHere, splitRepository, TARGETS, type Env, type EnvValues } from '../../src/config/environment.ts';
 import { logFromEnv } from '../../src/runtime/logger.ts';
+import { ConsulGitopsError } from '../../src/errors.ts';
 
 /** What the schedule function reads from its environment. */
 export const SCHEDULE_VARIABLES = {
@@ -39,7 +40,7 @@ export function createScheduleHandler(deps: ScheduleDeps): (event: Pick<Schedule
   let lambda: LambdaClient | undefined;
   return async (event) => {
     const read = readEnvironment(deps.env, SCHEDULE_VARIABLES);
-    if (!read.ok) throw new Error(`invalid schedule configuration: ${formatProblems(read.problems)}`);
+    if (!read.ok) throw new ConsulGitopsError('config', `invalid schedule configuration: ${formatProblems(read.problems)}`);
     lambda ??= deps.lambda ?? new LambdaClient({});
     const requests = driftRequests(read.values, event.id);
     await Promise.all(

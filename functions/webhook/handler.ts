@@ -14,6 +14,7 @@ import {
 } from '../../src/config/environment.ts';
 import { logFromEnv, writeLogLine } from '../../src/runtime/logger.ts';
 import { lambdaReconcileStarter } from './invoke-reconcile.ts';
+import { ConsulGitopsError } from '../../src/errors.ts';
 
 /** What the webhook function reads from its environment. */
 export const WEBHOOK_VARIABLES = {
@@ -58,7 +59,7 @@ export function createHandler(deps: WebhookDeps): WebhookHandler {
 
 function acceptDepsFrom(deps: WebhookDeps): AcceptDeps {
   const read = readEnvironment(deps.env, WEBHOOK_VARIABLES);
-  if (!read.ok) throw new Error(`invalid webhook configuration: ${formatProblems(read.problems)}`);
+  if (!read.ok) throw new ConsulGitopsError('config', `invalid webhook configuration: ${formatProblems(read.problems)}`);
   const c = read.values;
   return {
     secret: secretSourceFor({ secretId: c.secretArn, parameterName: c.secretParameter, envVariable: 'GITHUB_WEBHOOK_SECRET', maxAgeSeconds: c.secretMaxAge }, deps.env),

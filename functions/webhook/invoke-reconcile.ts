@@ -5,6 +5,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { Buffer } from 'node:buffer';
 import type { ReconcileRequest } from '../../src/app/reconcile-request.ts';
 import type { ReconcileStarter, StartResult } from '../../src/app/webhook/accept-delivery.ts';
+import { ConsulGitopsError } from '../../src/errors.ts';
 
 export function lambdaReconcileStarter(functionName: string, given?: LambdaClient): ReconcileStarter {
   let client: Promise<LambdaClient> | undefined;
@@ -28,5 +29,5 @@ async function lambdaClient(given: LambdaClient | undefined): Promise<LambdaClie
 async function invoke(lambda: LambdaClient, functionName: string, request: ReconcileRequest): Promise<void> {
   const { InvokeCommand } = await import('@aws-sdk/client-lambda');
   const result = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(request)) }));
-  if (result.StatusCode !== 202) throw new Error(`Lambda accepted the event with status ${result.StatusCode}`);
+  if (result.StatusCode !== 202) throw new ConsulGitopsError('internal', `Lambda accepted the event with status ${result.StatusCode}`);
 }

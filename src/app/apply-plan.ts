@@ -8,6 +8,7 @@ import type { Change, Plan } from '../core/plan/plan.ts';
 import { canonicalLive, diffValues, type FieldDiff } from '../core/plan/canonical.ts';
 import { normalizeEntry } from '../core/normalize.ts';
 import { LOCKDOWN_WAVE } from '../core/plan/order.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export type ChangeOutcome =
   | { status: 'applied' }
@@ -90,7 +91,8 @@ interface Failure {
 }
 
 export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: ApplyOptions = {}): Promise<ApplyReport> {
-  if (plan.refused) throw new Error(plan.refused);
+  // Plan.refused is set by the mass-delete guard alone (core/plan/mass-delete.ts).
+  if (plan.refused) throw new ConsulGitopsError('mass-delete', plan.refused);
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_APPLY_CONCURRENCY);
   const results: ChangeResult[] = [];
   const failed = new Failures();

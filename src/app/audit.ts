@@ -1,17 +1,7 @@
 // audit: the verification step of Consul's permissive-mTLS onboarding guide, as data: which
 // services are still permissive (asked through Consul's own filter), and the mesh-wide flags.
-import type { ApiEntry } from '../model/kind-definition.ts';
-
-/**
- * Every method must fail rather than answer from a read ACLs may have cut short (the Consul adapter
- * throws `incomplete-read`): a permissive service hidden from the token would otherwise read as
- * "strict".
- */
-export interface AuditSource {
-  /** service-defaults matching a bexpr filter, as `consul config list -filter` does. */
-  listFiltered(kind: 'service-defaults', filter: string): Promise<ApiEntry[]>;
-  get(kind: string, name: string): Promise<ApiEntry | undefined>;
-}
+import type { AuditSource } from './ports/audit-source.ts';
+export type { AuditSource } from './ports/audit-source.ts';
 
 export interface MtlsAudit {
   permissiveServices: string[];

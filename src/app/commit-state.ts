@@ -9,6 +9,7 @@ import type { StateStore } from '../core/ports.ts';
 import type { Plan } from '../core/plan/plan.ts';
 import type { OwnWrites } from '../core/plan/changed-outside.ts';
 import type { ApplyReport } from './apply-plan.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export const DEFAULT_STATE_PREFIX = 'consul-gitops/state';
 
@@ -85,14 +86,14 @@ export async function staleReason(store: StateStore, key: string, ref: CommitRef
 /** Records an applied commit unless a newer one was recorded meanwhile (CAS, retried on conflict). */
 export async function recordApplied(store: StateStore, key: string, ref: CommitRef, now: Date, managed?: readonly string[]): Promise<void> {
   const problem = commitTimeProblem(ref.commitTime);
-  if (problem) throw new Error(`not recording commit ${ref.commit.slice(0, 12)}: commit time "${ref.commitTime}": ${problem}`);
+  if (problem) throw new ConsulGitopsError('stale-commit', `not recording commit ${ref.commit.slice(0, 12)}: commit time "${ref.commitTime}": ${problem}`);
   for (let attempt = 0; attempt < 5; attempt++) {
     const last = await lastApplied(store, key);
     if (last && Date.parse(last.commitTime) > Date.parse(ref.commitTime)) return;
     const value = JSON.stringify({ commit: ref.commit, commitTime: ref.commitTime, appliedAt: now.toISOString(), ...(managed ? { managed: pack([...managed].sort()) } : {}) });
     if (await store.write(key, value, last?.modifyIndex ?? 0)) return;
   }
-  throw new Error(`could not record the applied commit under ${key}: it kept changing (check-and-set conflicts)`);
+  throw new ConsulGitopsError('state-conflict', `could not record the applied commit under ${key}: it kept changing (check-and-set conflicts)`);
 }
 
 interface WrittenRecord {
@@ -175,5 +176,5 @@ async function recordWritten(store: StateStore, key: string, appliedKey: string,
     const value = JSON.stringify({ written: pack(entries), deleted: pack([...gone].sort()), at: now.toISOString() });
     if (await store.write(key, value, raw?.modifyIndex ?? 0)) return;
   }
-  throw new Error(`could not record the entries written under ${key}: it kept changing (check-and-set conflicts)`);
+  throw new ConsulGitopsError('state-conflict', `could not record the entries written under ${key}: it kept changing (check-and-set conflicts)`);
 }

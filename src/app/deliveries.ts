@@ -3,6 +3,7 @@
 // CAS. A delivery is recorded only once its run finished, so a run that crashed (and Lambda's own
 // retry of it) still gets done.
 import type { StateStore } from '../core/ports.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 const KEEP = 200;
 
@@ -21,5 +22,5 @@ export async function recordDelivery(store: StateStore, key: string, deliveryId:
     if (ids.includes(deliveryId)) return;
     if (await store.write(key, JSON.stringify([...ids, deliveryId].slice(-KEEP)), modifyIndex)) return;
   }
-  throw new Error(`could not record delivery ${deliveryId} under ${key}: it kept changing (check-and-set conflicts)`);
+  throw new ConsulGitopsError('state-conflict', `could not record delivery ${deliveryId} under ${key}: it kept changing (check-and-set conflicts)`);
 }

@@ -9,7 +9,7 @@ import { applyCommitUnderLock } from './apply-commit.ts';
 import type { ReconcileDeps, ReconcileTarget } from './reconcile-commit.ts';
 import type { ConfigEntryError } from '../model/errors.ts';
 import type { SourceFile } from '../core/parse-files.ts';
-import type { ProposalPullRequests } from './proposals/ports.ts';
+import type { ProposalPullRequests } from './ports/proposal-pull-requests.ts';
 import type { ProposalAction } from './proposals/settle-proposal.ts';
 import { driftBranchName, proposeDrift } from './proposals/propose-drift.ts';
 import { targetVersion, withTargetVersion } from './target-version.ts';

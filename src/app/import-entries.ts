@@ -10,19 +10,9 @@ import { importedText, roundTripProblem } from '../core/import/round-trip.ts';
 import { crdKinds, EXTENSION, type ImportFormat } from '../core/import/write-entry.ts';
 import { entryPath } from '../core/import/entry-path.ts';
 import { managedKinds, readLive } from './make-plan.ts';
-
-export interface EntryFile {
-  path: string;
-  text: string;
-}
-
-/** The files side of import, implemented at the edge (src/adapters/files/import-files.ts). */
-export interface ImportFiles {
-  /** The file's text, or undefined when there is none. */
-  read(path: string): Promise<string | undefined>;
-  /** Each file written atomically; `replace` false refuses to replace a file that appeared meanwhile. */
-  write(files: readonly EntryFile[], replace: boolean): Promise<void>;
-}
+import { ConsulGitopsError } from '../errors.ts';
+import type { EntryFile, ImportFiles } from './ports/import-files.ts';
+export type { EntryFile, ImportFiles } from './ports/import-files.ts';
 
 export interface ImportRequest {
   dir: string;
@@ -70,7 +60,7 @@ export function requestProblem(req: Pick<ImportRequest, 'kinds' | 'format'>): st
 export async function importEntries(store: ConfigEntryStore, files: ImportFiles, req: ImportRequest): Promise<ImportReport> {
   const report: ImportReport = { written: [], unchanged: [], skipped: [], problems: [] };
   const problem = requestProblem(req);
-  if (problem) throw new Error(problem);
+  if (problem) throw new ConsulGitopsError('usage', problem);
   // An ACL-filtered list throws incomplete-read here, as in plan: a partial import would look complete.
   // Kinds that hold secrets (the registry's `holdsSecrets`: inline-certificate's private key) are
   // imported only when named in --kinds, so a plain `import` never puts a private key into Git by surprise.

@@ -5,31 +5,8 @@ import type { ReconcileOutcome } from './reconcile-commit.ts';
 import type { DriftOutcome } from './detect-drift.ts';
 import type { AdviceReport } from '../core/advisor/model.ts';
 import type { PostureReport } from './posture.ts';
-
-export type RunMode = 'apply' | 'plan' | 'drift';
-
-export interface RunFigures {
-  target: string;
-  mode: RunMode;
-  /** The outcome's kind (`applied`, `drift`, `in-sync`, …) or `error` when the run threw. */
-  outcome: string;
-  /** False for every outcome that needs a person: a failed write, drift, an invalid tree, an error. */
-  ok: boolean;
-  durationMs: number;
-  /** Present when the run wrote to Consul (apply, self-heal). */
-  writes?: { applied: number; conflicts: number; failed: number };
-  /** Present after a drift check: entries that differ from the branch (to create, update or delete). */
-  driftedEntries?: number;
-  /** Present when the advisor ran: the walk to strict. */
-  advisor?: { permissiveServices: number; readyForStrict: number };
-  /** Present when the scheduled run also audited the posture (a target with an advisor section). */
-  posture?: { failing: number; unknown: number; warnings: number };
-}
-
-/** Declared by the use case, implemented by src/adapters/metrics. Never throws: metrics must not fail a run. */
-export interface MetricsRecorder {
-  record(figures: RunFigures): void;
-}
+import type { MetricsRecorder, RunFigures } from './ports/metrics.ts';
+export type { MetricsRecorder, RunFigures, RunMode } from './ports/metrics.ts';
 
 /** Records nothing: the CLI and tests that do not look at metrics. */
 export const NO_METRICS: MetricsRecorder = { record: () => undefined };

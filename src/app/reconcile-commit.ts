@@ -6,7 +6,7 @@
 import type { ConfigEntryError } from '../model/errors.ts';
 import type { ConfigEntryStore, StateStore } from '../core/ports.ts';
 import type { Plan } from '../core/plan/plan.ts';
-import type { DesiredStateSource, ResultReporter } from '../adapters/github/ports.ts';
+import type { DesiredStateSource, ResultReporter } from './ports/github.ts';
 import { applySummaryLine, planSummaryLine, renderPlanMarkdown } from '../reports/plan-markdown.ts';
 import type { MassDeletePolicy } from '../core/plan/mass-delete.ts';
 import { needsAdopt, type PlanOptions } from '../core/plan/plan.ts';
@@ -20,6 +20,7 @@ import { briefDifference, describeDifference } from '../core/plan/saved-plan-rev
 import { GITHUB_BODY_LIMIT } from '../reports/markdown.ts';
 import { fullPlanText, type PlanArchive } from './plan-archive.ts';
 import { targetVersion, withTargetVersion, withTargetVersionNotes, type ConsulVersionSource } from './target-version.ts';
+import { ConsulGitopsError, errorCode } from '../errors.ts';
 
 export interface ReconcileTarget {
   name: string;
@@ -146,7 +147,9 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
     await deps.reporter.commitStatus(ref, 'error', description).catch(() => undefined);
     if (changed) {
-      throw new Error(
+      // The cause's code stays: the edges decide by it (target-busy, consul, github …).
+      throw new ConsulGitopsError(
+        errorCode(e),
         `commit ${job.sha.slice(0, 12)} was applied to Consul on target ${target.name} (${applySummaryLine(changed)}), then the run failed: ${message}`,
         { cause: e },
       );

@@ -5,6 +5,8 @@ import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome, type Reconc
 import { detectDrift, type DriftDeps, type DriftOutcome } from './detect-drift.ts';
 import type { ReconcileEvent } from './reconcile-request.ts';
 import { adviseAndPropose, advisorSummary, type AdvisorRunDeps, type AdvisorRunSettings } from './proposals/advise-and-propose.ts';
+import { errorCode, type ErrorCode } from '../errors.ts';
+import { refusalOf } from './refusals.ts';
 import { advisorFigures, postureFigures, NO_METRICS, outcomeFigures, type MetricsRecorder, type RunFigures } from './metrics.ts';
 
 /** One target's settings and the adapters its run needs; the runtime (src/runtime/build-runtime.ts) builds them. */
@@ -28,8 +30,16 @@ export interface TargetRunSummary {
   outcome: ReconcileOutcome['kind'] | DriftOutcome['kind'] | 'error';
   ok: boolean;
   summary: string;
+  /** Why the run did not go ahead (src/errors.ts): the refusal's code (mass-delete, stale-commit, invalid-entries) or the thrown error's. */
+  code?: ErrorCode;
   error?: unknown;
 }
+
+/** `{ code }` of a refused outcome, else nothing. */
+const codeOf = (o: ReconcileOutcome | DriftOutcome): { code?: ErrorCode } => {
+  const refusal = refusalOf(o);
+  return refusal ? { code: refusal.code } : {};
+};
 
 /**
  * Throws when any target's run threw: that target's own error, or an AggregateError naming every
@@ -109,6 +119,7 @@ export async function runReconcileEvent(runtime: ReconcileTargets, event: Reconc
             target: name,
             outcome: o.kind,
             ok: (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) && proposal?.kind !== 'failed',
+            ...codeOf(o),
             summary: summarize(o) + (proposal && proposal.kind !== 'held' ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}` : ''),
           };
           if (!built.advisor || o.kind === 'invalid') return done(drift);
@@ -131,7 +142,7 @@ export async function runReconcileEvent(runtime: ReconcileTargets, event: Reconc
           ...(event.pullRequest ? { pullRequest: { number: event.pullRequest.number } } : {}),
         });
         figures = outcomeFigures(o);
-        return done({ target: name, outcome: o.kind, ok: reconcileSucceeded(o), summary: summarize(o) });
+        return done({ target: name, outcome: o.kind, ok: reconcileSucceeded(o), summary: summarize(o), ...codeOf(o) });
       } catch (error) {
         done({ target: name, outcome: 'error', ok: false, summary: '' });
         throw error;
@@ -141,6 +152,6 @@ export async function runReconcileEvent(runtime: ReconcileTargets, event: Reconc
   return settled.map((s, i) =>
     s.status === 'fulfilled'
       ? s.value
-      : { target: names[i]!, outcome: 'error' as const, ok: false, summary: s.reason instanceof Error ? s.reason.message : String(s.reason), error: s.reason },
+      : { target: names[i]!, outcome: 'error' as const, ok: false, summary: s.reason instanceof Error ? s.reason.message : String(s.reason), code: errorCode(s.reason), error: s.reason },
   );
 }

@@ -5,18 +5,9 @@
 import type { StateStore } from '../core/ports.ts';
 import type { Plan } from '../core/plan/plan.ts';
 import { differencesFromReviewed, reviewedChanges, type PlanDifference, type ReviewedPlan } from '../core/plan/saved-plan-review.ts';
-
-/** A pull request merged as a commit (GitHub: list pull requests associated with a commit). */
-export interface MergedPullRequest {
-  number: number;
-  /** The head commit at merge time: the one whose plan was reviewed. */
-  headSha: string;
-}
-
-/** The port: which pull requests a commit on the branch merged. */
-export interface MergedPullRequests {
-  mergedAs(ref: { owner: string; repo: string; sha: string }): Promise<MergedPullRequest[]>;
-}
+import { ConsulGitopsError } from '../errors.ts';
+import type { MergedPullRequest, MergedPullRequests } from './ports/merged-pull-requests.ts';
+export type { MergedPullRequest, MergedPullRequests } from './ports/merged-pull-requests.ts';
 
 export type ReviewComparison =
   | { kind: 'same'; pullRequest: number }
@@ -37,7 +28,7 @@ export async function recordReviewedPlan(state: StateStore, key: string, record:
     if (current && isNewer(current.value, record.plannedAt)) return;
     if (await state.write(key, value, current?.modifyIndex ?? 0)) return;
   }
-  throw new Error(`could not record the reviewed plan under ${key}: it kept changing (check-and-set conflicts)`);
+  throw new ConsulGitopsError('state-conflict', `could not record the reviewed plan under ${key}: it kept changing (check-and-set conflicts)`);
 }
 
 function isNewer(value: string, plannedAt: string): boolean {

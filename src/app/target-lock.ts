@@ -2,6 +2,7 @@
 // Consul KV taken and released with check-and-set. A lease expires, so a crashed run cannot block
 // a target for longer than its timeout.
 import type { StateStore } from '../core/ports.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export interface Lease {
   holder: string;
@@ -19,9 +20,9 @@ export interface LockOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
-export class TargetBusyError extends Error {
+export class TargetBusyError extends ConsulGitopsError {
   constructor(readonly key: string, readonly holder: string, readonly expiresAt?: string) {
-    super(`another consul-gitops run (${holder}) holds ${key}${expiresAt ? ` until ${expiresAt} at the latest` : ''}; gave up waiting`);
+    super('target-busy', `another consul-gitops run (${holder}) holds ${key}${expiresAt ? ` until ${expiresAt} at the latest` : ''}; gave up waiting`);
   }
 }
 

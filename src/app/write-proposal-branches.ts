@@ -15,7 +15,7 @@ import type { FileChange } from '../core/proposals/proposal.ts';
 import { lockdownBody, lockdownTitle } from '../reports/lockdown-pr.ts';
 import { strictProposalBody, strictProposalTitle } from '../reports/strict-pr.ts';
 import type { ConnectCatalog } from './advise.ts';
-import type { BranchWriteResult, ProposalBranchWriter } from './proposal-ports.ts';
+import type { BranchWriteResult, ProposalBranchWriter } from './ports/proposal-branches.ts';
 
 /** A proposal ready to be written: the branch, the commit message's parts and the change. */
 export interface ProposalDraft {

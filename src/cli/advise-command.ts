@@ -18,10 +18,12 @@ import { createTrafficSource, type TrafficSourceFactory } from '../runtime/traff
 import { resolveTarget } from './consul-target.ts';
 import { writeBranchStep } from './write-branch.ts';
 import type { CliIo } from './io.ts';
-import type { GitHubClientOptions } from '../adapters/github/octokit.ts';
+import { GitHubConfigError, type GitHubClientOptions } from '../adapters/github/octokit.ts';
 import { openProposalPullRequests, OpenPrsConfigError, repositoryFromEnv } from './advise-open-prs.ts';
 import { renderProposalActions } from '../reports/proposal-actions-text.ts';
 import { isGitHubError } from '../adapters/github/errors.ts';
+import { ConsulGitopsError } from '../errors.ts';
+import { failWith } from './errors.ts';
 import type { CommandEnv } from './plan-command.ts';
 
 export interface AdviseEnv extends CommandEnv {
@@ -38,15 +40,14 @@ export function consulConnectCatalog(consul: ConsulClient): ConnectCatalog {
   return { connectEnabledServices: async () => (await consul.connectEnabledServices()).map((name) => ({ name, namespace, partition })) };
 }
 
-function durationError(e: DurationError, io: CliIo): number {
-  io.stderr.write(`error: ${formatDurationError(e)}\n`);
-  return 1;
+function durationError(e: DurationError, code: 'usage' | 'config', io: CliIo, json: boolean): number {
+  return failWith(io, new ConsulGitopsError(code, formatDurationError(e)), { json });
 }
 
-function reportErrors(errors: readonly ConfigEntryError[], io: CliIo): number {
+function reportErrors(errors: readonly ConfigEntryError[], io: CliIo, json: boolean): number {
   for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
-  io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was judged\n`);
-  return 1;
+  const summary = `${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was judged`;
+  return failWith(io, new ConsulGitopsError('invalid-entries', summary), { json, text: summary, details: errors });
 }
 
 export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv = {}): Promise<number> {
@@ -73,22 +74,20 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     const configWhere = `${values.config ?? DEFAULT_TARGETS_FILE}: target ${target.name}: advisor`;
     const window = values.window !== undefined ? parsePromDuration(values.window, '--window') : parsePromDuration(advisor.window, `${configWhere}.window`);
     const maxGap = parsePromDuration(advisor.maxGap, `${configWhere}.maxGap`);
-    if (!window.ok) return durationError(window.error, io);
-    if (!maxGap.ok) return durationError(maxGap.error, io);
-    if (values.stats === undefined && advisor.stats === undefined) {
-      io.stderr.write(`error: --stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in ${DEFAULT_TARGETS_FILE})\n`);
-      return 1;
-    }
+    const json = values.json === true;
+    if (!window.ok) return durationError(window.error, values.window !== undefined ? 'usage' : 'config', io, json);
+    if (!maxGap.ok) return durationError(maxGap.error, 'config', io, json);
+    if (values.stats === undefined && advisor.stats === undefined)
+      return failWith(io, new ConsulGitopsError('usage', `--stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in ${DEFAULT_TARGETS_FILE})`), { json });
     if (values['open-prs']) {
       try {
         repositoryFromEnv(env);
       } catch (e) {
-        io.stderr.write(`error: ${(e as Error).message}\n`);
-        return 1;
+        return failWith(io, e, { json });
       }
     }
     const { files, unreadable } = await readLocalFiles([target.dir], cwd);
-    if (unreadable.length) return reportErrors(unreadableErrors(unreadable), io);
+    if (unreadable.length) return reportErrors(unreadableErrors(unreadable), io, json);
     const clock = aenv.now ?? (() => new Date());
     const traffic = (aenv.trafficSource ?? createTrafficSource)({
       ...(values.stats !== undefined ? { flag: values.stats } : {}),
@@ -105,7 +104,7 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     const relative = repositoryRelative(files, cwd);
     const catalog = consulConnectCatalog(consul);
     const outcome = await adviseStrict(relative, { entries: new ConsulConfigEntryStore(consul), catalog, traffic }, { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic });
-    if (!outcome.ok) return reportErrors(outcome.errors, io);
+    if (!outcome.ok) return reportErrors(outcome.errors, io, json);
     io.stdout.write(values.json ? `${stringifyApiJson(adviceJson(outcome.report))}\n` : renderAdviceText(outcome.report));
     if (values['write-branch']) {
       const step = { dir: target.dir, cwd, report: outcome.report, catalog, traffic, target: target.name, thresholds };
@@ -131,7 +130,7 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       if (failed.length) io.stderr.write(`error: ${failed.length} proposal${failed.length === 1 ? '' : 's'} could not be brought up to date on GitHub (see above); the next run retries\n`);
       return failed.length ? 1 : 0;
     } catch (e) {
-      if (e instanceof OpenPrsConfigError || isGitHubError(e) || (e instanceof Error && e.name === 'GitHubConfigError')) {
+      if (e instanceof OpenPrsConfigError || isGitHubError(e) || e instanceof GitHubConfigError) {
         io.stderr.write(`error: --open-prs: ${isGitHubError(e) ? e.describe() : e.message}\n`);
         return 1;
       }

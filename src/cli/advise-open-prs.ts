@@ -10,8 +10,14 @@ import { proposeStrict, type ProposeOptions, type ProposeOutcome } from '../app/
 import type { AdviceReport, TrafficSampleSource } from '../core/advisor/model.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { GITHUB_REPOSITORY, readEnvironment, splitRepository } from '../config/environment.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
-export class OpenPrsConfigError extends Error {}
+export class OpenPrsConfigError extends ConsulGitopsError {
+  constructor(message: string) {
+    super('config', message);
+    this.name = 'OpenPrsConfigError';
+  }
+}
 
 /** GITHUB_REPOSITORY, read by its one definition (src/config/environment.ts), as the Lambda functions and `serve` read it. */
 export function repositoryFromEnv(env: Readonly<Record<string, string | undefined>>): { owner: string; repo: string } {

@@ -11,6 +11,7 @@ import { postureJson, renderPostureText } from '../reports/posture-text.ts';
 import { resolveTarget } from './consul-target.ts';
 import type { CliIo } from './io.ts';
 import type { CommandEnv } from './plan-command.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export { consulAuditSource, consulPostureSource };
 
@@ -28,9 +29,9 @@ export async function auditCommand(args: string[], io: CliIo, cenv: CommandEnv =
     },
   });
   const require = values.require?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (require !== undefined && !values.posture) throw new Error('--require chooses posture checks: use it with --posture');
+  if (require !== undefined && !values.posture) throw new ConsulGitopsError('usage', '--require chooses posture checks: use it with --posture');
   const unknownIds = unknownCheckIds(require ?? []);
-  if (unknownIds.length) throw new Error(`--require: no posture check named ${unknownIds.map((i) => JSON.stringify(i)).join(', ')} (checks: ${CHECK_IDS.join(', ')})`);
+  if (unknownIds.length) throw new ConsulGitopsError('usage', `--require: no posture check named ${unknownIds.map((i) => JSON.stringify(i)).join(', ')} (checks: ${CHECK_IDS.join(', ')})`);
   const { consul } = await resolveTarget(
     { consul: values.consul, target: values.target, config: values.config },
     cenv.env ?? process.env,

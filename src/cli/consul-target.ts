@@ -3,6 +3,7 @@
 import { ConsulClient } from '../adapters/consul/client.ts';
 import { optionsFromEnv, type ConsulClientOptionsInput } from '../adapters/consul/options.ts';
 import { loadTargets, type Target, type TargetsFile } from '../config/targets.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export interface ResolvedTarget {
   file: TargetsFile;
@@ -20,7 +21,7 @@ export interface TargetFlags {
 export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<ResolvedTarget> {
   const file = await loadTargets(flags.config, cwd);
   const target = flags.target ? file.targets.find((t) => t.name === flags.target) : file.targets[0];
-  if (!target) throw new Error(`no target named "${flags.target}" in ${flags.config ?? 'consul-gitops.yaml'} (have: ${file.targets.map((t) => t.name).join(', ')})`);
+  if (!target) throw new ConsulGitopsError('config', `no target named "${flags.target}" in ${flags.config ?? 'consul-gitops.yaml'} (have: ${file.targets.map((t) => t.name).join(', ')})`);
   const resolved = { ...target, ...(flags.dir ? { dir: flags.dir } : {}) };
   const fromEnv = optionsFromEnv(env);
   const c = resolved.consul;

@@ -159,10 +159,13 @@ export async function main(argv: string[], io: CliIo, deps: MainDeps = {}): Prom
     const command = await load();
     return await command(rest, io, deps);
   } catch (e) {
-    // parseArgs rejects unknown flags with a TypeError (code ERR_PARSE_ARGS_*) whose message names the flag.
-    io.stderr.write(`error: ${(e as Error).message}\n`);
-    if (String((e as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) io.stderr.write(`  see: consul-gitops ${name} --help\n`);
+    // The one place a command's thrown error is rendered: by its code (src/errors.ts), never its text.
+    const { failWith, wantsJson } = await import('./errors.ts');
+    const { errorCode } = await import('../errors.ts');
     const { isConsulError } = await import('../adapters/consul/errors.ts');
+    failWith(io, e, { json: wantsJson(rest) });
+    // parseArgs rejects unknown flags with a TypeError (code ERR_PARSE_ARGS_*) whose message names the flag.
+    if (errorCode(e) === 'usage') io.stderr.write(`  see: consul-gitops ${name} --help\n`);
     if (isConsulError(e) && e.kind === 'unavailable')
       io.stderr.write('  hint: is Consul running there? Set CONSUL_HTTP_ADDR or pass --consul URL (`consul-gitops dev-server` starts a local one)\n');
     return 1;

@@ -28,6 +28,9 @@ import { readEntries, sealPlan, SAVED_PLAN_FORMAT, SAVED_PLAN_VERSION, parsePlan
 import { planSourceOf, planTargetOf, readSavedPlan, writeSavedPlan } from './saved-plan-file.ts';
 import { applySavedPlan } from '../app/saved-plan.ts';
 import { ask } from './confirm.ts';
+import { failWith } from './errors.ts';
+import { ConsulGitopsError } from '../errors.ts';
+import { refusalOf, savedPlanRefusal } from '../app/refusals.ts';
 import { formatSelector, parseOnly, type EntrySelector } from '../core/plan/only.ts';
 
 const COMMON = {
@@ -105,24 +108,24 @@ function onlyNotice(only: readonly EntrySelector[], plan: Plan, io: CliIo): void
   io.stderr.write(`note: --only restricts this plan to ${n} entr${n === 1 ? 'y' : 'ies'} (${only.map(formatSelector).map(escapeControl).join(', ')}); Git and Consul may still differ elsewhere: run plan without --only once the emergency is over\n`);
 }
 
-function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>[0][], io: CliIo): number {
+function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>[0][], io: CliIo, json: boolean): number {
   for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
-  io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was planned or applied\n`);
-  return 1;
+  const summary = `${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was planned or applied`;
+  return failWith(io, new ConsulGitopsError('invalid-entries', summary), { json, text: summary, details: errors });
+}
+
+/** A wrong flag or argument, found before anything was asked of Consul. */
+function usage(io: CliIo, json: boolean, message: string): number {
+  return failWith(io, new ConsulGitopsError('usage', message), { json });
 }
 
 export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
   const values = parse(args, { 'detailed-exitcode': { type: 'boolean' }, out: { type: 'string' } });
   const out = values.out as string | undefined;
-  if (out === '') {
-    io.stderr.write('error: --out needs a file name; nothing was planned\n');
-    return 1;
-  }
+  const json = values.json === true;
+  if (out === '') return usage(io, json, '--out needs a file name; nothing was planned');
   const only = onlyOf(values);
-  if (typeof only === 'string') {
-    io.stderr.write(`error: ${only}; nothing was planned\n`);
-    return 1;
-  }
+  if (typeof only === 'string') return usage(io, json, `${only}; nothing was planned`);
   const { resolved, files, unreadable, planOptions: configured } = await load(values, io, cenv);
   try {
     const planOptions = await withTargetVersion(resolved, configured, io);
@@ -132,7 +135,7 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
     if (outcome.historyProblem) io.stderr.write(`notice: ${escapeControl(outcome.historyProblem)}\n`);
     const errors = [...unreadable, ...outcome.errors];
-    if (errors.length) return reportErrors(errors, io);
+    if (errors.length) return reportErrors(errors, io, json);
     const plan = outcome.plan!;
     onlyNotice(only, plan, io);
     if (values.json) io.stdout.write(renderPlanJson(plan));
@@ -207,35 +210,25 @@ const PLAN_SHAPING = ['dir', 'prune', 'adopt', 'allow-mass-delete', 'max-file-si
 
 export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv = {}): Promise<number> {
   const { values, positionals } = parseWithFile(args, APPLY_FLAGS);
-  if (positionals.length > 1) {
-    io.stderr.write(`error: apply takes one saved plan file, got ${positionals.length} arguments; nothing was applied\n`);
-    return 1;
-  }
+  const json = values.json === true;
+  if (positionals.length > 1) return usage(io, json, `apply takes one saved plan file, got ${positionals.length} arguments; nothing was applied`);
   if (positionals.length === 1) return applySavedPlanCommand(positionals[0]!, values, io, cenv);
-  if (values['max-plan-age'] !== undefined) {
-    io.stderr.write('error: --max-plan-age is for `apply FILE` (a plan saved with `plan --out FILE`); nothing was planned or applied\n');
-    return 1;
-  }
+  if (values['max-plan-age'] !== undefined) return usage(io, json, '--max-plan-age is for `apply FILE` (a plan saved with `plan --out FILE`); nothing was planned or applied');
   // Before any Consul call: a time that cannot be ordered would switch the stale-commit guard off.
   const ref = commitRef(values);
   const lockWaitMs = lockWait(values);
   const only = onlyOf(values);
   if (values.json && io.stdout.isTTY && !values['auto-approve']) {
     // The question would land in the JSON; a person at a terminal must still say yes somehow.
-    io.stderr.write('error: --json at a terminal needs --auto-approve (apply asks before it writes, and the question would break the JSON); nothing was planned or applied\n');
-    return 1;
+    return usage(io, json, '--json at a terminal needs --auto-approve (apply asks before it writes, and the question would break the JSON); nothing was planned or applied');
   }
-  if (ref && typeof ref !== 'string' && typeof only !== 'string' && only.length) {
-    io.stderr.write('error: --only applies part of a commit, and --commit records the whole commit as applied: give one or the other; nothing was planned or applied\n');
-    return 1;
-  }
-  if (typeof ref === 'string' || typeof lockWaitMs === 'string' || typeof only === 'string') {
-    io.stderr.write(`error: ${typeof ref === 'string' ? ref : typeof lockWaitMs === 'string' ? lockWaitMs : only}; nothing was planned or applied\n`);
-    return 1;
-  }
+  if (ref && typeof ref !== 'string' && typeof only !== 'string' && only.length)
+    return usage(io, json, '--only applies part of a commit, and --commit records the whole commit as applied: give one or the other; nothing was planned or applied');
+  if (typeof ref === 'string' || typeof lockWaitMs === 'string' || typeof only === 'string')
+    return usage(io, json, `${typeof ref === 'string' ? ref : typeof lockWaitMs === 'string' ? lockWaitMs : only}; nothing was planned or applied`);
   const { resolved, files, unreadable, planOptions: configured } = await load(values, io, cenv);
   try {
-    if (unreadable.length) return reportErrors([...unreadable, ...renderErrors(files)], io);
+    if (unreadable.length) return reportErrors([...unreadable, ...renderErrors(files)], io, json);
     const planOptions = await withTargetVersion(resolved, configured, io);
     const now = cenv.now ?? (() => new Date());
     const style = io.stdout.isTTY ? ANSI : PLAIN;
@@ -271,23 +264,20 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
     );
     switch (outcome.kind) {
       case 'invalid':
-        return reportErrors(outcome.errors, io);
-      case 'held':
-        io.stderr.write(`Apply cancelled: ${cancelled ?? 'held'}. Nothing was applied.\n`);
-        return 1;
+        return reportErrors(outcome.errors, io, json);
+      case 'held': {
+        const text = `Apply cancelled: ${cancelled ?? 'held'}. Nothing was applied.`;
+        return failWith(io, new ConsulGitopsError('apply-cancelled', text), { json, text });
+      }
       case 'refused':
-        return 1; // the plan text already says why
       case 'stale':
-        io.stderr.write(`stale commit: ${outcome.reason}\n`);
-        return 1;
+        // The plan text already says why a plan is refused; the error line names the refusal again for logs.
+        return failWith(io, refusalOf(outcome), { json });
       case 'applied':
         return writeApplied(outcome.plan, outcome.report, values.json === true, io);
     }
   } catch (e) {
-    if (e instanceof TargetBusyError) {
-      io.stderr.write(`error: ${e.message}; nothing was applied. Run again once it finished.\n`);
-      return 1;
-    }
+    if (e instanceof TargetBusyError) return failWith(io, e, { json, text: `error: ${e.message}; nothing was applied. Run again once it finished.` });
     throw e;
   } finally {
     await resolved.consul.close();
@@ -308,13 +298,11 @@ async function applySavedPlanCommand(file: string, values: Values, io: CliIo, ce
       : typeof maxAgeMs === 'string'
         ? maxAgeMs
         : undefined;
-  if (early !== undefined) {
-    io.stderr.write(`error: ${early}; nothing was applied\n`);
-    return 1;
-  }
+  const json = values.json === true;
+  if (early !== undefined) return usage(io, json, `${early}; nothing was applied`);
   const cwd = io.cwd ?? process.cwd();
   const saved = await readSavedPlan(resolvePath(cwd, file), file);
-  if ('kind' in saved) return reportPlanProblem(saved, io);
+  if ('kind' in saved) return reportPlanProblem(saved, io, json);
   const plan = saved;
   const resolved = await resolveTarget(
     { config: values.config as string | undefined, target: (values.target as string | undefined) ?? plan.target.name, consul: values.consul as string | undefined },
@@ -338,29 +326,27 @@ async function applySavedPlanCommand(file: string, values: Values, io: CliIo, ce
     );
     switch (outcome.kind) {
       case 'refused':
-        return reportPlanProblem(outcome.problem, io);
-      case 'stale':
-        io.stderr.write(`stale commit: ${outcome.reason}; nothing was applied\n`);
-        return 1;
+        return reportPlanProblem(outcome.problem, io, json);
+      case 'stale': {
+        const stale = refusalOf(outcome)!;
+        return failWith(io, stale, { json, text: `${stale.message}; nothing was applied` });
+      }
       case 'applied':
         if (!values.json) io.stdout.write(renderPlanText(plan.plan, io.stdout.isTTY ? ANSI : PLAIN));
         return writeApplied(plan.plan, outcome.report, values.json === true, io);
     }
   } catch (e) {
-    if (e instanceof TargetBusyError) {
-      io.stderr.write(`error: ${e.message}; nothing was applied. Run again once it finished.\n`);
-      return 1;
-    }
+    if (e instanceof TargetBusyError) return failWith(io, e, { json, text: `error: ${e.message}; nothing was applied. Run again once it finished.` });
     throw e;
   } finally {
     await resolved.consul.close();
   }
 }
 
-function reportPlanProblem(p: SavedPlanProblem, io: CliIo): number {
+function reportPlanProblem(p: SavedPlanProblem, io: CliIo, json: boolean): number {
   // Lines are escaped one by one: the message quotes the plan file, which anyone could have written.
-  io.stderr.write(`error: ${escapeControl(p.file)}: ${p.message.split('\n').map(escapeControl).join('\n')}\nNothing was applied.\n`);
-  return 1;
+  const text = `error: ${escapeControl(p.file)}: ${p.message.split('\n').map(escapeControl).join('\n')}\nNothing was applied.`;
+  return failWith(io, savedPlanRefusal(p), { json, text });
 }
 
 function renderErrors(files: readonly SourceFile[]) {

@@ -1,5 +1,6 @@
 // Sizes as users write them (`1MiB`, `512KiB`, `2MB`, `1048576`) and as messages print them, plus
 // the read limits every source of config-entry files applies before it reads a byte.
+import { ConsulGitopsError } from '../errors.ts';
 
 export interface ReadLimits {
   /** Largest single file read, in bytes. */
@@ -59,6 +60,6 @@ export function formatLimit(bytes: number): string {
 export function byteSizeFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = parseByteSize(value);
-  if (n === undefined) throw new Error(`--${flag}: "${value}" is not a size (write e.g. 1MiB, 512KiB or 2000000)`);
+  if (n === undefined) throw new ConsulGitopsError('usage', `--${flag}: "${value}" is not a size (write e.g. 1MiB, 512KiB or 2000000)`);
   return n;
 }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import * as z from 'zod/mini';
 import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 /** A size as written in the file: `1MiB`, `512KiB`, or a number of bytes. */
 const ByteSize = z.union([z.string(), z.number()]).check(z.refine((v) => parseByteSize(String(v)) !== undefined, 'a size such as 1MiB, 512KiB or 1048576'));
@@ -111,7 +112,7 @@ export function parseTargetsFile(text: string, file = DEFAULT_TARGETS_FILE): Tar
   const result = TargetsFileSchema.safeParse(parse(text));
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new Error(issues.join('\n'));
+  throw new ConsulGitopsError('config', issues.join('\n'));
 }
 
 export async function loadTargets(path: string | undefined, cwd: string): Promise<TargetsFile> {

@@ -10,6 +10,7 @@
 //             | Value ["not"] "in" Selector
 //   Selector := Ident ("." Ident | "[" String "]")*
 //   Value    := String | `raw` | Number | Ident
+import { ConsulGitopsError } from '../errors.ts';
 
 export type Path = string[];
 
@@ -26,7 +27,12 @@ type Token =
   | { t: 'string'; v: string; pos: number }
   | { t: 'number'; v: string; pos: number };
 
-export class BexprError extends Error {}
+// A filter expression Consul's go-bexpr would reject: the dev server answers it as Consul does.
+export class BexprError extends ConsulGitopsError {
+  constructor(message: string) {
+    super('dev-server', message);
+  }
+}
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];

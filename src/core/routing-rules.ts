@@ -7,6 +7,7 @@
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { DISCOVERY_CHAIN_KINDS } from '../model/registry.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 /** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index). */
 export interface EntryLookup {
@@ -82,9 +83,9 @@ export const advancedRoutingMessage = (chain: string, protocol: string) =>
 
 const HTTP_LIKE = new Set(['http', 'http2', 'grpc']);
 
-class ChainError extends Error {
+class ChainError extends ConsulGitopsError {
   constructor(readonly problem: ChainProblem | undefined) {
-    super(problem?.message ?? 'not judged');
+    super('internal', problem?.message ?? 'not judged');
   }
 }
 

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod/mini';
 import type { AclConfig, AclRules, RuleLevel } from './acl.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 const Level = z.enum(['read', 'write', 'deny']);
 const Named = z.record(z.string(), z.strictObject({ policy: Level }));
@@ -52,7 +53,12 @@ const PolicyFileSchema = z.strictObject({
   ),
 });
 
-export class AclPolicyFileError extends Error {}
+export class AclPolicyFileError extends ConsulGitopsError {
+  constructor(message: string) {
+    super('config', message);
+    this.name = 'AclPolicyFileError';
+  }
+}
 
 type Rules = z.infer<typeof RulesSchema>;
 

@@ -3,6 +3,7 @@
 // what a client can see of it: encoding/json's syntax error texts (scanner.go), `EOF` /
 // `unexpected EOF`, that only the FIRST JSON value is read (trailing bytes are never looked at),
 // and mapstructure's refusal of a top-level value that is not an object.
+import { ConsulGitopsError } from '../errors.ts';
 
 export type GoJsonOutcome =
   | { ok: true; /** the text of the first value */ text: string; type: 'map' | 'slice' | 'string' | 'float64' | 'bool' | 'nil' }
@@ -18,8 +19,16 @@ function quoteChar(c: string): string {
   return `'${q}'`;
 }
 
-class SyntaxErr extends Error {}
-class Eof extends Error {}
+class SyntaxErr extends ConsulGitopsError {
+  constructor(message: string) {
+    super('syntax', message);
+  }
+}
+class Eof extends ConsulGitopsError {
+  constructor(message = 'unexpected end of JSON input') {
+    super('syntax', message);
+  }
+}
 
 export function goJsonDecode(body: string): GoJsonOutcome {
   let i = 0;

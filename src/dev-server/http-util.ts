@@ -6,14 +6,15 @@ import { goQuote } from '../model/go-quote.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
 import { parseGoDuration } from '../decode/duration.ts';
 import type { DevState } from './state.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
-export class HttpError extends Error {
+export class HttpError extends ConsulGitopsError {
   constructor(
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super('dev-server', message);
   }
 }
 
@@ -69,7 +70,11 @@ export function queryMetaHeaders(index: number): Record<string, string> {
 }
 
 /** Errors an RPC returns (plain errors → 500 by sendError). */
-export class RpcError extends Error {}
+export class RpcError extends ConsulGitopsError {
+  constructor(message: string) {
+    super('dev-server', message);
+  }
+}
 
 const UINT64_RE = /^\d+$/;
 

@@ -3,6 +3,7 @@
 // in entries) are kept exact as {"$bigint": "<digits>"}.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { DevState, StateSnapshot } from './state.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 const BIGINT_TAG = '$bigint';
 
@@ -25,7 +26,7 @@ export function loadState(state: DevState, file: string): void {
   const text = readFileSync(file, 'utf8');
   if (text.trim() === '') return;
   const snap = decodeSnapshot(text);
-  if (snap.version !== 1) throw new Error(`${file}: unsupported dev-server state version ${String(snap.version)}`);
+  if (snap.version !== 1) throw new ConsulGitopsError('config', `${file}: unsupported dev-server state version ${String(snap.version)}`);
   state.restore(snap);
 }
 

@@ -15,6 +15,7 @@ import { KvRoutes } from './kv-routes.ts';
 import { loadState, saveState } from './persistence.ts';
 import { DevState } from './state.ts';
 import { parseConsulVersion, SUPPORTED_CONSUL } from '../model/consul-versions.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export interface DevServerOptions {
   /** 0 (default) = a free port. */
@@ -62,7 +63,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const acl = new AclPolicy(aclConfigOf(options));
   const version = options.consulVersion ?? SUPPORTED_CONSUL.newest;
   const parsedVersion = parseConsulVersion(version);
-  if (!parsedVersion) throw new Error(`consul version ${JSON.stringify(version)}: expected a version such as 1.21.4`);
+  if (!parsedVersion) throw new ConsulGitopsError('usage', `consul version ${JSON.stringify(version)}: expected a version such as 1.21.4`);
   const config = new ConfigRoutes(acl, parsedVersion);
   const kv = new KvRoutes(acl);
   const catalog = new CatalogRoutes(acl);

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
+import { ConsulGitopsError } from '../errors.ts';
 
 /** What one sidecar's traffic looks like over time. Times are ms after the sidecars started. */
 export interface SidecarScript {
@@ -214,7 +215,7 @@ export async function registerSimulatedSidecars(consulUrl: string, sidecars: rea
   const put = async (body: unknown): Promise<void> => {
     const res = await request(new URL('/v1/catalog/register', consulUrl), { method: 'PUT', headers, body: JSON.stringify(body) });
     const text = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`catalog register failed: HTTP ${res.statusCode} ${text}`);
+    if (res.statusCode !== 200) throw new ConsulGitopsError('dev-server', `catalog register failed: HTTP ${res.statusCode} ${text}`);
   };
   for (const s of sidecars) {
     const { service, instance } = s.script;

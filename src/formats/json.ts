@@ -2,14 +2,15 @@
 // at the offending line, as they do for HCL and YAML.
 import { quoteToken, type SourcePosition } from '../model/errors.ts';
 import type { ParseResult, RawNode, RawObjectEntry } from './raw.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
-class JsonSyntaxError extends Error {
+class JsonSyntaxError extends ConsulGitopsError {
   constructor(
     message: string,
     readonly pos: SourcePosition,
     readonly hint?: string,
   ) {
-    super(message);
+    super('syntax', message);
   }
 }
 

@@ -9,6 +9,7 @@
 // for a ten-line router; a 10,000-file Kubernetes repository spent most of its parse time there.
 import type { SourcePosition } from '../model/errors.ts';
 import type { ParseResult, RawNode, RawObjectEntry } from './raw.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 /** Deeper than any real entry; deeper documents go to the library, which bounds nesting itself. */
 const MAX_SIMPLE_DEPTH = 64;
@@ -23,7 +24,11 @@ interface Line {
   text: string;
 }
 
-class NotSimple extends Error {}
+class NotSimple extends ConsulGitopsError {
+  constructor() {
+    super('internal', 'not plain YAML');
+  }
+}
 const notSimple = new NotSimple();
 
 // A key is a plain word; a value starts with a letter, `_` or `/` (never a YAML indicator, digit or

@@ -11,6 +11,7 @@ import type { SourcePosition } from '../model/errors.ts';
 import { quoteToken } from '../model/errors.ts';
 import type { ParseResult, RawNode, RawObjectEntry, SyntaxProblem } from './raw.ts';
 import { parseSimpleYaml } from './yaml-simple.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 /** Nodes that alias expansion may add to one file: far above any real entry, far below a billion laughs. */
 export const MAX_ALIAS_NODES = 10_000;
@@ -19,9 +20,9 @@ const MAX_DEPTH = 500;
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
-class YamlProblem extends Error {
+class YamlProblem extends ConsulGitopsError {
   constructor(readonly problem: SyntaxProblem) {
-    super(problem.message);
+    super('syntax', problem.message);
   }
 }
 

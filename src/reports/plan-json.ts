@@ -18,7 +18,8 @@ export function planDocument(plan: Plan) {
     format: PLAN_FORMAT,
     formatVersion: PLAN_FORMAT_VERSION,
     summary: { ...plan.summary, changedOutside: changedOutsideCount(plan) },
-    ...(plan.refused ? { refused: plan.refused } : {}),
+    // `error.code` is what scripts read (src/errors.ts); Plan.refused is set by the mass-delete guard alone.
+    ...(plan.refused ? { refused: plan.refused, error: { code: 'mass-delete' as const, message: plan.refused } } : {}),
     changes: plan.changes.map((c) => {
       const { nodes, hidden } = changeAttributes(c);
       // Private keys are not printed here either: a plan goes to CI logs and files.

@@ -21,6 +21,7 @@ import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
 import type { PlanArchive } from '../app/plan-archive.ts';
 import { planArchiveFromEnv } from '../adapters/plans/from-env.ts';
 import { serverVersion } from '../adapters/consul/version-source.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -142,7 +143,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
     targetNames: () => settings.targets.targets.map((t) => t.name),
     async forTarget(name) {
       const t = name ? settings.targets.targets.find((x) => x.name === name) : settings.targets.targets[0];
-      if (!t) throw new Error(`unknown target "${name}" (configured: ${settings.targets.targets.map((x) => x.name).join(', ')})`);
+      if (!t) throw new ConsulGitopsError('config', `unknown target "${name}" (configured: ${settings.targets.targets.map((x) => x.name).join(', ')})`);
       const consul = await consulFor(t);
       const octo = await github();
       source ??= new GitHubTreeSource(octo);

@@ -6,6 +6,7 @@ import {
   GITHUB_TOKEN_SECRET_ARN, GITHUB_TOKEN_SECRET_PARAMETER, PRUNE, readEnvironment, SECRETS_MAX_AGE, SELF_HEAL, splitRepository, STATE_PREFIX, TARGETS_CONFIG,
   type Env,
 } from '../config/environment.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 /** What the reconcile runtime reads from its environment (besides Consul's and GitHub's own variables). */
 export const RUNTIME_VARIABLES = {
@@ -41,10 +42,10 @@ export interface RuntimeSettings {
   secretMaxAgeSeconds: number;
 }
 
-export class RuntimeConfigError extends Error {
+export class RuntimeConfigError extends ConsulGitopsError {
   constructor(readonly problems: readonly { variable: string; message: string }[]) {
     // Variable names and what they expect only: configuration values are not echoed.
-    super(`invalid configuration: ${formatProblems(problems)}`);
+    super('config', `invalid configuration: ${formatProblems(problems)}`);
     this.name = 'RuntimeConfigError';
   }
 }

@@ -5,6 +5,7 @@ import type { ConsulClient } from '../adapters/consul/client.ts';
 import { createTrafficSampleSource, parseStatsFlag, type StatsConfig } from '../adapters/stats/create-source.ts';
 import type { StateStore } from '../core/ports.ts';
 import type { TrafficSampleSource } from '../core/advisor/model.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export interface TrafficSourceRequest {
   /** The `--stats` flag as given, when given (it wins over the config's choice of source). */
@@ -25,7 +26,7 @@ export type TrafficSourceFactory = (request: TrafficSourceRequest) => TrafficSam
 export const createTrafficSource: TrafficSourceFactory = (request) => {
   // The flag chooses the source and the URL; the file keeps supplying auth, names and limits.
   const config = request.flag !== undefined ? parseStatsFlag(request.flag, request.config) : request.config;
-  if (!config) throw new Error('--stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in consul-gitops.yaml)');
+  if (!config) throw new ConsulGitopsError('usage', '--stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in consul-gitops.yaml)');
   return createTrafficSampleSource(config, {
     consul: request.consul,
     state: request.state,

@@ -10,6 +10,7 @@ import {
   type Env,
 } from '../config/environment.ts';
 import { RuntimeConfigError, runtimeSettings, type RuntimeSettings } from '../runtime/settings.ts';
+import { ConsulGitopsError } from '../errors.ts';
 
 export type { Env };
 
@@ -53,9 +54,9 @@ export interface HttpLimits {
   bodyIdleTimeoutMs: number;
 }
 
-export class ServeConfigError extends Error {
+export class ServeConfigError extends ConsulGitopsError {
   constructor(readonly problems: string[]) {
-    super(`invalid serve configuration: ${problems.join('; ')}`);
+    super('config', `invalid serve configuration: ${problems.join('; ')}`);
     this.name = 'ServeConfigError';
   }
 }
@@ -140,9 +141,9 @@ function consulAddressProblems(env: Env, runtime: RuntimeSettings): string[] {
 
 export { secretValues } from '../runtime/logger.ts';
 
-export class EnvFileError extends Error {
+export class EnvFileError extends ConsulGitopsError {
   constructor(message: string) {
-    super(message);
+    super('config', message);
     this.name = 'EnvFileError';
   }
 }

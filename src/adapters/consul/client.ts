@@ -13,6 +13,7 @@ import { realSleep, type Random, type Sleep } from './retry.ts';
 import { AclTokenSelfSchema, AgentSelfSchema, AgentVersionSchema, AuthorizeResponseSchema, CaConfigurationSchema, CatalogServiceNodeListSchema, CatalogServicesSchema, KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
 import type * as z from 'zod/mini';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export interface ConsulClientDeps {
   /** A dispatcher to use instead of the client's own undici Agent (tests: MockAgent). Not closed by `close()`. */
@@ -481,7 +482,7 @@ function kvPath(key: string): string {
 
 function casQuery(opts: CasOption): Record<string, string | undefined> {
   if (opts.cas === undefined) return {};
-  if (!Number.isSafeInteger(opts.cas) || opts.cas < 0) throw new RangeError(`cas must be a non-negative integer, got ${opts.cas}`);
+  if (!Number.isSafeInteger(opts.cas) || opts.cas < 0) throw new ConsulGitopsError('internal', `cas must be a non-negative integer, got ${opts.cas}`);
   return { cas: String(opts.cas) };
 }
 

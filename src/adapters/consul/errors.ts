@@ -4,6 +4,7 @@
 // The secret token is never part of an error: requests carry it only in the X-Consul-Token header
 // (never the query string), `cause` is not kept (undici errors reference sockets and dispatchers),
 // and every message passes through `redact` before it is stored.
+import { ConsulGitopsError } from '../../errors.ts';
 
 export type ConsulErrorKind =
   | 'validation' // 500 with Consul's plain-text Normalize/Validate/graph error: never retried
@@ -31,10 +32,11 @@ export interface ConsulErrorInit {
   missingPermission?: string;
 }
 
-export class ConsulError extends Error {
+export class ConsulError extends ConsulGitopsError {
   readonly kind: ConsulErrorKind;
   readonly status: number | undefined;
-  readonly code: string | undefined;
+  /** Node/undici error code of a transport failure (`ECONNREFUSED`); `code` is the family's `consul`. */
+  readonly transportCode: string | undefined;
   readonly method: string;
   /** Path and query string of the request (never contains the token). */
   readonly path: string;
@@ -43,11 +45,11 @@ export class ConsulError extends Error {
   readonly missingPermission: string | undefined;
 
   constructor(init: ConsulErrorInit) {
-    super(init.message);
+    super('consul', init.message);
     this.name = 'ConsulError';
     this.kind = init.kind;
     this.status = init.status;
-    this.code = init.code;
+    this.transportCode = init.code;
     this.method = init.method;
     this.path = init.path;
     this.ambiguous = init.ambiguous ?? false;
@@ -57,7 +59,7 @@ export class ConsulError extends Error {
 
   /** One line for logs: `PUT /v1/config?cas=0: 500 validation: <Consul's text>`. */
   describe(): string {
-    const status = this.status === undefined ? (this.code ?? 'no response') : String(this.status);
+    const status = this.status === undefined ? (this.transportCode ?? 'no response') : String(this.status);
     return `${this.method} ${this.path}: ${status} ${this.kind}: ${this.message}`;
   }
 }

@@ -12,6 +12,7 @@
 // straight to JSON.parse. Consul writes every entry's `Hash` just before its `CreateIndex` (the
 // server struct's field order), and the client drops `Hash` anyway, so those are blanked first:
 // otherwise every config-entry response would take the slow exact parser.
+import { ConsulGitopsError } from '../../errors.ts';
 
 const SERVER_HASH = /"Hash":\d+,"CreateIndex"/g;
 
@@ -133,6 +134,6 @@ class BigJsonParser {
   }
 
   #fail(what: string): never {
-    throw new SyntaxError(`Invalid JSON: ${what} at position ${this.#pos}`);
+    throw new ConsulGitopsError('syntax', `Invalid JSON: ${what} at position ${this.#pos}`);
   }
 }

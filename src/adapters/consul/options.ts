@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { DEFAULT_RETRY_POLICY } from './retry.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
@@ -52,9 +53,9 @@ export type ConsulClientOptionsInput = z.input<typeof ConsulClientOptionsSchema>
 export type ConsulClientOptions = z.output<typeof ConsulClientOptionsSchema>;
 export type ConsulTlsOptions = z.output<typeof ConsulTlsOptionsSchema>;
 
-export class ConsulOptionsError extends Error {
+export class ConsulOptionsError extends ConsulGitopsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super('config', message, options);
     this.name = 'ConsulOptionsError';
   }
 }

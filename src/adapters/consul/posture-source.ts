@@ -4,8 +4,8 @@
 import type { ConsulClient } from './client.ts';
 import { isConsulError } from './errors.ts';
 import { baseUrlOf } from './options.ts';
-import type { AuditSource } from '../../app/audit.ts';
-import type { PostureSource } from '../../app/posture.ts';
+import type { AuditSource } from '../../app/ports/audit-source.ts';
+import type { PostureSource } from '../../app/ports/posture-source.ts';
 import type { Known } from '../../core/posture/facts.ts';
 
 export function consulAuditSource(consul: ConsulClient): AuditSource {

@@ -13,6 +13,6 @@ export async function serverVersion(consul: Pick<ConsulClient, 'agentVersion'>):
     if (e.kind === 'permission') return { known: false, why: 'the token may not read GET /v1/agent/self, which needs agent:read' };
     // Consul unreachable: the plan's own reads fail with the same error, said once there.
     if (e.kind === 'unavailable' || e.kind === 'timeout') throw e;
-    return { known: false, why: `GET /v1/agent/self: ${e.status ?? e.code ?? 'no response'} ${e.kind}` };
+    return { known: false, why: `GET /v1/agent/self: ${e.status ?? e.transportCode ?? 'no response'} ${e.kind}` };
   }
 }

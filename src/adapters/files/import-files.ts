@@ -3,7 +3,7 @@
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { EntryFile, ImportFiles } from '../../app/import-entries.ts';
+import type { EntryFile, ImportFiles } from '../../app/ports/import-files.ts';
 
 export class LocalImportFiles implements ImportFiles {
   constructor(private readonly root: string) {}

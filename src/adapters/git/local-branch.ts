@@ -5,8 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BranchWriteResult, ProposalBranchWriter, ProposalCommit } from '../../app/proposal-ports.ts';
+import type { BranchWriteResult, ProposalBranchWriter, ProposalCommit } from '../../app/ports/proposal-branches.ts';
 import { runGit } from './run-git.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export interface LocalBranchOptions {
   /** The proposals' directory (`--dir`): change paths are relative to it. */
@@ -20,7 +21,11 @@ export const DEFAULT_AUTHOR = { name: 'consul-gitops', email: 'consul-gitops@use
 
 const ZERO = '0'.repeat(40);
 
-class GitFailure extends Error {}
+class GitFailure extends ConsulGitopsError {
+  constructor(message: string) {
+    super('git', message);
+  }
+}
 
 export class LocalBranchWriter implements ProposalBranchWriter {
   /** Commands run from the repository's top level, so every path below is repository-relative. */

@@ -13,7 +13,8 @@ import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 import type { Octokit } from 'octokit';
 import { formatLimit } from '../../config/byte-size.ts';
-import type { CommitRef } from './ports.ts';
+import type { CommitRef } from '../../app/ports/github.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 /** A file the caller wants, as the tree listing describes it. */
 export interface WantedBlob {
@@ -56,7 +57,7 @@ export async function readArchive(octokit: Octokit, ref: CommitRef, wanted: Read
   const bounded = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       archiveBytes += chunk.length;
-      if (archiveBytes > maxBytes) done(new Error(`the repository archive is over the ${formatLimit(maxBytes)} limit once decompressed`));
+      if (archiveBytes > maxBytes) done(new ConsulGitopsError('response-too-large', `the repository archive is over the ${formatLimit(maxBytes)} limit once decompressed`));
       else done(null, chunk);
     },
   });

@@ -10,7 +10,7 @@ import { formatOfPath, type SourceFile } from '../../core/parse-files.ts';
 import { DEFAULT_READ_LIMITS, formatByteSize, formatLimit, type ReadLimits } from '../../config/byte-size.ts';
 import { GitHubError } from './errors.ts';
 import { escapeControl } from '../../model/errors.ts';
-import type { CommitRef, DesiredState, DesiredStateSource } from './ports.ts';
+import type { CommitRef, DesiredState, DesiredStateSource } from '../../app/ports/github.ts';
 import { readArchive, type WantedBlob } from './archive-source.ts';
 
 export interface GitHubTreeSourceOptions {

@@ -1,6 +1,7 @@
 // GitHub API failures as one error type, classified from the status code, with no secret in them:
 // no request headers, no `cause` (octokit's RequestError carries the request options), and every
 // message passes through `redactSecrets` with the client's own secrets and token-shaped strings.
+import { ConsulGitopsError } from '../../errors.ts';
 
 export type GitHubErrorKind =
   | 'auth' // 401: bad or expired credentials
@@ -12,7 +13,7 @@ export type GitHubErrorKind =
   | 'unavailable' // 5xx, network failures, timeouts
   | 'protocol'; // anything else, or a 2xx body we cannot use
 
-export class GitHubError extends Error {
+export class GitHubError extends ConsulGitopsError {
   readonly kind: GitHubErrorKind;
   readonly status: number | undefined;
   readonly method: string;
@@ -20,7 +21,7 @@ export class GitHubError extends Error {
   readonly path: string;
 
   constructor(init: { kind: GitHubErrorKind; message: string; method: string; path: string; status?: number }) {
-    super(init.message);
+    super('github', init.message);
     this.name = 'GitHubError';
     this.kind = init.kind;
     this.status = init.status;
@@ -61,6 +62,9 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   return out;
 }
 
+// GitHub's own text is matched where its answer has no structured field for the case: a secondary rate
+// limit is a 403 whose only mark is its message, and a 422 says "Reference already exists" or "not a fast
+// forward" only in words. This is a remote server's text, never one of our own messages.
 function kindOf(status: number | undefined, message: string, headers: Record<string, unknown>): GitHubErrorKind {
   if (status === undefined || status === 500 || status >= 502) return 'unavailable';
   if (status === 401) return 'auth';

@@ -2,7 +2,7 @@
 // with a commit" (https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit):
 // it finds merge, squash and rebase merges alike, where a commit message would not.
 import type { Octokit } from 'octokit';
-import type { MergedPullRequest, MergedPullRequests } from '../../app/saved-plan-review.ts';
+import type { MergedPullRequest, MergedPullRequests } from '../../app/ports/merged-pull-requests.ts';
 
 export class GitHubMergedPullRequests implements MergedPullRequests {
   constructor(private readonly octokit: Octokit) {}

@@ -6,6 +6,7 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from 'octokit';
 import { redactSecrets, toGitHubError } from './errors.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export type { Octokit } from 'octokit';
 
@@ -70,9 +71,9 @@ const SILENT_LOGGER: GitHubLogger = {
   error: (m) => console.error(m),
 };
 
-export class GitHubConfigError extends Error {
+export class GitHubConfigError extends ConsulGitopsError {
   constructor(message: string) {
-    super(message);
+    super('config', message);
     this.name = 'GitHubConfigError';
   }
 }

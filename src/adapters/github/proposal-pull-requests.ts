@@ -3,11 +3,11 @@
 // GitHubPullRequestOpener, commented on, closed with their branch deleted; and the posture
 // dashboard issue through GitHubReporter's marker-found issue.
 import type { Octokit } from 'octokit';
-import type { PostureIssue, ProposalPullRequest, ProposalPullRequests, ProposalRequest } from '../../app/proposals/ports.ts';
+import type { PostureIssue, ProposalPullRequest, ProposalPullRequests, ProposalRequest } from '../../app/ports/proposal-pull-requests.ts';
 import { isNotFound } from './errors.ts';
 import { GitHubPullRequestOpener } from './pull-requests.ts';
 import { GitHubReporter } from './reporter.ts';
-import type { RepoRef } from './ports.ts';
+import type { RepoRef } from '../../app/ports/github.ts';
 
 interface PullJson {
   number: number;

@@ -5,12 +5,13 @@
 // request for the branch is updated (title, body, labels) rather than opened again.
 import type { Octokit } from 'octokit';
 import { GitHubError, isNotFound } from './errors.ts';
-import type { FileChangePullRequest, FileChangePullRequestRequest, PullRequestOpener, RepoRef } from './ports.ts';
+import type { FileChangePullRequest, FileChangePullRequestRequest, PullRequestOpener, RepoRef } from '../../app/ports/github.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 /** The files already read as requested on the base branch: there is nothing to propose. */
-export class NoChangesError extends Error {
+export class NoChangesError extends ConsulGitopsError {
   constructor(message: string) {
-    super(message);
+    super('no-changes', message);
     this.name = 'NoChangesError';
   }
 }
@@ -18,11 +19,11 @@ export class NoChangesError extends Error {
 const PREFIX = '[consul-gitops pull request]';
 
 function validate(req: FileChangePullRequestRequest): void {
-  if (!req.branch || !req.base) throw new Error(`${PREFIX} "branch" and "base" are required`);
-  if (req.branch === req.base) throw new Error(`${PREFIX} "branch" cannot be the same as "base" (${req.base})`);
-  if (req.files.length === 0) throw new Error(`${PREFIX} no files to change`);
-  for (const f of req.files) if (!f.path || f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`${PREFIX} invalid path ${JSON.stringify(f.path)}`);
-  if (!req.title.trim()) throw new Error(`${PREFIX} "title" is required`);
+  if (!req.branch || !req.base) throw new ConsulGitopsError('internal', `${PREFIX} "branch" and "base" are required`);
+  if (req.branch === req.base) throw new ConsulGitopsError('internal', `${PREFIX} "branch" cannot be the same as "base" (${req.base})`);
+  if (req.files.length === 0) throw new ConsulGitopsError('internal', `${PREFIX} no files to change`);
+  for (const f of req.files) if (!f.path || f.path.startsWith('/') || f.path.split('/').includes('..')) throw new ConsulGitopsError('internal', `${PREFIX} invalid path ${JSON.stringify(f.path)}`);
+  if (!req.title.trim()) throw new ConsulGitopsError('internal', `${PREFIX} "title" is required`);
 }
 
 export class GitHubPullRequestOpener implements PullRequestOpener {

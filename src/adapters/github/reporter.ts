@@ -3,7 +3,8 @@
 // Our comments and issues are found again by a hidden marker, `<!-- consul-gitops:<marker> -->`,
 // as Renovate finds its own (`ensureComment`, `ensureIssue`).
 import type { Octokit } from 'octokit';
-import type { CommitRef, CommitState, RepoRef, ResultReporter } from './ports.ts';
+import type { CommitRef, CommitState, RepoRef, ResultReporter } from '../../app/ports/github.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export interface GitHubReporterOptions {
   /** Names the status context `consul-gitops/<target>` (a datacenter or partition). */
@@ -19,7 +20,7 @@ export const BODY_MAX = 65_536;
 export const DEFAULT_DRIFT_LABEL = 'consul-gitops-drift';
 
 export function markerComment(marker: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/.test(marker)) throw new Error(`invalid marker ${JSON.stringify(marker)}: letters, digits and . _ : / @ - only`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/.test(marker)) throw new ConsulGitopsError('internal', `invalid marker ${JSON.stringify(marker)}: letters, digits and . _ : / @ - only`);
   return `<!-- consul-gitops:${marker} -->`;
 }
 
@@ -52,7 +53,7 @@ export class GitHubReporter implements ResultReporter {
     private readonly octokit: Octokit,
     options: GitHubReporterOptions,
   ) {
-    if (!options.target) throw new Error('GitHubReporter needs a target name for the status context');
+    if (!options.target) throw new ConsulGitopsError('internal', 'GitHubReporter needs a target name for the status context');
     this.target = options.target;
     this.driftLabel = options.driftLabel ?? DEFAULT_DRIFT_LABEL;
   }

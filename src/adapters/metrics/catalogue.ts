@@ -1,7 +1,7 @@
 // The metrics a reconcile run publishes, named once for every exporter: CloudWatch (namespace
 // ConsulGitops, through embedded metric format), Prometheus (`serve`'s GET /metrics) and the
 // dashboard in infra/. Each reads its value from the run's figures (src/app/metrics.ts).
-import type { RunFigures } from '../../app/metrics.ts';
+import type { RunFigures } from '../../app/ports/metrics.ts';
 
 export const NAMESPACE = 'ConsulGitops';
 /** Powertools' `service` dimension, on every CloudWatch metric. */

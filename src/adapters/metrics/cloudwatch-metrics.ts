@@ -3,7 +3,7 @@
 // Two lines per run: the figures by target, and the run counted by target, mode and outcome, since
 // every metric of one EMF object shares its dimension sets.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MetricsRecorder, RunFigures } from '../../app/metrics.ts';
+import type { MetricsRecorder, RunFigures } from '../../app/ports/metrics.ts';
 import { NAMESPACE, RUN_METRICS, RUNS, SERVICE } from './catalogue.ts';
 
 const UNITS = { Count: MetricUnit.Count, Milliseconds: MetricUnit.Milliseconds } as const;

@@ -1,7 +1,7 @@
 // MetricsRecorder for `serve`: the same figures as the Lambda's CloudWatch metrics, held in memory
 // and written in Prometheus' text exposition format (version 0.0.4) for GET /metrics.
 // https://prometheus.io/docs/instrumenting/exposition_formats/
-import type { MetricsRecorder, RunFigures } from '../../app/metrics.ts';
+import type { MetricsRecorder, RunFigures } from '../../app/ports/metrics.ts';
 import { RUN_METRICS, RUNS, type MetricDefinition } from './catalogue.ts';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

@@ -2,12 +2,13 @@
 // plans function's URL, where links point) and the link key's secret (PLAN_LINK_SECRET_ARN or
 // PLAN_LINK_SECRET_PARAMETER through Powertools Parameters, or PLAN_LINK_SECRET itself). Without
 // PLANS_BUCKET there is no archive, and long plan comments say to run `plan`.
-import type { PlanArchive } from '../../app/plan-archive.ts';
+import type { PlanArchive } from '../../app/ports/plan-archive.ts';
 import { secretSourceFor } from '../secrets/secret-source.ts';
 import { LinkedPlanArchive } from './linked-archive.ts';
 import { planLinkKey, PlanLinks } from './plan-links.ts';
 import { S3PlanStorage } from './s3-plan-storage.ts';
 import type { CredentialsProvider } from '../stats/prometheus-auth.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -20,7 +21,7 @@ export interface PlanEnvOverrides {
 export function s3PlansFromEnv(env: Env, overrides: PlanEnvOverrides = {}): { storage: S3PlanStorage; links: () => Promise<PlanLinks> } {
   const bucket = env.PLANS_BUCKET!;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error('PLANS_BUCKET is set but AWS_REGION is not: the bucket\'s region is needed to sign requests');
+  if (!region) throw new ConsulGitopsError('config', 'PLANS_BUCKET is set but AWS_REGION is not: the bucket\'s region is needed to sign requests');
   const secret = secretSourceFor({ secretId: env.PLAN_LINK_SECRET_ARN, parameterName: env.PLAN_LINK_SECRET_PARAMETER, envVariable: 'PLAN_LINK_SECRET' }, env);
   // Lambda sets the role's keys in the environment; the SDK's default chain reads process.env only.
   const fromEnv: CredentialsProvider | undefined =
@@ -44,7 +45,7 @@ export function s3PlansFromEnv(env: Env, overrides: PlanEnvOverrides = {}): { st
 
 export function planArchiveFromEnv(env: Env, overrides: PlanEnvOverrides = {}): PlanArchive | undefined {
   if (!env.PLANS_BUCKET) return undefined;
-  if (!env.PLANS_URL || !/^https?:\/\//.test(env.PLANS_URL)) throw new Error('PLANS_BUCKET is set but PLANS_URL is not an http(s) URL: links to plans need the plans function\'s URL');
+  if (!env.PLANS_URL || !/^https?:\/\//.test(env.PLANS_URL)) throw new ConsulGitopsError('config', 'PLANS_BUCKET is set but PLANS_URL is not an http(s) URL: links to plans need the plans function\'s URL');
   const { storage, links } = s3PlansFromEnv(env, overrides);
   return new LinkedPlanArchive({ storage, links, base: env.PLANS_URL });
 }

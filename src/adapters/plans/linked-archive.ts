@@ -1,7 +1,7 @@
 // The PlanArchive port over a storage and signed links: store under a fresh random id, answer a link
 // valid for PLAN_LINK_DAYS. `base` is where the plans route is served (the plans function's URL, or
 // `serve`'s public URL), read when a plan is stored, since `serve` learns its port only once listening.
-import type { ArchivedPlan, PlanArchive } from '../../app/plan-archive.ts';
+import type { ArchivedPlan, PlanArchive } from '../../app/ports/plan-archive.ts';
 import { newPlanId, PLAN_LINK_DAYS, type PlanLinks } from './plan-links.ts';
 import type { PlanStorage } from './plan-storage.ts';
 

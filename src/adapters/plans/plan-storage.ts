@@ -1,6 +1,7 @@
 // Where archived plans' text is kept, by id: S3 in AWS (s3-plan-storage.ts), memory in `serve`.
 // The memory store is bounded by count and bytes, oldest out first, so a busy `serve` cannot grow
 // without limit; a link to a plan pushed out answers 404 like one past its expiry.
+import { ConsulGitopsError } from '../../errors.ts';
 
 export interface PlanStorage {
   put(id: string, text: string): Promise<void>;
@@ -26,7 +27,7 @@ export class MemoryPlanStorage implements PlanStorage {
 
   async put(id: string, text: string): Promise<void> {
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > this.limits.maxBytes) throw new Error(`plan of ${bytes} bytes is larger than the ${this.limits.maxBytes} bytes kept for plans`);
+    if (bytes > this.limits.maxBytes) throw new ConsulGitopsError('plan-archive', `plan of ${bytes} bytes is larger than the ${this.limits.maxBytes} bytes kept for plans`);
     this.remove(id);
     while (this.plans.size >= this.limits.maxPlans || this.bytes + bytes > this.limits.maxBytes) this.remove(this.plans.keys().next().value!);
     this.plans.set(id, { text, bytes });

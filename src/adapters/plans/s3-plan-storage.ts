@@ -7,6 +7,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { NodeSha256, type AwsCredentials, type CredentialsProvider } from '../stats/prometheus-auth.ts';
 import type { PlanStorage } from './plan-storage.ts';
 import { PLAN_ID } from './plan-links.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export interface S3PlanStorageOptions {
   bucket: string;
@@ -30,20 +31,20 @@ export class S3PlanStorage implements PlanStorage {
 
   async put(id: string, text: string): Promise<void> {
     const res = await this.send('PUT', id, text);
-    if (!res.ok) throw new Error(`could not store the plan in S3 bucket ${this.options.bucket}: HTTP ${res.status}`);
+    if (!res.ok) throw new ConsulGitopsError('plan-archive', `could not store the plan in S3 bucket ${this.options.bucket}: HTTP ${res.status}`);
   }
 
   async get(id: string): Promise<string | undefined> {
     const res = await this.send('GET', id);
     // 404 with s3:ListBucket (granted with read); without it S3 would answer 403 for a missing key.
     if (res.status === 404) return undefined;
-    if (!res.ok) throw new Error(`could not read the plan from S3 bucket ${this.options.bucket}: HTTP ${res.status}`);
+    if (!res.ok) throw new ConsulGitopsError('plan-archive', `could not read the plan from S3 bucket ${this.options.bucket}: HTTP ${res.status}`);
     return res.text();
   }
 
   private async send(method: 'PUT' | 'GET', id: string, body?: string): Promise<Response> {
     // Ids are random base64url; anything else never becomes an object key.
-    if (!PLAN_ID.test(id)) throw new Error('not a plan id');
+    if (!PLAN_ID.test(id)) throw new ConsulGitopsError('plan-archive', 'not a plan id');
     const { bucket, region, endpoint } = this.options;
     const url = endpoint ? new URL(`${endpoint.replace(/\/+$/, '')}/${bucket}/plans/${id}.txt`) : new URL(`https://${bucket}.s3.${region}.amazonaws.com/plans/${id}.txt`);
     const payload = body ?? '';
@@ -66,7 +67,7 @@ export class S3PlanStorage implements PlanStorage {
     try {
       return await this.doFetch(url, { method, headers: sent, ...(body !== undefined ? { body } : {}), signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000) });
     } catch (cause) {
-      throw new Error(`S3 bucket ${bucket} did not answer`, { cause });
+      throw new ConsulGitopsError('plan-archive', `S3 bucket ${bucket} did not answer`, { cause });
     }
   }
 }

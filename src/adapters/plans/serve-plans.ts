@@ -3,11 +3,12 @@
 // derived from PLAN_LINK_SECRET or else the webhook secret, pointing at PUBLIC_URL or else the address
 // serve listens on.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PlanArchive } from '../../app/plan-archive.ts';
+import type { PlanArchive } from '../../app/ports/plan-archive.ts';
 import { LinkedPlanArchive } from './linked-archive.ts';
 import { answerPlanRequest } from './plan-page.ts';
 import { planLinkKey, PlanLinks } from './plan-links.ts';
 import { DEFAULT_MEMORY_PLAN_LIMITS, MemoryPlanStorage, type MemoryPlanLimits } from './plan-storage.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export { isPlanPath } from './plan-page.ts';
 
@@ -25,9 +26,9 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export function servePlans(env: Env, listening: () => string, options: { now?: () => Date; limits?: MemoryPlanLimits } = {}): ServePlans {
   const secret = env.PLAN_LINK_SECRET || env.GITHUB_WEBHOOK_SECRET;
-  if (!secret) throw new Error('PLAN_LINK_SECRET or GITHUB_WEBHOOK_SECRET must be set: plan links are signed with it');
+  if (!secret) throw new ConsulGitopsError('config', 'PLAN_LINK_SECRET or GITHUB_WEBHOOK_SECRET must be set: plan links are signed with it');
   const publicUrl = env.PUBLIC_URL?.trim();
-  if (publicUrl && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) throw new Error('PUBLIC_URL: expected the http(s) URL reviewers reach serve at, such as https://gitops.example.com');
+  if (publicUrl && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) throw new ConsulGitopsError('config', 'PUBLIC_URL: expected the http(s) URL reviewers reach serve at, such as https://gitops.example.com');
   const links = new PlanLinks(planLinkKey(secret));
   const storage = new MemoryPlanStorage(options.limits ?? DEFAULT_MEMORY_PLAN_LIMITS);
   const now = options.now ?? (() => new Date());

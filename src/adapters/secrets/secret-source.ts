@@ -6,6 +6,7 @@
 //
 // Secret values never appear in errors or logs: errors name the secret and the store's error code only.
 import { Buffer } from 'node:buffer';
+import { ConsulGitopsError } from '../../errors.ts';
 
 /** One secret value, read on demand. */
 export interface SecretSource {
@@ -16,9 +17,9 @@ export interface SecretSource {
   refresh?(): Promise<string>;
 }
 
-export class SecretUnavailableError extends Error {
+export class SecretUnavailableError extends ConsulGitopsError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super('secret-unavailable', message, options);
     this.name = 'SecretUnavailableError';
   }
 }

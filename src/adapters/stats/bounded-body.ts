@@ -1,10 +1,11 @@
 // Reads an HTTP response body up to a byte limit, so a huge answer (a [7d] range at 1 s scrape, a
 // sidecar serving garbage) can neither exhaust memory nor be silently cut short.
 import type { Dispatcher } from 'undici';
+import { ConsulGitopsError } from '../../errors.ts';
 
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends ConsulGitopsError {
   constructor(readonly limit: number) {
-    super(`response larger than ${limit} bytes`);
+    super('response-too-large', `response larger than ${limit} bytes`);
   }
 }
 

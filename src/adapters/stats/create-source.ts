@@ -6,6 +6,7 @@ import { EnvoyStatsSchema, PrometheusStatsSchema, StatsConfigSchema, type StatsC
 import { EnvoyTrafficSource, type SidecarDirectory } from './envoy-source.ts';
 import type { CredentialsProvider } from './prometheus-auth.ts';
 import { PrometheusTrafficSource } from './prometheus-source.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export { StatsConfigSchema, type StatsConfig } from './config.ts';
 
@@ -34,10 +35,10 @@ export function parseStatsFlag(flag: string, configured?: StatsConfig): StatsCon
   if (m) {
     const base = configured && 'prometheus' in configured ? configured.prometheus : undefined;
     const parsed = PrometheusStatsSchema.safeParse({ ...(base ?? {}), url: m[1] });
-    if (!parsed.success) throw new Error(`--stats ${text}: the URL must be http:// or https://`);
+    if (!parsed.success) throw new ConsulGitopsError('usage', `--stats ${text}: the URL must be http:// or https://`);
     return { prometheus: parsed.data };
   }
-  throw new Error(`--stats ${text}: expected "prometheus=URL" or "envoy"`);
+  throw new ConsulGitopsError('usage', `--stats ${text}: expected "prometheus=URL" or "envoy"`);
 }
 
 export function createTrafficSampleSource(config: StatsConfig, deps: StatsSourceDeps): TrafficSampleSource {

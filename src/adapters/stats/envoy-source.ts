@@ -11,6 +11,7 @@ import { toMs, type EnvoyStatsConfig } from './config.ts';
 import { boundedHistory, decodeHistory, toMetrics, type Scrape } from './history.ts';
 import { scrapeSidecar, statsUrl } from './sidecar-stats.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 /** Where sidecars are listed: ConsulClient.connectServiceInstances, in the service's own namespace and partition. */
 export interface SidecarDirectory {
@@ -28,7 +29,11 @@ export interface EnvoySourceDeps {
 
 const CAS_ATTEMPTS = 4;
 
-class HistoryConflictError extends Error {}
+class HistoryConflictError extends ConsulGitopsError {
+  constructor(message: string) {
+    super('state-conflict', message);
+  }
+}
 
 export class EnvoyTrafficSource implements TrafficSampleSource {
   readonly description = 'envoy (sidecars, history in Consul KV)';

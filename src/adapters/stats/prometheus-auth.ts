@@ -5,6 +5,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { PrometheusStatsConfig } from './config.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -76,7 +77,7 @@ export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDe
   const a = config.auth;
   if (a.sigv4) {
     const region = a.sigv4.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    if (!region) throw new Error('advisor.stats.prometheus.auth.sigv4: no region (set sigv4.region or AWS_REGION)');
+    if (!region) throw new ConsulGitopsError('config', 'advisor.stats.prometheus.auth.sigv4: no region (set sigv4.region or AWS_REGION)');
     return sigv4Auth(region, a.sigv4.service, deps.awsCredentials ?? awsCredentialsFromEnv(env), deps.now);
   }
   const tokenFile = env[a.bearerTokenFileEnv];
@@ -90,7 +91,7 @@ export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDe
           try {
             known = (await readFile(tokenFile, 'utf8')).trim();
           } catch (e) {
-            throw new Error(`cannot read the Prometheus token file named by ${a.bearerTokenFileEnv}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+            throw new ConsulGitopsError('config', `cannot read the Prometheus token file named by ${a.bearerTokenFileEnv}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
           }
         }
         return { ...req, headers: { ...req.headers, authorization: `Bearer ${known}` } };

@@ -1,6 +1,7 @@
 // PromQL text for the Prometheus source: a configured selector narrowed to a batch of services and
 // turned into a range selector, with every user-supplied value escaped twice (regex, then string).
 import type { ServiceRef } from '../../core/advisor/model.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export interface ServiceLabels {
   service: string;
@@ -37,7 +38,7 @@ export function batchMatchers(batch: readonly ServiceRef[], labels: ServiceLabel
 /** `name{configured,batch}[<seconds>s]`: an instant query of this returns every raw sample. */
 export function rangeSelector(selector: string, matchers: readonly string[], windowMs: number): string {
   const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?$/s.exec(selector.trim());
-  if (!m) throw new Error(`not a PromQL selector: ${selector}`);
+  if (!m) throw new ConsulGitopsError('config', `not a PromQL selector: ${selector}`);
   const own = (m[2] ?? '').trim().replace(/,\s*$/, '');
   const all = own === '' ? matchers : [own, ...matchers];
   return `${m[1]}{${all.join(',')}}[${Math.max(1, Math.ceil(windowMs / 1000))}s]`;

@@ -4,9 +4,9 @@
 // also carries the production-checklist findings (`audit --posture`) read in the same run.
 import type { ConfigEntryStore, StateStore } from '../../core/ports.ts';
 import type { AdviceReport, AdvisorThresholds, TrafficSampleSource } from '../../core/advisor/model.ts';
-import type { DesiredStateSource } from '../../adapters/github/ports.ts';
+import type { DesiredStateSource } from '../ports/github.ts';
 import { adviseStrict, type ConnectCatalog } from '../advise.ts';
-import type { PostureIssue, ProposalPullRequests } from './ports.ts';
+import type { PostureIssue, ProposalPullRequests } from '../ports/proposal-pull-requests.ts';
 import { proposeStrict, type ProposeOutcome } from './propose-strict.ts';
 import { auditPosture, type PostureReport, type PostureSource } from '../posture.ts';
 import type { SecurityPosture } from '../../reports/posture-dashboard.ts';

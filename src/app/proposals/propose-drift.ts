@@ -8,7 +8,7 @@ import type { SourceFile } from '../../core/parse-files.ts';
 import { hasChanges, type Plan } from '../../core/plan/plan.ts';
 import { proposeDriftChanges, type DriftProposal } from '../../core/import/drift-proposal.ts';
 import { driftProposalBody, driftProposalTitle } from '../../reports/drift-pr.ts';
-import type { ProposalPullRequests } from './ports.ts';
+import type { ProposalPullRequests } from '../ports/proposal-pull-requests.ts';
 import { loadProposalState, saveProposalState, type ProposalMemory } from './proposal-state.ts';
 import { settleProposal, type Desired, type ProposalAction } from './settle-proposal.ts';
 

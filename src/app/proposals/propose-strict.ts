@@ -21,7 +21,7 @@ import { plaintextReturnedComment } from '../../reports/plaintext-returned.ts';
 import { postureBody, postureTitle, type SecurityPosture } from '../../reports/posture-dashboard.ts';
 import { text } from '../../reports/markdown.ts';
 import type { ConnectCatalog } from '../advise.ts';
-import type { PostureIssue, ProposalPullRequest, ProposalPullRequests } from './ports.ts';
+import type { PostureIssue, ProposalPullRequest, ProposalPullRequests } from '../ports/proposal-pull-requests.ts';
 import { loadProposalState, proposalStateKey, saveProposalState, type ProposalMemory } from './proposal-state.ts';
 import { settleProposal, type Desired, type ProposalAction } from './settle-proposal.ts';
 

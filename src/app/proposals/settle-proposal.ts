@@ -4,7 +4,7 @@
 // never reopen one a human closed until the evidence has left "ready" and come back, and stop at a
 // merge. GitHub failures are values in the action, never a crash of the whole run.
 import type { ProposalMemory } from './proposal-state.ts';
-import type { ProposalPullRequest, ProposalPullRequests, ProposalRequest } from './ports.ts';
+import type { ProposalPullRequest, ProposalPullRequests, ProposalRequest } from '../ports/proposal-pull-requests.ts';
 import { parseVersionLine, proposalVersion, versionLine } from './version-marker.ts';
 
 export type Desired =

@@ -2,7 +2,7 @@
 // and after) and of the evidence the proposal rests on. A later run that computes the same two
 // hashes makes no request at all; the same change with new evidence only updates the body.
 import { createHash } from 'node:crypto';
-import type { ProposalRequest } from './ports.ts';
+import type { ProposalRequest } from '../ports/proposal-pull-requests.ts';
 
 export interface ProposalVersion {
   change: string;

@@ -1,6 +1,7 @@
 // A bounded memory of webhook deliveries already handed to reconcile, so a redelivery (same
 // X-GitHub-Delivery) reaching the same container does no work twice. It is only a first line:
 // other containers do not share it, which is why the delivery id also travels to reconcile.
+import { ConsulGitopsError } from '../../errors.ts';
 
 /**
  * Insertion-ordered set with a capacity; the oldest id is forgotten first.
@@ -14,7 +15,7 @@ export class RecentDeliveries {
   readonly #capacity: number;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity < 1) throw new ConsulGitopsError('internal', 'capacity must be a positive integer');
     this.#capacity = capacity;
   }
 

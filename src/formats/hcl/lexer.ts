@@ -2,6 +2,7 @@
 // (hcl/scanner): identifiers, "strings" with ${} sections, <<heredocs, numbers, comments.
 // Positions are 1-based lines and 1-based columns counted in Unicode code points.
 import { quoteToken, type SourcePosition } from '../../model/errors.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export const T = {
   EOF: 0,
@@ -36,11 +37,11 @@ export interface Token {
 }
 
 /** A lexical or syntax error; thrown inside the parser only and turned into a SyntaxProblem. */
-export class HclError extends Error {
+export class HclError extends ConsulGitopsError {
   readonly pos: SourcePosition;
   readonly hint: string | undefined;
   constructor(message: string, pos: SourcePosition, hint?: string) {
-    super(message);
+    super('syntax', message);
     this.pos = pos;
     this.hint = hint;
   }

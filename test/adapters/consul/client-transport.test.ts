@@ -99,7 +99,7 @@ describe('retries', () => {
   it('retries a refused connection', async () => {
     const c = client({ address: 'http://127.0.0.1:1', retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
     const e = await failure(c.listEntries('mesh'));
-    expect(e).toMatchObject({ kind: 'unavailable', code: 'ECONNREFUSED', attempts: 2 });
+    expect(e).toMatchObject({ kind: 'unavailable', transportCode: 'ECONNREFUSED', attempts: 2 });
   });
 });
 

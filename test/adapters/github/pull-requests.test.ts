@@ -1,7 +1,7 @@
 // GitHubPullRequestOpener against the double: git data API flow, idempotency, updates.
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubPullRequestOpener, NoChangesError } from '../../../src/adapters/github/pull-requests.ts';
-import type { FileChangePullRequestRequest } from '../../../src/adapters/github/ports.ts';
+import type { FileChangePullRequestRequest } from '../../../src/app/ports/github.ts';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.ts';
 import { clientFor, TOKEN } from './client.ts';
 

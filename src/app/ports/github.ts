@@ -1,6 +1,6 @@
-// The interfaces the core and the app name for GitHub: where desired state is read from, where
-// results are reported, and how the strict-mode advisor proposes file changes. One real
-// implementation each lives next to this file (octokit); tests use a loopback GitHub double.
+// The ports the use cases declare for GitHub: where desired state is read from, where results are
+// reported, and how file changes are proposed. src/adapters/github implements each (octokit); tests
+// use a loopback GitHub double.
 import type { SourceFile } from '../../core/parse-files.ts';
 
 export interface RepoRef {

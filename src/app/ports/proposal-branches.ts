@@ -1,6 +1,6 @@
 // The ports the proposal use cases declare: where a verified proposal goes when there is no GitHub
 // (a local git branch, `advise --write-branch`). Adapters implement them; the core never sees git.
-import type { FileChange } from '../core/proposals/proposal.ts';
+import type { FileChange } from '../../core/proposals/proposal.ts';
 
 export interface ProposalCommit {
   /** `consul-gitops/strict/<partition>/<namespace>/<service>` (see branchNameFor). */

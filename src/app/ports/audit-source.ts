@@ -1,0 +1,13 @@
+// The port the mTLS audit reads Consul through; src/adapters/consul/posture-source.ts implements it.
+import type { ApiEntry } from '../../model/kind-definition.ts';
+
+/**
+ * Every method must fail rather than answer from a read ACLs may have cut short (the Consul adapter
+ * throws `incomplete-read`): a permissive service hidden from the token would otherwise read as
+ * "strict".
+ */
+export interface AuditSource {
+  /** service-defaults matching a bexpr filter, as `consul config list -filter` does. */
+  listFiltered(kind: 'service-defaults', filter: string): Promise<ApiEntry[]>;
+  get(kind: string, name: string): Promise<ApiEntry | undefined>;
+}

@@ -1,0 +1,31 @@
+// How a command ends on an error: `error: …` on stderr as before, and with --json also one object on
+// stdout, `{"error":{"code":…,"message":…}}`, so a script decides by the code (src/errors.ts), never
+// by the wording.
+import { errorJson } from '../errors.ts';
+import type { CliIo } from './io.ts';
+
+export interface FailOptions {
+  /** Print the JSON object on stdout too. */
+  json: boolean;
+  /** The stderr text, when it says more than the error's message (lines already escaped). */
+  text?: string;
+  /** Structured details for the JSON object (e.g. every file error). */
+  details?: readonly unknown[];
+}
+
+/** Reports the error and returns exit code 1. */
+export function failWith(io: CliIo, error: unknown, options: FailOptions): number {
+  const body = errorJson(error);
+  io.stderr.write(`${options.text ?? `error: ${body.message}`}\n`);
+  if (options.json) io.stdout.write(`${JSON.stringify({ error: { ...body, ...(options.details ? { errors: options.details } : {}) } })}\n`);
+  return 1;
+}
+
+/** `--json` given before any `--` terminator. */
+export function wantsJson(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--json') return true;
+  }
+  return false;
+}
