@@ -1,4 +1,4 @@
-// Rules Consul's state store enforces across entries (consul-config-api.md §3.2, §4): the mesh gate
+// Rules Consul's state store enforces across entries (agent/consul/state/config_entry.go, validateProposedConfigEntryInGraph and validatePermissiveMTLS): the mesh gate
 // on permissive mTLS, and L7 features (routers, splitters, L7 intentions) needing an HTTP protocol.
 // Pure functions over a set of normalised entries, shared by `validate`, the planner and the dev server.
 import type { ApiEntry } from '../model/kind-definition.ts';

@@ -1,4 +1,4 @@
-// /v1/config: PUT (ConfigApply), GET one / list, DELETE — the pipeline of consul-config-api.md §0
+// /v1/config: PUT (ConfigApply), GET one / list, DELETE — the pipeline of Consul's agent/config_endpoint.go (ConfigApply) → agent/consul/config_endpoint.go (Apply) → agent/consul/state/config_entry.go
 // with Consul's status codes, texts and headers.
 import { normalizeEntry } from '../core/normalize.ts';
 import { entryErrorText, entryProblems } from '../core/entry-rules.ts';

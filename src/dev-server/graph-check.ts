@@ -1,6 +1,6 @@
 // The state store's cross-entry validation (validateProposedConfigEntryInGraph), run inside the
-// write on every upsert and delete: the mesh gate on permissive mTLS (upsert only, §3.2) and the
-// HTTP-protocol requirement of routers, splitters and L7 intentions (§4.2), which also refuses
+// write on every upsert and delete: the mesh gate on permissive mTLS (upsert only) and the
+// HTTP-protocol requirement of routers, splitters and L7 intentions, which also refuses
 // deleting or downgrading the service-defaults/proxy-defaults they depend on. It reads only the
 // entries a change can affect (by kind and name, and the chains linking to a service through the
 // store's link index), so a write costs the same with 10 or 20,000 entries.

@@ -1,7 +1,7 @@
 // How Consul's GET serialises a stored entry: `encoding/json` of the server structs, so struct-typed
 // fields and fields without `omitempty` come back as zero noise (`"TransparentProxy": {}`,
 // `"Protocol": ""`, `"Config": null`…), plus `Hash` (a uint64 beyond 2^53) and the raft indexes.
-// consul-config-api.md §2.3. The store keeps entries with zero values omitted; this adds the noise
+// Consul's GET encodes the server structs of agent/structs/config_entry*.go, where omitempty never omits a struct value. The store keeps entries with zero values omitted; this adds the noise
 // each kind declares (`responseShape` in src/model/kinds/*.ts).
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';

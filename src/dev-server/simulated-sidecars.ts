@@ -118,7 +118,7 @@ function statsOf(script: SidecarScript, c: SidecarCounters, listenerAddress: str
   }
   out.push({ admin: `listener.${listenerAddress}.ssl.handshake`, prom: 'envoy_listener_ssl_handshake', tag: ['envoy_listener_address', listenerAddress], type: 'counter', value: c.mtlsHandshakes });
   out.push({ admin: `listener.${listenerAddress}.downstream_cx_total`, prom: 'envoy_listener_downstream_cx_total', tag: ['envoy_listener_address', listenerAddress], type: 'counter', value: c.mtlsConnections + c.permissiveConnections });
-  // Dotted prefix: only "upstream" becomes the label, the rest stays in the name (envoy-stats.md §2.4).
+  // Dotted prefix: only "upstream" becomes the label, the rest stays in the name (Envoy's tag extraction in source/common/stats/tag_extractor_impl.cc, as consul-dataplane's Prometheus output shows).
   out.push({ admin: 'tcp.upstream.original-destination.downstream_cx_total', prom: 'envoy_tcp_original_destination_downstream_cx_total', tag: ['envoy_tcp_prefix', 'upstream'], type: 'counter', value: c.passthroughConnections });
   out.push({ admin: 'server.uptime', prom: 'envoy_server_uptime', type: 'gauge', value: c.uptimeSeconds });
   out.push({ admin: 'server.hot_restart_epoch', prom: 'envoy_server_hot_restart_epoch', type: 'gauge', value: 0 });

@@ -41,7 +41,7 @@ export type Edition = 'ce' | 'ce-refuses' | 'enterprise';
 export type KindScope = 'mesh-wide' | 'named';
 
 /**
- * The kind's side of the dependency graph (consul-config-api.md §4.3). `provider`: other kinds
+ * The kind's side of the dependency graph (the order Consul's cross-entry checks in agent/consul/state/config_entry.go imply). `provider`: other kinds
  * refer to it (a router needs its service's protocol, an intention its jwt-provider), so deleting
  * it waits until the writes are done. `dependent`: it refers to providers, so deleting it runs
  * before the writes, and a provider's change is not refused because of it.
@@ -53,8 +53,8 @@ export type ResponseField = readonly [field: string, zero?: unknown];
 
 /**
  * How Consul's GET serialises a stored entry: encoding/json of the server struct, so fields without
- * `omitempty` come back as zero noise (`"TransparentProxy": {}`, `"Protocol": ""`). consul-config-api.md
- * §2.3. `as-stored`: no noise modelled for the kind; the entry comes back as stored.
+ * `omitempty` come back as zero noise (`"TransparentProxy": {}`, `"Protocol": ""`; the server structs in
+ * Consul's agent/structs/config_entry*.go). `as-stored`: no noise modelled for the kind; the entry comes back as stored.
  */
 export type ResponseShape =
   | 'as-stored'
@@ -72,7 +72,7 @@ export interface KindDefinition {
   /** Top-level fields in api-struct order, excluding `Kind`. */
   fields: ObjectFields;
   nameRule: NameRule;
-  /** Apply wave: lower first. Deletions run in reverse. See consul-config-api.md §4.3. */
+  /** Apply wave: lower first. Deletions run in reverse. The order Consul's cross-entry checks imply (agent/consul/state/config_entry.go, validateProposedConfigEntryInGraph). */
   applyOrder: number;
   /** Whether deleting it waits for the writes (provider) or runs before them (dependent). */
   orderRole: OrderRole;

@@ -1,5 +1,5 @@
 // THE contract: Consul's HTTP behaviour that consul-gitops relies on, as request sequences with
-// expected status, body and headers (consul-config-api.md). The dev server must pass every case;
+// expected status, body and headers (Consul's agent/config_endpoint.go and agent/consul/state/config_entry.go). The dev server must pass every case;
 // the same list runs against a real Consul when CONSUL_HTTP_ADDR is set, so any divergence between
 // the emulator and Consul shows up as a failing case there.
 //
@@ -260,7 +260,7 @@ export const CONTRACT_CASES: ContractCase[] = [
     ],
   },
   {
-    name: 'CAS on PUT (§1.5)',
+    name: 'CAS on PUT',
     cleanup: ['/v1/config/service-defaults/cgc-cas'],
     steps: [
       { ...put(sd('cgc-cas', { Protocol: 'tcp' }), '?cas=1'), expect: { status: 200, body: 'false' } },
@@ -286,7 +286,7 @@ export const CONTRACT_CASES: ContractCase[] = [
     ],
   },
   {
-    name: 'DELETE with and without cas (§1.4); the table index moves on delete',
+    name: 'DELETE with and without cas; the table index moves on delete',
     steps: [
       ok(sd('cgc-del')),
       { method: 'GET', path: '/v1/config/service-defaults/cgc-del', expect: { status: 200 }, capture: (r) => ({ mi: (r.json as any).ModifyIndex, idx: indexOf(r) }) },
@@ -358,7 +358,7 @@ export const CONTRACT_CASES: ContractCase[] = [
     ],
   },
   {
-    name: 'permissive mTLS needs the mesh gate, except for an entry already permissive (§3.2)',
+    name: 'permissive mTLS needs the mesh gate, except for an entry already permissive',
     cleanup: ['/v1/config/service-defaults/cgc-perm', '/v1/config/service-defaults/cgc-perm2', '/v1/config/proxy-defaults/global', '/v1/config/mesh/mesh'],
     steps: [
       fail500(sd('cgc-perm', { MutualTLSMode: 'permissive' }), PERMISSIVE_TEXT),
@@ -377,7 +377,7 @@ export const CONTRACT_CASES: ContractCase[] = [
     ],
   },
   {
-    name: 'L7 intentions need an HTTP protocol, on write and on delete/downgrade of service-defaults (§4.2)',
+    name: 'L7 intentions need an HTTP protocol, on write and on delete/downgrade of service-defaults',
     cleanup: ['/v1/config/service-defaults/cgc-l7', '/v1/config/service-intentions/cgc-l7'],
     steps: [
       fail500(
@@ -398,7 +398,7 @@ export const CONTRACT_CASES: ContractCase[] = [
     ],
   },
   {
-    name: 'routers and splitters need an HTTP protocol, and pin the entries that provide it (§4.2)',
+    name: 'routers and splitters need an HTTP protocol, and pin the entries that provide it',
     kinds: ['service-router', 'service-splitter'],
     cleanup: ['/v1/config/service-defaults/cgc-rs', '/v1/config/proxy-defaults/global', '/v1/config/service-splitter/cgc-rs', '/v1/config/service-router/cgc-rs'],
     steps: [

@@ -23,7 +23,7 @@ function planAgainst(path: string, text: string, liveShape: (e: Record<string, u
 
 describe('plan against Consul Enterprise response shapes', () => {
   it('treats Partition/Namespace "default" on a live entry as the same entry as a file without them', () => {
-    // Consul Enterprise fills Partition and Namespace with "default" (consul-config-api.md §2.1).
+    // Consul Enterprise fills Partition and Namespace with "default" (acl.EnterpriseMeta; CE's is empty: acl/enterprisemeta_ce.go).
     const plan = planAgainst('sd/web.hcl', 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n', (e) => ({
       ...e,
       Partition: 'default',

@@ -1,4 +1,4 @@
-// Reads the Envoy sample files copied from /work/shared/reference/envoy-samples (see its README).
+// Reads the Envoy sample files captured from Envoy admin endpoints of consul-dataplane sidecars (test/fixtures/envoy).
 import { readFileSync } from 'node:fs';
 
 export function envoyFixture(name: string): string {

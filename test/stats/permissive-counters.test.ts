@@ -1,4 +1,4 @@
-// SidecarTrafficSnapshot from each sample and form, plus the quirks of envoy-stats.md: probe-inflated
+// SidecarTrafficSnapshot from each sample and form, plus the quirks of Envoy's stats: probe-inflated
 // cx_total vs handshakes, HTTP services, dotted-prefix tag extraction, one-sidecar ambiguity.
 import { describe, expect, it } from 'vitest';
 import { parseEnvoyStatsJson } from '../../src/stats/envoy-json.ts';

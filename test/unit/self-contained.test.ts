@@ -25,4 +25,14 @@ describe('the repository is self-contained', () => {
       .map(({ f, n, line }) => `${f}:${n}: ${line.trim()}`);
     expect(outside).toEqual([]);
   });
+
+  it('comments cite Consul, Envoy or Prometheus sources and docs, not notes a reader of the repository does not have', () => {
+    const notes = /(consul-config-api|envoy-stats|crd-mapping|style-anchors|consul-decode-vectors)\.(md|json)|shared\/reference/;
+    const cited = ROOTS.flatMap((r) => sourceFiles(r))
+      .filter((f) => f !== join('test', 'unit', 'self-contained.test.ts'))
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').map((line, i) => ({ f, line, n: i + 1 })))
+      .filter(({ line }) => notes.test(line) && /^\s*(\/\/|\*|\/\*)/.test(line))
+      .map(({ f, n, line }) => `${f}:${n}: ${line.trim()}`);
+    expect(cited).toEqual([]);
+  });
 });

@@ -429,7 +429,7 @@ export class ConsulClient {
 
   #writeResult(res: ExchangeResponse, method: string, path: string): boolean {
     const body = res.text.trim();
-    // DELETE without cas answers `{}` (consul-config-api.md §1.4).
+    // DELETE without cas answers `{}` (agent/config_endpoint.go ConfigDelete returns struct{}{} for backwards compatibility).
     const value = body === 'true' || body === '{}' ? true : body === 'false' ? false : undefined;
     if (value === undefined) throw this.#protocolError(res, method, path, `expected true or false, got ${JSON.stringify(body.slice(0, 100))}`);
     if (!value && res.ambiguous) {

@@ -1,5 +1,5 @@
 // Consul HTTP failures as values: classified once here, from the status code and Consul's text,
-// so nothing above the adapter inspects HTTP status codes. See consul-config-api.md §1.6.
+// so nothing above the adapter inspects HTTP status codes. See agent/http.go (wrap, handleErr) in Consul.
 //
 // The secret token is never part of an error: requests carry it only in the X-Consul-Token header
 // (never the query string), `cause` is not kept (undici errors reference sockets and dispatchers),

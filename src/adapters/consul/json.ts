@@ -2,7 +2,7 @@
 //
 // Choice: integers outside ±(2^53-1) are parsed as `bigint` (exact), everything else as JSON.parse
 // would. `stringifyApiJson` (src/core/api-json.ts) writes bigints back as exact JSON numbers, so a
-// live entry round-trips byte-exact. Consul's `Hash` (a uint64, consul-config-api.md §2.1) is
+// live entry round-trips byte-exact. Consul's `Hash` (a uint64, HashConfigEntry in agent/structs/config_entry.go) is
 // additionally removed from config entries by the client (`dropServerHash`), as the Go api client
 // and `consul config read` do: it is server-computed, meaningless for a diff, and would otherwise
 // be the one bigint that most callers meet. Other big integers (opaque proxy-defaults `Config`

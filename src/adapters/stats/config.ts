@@ -45,7 +45,7 @@ export const DEFAULT_METRIC_SELECTORS: Record<TrafficMetric, string[]> = {
     'envoy_http_downstream_cx_rx_bytes_total{envoy_http_conn_manager_prefix="public_listener"}',
   ],
   uptime: ['envoy_server_uptime'],
-  // Dotted stat prefixes keep only their first segment as the label (envoy-stats.md §2.4 quirk).
+  // Dotted stat prefixes keep only their first segment as the label (Envoy's tag extraction in source/common/stats/tag_extractor_impl.cc, as consul-dataplane's Prometheus output shows).
   passthroughConnections: ['envoy_tcp_original_destination_downstream_cx_total{envoy_tcp_prefix="upstream"}'],
 };
 

@@ -1,7 +1,7 @@
 // TrafficSampleSource over Prometheus: raw samples per sidecar instance from instant queries of range
 // selectors (`metric{…}[<window>]` at the window's end), one batch of services per query. Errors,
 // timeouts, warnings and sample-limit hits become problems of the services concerned; an empty result
-// is "no series" (unknown), never zero. See shared reference envoy-stats.md §3.3–3.4.
+// is "no series" (unknown), never zero. See Prometheus docs/querying/api.md: an empty result vector means no series.
 import type { Dispatcher } from 'undici';
 import {
   serviceKey,

@@ -10,7 +10,7 @@ import type { EnvoyStatsConfig } from './config.ts';
 import { toMs } from './config.ts';
 
 /**
- * The admin stats the advisor needs and nothing else (envoy-stats.md §4.2 item 14); never
+ * The admin stats the advisor needs and nothing else (tcp.permissive_public_listener.*, server.uptime, server.hot_restart_epoch: Envoy admin /stats?filter=); never
  * `usedonly`, which would hide a permissive counter that stayed at 0.
  */
 export const ADMIN_STATS_FILTER =

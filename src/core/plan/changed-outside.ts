@@ -1,7 +1,7 @@
 // Drift, named: which changes of a plan exist because Consul was changed outside consul-gitops.
 // Consul stamps every write with the index of its Raft log entry, KV and config entries alike
 // (agent/consul/state/config_entry.go ensureConfigEntryTxn sets ModifyIndex to the write's raft
-// index, kvs.go does the same for KV; see shared reference consul-config-api.md, "RaftIndex"). The
+// index, kvs.go does the same for KV; see RaftIndex in Consul's agent/structs/structs.go). The
 // reconciler's records go to KV after its writes (commit-state.ts), so an entry whose ModifyIndex is
 // newer than the record that covers it was written since, by someone else; and an entry a record
 // says consul-gitops keeps in Consul that is now missing was deleted by someone else.
