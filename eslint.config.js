@@ -74,9 +74,6 @@ export default tseslint.config(
   },
   {
     files: ['src/app/**/*.ts'],
-    // run-reconcile-event.ts still takes the composition root's Runtime type; its owner (the accept-env
-    // work of issue 13) is moving that dependency out: drop this exemption once it no longer imports ../runtime.
-    ignores: ['src/app/run-reconcile-event.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
