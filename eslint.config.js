@@ -51,8 +51,26 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/app/**', '**/adapters/**', '**/runtime/**', '**/cli/**', '**/serve/**', '**/dev-server/**', '**/functions/**'], message: 'src/core is pure: it imports only model, formats, decode and itself.' },
-            { group: ['node:fs', 'node:fs/*', 'node:http', 'node:https', 'node:child_process', 'node:os', 'node:dgram', 'node:tls', 'undici', '@octokit/*', '@aws-sdk/*'], message: 'src/core does no I/O: take the data as an argument, or declare a port in src/app/ports.' },
+            {
+              group: ['**/app/**', '**/adapters/**', '**/runtime/**', '**/cli/**', '**/serve/**', '**/dev-server/**', '**/functions/**'],
+              message: 'src/core is pure: it imports only model, formats, decode and itself.',
+            },
+            {
+              group: [
+                'node:fs',
+                'node:fs/*',
+                'node:http',
+                'node:https',
+                'node:child_process',
+                'node:os',
+                'node:dgram',
+                'node:tls',
+                'undici',
+                '@octokit/*',
+                '@aws-sdk/*',
+              ],
+              message: 'src/core does no I/O: take the data as an argument, or declare a port in src/app/ports.',
+            },
           ],
         },
       ],
@@ -66,7 +84,10 @@ export default tseslint.config(
         {
           patterns: [
             { regex: '(^|/)app/(?!ports/)', message: 'Adapters implement the ports declared in src/app/ports and never import a use case.' },
-            { group: ['**/runtime/**', '**/cli/**', '**/serve/**', '**/functions/**'], message: 'Adapters sit below the composition root and the entry points.' },
+            {
+              group: ['**/runtime/**', '**/cli/**', '**/serve/**', '**/functions/**'],
+              message: 'Adapters sit below the composition root and the entry points.',
+            },
           ],
         },
       ],
@@ -79,7 +100,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/runtime/**', '**/cli/**', '**/serve/**', '**/functions/**'], message: 'Use cases do not know who calls them: the entry points import src/app, never the reverse.' },
+            {
+              group: ['**/runtime/**', '**/cli/**', '**/serve/**', '**/functions/**'],
+              message: 'Use cases do not know who calls them: the entry points import src/app, never the reverse.',
+            },
             { group: ['**/adapters/**'], message: 'Use cases name what they need as ports in src/app/ports; the composition root hands them adapters.' },
           ],
         },
@@ -92,8 +116,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name=/^(Error|TypeError|RangeError|SyntaxError)$/]", message: 'Throw a ConsulGitopsError (src/errors.ts) with a code, or a subclass of it.' },
-        { selector: "ClassDeclaration[superClass.name=/^(Error|TypeError|RangeError|SyntaxError|AggregateError)$/]", message: 'Error classes extend ConsulGitopsError (src/errors.ts).' },
+        {
+          selector: 'NewExpression[callee.name=/^(Error|TypeError|RangeError|SyntaxError)$/]',
+          message: 'Throw a ConsulGitopsError (src/errors.ts) with a code, or a subclass of it.',
+        },
+        {
+          selector: 'ClassDeclaration[superClass.name=/^(Error|TypeError|RangeError|SyntaxError|AggregateError)$/]',
+          message: 'Error classes extend ConsulGitopsError (src/errors.ts).',
+        },
       ],
     },
   },

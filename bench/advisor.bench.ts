@@ -12,7 +12,14 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decideStrict } from '../src/core/advisor/decide-strict.ts';
-import { DEFAULT_THRESHOLDS, type InstanceSamples, type JudgedService, type SampleColumns, type ServiceSamples, type TrafficMetric } from '../src/core/advisor/model.ts';
+import {
+  DEFAULT_THRESHOLDS,
+  type InstanceSamples,
+  type JudgedService,
+  type SampleColumns,
+  type ServiceSamples,
+  type TrafficMetric,
+} from '../src/core/advisor/model.ts';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 5_000);
 const DAYS = 7;
@@ -120,10 +127,14 @@ if (process.argv.includes('--child')) {
   type Time = { wallMs: number; cpuMs: number };
   const r = JSON.parse(run.stdout) as { base: Time; ours: Time; samples: number; verdicts: Record<string, number>; peakRssMb: number };
   const t = (x: Time) => `${x.wallMs.toFixed(0)} ms wall, ${x.cpuMs.toFixed(0)} ms CPU`;
-  console.log(`decide strict mode: ${SERVICES.toLocaleString('en-US')} services x ${DAYS} days of 1-minute samples (${(r.samples / 1e6).toFixed(0)} million samples)`);
+  console.log(
+    `decide strict mode: ${SERVICES.toLocaleString('en-US')} services x ${DAYS} days of 1-minute samples (${(r.samples / 1e6).toFixed(0)} million samples)`,
+  );
   const cpuRatio = r.ours.cpuMs / r.base.cpuMs;
-  console.log(`  ratio decideStrict/baseline (median of ${RUNS} alternating runs, after a warm-up): ${cpuRatio.toFixed(2)}x CPU, ${(r.ours.wallMs / r.base.wallMs).toFixed(2)}x wall` +
-    `   target <= 2.5x (2 s on a quiet machine) -> ${cpuRatio <= 2.5 ? 'met' : 'MISSED'}`);
+  console.log(
+    `  ratio decideStrict/baseline (median of ${RUNS} alternating runs, after a warm-up): ${cpuRatio.toFixed(2)}x CPU, ${(r.ours.wallMs / r.base.wallMs).toFixed(2)}x wall` +
+      `   target <= 2.5x (2 s on a quiet machine) -> ${cpuRatio <= 2.5 ? 'met' : 'MISSED'}`,
+  );
   console.log(`  for the record: decideStrict ${t(r.ours)}, verdicts ${JSON.stringify(r.verdicts)}; baseline (one pass summing every sample) ${t(r.base)}`);
   console.log(`  peak RSS (child process, data included): ${r.peakRssMb.toFixed(0)} MB   target under 500 MB -> ${r.peakRssMb < 500 ? 'met' : 'MISSED'}`);
 }

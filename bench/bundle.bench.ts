@@ -16,7 +16,11 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 function coldImportMs(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
   const runs = Array.from({ length: 5 }, () =>
-    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, AWS_REGION: 'us-east-1', RECONCILE_FUNCTION_NAME: 'x' } }).toString()),
+    Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, AWS_REGION: 'us-east-1', RECONCILE_FUNCTION_NAME: 'x' },
+      }).toString(),
+    ),
   ).sort((a, b) => a - b);
   return runs[2]!;
 }
@@ -28,7 +32,9 @@ try {
   {
     const script = "const t = performance.now(); await import('@aws-sdk/client-lambda'); process.stdout.write(String(performance.now() - t));";
     const sdkMs = Number(execFileSync(process.execPath, ['--input-type=module', '-e', script]).toString());
-    console.log(`  (@aws-sdk/client-lambda itself takes ${sdkMs.toFixed(1)} ms to import; the webhook loads it only on the first event that starts a reconcile)`);
+    console.log(
+      `  (@aws-sdk/client-lambda itself takes ${sdkMs.toFixed(1)} ms to import; the webhook loads it only on the first event that starts a reconcile)`,
+    );
   }
   for (const name of Object.keys(TARGETS) as FunctionName[]) {
     const min = await bundleFunction(name, { outdir: OUT });

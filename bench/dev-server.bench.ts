@@ -20,9 +20,11 @@ const url = server.url;
 async function run(count: number, inFlight: number, one: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
   const start = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < count) await one(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) await one(next++);
+    }),
+  );
   return performance.now() - start;
 }
 
@@ -30,13 +32,21 @@ const pool = new Pool(url, { connections: IN_FLIGHT, pipelining: 1 });
 try {
   // Writes: distinct service-defaults entries, as an apply of a large tree sends them.
   const writeMs = await run(WRITES, IN_FLIGHT, async (i) => {
-    const res = await pool.request({ method: 'PUT', path: '/v1/config', body: JSON.stringify({ Kind: 'service-defaults', Name: `svc-${i}`, Protocol: 'http' }) });
+    const res = await pool.request({
+      method: 'PUT',
+      path: '/v1/config',
+      body: JSON.stringify({ Kind: 'service-defaults', Name: `svc-${i}`, Protocol: 'http' }),
+    });
     const text = await res.body.text();
     if (text !== 'true') throw new Error(`write ${i} answered ${res.statusCode} ${text}`);
   });
   // Lists of 100 entries: proxy-defaults is one entry, so list a kind seeded with exactly 100.
   for (let i = 0; i < 100; i++) {
-    const res = await pool.request({ method: 'PUT', path: '/v1/config', body: JSON.stringify({ Kind: 'service-intentions', Name: `dst-${i}`, Sources: [{ Name: 'web', Action: 'allow' }] }) });
+    const res = await pool.request({
+      method: 'PUT',
+      path: '/v1/config',
+      body: JSON.stringify({ Kind: 'service-intentions', Name: `dst-${i}`, Sources: [{ Name: 'web', Action: 'allow' }] }),
+    });
     await res.body.text();
   }
   const listMs = await run(LISTS, IN_FLIGHT, async () => {
@@ -60,11 +70,17 @@ try {
   const writesPerSec = (WRITES / writeMs) * 1000;
   const listsPerSec = (LISTS / listMs) * 1000;
   console.log(`dev server over loopback (own process, ${IN_FLIGHT} requests in flight)`);
-  console.log(`  config-entry writes: ${writesPerSec.toFixed(0)}/s (${WRITES} writes in ${writeMs.toFixed(0)} ms), target at least 5000/s -> ${writesPerSec >= 5000 ? 'met' : 'MISSED'}`);
+  console.log(
+    `  config-entry writes: ${writesPerSec.toFixed(0)}/s (${WRITES} writes in ${writeMs.toFixed(0)} ms), target at least 5000/s -> ${writesPerSec >= 5000 ? 'met' : 'MISSED'}`,
+  );
   console.log(`  list requests (100 entries each): ${listsPerSec.toFixed(0)}/s, target at least 2000/s -> ${listsPerSec >= 2000 ? 'met' : 'MISSED'}`);
   const graph = graphCheckRatio();
-  console.log(`  graph check of a service-defaults write, 10,000 vs 100 routers in the store: ${graph.toFixed(2)}x (the link index keeps it near 1x; a scan of every chain grows with the store)`);
-  console.log(`  client overhead: ConsulClient.getEntry ${((ours / N) * 1000).toFixed(0)} µs/request vs bare undici.request ${((bare / N) * 1000).toFixed(0)} µs/request (${(ours / bare).toFixed(2)}x)`);
+  console.log(
+    `  graph check of a service-defaults write, 10,000 vs 100 routers in the store: ${graph.toFixed(2)}x (the link index keeps it near 1x; a scan of every chain grows with the store)`,
+  );
+  console.log(
+    `  client overhead: ConsulClient.getEntry ${((ours / N) * 1000).toFixed(0)} µs/request vs bare undici.request ${((bare / N) * 1000).toFixed(0)} µs/request (${(ours / bare).toFixed(2)}x)`,
+  );
 } finally {
   await pool.close();
   server.close();
@@ -80,7 +96,11 @@ function graphCheckRatio(): number {
     const put = (e: ApiEntry) => state.putEntry(e.Kind, String(e.Name), e, entryHash(e));
     for (let i = 0; i < routers; i++) {
       put({ Kind: 'service-defaults', Name: `svc-${i}`, Protocol: 'http' });
-      put({ Kind: 'service-router', Name: `svc-${i}`, Routes: [{ Match: { HTTP: { PathPrefix: '/v2' } }, Destination: { Service: `svc-${(i + 1) % routers}` } }] });
+      put({
+        Kind: 'service-router',
+        Name: `svc-${i}`,
+        Routes: [{ Match: { HTTP: { PathPrefix: '/v2' } }, Destination: { Service: `svc-${(i + 1) % routers}` } }],
+      });
     }
     const existing = state.getEntry('service-defaults', 'svc-0')!.entry;
     const proposed: ApiEntry = { ...existing, MaxInboundConnections: 5 };

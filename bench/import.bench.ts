@@ -43,13 +43,18 @@ try {
   const replan = await makePlan(repositoryRelative(read.files, work), store, { prune: false, adopt: false });
   // Seeded by consul-gitops from other paths, so only the source marker may change.
   const other = replan.plan!.changes.flatMap((c) => c.fieldDiffs).filter((d) => !/^Meta(\.managed-by|\.consul-gitops\/source)?$/.test(d.path));
-  if (other.length || replan.plan!.summary.create + replan.plan!.summary.delete) throw new Error(`the imported tree differs beyond ownership: ${JSON.stringify(other[0])}`);
+  if (other.length || replan.plan!.summary.create + replan.plan!.summary.delete)
+    throw new Error(`the imported tree differs beyond ownership: ${JSON.stringify(other[0])}`);
   const again = replan.plan!.summary;
 
   console.log(`import against the dev server with ${LATENCY_MS} ms latency per request`);
-  console.log(`  import of ${COUNT} entries to HCL files: ${imported.value.written.length} files, ${imported.ms.toFixed(0)} ms wall, ${importStore.requests()} requests (one list per kind)`);
+  console.log(
+    `  import of ${COUNT} entries to HCL files: ${imported.value.written.length} files, ${imported.ms.toFixed(0)} ms wall, ${importStore.requests()} requests (one list per kind)`,
+  );
   console.log(`  baseline no-op plan of the same ${COUNT} entries: ${baseline.ms.toFixed(0)} ms wall, ${baselineStore.requests()} requests`);
-  console.log(`  ratio import/plan: ${(imported.ms / baseline.ms).toFixed(2)}x wall, ${(importStore.requests() / baselineStore.requests()).toFixed(2)}x requests`);
+  console.log(
+    `  ratio import/plan: ${(imported.ms / baseline.ms).toFixed(2)}x wall, ${(importStore.requests() / baselineStore.requests()).toFixed(2)}x requests`,
+  );
   console.log(`  plan of the imported tree: ownership markers only (${again.update} source markers to update, ${again.noop} up to date)`);
 } finally {
   await client.close();

@@ -50,15 +50,20 @@ try {
   if (noop.changes !== 0) throw new Error(`no-op plan found ${noop.changes} changes`);
 
   // Baseline: one GET per entry, ten in flight, like `terraform refresh` (parallelism 10).
-  const ids = seeded.tree.entries.map((e) => ({ kind: e.normalized.Kind, name: String(e.normalized.Name ?? (e.normalized.Kind === 'mesh' ? 'mesh' : 'global')) }));
+  const ids = seeded.tree.entries.map((e) => ({
+    kind: e.normalized.Kind,
+    name: String(e.normalized.Name ?? (e.normalized.Kind === 'mesh' ? 'mesh' : 'global')),
+  }));
   const baseline = await timed(async () => {
     let next = 0;
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      while (next < ids.length) {
-        const id = ids[next++]!;
-        await client.getEntry(id.kind, id.name);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next < ids.length) {
+          const id = ids[next++]!;
+          await client.getEntry(id.kind, id.name);
+        }
+      }),
+    );
   });
 
   // Apply 1,000 changed entries: flip the protocol of 1,000 service-defaults.
@@ -68,11 +73,17 @@ try {
   const applied = await timed(() => applyPlan(store, planned.plan!, { concurrency: 16 }));
 
   console.log(`plan/apply against the dev server with ${LATENCY_MS} ms latency per request`);
-  console.log(`  no-op plan of ${files.length} entries: ${noop.ms.toFixed(0)} ms wall, ${noop.requests} requests (one list per kind), target under 2000 ms -> ${noop.ms < 2000 ? 'met' : 'MISSED'}`);
+  console.log(
+    `  no-op plan of ${files.length} entries: ${noop.ms.toFixed(0)} ms wall, ${noop.requests} requests (one list per kind), target under 2000 ms -> ${noop.ms < 2000 ? 'met' : 'MISSED'}`,
+  );
   console.log(`  baseline GET per entry (10 in flight): ${baseline.ms.toFixed(0)} ms wall, ${ids.length} requests`);
   console.log(`  ratio plan/baseline: ${(noop.ms / baseline.ms).toFixed(3)}x wall, ${(noop.requests / ids.length).toFixed(4)}x requests`);
-  console.log(`  peak RSS of the process running the no-op plan: ${(noop.peakRss / 2 ** 20).toFixed(0)} MiB, target under 200 MB -> ${noop.peakRss < 200 * 2 ** 20 ? 'met' : 'MISSED'} (${(noop.peakRss / 1e6).toFixed(0)} MB decimal)`);
-  console.log(`  apply ${updates} changed entries: ${applied.ms.toFixed(0)} ms wall (${applied.value.counts.applied} applied), target under 5000 ms -> ${applied.ms < 5000 ? 'met' : 'MISSED'}`);
+  console.log(
+    `  peak RSS of the process running the no-op plan: ${(noop.peakRss / 2 ** 20).toFixed(0)} MiB, target under 200 MB -> ${noop.peakRss < 200 * 2 ** 20 ? 'met' : 'MISSED'} (${(noop.peakRss / 1e6).toFixed(0)} MB decimal)`,
+  );
+  console.log(
+    `  apply ${updates} changed entries: ${applied.ms.toFixed(0)} ms wall (${applied.value.counts.applied} applied), target under 5000 ms -> ${applied.ms < 5000 ? 'met' : 'MISSED'}`,
+  );
 } finally {
   await client.close();
   server.close();

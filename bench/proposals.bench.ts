@@ -20,7 +20,8 @@ const window = { start: NOW - 7 * 86_400_000, end: NOW };
 
 const name = (i: number) => `svc-${String(i).padStart(4, '0')}`;
 const tree: Record<string, string> = { 'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n' };
-for (let i = 0; i < SERVICES; i++) tree[`config-entries/${name(i)}.hcl`] = `Kind = "service-defaults"\nName = "${name(i)}"\nProtocol = "http"\nMutualTLSMode = "permissive"\n`;
+for (let i = 0; i < SERVICES; i++)
+  tree[`config-entries/${name(i)}.hcl`] = `Kind = "service-defaults"\nName = "${name(i)}"\nProtocol = "http"\nMutualTLSMode = "permissive"\n`;
 
 function verdict(i: number): ServiceVerdict {
   const ready = i < READY;
@@ -32,7 +33,17 @@ function verdict(i: number): ServiceVerdict {
     origin: { kind: 'service-defaults', file: `config-entries/${name(i)}.hcl` },
     evidence: {
       window,
-      instances: [{ instance: `${name(i)}-0`, firstSampleAt: window.start, lastSampleAt: window.end, restarts: 0, longestGapMs: 60_000, permissive: { connections: { first: 40, last: 40 + plaintext, increase: plaintext } }, mtls: { handshakes: { first: 1, last: 900, increase: 899 } } }],
+      instances: [
+        {
+          instance: `${name(i)}-0`,
+          firstSampleAt: window.start,
+          lastSampleAt: window.end,
+          restarts: 0,
+          longestGapMs: 60_000,
+          permissive: { connections: { first: 40, last: 40 + plaintext, increase: plaintext } },
+          mtls: { handshakes: { first: 1, last: 900, increase: 899 } },
+        },
+      ],
       permissive: { connections: plaintext, rxBytes: 0, txBytes: 0 },
       mtls: { handshakes: 899, httpRequests: 0, rxBytes: 0 },
       restarts: 0,
@@ -60,7 +71,14 @@ const ports = async () => ({
   traffic: { description: 'bench', samples: async () => [] },
   catalog: { connectEnabledServices: async () => [] },
 });
-const options = { target: 'dc1', stateKeyPrefix: 'consul-gitops/state', grouping: 'per-service' as const, labels: ['mtls'], thresholds: DEFAULT_THRESHOLDS, now: NOW };
+const options = {
+  target: 'dc1',
+  stateKeyPrefix: 'consul-gitops/state',
+  grouping: 'per-service' as const,
+  labels: ['mtls'],
+  thresholds: DEFAULT_THRESHOLDS,
+  now: NOW,
+};
 
 async function measure(label: string, run: () => Promise<number>) {
   const before = double.requests.length;
@@ -72,8 +90,12 @@ async function measure(label: string, run: () => Promise<number>) {
 }
 
 const count = (o: Awaited<ReturnType<typeof proposeStrict>>, kinds: string[]) => o.actions.filter((a) => kinds.includes(a.kind)).length;
-const first = await measure('first run (opens)', async () => count(await proposeStrict(report, files, await ports(), options), ['opened', 'updated', 'evidence-updated']));
-const second = await measure('second run (unchanged)', async () => count(await proposeStrict(report, files, await ports(), options), ['opened', 'updated', 'evidence-updated']));
+const first = await measure('first run (opens)', async () =>
+  count(await proposeStrict(report, files, await ports(), options), ['opened', 'updated', 'evidence-updated']),
+);
+const second = await measure('second run (unchanged)', async () =>
+  count(await proposeStrict(report, files, await ports(), options), ['opened', 'updated', 'evidence-updated']),
+);
 // Baseline: ensure every ready service's PR again through the opener, as a bot without a version marker would.
 const baselinePulls = await GitHubProposalPullRequests.forDefaultBranch(octokit, repo);
 const baseline = await measure('baseline second run (re-ensure each PR)', async () => {
@@ -81,7 +103,14 @@ const baseline = await measure('baseline second run (re-ensure each PR)', async 
     const v = report.services[i]!;
     const p = proposeStrictMode({ files, service: v.service, origin: v.origin });
     if (!p.ok) throw new Error(p.reason);
-    await baselinePulls.ensure({ branch: strictBranchName(v.service), title: `mTLS: move ${v.service.name} to strict`, body: 'x', labels: ['mtls'], changes: p.changes, message: 'x' });
+    await baselinePulls.ensure({
+      branch: strictBranchName(v.service),
+      title: `mTLS: move ${v.service.name} to strict`,
+      body: 'x',
+      labels: ['mtls'],
+      changes: p.changes,
+      message: 'x',
+    });
   }
   return READY;
 });
@@ -94,7 +123,21 @@ const perChanged = (first.requests - overhead) / Math.max(1, first.changed);
 console.log(`proposals: ${SERVICES} permissive services, ${READY} ready, GitHub double on loopback`);
 console.log(['run', 'changed PRs', 'requests', 'writes', 'per changed PR', 'per unchanged PR', 'time'].join(' | '));
 console.log([first.label, first.changed, first.requests, first.writes, perChanged.toFixed(1), '-', `${(first.ms / 1000).toFixed(1)} s`].join(' | '));
-console.log([second.label, second.changed, second.requests, second.writes, '-', ((second.requests - overhead) / READY).toFixed(1), `${(second.ms / 1000).toFixed(1)} s`].join(' | '));
-console.log([baseline.label, 0, baseline.requests, baseline.writes, '-', (baseline.requests / READY).toFixed(1), `${(baseline.ms / 1000).toFixed(1)} s`].join(' | '));
+console.log(
+  [
+    second.label,
+    second.changed,
+    second.requests,
+    second.writes,
+    '-',
+    ((second.requests - overhead) / READY).toFixed(1),
+    `${(second.ms / 1000).toFixed(1)} s`,
+  ].join(' | '),
+);
+console.log(
+  [baseline.label, 0, baseline.requests, baseline.writes, '-', (baseline.requests / READY).toFixed(1), `${(baseline.ms / 1000).toFixed(1)} s`].join(' | '),
+);
 console.log(`per-run overhead (repository, paged PR list, dashboard issue): ${overhead} requests, ${second.writes} writes`);
-console.log(`unchanged run vs baseline: ${(second.requests / Math.max(1, baseline.requests)).toFixed(3)}x the requests, ${(second.writes / Math.max(1, baseline.writes)).toFixed(3)}x the writes`);
+console.log(
+  `unchanged run vs baseline: ${(second.requests / Math.max(1, baseline.requests)).toFixed(3)}x the requests, ${(second.writes / Math.max(1, baseline.writes)).toFixed(3)}x the writes`,
+);

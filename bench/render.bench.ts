@@ -24,7 +24,18 @@ function generateTree(count: number): SourceFile[] {
       case 1:
         files.push({
           path: `service-intentions/${name}.json`,
-          text: JSON.stringify({ Kind: 'service-intentions', Name: name, Sources: [{ Name: `svc-${i - 1}`, Action: 'allow' }, { Name: '*', Action: 'deny' }] }, null, 2),
+          text: JSON.stringify(
+            {
+              Kind: 'service-intentions',
+              Name: name,
+              Sources: [
+                { Name: `svc-${i - 1}`, Action: 'allow' },
+                { Name: '*', Action: 'deny' },
+              ],
+            },
+            null,
+            2,
+          ),
         });
         break;
       default:
@@ -64,7 +75,8 @@ const baseline = () => {
 let rendered = 0;
 const ours = () => {
   const tree = renderTree(files);
-  if (tree.decodeErrors.length || tree.validationErrors.length) throw new Error(`bench tree has errors: ${JSON.stringify(tree.decodeErrors[0] ?? tree.validationErrors[0])}`);
+  if (tree.decodeErrors.length || tree.validationErrors.length)
+    throw new Error(`bench tree has errors: ${JSON.stringify(tree.decodeErrors[0] ?? tree.validationErrors[0])}`);
   rendered = tree.entries.length;
 };
 // One warm-up each so JIT compilation is not billed to either side.

@@ -29,7 +29,9 @@ import { buildCliForBench } from './support/built-cli.ts';
 
 const LATENCY_MS = 2;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SIZES = process.env.BENCH_SCALE_SIZES ? process.env.BENCH_SCALE_SIZES.split(',').map(Number) : [1_000, 10_000, ...(process.env.BENCH_SCALE_50K ? [50_000] : [])];
+const SIZES = process.env.BENCH_SCALE_SIZES
+  ? process.env.BENCH_SCALE_SIZES.split(',').map(Number)
+  : [1_000, 10_000, ...(process.env.BENCH_SCALE_50K ? [50_000] : [])];
 // The children are built JavaScript, as installed (dist/), not TypeScript through tsx: the loader alone
 // costs more than a 1,000-entry plan.
 const built = await buildCliForBench({ 'read-parse': resolve('bench/support/read-parse.ts') });
@@ -43,9 +45,17 @@ export function entryFiles(count: number): Record<string, string> {
   };
   for (let i = 0; Object.keys(files).length < count; i++) {
     const svc = `svc-${Math.floor(i / 3)}`;
-    if (i % 3 === 0) files[`services/${svc}.hcl`] = `Kind = "service-defaults"\nName = "${svc}"\nProtocol = "http"\nMutualTLSMode = "${i % 30 ? 'strict' : 'permissive'}"\n`;
-    else if (i % 3 === 1) files[`intentions/${svc}.json`] = JSON.stringify({ Kind: 'service-intentions', Name: svc, Sources: [{ Name: `svc-${Math.floor(i / 3) + 1}`, Action: 'allow' }] }, null, 2);
-    else files[`routers/${svc}.yaml`] = `Kind: service-router\nName: ${svc}\nRoutes:\n  - Match:\n      HTTP:\n        PathPrefix: /v2\n    Destination:\n      Service: ${svc}\n      PrefixRewrite: /\n`;
+    if (i % 3 === 0)
+      files[`services/${svc}.hcl`] = `Kind = "service-defaults"\nName = "${svc}"\nProtocol = "http"\nMutualTLSMode = "${i % 30 ? 'strict' : 'permissive'}"\n`;
+    else if (i % 3 === 1)
+      files[`intentions/${svc}.json`] = JSON.stringify(
+        { Kind: 'service-intentions', Name: svc, Sources: [{ Name: `svc-${Math.floor(i / 3) + 1}`, Action: 'allow' }] },
+        null,
+        2,
+      );
+    else
+      files[`routers/${svc}.yaml`] =
+        `Kind: service-router\nName: ${svc}\nRoutes:\n  - Match:\n      HTTP:\n        PathPrefix: /v2\n    Destination:\n      Service: ${svc}\n      PrefixRewrite: /\n`;
   }
   return files;
 }
@@ -86,7 +96,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function alternate(commands: Record<string, string[]>, cwd: string): Promise<Record<string, { ms: number; rssMiB: number; code: number }>> {
   const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < RUNS; i++) for (const [k, args] of Object.entries(commands)) runs[k]!.push(await run(args, cwd));
-  return Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, { ms: median(rs.map((r) => r.ms)), rssMiB: median(rs.map((r) => r.rssMiB)), code: rs[0]!.code }]));
+  return Object.fromEntries(
+    Object.entries(runs).map(([k, rs]) => [k, { ms: median(rs.map((r) => r.ms)), rssMiB: median(rs.map((r) => r.rssMiB)), code: rs[0]!.code }]),
+  );
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -111,7 +123,10 @@ async function noopPlans(): Promise<void> {
       const seeded = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
       if (!seeded.plan) throw new Error(`seeding ${n}: ${seeded.errors.map((e) => e.message).join('; ')}`);
       const report = await applyPlan(new ConsulConfigEntryStore(client), seeded.plan, { concurrency: 64 });
-      if (!report.ok) throw new Error(`seeding ${n} failed: ${report.results.find((r) => r.outcome.status !== 'applied')?.outcome.status} ${JSON.stringify(report.results.find((r) => r.outcome.status !== 'applied')?.outcome)}`);
+      if (!report.ok)
+        throw new Error(
+          `seeding ${n} failed: ${report.results.find((r) => r.outcome.status !== 'applied')?.outcome.status} ${JSON.stringify(report.results.find((r) => r.outcome.status !== 'applied')?.outcome)}`,
+        );
       const r = await alternate(
         {
           'node -e 0': ['-e', '0'],
@@ -128,7 +143,10 @@ async function noopPlans(): Promise<void> {
           ` | plan/read+parse ${f2(r.plan!.ms / floor.ms)}x wall, ${f2(r.plan!.rssMiB / floor.rssMiB)}x RSS; plan/node ${f2(r.plan!.ms / r['node -e 0']!.ms)}x`,
       );
       const goal = n === 10_000 ? [1000, 250] : n === 50_000 ? [4000, 400] : undefined;
-      if (goal) console.log(`           goal ≤ ${goal[0]} ms and ≤ ${goal[1]} MiB (for the record, on this machine): ${r.plan!.ms <= goal[0]! && r.plan!.rssMiB <= goal[1]! ? 'met' : 'not met'}`);
+      if (goal)
+        console.log(
+          `           goal ≤ ${goal[0]} ms and ≤ ${goal[1]} MiB (for the record, on this machine): ${r.plan!.ms <= goal[0]! && r.plan!.rssMiB <= goal[1]! ? 'met' : 'not met'}`,
+        );
     } finally {
       await client.close();
       server.close();
@@ -136,7 +154,10 @@ async function noopPlans(): Promise<void> {
     }
   }
   const [a, b] = walls.slice(-2);
-  if (a && b) console.log(`  growth ${a.n} → ${b.n}: time × ${f2(b.ms / a.ms)} for entries × ${f2(b.n / a.n)}, exponent ${f2(Math.log(b.ms / a.ms) / Math.log(b.n / a.n))} (goal ≤ 1.1)`);
+  if (a && b)
+    console.log(
+      `  growth ${a.n} → ${b.n}: time × ${f2(b.ms / a.ms)} for entries × ${f2(b.n / a.n)}, exponent ${f2(Math.log(b.ms / a.ms) / Math.log(b.n / a.n))} (goal ≤ 1.1)`,
+    );
 }
 
 async function applyCreates(): Promise<void> {
@@ -167,9 +188,11 @@ async function applyCreates(): Promise<void> {
       const entries = planned.plan!.changes.map((c) => c.after!);
       let next = 0;
       const t = await timed(() =>
-        Promise.all(Array.from({ length: DEFAULT_APPLY_CONCURRENCY }, async () => {
-          while (next < entries.length) await client.putEntry(entries[next++]!);
-        })),
+        Promise.all(
+          Array.from({ length: DEFAULT_APPLY_CONCURRENCY }, async () => {
+            while (next < entries.length) await client.putEntry(entries[next++]!);
+          }),
+        ),
       );
       return t.ms;
     } finally {
@@ -185,7 +208,9 @@ async function applyCreates(): Promise<void> {
   }
   const a = median(applies);
   const r = median(raws);
-  console.log(`apply of ${n} creates (${LATENCY_MS} ms latency, ${DEFAULT_APPLY_CONCURRENCY} in flight per wave): ${f0(a)} ms; raw PUTs ${f0(r)} ms; ratio ${f2(a / r)}x; goal ≤ 2000 ms: ${a <= 2000 ? 'met' : 'not met'}`);
+  console.log(
+    `apply of ${n} creates (${LATENCY_MS} ms latency, ${DEFAULT_APPLY_CONCURRENCY} in flight per wave): ${f0(a)} ms; raw PUTs ${f0(r)} ms; ratio ${f2(a / r)}x; goal ≤ 2000 ms: ${a <= 2000 ? 'met' : 'not met'}`,
+  );
 }
 
 async function coldReconcile(): Promise<void> {
@@ -196,12 +221,20 @@ async function coldReconcile(): Promise<void> {
   try {
     const sha = github.addCommit({ 'README.md': '# mesh\n', ...files });
     const reconcile = createReconcileHandler({
-      env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_benchTOKEN0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'main', GITHUB_REPOSITORY: 'acme/mesh' },
+      env: {
+        CONSUL_HTTP_ADDR: consul.url,
+        GITHUB_TOKEN: 'ghp_benchTOKEN0123456789',
+        GITHUB_API_URL: github.url,
+        DEFAULT_BRANCH: 'main',
+        GITHUB_REPOSITORY: 'acme/mesh',
+      },
       overrides: { github: { throttle: false, retries: 0 } },
       log: () => {},
     });
     const before = github.requests.length;
-    const cold = await timed(() => reconcile({ mode: 'apply', sha, ref: 'refs/heads/main', repository: { owner: 'acme', name: 'mesh' }, deliveryId: 'bench-1' }));
+    const cold = await timed(() =>
+      reconcile({ mode: 'apply', sha, ref: 'refs/heads/main', repository: { owner: 'acme', name: 'mesh' }, deliveryId: 'bench-1' }),
+    );
     const requests = github.requests.slice(before);
     const statuses = requests.filter((r) => r.method === 'POST' && r.path.includes('/statuses/')).length;
     if (!cold.value.every((t) => t.ok)) throw new Error(`cold reconcile failed: ${JSON.stringify(cold.value)}`);
@@ -218,7 +251,9 @@ async function coldReconcile(): Promise<void> {
     const blobs = await count(Infinity);
     console.log(`cold reconcile of a ${n}-file repository through the reconcile handler and the GitHub double:`);
     console.log(`  ${f0(cold.ms)} ms wall, ${requests.length - statuses} GitHub requests to read the tree (goal ≤ 5) + ${statuses} statuses`);
-    console.log(`  reading the tree alone: archive ${archive.requests} requests ${f0(archive.ms)} ms | blob by blob ${blobs.requests} requests ${f0(blobs.ms)} ms | ratio ${f2(archive.ms / blobs.ms)}x wall, ${(archive.requests / blobs.requests).toFixed(4)}x requests`);
+    console.log(
+      `  reading the tree alone: archive ${archive.requests} requests ${f0(archive.ms)} ms | blob by blob ${blobs.requests} requests ${f0(blobs.ms)} ms | ratio ${f2(archive.ms / blobs.ms)}x wall, ${(archive.requests / blobs.requests).toFixed(4)}x requests`,
+    );
   } finally {
     await Promise.all([github.close(), consul.close()]);
   }
@@ -226,7 +261,9 @@ async function coldReconcile(): Promise<void> {
 
 /** The YAML files of a 10,000-entry tree through the fast reader (src/formats/yaml-simple.ts) and through the library alone. */
 function yamlReaders(): void {
-  const texts = Object.entries(entryFiles(10_000)).filter(([p]) => p.endsWith('.yaml')).map(([, t]) => t);
+  const texts = Object.entries(entryFiles(10_000))
+    .filter(([p]) => p.endsWith('.yaml'))
+    .map(([, t]) => t);
   const cpuMs = (fn: () => void) => {
     const start = process.cpuUsage();
     fn();

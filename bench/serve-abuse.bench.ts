@@ -58,7 +58,9 @@ try {
   const bogus = await peakGrowth(30, WELL_FORMED);
   console.log(`serve abuse: peak RSS growth, as a ratio to one admitted 24 MB body (${mb(one.growth)}, answered ${one.answers})`);
   console.log(`  30 × 24 MB, no signature:              ${(unsigned.growth / one.growth).toFixed(2)}×  (${mb(unsigned.growth)}, answered ${unsigned.answers})`);
-  console.log(`  30 × 24 MB, well-formed bad signature: ${(bogus.growth / one.growth).toFixed(2)}×  (${mb(bogus.growth)}, answered ${bogus.answers}; budget ${mb(serve.bodies().limitBytes)})`);
+  console.log(
+    `  30 × 24 MB, well-formed bad signature: ${(bogus.growth / one.growth).toFixed(2)}×  (${mb(bogus.growth)}, answered ${bogus.answers}; budget ${mb(serve.bodies().limitBytes)})`,
+  );
 } finally {
   await serve.close();
 }

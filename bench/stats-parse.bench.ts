@@ -26,7 +26,13 @@ function generateDump(): string {
       .replaceAll('mynginx', `svc-${i % 997}`)
       .replaceAll('10.50.132.6', `10.${(i >> 8) & 255}.${i & 255}.6`)
       .replaceAll('consul-sandbox-cluster-0159c9d3', `dc-${i % 7}`);
-    const body = i === 0 ? copy : copy.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    const body =
+      i === 0
+        ? copy
+        : copy
+            .split('\n')
+            .filter((l) => !l.startsWith('#'))
+            .join('\n');
     parts.push(body.endsWith('\n') ? body : `${body}\n`);
     size += body.length + 1;
   }
@@ -81,10 +87,16 @@ const rate = (ms: number) => mb / (ms / 1000);
 const speedup = theirsMs / oursMs;
 const keptSpeedup = theirsMs / keptMs;
 const verdict = (x: number) => (x >= 5 ? 'met' : 'MISSED');
-console.log(`parse a ${mb.toFixed(1)} MB Envoy stats dump (Prometheus text, ${ourSamples.toLocaleString('en-US')} samples, ${theirFamilies} families; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} CPUs)`);
+console.log(
+  `parse a ${mb.toFixed(1)} MB Envoy stats dump (Prometheus text, ${ourSamples.toLocaleString('en-US')} samples, ${theirFamilies} families; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} CPUs)`,
+);
 // 100 MB/s on a quiet machine is about 5x the npm parser (17-20 MB/s there): judged as that ratio.
-console.log(`  full parse, every sample:  ${rate(oursMs).toFixed(0)} MB/s (${oursMs.toFixed(0)} ms CPU), ${speedup.toFixed(2)}x parse-prometheus-text-format   target >= 5x (100 MB/s on a quiet machine) -> ${verdict(speedup)}`);
-console.log(`  as sidecar scrapes parse (keep: readsPromStat, ${keptSamples.toLocaleString('en-US')} samples kept): ${rate(keptMs).toFixed(0)} MB/s (${keptMs.toFixed(0)} ms CPU), ${keptSpeedup.toFixed(2)}x parse-prometheus-text-format -> ${verdict(keptSpeedup)}`);
+console.log(
+  `  full parse, every sample:  ${rate(oursMs).toFixed(0)} MB/s (${oursMs.toFixed(0)} ms CPU), ${speedup.toFixed(2)}x parse-prometheus-text-format   target >= 5x (100 MB/s on a quiet machine) -> ${verdict(speedup)}`,
+);
+console.log(
+  `  as sidecar scrapes parse (keep: readsPromStat, ${keptSamples.toLocaleString('en-US')} samples kept): ${rate(keptMs).toFixed(0)} MB/s (${keptMs.toFixed(0)} ms CPU), ${keptSpeedup.toFixed(2)}x parse-prometheus-text-format -> ${verdict(keptSpeedup)}`,
+);
 console.log(`  baseline parse-prometheus-text-format: ${rate(theirsMs).toFixed(0)} MB/s (${theirsMs.toFixed(0)} ms CPU); medians of ${RUNS} alternating runs`);
 
 // What production parses per call: one sidecar's whole answer (HELP and TYPE lines included), not
@@ -106,4 +118,6 @@ for (let run = 0; run < RUNS; run++) {
   keptScrapeRuns.push(cpuMs(scrapeKept));
 }
 const scrapeRate = (ms: number) => scrapeMb / (ms / 1000);
-console.log(`  one sidecar scrape (${(Buffer.byteLength(sample) / 1024).toFixed(0)} KiB) x${REPEAT}: full parse ${scrapeRate(median(fullRuns)).toFixed(0)} MB/s, keep: readsPromStat ${scrapeRate(median(keptScrapeRuns)).toFixed(0)} MB/s (${(median(fullRuns) / median(keptScrapeRuns)).toFixed(2)}x the full parse)`);
+console.log(
+  `  one sidecar scrape (${(Buffer.byteLength(sample) / 1024).toFixed(0)} KiB) x${REPEAT}: full parse ${scrapeRate(median(fullRuns)).toFixed(0)} MB/s, keep: readsPromStat ${scrapeRate(median(keptScrapeRuns)).toFixed(0)} MB/s (${(median(fullRuns) / median(keptScrapeRuns)).toFixed(2)}x the full parse)`,
+);

@@ -124,7 +124,12 @@ export class ConsulGitopsStack extends Stack {
     });
     consulToken.grantRead(this.reconcile);
     githubToken.grantRead(this.reconcile);
-    this.plans = new PlanArchive(this, 'Plans', { ...common, entry: entry('plans'), writer: this.reconcile, ...(props.environment?.plans ? { environment: props.environment.plans } : {}) });
+    this.plans = new PlanArchive(this, 'Plans', {
+      ...common,
+      entry: entry('plans'),
+      writer: this.reconcile,
+      ...(props.environment?.plans ? { environment: props.environment.plans } : {}),
+    });
 
     const webhookSecret = this.secret('WebhookSecret', props.webhookSecret);
     this.webhook = new ReconcilerFunction(this, 'Webhook', {
@@ -184,7 +189,10 @@ export class ConsulGitopsStack extends Stack {
     });
 
     const alarms = this.alarms(props.alarmTopicArn ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)) : undefined);
-    this.dashboard = new OperationsDashboard(this, 'Operations', { functions: { Webhook: this.webhook, Reconcile: this.reconcile, Schedule: this.schedule }, alarms });
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      functions: { Webhook: this.webhook, Reconcile: this.reconcile, Schedule: this.schedule },
+      alarms,
+    });
     this.suppressFindings();
   }
 
@@ -220,7 +228,11 @@ export class ConsulGitopsStack extends Stack {
 
   private alarms(action: IAlarmAction | undefined): Alarm[] {
     const all: Alarm[] = [];
-    for (const [id, fn] of [['Webhook', this.webhook], ['Reconcile', this.reconcile], ['Schedule', this.schedule]] as const) {
+    for (const [id, fn] of [
+      ['Webhook', this.webhook],
+      ['Reconcile', this.reconcile],
+      ['Schedule', this.schedule],
+    ] as const) {
       all.push(
         fn.metricErrors({ period: Duration.minutes(5) }).createAlarm(this, `${id}Errors`, {
           alarmDescription: `consul-gitops ${id.toLowerCase()} function errors`,
@@ -250,7 +262,8 @@ export class ConsulGitopsStack extends Stack {
     NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
       {
         id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself the dead-letter destination (Lambda on-failure destination and EventBridge target DLQ); a DLQ behind it would only move the same messages again.',
+        reason:
+          'This queue is itself the dead-letter destination (Lambda on-failure destination and EventBridge target DLQ); a DLQ behind it would only move the same messages again.',
       },
     ]);
     NagSuppressions.addResourceSuppressions(functions, [

@@ -8,7 +8,15 @@ import type { ConsulGitopsStackProps, SecretRef } from './consul-gitops-stack.ts
 
 const text = z.string().min(1).optional();
 const list = z
-  .union([z.array(z.string().min(1)), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))])
+  .union([
+    z.array(z.string().min(1)),
+    z.string().transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ])
   .optional();
 const RETENTIONS = new Set<number>(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
 
@@ -18,7 +26,10 @@ export const StackContext = z.object({
   consulTokenSecret: z.string().min(1).default('consul-gitops/consul-token'),
   githubTokenSecret: z.string().min(1).default('consul-gitops/github-token'),
   consulHttpAddr: text,
-  repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name').optional(),
+  repository: z
+    .string()
+    .regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name')
+    .optional(),
   defaultBranch: text,
   configDir: text,
   scheduleRateMinutes: z.coerce.number().int().min(1).max(1440).default(15),
@@ -27,7 +38,10 @@ export const StackContext = z.object({
   vpcId: text,
   subnetIds: list,
   securityGroupIds: list,
-  logRetentionDays: z.coerce.number().refine((d) => RETENTIONS.has(d), 'not a CloudWatch Logs retention value').optional(),
+  logRetentionDays: z.coerce
+    .number()
+    .refine((d) => RETENTIONS.has(d), 'not a CloudWatch Logs retention value')
+    .optional(),
   alarmTopicArn: text,
   /** Entry-file overrides, relative to the project root (default functions/<name>/handler.ts). */
   webhookEntry: text,
@@ -42,7 +56,11 @@ export function secretRef(value: string): SecretRef {
 }
 
 export function stackPropsFromContext(get: (key: string) => unknown): Omit<ConsulGitopsStackProps, 'projectRoot'> & { stackName: string } {
-  const raw = Object.fromEntries(Object.keys(StackContext.shape).map((k) => [k, get(k)]).filter(([, v]) => v !== undefined));
+  const raw = Object.fromEntries(
+    Object.keys(StackContext.shape)
+      .map((k) => [k, get(k)])
+      .filter(([, v]) => v !== undefined),
+  );
   const parsed = StackContext.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const c = parsed.data;

@@ -24,7 +24,16 @@ export async function buildCliForBench(extraEntries: Record<string, string> = {}
   await buildCli({ outdir: join(dir, 'cli') });
   const extra: Record<string, string> = {};
   for (const [name, entry] of Object.entries(extraEntries)) {
-    await build({ entryPoints: { [name]: entry }, outdir: join(dir, 'extra'), bundle: true, format: 'esm', platform: 'node', target: 'node20.6', packages: 'external', logLevel: 'warning' });
+    await build({
+      entryPoints: { [name]: entry },
+      outdir: join(dir, 'extra'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20.6',
+      packages: 'external',
+      logLevel: 'warning',
+    });
     extra[name] = join(dir, 'extra', `${name}.js`);
   }
   return { bin: join(dir, 'cli', 'consul-gitops.js'), extra, remove: () => rmSync(dir, { recursive: true, force: true }) };

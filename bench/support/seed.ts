@@ -27,7 +27,10 @@ export function meshTree(count: number, o: MeshTreeOptions = {}): SourceFile[] {
     const name = `svc-${i}`;
     if (i % 2 === 0) {
       const meta = o.teamMeta ? `Meta { team = "t${i % 7}" }\n` : '';
-      files.push({ path: `sd/${name}.hcl`, text: `Kind = "service-defaults"\nName = "${name}"\nProtocol = "${protocol}"\nMutualTLSMode = "${i % 10 ? 'strict' : 'permissive'}"\n${meta}` });
+      files.push({
+        path: `sd/${name}.hcl`,
+        text: `Kind = "service-defaults"\nName = "${name}"\nProtocol = "${protocol}"\nMutualTLSMode = "${i % 10 ? 'strict' : 'permissive'}"\n${meta}`,
+      });
     } else {
       const sources = [{ Name: `svc-${i - 1}`, Action: 'allow' }, ...(o.denyOthers ? [{ Name: '*', Action: 'deny' }] : [])];
       files.push({ path: `si/${name}.json`, text: JSON.stringify({ Kind: 'service-intentions', Name: name, Sources: sources }) });
@@ -43,7 +46,12 @@ export function countingStore(store: ConfigEntryStore): { store: ConfigEntryStor
     <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
     (...a: A) => (n++, fn(...a));
   return {
-    store: { list: wrap(store.list.bind(store)), get: wrap(store.get.bind(store)), write: wrap(store.write.bind(store)), delete: wrap(store.delete.bind(store)) },
+    store: {
+      list: wrap(store.list.bind(store)),
+      get: wrap(store.get.bind(store)),
+      write: wrap(store.write.bind(store)),
+      delete: wrap(store.delete.bind(store)),
+    },
     requests: () => n,
   };
 }

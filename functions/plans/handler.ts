@@ -39,7 +39,11 @@ export function createPlansHandler(deps: PlansHandlerDeps): (event: FunctionUrlE
       return { statusCode: a.status, headers: a.headers, body: a.body };
     } catch (error) {
       log('error', 'Plan request failed', { error: describeError(error) });
-      return { statusCode: 500, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }, body: 'The plan could not be read just now. Try again later.\n' };
+      return {
+        statusCode: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+        body: 'The plan could not be read just now. Try again later.\n',
+      };
     }
   };
 }

@@ -4,7 +4,18 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ScheduledEvent } from 'aws-lambda';
 import { Buffer } from 'node:buffer';
 import type { DriftRequest } from '../../src/app/reconcile-request.ts';
-import { DEFAULT_BRANCH, formatProblems, GITHUB_REPOSITORY, readEnvironment, RECONCILE_FUNCTION_NAME, requiredHere, splitRepository, TARGETS, type Env, type EnvValues } from '../../src/config/environment.ts';
+import {
+  DEFAULT_BRANCH,
+  formatProblems,
+  GITHUB_REPOSITORY,
+  readEnvironment,
+  RECONCILE_FUNCTION_NAME,
+  requiredHere,
+  splitRepository,
+  TARGETS,
+  type Env,
+  type EnvValues,
+} from '../../src/config/environment.ts';
 import { logFromEnv } from '../../src/runtime/logger.ts';
 import { ConsulGitopsError } from '../../src/errors.ts';
 

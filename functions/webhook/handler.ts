@@ -9,8 +9,19 @@ import { acceptDelivery, type AcceptDeps } from '../../src/app/webhook/accept-de
 import { RecentDeliveries } from '../../src/app/webhook/recent-deliveries.ts';
 import { secretSourceFor } from '../../src/adapters/secrets/secret-source.ts';
 import {
-  CONFIG_DIR, DEFAULT_BRANCH, DELIVERY_MEMORY, formatProblems, GITHUB_REPOSITORY, readEnvironment, RECONCILE_FUNCTION_NAME, SECRETS_MAX_AGE,
-  TARGET, TARGETS, WEBHOOK_SECRET_ARN, WEBHOOK_SECRET_PARAMETER, type Env,
+  CONFIG_DIR,
+  DEFAULT_BRANCH,
+  DELIVERY_MEMORY,
+  formatProblems,
+  GITHUB_REPOSITORY,
+  readEnvironment,
+  RECONCILE_FUNCTION_NAME,
+  SECRETS_MAX_AGE,
+  TARGET,
+  TARGETS,
+  WEBHOOK_SECRET_ARN,
+  WEBHOOK_SECRET_PARAMETER,
+  type Env,
 } from '../../src/config/environment.ts';
 import { logFromEnv, writeLogLine } from '../../src/runtime/logger.ts';
 import { lambdaReconcileStarter } from './invoke-reconcile.ts';
@@ -62,7 +73,10 @@ function acceptDepsFrom(deps: WebhookDeps): AcceptDeps {
   if (!read.ok) throw new ConsulGitopsError('config', `invalid webhook configuration: ${formatProblems(read.problems)}`);
   const c = read.values;
   return {
-    secret: secretSourceFor({ secretId: c.secretArn, parameterName: c.secretParameter, envVariable: 'GITHUB_WEBHOOK_SECRET', maxAgeSeconds: c.secretMaxAge }, deps.env),
+    secret: secretSourceFor(
+      { secretId: c.secretArn, parameterName: c.secretParameter, envVariable: 'GITHUB_WEBHOOK_SECRET', maxAgeSeconds: c.secretMaxAge },
+      deps.env,
+    ),
     recent: new RecentDeliveries(c.deliveryMemory),
     starter: lambdaReconcileStarter(c.reconcileFunctionName, deps.lambda),
     route: { branch: c.branch, configDir: c.configDir, ...(c.repository ? { repository: c.repository } : {}), ...(c.target ? { target: c.target } : {}) },

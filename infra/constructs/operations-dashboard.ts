@@ -25,7 +25,12 @@ const cloudWatchName = (prometheus: string) => {
 
 /** One line per target (per mode and outcome for run counts), labelled by CloudWatch with its dimension values. */
 function search(schema: string, metricName: string, statistic: string, period: Duration): IMetric {
-  return new MathExpression({ expression: `SEARCH('${schema} MetricName="${metricName}"', '${statistic}', ${period.toSeconds()})`, usingMetrics: {}, label: '', period });
+  return new MathExpression({
+    expression: `SEARCH('${schema} MetricName="${metricName}"', '${statistic}', ${period.toSeconds()})`,
+    usingMetrics: {},
+    label: '',
+    period,
+  });
 }
 
 export class OperationsDashboard extends Construct {

@@ -53,7 +53,9 @@ export class PlanArchive extends Construct {
     // Exactly what S3PlanStorage does: GetObject under plans/, and ListBucket so a missing plan is a 404, not a 403.
     const plans = this.bucket.arnForObjects('plans/*');
     this.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [plans] }));
-    this.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['plans/*'] } } }));
+    this.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['plans/*'] } } }),
+    );
     key.grantRead(this.function);
     // Reviewers' browsers hold no AWS credentials: the HMAC-signed, expiring link is the permission.
     const url = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
@@ -70,14 +72,19 @@ export class PlanArchive extends Construct {
       { id: 'AwsSolutions-S1', reason: 'Plans are read only through the plans function, whose log records every request; objects expire after 30 days.' },
     ]);
     NagSuppressions.addResourceSuppressions(key, [
-      { id: 'AwsSolutions-SMG4', reason: 'The key signs links already posted on pull requests; rotating it would break them early. Links expire after 30 days and only read redacted plans.' },
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The key signs links already posted on pull requests; rotating it would break them early. Links expire after 30 days and only read redacted plans.',
+      },
     ]);
     NagSuppressions.addResourceSuppressions(
       [this.function.role!, props.writer.role!],
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: 'Plans are objects with random ids under plans/ of this one bucket: object actions need the key wildcard, and the grant stops at that prefix.',
+          reason:
+            'Plans are objects with random ids under plans/ of this one bucket: object actions need the key wildcard, and the grant stops at that prefix.',
           appliesTo: [{ regex: '/^Resource::<PlansBucket[A-Za-z0-9]+\\.Arn>\\/plans\\/\\*$/g' }],
         },
       ],

@@ -63,7 +63,8 @@ export class ReconcilerFunction extends NodejsFunction {
         {
           id: 'AwsSolutions-IAM4',
           appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'],
-          reason: 'The AWS-maintained policy Lambda documents for VPC functions: ENI create/describe/delete cannot be scoped to resources, and AWS keeps the action list current.',
+          reason:
+            'The AWS-maintained policy Lambda documents for VPC functions: ENI create/describe/delete cannot be scoped to resources, and AWS keeps the action list current.',
         },
       ]);
     }

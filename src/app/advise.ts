@@ -46,7 +46,12 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
     expectNoInboundTraffic: options.expectNoInboundTraffic,
   });
   const window = { start: options.now - options.thresholds.windowMs, end: options.now };
-  const samples = judged.length ? await ports.traffic.samples(judged.map((j) => j.service), window) : [];
+  const samples = judged.length
+    ? await ports.traffic.samples(
+        judged.map((j) => j.service),
+        window,
+      )
+    : [];
   const byService = new Map(samples.map((s) => [serviceKey(s.service), s]));
   const services = judged.map((j) => decideStrict({ judged: j, samples: byService.get(serviceKey(j.service)), window, thresholds: options.thresholds }));
   return { ok: true, report: { window, source: ports.traffic.description, services, drift } };

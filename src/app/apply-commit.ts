@@ -68,7 +68,14 @@ export async function applyCommitUnderLock<Done = never>(
   target: CommitApplyTarget,
   steps: CommitApplySteps<Done>,
 ): Promise<CommitApplyOutcome | Ended<Done>> {
-  const lock = { key: lockKey(target.stateKeyPrefix, target.name), holder: deps.holder, leaseMs: deps.leaseMs, waitMs: deps.lockWaitMs, now: deps.now, sleep: deps.sleep };
+  const lock = {
+    key: lockKey(target.stateKeyPrefix, target.name),
+    holder: deps.holder,
+    leaseMs: deps.leaseMs,
+    waitMs: deps.lockWaitMs,
+    now: deps.now,
+    sleep: deps.sleep,
+  };
   return withTargetLock(deps.state, lock, async () => {
     const loaded = await steps.load();
     if ('done' in loaded) return { kind: 'done', done: loaded.done } as Ended<Done>;
@@ -78,7 +85,12 @@ export async function applyCommitUnderLock<Done = never>(
   });
 }
 
-async function planApplyRecord<Done>(deps: CommitApplyDeps, target: CommitApplyTarget, desired: DesiredCommit, steps: CommitApplySteps<Done>): Promise<CommitApplyOutcome> {
+async function planApplyRecord<Done>(
+  deps: CommitApplyDeps,
+  target: CommitApplyTarget,
+  desired: DesiredCommit,
+  steps: CommitApplySteps<Done>,
+): Promise<CommitApplyOutcome> {
   const key = stateKey(target.stateKeyPrefix, target.name);
   const made = await makePlan(desired.files, deps.store, target.plan, { history: { state: deps.state, key }, only: target.only, target: target.name });
   if (!made.plan) return { kind: 'invalid', errors: made.errors };

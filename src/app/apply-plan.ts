@@ -116,7 +116,10 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
       else if (change.requiresAdopt) outcome = { status: 'skipped', message: `not written: ${change.reason}` };
       // Writing it would remove live fields consul-gitops does not know: never without --allow-field-loss.
       else if (change.requiresFieldLoss)
-        outcome = { status: 'skipped', message: `not written: it would remove ${change.lostFields!.join(', ')} (unknown to consul-gitops); --allow-field-loss writes it` };
+        outcome = {
+          status: 'skipped',
+          message: `not written: it would remove ${change.lostFields!.join(', ')} (unknown to consul-gitops); --allow-field-loss writes it`,
+        };
       else if (unreachable) outcome = { status: 'skipped', message: `not attempted: Consul unreachable (${unreachable}); re-run plan once it answers` };
       else if (blocker)
         outcome = { status: 'skipped', message: `not attempted: ${blocker.id.kind}/${blocker.id.name} failed earlier and this change depends on it` };
@@ -142,16 +145,17 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
 async function applyChange(store: ConfigEntryStore, change: Change): Promise<{ outcome: ChangeOutcome; unreachable?: string }> {
   try {
     const done =
-      change.action === 'delete'
-        ? await store.delete(change.id.kind, change.id.name, change.cas, change.id)
-        : await store.write(change.after!, change.cas);
+      change.action === 'delete' ? await store.delete(change.id.kind, change.id.name, change.cas, change.id) : await store.write(change.after!, change.cas);
     if (done) return { outcome: { status: 'applied' } };
     return { outcome: await describeConflict(store, change) };
   } catch (e) {
     const message = (e as Error).message;
     const outcome: ChangeOutcome =
       facts(e).ambiguous === true
-        ? { status: 'unknown', message: `outcome unknown: re-run plan (the request was sent but no answer came back, so Consul may have stored it: ${message})` }
+        ? {
+            status: 'unknown',
+            message: `outcome unknown: re-run plan (the request was sent but no answer came back, so Consul may have stored it: ${message})`,
+          }
         : { status: 'failed', message };
     return storeUnreachable(e) ? { outcome, unreachable: message } : { outcome };
   }
@@ -162,11 +166,7 @@ async function describeConflict(store: ConfigEntryStore, change: Change): Promis
   const now = await store.get(change.id.kind, change.id.name, change.id).catch(() => undefined);
   const current = now ? canonicalLive(now.entry) : undefined;
   const liveDiffs = diffValues(change.before, current);
-  const what = !now
-    ? 'it was deleted'
-    : !change.before
-      ? 'it was created by someone else'
-      : `it changed (ModifyIndex ${change.cas} → ${now.modifyIndex})`;
+  const what = !now ? 'it was deleted' : !change.before ? 'it was created by someone else' : `it changed (ModifyIndex ${change.cas} → ${now.modifyIndex})`;
   const desiredNow = change.after ? diffValues(current, normalizeEntry(change.after)) : [];
   const note = change.after && desiredNow.length === 0 ? '; it already matches the file' : '; run plan again to review';
   return {

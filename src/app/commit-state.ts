@@ -90,7 +90,12 @@ export async function recordApplied(store: StateStore, key: string, ref: CommitR
   for (let attempt = 0; attempt < 5; attempt++) {
     const last = await lastApplied(store, key);
     if (last && Date.parse(last.commitTime) > Date.parse(ref.commitTime)) return;
-    const value = JSON.stringify({ commit: ref.commit, commitTime: ref.commitTime, appliedAt: now.toISOString(), ...(managed ? { managed: pack([...managed].sort()) } : {}) });
+    const value = JSON.stringify({
+      commit: ref.commit,
+      commitTime: ref.commitTime,
+      appliedAt: now.toISOString(),
+      ...(managed ? { managed: pack([...managed].sort()) } : {}),
+    });
     if (await store.write(key, value, last?.modifyIndex ?? 0)) return;
   }
   throw new ConsulGitopsError('state-conflict', `could not record the applied commit under ${key}: it kept changing (check-and-set conflicts)`);
@@ -142,7 +147,14 @@ function writesOf(report: ApplyReport): { written: string[]; deleted: string[] }
  * next plan does not take those writes for drift. Without a commit (CLI `apply` without --commit)
  * nothing is recorded, as before: such a run asks nothing of KV.
  */
-export async function recordApplyOutcome(store: StateStore, key: string, ref: CommitRef | undefined, plan: Plan, report: ApplyReport, now: Date): Promise<void> {
+export async function recordApplyOutcome(
+  store: StateStore,
+  key: string,
+  ref: CommitRef | undefined,
+  plan: Plan,
+  report: ApplyReport,
+  now: Date,
+): Promise<void> {
   if (!ref) return;
   const { written, deleted } = writesOf(report);
   if (report.ok) {
@@ -157,7 +169,14 @@ export async function recordApplyOutcome(store: StateStore, key: string, ref: Co
 }
 
 /** Adds writes to the written record (CAS, retried on conflict), keeping earlier writes not yet covered by a last-applied record. */
-async function recordWritten(store: StateStore, key: string, appliedKey: string, written: readonly string[], deleted: readonly string[], now: Date): Promise<void> {
+async function recordWritten(
+  store: StateStore,
+  key: string,
+  appliedKey: string,
+  written: readonly string[],
+  deleted: readonly string[],
+  now: Date,
+): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const [raw, applied] = await Promise.all([store.read(key), lastApplied(store, appliedKey)]);
     const prev = raw ? await lastWritten(store, key) : undefined;

@@ -52,7 +52,14 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
   try {
     result = await applyCommitUnderLock<never>(
       { ...deps, leaseMs: deps.leaseMs ?? 14 * 60_000, lockWaitMs: deps.lockWaitMs ?? 60_000 },
-      { name: target.name, stateKeyPrefix: target.stateKeyPrefix, plan: withTargetVersion({ prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) }, await targetVersion(deps.consulVersion, target)) },
+      {
+        name: target.name,
+        stateKeyPrefix: target.stateKeyPrefix,
+        plan: withTargetVersion(
+          { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) },
+          await targetVersion(deps.consulVersion, target),
+        ),
+      },
       {
         load: async () => {
           const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.branch }, target.dir);
@@ -66,7 +73,13 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
     // Consul answered, but ACLs may have hidden entries: neither "in sync" nor a plan of creates is
     // true. Say so where drift is reported, then fail the run.
     if (isIncompleteRead(e))
-      await deps.reporter.upsertIssue(repo, title, `Drift on ${target.name} cannot be checked: Consul's answer was incomplete.\n\n${e.message}\n`, marker, true);
+      await deps.reporter.upsertIssue(
+        repo,
+        title,
+        `Drift on ${target.name} cannot be checked: Consul's answer was incomplete.\n\n${e.message}\n`,
+        marker,
+        true,
+      );
     throw e;
   }
   const outcome: DriftOutcome =
@@ -80,22 +93,42 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
     // GitHub or Consul KV failing here is the proposal's failure, reported; the drift report still goes out.
     try {
       const pulls = await deps.driftPullRequests(repo);
-      const proposed = await proposeDrift(files, outcome.plan, { pulls, state: deps.state }, { target: target.name, stateKeyPrefix: target.stateKeyPrefix, branch: job.branch, labels: job.labels ?? [], now: deps.now().getTime() });
+      const proposed = await proposeDrift(
+        files,
+        outcome.plan,
+        { pulls, state: deps.state },
+        { target: target.name, stateKeyPrefix: target.stateKeyPrefix, branch: job.branch, labels: job.labels ?? [], now: deps.now().getTime() },
+      );
       outcome.proposal = proposed.action;
     } catch (e) {
       outcome.proposal = { key: 'drift', branch: driftBranchName(target.name), kind: 'failed', detail: e instanceof Error ? e.message : String(e) };
     }
   }
-  const proposedIn = outcome.kind === 'drift' && outcome.proposal?.pr && outcome.proposal.kind !== 'closed' ? `\n\nProposed back to Git (\`driftMode: propose\`): ${outcome.proposal.pr.url}\n` : '';
+  const proposedIn =
+    outcome.kind === 'drift' && outcome.proposal?.pr && outcome.proposal.kind !== 'closed'
+      ? `\n\nProposed back to Git (\`driftMode: propose\`): ${outcome.proposal.pr.url}\n`
+      : '';
   switch (outcome.kind) {
     case 'in-sync':
       await deps.reporter.upsertIssue(repo, title, `Consul matches \`${job.branch}\` again (${deps.now().toISOString()}).`, marker, false);
       break;
     case 'drift':
-      await deps.reporter.upsertIssue(repo, title, renderPlanMarkdown({ plan: outcome.plan, title: `Drift on ${target.name}: ${planSummaryLine(outcome.plan)}` }) + proposedIn, marker, true);
+      await deps.reporter.upsertIssue(
+        repo,
+        title,
+        renderPlanMarkdown({ plan: outcome.plan, title: `Drift on ${target.name}: ${planSummaryLine(outcome.plan)}` }) + proposedIn,
+        marker,
+        true,
+      );
       break;
     case 'healed':
-      await deps.reporter.upsertIssue(repo, title, renderPlanMarkdown({ plan: outcome.plan, report: outcome.report, title: `Drift on ${target.name} repaired (self-heal)` }), marker, !outcome.report.ok);
+      await deps.reporter.upsertIssue(
+        repo,
+        title,
+        renderPlanMarkdown({ plan: outcome.plan, report: outcome.report, title: `Drift on ${target.name} repaired (self-heal)` }),
+        marker,
+        !outcome.report.ok,
+      );
       break;
     case 'invalid':
       await deps.reporter.upsertIssue(repo, title, renderPlanMarkdown({ errors: outcome.errors, title: `${job.branch} does not validate` }), marker, true);

@@ -56,7 +56,6 @@ export function requestProblem(req: Pick<ImportRequest, 'kinds' | 'format'>): st
   return undefined;
 }
 
-
 export async function importEntries(store: ConfigEntryStore, files: ImportFiles, req: ImportRequest): Promise<ImportReport> {
   const report: ImportReport = { written: [], unchanged: [], skipped: [], problems: [] };
   const problem = requestProblem(req);

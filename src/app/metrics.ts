@@ -13,7 +13,10 @@ export const NO_METRICS: MetricsRecorder = { record: () => undefined };
 
 /** The writes and drift of a run's outcome; nothing for outcomes that touched nothing. */
 export function outcomeFigures(o: ReconcileOutcome | DriftOutcome): Pick<RunFigures, 'writes' | 'driftedEntries'> {
-  const drift = o.kind === 'drift' || o.kind === 'in-sync' || o.kind === 'healed' ? { driftedEntries: o.plan.summary.create + o.plan.summary.update + o.plan.summary.delete } : {};
+  const drift =
+    o.kind === 'drift' || o.kind === 'in-sync' || o.kind === 'healed'
+      ? { driftedEntries: o.plan.summary.create + o.plan.summary.update + o.plan.summary.delete }
+      : {};
   const writes =
     o.kind === 'applied' || o.kind === 'healed'
       ? { writes: { applied: o.report.counts.applied, conflicts: o.report.counts.conflict, failed: o.report.counts.failed + o.report.counts.unknown } }

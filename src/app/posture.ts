@@ -30,7 +30,12 @@ export async function auditPosture(source: PostureSource): Promise<PostureReport
   const self = await source.aclSelf();
   const [anonymous, excess, agent, caProvider, intentions, services, mtls, mesh] = await Promise.all([
     source.authorize([{ resource: 'service', segment: '', access: 'write' }], true),
-    self.aclsEnabled && self.token ? source.authorize(EXCESS_PROBES.map((p) => p.check), false) : Promise.resolve(undefined),
+    self.aclsEnabled && self.token
+      ? source.authorize(
+          EXCESS_PROBES.map((p) => p.check),
+          false,
+        )
+      : Promise.resolve(undefined),
     source.agent(),
     source.caProvider(),
     source.intentions(),
@@ -69,7 +74,10 @@ function intentionFacts(entries: ApiEntry[]): IntentionFacts {
   return {
     entries: entries.map((e) => ({
       destination: String(e.Name),
-      sources: ((e.Sources as { Name?: unknown; Action?: unknown }[] | undefined) ?? []).map((s) => ({ name: String(s.Name ?? ''), action: String(s.Action ?? '') })),
+      sources: ((e.Sources as { Name?: unknown; Action?: unknown }[] | undefined) ?? []).map((s) => ({
+        name: String(s.Name ?? ''),
+        action: String(s.Action ?? ''),
+      })),
     })),
   };
 }

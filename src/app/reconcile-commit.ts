@@ -101,11 +101,21 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
       const desired = await deps.source.read(ref, target.dir);
       // The last recorded apply labels entries changed outside consul-gitops in the PR's plan too.
       const version = await targetVersion(deps.consulVersion, target);
-      const made = await makePlan(desired.files, deps.store, withTargetVersion(planOptions(target), version), { history: { state: deps.state, key: stateKey(target.stateKeyPrefix, target.name) }, target: target.name });
-      const outcome: ReconcileOutcome = made.plan ? { kind: 'planned', plan: withTargetVersionNotes(made.plan, version) } : { kind: 'invalid', errors: made.errors };
+      const made = await makePlan(desired.files, deps.store, withTargetVersion(planOptions(target), version), {
+        history: { state: deps.state, key: stateKey(target.stateKeyPrefix, target.name) },
+        target: target.name,
+      });
+      const outcome: ReconcileOutcome = made.plan
+        ? { kind: 'planned', plan: withTargetVersionNotes(made.plan, version) }
+        : { kind: 'invalid', errors: made.errors };
       // Remembered before it is shown: what the merge applies is compared with this plan.
       if (made.plan && job.pullRequest)
-        await recordReviewedPlan(deps.state, reviewedKey(target.stateKeyPrefix, target.name, job.pullRequest.number), { pullRequest: job.pullRequest.number, headSha: job.sha, plannedAt: deps.now().toISOString() }, made.plan);
+        await recordReviewedPlan(
+          deps.state,
+          reviewedKey(target.stateKeyPrefix, target.name, job.pullRequest.number),
+          { pullRequest: job.pullRequest.number, headSha: job.sha, plannedAt: deps.now().toISOString() },
+          made.plan,
+        );
       await report(deps, target, job, outcome);
       await recordDelivery(deps.state, deliveries, job.deliveryId);
       return outcome;
@@ -114,7 +124,11 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     // lock, so two deliveries of the same push (two containers) cannot both get past the check.
     const outcome = await applyCommitUnderLock(
       { ...deps, leaseMs: deps.leaseMs ?? LEASE_MS, lockWaitMs: deps.lockWaitMs ?? 5 * 60_000 },
-      { name: target.name, stateKeyPrefix: target.stateKeyPrefix, plan: withTargetVersion(planOptions(target), await targetVersion(deps.consulVersion, target)) },
+      {
+        name: target.name,
+        stateKeyPrefix: target.stateKeyPrefix,
+        plan: withTargetVersion(planOptions(target), await targetVersion(deps.consulVersion, target)),
+      },
       {
         load: async () => {
           if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { done: 'duplicate' as const };
@@ -164,7 +178,12 @@ function asReconcileOutcome(o: CommitApplyOutcome): ReconcileOutcome {
 }
 
 function planOptions(target: ReconcileTarget): PlanOptions {
-  return { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}), ...(target.consulVersion ? { consulVersion: target.consulVersion } : {}) };
+  return {
+    prune: target.prune,
+    adopt: false,
+    ...(target.massDelete ? { massDelete: target.massDelete } : {}),
+    ...(target.consulVersion ? { consulVersion: target.consulVersion } : {}),
+  };
 }
 
 async function report(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob, outcome: ReconcileOutcome, review?: ReviewComparison): Promise<void> {
@@ -198,7 +217,9 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
     case 'applied': {
       // The webhook never adopts: say why Consul still differs, before the counts (the description is cut at 140).
       const unadopted = needsAdopt(outcome.plan).length;
-      const why = unadopted ? `${unadopted} entr${unadopted === 1 ? 'y' : 'ies'} not managed by consul-gitops differ${unadopted === 1 ? 's' : ''} from Git (adopt with apply --adopt). ` : '';
+      const why = unadopted
+        ? `${unadopted} entr${unadopted === 1 ? 'y' : 'ies'} not managed by consul-gitops differ${unadopted === 1 ? 's' : ''} from Git (adopt with apply --adopt). `
+        : '';
       await deps.reporter.commitStatus(ref, outcome.report.ok ? 'success' : 'failure', `${reviewNote(review)}${why}${applySummaryLine(outcome.report)}`);
       if (review && review.kind !== 'same' && review.kind !== 'unknown')
         await deps.reporter.upsertPullRequestComment(ref, review.pullRequest, reviewMarkdown(review, target.name, job.sha), `merged-${target.name}`);
@@ -213,7 +234,13 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
  * A failure to store is not the run's failure (the plan itself is fine): the comment says why the
  * link is missing, and to run `plan` instead.
  */
-async function archiveIfTooLong(deps: ReconcileDeps, target: ReconcileTarget, job: ReconcileJob, whole: string, plan: Plan): Promise<{ fullPlanUrl?: string; fullPlanProblem?: string }> {
+async function archiveIfTooLong(
+  deps: ReconcileDeps,
+  target: ReconcileTarget,
+  job: ReconcileJob,
+  whole: string,
+  plan: Plan,
+): Promise<{ fullPlanUrl?: string; fullPlanProblem?: string }> {
   if (!deps.plans || whole.length <= COMMENT_CHARS) return {};
   try {
     return { fullPlanUrl: await deps.plans.store({ target: target.name, commit: job.sha, text: fullPlanText(plan, target.name, job.sha) }) };

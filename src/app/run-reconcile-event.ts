@@ -94,7 +94,12 @@ export function limitsFor(remainingMs: number): RunLimits {
  * `error` summary (see throwIfAnyFailed), never as a rejection that would return while another
  * target is still applying (Lambda freezes the container once the handler returns).
  */
-export async function runReconcileEvent(runtime: ReconcileTargets, event: ReconcileEvent, limits?: RunLimits, metrics: MetricsRecorder = NO_METRICS): Promise<TargetRunSummary[]> {
+export async function runReconcileEvent(
+  runtime: ReconcileTargets,
+  event: ReconcileEvent,
+  limits?: RunLimits,
+  metrics: MetricsRecorder = NO_METRICS,
+): Promise<TargetRunSummary[]> {
   const names = event.target ? [event.target] : runtime.targetNames();
   const settled = await Promise.allSettled(
     names.map(async (name): Promise<TargetRunSummary> => {
@@ -120,13 +125,18 @@ export async function runReconcileEvent(runtime: ReconcileTargets, event: Reconc
             outcome: o.kind,
             ok: (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) && proposal?.kind !== 'failed',
             ...codeOf(o),
-            summary: summarize(o) + (proposal && proposal.kind !== 'held' ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}` : ''),
+            summary:
+              summarize(o) +
+              (proposal && proposal.kind !== 'held'
+                ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}`
+                : ''),
           };
           if (!built.advisor || o.kind === 'invalid') return done(drift);
           // The advisor's failure (stats source or GitHub down) is reported, and does not hide the drift result.
           try {
             const a = await adviseAndPropose(built.advisor.deps, built.advisor.settings, { owner, repo, branch: event.branch });
-            if (a.kind === 'proposed') figures = { ...figures, advisor: advisorFigures(a.report), ...(a.posture ? { posture: postureFigures(a.posture) } : {}) };
+            if (a.kind === 'proposed')
+              figures = { ...figures, advisor: advisorFigures(a.report), ...(a.posture ? { posture: postureFigures(a.posture) } : {}) };
             const failed = a.kind === 'proposed' && a.outcome.actions.some((x) => x.kind === 'failed');
             return done({ ...drift, ok: drift.ok && !failed, summary: `${drift.summary}; ${advisorSummary(a)}` });
           } catch (e) {
@@ -152,6 +162,13 @@ export async function runReconcileEvent(runtime: ReconcileTargets, event: Reconc
   return settled.map((s, i) =>
     s.status === 'fulfilled'
       ? s.value
-      : { target: names[i]!, outcome: 'error' as const, ok: false, summary: s.reason instanceof Error ? s.reason.message : String(s.reason), code: errorCode(s.reason), error: s.reason },
+      : {
+          target: names[i]!,
+          outcome: 'error' as const,
+          ok: false,
+          summary: s.reason instanceof Error ? s.reason.message : String(s.reason),
+          code: errorCode(s.reason),
+          error: s.reason,
+        },
   );
 }

@@ -72,7 +72,11 @@ export async function compareWithReviewed(
   const reviewed = raw ? parseReviewed(raw.value) : undefined;
   if (!reviewed) return { kind: 'unreviewed', pullRequest: pr.number, reason: `no plan was shown on #${pr.number} for target ${target.name}` };
   if (reviewed.headSha !== pr.headSha)
-    return { kind: 'unreviewed', pullRequest: pr.number, reason: `the plan shown on #${pr.number} is for ${reviewed.headSha.slice(0, 7)}, not for its merged head ${pr.headSha.slice(0, 7)}` };
+    return {
+      kind: 'unreviewed',
+      pullRequest: pr.number,
+      reason: `the plan shown on #${pr.number} is for ${reviewed.headSha.slice(0, 7)}, not for its merged head ${pr.headSha.slice(0, 7)}`,
+    };
   const differences = differencesFromReviewed(reviewed.changes, reviewedChanges(plan));
   return differences.length ? { kind: 'differs', pullRequest: pr.number, differences } : { kind: 'same', pullRequest: pr.number };
 }

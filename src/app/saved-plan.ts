@@ -18,10 +18,7 @@ export interface SavedPlanTarget {
   now: PlanTarget;
 }
 
-export type SavedPlanOutcome =
-  | { kind: 'refused'; problem: SavedPlanProblem }
-  | { kind: 'stale'; reason: string }
-  | { kind: 'applied'; report: ApplyReport };
+export type SavedPlanOutcome = { kind: 'refused'; problem: SavedPlanProblem } | { kind: 'stale'; reason: string } | { kind: 'applied'; report: ApplyReport };
 
 export interface SavedPlanApply {
   plan: SavedPlan;
@@ -45,7 +42,14 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
   const before = targetProblem(plan, target.now, file) ?? ageProblem(plan, deps.now(), run.maxAgeMs, file);
   if (before) return { kind: 'refused', problem: before };
   if (plan.plan.refused) return { kind: 'refused', problem: { kind: 'format', file, message: `the plan was refused when it was made: ${plan.plan.refused}` } };
-  const lock = { key: lockKey(target.stateKeyPrefix, target.name), holder: deps.holder, leaseMs: deps.leaseMs, waitMs: deps.lockWaitMs, now: deps.now, sleep: deps.sleep };
+  const lock = {
+    key: lockKey(target.stateKeyPrefix, target.name),
+    holder: deps.holder,
+    leaseMs: deps.leaseMs,
+    waitMs: deps.lockWaitMs,
+    now: deps.now,
+    sleep: deps.sleep,
+  };
   return withTargetLock(deps.state, lock, async (): Promise<SavedPlanOutcome> => {
     // The age again: waiting for the lock may have taken it past the limit.
     const aged = ageProblem(plan, deps.now(), run.maxAgeMs, file);

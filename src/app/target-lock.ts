@@ -21,7 +21,11 @@ export interface LockOptions {
 }
 
 export class TargetBusyError extends ConsulGitopsError {
-  constructor(readonly key: string, readonly holder: string, readonly expiresAt?: string) {
+  constructor(
+    readonly key: string,
+    readonly holder: string,
+    readonly expiresAt?: string,
+  ) {
     super('target-busy', `another consul-gitops run (${holder}) holds ${key}${expiresAt ? ` until ${expiresAt} at the latest` : ''}; gave up waiting`);
   }
 }

@@ -53,8 +53,16 @@ export function strictDrafts(files: readonly SourceFile[], report: AdviceReport)
       const protocol = knownProtocol(entries, v);
       const proposal = proposeStrictMode({ files, service: v.service, origin: v.origin, ...(protocol ? { protocol } : {}) });
       if (!proposal.ok) return { service: v.service, outcome: { ok: false, reason: proposal.reason } };
-      const body = strictProposalBody({ verdict: v, changes: proposal.changes, intentionSources: intentionSourcesFor(entries, v.service), statsSource: report.source });
-      return { service: v.service, outcome: { ok: true, draft: { branch: strictBranchName(v.service), title: strictProposalTitle(v), body, changes: proposal.changes } } };
+      const body = strictProposalBody({
+        verdict: v,
+        changes: proposal.changes,
+        intentionSources: intentionSourcesFor(entries, v.service),
+        statsSource: report.source,
+      });
+      return {
+        service: v.service,
+        outcome: { ok: true, draft: { branch: strictBranchName(v.service), title: strictProposalTitle(v), body, changes: proposal.changes } },
+      };
     });
 }
 
@@ -80,16 +88,20 @@ export async function lockdownDraft(
   const proposal = proposeMeshLockdown({ files, meshDestinationsOnly: passthrough.meshDestinationsOnly });
   if (!proposal.ok) return { passthrough, outcome: { ok: false, reason: proposal.reason } };
   const outsideMesh = passthrough.outsideMesh;
-  const body = lockdownBody({ target: options.target, changes: proposal.changes, meshDestinationsOnly: passthrough.meshDestinationsOnly, outsideMesh, window: report.window });
+  const body = lockdownBody({
+    target: options.target,
+    changes: proposal.changes,
+    meshDestinationsOnly: passthrough.meshDestinationsOnly,
+    outsideMesh,
+    window: report.window,
+  });
   return {
     passthrough,
     outcome: { ok: true, draft: { branch: lockdownBranchName(options.target), title: lockdownTitle(passthrough), body, changes: proposal.changes } },
   };
 }
 
-export type BranchOutcome =
-  | { subject: string; written: BranchWriteResult }
-  | { subject: string; refused: string };
+export type BranchOutcome = { subject: string; written: BranchWriteResult } | { subject: string; refused: string };
 
 export interface WriteBranchesResult {
   branches: BranchOutcome[];

@@ -78,7 +78,14 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     if (!window.ok) return durationError(window.error, values.window !== undefined ? 'usage' : 'config', io, json);
     if (!maxGap.ok) return durationError(maxGap.error, 'config', io, json);
     if (values.stats === undefined && advisor.stats === undefined)
-      return failWith(io, new ConsulGitopsError('usage', `--stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in ${DEFAULT_TARGETS_FILE})`), { json });
+      return failWith(
+        io,
+        new ConsulGitopsError(
+          'usage',
+          `--stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in ${DEFAULT_TARGETS_FILE})`,
+        ),
+        { json },
+      );
     if (values['open-prs']) {
       try {
         repositoryFromEnv(env);
@@ -103,7 +110,11 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     const thresholds = { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms };
     const relative = repositoryRelative(files, cwd);
     const catalog = consulConnectCatalog(consul);
-    const outcome = await adviseStrict(relative, { entries: new ConsulConfigEntryStore(consul), catalog, traffic }, { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic });
+    const outcome = await adviseStrict(
+      relative,
+      { entries: new ConsulConfigEntryStore(consul), catalog, traffic },
+      { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic },
+    );
     if (!outcome.ok) return reportErrors(outcome.errors, io, json);
     io.stdout.write(values.json ? `${stringifyApiJson(adviceJson(outcome.report))}\n` : renderAdviceText(outcome.report));
     if (values['write-branch']) {
@@ -127,7 +138,10 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       );
       (values.json ? io.stderr : io.stdout).write(renderProposalActions(proposed.actions, proposed.dashboard));
       const failed = proposed.actions.filter((a) => a.kind === 'failed');
-      if (failed.length) io.stderr.write(`error: ${failed.length} proposal${failed.length === 1 ? '' : 's'} could not be brought up to date on GitHub (see above); the next run retries\n`);
+      if (failed.length)
+        io.stderr.write(
+          `error: ${failed.length} proposal${failed.length === 1 ? '' : 's'} could not be brought up to date on GitHub (see above); the next run retries\n`,
+        );
       return failed.length ? 1 : 0;
     } catch (e) {
       if (e instanceof OpenPrsConfigError || isGitHubError(e) || e instanceof GitHubConfigError) {

@@ -27,7 +27,14 @@ export function repositoryFromEnv(env: Readonly<Record<string, string | undefine
 }
 
 export async function openProposalPullRequests(
-  input: { report: AdviceReport; files: readonly SourceFile[]; consul: ConsulClient; traffic: TrafficSampleSource; catalog: ConnectCatalog; options: ProposeOptions },
+  input: {
+    report: AdviceReport;
+    files: readonly SourceFile[];
+    consul: ConsulClient;
+    traffic: TrafficSampleSource;
+    catalog: ConnectCatalog;
+    options: ProposeOptions;
+  },
   env: Readonly<Record<string, string | undefined>>,
   github: Partial<GitHubClientOptions> = {},
 ): Promise<ProposeOutcome> {

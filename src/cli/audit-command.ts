@@ -28,10 +28,17 @@ export async function auditCommand(args: string[], io: CliIo, cenv: CommandEnv =
       require: { type: 'string' },
     },
   });
-  const require = values.require?.split(',').map((s) => s.trim()).filter(Boolean);
+  const require = values.require
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (require !== undefined && !values.posture) throw new ConsulGitopsError('usage', '--require chooses posture checks: use it with --posture');
   const unknownIds = unknownCheckIds(require ?? []);
-  if (unknownIds.length) throw new ConsulGitopsError('usage', `--require: no posture check named ${unknownIds.map((i) => JSON.stringify(i)).join(', ')} (checks: ${CHECK_IDS.join(', ')})`);
+  if (unknownIds.length)
+    throw new ConsulGitopsError(
+      'usage',
+      `--require: no posture check named ${unknownIds.map((i) => JSON.stringify(i)).join(', ')} (checks: ${CHECK_IDS.join(', ')})`,
+    );
   const { consul } = await resolveTarget(
     { consul: values.consul, target: values.target, config: values.config },
     cenv.env ?? process.env,

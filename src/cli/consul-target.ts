@@ -21,7 +21,11 @@ export interface TargetFlags {
 export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<ResolvedTarget> {
   const file = await loadTargets(flags.config, cwd);
   const target = flags.target ? file.targets.find((t) => t.name === flags.target) : file.targets[0];
-  if (!target) throw new ConsulGitopsError('config', `no target named "${flags.target}" in ${flags.config ?? 'consul-gitops.yaml'} (have: ${file.targets.map((t) => t.name).join(', ')})`);
+  if (!target)
+    throw new ConsulGitopsError(
+      'config',
+      `no target named "${flags.target}" in ${flags.config ?? 'consul-gitops.yaml'} (have: ${file.targets.map((t) => t.name).join(', ')})`,
+    );
   const resolved = { ...target, ...(flags.dir ? { dir: flags.dir } : {}) };
   const fromEnv = optionsFromEnv(env);
   const c = resolved.consul;
@@ -34,7 +38,9 @@ export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<str
     ...(resolved.namespaces ? { managedNamespaces: resolved.namespaces } : {}),
     ...(c.tokenEnv && env[c.tokenEnv] ? { token: env[c.tokenEnv] } : {}),
     ...(c.tokenFile ? { tokenFile: c.tokenFile } : {}),
-    ...(c.caCert || c.tlsServerName ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } } : {}),
+    ...(c.caCert || c.tlsServerName
+      ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } }
+      : {}),
     ...(flags.consul ? { address: flags.consul } : {}),
   };
   return { file, target: resolved, consul: new ConsulClient(options) };

@@ -28,7 +28,13 @@ export const DEMO_SIDECARS: SidecarScript[] = [
   // api: the legacy batch jobs outside the mesh still call it in plaintext (config-entries/service-defaults/api.hcl).
   { service: 'api', instance: 'api-6f7c9d-x2k4p', protocol: 'http', plaintext: { connectionsPerSecond: 1 }, mtls: { handshakesPerSecond: 4 } },
   // billing: its last plaintext caller moved into the mesh half a minute in; mTLS keeps flowing.
-  { service: 'billing', instance: 'billing-84b5c-q7m2w', protocol: 'http', plaintext: { connectionsPerSecond: 2, stopsAfterMs: 30_000 }, mtls: { handshakesPerSecond: 2 } },
+  {
+    service: 'billing',
+    instance: 'billing-84b5c-q7m2w',
+    protocol: 'http',
+    plaintext: { connectionsPerSecond: 2, stopsAfterMs: 30_000 },
+    mtls: { handshakesPerSecond: 2 },
+  },
 ];
 
 export async function demoAdvisor(consulUrl: string, dir: string, io: CliIo): Promise<number> {
@@ -49,7 +55,15 @@ export async function demoAdvisor(consulUrl: string, dir: string, io: CliIo): Pr
       for (const u of unreadable) io.stderr.write(`${u.path}: ${u.message}\n`);
       return 1;
     }
-    const traffic = createTrafficSource({ flag: 'envoy', consul, state: new ConsulKvStateStore(consul), stateKeyPrefix: 'consul-gitops/state', target: 'default', env: {}, now: () => clock });
+    const traffic = createTrafficSource({
+      flag: 'envoy',
+      consul,
+      state: new ConsulKvStateStore(consul),
+      stateKeyPrefix: 'consul-gitops/state',
+      target: 'default',
+      env: {},
+      now: () => clock,
+    });
     const ports = { entries: new ConsulConfigEntryStore(consul), catalog: consulConnectCatalog(consul), traffic };
     const options = { thresholds: { ...DEFAULT_THRESHOLDS, windowMs: WINDOW_MS }, expectNoInboundTraffic: [] };
     let outcome: Awaited<ReturnType<typeof adviseStrict>> | undefined;
@@ -74,7 +88,9 @@ export async function demoAdvisor(consulUrl: string, dir: string, io: CliIo): Pr
         continue;
       }
       const { branch, title, body, changes } = d.outcome.draft;
-      io.stdout.write(`branch: ${branch}\ntitle:  ${title}\n\n${changes.map((c) => changeDiff({ ...c, path: `${dir}/${c.path}` })).join('\n')}\n\n--- pull request body ---\n${body}`);
+      io.stdout.write(
+        `branch: ${branch}\ntitle:  ${title}\n\n${changes.map((c) => changeDiff({ ...c, path: `${dir}/${c.path}` })).join('\n')}\n\n--- pull request body ---\n${body}`,
+      );
     }
     return 0;
   } finally {

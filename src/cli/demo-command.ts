@@ -32,7 +32,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     }
     step('4. audit: how far is the mesh from strict mTLS?');
     await auditCommand(['--consul', server.url], io, cenv);
-    step('5. advise: which permissive services can go strict, from their sidecars\' plaintext and mTLS counters?');
+    step("5. advise: which permissive services can go strict, from their sidecars' plaintext and mTLS counters?");
     const advised = await demoAdvisor(server.url, dir, io);
     if (advised !== 0) return advised;
     step('7. posture: is the mesh production-safe? (the dev server looks like `consul agent -dev`)');

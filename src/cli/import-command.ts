@@ -33,7 +33,10 @@ export async function importCommand(args: string[], io: CliIo, ienv: ImportEnv =
     io.stderr.write(`error: --format ${JSON.stringify(values.format)}: expected one of ${IMPORT_FORMATS.join(', ')}\n`);
     return 1;
   }
-  const kinds = values.kinds?.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = values.kinds
+    ?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const asked = { format, ...(kinds ? { kinds } : {}) };
   const problem = requestProblem(asked);
   if (problem) {
@@ -59,7 +62,8 @@ export async function importCommand(args: string[], io: CliIo, ienv: ImportEnv =
     for (const w of report.written) lines.push(`${w.replaced ? 'replaced' : 'wrote'} ${w.path}`);
     for (const u of report.unchanged) lines.push(`unchanged ${u.path}: already describes ${formatEntryId(u.id)}`);
     for (const s of report.skipped) lines.push(`skipped ${formatEntryId(s.id)}: ${s.reason}`);
-    for (const k of report.skippedKinds ?? []) lines.push(`skipped kind ${k}: its entries hold private keys; \`--kinds ${k}\` imports them if this repository may hold secrets`);
+    for (const k of report.skippedKinds ?? [])
+      lines.push(`skipped kind ${k}: its entries hold private keys; \`--kinds ${k}\` imports them if this repository may hold secrets`);
     lines.push(`Import: ${report.written.length} written, ${report.unchanged.length} already in place, ${report.skipped.length} skipped.`);
     if (report.written.length) lines.push('Next: review the files, commit them, then `consul-gitops plan --adopt` shows only ownership markers to add.');
     io.stdout.write(`${lines.join('\n')}\n`);

@@ -68,7 +68,12 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
   const cwd = io.cwd ?? process.cwd();
   const maxFileBytes = byteSizeFlag('max-file-size', values['max-file-size'] as string | undefined);
   const resolved = await resolveTarget(
-    { config: values.config as string | undefined, target: values.target as string | undefined, consul: values.consul as string | undefined, dir: values.dir as string | undefined },
+    {
+      config: values.config as string | undefined,
+      target: values.target as string | undefined,
+      consul: values.consul as string | undefined,
+      dir: values.dir as string | undefined,
+    },
     cenv.env ?? process.env,
     cwd,
   );
@@ -105,7 +110,9 @@ function onlyOf(values: Values): EntrySelector[] | string {
 function onlyNotice(only: readonly EntrySelector[], plan: Plan, io: CliIo): void {
   if (!only.length) return;
   const n = plan.changes.length;
-  io.stderr.write(`note: --only restricts this plan to ${n} entr${n === 1 ? 'y' : 'ies'} (${only.map(formatSelector).map(escapeControl).join(', ')}); Git and Consul may still differ elsewhere: run plan without --only once the emergency is over\n`);
+  io.stderr.write(
+    `note: --only restricts this plan to ${n} entr${n === 1 ? 'y' : 'ies'} (${only.map(formatSelector).map(escapeControl).join(', ')}); Git and Consul may still differ elsewhere: run plan without --only once the emergency is over\n`,
+  );
 }
 
 function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>[0][], io: CliIo, json: boolean): number {
@@ -213,17 +220,26 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
   const json = values.json === true;
   if (positionals.length > 1) return usage(io, json, `apply takes one saved plan file, got ${positionals.length} arguments; nothing was applied`);
   if (positionals.length === 1) return applySavedPlanCommand(positionals[0]!, values, io, cenv);
-  if (values['max-plan-age'] !== undefined) return usage(io, json, '--max-plan-age is for `apply FILE` (a plan saved with `plan --out FILE`); nothing was planned or applied');
+  if (values['max-plan-age'] !== undefined)
+    return usage(io, json, '--max-plan-age is for `apply FILE` (a plan saved with `plan --out FILE`); nothing was planned or applied');
   // Before any Consul call: a time that cannot be ordered would switch the stale-commit guard off.
   const ref = commitRef(values);
   const lockWaitMs = lockWait(values);
   const only = onlyOf(values);
   if (values.json && io.stdout.isTTY && !values['auto-approve']) {
     // The question would land in the JSON; a person at a terminal must still say yes somehow.
-    return usage(io, json, '--json at a terminal needs --auto-approve (apply asks before it writes, and the question would break the JSON); nothing was planned or applied');
+    return usage(
+      io,
+      json,
+      '--json at a terminal needs --auto-approve (apply asks before it writes, and the question would break the JSON); nothing was planned or applied',
+    );
   }
   if (ref && typeof ref !== 'string' && typeof only !== 'string' && only.length)
-    return usage(io, json, '--only applies part of a commit, and --commit records the whole commit as applied: give one or the other; nothing was planned or applied');
+    return usage(
+      io,
+      json,
+      '--only applies part of a commit, and --commit records the whole commit as applied: give one or the other; nothing was planned or applied',
+    );
   if (typeof ref === 'string' || typeof lockWaitMs === 'string' || typeof only === 'string')
     return usage(io, json, `${typeof ref === 'string' ? ref : typeof lockWaitMs === 'string' ? lockWaitMs : only}; nothing was planned or applied`);
   const { resolved, files, unreadable, planOptions: configured } = await load(values, io, cenv);
@@ -254,9 +270,18 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
           const writes = writesOf(plan);
           // Asked only of a person at a terminal, and only when something would be written.
           if (plan.refused || writes === 0 || values['auto-approve'] || !io.stdout.isTTY) return true;
-          const answer = await ask(io, `\nDo you want to apply ${writes === 1 ? 'this change' : `these ${writes} changes`}? Only 'yes' will be accepted: `, CONFIRM_TIMEOUT_MS);
+          const answer = await ask(
+            io,
+            `\nDo you want to apply ${writes === 1 ? 'this change' : `these ${writes} changes`}? Only 'yes' will be accepted: `,
+            CONFIRM_TIMEOUT_MS,
+          );
           if (answer === 'yes') return true;
-          cancelled = answer === 'timeout' ? `no answer within ${CONFIRM_TIMEOUT_MS / 60_000} minutes` : answer === 'closed' ? 'no answer (input closed); use --auto-approve to apply without asking' : undefined;
+          cancelled =
+            answer === 'timeout'
+              ? `no answer within ${CONFIRM_TIMEOUT_MS / 60_000} minutes`
+              : answer === 'closed'
+                ? 'no answer (input closed); use --auto-approve to apply without asking'
+                : undefined;
           cancelled ??= 'the answer was not yes';
           return false;
         },
@@ -305,7 +330,11 @@ async function applySavedPlanCommand(file: string, values: Values, io: CliIo, ce
   if ('kind' in saved) return reportPlanProblem(saved, io, json);
   const plan = saved;
   const resolved = await resolveTarget(
-    { config: values.config as string | undefined, target: (values.target as string | undefined) ?? plan.target.name, consul: values.consul as string | undefined },
+    {
+      config: values.config as string | undefined,
+      target: (values.target as string | undefined) ?? plan.target.name,
+      consul: values.consul as string | undefined,
+    },
     cenv.env ?? process.env,
     cwd,
   );

@@ -7,7 +7,15 @@ import { parseConsulJson } from '../adapters/consul/json.ts';
 import { baseUrlOf } from '../adapters/consul/options.ts';
 import type { ConsulClient } from '../adapters/consul/client.ts';
 import { runGit } from '../adapters/git/run-git.ts';
-import { contentHashOf, openSavedPlan, savedPlanText, type PlanSource, type PlanTarget, type SavedPlan, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
+import {
+  contentHashOf,
+  openSavedPlan,
+  savedPlanText,
+  type PlanSource,
+  type PlanTarget,
+  type SavedPlan,
+  type SavedPlanProblem,
+} from '../core/plan/saved-plan.ts';
 
 export async function writeSavedPlan(path: string, plan: SavedPlan): Promise<void> {
   // Written whole then renamed: an interrupted write never leaves half a plan under the name.
@@ -58,6 +66,11 @@ export async function planSourceOf(dir: string, cwd: string, files: readonly { p
   if (commit.code !== 0) return source; // a repository without commits yet
   return {
     ...source,
-    git: { commit: commit.stdout.trim(), tree: tree.code === 0 ? tree.stdout.trim() : '', commitTime: time.stdout.trim(), clean: status.code === 0 && status.stdout.trim() === '' },
+    git: {
+      commit: commit.stdout.trim(),
+      tree: tree.code === 0 ? tree.stdout.trim() : '',
+      commitTime: time.stdout.trim(),
+      clean: status.code === 0 && status.stdout.trim() === '',
+    },
   };
 }

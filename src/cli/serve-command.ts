@@ -87,7 +87,13 @@ export async function serveCommand(
 
   let serve: ServeHandle;
   try {
-    serve = await startServe({ env, port, host, ...(deps.overrides ? { overrides: deps.overrides } : {}), log: deps.log ?? ((line) => io.stdout.write(`${line}\n`)) });
+    serve = await startServe({
+      env,
+      port,
+      host,
+      ...(deps.overrides ? { overrides: deps.overrides } : {}),
+      log: deps.log ?? ((line) => io.stdout.write(`${line}\n`)),
+    });
   } catch (e) {
     const message = e instanceof ServeConfigError ? e.message : `cannot start: ${(e as Error).message}`;
     io.stderr.write(`error: ${message}\n`);

@@ -34,59 +34,67 @@ export type AdvisorConfig = z.infer<typeof AdvisorConfigSchema>;
 
 export const DEFAULT_ADVISOR_CONFIG: AdvisorConfig = AdvisorConfigSchema.parse({});
 
-export const TargetSchema = z.strictObject({
-  name: z.string().check(z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')),
-  consul: z._default(
-    z.strictObject({
-      address: z.optional(z.string()),
-      datacenter: z.optional(z.string()),
-      partition: z.optional(z.string()),
-      namespace: z.optional(z.string()),
-      /** Name of an environment variable holding the ACL token (never the token itself). */
-      tokenEnv: z.optional(z.string()),
-      tokenFile: z.optional(z.string()),
-      caCert: z.optional(z.string()),
-      tlsServerName: z.optional(z.string()),
+export const TargetSchema = z
+  .strictObject({
+    name: z.string().check(z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')),
+    consul: z._default(
+      z.strictObject({
+        address: z.optional(z.string()),
+        datacenter: z.optional(z.string()),
+        partition: z.optional(z.string()),
+        namespace: z.optional(z.string()),
+        /** Name of an environment variable holding the ACL token (never the token itself). */
+        tokenEnv: z.optional(z.string()),
+        tokenFile: z.optional(z.string()),
+        caCert: z.optional(z.string()),
+        tlsServerName: z.optional(z.string()),
+      }),
+      {},
+    ),
+    /** The subtree of the repository that belongs to this target. */
+    dir: z._default(z.string(), 'config-entries'),
+    prune: z._default(z.boolean(), true),
+    /** Apply drift repairs from the schedule, not only report them. */
+    selfHeal: z._default(z.boolean(), false),
+    massDelete: z._default(
+      z.strictObject({ maxShare: z._default(z.number().check(z.gte(0), z.lte(1)), 0.5), minCount: z._default(z.int().check(z.gte(1)), 10) }),
+      { maxShare: 0.5, minCount: 10 },
+    ),
+    advisor: z.optional(AdvisorConfigSchema),
+    /**
+     * What the schedule does with drift (issue 16): `report` keeps the drift issue (and self-heal when
+     * `selfHeal`); `propose` also opens one pull request per target that rewrites the drifted entries'
+     * files to Consul's live values, so a change made by hand in an emergency can be accepted into Git.
+     */
+    driftMode: z._default(z.enum(['report', 'propose'], { error: 'expected "report" or "propose"' }), 'report'),
+    /**
+     * The Consul version the target runs (`1.21.4`): validate warns on fields it does not know yet,
+     * and version-dependent rules (http-route Weight 0) follow it. Absent: the newest modelled.
+     */
+    consulVersion: z.optional(z.string().check(z.refine((s) => parseConsulVersion(s) !== undefined, 'a Consul version such as 1.21.4'))),
+    /**
+     * Consul Enterprise: the namespaces of `consul.partition` this target manages, `all` (listed with
+     * `?ns=*`) or a list (one request per namespace), so entries in every managed namespace are seen
+     * and pruned. Absent: the client's namespace only, as on CE (docs/enterprise.md).
+     */
+    namespaces: z.optional(
+      z.union(
+        [
+          z.literal('all'),
+          z.array(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a namespace name: letters, digits, "_" and "-"'))).check(z.minLength(1)),
+        ],
+        {
+          error: 'expected "all" or a list of namespace names',
+        },
+      ),
+    ),
+  })
+  .check(
+    z.refine((t) => !(t.selfHeal && t.driftMode === 'propose'), {
+      message: "selfHeal: true reverts Consul to Git while driftMode: propose proposes Git take Consul's values; choose one",
+      path: ['driftMode'],
     }),
-    {},
-  ),
-  /** The subtree of the repository that belongs to this target. */
-  dir: z._default(z.string(), 'config-entries'),
-  prune: z._default(z.boolean(), true),
-  /** Apply drift repairs from the schedule, not only report them. */
-  selfHeal: z._default(z.boolean(), false),
-  massDelete: z._default(
-    z.strictObject({ maxShare: z._default(z.number().check(z.gte(0), z.lte(1)), 0.5), minCount: z._default(z.int().check(z.gte(1)), 10) }),
-    { maxShare: 0.5, minCount: 10 },
-  ),
-  advisor: z.optional(AdvisorConfigSchema),
-  /**
-   * What the schedule does with drift (issue 16): `report` keeps the drift issue (and self-heal when
-   * `selfHeal`); `propose` also opens one pull request per target that rewrites the drifted entries'
-   * files to Consul's live values, so a change made by hand in an emergency can be accepted into Git.
-   */
-  driftMode: z._default(z.enum(['report', 'propose'], { error: 'expected "report" or "propose"' }), 'report'),
-  /**
-   * The Consul version the target runs (`1.21.4`): validate warns on fields it does not know yet,
-   * and version-dependent rules (http-route Weight 0) follow it. Absent: the newest modelled.
-   */
-  consulVersion: z.optional(z.string().check(z.refine((s) => parseConsulVersion(s) !== undefined, 'a Consul version such as 1.21.4'))),
-  /**
-   * Consul Enterprise: the namespaces of `consul.partition` this target manages, `all` (listed with
-   * `?ns=*`) or a list (one request per namespace), so entries in every managed namespace are seen
-   * and pruned. Absent: the client's namespace only, as on CE (docs/enterprise.md).
-   */
-  namespaces: z.optional(
-    z.union([z.literal('all'), z.array(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a namespace name: letters, digits, "_" and "-"'))).check(z.minLength(1))], {
-      error: 'expected "all" or a list of namespace names',
-    }),
-  ),
-}).check(
-  z.refine((t) => !(t.selfHeal && t.driftMode === 'propose'), {
-    message: 'selfHeal: true reverts Consul to Git while driftMode: propose proposes Git take Consul\'s values; choose one',
-    path: ['driftMode'],
-  }),
-);
+  );
 
 export const TargetsFileSchema = z.strictObject({
   stateKeyPrefix: z._default(z.string(), 'consul-gitops/state'),

@@ -14,10 +14,7 @@ import { ConsulGitopsError } from '../errors.ts';
 
 export type Path = string[];
 
-export type Expr =
-  | { op: 'and' | 'or'; left: Expr; right: Expr }
-  | { op: 'not'; expr: Expr }
-  | { op: 'match'; kind: MatchOp; selector: Path; value?: string };
+export type Expr = { op: 'and' | 'or'; left: Expr; right: Expr } | { op: 'not'; expr: Expr } | { op: 'match'; kind: MatchOp; selector: Path; value?: string };
 
 export type MatchOp = '==' | '!=' | 'in' | 'not in' | 'contains' | 'not contains' | 'is empty' | 'is not empty' | 'matches' | 'not matches';
 
@@ -44,14 +41,28 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const pos = i;
-    if (c === '(') { out.push({ t: 'lparen', pos }); i++; }
-    else if (c === ')') { out.push({ t: 'rparen', pos }); i++; }
-    else if (c === '[') { out.push({ t: 'lbracket', pos }); i++; }
-    else if (c === ']') { out.push({ t: 'rbracket', pos }); i++; }
-    else if (c === '.') { out.push({ t: 'dot', pos }); i++; }
-    else if (src.startsWith('==', i)) { out.push({ t: 'eq', pos }); i += 2; }
-    else if (src.startsWith('!=', i)) { out.push({ t: 'ne', pos }); i += 2; }
-    else if (c === '"') {
+    if (c === '(') {
+      out.push({ t: 'lparen', pos });
+      i++;
+    } else if (c === ')') {
+      out.push({ t: 'rparen', pos });
+      i++;
+    } else if (c === '[') {
+      out.push({ t: 'lbracket', pos });
+      i++;
+    } else if (c === ']') {
+      out.push({ t: 'rbracket', pos });
+      i++;
+    } else if (c === '.') {
+      out.push({ t: 'dot', pos });
+      i++;
+    } else if (src.startsWith('==', i)) {
+      out.push({ t: 'eq', pos });
+      i += 2;
+    } else if (src.startsWith('!=', i)) {
+      out.push({ t: 'ne', pos });
+      i += 2;
+    } else if (c === '"') {
       let j = i + 1;
       let v = '';
       while (j < src.length && src[j] !== '"') {
@@ -304,13 +315,16 @@ export function validateSelectors(e: Expr, fields: { [f: string]: FieldSpec }): 
   const type = parent === 'map' ? 'string' : typeof spec === 'object' ? 'object' : spec;
   if (type === 'struct' && m.selector.length > 1 && parent === 'struct') return;
   if (type === 'list' && parent === 'list') return;
-  if (!(SUPPORTED_OPS[type] ?? []).includes(m.kind))
-    throw new BexprError(`Invalid match operator "${OP_NAMES[m.kind]}" for selector ${selector}`);
+  if (!(SUPPORTED_OPS[type] ?? []).includes(m.kind)) throw new BexprError(`Invalid match operator "${OP_NAMES[m.kind]}" for selector ${selector}`);
   const v = m.value ?? '';
   if ((type === 'number' && !/^[-+]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(v)) || (type === 'uint' && !/^\+?\d+$/.test(v)))
-    throw new BexprError(`Failed to coerce value ${JSON.stringify(v)} for selector ${selector}: strconv.Parse${type === 'uint' ? 'Uint' : 'Int'}: parsing ${JSON.stringify(v)}: invalid syntax`);
+    throw new BexprError(
+      `Failed to coerce value ${JSON.stringify(v)} for selector ${selector}: strconv.Parse${type === 'uint' ? 'Uint' : 'Int'}: parsing ${JSON.stringify(v)}: invalid syntax`,
+    );
   if (type === 'bool' && !['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v))
-    throw new BexprError(`Failed to coerce value ${JSON.stringify(v)} for selector ${selector}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+    throw new BexprError(
+      `Failed to coerce value ${JSON.stringify(v)} for selector ${selector}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`,
+    );
 }
 
 function lookup(obj: unknown, path: Path): { found: boolean; value: unknown } {
@@ -384,7 +398,7 @@ export function evaluate(e: Expr, obj: unknown, fields: { [f: string]: FieldSpec
   const spec = specAt(fields, e.selector);
   const { found, value: raw } = lookup(obj, e.selector);
   // A missing map key is "not found": only the negated forms and `is empty` hold.
-  const inMap = e.selector.length > 1 && (specAt(fields, e.selector.slice(0, -1)) === 'map');
+  const inMap = e.selector.length > 1 && specAt(fields, e.selector.slice(0, -1)) === 'map';
   const actual = found ? raw : zeroOf(spec);
   if (!found && inMap) {
     return e.kind === '!=' || e.kind === 'not contains' || e.kind === 'not matches' || e.kind === 'not in' || e.kind === 'is empty';

@@ -14,8 +14,7 @@ export interface GraphProblem {
   hint?: string;
 }
 
-export const PERMISSIVE_NOT_ALLOWED =
-  'cannot set MutualTLSMode=permissive because AllowEnablingPermissiveMutualTLS=false in the mesh config entry';
+export const PERMISSIVE_NOT_ALLOWED = 'cannot set MutualTLSMode=permissive because AllowEnablingPermissiveMutualTLS=false in the mesh config entry';
 
 const HTTP_LIKE = new Set(['http', 'http2', 'grpc']);
 
@@ -84,8 +83,7 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
   const problems: GraphProblem[] = [];
   const index = indexEntries(entries);
   const permissiveAllowed = index.permissiveAllowed || (options.treeOnly === true && !index.mesh);
-  const protocolKnown = (service: string) =>
-    !options.treeOnly || index.proxyDefaults !== undefined || index.serviceDefaults.has(service.toLowerCase());
+  const protocolKnown = (service: string) => !options.treeOnly || index.proxyDefaults !== undefined || index.serviceDefaults.has(service.toLowerCase());
   const protocolFor = (service: string) => protocolOf(service, index);
   entries.forEach((e, entryIndex) => {
     const name = String(e.Name ?? '');

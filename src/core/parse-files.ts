@@ -65,15 +65,17 @@ function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, t
     return;
   }
   const [only] = parsed.documents;
-  if (parsed.documents.length === 0 || (parsed.documents.length === 1 && only!.type === 'object' && only!.entries.length === 0 && format === 'hcl' && !/^\s*\{/.test(text)))
+  if (
+    parsed.documents.length === 0 ||
+    (parsed.documents.length === 1 && only!.type === 'object' && only!.entries.length === 0 && format === 'hcl' && !/^\s*\{/.test(text))
+  )
     return void tree.errors.push(emptyFileError(file.path));
   for (const doc of parsed.documents) {
     const outcome = format === 'yaml' && isCrdDocument(doc) ? decodeCrd(doc, file.path) : decodeDocument(doc, file.path, format);
     if (outcome.ok) {
       tree.entries.push(outcome.decoded);
       tree.warnings.push(...outcome.warnings);
-    }
-    else tree.errors.push(...outcome.errors.map(withCurlyQuoteHint));
+    } else tree.errors.push(...outcome.errors.map(withCurlyQuoteHint));
   }
 }
 

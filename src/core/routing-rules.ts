@@ -54,11 +54,7 @@ interface TargetOpts {
 /** structs.ChainID (agent/structs/discovery_chain.go), CE namespace and partition. */
 function makeTarget(service: string, subset: string, datacenter: string, peer: string): Target {
   const dc = peer ? '' : datacenter || LOCAL_DC;
-  const id = peer
-    ? `${service}.default.default.external.${peer}`
-    : subset
-      ? `${subset}.${service}.default.default.${dc}`
-      : `${service}.default.default.${dc}`;
+  const id = peer ? `${service}.default.default.external.${peer}` : subset ? `${subset}.${service}.default.default.${dc}` : `${service}.default.default.${dc}`;
   return { service, subset, datacenter: dc, peer, id };
 }
 
@@ -119,8 +115,7 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
     const raw = sd ? (typeof sd.Protocol === 'string' ? sd.Protocol : '') : (proxyDefaultsProtocol(pd) ?? '');
     const p = raw === '' ? 'tcp' : raw.toLowerCase();
     if (protocol === undefined) protocol = p;
-    else if (protocol !== p)
-      fail(`discovery chain "${service}" uses inconsistent protocols; service "${svc}" has "${p}" which is not "${protocol}"`, blame);
+    else if (protocol !== p) fail(`discovery chain "${service}" uses inconsistent protocols; service "${svc}" has "${p}" which is not "${protocol}"`, blame);
   };
 
   const resolverOf = (svc: string): Resolver | undefined => lookup.get('service-resolver', svc) as Resolver | undefined;
@@ -213,8 +208,7 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
     return key;
   };
 
-  const getSplitterOrResolverNode = (target: Target, blame: ChainBlame): string =>
-    getSplitterNode(target.service) ?? getResolverNode(target, false, blame);
+  const getSplitterOrResolverNode = (target: Target, blame: ChainBlame): string => getSplitterNode(target.service) ?? getResolverNode(target, false, blame);
 
   let startNode: string;
   try {
@@ -242,8 +236,7 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
     if (e instanceof ChainError) return e.problem;
     throw e;
   }
-  if (advanced && protocol !== undefined && !HTTP_LIKE.has(protocol))
-    return { message: advancedRoutingMessage(service, protocol), blame: chainBlame };
+  if (advanced && protocol !== undefined && !HTTP_LIKE.has(protocol)) return { message: advancedRoutingMessage(service, protocol), blame: chainBlame };
   return undefined;
 }
 

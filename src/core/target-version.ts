@@ -36,7 +36,9 @@ export function chooseTargetVersion(target: string, configured: string | undefin
   } else if (detected) {
     version = formatVersion(detected);
   } else {
-    notices.push(`${t}: could not read the Consul version (${why}); planning for ${SUPPORTED_CONSUL.newest}, the newest modelled: set consulVersion in consul-gitops.yaml to name it`);
+    notices.push(
+      `${t}: could not read the Consul version (${why}); planning for ${SUPPORTED_CONSUL.newest}, the newest modelled: set consulVersion in consul-gitops.yaml to name it`,
+    );
   }
   const unsupported = version ? unsupportedVersion(version) : undefined;
   if (unsupported) warnings.push(`${t}: ${unsupported}`);

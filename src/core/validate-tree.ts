@@ -35,11 +35,23 @@ export function validateEntries(decoded: readonly DecodedEntry[]): TreeValidatio
     const first = byKey.get(key);
     if (first) {
       const where = first.file === v.file ? `earlier in ${first.file}:${first.pos.line}` : `in ${first.file}:${first.pos.line}`;
-      errors.push(configEntryError('graph', v.file, v.pos, 'Name', `${formatEntryId(id)} is defined twice: here and ${where}`, 'keep one definition; names are case-insensitive in Consul'));
+      errors.push(
+        configEntryError(
+          'graph',
+          v.file,
+          v.pos,
+          'Name',
+          `${formatEntryId(id)} is defined twice: here and ${where}`,
+          'keep one definition; names are case-insensitive in Consul',
+        ),
+      );
     } else byKey.set(key, v);
   }
   const unique = [...byKey.values()];
-  for (const p of graphProblems(unique.map((v) => v.normalized), { treeOnly: true })) {
+  for (const p of graphProblems(
+    unique.map((v) => v.normalized),
+    { treeOnly: true },
+  )) {
     const v = unique[p.entryIndex]!;
     graphErrors.push(configEntryError('graph', v.file, positionOf(v, p.field), p.field, p.message, p.hint));
   }
@@ -53,6 +65,7 @@ export function validateEntries(decoded: readonly DecodedEntry[]): TreeValidatio
  */
 function unaddressableName(entry: ApiEntry): string | undefined {
   const name = entry.Name;
-  if (name === '.' || name === '..') return `the name "${name}" cannot be used in Consul's HTTP API path /v1/config/${entry.Kind}/<name>: the entry could never be read or deleted by name`;
+  if (name === '.' || name === '..')
+    return `the name "${name}" cannot be used in Consul's HTTP API path /v1/config/${entry.Kind}/<name>: the entry could never be read or deleted by name`;
   return undefined;
 }

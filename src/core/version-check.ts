@@ -51,7 +51,8 @@ export function unsupportedVersion(version: string): string | undefined {
   if (!v) return undefined;
   const oldest = parseConsulVersion(SUPPORTED_CONSUL.oldest)!;
   const newest = parseConsulVersion(SUPPORTED_CONSUL.newest)!;
-  if (compareVersions(v, oldest) < 0) return `Consul ${version} is older than the oldest version consul-gitops supports (${SUPPORTED_CONSUL.oldest}): fields and rules are checked as for ${SUPPORTED_CONSUL.oldest}`;
+  if (compareVersions(v, oldest) < 0)
+    return `Consul ${version} is older than the oldest version consul-gitops supports (${SUPPORTED_CONSUL.oldest}): fields and rules are checked as for ${SUPPORTED_CONSUL.oldest}`;
   if (v.major > newest.major || (v.major === newest.major && v.minor > newest.minor))
     return `Consul ${version} is newer than the newest version consul-gitops models (${SUPPORTED_CONSUL.newest}): fields it added are unknown here (plan shows them as "would be removed")`;
   return undefined;

@@ -32,8 +32,7 @@ export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
   const metadata = field(doc, 'metadata')?.value;
   const name = metadata?.type === 'object' ? str(field(metadata, 'name')?.value) : undefined;
   const specEntry = field(doc, 'spec');
-  const spec: RawObject =
-    specEntry?.value.type === 'object' ? specEntry.value : { type: 'object', entries: [], pos: specEntry?.value.pos ?? doc.pos };
+  const spec: RawObject = specEntry?.value.type === 'object' ? specEntry.value : { type: 'object', entries: [], pos: specEntry?.value.pos ?? doc.pos };
 
   const extra: RawObjectEntry[] = [];
   let skip = (_: string) => false;

@@ -56,8 +56,7 @@ export function decodeWithKind(
  * request body (the dev server's PUT), whose []byte fields are base64 already.
  */
 export function decodeDocument(doc: RawNode, file: string, format: FileFormat, wire = false): DecodeOutcome {
-  if (doc.type !== 'object')
-    return { ok: false, errors: [configEntryError('decode', file, doc.pos, '', 'a config entry must be an object with a Kind')] };
+  if (doc.type !== 'object') return { ok: false, errors: [configEntryError('decode', file, doc.pos, '', 'a config entry must be an object with a Kind')] };
   const found = findKind(doc);
   if (found.error) return { ok: false, errors: [configEntryError('decode', file, found.node?.pos ?? doc.pos, 'Kind', found.error)] };
   const def = kindDefinition(found.kind!);

@@ -95,13 +95,7 @@ export function decodeObject(
 }
 
 /** HCL may give a key several times: lists concatenate, objects may appear once, scalars: last wins. */
-function decodeOccurrences(
-  occ: RawObjectEntry[],
-  type: FieldType,
-  path: string,
-  name: string,
-  ctx: DecodeContext,
-): unknown {
+function decodeOccurrences(occ: RawObjectEntry[], type: FieldType, path: string, name: string, ctx: DecodeContext): unknown {
   if (occ.length === 1) return decodeValue(occ[0]!.value, type, path, name, ctx);
   if (type.t === 'list') {
     const items: RawNode[] = [];
@@ -181,7 +175,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
   if (node.type === 'null') return undefined;
   if (type.t !== 'list' && type.t !== 'opaque') {
     if (node.type === 'list' && node.items.length > 1 && type.t === 'object')
-      return ctx.problems.push({ field: path, message: `'${name}' expected a map, got 'slice'`, pos: node.pos }), undefined;
+      return (ctx.problems.push({ field: path, message: `'${name}' expected a map, got 'slice'`, pos: node.pos }), undefined);
     node = unwrapSingle(node);
     if (node.type === 'null') return undefined;
   }
@@ -316,7 +310,6 @@ function decodeBytes(node: RawNode, path: string, name: string, ctx: DecodeConte
   ctx.problems.push({ field: path, message: `illegal base64 data in ${quoteToken(name)}`, pos: node.pos });
   return undefined;
 }
-
 
 /** mapstructure's weak number→string: integers exactly, floats as Go's FormatFloat(f, 'f', -1, 64). */
 function goNumberText(text: string, value: number): string {

@@ -1,7 +1,7 @@
 // Go's time.Duration text form, both ways: Consul accepts "1m30s" on input and the api client
 // sends either nanoseconds or the String() form, so both directions must match Go exactly.
 
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** time.ParseDuration; returns nanoseconds, or undefined when the text is not a Go duration. */
 export function parseGoDuration(text: string): number | undefined {

@@ -65,7 +65,18 @@ type Rules = z.infer<typeof RulesSchema>;
 function flatten(rules: Rules | undefined): AclRules {
   const out: AclRules = {};
   if (!rules) return out;
-  for (const key of ['service', 'service_prefix', 'intention', 'intention_prefix', 'key', 'key_prefix', 'node', 'node_prefix', 'agent', 'agent_prefix'] as const) {
+  for (const key of [
+    'service',
+    'service_prefix',
+    'intention',
+    'intention_prefix',
+    'key',
+    'key_prefix',
+    'node',
+    'node_prefix',
+    'agent',
+    'agent_prefix',
+  ] as const) {
     const named = rules[key];
     if (named) out[key] = Object.fromEntries(Object.entries(named).map(([name, r]) => [name, r.policy as RuleLevel]));
   }

@@ -19,7 +19,8 @@ export function aclAuthorize(ctx: RequestContext, acl: AclPolicy): void {
   } catch (e) {
     throw new HttpError(400, `Failed to decode request body: ${(e as Error).message}`);
   }
-  if (!Array.isArray(requests)) throw new HttpError(400, 'Failed to decode request body: json: cannot unmarshal object into Go value of type []structs.ACLAuthorizationRequest');
+  if (!Array.isArray(requests))
+    throw new HttpError(400, 'Failed to decode request body: json: cannot unmarshal object into Go value of type []structs.ACLAuthorizationRequest');
   if (requests.length > MAX_REQUESTS) throw new HttpError(400, `Refusing to process more than ${MAX_REQUESTS} authorizations at once`);
   const out = requests.map((r: Record<string, unknown>) => {
     const resource = String(r?.Resource ?? '');

@@ -104,7 +104,16 @@ export class AgentRoutes {
       coordinate_resets: '0',
     });
     sendJson(ctx, 200, {
-      Config: { Datacenter: DATACENTER, PrimaryDatacenter: DATACENTER, NodeName: NODE_NAME, NodeID: '5c9a0b2e-6f0a-4e8b-9a61-1d3f4c2b7e10', Revision: 'dev', Server: true, Version: this.version, BuildDate: '2026-01-01T00:00:00Z' },
+      Config: {
+        Datacenter: DATACENTER,
+        PrimaryDatacenter: DATACENTER,
+        NodeName: NODE_NAME,
+        NodeID: '5c9a0b2e-6f0a-4e8b-9a61-1d3f4c2b7e10',
+        Revision: 'dev',
+        Server: true,
+        Version: this.version,
+        BuildDate: '2026-01-01T00:00:00Z',
+      },
       DebugConfig: {
         ACLsEnabled: this.acl.enabled,
         ConnectEnabled: true,
@@ -113,14 +122,43 @@ export class AgentRoutes {
         ConnectSidecarMaxPort: p.sidecarMaxPort,
         // Sanitized: "hidden" whether or not a key is set.
         EncryptKey: HIDDEN,
-        TLS: { ServerMode: true, InternalRPC: protocol(p.verifyIncoming), GRPC: protocol(false), HTTPS: protocol(false), NodeName: NODE_NAME, ServerName: '', Domain: 'consul', EnableAgentTLSForChecks: false, AutoTLS: false },
+        TLS: {
+          ServerMode: true,
+          InternalRPC: protocol(p.verifyIncoming),
+          GRPC: protocol(false),
+          HTTPS: protocol(false),
+          NodeName: NODE_NAME,
+          ServerName: '',
+          Domain: 'consul',
+          EnableAgentTLSForChecks: false,
+          AutoTLS: false,
+        },
       },
       Coord: { Vec: [0, 0, 0, 0, 0, 0, 0, 0], Error: 1.5, Adjustment: 0, Height: 1e-5 },
-      Member: { Name: NODE_NAME, Addr: '127.0.0.1', Port: 8301, Tags: { dc: DATACENTER, role: 'consul' }, Status: 1, ProtocolMin: 1, ProtocolMax: 5, ProtocolCur: 2, DelegateMin: 2, DelegateMax: 5, DelegateCur: 4 },
+      Member: {
+        Name: NODE_NAME,
+        Addr: '127.0.0.1',
+        Port: 8301,
+        Tags: { dc: DATACENTER, role: 'consul' },
+        Status: 1,
+        ProtocolMin: 1,
+        ProtocolMax: 5,
+        ProtocolCur: 2,
+        DelegateMin: 2,
+        DelegateMax: 5,
+        DelegateCur: 4,
+      },
       Stats: {
         agent: { check_monitors: '0', check_ttls: '0', checks: '0', services: '0' },
         build: { prerelease: '', revision: 'dev', version: this.version, version_metadata: '' },
-        consul: { acl: this.acl.enabled ? 'enabled' : 'disabled', bootstrap: 'false', known_datacenters: '1', leader: 'true', leader_addr: '127.0.0.1:8300', server: 'true' },
+        consul: {
+          acl: this.acl.enabled ? 'enabled' : 'disabled',
+          bootstrap: 'false',
+          known_datacenters: '1',
+          leader: 'true',
+          leader_addr: '127.0.0.1:8300',
+          server: 'true',
+        },
         raft: { state: 'Leader', num_peers: '0', protocol_version: '3' },
         runtime: { arch: 'amd64', os: 'linux', version: 'go1.22.0', max_procs: '2', cpu_count: '2', goroutines: '100' },
         serf_lan: serf(1),
@@ -175,6 +213,19 @@ export class AgentRoutes {
     const config = builtIn
       ? { LeafCertTTL: '72h', RotationPeriod: '2160h', IntermediateCertTTL: '8760h', PrivateKeyType: 'ec', PrivateKeyBits: 256, RootCertTTL: '87600h' }
       : { Address: 'https://vault.service.consul:8200', RootPKIPath: 'connect-root', IntermediatePKIPath: 'connect-intermediate', LeafCertTTL: '72h' };
-    sendJson(ctx, 200, { ClusterID: '11111111-2222-4333-8444-555555555555', Provider: this.profile.caProvider, Config: config, State: null, ForceWithoutCrossSigning: false, CreateIndex: 6, ModifyIndex: 6 }, queryMetaHeaders(6));
+    sendJson(
+      ctx,
+      200,
+      {
+        ClusterID: '11111111-2222-4333-8444-555555555555',
+        Provider: this.profile.caProvider,
+        Config: config,
+        State: null,
+        ForceWithoutCrossSigning: false,
+        CreateIndex: 6,
+        ModifyIndex: 6,
+      },
+      queryMetaHeaders(6),
+    );
   }
 }

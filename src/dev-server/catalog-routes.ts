@@ -93,8 +93,7 @@ export class CatalogRoutes {
       if (str(service, 'Kind') === 'connect-proxy') {
         const proxy = asObj(field(service, 'Proxy')) ?? {};
         if (!str(proxy, 'DestinationServiceName')) throw new RpcError('Proxy.DestinationServiceName must be non-empty for Connect proxy services');
-        if (!Number(field(service, 'Port') ?? 0) && !str(service, 'SocketPath'))
-          throw new RpcError('Port or SocketPath must be set for a Connect proxy');
+        if (!Number(field(service, 'Port') ?? 0) && !str(service, 'SocketPath')) throw new RpcError('Port or SocketPath must be set for a Connect proxy');
       }
     }
     const state = ctx.state;

@@ -6,7 +6,10 @@ import { multiErrorText } from '../decode/api-body.ts';
 
 /** Paths (per kind) of objects whose Namespace/Partition come only from an embedded EnterpriseMeta. */
 const ENT_META_OBJECTS: Record<string, string[][]> = {
-  'service-defaults': [['UpstreamConfig', 'Overrides', '[]'], ['UpstreamConfig', 'Defaults']],
+  'service-defaults': [
+    ['UpstreamConfig', 'Overrides', '[]'],
+    ['UpstreamConfig', 'Defaults'],
+  ],
   'service-intentions': [['Sources', '[]']],
   'ingress-gateway': [['Listeners', '[]', 'Services', '[]']],
   'terminating-gateway': [['Services', '[]']],

@@ -88,8 +88,7 @@ export class ConfigRoutes {
     const body = go.text;
     const decoded = decodeApiBody(stripHash(body));
     if (!decoded.ok) throw new HttpError(400, decoded.message);
-    if (!CONSUL_CE_KINDS.has(decoded.entry.Kind))
-      throw new HttpError(400, `Request decoding failed: invalid config entry kind: ${decoded.entry.Kind}`);
+    if (!CONSUL_CE_KINDS.has(decoded.entry.Kind)) throw new HttpError(400, `Request decoding failed: invalid config entry kind: ${decoded.entry.Kind}`);
     const ceKeys = ceUnusedKeyError(body, decoded.entry.Kind);
     if (ceKeys) throw new HttpError(400, ceKeys);
     const tooNew = this.version && tooNewKeyError(decoded.entry, this.version);
@@ -194,12 +193,7 @@ export class ConfigRoutes {
     };
     // Spurious wake-ups keep blocking: an unchanged result hash (errNotChanged), or a result that
     // was empty and still is (errNotFound).
-    const result = await blockingQuery(
-      ctx,
-      opts,
-      compute,
-      (prev, next) => prev.hash === next.hash || (prev.entries.length === 0 && next.entries.length === 0),
-    );
+    const result = await blockingQuery(ctx, opts, compute, (prev, next) => prev.hash === next.hash || (prev.entries.length === 0 && next.entries.length === 0));
     const entries = result.entries;
     const headers = queryMetaHeaders(result.index);
     sendJson(ctx, 200, entries.map(responseShape), { ...headers, ...this.acl.filteredHeader(ctx, result.filtered) });

@@ -17,8 +17,7 @@ export class Faults implements FaultInjector {
   private queue: Fault[] = [];
 
   failNext(count: number, spec: FaultSpec = {}): void {
-    const fault: Fault =
-      spec === 'drop' ? { kind: 'drop' } : { kind: 'status', status: spec.status ?? 500, body: spec.body ?? 'injected fault' };
+    const fault: Fault = spec === 'drop' ? { kind: 'drop' } : { kind: 'status', status: spec.status ?? 500, body: spec.body ?? 'injected fault' };
     for (let i = 0; i < Math.max(0, Math.floor(count)); i++) this.queue.push(fault);
   }
 

@@ -6,8 +6,7 @@
 import { ConsulGitopsError } from '../errors.ts';
 
 export type GoJsonOutcome =
-  | { ok: true; /** the text of the first value */ text: string; type: 'map' | 'slice' | 'string' | 'float64' | 'bool' | 'nil' }
-  | { ok: false; message: string };
+  { ok: true; /** the text of the first value */ text: string; type: 'map' | 'slice' | 'string' | 'float64' | 'bool' | 'nil' } | { ok: false; message: string };
 
 const WS = new Set([' ', '\t', '\r', '\n']);
 

@@ -77,8 +77,7 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
   if (proposed && setsMutualTlsMode(proposed.Kind)) {
     const newMode = proposed.MutualTLSMode ?? '';
     const oldMode = existing?.MutualTLSMode ?? '';
-    if (newMode === 'permissive' && oldMode !== newMode && before.get('mesh', 'mesh')?.AllowEnablingPermissiveMutualTLS !== true)
-      return PERMISSIVE_NOT_ALLOWED;
+    if (newMode === 'permissive' && oldMode !== newMode && before.get('mesh', 'mesh')?.AllowEnablingPermissiveMutualTLS !== true) return PERMISSIVE_NOT_ALLOWED;
   }
 
   const changed = proposed ?? existing;

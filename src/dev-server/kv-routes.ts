@@ -90,7 +90,9 @@ export class KvRoutes {
         return { index: prefixIndex(state, key), entries, filtered: entries.length < under.length };
       }
       const e = state.kv.get(key);
-      return e ? { index: e.modifyIndex, entries: [e], filtered: false } : { index: Math.max(state.tableIndex('kvs'), state.tableIndex('tombstones')), entries: [], filtered: false };
+      return e
+        ? { index: e.modifyIndex, entries: [e], filtered: false }
+        : { index: Math.max(state.tableIndex('kvs'), state.tableIndex('tombstones')), entries: [], filtered: false };
     });
     const headers = { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) };
     if (result.entries.length === 0) {

@@ -116,10 +116,28 @@ function statsOf(script: SidecarScript, c: SidecarCounters, listenerAddress: str
     tcp('public_listener', 'downstream_cx_total', c.mtlsConnections);
     tcp('public_listener', 'downstream_cx_rx_bytes_total', c.mtlsRxBytes);
   }
-  out.push({ admin: `listener.${listenerAddress}.ssl.handshake`, prom: 'envoy_listener_ssl_handshake', tag: ['envoy_listener_address', listenerAddress], type: 'counter', value: c.mtlsHandshakes });
-  out.push({ admin: `listener.${listenerAddress}.downstream_cx_total`, prom: 'envoy_listener_downstream_cx_total', tag: ['envoy_listener_address', listenerAddress], type: 'counter', value: c.mtlsConnections + c.permissiveConnections });
+  out.push({
+    admin: `listener.${listenerAddress}.ssl.handshake`,
+    prom: 'envoy_listener_ssl_handshake',
+    tag: ['envoy_listener_address', listenerAddress],
+    type: 'counter',
+    value: c.mtlsHandshakes,
+  });
+  out.push({
+    admin: `listener.${listenerAddress}.downstream_cx_total`,
+    prom: 'envoy_listener_downstream_cx_total',
+    tag: ['envoy_listener_address', listenerAddress],
+    type: 'counter',
+    value: c.mtlsConnections + c.permissiveConnections,
+  });
   // Dotted prefix: only "upstream" becomes the label, the rest stays in the name (Envoy's tag extraction in source/common/stats/tag_extractor_impl.cc, as consul-dataplane's Prometheus output shows).
-  out.push({ admin: 'tcp.upstream.original-destination.downstream_cx_total', prom: 'envoy_tcp_original_destination_downstream_cx_total', tag: ['envoy_tcp_prefix', 'upstream'], type: 'counter', value: c.passthroughConnections });
+  out.push({
+    admin: 'tcp.upstream.original-destination.downstream_cx_total',
+    prom: 'envoy_tcp_original_destination_downstream_cx_total',
+    tag: ['envoy_tcp_prefix', 'upstream'],
+    type: 'counter',
+    value: c.passthroughConnections,
+  });
   out.push({ admin: 'server.uptime', prom: 'envoy_server_uptime', type: 'gauge', value: c.uptimeSeconds });
   out.push({ admin: 'server.hot_restart_epoch', prom: 'envoy_server_hot_restart_epoch', type: 'gauge', value: 0 });
   return out;
@@ -152,7 +170,11 @@ export async function startSimulatedSidecars(scripts: readonly SidecarScript[], 
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://sidecar');
       const stats = statsOf(script, counters(), listenerAddress);
-      if (url.pathname === '/metrics' || url.pathname === '/stats/prometheus' || (url.pathname === '/stats' && url.searchParams.get('format') === 'prometheus')) {
+      if (
+        url.pathname === '/metrics' ||
+        url.pathname === '/stats/prometheus' ||
+        (url.pathname === '/stats' && url.searchParams.get('format') === 'prometheus')
+      ) {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         res.end(renderPrometheus(script, stats));
         return;
@@ -185,10 +207,11 @@ export async function startSimulatedSidecars(scripts: readonly SidecarScript[], 
     servers.set(script.instance, server);
     sidecars.push({ script, host: '127.0.0.1', port: (server.address() as AddressInfo).port, proxyPort, counters });
   }
-  const closeOne = (s: Server) => new Promise<void>((r) => {
-    s.closeAllConnections();
-    s.close(() => r());
-  });
+  const closeOne = (s: Server) =>
+    new Promise<void>((r) => {
+      s.closeAllConnections();
+      s.close(() => r());
+    });
   return {
     sidecars,
     async stopInstance(instance) {

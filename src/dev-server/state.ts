@@ -208,7 +208,12 @@ export class DevState {
     this.linksTo.clear();
     for (const e of s.entries) {
       const name = entryName(e.entry);
-      this.index_(e.entry.Kind, configKey(e.entry.Kind, name), { entry: e.entry, hash: BigInt(e.hash), createIndex: e.createIndex, modifyIndex: e.modifyIndex });
+      this.index_(e.entry.Kind, configKey(e.entry.Kind, name), {
+        entry: e.entry,
+        hash: BigInt(e.hash),
+        createIndex: e.createIndex,
+        modifyIndex: e.modifyIndex,
+      });
     }
     this.kv.clear();
     for (const k of s.kv) this.kv.set(k.key, k);
@@ -234,7 +239,6 @@ export function entryName(entry: ApiEntry): string {
   const name = typeof entry.Name === 'string' ? entry.Name : '';
   return rule?.rule === 'fixed' && rule.normalized && name === '' ? rule.name : name;
 }
-
 
 export function serviceKey(node: string, id: string): string {
   return `${node.toLowerCase()}\u0000${id}`;

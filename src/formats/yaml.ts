@@ -61,9 +61,7 @@ export function parseYamlDocuments(text: string): ParseResult {
     return { line: p.line, column: p.col };
   };
   const list = Array.isArray(docs) ? docs : [docs];
-  const problems = list.flatMap((d) =>
-    d.errors.map((e) => ({ message: stackProblem(e.message.split('\n')[0]!), pos: at(e.pos[0]) })),
-  );
+  const problems = list.flatMap((d) => d.errors.map((e) => ({ message: stackProblem(e.message.split('\n')[0]!), pos: at(e.pos[0]) })));
   if (problems.length) return { ok: false, problems };
   const documents: RawNode[] = [];
   const walk: Walk = { at, anchors: new Map(), expanded: 0, active: new Set(), problems: [] };
@@ -100,7 +98,18 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
       const keyRaw = keyNode ? toRaw(keyNode, walk, depth + 1, expanding) : undefined;
-      const key = keyRaw === undefined ? '' : keyRaw.type === 'string' ? keyRaw.value : keyRaw.type === 'number' ? keyRaw.text : keyRaw.type === 'bool' ? String(keyRaw.value) : keyRaw.type === 'null' ? '' : '';
+      const key =
+        keyRaw === undefined
+          ? ''
+          : keyRaw.type === 'string'
+            ? keyRaw.value
+            : keyRaw.type === 'number'
+              ? keyRaw.text
+              : keyRaw.type === 'bool'
+                ? String(keyRaw.value)
+                : keyRaw.type === 'null'
+                  ? ''
+                  : '';
       if (keyRaw && (keyRaw.type === 'object' || keyRaw.type === 'list'))
         walk.problems.push({ message: 'a map key must be a plain value, not a map or list', pos: keyRaw.pos });
       const keyPos = keyNode ? walk.at(keyNode.range?.[0]) : pos;
@@ -129,10 +138,13 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
     }
     if (typeof v === 'number') {
       const text = node.source ?? String(v);
-      if (Number.isNaN(v)) throw new YamlProblem({ message: `${quoteToken(text)} is not a number: Consul's API is JSON, which has no NaN`, pos, hint: 'quote it if it is text' });
+      if (Number.isNaN(v))
+        throw new YamlProblem({ message: `${quoteToken(text)} is not a number: Consul's API is JSON, which has no NaN`, pos, hint: 'quote it if it is text' });
       if (!Number.isFinite(v))
         throw new YamlProblem({
-          message: /^[-+]?\./.test(text) ? `${quoteToken(text)} is infinite: Consul's API is JSON, which has no infinity` : `strconv.ParseFloat: parsing ${quoteToken(text)}: value out of range`,
+          message: /^[-+]?\./.test(text)
+            ? `${quoteToken(text)} is infinite: Consul's API is JSON, which has no infinity`
+            : `strconv.ParseFloat: parsing ${quoteToken(text)}: value out of range`,
           pos,
           hint: 'quote it if it is text',
         });

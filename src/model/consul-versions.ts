@@ -98,7 +98,8 @@ export function fieldsNewerThan(entry: Record<string, unknown> & { Kind: string 
       }
     }
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${path}[${i}]`));
-    else if (value && typeof value === 'object') for (const [k, item] of Object.entries(value)) if (!(path === '' && k === 'Kind')) visit(item, path ? `${path}.${k}` : k);
+    else if (value && typeof value === 'object')
+      for (const [k, item] of Object.entries(value)) if (!(path === '' && k === 'Kind')) visit(item, path ? `${path}.${k}` : k);
   };
   visit(entry, '');
   return out;

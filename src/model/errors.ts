@@ -41,7 +41,12 @@ export function configEntryError(
 export function formatConfigEntryError(e: ConfigEntryError): string {
   const where = `${escapeControl(e.file)}:${e.line}:${e.column}`;
   // A field path holds keys from the file: each segment is cut like any quoted token.
-  const field = e.field ? ` ${e.field.split('.').map((seg) => quoteToken(seg).slice(1, -1)).join('.')}:` : '';
+  const field = e.field
+    ? ` ${e.field
+        .split('.')
+        .map((seg) => quoteToken(seg).slice(1, -1))
+        .join('.')}:`
+    : '';
   return `${where}:${field} ${escapeControl(e.message)}${e.hint ? `\n  hint: ${escapeControl(e.hint)}` : ''}`;
 }
 

@@ -18,7 +18,14 @@ export const WILDCARD = '*';
  * as "must be the default namespace" (proxy-defaults, mesh, sameness-group; control-plane-request-limit
  * is cluster-wide). They are listed once, in the default namespace, whatever namespaces a target manages.
  */
-export const PARTITION_KINDS: ReadonlySet<string> = new Set(['proxy-defaults', 'mesh', 'exported-services', 'sameness-group', 'jwt-provider', 'control-plane-request-limit']);
+export const PARTITION_KINDS: ReadonlySet<string> = new Set([
+  'proxy-defaults',
+  'mesh',
+  'exported-services',
+  'sameness-group',
+  'jwt-provider',
+  'control-plane-request-limit',
+]);
 
 export function isNamespacedKind(kind: string): boolean {
   return !PARTITION_KINDS.has(kind);

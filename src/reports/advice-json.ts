@@ -15,7 +15,11 @@ function withIsoTimes(v: unknown): unknown {
 
 export function adviceJson(report: AdviceReport): unknown {
   return {
-    window: { start: new Date(report.window.start).toISOString(), end: new Date(report.window.end).toISOString(), duration: formatPromDuration(report.window.end - report.window.start) },
+    window: {
+      start: new Date(report.window.start).toISOString(),
+      end: new Date(report.window.end).toISOString(),
+      duration: formatPromDuration(report.window.end - report.window.start),
+    },
     source: report.source,
     services: report.services.map((v) => ({
       service: v.service.name,

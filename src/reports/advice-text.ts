@@ -23,7 +23,12 @@ export function formatService(s: ServiceRef): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2 - ([...c].length - c.length)))).join('').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2 - ([...c].length - c.length))))
+      .join('')
+      .trimEnd(),
+  );
 }
 
 function instanceLine(e: InstanceEvidence): string {
@@ -47,11 +52,15 @@ function details(v: ServiceVerdict): string[] {
 
 export function renderAdviceText(report: AdviceReport): string {
   const w = report.window;
-  const lines = [`Strict-mode advice over ${formatPromDuration(w.end - w.start)} (${formatTime(w.start)} → ${formatTime(w.end)}), samples from ${escapeControl(report.source)}`, ''];
+  const lines = [
+    `Strict-mode advice over ${formatPromDuration(w.end - w.start)} (${formatTime(w.start)} → ${formatTime(w.end)}), samples from ${escapeControl(report.source)}`,
+    '',
+  ];
   if (report.services.length === 0) lines.push('No service is permissive in Git: nothing to judge.');
   else {
     const rows = [['SERVICE', 'VERDICT', 'LAST PLAINTEXT', 'REASON']];
-    for (const v of report.services) rows.push([formatService(v.service), v.verdict, formatTime(v.evidence.permissive.lastSeenAt), escapeControl(v.reasons[0] ?? '')]);
+    for (const v of report.services)
+      rows.push([formatService(v.service), v.verdict, formatTime(v.evidence.permissive.lastSeenAt), escapeControl(v.reasons[0] ?? '')]);
     lines.push(...table(rows));
   }
   const notReady = report.services.filter((v) => v.verdict !== 'ready-for-strict');

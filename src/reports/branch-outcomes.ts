@@ -18,7 +18,8 @@ export function renderBranchOutcomes(outcomes: readonly BranchOutcome[], passthr
   const unknown = passthrough?.unknown ?? [];
   if (outside.length) {
     lines.push('  MeshDestinationsOnly is held back: these services reached destinations outside the mesh inside the window:');
-    for (const o of outside.slice(0, MAX_LINES)) lines.push(`    - ${formatService(o.service)}: ${o.connections} connections, last seen ${formatTime(o.lastSeenAt)}`);
+    for (const o of outside.slice(0, MAX_LINES))
+      lines.push(`    - ${formatService(o.service)}: ${o.connections} connections, last seen ${formatTime(o.lastSeenAt)}`);
     if (outside.length > MAX_LINES) lines.push(`    - … and ${outside.length - MAX_LINES} more`);
   }
   if (unknown.length) {

@@ -4,8 +4,7 @@ import type { FileChange } from '../core/proposals/proposal.ts';
 
 export function changeDiff(change: FileChange): string {
   const after = splitLines(change.after);
-  if (change.before === undefined)
-    return [`--- /dev/null`, `+++ b/${change.path}`, `@@ -0,0 +1,${after.length} @@`, ...after.map((l) => `+${l}`)].join('\n');
+  if (change.before === undefined) return [`--- /dev/null`, `+++ b/${change.path}`, `@@ -0,0 +1,${after.length} @@`, ...after.map((l) => `+${l}`)].join('\n');
   const before = splitLines(change.before);
   let head = 0;
   while (head < before.length && head < after.length && before[head] === after[head]) head++;

@@ -34,12 +34,18 @@ export function driftProposalBody(input: { target: string; branch: string; propo
       `Closing it leaves Consul as it is until \`consul-gitops apply\` puts Git's values back; consul-gitops does not propose it again until Consul matches Git once more.`,
     table(
       ['Entry', 'File', 'Fields changed in Consul', 'Edit'],
-      rows.shown.map((e) => [code(e.entry), code(e.file), fields(e.fields), e.how === 'in-place' ? 'fields edited in place' : 'file rewritten in its format (comments are not kept)']),
+      rows.shown.map((e) => [
+        code(e.entry),
+        code(e.file),
+        fields(e.fields),
+        e.how === 'in-place' ? 'fields edited in place' : 'file rewritten in its format (comments are not kept)',
+      ]),
     ) + (rows.rest ? `\n\n… and ${rows.rest} more entries.` : ''),
     ...(proposal.notProposed.length
       ? [
           `### Not proposed`,
-          skipped.shown.map((e) => `- ${code(e.entry)}${e.file ? ` (${code(e.file)})` : ''}: ${text(e.reason.slice(0, 300))}`).join('\n') + (skipped.rest ? `\n- … and ${skipped.rest} more` : ''),
+          skipped.shown.map((e) => `- ${code(e.entry)}${e.file ? ` (${code(e.file)})` : ''}: ${text(e.reason.slice(0, 300))}`).join('\n') +
+            (skipped.rest ? `\n- … and ${skipped.rest} more` : ''),
         ]
       : []),
     `---\n_Kept up to date by the scheduled drift check (\`driftMode: propose\`); closed when Consul matches Git again._`,

@@ -55,14 +55,21 @@ export function lockdownBody(input: LockdownProposalInput): string {
         : `- \`TransparentProxy.MeshDestinationsOnly\` is **not** changed: the stats do not cover the last ${span} well enough to show that no sidecar uses the passthrough cluster (\`original-destination\`). This PR will add the flag once they do.`,
   ].join('\n');
   const { shown, rest } = capped(input.outsideMesh, MAX_ROWS);
-  const outside = input.meshDestinationsOnly || input.outsideMesh.length === 0
-    ? []
-    : [
-        table(
-          ['Service', 'Namespace', 'Partition', 'Connections outside the mesh', 'Last seen'],
-          shown.map((o) => [code(o.service.name), code(o.service.namespace || 'default'), code(o.service.partition || 'default'), count(o.connections), when(o.lastSeenAt)]),
-        ) + (rest ? `\n\n… and ${rest} more services.` : ''),
-      ];
+  const outside =
+    input.meshDestinationsOnly || input.outsideMesh.length === 0
+      ? []
+      : [
+          table(
+            ['Service', 'Namespace', 'Partition', 'Connections outside the mesh', 'Last seen'],
+            shown.map((o) => [
+              code(o.service.name),
+              code(o.service.namespace || 'default'),
+              code(o.service.partition || 'default'),
+              count(o.connections),
+              when(o.lastSeenAt),
+            ]),
+          ) + (rest ? `\n\n… and ${rest} more services.` : ''),
+        ];
   const sections = [
     marker,
     `## Lock the mesh down (${code(input.target)})`,

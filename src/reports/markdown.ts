@@ -11,7 +11,10 @@ export function text(s: string): string {
 
 /** A code span that cannot be closed early by the value, nor split a table row (GFM reads `\|` as `|`). */
 export function code(s: string): string {
-  const clean = s.replace(/[\r\n]+/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
+  const clean = s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/`/g, "'")
+    .replace(/\|/g, '\\|');
   return `\`${clean}\``;
 }
 
@@ -58,7 +61,7 @@ export function capped<T>(items: readonly T[], max: number): { shown: T[]; rest:
  */
 export function fitBody(body: string, marker: string, limit = GITHUB_BODY_LIMIT): string {
   if (body.length <= limit) return body;
-  const note = '\n\n_… the rest of this report was cut to fit GitHub\'s size limit._\n';
+  const note = "\n\n_… the rest of this report was cut to fit GitHub's size limit._\n";
   const tail = marker ? `\n${marker}\n` : '';
   return body.slice(0, limit - note.length - tail.length) + note + tail;
 }

@@ -123,13 +123,33 @@ function renderChange(c: Change, outcome: ChangeOutcomeView | undefined, detaile
   if (c.action === 'delete' || c.requiresAdopt) notes.push(`> ${escapeMarkdown(c.reason)}`);
   // Live fields consul-gitops does not know: the reviewer must see that this update removes them.
   for (const f of c.lostFields ?? [])
-    notes.push(`> <code>${escapeHtml(f)}</code>: unknown to consul-gitops: would be removed${c.requiresFieldLoss ? ' (written only with --allow-field-loss)' : ''}`);
+    notes.push(
+      `> <code>${escapeHtml(f)}</code>: unknown to consul-gitops: would be removed${c.requiresFieldLoss ? ' (written only with --allow-field-loss)' : ''}`,
+    );
   if (outcome?.message) notes.push(`> ${escapeMarkdown(outcome.message)}`);
   if (outcome?.status === 'conflict' && outcome.liveDiffs?.length)
-    notes.push('', 'Changed in Consul since the plan:', '', ...fenced('diff', outcome.liveDiffs.flatMap((d) => [`- ${d.path} = ${show(d.before)}`, `+ ${d.path} = ${show(d.after)}`])));
+    notes.push(
+      '',
+      'Changed in Consul since the plan:',
+      '',
+      ...fenced(
+        'diff',
+        outcome.liveDiffs.flatMap((d) => [`- ${d.path} = ${show(d.before)}`, `+ ${d.path} = ${show(d.after)}`]),
+      ),
+    );
   if (!detailed) return [`- ${summary}`, ...notes.map((n) => (n ? `  ${n}` : n))];
   const lines = diffLines(c);
-  return ['<details>', `<summary>${summary}</summary>`, '', ...notes, ...(notes.length ? [''] : []), ...(lines.length ? fenced('diff', lines) : []), '', '</details>', ''];
+  return [
+    '<details>',
+    `<summary>${summary}</summary>`,
+    '',
+    ...notes,
+    ...(notes.length ? [''] : []),
+    ...(lines.length ? fenced('diff', lines) : []),
+    '',
+    '</details>',
+    '',
+  ];
 }
 
 /** Errors as a list of `path:line:col field: message`, with hints below. */
@@ -163,7 +183,8 @@ interface Budget {
 function where(input: PlanMarkdownInput): string {
   if (input.fullPlanUrl) return `[Read the full plan](${input.fullPlanUrl}) (also linked from this commit's consul-gitops status, under Details).`;
   const at = input.revision ? ` at \`${input.revision.slice(0, 12)}\`` : '';
-  if (input.fullPlanProblem) return `The full plan could not be kept for a link (${escapeMarkdown(input.fullPlanProblem)}): run \`consul-gitops plan\`${at} to read it.`;
+  if (input.fullPlanProblem)
+    return `The full plan could not be kept for a link (${escapeMarkdown(input.fullPlanProblem)}): run \`consul-gitops plan\`${at} to read it.`;
   return `Run \`consul-gitops plan\`${at} to read the full plan.`;
 }
 
@@ -175,8 +196,17 @@ function render(input: PlanMarkdownInput, budget: Budget): string {
   const errors = input.errors ?? [];
   if (errors.length) {
     const shown = errors.slice(0, budget.detailed + budget.listed);
-    out.push(`**${errors.length} error${errors.length === 1 ? '' : 's'} in the config entries; nothing was planned.**`, '', renderErrorsMarkdown(shown, input.fileUrl), '');
-    if (shown.length < errors.length) out.push(`**${errors.length - shown.length} more errors are not listed: this comment would pass GitHub's ${GITHUB_BODY_LIMIT.toLocaleString('en-US')}-character limit.** ${where(input)}`, '');
+    out.push(
+      `**${errors.length} error${errors.length === 1 ? '' : 's'} in the config entries; nothing was planned.**`,
+      '',
+      renderErrorsMarkdown(shown, input.fileUrl),
+      '',
+    );
+    if (shown.length < errors.length)
+      out.push(
+        `**${errors.length - shown.length} more errors are not listed: this comment would pass GitHub's ${GITHUB_BODY_LIMIT.toLocaleString('en-US')}-character limit.** ${where(input)}`,
+        '',
+      );
   }
 
   const plan = input.plan;
@@ -197,12 +227,19 @@ function render(input: PlanMarkdownInput, budget: Budget): string {
     const listed = Math.min(budget.listed, visible.length - detailed);
     for (const c of visible.slice(0, detailed)) out.push(...renderChange(c, outcomes.get(c), true, input.fileUrl));
     if (listed > 0) {
-      out.push(`The next ${listed} change${listed === 1 ? ' is' : 's are'} listed without their attributes, to keep this comment under GitHub's ${GITHUB_BODY_LIMIT.toLocaleString('en-US')}-character limit. ${where(input)}`, '');
+      out.push(
+        `The next ${listed} change${listed === 1 ? ' is' : 's are'} listed without their attributes, to keep this comment under GitHub's ${GITHUB_BODY_LIMIT.toLocaleString('en-US')}-character limit. ${where(input)}`,
+        '',
+      );
       for (const c of visible.slice(detailed, detailed + listed)) out.push(...renderChange(c, outcomes.get(c), false, input.fileUrl));
       out.push('');
     }
     const rest = visible.length - detailed - listed;
-    if (rest > 0) out.push(`**${rest} more change${rest === 1 ? ' is' : 's are'} not shown: this comment would pass GitHub's ${GITHUB_BODY_LIMIT.toLocaleString('en-US')}-character limit.** ${where(input)}`, '');
+    if (rest > 0)
+      out.push(
+        `**${rest} more change${rest === 1 ? ' is' : 's are'} not shown: this comment would pass GitHub's ${GITHUB_BODY_LIMIT.toLocaleString('en-US')}-character limit.** ${where(input)}`,
+        '',
+      );
 
     const skipped = plan.changes.filter((c) => c.action === 'skip');
     if (skipped.length) {
@@ -224,7 +261,10 @@ function render(input: PlanMarkdownInput, budget: Budget): string {
       out.push('');
     }
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 /** Largest n in [lo, hi] with fits(n), given fits(lo); fits is monotone (more shown, longer text). */

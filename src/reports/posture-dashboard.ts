@@ -24,7 +24,9 @@ const SEVERITY: readonly PostureStatus[] = ['fail', 'unknown', 'warn'];
 function securitySection(s: SecurityPosture): string[] {
   if (!s.known) return ['### Security posture', `Not checked this run: ${text(s.why.slice(0, 300))}`];
   const c = s.counts;
-  const open = s.findings.filter((f) => f.status !== 'pass').sort((a, b) => SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status) || a.id.localeCompare(b.id));
+  const open = s.findings
+    .filter((f) => f.status !== 'pass')
+    .sort((a, b) => SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status) || a.id.localeCompare(b.id));
   const rows = open.map((f) => [code(f.id), `**${f.status}**`, text(f.evidence.slice(0, 300)), text((f.fix || '-').slice(0, 300))]);
   return [
     '### Security posture',
@@ -76,7 +78,9 @@ export function postureBody(input: PostureInput): string {
     services.length
       ? `${services.length} permissive service${services.length === 1 ? '' : 's'}: ${tally.map(([v, n]) => `${n} ${v}`).join(', ')}.`
       : 'No service is permissive in Git.',
-    ...(services.length ? [table(['Service', 'Verdict', 'Deciding reason', 'Last plaintext seen', 'PR'], rows) + (rest ? `\n\n… and ${rest} more services.` : '')] : []),
+    ...(services.length
+      ? [table(['Service', 'Verdict', 'Deciding reason', 'Last plaintext seen', 'PR'], rows) + (rest ? `\n\n… and ${rest} more services.` : '')]
+      : []),
     `### Mesh`,
     [
       `- AllowEnablingPermissiveMutualTLS: ${code(String(mesh.allowEnablingPermissiveMutualTLS))}`,
@@ -86,7 +90,12 @@ export function postureBody(input: PostureInput): string {
     ...(input.security ? securitySection(input.security) : []),
     `### Drift`,
     input.report.drift.length
-      ? `Strict in Git but still permissive in Consul (reconcile has not applied them yet, or someone changed them by hand):\n\n${capped(input.report.drift, 100).shown.map((d) => `- ${code(serviceKey(d))}`).join('\n')}${input.report.drift.length > 100 ? `\n- … and ${count(input.report.drift.length - 100)} more` : ''}`
+      ? `Strict in Git but still permissive in Consul (reconcile has not applied them yet, or someone changed them by hand):\n\n${capped(
+          input.report.drift,
+          100,
+        )
+          .shown.map((d) => `- ${code(serviceKey(d))}`)
+          .join('\n')}${input.report.drift.length > 100 ? `\n- … and ${count(input.report.drift.length - 100)} more` : ''}`
       : 'None: Consul matches Git for every service.',
     `---\n_Kept up to date by consul-gitops; closed when the mesh is fully strict and locked down._`,
   ];

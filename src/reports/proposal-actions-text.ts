@@ -8,7 +8,9 @@ export function renderProposalActions(actions: readonly ProposalAction[], dashbo
   if (actions.length === 0) lines.push('  nothing to propose');
   for (const a of actions) {
     const where = a.pr ? ` ${a.pr.url}` : '';
-    lines.push(`  ${a.kind.padEnd(16)} ${escapeControl(a.branch)}${where}${a.detail && a.kind !== 'unchanged' ? ` (${escapeControl(a.detail.split('\n')[0]!.slice(0, 200))})` : ''}`);
+    lines.push(
+      `  ${a.kind.padEnd(16)} ${escapeControl(a.branch)}${where}${a.detail && a.kind !== 'unchanged' ? ` (${escapeControl(a.detail.split('\n')[0]!.slice(0, 200))})` : ''}`,
+    );
   }
   if (dashboard) lines.push(`Posture dashboard: issue #${dashboard.number} (${dashboard.open ? 'open' : 'closed: the mesh is strict and locked down'})`);
   return `${lines.join('\n')}\n`;

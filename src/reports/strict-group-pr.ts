@@ -23,10 +23,18 @@ export function strictGroupBody(input: { target: string; verdicts: readonly Serv
   const sections = [
     marker,
     `## Move ${sorted.length} service${sorted.length === 1 ? '' : 's'} to strict mTLS (${code(input.target)})`,
-    w ? `Every service below showed no plaintext traffic for ${duration(w.end - w.start)}, from ${when(w.start)} to ${when(w.end)} (samples from ${text(input.statsSource)}).` : '',
+    w
+      ? `Every service below showed no plaintext traffic for ${duration(w.end - w.start)}, from ${when(w.start)} to ${when(w.end)} (samples from ${text(input.statsSource)}).`
+      : '',
     table(
       ['Service', 'Namespace', 'Partition', 'Deciding reason', 'Last plaintext seen'],
-      shown.map((v) => [code(v.service.name), code(v.service.namespace || 'default'), code(v.service.partition || 'default'), text((v.reasons[0] ?? '').slice(0, 200)), when(v.evidence.permissive.lastSeenAt)]),
+      shown.map((v) => [
+        code(v.service.name),
+        code(v.service.namespace || 'default'),
+        code(v.service.partition || 'default'),
+        text((v.reasons[0] ?? '').slice(0, 200)),
+        when(v.evidence.permissive.lastSeenAt),
+      ]),
     ) + (rest ? `\n\n… and ${rest} more services.` : ''),
     `### The change`,
     input.changes.map((c) => fence('diff', changeDiff(c))).join('\n\n'),

@@ -44,7 +44,17 @@ function instanceRow(i: InstanceEvidence): string[] {
 export function instancesSection(instances: readonly InstanceEvidence[]): string {
   const { shown, rest } = capped(instances, MAX_INSTANCE_ROWS);
   const rows = table(
-    ['Instance', 'First sample', 'Last sample', 'Plaintext connections (first → last)', 'Plaintext bytes in (first → last)', 'Plaintext bytes out (first → last)', 'Restarts', 'mTLS handshakes', 'mTLS requests'],
+    [
+      'Instance',
+      'First sample',
+      'Last sample',
+      'Plaintext connections (first → last)',
+      'Plaintext bytes in (first → last)',
+      'Plaintext bytes out (first → last)',
+      'Restarts',
+      'mTLS handshakes',
+      'mTLS requests',
+    ],
     shown.map(instanceRow),
   );
   return rest ? `${rows}\n\n… and ${rest} more instance${rest === 1 ? '' : 's'} (${instances.length} in all).` : rows;
@@ -62,10 +72,13 @@ function verifyByHand(v: ServiceVerdict): string {
   const ns = v.service.namespace && v.service.namespace !== 'default' ? ` -n ${v.service.namespace.replace(/[^a-z0-9-]/gi, '')}` : '';
   return [
     `On each instance, the permissive listener's counters must not move, while the mTLS ones do (Consul's "Disable permissive mTLS mode" guide):`,
-    fence('sh', [
-      `kubectl exec${ns} ${pod} -c consul-dataplane -- curl -s 'localhost:19000/stats?filter=permissive'`,
-      `kubectl exec${ns} ${pod} -c consul-dataplane -- curl -s 'localhost:19000/stats?filter=public_listener'`,
-    ].join('\n')),
+    fence(
+      'sh',
+      [
+        `kubectl exec${ns} ${pod} -c consul-dataplane -- curl -s 'localhost:19000/stats?filter=permissive'`,
+        `kubectl exec${ns} ${pod} -c consul-dataplane -- curl -s 'localhost:19000/stats?filter=public_listener'`,
+      ].join('\n'),
+    ),
     'Run it twice some minutes apart: `tcp.permissive_public_listener.downstream_cx_total` and its `_bytes_total` must stay the same.',
   ].join('\n\n');
 }
@@ -94,7 +107,11 @@ export function strictProposalBody(input: StrictProposalInput): string {
       `- ${text(e.blindSpot)}`,
     ].join('\n'),
     `### Intentions that name ${name}`,
-    listed(input.intentionSources.map((s) => `${s} → ${v.service.name}`), 'intentions', `_No intention in this tree names ${name}: with default-deny, callers need one once it is strict._`),
+    listed(
+      input.intentionSources.map((s) => `${s} → ${v.service.name}`),
+      'intentions',
+      `_No intention in this tree names ${name}: with default-deny, callers need one once it is strict._`,
+    ),
     `### Where the numbers come from`,
     `Source: ${text(input.statsSource)}`,
     listed(e.sources, 'queries', '_no query recorded_'),

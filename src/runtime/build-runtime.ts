@@ -152,7 +152,16 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       return {
         consul,
         ...(advisor ? { advisor } : {}),
-        target: { name: t.name, dir: t.dir, prune: t.prune, selfHeal: t.selfHeal, driftMode: t.driftMode, massDelete: t.massDelete, stateKeyPrefix: settings.targets.stateKeyPrefix, ...(t.consulVersion ? { consulVersion: t.consulVersion } : {}) },
+        target: {
+          name: t.name,
+          dir: t.dir,
+          prune: t.prune,
+          selfHeal: t.selfHeal,
+          driftMode: t.driftMode,
+          massDelete: t.massDelete,
+          stateKeyPrefix: settings.targets.stateKeyPrefix,
+          ...(t.consulVersion ? { consulVersion: t.consulVersion } : {}),
+        },
         deps: {
           source,
           store: new ConsulConfigEntryStore(consul),
@@ -165,7 +174,9 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,
-          ...(t.driftMode === 'propose' ? { driftPullRequests: (repo: { owner: string; repo: string }) => GitHubProposalPullRequests.forDefaultBranch(octo, repo) } : {}),
+          ...(t.driftMode === 'propose'
+            ? { driftPullRequests: (repo: { owner: string; repo: string }) => GitHubProposalPullRequests.forDefaultBranch(octo, repo) }
+            : {}),
         },
       };
     },

@@ -58,7 +58,9 @@ class MaskingLogger extends Logger {
 
 export function createLog(options: LogOptions = {}): Log {
   // Longest first, so a secret containing another is masked whole.
-  const masks = [...new Set((options.secrets ?? []).filter((s) => s.length >= 6).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);
+  const masks = [...new Set((options.secrets ?? []).filter((s) => s.length >= 6).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort(
+    (a, b) => b.length - a.length,
+  );
   const level = (options.level ?? 'INFO').toUpperCase();
   const logger = new MaskingLogger(options.sink ?? ((line) => process.stdout.write(`${line}\n`)), masks, {
     serviceName: SERVICE_NAME,

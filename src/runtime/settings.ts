@@ -2,8 +2,22 @@
 // environment by the one definition of each variable (src/config/environment.ts).
 import { parseTargetsFile, TargetsFileSchema, type TargetsFile } from '../config/targets.ts';
 import {
-  CONFIG_DIR, CONSUL_TOKEN_SECRET_ARN, CONSUL_TOKEN_SECRET_PARAMETER, DEFAULT_BRANCH, formatProblems, GITHUB_API_URL, GITHUB_REPOSITORY,
-  GITHUB_TOKEN_SECRET_ARN, GITHUB_TOKEN_SECRET_PARAMETER, PRUNE, readEnvironment, SECRETS_MAX_AGE, SELF_HEAL, splitRepository, STATE_PREFIX, TARGETS_CONFIG,
+  CONFIG_DIR,
+  CONSUL_TOKEN_SECRET_ARN,
+  CONSUL_TOKEN_SECRET_PARAMETER,
+  DEFAULT_BRANCH,
+  formatProblems,
+  GITHUB_API_URL,
+  GITHUB_REPOSITORY,
+  GITHUB_TOKEN_SECRET_ARN,
+  GITHUB_TOKEN_SECRET_PARAMETER,
+  PRUNE,
+  readEnvironment,
+  SECRETS_MAX_AGE,
+  SELF_HEAL,
+  splitRepository,
+  STATE_PREFIX,
+  TARGETS_CONFIG,
   type Env,
 } from '../config/environment.ts';
 import { ConsulGitopsError } from '../errors.ts';

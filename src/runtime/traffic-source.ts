@@ -26,7 +26,11 @@ export type TrafficSourceFactory = (request: TrafficSourceRequest) => TrafficSam
 export const createTrafficSource: TrafficSourceFactory = (request) => {
   // The flag chooses the source and the URL; the file keeps supplying auth, names and limits.
   const config = request.flag !== undefined ? parseStatsFlag(request.flag, request.config) : request.config;
-  if (!config) throw new ConsulGitopsError('usage', '--stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in consul-gitops.yaml)');
+  if (!config)
+    throw new ConsulGitopsError(
+      'usage',
+      '--stats: say where samples come from: --stats prometheus=URL or --stats envoy (or advisor.stats in consul-gitops.yaml)',
+    );
   return createTrafficSampleSource(config, {
     consul: request.consul,
     state: request.state,

@@ -37,17 +37,19 @@ export class BodyBudget {
 
   /** What a /metrics-style gauge shows, and what the tests read. */
   stats(): { limitBytes: number; claimedBytes: number; peakClaimedBytes: number; bufferedBytes: number; peakBufferedBytes: number } {
-    return { limitBytes: this.limitBytes, claimedBytes: this.#inUse, peakClaimedBytes: this.#peak, bufferedBytes: this.#held, peakBufferedBytes: this.#peakHeld };
+    return {
+      limitBytes: this.limitBytes,
+      claimedBytes: this.#inUse,
+      peakClaimedBytes: this.#peak,
+      bufferedBytes: this.#held,
+      peakBufferedBytes: this.#peakHeld,
+    };
   }
 }
 
 export type BodyRead =
   /** `release` gives the body's bytes back to the budget: call it once the body is no longer needed. */
-  | { kind: 'ok'; body: Buffer; release: () => void }
-  | { kind: 'too-large' }
-  | { kind: 'over-budget' }
-  | { kind: 'idle' }
-  | { kind: 'aborted' };
+  { kind: 'ok'; body: Buffer; release: () => void } | { kind: 'too-large' } | { kind: 'over-budget' } | { kind: 'idle' } | { kind: 'aborted' };
 
 export interface BodyLimits {
   /** One request's limit. */

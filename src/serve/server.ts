@@ -70,7 +70,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const metrics = new PrometheusMetrics();
   const queue = new ReconcileQueue<ReconcileEvent>({
     run: (job) => runJob(runtime, job, serverLog.withCorrelationId(job.payload.deliveryId), metrics),
-    onError: (job, error) => serverLog.withCorrelationId(job.payload.deliveryId)('error', 'Reconcile failed', { ...jobFields(job), error: describeError(error) }),
+    onError: (job, error) =>
+      serverLog.withCorrelationId(job.payload.deliveryId)('error', 'Reconcile failed', { ...jobFields(job), error: describeError(error) }),
   });
   // Arrival order of everything the queue sees: numbered when a request arrives, before any await,
   // so "newest wins" follows the order GitHub sent the webhooks in.
@@ -197,9 +198,19 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     if (!repository || queue.closed) return;
     const deliveryId = `schedule-${new Date().toISOString()}`;
     for (const target of runtime.targetNames()) {
-      const request: DriftRequest = { mode: 'drift', repository: { owner: repository.owner, name: repository.repo }, branch: settings.runtime.defaultBranch, deliveryId, target };
+      const request: DriftRequest = {
+        mode: 'drift',
+        repository: { owner: repository.owner, name: repository.repo },
+        branch: settings.runtime.defaultBranch,
+        deliveryId,
+        target,
+      };
       const queued = queue.enqueue({ target, kind: 'drift', seq: nextSeq(), payload: request });
-      serverLog.withCorrelationId(deliveryId)('info', queued === 'skipped' ? 'Drift check skipped: one is already pending' : 'Drift check queued', { target, deliveryId, queue: queued });
+      serverLog.withCorrelationId(deliveryId)('info', queued === 'skipped' ? 'Drift check skipped: one is already pending' : 'Drift check queued', {
+        target,
+        deliveryId,
+        queue: queued,
+      });
     }
   };
 

@@ -5,8 +5,23 @@
 import { baseUrlOf, optionsFromEnv } from '../adapters/consul/options.ts';
 import { githubClientOptionsFromEnv } from '../adapters/github/octokit.ts';
 import {
-  BODY_IDLE_TIMEOUT, CONFIG_DIR, CONSUL_HTTP_ADDR, DEFAULT_BRANCH, DELIVERY_MEMORY, GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_WEBHOOK_SECRET,
-  HEADERS_TIMEOUT, LOG_LEVEL, MAX_BUFFERED_BYTES, MAX_CONNECTIONS, readEnvironment, REQUEST_TIMEOUT, requiredHere, SCHEDULE_INTERVAL, STOP_TIMEOUT,
+  BODY_IDLE_TIMEOUT,
+  CONFIG_DIR,
+  CONSUL_HTTP_ADDR,
+  DEFAULT_BRANCH,
+  DELIVERY_MEMORY,
+  GITHUB_API_URL,
+  GITHUB_REPOSITORY,
+  GITHUB_WEBHOOK_SECRET,
+  HEADERS_TIMEOUT,
+  LOG_LEVEL,
+  MAX_BUFFERED_BYTES,
+  MAX_CONNECTIONS,
+  readEnvironment,
+  REQUEST_TIMEOUT,
+  requiredHere,
+  SCHEDULE_INTERVAL,
+  STOP_TIMEOUT,
   type Env,
 } from '../config/environment.ts';
 import { RuntimeConfigError, runtimeSettings, type RuntimeSettings } from '../runtime/settings.ts';

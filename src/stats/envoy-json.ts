@@ -53,12 +53,7 @@ export function parseEnvoyStatsJson(input: unknown): EnvoyStatsParseResult {
   return result;
 }
 
-function parseHistograms(
-  h: unknown,
-  path: string,
-  result: EnvoyStatsParseResult,
-  issue: (path: string, reason: string, value: unknown) => void,
-): void {
+function parseHistograms(h: unknown, path: string, result: EnvoyStatsParseResult, issue: (path: string, reason: string, value: unknown) => void): void {
   // `histogram_buckets=cumulative|disjoint` turns the element into an array of {name, buckets}.
   if (Array.isArray(h)) {
     h.forEach((item: unknown, i: number) => {

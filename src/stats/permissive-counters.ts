@@ -69,10 +69,7 @@ export const PUBLIC_STAT_PREFIX = 'public_listener';
 export const DEFAULT_PUBLIC_LISTENER_PORT = 20000;
 
 /** The same stat, addressed independently of the exposition form. */
-type StatRef =
-  | { kind: 'tcp' | 'http'; prefix: string; stat: string }
-  | { kind: 'listener'; address: string; stat: string }
-  | { kind: 'server'; stat: string };
+type StatRef = { kind: 'tcp' | 'http'; prefix: string; stat: string } | { kind: 'listener'; address: string; stat: string } | { kind: 'server'; stat: string };
 
 interface StatSource {
   /** The value, or undefined when absent, non-numeric or given twice with different values. */
@@ -91,9 +88,7 @@ export function snapshotFromEnvoyStats(stats: readonly EnvoyStat[], options: Sna
     else byName.set(s.name, [s.value]);
   }
   const nameOf = (ref: StatRef): string =>
-    ref.kind === 'listener' ? `listener.${ref.address}.${ref.stat}`
-    : ref.kind === 'server' ? `server.${ref.stat}`
-    : `${ref.kind}.${ref.prefix}.${ref.stat}`;
+    ref.kind === 'listener' ? `listener.${ref.address}.${ref.stat}` : ref.kind === 'server' ? `server.${ref.stat}` : `${ref.kind}.${ref.prefix}.${ref.stat}`;
 
   const source: StatSource = {
     value: (ref) => uniqueNumber(byName.get(nameOf(ref)) ?? []),
@@ -166,8 +161,7 @@ export function snapshotFromPrometheus(samples: readonly PromSample[], options: 
     hasTcpPrefix: (prefix) =>
       used.some((s) =>
         s.name.startsWith('envoy_tcp_')
-          ? label(s, PREFIX_LABEL.tcp) === prefix ||
-            (label(s, PREFIX_LABEL.tcp) === undefined && s.name.startsWith(`envoy_tcp_${sanitize(prefix)}_`))
+          ? label(s, PREFIX_LABEL.tcp) === prefix || (label(s, PREFIX_LABEL.tcp) === undefined && s.name.startsWith(`envoy_tcp_${sanitize(prefix)}_`))
           : false,
       ),
     listenerAddresses: () => {
@@ -205,13 +199,14 @@ function buildSnapshot(src: StatSource, options: SnapshotOptions): SidecarTraffi
 
   // A TCP service has tcp.public_listener.*, an HTTP-like one http.public_listener.* — never both.
   const mtls: SidecarTrafficSnapshot['mtls'] = {};
-  assign(mtls, 'connectionsTotal',
-    src.value(tcp(PUBLIC_STAT_PREFIX, 'downstream_cx_total')) ?? src.value(http(PUBLIC_STAT_PREFIX, 'downstream_cx_total')));
+  assign(mtls, 'connectionsTotal', src.value(tcp(PUBLIC_STAT_PREFIX, 'downstream_cx_total')) ?? src.value(http(PUBLIC_STAT_PREFIX, 'downstream_cx_total')));
   assign(mtls, 'tlsHandshakes', listener('ssl.handshake'));
   assign(mtls, 'httpRequestsTotal', src.value(http(PUBLIC_STAT_PREFIX, 'downstream_rq_total')));
-  assign(mtls, 'rxBytes',
-    src.value(tcp(PUBLIC_STAT_PREFIX, 'downstream_cx_rx_bytes_total')) ??
-      src.value(http(PUBLIC_STAT_PREFIX, 'downstream_cx_rx_bytes_total')));
+  assign(
+    mtls,
+    'rxBytes',
+    src.value(tcp(PUBLIC_STAT_PREFIX, 'downstream_cx_rx_bytes_total')) ?? src.value(http(PUBLIC_STAT_PREFIX, 'downstream_cx_rx_bytes_total')),
+  );
 
   const snapshot: SidecarTrafficSnapshot = { permissive, mtls };
   assign(snapshot, 'uptimeSeconds', src.value({ kind: 'server', stat: 'uptime' }));

@@ -290,7 +290,7 @@ function parseSampleLine(input: string, start: number, end: number, names: NameC
       }
       pos = skipSpaces(input, pos, end);
       const c = pos < end ? input.charCodeAt(pos) : -1;
-      if (quotedKey && name === '' && labelCount === 0 && (c === 44 /* , */ || c === 125 /* } */)) {
+      if (quotedKey && name === '' && labelCount === 0 && (c === 44 /* , */ || c === 125) /* } */) {
         name = key; // {"metric.name", ...}
         nameChecked = false;
       } else {

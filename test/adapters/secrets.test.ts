@@ -58,7 +58,7 @@ describe('stored secrets (Powertools Parameters)', () => {
     expect(aws.calls).toHaveLength(3);
   });
 
-  it('a failure is a SecretUnavailableError naming the secret and the error code, never the store\'s message; it is not cached', async () => {
+  it("a failure is a SecretUnavailableError naming the secret and the error code, never the store's message; it is not cached", async () => {
     aws.failWith = { status: 400, type: 'AccessDeniedException', message: `not allowed to read ${VALUE}` };
     const source = secretSourceFor({ secretId: 'consul-gitops/webhook' }, awsEnv(aws));
     const error = await source.value().catch((e: unknown) => e);
@@ -68,7 +68,7 @@ describe('stored secrets (Powertools Parameters)', () => {
     expect(await source.value()).toBe(VALUE);
   });
 
-  it('a missing secret names the store\'s code too', async () => {
+  it("a missing secret names the store's code too", async () => {
     const source = secretSourceFor({ secretId: 'nope' }, awsEnv(aws));
     await expect(source.value()).rejects.toThrow('secret nope: could not be read (ResourceNotFoundException)');
   });

@@ -30,7 +30,11 @@ async function put(body: unknown): Promise<void> {
 async function sidecarFor(service: string): Promise<void> {
   const res = await fetch(`${server.url}/v1/catalog/register`, {
     method: 'PUT',
-    body: JSON.stringify({ Node: 'k8s-node-1', Address: '10.0.0.7', Service: { Kind: 'connect-proxy', Service: `${service}-sidecar-proxy`, Port: 20000, Proxy: { DestinationServiceName: service } } }),
+    body: JSON.stringify({
+      Node: 'k8s-node-1',
+      Address: '10.0.0.7',
+      Service: { Kind: 'connect-proxy', Service: `${service}-sidecar-proxy`, Port: 20000, Proxy: { DestinationServiceName: service } },
+    }),
   });
   expect(res.status).toBe(200);
 }
@@ -53,8 +57,14 @@ describe('adviseStrict', () => {
     await put({ Kind: 'service-defaults', Name: 'frontend', Meta: { 'external-source': 'kubernetes' } });
     for (const s of ['orders', 'billing', 'inventory', 'frontend', 'payments']) await sidecarFor(s);
     const traffic = trafficDouble({
-      orders: [{ plaintextPerMinute: 0, handshakesPerMinute: 12 }, { plaintextPerMinute: 0, handshakesPerMinute: 9 }],
-      billing: [{ plaintextPerMinute: 0, handshakesPerMinute: 5 }, { plaintextPerMinute: 2, handshakesPerMinute: 5 }],
+      orders: [
+        { plaintextPerMinute: 0, handshakesPerMinute: 12 },
+        { plaintextPerMinute: 0, handshakesPerMinute: 9 },
+      ],
+      billing: [
+        { plaintextPerMinute: 0, handshakesPerMinute: 5 },
+        { plaintextPerMinute: 2, handshakesPerMinute: 5 },
+      ],
       frontend: [{ plaintextPerMinute: 0, handshakesPerMinute: 30 }],
     });
 
@@ -69,7 +79,10 @@ describe('adviseStrict', () => {
       orders: 'ready-for-strict',
     });
     expect(outcome.report.services.find((v) => v.service.name === 'frontend')!.reasons[0]).toContain('kubernetes');
-    expect(outcome.report.services.find((v) => v.service.name === 'inventory')!.origin).toEqual({ kind: 'proxy-defaults', file: 'config-entries/proxy-defaults.hcl' });
+    expect(outcome.report.services.find((v) => v.service.name === 'inventory')!.origin).toEqual({
+      kind: 'proxy-defaults',
+      file: 'config-entries/proxy-defaults.hcl',
+    });
     expect(outcome.report.drift.map((d) => d.name)).toEqual(['payments']);
     expect(outcome.report.window).toEqual({ start: NOW - 7 * 86_400_000, end: NOW });
     expect(outcome.report.source).toBe('in-memory test sidecars');
@@ -80,7 +93,11 @@ describe('adviseStrict', () => {
 
   it('judges nothing and asks no stats when the tree has errors', async () => {
     const traffic = trafficDouble({});
-    const outcome = await adviseStrict([{ path: 'config-entries/bad.hcl', text: 'Kind = "service-defaults"\nName = "x"\nMutualTLSMode = "sometimes"\n' }], ports(traffic), options);
+    const outcome = await adviseStrict(
+      [{ path: 'config-entries/bad.hcl', text: 'Kind = "service-defaults"\nName = "x"\nMutualTLSMode = "sometimes"\n' }],
+      ports(traffic),
+      options,
+    );
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.errors[0]).toMatchObject({ file: 'config-entries/bad.hcl', field: 'MutualTLSMode' });
     expect(traffic.calls).toEqual([]);
@@ -88,7 +105,11 @@ describe('adviseStrict', () => {
 
   it('does not ask the stats source when no service is permissive', async () => {
     const traffic = trafficDouble({});
-    const outcome = await adviseStrict([files[2]!].map((f) => ({ ...f, text: f.text.replace('permissive', 'strict') })), ports(traffic), options);
+    const outcome = await adviseStrict(
+      [files[2]!].map((f) => ({ ...f, text: f.text.replace('permissive', 'strict') })),
+      ports(traffic),
+      options,
+    );
     expect(outcome).toMatchObject({ ok: true, report: { services: [], drift: [] } });
     expect(traffic.calls).toEqual([]);
   });

@@ -15,7 +15,11 @@ beforeAll(async () => {
   const put = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'PUT', body: JSON.stringify(body) });
   await put('/v1/config', { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
   for (const s of ['orders', 'billing']) {
-    const res = await put('/v1/catalog/register', { Node: 'n1', Address: '10.0.0.7', Service: { Kind: 'connect-proxy', Service: `${s}-sidecar-proxy`, Port: 20000, Proxy: { DestinationServiceName: s } } });
+    const res = await put('/v1/catalog/register', {
+      Node: 'n1',
+      Address: '10.0.0.7',
+      Service: { Kind: 'connect-proxy', Service: `${s}-sidecar-proxy`, Port: 20000, Proxy: { DestinationServiceName: s } },
+    });
     expect(res.status).toBe(200);
   }
 });
@@ -31,7 +35,7 @@ const TREE = {
 const quiet = { plaintextPerMinute: 0, handshakesPerMinute: 12 };
 const noisy = { plaintextPerMinute: 3, handshakesPerMinute: 4 };
 
-async function advise(args: string[], env: Record<string, string>, traces: Record<string, typeof quiet[]>) {
+async function advise(args: string[], env: Record<string, string>, traces: Record<string, (typeof quiet)[]>) {
   let stdout = '';
   let stderr = '';
   const code = await main(
@@ -54,8 +58,12 @@ describe('advise --open-prs', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/opened +consul-gitops\/strict\/default\/default\/orders https:\/\/github\.example\/acme\/mesh-config\/pull\/1/);
     expect(first.stdout).toContain('Posture dashboard: issue #2 (open)');
-    expect(github.pulls.map((p) => [p.title, p.head, p.state])).toEqual([['mTLS: move orders to strict', 'consul-gitops/strict/default/default/orders', 'open']]);
-    expect(github.filesAt('consul-gitops/strict/default/default/orders')['config-entries/orders.hcl']).toBe(TREE['config-entries/orders.hcl'].replace('permissive', 'strict'));
+    expect(github.pulls.map((p) => [p.title, p.head, p.state])).toEqual([
+      ['mTLS: move orders to strict', 'consul-gitops/strict/default/default/orders', 'open'],
+    ]);
+    expect(github.filesAt('consul-gitops/strict/default/default/orders')['config-entries/orders.hcl']).toBe(
+      TREE['config-entries/orders.hcl'].replace('permissive', 'strict'),
+    );
     expect(github.issues.map((i) => i.title)).toEqual(['mTLS posture: default']);
     // The token never reaches the output.
     expect(first.stdout + first.stderr).not.toContain(TOKEN);

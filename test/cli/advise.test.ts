@@ -11,9 +11,18 @@ beforeAll(async () => {
   server = await startDevServer({ host: '127.0.0.1', port: 0 });
   const put = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'PUT', body: JSON.stringify(body) });
   await put('/v1/config', { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
-  await put('/v1/config', { Kind: 'service-defaults', Name: 'payments', MutualTLSMode: 'permissive', Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/payments.hcl' } });
+  await put('/v1/config', {
+    Kind: 'service-defaults',
+    Name: 'payments',
+    MutualTLSMode: 'permissive',
+    Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/payments.hcl' },
+  });
   for (const s of ['orders', 'billing', 'evil\u001b[2J']) {
-    const res = await put('/v1/catalog/register', { Node: 'n1', Address: '10.0.0.7', Service: { Kind: 'connect-proxy', Service: `${s}-sidecar-proxy`, Port: 20000, Proxy: { DestinationServiceName: s } } });
+    const res = await put('/v1/catalog/register', {
+      Node: 'n1',
+      Address: '10.0.0.7',
+      Service: { Kind: 'connect-proxy', Service: `${s}-sidecar-proxy`, Port: 20000, Proxy: { DestinationServiceName: s } },
+    });
     expect(res.status).toBe(200);
   }
 });
@@ -30,7 +39,10 @@ const TREE = {
 };
 const TRACES = {
   orders: [{ plaintextPerMinute: 0, handshakesPerMinute: 12 }],
-  billing: [{ plaintextPerMinute: 0, handshakesPerMinute: 4 }, { plaintextPerMinute: 3, handshakesPerMinute: 4 }],
+  billing: [
+    { plaintextPerMinute: 0, handshakesPerMinute: 4 },
+    { plaintextPerMinute: 3, handshakesPerMinute: 4 },
+  ],
 };
 
 async function advise(args: string[], files: Record<string, string> = TREE, traffic: TrafficDouble = trafficDouble(TRACES)) {
@@ -111,7 +123,7 @@ describe('consul-gitops advise', () => {
   ])('refuses --window %s, naming the flag, and judges nothing', async (window, message) => {
     const { run, traffic } = await advise(['--stats', 'envoy', '--window', window]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("error: --window: ");
+    expect(run.stderr).toContain('error: --window: ');
     expect(run.stderr).toContain(message);
     expect(run.stdout).toBe('');
     expect(traffic.calls).toEqual([]);
@@ -130,7 +142,10 @@ describe('consul-gitops advise', () => {
   });
 
   it('reports every file error and judges nothing', async () => {
-    const { run, traffic } = await advise(['--stats', 'envoy'], { ...TREE, 'config-entries/bad.hcl': 'Kind = "service-defaults"\nName = "x"\nMutualTLSMode = "sometimes"\n' });
+    const { run, traffic } = await advise(['--stats', 'envoy'], {
+      ...TREE,
+      'config-entries/bad.hcl': 'Kind = "service-defaults"\nName = "x"\nMutualTLSMode = "sometimes"\n',
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/config-entries\/bad\.hcl:3:\d+: MutualTLSMode: /);
     expect(run.stderr).toContain('1 error; nothing was judged');
@@ -138,7 +153,11 @@ describe('consul-gitops advise', () => {
   });
 
   it('fails with exit 1 when the stats source cannot be read at all', async () => {
-    const broken: TrafficDouble = { description: 'broken', calls: [], samples: async () => Promise.reject(new Error('prometheus http://127.0.0.1:9/: connection refused')) };
+    const broken: TrafficDouble = {
+      description: 'broken',
+      calls: [],
+      samples: async () => Promise.reject(new Error('prometheus http://127.0.0.1:9/: connection refused')),
+    };
     const { run } = await advise(['--stats', 'envoy'], TREE, broken);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('error: prometheus http://127.0.0.1:9/: connection refused');

@@ -79,7 +79,9 @@ describe('a target that names its namespaces', () => {
     expect(run.stdout).toContain('- delete service-defaults/ledger (namespace=billing)');
     expect(run.stdout).not.toContain('service-defaults/other');
     const ns = (path: string) =>
-      consul.http.requests.filter((r) => r.method === 'GET' && new URL(r.url, 'http://x').pathname === path).map((r) => new URL(r.url, 'http://x').searchParams.get('ns'));
+      consul.http.requests
+        .filter((r) => r.method === 'GET' && new URL(r.url, 'http://x').pathname === path)
+        .map((r) => new URL(r.url, 'http://x').searchParams.get('ns'));
     // `default` is sent as no `ns` at all (what Enterprise reads as default, and CE accepts).
     expect(new Set(ns('/v1/config/service-defaults'))).toEqual(new Set(['billing', 'shipping', null]));
     // proxy-defaults belongs to the partition: listed once, in its default namespace (no `ns`).
@@ -122,7 +124,11 @@ describe('entries without a Namespace on a target with its own namespace', () =>
 
   it('an entry in a namespace the target does not manage is refused with its file, line and field; nothing is planned', async () => {
     const other = 'Kind = "service-defaults"\nName = "api"\nNamespace = "payments"\nProtocol = "http"\n';
-    const cwd = tempTree({ 'consul-gitops.yaml': config('    consul:\n      namespace: team\n    namespaces: [team, billing]\n'), 'config-entries/web.hcl': WEB, 'config-entries/api.hcl': other });
+    const cwd = tempTree({
+      'consul-gitops.yaml': config('    consul:\n      namespace: team\n    namespaces: [team, billing]\n'),
+      'config-entries/web.hcl': WEB,
+      'config-entries/api.hcl': other,
+    });
     const run = await runAgainst(consul.url, planCommand, ['--detailed-exitcode'], cwd);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('config-entries/api.hcl:3');
@@ -133,7 +139,11 @@ describe('entries without a Namespace on a target with its own namespace', () =>
 
   it('an entry in another partition is refused: a target manages one partition', async () => {
     const other = 'Kind = "service-defaults"\nName = "api"\nPartition = "team-b"\nProtocol = "http"\n';
-    const cwd = tempTree({ 'consul-gitops.yaml': config('    consul:\n      namespace: team\n'), 'config-entries/api.hcl': other, 'config-entries/web.hcl': WEB });
+    const cwd = tempTree({
+      'consul-gitops.yaml': config('    consul:\n      namespace: team\n'),
+      'config-entries/api.hcl': other,
+      'config-entries/web.hcl': WEB,
+    });
     const run = await runAgainst(consul.url, planCommand, [], cwd);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('config-entries/api.hcl:3');
@@ -150,9 +160,13 @@ describe('writing an entry that names its namespace', () => {
     await consul.close();
   });
 
-  it('sends it with ?ns= of its own namespace, not the client\'s', async () => {
+  it("sends it with ?ns= of its own namespace, not the client's", async () => {
     const api = 'Kind = "service-defaults"\nName = "api"\nNamespace = "billing"\nProtocol = "http"\n';
-    const cwd = tempTree({ 'consul-gitops.yaml': config('    consul:\n      namespace: team\n    namespaces: all\n'), 'config-entries/api.hcl': api, 'config-entries/web.hcl': WEB });
+    const cwd = tempTree({
+      'consul-gitops.yaml': config('    consul:\n      namespace: team\n    namespaces: all\n'),
+      'config-entries/api.hcl': api,
+      'config-entries/web.hcl': WEB,
+    });
     const run = await runAgainst(consul.url, applyCommand, ['--auto-approve'], cwd);
     expect(run.code).toBe(0);
     const puts = consul.http.requests.filter((r) => r.method === 'PUT' && r.url.startsWith('/v1/config'));

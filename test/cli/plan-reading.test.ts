@@ -30,8 +30,10 @@ const API = 'config-entries/api.hcl';
 const INTENTIONS = 'config-entries/api-intentions.hcl';
 const WEB = 'config-entries/web.yaml';
 const files = {
-  [API]: 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "strict"\nTransparentProxy {\n  DialedDirectly = false\n}\nMeta {\n  team = "payments"\n}\n',
-  [INTENTIONS]: '# who may call api\nKind = "service-intentions"\nName = "api"\nSources = [\n  { Name = "web", Action = "allow" },\n  { Name = "*", Action = "deny" },\n]\n',
+  [API]:
+    'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "strict"\nTransparentProxy {\n  DialedDirectly = false\n}\nMeta {\n  team = "payments"\n}\n',
+  [INTENTIONS]:
+    '# who may call api\nKind = "service-intentions"\nName = "api"\nSources = [\n  { Name = "web", Action = "allow" },\n  { Name = "*", Action = "deny" },\n]\n',
   [WEB]: 'Kind: service-defaults\nName: web\nProtocol: http\n---\n# the database\nKind: service-defaults\nName: db\nProtocol: tcp\n',
 };
 
@@ -67,11 +69,17 @@ describe('plan, read by a person and by a tool', () => {
     expect(text.stdout).toMatch(/~ update service-defaults\/web {2}\(config-entries\/web\.yaml:1\)\n/);
 
     const json = await plan(dir, '--json');
-    const doc = JSON.parse(json.stdout) as { formatVersion: number; summary: Record<string, number>; changes: { action: string; id: { name: string }; source?: string; line?: number; changedOutside: boolean }[] };
+    const doc = JSON.parse(json.stdout) as {
+      formatVersion: number;
+      summary: Record<string, number>;
+      changes: { action: string; id: { name: string }; source?: string; line?: number; changedOutside: boolean }[];
+    };
     expect(schema.safeParse(doc).error).toBeUndefined();
     expect(doc.formatVersion).toBe(1);
     expect(doc.summary).toMatchObject({ update: 2, changedOutside: 1 });
-    const updates = doc.changes.filter((c) => c.action === 'update').map((c) => ({ name: c.id.name, source: c.source, line: c.line, changedOutside: c.changedOutside }));
+    const updates = doc.changes
+      .filter((c) => c.action === 'update')
+      .map((c) => ({ name: c.id.name, source: c.source, line: c.line, changedOutside: c.changedOutside }));
     expect(updates).toEqual([
       { name: 'api', source: API, line: 1, changedOutside: true },
       { name: 'web', source: WEB, line: 1, changedOutside: false },
@@ -99,7 +107,14 @@ describe('plan, read by a person and by a tool', () => {
     expect(doc.changes.find((c) => (c.id as { name: string }).name === 'db')).toMatchObject({ source: WEB, line: 6 });
     // The same tree the text prints: Sources element by element, without Precedence.
     expect(JSON.stringify(intentions.attributes)).not.toContain('Precedence');
-    expect(intentions.attributes).toContainEqual({ op: 'add', key: 'Sources', value: [{ Name: 'web', Action: 'allow' }, { Name: '*', Action: 'deny' }] });
+    expect(intentions.attributes).toContainEqual({
+      op: 'add',
+      key: 'Sources',
+      value: [
+        { Name: 'web', Action: 'allow' },
+        { Name: '*', Action: 'deny' },
+      ],
+    });
 
     expect(schema.safeParse({ ...doc, formatVersion: 2 }).success).toBe(false);
     expect(schema.safeParse({ ...doc, changes: [{ ...doc.changes[0], line: 'one' }] }).success).toBe(false);

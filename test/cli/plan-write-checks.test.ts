@@ -19,7 +19,8 @@ describe('plan: discovery-chain checks against live entries', () => {
     expect((await put({ Kind: 'proxy-defaults', Name: 'global', Config: { protocol: 'http' } })).status).toBe(200);
     expect((await put({ Kind: 'service-resolver', Name: 'web', Subsets: { v1: { Filter: 'Service.Meta.version == v1' } } })).status).toBe(200);
     const dir = tempTree({
-      'config-entries/split.hcl': 'Kind = "service-splitter"\nName = "web"\nSplits = [\n  { Weight = 90, ServiceSubset = "v1" },\n  { Weight = 10, ServiceSubset = "v2" },\n]\n',
+      'config-entries/split.hcl':
+        'Kind = "service-splitter"\nName = "web"\nSplits = [\n  { Weight = 90, ServiceSubset = "v1" },\n  { Weight = 10, ServiceSubset = "v2" },\n]\n',
     });
     const run = await runAgainst(server.url, planCommand, ['--detailed-exitcode'], dir);
     expect(run.code).toBe(1);

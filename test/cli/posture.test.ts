@@ -63,12 +63,20 @@ async function seed(server: DevServer, token: string | undefined, entries: unkno
   const headers: Record<string, string> = token ? { 'X-Consul-Token': token } : {};
   for (const e of entries) expect(await (await fetch(`${server.url}/v1/config`, { method: 'PUT', headers, body: JSON.stringify(e) })).text()).toBe('true');
   for (const s of services) {
-    const res = await fetch(`${server.url}/v1/catalog/register`, { method: 'PUT', headers, body: JSON.stringify({ Node: 'n1', Address: '10.0.0.7', Service: { Service: s, Port: 8080 } }) });
+    const res = await fetch(`${server.url}/v1/catalog/register`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ Node: 'n1', Address: '10.0.0.7', Service: { Service: s, Port: 8080 } }),
+    });
     expect(res.status).toBe(200);
     await fetch(`${server.url}/v1/catalog/register`, {
       method: 'PUT',
       headers,
-      body: JSON.stringify({ Node: 'n1', Address: '10.0.0.7', Service: { Kind: 'connect-proxy', Service: `${s}-sidecar-proxy`, Port: 21000, Proxy: { DestinationServiceName: s } } }),
+      body: JSON.stringify({
+        Node: 'n1',
+        Address: '10.0.0.7',
+        Service: { Kind: 'connect-proxy', Service: `${s}-sidecar-proxy`, Port: 21000, Proxy: { DestinationServiceName: s } },
+      }),
     });
   }
 }
@@ -163,14 +171,40 @@ describe('audit --posture on a secure cluster (ACLs default deny, encrypted goss
           // The README's policy, plus the reads the audit needs (agent:read, operator:read).
           {
             secret: RECONCILER,
-            rules: { mesh: 'write', operator: 'read', service_prefix: { '': 'write' }, intention_prefix: { '': 'write' }, key_prefix: { 'consul-gitops/': 'write' }, agent_prefix: { '': 'read' }, node_prefix: { '': 'read' } },
+            rules: {
+              mesh: 'write',
+              operator: 'read',
+              service_prefix: { '': 'write' },
+              intention_prefix: { '': 'write' },
+              key_prefix: { 'consul-gitops/': 'write' },
+              agent_prefix: { '': 'read' },
+              node_prefix: { '': 'read' },
+            },
           },
           { secret: NARROW, rules: { mesh: 'read', service_prefix: { web: 'read' } } },
-          { secret: BROAD, rules: { mesh: 'write', operator: 'write', service_prefix: { '': 'write' }, intention_prefix: { '': 'write' }, key_prefix: { '': 'write' }, agent_prefix: { '': 'read' } } },
+          {
+            secret: BROAD,
+            rules: {
+              mesh: 'write',
+              operator: 'write',
+              service_prefix: { '': 'write' },
+              intention_prefix: { '': 'write' },
+              key_prefix: { '': 'write' },
+              agent_prefix: { '': 'read' },
+            },
+          },
           // The README's policy plus acl = "write": it may mint itself a management token.
           {
             secret: ACL_WRITER,
-            rules: { acl: 'write', mesh: 'write', operator: 'read', service_prefix: { '': 'write' }, intention_prefix: { '': 'write' }, key_prefix: { 'consul-gitops/': 'write' }, agent_prefix: { '': 'read' } },
+            rules: {
+              acl: 'write',
+              mesh: 'write',
+              operator: 'read',
+              service_prefix: { '': 'write' },
+              intention_prefix: { '': 'write' },
+              key_prefix: { 'consul-gitops/': 'write' },
+              agent_prefix: { '': 'read' },
+            },
           },
         ],
       },
@@ -179,7 +213,12 @@ describe('audit --posture on a secure cluster (ACLs default deny, encrypted goss
       server,
       ROOT,
       [
-        { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: false, TransparentProxy: { MeshDestinationsOnly: true }, TLS: { Incoming: { TLSMinVersion: 'TLSv1_2' } } },
+        {
+          Kind: 'mesh',
+          AllowEnablingPermissiveMutualTLS: false,
+          TransparentProxy: { MeshDestinationsOnly: true },
+          TLS: { Incoming: { TLSMinVersion: 'TLSv1_2' } },
+        },
         { Kind: 'service-intentions', Name: '*', Sources: [{ Name: '*', Action: 'deny' }] },
         { Kind: 'service-defaults', Name: 'api', MutualTLSMode: 'strict' },
         { Kind: 'service-intentions', Name: 'api', Sources: [{ Name: 'web', Action: 'allow' }] },
@@ -282,12 +321,18 @@ describe('audit --posture with ACLs on but default allow', () => {
 
   it('fails while anonymous may write services and no "*" → "*" deny exists; warns once both are in place', async () => {
     const before = await posture(server, undefined);
-    expect(before.by['acl-default-deny']).toMatchObject({ status: 'fail', evidence: 'X-Consul-Default-ACL-Policy: allow, and the anonymous token may write services, no "*" → "*" deny intention' });
+    expect(before.by['acl-default-deny']).toMatchObject({
+      status: 'fail',
+      evidence: 'X-Consul-Default-ACL-Policy: allow, and the anonymous token may write services, no "*" → "*" deny intention',
+    });
     expect(before.status['intentions-default-deny']).toBe('fail');
     expect(before.status['acl-anonymous-service-write']).toBe('fail');
 
     await server.close();
-    server = await startDevServer({ port: 0, acl: { defaultPolicy: 'allow', anonymous: { service_prefix: { '': 'read' } }, tokens: [{ secret: ROOT, management: true }] } });
+    server = await startDevServer({
+      port: 0,
+      acl: { defaultPolicy: 'allow', anonymous: { service_prefix: { '': 'read' } }, tokens: [{ secret: ROOT, management: true }] },
+    });
     await seed(server, ROOT, [{ Kind: 'service-intentions', Name: '*', Sources: [{ Name: '*', Action: 'deny' }] }], []);
     const after = await posture(server, undefined);
     expect(after.by['acl-default-deny']!.status).toBe('warn');

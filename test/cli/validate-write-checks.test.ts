@@ -12,7 +12,8 @@ describe('validate: discovery-chain checks (agent/consul/discoverychain/compile.
   it('names the split whose subset the resolver does not define', async () => {
     const run = await validate({
       'config-entries/pd.hcl': HTTP_DEFAULTS,
-      'config-entries/web-splitter.hcl': 'Kind = "service-splitter"\nName = "web"\nSplits = [\n  { Weight = 50, ServiceSubset = "v1" },\n  { Weight = 50, ServiceSubset = "v2" },\n]\n',
+      'config-entries/web-splitter.hcl':
+        'Kind = "service-splitter"\nName = "web"\nSplits = [\n  { Weight = 50, ServiceSubset = "v1" },\n  { Weight = 50, ServiceSubset = "v2" },\n]\n',
       'config-entries/web-resolver.hcl': 'Kind = "service-resolver"\nName = "web"\nSubsets = { v1 = { Filter = "Service.Meta.version == v1" } }\n',
     });
     expect(run.code).toBe(1);
@@ -51,9 +52,7 @@ describe('validate: discovery-chain checks (agent/consul/discoverychain/compile.
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('detected circular resolver redirect: [x.default.default.dc1 -> y.default.default.dc1 -> x.default.default.dc1]');
-    expect(run.stderr).toContain(
-      'detected circular reference: [splitter:sa.default.default -> splitter:sb.default.default -> splitter:sa.default.default]',
-    );
+    expect(run.stderr).toContain('detected circular reference: [splitter:sa.default.default -> splitter:sb.default.default -> splitter:sa.default.default]');
   });
 
   it('does not judge what Consul may hold: a subset of a resolver the tree does not define', async () => {
@@ -85,13 +84,23 @@ describe('validate: service-defaults as ServiceConfigEntry.Validate checks it', 
     });
     expect(run.code).toBe(1);
     const lines = run.stderr.split('\n');
-    const has = (re: RegExp) => expect(lines.some((l) => re.test(l)), `${re} in\n${run.stderr}`).toBe(true);
+    const has = (re: RegExp) =>
+      expect(
+        lines.some((l) => re.test(l)),
+        `${re} in\n${run.stderr}`,
+      ).toBe(true);
     has(/web\.hcl:5:\d+: UpstreamConfig\.Overrides\[0\]\.Name: error in upstream override for \*: Wildcard name is not supported$/);
-    has(/web\.hcl:6:\d+: UpstreamConfig\.Overrides\[1\]\.PassiveHealthCheck\.Interval: error in upstream override for api: passive health check interval cannot be negative$/);
+    has(
+      /web\.hcl:6:\d+: UpstreamConfig\.Overrides\[1\]\.PassiveHealthCheck\.Interval: error in upstream override for api: passive health check interval cannot be negative$/,
+    );
     has(/web\.hcl:6:\d+: UpstreamConfig\.Overrides\[1\]\.Limits\.MaxConnections: error in upstream override for api: max connections cannot be negative$/);
-    has(/UpstreamConfig\.Overrides\[1\]\.BalanceOutboundConnections: error in upstream override for api: invalid value for balance_outbound_connections: round$/);
+    has(
+      /UpstreamConfig\.Overrides\[1\]\.BalanceOutboundConnections: error in upstream override for api: invalid value for balance_outbound_connections: round$/,
+    );
     has(/web\.hcl:8:\d+: UpstreamConfig\.Defaults\.Name: error in upstream defaults: Name must be empty$/);
-    has(/ext\.hcl:4:\d+: Destination\.Addresses\[0\]: Destination address '\*\.example\.com' is invalid Could not validate address \*\.example\.com as an IP or Hostname$/);
+    has(
+      /ext\.hcl:4:\d+: Destination\.Addresses\[0\]: Destination address '\*\.example\.com' is invalid Could not validate address \*\.example\.com as an IP or Hostname$/,
+    );
     expect(run.stderr).not.toContain('10.0.0.1');
   });
 
@@ -121,14 +130,16 @@ describe('validate: proxy-defaults checks of ProxyConfigEntry.Validate', () => {
       ].join('\n'),
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/pd\.hcl:[34]:\d+: Config\.envoy_hcp_metrics_bind_socket_dir: Config: envoy_hcp_metrics_bind_socket_dir length 71 exceeds max 70/);
+    expect(run.stderr).toMatch(
+      /pd\.hcl:[34]:\d+: Config\.envoy_hcp_metrics_bind_socket_dir: Config: envoy_hcp_metrics_bind_socket_dir length 71 exceeds max 70/,
+    );
     expect(run.stderr).toMatch(/pd\.hcl:6:\d+: FailoverPolicy\.Mode: Failover-policy mode must be one of '', 'sequential', or 'order-by-locality'/);
     expect(run.stderr).toMatch(/pd\.hcl:7:\d+: PrioritizeByLocality\.Mode: Prioritize-by-locality requires Consul Enterprise/);
   });
 });
 
 describe('validate: gateway and mesh TLS, SDS, header and host checks (config_entry_gateways.go, config_entry_mesh.go)', () => {
-  it('reports every ingress listener problem, each with Consul\'s text', async () => {
+  it("reports every ingress listener problem, each with Consul's text", async () => {
     const run = await validate({
       'config-entries/ig.hcl': [
         'Kind = "ingress-gateway"',
@@ -145,7 +156,9 @@ describe('validate: gateway and mesh TLS, SDS, header and host checks (config_en
     expect(run.stderr).toMatch(
       /ig\.hcl:4:\d+: Listeners\[0\]\.TLS\.CipherSuites: configuring CipherSuites is only applicable to connections negotiated with TLS 1\.2 or earlier, TLSMinVersion is set to TLSv1_3/,
     );
-    expect(run.stderr).toMatch(/ig\.hcl:5:\d+: Listeners\[1\]\.Services\[0\]\.ResponseHeaders: response headers only valid for http, http2 and grpc protocols \(service "db" on listener on port 9000\)/);
+    expect(run.stderr).toMatch(
+      /ig\.hcl:5:\d+: Listeners\[1\]\.Services\[0\]\.ResponseHeaders: response headers only valid for http, http2 and grpc protocols \(service "db" on listener on port 9000\)/,
+    );
     expect(run.stderr).toMatch(/ig\.hcl:6:\d+: Listeners\[2\]\.Services\[0\]\.Hosts: Host "api\.\.example\.com" must be a valid DNS hostname/);
   });
 
@@ -159,7 +172,9 @@ describe('validate: gateway and mesh TLS, SDS, header and host checks (config_en
     expect(run.stderr).toMatch(
       /ag\.hcl:4:\d+: Listeners\[0\]\.TLS\.MinVersion: no matching TLS version found for TLSv1_4, please specify one of \[TLS_AUTO, TLSv1_0, TLSv1_1, TLSv1_2, TLSv1_3\]/,
     );
-    expect(run.stderr).toMatch(/mesh\.hcl:3:\d+: TLS\.Outgoing\.TLSMaxVersion: error in outgoing TLS configuration: configuring max version TLSv1_2 less than the configured min version TLSv1_3 is invalid/);
+    expect(run.stderr).toMatch(
+      /mesh\.hcl:3:\d+: TLS\.Outgoing\.TLSMaxVersion: error in outgoing TLS configuration: configuring max version TLSv1_2 less than the configured min version TLSv1_3 is invalid/,
+    );
   });
 });
 
@@ -172,7 +187,9 @@ describe('validate: resolver filters, JWKS URIs and inline certificates as Consu
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/r\.hcl:4:\d+: Subsets\.v1\.Filter: Filter for subset "v1" is not a valid expression: 1:\d+ \(\d+\): no match found/);
-    expect(run.stderr).toMatch(/jwt\.hcl:4:\d+: JSONWebKeySet\.Remote\.URI: Remote JWKS URI is invalid: parse "jibberishUrl": invalid URI for request, uri: jibberishUrl/);
+    expect(run.stderr).toMatch(
+      /jwt\.hcl:4:\d+: JSONWebKeySet\.Remote\.URI: Remote JWKS URI is invalid: parse "jibberishUrl": invalid URI for request, uri: jibberishUrl/,
+    );
     expect(run.stderr).toMatch(/cert\.json:\d+:\d+: PrivateKey: tls: private key does not match public key/);
     expect(run.stderr).not.toContain('PRIVATE KEY-----');
   });

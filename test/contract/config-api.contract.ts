@@ -43,7 +43,12 @@ export interface ContractToken {
   secret: string;
   accessorId: string;
   /** Consul policy rules: resource → name → level (`service_prefix: { 'cgc-web': 'read' }`). */
-  rules: Partial<Record<'service' | 'service_prefix' | 'intention' | 'intention_prefix' | 'key' | 'key_prefix' | 'node' | 'node_prefix', Record<string, 'read' | 'write' | 'deny'>>> & {
+  rules: Partial<
+    Record<
+      'service' | 'service_prefix' | 'intention' | 'intention_prefix' | 'key' | 'key_prefix' | 'node' | 'node_prefix',
+      Record<string, 'read' | 'write' | 'deny'>
+    >
+  > & {
     mesh?: 'read' | 'write' | 'deny';
     operator?: 'read' | 'write' | 'deny';
   };
@@ -83,9 +88,18 @@ const put = (body: object | string | ((v: Vars) => object | string), query = '')
   path: `/v1/config${query}`,
   body,
 });
-const ok = (body: object | string, query = ''): ContractStep => ({ ...put(body, query), expect: { status: 200, body: 'true', headers: { 'Content-Type': JSON_CT, 'X-Consul-Index': null } } });
-const fail500 = (body: object | string, text: string, query = ''): ContractStep => ({ ...put(body, query), expect: { status: 500, body: text, headers: { 'Content-Type': TEXT_CT } } });
-const fail400 = (body: object | string, text: string, query = ''): ContractStep => ({ ...put(body, query), expect: { status: 400, body: text, headers: { 'Content-Type': TEXT_CT } } });
+const ok = (body: object | string, query = ''): ContractStep => ({
+  ...put(body, query),
+  expect: { status: 200, body: 'true', headers: { 'Content-Type': JSON_CT, 'X-Consul-Index': null } },
+});
+const fail500 = (body: object | string, text: string, query = ''): ContractStep => ({
+  ...put(body, query),
+  expect: { status: 500, body: text, headers: { 'Content-Type': TEXT_CT } },
+});
+const fail400 = (body: object | string, text: string, query = ''): ContractStep => ({
+  ...put(body, query),
+  expect: { status: 400, body: text, headers: { 'Content-Type': TEXT_CT } },
+});
 const json = (check: (j: any, res: ContractResponse, vars: Vars) => void) => (res: ContractResponse, vars: Vars) => check(res.json, res, vars);
 const indexOf = (res: ContractResponse) => Number(res.headers.get('X-Consul-Index'));
 const sd = (name: string, extra: object = {}) => ({ Kind: 'service-defaults', Name: name, ...extra });
@@ -110,7 +124,15 @@ export const CONTRACT_CASES: ContractCase[] = [
           status: 200,
           headers: { 'Content-Type': JSON_CT, ...META },
           body: json((j, res) => {
-            expect(j).toMatchObject({ Kind: 'service-defaults', Name: 'cgc-rt', Protocol: 'http', TransparentProxy: {}, MeshGateway: {}, Expose: {}, Meta: { team: 'a' } });
+            expect(j).toMatchObject({
+              Kind: 'service-defaults',
+              Name: 'cgc-rt',
+              Protocol: 'http',
+              TransparentProxy: {},
+              MeshGateway: {},
+              Expose: {},
+              Meta: { team: 'a' },
+            });
             expect(j.CreateIndex).toBe(j.ModifyIndex);
             expect(res.text).toMatch(/"Hash":\d+[,}]/);
             expect(j).not.toHaveProperty('Namespace');
@@ -138,7 +160,10 @@ export const CONTRACT_CASES: ContractCase[] = [
       {
         method: 'GET',
         path: '/v1/config/proxy-defaults/global',
-        expect: { status: 200, body: json((j) => expect(j).toMatchObject({ Name: 'global', Config: null, TransparentProxy: {}, MeshGateway: {}, Expose: {}, AccessLogs: {} })) },
+        expect: {
+          status: 200,
+          body: json((j) => expect(j).toMatchObject({ Name: 'global', Config: null, TransparentProxy: {}, MeshGateway: {}, Expose: {}, AccessLogs: {} })),
+        },
       },
       ok({ Kind: 'mesh', Meta: { k: 'v' } }),
       {
@@ -159,7 +184,11 @@ export const CONTRACT_CASES: ContractCase[] = [
     cleanup: ['/v1/config/proxy-defaults/global'],
     steps: [
       ok({ Kind: 'proxy-defaults', Config: { protocol: 'http' } }),
-      { method: 'GET', path: '/v1/config/proxy-defaults/global', expect: { status: 200, body: json((j) => expect(j).toMatchObject({ Name: 'global', Config: { protocol: 'http' } })) } },
+      {
+        method: 'GET',
+        path: '/v1/config/proxy-defaults/global',
+        expect: { status: 200, body: json((j) => expect(j).toMatchObject({ Name: 'global', Config: { protocol: 'http' } })) },
+      },
       fail500({ Kind: 'proxy-defaults', Name: 'other' }, 'invalid name ("other"), only "global" is supported'),
       { method: 'DELETE', path: '/v1/config/proxy-defaults/other', expect: { status: 500, body: 'invalid name ("other"), only "global" is supported' } },
     ],
@@ -174,7 +203,12 @@ export const CONTRACT_CASES: ContractCase[] = [
       {
         method: 'GET',
         path: '/v1/config/service-defaults',
-        expect: { status: 200, body: json((j) => expect(j.filter((e: any) => e.Name.toLowerCase() === 'cgc-case').map((e: any) => [e.Name, e.Protocol])).toEqual([['CGC-Case', 'http']])) },
+        expect: {
+          status: 200,
+          body: json((j) =>
+            expect(j.filter((e: any) => e.Name.toLowerCase() === 'cgc-case').map((e: any) => [e.Name, e.Protocol])).toEqual([['CGC-Case', 'http']]),
+          ),
+        },
       },
     ],
   },
@@ -206,10 +240,7 @@ export const CONTRACT_CASES: ContractCase[] = [
       fail400({ Name: 'x' }, 'Request decoding failed: Payload does not contain a kind/Kind key at the top level'),
       fail400({ Kind: 5, Name: 'x' }, 'Request decoding failed: Kind value in payload is not a string'),
       fail400(sd('cgc-x', { Foo: 1 }), 'Request decoding failed: 1 error occurred:\n\t* invalid config key "Foo"\n\n'),
-      fail400(
-        sd('cgc-x', { Foo: 1, Bar: 2 }),
-        'Request decoding failed: 2 errors occurred:\n\t* invalid config key "Foo"\n\t* invalid config key "Bar"\n\n',
-      ),
+      fail400(sd('cgc-x', { Foo: 1, Bar: 2 }), 'Request decoding failed: 2 errors occurred:\n\t* invalid config key "Foo"\n\t* invalid config key "Bar"\n\n'),
       fail400({ Kind: 'mesh', Name: 'mesh' }, 'Request decoding failed: 1 error occurred:\n\t* invalid config key "Name"\n\n'),
       fail400(sd('cgc-x', { Partition: '' }), 'Request decoding failed: 1 error occurred:\n\t* invalid config key "Partition"\n\n'),
       fail400(
@@ -265,9 +296,19 @@ export const CONTRACT_CASES: ContractCase[] = [
     steps: [
       { ...put(sd('cgc-cas', { Protocol: 'tcp' }), '?cas=1'), expect: { status: 200, body: 'false' } },
       ok(sd('cgc-cas', { Protocol: 'tcp' }), '?cas=0'),
-      { method: 'GET', path: '/v1/config/service-defaults/cgc-cas', expect: { status: 200 }, capture: (r) => ({ ci: (r.json as any).CreateIndex, mi: (r.json as any).ModifyIndex }) },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-cas',
+        expect: { status: 200 },
+        capture: (r) => ({ ci: (r.json as any).CreateIndex, mi: (r.json as any).ModifyIndex }),
+      },
       { ...put(sd('cgc-cas', { Protocol: 'http' }), '?cas=0'), expect: { status: 200, body: 'false' } },
-      { method: 'PUT', path: (v) => `/v1/config?cas=${Number(v.mi) + 1000}`, body: sd('cgc-cas', { Protocol: 'http' }), expect: { status: 200, body: 'false' } },
+      {
+        method: 'PUT',
+        path: (v) => `/v1/config?cas=${Number(v.mi) + 1000}`,
+        body: sd('cgc-cas', { Protocol: 'http' }),
+        expect: { status: 200, body: 'false' },
+      },
       { method: 'PUT', path: (v) => `/v1/config?cas=${v.mi}`, body: sd('cgc-cas', { Protocol: 'http' }), expect: { status: 200, body: 'true' } },
       {
         method: 'GET',
@@ -289,11 +330,20 @@ export const CONTRACT_CASES: ContractCase[] = [
     name: 'DELETE with and without cas; the table index moves on delete',
     steps: [
       ok(sd('cgc-del')),
-      { method: 'GET', path: '/v1/config/service-defaults/cgc-del', expect: { status: 200 }, capture: (r) => ({ mi: (r.json as any).ModifyIndex, idx: indexOf(r) }) },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-del',
+        expect: { status: 200 },
+        capture: (r) => ({ mi: (r.json as any).ModifyIndex, idx: indexOf(r) }),
+      },
       { method: 'DELETE', path: '/v1/config/service-defaults/cgc-del?cas=0', expect: { status: 200, body: 'false', headers: { 'Content-Type': JSON_CT } } },
       { method: 'DELETE', path: (v) => `/v1/config/service-defaults/cgc-del?cas=${Number(v.mi) - 1}`, expect: { status: 200, body: 'false' } },
       { method: 'DELETE', path: (v) => `/v1/config/service-defaults/cgc-del?cas=${v.mi}`, expect: { status: 200, body: 'true' } },
-      { method: 'GET', path: '/v1/config/service-defaults/cgc-del', expect: { status: 404, headers: { 'X-Consul-Index': (h, v) => expect(Number(h)).toBeGreaterThan(Number(v.idx)) } } },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-del',
+        expect: { status: 404, headers: { 'X-Consul-Index': (h, v) => expect(Number(h)).toBeGreaterThan(Number(v.idx)) } },
+      },
       { method: 'DELETE', path: '/v1/config/service-defaults/cgc-del?cas=12345', expect: { status: 200, body: 'true' } },
       { method: 'DELETE', path: '/v1/config/service-defaults/cgc-del', expect: { status: 200, body: '{}', headers: { 'Content-Type': JSON_CT } } },
       ok(sd('cgc-del')),
@@ -306,7 +356,12 @@ export const CONTRACT_CASES: ContractCase[] = [
     name: 'wrong method: 405 with Allow; OPTIONS: 200 with Allow',
     steps: [
       { method: 'GET', path: '/v1/config', expect: { status: 405, body: 'method GET not allowed', headers: { Allow: 'OPTIONS,PUT' } } },
-      { method: 'PUT', path: '/v1/config/service-defaults/x', body: '{}', expect: { status: 405, body: 'method PUT not allowed', headers: { Allow: 'OPTIONS,GET,DELETE' } } },
+      {
+        method: 'PUT',
+        path: '/v1/config/service-defaults/x',
+        body: '{}',
+        expect: { status: 405, body: 'method PUT not allowed', headers: { Allow: 'OPTIONS,GET,DELETE' } },
+      },
       { method: 'POST', path: '/v1/config', body: '{}', expect: { status: 405, body: 'method POST not allowed', headers: { Allow: 'OPTIONS,PUT' } } },
       { method: 'OPTIONS', path: '/v1/config/service-defaults', expect: { status: 200, headers: { Allow: 'OPTIONS,GET,DELETE' } } },
     ],
@@ -314,8 +369,16 @@ export const CONTRACT_CASES: ContractCase[] = [
   {
     name: 'CE refuses namespace and partition parameters and headers',
     steps: [
-      { method: 'GET', path: '/v1/config/service-defaults?ns=default', expect: { status: 400, body: 'Invalid query parameter: "ns" - Namespaces are a Consul Enterprise feature' } },
-      { method: 'GET', path: '/v1/config/service-defaults/x?partition=default', expect: { status: 400, body: 'Invalid query parameter: "partition" - Partitions are a Consul Enterprise feature' } },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults?ns=default',
+        expect: { status: 400, body: 'Invalid query parameter: "ns" - Namespaces are a Consul Enterprise feature' },
+      },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/x?partition=default',
+        expect: { status: 400, body: 'Invalid query parameter: "partition" - Partitions are a Consul Enterprise feature' },
+      },
       {
         method: 'GET',
         path: '/v1/config/service-defaults',
@@ -336,7 +399,14 @@ export const CONTRACT_CASES: ContractCase[] = [
     cleanup: ['/v1/config/service-defaults/cgc-pretty'],
     steps: [
       { ...put(sd('cgc-pretty'), '?pretty'), expect: { status: 200, body: 'true\n' } },
-      { method: 'GET', path: '/v1/config/service-defaults/cgc-pretty?pretty', expect: { status: 200, body: (r) => (expect(r.text.startsWith('{\n    "Kind": "service-defaults",\n')).toBe(true), expect(r.text.endsWith('}\n')).toBe(true)) } },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-pretty?pretty',
+        expect: {
+          status: 200,
+          body: (r) => (expect(r.text.startsWith('{\n    "Kind": "service-defaults",\n')).toBe(true), expect(r.text.endsWith('}\n')).toBe(true)),
+        },
+      },
     ],
   },
   {
@@ -344,7 +414,11 @@ export const CONTRACT_CASES: ContractCase[] = [
     steps: [
       { method: 'GET', path: '/v1/config/service-defaults?wait=5x&index=1', expect: { status: 400, body: 'Invalid wait time' } },
       { method: 'GET', path: '/v1/config/service-defaults?index=abc', expect: { status: 400, body: 'Invalid index' } },
-      { method: 'GET', path: '/v1/config/service-defaults?stale&consistent', expect: { status: 400, body: 'Cannot specify ?stale with ?consistent, conflicting semantics.' } },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults?stale&consistent',
+        expect: { status: 400, body: 'Cannot specify ?stale with ?consistent, conflicting semantics.' },
+      },
       { method: 'GET', path: '/v1/config/service-defaults', expect: { status: 200 }, capture: (r) => ({ idx: indexOf(r) }) },
       {
         method: 'GET',
@@ -387,7 +461,11 @@ export const CONTRACT_CASES: ContractCase[] = [
       ok(sd('cgc-l7', { Protocol: 'http' })),
       ok({ Kind: 'service-intentions', Name: 'cgc-l7', Sources: [{ Name: 'cgc-api', Permissions: [{ Action: 'allow', HTTP: { PathPrefix: '/' } }] }] }),
       fail500(sd('cgc-l7', { Protocol: 'tcp' }), 'service "cgc-l7" has protocol "tcp", which is incompatible with L7 intentions permissions'),
-      { method: 'DELETE', path: '/v1/config/service-defaults/cgc-l7', expect: { status: 500, body: 'service "cgc-l7" has protocol "tcp", which is incompatible with L7 intentions permissions' } },
+      {
+        method: 'DELETE',
+        path: '/v1/config/service-defaults/cgc-l7',
+        expect: { status: 500, body: 'service "cgc-l7" has protocol "tcp", which is incompatible with L7 intentions permissions' },
+      },
       {
         method: 'GET',
         path: '/v1/config/service-intentions/cgc-l7',
@@ -400,16 +478,32 @@ export const CONTRACT_CASES: ContractCase[] = [
   {
     name: 'routers and splitters need an HTTP protocol, and pin the entries that provide it',
     kinds: ['service-router', 'service-splitter'],
-    cleanup: ['/v1/config/service-defaults/cgc-rs', '/v1/config/proxy-defaults/global', '/v1/config/service-splitter/cgc-rs', '/v1/config/service-router/cgc-rs'],
+    cleanup: [
+      '/v1/config/service-defaults/cgc-rs',
+      '/v1/config/proxy-defaults/global',
+      '/v1/config/service-splitter/cgc-rs',
+      '/v1/config/service-router/cgc-rs',
+    ],
     steps: [
-      fail500({ Kind: 'service-router', Name: 'cgc-rs' }, 'discovery chain "cgc-rs" uses a protocol "tcp" that does not permit advanced routing or splitting behavior'),
+      fail500(
+        { Kind: 'service-router', Name: 'cgc-rs' },
+        'discovery chain "cgc-rs" uses a protocol "tcp" that does not permit advanced routing or splitting behavior',
+      ),
       ok(sd('cgc-rs', { Protocol: 'http' })),
       ok({ Kind: 'service-router', Name: 'cgc-rs' }),
       fail500(sd('cgc-rs', { Protocol: 'tcp' }), 'discovery chain "cgc-rs" uses a protocol "tcp" that does not permit advanced routing or splitting behavior'),
-      { method: 'DELETE', path: '/v1/config/service-defaults/cgc-rs', expect: { status: 500, body: 'discovery chain "cgc-rs" uses a protocol "tcp" that does not permit advanced routing or splitting behavior' } },
+      {
+        method: 'DELETE',
+        path: '/v1/config/service-defaults/cgc-rs',
+        expect: { status: 500, body: 'discovery chain "cgc-rs" uses a protocol "tcp" that does not permit advanced routing or splitting behavior' },
+      },
       ok({ Kind: 'proxy-defaults', Name: 'global', Config: { protocol: 'http' } }),
       { method: 'DELETE', path: '/v1/config/service-defaults/cgc-rs', expect: { status: 200, body: '{}' } },
-      { method: 'DELETE', path: '/v1/config/proxy-defaults/global', expect: { status: 500, body: 'discovery chain "cgc-rs" uses a protocol "tcp" that does not permit advanced routing or splitting behavior' } },
+      {
+        method: 'DELETE',
+        path: '/v1/config/proxy-defaults/global',
+        expect: { status: 500, body: 'discovery chain "cgc-rs" uses a protocol "tcp" that does not permit advanced routing or splitting behavior' },
+      },
       ok({ Kind: 'service-splitter', Name: 'cgc-rs', Splits: [{ Weight: 100 }] }),
       { method: 'DELETE', path: '/v1/config/service-router/cgc-rs', expect: { status: 200, body: '{}' } },
       { method: 'DELETE', path: '/v1/config/service-splitter/cgc-rs', expect: { status: 200, body: '{}' } },
@@ -435,16 +529,22 @@ export const CONTRACT_CASES: ContractCase[] = [
           ['Meta.suite == "cgc" and Name matches "f[12]$"', ['cgc-f1', 'cgc-f2']],
           ['"suite" in Meta and Name not matches "f[12]$"', ['cgc-f3']],
         ] as const
-      ).map(
-        ([filter, names]): ContractStep => ({
-          method: 'GET',
-          path: `/v1/config/service-defaults?filter=${encodeURIComponent(filter)}`,
-          expect: { status: 200, headers: META, body: json((j) => expect(j.map((e: any) => e.Name)).toEqual(names)) },
-        }),
-      ),
-      { method: 'GET', path: `/v1/config/proxy-defaults?filter=${encodeURIComponent('Mode == "transparent"')}`, expect: { status: 500, body: 'filtering not supported for config entry kind=proxy-defaults' } },
+      ).map(([filter, names]): ContractStep => ({
+        method: 'GET',
+        path: `/v1/config/service-defaults?filter=${encodeURIComponent(filter)}`,
+        expect: { status: 200, headers: META, body: json((j) => expect(j.map((e: any) => e.Name)).toEqual(names)) },
+      })),
+      {
+        method: 'GET',
+        path: `/v1/config/proxy-defaults?filter=${encodeURIComponent('Mode == "transparent"')}`,
+        expect: { status: 500, body: 'filtering not supported for config entry kind=proxy-defaults' },
+      },
       { method: 'GET', path: `/v1/config/service-defaults?filter=${encodeURIComponent('MutualTLSMode = "permissive"')}`, expect: { status: 500 } },
-      { method: 'GET', path: `/v1/config/service-defaults?filter=${encodeURIComponent('Nope == "x"')}`, expect: { status: 500, body: (r) => expect(r.text).toContain('Nope') } },
+      {
+        method: 'GET',
+        path: `/v1/config/service-defaults?filter=${encodeURIComponent('Nope == "x"')}`,
+        expect: { status: 500, body: (r) => expect(r.text).toContain('Nope') },
+      },
     ],
   },
   {
@@ -485,14 +585,27 @@ export const CONTRACT_CASES: ContractCase[] = [
   {
     name: 'query parameters: consistency is parsed before wait/index; bad max_stale is 400',
     steps: [
-      { method: 'GET', path: '/v1/config/service-defaults?stale&consistent&index=abc', expect: { status: 400, body: 'Cannot specify ?stale with ?consistent, conflicting semantics.' } },
-      { method: 'GET', path: '/v1/config/service-defaults?max_stale=5s&consistent', expect: { status: 400, body: 'Cannot specify ?stale with ?consistent, conflicting semantics.' } },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults?stale&consistent&index=abc',
+        expect: { status: 400, body: 'Cannot specify ?stale with ?consistent, conflicting semantics.' },
+      },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults?max_stale=5s&consistent',
+        expect: { status: 400, body: 'Cannot specify ?stale with ?consistent, conflicting semantics.' },
+      },
       { method: 'GET', path: '/v1/config/service-defaults?max_stale=soon', expect: { status: 400, body: 'Invalid max_stale value "soon"' } },
     ],
   },
   {
     name: 'blocking GET of one entry: not woken by other entries; a missing entry blocks until it exists',
-    cleanup: ['/v1/config/service-defaults/cgc-bq-a', '/v1/config/service-defaults/cgc-bq-b', '/v1/config/service-defaults/cgc-bq-c', '/v1/config/service-defaults/cgc-bq-new'],
+    cleanup: [
+      '/v1/config/service-defaults/cgc-bq-a',
+      '/v1/config/service-defaults/cgc-bq-b',
+      '/v1/config/service-defaults/cgc-bq-c',
+      '/v1/config/service-defaults/cgc-bq-new',
+    ],
     steps: [
       ok(sd('cgc-bq-a')),
       { method: 'GET', path: '/v1/config/service-defaults/cgc-bq-a', expect: { status: 200 }, capture: (r) => ({ idx: indexOf(r) }) },
@@ -542,17 +655,21 @@ export const CONTRACT_CASES: ContractCase[] = [
           ['TransparentProxy.DialedDirectly matches "t"', 'Invalid match operator "Matches" for selector "TransparentProxy.DialedDirectly"'],
           ['Nope == "x"', 'Selector "Nope" is not valid'],
         ] as const
-      ).map(
-        ([filter, text]): ContractStep => ({
-          method: 'GET',
-          path: `/v1/config/service-defaults?filter=${encodeURIComponent(filter)}`,
-          expect: { status: 500, body: `Failed to create boolean expression evaluator: ${text}`, headers: { 'Content-Type': TEXT_CT } },
-        }),
-      ),
+      ).map(([filter, text]): ContractStep => ({
+        method: 'GET',
+        path: `/v1/config/service-defaults?filter=${encodeURIComponent(filter)}`,
+        expect: { status: 500, body: `Failed to create boolean expression evaluator: ${text}`, headers: { 'Content-Type': TEXT_CT } },
+      })),
       {
         method: 'GET',
         path: `/v1/config/service-defaults?filter=${encodeURIComponent('TransparentProxy.DialedDirectly == maybe')}`,
-        expect: { status: 500, body: (r) => expect(r.text).toMatch(/^Failed to create boolean expression evaluator: Failed to coerce value "maybe" for selector "TransparentProxy.DialedDirectly"/) },
+        expect: {
+          status: 500,
+          body: (r) =>
+            expect(r.text).toMatch(
+              /^Failed to create boolean expression evaluator: Failed to coerce value "maybe" for selector "TransparentProxy.DialedDirectly"/,
+            ),
+        },
       },
       {
         method: 'GET',
@@ -578,7 +695,10 @@ export const CONTRACT_CASES: ContractCase[] = [
       {
         method: 'GET',
         path: '/v1/kv/cgc-kv2/?recurse',
-        expect: { status: 200, body: (r, _v) => expect(Number(r.headers.get('X-Consul-Index'))).toBe(Math.max(...(r.json as any[]).map((e) => e.ModifyIndex))) },
+        expect: {
+          status: 200,
+          body: (r, _v) => expect(Number(r.headers.get('X-Consul-Index'))).toBe(Math.max(...(r.json as any[]).map((e) => e.ModifyIndex))),
+        },
       },
       { method: 'DELETE', path: '/v1/kv/cgc-kv2/missing?cas=5', expect: { status: 200, body: 'true' } },
       { method: 'DELETE', path: '/v1/kv/cgc-kv2/a?cas=', expect: { status: 500, body: 'strconv.ParseUint: parsing "": invalid syntax' } },
@@ -589,13 +709,40 @@ export const CONTRACT_CASES: ContractCase[] = [
     needsAcl: true,
     cleanup: ['/v1/config/service-defaults/cgc-acl'],
     steps: [
-      { ...put(sd('cgc-acl')), expect: { status: 403, body: `Permission denied: anonymous token lacks permission 'service:write' on "cgc-acl". The anonymous token is used implicitly when a request does not specify a token.` } },
-      { ...put({ Kind: 'mesh' }), expect: { status: 403, body: `Permission denied: anonymous token lacks permission 'mesh:write'. The anonymous token is used implicitly when a request does not specify a token.` } },
+      {
+        ...put(sd('cgc-acl')),
+        expect: {
+          status: 403,
+          body: `Permission denied: anonymous token lacks permission 'service:write' on "cgc-acl". The anonymous token is used implicitly when a request does not specify a token.`,
+        },
+      },
+      {
+        ...put({ Kind: 'mesh' }),
+        expect: {
+          status: 403,
+          body: `Permission denied: anonymous token lacks permission 'mesh:write'. The anonymous token is used implicitly when a request does not specify a token.`,
+        },
+      },
       { ...put(sd('cgc-acl')), headers: { 'X-Consul-Token': 'cgc-not-a-token' }, expect: { status: 403, body: 'ACL not found' } },
       { ...put(sd('cgc-acl')), headers: (_v, t) => ({ 'X-Consul-Token': t.aclToken! }), expect: { status: 200, body: 'true' } },
-      { method: 'GET', path: '/v1/config/service-defaults/cgc-acl', expect: { status: 403, body: `Permission denied: anonymous token lacks permission 'service:read' on "cgc-acl". The anonymous token is used implicitly when a request does not specify a token.` } },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-acl',
+        expect: {
+          status: 403,
+          body: `Permission denied: anonymous token lacks permission 'service:read' on "cgc-acl". The anonymous token is used implicitly when a request does not specify a token.`,
+        },
+      },
       { method: 'GET', path: '/v1/config/service-defaults/cgc-acl-missing', expect: { status: 403 } },
-      { method: 'GET', path: '/v1/config/service-defaults', expect: { status: 200, body: json((j) => expect(j.map((e: any) => e.Name)).not.toContain('cgc-acl')), headers: { 'X-Consul-Results-Filtered-By-ACLs': null } } },
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults',
+        expect: {
+          status: 200,
+          body: json((j) => expect(j.map((e: any) => e.Name)).not.toContain('cgc-acl')),
+          headers: { 'X-Consul-Results-Filtered-By-ACLs': null },
+        },
+      },
       { method: 'GET', path: '/v1/config/proxy-defaults/global', expect: { status: 404 } },
       { method: 'GET', path: '/v1/config/service-defaults/cgc-acl', headers: (_v, t) => ({ Authorization: `Bearer ${t.aclToken!}` }), expect: { status: 200 } },
       { method: 'GET', path: '/v1/config/service-defaults/cgc-acl?token=cgc-not-a-token', expect: { status: 403, body: 'ACL not found' } },
@@ -636,7 +783,11 @@ export const CONTRACT_CASES: ContractCase[] = [
         method: 'GET',
         path: '/v1/config/service-defaults',
         headers: (_v, t) => ({ 'X-Consul-Token': t.aclToken! }),
-        expect: { status: 200, body: json((j) => expect(j.map((e: any) => e.Name)).toContain('cgc-api-a')), headers: { 'X-Consul-Results-Filtered-By-ACLs': null } },
+        expect: {
+          status: 200,
+          body: json((j) => expect(j.map((e: any) => e.Name)).toContain('cgc-api-a')),
+          headers: { 'X-Consul-Results-Filtered-By-ACLs': null },
+        },
       },
       {
         method: 'GET',
@@ -697,7 +848,11 @@ export const CONTRACT_CASES: ContractCase[] = [
       { method: 'PUT', path: (v) => `/v1/kv/cgc-kv/a?cas=${v.mi}`, body: 'x', expect: { status: 200, body: 'true' } },
       { method: 'PUT', path: '/v1/kv/cgc-kv/b/c?cas=0&flags=42', body: '', expect: { status: 200, body: 'true' } },
       { method: 'GET', path: '/v1/kv/cgc-kv/b/c', expect: { status: 200, body: json((j) => expect(j[0]).toMatchObject({ Flags: 42, Value: null })) } },
-      { method: 'GET', path: '/v1/kv/cgc-kv/?recurse', expect: { status: 200, body: json((j) => expect(j.map((e: any) => e.Key)).toEqual(['cgc-kv/a', 'cgc-kv/b/c'])) } },
+      {
+        method: 'GET',
+        path: '/v1/kv/cgc-kv/?recurse',
+        expect: { status: 200, body: json((j) => expect(j.map((e: any) => e.Key)).toEqual(['cgc-kv/a', 'cgc-kv/b/c'])) },
+      },
       { method: 'GET', path: '/v1/kv/cgc-kv/?keys&separator=/', expect: { status: 200, body: '["cgc-kv/a","cgc-kv/b/"]' } },
       { method: 'GET', path: '/v1/kv/cgc-kv-none/?keys', expect: { status: 404, body: '' } },
       { method: 'DELETE', path: '/v1/kv/cgc-kv/a?cas=1', expect: { status: 200, body: 'false' } },
@@ -716,7 +871,13 @@ export const CONTRACT_CASES: ContractCase[] = [
         body: {
           Node: 'cgc-node',
           Address: '10.0.0.9',
-          Service: { ID: 'cgc-svc-sidecar-proxy', Service: 'cgc-svc-sidecar-proxy', Kind: 'connect-proxy', Port: 21000, Proxy: { DestinationServiceName: 'cgc-svc', DestinationServiceID: 'cgc-svc', LocalServicePort: 8080 } },
+          Service: {
+            ID: 'cgc-svc-sidecar-proxy',
+            Service: 'cgc-svc-sidecar-proxy',
+            Kind: 'connect-proxy',
+            Port: 21000,
+            Proxy: { DestinationServiceName: 'cgc-svc', DestinationServiceID: 'cgc-svc', LocalServicePort: 8080 },
+          },
         },
         expect: { status: 200, body: 'true' },
       },
@@ -729,7 +890,13 @@ export const CONTRACT_CASES: ContractCase[] = [
           body: json((j) => {
             expect(j).toHaveLength(1);
             expect(j[0].Node).toMatchObject({ Node: 'cgc-node', Address: '10.0.0.9' });
-            expect(j[0].Service).toMatchObject({ Kind: 'connect-proxy', ID: 'cgc-svc-sidecar-proxy', Service: 'cgc-svc-sidecar-proxy', Port: 21000, Proxy: { DestinationServiceName: 'cgc-svc', LocalServicePort: 8080 } });
+            expect(j[0].Service).toMatchObject({
+              Kind: 'connect-proxy',
+              ID: 'cgc-svc-sidecar-proxy',
+              Service: 'cgc-svc-sidecar-proxy',
+              Port: 21000,
+              Proxy: { DestinationServiceName: 'cgc-svc', LocalServicePort: 8080 },
+            });
             expect(Array.isArray(j[0].Checks)).toBe(true);
           }),
         },
@@ -741,14 +908,25 @@ export const CONTRACT_CASES: ContractCase[] = [
   {
     name: 'catalog: /v1/catalog/services filters ServiceNodes and answers names; /v1/catalog/service/:service the instances',
     steps: [
-      { method: 'GET', path: `/v1/catalog/services?filter=${encodeURIComponent('ServiceName == "cgc-api-sidecar-proxy"')}`, expect: { status: 200, body: '{}', headers: META } },
+      {
+        method: 'GET',
+        path: `/v1/catalog/services?filter=${encodeURIComponent('ServiceName == "cgc-api-sidecar-proxy"')}`,
+        expect: { status: 200, body: '{}', headers: META },
+      },
       {
         method: 'PUT',
         path: '/v1/catalog/register',
         body: {
           Node: 'cgc-node2',
           Address: '10.0.0.10',
-          Service: { ID: 'cgc-api-sidecar-proxy', Service: 'cgc-api-sidecar-proxy', Kind: 'connect-proxy', Port: 21000, Tags: ['b', 'a'], Proxy: { DestinationServiceName: 'cgc-api', LocalServicePort: 8080 } },
+          Service: {
+            ID: 'cgc-api-sidecar-proxy',
+            Service: 'cgc-api-sidecar-proxy',
+            Kind: 'connect-proxy',
+            Port: 21000,
+            Tags: ['b', 'a'],
+            Proxy: { DestinationServiceName: 'cgc-api', LocalServicePort: 8080 },
+          },
         },
         expect: { status: 200, body: 'true' },
       },
@@ -775,7 +953,14 @@ export const CONTRACT_CASES: ContractCase[] = [
           headers: META,
           body: json((j) => {
             expect(j).toHaveLength(1);
-            expect(j[0]).toMatchObject({ Node: 'cgc-node2', Address: '10.0.0.10', ServiceKind: 'connect-proxy', ServiceName: 'cgc-api-sidecar-proxy', ServicePort: 21000, ServiceProxy: { DestinationServiceName: 'cgc-api' } });
+            expect(j[0]).toMatchObject({
+              Node: 'cgc-node2',
+              Address: '10.0.0.10',
+              ServiceKind: 'connect-proxy',
+              ServiceName: 'cgc-api-sidecar-proxy',
+              ServicePort: 21000,
+              ServiceProxy: { DestinationServiceName: 'cgc-api' },
+            });
           }),
         },
       },
@@ -784,7 +969,7 @@ export const CONTRACT_CASES: ContractCase[] = [
     ],
   },
   {
-    name: 'posture reads: agent self (TLS, gossip, sidecar ports) and the CA configuration, in Consul\'s shapes',
+    name: "posture reads: agent self (TLS, gossip, sidecar ports) and the CA configuration, in Consul's shapes",
     steps: [
       {
         method: 'GET',
@@ -795,7 +980,11 @@ export const CONTRACT_CASES: ContractCase[] = [
           body: json((j) => {
             expect(typeof j.Config.NodeName).toBe('string');
             // tlsutil.Config inside the sanitized RuntimeConfig: the verify flags live under InternalRPC.
-            expect(j.DebugConfig.TLS.InternalRPC).toMatchObject({ VerifyIncoming: expect.any(Boolean), VerifyOutgoing: expect.any(Boolean), VerifyServerHostname: expect.any(Boolean) });
+            expect(j.DebugConfig.TLS.InternalRPC).toMatchObject({
+              VerifyIncoming: expect.any(Boolean),
+              VerifyOutgoing: expect.any(Boolean),
+              VerifyServerHostname: expect.any(Boolean),
+            });
             expect(j.DebugConfig).toMatchObject({ ConnectSidecarMinPort: expect.any(Number), ConnectSidecarMaxPort: expect.any(Number) });
             expect(j.Stats.serf_lan.encrypted).toMatch(/^(true|false)$/);
           }),
@@ -804,7 +993,11 @@ export const CONTRACT_CASES: ContractCase[] = [
       {
         method: 'GET',
         path: '/v1/connect/ca/configuration',
-        expect: { status: 200, headers: { 'Content-Type': JSON_CT }, body: json((j) => expect(j).toMatchObject({ Provider: expect.any(String), Config: expect.any(Object), CreateIndex: expect.any(Number) })) },
+        expect: {
+          status: 200,
+          headers: { 'Content-Type': JSON_CT },
+          body: json((j) => expect(j).toMatchObject({ Provider: expect.any(String), Config: expect.any(Object), CreateIndex: expect.any(Number) })),
+        },
       },
     ],
   },
@@ -817,13 +1010,21 @@ export const CONTRACT_CASES: ContractCase[] = [
         method: 'GET',
         path: '/v1/acl/token/self',
         headers: { 'X-Consul-Token': SCOPED_WEB.secret },
-        expect: { status: 200, headers: { 'X-Consul-Default-ACL-Policy': 'deny' }, body: json((j) => expect(j).toMatchObject({ AccessorID: SCOPED_WEB.accessorId, Policies: expect.any(Array) })) },
+        expect: {
+          status: 200,
+          headers: { 'X-Consul-Default-ACL-Policy': 'deny' },
+          body: json((j) => expect(j).toMatchObject({ AccessorID: SCOPED_WEB.accessorId, Policies: expect.any(Array) })),
+        },
       },
       {
         method: 'GET',
         path: '/v1/agent/self',
         headers: { 'X-Consul-Token': SCOPED_WEB.secret },
-        expect: { status: 403, body: (res) => expect(res.text).toMatch(new RegExp(`^Permission denied: token with AccessorID '${SCOPED_WEB.accessorId}' lacks permission 'agent:read' on ".+"$`)) },
+        expect: {
+          status: 403,
+          body: (res) =>
+            expect(res.text).toMatch(new RegExp(`^Permission denied: token with AccessorID '${SCOPED_WEB.accessorId}' lacks permission 'agent:read' on ".+"$`)),
+        },
       },
       {
         method: 'GET',

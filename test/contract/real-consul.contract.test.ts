@@ -16,17 +16,18 @@ const token = process.env.CONSUL_HTTP_TOKEN;
 describe.skipIf(!process.env.CONSUL_HTTP_ADDR)('config API contract: real Consul', () => {
   for (const c of CONTRACT_CASES) {
     // ACL cases need ACLs enabled and a management token to act as the all-powerful token.
-    it.skipIf(c.needsAcl === true && !token)(c.name, async () => {
-      const created = await createTokens(c);
-      try {
-        await runContractCase(
-          c.needsAcl ? { url, ...(token ? { aclToken: token } : {}) } : { url, ...(token ? { token, aclToken: token } : {}) },
-          c,
-        );
-      } finally {
-        await created.remove();
-      }
-    }, 60_000);
+    it.skipIf(c.needsAcl === true && !token)(
+      c.name,
+      async () => {
+        const created = await createTokens(c);
+        try {
+          await runContractCase(c.needsAcl ? { url, ...(token ? { aclToken: token } : {}) } : { url, ...(token ? { token, aclToken: token } : {}) }, c);
+        } finally {
+          await created.remove();
+        }
+      },
+      60_000,
+    );
   }
 });
 

@@ -9,8 +9,18 @@ import type { ContractCase, ContractStep } from './config-api.contract.ts';
 const JSON_CT = /^application\/json/;
 const TEXT_CT = /^text\/plain/;
 
-const ok = (body: object): ContractStep => ({ method: 'PUT', path: '/v1/config', body, expect: { status: 200, body: 'true', headers: { 'Content-Type': JSON_CT } } });
-const fail500 = (body: object, text: string): ContractStep => ({ method: 'PUT', path: '/v1/config', body, expect: { status: 500, body: text, headers: { 'Content-Type': TEXT_CT } } });
+const ok = (body: object): ContractStep => ({
+  method: 'PUT',
+  path: '/v1/config',
+  body,
+  expect: { status: 200, body: 'true', headers: { 'Content-Type': JSON_CT } },
+});
+const fail500 = (body: object, text: string): ContractStep => ({
+  method: 'PUT',
+  path: '/v1/config',
+  body,
+  expect: { status: 500, body: text, headers: { 'Content-Type': TEXT_CT } },
+});
 const del = (path: string, status = 200, body = '{}'): ContractStep => ({ method: 'DELETE', path, expect: { status, body } });
 /** A write that breaks several chains: Consul compiles them in Go map order, so any one may be named. */
 const failOneOf = (body: object, texts: string[]): ContractStep => ({
@@ -34,7 +44,10 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     ],
     steps: [
       ok(sd('cgc-sub', { Protocol: 'http' })),
-      fail500({ Kind: 'service-splitter', Name: 'cgc-sub', Splits: [{ Weight: 100, ServiceSubset: 'v1' }] }, 'service "cgc-sub" does not have a subset named "v1"'),
+      fail500(
+        { Kind: 'service-splitter', Name: 'cgc-sub', Splits: [{ Weight: 100, ServiceSubset: 'v1' }] },
+        'service "cgc-sub" does not have a subset named "v1"',
+      ),
       ok(resolver('cgc-sub', { Subsets: { v1: { Filter: 'Service.Meta.version == v1' } } })),
       ok({ Kind: 'service-splitter', Name: 'cgc-sub', Splits: [{ Weight: 100, ServiceSubset: 'v1' }] }),
       fail500(resolver('cgc-sub', { Subsets: { v2: { Filter: 'Service.Meta.version == v2' } } }), 'service "cgc-sub" does not have a subset named "v1"'),
@@ -95,7 +108,10 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
   {
     name: 'service-defaults Validate: upstream names, health-check and limit bounds, balance values, destination addresses, in multierror text',
     steps: [
-      fail500(sd('cgc-u', { UpstreamConfig: { Overrides: [{ Name: '*' }] } }), '1 error occurred:\n\t* error in upstream override for *: Wildcard name is not supported\n\n'),
+      fail500(
+        sd('cgc-u', { UpstreamConfig: { Overrides: [{ Name: '*' }] } }),
+        '1 error occurred:\n\t* error in upstream override for *: Wildcard name is not supported\n\n',
+      ),
       fail500(sd('cgc-u', { UpstreamConfig: { Defaults: { Name: 'api' } } }), '1 error occurred:\n\t* error in upstream defaults: Name must be empty\n\n'),
       fail500(
         sd('cgc-u', {
@@ -129,12 +145,24 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     cleanup: ['/v1/config/proxy-defaults/global'],
     steps: [
       fail500(
-        { Kind: 'proxy-defaults', Name: 'global', Config: { envoy_hcp_metrics_bind_socket_dir: '/Consul/is/a/networking/platform/that/enables/securing/your/networking/' } },
+        {
+          Kind: 'proxy-defaults',
+          Name: 'global',
+          Config: { envoy_hcp_metrics_bind_socket_dir: '/Consul/is/a/networking/platform/that/enables/securing/your/networking/' },
+        },
         'Config: envoy_hcp_metrics_bind_socket_dir length 71 exceeds max 70',
       ),
-      fail500({ Kind: 'proxy-defaults', Name: 'global', FailoverPolicy: { Mode: 'bad' }, MutualTLSMode: 'bad' }, "Failover-policy mode must be one of '', 'sequential', or 'order-by-locality'"),
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', FailoverPolicy: { Mode: 'bad' }, MutualTLSMode: 'bad' },
+        "Failover-policy mode must be one of '', 'sequential', or 'order-by-locality'",
+      ),
       fail500({ Kind: 'proxy-defaults', Name: 'global', PrioritizeByLocality: { Mode: 'failover' } }, 'Prioritize-by-locality requires Consul Enterprise '),
-      ok({ Kind: 'proxy-defaults', Name: 'global', FailoverPolicy: { Mode: 'order-by-locality' }, Config: { envoy_hcp_metrics_bind_socket_dir: '/tmp/consul/hcp' } }),
+      ok({
+        Kind: 'proxy-defaults',
+        Name: 'global',
+        FailoverPolicy: { Mode: 'order-by-locality' },
+        Config: { envoy_hcp_metrics_bind_socket_dir: '/tmp/consul/hcp' },
+      }),
       del('/v1/config/proxy-defaults/global'),
     ],
   },
@@ -159,20 +187,39 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
         {
           Kind: 'ingress-gateway',
           Name: 'cgc-ig',
-          Listeners: [{ Port: 8080, Protocol: 'http', TLS: { CipherSuites: ['TLS_FOO', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_BAR'] }, Services: [{ Name: 'web' }] }],
+          Listeners: [
+            {
+              Port: 8080,
+              Protocol: 'http',
+              TLS: { CipherSuites: ['TLS_FOO', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_BAR'] },
+              Services: [{ Name: 'web' }],
+            },
+          ],
         },
         'no matching Envoy TLS cipher suite found for TLS_FOO,TLS_BAR',
       ),
       fail500(
-        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 8080, Protocol: 'http', TLS: { SDS: { ClusterName: 'sds' } }, Services: [{ Name: 'web' }] }] },
+        {
+          Kind: 'ingress-gateway',
+          Name: 'cgc-ig',
+          Listeners: [{ Port: 8080, Protocol: 'http', TLS: { SDS: { ClusterName: 'sds' } }, Services: [{ Name: 'web' }] }],
+        },
         'TLS.SDS.CertResource is required if ClusterName is set for listener (listener on port 8080)',
       ),
       fail500(
-        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'web', TLS: { SDS: { ClusterName: 'sds', CertResource: 'web-cert' } } }] }] },
+        {
+          Kind: 'ingress-gateway',
+          Name: 'cgc-ig',
+          Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'web', TLS: { SDS: { ClusterName: 'sds', CertResource: 'web-cert' } } }] }],
+        },
         'A service specifying TLS.SDS.CertResource must have at least one item in Hosts (service "web" on listener on port 8080)',
       ),
       fail500(
-        { Kind: 'ingress-gateway', Name: 'cgc-ig', Listeners: [{ Port: 9000, Protocol: 'tcp', Services: [{ Name: 'db', RequestHeaders: { Set: { 'x-a': 'b' } } }] }] },
+        {
+          Kind: 'ingress-gateway',
+          Name: 'cgc-ig',
+          Listeners: [{ Port: 9000, Protocol: 'tcp', Services: [{ Name: 'db', RequestHeaders: { Set: { 'x-a': 'b' } } }] }],
+        },
         'request headers only valid for http, http2 and grpc protocols (service "db" on listener on port 9000)',
       ),
       fail500(
@@ -194,11 +241,19 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     cleanup: ['/v1/config/api-gateway/cgc-ag', '/v1/config/mesh/mesh'],
     steps: [
       fail500(
-        { Kind: 'api-gateway', Name: 'cgc-ag', Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { MinVersion: 'TLSv1_3', MaxVersion: 'TLSv1_2' } }] },
+        {
+          Kind: 'api-gateway',
+          Name: 'cgc-ag',
+          Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { MinVersion: 'TLSv1_3', MaxVersion: 'TLSv1_2' } }],
+        },
         'configuring max version TLSv1_2 less than the configured min version TLSv1_3 is invalid',
       ),
       fail500(
-        { Kind: 'api-gateway', Name: 'cgc-ag', Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { Certificates: [{ Kind: 'secret', Name: 'c' }] } }] },
+        {
+          Kind: 'api-gateway',
+          Name: 'cgc-ag',
+          Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { Certificates: [{ Kind: 'secret', Name: 'c' }] } }],
+        },
         `unsupported certificate kind: "secret", must be 'inline-certificate' or 'file-system-certificate'`,
       ),
       fail500(
@@ -255,8 +310,14 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
         { Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', PrivateKey: TEST_KEY },
         'failed to parse certificate: x509: malformed certificate',
       ),
-      fail500({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY_NO_CN }, 'tls: private key does not match public key'),
-      fail500({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT_NO_CN, PrivateKey: TEST_KEY_NO_CN }, 'host "" must be a valid DNS hostname'),
+      fail500(
+        { Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY_NO_CN },
+        'tls: private key does not match public key',
+      ),
+      fail500(
+        { Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT_NO_CN, PrivateKey: TEST_KEY_NO_CN },
+        'host "" must be a valid DNS hostname',
+      ),
       ok({ Kind: 'inline-certificate', Name: 'cgc-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY }),
       del('/v1/config/inline-certificate/cgc-cert'),
     ],

@@ -25,14 +25,24 @@ async function seeded(acl: AclConfig) {
   const s = await start({ acl });
   const root = { 'X-Consul-Token': ROOT };
   expect((await call(s.url, 'PUT', '/v1/config', { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true }, root)).text).toBe('true');
-  for (const name of ['web', 'web-admin', 'api']) await call(s.url, 'PUT', '/v1/config', { Kind: 'service-defaults', Name: name, MutualTLSMode: 'permissive' }, root).then((r) => expect(r.text).toBe('true'));
+  for (const name of ['web', 'web-admin', 'api'])
+    await call(s.url, 'PUT', '/v1/config', { Kind: 'service-defaults', Name: name, MutualTLSMode: 'permissive' }, root).then((r) =>
+      expect(r.text).toBe('true'),
+    );
   await call(s.url, 'PUT', '/v1/config', { Kind: 'service-intentions', Name: 'web', Sources: [{ Name: 'api', Action: 'allow' }] }, root);
-  for (const [svc, node] of [['web', 'n1'], ['api', 'n1']] as const)
+  for (const [svc, node] of [
+    ['web', 'n1'],
+    ['api', 'n1'],
+  ] as const)
     await call(
       s.url,
       'PUT',
       '/v1/catalog/register',
-      { Node: node, Address: '10.0.0.1', Service: { Kind: 'connect-proxy', Service: `${svc}-sidecar-proxy`, Port: 21000, Proxy: { DestinationServiceName: svc } } },
+      {
+        Node: node,
+        Address: '10.0.0.1',
+        Service: { Kind: 'connect-proxy', Service: `${svc}-sidecar-proxy`, Port: 21000, Proxy: { DestinationServiceName: svc } },
+      },
       root,
     );
   return s;
@@ -65,7 +75,10 @@ describe('dev server ACLs with scoped tokens', () => {
     expect(names(list)).toEqual([]);
     expect(list.headers.get('X-Consul-Results-Filtered-By-ACLs')).toBe('true');
     const one = await call(s.url, 'GET', '/v1/config/service-defaults/api', undefined, { 'X-Consul-Token': WEB });
-    expect([one.status, one.text]).toEqual([403, `Permission denied: token with AccessorID 'aaaaaaaa-0000-4000-8000-00000000000a' lacks permission 'service:read' on "api"`]);
+    expect([one.status, one.text]).toEqual([
+      403,
+      `Permission denied: token with AccessorID 'aaaaaaaa-0000-4000-8000-00000000000a' lacks permission 'service:read' on "api"`,
+    ]);
     const write = await call(s.url, 'PUT', '/v1/config', { Kind: 'service-defaults', Name: 'web' }, { 'X-Consul-Token': WEB });
     expect(write.status).toBe(403);
     expect(write.text).toContain(`lacks permission 'service:write' on "web"`);
@@ -75,7 +88,10 @@ describe('dev server ACLs with scoped tokens', () => {
   it('exact rules beat prefix rules, the longest prefix wins, deny wins over the default', async () => {
     const s = await seeded({
       defaultPolicy: 'allow',
-      tokens: [{ secret: ROOT, management: true }, { secret: 'narrow', rules: { service_prefix: { '': 'read', web: 'deny' }, service: { 'web-admin': 'read' } } }],
+      tokens: [
+        { secret: ROOT, management: true },
+        { secret: 'narrow', rules: { service_prefix: { '': 'read', web: 'deny' }, service: { 'web-admin': 'read' } } },
+      ],
     });
     const r = await call(s.url, 'GET', '/v1/config/service-defaults', undefined, { 'X-Consul-Token': 'narrow' });
     expect(names(r)).toEqual(['api', 'web-admin']);
@@ -99,7 +115,13 @@ describe('dev server ACLs with scoped tokens', () => {
     expect([api.status, api.json()]).toEqual([200, []]);
     expect(api.headers.get('X-Consul-Results-Filtered-By-ACLs')).toBeNull();
     // service:read on web but not on the proxy's own name: the instance is filtered out, and said so.
-    const s2 = await seeded({ defaultPolicy: 'deny', tokens: [{ secret: ROOT, management: true }, { secret: 'exact', rules: { service: { web: 'read' }, node_prefix: { '': 'read' } } }] });
+    const s2 = await seeded({
+      defaultPolicy: 'deny',
+      tokens: [
+        { secret: ROOT, management: true },
+        { secret: 'exact', rules: { service: { web: 'read' }, node_prefix: { '': 'read' } } },
+      ],
+    });
     const hidden = await call(s2.url, 'GET', '/v1/health/connect/web', undefined, { 'X-Consul-Token': 'exact' });
     expect(hidden.json()).toEqual([]);
     expect(hidden.headers.get('X-Consul-Results-Filtered-By-ACLs')).toBe('true');
@@ -153,7 +175,14 @@ describe('--acl-policy-file', () => {
   });
 
   it('names file, line and field of a bad rule, and never quotes the secret', () => {
-    const text = ['default_policy: deny', 'tokens:', '  - secret: top-secret-value', '    rules:', '      service_prefix:', '        web: { policy: raed }'].join('\n');
+    const text = [
+      'default_policy: deny',
+      'tokens:',
+      '  - secret: top-secret-value',
+      '    rules:',
+      '      service_prefix:',
+      '        web: { policy: raed }',
+    ].join('\n');
     let message = '';
     try {
       parseAclPolicyFile(text, 'acl.yaml');

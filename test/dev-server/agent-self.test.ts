@@ -32,12 +32,58 @@ describe('GET /v1/agent/self', () => {
     const j = await self();
     expect(Object.keys(j).sort()).toEqual(['Config', 'Coord', 'DebugConfig', 'Member', 'Meta', 'Stats', 'xDS']);
     expect(Object.keys(j.Config).sort()).toEqual(['BuildDate', 'Datacenter', 'NodeID', 'NodeName', 'PrimaryDatacenter', 'Revision', 'Server', 'Version']);
-    expect(Object.keys(j.Member).sort()).toEqual(['Addr', 'DelegateCur', 'DelegateMax', 'DelegateMin', 'Name', 'Port', 'ProtocolCur', 'ProtocolMax', 'ProtocolMin', 'Status', 'Tags']);
+    expect(Object.keys(j.Member).sort()).toEqual([
+      'Addr',
+      'DelegateCur',
+      'DelegateMax',
+      'DelegateMin',
+      'Name',
+      'Port',
+      'ProtocolCur',
+      'ProtocolMax',
+      'ProtocolMin',
+      'Status',
+      'Tags',
+    ]);
     expect(j.xDS).toMatchObject({ Port: expect.any(Number), Ports: { Plaintext: expect.any(Number), TLS: expect.any(Number) } });
-    expect(Object.keys(j.DebugConfig.TLS).sort()).toEqual(['AutoTLS', 'Domain', 'EnableAgentTLSForChecks', 'GRPC', 'HTTPS', 'InternalRPC', 'NodeName', 'ServerMode', 'ServerName']);
-    expect(Object.keys(j.DebugConfig.TLS.InternalRPC).sort()).toEqual(['CAFile', 'CAPath', 'CertFile', 'CipherSuites', 'KeyFile', 'TLSMinVersion', 'UseAutoCert', 'VerifyIncoming', 'VerifyOutgoing', 'VerifyServerHostname']);
+    expect(Object.keys(j.DebugConfig.TLS).sort()).toEqual([
+      'AutoTLS',
+      'Domain',
+      'EnableAgentTLSForChecks',
+      'GRPC',
+      'HTTPS',
+      'InternalRPC',
+      'NodeName',
+      'ServerMode',
+      'ServerName',
+    ]);
+    expect(Object.keys(j.DebugConfig.TLS.InternalRPC).sort()).toEqual([
+      'CAFile',
+      'CAPath',
+      'CertFile',
+      'CipherSuites',
+      'KeyFile',
+      'TLSMinVersion',
+      'UseAutoCert',
+      'VerifyIncoming',
+      'VerifyOutgoing',
+      'VerifyServerHostname',
+    ]);
     // serf.Stats() keys, every value a string; agent.Stats() adds `agent` and `build`.
-    expect(Object.keys(j.Stats.serf_lan).sort()).toEqual(['coordinate_resets', 'encrypted', 'event_queue', 'event_time', 'failed', 'health_score', 'intent_queue', 'left', 'member_time', 'members', 'query_queue', 'query_time']);
+    expect(Object.keys(j.Stats.serf_lan).sort()).toEqual([
+      'coordinate_resets',
+      'encrypted',
+      'event_queue',
+      'event_time',
+      'failed',
+      'health_score',
+      'intent_queue',
+      'left',
+      'member_time',
+      'members',
+      'query_queue',
+      'query_time',
+    ]);
     for (const group of Object.values(j.Stats) as Record<string, unknown>[]) for (const v of Object.values(group)) expect(typeof v).toBe('string');
     expect(Object.keys(j.Stats).sort()).toEqual(['agent', 'build', 'consul', 'raft', 'runtime', 'serf_lan', 'serf_wan']);
   });

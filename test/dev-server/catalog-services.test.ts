@@ -11,7 +11,13 @@ async function register(base: string, node: string, service: Record<string, unkn
   expect(r.status).toBe(200);
 }
 
-const proxy = (name: string, dest: string, id = name) => ({ Kind: 'connect-proxy', ID: id, Service: name, Port: 20000, Proxy: { DestinationServiceName: dest } });
+const proxy = (name: string, dest: string, id = name) => ({
+  Kind: 'connect-proxy',
+  ID: id,
+  Service: name,
+  Port: 20000,
+  Proxy: { DestinationServiceName: dest },
+});
 
 describe('catalog listing', () => {
   it('lists service names with merged tags, filtered over ServiceNodes', async () => {
@@ -36,12 +42,20 @@ describe('catalog listing', () => {
     expect(r.text).toBe('Failed to create boolean expression evaluator: Selector "Nope" is not valid');
   });
 
-  it('returns one service\'s ServiceNodes, matching its name case-insensitively', async () => {
+  it("returns one service's ServiceNodes, matching its name case-insensitively", async () => {
     const s = await start();
     await register(s.url, 'n1', proxy('edge-proxy', 'api'));
     const r = await call(s.url, 'GET', '/v1/catalog/service/EDGE-proxy');
     const [n] = r.json();
-    expect(n).toMatchObject({ Node: 'n1', Address: '10.0.0.1', ServiceKind: 'connect-proxy', ServiceName: 'edge-proxy', ServicePort: 20000, ServiceProxy: { DestinationServiceName: 'api' }, ServiceWeights: { Passing: 1, Warning: 1 } });
+    expect(n).toMatchObject({
+      Node: 'n1',
+      Address: '10.0.0.1',
+      ServiceKind: 'connect-proxy',
+      ServiceName: 'edge-proxy',
+      ServicePort: 20000,
+      ServiceProxy: { DestinationServiceName: 'api' },
+      ServiceWeights: { Passing: 1, Warning: 1 },
+    });
     expect((await call(s.url, 'GET', '/v1/catalog/service/nothing')).text).toBe('[]');
   });
 

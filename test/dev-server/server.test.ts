@@ -181,7 +181,13 @@ describe('catalog', () => {
       call(s.url, 'PUT', '/v1/catalog/register', {
         Node: node,
         Address: `10.0.0.${node.length}`,
-        Service: { ID: id, Service: `${dest}-sidecar-proxy`, Kind: 'connect-proxy', Port: 21000, Proxy: { DestinationServiceName: dest, LocalServicePort: 8080 } },
+        Service: {
+          ID: id,
+          Service: `${dest}-sidecar-proxy`,
+          Kind: 'connect-proxy',
+          Port: 21000,
+          Proxy: { DestinationServiceName: dest, LocalServicePort: 8080 },
+        },
       });
     await reg('n1', 'web-proxy-1', 'web');
     await reg('n22', 'web-proxy-2', 'web');

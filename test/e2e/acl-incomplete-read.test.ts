@@ -138,11 +138,22 @@ describe('plan and apply never take a hidden entry for an absent one', () => {
 
 describe('the drift schedule', () => {
   it('reports an incomplete read as an error in the drift issue, never as "in sync" or as creates', async () => {
-    await put({ Kind: 'service-defaults', Name: 'api', Protocol: 'http', Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/api.hcl' } });
+    await put({
+      Kind: 'service-defaults',
+      Name: 'api',
+      Protocol: 'http',
+      Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/api.hcl' },
+    });
     const consul = new ConsulClient({ address: server.url, token: WEB_ONLY, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     const issues: { body: string; open: boolean }[] = [];
     const deps: ReconcileDeps = {
-      source: { read: async () => ({ revision: 'a'.repeat(40), commitTime: '2026-11-25T11:00:00Z', files: [{ path: 'config-entries/api.hcl', text: ENTRIES['config-entries/api.hcl'] }] }) },
+      source: {
+        read: async () => ({
+          revision: 'a'.repeat(40),
+          commitTime: '2026-11-25T11:00:00Z',
+          files: [{ path: 'config-entries/api.hcl', text: ENTRIES['config-entries/api.hcl'] }],
+        }),
+      },
       store: new ConsulConfigEntryStore(consul),
       state: new InMemoryStateStore(),
       reporter: {

@@ -28,7 +28,13 @@ async function startMesh(acl?: DevServerOptions['acl'], token?: string): Promise
   sidecars = await startSimulatedSidecars(
     [
       // orders: the last plaintext caller moved to the mesh 30 s after the start.
-      { service: 'orders', instance: 'orders-7d9f-abcde', protocol: 'http', plaintext: { connectionsPerSecond: 2, stopsAfterMs: 30_000 }, mtls: { handshakesPerSecond: 3 } },
+      {
+        service: 'orders',
+        instance: 'orders-7d9f-abcde',
+        protocol: 'http',
+        plaintext: { connectionsPerSecond: 2, stopsAfterMs: 30_000 },
+        mtls: { handshakesPerSecond: 3 },
+      },
       // billing: a legacy batch job still calls it in plaintext.
       { service: 'billing', instance: 'billing-5c4b-fghij', protocol: 'http', plaintext: { connectionsPerSecond: 1 }, mtls: { handshakesPerSecond: 1 } },
     ],
@@ -113,7 +119,11 @@ describe('advise --stats envoy against simulated sidecars', () => {
     const ROOT = 'root-5e0d7a51-0000-4000-8000-000000000001';
     const ORDERS_ONLY = 'ord-5e0d7a51-0000-4000-8000-000000000002';
     const ORDERS_BILLING = 'obi-5e0d7a51-0000-4000-8000-000000000003';
-    const scoped = (prefixes: Record<string, 'read'>): AclRules => ({ service_prefix: prefixes, node_prefix: { '': 'read' }, key_prefix: { 'consul-gitops/': 'write' } });
+    const scoped = (prefixes: Record<string, 'read'>): AclRules => ({
+      service_prefix: prefixes,
+      node_prefix: { '': 'read' },
+      key_prefix: { 'consul-gitops/': 'write' },
+    });
     beforeEach(async () => {
       await startMesh(
         {
@@ -144,7 +154,10 @@ describe('advise --stats envoy against simulated sidecars', () => {
 
     it("a service's sidecars hidden by ACLs (Consul answers []): exit 1 naming the service and the permission, not insufficient-data", async () => {
       // payments is permissive in Git and has no sidecar the token could see; Consul answers an empty list.
-      const r = await advise(repo(ORDERS_BILLING, { 'config-entries/payments.hcl': 'Kind = "service-defaults"\nName = "payments"\nMutualTLSMode = "permissive"\n' }), ['--window', '3m']);
+      const r = await advise(
+        repo(ORDERS_BILLING, { 'config-entries/payments.hcl': 'Kind = "service-defaults"\nName = "payments"\nMutualTLSMode = "permissive"\n' }),
+        ['--window', '3m'],
+      );
       expect(r.stdout).toBe('');
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('the sidecar proxies of "payments"');

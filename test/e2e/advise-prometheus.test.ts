@@ -80,7 +80,7 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus=URL against a 
     expect(byName.billing.evidence.permissive.connections).toBe(240);
   });
 
-  it('a 5h window takes in orders\' plaintext before minute 30: not ready, and when it was last seen', async () => {
+  it("a 5h window takes in orders' plaintext before minute 30: not ready, and when it was last seen", async () => {
     const r = await advise(['--window', '5h']);
     expect(r.code).toBe(0);
     const lastSeen = new Date(base + 30 * MIN).toISOString().replace('.000Z', 'Z');

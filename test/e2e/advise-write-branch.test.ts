@@ -16,7 +16,8 @@ import type { CliRun } from '../support/run-cli.ts';
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 const MINUTE = 60_000;
 const MESH = 'Kind = "mesh"\n\nAllowEnablingPermissiveMutualTLS = true\n\nTransparentProxy {\n  MeshDestinationsOnly = false\n}\n';
-const ORDERS = '# orders: the web tier moved to the mesh in November.\nKind          = "service-defaults"\nName          = "orders"\nProtocol      = "http"\nMutualTLSMode = "permissive"\n';
+const ORDERS =
+  '# orders: the web tier moved to the mesh in November.\nKind          = "service-defaults"\nName          = "orders"\nProtocol      = "http"\nMutualTLSMode = "permissive"\n';
 const BILLING = '{\n  "Kind": "service-defaults",\n  "Name": "billing",\n  "Protocol": "http",\n  "MutualTLSMode": "permissive"\n}\n';
 const INTENTIONS = 'Kind = "service-intentions"\nName = "orders"\nSources = [\n  {\n    Name   = "web"\n    Action = "allow"\n  },\n]\n';
 
@@ -85,7 +86,13 @@ async function collect(cwd: string, args: string[] = []): Promise<void> {
 describe('advise --write-branch', () => {
   it('writes the ready service as a branch whose diff is one line, leaves the checkout alone, and is idempotent', async () => {
     await mesh([
-      { service: 'orders', instance: 'orders-7d9f-abcde', protocol: 'http', plaintext: { connectionsPerSecond: 2, stopsAfterMs: 30_000 }, mtls: { handshakesPerSecond: 3 } },
+      {
+        service: 'orders',
+        instance: 'orders-7d9f-abcde',
+        protocol: 'http',
+        plaintext: { connectionsPerSecond: 2, stopsAfterMs: 30_000 },
+        mtls: { handshakesPerSecond: 3 },
+      },
       { service: 'billing', instance: 'billing-5c4b-fghij', protocol: 'http', plaintext: { connectionsPerSecond: 1 }, mtls: { handshakesPerSecond: 1 } },
     ]);
     const cwd = gitRepo({ 'mesh.hcl': MESH, 'orders.hcl': ORDERS, 'billing.json': BILLING, 'orders-intentions.hcl': INTENTIONS });
@@ -102,14 +109,18 @@ describe('advise --write-branch', () => {
 
     const branch = 'consul-gitops/strict/default/default/orders';
     expect(git('diff', '--name-only', 'main', branch)).toBe('config-entries/orders.hcl');
-    const diff = git('diff', '-U0', 'main', branch).split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    const diff = git('diff', '-U0', 'main', branch)
+      .split('\n')
+      .filter((l) => /^[-+][^-+]/.test(l));
     expect(diff).toEqual(['-MutualTLSMode = "permissive"', '+MutualTLSMode = "strict"']);
     const message = git('log', '-1', '--format=%B', branch);
     expect(message.split('\n')[0]).toBe('mTLS: move orders to strict');
     expect(message).toContain('web (allow) → orders');
     expect(message).toContain('orders-7d9f-abcde');
     expect(git('rev-parse', `${branch}^`)).toBe(before.head);
-    expect({ head: git('rev-parse', 'HEAD'), branch: git('symbolic-ref', 'HEAD'), status: git('status', '--porcelain', '--untracked-files=all') }).toEqual(before);
+    expect({ head: git('rev-parse', 'HEAD'), branch: git('symbolic-ref', 'HEAD'), status: git('status', '--porcelain', '--untracked-files=all') }).toEqual(
+      before,
+    );
 
     // The next scheduled run: same tree on the same base, no new commit.
     const sha = git('rev-parse', branch);
@@ -132,15 +143,15 @@ describe('advise --write-branch', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No service is permissive in Git: nothing to judge.');
-    expect(r.stdout).toContain(
-      'Branches:\n  consul-gitops/mesh-lockdown/default: unchanged',
-    );
+    expect(r.stdout).toContain('Branches:\n  consul-gitops/mesh-lockdown/default: unchanged');
     expect(r.stdout).toContain(
       'MeshDestinationsOnly is held back: these services reached destinations outside the mesh inside the window:\n    - orders: 120 connections, last seen 2026-11-25T12:05:00Z\n',
     );
     expect(r.stdout).not.toContain('billing:');
     const branch = 'consul-gitops/mesh-lockdown/default';
-    const diff = git('diff', '-U0', 'main', branch).split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    const diff = git('diff', '-U0', 'main', branch)
+      .split('\n')
+      .filter((l) => /^[-+][^-+]/.test(l));
     expect(diff).toEqual(['-AllowEnablingPermissiveMutualTLS = true', '+AllowEnablingPermissiveMutualTLS = false']);
     expect(git('log', '-1', '--format=%s', branch)).toBe('mTLS: lock the mesh down (no permissive mode)');
   });
@@ -155,15 +166,24 @@ describe('advise --write-branch', () => {
     // Early runs lack the history: the branch holds MeshDestinationsOnly back and says why.
     clock = T0;
     const early = await advise(cwd, ['--write-branch']);
-    expect(early.stdout).toMatch(/consul-gitops\/mesh-lockdown\/default: created .*\n {2}MeshDestinationsOnly is held back: passthrough traffic cannot be ruled out:\n {4}- \w+: passthrough samples start/);
+    expect(early.stdout).toMatch(
+      /consul-gitops\/mesh-lockdown\/default: created .*\n {2}MeshDestinationsOnly is held back: passthrough traffic cannot be ruled out:\n {4}- \w+: passthrough samples start/,
+    );
     await collect(cwd, ['--write-branch']);
     const r = await advise(cwd, ['--write-branch']);
     expect(r.stdout).not.toContain('held back');
     expect(r.stdout).toMatch(/consul-gitops\/mesh-lockdown\/default: (updated|unchanged)/);
     expect(r.code).toBe(0);
     const branch = 'consul-gitops/mesh-lockdown/default';
-    const diff = git('diff', '-U0', 'main', branch).split('\n').filter((l) => /^[-+][^-+]/.test(l));
-    expect(diff).toEqual(['-AllowEnablingPermissiveMutualTLS = true', '+AllowEnablingPermissiveMutualTLS = false', '-  MeshDestinationsOnly = false', '+  MeshDestinationsOnly = true']);
+    const diff = git('diff', '-U0', 'main', branch)
+      .split('\n')
+      .filter((l) => /^[-+][^-+]/.test(l));
+    expect(diff).toEqual([
+      '-AllowEnablingPermissiveMutualTLS = true',
+      '+AllowEnablingPermissiveMutualTLS = false',
+      '-  MeshDestinationsOnly = false',
+      '+  MeshDestinationsOnly = true',
+    ]);
     expect(git('log', '-1', '--format=%s', branch)).toBe('mTLS: lock the mesh down (no permissive mode, mesh destinations only)');
   });
 });

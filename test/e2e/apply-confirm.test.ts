@@ -33,7 +33,7 @@ async function applyAt(tty: boolean, args: string[], answer: string | undefined,
       isTTY: tty,
       write: (s: string) => {
         stdout += s;
-        if (s.includes('Only \'yes\' will be accepted')) setImmediate(() => (answer === undefined ? stdin.end() : stdin.write(`${answer}\n`)));
+        if (s.includes("Only 'yes' will be accepted")) setImmediate(() => (answer === undefined ? stdin.end() : stdin.write(`${answer}\n`)));
         return true;
       },
     },

@@ -24,7 +24,7 @@ const intentions = (name: string) => `Kind = "service-intentions"\nName = "${nam
 
 /** Kind and name of a config-entry write, or undefined for any other request. */
 function written(method: string | undefined, url: string | undefined, body: string): string | undefined {
-  if (method !== 'PUT' || !url?.startsWith('/v1/config?') && url !== '/v1/config') return undefined;
+  if (method !== 'PUT' || (!url?.startsWith('/v1/config?') && url !== '/v1/config')) return undefined;
   const entry = JSON.parse(body) as { Kind: string; Name: string };
   return `${entry.Kind}/${entry.Name}`;
 }

@@ -67,10 +67,7 @@ describe('two CLI applies against one Consul', () => {
     // A slow Consul, so both runs would be planning and writing at the same time without the lock.
     await server.close();
     server = await startDevServer({ port: 0, host: '127.0.0.1', latencyMs: 15 });
-    const [a, b] = await Promise.all([
-      runAgainst(server.url, applyCommand, [], treeWith('http')),
-      runAgainst(server.url, applyCommand, [], treeWith('tcp')),
-    ]);
+    const [a, b] = await Promise.all([runAgainst(server.url, applyCommand, [], treeWith('http')), runAgainst(server.url, applyCommand, [], treeWith('tcp'))]);
     expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
     const protocols = await liveProtocols();
     expect(protocols).toHaveLength(services.length);
@@ -85,7 +82,9 @@ describe('two CLI applies against one Consul', () => {
     await fetch(`${server.url}/v1/kv/consul-gitops/state/default/lock`, { method: 'PUT', body: JSON.stringify(lease) });
     const r = await runAgainst(server.url, applyCommand, ['--lock-wait', '0'], treeWith('http'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('another consul-gitops run (cli ci-runner-7 pid 4242) holds consul-gitops/state/default/lock until 2099-01-01T00:00:00.000Z at the latest; gave up waiting; nothing was applied');
+    expect(r.stderr).toContain(
+      'another consul-gitops run (cli ci-runner-7 pid 4242) holds consul-gitops/state/default/lock until 2099-01-01T00:00:00.000Z at the latest; gave up waiting; nothing was applied',
+    );
     expect(await liveProtocols()).toEqual([]);
   });
 });

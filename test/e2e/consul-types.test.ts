@@ -24,7 +24,7 @@ JSONWebKeySet {
 `;
 
 describe('[]byte fields (jwt-provider TrustedCA.InlineBytes)', () => {
-  it('a file\'s text equals the base64 Consul holds: no change planned', async () => {
+  it("a file's text equals the base64 Consul holds: no change planned", async () => {
     // What the api client sends for InlineBytes []byte("abc") (encoding/json: base64), and Consul returns.
     const live = {
       Kind: 'jwt-provider',
@@ -65,7 +65,7 @@ describe('integer fields (api InstanceLevelRateLimits.RequestsPerSecond int)', (
     expect(JSON.parse(run.stdout)[0].RateLimits.InstanceLevel.RequestsPerSecond).toBe(2);
   });
 
-  it('past int64 is strconv.ParseInt\'s out-of-range error, naming file, line and field', async () => {
+  it("past int64 is strconv.ParseInt's out-of-range error, naming file, line and field", async () => {
     const dir = tempTree({ 'a.hcl': 'Kind = "service-defaults"\nName = "a"\nRateLimits { InstanceLevel { RequestsPerSecond = "9223372036854775808" } }\n' });
     const run = await runCli(['validate', 'a.hcl'], dir);
     expect(run.code).toBe(1);

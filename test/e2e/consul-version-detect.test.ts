@@ -58,7 +58,14 @@ async function liveFiftyFifty(s: DevServer, headers: Record<string, string> = {}
     Kind: 'http-route',
     Name: 'shop',
     Parents: [{ Kind: 'api-gateway', Name: 'gw' }],
-    Rules: [{ Services: [{ Name: 'v1', Weight: 50 }, { Name: 'v2', Weight: 50 }] }],
+    Rules: [
+      {
+        Services: [
+          { Name: 'v1', Weight: 50 },
+          { Name: 'v2', Weight: 50 },
+        ],
+      },
+    ],
     Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/shop.hcl' },
   };
   const res = await fetch(`${s.url}/v1/config`, { method: 'PUT', headers, body: JSON.stringify(body) });
@@ -139,7 +146,7 @@ describe('plan with consulVersion set', () => {
     expect(v2Weight(run.stdout)).toBe(1);
   });
 
-  it('repeats validate\'s warning on fields the configured version does not know, in the PR-style plan text', async () => {
+  it("repeats validate's warning on fields the configured version does not know, in the PR-style plan text", async () => {
     const s = await start({ consulVersion: '1.20.4' });
     const run = await plan(s, repo({ 'config-entries/tgw.hcl': TGW }, { version: '1.20.4' }));
     expect(run.stderr).toBe('');

@@ -15,8 +15,8 @@ Services = [
 
 const yaml = (version?: string) => `targets:\n  - name: prod\n    dir: config-entries\n${version ? `    consulVersion: "${version}"\n` : ''}`;
 
-describe('validate against the target\'s Consul version', () => {
-  it('warns, with file, line and field, on a field the target\'s Consul does not know yet', async () => {
+describe("validate against the target's Consul version", () => {
+  it("warns, with file, line and field, on a field the target's Consul does not know yet", async () => {
     const dir = tempTree({ 'consul-gitops.yaml': yaml('1.20.4'), 'config-entries/tgw.hcl': TGW });
     const run = await runCli(['validate', 'config-entries'], dir);
     expect(run.code).toBe(0);
@@ -42,7 +42,7 @@ describe('validate against the target\'s Consul version', () => {
   });
 });
 
-describe('http-route service Weight 0 follows the target\'s version', () => {
+describe("http-route service Weight 0 follows the target's version", () => {
   let server: DevServer;
   beforeEach(async () => {
     server = await startDevServer({ port: 0 });
@@ -63,7 +63,14 @@ Rules = [{ Services = [{ Name = "v1", Weight = 50 }, { Name = "v2"${second} }] }
       Kind: 'http-route',
       Name: 'shop',
       Parents: [{ Kind: 'api-gateway', Name: 'gw' }],
-      Rules: [{ Services: [{ Name: 'v1', Weight: 50 }, { Name: 'v2', Weight: 50 }] }],
+      Rules: [
+        {
+          Services: [
+            { Name: 'v1', Weight: 50 },
+            { Name: 'v2', Weight: 50 },
+          ],
+        },
+      ],
       Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/shop.hcl' },
     };
     const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });

@@ -25,7 +25,8 @@ afterEach(async () => {
 });
 
 const defaults = (name: string, extra = '') => `Kind = "service-defaults"\nName = "${name}"\nProtocol = "http"\n${extra}`;
-const apply = (url: string, dir: string, commit: string, time: string) => runCli(['apply', '--consul', url, '--prune', '--commit', commit.repeat(40), '--commit-time', time], dir);
+const apply = (url: string, dir: string, commit: string, time: string) =>
+  runCli(['apply', '--consul', url, '--prune', '--commit', commit.repeat(40), '--commit-time', time], dir);
 const plan = (dir: string) => runCli(['plan', '--consul', server.url, '--prune'], dir);
 const live = async (name: string) => (await (await fetch(`${server.url}/v1/config/service-defaults/${name}`)).json()) as Record<string, unknown>;
 
@@ -39,23 +40,50 @@ describe('an entry consul-gitops applied, deleted by hand', () => {
     expect(out).toContain('Note: 1 entry was changed outside consul-gitops since the last apply; this plan puts it back as the files say.');
     expect(out).toMatch(/\+ create service-defaults\/web {2}\(config-entries\/web\.hcl:1\) {2}\[changed outside consul-gitops\]/);
     expect(out).not.toMatch(/service-defaults\/api.*changed outside/);
-    const json = JSON.parse((await runCli(['plan', '--consul', server.url, '--prune', '--json'], dir)).stdout) as { changes: { action: string; id: { name: string }; changedOutside: boolean; reason: string }[] };
-    expect(json.changes.find((c) => c.id.name === 'web')).toMatchObject({ action: 'create', changedOutside: true, reason: 'deleted outside consul-gitops since the last apply' });
+    const json = JSON.parse((await runCli(['plan', '--consul', server.url, '--prune', '--json'], dir)).stdout) as {
+      changes: { action: string; id: { name: string }; changedOutside: boolean; reason: string }[];
+    };
+    expect(json.changes.find((c) => c.id.name === 'web')).toMatchObject({
+      action: 'create',
+      changedOutside: true,
+      reason: 'deleted outside consul-gitops since the last apply',
+    });
 
     // The schedule's drift issue, in the same words.
     const consul = new ConsulClient({ address: server.url });
     const issues: string[] = [];
     const deps: ReconcileDeps = {
-      source: { read: async () => ({ revision: 'a'.repeat(40), commitTime: '2026-11-25T10:00:00Z', files: [{ path: 'config-entries/api.hcl', text: defaults('api') }, { path: 'config-entries/web.hcl', text: defaults('web') }] }) },
+      source: {
+        read: async () => ({
+          revision: 'a'.repeat(40),
+          commitTime: '2026-11-25T10:00:00Z',
+          files: [
+            { path: 'config-entries/api.hcl', text: defaults('api') },
+            { path: 'config-entries/web.hcl', text: defaults('web') },
+          ],
+        }),
+      },
       store: new ConsulConfigEntryStore(consul),
       state: new ConsulKvStateStore(consul),
-      reporter: { commitStatus: async () => undefined, upsertPullRequestComment: async () => ({ id: 1, created: true }), upsertIssue: async (_r, _t, body) => (issues.push(body), { number: 1, created: true }) },
+      reporter: {
+        commitStatus: async () => undefined,
+        upsertPullRequestComment: async () => ({ id: 1, created: true }),
+        upsertIssue: async (_r, _t, body) => (issues.push(body), { number: 1, created: true }),
+      },
       now: () => new Date('2026-11-25T13:00:00Z'),
       sleep: async () => undefined,
       holder: 'test',
     };
     try {
-      expect((await detectDrift(deps, { name: 'default', dir: 'config-entries', prune: true, stateKeyPrefix: 'consul-gitops/state' }, { owner: 'acme', repo: 'mesh', branch: 'main', selfHeal: false })).kind).toBe('drift');
+      expect(
+        (
+          await detectDrift(
+            deps,
+            { name: 'default', dir: 'config-entries', prune: true, stateKeyPrefix: 'consul-gitops/state' },
+            { owner: 'acme', repo: 'mesh', branch: 'main', selfHeal: false },
+          )
+        ).kind,
+      ).toBe('drift');
     } finally {
       await consul.close();
     }
@@ -74,10 +102,15 @@ describe('an entry consul-gitops applied, deleted by hand', () => {
 });
 
 describe('an apply that fails midway', () => {
-  const intentions = (...sources: string[]) => `Kind = "service-intentions"\nName = "web"\nSources = [${sources.map((n) => `{ Name = "${n}", Action = "allow" }`).join(', ')}]\n`;
+  const intentions = (...sources: string[]) =>
+    `Kind = "service-intentions"\nName = "web"\nSources = [${sources.map((n) => `{ Name = "${n}", Action = "allow" }`).join(', ')}]\n`;
 
   it('records what it wrote: the next plan does not call our writes changed outside; a later hand edit still is', async () => {
-    const dir = tempTree({ 'config-entries/api.hcl': defaults('api'), 'config-entries/web.hcl': defaults('web'), 'config-entries/web-intentions.hcl': intentions('api') });
+    const dir = tempTree({
+      'config-entries/api.hcl': defaults('api'),
+      'config-entries/web.hcl': defaults('web'),
+      'config-entries/web-intentions.hcl': intentions('api'),
+    });
     expect((await apply(server.url, dir, 'a', '2026-11-25T10:00:00Z')).code).toBe(0);
 
     // Commit b changes api, then (a later wave) the intentions, whose write Consul refuses: the dev
@@ -85,7 +118,8 @@ describe('an apply that fails midway', () => {
     writeFileSync(join(dir, 'config-entries/api.hcl'), defaults('api', 'MaxInboundConnections = 10\n'));
     writeFileSync(join(dir, 'config-entries/web-intentions.hcl'), intentions('api', 'admin'));
     proxy = await startConsulProxy(server.url, (req, body) => {
-      if (req.method === 'PUT' && req.url?.startsWith('/v1/config') && body.includes('"Kind":"service-intentions"')) server.faults.failNext(1, { status: 400, body: 'Invalid config entry: injected fault' });
+      if (req.method === 'PUT' && req.url?.startsWith('/v1/config') && body.includes('"Kind":"service-intentions"'))
+        server.faults.failNext(1, { status: 400, body: 'Invalid config entry: injected fault' });
       return 'forward';
     });
     const partial = await apply(proxy.url, dir, 'b', '2026-11-25T11:00:00Z');

@@ -25,7 +25,10 @@ const tick = (id: string) => h.tick(id);
 
 /** An entry as apply left it (with the ownership markers), then changed by hand. */
 async function write(entry: Record<string, unknown>, source: string) {
-  const res = await fetch(`${h.consul.url}/v1/config`, { method: 'PUT', body: JSON.stringify({ ...entry, Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': source } }) });
+  const res = await fetch(`${h.consul.url}/v1/config`, {
+    method: 'PUT',
+    body: JSON.stringify({ ...entry, Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': source } }),
+  });
   expect(await res.text()).toBe('true');
 }
 
@@ -77,11 +80,13 @@ describe('driftMode: propose on the schedule', () => {
     await write({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' }, 'config-entries/web.json');
     await tick('evt-4');
     expect(h.github.pulls[0]!.state).toBe('closed');
-    expect(h.github.comments.filter((c) => c.issue_number === pr.number).map((c) => c.body)).toEqual(['Consul matches Git again, so there is nothing left to accept. Closing this pull request.']);
+    expect(h.github.comments.filter((c) => c.issue_number === pr.number).map((c) => c.body)).toEqual([
+      'Consul matches Git again, so there is nothing left to accept. Closing this pull request.',
+    ]);
     expect(h.github.issues.find((i) => i.number === issue.number)!.state).toBe('closed');
   });
 
-  it('a GitHub failure on the PR is reported as the proposal\'s failure; the drift issue still goes out', async () => {
+  it("a GitHub failure on the PR is reported as the proposal's failure; the drift issue still goes out", async () => {
     h.github.addCommit(tree, 'onboard', { branch: 'master' });
     await write({ Kind: 'service-defaults', Name: 'api', Protocol: 'grpc' }, 'config-entries/api.hcl');
     h.github.fail({ method: 'GET', path: /\/pulls$/, status: 503, times: 5 });

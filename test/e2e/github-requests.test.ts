@@ -62,7 +62,13 @@ async function push(sha: string): Promise<string[]> {
   expect(res.statusCode).toBe(202);
   await Promise.all(lambda.runs);
   expect(github.statuses.filter((s) => s.sha === sha).map((s) => s.state)).toEqual(['pending', 'success']);
-  return github.requests.slice(before).map((r) => `${r.method} ${r.path.split(sha).join('SHA').replace(/[0-9a-f]{40}/g, 'BLOB')}`);
+  return github.requests.slice(before).map(
+    (r) =>
+      `${r.method} ${r.path
+        .split(sha)
+        .join('SHA')
+        .replace(/[0-9a-f]{40}/g, 'BLOB')}`,
+  );
 }
 
 async function liveProtocols(): Promise<Map<string, unknown>> {

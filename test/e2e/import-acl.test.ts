@@ -19,7 +19,13 @@ beforeEach(async () => {
   server = await startDevServer({
     port: 0,
     host: '127.0.0.1',
-    acl: { defaultPolicy: 'deny', tokens: [{ secret: ROOT, management: true }, { secret: WEB_ONLY, rules: { service_prefix: { web: 'read' } } }] },
+    acl: {
+      defaultPolicy: 'deny',
+      tokens: [
+        { secret: ROOT, management: true },
+        { secret: WEB_ONLY, rules: { service_prefix: { web: 'read' } } },
+      ],
+    },
   });
   for (const body of [
     { Kind: 'service-defaults', Name: 'web', Protocol: 'http' },

@@ -48,7 +48,8 @@ describe('import then plan --adopt', () => {
       const plan = await runCli(['plan', '--consul', server.url, '--adopt', '--json'], dir);
       expect(plan.stderr).toBe('');
       expect(plan.code).toBe(0);
-      const changes = (JSON.parse(plan.stdout) as { changes: { action: string; id: { kind: string }; fieldDiffs: { path: string }[]; reason: string }[] }).changes;
+      const changes = (JSON.parse(plan.stdout) as { changes: { action: string; id: { kind: string }; fieldDiffs: { path: string }[]; reason: string }[] })
+        .changes;
       expect(changes).toHaveLength(EVERY_KIND.length);
       for (const c of changes) {
         expect(c.action, `${c.id.kind}: ${c.reason}`).toBe('update');
@@ -61,7 +62,19 @@ describe('import then plan --adopt', () => {
   it('crd: every kind with a CRD imported as consul-k8s documents; plan --adopt adds only the markers', async () => {
     for (const e of EVERY_KIND) await put(e);
     const dir = tempTree({});
-    const crdKinds = ['mesh', 'proxy-defaults', 'service-defaults', 'jwt-provider', 'service-resolver', 'service-splitter', 'service-router', 'ingress-gateway', 'terminating-gateway', 'service-intentions', 'exported-services'];
+    const crdKinds = [
+      'mesh',
+      'proxy-defaults',
+      'service-defaults',
+      'jwt-provider',
+      'service-resolver',
+      'service-splitter',
+      'service-router',
+      'ingress-gateway',
+      'terminating-gateway',
+      'service-intentions',
+      'exported-services',
+    ];
     const imported = await runCli(['import', '--consul', server.url, '--format', 'crd', '--kinds', crdKinds.join(',')], dir);
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
@@ -103,7 +116,9 @@ describe('never overwrites', () => {
 
     const refused = await runCli(['import', '--consul', server.url], dir);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('error: service-defaults/api: config-entries/service-defaults/api.hcl exists and describes something else; --force replaces it');
+    expect(refused.stderr).toContain(
+      'error: service-defaults/api: config-entries/service-defaults/api.hcl exists and describes something else; --force replaces it',
+    );
     expect(refused.stderr).toContain('nothing was written');
     expect(readFileSync(join(dir, 'config-entries/service-defaults/api.hcl'), 'utf8')).toBe(other);
 
@@ -127,7 +142,12 @@ describe('never overwrites', () => {
     expect(r.stdout).toContain('skipped service-defaults/web: already managed by consul-gitops');
     expect(filesUnder(join(dir, 'config-entries'))).toEqual(['service-defaults/api.json']);
     // User Meta is kept; ownership markers never are.
-    expect(JSON.parse(readFileSync(join(dir, 'config-entries/service-defaults/api.json'), 'utf8'))).toEqual({ Kind: 'service-defaults', Name: 'api', Protocol: 'http', Meta: { owner: 'team-a' } });
+    expect(JSON.parse(readFileSync(join(dir, 'config-entries/service-defaults/api.json'), 'utf8'))).toEqual({
+      Kind: 'service-defaults',
+      Name: 'api',
+      Protocol: 'http',
+      Meta: { owner: 'team-a' },
+    });
   });
 
   it('a name that is not a safe file name is escaped, never a path', async () => {
@@ -148,13 +168,19 @@ describe('round trip is checked before anything is written', () => {
     const dir = tempTree({});
     const hcl = await runCli(['import', '--consul', server.url], dir);
     expect(hcl.code).toBe(1);
-    expect(hcl.stderr).toContain('error: proxy-defaults/global: Config.envoy.ports: would not read back as Consul holds it in this format (changed); try another --format');
+    expect(hcl.stderr).toContain(
+      'error: proxy-defaults/global: Config.envoy.ports: would not read back as Consul holds it in this format (changed); try another --format',
+    );
     expect(hcl.stderr).toContain('1 entry cannot be imported; nothing was written');
     expect(existsSync(join(dir, 'config-entries'))).toBe(false);
 
     const json = await runCli(['import', '--consul', server.url, '--format', 'json'], dir);
     expect(json.stderr).toBe('');
     expect(json.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'config-entries/proxy-defaults/global.json'), 'utf8'))).toEqual({ Kind: 'proxy-defaults', Name: 'global', Config: { envoy: { ports: ['8443'] } } });
+    expect(JSON.parse(readFileSync(join(dir, 'config-entries/proxy-defaults/global.json'), 'utf8'))).toEqual({
+      Kind: 'proxy-defaults',
+      Name: 'global',
+      Config: { envoy: { ports: ['8443'] } },
+    });
   });
 });

@@ -117,7 +117,9 @@ describe('a merged pull request', () => {
     github.closePullRequest(number, { merge: true });
     await pushed(github.refSha('master')!);
     const status = mergeStatus();
-    expect(status.description).toContain(`Not the reviewed plan: the plan shown on #${number} is for ${reviewedHead.slice(0, 7)}, not for its merged head ${mergedHead.slice(0, 7)}`);
+    expect(status.description).toContain(
+      `Not the reviewed plan: the plan shown on #${number} is for ${reviewedHead.slice(0, 7)}, not for its merged head ${mergedHead.slice(0, 7)}`,
+    );
     const api = (await (await fetch(`${consul.url}/v1/config/service-defaults/api`)).json()) as { Protocol?: string };
     expect(api.Protocol).toBe('grpc');
   });

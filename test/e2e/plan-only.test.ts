@@ -17,7 +17,8 @@ const tree = () =>
   tempTree({
     'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n',
     'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n',
-    'config-entries/api-router.hcl': 'Kind = "service-router"\nName = "api"\nRoutes = [{ Match = { HTTP = { PathPrefix = "/v2" } }, Destination = { ServiceSubset = "" } }]\n',
+    'config-entries/api-router.hcl':
+      'Kind = "service-router"\nName = "api"\nRoutes = [{ Match = { HTTP = { PathPrefix = "/v2" } }, Destination = { ServiceSubset = "" } }]\n',
   });
 
 async function live(kind: string): Promise<string[]> {
@@ -80,7 +81,12 @@ describe('--only KIND/NAME', () => {
   });
 
   it('with --commit is refused: a partial apply must not be recorded as the whole commit', async () => {
-    const r = await runAgainst(server.url, applyCommand, ['--only', 'service-defaults/web', '--commit', 'a'.repeat(40), '--commit-time', '2026-11-25T10:00:00Z'], tree());
+    const r = await runAgainst(
+      server.url,
+      applyCommand,
+      ['--only', 'service-defaults/web', '--commit', 'a'.repeat(40), '--commit-time', '2026-11-25T10:00:00Z'],
+      tree(),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--only applies part of a commit');
     expect(await live('service-defaults')).toEqual([]);

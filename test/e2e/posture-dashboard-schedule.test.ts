@@ -45,7 +45,10 @@ describe('the posture dashboard on the schedule', () => {
     expect(h.emf).toContainEqual(expect.objectContaining({ Target: 'dc1', PostureChecksFailing: failing, PostureChecksUnknown: 0 }));
 
     // Someone weakens the mesh's TLS by hand: the next run's dashboard says so, with the fix.
-    const res = await fetch(`${h.consul.url}/v1/config`, { method: 'PUT', body: JSON.stringify({ Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true, TLS: { Incoming: { TLSMinVersion: 'TLSv1_0' } } }) });
+    const res = await fetch(`${h.consul.url}/v1/config`, {
+      method: 'PUT',
+      body: JSON.stringify({ Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true, TLS: { Incoming: { TLSMinVersion: 'TLSv1_0' } } }),
+    });
     expect(await res.text()).toBe('true');
     await tick('evt-2');
     expect(h.github.issues.filter((i) => i.title === 'mTLS posture: dc1')).toHaveLength(1);

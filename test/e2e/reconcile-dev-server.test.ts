@@ -65,15 +65,17 @@ describe('reconcile against the dev server', () => {
     const drift = await run(planCommand, ['--json'], dir);
     const plan = JSON.parse(drift.stdout);
     expect(plan.summary).toMatchObject({ update: 1 });
-    expect(plan.changes.find((c: { action: string }) => c.action === 'update').fieldDiffs).toEqual([
-      { path: 'Protocol', before: 'grpc', after: 'http' },
-    ]);
+    expect(plan.changes.find((c: { action: string }) => c.action === 'update').fieldDiffs).toEqual([{ path: 'Protocol', before: 'grpc', after: 'http' }]);
     expect((await run(applyCommand, [], dir)).code).toBe(0);
     expect((await run(planCommand, ['--detailed-exitcode'], dir)).code).toBe(0);
   });
 
   it('records source paths relative to the repository root, so the working directory does not matter', async () => {
-    const dir = tempTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\n', 'docs/README.md': '' });
+    const dir = tempTree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\n',
+      'docs/README.md': '',
+    });
     expect((await run(applyCommand, [], dir)).code).toBe(0);
     const live = (await (await fetch(`${server.url}/v1/config/service-defaults/web`)).json()) as { Meta: Record<string, string> };
     expect(live.Meta['consul-gitops/source']).toBe('config-entries/web.hcl');
@@ -131,8 +133,14 @@ describe('reconcile against the dev server', () => {
     const audit = await run(auditCommand, ['--require-strict', '--json'], dir);
     expect(audit.code).toBe(1);
     expect(JSON.parse(audit.stdout)).toMatchObject({ permissiveServices: ['api', 'billing'], strict: false });
-    writeFileSync(join(dir, 'config-entries/service-defaults/api.hcl'), 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "strict"\n');
-    writeFileSync(join(dir, 'config-entries/service-defaults/billing.json'), '{"Kind": "service-defaults", "Name": "billing", "Protocol": "http", "MutualTLSMode": "strict"}\n');
+    writeFileSync(
+      join(dir, 'config-entries/service-defaults/api.hcl'),
+      'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "strict"\n',
+    );
+    writeFileSync(
+      join(dir, 'config-entries/service-defaults/billing.json'),
+      '{"Kind": "service-defaults", "Name": "billing", "Protocol": "http", "MutualTLSMode": "strict"}\n',
+    );
     writeFileSync(join(dir, 'config-entries/mesh/mesh.hcl'), 'Kind = "mesh"\nTransparentProxy { MeshDestinationsOnly = true }\n');
     expect((await run(applyCommand, [], dir)).code).toBe(0);
     const strict = await run(auditCommand, ['--require-strict'], dir);

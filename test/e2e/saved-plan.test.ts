@@ -18,7 +18,12 @@ afterEach(async () => {
 const T0 = new Date('2026-11-25T12:00:00Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 
-async function run(cmd: typeof planCommand, args: string[], cwd: string, options: { now?: Date; consul?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+async function run(
+  cmd: typeof planCommand,
+  args: string[],
+  cwd: string,
+  options: { now?: Date; consul?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd };
@@ -84,7 +89,9 @@ describe('plan --out FILE, apply FILE', () => {
     expect((await run(planCommand, ['--out', 'p.json'], dir)).code).toBe(0);
     const reread = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8'));
     expect(again.read).toEqual([]);
-    expect(reread.read).toEqual([{ id: { kind: 'service-defaults', name: 'other', namespace: '', partition: '' }, modifyIndex: (await live('other'))!.ModifyIndex }]);
+    expect(reread.read).toEqual([
+      { id: { kind: 'service-defaults', name: 'other', namespace: '', partition: '' }, modifyIndex: (await live('other'))!.ModifyIndex },
+    ]);
   });
 });
 
@@ -184,13 +191,30 @@ describe('a saved plan from a git checkout', () => {
     const { execFileSync } = await import('node:child_process');
     const dir = tree('http');
     const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', GIT_COMMITTER_DATE: '2026-11-25T11:00:00Z' } }).toString().trim();
+      execFileSync('git', args, {
+        cwd: dir,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@e',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@e',
+          GIT_COMMITTER_DATE: '2026-11-25T11:00:00Z',
+        },
+      })
+        .toString()
+        .trim();
     git('init', '-q');
     git('add', 'config-entries');
     git('commit', '-qm', 'entries');
     expect((await run(planCommand, ['--out', '../p.plan'], dir)).code).toBe(0);
     const saved = JSON.parse(readFileSync(join(dir, '../p.plan'), 'utf8'));
-    expect(saved.source.git).toEqual({ commit: git('rev-parse', 'HEAD'), tree: git('rev-parse', 'HEAD:config-entries'), commitTime: '2026-11-25T11:00:00+00:00', clean: true });
+    expect(saved.source.git).toEqual({
+      commit: git('rev-parse', 'HEAD'),
+      tree: git('rev-parse', 'HEAD:config-entries'),
+      commitTime: '2026-11-25T11:00:00+00:00',
+      clean: true,
+    });
     const r = await run(applyCommand, ['../p.plan'], dir);
     expect(r.code).toBe(0);
     const kv = await fetch(`${server.url}/v1/kv/consul-gitops/state/default/last-applied?raw`);

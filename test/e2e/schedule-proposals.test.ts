@@ -37,7 +37,11 @@ beforeEach(async () => {
   consul = await startDevServer({ port: 0 });
   const res = await fetch(`${consul.url}/v1/catalog/register`, {
     method: 'PUT',
-    body: JSON.stringify({ Node: 'n1', Address: '10.0.0.7', Service: { Kind: 'connect-proxy', Service: 'api-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'api' } } }),
+    body: JSON.stringify({
+      Node: 'n1',
+      Address: '10.0.0.7',
+      Service: { Kind: 'connect-proxy', Service: 'api-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'api' } },
+    }),
   });
   expect(res.status).toBe(200);
   github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
@@ -107,6 +111,8 @@ describe('schedule → drift check → advisor', () => {
 
     const pr = github.pulls[0]!;
     expect(pr.state).toBe('closed');
-    expect(github.comments.filter((c) => c.issue_number === pr.number).map((c) => c.body.split('\n')[0])).toEqual(['Plaintext traffic came back to `api`, so it cannot go strict yet:']);
+    expect(github.comments.filter((c) => c.issue_number === pr.number).map((c) => c.body.split('\n')[0])).toEqual([
+      'Plaintext traffic came back to `api`, so it cannot go strict yet:',
+    ]);
   });
 });

@@ -83,7 +83,9 @@ describe('serverless path', () => {
   });
 
   it('a tree with errors fails the commit status with file and line, and applies nothing', async () => {
-    const sha = h.github.addCommit({ ...tree, 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nMutualTLSMode = "permisive"\n' }, 'typo', { branch: 'master' });
+    const sha = h.github.addCommit({ ...tree, 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nMutualTLSMode = "permisive"\n' }, 'typo', {
+      branch: 'master',
+    });
     const push = configPush();
     push.after = sha;
     await h.deliver('push', push);

@@ -17,7 +17,16 @@ async function serverHolding(entry: Record<string, unknown>): Promise<DevServer>
   const dataFile = join(mkdtempSync(join(tmpdir(), 'consul-gitops-newer-')), 'state.json');
   writeFileSync(
     dataFile,
-    JSON.stringify({ version: 1, index: 10, tables: { 'config-entries': 10 }, entries: [{ entry, hash: '1', createIndex: 10, modifyIndex: 10 }], kv: [], tombstones: [], nodes: [], services: [] }),
+    JSON.stringify({
+      version: 1,
+      index: 10,
+      tables: { 'config-entries': 10 },
+      entries: [{ entry, hash: '1', createIndex: 10, modifyIndex: 10 }],
+      kv: [],
+      tombstones: [],
+      nodes: [],
+      services: [],
+    }),
   );
   return startDevServer({ port: 0, dataFile });
 }

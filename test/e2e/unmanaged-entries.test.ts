@@ -95,7 +95,11 @@ describe('an unmanaged entry that differs from Git', () => {
     deps.reporter.commitStatus = async (_ref, state, description) => void statuses.push({ state, description });
     const pushed = await reconcileCommit(deps, target, { owner: 'acme', repo: 'mesh', sha: 'a'.repeat(40), deliveryId: 'd1', mode: 'apply' });
     expect(pushed.kind).toBe('applied');
-    expect(statuses.at(-1)).toEqual({ state: 'failure', description: '1 entry not managed by consul-gitops differs from Git (adopt with apply --adopt). Apply: 0 applied, 0 failed, 0 conflicts, 1 not attempted.' });
+    expect(statuses.at(-1)).toEqual({
+      state: 'failure',
+      description:
+        '1 entry not managed by consul-gitops differs from Git (adopt with apply --adopt). Apply: 0 applied, 0 failed, 0 conflicts, 1 not attempted.',
+    });
     expect((await store.get('service-defaults', 'api'))!.entry.Protocol).toBe('tcp');
     // Self-heal does not adopt behind the user's back either.
     const healed = await detectDrift(deps, target, { owner: 'acme', repo: 'mesh', branch: 'main', selfHeal: true });
@@ -126,7 +130,9 @@ describe('an entry consul-k8s owns', () => {
     const plan = await run(planCommand, ['--detailed-exitcode'], dir);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('Left alone:');
-    expect(plan.stdout).toContain('! skip service-defaults/api: owned by kubernetes (Meta.external-source); consul-gitops never writes it, although it differs from the file');
+    expect(plan.stdout).toContain(
+      '! skip service-defaults/api: owned by kubernetes (Meta.external-source); consul-gitops never writes it, although it differs from the file',
+    );
     expect(plan.stdout).toContain('~ Protocol = "tcp" → "http"');
     const before = await live('service-defaults', 'api');
     for (const args of [[], ['--adopt']]) expect((await run(applyCommand, args, dir)).code).toBe(0);

@@ -50,7 +50,9 @@ describe('reconcile function logs', () => {
     });
     const sha = github.addCommit({ 'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' }, 'onboard', { branch: 'master' });
     await reconcile({ mode: 'apply', repository: { owner: 'Codertocat', name: 'Hello-World' }, sha, ref: 'refs/heads/master', deliveryId: 'delivery-7' });
-    expect(parse(logs)).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'Reconcile finished', correlation_id: 'delivery-7', target: 'default', outcome: 'applied' }));
+    expect(parse(logs)).toContainEqual(
+      expect.objectContaining({ level: 'INFO', message: 'Reconcile finished', correlation_id: 'delivery-7', target: 'default', outcome: 'applied' }),
+    );
     expect(logs.join('\n')).not.toContain('ghp_logTOKEN-0123456789');
   });
 });

@@ -41,7 +41,9 @@ function dashboardBody(): { widgets: { type: string; properties: Record<string, 
 
 describe('operations dashboard', () => {
   const body = dashboardBody();
-  const expressions = body.widgets.flatMap((w) => (w.properties.metrics ?? []).flatMap((m: unknown[]) => m.map((x) => (x as { expression?: string }).expression).filter(Boolean)));
+  const expressions = body.widgets.flatMap((w) =>
+    (w.properties.metrics ?? []).flatMap((m: unknown[]) => m.map((x) => (x as { expression?: string }).expression).filter(Boolean)),
+  );
 
   it('graphs every published figure under its CloudWatch name and dimensions', () => {
     for (const m of RUN_METRICS) expect(expressions.join('\n')).toContain(`SEARCH('{${NAMESPACE},service,Target} MetricName="${m.cloudWatch}"'`);
@@ -52,7 +54,12 @@ describe('operations dashboard', () => {
     const graphs = body.widgets.filter((w) => w.type === 'metric').map((w) => w.properties.title as string);
     expect(graphs[0]).toBe('Walk to strict: services still permissive');
     const alarms = body.widgets.find((w) => w.type === 'alarm')!.properties.alarms as string[];
-    expect(alarms.map((a) => a.replace(/^\$\{(\w+?)[0-9A-F]{8}\.Arn\}$/, '$1')).sort()).toEqual(['DeadLetters', 'ReconcileErrors', 'ScheduleErrors', 'WebhookErrors']);
+    expect(alarms.map((a) => a.replace(/^\$\{(\w+?)[0-9A-F]{8}\.Arn\}$/, '$1')).sort()).toEqual([
+      'DeadLetters',
+      'ReconcileErrors',
+      'ScheduleErrors',
+      'WebhookErrors',
+    ]);
   });
 
   it('matches the reviewed snapshot', () => {

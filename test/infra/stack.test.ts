@@ -87,7 +87,9 @@ describe('ConsulGitopsStack', () => {
       // A real bundle (an S3 asset), not inline code.
       Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$') },
     });
-    const bundles = readdirSync(main.outdir).filter((d) => d.startsWith('asset.')).map((d) => join(main.outdir, d));
+    const bundles = readdirSync(main.outdir)
+      .filter((d) => d.startsWith('asset.'))
+      .map((d) => join(main.outdir, d));
     const webhook = bundles.find((d) => readFileSync(join(d, 'index.mjs'), 'utf8').includes('x-hub-signature-256'));
     expect(webhook).toBeDefined();
     expect(readdirSync(webhook!).sort()).toEqual(['index.mjs', 'index.mjs.map']);
@@ -102,7 +104,7 @@ describe('ConsulGitopsStack', () => {
     main.template.hasOutput('WebhookUrl', {});
   });
 
-  it('says which GitHub permissions the token secret needs, the proposals\' Contents and Pull requests write included', () => {
+  it("says which GitHub permissions the token secret needs, the proposals' Contents and Pull requests write included", () => {
     const value = main.template.findOutputs('GitHubTokenPermissions').GitHubTokenPermissions?.Value as string;
     expect(value).toContain('Contents: read and write');
     expect(value).toContain('Pull requests: read and write');
@@ -113,14 +115,27 @@ describe('ConsulGitopsStack', () => {
     const webhook = functionLogicalId(main.template, 'verify GitHub');
     const reconcile = functionLogicalId(main.template, 'plan and apply');
     const statements = policyOf(main.template, webhook);
-    expect(actions(statements)).toEqual(['lambda:InvokeFunction', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(actions(statements)).toEqual([
+      'lambda:InvokeFunction',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
     const invoke = statements.find((s) => s.Action === 'lambda:InvokeFunction');
     expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [reconcile, 'Arn'] });
     const secret = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secret?.Resource)).toContain(':secret:consul-gitops/github-webhook-secret-??????');
     main.template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^consul-gitops: verify'),
-      Environment: { Variables: Match.objectLike({ RECONCILE_FUNCTION_NAME: { Ref: reconcile }, WEBHOOK_SECRET_ARN: 'consul-gitops/github-webhook-secret', DEFAULT_BRANCH: 'main', CONFIG_DIR: 'config-entries' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          RECONCILE_FUNCTION_NAME: { Ref: reconcile },
+          WEBHOOK_SECRET_ARN: 'consul-gitops/github-webhook-secret',
+          DEFAULT_BRANCH: 'main',
+          CONFIG_DIR: 'config-entries',
+        }),
+      },
     });
   });
 
@@ -143,7 +158,9 @@ describe('ConsulGitopsStack', () => {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })] },
     });
     main.template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
@@ -152,7 +169,14 @@ describe('ConsulGitopsStack', () => {
     main.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [plans, 'Arn'] } });
     main.template.hasOutput('PlansUrl', {});
     const read = policyOf(main.template, plans);
-    expect(actions(read)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(actions(read)).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:GetObject',
+      's3:ListBucket',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
     expect(JSON.stringify(read.find((st) => st.Action === 's3:GetObject')?.Resource)).toContain('/plans/*');
     const reconcile = functionLogicalId(main.template, 'plan and apply');
     const write = policyOf(main.template, reconcile);
@@ -165,7 +189,11 @@ describe('ConsulGitopsStack', () => {
 
   it('runs reconcile one at a time, with async failures going to the dead-letter queue', () => {
     const reconcile = functionLogicalId(main.template, 'plan and apply');
-    main.template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^consul-gitops: plan'), ReservedConcurrentExecutions: 1, Timeout: 300 });
+    main.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^consul-gitops: plan'),
+      ReservedConcurrentExecutions: 1,
+      Timeout: 300,
+    });
     const queue = Object.keys(main.template.findResources('AWS::SQS::Queue'))[0];
     main.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: reconcile },
@@ -203,12 +231,17 @@ describe('ConsulGitopsStack', () => {
   });
 
   it('places reconcile and schedule, not the webhook, in the given VPC subnets', () => {
-    const { stack, template } = synth({ vpc: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], securityGroupIds: ['sg-0123456789abcdef0'] } });
-    const inVpc = template.findResources('AWS::Lambda::Function', { Properties: { VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], SecurityGroupIds: ['sg-0123456789abcdef0'] } } });
-    expect(Object.values(inVpc).map((r: any) => r.Properties.Description.split(':')[1].trim()).sort()).toEqual([
-      'periodic run (drift and promotions)',
-      'plan and apply config entries from Git to Consul',
-    ]);
+    const { stack, template } = synth({
+      vpc: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], securityGroupIds: ['sg-0123456789abcdef0'] },
+    });
+    const inVpc = template.findResources('AWS::Lambda::Function', {
+      Properties: { VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], SecurityGroupIds: ['sg-0123456789abcdef0'] } },
+    });
+    expect(
+      Object.values(inVpc)
+        .map((r: any) => r.Properties.Description.split(':')[1].trim())
+        .sort(),
+    ).toEqual(['periodic run (drift and promotions)', 'plan and apply config entries from Git to Consul']);
     expectNoNagErrors(stack);
     const roles = template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } });
     expect(Object.keys(roles).sort()).toEqual([expect.stringMatching(/^ReconcileRole/), expect.stringMatching(/^ScheduleRole/)]);
@@ -227,14 +260,19 @@ describe('ConsulGitopsStack', () => {
 
   it('creates no secret values (the plan-link key is generated by Secrets Manager, never in the template)', () => {
     main.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    main.template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }), SecretString: Match.absent() });
+    main.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+      SecretString: Match.absent(),
+    });
     main.template.resourceCountIs('AWS::SSM::Parameter', 0);
   });
 
   it('has no unsuppressed cdk-nag AwsSolutions errors or warnings', () => {
     expectNoNagErrors(main.stack);
     const suppressed = Annotations.fromStack(main.stack).findInfo('*', Match.stringLikeRegexp('AwsSolutions-'));
-    expect(new Set(suppressed.map((i) => String(i.entry.data).match(/AwsSolutions-[A-Za-z0-9]+/)?.[0]))).toEqual(new Set(['AwsSolutions-L1', 'AwsSolutions-SQS3', 'AwsSolutions-IAM5', 'AwsSolutions-S1', 'AwsSolutions-SMG4']));
+    expect(new Set(suppressed.map((i) => String(i.entry.data).match(/AwsSolutions-[A-Za-z0-9]+/)?.[0]))).toEqual(
+      new Set(['AwsSolutions-L1', 'AwsSolutions-SQS3', 'AwsSolutions-IAM5', 'AwsSolutions-S1', 'AwsSolutions-SMG4']),
+    );
     const warnings = Annotations.fromStack(main.stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
     expect(warnings.map((w) => `${w.id}: ${String(w.entry.data).split('\n')[0]}`)).toEqual([]);
   });

@@ -36,7 +36,9 @@ describe('Lambda bundles', () => {
   it("hold undici's HTTP client but none of its fetch, WebSocket, EventSource, cache or mock modules", () => {
     const undici = inputs(reconcile).filter((p) => p.includes('node_modules/undici/'));
     expect(undici.some((p) => p.endsWith('lib/dispatcher/agent.js'))).toBe(true);
-    expect(undici.filter((p) => /\/lib\/(web\/(fetch\/index|websocket|eventsource|cache)|mock|cache)\//.test(p) || /\/lib\/web\/fetch\/index\.js$/.test(p))).toEqual([]);
+    expect(
+      undici.filter((p) => /\/lib\/(web\/(fetch\/index|websocket|eventsource|cache)|mock|cache)\//.test(p) || /\/lib\/web\/fetch\/index\.js$/.test(p)),
+    ).toEqual([]);
   });
 
   it('the built reconcile function applies a pushed commit to Consul and reports success', async () => {

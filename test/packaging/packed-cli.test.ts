@@ -30,7 +30,14 @@ function lockFor(tgz: string): object {
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
   const packages: Record<string, unknown> = { '': { name: 'packed-cli-user', dependencies: { 'consul-gitops': tgz } } };
   for (const [path, entry] of Object.entries(lock.packages)) if (path !== '' && !entry.dev && !entry.link) packages[path] = entry;
-  packages['node_modules/consul-gitops'] = { version: pkg.version, resolved: tgz, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines };
+  packages['node_modules/consul-gitops'] = {
+    version: pkg.version,
+    resolved: tgz,
+    license: pkg.license,
+    dependencies: pkg.dependencies,
+    bin: pkg.bin,
+    engines: pkg.engines,
+  };
   return { name: 'packed-cli-user', lockfileVersion: 3, requires: true, packages };
 }
 

@@ -113,7 +113,10 @@ describe('webhooks and secrets through serve', () => {
   const pushOf = (sha: string) => Object.assign(configPush(), { after: sha });
 
   it('forged, re-signed with another secret, and replayed deliveries change nothing', async () => {
-    const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'api', { branch: 'master', date: '2026-11-25T10:00:00Z' });
+    const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'api', {
+      branch: 'master',
+      date: '2026-11-25T10:00:00Z',
+    });
     const genuine = await signed('push', pushOf(sha));
     const forged = { headers: { ...genuine.headers, 'x-github-delivery': 'forged-1' }, body: genuine.body.replace('"master"', '"masters"') };
     const resigned = await signed('push', pushOf(sha), { secret: 'an attacker’s own secret' });
@@ -130,12 +133,17 @@ describe('webhooks and secrets through serve', () => {
     expect((await post(replay)).status).toBe(202);
     await serve.idle();
     // A newer commit, then the captured older delivery replayed: refused as stale, Consul keeps the newer.
-    const newer = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "grpc"\n' }, 'grpc', { branch: 'master', date: '2026-11-25T11:00:00Z' });
+    const newer = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "grpc"\n' }, 'grpc', {
+      branch: 'master',
+      date: '2026-11-25T11:00:00Z',
+    });
     expect((await post(await signed('push', pushOf(newer)))).status).toBe(202);
     await serve.idle();
     expect((await post({ headers: { ...genuine.headers, 'x-github-delivery': 'replayed-late' }, body: genuine.body })).status).toBe(202);
     await serve.idle();
-    const live = (await (await fetch(`${consul.url}/v1/config/service-defaults/api`, { headers: { 'x-consul-token': CONSUL_TOKEN } })).json()) as { Protocol: string };
+    const live = (await (await fetch(`${consul.url}/v1/config/service-defaults/api`, { headers: { 'x-consul-token': CONSUL_TOKEN } })).json()) as {
+      Protocol: string;
+    };
     expect(live.Protocol).toBe('grpc');
     expect(github.statuses.filter((s) => s.sha === sha).at(-1)).toMatchObject({ state: 'error' });
   });
@@ -143,7 +151,10 @@ describe('webhooks and secrets through serve', () => {
   it('no secret in any log line, status, comment or issue across the error paths', async () => {
     const secrets = [GITHUB_TOKEN, CONSUL_TOKEN, SECRET];
     // 1. A tree with errors.
-    const bad = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = \n' }, 'broken', { branch: 'master', date: '2026-11-25T09:00:00Z' });
+    const bad = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = \n' }, 'broken', {
+      branch: 'master',
+      date: '2026-11-25T09:00:00Z',
+    });
     await post(await signed('push', pushOf(bad)));
     await serve.idle();
     // 2. Consul refuses a write (validation), the rest applies.
@@ -158,12 +169,18 @@ describe('webhooks and secrets through serve', () => {
     await post(await signed('push', pushOf(refused)));
     await serve.idle();
     // 3. GitHub fails while reading the next commit.
-    const unreadable = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "grpc"\n' }, 'grpc', { branch: 'master', date: '2026-11-25T11:00:00Z' });
+    const unreadable = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "grpc"\n' }, 'grpc', {
+      branch: 'master',
+      date: '2026-11-25T11:00:00Z',
+    });
     github.fail({ path: /\/git\/trees\//, status: 500, body: { message: `upstream echo: token ${GITHUB_TOKEN}` }, times: 1 });
     await post(await signed('push', pushOf(unreadable)));
     await serve.idle();
     // 4. A pull request plan comment.
-    const number = github.addPullRequest({ head: 'pr-branch', files: { 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http2"\n' } });
+    const number = github.addPullRequest({
+      head: 'pr-branch',
+      files: { 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http2"\n' },
+    });
     const pr = example('pull_request', (p) => p.action === 'opened');
     pr.number = number;
     pr.pull_request.number = number;
@@ -171,7 +188,10 @@ describe('webhooks and secrets through serve', () => {
     pr.pull_request.base.ref = 'master';
     await post(await signed('pull_request', pr));
     // 5. A forged delivery carrying the secret in its body.
-    await post({ headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x', 'x-hub-signature-256': `sha256=${'a'.repeat(64)}` }, body: JSON.stringify({ secret: SECRET }) });
+    await post({
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x', 'x-hub-signature-256': `sha256=${'a'.repeat(64)}` },
+      body: JSON.stringify({ secret: SECRET }),
+    });
     await serve.idle();
     await vi.waitFor(() => expect(github.comments.length).toBeGreaterThan(0), { timeout: 5_000 });
 

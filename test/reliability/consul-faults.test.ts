@@ -86,7 +86,10 @@ describe('Consul faults during apply', () => {
         if (entry) {
           // The racer lands first, without check-and-set, as a human with `consul config write` would.
           const name = entry.split('/')[1]!;
-          const res = await fetch(`${consul.url}/v1/config`, { method: 'PUT', body: JSON.stringify({ Kind: 'service-defaults', Name: name, Protocol: 'grpc' }) });
+          const res = await fetch(`${consul.url}/v1/config`, {
+            method: 'PUT',
+            body: JSON.stringify({ Kind: 'service-defaults', Name: name, Protocol: 'grpc' }),
+          });
           expect(res.status).toBe(200);
         }
         return 'forward';

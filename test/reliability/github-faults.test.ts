@@ -57,18 +57,38 @@ afterEach(async () => {
 const json = (o: unknown) => JSON.stringify(o);
 const primary = (): Verdict => ({
   status: 403,
-  body: json({ message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' }),
-  headers: { 'content-type': 'application/json', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1), 'x-ratelimit-resource': 'core' },
+  body: json({
+    message: 'API rate limit exceeded for installation ID 1.',
+    documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+  }),
+  headers: {
+    'content-type': 'application/json',
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-used': '5000',
+    'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1),
+    'x-ratelimit-resource': 'core',
+  },
 });
 const secondary = (retryAfter: number): Verdict => ({
   status: 403,
-  body: json({ message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/resources-in-the-rest-api#secondary-rate-limits' }),
+  body: json({
+    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/resources-in-the-rest-api#secondary-rate-limits',
+  }),
   headers: { 'content-type': 'application/json', 'retry-after': String(retryAfter), 'x-ratelimit-remaining': '4000' },
 });
-const tooMany = (): Verdict => ({ status: 429, body: json({ message: 'Too Many Requests' }), headers: { 'content-type': 'application/json', 'retry-after': '1' } });
+const tooMany = (): Verdict => ({
+  status: 429,
+  body: json({ message: 'Too Many Requests' }),
+  headers: { 'content-type': 'application/json', 'retry-after': '1' },
+});
 
 async function push(): Promise<string> {
-  const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'api', { branch: 'master', date: '2026-11-25T10:00:00Z' });
+  const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'api', {
+    branch: 'master',
+    date: '2026-11-25T10:00:00Z',
+  });
   const p = configPush();
   p.after = sha;
   const req = await signed('push', p);
@@ -105,7 +125,12 @@ describe('GitHub rate limits and failures during a push', () => {
   });
 
   it('GitHub 502 twice on the tree listing: retried, applied', async () => {
-    limits.push({ method: 'GET', path: /\/git\/trees\//, times: 2, answer: () => ({ status: 502, body: json({ message: 'Server Error' }), headers: { 'content-type': 'application/json' } }) });
+    limits.push({
+      method: 'GET',
+      path: /\/git\/trees\//,
+      times: 2,
+      answer: () => ({ status: 502, body: json({ message: 'Server Error' }), headers: { 'content-type': 'application/json' } }),
+    });
     const sha = await push();
     expect(await applied()).toBe(true);
     expect(github.statuses.filter((s) => s.sha === sha).at(-1)?.state).toBe('success');

@@ -104,33 +104,40 @@ describe("Lambda's at-least-once delivery", () => {
     expect(github.statuses.filter((s) => s.sha === sha).map((s) => s.state)).toEqual(['pending', 'success']);
   });
 
-  it('fifty pushes in a burst, shuffled, every invocation run at once (and five twice): one run per target at a time, the newest commit wins', { timeout: 120_000 }, async () => {
-    const shas: string[] = [];
-    for (let i = 0; i < 50; i++) {
-      const date = new Date(Date.UTC(2026, 10, 25, 10, i)).toISOString().replace('.000Z', 'Z');
-      shas.push(github.addCommit(revision(i), `rev ${i}`, { branch: 'master', date }));
-    }
-    // A fixed shuffle: the newest is delivered in the middle, older ones after it.
-    const order = shas.map((sha, i) => ({ sha, key: (i * 37) % 50 })).sort((a, b) => a.key - b.key).map((d) => d.sha);
-    const reconcile = lambda.onInvoke!;
-    let invocation = 0;
-    lambda.onInvoke = async (inv) => {
-      const twice = invocation++ % 10 === 0;
-      const first = reconcile(inv);
-      return twice ? Promise.all([first, reconcile(inv)]) : first;
-    };
-    const handler = webhook();
-    await Promise.all(order.map((sha) => deliver(handler, sha)));
-    await Promise.allSettled(lambda.runs);
+  it(
+    'fifty pushes in a burst, shuffled, every invocation run at once (and five twice): one run per target at a time, the newest commit wins',
+    { timeout: 120_000 },
+    async () => {
+      const shas: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        const date = new Date(Date.UTC(2026, 10, 25, 10, i)).toISOString().replace('.000Z', 'Z');
+        shas.push(github.addCommit(revision(i), `rev ${i}`, { branch: 'master', date }));
+      }
+      // A fixed shuffle: the newest is delivered in the middle, older ones after it.
+      const order = shas
+        .map((sha, i) => ({ sha, key: (i * 37) % 50 }))
+        .sort((a, b) => a.key - b.key)
+        .map((d) => d.sha);
+      const reconcile = lambda.onInvoke!;
+      let invocation = 0;
+      lambda.onInvoke = async (inv) => {
+        const twice = invocation++ % 10 === 0;
+        const first = reconcile(inv);
+        return twice ? Promise.all([first, reconcile(inv)]) : first;
+      };
+      const handler = webhook();
+      await Promise.all(order.map((sha) => deliver(handler, sha)));
+      await Promise.allSettled(lambda.runs);
 
-    expect(overlaps).toEqual([]);
-    expect(configWritesOutsideLease).toBe(0);
-    expect(await liveRev()).toBe('49');
-    // Every commit's last status is final, and the newest one's is success.
-    for (const sha of shas) {
-      const last = github.statuses.filter((s) => s.sha === sha).at(-1);
-      expect(last?.state, sha).not.toBe('pending');
-    }
-    expect(github.statuses.filter((s) => s.sha === shas[49]).at(-1)?.state).toBe('success');
-  });
+      expect(overlaps).toEqual([]);
+      expect(configWritesOutsideLease).toBe(0);
+      expect(await liveRev()).toBe('49');
+      // Every commit's last status is final, and the newest one's is success.
+      for (const sha of shas) {
+        const last = github.statuses.filter((s) => s.sha === sha).at(-1);
+        expect(last?.state, sha).not.toBe('pending');
+      }
+      expect(github.statuses.filter((s) => s.sha === shas[49]).at(-1)?.state).toBe('success');
+    },
+  );
 });

@@ -46,7 +46,11 @@ function rssSampler(): () => number {
 }
 
 /** Runs `jobs` with at most `concurrency` in flight; per-job latency in ms. */
-async function timed(count: number, concurrency: number, job: (i: number) => Promise<string>): Promise<{ latencies: number[]; answers: Map<string, number>; seconds: number }> {
+async function timed(
+  count: number,
+  concurrency: number,
+  job: (i: number) => Promise<string>,
+): Promise<{ latencies: number[]; answers: Map<string, number>; seconds: number }> {
   const latencies: number[] = [];
   const answers = new Map<string, number>();
   let next = 0;
@@ -66,7 +70,10 @@ async function timed(count: number, concurrency: number, job: (i: number) => Pro
 }
 
 function figures(name: string, workload: string, run: Awaited<ReturnType<typeof timed>>, peakRssMiB: number, ok: boolean): LoadFigures {
-  const answers = [...run.answers].sort(([a], [b]) => (a < b ? -1 : 1)).map(([a, n]) => `${a}×${n}`).join(', ');
+  const answers = [...run.answers]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([a, n]) => `${a}×${n}`)
+    .join(', ');
   return {
     name,
     workload: `${workload}: ${answers}`,
@@ -84,9 +91,18 @@ function figures(name: string, workload: string, run: Awaited<ReturnType<typeof 
 async function serveDeliveries(o: LoadOptions): Promise<LoadFigures> {
   const consul = await startDevServer({ port: 0, host: '127.0.0.1' });
   const github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
-  const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'api', { branch: 'master', date: '2026-11-25T10:00:00Z' });
+  const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'api', {
+    branch: 'master',
+    date: '2026-11-25T10:00:00Z',
+  });
   const serve = await startServe({
-    env: { GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_loadTOKEN0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master', CONSUL_HTTP_ADDR: consul.url },
+    env: {
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_TOKEN: 'ghp_loadTOKEN0123456789',
+      GITHUB_API_URL: github.url,
+      DEFAULT_BRANCH: 'master',
+      CONSUL_HTTP_ADDR: consul.url,
+    },
     port: 0,
     host: '127.0.0.1',
     overrides: { github: { throttle: false, retries: 0 } },
@@ -104,7 +120,13 @@ async function serveDeliveries(o: LoadOptions): Promise<LoadFigures> {
     });
     await serve.idle();
     const applied = (await fetch(`${consul.url}/v1/config/service-defaults/api`)).status === 200;
-    return figures('serve: signed deliveries', `${o.deliveries} signed pushes of one commit, ${o.concurrency} at a time`, run, peak(), applied && run.answers.get('202') !== undefined && [...run.answers.keys()].every((a) => a === '202' || a === '200'));
+    return figures(
+      'serve: signed deliveries',
+      `${o.deliveries} signed pushes of one commit, ${o.concurrency} at a time`,
+      run,
+      peak(),
+      applied && run.answers.get('202') !== undefined && [...run.answers.keys()].every((a) => a === '202' || a === '200'),
+    );
   } finally {
     await serve.close();
     await Promise.all([consul.close(), github.close()]);
@@ -119,7 +141,9 @@ async function handlerDeliveries(o: LoadOptions): Promise<LoadFigures> {
     lambda: new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
     log: () => {},
   });
-  const requests = await Promise.all(Array.from({ length: o.deliveries }, (_, i) => signed('push', Object.assign(configPush(), { after: (i + 1).toString(16).padStart(40, '0') }))));
+  const requests = await Promise.all(
+    Array.from({ length: o.deliveries }, (_, i) => signed('push', Object.assign(configPush(), { after: (i + 1).toString(16).padStart(40, '0') }))),
+  );
   const peak = rssSampler();
   try {
     const run = await timed(o.deliveries, o.concurrency, async (i) => {
@@ -127,7 +151,13 @@ async function handlerDeliveries(o: LoadOptions): Promise<LoadFigures> {
       return String(res.statusCode);
     });
     const ok = run.answers.get('202') === o.deliveries && lambda.invocations.length === o.deliveries;
-    return figures('webhook handler (Lambda): signed deliveries', `${o.deliveries} signed pushes of distinct commits, ${o.concurrency} at a time, each an async invoke`, run, peak(), ok);
+    return figures(
+      'webhook handler (Lambda): signed deliveries',
+      `${o.deliveries} signed pushes of distinct commits, ${o.concurrency} at a time, each an async invoke`,
+      run,
+      peak(),
+      ok,
+    );
   } finally {
     await lambda.close();
   }
@@ -139,13 +169,22 @@ async function manyTargets(o: LoadOptions): Promise<LoadFigures> {
   const github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
   const files: Record<string, string> = {};
   const names = consuls.map((_, t) => `t${String(t).padStart(2, '0')}`);
-  for (const t of names) for (let e = 0; e < o.entriesPerTarget; e++) files[`config-entries/${t}/svc${e}.hcl`] = `Kind = "service-defaults"\nName = "svc${e}"\nProtocol = "http"\n`;
+  for (const t of names)
+    for (let e = 0; e < o.entriesPerTarget; e++) files[`config-entries/${t}/svc${e}.hcl`] = `Kind = "service-defaults"\nName = "svc${e}"\nProtocol = "http"\n`;
   const sha = github.addCommit(files, 'many targets', { branch: 'master', date: '2026-11-25T10:00:00Z' });
-  const targetsConfig = JSON.stringify({ targets: names.map((name, t) => ({ name, dir: `config-entries/${name}`, prune: true, consul: { address: consuls[t]!.url } })) });
+  const targetsConfig = JSON.stringify({
+    targets: names.map((name, t) => ({ name, dir: `config-entries/${name}`, prune: true, consul: { address: consuls[t]!.url } })),
+  });
   const durations: number[] = [];
   let failed = 0;
   const serve = await startServe({
-    env: { GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_loadTOKEN0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master', TARGETS_CONFIG: targetsConfig },
+    env: {
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_TOKEN: 'ghp_loadTOKEN0123456789',
+      GITHUB_API_URL: github.url,
+      DEFAULT_BRANCH: 'master',
+      TARGETS_CONFIG: targetsConfig,
+    },
     port: 0,
     host: '127.0.0.1',
     overrides: { github: { throttle: false, retries: 0 } },

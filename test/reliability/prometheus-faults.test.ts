@@ -21,7 +21,14 @@ const wired: TrafficSourceFactory = (r) =>
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const MIN = 60_000;
-const labels = { local_cluster: 'orders', consul_source_service: 'orders', consul_source_namespace: 'default', consul_source_partition: 'default', pod: 'orders-a', instance: '10.0.0.8:20200' };
+const labels = {
+  local_cluster: 'orders',
+  consul_source_service: 'orders',
+  consul_source_namespace: 'default',
+  consul_source_partition: 'default',
+  pod: 'orders-a',
+  instance: '10.0.0.8:20200',
+};
 const perm = { envoy_tcp_prefix: 'permissive_public_listener' };
 
 /** Two hours of one sample a minute: no plaintext (flat counters), mTLS handshakes rising. */
@@ -50,20 +57,29 @@ beforeAll(async () => {
   consul = await startDevServer({ host: '127.0.0.1', port: 0 });
   const put = (path: string, body: unknown) => fetch(`${consul.url}${path}`, { method: 'PUT', body: JSON.stringify(body) });
   await put('/v1/config', { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
-  await put('/v1/catalog/register', { Node: 'n1', Address: '10.0.0.8', Service: { Kind: 'connect-proxy', Service: 'orders-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'orders' } } });
-  prometheus = createServer(answering(async (req, res) => {
-    let body = '';
-    for await (const c of req) body += c;
-    const form = new URLSearchParams(body || new URL(req.url!, 'http://x').search);
-    const query = form.get('query') ?? '';
-    const metric = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(query)?.[0] ?? '';
-    const reply = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-    if (metric === behaviour.failing) return reply(503, { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' });
-    const end = Number(form.get('time') ?? NOW / 1000) * 1000;
-    const minutes = Array.from({ length: 121 }, (_, i) => i).filter((m) => m >= (behaviour.fromMinute ?? 0));
-    const result = (SERIES[metric] ?? []).map((s) => ({ metric: { __name__: metric, ...s.metric }, values: minutes.map((m) => [(end - (120 - m) * MIN) / 1000, String(s.at(m))]) }));
-    reply(200, { status: 'success', data: { resultType: 'matrix', result }, ...(behaviour.warning ? { warnings: [behaviour.warning] } : {}) });
-  }));
+  await put('/v1/catalog/register', {
+    Node: 'n1',
+    Address: '10.0.0.8',
+    Service: { Kind: 'connect-proxy', Service: 'orders-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'orders' } },
+  });
+  prometheus = createServer(
+    answering(async (req, res) => {
+      let body = '';
+      for await (const c of req) body += c;
+      const form = new URLSearchParams(body || new URL(req.url!, 'http://x').search);
+      const query = form.get('query') ?? '';
+      const metric = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(query)?.[0] ?? '';
+      const reply = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (metric === behaviour.failing) return reply(503, { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' });
+      const end = Number(form.get('time') ?? NOW / 1000) * 1000;
+      const minutes = Array.from({ length: 121 }, (_, i) => i).filter((m) => m >= (behaviour.fromMinute ?? 0));
+      const result = (SERIES[metric] ?? []).map((s) => ({
+        metric: { __name__: metric, ...s.metric },
+        values: minutes.map((m) => [(end - (120 - m) * MIN) / 1000, String(s.at(m))]),
+      }));
+      reply(200, { status: 'success', data: { resultType: 'matrix', result }, ...(behaviour.warning ? { warnings: [behaviour.warning] } : {}) });
+    }),
+  );
   await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
   promUrl = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
 });
@@ -79,11 +95,15 @@ async function advise(url: string): Promise<{ code: number; stdout: string; stde
     'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
     'config-entries/orders.hcl': 'Kind = "service-defaults"\nName = "orders"\nMutualTLSMode = "permissive"\n',
   };
-  const code = await main(['advise', '--consul', consul.url, '--stats', `prometheus=${url}`, '--window', '2h', '--json'], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd: tempTree(tree),
-  }, { now: () => new Date(NOW), trafficSource: wired });
+  const code = await main(
+    ['advise', '--consul', consul.url, '--stats', `prometheus=${url}`, '--window', '2h', '--json'],
+    {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      cwd: tempTree(tree),
+    },
+    { now: () => new Date(NOW), trafficSource: wired },
+  );
   let verdict: string | undefined;
   try {
     verdict = (JSON.parse(stdout) as { services: Array<{ service: string; verdict: string }> }).services.find((s) => s.service === 'orders')?.verdict;
@@ -111,7 +131,7 @@ describe('the advisor when Prometheus fails', () => {
   });
 
   it.each([
-    ['one metric\'s query times out (503)', { failing: 'envoy_tcp_downstream_cx_total' }],
+    ["one metric's query times out (503)", { failing: 'envoy_tcp_downstream_cx_total' }],
     ['a partial-response warning', { warning: 'partial response: store 10.0.0.3:10901 unavailable' }],
     ['samples only for the last 30 minutes of the window', { fromMinute: 90 }],
   ] as Array<[string, Behaviour]>)('%s: insufficient-data, never ready-for-strict', async (_name, b) => {

@@ -17,22 +17,27 @@ export interface AsyncProxy {
 export async function startAsyncProxy(upstream: () => string, hook: (req: IncomingMessage, body: string) => Promise<Verdict>): Promise<AsyncProxy> {
   const sockets = new Set<Socket>();
   const seen: string[] = [];
-  const server = createServer(answering(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    seen.push(`${req.method} ${req.url}`);
-    const verdict = await hook(req, body.toString('utf8'));
-    if (verdict !== 'forward') return void res.writeHead(verdict.status, { 'content-type': 'text/plain', ...verdict.headers }).end(verdict.body);
-    const target = new URL(upstream());
-    const up = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-      const parts: Buffer[] = [];
-      answer.on('data', (c: Buffer) => parts.push(c));
-      answer.on('end', () => res.writeHead(answer.statusCode!, answer.headers).end(Buffer.concat(parts)));
-    });
-    up.on('error', () => req.socket.destroy());
-    up.end(body);
-  }));
+  const server = createServer(
+    answering(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks);
+      seen.push(`${req.method} ${req.url}`);
+      const verdict = await hook(req, body.toString('utf8'));
+      if (verdict !== 'forward') return void res.writeHead(verdict.status, { 'content-type': 'text/plain', ...verdict.headers }).end(verdict.body);
+      const target = new URL(upstream());
+      const up = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } },
+        (answer) => {
+          const parts: Buffer[] = [];
+          answer.on('data', (c: Buffer) => parts.push(c));
+          answer.on('end', () => res.writeHead(answer.statusCode!, answer.headers).end(Buffer.concat(parts)));
+        },
+      );
+      up.on('error', () => req.socket.destroy());
+      up.end(body);
+    }),
+  );
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -88,7 +88,10 @@ describe('plan renderings (golden files)', () => {
   it('updates: list elements added, removed and changed; map keys added, changed and removed; nested objects', async () => {
     const plan = await scenario(
       [
-        f('db-intentions.hcl', 'Kind = "service-intentions"\nName = "db"\nSources = [\n  { Name = "api", Action = "allow" },\n  { Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix = "/v1", Methods = ["GET"] } }] },\n  { Name = "batch", Action = "allow" },\n]\n'),
+        f(
+          'db-intentions.hcl',
+          'Kind = "service-intentions"\nName = "db"\nSources = [\n  { Name = "api", Action = "allow" },\n  { Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix = "/v1", Methods = ["GET"] } }] },\n  { Name = "batch", Action = "allow" },\n]\n',
+        ),
         resolver('  v1 = { Filter = "Service.Meta.version == v1" }\n'),
         apiDefaults('TransparentProxy { OutboundListenerPort = 15001 }\nMeta { team = "payments", tier = "gold" }\n'),
       ],
@@ -124,10 +127,14 @@ describe('plan renderings (golden files)', () => {
 
   it('drift: an entry changed by hand after the last apply is labelled changed outside consul-gitops', async () => {
     const files = [apiDefaults('MutualTLSMode = "strict"\n'), f('web.hcl', 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n')];
-    const plan = await scenario(files, [apiDefaults('MutualTLSMode = "strict"\n'), f('web.hcl', 'Kind = "service-defaults"\nName = "web"\nProtocol = "grpc"\n')], async (store) => {
-      const live = (await store.get('service-defaults', 'api'))!;
-      expect(await store.write({ ...live.entry, MutualTLSMode: 'permissive' }, live.modifyIndex)).toBe(true);
-    });
+    const plan = await scenario(
+      files,
+      [apiDefaults('MutualTLSMode = "strict"\n'), f('web.hcl', 'Kind = "service-defaults"\nName = "web"\nProtocol = "grpc"\n')],
+      async (store) => {
+        const live = (await store.get('service-defaults', 'api'))!;
+        expect(await store.write({ ...live.entry, MutualTLSMode: 'permissive' }, live.modifyIndex)).toBe(true);
+      },
+    );
     expect(plan.changes.filter((c) => c.changedOutside).map((c) => c.id.name)).toEqual(['api']);
     const text = renderPlanText(plan, PLAIN);
     golden('drift.txt', text);

@@ -83,7 +83,9 @@ describe('renderPlanMarkdown', () => {
     const plan = planChanges(entries([api('strict')]), await readLive(store), opts);
     const md = renderPlanMarkdown({ plan: { ...plan, refused: 'refusing to delete every entry <all>' } });
     expect(md).toContain('**Skipped**');
-    expect(md).toContain('- <code>service-defaults/api</code>: owned by kubernetes (Meta.external-source); consul-gitops never writes it, although it differs from the file');
+    expect(md).toContain(
+      '- <code>service-defaults/api</code>: owned by kubernetes (Meta.external-source); consul-gitops never writes it, although it differs from the file',
+    );
     expect(md).toContain('> [!CAUTION]\n> Refused: refusing to delete every entry &lt;all&gt;');
   });
 
@@ -107,11 +109,15 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain(`config-entries/bad.hcl:${bad.line}:${bad.column}: ${bad.field}:`);
 
     const linked = renderErrorsMarkdown(errors, (path, line) => `https://github.com/acme/mesh/blob/abc/${path}#L${line}`);
-    expect(linked).toContain(`- [config-entries/bad.hcl:${bad.line}:${bad.column}](https://github.com/acme/mesh/blob/abc/config-entries/bad.hcl#L${bad.line}): ${bad.field}:`);
+    expect(linked).toContain(
+      `- [config-entries/bad.hcl:${bad.line}:${bad.column}](https://github.com/acme/mesh/blob/abc/config-entries/bad.hcl#L${bad.line}): ${bad.field}:`,
+    );
   });
 
   it('fits GitHub’s comment limit by folding details into one-line entries, and says so instead of cutting', async () => {
-    const many = Array.from({ length: 60 }, (_, i) => f(`config-entries/svc${i}.hcl`, `Kind = "service-defaults"\nName = "svc${i}"\nProtocol = "http"\nMutualTLSMode = "strict"\n`));
+    const many = Array.from({ length: 60 }, (_, i) =>
+      f(`config-entries/svc${i}.hcl`, `Kind = "service-defaults"\nName = "svc${i}"\nProtocol = "http"\nMutualTLSMode = "strict"\n`),
+    );
     const { plan } = await planFrom([], many);
     const full = renderPlanMarkdown({ plan });
     expect(full.match(/<details>/g)).toHaveLength(60);
@@ -123,7 +129,9 @@ describe('renderPlanMarkdown', () => {
     const detailed = folded.match(/<details>/g)?.length ?? 0;
     expect(detailed).toBeGreaterThan(0);
     expect(detailed).toBeLessThan(60);
-    expect(folded).toContain(`The next ${60 - detailed} changes are listed without their attributes, to keep this comment under GitHub's 65,536-character limit. [Read the full plan](https://ci.example.test/plan/42)`);
+    expect(folded).toContain(
+      `The next ${60 - detailed} changes are listed without their attributes, to keep this comment under GitHub's 65,536-character limit. [Read the full plan](https://ci.example.test/plan/42)`,
+    );
     // Every change is still named: folded, not dropped.
     for (let i = 0; i < 60; i++) expect(folded).toContain(`<code>service-defaults/svc${i}</code>`);
     expect(folded).toContain('**Plan: 60 to create, 0 to update, 0 to delete.**');
@@ -131,7 +139,9 @@ describe('renderPlanMarkdown', () => {
     const tiny = renderPlanMarkdown({ plan, maxChars: 1500, revision: 'abcdef0123456789' });
     expect(tiny.length).toBeLessThanOrEqual(1500);
     const listed = tiny.match(/^- <code>\+<\/code> create/gm)?.length ?? 0;
-    expect(tiny).toContain(`**${60 - listed} more changes are not shown: this comment would pass GitHub's 65,536-character limit.** Run \`consul-gitops plan\` at \`abcdef012345\` to read the full plan.`);
+    expect(tiny).toContain(
+      `**${60 - listed} more changes are not shown: this comment would pass GitHub's 65,536-character limit.** Run \`consul-gitops plan\` at \`abcdef012345\` to read the full plan.`,
+    );
     expect(tiny).not.toContain('cut to fit');
   });
 
@@ -160,4 +170,3 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('> <code>FutureKnob</code>: unknown to consul-gitops: would be removed (written only with --allow-field-loss)');
   });
 });
-

@@ -39,7 +39,10 @@ describe('reconcileCommit when GitHub fails after the apply', () => {
     const store = new InMemoryConfigEntryStore();
     const state = new InMemoryStateStore();
     const statuses: { state: string; description: string }[] = [];
-    const error = await reconcileCommit(deps(store, state, statuses), target, { owner: 'acme', repo: 'mesh', sha, deliveryId: 'd1', mode: 'apply' }).then(() => new Error("resolved"), (e: unknown) => e as Error);
+    const error = await reconcileCommit(deps(store, state, statuses), target, { owner: 'acme', repo: 'mesh', sha, deliveryId: 'd1', mode: 'apply' }).then(
+      () => new Error('resolved'),
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(Error);
     // Consul was changed…
     expect((await store.get('service-defaults', 'web'))?.entry.Protocol).toBe('http');
@@ -60,7 +63,10 @@ describe('reconcileCommit when GitHub fails after the apply', () => {
     const statuses: { state: string; description: string }[] = [];
     const d = deps(store, state, statuses);
     d.source = { read: async () => Promise.reject(new Error('tree unavailable')) };
-    const error = await reconcileCommit(d, target, { owner: 'acme', repo: 'mesh', sha, deliveryId: 'd2', mode: 'apply' }).then(() => new Error("resolved"), (e: unknown) => e as Error);
+    const error = await reconcileCommit(d, target, { owner: 'acme', repo: 'mesh', sha, deliveryId: 'd2', mode: 'apply' }).then(
+      () => new Error('resolved'),
+      (e: unknown) => e as Error,
+    );
     expect(error.message).toBe('tree unavailable');
     expect(statuses.at(-1)).toEqual({ state: 'error', description: 'reconcile failed: tree unavailable' });
   });

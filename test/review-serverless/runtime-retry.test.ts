@@ -39,7 +39,13 @@ describe('buildRuntime', () => {
     aws.secrets.set('consul-gitops/github-token', 'ghp_before0123456789');
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T12:00:00Z') });
     const runtime = buildRuntime(
-      { ...awsEnv(aws), GITHUB_TOKEN_SECRET_ARN: 'consul-gitops/github-token', POWERTOOLS_PARAMETERS_MAX_AGE: '60', GITHUB_API_URL: github.url, CONSUL_HTTP_ADDR: 'http://127.0.0.1:1' },
+      {
+        ...awsEnv(aws),
+        GITHUB_TOKEN_SECRET_ARN: 'consul-gitops/github-token',
+        POWERTOOLS_PARAMETERS_MAX_AGE: '60',
+        GITHUB_API_URL: github.url,
+        CONSUL_HTTP_ADDR: 'http://127.0.0.1:1',
+      },
       { github: { throttle: false, retries: 0 } },
     );
     const readTree = async () => (await runtime.forTarget()).deps.source.read({ owner: 'acme', repo: 'mesh', sha }, 'config-entries');
@@ -66,7 +72,13 @@ describe('buildRuntime with the Consul token in Secrets Manager', () => {
   it('builds a new Consul client with the rotated token once the cached one is older than maxAge', async () => {
     aws.secrets.set('consul-gitops/consul-token', 'consul-token-before-0123');
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T12:00:00Z') });
-    const runtime = buildRuntime({ ...awsEnv(aws), GITHUB_TOKEN: 'ghp_runtime0123456789', CONSUL_TOKEN_SECRET_ARN: 'consul-gitops/consul-token', POWERTOOLS_PARAMETERS_MAX_AGE: '60', CONSUL_HTTP_ADDR: 'http://127.0.0.1:1' });
+    const runtime = buildRuntime({
+      ...awsEnv(aws),
+      GITHUB_TOKEN: 'ghp_runtime0123456789',
+      CONSUL_TOKEN_SECRET_ARN: 'consul-gitops/consul-token',
+      POWERTOOLS_PARAMETERS_MAX_AGE: '60',
+      CONSUL_HTTP_ADDR: 'http://127.0.0.1:1',
+    });
     try {
       const first = (await runtime.forTarget()).consul;
       aws.secrets.set('consul-gitops/consul-token', 'consul-token-after-4567');

@@ -48,8 +48,7 @@ describe('locking the mesh down', () => {
   const meshLocked = f('mesh.hcl', 'Kind = "mesh"\nTransparentProxy { MeshDestinationsOnly = true }\n');
   const svc = (name: string, mode: string) =>
     f(`sd/${name}.hcl`, `Kind = "service-defaults"\nName = "${name}"\nProtocol = "http"\nMutualTLSMode = "${mode}"\n`);
-  const intentions = (name: string) =>
-    f(`si/${name}.hcl`, `Kind = "service-intentions"\nName = "${name}"\nSources = [{ Name = "web", Action = "allow" }]\n`);
+  const intentions = (name: string) => f(`si/${name}.hcl`, `Kind = "service-intentions"\nName = "${name}"\nSources = [{ Name = "web", Action = "allow" }]\n`);
 
   it('is not attempted when a service failed to leave permissive mode', async () => {
     const store = new InMemoryConfigEntryStore();

@@ -10,9 +10,12 @@ describe('commit times', () => {
   it.each(['2026-11-25T10:00:00Z', '2026-11-25t10:00:00.123z', '2026-11-25T10:00:00+05:30', '2024-02-29T23:59:59-00:00'])('%j is RFC 3339', (t) => {
     expect(commitTimeProblem(t)).toBeUndefined();
   });
-  it.each(['yesterday', '', '2026-11-25 10:00:00Z', '2026-11-25T10:00Z', '2026-11-25T24:00:00Z', '2025-02-29T10:00:00Z', '2026-11-25T10:00:00+0100'])('%j is not', (t) => {
-    expect(commitTimeProblem(t)).toBeDefined();
-  });
+  it.each(['yesterday', '', '2026-11-25 10:00:00Z', '2026-11-25T10:00Z', '2026-11-25T24:00:00Z', '2025-02-29T10:00:00Z', '2026-11-25T10:00:00+0100'])(
+    '%j is not',
+    (t) => {
+      expect(commitTimeProblem(t)).toBeDefined();
+    },
+  );
 
   it('a push whose commit time is not RFC 3339 is refused, nothing applied or recorded, and the status says why', async () => {
     const store = new InMemoryConfigEntryStore();
@@ -20,7 +23,13 @@ describe('commit times', () => {
     const statuses: { state: string; description: string }[] = [];
     const target: ReconcileTarget = { name: 'dc1', dir: 'config-entries', prune: false, stateKeyPrefix: 'consul-gitops/state' };
     const deps: ReconcileDeps = {
-      source: { read: async () => ({ revision: 'a'.repeat(40), commitTime: 'yesterday', files: [{ path: 'config-entries/web.hcl', text: 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' }] }) },
+      source: {
+        read: async () => ({
+          revision: 'a'.repeat(40),
+          commitTime: 'yesterday',
+          files: [{ path: 'config-entries/web.hcl', text: 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' }],
+        }),
+      },
       store,
       state,
       reporter: {

@@ -14,7 +14,10 @@ describe('detectDrift with self-heal', () => {
     const target: ReconcileTarget = { name: 'dc1', dir: 'config-entries', prune: true, stateKeyPrefix: 'consul-gitops/state' };
     const key = stateKey(target.stateKeyPrefix, target.name);
     // The newer commit B (http) was applied; the branch was then force-pushed back to older commit A (tcp).
-    await store.write({ Kind: 'service-defaults', Name: 'web', Protocol: 'http', Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/web.hcl' } }, 0);
+    await store.write(
+      { Kind: 'service-defaults', Name: 'web', Protocol: 'http', Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/web.hcl' } },
+      0,
+    );
     await recordApplied(state, key, { commit: 'b'.repeat(40), commitTime: '2026-11-25T12:00:00Z' }, new Date('2026-11-25T12:01:00Z'));
     const issues: { open: boolean }[] = [];
     const deps: ReconcileDeps = {

@@ -42,7 +42,10 @@ describe('plan: zero values', () => {
 
   it('a resolver subset with an empty filter (all instances) is kept, and DefaultSubset may name it', () => {
     const tree = renderTree([
-      { path: 'r.hcl', text: 'Kind = "service-resolver"\nName = "web"\nDefaultSubset = "all"\nSubsets = {\n  all = {}\n  v1 = { Filter = "Service.Meta.version == v1" }\n}\n' },
+      {
+        path: 'r.hcl',
+        text: 'Kind = "service-resolver"\nName = "web"\nDefaultSubset = "all"\nSubsets = {\n  all = {}\n  v1 = { Filter = "Service.Meta.version == v1" }\n}\n',
+      },
     ]);
     expect(tree.validationErrors).toEqual([]);
     expect(tree.entries[0]!.normalized.Subsets).toEqual({ all: {}, v1: { Filter: 'Service.Meta.version == v1' } });
@@ -59,8 +62,7 @@ describe('plan: zero values', () => {
   });
 
   it('a header set to the empty string is a change when Consul lacks it', () => {
-    const text =
-      'Kind = "service-splitter"\nName = "web"\nSplits = [{ Weight = 100, RequestHeaders = { Set = { "x-debug" = "" } } }]\n';
+    const text = 'Kind = "service-splitter"\nName = "web"\nSplits = [{ Weight = 100, RequestHeaders = { Set = { "x-debug" = "" } } }]\n';
     const plan = planAgainst('s.hcl', text, (e) => ({ ...e, Splits: [{ Weight: 100, Service: '', ServiceSubset: '' }] }));
     expect(plan.summary.update).toBe(1);
   });

@@ -23,7 +23,12 @@ describe('createLog', () => {
     log('error', 'GitHub said no to ghp_tokenvalue123', { error: { message: 'bad credentials ghp_tokenvalue123' }, echo: 'It\'s "quoted"', word: 'short' });
     expect(lines[0]).not.toContain('ghp_tokenvalue123');
     expect(lines[0]).not.toContain('quoted');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ message: 'GitHub said no to [redacted]', error: { message: 'bad credentials [redacted]' }, echo: '[redacted]', word: 'short' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      message: 'GitHub said no to [redacted]',
+      error: { message: 'bad credentials [redacted]' },
+      echo: '[redacted]',
+      word: 'short',
+    });
   });
 
   it('logs from LOG_LEVEL up (case-insensitive), INFO by default', () => {

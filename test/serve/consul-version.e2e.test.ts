@@ -35,7 +35,14 @@ async function setUp(consulVersion: string, liveSecondWeight: number) {
     Kind: 'http-route',
     Name: 'shop',
     Parents: [{ Kind: 'api-gateway', Name: 'gw' }],
-    Rules: [{ Services: [{ Name: 'v1', Weight: 50 }, { Name: 'v2', Weight: liveSecondWeight }] }],
+    Rules: [
+      {
+        Services: [
+          { Name: 'v1', Weight: 50 },
+          { Name: 'v2', Weight: liveSecondWeight },
+        ],
+      },
+    ],
     Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/shop.hcl' },
   };
   const res = await fetch(`${consul.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
@@ -108,7 +115,7 @@ describe('serve plans for the Consul version the server reports', () => {
     expect(github!.issues).toEqual([]);
   });
 
-  it('a configured consulVersion wins over the server\'s, with a warning naming both on the pull request (TARGETS_CONFIG)', async () => {
+  it("a configured consulVersion wins over the server's, with a warning naming both on the pull request (TARGETS_CONFIG)", async () => {
     await setUp('1.22.0', 50);
     const body = await planOfDrainingPullRequest({ TARGETS_CONFIG: 'targets:\n  - name: default\n    dir: config-entries\n    consulVersion: "1.21.0"\n' });
     expect(body).toMatch(/- +Weight = 50\n\+ +Weight = 1\n/);

@@ -29,13 +29,21 @@ const name = (i: number) => `svc${String(i).padStart(3, '0')}`;
 function bigTree(): Record<string, string> {
   const files: Record<string, string> = {};
   for (let i = 0; i < SERVICES; i++)
-    files[`config-entries/${name(i)}.hcl`] = `Kind = "service-defaults"\nName = "${name(i)}"\nProtocol = "http"\nMaxInboundConnections = ${i + 1}\nMeta = { team = "payments-${i}" }\n`;
+    files[`config-entries/${name(i)}.hcl`] =
+      `Kind = "service-defaults"\nName = "${name(i)}"\nProtocol = "http"\nMaxInboundConnections = ${i + 1}\nMeta = { team = "payments-${i}" }\n`;
   return files;
 }
 
 async function start(): Promise<ServeHandle> {
   serve = await startServe({
-    env: { GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_planLINKtoken-0123456789', GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'Codertocat/Hello-World', DEFAULT_BRANCH: 'master', CONSUL_HTTP_ADDR: consul.url },
+    env: {
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_TOKEN: 'ghp_planLINKtoken-0123456789',
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      DEFAULT_BRANCH: 'master',
+      CONSUL_HTTP_ADDR: consul.url,
+    },
     port: 0,
     host: '127.0.0.1',
     overrides: { github: { throttle: false, retries: 0 } },
@@ -101,8 +109,15 @@ it('a link altered, expired or never issued is refused with the same words; a pl
     // Signed with another key.
     new PlanLinks(planLinkKey('not-the-webhook-secret')).link(s.url, id, new Date(Date.now() + 60_000)),
   ];
-  const answers = await Promise.all(refused.map(async (u) => { const r = await fetch(u); return [r.status, await r.text()]; }));
-  expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify([403, 'This plan link is not valid or has expired. The pull request comment links the newest plan.\n'])]));
+  const answers = await Promise.all(
+    refused.map(async (u) => {
+      const r = await fetch(u);
+      return [r.status, await r.text()];
+    }),
+  );
+  expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(
+    new Set([JSON.stringify([403, 'This plan link is not valid or has expired. The pull request comment links the newest plan.\n'])]),
+  );
   // A well-signed link to a plan that was never stored: 404, the storage is only asked after the signature.
   const unknown = new PlanLinks(planLinkKey(SECRET)).link(s.url, 'A'.repeat(22), new Date(Date.now() + 60_000));
   expect((await fetch(unknown)).status).toBe(404);

@@ -23,12 +23,18 @@ function capture() {
 describe('serve command', () => {
   it('starts from --env-file, prints the URL, serves, and stops on the signal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-cmd-'));
-    writeFileSync(join(dir, 'serve.env'), `GITHUB_WEBHOOK_SECRET=from-file-secret\nGITHUB_TOKEN=ghp_fromfile000\nCONSUL_HTTP_ADDR=http://127.0.0.1:1\nSCHEDULE_INTERVAL=0\n`);
+    writeFileSync(
+      join(dir, 'serve.env'),
+      `GITHUB_WEBHOOK_SECRET=from-file-secret\nGITHUB_TOKEN=ghp_fromfile000\nCONSUL_HTTP_ADDR=http://127.0.0.1:1\nSCHEDULE_INTERVAL=0\n`,
+    );
     const { out, io } = capture();
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
     // The environment wins over the file (CONSUL_HTTP_ADDR), as with node --env-file.
-    const code = serveCommand(['--port', '0', '--env-file', 'serve.env'], { ...io, cwd: dir }, stopped, { env: { CONSUL_HTTP_ADDR: consul.url }, log: () => {} });
+    const code = serveCommand(['--port', '0', '--env-file', 'serve.env'], { ...io, cwd: dir }, stopped, {
+      env: { CONSUL_HTTP_ADDR: consul.url },
+      log: () => {},
+    });
     await vi.waitFor(() => expect(out.stdout).toMatch(/^consul-gitops serve listening on http:\/\/127\.0\.0\.1:\d+\n$/));
     const url = /listening on (\S+)/.exec(out.stdout)![1]!;
     const health = await fetch(`${url}/healthz`);
@@ -54,7 +60,10 @@ describe('serve command', () => {
       [{ CONSUL_HTTP_ADDR: 'not a url' }, 'CONSUL_HTTP_ADDR'],
       [{ CONSUL_HTTP_ADDR: 'ftp://consul:8500' }, 'CONSUL_HTTP_ADDR'],
       [{ GITHUB_API_URL: 'mailto:api@github.com' }, 'GITHUB_API_URL'],
-      [{ TARGETS_CONFIG: JSON.stringify({ targets: [{ name: 'dc1', dir: 'config-entries', consul: { address: 'http://consul dc1:8500' } }] }) }, 'TARGETS_CONFIG targets[0].consul.address'],
+      [
+        { TARGETS_CONFIG: JSON.stringify({ targets: [{ name: 'dc1', dir: 'config-entries', consul: { address: 'http://consul dc1:8500' } }] }) },
+        'TARGETS_CONFIG targets[0].consul.address',
+      ],
     ];
     for (const [bad, name] of cases) {
       const { out, io } = capture();
@@ -75,7 +84,10 @@ describe('serve command', () => {
     // A scheme-less host:port is what Consul's CLI accepts: fine.
     const ok = capture();
     let stop!: () => void;
-    const code = serveCommand(['--port', '0'], ok.io, new Promise<void>((r) => (stop = r)), { env: { ...env, CONSUL_HTTP_ADDR: consul.url.replace('http://', '') }, log: () => {} });
+    const code = serveCommand(['--port', '0'], ok.io, new Promise<void>((r) => (stop = r)), {
+      env: { ...env, CONSUL_HTTP_ADDR: consul.url.replace('http://', '') },
+      log: () => {},
+    });
     await vi.waitFor(() => expect(ok.out.stdout).toContain('listening on'));
     stop();
     expect(await code).toBe(0);

@@ -61,13 +61,16 @@ function post(url: string, headers: Record<string, string>, body: Buffer, gate?:
   const u = new URL(`${url}/webhook`);
   return new Promise((resolve) => {
     let answered = false;
-    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-      answered = true;
-      onAnswer?.();
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode!, ...(res.headers['retry-after'] ? { retryAfter: res.headers['retry-after'] } : {}) }));
-      res.on('error', () => resolve({ status: res.statusCode! }));
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...headers, 'content-length': String(body.length) } },
+      (res) => {
+        answered = true;
+        onAnswer?.();
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, ...(res.headers['retry-after'] ? { retryAfter: res.headers['retry-after'] } : {}) }));
+        res.on('error', () => resolve({ status: res.statusCode! }));
+      },
+    );
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (!answered) resolve({ error: e.code ?? e.message });
     });
@@ -78,7 +81,12 @@ function post(url: string, headers: Record<string, string>, body: Buffer, gate?:
   });
 }
 
-const wellFormed = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'bogus', 'x-hub-signature-256': `sha256=${'ab'.repeat(32)}` };
+const wellFormed = {
+  'content-type': 'application/json',
+  'x-github-event': 'push',
+  'x-github-delivery': 'bogus',
+  'x-hub-signature-256': `sha256=${'ab'.repeat(32)}`,
+};
 
 describe('serve: bodies', () => {
   it('30 posts of 24 MB without a well-formed signature are refused before a byte of their bodies is held', async () => {
@@ -124,7 +132,9 @@ describe('serve: bodies', () => {
     expect(stats).toMatchObject({ claimedBytes: 0, bufferedBytes: 0 });
 
     // The budget is free again: a signed delivery is accepted and runs.
-    const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'onboard api', { branch: 'master' });
+    const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'onboard api', {
+      branch: 'master',
+    });
     const push = configPush();
     push.after = sha;
     const req = await signed('push', push);
@@ -140,7 +150,13 @@ function postExpecting(url: string, headers: Record<string, string>, body: Buffe
   const u = new URL(`${url}/webhook`);
   return new Promise((resolve) => {
     let continued = false;
-    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...headers, expect: '100-continue', 'content-length': String(body.length) } });
+    const req = httpRequest({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname,
+      method: 'POST',
+      headers: { ...headers, expect: '100-continue', 'content-length': String(body.length) },
+    });
     req.on('continue', () => {
       continued = true;
       req.end(body);

@@ -156,7 +156,9 @@ describe('serve', () => {
     await consul.close();
     consul = await startDevServer({ port: 0, host: '127.0.0.1', latencyMs: 40 });
     const s = await start();
-    const shas = [1, 2, 3, 4].map((i) => github.addCommit({ ...tree, 'config-entries/api.hcl': tree['config-entries/api.hcl'].replace('"api"', `"api${i}"`) }, `c${i}`, { branch: 'master' }));
+    const shas = [1, 2, 3, 4].map((i) =>
+      github.addCommit({ ...tree, 'config-entries/api.hcl': tree['config-entries/api.hcl'].replace('"api"', `"api${i}"`) }, `c${i}`, { branch: 'master' }),
+    );
     for (const sha of shas) expect((await post(s, await signed('push', pushOf(sha)))).status).toBe(202);
     await s.idle();
     expect(runs().map((r) => r.sha)).toEqual([shas[0], shas[3]]);

@@ -38,7 +38,8 @@ describe('serveSettings', () => {
     }
     expect(error).toBeInstanceOf(ServeConfigError);
     const message = (error as Error).message;
-    for (const name of ['GITHUB_WEBHOOK_SECRET', 'SCHEDULE_INTERVAL', 'GITHUB_REPOSITORY', 'GITHUB_API_URL', 'GITHUB_TOKEN', 'PRUNE']) expect(message).toContain(name);
+    for (const name of ['GITHUB_WEBHOOK_SECRET', 'SCHEDULE_INTERVAL', 'GITHUB_REPOSITORY', 'GITHUB_API_URL', 'GITHUB_TOKEN', 'PRUNE'])
+      expect(message).toContain(name);
     for (const value of Object.values(env).filter(Boolean)) expect(message).not.toContain(value);
   });
 

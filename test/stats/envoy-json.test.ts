@@ -32,7 +32,10 @@ describe('parseEnvoyStatsJson on static-server-permissive.stats.json', () => {
 describe('parseEnvoyStatsJson on odd input', () => {
   it('keeps text readouts as strings and does not rely on key order', () => {
     const r = parseEnvoyStatsJson('{"stats":[{"value":"1.27.0","name":"server.version"},{"value":3,"name":"a.b"}]}');
-    expect(r.stats).toEqual([{ name: 'server.version', value: '1.27.0' }, { name: 'a.b', value: 3 }]);
+    expect(r.stats).toEqual([
+      { name: 'server.version', value: '1.27.0' },
+      { name: 'a.b', value: 3 },
+    ]);
   });
 
   it('reads bucket-mode histograms', () => {
@@ -41,7 +44,9 @@ describe('parseEnvoyStatsJson on odd input', () => {
   });
 
   it('reports bad entries by path and keeps good ones', () => {
-    const r = parseEnvoyStatsJson({ stats: [{ name: 'ok', value: 1 }, 7, { name: 'x' }, { name: '', value: 1 }, { name: 'n', value: null }, { histograms: 'no' }] });
+    const r = parseEnvoyStatsJson({
+      stats: [{ name: 'ok', value: 1 }, 7, { name: 'x' }, { name: '', value: 1 }, { name: 'n', value: null }, { histograms: 'no' }],
+    });
     expect(r.stats).toEqual([{ name: 'ok', value: 1 }]);
     expect(r.issues.map((i) => i.path)).toEqual(['stats[1]', 'stats[2].value', 'stats[3]', 'stats[4].value', 'stats[5].histograms']);
   });

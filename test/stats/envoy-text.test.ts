@@ -58,13 +58,25 @@ describe('parseEnvoyStatsText on odd input', () => {
     const r = parseEnvoyStatsText('a.h: No recorded values\nb.h: B0.5(0,1) B1(2,3)\n');
     expect(r.histograms).toEqual([
       { name: 'a.h', kind: 'quantiles', points: [] },
-      { name: 'b.h', kind: 'buckets', points: [{ at: 0.5, interval: 0, cumulative: 1 }, { at: 1, interval: 2, cumulative: 3 }] },
+      {
+        name: 'b.h',
+        kind: 'buckets',
+        points: [
+          { at: 0.5, interval: 0, cumulative: 1 },
+          { at: 1, interval: 2, cumulative: 3 },
+        ],
+      },
     ]);
   });
 
   it('reports malformed lines with their line number and keeps the good ones', () => {
-    const r = parseEnvoyStatsText(['ok.a: 1', 'no separator here', ': 5', 'bad.value: 12abc', 'x.h: P0(1,2) B1(1,2)', 'detailed.h:', '  totals=1,2:3', 'ok.b: 2'].join('\n'));
-    expect(r.stats).toEqual([{ name: 'ok.a', value: 1 }, { name: 'ok.b', value: 2 }]);
+    const r = parseEnvoyStatsText(
+      ['ok.a: 1', 'no separator here', ': 5', 'bad.value: 12abc', 'x.h: P0(1,2) B1(1,2)', 'detailed.h:', '  totals=1,2:3', 'ok.b: 2'].join('\n'),
+    );
+    expect(r.stats).toEqual([
+      { name: 'ok.a', value: 1 },
+      { name: 'ok.b', value: 2 },
+    ]);
     expect(r.issues.map((i) => i.line)).toEqual([2, 3, 4, 5, 6, 7]);
     expect(r.issues[4].reason).toMatch(/detailed/);
   });

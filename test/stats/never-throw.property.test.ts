@@ -23,7 +23,11 @@ function mutated(seeds: string[]): fc.Arbitrary<string> {
     .record({
       seed: fc.constantFrom(...seeds),
       edits: fc.array(
-        fc.record({ at: fc.nat(), del: fc.nat({ max: 6 }), insert: fc.oneof(fc.string({ maxLength: 4, unit: 'binary' }), fc.constantFrom('"', '\\', '{', '}', ',', '=', ': ', '\n', ' ', 'NaN', '+Inf', '#')) }),
+        fc.record({
+          at: fc.nat(),
+          del: fc.nat({ max: 6 }),
+          insert: fc.oneof(fc.string({ maxLength: 4, unit: 'binary' }), fc.constantFrom('"', '\\', '{', '}', ',', '=', ': ', '\n', ' ', 'NaN', '+Inf', '#')),
+        }),
         { minLength: 1, maxLength: 8 },
       ),
     })
@@ -37,7 +41,10 @@ function mutated(seeds: string[]): fc.Arbitrary<string> {
     });
 }
 
-const anyText = fc.oneof(fc.string({ maxLength: 300, unit: 'binary' }), fc.string({ maxLength: 300, unit: fc.constantFrom('a', '_', '.', ':', ' ', '"', '\\', '{', '}', '=', ',', '\n', '1', '#', 'P', '(', ')') }));
+const anyText = fc.oneof(
+  fc.string({ maxLength: 300, unit: 'binary' }),
+  fc.string({ maxLength: 300, unit: fc.constantFrom('a', '_', '.', ':', ' ', '"', '\\', '{', '}', '=', ',', '\n', '1', '#', 'P', '(', ')') }),
+);
 
 function expectSnapshotData(s: SidecarTrafficSnapshot): void {
   expect(typeof s.permissive.listenerPresent).toBe('boolean');
@@ -70,7 +77,9 @@ describe('never throws', () => {
   });
 
   it('Envoy JSON: random text, mutated files, arbitrary JSON values and arbitrary JS values', () => {
-    const shaped = fc.record({ stats: fc.array(fc.oneof(fc.record({ name: fc.string(), value: fc.oneof(fc.double(), fc.string(), fc.constant(null)) }), fc.jsonValue())) });
+    const shaped = fc.record({
+      stats: fc.array(fc.oneof(fc.record({ name: fc.string(), value: fc.oneof(fc.double(), fc.string(), fc.constant(null)) }), fc.jsonValue())),
+    });
     fc.assert(
       fc.property(fc.oneof(anyText, mutated(jsonSeeds), fc.jsonValue(), shaped, fc.anything()), (input) => {
         const r = parseEnvoyStatsJson(input);
@@ -95,8 +104,13 @@ describe('round trips', () => {
   });
 
   it('Envoy text lines round-trip for any name without whitespace and any uint value or readout', () => {
-    const name = fc.string({ minLength: 1, unit: fc.constantFrom('a', 'z', '.', '_', '~', '1', ':', '|', '[', ']') }).filter((n) => !n.includes(': ') && !n.startsWith('#'));
-    const value = fc.oneof(fc.nat(), fc.string({ unit: 'grapheme-ascii' }).filter((s) => !s.includes('\n') && !s.includes('\r')));
+    const name = fc
+      .string({ minLength: 1, unit: fc.constantFrom('a', 'z', '.', '_', '~', '1', ':', '|', '[', ']') })
+      .filter((n) => !n.includes(': ') && !n.startsWith('#'));
+    const value = fc.oneof(
+      fc.nat(),
+      fc.string({ unit: 'grapheme-ascii' }).filter((s) => !s.includes('\n') && !s.includes('\r')),
+    );
     fc.assert(
       fc.property(name, value, (n, v) => {
         const line = typeof v === 'number' ? `${n}: ${v}` : `${n}: "${v}"`;

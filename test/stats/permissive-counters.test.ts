@@ -17,8 +17,7 @@ const staticServerSnapshot: SidecarTrafficSnapshot = {
   uptimeSeconds: 93600,
 };
 
-const withValue = (stats: EnvoyStat[], name: string, value: number): EnvoyStat[] =>
-  stats.map((s) => (s.name === name ? { name, value } : s));
+const withValue = (stats: EnvoyStat[], name: string, value: number): EnvoyStat[] => stats.map((s) => (s.name === name ? { name, value } : s));
 
 describe('snapshotFromEnvoyStats', () => {
   it('reads the permissive TCP service from the text form', () => {
@@ -46,14 +45,17 @@ describe('snapshotFromEnvoyStats', () => {
   });
 
   it('reads an HTTP service from http.public_listener.* and the inbound listener by port', () => {
-    const r = snapshotFromEnvoyStats([
-      { name: 'http.public_listener.downstream_cx_total', value: 10 },
-      { name: 'http.public_listener.downstream_rq_total', value: 25 },
-      { name: 'http.public_listener.downstream_cx_rx_bytes_total', value: 900 },
-      { name: 'listener.10.0.0.5_20001.ssl.handshake', value: 8 },
-      { name: 'listener.127.0.0.1_15001.ssl.handshake', value: 99 },
-      { name: 'tcp.permissive_public_listener.downstream_cx_total', value: 0 },
-    ], { publicListenerPort: 20001 });
+    const r = snapshotFromEnvoyStats(
+      [
+        { name: 'http.public_listener.downstream_cx_total', value: 10 },
+        { name: 'http.public_listener.downstream_rq_total', value: 25 },
+        { name: 'http.public_listener.downstream_cx_rx_bytes_total', value: 900 },
+        { name: 'listener.10.0.0.5_20001.ssl.handshake', value: 8 },
+        { name: 'listener.127.0.0.1_15001.ssl.handshake', value: 99 },
+        { name: 'tcp.permissive_public_listener.downstream_cx_total', value: 0 },
+      ],
+      { publicListenerPort: 20001 },
+    );
     expect(r).toEqual({
       permissive: { listenerPresent: true, connectionsTotal: 0 },
       mtls: { connectionsTotal: 10, httpRequestsTotal: 25, rxBytes: 900, tlsHandshakes: 8 },
@@ -135,12 +137,14 @@ describe('snapshotFromPrometheus', () => {
   });
 
   it('picks one sidecar out of a multi-pod input with `match`, and refuses to mix them without it', () => {
-    const { samples } = parsePrometheusText([
-      'envoy_tcp_downstream_cx_total{pod="a",envoy_tcp_prefix="permissive_public_listener"} 3',
-      'envoy_tcp_downstream_cx_total{pod="b",envoy_tcp_prefix="permissive_public_listener"} 0',
-      'envoy_server_uptime{pod="a"} 100',
-      'envoy_server_uptime{pod="b"} 200',
-    ].join('\n'));
+    const { samples } = parsePrometheusText(
+      [
+        'envoy_tcp_downstream_cx_total{pod="a",envoy_tcp_prefix="permissive_public_listener"} 3',
+        'envoy_tcp_downstream_cx_total{pod="b",envoy_tcp_prefix="permissive_public_listener"} 0',
+        'envoy_server_uptime{pod="a"} 100',
+        'envoy_server_uptime{pod="b"} 200',
+      ].join('\n'),
+    );
     expect(snapshotFromPrometheus(samples)).toEqual({ permissive: { listenerPresent: true }, mtls: {} });
     expect(snapshotFromPrometheus(samples, { match: { pod: 'b' } })).toEqual({
       permissive: { listenerPresent: true, connectionsTotal: 0 },

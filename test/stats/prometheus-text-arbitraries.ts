@@ -14,7 +14,10 @@ export const damaged = fc
       fc.record({
         at: fc.nat(),
         del: fc.nat({ max: 6 }),
-        insert: fc.oneof(fc.string({ maxLength: 4, unit: 'binary' }), fc.constantFrom('"', '\\', '{', '}', ',', '=', ' ', '\t', '\r\n', '\n', 'NaN', '+Inf', '1e3', '#', '\u00a0')),
+        insert: fc.oneof(
+          fc.string({ maxLength: 4, unit: 'binary' }),
+          fc.constantFrom('"', '\\', '{', '}', ',', '=', ' ', '\t', '\r\n', '\n', 'NaN', '+Inf', '1e3', '#', '\u00a0'),
+        ),
       }),
       { maxLength: 8 },
     ),
@@ -34,7 +37,26 @@ export const piece = {
   name: fc.constantFrom('m', 'm_total', 'm_count', 'envoy_tcp_downstream_cx_total', 'h_bucket', 'h_count', 'h', '9bad', 'a.b', '', 'm{'),
   key: fc.constantFrom('a', 'envoy_tcp_prefix', 'le', '_x', '1a', '"quoted.name"', 'a-b', '__proto__', 'a'),
   value: fc.constantFrom('x', '', 'permissive_public_listener', 'x\\"y', 'back\\\\slash', 'two\\nlines', '{a=1, b}', 'unterminated', 'odd\\q', 'x"y'),
-  number: fc.constantFrom('0', '7', '123456789012345', '1234567890123456', '9007199254740993', '12345678901234567890', '99999999999999999999999', '00012', '1.5', '-2', '1e3', 'NaN', '+Inf', '-inf', 'Infinity', '0x10', '1_0', ''),
+  number: fc.constantFrom(
+    '0',
+    '7',
+    '123456789012345',
+    '1234567890123456',
+    '9007199254740993',
+    '12345678901234567890',
+    '99999999999999999999999',
+    '00012',
+    '1.5',
+    '-2',
+    '1e3',
+    'NaN',
+    '+Inf',
+    '-inf',
+    'Infinity',
+    '0x10',
+    '1_0',
+    '',
+  ),
   stamp: fc.constantFrom('', ' 1700000000000', ' -5', ' 1.5', ' 12 extra'),
   space: fc.constantFrom('', ' ', '  ', '\t'),
 };
@@ -52,5 +74,26 @@ const line = fc
     return `${sp}${name}${set ?? ''}${sp || ' '}${number}${stamp}${sp}`;
   });
 export const built = fc
-  .record({ lines: fc.array(fc.oneof(line, fc.constantFrom('# TYPE m counter', '# TYPE m gauge', '# TYPE h histogram', '# TYPE h summary', '# TYPE m_count gauge', '# HELP m a\\nb', '# HELP  h two spaces', '# HELP h{x odd', '# TYPE m bogus', '#', '')), { maxLength: 12 }), copies: fc.integer({ min: 1, max: 3 }) })
+  .record({
+    lines: fc.array(
+      fc.oneof(
+        line,
+        fc.constantFrom(
+          '# TYPE m counter',
+          '# TYPE m gauge',
+          '# TYPE h histogram',
+          '# TYPE h summary',
+          '# TYPE m_count gauge',
+          '# HELP m a\\nb',
+          '# HELP  h two spaces',
+          '# HELP h{x odd',
+          '# TYPE m bogus',
+          '#',
+          '',
+        ),
+      ),
+      { maxLength: 12 },
+    ),
+    copies: fc.integer({ min: 1, max: 3 }),
+  })
   .map(({ lines, copies }) => Array.from({ length: copies }, () => lines.join('\n')).join('\r\n'));

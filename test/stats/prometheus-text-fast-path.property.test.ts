@@ -21,7 +21,7 @@ describe('parsePrometheusText equals the reference parser', () => {
     fc.assert(fc.property(damaged, expectSameAsReference), { numRuns: 300 });
   });
 
-  it('on lines built from the format\'s tricky parts', () => {
+  it("on lines built from the format's tricky parts", () => {
     fc.assert(fc.property(built, expectSameAsReference), { numRuns: 2000 });
   });
 

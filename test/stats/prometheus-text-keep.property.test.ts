@@ -88,7 +88,11 @@ describe('readsPromStat keeps every sample the traffic snapshot reads', () => {
       fc.property(input, ({ lines: [some, all], whole, untagged, port, match }) => {
         let text = (whole ? all : some).join('\n');
         // Without Envoy's tag extractors the prefix stays in the name (custom envoy_stats_config_json).
-        if (untagged) text = text.replace(/^envoy_(tcp|http)_(\w+)\{(.*),envoy_(?:tcp|http_conn_manager)_prefix="([^"]+)"\}/gm, (_, kind: string, stat: string, rest: string, prefix: string) => `envoy_${kind}_${prefix.replace(/\W/g, '_')}_${stat}{${rest}}`);
+        if (untagged)
+          text = text.replace(
+            /^envoy_(tcp|http)_(\w+)\{(.*),envoy_(?:tcp|http_conn_manager)_prefix="([^"]+)"\}/gm,
+            (_, kind: string, stat: string, rest: string, prefix: string) => `envoy_${kind}_${prefix.replace(/\W/g, '_')}_${stat}{${rest}}`,
+          );
         const options = { ...(port === undefined ? {} : { publicListenerPort: port }), ...(match === undefined ? {} : { match }) };
         const want = snapshotFromPrometheus(parsePrometheusText(text).samples, options);
         expect(snapshotFromPrometheus(parsePrometheusText(text, { keep: readsPromStat }).samples, options)).toEqual(want);

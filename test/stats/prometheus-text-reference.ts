@@ -199,7 +199,7 @@ function parseSampleLine(line: string, names: NameCache): PromSample | string {
     if (text === cachedKey) names.labelSets.set(text, name === nameBefore ? { labels } : { labels, name });
   }
   if (name === '') return 'missing metric name';
-  if (!names.validMetric(name) && !(line.startsWith('{'))) return `invalid metric name "${excerptOf(name)}"`;
+  if (!names.validMetric(name) && !line.startsWith('{')) return `invalid metric name "${excerptOf(name)}"`;
 
   if (pos < line.length && !isSpace(line.charCodeAt(pos))) return 'expected whitespace before the value';
   // The whitespace-separated fields after the name: the value, an optional timestamp, nothing more.

@@ -63,8 +63,13 @@ describe('parsePrometheusText on the synthetic HTTP sample (blank line after eac
     expect(parsed.issues).toEqual([]);
     expect(parsed.samples).toHaveLength(53);
     expect(find(parsed.samples, 'envoy_http_downstream_rq_total', { envoy_http_conn_manager_prefix: 'public_listener' })[0].value).toBe(48212);
-    expect(find(parsed.samples, 'envoy_tcp_downstream_cx_total', { envoy_tcp_prefix: 'permissive_public_listener' })[0]).toMatchObject({ value: 118, type: 'counter' });
-    expect(find(parsed.samples, 'envoy_http_downstream_rq_xx', { envoy_response_code_class: '4', envoy_http_conn_manager_prefix: 'public_listener' })[0].value).toBe(297);
+    expect(find(parsed.samples, 'envoy_tcp_downstream_cx_total', { envoy_tcp_prefix: 'permissive_public_listener' })[0]).toMatchObject({
+      value: 118,
+      type: 'counter',
+    });
+    expect(
+      find(parsed.samples, 'envoy_http_downstream_rq_xx', { envoy_response_code_class: '4', envoy_http_conn_manager_prefix: 'public_listener' })[0].value,
+    ).toBe(297);
   });
 });
 

@@ -40,7 +40,16 @@ export async function startSecretsDouble(): Promise<SecretsDouble> {
         const name = String(body.Name);
         const value = double.parameters.get(name);
         if (value === undefined) return error(400, 'ParameterNotFound', '');
-        return ok({ Parameter: { Name: name, Type: 'SecureString', Value: value, Version: 1, ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}`, DataType: 'text' } });
+        return ok({
+          Parameter: {
+            Name: name,
+            Type: 'SecureString',
+            Value: value,
+            Version: 1,
+            ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}`,
+            DataType: 'text',
+          },
+        });
       }
       error(400, 'UnknownOperationException', '');
     });

@@ -21,27 +21,29 @@ export async function startConsulProxy(upstream: string, rule: (req: IncomingMes
   const sockets = new Set<Socket>();
   const seen: string[] = [];
   let dead = false;
-  const server = createServer(answering(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    seen.push(`${req.method} ${req.url}`);
-    const action = dead ? 'die' : rule(req, body.toString('utf8'));
-    if (action === 'die') return die();
-    const upstreamReq = request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } },
-      (up) => {
-        const parts: Buffer[] = [];
-        up.on('data', (c: Buffer) => parts.push(c));
-        up.on('end', () => {
-          if (action === 'lose-answer') return void req.socket.destroy();
-          res.writeHead(up.statusCode!, up.headers).end(Buffer.concat(parts));
-        });
-      },
-    );
-    upstreamReq.on('error', () => req.socket.destroy());
-    upstreamReq.end(body);
-  }));
+  const server = createServer(
+    answering(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks);
+      seen.push(`${req.method} ${req.url}`);
+      const action = dead ? 'die' : rule(req, body.toString('utf8'));
+      if (action === 'die') return die();
+      const upstreamReq = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } },
+        (up) => {
+          const parts: Buffer[] = [];
+          up.on('data', (c: Buffer) => parts.push(c));
+          up.on('end', () => {
+            if (action === 'lose-answer') return void req.socket.destroy();
+            res.writeHead(up.statusCode!, up.headers).end(Buffer.concat(parts));
+          });
+        },
+      );
+      upstreamReq.on('error', () => req.socket.destroy());
+      upstreamReq.end(body);
+    }),
+  );
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -171,7 +171,9 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
 
   // --- git objects -------------------------------------------------------------------------
   const hashObject = (type: string, body: Buffer) =>
-    createHash('sha1').update(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body])).digest('hex');
+    createHash('sha1')
+      .update(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]))
+      .digest('hex');
 
   function putBlob(content: Buffer): string {
     const sha = hashObject('blob', content);
@@ -182,9 +184,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   function putTree(entries: TreeEntry[]): string {
     const sortKey = (e: TreeEntry) => (e.mode === TREE_MODE ? `${e.name}/` : e.name);
     const sorted = [...entries].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-    const body = Buffer.concat(
-      sorted.flatMap((e) => [Buffer.from(`${e.mode === TREE_MODE ? '40000' : e.mode} ${e.name}\0`), Buffer.from(e.sha, 'hex')]),
-    );
+    const body = Buffer.concat(sorted.flatMap((e) => [Buffer.from(`${e.mode === TREE_MODE ? '40000' : e.mode} ${e.name}\0`), Buffer.from(e.sha, 'hex')]));
     const sha = hashObject('tree', body);
     trees.set(sha, sorted);
     return sha;
@@ -192,7 +192,14 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
 
   function putCommit(c: Commit): string {
     const when = `${Math.floor(Date.parse(c.date) / 1000)} +0000`;
-    const text = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`), `author Double <double@example.com> ${when}`, `committer Double <double@example.com> ${when}`, '', c.message].join('\n');
+    const text = [
+      `tree ${c.tree}`,
+      ...c.parents.map((p) => `parent ${p}`),
+      `author Double <double@example.com> ${when}`,
+      `committer Double <double@example.com> ${when}`,
+      '',
+      c.message,
+    ].join('\n');
     const sha = hashObject('commit', Buffer.from(text));
     commits.set(sha, c);
     return sha;
@@ -383,7 +390,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     }
     if (s[0] !== 'repos' || s[1] !== owner || s[2] !== repo) notFound();
     // https://docs.github.com/en/rest/repos/repos#get-a-repository
-    if (s.length === 3 && m === 'GET') return ok({ id: 42, name: repo, full_name: `${owner}/${repo}`, owner: { login: owner }, default_branch: defaultBranch, html_url: htmlUrl });
+    if (s.length === 3 && m === 'GET')
+      return ok({ id: 42, name: repo, full_name: `${owner}/${repo}`, owner: { login: owner }, default_branch: defaultBranch, html_url: htmlUrl });
     const [, , , area, a, b, c] = s;
     const rest = s.slice(5);
 
@@ -437,7 +445,15 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       }
       if (a === 'trees' && m === 'POST' && !b) {
         const sha = createTree(req.body);
-        return ok({ sha, url: `${repoUrl()}/git/trees/${sha}`, tree: trees.get(sha)!.map((e) => ({ path: e.name, mode: e.mode, sha: e.sha, type: e.mode === TREE_MODE ? 'tree' : 'blob' })), truncated: false }, 201);
+        return ok(
+          {
+            sha,
+            url: `${repoUrl()}/git/trees/${sha}`,
+            tree: trees.get(sha)!.map((e) => ({ path: e.name, mode: e.mode, sha: e.sha, type: e.mode === TREE_MODE ? 'tree' : 'blob' })),
+            truncated: false,
+          },
+          201,
+        );
       }
       if (a === 'blobs' && m === 'GET' && b) {
         const content = blobs.get(b) ?? notFound();
@@ -469,7 +485,12 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     if (area === 'commits' && m === 'GET' && a && !b) {
       const sha = resolveCommit(a) ?? unprocessable(`No commit found for SHA: ${a}`);
       const git = gitCommitJson(sha);
-      return ok({ sha, html_url: `${htmlUrl}/commit/${sha}`, commit: { message: git.message, tree: git.tree, author: git.author, committer: git.committer }, parents: git.parents });
+      return ok({
+        sha,
+        html_url: `${htmlUrl}/commit/${sha}`,
+        commit: { message: git.message, tree: git.tree, author: git.author, committer: git.committer },
+        parents: git.parents,
+      });
     }
 
     if (area === 'statuses' && m === 'POST' && a) {
@@ -553,7 +574,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         if (!title || !refs.has(`refs/heads/${headName}`) || !refs.has(`refs/heads/${baseBranch}`)) unprocessable('Validation Failed: head or base invalid');
         if (pulls.some((p) => p.state === 'open' && !p.headOwner && p.head === headName && p.base === baseBranch))
           unprocessable(`Validation Failed: A pull request already exists for ${owner}:${headName}.`);
-        if (refs.get(`refs/heads/${headName}`) === refs.get(`refs/heads/${baseBranch}`)) unprocessable(`Validation Failed: No commits between ${baseBranch} and ${headName}`);
+        if (refs.get(`refs/heads/${headName}`) === refs.get(`refs/heads/${baseBranch}`))
+          unprocessable(`Validation Failed: No commits between ${baseBranch} and ${headName}`);
         const pr: PullRecord = { number: nextNumber++, title, body, state: 'open', head: headName, base: baseBranch, labels: [] };
         pulls.push(pr);
         return ok(pullJson(pr), 201);
@@ -610,7 +632,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     const rec: RecordedRequest = { method, path: `/${flat.join('/')}`, rawPath: url.pathname, query, body, authorization: req.headers.authorization };
     requests.push(rec);
     const isTokenExchange = flat[0] === 'app';
-    if (!isTokenExchange && !authorized(req.headers.authorization)) return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (!isTokenExchange && !authorized(req.headers.authorization))
+      return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
     const failure = failures.find((f) => (!f.method || f.method === method) && f.path.test(rec.path));
     if (failure) {
       failure.times = (failure.times ?? 1) - 1;
@@ -618,7 +641,15 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       return send(res, failure.status, failure.body ?? { message: `injected failure ${failure.status}` });
     }
     if (method === 'GET' && serveArchive(res, flat)) return;
-    const ctx: RequestContext = { method, segments: flat, rawPath: url.pathname, query, body: body ?? {}, authorization: req.headers.authorization, headers: {} };
+    const ctx: RequestContext = {
+      method,
+      segments: flat,
+      rawPath: url.pathname,
+      query,
+      body: body ?? {},
+      authorization: req.headers.authorization,
+      headers: {},
+    };
     try {
       const result = route(ctx);
       send(res, result.status, result.body, ctx.headers);
@@ -714,7 +745,16 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       return pr.number;
     },
     addForkPullRequest(init) {
-      const pr: PullRecord = { number: nextNumber++, title: init.title ?? init.head, body: init.body ?? '', state: 'open', head: init.head, headOwner: init.headOwner, base: defaultBranch, labels: [] };
+      const pr: PullRecord = {
+        number: nextNumber++,
+        title: init.title ?? init.head,
+        body: init.body ?? '',
+        state: 'open',
+        head: init.head,
+        headOwner: init.headOwner,
+        base: defaultBranch,
+        labels: [],
+      };
       pulls.push(pr);
       return pr.number;
     },

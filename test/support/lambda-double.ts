@@ -47,35 +47,37 @@ export async function startLambdaDouble(): Promise<LambdaDouble> {
     runs: [],
     close: () => close(server),
   };
-  const server = createServer(answering(async (req, res) => {
-    const body = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = req.method === 'POST' ? INVOKE_PATH.exec(url.pathname) : null;
-    if (!match) {
-      double.unexpected.push(`${req.method} ${req.url}`);
-      res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' });
-      res.end(JSON.stringify({ message: 'unknown operation' }));
-      return;
-    }
-    const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-    const invocation: RecordedInvocation = {
-      functionName: decodeURIComponent(match[1]!),
-      invocationType,
-      payload: body.length ? (JSON.parse(body.toString('utf8')) as unknown) : undefined,
-    };
-    double.invocations.push(invocation);
-    if (double.failWith) {
-      const { status, errorType, message } = double.failWith;
-      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': errorType });
-      res.end(JSON.stringify({ Type: 'User', message }));
-      return;
-    }
-    // As Lambda answers: Event → 202 with no body, DryRun → 204, RequestResponse → 200 with the result.
-    const status = invocationType === 'Event' ? 202 : invocationType === 'DryRun' ? 204 : 200;
-    res.writeHead(status, { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' });
-    res.end(status === 200 ? 'null' : '');
-    if (double.onInvoke) double.runs.push(double.onInvoke(invocation));
-  }));
+  const server = createServer(
+    answering(async (req, res) => {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const match = req.method === 'POST' ? INVOKE_PATH.exec(url.pathname) : null;
+      if (!match) {
+        double.unexpected.push(`${req.method} ${req.url}`);
+        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' });
+        res.end(JSON.stringify({ message: 'unknown operation' }));
+        return;
+      }
+      const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+      const invocation: RecordedInvocation = {
+        functionName: decodeURIComponent(match[1]!),
+        invocationType,
+        payload: body.length ? (JSON.parse(body.toString('utf8')) as unknown) : undefined,
+      };
+      double.invocations.push(invocation);
+      if (double.failWith) {
+        const { status, errorType, message } = double.failWith;
+        res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': errorType });
+        res.end(JSON.stringify({ Type: 'User', message }));
+        return;
+      }
+      // As Lambda answers: Event → 202 with no body, DryRun → 204, RequestResponse → 200 with the result.
+      const status = invocationType === 'Event' ? 202 : invocationType === 'DryRun' ? 204 : 200;
+      res.writeHead(status, { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' });
+      res.end(status === 200 ? 'null' : '');
+      if (double.onInvoke) double.runs.push(double.onInvoke(invocation));
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   double.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return double;

@@ -138,7 +138,9 @@ export function openMetrics(series: Array<{ name: string; labels: Record<string,
     // `gauge` accepts any name; OpenMetrics counters would need the _total suffix rules.
     lines.push(`# TYPE ${name} gauge`);
     for (const s of list) {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',');
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
       for (const [t, v] of s.points) lines.push(`${name}{${labels}} ${v} ${t / 1000}`);
     }
   }

@@ -22,7 +22,14 @@ export async function startS3Double(options: { bucket: string; region: string })
   const objects: S3Double['objects'] = new Map();
   const seen: string[] = [];
   let failures: { count: number; status: number } = { count: 0, status: 500 };
-  const signer = new SignatureV4({ service: 's3', region: options.region, sha256: NodeSha256, credentials: async () => S3_KEYS, uriEscapePath: false, applyChecksum: true });
+  const signer = new SignatureV4({
+    service: 's3',
+    region: options.region,
+    sha256: NodeSha256,
+    credentials: async () => S3_KEYS,
+    uriEscapePath: false,
+    applyChecksum: true,
+  });
 
   async function signatureMatches(req: IncomingMessage, body: string): Promise<boolean> {
     const auth = req.headers.authorization ?? '';
@@ -32,7 +39,10 @@ export async function startS3Double(options: { bucket: string; region: string })
     const headers: Record<string, string> = {};
     for (const h of signedHeaders) headers[h] = String(req.headers[h] ?? '');
     const when = new Date(amzDate.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
-    const again = await signer.sign({ method: req.method!, protocol: 'http:', hostname: '127.0.0.1', path: req.url!.split('?')[0]!, query: {}, headers, ...(body ? { body } : {}) }, { signingDate: when });
+    const again = await signer.sign(
+      { method: req.method!, protocol: 'http:', hostname: '127.0.0.1', path: req.url!.split('?')[0]!, query: {}, headers, ...(body ? { body } : {}) },
+      { signingDate: when },
+    );
     return again.headers.authorization === auth;
   }
 
@@ -72,6 +82,10 @@ export async function startS3Double(options: { bucket: string; region: string })
     objects,
     seen,
     fail: (count, status) => void (failures = { count, status }),
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

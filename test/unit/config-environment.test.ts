@@ -22,11 +22,19 @@ const refusedFor = (variable: string, error: unknown): Verdict => {
 const entryPoints: Record<string, (env: Env, variable: string) => Promise<Verdict>> = {
   async webhook(env, variable) {
     const handler = createHandler({ env: { RECONCILE_FUNCTION_NAME: 'reconcile', GITHUB_WEBHOOK_SECRET: SECRET, ...env }, log: () => {} });
-    return handler({ headers: (await signed('ping', example('ping'))).headers, body: JSON.stringify(example('ping')) } as never).then(() => 'ok' as const, (e: unknown) => refusedFor(variable, e));
+    return handler({ headers: (await signed('ping', example('ping'))).headers, body: JSON.stringify(example('ping')) } as never).then(
+      () => 'ok' as const,
+      (e: unknown) => refusedFor(variable, e),
+    );
   },
   async schedule(env, variable) {
     const lambda = { send: async () => ({ StatusCode: 202 }) } as never;
-    return createScheduleHandler({ env: { RECONCILE_FUNCTION_NAME: 'reconcile', GITHUB_REPOSITORY: 'acme/mesh', ...env }, lambda, log: () => {} })({ id: 'e' }).then(() => 'ok' as const, (e: unknown) => refusedFor(variable, e));
+    return createScheduleHandler({ env: { RECONCILE_FUNCTION_NAME: 'reconcile', GITHUB_REPOSITORY: 'acme/mesh', ...env }, lambda, log: () => {} })({
+      id: 'e',
+    }).then(
+      () => 'ok' as const,
+      (e: unknown) => refusedFor(variable, e),
+    );
   },
   async reconcile(env, variable) {
     try {
@@ -56,7 +64,10 @@ const entryPoints: Record<string, (env: Env, variable: string) => Promise<Verdic
 
 /** Which entry points read each shared variable, and values to try (good and bad). */
 const shared: Record<string, { readers: string[]; values: string[] }> = {
-  GITHUB_REPOSITORY: { readers: ['webhook', 'schedule', 'reconcile', 'serve', 'advise --open-prs'], values: ['acme/mesh', 'my-org/repo.name_2', 'ac:me/mesh', 'acme/mesh/extra', 'acme', 'a b/c'] },
+  GITHUB_REPOSITORY: {
+    readers: ['webhook', 'schedule', 'reconcile', 'serve', 'advise --open-prs'],
+    values: ['acme/mesh', 'my-org/repo.name_2', 'ac:me/mesh', 'acme/mesh/extra', 'acme', 'a b/c'],
+  },
   DELIVERY_MEMORY: { readers: ['webhook', 'serve'], values: ['5', '1000', '0', '1e3', '-1', 'lots'] },
   GITHUB_API_URL: { readers: ['reconcile', 'serve'], values: ['https://ghe.example.com/api/v3', 'http://127.0.0.1:9', 'ftp://x', 'ghe.example.com'] },
   PRUNE: { readers: ['reconcile', 'serve'], values: ['true', 'off', 'perhaps'] },
@@ -76,7 +87,12 @@ describe('environment variables shared by entry points', () => {
 
   it('DEFAULT_BRANCH and CONFIG_DIR default to main and config-entries everywhere', async () => {
     const s = serveSettings({ GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_x0123456789' });
-    expect([s.route.branch, s.route.configDir, s.runtime.defaultBranch, s.runtime.targets.targets[0]!.dir]).toEqual(['main', 'config-entries', 'main', 'config-entries']);
+    expect([s.route.branch, s.route.configDir, s.runtime.defaultBranch, s.runtime.targets.targets[0]!.dir]).toEqual([
+      'main',
+      'config-entries',
+      'main',
+      'config-entries',
+    ]);
     const invoked: { Payload?: Uint8Array }[] = [];
     const lambda = { send: async (c: { input: { Payload?: Uint8Array } }) => (invoked.push(c.input), { StatusCode: 202 }) } as never;
     await createScheduleHandler({ env: { RECONCILE_FUNCTION_NAME: 'r', GITHUB_REPOSITORY: 'acme/mesh' }, lambda, log: () => {} })({ id: 'e' });

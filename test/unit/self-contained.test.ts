@@ -20,7 +20,11 @@ describe('the repository is self-contained', () => {
   it('no source, test or script reads a path outside the repository', () => {
     const outside = ROOTS.flatMap((r) => sourceFiles(r))
       .filter((f) => f !== join('test', 'unit', 'self-contained.test.ts'))
-      .flatMap((f) => readFileSync(f, 'utf8').split('\n').map((line, i) => ({ f, line, n: i + 1 })))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ f, line, n: i + 1 })),
+      )
       .filter(({ line }) => /['"`]\/work\/|\.\.\/\.\.\/shared\//.test(line))
       .map(({ f, n, line }) => `${f}:${n}: ${line.trim()}`);
     expect(outside).toEqual([]);
@@ -30,7 +34,11 @@ describe('the repository is self-contained', () => {
     const notes = /(consul-config-api|envoy-stats|crd-mapping|style-anchors|consul-decode-vectors)\.(md|json)|shared\/reference/;
     const cited = ROOTS.flatMap((r) => sourceFiles(r))
       .filter((f) => f !== join('test', 'unit', 'self-contained.test.ts'))
-      .flatMap((f) => readFileSync(f, 'utf8').split('\n').map((line, i) => ({ f, line, n: i + 1 })))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ f, line, n: i + 1 })),
+      )
       .filter(({ line }) => notes.test(line) && /^\s*(\/\/|\*|\/\*)/.test(line))
       .map(({ f, n, line }) => `${f}:${n}: ${line.trim()}`);
     expect(cited).toEqual([]);

@@ -8,9 +8,33 @@ import { listPermission, resourceListPermission } from '../../model/kind-acl.ts'
 import { assertCompleteRead, type NeededPermission } from './complete-read.ts';
 import { ConsulError, redact } from './errors.ts';
 import { dropServerHash, parseConsulJson } from './json.ts';
-import { ConsulOptionsError, baseUrlOf, optionsFromEnv, parseConsulClientOptions, tlsConnectOptions, type ConsulClientOptions, type ConsulClientOptionsInput, type ReadTextFile } from './options.ts';
+import {
+  ConsulOptionsError,
+  baseUrlOf,
+  optionsFromEnv,
+  parseConsulClientOptions,
+  tlsConnectOptions,
+  type ConsulClientOptions,
+  type ConsulClientOptionsInput,
+  type ReadTextFile,
+} from './options.ts';
 import { realSleep, type Random, type Sleep } from './retry.ts';
-import { AclTokenSelfSchema, AgentSelfSchema, AgentVersionSchema, AuthorizeResponseSchema, CaConfigurationSchema, CatalogServiceNodeListSchema, CatalogServicesSchema, KvPairListSchema, LiveEntryListSchema, LiveEntrySchema, ServiceEntryListSchema, ServiceTagsSchema, toConnectInstance, type ConnectInstance } from './schemas.ts';
+import {
+  AclTokenSelfSchema,
+  AgentSelfSchema,
+  AgentVersionSchema,
+  AuthorizeResponseSchema,
+  CaConfigurationSchema,
+  CatalogServiceNodeListSchema,
+  CatalogServicesSchema,
+  KvPairListSchema,
+  LiveEntryListSchema,
+  LiveEntrySchema,
+  ServiceEntryListSchema,
+  ServiceTagsSchema,
+  toConnectInstance,
+  type ConnectInstance,
+} from './schemas.ts';
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
 import type * as z from 'zod/mini';
 import { ConsulGitopsError } from '../../errors.ts';
@@ -204,7 +228,11 @@ export class ConsulClient {
     const res = await this.#send({
       method: 'GET',
       path,
-      query: { passing: opts.passing ? 'true' : undefined, ns: tenancy(this.options.namespace, opts.namespace), partition: tenancy(this.options.partition, opts.partition) },
+      query: {
+        passing: opts.passing ? 'true' : undefined,
+        ns: tenancy(this.options.namespace, opts.namespace),
+        partition: tenancy(this.options.partition, opts.partition),
+      },
     });
     this.#assertComplete(res, path, `the sidecar proxies of ${JSON.stringify(service)}`, {
       permission: `service:read on ${JSON.stringify(service)} and its sidecar proxies, and node:read on their nodes`,
@@ -230,7 +258,12 @@ export class ConsulClient {
   /** `POST /v1/internal/acl/authorize`: may this token read `segment`? true when ACLs are disabled (401 `ACL support disabled`). */
   async #mayRead(resource: 'service', segment: string): Promise<boolean> {
     const path = '/v1/internal/acl/authorize';
-    const res = await this.#send({ method: 'POST', path, body: stringifyApiJson([{ Resource: resource, Segment: segment, Access: 'read' }], 0), accept: [401] });
+    const res = await this.#send({
+      method: 'POST',
+      path,
+      body: stringifyApiJson([{ Resource: resource, Segment: segment, Access: 'read' }], 0),
+      accept: [401],
+    });
     if (res.status === 401) return true;
     const [answer] = this.#parse(res, AuthorizeResponseSchema, 'POST', path);
     return answer?.Allow === true;
@@ -314,9 +347,16 @@ export class ConsulClient {
       rpcTls: rpc
         ? { verifyIncoming: rpc.VerifyIncoming === true, verifyOutgoing: rpc.VerifyOutgoing === true, verifyServerHostname: rpc.VerifyServerHostname === true }
         : flat
-          ? { verifyIncoming: debug.VerifyIncoming === true || debug.VerifyIncomingRPC === true, verifyOutgoing: debug.VerifyOutgoing === true, verifyServerHostname: debug.VerifyServerHostname === true }
+          ? {
+              verifyIncoming: debug.VerifyIncoming === true || debug.VerifyIncomingRPC === true,
+              verifyOutgoing: debug.VerifyOutgoing === true,
+              verifyServerHostname: debug.VerifyServerHostname === true,
+            }
           : undefined,
-      sidecarPorts: self.DebugConfig?.ConnectSidecarMinPort === undefined ? undefined : { min: self.DebugConfig.ConnectSidecarMinPort, max: self.DebugConfig.ConnectSidecarMaxPort ?? 0 },
+      sidecarPorts:
+        self.DebugConfig?.ConnectSidecarMinPort === undefined
+          ? undefined
+          : { min: self.DebugConfig.ConnectSidecarMinPort, max: self.DebugConfig.ConnectSidecarMaxPort ?? 0 },
     };
   }
 
@@ -343,7 +383,11 @@ export class ConsulClient {
     if (res.status === 401) return { aclsEnabled: false, defaultPolicy };
     if (res.status === 403) return { aclsEnabled: true, defaultPolicy, token: undefined };
     const t = this.#parse(res, AclTokenSelfSchema, 'GET', path);
-    return { aclsEnabled: true, defaultPolicy, token: { accessorId: t.AccessorID, policies: (t.Policies ?? []).map((p) => ({ id: p.ID, name: p.Name ?? '' })) } };
+    return {
+      aclsEnabled: true,
+      defaultPolicy,
+      token: { accessorId: t.AccessorID, policies: (t.Policies ?? []).map((p) => ({ id: p.ID, name: p.Name ?? '' })) },
+    };
   }
 
   /** `GET /v1/connect/ca/configuration`: the Connect CA provider (`consul` = built-in). Needs operator:read. */
@@ -357,9 +401,15 @@ export class ConsulClient {
    * `POST /v1/internal/acl/authorize`: would this token (or, with `anonymous`, a request without
    * one) be allowed each of `checks`? undefined when ACLs are disabled (everything is allowed).
    */
-  async authorize(checks: { resource: string; segment?: string; access: 'read' | 'write' }[], opts: { anonymous?: boolean } = {}): Promise<boolean[] | undefined> {
+  async authorize(
+    checks: { resource: string; segment?: string; access: 'read' | 'write' }[],
+    opts: { anonymous?: boolean } = {},
+  ): Promise<boolean[] | undefined> {
     const path = '/v1/internal/acl/authorize';
-    const body = stringifyApiJson(checks.map((c) => ({ Resource: c.resource, Segment: c.segment ?? '', Access: c.access })), 0);
+    const body = stringifyApiJson(
+      checks.map((c) => ({ Resource: c.resource, Segment: c.segment ?? '', Access: c.access })),
+      0,
+    );
     const res = await this.#send({ method: 'POST', path, body, accept: [401], anonymous: opts.anonymous === true });
     if (res.status === 401) return undefined;
     return this.#parse(res, AuthorizeResponseSchema, 'POST', path).map((a) => a.Allow);
@@ -410,7 +460,9 @@ export class ConsulClient {
   #assertComplete(res: ExchangeResponse, path: string, what: string, needs: NeededPermission | undefined, listedNamespace?: string): void {
     const { datacenter, partition } = this.options;
     const namespace = listedNamespace || this.options.namespace;
-    const query = new URLSearchParams(Object.entries({ dc: datacenter, ns: namespace, partition }).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+    const query = new URLSearchParams(
+      Object.entries({ dc: datacenter, ns: namespace, partition }).filter((e): e is [string, string] => e[1] !== undefined),
+    ).toString();
     assertCompleteRead(res, { method: 'GET', path: query ? `${path}?${query}` : path, what, needs, tokenSent: Boolean(this.#resolvedToken) });
   }
 

@@ -51,7 +51,11 @@ class BigJsonParser {
     if (c === '[') return this.#array();
     if (c === '"') return this.#string();
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.#number();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.#text.startsWith(word, this.#pos)) {
         this.#pos += word.length;
         return v;
@@ -68,7 +72,7 @@ class BigJsonParser {
   #object(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.#pos++;
-    if (this.#peekAfterWs() === '}') return this.#pos++, out;
+    if (this.#peekAfterWs() === '}') return (this.#pos++, out);
     for (;;) {
       this.#ws();
       if (this.#text[this.#pos] !== '"') this.#fail('expected a key');
@@ -77,18 +81,18 @@ class BigJsonParser {
       // defineProperty: a `__proto__` key must become an own property, as with JSON.parse.
       Object.defineProperty(out, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
       if (this.#peekAfterWs() === ',') this.#pos++;
-      else return this.#expect('}'), out;
+      else return (this.#expect('}'), out);
     }
   }
 
   #array(): unknown[] {
     const out: unknown[] = [];
     this.#pos++;
-    if (this.#peekAfterWs() === ']') return this.#pos++, out;
+    if (this.#peekAfterWs() === ']') return (this.#pos++, out);
     for (;;) {
       out.push(this.value());
       if (this.#peekAfterWs() === ',') this.#pos++;
-      else return this.#expect(']'), out;
+      else return (this.#expect(']'), out);
     }
   }
 

@@ -101,7 +101,13 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
   const partition = get('CONSUL_PARTITION');
   if (partition) out.partition = partition;
   const tls: NonNullable<ConsulClientOptionsInput['tls']> = {};
-  const tlsVars = { caFile: 'CONSUL_CACERT', caPath: 'CONSUL_CAPATH', certFile: 'CONSUL_CLIENT_CERT', keyFile: 'CONSUL_CLIENT_KEY', serverName: 'CONSUL_TLS_SERVER_NAME' } as const;
+  const tlsVars = {
+    caFile: 'CONSUL_CACERT',
+    caPath: 'CONSUL_CAPATH',
+    certFile: 'CONSUL_CLIENT_CERT',
+    keyFile: 'CONSUL_CLIENT_KEY',
+    serverName: 'CONSUL_TLS_SERVER_NAME',
+  } as const;
   for (const [key, name] of Object.entries(tlsVars) as [keyof typeof tlsVars, string][]) {
     const v = get(name);
     if (v) tls[key] = v;

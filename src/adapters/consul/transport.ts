@@ -92,7 +92,11 @@ export class ConsulTransport {
     }
   }
 
-  async #attempt(req: ExchangeRequest, pathWithQuery: string, token: string | undefined): Promise<Omit<ExchangeResponse, 'ambiguous' | 'attempts'> | AttemptFailure> {
+  async #attempt(
+    req: ExchangeRequest,
+    pathWithQuery: string,
+    token: string | undefined,
+  ): Promise<Omit<ExchangeResponse, 'ambiguous' | 'attempts'> | AttemptFailure> {
     const timeoutMs = this.#cfg.timeoutMs + (req.extraTimeoutMs ?? 0);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);

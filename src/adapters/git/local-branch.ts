@@ -33,7 +33,10 @@ export class LocalBranchWriter implements ProposalBranchWriter {
 
   constructor(private readonly options: LocalBranchOptions) {}
 
-  private async git(args: string[], extra: { env?: NodeJS.ProcessEnv; input?: string; allowFail?: boolean; raw?: boolean; cwd?: string } = {}): Promise<string> {
+  private async git(
+    args: string[],
+    extra: { env?: NodeJS.ProcessEnv; input?: string; allowFail?: boolean; raw?: boolean; cwd?: string } = {},
+  ): Promise<string> {
     // No inherited GIT_DIR / GIT_INDEX_FILE / GIT_WORK_TREE: only the repository of `dir` is read.
     const env: NodeJS.ProcessEnv = { ...process.env, ...extra.env };
     for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_OBJECT_DIRECTORY', 'GIT_NAMESPACE']) delete env[k];
@@ -59,12 +62,18 @@ export class LocalBranchWriter implements ProposalBranchWriter {
       const tree = await this.treeFor(base, prefix, commit);
       if (typeof tree !== 'string') return { ok: false, branch, reason: tree.reason };
       if (existing) {
-        const [oldTree, oldParent] = await Promise.all([this.git(['rev-parse', `${existing}^{tree}`]), this.git(['rev-parse', '--verify', '--quiet', `${existing}^1`], { allowFail: true })]);
+        const [oldTree, oldParent] = await Promise.all([
+          this.git(['rev-parse', `${existing}^{tree}`]),
+          this.git(['rev-parse', '--verify', '--quiet', `${existing}^1`], { allowFail: true }),
+        ]);
         if (oldTree === tree && oldParent === base) return { ok: true, branch, commit: existing, outcome: 'unchanged' };
       }
       const author = this.options.author ?? DEFAULT_AUTHOR;
       const identity = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
-      const sha = await this.git(['commit-tree', '--no-gpg-sign', tree, '-p', base, '-F', '-'], { env: identity, input: commit.message.endsWith('\n') ? commit.message : `${commit.message}\n` });
+      const sha = await this.git(['commit-tree', '--no-gpg-sign', tree, '-p', base, '-F', '-'], {
+        env: identity,
+        input: commit.message.endsWith('\n') ? commit.message : `${commit.message}\n`,
+      });
       // The old value makes the update fail if someone moved the branch meanwhile.
       await this.git(['update-ref', '-m', 'consul-gitops: proposal', ref, sha, existing ?? ZERO]);
       return { ok: true, branch, commit: sha, outcome: existing ? 'updated' : 'created' };
@@ -77,7 +86,12 @@ export class LocalBranchWriter implements ProposalBranchWriter {
   private async baseCommit(): Promise<string> {
     const candidates = this.options.baseRef
       ? [this.options.baseRef]
-      : [(await this.git(['symbolic-ref', '-q', 'refs/remotes/origin/HEAD'], { allowFail: true })) || 'refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master', 'HEAD'];
+      : [
+          (await this.git(['symbolic-ref', '-q', 'refs/remotes/origin/HEAD'], { allowFail: true })) || 'refs/remotes/origin/HEAD',
+          'refs/heads/main',
+          'refs/heads/master',
+          'HEAD',
+        ];
     for (const c of candidates) {
       const sha = await this.git(['rev-parse', '--verify', '--quiet', `${c}^{commit}`], { allowFail: true });
       if (sha) return sha;

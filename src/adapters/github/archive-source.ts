@@ -22,9 +22,7 @@ export interface WantedBlob {
   size: number;
 }
 
-export type ArchiveRead =
-  | { ok: true; files: Map<string, string>; archiveBytes: number }
-  | { ok: false; reason: string };
+export type ArchiveRead = { ok: true; files: Map<string, string>; archiveBytes: number } | { ok: false; reason: string };
 
 /** git's blob id: SHA-1 of `blob <size>\0<content>` (git hash-object). */
 export function gitBlobSha(content: Buffer): string {
@@ -57,7 +55,8 @@ export async function readArchive(octokit: Octokit, ref: CommitRef, wanted: Read
   const bounded = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       archiveBytes += chunk.length;
-      if (archiveBytes > maxBytes) done(new ConsulGitopsError('response-too-large', `the repository archive is over the ${formatLimit(maxBytes)} limit once decompressed`));
+      if (archiveBytes > maxBytes)
+        done(new ConsulGitopsError('response-too-large', `the repository archive is over the ${formatLimit(maxBytes)} limit once decompressed`));
       else done(null, chunk);
     },
   });

@@ -129,10 +129,17 @@ export class GitHubTreeSource implements DesiredStateSource {
       ? await Promise.all([this.commit(ref), this.tree(ref, ref.sha, true)])
       : await this.commit(ref).then(async (c) => [c, await this.tree(ref, c.treeSha, true)] as const);
 
-    const listed = root.truncated ? await this.listTruncated(ref, root, prefix) : { items: root.tree, found: prefix === '' || root.tree.some((e) => e.path === prefix && e.type === 'tree') };
+    const listed = root.truncated
+      ? await this.listTruncated(ref, root, prefix)
+      : { items: root.tree, found: prefix === '' || root.tree.some((e) => e.path === prefix && e.type === 'tree') };
     if (!listed.found) {
       if (this.missingDir === 'error')
-        throw new GitHubError({ kind: 'not-found', message: `directory ${prefix}/ does not exist at commit ${commit.sha.slice(0, 12)}`, method: 'GET', path: `/repos/${ref.owner}/${ref.repo}/git/trees/${commit.treeSha}` });
+        throw new GitHubError({
+          kind: 'not-found',
+          message: `directory ${prefix}/ does not exist at commit ${commit.sha.slice(0, 12)}`,
+          method: 'GET',
+          path: `/repos/${ref.owner}/${ref.repo}/git/trees/${commit.treeSha}`,
+        });
       return { revision: commit.sha, files: [], ignored: [], ...(commit.time ? { commitTime: commit.time } : {}) };
     }
 
@@ -143,7 +150,10 @@ export class GitHubTreeSource implements DesiredStateSource {
     const ignored = under.filter((e) => !wantedSet.has(e)).map((e) => e.path);
     this.checkSizes(ref, commit.treeSha, wanted);
     const archived = await this.fromArchive({ ...ref, sha: commit.sha }, wanted, root);
-    const files = await mapBounded(wanted, this.concurrency, async (e): Promise<SourceFile> => ({ path: e.path, text: archived.get(e.path) ?? (await this.blob(ref, e.sha)) }));
+    const files = await mapBounded(wanted, this.concurrency, async (e): Promise<SourceFile> => ({
+      path: e.path,
+      text: archived.get(e.path) ?? (await this.blob(ref, e.sha)),
+    }));
     this.lastRead.blobRequests = wanted.length - this.lastRead.cached - this.lastRead.fromArchive;
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { revision: commit.sha, files, ignored: ignored.sort(), ...(commit.time ? { commitTime: commit.time } : {}) };
@@ -187,7 +197,12 @@ export class GitHubTreeSource implements DesiredStateSource {
   private checkPaths(ref: CommitRef, treeSha: string, items: readonly TreeItem[]): void {
     for (const e of items) {
       if (e.path.split('/').some((s) => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git'))
-        throw new GitHubError({ kind: 'validation', message: `tree entry ${escapeControl(JSON.stringify(e.path))} is not a path git stores; the commit is refused`, method: 'GET', path: `/repos/${ref.owner}/${ref.repo}/git/trees/${treeSha}` });
+        throw new GitHubError({
+          kind: 'validation',
+          message: `tree entry ${escapeControl(JSON.stringify(e.path))} is not a path git stores; the commit is refused`,
+          method: 'GET',
+          path: `/repos/${ref.owner}/${ref.repo}/git/trees/${treeSha}`,
+        });
     }
   }
 
@@ -199,10 +214,12 @@ export class GitHubTreeSource implements DesiredStateSource {
     let total = 0;
     for (const e of wanted) {
       const size = e.size ?? 0;
-      if (size > this.limits.maxFileBytes) refuse(`${e.path}: the file is ${formatByteSize(size)}, over the ${formatLimit(this.limits.maxFileBytes)} limit per file`);
+      if (size > this.limits.maxFileBytes)
+        refuse(`${e.path}: the file is ${formatByteSize(size)}, over the ${formatLimit(this.limits.maxFileBytes)} limit per file`);
       total += size;
     }
-    if (total > this.limits.maxTreeBytes) refuse(`the config-entry files total ${formatByteSize(total)}, over the ${formatLimit(this.limits.maxTreeBytes)} limit for the whole tree`);
+    if (total > this.limits.maxTreeBytes)
+      refuse(`the config-entry files total ${formatByteSize(total)}, over the ${formatLimit(this.limits.maxTreeBytes)} limit for the whole tree`);
   }
 
   private async commit(ref: CommitRef): Promise<{ sha: string; treeSha: string; time?: string }> {
@@ -222,7 +239,8 @@ export class GitHubTreeSource implements DesiredStateSource {
     const { data } = await this.octokit.rest.git.getTree({ owner: ref.owner, repo: ref.repo, tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) });
     const tree: TreeItem[] = [];
     for (const e of data.tree)
-      if (e.path && e.sha && e.type) tree.push({ path: e.path, mode: e.mode ?? '100644', type: e.type, sha: e.sha, ...(typeof e.size === 'number' ? { size: e.size } : {}) });
+      if (e.path && e.sha && e.type)
+        tree.push({ path: e.path, mode: e.mode ?? '100644', type: e.type, sha: e.sha, ...(typeof e.size === 'number' ? { size: e.size } : {}) });
     return { sha: data.sha, tree, truncated: data.truncated === true };
   }
 
@@ -273,7 +291,12 @@ export class GitHubTreeSource implements DesiredStateSource {
     const bytes = data.encoding === 'base64' ? Buffer.from(data.content, 'base64') : Buffer.from(data.content, 'utf8');
     // The listing gave the size; the blob itself is checked too, in case the listing left it out.
     if (bytes.length > this.limits.maxFileBytes)
-      throw new GitHubError({ kind: 'validation', message: `blob ${sha.slice(0, 12)} is ${formatByteSize(bytes.length)}, over the ${formatLimit(this.limits.maxFileBytes)} limit per file`, method: 'GET', path: `/repos/${ref.owner}/${ref.repo}/git/blobs/${sha}` });
+      throw new GitHubError({
+        kind: 'validation',
+        message: `blob ${sha.slice(0, 12)} is ${formatByteSize(bytes.length)}, over the ${formatLimit(this.limits.maxFileBytes)} limit per file`,
+        method: 'GET',
+        path: `/repos/${ref.owner}/${ref.repo}/git/blobs/${sha}`,
+      });
     const text = bytes.toString('utf8');
     this.cache.set(sha, text);
     return text;
@@ -281,7 +304,10 @@ export class GitHubTreeSource implements DesiredStateSource {
 }
 
 function normalizeDir(dir: string): string {
-  return dir.replace(/^(\.\/)+/, '').replace(/^\/+|\/+$/g, '').replace(/^\.$/, '');
+  return dir
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/^\.$/, '');
 }
 
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -58,7 +58,9 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[REDACTED]');
   for (const re of TOKEN_PATTERNS)
-    out = out.replace(re, (match, name?: string, sep?: string) => (typeof name === 'string' && typeof sep === 'string' && /^[a-z_]+$/i.test(name) ? `${name}${sep}[REDACTED]` : '[REDACTED]'));
+    out = out.replace(re, (match, name?: string, sep?: string) =>
+      typeof name === 'string' && typeof sep === 'string' && /^[a-z_]+$/i.test(name) ? `${name}${sep}[REDACTED]` : '[REDACTED]',
+    );
   return out;
 }
 
@@ -91,7 +93,11 @@ export function toGitHubError(e: unknown, secrets: readonly string[] = []): GitH
   const data = err.response?.data as { message?: unknown; errors?: unknown } | undefined;
   const apiMessage = typeof data?.message === 'string' ? data.message : undefined;
   const details = Array.isArray(data?.errors)
-    ? data.errors.map((x) => (typeof x === 'string' ? x : typeof x?.message === 'string' ? x.message : typeof x?.code === 'string' ? `${x.field ?? ''} ${x.code}`.trim() : '')).filter(Boolean)
+    ? data.errors
+        .map((x) =>
+          typeof x === 'string' ? x : typeof x?.message === 'string' ? x.message : typeof x?.code === 'string' ? `${x.field ?? ''} ${x.code}`.trim() : '',
+        )
+        .filter(Boolean)
     : [];
   const base = apiMessage ?? (typeof err.message === 'string' ? err.message : String(e));
   const message = redactSecrets(details.length ? `${base} (${details.join('; ')})` : base, secrets);
@@ -104,5 +110,11 @@ export function toGitHubError(e: unknown, secrets: readonly string[] = []): GitH
   } catch {
     path = '';
   }
-  return new GitHubError({ kind: kindOf(status, base, err.response?.headers ?? {}), message, method: err.request?.method ?? '?', path, ...(status ? { status } : {}) });
+  return new GitHubError({
+    kind: kindOf(status, base, err.response?.headers ?? {}),
+    message,
+    method: err.request?.method ?? '?',
+    path,
+    ...(status ? { status } : {}),
+  });
 }

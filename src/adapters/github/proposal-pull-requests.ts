@@ -41,7 +41,15 @@ export class GitHubProposalPullRequests implements ProposalPullRequests {
   private toProposal(p: PullJson): ProposalPullRequest {
     const state = p.merged_at ? 'merged' : p.state === 'open' ? 'open' : 'closed';
     const closedAt = p.closed_at ? Date.parse(p.closed_at) : undefined;
-    return { number: p.number, url: p.html_url, state, branch: p.head.ref, title: p.title, body: p.body ?? '', ...(closedAt !== undefined && !Number.isNaN(closedAt) ? { closedAt } : {}) };
+    return {
+      number: p.number,
+      url: p.html_url,
+      state,
+      branch: p.head.ref,
+      title: p.title,
+      body: p.body ?? '',
+      ...(closedAt !== undefined && !Number.isNaN(closedAt) ? { closedAt } : {}),
+    };
   }
 
   async listOpen(branchPrefix: string): Promise<ProposalPullRequest[]> {

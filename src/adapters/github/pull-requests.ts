@@ -22,7 +22,9 @@ function validate(req: FileChangePullRequestRequest): void {
   if (!req.branch || !req.base) throw new ConsulGitopsError('internal', `${PREFIX} "branch" and "base" are required`);
   if (req.branch === req.base) throw new ConsulGitopsError('internal', `${PREFIX} "branch" cannot be the same as "base" (${req.base})`);
   if (req.files.length === 0) throw new ConsulGitopsError('internal', `${PREFIX} no files to change`);
-  for (const f of req.files) if (!f.path || f.path.startsWith('/') || f.path.split('/').includes('..')) throw new ConsulGitopsError('internal', `${PREFIX} invalid path ${JSON.stringify(f.path)}`);
+  for (const f of req.files)
+    if (!f.path || f.path.startsWith('/') || f.path.split('/').includes('..'))
+      throw new ConsulGitopsError('internal', `${PREFIX} invalid path ${JSON.stringify(f.path)}`);
   if (!req.title.trim()) throw new ConsulGitopsError('internal', `${PREFIX} "title" is required`);
 }
 
@@ -33,7 +35,13 @@ export class GitHubPullRequestOpener implements PullRequestOpener {
     validate(req);
     const repo = { owner: req.owner, repo: req.repo };
     const baseSha = await this.refSha(repo, req.base);
-    if (!baseSha) throw new GitHubError({ kind: 'not-found', message: `base branch ${req.base} does not exist`, method: 'GET', path: `/repos/${req.owner}/${req.repo}/git/ref/heads/${req.base}` });
+    if (!baseSha)
+      throw new GitHubError({
+        kind: 'not-found',
+        message: `base branch ${req.base} does not exist`,
+        method: 'GET',
+        path: `/repos/${req.owner}/${req.repo}/git/ref/heads/${req.base}`,
+      });
     const baseTree = await this.treeOf(repo, baseSha);
     const tree = await this.createTree(repo, baseTree, req);
     if (tree === baseTree) throw new NoChangesError(`${PREFIX} the files on ${req.base} already have this content`);

@@ -20,7 +20,8 @@ export const BODY_MAX = 65_536;
 export const DEFAULT_DRIFT_LABEL = 'consul-gitops-drift';
 
 export function markerComment(marker: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/.test(marker)) throw new ConsulGitopsError('internal', `invalid marker ${JSON.stringify(marker)}: letters, digits and . _ : / @ - only`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/.test(marker))
+    throw new ConsulGitopsError('internal', `invalid marker ${JSON.stringify(marker)}: letters, digits and . _ : / @ - only`);
   return `<!-- consul-gitops:${marker} -->`;
 }
 
@@ -79,7 +80,12 @@ export class GitHubReporter implements ResultReporter {
     const tag = markerComment(marker);
     const body = bodyWithMarker(markdown, marker);
     // https://docs.github.com/en/rest/issues/comments#list-issue-comments (oldest first)
-    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: prNumber, per_page: 100 });
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+      owner: ref.owner,
+      repo: ref.repo,
+      issue_number: prNumber,
+      per_page: 100,
+    });
     const existing = comments.find((c) => c.body?.includes(tag));
     if (existing) {
       if (existing.body !== body) await this.octokit.rest.issues.updateComment({ owner: ref.owner, repo: ref.repo, comment_id: existing.id, body });

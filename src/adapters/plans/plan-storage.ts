@@ -27,7 +27,8 @@ export class MemoryPlanStorage implements PlanStorage {
 
   async put(id: string, text: string): Promise<void> {
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > this.limits.maxBytes) throw new ConsulGitopsError('plan-archive', `plan of ${bytes} bytes is larger than the ${this.limits.maxBytes} bytes kept for plans`);
+    if (bytes > this.limits.maxBytes)
+      throw new ConsulGitopsError('plan-archive', `plan of ${bytes} bytes is larger than the ${this.limits.maxBytes} bytes kept for plans`);
     this.remove(id);
     while (this.plans.size >= this.limits.maxPlans || this.bytes + bytes > this.limits.maxBytes) this.remove(this.plans.keys().next().value!);
     this.plans.set(id, { text, bytes });

@@ -25,7 +25,14 @@ export class S3PlanStorage implements PlanStorage {
 
   constructor(private readonly options: S3PlanStorageOptions) {
     // S3 signs the path as sent (no double escaping) and wants the payload hash as a header.
-    this.signer = new SignatureV4({ service: 's3', region: options.region, sha256: NodeSha256, credentials: options.credentials ?? awsCredentials(), uriEscapePath: false, applyChecksum: true });
+    this.signer = new SignatureV4({
+      service: 's3',
+      region: options.region,
+      sha256: NodeSha256,
+      credentials: options.credentials ?? awsCredentials(),
+      uriEscapePath: false,
+      applyChecksum: true,
+    });
     this.doFetch = options.fetch ?? globalThis.fetch;
   }
 
@@ -46,7 +53,9 @@ export class S3PlanStorage implements PlanStorage {
     // Ids are random base64url; anything else never becomes an object key.
     if (!PLAN_ID.test(id)) throw new ConsulGitopsError('plan-archive', 'not a plan id');
     const { bucket, region, endpoint } = this.options;
-    const url = endpoint ? new URL(`${endpoint.replace(/\/+$/, '')}/${bucket}/plans/${id}.txt`) : new URL(`https://${bucket}.s3.${region}.amazonaws.com/plans/${id}.txt`);
+    const url = endpoint
+      ? new URL(`${endpoint.replace(/\/+$/, '')}/${bucket}/plans/${id}.txt`)
+      : new URL(`https://${bucket}.s3.${region}.amazonaws.com/plans/${id}.txt`);
     const payload = body ?? '';
     const headers: Record<string, string> = {
       host: url.host,
@@ -65,7 +74,12 @@ export class S3PlanStorage implements PlanStorage {
     });
     const { host: _host, ...sent } = signed.headers as Record<string, string>;
     try {
-      return await this.doFetch(url, { method, headers: sent, ...(body !== undefined ? { body } : {}), signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000) });
+      return await this.doFetch(url, {
+        method,
+        headers: sent,
+        ...(body !== undefined ? { body } : {}),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
     } catch (cause) {
       throw new ConsulGitopsError('plan-archive', `S3 bucket ${bucket} did not answer`, { cause });
     }

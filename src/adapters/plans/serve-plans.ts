@@ -28,7 +28,8 @@ export function servePlans(env: Env, listening: () => string, options: { now?: (
   const secret = env.PLAN_LINK_SECRET || env.GITHUB_WEBHOOK_SECRET;
   if (!secret) throw new ConsulGitopsError('config', 'PLAN_LINK_SECRET or GITHUB_WEBHOOK_SECRET must be set: plan links are signed with it');
   const publicUrl = env.PUBLIC_URL?.trim();
-  if (publicUrl && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) throw new ConsulGitopsError('config', 'PUBLIC_URL: expected the http(s) URL reviewers reach serve at, such as https://gitops.example.com');
+  if (publicUrl && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl))
+    throw new ConsulGitopsError('config', 'PUBLIC_URL: expected the http(s) URL reviewers reach serve at, such as https://gitops.example.com');
   const links = new PlanLinks(planLinkKey(secret));
   const storage = new MemoryPlanStorage(options.limits ?? DEFAULT_MEMORY_PLAN_LIMITS);
   const now = options.now ?? (() => new Date());

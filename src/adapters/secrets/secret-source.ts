@@ -65,7 +65,8 @@ interface Provider {
 export function storedSecretSource(ref: StoredSecretRef, options: StoredSecretOptions): SecretSource {
   const maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
   const now = options.now ?? Date.now;
-  const [description, name] = 'secretsManager' in ref ? [`secret ${ref.secretsManager}`, ref.secretsManager] : [`parameter ${ref.ssmParameter}`, ref.ssmParameter];
+  const [description, name] =
+    'secretsManager' in ref ? [`secret ${ref.secretsManager}`, ref.secretsManager] : [`parameter ${ref.ssmParameter}`, ref.ssmParameter];
   let provider: Promise<Provider> | undefined;
   let reading: Promise<string> | undefined;
   let lastForced = -Infinity;
@@ -131,7 +132,11 @@ function sdkClientConfig(env: Env, service: 'SECRETS_MANAGER' | 'SSM') {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL;
   const credentials =
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
       : undefined;
   return {
     maxAttempts: 2,

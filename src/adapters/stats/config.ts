@@ -14,9 +14,7 @@ export function parsePromDuration(text: string): number | undefined {
 }
 
 /** A Prometheus duration, kept as text and read with toMs(). */
-const Duration = z.string().check(
-  z.refine((s) => (parsePromDuration(s) ?? 0) > 0, 'a duration such as "30s", "2m" or "7d"'),
-);
+const Duration = z.string().check(z.refine((s) => (parsePromDuration(s) ?? 0) > 0, 'a duration such as "30s", "2m" or "7d"'));
 
 /** An object section that may be left out: absent means all its own defaults. */
 function withDefaults<T extends z.ZodMiniType<object>>(schema: T) {
@@ -114,10 +112,7 @@ export const EnvoyStatsSchema = z.strictObject({
 });
 
 /** A target's `advisor.stats` section: exactly one source. */
-export const StatsConfigSchema = z.union([
-  z.strictObject({ prometheus: PrometheusStatsSchema }),
-  z.strictObject({ envoy: EnvoyStatsSchema }),
-]);
+export const StatsConfigSchema = z.union([z.strictObject({ prometheus: PrometheusStatsSchema }), z.strictObject({ envoy: EnvoyStatsSchema })]);
 
 export type PrometheusStatsConfig = z.infer<typeof PrometheusStatsSchema>;
 export type EnvoyStatsConfig = z.infer<typeof EnvoyStatsSchema>;

@@ -188,7 +188,10 @@ function tenancyQuery({ namespace, partition }: ServiceRef): string {
 
 /** ` in namespace team-a, partition eu` for the user, when outside the defaults. */
 function tenancyWords({ namespace, partition }: ServiceRef): string {
-  const parts = [namespace && namespace.toLowerCase() !== 'default' ? `namespace ${namespace}` : '', partition && partition.toLowerCase() !== 'default' ? `partition ${partition}` : ''];
+  const parts = [
+    namespace && namespace.toLowerCase() !== 'default' ? `namespace ${namespace}` : '',
+    partition && partition.toLowerCase() !== 'default' ? `partition ${partition}` : '',
+  ];
   const said = parts.filter(Boolean).join(', ');
   return said ? ` in ${said}` : '';
 }

@@ -91,7 +91,10 @@ export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDe
           try {
             known = (await readFile(tokenFile, 'utf8')).trim();
           } catch (e) {
-            throw new ConsulGitopsError('config', `cannot read the Prometheus token file named by ${a.bearerTokenFileEnv}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+            throw new ConsulGitopsError(
+              'config',
+              `cannot read the Prometheus token file named by ${a.bearerTokenFileEnv}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+            );
           }
         }
         return { ...req, headers: { ...req.headers, authorization: `Bearer ${known}` } };

@@ -81,7 +81,11 @@ async function once(url: URL, body: string, opts: QueryOptions): Promise<{ outco
     env = JSON.parse(text) as typeof env;
   } catch {
     const retry = res.statusCode >= 500;
-    return fail(`HTTP ${res.statusCode}, not a Prometheus API answer: ${text.slice(0, 200).replace(/\s+/g, ' ')}`, retry, res.statusCode === 401 || res.statusCode === 403);
+    return fail(
+      `HTTP ${res.statusCode}, not a Prometheus API answer: ${text.slice(0, 200).replace(/\s+/g, ' ')}`,
+      retry,
+      res.statusCode === 401 || res.statusCode === 403,
+    );
   }
   const warnings = Array.isArray(env.warnings) ? env.warnings.map(String) : [];
   if (env.status !== 'success' || res.statusCode >= 300) {

@@ -70,7 +70,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     let answered = 0;
     let unreachable = 0;
     let lastFailure = '';
-    for (const batch of batches([...acc.values()].map((a) => a.service), cfg.batchSize)) {
+    for (const batch of batches(
+      [...acc.values()].map((a) => a.service),
+      cfg.batchSize,
+    )) {
       const matchers = batchMatchers(batch, cfg.labels);
       for (const metric of TRAFFIC_METRICS) {
         for (const selector of selectors[metric]) {
@@ -174,5 +177,7 @@ function median(xs: number[]): number | undefined {
 }
 
 function describeSeries(metric: Record<string, string>): string {
-  return `{${Object.entries(metric).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+  return `{${Object.entries(metric)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}}`;
 }

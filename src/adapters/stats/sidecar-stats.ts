@@ -4,7 +4,14 @@
 import { request, type Dispatcher } from 'undici';
 import type { TrafficMetric } from '../../core/advisor/model.ts';
 import type { ConnectInstance } from '../consul/schemas.ts';
-import { parseEnvoyStatsJson, parsePrometheusText, readsPromStat, snapshotFromEnvoyStats, snapshotFromPrometheus, type SidecarTrafficSnapshot } from '../../stats/index.ts';
+import {
+  parseEnvoyStatsJson,
+  parsePrometheusText,
+  readsPromStat,
+  snapshotFromEnvoyStats,
+  snapshotFromPrometheus,
+  type SidecarTrafficSnapshot,
+} from '../../stats/index.ts';
 import { BodyTooLargeError, readBounded } from './bounded-body.ts';
 import type { EnvoyStatsConfig } from './config.ts';
 import { toMs } from './config.ts';

@@ -12,8 +12,7 @@ export interface ProposalCommit {
 }
 
 export type BranchWriteResult =
-  | { ok: true; branch: string; commit: string; outcome: 'created' | 'updated' | 'unchanged' }
-  | { ok: false; branch: string; reason: string };
+  { ok: true; branch: string; commit: string; outcome: 'created' | 'updated' | 'unchanged' } | { ok: false; branch: string; reason: string };
 
 export interface ProposalBranchWriter {
   /**

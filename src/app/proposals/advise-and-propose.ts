@@ -34,12 +34,21 @@ export interface AdvisorRunSettings {
   labels: readonly string[];
 }
 
-export type AdvisorRunOutcome = { kind: 'invalid'; errors: number } | { kind: 'proposed'; outcome: ProposeOutcome; report: AdviceReport; posture?: PostureReport };
+export type AdvisorRunOutcome =
+  { kind: 'invalid'; errors: number } | { kind: 'proposed'; outcome: ProposeOutcome; report: AdviceReport; posture?: PostureReport };
 
-export async function adviseAndPropose(deps: AdvisorRunDeps, settings: AdvisorRunSettings, job: { owner: string; repo: string; branch: string }): Promise<AdvisorRunOutcome> {
+export async function adviseAndPropose(
+  deps: AdvisorRunDeps,
+  settings: AdvisorRunSettings,
+  job: { owner: string; repo: string; branch: string },
+): Promise<AdvisorRunOutcome> {
   const desired = await deps.source.read({ owner: job.owner, repo: job.repo, sha: job.branch }, settings.dir);
   const now = deps.now().getTime();
-  const advised = await adviseStrict(desired.files, { entries: deps.entries, catalog: deps.catalog, traffic: deps.traffic }, { now, thresholds: settings.thresholds, expectNoInboundTraffic: settings.expectNoInboundTraffic });
+  const advised = await adviseStrict(
+    desired.files,
+    { entries: deps.entries, catalog: deps.catalog, traffic: deps.traffic },
+    { now, thresholds: settings.thresholds, expectNoInboundTraffic: settings.expectNoInboundTraffic },
+  );
   // An invalid tree is already reported by the drift check's issue: nothing is proposed on it.
   if (!advised.ok) return { kind: 'invalid', errors: advised.errors.length };
   const { pulls, dashboard } = await deps.github({ owner: job.owner, repo: job.repo });
@@ -54,15 +63,20 @@ export async function adviseAndPropose(deps: AdvisorRunDeps, settings: AdvisorRu
       security = { known: false, why: e instanceof Error ? e.message : String(e) };
     }
   }
-  const outcome = await proposeStrict(advised.report, desired.files, { pulls, dashboard, state: deps.state, traffic: deps.traffic, catalog: deps.catalog }, {
-    target: settings.target,
-    stateKeyPrefix: settings.stateKeyPrefix,
-    grouping: settings.grouping,
-    labels: settings.labels,
-    thresholds: settings.thresholds,
-    now,
-    ...(security ? { security } : {}),
-  });
+  const outcome = await proposeStrict(
+    advised.report,
+    desired.files,
+    { pulls, dashboard, state: deps.state, traffic: deps.traffic, catalog: deps.catalog },
+    {
+      target: settings.target,
+      stateKeyPrefix: settings.stateKeyPrefix,
+      grouping: settings.grouping,
+      labels: settings.labels,
+      thresholds: settings.thresholds,
+      now,
+      ...(security ? { security } : {}),
+    },
+  );
   return { kind: 'proposed', outcome, report: advised.report, ...(posture ? { posture } : {}) };
 }
 

@@ -35,7 +35,8 @@ export async function loadProposalState(store: StateStore, key: string): Promise
   if (!got) return { state: { version: 1, proposals: {} }, modifyIndex: 0, raw: undefined };
   try {
     const parsed = JSON.parse(got.value) as ProposalStateFile;
-    if (parsed?.version === 1 && parsed.proposals && typeof parsed.proposals === 'object') return { state: parsed, modifyIndex: got.modifyIndex, raw: got.value };
+    if (parsed?.version === 1 && parsed.proposals && typeof parsed.proposals === 'object')
+      return { state: parsed, modifyIndex: got.modifyIndex, raw: got.value };
   } catch {
     // A value we cannot read is replaced: forgetting a decline is safer than never proposing again.
   }

@@ -46,7 +46,12 @@ export interface DriftProposalOutcome {
 }
 
 /** `plan` is the drift check's plan of `files` against Consul. */
-export async function proposeDrift(files: readonly SourceFile[], plan: Plan, ports: DriftProposalPorts, options: DriftProposalOptions): Promise<DriftProposalOutcome> {
+export async function proposeDrift(
+  files: readonly SourceFile[],
+  plan: Plan,
+  ports: DriftProposalPorts,
+  options: DriftProposalOptions,
+): Promise<DriftProposalOutcome> {
   const branch = driftBranchName(options.target);
   const stateKey = driftProposalStateKey(options.stateKeyPrefix, options.target);
   const loaded = await loadProposalState(ports.state, stateKey);
@@ -58,8 +63,13 @@ export async function proposeDrift(files: readonly SourceFile[], plan: Plan, por
   } else {
     proposal = proposeDriftChanges(files, plan);
     if (proposal.changes.length === 0) {
-      const why = proposal.notProposed.map((n) => `- \`${n.entry}\`: ${n.reason}`).join('\n') || '- the entries differ only in what consul-gitops manages itself';
-      desired = { kind: 'withdraw', verdict: 'not-proposable', comment: `Consul still differs from Git, but no file change can express it any more:\n\n${why}\n\nClosing this pull request.` };
+      const why =
+        proposal.notProposed.map((n) => `- \`${n.entry}\`: ${n.reason}`).join('\n') || '- the entries differ only in what consul-gitops manages itself';
+      desired = {
+        kind: 'withdraw',
+        verdict: 'not-proposable',
+        comment: `Consul still differs from Git, but no file change can express it any more:\n\n${why}\n\nClosing this pull request.`,
+      };
     } else {
       const title = driftProposalTitle(options.target, proposal);
       desired = {

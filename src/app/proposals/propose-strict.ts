@@ -99,11 +99,18 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
     let desired: Desired;
     if (lockdownDue) {
       const services = await ports.catalog.connectEnabledServices();
-      passthrough = services.length ? judgePassthrough(await ports.traffic.samples(services, report.window), report.window, options.thresholds) : { meshDestinationsOnly: false, outsideMesh: [], unknown: ['no service has a sidecar'] };
+      passthrough = services.length
+        ? judgePassthrough(await ports.traffic.samples(services, report.window), report.window, options.thresholds)
+        : { meshDestinationsOnly: false, outsideMesh: [], unknown: ['no service has a sidecar'] };
       desired = lockdownDesired(files, options.target, passthrough, report, labels);
     } else
       desired = posture.anyPermissive
-        ? { kind: 'withdraw', verdict: 'not-ready', comment: 'A service is permissive in Git again, so the mesh cannot be locked down yet. Closing this PR; consul-gitops proposes it again once no service is permissive.' }
+        ? {
+            kind: 'withdraw',
+            verdict: 'not-ready',
+            comment:
+              'A service is permissive in Git again, so the mesh cannot be locked down yet. Closing this PR; consul-gitops proposes it again once no service is permissive.',
+          }
         : { kind: 'withdraw', verdict: 'done', comment: 'The mesh entry in Git is already locked down. Closing this PR.' };
     await settle('lockdown', lockdownBranchName(options.target), desired);
   }
@@ -113,7 +120,12 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
     if (key in next || m.pr === undefined) continue;
     const pr = [...open.values()].find((p) => p.number === m.pr);
     if (!pr) continue;
-    await settle(key, pr.branch, { kind: 'withdraw', verdict: 'gone', comment: 'consul-gitops no longer proposes this change: the service is not permissive in Git any more, or the proposals are grouped differently now. Closing this PR.' });
+    await settle(key, pr.branch, {
+      kind: 'withdraw',
+      verdict: 'gone',
+      comment:
+        'consul-gitops no longer proposes this change: the service is not permissive in Git any more, or the proposals are grouped differently now. Closing this PR.',
+    });
     delete next[key];
   }
 
@@ -128,7 +140,11 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
       target: options.target,
       report,
       pullRequests: urls,
-      mesh: { allowEnablingPermissiveMutualTLS: posture.allowEnablingPermissiveMutualTLS, meshDestinationsOnly: posture.meshDestinationsOnly, ...(lock ? { lockdownPullRequest: lock.pr!.url } : {}) },
+      mesh: {
+        allowEnablingPermissiveMutualTLS: posture.allowEnablingPermissiveMutualTLS,
+        meshDestinationsOnly: posture.meshDestinationsOnly,
+        ...(lock ? { lockdownPullRequest: lock.pr!.url } : {}),
+      },
       generatedAt: options.now,
       ...(options.security ? { security: options.security } : {}),
     });
@@ -141,7 +157,13 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   return { actions, posture, ...(passthrough ? { passthrough } : {}), ...(dashboard ? { dashboard } : {}), stateSaved };
 }
 
-function serviceDesired(v: ServiceVerdict, files: readonly SourceFile[], entries: ReturnType<typeof entriesOf>, source: string, labels: readonly string[]): Desired {
+function serviceDesired(
+  v: ServiceVerdict,
+  files: readonly SourceFile[],
+  entries: ReturnType<typeof entriesOf>,
+  source: string,
+  labels: readonly string[],
+): Desired {
   if (v.verdict === 'still-receiving-plaintext') return { kind: 'withdraw', verdict: v.verdict, comment: plaintextReturnedComment(v) };
   if (v.verdict !== 'ready-for-strict') return { kind: 'hold', verdict: v.verdict, reason: v.reasons[0] ?? v.verdict };
   const proposal = proposeStrictMode({ files, service: v.service, origin: v.origin });
@@ -150,7 +172,14 @@ function serviceDesired(v: ServiceVerdict, files: readonly SourceFile[], entries
   const body = strictProposalBody({ verdict: v, changes: proposal.changes, intentionSources: intentionSourcesFor(entries, v.service), statsSource: source });
   return {
     kind: 'propose',
-    request: { branch: strictBranchName(v.service), title, body, labels, changes: proposal.changes, message: `${title}\n\nNo plaintext traffic to ${v.service.name} in the evidence window (consul-gitops advise).` },
+    request: {
+      branch: strictBranchName(v.service),
+      title,
+      body,
+      labels,
+      changes: proposal.changes,
+      message: `${title}\n\nNo plaintext traffic to ${v.service.name} in the evidence window (consul-gitops advise).`,
+    },
     evidence: evidenceHash(v),
   };
 }
@@ -169,29 +198,52 @@ function groupDesired(report: AdviceReport, files: readonly SourceFile[], target
   }
   const returned = report.services.filter((v) => v.verdict === 'still-receiving-plaintext');
   if (ready.length === 0) {
-    const comment = returned.length ? returned.map(plaintextReturnedComment).join('\n\n---\n\n') : 'No service is ready for strict mTLS any more. Closing this PR.';
+    const comment = returned.length
+      ? returned.map(plaintextReturnedComment).join('\n\n---\n\n')
+      : 'No service is ready for strict mTLS any more. Closing this PR.';
     return { kind: 'withdraw', verdict: 'not-ready', comment };
   }
   const list = [...changes.values()];
   const title = strictGroupTitle(ready);
   return {
     kind: 'propose',
-    request: { branch: GROUP_BRANCH, title, body: strictGroupBody({ target, verdicts: ready, changes: list, statsSource: report.source }), labels, changes: list, message: `${title}\n\n${ready.map((v) => `- ${v.service.name}`).join('\n')}` },
+    request: {
+      branch: GROUP_BRANCH,
+      title,
+      body: strictGroupBody({ target, verdicts: ready, changes: list, statsSource: report.source }),
+      labels,
+      changes: list,
+      message: `${title}\n\n${ready.map((v) => `- ${v.service.name}`).join('\n')}`,
+    },
     evidence: ready.map(evidenceHash).sort(),
   };
 }
 
-function lockdownDesired(files: readonly SourceFile[], target: string, passthrough: PassthroughJudgement, report: AdviceReport, labels: readonly string[]): Desired {
+function lockdownDesired(
+  files: readonly SourceFile[],
+  target: string,
+  passthrough: PassthroughJudgement,
+  report: AdviceReport,
+  labels: readonly string[],
+): Desired {
   const meshDestinationsOnly = passthrough.meshDestinationsOnly;
   const proposal = proposeMeshLockdown({ files, meshDestinationsOnly });
   if (!proposal.ok) return { kind: 'hold', verdict: 'refused', reason: `nothing proposed: ${proposal.reason}` };
   const outsideMesh = passthrough.outsideMesh;
   let body = lockdownBody({ target, changes: proposal.changes, meshDestinationsOnly, outsideMesh, window: report.window });
-  if (passthrough.unknown.length) body += `\n_MeshDestinationsOnly is held back because the stats cannot show that no sidecar reaches outside the mesh: ${text(passthrough.unknown.slice(0, 5).join('; '))}._\n`;
+  if (passthrough.unknown.length)
+    body += `\n_MeshDestinationsOnly is held back because the stats cannot show that no sidecar reaches outside the mesh: ${text(passthrough.unknown.slice(0, 5).join('; '))}._\n`;
   const title = lockdownTitle({ meshDestinationsOnly });
   return {
     kind: 'propose',
-    request: { branch: lockdownBranchName(target), title, body, labels, changes: proposal.changes, message: `${title}\n\nNo service is permissive in Git any more (consul-gitops advise).` },
+    request: {
+      branch: lockdownBranchName(target),
+      title,
+      body,
+      labels,
+      changes: proposal.changes,
+      message: `${title}\n\nNo service is permissive in Git any more (consul-gitops advise).`,
+    },
     evidence: { meshDestinationsOnly, outside: outsideMesh.map((o) => serviceKey(o.service)).sort(), unknown: passthrough.unknown.length > 0 },
   };
 }

@@ -39,7 +39,13 @@ export async function settleProposal(pulls: ProposalPullRequests, input: SettleI
   const { key, branch, desired } = input;
   let memory = input.memory;
   let pr = input.open;
-  const act = (kind: ActionKind, detail?: string, p = pr): ProposalAction => ({ key, branch, kind, ...(p ? { pr: { number: p.number, url: p.url } } : {}), ...(detail ? { detail } : {}) });
+  const act = (kind: ActionKind, detail?: string, p = pr): ProposalAction => ({
+    key,
+    branch,
+    kind,
+    ...(p ? { pr: { number: p.number, url: p.url } } : {}),
+    ...(detail ? { detail } : {}),
+  });
   try {
     if (!pr && memory?.pr !== undefined) {
       // Our PR is no longer open: a human merged or closed it (deleting its branch closes it too).
@@ -59,7 +65,10 @@ export async function settleProposal(pulls: ProposalPullRequests, input: SettleI
       return { action: act('held', desired.reason ?? desired.verdict), memory: { verdict: desired.verdict, ...(pr ? { pr: pr.number } : {}) } };
     }
     if (!pr && memory?.declinedAt !== undefined)
-      return { action: act('declined', `closed without merging by a human (#${memory.declinedPr}); proposed again once the evidence leaves ready and comes back`), memory: { ...memory, verdict: 'ready' } };
+      return {
+        action: act('declined', `closed without merging by a human (#${memory.declinedPr}); proposed again once the evidence leaves ready and comes back`),
+        memory: { ...memory, verdict: 'ready' },
+      };
     const version = proposalVersion(desired.request, desired.evidence);
     const request: ProposalRequest = { ...desired.request, body: `${desired.request.body.trimEnd()}\n\n${versionLine(version)}\n` };
     if (pr) {

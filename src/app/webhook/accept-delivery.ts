@@ -87,7 +87,12 @@ export async function acceptDelivery(deps: AcceptDeps, request: WebhookRequest):
   }
   const refreshed = secretRefreshed ? { secretRefreshed } : {};
   const invoke = decision.invoke;
-  if (!invoke) return { status: decision.status, body: decision.body, log: { level: 'info', message: 'Webhook answered', fields: { status: decision.status, ...decision.body, ...refreshed } } };
+  if (!invoke)
+    return {
+      status: decision.status,
+      body: decision.body,
+      log: { level: 'info', message: 'Webhook answered', fields: { status: decision.status, ...decision.body, ...refreshed } },
+    };
 
   const context = { event: decision.body.event, deliveryId: invoke.deliveryId, ...refreshed };
   const about = { name: decision.body.event, deliveryId: invoke.deliveryId };

@@ -125,9 +125,7 @@ function headerReader(headers: WebhookRequest['headers']): (name: string) => str
 
 /** GitHub sends JSON, or `payload=<json>` when the hook's content type is form-encoded. */
 function parsePayload(raw: string, contentType: string | undefined): unknown {
-  const text = contentType?.startsWith('application/x-www-form-urlencoded')
-    ? new URLSearchParams(raw).get('payload')
-    : raw;
+  const text = contentType?.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(raw).get('payload') : raw;
   if (text === null) return undefined;
   try {
     return JSON.parse(text) as unknown;

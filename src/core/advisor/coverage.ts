@@ -48,7 +48,9 @@ export function coverageGaps(presences: readonly Presence[], rules: CoverageRule
   let reach = sorted[0].to;
   for (const p of sorted.slice(1)) {
     if (p.from - reach > maxGapMs) {
-      missing.push(`no instance reported for ${duration(p.from - reach)} (from ${instant(reach)} to ${instant(p.from)}), longer than the ${duration(maxGapMs)} limit`);
+      missing.push(
+        `no instance reported for ${duration(p.from - reach)} (from ${instant(reach)} to ${instant(p.from)}), longer than the ${duration(maxGapMs)} limit`,
+      );
     }
     reach = Math.max(reach, p.to);
   }

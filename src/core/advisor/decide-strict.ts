@@ -139,7 +139,8 @@ function insufficientReasons(
   if (!(window.end > window.start)) return [`the window is empty (${instant(window.start)} to ${instant(window.end)})`];
   if (!samples) return ['the stats source returned nothing for this service (unknown, not zero)'];
   const reasons = samples.problems.map((p) => `the stats source reported a problem: ${p}`);
-  if (samples.instances.length === 0) return [...reasons, 'the stats source found no instance of this service (unknown, not zero: scaled to zero, not scraped, or wrong labels)'];
+  if (samples.instances.length === 0)
+    return [...reasons, 'the stats source found no instance of this service (unknown, not zero: scaled to zero, not scraped, or wrong labels)'];
   if (!judgements.some((j) => j.hasPermissiveSeries)) return [...reasons, NO_PERMISSIVE_SERIES];
   const presences: Presence[] = [];
   for (const j of judgements) {
@@ -167,9 +168,10 @@ function insufficientReasons(
 
 function readySummary(evidence: PermissiveTrafficEvidence, window: EvidenceWindow, judged: JudgedService): string {
   const { handshakes, httpRequests, rxBytes } = evidence.mtls;
-  const mtls = judged.expectsNoInboundTraffic && handshakes + httpRequests + rxBytes === 0
-    ? 'no mTLS use either, as expected for a service marked as not expecting inbound traffic'
-    : `mTLS in use: ${countOf(handshakes, 'TLS handshake')}, ${countOf(httpRequests, 'HTTP request')}, ${bytes(rxBytes)} received`;
+  const mtls =
+    judged.expectsNoInboundTraffic && handshakes + httpRequests + rxBytes === 0
+      ? 'no mTLS use either, as expected for a service marked as not expecting inbound traffic'
+      : `mTLS in use: ${countOf(handshakes, 'TLS handshake')}, ${countOf(httpRequests, 'HTTP request')}, ${bytes(rxBytes)} received`;
   return (
     `no plaintext connections or bytes on ${countOf(evidence.instances.length, 'instance')} over ${duration(window.end - window.start)} ` +
     `(${instant(window.start)} to ${instant(window.end)}, ${countOf(evidence.restarts, 'restart')}); ${mtls}`

@@ -120,7 +120,9 @@ export function judgeInstance(instance: InstanceSamples, ctx: InstanceContext): 
     const missing = PERMISSIVE_METRICS.filter((m) => !seriesOf(m)).map((m) => METRIC_WORDS[m]);
     doubts.push(`instance ${instance.instance} has no series for ${missing.join(' or ')}, so plaintext on it cannot be ruled out`);
   }
-  const plaintextCounted = [evidence.permissive.connections, evidence.permissive.rxBytes, evidence.permissive.txBytes].some((g) => (g?.first ?? 0) > 0 || (g?.last ?? 0) > 0);
+  const plaintextCounted = [evidence.permissive.connections, evidence.permissive.rxBytes, evidence.permissive.txBytes].some(
+    (g) => (g?.first ?? 0) > 0 || (g?.last ?? 0) > 0,
+  );
   if (!uptime && plaintextCounted && doubts.length === 0) {
     // A restart whose new process counted up to the old value before its first scrape leaves the
     // counter flat; only uptime shows the new process, and all its counts are then inside the window.

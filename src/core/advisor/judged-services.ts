@@ -112,7 +112,9 @@ export function judgedServices(input: JudgeInput): JudgedServices {
     }
     // Inherited permissive mode matters only where a sidecar exists to accept plaintext.
     if (!explicit && !catalog.has(key)) continue;
-    const origin: ModeOrigin = explicit ? { kind: 'service-defaults', ...(sd?.file ? { file: sd.file } : {}) } : { kind: 'proxy-defaults', ...(pd?.file ? { file: pd.file } : {}) };
+    const origin: ModeOrigin = explicit
+      ? { kind: 'service-defaults', ...(sd?.file ? { file: sd.file } : {}) }
+      : { kind: 'proxy-defaults', ...(pd?.file ? { file: pd.file } : {}) };
     const j: JudgedService = { service, origin };
     if (quiet.has(service.name.toLowerCase())) j.expectsNoInboundTraffic = true;
     const blocked = blockedBecause(service.name, gitSd.get(key), liveSd.get(key));

@@ -85,7 +85,8 @@ function coverage(name: string, spans: readonly InstanceSpan[], window: Evidence
   if (spans.length === 0) return [`${name}: no instance reported passthrough samples inside the window`];
   const sorted = [...spans].sort((a, b) => a.from - b.from);
   const out: string[] = [];
-  if (sorted[0]!.from > window.start + tolerance) out.push(`${name}: passthrough samples start ${Math.round((sorted[0]!.from - window.start) / 1000)} s after the window start`);
+  if (sorted[0]!.from > window.start + tolerance)
+    out.push(`${name}: passthrough samples start ${Math.round((sorted[0]!.from - window.start) / 1000)} s after the window start`);
   let reach = sorted[0]!.to;
   for (const s of sorted.slice(1)) {
     if (s.from - reach > maxGapMs) out.push(`${name}: no instance reported passthrough samples for ${Math.round((s.from - reach) / 1000)} s`);

@@ -127,7 +127,13 @@ function fromPairs(samples: readonly Sample[]): OrderedSeries {
  * one tight pass, one timeline bucket at a time, so a 7-day series costs about a nanosecond per
  * sample.
  */
-export function scanSeries(series: OrderedSeries, window: ScanWindow, restartsSeenAt: readonly number[], buckets?: Buckets, times?: TimeIndexCache): SeriesScan | undefined {
+export function scanSeries(
+  series: OrderedSeries,
+  window: ScanWindow,
+  restartsSeenAt: readonly number[],
+  buckets?: Buckets,
+  times?: TimeIndexCache,
+): SeriesScan | undefined {
   const ts = series.t;
   const vs = series.v;
   const n = ts.length;
@@ -240,7 +246,11 @@ const EMPTY_SCAN = (): SeriesScan => ({
 });
 
 /** Working space for scans, reused from one to the next (a scan never runs inside another). */
-const scratch: { run: Float64Array; chunks: Float64Array; starts: Int32Array } = { run: new Float64Array(2), chunks: new Float64Array(64), starts: new Int32Array(16) };
+const scratch: { run: Float64Array; chunks: Float64Array; starts: Int32Array } = {
+  run: new Float64Array(2),
+  chunks: new Float64Array(64),
+  starts: new Int32Array(16),
+};
 
 function grown(a: Int32Array): Int32Array {
   const b = new Int32Array(a.length * 2);

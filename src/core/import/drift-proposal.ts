@@ -40,7 +40,11 @@ export function proposeDriftChanges(files: readonly SourceFile[], plan: Plan): D
   for (const c of plan.changes) {
     const entry = formatEntryId(c.id);
     if (c.action === 'create') {
-      notProposed.push({ entry, ...(c.source ? { file: c.source } : {}), reason: 'not in Consul (deleted outside Git?): delete the file to accept that, or let apply create it again' });
+      notProposed.push({
+        entry,
+        ...(c.source ? { file: c.source } : {}),
+        reason: 'not in Consul (deleted outside Git?): delete the file to accept that, or let apply create it again',
+      });
       continue;
     }
     if (c.action === 'delete') {

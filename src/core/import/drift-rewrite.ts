@@ -39,7 +39,11 @@ export function driftRewrite(file: { path: string; text: string }, live: ApiEntr
   if (diffs.length === 0) return { ok: true, changes: [] };
   const inPlace = editInPlace(file, key, target, diffs);
   if (inPlace) return { ok: true, changes: [{ path: file.path, before: file.text, after: inPlace }], how: 'in-place' };
-  if (tree.entries.length !== 1) return { ok: false, reason: `${file.path} defines ${tree.entries.length} entries and the change cannot be made field by field; rewriting the file whole would touch the others, so edit it by hand` };
+  if (tree.entries.length !== 1)
+    return {
+      ok: false,
+      reason: `${file.path} defines ${tree.entries.length} entries and the change cannot be made field by field; rewriting the file whole would touch the others, so edit it by hand`,
+    };
   const written = importedText(live, format, file.path);
   if (!written.ok) return { ok: false, reason: `${file.path}: ${written.field ? `${written.field}: ` : ''}${written.message}` };
   if (written.text === file.text) return { ok: true, changes: [] };

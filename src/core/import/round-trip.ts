@@ -29,6 +29,8 @@ export function roundTripProblem(text: string, path: string, target: ApiEntry): 
   if (diffs.length === 0) return undefined;
   const d = diffs[0]!;
   // Values are not quoted: the field may hold a secret (a private key), and the path says enough.
-  return { field: d.path, message: `would not read back as Consul holds it in this format (${d.after === undefined ? 'lost' : d.before === undefined ? 'added' : 'changed'}); try another --format` };
+  return {
+    field: d.path,
+    message: `would not read back as Consul holds it in this format (${d.after === undefined ? 'lost' : d.before === undefined ? 'added' : 'changed'}); try another --format`,
+  };
 }
-

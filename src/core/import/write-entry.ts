@@ -43,10 +43,10 @@ function apiLayout(entry: ApiEntry, def: KindDefinition, durations: Layout['dura
 
 /** consul-k8s's mapping read backwards: the name goes to metadata (or spec.destination), the rest to spec. */
 function writeCrd(entry: ApiEntry, def: KindDefinition): WriteOutcome {
-  if (!def.crdKind)
-    return { ok: false, field: 'Kind', message: `${def.kind} has no consul-k8s CRD; kinds with one: ${crdKinds().join(', ')}` };
+  if (!def.crdKind) return { ok: false, field: 'Kind', message: `${def.kind} has no consul-k8s CRD; kinds with one: ${crdKinds().join(', ')}` };
   const { Kind: _k, Name, Namespace, Partition, ...rest } = entry;
-  if (Partition) return { ok: false, field: 'Partition', message: 'a CRD cannot carry a Consul admin partition (consul-k8s takes it from its own configuration)' };
+  if (Partition)
+    return { ok: false, field: 'Partition', message: 'a CRD cannot carry a Consul admin partition (consul-k8s takes it from its own configuration)' };
   const spec = orderedObject(rest, def.fields, { durations: 'text', keys: 'camel' });
   let name = typeof Name === 'string' ? Name : undefined;
   if (def.kind === 'service-intentions') {
@@ -54,7 +54,8 @@ function writeCrd(entry: ApiEntry, def: KindDefinition): WriteOutcome {
     if (Namespace) destination.namespace = Namespace;
     return { ok: true, text: yaml(crdDocument(def, String(Name), { destination, ...spec })) };
   }
-  if (Namespace) return { ok: false, field: 'Namespace', message: 'a CRD of this kind cannot carry a Consul namespace (consul-k8s takes it from the Kubernetes namespace)' };
+  if (Namespace)
+    return { ok: false, field: 'Namespace', message: 'a CRD of this kind cannot carry a Consul namespace (consul-k8s takes it from the Kubernetes namespace)' };
   if (def.nameRule.rule === 'implicit') name = def.nameRule.name;
   else if (def.nameRule.rule === 'fixed') name ??= def.nameRule.name;
   return { ok: true, text: yaml(crdDocument(def, name ?? '', spec)) };

@@ -51,11 +51,12 @@ export function attributeLines(nodes: readonly AttributeNode[], style: ChangeSty
         else out.push({ mark: '-', depth, text: `${prefix}${scalar(n.before)}${comma}` }, { mark: '+', depth, text: `${prefix}${scalar(n.after)}${comma}` });
         break;
       case 'nest':
-        out.push(
-          { mark: '~', depth, text: `${prefix}${n.list ? '[' : '{'}` },
-          ...attributeLines(n.children, style, n.hidden, depth + 1, n.list),
-          { mark: ' ', depth, text: `${n.list ? ']' : '}'}${comma}`, closing: true },
-        );
+        out.push({ mark: '~', depth, text: `${prefix}${n.list ? '[' : '{'}` }, ...attributeLines(n.children, style, n.hidden, depth + 1, n.list), {
+          mark: ' ',
+          depth,
+          text: `${n.list ? ']' : '}'}${comma}`,
+          closing: true,
+        });
         break;
     }
   }
@@ -69,11 +70,15 @@ export function attributeLines(nodes: readonly AttributeNode[], style: ChangeSty
 function valueLines(mark: '+' | '-', prefix: string, value: unknown, comma: string, depth: number): AttributeLine[] {
   if (!isContainer(value)) return [{ mark, depth, text: `${prefix}${scalar(value)}${comma}` }];
   const list = Array.isArray(value);
-  const entries: [string | undefined, unknown][] = list ? (value as unknown[]).map((v) => [undefined, v]) : Object.entries(value as object).filter(([, v]) => v !== undefined);
+  const entries: [string | undefined, unknown][] = list
+    ? (value as unknown[]).map((v) => [undefined, v])
+    : Object.entries(value as object).filter(([, v]) => v !== undefined);
   const width = Math.max(0, ...entries.map(([k]) => (k === undefined ? 0 : showKey(k).length)));
   return [
     { mark, depth, text: `${prefix}${list ? '[' : '{'}` },
-    ...entries.flatMap(([k, v]) => valueLines(mark, k === undefined ? '' : `${escapeControl(showKey(k).padEnd(width))} = `, v, k === undefined ? ',' : '', depth + 1)),
+    ...entries.flatMap(([k, v]) =>
+      valueLines(mark, k === undefined ? '' : `${escapeControl(showKey(k).padEnd(width))} = `, v, k === undefined ? ',' : '', depth + 1),
+    ),
     { mark, depth, text: `${list ? ']' : '}'}${comma}`, closing: true },
   ];
 }

@@ -54,7 +54,12 @@ function attributesOf(c: Change): Attributes {
       const written = withExplicitZeros(after, c.explicitZeros);
       // As the target's Consul will store it: `before` was normalised for the same version (plan.ts).
       const consul = parseTargetConsul(c.consulVersion);
-      return diffEntry(strip(c.before ?? ({} as ApiEntry)), strip(canonicalNestedTenancy(normalizeEntry(after, consul), consul)), strip(shapedEntry(written, consul)), serverFilledPaths(written));
+      return diffEntry(
+        strip(c.before ?? ({} as ApiEntry)),
+        strip(canonicalNestedTenancy(normalizeEntry(after, consul), consul)),
+        strip(shapedEntry(written, consul)),
+        serverFilledPaths(written),
+      );
     }
     case 'skip':
       // An entry another controller owns: the plan keeps only its field differences.
@@ -128,7 +133,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** JSON with keys sorted and 64-bit integers as digits: equal values, equal text, whatever the key order. */
 function canon(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => v[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canon(v[k])}`)
+      .join(',')}}`;
   return v === undefined ? 'undefined' : stringifyApiJson(v, 0);
 }
 const same = (a: unknown, b: unknown) => a === b || canon(a) === canon(b);
@@ -175,7 +185,14 @@ function isMarker(path: string, key: string, value: unknown): boolean {
 }
 
 /** One key's difference, or undefined when it is the same on both sides. `shaped` is the file's value with zeros kept. */
-function diffValue(key: string | undefined, before: unknown, after: unknown, shaped: unknown, path: string, filled: ReadonlySet<string>): AttributeNode | undefined {
+function diffValue(
+  key: string | undefined,
+  before: unknown,
+  after: unknown,
+  shaped: unknown,
+  path: string,
+  filled: ReadonlySet<string>,
+): AttributeNode | undefined {
   if (same(before, after)) return undefined;
   const k = key === undefined ? {} : { key };
   if (isObject(before) && isObject(after)) {
@@ -193,7 +210,14 @@ function diffValue(key: string | undefined, before: unknown, after: unknown, sha
   return leafChange(key, before, after, shaped, path, filled);
 }
 
-function leafChange(key: string | undefined, before: unknown, after: unknown, shaped: unknown, path = '', filled: ReadonlySet<string> = new Set()): AttributeNode {
+function leafChange(
+  key: string | undefined,
+  before: unknown,
+  after: unknown,
+  shaped: unknown,
+  path = '',
+  filled: ReadonlySet<string> = new Set(),
+): AttributeNode {
   const k = key === undefined ? {} : { key };
   const scalar = (v: unknown) => v !== undefined && (v === null || typeof v !== 'object');
   if (before === undefined) {
@@ -219,7 +243,14 @@ function leafChange(key: string | undefined, before: unknown, after: unknown, sh
  * elements both sides share (longest common subsequence) stay, the others are removed or added.
  * An element replaced by one of another `Name` counts as removed and added.
  */
-function diffList(k: { key?: string }, before: unknown[], after: unknown[], shaped: unknown, path: string, filled: ReadonlySet<string>): AttributeNode & { op: 'nest' } {
+function diffList(
+  k: { key?: string },
+  before: unknown[],
+  after: unknown[],
+  shaped: unknown,
+  path: string,
+  filled: ReadonlySet<string>,
+): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
   let hidden = 0;
   // Elements named differently (intention sources, routes' services) are different elements, not one renamed.
@@ -260,7 +291,14 @@ function diffList(k: { key?: string }, before: unknown[], after: unknown[], shap
 }
 
 /** Elements that carry a `Name` paired by it: changed in place, added, or removed (after the others). */
-function diffByName(k: { key?: string }, before: Record<string, unknown>[], after: Record<string, unknown>[], shaped: unknown, path: string, filled: ReadonlySet<string>): AttributeNode & { op: 'nest' } {
+function diffByName(
+  k: { key?: string },
+  before: Record<string, unknown>[],
+  after: Record<string, unknown>[],
+  shaped: unknown,
+  path: string,
+  filled: ReadonlySet<string>,
+): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
   let hidden = 0;
   const unused = new Set(before.keys());

@@ -96,4 +96,3 @@ function set(target: Record<string, unknown>, segments: readonly Segment[], valu
   }
   v[segments[segments.length - 1]!] = value;
 }
-

@@ -29,7 +29,8 @@ export function parseOnly(values: readonly string[]): EntrySelector[] | string {
     const slash = v.indexOf('/');
     const kind = slash < 0 ? v : v.slice(0, slash);
     const name = slash < 0 ? '' : v.slice(slash + 1);
-    if (!kindDefinition(kind)) return `--only ${JSON.stringify(v)}: unknown kind "${kind}" (expected KIND/NAME, KIND one of ${KINDS.map((k) => k.kind).join(', ')})`;
+    if (!kindDefinition(kind))
+      return `--only ${JSON.stringify(v)}: unknown kind "${kind}" (expected KIND/NAME, KIND one of ${KINDS.map((k) => k.kind).join(', ')})`;
     if (!name) return `--only ${JSON.stringify(v)}: expected KIND/NAME, like service-defaults/api`;
     out.push({ kind, name });
   }
@@ -52,11 +53,20 @@ const WRITES = new Set<ChangeAction>(['create', 'update', 'delete']);
  * The plan restricted to the selected entries, or why it may not be: a selector matching nothing,
  * or a cross-entry rule the restriction breaks (one that holds for the whole plan and for Consul now).
  */
-export function restrictPlan(plan: Plan, live: readonly LiveEntry[], selectors: readonly EntrySelector[], options: PlanOptions): { plan: Plan } | { problems: OnlyProblem[] } {
+export function restrictPlan(
+  plan: Plan,
+  live: readonly LiveEntry[],
+  selectors: readonly EntrySelector[],
+  options: PlanOptions,
+): { plan: Plan } | { problems: OnlyProblem[] } {
   const problems: OnlyProblem[] = [];
   for (const s of selectors)
     if (!plan.changes.some((c) => matches(s, c)))
-      problems.push({ field: '', message: `--only ${formatSelector(s)}: no file defines this entry and Consul does not hold it`, hint: 'check the kind and the name (`consul-gitops render` lists the entries)' });
+      problems.push({
+        field: '',
+        message: `--only ${formatSelector(s)}: no file defines this entry and Consul does not hold it`,
+        hint: 'check the kind and the name (`consul-gitops render` lists the entries)',
+      });
   if (problems.length) return { problems };
   const changes = plan.changes.filter((c) => selectors.some((s) => matches(s, c)));
   const left = plan.changes.filter((c) => WRITES.has(c.action) && !c.requiresAdopt && !changes.includes(c));
@@ -74,7 +84,9 @@ export function restrictPlan(plan: Plan, live: readonly LiveEntry[], selectors: 
     const name = p.key.split('/').at(-1)!;
     // What the selection leaves out that this entry most likely needs: changes of the same service, or mesh-wide ones.
     const needed = left.filter((c) => c.id.name.toLowerCase() === name || isMeshWide(c.id.kind) || c.key === p.key);
-    const add = needed.length ? `add ${needed.map((c) => `--only ${c.id.kind}/${c.id.name}`).join(' ')}` : 'select the changes it depends on too, or apply the whole plan';
+    const add = needed.length
+      ? `add ${needed.map((c) => `--only ${c.id.kind}/${c.id.name}`).join(' ')}`
+      : 'select the changes it depends on too, or apply the whole plan';
     problems.push({
       ...(change ? { change } : {}),
       field: p.field,

@@ -12,9 +12,7 @@ export const LOCKDOWN_WAVE = 1000;
 const PROVIDER_DELETES_WAVE = 500;
 
 export function orderChanges(changes: readonly Change[]): Change[] {
-  return changes
-    .map((c) => ({ ...c, wave: waveOf(c) }))
-    .sort((a, b) => a.wave - b.wave || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return changes.map((c) => ({ ...c, wave: waveOf(c) })).sort((a, b) => a.wave - b.wave || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 function waveOf(c: Change): number {

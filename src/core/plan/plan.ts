@@ -114,7 +114,8 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     const owner = ownershipOf(l.entry);
     const was = { ...base, ...(here ? { consulVersion: formatTargetConsul(here) } : {}), before, cas: l.modifyIndex, wave: 0 };
     if (owner === 'ours') {
-      if (fieldDiffs.length === 0) changes.push({ ...was, action: 'noop', reason: lost.length ? 'up to date (fields unknown to consul-gitops are kept)' : 'up to date' });
+      if (fieldDiffs.length === 0)
+        changes.push({ ...was, action: 'noop', reason: lost.length ? 'up to date (fields unknown to consul-gitops are kept)' : 'up to date' });
       else changes.push({ ...was, action: 'update', after, fieldDiffs, reason: 'differs from the file', ...loss });
       continue;
     }
@@ -129,7 +130,9 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     }
     const whose = owner === 'unowned' ? 'not managed by consul-gitops' : `managed by ${owner.foreign}, not by consul-gitops`;
     if (options.adopt) {
-      const reason = contentDiffs.length ? `adopted: ${whose}; --adopt takes it over` : `adopted: ${whose} and matches the file; --adopt adds the ownership markers`;
+      const reason = contentDiffs.length
+        ? `adopted: ${whose}; --adopt takes it over`
+        : `adopted: ${whose} and matches the file; --adopt adds the ownership markers`;
       changes.push({ ...was, action: 'update', after, fieldDiffs, reason, adopted: true, ...loss });
     } else if (contentDiffs.length === 0) {
       changes.push({ ...was, action: 'skip', fieldDiffs: [], reason: `matches Git, ${whose}; \`--adopt\` adds the ownership markers` });
@@ -146,8 +149,7 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     const source = typeof from === 'string' && from ? { source: from } : {};
     if (options.prune)
       changes.push({ action: 'delete', id, key, before, fieldDiffs: [], reason: 'no file defines it any more', cas: l.modifyIndex, wave: 0, ...source });
-    else
-      changes.push({ action: 'skip', id, key, before, fieldDiffs: [], reason: 'no file defines it; pruning is off', cas: l.modifyIndex, wave: 0 });
+    else changes.push({ action: 'skip', id, key, before, fieldDiffs: [], reason: 'no file defines it; pruning is off', cas: l.modifyIndex, wave: 0 });
   }
 
   const ordered = orderChanges(changes);

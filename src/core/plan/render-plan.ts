@@ -85,7 +85,8 @@ function renderChange(c: Change, style: TextStyle): string[] {
   const id = formatEntryId(c.id);
   const tags = [c.adopted ? '[adopt]' : '', c.changedOutside ? `[${CHANGED_OUTSIDE}]` : ''].filter(Boolean).join(' ');
   if (c.action === 'skip') return [style.dim(`  ! skip ${id}: ${escapeControl(c.reason)}`), ...attributeText(c, style)];
-  const head = colour(style, c.action)(`  ${HEAD[c.action]} ${id}`) + (where ? style.dim(`  (${where})`) : '') + (tags ? colour(style, c.action)(`  ${tags}`) : '');
+  const head =
+    colour(style, c.action)(`  ${HEAD[c.action]} ${id}`) + (where ? style.dim(`  (${where})`) : '') + (tags ? colour(style, c.action)(`  ${tags}`) : '');
   // Why a delete or an update that needs --adopt happens is not in the attributes: say it.
   const why = c.action === 'delete' || c.requiresAdopt ? [colour(style, c.action)(`      # ${escapeControl(c.reason)}`)] : [];
   return [head, ...why, ...lostLines(c, style), ...attributeText(c, style)];

@@ -37,7 +37,11 @@ export interface PlanDifference {
   fields: string[];
 }
 
-const short = (value: unknown) => createHash('sha256').update(stringifyApiJson(value, 0) ?? 'undefined').digest('hex').slice(0, 16);
+const short = (value: unknown) =>
+  createHash('sha256')
+    .update(stringifyApiJson(value, 0) ?? 'undefined')
+    .digest('hex')
+    .slice(0, 16);
 
 /** The writes of a plan. Updates that need `--adopt` are left out: the reconciler never writes them. */
 export function reviewedChanges(plan: Plan): ReviewedChange[] {
@@ -73,7 +77,8 @@ export function differencesFromReviewed(reviewed: readonly ReviewedChange[], app
 
 /** One difference in a sentence: `service-defaults/api: Protocol differs from the reviewed plan`. */
 export function describeDifference(d: PlanDifference): string {
-  if (d.reviewed && d.applied && d.reviewed === d.applied) return `${d.entry}: ${d.fields.join(', ')} ${d.fields.length === 1 ? 'differs' : 'differ'} from the reviewed plan`;
+  if (d.reviewed && d.applied && d.reviewed === d.applied)
+    return `${d.entry}: ${d.fields.join(', ')} ${d.fields.length === 1 ? 'differs' : 'differ'} from the reviewed plan`;
   if (!d.reviewed) return `${d.entry}: ${d.applied} not in the reviewed plan`;
   if (!d.applied) return `${d.entry}: reviewed ${d.reviewed}, not applied`;
   return `${d.entry}: reviewed ${d.reviewed}, applied ${d.applied}`;

@@ -83,14 +83,20 @@ export function openSavedPlan(value: unknown, file: string): SavedPlan | SavedPl
   if (!isObject(value) || value.format !== SAVED_PLAN_FORMAT)
     return problem('format', `not a consul-gitops saved plan (no "format": "${SAVED_PLAN_FORMAT}"); write one with \`consul-gitops plan --out FILE\``);
   if (value.version !== SAVED_PLAN_VERSION)
-    return problem('version', `saved plan format version ${JSON.stringify(value.version)}; this consul-gitops reads version ${SAVED_PLAN_VERSION}: make the plan again with this version`);
+    return problem(
+      'version',
+      `saved plan format version ${JSON.stringify(value.version)}; this consul-gitops reads version ${SAVED_PLAN_VERSION}: make the plan again with this version`,
+    );
   const { sha256, ...body } = value;
   const shapeError = shapeProblem(body);
   if (shapeError) return problem('format', `field ${shapeError}; make the plan again`);
   if (typeof sha256 !== 'string') return problem('integrity', 'field "sha256" is missing: the plan cannot be checked for edits; make the plan again');
   const actual = hashOf(body as unknown as SavedPlanBody);
   if (actual !== sha256)
-    return problem('integrity', `the content does not match its sha256 (${sha256.slice(0, 12)}… recorded, ${actual.slice(0, 12)}… now): the file was edited after \`plan --out\` wrote it; make the plan again`);
+    return problem(
+      'integrity',
+      `the content does not match its sha256 (${sha256.slice(0, 12)}… recorded, ${actual.slice(0, 12)}… now): the file was edited after \`plan --out\` wrote it; make the plan again`,
+    );
   return value as unknown as SavedPlan;
 }
 
@@ -131,7 +137,11 @@ export function ageProblem(saved: SavedPlan, now: Date, maxAgeMs: number, file: 
   const age = now.getTime() - Date.parse(saved.createdAt);
   const SKEW_MS = 5 * 60_000;
   if (age < -SKEW_MS)
-    return { kind: 'age', file, message: `the plan is dated ${saved.createdAt}, in the future (now ${now.toISOString()}): check the clocks, then make the plan again` };
+    return {
+      kind: 'age',
+      file,
+      message: `the plan is dated ${saved.createdAt}, in the future (now ${now.toISOString()}): check the clocks, then make the plan again`,
+    };
   if (age <= maxAgeMs) return undefined;
   return {
     kind: 'age',
@@ -155,7 +165,8 @@ export function changedSinceProblem(saved: SavedPlan, live: readonly LiveEntry[]
     seen.add(key);
     const before = then.get(key);
     if (!before) lines.push(`${formatEntryId(id)}: created since the plan (ModifyIndex ${l.modifyIndex})`);
-    else if (before.modifyIndex !== l.modifyIndex) lines.push(`${formatEntryId(id)}: changed since the plan (ModifyIndex ${before.modifyIndex} → ${l.modifyIndex})`);
+    else if (before.modifyIndex !== l.modifyIndex)
+      lines.push(`${formatEntryId(id)}: changed since the plan (ModifyIndex ${before.modifyIndex} → ${l.modifyIndex})`);
   }
   for (const [key, r] of then) if (!seen.has(key)) lines.push(`${formatEntryId(r.id)}: deleted since the plan (it had ModifyIndex ${r.modifyIndex})`);
   if (!lines.length) return undefined;
@@ -189,6 +200,7 @@ export function parsePlanAge(raw: string): number | string {
 /** sha256 over the files read, sorted by path: names the tree when there is no git commit. */
 export function contentHashOf(files: readonly { path: string; text: string }[]): string {
   const h = createHash('sha256');
-  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) h.update(`${JSON.stringify(f.path)}\n${f.text.length}\n${f.text}\n`);
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))
+    h.update(`${JSON.stringify(f.path)}\n${f.text.length}\n${f.text}\n`);
   return `sha256:${h.digest('hex')}`;
 }

@@ -41,7 +41,14 @@ export function scopeDesired(entries: readonly ValidatedEntry[], home: TenancyHo
     const ownPartition = text(d.entry.Partition);
     if (ownPartition && !sameTenancy(ownPartition, partition)) {
       errors.push(
-        configEntryError('validate', d.file, positionOf(d, 'Partition'), 'Partition', `${id}: partition "${ownPartition}" is not this target's partition "${partition}"`, 'a target manages one partition (consul.partition in consul-gitops.yaml): give each partition its own target'),
+        configEntryError(
+          'validate',
+          d.file,
+          positionOf(d, 'Partition'),
+          'Partition',
+          `${id}: partition "${ownPartition}" is not this target's partition "${partition}"`,
+          'a target manages one partition (consul.partition in consul-gitops.yaml): give each partition its own target',
+        ),
       );
       continue;
     }
@@ -50,7 +57,15 @@ export function scopeDesired(entries: readonly ValidatedEntry[], home: TenancyHo
       const ownNs = text(d.entry.Namespace);
       const ns = ownNs || home.namespace || 'default';
       if (!managesNamespace(home, ns)) {
-        errors.push(configEntryError('validate', d.file, positionOf(d, 'Namespace'), 'Namespace', `${id}: namespace "${ns}" is not managed by this target, which manages ${managedWords(home)}`));
+        errors.push(
+          configEntryError(
+            'validate',
+            d.file,
+            positionOf(d, 'Namespace'),
+            'Namespace',
+            `${id}: namespace "${ns}" is not managed by this target, which manages ${managedWords(home)}`,
+          ),
+        );
         continue;
       }
       if (!ownNs && !sameTenancy(ns, '')) fill.Namespace = ns;

@@ -28,9 +28,7 @@ export function finalState(changes: readonly Change[], live: readonly LiveEntry[
 export function planWarnings(changes: readonly Change[], live: readonly LiveEntry[]): PlanWarning[] {
   const state = [...finalState(changes, live).values()];
   const warnings: PlanWarning[] = [];
-  const permissive = state.filter(
-    (e) => setsMutualTlsMode(e.Kind) && e.MutualTLSMode === 'permissive',
-  );
+  const permissive = state.filter((e) => setsMutualTlsMode(e.Kind) && e.MutualTLSMode === 'permissive');
   // Destinations named by an intention, indexed once: one lookup per permissive service, not a scan.
   const destinations = new Set<string>();
   for (const e of state) if (e.Kind === 'service-intentions') destinations.add(String(e.Name).toLowerCase());
@@ -55,7 +53,8 @@ export function planWarnings(changes: readonly Change[], live: readonly LiveEntr
       warnings.push({
         code: 'mesh-destinations-only-off',
         entry: 'mesh/mesh',
-        message: 'MeshDestinationsOnly = false is still on with no permissive service remaining: set TransparentProxy.MeshDestinationsOnly = true to lock the mesh down.',
+        message:
+          'MeshDestinationsOnly = false is still on with no permissive service remaining: set TransparentProxy.MeshDestinationsOnly = true to lock the mesh down.',
       });
   }
   return warnings;

@@ -23,8 +23,14 @@ export const aclDefaultDeny: PostureCheck = {
     if (!deny.known) return unknownFor(deny);
     const missing = [anon.value ? 'the anonymous token may write services' : '', deny.value ? '' : 'no "*" → "*" deny intention'].filter(Boolean);
     if (missing.length === 0)
-      return warn('X-Consul-Default-ACL-Policy: allow, compensated: anonymous service:write is denied and a "*" → "*" deny intention exists', 'set acl.default_policy = "deny"');
-    return fail(`X-Consul-Default-ACL-Policy: allow, and ${missing.join(', ')}`, 'set acl.default_policy = "deny" (or deny anonymous service:write and add a "*" → "*" deny intention)');
+      return warn(
+        'X-Consul-Default-ACL-Policy: allow, compensated: anonymous service:write is denied and a "*" → "*" deny intention exists',
+        'set acl.default_policy = "deny"',
+      );
+    return fail(
+      `X-Consul-Default-ACL-Policy: allow, and ${missing.join(', ')}`,
+      'set acl.default_policy = "deny" (or deny anonymous service:write and add a "*" → "*" deny intention)',
+    );
   },
 };
 
@@ -37,7 +43,10 @@ export const anonymousServiceWrite: PostureCheck = {
     const anon = f.anonymousServiceWrite;
     if (!anon.known) return unknownFor(anon);
     return anon.value
-      ? fail('POST /v1/internal/acl/authorize without a token: service:write allowed', 'deny it in the anonymous token\'s policy: service_prefix "" { policy = "read" } (or "deny")')
+      ? fail(
+          'POST /v1/internal/acl/authorize without a token: service:write allowed',
+          'deny it in the anonymous token\'s policy: service_prefix "" { policy = "read" } (or "deny")',
+        )
       : pass('POST /v1/internal/acl/authorize without a token: service:write denied');
   },
 };
@@ -45,12 +54,13 @@ export const anonymousServiceWrite: PostureCheck = {
 export const reconcilerTokenScope: PostureCheck = {
   id: 'acl-reconciler-token',
   title: "reconciler's token is least-privilege",
-  checklistLine: 'README, Consul ACL token: mesh:write, service:write on managed services, intention:write on their destinations, key_prefix "consul-gitops/" write; never a management token',
+  checklistLine:
+    'README, Consul ACL token: mesh:write, service:write on managed services, intention:write on their destinations, key_prefix "consul-gitops/" write; never a management token',
   evaluate(f: PostureFacts) {
     if (!f.acl.enabled) return fail('ACLs are disabled: the token is not checked at all', ENABLE_ACLS);
     const t = f.token;
     if (!t.known) return unknownFor(t);
-    const fix = 'create a token with only the README\'s policy and set CONSUL_HTTP_TOKEN (or tokenEnv) to it';
+    const fix = "create a token with only the README's policy and set CONSUL_HTTP_TOKEN (or tokenEnv) to it";
     if (t.value === undefined) return fail('no token, or one Consul does not know (GET /v1/acl/token/self: 403): requests run as the anonymous token', fix);
     const mgmt = t.value.policies.find((p) => p.id === GLOBAL_MANAGEMENT_POLICY_ID || p.name === 'global-management');
     if (mgmt) return fail(`token ${t.value.accessorId} is a management token (policy global-management)`, fix);

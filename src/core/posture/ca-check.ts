@@ -5,7 +5,7 @@ import { pass, unknownFor, warn } from './finding.ts';
 export const externalCa: PostureCheck = {
   id: 'ca-external',
   title: 'Connect CA provider',
-  checklistLine: 'Production checklist, certificate authority: prefer an external CA (Vault, ACM PCA) so the root key is not kept in Consul\'s state',
+  checklistLine: "Production checklist, certificate authority: prefer an external CA (Vault, ACM PCA) so the root key is not kept in Consul's state",
   evaluate(f) {
     if (!f.caProvider.known) return unknownFor(f.caProvider);
     const p = f.caProvider.value;

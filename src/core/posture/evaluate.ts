@@ -31,7 +31,15 @@ export const CHECK_IDS: readonly string[] = POSTURE_CHECKS.map((c) => c.id);
 export function evaluatePosture(facts: PostureFacts): Finding[] {
   return POSTURE_CHECKS.map((c) => {
     const v = c.evaluate(facts);
-    return { id: c.id, title: c.title, status: v.status, evidence: v.evidence, fix: v.fix, ...(v.permission ? { permission: v.permission } : {}), checklistLine: c.checklistLine };
+    return {
+      id: c.id,
+      title: c.title,
+      status: v.status,
+      evidence: v.evidence,
+      fix: v.fix,
+      ...(v.permission ? { permission: v.permission } : {}),
+      checklistLine: c.checklistLine,
+    };
   });
 }
 

@@ -20,7 +20,10 @@ export const intentionsDefaultDeny: PostureCheck = {
     if (!deny.known) return unknownFor(deny);
     return deny.value
       ? pass('a "*" → "*" deny intention exists')
-      : fail(`${f.acl.enabled ? 'ACL default policy allow' : 'ACLs disabled'} and no "*" → "*" deny intention: every service may reach every other`, 'add Kind = "service-intentions", Name = "*", Sources = [{ Name = "*", Action = "deny" }]');
+      : fail(
+          `${f.acl.enabled ? 'ACL default policy allow' : 'ACLs disabled'} and no "*" → "*" deny intention: every service may reach every other`,
+          'add Kind = "service-intentions", Name = "*", Sources = [{ Name = "*", Action = "deny" }]',
+        );
   },
 };
 

@@ -8,7 +8,10 @@ export const meshPermissiveLocked: PostureCheck = {
   checklistLine: 'Onboarding guide (permissive mTLS), last step: set AllowEnablingPermissiveMutualTLS = false in the mesh entry',
   evaluate(f) {
     return f.mesh.allowEnablingPermissiveMutualTLS
-      ? fail('mesh AllowEnablingPermissiveMutualTLS = true', 'set AllowEnablingPermissiveMutualTLS = false in the mesh entry (consul-gitops advise proposes it)')
+      ? fail(
+          'mesh AllowEnablingPermissiveMutualTLS = true',
+          'set AllowEnablingPermissiveMutualTLS = false in the mesh entry (consul-gitops advise proposes it)',
+        )
       : pass('mesh AllowEnablingPermissiveMutualTLS = false');
   },
 };
@@ -20,7 +23,10 @@ export const meshDestinationsOnly: PostureCheck = {
   evaluate(f) {
     return f.mesh.meshDestinationsOnly
       ? pass('mesh TransparentProxy.MeshDestinationsOnly = true')
-      : fail('mesh TransparentProxy.MeshDestinationsOnly = false: proxies may reach non-mesh destinations', 'set TransparentProxy { MeshDestinationsOnly = true } in the mesh entry');
+      : fail(
+          'mesh TransparentProxy.MeshDestinationsOnly = false: proxies may reach non-mesh destinations',
+          'set TransparentProxy { MeshDestinationsOnly = true } in the mesh entry',
+        );
   },
 };
 
@@ -52,6 +58,8 @@ export const meshTlsMinVersion: PostureCheck = {
       ...(WEAK.has(f.mesh.outgoingTlsMin) ? [`Outgoing ${f.mesh.outgoingTlsMin}`] : []),
     ];
     const evidence = `mesh TLS.Incoming.TLSMinVersion ${show(f.mesh.incomingTlsMin)}, TLS.Outgoing.TLSMinVersion ${show(f.mesh.outgoingTlsMin)}`;
-    return weak.length ? fail(evidence, 'set TLS { Incoming { TLSMinVersion = "TLSv1_2" } Outgoing { TLSMinVersion = "TLSv1_2" } } in the mesh entry') : pass(evidence);
+    return weak.length
+      ? fail(evidence, 'set TLS { Incoming { TLSMinVersion = "TLSv1_2" } Outgoing { TLSMinVersion = "TLSv1_2" } } in the mesh entry')
+      : pass(evidence);
   },
 };

@@ -9,7 +9,12 @@ export const sidecarPorts: PostureCheck = {
   evaluate(f) {
     if (!f.agent.known) return unknownFor(f.agent);
     const ports = f.agent.value.sidecarPorts;
-    if (!ports) return { status: 'unknown', evidence: 'GET /v1/agent/self has no DebugConfig.ConnectSidecarMinPort', fix: 'check ports.sidecar_min_port/sidecar_max_port by hand' };
+    if (!ports)
+      return {
+        status: 'unknown',
+        evidence: 'GET /v1/agent/self has no DebugConfig.ConnectSidecarMinPort',
+        fix: 'check ports.sidecar_min_port/sidecar_max_port by hand',
+      };
     if (ports.min === 0 && ports.max === 0) return pass('automatic sidecar port selection is off: each sidecar registers its own port');
     return pass(`automatic sidecar ports ${ports.min}–${ports.max}`, `keep TCP ${ports.min}-${ports.max} open between nodes in host firewalls`);
   },

@@ -22,9 +22,12 @@ export const gossipEncryption: PostureCheck = {
   evaluate(f) {
     if (!f.agent.known) return unknownFor(f.agent);
     const enc = f.agent.value.gossipEncrypted;
-    if (enc === undefined) return { status: 'unknown', evidence: 'GET /v1/agent/self has no Stats.serf_lan.encrypted', fix: 'check the agent with `consul info`' };
+    if (enc === undefined)
+      return { status: 'unknown', evidence: 'GET /v1/agent/self has no Stats.serf_lan.encrypted', fix: 'check the agent with `consul info`' };
     const where = `agent ${f.agent.value.nodeName}: Stats.serf_lan.encrypted = ${enc}`;
-    return enc ? pass(where) : fail(where, 'generate a key (`consul keygen`) and set encrypt on every agent (rolling: encrypt_verify_incoming/outgoing = false first)');
+    return enc
+      ? pass(where)
+      : fail(where, 'generate a key (`consul keygen`) and set encrypt on every agent (rolling: encrypt_verify_incoming/outgoing = false first)');
   },
 };
 

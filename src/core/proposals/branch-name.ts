@@ -4,7 +4,12 @@ import type { ServiceRef } from '../advisor/model.ts';
 
 /** A name part git accepts in a ref (git check-ref-format): anything else becomes `-`. */
 function refPart(s: string): string {
-  const clean = s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/\.{2,}/g, '-').replace(/^[.-]+|[.]+$/g, '').replace(/\.lock$/, '-lock');
+  const clean = s
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '-')
+    .replace(/^[.-]+|[.]+$/g, '')
+    .replace(/\.lock$/, '-lock');
   return clean || 'default';
 }
 

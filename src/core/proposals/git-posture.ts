@@ -17,7 +17,11 @@ export function gitPosture(entries: readonly ApiEntry[]): GitPosture {
   const anyPermissive = entries.some((e) => setsMutualTlsMode(e.Kind) && permissive(e));
   const mesh = entries.find((e) => e.Kind === 'mesh');
   const tproxy = (mesh?.TransparentProxy ?? {}) as Record<string, unknown>;
-  return { anyPermissive, allowEnablingPermissiveMutualTLS: mesh?.AllowEnablingPermissiveMutualTLS === true, meshDestinationsOnly: tproxy.MeshDestinationsOnly === true };
+  return {
+    anyPermissive,
+    allowEnablingPermissiveMutualTLS: mesh?.AllowEnablingPermissiveMutualTLS === true,
+    meshDestinationsOnly: tproxy.MeshDestinationsOnly === true,
+  };
 }
 
 /** Fully strict and locked down: nothing permissive, permissive mode not allowed, mesh destinations only. */

@@ -37,9 +37,20 @@ function tokenAt(tokens: readonly Located[], node: { line: number; column: numbe
   return tokens.findIndex((l) => l.token.line === node.line && l.token.column === node.column);
 }
 
-function setIn(text: string, tokens: Located[], obj: RawObject, isRoot: boolean, path: readonly string[], value: string | boolean, style: KeyStyle): EditOutcome {
+function setIn(
+  text: string,
+  tokens: Located[],
+  obj: RawObject,
+  isRoot: boolean,
+  path: readonly string[],
+  value: string | boolean,
+  style: KeyStyle,
+): EditOutcome {
   const [field, ...rest] = path;
-  const i = findFieldKey(obj.entries.map((e) => e.key), field!);
+  const i = findFieldKey(
+    obj.entries.map((e) => e.key),
+    field!,
+  );
   if (i >= 0) {
     const node: RawNode = obj.entries[i]!.value;
     if (rest.length) {
@@ -62,7 +73,15 @@ function keyLines(path: readonly string[], value: string | boolean, style: KeySt
   return `${indent}${key} {${eol}${keyLines(path.slice(1), value, style, indent + unit, unit, eol)}${indent}}${eol}`;
 }
 
-function insertInto(text: string, tokens: Located[], obj: RawObject, isRoot: boolean, path: readonly string[], value: string | boolean, style: KeyStyle): EditOutcome {
+function insertInto(
+  text: string,
+  tokens: Located[],
+  obj: RawObject,
+  isRoot: boolean,
+  path: readonly string[],
+  value: string | boolean,
+  style: KeyStyle,
+): EditOutcome {
   const eol = lineEndingOf(text);
   const unit = /\n\t/.test(text) ? '\t' : '  ';
   if (isRoot) {

@@ -21,7 +21,9 @@ export function intentionSourcesFor(entries: readonly ApiEntry[], service: Servi
     for (const src of (e.Sources as Array<Record<string, unknown>> | undefined) ?? []) {
       const where = [src.Partition, src.Namespace].filter((v) => typeof v === 'string' && v && v !== 'default').join('/');
       const action = typeof src.Action === 'string' && src.Action ? src.Action : 'L7 permissions';
-      out.push(`${where ? `${where}/` : ''}${String(src.Name ?? src.Peer ?? src.SamenessGroup ?? '?')} (${action}${wildcard ? ', via the * destination' : ''})`);
+      out.push(
+        `${where ? `${where}/` : ''}${String(src.Name ?? src.Peer ?? src.SamenessGroup ?? '?')} (${action}${wildcard ? ', via the * destination' : ''})`,
+      );
     }
   }
   return out;

@@ -33,7 +33,10 @@ export function jsonValueEnd(text: string, start: number): number | undefined {
 
 function setIn(text: string, obj: RawObject, path: readonly string[], value: string | boolean, style: KeyStyle): EditOutcome {
   const [field, ...rest] = path;
-  const i = findFieldKey(obj.entries.map((e) => e.key), field!);
+  const i = findFieldKey(
+    obj.entries.map((e) => e.key),
+    field!,
+  );
   if (i >= 0) {
     const node: RawNode = obj.entries[i]!.value;
     if (rest.length) {
@@ -42,7 +45,8 @@ function setIn(text: string, obj: RawObject, path: readonly string[], value: str
     }
     const start = offsetOf(text, node.pos, 'utf16');
     const end = start === undefined ? undefined : jsonValueEnd(text, start);
-    if (start === undefined || end === undefined || (node.type !== 'string' && node.type !== 'bool')) return noEdit(`${field} is not a plain value in the file`);
+    if (start === undefined || end === undefined || (node.type !== 'string' && node.type !== 'bool'))
+      return noEdit(`${field} is not a plain value in the file`);
     return { ok: true, edit: { start, end, replacement: literal(value) } };
   }
   return insertMember(text, obj, path, value, style);

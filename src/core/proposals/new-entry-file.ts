@@ -17,13 +17,24 @@ export interface NewEntry {
 
 export function treeStyle(files: readonly SourceFile[]): TreeStyle {
   const docs = entryDocuments(files);
-  return majority<TreeStyle>(docs.map((d): TreeStyle => (d.crd ? 'crd' : d.syntax)), ['hcl', 'yaml', 'crd', 'json']) ?? 'hcl';
+  return (
+    majority<TreeStyle>(
+      docs.map((d): TreeStyle => (d.crd ? 'crd' : d.syntax)),
+      ['hcl', 'yaml', 'crd', 'json'],
+    ) ?? 'hcl'
+  );
 }
 
 export function newEntryFile(files: readonly SourceFile[], item: NewEntry, style: TreeStyle): { path: string; text: string } {
-  const dirs = entryDocuments(files).filter((d) => d.decoded.entry.Kind === item.entry.Kind).map((d) => dirOf(d.file.path));
+  const dirs = entryDocuments(files)
+    .filter((d) => d.decoded.entry.Kind === item.entry.Kind)
+    .map((d) => dirOf(d.file.path));
   const dir = majority(dirs, [...new Set(dirs)].sort()) ?? '';
-  const yamlExt = majority(files.map((f) => /\.(ya?ml)$/i.exec(f.path)?.[1]?.toLowerCase()).filter((e): e is string => !!e), ['yaml', 'yml']) ?? 'yaml';
+  const yamlExt =
+    majority(
+      files.map((f) => /\.(ya?ml)$/i.exec(f.path)?.[1]?.toLowerCase()).filter((e): e is string => !!e),
+      ['yaml', 'yml'],
+    ) ?? 'yaml';
   const ext = style === 'hcl' ? 'hcl' : style === 'json' ? 'json' : yamlExt;
   return { path: freePath(files, dir, item.stem, ext, item.entry.Kind), text: render(item, style) };
 }
@@ -32,7 +43,8 @@ function render(item: NewEntry, style: TreeStyle): string {
   const { entry } = item;
   if (style === 'json') return JSON.stringify(entry, null, 2) + '\n';
   if (style === 'yaml') return stringify(entry);
-  if (style === 'crd') return stringify({ apiVersion: 'consul.hashicorp.com/v1alpha1', kind: item.crd.kind, metadata: { name: item.crd.name }, spec: item.crd.spec });
+  if (style === 'crd')
+    return stringify({ apiVersion: 'consul.hashicorp.com/v1alpha1', kind: item.crd.kind, metadata: { name: item.crd.name }, spec: item.crd.spec });
   return hcl(entry, '');
 }
 

@@ -41,4 +41,3 @@ export function proposeStrictMode(req: StrictModeRequest): Proposal {
   const intended: ApiEntry = normalizeEntry({ ...doc.decoded.entry, MutualTLSMode: 'strict' });
   return verifyProposal(req.files, [{ path: doc.file.path, before: doc.file.text, after: edited.text }], key, intended);
 }
-

@@ -24,7 +24,8 @@ export function verifyProposal(files: readonly SourceFile[], changes: FileChange
   for (const k of now.keys()) if (k !== key && !was.has(k)) return refuse(`the edit would add ${k}`);
   const got = now.get(key);
   if (!got) return refuse(`the edited tree no longer defines ${key}`);
-  if (!isDeepStrictEqual(got, intended)) return refuse(`the edited file does not decode to the intended entry (fields that differ: ${differingFields(got, intended).join(', ')})`);
+  if (!isDeepStrictEqual(got, intended))
+    return refuse(`the edited file does not decode to the intended entry (fields that differ: ${differingFields(got, intended).join(', ')})`);
   return { ok: true, changes };
 }
 

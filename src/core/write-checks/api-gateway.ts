@@ -29,7 +29,9 @@ export function apiGatewayErrors(entry: ApiEntry): GoError[] {
   listeners.forEach((l, i) => {
     const name = l.Name ?? '';
     if (!LISTENER_NAME.test(name))
-      errors.push(leaf(`Listeners[${i}].Name`, `listener name ${q(name)} is invalid, must be at least 1 character and contain only letters, numbers, or dashes`));
+      errors.push(
+        leaf(`Listeners[${i}].Name`, `listener name ${q(name)} is invalid, must be at least 1 character and contain only letters, numbers, or dashes`),
+      );
     else if (names.has(name)) errors.push(leaf(`Listeners[${i}].Name`, `found multiple listeners with the name ${q(name)}`));
     names.add(name);
   });

@@ -62,9 +62,7 @@ function sdsError(gw: GatewayTLS | undefined, lis: Listener, svc: Service, at: s
 /** validateHost. */
 function hostError(tlsEnabled: boolean, host: string, field: string): GoError | undefined {
   if (host === '*') {
-    return tlsEnabled
-      ? leaf(field, "Host '*' is not allowed when TLS is enabled, all hosts must be valid DNS records to add as a DNSSAN")
-      : undefined;
+    return tlsEnabled ? leaf(field, "Host '*' is not allowed when TLS is enabled, all hosts must be valid DNS records to add as a DNSSAN") : undefined;
   }
   if (!isDomainName(host)) return leaf(field, `Host ${JSON.stringify(host)} must be a valid DNS hostname`);
   if (host.replace(/^\*\./, '').includes('*'))
@@ -99,7 +97,9 @@ function listenerError(gw: GatewayTLS | undefined, l: Listener, at: string, port
   const services = l.Services ?? [];
   if (services.length === 0) return [leaf(`${at}.Services`, `No service declared for listener with port ${port}`)];
   if (!HTTP_LIKE.has(protocol) && services.length > 1)
-    return [leaf(`${at}.Services`, `Multiple services per listener are only supported for L7 protocols, 'http', 'grpc' and 'http2' (listener on port ${port})`)];
+    return [
+      leaf(`${at}.Services`, `Multiple services per listener are only supported for L7 protocols, 'http', 'grpc' and 'http2' (listener on port ${port})`),
+    ];
   if (l.TLS) {
     const e = gatewayTLSError(l.TLS, `${at}.TLS`);
     if (e) return [e];
@@ -114,7 +114,15 @@ function listenerError(gw: GatewayTLS | undefined, l: Listener, at: string, port
   return errors;
 }
 
-function serviceError(gw: GatewayTLS | undefined, l: Listener, s: Service, at: string, sat: string, hosts: Set<string>, names: Set<string>): GoError | undefined {
+function serviceError(
+  gw: GatewayTLS | undefined,
+  l: Listener,
+  s: Service,
+  at: string,
+  sat: string,
+  hosts: Set<string>,
+  names: Set<string>,
+): GoError | undefined {
   const port = l.Port ?? 0;
   const protocol = l.Protocol ?? '';
   const name = s.Name ?? '';

@@ -54,7 +54,10 @@ export function inlineCertificateErrors(entry: ApiEntry): GoError[] {
   if (!cert.checkPrivateKey(key)) return [leaf('PrivateKey', 'tls: private key does not match public key')];
   // Hosts(): the subject CN (even when empty), then DNS and IP SANs.
   const cn = /^CN=(.*)$/m.exec(cert.subject)?.[1] ?? '';
-  const sans = (cert.subjectAltName ?? '').split(', ').filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
+  const sans = (cert.subjectAltName ?? '')
+    .split(', ')
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4));
   for (const host of [cn, ...sans]) if (!isDomainName(host)) return [leaf('Certificate', `host ${JSON.stringify(host)} must be a valid DNS hostname`)];
   return [];
 }

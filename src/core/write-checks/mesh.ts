@@ -9,7 +9,10 @@ type Directional = { TLSMinVersion?: string; TLSMaxVersion?: string; CipherSuite
 export function meshTLSProblems(entry: ApiEntry): EntryProblem[] {
   const tls = entry.TLS as { Incoming?: Directional; Outgoing?: Directional } | undefined;
   const problems: EntryProblem[] = [];
-  for (const [dir, cfg] of [['Incoming', tls?.Incoming], ['Outgoing', tls?.Outgoing]] as const) {
+  for (const [dir, cfg] of [
+    ['Incoming', tls?.Incoming],
+    ['Outgoing', tls?.Outgoing],
+  ] as const) {
     if (!cfg) continue;
     const e = tlsConfigError(cfg.TLSMinVersion ?? '', cfg.TLSMaxVersion ?? '', cfg.CipherSuites ?? []);
     if (!e) continue;

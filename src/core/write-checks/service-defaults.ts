@@ -119,7 +119,8 @@ export function serviceDefaultsError(entry: ApiEntry): GoError | undefined {
         return;
       }
       seen.add(a);
-      if (!endpointAddressValid(a)) err = append(err, leaf(field, `Destination address '${a}' is invalid Could not validate address ${a} as an IP or Hostname`));
+      if (!endpointAddressValid(a))
+        err = append(err, leaf(field, `Destination address '${a}' is invalid Could not validate address ${a} as an IP or Hostname`));
     });
     const port = destination.Port ?? 0;
     if (port < 1 || port > 65535) err = append(err, leaf('Destination.Port', `Invalid Port number ${port}`));

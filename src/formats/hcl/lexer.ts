@@ -361,18 +361,19 @@ export class Lexer {
     if (end < 0) end = this.n;
     const rest = this.src.slice(start, end);
     const curly = /[\u201c\u201d\u2018\u2019]/.test(rest);
-    return new HclError(
-      'unterminated string: missing closing \'"\' before the end of the line',
-      { line, column },
-      curly ? CURLY_QUOTE_HINT : undefined,
-    );
+    return new HclError("unterminated string: missing closing '\"' before the end of the line", { line, column }, curly ? CURLY_QUOTE_HINT : undefined);
   }
 
   /** At the character after a backslash; returns the decoded text, or a byte value for \xNN / \NNN. */
   private escape(p: SourcePosition): string | number {
     const src = this.src;
     const c = src.charCodeAt(this.i);
-    const bad = (): HclError => new HclError(`invalid escape sequence "\\${this.i < this.n ? String.fromCodePoint(this.codePointAt(this.i)) : ''}" in string`, p, 'valid escapes are \\" \\\\ \\n \\t \\r \\uXXXX \\UXXXXXXXX');
+    const bad = (): HclError =>
+      new HclError(
+        `invalid escape sequence "\\${this.i < this.n ? String.fromCodePoint(this.codePointAt(this.i)) : ''}" in string`,
+        p,
+        'valid escapes are \\" \\\\ \\n \\t \\r \\uXXXX \\UXXXXXXXX',
+      );
     switch (c) {
       case 110:
         this.i++;
@@ -464,7 +465,11 @@ export class Lexer {
     let lineStart = this.i;
     for (;;) {
       if (this.i >= n) {
-        throw new HclError(`heredoc <<${quoteToken(ident).slice(1, -1)} is not terminated: expected a line containing only ${quoteToken(marker).slice(1, -1)}`, p, `end the heredoc with a line ${quoteToken(marker)} followed by a newline`);
+        throw new HclError(
+          `heredoc <<${quoteToken(ident).slice(1, -1)} is not terminated: expected a line containing only ${quoteToken(marker).slice(1, -1)}`,
+          p,
+          `end the heredoc with a line ${quoteToken(marker)} followed by a newline`,
+        );
       }
       const c = src.charCodeAt(this.i);
       if (c === 10) {

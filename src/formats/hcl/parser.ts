@@ -64,7 +64,11 @@ export class Parser {
   parseFile(): RawObject {
     const first = this.peek();
     if (first.type === T.LBRACE) {
-      throw new HclError('unexpected "{" at the start of the file: expected a key', posOf(first), 'HCL files start with `key = value` or `block { ... }`; if this is JSON, give the file a .json extension');
+      throw new HclError(
+        'unexpected "{" at the start of the file: expected a key',
+        posOf(first),
+        'HCL files start with `key = value` or `block { ... }`; if this is JSON, give the file a .json extension',
+      );
     }
     const obj: RawObject = { type: 'object', entries: [], pos: { line: 1, column: 1 } };
     this.objectList(obj, false);
@@ -171,7 +175,8 @@ export class Parser {
         return EOF_VALUE;
     }
     if (t.type === T.IDENT) {
-      const hint = t.text === 'null' || t.text === 'nil' ? 'HCL1 has no null; remove the line to leave the field unset' : `quote it if it is text: ${quoteToken(t.text)}`;
+      const hint =
+        t.text === 'null' || t.text === 'nil' ? 'HCL1 has no null; remove the line to leave the field unset' : `quote it if it is text: ${quoteToken(t.text)}`;
       throw new HclError(`expected a value after ${quoteToken(`${key.str} =`)}, found ${describe(t)}`, posOf(t), hint);
     }
     throw new HclError(`expected a value after ${quoteToken(`${key.str} =`)}, found ${describe(t)}`, posOf(t));

@@ -11,15 +11,11 @@ export const resourceReference: FieldType = obj({ Kind: str, Name: str, SectionN
  * decodes, but Consul ignores it on write and it must never be diffed.
  */
 export const configEntryStatus: FieldType = obj({
-  Conditions: list(
-    obj({ Type: str, Status: str, Reason: str, Message: str, Resource: resourceReference, LastTransitionTime: aliased(time) }),
-  ),
+  Conditions: list(obj({ Type: str, Status: str, Reason: str, Message: str, Resource: resourceReference, LastTransitionTime: aliased(time) })),
 });
 
 /** APIGatewayJWTProvider (name + claims to verify), used by gateway policies and http-route JWT filters. */
-export const apiGatewayJWTProviders: FieldType = list(
-  obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) }),
-);
+export const apiGatewayJWTProviders: FieldType = list(obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) }));
 
 const policy = obj({ JWT: obj({ Providers: apiGatewayJWTProviders }) });
 
@@ -80,8 +76,7 @@ export const apiGateway: KindDefinition = {
       out.Listeners = listeners.map((l) => {
         const n: Listener = { ...l };
         if (typeof l?.Protocol === 'string') n.Protocol = l.Protocol.toLowerCase();
-        if (l?.TLS?.Certificates)
-          n.TLS = { ...l.TLS, Certificates: l.TLS.Certificates.map((c) => (c.Kind ? c : { ...c, Kind: 'inline-certificate' })) };
+        if (l?.TLS?.Certificates) n.TLS = { ...l.TLS, Certificates: l.TLS.Certificates.map((c) => (c.Kind ? c : { ...c, Kind: 'inline-certificate' })) };
         return n;
       });
     return out;

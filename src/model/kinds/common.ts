@@ -10,9 +10,7 @@ export const exposeConfig = obj({
   Paths: list(obj({ ListenerPort: int, Path: str, LocalPathPort: int, Protocol: str, ParsedFromCheck: aliased(bool) })),
 });
 /** api EnvoyExtension (api/config_entry.go): no alias tags at all, so `consul_version` is an unknown key. */
-export const envoyExtensions = list(
-  obj({ Name: str, Required: bool, Arguments: opaque, ConsulVersion: aliased(str), EnvoyVersion: aliased(str) }),
-);
+export const envoyExtensions = list(obj({ Name: str, Required: bool, Arguments: opaque, ConsulVersion: aliased(str), EnvoyVersion: aliased(str) }));
 
 /**
  * api PassiveHealthCheck (api/config_entry.go), one definition for service-defaults upstreams and
@@ -81,8 +79,7 @@ export function validateMeta(entry: ApiEntry): EntryProblem[] {
   if (keys.length > 64) problems.push({ field: 'Meta', message: 'Meta exceeds maximum element count 64' });
   for (const k of keys) {
     if (k.length > 128) problems.push({ field: `Meta.${k}`, message: `Meta key "${k}" exceeds maximum length 128` });
-    if ((m[k] ?? '').length > 512)
-      problems.push({ field: `Meta.${k}`, message: `Meta value for key "${k}" exceeds maximum length 512` });
+    if ((m[k] ?? '').length > 512) problems.push({ field: `Meta.${k}`, message: `Meta value for key "${k}" exceeds maximum length 512` });
   }
   return problems;
 }

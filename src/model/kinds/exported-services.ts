@@ -70,16 +70,12 @@ export const exportedServices: KindDefinition = {
         const cat = `${at}.Consumers[${j}]`;
         const count = [c.Peer, c.Partition, c.SamenessGroup].filter(Boolean).length;
         if (count > 1) problems.push({ field: cat, message: `${cat}: must define at most one of Peer, Partition, or SamenessGroup` });
-        else if (count === 0)
-          problems.push({ field: cat, message: `${cat}: must define at least one of Peer, Partition, or SamenessGroup` });
-        else if (c.Partition === '*')
-          problems.push({ field: `${cat}.Partition`, message: `${cat}: exporting to all partitions (wildcard) is not supported` });
-        else if (c.Peer === '*')
-          problems.push({ field: `${cat}.Peer`, message: `${cat}: exporting to all peers (wildcard) is not supported` });
+        else if (count === 0) problems.push({ field: cat, message: `${cat}: must define at least one of Peer, Partition, or SamenessGroup` });
+        else if (c.Partition === '*') problems.push({ field: `${cat}.Partition`, message: `${cat}: exporting to all partitions (wildcard) is not supported` });
+        else if (c.Peer === '*') problems.push({ field: `${cat}.Peer`, message: `${cat}: exporting to all peers (wildcard) is not supported` });
         else if (c.SamenessGroup === '*')
           problems.push({ field: `${cat}.SamenessGroup`, message: `${cat}: exporting to all sameness groups (wildcard) is not supported` });
-        else if (c.SamenessGroup)
-          problems.push({ field: `${cat}.SamenessGroup`, message: `${cat}: sameness-groups are an enterprise-only feature` });
+        else if (c.SamenessGroup) problems.push({ field: `${cat}.SamenessGroup`, message: `${cat}: sameness-groups are an enterprise-only feature` });
       });
     });
     return problems;

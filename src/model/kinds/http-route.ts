@@ -67,8 +67,7 @@ function validateMatch(m: Match, at: string, prefix: string): EntryProblem[] {
         field: `${at}.Path.Value`,
         message: `${prefix}Path, ${kind} type match doesn't start with '/': ${goQuote(path.Value ?? '')}`,
       });
-  } else if (kind !== 'regex')
-    problems.push({ field: `${at}.Path.Match`, message: `${prefix}Path, match type should be one of exact, prefix, or regex` });
+  } else if (kind !== 'regex') problems.push({ field: `${at}.Path.Match`, message: `${prefix}Path, match type should be one of exact, prefix, or regex` });
   return problems;
 }
 

@@ -70,8 +70,7 @@ export const ingressGateway: KindDefinition = {
   normalize(entry) {
     const out: ApiEntry = { ...withKind(entry, 'ingress-gateway') };
     const listeners = out.Listeners as Listener[] | undefined;
-    if (listeners)
-      out.Listeners = listeners.map((l) => ({ ...l, Protocol: String(l?.Protocol || 'tcp').toLowerCase() }));
+    if (listeners) out.Listeners = listeners.map((l) => ({ ...l, Protocol: String(l?.Protocol || 'tcp').toLowerCase() }));
     return out;
   },
   // Validate: Consul's own, ported whole in src/core/write-checks (entry-rules.ts CONSUL_VALIDATE).

@@ -27,8 +27,7 @@ const DISCOVERY_TYPES = ['', 'STRICT_DNS', 'STATIC', 'LOGICAL_DNS', 'EDS', 'ORIG
 
 function validateKeySet(jwks: KeySet): EntryProblem[] {
   const field = 'JSONWebKeySet';
-  if (Boolean(jwks.Local) === Boolean(jwks.Remote))
-    return [{ field, message: 'must specify exactly one of Local or Remote JSON Web key set' }];
+  if (Boolean(jwks.Local) === Boolean(jwks.Remote)) return [{ field, message: 'must specify exactly one of Local or Remote JSON Web key set' }];
   if (jwks.Local) {
     if (Boolean(jwks.Local.JWKS) === Boolean(jwks.Local.Filename))
       return [{ field: `${field}.Local`, message: 'must specify exactly one of String or filename for local keyset' }];
@@ -140,18 +139,14 @@ export const jwtProvider: KindDefinition = {
     ((entry.Locations as Location[] | undefined) ?? []).forEach((l, i) => {
       const field = `Locations[${i}]`;
       const set = [l.Header, l.QueryParam, l.Cookie].filter(Boolean).length;
-      if (set !== 1)
-        problems.push({ field, message: 'must set exactly one of: JWT location header, query param or cookie' });
-      else if (l.Header && !l.Header.Name)
-        problems.push({ field: `${field}.Header.Name`, message: 'JWT location header name must be specified' });
+      if (set !== 1) problems.push({ field, message: 'must set exactly one of: JWT location header, query param or cookie' });
+      else if (l.Header && !l.Header.Name) problems.push({ field: `${field}.Header.Name`, message: 'JWT location header name must be specified' });
       else if (l.QueryParam && !l.QueryParam.Name)
         problems.push({ field: `${field}.QueryParam.Name`, message: 'JWT location query param name must be specified' });
-      else if (l.Cookie && !l.Cookie.Name)
-        problems.push({ field: `${field}.Cookie.Name`, message: 'JWT location cookie name must be specified' });
+      else if (l.Cookie && !l.Cookie.Name) problems.push({ field: `${field}.Cookie.Name`, message: 'JWT location cookie name must be specified' });
     });
     const fwd = entry.Forwarding as { HeaderName?: string } | undefined;
-    if (fwd && !fwd.HeaderName)
-      problems.push({ field: 'Forwarding.HeaderName', message: 'Header name required for forwarding config' });
+    if (fwd && !fwd.HeaderName) problems.push({ field: 'Forwarding.HeaderName', message: 'Header name required for forwarding config' });
     return problems;
   },
 };

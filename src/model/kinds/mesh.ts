@@ -5,22 +5,12 @@ import { meta, tenancy, tlsVersions, validateMeta, withKind } from './common.ts'
 import type { ResponseShape } from '../kind-definition.ts';
 import { asObject } from '../response-noise.ts';
 
-const PATH_WITH_ESCAPED_SLASHES_ACTIONS = [
-  '',
-  'DEFAULT',
-  'KEEP_UNCHANGED',
-  'REJECT_REQUEST',
-  'UNESCAPE_AND_REDIRECT',
-  'UNESCAPE_AND_FORWARD',
-];
+const PATH_WITH_ESCAPED_SLASHES_ACTIONS = ['', 'DEFAULT', 'KEEP_UNCHANGED', 'REJECT_REQUEST', 'UNESCAPE_AND_REDIRECT', 'UNESCAPE_AND_FORWARD'];
 const HEADERS_WITH_UNDERSCORES_ACTIONS = ['', 'ALLOW', 'REJECT_REQUEST', 'DROP_HEADER'];
 
 /** MeshConfigEntry as encoding/json prints it: TransparentProxy always shows MeshDestinationsOnly. */
 const responseShape: ResponseShape = {
-  fields: [
-    ['Kind'], ['TransparentProxy', {}], ['AllowEnablingPermissiveMutualTLS'], ['ValidateClusters'], ['TLS'], ['HTTP'],
-    ['Peering'], ['Meta'],
-  ],
+  fields: [['Kind'], ['TransparentProxy', {}], ['AllowEnablingPermissiveMutualTLS'], ['ValidateClusters'], ['TLS'], ['HTTP'], ['Peering'], ['Meta']],
   inner(out) {
     out.TransparentProxy = { MeshDestinationsOnly: false, ...asObject(out.TransparentProxy) };
   },
@@ -61,7 +51,10 @@ export const mesh: KindDefinition = {
   normalize: (entry) => withKind(entry, 'mesh'),
   validate(entry) {
     const problems: EntryProblem[] = [...validateMeta(entry)];
-    const rn = ((entry.HTTP as { Incoming?: { RequestNormalization?: unknown } } | undefined)?.Incoming?.RequestNormalization ?? {}) as Record<string, string | undefined>;
+    const rn = ((entry.HTTP as { Incoming?: { RequestNormalization?: unknown } } | undefined)?.Incoming?.RequestNormalization ?? {}) as Record<
+      string,
+      string | undefined
+    >;
     const escaped = rn.PathWithEscapedSlashesAction ?? '';
     if (!PATH_WITH_ESCAPED_SLASHES_ACTIONS.includes(escaped))
       problems.push({

@@ -21,8 +21,19 @@ const invalidName = (name: string) => `invalid name (${goQuote(name)}), only "gl
 /** ProxyConfigEntry as encoding/json prints it. */
 const responseShape: ResponseShape = {
   fields: [
-    ['Kind'], ['Name'], ['Config', null], ['Mode'], ['TransparentProxy', {}], ['MutualTLSMode'], ['MeshGateway', {}],
-    ['Expose', {}], ['AccessLogs', {}], ['EnvoyExtensions'], ['FailoverPolicy'], ['PrioritizeByLocality'], ['Meta'],
+    ['Kind'],
+    ['Name'],
+    ['Config', null],
+    ['Mode'],
+    ['TransparentProxy', {}],
+    ['MutualTLSMode'],
+    ['MeshGateway', {}],
+    ['Expose', {}],
+    ['AccessLogs', {}],
+    ['EnvoyExtensions'],
+    ['FailoverPolicy'],
+    ['PrioritizeByLocality'],
+    ['Meta'],
   ],
 };
 
@@ -66,12 +77,9 @@ export const proxyDefaults: KindDefinition = {
     const logs = entry.AccessLogs as { Type?: string; Path?: string; JSONFormat?: string; TextFormat?: string } | undefined;
     if (logs) {
       const type = logs.Type ?? '';
-      if (!['', 'file', 'stdout', 'stderr'].includes(type))
-        problems.push({ field: 'AccessLogs.Type', message: `invalid access log type: ${type}` });
-      if (type === 'file' && !logs.Path)
-        problems.push({ field: 'AccessLogs.Path', message: 'path must be specified when using file type access logs' });
-      if (logs.JSONFormat && logs.TextFormat)
-        problems.push({ field: 'AccessLogs', message: 'cannot specify both access log JSONFormat and TextFormat' });
+      if (!['', 'file', 'stdout', 'stderr'].includes(type)) problems.push({ field: 'AccessLogs.Type', message: `invalid access log type: ${type}` });
+      if (type === 'file' && !logs.Path) problems.push({ field: 'AccessLogs.Path', message: 'path must be specified when using file type access logs' });
+      if (logs.JSONFormat && logs.TextFormat) problems.push({ field: 'AccessLogs', message: 'cannot specify both access log JSONFormat and TextFormat' });
     }
     problems.push(...validateMeta(entry), ...validateMutualTLSMode(entry));
     return problems;

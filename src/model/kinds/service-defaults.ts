@@ -1,17 +1,7 @@
 // service-defaults: per-service protocol, mTLS mode and upstream settings (api/config_entry.go ServiceConfigEntry).
 import { aliased, int, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
-import {
-  envoyExtensions,
-  exposeConfig,
-  meshGateway,
-  meta,
-  passiveHealthCheck,
-  tenancy,
-  transparentProxyConfig,
-  upstreamLimits,
-  withKind,
-} from './common.ts';
+import { envoyExtensions, exposeConfig, meshGateway, meta, passiveHealthCheck, tenancy, transparentProxyConfig, upstreamLimits, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
 import { asObject, withFieldsAfter } from '../response-noise.ts';
 
@@ -33,14 +23,37 @@ const upstreamConfig = obj({
 /** ServiceConfigEntry as encoding/json prints it; upstreams always show Peer and MeshGateway. */
 const responseShape: ResponseShape = {
   fields: [
-    ['Kind'], ['Name'], ['Protocol', ''], ['Mode'], ['TransparentProxy', {}], ['MutualTLSMode'], ['MeshGateway', {}],
-    ['Expose', {}], ['ExternalSNI'], ['UpstreamConfig'], ['Destination'], ['MaxInboundConnections'], ['LocalConnectTimeoutMs'],
-    ['LocalRequestTimeoutMs'], ['BalanceInboundConnections'], ['RateLimits'], ['EnvoyExtensions'], ['Meta'],
+    ['Kind'],
+    ['Name'],
+    ['Protocol', ''],
+    ['Mode'],
+    ['TransparentProxy', {}],
+    ['MutualTLSMode'],
+    ['MeshGateway', {}],
+    ['Expose', {}],
+    ['ExternalSNI'],
+    ['UpstreamConfig'],
+    ['Destination'],
+    ['MaxInboundConnections'],
+    ['LocalConnectTimeoutMs'],
+    ['LocalRequestTimeoutMs'],
+    ['BalanceInboundConnections'],
+    ['RateLimits'],
+    ['EnvoyExtensions'],
+    ['Meta'],
   ],
   inner(out) {
     const up = out.UpstreamConfig as { Overrides?: unknown[]; Defaults?: unknown } | undefined;
     if (!up) return;
-    const fix = (u: unknown) => withFieldsAfter(asObject(u), [['Peer', ''], ['MeshGateway', {}]], 'Name');
+    const fix = (u: unknown) =>
+      withFieldsAfter(
+        asObject(u),
+        [
+          ['Peer', ''],
+          ['MeshGateway', {}],
+        ],
+        'Name',
+      );
     const next: Record<string, unknown> = {};
     if (up.Overrides) next.Overrides = up.Overrides.map(fix);
     if (up.Defaults) next.Defaults = fix(up.Defaults);

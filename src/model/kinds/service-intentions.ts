@@ -100,9 +100,7 @@ export const serviceIntentions: KindDefinition = {
       delete n.LegacyCreateTime;
       delete n.LegacyUpdateTime;
       if (s.Permissions)
-        n.Permissions = s.Permissions.map((p) =>
-          p.HTTP?.Methods ? { ...p, HTTP: { ...p.HTTP, Methods: p.HTTP.Methods.map((m) => m.toUpperCase()) } } : p,
-        );
+        n.Permissions = s.Permissions.map((p) => (p.HTTP?.Methods ? { ...p, HTTP: { ...p.HTTP, Methods: p.HTTP.Methods.map((m) => m.toUpperCase()) } } : p));
       return n;
     });
     // Array.prototype.sort is stable, as Consul's sort.SliceStable.
@@ -114,8 +112,7 @@ export const serviceIntentions: KindDefinition = {
     const problems: EntryProblem[] = [];
     const name = (entry.Name as string | undefined) ?? '';
     if (!name) problems.push({ field: 'Name', message: 'Name is required' });
-    else if (name !== '*' && name.includes('*'))
-      problems.push({ field: 'Name', message: "Name: wildcard character '*' cannot be used with partial values" });
+    else if (name !== '*' && name.includes('*')) problems.push({ field: 'Name', message: "Name: wildcard character '*' cannot be used with partial values" });
     const sources = (entry.Sources as Source[] | undefined) ?? [];
     if (sources.length === 0) problems.push({ field: 'Sources', message: 'At least one source is required' });
     const seen = new Set<string>();
@@ -133,8 +130,7 @@ export const serviceIntentions: KindDefinition = {
       if (s.Type && s.Type !== 'consul') problems.push({ field: `${at}.Type`, message: `${at}.Type must be set to 'consul'` });
       const perms = s.Permissions ?? [];
       if (perms.length === 0) {
-        if (s.Action !== 'allow' && s.Action !== 'deny')
-          problems.push({ field: `${at}.Action`, message: `${at}.Action must be set to 'allow' or 'deny'` });
+        if (s.Action !== 'allow' && s.Action !== 'deny') problems.push({ field: `${at}.Action`, message: `${at}.Action must be set to 'allow' or 'deny'` });
         return;
       }
       if (s.Action) problems.push({ field: `${at}.Action`, message: `${at}.Action must be omitted if Permissions are specified` });
@@ -142,8 +138,7 @@ export const serviceIntentions: KindDefinition = {
         problems.push({ field: `${at}.Permissions`, message: `${at}.Permissions cannot be specified on intentions with wildcarded destinations` });
       perms.forEach((p, j) => {
         const pat = `${at}.Permissions[${j}]`;
-        if (p.Action !== 'allow' && p.Action !== 'deny')
-          problems.push({ field: `${pat}.Action`, message: `${pat}.Action must be set to 'allow' or 'deny'` });
+        if (p.Action !== 'allow' && p.Action !== 'deny') problems.push({ field: `${pat}.Action`, message: `${pat}.Action must be set to 'allow' or 'deny'` });
         const http = p.HTTP;
         if (!http) {
           problems.push({ field: `${pat}.HTTP`, message: `${pat}.HTTP is required` });
@@ -163,12 +158,14 @@ export const serviceIntentions: KindDefinition = {
           const set = ['Present', 'Exact', 'Prefix', 'Suffix', 'Contains', 'Regex'].filter((f) => h[f]);
           if (!h.Name) problems.push({ field: `${pat}.HTTP.Header[${k}].Name`, message: `${pat}.Header[${k}] missing required Name field` });
           if (set.length > 1)
-            problems.push({ field: `${pat}.HTTP.Header[${k}]`, message: `${pat}.Header[${k}] should only contain one of Present, Exact, Prefix, Suffix, Contains, or Regex` });
+            problems.push({
+              field: `${pat}.HTTP.Header[${k}]`,
+              message: `${pat}.Header[${k}] should only contain one of Present, Exact, Prefix, Suffix, Contains, or Regex`,
+            });
         });
         const dup = new Set<string>();
         http.Methods?.forEach((m) => {
-          if (!HTTP_METHODS.includes(m))
-            problems.push({ field: `${pat}.HTTP.Methods`, message: `${pat}.Methods contains an invalid method "${m}"` });
+          if (!HTTP_METHODS.includes(m)) problems.push({ field: `${pat}.HTTP.Methods`, message: `${pat}.Methods contains an invalid method "${m}"` });
           if (dup.has(m)) problems.push({ field: `${pat}.HTTP.Methods`, message: `${pat}.Methods contains "${m}" more than once` });
           dup.add(m);
         });

@@ -113,8 +113,7 @@ export const serviceResolver: KindDefinition = {
         problems.push({ field: 'Subsets', message: 'Subset defined with empty name' });
         continue;
       }
-      if (s.length > 63)
-        problems.push({ field: f, message: `Subset ${goQuote(s)} is invalid: must be non-empty and 63 characters or fewer` });
+      if (s.length > 63) problems.push({ field: f, message: `Subset ${goQuote(s)} is invalid: must be non-empty and 63 characters or fewer` });
       else if (!SUBSET_NAME.test(s))
         problems.push({
           field: f,
@@ -193,7 +192,12 @@ export const serviceResolver: KindDefinition = {
     }
 
     const lb = entry.LoadBalancer as
-      | { Policy?: string; RingHashConfig?: unknown; LeastRequestConfig?: unknown; HashPolicies?: (Record<string, unknown> & { CookieConfig?: { Session?: unknown; TTL?: unknown } })[] }
+      | {
+          Policy?: string;
+          RingHashConfig?: unknown;
+          LeastRequestConfig?: unknown;
+          HashPolicies?: (Record<string, unknown> & { CookieConfig?: { Session?: unknown; TTL?: unknown } })[];
+        }
       | undefined;
     if (lb) {
       const policy = lb.Policy ?? '';
@@ -220,15 +224,13 @@ export const serviceResolver: KindDefinition = {
         const hf = (hp.Field as string | undefined) ?? '';
         const fv = (hp.FieldValue as string | undefined) ?? '';
         if (hf && !HASH_FIELDS.includes(hf)) problems.push({ field, message: `${p}${goQuote(hf)} is not a supported field` });
-        else if (hp.SourceIP && hf)
-          problems.push({ field, message: `${p}A single hash policy cannot hash both a source address and a ${goQuote(hf)}` });
+        else if (hp.SourceIP && hf) problems.push({ field, message: `${p}A single hash policy cannot hash both a source address and a ${goQuote(hf)}` });
         else if (hp.SourceIP && fv) problems.push({ field, message: `${p}A FieldValue cannot be specified when hashing SourceIP` });
         else if (hf && !fv) problems.push({ field, message: `${p}Field ${goQuote(hf)} was specified without a FieldValue` });
         else if (fv && !hf) problems.push({ field, message: `${p}FieldValue requires a Field to apply to` });
         else if (hp.CookieConfig) {
           if (hf !== 'cookie') problems.push({ field, message: `${p}cookie_config provided for ${goQuote(hf)}` });
-          else if (hp.CookieConfig.Session && hp.CookieConfig.TTL)
-            problems.push({ field, message: `${p}a session cookie cannot have an associated TTL` });
+          else if (hp.CookieConfig.Session && hp.CookieConfig.TTL) problems.push({ field, message: `${p}a session cookie cannot have an associated TTL` });
         }
       });
     }

@@ -111,12 +111,10 @@ export const serviceRouter: KindDefinition = {
           if (!v) continue;
           eligibleForPrefixRewrite = true;
           pathParts++;
-          if (!v.startsWith('/'))
-            problems.push({ field: `${hat}.${k}`, message: `Route[${i}] ${k} doesn't start with '/': ${goQuote(v)}` });
+          if (!v.startsWith('/')) problems.push({ field: `${hat}.${k}`, message: `Route[${i}] ${k} doesn't start with '/': ${goQuote(v)}` });
         }
         if (http.PathRegex) pathParts++;
-        if (pathParts > 1)
-          problems.push({ field: hat, message: `Route[${i}] should only contain at most one of PathExact, PathPrefix, or PathRegex` });
+        if (pathParts > 1) problems.push({ field: hat, message: `Route[${i}] should only contain at most one of PathExact, PathPrefix, or PathRegex` });
         ((http.Header as Record<string, unknown>[] | undefined) ?? []).forEach((h, j) => {
           if (!h?.Name) {
             problems.push({ field: `${hat}.Header[${j}].Name`, message: `Route[${i}] Header[${j}] missing required Name field` });
@@ -143,10 +141,8 @@ export const serviceRouter: KindDefinition = {
         });
         const seen = new Set<string>();
         for (const m of http.Methods ?? []) {
-          if (!HTTP_METHODS.includes(m))
-            problems.push({ field: `${hat}.Methods`, message: `Route[${i}] Methods contains an invalid method ${goQuote(m)}` });
-          else if (seen.has(m))
-            problems.push({ field: `${hat}.Methods`, message: `Route[${i}] Methods contains ${goQuote(m)} more than once` });
+          if (!HTTP_METHODS.includes(m)) problems.push({ field: `${hat}.Methods`, message: `Route[${i}] Methods contains an invalid method ${goQuote(m)}` });
+          else if (seen.has(m)) problems.push({ field: `${hat}.Methods`, message: `Route[${i}] Methods contains ${goQuote(m)} more than once` });
           seen.add(m);
         }
       }

@@ -65,8 +65,7 @@ export const serviceSplitter: KindDefinition = {
   normalize(entry) {
     const out: ApiEntry = { ...withKind(entry, 'service-splitter') };
     const splits = out.Splits as Split[] | undefined;
-    if (splits)
-      out.Splits = splits.map((s) => (typeof s?.Weight === 'number' ? { ...s, Weight: normalizeSplitWeight(s.Weight) } : s));
+    if (splits) out.Splits = splits.map((s) => (typeof s?.Weight === 'number' ? { ...s, Weight: normalizeSplitWeight(s.Weight) } : s));
     return out;
   },
   validate(entry) {

@@ -17,7 +17,13 @@ afterEach(async () => {
 async function agentSelf(debugConfig: Record<string, unknown>) {
   server = createServer((_req, res) => {
     res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ Config: { NodeName: 'old-1' }, DebugConfig: { ConnectSidecarMinPort: 21000, ConnectSidecarMaxPort: 21255, EncryptKey: 'hidden', ...debugConfig }, Stats: { serf_lan: { encrypted: 'true' } } }));
+    res.end(
+      JSON.stringify({
+        Config: { NodeName: 'old-1' },
+        DebugConfig: { ConnectSidecarMinPort: 21000, ConnectSidecarMaxPort: 21255, EncryptKey: 'hidden', ...debugConfig },
+        Stats: { serf_lan: { encrypted: 'true' } },
+      }),
+    );
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   client = new ConsulClient({ address: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
@@ -26,7 +32,10 @@ async function agentSelf(debugConfig: Record<string, unknown>) {
 
 describe('agentSelf on a Consul before 1.12', () => {
   it('reads the flat verify flags, verify_incoming_rpc counting for RPC', async () => {
-    expect((await agentSelf({ VerifyIncoming: false, VerifyIncomingRPC: true, VerifyIncomingHTTPS: false, VerifyOutgoing: true, VerifyServerHostname: true })).rpcTls).toEqual({
+    expect(
+      (await agentSelf({ VerifyIncoming: false, VerifyIncomingRPC: true, VerifyIncomingHTTPS: false, VerifyOutgoing: true, VerifyServerHostname: true }))
+        .rpcTls,
+    ).toEqual({
       verifyIncoming: true,
       verifyOutgoing: true,
       verifyServerHostname: true,
@@ -34,7 +43,11 @@ describe('agentSelf on a Consul before 1.12', () => {
   });
 
   it('reports a flag left off as off, and no flags at all as not known', async () => {
-    expect((await agentSelf({ VerifyIncoming: false, VerifyIncomingRPC: false, VerifyOutgoing: true, VerifyServerHostname: false })).rpcTls).toEqual({ verifyIncoming: false, verifyOutgoing: true, verifyServerHostname: false });
+    expect((await agentSelf({ VerifyIncoming: false, VerifyIncomingRPC: false, VerifyOutgoing: true, VerifyServerHostname: false })).rpcTls).toEqual({
+      verifyIncoming: false,
+      verifyOutgoing: true,
+      verifyServerHostname: false,
+    });
     await client!.close();
     await new Promise((r) => server!.close(r));
     expect((await agentSelf({})).rpcTls).toBeUndefined();

@@ -83,7 +83,11 @@ describe('retries', () => {
       { status: 200, body: '[]' },
     );
     await client().listEntries('service-defaults');
-    fake.reply({ status: 500, body: 'No cluster leader' }, { status: 500, body: 'rpc error making call: read tcp 10.0.0.1:51234->10.0.0.2:8300: i/o timeout' }, { status: 200, body: '[]' });
+    fake.reply(
+      { status: 500, body: 'No cluster leader' },
+      { status: 500, body: 'rpc error making call: read tcp 10.0.0.1:51234->10.0.0.2:8300: i/o timeout' },
+      { status: 200, body: '[]' },
+    );
     await client().listEntries('service-defaults');
     expect(fake.requests).toHaveLength(7);
   });
@@ -201,7 +205,15 @@ describe('token', () => {
     fake.reply({ status: 503, body: `overloaded, token ${TOKEN}` }, { status: 403, body: `Permission denied: token ${TOKEN} lacks permission` });
     const e = await failure(client().putEntry({ Kind: 'service-defaults', Name: 'web' }));
     expect(e.kind).toBe('permission');
-    const surfaces = [e.message, String(e), e.stack ?? '', e.describe(), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), JSON.stringify(warnings)];
+    const surfaces = [
+      e.message,
+      String(e),
+      e.stack ?? '',
+      e.describe(),
+      JSON.stringify(e),
+      inspect(e, { depth: 10, showHidden: true }),
+      JSON.stringify(warnings),
+    ];
     for (const text of surfaces) expect(text).not.toContain(TOKEN);
     expect(e.message).toBe('Permission denied: token <redacted> lacks permission');
   });
@@ -247,7 +259,10 @@ describe('responses', () => {
     const c = client();
     expect(await c.deleteEntry('service-defaults', 'web')).toBe(true);
     expect(await c.deleteEntry('service-defaults', 'web', { cas: 3 })).toBe(false);
-    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['DELETE /v1/config/service-defaults/web', 'DELETE /v1/config/service-defaults/web?cas=3']);
+    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'DELETE /v1/config/service-defaults/web',
+      'DELETE /v1/config/service-defaults/web?cas=3',
+    ]);
   });
 });
 

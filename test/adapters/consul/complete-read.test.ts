@@ -44,8 +44,16 @@ beforeAll(async () => {
   const root = client(server.url, ROOT);
   await root.putEntry({ Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
   for (const name of ['web', 'api']) await root.putEntry({ Kind: 'service-defaults', Name: name, MutualTLSMode: 'permissive' });
-  await root.registerCatalog({ Node: 'n1', Address: '10.0.0.1', Service: { Kind: 'connect-proxy', Service: 'api-sidecar-proxy', Port: 21000, Proxy: { DestinationServiceName: 'api' } } });
-  await root.registerCatalog({ Node: 'n1', Address: '10.0.0.1', Service: { Kind: 'connect-proxy', Service: 'web-sidecar-proxy', Port: 21001, Proxy: { DestinationServiceName: 'web' } } });
+  await root.registerCatalog({
+    Node: 'n1',
+    Address: '10.0.0.1',
+    Service: { Kind: 'connect-proxy', Service: 'api-sidecar-proxy', Port: 21000, Proxy: { DestinationServiceName: 'api' } },
+  });
+  await root.registerCatalog({
+    Node: 'n1',
+    Address: '10.0.0.1',
+    Service: { Kind: 'connect-proxy', Service: 'web-sidecar-proxy', Port: 21001, Proxy: { DestinationServiceName: 'web' } },
+  });
 });
 
 afterAll(async () => {

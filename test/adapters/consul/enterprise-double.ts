@@ -25,7 +25,11 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
   const kv = new Map<string, { value: string; index: number }>();
   let index = 10;
   const hidden = new Set(opts.hidden ?? []);
-  const json = (body: unknown, headers: Record<string, string> = {}): Reply => ({ status: 200, body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'x-consul-index': String(index), ...headers } });
+  const json = (body: unknown, headers: Record<string, string> = {}): Reply => ({
+    status: 200,
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', 'x-consul-index': String(index), ...headers },
+  });
 
   const put = (entry: Record<string, unknown>, ns?: string) => {
     const namespace = String(entry.Namespace || ns || 'default');
@@ -44,7 +48,9 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
       const k = url.pathname.slice('/v1/kv/'.length);
       if (req.method === 'GET') {
         const v = kv.get(k);
-        return v ? json([{ Key: k, Value: Buffer.from(v.value).toString('base64'), CreateIndex: v.index, ModifyIndex: v.index, LockIndex: 0, Flags: 0 }]) : { status: 404, body: '' };
+        return v
+          ? json([{ Key: k, Value: Buffer.from(v.value).toString('base64'), CreateIndex: v.index, ModifyIndex: v.index, LockIndex: 0, Flags: 0 }])
+          : { status: 404, body: '' };
       }
       kv.set(k, { value: req.body, index: ++index });
       return json(true);

@@ -18,7 +18,13 @@ describe('classifyResponse', () => {
     [500, 'rpc error making call: leadership lost while committing log', 'unavailable', true, true],
     [500, 'rpc error getting client: failed to get conn: dial tcp 10.0.0.2:8300: connect: connection refused', 'unavailable', true, false],
     [500, 'Invalid MutualTLSMode "x". Must be one of "", "strict", or "permissive".', 'validation', false, false],
-    [500, 'rpc error making call: discovery chain "api" uses a protocol "tcp" that does not permit advanced routing or splitting behavior', 'validation', false, false],
+    [
+      500,
+      'rpc error making call: discovery chain "api" uses a protocol "tcp" that does not permit advanced routing or splitting behavior',
+      'validation',
+      false,
+      false,
+    ],
     [500, "rpc error making call: Bad ConnectTimeout '-1s', must be >= 0", 'validation', false, false],
     [500, 'EOF', 'validation', false, false], // unforwarded EOF is not a transport message Consul emits
     [500, 'invalid config entry kind: nope', 'validation', false, false],

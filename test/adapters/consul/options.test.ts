@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConsulClient } from '../../../src/adapters/consul/client.ts';
-import {
-  ConsulOptionsError,
-  baseUrlOf,
-  optionsFromEnv,
-  parseConsulClientOptions,
-  tlsConnectOptions,
-} from '../../../src/adapters/consul/options.ts';
+import { ConsulOptionsError, baseUrlOf, optionsFromEnv, parseConsulClientOptions, tlsConnectOptions } from '../../../src/adapters/consul/options.ts';
 
 describe('optionsFromEnv', () => {
   it('reads the Consul CLI variables', () => {
@@ -85,7 +79,13 @@ describe('tlsConnectOptions', () => {
 
   it('maps CA bundle, CA dir, client cert/key and server name to undici connect options', () => {
     const tls = { caFile: '/ca.pem', caPath: '/cas', certFile: '/cert.pem', keyFile: '/key.pem', serverName: 'consul.internal', insecureSkipVerify: false };
-    expect(tlsConnectOptions(tls, read, list)).toEqual({ ca: ['CA1', 'CA2'], cert: 'CERT', key: 'KEY', servername: 'consul.internal', rejectUnauthorized: true });
+    expect(tlsConnectOptions(tls, read, list)).toEqual({
+      ca: ['CA1', 'CA2'],
+      cert: 'CERT',
+      key: 'KEY',
+      servername: 'consul.internal',
+      rejectUnauthorized: true,
+    });
   });
 
   it('turns verification off only when asked', () => {

@@ -72,7 +72,9 @@ describe('LocalBranchWriter', () => {
     expect(git('show', `${b}:config/orders.hcl`)).toBe(ORDERS.replace('permissive', 'strict').trim());
     expect(git('rev-parse', `${b}^`)).toBe(git('rev-parse', 'main'));
     expect(git('diff', '--name-only', 'main', b)).toBe('config/orders.hcl');
-    expect(git('log', '-1', '--format=%an <%ae>|%cn <%ce>', b)).toBe('consul-gitops <consul-gitops@users.noreply.github.com>|consul-gitops <consul-gitops@users.noreply.github.com>');
+    expect(git('log', '-1', '--format=%an <%ae>|%cn <%ce>', b)).toBe(
+      'consul-gitops <consul-gitops@users.noreply.github.com>|consul-gitops <consul-gitops@users.noreply.github.com>',
+    );
     const message = git('log', '-1', '--format=%B', b);
     expect(message.split('\n')[0]).toBe('mTLS: move orders to strict');
     expect(message).toContain('<!-- consul-gitops:strict-proposal service=default/default/orders evidence=');
@@ -95,7 +97,14 @@ describe('LocalBranchWriter', () => {
     // Someone merges an unrelated change into main (through a worktree-free commit).
     const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo, input: 'Kind = "mesh"\n', encoding: 'utf8' }).trim();
     const idx = join(repo, '..', `${repo.split('/').pop()}-idx`);
-    const env = { ...process.env, GIT_INDEX_FILE: idx, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'd@e.test', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'd@e.test' };
+    const env = {
+      ...process.env,
+      GIT_INDEX_FILE: idx,
+      GIT_AUTHOR_NAME: 'dev',
+      GIT_AUTHOR_EMAIL: 'd@e.test',
+      GIT_COMMITTER_NAME: 'dev',
+      GIT_COMMITTER_EMAIL: 'd@e.test',
+    };
     execFileSync('git', ['read-tree', 'main'], { cwd: repo, env });
     execFileSync('git', ['update-index', '--add', '--cacheinfo', `100644,${blob},config/mesh.hcl`], { cwd: repo, env });
     const tree = execFileSync('git', ['write-tree'], { cwd: repo, env, encoding: 'utf8' }).trim();
@@ -128,7 +137,11 @@ describe('LocalBranchWriter', () => {
 
   it('adds a new file for an inherited mode, and never moves the checked-out branch', async () => {
     const writer = new LocalBranchWriter({ dir: join(repo, 'config'), baseRef: 'main' });
-    const created = await writer.write({ branch: 'consul-gitops/strict/default/default/cart', message: 'mTLS: move cart to strict\n\nbody', changes: [{ path: 'cart.hcl', after: 'Kind = "service-defaults"\nName = "cart"\nMutualTLSMode = "strict"\n' }] });
+    const created = await writer.write({
+      branch: 'consul-gitops/strict/default/default/cart',
+      message: 'mTLS: move cart to strict\n\nbody',
+      changes: [{ path: 'cart.hcl', after: 'Kind = "service-defaults"\nName = "cart"\nMutualTLSMode = "strict"\n' }],
+    });
     expect(created).toMatchObject({ ok: true, outcome: 'created' });
     expect(git('show', 'consul-gitops/strict/default/default/cart:config/cart.hcl')).toContain('Name = "cart"');
     const onWork = await writer.write({ branch: 'work', message: 'x', changes: [] });

@@ -52,9 +52,7 @@ describe('GitHubTreeSource', () => {
     expect(state.ignored).toEqual(['config-entries/README.md']);
     expect(double.count('GET', TREE)).toBe(1);
     expect(double.count('GET', BLOB)).toBe(3);
-    expect(double.requests.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining([`GET /repos/acme/mesh-config/git/trees/${sha}`]),
-    );
+    expect(double.requests.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining([`GET /repos/acme/mesh-config/git/trees/${sha}`]));
     expect(double.requests.find((r) => TREE.test(r.path))!.query).toEqual({ recursive: '1' });
     // The files render as the CLI would render a checkout.
     const tree = renderTree(state.files);
@@ -74,7 +72,12 @@ describe('GitHubTreeSource', () => {
     expect(again.files).toHaveLength(3);
     expect(double.count('GET', TREE)).toBe(2);
 
-    const second = double.addCommit({ 'config-entries/mesh.hcl': MESH, 'config-entries/api.hcl': api('strict'), 'config-entries/web.yaml': WEB, 'config-entries/new.hcl': api('strict').replace('"api"', '"new"') });
+    const second = double.addCommit({
+      'config-entries/mesh.hcl': MESH,
+      'config-entries/api.hcl': api('strict'),
+      'config-entries/web.yaml': WEB,
+      'config-entries/new.hcl': api('strict').replace('"api"', '"new"'),
+    });
     const next = await source.read(ref(second), 'config-entries');
     // api.hcl changed and new.hcl is new: two blob requests; mesh.hcl and web.yaml come from the cache.
     expect(double.count('GET', BLOB)).toBe(5);
@@ -120,7 +123,8 @@ describe('GitHubTreeSource', () => {
   });
 
   describe('truncated trees', () => {
-    const filler = (dir: string, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${dir}/f${String(i).padStart(3, '0')}.txt`, `${dir} ${i}\n`]));
+    const filler = (dir: string, n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`${dir}/f${String(i).padStart(3, '0')}.txt`, `${dir} ${i}\n`]));
 
     it('lists the directory subtree by walking down when the cut came before it', async () => {
       const { octokit, ref } = await setup({ treeEntryLimit: 20 });
@@ -136,7 +140,12 @@ describe('GitHubTreeSource', () => {
 
     it('uses the directory entry of the truncated listing when it is there', async () => {
       const { octokit, ref } = await setup({ treeEntryLimit: 4 });
-      const sha = double.addCommit({ 'config-entries/mesh.hcl': MESH, 'config-entries/api.hcl': api('strict'), 'config-entries/web.yaml': WEB, ...filler('zzz', 30) });
+      const sha = double.addCommit({
+        'config-entries/mesh.hcl': MESH,
+        'config-entries/api.hcl': api('strict'),
+        'config-entries/web.yaml': WEB,
+        ...filler('zzz', 30),
+      });
 
       const state = await new GitHubTreeSource(octokit).read(ref(sha), 'config-entries');
 
@@ -157,7 +166,12 @@ describe('GitHubTreeSource', () => {
       // Blob by blob (the archive off): the request count below is the listing walk's.
       const state = await new GitHubTreeSource(octokit, { archiveAbove: Infinity }).read(ref(sha), 'config-entries');
 
-      expect(state.files.map((f) => f.path)).toEqual(['config-entries/a/one.hcl', 'config-entries/a/two.hcl', 'config-entries/b/c/four.hcl', 'config-entries/b/three.yaml']);
+      expect(state.files.map((f) => f.path)).toEqual([
+        'config-entries/a/one.hcl',
+        'config-entries/a/two.hcl',
+        'config-entries/b/c/four.hcl',
+        'config-entries/b/three.yaml',
+      ]);
       expect(state.ignored).toHaveLength(3);
       expect(double.count('GET', BLOB)).toBe(4);
     });

@@ -49,7 +49,9 @@ describe('createGitHubClient', () => {
     const logger = recordingLogger();
     const octokit = await clientFor(double, { logger });
 
-    const error = await new GitHubReporter(octokit, { target: 'dc1' }).commitStatus({ owner: double.owner, repo: double.repo, sha }, 'success', 'ok').catch((e: unknown) => e);
+    const error = await new GitHubReporter(octokit, { target: 'dc1' })
+      .commitStatus({ owner: double.owner, repo: double.repo, sha }, 'success', 'ok')
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(GitHubError);
     expect(error).toMatchObject({ kind: 'auth', status: 401, method: 'POST', message: 'Bad credentials' });
@@ -62,7 +64,11 @@ describe('createGitHubClient', () => {
   it('redacts a token even when the server echoes it back in an error body', async () => {
     double = await startGitHubDouble({ token: TOKEN });
     const sha = double.addCommit({ 'config-entries/a.hcl': 'Kind = "mesh"\n' });
-    double.fail({ path: /\/git\/trees\//, status: 500, body: { message: `upstream said: Authorization: token ${TOKEN}`, errors: [{ message: `bad ${TOKEN}` }] } });
+    double.fail({
+      path: /\/git\/trees\//,
+      status: 500,
+      body: { message: `upstream said: Authorization: token ${TOKEN}`, errors: [{ message: `bad ${TOKEN}` }] },
+    });
     const octokit = await clientFor(double);
 
     const error = await new GitHubTreeSource(octokit).read({ owner: double.owner, repo: double.repo, sha }, 'config-entries').catch((e: unknown) => e);
@@ -95,9 +101,18 @@ describe('createGitHubClient', () => {
   it('authenticates as a GitHub App installation and keeps the private key out of errors', async () => {
     double = await startGitHubDouble({ token: 'only-installation-tokens-are-valid' });
     const sha = double.addCommit({ 'config-entries/a.hcl': 'Kind = "mesh"\n' });
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const escaped = privateKey.trim().replace(/\n/g, '\\n'); // as an environment variable holds it
-    const octokit = await createGitHubClient({ auth: { appId: 12345, installationId: 42, privateKey: escaped }, baseUrl: double.url, throttle: false, retries: 0 });
+    const octokit = await createGitHubClient({
+      auth: { appId: 12345, installationId: 42, privateKey: escaped },
+      baseUrl: double.url,
+      throttle: false,
+      retries: 0,
+    });
 
     const state = await new GitHubTreeSource(octokit).read({ owner: double.owner, repo: double.repo, sha }, 'config-entries');
 
@@ -125,7 +140,10 @@ describe('createGitHubClient', () => {
 
 describe('githubClientOptionsFromEnv', () => {
   it('reads a token or App credentials and GITHUB_API_URL', () => {
-    expect(githubClientOptionsFromEnv({ GITHUB_TOKEN: 't', GITHUB_API_URL: 'https://ghe.example/api/v3' })).toEqual({ baseUrl: 'https://ghe.example/api/v3', auth: { token: 't' } });
+    expect(githubClientOptionsFromEnv({ GITHUB_TOKEN: 't', GITHUB_API_URL: 'https://ghe.example/api/v3' })).toEqual({
+      baseUrl: 'https://ghe.example/api/v3',
+      auth: { token: 't' },
+    });
     expect(githubClientOptionsFromEnv({ GITHUB_APP_ID: '1', GITHUB_APP_INSTALLATION_ID: '2', GITHUB_APP_PRIVATE_KEY: 'k' })).toEqual({
       baseUrl: 'https://api.github.com',
       auth: { appId: '1', installationId: 2, privateKey: 'k' },
@@ -150,7 +168,11 @@ describe('the double', () => {
     const octokit = await clientFor(double);
     const { data } = await octokit.rest.git.createBlob({ owner: double.owner, repo: double.repo, content: 'hello\n' });
     expect(data.sha).toBe('ce013625030ba8dba906f756967f9e9ca394464a'); // git hash-object
-    const { data: tree } = await octokit.rest.git.createTree({ owner: double.owner, repo: double.repo, tree: [{ path: 'hello.txt', mode: '100644', type: 'blob', sha: data.sha }] });
+    const { data: tree } = await octokit.rest.git.createTree({
+      owner: double.owner,
+      repo: double.repo,
+      tree: [{ path: 'hello.txt', mode: '100644', type: 'blob', sha: data.sha }],
+    });
     expect(tree.sha).toBe('aaa96ced2d9a1c8e72c56b253a0e2fe78393feb7'); // git mktree
   });
 });

@@ -36,7 +36,15 @@ describe('ensureFileChangePullRequest', () => {
 
     expect(result).toMatchObject({ number: 1, created: true, url: 'https://github.example/acme/mesh-config/pull/1' });
     expect(double.pulls).toEqual([
-      { number: 1, title: 'Make api strict', body: 'No plaintext traffic to api for 7 days.', state: 'open', head: 'consul-gitops/strict-api', base: 'main', labels: ['consul-gitops', 'mtls'] },
+      {
+        number: 1,
+        title: 'Make api strict',
+        body: 'No plaintext traffic to api for 7 days.',
+        state: 'open',
+        head: 'consul-gitops/strict-api',
+        base: 'main',
+        labels: ['consul-gitops', 'mtls'],
+      },
     ]);
     const head = double.refSha('consul-gitops/strict-api')!;
     expect(head).toBe(result.headSha);
@@ -71,7 +79,10 @@ describe('ensureFileChangePullRequest', () => {
     expect(double.count('PATCH', /\/git\/refs\//)).toBe(0);
     expect(double.count('POST', /\/pulls$/)).toBe(1);
     // Blob and tree creation are content-addressed and repeat harmlessly; nothing else is written.
-    const newWrites = double.requests.filter((r) => r.method !== 'GET').slice(writesBefore).map((r) => r.path.replace(/^\/repos\/acme\/mesh-config/, ''));
+    const newWrites = double.requests
+      .filter((r) => r.method !== 'GET')
+      .slice(writesBefore)
+      .map((r) => r.path.replace(/^\/repos\/acme\/mesh-config/, ''));
     expect(newWrites).toEqual(['/git/blobs', '/git/trees']);
   });
 
@@ -84,7 +95,11 @@ describe('ensureFileChangePullRequest', () => {
       ...request,
       title: 'Make api and web strict',
       body: 'Both quiet.',
-      files: [...request.files, { path: 'config-entries/web.hcl', content: 'Kind = "service-defaults"\nName = "web"\nMutualTLSMode = "strict"\n' }, { path: 'README.md', content: null }],
+      files: [
+        ...request.files,
+        { path: 'config-entries/web.hcl', content: 'Kind = "service-defaults"\nName = "web"\nMutualTLSMode = "strict"\n' },
+        { path: 'README.md', content: null },
+      ],
     });
 
     expect(second).toMatchObject({ number: first.number, created: false });
@@ -101,7 +116,9 @@ describe('ensureFileChangePullRequest', () => {
 
   it('says so when base already has the content, and checks its input', async () => {
     const { opener, request } = await setup();
-    await expect(opener.ensureFileChangePullRequest({ ...request, files: [{ path: 'config-entries/api.hcl', content: PERMISSIVE }] })).rejects.toBeInstanceOf(NoChangesError);
+    await expect(opener.ensureFileChangePullRequest({ ...request, files: [{ path: 'config-entries/api.hcl', content: PERMISSIVE }] })).rejects.toBeInstanceOf(
+      NoChangesError,
+    );
     await expect(opener.ensureFileChangePullRequest({ ...request, branch: 'main' })).rejects.toThrow(/cannot be the same/);
     await expect(opener.ensureFileChangePullRequest({ ...request, files: [{ path: '../x', content: 'x' }] })).rejects.toThrow(/invalid path/);
     await expect(opener.ensureFileChangePullRequest({ ...request, base: 'nope' })).rejects.toThrow(/base branch nope does not exist/);

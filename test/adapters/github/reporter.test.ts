@@ -81,7 +81,14 @@ describe('pull request comment', () => {
     double.addCommit({ 'a.txt': 'a' });
     const pr = double.addPullRequest({ head: 'feature' });
     const other = await reporter.upsertPullRequestComment(repo, pr, 'dc2 plan', 'plan-dc2');
-    for (let i = 0; i < 150; i++) double.comments.push({ id: 5000 + i, issue_number: pr, body: `human comment ${i}`, created_at: '2026-01-02T00:00:00Z', updated_at: '2026-01-02T00:00:00Z' });
+    for (let i = 0; i < 150; i++)
+      double.comments.push({
+        id: 5000 + i,
+        issue_number: pr,
+        body: `human comment ${i}`,
+        created_at: '2026-01-02T00:00:00Z',
+        updated_at: '2026-01-02T00:00:00Z',
+      });
     const mine = await reporter.upsertPullRequestComment(repo, pr, 'v1', 'plan');
     expect(mine.created).toBe(true);
 
@@ -132,7 +139,14 @@ describe('drift issue', () => {
     const pr = double.addPullRequest({ head: 'feature', body: '<!-- consul-gitops:drift/dc1 -->' });
     double.pulls.find((p) => p.number === pr)!.labels.push('consul-gitops-drift');
     for (let i = 0; i < 120; i++)
-      double.issues.push({ number: 100 + i, title: `other ${i}`, body: `<!-- consul-gitops:drift/other-${i} -->\nx`, state: 'open', labels: ['consul-gitops-drift'], created_at: '2026-01-02T00:00:00Z' });
+      double.issues.push({
+        number: 100 + i,
+        title: `other ${i}`,
+        body: `<!-- consul-gitops:drift/other-${i} -->\nx`,
+        state: 'open',
+        labels: ['consul-gitops-drift'],
+        created_at: '2026-01-02T00:00:00Z',
+      });
     const mine = await reporter.upsertIssue(repo, 'Drift in dc1', 'v1', 'drift/dc1', true);
     expect(mine!.created).toBe(true);
 

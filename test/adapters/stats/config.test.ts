@@ -9,15 +9,33 @@ const fieldErrors = (v: unknown) => {
 };
 
 describe('StatsConfigSchema', () => {
-  it('fills consul-dataplane\'s default names and safe limits', () => {
-    const c = StatsConfigSchema.parse(parse('prometheus:\n  url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1\n  auth:\n    sigv4: { region: eu-west-1 }\n'));
+  it("fills consul-dataplane's default names and safe limits", () => {
+    const c = StatsConfigSchema.parse(
+      parse('prometheus:\n  url: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1\n  auth:\n    sigv4: { region: eu-west-1 }\n'),
+    );
     if (!('prometheus' in c)) throw new Error('expected prometheus');
-    expect(c.prometheus.labels).toEqual({ service: 'consul_source_service', namespace: 'consul_source_namespace', partition: 'consul_source_partition', instance: ['pod', 'kubernetes_pod_name', 'instance'] });
+    expect(c.prometheus.labels).toEqual({
+      service: 'consul_source_service',
+      namespace: 'consul_source_namespace',
+      partition: 'consul_source_partition',
+      instance: ['pod', 'kubernetes_pod_name', 'instance'],
+    });
     expect(c.prometheus.auth.sigv4).toEqual({ region: 'eu-west-1', service: 'aps' });
     expect(c.prometheus.auth.bearerTokenEnv).toBe('PROMETHEUS_BEARER_TOKEN');
     expect(metricSelectors(c.prometheus)).toEqual(DEFAULT_METRIC_SELECTORS);
     const e = StatsConfigSchema.parse({ envoy: {} });
-    expect(e).toEqual({ envoy: { port: 20200, path: '/metrics', format: 'prometheus', useRegisteredMetricsAddress: true, timeout: '5s', retention: '7d', maxHistoryBytes: 204800, concurrency: 8 } });
+    expect(e).toEqual({
+      envoy: {
+        port: 20200,
+        path: '/metrics',
+        format: 'prometheus',
+        useRegisteredMetricsAddress: true,
+        timeout: '5s',
+        retention: '7d',
+        maxHistoryBytes: 204800,
+        concurrency: 8,
+      },
+    });
   });
 
   it('replaces selectors metric by metric', () => {
@@ -28,7 +46,9 @@ describe('StatsConfigSchema', () => {
   });
 
   it('names the field that is wrong, and never accepts a secret where a variable name goes', () => {
-    expect(fieldErrors({ prometheus: { url: 'http://p', auth: { bearerTokenEnv: 'eyJhbGciOi.J9.x' } } }).join('\n')).toMatch(/prometheus\.auth\.bearerTokenEnv: the name of an environment variable/);
+    expect(fieldErrors({ prometheus: { url: 'http://p', auth: { bearerTokenEnv: 'eyJhbGciOi.J9.x' } } }).join('\n')).toMatch(
+      /prometheus\.auth\.bearerTokenEnv: the name of an environment variable/,
+    );
     expect(fieldErrors({ prometheus: { url: 'http://p', metrics: { uptime: 'rate(x[5m])' } } }).join('\n')).toMatch(/prometheus\.metrics\.uptime/);
     expect(fieldErrors({ envoy: { timeout: 'soon' } }).join('\n')).toMatch(/envoy\.timeout: a duration/);
     expect(fieldErrors({ envoy: { retention: '30d', interval: '1h30m' } })).toEqual([]);

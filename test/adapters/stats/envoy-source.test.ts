@@ -62,7 +62,15 @@ function source(extra: Record<string, unknown> = {}, state?: StateStore) {
 
 const windowAt = (now: number, lengthMs = 30 * MIN) => ({ start: now - lengthMs, end: now });
 const expectedSeries = (instance: string, times: number[], pick: (c: ReturnType<typeof countersAt>) => number) =>
-  times.map((t) => ({ t, v: pick(countersAt(scripts.find((s) => s.instance === instance)!, t - T0)) }));
+  times.map((t) => ({
+    t,
+    v: pick(
+      countersAt(
+        scripts.find((s) => s.instance === instance)!,
+        t - T0,
+      ),
+    ),
+  }));
 
 async function kv(prefix: string): Promise<Array<{ Key: string; Value: string | null }>> {
   const res = await fetch(`${server.url}/v1/kv/${prefix}?recurse=true`);
@@ -70,7 +78,7 @@ async function kv(prefix: string): Promise<Array<{ Key: string; Value: string | 
 }
 
 describe('EnvoyTrafficSource', () => {
-  it('accumulates each run\'s scrape in Consul KV and returns the window\'s history', async () => {
+  it("accumulates each run's scrape in Consul KV and returns the window's history", async () => {
     const src = source({ retention: '30m' });
     const runs = [0, 10, 20, 30, 40, 50, 60].map((m) => T0 + m * MIN);
     let last: Awaited<ReturnType<typeof src.samples>> = [];
@@ -115,7 +123,10 @@ describe('EnvoyTrafficSource', () => {
   it('reads the registered envoy_prometheus_bind_addr, not the configured fallback port', async () => {
     const instances = await consul.connectServiceInstances('orders');
     expect(instances.map((i) => i.metricsBindAddress).sort()).toEqual(
-      sidecars.sidecars.filter((s) => s.script.service === 'orders').map((s) => `0.0.0.0:${s.port}`).sort(),
+      sidecars.sidecars
+        .filter((s) => s.script.service === 'orders')
+        .map((s) => `0.0.0.0:${s.port}`)
+        .sort(),
     );
     const [o] = await source({ port: 1 }).samples([orders], windowAt(clock));
     expect(o!.problems).toEqual([]);
@@ -167,7 +178,7 @@ describe('EnvoyTrafficSource', () => {
     expect(long!.instances[0]!.metrics.permissiveConnections!.map((s) => s.t)).toEqual([0, 10, 20, 30].map((m) => T0 + m * MIN));
   });
 
-  it('keeps each instance\'s history under maxHistoryBytes by dropping the oldest scrapes', async () => {
+  it("keeps each instance's history under maxHistoryBytes by dropping the oldest scrapes", async () => {
     const src = source({ maxHistoryBytes: 1024 });
     for (let m = 0; m < 30; m++) {
       clock = T0 + m * MIN;
@@ -199,7 +210,7 @@ describe('EnvoyTrafficSource', () => {
     expect(b!.sources[1]).toMatch(/^billing-a: GET http:\/\/127\.0\.0\.1:\d+\/stats\?…$/);
   });
 
-  it('reports a history write that keeps conflicting, and still returns this run\'s scrape', async () => {
+  it("reports a history write that keeps conflicting, and still returns this run's scrape", async () => {
     const real = new ConsulKvStateStore(consul);
     const conflicting: StateStore = { read: (k) => real.read(k), write: async () => false };
     const [o] = await source({}, conflicting).samples([orders], windowAt(clock));
@@ -207,19 +218,21 @@ describe('EnvoyTrafficSource', () => {
     expect(o!.instances).toHaveLength(2);
   });
 
-  it('throws only when neither Consul\'s catalog nor its KV can be read', async () => {
+  it("throws only when neither Consul's catalog nor its KV can be read", async () => {
     const down = new ConsulClient({ address: 'http://127.0.0.1:1', timeoutMs: 1_000, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     const src = new EnvoyTrafficSource(EnvoyStatsSchema.parse({}), { consul: down, state: new ConsulKvStateStore(down), stateKeyPrefix: 'p', target: 't' });
     await expect(src.samples([orders], windowAt(clock))).rejects.toThrow(StatsSourceUnavailableError);
   });
 });
 
-describe('EnvoyTrafficSource tenancy: sidecars are looked up in the service\'s own namespace and partition', () => {
-  it('never judges a namespaced service by the default namespace\'s same-named sidecars (the dev server is CE and refuses ?ns=)', async () => {
+describe("EnvoyTrafficSource tenancy: sidecars are looked up in the service's own namespace and partition", () => {
+  it("never judges a namespaced service by the default namespace's same-named sidecars (the dev server is CE and refuses ?ns=)", async () => {
     const teamA = { name: 'orders', namespace: 'team-a', partition: 'default' };
     const [o] = await source().samples([teamA, orders], windowAt(clock));
     expect(o!.instances).toEqual([]);
-    expect(o!.problems).toEqual([expect.stringMatching(/^cannot list the sidecars of orders in namespace team-a from Consul: .*Namespaces are a Consul Enterprise feature/)]);
+    expect(o!.problems).toEqual([
+      expect.stringMatching(/^cannot list the sidecars of orders in namespace team-a from Consul: .*Namespaces are a Consul Enterprise feature/),
+    ]);
     const [, dflt] = await source().samples([teamA, orders], windowAt(clock));
     expect(dflt!.instances.map((i) => i.instance).sort()).toEqual(['orders-a', 'orders-b']);
     const [eu] = await source().samples([{ name: 'orders', namespace: 'default', partition: 'eu' }], windowAt(clock));
@@ -227,7 +240,7 @@ describe('EnvoyTrafficSource tenancy: sidecars are looked up in the service\'s o
     expect(eu!.problems[0]).toMatch(/^cannot list the sidecars of orders in partition eu from Consul: .*Partitions are a Consul Enterprise feature/);
   });
 
-  it('sends the service\'s ?ns= and ?partition= to Consul Enterprise in place of the client\'s own, default included', async () => {
+  it("sends the service's ?ns= and ?partition= to Consul Enterprise in place of the client's own, default included", async () => {
     const seen: string[] = [];
     const enterprise = createServer((req, res) => {
       seen.push(req.url ?? '');
@@ -258,7 +271,7 @@ describe('EnvoyTrafficSource tenancy: sidecars are looked up in the service\'s o
 });
 
 describe('parseStatsFlag', () => {
-  it('reads prometheus=URL and envoy, keeping the file\'s other settings', () => {
+  it("reads prometheus=URL and envoy, keeping the file's other settings", () => {
     const configured = { prometheus: PrometheusStatsSchema.parse({ url: 'http://x', batchSize: 5 }) };
     const fromFile = parseStatsFlag('prometheus=http://prom.internal:9090', configured);
     expect('prometheus' in fromFile && fromFile.prometheus.url).toBe('http://prom.internal:9090');

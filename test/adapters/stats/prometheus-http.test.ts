@@ -86,7 +86,7 @@ describe('the query', () => {
 });
 
 describe('failures are problems, never silence', () => {
-  it('retries a 503 timeout up to the bound, then reports Prometheus\'s message', async () => {
+  it("retries a 503 timeout up to the bound, then reports Prometheus's message", async () => {
     answer = () => ({ status: 503, body: { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' } });
     const source = new PrometheusTrafficSource(cfg({ attempts: 2 }), { env: {}, ...noSleep });
     const [orders] = await source.samples([svc], window);
@@ -103,7 +103,7 @@ describe('failures are problems, never silence', () => {
     expect(seen).toHaveLength(10);
   });
 
-  it('surfaces the envelope\'s warnings', async () => {
+  it("surfaces the envelope's warnings", async () => {
     answer = () => ({ status: 200, body: matrix([], ['remote read of store-2 failed: partial data']) });
     const source = new PrometheusTrafficSource(cfg(), { env: {} });
     const [orders] = await source.samples([svc], window);
@@ -138,7 +138,8 @@ describe('failures are problems, never silence', () => {
 
 describe('authentication from the environment', () => {
   it('sends a bearer token and never lets it into problems or sources', async () => {
-    answer = (n) => (n === 1 ? { status: 400, body: { status: 'error', errorType: 'bad_data', error: 'echo: Bearer s3cret-token-value' } } : { status: 200, body: matrix([]) });
+    answer = (n) =>
+      n === 1 ? { status: 400, body: { status: 'error', errorType: 'bad_data', error: 'echo: Bearer s3cret-token-value' } } : { status: 200, body: matrix([]) };
     const source = new PrometheusTrafficSource(cfg(), { env: { PROMETHEUS_BEARER_TOKEN: 's3cret-token-value' } });
     const [orders] = await source.samples([svc], window);
     expect(seen[0]!.headers.authorization).toBe('Bearer s3cret-token-value');
@@ -169,7 +170,7 @@ describe('authentication from the environment', () => {
     expect(source.description).toBe(`prometheus ${url}`);
   });
 
-  it('signs with SigV4 for Amazon Managed Service for Prometheus, a signature AWS\'s signer reproduces', async () => {
+  it("signs with SigV4 for Amazon Managed Service for Prometheus, a signature AWS's signer reproduces", async () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-tok' };
     const source = new PrometheusTrafficSource(cfg({ auth: { sigv4: { region: 'eu-west-1' } } }), { env: {}, awsCredentials: async () => credentials });
     await source.samples([svc], window);
@@ -188,8 +189,19 @@ describe('authentication from the environment', () => {
     const host = String(req.headers.host);
     const verifier = new SignatureV4({ service: 'aps', region: 'eu-west-1', sha256: NodeSha256, credentials });
     const again = await verifier.sign(
-      { method: 'POST', protocol: 'http:', hostname: host.split(':')[0]!, port: Number(host.split(':')[1]), path: req.path, query: {}, headers, body: req.body },
-      { signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`) },
+      {
+        method: 'POST',
+        protocol: 'http:',
+        hostname: host.split(':')[0]!,
+        port: Number(host.split(':')[1]),
+        path: req.path,
+        query: {},
+        headers,
+        body: req.body,
+      },
+      {
+        signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`),
+      },
     );
     expect(again.headers.authorization).toBe(auth);
     // The body is bound through the signed payload hash (when sent) and otherwise hashed directly.
@@ -197,13 +209,24 @@ describe('authentication from the environment', () => {
     if (payloadHash !== undefined) expect(payloadHash).toBe(createHash('sha256').update(req.body).digest('hex'));
     // A request for another path does not verify.
     const tampered = await verifier.sign(
-      { method: 'POST', protocol: 'http:', hostname: host.split(':')[0]!, port: Number(host.split(':')[1]), path: '/api/v1/admin/tsdb/delete_series', query: {}, headers, body: req.body },
-      { signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`) },
+      {
+        method: 'POST',
+        protocol: 'http:',
+        hostname: host.split(':')[0]!,
+        port: Number(host.split(':')[1]),
+        path: '/api/v1/admin/tsdb/delete_series',
+        query: {},
+        headers,
+        body: req.body,
+      },
+      {
+        signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`),
+      },
     );
     expect(tampered.headers.authorization).not.toBe(auth);
   });
 
-  it('SigV4 takes static keys from the target\'s environment', async () => {
+  it("SigV4 takes static keys from the target's environment", async () => {
     const source = new PrometheusTrafficSource(cfg({ auth: { sigv4: {} } }), {
       env: { AWS_REGION: 'us-east-2', AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'env-secret-key-0000' },
     });

@@ -62,10 +62,22 @@ function history(): string {
     // A service nobody asked about, whose name is a regex-looking prefix of "orders".
     { name: 'envoy_tcp_downstream_cx_total', labels: { ...fixed('order', 'order-x'), ...perm }, points: pts(a, () => 1) },
     { name: 'envoy_tcp_downstream_cx_rx_bytes_total', labels: { ...fixed('orders', 'orders-a'), ...perm }, points: pts(a, (m) => ordersA(m).rx) },
-    { name: 'envoy_listener_ssl_handshake', labels: { ...fixed('orders', 'orders-a'), envoy_listener_address: '10.0.0.8_20000' }, points: pts(a, (m) => ordersA(m).hs) },
+    {
+      name: 'envoy_listener_ssl_handshake',
+      labels: { ...fixed('orders', 'orders-a'), envoy_listener_address: '10.0.0.8_20000' },
+      points: pts(a, (m) => ordersA(m).hs),
+    },
     { name: 'envoy_listener_ssl_handshake', labels: { ...fixed('orders', 'orders-a'), envoy_listener_address: '0.0.0.0_20200' }, points: pts(a, () => 999) },
-    { name: 'envoy_listener_ssl_handshake', labels: { ...fixed('orders', 'orders-b'), envoy_listener_address: '10.0.0.8_20000' }, points: pts(b, (m) => ordersB(m).hs) },
-    { name: 'envoy_http_downstream_rq_total', labels: { ...fixed('billing', 'billing-a'), envoy_http_conn_manager_prefix: 'public_listener' }, points: pts(a, (m) => billingA(m).rq) },
+    {
+      name: 'envoy_listener_ssl_handshake',
+      labels: { ...fixed('orders', 'orders-b'), envoy_listener_address: '10.0.0.8_20000' },
+      points: pts(b, (m) => ordersB(m).hs),
+    },
+    {
+      name: 'envoy_http_downstream_rq_total',
+      labels: { ...fixed('billing', 'billing-a'), envoy_http_conn_manager_prefix: 'public_listener' },
+      points: pts(a, (m) => billingA(m).rq),
+    },
     { name: 'envoy_server_uptime', labels: fixed('orders', 'orders-a'), points: pts(a, (m) => ordersA(m).uptime) },
     { name: 'envoy_server_uptime', labels: fixed('orders', 'orders-b'), points: pts(b, (m) => ordersB(m).uptime) },
     { name: 'envoy_server_uptime', labels: fixed('billing', 'billing-a'), points: pts(a, (m) => billingA(m).uptime) },
@@ -132,7 +144,7 @@ describe.skipIf(missing !== undefined)('PrometheusTrafficSource against a real P
     expect(none!.problems).toEqual([]);
   });
 
-  it('reports a query Prometheus rejects, naming the metric and Prometheus\'s error', async () => {
+  it("reports a query Prometheus rejects, naming the metric and Prometheus's error", async () => {
     const source = new PrometheusTrafficSource(
       config(prom.url, { metrics: { mtlsHandshakes: 'envoy_listener_ssl_handshake{envoy_listener_address=~"(["}' } }),
       { env: {} },
@@ -151,7 +163,7 @@ describe.skipIf(missing !== undefined)('PrometheusTrafficSource against a real P
     expect(orders!.instances.every((i) => i.metrics.permissiveConnections === undefined)).toBe(true);
   });
 
-  it('surfaces Prometheus\'s own sample limit (422) as a problem', async () => {
+  it("surfaces Prometheus's own sample limit (422) as a problem", async () => {
     const tight = await startPrometheus({ openMetrics: history(), extraArgs: ['--query.max-samples=50'] });
     try {
       const source = new PrometheusTrafficSource(config(tight.url), { env: {} });

@@ -11,7 +11,16 @@ afterAll(async () => sims?.close());
 describe('simulated sidecars', () => {
   it('serve the same counters as Prometheus text, admin JSON and admin text', async () => {
     sims = await startSimulatedSidecars(
-      [{ service: 'web', instance: 'web-1', protocol: 'http', plaintext: { connectionsPerSecond: 2, stopsAfterMs: 60_000 }, mtls: { handshakesPerSecond: 1 }, restartsAtMs: [90_000] }],
+      [
+        {
+          service: 'web',
+          instance: 'web-1',
+          protocol: 'http',
+          plaintext: { connectionsPerSecond: 2, stopsAfterMs: 60_000 },
+          mtls: { handshakesPerSecond: 1 },
+          restartsAtMs: [90_000],
+        },
+      ],
       { now: () => clock },
     );
     const base = `http://127.0.0.1:${sims.sidecars[0]!.port}`;
@@ -24,7 +33,11 @@ describe('simulated sidecars', () => {
     const fromProm = snapshotFromPrometheus(parsePrometheusText(prom).samples);
     const json = parseEnvoyStatsJson(await (await fetch(`${base}/stats?format=json`)).json());
     expect(snapshotFromEnvoyStats(json.stats)).toEqual(fromProm);
-    expect(fromProm).toMatchObject({ permissive: { listenerPresent: true, connectionsTotal: 120 }, mtls: { tlsHandshakes: 80, httpRequestsTotal: 240 }, uptimeSeconds: 80 });
+    expect(fromProm).toMatchObject({
+      permissive: { listenerPresent: true, connectionsTotal: 120 },
+      mtls: { tlsHandshakes: 80, httpRequestsTotal: 240 },
+      uptimeSeconds: 80,
+    });
 
     const text = await (await fetch(`${base}/stats?filter=${encodeURIComponent('^server\\.uptime$')}`)).text();
     expect(parseEnvoyStatsText(text).stats).toEqual([{ name: 'server.uptime', value: 80 }]);

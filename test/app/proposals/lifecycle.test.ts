@@ -20,7 +20,13 @@ describe('strict-mode pull requests', () => {
     ]);
     expect(w.double.pulls).toHaveLength(1);
     const pr = w.double.pulls[0]!;
-    expect(pr).toMatchObject({ title: 'mTLS: move api to strict', head: 'consul-gitops/strict/default/default/api', base: 'main', state: 'open', labels: ['mtls'] });
+    expect(pr).toMatchObject({
+      title: 'mTLS: move api to strict',
+      head: 'consul-gitops/strict/default/default/api',
+      base: 'main',
+      state: 'open',
+      labels: ['mtls'],
+    });
     expect(pr.body).toContain('<!-- consul-gitops:strict-proposal service=default/default/api evidence=');
     expect(pr.body).toContain('-MutualTLSMode = "permissive"\n+MutualTLSMode = "strict"');
     expect(w.double.filesAt(pr.head)['config-entries/api.hcl']).toBe(permissive('api').replace('"permissive"', '"strict"'));
@@ -55,7 +61,9 @@ describe('strict-mode pull requests', () => {
     w = await world(TREE);
     await w.run(report([verdict('api', 'ready-for-strict')]));
 
-    const back = await w.run(report([verdict('api', 'still-receiving-plaintext', { plaintext: 12, lastSeenAt: Date.parse('2026-11-30T10:07:00Z'), instances: ['api-7f9c'] })]));
+    const back = await w.run(
+      report([verdict('api', 'still-receiving-plaintext', { plaintext: 12, lastSeenAt: Date.parse('2026-11-30T10:07:00Z'), instances: ['api-7f9c'] })]),
+    );
 
     expect(back.actions[0]!.kind).toBe('closed');
     expect(w.double.pulls[0]!.state).toBe('closed');
@@ -146,7 +154,10 @@ describe('strict-mode pull requests', () => {
     expect(w.double.pulls).toHaveLength(1);
     expect(w.double.filesAt('consul-gitops/strict/all')['config-entries/web.hcl']).toContain('"permissive"');
 
-    const none = await w.run(report([verdict('api', 'still-receiving-plaintext', { plaintext: 1 }), verdict('web', 'still-receiving-plaintext', { plaintext: 3 })]), { grouping: 'all' });
+    const none = await w.run(
+      report([verdict('api', 'still-receiving-plaintext', { plaintext: 1 }), verdict('web', 'still-receiving-plaintext', { plaintext: 3 })]),
+      { grouping: 'all' },
+    );
     expect(none.actions[0]!.kind).toBe('closed');
     expect(w.double.pulls[0]!.state).toBe('closed');
   });

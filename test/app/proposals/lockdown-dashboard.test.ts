@@ -71,13 +71,20 @@ describe('the mesh lockdown PR', () => {
 describe('the posture dashboard', () => {
   it('one issue per target, kept in place: services with verdict, reason, last plaintext and PR; mesh flags; drift', async () => {
     w = await world({ 'config-entries/api.hcl': permissive('api'), 'config-entries/web.hcl': permissive('web'), 'config-entries/mesh.hcl': MESH_OPEN });
-    const first = await w.run(report([verdict('api', 'ready-for-strict'), verdict('web', 'still-receiving-plaintext', { plaintext: 5, lastSeenAt: Date.parse('2026-11-29T08:30:00Z') })], [{ name: 'db', namespace: 'default', partition: 'default' }]));
+    const first = await w.run(
+      report(
+        [verdict('api', 'ready-for-strict'), verdict('web', 'still-receiving-plaintext', { plaintext: 5, lastSeenAt: Date.parse('2026-11-29T08:30:00Z') })],
+        [{ name: 'db', namespace: 'default', partition: 'default' }],
+      ),
+    );
     expect(first.dashboard).toMatchObject({ open: true });
     expect(w.double.issues).toHaveLength(1);
     const issue = w.double.issues[0]!;
     expect(issue.title).toBe('mTLS posture: dc1');
     const pr = w.double.pulls[0]!;
-    expect(issue.body).toContain(`| \`api\` | **ready-for-strict** | no plaintext connection to api for 7d | never | https://github.example/acme/mesh-config/pull/${pr.number} |`);
+    expect(issue.body).toContain(
+      `| \`api\` | **ready-for-strict** | no plaintext connection to api for 7d | never | https://github.example/acme/mesh-config/pull/${pr.number} |`,
+    );
     expect(issue.body).toContain('| `web` | **still-receiving-plaintext** | 5 plaintext connections in the window | 2026-11-29 08:30 UTC |');
     expect(issue.body).toContain('AllowEnablingPermissiveMutualTLS: `true`');
     expect(issue.body).toContain('`default/default/db`');

@@ -1,6 +1,14 @@
 // Shared set-up for the proposal lifecycle tests: a GitHub double holding a small tree, the real
 // GitHub adapters on it, an in-memory KV, and verdicts as the advisor reports them.
-import type { AdviceReport, EvidenceWindow, InstanceSamples, ServiceSamples, ServiceVerdict, TrafficSampleSource, Verdict } from '../../../src/core/advisor/model.ts';
+import type {
+  AdviceReport,
+  EvidenceWindow,
+  InstanceSamples,
+  ServiceSamples,
+  ServiceVerdict,
+  TrafficSampleSource,
+  Verdict,
+} from '../../../src/core/advisor/model.ts';
 import { DEFAULT_THRESHOLDS } from '../../../src/core/advisor/model.ts';
 import { GitHubPostureIssue, GitHubProposalPullRequests } from '../../../src/adapters/github/proposal-pull-requests.ts';
 import { proposeStrict, type ProposeOptions } from '../../../src/app/proposals/propose-strict.ts';
@@ -23,7 +31,13 @@ export function verdict(name: string, v: Verdict, opts: { plaintext?: number; la
   return {
     service: { name, namespace: 'default', partition: 'default' },
     verdict: v,
-    reasons: [v === 'ready-for-strict' ? `no plaintext connection to ${name} for 7d` : v === 'still-receiving-plaintext' ? `${plaintext} plaintext connections in the window` : `verdict ${v}`],
+    reasons: [
+      v === 'ready-for-strict'
+        ? `no plaintext connection to ${name} for 7d`
+        : v === 'still-receiving-plaintext'
+          ? `${plaintext} plaintext connections in the window`
+          : `verdict ${v}`,
+    ],
     origin: { kind: 'service-defaults', file: `config-entries/${name}.hcl` },
     evidence: {
       window: WINDOW,
@@ -33,10 +47,17 @@ export function verdict(name: string, v: Verdict, opts: { plaintext?: number; la
         lastSampleAt: WINDOW.end,
         restarts: 0,
         longestGapMs: MINUTE,
-        permissive: { connections: { first: 40, last: 40 + plaintext, increase: plaintext, ...(plaintext ? { lastRiseAt: opts.lastSeenAt ?? NOW - 3600_000 } : {}) } },
+        permissive: {
+          connections: { first: 40, last: 40 + plaintext, increase: plaintext, ...(plaintext ? { lastRiseAt: opts.lastSeenAt ?? NOW - 3600_000 } : {}) },
+        },
         mtls: { handshakes: { first: 1000, last: 9000, increase: 8000 } },
       })),
-      permissive: { connections: plaintext, rxBytes: plaintext * 300, txBytes: plaintext * 500, ...(plaintext ? { lastSeenAt: opts.lastSeenAt ?? NOW - 3600_000 } : {}) },
+      permissive: {
+        connections: plaintext,
+        rxBytes: plaintext * 300,
+        txBytes: plaintext * 500,
+        ...(plaintext ? { lastSeenAt: opts.lastSeenAt ?? NOW - 3600_000 } : {}),
+      },
       mtls: { handshakes: 8000, httpRequests: 0, rxBytes: 0 },
       restarts: 0,
       sources: ['test://stats'],
@@ -60,7 +81,10 @@ export function passthroughSource(perMinute: Record<string, number | 'missing'>)
       src.calls++;
       return services.map((service) => {
         const rate = perMinute[service.name] ?? 0;
-        const inst: InstanceSamples = { instance: `${service.name}-0`, metrics: rate === 'missing' ? {} : { passthroughConnections: series(w.start, w.end, (t) => 5 + rate * Math.floor((t - w.start) / MINUTE)) } };
+        const inst: InstanceSamples = {
+          instance: `${service.name}-0`,
+          metrics: rate === 'missing' ? {} : { passthroughConnections: series(w.start, w.end, (t) => 5 + rate * Math.floor((t - w.start) / MINUTE)) },
+        };
         return { service, instances: [inst], sources: [], problems: [], scrapeIntervalMs: MINUTE };
       });
     },
@@ -81,7 +105,10 @@ export async function world(tree: Record<string, string>): Promise<World> {
   double.addCommit(tree);
   const octokit = await clientFor(double);
   const state = new InMemoryStateStore();
-  const files = () => Object.entries(double.filesAt('main')).filter(([p]) => p.startsWith('config-entries/')).map(([path, text]) => ({ path, text }));
+  const files = () =>
+    Object.entries(double.filesAt('main'))
+      .filter(([p]) => p.startsWith('config-entries/'))
+      .map(([path, text]) => ({ path, text }));
   return {
     double,
     state,
@@ -89,13 +116,20 @@ export async function world(tree: Record<string, string>): Promise<World> {
     writes: () => double.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(/^\/repos\/acme\/mesh-config/, '')}`),
     async run(r, opts = {}) {
       const pulls = await GitHubProposalPullRequests.forDefaultBranch(octokit, { owner: double.owner, repo: double.repo });
-      return proposeStrict(r, files(), {
-        pulls,
-        dashboard: new GitHubPostureIssue(octokit, { owner: double.owner, repo: double.repo }),
-        state,
-        traffic: opts.traffic ?? passthroughSource({}),
-        catalog: { connectEnabledServices: async () => (opts.catalog ?? ['api', 'web']).map((name) => ({ name, namespace: 'default', partition: 'default' })) },
-      }, { target: 'dc1', stateKeyPrefix: 'consul-gitops/state', grouping: 'per-service', labels: ['mtls'], thresholds: DEFAULT_THRESHOLDS, now: NOW, ...opts });
+      return proposeStrict(
+        r,
+        files(),
+        {
+          pulls,
+          dashboard: new GitHubPostureIssue(octokit, { owner: double.owner, repo: double.repo }),
+          state,
+          traffic: opts.traffic ?? passthroughSource({}),
+          catalog: {
+            connectEnabledServices: async () => (opts.catalog ?? ['api', 'web']).map((name) => ({ name, namespace: 'default', partition: 'default' })),
+          },
+        },
+        { target: 'dc1', stateKeyPrefix: 'consul-gitops/state', grouping: 'per-service', labels: ['mtls'], thresholds: DEFAULT_THRESHOLDS, now: NOW, ...opts },
+      );
     },
   };
 }

@@ -30,7 +30,13 @@ afterEach(async () => {
   await Promise.all([consul.close(), github.close(), s3.close()]);
 });
 
-const aws = () => ({ AWS_REGION: 'eu-west-1', ...{ AWS_ACCESS_KEY_ID: S3_KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3_KEYS.secretAccessKey }, PLANS_BUCKET: 'consul-gitops-plans', PLANS_S3_ENDPOINT: s3.url, PLAN_LINK_SECRET: LINK_SECRET });
+const aws = () => ({
+  AWS_REGION: 'eu-west-1',
+  ...{ AWS_ACCESS_KEY_ID: S3_KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3_KEYS.secretAccessKey },
+  PLANS_BUCKET: 'consul-gitops-plans',
+  PLANS_S3_ENDPOINT: s3.url,
+  PLAN_LINK_SECRET: LINK_SECRET,
+});
 const plansFunction = () => createPlansHandler({ env: aws(), log: (l) => logs.push(l) });
 const eventFor = (link: string, method = 'GET'): FunctionUrlEvent => {
   const u = new URL(link);
@@ -40,7 +46,9 @@ const eventFor = (link: string, method = 'GET'): FunctionUrlEvent => {
 /** A pull request of 400 new services planned by the reconcile function: its head and the comment. */
 async function planLongPullRequestComment(): Promise<{ head: string; body: string }> {
   const files: Record<string, string> = {};
-  for (let i = 0; i < 400; i++) files[`config-entries/svc${i}.hcl`] = `Kind = "service-defaults"\nName = "svc${i}"\nProtocol = "http"\nMaxInboundConnections = ${i + 1}\nMeta = { team = "payments-${i}" }\n`;
+  for (let i = 0; i < 400; i++)
+    files[`config-entries/svc${i}.hcl`] =
+      `Kind = "service-defaults"\nName = "svc${i}"\nProtocol = "http"\nMaxInboundConnections = ${i + 1}\nMeta = { team = "payments-${i}" }\n`;
   github.addCommit({ 'config-entries/README.md': 'mesh\n' }, 'base', { branch: 'master' });
   const number = github.addPullRequest({ head: 'onboard', files });
   const head = github.refSha('onboard')!;
@@ -50,7 +58,14 @@ async function planLongPullRequestComment(): Promise<{ head: string; body: strin
     log: () => undefined,
     metrics: { record: () => undefined },
   });
-  await reconcile({ mode: 'plan', repository: { owner: 'Codertocat', name: 'Hello-World' }, sha: head, ref: 'refs/pull/1/head', deliveryId: 'd-plan', pullRequest: { number, headSha: head } });
+  await reconcile({
+    mode: 'plan',
+    repository: { owner: 'Codertocat', name: 'Hello-World' },
+    sha: head,
+    ref: 'refs/pull/1/head',
+    deliveryId: 'd-plan',
+    pullRequest: { number, headSha: head },
+  });
   const body = github.comments.at(-1)!.body;
   expect(body.length).toBeLessThanOrEqual(65_536);
   return { head, body };
@@ -90,7 +105,8 @@ it('an altered or expired link is refused without asking S3; S3 failing is a 500
   u.searchParams.set('expires', String(Number(u.searchParams.get('expires')) + 1));
   const altered = await plans(eventFor(u.toString()));
   const expired = await plans(eventFor(new PlanLinks(planLinkKey(LINK_SECRET)).link(PLANS_URL, id, new Date(Date.now() - 1000))));
-  for (const r of [altered, expired]) expect([r.statusCode, r.body]).toEqual([403, 'This plan link is not valid or has expired. The pull request comment links the newest plan.\n']);
+  for (const r of [altered, expired])
+    expect([r.statusCode, r.body]).toEqual([403, 'This plan link is not valid or has expired. The pull request comment links the newest plan.\n']);
   expect(gets()).toBe(before);
 
   s3.fail(1, 500);

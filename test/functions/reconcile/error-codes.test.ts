@@ -53,7 +53,9 @@ describe('reconcile function: refusals by code', () => {
   });
 
   it('invalid-entries: a commit whose files do not validate', async () => {
-    const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nMaxInboundConnections = "many"\n' }, 'bad', { branch: 'master' });
+    const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nMaxInboundConnections = "many"\n' }, 'bad', {
+      branch: 'master',
+    });
     expect(await apply(sha, 'd-1')).toEqual([expect.objectContaining({ outcome: 'invalid', ok: false, code: 'invalid-entries' })]);
     expect(await liveCount()).toBe(0);
   });
@@ -63,7 +65,9 @@ describe('reconcile function: refusals by code', () => {
     await fetch(`${consul.url}/v1/kv/consul-gitops/state/default/lock`, { method: 'PUT', body: JSON.stringify(lease) });
     const sha = github.addCommit(treeOf(['api']), 'B', { branch: 'master' });
     // One second left: no time to wait for the other run's lease.
-    await expect(reconcile({ mode: 'apply', repository, sha, ref: 'refs/heads/master', deliveryId: 'd-1' }, { getRemainingTimeInMillis: () => 1_000 })).rejects.toMatchObject({
+    await expect(
+      reconcile({ mode: 'apply', repository, sha, ref: 'refs/heads/master', deliveryId: 'd-1' }, { getRemainingTimeInMillis: () => 1_000 }),
+    ).rejects.toMatchObject({
       code: 'target-busy',
     });
     expect(logged).toContainEqual(expect.objectContaining({ message: 'Reconcile failed', code: 'target-busy' }));

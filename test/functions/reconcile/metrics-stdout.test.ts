@@ -17,7 +17,9 @@ afterEach(async () => {
 it('without an injected recorder, a run prints its EMF objects on stdout, one JSON line each', async () => {
   consul = await startDevServer({ port: 0, host: '127.0.0.1' });
   github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
-  const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'onboard api', { branch: 'master' });
+  const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'onboard api', {
+    branch: 'master',
+  });
   const reconcile = createReconcileHandler({
     env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_stdoutTOKEN-0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
     overrides: { github: { throttle: false, retries: 0 } },

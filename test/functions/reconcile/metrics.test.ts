@@ -51,7 +51,14 @@ describe('reconcile function metrics (CloudWatch EMF)', () => {
     await reconcile({ mode: 'apply', repository, sha, ref: 'refs/heads/master', deliveryId: 'd-1' });
 
     const [figures] = withMetric('EntriesApplied');
-    expect(figures).toMatchObject({ service: 'consul-gitops', Target: 'default', EntriesApplied: 3, EntryConflicts: 0, EntryFailures: 0, ReconcileRunsNotOk: 0 });
+    expect(figures).toMatchObject({
+      service: 'consul-gitops',
+      Target: 'default',
+      EntriesApplied: 3,
+      EntryConflicts: 0,
+      EntryFailures: 0,
+      ReconcileRunsNotOk: 0,
+    });
     expect(figures!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service', 'Target']]);
     expect(figures!.ReconcileDuration).toBeGreaterThan(0);
     expect(figures!._aws.CloudWatchMetrics[0]!.Metrics).toContainEqual({ Name: 'ReconcileDuration', Unit: 'Milliseconds' });
@@ -89,7 +96,11 @@ describe('reconcile function metrics (CloudWatch EMF)', () => {
     for (const name of ['api', 'web']) {
       const res = await fetch(`${consul.url}/v1/catalog/register`, {
         method: 'PUT',
-        body: JSON.stringify({ Node: 'n1', Address: '10.0.0.7', Service: { Kind: 'connect-proxy', Service: `${name}-sidecar-proxy`, Port: 20000, Proxy: { DestinationServiceName: name } } }),
+        body: JSON.stringify({
+          Node: 'n1',
+          Address: '10.0.0.7',
+          Service: { Kind: 'connect-proxy', Service: `${name}-sidecar-proxy`, Port: 20000, Proxy: { DestinationServiceName: name } },
+        }),
       });
       expect(res.status).toBe(200);
     }
@@ -103,7 +114,11 @@ describe('reconcile function metrics (CloudWatch EMF)', () => {
         TARGETS_CONFIG: 'targets:\n  - name: dc1\n    dir: config-entries\n    advisor:\n      window: 7d\n      stats: { envoy: {} }\n',
       },
       // api's sidecar saw only mTLS; web's still sees plaintext.
-      overrides: { github: { throttle: false, retries: 0 }, trafficSource: () => trafficDouble({ api: [{ plaintextPerMinute: 0, handshakesPerMinute: 20 }], web: [{ plaintextPerMinute: 5, handshakesPerMinute: 20 }] }) },
+      overrides: {
+        github: { throttle: false, retries: 0 },
+        trafficSource: () =>
+          trafficDouble({ api: [{ plaintextPerMinute: 0, handshakesPerMinute: 20 }], web: [{ plaintextPerMinute: 5, handshakesPerMinute: 20 }] }),
+      },
       log: () => undefined,
       metrics: new CloudWatchMetrics((line) => emitted.push(JSON.parse(line) as Emf)),
     });

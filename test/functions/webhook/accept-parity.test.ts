@@ -31,7 +31,12 @@ beforeAll(async () => {
       GITHUB_TOKEN: 'ghp_parityTOKEN0123456789',
       GITHUB_API_URL: github.url,
       DEFAULT_BRANCH: 'master',
-      TARGETS_CONFIG: JSON.stringify({ targets: [{ name: 'dc1', consul: { address: consul.url } }, { name: 'dc2', consul: { address: consul.url } }] }),
+      TARGETS_CONFIG: JSON.stringify({
+        targets: [
+          { name: 'dc1', consul: { address: consul.url } },
+          { name: 'dc2', consul: { address: consul.url } },
+        ],
+      }),
     },
     port: 0,
     host: '127.0.0.1',
@@ -57,15 +62,31 @@ interface Answer {
 
 async function viaLambda(handler: ReturnType<typeof createHandler>, request: SignedRequest): Promise<Answer> {
   lambda.invocations.length = 0;
-  const event = { version: '2.0', routeKey: '$default', rawPath: '/', rawQueryString: '', headers: request.headers, requestContext: {}, body: request.body, isBase64Encoded: false };
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: request.headers,
+    requestContext: {},
+    body: request.body,
+    isBase64Encoded: false,
+  };
   const result = await handler(event as unknown as APIGatewayProxyEventV2);
-  return { status: result.statusCode!, body: JSON.parse(String(result.body)), targets: lambda.invocations.map((i) => (i.payload as { target: string }).target).sort() };
+  return {
+    status: result.statusCode!,
+    body: JSON.parse(String(result.body)),
+    targets: lambda.invocations.map((i) => (i.payload as { target: string }).target).sort(),
+  };
 }
 
 async function viaServe(request: SignedRequest): Promise<Answer> {
   const before = serveLogs.length;
   const res = await fetch(`${serve.url}/webhook`, { method: 'POST', headers: request.headers, body: request.body });
-  const queued = serveLogs.slice(before).map((l) => JSON.parse(l) as { message: string; queue?: Record<string, string> }).find((l) => l.message === 'Reconcile queued');
+  const queued = serveLogs
+    .slice(before)
+    .map((l) => JSON.parse(l) as { message: string; queue?: Record<string, string> })
+    .find((l) => l.message === 'Reconcile queued');
   return { status: res.status, body: await res.json(), targets: Object.keys(queued?.queue ?? {}).sort() };
 }
 
@@ -96,7 +117,9 @@ describe('one accept flow for the webhook Lambda and serve', () => {
       serveAnswers[name] = await viaServe(request);
     }
     expect(serveAnswers).toEqual(lambdaAnswers);
-    expect(Object.fromEntries(Object.entries(lambdaAnswers).map(([k, a]) => [k, [a.status, (a.body as { outcome: string }).outcome, a.targets.join(',')]]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(lambdaAnswers).map(([k, a]) => [k, [a.status, (a.body as { outcome: string }).outcome, a.targets.join(',')]])),
+    ).toEqual({
       ping: [200, 'pong', ''],
       'bad signature': [401, 'rejected', ''],
       'push to another branch': [202, 'ignored', ''],

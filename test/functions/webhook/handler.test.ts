@@ -137,7 +137,10 @@ describe('webhook handler', () => {
     const handler = container();
     const tag = example('push', (p) => p.ref.startsWith('refs/tags/') && !p.deleted);
     const reasons = [];
-    for (const [payload, env] of [[tag, {}], [branchPush(), {}]] as const) {
+    for (const [payload, env] of [
+      [tag, {}],
+      [branchPush(), {}],
+    ] as const) {
       reasons.push(parsed(await handler(urlEvent(await signed('push', payload, env)))).body.reason);
     }
     const main = container({ DEFAULT_BRANCH: 'main' });

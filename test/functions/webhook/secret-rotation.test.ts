@@ -42,7 +42,16 @@ function container(): WebhookHandler {
 }
 
 function urlEvent(request: SignedRequest): APIGatewayProxyEventV2 {
-  return { version: '2.0', routeKey: '$default', rawPath: '/', rawQueryString: '', headers: request.headers, requestContext: {} as APIGatewayProxyEventV2['requestContext'], body: request.body, isBase64Encoded: false };
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: request.headers,
+    requestContext: {} as APIGatewayProxyEventV2['requestContext'],
+    body: request.body,
+    isBase64Encoded: false,
+  };
 }
 
 const statusOf = async (handler: WebhookHandler, request: SignedRequest) => (await handler(urlEvent(request))).statusCode;
@@ -78,7 +87,10 @@ describe('webhook secret rotation', () => {
     expect(JSON.parse(String(result.body))).toEqual({ outcome: 'failed', reason: 'webhook secret unavailable' });
     const line = logs.map((l) => JSON.parse(l) as Record<string, any>).find((l) => l.message === 'Webhook secret unavailable');
     // (The logger masks every value of a variable named *SECRET*, the secret's name in WEBHOOK_SECRET_ARN too.)
-    expect(line).toMatchObject({ level: 'ERROR', error: { name: 'SecretUnavailableError', message: 'secret [redacted]: could not be read (AccessDeniedException)' } });
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      error: { name: 'SecretUnavailableError', message: 'secret [redacted]: could not be read (AccessDeniedException)' },
+    });
     expect(JSON.stringify(result) + logs.join('\n')).not.toContain(OLD);
     aws.failWith = undefined;
     expect(await statusOf(handler, await signed('push', configPush(), { secret: OLD }))).toBe(202);

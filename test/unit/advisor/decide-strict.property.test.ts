@@ -40,8 +40,14 @@ const genomeArb = fc.record({
   firstScrapeDelayS: fc.integer({ min: 0, max: 150 }),
   phaseS: fc.integer({ min: 0, max: 59 }),
   jitterSeed: fc.integer({ min: 0, max: 1000 }),
-  gaps: fc.oneof(fc.constant<Array<{ at: number; minutes: number }>>([]), fc.array(fc.record({ at: fc.integer({ min: -30, max: 250 }), minutes: fc.integer({ min: 1, max: 25 }) }), { maxLength: 2 })),
-  plaintext: fc.oneof(fc.constant<Array<{ at: number; kind: 'conn' | 'bytes' }>>([]), fc.array(fc.record({ at: offset, kind: fc.constantFrom('conn' as const, 'bytes' as const) }), { minLength: 1, maxLength: 3 })),
+  gaps: fc.oneof(
+    fc.constant<Array<{ at: number; minutes: number }>>([]),
+    fc.array(fc.record({ at: fc.integer({ min: -30, max: 250 }), minutes: fc.integer({ min: 1, max: 25 }) }), { maxLength: 2 }),
+  ),
+  plaintext: fc.oneof(
+    fc.constant<Array<{ at: number; kind: 'conn' | 'bytes' }>>([]),
+    fc.array(fc.record({ at: offset, kind: fc.constantFrom('conn' as const, 'bytes' as const) }), { minLength: 1, maxLength: 3 }),
+  ),
   /** Plaintext between a process's start and its first scrape: only its first value shows it. */
   plaintextBeforeFirstScrape: fc.boolean(),
   mtls: fc.oneof(fc.constant('steady' as const), fc.array(offset, { maxLength: 4 })),

@@ -27,7 +27,11 @@ describe('ready-for-strict', () => {
       lastSampleAt: T0 + 24 * H,
       restarts: 0,
       longestGapMs: M,
-      permissive: { connections: { first: 5, last: 5, increase: 0 }, rxBytes: { first: 500, last: 500, increase: 0 }, txBytes: { first: 900, last: 900, increase: 0 } },
+      permissive: {
+        connections: { first: 5, last: 5, increase: 0 },
+        rxBytes: { first: 500, last: 500, increase: 0 },
+        txBytes: { first: 900, last: 900, increase: 0 },
+      },
       mtls: { handshakes: { first: 60, last: 1500, increase: 1440, lastRiseAt: T0 + 24 * H } },
     });
     expect(v.evidence.permissive).toEqual({ connections: 0, rxBytes: 0, txBytes: 0 });
@@ -50,7 +54,9 @@ describe('still-receiving-plaintext', () => {
   it('new plaintext connections on one instance: says which, how many and when last seen', () => {
     const v = decide(service([pod('orders-a'), pod('orders-b', { conn: step(T0 + 3 * H + 7 * M, 5, 17) })]));
     expect(v.verdict).toBe('still-receiving-plaintext');
-    expect(v.reasons[0]).toBe('still receiving plaintext: 12 connections, 0 bytes received and 0 bytes sent on 1 of 2 instances inside the window; last seen 2026-11-23 03:07:00 UTC');
+    expect(v.reasons[0]).toBe(
+      'still receiving plaintext: 12 connections, 0 bytes received and 0 bytes sent on 1 of 2 instances inside the window; last seen 2026-11-23 03:07:00 UTC',
+    );
     expect(v.reasons[1]).toBe('instance orders-b: 12 plaintext connections, 0 bytes received, 0 bytes sent; last seen 2026-11-23 03:07:00 UTC');
     expect(v.evidence.permissive).toEqual({ connections: 12, rxBytes: 0, txBytes: 0, lastSeenAt: T0 + 3 * H + 7 * M });
     expect(v.evidence.timeline[7].permissiveConnections).toBe(12); // 03:07 falls in the 8th 24-minute bucket
@@ -64,10 +70,10 @@ describe('still-receiving-plaintext', () => {
   });
 
   it('beats every other verdict, and the other reasons follow the deciding one', () => {
-    const v = decide(
-      service([pod('a', { conn: step(T0 + H, 5, 6), handshakes: null })], { problems: ['Prometheus warning: sample limit reached'] }),
-      { ...JUDGED, blockedBecause: 'the entry belongs to consul-k8s' },
-    );
+    const v = decide(service([pod('a', { conn: step(T0 + H, 5, 6), handshakes: null })], { problems: ['Prometheus warning: sample limit reached'] }), {
+      ...JUDGED,
+      blockedBecause: 'the entry belongs to consul-k8s',
+    });
     expect(v.verdict).toBe('still-receiving-plaintext');
     expect(v.reasons.slice(2)).toEqual([
       'the stats source reported a problem: Prometheus warning: sample limit reached',
@@ -162,7 +168,9 @@ describe('insufficient-data: coverage', () => {
   it('a gap longer than the limit on any instance, even when another instance covers it', () => {
     const v = decide(service([pod('a'), pod('b', { skip: (t) => t > T0 + 5 * H && t < T0 + 5 * H + 11 * M })]));
     expect(v.verdict).toBe('insufficient-data');
-    expect(v.reasons).toEqual(['instance b has a 11 min gap in its samples (from 2026-11-23 05:00:00 UTC to 2026-11-23 05:11:00 UTC), longer than the 10 min limit']);
+    expect(v.reasons).toEqual([
+      'instance b has a 11 min gap in its samples (from 2026-11-23 05:00:00 UTC to 2026-11-23 05:11:00 UTC), longer than the 10 min limit',
+    ]);
     expect(v.evidence.instances[1].longestGapMs).toBe(11 * M);
   });
 
@@ -221,9 +229,14 @@ describe('no-mtls-traffic-yet and blocked', () => {
   });
 
   it('blocked when the evidence would allow strict, saying why', () => {
-    const v = decide(service([pod('a')]), { ...JUDGED, blockedBecause: 'the mode is inherited from proxy-defaults global, which not-ready services rely on too' });
+    const v = decide(service([pod('a')]), {
+      ...JUDGED,
+      blockedBecause: 'the mode is inherited from proxy-defaults global, which not-ready services rely on too',
+    });
     expect(v.verdict).toBe('blocked');
-    expect(v.reasons[0]).toBe('blocked: the mode is inherited from proxy-defaults global, which not-ready services rely on too (the traffic evidence alone would allow strict)');
+    expect(v.reasons[0]).toBe(
+      'blocked: the mode is inherited from proxy-defaults global, which not-ready services rely on too (the traffic evidence alone would allow strict)',
+    );
     expect(v.reasons[1]).toMatch(/^no plaintext connections or bytes/);
   });
 
@@ -265,7 +278,9 @@ describe('without Envoy uptime', () => {
   it('non-zero plaintext counters could hide a restart (the new process counted up to the old value): not ready', () => {
     const v = decide(service([pod('a', { uptime: false })]));
     expect(v.verdict).toBe('insufficient-data');
-    expect(v.reasons).toEqual(['instance a has no Envoy uptime series, so a restart that left its non-zero plaintext counters looking flat cannot be ruled out']);
+    expect(v.reasons).toEqual([
+      'instance a has no Envoy uptime series, so a restart that left its non-zero plaintext counters looking flat cannot be ruled out',
+    ]);
   });
 
   it('counters at zero the whole window prove nothing was counted, restart or not', () => {

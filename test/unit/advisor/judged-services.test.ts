@@ -5,8 +5,18 @@ import type { LiveEntry } from '../../../src/core/ports.ts';
 import type { ServiceRef } from '../../../src/core/advisor/model.ts';
 
 const ref = (name: string): ServiceRef => ({ name, namespace: 'default', partition: 'default' });
-const sd = (name: string, mode?: string, extra: Record<string, unknown> = {}) => ({ Kind: 'service-defaults', Name: name, ...(mode ? { MutualTLSMode: mode } : {}), ...extra });
-const pd = (mode?: string, extra: Record<string, unknown> = {}) => ({ Kind: 'proxy-defaults', Name: 'global', ...(mode ? { MutualTLSMode: mode } : {}), ...extra });
+const sd = (name: string, mode?: string, extra: Record<string, unknown> = {}) => ({
+  Kind: 'service-defaults',
+  Name: name,
+  ...(mode ? { MutualTLSMode: mode } : {}),
+  ...extra,
+});
+const pd = (mode?: string, extra: Record<string, unknown> = {}) => ({
+  Kind: 'proxy-defaults',
+  Name: 'global',
+  ...(mode ? { MutualTLSMode: mode } : {}),
+  ...extra,
+});
 const git = (entry: Record<string, unknown>, file: string): GitEntry => ({ normalized: { Kind: String(entry.Kind), ...entry }, file });
 const OURS = { Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'x' } };
 const live = (entry: Record<string, unknown>): LiveEntry => ({ entry: { Kind: String(entry.Kind), ...entry }, modifyIndex: 5 });
@@ -37,7 +47,12 @@ describe('judgedServices', () => {
   });
 
   it('lets an explicit strict service-defaults override a permissive proxy-defaults', () => {
-    const r = judgedServices({ git: [git(pd('permissive'), 'pd.hcl'), git(sd('payments', 'strict'), 'payments.hcl')], live: [], catalog: [ref('payments')], expectNoInboundTraffic: [] });
+    const r = judgedServices({
+      git: [git(pd('permissive'), 'pd.hcl'), git(sd('payments', 'strict'), 'payments.hcl')],
+      live: [],
+      catalog: [ref('payments')],
+      expectNoInboundTraffic: [],
+    });
     expect(r.judged).toEqual([]);
     expect(r.drift).toEqual([]);
   });
@@ -70,7 +85,12 @@ describe('judgedServices', () => {
   });
 
   it('judges a permissive consul-k8s entry that Git does not hold, blocked, since no apply changes it', () => {
-    const r = judgedServices({ git: [], live: [live({ ...sd('legacy', 'permissive'), Meta: { 'external-source': 'kubernetes' } })], catalog: [], expectNoInboundTraffic: [] });
+    const r = judgedServices({
+      git: [],
+      live: [live({ ...sd('legacy', 'permissive'), Meta: { 'external-source': 'kubernetes' } })],
+      catalog: [],
+      expectNoInboundTraffic: [],
+    });
     expect(r.judged.map((j) => [j.service.name, j.origin.kind])).toEqual([['legacy', 'service-defaults']]);
     expect(r.judged[0]!.blockedBecause).toContain('kubernetes');
   });
@@ -92,11 +112,21 @@ describe('judgedServices', () => {
   });
 
   it('matches Git and catalog names case-insensitively, as Consul does', () => {
-    const r = judgedServices({ git: [git(pd('permissive'), 'pd.hcl'), git(sd('API', 'strict'), 'api.hcl')], live: [], catalog: [ref('api')], expectNoInboundTraffic: [] });
+    const r = judgedServices({
+      git: [git(pd('permissive'), 'pd.hcl'), git(sd('API', 'strict'), 'api.hcl')],
+      live: [],
+      catalog: [ref('api')],
+      expectNoInboundTraffic: [],
+    });
     expect(r.judged).toEqual([]);
   });
   it('blocks a Git service whose live entry lacks the ownership marker until it is adopted', () => {
-    const r = judgedServices({ git: [git(sd('cart', 'permissive'), 'cart.hcl')], live: [live(sd('cart', 'permissive'))], catalog: [], expectNoInboundTraffic: [] });
+    const r = judgedServices({
+      git: [git(sd('cart', 'permissive'), 'cart.hcl')],
+      live: [live(sd('cart', 'permissive'))],
+      catalog: [],
+      expectNoInboundTraffic: [],
+    });
     expect(r.judged[0]!.blockedBecause).toMatch(/apply --adopt/);
   });
 

@@ -21,13 +21,32 @@ const svc = (name: string, ...instances: Array<Sample[] | undefined>): ServiceSa
 
 describe('judgePassthrough', () => {
   it('flat counters over the whole window: mesh destinations only', () => {
-    const j = judgePassthrough([svc('a', series(0, 60 * MIN, () => 7)), svc('b', series(0, 60 * MIN, () => 0))], W, T);
+    const j = judgePassthrough(
+      [
+        svc(
+          'a',
+          series(0, 60 * MIN, () => 7),
+        ),
+        svc(
+          'b',
+          series(0, 60 * MIN, () => 0),
+        ),
+      ],
+      W,
+      T,
+    );
     expect(j).toEqual({ meshDestinationsOnly: true, outsideMesh: [], unknown: [] });
   });
 
   it('a rise, or a restart whose new process counted, is traffic outside the mesh', () => {
-    const rising = svc('a', series(0, 60 * MIN, (t) => (t >= 30 * MIN ? 8 : 5)));
-    const restarted = svc('b', series(0, 60 * MIN, (t) => (t >= 40 * MIN ? 2 : 9)));
+    const rising = svc(
+      'a',
+      series(0, 60 * MIN, (t) => (t >= 30 * MIN ? 8 : 5)),
+    );
+    const restarted = svc(
+      'b',
+      series(0, 60 * MIN, (t) => (t >= 40 * MIN ? 2 : 9)),
+    );
     const j = judgePassthrough([rising, restarted], W, T);
     expect(j.meshDestinationsOnly).toBe(false);
     expect(j.outsideMesh).toEqual([
@@ -37,28 +56,76 @@ describe('judgePassthrough', () => {
   });
 
   it('an instance born inside the window with a non-zero counter counts it', () => {
-    const j = judgePassthrough([svc('a', series(0, 60 * MIN, () => 0), series(20 * MIN, 60 * MIN, () => 4))], W, T);
+    const j = judgePassthrough(
+      [
+        svc(
+          'a',
+          series(0, 60 * MIN, () => 0),
+          series(20 * MIN, 60 * MIN, () => 4),
+        ),
+      ],
+      W,
+      T,
+    );
     expect(j.outsideMesh).toEqual([{ service: { name: 'a', namespace: 'default', partition: 'default' }, connections: 4, lastSeenAt: 20 * MIN }]);
     expect(j.meshDestinationsOnly).toBe(false);
   });
 
   it('missing series, late start, gaps, source problems and no samples at all are unknown, never "no traffic"', () => {
-    const noSeries = judgePassthrough([svc('a', series(0, 60 * MIN, () => 0), undefined)], W, T);
+    const noSeries = judgePassthrough(
+      [
+        svc(
+          'a',
+          series(0, 60 * MIN, () => 0),
+          undefined,
+        ),
+      ],
+      W,
+      T,
+    );
     expect(noSeries.meshDestinationsOnly).toBe(false);
     expect(noSeries.unknown).toEqual(['a: instance a-1 has no passthrough (original-destination) series inside the window']);
 
-    const late = judgePassthrough([svc('a', series(10 * MIN, 60 * MIN, () => 0))], W, T);
+    const late = judgePassthrough(
+      [
+        svc(
+          'a',
+          series(10 * MIN, 60 * MIN, () => 0),
+        ),
+      ],
+      W,
+      T,
+    );
     expect(late.unknown).toEqual(['a: passthrough samples start 600 s after the window start']);
 
     const gappy = series(0, 60 * MIN, () => 0).filter((s) => s.t < 10 * MIN || s.t > 25 * MIN);
     expect(judgePassthrough([svc('a', gappy)], W, T).unknown).toEqual(['a: instance a-0 has a 1020 s gap in its passthrough samples']);
 
-    const ended = judgePassthrough([svc('a', series(0, 50 * MIN, () => 0))], W, T);
+    const ended = judgePassthrough(
+      [
+        svc(
+          'a',
+          series(0, 50 * MIN, () => 0),
+        ),
+      ],
+      W,
+      T,
+    );
     expect(ended.unknown).toEqual(['a: passthrough samples end 600 s before the window end']);
 
-    const problem = { ...svc('a', series(0, 60 * MIN, () => 0)), problems: ['Prometheus warning: partial response'] };
+    const problem = {
+      ...svc(
+        'a',
+        series(0, 60 * MIN, () => 0),
+      ),
+      problems: ['Prometheus warning: partial response'],
+    };
     expect(judgePassthrough([problem], W, T).unknown).toEqual(['a: Prometheus warning: partial response']);
 
-    expect(judgePassthrough([], W, T)).toEqual({ meshDestinationsOnly: false, outsideMesh: [], unknown: ['no sidecar samples at all: passthrough traffic cannot be ruled out'] });
+    expect(judgePassthrough([], W, T)).toEqual({
+      meshDestinationsOnly: false,
+      outsideMesh: [],
+      unknown: ['no sidecar samples at all: passthrough traffic cannot be ruled out'],
+    });
   });
 });

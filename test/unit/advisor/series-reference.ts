@@ -29,7 +29,9 @@ export function referenceScan(
   if (widened.length === 0) return { scan, counts };
 
   // Gaps: those touching the edges first, then the inside ones; a later gap wins only when longer.
-  const gaps = widened.slice(1).map((x, i) => ({ d: x.t - widened[i].t, end: x.t, inner: x.t > window.start && widened[i].t >= window.start && x.t <= window.end }));
+  const gaps = widened
+    .slice(1)
+    .map((x, i) => ({ d: x.t - widened[i].t, end: x.t, inner: x.t > window.start && widened[i].t >= window.start && x.t <= window.end }));
   for (const g of [...gaps.filter((g) => !g.inner), ...gaps.filter((g) => g.inner)]) {
     if (g.d > scan.longestGapMs) {
       scan.longestGapMs = g.d;

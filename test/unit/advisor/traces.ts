@@ -89,5 +89,12 @@ function processAt(starts: number[], t: number): number {
 }
 
 export function service(instances: InstanceSamples[], extra: Partial<ServiceSamples> = {}): ServiceSamples {
-  return { service: JUDGED.service, instances, sources: ['envoy_tcp_downstream_cx_total{envoy_tcp_prefix="permissive_public_listener"}[1d]'], problems: [], scrapeIntervalMs: M, ...extra };
+  return {
+    service: JUDGED.service,
+    instances,
+    sources: ['envoy_tcp_downstream_cx_total{envoy_tcp_prefix="permissive_public_listener"}[1d]'],
+    problems: [],
+    scrapeIntervalMs: M,
+    ...extra,
+  };
 }

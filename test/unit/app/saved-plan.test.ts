@@ -14,7 +14,10 @@ describe('applySavedPlan', () => {
   it('reports a check-and-set conflict when Consul changes after the pre-check, and overwrites nothing', async () => {
     const store = new InMemoryConfigEntryStore();
     store.seed({ Kind: 'service-defaults', Name: 'api', Protocol: 'http', Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'api.hcl' } });
-    const made = await makePlan([{ path: 'api.hcl', text: 'Kind = "service-defaults"\nName = "api"\nProtocol = "grpc"\n' }], store, { prune: false, adopt: false });
+    const made = await makePlan([{ path: 'api.hcl', text: 'Kind = "service-defaults"\nName = "api"\nProtocol = "grpc"\n' }], store, {
+      prune: false,
+      adopt: false,
+    });
     expect(made.errors).toEqual([]);
     const saved = sealPlan({
       format: 'consul-gitops-plan',
@@ -31,10 +34,14 @@ describe('applySavedPlan', () => {
     store.beforeWrite = () => {
       if (raced) return;
       raced = true;
-      void store.write({ Kind: 'service-defaults', Name: 'api', Protocol: 'tcp' }, (store.all()[0]!.ModifyIndex as number));
+      void store.write({ Kind: 'service-defaults', Name: 'api', Protocol: 'tcp' }, store.all()[0]!.ModifyIndex as number);
     };
     const deps = { store, state: new InMemoryStateStore(), now: () => now, sleep: async () => {}, holder: 'test', leaseMs: 60_000, lockWaitMs: 0 };
-    const outcome = await applySavedPlan(deps, { name: 'default', stateKeyPrefix: 'consul-gitops/state', now: target }, { plan: saved, file: 'p.json', maxAgeMs: 3_600_000 });
+    const outcome = await applySavedPlan(
+      deps,
+      { name: 'default', stateKeyPrefix: 'consul-gitops/state', now: target },
+      { plan: saved, file: 'p.json', maxAgeMs: 3_600_000 },
+    );
     expect(outcome.kind).toBe('applied');
     if (outcome.kind !== 'applied') return;
     expect(outcome.report.ok).toBe(false);

@@ -6,7 +6,13 @@ import { canonicalLive } from '../../../src/core/plan/canonical.ts';
 
 describe('cloneData', () => {
   it('copies nested objects and lists, so normalising a copy never changes the original', () => {
-    const entry = { Kind: 'service-resolver', Name: 'web', Subsets: { v1: { Filter: 'Service.Meta.version == v1' } }, Failover: { '*': { Targets: [{ Service: 'web', Datacenter: 'dc2' }] } }, Big: 2n ** 63n - 1n };
+    const entry = {
+      Kind: 'service-resolver',
+      Name: 'web',
+      Subsets: { v1: { Filter: 'Service.Meta.version == v1' } },
+      Failover: { '*': { Targets: [{ Service: 'web', Datacenter: 'dc2' }] } },
+      Big: 2n ** 63n - 1n,
+    };
     const before = structuredClone(entry);
     const copy = cloneData(entry);
     expect(copy).toEqual(entry);
@@ -26,7 +32,7 @@ describe('cloneData', () => {
 });
 
 describe('canonicalLive', () => {
-  it('answers per version: a rule that changed between versions is not served from another version\'s copy', () => {
+  it("answers per version: a rule that changed between versions is not served from another version's copy", () => {
     // http-route Weight 0: before 1.22 it normalises to 1; from 1.22 it means "no traffic".
     const live = { Kind: 'http-route', Name: 'r', Rules: [{ Services: [{ Name: 'a', Weight: 0 }] }], Parents: [{ Kind: 'api-gateway', Name: 'gw' }] };
     const old = canonicalLive(live as never, { major: 1, minor: 20, patch: 0 });

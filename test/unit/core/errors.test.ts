@@ -17,16 +17,14 @@ describe('errors a user can act on', () => {
     expect(run.stderr).toContain(`sd.json:4:23: TransparentProxy: 'TransparentProxy' expected type 'map', got a string ("yes")`);
   });
 
-  it("gives Consul's own message for MutualTLSMode = \"permisive\"", async () => {
+  it('gives Consul\'s own message for MutualTLSMode = "permisive"', async () => {
     const dir = tempTree({
       'mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
       'sd.hcl': 'Kind = "service-defaults"\nName = "web"\nMutualTLSMode = "permisive"\n',
     });
     const run = await runCli(['validate', 'mesh.hcl', 'sd.hcl'], dir);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(
-      'sd.hcl:3:1: MutualTLSMode: Invalid MutualTLSMode "permisive". Must be one of "", "strict", or "permissive".',
-    );
+    expect(run.stderr).toContain('sd.hcl:3:1: MutualTLSMode: Invalid MutualTLSMode "permisive". Must be one of "", "strict", or "permissive".');
   });
 
   it('refuses a proxy-defaults entry not named global', async () => {
@@ -105,9 +103,7 @@ describe('errors a user can act on', () => {
     });
     const run = await runCli(['validate', 'sd.hcl', 'r.hcl'], dir);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(
-      'r.hcl:2:1: Name: discovery chain "web" uses a protocol "tcp" that does not permit advanced routing or splitting behavior',
-    );
+    expect(run.stderr).toContain('r.hcl:2:1: Name: discovery chain "web" uses a protocol "tcp" that does not permit advanced routing or splitting behavior');
   });
 
   it('ignores files that are not config entries, with a notice', async () => {

@@ -7,7 +7,10 @@ import { validateEntries } from '../../../src/core/validate-tree.ts';
 
 const seeds: { ext: string; text: string }[] = [
   ...(vectors as { format: string; input: string }[]).map((v) => ({ ext: v.format, text: v.input })),
-  { ext: 'yaml', text: 'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceIntentions\nmetadata:\n  name: a\nspec:\n  destination:\n    name: api\n  sources:\n    - name: web\n      action: allow\n' },
+  {
+    ext: 'yaml',
+    text: 'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceIntentions\nmetadata:\n  name: a\nspec:\n  destination:\n    name: api\n  sources:\n    - name: web\n      action: allow\n',
+  },
   { ext: 'yaml', text: 'Kind: mesh\nAllowEnablingPermissiveMutualTLS: true\nTransparentProxy:\n  MeshDestinationsOnly: false\n' },
 ];
 
@@ -15,10 +18,7 @@ const seeds: { ext: string; text: string }[] = [
 const mutated = fc
   .record({
     seed: fc.constantFrom(...seeds),
-    edits: fc.array(
-      fc.record({ at: fc.nat(), del: fc.nat({ max: 4 }), insert: fc.string({ maxLength: 4, unit: 'binary' }) }),
-      { minLength: 1, maxLength: 6 },
-    ),
+    edits: fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 4 }), insert: fc.string({ maxLength: 4, unit: 'binary' }) }), { minLength: 1, maxLength: 6 }),
   })
   .map(({ seed, edits }) => {
     let text = seed.text;

@@ -6,7 +6,7 @@ import { SUPPORTED_CONSUL } from '../../../src/model/consul-versions.ts';
 const reports = (version: string) => ({ known: true as const, version });
 
 describe('chooseTargetVersion', () => {
-  it('uses the server\'s version, in canonical form, when none is configured', () => {
+  it("uses the server's version, in canonical form, when none is configured", () => {
     expect(chooseTargetVersion('prod', undefined, reports('1.21.4+ent'))).toEqual({ version: '1.21.4', warnings: [], notices: [] });
   });
 

@@ -15,8 +15,12 @@ describe('duplicate keys', () => {
     const [a, b] = JSON.parse(run.stdout);
     expect(a.Protocol).toBe('grpc');
     expect(b).toMatchObject({ Protocol: 'tcp', Meta: { team: 'y' } });
-    expect(run.stderr).toContain('warning: a.hcl:4:1: Protocol: duplicate key "Protocol": the value at line 3, column 1 is dropped and this one wins, as in Consul');
-    expect(run.stderr).toContain('warning: b.json:3:2: Protocol: duplicate key "protocol": the value at line 2, column 2 is dropped and this one wins, as in Consul');
+    expect(run.stderr).toContain(
+      'warning: a.hcl:4:1: Protocol: duplicate key "Protocol": the value at line 3, column 1 is dropped and this one wins, as in Consul',
+    );
+    expect(run.stderr).toContain(
+      'warning: b.json:3:2: Protocol: duplicate key "protocol": the value at line 2, column 2 is dropped and this one wins, as in Consul',
+    );
     expect(run.stderr).toContain('warning: b.json:4:24: Meta.team: duplicate key "team": the value at line 4, column 11 is dropped');
     const validate = await runCli(['validate', '.'], dir);
     expect(validate.code).toBe(0);

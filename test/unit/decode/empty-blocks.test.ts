@@ -24,7 +24,10 @@ describe('empty blocks as Consul validates them', () => {
   it('Destination alone, or an empty block Validate does not look at, stays valid', async () => {
     const run = await runCli(
       ['validate', '.'],
-      tempTree({ 'web.hcl': `Kind = "service-defaults"\nName = "web"\nTransparentProxy {}\n${destination}`, 'api.hcl': 'Kind = "service-defaults"\nName = "api"\nUpstreamConfig {}\n' }),
+      tempTree({
+        'web.hcl': `Kind = "service-defaults"\nName = "web"\nTransparentProxy {}\n${destination}`,
+        'api.hcl': 'Kind = "service-defaults"\nName = "api"\nUpstreamConfig {}\n',
+      }),
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

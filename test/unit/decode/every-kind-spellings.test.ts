@@ -25,7 +25,10 @@ const MORE: Record<string, unknown>[] = [
       {
         Matches: [{ Method: 'GET', Path: { Match: 'prefix', Value: '/cart' } }],
         Filters: { RetryFilter: { NumRetries: 3, RetryOnConnectFailure: true }, TimeoutFilter: { RequestTimeout: 5_000_000_000 } },
-        Services: [{ Name: 'cart', Weight: 90 }, { Name: 'cart-v2', Weight: 10 }],
+        Services: [
+          { Name: 'cart', Weight: 90 },
+          { Name: 'cart-v2', Weight: 10 },
+        ],
       },
     ],
   },
@@ -65,7 +68,11 @@ const MORE: Record<string, unknown>[] = [
       ],
     },
   },
-  { Kind: 'terminating-gateway', Name: 'tgw', Services: [{ Name: 'legacy', CAFile: '/ca.pem', CertFile: '/c.pem', KeyFile: '/k.pem', DisableAutoHostRewrite: true }] },
+  {
+    Kind: 'terminating-gateway',
+    Name: 'tgw',
+    Services: [{ Name: 'legacy', CAFile: '/ca.pem', CertFile: '/c.pem', KeyFile: '/k.pem', DisableAutoHostRewrite: true }],
+  },
 ];
 
 const SAMPLES = [...EVERY_KIND, ...MORE] as (Record<string, unknown> & { Kind: string })[];
@@ -146,7 +153,12 @@ describe('every kind decodes alike from HCL snake_case, HCL CamelCase, JSON and 
 
   it('each sample renders the same in all four spellings', async () => {
     const files = (fn: (e: (typeof SAMPLES)[number]) => string | undefined, ext: string) =>
-      Object.fromEntries(SAMPLES.flatMap((e, i) => { const t = fn(e); return t === undefined ? [] : [[`${String(i).padStart(2, '0')}.${ext}`, t]]; }));
+      Object.fromEntries(
+        SAMPLES.flatMap((e, i) => {
+          const t = fn(e);
+          return t === undefined ? [] : [[`${String(i).padStart(2, '0')}.${ext}`, t]];
+        }),
+      );
     const json = await renderAll(files((e) => JSON.stringify(e), 'json'));
     const camel = await renderAll(files((e) => hclDocument(e, (_p, n) => n), 'hcl'));
     const snaked = files((e) => hclDocument(e, snake(e.Kind)), 'hcl');

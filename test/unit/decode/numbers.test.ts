@@ -44,20 +44,28 @@ describe('numbers out of range', () => {
   it('checks the Go width of the field: uint32 and uint64 fields, and text in int fields', async () => {
     const run = await validate({
       'router.hcl': 'Kind = "service-router"\nName = "web"\nRoutes = [{ Destination = { NumRetries = 4294967296 } }, { Destination = { NumRetries = -1 } }]\n',
-      'resolver.json': '{"Kind": "service-resolver", "Name": "web", "LoadBalancer": {"Policy": "ring_hash", "RingHashConfig": {"MinimumRingSize": "18446744073709551616"}}}',
+      'resolver.json':
+        '{"Kind": "service-resolver", "Name": "web", "LoadBalancer": {"Policy": "ring_hash", "RingHashConfig": {"MinimumRingSize": "18446744073709551616"}}}',
       'web.yaml': 'Kind: service-defaults\nName: web\nLocalConnectTimeoutMs: "9223372036854775808"\n',
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`router.hcl:3:42: Routes[0].Destination.NumRetries: cannot parse 'NumRetries' as uint: strconv.ParseUint: parsing "4294967296": value out of range`);
+    expect(run.stderr).toContain(
+      `router.hcl:3:42: Routes[0].Destination.NumRetries: cannot parse 'NumRetries' as uint: strconv.ParseUint: parsing "4294967296": value out of range`,
+    );
     expect(run.stderr).toContain(`router.hcl:3:89: Routes[1].Destination.NumRetries: cannot parse 'NumRetries', -1 overflows uint32`);
-    expect(run.stderr).toContain(`LoadBalancer.RingHashConfig.MinimumRingSize: cannot parse 'MinimumRingSize' as uint: strconv.ParseUint: parsing "18446744073709551616": value out of range`);
-    expect(run.stderr).toContain(`web.yaml:3:24: LocalConnectTimeoutMs: cannot parse 'LocalConnectTimeoutMs' as int: strconv.ParseInt: parsing "9223372036854775808": value out of range`);
+    expect(run.stderr).toContain(
+      `LoadBalancer.RingHashConfig.MinimumRingSize: cannot parse 'MinimumRingSize' as uint: strconv.ParseUint: parsing "18446744073709551616": value out of range`,
+    );
+    expect(run.stderr).toContain(
+      `web.yaml:3:24: LocalConnectTimeoutMs: cannot parse 'LocalConnectTimeoutMs' as int: strconv.ParseInt: parsing "9223372036854775808": value out of range`,
+    );
   });
 
   it('keeps in-range values exact, up to the type limit', async () => {
     const dir = tempTree({
       'router.hcl': 'Kind = "service-router"\nName = "web"\nRoutes = [{ Destination = { NumRetries = 4294967295 } }]\n',
-      'resolver.json': '{"Kind": "service-resolver", "Name": "web", "LoadBalancer": {"Policy": "ring_hash", "RingHashConfig": {"MinimumRingSize": "18446744073709551615"}}}',
+      'resolver.json':
+        '{"Kind": "service-resolver", "Name": "web", "LoadBalancer": {"Policy": "ring_hash", "RingHashConfig": {"MinimumRingSize": "18446744073709551615"}}}',
     });
     const run = await runCli(['render', '--json', 'router.hcl', 'resolver.json'], dir);
     expect(run.stderr).toBe('');

@@ -20,7 +20,9 @@ const FILES = [...sources('src'), ...sources('functions')];
 describe('the error family', () => {
   it('no class outside src/errors.ts extends Error (or another built-in error) directly', () => {
     const direct = FILES.filter((f) => f !== 'src/errors.ts').flatMap((f) =>
-      [...readFileSync(join(ROOT, f), 'utf8').matchAll(/class\s+(\w+)\s+extends\s+(Error|TypeError|RangeError|SyntaxError|AggregateError)\b/g)].map((m) => `${f}: ${m[1]} extends ${m[2]}`),
+      [...readFileSync(join(ROOT, f), 'utf8').matchAll(/class\s+(\w+)\s+extends\s+(Error|TypeError|RangeError|SyntaxError|AggregateError)\b/g)].map(
+        (m) => `${f}: ${m[1]} extends ${m[2]}`,
+      ),
     );
     expect(direct).toEqual([]);
   });

@@ -13,19 +13,85 @@ type Tree = { map: [string, Tree][] } | { seq: Tree[] } | { scalar: string };
 const PLAIN_KEYS = ['Kind', 'Name', 'Protocol', 'Meta', 'a.b/c', 'x-y', '_k', 'on', 'yes', 'Routes', 'Match', 'HTTP'];
 const TRICKY_KEYS = ['true', 'True', 'null', 'NULL', 'key with space', '"Quoted"', '? k', '9'];
 const PLAIN_SCALARS = [
-  'web', 'service-defaults', 'http', '/v2', 'http://x:8080/y', 'allow web to api', 'a,b', 'v1.2', '$HOME', 'user@example', 'f(x)=y', 'x50%',
-  '0', '-0', '7', '-12', '9223372036854775807', '-9223372036854775808', 'true', 'False', 'TRUE', 'yes', 'no', 'on', 'null', 'Null',
-  '"quoted"', '"a: b # c"', '""', '"*"', "'single'", "''", '" padded "',
+  'web',
+  'service-defaults',
+  'http',
+  '/v2',
+  'http://x:8080/y',
+  'allow web to api',
+  'a,b',
+  'v1.2',
+  '$HOME',
+  'user@example',
+  'f(x)=y',
+  'x50%',
+  '0',
+  '-0',
+  '7',
+  '-12',
+  '9223372036854775807',
+  '-9223372036854775808',
+  'true',
+  'False',
+  'TRUE',
+  'yes',
+  'no',
+  'on',
+  'null',
+  'Null',
+  '"quoted"',
+  '"a: b # c"',
+  '""',
+  '"*"',
+  "'single'",
+  "''",
+  '" padded "',
 ];
 const TRICKY_SCALARS = [
-  '007', '+5', '9223372036854775808', '-9223372036854775809', '1.5', '1e3', '.inf', '.nan', '0x1F', '0o17', '~', '', "'it''s'", '"esc\\"aped"', '"tab\\there"',
-  '*alias', '&anchor web', '!!str 5', '[a, b]', '{}', '[]', '{a: b}', '|', '>', 'a: b', 'a #comment', 'trailing:', '- x', '@at', '`tick`', 'ünïcode', 'a  b', 'x~',
+  '007',
+  '+5',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '1.5',
+  '1e3',
+  '.inf',
+  '.nan',
+  '0x1F',
+  '0o17',
+  '~',
+  '',
+  "'it''s'",
+  '"esc\\"aped"',
+  '"tab\\there"',
+  '*alias',
+  '&anchor web',
+  '!!str 5',
+  '[a, b]',
+  '{}',
+  '[]',
+  '{a: b}',
+  '|',
+  '>',
+  'a: b',
+  'a #comment',
+  'trailing:',
+  '- x',
+  '@at',
+  '`tick`',
+  'ünïcode',
+  'a  b',
+  'x~',
 ];
 const KEYS = fc.oneof({ weight: 30, arbitrary: fc.constantFrom(...PLAIN_KEYS) }, { weight: 1, arbitrary: fc.constantFrom(...TRICKY_KEYS) });
 const SCALARS = fc.oneof({ weight: 40, arbitrary: fc.constantFrom(...PLAIN_SCALARS) }, { weight: 1, arbitrary: fc.constantFrom(...TRICKY_SCALARS) });
 
 const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree; map: Tree }>((tie) => ({
-  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, SCALARS.map((scalar) => ({ scalar })), tie('map'), fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((seq) => ({ seq }))),
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    SCALARS.map((scalar) => ({ scalar })),
+    tie('map'),
+    fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((seq) => ({ seq })),
+  ),
   // Keys unique, except now and then a repeated first key (YAML forbids it: the library reports it).
   map: fc
     .tuple(fc.uniqueArray(fc.tuple(KEYS, tie('node')), { minLength: 1, maxLength: 4, selector: ([k]) => k }), fc.integer({ min: 0, max: 19 }))
@@ -69,12 +135,23 @@ function renderSeq(items: Tree[], col: number, s: Style): string[] {
   return lines;
 }
 
-const style: fc.Arbitrary<Style> = fc.record({ indent: fc.constantFrom(2, 2, 4), compactSeq: fc.boolean(), comments: fc.boolean(), trailingSpaces: fc.boolean() });
-
-const document = fc.tuple(fc.array(fc.tuple(tree, style), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.integer({ min: 0, max: 19 }).map((n) => n === 0)).map(([docs, leadingMarker, tab]) => {
-  const text = docs.map(([t, s]) => render(t, 0, s).join('\n')).join('\n---\n');
-  return `${leadingMarker ? '---\n' : ''}${tab ? text.replace('  ', '\t') : text}\n`;
+const style: fc.Arbitrary<Style> = fc.record({
+  indent: fc.constantFrom(2, 2, 4),
+  compactSeq: fc.boolean(),
+  comments: fc.boolean(),
+  trailingSpaces: fc.boolean(),
 });
+
+const document = fc
+  .tuple(
+    fc.array(fc.tuple(tree, style), { minLength: 1, maxLength: 3 }),
+    fc.boolean(),
+    fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+  )
+  .map(([docs, leadingMarker, tab]) => {
+    const text = docs.map(([t, s]) => render(t, 0, s).join('\n')).join('\n---\n');
+    return `${leadingMarker ? '---\n' : ''}${tab ? text.replace('  ', '\t') : text}\n`;
+  });
 
 describe('the fast YAML reader', () => {
   it('answers what the library path answers, whenever it answers', () => {
@@ -108,7 +185,15 @@ describe('the fast YAML reader', () => {
   });
 
   it('declines what it does not fully understand, so the library reports the error', () => {
-    for (const text of ['Kind: a\nKind: b\n', 'a:\n  - x\n  b: 1\n', 'Name: *web\n', 'Name: web # the web\n', 'N: 99999999999999999999\n', 'Kind:\n', '- a\n']) {
+    for (const text of [
+      'Kind: a\nKind: b\n',
+      'a:\n  - x\n  b: 1\n',
+      'Name: *web\n',
+      'Name: web # the web\n',
+      'N: 99999999999999999999\n',
+      'Kind:\n',
+      '- a\n',
+    ]) {
       expect(parseSimpleYaml(text), text).toBeUndefined();
     }
     expect(parseYaml('Kind: a\nKind: b\n')).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('duplicate key') }] });

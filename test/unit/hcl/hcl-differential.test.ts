@@ -10,10 +10,11 @@ interface Vector {
   name: string;
 }
 
-const vectors = (JSON.parse(readFileSync(new URL('../../fixtures/consul-decode-vectors.json', import.meta.url), 'utf8')) as Vector[]).filter((v) => v.format === 'hcl');
+const vectors = (JSON.parse(readFileSync(new URL('../../fixtures/consul-decode-vectors.json', import.meta.url), 'utf8')) as Vector[]).filter(
+  (v) => v.format === 'hcl',
+);
 
 const broken: string[] = [
-
   'a',
   'a = 1\nfoo 2',
   'a = "unterminated\n',

@@ -32,9 +32,16 @@ const hclChars = fc.constantFrom(...'abc019 \n\t\r"\\{}[]=,#/*<-.+xe$\'“”‘
 describe('parseHcl properties', () => {
   it('never throws on random strings', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 }), fc.array(hclChars, { maxLength: 80 }).map((a) => a.join(''))), (s) => {
-        checkResult(s, parseHcl(s));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ unit: 'binary', maxLength: 100 }),
+          fc.array(hclChars, { maxLength: 80 }).map((a) => a.join('')),
+        ),
+        (s) => {
+          checkResult(s, parseHcl(s));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -42,10 +49,7 @@ describe('parseHcl properties', () => {
   it('never throws on mutated valid files, and agrees with the oracle on accept/reject', () => {
     const mutation = fc.record({
       doc: fc.constantFrom(...corpus),
-      ops: fc.array(
-        fc.record({ kind: fc.constantFrom('insert', 'delete', 'replace'), at: fc.nat(), ch: hclChars }),
-        { minLength: 1, maxLength: 3 },
-      ),
+      ops: fc.array(fc.record({ kind: fc.constantFrom('insert', 'delete', 'replace'), at: fc.nat(), ch: hclChars }), { minLength: 1, maxLength: 3 }),
     });
     fc.assert(
       fc.property(mutation, ({ doc, ops }) => {
@@ -68,16 +72,40 @@ describe('parseHcl properties', () => {
     const strChar = fc.constantFrom('a', 'Z', ' ', '/', '*', 'é', '😀', '\\"', '\\\\', '\\n', '\\t', '\\u00e9', '#', '{', '}', '[', '=');
     const str = fc.array(strChar, { maxLength: 8 }).map((a) => `"${a.join('')}"`);
     const int = fc.integer({ min: -2147483648, max: 2147483647 }).map(String);
-    const float = fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((d) => (Number.isInteger(d) ? `${d}.5` : String(d))).filter((t) => !/[eE]/.test(t) || /e[+-]?\d/.test(t));
-    const scalar = fc.oneof(str, int, float, fc.constantFrom('true', 'false'), fc.constantFrom('<<EOF\nhello\n  world\nEOF\n', '<<-EOT\n    a\n      b\n    EOT\n'));
+    const float = fc
+      .double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true })
+      .map((d) => (Number.isInteger(d) ? `${d}.5` : String(d)))
+      .filter((t) => !/[eE]/.test(t) || /e[+-]?\d/.test(t));
+    const scalar = fc.oneof(
+      str,
+      int,
+      float,
+      fc.constantFrom('true', 'false'),
+      fc.constantFrom('<<EOF\nhello\n  world\nEOF\n', '<<-EOT\n    a\n      b\n    EOT\n'),
+    );
     const sep = fc.constantFrom('\n', ' ', ', ', '\n# c\n', ' /* c */ ', ' // c\n');
-    const key = fc.oneof(ident, str.filter((s) => s.length > 2));
+    const key = fc.oneof(
+      ident,
+      str.filter((s) => s.length > 2),
+    );
     const { body } = fc.letrec<{ body: string; value: string; list: string; obj: string }>((tie) => ({
-      body: fc.array(fc.tuple(fc.oneof({ depthSize: 'small', maxDepth: 4, depthIdentifier: 'hcl' }, fc.tuple(key, tie('value')).map(([k, v]) => `${k} = ${v}`), fc.tuple(key, fc.array(str, { maxLength: 2 }), tie('obj')).map(([k, ks, o]) => `${[k, ...ks].join(' ')} ${o}`)), sep), { maxLength: 5 }).map((items) =>
-        items.map(([i, s]) => (i.endsWith('\n') ? i + '\n' : i + s)).join(''),
-      ),
+      body: fc
+        .array(
+          fc.tuple(
+            fc.oneof(
+              { depthSize: 'small', maxDepth: 4, depthIdentifier: 'hcl' },
+              fc.tuple(key, tie('value')).map(([k, v]) => `${k} = ${v}`),
+              fc.tuple(key, fc.array(str, { maxLength: 2 }), tie('obj')).map(([k, ks, o]) => `${[k, ...ks].join(' ')} ${o}`),
+            ),
+            sep,
+          ),
+          { maxLength: 5 },
+        )
+        .map((items) => items.map(([i, s]) => (i.endsWith('\n') ? i + '\n' : i + s)).join('')),
       value: fc.oneof({ depthSize: 'small', withCrossShrink: true, maxDepth: 4, depthIdentifier: 'hcl' }, scalar, tie('list'), tie('obj')),
-      list: fc.tuple(fc.array(fc.oneof({ depthSize: 'small', maxDepth: 4, depthIdentifier: 'hcl' }, scalar, tie('obj'), tie('list')), { maxLength: 4 }), fc.boolean()).map(([xs, trailing]) => `[${xs.map((x) => (x.endsWith('\n') ? x : x + ' ')).join(',\n')}${trailing && xs.length ? ',' : ''}]`),
+      list: fc
+        .tuple(fc.array(fc.oneof({ depthSize: 'small', maxDepth: 4, depthIdentifier: 'hcl' }, scalar, tie('obj'), tie('list')), { maxLength: 4 }), fc.boolean())
+        .map(([xs, trailing]) => `[${xs.map((x) => (x.endsWith('\n') ? x : x + ' ')).join(',\n')}${trailing && xs.length ? ',' : ''}]`),
       obj: tie('body').map((b) => `{\n${b}\n}`),
     }));
     fc.assert(
@@ -86,7 +114,9 @@ describe('parseHcl properties', () => {
         const theirs = oracleParse(doc);
         if (!theirs.ok) {
           // mixing value kinds under a repeated key is a decode error in HCL1, not a syntax error
-          const syntax = /^unable to parse JSON: At \d+:\d+: /.test(theirs.error) && !/unknown slice type|unknown type|root[.[]|must have string keys|cannot decode/.test(theirs.error);
+          const syntax =
+            /^unable to parse JSON: At \d+:\d+: /.test(theirs.error) &&
+            !/unknown slice type|unknown type|root[.[]|must have string keys|cannot decode/.test(theirs.error);
           if (!syntax) {
             if (ours.ok) expect(() => toGoShape(ours.documents[0]!)).toThrow(MixedKindsError);
             return;

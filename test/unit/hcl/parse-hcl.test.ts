@@ -57,7 +57,12 @@ describe('parseHcl: structure', () => {
 
   it('parses blocks with and without "="', () => {
     const b = body('a { x = 1 }\nb = {\n  y = true\n}');
-    expect(plain(b)).toEqual({ obj: [['a', { obj: [['x', { num: 1, text: '1' }]] }], ['b', { obj: [['y', true]] }]] });
+    expect(plain(b)).toEqual({
+      obj: [
+        ['a', { obj: [['x', { num: 1, text: '1' }]] }],
+        ['b', { obj: [['y', true]] }],
+      ],
+    });
     expect(b.entries[0]!.value.pos).toEqual({ line: 1, column: 3 });
     expect(b.entries[1]!.value.pos).toEqual({ line: 2, column: 5 });
   });
@@ -83,18 +88,41 @@ describe('parseHcl: structure', () => {
     expect(value('x = [1, "two", true, 1.5,]')).toEqual([{ num: 1, text: '1' }, 'two', true, { num: 1.5, text: '1.5' }]);
     expect(value('x = [\n  { a = 1 },\n  { b = 2, c = 3 }\n  ,[ "n" ]\n]')).toEqual([
       { obj: [['a', { num: 1, text: '1' }]] },
-      { obj: [['b', { num: 2, text: '2' }], ['c', { num: 3, text: '3' }]] },
+      {
+        obj: [
+          ['b', { num: 2, text: '2' }],
+          ['c', { num: 3, text: '3' }],
+        ],
+      },
       ['n'],
     ]);
     expect(value('x = []')).toEqual([]);
     const b = body('Permissions = [{ Action = "allow" HTTP { PathPrefix = "/v2" } }]');
-    expect(plain(b)).toEqual({ obj: [['Permissions', [{ obj: [['Action', 'allow'], ['HTTP', { obj: [['PathPrefix', '/v2']] }]] }]]] });
+    expect(plain(b)).toEqual({
+      obj: [
+        [
+          'Permissions',
+          [
+            {
+              obj: [
+                ['Action', 'allow'],
+                ['HTTP', { obj: [['PathPrefix', '/v2']] }],
+              ],
+            },
+          ],
+        ],
+      ],
+    });
     expect(b.entries[0]!.value.pos).toEqual({ line: 1, column: 15 });
   });
 
   it('allows items separated by commas or on one line', () => {
     expect(plain(body('a = 1, b = 2 c = 3'))).toEqual({
-      obj: [['a', { num: 1, text: '1' }], ['b', { num: 2, text: '2' }], ['c', { num: 3, text: '3' }]],
+      obj: [
+        ['a', { num: 1, text: '1' }],
+        ['b', { num: 2, text: '2' }],
+        ['c', { num: 3, text: '3' }],
+      ],
     });
   });
 
@@ -145,7 +173,12 @@ describe('parseHcl: scalars', () => {
 
   it('skips all comment styles', () => {
     const b = body('# c1\na = 1 // c2\n/* c3\n c3 */ b = /* inline */ 2 # end');
-    expect(plain(b)).toEqual({ obj: [['a', { num: 1, text: '1' }], ['b', { num: 2, text: '2' }]] });
+    expect(plain(b)).toEqual({
+      obj: [
+        ['a', { num: 1, text: '1' }],
+        ['b', { num: 2, text: '2' }],
+      ],
+    });
     expect(b.entries[1]!.keyPos).toEqual({ line: 4, column: 8 });
   });
 
@@ -170,7 +203,10 @@ describe('parseHcl: errors', () => {
   });
 
   it('reports unclosed blocks and lists', () => {
-    expect(problem('a {\n b = 1\n')).toMatchObject({ message: expect.stringContaining('unclosed "{" opened at line 1, column 3'), pos: { line: 3, column: 1 } });
+    expect(problem('a {\n b = 1\n')).toMatchObject({
+      message: expect.stringContaining('unclosed "{" opened at line 1, column 3'),
+      pos: { line: 3, column: 1 },
+    });
     expect(problem('a = [1, 2')).toMatchObject({ message: expect.stringContaining('unclosed "["'), pos: { line: 1, column: 10 } });
     expect(problem('a = [1 2]')).toMatchObject({ message: expect.stringContaining('expected "," or "]"'), pos: { line: 1, column: 8 } });
   });

@@ -21,7 +21,13 @@ describe('proposeDriftChanges', () => {
     ];
     const plan = planChanges(renderTree(files).entries, live, { prune: true, adopt: false });
     const p = proposeDriftChanges(files, plan);
-    expect(p.changes).toEqual([{ path: 'all.yaml', before: files[0]!.text, after: '# two services\nKind: service-defaults\nName: web\nProtocol: grpc\n---\nKind: service-defaults\nName: api\nProtocol: tcp\n' }]);
+    expect(p.changes).toEqual([
+      {
+        path: 'all.yaml',
+        before: files[0]!.text,
+        after: '# two services\nKind: service-defaults\nName: web\nProtocol: grpc\n---\nKind: service-defaults\nName: api\nProtocol: tcp\n',
+      },
+    ]);
     expect(p.proposed.map((e) => [e.entry, e.fields, e.how])).toEqual([
       ['service-defaults/api', ['Protocol'], 'in-place'],
       ['service-defaults/web', ['Protocol'], 'in-place'],
@@ -36,7 +42,9 @@ describe('proposeDriftChanges', () => {
 describe('consul-gitops.yaml driftMode', () => {
   it('defaults to report, and refuses propose together with selfHeal, naming the field', () => {
     expect(parseTargetsFile('targets:\n  - name: dc1\n').targets[0]!.driftMode).toBe('report');
-    expect(() => parseTargetsFile('targets:\n  - name: dc1\n    selfHeal: true\n    driftMode: propose\n')).toThrow(/^consul-gitops\.yaml: targets\.0\.driftMode: selfHeal: true reverts Consul/);
+    expect(() => parseTargetsFile('targets:\n  - name: dc1\n    selfHeal: true\n    driftMode: propose\n')).toThrow(
+      /^consul-gitops\.yaml: targets\.0\.driftMode: selfHeal: true reverts Consul/,
+    );
     expect(() => parseTargetsFile('targets:\n  - name: dc1\n    driftMode: revert\n')).toThrow('targets.0.driftMode: expected "report" or "propose"');
   });
 });

@@ -6,7 +6,14 @@ import { importTarget } from '../../../src/core/import/minimal-entry.ts';
 import { diffValues } from '../../../src/core/plan/canonical.ts';
 import type { ApiEntry } from '../../../src/model/kind-definition.ts';
 
-const live: ApiEntry = { Kind: 'service-defaults', Name: 'web', Protocol: 'http', MutualTLSMode: 'permissive', Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'x' }, ModifyIndex: 40 };
+const live: ApiEntry = {
+  Kind: 'service-defaults',
+  Name: 'web',
+  Protocol: 'http',
+  MutualTLSMode: 'permissive',
+  Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'x' },
+  ModifyIndex: 40,
+};
 
 function readsBackAsLive(path: string, text: string): void {
   const tree = renderTree([{ path, text }]);
@@ -25,7 +32,10 @@ describe('driftRewrite', () => {
   });
 
   it('keeps a CRD a CRD and plain YAML plain YAML', () => {
-    const crd = { path: 'k8s/web.yaml', text: 'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceDefaults\nmetadata:\n  name: web\nspec:\n  protocol: http\n' };
+    const crd = {
+      path: 'k8s/web.yaml',
+      text: 'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceDefaults\nmetadata:\n  name: web\nspec:\n  protocol: http\n',
+    };
     const p = driftRewrite(crd, live);
     expect(p.ok && p.changes[0]!.after).toContain('kind: ServiceDefaults');
     if (p.ok) readsBackAsLive(crd.path, p.changes[0]!.after);
@@ -34,22 +44,31 @@ describe('driftRewrite', () => {
     expect(q.ok && q.changes[0]!.after).toContain('MutualTLSMode: permissive');
   });
 
-  it('edits the changed fields in place: comments, key order and the file\'s other entries stay', () => {
+  it("edits the changed fields in place: comments, key order and the file's other entries stay", () => {
     const text = '# owned by the web team\nKind = "service-defaults"\nName = "web"\nProtocol = "http" # L7 routing needs it\n';
     const p = driftRewrite({ path: 'config-entries/web.hcl', text }, live);
     expect(p).toMatchObject({ ok: true, how: 'in-place' });
     if (!p.ok) return;
     expect(p.changes[0]!.after).toBe(`${text}MutualTLSMode = "permissive"\n`);
     readsBackAsLive('config-entries/web.hcl', p.changes[0]!.after);
-    const many = { path: 'all.yaml', text: 'Kind: service-defaults\nName: web\nProtocol: http # keep\n---\nKind: service-defaults\nName: api\nProtocol: grpc\n' };
+    const many = {
+      path: 'all.yaml',
+      text: 'Kind: service-defaults\nName: web\nProtocol: http # keep\n---\nKind: service-defaults\nName: api\nProtocol: grpc\n',
+    };
     const q = driftRewrite(many, live);
     expect(q).toMatchObject({ ok: true, how: 'in-place' });
-    if (q.ok) expect(q.changes[0]!.after).toBe('Kind: service-defaults\nName: web\nProtocol: http # keep\nMutualTLSMode: permissive\n---\nKind: service-defaults\nName: api\nProtocol: grpc\n');
+    if (q.ok)
+      expect(q.changes[0]!.after).toBe(
+        'Kind: service-defaults\nName: web\nProtocol: http # keep\nMutualTLSMode: permissive\n---\nKind: service-defaults\nName: api\nProtocol: grpc\n',
+      );
   });
 
   it('refuses a file holding other entries too when the change cannot be made field by field', () => {
     // A field removed in Consul cannot be expressed by a field edit; rewriting whole would touch "api".
-    const file = { path: 'all.yaml', text: 'Kind: service-defaults\nName: web\nProtocol: http\nMutualTLSMode: permissive\nLocalRequestTimeoutMs: 5000\n---\nKind: service-defaults\nName: api\n' };
+    const file = {
+      path: 'all.yaml',
+      text: 'Kind: service-defaults\nName: web\nProtocol: http\nMutualTLSMode: permissive\nLocalRequestTimeoutMs: 5000\n---\nKind: service-defaults\nName: api\n',
+    };
     expect(driftRewrite(file, live)).toMatchObject({ ok: false, reason: expect.stringContaining('defines 2 entries') });
   });
 

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { entryPath } from '../../../src/core/import/entry-path.ts';
 
-const id = (name: string, extra: { namespace?: string; partition?: string } = {}) => ({ kind: 'service-defaults', name, namespace: extra.namespace ?? '', partition: extra.partition ?? '' });
+const id = (name: string, extra: { namespace?: string; partition?: string } = {}) => ({
+  kind: 'service-defaults',
+  name,
+  namespace: extra.namespace ?? '',
+  partition: extra.partition ?? '',
+});
 
 describe('entryPath', () => {
   it('lays out <dir>/<kind>/<name>.<ext>', () => {
@@ -10,7 +15,10 @@ describe('entryPath', () => {
   });
   it('adds partition and namespace folders only when not default', () => {
     expect(entryPath('d/', id('web', { namespace: 'default', partition: 'default' }), 'hcl')).toEqual({ ok: true, path: 'd/service-defaults/web.hcl' });
-    expect(entryPath('d', id('web', { namespace: 'team-a', partition: 'eu' }), 'json')).toEqual({ ok: true, path: 'd/partition-eu/namespace-team-a/service-defaults/web.json' });
+    expect(entryPath('d', id('web', { namespace: 'team-a', partition: 'eu' }), 'json')).toEqual({
+      ok: true,
+      path: 'd/partition-eu/namespace-team-a/service-defaults/web.json',
+    });
   });
   it('escapes what a file system would read as a path: slashes, dot-dot, wildcards, percent', () => {
     const seg = (name: string) => (entryPath('d', id(name), 'hcl') as { path: string }).path.split('/').slice(2).join('/');

@@ -60,14 +60,29 @@ describe('round trip over Consul decode vectors', () => {
 
 describe('round trip over every kind', () => {
   for (const e of EVERY_KIND)
-    for (const f of formatsFor(e.Kind as string))
-      it(`${e.Kind}/${(e.Name as string) ?? ''} as ${f}`, () => expectRoundTrip(accepted(e as ApiEntry)!, f));
+    for (const f of formatsFor(e.Kind as string)) it(`${e.Kind}/${(e.Name as string) ?? ''} as ${f}`, () => expectRoundTrip(accepted(e as ApiEntry)!, f));
 });
 
 /** Random values for a registry field type; strings include what trips writers up (quotes, `${`, newlines, unicode). */
 function arbitraryOf(type: FieldType, depth: number): fc.Arbitrary<unknown> {
   const text = fc.oneof(
-    fc.constantFrom('http', 'a"b', 'back\\slash', 'line\nbreak\ttab', '${interp}', 'ünïcødé ✓', '%{x}', ' spaced ', '#hash', '//c', 'on', 'no', '1e3', '0x10', '-'),
+    fc.constantFrom(
+      'http',
+      'a"b',
+      'back\\slash',
+      'line\nbreak\ttab',
+      '${interp}',
+      'ünïcødé ✓',
+      '%{x}',
+      ' spaced ',
+      '#hash',
+      '//c',
+      'on',
+      'no',
+      '1e3',
+      '0x10',
+      '-',
+    ),
     fc.string({ maxLength: 8 }),
   );
   switch (type.t) {
@@ -89,9 +104,21 @@ function arbitraryOf(type: FieldType, depth: number): fc.Arbitrary<unknown> {
     case 'list':
       return depth > 3 ? fc.constant(undefined) : fc.array(arbitraryOf(type.of, depth + 1), { maxLength: 2 });
     case 'map':
-      return depth > 3 ? fc.constant(undefined) : fc.dictionary(fc.constantFrom('k', 'a.b', 'x/y', 'with space', 'Q"'), arbitraryOf(type.of, depth + 1), { maxKeys: 2 });
+      return depth > 3
+        ? fc.constant(undefined)
+        : fc.dictionary(fc.constantFrom('k', 'a.b', 'x/y', 'with space', 'Q"'), arbitraryOf(type.of, depth + 1), { maxKeys: 2 });
     case 'opaque':
-      return fc.dictionary(fc.constantFrom('protocol', 'n', 'nested', 'list'), fc.oneof(text, fc.integer(), fc.boolean(), fc.dictionary(fc.constantFrom('a', 'b'), text, { maxKeys: 2 }), fc.array(text, { minLength: 2, maxLength: 3 })), { maxKeys: 3 });
+      return fc.dictionary(
+        fc.constantFrom('protocol', 'n', 'nested', 'list'),
+        fc.oneof(
+          text,
+          fc.integer(),
+          fc.boolean(),
+          fc.dictionary(fc.constantFrom('a', 'b'), text, { maxKeys: 2 }),
+          fc.array(text, { minLength: 2, maxLength: 3 }),
+        ),
+        { maxKeys: 3 },
+      );
     case 'object': {
       if (depth > 3) return fc.constant(undefined);
       const shape: Record<string, fc.Arbitrary<unknown>> = {};

@@ -5,7 +5,10 @@ import { KINDS, CONSUL_CE_KINDS, DISCOVERY_CHAIN_KINDS, SECRET_KINDS, isMeshWide
 import { configEntryPermission, listPermission } from '../../../src/model/kind-acl.ts';
 import type { KindDefinition } from '../../../src/model/kind-definition.ts';
 
-const kindsWhere = (p: (k: KindDefinition) => boolean) => KINDS.filter(p).map((k) => k.kind).sort();
+const kindsWhere = (p: (k: KindDefinition) => boolean) =>
+  KINDS.filter(p)
+    .map((k) => k.kind)
+    .sort();
 
 describe('kind facts', () => {
   it('every kind declares every kind-level fact with a known value', () => {
@@ -26,9 +29,24 @@ describe('kind facts', () => {
   it('knows the kinds of Consul CE: all but control-plane-request-limit (structs.MakeConfigEntry, CE)', () => {
     expect([...CONSUL_CE_KINDS].sort()).toEqual(
       [
-        'service-defaults', 'proxy-defaults', 'service-router', 'service-splitter', 'service-resolver', 'ingress-gateway',
-        'terminating-gateway', 'service-intentions', 'mesh', 'exported-services', 'sameness-group', 'api-gateway',
-        'bound-api-gateway', 'file-system-certificate', 'inline-certificate', 'http-route', 'tcp-route', 'jwt-provider',
+        'service-defaults',
+        'proxy-defaults',
+        'service-router',
+        'service-splitter',
+        'service-resolver',
+        'ingress-gateway',
+        'terminating-gateway',
+        'service-intentions',
+        'mesh',
+        'exported-services',
+        'sameness-group',
+        'api-gateway',
+        'bound-api-gateway',
+        'file-system-certificate',
+        'inline-certificate',
+        'http-route',
+        'tcp-route',
+        'jwt-provider',
       ].sort(),
     );
   });
@@ -59,18 +77,22 @@ describe('kind facts', () => {
   });
 
   it('puts every provider before every dependent in apply order', () => {
-    expect(kindsWhere((k) => k.orderRole === 'provider')).toEqual(
-      ['control-plane-request-limit', 'jwt-provider', 'mesh', 'proxy-defaults', 'sameness-group', 'service-defaults', 'service-resolver'],
-    );
+    expect(kindsWhere((k) => k.orderRole === 'provider')).toEqual([
+      'control-plane-request-limit',
+      'jwt-provider',
+      'mesh',
+      'proxy-defaults',
+      'sameness-group',
+      'service-defaults',
+      'service-resolver',
+    ]);
     const lastProvider = Math.max(...KINDS.filter((k) => k.orderRole === 'provider').map((k) => k.applyOrder));
     const firstDependent = Math.min(...KINDS.filter((k) => k.orderRole === 'dependent').map((k) => k.applyOrder));
     expect(lastProvider).toBeLessThan(firstDependent);
   });
 
   it('maps each kind to the ACL permissions of its CanRead/CanWrite', () => {
-    const table = Object.fromEntries(
-      KINDS.map((k) => [k.kind, [configEntryPermission(k.kind, 'web', 'read'), configEntryPermission(k.kind, 'web', 'write')]]),
-    );
+    const table = Object.fromEntries(KINDS.map((k) => [k.kind, [configEntryPermission(k.kind, 'web', 'read'), configEntryPermission(k.kind, 'web', 'write')]]));
     const svc = (access: string) => ({ resource: 'service', access, name: 'web' });
     const mesh = (access: string) => ({ resource: 'mesh', access });
     for (const k of ['service-defaults', 'service-router', 'service-splitter', 'service-resolver']) expect(table[k], k).toEqual([svc('read'), svc('write')]);
@@ -80,8 +102,18 @@ describe('kind facts', () => {
     ]);
     for (const k of ['proxy-defaults', 'mesh']) expect(table[k], k).toEqual([undefined, mesh('write')]);
     for (const k of ['ingress-gateway', 'terminating-gateway']) expect(table[k], k).toEqual([svc('read'), mesh('write')]);
-    const meshOnly = ['api-gateway', 'bound-api-gateway', 'http-route', 'tcp-route', 'inline-certificate', 'file-system-certificate',
-      'jwt-provider', 'exported-services', 'sameness-group', 'control-plane-request-limit'];
+    const meshOnly = [
+      'api-gateway',
+      'bound-api-gateway',
+      'http-route',
+      'tcp-route',
+      'inline-certificate',
+      'file-system-certificate',
+      'jwt-provider',
+      'exported-services',
+      'sameness-group',
+      'control-plane-request-limit',
+    ];
     for (const k of meshOnly) expect(table[k], k).toEqual([mesh('read'), mesh('write')]);
     expect(Object.keys(table).length).toBe(4 + 1 + 2 + 2 + meshOnly.length);
     // An unknown kind falls to Consul's default branch; listing proxy-defaults needs nothing.
@@ -90,9 +122,16 @@ describe('kind facts', () => {
   });
 
   it('shapes GET responses only from fields the kind has, Kind first', () => {
-    expect(kindsWhere((k) => k.responseShape !== 'as-stored')).toEqual(
-      ['ingress-gateway', 'mesh', 'proxy-defaults', 'service-defaults', 'service-intentions', 'service-router', 'service-splitter', 'terminating-gateway'],
-    );
+    expect(kindsWhere((k) => k.responseShape !== 'as-stored')).toEqual([
+      'ingress-gateway',
+      'mesh',
+      'proxy-defaults',
+      'service-defaults',
+      'service-intentions',
+      'service-router',
+      'service-splitter',
+      'terminating-gateway',
+    ]);
     for (const k of KINDS) {
       if (k.responseShape === 'as-stored') continue;
       const names = k.responseShape.fields.map(([f]) => f);

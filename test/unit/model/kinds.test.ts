@@ -72,9 +72,9 @@ describe('aliases follow the api struct tags', () => {
   it('uses Consul spellings where they differ from the derived snake_case', () => {
     expect(aliasesOf('Peer', fieldAt('exported-services', ['Services', 'Consumers', 'Peer']))).toEqual(['peer_name']);
     expect(aliasesOf('MaxVersion', fieldAt('api-gateway', ['Listeners', 'TLS', 'MaxVersion']))).toEqual(['tls_max_version']);
-    expect(
-      aliasesOf('EnforcingConsecutive5xx', fieldAt('ingress-gateway', ['Defaults', 'PassiveHealthCheck', 'EnforcingConsecutive5xx'])),
-    ).toEqual(['enforcing_consecutive_5xx']);
+    expect(aliasesOf('EnforcingConsecutive5xx', fieldAt('ingress-gateway', ['Defaults', 'PassiveHealthCheck', 'EnforcingConsecutive5xx']))).toEqual([
+      'enforcing_consecutive_5xx',
+    ]);
   });
 
   it('has none where the struct has no alias tag', () => {
@@ -139,9 +139,7 @@ describe('service-router', () => {
 
   it('requires a name and accepts a valid router', () => {
     expect(messages({ Kind: 'service-router', Routes: [] })).toEqual(['Name is required']);
-    expect(messages({ Kind: 'service-router', Name: 'web', Routes: [{ Match: { HTTP: { PathPrefix: '/api', Methods: ['get'] } } }] })).toEqual(
-      [],
-    );
+    expect(messages({ Kind: 'service-router', Name: 'web', Routes: [{ Match: { HTTP: { PathPrefix: '/api', Methods: ['get'] } } }] })).toEqual([]);
   });
 });
 
@@ -157,9 +155,16 @@ describe('service-splitter', () => {
       'split destination occurs more than once: service="web", subset="", namespace="", partition=""',
       'the sum of all split weights must be 100, not 99.000000',
     ]);
-    expect(messages({ Kind: 'service-splitter', Name: 'web', Splits: [{ Weight: 33.33, Service: 'a' }, { Weight: 33.33, Service: 'b' }] })).toEqual([
-      'the sum of all split weights must be 100, not 66.660004',
-    ]);
+    expect(
+      messages({
+        Kind: 'service-splitter',
+        Name: 'web',
+        Splits: [
+          { Weight: 33.33, Service: 'a' },
+          { Weight: 33.33, Service: 'b' },
+        ],
+      }),
+    ).toEqual(['the sum of all split weights must be 100, not 66.660004']);
     expect(messages({ Kind: 'service-splitter', Name: 'web', Splits: [{ Weight: 33.333 }, { Weight: 66.667, Service: 'b' }] })).toEqual([]);
   });
 });
@@ -178,20 +183,18 @@ describe('service-resolver', () => {
       `Subset "V2" is invalid: must be 63 characters or fewer, begin or end with lower case alphanumeric characters, and contain lower case alphanumeric characters or '-' in between`,
       'DefaultSubset "v9" is not a valid subset',
     ]);
-    expect(
-      messages({ Kind: 'service-resolver', Name: 'web', Redirect: { Service: 'db' }, Failover: { '*': { Datacenters: ['dc2'] } } }),
-    ).toEqual(['Redirect and Failover cannot both be set']);
-    expect(messages({ Kind: 'service-resolver', Name: 'web', Redirect: {} })).toEqual(['Redirect is empty']);
-    expect(messages({ Kind: 'service-resolver', Name: 'web', Failover: { v1: { Service: 'x' } } })).toEqual([
-      'Bad Failover["v1"]: not a valid subset subset',
+    expect(messages({ Kind: 'service-resolver', Name: 'web', Redirect: { Service: 'db' }, Failover: { '*': { Datacenters: ['dc2'] } } })).toEqual([
+      'Redirect and Failover cannot both be set',
     ]);
+    expect(messages({ Kind: 'service-resolver', Name: 'web', Redirect: {} })).toEqual(['Redirect is empty']);
+    expect(messages({ Kind: 'service-resolver', Name: 'web', Failover: { v1: { Service: 'x' } } })).toEqual(['Bad Failover["v1"]: not a valid subset subset']);
     expect(messages({ Kind: 'service-resolver', Name: 'web', ConnectTimeout: '-5s' })).toEqual(["Bad ConnectTimeout '-5s', must be >= 0"]);
     expect(messages({ Kind: 'service-resolver', Name: 'web', LoadBalancer: { Policy: 'fastest' } })).toEqual([
       'Bad LoadBalancer policy: "fastest" is not supported',
     ]);
-    expect(
-      messages({ Kind: 'service-resolver', Name: 'web', LoadBalancer: { Policy: 'ring_hash', HashPolicies: [{ Field: 'header' }] } }),
-    ).toEqual(['Bad LoadBalancer HashPolicy[0]: Field "header" was specified without a FieldValue']);
+    expect(messages({ Kind: 'service-resolver', Name: 'web', LoadBalancer: { Policy: 'ring_hash', HashPolicies: [{ Field: 'header' }] } })).toEqual([
+      'Bad LoadBalancer HashPolicy[0]: Field "header" was specified without a FieldValue',
+    ]);
     expect(
       messages({
         Kind: 'service-resolver',
@@ -264,7 +267,14 @@ describe('api-gateway and routes', () => {
   it('validates listeners', () => {
     expect(messages({ Kind: 'api-gateway', Name: 'gw' })).toEqual(['api gateway must have at least one listener']);
     expect(
-      messages({ Kind: 'api-gateway', Name: 'gw', Listeners: [{ Name: 'L', Port: 0, Protocol: 'udp' }, { Name: 'ok', Port: 443, Protocol: 'tcp', Hostname: 'x' }] }),
+      messages({
+        Kind: 'api-gateway',
+        Name: 'gw',
+        Listeners: [
+          { Name: 'L', Port: 0, Protocol: 'udp' },
+          { Name: 'ok', Port: 443, Protocol: 'tcp', Hostname: 'x' },
+        ],
+      }),
     ).toEqual([
       'listener name "L" is invalid, must be at least 1 character and contain only letters, numbers, or dashes',
       // One error per listener, as Consul's validateListeners returns: L's protocol, not its port.
@@ -283,8 +293,19 @@ describe('api-gateway and routes', () => {
     expect(out.Parents).toEqual([{ Name: 'gw', Kind: 'api-gateway' }]);
     // Newest Consul keeps Weight 0 (no traffic) and only turns a negative weight into 1; before 1.22, 0 became 1.
     expect(out.Rules).toEqual([{ Matches: [{ Method: 'GET', Path: { Match: 'prefix', Value: '/' } }], Services: [{ Name: 'web' }] }]);
-    const weights = (e: ApiEntry) => ((e.Rules as { Services: { Weight?: number }[] }[])[0]!.Services).map((s) => s.Weight);
-    const twoServices: ApiEntry = { Kind: 'http-route', Name: 'r', Rules: [{ Services: [{ Name: 'a', Weight: -3 }, { Name: 'b', Weight: 0 }] }] };
+    const weights = (e: ApiEntry) => (e.Rules as { Services: { Weight?: number }[] }[])[0]!.Services.map((s) => s.Weight);
+    const twoServices: ApiEntry = {
+      Kind: 'http-route',
+      Name: 'r',
+      Rules: [
+        {
+          Services: [
+            { Name: 'a', Weight: -3 },
+            { Name: 'b', Weight: 0 },
+          ],
+        },
+      ],
+    };
     expect(weights(def('http-route').normalize!(twoServices))).toEqual([1, 0]);
     expect(weights(def('http-route').normalize!(twoServices, parseConsulVersion('1.21.9')))).toEqual([1, 1]);
     expect(

@@ -5,7 +5,7 @@ import { consulOfLive, isEnterpriseVersion, listNamespaces, parseTargetConsul } 
 import { parseTargetsFile } from '../../../src/config/targets.ts';
 
 describe('listNamespaces', () => {
-  it('lists the client\'s namespace when the target names none (CE and single-namespace targets)', () => {
+  it("lists the client's namespace when the target names none (CE and single-namespace targets)", () => {
     expect(listNamespaces('service-defaults', undefined)).toEqual([undefined]);
   });
   it('uses the wildcard for all, and each named namespace once (case-insensitively)', () => {

@@ -66,7 +66,10 @@ describe('plan', () => {
     const plan = await planOf(extra, store);
     expect(plan.changes.filter((c) => c.action === 'delete').map((c) => c.id.name)).toEqual(['web']);
     await applyPlan(store, plan);
-    const names = store.all().map((e) => e.Name).sort();
+    const names = store
+      .all()
+      .map((e) => e.Name)
+      .sort();
     expect(names).toEqual(['hand-made', 's0', 's1', 's2']);
   });
 
@@ -192,6 +195,11 @@ describe('apply', () => {
       'service-defaults/web': 'applied',
       'service-intentions/api': 'skipped',
     });
-    expect(store.all().map((e) => `${e.Kind}/${String(e.Name ?? '')}`).sort()).toEqual(['mesh/', 'service-defaults/web']);
+    expect(
+      store
+        .all()
+        .map((e) => `${e.Kind}/${String(e.Name ?? '')}`)
+        .sort(),
+    ).toEqual(['mesh/', 'service-defaults/web']);
   });
 });

@@ -41,7 +41,11 @@ describe('exported-services on Consul Enterprise', () => {
   });
 
   it('a target configured as Enterprise (consulVersion 1.22.0+ent) keeps the namespace even before any entry is read', () => {
-    const plan = planAgainst(exported('  Namespace = "billing"\n'), (e) => ({ ...e, Services: [{ Name: 'api', Namespace: 'payments', Consumers: [{ Peer: 'east' }] }] }), '1.22.0+ent');
+    const plan = planAgainst(
+      exported('  Namespace = "billing"\n'),
+      (e) => ({ ...e, Services: [{ Name: 'api', Namespace: 'payments', Consumers: [{ Peer: 'east' }] }] }),
+      '1.22.0+ent',
+    );
     expect(plan.summary.update).toBe(1);
   });
 });
@@ -49,7 +53,7 @@ describe('exported-services on Consul Enterprise', () => {
 const intention = (source: string) => `Kind = "service-intentions"\nName = "api"\nSources = [{\n  Name = "web"\n  Action = "allow"\n${source}}]\n`;
 
 describe('service-intentions sources on Consul Enterprise', () => {
-  it('a source without Namespace/Partition equals Consul\'s copy, which inherits the entry\'s', () => {
+  it("a source without Namespace/Partition equals Consul's copy, which inherits the entry's", () => {
     const plan = planAgainst(intention(''), (e) =>
       enterprise({ ...e, Sources: [{ Name: 'web', Action: 'allow', Namespace: 'default', Partition: 'default', Precedence: 9, Type: 'consul' }] }),
     );
@@ -58,9 +62,13 @@ describe('service-intentions sources on Consul Enterprise', () => {
 
   it('in a non-default namespace, an omitted source namespace is the entry\'s namespace, not "default"', () => {
     const text = `Kind = "service-intentions"\nName = "api"\nNamespace = "team"\nSources = [{\n  Name = "web"\n  Action = "allow"\n}]\n`;
-    const same = planAgainst(text, (e) => enterprise({ ...e, Namespace: 'team', Sources: [{ Name: 'web', Action: 'allow', Namespace: 'team', Partition: 'default' }] }));
+    const same = planAgainst(text, (e) =>
+      enterprise({ ...e, Namespace: 'team', Sources: [{ Name: 'web', Action: 'allow', Namespace: 'team', Partition: 'default' }] }),
+    );
     expect(same.summary).toMatchObject({ update: 0, noop: 1 });
-    const other = planAgainst(text, (e) => enterprise({ ...e, Namespace: 'team', Sources: [{ Name: 'web', Action: 'allow', Namespace: 'default', Partition: 'default' }] }));
+    const other = planAgainst(text, (e) =>
+      enterprise({ ...e, Namespace: 'team', Sources: [{ Name: 'web', Action: 'allow', Namespace: 'default', Partition: 'default' }] }),
+    );
     expect(other.summary).toMatchObject({ update: 1 });
   });
 
@@ -72,13 +80,15 @@ describe('service-intentions sources on Consul Enterprise', () => {
   });
 
   it('a peered source gets only its namespace defaulted (no partition)', () => {
-    const plan = planAgainst(intention('  Peer = "east"\n'), (e) => enterprise({ ...e, Sources: [{ Name: 'web', Action: 'allow', Peer: 'east', Namespace: 'default' }] }));
+    const plan = planAgainst(intention('  Peer = "east"\n'), (e) =>
+      enterprise({ ...e, Sources: [{ Name: 'web', Action: 'allow', Peer: 'east', Namespace: 'default' }] }),
+    );
     expect(plan.summary).toMatchObject({ update: 0, noop: 1 });
   });
 });
 
 describe('other nested tenancy fields on Consul Enterprise', () => {
-  it('a router destination of a route with an HTTP match inherits the entry\'s namespace and partition', () => {
+  it("a router destination of a route with an HTTP match inherits the entry's namespace and partition", () => {
     const text = 'Kind = "service-router"\nName = "web"\nRoutes = [{\n  Match { HTTP { PathPrefix = "/api" } }\n  Destination { Service = "api" }\n}]\n';
     const plan = planAgainst(text, (e) =>
       enterprise({ ...e, Routes: [{ Match: { HTTP: { PathPrefix: '/api' } }, Destination: { Service: 'api', Namespace: 'default', Partition: 'default' } }] }),
@@ -92,7 +102,7 @@ describe('other nested tenancy fields on Consul Enterprise', () => {
     expect(plan.summary.update).toBe(1);
   });
 
-  it('an upstream override inherits the entry\'s namespace and partition', () => {
+  it("an upstream override inherits the entry's namespace and partition", () => {
     const text = 'Kind = "service-defaults"\nName = "web"\nUpstreamConfig { Overrides = [{ Name = "db", ConnectTimeoutMs = 500 }] }\n';
     const plan = planAgainst(text, (e) =>
       enterprise({ ...e, UpstreamConfig: { Overrides: [{ Name: 'db', Namespace: 'default', Partition: 'default', ConnectTimeoutMs: 500 }] } }),

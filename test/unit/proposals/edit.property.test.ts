@@ -21,8 +21,14 @@ const fileArb = fc.record({
   meta: fc.dictionary(word, metaValue, { maxKeys: 3 }),
   modeAt: fc.nat(3),
   comment: fc.option(fc.constantFrom('MutualTLSMode = "permissive"', 'flip to strict later', 'mutual_tls_mode: permissive'), { nil: undefined }),
-  before: fc.array(word.filter((w) => w !== 'orders'), { maxLength: 2 }),
-  after: fc.array(word.filter((w) => w !== 'orders'), { maxLength: 2 }),
+  before: fc.array(
+    word.filter((w) => w !== 'orders'),
+    { maxLength: 2 },
+  ),
+  after: fc.array(
+    word.filter((w) => w !== 'orders'),
+    { maxLength: 2 },
+  ),
 });
 
 type Spec = typeof fileArb extends fc.Arbitrary<infer T> ? T : never;
@@ -59,7 +65,10 @@ function render(s: Spec): { path: string; text: string } {
   } else for (const b of blocks) lines.push(...b);
   let text = lines.join(s.eol) + s.eol;
   if (s.format === 'yaml' || crd) {
-    const doc = (n: string) => (crd ? `apiVersion: consul.hashicorp.com/v1alpha1${s.eol}kind: ServiceDefaults${s.eol}metadata:${s.eol}${ind}name: ${n}${s.eol}spec:${s.eol}${ind}mutualTLSMode: permissive${s.eol}` : `Kind: service-defaults${s.eol}Name: ${n}${s.eol}MutualTLSMode: permissive${s.eol}`);
+    const doc = (n: string) =>
+      crd
+        ? `apiVersion: consul.hashicorp.com/v1alpha1${s.eol}kind: ServiceDefaults${s.eol}metadata:${s.eol}${ind}name: ${n}${s.eol}spec:${s.eol}${ind}mutualTLSMode: permissive${s.eol}`
+        : `Kind: service-defaults${s.eol}Name: ${n}${s.eol}MutualTLSMode: permissive${s.eol}`;
     const uniq = (xs: string[]) => [...new Set(xs)];
     const after = uniq(s.after).filter((n) => !s.before.includes(n));
     text = [...uniq(s.before).map(doc), text, ...after.map(doc)].join(`---${s.eol}`);

@@ -12,22 +12,48 @@ const proxyDefaults: SourceFile = { path: 'global.hcl', text: 'Kind = "proxy-def
 const mesh: SourceFile = { path: 'mesh.hcl', text: 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n' };
 
 describe('inherited mode: a new service-defaults file', () => {
-  it('goes beside the other service-defaults, in the tree\'s format, with the known protocol', () => {
-    const files = [proxyDefaults, mesh, { path: 'services/a.yaml', text: 'Kind: service-defaults\nName: a\n' }, { path: 'services/b.yaml', text: 'Kind: service-defaults\nName: b\n' }, { path: 'services/c.yaml', text: 'Kind: service-defaults\nName: c\n' }];
+  it("goes beside the other service-defaults, in the tree's format, with the known protocol", () => {
+    const files = [
+      proxyDefaults,
+      mesh,
+      { path: 'services/a.yaml', text: 'Kind: service-defaults\nName: a\n' },
+      { path: 'services/b.yaml', text: 'Kind: service-defaults\nName: b\n' },
+      { path: 'services/c.yaml', text: 'Kind: service-defaults\nName: c\n' },
+    ];
     const p = proposeStrictMode({ files, service: svc('cart'), origin: inherited, protocol: 'http' });
-    expect(p).toEqual({ ok: true, changes: [{ path: 'services/cart.yaml', after: 'Kind: service-defaults\nName: cart\nProtocol: http\nMutualTLSMode: strict\n' }] });
+    expect(p).toEqual({
+      ok: true,
+      changes: [{ path: 'services/cart.yaml', after: 'Kind: service-defaults\nName: cart\nProtocol: http\nMutualTLSMode: strict\n' }],
+    });
   });
 
   it('never guesses a protocol, avoids an existing file name, and writes HCL at the root when the tree has no service-defaults', () => {
     const files = [proxyDefaults, mesh, { path: 'cart.hcl', text: '# reserved\n' }];
     const p = proposeStrictMode({ files, service: svc('cart'), origin: inherited });
-    expect(p).toEqual({ ok: true, changes: [{ path: 'cart-service-defaults.hcl', after: 'Kind          = "service-defaults"\nName          = "cart"\nMutualTLSMode = "strict"\n' }] });
+    expect(p).toEqual({
+      ok: true,
+      changes: [{ path: 'cart-service-defaults.hcl', after: 'Kind          = "service-defaults"\nName          = "cart"\nMutualTLSMode = "strict"\n' }],
+    });
   });
 
   it('writes a ServiceDefaults resource in a CRD tree', () => {
-    const files = [{ path: 'k8s/global.yaml', text: 'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ProxyDefaults\nmetadata:\n  name: global\nspec:\n  mutualTLSMode: permissive\n' }];
+    const files = [
+      {
+        path: 'k8s/global.yaml',
+        text: 'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ProxyDefaults\nmetadata:\n  name: global\nspec:\n  mutualTLSMode: permissive\n',
+      },
+    ];
     const p = proposeStrictMode({ files, service: svc('cart'), origin: inherited, protocol: 'grpc' });
-    expect(p).toEqual({ ok: true, changes: [{ path: 'cart.yaml', after: 'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceDefaults\nmetadata:\n  name: cart\nspec:\n  protocol: grpc\n  mutualTLSMode: strict\n' }] });
+    expect(p).toEqual({
+      ok: true,
+      changes: [
+        {
+          path: 'cart.yaml',
+          after:
+            'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceDefaults\nmetadata:\n  name: cart\nspec:\n  protocol: grpc\n  mutualTLSMode: strict\n',
+        },
+      ],
+    });
   });
 
   it('adds the key to a service-defaults that has no mode, in place', () => {
@@ -45,8 +71,14 @@ describe('inherited mode: a new service-defaults file', () => {
 describe('refusals are values with the reason', () => {
   it('a service already strict, or missing from the tree', () => {
     const files = [{ path: 'orders.hcl', text: 'Kind = "service-defaults"\nName = "orders"\nMutualTLSMode = "strict"\n' }];
-    expect(proposeStrictMode({ files, service: svc('orders'), origin: { kind: 'service-defaults' } })).toMatchObject({ ok: false, reason: expect.stringContaining('already strict') });
-    expect(proposeStrictMode({ files, service: svc('billing'), origin: { kind: 'service-defaults' } })).toMatchObject({ ok: false, reason: expect.stringContaining('no file in the tree defines service-defaults "billing"') });
+    expect(proposeStrictMode({ files, service: svc('orders'), origin: { kind: 'service-defaults' } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('already strict'),
+    });
+    expect(proposeStrictMode({ files, service: svc('billing'), origin: { kind: 'service-defaults' } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('no file in the tree defines service-defaults "billing"'),
+    });
   });
 
   it('a mode written as a heredoc is not guessed at', () => {
@@ -59,7 +91,10 @@ describe('refusals are values with the reason', () => {
   it('the lockdown is refused while the tree still holds a permissive service: plan would fail', () => {
     const files = [mesh, { path: 'orders.hcl', text: 'Kind = "service-defaults"\nName = "orders"\nMutualTLSMode = "permissive"\n' }];
     const p = proposeMeshLockdown({ files, meshDestinationsOnly: false });
-    expect(p).toMatchObject({ ok: false, reason: expect.stringContaining('cannot set MutualTLSMode=permissive because AllowEnablingPermissiveMutualTLS=false') });
+    expect(p).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('cannot set MutualTLSMode=permissive because AllowEnablingPermissiveMutualTLS=false'),
+    });
   });
 
   it('the lockdown of a mesh already locked down proposes nothing', () => {
@@ -71,15 +106,32 @@ describe('refusals are values with the reason', () => {
     const files = [{ path: 'mesh.hcl', text: 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\nTransparentProxy { MeshDestinationsOnly = false }\n' }];
     const p = proposeMeshLockdown({ files, meshDestinationsOnly: true });
     // The value itself is in place: only its own token changes.
-    expect(p).toEqual({ ok: true, changes: [{ path: 'mesh.hcl', before: files[0]!.text, after: 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = false\nTransparentProxy { MeshDestinationsOnly = true }\n' }] });
+    expect(p).toEqual({
+      ok: true,
+      changes: [
+        {
+          path: 'mesh.hcl',
+          before: files[0]!.text,
+          after: 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = false\nTransparentProxy { MeshDestinationsOnly = true }\n',
+        },
+      ],
+    });
   });
 });
 
 describe('a new mesh file when the tree has none', () => {
-  it('in the tree\'s format, at the root', () => {
+  it("in the tree's format, at the root", () => {
     const files = [{ path: 'services/a.json', text: '{"Kind": "service-defaults", "Name": "a", "MutualTLSMode": "strict"}' }];
     const p = proposeMeshLockdown({ files, meshDestinationsOnly: true });
-    expect(p).toEqual({ ok: true, changes: [{ path: 'mesh.json', after: '{\n  "Kind": "mesh",\n  "AllowEnablingPermissiveMutualTLS": false,\n  "TransparentProxy": {\n    "MeshDestinationsOnly": true\n  }\n}\n' }] });
+    expect(p).toEqual({
+      ok: true,
+      changes: [
+        {
+          path: 'mesh.json',
+          after: '{\n  "Kind": "mesh",\n  "AllowEnablingPermissiveMutualTLS": false,\n  "TransparentProxy": {\n    "MeshDestinationsOnly": true\n  }\n}\n',
+        },
+      ],
+    });
   });
 });
 
@@ -95,7 +147,10 @@ describe('intentions that name the service', () => {
     const { renderTree } = await import('../../../src/core/render.ts');
     const { intentionSourcesFor } = await import('../../../src/core/proposals/intention-sources.ts');
     const tree = renderTree([
-      { path: 'orders-int.hcl', text: 'Kind = "service-intentions"\nName = "orders"\nSources = [\n  { Name = "web", Action = "allow" },\n  { Name = "legacy", Action = "deny" },\n]\n' },
+      {
+        path: 'orders-int.hcl',
+        text: 'Kind = "service-intentions"\nName = "orders"\nSources = [\n  { Name = "web", Action = "allow" },\n  { Name = "legacy", Action = "deny" },\n]\n',
+      },
       { path: 'all.hcl', text: 'Kind = "service-intentions"\nName = "*"\nSources = [{ Name = "prometheus", Action = "allow" }]\n' },
       { path: 'billing-int.hcl', text: 'Kind = "service-intentions"\nName = "billing"\nSources = [{ Name = "web", Action = "allow" }]\n' },
     ]);

@@ -24,7 +24,11 @@ function matchesGolden(name: string, actual: string): void {
 const ordersHcl = '# orders\nKind = "service-defaults"\nName = "orders"\nMutualTLSMode = "permissive" # during the walk\n';
 
 function ordersChange() {
-  const p = proposeStrictMode({ files: [{ path: 'services/orders.hcl', text: ordersHcl }], service: readyVerdict().service, origin: { kind: 'service-defaults' } });
+  const p = proposeStrictMode({
+    files: [{ path: 'services/orders.hcl', text: ordersHcl }],
+    service: readyVerdict().service,
+    origin: { kind: 'service-defaults' },
+  });
   if (!p.ok) throw new Error(p.reason);
   return p.changes;
 }
@@ -33,7 +37,12 @@ describe('strict-mode PR', () => {
   it('has the title and the golden body: evidence, chart, one-line diff, verification, marker', () => {
     const v = readyVerdict();
     expect(strictProposalTitle(v)).toBe('mTLS: move orders to strict');
-    const body = strictProposalBody({ verdict: v, changes: ordersChange(), intentionSources: ['web', 'batch'], statsSource: 'prometheus http://prometheus:9090' });
+    const body = strictProposalBody({
+      verdict: v,
+      changes: ordersChange(),
+      intentionSources: ['web', 'batch'],
+      statsSource: 'prometheus http://prometheus:9090',
+    });
     matchesGolden('strict-pr.md', body);
     expect(body).toContain('```mermaid\nxychart-beta\n');
     expect(body).toContain('-MutualTLSMode = "permissive" # during the walk\n+MutualTLSMode = "strict" # during the walk');
@@ -48,16 +57,24 @@ describe('strict-mode PR', () => {
 
   it('keeps the evidence hash when only the window slides, changes it when plaintext moves', () => {
     const v = readyVerdict();
-    const slid = { ...v, evidence: { ...v.evidence, window: { start: WINDOW.start + 3_600_000, end: WINDOW.end + 3_600_000 }, mtls: { ...v.evidence.mtls, handshakes: 41_000 } } };
+    const slid = {
+      ...v,
+      evidence: { ...v.evidence, window: { start: WINDOW.start + 3_600_000, end: WINDOW.end + 3_600_000 }, mtls: { ...v.evidence.mtls, handshakes: 41_000 } },
+    };
     expect(evidenceHash(slid)).toBe(evidenceHash(v));
     const moved = { ...v, evidence: { ...v.evidence, permissive: { ...v.evidence.permissive, connections: 1 } } };
     expect(evidenceHash(moved)).not.toBe(evidenceHash(v));
   });
 
-  it('stays under GitHub\'s body limit with 20,000 instances, counting the ones it folds, marker kept', () => {
+  it("stays under GitHub's body limit with 20,000 instances, counting the ones it folds, marker kept", () => {
     const many = Array.from({ length: 20_000 }, (_, i) => instance(`orders-${'x'.repeat(40)}-${i}`));
     const v = readyVerdict(many);
-    const body = strictProposalBody({ verdict: v, changes: ordersChange(), intentionSources: Array.from({ length: 5000 }, (_, i) => `caller-${i}`), statsSource: 'envoy' });
+    const body = strictProposalBody({
+      verdict: v,
+      changes: ordersChange(),
+      intentionSources: Array.from({ length: 5000 }, (_, i) => `caller-${i}`),
+      statsSource: 'envoy',
+    });
     expect(body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
     expect(body).toContain('… and 19900 more instances (20000 in all).');
     expect(parseProposalMarker(body)?.service).toBe('default/default/orders');
@@ -101,7 +118,12 @@ describe('plaintext came back', () => {
   it('names the instance and when', () => {
     const v = readyVerdict([
       instance('orders-a'),
-      instance('orders-b', { permissive: { connections: { first: 412, last: 415, increase: 3, lastRiseAt: Date.UTC(2026, 10, 30, 9, 12) }, rxBytes: { first: 0, last: 900, increase: 900 } } }),
+      instance('orders-b', {
+        permissive: {
+          connections: { first: 412, last: 415, increase: 3, lastRiseAt: Date.UTC(2026, 10, 30, 9, 12) },
+          rxBytes: { first: 0, last: 900, increase: 900 },
+        },
+      }),
     ]);
     const comment = plaintextReturnedComment({ ...v, verdict: 'still-receiving-plaintext' });
     matchesGolden('plaintext-returned.md', comment);
@@ -113,10 +135,20 @@ describe('plaintext came back', () => {
 describe('posture dashboard', () => {
   it('lists every permissive service with verdict, reason, last plaintext and PR; mesh flags; drift', () => {
     const ready = readyVerdict();
-    const still = { ...readyVerdict(), service: { name: 'billing', namespace: 'default', partition: 'default' }, verdict: 'still-receiving-plaintext' as const, reasons: ['instance billing-1 received 12 plaintext connections'] };
+    const still = {
+      ...readyVerdict(),
+      service: { name: 'billing', namespace: 'default', partition: 'default' },
+      verdict: 'still-receiving-plaintext' as const,
+      reasons: ['instance billing-1 received 12 plaintext connections'],
+    };
     const body = postureBody({
       target: 'prod',
-      report: { window: WINDOW, source: 'prometheus http://prometheus:9090', services: [ready, still], drift: [{ name: 'cart', namespace: 'default', partition: 'default' }] },
+      report: {
+        window: WINDOW,
+        source: 'prometheus http://prometheus:9090',
+        services: [ready, still],
+        drift: [{ name: 'cart', namespace: 'default', partition: 'default' }],
+      },
       pullRequests: new Map([['default/default/orders', 'https://github.com/acme/mesh/pull/12']]),
       mesh: { allowEnablingPermissiveMutualTLS: true, meshDestinationsOnly: false },
       generatedAt: WINDOW.end,

@@ -11,13 +11,22 @@ export function instance(name: string, over: Partial<InstanceEvidence> = {}): In
     lastSampleAt: WINDOW.end - 30_000,
     restarts: 0,
     longestGapMs: 60_000,
-    permissive: { connections: { first: 412, last: 412, increase: 0 }, rxBytes: { first: 88_213, last: 88_213, increase: 0 }, txBytes: { first: 1_204_331, last: 1_204_331, increase: 0 } },
-    mtls: { handshakes: { first: 1000, last: 21_000, increase: 20_000, lastRiseAt: WINDOW.end - 60_000 }, httpRequests: { first: 5000, last: 95_000, increase: 90_000 } },
+    permissive: {
+      connections: { first: 412, last: 412, increase: 0 },
+      rxBytes: { first: 88_213, last: 88_213, increase: 0 },
+      txBytes: { first: 1_204_331, last: 1_204_331, increase: 0 },
+    },
+    mtls: {
+      handshakes: { first: 1000, last: 21_000, increase: 20_000, lastRiseAt: WINDOW.end - 60_000 },
+      httpRequests: { first: 5000, last: 95_000, increase: 90_000 },
+    },
     ...over,
   };
 }
 
-export function readyVerdict(instances: InstanceEvidence[] = [instance('orders-7d9f8-abcde'), instance('orders-7d9f8-fghij', { restarts: 1 })]): ServiceVerdict {
+export function readyVerdict(
+  instances: InstanceEvidence[] = [instance('orders-7d9f8-abcde'), instance('orders-7d9f8-fghij', { restarts: 1 })],
+): ServiceVerdict {
   return {
     service: { name: 'orders', namespace: 'default', partition: 'default' },
     verdict: 'ready-for-strict',
