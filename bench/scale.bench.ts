@@ -21,6 +21,7 @@ import { createGitHubClient } from '../src/adapters/github/octokit.ts';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY } from '../src/app/apply-plan.ts';
 import { makePlan } from '../src/app/make-plan.ts';
 import { startDevServer } from '../src/dev-server/server.ts';
+import { CloudWatchMetrics } from '../src/adapters/metrics/cloudwatch-metrics.ts';
 import { parseYaml, parseYamlDocuments } from '../src/formats/yaml.ts';
 import { createReconcileHandler } from '../functions/reconcile/handler.ts';
 import { startGitHubDouble } from '../test/support/github-double.ts';
@@ -230,6 +231,8 @@ async function coldReconcile(): Promise<void> {
       },
       overrides: { github: { throttle: false, retries: 0 } },
       log: () => {},
+      // The run's figures are kept, not printed: the bench prints its own.
+      metrics: new CloudWatchMetrics(() => {}),
     });
     const before = github.requests.length;
     const cold = await timed(() =>
