@@ -4,6 +4,7 @@
 import { compareVersions, formatVersion, parseConsulVersion, SUPPORTED_CONSUL, type ConsulVersion } from '../model/consul-versions.ts';
 import { quoteToken } from '../model/errors.ts';
 import { unsupportedVersion } from './version-check.ts';
+import { isEnterpriseVersion } from '../model/tenancy.ts';
 
 /** What the server said about its version: the text of Config.Version, or why it could not be read. */
 export type ServerVersion = { known: true; version: string } | { known: false; why: string };
@@ -34,7 +35,9 @@ export function chooseTargetVersion(target: string, configured: string | undefin
         `${t}: consul-gitops.yaml says consulVersion ${quoteToken(configured)} but the server reports Consul ${quoteToken(server.version)}; planning for ${formatVersion(mine)} as configured: correct consulVersion, or remove it to use the server's version`,
       );
   } else if (detected) {
-    version = formatVersion(detected);
+    // `+ent` is kept: it is how the plan knows an Enterprise server (tenancy fields, `default` namespaces)
+    // before it has read a single entry.
+    version = `${formatVersion(detected)}${server.known && isEnterpriseVersion(server.version) ? '+ent' : ''}`;
   } else {
     notices.push(
       `${t}: could not read the Consul version (${why}); planning for ${SUPPORTED_CONSUL.newest}, the newest modelled: set consulVersion in consul-gitops.yaml to name it`,

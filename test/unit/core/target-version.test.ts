@@ -6,8 +6,9 @@ import { SUPPORTED_CONSUL } from '../../../src/model/consul-versions.ts';
 const reports = (version: string) => ({ known: true as const, version });
 
 describe('chooseTargetVersion', () => {
-  it("uses the server's version, in canonical form, when none is configured", () => {
-    expect(chooseTargetVersion('prod', undefined, reports('1.21.4+ent'))).toEqual({ version: '1.21.4', warnings: [], notices: [] });
+  it("uses the server's version, in canonical form, when none is configured; an Enterprise server's keeps +ent", () => {
+    expect(chooseTargetVersion('prod', undefined, reports('1.21.4'))).toEqual({ version: '1.21.4', warnings: [], notices: [] });
+    expect(chooseTargetVersion('prod', undefined, reports('1.21.4+ent'))).toEqual({ version: '1.21.4+ent', warnings: [], notices: [] });
   });
 
   it('a configured minor (`1.21`) agrees with any patch of it; a configured patch must match', () => {
