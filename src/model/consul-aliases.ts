@@ -7,6 +7,25 @@
 
 export type AliasTable = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 
+/**
+ * api/config_entry.go PassiveHealthCheck, one struct that service-defaults (upstream overrides and
+ * defaults, and their Limits) and ingress-gateway (services, defaults) all embed: its spellings once,
+ * under each place it appears.
+ */
+function passiveHealthCheck(prefix: string): Record<string, readonly string[]> {
+  const fields: Record<string, readonly string[]> = {
+    PassiveHealthCheck: ['passive_health_check'],
+    'PassiveHealthCheck.MaxFailures': ['max_failures'],
+    'PassiveHealthCheck.EnforcingConsecutive5xx': ['enforcing_consecutive_5xx'],
+    'PassiveHealthCheck.MaxEjectionPercent': ['max_ejection_percent'],
+    'PassiveHealthCheck.BaseEjectionTime': ['base_ejection_time'],
+    'PassiveHealthCheck.EnforcingConsecutiveGatewayFailure': ['enforcing_consecutive_gateway_failure'],
+    'PassiveHealthCheck.Consecutive5xx': ['consecutive_5xx'],
+    'PassiveHealthCheck.ConsecutiveGatewayFailure': ['consecutive_gateway_failure'],
+  };
+  return Object.fromEntries(Object.entries(fields).map(([path, spellings]) => [`${prefix}${path}`, spellings]));
+}
+
 export const CONSUL_ALIASES: AliasTable = {
   // api/config_entry_mesh.go MeshConfigEntry
   mesh: {
@@ -131,22 +150,8 @@ export const CONSUL_ALIASES: AliasTable = {
     'UpstreamConfig.Overrides[].Limits.MaxConnections': ['max_connections'],
     'UpstreamConfig.Overrides[].Limits.MaxPendingRequests': ['max_pending_requests'],
     'UpstreamConfig.Overrides[].Limits.MaxConcurrentRequests': ['max_concurrent_requests'],
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck': ['passive_health_check'],
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck.MaxFailures': ['max_failures'],
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck.EnforcingConsecutive5xx': ['enforcing_consecutive_5xx'],
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck.MaxEjectionPercent': ['max_ejection_percent'],
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck.BaseEjectionTime': ['base_ejection_time'],
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck.EnforcingConsecutiveGatewayFailure': ['enforcing_consecutive_gateway_failure'],
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck.Consecutive5xx': ['consecutive_5xx'],
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck.ConsecutiveGatewayFailure': ['consecutive_gateway_failure'],
-    'UpstreamConfig.Overrides[].PassiveHealthCheck': ['passive_health_check'],
-    'UpstreamConfig.Overrides[].PassiveHealthCheck.MaxFailures': ['max_failures'],
-    'UpstreamConfig.Overrides[].PassiveHealthCheck.EnforcingConsecutive5xx': ['enforcing_consecutive_5xx'],
-    'UpstreamConfig.Overrides[].PassiveHealthCheck.MaxEjectionPercent': ['max_ejection_percent'],
-    'UpstreamConfig.Overrides[].PassiveHealthCheck.BaseEjectionTime': ['base_ejection_time'],
-    'UpstreamConfig.Overrides[].PassiveHealthCheck.EnforcingConsecutiveGatewayFailure': ['enforcing_consecutive_gateway_failure'],
-    'UpstreamConfig.Overrides[].PassiveHealthCheck.Consecutive5xx': ['consecutive_5xx'],
-    'UpstreamConfig.Overrides[].PassiveHealthCheck.ConsecutiveGatewayFailure': ['consecutive_gateway_failure'],
+    ...passiveHealthCheck('UpstreamConfig.Overrides[].Limits.'),
+    ...passiveHealthCheck('UpstreamConfig.Overrides[].'),
     'UpstreamConfig.Overrides[].MeshGateway': ['mesh_gateway'],
     'UpstreamConfig.Overrides[].BalanceOutboundConnections': ['balance_outbound_connections'],
     'UpstreamConfig.Defaults.EnvoyListenerJSON': ['envoy_listener_json'],
@@ -155,22 +160,8 @@ export const CONSUL_ALIASES: AliasTable = {
     'UpstreamConfig.Defaults.Limits.MaxConnections': ['max_connections'],
     'UpstreamConfig.Defaults.Limits.MaxPendingRequests': ['max_pending_requests'],
     'UpstreamConfig.Defaults.Limits.MaxConcurrentRequests': ['max_concurrent_requests'],
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck': ['passive_health_check'],
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck.MaxFailures': ['max_failures'],
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck.EnforcingConsecutive5xx': ['enforcing_consecutive_5xx'],
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck.MaxEjectionPercent': ['max_ejection_percent'],
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck.BaseEjectionTime': ['base_ejection_time'],
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck.EnforcingConsecutiveGatewayFailure': ['enforcing_consecutive_gateway_failure'],
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck.Consecutive5xx': ['consecutive_5xx'],
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck.ConsecutiveGatewayFailure': ['consecutive_gateway_failure'],
-    'UpstreamConfig.Defaults.PassiveHealthCheck': ['passive_health_check'],
-    'UpstreamConfig.Defaults.PassiveHealthCheck.MaxFailures': ['max_failures'],
-    'UpstreamConfig.Defaults.PassiveHealthCheck.EnforcingConsecutive5xx': ['enforcing_consecutive_5xx'],
-    'UpstreamConfig.Defaults.PassiveHealthCheck.MaxEjectionPercent': ['max_ejection_percent'],
-    'UpstreamConfig.Defaults.PassiveHealthCheck.BaseEjectionTime': ['base_ejection_time'],
-    'UpstreamConfig.Defaults.PassiveHealthCheck.EnforcingConsecutiveGatewayFailure': ['enforcing_consecutive_gateway_failure'],
-    'UpstreamConfig.Defaults.PassiveHealthCheck.Consecutive5xx': ['consecutive_5xx'],
-    'UpstreamConfig.Defaults.PassiveHealthCheck.ConsecutiveGatewayFailure': ['consecutive_gateway_failure'],
+    ...passiveHealthCheck('UpstreamConfig.Defaults.Limits.'),
+    ...passiveHealthCheck('UpstreamConfig.Defaults.'),
     'UpstreamConfig.Defaults.MeshGateway': ['mesh_gateway'],
     'UpstreamConfig.Defaults.BalanceOutboundConnections': ['balance_outbound_connections'],
     MaxInboundConnections: ['max_inbound_connections'],
@@ -282,14 +273,7 @@ export const CONSUL_ALIASES: AliasTable = {
     'Listeners[].Services[].MaxConnections': ['max_connections'],
     'Listeners[].Services[].MaxPendingRequests': ['max_pending_requests'],
     'Listeners[].Services[].MaxConcurrentRequests': ['max_concurrent_requests'],
-    'Listeners[].Services[].PassiveHealthCheck': ['passive_health_check'],
-    'Listeners[].Services[].PassiveHealthCheck.MaxFailures': ['max_failures'],
-    'Listeners[].Services[].PassiveHealthCheck.EnforcingConsecutive5xx': ['enforcing_consecutive_5xx'],
-    'Listeners[].Services[].PassiveHealthCheck.MaxEjectionPercent': ['max_ejection_percent'],
-    'Listeners[].Services[].PassiveHealthCheck.BaseEjectionTime': ['base_ejection_time'],
-    'Listeners[].Services[].PassiveHealthCheck.EnforcingConsecutiveGatewayFailure': ['enforcing_consecutive_gateway_failure'],
-    'Listeners[].Services[].PassiveHealthCheck.Consecutive5xx': ['consecutive_5xx'],
-    'Listeners[].Services[].PassiveHealthCheck.ConsecutiveGatewayFailure': ['consecutive_gateway_failure'],
+    ...passiveHealthCheck('Listeners[].Services[].'),
     'Listeners[].TLS.SDS.ClusterName': ['cluster_name'],
     'Listeners[].TLS.SDS.CertResource': ['cert_resource'],
     'Listeners[].TLS.TLSMinVersion': ['tls_min_version'],
@@ -298,14 +282,7 @@ export const CONSUL_ALIASES: AliasTable = {
     'Defaults.MaxConnections': [],
     'Defaults.MaxPendingRequests': [],
     'Defaults.MaxConcurrentRequests': [],
-    'Defaults.PassiveHealthCheck': ['passive_health_check'],
-    'Defaults.PassiveHealthCheck.MaxFailures': ['max_failures'],
-    'Defaults.PassiveHealthCheck.EnforcingConsecutive5xx': ['enforcing_consecutive_5xx'],
-    'Defaults.PassiveHealthCheck.MaxEjectionPercent': ['max_ejection_percent'],
-    'Defaults.PassiveHealthCheck.BaseEjectionTime': ['base_ejection_time'],
-    'Defaults.PassiveHealthCheck.EnforcingConsecutiveGatewayFailure': ['enforcing_consecutive_gateway_failure'],
-    'Defaults.PassiveHealthCheck.Consecutive5xx': ['consecutive_5xx'],
-    'Defaults.PassiveHealthCheck.ConsecutiveGatewayFailure': ['consecutive_gateway_failure'],
+    ...passiveHealthCheck('Defaults.'),
   },
   // api/config_entry_gateways.go TerminatingGatewayConfigEntry
   'terminating-gateway': {
