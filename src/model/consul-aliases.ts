@@ -301,6 +301,12 @@ export const CONSUL_ALIASES: AliasTable = {
   },
   // api/config_entry_gateways.go APIGatewayConfigEntry
   'api-gateway': {
+    // GatewayTLSConfig, the struct ingress-gateway's TLS uses: the same tags.
+    'TLS.SDS.ClusterName': ['cluster_name'],
+    'TLS.SDS.CertResource': ['cert_resource'],
+    'TLS.TLSMinVersion': ['tls_min_version'],
+    'TLS.TLSMaxVersion': ['tls_max_version'],
+    'TLS.CipherSuites': ['cipher_suites'],
     'Listeners[].TLS.Certificates[].SectionName': [],
     'Listeners[].TLS.MaxVersion': ['tls_max_version'],
     'Listeners[].TLS.MinVersion': ['tls_min_version'],
@@ -344,6 +350,8 @@ export const CONSUL_ALIASES: AliasTable = {
   // api/config_entry_routes.go TCPRouteConfigEntry
   'tcp-route': {
     'Parents[].SectionName': [],
+    'Services[].TLS.SDS.ClusterName': ['cluster_name'],
+    'Services[].TLS.SDS.CertResource': ['cert_resource'],
     'Status.Conditions[].Resource.SectionName': [],
     'Status.Conditions[].LastTransitionTime': [],
   },

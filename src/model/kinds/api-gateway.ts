@@ -1,7 +1,7 @@
 // api-gateway: listeners of a Consul API gateway (api/config_entry_gateways.go APIGatewayConfigEntry).
 import { aliased, int, list, obj, str, strings, time, uint32, type FieldType } from '../field-types.ts';
 import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
-import { gatewayTLSSDS, meta, withKind } from './common.ts';
+import { gatewayTLSConfig, gatewayTLSSDS, meta, withKind } from './common.ts';
 
 /** api ResourceReference (api/config_entry_status.go): `SectionName` carries no alias tag. */
 export const resourceReference: FieldType = obj({ Kind: str, Name: str, SectionName: aliased(str), Partition: str, Namespace: str });
@@ -64,6 +64,12 @@ export const apiGateway: KindDefinition = {
         Default: policy,
       }),
     ),
+    // Gateway-level TLS, the defaults every listener's TLS is merged over (newest Consul, FIELD_SINCE):
+    // structs.APIGatewayConfigEntry.TLS is a GatewayTLSConfig value, ingress-gateway's struct, with
+    // `Enabled` serving Consul's own leaf certificate (agent/proxycfg api_gateway tests
+    // TestGenerateAPIGatewayDNSSANs_*; agent/xds resolveAPIListenerTLSConfig merges it with the
+    // listener's TLS and SDS). Consul PR #23647; consul-k8s PR #5597 writes TLS.Enabled.
+    TLS: gatewayTLSConfig,
     // Read-only: Consul ignores Status on write.
     Status: configEntryStatus,
     Partition: str,

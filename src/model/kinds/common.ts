@@ -42,6 +42,14 @@ export const httpHeaderModifiers: FieldType = obj({ Add: map(str), Set: map(str)
 
 /** api GatewayTLSSDSConfig (api/config_entry_gateways.go). */
 export const gatewayTLSSDS: FieldType = obj({ ClusterName: str, CertResource: str });
+/**
+ * api GatewayTLSConfig (api/config_entry_gateways.go): ingress-gateway's gateway and listener TLS,
+ * and api-gateway's gateway-level TLS (structs.APIGatewayConfigEntry.TLS in the newest Consul).
+ * Tags: tls_min_version, tls_max_version, cipher_suites; SDS's cluster_name, cert_resource.
+ */
+export const gatewayTLSConfig: FieldType = obj({ Enabled: bool, SDS: gatewayTLSSDS, TLSMinVersion: str, TLSMaxVersion: str, CipherSuites: strings });
+/** api GatewayServiceTLSConfig (api/config_entry_gateways.go): a per-service SDS certificate. */
+export const gatewayServiceTLS: FieldType = obj({ SDS: gatewayTLSSDS });
 export const accessLogs = obj({
   Enabled: bool,
   DisableListenerLogs: bool,

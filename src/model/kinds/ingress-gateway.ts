@@ -1,21 +1,18 @@
 // ingress-gateway: listeners and exposed services of an ingress gateway (api/config_entry_gateways.go IngressGatewayConfigEntry).
 import type { ResponseShape } from '../kind-definition.ts';
 import { asObject } from '../response-noise.ts';
-import { aliased, bool, int, list, obj, str, strings, uint32 } from '../field-types.ts';
+import { aliased, int, list, obj, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
-import { gatewayTLSSDS as sds, httpHeaderModifiers, meta, passiveHealthCheck, withKind } from './common.ts';
+import { gatewayServiceTLS, gatewayTLSConfig as gatewayTLS, httpHeaderModifiers, meta, passiveHealthCheck, withKind } from './common.ts';
 
 export { passiveHealthCheck };
-
-/** api GatewayTLSConfig (api/config_entry_gateways.go). */
-const gatewayTLS = obj({ Enabled: bool, SDS: sds, TLSMinVersion: str, TLSMaxVersion: str, CipherSuites: strings });
 
 const ingressService = obj({
   Name: str,
   Hosts: strings,
   Namespace: str,
   Partition: str,
-  TLS: obj({ SDS: sds }),
+  TLS: gatewayServiceTLS,
   RequestHeaders: httpHeaderModifiers,
   ResponseHeaders: httpHeaderModifiers,
   MaxConnections: uint32,

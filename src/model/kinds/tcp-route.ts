@@ -1,7 +1,7 @@
 // tcp-route: binds one TCP service to api-gateway listeners (api/config_entry_routes.go TCPRouteConfigEntry).
 import { list, obj, str } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
-import { meta, validateMeta, withKind } from './common.ts';
+import { gatewayServiceTLS, meta, validateMeta, withKind } from './common.ts';
 import { configEntryStatus, resourceReference } from './api-gateway.ts';
 import { goQuote } from './service-router.ts';
 
@@ -42,7 +42,17 @@ export const tcpRoute: KindDefinition = {
   fields: {
     Name: str,
     Parents: list(resourceReference),
-    Services: list(obj({ Name: str, Partition: str, Namespace: str })),
+    Services: list(
+      obj({
+        Name: str,
+        // structs.TCPService.TLS *GatewayServiceTLSConfig (newest Consul, FIELD_SINCE): the SDS
+        // certificate the gateway serves for this backend, a catch-all override of the listener's
+        // certificates (agent/xds collectAPIGatewayServiceSDSOverridesWithResolvedTLS and its tests).
+        TLS: gatewayServiceTLS,
+        Partition: str,
+        Namespace: str,
+      }),
+    ),
     ...meta,
     // Read-only: Consul ignores Status on write.
     Status: configEntryStatus,

@@ -35,6 +35,13 @@ const MORE: Record<string, unknown>[] = [
   {
     Kind: 'api-gateway',
     Name: 'edge-gw',
+    TLS: {
+      Enabled: true,
+      TLSMinVersion: 'TLSv1_2',
+      TLSMaxVersion: 'TLSv1_3',
+      CipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
+      SDS: { ClusterName: 'sds-cluster', CertResource: 'edge-default' },
+    },
     Listeners: [
       {
         Name: 'https',
@@ -51,7 +58,12 @@ const MORE: Record<string, unknown>[] = [
     Parents: [{ Kind: 'api-gateway', Name: 'edge-gw', SectionName: 'https' }],
     Rules: [{ Services: [{ Name: 'web', TLS: { SDS: { ClusterName: 'sds-cluster', CertResource: 'web-cert' } } }] }],
   },
-  { Kind: 'tcp-route', Name: 'db', Parents: [{ Kind: 'api-gateway', Name: 'gw', SectionName: 'tcp' }], Services: [{ Name: 'postgres' }] },
+  {
+    Kind: 'tcp-route',
+    Name: 'db',
+    Parents: [{ Kind: 'api-gateway', Name: 'gw', SectionName: 'tcp' }],
+    Services: [{ Name: 'postgres', TLS: { SDS: { ClusterName: 'sds-cluster', CertResource: 'db-cert' } } }],
+  },
   {
     Kind: 'service-defaults',
     Name: 'edge',
@@ -166,6 +178,8 @@ describe('every kind decodes alike from HCL snake_case, HCL CamelCase, JSON and 
     expect(Object.values(snaked).join('\n')).toContain('enforcing_consecutive_5xx = 80');
     expect(Object.values(snaked).join('\n')).toContain('max_request_headers_kb = 96');
     expect(Object.values(snaked).join('\n')).toContain('cert_resource = "web-cert"');
+    expect(Object.values(snaked).join('\n')).toContain('cert_resource = "db-cert"');
+    expect(Object.values(snaked).join('\n')).toContain('tls_max_version = "TLSv1_3"');
     expect(await renderAll(snaked)).toEqual(json);
     expect(camel).toEqual(json);
     const crdFiles = files(crdDocument, 'yaml');
