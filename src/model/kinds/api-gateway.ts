@@ -48,7 +48,8 @@ export const apiGateway: KindDefinition = {
         Port: int,
         Protocol: str,
         // Newer Consul (FIELD_SINCE, src/model/consul-versions.ts): Envoy's header size limit in KiB,
-        // 60 when unset (Consul's api-gateway reference); *uint32 like service-defaults' field.
+        // 60 when unset (Consul's api-gateway reference); *uint32 like service-defaults' field, which
+        // it replaces when set (agent/xds makeAPIGatewayListeners).
         MaxRequestHeadersKB: uint32,
         TLS: obj({
           Certificates: list(resourceReference),
