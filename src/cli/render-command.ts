@@ -8,6 +8,7 @@ import { ignoredNotice } from '../core/parse-files.ts';
 import { entriesOf, renderTree, unreadableErrors, type RenderedTree } from '../core/render.ts';
 import { loadTargets, readLimitsOf, type TargetsFile } from '../config/targets.ts';
 import { unsupportedVersion, versionWarnings } from '../core/version-check.ts';
+import { gatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
 
@@ -64,7 +65,9 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     if (unsupported) io.stderr.write(`warning: target ${JSON.stringify(t.name)}: ${unsupported}\n`);
   }
   // Fields the target's Consul does not know yet: Consul would refuse the write (issue 11, class 3).
-  for (const w of [...tree.warnings, ...versionWarnings(tree.entries, targets.targets)]) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
+  // And api-gateway listener TLS Consul accepts but cannot build the gateway from (issue 11, class 5).
+  const warnings = [...tree.warnings, ...versionWarnings(tree.entries, targets.targets), ...gatewayTLSWarnings(tree.entries)];
+  for (const w of warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
   const errors = [...ioErrors, ...tree.decodeErrors, ...tree.validationErrors, ...tree.graphErrors];
   for (const e of errors) io.stderr.write(`${formatConfigEntryError(e)}\n`);
   if (errors.length) {

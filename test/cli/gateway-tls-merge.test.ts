@@ -1,0 +1,79 @@
+// Class 5 of issue 11: an api-gateway whose gateway-level and listener TLS Consul accepts at write
+// time but cannot build the gateway's Envoy listeners from (agent/xds resolveAPIListenerTLSConfig,
+// newest Consul: the errors are returned while generating listeners, not by Validate()). validate
+// says so as a warning, with Consul's text, file and line; the entry stays valid, as Consul takes it.
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTree } from '../support/run-cli.ts';
+
+async function validate(text: string) {
+  return runCli(['validate', 'gw.hcl'], tempTree({ 'gw.hcl': text }));
+}
+
+describe('api-gateway listener TLS merged over the gateway TLS', () => {
+  it('a listener certificate with no SDS cluster at either level', async () => {
+    const run = await validate(`Kind = "api-gateway"
+Name = "edge"
+Listeners = [
+  {
+    Name = "web"
+    Port = 8443
+    Protocol = "http"
+    TLS = { SDS = { CertResource = "web-cert" } }
+  }
+]
+`);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      "warning: gw.hcl:8:13: Listeners[0].TLS.SDS: Consul accepts this entry, but then fails to build the gateway's listeners: invalid TLS.SDS configuration: ClusterName is required when CertResource is set",
+    );
+  });
+
+  it('a listener naming an SDS cluster with no certificate at either level', async () => {
+    const run = await validate(`Kind = "api-gateway"
+Name = "edge"
+TLS = { SDS = { ClusterName = "sds" } }
+Listeners = [{ Name = "web", Port = 8443, Protocol = "http", TLS = { SDS = { ClusterName = "other" } } }]
+`);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('Listeners[0].TLS.SDS: ');
+    expect(run.stderr).toContain('invalid TLS.SDS configuration: CertResource is required when ClusterName is set');
+  });
+
+  it('gateway cipher suites under a listener that asks for TLS 1.3', async () => {
+    const run = await validate(`Kind = "api-gateway"
+Name = "edge"
+TLS = { CipherSuites = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"] }
+Listeners = [{ Name = "web", Port = 8443, Protocol = "http", TLS = { MinVersion = "TLSv1_3" } }]
+`);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      "Listeners[0].TLS.MinVersion: Consul accepts this entry, but then fails to build the gateway's listeners: configuring CipherSuites is only applicable to connections negotiated with TLS 1.2 or earlier, TLSMinVersion is set to TLSv1_3 in config",
+    );
+  });
+
+  it('what the listeners fill from the gateway is fine, and says nothing', async () => {
+    const run = await validate(`Kind = "api-gateway"
+Name = "edge"
+TLS = {
+  TLSMinVersion = "TLSv1_2"
+  CipherSuites  = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+  SDS           = { ClusterName = "sds", CertResource = "default-cert" }
+}
+Listeners = [
+  { Name = "a", Port = 8443, Protocol = "http", TLS = { SDS = { CertResource = "a-cert" } } },
+  { Name = "b", Port = 9443, Protocol = "http" },
+]
+`);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('a listener that sets both ciphers and TLS 1.3 itself is refused at write time, once', async () => {
+    const run = await validate(`Kind = "api-gateway"
+Name = "edge"
+Listeners = [{ Name = "web", Port = 8443, Protocol = "http", TLS = { MinVersion = "TLSv1_3", CipherSuites = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"] } }]
+`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain("fails to build the gateway's listeners");
+  });
+});
