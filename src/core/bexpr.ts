@@ -1,28 +1,15 @@
-// A go-bexpr v0.1.2 filter (the version Consul pins): the grammar of grammar.peg, evaluated over
-// API-form objects whose selectors are Go field names. Zero values the store omits read as zero.
-//
-//   expr     := or
-//   or       := and ("or" and)*
-//   and      := not ("and" not)*
-//   not      := "not" not | "(" or ")" | match
-//   match    := Selector ("=="|"!="|"contains"|"not contains"|"matches"|"not matches") Value
-//             | Selector "is" ["not"] "empty"
-//             | Value ["not"] "in" Selector
-//   Selector := Ident ("." Ident | "[" String "]")*
-//   Value    := String | `raw` | Number | Ident
+// A go-bexpr v0.1.2 filter (the version Consul pins), evaluated over API-form objects whose
+// selectors are Go field names. Zero values the store omits read as zero. Parsing, and the text of a
+// parse error, is ./bexpr-parse.ts (grammar.peg as pigeon's parser runs it); selector, operator and
+// value checks follow validate.go, evaluation evaluate.go.
 import { ConsulGitopsError } from '../errors.ts';
+import { parseBexprText, type BexprAst, type BexprOperator } from './bexpr-parse.ts';
 
 export type Path = string[];
 
 export type Expr = { op: 'and' | 'or'; left: Expr; right: Expr } | { op: 'not'; expr: Expr } | { op: 'match'; kind: MatchOp; selector: Path; value?: string };
 
 export type MatchOp = '==' | '!=' | 'in' | 'not in' | 'contains' | 'not contains' | 'is empty' | 'is not empty' | 'matches' | 'not matches';
-
-type Token =
-  | { t: 'lparen' | 'rparen' | 'lbracket' | 'rbracket' | 'dot' | 'eq' | 'ne'; pos: number }
-  | { t: 'ident'; v: string; pos: number }
-  | { t: 'string'; v: string; pos: number }
-  | { t: 'number'; v: string; pos: number };
 
 // A filter expression Consul's go-bexpr would reject: the dev server answers it as Consul does.
 export class BexprError extends ConsulGitopsError {
@@ -31,202 +18,29 @@ export class BexprError extends ConsulGitopsError {
   }
 }
 
-function tokenize(src: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    const pos = i;
-    if (c === '(') {
-      out.push({ t: 'lparen', pos });
-      i++;
-    } else if (c === ')') {
-      out.push({ t: 'rparen', pos });
-      i++;
-    } else if (c === '[') {
-      out.push({ t: 'lbracket', pos });
-      i++;
-    } else if (c === ']') {
-      out.push({ t: 'rbracket', pos });
-      i++;
-    } else if (c === '.') {
-      out.push({ t: 'dot', pos });
-      i++;
-    } else if (src.startsWith('==', i)) {
-      out.push({ t: 'eq', pos });
-      i += 2;
-    } else if (src.startsWith('!=', i)) {
-      out.push({ t: 'ne', pos });
-      i += 2;
-    } else if (c === '"') {
-      let j = i + 1;
-      let v = '';
-      while (j < src.length && src[j] !== '"') {
-        if (src[j] === '\\' && j + 1 < src.length) {
-          const e = src[j + 1]!;
-          v += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
-          j += 2;
-        } else v += src[j++];
-      }
-      if (j >= src.length) throw syntax(src, pos);
-      out.push({ t: 'string', v, pos });
-      i = j + 1;
-    } else if (c === '`') {
-      const j = src.indexOf('`', i + 1);
-      if (j < 0) throw syntax(src, pos);
-      out.push({ t: 'string', v: src.slice(i + 1, j), pos });
-      i = j + 1;
-    } else {
-      const num = /^-?\d+(\.\d+)?/.exec(src.slice(i));
-      if (num) {
-        out.push({ t: 'number', v: num[0], pos });
-        i += num[0].length;
-        continue;
-      }
-      const id = /^[A-Za-z][A-Za-z0-9_]*/.exec(src.slice(i));
-      if (!id) throw syntax(src, pos);
-      out.push({ t: 'ident', v: id[0], pos });
-      i += id[0].length;
-    }
-  }
-  return out;
+/** ast.go's operators; `contains` is MatchIn and `not contains` MatchNotIn there too. */
+const KIND_OF: Record<BexprOperator, MatchOp> = {
+  Equal: '==',
+  'Not Equal': '!=',
+  In: 'in',
+  'Not In': 'not in',
+  'Is Empty': 'is empty',
+  'Is Not Empty': 'is not empty',
+  Matches: 'matches',
+  'Not Matches': 'not matches',
+};
+
+function toExpr(ast: BexprAst): Expr {
+  if (ast.t === 'binary') return { op: ast.op, left: toExpr(ast.left), right: toExpr(ast.right) };
+  if (ast.t === 'not') return { op: 'not', expr: toExpr(ast.operand) };
+  return { op: 'match', kind: KIND_OF[ast.operator], selector: ast.selector, ...(ast.value === undefined ? {} : { value: ast.value }) };
 }
 
-function syntax(src: string, pos: number): BexprError {
-  // pigeon's error shape: "<line>:<col> (<offset>): no match found"
-  const before = src.slice(0, pos);
-  const line = before.split('\n').length;
-  const col = pos - before.lastIndexOf('\n');
-  return new BexprError(`${line}:${col} (${pos}): no match found, expected: a valid boolean expression`);
-}
-
+/** bexpr.Parse: the expression, or a BexprError with go-bexpr's own text. */
 export function parseBexpr(src: string): Expr {
-  const toks = tokenize(src);
-  let i = 0;
-  const peek = (k = 0) => toks[i + k];
-  const isWord = (w: string, k = 0) => {
-    const t = peek(k);
-    return t?.t === 'ident' && t.v === w;
-  };
-  const fail = (): never => {
-    throw syntax(src, peek()?.pos ?? src.length);
-  };
-
-  function orExpr(): Expr {
-    let left = andExpr();
-    while (isWord('or')) {
-      i++;
-      left = { op: 'or', left, right: andExpr() };
-    }
-    return left;
-  }
-  function andExpr(): Expr {
-    let left = notExpr();
-    while (isWord('and')) {
-      i++;
-      left = { op: 'and', left, right: notExpr() };
-    }
-    return left;
-  }
-  function notExpr(): Expr {
-    // `not` followed by something that is not an operator keyword is negation.
-    if (isWord('not') && !(peek(1)?.t === 'ident' && ['in', 'contains', 'matches'].includes((peek(1) as { v: string }).v))) {
-      i++;
-      return { op: 'not', expr: notExpr() };
-    }
-    if (peek()?.t === 'lparen') {
-      i++;
-      const e = orExpr();
-      if (peek()?.t !== 'rparen') fail();
-      i++;
-      return e;
-    }
-    return match();
-  }
-  function selector(): Path {
-    const t = peek();
-    if (t?.t !== 'ident') fail();
-    const path = [(t as { v: string }).v];
-    i++;
-    for (;;) {
-      const n = peek();
-      if (n?.t === 'dot') {
-        const id = peek(1);
-        if (id?.t !== 'ident') fail();
-        path.push((id as { v: string }).v);
-        i += 2;
-      } else if (n?.t === 'lbracket') {
-        const s = peek(1);
-        if (s?.t !== 'string' || peek(2)?.t !== 'rbracket') fail();
-        path.push((s as { v: string }).v);
-        i += 3;
-      } else break;
-    }
-    return path;
-  }
-  function value(): string {
-    const t = peek();
-    if (!t) return fail();
-    if (t.t === 'string' || t.t === 'number') {
-      i++;
-      return t.v;
-    }
-    if (t.t === 'ident') return selector().join('.');
-    return fail();
-  }
-  function match(): Expr {
-    const t = peek();
-    if (!t) return fail();
-    // Value (not) in Selector
-    const inAt = isWord('in', 1) ? 1 : isWord('not', 1) && isWord('in', 2) ? 2 : 0;
-    if (t.t === 'string' || t.t === 'number' || (t.t === 'ident' && inAt)) {
-      const v = value();
-      let kind: MatchOp = 'in';
-      if (isWord('not')) {
-        i++;
-        kind = 'not in';
-      }
-      if (!isWord('in')) fail();
-      i++;
-      return { op: 'match', kind, selector: selector(), value: v };
-    }
-    const sel = selector();
-    const n = peek();
-    if (n?.t === 'eq' || n?.t === 'ne') {
-      i++;
-      return { op: 'match', kind: n.t === 'eq' ? '==' : '!=', selector: sel, value: value() };
-    }
-    if (isWord('is')) {
-      i++;
-      let kind: MatchOp = 'is empty';
-      if (isWord('not')) {
-        i++;
-        kind = 'is not empty';
-      }
-      if (!isWord('empty')) fail();
-      i++;
-      return { op: 'match', kind, selector: sel };
-    }
-    let negate = false;
-    if (isWord('not')) {
-      i++;
-      negate = true;
-    }
-    if (isWord('contains') || isWord('matches')) {
-      const w = (peek() as { v: string }).v as 'contains' | 'matches';
-      i++;
-      return { op: 'match', kind: (negate ? `not ${w}` : w) as MatchOp, selector: sel, value: value() };
-    }
-    return fail();
-  }
-
-  const e = orExpr();
-  if (i !== toks.length) fail();
-  return e;
+  const parsed = parseBexprText(src);
+  if ('error' in parsed) throw new BexprError(parsed.error);
+  return toExpr(parsed.ast);
 }
 
 /**

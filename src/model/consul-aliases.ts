@@ -7,13 +7,20 @@
 
 export type AliasTable = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 
+type Spellings = Record<string, readonly string[]>;
+
+/** A struct's spellings (paths relative to the struct) placed where a kind embeds it. */
+function under(prefix: string, fields: Spellings): Spellings {
+  return Object.fromEntries(Object.entries(fields).map(([path, spellings]) => [`${prefix}${path}`, spellings]));
+}
+
 /**
  * api/config_entry.go PassiveHealthCheck, one struct that service-defaults (upstream overrides and
  * defaults, and their Limits) and ingress-gateway (services, defaults) all embed: its spellings once,
  * under each place it appears.
  */
-function passiveHealthCheck(prefix: string): Record<string, readonly string[]> {
-  const fields: Record<string, readonly string[]> = {
+function passiveHealthCheck(prefix: string): Spellings {
+  return under(prefix, {
     PassiveHealthCheck: ['passive_health_check'],
     'PassiveHealthCheck.MaxFailures': ['max_failures'],
     'PassiveHealthCheck.EnforcingConsecutive5xx': ['enforcing_consecutive_5xx'],
@@ -22,8 +29,72 @@ function passiveHealthCheck(prefix: string): Record<string, readonly string[]> {
     'PassiveHealthCheck.EnforcingConsecutiveGatewayFailure': ['enforcing_consecutive_gateway_failure'],
     'PassiveHealthCheck.Consecutive5xx': ['consecutive_5xx'],
     'PassiveHealthCheck.ConsecutiveGatewayFailure': ['consecutive_gateway_failure'],
+  });
+}
+
+/** api/config_entry.go UpstreamConfig: service-defaults' UpstreamConfig.Overrides[] and .Defaults. */
+function upstreamConfig(prefix: string): Spellings {
+  return under(prefix, {
+    EnvoyListenerJSON: ['envoy_listener_json'],
+    EnvoyClusterJSON: ['envoy_cluster_json'],
+    ConnectTimeoutMs: ['connect_timeout_ms'],
+    // UpstreamLimits, which embeds PassiveHealthCheck too.
+    'Limits.MaxConnections': ['max_connections'],
+    'Limits.MaxPendingRequests': ['max_pending_requests'],
+    'Limits.MaxConcurrentRequests': ['max_concurrent_requests'],
+    ...passiveHealthCheck('Limits.'),
+    ...passiveHealthCheck(''),
+    MeshGateway: ['mesh_gateway'],
+    BalanceOutboundConnections: ['balance_outbound_connections'],
+  });
+}
+
+/**
+ * The proxy settings ProxyConfigEntry and ServiceConfigEntry both carry (api/config_entry.go):
+ * TransparentProxyConfig, MutualTLSMode, MeshGatewayConfig, ExposeConfig (ExposePath's
+ * ParsedFromCheck has no tag) and EnvoyExtensions (EnvoyExtension's version fields have none).
+ */
+const PROXY_SETTINGS: Spellings = {
+  TransparentProxy: ['transparent_proxy'],
+  'TransparentProxy.OutboundListenerPort': ['outbound_listener_port'],
+  'TransparentProxy.DialedDirectly': ['dialed_directly'],
+  MutualTLSMode: ['mutual_tls_mode'],
+  MeshGateway: ['mesh_gateway'],
+  'Expose.Paths[].ListenerPort': ['listener_port'],
+  'Expose.Paths[].LocalPathPort': ['local_path_port'],
+  'Expose.Paths[].ParsedFromCheck': [],
+  EnvoyExtensions: ['envoy_extensions'],
+  'EnvoyExtensions[].ConsulVersion': [],
+  'EnvoyExtensions[].EnvoyVersion': [],
+};
+
+/** api/config_entry_mesh.go MeshDirectionalTLSConfig: mesh TLS.Incoming and TLS.Outgoing. */
+function meshDirectionalTLS(prefix: string): Spellings {
+  return under(prefix, {
+    TLSMinVersion: ['tls_min_version'],
+    TLSMaxVersion: ['tls_max_version'],
+    CipherSuites: ['cipher_suites'],
+  });
+}
+
+/** api/config_entry_gateways.go GatewayTLSSDSConfig, inside every ingress-gateway TLS block. */
+function gatewaySDS(prefix: string): Spellings {
+  return under(prefix, {
+    'SDS.ClusterName': ['cluster_name'],
+    'SDS.CertResource': ['cert_resource'],
+  });
+}
+
+/** api/config_entry_gateways.go GatewayTLSConfig: ingress-gateway TLS and Listeners[].TLS. */
+function gatewayTLS(prefix: string): Spellings {
+  return {
+    ...gatewaySDS(prefix),
+    ...under(prefix, {
+      TLSMinVersion: ['tls_min_version'],
+      TLSMaxVersion: ['tls_max_version'],
+      CipherSuites: ['cipher_suites'],
+    }),
   };
-  return Object.fromEntries(Object.entries(fields).map(([path, spellings]) => [`${prefix}${path}`, spellings]));
 }
 
 export const CONSUL_ALIASES: AliasTable = {
@@ -33,12 +104,8 @@ export const CONSUL_ALIASES: AliasTable = {
     'TransparentProxy.MeshDestinationsOnly': ['mesh_destinations_only'],
     AllowEnablingPermissiveMutualTLS: ['allow_enabling_permissive_mutual_tls'],
     ValidateClusters: ['validate_clusters'],
-    'TLS.Incoming.TLSMinVersion': ['tls_min_version'],
-    'TLS.Incoming.TLSMaxVersion': ['tls_max_version'],
-    'TLS.Incoming.CipherSuites': ['cipher_suites'],
-    'TLS.Outgoing.TLSMinVersion': ['tls_min_version'],
-    'TLS.Outgoing.TLSMaxVersion': ['tls_max_version'],
-    'TLS.Outgoing.CipherSuites': ['cipher_suites'],
+    ...meshDirectionalTLS('TLS.Incoming.'),
+    ...meshDirectionalTLS('TLS.Outgoing.'),
     'HTTP.SanitizeXForwardedClientCert': ['sanitize_x_forwarded_client_cert'],
     'HTTP.Incoming.RequestNormalization': ['request_normalization'],
     'HTTP.Incoming.RequestNormalization.InsecureDisablePathNormalization': ['insecure_disable_path_normalization'],
@@ -54,21 +121,11 @@ export const CONSUL_ALIASES: AliasTable = {
   },
   // api/config_entry.go ProxyConfigEntry
   'proxy-defaults': {
-    TransparentProxy: ['transparent_proxy'],
-    'TransparentProxy.OutboundListenerPort': ['outbound_listener_port'],
-    'TransparentProxy.DialedDirectly': ['dialed_directly'],
-    MutualTLSMode: ['mutual_tls_mode'],
-    MeshGateway: ['mesh_gateway'],
-    'Expose.Paths[].ListenerPort': ['listener_port'],
-    'Expose.Paths[].LocalPathPort': ['local_path_port'],
-    'Expose.Paths[].ParsedFromCheck': [],
+    ...PROXY_SETTINGS,
     AccessLogs: ['access_logs'],
     'AccessLogs.DisableListenerLogs': ['disable_listener_logs'],
     'AccessLogs.JSONFormat': ['json_format'],
     'AccessLogs.TextFormat': ['text_format'],
-    EnvoyExtensions: ['envoy_extensions'],
-    'EnvoyExtensions[].ConsulVersion': [],
-    'EnvoyExtensions[].EnvoyVersion': [],
     FailoverPolicy: ['failover_policy'],
     PrioritizeByLocality: ['prioritize_by_locality'],
   },
@@ -134,36 +191,11 @@ export const CONSUL_ALIASES: AliasTable = {
   },
   // api/config_entry.go ServiceConfigEntry
   'service-defaults': {
-    TransparentProxy: ['transparent_proxy'],
-    'TransparentProxy.OutboundListenerPort': ['outbound_listener_port'],
-    'TransparentProxy.DialedDirectly': ['dialed_directly'],
-    MutualTLSMode: ['mutual_tls_mode'],
-    MeshGateway: ['mesh_gateway'],
-    'Expose.Paths[].ListenerPort': ['listener_port'],
-    'Expose.Paths[].LocalPathPort': ['local_path_port'],
-    'Expose.Paths[].ParsedFromCheck': [],
+    ...PROXY_SETTINGS,
     ExternalSNI: ['external_sni'],
     UpstreamConfig: ['upstream_config'],
-    'UpstreamConfig.Overrides[].EnvoyListenerJSON': ['envoy_listener_json'],
-    'UpstreamConfig.Overrides[].EnvoyClusterJSON': ['envoy_cluster_json'],
-    'UpstreamConfig.Overrides[].ConnectTimeoutMs': ['connect_timeout_ms'],
-    'UpstreamConfig.Overrides[].Limits.MaxConnections': ['max_connections'],
-    'UpstreamConfig.Overrides[].Limits.MaxPendingRequests': ['max_pending_requests'],
-    'UpstreamConfig.Overrides[].Limits.MaxConcurrentRequests': ['max_concurrent_requests'],
-    ...passiveHealthCheck('UpstreamConfig.Overrides[].Limits.'),
-    ...passiveHealthCheck('UpstreamConfig.Overrides[].'),
-    'UpstreamConfig.Overrides[].MeshGateway': ['mesh_gateway'],
-    'UpstreamConfig.Overrides[].BalanceOutboundConnections': ['balance_outbound_connections'],
-    'UpstreamConfig.Defaults.EnvoyListenerJSON': ['envoy_listener_json'],
-    'UpstreamConfig.Defaults.EnvoyClusterJSON': ['envoy_cluster_json'],
-    'UpstreamConfig.Defaults.ConnectTimeoutMs': ['connect_timeout_ms'],
-    'UpstreamConfig.Defaults.Limits.MaxConnections': ['max_connections'],
-    'UpstreamConfig.Defaults.Limits.MaxPendingRequests': ['max_pending_requests'],
-    'UpstreamConfig.Defaults.Limits.MaxConcurrentRequests': ['max_concurrent_requests'],
-    ...passiveHealthCheck('UpstreamConfig.Defaults.Limits.'),
-    ...passiveHealthCheck('UpstreamConfig.Defaults.'),
-    'UpstreamConfig.Defaults.MeshGateway': ['mesh_gateway'],
-    'UpstreamConfig.Defaults.BalanceOutboundConnections': ['balance_outbound_connections'],
+    ...upstreamConfig('UpstreamConfig.Overrides[].'),
+    ...upstreamConfig('UpstreamConfig.Defaults.'),
     MaxInboundConnections: ['max_inbound_connections'],
     LocalConnectTimeoutMs: ['local_connect_timeout_ms'],
     LocalRequestTimeoutMs: ['local_request_timeout_ms'],
@@ -177,9 +209,6 @@ export const CONSUL_ALIASES: AliasTable = {
     'RateLimits.InstanceLevel.Routes[].PathRegex': ['path_regex'],
     'RateLimits.InstanceLevel.Routes[].RequestsPerSecond': ['requests_per_second'],
     'RateLimits.InstanceLevel.Routes[].RequestsMaxBurst': ['requests_max_burst'],
-    EnvoyExtensions: ['envoy_extensions'],
-    'EnvoyExtensions[].ConsulVersion': [],
-    'EnvoyExtensions[].EnvoyVersion': [],
     MaxRequestHeadersKB: ['max_request_headers_kb'],
   },
   // api/config_entry_jwt_provider.go JWTProviderConfigEntry
@@ -261,24 +290,15 @@ export const CONSUL_ALIASES: AliasTable = {
   },
   // api/config_entry_gateways.go IngressGatewayConfigEntry
   'ingress-gateway': {
-    'TLS.SDS.ClusterName': ['cluster_name'],
-    'TLS.SDS.CertResource': ['cert_resource'],
-    'TLS.TLSMinVersion': ['tls_min_version'],
-    'TLS.TLSMaxVersion': ['tls_max_version'],
-    'TLS.CipherSuites': ['cipher_suites'],
-    'Listeners[].Services[].TLS.SDS.ClusterName': ['cluster_name'],
-    'Listeners[].Services[].TLS.SDS.CertResource': ['cert_resource'],
+    ...gatewayTLS('TLS.'),
+    ...gatewaySDS('Listeners[].Services[].TLS.'),
     'Listeners[].Services[].RequestHeaders': ['request_headers'],
     'Listeners[].Services[].ResponseHeaders': ['response_headers'],
     'Listeners[].Services[].MaxConnections': ['max_connections'],
     'Listeners[].Services[].MaxPendingRequests': ['max_pending_requests'],
     'Listeners[].Services[].MaxConcurrentRequests': ['max_concurrent_requests'],
     ...passiveHealthCheck('Listeners[].Services[].'),
-    'Listeners[].TLS.SDS.ClusterName': ['cluster_name'],
-    'Listeners[].TLS.SDS.CertResource': ['cert_resource'],
-    'Listeners[].TLS.TLSMinVersion': ['tls_min_version'],
-    'Listeners[].TLS.TLSMaxVersion': ['tls_max_version'],
-    'Listeners[].TLS.CipherSuites': ['cipher_suites'],
+    ...gatewayTLS('Listeners[].TLS.'),
     'Defaults.MaxConnections': [],
     'Defaults.MaxPendingRequests': [],
     'Defaults.MaxConcurrentRequests': [],
@@ -383,8 +403,11 @@ export const CONSUL_ALIASES: AliasTable = {
 
 /**
  * Tags not readable in the Consul sources available when this table was written (fields of
- * Consul newer than the 1.22.0-dev baseline): spelled after their siblings' tags. Re-check them
- * against api/config_entry.go of the newest release.
+ * Consul newer than the 1.22.0-dev baseline). Each is the spelling Consul's own pull requests use
+ * for the field (hashicorp/consul#22728's docs for max_request_headers_kb, #23783's field table for
+ * the passive health check counters and limits.passive_health_check), which matches its siblings'
+ * tags, but not the struct tag itself: re-check them against api/config_entry.go of a 1.22/2.0 tag.
+ * DisableAutoHostRewrite, once here, is settled: api.LinkedService has no alias tag for it.
  */
 export const UNVERIFIED_ALIASES: readonly string[] = [
   'service-defaults MaxRequestHeadersKB',

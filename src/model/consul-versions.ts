@@ -34,23 +34,25 @@ export function atLeast(version: ConsulVersion, since: string): boolean {
 /**
  * Per kind, field paths (as in src/model/consul-aliases.ts: `[]` a list element, `{}` a map value)
  * and the Consul version whose api structs first have them. Fields not listed exist in every
- * supported version. Entries marked † in docs/consul-versions.md could not be checked against a
- * release tag here and follow the changelog as recorded there.
+ * supported version. The evidence for each (Consul pull requests and their backports, consul-k8s
+ * release tags and the consul/api version each pins) is in docs/consul-versions.md; entries still
+ * marked † there are the best reading of it, not a release tag's source.
  */
 export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // hashicorp/consul#22680 (service-defaults, for terminating gateways) and #22679 (api-gateway
+  // listeners), merged to main in September 2025, so in 1.22.0 (October 2025). Their backports to
+  // release/1.21.x (#22737, #22730) ship in Enterprise 1.21 patches only: CE 1.21 is answered as 1.21.
   'service-defaults': {
     MaxRequestHeadersKB: '1.22.0',
     ...passiveHealthCheckSince('UpstreamConfig.Overrides[]'),
     ...passiveHealthCheckSince('UpstreamConfig.Defaults'),
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck': '1.22.0',
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck': '1.22.0',
+    // Not in the 1.22.0-dev baseline; hashicorp/consul#23783 (August 2026) calls it already present.
+    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck': '2.0.0',
+    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck': '2.0.0',
   },
   'ingress-gateway': {
     ...passiveHealthCheckSince('Listeners[].Services[]'),
     ...passiveHealthCheckSince('Defaults'),
-  },
-  'terminating-gateway': {
-    'Services[].DisableAutoHostRewrite': '1.21.0',
   },
   // SDS on api-gateway listeners and route services: consul-k8s writes them from v2.0.0 on (consul/api
   // v1.34.x, the Consul 2.0 line); its 1.9.x line (Consul 1.22, api v1.33.x) never does. Newer than
@@ -70,12 +72,16 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
   },
 };
 
+/**
+ * PassiveHealthCheck's gateway-failure counters: hashicorp/consul#23563, merged to main on
+ * 2026-05-19 and backported to release/2.0.x only (#23569), three days before Consul 2.0.0.
+ */
 function passiveHealthCheckSince(owner: string): Record<string, string> {
   const at = `${owner}.PassiveHealthCheck`;
   return {
-    [`${at}.EnforcingConsecutiveGatewayFailure`]: '1.22.0',
-    [`${at}.Consecutive5xx`]: '1.22.0',
-    [`${at}.ConsecutiveGatewayFailure`]: '1.22.0',
+    [`${at}.EnforcingConsecutiveGatewayFailure`]: '2.0.0',
+    [`${at}.Consecutive5xx`]: '2.0.0',
+    [`${at}.ConsecutiveGatewayFailure`]: '2.0.0',
   };
 }
 

@@ -80,12 +80,11 @@ function v2Weight(stdout: string): unknown {
   return diff ? (diff.after ?? 'absent') : 'no diff';
 }
 
-const TGW = `Kind = "terminating-gateway"
-Name = "tgw"
-Services = [
-  { Name = "billing" },
-  { Name = "legacy", DisableAutoHostRewrite = true },
-]
+// MaxRequestHeadersKB came with Consul 1.22.0 (hashicorp/consul#22680; docs/consul-versions.md).
+const WEB = `Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+MaxRequestHeadersKB = 96
 `;
 
 describe('plan without consulVersion uses the version the server reports', () => {
@@ -118,12 +117,12 @@ describe('plan without consulVersion uses the version the server reports', () =>
   });
 
   it('warns in the plan, as validate does, of a field the detected version does not know', async () => {
-    const s = await start({ consulVersion: '1.20.4' });
-    const run = await plan(s, repo({ 'config-entries/tgw.hcl': TGW }));
+    const s = await start({ consulVersion: '1.21.4' });
+    const run = await plan(s, repo({ 'config-entries/web.hcl': WEB }));
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Warnings:');
     expect(run.stdout).toContain(
-      'terminating-gateway/tgw: config-entries/tgw.hcl:5: Services[1].DisableAutoHostRewrite: Consul 1.20.4 (target "prod") does not know this field, added in Consul 1.21.0',
+      'service-defaults/web: config-entries/web.hcl:4: MaxRequestHeadersKB: Consul 1.21.4 (target "prod") does not know this field, added in Consul 1.22.0',
     );
   });
 
@@ -147,10 +146,10 @@ describe('plan with consulVersion set', () => {
   });
 
   it("repeats validate's warning on fields the configured version does not know, in the PR-style plan text", async () => {
-    const s = await start({ consulVersion: '1.20.4' });
-    const run = await plan(s, repo({ 'config-entries/tgw.hcl': TGW }, { version: '1.20.4' }));
+    const s = await start({ consulVersion: '1.21.4' });
+    const run = await plan(s, repo({ 'config-entries/web.hcl': WEB }, { version: '1.21.4' }));
     expect(run.stderr).toBe('');
-    expect(run.stdout).toContain('Services[1].DisableAutoHostRewrite: Consul 1.20.4 (target "prod") does not know this field');
+    expect(run.stdout).toContain('MaxRequestHeadersKB: Consul 1.21.4 (target "prod") does not know this field');
     expect(run.stdout).toContain('raise consulVersion in consul-gitops.yaml');
   });
 });
@@ -211,12 +210,21 @@ describe('the dev server behaves as the version it reports', () => {
   });
 
   it('as an older Consul, refuses a field that version lacks with invalid config key', async () => {
-    const s = await start({ consulVersion: '1.20.4' });
+    const s = await start({ consulVersion: '1.21.4' });
     const self = (await (await fetch(`${s.url}/v1/agent/self`)).json()) as { Config: { Version: string } };
-    expect(self.Config.Version).toBe('1.20.4');
-    const body = { Kind: 'terminating-gateway', Name: 'tgw', Services: [{ Name: 'legacy', DisableAutoHostRewrite: true }] };
+    expect(self.Config.Version).toBe('1.21.4');
+    const body = { Kind: 'service-defaults', Name: 'web', Protocol: 'http', MaxRequestHeadersKB: 96 };
     const res = await fetch(`${s.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
     expect(res.status).toBe(400);
-    expect(await res.text()).toContain('invalid config key "Services[0].DisableAutoHostRewrite"');
+    expect(await res.text()).toContain('invalid config key "MaxRequestHeadersKB"');
+  });
+
+  it('as the oldest supported Consul, stores DisableAutoHostRewrite, which predates the range', async () => {
+    const s = await start({ consulVersion: '1.20.0' });
+    const body = { Kind: 'terminating-gateway', Name: 'tgw', Services: [{ Name: 'legacy', DisableAutoHostRewrite: true }] };
+    const res = await fetch(`${s.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
+    expect(await res.text()).toBe('true');
+    const stored = (await (await fetch(`${s.url}/v1/config/terminating-gateway/tgw`)).json()) as { Services: { DisableAutoHostRewrite?: boolean }[] };
+    expect(stored.Services[0]!.DisableAutoHostRewrite).toBe(true);
   });
 });

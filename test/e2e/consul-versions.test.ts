@@ -5,6 +5,14 @@ import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { planCommand } from '../../src/cli/plan-command.ts';
 import { runAgainst, runCli, tempTree } from '../support/run-cli.ts';
 
+// MaxRequestHeadersKB came with Consul 1.22.0 (hashicorp/consul#22680; docs/consul-versions.md).
+const WEB = `Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+MaxRequestHeadersKB = 96
+`;
+
+// DisableAutoHostRewrite is older than every supported version (consul-k8s v1.5.0 maps it on consul/api v1.29.1).
 const TGW = `Kind = "terminating-gateway"
 Name = "tgw"
 Services = [
@@ -17,22 +25,29 @@ const yaml = (version?: string) => `targets:\n  - name: prod\n    dir: config-en
 
 describe("validate against the target's Consul version", () => {
   it("warns, with file, line and field, on a field the target's Consul does not know yet", async () => {
-    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.20.4'), 'config-entries/tgw.hcl': TGW });
+    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.21.4'), 'config-entries/web.hcl': WEB });
     const run = await runCli(['validate', 'config-entries'], dir);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(
-      'warning: config-entries/tgw.hcl:5:22: Services[1].DisableAutoHostRewrite: Consul 1.20.4 (target "prod") does not know this field, added in Consul 1.21.0',
+      'warning: config-entries/web.hcl:4:1: MaxRequestHeadersKB: Consul 1.21.4 (target "prod") does not know this field, added in Consul 1.22.0',
     );
-    expect(run.stderr).toContain('invalid config key "Services[1].DisableAutoHostRewrite"');
+    expect(run.stderr).toContain('invalid config key "MaxRequestHeadersKB"');
   });
 
   it('says nothing when the target runs a Consul that knows the field, or states no version', async () => {
-    for (const version of ['1.21.0', undefined]) {
-      const dir = tempTree({ 'consul-gitops.yaml': yaml(version), 'config-entries/tgw.hcl': TGW });
+    for (const version of ['1.22.0', undefined]) {
+      const dir = tempTree({ 'consul-gitops.yaml': yaml(version), 'config-entries/web.hcl': WEB });
       const run = await runCli(['validate', 'config-entries'], dir);
       expect(run.stderr, String(version)).toBe('');
       expect(run.code).toBe(0);
     }
+  });
+
+  it('says nothing of DisableAutoHostRewrite on the oldest supported Consul: it predates the range', async () => {
+    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.20.0'), 'config-entries/tgw.hcl': TGW });
+    const run = await runCli(['validate', 'config-entries'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
   });
 
   it('names a version outside the supported range', async () => {
