@@ -24,7 +24,7 @@ export function decodeApiBody(body: string): ApiBodyOutcome {
   const outcome = decodeDocument(doc, 'request body', 'json', true);
   if (outcome.ok) return { ok: true, entry: outcome.decoded.entry };
   if (outcome.errors.length === 1 && outcome.errors[0]!.field === 'Kind') return fail(outcome.errors[0]!.message);
-  const unknownKeys = outcome.errors.filter((e) => e.message.startsWith('invalid config key'));
+  const unknownKeys = outcome.errors.filter((e) => e.code === 'unknown-field');
   if (unknownKeys.length) return fail(multiErrorText(unknownKeys.map((e) => e.message)));
   return fail(`1 error(s) decoding:\n\n${outcome.errors.map((e) => `* ${e.message}`).join('\n')}`);
 }
