@@ -5,7 +5,7 @@ import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome, type Reconc
 import { detectDrift, type DriftDeps, type DriftOutcome } from './detect-drift.ts';
 import type { ReconcileEvent } from './reconcile-request.ts';
 import { adviseAndPropose, advisorSummary, type AdvisorRunDeps, type AdvisorRunSettings } from './proposals/advise-and-propose.ts';
-import { errorCode, type ErrorCode } from '../errors.ts';
+import { errorCode, TargetsFailedError, type ErrorCode } from '../errors.ts';
 import { refusalOf } from './refusals.ts';
 import { advisorFigures, postureFigures, NO_METRICS, outcomeFigures, type MetricsRecorder, type RunFigures } from './metrics.ts';
 
@@ -42,17 +42,15 @@ const codeOf = (o: ReconcileOutcome | DriftOutcome): { code?: ErrorCode } => {
 };
 
 /**
- * Throws when any target's run threw: that target's own error, or an AggregateError naming every
- * failed target. Callers log every summary first, so one target's failure hides no other's result.
+ * Throws when any target's run threw: that target's own error (its code unchanged), or a
+ * TargetsFailedError holding every failed target's. Callers log every summary first, so one
+ * target's failure hides no other's result.
  */
 export function throwIfAnyFailed(results: readonly TargetRunSummary[]): void {
   const failed = results.filter((r) => r.outcome === 'error');
   if (failed.length === 0) return;
   if (failed.length === 1) throw failed[0]!.error;
-  throw new AggregateError(
-    failed.map((r) => r.error),
-    `reconcile failed for targets ${failed.map((r) => r.target).join(', ')}: ${failed.map((r) => `${r.target}: ${r.summary}`).join('; ')}`,
-  );
+  throw new TargetsFailedError(failed);
 }
 
 function summarize(o: ReconcileOutcome | DriftOutcome): string {

@@ -29,8 +29,8 @@ import { planSourceOf, planTargetOf, readSavedPlan, writeSavedPlan } from './sav
 import { applySavedPlan } from '../app/saved-plan.ts';
 import { ask } from './confirm.ts';
 import { failWith } from './errors.ts';
-import { ConsulGitopsError } from '../errors.ts';
-import { refusalOf, savedPlanRefusal } from '../app/refusals.ts';
+import { ConsulGitopsError, errorJson } from '../errors.ts';
+import { applyRefusal, refusalOf, savedPlanRefusal } from '../app/refusals.ts';
 import { formatSelector, parseOnly, type EntrySelector } from '../core/plan/only.ts';
 
 const COMMON = {
@@ -404,7 +404,10 @@ export function renderApplyText(plan: Plan, report: ApplyReport): string {
 
 /** What an apply did, as text or JSON (private keys hidden, as in plan --json); exit 1 unless all of it landed. */
 function writeApplied(plan: Plan, report: ApplyReport, json: boolean, io: CliIo): number {
-  if (json) io.stdout.write(`${stringifyApiJson({ plan: planDocument(plan), results: report.results })}\n`);
+  // Changes refused inside the apply (--allow-field-loss, --adopt missing) name their code, as other refusals do.
+  const refusal = applyRefusal(report);
+  if (json) io.stdout.write(`${stringifyApiJson({ plan: planDocument(plan), results: report.results, ...(refusal ? { error: errorJson(refusal) } : {}) })}\n`);
   else io.stdout.write(renderApplyText(plan, report));
+  if (refusal) io.stderr.write(`error: ${escapeControl(refusal.message)}\n`);
   return report.ok ? 0 : 1;
 }
