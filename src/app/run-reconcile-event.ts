@@ -7,6 +7,7 @@ import type { ReconcileEvent } from './reconcile-request.ts';
 import { adviseAndPropose, advisorSummary, type AdvisorRunDeps, type AdvisorRunSettings } from './proposals/advise-and-propose.ts';
 import { errorCode, TargetsFailedError, type ErrorCode } from '../errors.ts';
 import { refusalOf } from './refusals.ts';
+import type { PlanWarning } from '../core/plan/warnings.ts';
 import { advisorFigures, postureFigures, NO_METRICS, outcomeFigures, type MetricsRecorder, type RunFigures } from './metrics.ts';
 
 /** One target's settings and the adapters its run needs; the runtime (src/runtime/build-runtime.ts) builds them. */
@@ -32,13 +33,16 @@ export interface TargetRunSummary {
   summary: string;
   /** Why the run did not go ahead (src/errors.ts): the refusal's code (mass-delete, stale-commit, invalid-entries) or the thrown error's. */
   code?: ErrorCode;
+  /** The distinct codes of the plan's warnings (e.g. unsupported-consul-version), when it has any. */
+  warnings?: PlanWarning['code'][];
   error?: unknown;
 }
 
-/** `{ code }` of a refused outcome, else nothing. */
-const codeOf = (o: ReconcileOutcome | DriftOutcome): { code?: ErrorCode } => {
+/** `{ code }` of a refused outcome, and the codes of its plan's warnings, else nothing. */
+const codeOf = (o: ReconcileOutcome | DriftOutcome): { code?: ErrorCode; warnings?: PlanWarning['code'][] } => {
   const refusal = refusalOf(o);
-  return refusal ? { code: refusal.code } : {};
+  const warnings = 'plan' in o && o.plan ? [...new Set(o.plan.warnings.map((w) => w.code))] : [];
+  return { ...(refusal ? { code: refusal.code } : {}), ...(warnings.length ? { warnings } : {}) };
 };
 
 /**

@@ -67,6 +67,24 @@ describe('reconcile function: refusals inside an apply and several failed target
     expect(await live()).toMatchObject({ Protocol: 'http', FutureKnob: { Level: 3 } });
   });
 
+  it('unsupported-consul-version: a commit planned (as for a pull request) against a Consul newer than modelled says so in the summary', async () => {
+    const newer = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '1.99.0' });
+    try {
+      const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'pr', { branch: 'feature' });
+      const results = await handler({ CONSUL_HTTP_ADDR: newer.url })({
+        mode: 'plan',
+        repository,
+        sha,
+        ref: 'refs/heads/feature',
+        deliveryId: 'd-pr',
+      });
+      expect(results).toEqual([expect.objectContaining({ outcome: 'planned', ok: true, warnings: ['unsupported-consul-version'] })]);
+      expect(logged).toContainEqual(expect.objectContaining({ message: 'Reconcile finished', warnings: ['unsupported-consul-version'] }));
+    } finally {
+      await newer.close();
+    }
+  });
+
   it('targets-failed: a drift check of two targets that both throw fails with one error holding both', async () => {
     github.addCommit({ 'a/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' }, 'a', { branch: 'master' });
     github.fail({ path: /\/repos\//, status: 500, times: 1000 });
