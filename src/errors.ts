@@ -21,6 +21,9 @@ export const ERROR_CODES = {
   'saved-plan-target': 'the saved plan was made for another target',
   'saved-plan-age': 'the saved plan is older than --max-plan-age',
   'saved-plan-changed': 'Consul changed since the saved plan was made',
+  'field-loss': 'an update would remove fields the live entry has and consul-gitops does not know; not written without --allow-field-loss',
+  'adopt-required': 'an entry consul-gitops does not manage differs from its file; not written without --adopt',
+  'targets-failed': "the runs of several targets threw; the error's `errors` holds each target's own error, with its code",
   // Wrong input to consul-gitops itself.
   usage: 'a command-line flag or argument is wrong',
   config: 'configuration is invalid: consul-gitops.yaml, the environment, an env file, Consul or GitHub client settings, an ACL policy file',
@@ -51,6 +54,36 @@ export class ConsulGitopsError extends Error {
     this.code = code;
     // The subclass's own name (`TargetBusyError`) in stack traces and logs.
     this.name = new.target.name;
+  }
+}
+
+/** One target's failed run, as the reconcile use case summarises it (src/app/run-reconcile-event.ts). */
+export interface FailedTarget {
+  target: string;
+  summary: string;
+  code?: ErrorCode;
+  error?: unknown;
+}
+
+/**
+ * Several targets' runs threw: one error of the family that keeps each target's own error, so a log
+ * line or an alarm still reads every target's code (`targets`), and code that walks errors finds the
+ * originals in `errors` (AggregateError's property name) and the first in `cause`.
+ */
+export class TargetsFailedError extends ConsulGitopsError {
+  readonly errors: unknown[];
+  readonly targets: { target: string; code: ErrorCode; message: string }[];
+
+  constructor(failed: readonly FailedTarget[]) {
+    super(
+      'targets-failed',
+      `reconcile failed for targets ${failed.map((r) => r.target).join(', ')}: ${failed.map((r) => `${r.target}: ${r.summary}`).join('; ')}`,
+      {
+        cause: failed[0]?.error,
+      },
+    );
+    this.errors = failed.map((r) => r.error);
+    this.targets = failed.map((r) => ({ target: r.target, code: r.code ?? errorCode(r.error), message: r.summary }));
   }
 }
 

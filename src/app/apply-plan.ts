@@ -8,7 +8,7 @@ import type { Change, Plan } from '../core/plan/plan.ts';
 import { canonicalLive, diffValues, type FieldDiff } from '../core/plan/canonical.ts';
 import { normalizeEntry } from '../core/normalize.ts';
 import { LOCKDOWN_WAVE } from '../core/plan/order.ts';
-import { ConsulGitopsError } from '../errors.ts';
+import { ConsulGitopsError, type ErrorCode } from '../errors.ts';
 
 export type ChangeOutcome =
   | { status: 'applied' }
@@ -17,7 +17,8 @@ export type ChangeOutcome =
   | { status: 'failed'; message: string }
   /** The request was sent but no answer came back: Consul may have stored it. Re-run plan. */
   | { status: 'unknown'; message: string }
-  | { status: 'skipped'; message: string };
+  /** `code`: set when the change was refused (field-loss, adopt-required); none when it was not attempted. */
+  | { status: 'skipped'; message: string; code?: ErrorCode };
 
 export interface ChangeResult {
   change: Change;
@@ -113,12 +114,13 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
       let outcome: ChangeOutcome;
       if (change.action === 'noop' || change.action === 'skip') outcome = { status: 'unchanged' };
       // Consul differs from Git on an entry consul-gitops does not manage: never written without --adopt.
-      else if (change.requiresAdopt) outcome = { status: 'skipped', message: `not written: ${change.reason}` };
+      else if (change.requiresAdopt) outcome = { status: 'skipped', message: `not written: ${change.reason}`, code: 'adopt-required' };
       // Writing it would remove live fields consul-gitops does not know: never without --allow-field-loss.
       else if (change.requiresFieldLoss)
         outcome = {
           status: 'skipped',
           message: `not written: it would remove ${change.lostFields!.join(', ')} (unknown to consul-gitops); --allow-field-loss writes it`,
+          code: 'field-loss',
         };
       else if (unreachable) outcome = { status: 'skipped', message: `not attempted: Consul unreachable (${unreachable}); re-run plan once it answers` };
       else if (blocker)

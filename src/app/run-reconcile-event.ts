@@ -5,8 +5,9 @@ import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome, type Reconc
 import { detectDrift, type DriftDeps, type DriftOutcome } from './detect-drift.ts';
 import type { ReconcileEvent } from './reconcile-request.ts';
 import { adviseAndPropose, advisorSummary, type AdvisorRunDeps, type AdvisorRunSettings } from './proposals/advise-and-propose.ts';
-import { errorCode, type ErrorCode } from '../errors.ts';
+import { errorCode, TargetsFailedError, type ErrorCode } from '../errors.ts';
 import { refusalOf } from './refusals.ts';
+import type { PlanWarning } from '../core/plan/warnings.ts';
 import { advisorFigures, postureFigures, NO_METRICS, outcomeFigures, type MetricsRecorder, type RunFigures } from './metrics.ts';
 
 /** One target's settings and the adapters its run needs; the runtime (src/runtime/build-runtime.ts) builds them. */
@@ -32,27 +33,28 @@ export interface TargetRunSummary {
   summary: string;
   /** Why the run did not go ahead (src/errors.ts): the refusal's code (mass-delete, stale-commit, invalid-entries) or the thrown error's. */
   code?: ErrorCode;
+  /** The distinct codes of the plan's warnings (e.g. unsupported-consul-version), when it has any. */
+  warnings?: PlanWarning['code'][];
   error?: unknown;
 }
 
-/** `{ code }` of a refused outcome, else nothing. */
-const codeOf = (o: ReconcileOutcome | DriftOutcome): { code?: ErrorCode } => {
+/** `{ code }` of a refused outcome, and the codes of its plan's warnings, else nothing. */
+const codeOf = (o: ReconcileOutcome | DriftOutcome): { code?: ErrorCode; warnings?: PlanWarning['code'][] } => {
   const refusal = refusalOf(o);
-  return refusal ? { code: refusal.code } : {};
+  const warnings = 'plan' in o && o.plan ? [...new Set(o.plan.warnings.map((w) => w.code))] : [];
+  return { ...(refusal ? { code: refusal.code } : {}), ...(warnings.length ? { warnings } : {}) };
 };
 
 /**
- * Throws when any target's run threw: that target's own error, or an AggregateError naming every
- * failed target. Callers log every summary first, so one target's failure hides no other's result.
+ * Throws when any target's run threw: that target's own error (its code unchanged), or a
+ * TargetsFailedError holding every failed target's. Callers log every summary first, so one
+ * target's failure hides no other's result.
  */
 export function throwIfAnyFailed(results: readonly TargetRunSummary[]): void {
   const failed = results.filter((r) => r.outcome === 'error');
   if (failed.length === 0) return;
   if (failed.length === 1) throw failed[0]!.error;
-  throw new AggregateError(
-    failed.map((r) => r.error),
-    `reconcile failed for targets ${failed.map((r) => r.target).join(', ')}: ${failed.map((r) => `${r.target}: ${r.summary}`).join('; ')}`,
-  );
+  throw new TargetsFailedError(failed);
 }
 
 function summarize(o: ReconcileOutcome | DriftOutcome): string {

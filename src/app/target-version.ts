@@ -30,7 +30,7 @@ export function withTargetVersion(options: PlanOptions, chosen: TargetVersion): 
 
 /** The plan with the version's warnings and notices, so the PR comment says what the CLI prints. */
 export function withTargetVersionNotes(plan: Plan, chosen: TargetVersion): Plan {
-  const notes = [...chosen.warnings, ...chosen.notices];
+  const notes = [...chosen.warnings, ...chosen.notices.map((message) => ({ code: 'target-version' as const, message }))];
   if (!notes.length) return plan;
-  return { ...plan, warnings: [...notes.map((message) => ({ code: 'target-version' as const, message })), ...plan.warnings] };
+  return { ...plan, warnings: [...notes, ...plan.warnings] };
 }

@@ -18,7 +18,8 @@ import { commitTimeProblem, stateKey, type CommitRef } from '../app/commit-state
 import { applyCommitUnderLock } from '../app/apply-commit.ts';
 import { TargetBusyError } from '../app/target-lock.ts';
 import { resolveTarget } from './consul-target.ts';
-import { targetVersion, withTargetVersion as planningFor } from '../app/target-version.ts';
+import { targetVersion, withTargetVersion as planningFor, withTargetVersionNotes } from '../app/target-version.ts';
+import type { TargetVersion } from '../core/target-version.ts';
 import { serverVersion } from '../adapters/consul/version-source.ts';
 import { readLimitsOf } from '../config/targets.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
@@ -29,8 +30,8 @@ import { planSourceOf, planTargetOf, readSavedPlan, writeSavedPlan } from './sav
 import { applySavedPlan } from '../app/saved-plan.ts';
 import { ask } from './confirm.ts';
 import { failWith } from './errors.ts';
-import { ConsulGitopsError } from '../errors.ts';
-import { refusalOf, savedPlanRefusal } from '../app/refusals.ts';
+import { ConsulGitopsError, errorJson } from '../errors.ts';
+import { applyRefusal, refusalOf, savedPlanRefusal } from '../app/refusals.ts';
 import { formatSelector, parseOnly, type EntrySelector } from '../core/plan/only.ts';
 
 const COMMON = {
@@ -94,11 +95,15 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
  * The version to plan for: consul-gitops.yaml's `consulVersion`, else the server's (agent:read),
  * else the newest modelled with a notice; a contradiction or an unsupported version is a warning.
  */
-async function withTargetVersion(resolved: Awaited<ReturnType<typeof resolveTarget>>, planOptions: PlanOptions, io: CliIo): Promise<PlanOptions> {
+async function withTargetVersion(
+  resolved: Awaited<ReturnType<typeof resolveTarget>>,
+  planOptions: PlanOptions,
+  io: CliIo,
+): Promise<{ planOptions: PlanOptions; chosen: TargetVersion }> {
   const chosen = await targetVersion({ serverVersion: () => serverVersion(resolved.consul) }, resolved.target);
   for (const n of chosen.notices) io.stderr.write(`notice: ${escapeControl(n)}\n`);
-  for (const w of chosen.warnings) io.stderr.write(`warning: ${escapeControl(w)}\n`);
-  return planningFor(planOptions, chosen);
+  for (const w of chosen.warnings) io.stderr.write(`warning: ${escapeControl(w.message)}\n`);
+  return { planOptions: planningFor(planOptions, chosen), chosen };
 }
 
 /** `--only KIND/NAME` (repeatable): the selectors, or the error naming the bad value. */
@@ -135,7 +140,7 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
   if (typeof only === 'string') return usage(io, json, `${only}; nothing was planned`);
   const { resolved, files, unreadable, planOptions: configured } = await load(values, io, cenv);
   try {
-    const planOptions = await withTargetVersion(resolved, configured, io);
+    const { planOptions, chosen } = await withTargetVersion(resolved, configured, io);
     // The last recorded apply names the changes made outside consul-gitops since.
     const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
     const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions, { history, only, target: resolved.target.name });
@@ -145,7 +150,8 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     if (errors.length) return reportErrors(errors, io, json);
     const plan = outcome.plan!;
     onlyNotice(only, plan, io);
-    if (values.json) io.stdout.write(renderPlanJson(plan));
+    // --json carries the version's warnings by code, as the PR plan does; the text has them on stderr above.
+    if (values.json) io.stdout.write(renderPlanJson(withTargetVersionNotes(plan, chosen)));
     else io.stdout.write(renderPlanText(plan, io.stdout.isTTY ? ANSI : PLAIN));
     if (plan.refused) {
       if (out) io.stderr.write(`error: the plan is refused, so it was not saved to ${escapeControl(out)}\n`);
@@ -245,7 +251,7 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
   const { resolved, files, unreadable, planOptions: configured } = await load(values, io, cenv);
   try {
     if (unreadable.length) return reportErrors([...unreadable, ...renderErrors(files)], io, json);
-    const planOptions = await withTargetVersion(resolved, configured, io);
+    const { planOptions } = await withTargetVersion(resolved, configured, io);
     const now = cenv.now ?? (() => new Date());
     const style = io.stdout.isTTY ? ANSI : PLAIN;
     let cancelled: string | undefined;
@@ -404,7 +410,10 @@ export function renderApplyText(plan: Plan, report: ApplyReport): string {
 
 /** What an apply did, as text or JSON (private keys hidden, as in plan --json); exit 1 unless all of it landed. */
 function writeApplied(plan: Plan, report: ApplyReport, json: boolean, io: CliIo): number {
-  if (json) io.stdout.write(`${stringifyApiJson({ plan: planDocument(plan), results: report.results })}\n`);
+  // Changes refused inside the apply (--allow-field-loss, --adopt missing) name their code, as other refusals do.
+  const refusal = applyRefusal(report);
+  if (json) io.stdout.write(`${stringifyApiJson({ plan: planDocument(plan), results: report.results, ...(refusal ? { error: errorJson(refusal) } : {}) })}\n`);
   else io.stdout.write(renderApplyText(plan, report));
+  if (refusal) io.stderr.write(`error: ${escapeControl(refusal.message)}\n`);
   return report.ok ? 0 : 1;
 }

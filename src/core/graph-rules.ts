@@ -4,7 +4,7 @@
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import { hasL7Permissions } from '../model/kinds/service-intentions.ts';
-import { routingProblems } from './routing-rules.ts';
+import { advancedRoutingMessage, routingProblems } from './routing-rules.ts';
 import { setsMutualTlsMode } from '../model/registry.ts';
 
 export interface GraphProblem {
@@ -64,9 +64,6 @@ export function meshAllowsPermissive(entries: readonly ApiEntry[]): boolean {
   return entries.some((e) => e.Kind === 'mesh' && e.AllowEnablingPermissiveMutualTLS === true);
 }
 
-export const routingProtocolMessage = (service: string, protocol: string) =>
-  `discovery chain "${service}" uses a protocol "${protocol}" that does not permit advanced routing or splitting behavior`;
-
 export const l7IntentionMessage = (service: string, protocol: string) =>
   `service "${service}" has protocol "${protocol}", which is incompatible with L7 intentions permissions`;
 
@@ -100,7 +97,7 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
         problems.push({
           entryIndex,
           field: 'Name',
-          message: routingProtocolMessage(name, protocol),
+          message: advancedRoutingMessage(name, protocol),
           hint: `set Protocol = "http" (or http2, grpc) in service-defaults "${name}" or in proxy-defaults`,
         });
     }

@@ -8,6 +8,7 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import { DISCOVERY_CHAIN_KINDS } from '../model/registry.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import { ConsulGitopsError } from '../errors.ts';
+import type { ProblemCode } from '../model/errors.ts';
 
 /** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index). */
 export interface EntryLookup {
@@ -23,6 +24,8 @@ export interface ChainBlame {
 export interface ChainProblem {
   message: string;
   blame: ChainBlame;
+  /** Set on the L7-protocol problem, which routingProblems leaves to graph-rules. */
+  code?: ProblemCode;
 }
 
 export interface CompileOptions {
@@ -236,7 +239,8 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
     if (e instanceof ChainError) return e.problem;
     throw e;
   }
-  if (advanced && protocol !== undefined && !HTTP_LIKE.has(protocol)) return { message: advancedRoutingMessage(service, protocol), blame: chainBlame };
+  if (advanced && protocol !== undefined && !HTTP_LIKE.has(protocol))
+    return { message: advancedRoutingMessage(service, protocol), blame: chainBlame, code: 'advanced-routing-protocol' };
   return undefined;
 }
 
@@ -296,7 +300,7 @@ export function routingProblems(entries: readonly ApiEntry[], options: CompileOp
   const seen = new Set<string>();
   for (const service of chains.values()) {
     const p = compileChain(service, index, options);
-    if (!p || p.message.endsWith('that does not permit advanced routing or splitting behavior')) continue;
+    if (!p || p.code === 'advanced-routing-protocol') continue;
     const entryIndex = index.indexOf(p.blame.entry);
     const key = `${entryIndex}\u0000${p.blame.field}\u0000${p.message}`;
     if (entryIndex < 0 || seen.has(key)) continue;

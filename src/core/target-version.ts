@@ -9,17 +9,27 @@ import { isEnterpriseVersion } from '../model/tenancy.ts';
 /** What the server said about its version: the text of Config.Version, or why it could not be read. */
 export type ServerVersion = { known: true; version: string } | { known: false; why: string };
 
+/**
+ * A problem with the chosen version, by code: `unsupported-consul-version` (outside the range
+ * consul-gitops models: fields may be missing or unknown, so updates can need --allow-field-loss),
+ * `target-version` (the configured version contradicts the server's).
+ */
+export interface VersionWarning {
+  code: 'target-version' | 'unsupported-consul-version';
+  message: string;
+}
+
 export interface TargetVersion {
   /** The version to plan for; undefined = the newest modelled (SUPPORTED_CONSUL.newest). */
   version?: string;
   /** Problems the user should fix (a configured version the server contradicts, one out of range). */
-  warnings: string[];
+  warnings: VersionWarning[];
   /** How the version was chosen when it could not be read. */
   notices: string[];
 }
 
 export function chooseTargetVersion(target: string, configured: string | undefined, server: ServerVersion): TargetVersion {
-  const warnings: string[] = [];
+  const warnings: VersionWarning[] = [];
   const notices: string[] = [];
   const t = `target ${quoteToken(target)}`;
   const detected = server.known ? parseConsulVersion(server.version) : undefined;
@@ -31,9 +41,10 @@ export function chooseTargetVersion(target: string, configured: string | undefin
     // on another version than the servers that validate config entries.
     const mine = parseConsulVersion(configured);
     if (mine && detected && server.known && !sameRelease(configured, mine, detected))
-      warnings.push(
-        `${t}: consul-gitops.yaml says consulVersion ${quoteToken(configured)} but the server reports Consul ${quoteToken(server.version)}; planning for ${formatVersion(mine)} as configured: correct consulVersion, or remove it to use the server's version`,
-      );
+      warnings.push({
+        code: 'target-version',
+        message: `${t}: consul-gitops.yaml says consulVersion ${quoteToken(configured)} but the server reports Consul ${quoteToken(server.version)}; planning for ${formatVersion(mine)} as configured: correct consulVersion, or remove it to use the server's version`,
+      });
   } else if (detected) {
     // `+ent` is kept: it is how the plan knows an Enterprise server (tenancy fields, `default` namespaces)
     // before it has read a single entry.
@@ -44,7 +55,7 @@ export function chooseTargetVersion(target: string, configured: string | undefin
     );
   }
   const unsupported = version ? unsupportedVersion(version) : undefined;
-  if (unsupported) warnings.push(`${t}: ${unsupported}`);
+  if (unsupported) warnings.push({ code: 'unsupported-consul-version', message: `${t}: ${unsupported}` });
   return { ...(version ? { version } : {}), warnings, notices };
 }
 

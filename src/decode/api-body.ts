@@ -4,7 +4,11 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import { parseJson } from '../formats/json.ts';
 import { decodeDocument, findKind } from './decode-entry.ts';
 
-export type ApiBodyOutcome = { ok: true; entry: ApiEntry } | { ok: false; message: string };
+/**
+ * `given`: the field paths the body names, empty objects included. Consul's mapstructure decode
+ * makes `"UpstreamConfig": {}` a non-nil pointer, which Validate sees; `entry` drops it as a zero value.
+ */
+export type ApiBodyOutcome = { ok: true; entry: ApiEntry; given: ReadonlyMap<string, unknown> } | { ok: false; message: string };
 
 /** go-multierror's format, which Consul uses for unknown keys. */
 export function multiErrorText(errors: readonly string[]): string {
@@ -22,9 +26,9 @@ export function decodeApiBody(body: string): ApiBodyOutcome {
   const kind = findKind(doc);
   if (kind.error) return fail(kind.error);
   const outcome = decodeDocument(doc, 'request body', 'json', true);
-  if (outcome.ok) return { ok: true, entry: outcome.decoded.entry };
+  if (outcome.ok) return { ok: true, entry: outcome.decoded.entry, given: outcome.decoded.fieldPositions };
   if (outcome.errors.length === 1 && outcome.errors[0]!.field === 'Kind') return fail(outcome.errors[0]!.message);
-  const unknownKeys = outcome.errors.filter((e) => e.message.startsWith('invalid config key'));
+  const unknownKeys = outcome.errors.filter((e) => e.code === 'unknown-field');
   if (unknownKeys.length) return fail(multiErrorText(unknownKeys.map((e) => e.message)));
   return fail(`1 error(s) decoding:\n\n${outcome.errors.map((e) => `* ${e.message}`).join('\n')}`);
 }

@@ -43,7 +43,16 @@ export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
       for (const e of dest.entries) {
         if (e.key === 'name') extra.push({ ...e, key: 'Name' });
         else if (e.key === 'namespace') extra.push({ ...e, key: 'Namespace' });
-        else return fail(file, e, `spec.destination.${e.key}`, `invalid config key ${quoteToken(`destination.${e.key}`)}`);
+        else
+          return {
+            ok: false,
+            errors: [
+              {
+                ...configEntryError('decode', file, e.keyPos, `spec.destination.${e.key}`, `invalid config key ${quoteToken(`destination.${e.key}`)}`),
+                code: 'unknown-field',
+              },
+            ],
+          };
       }
     skip = (k) => k === 'destination';
   } else if (def.nameRule.rule === 'named' || def.nameRule.rule === 'fixed') {

@@ -44,7 +44,7 @@ export function decodeWithKind(
   if (ctx.problems.length)
     return {
       ok: false,
-      errors: ctx.problems.map((p) => configEntryError('decode', file, p.pos, p.field, p.message)),
+      errors: ctx.problems.map((p) => ({ ...configEntryError('decode', file, p.pos, p.field, p.message), ...(p.code ? { code: p.code } : {}) })),
     };
   const entry: ApiEntry = { Kind: def.kind, ...body };
   const warnings = (ctx.warnings ?? []).map((p) => configEntryError('decode', file, p.pos, p.field, p.message));

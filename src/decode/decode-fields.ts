@@ -3,7 +3,7 @@
 // the canonical key wins, weak typing, single-element lists unwrapped, repeated HCL blocks
 // concatenated, unknown keys rejected. Zero values are omitted from the output.
 import { aliasesOf, BASE64, fieldSpec, GO_INT_RANGE, zeroValueOf, type FieldType, type GoInt, type ObjectFields } from '../model/field-types.ts';
-import { quoteToken, type SourcePosition } from '../model/errors.ts';
+import { quoteToken, type ProblemCode, type SourcePosition } from '../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { formatGoDuration, parseGoDuration } from './duration.ts';
 
@@ -11,6 +11,7 @@ export interface FieldProblem {
   field: string;
   message: string;
   pos: SourcePosition;
+  code?: ProblemCode;
 }
 
 export interface DecodeContext {
@@ -74,7 +75,7 @@ export function decodeObject(
       bucket = viaAlias;
     }
     if (!matched) {
-      ctx.problems.push({ field: join(path, e.key), message: `invalid config key ${quoteToken(join(path, e.key))}`, pos: e.keyPos });
+      ctx.problems.push({ field: join(path, e.key), message: `invalid config key ${quoteToken(join(path, e.key))}`, pos: e.keyPos, code: 'unknown-field' });
       continue;
     }
     const list = bucket.get(matched) ?? [];

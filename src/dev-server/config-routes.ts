@@ -1,7 +1,7 @@
 // /v1/config: PUT (ConfigApply), GET one / list, DELETE — the pipeline of Consul's agent/config_endpoint.go (ConfigApply) → agent/consul/config_endpoint.go (Apply) → agent/consul/state/config_entry.go
 // with Consul's status codes, texts and headers.
 import { normalizeEntry } from '../core/normalize.ts';
-import { entryErrorText, entryProblems } from '../core/entry-rules.ts';
+import { entryErrorText, entryProblems, withGivenBlocks } from '../core/entry-rules.ts';
 import { decodeApiBody } from '../decode/api-body.ts';
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { AclPolicy, configEntryPermission } from './acl.ts';
@@ -103,10 +103,12 @@ export class ConfigRoutes {
       throw new RpcError('exported-services writes must not target secondary datacenters.');
     this.acl.resolve(ctx);
     const entry = normalizeEntry(decoded.entry, this.version);
-    const problems = entryProblems(entry);
+    // Validate sees an empty object the body gives (a non-nil Go pointer); the stored entry drops it.
+    const validated = withGivenBlocks(entry, decoded.given);
+    const problems = entryProblems(validated);
     // Kinds whose Validate() is ported whole answer with Consul's exact text (multierror lists
     // included); the others with the first problem, as Consul returns its first error.
-    if (problems.length) throw new RpcError(entryErrorText(entry) ?? problems[0]!.message);
+    if (problems.length) throw new RpcError(entryErrorText(validated) ?? problems[0]!.message);
     const name = entryName(entry);
     const perm = configEntryPermission(entry.Kind, name, 'write');
     if (perm) this.acl.require(ctx, perm);

@@ -8,6 +8,16 @@ export type ConfigEntryErrorKind =
   | 'graph' // a rule across entries (duplicates, permissive mesh gate, L7 protocol)
   | 'io'; // the file could not be read
 
+/**
+ * What a problem is, for code that decides by it (never by its message text). Only problems some
+ * caller branches on have a code; the rest have none.
+ * - `unknown-field`: a key the kind does not have, Consul's `invalid config key` (the dev server
+ *   answers these as one go-multierror list, as agent/structs/config_entry_ce.go validateUnusedKeys does).
+ * - `advanced-routing-protocol`: a router, splitter or resolver feature on a chain whose protocol is
+ *   not L7 (graph-rules reports it from the service's own protocol, so the chain check skips it).
+ */
+export type ProblemCode = 'unknown-field' | 'advanced-routing-protocol';
+
 export interface SourcePosition {
   line: number; // 1-based
   column: number; // 1-based
@@ -22,6 +32,8 @@ export interface ConfigEntryError {
   field: string;
   message: string;
   hint?: string;
+  /** Set when some caller decides by what the problem is; `--json` outputs carry it. */
+  code?: ProblemCode;
 }
 
 export function configEntryError(

@@ -5,6 +5,7 @@
 // Known secret values are masked in the finished line as a last line of defence: nothing is meant
 // to log them in the first place.
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
+import { ConsulGitopsError, TargetsFailedError, type ErrorCode } from '../errors.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 export const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
@@ -87,8 +88,11 @@ export function logFromEnv(env: Readonly<Record<string, string | undefined>>, si
   return createLog({ ...(sink ? { sink } : {}), secrets: secretValues(env), ...(env.LOG_LEVEL ? { level: env.LOG_LEVEL } : {}) });
 }
 
-export function describeError(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
+export function describeError(error: unknown): { name: string; message: string; code?: ErrorCode; targets?: TargetsFailedError['targets'] } {
+  if (!(error instanceof Error)) return { name: 'unknown', message: String(error) };
+  // The code is what alarms and log queries select on; several failed targets keep each one's.
+  const code = error instanceof ConsulGitopsError ? { code: error.code } : {};
+  return { name: error.name, message: error.message, ...code, ...(error instanceof TargetsFailedError ? { targets: error.targets } : {}) };
 }
 
 /** Writes a use case's log line (accept-delivery's `LogLine`), its error as name and message only. */

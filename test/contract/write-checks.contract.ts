@@ -141,6 +141,25 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     cleanup: ['/v1/config/service-defaults/cgc-u'],
   },
   {
+    // Consul decodes the body with mapstructure into *UpstreamConfiguration / *DestinationConfig: an
+    // empty object is a non-nil pointer, so ServiceConfigEntry.Validate (agent/structs/config_entry.go,
+    // `e.UpstreamConfig != nil && e.Destination != nil`) refuses it as it refuses a filled one.
+    name: 'service-defaults Validate: an empty UpstreamConfig or Destination object still counts as given',
+    steps: [
+      fail500(
+        sd('cgc-e', { UpstreamConfig: {}, Destination: { Addresses: ['10.0.0.1'], Port: 443 } }),
+        '1 error occurred:\n\t* UpstreamConfig and Destination are mutually exclusive for service defaults\n\n',
+      ),
+      fail500(
+        sd('cgc-e', { UpstreamConfig: { Defaults: { ConnectTimeoutMs: 1000 } }, Destination: {} }),
+        '1 error occurred:\n\t* UpstreamConfig and Destination are mutually exclusive for service defaults\n\n',
+      ),
+      ok(sd('cgc-e', { UpstreamConfig: {} })),
+      del('/v1/config/service-defaults/cgc-e'),
+    ],
+    cleanup: ['/v1/config/service-defaults/cgc-e'],
+  },
+  {
     name: 'proxy-defaults Validate: socket-dir length, FailoverPolicy mode, PrioritizeByLocality (Enterprise) before MutualTLSMode',
     cleanup: ['/v1/config/proxy-defaults/global'],
     steps: [

@@ -8,7 +8,13 @@ import type { Change } from './plan.ts';
 import { setsMutualTlsMode } from '../../model/registry.ts';
 
 export interface PlanWarning {
-  code: 'permissive-without-intentions' | 'mesh-destinations-only-off' | 'permissive-allowed-unused' | 'field-unknown-to-target-version' | 'target-version';
+  code:
+    | 'permissive-without-intentions'
+    | 'mesh-destinations-only-off'
+    | 'permissive-allowed-unused'
+    | 'field-unknown-to-target-version'
+    | 'target-version'
+    | 'unsupported-consul-version';
   message: string;
   entry?: string;
 }

@@ -13,7 +13,9 @@ describe('chooseTargetVersion', () => {
 
   it('a configured minor (`1.21`) agrees with any patch of it; a configured patch must match', () => {
     expect(chooseTargetVersion('prod', '1.21', reports('1.21.4')).warnings).toEqual([]);
-    expect(chooseTargetVersion('prod', '1.21.3', reports('1.21.4')).warnings[0]).toContain('consulVersion "1.21.3" but the server reports Consul "1.21.4"');
+    expect(chooseTargetVersion('prod', '1.21.3', reports('1.21.4')).warnings[0]?.message).toContain(
+      'consulVersion "1.21.3" but the server reports Consul "1.21.4"',
+    );
   });
 
   it('a version string the server sends that is not a version falls back with a notice, its text escaped', () => {

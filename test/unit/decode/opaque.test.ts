@@ -28,7 +28,7 @@ describe('opaque Config', () => {
 
   it('the dev server stores a PUT body the same way', () => {
     const out = decodeApiBody(JSON.stringify({ Kind: 'proxy-defaults', Config: { a: ['x'], d: { e: ['z'] } } }));
-    expect(out).toEqual({ ok: true, entry: { Kind: 'proxy-defaults', Config: { a: 'x', d: { e: ['z'] } } } });
+    expect(out.ok && out.entry).toEqual({ Kind: 'proxy-defaults', Config: { a: 'x', d: { e: ['z'] } } });
   });
 });
 

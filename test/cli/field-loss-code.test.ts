@@ -1,0 +1,66 @@
+// apply through the CLI's main(): an update refused because it would drop live fields consul-gitops
+// does not know names its code (field-loss) on stderr and in --json, exits 1, and writes nothing.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { runCli, tempTree } from '../support/run-cli.ts';
+
+let server: DevServer;
+beforeEach(async () => {
+  const dataFile = join(mkdtempSync(join(tmpdir(), 'consul-gitops-field-loss-')), 'state.json');
+  const entry = {
+    Kind: 'service-defaults',
+    Name: 'web',
+    Protocol: 'http',
+    FutureKnob: { Level: 3 },
+    Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/web.hcl' },
+  };
+  writeFileSync(
+    dataFile,
+    JSON.stringify({
+      version: 1,
+      index: 10,
+      tables: { 'config-entries': 10 },
+      entries: [{ entry, hash: '1', createIndex: 10, modifyIndex: 10 }],
+      kv: [],
+      tombstones: [],
+      nodes: [],
+      services: [],
+    }),
+  );
+  server = await startDevServer({ port: 0, host: '127.0.0.1', dataFile });
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const tree = () => tempTree({ 'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "grpc"\n' });
+const live = async () => (await (await fetch(`${server.url}/v1/config/service-defaults/web`)).json()) as Record<string, unknown>;
+
+describe('apply refused for field loss', () => {
+  it('text: exit 1 and an error line naming the entry and the flag', async () => {
+    const run = await runCli(['apply', '--auto-approve', '--consul', server.url], tree());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'error: 1 change not written (service-defaults/web): writing would remove live fields unknown to consul-gitops; --allow-field-loss writes anyway',
+    );
+    expect(await live()).toMatchObject({ Protocol: 'http', FutureKnob: { Level: 3 } });
+  });
+
+  it('--json: error.code is field-loss, and the change outcome carries it', async () => {
+    const run = await runCli(['apply', '--auto-approve', '--json', '--consul', server.url], tree());
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout) as { error: { code: string; message: string }; results: { outcome: { status: string; code?: string } }[] };
+    expect(out.error).toMatchObject({ code: 'field-loss', message: expect.stringContaining('service-defaults/web') });
+    expect(out.results.map((r) => r.outcome)).toEqual([expect.objectContaining({ status: 'skipped', code: 'field-loss' })]);
+  });
+
+  it('--allow-field-loss: written, no error', async () => {
+    const run = await runCli(['apply', '--auto-approve', '--json', '--allow-field-loss', '--consul', server.url], tree());
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).not.toHaveProperty('error');
+    expect(await live()).not.toHaveProperty('FutureKnob');
+  });
+});
