@@ -1,8 +1,9 @@
 // What the Lambda bundles get when source code imports `undici`: the HTTP/1.1 + HTTP/2 client
 // (Agent, request) without undici's fetch, WebSocket, EventSource, cache, cookie and mock modules,
 // which the functions never load but undici's index.js pulls into any bundle (about 300 KiB).
-// Bundling only (infra/constructs/lambda-bundling.ts aliases `undici` to this file); the CLI, `serve` and
-// the tests use the package itself. Named exports, not a CommonJS re-export, so esbuild fails the
+// The Lambda bundles (infra/constructs/lambda-bundling.ts aliases `undici` to this file) and the built
+// CLI (scripts/build.mjs, which keeps undici's files external); `serve` from source and the tests use
+// the package itself. Named exports, not a CommonJS re-export, so esbuild fails the
 // build if source code starts importing a name this file lacks. Relative paths into node_modules,
 // because the alias would rewrite `undici/lib/...` too.
 import Agent from '../node_modules/undici/lib/dispatcher/agent.js';

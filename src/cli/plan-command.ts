@@ -12,7 +12,7 @@ import { renderTree, unreadableErrors } from '../core/render.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { hasChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { ANSI, PLAIN, renderPlanText } from '../core/plan/render-plan.ts';
-import { makePlan } from '../app/make-plan.ts';
+import { makePlan, startLiveRead } from '../app/make-plan.ts';
 import type { ApplyReport } from '../app/apply-plan.ts';
 import { commitTimeProblem, stateKey, type CommitRef } from '../app/commit-state.ts';
 import { applyCommitUnderLock } from '../app/apply-commit.ts';
@@ -66,6 +66,12 @@ function parseWithFile(args: string[], extra: Record<string, { type: 'string' | 
 
 /** The target and its local files; nothing asked of Consul yet. */
 async function load(values: Values, io: CliIo, cenv: CommandEnv) {
+  const at = await loadTarget(values, io, cenv);
+  return { ...at, ...(await readTree(at, values, io)) };
+}
+
+/** The target (consul-gitops.yaml, flags, environment) and the limits its files are read with. */
+async function loadTarget(values: Values, io: CliIo, cenv: CommandEnv) {
   const cwd = io.cwd ?? process.cwd();
   const maxFileBytes = byteSizeFlag('max-file-size', values['max-file-size'] as string | undefined);
   const resolved = await resolveTarget(
@@ -78,7 +84,12 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
     cenv.env ?? process.env,
     cwd,
   );
-  const limits = readLimitsOf(resolved.file, maxFileBytes);
+  return { resolved, limits: readLimitsOf(resolved.file, maxFileBytes) };
+}
+
+/** The target's local files and the plan options the flags and the target give. */
+async function readTree({ resolved, limits }: Awaited<ReturnType<typeof loadTarget>>, values: Values, io: CliIo) {
+  const cwd = io.cwd ?? process.cwd();
   const { files, unreadable, notices } = await readLocalFiles([resolved.target.dir], cwd, limits);
   for (const n of notices) io.stderr.write(`notice: ${n}\n`);
   const planOptions: PlanOptions = {
@@ -88,7 +99,7 @@ async function load(values: Values, io: CliIo, cenv: CommandEnv) {
     allowFieldLoss: values['allow-field-loss'] === true,
     ...(resolved.target.consulVersion ? { consulVersion: resolved.target.consulVersion } : {}),
   };
-  return { resolved, files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
+  return { files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
 }
 
 /**
@@ -100,7 +111,15 @@ async function withTargetVersion(
   planOptions: PlanOptions,
   io: CliIo,
 ): Promise<{ planOptions: PlanOptions; chosen: TargetVersion }> {
-  const chosen = await targetVersion({ serverVersion: () => serverVersion(resolved.consul) }, resolved.target);
+  return targetVersionNoted(await chooseVersion(resolved), planOptions, io);
+}
+
+function chooseVersion(resolved: Awaited<ReturnType<typeof resolveTarget>>): Promise<TargetVersion> {
+  return targetVersion({ serverVersion: () => serverVersion(resolved.consul) }, resolved.target);
+}
+
+/** The chosen version's notices and warnings said, and the plan options following it. */
+function targetVersionNoted(chosen: TargetVersion, planOptions: PlanOptions, io: CliIo): { planOptions: PlanOptions; chosen: TargetVersion } {
   for (const n of chosen.notices) io.stderr.write(`notice: ${escapeControl(n)}\n`);
   for (const w of chosen.warnings) io.stderr.write(`warning: ${escapeControl(w.message)}\n`);
   return { planOptions: planningFor(planOptions, chosen), chosen };
@@ -138,12 +157,22 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
   if (out === '') return usage(io, json, '--out needs a file name; nothing was planned');
   const only = onlyOf(values);
   if (typeof only === 'string') return usage(io, json, `${only}; nothing was planned`);
-  const { resolved, files, unreadable, planOptions: configured } = await load(values, io, cenv);
+  const target = await loadTarget(values, io, cenv);
+  const { resolved } = target;
   try {
-    const { planOptions, chosen } = await withTargetVersion(resolved, configured, io);
+    // Consul is asked first, the files read after: the version's answer (one round trip) leaves
+    // every list request sent, and Consul prepares them while this process reads and parses.
+    const store = new ConsulConfigEntryStore(resolved.consul);
+    const live = startLiveRead(store);
+    const chosen = await chooseVersion(resolved).catch((e: unknown) => {
+      live.cancel();
+      throw e;
+    });
+    const { files, unreadable, planOptions: configured } = await readTree(target, values, io);
+    const { planOptions } = targetVersionNoted(chosen, configured, io);
     // The last recorded apply names the changes made outside consul-gitops since.
     const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
-    const outcome = await makePlan(files, new ConsulConfigEntryStore(resolved.consul), planOptions, { history, only, target: resolved.target.name });
+    const outcome = await makePlan(files, store, planOptions, { history, only, target: resolved.target.name, live });
     for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
     if (outcome.historyProblem) io.stderr.write(`notice: ${escapeControl(outcome.historyProblem)}\n`);
     const errors = [...unreadable, ...outcome.errors];

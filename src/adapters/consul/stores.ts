@@ -44,15 +44,15 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
    * ACLs filtered throws `incomplete-read` (complete-read.ts), so a namespace the token cannot see
    * never reads as "its entries are gone".
    */
-  async list(kind: string): Promise<LiveEntry[]> {
+  async list(kind: string, signal?: AbortSignal): Promise<LiveEntry[]> {
     const managed = this.#consul.options.managedNamespaces;
-    const lists = await Promise.all(listNamespaces(kind, managed).map((namespace) => this.#list(kind, namespace)));
+    const lists = await Promise.all(listNamespaces(kind, managed).map((namespace) => this.#list(kind, namespace, signal)));
     return lists.flat().map(liveEntry);
   }
 
-  async #list(kind: string, namespace: string | undefined): Promise<ApiEntry[]> {
+  async #list(kind: string, namespace: string | undefined, signal: AbortSignal | undefined): Promise<ApiEntry[]> {
     try {
-      return (await this.#consul.listEntries(kind, namespace ? { namespace } : {})).entries;
+      return (await this.#consul.listEntries(kind, { ...(namespace ? { namespace } : {}), ...(signal ? { signal } : {}) })).entries;
     } catch (e) {
       // agent/http_ce.go: CE refuses `ns` with 400 `Invalid query parameter: "ns" - Namespaces are a Consul Enterprise feature`.
       if (namespace && isConsulError(e) && e.kind === 'bad-request' && /Namespaces are a Consul Enterprise feature/i.test(e.message))

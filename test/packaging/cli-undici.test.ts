@@ -1,0 +1,56 @@
+// The built CLI (scripts/build.mjs, what `npm install` puts in dist/) talks to Consul through
+// undici's HTTP client alone: a `plan` against the dev server works end to end and loads none of
+// undici's fetch, WebSocket, EventSource, cache or mock modules, whose loading cost every command
+// that talks to Consul about 0.15 s of CPU at start.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+// @ts-expect-error: the build script is plain JavaScript with no declarations.
+import { buildCli as buildCliUntyped } from '../../scripts/build.mjs';
+
+const buildCli = buildCliUntyped as (o: { outdir: string }) => Promise<unknown>;
+const run = promisify(execFile);
+
+let scratch: string;
+let consul: DevServer;
+
+beforeAll(async () => {
+  // Inside the repository (tmp/, ignored by git), so the built files resolve node_modules as dist/ does.
+  mkdirSync('tmp', { recursive: true });
+  scratch = mkdtempSync(join(process.cwd(), 'tmp', 'cli-undici-test-'));
+  await buildCli({ outdir: join(scratch, 'dist') });
+  mkdirSync(join(scratch, 'work', 'config-entries'), { recursive: true });
+  writeFileSync(join(scratch, 'work', 'config-entries', 'web.hcl'), 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n');
+  // Prints, at exit, every undici file the process loaded (undici is CommonJS: require.cache holds them).
+  writeFileSync(
+    join(scratch, 'loaded.cjs'),
+    "process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache).filter((p) => p.includes('/undici/'))) + '\\n'));\n",
+  );
+  consul = await startDevServer({ port: 0, host: '127.0.0.1' });
+}, 120_000);
+
+afterAll(async () => {
+  await consul?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the built CLI', () => {
+  it("plans against Consul with undici's HTTP client, loading none of its fetch, WebSocket, EventSource, cache or mock modules", async () => {
+    const r = await run(
+      process.execPath,
+      ['--require', join(scratch, 'loaded.cjs'), join(scratch, 'dist', 'consul-gitops.js'), 'plan', '--consul', consul.url, '--detailed-exitcode'],
+      { cwd: join(scratch, 'work') },
+    ).then(
+      (x) => ({ code: 0, ...x }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toContain('+ create service-defaults/web');
+    const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]!) as string[];
+    expect(loaded.some((p) => p.endsWith('/undici/lib/dispatcher/agent.js'))).toBe(true);
+    expect(loaded.filter((p) => p.endsWith('/undici/index.js') || /\/undici\/lib\/(web|mock|cache|interceptor\/cache)\//.test(p))).toEqual([]);
+  }, 60_000);
+});
