@@ -19,11 +19,11 @@ import { acceptDelivery, type AcceptDeps, type Accepted, type ReconcileStarter, 
 import { BodyBudget, readBody } from './body.ts';
 import { declaredLength, refuseBeforeBody } from './preflight.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../runtime/build-runtime.ts';
-import { createLog, describeError, writeLogLine, type Log, type LogSink } from '../runtime/logger.ts';
+import { describeError, logFromEnv, writeLogLine, type Log, type LogSink } from '../runtime/logger.ts';
 import { ReconcileQueue, type EnqueueResult, type QueueJob } from './queue.ts';
 import { PROMETHEUS_CONTENT_TYPE, PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.ts';
 import type { MetricsRecorder } from '../app/metrics.ts';
-import { secretValues, serveSettings, type Env, type ServeSettings } from './settings.ts';
+import { serveSettings, type Env, type ServeSettings } from './settings.ts';
 import { isPlanPath, servePlans } from '../adapters/plans/serve-plans.ts';
 
 export interface ServeOptions {
@@ -61,7 +61,7 @@ type Job = QueueJob<ReconcileEvent>;
  */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const settings = serveSettings(options.env);
-  const serverLog = createLog({ ...(options.log ? { sink: options.log } : {}), secrets: secretValues(options.env), level: settings.logLevel });
+  const serverLog = logFromEnv(options.env, options.log);
   const plans = servePlans(options.env, () => url); // GET /plans/<id>: long PR plans, linked from the comment
   const runtime = buildRuntime(options.env, { plans: plans.archive, ...options.overrides });
   const stopTimeoutMs = options.stopTimeoutMs ?? settings.stopTimeoutMs;

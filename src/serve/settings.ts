@@ -14,7 +14,6 @@ import {
   GITHUB_REPOSITORY,
   GITHUB_WEBHOOK_SECRET,
   HEADERS_TIMEOUT,
-  LOG_LEVEL,
   MAX_BUFFERED_BYTES,
   MAX_CONNECTIONS,
   readEnvironment,
@@ -29,7 +28,7 @@ import { ConsulGitopsError } from '../errors.ts';
 
 export type { Env };
 
-/** What `serve` reads from its environment, besides the runtime's variables (runtime/settings.ts). */
+/** What `serve` reads from its environment, besides the runtime's variables (runtime/settings.ts) and LOG_LEVEL (the logger's, runtime/logger.ts). */
 export const SERVE_VARIABLES = {
   webhookSecret: requiredHere(GITHUB_WEBHOOK_SECRET, 'the webhook secret shared with GitHub'),
   scheduleInterval: SCHEDULE_INTERVAL,
@@ -45,7 +44,6 @@ export const SERVE_VARIABLES = {
   requestTimeout: REQUEST_TIMEOUT,
   bodyIdleTimeout: BODY_IDLE_TIMEOUT,
   configDir: CONFIG_DIR,
-  logLevel: LOG_LEVEL,
 };
 
 export interface ServeSettings {
@@ -55,7 +53,6 @@ export interface ServeSettings {
   stopTimeoutMs: number;
   deliveryMemory: number;
   http: HttpLimits;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** What `routeWebhook` needs besides the secret. */
   route: { branch: string; configDir: string; repository?: string };
   runtime: RuntimeSettings;
@@ -112,7 +109,6 @@ export function serveSettings(env: Env): ServeSettings {
     scheduleIntervalMs: e.scheduleInterval,
     stopTimeoutMs: e.stopTimeout,
     deliveryMemory: e.deliveryMemory,
-    logLevel: e.logLevel,
     http: {
       maxBufferedBytes: e.maxBufferedBytes,
       maxConnections: e.maxConnections,
