@@ -145,7 +145,7 @@ export const WEBHOOK_SECRET_PARAMETER = optional(
 );
 export const GITHUB_WEBHOOK_SECRET = optional(
   'GITHUB_WEBHOOK_SECRET',
-  'the webhook secret itself (serve; the webhook Lambda without a stored secret)',
+  'the webhook secret itself, when neither WEBHOOK_SECRET_ARN nor WEBHOOK_SECRET_PARAMETER is set',
   text,
   'expected the webhook secret',
 );
@@ -183,6 +183,17 @@ export const SECRETS_MAX_AGE = defaulted(
   'expected a whole number of seconds',
   300,
 );
+/**
+ * Where the webhook secret is, for the webhook function and `serve` alike: Secrets Manager, else
+ * SSM, else the variable itself (src/adapters/secrets/webhook-secret.ts picks).
+ */
+export const WEBHOOK_SECRET_VARIABLES = {
+  webhookSecretArn: WEBHOOK_SECRET_ARN,
+  webhookSecretParameter: WEBHOOK_SECRET_PARAMETER,
+  webhookSecret: GITHUB_WEBHOOK_SECRET,
+  secretMaxAge: SECRETS_MAX_AGE,
+};
+
 export const DELIVERY_MEMORY = defaulted(
   'DELIVERY_MEMORY',
   'how many webhook delivery ids are remembered, so a redelivery does no work twice',

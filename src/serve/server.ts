@@ -25,6 +25,7 @@ import { PROMETHEUS_CONTENT_TYPE, PrometheusMetrics } from '../adapters/metrics/
 import type { MetricsRecorder } from '../app/metrics.ts';
 import { serveSettings, type Env, type ServeSettings } from './settings.ts';
 import { isPlanPath, servePlans } from '../adapters/plans/serve-plans.ts';
+import { webhookSecretSource } from '../adapters/secrets/webhook-secret.ts';
 
 export interface ServeOptions {
   env: Env;
@@ -62,7 +63,12 @@ type Job = QueueJob<ReconcileEvent>;
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const settings = serveSettings(options.env);
   const serverLog = logFromEnv(options.env, options.log);
-  const plans = servePlans(options.env, () => url); // GET /plans/<id>: long PR plans, linked from the comment
+  // Where the Lambda webhook finds it (Secrets Manager, SSM or the environment), read once now so a
+  // secret that cannot be read stops the start; a stored one is read again when its cache expires.
+  const webhookSecret = webhookSecretSource(settings.webhookSecret, options.env);
+  await webhookSecret.value();
+  // GET /plans/<id>: long PR plans, linked from the comment.
+  const plans = servePlans(options.env, () => url, { fallbackSecret: webhookSecret });
   const runtime = buildRuntime(options.env, { plans: plans.archive, ...options.overrides });
   const stopTimeoutMs = options.stopTimeoutMs ?? settings.stopTimeoutMs;
   const intervalMs = options.scheduleIntervalMs ?? settings.scheduleIntervalMs;
@@ -80,7 +86,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
 
   // Everything the accept flow needs but the starter, which knows the request's arrival number.
   const accept: Omit<AcceptDeps, 'starter'> = {
-    secret: { description: 'env GITHUB_WEBHOOK_SECRET', value: async () => settings.webhookSecret },
+    secret: webhookSecret,
     recent: new RecentDeliveries(settings.deliveryMemory),
     route: settings.route,
     // Every target of the one runtime: serve has no separate reconcile function to fan out to.
