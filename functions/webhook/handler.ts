@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { Buffer } from 'node:buffer';
 import { acceptDelivery, type AcceptDeps } from '../../src/app/webhook/accept-delivery.ts';
 import { RecentDeliveries } from '../../src/app/webhook/recent-deliveries.ts';
-import { secretSourceFor } from '../../src/adapters/secrets/secret-source.ts';
+import { webhookSecretSource } from '../../src/adapters/secrets/webhook-secret.ts';
 import {
   CONFIG_DIR,
   DEFAULT_BRANCH,
@@ -16,11 +16,9 @@ import {
   GITHUB_REPOSITORY,
   readEnvironment,
   RECONCILE_FUNCTION_NAME,
-  SECRETS_MAX_AGE,
   TARGET,
   TARGETS,
-  WEBHOOK_SECRET_ARN,
-  WEBHOOK_SECRET_PARAMETER,
+  WEBHOOK_SECRET_VARIABLES,
   type Env,
 } from '../../src/config/environment.ts';
 import { logFromEnv, writeLogLine } from '../../src/runtime/logger.ts';
@@ -36,9 +34,7 @@ export const WEBHOOK_VARIABLES = {
   target: TARGET,
   fanOut: TARGETS,
   deliveryMemory: DELIVERY_MEMORY,
-  secretArn: WEBHOOK_SECRET_ARN,
-  secretParameter: WEBHOOK_SECRET_PARAMETER,
-  secretMaxAge: SECRETS_MAX_AGE,
+  ...WEBHOOK_SECRET_VARIABLES,
 };
 
 export interface WebhookDeps {
@@ -73,10 +69,7 @@ function acceptDepsFrom(deps: WebhookDeps): AcceptDeps {
   if (!read.ok) throw new ConsulGitopsError('config', `invalid webhook configuration: ${formatProblems(read.problems)}`);
   const c = read.values;
   return {
-    secret: secretSourceFor(
-      { secretId: c.secretArn, parameterName: c.secretParameter, envVariable: 'GITHUB_WEBHOOK_SECRET', maxAgeSeconds: c.secretMaxAge },
-      deps.env,
-    ),
+    secret: webhookSecretSource(c, deps.env),
     recent: new RecentDeliveries(c.deliveryMemory),
     starter: lambdaReconcileStarter(c.reconcileFunctionName, deps.lambda),
     route: { branch: c.branch, configDir: c.configDir, ...(c.repository ? { repository: c.repository } : {}), ...(c.target ? { target: c.target } : {}) },

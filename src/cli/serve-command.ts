@@ -15,7 +15,8 @@ export const SERVE_USAGE = `Usage: consul-gitops serve [--port 8080] [--host 127
   --port       listen port (default 8080; 0 = any free port)
   --host       listen address (default 127.0.0.1; 0.0.0.0 in a container)
   --env-file   KEY=VALUE lines added to the environment (variables already set win)
-Environment: GITHUB_WEBHOOK_SECRET (required); GITHUB_TOKEN, or GITHUB_APP_ID,
+Environment: the webhook secret in WEBHOOK_SECRET_ARN (Secrets Manager), WEBHOOK_SECRET_PARAMETER (SSM)
+  or GITHUB_WEBHOOK_SECRET (one is required); LOG_LEVEL (info); GITHUB_TOKEN, or GITHUB_APP_ID,
   GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY; GITHUB_REPOSITORY (owner/name, needed by
   the drift schedule); GITHUB_API_URL; DEFAULT_BRANCH (main); CONFIG_DIR (config-entries);
   TARGETS_CONFIG; PRUNE; SELF_HEAL; STATE_PREFIX; CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, ...;

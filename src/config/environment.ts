@@ -1,7 +1,9 @@
 // Every environment variable the Lambda functions, `serve` and the CLI's GitHub side read, each
 // defined once (name, check, default, what it means); an entry point picks the ones it needs with
 // readEnvironment. An empty variable counts as unset, as in a shell. Problems name the variable and
-// what it expects, never its value (some hold secrets).
+// what it expects, never its value (some hold secrets). A few variables that only tune what is
+// observed (LOG_LEVEL) are lenient: a malformed value falls back to the default with a warning,
+// so a typo cannot stop a function that would otherwise work.
 // zod/mini: this module is in every Lambda bundle (full zod alone is ~440 KB minified).
 import * as z from 'zod/mini';
 import { parseGoDuration } from '../decode/duration.ts';
@@ -19,6 +21,8 @@ export interface Variable<T, Always extends boolean = boolean> {
   readonly fallback?: T;
   readonly required?: string;
   readonly always: Always;
+  /** A malformed value means the fallback and a warning, not a refusal (never set on a secret: the warning quotes the value). */
+  readonly lenient?: boolean;
 }
 
 function optional<T>(name: string, doc: string, schema: z.ZodMiniType<T, string>, expected: string): Variable<T, false> {
@@ -26,6 +30,9 @@ function optional<T>(name: string, doc: string, schema: z.ZodMiniType<T, string>
 }
 function defaulted<T>(name: string, doc: string, schema: z.ZodMiniType<T, string>, expected: string, fallback: T): Variable<T, true> {
   return { name, doc, schema, expected, fallback, always: true };
+}
+function lenient<T>(name: string, doc: string, schema: z.ZodMiniType<T, string>, expected: string, fallback: T): Variable<T, true> {
+  return { name, doc, schema, expected, fallback, always: true, lenient: true };
 }
 function required<T>(name: string, doc: string, schema: z.ZodMiniType<T, string>, expected: string, why: string): Variable<T, true> {
   return { name, doc, schema, expected, required: why, always: true };
@@ -138,7 +145,7 @@ export const WEBHOOK_SECRET_PARAMETER = optional(
 );
 export const GITHUB_WEBHOOK_SECRET = optional(
   'GITHUB_WEBHOOK_SECRET',
-  'the webhook secret itself (serve; the webhook Lambda without a stored secret)',
+  'the webhook secret itself, when neither WEBHOOK_SECRET_ARN nor WEBHOOK_SECRET_PARAMETER is set',
   text,
   'expected the webhook secret',
 );
@@ -176,6 +183,17 @@ export const SECRETS_MAX_AGE = defaulted(
   'expected a whole number of seconds',
   300,
 );
+/**
+ * Where the webhook secret is, for the webhook function and `serve` alike: Secrets Manager, else
+ * SSM, else the variable itself (src/adapters/secrets/webhook-secret.ts picks).
+ */
+export const WEBHOOK_SECRET_VARIABLES = {
+  webhookSecretArn: WEBHOOK_SECRET_ARN,
+  webhookSecretParameter: WEBHOOK_SECRET_PARAMETER,
+  webhookSecret: GITHUB_WEBHOOK_SECRET,
+  secretMaxAge: SECRETS_MAX_AGE,
+};
+
 export const DELIVERY_MEMORY = defaulted(
   'DELIVERY_MEMORY',
   'how many webhook delivery ids are remembered, so a redelivery does no work twice',
@@ -183,9 +201,11 @@ export const DELIVERY_MEMORY = defaulted(
   'expected a positive whole number',
   1000,
 );
-export const LOG_LEVEL = defaulted(
+// Lenient: a Lambda must not fail every invocation over a typo here, and `serve` behaves the same
+// (Powertools Logger itself falls back to INFO silently; we say so in one WARN line).
+export const LOG_LEVEL = lenient(
   'LOG_LEVEL',
-  'the least severe level logged: debug, info, warn or error',
+  'the least severe level logged: debug, info, warn or error (anything else: info, with a warning)',
   converted(
     (s) => /^(debug|info|warn|error)$/i.test(s),
     (s) => s.toLowerCase() as 'debug' | 'info' | 'warn' | 'error',
@@ -277,6 +297,15 @@ export interface EnvProblem {
   message: string;
 }
 
+/** A lenient variable whose value was malformed: what was given, and the value used instead. */
+export interface EnvWarning {
+  variable: string;
+  /** The text given, cut to 40 characters. */
+  given: string;
+  expected: string;
+  used: unknown;
+}
+
 type ValueOf<V> = V extends Variable<infer T, infer Always> ? (Always extends true ? T : T | undefined) : never;
 export type EnvValues<S extends Record<string, Variable<unknown, boolean>>> = { [K in keyof S]: ValueOf<S[K]> };
 
@@ -290,9 +319,10 @@ export type EnvValues<S extends Record<string, Variable<unknown, boolean>>> = { 
 export function readEnvironment<S extends Record<string, Variable<unknown, boolean>>>(
   env: Env,
   variables: S,
-): { ok: true; values: EnvValues<S> } | { ok: false; problems: EnvProblem[] } {
+): { ok: true; values: EnvValues<S>; warnings: EnvWarning[] } | { ok: false; problems: EnvProblem[] } {
   const values: Record<string, unknown> = {};
   const problems: EnvProblem[] = [];
+  const warnings: EnvWarning[] = [];
   for (const [key, v] of Object.entries(variables)) {
     const raw = env[v.name];
     if (raw === undefined || raw === '') {
@@ -302,9 +332,17 @@ export function readEnvironment<S extends Record<string, Variable<unknown, boole
     }
     const parsed = v.schema.safeParse(raw);
     if (parsed.success) values[key] = parsed.data;
-    else problems.push({ variable: v.name, message: v.expected });
+    else if (v.lenient) {
+      values[key] = v.fallback;
+      warnings.push({ variable: v.name, given: raw.slice(0, 40), expected: v.expected, used: v.fallback });
+    } else problems.push({ variable: v.name, message: v.expected });
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, values: values as EnvValues<S> };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, values: values as EnvValues<S>, warnings };
+}
+
+/** `LOG_LEVEL "loud" is not valid (expected …); using info` */
+export function formatWarning(w: EnvWarning): string {
+  return `${w.variable} ${JSON.stringify(w.given)} is not valid (${w.expected}); using ${String(w.used)}`;
 }
 
 /** `NAME: what it expects; …` */

@@ -1,11 +1,13 @@
 // The one logger of the Lambda functions and `serve`: Powertools Logger, one JSON object per line
 // with `level` (DEBUG, INFO, WARN, ERROR: the levels Lambda's JSON log format filters on), `message`,
 // `timestamp`, `service`, and `correlation_id` for everything done for one delivery. LOG_LEVEL sets
-// the threshold (Lambda's own AWS_LAMBDA_LOG_LEVEL wins when set, as Powertools documents).
+// the threshold (Lambda's own AWS_LAMBDA_LOG_LEVEL wins when set, as Powertools documents); a
+// LOG_LEVEL that is not a level means INFO and one WARN line saying so, in every function and `serve`.
 // Known secret values are masked in the finished line as a last line of defence: nothing is meant
 // to log them in the first place.
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import { ConsulGitopsError, TargetsFailedError, type ErrorCode } from '../errors.ts';
+import { formatWarning, LOG_LEVEL, readEnvironment } from '../config/environment.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 export const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
@@ -83,9 +85,18 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>):
     .map(([, v]) => v!);
 }
 
-/** The log of one Lambda function or `serve`: LOG_LEVEL and the credentials' values from its environment. */
+/**
+ * The log of one Lambda function or `serve`: LOG_LEVEL and the credentials' values from its
+ * environment. A malformed LOG_LEVEL is logged once, as a WARN, when the log is made (a Lambda's
+ * init, serve's start) and the log runs at INFO.
+ */
 export function logFromEnv(env: Readonly<Record<string, string | undefined>>, sink?: LogSink): Log {
-  return createLog({ ...(sink ? { sink } : {}), secrets: secretValues(env), ...(env.LOG_LEVEL ? { level: env.LOG_LEVEL } : {}) });
+  const read = readEnvironment(env, { level: LOG_LEVEL });
+  // LOG_LEVEL is lenient: reading it never fails.
+  const { level, warnings } = read.ok ? { level: read.values.level, warnings: read.warnings } : { level: 'info' as const, warnings: [] };
+  const log = createLog({ ...(sink ? { sink } : {}), secrets: secretValues(env), level });
+  for (const w of warnings) log('warn', formatWarning(w), { variable: w.variable, using: w.used });
+  return log;
 }
 
 export function describeError(error: unknown): { name: string; message: string; code?: ErrorCode; targets?: TargetsFailedError['targets'] } {

@@ -19,12 +19,13 @@ import { acceptDelivery, type AcceptDeps, type Accepted, type ReconcileStarter, 
 import { BodyBudget, readBody } from './body.ts';
 import { declaredLength, refuseBeforeBody } from './preflight.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '../runtime/build-runtime.ts';
-import { createLog, describeError, writeLogLine, type Log, type LogSink } from '../runtime/logger.ts';
+import { describeError, logFromEnv, writeLogLine, type Log, type LogSink } from '../runtime/logger.ts';
 import { ReconcileQueue, type EnqueueResult, type QueueJob } from './queue.ts';
 import { PROMETHEUS_CONTENT_TYPE, PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.ts';
 import type { MetricsRecorder } from '../app/metrics.ts';
-import { secretValues, serveSettings, type Env, type ServeSettings } from './settings.ts';
+import { serveSettings, type Env, type ServeSettings } from './settings.ts';
 import { isPlanPath, servePlans } from '../adapters/plans/serve-plans.ts';
+import { webhookSecretSource } from '../adapters/secrets/webhook-secret.ts';
 
 export interface ServeOptions {
   env: Env;
@@ -61,8 +62,13 @@ type Job = QueueJob<ReconcileEvent>;
  */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const settings = serveSettings(options.env);
-  const serverLog = createLog({ ...(options.log ? { sink: options.log } : {}), secrets: secretValues(options.env), level: settings.logLevel });
-  const plans = servePlans(options.env, () => url); // GET /plans/<id>: long PR plans, linked from the comment
+  const serverLog = logFromEnv(options.env, options.log);
+  // Where the Lambda webhook finds it (Secrets Manager, SSM or the environment), read once now so a
+  // secret that cannot be read stops the start; a stored one is read again when its cache expires.
+  const webhookSecret = webhookSecretSource(settings.webhookSecret, options.env);
+  await webhookSecret.value();
+  // GET /plans/<id>: long PR plans, linked from the comment.
+  const plans = servePlans(options.env, () => url, { fallbackSecret: webhookSecret });
   const runtime = buildRuntime(options.env, { plans: plans.archive, ...options.overrides });
   const stopTimeoutMs = options.stopTimeoutMs ?? settings.stopTimeoutMs;
   const intervalMs = options.scheduleIntervalMs ?? settings.scheduleIntervalMs;
@@ -80,7 +86,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
 
   // Everything the accept flow needs but the starter, which knows the request's arrival number.
   const accept: Omit<AcceptDeps, 'starter'> = {
-    secret: { description: 'env GITHUB_WEBHOOK_SECRET', value: async () => settings.webhookSecret },
+    secret: webhookSecret,
     recent: new RecentDeliveries(settings.deliveryMemory),
     route: settings.route,
     // Every target of the one runtime: serve has no separate reconcile function to fan out to.

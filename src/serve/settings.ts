@@ -12,26 +12,26 @@ import {
   DELIVERY_MEMORY,
   GITHUB_API_URL,
   GITHUB_REPOSITORY,
-  GITHUB_WEBHOOK_SECRET,
   HEADERS_TIMEOUT,
-  LOG_LEVEL,
   MAX_BUFFERED_BYTES,
   MAX_CONNECTIONS,
   readEnvironment,
   REQUEST_TIMEOUT,
-  requiredHere,
   SCHEDULE_INTERVAL,
   STOP_TIMEOUT,
+  WEBHOOK_SECRET_VARIABLES,
   type Env,
 } from '../config/environment.ts';
+import { webhookSecretConfigured, type WebhookSecretSettings } from '../adapters/secrets/webhook-secret.ts';
 import { RuntimeConfigError, runtimeSettings, type RuntimeSettings } from '../runtime/settings.ts';
 import { ConsulGitopsError } from '../errors.ts';
 
 export type { Env };
 
-/** What `serve` reads from its environment, besides the runtime's variables (runtime/settings.ts). */
+/** What `serve` reads from its environment, besides the runtime's variables (runtime/settings.ts) and LOG_LEVEL (the logger's, runtime/logger.ts). */
 export const SERVE_VARIABLES = {
-  webhookSecret: requiredHere(GITHUB_WEBHOOK_SECRET, 'the webhook secret shared with GitHub'),
+  // As the webhook function: Secrets Manager, SSM or the variable itself; one of them is required.
+  ...WEBHOOK_SECRET_VARIABLES,
   scheduleInterval: SCHEDULE_INTERVAL,
   stopTimeout: STOP_TIMEOUT,
   deliveryMemory: DELIVERY_MEMORY,
@@ -45,17 +45,16 @@ export const SERVE_VARIABLES = {
   requestTimeout: REQUEST_TIMEOUT,
   bodyIdleTimeout: BODY_IDLE_TIMEOUT,
   configDir: CONFIG_DIR,
-  logLevel: LOG_LEVEL,
 };
 
 export interface ServeSettings {
-  webhookSecret: string;
+  /** Where the webhook secret is (never the value of a stored one: that is read at start). */
+  webhookSecret: WebhookSecretSettings;
   /** 0: no schedule. */
   scheduleIntervalMs: number;
   stopTimeoutMs: number;
   deliveryMemory: number;
   http: HttpLimits;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** What `routeWebhook` needs besides the secret. */
   route: { branch: string; configDir: string; repository?: string };
   runtime: RuntimeSettings;
@@ -81,6 +80,11 @@ export function serveSettings(env: Env): ServeSettings {
   const problems: string[] = [];
   const read = readEnvironment(env, SERVE_VARIABLES);
   if (!read.ok) for (const p of read.problems) problems.push(`${p.variable}: ${p.message}`);
+  const secretAt = readEnvironment(env, WEBHOOK_SECRET_VARIABLES);
+  if (secretAt.ok && !webhookSecretConfigured(secretAt.values))
+    problems.push(
+      'GITHUB_WEBHOOK_SECRET: required (the webhook secret shared with GitHub), unless WEBHOOK_SECRET_ARN (Secrets Manager) or WEBHOOK_SECRET_PARAMETER (SSM) names where it is',
+    );
 
   // GitHub credentials: a token, App credentials, or (as in Lambda) a token held in a secret store.
   if (!env.GITHUB_TOKEN_SECRET_ARN && !env.GITHUB_TOKEN_SECRET_PARAMETER) {
@@ -108,11 +112,15 @@ export function serveSettings(env: Env): ServeSettings {
   if (problems.length > 0 || !read.ok || !runtime) throw new ServeConfigError([...new Set(problems)]);
   const e = read.values;
   return {
-    webhookSecret: e.webhookSecret,
+    webhookSecret: {
+      webhookSecretArn: e.webhookSecretArn,
+      webhookSecretParameter: e.webhookSecretParameter,
+      webhookSecret: e.webhookSecret,
+      secretMaxAge: e.secretMaxAge,
+    },
     scheduleIntervalMs: e.scheduleInterval,
     stopTimeoutMs: e.stopTimeout,
     deliveryMemory: e.deliveryMemory,
-    logLevel: e.logLevel,
     http: {
       maxBufferedBytes: e.maxBufferedBytes,
       maxConnections: e.maxConnections,

@@ -7,7 +7,7 @@ describe('serveSettings', () => {
   it('defaults: 15 minute schedule, 30 s stop timeout, main, config-entries', () => {
     const s = serveSettings(base);
     expect(s).toMatchObject({
-      webhookSecret: 'whsec-value-123',
+      webhookSecret: { webhookSecret: 'whsec-value-123', secretMaxAge: 300 },
       scheduleIntervalMs: 15 * 60_000,
       stopTimeoutMs: 30_000,
       deliveryMemory: 1000,
