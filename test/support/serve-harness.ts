@@ -12,8 +12,8 @@ import { DEFAULT_BRANCH, GITHUB_TOKEN, OWNER, REPO } from './serverless-harness.
 export interface ServeHarnessOptions {
   /** The dev server's options (a Consul version, latency, ACLs). */
   consul?: DevServerOptions;
-  /** Added to (or overriding) serve's environment. */
-  env?: Record<string, string>;
+  /** Added to (or overriding) serve's environment; a variable set to undefined is left out. */
+  env?: Record<string, string | undefined>;
   /** serve's schedule (default 0: off). */
   scheduleIntervalMs?: number;
   /** false: start only Consul and GitHub, for a test that sets them up first, then calls startServe(). */
@@ -28,7 +28,7 @@ export interface ServeHarness {
   github: GitHubDouble;
   /** serve, once started (startServeHarness does, unless told not to). */
   readonly serve: ServeHandle;
-  /** Starts serve against this Consul and GitHub; settings add to those the harness was started with. */
+  /** Starts serve against this Consul and GitHub (stopping one started before); settings add to those the harness was started with. */
   startServe(settings?: ServeSettings): Promise<ServeHandle>;
   /** serve's JSON log lines. */
   logs: string[];
@@ -47,19 +47,21 @@ export async function startServeHarness(options: ServeHarnessOptions = {}): Prom
   const github = await startGitHubDouble({ owner: OWNER, repo: REPO, defaultBranch: DEFAULT_BRANCH });
   const logs: string[] = [];
   let serve: ServeHandle | undefined;
-  const startServeOnce = async (settings: ServeSettings = {}): Promise<ServeHandle> => {
-    if (serve) throw new Error('serve is already started');
+  const launchServe = async (settings: ServeSettings = {}): Promise<ServeHandle> => {
+    await serve?.close();
+    serve = undefined;
+    const env: Record<string, string | undefined> = {
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_TOKEN,
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      DEFAULT_BRANCH,
+      CONSUL_HTTP_ADDR: consul.url,
+      ...options.env,
+      ...settings.env,
+    };
     serve = await startServe({
-      env: {
-        GITHUB_WEBHOOK_SECRET: SECRET,
-        GITHUB_TOKEN,
-        GITHUB_API_URL: github.url,
-        GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-        DEFAULT_BRANCH,
-        CONSUL_HTTP_ADDR: consul.url,
-        ...options.env,
-        ...settings.env,
-      },
+      env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
       port: 0,
       host: '127.0.0.1',
       overrides: { github: { throttle: false, retries: 0 } },
@@ -79,14 +81,14 @@ export async function startServeHarness(options: ServeHarnessOptions = {}): Prom
     await started().idle();
     return res.status;
   };
-  if (options.startServe !== false) await startServeOnce();
+  if (options.startServe !== false) await launchServe();
   return {
     consul,
     github,
     get serve() {
       return started();
     },
-    startServe: startServeOnce,
+    startServe: launchServe,
     logs,
     deliver,
     push: (files) => deliver('push', pushOf(github.addCommit(files, 'change', { branch: DEFAULT_BRANCH }))),
