@@ -13,7 +13,7 @@ import { ConsulGitopsError } from '../errors.ts';
 
 export const DEFAULT_STATE_PREFIX = 'consul-gitops/state';
 
-/** `managed`: the entry keys the apply keeps in Consul, packed (packKeys): 10,000 keys stay far under KV's 512 KB. */
+/** `managed`: the entry keys the apply keeps in Consul, packed (pack: gzip, base64): 10,000 keys stay far under KV's 512 KB. */
 const AppliedCommit = z.object({ commit: z.string(), commitTime: z.string(), appliedAt: z.string(), managed: z.optional(z.string()) });
 export type AppliedCommit = z.infer<typeof AppliedCommit>;
 

@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsulClient } from '../../src/adapters/consul/client.ts';
 import { ConsulConfigEntryStore } from '../../src/adapters/consul/stores.ts';
 import { detectDrift } from '../../src/app/detect-drift.ts';
-import type { ReconcileDeps, ReconcileTarget } from '../../src/app/reconcile-commit.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { InMemoryStateStore } from '../support/in-memory-state-store.ts';
+import { DRIFT_JOB, recordingDeps, target as driftTarget } from '../support/recording-deps.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
 const ROOT = 'root-7c1e0c52-0000-4000-8000-000000000001';
@@ -145,29 +145,14 @@ describe('the drift schedule', () => {
       Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/api.hcl' },
     });
     const consul = new ConsulClient({ address: server.url, token: WEB_ONLY, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
-    const issues: { body: string; open: boolean }[] = [];
-    const deps: ReconcileDeps = {
-      source: {
-        read: async () => ({
-          revision: 'a'.repeat(40),
-          commitTime: '2026-11-25T11:00:00Z',
-          files: [{ path: 'config-entries/api.hcl', text: ENTRIES['config-entries/api.hcl'] }],
-        }),
-      },
+    const { deps, issues } = recordingDeps({
+      files: [{ path: 'config-entries/api.hcl', text: ENTRIES['config-entries/api.hcl'] }],
       store: new ConsulConfigEntryStore(consul),
       state: new InMemoryStateStore(),
-      reporter: {
-        commitStatus: async () => undefined,
-        upsertPullRequestComment: async () => ({ id: 1, created: true }),
-        upsertIssue: async (_r, _t, body, _k, open) => (issues.push({ body, open }), { number: 1, created: true }),
-      },
-      now: () => new Date('2026-11-25T13:00:00Z'),
-      sleep: async () => undefined,
-      holder: 'test',
-    };
-    const target: ReconcileTarget = { name: 'dc1', dir: 'config-entries', prune: true, stateKeyPrefix: 'consul-gitops/state' };
+    });
+    const target = driftTarget('dc1', true);
     try {
-      const outcome = detectDrift(deps, target, { owner: 'acme', repo: 'mesh', branch: 'main', selfHeal: true });
+      const outcome = detectDrift(deps, target, { ...DRIFT_JOB, selfHeal: true });
       await expect(outcome).rejects.toMatchObject({ kind: 'incomplete-read', missingPermission: 'service:read on every service' });
     } finally {
       await consul.close();

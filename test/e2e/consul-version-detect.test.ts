@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAclPolicyFile } from '../../src/dev-server/acl-policy-file.ts';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../src/dev-server/server.ts';
 import { SUPPORTED_CONSUL } from '../../src/model/consul-versions.ts';
+import { liveFiftyFifty, ROUTE, targetRepo as repo, WEB } from '../support/consul-version-examples.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
 const TOKEN_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR'] as const;
@@ -31,46 +32,7 @@ async function start(options: DevServerOptions = {}): Promise<DevServer> {
   return server;
 }
 
-/** A repository for target "prod", with its consulVersion and token file when given. */
-function repo(files: Record<string, string>, opts: { version?: string; token?: string } = {}): string {
-  const dir = tempTree(files);
-  const lines = ['targets:', '  - name: prod', '    dir: config-entries'];
-  if (opts.version) lines.push(`    consulVersion: "${opts.version}"`);
-  if (opts.token) {
-    lines.push('    consul:', `      tokenFile: ${join(dir, 'token')}`);
-    writeFileSync(join(dir, 'token'), `${opts.token}\n`);
-  }
-  writeFileSync(join(dir, 'consul-gitops.yaml'), `${lines.join('\n')}\n`);
-  return dir;
-}
-
 const plan = (s: DevServer, dir: string, ...args: string[]) => runCli(['plan', '--consul', s.url, ...args], dir);
-
-const ROUTE = `Kind = "http-route"
-Name = "shop"
-Parents = [{ Kind = "api-gateway", Name = "gw" }]
-Rules = [{ Services = [{ Name = "v1", Weight = 50 }, { Name = "v2", Weight = 0 }] }]
-`;
-
-/** Both backends at 50, written by consul-gitops from the earlier version of the file. */
-async function liveFiftyFifty(s: DevServer, headers: Record<string, string> = {}): Promise<void> {
-  const body = {
-    Kind: 'http-route',
-    Name: 'shop',
-    Parents: [{ Kind: 'api-gateway', Name: 'gw' }],
-    Rules: [
-      {
-        Services: [
-          { Name: 'v1', Weight: 50 },
-          { Name: 'v2', Weight: 50 },
-        ],
-      },
-    ],
-    Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/shop.hcl' },
-  };
-  const res = await fetch(`${s.url}/v1/config`, { method: 'PUT', headers, body: JSON.stringify(body) });
-  expect(await res.text()).toBe('true');
-}
 
 /** What the JSON plan says v2's weight becomes. */
 function v2Weight(stdout: string): unknown {
@@ -79,13 +41,6 @@ function v2Weight(stdout: string): unknown {
   const diff = change?.fieldDiffs?.find((d) => d.path === 'Rules[0].Services[1].Weight');
   return diff ? (diff.after ?? 'absent') : 'no diff';
 }
-
-// MaxRequestHeadersKB came with Consul 1.22.0 (hashicorp/consul#22680; docs/consul-versions.md).
-const WEB = `Kind = "service-defaults"
-Name = "web"
-Protocol = "http"
-MaxRequestHeadersKB = 96
-`;
 
 describe('plan without consulVersion uses the version the server reports', () => {
   it('Weight 0 on a server reporting 1.21.3 is what that Consul stores: 1, not "no traffic"', async () => {

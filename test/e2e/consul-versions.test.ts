@@ -3,25 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { planCommand } from '../../src/cli/plan-command.ts';
+import { liveFiftyFifty, ROUTE, targetsYaml as yaml, TGW, WEB } from '../support/consul-version-examples.ts';
 import { runAgainst, runCli, tempTree } from '../support/run-cli.ts';
-
-// MaxRequestHeadersKB came with Consul 1.22.0 (hashicorp/consul#22680; docs/consul-versions.md).
-const WEB = `Kind = "service-defaults"
-Name = "web"
-Protocol = "http"
-MaxRequestHeadersKB = 96
-`;
-
-// DisableAutoHostRewrite is older than every supported version (consul-k8s v1.5.0 maps it on consul/api v1.29.1).
-const TGW = `Kind = "terminating-gateway"
-Name = "tgw"
-Services = [
-  { Name = "billing" },
-  { Name = "legacy", DisableAutoHostRewrite = true },
-]
-`;
-
-const yaml = (version?: string) => `targets:\n  - name: prod\n    dir: config-entries\n${version ? `    consulVersion: "${version}"\n` : ''}`;
 
 describe("validate against the target's Consul version", () => {
   it("warns, with file, line and field, on a field the target's Consul does not know yet", async () => {
@@ -66,42 +49,17 @@ describe("http-route service Weight 0 follows the target's version", () => {
     await server.close();
   });
 
-  const route = (second: string) => `Kind = "http-route"
-Name = "shop"
-Parents = [{ Kind = "api-gateway", Name = "gw" }]
-Rules = [{ Services = [{ Name = "v1", Weight = 50 }, { Name = "v2"${second} }] }]
-`;
-
-  async function liveFiftyFifty(dir: string) {
-    // Both backends at 50, written by consul-gitops from the earlier version of the file.
-    const body = {
-      Kind: 'http-route',
-      Name: 'shop',
-      Parents: [{ Kind: 'api-gateway', Name: 'gw' }],
-      Rules: [
-        {
-          Services: [
-            { Name: 'v1', Weight: 50 },
-            { Name: 'v2', Weight: 50 },
-          ],
-        },
-      ],
-      Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/shop.hcl' },
-    };
-    const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
-    expect(await res.text()).toBe('true');
-    return dir;
-  }
-
   it('draining a backend (Weight 0) shows as no traffic on a current Consul', async () => {
-    const dir = await liveFiftyFifty(tempTree({ 'consul-gitops.yaml': yaml(), 'config-entries/shop.hcl': route(', Weight = 0') }));
+    const dir = tempTree({ 'consul-gitops.yaml': yaml(), 'config-entries/shop.hcl': ROUTE });
+    await liveFiftyFifty(server);
     const plan = await runAgainst(server.url, planCommand, [], dir);
     // Zero values show as the file writes them (attributes.ts); 0 is kept, the backend drained.
     expect(plan.stdout).toMatch(/Name {3}= "v2"\n\s+~ Weight = 50 → 0\n/);
   });
 
   it('on a Consul before the change, Weight 0 is what Consul turns into 1', async () => {
-    const dir = await liveFiftyFifty(tempTree({ 'consul-gitops.yaml': yaml('1.21.3'), 'config-entries/shop.hcl': route(', Weight = 0') }));
+    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.21.3'), 'config-entries/shop.hcl': ROUTE });
+    await liveFiftyFifty(server);
     const plan = await runAgainst(server.url, planCommand, [], dir);
     // The plan text shows what that Consul will store, not the file's 0 (plan.ts Change.consulVersion).
     expect(plan.stdout).toMatch(/Name {3}= "v2"\n\s+~ Weight = 50 → 1\n/);

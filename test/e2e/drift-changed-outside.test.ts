@@ -5,8 +5,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ConsulClient } from '../../src/adapters/consul/client.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../../src/adapters/consul/stores.ts';
 import { detectDrift } from '../../src/app/detect-drift.ts';
-import type { ReconcileDeps } from '../../src/app/reconcile-commit.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { DRIFT_JOB, recordingDeps, target as driftTarget } from '../support/recording-deps.ts';
 
 let server: DevServer;
 let consul: ConsulClient;
@@ -25,22 +25,9 @@ const files = [
 ];
 
 it('labels the entry changed by hand since the recorded apply in the drift issue, and not the others', async () => {
-  const issues: { body: string; open: boolean }[] = [];
-  const deps: ReconcileDeps = {
-    source: { read: async () => ({ revision: 'a'.repeat(40), commitTime: '2026-11-25T11:00:00Z', files }) },
-    store: new ConsulConfigEntryStore(consul),
-    state: new ConsulKvStateStore(consul),
-    reporter: {
-      commitStatus: async () => undefined,
-      upsertPullRequestComment: async () => ({ id: 1, created: true }),
-      upsertIssue: async (_r, _t, body, _k, open) => (issues.push({ body, open }), { number: 1, created: true }),
-    },
-    now: () => new Date('2026-11-25T13:00:00Z'),
-    sleep: async () => undefined,
-    holder: 'test',
-  };
-  const target = { name: 'dc1', dir: 'config-entries', prune: true, stateKeyPrefix: 'consul-gitops/state' };
-  const job = { owner: 'acme', repo: 'mesh', branch: 'main', selfHeal: true };
+  const { deps, issues } = recordingDeps({ files, store: new ConsulConfigEntryStore(consul), state: new ConsulKvStateStore(consul) });
+  const target = driftTarget('dc1', true);
+  const job = { ...DRIFT_JOB, selfHeal: true };
   // The first run creates both entries and records the commit it applied.
   expect((await detectDrift(deps, target, job)).kind).toBe('healed');
 

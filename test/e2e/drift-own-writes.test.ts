@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { ConsulClient } from '../../src/adapters/consul/client.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../../src/adapters/consul/stores.ts';
 import { detectDrift } from '../../src/app/detect-drift.ts';
-import type { ReconcileDeps } from '../../src/app/reconcile-commit.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { startConsulProxy, type ConsulProxy } from '../support/consul-proxy.ts';
+import { DRIFT_JOB, recordingDeps, target } from '../support/recording-deps.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
 let server: DevServer;
@@ -51,44 +51,24 @@ describe('an entry consul-gitops applied, deleted by hand', () => {
 
     // The schedule's drift issue, in the same words.
     const consul = new ConsulClient({ address: server.url });
-    const issues: string[] = [];
-    const deps: ReconcileDeps = {
-      source: {
-        read: async () => ({
-          revision: 'a'.repeat(40),
-          commitTime: '2026-11-25T10:00:00Z',
-          files: [
-            { path: 'config-entries/api.hcl', text: defaults('api') },
-            { path: 'config-entries/web.hcl', text: defaults('web') },
-          ],
-        }),
-      },
+    const { deps, issues } = recordingDeps({
+      files: [
+        { path: 'config-entries/api.hcl', text: defaults('api') },
+        { path: 'config-entries/web.hcl', text: defaults('web') },
+      ],
       store: new ConsulConfigEntryStore(consul),
       state: new ConsulKvStateStore(consul),
-      reporter: {
-        commitStatus: async () => undefined,
-        upsertPullRequestComment: async () => ({ id: 1, created: true }),
-        upsertIssue: async (_r, _t, body) => (issues.push(body), { number: 1, created: true }),
-      },
-      now: () => new Date('2026-11-25T13:00:00Z'),
-      sleep: async () => undefined,
-      holder: 'test',
-    };
+      commitTime: '2026-11-25T10:00:00Z',
+    });
     try {
-      expect(
-        (
-          await detectDrift(
-            deps,
-            { name: 'default', dir: 'config-entries', prune: true, stateKeyPrefix: 'consul-gitops/state' },
-            { owner: 'acme', repo: 'mesh', branch: 'main', selfHeal: false },
-          )
-        ).kind,
-      ).toBe('drift');
+      expect((await detectDrift(deps, target('default', true), { ...DRIFT_JOB, selfHeal: false })).kind).toBe('drift');
     } finally {
       await consul.close();
     }
-    expect(issues.at(-1)).toContain('> 1 entry was changed outside consul-gitops since the last apply; this plan puts it back as the files say.');
-    expect(issues.at(-1)).toContain('create <code>service-defaults/web</code> (config-entries/web.hcl:1) — <strong>changed outside consul-gitops</strong>');
+    expect(issues.at(-1)!.body).toContain('> 1 entry was changed outside consul-gitops since the last apply; this plan puts it back as the files say.');
+    expect(issues.at(-1)!.body).toContain(
+      'create <code>service-defaults/web</code> (config-entries/web.hcl:1) — <strong>changed outside consul-gitops</strong>',
+    );
   });
 
   it('an entry never applied by consul-gitops and missing is a plain create', async () => {

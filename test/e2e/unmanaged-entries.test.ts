@@ -6,9 +6,10 @@ import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { detectDrift } from '../../src/app/detect-drift.ts';
 import { renderPlanMarkdown } from '../../src/reports/plan-markdown.ts';
-import { reconcileCommit, type ReconcileDeps } from '../../src/app/reconcile-commit.ts';
+import { reconcileCommit } from '../../src/app/reconcile-commit.ts';
 import { InMemoryConfigEntryStore } from '../support/in-memory-config-entry-store.ts';
 import { InMemoryStateStore } from '../support/in-memory-state-store.ts';
+import { DRIFT_JOB, recordingDeps, target as driftTarget } from '../support/recording-deps.ts';
 import { tempTree, runAgainst } from '../support/run-cli.ts';
 
 let server: DevServer;
@@ -65,22 +66,9 @@ describe('an unmanaged entry that differs from Git', () => {
   it('is drift for the schedule, and the PR plan comment shows it with its diff', async () => {
     const store = new InMemoryConfigEntryStore();
     store.seed({ Kind: 'service-defaults', Name: 'api', Protocol: 'tcp' });
-    const issues: { body: string; open: boolean }[] = [];
-    const deps: ReconcileDeps = {
-      source: { read: async () => ({ revision: 'a'.repeat(40), commitTime: '2026-11-25T11:00:00Z', files: [{ path: 'config-entries/api.hcl', text: api }] }) },
-      store,
-      state: new InMemoryStateStore(),
-      reporter: {
-        commitStatus: async () => undefined,
-        upsertPullRequestComment: async () => ({ id: 1, created: true }),
-        upsertIssue: async (_r, _t, body, _k, open) => (issues.push({ body, open }), { number: 1, created: true }),
-      },
-      now: () => new Date('2026-11-25T13:00:00Z'),
-      sleep: async () => undefined,
-      holder: 'test',
-    };
-    const target = { name: 'dc1', dir: 'config-entries', prune: false, stateKeyPrefix: 'consul-gitops/state' };
-    const outcome = await detectDrift(deps, target, { owner: 'acme', repo: 'mesh', branch: 'main', selfHeal: false });
+    const { deps, issues, statuses } = recordingDeps({ files: [{ path: 'config-entries/api.hcl', text: api }], store, state: new InMemoryStateStore() });
+    const target = driftTarget('dc1', false);
+    const outcome = await detectDrift(deps, target, { ...DRIFT_JOB, selfHeal: false });
     expect(outcome.kind).toBe('drift');
     expect(issues).toHaveLength(1);
     expect(issues[0]!.open).toBe(true);
@@ -91,8 +79,6 @@ describe('an unmanaged entry that differs from Git', () => {
       expect(body).toContain('- Protocol = "tcp"\n+ Protocol = "http"');
     }
     // A push is applied without --adopt: the commit status fails and says why.
-    const statuses: { state: string; description: string }[] = [];
-    deps.reporter.commitStatus = async (_ref, state, description) => void statuses.push({ state, description });
     const pushed = await reconcileCommit(deps, target, { owner: 'acme', repo: 'mesh', sha: 'a'.repeat(40), deliveryId: 'd1', mode: 'apply' });
     expect(pushed.kind).toBe('applied');
     expect(statuses.at(-1)).toEqual({
@@ -102,7 +88,7 @@ describe('an unmanaged entry that differs from Git', () => {
     });
     expect((await store.get('service-defaults', 'api'))!.entry.Protocol).toBe('tcp');
     // Self-heal does not adopt behind the user's back either.
-    const healed = await detectDrift(deps, target, { owner: 'acme', repo: 'mesh', branch: 'main', selfHeal: true });
+    const healed = await detectDrift(deps, target, { ...DRIFT_JOB, selfHeal: true });
     expect(healed.kind).toBe('healed');
     expect((await store.get('service-defaults', 'api'))!.entry.Protocol).toBe('tcp');
     expect(issues.at(-1)!.open).toBe(true);

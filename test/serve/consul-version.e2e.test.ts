@@ -4,10 +4,9 @@
 // http-route service Weight 0 is "no traffic" from 1.22, and becomes 1 before
 // (agent/structs/config_entry_routes.go HTTPRouteConfigEntry.Normalize).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { startServe, type ServeHandle, type ServeOptions } from '../../src/serve/server.ts';
-import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
-import { example, SECRET, signed } from '../functions/webhook/github-examples.ts';
+import { liveRoute } from '../support/consul-version-examples.ts';
+import { pullRequestOpened } from '../support/github-events.ts';
+import { startServeHarness, type ServeHarness } from '../support/serve-harness.ts';
 
 const route = (secondWeight: number) => `Kind = "http-route"
 Name = "shop"
@@ -15,79 +14,27 @@ Parents = [{ Kind = "api-gateway", Name = "gw" }]
 Rules = [{ Services = [{ Name = "v1", Weight = 50 }, { Name = "v2", Weight = ${secondWeight} }] }]
 `;
 
-let consul: DevServer | undefined;
-let github: GitHubDouble | undefined;
-let serve: ServeHandle | undefined;
-let logs: string[] = [];
+let h: ServeHarness;
+afterEach(() => h.close());
 
-afterEach(async () => {
-  await serve?.close();
-  await Promise.all([consul?.close(), github?.close()]);
-  serve = consul = github = undefined;
-  logs = [];
-});
-
+/** Consul `consulVersion` and GitHub, serve not yet started. */
 async function setUp(consulVersion: string, liveSecondWeight: number) {
-  consul = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion });
-  github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
+  h = await startServeHarness({ consul: { consulVersion }, startServe: false });
   // Written by consul-gitops from an earlier commit; the server stores it as its version normalises it.
-  const body = {
-    Kind: 'http-route',
-    Name: 'shop',
-    Parents: [{ Kind: 'api-gateway', Name: 'gw' }],
-    Rules: [
-      {
-        Services: [
-          { Name: 'v1', Weight: 50 },
-          { Name: 'v2', Weight: liveSecondWeight },
-        ],
-      },
-    ],
-    Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/shop.hcl' },
-  };
-  const res = await fetch(`${consul.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
-  expect(await res.text()).toBe('true');
-}
-
-async function start(options: Partial<ServeOptions> = {}, env: Record<string, string> = {}): Promise<ServeHandle> {
-  serve = await startServe({
-    env: {
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN: 'ghp_versionTOKEN-0123456789',
-      GITHUB_API_URL: github!.url,
-      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-      DEFAULT_BRANCH: 'master',
-      CONSUL_HTTP_ADDR: consul!.url,
-      ...env,
-    },
-    port: 0,
-    host: '127.0.0.1',
-    overrides: { github: { throttle: false, retries: 0 } },
-    log: (l) => logs.push(l),
-    scheduleIntervalMs: 0,
-    ...options,
-  });
-  return serve;
+  await liveRoute(h.consul, liveSecondWeight);
 }
 
 /** Opens a pull request that drains v2 (Weight 0) and returns its plan comment. */
 async function planOfDrainingPullRequest(env: Record<string, string> = {}): Promise<string> {
-  github!.addCommit({ 'config-entries/shop.hcl': route(50) }, 'base', { branch: 'master' });
-  const number = github!.addPullRequest({ head: 'drain-v2', files: { 'config-entries/shop.hcl': route(0) } });
-  const pr = example('pull_request', (p) => p.action === 'opened');
-  pr.number = number;
-  pr.pull_request.number = number;
-  pr.pull_request.head.sha = github!.refSha('drain-v2')!;
-  pr.pull_request.base.ref = 'master';
-  const s = await start({}, env);
-  const res = await fetch(`${s.url}/webhook`, { method: 'POST', ...(await signed('pull_request', pr)) });
-  expect(res.status).toBe(202);
-  await s.idle();
-  expect(github!.comments).toHaveLength(1);
-  return github!.comments[0]!.body;
+  h.github.addCommit({ 'config-entries/shop.hcl': route(50) }, 'base', { branch: 'master' });
+  const number = h.github.addPullRequest({ head: 'drain-v2', files: { 'config-entries/shop.hcl': route(0) } });
+  await h.startServe({ env });
+  expect(await h.deliver('pull_request', pullRequestOpened(h.github, number, 'drain-v2'))).toBe(202);
+  expect(h.github.comments).toHaveLength(1);
+  return h.github.comments[0]!.body;
 }
 
-const finished = () => logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === 'Reconcile finished');
+const finished = () => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === 'Reconcile finished');
 
 describe('serve plans for the Consul version the server reports', () => {
   it('a pull request draining a backend on Consul 1.21 shows Weight 50 → 1, as that Consul will store it', async () => {
@@ -106,13 +53,13 @@ describe('serve plans for the Consul version the server reports', () => {
   it('the drift schedule on Consul 1.21 does not report a drained backend (stored as 1) as drift', async () => {
     // Consul 1.21 stored the file's Weight 0 as 1: Git and Consul agree as that Consul reads them.
     await setUp('1.21.4', 0);
-    const live = (await (await fetch(`${consul!.url}/v1/config/http-route/shop`)).json()) as { Rules: { Services: { Weight: number }[] }[] };
+    const live = (await (await fetch(`${h.consul.url}/v1/config/http-route/shop`)).json()) as { Rules: { Services: { Weight: number }[] }[] };
     expect(live.Rules[0]!.Services[1]!.Weight).toBe(1);
-    github!.addCommit({ 'config-entries/shop.hcl': route(0) }, 'drain v2', { branch: 'master' });
-    await start({ scheduleIntervalMs: 50 });
+    h.github.addCommit({ 'config-entries/shop.hcl': route(0) }, 'drain v2', { branch: 'master' });
+    await h.startServe({ scheduleIntervalMs: 50 });
     await vi.waitFor(() => expect(finished().length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
     expect(finished()[0]).toMatchObject({ mode: 'drift', target: 'default' });
-    expect(github!.issues).toEqual([]);
+    expect(h.github.issues).toEqual([]);
   });
 
   it("a configured consulVersion wins over the server's, with a warning naming both on the pull request (TARGETS_CONFIG)", async () => {

@@ -4,10 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { startServe, type ServeHandle } from '../../src/serve/server.ts';
-import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
-import { configPush, SECRET, signed } from '../functions/webhook/github-examples.ts';
+import { startServeHarness, type ServeHarness } from '../support/serve-harness.ts';
 
 const tree = {
   'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
@@ -15,41 +12,14 @@ const tree = {
   'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n',
 };
 
-let consul: DevServer;
-let github: GitHubDouble;
-let serve: ServeHandle;
-
+let h: ServeHarness;
 beforeEach(async () => {
-  consul = await startDevServer({ port: 0, host: '127.0.0.1' });
-  github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
-  serve = await startServe({
-    env: {
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN: 'ghp_metricsTOKEN-0123456789',
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-      DEFAULT_BRANCH: 'master',
-      CONSUL_HTTP_ADDR: consul.url,
-    },
-    port: 0,
-    host: '127.0.0.1',
-    overrides: { github: { throttle: false, retries: 0 } },
-    log: () => undefined,
-    scheduleIntervalMs: 0,
-  });
+  h = await startServeHarness();
 });
-afterEach(async () => {
-  await serve.close();
-  await Promise.all([consul.close(), github.close()]);
-});
+afterEach(() => h.close());
 
 async function push(files: Record<string, string>): Promise<void> {
-  const payload = configPush();
-  payload.after = github.addCommit(files, 'change', { branch: 'master' });
-  const req = await signed('push', payload);
-  const res = await fetch(`${serve.url}/webhook`, { method: 'POST', headers: req.headers, body: req.body });
-  expect(res.status).toBe(202);
-  await serve.idle();
+  expect(await h.push(files)).toBe(202);
 }
 
 // An independent reader of the format (the npm parser has no type declarations).
@@ -62,7 +32,7 @@ interface Family {
 }
 
 async function scrape(): Promise<{ text: string; families: Map<string, Family>; contentType: string | null }> {
-  const res = await fetch(`${serve.url}/metrics`);
+  const res = await fetch(`${h.serve.url}/metrics`);
   expect(res.status).toBe(200);
   const text = await res.text();
   const families = new Map((parsePrometheusTextFormat(text) as Family[]).map((f) => [f.name, f]));
@@ -101,7 +71,7 @@ describe('GET /metrics', () => {
   });
 
   it('answers only GET and HEAD', async () => {
-    const res = await fetch(`${serve.url}/metrics`, { method: 'POST' });
+    const res = await fetch(`${h.serve.url}/metrics`, { method: 'POST' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, HEAD');
   });

@@ -3,25 +3,17 @@
 // (served by serve itself, GET /plans/<id>) returns every change. A link altered, expired or never
 // issued is refused, and says nothing of why.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { startServe, type ServeHandle } from '../../src/serve/server.ts';
 import { planLinkKey, PlanLinks } from '../../src/adapters/plans/plan-links.ts';
-import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
-import { example, SECRET, signed } from '../functions/webhook/github-examples.ts';
+import { SECRET } from '../functions/webhook/github-examples.ts';
+import { startServeHarness, type ServeHarness } from '../support/serve-harness.ts';
 
-let consul: DevServer;
-let github: GitHubDouble;
-let serve: ServeHandle | undefined;
-
+let h: ServeHarness;
 beforeEach(async () => {
-  consul = await startDevServer({ port: 0, host: '127.0.0.1' });
-  github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
-  serve = undefined;
+  h = await startServeHarness();
 });
 afterEach(async () => {
-  expect(github.unexpected).toEqual([]);
-  await serve?.close();
-  await Promise.all([consul.close(), github.close()]);
+  expect(h.github.unexpected).toEqual([]);
+  await h.close();
 });
 
 const SERVICES = 400;
@@ -34,51 +26,24 @@ function bigTree(): Record<string, string> {
   return files;
 }
 
-async function start(): Promise<ServeHandle> {
-  serve = await startServe({
-    env: {
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN: 'ghp_planLINKtoken-0123456789',
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-      DEFAULT_BRANCH: 'master',
-      CONSUL_HTTP_ADDR: consul.url,
-    },
-    port: 0,
-    host: '127.0.0.1',
-    overrides: { github: { throttle: false, retries: 0 } },
-    log: () => undefined,
-    scheduleIntervalMs: 0,
-  });
-  return serve;
-}
-
-async function openPullRequest(s: ServeHandle, files: Record<string, string>): Promise<string> {
-  github.addCommit({ 'config-entries/README.md': 'mesh\n' }, 'base', { branch: 'master' });
-  const number = github.addPullRequest({ head: 'onboard', files });
-  const head = github.refSha('onboard')!;
-  const pr = example('pull_request', (p) => p.action === 'opened');
-  pr.number = number;
-  pr.pull_request.number = number;
-  pr.pull_request.head.sha = head;
-  pr.pull_request.base.ref = 'master';
-  const req = await signed('pull_request', pr);
-  expect((await fetch(`${s.url}/webhook`, { method: 'POST', headers: req.headers, body: req.body })).status).toBe(202);
-  await s.idle();
+/** A base commit on master, then a pull request adding `files`, planned by serve; returns its head. */
+async function openPullRequest(files: Record<string, string>): Promise<string> {
+  h.github.addCommit({ 'config-entries/README.md': 'mesh\n' }, 'base', { branch: 'master' });
+  const { head, status } = await h.openPullRequest('onboard', files);
+  expect(status).toBe(202);
   return head;
 }
 
 it('past the comment limit: a comment under it with the link, the status Details with the same link, and the link returns the whole plan', async () => {
-  const s = await start();
-  const head = await openPullRequest(s, bigTree());
+  const head = await openPullRequest(bigTree());
 
-  expect(github.comments).toHaveLength(1);
-  const body = github.comments[0]!.body;
+  expect(h.github.comments).toHaveLength(1);
+  const body = h.github.comments[0]!.body;
   expect(body.length).toBeLessThanOrEqual(65_536);
   expect(body).not.toContain('(cut');
   const link = /\[Read the full plan\]\((http:\/\/127\.0\.0\.1:\d+\/plans\/[A-Za-z0-9_-]{22}\?expires=\d+&sig=[A-Za-z0-9_-]{43})\)/.exec(body)?.[1];
   expect(link).toBeDefined();
-  const status = github.statuses.find((st) => st.sha === head && st.state === 'success');
+  const status = h.github.statuses.find((st) => st.sha === head && st.state === 'success');
   expect(status?.target_url).toBe(link);
 
   const res = await fetch(link!);
@@ -93,9 +58,9 @@ it('past the comment limit: a comment under it with the link, the status Details
 });
 
 it('a link altered, expired or never issued is refused with the same words; a plan that fits gets no link', async () => {
-  const s = await start();
-  await openPullRequest(s, bigTree());
-  const link = new URL(/\[Read the full plan\]\(([^)]+)\)/.exec(github.comments[0]!.body)![1]!);
+  const s = h.serve;
+  await openPullRequest(bigTree());
+  const link = new URL(/\[Read the full plan\]\(([^)]+)\)/.exec(h.github.comments[0]!.body)![1]!);
   const id = link.pathname.split('/').at(-1)!;
   const expires = Number(link.searchParams.get('expires'));
   const sig = link.searchParams.get('sig')!;
@@ -125,17 +90,8 @@ it('a link altered, expired or never issued is refused with the same words; a pl
   expect((await fetch(link, { method: 'POST', body: 'x' })).status).toBe(405);
 
   // A plan that fits in the comment: nothing stored, no link, no Details URL.
-  github.comments.length = 0;
-  const small = github.addPullRequest({ head: 'small', files: { 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' } });
-  const head = github.refSha('small')!;
-  const pr = example('pull_request', (p) => p.action === 'opened');
-  pr.number = small;
-  pr.pull_request.number = small;
-  pr.pull_request.head.sha = head;
-  pr.pull_request.base.ref = 'master';
-  const req = await signed('pull_request', pr);
-  await fetch(`${s.url}/webhook`, { method: 'POST', headers: req.headers, body: req.body });
-  await s.idle();
-  expect(github.comments.at(-1)!.body).not.toContain('/plans/');
-  expect(github.statuses.find((st) => st.sha === head && st.state === 'success')?.target_url).toBeUndefined();
+  h.github.comments.length = 0;
+  const { head } = await h.openPullRequest('small', { 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' });
+  expect(h.github.comments.at(-1)!.body).not.toContain('/plans/');
+  expect(h.github.statuses.find((st) => st.sha === head && st.state === 'success')?.target_url).toBeUndefined();
 });

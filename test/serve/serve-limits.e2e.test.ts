@@ -5,46 +5,16 @@ import { Buffer } from 'node:buffer';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { startServe, type ServeHandle } from '../../src/serve/server.ts';
-import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
-import { configPush, SECRET, signed } from '../functions/webhook/github-examples.ts';
+import { pushOf } from '../support/github-events.ts';
+import { startServeHarness, type ServeHarness } from '../support/serve-harness.ts';
 
-let consul: DevServer;
-let github: GitHubDouble;
-let serve: ServeHandle | undefined;
-let logs: string[];
-
+let h: ServeHarness;
 beforeEach(async () => {
-  consul = await startDevServer({ port: 0, host: '127.0.0.1' });
-  github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
-  logs = [];
-  serve = undefined;
+  h = await startServeHarness({ startServe: false });
 });
-afterEach(async () => {
-  await serve?.close();
-  await Promise.all([consul.close(), github.close()]);
-});
+afterEach(() => h.close());
 
-async function start(env: Record<string, string> = {}): Promise<ServeHandle> {
-  serve = await startServe({
-    env: {
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN: 'ghp_limitsTOKEN0123456789',
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-      DEFAULT_BRANCH: 'master',
-      CONSUL_HTTP_ADDR: consul.url,
-      ...env,
-    },
-    port: 0,
-    host: '127.0.0.1',
-    overrides: { github: { throttle: false, retries: 0 } },
-    log: (l) => logs.push(l),
-    scheduleIntervalMs: 0,
-  });
-  return serve;
-}
+const start = (env: Record<string, string> = {}) => h.startServe({ env });
 
 interface Answer {
   status?: number;
@@ -132,16 +102,11 @@ describe('serve: bodies', () => {
     expect(stats).toMatchObject({ claimedBytes: 0, bufferedBytes: 0 });
 
     // The budget is free again: a signed delivery is accepted and runs.
-    const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'onboard api', {
+    const sha = h.github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'onboard api', {
       branch: 'master',
     });
-    const push = configPush();
-    push.after = sha;
-    const req = await signed('push', push);
-    const res = await fetch(`${s.url}/webhook`, { method: 'POST', headers: req.headers, body: req.body });
-    expect(res.status).toBe(202);
-    await s.idle();
-    expect((await fetch(`${consul.url}/v1/config/service-defaults/api`)).status).toBe(200);
+    expect(await h.deliver('push', pushOf(sha))).toBe(202);
+    expect((await fetch(`${h.consul.url}/v1/config/service-defaults/api`)).status).toBe(200);
   });
 });
 

@@ -3,12 +3,11 @@
 // requests get a plan comment, the timer a drift issue. Real payloads, real signatures.
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { startServe, type ServeHandle, type ServeOptions } from '../../src/serve/server.ts';
-import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
-import { configPush, example, SECRET, signed, type SignedRequest } from '../functions/webhook/github-examples.ts';
-
-const GITHUB_TOKEN = 'ghp_serveTOKENnever-logged-0123456789';
+import type { ServeHandle } from '../../src/serve/server.ts';
+import { SECRET, signed, type SignedRequest } from '../functions/webhook/github-examples.ts';
+import { pullRequestOpened, pushOf } from '../support/github-events.ts';
+import { startServeHarness, type ServeHarness } from '../support/serve-harness.ts';
+import { GITHUB_TOKEN } from '../support/serverless-harness.ts';
 const tree = {
   'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
   'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "permissive"\n',
@@ -16,43 +15,16 @@ const tree = {
     'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceIntentions\nmetadata:\n  name: api\nspec:\n  destination:\n    name: api\n  sources:\n    - name: web\n      action: allow\n',
 };
 
-let consul: DevServer;
-let github: GitHubDouble;
-let serve: ServeHandle | undefined;
-let logs: string[];
-
+let h: ServeHarness;
 beforeEach(async () => {
-  consul = await startDevServer({ port: 0, host: '127.0.0.1' });
-  github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
-  logs = [];
-  serve = undefined;
+  h = await startServeHarness({ startServe: false });
 });
 afterEach(async () => {
-  expect(github.unexpected).toEqual([]);
-  await serve?.close();
-  await Promise.all([consul.close(), github.close()]);
+  expect(h.github.unexpected).toEqual([]);
+  await h.close();
 });
 
-async function start(options: Partial<ServeOptions> = {}, env: Record<string, string> = {}): Promise<ServeHandle> {
-  serve = await startServe({
-    env: {
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN,
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-      DEFAULT_BRANCH: 'master',
-      CONSUL_HTTP_ADDR: consul.url,
-      ...env,
-    },
-    port: 0,
-    host: '127.0.0.1',
-    overrides: { github: { throttle: false, retries: 0 } },
-    log: (l) => logs.push(l),
-    scheduleIntervalMs: 0,
-    ...options,
-  });
-  return serve;
-}
+const start = (options: { scheduleIntervalMs?: number } = {}, env: Record<string, string> = {}) => h.startServe({ ...options, env });
 
 async function post(s: ServeHandle, req: SignedRequest): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${s.url}/webhook`, { method: 'POST', headers: req.headers, body: req.body });
@@ -60,17 +32,11 @@ async function post(s: ServeHandle, req: SignedRequest): Promise<{ status: numbe
 }
 
 async function liveEntry(kind: string, name: string): Promise<unknown> {
-  const res = await fetch(`${consul.url}/v1/config/${kind}/${name}`);
+  const res = await fetch(`${h.consul.url}/v1/config/${kind}/${name}`);
   return res.status === 404 ? undefined : res.json();
 }
 
-function pushOf(sha: string): Record<string, any> {
-  const push = configPush();
-  push.after = sha;
-  return push;
-}
-
-const runs = (message = 'Reconcile started') => logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === message);
+const runs = (message = 'Reconcile started') => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === message);
 
 describe('serve', () => {
   it('answers /healthz, and 404/405 elsewhere', async () => {
@@ -86,7 +52,7 @@ describe('serve', () => {
 
   it('a signed push → 202, entries in Consul and a success status on the commit', async () => {
     const s = await start();
-    const sha = github.addCommit(tree, 'onboard api', { branch: 'master' });
+    const sha = h.github.addCommit(tree, 'onboard api', { branch: 'master' });
     const res = await post(s, await signed('push', pushOf(sha)));
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ outcome: 'accepted', event: 'push' });
@@ -95,7 +61,7 @@ describe('serve', () => {
       MutualTLSMode: 'permissive',
       Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/api.hcl' },
     });
-    const statuses = github.statuses.filter((st) => st.sha === sha);
+    const statuses = h.github.statuses.filter((st) => st.sha === sha);
     expect(statuses.map((st) => st.state)).toEqual(['pending', 'success']);
     expect(statuses[1]).toMatchObject({ context: 'consul-gitops/default' });
     expect(runs('Reconcile finished')[0]).toMatchObject({ level: 'INFO', target: 'default', mode: 'apply', sha, outcome: 'applied', ok: true });
@@ -106,37 +72,37 @@ describe('serve', () => {
       for (const line of runs(message)) expect(line).toMatchObject({ correlation_id: deliveryId });
     expect(runs('Reconcile queued')).toHaveLength(1);
     expect(runs('Listening')[0]).not.toHaveProperty('correlation_id');
-    const all = logs.join('\n');
+    const all = h.logs.join('\n');
     expect(all).not.toContain(GITHUB_TOKEN);
     expect(all).not.toContain(SECRET);
   });
 
   it('LOG_LEVEL=warn keeps the routine lines out and the problems in', async () => {
     const s = await start({}, { LOG_LEVEL: 'WARN' });
-    const sha = github.addCommit(tree, 'onboard api', { branch: 'master' });
-    github.fail({ path: /\/git\//, status: 500, times: 100 });
+    const sha = h.github.addCommit(tree, 'onboard api', { branch: 'master' });
+    h.github.fail({ path: /\/git\//, status: 500, times: 100 });
     expect((await post(s, await signed('push', pushOf(sha)))).status).toBe(202);
     await s.idle();
-    const levels = logs.map((l) => (JSON.parse(l) as { level: string }).level);
+    const levels = h.logs.map((l) => (JSON.parse(l) as { level: string }).level);
     expect(levels).not.toContain('INFO');
     expect(runs('Reconcile failed')).toHaveLength(1);
   });
 
   it('a tampered body → 401 and no run', async () => {
     const s = await start();
-    const sha = github.addCommit(tree, 'onboard api', { branch: 'master' });
+    const sha = h.github.addCommit(tree, 'onboard api', { branch: 'master' });
     const req = await signed('push', pushOf(sha));
     const res = await post(s, { ...req, body: req.body.replace('"master"', '"main"') });
     expect(res).toEqual({ status: 401, body: { outcome: 'rejected', reason: 'signature missing or invalid' } });
     await s.idle();
     expect(runs()).toHaveLength(0);
-    expect(github.statuses).toHaveLength(0);
+    expect(h.github.statuses).toHaveLength(0);
     expect(await liveEntry('service-defaults', 'api')).toBeUndefined();
   });
 
   it('a redelivery → 200 duplicate and no second run', async () => {
     const s = await start();
-    const sha = github.addCommit(tree, 'onboard api', { branch: 'master' });
+    const sha = h.github.addCommit(tree, 'onboard api', { branch: 'master' });
     const req = await signed('push', pushOf(sha), { deliveryId: 'same-delivery' });
     expect((await post(s, req)).status).toBe(202);
     const again = await post(s, req);
@@ -146,16 +112,16 @@ describe('serve', () => {
     });
     await s.idle();
     expect(runs()).toHaveLength(1);
-    expect(github.statuses.filter((st) => st.sha === sha).map((st) => st.state)).toEqual(['pending', 'success']);
+    expect(h.github.statuses.filter((st) => st.sha === sha).map((st) => st.state)).toEqual(['pending', 'success']);
   });
 
   it('pushes arriving while a run is in progress collapse into one run of the newest commit', async () => {
     // A slow Consul keeps the first run busy while the other pushes arrive.
-    await consul.close();
-    consul = await startDevServer({ port: 0, host: '127.0.0.1', latencyMs: 40 });
+    await h.close();
+    h = await startServeHarness({ consul: { latencyMs: 40 }, startServe: false });
     const s = await start();
     const shas = [1, 2, 3, 4].map((i) =>
-      github.addCommit({ ...tree, 'config-entries/api.hcl': tree['config-entries/api.hcl'].replace('"api"', `"api${i}"`) }, `c${i}`, { branch: 'master' }),
+      h.github.addCommit({ ...tree, 'config-entries/api.hcl': tree['config-entries/api.hcl'].replace('"api"', `"api${i}"`) }, `c${i}`, { branch: 'master' }),
     );
     for (const sha of shas) expect((await post(s, await signed('push', pushOf(sha)))).status).toBe(202);
     await s.idle();
@@ -165,62 +131,51 @@ describe('serve', () => {
 
   it('a pull request opened → plan only, one comment', async () => {
     const s = await start();
-    github.addCommit(tree, 'base', { branch: 'master' });
+    h.github.addCommit(tree, 'base', { branch: 'master' });
     const changed = { ...tree, 'config-entries/api.hcl': tree['config-entries/api.hcl'].replace('permissive', 'strict') };
-    const number = github.addPullRequest({ head: 'strict-api', files: changed });
-    const head = github.refSha('strict-api')!;
-    const pr = example('pull_request', (p) => p.action === 'opened');
-    pr.number = number;
-    pr.pull_request.number = number;
-    pr.pull_request.head.sha = head;
-    pr.pull_request.base.ref = 'master';
-    const res = await post(s, await signed('pull_request', pr));
+    const number = h.github.addPullRequest({ head: 'strict-api', files: changed });
+    const head = h.github.refSha('strict-api')!;
+    const res = await post(s, await signed('pull_request', pullRequestOpened(h.github, number, 'strict-api')));
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ outcome: 'accepted', reason: `plan started for pull request #${number}` });
     await s.idle();
-    expect(github.comments).toHaveLength(1);
-    expect(github.comments[0]!.body).toContain('Plan: 3 to create, 0 to update, 0 to delete.');
-    expect(await (await fetch(`${consul.url}/v1/config/service-defaults`)).json()).toEqual([]);
-    expect(github.statuses.find((st) => st.sha === head && st.state === 'success')).toBeDefined();
+    expect(h.github.comments).toHaveLength(1);
+    expect(h.github.comments[0]!.body).toContain('Plan: 3 to create, 0 to update, 0 to delete.');
+    expect(await (await fetch(`${h.consul.url}/v1/config/service-defaults`)).json()).toEqual([]);
+    expect(h.github.statuses.find((st) => st.sha === head && st.state === 'success')).toBeDefined();
   });
 
   it('the schedule → a drift check per target → one drift issue', async () => {
-    github.addCommit(tree, 'onboard api', { branch: 'master' });
+    h.github.addCommit(tree, 'onboard api', { branch: 'master' });
     const s = await start({ scheduleIntervalMs: 50 });
-    await vi.waitFor(() => expect(github.issues).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(h.github.issues).toHaveLength(1), { timeout: 10_000, interval: 20 });
     await s.close();
-    expect(github.issues).toHaveLength(1);
-    expect(github.issues[0]).toMatchObject({ state: 'open' });
-    expect(github.issues[0]!.body).toContain('3 to create');
+    expect(h.github.issues).toHaveLength(1);
+    expect(h.github.issues[0]).toMatchObject({ state: 'open' });
+    expect(h.github.issues[0]!.body).toContain('3 to create');
     const drift = runs()[0]!;
     expect(drift).toMatchObject({ mode: 'drift', target: 'default', branch: 'master' });
     expect(String(drift.deliveryId)).toMatch(/^schedule-\d{4}-\d\d-\d\dT/);
   });
 
   it('no schedule without GITHUB_REPOSITORY: one log line says so', async () => {
-    serve = await startServe({
-      env: { GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN, GITHUB_API_URL: github.url, CONSUL_HTTP_ADDR: consul.url },
-      port: 0,
-      host: '127.0.0.1',
-      log: (l) => logs.push(l),
-      scheduleIntervalMs: 20,
-    });
+    await h.startServe({ env: { GITHUB_REPOSITORY: undefined, DEFAULT_BRANCH: undefined }, scheduleIntervalMs: 20 });
     await new Promise((r) => setTimeout(r, 80));
-    expect(logs.filter((l) => l.includes('GITHUB_REPOSITORY is unset'))).toHaveLength(1);
+    expect(h.logs.filter((l) => l.includes('GITHUB_REPOSITORY is unset'))).toHaveLength(1);
     expect(runs()).toHaveLength(0);
   });
 
   it('a failing run is logged and the server keeps serving', async () => {
     const s = await start();
-    const sha = github.addCommit(tree, 'onboard api', { branch: 'master' });
-    github.fail({ path: /\/git\//, status: 500, times: 100 });
+    const sha = h.github.addCommit(tree, 'onboard api', { branch: 'master' });
+    h.github.fail({ path: /\/git\//, status: 500, times: 100 });
     expect((await post(s, await signed('push', pushOf(sha)))).status).toBe(202);
     await s.idle();
     expect(runs('Reconcile failed')).toEqual([
       expect.objectContaining({ level: 'ERROR', target: 'default', mode: 'apply', sha, error: expect.objectContaining({ name: 'GitHubError' }) }),
     ]);
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
-    expect(logs.join('\n')).not.toContain(GITHUB_TOKEN);
+    expect(h.logs.join('\n')).not.toContain(GITHUB_TOKEN);
   });
 
   it('a body over 25 MB → 413, whether the length is declared or streamed', async () => {

@@ -26,6 +26,8 @@ export interface ServerlessHarnessOptions {
   overrides?: RuntimeOverrides;
   /** The reconcile function's factory (default: functions/reconcile/handler.ts; a built bundle's in the bundle test). */
   createReconcileHandler?: (deps: ReconcileHandlerDeps) => ReconcileHandler;
+  /** The GitHub double refuses (401) a request without GITHUB_TOKEN, as GitHub refuses one to a private repository. */
+  requireGitHubToken?: boolean;
 }
 
 export interface ServerlessHarness {
@@ -58,7 +60,12 @@ export function captureMetrics(): { emf: Record<string, any>[]; metrics: CloudWa
 
 export async function startServerlessHarness(options: ServerlessHarnessOptions = {}): Promise<ServerlessHarness> {
   const consul = await startDevServer({ port: 0 });
-  const github = await startGitHubDouble({ owner: OWNER, repo: REPO, defaultBranch: DEFAULT_BRANCH });
+  const github = await startGitHubDouble({
+    owner: OWNER,
+    repo: REPO,
+    defaultBranch: DEFAULT_BRANCH,
+    ...(options.requireGitHubToken ? { token: GITHUB_TOKEN } : {}),
+  });
   const lambda = await startLambdaDouble();
   const logs: string[] = [];
   const { emf, metrics } = captureMetrics();

@@ -40,7 +40,7 @@ import type * as z from 'zod/mini';
 import { ConsulGitopsError } from '../../errors.ts';
 
 export interface ConsulClientDeps {
-  /** A dispatcher to use instead of the client's own undici Agent (tests: MockAgent). Not closed by `close()`. */
+  /** A dispatcher to use instead of the client's own undici Agent (tests: one that records every request sent). Not closed by `close()`. */
   dispatcher?: Dispatcher;
   sleep?: Sleep;
   random?: Random;

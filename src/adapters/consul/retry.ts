@@ -19,7 +19,7 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
 
 /**
  * Delay before retry number `retry` (1 = the first retry): "full jitter", uniformly random in
- * [0, min(maxDelay, base·2^(retry-1))], so concurrent reconcilers don't retry in lockstep.
+ * [0, min(maxDelayMs, baseDelayMs·2^(retry-1))], so concurrent reconcilers don't retry in lockstep.
  * A Retry-After from the server raises the delay to at least that value (still capped).
  *
  * @example backoffDelay(3, { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5000 }, () => 0.5) // 200

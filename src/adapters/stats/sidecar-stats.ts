@@ -1,6 +1,6 @@
 // Reads one sidecar's Envoy stats over HTTP — its Prometheus endpoint (consul-k8s merged metrics,
 // `envoy_prometheus_bind_addr`) or Envoy's admin `/stats?format=json` — and reduces them to the
-// advisor's TrafficMetrics with the parsers of src/stats.
+// advisor's TrafficMetric figures with the parsers of src/stats.
 import { request, type Dispatcher } from 'undici';
 import type { TrafficMetric } from '../../core/advisor/model.ts';
 import type { ConnectInstance } from '../consul/schemas.ts';

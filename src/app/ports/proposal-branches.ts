@@ -3,7 +3,7 @@
 import type { FileChange } from '../../core/proposals/proposal.ts';
 
 export interface ProposalCommit {
-  /** `consul-gitops/strict/<partition>/<namespace>/<service>` (see branchNameFor). */
+  /** `consul-gitops/strict/<partition>/<namespace>/<service>` (see strictBranchName in src/core/proposals/branch-name.ts). */
   branch: string;
   /** The PR title, a blank line, the PR body: what a reviewer reads in `git log`. */
   message: string;

@@ -1,6 +1,6 @@
 // GitHub webhook → decision, with no I/O: verify the signature, read the event, and say what to
-// answer and whether to start a reconcile. The Lambda handler and the long-running `serve` command
-// both call `routeWebhook` and carry out the decision themselves (invoke, dedupe, respond).
+// answer and whether to start a reconcile. acceptDelivery (accept-delivery.ts), the one accept flow of
+// the Lambda handler and `serve`, calls `routeWebhook` and carries out the decision (dedupe, start, respond).
 // Nothing here imports AWS code, reads the environment, or logs.
 import { Buffer } from 'node:buffer';
 import { verify } from '@octokit/webhooks-methods';
@@ -78,7 +78,7 @@ export interface WebhookEvent {
  *
  * @example
  * const decision = await routeWebhook({ headers, body }, { secret, branch: 'main', configDir: 'config-entries' });
- * if (decision.invoke) await startReconcile(decision.invoke);
+ * if (decision.invoke) await starter.start([decision.invoke]); // a ReconcileStarter (accept-delivery.ts)
  * respond(decision.status, decision.body);
  */
 export async function routeWebhook(request: WebhookRequest, config: RouteConfig): Promise<RouteDecision> {

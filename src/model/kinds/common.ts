@@ -23,7 +23,7 @@ export const passiveHealthCheck: FieldType = obj({
   EnforcingConsecutive5xx: aliased(uint32, 'enforcing_consecutive_5xx'),
   MaxEjectionPercent: uint32,
   BaseEjectionTime: durationNs,
-  // Newer Consul (see src/model/field-versions.ts); tags follow the `_5xx` spelling of their sibling.
+  // Newer Consul (see src/model/consul-versions.ts); tags follow the `_5xx` spelling of their sibling.
   EnforcingConsecutiveGatewayFailure: uint32,
   Consecutive5xx: aliased(uint32, 'consecutive_5xx'),
   ConsecutiveGatewayFailure: uint32,
