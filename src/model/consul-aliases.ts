@@ -403,11 +403,12 @@ export const CONSUL_ALIASES: AliasTable = {
 
 /**
  * Tags not readable in the Consul sources available when this table was written (fields of
- * Consul newer than the 1.22.0-dev baseline). Each is the spelling Consul's own pull requests use
- * for the field (hashicorp/consul#22728's docs for max_request_headers_kb, #23783's field table for
- * the passive health check counters and limits.passive_health_check), which matches its siblings'
- * tags, but not the struct tag itself: re-check them against api/config_entry.go of a 1.22/2.0 tag.
- * DisableAutoHostRewrite, once here, is settled: api.LinkedService has no alias tag for it.
+ * Consul newer than the 1.22.0-dev baseline), spelled as the snake_case of their siblings' tags.
+ * Consul's pull requests bear out the passive health check spellings (hashicorp/consul#23783's field
+ * table: consecutive_5xx, consecutive_gateway_failure, enforcing_consecutive_gateway_failure,
+ * limits.passive_health_check) but never show MaxRequestHeadersKB's. Re-check them all against
+ * api/config_entry.go of a 1.22/2.0 tag. DisableAutoHostRewrite, once here, is settled:
+ * api.LinkedService has no alias tag for it.
  */
 export const UNVERIFIED_ALIASES: readonly string[] = [
   'service-defaults MaxRequestHeadersKB',

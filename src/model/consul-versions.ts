@@ -39,9 +39,9 @@ export function atLeast(version: ConsulVersion, since: string): boolean {
  * marked † there are the best reading of it, not a release tag's source.
  */
 export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  // hashicorp/consul#22680 (service-defaults, for terminating gateways) and #22679 (api-gateway
-  // listeners), merged to main in September 2025, so in 1.22.0 (October 2025). Their backports to
-  // release/1.21.x (#22737, #22730) ship in Enterprise 1.21 patches only: CE 1.21 is answered as 1.21.
+  // MaxRequestHeadersKB: hashicorp/consul#22679 (api-gateway listeners, merged to main in September
+  // 2025, so in 1.22.0; also backported to release/1.21.x, #22730) and #22737 (service-defaults, merged
+  // the same month). A later 1.21 patch has the api-gateway field too; which one is not known here.
   'service-defaults': {
     MaxRequestHeadersKB: '1.22.0',
     ...passiveHealthCheckSince('UpstreamConfig.Overrides[]'),

@@ -91,10 +91,8 @@ describe('go-bexpr v0.1.2 parse errors, as its own tests expect them', () => {
     expect(parseBexprText('Meta["åß"] == "x" junk')).toEqual({ error: '1:19 (20): no match found, expected: "and", "or", [ \\t\\r\\n] or EOF' });
   });
 
-  it('answers deep nesting at once (Go re-parses, in time exponential in the depth)', () => {
-    const started = Date.now();
+  it('parses thirty nested parentheses (pigeon re-parses each level eight times over; this parser keeps rule results)', () => {
     expect(parseBexprText('('.repeat(30) + 'x == 1')).toEqual({ error: '1:37 (36): rule "grouping": Unmatched parentheses' });
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 
