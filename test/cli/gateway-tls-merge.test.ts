@@ -76,4 +76,42 @@ Listeners = [{ Name = "web", Port = 8443, Protocol = "http", TLS = { MinVersion 
     expect(run.code).toBe(1);
     expect(run.stderr).not.toContain("fails to build the gateway's listeners");
   });
+
+  describe('a route service certificate with no SDS cluster', () => {
+    const GATEWAY = (tls: string) => `Kind = "api-gateway"
+Name = "edge"
+${tls}Listeners = [
+  { Name = "web", Port = 8443, Protocol = "http" },
+  { Name = "db", Port = 5432, Protocol = "tcp" },
+]
+`;
+    const HTTP_ROUTE = `Kind = "http-route"
+Name = "shop"
+Parents = [{ Kind = "api-gateway", Name = "edge", SectionName = "web" }]
+Rules = [{ Services = [{ Name = "cart", TLS = { SDS = { CertResource = "cart-cert" } } }] }]
+`;
+    const TCP_ROUTE = `Kind = "tcp-route"
+Name = "pg"
+Parents = [{ Kind = "api-gateway", Name = "edge" }]
+Services = [{ Name = "postgres", TLS = { SDS = { CertResource = "pg-cert" } } }]
+`;
+    const files = (tls: string) => ({ 'gw.hcl': GATEWAY(tls), 'shop.hcl': HTTP_ROUTE, 'pg.hcl': TCP_ROUTE });
+
+    it("is warned of, with Consul's text, when neither listener nor gateway names one", async () => {
+      const run = await runCli(['validate', '.'], tempTree(files('')));
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(
+        'warning: shop.hcl:4:49: Rules[0].Services[0].TLS.SDS: Consul accepts this entry, but then fails to build the gateway\'s listeners: route "shop" service "cart" sets TLS.SDS without ClusterName and no listener or gateway TLS.SDS.ClusterName is available',
+      );
+      expect(run.stderr).toContain(
+        'pg.hcl:4:42: Services[0].TLS.SDS: Consul accepts this entry, but then fails to build the gateway\'s listeners: route "pg" service "postgres" sets TLS.SDS without ClusterName and no listener or gateway TLS.SDS.ClusterName is available',
+      );
+    });
+
+    it('takes the gateway-level cluster, and says nothing', async () => {
+      const run = await runCli(['validate', '.'], tempTree(files('TLS = { SDS = { ClusterName = "sds", CertResource = "edge-default" } }\n')));
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    });
+  });
 });
