@@ -103,17 +103,20 @@ export function routeServiceTLSProblems(route: Record<string, unknown>, entries:
 /** One warning per listener or route service whose merged TLS Consul would refuse when it builds the gateway. */
 export function gatewayTLSWarnings(entries: readonly DecodedEntry[]): ConfigEntryError[] {
   const all = entries.map((d) => d.entry as Record<string, unknown>);
-  return entries.flatMap((d) =>
-    // Gateway-level TLS that fails for every listener is said once.
-    unique([...apiGatewayListenerTLSProblems(d.entry), ...routeServiceTLSProblems(d.entry, all)]).map((p) =>
-      configEntryError(
-        'validate',
-        d.file,
-        positionOf(d, p.field),
-        p.field,
-        `Consul accepts this entry, but then fails to build the gateway's listeners: ${p.message}`,
-        'give TLS.SDS a ClusterName at the gateway, listener or route service, a CertResource with every ClusterName a listener sets, and CipherSuites only with a TLSMinVersion of TLSv1_2 or lower',
-      ),
+  return entries.flatMap((d) => entryGatewayTLSWarnings(d, all));
+}
+
+/** The warnings of one entry, judged with `all` the entries of its tree (routes need their gateways). */
+export function entryGatewayTLSWarnings(d: DecodedEntry, all: readonly Record<string, unknown>[]): ConfigEntryError[] {
+  // Gateway-level TLS that fails for every listener is said once.
+  return unique([...apiGatewayListenerTLSProblems(d.entry), ...routeServiceTLSProblems(d.entry, all)]).map((p) =>
+    configEntryError(
+      'validate',
+      d.file,
+      positionOf(d, p.field),
+      p.field,
+      `Consul accepts this entry, but then fails to build the gateway's listeners: ${p.message}`,
+      'give TLS.SDS a ClusterName at the gateway, listener or route service, a CertResource with every ClusterName a listener sets, and CipherSuites only with a TLSMinVersion of TLSv1_2 or lower',
     ),
   );
 }

@@ -3,7 +3,9 @@
 // newest Consul: the errors are returned while generating listeners, not by Validate()). validate
 // says so as a warning, with Consul's text, file and line; the entry stays valid, as Consul takes it.
 import { describe, expect, it } from 'vitest';
-import { runCli, tempTree } from '../support/run-cli.ts';
+import { startDevServer } from '../../src/dev-server/server.ts';
+import { planCommand } from '../../src/cli/plan-command.ts';
+import { runAgainst, runCli, tempTree } from '../support/run-cli.ts';
 
 async function validate(text: string) {
   return runCli(['validate', 'gw.hcl'], tempTree({ 'gw.hcl': text }));
@@ -113,5 +115,28 @@ Services = [{ Name = "postgres", TLS = { SDS = { CertResource = "pg-cert" } } }]
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     });
+  });
+
+  it('plan warns of it too for the entries it writes, so the PR plan shows it', async () => {
+    const server = await startDevServer({ port: 0, consulVersion: '2.0.3' });
+    try {
+      const dir = tempTree({
+        'config-entries/gw.hcl': `Kind = "api-gateway"
+Name = "edge"
+Listeners = [{ Name = "web", Port = 8443, Protocol = "http", TLS = { SDS = { CertResource = "web-cert" } } }]
+`,
+      });
+      const json = JSON.parse((await runAgainst(server.url, planCommand, ['--json'], dir)).stdout) as {
+        warnings: { code: string; entry: string; message: string }[];
+      };
+      expect(json.warnings).toContainEqual({
+        code: 'gateway-tls-unbuildable',
+        entry: 'api-gateway/edge',
+        message:
+          "config-entries/gw.hcl:3: Listeners[0].TLS.SDS: Consul accepts this entry, but then fails to build the gateway's listeners: invalid TLS.SDS configuration: ClusterName is required when CertResource is set",
+      });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -8,7 +8,13 @@ import type { Change } from './plan.ts';
 import { setsMutualTlsMode } from '../../model/registry.ts';
 
 export interface PlanWarning {
-  code: 'permissive-without-intentions' | 'mesh-destinations-only-off' | 'permissive-allowed-unused' | 'field-unknown-to-target-version' | 'target-version';
+  code:
+    | 'permissive-without-intentions'
+    | 'mesh-destinations-only-off'
+    | 'permissive-allowed-unused'
+    | 'field-unknown-to-target-version'
+    | 'target-version'
+    | 'gateway-tls-unbuildable';
   message: string;
   entry?: string;
 }
