@@ -10,6 +10,7 @@ import type { ConfigEntryStore, LiveEntry, StateStore } from '../core/ports.ts';
 import { planChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { finalState, type PlanWarning } from '../core/plan/warnings.ts';
 import { entryVersionWarnings } from '../core/version-check.ts';
+import { entryGatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { graphProblems } from '../core/graph-rules.ts';
 import { markChangedOutside } from '../core/plan/changed-outside.ts';
 import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
@@ -129,11 +130,15 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
 function withVersionWarnings(plan: Plan, tree: RenderedTree, target: { name: string; consulVersion?: string }): Plan {
   const writes = new Set(plan.changes.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.key));
   const warnings: PlanWarning[] = [];
+  const all = tree.entries.map((d) => d.entry as Record<string, unknown>);
   for (const d of tree.entries) {
     const id = entryIdOf(d.normalized);
     if (!writes.has(entryKey(id))) continue;
     for (const e of entryVersionWarnings(d, target))
       warnings.push({ code: 'field-unknown-to-target-version', entry: formatEntryId(id), message: `${e.file}:${e.line}: ${e.field}: ${e.message}; ${e.hint}` });
+    // api-gateway TLS Consul accepts but cannot build the gateway's listeners from (core/gateway-tls-merge.ts).
+    for (const e of entryGatewayTLSWarnings(d, all))
+      warnings.push({ code: 'gateway-tls-unbuildable', entry: formatEntryId(id), message: `${e.file}:${e.line}: ${e.field}: ${e.message}` });
   }
   return warnings.length ? { ...plan, warnings: [...plan.warnings, ...warnings] } : plan;
 }

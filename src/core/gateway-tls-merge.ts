@@ -13,6 +13,13 @@ type Listener = { TLS?: ListenerTLS };
 /** agent/xds tlsVersionsWithConfigurableCipherSuites: unset, TLS_AUTO and TLS 1.0 to 1.2. */
 const CIPHERS_CONFIGURABLE = ['', 'TLS_AUTO', 'TLSv1_0', 'TLSv1_1', 'TLSv1_2'];
 
+/** The SDS a listener ends up with: its own, blanks filled from the gateway's. */
+function mergedSDS(gateway: GatewayTLS, tls: ListenerTLS): SDS | undefined {
+  let sds: SDS | undefined = gateway.SDS ? { ...gateway.SDS } : undefined;
+  if (tls.SDS) sds = { ClusterName: tls.SDS.ClusterName || sds?.ClusterName || '', CertResource: tls.SDS.CertResource || sds?.CertResource || '' };
+  return sds;
+}
+
 export interface ListenerTLSProblem {
   field: string;
   /** Consul's error text, verbatim. */
@@ -28,9 +35,7 @@ export function apiGatewayListenerTLSProblems(entry: Record<string, unknown>): L
   listeners.forEach((l, i) => {
     const tls = l?.TLS ?? {};
     const at = `Listeners[${i}].TLS`;
-    // A listener's SDS fills its blanks from the gateway's.
-    let sds: SDS | undefined = gateway.SDS ? { ...gateway.SDS } : undefined;
-    if (tls.SDS) sds = { ClusterName: tls.SDS.ClusterName || sds?.ClusterName || '', CertResource: tls.SDS.CertResource || sds?.CertResource || '' };
+    const sds = mergedSDS(gateway, tls);
     if (sds) {
       const hasCluster = !!sds.ClusterName;
       const hasCert = !!sds.CertResource;
@@ -56,19 +61,62 @@ export function apiGatewayListenerTLSProblems(entry: Record<string, unknown>): L
   return problems;
 }
 
-/** One warning per listener whose merged TLS Consul would refuse when it builds the gateway. */
+type Route = {
+  Kind?: string;
+  Name?: string;
+  Parents?: { Kind?: string; Name?: string; SectionName?: string }[];
+  Services?: { Name?: string; TLS?: { SDS?: SDS } }[];
+  Rules?: { Services?: { Name?: string; TLS?: { SDS?: SDS } }[] }[];
+};
+
+/**
+ * agent/xds collectAPIGatewayServiceSDSOverridesWithResolvedTLS: a route service's SDS without a
+ * ClusterName takes the listener's (merged) one; with none there, building the listener fails. Judged
+ * for the gateways of the same tree, on the listeners a parent reference can bind to: the named
+ * section, else every listener of the route's protocol.
+ */
+export function routeServiceTLSProblems(route: Record<string, unknown>, entries: readonly Record<string, unknown>[]): ListenerTLSProblem[] {
+  const r = route as Route;
+  const protocol = r.Kind === 'http-route' ? 'http' : r.Kind === 'tcp-route' ? 'tcp' : undefined;
+  if (!protocol) return [];
+  const services =
+    protocol === 'tcp'
+      ? (r.Services ?? []).map((svc, j) => ({ svc, at: `Services[${j}]` }))
+      : (r.Rules ?? []).flatMap((rule, i) => (rule?.Services ?? []).map((svc, j) => ({ svc, at: `Rules[${i}].Services[${j}]` })));
+  const clusterless = services.filter(({ svc }) => svc?.TLS?.SDS && !svc.TLS.SDS.ClusterName);
+  if (!clusterless.length) return [];
+  const listeners = (r.Parents ?? []).flatMap((p) => {
+    if ((p.Kind ?? 'api-gateway') !== 'api-gateway') return [];
+    const gateway = entries.find((e) => e.Kind === 'api-gateway' && e.Name === p.Name);
+    if (!gateway) return [];
+    const all = (Array.isArray(gateway.Listeners) ? gateway.Listeners : []) as (Listener & { Name?: string; Protocol?: string })[];
+    const bound = p.SectionName ? all.filter((l) => l?.Name === p.SectionName) : all.filter((l) => (l?.Protocol ?? '').toLowerCase() === protocol);
+    return bound.map((l) => mergedSDS((gateway.TLS ?? {}) as GatewayTLS, l?.TLS ?? {}));
+  });
+  if (!listeners.some((sds) => !sds?.ClusterName)) return [];
+  return clusterless.map(({ svc, at }) => ({
+    field: `${at}.TLS.SDS`,
+    message: `route ${JSON.stringify(r.Name ?? '')} service ${JSON.stringify(svc.Name ?? '')} sets TLS.SDS without ClusterName and no listener or gateway TLS.SDS.ClusterName is available`,
+  }));
+}
+
+/** One warning per listener or route service whose merged TLS Consul would refuse when it builds the gateway. */
 export function gatewayTLSWarnings(entries: readonly DecodedEntry[]): ConfigEntryError[] {
-  return entries.flatMap((d) =>
-    // Gateway-level TLS that fails for every listener is said once.
-    unique(apiGatewayListenerTLSProblems(d.entry)).map((p) =>
-      configEntryError(
-        'validate',
-        d.file,
-        positionOf(d, p.field),
-        p.field,
-        `Consul accepts this entry, but then fails to build the gateway's listeners: ${p.message}`,
-        'set both ClusterName and CertResource where the listener and gateway TLS meet, and CipherSuites only with a TLSMinVersion of TLSv1_2 or lower',
-      ),
+  const all = entries.map((d) => d.entry as Record<string, unknown>);
+  return entries.flatMap((d) => entryGatewayTLSWarnings(d, all));
+}
+
+/** The warnings of one entry, judged with `all` the entries of its tree (routes need their gateways). */
+export function entryGatewayTLSWarnings(d: DecodedEntry, all: readonly Record<string, unknown>[]): ConfigEntryError[] {
+  // Gateway-level TLS that fails for every listener is said once.
+  return unique([...apiGatewayListenerTLSProblems(d.entry), ...routeServiceTLSProblems(d.entry, all)]).map((p) =>
+    configEntryError(
+      'validate',
+      d.file,
+      positionOf(d, p.field),
+      p.field,
+      `Consul accepts this entry, but then fails to build the gateway's listeners: ${p.message}`,
+      'give TLS.SDS a ClusterName at the gateway, listener or route service, a CertResource with every ClusterName a listener sets, and CipherSuites only with a TLSMinVersion of TLSv1_2 or lower',
     ),
   );
 }

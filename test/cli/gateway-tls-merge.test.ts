@@ -3,7 +3,9 @@
 // newest Consul: the errors are returned while generating listeners, not by Validate()). validate
 // says so as a warning, with Consul's text, file and line; the entry stays valid, as Consul takes it.
 import { describe, expect, it } from 'vitest';
-import { runCli, tempTree } from '../support/run-cli.ts';
+import { startDevServer } from '../../src/dev-server/server.ts';
+import { planCommand } from '../../src/cli/plan-command.ts';
+import { runAgainst, runCli, tempTree } from '../support/run-cli.ts';
 
 async function validate(text: string) {
   return runCli(['validate', 'gw.hcl'], tempTree({ 'gw.hcl': text }));
@@ -75,5 +77,66 @@ Listeners = [{ Name = "web", Port = 8443, Protocol = "http", TLS = { MinVersion 
 `);
     expect(run.code).toBe(1);
     expect(run.stderr).not.toContain("fails to build the gateway's listeners");
+  });
+
+  describe('a route service certificate with no SDS cluster', () => {
+    const GATEWAY = (tls: string) => `Kind = "api-gateway"
+Name = "edge"
+${tls}Listeners = [
+  { Name = "web", Port = 8443, Protocol = "http" },
+  { Name = "db", Port = 5432, Protocol = "tcp" },
+]
+`;
+    const HTTP_ROUTE = `Kind = "http-route"
+Name = "shop"
+Parents = [{ Kind = "api-gateway", Name = "edge", SectionName = "web" }]
+Rules = [{ Services = [{ Name = "cart", TLS = { SDS = { CertResource = "cart-cert" } } }] }]
+`;
+    const TCP_ROUTE = `Kind = "tcp-route"
+Name = "pg"
+Parents = [{ Kind = "api-gateway", Name = "edge" }]
+Services = [{ Name = "postgres", TLS = { SDS = { CertResource = "pg-cert" } } }]
+`;
+    const files = (tls: string) => ({ 'gw.hcl': GATEWAY(tls), 'shop.hcl': HTTP_ROUTE, 'pg.hcl': TCP_ROUTE });
+
+    it("is warned of, with Consul's text, when neither listener nor gateway names one", async () => {
+      const run = await runCli(['validate', '.'], tempTree(files('')));
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(
+        'warning: shop.hcl:4:49: Rules[0].Services[0].TLS.SDS: Consul accepts this entry, but then fails to build the gateway\'s listeners: route "shop" service "cart" sets TLS.SDS without ClusterName and no listener or gateway TLS.SDS.ClusterName is available',
+      );
+      expect(run.stderr).toContain(
+        'pg.hcl:4:42: Services[0].TLS.SDS: Consul accepts this entry, but then fails to build the gateway\'s listeners: route "pg" service "postgres" sets TLS.SDS without ClusterName and no listener or gateway TLS.SDS.ClusterName is available',
+      );
+    });
+
+    it('takes the gateway-level cluster, and says nothing', async () => {
+      const run = await runCli(['validate', '.'], tempTree(files('TLS = { SDS = { ClusterName = "sds", CertResource = "edge-default" } }\n')));
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    });
+  });
+
+  it('plan warns of it too for the entries it writes, so the PR plan shows it', async () => {
+    const server = await startDevServer({ port: 0, consulVersion: '2.0.3' });
+    try {
+      const dir = tempTree({
+        'config-entries/gw.hcl': `Kind = "api-gateway"
+Name = "edge"
+Listeners = [{ Name = "web", Port = 8443, Protocol = "http", TLS = { SDS = { CertResource = "web-cert" } } }]
+`,
+      });
+      const json = JSON.parse((await runAgainst(server.url, planCommand, ['--json'], dir)).stdout) as {
+        warnings: { code: string; entry: string; message: string }[];
+      };
+      expect(json.warnings).toContainEqual({
+        code: 'gateway-tls-unbuildable',
+        entry: 'api-gateway/edge',
+        message:
+          "config-entries/gw.hcl:3: Listeners[0].TLS.SDS: Consul accepts this entry, but then fails to build the gateway's listeners: invalid TLS.SDS configuration: ClusterName is required when CertResource is set",
+      });
+    } finally {
+      await server.close();
+    }
   });
 });

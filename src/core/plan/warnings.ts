@@ -14,7 +14,8 @@ export interface PlanWarning {
     | 'permissive-allowed-unused'
     | 'field-unknown-to-target-version'
     | 'target-version'
-    | 'unsupported-consul-version';
+    | 'unsupported-consul-version'
+    | 'gateway-tls-unbuildable';
   message: string;
   entry?: string;
 }
