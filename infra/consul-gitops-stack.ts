@@ -190,7 +190,7 @@ export class ConsulGitopsStack extends Stack {
 
     const alarms = this.alarms(props.alarmTopicArn ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)) : undefined);
     this.dashboard = new OperationsDashboard(this, 'Operations', {
-      functions: { Webhook: this.webhook, Reconcile: this.reconcile, Schedule: this.schedule },
+      functions: { Webhook: this.webhook, Reconcile: this.reconcile, Schedule: this.schedule, Plans: this.plans.function },
       alarms,
     });
     this.suppressFindings();
@@ -232,6 +232,7 @@ export class ConsulGitopsStack extends Stack {
       ['Webhook', this.webhook],
       ['Reconcile', this.reconcile],
       ['Schedule', this.schedule],
+      ['Plans', this.plans.function],
     ] as const) {
       all.push(
         fn.metricErrors({ period: Duration.minutes(5) }).createAlarm(this, `${id}Errors`, {
@@ -243,6 +244,18 @@ export class ConsulGitopsStack extends Stack {
         }),
       );
     }
+    // The plans function answers a failed read with a 500 of its own rather than failing the
+    // invocation (reviewers get a page saying so), so its Errors stay at 0 when S3 or the link key
+    // cannot be read: the function URL's 5xx count is what shows it.
+    all.push(
+      this.plans.function.metric('Url5xxCount', { statistic: 'Sum', period: Duration.minutes(5) }).createAlarm(this, 'PlansServerErrors', {
+        alarmDescription: 'consul-gitops plans function answered reviewers with a server error (S3 or the link key could not be read)',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
     all.push(
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(this, 'DeadLetters', {
         alarmDescription: 'consul-gitops: an async invocation failed for good (see the dead-letter queue)',

@@ -5,7 +5,7 @@ import { build, type Metafile } from 'esbuild';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lambdaAliases, REQUIRE_SHIM } from '../../infra/constructs/lambda-bundling.ts';
+import { LAMBDA_LEFT_OUT, lambdaAliases, REQUIRE_SHIM } from '../../infra/constructs/lambda-bundling.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FUNCTIONS = ['webhook', 'reconcile', 'schedule'] as const;
@@ -17,7 +17,7 @@ export interface BundleOptions {
   minify?: boolean;
   /** true: the AWS SDK inside the bundle, as the stack deploys it (`bundleAwsSDK: true`); false: external, as the runtime would provide it. */
   bundleAwsSdk?: boolean;
-  /** false: the whole undici package, as before the alias (a baseline). */
+  /** false: the whole undici package, as before the alias and LAMBDA_LEFT_OUT (a baseline). */
   aliases?: boolean;
   /** Appended to the file name, to keep variants apart. */
   suffix?: string;
@@ -41,7 +41,7 @@ export async function bundleFunction(name: FunctionName, o: BundleOptions): Prom
     format: 'esm',
     minify: o.minify ?? true,
     mainFields: ['module', 'main'],
-    external: o.bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'],
+    external: [...(o.bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*']), ...(o.aliases === false ? [] : LAMBDA_LEFT_OUT)],
     alias: o.aliases === false ? {} : lambdaAliases(PROJECT_ROOT),
     banner: { js: REQUIRE_SHIM },
     metafile: true,

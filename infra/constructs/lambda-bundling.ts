@@ -14,3 +14,17 @@ export const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'n
 export function lambdaAliases(projectRoot: string): Record<string, string> {
   return { undici: join(projectRoot, 'scripts', 'lambda-undici.mjs'), octokit: join(projectRoot, 'scripts', 'lambda-octokit.mjs') };
 }
+
+/**
+ * Modules of undici no function reaches, left out of every bundle (esbuild `external`: the require
+ * stays in the code and would throw "Cannot find module" if it were ever reached). 114 KiB of the
+ * reconcile bundle.
+ * - `llhttp/llhttp_simd-wasm.js` (71 KiB): client-h1.js `lazyllhttp` tries this SIMD build of
+ *   llhttp inside a try/catch and falls back to `llhttp-wasm.js`, which stays: the same HTTP parser
+ *   without SIMD (as undici itself runs on ppc64 or with UNDICI_NO_WASM_SIMD=1).
+ * - `web/fetch/body.js` with the WebIDL, FormData parser and data: URL modules only it pulls
+ *   (43 KiB): client-h1.js and client-h2.js load it only to send a FormData body, and the functions
+ *   send strings and buffers.
+ * Paths as esbuild matches them (wildcard before the import path); CDK passes them without a shell.
+ */
+export const LAMBDA_LEFT_OUT: readonly string[] = ['*/llhttp/llhttp_simd-wasm.js', '*/web/fetch/body.js'];

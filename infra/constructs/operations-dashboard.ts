@@ -1,6 +1,6 @@
 // The operators' CloudWatch dashboard: the mesh's walk to strict over time, reconcile outcomes and
-// durations, drift and writes per target, the functions, and every alarm. Figures come from the
-// reconcile function's embedded metrics (src/adapters/metrics/catalogue.ts names them); targets are
+// durations, drift and writes per target, the four functions (errors, throttles, durations, and the
+// plans function's answers to reviewers), and every alarm. Figures come from the reconcile function's embedded metrics (src/adapters/metrics/catalogue.ts names them); targets are
 // found with SEARCH expressions, so a target added to the config appears without a redeploy.
 import { Duration } from 'aws-cdk-lib';
 import { AlarmStatusWidget, Dashboard, GraphWidget, GraphWidgetView, MathExpression, TextWidget, type Alarm, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 import { NAMESPACE, RUN_METRICS, RUNS } from '../../src/adapters/metrics/catalogue.ts';
 
 export interface OperationsDashboardProps {
-  functions: Record<'Webhook' | 'Reconcile' | 'Schedule', IFunction>;
+  /** Plans is behind a function URL: its answers to reviewers' browsers are graphed too. */
+  functions: Record<'Webhook' | 'Reconcile' | 'Schedule' | 'Plans', IFunction>;
   alarms: readonly Alarm[];
 }
 
@@ -107,6 +108,26 @@ export class OperationsDashboard extends Construct {
         title: 'Functions: errors and throttles',
         left: Object.entries(props.functions).map(([name, fn]) => fn.metricErrors({ period: fiveMinutes, label: `${name} errors` })),
         right: Object.entries(props.functions).map(([name, fn]) => fn.metricThrottles({ period: fiveMinutes, label: `${name} throttles` })),
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Functions: duration (average and maximum, ms)',
+        left: Object.entries(props.functions).map(([name, fn]) => fn.metricDuration({ period: fiveMinutes, statistic: 'Average', label: `${name} average` })),
+        right: Object.entries(props.functions).map(([name, fn]) => fn.metricDuration({ period: fiveMinutes, statistic: 'Maximum', label: `${name} maximum` })),
+        width: 12,
+      }),
+      new GraphWidget({
+        // Function URL metrics (https://docs.aws.amazon.com/lambda/latest/dg/urls-monitoring.html): a
+        // failed read is a 500 the function answers itself, so it shows here, not in its Errors.
+        title: 'Plans function: reviewers’ requests and answers',
+        left: [
+          props.functions.Plans.metric('UrlRequestCount', { statistic: 'Sum', period: fiveMinutes, label: 'requests' }),
+          props.functions.Plans.metric('Url4xxCount', { statistic: 'Sum', period: fiveMinutes, label: '4xx (expired, altered or unknown links)' }),
+          props.functions.Plans.metric('Url5xxCount', { statistic: 'Sum', period: fiveMinutes, label: '5xx (plan could not be read)' }),
+        ],
+        leftYAxis: { min: 0, label: 'requests' },
         width: 12,
       }),
     );

@@ -7,7 +7,7 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { lambdaAliases, REQUIRE_SHIM } from './lambda-bundling.ts';
+import { LAMBDA_LEFT_OUT, lambdaAliases, REQUIRE_SHIM } from './lambda-bundling.ts';
 
 export interface ReconcilerFunctionProps extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'handler' | 'bundling' | 'logGroup' | 'role'> {
   entry: string;
@@ -47,7 +47,7 @@ export class ReconcilerFunction extends NodejsFunction {
         sourcesContent: false,
         mainFields: ['module', 'main'],
         banner: REQUIRE_SHIM,
-        esbuildArgs: { '--alias': Object.entries(lambdaAliases(projectRoot)).map(([from, to]) => `${from}=${to}`) },
+        esbuildArgs: { '--alias': Object.entries(lambdaAliases(projectRoot)).map(([from, to]) => `${from}=${to}`), '--external': [...LAMBDA_LEFT_OUT] },
         // Pin the SDK we test against instead of whatever the runtime ships.
         bundleAwsSDK: true,
         tsconfig: `${projectRoot}/tsconfig.json`,

@@ -24,7 +24,9 @@ function spell(value: unknown): string {
   throw new Error(`unexpected CloudFormation value ${JSON.stringify(value)}`);
 }
 
-function dashboardBody(): { widgets: { type: string; properties: Record<string, any> }[] } {
+type Body = { widgets: { type: string; properties: Record<string, any> }[] };
+
+function synthesized(): { body: Body; template: Template } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new ConsulGitopsStack(app, 'ConsulGitops', {
     projectRoot,
@@ -36,11 +38,11 @@ function dashboardBody(): { widgets: { type: string; properties: Record<string, 
   const template = Template.fromStack(stack);
   const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
   expect(dashboards).toHaveLength(1);
-  return JSON.parse(spell((dashboards[0] as { Properties: { DashboardBody: unknown } }).Properties.DashboardBody));
+  return { body: JSON.parse(spell((dashboards[0] as { Properties: { DashboardBody: unknown } }).Properties.DashboardBody)) as Body, template };
 }
 
 describe('operations dashboard', () => {
-  const body = dashboardBody();
+  const { body, template } = synthesized();
   const expressions = body.widgets.flatMap((w) =>
     (w.properties.metrics ?? []).flatMap((m: unknown[]) => m.map((x) => (x as { expression?: string }).expression).filter(Boolean)),
   );
@@ -56,10 +58,35 @@ describe('operations dashboard', () => {
     const alarms = body.widgets.find((w) => w.type === 'alarm')!.properties.alarms as string[];
     expect(alarms.map((a) => a.replace(/^\$\{(\w+?)[0-9A-F]{8}\.Arn\}$/, '$1')).sort()).toEqual([
       'DeadLetters',
+      'PlansErrors',
+      'PlansServerErrors',
       'ReconcileErrors',
       'ScheduleErrors',
       'WebhookErrors',
     ]);
+  });
+
+  it('graphs errors, throttles and duration of every function of the stack, and alarms on its errors', () => {
+    // The stack's own functions (the bucket-notification and log-retention helpers CDK may add have no Description of ours).
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([, r]) => String((r as { Properties: { Description?: string } }).Properties.Description ?? '').startsWith('consul-gitops'))
+      .map(([id]) => id);
+    expect(functions).toHaveLength(4);
+    const graphed = (metricName: string) =>
+      body.widgets
+        .flatMap((w) => (w.properties.metrics ?? []) as unknown[][])
+        .filter((m) => m[0] === 'AWS/Lambda' && m[1] === metricName)
+        .map((m) => m[3]);
+    for (const id of functions) for (const metric of ['Errors', 'Throttles', 'Duration']) expect(graphed(metric)).toContain(`\${${id}}`);
+    const alarmed = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((r) => (r as { Properties: { MetricName?: string; Dimensions?: { Value: { Ref: string } }[] } }).Properties)
+      .filter((p) => p.MetricName === 'Errors')
+      .map((p) => p.Dimensions?.[0]?.Value.Ref);
+    expect(alarmed.sort()).toEqual([...functions].sort());
+    // The plans function answers a failed read with its own 500: its function URL's 5xx count is graphed and alarmed.
+    const plans = functions.find((id) => id.startsWith('Plans'))!;
+    expect(graphed('Url5xxCount')).toEqual([`\${${plans}}`]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Url5xxCount', Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1 });
   });
 
   it('matches the reviewed snapshot', () => {

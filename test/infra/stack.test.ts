@@ -219,7 +219,7 @@ describe('ConsulGitopsStack', () => {
   });
 
   it('alarms on errors of every function and on the dead-letter queue', () => {
-    main.template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    main.template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     main.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1 });
     const { template } = synth({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' });
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'] });

@@ -1,7 +1,8 @@
 // The Lambda functions as the stack bundles them (bench/support/lambda-bundle.ts: the stack's esbuild
-// settings, the undici alias included): within their size budgets, and the built reconcile file, not
-// its TypeScript source, applying a pushed commit end to end, so the trimmed undici is proven on the
-// path that talks to Consul.
+// settings, the undici alias and the modules left out included): within their size budgets, and the
+// built reconcile file, not its TypeScript source, applying a pushed commit end to end, so the
+// trimmed undici (its plain llhttp parser, after the left-out SIMD build fails to load) is proven on
+// the path that talks to Consul.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,6 +40,12 @@ describe('Lambda bundles', () => {
     expect(
       undici.filter((p) => /\/lib\/(web\/(fetch\/index|websocket|eventsource|cache)|mock|cache)\//.test(p) || /\/lib\/web\/fetch\/index\.js$/.test(p)),
     ).toEqual([]);
+  });
+
+  it('leave out what no function reaches (LAMBDA_LEFT_OUT): the SIMD build of llhttp and fetch’s body module, keeping the plain llhttp', () => {
+    const undici = inputs(reconcile).filter((p) => p.includes('node_modules/undici/'));
+    expect(undici.some((p) => p.endsWith('lib/llhttp/llhttp-wasm.js'))).toBe(true);
+    expect(undici.filter((p) => /llhttp_simd-wasm\.js$|\/web\/fetch\/body\.js$|\/web\/webidl\/|formdata-parser\.js$/.test(p))).toEqual([]);
   });
 
   it('the built reconcile function applies a pushed commit to Consul and reports success', async () => {
