@@ -1,19 +1,13 @@
 // At a terminal, apply shows the plan and asks; only `yes` applies. --auto-approve and
 // non-interactive runs (CI, pipes) apply without asking, as before. Run through main() with a
 // pseudo-terminal seam: isTTY on stdout and an input stream the test answers on.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { main } from '../../src/cli/main.ts';
 import { tempTree } from '../support/run-cli.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = devServerPerTest();
 
 const tree = () =>
   tempTree({

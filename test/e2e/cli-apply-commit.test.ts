@@ -1,17 +1,11 @@
 // CLI `apply` takes the same path as the webhook: the commit time is checked before anything is
 // asked of Consul, and two applies against one Consul run one after the other, never interleaved.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
 import { applyCommand } from '../../src/cli/plan-command.ts';
 import { tempTree, runAgainst } from '../support/run-cli.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = devServerPerTest();
 
 const services = Array.from({ length: 12 }, (_, i) => `svc${i}`);
 const treeWith = (protocol: string) =>
@@ -65,8 +59,7 @@ describe('apply --commit-time', () => {
 describe('two CLI applies against one Consul', () => {
   it('run one after the other: both succeed and Consul holds one tree, never a mix', async () => {
     // A slow Consul, so both runs would be planning and writing at the same time without the lock.
-    await server.close();
-    server = await startDevServer({ port: 0, host: '127.0.0.1', latencyMs: 15 });
+    await server.restart({ latencyMs: 15 });
     const [a, b] = await Promise.all([runAgainst(server.url, applyCommand, [], treeWith('http')), runAgainst(server.url, applyCommand, [], treeWith('tcp'))]);
     expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
     const protocols = await liveProtocols();

@@ -1,17 +1,11 @@
 // Class 4 of issue 11: values carry their Go type. A []byte travels base64-encoded, an int field is
 // an integer (floats truncated, out-of-range refused as Go's decoders do).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
 import { planCommand } from '../../src/cli/plan-command.ts';
 import { runAgainst, runCli, tempTree } from '../support/run-cli.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0 });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = devServerPerTest();
 
 const JWT_FILE = `Kind = "jwt-provider"
 Name = "okta"

@@ -3,19 +3,13 @@
 // tree adds ownership markers and nothing else; existing files are never overwritten by surprise.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
 import { managedKinds } from '../../src/app/make-plan.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 import { CERT, EVERY_KIND, KEY } from '../fixtures/import/every-kind.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = devServerPerTest();
 
 async function put(body: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });

@@ -1,17 +1,11 @@
 // `plan --only KIND/NAME` and `apply --only KIND/NAME`: some entries only, in the whole plan's
 // order, refused when the selection would break a rule another left-out change keeps.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { runAgainst, tempTree } from '../support/run-cli.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = devServerPerTest();
 
 const tree = () =>
   tempTree({

@@ -1,23 +1,17 @@
 // plan/apply/audit end to end over loopback HTTP against the embedded dev server, which holds
 // Consul's behaviour (normalisation, zero-value response shapes, CAS, graph rules).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vectors from '../fixtures/consul-decode-vectors.json' with { type: 'json' };
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { main } from '../../src/cli/main.ts';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { auditCommand } from '../../src/cli/audit-command.ts';
 import { tempTree, runAgainst } from '../support/run-cli.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0 });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = devServerPerTest();
 
 const run = (cmd: Parameters<typeof runAgainst>[1], args: string[], cwd: string) => runAgainst(server.url, cmd, args, cwd);
 

@@ -1,19 +1,14 @@
 // `plan --out FILE` then `apply FILE`: exactly the reviewed plan is applied, or apply refuses and
 // says precisely why (Consul changed, plan too old, another target, file edited), changing nothing.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { startDevServer } from '../../src/dev-server/server.ts';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { tempTree, type CliRun } from '../support/run-cli.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = devServerPerTest();
 
 const T0 = new Date('2026-11-25T12:00:00Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);

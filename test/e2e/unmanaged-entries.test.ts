@@ -1,8 +1,7 @@
 // Entries in Consul that consul-gitops does not manage, through the CLI against the dev server: one
 // that differs from Git is a change (diff shown, `--detailed-exitcode` 2) that only `--adopt`
 // writes; one that equals Git is "matches Git, not managed"; consul-k8s's are listed, never touched.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { detectDrift } from '../../src/app/detect-drift.ts';
 import { renderPlanMarkdown } from '../../src/reports/plan-markdown.ts';
@@ -11,14 +10,9 @@ import { InMemoryConfigEntryStore } from '../support/in-memory-config-entry-stor
 import { InMemoryStateStore } from '../support/in-memory-state-store.ts';
 import { DRIFT_JOB, recordingDeps, target as driftTarget } from '../support/recording-deps.ts';
 import { tempTree, runAgainst } from '../support/run-cli.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = devServerPerTest();
 
 const api = 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n';
 const run = (cmd: Parameters<typeof runAgainst>[1], args: string[], cwd: string) => runAgainst(server.url, cmd, args, cwd);
