@@ -76,7 +76,8 @@ export function startLiveRead(store: ConfigEntryStore): LiveRead {
 
 export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, context: PlanContext = {}): Promise<PlanOutcome> {
   const { history, only, target = 'default', live: started } = context;
-  const rendered = renderTree(files);
+  // Enterprise: entries without a Partition are written to the target's (exported-services is named after it).
+  const rendered = renderTree(files, store.home?.partition ? { partition: store.home.partition } : {});
   // Enterprise: each entry in the namespace/partition it will be written to (tenancy-scope.ts).
   const scoped = store.home && scopeDesired(rendered.entries, store.home);
   const tree = scoped ? { ...rendered, entries: scoped.entries } : rendered;

@@ -3,6 +3,7 @@
 // order, early returns and multierror text); the others by the registry's, plus EXTRA_CHECKS.
 import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';
+import { partitionOf } from '../model/tenancy.ts';
 import { apiGatewayErrors } from './write-checks/api-gateway.ts';
 import { goErrorProblems, goErrorText, type GoError } from './write-checks/go-error.ts';
 import { ingressGatewayErrors } from './write-checks/ingress-gateway.ts';
@@ -55,8 +56,13 @@ export function withGivenBlocks(entry: ApiEntry, given: ReadonlyMap<string, unkn
   return out;
 }
 
-/** Problems Consul's server would report writing this normalised entry (CE). */
-export function entryProblems(entry: ApiEntry): EntryProblem[] {
+export interface EntryContext {
+  /** The target's partition (consul.partition, Enterprise): where an entry without `Partition` is written. */
+  partition?: string;
+}
+
+/** Problems Consul's server would report writing this normalised entry. */
+export function entryProblems(entry: ApiEntry, context: EntryContext = {}): EntryProblem[] {
   const def = kindDefinition(entry.Kind);
   if (!def) return [{ field: 'Kind', message: `invalid config entry kind: ${entry.Kind}` }];
   if (def.enterpriseOnly) return [{ field: 'Kind', message: def.enterpriseOnly }];
@@ -64,7 +70,11 @@ export function entryProblems(entry: ApiEntry): EntryProblem[] {
   const problems: EntryProblem[] = [];
   const name = typeof entry.Name === 'string' ? entry.Name : '';
   const rule = def.nameRule;
-  if (rule.rule === 'fixed' && name !== '' && name !== rule.name) problems.push({ field: 'Name', message: rule.message(name) });
+  if (rule.rule === 'fixed') {
+    const expected = rule.partitionNamed ? partitionOf(entry, context.partition) : rule.name;
+    // A normalized rule fills an empty name (proxy-defaults → global); otherwise empty is refused too.
+    if ((name !== '' || !rule.normalized) && name !== expected) problems.push({ field: 'Name', message: rule.message(name, expected) });
+  }
   const consul = CONSUL_VALIDATE[entry.Kind];
   const found = consul ? consul(entry).flatMap((e) => goErrorProblems(e)) : (def.validate?.(entry) ?? []);
   const extra = EXTRA_CHECKS[entry.Kind];

@@ -5,6 +5,7 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import { compareEntryIds, entryIdOf } from '../model/entry-id.ts';
 import { parseSourceFiles, type SourceFile } from './parse-files.ts';
 import { validateEntries, type ValidatedEntry } from './validate-tree.ts';
+import type { EntryContext } from './entry-rules.ts';
 
 export interface RenderedTree {
   entries: ValidatedEntry[];
@@ -19,9 +20,9 @@ export interface RenderedTree {
   warnings: ConfigEntryError[];
 }
 
-export function renderTree(files: readonly SourceFile[]): RenderedTree {
+export function renderTree(files: readonly SourceFile[], context: EntryContext = {}): RenderedTree {
   const parsed = parseSourceFiles(files);
-  const { entries, errors, graphErrors } = validateEntries(parsed.entries);
+  const { entries, errors, graphErrors } = validateEntries(parsed.entries, context);
   entries.sort((a, b) => compareEntryIds(entryIdOf(a.normalized), entryIdOf(b.normalized)));
   return {
     entries,

@@ -5,7 +5,7 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import { entryIdOf, entryKey, formatEntryId } from '../model/entry-id.ts';
 import { positionOf, type DecodedEntry } from '../decode/entry-source.ts';
 import { normalizeEntry } from './normalize.ts';
-import { entryProblems, withGivenBlocks } from './entry-rules.ts';
+import { entryProblems, withGivenBlocks, type EntryContext } from './entry-rules.ts';
 import { graphProblems } from './graph-rules.ts';
 
 export interface ValidatedEntry extends DecodedEntry {
@@ -20,13 +20,14 @@ export interface TreeValidation {
   graphErrors: ConfigEntryError[];
 }
 
-export function validateEntries(decoded: readonly DecodedEntry[]): TreeValidation {
+/** `context`: the target the tree is written to, when known (plan, apply); `validate` alone knows none. */
+export function validateEntries(decoded: readonly DecodedEntry[], context: EntryContext = {}): TreeValidation {
   const errors: ConfigEntryError[] = [];
   const graphErrors: ConfigEntryError[] = [];
   const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry) }));
   const byKey = new Map<string, ValidatedEntry>();
   for (const v of entries) {
-    for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions)))
+    for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions), context))
       errors.push(configEntryError('validate', v.file, positionOf(v, p.field), p.field, p.message));
     const unaddressable = unaddressableName(v.normalized);
     if (unaddressable) errors.push(configEntryError('validate', v.file, positionOf(v, 'Name'), 'Name', unaddressable));

@@ -1,7 +1,7 @@
 // Kubernetes CRD documents (consul.hashicorp.com/v1alpha1) mapped to config entries the way
 // consul-k8s's ToConsul methods do: the spec's camelCase fields are the API fields, the name comes
 // from metadata (or the intention's destination), and Mesh/ProxyDefaults have fixed names.
-import { configEntryError, quoteToken } from '../model/errors.ts';
+import { configEntryError, quoteToken, type ConfigEntryError } from '../model/errors.ts';
 import { KINDS, kindForCrd } from '../model/registry.ts';
 import type { RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { decodeWithKind, type DecodeOutcome } from './decode-entry.ts';
@@ -61,7 +61,29 @@ export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
   }
   const raw: RawObject = { type: 'object', entries: [...extra, ...spec.entries], pos: doc.pos };
   // A CRD's []byte fields are base64 in the manifest already (Kubernetes JSON), as on Consul's wire.
-  return decodeWithKind(raw, def, file, 'crd', skip, true);
+  const outcome = decodeWithKind(raw, def, file, 'crd', skip, true);
+  const ignored = metadata?.type === 'object' ? ignoredNamespace(field(metadata, 'namespace'), file) : undefined;
+  return outcome.ok && ignored ? { ...outcome, warnings: [...outcome.warnings, ignored] } : outcome;
+}
+
+/**
+ * metadata.namespace is a Kubernetes namespace. consul-k8s turns it into a Consul namespace only
+ * through Helm settings consul-gitops cannot see (mirroringK8S with a prefix, or a destination
+ * namespace: control-plane/namespaces/namespaces.go ConsulNamespace), so it is not used: the entry
+ * goes to the target's namespace (docs/enterprise.md). Said once per file that names one, since a
+ * user who wrote it likely expects it to count; `default` is what a manifest without one means.
+ */
+function ignoredNamespace(entry: RawObjectEntry | undefined, file: string): ConfigEntryError | undefined {
+  const ns = str(entry?.value);
+  if (!entry || ns === undefined || ns === '' || ns === 'default') return undefined;
+  return configEntryError(
+    'decode',
+    file,
+    entry.value.pos,
+    'metadata.namespace',
+    `the Kubernetes namespace ${quoteToken(ns)} is not used: the entry is written to the target's Consul namespace (consul.namespace in consul-gitops.yaml), as consul-k8s does without namespace mirroring`,
+    'remove metadata.namespace, or manage that Consul namespace with a target whose consul.namespace names it',
+  );
 }
 
 function fail(file: string, at: { pos?: RawNode['pos']; keyPos?: RawNode['pos'] }, fieldPath: string, message: string, hint?: string): DecodeOutcome {

@@ -44,7 +44,7 @@ function nameToDelete(kind: string, name: string): string {
   const rule = kindDefinition(kind)?.nameRule;
   if (rule?.rule === 'implicit') return rule.name;
   if (rule?.rule !== 'fixed' || !rule.normalized) return name;
-  if (name !== '' && name !== rule.name) throw new RpcError(rule.message(name));
+  if (name !== '' && name !== rule.name) throw new RpcError(rule.message(name, rule.name));
   return rule.name;
 }
 

@@ -21,7 +21,14 @@ export type NameRule =
    * other, on deletes as on writes (proxy-defaults → `global`); otherwise only Validate refuses
    * another name on writes (exported-services).
    */
-  | { rule: 'fixed'; name: string; message: (name: string) => string; normalized: boolean }
+  | {
+      rule: 'fixed';
+      name: string;
+      message: (name: string, expected: string) => string;
+      normalized: boolean;
+      /** Enterprise: the name is the entry's partition's instead (exported-services); `name` is CE's only partition. */
+      partitionNamed?: true;
+    }
   /** The kind has no Name field at all; the entry is addressed by this name (mesh → `mesh`). */
   | { rule: 'implicit'; name: string };
 

@@ -66,6 +66,18 @@ export function isEnterprise(consul: ConsulVersion | undefined): boolean {
   return (consul as TargetConsul | undefined)?.enterprise === true;
 }
 
+/**
+ * The partition an entry is written to: its own `Partition`, else the target's (consul.partition),
+ * else `default`, CE's only partition. exported-services is named after it: CE's
+ * validateExportedServicesName (agent/structs/config_entry_ce.go) wants "default"; on Enterprise the
+ * entry exports its partition's services and carries that partition's name (Consul docs,
+ * exported-services reference, `Name`; consul-k8s api/v1alpha1/exportedservices_types.go
+ * ExportedServices.Validate: "resource name must be the same name as the partition").
+ */
+export function partitionOf(entry: ApiEntry, targetPartition?: string): string {
+  return (typeof entry.Partition === 'string' && entry.Partition) || targetPartition || DEFAULT_TENANCY;
+}
+
 /** Which namespaces a target manages: consul-gitops.yaml `namespaces: all | [a, b]`. */
 export type ManagedNamespaces = 'all' | readonly string[];
 

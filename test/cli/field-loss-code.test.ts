@@ -1,5 +1,6 @@
 // apply through the CLI's main(): an update refused because it would drop live fields consul-gitops
-// does not know names its code (field-loss) on stderr and in --json, exits 1, and writes nothing.
+// does not know names its code (field-loss) on stderr and in --json, exits 1, and writes nothing;
+// one refused because the live entry is not managed names adopt-required.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,5 +63,20 @@ describe('apply refused for field loss', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).not.toHaveProperty('error');
     expect(await live()).not.toHaveProperty('FutureKnob');
+  });
+});
+
+describe('apply refused for an unmanaged entry', () => {
+  it('--json: error.code is adopt-required; --adopt writes it', async () => {
+    await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify({ Kind: 'service-defaults', Name: 'api', Protocol: 'tcp' }) });
+    const dir = tempTree({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' });
+    const run = await runCli(['apply', '--auto-approve', '--json', '--consul', server.url], dir);
+    expect(run.code).toBe(1);
+    expect((JSON.parse(run.stdout) as { error: { code: string } }).error).toMatchObject({
+      code: 'adopt-required',
+      message: expect.stringContaining('--adopt'),
+    });
+    const adopted = await runCli(['apply', '--auto-approve', '--json', '--adopt', '--consul', server.url], dir);
+    expect(adopted.code).toBe(0);
   });
 });

@@ -5,7 +5,9 @@ import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.
 import { meta, validateMeta, withKind } from './common.ts';
 import { isEnterprise } from '../tenancy.ts';
 
-const invalidName = () => 'exported-services Name must be "default"';
+// CE's text is Consul's; Enterprise's source is not public, so its wording is ours.
+const invalidName = (_name: string, expected = 'default') =>
+  expected === 'default' ? 'exported-services Name must be "default"' : `exported-services Name must be "${expected}", the name of its partition`;
 
 type Consumer = { Partition?: string; Peer?: string; SamenessGroup?: string };
 type Service = Record<string, unknown> & { Name?: string; Namespace?: string; Consumers?: Consumer[] };
@@ -21,8 +23,9 @@ export const exportedServices: KindDefinition = {
   holdsSecrets: false,
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
-  // Normalize leaves the name alone; Validate refuses any other (validateExportedServicesName, CE).
-  nameRule: { rule: 'fixed', name: 'default', message: invalidName, normalized: false },
+  // Normalize leaves the name alone; Validate refuses any other (validateExportedServicesName, CE),
+  // an empty one included. Enterprise: the partition's name (tenancy.ts partitionOf).
+  nameRule: { rule: 'fixed', name: 'default', message: invalidName, normalized: false, partitionNamed: true },
   fields: {
     Name: str,
     Partition: str,
@@ -51,7 +54,7 @@ export const exportedServices: KindDefinition = {
   },
   validate(entry) {
     const problems: EntryProblem[] = [];
-    if (entry.Name !== 'default') problems.push({ field: 'Name', message: invalidName() });
+    // The name is checked by the name rule (entry-rules.ts), which knows the target's partition.
     problems.push(...validateMeta(entry));
     ((entry.Services as Service[] | undefined) ?? []).forEach((s, i) => {
       const at = `Services[${i}]`;

@@ -31,12 +31,19 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
     headers: { 'content-type': 'application/json', 'x-consul-index': String(index), ...headers },
   });
 
-  const put = (entry: Record<string, unknown>, ns?: string) => {
+  // One partition: the entry's own, else `?partition=`, else `default`; reads and lists ignore it.
+  const put = (entry: Record<string, unknown>, ns?: string, partition?: string) => {
     const namespace = String(entry.Namespace || ns || 'default');
     const k = key(String(entry.Kind), namespace, String(entry.Name));
     const old = entries.get(k);
     index++;
-    entries.set(k, { ...entry, Partition: 'default', Namespace: namespace, CreateIndex: old?.CreateIndex ?? index, ModifyIndex: index });
+    entries.set(k, {
+      ...entry,
+      Partition: String(entry.Partition || partition || 'default'),
+      Namespace: namespace,
+      CreateIndex: old?.CreateIndex ?? index,
+      ModifyIndex: index,
+    });
   };
 
   http.fallback((req: RecordedRequest): Reply => {
@@ -59,7 +66,11 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
       const entry = JSON.parse(req.body) as Record<string, unknown>;
       const k = key(String(entry.Kind), String(entry.Namespace || ns || 'default'), String(entry.Name));
       if (cas !== null && Number(cas) !== Number(entries.get(k)?.ModifyIndex ?? 0)) return json(false);
-      put(entry, ns);
+      // exported-services is named after its partition (docs/enterprise.md); the wording is not Enterprise's own.
+      const partition = String(entry.Partition || url.searchParams.get('partition') || 'default');
+      if (entry.Kind === 'exported-services' && entry.Name !== partition)
+        return { status: 500, body: `exported-services Name must be "${partition}", the name of its partition` };
+      put(entry, ns, partition);
       return json(true);
     }
     const [kind, name] = url.pathname.slice('/v1/config/'.length).split('/').map(decodeURIComponent);
