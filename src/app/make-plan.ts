@@ -15,6 +15,7 @@ import { markChangedOutside } from '../core/plan/changed-outside.ts';
 import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
 import { ownWrites } from './commit-state.ts';
 import { scopeDesired } from '../core/plan/tenancy-scope.ts';
+import { isEnterprise, parseTargetConsul } from '../model/tenancy.ts';
 
 /** Where the last apply was recorded (commit-state.ts), so changes made outside consul-gitops are named. */
 export interface ApplyHistory {
@@ -74,8 +75,10 @@ export function startLiveRead(store: ConfigEntryStore): LiveRead {
 }
 
 export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, context: PlanContext = {}): Promise<PlanOutcome> {
-  const { history, only, target = 'default', live: started } = context;
-  const rendered = renderTree(files);
+  const { history, only, target: targetName = 'default', live: started } = context;
+  // Normalised once, for the target's version (CE): validation and the diff share it.
+  const target = parseTargetConsul(options.consulVersion);
+  const rendered = renderTree(files, isEnterprise(target) ? undefined : target);
   // Enterprise: each entry in the namespace/partition it will be written to (tenancy-scope.ts).
   const scoped = store.home && scopeDesired(rendered.entries, store.home);
   const tree = scoped ? { ...rendered, entries: scoped.entries } : rendered;
@@ -98,7 +101,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   const plan = markChangedOutside(planChanges(tree.entries, live, options), last);
   // Cross-entry rules against the mesh as it will be: files plus what stays live (a mesh entry
   // not kept in Git still gates permissive mode).
-  const state = finalState(plan.changes, live);
+  const state = finalState(plan.changes, live, target);
   const keys = [...state.keys()];
   const byKey = new Map(plan.changes.map((c) => [c.key, c]));
   const decodedByKey = new Map(tree.entries.map((e) => [entryKey(entryIdOf(e.normalized)), e]));
@@ -111,7 +114,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   }
   const problem = historyProblem ? { historyProblem } : {};
   if (errors.length) return { tree, errors, live, ...problem };
-  const version = { name: target, ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}) };
+  const version = { name: targetName, ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}) };
   if (!only?.length) return { tree, plan: withVersionWarnings(plan, tree, version), errors, live, ...problem };
   const restricted = restrictPlan(plan, live, only, options);
   if ('plan' in restricted) return { tree, plan: withVersionWarnings(restricted.plan, tree, version), errors, live, ...problem };

@@ -5,6 +5,7 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import { compareEntryIds, entryIdOf } from '../model/entry-id.ts';
 import { parseSourceFiles, type SourceFile } from './parse-files.ts';
 import { validateEntries, type ValidatedEntry } from './validate-tree.ts';
+import type { ConsulVersion } from '../model/consul-versions.ts';
 
 export interface RenderedTree {
   entries: ValidatedEntry[];
@@ -19,9 +20,10 @@ export interface RenderedTree {
   warnings: ConfigEntryError[];
 }
 
-export function renderTree(files: readonly SourceFile[]): RenderedTree {
+/** `consul`: normalise for this Consul version (a plan's target); absent: the newest modelled. */
+export function renderTree(files: readonly SourceFile[], consul?: ConsulVersion): RenderedTree {
   const parsed = parseSourceFiles(files);
-  const { entries, errors, graphErrors } = validateEntries(parsed.entries);
+  const { entries, errors, graphErrors } = validateEntries(parsed.entries, consul);
   entries.sort((a, b) => compareEntryIds(entryIdOf(a.normalized), entryIdOf(b.normalized)));
   return {
     entries,

@@ -7,9 +7,12 @@ import { positionOf, type DecodedEntry } from '../decode/entry-source.ts';
 import { normalizeEntry } from './normalize.ts';
 import { entryProblems, withGivenBlocks } from './entry-rules.ts';
 import { graphProblems } from './graph-rules.ts';
+import { formatVersion, type ConsulVersion } from '../model/consul-versions.ts';
 
 export interface ValidatedEntry extends DecodedEntry {
   normalized: ApiEntry;
+  /** The Consul version whose Normalize rules `normalized` follows (absent: the newest modelled); the planner reuses it for that version. */
+  normalizedFor?: string;
 }
 
 export interface TreeValidation {
@@ -20,10 +23,16 @@ export interface TreeValidation {
   graphErrors: ConfigEntryError[];
 }
 
-export function validateEntries(decoded: readonly DecodedEntry[]): TreeValidation {
+/**
+ * `consul`: the target's Consul version, when the caller plans for one: entries are normalised as
+ * that server will (as Consul's own write path runs Normalize before Validate), once for the checks
+ * and the plan. Absent: the newest modelled, as `render` and `validate` show it.
+ */
+export function validateEntries(decoded: readonly DecodedEntry[], consul?: ConsulVersion): TreeValidation {
   const errors: ConfigEntryError[] = [];
   const graphErrors: ConfigEntryError[] = [];
-  const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry) }));
+  const version = consul ? { normalizedFor: formatVersion(consul) } : {};
+  const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry, consul), ...version }));
   const byKey = new Map<string, ValidatedEntry>();
   for (const v of entries) {
     for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions)))
