@@ -68,10 +68,17 @@ export interface LiveRead {
  * the files are valid; a wrong tree cancels the read.
  */
 export function startLiveRead(store: ConfigEntryStore): LiveRead {
-  const controller = new AbortController();
-  const entries = readLive(store, managedKinds(), controller.signal);
+  // One signal per kind: every request adds an abort listener to its signal, and Node warns on
+  // stderr past ten listeners on one signal.
+  const controllers: AbortController[] = [];
+  const lists = managedKinds().map((kind) => {
+    const controller = new AbortController();
+    controllers.push(controller);
+    return store.list(kind, controller.signal);
+  });
+  const entries = Promise.all(lists).then((l) => l.flat());
   entries.catch(() => {});
-  return { entries, cancel: () => controller.abort() };
+  return { entries, cancel: () => controllers.forEach((c) => c.abort()) };
 }
 
 export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, context: PlanContext = {}): Promise<PlanOutcome> {
