@@ -36,6 +36,7 @@ export interface PlanContext {
 }
 
 export interface PlanOutcome {
+  /** The rendered files; `graphErrors` empty: cross-entry rules are judged against the final state (errors). */
   tree: RenderedTree;
   /** Undefined when the tree has errors: then nothing may be applied. */
   plan?: Plan;
@@ -83,9 +84,10 @@ export function startLiveRead(store: ConfigEntryStore): LiveRead {
 
 export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, context: PlanContext = {}): Promise<PlanOutcome> {
   const { history, only, target: targetName = 'default', live: started } = context;
-  // Normalised once, for the target's version (CE): validation and the diff share it.
+  // Normalised once, for the target's version (CE): validation and the diff share it. The
+  // cross-entry rules are judged once, below, against the mesh as it will be.
   const target = parseTargetConsul(options.consulVersion);
-  const rendered = renderTree(files, isEnterprise(target) ? undefined : target);
+  const rendered = renderTree(files, { ...(isEnterprise(target) || !target ? {} : { consul: target }), treeGraph: false });
   // Enterprise: each entry in the namespace/partition it will be written to (tenancy-scope.ts).
   const scoped = store.home && scopeDesired(rendered.entries, store.home);
   const tree = scoped ? { ...rendered, entries: scoped.entries } : rendered;

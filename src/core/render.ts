@@ -20,10 +20,19 @@ export interface RenderedTree {
   warnings: ConfigEntryError[];
 }
 
-/** `consul`: normalise for this Consul version (a plan's target); absent: the newest modelled. */
-export function renderTree(files: readonly SourceFile[], consul?: ConsulVersion): RenderedTree {
+export interface RenderOptions {
+  /** Normalise for this Consul version (a plan's target); absent: the newest modelled. */
+  consul?: ConsulVersion;
+  /**
+   * false: skip the cross-entry rules on the tree alone (`graphErrors` stays empty). A plan judges
+   * them against the mesh as it will be instead (make-plan.ts), so it need not judge them twice.
+   */
+  treeGraph?: boolean;
+}
+
+export function renderTree(files: readonly SourceFile[], options: RenderOptions = {}): RenderedTree {
   const parsed = parseSourceFiles(files);
-  const { entries, errors, graphErrors } = validateEntries(parsed.entries, consul);
+  const { entries, errors, graphErrors } = validateEntries(parsed.entries, options.consul, options.treeGraph ?? true);
   entries.sort((a, b) => compareEntryIds(entryIdOf(a.normalized), entryIdOf(b.normalized)));
   return {
     entries,

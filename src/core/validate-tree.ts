@@ -28,7 +28,7 @@ export interface TreeValidation {
  * that server will (as Consul's own write path runs Normalize before Validate), once for the checks
  * and the plan. Absent: the newest modelled, as `render` and `validate` show it.
  */
-export function validateEntries(decoded: readonly DecodedEntry[], consul?: ConsulVersion): TreeValidation {
+export function validateEntries(decoded: readonly DecodedEntry[], consul?: ConsulVersion, treeGraph = true): TreeValidation {
   const errors: ConfigEntryError[] = [];
   const graphErrors: ConfigEntryError[] = [];
   const version = consul ? { normalizedFor: formatVersion(consul) } : {};
@@ -56,6 +56,7 @@ export function validateEntries(decoded: readonly DecodedEntry[], consul?: Consu
       );
     } else byKey.set(key, v);
   }
+  if (!treeGraph) return { entries, errors, graphErrors };
   const unique = [...byKey.values()];
   for (const p of graphProblems(
     unique.map((v) => v.normalized),

@@ -43,7 +43,7 @@ describe('the file side of a plan, normalised once', () => {
   for (const version of VERSIONS) {
     const consul = version ? parseConsulVersion(version) : undefined;
     const options: PlanOptions = { prune: true, adopt: false, ...(version ? { consulVersion: version } : {}) };
-    const once = renderTree(files, consul);
+    const once = renderTree(files, consul ? { consul } : {});
     const twice = renderTree(files);
     it(`${version ?? 'no version'}: the tree is valid and each entry records the version it was normalised for`, () => {
       expect([...once.decodeErrors, ...once.validationErrors]).toEqual([]);
