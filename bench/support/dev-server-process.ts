@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 
 export interface DevServerProcess {
   url: string;
+  /** The server's process id (its CPU time is read from /proc/PID/stat). */
+  pid: number;
   close(): void;
 }
 
@@ -18,5 +20,5 @@ export async function startDevServerProcess(extraArgs: string[] = []): Promise<D
     });
     child.on('exit', (code) => reject(new Error(`dev server exited with ${code}`)));
   });
-  return { url, close: () => void child.kill('SIGTERM') };
+  return { url, pid: child.pid!, close: () => void child.kill('SIGTERM') };
 }

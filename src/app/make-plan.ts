@@ -16,6 +16,7 @@ import { markChangedOutside } from '../core/plan/changed-outside.ts';
 import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
 import { ownWrites } from './commit-state.ts';
 import { scopeDesired } from '../core/plan/tenancy-scope.ts';
+import { isEnterprise, parseTargetConsul } from '../model/tenancy.ts';
 
 /** Where the last apply was recorded (commit-state.ts), so changes made outside consul-gitops are named. */
 export interface ApplyHistory {
@@ -36,6 +37,7 @@ export interface PlanContext {
 }
 
 export interface PlanOutcome {
+  /** The rendered files; `graphErrors` empty: cross-entry rules are judged against the final state (errors). */
   tree: RenderedTree;
   /** Undefined when the tree has errors: then nothing may be applied. */
   plan?: Plan;
@@ -68,16 +70,30 @@ export interface LiveRead {
  * the files are valid; a wrong tree cancels the read.
  */
 export function startLiveRead(store: ConfigEntryStore): LiveRead {
-  const controller = new AbortController();
-  const entries = readLive(store, managedKinds(), controller.signal);
+  // One signal per kind: every request adds an abort listener to its signal, and Node warns on
+  // stderr past ten listeners on one signal.
+  const controllers: AbortController[] = [];
+  const lists = managedKinds().map((kind) => {
+    const controller = new AbortController();
+    controllers.push(controller);
+    return store.list(kind, controller.signal);
+  });
+  const entries = Promise.all(lists).then((l) => l.flat());
   entries.catch(() => {});
-  return { entries, cancel: () => controller.abort() };
+  return { entries, cancel: () => controllers.forEach((c) => c.abort()) };
 }
 
 export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, context: PlanContext = {}): Promise<PlanOutcome> {
-  const { history, only, target = 'default', live: started } = context;
+  const { history, only, target: targetName = 'default', live: started } = context;
+  // Normalised once, for the target's version (CE): validation and the diff share it. The
+  // cross-entry rules are judged once, below, against the mesh as it will be.
+  const target = parseTargetConsul(options.consulVersion);
   // Enterprise: entries without a Partition are written to the target's (exported-services is named after it).
-  const rendered = renderTree(files, store.home?.partition ? { partition: store.home.partition } : {});
+  const rendered = renderTree(files, {
+    ...(isEnterprise(target) || !target ? {} : { consul: target }),
+    ...(store.home?.partition ? { partition: store.home.partition } : {}),
+    treeGraph: false,
+  });
   // Enterprise: each entry in the namespace/partition it will be written to (tenancy-scope.ts).
   const scoped = store.home && scopeDesired(rendered.entries, store.home);
   const tree = scoped ? { ...rendered, entries: scoped.entries } : rendered;
@@ -100,7 +116,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   const plan = markChangedOutside(planChanges(tree.entries, live, options), last);
   // Cross-entry rules against the mesh as it will be: files plus what stays live (a mesh entry
   // not kept in Git still gates permissive mode).
-  const state = finalState(plan.changes, live);
+  const state = finalState(plan.changes, live, target);
   const keys = [...state.keys()];
   const byKey = new Map(plan.changes.map((c) => [c.key, c]));
   const decodedByKey = new Map(tree.entries.map((e) => [entryKey(entryIdOf(e.normalized)), e]));
@@ -113,7 +129,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   }
   const problem = historyProblem ? { historyProblem } : {};
   if (errors.length) return { tree, errors, live, ...problem };
-  const version = { name: target, ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}) };
+  const version = { name: targetName, ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}) };
   if (!only?.length) return { tree, plan: withVersionWarnings(plan, tree, version), errors, live, ...problem };
   const restricted = restrictPlan(plan, live, only, options);
   if ('plan' in restricted) return { tree, plan: withVersionWarnings(restricted.plan, tree, version), errors, live, ...problem };

@@ -6,6 +6,7 @@ import { compareEntryIds, entryIdOf } from '../model/entry-id.ts';
 import { parseSourceFiles, type SourceFile } from './parse-files.ts';
 import { validateEntries, type ValidatedEntry } from './validate-tree.ts';
 import type { EntryContext } from './entry-rules.ts';
+import type { ConsulVersion } from '../model/consul-versions.ts';
 
 export interface RenderedTree {
   entries: ValidatedEntry[];
@@ -20,9 +21,20 @@ export interface RenderedTree {
   warnings: ConfigEntryError[];
 }
 
-export function renderTree(files: readonly SourceFile[], context: EntryContext = {}): RenderedTree {
+/** The target the tree is written to, when known (plan, apply); `validate` alone knows none. */
+export interface RenderOptions extends EntryContext {
+  /** Normalise for this Consul version (a plan's target); absent: the newest modelled. */
+  consul?: ConsulVersion;
+  /**
+   * false: skip the cross-entry rules on the tree alone (`graphErrors` stays empty). A plan judges
+   * them against the mesh as it will be instead (make-plan.ts), so it need not judge them twice.
+   */
+  treeGraph?: boolean;
+}
+
+export function renderTree(files: readonly SourceFile[], options: RenderOptions = {}): RenderedTree {
   const parsed = parseSourceFiles(files);
-  const { entries, errors, graphErrors } = validateEntries(parsed.entries, context);
+  const { entries, errors, graphErrors } = validateEntries(parsed.entries, options);
   entries.sort((a, b) => compareEntryIds(entryIdOf(a.normalized), entryIdOf(b.normalized)));
   return {
     entries,

@@ -7,9 +7,12 @@ import { positionOf, type DecodedEntry } from '../decode/entry-source.ts';
 import { normalizeEntry } from './normalize.ts';
 import { entryProblems, withGivenBlocks, type EntryContext } from './entry-rules.ts';
 import { graphProblems } from './graph-rules.ts';
+import { formatVersion, type ConsulVersion } from '../model/consul-versions.ts';
 
 export interface ValidatedEntry extends DecodedEntry {
   normalized: ApiEntry;
+  /** The Consul version whose Normalize rules `normalized` follows (absent: the newest modelled); the planner reuses it for that version. */
+  normalizedFor?: string;
 }
 
 export interface TreeValidation {
@@ -20,11 +23,22 @@ export interface TreeValidation {
   graphErrors: ConfigEntryError[];
 }
 
-/** `context`: the target the tree is written to, when known (plan, apply); `validate` alone knows none. */
-export function validateEntries(decoded: readonly DecodedEntry[], context: EntryContext = {}): TreeValidation {
+/**
+ * `options.partition`: the target's partition, when known (plan, apply); `validate` alone knows none.
+ * `options.consul`: the target's Consul version, when the caller plans for one: entries are normalised as
+ * that server will (as Consul's own write path runs Normalize before Validate), once for the checks
+ * and the plan. Absent: the newest modelled, as `render` and `validate` show it.
+ * `options.treeGraph` false: the cross-entry rules are left to the caller (a plan judges the final state).
+ */
+export function validateEntries(
+  decoded: readonly DecodedEntry[],
+  options: EntryContext & { consul?: ConsulVersion; treeGraph?: boolean } = {},
+): TreeValidation {
+  const { consul, treeGraph = true, ...context } = options;
   const errors: ConfigEntryError[] = [];
   const graphErrors: ConfigEntryError[] = [];
-  const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry) }));
+  const version = consul ? { normalizedFor: formatVersion(consul) } : {};
+  const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry, consul), ...version }));
   const byKey = new Map<string, ValidatedEntry>();
   for (const v of entries) {
     for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions), context))
@@ -48,6 +62,7 @@ export function validateEntries(decoded: readonly DecodedEntry[], context: Entry
       );
     } else byKey.set(key, v);
   }
+  if (!treeGraph) return { entries, errors, graphErrors };
   const unique = [...byKey.values()];
   for (const p of graphProblems(
     unique.map((v) => v.normalized),

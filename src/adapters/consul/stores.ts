@@ -46,7 +46,11 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
    */
   async list(kind: string, signal?: AbortSignal): Promise<LiveEntry[]> {
     const managed = this.#consul.options.managedNamespaces;
-    const lists = await Promise.all(listNamespaces(kind, managed).map((namespace) => this.#list(kind, namespace, signal)));
+    const namespaces = listNamespaces(kind, managed);
+    // A signal of its own per request when there are several: Node warns past ten listeners on one.
+    const lists = await Promise.all(
+      namespaces.map((namespace) => this.#list(kind, namespace, signal && namespaces.length > 1 ? AbortSignal.any([signal]) : signal)),
+    );
     return lists.flat().map(liveEntry);
   }
 

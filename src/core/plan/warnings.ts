@@ -6,6 +6,8 @@ import type { LiveEntry } from '../ports.ts';
 import { canonicalLive } from './canonical.ts';
 import type { Change } from './plan.ts';
 import { setsMutualTlsMode } from '../../model/registry.ts';
+import type { ConsulVersion } from '../../model/consul-versions.ts';
+import { consulOfLive, isEnterprise } from '../../model/tenancy.ts';
 
 export interface PlanWarning {
   code:
@@ -20,20 +22,37 @@ export interface PlanWarning {
   entry?: string;
 }
 
-/** The mesh as it will be once the plan is applied: desired writes over what stays live. */
-export function finalState(changes: readonly Change[], live: readonly LiveEntry[]): Map<string, ApiEntry> {
+/**
+ * The mesh as it will be once the plan is applied: desired writes over what stays live. `consul`:
+ * the plan's target version, so a CE live entry's canonical form is the one the diff computed (one
+ * per entry and version, canonical.ts); Consul stored it normalised already, so the version changes
+ * nothing but the cache hit. Enterprise entries keep the form graph rules have always been given.
+ */
+export function finalState(changes: readonly Change[], live: readonly LiveEntry[], consul?: ConsulVersion): Map<string, ApiEntry> {
   const byKey = new Map<string, ApiEntry>();
-  for (const l of live) byKey.set(entryKey(entryIdOf(l.entry)), canonicalLive(l.entry));
+  for (const l of live) {
+    const here = consulOfLive(l.entry, consul);
+    byKey.set(entryKey(entryIdOf(l.entry)), canonicalLive(l.entry, isEnterprise(here) ? undefined : here));
+  }
   for (const c of changes) {
     if (c.action === 'delete') byKey.delete(c.key);
     // An entry that needs --adopt is not written without it: the live one stays.
-    else if ((c.action === 'create' || c.action === 'update') && c.after && !c.requiresAdopt) byKey.set(c.key, normalizeEntry(c.after));
+    else if ((c.action === 'create' || c.action === 'update') && c.after && !c.requiresAdopt) byKey.set(c.key, normalizedWrite(c.after));
   }
   return byKey;
 }
 
-export function planWarnings(changes: readonly Change[], live: readonly LiveEntry[]): PlanWarning[] {
-  const state = [...finalState(changes, live).values()];
+/** A plan's written entries, normalised once: the warnings and the cross-entry checks both need them (read-only). */
+const normalizedWrites = new WeakMap<ApiEntry, ApiEntry>();
+
+function normalizedWrite(after: ApiEntry): ApiEntry {
+  let normalized = normalizedWrites.get(after);
+  if (!normalized) normalizedWrites.set(after, (normalized = normalizeEntry(after)));
+  return normalized;
+}
+
+export function planWarnings(changes: readonly Change[], live: readonly LiveEntry[], consul?: ConsulVersion): PlanWarning[] {
+  const state = [...finalState(changes, live, consul).values()];
   const warnings: PlanWarning[] = [];
   const permissive = state.filter((e) => setsMutualTlsMode(e.Kind) && e.MutualTLSMode === 'permissive');
   // Destinations named by an intention, indexed once: one lookup per permissive service, not a scan.
