@@ -2,6 +2,12 @@
 // compile errors (agent/consul/discoverychain/compile.go) and per-kind Validate() texts
 // (agent/structs/config_entry*.go). Same runner, same rules as config-api.contract.ts: names are
 // prefixed `cgc-`, each case cleans up after itself, and the list runs against a real Consul too.
+// The cases follow Consul's own tests of the same checks: TestServiceConfigEntry and TestProxyConfigEntry
+// (agent/structs/config_entry_test.go), TestIngressGatewayConfigEntry and TestAPIGateway_Listeners
+// (agent/structs/config_entry_gateways_test.go), TestServiceResolverConfigEntry
+// (agent/structs/config_entry_discoverychain_test.go), TestJWTProviderConfigEntry_ValidateAndNormalize
+// (agent/structs/config_entry_jwt_provider_test.go) and TestInlineCertificate
+// (agent/structs/config_entry_inline_certificate_test.go).
 import { expect } from 'vitest';
 import { TEST_CERT, TEST_CERT_NO_CN, TEST_KEY, TEST_KEY_NO_CN, TEST_KEY_RSA_1024 } from '../fixtures/certs.ts';
 import type { ContractCase, ContractStep } from './config-api.contract.ts';

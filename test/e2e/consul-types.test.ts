@@ -1,5 +1,7 @@
 // Class 4 of issue 11: values carry their Go type. A []byte travels base64-encoded, an int field is
-// an integer (floats truncated, out-of-range refused as Go's decoders do).
+// an integer (floats truncated, out-of-range refused as Go's decoders do). Derived from the api structs
+// (api/config_entry_jwt_provider.go JWTProviderTrustedCA.InlineBytes []byte) and Go's encoding/json,
+// which writes and reads a []byte as base64.
 import { describe, expect, it } from 'vitest';
 import { planCommand } from '../../src/cli/plan-command.ts';
 import { runAgainst, runCli, tempTree } from '../support/run-cli.ts';
