@@ -7,6 +7,7 @@
 // include them leaves them out and says `X-Consul-Results-Filtered-By-ACLs: true`, as Consul does.
 // It is not the dev server: the dev server stays CE.
 import { startFakeHttp, type FakeHttp, type RecordedRequest, type Reply } from './fake-http.ts';
+import { fieldText } from '../../../src/model/field-text.ts';
 
 export interface EnterpriseDouble {
   http: FakeHttp;
@@ -32,7 +33,7 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
   });
 
   const put = (entry: Record<string, unknown>, ns?: string) => {
-    const namespace = String(entry.Namespace || ns || 'default');
+    const namespace = fieldText(entry.Namespace) || ns || 'default';
     const k = key(String(entry.Kind), namespace, String(entry.Name));
     const old = entries.get(k);
     index++;
@@ -57,7 +58,7 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
     }
     if (url.pathname === '/v1/config' && req.method === 'PUT') {
       const entry = JSON.parse(req.body) as Record<string, unknown>;
-      const k = key(String(entry.Kind), String(entry.Namespace || ns || 'default'), String(entry.Name));
+      const k = key(String(entry.Kind), fieldText(entry.Namespace) || ns || 'default', String(entry.Name));
       if (cas !== null && Number(cas) !== Number(entries.get(k)?.ModifyIndex ?? 0)) return json(false);
       put(entry, ns);
       return json(true);
