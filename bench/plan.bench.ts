@@ -8,6 +8,7 @@ import { ConsulConfigEntryStore } from '../src/adapters/consul/stores.ts';
 import { makePlan } from '../src/app/make-plan.ts';
 import { applyPlan } from '../src/app/apply-plan.ts';
 import { spawn } from 'node:child_process';
+import { fieldText } from '../src/model/field-text.ts';
 
 const COUNT = Number(process.env.BENCH_ENTRIES ?? 10_000);
 const LATENCY_MS = 2;
@@ -52,7 +53,7 @@ try {
   // Baseline: one GET per entry, ten in flight, like `terraform refresh` (parallelism 10).
   const ids = seeded.tree.entries.map((e) => ({
     kind: e.normalized.Kind,
-    name: String(e.normalized.Name ?? (e.normalized.Kind === 'mesh' ? 'mesh' : 'global')),
+    name: fieldText(e.normalized.Name) || (e.normalized.Kind === 'mesh' ? 'mesh' : 'global'),
   }));
   const baseline = await timed(async () => {
     let next = 0;

@@ -58,7 +58,7 @@ export function secretRef(value: string): SecretRef {
 export function stackPropsFromContext(get: (key: string) => unknown): Omit<ConsulGitopsStackProps, 'projectRoot'> & { stackName: string } {
   const raw = Object.fromEntries(
     Object.keys(StackContext.shape)
-      .map((k) => [k, get(k)])
+      .map((k): [string, unknown] => [k, get(k)])
       .filter(([, v]) => v !== undefined),
   );
   const parsed = StackContext.safeParse(raw);

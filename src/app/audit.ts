@@ -1,6 +1,7 @@
 // audit: the verification step of Consul's permissive-mTLS onboarding guide, as data: which
 // services are still permissive (asked through Consul's own filter), and the mesh-wide flags.
 import type { AuditSource } from './ports/audit-source.ts';
+import { fieldText } from '../model/field-text.ts';
 export type { AuditSource } from './ports/audit-source.ts';
 
 export interface MtlsAudit {
@@ -19,7 +20,7 @@ export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
     source.get('mesh', 'mesh'),
   ]);
   const permissiveServices = permissive.map((e) => String(e.Name)).sort();
-  const proxyDefaultsMode = String(proxyDefaults?.MutualTLSMode ?? '') || 'strict (default)';
+  const proxyDefaultsMode = fieldText(proxyDefaults?.MutualTLSMode) || 'strict (default)';
   const allow = mesh?.AllowEnablingPermissiveMutualTLS === true;
   const meshOnly = (mesh?.TransparentProxy as { MeshDestinationsOnly?: boolean } | undefined)?.MeshDestinationsOnly === true;
   const findings: string[] = [];

@@ -7,6 +7,7 @@ import { known, type IntentionFacts, type Known, type PostureFacts } from '../co
 import type { Finding } from '../core/posture/finding.ts';
 import { auditMtls, type MtlsAudit } from './audit.ts';
 import type { AuthorizeCheck, PostureSource } from './ports/posture-source.ts';
+import { fieldText } from '../model/field-text.ts';
 export type { AuthorizeCheck, PostureSource } from './ports/posture-source.ts';
 
 export interface PostureReport {
@@ -59,8 +60,8 @@ export async function auditPosture(source: PostureSource): Promise<PostureReport
     mesh: {
       allowEnablingPermissiveMutualTLS: mesh?.AllowEnablingPermissiveMutualTLS === true,
       meshDestinationsOnly: (mesh?.TransparentProxy as { MeshDestinationsOnly?: boolean } | undefined)?.MeshDestinationsOnly === true,
-      incomingTlsMin: String(tls.Incoming?.TLSMinVersion ?? ''),
-      outgoingTlsMin: String(tls.Outgoing?.TLSMinVersion ?? ''),
+      incomingTlsMin: fieldText(tls.Incoming?.TLSMinVersion),
+      outgoingTlsMin: fieldText(tls.Outgoing?.TLSMinVersion),
     },
     permissive: mtls.known ? known({ services: mtls.value.permissiveServices, proxyDefaults: mtls.value.proxyDefaultsMode === 'permissive' }) : mtls,
     intentions: intentions.known ? known(intentionFacts(intentions.value)) : intentions,
@@ -75,8 +76,8 @@ function intentionFacts(entries: ApiEntry[]): IntentionFacts {
     entries: entries.map((e) => ({
       destination: String(e.Name),
       sources: ((e.Sources as { Name?: unknown; Action?: unknown }[] | undefined) ?? []).map((s) => ({
-        name: String(s.Name ?? ''),
-        action: String(s.Action ?? ''),
+        name: fieldText(s.Name),
+        action: fieldText(s.Action),
       })),
     })),
   };

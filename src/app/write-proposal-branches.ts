@@ -16,6 +16,7 @@ import { lockdownBody, lockdownTitle } from '../reports/lockdown-pr.ts';
 import { strictProposalBody, strictProposalTitle } from '../reports/strict-pr.ts';
 import type { ConnectCatalog } from './advise.ts';
 import type { BranchWriteResult, ProposalBranchWriter } from './ports/proposal-branches.ts';
+import { fieldText } from '../model/field-text.ts';
 
 /** A proposal ready to be written: the branch, the commit message's parts and the change. */
 export interface ProposalDraft {
@@ -39,7 +40,7 @@ export interface StrictDraft {
 function knownProtocol(entries: readonly ApiEntry[], v: ServiceVerdict): string | undefined {
   if (v.origin.kind !== 'proxy-defaults') return undefined;
   const partition = (v.service.partition || 'default').toLowerCase();
-  const pd = entries.find((e) => e.Kind === 'proxy-defaults' && (String(e.Partition ?? '') || 'default').toLowerCase() === partition);
+  const pd = entries.find((e) => e.Kind === 'proxy-defaults' && (fieldText(e.Partition) || 'default').toLowerCase() === partition);
   const protocol = (pd?.Config as Record<string, unknown> | undefined)?.protocol;
   return typeof protocol === 'string' && protocol ? protocol : undefined;
 }

@@ -275,8 +275,11 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
       json,
       '--only applies part of a commit, and --commit records the whole commit as applied: give one or the other; nothing was planned or applied',
     );
-  if (typeof ref === 'string' || typeof lockWaitMs === 'string' || typeof only === 'string')
-    return usage(io, json, `${typeof ref === 'string' ? ref : typeof lockWaitMs === 'string' ? lockWaitMs : only}; nothing was planned or applied`);
+  // Each option parser answers a string when the value it was given is wrong: the first one found is said.
+  const refuse = (why: string) => usage(io, json, `${why}; nothing was planned or applied`);
+  if (typeof ref === 'string') return refuse(ref);
+  if (typeof lockWaitMs === 'string') return refuse(lockWaitMs);
+  if (typeof only === 'string') return refuse(only);
   const { resolved, files, unreadable, planOptions: configured } = await load(values, io, cenv);
   try {
     if (unreadable.length) return reportErrors([...unreadable, ...renderErrors(files)], io, json);

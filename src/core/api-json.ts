@@ -4,7 +4,7 @@ export function stringifyApiJson(value: unknown, indent = 2): string {
   const marks: string[] = [];
   const text = JSON.stringify(
     value,
-    (_k, v) => {
+    (_k, v: unknown) => {
       if (typeof v === 'bigint') {
         marks.push(v.toString());
         return `\u0000bigint${marks.length - 1}\u0000`;

@@ -6,6 +6,7 @@ import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import { hasL7Permissions } from '../model/kinds/service-intentions.ts';
 import { advancedRoutingMessage, routingProblems } from './routing-rules.ts';
 import { setsMutualTlsMode } from '../model/registry.ts';
+import { fieldText } from '../model/field-text.ts';
 
 export interface GraphProblem {
   entryIndex: number;
@@ -43,7 +44,7 @@ function indexEntries(entries: readonly ApiEntry[]): EntryIndex {
   const index: EntryIndex = { serviceDefaults: new Map(), permissiveAllowed: false };
   for (const e of entries) {
     if (e.Kind === 'service-defaults') {
-      const name = String(e.Name ?? '').toLowerCase();
+      const name = fieldText(e.Name).toLowerCase();
       if (!index.serviceDefaults.has(name)) index.serviceDefaults.set(name, e);
     } else if (e.Kind === 'proxy-defaults') index.proxyDefaults ??= e;
     else if (e.Kind === 'mesh') {
@@ -83,7 +84,7 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
   const protocolKnown = (service: string) => !options.treeOnly || index.proxyDefaults !== undefined || index.serviceDefaults.has(service.toLowerCase());
   const protocolFor = (service: string) => protocolOf(service, index);
   entries.forEach((e, entryIndex) => {
-    const name = String(e.Name ?? '');
+    const name = fieldText(e.Name);
     if (setsMutualTlsMode(e.Kind) && e.MutualTLSMode === 'permissive' && !permissiveAllowed)
       problems.push({
         entryIndex,

@@ -9,6 +9,7 @@ import { DISCOVERY_CHAIN_KINDS } from '../model/registry.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import { ConsulGitopsError } from '../errors.ts';
 import type { ProblemCode } from '../model/errors.ts';
+import { fieldText } from '../model/field-text.ts';
 
 /** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index). */
 export interface EntryLookup {
@@ -269,7 +270,7 @@ export function indexEntries(entries: readonly ApiEntry[]): EntryLookup & { inde
   const byKey = new Map<string, ApiEntry>();
   const positions = new Map<ApiEntry, number>();
   entries.forEach((e, i) => {
-    const name = e.Kind === 'proxy-defaults' ? 'global' : String(e.Name ?? '');
+    const name = e.Kind === 'proxy-defaults' ? 'global' : fieldText(e.Name);
     byKey.set(`${e.Kind}\u0000${name.toLowerCase()}`, e);
     positions.set(e, i);
   });
@@ -295,7 +296,7 @@ const DISCOVERY_KINDS = new Set(DISCOVERY_CHAIN_KINDS);
 export function routingProblems(entries: readonly ApiEntry[], options: CompileOptions = {}): RoutingProblem[] {
   const index = indexEntries(entries);
   const chains = new Map<string, string>();
-  for (const e of entries) if (DISCOVERY_KINDS.has(e.Kind)) chains.set(String(e.Name ?? '').toLowerCase(), String(e.Name ?? ''));
+  for (const e of entries) if (DISCOVERY_KINDS.has(e.Kind)) chains.set(fieldText(e.Name).toLowerCase(), fieldText(e.Name));
   const problems: RoutingProblem[] = [];
   const seen = new Set<string>();
   for (const service of chains.values()) {

@@ -3,6 +3,7 @@
 // empty /v1/health/connect/:service when the token may not read the service.
 import type { AclPolicy, Permission } from './acl.ts';
 import { HttpError, sendJson, type RequestContext } from './http-util.ts';
+import { fieldText } from '../model/field-text.ts';
 
 const MAX_REQUESTS = 64;
 const NAMED = new Set(['service', 'intention', 'key', 'node']);
@@ -23,9 +24,9 @@ export function aclAuthorize(ctx: RequestContext, acl: AclPolicy): void {
     throw new HttpError(400, 'Failed to decode request body: json: cannot unmarshal object into Go value of type []structs.ACLAuthorizationRequest');
   if (requests.length > MAX_REQUESTS) throw new HttpError(400, `Refusing to process more than ${MAX_REQUESTS} authorizations at once`);
   const out = requests.map((r: Record<string, unknown>) => {
-    const resource = String(r?.Resource ?? '');
-    const segment = String(r?.Segment ?? '');
-    const access = String(r?.Access ?? '');
+    const resource = fieldText(r?.Resource);
+    const segment = fieldText(r?.Segment);
+    const access = fieldText(r?.Access);
     if (!NAMED.has(resource) && !UNNAMED.has(resource)) throw new HttpError(400, `Invalid ACL resource type "${resource}"`);
     if (access !== 'read' && access !== 'write') throw new HttpError(400, `Invalid access level for ${resource} resource: ${access}`);
     const perm: Permission = { resource: resource as Permission['resource'], access, ...(NAMED.has(resource) ? { name: segment } : {}) };

@@ -20,6 +20,7 @@ import {
 import { serviceKey, type CatalogService } from './state.ts';
 import { BexprError, filterList } from '../core/bexpr.ts';
 import { SERVICE_NODE_FIELDS, serviceNodeJson } from './service-node.ts';
+import { fieldText } from '../model/field-text.ts';
 
 type Json = Record<string, unknown>;
 
@@ -137,7 +138,7 @@ export class CatalogRoutes {
     if (serviceId) {
       const key = serviceKey(node, serviceId);
       const svc = state.services.get(key);
-      if (svc) this.acl.require(ctx, { resource: 'service', access: 'write', name: String(svc.service.Service ?? '') });
+      if (svc) this.acl.require(ctx, { resource: 'service', access: 'write', name: fieldText(svc.service.Service) });
       if (svc) {
         state.commit(['services']);
         state.services.delete(key);
@@ -180,7 +181,7 @@ export class CatalogRoutes {
       const matches = all.filter(
         (s) =>
           this.acl.can(ctx, { resource: 'node', access: 'read', name: s.node }) &&
-          this.acl.can(ctx, { resource: 'service', access: 'read', name: String(s.service.Service ?? '') }),
+          this.acl.can(ctx, { resource: 'service', access: 'read', name: fieldText(s.service.Service) }),
       );
       matches.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : String(a.service.ID) < String(b.service.ID) ? -1 : 1));
       return { index, matches, filtered: matches.length < all.length };
@@ -253,7 +254,7 @@ export class CatalogRoutes {
     const result = await blockingQuery(ctx, opts, () => {
       const index = Math.max(state.tableIndex('nodes'), state.tableIndex('services'));
       const matches = [...state.services.values()]
-        .filter((s) => String(s.service.Service ?? '').toLowerCase() === target.toLowerCase())
+        .filter((s) => fieldText(s.service.Service).toLowerCase() === target.toLowerCase())
         .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : String(a.service.ID) < String(b.service.ID) ? -1 : 1));
       let nodes = matches.map((s) => serviceNodeJson(s, state.nodes.get(s.node.toLowerCase())));
       if (filterText !== '') nodes = filterList(filterText, nodes, (x) => x, SERVICE_NODE_FIELDS);

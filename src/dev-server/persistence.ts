@@ -8,14 +8,15 @@ import { ConsulGitopsError } from '../errors.ts';
 const BIGINT_TAG = '$bigint';
 
 export function encodeSnapshot(s: StateSnapshot): string {
-  return JSON.stringify(s, (_k, v) => (typeof v === 'bigint' ? { [BIGINT_TAG]: v.toString() } : v));
+  return JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? { [BIGINT_TAG]: v.toString() } : v));
 }
 
 export function decodeSnapshot(text: string): StateSnapshot {
-  return JSON.parse(text, (_k, v) => {
+  return JSON.parse(text, (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const keys = Object.keys(v);
-      if (keys.length === 1 && keys[0] === BIGINT_TAG && typeof v[BIGINT_TAG] === 'string') return BigInt(v[BIGINT_TAG]);
+      const tagged = (v as Record<string, unknown>)[BIGINT_TAG];
+      if (keys.length === 1 && keys[0] === BIGINT_TAG && typeof tagged === 'string') return BigInt(tagged);
     }
     return v;
   }) as StateSnapshot;

@@ -3,6 +3,7 @@
 // catalog. Pure data + change notification; HTTP concerns live in the *-routes.ts files.
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';
+import { fieldText } from '../model/field-text.ts';
 
 export interface StoredEntry {
   entry: ApiEntry; // normalised, zero values omitted, no indexes
@@ -147,7 +148,7 @@ export class DevState {
     }
     for (const svc of relatedServices(next)) {
       let m = this.linksTo.get(svc);
-      if (!m) this.linksTo.set(svc, (m = new Map()));
+      if (!m) this.linksTo.set(svc, (m = new Map<string, StoredEntry>()));
       m.set(key, next!);
     }
   }
@@ -155,7 +156,7 @@ export class DevState {
   private index_(kind: string, key: string, stored: StoredEntry | undefined): void {
     const lower = kind.toLowerCase();
     let m = this.byKind.get(lower);
-    if (!m) this.byKind.set(lower, (m = new Map()));
+    if (!m) this.byKind.set(lower, (m = new Map<string, StoredEntry>()));
     this.link(key, this.entries.get(key), stored);
     if (stored) {
       this.entries.set(key, stored);
@@ -222,7 +223,7 @@ export class DevState {
     this.nodes.clear();
     for (const n of s.nodes) this.nodes.set(n.node.toLowerCase(), n);
     this.services.clear();
-    for (const sv of s.services) this.services.set(serviceKey(sv.node, String(sv.service.ID ?? '')), sv);
+    for (const sv of s.services) this.services.set(serviceKey(sv.node, fieldText(sv.service.ID)), sv);
   }
 }
 

@@ -12,6 +12,7 @@ import { quoteToken } from '../model/errors.ts';
 import type { ParseResult, RawNode, RawObjectEntry, SyntaxProblem } from './raw.ts';
 import { parseSimpleYaml } from './yaml-simple.ts';
 import { ConsulGitopsError } from '../errors.ts';
+import { fieldText } from '../model/field-text.ts';
 
 /** Nodes that alias expansion may add to one file: far above any real entry, far below a billion laughs. */
 export const MAX_ALIAS_NODES = 10_000;
@@ -150,7 +151,7 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
         });
       return { type: 'number', value: v, text, pos };
     }
-    return { type: 'string', value: String(v), pos };
+    return { type: 'string', value: fieldText(v), pos };
   }
   return { type: 'null', pos };
 }

@@ -15,7 +15,7 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 function spell(value: unknown): string {
   if (typeof value === 'string') return value;
   const v = value as Record<string, unknown>;
-  if (v.Ref) return `\${${String(v.Ref)}}`;
+  if (typeof v.Ref === 'string') return `\${${v.Ref}}`;
   if (v['Fn::GetAtt']) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
   if (v['Fn::Join']) {
     const [sep, parts] = v['Fn::Join'] as [string, unknown[]];

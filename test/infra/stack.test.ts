@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsulGitopsStack, type ConsulGitopsStackProps, type FunctionName } from '../../infra/consul-gitops-stack.ts';
 import { secretRef, stackPropsFromContext } from '../../infra/context.ts';
+import { fieldText } from '../../src/model/field-text.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 let scratch: string;
@@ -270,11 +271,11 @@ describe('ConsulGitopsStack', () => {
   it('has no unsuppressed cdk-nag AwsSolutions errors or warnings', () => {
     expectNoNagErrors(main.stack);
     const suppressed = Annotations.fromStack(main.stack).findInfo('*', Match.stringLikeRegexp('AwsSolutions-'));
-    expect(new Set(suppressed.map((i) => String(i.entry.data).match(/AwsSolutions-[A-Za-z0-9]+/)?.[0]))).toEqual(
+    expect(new Set(suppressed.map((i) => fieldText(i.entry.data).match(/AwsSolutions-[A-Za-z0-9]+/)?.[0]))).toEqual(
       new Set(['AwsSolutions-L1', 'AwsSolutions-SQS3', 'AwsSolutions-IAM5', 'AwsSolutions-S1', 'AwsSolutions-SMG4']),
     );
     const warnings = Annotations.fromStack(main.stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
-    expect(warnings.map((w) => `${w.id}: ${String(w.entry.data).split('\n')[0]}`)).toEqual([]);
+    expect(warnings.map((w) => `${w.id}: ${fieldText(w.entry.data).split('\n')[0]}`)).toEqual([]);
   });
 });
 
@@ -309,5 +310,5 @@ describe('stackPropsFromContext', () => {
 
 function expectNoNagErrors(stack: ConsulGitopsStack): void {
   const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
-  expect(errors.map((e) => `${e.id}: ${String(e.entry.data).split('\n')[0]}`)).toEqual([]);
+  expect(errors.map((e) => `${e.id}: ${fieldText(e.entry.data).split('\n')[0]}`)).toEqual([]);
 }

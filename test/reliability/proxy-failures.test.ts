@@ -16,7 +16,7 @@ describe('a test proxy whose hook throws', () => {
       () => 'http://127.0.0.1:9',
       () => Promise.reject(new Error('hook broke')),
     );
-    closers.push(proxy.close);
+    closers.push(() => proxy.close());
     const res = await fetch(`${proxy.url}/v1/agent/self`, { signal: AbortSignal.timeout(5_000) });
     expect(res.status).toBe(500);
     expect(await res.text()).toContain('hook broke');
@@ -26,7 +26,7 @@ describe('a test proxy whose hook throws', () => {
     const proxy = await startConsulProxy('http://127.0.0.1:9', () => {
       throw new Error('rule broke');
     });
-    closers.push(proxy.close);
+    closers.push(() => proxy.close());
     const res = await fetch(`${proxy.url}/v1/agent/self`, { signal: AbortSignal.timeout(5_000) });
     expect(res.status).toBe(500);
     expect(await res.text()).toContain('rule broke');

@@ -333,7 +333,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     if (n < last) {
       const next = new URLSearchParams({ ...req.query, page: String(n + 1), per_page: String(perPage) });
       const lastQ = new URLSearchParams({ ...req.query, page: String(last), per_page: String(perPage) });
-      req.headers.link = `<${base}${req.rawPath}?${next}>; rel="next", <${base}${req.rawPath}?${lastQ}>; rel="last"`;
+      req.headers.link = `<${base}${req.rawPath}?${next.toString()}>; rel="next", <${base}${req.rawPath}?${lastQ.toString()}>; rel="last"`;
     }
     return items.slice((n - 1) * perPage, n * perPage);
   }

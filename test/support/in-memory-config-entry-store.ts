@@ -4,6 +4,7 @@ import type { ApiEntry } from '../../src/model/kind-definition.ts';
 import { entryIdOf, entryKey } from '../../src/model/entry-id.ts';
 import type { ConfigEntryStore, LiveEntry } from '../../src/core/ports.ts';
 import { normalizeEntry } from '../../src/core/normalize.ts';
+import { fieldText } from '../../src/model/field-text.ts';
 
 export class InMemoryConfigEntryStore implements ConfigEntryStore {
   private readonly entries = new Map<string, LiveEntry>();
@@ -35,7 +36,7 @@ export class InMemoryConfigEntryStore implements ConfigEntryStore {
   }
 
   async write(entry: ApiEntry, cas: number): Promise<boolean> {
-    this.requests.push(`write ${entry.Kind}/${String(entry.Name ?? '')} cas=${cas}`);
+    this.requests.push(`write ${entry.Kind}/${fieldText(entry.Name)} cas=${cas}`);
     this.beforeWrite?.(entry);
     const id = entryIdOf(entry);
     const failure = this.failWrites.get(`${id.kind}/${id.name}`);

@@ -93,10 +93,13 @@ export function toGitHubError(e: unknown, secrets: readonly string[] = []): GitH
   const data = err.response?.data as { message?: unknown; errors?: unknown } | undefined;
   const apiMessage = typeof data?.message === 'string' ? data.message : undefined;
   const details = Array.isArray(data?.errors)
-    ? data.errors
-        .map((x) =>
-          typeof x === 'string' ? x : typeof x?.message === 'string' ? x.message : typeof x?.code === 'string' ? `${x.field ?? ''} ${x.code}`.trim() : '',
-        )
+    ? (data.errors as unknown[])
+        .map((x) => {
+          if (typeof x === 'string') return x;
+          const item = (x ?? {}) as { message?: unknown; code?: unknown; field?: unknown };
+          if (typeof item.message === 'string') return item.message;
+          return typeof item.code === 'string' ? `${typeof item.field === 'string' ? item.field : ''} ${item.code}`.trim() : '';
+        })
         .filter(Boolean)
     : [];
   const base = apiMessage ?? (typeof err.message === 'string' ? err.message : String(e));

@@ -21,7 +21,7 @@ export class PrometheusMetrics implements MetricsRecorder {
       if (value === undefined) continue;
       const labels = labelText({ target: f.target, ...Object.fromEntries(m.labels.map((l) => [l, f[l]])) });
       let byLabels = this.series.get(m);
-      if (!byLabels) this.series.set(m, (byLabels = new Map()));
+      if (!byLabels) this.series.set(m, (byLabels = new Map<string, Series>()));
       const s = byLabels.get(labels) ?? { labels, value: 0, count: 0 };
       const v = m.unit === 'Milliseconds' ? value / 1000 : value;
       s.value = m.type === 'gauge' ? v : s.value + v;

@@ -183,7 +183,7 @@ function tenancyQuery({ namespace, partition }: ServiceRef): string {
   const q = new URLSearchParams();
   if (namespace && namespace.toLowerCase() !== 'default') q.set('ns', namespace);
   if (partition && partition.toLowerCase() !== 'default') q.set('partition', partition);
-  return q.size > 0 ? `?${q}` : '';
+  return q.size > 0 ? `?${q.toString()}` : '';
 }
 
 /** ` in namespace team-a, partition eu` for the user, when outside the defaults. */
@@ -202,7 +202,7 @@ export function instanceId(p: ConnectInstance): string {
 }
 
 async function pool<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

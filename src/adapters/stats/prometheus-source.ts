@@ -125,7 +125,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       }
       if (bad > 0) a.problems.push(`${instance}: ${bad} ${metric} samples are not finite numbers (${describeSeries(s.metric)})`);
       let perMetric = a.instances.get(instance);
-      if (!perMetric) a.instances.set(instance, (perMetric = new Map()));
+      if (!perMetric) a.instances.set(instance, (perMetric = new Map<TrafficMetric, Sample[][]>()));
       const list = perMetric.get(metric) ?? [];
       list.push(samples);
       perMetric.set(metric, list);

@@ -13,6 +13,7 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import type { LiveEntry } from '../ports.ts';
 import { ownershipOf } from '../plan/ownership.ts';
 import { serviceKey, type JudgedService, type ModeOrigin, type ServiceRef } from './model.ts';
+import { fieldText } from '../../model/field-text.ts';
 
 /** A rendered Git entry (src/core/render.ts): the normalised form and the file it came from. */
 export interface GitEntry {
@@ -42,7 +43,7 @@ interface Side {
 const tenancy = (v: unknown): string => (typeof v === 'string' && v !== '' ? v : 'default');
 
 function refOf(e: ApiEntry): ServiceRef {
-  return { name: String(e.Name ?? ''), namespace: tenancy(e.Namespace), partition: tenancy(e.Partition) };
+  return { name: fieldText(e.Name), namespace: tenancy(e.Namespace), partition: tenancy(e.Partition) };
 }
 
 function modeOf(e: ApiEntry | undefined): string {

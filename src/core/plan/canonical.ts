@@ -22,7 +22,7 @@ export function canonicalLive(entry: ApiEntry, consul?: ConsulVersion): ApiEntry
   const cached = byVersion?.get(version);
   if (cached) return cached;
   const canonical = canonicalOf(entry, consul);
-  if (!byVersion) canonicalCache.set(entry, (byVersion = new Map()));
+  if (!byVersion) canonicalCache.set(entry, (byVersion = new Map<string, ApiEntry>()));
   byVersion.set(version, canonical);
   return canonical;
 }

@@ -8,11 +8,12 @@ import { changeAttributes } from './attributes.ts';
 import { CHANGED_OUTSIDE, changedOutsideNote } from './changed-outside.ts';
 import type { Change, ChangeAction, Plan } from './plan.ts';
 
+/** Colours as plain functions (not methods): the renderer hands them around detached from the style. */
 export interface TextStyle {
-  green(s: string): string;
-  yellow(s: string): string;
-  red(s: string): string;
-  dim(s: string): string;
+  green: (s: string) => string;
+  yellow: (s: string) => string;
+  red: (s: string) => string;
+  dim: (s: string) => string;
 }
 
 export const PLAIN: TextStyle = { green: (s) => s, yellow: (s) => s, red: (s) => s, dim: (s) => s };

@@ -8,6 +8,7 @@ import type { Change } from './plan.ts';
 import { setsMutualTlsMode } from '../../model/registry.ts';
 import type { ConsulVersion } from '../../model/consul-versions.ts';
 import { consulOfLive, isEnterprise } from '../../model/tenancy.ts';
+import { fieldText } from '../../model/field-text.ts';
 
 export interface PlanWarning {
   code:
@@ -60,11 +61,12 @@ export function planWarnings(changes: readonly Change[], live: readonly LiveEntr
   for (const e of state) if (e.Kind === 'service-intentions') destinations.add(String(e.Name).toLowerCase());
   for (const svc of permissive) {
     if (svc.Kind !== 'service-defaults') continue;
-    if (!destinations.has(String(svc.Name).toLowerCase()))
+    const name = fieldText(svc.Name);
+    if (!destinations.has(name.toLowerCase()))
       warnings.push({
         code: 'permissive-without-intentions',
-        entry: `service-defaults/${svc.Name}`,
-        message: `service "${svc.Name}" is permissive but no service-intentions entry names it as destination: Consul cannot infer which downstreams may call it once it is strict. Add intentions for its downstreams.`,
+        entry: `service-defaults/${name}`,
+        message: `service "${name}" is permissive but no service-intentions entry names it as destination: Consul cannot infer which downstreams may call it once it is strict. Add intentions for its downstreams.`,
       });
   }
   const mesh = state.find((e) => e.Kind === 'mesh');

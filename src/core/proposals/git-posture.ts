@@ -3,6 +3,7 @@
 // mesh entry's two lockdown flags. Pure: normalised entries in, facts out.
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { setsMutualTlsMode } from '../../model/registry.ts';
+import { fieldText } from '../../model/field-text.ts';
 
 export interface GitPosture {
   /** Some service-defaults says permissive, or proxy-defaults global does (every service without a mode inherits it). */
@@ -13,7 +14,7 @@ export interface GitPosture {
 }
 
 export function gitPosture(entries: readonly ApiEntry[]): GitPosture {
-  const permissive = (e: ApiEntry) => String(e.MutualTLSMode ?? '').toLowerCase() === 'permissive';
+  const permissive = (e: ApiEntry) => fieldText(e.MutualTLSMode).toLowerCase() === 'permissive';
   const anyPermissive = entries.some((e) => setsMutualTlsMode(e.Kind) && permissive(e));
   const mesh = entries.find((e) => e.Kind === 'mesh');
   const tproxy = (mesh?.TransparentProxy ?? {}) as Record<string, unknown>;

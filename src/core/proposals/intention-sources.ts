@@ -2,11 +2,12 @@
 // (or denied) to call it once it only accepts mTLS. Pure: normalised entries in, sentences out.
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import type { ServiceRef } from '../advisor/model.ts';
+import { fieldText } from '../../model/field-text.ts';
 
-const same = (a: unknown, b: string) => String(a ?? '').toLowerCase() === b.toLowerCase();
+const same = (a: unknown, b: string) => fieldText(a).toLowerCase() === b.toLowerCase();
 const tenancyMatches = (e: ApiEntry, s: ServiceRef) =>
   ['Namespace', 'Partition'].every((k) => {
-    const v = String(e[k] ?? '').toLowerCase();
+    const v = fieldText(e[k]).toLowerCase();
     const want = (k === 'Namespace' ? s.namespace : s.partition).toLowerCase();
     return (v || 'default') === (want || 'default');
   });
@@ -22,7 +23,7 @@ export function intentionSourcesFor(entries: readonly ApiEntry[], service: Servi
       const where = [src.Partition, src.Namespace].filter((v) => typeof v === 'string' && v && v !== 'default').join('/');
       const action = typeof src.Action === 'string' && src.Action ? src.Action : 'L7 permissions';
       out.push(
-        `${where ? `${where}/` : ''}${String(src.Name ?? src.Peer ?? src.SamenessGroup ?? '?')} (${action}${wildcard ? ', via the * destination' : ''})`,
+        `${where ? `${where}/` : ''}${fieldText(src.Name ?? src.Peer ?? src.SamenessGroup) || '?'} (${action}${wildcard ? ', via the * destination' : ''})`,
       );
     }
   }

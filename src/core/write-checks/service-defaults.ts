@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { append, leaf, wrap, type GoError } from './go-error.ts';
 import { metaError, mutualTLSModeError } from './shared.ts';
+import { fieldText } from '../../model/field-text.ts';
 
 type Upstream = Record<string, unknown> & {
   Name?: string;
@@ -91,7 +92,7 @@ export function serviceDefaultsError(entry: ApiEntry): GoError | undefined {
   if (entry.Name === '*') return leaf('Name', 'service-defaults name must be the name of a service, and not a wildcard');
   let err = metaError(entry);
   if (!validBalance(entry.BalanceInboundConnections))
-    err = append(err, leaf('BalanceInboundConnections', `invalid value for balance_inbound_connections: ${String(entry.BalanceInboundConnections)}`));
+    err = append(err, leaf('BalanceInboundConnections', `invalid value for balance_inbound_connections: ${fieldText(entry.BalanceInboundConnections)}`));
   const upstream = entry.UpstreamConfig as { Overrides?: Upstream[]; Defaults?: Upstream } | undefined;
   const destination = entry.Destination as { Addresses?: string[]; Port?: number } | undefined;
   // External endpoints are invalid with an upstream configuration: Consul returns here, so

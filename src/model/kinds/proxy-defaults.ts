@@ -15,6 +15,7 @@ import {
 } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
 import { goQuote } from '../go-quote.ts';
+import { fieldText } from '../field-text.ts';
 
 const invalidName = (name: string) => `invalid name (${goQuote(name)}), only "global" is supported`;
 
@@ -90,6 +91,6 @@ export const proxyDefaults: KindDefinition = {
 export function proxyDefaultsProtocol(entry: ApiEntry | undefined): string | undefined {
   const config = entry?.Config as Record<string, unknown> | undefined;
   if (!config) return undefined;
-  for (const [k, v] of Object.entries(config)) if (k.toLowerCase() === 'protocol' && v != null) return String(v).toLowerCase();
+  for (const [k, v] of Object.entries(config)) if (k.toLowerCase() === 'protocol' && v != null) return fieldText(v).toLowerCase();
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
 import { asObject } from '../response-noise.ts';
+import { fieldText } from '../field-text.ts';
 
 const jwtRequirement = obj({
   Providers: list(obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) })),
@@ -121,7 +122,7 @@ export const serviceIntentions: KindDefinition = {
       if (!s.Name) problems.push({ field: `${at}.Name`, message: `${at}.Name is required` });
       else if (s.Name !== '*' && s.Name.includes('*'))
         problems.push({ field: `${at}.Name`, message: `${at}.Name: wildcard character '*' cannot be used with partial values` });
-      const key = `${s.Peer ?? ''}/${s.Partition ?? ''}/${s.Namespace ?? ''}/${s.Name ?? ''}`;
+      const key = [s.Peer, s.Partition, s.Namespace, s.Name].map(fieldText).join('/');
       if (seen.has(key)) problems.push({ field: `${at}.Name`, message: `${at} defines "${s.Name}" more than once` });
       seen.add(key);
       if (typeof s.Description === 'string' && s.Description.length > 512)

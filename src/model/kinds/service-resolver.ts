@@ -5,6 +5,7 @@ import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import { goQuote } from './service-router.ts';
 import { resolverRelatedServices } from '../related-services.ts';
+import { fieldText } from '../field-text.ts';
 
 const failoverTarget = obj({
   Service: str,
@@ -188,7 +189,7 @@ export const serviceResolver: KindDefinition = {
     for (const k of ['ConnectTimeout', 'RequestTimeout'] as const) {
       const raw = entry[k];
       if (raw === undefined || raw === '') continue;
-      if (parseGoDuration(raw) < 0) problems.push({ field: k, message: `Bad ${k} '${String(raw)}', must be >= 0` });
+      if (parseGoDuration(raw) < 0) problems.push({ field: k, message: `Bad ${k} '${fieldText(raw)}', must be >= 0` });
     }
 
     const lb = entry.LoadBalancer as

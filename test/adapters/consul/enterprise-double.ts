@@ -7,6 +7,7 @@
 // include them leaves them out and says `X-Consul-Results-Filtered-By-ACLs: true`, as Consul does.
 // It is not the dev server: the dev server stays CE.
 import { startFakeHttp, type FakeHttp, type RecordedRequest, type Reply } from './fake-http.ts';
+import { fieldText } from '../../../src/model/field-text.ts';
 
 export interface EnterpriseDouble {
   http: FakeHttp;
@@ -33,13 +34,13 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
 
   // One partition: the entry's own, else `?partition=`, else `default`; reads and lists ignore it.
   const put = (entry: Record<string, unknown>, ns?: string, partition?: string) => {
-    const namespace = String(entry.Namespace || ns || 'default');
+    const namespace = fieldText(entry.Namespace) || ns || 'default';
     const k = key(String(entry.Kind), namespace, String(entry.Name));
     const old = entries.get(k);
     index++;
     entries.set(k, {
       ...entry,
-      Partition: String(entry.Partition || partition || 'default'),
+      Partition: fieldText(entry.Partition) || partition || 'default',
       Namespace: namespace,
       CreateIndex: old?.CreateIndex ?? index,
       ModifyIndex: index,
@@ -64,10 +65,10 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
     }
     if (url.pathname === '/v1/config' && req.method === 'PUT') {
       const entry = JSON.parse(req.body) as Record<string, unknown>;
-      const k = key(String(entry.Kind), String(entry.Namespace || ns || 'default'), String(entry.Name));
+      const k = key(String(entry.Kind), fieldText(entry.Namespace) || ns || 'default', String(entry.Name));
       if (cas !== null && Number(cas) !== Number(entries.get(k)?.ModifyIndex ?? 0)) return json(false);
       // exported-services is named after its partition (docs/enterprise.md); the wording is not Enterprise's own.
-      const partition = String(entry.Partition || url.searchParams.get('partition') || 'default');
+      const partition = fieldText(entry.Partition) || url.searchParams.get('partition') || 'default';
       if (entry.Kind === 'exported-services' && entry.Name !== partition)
         return { status: 500, body: `exported-services Name must be "${partition}", the name of its partition` };
       put(entry, ns, partition);

@@ -6,6 +6,7 @@ import { GitHubError } from '../../../src/adapters/github/errors.ts';
 import { renderTree } from '../../../src/core/render.ts';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.ts';
 import { clientFor, TOKEN } from './client.ts';
+import { fieldText } from '../../../src/model/field-text.ts';
 
 const MESH = 'Kind = "mesh"\nTransparentProxy { MeshDestinationsOnly = true }\n';
 const api = (mode: string) => `Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "${mode}"\n`;
@@ -57,7 +58,7 @@ describe('GitHubTreeSource', () => {
     // The files render as the CLI would render a checkout.
     const tree = renderTree(state.files);
     expect(tree.decodeErrors).toEqual([]);
-    expect(tree.entries.map((e) => `${e.entry.Kind}/${String(e.entry.Name ?? '')}`).sort()).toEqual(['mesh/', 'service-defaults/api', 'service-defaults/web']);
+    expect(tree.entries.map((e) => `${e.entry.Kind}/${fieldText(e.entry.Name)}`).sort()).toEqual(['mesh/', 'service-defaults/api', 'service-defaults/web']);
   });
 
   it('fetches no blob again for the same commit, and only the changed blobs for a new one', async () => {

@@ -14,6 +14,7 @@ import { canonicalLive, diffValues } from '../../../src/core/plan/canonical.ts';
 import { stringifyApiJson } from '../../../src/core/api-json.ts';
 import { importedText } from '../../../src/core/import/round-trip.ts';
 import { IMPORT_FORMATS, type ImportFormat } from '../../../src/core/import/write-entry.ts';
+import { fieldText } from '../../../src/model/field-text.ts';
 
 const path = (f: ImportFormat) => `config-entries/x/entry.${f === 'hcl' ? 'hcl' : f === 'json' ? 'json' : 'yaml'}`;
 
@@ -60,7 +61,7 @@ describe('round trip over Consul decode vectors', () => {
 
 describe('round trip over every kind', () => {
   for (const e of EVERY_KIND)
-    for (const f of formatsFor(e.Kind as string)) it(`${e.Kind}/${(e.Name as string) ?? ''} as ${f}`, () => expectRoundTrip(accepted(e as ApiEntry)!, f));
+    for (const f of formatsFor(e.Kind as string)) it(`${fieldText(e.Kind)}/${fieldText(e.Name)} as ${f}`, () => expectRoundTrip(accepted(e as ApiEntry)!, f));
 });
 
 /** Random values for a registry field type; strings include what trips writers up (quotes, `${`, newlines, unicode). */

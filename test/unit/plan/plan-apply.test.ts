@@ -6,6 +6,7 @@ import { makePlan } from '../../../src/app/make-plan.ts';
 import { applyPlan } from '../../../src/app/apply-plan.ts';
 import type { PlanOptions } from '../../../src/core/plan/plan.ts';
 import { InMemoryConfigEntryStore } from '../../support/in-memory-config-entry-store.ts';
+import { fieldText } from '../../../src/model/field-text.ts';
 
 const opts: PlanOptions = { prune: true, adopt: false };
 const f = (path: string, text: string): SourceFile => ({ path, text });
@@ -198,7 +199,7 @@ describe('apply', () => {
     expect(
       store
         .all()
-        .map((e) => `${e.Kind}/${String(e.Name ?? '')}`)
+        .map((e) => `${e.Kind}/${fieldText(e.Name)}`)
         .sort(),
     ).toEqual(['mesh/', 'service-defaults/web']);
   });
