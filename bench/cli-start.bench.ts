@@ -35,14 +35,14 @@ function runMs(args: string[]): number {
 
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(CASES).map((k) => [k, []]));
 for (const args of Object.values(CASES)) runMs(args); // warm the file cache once
-for (let i = 0; i < ROUNDS; i++) for (const [name, args] of Object.entries(CASES)) samples[name]!.push(runMs(args));
+for (let i = 0; i < ROUNDS; i++) for (const [name, args] of Object.entries(CASES)) samples[name].push(runMs(args));
 rmSync(tree, { recursive: true, force: true });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const base = median(samples['node -e 0']!);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const base = median(samples['node -e 0']);
 console.log(`CLI start-up, median of ${ROUNDS} interleaved runs, as ratios to node -e 0 (${base.toFixed(0)} ms on this machine now)`);
 for (const name of Object.keys(CASES)) {
-  const ratio = median(samples[name]!) / base;
+  const ratio = median(samples[name]) / base;
   const goal = GOALS[name];
   const verdict = goal === undefined ? '' : `, goal <= ${goal}x -> ${ratio <= goal ? 'met' : 'MISSED'}`;
   console.log(`  ${name.padEnd(20)} ${ratio.toFixed(2)}x${verdict}`);

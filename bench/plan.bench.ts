@@ -17,7 +17,7 @@ const tree = (count: number, protocol: string) => meshTree(count, { protocol });
 
 if (process.argv[2] === '--measure-noop-plan') {
   // Child mode: a fresh process, so its peak RSS is the no-op plan's own.
-  const client = new ConsulClient({ address: process.argv[3]! });
+  const client = new ConsulClient({ address: process.argv[3] });
   const counted = countingStore(new ConsulConfigEntryStore(client));
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
@@ -60,7 +60,7 @@ try {
     await Promise.all(
       Array.from({ length: 10 }, async () => {
         while (next < ids.length) {
-          const id = ids[next++]!;
+          const id = ids[next++];
           await client.getEntry(id.kind, id.name);
         }
       }),

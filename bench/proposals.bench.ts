@@ -100,7 +100,7 @@ const second = await measure('second run (unchanged)', async () =>
 const baselinePulls = await GitHubProposalPullRequests.forDefaultBranch(octokit, repo);
 const baseline = await measure('baseline second run (re-ensure each PR)', async () => {
   for (let i = 0; i < READY; i++) {
-    const v = report.services[i]!;
+    const v = report.services[i];
     const p = proposeStrictMode({ files, service: v.service, origin: v.origin });
     if (!p.ok) throw new Error(p.reason);
     await baselinePulls.ensure({

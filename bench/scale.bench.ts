@@ -91,14 +91,14 @@ function run(args: string[], cwd: string): Promise<Run> {
   );
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median of RUNS alternating runs of each command. */
 async function alternate(commands: Record<string, string[]>, cwd: string): Promise<Record<string, { ms: number; rssMiB: number; code: number }>> {
   const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
-  for (let i = 0; i < RUNS; i++) for (const [k, args] of Object.entries(commands)) runs[k]!.push(await run(args, cwd));
+  for (let i = 0; i < RUNS; i++) for (const [k, args] of Object.entries(commands)) runs[k].push(await run(args, cwd));
   return Object.fromEntries(
-    Object.entries(runs).map(([k, rs]) => [k, { ms: median(rs.map((r) => r.ms)), rssMiB: median(rs.map((r) => r.rssMiB)), code: rs[0]!.code }]),
+    Object.entries(runs).map(([k, rs]) => [k, { ms: median(rs.map((r) => r.ms)), rssMiB: median(rs.map((r) => r.rssMiB)), code: rs[0].code }]),
   );
 }
 
@@ -131,22 +131,22 @@ async function noopPlans(): Promise<void> {
       const r = await alternate(
         {
           'node -e 0': ['-e', '0'],
-          'read+parse': [built.extra['read-parse']!],
+          'read+parse': [built.extra['read-parse']],
           plan: [built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
         },
         dir,
       );
-      if (r.plan!.code !== 0) throw new Error(`plan of ${n} entries exited ${r.plan!.code} (0 = no changes expected)`);
-      const floor = r['read+parse']!;
-      walls.push({ n, ms: r.plan!.ms });
+      if (r.plan.code !== 0) throw new Error(`plan of ${n} entries exited ${r.plan.code} (0 = no changes expected)`);
+      const floor = r['read+parse'];
+      walls.push({ n, ms: r.plan.ms });
       console.log(
-        `  ${String(n).padStart(6)} entries: plan ${f0(r.plan!.ms)} ms, ${f0(r.plan!.rssMiB)} MiB | read+parse ${f0(floor.ms)} ms, ${f0(floor.rssMiB)} MiB | node -e 0 ${f0(r['node -e 0']!.ms)} ms, ${f0(r['node -e 0']!.rssMiB)} MiB` +
-          ` | plan/read+parse ${f2(r.plan!.ms / floor.ms)}x wall, ${f2(r.plan!.rssMiB / floor.rssMiB)}x RSS; plan/node ${f2(r.plan!.ms / r['node -e 0']!.ms)}x`,
+        `  ${String(n).padStart(6)} entries: plan ${f0(r.plan.ms)} ms, ${f0(r.plan.rssMiB)} MiB | read+parse ${f0(floor.ms)} ms, ${f0(floor.rssMiB)} MiB | node -e 0 ${f0(r['node -e 0'].ms)} ms, ${f0(r['node -e 0'].rssMiB)} MiB` +
+          ` | plan/read+parse ${f2(r.plan.ms / floor.ms)}x wall, ${f2(r.plan.rssMiB / floor.rssMiB)}x RSS; plan/node ${f2(r.plan.ms / r['node -e 0'].ms)}x`,
       );
       const goal = n === 10_000 ? [1000, 250] : n === 50_000 ? [4000, 400] : undefined;
       if (goal)
         console.log(
-          `           goal ≤ ${goal[0]} ms and ≤ ${goal[1]} MiB (for the record, on this machine): ${r.plan!.ms <= goal[0]! && r.plan!.rssMiB <= goal[1]! ? 'met' : 'not met'}`,
+          `           goal ≤ ${goal[0]} ms and ≤ ${goal[1]} MiB (for the record, on this machine): ${r.plan.ms <= goal[0] && r.plan.rssMiB <= goal[1] ? 'met' : 'not met'}`,
         );
     } finally {
       await client.close();
@@ -163,7 +163,7 @@ async function noopPlans(): Promise<void> {
 
 /** CPU time (ms) a process has used so far (Linux /proc/PID/stat: utime + stime, in clock ticks of 10 ms). */
 function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -199,7 +199,7 @@ async function applyCreates(): Promise<void> {
       const t = await timed(() =>
         Promise.all(
           Array.from({ length: DEFAULT_APPLY_CONCURRENCY }, async () => {
-            while (next < entries.length) await client.putEntry(entries[next++]!);
+            while (next < entries.length) await client.putEntry(entries[next++]);
           }),
         ),
       );

@@ -77,7 +77,7 @@ export function stackPropsFromContext(get: (key: string) => unknown): Omit<Consu
     scheduleRate: Duration.minutes(c.scheduleRateMinutes),
     reconcileConcurrency: c.reconcileConcurrency,
     vpc: c.vpcId ? { vpcId: c.vpcId, subnetIds: c.subnetIds ?? [], securityGroupIds: c.securityGroupIds } : undefined,
-    logRetention: c.logRetentionDays as RetentionDays | undefined,
+    logRetention: c.logRetentionDays,
     alarmTopicArn: c.alarmTopicArn,
     entries: { webhook: c.webhookEntry, reconcile: c.reconcileEntry, schedule: c.scheduleEntry },
   };

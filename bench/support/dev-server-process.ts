@@ -16,7 +16,7 @@ export async function startDevServerProcess(extraArgs: string[] = []): Promise<D
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
+      if (m) resolve(m[1]);
     });
     child.on('exit', (code) => reject(new Error(`dev server exited with ${code}`)));
   });

@@ -56,7 +56,7 @@ export function bytesByPackage(b: Bundle): [string, number][] {
   for (const output of Object.values(b.metafile.outputs)) {
     for (const [path, input] of Object.entries(output.inputs)) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
-      const key = m ? m[1]! : path.split('/').slice(0, 2).join('/');
+      const key = m ? m[1] : path.split('/').slice(0, 2).join('/');
       totals.set(key, (totals.get(key) ?? 0) + input.bytesInOutput);
     }
   }

@@ -54,7 +54,7 @@ interface StoreErrorFacts {
   ambiguous?: unknown;
 }
 
-const facts = (e: unknown): StoreErrorFacts => (typeof e === 'object' && e !== null ? (e as StoreErrorFacts) : {});
+const facts = (e: unknown): StoreErrorFacts => (typeof e === 'object' && e !== null ? e : {});
 const storeUnreachable = (e: unknown) => facts(e).kind === 'unavailable' || facts(e).kind === 'timeout';
 
 /**
@@ -181,7 +181,7 @@ async function describeConflict(store: ConfigEntryStore, change: Change): Promis
 async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) await fn(items[next++]);
   });
   await Promise.all(workers);
 }

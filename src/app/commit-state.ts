@@ -32,9 +32,9 @@ export function commitTimeProblem(value: string): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/.exec(value);
   if (!m) return 'expected an RFC 3339 time with a zone, like 2026-11-25T10:00:00Z or 2026-11-25T11:00:00+01:00';
   const [year, month, day, hour, minute, second, , offH, offM] = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => Number(m[i] ?? 0));
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   // §5.6 ranges; second 60 is a leap second.
-  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour! > 23 || minute! > 59 || second! > 60 || offH! > 23 || offM! > 59)
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 60 || offH > 23 || offM > 59)
     return 'a field of the date or time is out of range (RFC 3339 §5.6)';
   if (!Number.isFinite(Date.parse(value))) return 'not a time JavaScript can compare';
   return undefined;

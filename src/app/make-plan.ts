@@ -121,7 +121,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   const byKey = new Map(plan.changes.map((c) => [c.key, c]));
   const decodedByKey = new Map(tree.entries.map((e) => [entryKey(entryIdOf(e.normalized)), e]));
   for (const p of graphProblems([...state.values()])) {
-    const change = byKey.get(keys[p.entryIndex]!);
+    const change = byKey.get(keys[p.entryIndex]);
     // Only what this plan writes is ours to refuse; problems already live are Consul's business.
     if (change?.action !== 'create' && change?.action !== 'update') continue;
     const d = decodedByKey.get(change.key);

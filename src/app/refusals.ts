@@ -49,7 +49,7 @@ const SHOWN = 5;
 export function applyRefusal(report: ApplyReport): ConsulGitopsError | undefined {
   const refused = report.results.flatMap((r) => (r.outcome.status === 'skipped' && r.outcome.code ? [{ id: r.change.id, code: r.outcome.code }] : []));
   if (!refused.length) return undefined;
-  const code = refused[0]!.code;
+  const code = refused[0].code;
   const ids =
     refused
       .slice(0, SHOWN)

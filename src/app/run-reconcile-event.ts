@@ -53,7 +53,7 @@ const codeOf = (o: ReconcileOutcome | DriftOutcome): { code?: ErrorCode; warning
 export function throwIfAnyFailed(results: readonly TargetRunSummary[]): void {
   const failed = results.filter((r) => r.outcome === 'error');
   if (failed.length === 0) return;
-  if (failed.length === 1) throw failed[0]!.error;
+  if (failed.length === 1) throw failed[0].error;
   throw new TargetsFailedError(failed);
 }
 
@@ -165,7 +165,7 @@ export async function runReconcileEvent(
     s.status === 'fulfilled'
       ? s.value
       : {
-          target: names[i]!,
+          target: names[i],
           outcome: 'error' as const,
           ok: false,
           summary: s.reason instanceof Error ? s.reason.message : String(s.reason),

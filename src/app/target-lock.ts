@@ -55,7 +55,7 @@ async function acquire(store: StateStore, o: LockOptions): Promise<number> {
       }
       continue; // someone else won the race: look again
     }
-    if (o.now().getTime() >= giveUpAt) throw new TargetBusyError(o.key, lease!.holder, lease!.expiresAt);
+    if (o.now().getTime() >= giveUpAt) throw new TargetBusyError(o.key, lease.holder, lease.expiresAt);
     await o.sleep(delay);
     delay = Math.min(delay * 2, 2000);
   }

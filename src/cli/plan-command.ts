@@ -56,12 +56,12 @@ export interface CommandEnv {
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 function parse(args: string[], extra: Record<string, { type: 'string' | 'boolean' }>): Values {
-  return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: false }).values as Values;
+  return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: false }).values;
 }
 
 function parseWithFile(args: string[], extra: Record<string, { type: 'string' | 'boolean' }>): { values: Values; positionals: string[] } {
   const r = parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: true });
-  return { values: r.values as Values, positionals: r.positionals };
+  return { values: r.values, positionals: r.positionals };
 }
 
 /** The target and its local files; nothing asked of Consul yet. */
@@ -254,7 +254,7 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
   const { values, positionals } = parseWithFile(args, APPLY_FLAGS);
   const json = values.json === true;
   if (positionals.length > 1) return usage(io, json, `apply takes one saved plan file, got ${positionals.length} arguments; nothing was applied`);
-  if (positionals.length === 1) return applySavedPlanCommand(positionals[0]!, values, io, cenv);
+  if (positionals.length === 1) return applySavedPlanCommand(positionals[0], values, io, cenv);
   if (values['max-plan-age'] !== undefined)
     return usage(io, json, '--max-plan-age is for `apply FILE` (a plan saved with `plan --out FILE`); nothing was planned or applied');
   // Before any Consul call: a time that cannot be ordered would switch the stale-commit guard off.

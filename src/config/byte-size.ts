@@ -35,7 +35,7 @@ const UNITS: Record<string, number> = {
 export function parseByteSize(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   if (!m) return undefined;
-  const unit = UNITS[m[2]!.toLowerCase()];
+  const unit = UNITS[m[2].toLowerCase()];
   if (unit === undefined) return undefined;
   const bytes = Math.floor(Number(m[1]) * unit);
   return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;

@@ -13,5 +13,5 @@ export function stringifyApiJson(value: unknown, indent = 2): string {
     },
     indent,
   );
-  return marks.length ? text.replace(/"\\u0000bigint(\d+)\\u0000"/g, (_m, i: string) => marks[Number(i)]!) : text;
+  return marks.length ? text.replace(/"\\u0000bigint(\d+)\\u0000"/g, (_m, i: string) => marks[Number(i)]) : text;
 }

@@ -259,7 +259,7 @@ class Parser {
   }
 
   private read(): void {
-    const offset = this.pt.offset + this.widths[this.pt.i]!;
+    const offset = this.pt.offset + this.widths[this.pt.i];
     const i = this.pt.i + 1;
     const next = this.runes[i];
     this.pt = next === '\n' ? { i, offset, line: this.pt.line + 1, col: 0 } : { i, offset, line: this.pt.line, col: this.pt.col + 1 };
@@ -268,7 +268,7 @@ class Parser {
   /** addErrAt: "<line>:<col> (<offset>)", then `rule <name>` of the innermost rule, then the error. */
   private errorAt(message: string, pos: Point, inRule = true): void {
     const top = this.rstack[this.rstack.length - 1];
-    const prefix = `${pos.line}:${pos.col} (${pos.offset})` + (inRule && top ? `: rule ${RULES[top]!.display ?? top}` : '');
+    const prefix = `${pos.line}:${pos.col} (${pos.offset})` + (inRule && top ? `: rule ${RULES[top].display ?? top}` : '');
     const text = `${prefix}: ${message}`;
     // errList.dedupe: one of each message.
     if (!this.errors.includes(text)) this.errors.push(text);
@@ -301,7 +301,7 @@ class Parser {
     }
     this.rstack.push(name);
     this.vstack.push({});
-    const [val, ok] = this.expr(RULES[name]!.expr);
+    const [val, ok] = this.expr(RULES[name].expr);
     this.vstack.pop();
     this.rstack.pop();
     this.memo.set(key, { val, ok, end: this.pt });
@@ -399,7 +399,7 @@ class Parser {
       }
       case 'label': {
         const [v, ok] = this.framed(node.of);
-        if (ok) this.vstack[this.vstack.length - 1]![node.label] = v;
+        if (ok) this.vstack[this.vstack.length - 1][node.label] = v;
         return [v, ok];
       }
       case 'action': {
@@ -407,7 +407,7 @@ class Parser {
         const [, ok] = this.expr(node.of);
         if (!ok) return [undefined, false];
         const text = this.runes.slice(start.i, this.pt.i).join('');
-        const { val, err } = node.run(this.vstack[this.vstack.length - 1]!, text);
+        const { val, err } = node.run(this.vstack[this.vstack.length - 1], text);
         if (err !== undefined) this.errorAt(err, start);
         return [val, true];
       }
@@ -435,7 +435,7 @@ export function goUnquote(text: string): string | undefined {
   let out = '';
   const chars = [...body];
   for (let i = 0; i < chars.length;) {
-    const c = chars[i]!;
+    const c = chars[i];
     if (c === '"') return undefined;
     if (c !== '\\') {
       out += c;

@@ -144,7 +144,7 @@ export function validateSelectors(e: Expr, fields: { [f: string]: FieldSpec }): 
 function lookup(obj: unknown, path: Path): { found: boolean; value: unknown } {
   let cur: unknown = obj;
   for (const seg of path) {
-    if (cur && typeof cur === 'object' && !Array.isArray(cur) && seg in (cur as object)) cur = (cur as Record<string, unknown>)[seg];
+    if (cur && typeof cur === 'object' && !Array.isArray(cur) && seg in cur) cur = (cur as Record<string, unknown>)[seg];
     else return { found: false, value: undefined };
   }
   return { found: true, value: cur };
@@ -196,7 +196,7 @@ function length(v: unknown): number {
 function containsValue(collection: unknown, value: string): boolean {
   if (Array.isArray(collection)) return collection.some((x) => equal(x, value));
   if (typeof collection === 'string') return collection.includes(value);
-  if (collection && typeof collection === 'object') return value in (collection as object);
+  if (collection && typeof collection === 'object') return value in collection;
   return false;
 }
 

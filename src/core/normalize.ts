@@ -33,7 +33,7 @@ export function omitZero(value: unknown, opaqueKeys: ReadonlySet<string> = OPAQU
         if (v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v as object).length === 0)) out[k] = v;
         continue;
       }
-      const f = fields && Object.prototype.hasOwnProperty.call(fields, k) ? fieldSpec(fields[k]!).type : undefined;
+      const f = fields && Object.prototype.hasOwnProperty.call(fields, k) ? fieldSpec(fields[k]).type : undefined;
       const inner = omitZeroInner(v, opaqueKeys, f);
       if (!isZero(inner)) out[k] = inner;
     }
@@ -52,6 +52,6 @@ const OPAQUE_KEYS = new Set(['Config', 'Arguments', 'Meta', 'LegacyMeta']);
 export function isZero(v: unknown): boolean {
   if (v === undefined || v === null || v === '' || v === 0 || v === false || v === 0n) return true;
   if (Array.isArray(v)) return v.length === 0;
-  if (typeof v === 'object') return Object.keys(v as object).length === 0;
+  if (typeof v === 'object') return Object.keys(v).length === 0;
   return false;
 }

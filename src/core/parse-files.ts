@@ -67,7 +67,7 @@ function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, t
   const [only] = parsed.documents;
   if (
     parsed.documents.length === 0 ||
-    (parsed.documents.length === 1 && only!.type === 'object' && only!.entries.length === 0 && format === 'hcl' && !/^\s*\{/.test(text))
+    (parsed.documents.length === 1 && only.type === 'object' && only.entries.length === 0 && format === 'hcl' && !/^\s*\{/.test(text))
   )
     return void tree.errors.push(emptyFileError(file.path));
   for (const doc of parsed.documents) {

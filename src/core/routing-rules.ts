@@ -122,7 +122,7 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
     else if (protocol !== p) fail(`discovery chain "${service}" uses inconsistent protocols; service "${svc}" has "${p}" which is not "${protocol}"`, blame);
   };
 
-  const resolverOf = (svc: string): Resolver | undefined => lookup.get('service-resolver', svc) as Resolver | undefined;
+  const resolverOf = (svc: string): Resolver | undefined => lookup.get('service-resolver', svc);
 
   const getResolverNode = (first: Target, recursedForFailover: boolean, blame: ChainBlame): string => {
     const history = new Set<string>();
@@ -162,7 +162,7 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
     const sd = lookup.get('service-defaults', target.service);
     if (sd && typeof sd.ExternalSNI === 'string' && sd.ExternalSNI !== '' && resolver) {
       const external = (what: string, field: string) =>
-        fail(`service "${target.service}" has an external SNI set; cannot define ${what} for external services`, { entry: resolver!, field });
+        fail(`service "${target.service}" has an external SNI set; cannot define ${what} for external services`, { entry: resolver, field });
       if (resolver.Redirect) external('redirects', 'Redirect');
       if (Object.keys(resolver.Subsets ?? {}).length > 0) external('subsets', 'Subsets');
       if (Object.keys(resolver.Failover ?? {}).length > 0) external('failover', 'Failover');

@@ -68,7 +68,7 @@ export function validateEntries(
     unique.map((v) => v.normalized),
     { treeOnly: true },
   )) {
-    const v = unique[p.entryIndex]!;
+    const v = unique[p.entryIndex];
     graphErrors.push(configEntryError('graph', v.file, positionOf(v, p.field), p.field, p.message, p.hint));
   }
   return { entries, errors, graphErrors };

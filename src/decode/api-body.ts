@@ -20,14 +20,14 @@ export function decodeApiBody(body: string): ApiBodyOutcome {
   const fail = (m: string): ApiBodyOutcome => ({ ok: false, message: `Request decoding failed: ${m}` });
   if (body.trim() === '') return fail('EOF');
   const parsed = parseJson(body);
-  if (!parsed.ok) return fail(parsed.problems[0]!.message);
-  const doc = parsed.documents[0]!;
+  if (!parsed.ok) return fail(parsed.problems[0].message);
+  const doc = parsed.documents[0];
   if (doc.type !== 'object') return fail('Payload does not contain a kind/Kind key at the top level');
   const kind = findKind(doc);
   if (kind.error) return fail(kind.error);
   const outcome = decodeDocument(doc, 'request body', 'json', true);
   if (outcome.ok) return { ok: true, entry: outcome.decoded.entry, given: outcome.decoded.fieldPositions };
-  if (outcome.errors.length === 1 && outcome.errors[0]!.field === 'Kind') return fail(outcome.errors[0]!.message);
+  if (outcome.errors.length === 1 && outcome.errors[0].field === 'Kind') return fail(outcome.errors[0].message);
   const unknownKeys = outcome.errors.filter((e) => e.code === 'unknown-field');
   if (unknownKeys.length) return fail(multiErrorText(unknownKeys.map((e) => e.message)));
   return fail(`1 error(s) decoding:\n\n${outcome.errors.map((e) => `* ${e.message}`).join('\n')}`);

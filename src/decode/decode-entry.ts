@@ -16,7 +16,7 @@ const IGNORED_TOP_LEVEL = new Set(['CreateIndex', 'ModifyIndex']);
 export function findKind(raw: RawObject): { kind?: string; error?: string; node?: RawNode } {
   const entry = raw.entries.find((e) => e.key === 'Kind') ?? raw.entries.find((e) => e.key === 'kind');
   if (!entry) return { error: 'Payload does not contain a kind/Kind key at the top level' };
-  const v = entry.value.type === 'list' && entry.value.items.length === 1 ? entry.value.items[0]! : entry.value;
+  const v = entry.value.type === 'list' && entry.value.items.length === 1 ? entry.value.items[0] : entry.value;
   if (v.type !== 'string') return { error: 'Kind value in payload is not a string', node: entry.value };
   return { kind: v.value, node: v };
 }

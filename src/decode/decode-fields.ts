@@ -88,7 +88,7 @@ export function decodeObject(
     const occurrences = direct.get(m) ?? viaAlias.get(m);
     if (!occurrences) continue;
     const fieldPath = join(path, m.name);
-    ctx.positions.set(fieldPath, occurrences[0]!.keyPos);
+    ctx.positions.set(fieldPath, occurrences[0].keyPos);
     const value = decodeOccurrences(occurrences, m.type, fieldPath, m.name, ctx);
     if (value !== undefined) out[m.name] = value;
   }
@@ -97,19 +97,19 @@ export function decodeObject(
 
 /** HCL may give a key several times: lists concatenate, objects may appear once, scalars: last wins. */
 function decodeOccurrences(occ: RawObjectEntry[], type: FieldType, path: string, name: string, ctx: DecodeContext): unknown {
-  if (occ.length === 1) return decodeValue(occ[0]!.value, type, path, name, ctx);
+  if (occ.length === 1) return decodeValue(occ[0].value, type, path, name, ctx);
   if (type.t === 'list') {
     const items: RawNode[] = [];
     for (const o of occ) items.push(...(o.value.type === 'list' ? o.value.items : [o.value]));
-    return decodeValue({ type: 'list', items, pos: occ[0]!.value.pos }, type, path, name, ctx);
+    return decodeValue({ type: 'list', items, pos: occ[0].value.pos }, type, path, name, ctx);
   }
   const objects = occ.filter((o) => o.value.type === 'object' || o.value.type === 'list');
   if (objects.length > 1 && (type.t === 'object' || type.t === 'map')) {
-    ctx.problems.push({ field: path, message: `'${name}' expected a map, got 'slice'`, pos: occ[1]!.keyPos });
+    ctx.problems.push({ field: path, message: `'${name}' expected a map, got 'slice'`, pos: occ[1].keyPos });
     return undefined;
   }
   warnDropped(occ, path, ctx);
-  return decodeValue(occ[occ.length - 1]!.value, type, path, name, ctx);
+  return decodeValue(occ[occ.length - 1].value, type, path, name, ctx);
 }
 
 /**
@@ -118,7 +118,7 @@ function decodeOccurrences(occ: RawObjectEntry[], type: FieldType, path: string,
  * here too, with a warning naming both positions, since the earlier value is silently dropped.
  */
 function warnDropped(occ: readonly RawObjectEntry[], path: string, ctx: DecodeContext): void {
-  const last = occ[occ.length - 1]!;
+  const last = occ[occ.length - 1];
   for (const o of occ.slice(0, -1))
     ctx.warnings?.push({
       field: path,
@@ -166,7 +166,7 @@ function mismatch(ctx: DecodeContext, path: string, name: string, type: FieldTyp
 
 /** mapstructure's weak decode unwraps a one-element list where a single value is expected. */
 function unwrapSingle(node: RawNode): RawNode {
-  return node.type === 'list' && node.items.length === 1 ? node.items[0]! : node;
+  return node.type === 'list' && node.items.length === 1 ? node.items[0] : node;
 }
 
 const TRUE_TEXT = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);

@@ -18,7 +18,7 @@ export function parseGoDuration(text: string): number | undefined {
   while (s.length > 0) {
     const m = re.exec(s);
     if (!m) return undefined;
-    total += parseFloat(m[1]!) * UNIT_NS[m[2]!]!;
+    total += parseFloat(m[1]) * UNIT_NS[m[2]];
     s = s.slice(m[0].length);
   }
   return sign * Math.round(total);
@@ -33,7 +33,7 @@ export function formatGoDuration(ns: number): string {
   if (u < 1e9) {
     // Below one second Go picks the largest unit that keeps the integer part non-zero.
     const [unit, size] = u < 1e3 ? ['ns', 1] : u < 1e6 ? ['µs', 1e3] : ['ms', 1e6];
-    out = fraction(u, size as number) + unit;
+    out = fraction(u, size) + unit;
   } else {
     const h = Math.floor(u / 3600e9);
     u -= h * 3600e9;

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod/mini';
-import type { AclConfig, AclRules, RuleLevel } from './acl.ts';
+import type { AclConfig, AclRules } from './acl.ts';
 import { ConsulGitopsError } from '../errors.ts';
 
 const Level = z.enum(['read', 'write', 'deny']);
@@ -78,7 +78,7 @@ function flatten(rules: Rules | undefined): AclRules {
     'agent_prefix',
   ] as const) {
     const named = rules[key];
-    if (named) out[key] = Object.fromEntries(Object.entries(named).map(([name, r]) => [name, r.policy as RuleLevel]));
+    if (named) out[key] = Object.fromEntries(Object.entries(named).map(([name, r]) => [name, r.policy]));
   }
   if (rules.mesh) out.mesh = rules.mesh;
   if (rules.operator) out.operator = rules.operator;
@@ -91,7 +91,7 @@ export function parseAclPolicyFile(text: string, file: string): AclConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
-    const e = doc.errors[0]!;
+    const e = doc.errors[0];
     throw new AclPolicyFileError(`${file}:${lines.linePos(e.pos[0]).line}: not valid JSON or YAML: ${e.code}`);
   }
   const result = PolicyFileSchema.safeParse(doc.toJS());

@@ -115,7 +115,7 @@ export class CatalogRoutes {
       ...(taggedAddresses ? { taggedAddresses: taggedAddresses as Record<string, string> } : {}),
       ...(meta ? { meta: meta as Record<string, string> } : {}),
       createIndex: existingNode?.createIndex ?? idx,
-      modifyIndex: nodeChanged ? idx : existingNode!.modifyIndex,
+      modifyIndex: nodeChanged ? idx : existingNode.modifyIndex,
     });
     if (service) {
       const key = serviceKey(node, str(service, 'ID'));

@@ -108,7 +108,7 @@ export class ConfigRoutes {
     const problems = entryProblems(validated);
     // Kinds whose Validate() is ported whole answer with Consul's exact text (multierror lists
     // included); the others with the first problem, as Consul returns its first error.
-    if (problems.length) throw new RpcError(entryErrorText(validated) ?? problems[0]!.message);
+    if (problems.length) throw new RpcError(entryErrorText(validated) ?? problems[0].message);
     const name = entryName(entry);
     const perm = configEntryPermission(entry.Kind, name, 'write');
     if (perm) this.acl.require(ctx, perm);
@@ -140,8 +140,8 @@ export class ConfigRoutes {
     if (ctx.req.method === 'DELETE') return this.delete(ctx, args);
     const opts = parseQueryOptions(ctx.query);
     rejectEnterpriseMeta(ctx);
-    if (args.length === 2) return this.getOne(ctx, args[0]!, args[1]!, opts);
-    return this.list(ctx, args[0]!, opts);
+    if (args.length === 2) return this.getOne(ctx, args[0], args[1], opts);
+    return this.list(ctx, args[0], opts);
   }
 
   private async getOne(ctx: RequestContext, kind: string, name: string, opts: ReturnType<typeof parseQueryOptions>): Promise<void> {

@@ -33,19 +33,19 @@ export function goJsonDecode(body: string): GoJsonOutcome {
   let i = 0;
   const n = body.length;
   const bad = (context: string): never => {
-    throw new SyntaxErr(`invalid character ${quoteChar(body[i]!)} ${context}`);
+    throw new SyntaxErr(`invalid character ${quoteChar(body[i])} ${context}`);
   };
   const need = () => {
     if (i >= n) throw new Eof();
   };
   const skipWs = () => {
-    while (i < n && WS.has(body[i]!)) i++;
+    while (i < n && WS.has(body[i])) i++;
   };
 
   function value(): void {
     skipWs();
     need();
-    const c = body[i]!;
+    const c = body[i];
     if (c === '{') return object();
     if (c === '[') return array();
     if (c === '"') return string();
@@ -59,19 +59,19 @@ export function goJsonDecode(body: string): GoJsonOutcome {
     i++;
     for (let k = 1; k < word.length; k++, i++) {
       need();
-      if (body[i] !== word[k]) bad(`in literal ${word} (expecting ${quoteChar(word[k]!)})`);
+      if (body[i] !== word[k]) bad(`in literal ${word} (expecting ${quoteChar(word[k])})`);
     }
   }
   function digits(): number {
     const start = i;
-    while (i < n && body[i]! >= '0' && body[i]! <= '9') i++;
+    while (i < n && body[i] >= '0' && body[i] <= '9') i++;
     return i - start;
   }
   function number(): void {
     if (body[i] === '-') {
       i++;
       need();
-      if (!(body[i]! >= '0' && body[i]! <= '9')) bad('in numeric literal');
+      if (!(body[i] >= '0' && body[i] <= '9')) bad('in numeric literal');
     }
     if (body[i] === '0') i++;
     else digits();
@@ -94,7 +94,7 @@ export function goJsonDecode(body: string): GoJsonOutcome {
     i++;
     for (;;) {
       need();
-      const c = body[i]!;
+      const c = body[i];
       if (c === '"') {
         i++;
         return;
@@ -102,7 +102,7 @@ export function goJsonDecode(body: string): GoJsonOutcome {
       if (c === '\\') {
         i++;
         need();
-        const e = body[i]!;
+        const e = body[i];
         if ('"\\/bfnrt'.includes(e)) {
           i++;
           continue;
@@ -111,7 +111,7 @@ export function goJsonDecode(body: string): GoJsonOutcome {
         i++;
         for (let k = 0; k < 4; k++, i++) {
           need();
-          if (!/[0-9a-fA-F]/.test(body[i]!)) bad('in \\u hexadecimal character escape');
+          if (!/[0-9a-fA-F]/.test(body[i])) bad('in \\u hexadecimal character escape');
         }
         continue;
       }
@@ -185,7 +185,7 @@ export function goJsonDecode(body: string): GoJsonOutcome {
     throw e;
   }
   const text = body.slice(start, i);
-  const c = text[0]!;
+  const c = text[0];
   const type = c === '{' ? 'map' : c === '[' ? 'slice' : c === '"' ? 'string' : c === 't' || c === 'f' ? 'bool' : c === 'n' ? 'nil' : 'float64';
   return { ok: true, text, type };
 }

@@ -101,7 +101,7 @@ export class KvRoutes {
       return;
     }
     if (ctx.query.has('raw') && !recurse) {
-      const body = result.entries[0]!.value === null ? Buffer.alloc(0) : Buffer.from(result.entries[0]!.value!, 'base64');
+      const body = result.entries[0].value === null ? Buffer.alloc(0) : Buffer.from(result.entries[0].value, 'base64');
       ctx.res.writeHead(200, {
         ...ctx.baseHeaders,
         ...headers,

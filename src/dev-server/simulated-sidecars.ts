@@ -148,10 +148,10 @@ export function renderPrometheus(script: SidecarScript, stats: readonly Stat[]):
   const fixed = `local_cluster="${script.service}",consul_source_service="${script.service}",consul_source_namespace="default",consul_source_partition="default",consul_source_datacenter="${script.datacenter ?? 'dc1'}"`;
   const families = new Map<string, Stat[]>();
   for (const s of stats) families.set(s.prom, [...(families.get(s.prom) ?? []), s]);
-  const ordered = [...families].sort(([a, x], [b, y]) => (x[0]!.type === y[0]!.type ? a.localeCompare(b) : x[0]!.type === 'counter' ? -1 : 1));
+  const ordered = [...families].sort(([a, x], [b, y]) => (x[0].type === y[0].type ? a.localeCompare(b) : x[0].type === 'counter' ? -1 : 1));
   const lines: string[] = ['# TYPE consul_dataplane_envoy_connected gauge', 'consul_dataplane_envoy_connected 1'];
   for (const [name, list] of ordered) {
-    lines.push(`# TYPE ${name} ${list[0]!.type}`);
+    lines.push(`# TYPE ${name} ${list[0].type}`);
     for (const s of list) lines.push(`${name}{${fixed}${s.tag ? `,${s.tag[0]}="${s.tag[1]}"` : ''}} ${s.value}`);
     lines.push('');
   }

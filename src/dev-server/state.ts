@@ -202,7 +202,7 @@ export class DevState {
   restore(s: StateSnapshot): void {
     this.index = s.index;
     this.tables.clear();
-    for (const [t, i] of Object.entries(s.tables)) this.tables.set(t as Table, i as number);
+    for (const [t, i] of Object.entries(s.tables)) this.tables.set(t as Table, i);
     this.entries.clear();
     this.byKind.clear();
     this.sortedByKind.clear();

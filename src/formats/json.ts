@@ -81,7 +81,7 @@ class JsonReader {
     ] as const) {
       if (this.s.startsWith(word, this.i)) {
         this.i += word.length;
-        return node as RawNode;
+        return node;
       }
     }
     this.fail(`unexpected ${this.describe()}: expected a JSON value`);

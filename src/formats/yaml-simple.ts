@@ -54,7 +54,7 @@ export function parseSimpleYaml(text: string): ParseResult | undefined {
   let current: Line[] = [];
   const raw = text.split('\n');
   for (let i = 0; i < raw.length; i++) {
-    const full = raw[i]!;
+    const full = raw[i];
     const text = full.trimEnd();
     const body = text.trimStart();
     if (body === '' || body.startsWith('#')) continue;
@@ -80,7 +80,7 @@ function documentOf(lines: Line[]): RawNode | undefined | null {
   if (lines.length === 0) return undefined;
   const reader = new Reader(lines);
   try {
-    if (lines[0]!.indent !== 0 || isSeqItem(lines[0]!.text)) return null;
+    if (lines[0].indent !== 0 || isSeqItem(lines[0].text)) return null;
     const root = reader.map(0, 0);
     if (!reader.done()) return null;
     return root;

@@ -62,7 +62,7 @@ export function parseYamlDocuments(text: string): ParseResult {
     return { line: p.line, column: p.col };
   };
   const list = Array.isArray(docs) ? docs : [docs];
-  const problems = list.flatMap((d) => d.errors.map((e) => ({ message: stackProblem(e.message.split('\n')[0]!), pos: at(e.pos[0]) })));
+  const problems = list.flatMap((d) => d.errors.map((e) => ({ message: stackProblem(e.message.split('\n')[0]), pos: at(e.pos[0]) })));
   if (problems.length) return { ok: false, problems };
   const documents: RawNode[] = [];
   const walk: Walk = { at, anchors: new Map(), expanded: 0, active: new Set(), problems: [] };
@@ -71,7 +71,7 @@ export function parseYamlDocuments(text: string): ParseResult {
       walk.anchors.clear(); // anchors are scoped to their document
       // An empty document (between two `---`, or a file of comments) holds no entry.
       if (d.contents == null || (isScalar(d.contents) && d.contents.value == null)) continue;
-      documents.push(toRaw(d.contents as Node, walk, 0, false));
+      documents.push(toRaw(d.contents, walk, 0, false));
     }
   } catch (e) {
     if (e instanceof YamlProblem) return { ok: false, problems: [...walk.problems, e.problem] };

@@ -63,7 +63,7 @@ export function consulOfLive(entry: ApiEntry, consul: ConsulVersion | undefined)
 }
 
 export function isEnterprise(consul: ConsulVersion | undefined): boolean {
-  return (consul as TargetConsul | undefined)?.enterprise === true;
+  return consul !== undefined && 'enterprise' in consul && consul.enterprise === true;
 }
 
 /**

@@ -22,10 +22,10 @@ export function formatService(s: ServiceRef): string {
 }
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
   return rows.map((r) =>
     r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2 - ([...c].length - c.length))))
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 2 - ([...c].length - c.length))))
       .join('')
       .trimEnd(),
   );

@@ -37,7 +37,7 @@ export function parseLockdownMarker(body: string | null | undefined): { target: 
   const m = new RegExp(`<!-- ${PREFIX} target=(\\S+) flags=(permissive-off(?:,mesh-destinations-only)?) -->`).exec(body ?? '');
   if (!m) return undefined;
   try {
-    return { target: decodeURIComponent(m[1]!), meshDestinationsOnly: m[2]!.includes('mesh-destinations-only') };
+    return { target: decodeURIComponent(m[1]), meshDestinationsOnly: m[2].includes('mesh-destinations-only') };
   } catch {
     return undefined;
   }

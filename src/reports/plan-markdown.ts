@@ -158,7 +158,7 @@ export function renderErrorsMarkdown(errors: readonly ConfigEntryError[], fileUr
   for (const e of errors) {
     const [first, ...hints] = formatConfigEntryError(e).split('\n');
     const where = `${e.file}:${e.line}:${e.column}`;
-    const text = escapeMarkdown(first!);
+    const text = escapeMarkdown(first);
     lines.push(fileUrl ? `- [${escapeMarkdown(where)}](${fileUrl(e.file, e.line)})${text.slice(escapeMarkdown(where).length)}` : `- ${text}`);
     for (const h of hints) lines.push(`  ${escapeMarkdown(h.trim())}`);
   }

@@ -50,7 +50,7 @@ export function parsePostureMarker(body: string | null | undefined): { target: s
   const m = new RegExp(`<!-- ${PREFIX} target=(\\S+) -->`).exec(body ?? '');
   if (!m) return undefined;
   try {
-    return { target: decodeURIComponent(m[1]!) };
+    return { target: decodeURIComponent(m[1]) };
   } catch {
     return undefined;
   }

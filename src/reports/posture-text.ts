@@ -13,10 +13,10 @@ export function renderPostureText(report: PostureReport, gating: readonly Findin
   out.push('Security posture:', '');
   const rows = report.findings.map((f) => [f.id, f.status.toUpperCase(), escapeControl(f.evidence), escapeControl(f.fix || '-')]);
   const head = ['CHECK', 'STATUS', 'EVIDENCE', 'FIX'];
-  const widths = [0, 1].map((i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const widths = [0, 1].map((i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) =>
-    `${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}${r[3] === '-' ? '' : `\n${' '.repeat(widths[0]! + widths[1]! + 4)}fix: ${r[3]}`}`;
-  out.push(`${head[0]!.padEnd(widths[0]!)}  ${head[1]!.padEnd(widths[1]!)}  ${head[2]} / ${head[3]}`);
+    `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}${r[3] === '-' ? '' : `\n${' '.repeat(widths[0] + widths[1] + 4)}fix: ${r[3]}`}`;
+  out.push(`${head[0].padEnd(widths[0])}  ${head[1].padEnd(widths[1])}  ${head[2]} / ${head[3]}`);
   for (const r of rows) out.push(line(r));
   const count = (s: Finding['status']) => report.findings.filter((f) => f.status === s).length;
   out.push('', `${report.findings.length} checks: ${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail, ${count('unknown')} unknown.`);

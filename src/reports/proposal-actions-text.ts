@@ -9,7 +9,7 @@ export function renderProposalActions(actions: readonly ProposalAction[], dashbo
   for (const a of actions) {
     const where = a.pr ? ` ${a.pr.url}` : '';
     lines.push(
-      `  ${a.kind.padEnd(16)} ${escapeControl(a.branch)}${where}${a.detail && a.kind !== 'unchanged' ? ` (${escapeControl(a.detail.split('\n')[0]!.slice(0, 200))})` : ''}`,
+      `  ${a.kind.padEnd(16)} ${escapeControl(a.branch)}${where}${a.detail && a.kind !== 'unchanged' ? ` (${escapeControl(a.detail.split('\n')[0].slice(0, 200))})` : ''}`,
     );
   }
   if (dashboard) lines.push(`Posture dashboard: issue #${dashboard.number} (${dashboard.open ? 'open' : 'closed: the mesh is strict and locked down'})`);

@@ -45,8 +45,8 @@ export function parseProposalMarker(body: string | null | undefined): ProposalMa
   const m = MARKER_RE.exec(body ?? '');
   if (!m) return undefined;
   try {
-    const parts = [m[1]!, m[2]!, m[3]!].map(decodeURIComponent);
-    return { service: parts.join('/'), evidence: m[4]! };
+    const parts = [m[1], m[2], m[3]].map(decodeURIComponent);
+    return { service: parts.join('/'), evidence: m[4] };
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@ import { capped, code, duration, fence, fitBody, table, text, when } from './mar
 const PREFIX = 'consul-gitops:strict-proposal-group';
 
 export function strictGroupTitle(verdicts: readonly ServiceVerdict[]): string {
-  return verdicts.length === 1 ? `mTLS: move ${verdicts[0]!.service.name} to strict` : `mTLS: move ${verdicts.length} services to strict`;
+  return verdicts.length === 1 ? `mTLS: move ${verdicts[0].service.name} to strict` : `mTLS: move ${verdicts.length} services to strict`;
 }
 
 export function strictGroupMarker(target: string): string {

@@ -112,7 +112,7 @@ export function readBody(req: IncomingMessage, declared: number | undefined, lim
       armIdle();
     };
     const onEnd = () => {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
       chunks.length = 0;
       finish({ kind: 'ok', body, release });
     };

@@ -184,7 +184,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         if (queue.closed) return { kind: 'stopping' };
         const out: Record<string, EnqueueResult> = {};
         for (const request of requests) {
-          const target = request.target ?? runtime.targetNames()[0]!;
+          const target = request.target ?? runtime.targetNames()[0];
           out[target] = queue.enqueue({
             target,
             kind: request.mode,
@@ -284,7 +284,7 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string | unde
 }
 
 function pathOf(req: IncomingMessage): string {
-  return (req.url ?? '/').split('?')[0]!;
+  return (req.url ?? '/').split('?')[0];
 }
 
 function respondJson(res: ServerResponse, status: number, body: DecisionBody, headers: Record<string, string> = {}): void {

@@ -181,12 +181,12 @@ export function parseEnvFile(text: string, name = 'env file'): Record<string, st
   const out: Record<string, string> = {};
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+    const line = lines[i].trim();
     if (line === '' || line.startsWith('#')) continue;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) throw new EnvFileError(`${name} line ${i + 1}: expected KEY=VALUE`);
-    const key = m[1]!;
-    let value = m[2]!;
+    const key = m[1];
+    let value = m[2];
     const quote = value[0];
     if (quote === '"' || quote === "'") {
       const start = i + 1;

@@ -242,5 +242,5 @@ function sanitize(s: string): string {
 
 /** Leave absent values out entirely, so `toEqual` and JSON output show only what was measured. */
 function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
-  if (value !== undefined) target[key] = value as T[K];
+  if (value !== undefined) target[key] = value;
 }

@@ -36,7 +36,7 @@ describe('stored secrets (Powertools Parameters)', () => {
     vi.setSystemTime(Date.now() + 2_000);
     expect(await source.value()).toBe(ROTATED);
     expect(aws.calls.map((c) => c.target)).toEqual(['secretsmanager.GetSecretValue', 'secretsmanager.GetSecretValue']);
-    expect(aws.calls[0]!.body).toEqual({ SecretId: 'consul-gitops/webhook' });
+    expect(aws.calls[0].body).toEqual({ SecretId: 'consul-gitops/webhook' });
   });
 
   it('reads an SSM parameter with decryption, cached the same way', async () => {

@@ -88,7 +88,7 @@ describe('adviseStrict', () => {
     expect(outcome.report.source).toBe('in-memory test sidecars');
     // One question to the stats source for all judged services, over the window.
     expect(traffic.calls).toHaveLength(1);
-    expect(traffic.calls[0]!.services.map((s) => s.name)).toEqual(['billing', 'frontend', 'inventory', 'orders']);
+    expect(traffic.calls[0].services.map((s) => s.name)).toEqual(['billing', 'frontend', 'inventory', 'orders']);
   });
 
   it('judges nothing and asks no stats when the tree has errors', async () => {
@@ -106,7 +106,7 @@ describe('adviseStrict', () => {
   it('does not ask the stats source when no service is permissive', async () => {
     const traffic = trafficDouble({});
     const outcome = await adviseStrict(
-      [files[2]!].map((f) => ({ ...f, text: f.text.replace('permissive', 'strict') })),
+      [files[2]].map((f) => ({ ...f, text: f.text.replace('permissive', 'strict') })),
       ports(traffic),
       options,
     );

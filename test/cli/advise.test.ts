@@ -110,10 +110,10 @@ describe('consul-gitops advise', () => {
     const fromConfig = await advise(['--stats', 'envoy', '--json'], { ...TREE, 'consul-gitops.yaml': config });
     expect(fromConfig.run.code).toBe(0);
     expect(JSON.parse(fromConfig.run.stdout).window.duration).toBe('1d');
-    expect(fromConfig.traffic.calls[0]!.window).toEqual({ start: NOW.getTime() - 86_400_000, end: NOW.getTime() });
+    expect(fromConfig.traffic.calls[0].window).toEqual({ start: NOW.getTime() - 86_400_000, end: NOW.getTime() });
     const overridden = await advise(['--stats', 'envoy', '--json', '--window', '90m'], { ...TREE, 'consul-gitops.yaml': config });
     expect(JSON.parse(overridden.run.stdout).window.duration).toBe('1h30m');
-    expect(overridden.requests[0]!.target).toBe('dc1');
+    expect(overridden.requests[0].target).toBe('dc1');
   });
 
   it.each([

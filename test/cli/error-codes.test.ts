@@ -24,7 +24,7 @@ const cli = (args: string[], dir: string) => runCli([...args, '--consul', server
 function errorOf(run: CliRun): { code: string; message: string; errors?: unknown[] } {
   expect(run.code).toBe(1);
   const lines = run.stdout.trim().split('\n');
-  return (JSON.parse(lines.length > 1 ? run.stdout : lines[0]!) as { error: { code: string; message: string; errors?: unknown[] } }).error;
+  return (JSON.parse(lines.length > 1 ? run.stdout : lines[0]) as { error: { code: string; message: string; errors?: unknown[] } }).error;
 }
 
 async function liveNames(): Promise<string[]> {

@@ -50,7 +50,7 @@ describe('a reader that closes the pipe early', () => {
       child.stdout.once('data', (c: Buffer) => {
         // What `head -1` does: read one line, close the pipe.
         child.stdout.destroy();
-        resolve(c.toString().split('\n')[0]!);
+        resolve(c.toString().split('\n')[0]);
       });
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));

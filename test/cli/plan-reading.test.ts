@@ -60,7 +60,7 @@ describe('plan, read by a person and by a tool', () => {
     expect(applied.code).toBe(0);
     // Someone changes api by hand; the repository changes web's protocol in a new commit.
     await putEntry('service-defaults', 'api', { MaxInboundConnections: 50, TransparentProxy: { DialedDirectly: true } });
-    writeFileSync(`${dir}/${WEB}`, files[WEB]!.replace('Protocol: http', 'Protocol: grpc'));
+    writeFileSync(`${dir}/${WEB}`, files[WEB].replace('Protocol: http', 'Protocol: grpc'));
 
     const text = await plan(dir);
     expect(text.stderr).toBe('');
@@ -123,7 +123,7 @@ describe('plan, read by a person and by a tool', () => {
 
   it('never prints a private key: the text and JSON plans show (sensitive value)', async () => {
     // A real pair: Consul (and validate) parse the certificate and match the key.
-    const key = TEST_KEY.split('\n')[1]!;
+    const key = TEST_KEY.split('\n')[1];
     const entry = { Kind: 'inline-certificate', Name: 'gateway-cert', Certificate: TEST_CERT, PrivateKey: TEST_KEY };
     const dir = tempTree({ 'config-entries/cert.json': JSON.stringify(entry) });
     const text = await plan(dir);

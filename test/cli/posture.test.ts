@@ -117,15 +117,15 @@ describe('audit --posture on an insecure cluster (consul agent -dev, ACLs off)',
       'intentions-cover-services': 'fail',
       'sidecar-port-range': 'pass',
     });
-    expect(by['acl-default-deny']!.evidence).toContain('ACL support disabled');
-    expect(by['transport-gossip-encryption']!.evidence).toBe('agent consul-dev: Stats.serf_lan.encrypted = false');
-    expect(by['transport-rpc-tls']!.evidence).toBe('agent consul-dev: verify_incoming, verify_outgoing, verify_server_hostname false');
-    expect(by['ca-external']!.evidence).toContain('provider "consul"');
-    expect(by['mesh-no-permissive']!.evidence).toBe('MutualTLSMode = "permissive": service-defaults web');
-    expect(by['mesh-tls-min-version']!.evidence).toContain('Incoming.TLSMinVersion TLSv1_1');
+    expect(by['acl-default-deny'].evidence).toContain('ACL support disabled');
+    expect(by['transport-gossip-encryption'].evidence).toBe('agent consul-dev: Stats.serf_lan.encrypted = false');
+    expect(by['transport-rpc-tls'].evidence).toBe('agent consul-dev: verify_incoming, verify_outgoing, verify_server_hostname false');
+    expect(by['ca-external'].evidence).toContain('provider "consul"');
+    expect(by['mesh-no-permissive'].evidence).toBe('MutualTLSMode = "permissive": service-defaults web');
+    expect(by['mesh-tls-min-version'].evidence).toContain('Incoming.TLSMinVersion TLSv1_1');
     // "api" is a destination and "web" a source; "billing" is named by nothing. Proxies are not services here.
-    expect(by['intentions-cover-services']!.evidence).toBe('no intention names billing');
-    expect(by['sidecar-port-range']!.fix).toBe('keep TCP 21000-21255 open between nodes in host firewalls');
+    expect(by['intentions-cover-services'].evidence).toBe('no intention names billing');
+    expect(by['sidecar-port-range'].fix).toBe('keep TCP 21000-21255 open between nodes in host firewalls');
     // The warning never gates.
     expect(out.gating).not.toContain('ca-external');
     expect(out.ok).toBe(false);
@@ -246,7 +246,7 @@ describe('audit --posture on a secure cluster (ACLs default deny, encrypted goss
       'intentions-cover-services': 'pass',
       'sidecar-port-range': 'pass',
     });
-    expect(by['ca-external']!.evidence).toBe('external provider "vault"');
+    expect(by['ca-external'].evidence).toBe('external provider "vault"');
     expect(out.gating).toEqual(['transport-https-api']);
     expect(code).toBe(1);
     // Everything but the transport the dev server cannot offer: gated on what is required, exit 0.
@@ -255,11 +255,11 @@ describe('audit --posture on a secure cluster (ACLs default deny, encrypted goss
   });
 
   it('a management token or one holding more than the README lists fails the token check', async () => {
-    expect((await posture(server, ROOT)).by['acl-reconciler-token']!.evidence).toContain('is a management token (policy global-management)');
-    const broad = (await posture(server, BROAD)).by['acl-reconciler-token']!;
+    expect((await posture(server, ROOT)).by['acl-reconciler-token'].evidence).toContain('is a management token (policy global-management)');
+    const broad = (await posture(server, BROAD)).by['acl-reconciler-token'];
     expect(broad.status).toBe('fail');
     expect(broad.evidence).toContain('also holds operator:write, key:write outside consul-gitops/');
-    const aclWriter = (await posture(server, ACL_WRITER)).by['acl-reconciler-token']!;
+    const aclWriter = (await posture(server, ACL_WRITER)).by['acl-reconciler-token'];
     expect(aclWriter.status).toBe('fail');
     expect(aclWriter.evidence).toMatch(/also holds acl:write$/);
   });
@@ -267,15 +267,15 @@ describe('audit --posture on a secure cluster (ACLs default deny, encrypted goss
   it('a token that may not read is unknown with the permission that would answer, never a pass', async () => {
     const { status, by, code } = await posture(server, NARROW, ['--require', 'transport-gossip-encryption,ca-external,intentions-cover-services']);
     expect(status['transport-gossip-encryption']).toBe('unknown');
-    expect(by['transport-gossip-encryption']!.permission).toContain('agent:read');
+    expect(by['transport-gossip-encryption'].permission).toContain('agent:read');
     expect(status['transport-rpc-tls']).toBe('unknown');
     expect(status['sidecar-port-range']).toBe('unknown');
     expect(status['ca-external']).toBe('unknown');
-    expect(by['ca-external']!.permission).toContain('operator:read');
+    expect(by['ca-external'].permission).toContain('operator:read');
     expect(status['mesh-no-permissive']).toBe('unknown');
-    expect(by['mesh-no-permissive']!.permission).toBe('service:read on every service');
+    expect(by['mesh-no-permissive'].permission).toBe('service:read on every service');
     expect(status['intentions-cover-services']).toBe('unknown');
-    expect(by['intentions-cover-services']!.permission).toBe('service:read on every service');
+    expect(by['intentions-cover-services'].permission).toBe('service:read on every service');
     // Required checks nobody could verify gate the exit code.
     expect(code).toBe(1);
     // Without --require, unknown alone does not fail the run, but nothing unknown reads as a pass.
@@ -285,7 +285,7 @@ describe('audit --posture on a secure cluster (ACLs default deny, encrypted goss
   it('without a token under default deny, the token check fails and unreadable lists are unknown', async () => {
     const { by, status } = await posture(server, undefined);
     expect(status['acl-reconciler-token']).toBe('fail');
-    expect(by['acl-reconciler-token']!.evidence).toContain('anonymous token');
+    expect(by['acl-reconciler-token'].evidence).toContain('anonymous token');
     expect(status['intentions-cover-services']).toBe('unknown');
     expect(status['acl-anonymous-service-write']).toBe('pass');
   });
@@ -335,7 +335,7 @@ describe('audit --posture with ACLs on but default allow', () => {
     });
     await seed(server, ROOT, [{ Kind: 'service-intentions', Name: '*', Sources: [{ Name: '*', Action: 'deny' }] }], []);
     const after = await posture(server, undefined);
-    expect(after.by['acl-default-deny']!.status).toBe('warn');
+    expect(after.by['acl-default-deny'].status).toBe('warn');
     expect(after.status['intentions-default-deny']).toBe('pass');
     expect(after.status['acl-anonymous-service-write']).toBe('pass');
   });
@@ -349,7 +349,7 @@ describe('the dev server flag and the demo step', () => {
     const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stdout += s) } };
     const running = devServerCommand(['--port', '0', '--secure'], io, stopped);
     for (let i = 0; i < 100 && !stdout.includes('listening on'); i++) await new Promise((r) => setTimeout(r, 20));
-    const url = /listening on (\S+)/.exec(stdout)![1]!;
+    const url = /listening on (\S+)/.exec(stdout)![1];
     try {
       const self = (await (await fetch(`${url}/v1/agent/self`)).json()) as any;
       expect(self.Stats.serf_lan.encrypted).toBe('true');
@@ -378,6 +378,6 @@ describe('the dev server flag and the demo step', () => {
 describe('--acl-policy-file agent rules', () => {
   it('accepts agent_prefix, so a policy file can grant what audit --posture reads', () => {
     const config = parseAclPolicyFile('tokens:\n  - secret: s1\n    rules: { agent_prefix: { "": { policy: read } }, operator: read }\n', 'acl.yaml');
-    expect(config.tokens[0]!.rules).toEqual({ agent_prefix: { '': 'read' }, operator: 'read' });
+    expect(config.tokens[0].rules).toEqual({ agent_prefix: { '': 'read' }, operator: 'read' });
   });
 });

@@ -36,9 +36,9 @@ describe('unsupported Consul version in plan --json', () => {
 
   it('a configured consulVersion the server contradicts stays target-version', async () => {
     const files = tree();
-    const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    writeFileSync(join(files, 'consul-gitops.yaml'), 'targets:\n  - name: default\n    dir: config-entries\n    consulVersion: 1.21.3\n');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    fs.writeFileSync(path.join(files, 'consul-gitops.yaml'), 'targets:\n  - name: default\n    dir: config-entries\n    consulVersion: 1.21.3\n');
     const warnings = await warningsAgainst('1.21.4', files);
     expect(warnings).toEqual([expect.objectContaining({ code: 'target-version', message: expect.stringContaining('consulVersion "1.21.3"') })]);
   });

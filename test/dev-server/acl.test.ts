@@ -203,7 +203,7 @@ describe('--acl-policy-file', () => {
     const stopped = new Promise<void>((r) => (stop = r));
     const run = devServerCommand(['--port', '0', '--acl-policy-file', good], { stdout: { write: (s) => (out += s) }, stderr: { write: () => true } }, stopped);
     for (let i = 0; i < 100 && !out; i++) await new Promise((r) => setTimeout(r, 20));
-    const url = /listening on (\S+)/.exec(out)![1]!;
+    const url = /listening on (\S+)/.exec(out)![1];
     expect((await call(url, 'GET', '/v1/config/service-defaults', undefined, { 'X-Consul-Token': 'reader' })).status).toBe(200);
     expect((await call(url, 'PUT', '/v1/config', { Kind: 'mesh' }, { 'X-Consul-Token': 'reader' })).status).toBe(403);
     stop();

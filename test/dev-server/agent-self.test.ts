@@ -84,7 +84,7 @@ describe('GET /v1/agent/self', () => {
       'query_queue',
       'query_time',
     ]);
-    for (const group of Object.values(j.Stats) as Record<string, unknown>[]) for (const v of Object.values(group)) expect(typeof v).toBe('string');
+    for (const group of Object.values<Record<string, unknown>>(j.Stats)) for (const v of Object.values(group)) expect(typeof v).toBe('string');
     expect(Object.keys(j.Stats).sort()).toEqual(['agent', 'build', 'consul', 'raft', 'runtime', 'serf_lan', 'serf_wan']);
   });
 });

@@ -158,8 +158,8 @@ describe('the drift schedule', () => {
       await consul.close();
     }
     expect(issues).toHaveLength(1);
-    expect(issues[0]!.open).toBe(true);
-    expect(issues[0]!.body).toContain('service:read on every service');
-    expect(issues[0]!.body).not.toContain(WEB_ONLY);
+    expect(issues[0].open).toBe(true);
+    expect(issues[0].body).toContain('service:read on every service');
+    expect(issues[0].body).not.toContain(WEB_ONLY);
   });
 });

@@ -180,6 +180,6 @@ describe('the dev server behaves as the version it reports', () => {
     const res = await fetch(`${s.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
     expect(await res.text()).toBe('true');
     const stored = (await (await fetch(`${s.url}/v1/config/terminating-gateway/tgw`)).json()) as { Services: { DisableAutoHostRewrite?: boolean }[] };
-    expect(stored.Services[0]!.DisableAutoHostRewrite).toBe(true);
+    expect(stored.Services[0].DisableAutoHostRewrite).toBe(true);
   });
 });

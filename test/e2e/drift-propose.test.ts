@@ -44,7 +44,7 @@ describe('driftMode: propose on the schedule', () => {
     await tick('evt-1');
 
     expect(h.github.pulls).toHaveLength(1);
-    const pr = h.github.pulls[0]!;
+    const pr = h.github.pulls[0];
     expect(pr).toMatchObject({ head: BRANCH, base: 'master', state: 'open', title: "Drift: accept Consul's values for 1 entry (dc1)" });
     // One line changed; the comments and the untouched file stay as they were.
     const files = h.github.filesAt(BRANCH);
@@ -71,15 +71,15 @@ describe('driftMode: propose on the schedule', () => {
     await write({ Kind: 'service-defaults', Name: 'web', Protocol: 'tcp' }, 'config-entries/web.json');
     await tick('evt-3');
     expect(h.github.pulls).toHaveLength(1);
-    expect(h.github.pulls[0]!.title).toBe("Drift: accept Consul's values for 2 entries (dc1)");
-    expect(h.github.pulls[0]!.body).toContain('| `service-defaults/web` | `config-entries/web.json` | `Protocol` |');
+    expect(h.github.pulls[0].title).toBe("Drift: accept Consul's values for 2 entries (dc1)");
+    expect(h.github.pulls[0].body).toContain('| `service-defaults/web` | `config-entries/web.json` | `Protocol` |');
     expect(h.github.filesAt(BRANCH)['config-entries/web.json']).toBe(WEB.replace('"http"', '"tcp"'));
 
     // Someone puts Consul back as Git says: the PR is closed with a comment, and so is the issue.
     await write({ Kind: 'service-defaults', Name: 'api', Protocol: 'http' }, 'config-entries/api.hcl');
     await write({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' }, 'config-entries/web.json');
     await tick('evt-4');
-    expect(h.github.pulls[0]!.state).toBe('closed');
+    expect(h.github.pulls[0].state).toBe('closed');
     expect(h.github.comments.filter((c) => c.issue_number === pr.number).map((c) => c.body)).toEqual([
       'Consul matches Git again, so there is nothing left to accept. Closing this pull request.',
     ]);
@@ -100,12 +100,12 @@ describe('driftMode: propose on the schedule', () => {
     h.github.addCommit(tree, 'onboard', { branch: 'master' });
     await write({ Kind: 'service-defaults', Name: 'api', Protocol: 'grpc' }, 'config-entries/api.hcl');
     await tick('evt-1');
-    const pr = h.github.pulls[0]!;
+    const pr = h.github.pulls[0];
     pr.state = 'closed';
     pr.closed_at = new Date().toISOString();
     await tick('evt-2');
     expect(h.github.pulls).toHaveLength(1);
-    expect(h.github.pulls[0]!.state).toBe('closed');
+    expect(h.github.pulls[0].state).toBe('closed');
     expect(h.logs.join('\n')).toContain('drift PR: declined');
   });
 });

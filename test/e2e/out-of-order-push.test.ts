@@ -34,8 +34,8 @@ function expectStaleRefusal(a: string, b: string): void {
   expect(h.github.statuses.filter((s) => s.sha === b).map((s) => s.state)).toEqual(['pending', 'success']);
   const forA = h.github.statuses.filter((s) => s.sha === a);
   expect(forA.map((s) => s.state)).toEqual(['pending', 'error']);
-  expect(forA[1]!.description).toContain('not applied');
-  expect(forA[1]!.description).toContain('older than');
+  expect(forA[1].description).toContain('not applied');
+  expect(forA[1].description).toContain('older than');
 }
 
 describe('an older commit delivered after a newer one', () => {

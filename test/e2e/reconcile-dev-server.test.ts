@@ -157,7 +157,7 @@ describe('reconcile against the dev server', () => {
     expect(await put('/v1/config', { ...live, Protocol: 'http2' })).toBe('true');
     const report = await applyPlan(store, plan);
     expect(report.ok).toBe(false);
-    expect(report.results[0]!.outcome).toMatchObject({ status: 'conflict', liveDiffs: [{ path: 'Protocol', before: 'http', after: 'http2' }] });
+    expect(report.results[0].outcome).toMatchObject({ status: 'conflict', liveDiffs: [{ path: 'Protocol', before: 'http', after: 'http2' }] });
     const after = (await (await fetch(`${server.url}/v1/config/service-defaults/web`)).json()) as { Protocol: string };
     expect(after.Protocol).toBe('http2');
     await client.close();

@@ -80,7 +80,7 @@ describe('schedule → drift check → advisor', () => {
     traces = { api: [{ plaintextPerMinute: 2, handshakesPerMinute: 20 }] };
     await tick('evt-2');
 
-    const pr = h.github.pulls[0]!;
+    const pr = h.github.pulls[0];
     expect(pr.state).toBe('closed');
     expect(h.github.comments.filter((c) => c.issue_number === pr.number).map((c) => c.body.split('\n')[0])).toEqual([
       'Plaintext traffic came back to `api`, so it cannot go strict yet:',

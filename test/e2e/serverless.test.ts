@@ -71,12 +71,12 @@ describe('serverless path', () => {
     pr.pull_request.base.ref = 'master';
     const res = await h.deliver('pull_request', pr);
     expect(res.statusCode).toBe(202);
-    expect(h.lambda.invocations[0]!.payload).toMatchObject({ mode: 'plan', pullRequest: { number } });
+    expect(h.lambda.invocations[0].payload).toMatchObject({ mode: 'plan', pullRequest: { number } });
     expect(h.github.comments).toHaveLength(1);
-    expect(h.github.comments[0]!.body).toContain('Plan: 3 to create, 0 to update, 0 to delete.');
+    expect(h.github.comments[0].body).toContain('Plan: 3 to create, 0 to update, 0 to delete.');
     // File links follow the configured GitHub (here the double standing in for an Enterprise host), never h.github.com.
-    expect(h.github.comments[0]!.body).toContain(`href="${h.github.url}/Codertocat/Hello-World/blob/${head}/config-entries/api.hcl#L1"`);
-    expect(h.github.comments[0]!.body).not.toContain('https://h.github.com/');
+    expect(h.github.comments[0].body).toContain(`href="${h.github.url}/Codertocat/Hello-World/blob/${head}/config-entries/api.hcl#L1"`);
+    expect(h.github.comments[0].body).not.toContain('https://h.github.com/');
     // Nothing was written to Consul for a pull request.
     expect(await (await fetch(`${h.consul.url}/v1/config/service-defaults`)).json()).toEqual([]);
     expect(h.github.statuses.find((s) => s.sha === head && s.state === 'success')).toBeDefined();
@@ -111,7 +111,7 @@ describe('serverless path', () => {
     ).rejects.toThrow();
     const states = h.github.statuses.filter((s) => s.sha === sha);
     expect(states.map((s) => s.state)).toEqual(['error']);
-    expect(states[0]!.description).toContain('reconcile failed');
+    expect(states[0].description).toContain('reconcile failed');
     // Operators see the failed run in CloudWatch: counted by outcome, and as a run that needs a person.
     expect(emf).toContainEqual(expect.objectContaining({ Target: 'default', Mode: 'apply', Outcome: 'error', ReconcileRuns: 1 }));
     expect(emf).toContainEqual(expect.objectContaining({ Target: 'default', ReconcileRunsNotOk: 1 }));
@@ -122,7 +122,7 @@ describe('serverless path', () => {
     await h.tick('evt-1');
     expect(h.github.issues).toHaveLength(1);
     expect(h.github.issues[0]).toMatchObject({ state: 'open' });
-    expect(h.github.issues[0]!.body).toContain('3 to create');
+    expect(h.github.issues[0].body).toContain('3 to create');
     // Someone applies the branch; the next run finds no drift and closes the issue.
     const sha = h.github.refSha('master')!;
     const push = configPush();

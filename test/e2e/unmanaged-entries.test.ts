@@ -65,9 +65,9 @@ describe('an unmanaged entry that differs from Git', () => {
     const outcome = await detectDrift(deps, target, { ...DRIFT_JOB, selfHeal: false });
     expect(outcome.kind).toBe('drift');
     expect(issues).toHaveLength(1);
-    expect(issues[0]!.open).toBe(true);
+    expect(issues[0].open).toBe(true);
     const md = renderPlanMarkdown({ plan: (outcome as { plan: Parameters<typeof renderPlanMarkdown>[0]['plan'] }).plan! });
-    for (const body of [issues[0]!.body, md]) {
+    for (const body of [issues[0].body, md]) {
       expect(body).toContain('update <code>service-defaults/api</code> (config-entries/api.hcl:1) [needs --adopt]: 1 field');
       expect(body).toContain('> not managed by consul-gitops: \\`--adopt\\` takes it over');
       expect(body).toContain('- Protocol = "tcp"\n+ Protocol = "http"');

@@ -51,7 +51,7 @@ describe('the built CLI', () => {
     expect(r.stdout).toContain('+ create service-defaults/web');
     // Nothing else on stderr: no warning from Node (one abort signal shared by more than ten requests once printed one).
     expect(r.stderr.replace(/^LOADED .*\n/m, '')).toBe('');
-    const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]!) as string[];
+    const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]) as string[];
     expect(loaded.some((p) => p.endsWith('/undici/lib/dispatcher/agent.js'))).toBe(true);
     expect(loaded.filter((p) => p.endsWith('/undici/index.js') || /\/undici\/lib\/(web|mock|cache|interceptor\/cache)\//.test(p))).toEqual([]);
   }, 60_000);

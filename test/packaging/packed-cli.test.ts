@@ -102,7 +102,7 @@ describe('the packed CLI installed into an empty directory', { timeout: 120_000 
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
           const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
+          if (m) resolve(m[1]);
         });
         child.on('exit', (code) => reject(new Error(`dev-server exited with ${code}: ${out}`)));
       });

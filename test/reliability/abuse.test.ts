@@ -63,7 +63,7 @@ describe('entry names made to break paths and terminals', () => {
     expect(plan.code, plan.stdout).toBe(0);
 
     // Delete the tricky files: prune removes exactly those entries, never `keep` or `a` or `b`.
-    const kept = tempTree({ 'config-entries/keep.hcl': files['config-entries/keep.hcl']! });
+    const kept = tempTree({ 'config-entries/keep.hcl': files['config-entries/keep.hcl'] });
     const prune = await runAgainst(consul.url, applyCommand, ['--prune', '--allow-mass-delete'], kept);
     // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
     expect(prune.stdout + prune.stderr).not.toMatch(/[\u0007\u001b]/);

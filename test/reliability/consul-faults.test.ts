@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 /** Names the apply report marks as applied (✓). */
-const reportedApplied = (out: string) => [...out.matchAll(/^ {2}✓ \w+ service-defaults\/(\S+)$/gm)].map((m) => m[1]!);
+const reportedApplied = (out: string) => [...out.matchAll(/^ {2}✓ \w+ service-defaults\/(\S+)$/gm)].map((m) => m[1]);
 
 async function expectConverges(dir: string, names: string[]): Promise<void> {
   const again = await runAgainst(consul.url, applyCommand, [], dir);
@@ -85,7 +85,7 @@ describe('Consul faults during apply', () => {
         const entry = writtenEntry(req, body);
         if (entry) {
           // The racer lands first, without check-and-set, as a human with `consul config write` would.
-          const name = entry.split('/')[1]!;
+          const name = entry.split('/')[1];
           const res = await fetch(`${consul.url}/v1/config`, {
             method: 'PUT',
             body: JSON.stringify({ Kind: 'service-defaults', Name: name, Protocol: 'grpc' }),

@@ -108,7 +108,7 @@ describe('GitHub rate limits and failures during a push', () => {
   ] as Array<[string, string, RegExp, () => Verdict]>)('%s: waited out, applied, status success', { timeout: 30_000 }, async (_name, method, path, answer) => {
     limits.push({ method, path, times: 1, answer });
     const sha = await push();
-    expect(limits[0]!.times).toBe(0);
+    expect(limits[0].times).toBe(0);
     expect(await applied()).toBe(true);
     expect(github.statuses.filter((s) => s.sha === sha).at(-1)?.state).toBe('success');
     expect(logs.join('\n')).not.toContain(GITHUB_TOKEN);

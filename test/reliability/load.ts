@@ -114,7 +114,7 @@ async function serveDeliveries(o: LoadOptions): Promise<LoadFigures> {
   const peak = rssSampler();
   try {
     const run = await timed(o.deliveries, o.concurrency, async (i) => {
-      const res = await fetch(`${serve.url}/webhook`, { method: 'POST', headers: requests[i]!.headers, body: requests[i]!.body });
+      const res = await fetch(`${serve.url}/webhook`, { method: 'POST', headers: requests[i].headers, body: requests[i].body });
       await res.arrayBuffer();
       return String(res.status);
     });
@@ -147,7 +147,7 @@ async function handlerDeliveries(o: LoadOptions): Promise<LoadFigures> {
   const peak = rssSampler();
   try {
     const run = await timed(o.deliveries, o.concurrency, async (i) => {
-      const res = await handler({ headers: requests[i]!.headers, body: requests[i]!.body, isBase64Encoded: false } as never);
+      const res = await handler({ headers: requests[i].headers, body: requests[i].body, isBase64Encoded: false } as never);
       return String(res.statusCode);
     });
     const ok = run.answers.get('202') === o.deliveries && lambda.invocations.length === o.deliveries;
@@ -173,7 +173,7 @@ async function manyTargets(o: LoadOptions): Promise<LoadFigures> {
     for (let e = 0; e < o.entriesPerTarget; e++) files[`config-entries/${t}/svc${e}.hcl`] = `Kind = "service-defaults"\nName = "svc${e}"\nProtocol = "http"\n`;
   const sha = github.addCommit(files, 'many targets', { branch: 'master', date: '2026-11-25T10:00:00Z' });
   const targetsConfig = JSON.stringify({
-    targets: names.map((name, t) => ({ name, dir: `config-entries/${name}`, prune: true, consul: { address: consuls[t]!.url } })),
+    targets: names.map((name, t) => ({ name, dir: `config-entries/${name}`, prune: true, consul: { address: consuls[t].url } })),
   });
   const durations: number[] = [];
   let failed = 0;

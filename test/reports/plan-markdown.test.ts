@@ -101,7 +101,7 @@ describe('renderPlanMarkdown', () => {
 
     expect(md).toContain(`**${errors.length} errors in the config entries; nothing was planned.**`);
     for (const e of errors) {
-      const line = formatConfigEntryError(e).split('\n')[0]!;
+      const line = formatConfigEntryError(e).split('\n')[0];
       expect(line.startsWith(`${e.file}:${e.line}:${e.column}:`)).toBe(true);
       expect(md).toContain(`- ${line.replace(/([\\`*[\]|~])/g, '\\$1')}`);
     }
@@ -154,7 +154,7 @@ describe('renderPlanMarkdown', () => {
   });
 
   it('never puts a private key in the comment', async () => {
-    const key = TEST_KEY.split('\n')[1]!;
+    const key = TEST_KEY.split('\n')[1];
     const cert = f('config-entries/cert.json', JSON.stringify({ Kind: 'inline-certificate', Name: 'gw', Certificate: TEST_CERT, PrivateKey: TEST_KEY }));
     const { plan } = await planFrom([], [cert]);
     const md = renderPlanMarkdown({ plan });

@@ -16,8 +16,8 @@ function planAgainst(path: string, text: string, liveShape: (e: Record<string, u
   const tree = renderTree([{ path, text }]);
   expect(tree.decodeErrors).toEqual([]);
   expect(tree.validationErrors).toEqual([]);
-  const d = tree.entries[0]!;
-  const live = liveShape(withOwnership(d.normalized, path) as Record<string, unknown>) as ApiEntry;
+  const d = tree.entries[0];
+  const live = liveShape(withOwnership(d.normalized, path)) as ApiEntry;
   return planChanges(tree.entries, [{ entry: live, modifyIndex: 5 }], { prune: true, adopt: false });
 }
 
@@ -48,7 +48,7 @@ describe('plan: zero values', () => {
       },
     ]);
     expect(tree.validationErrors).toEqual([]);
-    expect(tree.entries[0]!.normalized.Subsets).toEqual({ all: {}, v1: { Filter: 'Service.Meta.version == v1' } });
+    expect(tree.entries[0].normalized.Subsets).toEqual({ all: {}, v1: { Filter: 'Service.Meta.version == v1' } });
   });
 
   it('removing an empty subset from the file is a change', () => {

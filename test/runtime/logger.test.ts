@@ -15,7 +15,7 @@ describe('createLog', () => {
     log('warn', 'Reconcile finished', { target: 'dc1', ok: false });
     expect(lines).toHaveLength(1);
     expect(parsed()[0]).toMatchObject({ level: 'WARN', message: 'Reconcile finished', service: 'consul-gitops', target: 'dc1', ok: false });
-    expect(Date.parse(parsed()[0]!.timestamp as string)).not.toBeNaN();
+    expect(Date.parse(parsed()[0].timestamp as string)).not.toBeNaN();
   });
 
   it('masks secret values, also JSON-escaped and inside nested fields and messages', () => {
@@ -23,7 +23,7 @@ describe('createLog', () => {
     log('error', 'GitHub said no to ghp_tokenvalue123', { error: { message: 'bad credentials ghp_tokenvalue123' }, echo: 'It\'s "quoted"', word: 'short' });
     expect(lines[0]).not.toContain('ghp_tokenvalue123');
     expect(lines[0]).not.toContain('quoted');
-    expect(JSON.parse(lines[0]!)).toMatchObject({
+    expect(JSON.parse(lines[0])).toMatchObject({
       message: 'GitHub said no to [redacted]',
       error: { message: 'bad credentials [redacted]' },
       echo: '[redacted]',

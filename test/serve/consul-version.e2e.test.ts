@@ -31,7 +31,7 @@ async function planOfDrainingPullRequest(env: Record<string, string> = {}): Prom
   await h.startServe({ env });
   expect(await h.deliver('pull_request', pullRequestOpened(h.github, number, 'drain-v2'))).toBe(202);
   expect(h.github.comments).toHaveLength(1);
-  return h.github.comments[0]!.body;
+  return h.github.comments[0].body;
 }
 
 const finished = () => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === 'Reconcile finished');
@@ -54,7 +54,7 @@ describe('serve plans for the Consul version the server reports', () => {
     // Consul 1.21 stored the file's Weight 0 as 1: Git and Consul agree as that Consul reads them.
     await setUp('1.21.4', 0);
     const live = (await (await fetch(`${h.consul.url}/v1/config/http-route/shop`)).json()) as { Rules: { Services: { Weight: number }[] }[] };
-    expect(live.Rules[0]!.Services[1]!.Weight).toBe(1);
+    expect(live.Rules[0].Services[1].Weight).toBe(1);
     h.github.addCommit({ 'config-entries/shop.hcl': route(0) }, 'drain v2', { branch: 'master' });
     await h.startServe({ scheduleIntervalMs: 50 });
     await vi.waitFor(() => expect(finished().length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });

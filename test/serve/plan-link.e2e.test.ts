@@ -38,7 +38,7 @@ it('past the comment limit: a comment under it with the link, the status Details
   const head = await openPullRequest(bigTree());
 
   expect(h.github.comments).toHaveLength(1);
-  const body = h.github.comments[0]!.body;
+  const body = h.github.comments[0].body;
   expect(body.length).toBeLessThanOrEqual(65_536);
   expect(body).not.toContain('(cut');
   const link = /\[Read the full plan\]\((http:\/\/127\.0\.0\.1:\d+\/plans\/[A-Za-z0-9_-]{22}\?expires=\d+&sig=[A-Za-z0-9_-]{43})\)/.exec(body)?.[1];
@@ -60,7 +60,7 @@ it('past the comment limit: a comment under it with the link, the status Details
 it('a link altered, expired or never issued is refused with the same words; a plan that fits gets no link', async () => {
   const s = h.serve;
   await openPullRequest(bigTree());
-  const link = new URL(/\[Read the full plan\]\(([^)]+)\)/.exec(h.github.comments[0]!.body)![1]!);
+  const link = new URL(/\[Read the full plan\]\(([^)]+)\)/.exec(h.github.comments[0].body)![1]);
   const id = link.pathname.split('/').at(-1)!;
   const expires = Number(link.searchParams.get('expires'));
   const sig = link.searchParams.get('sig')!;

@@ -78,7 +78,7 @@ describe('ReconcileQueue', () => {
     expect(h.queue.enqueue(older)).toBe('superseded');
     expect(h.queue.enqueue(newest)).toBe('queued');
     expect(h.queue.enqueue({ ...older, seq: newer.seq + 0.5 })).toBe('superseded');
-    expect(h.queue.snapshot().prod!.pending.map((j) => j.payload.sha)).toEqual(['newest']);
+    expect(h.queue.snapshot().prod.pending.map((j) => j.payload.sha)).toEqual(['newest']);
   });
 
   it('plans queue per pull request; the latest head of each wins', async () => {
@@ -111,7 +111,7 @@ describe('ReconcileQueue', () => {
     expect(h.started.map((j) => j.target)).toEqual(['prod', 'staging']);
     await h.finish('staging');
     expect(h.shas('staging')).toEqual(['s1', 's2']);
-    expect(h.queue.snapshot().prod!.running?.payload.sha).toBe('p1');
+    expect(h.queue.snapshot().prod.running?.payload.sha).toBe('p1');
     await h.finish('staging');
     let idle = false;
     void h.queue.idle().then(() => (idle = true));

@@ -36,7 +36,7 @@ describe('serve command', () => {
       log: () => {},
     });
     await vi.waitFor(() => expect(out.stdout).toMatch(/^consul-gitops serve listening on http:\/\/127\.0\.0\.1:\d+\n$/));
-    const url = /listening on (\S+)/.exec(out.stdout)![1]!;
+    const url = /listening on (\S+)/.exec(out.stdout)![1];
     const health = await fetch(`${url}/healthz`);
     expect(await health.text()).toBe('ok');
     stop();

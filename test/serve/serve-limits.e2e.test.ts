@@ -68,7 +68,7 @@ describe('serve: bodies', () => {
       { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': `sha1=${'a'.repeat(40)}` },
       { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${'ab'.repeat(32)}` }, // no event
     ];
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => post(s.url, bad[i % bad.length]!, body)));
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => post(s.url, bad[i % bad.length], body)));
     // Each is answered at once (or, for a client still pushing bytes, its connection is closed).
     for (const [i, a] of answers.entries()) {
       if (a.status === undefined) expect(a.error).toMatch(/^(EPIPE|ECONNRESET)$/);
@@ -151,7 +151,7 @@ describe('serve: Expect: 100-continue', () => {
 function whenClosed(socket: import('node:net').Socket, started: number): Promise<{ ms: number; answer: string }> {
   let answer = '';
   socket.on('data', (c: Buffer) => (answer += c.toString()));
-  return new Promise((resolve) => socket.on('close', () => resolve({ ms: Date.now() - started, answer: answer.split('\r\n')[0]! })));
+  return new Promise((resolve) => socket.on('close', () => resolve({ ms: Date.now() - started, answer: answer.split('\r\n')[0] })));
 }
 
 function trickle(socket: import('node:net').Socket, everyMs: number): () => void {

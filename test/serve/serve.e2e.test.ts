@@ -140,7 +140,7 @@ describe('serve', () => {
     expect(res.body).toMatchObject({ outcome: 'accepted', reason: `plan started for pull request #${number}` });
     await s.idle();
     expect(h.github.comments).toHaveLength(1);
-    expect(h.github.comments[0]!.body).toContain('Plan: 3 to create, 0 to update, 0 to delete.');
+    expect(h.github.comments[0].body).toContain('Plan: 3 to create, 0 to update, 0 to delete.');
     expect(await (await fetch(`${h.consul.url}/v1/config/service-defaults`)).json()).toEqual([]);
     expect(h.github.statuses.find((st) => st.sha === head && st.state === 'success')).toBeDefined();
   });
@@ -152,8 +152,8 @@ describe('serve', () => {
     await s.close();
     expect(h.github.issues).toHaveLength(1);
     expect(h.github.issues[0]).toMatchObject({ state: 'open' });
-    expect(h.github.issues[0]!.body).toContain('3 to create');
-    const drift = runs()[0]!;
+    expect(h.github.issues[0].body).toContain('3 to create');
+    const drift = runs()[0];
     expect(drift).toMatchObject({ mode: 'drift', target: 'default', branch: 'master' });
     expect(String(drift.deliveryId)).toMatch(/^schedule-\d{4}-\d\d-\d\dT/);
   });

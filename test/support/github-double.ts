@@ -604,7 +604,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   function authorized(header: string | undefined): boolean {
     if (!options.token) return true;
     const m = /^(?:token|bearer) (.+)$/i.exec(header ?? '');
-    return !!m && (m[1] === options.token || installationTokens.includes(m[1]!));
+    return !!m && (m[1] === options.token || installationTokens.includes(m[1]));
   }
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

@@ -46,7 +46,7 @@ export class InMemoryConfigEntryStore implements ConfigEntryStore {
     if (cas === 0 ? existing !== undefined : existing?.modifyIndex !== cas) return false;
     const index = ++this.index;
     this.entries.set(key, {
-      entry: { ...normalizeEntry(entry), CreateIndex: existing ? (existing.entry.CreateIndex as number) : index, ModifyIndex: index },
+      entry: { ...normalizeEntry(entry), CreateIndex: existing ? existing.entry.CreateIndex : index, ModifyIndex: index },
       modifyIndex: index,
     });
     return true;

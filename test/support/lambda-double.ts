@@ -60,7 +60,7 @@ export async function startLambdaDouble(): Promise<LambdaDouble> {
       }
       const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
       const invocation: RecordedInvocation = {
-        functionName: decodeURIComponent(match[1]!),
+        functionName: decodeURIComponent(match[1]),
         invocationType,
         payload: body.length ? (JSON.parse(body.toString('utf8')) as unknown) : undefined,
       };

@@ -40,7 +40,7 @@ export async function startS3Double(options: { bucket: string; region: string })
     for (const h of signedHeaders) headers[h] = String(req.headers[h] ?? '');
     const when = new Date(amzDate.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
     const again = await signer.sign(
-      { method: req.method!, protocol: 'http:', hostname: '127.0.0.1', path: req.url!.split('?')[0]!, query: {}, headers, ...(body ? { body } : {}) },
+      { method: req.method!, protocol: 'http:', hostname: '127.0.0.1', path: req.url!.split('?')[0], query: {}, headers, ...(body ? { body } : {}) },
       { signingDate: when },
     );
     return again.headers.authorization === auth;

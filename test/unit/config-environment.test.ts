@@ -79,15 +79,15 @@ describe('environment variables shared by entry points', () => {
     it(`${variable}: every entry point accepts and refuses the same values`, async () => {
       for (const value of values) {
         const verdicts: Record<string, Verdict> = {};
-        for (const reader of readers) verdicts[reader] = await entryPoints[reader]!({ [variable]: value }, variable);
-        expect({ value, verdicts }).toEqual({ value, verdicts: Object.fromEntries(readers.map((r) => [r, verdicts[readers[0]!]])) });
+        for (const reader of readers) verdicts[reader] = await entryPoints[reader]({ [variable]: value }, variable);
+        expect({ value, verdicts }).toEqual({ value, verdicts: Object.fromEntries(readers.map((r) => [r, verdicts[readers[0]]])) });
       }
     });
   }
 
   it('DEFAULT_BRANCH and CONFIG_DIR default to main and config-entries everywhere', async () => {
     const s = serveSettings({ GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_x0123456789' });
-    expect([s.route.branch, s.route.configDir, s.runtime.defaultBranch, s.runtime.targets.targets[0]!.dir]).toEqual([
+    expect([s.route.branch, s.route.configDir, s.runtime.defaultBranch, s.runtime.targets.targets[0].dir]).toEqual([
       'main',
       'config-entries',
       'main',
@@ -96,7 +96,7 @@ describe('environment variables shared by entry points', () => {
     const invoked: { Payload?: Uint8Array }[] = [];
     const lambda = { send: async (c: { input: { Payload?: Uint8Array } }) => (invoked.push(c.input), { StatusCode: 202 }) } as never;
     await createScheduleHandler({ env: { RECONCILE_FUNCTION_NAME: 'r', GITHUB_REPOSITORY: 'acme/mesh' }, lambda, log: () => {} })({ id: 'e' });
-    expect(JSON.parse(Buffer.from(invoked[0]!.Payload!).toString())).toMatchObject({ branch: 'main' });
+    expect(JSON.parse(Buffer.from(invoked[0].Payload!).toString())).toMatchObject({ branch: 'main' });
   });
 
   it('every variable is documented once', () => {

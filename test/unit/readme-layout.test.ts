@@ -21,7 +21,7 @@ function layoutEntries(readme: string): LayoutEntry[] {
   for (const line of block.split('\n')) {
     if (line.trim() === '') continue;
     const head = /^(\S+)\s*(.*)$/.exec(line);
-    if (head) entries.push({ path: head[1]!, text: head[2]! });
+    if (head) entries.push({ path: head[1], text: head[2] });
     else if (entries.length > 0) entries.at(-1)!.text += ` ${line.trim()}`;
   }
   return entries;
@@ -88,12 +88,12 @@ describe("README's Layout", () => {
     const line = entries.find((e) => e.path === 'functions/');
     expect(line, 'a functions/ entry').toBeDefined();
     const words = new Set(line!.text.split(/[^\w-]+/));
-    expect(topLevelDirs('functions').filter((dir) => !words.has(dir.split('/')[1]!))).toEqual([]);
+    expect(topLevelDirs('functions').filter((dir) => !words.has(dir.split('/')[1]))).toEqual([]);
   });
 
   it('names only npm scripts package.json has', () => {
     const scripts = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts);
-    const named = entries.flatMap((e) => [...e.text.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!));
+    const named = entries.flatMap((e) => [...e.text.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]));
     expect(named.length).toBeGreaterThan(0);
     expect(named.filter((s) => !scripts.includes(s))).toEqual([]);
   });

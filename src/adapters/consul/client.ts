@@ -140,7 +140,7 @@ export class ConsulClient {
     const res = await this.#send({ method: 'GET', path: entryPath(kind, name), query: this.#scopeQuery(scope), accept: [404] });
     if (res.status === 404) return { entry: undefined, index: indexOf(res) };
     const entry = this.#parse(res, LiveEntrySchema, 'GET', entryPath(kind, name));
-    return { entry: dropServerHash(entry) as ApiEntry, index: indexOf(res) };
+    return { entry: dropServerHash(entry), index: indexOf(res) };
   }
 
   /** `GET /v1/config/:kind` (`[]` when none); with `index` it is a blocking query. */

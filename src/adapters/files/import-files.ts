@@ -54,7 +54,7 @@ export async function inParallel<T>(items: readonly T[], limit: number, fn: (ite
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
       while (next < items.length) {
-        const item = items[next++]!;
+        const item = items[next++];
         await fn(item).catch((e: unknown) => errors.push(e));
       }
     }),

@@ -111,7 +111,7 @@ export class LocalBranchWriter implements ProposalBranchWriter {
         const listed = (await this.git(['ls-tree', '-z', base, '--', path])).replace(/\0$/, '');
         const [meta] = listed.split('\t');
         const [mode, type, blob] = meta ? meta.split(' ') : [];
-        if (change.before === undefined ? listed !== '' : type !== 'blob' || (await this.git(['cat-file', 'blob', blob!], { raw: true })) !== change.before)
+        if (change.before === undefined ? listed !== '' : type !== 'blob' || (await this.git(['cat-file', 'blob', blob], { raw: true })) !== change.before)
           return { reason: `${path} on the base differs from the file the proposal was made from; run again on an up-to-date checkout` };
         const sha = await this.git(['hash-object', '-w', '--no-filters', '--stdin'], { input: change.after });
         await this.git(['update-index', '--add', '--cacheinfo', `${mode && type === 'blob' ? mode : '100644'},${sha},${path}`], { env });

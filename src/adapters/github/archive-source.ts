@@ -44,7 +44,7 @@ export async function readArchive(octokit: Octokit, ref: CommitRef, wanted: Read
       // The body as a stream, not a buffered ArrayBuffer: the archive is never held whole.
       request: { parseSuccessResponseBody: false },
     });
-    body = response.data as unknown as WebReadableStream<Uint8Array> | null;
+    body = response.data as WebReadableStream<Uint8Array> | null;
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
   }

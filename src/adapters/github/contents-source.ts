@@ -316,7 +316,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      out[i] = await fn(items[i]);
     }
   });
   await Promise.all(workers);

@@ -63,7 +63,7 @@ export class GitHubProposalPullRequests implements ProposalPullRequests {
     try {
       // https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request
       const { data } = await this.octokit.rest.pulls.get({ ...this.repo, pull_number: number });
-      return this.toProposal(data as PullJson);
+      return this.toProposal(data);
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;

@@ -88,7 +88,7 @@ export class GitHubPullRequestOpener implements PullRequestOpener {
     const current = await this.refSha(repo, req.branch);
     if (current) {
       const { data: head } = await this.octokit.rest.git.getCommit({ ...repo, commit_sha: current });
-      if (head.tree.sha === tree && head.parents.length === 1 && head.parents[0]!.sha === baseSha) return current;
+      if (head.tree.sha === tree && head.parents.length === 1 && head.parents[0].sha === baseSha) return current;
     }
     // https://docs.github.com/en/rest/git/commits#create-a-commit
     const { data: commit } = await this.octokit.rest.git.createCommit({ ...repo, message: req.message ?? req.title, tree, parents: [baseSha] });

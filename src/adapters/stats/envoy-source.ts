@@ -207,7 +207,7 @@ async function pool<T, R>(items: readonly T[], size: number, fn: (item: T) => Pr
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      out[i] = await fn(items[i]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));

@@ -73,7 +73,7 @@ export function decodeHistory(text: string): Scrape[] | undefined {
     list.forEach((d, i) => {
       if (d === null || typeof d !== 'number') return;
       v += d;
-      scrapes[i]!.values[metric] = v;
+      scrapes[i].values[metric] = v;
     });
   }
   return scrapes;

@@ -158,7 +158,7 @@ function sigv4Auth(region: string, service: string, credentials: CredentialsProv
         },
         now ? { signingDate: now() } : {},
       );
-      return { ...req, headers: signed.headers as Record<string, string> };
+      return { ...req, headers: signed.headers };
     },
     secrets: () => [...seen],
   };

@@ -115,7 +115,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         a.problems.push(`a ${metric} series has none of the instance labels ${labels.instance.join(', ')}: ${describeSeries(s.metric)}`);
         continue;
       }
-      const instance = s.metric[instanceLabel]!;
+      const instance = s.metric[instanceLabel];
       const samples: Sample[] = [];
       let bad = 0;
       for (const [t, v] of s.values) {
@@ -145,9 +145,9 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           a.problems.push(`${instance}: ${list.length} series for ${metric}; make the selector or instance labels unique`);
           continue;
         }
-        const samples = list[0]!.filter((s) => s.t >= window.start && s.t <= window.end).sort((x, y) => x.t - y.t);
+        const samples = list[0].filter((s) => s.t >= window.start && s.t <= window.end).sort((x, y) => x.t - y.t);
         metrics[metric] = samples;
-        for (let i = 1; i < samples.length; i++) spacings.push(samples[i]!.t - samples[i - 1]!.t);
+        for (let i = 1; i < samples.length; i++) spacings.push(samples[i].t - samples[i - 1].t);
       }
       instances.push({ instance, metrics });
     }

@@ -92,7 +92,7 @@ export async function scrapeSidecar(url: URL, instance: ConnectInstance, config:
     if (samples.some((s) => s.labels.consul_source_service !== undefined)) samples = samples.filter((s) => s.labels.consul_source_service === service);
     snapshot = snapshotFromPrometheus(samples, listener);
     const p = samples.filter((s) => s.name === 'envoy_tcp_original_destination_downstream_cx_total' && s.labels.envoy_tcp_prefix === 'upstream');
-    passthrough = p.length === 1 ? p[0]!.value : undefined;
+    passthrough = p.length === 1 ? p[0].value : undefined;
   }
   return { ok: true, values: toValues(snapshot, passthrough) };
 }
@@ -108,5 +108,5 @@ function toValues(s: SidecarTrafficSnapshot, passthrough: number | undefined): P
     uptime: s.uptimeSeconds,
     passthroughConnections: passthrough,
   };
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as Partial<Record<TrafficMetric, number>>;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined));
 }

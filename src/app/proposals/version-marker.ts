@@ -22,5 +22,5 @@ export function versionLine(v: ProposalVersion): string {
 
 export function parseVersionLine(body: string): ProposalVersion | undefined {
   const m = /<!-- consul-gitops:proposal-version change=([0-9a-f]{16}) evidence=([0-9a-f]{16}) -->/.exec(body);
-  return m ? { change: m[1]!, evidence: m[2]! } : undefined;
+  return m ? { change: m[1], evidence: m[2] } : undefined;
 }

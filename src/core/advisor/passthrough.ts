@@ -42,12 +42,12 @@ export function judgePassthrough(samples: readonly ServiceSamples[], window: Evi
         unknown.push(`${name}: instance ${inst.instance} has no passthrough (original-destination) series inside the window`);
         continue;
       }
-      const g = growth(series, series[0]!.t > window.start + tolerance);
+      const g = growth(series, series[0].t > window.start + tolerance);
       connections += g.increase;
       if (g.lastRiseAt !== undefined) lastSeenAt = Math.max(lastSeenAt ?? -Infinity, g.lastRiseAt);
       const gap = longestGap(series);
       if (gap > thresholds.maxGapMs) unknown.push(`${name}: instance ${inst.instance} has a ${Math.round(gap / 1000)} s gap in its passthrough samples`);
-      spans.push({ from: series[0]!.t, to: series[series.length - 1]!.t });
+      spans.push({ from: series[0].t, to: series[series.length - 1].t });
     }
     if (connections > 0) outsideMesh.push({ service: s.service, connections, ...(lastSeenAt !== undefined ? { lastSeenAt } : {}) });
     unknown.push(...coverage(name, spans, window, tolerance, thresholds.maxGapMs));
@@ -60,11 +60,11 @@ export function judgePassthrough(samples: readonly ServiceSamples[], window: Evi
  * the window start may have counted its first value inside the window: it counts, conservatively.
  */
 function growth(series: readonly Sample[], bornInside: boolean): { increase: number; lastRiseAt?: number } {
-  let increase = bornInside ? series[0]!.v : 0;
-  let lastRiseAt = bornInside && series[0]!.v > 0 ? series[0]!.t : undefined;
+  let increase = bornInside ? series[0].v : 0;
+  let lastRiseAt = bornInside && series[0].v > 0 ? series[0].t : undefined;
   for (let i = 1; i < series.length; i++) {
-    const prev = series[i - 1]!.v;
-    const cur = series[i]!;
+    const prev = series[i - 1].v;
+    const cur = series[i];
     const rise = cur.v >= prev ? cur.v - prev : cur.v;
     if (rise > 0) {
       increase += rise;
@@ -76,7 +76,7 @@ function growth(series: readonly Sample[], bornInside: boolean): { increase: num
 
 function longestGap(series: readonly Sample[]): number {
   let gap = 0;
-  for (let i = 1; i < series.length; i++) gap = Math.max(gap, series[i]!.t - series[i - 1]!.t);
+  for (let i = 1; i < series.length; i++) gap = Math.max(gap, series[i].t - series[i - 1].t);
   return gap;
 }
 
@@ -85,9 +85,9 @@ function coverage(name: string, spans: readonly InstanceSpan[], window: Evidence
   if (spans.length === 0) return [`${name}: no instance reported passthrough samples inside the window`];
   const sorted = [...spans].sort((a, b) => a.from - b.from);
   const out: string[] = [];
-  if (sorted[0]!.from > window.start + tolerance)
-    out.push(`${name}: passthrough samples start ${Math.round((sorted[0]!.from - window.start) / 1000)} s after the window start`);
-  let reach = sorted[0]!.to;
+  if (sorted[0].from > window.start + tolerance)
+    out.push(`${name}: passthrough samples start ${Math.round((sorted[0].from - window.start) / 1000)} s after the window start`);
+  let reach = sorted[0].to;
   for (const s of sorted.slice(1)) {
     if (s.from - reach > maxGapMs) out.push(`${name}: no instance reported passthrough samples for ${Math.round((s.from - reach) / 1000)} s`);
     reach = Math.max(reach, s.to);

@@ -35,7 +35,7 @@ export function driftRewrite(file: { path: string; text: string }, live: ApiEntr
   const match = tree.entries.filter((e) => entryKey(entryIdOf(e.normalized)) === key);
   if (match.length !== 1) return { ok: false, reason: `${file.path} does not define this entry` };
   const target = importTarget(live);
-  const diffs = diffValues(match[0]!.normalized, target);
+  const diffs = diffValues(match[0].normalized, target);
   if (diffs.length === 0) return { ok: true, changes: [] };
   const inPlace = editInPlace(file, key, target, diffs);
   if (inPlace) return { ok: true, changes: [{ path: file.path, before: file.text, after: inPlace }], how: 'in-place' };
@@ -70,8 +70,8 @@ function editInPlace(file: { path: string; text: string }, key: string, target: 
   const after = renderTree([{ path: file.path, text }]);
   if (after.decodeErrors.length || after.validationErrors.length || after.entries.length !== before.entries.length) return undefined;
   for (let i = 0; i < after.entries.length; i++) {
-    const got = after.entries[i]!.normalized;
-    const want = entryKey(entryIdOf(got)) === key ? target : before.entries[i]!.normalized;
+    const got = after.entries[i].normalized;
+    const want = entryKey(entryIdOf(got)) === key ? target : before.entries[i].normalized;
     if (diffValues(got, want).length !== 0) return undefined;
   }
   return text;

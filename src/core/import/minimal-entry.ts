@@ -43,7 +43,7 @@ function leafPaths(value: unknown, type: FieldType | undefined, at: Path): Path[
   }
   if (type?.t !== 'object' || !value || typeof value !== 'object') return out;
   for (const [k, v] of Object.entries(value)) {
-    const f = Object.hasOwn(type.fields, k) ? fieldSpec(type.fields[k]!).type : undefined;
+    const f = Object.hasOwn(type.fields, k) ? fieldSpec(type.fields[k]).type : undefined;
     out.push(...leafPaths(v, f, [...at, k]));
     if (f && f.t !== 'object' && f.t !== 'list') out.push([...at, k]);
   }
@@ -56,7 +56,7 @@ function removeAt(root: Record<string, unknown>, path: Path): { restore(): void 
     node = (node as Record<string | number, unknown>)?.[p];
     if (!node || typeof node !== 'object') return undefined;
   }
-  const last = path[path.length - 1]!;
+  const last = path[path.length - 1];
   const parent = node as Record<string, unknown>;
   if (Array.isArray(parent) || !Object.hasOwn(parent, last)) return undefined;
   const value = parent[last as string];
@@ -72,7 +72,7 @@ function normalizeShape(entry: ApiEntry): ApiEntry {
     if (!v || typeof v !== 'object' || type?.t !== 'object') return v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      const f = Object.hasOwn(type.fields, k) ? fieldSpec(type.fields[k]!).type : undefined;
+      const f = Object.hasOwn(type.fields, k) ? fieldSpec(type.fields[k]).type : undefined;
       const p = prune(x, f);
       if (f?.t === 'object' && p && typeof p === 'object' && Object.keys(p).length === 0) continue;
       out[k] = p;

@@ -21,13 +21,13 @@ export function roundTripProblem(text: string, path: string, target: ApiEntry): 
   const tree = renderTree([{ path, text }]);
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) {
-    const e = errors[0]!;
+    const e = errors[0];
     return { field: e.field, message: `the written file would not be read back: ${e.message}` };
   }
   if (tree.entries.length !== 1) return { field: '', message: `the written file holds ${tree.entries.length} entries, not 1` };
-  const diffs = diffValues(target, tree.entries[0]!.normalized);
+  const diffs = diffValues(target, tree.entries[0].normalized);
   if (diffs.length === 0) return undefined;
-  const d = diffs[0]!;
+  const d = diffs[0];
   // Values are not quoted: the field may hold a secret (a private key), and the path says enough.
   return {
     field: d.path,

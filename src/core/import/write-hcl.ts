@@ -26,9 +26,9 @@ function block(obj: Record<string, unknown>, indent: string): string {
       return;
     }
     if (!aligned(r)) width = 0;
-    else if (width === 0 || !aligned(rendered[i - 1]!)) {
+    else if (width === 0 || !aligned(rendered[i - 1])) {
       width = 0;
-      for (let j = i; j < rendered.length && aligned(rendered[j]!); j++) width = Math.max(width, rendered[j]!.name.length);
+      for (let j = i; j < rendered.length && aligned(rendered[j]); j++) width = Math.max(width, rendered[j].name.length);
     }
     lines.push(`${indent}${aligned(r) ? r.name.padEnd(width) : r.name} = ${r.text}`);
   });

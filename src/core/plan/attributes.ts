@@ -254,7 +254,7 @@ function diffList(
   const children: AttributeNode[] = [];
   let hidden = 0;
   // Elements named differently (intention sources, routes' services) are different elements, not one renamed.
-  const renamed = before.some((b, i) => isObject(b) && isObject(after[i]) && b.Name !== undefined && (after[i] as Record<string, unknown>).Name !== b.Name);
+  const renamed = before.some((b, i) => isObject(b) && isObject(after[i]) && b.Name !== undefined && after[i].Name !== b.Name);
   if (before.length === after.length && !renamed) {
     before.forEach((b, i) => {
       const node = diffValue(undefined, b, after[i], at(shaped, i), `${path}[${i}]`, filled);
@@ -272,7 +272,7 @@ function diffList(
   // lcs[i][j]: common length of before[i..] and after[j..]; lists in config entries are short.
   const lcs = Array.from({ length: before.length + 1 }, () => new Array<number>(after.length + 1).fill(0));
   for (let i = before.length - 1; i >= 0; i--)
-    for (let j = after.length - 1; j >= 0; j--) lcs[i]![j] = bt[i] === at_[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    for (let j = after.length - 1; j >= 0; j--) lcs[i][j] = bt[i] === at_[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const p = pattern(`${path}[0]`);
   let i = 0;
   let j = 0;
@@ -281,7 +281,7 @@ function diffList(
       hidden++;
       i++;
       j++;
-    } else if (j < after.length && (i >= before.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+    } else if (j < after.length && (i >= before.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
       children.push({ op: 'add', value: without(after[j++], p, filled) });
     } else {
       children.push({ op: 'remove', value: without(before[i++], p, filled) });
@@ -304,7 +304,7 @@ function diffByName(
   const unused = new Set(before.keys());
   const p = pattern(`${path}[0]`);
   after.forEach((a, j) => {
-    const i = [...unused].find((i) => before[i]!.Name === a.Name);
+    const i = [...unused].find((i) => before[i].Name === a.Name);
     if (i === undefined) {
       children.push({ op: 'add', value: without(a, p, filled) });
       return;

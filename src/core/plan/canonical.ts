@@ -46,7 +46,7 @@ export function canonicalDesired(entry: ApiEntry, consul?: ConsulVersion): ApiEn
   const normalized = normalizeEntry(entry, consul);
   if (!isEnterprise(consul)) return normalized;
   const copy: Record<string, unknown> = { ...normalized };
-  for (const k of ['Partition', 'Namespace']) if (typeof copy[k] === 'string' && sameTenancy(copy[k] as string, '')) delete copy[k];
+  for (const k of ['Partition', 'Namespace']) if (typeof copy[k] === 'string' && sameTenancy(copy[k], '')) delete copy[k];
   return canonicalNestedTenancy(copy as ApiEntry, consul);
 }
 

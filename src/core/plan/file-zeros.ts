@@ -52,9 +52,9 @@ function resolve(root: FieldType, path: string): { segments: Segment[]; type: Fi
   while (rest) {
     if (type.t === 'object') {
       const m = /^\.?([A-Za-z0-9_]+)/.exec(rest);
-      const field = m && Object.prototype.hasOwnProperty.call(type.fields, m[1]!) ? type.fields[m[1]!] : undefined;
+      const field = m && Object.prototype.hasOwnProperty.call(type.fields, m[1]) ? type.fields[m[1]] : undefined;
       if (!m || !field) return undefined;
-      segments.push(m[1]!);
+      segments.push(m[1]);
       type = fieldSpec(field).type;
       rest = rest.slice(m[0].length);
     } else if (type.t === 'list') {
@@ -88,11 +88,11 @@ function get(value: unknown, segments: readonly Segment[]): unknown {
 function set(target: Record<string, unknown>, segments: readonly Segment[], value: unknown): void {
   let v: Record<string | number, unknown> = target;
   for (let i = 0; i < segments.length - 1; i++) {
-    const s = segments[i]!;
+    const s = segments[i];
     if (v[s] === undefined || v[s] === null) v[s] = typeof segments[i + 1] === 'number' ? [] : {};
     const next = v[s];
     if (typeof next !== 'object' || next === null) return;
     v = next as Record<string | number, unknown>;
   }
-  v[segments[segments.length - 1]!] = value;
+  v[segments[segments.length - 1]] = value;
 }

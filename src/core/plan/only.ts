@@ -74,7 +74,7 @@ export function restrictPlan(
   // A rule broken only because of the restriction: not broken in Consul now, nor by the whole plan.
   const keyed = (state: Map<string, ApiEntry>) => {
     const keys = [...state.keys()];
-    return graphProblems([...state.values()]).map((p) => ({ ...p, key: keys[p.entryIndex]!, id: `${keys[p.entryIndex]}|${p.field}|${p.message}` }));
+    return graphProblems([...state.values()]).map((p) => ({ ...p, key: keys[p.entryIndex], id: `${keys[p.entryIndex]}|${p.field}|${p.message}` }));
   };
   const liveState = new Map(live.map((l) => [entryKey(entryIdOf(l.entry)), canonicalLive(l.entry)]));
   const known = new Set([...keyed(liveState), ...keyed(finalState(plan.changes, live))].map((p) => p.id));

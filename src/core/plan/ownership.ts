@@ -33,7 +33,7 @@ export function withoutOwnership(entry: ApiEntry): ApiEntry {
   const meta = { ...((entry.Meta ?? {}) as Record<string, string>) };
   for (const k of [OWNER_KEY, SOURCE_KEY, EXTERNAL_SOURCE_KEY, K8S_DATACENTER_KEY]) delete meta[k];
   const { Meta: _, ...rest } = entry;
-  return Object.keys(meta).length ? { ...rest, Meta: meta } : (rest as ApiEntry);
+  return Object.keys(meta).length ? { ...rest, Meta: meta } : rest;
 }
 
 /** The entry as consul-gitops writes it: the user's entry plus the ownership marker. */

@@ -192,7 +192,7 @@ export function parsePlanAge(raw: string): number | string {
   const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
   if (!/^(\d{1,6}[smhd])+$/.test(raw)) return `--max-plan-age ${JSON.stringify(raw)}: expected a duration like 30m, 1h or 1h30m`;
   let ms = 0;
-  for (const [, n, u] of raw.matchAll(/(\d+)([smhd])/g)) ms += Number(n) * units[u!]!;
+  for (const [, n, u] of raw.matchAll(/(\d+)([smhd])/g)) ms += Number(n) * units[u];
   if (ms < 1000) return `--max-plan-age ${JSON.stringify(raw)}: must be at least 1s`;
   return ms;
 }

@@ -22,7 +22,7 @@ function walkObject(value: Record<string, unknown>, fields: ObjectFields, path: 
       out.push(at);
       continue;
     }
-    walkValue(v, fieldSpec(fields[k]!).type, at, out);
+    walkValue(v, fieldSpec(fields[k]).type, at, out);
   }
 }
 

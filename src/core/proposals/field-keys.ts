@@ -31,6 +31,6 @@ export function keyStyleOf(topLevelKeys: readonly string[]): KeyStyle {
 
 export function spellKey(field: string, style: KeyStyle): string {
   if (style === 'snake') return snakeCase(field);
-  if (style === 'crd') return field[0]!.toLowerCase() + field.slice(1);
+  if (style === 'crd') return field[0].toLowerCase() + field.slice(1);
   return field;
 }

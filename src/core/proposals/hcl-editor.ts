@@ -49,10 +49,10 @@ function setIn(
   const [field, ...rest] = path;
   const i = findFieldKey(
     obj.entries.map((e) => e.key),
-    field!,
+    field,
   );
   if (i >= 0) {
-    const node: RawNode = obj.entries[i]!.value;
+    const node: RawNode = obj.entries[i].value;
     if (rest.length) {
       if (node.type !== 'object') return noEdit(`${field} is not a block in the file`);
       return setIn(text, tokens, node, false, rest, value, style);
@@ -68,7 +68,7 @@ function setIn(
 
 /** The line(s) `Key = value` or `Key {\n  Inner = value\n}` at `indent`. */
 function keyLines(path: readonly string[], value: string | boolean, style: KeyStyle, indent: string, unit: string, eol: string): string {
-  const key = spellKey(path[0]!, style);
+  const key = spellKey(path[0], style);
   if (path.length === 1) return `${indent}${key} = ${literal(value)}${eol}`;
   return `${indent}${key} {${eol}${keyLines(path.slice(1), value, style, indent + unit, unit, eol)}${indent}}${eol}`;
 }
@@ -89,11 +89,11 @@ function insertInto(
     return { ok: true, edit: { start: text.length, end: text.length, replacement: sep + keyLines(path, value, style, '', unit, eol) } };
   }
   const open = tokenAt(tokens, obj.pos);
-  if (open < 0 || tokens[open]!.token.type !== T.LBRACE) return noEdit('cannot find the block in the file');
+  if (open < 0 || tokens[open].token.type !== T.LBRACE) return noEdit('cannot find the block in the file');
   let depth = 0;
   let close = -1;
   for (let k = open; k < tokens.length; k++) {
-    const type = tokens[k]!.token.type;
+    const type = tokens[k].token.type;
     if (type === T.LBRACE) depth++;
     else if (type === T.RBRACE && --depth === 0) {
       close = k;
@@ -101,11 +101,11 @@ function insertInto(
     }
   }
   if (close < 0) return noEdit('the block is not closed');
-  const at = tokens[close]!.start;
+  const at = tokens[close].start;
   if (!startsLine(text, at)) {
     if (obj.entries.length) return noEdit('the block is written on one line; edit it by hand');
     const inner = keyLines(path, value, style, '', unit, '').trim();
-    return { ok: true, edit: { start: tokens[open]!.start + 1, end: at, replacement: ` ${inner} ` } };
+    return { ok: true, edit: { start: tokens[open].start + 1, end: at, replacement: ` ${inner} ` } };
   }
   const first = obj.entries[0] ? offsetOf(text, obj.entries[0].keyPos, 'code-point') : undefined;
   const indent = first !== undefined && startsLine(text, first) ? indentAt(text, first) : indentAt(text, at) + unit;

@@ -35,10 +35,10 @@ function setIn(text: string, obj: RawObject, path: readonly string[], value: str
   const [field, ...rest] = path;
   const i = findFieldKey(
     obj.entries.map((e) => e.key),
-    field!,
+    field,
   );
   if (i >= 0) {
-    const node: RawNode = obj.entries[i]!.value;
+    const node: RawNode = obj.entries[i].value;
     if (rest.length) {
       if (node.type !== 'object') return noEdit(`${field} is not an object in the file`);
       return setIn(text, node, rest, value, style);
@@ -53,7 +53,7 @@ function setIn(text: string, obj: RawObject, path: readonly string[], value: str
 }
 
 function memberText(path: readonly string[], value: string | boolean, style: KeyStyle, indent: string, unit: string, eol: string): string {
-  const key = JSON.stringify(spellKey(path[0]!, style));
+  const key = JSON.stringify(spellKey(path[0], style));
   if (path.length === 1) return `${key}: ${literal(value)}`;
   const inner = memberText(path.slice(1), value, style, indent + unit, unit, eol);
   return eol ? `${key}: {${eol}${indent}${unit}${inner}${eol}${indent}}` : `${key}: { ${inner} }`;
@@ -81,6 +81,6 @@ function insertMember(text: string, obj: RawObject, path: readonly string[], val
 /** The smallest indentation of an indented line: the file's indentation unit. */
 function minIndent(text: string): number {
   let min = Infinity;
-  for (const m of text.matchAll(/\n( +)\S/g)) min = Math.min(min, m[1]!.length);
+  for (const m of text.matchAll(/\n( +)\S/g)) min = Math.min(min, m[1].length);
   return min === Infinity ? 2 : min;
 }

@@ -28,7 +28,7 @@ export function proposeMeshLockdown(req: LockdownRequest): Proposal {
   const tproxy = (old.TransparentProxy ?? {}) as Record<string, unknown>;
   if (req.meshDestinationsOnly && tproxy.MeshDestinationsOnly !== true) sets.push({ path: ['TransparentProxy', 'MeshDestinationsOnly'], value: true });
   // An absent AllowEnablingPermissiveMutualTLS is already false: say so in the file only alongside another change.
-  if (doc && (sets.length === 0 || (sets.length === 1 && old.AllowEnablingPermissiveMutualTLS === undefined && sets[0]!.path.length === 1)))
+  if (doc && (sets.length === 0 || (sets.length === 1 && old.AllowEnablingPermissiveMutualTLS === undefined && sets[0].path.length === 1)))
     return refuse(`the mesh entry in ${doc.file.path} is already locked down`);
   const intended: ApiEntry = { ...old, AllowEnablingPermissiveMutualTLS: false };
   if (req.meshDestinationsOnly) intended.TransparentProxy = { ...tproxy, MeshDestinationsOnly: true };

@@ -63,7 +63,7 @@ export function singleQuotedEnd(text: string, start: number): number | undefined
 /** The end of a bare token (YAML plain scalar, JSON/HCL literal): up to space, comment, comma, bracket or line end. */
 export function bareTokenEnd(text: string, start: number): number {
   let i = start;
-  while (i < text.length && !/[\s,\]}#]/.test(text[i]!)) i++;
+  while (i < text.length && !/[\s,\]}#]/.test(text[i])) i++;
   return i;
 }
 

@@ -14,7 +14,7 @@ export function verifyProposal(files: readonly SourceFile[], changes: FileChange
   const { known, was } = beforeView(files);
   const after = renderTree(applyChanges(files, changes));
   const fresh = errorsOf(after).filter((e) => !known.has(signature(e)));
-  if (fresh.length) return refuse(`the edited tree would not pass plan's checks: ${formatConfigEntryError(fresh[0]!)}`);
+  if (fresh.length) return refuse(`the edited tree would not pass plan's checks: ${formatConfigEntryError(fresh[0])}`);
   const now = byKey(after);
   for (const [k, entry] of was) {
     if (k === key) continue;

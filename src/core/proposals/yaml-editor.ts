@@ -24,9 +24,9 @@ function keyOf(p: Pair): string {
 
 function setIn(text: string, map: YAMLMap, path: readonly string[], value: string | boolean, style: KeyStyle, docEnd: number): EditOutcome {
   const [field, ...rest] = path;
-  const i = findFieldKey(map.items.map(keyOf), field!);
+  const i = findFieldKey(map.items.map(keyOf), field);
   if (i >= 0) {
-    const node = map.items[i]!.value as Node | null;
+    const node = map.items[i].value as Node | null;
     if (rest.length) {
       if (!isMap(node)) return noEdit(`${field} is not a mapping in the file`);
       return setIn(text, node, rest, value, style, docEnd);
@@ -42,7 +42,7 @@ function setIn(text: string, map: YAMLMap, path: readonly string[], value: strin
 }
 
 function keyLines(path: readonly string[], value: string | boolean, style: KeyStyle, indent: string, unit: string, eol: string): string {
-  const key = spellKey(path[0]!, style);
+  const key = spellKey(path[0], style);
   if (path.length === 1) return `${indent}${key}: ${typeof value === 'boolean' ? String(value) : value}${eol}`;
   return `${indent}${key}:${eol}${keyLines(path.slice(1), value, style, indent + unit, unit, eol)}`;
 }
@@ -56,7 +56,7 @@ function insertKey(text: string, map: YAMLMap, path: readonly string[], value: s
   const firstKey = map.items[0]?.key as Node | undefined;
   if (!lastNode?.range || !firstKey?.range) return noEdit('the mapping is empty; edit it by hand');
   let end = Math.min(lastNode.range[1], docEnd);
-  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  while (end > 0 && /\s/.test(text[end - 1])) end--;
   const at = afterLine(text, end);
   const sep = at === text.length && !text.endsWith('\n') ? eol : '';
   return { ok: true, edit: { start: at, end: at, replacement: sep + keyLines(path, value, style, indentAt(text, firstKey.range[0]), unit, eol) } };
@@ -65,6 +65,6 @@ function insertKey(text: string, map: YAMLMap, path: readonly string[], value: s
 /** The smallest indentation of an indented key line: the file's indentation unit (2 when none). */
 function indentUnit(text: string): number {
   let min = Infinity;
-  for (const m of text.matchAll(/\n( +)[^\s#-]/g)) min = Math.min(min, m[1]!.length);
+  for (const m of text.matchAll(/\n( +)[^\s#-]/g)) min = Math.min(min, m[1].length);
   return min === Infinity ? 2 : min;
 }

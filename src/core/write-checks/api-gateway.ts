@@ -60,7 +60,7 @@ function listenerError(l: Listener, at: string): GoError | undefined {
     return leaf(`${at}.Hostname`, `host ${q(hostname)} is not valid, a wildcard specifier is only allowed as the left-most label`);
   const certs = l.TLS?.Certificates ?? [];
   for (let j = 0; j < certs.length; j++) {
-    const c = certs[j]!;
+    const c = certs[j];
     const field = `${at}.TLS.Certificates[${j}]`;
     if (!CERTIFICATE_KINDS.includes(c.Kind ?? ''))
       return leaf(field, `unsupported certificate kind: ${q(c.Kind ?? '')}, must be 'inline-certificate' or 'file-system-certificate'`);

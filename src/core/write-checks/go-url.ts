@@ -22,7 +22,7 @@ function hostShouldEscape(c: string): boolean {
 function quoteBytes(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length;) {
-    const b = bytes[i]!;
+    const b = bytes[i];
     const n = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
     const seq = bytes.subarray(i, i + n);
     const text = n > 0 && seq.length === n ? decoder.decode(seq) : '\ufffd';
@@ -44,12 +44,12 @@ const decoder = new TextDecoder();
 function unescapeError(text: string, mode: Mode): string | undefined {
   const s = encoder.encode(text);
   const escapeError = (i: number) => `invalid URL escape ${quoteBytes(s.subarray(i, i + 3))}`;
-  const hexAt = (i: number) => i < s.length && isHex(String.fromCharCode(s[i]!));
+  const hexAt = (i: number) => i < s.length && isHex(String.fromCharCode(s[i]));
   for (let i = 0; i < s.length;) {
-    const c = s[i]!;
+    const c = s[i];
     if (c === 0x25) {
       if (i + 2 >= s.length || !hexAt(i + 1) || !hexAt(i + 2)) return escapeError(i);
-      const v = parseInt(String.fromCharCode(s[i + 1]!, s[i + 2]!), 16);
+      const v = parseInt(String.fromCharCode(s[i + 1], s[i + 2]), 16);
       const is25 = v === 0x25;
       // In a host, %-encoding is only for non-ASCII bytes (RFC 3986), %25 aside (RFC 6874 zones).
       if (mode === 'host' && v < 0x80 && !is25) return escapeError(i);
@@ -105,7 +105,7 @@ function requestURICause(raw: string): string | undefined {
   let scheme = '';
   let rest = raw;
   for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
+    const c = raw[i];
     if (/[A-Za-z]/.test(c)) continue;
     if (/[0-9+\-.]/.test(c)) {
       if (i === 0) break;

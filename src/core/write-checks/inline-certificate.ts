@@ -23,8 +23,8 @@ function pemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];
   const re = /-----BEGIN ([^\n-]*)-----\r?\n([\s\S]*?)-----END \1-----/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const body = m[2]!.replace(/^[A-Za-z-]+:.*\r?\n/gm, '').replace(/\s+/g, '');
-    if (/^[A-Za-z0-9+/]*={0,2}$/.test(body)) out.push({ type: m[1]!, der: Buffer.from(body, 'base64') });
+    const body = m[2].replace(/^[A-Za-z-]+:.*\r?\n/gm, '').replace(/\s+/g, '');
+    if (/^[A-Za-z0-9+/]*={0,2}$/.test(body)) out.push({ type: m[1], der: Buffer.from(body, 'base64') });
   }
   return out;
 }
@@ -32,14 +32,14 @@ function pemBlocks(text: string): PemBlock[] {
 /** A DER element's extent (cryptobyte ReadASN1Element: definite, minimally encoded lengths), or undefined. */
 function derElement(der: Buffer, at: number, tag: number): { start: number; end: number } | undefined {
   if (der[at] !== tag || at + 1 >= der.length) return undefined;
-  const first = der[at + 1]!;
+  const first = der[at + 1];
   let len = first;
   let header = 2;
   if (first & 0x80) {
     const n = first & 0x7f;
     if (n === 0 || n > 4 || at + 2 + n > der.length) return undefined;
     len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + der[at + 2 + i]!;
+    for (let i = 0; i < n; i++) len = len * 256 + der[at + 2 + i];
     if (len < 128 || (n > 1 && der[at + 2] === 0)) return undefined;
     header = 2 + n;
   }
@@ -103,7 +103,7 @@ function x509KeyPairError(certText: string, keyText: string): string | undefined
   if (certs.length === 0) {
     const skipped = certBlocks.map((b) => b.type);
     if (skipped.length === 0) return 'tls: failed to find any PEM data in certificate input';
-    if (skipped.length === 1 && skipped[0]!.endsWith('PRIVATE KEY'))
+    if (skipped.length === 1 && skipped[0].endsWith('PRIVATE KEY'))
       return 'tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched';
     return `tls: failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the following types: [${skipped.join(' ')}]`;
   }
@@ -121,14 +121,14 @@ function x509KeyPairError(certText: string, keyText: string): string | undefined
     if (skipped.length === 1 && skipped[0] === 'CERTIFICATE') return 'tls: found a certificate rather than a key in the PEM for the private key';
     return `tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [${skipped.join(' ')}]`;
   }
-  const certError = parseCertificateError(certs[0]!.der);
+  const certError = parseCertificateError(certs[0].der);
   if (certError) return certError;
   const key = tlsPrivateKey(keyBlock.der);
   if (typeof key === 'string') return key;
-  const publicType = new X509Certificate(certs[0]!.der).publicKey.asymmetricKeyType ?? '';
+  const publicType = new X509Certificate(certs[0].der).publicKey.asymmetricKeyType ?? '';
   if (!['rsa', 'ec', 'ed25519'].includes(publicType)) return 'tls: unknown public key algorithm';
   if (key.asymmetricKeyType !== publicType) return 'tls: private key type does not match public key type';
-  return new X509Certificate(certs[0]!.der).checkPrivateKey(key) ? undefined : 'tls: private key does not match public key';
+  return new X509Certificate(certs[0].der).checkPrivateKey(key) ? undefined : 'tls: private key does not match public key';
 }
 
 export function inlineCertificateErrors(entry: ApiEntry): GoError[] {

@@ -39,7 +39,7 @@ export function tlsConfigError(min: string, max: string, ciphers: readonly strin
   if (max !== '') {
     const e = versionError(max);
     if (e) return { field: 'max', message: e };
-    if (min !== '' && VERSION_ORDER[max] !== undefined && VERSION_ORDER[min] !== undefined && VERSION_ORDER[max]! < VERSION_ORDER[min]!)
+    if (min !== '' && VERSION_ORDER[max] !== undefined && VERSION_ORDER[min] !== undefined && VERSION_ORDER[max] < VERSION_ORDER[min])
       return { field: 'max', message: `configuring max version ${max} less than the configured min version ${min} is invalid` };
   }
   if (ciphers.length > 0) {

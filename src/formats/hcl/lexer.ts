@@ -511,14 +511,14 @@ function unindentHeredoc(heredoc: string): string {
   const len = heredoc.length;
   if (!unindent) return heredoc.slice(idx + 1, Math.max(idx + 1, len - idx + 1));
   const lines = heredoc.slice(idx + 1, Math.max(idx + 1, len - idx + 2)).split('\n');
-  const prefix = lines[lines.length - 1]!;
+  const prefix = lines[lines.length - 1];
   for (const l of lines) {
     if (!l.startsWith(prefix)) {
       return trimRightSpaceTab(heredoc.slice(idx + 1, Math.max(idx + 1, len - idx + 1)));
     }
   }
   const out: string[] = [];
-  for (let k = 0; k < lines.length - 1; k++) out.push(lines[k]!.slice(prefix.length));
+  for (let k = 0; k < lines.length - 1; k++) out.push(lines[k].slice(prefix.length));
   out.push('');
   return out.join('\n');
 }

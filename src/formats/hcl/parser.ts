@@ -115,7 +115,7 @@ export class Parser {
         break;
       }
       if (keys.length > 0) {
-        const last = keys[keys.length - 1]!;
+        const last = keys[keys.length - 1];
         const where = t.type === T.EOF ? 'reached end of file' : `found ${describe(t)}`;
         throw new HclError(`expected "=" or "{" after key ${quoteToken(last.str)}, ${where}`, posOf(t));
       }
@@ -125,7 +125,7 @@ export class Parser {
 
     let value: RawNode;
     if (t.type === T.ASSIGN) {
-      const v = this.value(keys[0]!);
+      const v = this.value(keys[0]);
       if (v === EOF_VALUE) return EOF_VALUE;
       value = v;
     } else {
@@ -133,11 +133,11 @@ export class Parser {
     }
     // nested keys: a "b" "c" { } → a → { b → { c → body } }
     for (let k = keys.length - 1; k >= 1; k--) {
-      const kt = keys[k]!;
+      const kt = keys[k];
       const kp = posOf(kt);
       value = { type: 'object', entries: [{ key: kt.str, keyPos: kp, value }], pos: kp };
     }
-    return { key: keys[0]!.str, keyPos: posOf(keys[0]!), value };
+    return { key: keys[0].str, keyPos: posOf(keys[0]), value };
   }
 
   /** After "{": items, then the closing "}". */

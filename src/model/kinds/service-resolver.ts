@@ -43,7 +43,7 @@ export function parseGoDuration(v: unknown): number {
   if (!m) return v.trim() === '0' ? 0 : NaN;
   const unit: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
   let total = 0;
-  for (const [, num, u] of m[2]!.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(num) * unit[u!]!;
+  for (const [, num, u] of m[2].matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(num) * unit[u];
   return m[1] === '-' ? -total : total;
 }
 

@@ -179,7 +179,7 @@ describe('timeouts', () => {
     fake.fallback(() => ({ status: 200, body: '[]', headers: { 'x-consul-index': '9' } }));
     const result = await client({ timeoutMs: 100 }).listEntries('service-defaults', { index: 5, wait: 2000 });
     expect(result.index).toBe(9);
-    expect(fake.requests[0]!.url).toBe('/v1/config/service-defaults?index=5&wait=2000ms');
+    expect(fake.requests[0].url).toBe('/v1/config/service-defaults?index=5&wait=2000ms');
   });
 });
 
@@ -187,8 +187,8 @@ describe('token', () => {
   it('sends the token in X-Consul-Token and never in the URL', async () => {
     fake.reply({ status: 200, body: 'true' });
     await client().putEntry({ Kind: 'service-defaults', Name: 'web' });
-    expect(fake.requests[0]!.headers['x-consul-token']).toBe(TOKEN);
-    expect(fake.requests[0]!.url).not.toContain(TOKEN);
+    expect(fake.requests[0].headers['x-consul-token']).toBe(TOKEN);
+    expect(fake.requests[0].url).not.toContain(TOKEN);
   });
 
   it('reads the token file once and prefers it over the token', async () => {
@@ -273,8 +273,8 @@ describe('request shape', () => {
     await c.putEntry({ Kind: 'service-defaults', Name: 'web', Big: 18446744073709551615n }, { cas: 0 });
     await c.listEntries('service-defaults', { filter: 'MutualTLSMode == "permissive"' });
     expect(fake.requests[0]).toMatchObject({ method: 'PUT', url: '/v1/config?cas=0&dc=dc2&ns=team-a&partition=eu' });
-    expect(fake.requests[0]!.body).toBe('{"Kind":"service-defaults","Name":"web","Big":18446744073709551615}');
-    expect(new URL(fake.requests[1]!.url, fake.url).searchParams.get('filter')).toBe('MutualTLSMode == "permissive"');
+    expect(fake.requests[0].body).toBe('{"Kind":"service-defaults","Name":"web","Big":18446744073709551615}');
+    expect(new URL(fake.requests[1].url, fake.url).searchParams.get('filter')).toBe('MutualTLSMode == "permissive"');
   });
 
   it('encodes names and KV keys', async () => {
@@ -322,7 +322,7 @@ describe('KV and health', () => {
     ]);
     fake.reply({ status: 200, body });
     const instances = await client().connectServiceInstances('web', { passing: true });
-    expect(fake.requests[0]!.url).toBe('/v1/health/connect/web?passing=true');
+    expect(fake.requests[0].url).toBe('/v1/health/connect/web?passing=true');
     expect(instances).toEqual([
       {
         node: 'node-1',

@@ -126,7 +126,7 @@ describe('LocalBranchWriter', () => {
   it('refuses a proposal made from a file that differs from the base, and paths leaving the directory', async () => {
     const writer = new LocalBranchWriter({ dir: join(repo, 'config') });
     const p = proposal();
-    const stale = await writer.write({ ...p, changes: [{ ...p.changes[0]!, before: ORDERS + '# local edit\n' }] });
+    const stale = await writer.write({ ...p, changes: [{ ...p.changes[0], before: ORDERS + '# local edit\n' }] });
     expect(stale).toMatchObject({ ok: false, reason: expect.stringContaining('differs from the file the proposal was made from') });
     const escape = await writer.write({ ...p, changes: [{ path: '../README.md', after: 'pwned\n' }] });
     expect(escape).toMatchObject({ ok: false, reason: expect.stringContaining('leaves the directory') });

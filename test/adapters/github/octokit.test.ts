@@ -40,7 +40,7 @@ describe('createGitHubClient', () => {
     const octokit = await createGitHubClient({ auth: { token: TOKEN }, baseUrl: `${double.url}/` });
     const state = await new GitHubTreeSource(octokit).read({ owner: double.owner, repo: double.repo, sha }, 'config-entries');
     expect(state.files).toHaveLength(1);
-    expect(double.requests[0]!.path.startsWith('/repos/')).toBe(true);
+    expect(double.requests[0].path.startsWith('/repos/')).toBe(true);
   });
 
   it('keeps the token out of errors from a failing request (401 Bad credentials)', async () => {
@@ -119,8 +119,8 @@ describe('createGitHubClient', () => {
     expect(state.files).toHaveLength(1);
     const exchange = double.requests.filter((r) => r.path === '/app/installations/42/access_tokens');
     expect(exchange).toHaveLength(1);
-    expect(exchange[0]!.authorization).toMatch(/^bearer eyJ/i);
-    const installationToken = double.installationTokens[0]!;
+    expect(exchange[0].authorization).toMatch(/^bearer eyJ/i);
+    const installationToken = double.installationTokens[0];
     expect(double.requests.filter((r) => r.path.startsWith('/repos/')).every((r) => r.authorization === `token ${installationToken}`)).toBe(true);
 
     double.fail({ path: /\/git\/blobs\//, status: 500, body: { message: `key was ${privateKey}` } });

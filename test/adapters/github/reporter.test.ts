@@ -36,7 +36,7 @@ describe('commit statuses', () => {
 
     await reporter.commitStatus({ ...repo, sha }, 'failure', long);
 
-    const description = double.statuses[0]!.description!;
+    const description = double.statuses[0].description!;
     expect(description).toHaveLength(140);
     expect(description.endsWith('…')).toBe(true);
     expect(description).not.toContain('\n');
@@ -62,7 +62,7 @@ describe('pull request comment', () => {
     expect(first.created).toBe(true);
     expect(second).toEqual({ id: first.id, created: false });
     expect(double.comments).toHaveLength(1);
-    expect(double.comments[0]!.body).toBe('<!-- consul-gitops:plan/dc1 -->\nPlan: 2 to create, 0 to update, 0 to delete.');
+    expect(double.comments[0].body).toBe('<!-- consul-gitops:plan/dc1 -->\nPlan: 2 to create, 0 to update, 0 to delete.');
     expect(double.count('PATCH', /\/issues\/comments\/\d+$/)).toBe(1);
   });
 

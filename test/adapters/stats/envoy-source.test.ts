@@ -87,10 +87,10 @@ describe('EnvoyTrafficSource', () => {
       last = await src.samples([orders, billing], windowAt(t));
     }
     const [o, b] = last;
-    expect(o!.problems).toEqual([]);
-    expect(o!.instances.map((i) => i.instance)).toEqual(['orders-a', 'orders-b']);
+    expect(o.problems).toEqual([]);
+    expect(o.instances.map((i) => i.instance)).toEqual(['orders-a', 'orders-b']);
     const inWindow = runs.filter((t) => t >= T0 + 30 * MIN);
-    const a = o!.instances[0]!.metrics;
+    const a = o.instances[0].metrics;
     expect(a.permissiveConnections).toEqual(expectedSeries('orders-a', inWindow, (c) => c.permissiveConnections));
     expect(a.permissiveConnections!.map((s) => s.v)).toEqual([3000, 3000, 3000, 3000]); // stopped at 25 min
     expect(a.permissiveRxBytes).toEqual(expectedSeries('orders-a', inWindow, (c) => c.permissiveRxBytes));
@@ -99,15 +99,15 @@ describe('EnvoyTrafficSource', () => {
     expect(a.mtlsRxBytes).toEqual(expectedSeries('orders-a', inWindow, (c) => c.mtlsRxBytes));
     expect(a.uptime).toEqual(expectedSeries('orders-a', inWindow, (c) => c.uptimeSeconds));
     // The restart at 45 min is in the raw history: counters and uptime drop.
-    const bConns = o!.instances[1]!.metrics.permissiveConnections!.map((s) => s.v);
+    const bConns = o.instances[1].metrics.permissiveConnections!.map((s) => s.v);
     expect(bConns).toEqual([1800, 2400, 300, 900]);
-    expect(o!.instances[1]!.metrics.uptime!.map((s) => s.v)).toEqual([1800, 2400, 300, 900]);
-    expect(b!.instances[0]!.metrics.mtlsHttpRequests).toEqual(expectedSeries('billing-a', inWindow, (c) => c.mtlsHttpRequests));
-    expect(b!.instances[0]!.metrics.passthroughConnections).toEqual(expectedSeries('billing-a', inWindow, (c) => c.passthroughConnections));
+    expect(o.instances[1].metrics.uptime!.map((s) => s.v)).toEqual([1800, 2400, 300, 900]);
+    expect(b.instances[0].metrics.mtlsHttpRequests).toEqual(expectedSeries('billing-a', inWindow, (c) => c.mtlsHttpRequests));
+    expect(b.instances[0].metrics.passthroughConnections).toEqual(expectedSeries('billing-a', inWindow, (c) => c.passthroughConnections));
     // billing has the permissive chain but no plaintext traffic: present and flat at 0, not absent.
-    expect(b!.instances[0]!.metrics.permissiveConnections!.every((s) => s.v === 0)).toBe(true);
-    expect(o!.sources[0]).toBe('consul /v1/health/connect/orders');
-    expect(o!.sources).toContain('consul kv consul-gitops/state/dc1/advisor/history/default/default/orders/');
+    expect(b.instances[0].metrics.permissiveConnections!.every((s) => s.v === 0)).toBe(true);
+    expect(o.sources[0]).toBe('consul /v1/health/connect/orders');
+    expect(o.sources).toContain('consul kv consul-gitops/state/dc1/advisor/history/default/default/orders/');
 
     // Stored: an index and one value per instance, pruned to the window.
     const stored = await kv('consul-gitops/state/dc1/advisor/history/default/default/orders');
@@ -116,7 +116,7 @@ describe('EnvoyTrafficSource', () => {
       'consul-gitops/state/dc1/advisor/history/default/default/orders/i/orders-b',
       'consul-gitops/state/dc1/advisor/history/default/default/orders/index',
     ]);
-    const history = decodeHistory(Buffer.from(stored[0]!.Value!, 'base64').toString())!;
+    const history = decodeHistory(Buffer.from(stored[0].Value!, 'base64').toString())!;
     expect(history.map((s) => s.t)).toEqual(inWindow);
   });
 
@@ -129,8 +129,8 @@ describe('EnvoyTrafficSource', () => {
         .sort(),
     );
     const [o] = await source({ port: 1 }).samples([orders], windowAt(clock));
-    expect(o!.problems).toEqual([]);
-    expect(o!.instances).toHaveLength(2);
+    expect(o.problems).toEqual([]);
+    expect(o.instances).toHaveLength(2);
   });
 
   it('reports an unreachable sidecar by name and keeps the history it already had', async () => {
@@ -140,18 +140,18 @@ describe('EnvoyTrafficSource', () => {
     await sidecars.stopInstance('orders-b');
     clock = T0 + 20 * MIN;
     const [o] = await src.samples([orders], windowAt(clock));
-    expect(o!.problems).toHaveLength(1);
-    expect(o!.problems[0]).toMatch(/^sidecar orders-b of orders \(127\.0\.0\.1:\d+\) could not be read: unreachable \(ECONNREFUSED\)$/);
-    const b = o!.instances.find((i) => i.instance === 'orders-b')!;
+    expect(o.problems).toHaveLength(1);
+    expect(o.problems[0]).toMatch(/^sidecar orders-b of orders \(127\.0\.0\.1:\d+\) could not be read: unreachable \(ECONNREFUSED\)$/);
+    const b = o.instances.find((i) => i.instance === 'orders-b')!;
     expect(b.metrics.permissiveConnections!.map((s) => s.t)).toEqual([T0 + 10 * MIN]);
-    const a = o!.instances.find((i) => i.instance === 'orders-a')!;
+    const a = o.instances.find((i) => i.instance === 'orders-a')!;
     expect(a.metrics.permissiveConnections!.map((s) => s.t)).toEqual([T0 + 10 * MIN, T0 + 20 * MIN]);
   });
 
   it('never copies what a sidecar address answered into a problem (the address comes from the catalog)', async () => {
     const [o] = await source({ path: '/admin/secrets', useRegisteredMetricsAddress: true }).samples([orders], windowAt(clock));
-    expect(o!.problems).toHaveLength(2);
-    for (const p of o!.problems) expect(p).toMatch(/^sidecar orders-[ab] of orders \(127\.0\.0\.1:\d+\) could not be read: HTTP 404$/);
+    expect(o.problems).toHaveLength(2);
+    for (const p of o.problems) expect(p).toMatch(/^sidecar orders-[ab] of orders \(127\.0\.0\.1:\d+\) could not be read: HTTP 404$/);
   });
 
   it('drops an instance from the index once its history is past the window', async () => {
@@ -161,8 +161,8 @@ describe('EnvoyTrafficSource', () => {
     await sidecars.stopInstance('orders-b');
     clock = T0 + 45 * MIN;
     const [o] = await src.samples([orders], windowAt(clock));
-    expect(o!.instances.map((i) => i.instance)).toEqual(['orders-a']);
-    const index = (await kv('consul-gitops/state/dc1/advisor/history/default/default/orders/index'))[0]!;
+    expect(o.instances.map((i) => i.instance)).toEqual(['orders-a']);
+    const index = (await kv('consul-gitops/state/dc1/advisor/history/default/default/orders/index'))[0];
     expect(JSON.parse(Buffer.from(index.Value!, 'base64').toString())).toEqual({ v: 1, instances: ['orders-a'] });
   });
 
@@ -173,9 +173,9 @@ describe('EnvoyTrafficSource', () => {
       await src.samples([orders], windowAt(clock, 7 * 24 * 3600_000));
     }
     const [short] = await src.samples([orders], windowAt(clock, 5 * MIN));
-    expect(short!.instances[0]!.metrics.permissiveConnections!.map((s) => s.t)).toEqual([T0 + 30 * MIN]);
+    expect(short.instances[0].metrics.permissiveConnections!.map((s) => s.t)).toEqual([T0 + 30 * MIN]);
     const [long] = await src.samples([orders], windowAt(clock, 7 * 24 * 3600_000));
-    expect(long!.instances[0]!.metrics.permissiveConnections!.map((s) => s.t)).toEqual([0, 10, 20, 30].map((m) => T0 + m * MIN));
+    expect(long.instances[0].metrics.permissiveConnections!.map((s) => s.t)).toEqual([0, 10, 20, 30].map((m) => T0 + m * MIN));
   });
 
   it("keeps each instance's history under maxHistoryBytes by dropping the oldest scrapes", async () => {
@@ -185,19 +185,19 @@ describe('EnvoyTrafficSource', () => {
       await src.samples([orders], windowAt(clock, 24 * 3600_000));
     }
     const stored = await kv('consul-gitops/state/dc1/advisor/history/default/default/orders/i/orders-a');
-    const text = Buffer.from(stored[0]!.Value!, 'base64').toString();
+    const text = Buffer.from(stored[0].Value!, 'base64').toString();
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024);
     const kept = decodeHistory(text)!;
     expect(kept.length).toBeGreaterThan(5);
     expect(kept.at(-1)!.t).toBe(T0 + 29 * MIN);
-    expect(kept[0]!.t).toBeGreaterThan(T0);
+    expect(kept[0].t).toBeGreaterThan(T0);
   });
 
   it('reads Envoy admin /stats?format=json when configured', async () => {
     const only = sidecars.sidecars.find((s) => s.script.instance === 'billing-a')!;
     const [b] = await source({ format: 'json', path: '/stats', port: only.port }).samples([billing], windowAt(clock));
-    expect(b!.problems).toEqual([]);
-    expect(b!.instances[0]!.metrics).toEqual({
+    expect(b.problems).toEqual([]);
+    expect(b.instances[0].metrics).toEqual({
       permissiveConnections: [{ t: clock, v: 0 }],
       permissiveRxBytes: [{ t: clock, v: 0 }],
       permissiveTxBytes: [{ t: clock, v: 0 }],
@@ -207,15 +207,15 @@ describe('EnvoyTrafficSource', () => {
       uptime: [{ t: clock, v: 0 }],
       passthroughConnections: [{ t: clock, v: 0 }],
     });
-    expect(b!.sources[1]).toMatch(/^billing-a: GET http:\/\/127\.0\.0\.1:\d+\/stats\?…$/);
+    expect(b.sources[1]).toMatch(/^billing-a: GET http:\/\/127\.0\.0\.1:\d+\/stats\?…$/);
   });
 
   it("reports a history write that keeps conflicting, and still returns this run's scrape", async () => {
     const real = new ConsulKvStateStore(consul);
     const conflicting: StateStore = { read: (k) => real.read(k), write: async () => false };
     const [o] = await source({}, conflicting).samples([orders], windowAt(clock));
-    expect(o!.problems).toEqual([expect.stringMatching(/^sample history of orders not saved: .*index kept changing under concurrent writers \(4 attempts\)$/)]);
-    expect(o!.instances).toHaveLength(2);
+    expect(o.problems).toEqual([expect.stringMatching(/^sample history of orders not saved: .*index kept changing under concurrent writers \(4 attempts\)$/)]);
+    expect(o.instances).toHaveLength(2);
   });
 
   it("throws only when neither Consul's catalog nor its KV can be read", async () => {
@@ -229,15 +229,15 @@ describe("EnvoyTrafficSource tenancy: sidecars are looked up in the service's ow
   it("never judges a namespaced service by the default namespace's same-named sidecars (the dev server is CE and refuses ?ns=)", async () => {
     const teamA = { name: 'orders', namespace: 'team-a', partition: 'default' };
     const [o] = await source().samples([teamA, orders], windowAt(clock));
-    expect(o!.instances).toEqual([]);
-    expect(o!.problems).toEqual([
+    expect(o.instances).toEqual([]);
+    expect(o.problems).toEqual([
       expect.stringMatching(/^cannot list the sidecars of orders in namespace team-a from Consul: .*Namespaces are a Consul Enterprise feature/),
     ]);
     const [, dflt] = await source().samples([teamA, orders], windowAt(clock));
-    expect(dflt!.instances.map((i) => i.instance).sort()).toEqual(['orders-a', 'orders-b']);
+    expect(dflt.instances.map((i) => i.instance).sort()).toEqual(['orders-a', 'orders-b']);
     const [eu] = await source().samples([{ name: 'orders', namespace: 'default', partition: 'eu' }], windowAt(clock));
-    expect(eu!.instances).toEqual([]);
-    expect(eu!.problems[0]).toMatch(/^cannot list the sidecars of orders in partition eu from Consul: .*Partitions are a Consul Enterprise feature/);
+    expect(eu.instances).toEqual([]);
+    expect(eu.problems[0]).toMatch(/^cannot list the sidecars of orders in partition eu from Consul: .*Partitions are a Consul Enterprise feature/);
   });
 
   it("sends the service's ?ns= and ?partition= to Consul Enterprise in place of the client's own, default included", async () => {
@@ -254,7 +254,7 @@ describe("EnvoyTrafficSource tenancy: sidecars are looked up in the service's ow
       const run = async (client: ConsulClient, ref: typeof orders) => {
         const src = new EnvoyTrafficSource(EnvoyStatsSchema.parse({}), { consul: client, state: history, stateKeyPrefix: 'p', target: 't', now: () => clock });
         const [s] = await src.samples([ref], windowAt(clock));
-        return s!;
+        return s;
       };
       const plain = new ConsulClient({ address: url, timeoutMs: 5_000, retry });
       const s = await run(plain, { name: 'orders', namespace: 'team-a', partition: 'eu' });

@@ -57,7 +57,7 @@ describe('the query', () => {
     const source = new PrometheusTrafficSource(cfg({ timeout: '20s' }), { env: {} });
     await source.samples([svc], window);
     expect(seen).toHaveLength(9);
-    const first = seen[0]!;
+    const first = seen[0];
     expect(first.method).toBe('POST');
     expect(first.path).toBe('/workspaces/ws-1/api/v1/query');
     expect(first.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -72,7 +72,7 @@ describe('the query', () => {
   it('escapes service names as regex and as PromQL strings', async () => {
     const source = new PrometheusTrafficSource(cfg(), { env: {} });
     await source.samples([{ name: 'a.b"c', namespace: 'team-1', partition: 'default' }], window);
-    expect(new URLSearchParams(seen[0]!.body).get('query')).toContain('consul_source_service=~"a\\\\.b\\"c",consul_source_namespace=~"team-1"');
+    expect(new URLSearchParams(seen[0].body).get('query')).toContain('consul_source_service=~"a\\\\.b\\"c",consul_source_namespace=~"team-1"');
   });
 
   it('uses configured metric and label names (relabelled deployments)', async () => {
@@ -81,7 +81,7 @@ describe('the query', () => {
       { env: {} },
     );
     await source.samples([svc], window);
-    expect(new URLSearchParams(seen[0]!.body).get('query')).toBe('mesh_plain_cx{chain="permissive",svc=~"orders",ns=~"(default)?",ap=~"(default)?"}[600s]');
+    expect(new URLSearchParams(seen[0].body).get('query')).toBe('mesh_plain_cx{chain="permissive",svc=~"orders",ns=~"(default)?",ap=~"(default)?"}[600s]');
   });
 });
 
@@ -91,15 +91,15 @@ describe('failures are problems, never silence', () => {
     const source = new PrometheusTrafficSource(cfg({ attempts: 2 }), { env: {}, ...noSleep });
     const [orders] = await source.samples([svc], window);
     expect(seen).toHaveLength(2 * 9);
-    expect(orders!.problems).toHaveLength(9);
-    expect(orders!.problems[0]).toBe('prometheus query for permissiveConnections failed: HTTP 503 timeout: query timed out in expression evaluation');
+    expect(orders.problems).toHaveLength(9);
+    expect(orders.problems[0]).toBe('prometheus query for permissiveConnections failed: HTTP 503 timeout: query timed out in expression evaluation');
   });
 
   it('recovers when a retry succeeds', async () => {
     answer = (n) => (n === 1 ? { status: 502, body: '<html>bad gateway</html>' } : { status: 200, body: matrix([]) });
     const source = new PrometheusTrafficSource(cfg(), { env: {}, ...noSleep });
     const [orders] = await source.samples([svc], window);
-    expect(orders!.problems).toEqual([]);
+    expect(orders.problems).toEqual([]);
     expect(seen).toHaveLength(10);
   });
 
@@ -107,14 +107,14 @@ describe('failures are problems, never silence', () => {
     answer = () => ({ status: 200, body: matrix([], ['remote read of store-2 failed: partial data']) });
     const source = new PrometheusTrafficSource(cfg(), { env: {} });
     const [orders] = await source.samples([svc], window);
-    expect(orders!.problems[0]).toBe('prometheus warning for permissiveConnections: remote read of store-2 failed: partial data');
+    expect(orders.problems[0]).toBe('prometheus warning for permissiveConnections: remote read of store-2 failed: partial data');
   });
 
   it('refuses a non-matrix answer', async () => {
     answer = () => ({ status: 200, body: { status: 'success', data: { resultType: 'vector', result: [] } } });
     const source = new PrometheusTrafficSource(cfg(), { env: {} });
     const [orders] = await source.samples([svc], window);
-    expect(orders!.problems[0]).toMatch(/expected a matrix \(raw samples\), got vector/);
+    expect(orders.problems[0]).toMatch(/expected a matrix \(raw samples\), got vector/);
   });
 
   it('refuses an answer larger than maxResponseBytes', async () => {
@@ -122,8 +122,8 @@ describe('failures are problems, never silence', () => {
     answer = () => ({ status: 200, body: matrix([{ metric: { consul_source_service: 'orders', pod: 'p' }, values }]) });
     const source = new PrometheusTrafficSource(cfg({ maxResponseBytes: 4096 }), { env: {} });
     const [orders] = await source.samples([svc], window);
-    expect(orders!.problems[0]).toMatch(/answer over 4096 bytes/);
-    expect(orders!.instances).toEqual([]);
+    expect(orders.problems[0]).toMatch(/answer over 4096 bytes/);
+    expect(orders.instances).toEqual([]);
   });
 
   it('reports two series for one instance instead of joining them into fake restarts', async () => {
@@ -131,8 +131,8 @@ describe('failures are problems, never silence', () => {
     answer = (n) => (n === 1 ? { status: 200, body: matrix([s('a', '5'), s('b', '0')]) } : { status: 200, body: matrix([]) });
     const source = new PrometheusTrafficSource(cfg(), { env: {} });
     const [orders] = await source.samples([svc], window);
-    expect(orders!.problems).toEqual(['orders-a: 2 series for permissiveConnections; make the selector or instance labels unique']);
-    expect(orders!.instances[0]!.metrics.permissiveConnections).toBeUndefined();
+    expect(orders.problems).toEqual(['orders-a: 2 series for permissiveConnections; make the selector or instance labels unique']);
+    expect(orders.instances[0].metrics.permissiveConnections).toBeUndefined();
   });
 });
 
@@ -142,8 +142,8 @@ describe('authentication from the environment', () => {
       n === 1 ? { status: 400, body: { status: 'error', errorType: 'bad_data', error: 'echo: Bearer s3cret-token-value' } } : { status: 200, body: matrix([]) };
     const source = new PrometheusTrafficSource(cfg(), { env: { PROMETHEUS_BEARER_TOKEN: 's3cret-token-value' } });
     const [orders] = await source.samples([svc], window);
-    expect(seen[0]!.headers.authorization).toBe('Bearer s3cret-token-value');
-    expect(orders!.problems[0]).toContain('[redacted]');
+    expect(seen[0].headers.authorization).toBe('Bearer s3cret-token-value');
+    expect(orders.problems[0]).toContain('[redacted]');
     expect(JSON.stringify(orders)).not.toContain('s3cret-token-value');
   });
 
@@ -153,7 +153,7 @@ describe('authentication from the environment', () => {
       await writeFile(join(dir, 'token'), 'file-token-123\n');
       const source = new PrometheusTrafficSource(cfg({ auth: { bearerTokenFileEnv: 'MY_TOKEN_FILE' } }), { env: { MY_TOKEN_FILE: join(dir, 'token') } });
       await source.samples([svc], window);
-      expect(seen[0]!.headers.authorization).toBe('Bearer file-token-123');
+      expect(seen[0].headers.authorization).toBe('Bearer file-token-123');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -162,7 +162,7 @@ describe('authentication from the environment', () => {
   it('sends basic auth from PROMETHEUS_USERNAME / PROMETHEUS_PASSWORD', async () => {
     const source = new PrometheusTrafficSource(cfg(), { env: { PROMETHEUS_USERNAME: 'reader', PROMETHEUS_PASSWORD: 'pa55word' } });
     await source.samples([svc], window);
-    expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from('reader:pa55word').toString('base64')}`);
+    expect(seen[0].headers.authorization).toBe(`Basic ${Buffer.from('reader:pa55word').toString('base64')}`);
   });
 
   it('keeps credentials in the URL out of the description', () => {
@@ -174,7 +174,7 @@ describe('authentication from the environment', () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-tok' };
     const source = new PrometheusTrafficSource(cfg({ auth: { sigv4: { region: 'eu-west-1' } } }), { env: {}, awsCredentials: async () => credentials });
     await source.samples([svc], window);
-    const req = seen[0]!;
+    const req = seen[0];
     const auth = String(req.headers.authorization);
     const date = String(req.headers['x-amz-date']);
     expect(auth).toMatch(
@@ -184,7 +184,7 @@ describe('authentication from the environment', () => {
     expect(req.headers['x-amz-security-token']).toBe('session-tok');
 
     // Verify: sign the request as received, at the same instant, with AWS's signer.
-    const signedHeaders = /SignedHeaders=([^,]+)/.exec(auth)![1]!.split(';');
+    const signedHeaders = /SignedHeaders=([^,]+)/.exec(auth)![1].split(';');
     const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(req.headers[h])]));
     const host = String(req.headers.host);
     const verifier = new SignatureV4({ service: 'aps', region: 'eu-west-1', sha256: NodeSha256, credentials });
@@ -192,7 +192,7 @@ describe('authentication from the environment', () => {
       {
         method: 'POST',
         protocol: 'http:',
-        hostname: host.split(':')[0]!,
+        hostname: host.split(':')[0],
         port: Number(host.split(':')[1]),
         path: req.path,
         query: {},
@@ -212,7 +212,7 @@ describe('authentication from the environment', () => {
       {
         method: 'POST',
         protocol: 'http:',
-        hostname: host.split(':')[0]!,
+        hostname: host.split(':')[0],
         port: Number(host.split(':')[1]),
         path: '/api/v1/admin/tsdb/delete_series',
         query: {},
@@ -231,7 +231,7 @@ describe('authentication from the environment', () => {
       env: { AWS_REGION: 'us-east-2', AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'env-secret-key-0000' },
     });
     const [orders] = await source.samples([svc], window);
-    expect(String(seen[0]!.headers.authorization)).toMatch(/Credential=AKIDENV\/\d{8}\/us-east-2\/aps\/aws4_request/);
+    expect(String(seen[0].headers.authorization)).toMatch(/Credential=AKIDENV\/\d{8}\/us-east-2\/aps\/aws4_request/);
     expect(JSON.stringify(orders)).not.toContain('env-secret-key-0000');
   });
 });

@@ -100,10 +100,10 @@ describe.skipIf(missing !== undefined)('PrometheusTrafficSource against a real P
     const source = new PrometheusTrafficSource(config(prom.url), { env: {} });
     const [orders, billing] = await source.samples([svc('orders'), svc('billing')], { start: base, end: END });
 
-    expect(orders!.problems).toEqual([]);
-    expect(orders!.instances.map((i) => i.instance)).toEqual(['orders-a', 'orders-b']);
-    const a = orders!.instances[0]!.metrics;
-    const b = orders!.instances[1]!.metrics;
+    expect(orders.problems).toEqual([]);
+    expect(orders.instances.map((i) => i.instance)).toEqual(['orders-a', 'orders-b']);
+    const a = orders.instances[0].metrics;
+    const b = orders.instances[1].metrics;
     expect(a.permissiveConnections).toEqual(expected(minutes(0, 180), (m) => ordersA(m).cx));
     // The plaintext stop and the restart are in the raw data, not smoothed away.
     expect(a.permissiveConnections![90]).toEqual({ t: base + 90 * MIN, v: 190 });
@@ -116,32 +116,32 @@ describe.skipIf(missing !== undefined)('PrometheusTrafficSource against a real P
     // The pod born at minute 60 starts at 3: its first value is kept.
     expect(b.permissiveConnections![0]).toEqual({ t: base + 60 * MIN, v: 3 });
     expect(b.permissiveConnections).toHaveLength(121);
-    expect(orders!.scrapeIntervalMs).toBe(MIN);
+    expect(orders.scrapeIntervalMs).toBe(MIN);
 
-    expect(billing!.instances.map((i) => i.instance)).toEqual(['billing-a']);
-    expect(billing!.instances[0]!.metrics.permissiveConnections).toEqual(expected(minutes(0, 180), (m) => billingA(m).cx));
-    expect(billing!.instances[0]!.metrics.mtlsHttpRequests).toEqual(expected(minutes(0, 180), (m) => billingA(m).rq));
+    expect(billing.instances.map((i) => i.instance)).toEqual(['billing-a']);
+    expect(billing.instances[0].metrics.permissiveConnections).toEqual(expected(minutes(0, 180), (m) => billingA(m).cx));
+    expect(billing.instances[0].metrics.mtlsHttpRequests).toEqual(expected(minutes(0, 180), (m) => billingA(m).rq));
 
     // One batch per metric selector, a range selector evaluated at the window's end.
-    expect(orders!.sources).toContain(
+    expect(orders.sources).toContain(
       `envoy_tcp_downstream_cx_total{envoy_tcp_prefix="permissive_public_listener",consul_source_service=~"orders|billing",consul_source_namespace=~"(default)?",consul_source_partition=~"(default)?"}[10800s] @ ${new Date(END).toISOString()}`,
     );
-    expect(orders!.sources).toHaveLength(9);
+    expect(orders.sources).toHaveLength(9);
   });
 
   it('honours a shorter window and one service per query', async () => {
     const source = new PrometheusTrafficSource(config(prom.url, { batchSize: 1 }), { env: {} });
     const res = await source.samples([svc('orders'), svc('billing')], { start: base + 150 * MIN, end: base + 160 * MIN });
-    expect(res[0]!.instances[0]!.metrics.permissiveConnections).toEqual(expected(minutes(150, 160), (m) => ordersA(m).cx));
-    expect(res[0]!.sources[0]).toMatch(/consul_source_service=~"orders",.*\[600s\]/);
-    expect(res[1]!.sources[0]).toMatch(/consul_source_service=~"billing",/);
+    expect(res[0].instances[0].metrics.permissiveConnections).toEqual(expected(minutes(150, 160), (m) => ordersA(m).cx));
+    expect(res[0].sources[0]).toMatch(/consul_source_service=~"orders",.*\[600s\]/);
+    expect(res[1].sources[0]).toMatch(/consul_source_service=~"billing",/);
   });
 
   it('an empty result is no series at all, not zeros', async () => {
     const source = new PrometheusTrafficSource(config(prom.url), { env: {} });
     const [none] = await source.samples([svc('payments')], { start: base, end: END });
-    expect(none!.instances).toEqual([]);
-    expect(none!.problems).toEqual([]);
+    expect(none.instances).toEqual([]);
+    expect(none.problems).toEqual([]);
   });
 
   it("reports a query Prometheus rejects, naming the metric and Prometheus's error", async () => {
@@ -150,17 +150,17 @@ describe.skipIf(missing !== undefined)('PrometheusTrafficSource against a real P
       { env: {} },
     );
     const [orders] = await source.samples([svc('orders')], { start: base, end: END });
-    expect(orders!.problems).toHaveLength(1);
-    expect(orders!.problems[0]).toMatch(/^prometheus query for mtlsHandshakes failed: HTTP 400 bad_data: .*(regex|regular expression)/);
-    expect(orders!.instances[0]!.metrics.mtlsHandshakes).toBeUndefined();
-    expect(orders!.instances[0]!.metrics.permissiveConnections).toHaveLength(181);
+    expect(orders.problems).toHaveLength(1);
+    expect(orders.problems[0]).toMatch(/^prometheus query for mtlsHandshakes failed: HTTP 400 bad_data: .*(regex|regular expression)/);
+    expect(orders.instances[0].metrics.mtlsHandshakes).toBeUndefined();
+    expect(orders.instances[0].metrics.permissiveConnections).toHaveLength(181);
   });
 
   it('refuses data past the sample limit and says so', async () => {
     const source = new PrometheusTrafficSource(config(prom.url, { sampleLimit: 100 }), { env: {} });
     const [orders] = await source.samples([svc('orders')], { start: base, end: END });
-    expect(orders!.problems.some((p) => /permissiveConnections failed: 302 samples, over the sample limit of 100/.test(p))).toBe(true);
-    expect(orders!.instances.every((i) => i.metrics.permissiveConnections === undefined)).toBe(true);
+    expect(orders.problems.some((p) => /permissiveConnections failed: 302 samples, over the sample limit of 100/.test(p))).toBe(true);
+    expect(orders.instances.every((i) => i.metrics.permissiveConnections === undefined)).toBe(true);
   });
 
   it("surfaces Prometheus's own sample limit (422) as a problem", async () => {
@@ -168,7 +168,7 @@ describe.skipIf(missing !== undefined)('PrometheusTrafficSource against a real P
     try {
       const source = new PrometheusTrafficSource(config(tight.url), { env: {} });
       const [orders] = await source.samples([svc('orders')], { start: base, end: END });
-      expect(orders!.problems.find((p) => p.includes('permissiveConnections'))).toMatch(/HTTP 422 execution: query processing would load too many samples/);
+      expect(orders.problems.find((p) => p.includes('permissiveConnections'))).toMatch(/HTTP 422 execution: query processing would load too many samples/);
     } finally {
       await tight.stop();
     }
@@ -187,7 +187,7 @@ describe.skipIf(missing !== undefined)('PrometheusTrafficSource on a live scrape
     sidecars = await startSimulatedSidecars([
       { service: 'web', instance: 'web-1', plaintext: { connectionsPerSecond: 20 }, mtls: { handshakesPerSecond: 10 } },
     ]);
-    const target = `127.0.0.1:${sidecars.sidecars[0]!.port}`;
+    const target = `127.0.0.1:${sidecars.sidecars[0].port}`;
     prom = await startPrometheus({ scrapeTargets: [target], scrapeInterval: '1s' });
     const start = Date.now();
     const source = new PrometheusTrafficSource(config(prom.url), { env: {} });
@@ -196,15 +196,15 @@ describe.skipIf(missing !== undefined)('PrometheusTrafficSource on a live scrape
     for (let i = 0; i < 40; i++) {
       await new Promise((r) => setTimeout(r, 500));
       [web] = await source.samples([svc('web')], { start, end: Date.now() });
-      if ((web!.instances[0]?.metrics.permissiveConnections?.length ?? 0) >= 4) break;
+      if ((web.instances[0]?.metrics.permissiveConnections?.length ?? 0) >= 4) break;
     }
     expect(web!.problems).toEqual([]);
     // Without a pod label, Prometheus's own `instance` target label names the sidecar.
     expect(web!.instances.map((i) => i.instance)).toEqual([target]);
-    const cx = web!.instances[0]!.metrics.permissiveConnections!;
+    const cx = web!.instances[0].metrics.permissiveConnections!;
     expect(cx.length).toBeGreaterThanOrEqual(3);
-    expect(cx.at(-1)!.v).toBeGreaterThan(cx[0]!.v);
-    expect(web!.instances[0]!.metrics.mtlsHandshakes!.at(-1)!.v).toBeGreaterThan(0);
+    expect(cx.at(-1)!.v).toBeGreaterThan(cx[0].v);
+    expect(web!.instances[0].metrics.mtlsHandshakes!.at(-1)!.v).toBeGreaterThan(0);
     expect(web!.scrapeIntervalMs).toBeGreaterThanOrEqual(900);
     expect(web!.scrapeIntervalMs).toBeLessThanOrEqual(1_100);
   }, 60_000);

@@ -23,7 +23,7 @@ describe('simulated sidecars', () => {
       ],
       { now: () => clock },
     );
-    const base = `http://127.0.0.1:${sims.sidecars[0]!.port}`;
+    const base = `http://127.0.0.1:${sims.sidecars[0].port}`;
     clock = 80_000;
     const prom = await (await fetch(`${base}/metrics`)).text();
     expect(await (await fetch(`${base}/stats/prometheus`)).text()).toBe(prom);

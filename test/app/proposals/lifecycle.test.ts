@@ -19,7 +19,7 @@ describe('strict-mode pull requests', () => {
       ['strict:default/default/web', 'held'],
     ]);
     expect(w.double.pulls).toHaveLength(1);
-    const pr = w.double.pulls[0]!;
+    const pr = w.double.pulls[0];
     expect(pr).toMatchObject({
       title: 'mTLS: move api to strict',
       head: 'consul-gitops/strict/default/default/api',
@@ -40,20 +40,20 @@ describe('strict-mode pull requests', () => {
     const before = w.writes().length;
 
     const same = await w.run(report([verdict('api', 'ready-for-strict')]));
-    expect(same.actions[0]!.kind).toBe('unchanged');
+    expect(same.actions[0].kind).toBe('unchanged');
     expect(w.writes().slice(before)).toEqual([]);
 
     // Volatile numbers (mTLS counts grow every run) are not new evidence.
     const busier = verdict('api', 'ready-for-strict');
     busier.evidence.mtls.handshakes = 123_456;
-    expect((await w.run(report([busier]))).actions[0]!.kind).toBe('unchanged');
+    expect((await w.run(report([busier]))).actions[0].kind).toBe('unchanged');
     expect(w.writes().slice(before)).toEqual([]);
 
     const fresh = await w.run(report([verdict('api', 'ready-for-strict', { instances: ['api-0', 'api-1'] })]));
-    expect(fresh.actions[0]!.kind).toBe('evidence-updated');
+    expect(fresh.actions[0].kind).toBe('evidence-updated');
     expect(w.double.pulls).toHaveLength(1);
     expect(w.double.refSha('consul-gitops/strict/default/default/api')).toBe(head);
-    expect(w.double.pulls[0]!.body).toContain('api-1');
+    expect(w.double.pulls[0].body).toContain('api-1');
     expect(w.double.unexpected).toEqual([]);
   });
 
@@ -65,33 +65,33 @@ describe('strict-mode pull requests', () => {
       report([verdict('api', 'still-receiving-plaintext', { plaintext: 12, lastSeenAt: Date.parse('2026-11-30T10:07:00Z'), instances: ['api-7f9c'] })]),
     );
 
-    expect(back.actions[0]!.kind).toBe('closed');
-    expect(w.double.pulls[0]!.state).toBe('closed');
-    const comments = w.double.comments.filter((c) => c.issue_number === w.double.pulls[0]!.number);
+    expect(back.actions[0].kind).toBe('closed');
+    expect(w.double.pulls[0].state).toBe('closed');
+    const comments = w.double.comments.filter((c) => c.issue_number === w.double.pulls[0].number);
     expect(comments).toHaveLength(1);
-    expect(comments[0]!.body).toContain('`api-7f9c`: 12 plaintext connections');
-    expect(comments[0]!.body).toContain('2026-11-30 10:07 UTC');
+    expect(comments[0].body).toContain('`api-7f9c`: 12 plaintext connections');
+    expect(comments[0].body).toContain('2026-11-30 10:07 UTC');
     expect(w.double.refSha('consul-gitops/strict/default/default/api')).toBeUndefined();
 
     // A later plaintext run comments no more.
     await w.run(report([verdict('api', 'still-receiving-plaintext', { plaintext: 20 })]));
-    expect(w.double.comments.filter((c) => c.issue_number === w.double.pulls[0]!.number)).toHaveLength(1);
+    expect(w.double.comments.filter((c) => c.issue_number === w.double.pulls[0].number)).toHaveLength(1);
   });
 
   it('does not reopen a PR a human closed while the evidence stays ready; proposes again after not-ready → ready', async () => {
     w = await world(TREE);
     await w.run(report([verdict('api', 'ready-for-strict')]));
-    w.double.closePullRequest(w.double.pulls[0]!.number);
+    w.double.closePullRequest(w.double.pulls[0].number);
 
     const again = await w.run(report([verdict('api', 'ready-for-strict', { instances: ['api-0', 'api-9'] })]));
-    expect(again.actions[0]!.kind).toBe('declined');
+    expect(again.actions[0].kind).toBe('declined');
     const third = await w.run(report([verdict('api', 'ready-for-strict')]));
-    expect(third.actions[0]!.kind).toBe('declined');
+    expect(third.actions[0].kind).toBe('declined');
     expect(w.double.pulls.filter((p) => p.state === 'open')).toHaveLength(0);
 
     await w.run(report([verdict('api', 'insufficient-data')]));
     const back = await w.run(report([verdict('api', 'ready-for-strict')]));
-    expect(back.actions[0]!.kind).toBe('opened');
+    expect(back.actions[0].kind).toBe('opened');
     expect(w.double.pulls.filter((p) => p.state === 'open')).toHaveLength(1);
     expect(w.double.unexpected).toEqual([]);
   });
@@ -99,7 +99,7 @@ describe('strict-mode pull requests', () => {
   it('a merged PR ends the story: nothing reopened, nothing closed', async () => {
     w = await world(TREE);
     await w.run(report([verdict('api', 'ready-for-strict')]));
-    w.double.closePullRequest(w.double.pulls[0]!.number, { merge: true });
+    w.double.closePullRequest(w.double.pulls[0].number, { merge: true });
 
     const after = await w.run(report([]));
     expect(after.actions.map((a) => a.kind)).toEqual([]);
@@ -113,7 +113,7 @@ describe('strict-mode pull requests', () => {
     w.double.deleteBranch('consul-gitops/strict/default/default/api');
 
     const out = await w.run(report([verdict('api', 'ready-for-strict')]));
-    expect(out.actions[0]!.kind).toBe('declined');
+    expect(out.actions[0].kind).toBe('declined');
     expect(w.double.unexpected).toEqual([]);
   });
 
@@ -123,7 +123,7 @@ describe('strict-mode pull requests', () => {
 
     const out = await w.run(report([verdict('api', 'ready-for-strict'), verdict('web', 'ready-for-strict')]));
     expect(out.actions.map((a) => a.kind)).toEqual(['failed', 'opened']);
-    expect(out.actions[0]!.detail).toContain('Validation Failed');
+    expect(out.actions[0].detail).toContain('Validation Failed');
 
     const next = await w.run(report([verdict('api', 'ready-for-strict'), verdict('web', 'ready-for-strict')]));
     expect(next.actions.map((a) => a.kind)).toEqual(['opened', 'unchanged']);
@@ -135,7 +135,7 @@ describe('strict-mode pull requests', () => {
     // Same branch name, but from a fork: GitHub labels it `mallory:<branch>`.
     const forkPr = w.double.addForkPullRequest({ headOwner: 'mallory', head: 'consul-gitops/strict/default/default/api', title: 'mine', body: 'x' });
     const out = await w.run(report([verdict('api', 'still-receiving-plaintext', { plaintext: 4 })]));
-    expect(out.actions[0]!.kind).toBe('held');
+    expect(out.actions[0].kind).toBe('held');
     expect(w.double.pulls.find((p) => p.number === forkPr)).toMatchObject({ state: 'open', title: 'mine', body: 'x' });
     expect(w.double.comments.filter((c) => c.issue_number === forkPr)).toEqual([]);
   });
@@ -147,10 +147,10 @@ describe('strict-mode pull requests', () => {
     const files = w.double.filesAt('consul-gitops/strict/all');
     expect(files['config-entries/api.hcl']).toContain('"strict"');
     expect(files['config-entries/web.hcl']).toContain('"strict"');
-    expect(w.double.pulls[0]!.title).toBe('mTLS: move 2 services to strict');
+    expect(w.double.pulls[0].title).toBe('mTLS: move 2 services to strict');
 
     const fewer = await w.run(report([verdict('api', 'ready-for-strict'), verdict('web', 'still-receiving-plaintext', { plaintext: 3 })]), { grouping: 'all' });
-    expect(fewer.actions[0]!.kind).toBe('updated');
+    expect(fewer.actions[0].kind).toBe('updated');
     expect(w.double.pulls).toHaveLength(1);
     expect(w.double.filesAt('consul-gitops/strict/all')['config-entries/web.hcl']).toContain('"permissive"');
 
@@ -158,7 +158,7 @@ describe('strict-mode pull requests', () => {
       report([verdict('api', 'still-receiving-plaintext', { plaintext: 1 }), verdict('web', 'still-receiving-plaintext', { plaintext: 3 })]),
       { grouping: 'all' },
     );
-    expect(none.actions[0]!.kind).toBe('closed');
-    expect(w.double.pulls[0]!.state).toBe('closed');
+    expect(none.actions[0].kind).toBe('closed');
+    expect(w.double.pulls[0].state).toBe('closed');
   });
 });

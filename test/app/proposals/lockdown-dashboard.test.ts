@@ -15,10 +15,10 @@ describe('the mesh lockdown PR', () => {
 
     expect(out.passthrough).toEqual({ meshDestinationsOnly: true, outsideMesh: [], unknown: [] });
     expect(out.actions.map((a) => [a.key, a.branch, a.kind])).toEqual([['lockdown', 'consul-gitops/mesh-lockdown/dc1', 'opened']]);
-    const mesh = w.double.filesAt('consul-gitops/mesh-lockdown/dc1')['config-entries/mesh.hcl']!;
+    const mesh = w.double.filesAt('consul-gitops/mesh-lockdown/dc1')['config-entries/mesh.hcl'];
     expect(mesh).toContain('AllowEnablingPermissiveMutualTLS = false');
     expect(mesh).toMatch(/MeshDestinationsOnly\s*=\s*true/);
-    expect(w.double.pulls[0]!.title).toBe('mTLS: lock the mesh down (no permissive mode, mesh destinations only)');
+    expect(w.double.pulls[0].title).toBe('mTLS: lock the mesh down (no permissive mode, mesh destinations only)');
   });
 
   it('sets only AllowEnablingPermissiveMutualTLS and lists the services still reaching outside the mesh', async () => {
@@ -26,10 +26,10 @@ describe('the mesh lockdown PR', () => {
     const out = await w.run(report([]), { traffic: passthroughSource({ api: 0, web: 2 }) });
 
     expect(out.passthrough?.outsideMesh.map((o) => o.service.name)).toEqual(['web']);
-    const mesh = w.double.filesAt('consul-gitops/mesh-lockdown/dc1')['config-entries/mesh.hcl']!;
+    const mesh = w.double.filesAt('consul-gitops/mesh-lockdown/dc1')['config-entries/mesh.hcl'];
     expect(mesh).toContain('AllowEnablingPermissiveMutualTLS = false');
     expect(mesh).not.toContain('MeshDestinationsOnly');
-    const body = w.double.pulls[0]!.body;
+    const body = w.double.pulls[0].body;
     expect(body).toContain('| `web` |');
     expect(body).not.toContain('| `api` |');
   });
@@ -41,8 +41,8 @@ describe('the mesh lockdown PR', () => {
     expect(out.passthrough?.meshDestinationsOnly).toBe(false);
     expect(out.passthrough?.unknown.length).toBeGreaterThan(0);
     expect(w.double.filesAt('consul-gitops/mesh-lockdown/dc1')['config-entries/mesh.hcl']).not.toContain('MeshDestinationsOnly');
-    expect(w.double.pulls[0]!.body).toContain('web-0 has no passthrough');
-    expect(w.double.pulls[0]!.body).toContain('do not cover the last');
+    expect(w.double.pulls[0].body).toContain('web-0 has no passthrough');
+    expect(w.double.pulls[0].body).toContain('do not cover the last');
   });
 
   it('is not proposed while a service is permissive in Git, and asks the stats nothing then', async () => {
@@ -58,11 +58,11 @@ describe('the mesh lockdown PR', () => {
     await w.run(report([]), { traffic: passthroughSource({ web: 2 }) });
     const writes = w.writes().length;
     const same = await w.run(report([]), { traffic: passthroughSource({ web: 3 }) });
-    expect(same.actions[0]!.kind).toBe('unchanged');
+    expect(same.actions[0].kind).toBe('unchanged');
     expect(w.writes().slice(writes)).toEqual([]);
 
     const quiet = await w.run(report([]), { traffic: passthroughSource({ web: 0 }) });
-    expect(quiet.actions[0]!.kind).toBe('updated');
+    expect(quiet.actions[0].kind).toBe('updated');
     expect(w.double.pulls).toHaveLength(1);
     expect(w.double.filesAt('consul-gitops/mesh-lockdown/dc1')['config-entries/mesh.hcl']).toMatch(/MeshDestinationsOnly\s*=\s*true/);
   });
@@ -79,9 +79,9 @@ describe('the posture dashboard', () => {
     );
     expect(first.dashboard).toMatchObject({ open: true });
     expect(w.double.issues).toHaveLength(1);
-    const issue = w.double.issues[0]!;
+    const issue = w.double.issues[0];
     expect(issue.title).toBe('mTLS posture: dc1');
-    const pr = w.double.pulls[0]!;
+    const pr = w.double.pulls[0];
     expect(issue.body).toContain(
       `| \`api\` | **ready-for-strict** | no plaintext connection to api for 7d | never | https://github.example/acme/mesh-config/pull/${pr.number} |`,
     );
@@ -91,22 +91,22 @@ describe('the posture dashboard', () => {
 
     await w.run(report([verdict('api', 'ready-for-strict'), verdict('web', 'ready-for-strict')]));
     expect(w.double.issues).toHaveLength(1);
-    expect(w.double.issues[0]!.body).toContain('| `web` | **ready-for-strict**');
+    expect(w.double.issues[0].body).toContain('| `web` | **ready-for-strict**');
     expect(w.double.unexpected).toEqual([]);
   });
 
   it('is closed when the mesh is fully strict and locked down', async () => {
     w = await world({ 'config-entries/api.hcl': permissive('api'), 'config-entries/mesh.hcl': MESH_OPEN });
     await w.run(report([verdict('api', 'no-mtls-traffic-yet')]));
-    expect(w.double.issues[0]!.state).toBe('open');
+    expect(w.double.issues[0].state).toBe('open');
 
     w.double.addCommit({
       'config-entries/api.hcl': strict('api'),
       'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = false\nTransparentProxy {\n  MeshDestinationsOnly = true\n}\n',
     });
     const done = await w.run(report([]));
-    expect(done.dashboard).toEqual({ number: w.double.issues[0]!.number, open: false });
+    expect(done.dashboard).toEqual({ number: w.double.issues[0].number, open: false });
     expect(w.double.issues).toHaveLength(1);
-    expect(w.double.issues[0]!.state).toBe('closed');
+    expect(w.double.issues[0].state).toBe('closed');
   });
 });

@@ -59,14 +59,14 @@ describe('reconcile function metrics (CloudWatch EMF)', () => {
       EntryFailures: 0,
       ReconcileRunsNotOk: 0,
     });
-    expect(figures!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service', 'Target']]);
-    expect(figures!.ReconcileDuration).toBeGreaterThan(0);
-    expect(figures!._aws.CloudWatchMetrics[0]!.Metrics).toContainEqual({ Name: 'ReconcileDuration', Unit: 'Milliseconds' });
+    expect(figures._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'Target']]);
+    expect(figures.ReconcileDuration).toBeGreaterThan(0);
+    expect(figures._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'ReconcileDuration', Unit: 'Milliseconds' });
     expect(figures).not.toHaveProperty('DriftedEntries');
 
     const [run] = withMetric('ReconcileRuns');
     expect(run).toMatchObject({ Target: 'default', Mode: 'apply', Outcome: 'applied', ReconcileRuns: 1 });
-    expect(run!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service', 'Target', 'Mode', 'Outcome']]);
+    expect(run._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'Target', 'Mode', 'Outcome']]);
   });
 
   it('a drift check publishes how many entries differ from the branch', async () => {
@@ -130,7 +130,7 @@ describe('reconcile function metrics (CloudWatch EMF)', () => {
     expect(figures).toMatchObject({ Target: 'dc1', PermissiveServices: 2, ReadyForStrictServices: 1, DriftedEntries: 0 });
     // The same run audits the posture: a dev agent (no gossip key, no RPC TLS, permissive still
     // allowed) fails production-checklist checks, and the count is published next to the walk.
-    expect(figures!.PostureChecksFailing).toBeGreaterThanOrEqual(3);
-    expect(typeof figures!.PostureChecksUnknown).toBe('number');
+    expect(figures.PostureChecksFailing).toBeGreaterThanOrEqual(3);
+    expect(typeof figures.PostureChecksUnknown).toBe('number');
   });
 });

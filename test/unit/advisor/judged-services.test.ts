@@ -81,7 +81,7 @@ describe('judgedServices', () => {
       expectNoInboundTraffic: [],
     });
     expect(r.judged).toHaveLength(1);
-    expect(r.judged[0]!.blockedBecause).toMatch(/service-defaults\/frontend in Consul is managed by kubernetes/);
+    expect(r.judged[0].blockedBecause).toMatch(/service-defaults\/frontend in Consul is managed by kubernetes/);
   });
 
   it('judges a permissive consul-k8s entry that Git does not hold, blocked, since no apply changes it', () => {
@@ -92,12 +92,12 @@ describe('judgedServices', () => {
       expectNoInboundTraffic: [],
     });
     expect(r.judged.map((j) => [j.service.name, j.origin.kind])).toEqual([['legacy', 'service-defaults']]);
-    expect(r.judged[0]!.blockedBecause).toContain('kubernetes');
+    expect(r.judged[0].blockedBecause).toContain('kubernetes');
   });
 
   it('blocks an unmarked live entry that no file holds: there is no file to change', () => {
     const r = judgedServices({ git: [], live: [live(sd('old', 'permissive'))], catalog: [], expectNoInboundTraffic: [] });
-    expect(r.judged[0]!.blockedBecause).toMatch(/in no file of this tree/);
+    expect(r.judged[0].blockedBecause).toMatch(/in no file of this tree/);
   });
 
   it('ignores a live entry of ours that Git no longer holds: it is being removed', () => {
@@ -108,7 +108,7 @@ describe('judgedServices', () => {
 
   it('marks services the user expects no inbound traffic for, case-insensitively', () => {
     const r = judgedServices({ git: [git(sd('Cron', 'permissive'), 'cron.hcl')], live: [], catalog: [], expectNoInboundTraffic: ['cron'] });
-    expect(r.judged[0]!.expectsNoInboundTraffic).toBe(true);
+    expect(r.judged[0].expectsNoInboundTraffic).toBe(true);
   });
 
   it('matches Git and catalog names case-insensitively, as Consul does', () => {
@@ -127,7 +127,7 @@ describe('judgedServices', () => {
       catalog: [],
       expectNoInboundTraffic: [],
     });
-    expect(r.judged[0]!.blockedBecause).toMatch(/apply --adopt/);
+    expect(r.judged[0].blockedBecause).toMatch(/apply --adopt/);
   });
 
   it('counts a proxy-defaults Git does not hold but no apply removes (set by hand)', () => {

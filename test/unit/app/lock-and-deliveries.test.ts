@@ -36,7 +36,7 @@ describe('target lock', () => {
       });
     await Promise.all([run('a'), run('b')]);
     expect(events).toHaveLength(4);
-    expect(events[1]).toBe(`${events[0]!.split(' ')[0]} end`);
+    expect(events[1]).toBe(`${events[0].split(' ')[0]} end`);
   });
 
   it('gives up with a clear error when another run holds the target too long', async () => {

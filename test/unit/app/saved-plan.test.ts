@@ -34,7 +34,7 @@ describe('applySavedPlan', () => {
     store.beforeWrite = () => {
       if (raced) return;
       raced = true;
-      void store.write({ Kind: 'service-defaults', Name: 'api', Protocol: 'tcp' }, store.all()[0]!.ModifyIndex as number);
+      void store.write({ Kind: 'service-defaults', Name: 'api', Protocol: 'tcp' }, store.all()[0].ModifyIndex as number);
     };
     const deps = { store, state: new InMemoryStateStore(), now: () => now, sleep: async () => {}, holder: 'test', leaseMs: 60_000, lockWaitMs: 0 };
     const outcome = await applySavedPlan(
@@ -45,8 +45,8 @@ describe('applySavedPlan', () => {
     expect(outcome.kind).toBe('applied');
     if (outcome.kind !== 'applied') return;
     expect(outcome.report.ok).toBe(false);
-    expect(outcome.report.results[0]!.outcome).toMatchObject({ status: 'conflict' });
-    expect((outcome.report.results[0]!.outcome as { message: string }).message).toContain('check-and-set conflict on service-defaults/api: it changed');
-    expect(store.all()[0]!.Protocol).toBe('tcp');
+    expect(outcome.report.results[0].outcome).toMatchObject({ status: 'conflict' });
+    expect((outcome.report.results[0].outcome as { message: string }).message).toContain('check-and-set conflict on service-defaults/api: it changed');
+    expect(store.all()[0].Protocol).toBe('tcp');
   });
 });

@@ -18,7 +18,7 @@ describe('cloneData', () => {
     expect(copy).toEqual(entry);
     expect(copy.Subsets.v1).not.toBe(entry.Subsets.v1);
     expect(copy.Failover['*'].Targets[0]).not.toBe(entry.Failover['*'].Targets[0]);
-    normalizeEntry(entry as never);
+    normalizeEntry(entry);
     expect(entry).toEqual(before);
   });
 
@@ -35,8 +35,8 @@ describe('canonicalLive', () => {
   it("answers per version: a rule that changed between versions is not served from another version's copy", () => {
     // http-route Weight 0: before 1.22 it normalises to 1; from 1.22 it means "no traffic".
     const live = { Kind: 'http-route', Name: 'r', Rules: [{ Services: [{ Name: 'a', Weight: 0 }] }], Parents: [{ Kind: 'api-gateway', Name: 'gw' }] };
-    const old = canonicalLive(live as never, { major: 1, minor: 20, patch: 0 });
-    const now = canonicalLive(live as never, { major: 1, minor: 22, patch: 0 });
+    const old = canonicalLive(live, { major: 1, minor: 20, patch: 0 });
+    const now = canonicalLive(live, { major: 1, minor: 22, patch: 0 });
     expect(JSON.stringify(old)).not.toBe(JSON.stringify(now));
     expect(canonicalLive(live as never, { major: 1, minor: 20, patch: 0 })).toBe(old);
   });

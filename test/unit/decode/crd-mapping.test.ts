@@ -15,7 +15,7 @@ function decodeOne(text: string): Record<string, unknown> {
   const tree = parseSourceFiles([{ path: 'crd.yaml', text }]);
   expect(tree.errors).toEqual([]);
   expect(tree.entries).toHaveLength(1);
-  return tree.entries[0]!.entry;
+  return tree.entries[0].entry;
 }
 
 const cases: { crdKind: string; name: string; spec: string; expected: Record<string, unknown> }[] = [

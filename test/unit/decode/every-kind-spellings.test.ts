@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { CONSUL_ALIASES } from '../../../src/model/consul-aliases.ts';
-import { fieldSpec, type FieldType, type ObjectFields } from '../../../src/model/field-types.ts';
+import { fieldSpec, type FieldType } from '../../../src/model/field-types.ts';
 import { KINDS, kindDefinition } from '../../../src/model/registry.ts';
 import { camelCase } from '../../../src/core/import/ordered-value.ts';
 import { EVERY_KIND } from '../../fixtures/import/every-kind.ts';
@@ -107,7 +107,7 @@ function hcl(value: unknown, type: FieldType | undefined, path: string, key: (pa
   const record = value as Record<string, unknown>;
   const lines = Object.entries(record).map(([k, v]) => {
     if (type?.t === 'object') {
-      const f = fieldSpec(type.fields[k]!).type;
+      const f = fieldSpec(type.fields[k]).type;
       const p = path ? `${path}.${k}` : k;
       const c = childType(f);
       return `${inner}${key(p, k)} = ${hcl(v, c && Array.isArray(v) ? f : f, p, key, inner)}`;
@@ -122,7 +122,7 @@ function hclDocument(entry: Record<string, unknown> & { Kind: string }, key: (pa
   const def = kindDefinition(entry.Kind)!;
   const type: FieldType = { t: 'object', fields: def.fields };
   return Object.entries(entry)
-    .map(([k, v]) => (k === 'Kind' ? `Kind = ${JSON.stringify(v)}` : `${key(k, k)} = ${hcl(v, fieldSpec(type.fields[k]!).type, k, key, '')}`))
+    .map(([k, v]) => (k === 'Kind' ? `Kind = ${JSON.stringify(v)}` : `${key(k, k)} = ${hcl(v, fieldSpec(type.fields[k]).type, k, key, '')}`))
     .join('\n');
 }
 
@@ -132,7 +132,7 @@ function crdValue(value: unknown, type: FieldType | undefined): unknown {
   if (!value || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (type?.t === 'object') out[camelCase(k)] = crdValue(v, fieldSpec(type.fields[k]!).type);
+    if (type?.t === 'object') out[camelCase(k)] = crdValue(v, fieldSpec(type.fields[k]).type);
     else out[k] = crdValue(v, type?.t === 'map' ? type.of : undefined);
   }
   return out;
@@ -142,7 +142,7 @@ function crdDocument(entry: Record<string, unknown> & { Kind: string }): string 
   const def = kindDefinition(entry.Kind)!;
   if (!def.crdKind) return undefined;
   const { Kind: _k, Name, ...rest } = entry;
-  const spec = crdValue(rest, { t: 'object', fields: def.fields as ObjectFields }) as Record<string, unknown>;
+  const spec = crdValue(rest, { t: 'object', fields: def.fields }) as Record<string, unknown>;
   if (def.kind === 'service-intentions') spec.destination = { name: Name };
   const name = def.nameRule.rule === 'fixed' ? def.nameRule.name : def.nameRule.rule === 'implicit' ? def.nameRule.name : Name;
   return stringify({ apiVersion: 'consul.hashicorp.com/v1alpha1', kind: def.crdKind, metadata: { name }, spec });

@@ -7,7 +7,7 @@ import { decodeApiBody } from '../../../src/decode/api-body.ts';
 function config(path: string, text: string): unknown {
   const tree = parseSourceFiles([{ path, text }]);
   expect(tree.errors).toEqual([]);
-  return tree.entries[0]!.entry.Config;
+  return tree.entries[0].entry.Config;
 }
 
 describe('opaque Config', () => {

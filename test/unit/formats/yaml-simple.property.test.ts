@@ -95,7 +95,7 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree; map: Tree }>((tie) => (
   // Keys unique, except now and then a repeated first key (YAML forbids it: the library reports it).
   map: fc
     .tuple(fc.uniqueArray(fc.tuple(KEYS, tie('node')), { minLength: 1, maxLength: 4, selector: ([k]) => k }), fc.integer({ min: 0, max: 19 }))
-    .map(([map, n]) => ({ map: n === 0 ? [...map, map[0]!] : map })),
+    .map(([map, n]) => ({ map: n === 0 ? [...map, map[0]] : map })),
 })).map;
 
 interface Style {
@@ -129,7 +129,7 @@ function renderSeq(items: Tree[], col: number, s: Style): string[] {
       // `- Key: value` with the rest of the map under the first key, as Kubernetes files are written.
       const inner = render(item, col + 2, s);
       const first = inner.findIndex((l) => !l.trimStart().startsWith('#'));
-      lines.push(...inner.slice(0, first), `${pad}- ${inner[first]!.trimStart()}`, ...inner.slice(first + 1));
+      lines.push(...inner.slice(0, first), `${pad}- ${inner[first].trimStart()}`, ...inner.slice(first + 1));
     } else lines.push(`${pad}-`, ...renderSeq(item.seq, col + s.indent, s));
   }
   return lines;

@@ -85,7 +85,7 @@ function kindOf(v: RawNode): Kind {
 /** `a "b" { }` is stored as a → {b → body}; the wrapper object sits at the position of key "b". */
 function isNestedKeyWrapper(v: RawNode): boolean {
   if (v.type !== 'object' || v.entries.length !== 1) return false;
-  const kp = v.entries[0]!.keyPos;
+  const kp = v.entries[0].keyPos;
   return kp.line === v.pos.line && kp.column === v.pos.column;
 }
 

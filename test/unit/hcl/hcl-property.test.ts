@@ -14,7 +14,7 @@ const corpus = [...vectors, ...Object.values(handWritten)].filter((t) => t.lengt
 function checkResult(text: string, r: ParseResult): void {
   if (r.ok) {
     expect(r.documents).toHaveLength(1);
-    expect(r.documents[0]!.type).toBe('object');
+    expect(r.documents[0].type).toBe('object');
     return;
   }
   expect(r.problems.length).toBeGreaterThanOrEqual(1);
@@ -118,7 +118,7 @@ describe('parseHcl properties', () => {
             /^unable to parse JSON: At \d+:\d+: /.test(theirs.error) &&
             !/unknown slice type|unknown type|root[.[]|must have string keys|cannot decode/.test(theirs.error);
           if (!syntax) {
-            if (ours.ok) expect(() => toGoShape(ours.documents[0]!)).toThrow(MixedKindsError);
+            if (ours.ok) expect(() => toGoShape(ours.documents[0])).toThrow(MixedKindsError);
             return;
           }
           expect(ours.ok, `${theirs.error}\n${doc}`).toBe(false);
@@ -127,7 +127,7 @@ describe('parseHcl properties', () => {
         if (!ours.ok) throw new Error(`${JSON.stringify(ours.problems)}\n${doc}`);
         let shape: unknown;
         try {
-          shape = toGoShape(ours.documents[0]!);
+          shape = toGoShape(ours.documents[0]);
         } catch (e) {
           if (e instanceof MixedKindsError) return; // oracle quirk territory (e.g. bool then "true")
           throw e;

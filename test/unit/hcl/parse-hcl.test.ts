@@ -6,7 +6,7 @@ function body(text: string): RawObject {
   const r = parseHcl(text);
   if (!r.ok) throw new Error(`unexpected failure: ${JSON.stringify(r.problems)}`);
   expect(r.documents).toHaveLength(1);
-  const d = r.documents[0]!;
+  const d = r.documents[0];
   expect(d.type).toBe('object');
   return d as RawObject;
 }
@@ -15,7 +15,7 @@ function problem(text: string): SyntaxProblem {
   const r = parseHcl(text);
   if (r.ok) throw new Error(`expected a syntax problem for ${JSON.stringify(text)}`);
   expect(r.problems).toHaveLength(1);
-  return r.problems[0]!;
+  return r.problems[0];
 }
 
 /** Positions stripped, for shape comparisons. */
@@ -36,7 +36,7 @@ function plain(n: RawNode): unknown {
 
 function value(text: string): unknown {
   const b = body(text);
-  return plain(b.entries[0]!.value);
+  return plain(b.entries[0].value);
 }
 
 describe('parseHcl: structure', () => {
@@ -52,7 +52,7 @@ describe('parseHcl: structure', () => {
   it('accepts identifier keys with - . _ and digits, and quoted keys', () => {
     const b = body('a-b.c_d9 = 1\n"k v" = "v"\nmeta { "x.y" = "z" }');
     expect(b.entries.map((e) => e.key)).toEqual(['a-b.c_d9', 'k v', 'meta']);
-    expect(plain(b.entries[2]!.value)).toEqual({ obj: [['x.y', 'z']] });
+    expect(plain(b.entries[2].value)).toEqual({ obj: [['x.y', 'z']] });
   });
 
   it('parses blocks with and without "="', () => {
@@ -63,18 +63,18 @@ describe('parseHcl: structure', () => {
         ['b', { obj: [['y', true]] }],
       ],
     });
-    expect(b.entries[0]!.value.pos).toEqual({ line: 1, column: 3 });
-    expect(b.entries[1]!.value.pos).toEqual({ line: 2, column: 5 });
+    expect(b.entries[0].value.pos).toEqual({ line: 1, column: 3 });
+    expect(b.entries[1].value.pos).toEqual({ line: 2, column: 5 });
   });
 
   it('nests multi-key blocks', () => {
     const b = body('a "b" "c" {\n  d = "e"\n}');
     expect(plain(b)).toEqual({ obj: [['a', { obj: [['b', { obj: [['c', { obj: [['d', 'e']] }]] }]] }]] });
-    const a = b.entries[0]!;
+    const a = b.entries[0];
     expect(a.keyPos).toEqual({ line: 1, column: 1 });
-    const bb = (a.value as RawObject).entries[0]!;
+    const bb = (a.value as RawObject).entries[0];
     expect(bb.keyPos).toEqual({ line: 1, column: 3 });
-    const c = (bb.value as RawObject).entries[0]!;
+    const c = (bb.value as RawObject).entries[0];
     expect(c.keyPos).toEqual({ line: 1, column: 7 });
     expect(c.value.pos).toEqual({ line: 1, column: 11 });
   });
@@ -113,7 +113,7 @@ describe('parseHcl: structure', () => {
         ],
       ],
     });
-    expect(b.entries[0]!.value.pos).toEqual({ line: 1, column: 15 });
+    expect(b.entries[0].value.pos).toEqual({ line: 1, column: 15 });
   });
 
   it('allows items separated by commas or on one line', () => {
@@ -151,7 +151,7 @@ describe('parseHcl: scalars', () => {
     expect(value('a = <<-EOF\n   x\n  y\n  EOF\n')).toBe(' x\ny\n');
     expect(value('a = <<EOF\r\nwin\r\nEOF\r\n')).toBe('win\r\n');
     const b = body('a = <<EOF\nx\nEOF\nb = 2');
-    expect(b.entries[1]!.keyPos).toEqual({ line: 4, column: 1 });
+    expect(b.entries[1].keyPos).toEqual({ line: 4, column: 1 });
   });
 
   it('parses numbers with exact text', () => {
@@ -179,12 +179,12 @@ describe('parseHcl: scalars', () => {
         ['b', { num: 2, text: '2' }],
       ],
     });
-    expect(b.entries[1]!.keyPos).toEqual({ line: 4, column: 8 });
+    expect(b.entries[1].keyPos).toEqual({ line: 4, column: 8 });
   });
 
   it('counts columns in code points', () => {
     const b = body('a = "😀😀" b = 1');
-    expect(b.entries[1]!.keyPos).toEqual({ line: 1, column: 10 });
+    expect(b.entries[1].keyPos).toEqual({ line: 1, column: 10 });
   });
 });
 

@@ -24,7 +24,7 @@ describe('proposeDriftChanges', () => {
     expect(p.changes).toEqual([
       {
         path: 'all.yaml',
-        before: files[0]!.text,
+        before: files[0].text,
         after: '# two services\nKind: service-defaults\nName: web\nProtocol: grpc\n---\nKind: service-defaults\nName: api\nProtocol: tcp\n',
       },
     ]);
@@ -41,7 +41,7 @@ describe('proposeDriftChanges', () => {
 
 describe('consul-gitops.yaml driftMode', () => {
   it('defaults to report, and refuses propose together with selfHeal, naming the field', () => {
-    expect(parseTargetsFile('targets:\n  - name: dc1\n').targets[0]!.driftMode).toBe('report');
+    expect(parseTargetsFile('targets:\n  - name: dc1\n').targets[0].driftMode).toBe('report');
     expect(() => parseTargetsFile('targets:\n  - name: dc1\n    selfHeal: true\n    driftMode: propose\n')).toThrow(
       /^consul-gitops\.yaml: targets\.0\.driftMode: selfHeal: true reverts Consul/,
     );

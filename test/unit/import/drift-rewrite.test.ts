@@ -17,7 +17,7 @@ const live: ApiEntry = {
 
 function readsBackAsLive(path: string, text: string): void {
   const tree = renderTree([{ path, text }]);
-  expect(diffValues(importTarget(live), tree.entries[0]!.normalized)).toEqual([]);
+  expect(diffValues(importTarget(live), tree.entries[0].normalized)).toEqual([]);
 }
 
 describe('driftRewrite', () => {
@@ -26,9 +26,9 @@ describe('driftRewrite', () => {
     const p = driftRewrite(file, live);
     expect(p.ok).toBe(true);
     if (!p.ok) return;
-    expect(p.changes[0]!.after).toContain('MutualTLSMode = "permissive"');
-    expect(p.changes[0]!.after).not.toContain('managed-by');
-    readsBackAsLive(file.path, p.changes[0]!.after);
+    expect(p.changes[0].after).toContain('MutualTLSMode = "permissive"');
+    expect(p.changes[0].after).not.toContain('managed-by');
+    readsBackAsLive(file.path, p.changes[0].after);
   });
 
   it('keeps a CRD a CRD and plain YAML plain YAML', () => {
@@ -37,11 +37,11 @@ describe('driftRewrite', () => {
       text: 'apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceDefaults\nmetadata:\n  name: web\nspec:\n  protocol: http\n',
     };
     const p = driftRewrite(crd, live);
-    expect(p.ok && p.changes[0]!.after).toContain('kind: ServiceDefaults');
-    if (p.ok) readsBackAsLive(crd.path, p.changes[0]!.after);
+    expect(p.ok && p.changes[0].after).toContain('kind: ServiceDefaults');
+    if (p.ok) readsBackAsLive(crd.path, p.changes[0].after);
     const plain = { path: 'web.yml', text: 'Kind: service-defaults\nName: web\n' };
     const q = driftRewrite(plain, live);
-    expect(q.ok && q.changes[0]!.after).toContain('MutualTLSMode: permissive');
+    expect(q.ok && q.changes[0].after).toContain('MutualTLSMode: permissive');
   });
 
   it("edits the changed fields in place: comments, key order and the file's other entries stay", () => {
@@ -49,8 +49,8 @@ describe('driftRewrite', () => {
     const p = driftRewrite({ path: 'config-entries/web.hcl', text }, live);
     expect(p).toMatchObject({ ok: true, how: 'in-place' });
     if (!p.ok) return;
-    expect(p.changes[0]!.after).toBe(`${text}MutualTLSMode = "permissive"\n`);
-    readsBackAsLive('config-entries/web.hcl', p.changes[0]!.after);
+    expect(p.changes[0].after).toBe(`${text}MutualTLSMode = "permissive"\n`);
+    readsBackAsLive('config-entries/web.hcl', p.changes[0].after);
     const many = {
       path: 'all.yaml',
       text: 'Kind: service-defaults\nName: web\nProtocol: http # keep\n---\nKind: service-defaults\nName: api\nProtocol: grpc\n',
@@ -58,7 +58,7 @@ describe('driftRewrite', () => {
     const q = driftRewrite(many, live);
     expect(q).toMatchObject({ ok: true, how: 'in-place' });
     if (q.ok)
-      expect(q.changes[0]!.after).toBe(
+      expect(q.changes[0].after).toBe(
         'Kind: service-defaults\nName: web\nProtocol: http # keep\nMutualTLSMode: permissive\n---\nKind: service-defaults\nName: api\nProtocol: grpc\n',
       );
   });
@@ -75,6 +75,6 @@ describe('driftRewrite', () => {
   it('no change when the file already says it', () => {
     const first = driftRewrite({ path: 'w.json', text: '{"Kind":"service-defaults","Name":"web"}' }, live);
     if (!first.ok) throw new Error(first.reason);
-    expect(driftRewrite({ path: 'w.json', text: first.changes[0]!.after }, live)).toEqual({ ok: true, changes: [] });
+    expect(driftRewrite({ path: 'w.json', text: first.changes[0].after }, live)).toEqual({ ok: true, changes: [] });
   });
 });

@@ -22,7 +22,7 @@ const path = (f: ImportFormat) => `config-entries/x/entry.${f === 'hcl' ? 'hcl' 
 function accepted(entry: ApiEntry): ApiEntry | undefined {
   const tree = renderTree([{ path: 'live.json', text: stringifyApiJson(entry) }]);
   if (tree.decodeErrors.length || tree.validationErrors.length || tree.entries.length !== 1) return undefined;
-  return { ...tree.entries[0]!.normalized, CreateIndex: 11, ModifyIndex: 12 };
+  return { ...tree.entries[0].normalized, CreateIndex: 11, ModifyIndex: 12 };
 }
 
 /** Independently of the writer's own check: read the text back and compare as plan does. */
@@ -32,7 +32,7 @@ function expectRoundTrip(live: ApiEntry, format: ImportFormat): void {
   const tree = renderTree([{ path: path(format), text: out.text }]);
   expect([...tree.decodeErrors, ...tree.validationErrors]).toEqual([]);
   expect(tree.entries).toHaveLength(1);
-  expect(diffValues(canonicalLive(live), tree.entries[0]!.normalized)).toEqual([]);
+  expect(diffValues(canonicalLive(live), tree.entries[0].normalized)).toEqual([]);
   expect(out.text).not.toMatch(/CreateIndex|ModifyIndex|managed-by/);
 }
 
@@ -132,7 +132,7 @@ function arbitraryOf(type: FieldType, depth: number): fc.Arbitrary<unknown> {
 const generated = fc.constantFrom(...KINDS.filter((k) => !k.enterpriseOnly && !k.controllerOwned)).chain((def) =>
   (arbitraryOf({ t: 'object', fields: def.fields }, 0) as fc.Arbitrary<Record<string, unknown>>).map((body) => {
     const { Partition: _p, Namespace: _n, Status: _s, ...rest } = body;
-    return { ...rest, Kind: def.kind } as ApiEntry;
+    return { ...rest, Kind: def.kind };
   }),
 );
 

@@ -19,13 +19,13 @@ const messages = (e: ApiEntry) => problems(e).map((p) => p.message);
 /** Follows an object-field path through a kind's fields. */
 function fieldAt(kind: string, path: string[]) {
   let fields = def(kind).fields;
-  let spec = fieldSpec(fields[path[0]!]!);
+  let spec = fieldSpec(fields[path[0]]);
   for (const name of path.slice(1)) {
     let t: FieldType = spec.type;
     while (t.t === 'list' || t.t === 'map') t = t.of;
     if (t.t !== 'object') throw new Error(`${name}: not an object`);
     fields = t.fields;
-    spec = fieldSpec(fields[name]!);
+    spec = fieldSpec(fields[name]);
   }
   return spec;
 }
@@ -295,7 +295,7 @@ describe('api-gateway and routes', () => {
     expect(out.Parents).toEqual([{ Name: 'gw', Kind: 'api-gateway' }]);
     // Newest Consul keeps Weight 0 (no traffic) and only turns a negative weight into 1; before 1.22, 0 became 1.
     expect(out.Rules).toEqual([{ Matches: [{ Method: 'GET', Path: { Match: 'prefix', Value: '/' } }], Services: [{ Name: 'web' }] }]);
-    const weights = (e: ApiEntry) => (e.Rules as { Services: { Weight?: number }[] }[])[0]!.Services.map((s) => s.Weight);
+    const weights = (e: ApiEntry) => (e.Rules as { Services: { Weight?: number }[] }[])[0].Services.map((s) => s.Weight);
     const twoServices: ApiEntry = {
       Kind: 'http-route',
       Name: 'r',

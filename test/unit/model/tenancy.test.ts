@@ -34,8 +34,8 @@ describe('recognising Enterprise', () => {
 describe('consul-gitops.yaml namespaces', () => {
   const file = (ns: string) => `targets:\n  - name: t\n    namespaces: ${ns}\n`;
   it('accepts all or a list of names', () => {
-    expect(parseTargetsFile(file('all')).targets[0]!.namespaces).toBe('all');
-    expect(parseTargetsFile(file('[billing, team-a]')).targets[0]!.namespaces).toEqual(['billing', 'team-a']);
+    expect(parseTargetsFile(file('all')).targets[0].namespaces).toBe('all');
+    expect(parseTargetsFile(file('[billing, team-a]')).targets[0].namespaces).toEqual(['billing', 'team-a']);
   });
   it('refuses a wildcard in a list, an empty list and other words, naming the key', () => {
     expect(() => parseTargetsFile(file('["*"]'))).toThrow(/targets\.0\.namespaces/);

@@ -17,8 +17,8 @@ function planAgainst(text: string, liveShape: (e: Record<string, unknown>) => Re
   const tree = renderTree([{ path, text }]);
   expect(tree.decodeErrors).toEqual([]);
   expect(tree.validationErrors).toEqual([]);
-  const d = tree.entries[0]!;
-  const live = liveShape(withOwnership(d.entry, path) as Record<string, unknown>) as ApiEntry;
+  const d = tree.entries[0];
+  const live = liveShape(withOwnership(d.entry, path)) as ApiEntry;
   return planChanges(tree.entries, [{ entry: live, modifyIndex: 5 }], { prune: true, adopt: false, ...(consulVersion ? { consulVersion } : {}) });
 }
 

@@ -90,15 +90,15 @@ describe('the strict edit, over generated files', () => {
 
         const outcome = proposeStrictMode({ files: [file], service: orders, origin: { kind: 'service-defaults' } });
         if (!outcome.ok) throw new Error(`${outcome.reason}\n${file.text}`);
-        const after = outcome.changes[0]!.after;
+        const after = outcome.changes[0].after;
         const a = file.text.split('\n');
         const b = after.split('\n');
         expect(b).toHaveLength(a.length);
         const changed = a.map((l, i) => i).filter((i) => a[i] !== b[i]);
         expect(changed).toHaveLength(1);
-        const i = changed[0]!;
+        const i = changed[0];
         // The same line with the value's word swapped: nothing else on it moved.
-        expect(b[i]).toBe(a[i]!.replace('permissive', 'strict'));
+        expect(b[i]).toBe(a[i].replace('permissive', 'strict'));
 
         const rendered = renderTree(applyChanges([file], outcome.changes));
         expect(rendered.decodeErrors).toEqual([]);

@@ -28,12 +28,12 @@ function golden(group: string, propose: (path: string, text: string) => Proposal
         if (!outcome.ok) throw new Error(outcome.reason);
         expect(outcome.changes).toHaveLength(1);
         const [change] = outcome.changes;
-        expect(change!.path).toBe(name);
-        expect(change!.before).toBe(input);
+        expect(change.path).toBe(name);
+        expect(change.before).toBe(input);
         const expectedPath = join(dir, 'out', name);
-        if (process.env.UPDATE_GOLDEN && eol === '\n') writeFileSync(expectedPath, change!.after);
-        expect(change!.after).toBe(readFileSync(expectedPath, 'utf8').replaceAll('\n', eol));
-        if (oneLine) expect(changedLines(input, change!.after)).toBe(1);
+        if (process.env.UPDATE_GOLDEN && eol === '\n') writeFileSync(expectedPath, change.after);
+        expect(change.after).toBe(readFileSync(expectedPath, 'utf8').replaceAll('\n', eol));
+        if (oneLine) expect(changedLines(input, change.after)).toBe(1);
       });
     }
   }

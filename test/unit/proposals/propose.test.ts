@@ -59,7 +59,7 @@ describe('inherited mode: a new service-defaults file', () => {
   it('adds the key to a service-defaults that has no mode, in place', () => {
     const files = [proxyDefaults, mesh, { path: 'cart.hcl', text: 'Kind = "service-defaults"\nName = "cart"\nProtocol = "http" # L7\n' }];
     const p = proposeStrictMode({ files, service: svc('cart'), origin: inherited });
-    expect(p).toEqual({ ok: true, changes: [{ path: 'cart.hcl', before: files[2]!.text, after: files[2]!.text + 'MutualTLSMode = "strict"\n' }] });
+    expect(p).toEqual({ ok: true, changes: [{ path: 'cart.hcl', before: files[2].text, after: files[2].text + 'MutualTLSMode = "strict"\n' }] });
   });
 
   it('refuses a service name that would become a path outside the directory', () => {
@@ -111,7 +111,7 @@ describe('refusals are values with the reason', () => {
       changes: [
         {
           path: 'mesh.hcl',
-          before: files[0]!.text,
+          before: files[0].text,
           after: 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = false\nTransparentProxy { MeshDestinationsOnly = true }\n',
         },
       ],
