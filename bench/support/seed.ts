@@ -1,7 +1,7 @@
 // What the plan and import benchmarks share: a synthetic mesh of N config entries (mesh,
 // proxy-defaults, then service-defaults and service-intentions in turn), a store that counts the
 // requests made through it, a timer, and seeding Consul with a tree through plan + apply.
-import type { ConfigEntryStore } from '../../src/core/ports.ts';
+import type { ConfigEntryStore } from '../../src/app/ports/config-entry-store.ts';
 import type { SourceFile } from '../../src/core/parse-files.ts';
 import { makePlan, type PlanOutcome } from '../../src/app/make-plan.ts';
 import { applyPlan } from '../../src/app/apply-plan.ts';

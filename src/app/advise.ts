@@ -4,7 +4,7 @@
 import type { ConfigEntryError } from '../model/errors.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { renderTree } from '../core/render.ts';
-import type { ConfigEntryStore } from '../core/ports.ts';
+import type { ConfigEntryStore } from './ports/config-entry-store.ts';
 import { judgedServices } from '../core/advisor/judged-services.ts';
 import { decideStrict } from '../core/advisor/decide-strict.ts';
 import { serviceKey, type AdviceReport, type AdvisorThresholds, type ServiceRef, type TrafficSampleSource } from '../core/advisor/model.ts';

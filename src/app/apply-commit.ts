@@ -2,7 +2,7 @@
 // last applied commit, planned and applied, and recorded as applied. The webhook path, `serve`, the
 // drift self-heal and CLI `apply` all go through here, so none of them can skip a step or interleave
 // with another run on the same target.
-import type { ConfigEntryStore, StateStore } from '../core/ports.ts';
+import type { ConfigEntryStore, StateStore } from './ports/config-entry-store.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import type { ConfigEntryError } from '../model/errors.ts';
 import type { Plan, PlanOptions } from '../core/plan/plan.ts';

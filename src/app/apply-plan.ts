@@ -2,7 +2,7 @@
 // failure; changes that depend on a failed one are skipped and say so. Nothing is reported as
 // applied that Consul did not confirm, nor as failed when it may have been stored; once Consul
 // is unreachable nothing more is attempted.
-import type { ConfigEntryStore } from '../core/ports.ts';
+import type { ConfigEntryStore } from './ports/config-entry-store.ts';
 import { isMeshWide, setsMutualTlsMode } from '../model/registry.ts';
 import type { Change, Plan } from '../core/plan/plan.ts';
 import { canonicalLive, diffValues, type FieldDiff } from '../core/plan/canonical.ts';

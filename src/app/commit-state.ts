@@ -5,7 +5,7 @@
 // "changed outside consul-gitops".
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
-import type { StateStore } from '../core/ports.ts';
+import type { StateStore } from './ports/config-entry-store.ts';
 import type { Plan } from '../core/plan/plan.ts';
 import type { OwnWrites } from '../core/plan/changed-outside.ts';
 import type { ApplyReport } from './apply-plan.ts';

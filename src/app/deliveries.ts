@@ -2,7 +2,7 @@
 // land on another container: the ids of deliveries handled to the end are kept in Consul KV under
 // CAS. A delivery is recorded only once its run finished, so a run that crashed (and Lambda's own
 // retry of it) still gets done.
-import type { StateStore } from '../core/ports.ts';
+import type { StateStore } from './ports/config-entry-store.ts';
 import { ConsulGitopsError } from '../errors.ts';
 
 const KEEP = 200;

@@ -1,7 +1,7 @@
 // The import use case: read every live entry (one list per kind, as plan does), turn each into the
 // file a user would write, check that each file reads back as what Consul holds, and only then
 // write them all, never overwriting a file that says something else unless told to.
-import type { ConfigEntryStore } from '../core/ports.ts';
+import type { ConfigEntryStore } from './ports/config-entry-store.ts';
 import { SECRET_KINDS } from '../model/registry.ts';
 import { entryIdOf, formatEntryId, type EntryId } from '../model/entry-id.ts';
 import { ownershipOf } from '../core/plan/ownership.ts';

@@ -6,7 +6,7 @@ import { entryIdOf, entryKey, formatEntryId } from '../model/entry-id.ts';
 import { positionOf } from '../decode/entry-source.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { renderTree, type RenderedTree } from '../core/render.ts';
-import type { ConfigEntryStore, LiveEntry, StateStore } from '../core/ports.ts';
+import type { ConfigEntryStore, LiveEntry, StateStore } from './ports/config-entry-store.ts';
 import { planChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { finalState, type PlanWarning } from '../core/plan/warnings.ts';
 import { entryVersionWarnings } from '../core/version-check.ts';

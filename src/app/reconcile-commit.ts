@@ -4,7 +4,7 @@
 // a commit status, and for a pull request the plan as one comment updated in place. A plan too long
 // for one comment is kept whole in the plan archive, linked from the comment and the status's Details.
 import type { ConfigEntryError } from '../model/errors.ts';
-import type { ConfigEntryStore, StateStore } from '../core/ports.ts';
+import type { ConfigEntryStore, StateStore } from './ports/config-entry-store.ts';
 import type { Plan } from '../core/plan/plan.ts';
 import type { DesiredStateSource, ResultReporter } from './ports/github.ts';
 import { applySummaryLine, planSummaryLine, renderPlanMarkdown } from '../reports/plan-markdown.ts';

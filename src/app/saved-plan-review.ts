@@ -2,7 +2,7 @@
 // applies what Git says on the branch, so a difference (the base moved on, Consul changed since the
 // review, the plan on the PR was for an older head) never stops the apply; it is said on the merge
 // commit's status and on the pull request, entry by entry, so nobody believes the review covered it.
-import type { StateStore } from '../core/ports.ts';
+import type { StateStore } from './ports/config-entry-store.ts';
 import type { Plan } from '../core/plan/plan.ts';
 import { differencesFromReviewed, reviewedChanges, type PlanDifference, type ReviewedPlan } from '../core/plan/saved-plan-review.ts';
 import { ConsulGitopsError } from '../errors.ts';

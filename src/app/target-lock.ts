@@ -1,7 +1,7 @@
 // One reconcile at a time per target, across Lambda containers and `serve` processes: a lease in
 // Consul KV taken and released with check-and-set. A lease expires, so a crashed run cannot block
 // a target for longer than its timeout.
-import type { StateStore } from '../core/ports.ts';
+import type { StateStore } from './ports/config-entry-store.ts';
 import { ConsulGitopsError } from '../errors.ts';
 
 export interface Lease {

@@ -3,7 +3,7 @@
 // TrafficSampleSource with the target's Consul client, KV history and environment.
 import type { ConsulClient } from '../adapters/consul/client.ts';
 import { createTrafficSampleSource, parseStatsFlag, type StatsConfig } from '../adapters/stats/create-source.ts';
-import type { StateStore } from '../core/ports.ts';
+import type { StateStore } from '../app/ports/config-entry-store.ts';
 import type { TrafficSampleSource } from '../core/advisor/model.ts';
 import { ConsulGitopsError } from '../errors.ts';
 

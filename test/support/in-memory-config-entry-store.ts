@@ -2,7 +2,7 @@
 // End-to-end behaviour is tested against the dev server; this one lets a test inject failures.
 import type { ApiEntry } from '../../src/model/kind-definition.ts';
 import { entryIdOf, entryKey } from '../../src/model/entry-id.ts';
-import type { ConfigEntryStore, LiveEntry } from '../../src/core/ports.ts';
+import type { ConfigEntryStore, LiveEntry } from '../../src/app/ports/config-entry-store.ts';
 import { normalizeEntry } from '../../src/core/normalize.ts';
 import { fieldText } from '../../src/model/field-text.ts';
 

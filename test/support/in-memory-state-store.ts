@@ -1,5 +1,5 @@
 // A StateStore double with Consul KV's check-and-set rules (cas 0 creates only).
-import type { StateStore } from '../../src/core/ports.ts';
+import type { StateStore } from '../../src/app/ports/config-entry-store.ts';
 
 export class InMemoryStateStore implements StateStore {
   readonly values = new Map<string, { value: string; modifyIndex: number }>();

@@ -1,5 +1,5 @@
-// The core's ports (src/core/ports.ts) on top of ConsulClient.
-import type { ConfigEntryStore, LiveEntry, StateStore, TenancyHome, TenancyScope } from '../../core/ports.ts';
+// The Consul ports (src/app/ports/config-entry-store.ts) on top of ConsulClient.
+import type { ConfigEntryStore, LiveEntry, StateStore, TenancyHome, TenancyScope } from '../../app/ports/config-entry-store.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { listNamespaces } from '../../model/tenancy.ts';
 import type { ConsulClient } from './client.ts';

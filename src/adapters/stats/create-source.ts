@@ -1,7 +1,7 @@
 // Picks and builds a target's TrafficSampleSource: from `--stats prometheus=URL|envoy` or from the
 // `advisor.stats` section of consul-gitops.yaml (StatsConfigSchema, wired in src/config/targets.ts).
 import type { TrafficSampleSource } from '../../core/advisor/model.ts';
-import type { StateStore } from '../../core/ports.ts';
+import type { StateStore } from '../../app/ports/config-entry-store.ts';
 import { EnvoyStatsSchema, PrometheusStatsSchema, StatsConfigSchema, type StatsConfig } from './config.ts';
 import { EnvoyTrafficSource, type SidecarDirectory } from './envoy-source.ts';
 import type { CredentialsProvider } from './prometheus-auth.ts';

@@ -4,7 +4,7 @@
 // pruned to the window, bounded per instance), so the window spans many scheduled runs.
 import type { Dispatcher } from 'undici';
 import type { EvidenceWindow, InstanceSamples, ServiceRef, ServiceSamples, TrafficSampleSource } from '../../core/advisor/model.ts';
-import type { StateStore } from '../../core/ports.ts';
+import type { StateStore } from '../../app/ports/config-entry-store.ts';
 import { isConsulError } from '../consul/errors.ts';
 import type { ConnectInstance } from '../consul/schemas.ts';
 import { toMs, type EnvoyStatsConfig } from './config.ts';

@@ -2,7 +2,7 @@
 // the default branch's tree, judge the permissive services from the target's stats source over
 // its window, and bring the proposals' PRs and the posture dashboard up to date; the dashboard
 // also carries the production-checklist findings (`audit --posture`) read in the same run.
-import type { ConfigEntryStore, StateStore } from '../../core/ports.ts';
+import type { ConfigEntryStore, StateStore } from '../ports/config-entry-store.ts';
 import type { AdviceReport, AdvisorThresholds, TrafficSampleSource } from '../../core/advisor/model.ts';
 import type { DesiredStateSource } from '../ports/github.ts';
 import { adviseStrict, type ConnectCatalog } from '../advise.ts';

@@ -3,7 +3,7 @@
 // per run): each proposal's last verdict, its open PR, and a human's "no" (declinedAt). GitHub alone
 // cannot tell "closed by a human, evidence never left ready" from "closed, then not ready, then
 // ready again": that needs the verdict history, so it lives here.
-import type { StateStore } from '../../core/ports.ts';
+import type { StateStore } from '../ports/config-entry-store.ts';
 
 export interface ProposalMemory {
   /** The last verdict (`ready-for-strict`, …; `ready` / `not-ready` for the lockdown and the group). */

@@ -3,7 +3,7 @@
 // proposals' lifecycle (settle-proposal.ts: opened once, updated in place, no request when nothing
 // changed, closed with a comment when drift is gone, never reopened against a human's "no") and
 // remembers it in Consul KV (proposal-state.ts) under `<stateKeyPrefix>/<target>/drift/proposal/state`.
-import type { StateStore } from '../../core/ports.ts';
+import type { StateStore } from '../ports/config-entry-store.ts';
 import type { SourceFile } from '../../core/parse-files.ts';
 import { hasChanges, type Plan } from '../../core/plan/plan.ts';
 import { proposeDriftChanges, type DriftProposal } from '../../core/import/drift-proposal.ts';

@@ -4,7 +4,7 @@
 // Memory between runs lives in Consul KV (proposal-state.ts); every step is settle-proposal.ts.
 import type { SourceFile } from '../../core/parse-files.ts';
 import { renderTree, entriesOf } from '../../core/render.ts';
-import type { StateStore } from '../../core/ports.ts';
+import type { StateStore } from '../ports/config-entry-store.ts';
 import { serviceKey, type AdviceReport, type AdvisorThresholds, type ServiceVerdict, type TrafficSampleSource } from '../../core/advisor/model.ts';
 import { judgePassthrough, type PassthroughJudgement } from '../../core/advisor/passthrough.ts';
 import { lockdownBranchName, strictBranchName } from '../../core/proposals/branch-name.ts';

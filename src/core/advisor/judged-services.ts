@@ -10,7 +10,7 @@
 // ComputeResolvedServiceConfig): the service's service-defaults MutualTLSMode when set, else
 // proxy-defaults global's, else strict (the empty mode).
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import type { LiveEntry } from '../ports.ts';
+import type { LiveEntry } from '../../model/live-entry.ts';
 import { ownershipOf } from '../plan/ownership.ts';
 import { serviceKey, type JudgedService, type ModeOrigin, type ServiceRef } from './model.ts';
 import { fieldText } from '../../model/field-text.ts';

@@ -5,7 +5,7 @@
 // services went strict) is refused, naming what to add.
 import { kindDefinition, KINDS } from '../../model/registry.ts';
 import { entryIdOf, entryKey, formatEntryId } from '../../model/entry-id.ts';
-import type { LiveEntry } from '../ports.ts';
+import type { LiveEntry } from '../../model/live-entry.ts';
 import { canonicalLive } from './canonical.ts';
 import { graphProblems } from '../graph-rules.ts';
 import { finalState, planWarnings } from './warnings.ts';

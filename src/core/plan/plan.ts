@@ -3,7 +3,7 @@
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { entryIdOf, entryKey, type EntryId } from '../../model/entry-id.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
-import type { LiveEntry } from '../ports.ts';
+import type { LiveEntry } from '../../model/live-entry.ts';
 import { canonicalDesired, canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
 import { consulOfLive, formatTargetConsul, isEnterprise, parseTargetConsul } from '../../model/tenancy.ts';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { stringifyApiJson } from '../api-json.ts';
 import { entryIdOf, entryKey, formatEntryId, type EntryId } from '../../model/entry-id.ts';
-import type { LiveEntry } from '../ports.ts';
+import type { LiveEntry } from '../../model/live-entry.ts';
 import type { Plan } from './plan.ts';
 
 export const SAVED_PLAN_FORMAT = 'consul-gitops-plan';

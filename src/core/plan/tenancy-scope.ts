@@ -8,7 +8,7 @@ import { positionOf } from '../../decode/entry-source.ts';
 import { entryIdOf, formatEntryId } from '../../model/entry-id.ts';
 import { isNamespacedKind, sameTenancy, type ManagedNamespaces } from '../../model/tenancy.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
-import type { TenancyHome } from '../ports.ts';
+import type { TenancyHome } from '../../model/live-entry.ts';
 
 export interface ScopedEntries {
   entries: ValidatedEntry[];

@@ -2,7 +2,7 @@
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { entryIdOf, entryKey } from '../../model/entry-id.ts';
 import { normalizeEntry } from '../normalize.ts';
-import type { LiveEntry } from '../ports.ts';
+import type { LiveEntry } from '../../model/live-entry.ts';
 import { canonicalLive } from './canonical.ts';
 import type { Change } from './plan.ts';
 import { setsMutualTlsMode } from '../../model/registry.ts';

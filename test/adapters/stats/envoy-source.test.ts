@@ -18,7 +18,7 @@ import {
   type SidecarScript,
   type SimulatedSidecars,
 } from '../../../src/dev-server/simulated-sidecars.ts';
-import type { StateStore } from '../../../src/core/ports.ts';
+import type { StateStore } from '../../../src/app/ports/config-entry-store.ts';
 import type { DevServer } from '../../../src/dev-server/server.ts';
 import { useServers } from '../../dev-server/support.ts';
 

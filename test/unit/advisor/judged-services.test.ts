@@ -1,7 +1,7 @@
 // Which services the advisor judges, from Git, live entries and the catalog.
 import { describe, expect, it } from 'vitest';
 import { judgedServices, type GitEntry } from '../../../src/core/advisor/judged-services.ts';
-import type { LiveEntry } from '../../../src/core/ports.ts';
+import type { LiveEntry } from '../../../src/model/live-entry.ts';
 import type { ServiceRef } from '../../../src/core/advisor/model.ts';
 
 const ref = (name: string): ServiceRef => ({ name, namespace: 'default', partition: 'default' });

@@ -9,7 +9,7 @@ import { normalizeEntry } from '../../../src/core/normalize.ts';
 import { withOwnership } from '../../../src/core/plan/ownership.ts';
 import { parseConsulVersion } from '../../../src/model/consul-versions.ts';
 import type { ApiEntry } from '../../../src/model/kind-definition.ts';
-import type { LiveEntry } from '../../../src/core/ports.ts';
+import type { LiveEntry } from '../../../src/model/live-entry.ts';
 import { EVERY_KIND } from '../../fixtures/import/every-kind.ts';
 
 /** Besides every kind: values whose normal form depends on the version (http-route Weight 0 before 1.22). */

@@ -1,28 +1,9 @@
-// The interfaces the core names for the world outside it. Each has one real implementation in
-// src/adapters/ and test doubles in test/.
-import type { ApiEntry } from '../model/kind-definition.ts';
+// The ports the use cases read and write Consul through: its config entries, and a small key/value
+// store for the reconciler's own state. src/adapters/consul implements both; test/ has doubles.
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import type { LiveEntry, TenancyHome, TenancyScope } from '../../model/live-entry.ts';
 
-/** Consul Enterprise's namespace and partition of one entry ("" on CE). */
-export interface TenancyScope {
-  namespace: string;
-  partition: string;
-}
-
-/** An entry as Consul holds it, with the index check-and-set needs. */
-export interface LiveEntry {
-  entry: ApiEntry;
-  modifyIndex: number;
-}
-
-/**
- * Where a store writes an entry that names no namespace or partition, and which namespaces it lists
- * (Consul Enterprise; src/model/tenancy.ts). Absent on CE: entries keep the identity their files give.
- */
-export interface TenancyHome {
-  namespace?: string;
-  partition?: string;
-  managed?: 'all' | readonly string[];
-}
+export type { LiveEntry, TenancyHome, TenancyScope } from '../../model/live-entry.ts';
 
 export interface ConfigEntryStore {
   readonly home?: TenancyHome;
