@@ -3,12 +3,10 @@
 // plan shows TLS as the file sets it, and apply keeps it, instead of taking it for a field
 // consul-gitops does not know and refusing the update without --allow-field-loss.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { type DevServer } from '../../src/dev-server/server.ts';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { runAgainst, tempTree } from '../support/run-cli.ts';
+import { devServerHolding } from '../support/dev-server-holding.ts';
 
 const OWNED = { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/edge.hcl' };
 const TLS = { Enabled: true, TLSMinVersion: 'TLSv1_2', SDS: { ClusterName: 'sds', CertResource: 'edge-default' } };
@@ -17,23 +15,7 @@ const LIVE = { Kind: 'api-gateway', Name: 'edge', TLS, Listeners: [{ Name: 'web'
 let server: DevServer;
 
 /** A dev server answering as Consul 2.0.3 whose state holds the gateway as that Consul stored it. */
-async function serverHolding(entry: Record<string, unknown>): Promise<DevServer> {
-  const dataFile = join(mkdtempSync(join(tmpdir(), 'consul-gitops-gw-tls-')), 'state.json');
-  writeFileSync(
-    dataFile,
-    JSON.stringify({
-      version: 1,
-      index: 10,
-      tables: { 'config-entries': 10 },
-      entries: [{ entry, hash: '1', createIndex: 10, modifyIndex: 10 }],
-      kv: [],
-      tombstones: [],
-      nodes: [],
-      services: [],
-    }),
-  );
-  return startDevServer({ port: 0, dataFile, consulVersion: '2.0.3' });
-}
+const serverHolding = (entry: Record<string, unknown>) => devServerHolding([entry], { consulVersion: '2.0.3' });
 
 beforeEach(async () => {
   server = await serverHolding(LIVE);

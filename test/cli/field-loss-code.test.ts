@@ -1,16 +1,13 @@
 // apply through the CLI's main(): an update refused because it would drop live fields consul-gitops
 // does not know names its code (field-loss) on stderr and in --json, exits 1, and writes nothing;
 // one refused because the live entry is not managed names adopt-required.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { devServerHolding } from '../support/dev-server-holding.ts';
 
 let server: DevServer;
 beforeEach(async () => {
-  const dataFile = join(mkdtempSync(join(tmpdir(), 'consul-gitops-field-loss-')), 'state.json');
   const entry = {
     Kind: 'service-defaults',
     Name: 'web',
@@ -18,20 +15,7 @@ beforeEach(async () => {
     FutureKnob: { Level: 3 },
     Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/web.hcl' },
   };
-  writeFileSync(
-    dataFile,
-    JSON.stringify({
-      version: 1,
-      index: 10,
-      tables: { 'config-entries': 10 },
-      entries: [{ entry, hash: '1', createIndex: 10, modifyIndex: 10 }],
-      kv: [],
-      tombstones: [],
-      nodes: [],
-      services: [],
-    }),
-  );
-  server = await startDevServer({ port: 0, host: '127.0.0.1', dataFile });
+  server = await devServerHolding([entry]);
 });
 afterEach(async () => {
   await server.close();

@@ -2,34 +2,16 @@
 // an Enterprise field). Writing the file's version would remove them: the plan says so, and apply
 // refuses such an update unless --allow-field-loss is given.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { type DevServer } from '../../src/dev-server/server.ts';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { runAgainst, tempTree } from '../support/run-cli.ts';
+import { devServerHolding } from '../support/dev-server-holding.ts';
 
 let server: DevServer;
 const OWNED = { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/web.hcl' };
 
 /** A dev server whose state holds `entry` as a newer Consul stored it: with a field this registry lacks. */
-async function serverHolding(entry: Record<string, unknown>): Promise<DevServer> {
-  const dataFile = join(mkdtempSync(join(tmpdir(), 'consul-gitops-newer-')), 'state.json');
-  writeFileSync(
-    dataFile,
-    JSON.stringify({
-      version: 1,
-      index: 10,
-      tables: { 'config-entries': 10 },
-      entries: [{ entry, hash: '1', createIndex: 10, modifyIndex: 10 }],
-      kv: [],
-      tombstones: [],
-      nodes: [],
-      services: [],
-    }),
-  );
-  return startDevServer({ port: 0, dataFile });
-}
+const serverHolding = (entry: Record<string, unknown>) => devServerHolding([entry]);
 
 const live = { Kind: 'service-defaults', Name: 'web', Protocol: 'http', FutureKnob: { Level: 3 }, Meta: OWNED };
 

@@ -1,13 +1,11 @@
 // `serve` names refusals and failures by code in its log lines, as the reconcile function does:
 // a push refused for field loss (field-loss), and a run that throws (the thrown error's code).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { type DevServer } from '../../src/dev-server/server.ts';
 import { startServe, type ServeHandle } from '../../src/serve/server.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { configPush, SECRET, signed } from '../functions/webhook/github-examples.ts';
+import { devServerHolding } from '../support/dev-server-holding.ts';
 
 let consul: DevServer;
 let github: GitHubDouble;
@@ -15,7 +13,6 @@ let serve: ServeHandle | undefined;
 let logs: string[];
 
 beforeEach(async () => {
-  const dataFile = join(mkdtempSync(join(tmpdir(), 'consul-gitops-serve-codes-')), 'state.json');
   const entry = {
     Kind: 'service-defaults',
     Name: 'web',
@@ -23,20 +20,7 @@ beforeEach(async () => {
     FutureKnob: { Level: 3 },
     Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/web.hcl' },
   };
-  writeFileSync(
-    dataFile,
-    JSON.stringify({
-      version: 1,
-      index: 10,
-      tables: { 'config-entries': 10 },
-      entries: [{ entry, hash: '1', createIndex: 10, modifyIndex: 10 }],
-      kv: [],
-      tombstones: [],
-      nodes: [],
-      services: [],
-    }),
-  );
-  consul = await startDevServer({ port: 0, host: '127.0.0.1', dataFile });
+  consul = await devServerHolding([entry]);
   github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
   logs = [];
   serve = await startServe({

@@ -1,35 +1,19 @@
 // The reconcile function names by code what consul-gitops refused inside an apply (an update that
 // would drop live fields it does not know: field-loss) and fails an invocation in which several
 // targets threw with one error of the family (targets-failed) that keeps each target's error and code.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileHandler, type ReconcileHandler } from '../../../functions/reconcile/handler.ts';
 import { startDevServer, type DevServer } from '../../../src/dev-server/server.ts';
 import { ConsulGitopsError } from '../../../src/errors.ts';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.ts';
+import { devServerHolding } from '../../support/dev-server-holding.ts';
 
 const OWNED = { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/web.hcl' };
 
 /** A dev server whose state holds web as a newer Consul stored it: with a field this registry lacks. */
 async function consulHoldingFutureField(): Promise<DevServer> {
-  const dataFile = join(mkdtempSync(join(tmpdir(), 'consul-gitops-refusal-')), 'state.json');
   const entry = { Kind: 'service-defaults', Name: 'web', Protocol: 'http', FutureKnob: { Level: 3 }, Meta: OWNED };
-  writeFileSync(
-    dataFile,
-    JSON.stringify({
-      version: 1,
-      index: 10,
-      tables: { 'config-entries': 10 },
-      entries: [{ entry, hash: '1', createIndex: 10, modifyIndex: 10 }],
-      kv: [],
-      tombstones: [],
-      nodes: [],
-      services: [],
-    }),
-  );
-  return startDevServer({ port: 0, host: '127.0.0.1', dataFile });
+  return devServerHolding([entry]);
 }
 
 let consul: DevServer;
