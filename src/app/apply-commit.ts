@@ -10,7 +10,7 @@ import { makePlan } from './make-plan.ts';
 import type { EntrySelector } from '../core/plan/only.ts';
 import { applyPlan, type ApplyReport } from './apply-plan.ts';
 import { recordApplyOutcome, staleReason, stateKey, type CommitRef } from './commit-state.ts';
-import { withTargetLock } from './target-lock.ts';
+import { withTargetLock, type LockOptions } from './target-lock.ts';
 
 export interface CommitApplyDeps {
   store: ConfigEntryStore;
@@ -63,12 +63,9 @@ export const lockKey = (prefix: string, target: string) => `${prefix.replace(/\/
 /** What a run ended by `load` returns; nothing when `load` never ends a run (Done = never). */
 export type Ended<Done> = [Done] extends [never] ? never : { kind: 'done'; done: Done };
 
-export async function applyCommitUnderLock<Done = never>(
-  deps: CommitApplyDeps,
-  target: CommitApplyTarget,
-  steps: CommitApplySteps<Done>,
-): Promise<CommitApplyOutcome | Ended<Done>> {
-  const lock = {
+/** The target lock an apply takes: one key per target, held under the caller's name and lease. */
+export function targetLockOf(deps: CommitApplyDeps, target: { stateKeyPrefix: string; name: string }): LockOptions {
+  return {
     key: lockKey(target.stateKeyPrefix, target.name),
     holder: deps.holder,
     leaseMs: deps.leaseMs,
@@ -76,7 +73,14 @@ export async function applyCommitUnderLock<Done = never>(
     now: deps.now,
     sleep: deps.sleep,
   };
-  return withTargetLock(deps.state, lock, async () => {
+}
+
+export async function applyCommitUnderLock<Done = never>(
+  deps: CommitApplyDeps,
+  target: CommitApplyTarget,
+  steps: CommitApplySteps<Done>,
+): Promise<CommitApplyOutcome | Ended<Done>> {
+  return withTargetLock(deps.state, targetLockOf(deps, target), async () => {
     const loaded = await steps.load();
     if ('done' in loaded) return { kind: 'done', done: loaded.done } as Ended<Done>;
     const outcome = await planApplyRecord(deps, target, loaded, steps);

@@ -5,7 +5,7 @@
 // apply, and refused like every apply when its commit is older than the last one applied.
 import type { ApplyReport } from './apply-plan.ts';
 import { applyPlan } from './apply-plan.ts';
-import { lockKey, type CommitApplyDeps } from './apply-commit.ts';
+import { targetLockOf, type CommitApplyDeps } from './apply-commit.ts';
 import { recordApplyOutcome, staleReason, stateKey, type CommitRef } from './commit-state.ts';
 import { readLive } from './make-plan.ts';
 import { withTargetLock } from './target-lock.ts';
@@ -42,15 +42,7 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
   const before = targetProblem(plan, target.now, file) ?? ageProblem(plan, deps.now(), run.maxAgeMs, file);
   if (before) return { kind: 'refused', problem: before };
   if (plan.plan.refused) return { kind: 'refused', problem: { kind: 'format', file, message: `the plan was refused when it was made: ${plan.plan.refused}` } };
-  const lock = {
-    key: lockKey(target.stateKeyPrefix, target.name),
-    holder: deps.holder,
-    leaseMs: deps.leaseMs,
-    waitMs: deps.lockWaitMs,
-    now: deps.now,
-    sleep: deps.sleep,
-  };
-  return withTargetLock(deps.state, lock, async (): Promise<SavedPlanOutcome> => {
+  return withTargetLock(deps.state, targetLockOf(deps, target), async (): Promise<SavedPlanOutcome> => {
     // The age again: waiting for the lock may have taken it past the limit.
     const aged = ageProblem(plan, deps.now(), run.maxAgeMs, file);
     if (aged) return { kind: 'refused', problem: aged };
