@@ -45,14 +45,18 @@ export function entryVersionWarnings(d: DecodedEntry, target: Pick<VersionedTarg
   );
 }
 
-/** A target's consulVersion outside the range consul-gitops models. */
+/**
+ * A target's consulVersion outside the range consul-gitops supports. An older one is still checked
+ * against its own version (a 1.21 target is warned about a 1.22 field): only HashiCorp's support,
+ * and consul-gitops', has ended.
+ */
 export function unsupportedVersion(version: string): string | undefined {
   const v = parseConsulVersion(version);
   if (!v) return undefined;
   const oldest = parseConsulVersion(SUPPORTED_CONSUL.oldest)!;
   const newest = parseConsulVersion(SUPPORTED_CONSUL.newest)!;
   if (compareVersions(v, oldest) < 0)
-    return `Consul ${version} is older than the oldest version consul-gitops supports (${SUPPORTED_CONSUL.oldest}): fields and rules are checked as for ${SUPPORTED_CONSUL.oldest}`;
+    return `Consul ${version} is older than the oldest version consul-gitops supports (${SUPPORTED_CONSUL.oldest}): fields and rules are still checked as Consul ${formatVersion(v)} has them, but it is not supported: upgrade the target`;
   if (v.major > newest.major || (v.major === newest.major && v.minor > newest.minor))
     return `Consul ${version} is newer than the newest version consul-gitops models (${SUPPORTED_CONSUL.newest}): fields it added are unknown here (plan shows them as "would be removed")`;
   return undefined;

@@ -3,6 +3,7 @@
 import { configEntryError, quoteToken, type ConfigEntryError } from '../model/errors.ts';
 import type { ApiEntry, KindDefinition } from '../model/kind-definition.ts';
 import { allKindNames, kindDefinition } from '../model/registry.ts';
+import { UNMODELLED_KINDS } from '../model/unmodelled-kinds.ts';
 import type { RawNode, RawObject } from '../formats/raw.ts';
 import { CURLY_QUOTE_HINT } from '../formats/json.ts';
 import { decodeObject, type DecodeContext } from './decode-fields.ts';
@@ -23,6 +24,12 @@ export function findKind(raw: RawObject): { kind?: string; error?: string; node?
 
 export function unknownKindError(kind: string): { message: string; hint: string } {
   if (/[“”‘’]/.test(kind)) return { message: `invalid config entry kind: ${quoteToken(kind).slice(1, -1)}`, hint: CURLY_QUOTE_HINT };
+  const unmodelled = Object.hasOwn(UNMODELLED_KINDS, kind) ? UNMODELLED_KINDS[kind] : undefined;
+  if (unmodelled)
+    return {
+      message: `${quoteToken(kind)} is a config entry kind of ${unmodelled.where} (${unmodelled.source}) that consul-gitops does not model: it cannot manage entries of this kind`,
+      hint: 'keep this file out of the target directory and write it with `consul config write`; consul-gitops never reads, changes or deletes live entries of this kind',
+    };
   const close = allKindNames().find((k) => k.toLowerCase() === kind.toLowerCase().trim());
   return {
     message: `invalid config entry kind: ${quoteToken(kind).slice(1, -1)}`,

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadAclPolicyFile } from './acl-policy-file.ts';
 import { SECURE_AGENT } from './agent-routes.ts';
+import { SUPPORTED_CONSUL } from '../model/consul-versions.ts';
 import { startDevServer, type DevServerOptions } from './server.ts';
 
 export interface DevServerIo {
@@ -23,7 +24,7 @@ export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [
   --secure      show an agent set up as the production checklist asks (/v1/agent/self: gossip
                 encryption, RPC TLS verify_incoming/outgoing/server_hostname; an external (vault)
                 CA); without it, the agent looks like \`consul agent -dev\` (none of these)
-  --consul-version  behave as this Consul (1.20.0 to the newest modelled, the default): /v1/agent/self
+  --consul-version  behave as this Consul (default: the newest modelled, ${SUPPORTED_CONSUL.newest}): /v1/agent/self
                 reports it, fields it lacks are refused (invalid config key), version rules follow it
 Not Consul: PUT /v1/dev/faults {"count":N,"status":S,"body":B,"drop":true} fails the next N requests.
 `;

@@ -9,8 +9,12 @@ export interface ConsulVersion {
   patch: number;
 }
 
-/** HashiCorp supports the current and the two previous minor releases (N-2); the newest is modelled. */
-export const SUPPORTED_CONSUL = { oldest: '1.20.0', newest: '1.22.0' } as const;
+/**
+ * HashiCorp supports the current and the two previous minor releases (N-2): on 2026-11-30 that is
+ * 1.22, 2.0 (2026-05-22) and 2.1 (2026-10-21); the newest is modelled. A target outside the range is
+ * still checked against its own version (FIELD_SINCE, version rules), and told it is unsupported.
+ */
+export const SUPPORTED_CONSUL = { oldest: '1.22.0', newest: '2.1.0' } as const;
 
 export function parseConsulVersion(text: string): ConsulVersion | undefined {
   // `1.21.4`, `v1.22.0`, `1.22.0+ent`, `1.22.0-rc1`: the numeric core decides.

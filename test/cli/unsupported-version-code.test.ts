@@ -21,7 +21,7 @@ async function warningsAgainst(version: string, files = tree()): Promise<{ code:
 
 describe('unsupported Consul version in plan --json', () => {
   it('a server newer than the newest modelled: unsupported-consul-version', async () => {
-    const warnings = await warningsAgainst('1.99.0');
+    const warnings = await warningsAgainst('2.2.0');
     expect(warnings).toEqual([
       expect.objectContaining({ code: 'unsupported-consul-version', message: expect.stringContaining('newer than the newest version') }),
     ]);
@@ -38,8 +38,8 @@ describe('unsupported Consul version in plan --json', () => {
     const files = tree();
     const fs = await import('node:fs');
     const path = await import('node:path');
-    fs.writeFileSync(path.join(files, 'consul-gitops.yaml'), 'targets:\n  - name: default\n    dir: config-entries\n    consulVersion: 1.21.3\n');
-    const warnings = await warningsAgainst('1.21.4', files);
-    expect(warnings).toEqual([expect.objectContaining({ code: 'target-version', message: expect.stringContaining('consulVersion "1.21.3"') })]);
+    fs.writeFileSync(path.join(files, 'consul-gitops.yaml'), 'targets:\n  - name: default\n    dir: config-entries\n    consulVersion: 2.0.3\n');
+    const warnings = await warningsAgainst('2.0.4', files);
+    expect(warnings).toEqual([expect.objectContaining({ code: 'target-version', message: expect.stringContaining('consulVersion "2.0.3"') })]);
   });
 });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAclPolicyFile } from '../../src/dev-server/acl-policy-file.ts';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../src/dev-server/server.ts';
 import { SUPPORTED_CONSUL } from '../../src/model/consul-versions.ts';
-import { liveFiftyFifty, ROUTE, targetRepo as repo, WEB } from '../support/consul-version-examples.ts';
+import { liveFiftyFifty, ROUTE, targetRepo as repo, WEB, WEB_2_0 } from '../support/consul-version-examples.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
 const TOKEN_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR'] as const;
@@ -43,8 +43,8 @@ function v2Weight(stdout: string): unknown {
 }
 
 describe('plan without consulVersion uses the version the server reports', () => {
-  it('Weight 0 on a server reporting 1.21.3 is what that Consul stores: 1, not "no traffic"', async () => {
-    const s = await start({ consulVersion: '1.21.3' });
+  it('Weight 0 on a server reporting 1.22.5 is what that Consul stores: 1, not "no traffic"', async () => {
+    const s = await start({ consulVersion: '1.22.5' });
     await liveFiftyFifty(s);
     const run = await plan(s, repo({ 'config-entries/shop.hcl': ROUTE }), '--json');
     expect(run.stderr).toBe('');
@@ -61,12 +61,12 @@ describe('plan without consulVersion uses the version the server reports', () =>
   });
 
   it('apply writes for the detected version too', async () => {
-    const s = await start({ consulVersion: '1.21.3' });
+    const s = await start({ consulVersion: '1.22.5' });
     await liveFiftyFifty(s);
     const dir = repo({ 'config-entries/shop.hcl': ROUTE });
     const run = await runCli(['apply', '--auto-approve', '--consul', s.url], dir);
     expect(run.code, run.stderr).toBe(0);
-    // Consul 1.21 stored 1; the next plan, for the same version, sees nothing left to do.
+    // Consul 1.22.5 stored 1; the next plan, for the same version, sees nothing left to do.
     const again = await plan(s, dir, '--detailed-exitcode');
     expect(again.code, again.stdout).toBe(0);
   });
@@ -93,18 +93,20 @@ describe('plan with consulVersion set', () => {
   it('warns, naming both, when the server reports another version, and plans for the configured one', async () => {
     const s = await start();
     await liveFiftyFifty(s);
-    const run = await plan(s, repo({ 'config-entries/shop.hcl': ROUTE }, { version: '1.21.0' }), '--json');
+    const run = await plan(s, repo({ 'config-entries/shop.hcl': ROUTE }, { version: '1.22.5' }), '--json');
     expect(run.stderr).toContain(
-      `warning: target "prod": consul-gitops.yaml says consulVersion "1.21.0" but the server reports Consul "${SUPPORTED_CONSUL.newest}"; planning for 1.21.0 as configured`,
+      `warning: target "prod": consul-gitops.yaml says consulVersion "1.22.5" but the server reports Consul "${SUPPORTED_CONSUL.newest}"; planning for 1.22.5 as configured`,
     );
     expect(v2Weight(run.stdout)).toBe(1);
   });
 
   it("repeats validate's warning on fields the configured version does not know, in the PR-style plan text", async () => {
-    const s = await start({ consulVersion: '1.21.4' });
-    const run = await plan(s, repo({ 'config-entries/web.hcl': WEB }, { version: '1.21.4' }));
+    const s = await start({ consulVersion: '1.22.5' });
+    const run = await plan(s, repo({ 'config-entries/web.hcl': WEB_2_0 }, { version: '1.22.5' }));
     expect(run.stderr).toBe('');
-    expect(run.stdout).toContain('MaxRequestHeadersKB: Consul 1.21.4 (target "prod") does not know this field');
+    expect(run.stdout).toContain(
+      'UpstreamConfig.Defaults.PassiveHealthCheck.Consecutive5xx: Consul 1.22.5 (target "prod") does not know this field, added in Consul 2.0.0',
+    );
     expect(run.stdout).toContain('raise consulVersion in consul-gitops.yaml');
   });
 });
@@ -148,9 +150,9 @@ describe('a token that may not read /v1/agent/self', () => {
   });
 
   it('says nothing when consulVersion is configured: there is nothing to detect', async () => {
-    const s = await aclServer('1.21.3');
+    const s = await aclServer('1.22.5');
     await liveFiftyFifty(s, { 'X-Consul-Token': ROOT });
-    const run = await plan(s, repo({ 'config-entries/shop.hcl': ROUTE }, { token: PLANNER, version: '1.21.3' }), '--json');
+    const run = await plan(s, repo({ 'config-entries/shop.hcl': ROUTE }, { token: PLANNER, version: '1.22.5' }), '--json');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     expect(v2Weight(run.stdout)).toBe(1);
@@ -175,7 +177,7 @@ describe('the dev server behaves as the version it reports', () => {
   });
 
   it('as the oldest supported Consul, stores DisableAutoHostRewrite, which predates the range', async () => {
-    const s = await start({ consulVersion: '1.20.0' });
+    const s = await start({ consulVersion: SUPPORTED_CONSUL.oldest });
     const body = { Kind: 'terminating-gateway', Name: 'tgw', Services: [{ Name: 'legacy', DisableAutoHostRewrite: true }] };
     const res = await fetch(`${s.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
     expect(await res.text()).toBe('true');

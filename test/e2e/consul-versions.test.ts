@@ -27,7 +27,7 @@ describe("validate against the target's Consul version", () => {
   });
 
   it('says nothing of DisableAutoHostRewrite on the oldest supported Consul: it predates the range', async () => {
-    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.20.0'), 'config-entries/tgw.hcl': TGW });
+    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.22.0'), 'config-entries/tgw.hcl': TGW });
     const run = await runCli(['validate', 'config-entries'], dir);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -36,7 +36,7 @@ describe("validate against the target's Consul version", () => {
   it('names a version outside the supported range', async () => {
     const dir = tempTree({ 'consul-gitops.yaml': yaml('1.16.2'), 'config-entries/tgw.hcl': 'Kind = "terminating-gateway"\nName = "tgw"\n' });
     const run = await runCli(['validate', 'config-entries'], dir);
-    expect(run.stderr).toContain('target "prod": Consul 1.16.2 is older than the oldest version consul-gitops supports (1.20.0)');
+    expect(run.stderr).toContain('target "prod": Consul 1.16.2 is older than the oldest version consul-gitops supports (1.22.0)');
   });
 });
 
@@ -57,8 +57,8 @@ describe("http-route service Weight 0 follows the target's version", () => {
     expect(plan.stdout).toMatch(/Name {3}= "v2"\n\s+~ Weight = 50 → 0\n/);
   });
 
-  it('on a Consul before the change, Weight 0 is what Consul turns into 1', async () => {
-    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.21.3'), 'config-entries/shop.hcl': ROUTE });
+  it('on a Consul before the change (1.22.5), Weight 0 is what Consul turns into 1', async () => {
+    const dir = tempTree({ 'consul-gitops.yaml': yaml('1.22.5'), 'config-entries/shop.hcl': ROUTE });
     await liveFiftyFifty(server);
     const plan = await runAgainst(server.url, planCommand, [], dir);
     // The plan text shows what that Consul will store, not the file's 0 (plan.ts Change.consulVersion).

@@ -1,8 +1,8 @@
 // Class 3 of issue 11 on the paths without a CLI: `serve` (the webhook and the drift schedule, the
 // same use cases as the Lambda functions) plans for the Consul version the server reports on
 // GET /v1/agent/self when consul-gitops.yaml names none, as `plan` does. The rule that shows it:
-// http-route service Weight 0 is "no traffic" from 1.22, and becomes 1 before
-// (agent/structs/config_entry_routes.go HTTPRouteConfigEntry.Normalize).
+// http-route service Weight 0 is "no traffic" from 1.22.6, and becomes 1 before
+// (agent/structs/config_entry_routes.go HTTPRouteConfigEntry.Normalize; hashicorp/consul#23305).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { liveRoute } from '../support/consul-version-examples.ts';
 import { pullRequestOpened } from '../support/github-events.ts';
@@ -37,22 +37,22 @@ async function planOfDrainingPullRequest(env: Record<string, string> = {}): Prom
 const finished = () => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === 'Reconcile finished');
 
 describe('serve plans for the Consul version the server reports', () => {
-  it('a pull request draining a backend on Consul 1.21 shows Weight 50 → 1, as that Consul will store it', async () => {
-    await setUp('1.21.4', 50);
+  it('a pull request draining a backend on Consul 1.22.5 shows Weight 50 → 1, as that Consul will store it', async () => {
+    await setUp('1.22.5', 50);
     const body = await planOfDrainingPullRequest();
     expect(body).toMatch(/- +Weight = 50\n\+ +Weight = 1\n/);
     expect(body).not.toMatch(/\+ +Weight = 0\n/);
   });
 
-  it('the same pull request on Consul 1.22 shows Weight 50 → 0 (no traffic)', async () => {
-    await setUp('1.22.0', 50);
+  it('the same pull request on Consul 1.22.6 shows Weight 50 → 0 (no traffic)', async () => {
+    await setUp('1.22.6', 50);
     const body = await planOfDrainingPullRequest();
     expect(body).toMatch(/- +Weight = 50\n\+ +Weight = 0\n/);
   });
 
-  it('the drift schedule on Consul 1.21 does not report a drained backend (stored as 1) as drift', async () => {
-    // Consul 1.21 stored the file's Weight 0 as 1: Git and Consul agree as that Consul reads them.
-    await setUp('1.21.4', 0);
+  it('the drift schedule on Consul 1.22.5 does not report a drained backend (stored as 1) as drift', async () => {
+    // Consul 1.22.5 stored the file's Weight 0 as 1: Git and Consul agree as that Consul reads them.
+    await setUp('1.22.5', 0);
     const live = (await (await fetch(`${h.consul.url}/v1/config/http-route/shop`)).json()) as { Rules: { Services: { Weight: number }[] }[] };
     expect(live.Rules[0].Services[1].Weight).toBe(1);
     h.github.addCommit({ 'config-entries/shop.hcl': route(0) }, 'drain v2', { branch: 'master' });
@@ -63,8 +63,8 @@ describe('serve plans for the Consul version the server reports', () => {
   });
 
   it("a configured consulVersion wins over the server's, with a warning naming both on the pull request (TARGETS_CONFIG)", async () => {
-    await setUp('1.22.0', 50);
-    const body = await planOfDrainingPullRequest({ TARGETS_CONFIG: 'targets:\n  - name: default\n    dir: config-entries\n    consulVersion: "1.21.0"\n' });
+    await setUp('2.1.0', 50);
+    const body = await planOfDrainingPullRequest({ TARGETS_CONFIG: 'targets:\n  - name: default\n    dir: config-entries\n    consulVersion: "1.22.5"\n' });
     expect(body).toMatch(/- +Weight = 50\n\+ +Weight = 1\n/);
     expect(body).toContain('consul-gitops.yaml says consulVersion');
   });

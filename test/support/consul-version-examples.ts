@@ -28,6 +28,19 @@ Protocol = "http"
 MaxRequestHeadersKB = 96
 `;
 
+/** A Consul 2.0 field (hashicorp/consul#23563, backported to release/2.0.x only): a 1.22 target does not know it (line 7). */
+export const WEB_2_0 = `Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+UpstreamConfig {
+  Defaults {
+    PassiveHealthCheck {
+      Consecutive5xx = 3
+    }
+  }
+}
+`;
+
 // DisableAutoHostRewrite is older than every supported version (consul-k8s v1.5.0 maps it on consul/api v1.29.1).
 export const TGW = `Kind = "terminating-gateway"
 Name = "tgw"

@@ -74,10 +74,11 @@ function validateMatch(m: Match, at: string, prefix: string): EntryProblem[] {
 /**
  * agent/structs/config_entry_routes.go HTTPRouteConfigEntry.Normalize: a service's Weight used to
  * become 1 when `<= 0`; newer Consul keeps 0 ("no traffic", so a backend can be drained) and only
- * turns a negative weight into 1. Backported to the 1.22 line; the exact 1.22 patch could not be
- * checked here, so 1.22.0 is taken (docs/consul-versions.md).
+ * turns a negative weight into 1. hashicorp/consul#23216 (in 2.0.0), backported to release/1.22.x as
+ * #23305 (merged 2026-03-11) and released in 1.22.6 (March 23, 2026): CHANGELOG.md lists it under
+ * 1.22.6 (post-release PR #23462). 1.22.0 to 1.22.5 still turn 0 into 1 (docs/consul-versions.md).
  */
-export const ZERO_WEIGHT_KEPT_SINCE = '1.22.0';
+export const ZERO_WEIGHT_KEPT_SINCE = '1.22.6';
 
 type Service = Record<string, unknown> & { Weight?: number };
 

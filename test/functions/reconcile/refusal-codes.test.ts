@@ -52,7 +52,7 @@ describe('reconcile function: refusals inside an apply and several failed target
   });
 
   it('unsupported-consul-version: a commit planned (as for a pull request) against a Consul newer than modelled says so in the summary', async () => {
-    const newer = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '1.99.0' });
+    const newer = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '2.2.0' });
     try {
       const sha = github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' }, 'pr', { branch: 'feature' });
       const results = await handler({ CONSUL_HTTP_ADDR: newer.url })({

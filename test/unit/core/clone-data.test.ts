@@ -33,11 +33,11 @@ describe('cloneData', () => {
 
 describe('canonicalLive', () => {
   it("answers per version: a rule that changed between versions is not served from another version's copy", () => {
-    // http-route Weight 0: before 1.22 it normalises to 1; from 1.22 it means "no traffic".
+    // http-route Weight 0: before 1.22.6 it normalises to 1; from 1.22.6 it means "no traffic".
     const live = { Kind: 'http-route', Name: 'r', Rules: [{ Services: [{ Name: 'a', Weight: 0 }] }], Parents: [{ Kind: 'api-gateway', Name: 'gw' }] };
-    const old = canonicalLive(live, { major: 1, minor: 20, patch: 0 });
-    const now = canonicalLive(live, { major: 1, minor: 22, patch: 0 });
+    const old = canonicalLive(live, { major: 1, minor: 22, patch: 5 });
+    const now = canonicalLive(live, { major: 1, minor: 22, patch: 6 });
     expect(JSON.stringify(old)).not.toBe(JSON.stringify(now));
-    expect(canonicalLive(live as never, { major: 1, minor: 20, patch: 0 })).toBe(old);
+    expect(canonicalLive(live as never, { major: 1, minor: 22, patch: 5 })).toBe(old);
   });
 });

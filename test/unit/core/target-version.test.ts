@@ -7,14 +7,14 @@ const reports = (version: string) => ({ known: true as const, version });
 
 describe('chooseTargetVersion', () => {
   it("uses the server's version, in canonical form, when none is configured; an Enterprise server's keeps +ent", () => {
-    expect(chooseTargetVersion('prod', undefined, reports('1.21.4'))).toEqual({ version: '1.21.4', warnings: [], notices: [] });
-    expect(chooseTargetVersion('prod', undefined, reports('1.21.4+ent'))).toEqual({ version: '1.21.4+ent', warnings: [], notices: [] });
+    expect(chooseTargetVersion('prod', undefined, reports('2.0.4'))).toEqual({ version: '2.0.4', warnings: [], notices: [] });
+    expect(chooseTargetVersion('prod', undefined, reports('2.0.4+ent'))).toEqual({ version: '2.0.4+ent', warnings: [], notices: [] });
   });
 
-  it('a configured minor (`1.21`) agrees with any patch of it; a configured patch must match', () => {
-    expect(chooseTargetVersion('prod', '1.21', reports('1.21.4')).warnings).toEqual([]);
-    expect(chooseTargetVersion('prod', '1.21.3', reports('1.21.4')).warnings[0]?.message).toContain(
-      'consulVersion "1.21.3" but the server reports Consul "1.21.4"',
+  it('a configured minor (`2.0`) agrees with any patch of it; a configured patch must match', () => {
+    expect(chooseTargetVersion('prod', '2.0', reports('2.0.4')).warnings).toEqual([]);
+    expect(chooseTargetVersion('prod', '2.0.3', reports('2.0.4')).warnings[0]?.message).toContain(
+      'consulVersion "2.0.3" but the server reports Consul "2.0.4"',
     );
   });
 
