@@ -59,8 +59,8 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     ...passiveHealthCheckSince('Defaults'),
   },
   // SDS on api-gateway listeners and route services: consul-k8s writes them from v2.0.0 on (consul/api
-  // v1.34.x, the Consul 2.0 line); its 1.9.x line (Consul 1.22, api v1.33.x) never does. Newer than
-  // the range modelled, so a 1.22 target is warned.
+  // v1.34.x, the Consul 2.0 line); its 1.9.x line (Consul 1.22, api v1.33.x) never does, so a 1.22
+  // target is warned.
   // Gateway-level TLS (Consul PR #23647) and tcp-route service TLS are in the newest Consul source
   // only; consul-k8s 2.0.3 writes neither, so 2.0.0 is a lower bound (docs/consul-versions.md †).
   'api-gateway': {
