@@ -1,7 +1,10 @@
 // The supported Consul range is 1.22.0 to 2.1.x (HashiCorp's N-2 window on 2026-11-30: 1.22, 2.0,
 // 2.1; docs/consul-versions.md). Through main(): a 2.x target is in range, a 1.21 target is told it
 // is not and is still checked against its own version, and the dev server answers as 2.1.0.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadAclPolicyFile } from '../../src/dev-server/acl-policy-file.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { targetRepo, targetsYaml, WEB, WEB_2_0 } from '../support/consul-version-examples.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
@@ -91,5 +94,31 @@ describe('the dev server by default answers as the newest modelled Consul, 2.1.0
     expect(stored.UpstreamConfig.Defaults.PassiveHealthCheck.Consecutive5xx).toBe(3);
     const again = await runCli(['plan', '--detailed-exitcode', '--consul', server.url], dir);
     expect(again.code, again.stdout + again.stderr).toBe(0);
+  });
+});
+
+describe('a token that may not read the server version', () => {
+  it('plans for 2.1.0, the newest modelled, with a notice naming it', async () => {
+    const planner = 'plan-5b0d7c4e-0000-4000-8000-000000000001';
+    const file = join(tempTree({}), 'acl.yaml');
+    // As `dev-server --acl-policy-file FILE` loads it: config entries readable, no agent rule.
+    writeFileSync(
+      file,
+      [
+        'default_policy: deny',
+        'tokens:',
+        `  - secret: ${planner}`,
+        '    rules:',
+        '      service_prefix: { "": { policy: read } }',
+        '      mesh: read',
+        '',
+      ].join('\n'),
+    );
+    server = await startDevServer({ port: 0, host: '127.0.0.1', acl: loadAclPolicyFile(file), consulVersion: '1.22.4' });
+    const run = await runCli(['plan', '--consul', server.url], targetRepo({ 'config-entries/web.hcl': WEB_2_0 }, { token: planner }));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('could not read the Consul version');
+    expect(run.stderr).toContain('planning for 2.1.0, the newest modelled');
+    expect(run.stdout).not.toContain('does not know this field');
   });
 });
