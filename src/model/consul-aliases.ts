@@ -32,17 +32,26 @@ function passiveHealthCheck(prefix: string): Spellings {
   });
 }
 
+/**
+ * api/config_entry.go UpstreamLimits, which embeds PassiveHealthCheck too: service-defaults'
+ * upstream `Limits`, api-gateway `Defaults` and route services' `Limits` (one Go type).
+ */
+function upstreamLimits(prefix: string): Spellings {
+  return under(prefix, {
+    MaxConnections: ['max_connections'],
+    MaxPendingRequests: ['max_pending_requests'],
+    MaxConcurrentRequests: ['max_concurrent_requests'],
+    ...passiveHealthCheck(''),
+  });
+}
+
 /** api/config_entry.go UpstreamConfig: service-defaults' UpstreamConfig.Overrides[] and .Defaults. */
 function upstreamConfig(prefix: string): Spellings {
   return under(prefix, {
     EnvoyListenerJSON: ['envoy_listener_json'],
     EnvoyClusterJSON: ['envoy_cluster_json'],
     ConnectTimeoutMs: ['connect_timeout_ms'],
-    // UpstreamLimits, which embeds PassiveHealthCheck too.
-    'Limits.MaxConnections': ['max_connections'],
-    'Limits.MaxPendingRequests': ['max_pending_requests'],
-    'Limits.MaxConcurrentRequests': ['max_concurrent_requests'],
-    ...passiveHealthCheck('Limits.'),
+    ...upstreamLimits('Limits.'),
     ...passiveHealthCheck(''),
     MeshGateway: ['mesh_gateway'],
     BalanceOutboundConnections: ['balance_outbound_connections'],
@@ -336,6 +345,8 @@ export const CONSUL_ALIASES: AliasTable = {
     'Listeners[].MaxRequestHeadersKB': ['max_request_headers_kb'],
     'Listeners[].Override.JWT.Providers[].VerifyClaims': ['verify_claims'],
     'Listeners[].Default.JWT.Providers[].VerifyClaims': ['verify_claims'],
+    // Defaults *UpstreamLimits: hashicorp/consul#23783 writes `defaults.passive_health_check`.
+    ...upstreamLimits('Defaults.'),
     'Status.Conditions[].Resource.SectionName': [],
     'Status.Conditions[].LastTransitionTime': [],
   },
@@ -364,6 +375,8 @@ export const CONSUL_ALIASES: AliasTable = {
     'Rules[].Services[].ResponseFilters': [],
     'Rules[].Services[].TLS.SDS.ClusterName': ['cluster_name'],
     'Rules[].Services[].TLS.SDS.CertResource': ['cert_resource'],
+    // HTTPService.Limits *UpstreamLimits: #23783 writes `rules[].services[].limits.passive_health_check`.
+    ...upstreamLimits('Rules[].Services[].Limits.'),
     'Status.Conditions[].Resource.SectionName': [],
     'Status.Conditions[].LastTransitionTime': [],
   },
@@ -372,6 +385,7 @@ export const CONSUL_ALIASES: AliasTable = {
     'Parents[].SectionName': [],
     'Services[].TLS.SDS.ClusterName': ['cluster_name'],
     'Services[].TLS.SDS.CertResource': ['cert_resource'],
+    ...upstreamLimits('Services[].Limits.'),
     'Status.Conditions[].Resource.SectionName': [],
     'Status.Conditions[].LastTransitionTime': [],
   },
