@@ -422,7 +422,12 @@ export const CONSUL_ALIASES: AliasTable = {
  * table: consecutive_5xx, consecutive_gateway_failure, enforcing_consecutive_gateway_failure,
  * limits.passive_health_check) but never show MaxRequestHeadersKB's. Re-check them all against
  * api/config_entry.go of a 1.22/2.0 tag. DisableAutoHostRewrite, once here, is settled:
- * api.LinkedService has no alias tag for it.
+ * api.LinkedService has no alias tag for it. `UpstreamLimits.PassiveHealthCheck` stands for every
+ * place the struct is: service-defaults' upstream Limits, api-gateway Defaults, route service Limits.
+ * Searched again without a hit (the index's Consul api/structs files stop before these fields): the
+ * exact tags `alias:"max_request_headers_kb"`, `alias:"consecutive_5xx"`,
+ * `alias:"consecutive_gateway_failure"`, `alias:"enforcing_consecutive_gateway_failure"`; consul-k8s
+ * (main and PR #5596's branch) spells them only as CRD json keys.
  */
 export const UNVERIFIED_ALIASES: readonly string[] = [
   'service-defaults MaxRequestHeadersKB',
