@@ -3,7 +3,7 @@
 // managed like any other field: plan shows them as the file sets them, and apply keeps them, instead
 // of taking them for fields consul-gitops does not know and refusing without --allow-field-loss.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DevServer } from '../../src/dev-server/server.ts';
+import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { runAgainst, tempTree } from '../support/run-cli.ts';
 import { devServerHolding } from '../support/dev-server-holding.ts';
@@ -76,5 +76,28 @@ describe('upstream limits held by live api-gateway and http-route entries', () =
     // Absent and zero are one value to the diff, as for every other number (README "Reading a plan").
     expect(plan.stdout).toMatch(/~ Defaults = \{\n\s+~ MaxConnections += 7 → 0\n\s+~ MaxConcurrentRequests = 9 → 0/);
     expect(plan.stdout).toMatch(/~ Limits = \{\n\s+~ MaxPendingRequests = 5 → 0/);
+  });
+});
+
+describe('the dev server by the Consul version it answers as', () => {
+  it('as 2.0 stores the blocks as written; as 1.22 refuses them with invalid config key', async () => {
+    const put = (url: string, body: Record<string, unknown>) => fetch(`${url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
+    const newer = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '2.0.3' });
+    const older = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '1.22.0' });
+    try {
+      expect((await put(newer.url, GATEWAY)).status).toBe(200);
+      expect((await put(newer.url, ROUTE)).status).toBe(200);
+      const stored = (await (await fetch(`${newer.url}/v1/config/http-route/shop`)).json()) as Record<string, unknown>;
+      expect(stored).toMatchObject({ Rules: [{ Services: [{ Limits: LIMITS }] }] });
+      const gateway = await put(older.url, GATEWAY);
+      expect(gateway.status).toBe(400);
+      expect(await gateway.text()).toContain('invalid config key "Defaults"');
+      const route = await put(older.url, ROUTE);
+      expect(route.status).toBe(400);
+      expect(await route.text()).toContain('invalid config key "Rules[0].Services[0].Limits"');
+    } finally {
+      await newer.close();
+      await older.close();
+    }
   });
 });
