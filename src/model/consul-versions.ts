@@ -67,12 +67,19 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     'Listeners[].MaxRequestHeadersKB': '1.22.0',
     'Listeners[].TLS.SDS': '2.0.0',
     TLS: '2.0.0',
+    // Defaults *UpstreamLimits: hashicorp/consul#23551 checks its zero values and was backported to
+    // release/2.0.x only (#23556, merged 2026-05-14, before 2.0.0); see docs/consul-versions.md.
+    Defaults: '2.0.0',
   },
   'http-route': {
     'Rules[].Services[].TLS': '2.0.0',
+    // The route service's override of the gateway's Defaults, the same pull requests (#23551, #23556).
+    'Rules[].Services[].Limits': '2.0.0',
   },
   'tcp-route': {
     'Services[].TLS': '2.0.0',
+    // hashicorp/consul#23783 names tcp-route services with http-route's as the place of the override.
+    'Services[].Limits': '2.0.0',
   },
 };
 

@@ -1,7 +1,7 @@
 // api-gateway: listeners of a Consul API gateway (api/config_entry_gateways.go APIGatewayConfigEntry).
 import { aliased, int, list, obj, str, strings, time, uint32, type FieldType } from '../field-types.ts';
 import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
-import { gatewayTLSConfig, gatewayTLSSDS, meta, withKind } from './common.ts';
+import { gatewayTLSConfig, gatewayTLSSDS, meta, upstreamLimits, withKind } from './common.ts';
 
 /** api ResourceReference (api/config_entry_status.go): `SectionName` carries no alias tag. */
 export const resourceReference: FieldType = obj({ Kind: str, Name: str, SectionName: aliased(str), Partition: str, Namespace: str });
@@ -71,6 +71,12 @@ export const apiGateway: KindDefinition = {
     // TestGenerateAPIGatewayDNSSANs_*; agent/xds resolveAPIListenerTLSConfig merges it with the
     // listener's TLS and SDS). Consul PR #23647; consul-k8s PR #5597 writes TLS.Enabled.
     TLS: gatewayTLSConfig,
+    // Gateway-wide circuit-breaker limits and passive health check for every service its routes send
+    // to, which a route service's `Limits` overrides field by field (newest Consul, FIELD_SINCE):
+    // api.APIGatewayConfigEntry.Defaults *UpstreamLimits, service-defaults' struct. consul-k8s fills it
+    // (control-plane/api-gateway/common/translation.go translateGatewayDefaults, PR #5596); Consul PRs
+    // #23551 (zero values of these limits) and #23783 (their PassiveHealthCheck) use it.
+    Defaults: upstreamLimits,
     // Read-only: Consul ignores Status on write.
     Status: configEntryStatus,
     Partition: str,

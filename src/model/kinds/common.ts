@@ -29,7 +29,10 @@ export const passiveHealthCheck: FieldType = obj({
   ConsecutiveGatewayFailure: uint32,
 });
 
-/** api UpstreamLimits (api/config_entry.go): `*int` each. */
+/**
+ * api UpstreamLimits (api/config_entry.go): `*int` each. One definition for service-defaults'
+ * UpstreamConfig, api-gateway `Defaults` and route services' `Limits`, which are this Go type.
+ */
 export const upstreamLimits: FieldType = obj({
   MaxConnections: int,
   MaxPendingRequests: int,

@@ -1,7 +1,7 @@
 // http-route: HTTP routing rules bound to api-gateway listeners (api/config_entry_routes.go HTTPRouteConfigEntry).
 import { aliased, bool, durationNs, int, list, map, obj, str, strings, type FieldType } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
-import { gatewayServiceTLS, meta, validateMeta, withKind } from './common.ts';
+import { gatewayServiceTLS, meta, upstreamLimits, validateMeta, withKind } from './common.ts';
 import { atLeast } from '../consul-versions.ts';
 import { apiGatewayJWTProviders, configEntryStatus, resourceReference } from './api-gateway.ts';
 import { HTTP_METHODS, goQuote } from './service-router.ts';
@@ -116,6 +116,9 @@ export const httpRoute: KindDefinition = {
             // api HTTPService.TLS *GatewayServiceTLSConfig{SDS}: the certificate the gateway serves
             // for this backend (consul-k8s translation.go translateHTTPFilters, RouteTLSSDSFilter).
             TLS: gatewayServiceTLS,
+            // api HTTPService.Limits *UpstreamLimits: this backend's limits over the gateway's
+            // `Defaults` (consul-k8s translation.go translateBackendRefLimits, RouteUpstreamLimitsFilter).
+            Limits: upstreamLimits,
             Partition: str,
             Namespace: str,
           }),

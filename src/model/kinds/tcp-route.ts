@@ -1,7 +1,7 @@
 // tcp-route: binds one TCP service to api-gateway listeners (api/config_entry_routes.go TCPRouteConfigEntry).
 import { list, obj, str } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
-import { gatewayServiceTLS, meta, validateMeta, withKind } from './common.ts';
+import { gatewayServiceTLS, meta, upstreamLimits, validateMeta, withKind } from './common.ts';
 import { configEntryStatus, resourceReference } from './api-gateway.ts';
 import { goQuote } from './service-router.ts';
 
@@ -49,6 +49,9 @@ export const tcpRoute: KindDefinition = {
         // certificate the gateway serves for this backend, a catch-all override of the listener's
         // certificates (agent/xds collectAPIGatewayServiceSDSOverridesWithResolvedTLS and its tests).
         TLS: gatewayServiceTLS,
+        // The route service's limits over the gateway's `Defaults`, as on an http-route service:
+        // hashicorp/consul#23783 names both route kinds as this override's place.
+        Limits: upstreamLimits,
         Partition: str,
         Namespace: str,
       }),

@@ -51,18 +51,19 @@ const MORE: Record<string, unknown>[] = [
         TLS: { MinVersion: 'TLSv1_2', CipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'], SDS: { ClusterName: 'sds-cluster', CertResource: 'edge-cert' } },
       },
     ],
+    Defaults: { MaxConnections: 7, MaxPendingRequests: 8, PassiveHealthCheck: { MaxFailures: 3, EnforcingConsecutive5xx: 90 } },
   },
   {
     Kind: 'http-route',
     Name: 'edge-web',
     Parents: [{ Kind: 'api-gateway', Name: 'edge-gw', SectionName: 'https' }],
-    Rules: [{ Services: [{ Name: 'web', TLS: { SDS: { ClusterName: 'sds-cluster', CertResource: 'web-cert' } } }] }],
+    Rules: [{ Services: [{ Name: 'web', TLS: { SDS: { ClusterName: 'sds-cluster', CertResource: 'web-cert' } }, Limits: { MaxConcurrentRequests: 9 } }] }],
   },
   {
     Kind: 'tcp-route',
     Name: 'db',
     Parents: [{ Kind: 'api-gateway', Name: 'gw', SectionName: 'tcp' }],
-    Services: [{ Name: 'postgres', TLS: { SDS: { ClusterName: 'sds-cluster', CertResource: 'db-cert' } } }],
+    Services: [{ Name: 'postgres', TLS: { SDS: { ClusterName: 'sds-cluster', CertResource: 'db-cert' } }, Limits: { MaxConnections: 20 } }],
   },
   {
     Kind: 'service-defaults',
@@ -180,6 +181,8 @@ describe('every kind decodes alike from HCL snake_case, HCL CamelCase, JSON and 
     expect(Object.values(snaked).join('\n')).toContain('cert_resource = "web-cert"');
     expect(Object.values(snaked).join('\n')).toContain('cert_resource = "db-cert"');
     expect(Object.values(snaked).join('\n')).toContain('tls_max_version = "TLSv1_3"');
+    expect(Object.values(snaked).join('\n')).toContain('max_concurrent_requests = 9');
+    expect(Object.values(snaked).join('\n')).toContain('passive_health_check = {');
     expect(await renderAll(snaked)).toEqual(json);
     expect(camel).toEqual(json);
     const crdFiles = files(crdDocument, 'yaml');
