@@ -144,6 +144,17 @@ describe('crdNamespaces: refused where consul-k8s would not map', () => {
     expect(run.stderr).toContain('consul-gitops.yaml: targets.0.crdNamespaces.mirroringK8S: mirrored entries land in many Consul namespaces');
   });
 
+  it('a prefix without mirroring, or a destination the target does not manage: config errors naming the field', async () => {
+    const prefixOnly = ['targets:', '  - name: ent', '    crdNamespaces:', '      mirroringK8SPrefix: k8s-', ''].join('\n');
+    const a = await runCli(['validate'], tempTree({ 'consul-gitops.yaml': prefixOnly, 'config-entries/api.yaml': apiDefaults('billing') }));
+    expect(a.code).not.toBe(0);
+    expect(a.stderr).toContain('consul-gitops.yaml: targets.0.crdNamespaces.mirroringK8SPrefix: mirroringK8SPrefix applies only with mirroringK8S: true');
+    const unmanaged = ['targets:', '  - name: ent', '    namespaces: [team]', '    crdNamespaces:', '      consulDestinationNamespace: other', ''].join('\n');
+    const b = await runCli(['validate'], tempTree({ 'consul-gitops.yaml': unmanaged, 'config-entries/api.yaml': apiDefaults('billing') }));
+    expect(b.code).not.toBe(0);
+    expect(b.stderr).toContain('consul-gitops.yaml: targets.0.crdNamespaces.consulDestinationNamespace: the target does not manage this namespace');
+  });
+
   it('a CE server (its version has no +ent): plan stops before any write', async () => {
     const ce = await startDevServer({ port: 0, host: '127.0.0.1' });
     try {
