@@ -125,7 +125,7 @@ export const TargetSchema = z
       path: ['crdNamespaces', 'mirroringK8S'],
     }),
     z.refine((t) => !t.crdNamespaces || t.crdNamespaces.mirroringK8S || managesNamespace(t, t.crdNamespaces.consulDestinationNamespace), {
-      message: 'the target does not manage this namespace: name it in consul.namespace or in namespaces',
+      message: 'not a namespace this target manages (when omitted it is "default", as in consul-k8s): name it in consul.namespace or in namespaces',
       path: ['crdNamespaces', 'consulDestinationNamespace'],
     }),
     z.refine((t) => !(t.selfHeal && t.driftMode === 'propose'), {

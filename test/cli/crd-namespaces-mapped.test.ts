@@ -152,7 +152,7 @@ describe('crdNamespaces: refused where consul-k8s would not map', () => {
     const unmanaged = ['targets:', '  - name: ent', '    namespaces: [team]', '    crdNamespaces:', '      consulDestinationNamespace: other', ''].join('\n');
     const b = await runCli(['validate'], tempTree({ 'consul-gitops.yaml': unmanaged, 'config-entries/api.yaml': apiDefaults('billing') }));
     expect(b.code).not.toBe(0);
-    expect(b.stderr).toContain('consul-gitops.yaml: targets.0.crdNamespaces.consulDestinationNamespace: the target does not manage this namespace');
+    expect(b.stderr).toContain('consul-gitops.yaml: targets.0.crdNamespaces.consulDestinationNamespace: not a namespace this target manages');
   });
 
   it('a CE server (its version has no +ent): plan stops before any write', async () => {
