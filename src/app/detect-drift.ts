@@ -56,7 +56,12 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
         name: target.name,
         stateKeyPrefix: target.stateKeyPrefix,
         plan: withTargetVersion(
-          { prune: target.prune, adopt: false, ...(target.massDelete ? { massDelete: target.massDelete } : {}) },
+          {
+            prune: target.prune,
+            adopt: false,
+            ...(target.massDelete ? { massDelete: target.massDelete } : {}),
+            ...(target.crdNamespaces ? { crdNamespaces: target.crdNamespaces } : {}),
+          },
           await targetVersion(deps.consulVersion, target),
         ),
       },

@@ -83,6 +83,25 @@ export function startLiveRead(store: ConfigEntryStore): LiveRead {
   return { entries, cancel: () => controllers.forEach((c) => c.abort()) };
 }
 
+/**
+ * `crdNamespaces` against a Consul known to be CE (its configured or reported version has no
+ * `+ent`): consul-k8s maps namespaces only with Enterprise (namespaces.go ConsulNamespace returns ""
+ * when they are not enabled), and CE refuses any namespace, so the plan stops before any write.
+ */
+function crdNamespacesOnCe(options: PlanOptions, target: ReturnType<typeof parseTargetConsul>): ConfigEntryError[] {
+  if (!options.crdNamespaces || !target || isEnterprise(target)) return [];
+  return [
+    configEntryError(
+      'validate',
+      'consul-gitops.yaml',
+      undefined,
+      'crdNamespaces',
+      `this Consul (${options.consulVersion}) is Community Edition, which has no namespaces: consul-k8s on CE writes every entry to the default namespace`,
+      'remove crdNamespaces from the target',
+    ),
+  ];
+}
+
 export async function makePlan(files: readonly SourceFile[], store: ConfigEntryStore, options: PlanOptions, context: PlanContext = {}): Promise<PlanOutcome> {
   const { history, only, target: targetName = 'default', live: started } = context;
   // Normalised once, for the target's version (CE): validation and the diff share it. The
@@ -93,11 +112,12 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
     ...(isEnterprise(target) || !target ? {} : { consul: target }),
     ...(store.home?.partition ? { partition: store.home.partition } : {}),
     treeGraph: false,
+    ...(options.crdNamespaces ? { crdNamespacesOf: () => options.crdNamespaces } : {}),
   });
   // Enterprise: each entry in the namespace/partition it will be written to (tenancy-scope.ts).
   const scoped = store.home && scopeDesired(rendered.entries, store.home);
   const tree = scoped ? { ...rendered, entries: scoped.entries } : rendered;
-  const errors = [...tree.decodeErrors, ...tree.validationErrors, ...(scoped ? scoped.errors : [])];
+  const errors = [...tree.decodeErrors, ...tree.validationErrors, ...(scoped ? scoped.errors : []), ...crdNamespacesOnCe(options, target)];
   if (errors.length) {
     started?.cancel();
     return { tree, errors, live: [] };

@@ -21,6 +21,7 @@ import { GITHUB_BODY_LIMIT } from '../reports/markdown.ts';
 import { fullPlanText, type PlanArchive } from './plan-archive.ts';
 import { targetVersion, withTargetVersion, withTargetVersionNotes, type ConsulVersionSource } from './target-version.ts';
 import { ConsulGitopsError, errorCode } from '../errors.ts';
+import type { CrdNamespaces } from '../model/tenancy.ts';
 
 export interface ReconcileTarget {
   name: string;
@@ -30,6 +31,8 @@ export interface ReconcileTarget {
   stateKeyPrefix: string;
   /** consul-gitops.yaml `consulVersion`: version-dependent rules follow the target's Consul. */
   consulVersion?: string;
+  /** consul-gitops.yaml `crdNamespaces`: CRDs' Consul namespaces as consul-k8s maps them. */
+  crdNamespaces?: CrdNamespaces;
 }
 
 export interface ReconcileDeps {
@@ -183,6 +186,7 @@ function planOptions(target: ReconcileTarget): PlanOptions {
     adopt: false,
     ...(target.massDelete ? { massDelete: target.massDelete } : {}),
     ...(target.consulVersion ? { consulVersion: target.consulVersion } : {}),
+    ...(target.crdNamespaces ? { crdNamespaces: target.crdNamespaces } : {}),
   };
 }
 

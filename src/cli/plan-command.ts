@@ -98,6 +98,7 @@ async function readTree({ resolved, limits }: Awaited<ReturnType<typeof loadTarg
     massDelete: { ...resolved.target.massDelete, allow: values['allow-mass-delete'] === true },
     allowFieldLoss: values['allow-field-loss'] === true,
     ...(resolved.target.consulVersion ? { consulVersion: resolved.target.consulVersion } : {}),
+    ...(resolved.target.crdNamespaces ? { crdNamespaces: resolved.target.crdNamespaces } : {}),
   };
   return { files: repositoryRelative(files, cwd), unreadable: unreadableErrors(unreadable), planOptions };
 }

@@ -11,6 +11,30 @@ const ByteSize = z.union([z.string(), z.number()]).check(z.refine((v) => parseBy
 import { parsePromDuration } from '../core/advisor/duration.ts';
 import { StatsConfigSchema } from '../adapters/stats/config.ts';
 import { parseConsulVersion } from '../model/consul-versions.ts';
+import { isEnterpriseVersion, sameTenancy, type CrdNamespaces } from '../model/tenancy.ts';
+
+/** A Consul namespace name, as `namespaces` lists them. */
+const NAMESPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const NamespaceName = z.string().check(z.regex(NAMESPACE_NAME, 'a namespace name: letters, digits, "_" and "-"'));
+
+/**
+ * `crdNamespaces`: the Consul namespace consul-k8s gives a CRD's entry, in the words of its Helm
+ * values `connectInject.consulNamespaces.{mirroringK8S, mirroringK8SPrefix, consulDestinationNamespace}`
+ * (control-plane/namespaces/namespaces.go ConsulNamespace; model/tenancy.ts crdConsulNamespace).
+ * Copy them from the Helm values of the consul-k8s that would otherwise apply these manifests.
+ */
+const CrdNamespacesSchema = z
+  .strictObject({
+    mirroringK8S: z._default(z.boolean(), false),
+    mirroringK8SPrefix: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, "_" and "-", starting with a letter or digit'))),
+    consulDestinationNamespace: z._default(NamespaceName, 'default'),
+  })
+  .check(
+    z.refine((c) => c.mirroringK8S || c.mirroringK8SPrefix === undefined, {
+      message: 'mirroringK8SPrefix applies only with mirroringK8S: true (consul-k8s ignores it otherwise)',
+      path: ['mirroringK8SPrefix'],
+    }),
+  );
 
 const PromDuration = z.string().check(z.refine((s) => parsePromDuration(s, '').ok, 'expected a Prometheus duration such as 90m, 2h, 7d or 1w'));
 
@@ -78,23 +102,44 @@ export const TargetSchema = z
      * and pruned. Absent: the client's namespace only, as on CE (docs/enterprise.md).
      */
     namespaces: z.optional(
-      z.union(
-        [
-          z.literal('all'),
-          z.array(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a namespace name: letters, digits, "_" and "-"'))).check(z.minLength(1)),
-        ],
-        {
-          error: 'expected "all" or a list of namespace names',
-        },
-      ),
+      z.union([z.literal('all'), z.array(NamespaceName).check(z.minLength(1))], {
+        error: 'expected "all" or a list of namespace names',
+      }),
     ),
+    /**
+     * Consul Enterprise: map each CRD's metadata.namespace to a Consul namespace as consul-k8s does
+     * with these Helm values. Absent: not mapped (the entry goes to consul.namespace, with a warning
+     * for a CRD naming another Kubernetes namespace than `default`).
+     */
+    crdNamespaces: z.optional(CrdNamespacesSchema),
   })
   .check(
+    z.refine((t) => !t.crdNamespaces || !t.consulVersion || isEnterpriseVersion(t.consulVersion), {
+      message:
+        'Consul namespaces are a Consul Enterprise feature, and consulVersion names a Community Edition (no "+ent"): consul-k8s on CE writes every entry to the default namespace; remove crdNamespaces',
+      path: ['crdNamespaces'],
+    }),
+    z.refine((t) => !t.crdNamespaces?.mirroringK8S || t.namespaces !== undefined, {
+      message:
+        'mirrored entries land in many Consul namespaces, which plan must list to see and prune them: add namespaces: all (or the list of mirrored namespaces) to the target',
+      path: ['crdNamespaces', 'mirroringK8S'],
+    }),
+    z.refine((t) => !t.crdNamespaces || t.crdNamespaces.mirroringK8S || managesNamespace(t, t.crdNamespaces.consulDestinationNamespace), {
+      message: 'not a namespace this target manages (when omitted it is "default", as in consul-k8s): name it in consul.namespace or in namespaces',
+      path: ['crdNamespaces', 'consulDestinationNamespace'],
+    }),
     z.refine((t) => !(t.selfHeal && t.driftMode === 'propose'), {
       message: "selfHeal: true reverts Consul to Git while driftMode: propose proposes Git take Consul's values; choose one",
       path: ['driftMode'],
     }),
   );
+
+/** Whether a target lists `ns` (its `namespaces`, else its consul.namespace, else `default`); names compare case-insensitively as Consul's. */
+function managesNamespace(t: { namespaces?: 'all' | string[]; consul: { namespace?: string } }, ns: string): boolean {
+  if (t.namespaces === 'all') return true;
+  if (t.namespaces) return t.namespaces.some((n) => sameTenancy(n, ns));
+  return sameTenancy(t.consul.namespace, ns);
+}
 
 export const TargetsFileSchema = z.strictObject({
   stateKeyPrefix: z._default(z.string(), 'consul-gitops/state'),
@@ -139,5 +184,25 @@ export function readLimitsOf(file: Pick<TargetsFile, 'limits'> | undefined, maxF
   return {
     maxFileBytes: maxFileBytesFlag ?? fromFile(file?.limits?.maxFileSize) ?? DEFAULT_READ_LIMITS.maxFileBytes,
     maxTreeBytes: fromFile(file?.limits?.maxTreeSize) ?? DEFAULT_READ_LIMITS.maxTreeBytes,
+  };
+}
+
+/**
+ * For `validate` and `render`, which read paths rather than one target: a file's CRDs are mapped
+ * with the `crdNamespaces` of the target whose `dir` holds it (the deepest such dir; the first
+ * target on a tie), as `plan` for that target would map them.
+ */
+export function crdNamespacesByDir(file: Pick<TargetsFile, 'targets'>): (path: string) => CrdNamespaces | undefined {
+  const clean = (p: string) => p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const dirs = file.targets.map((t) => ({ dir: clean(t.dir), crd: t.crdNamespaces }));
+  if (!dirs.some((d) => d.crd)) return () => undefined;
+  return (path) => {
+    const p = clean(path);
+    let best: (typeof dirs)[number] | undefined;
+    for (const d of dirs) {
+      const holds = d.dir === '' || d.dir === '.' || p === d.dir || p.startsWith(`${d.dir}/`);
+      if (holds && (!best || d.dir.length > best.dir.length)) best = d;
+    }
+    return best?.crd;
   };
 }

@@ -8,6 +8,7 @@ import type { ParseResult } from '../formats/raw.ts';
 import { decodeDocument } from '../decode/decode-entry.ts';
 import { decodeCrd, isCrdDocument } from '../decode/crd.ts';
 import type { DecodedEntry, FileFormat } from '../decode/entry-source.ts';
+import type { CrdNamespaces } from '../model/tenancy.ts';
 
 export interface SourceFile {
   /** Path as the user knows it (relative to the repository or working directory). */
@@ -36,7 +37,10 @@ export function ignoredNotice(path: string): string {
   return `ignored ${path}: not a config-entry file (.hcl, .json, .yaml, .yml)`;
 }
 
-export function parseSourceFiles(files: readonly SourceFile[]): ParsedTree {
+/** How a file's CRDs map Kubernetes namespaces: its target's `crdNamespaces` (absent: not mapped). */
+export type CrdNamespacesOf = (path: string) => CrdNamespaces | undefined;
+
+export function parseSourceFiles(files: readonly SourceFile[], crdNamespacesOf?: CrdNamespacesOf): ParsedTree {
   const tree: ParsedTree = { entries: [], errors: [], notices: [], warnings: [] };
   for (const file of files) {
     const format = formatOfPath(file.path);
@@ -44,12 +48,12 @@ export function parseSourceFiles(files: readonly SourceFile[]): ParsedTree {
       tree.notices.push(ignoredNotice(file.path));
       continue;
     }
-    parseSourceFile(file, format, tree);
+    parseSourceFile(file, format, tree, crdNamespacesOf?.(file.path));
   }
   return tree;
 }
 
-function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, tree: ParsedTree): void {
+function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, tree: ParsedTree, crdNamespaces: CrdNamespaces | undefined): void {
   const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
   // One rule for every format: a file with no entry at all (empty, blank, only comments) is an
   // error, as `consul config write` refuses it ("Payload does not contain a kind/Kind key"). An
@@ -71,7 +75,7 @@ function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, t
   )
     return void tree.errors.push(emptyFileError(file.path));
   for (const doc of parsed.documents) {
-    const outcome = format === 'yaml' && isCrdDocument(doc) ? decodeCrd(doc, file.path) : decodeDocument(doc, file.path, format);
+    const outcome = format === 'yaml' && isCrdDocument(doc) ? decodeCrd(doc, file.path, crdNamespaces) : decodeDocument(doc, file.path, format);
     if (outcome.ok) {
       tree.entries.push(outcome.decoded);
       tree.warnings.push(...outcome.warnings);

@@ -3,7 +3,7 @@
 import { compareErrors, configEntryError, type ConfigEntryError } from '../model/errors.ts';
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { compareEntryIds, entryIdOf } from '../model/entry-id.ts';
-import { parseSourceFiles, type SourceFile } from './parse-files.ts';
+import { parseSourceFiles, type CrdNamespacesOf, type SourceFile } from './parse-files.ts';
 import { validateEntries, type ValidatedEntry } from './validate-tree.ts';
 import type { EntryContext } from './entry-rules.ts';
 import type { ConsulVersion } from '../model/consul-versions.ts';
@@ -30,10 +30,12 @@ export interface RenderOptions extends EntryContext {
    * them against the mesh as it will be instead (make-plan.ts), so it need not judge them twice.
    */
   treeGraph?: boolean;
+  /** Each file's target's `crdNamespaces`: the Consul namespace of its CRDs, as consul-k8s maps it. */
+  crdNamespacesOf?: CrdNamespacesOf;
 }
 
 export function renderTree(files: readonly SourceFile[], options: RenderOptions = {}): RenderedTree {
-  const parsed = parseSourceFiles(files);
+  const parsed = parseSourceFiles(files, options.crdNamespacesOf);
   const { entries, errors, graphErrors } = validateEntries(parsed.entries, options);
   entries.sort((a, b) => compareEntryIds(entryIdOf(a.normalized), entryIdOf(b.normalized)));
   return {

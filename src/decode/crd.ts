@@ -1,8 +1,10 @@
 // Kubernetes CRD documents (consul.hashicorp.com/v1alpha1) mapped to config entries the way
 // consul-k8s's ToConsul methods do: the spec's camelCase fields are the API fields, the name comes
-// from metadata (or the intention's destination), and Mesh/ProxyDefaults have fixed names.
-import { configEntryError, quoteToken, type ConfigEntryError } from '../model/errors.ts';
+// from metadata (or the intention's destination), and Mesh/ProxyDefaults have fixed names; with the
+// target's `crdNamespaces`, the Consul namespace comes from metadata.namespace as consul-k8s maps it.
+import { configEntryError, quoteToken, type ConfigEntryError, type SourcePosition } from '../model/errors.ts';
 import { KINDS, kindForCrd } from '../model/registry.ts';
+import { crdConsulNamespace, DEFAULT_TENANCY, type CrdNamespaces } from '../model/tenancy.ts';
 import type { RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { decodeWithKind, type DecodeOutcome } from './decode-entry.ts';
 
@@ -18,7 +20,8 @@ const field = (o: RawObject, key: string): RawObjectEntry | undefined => o.entri
 
 const str = (n: RawNode | undefined): string | undefined => (n?.type === 'string' ? n.value : undefined);
 
-export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
+/** `crdNamespaces`: the target's mapping of Kubernetes namespaces (consul-gitops.yaml); absent: none. */
+export function decodeCrd(doc: RawObject, file: string, crdNamespaces?: CrdNamespaces): DecodeOutcome {
   const apiVersion = str(field(doc, 'apiVersion')?.value)!;
   const kindEntry = field(doc, 'kind');
   const crdKind = str(kindEntry?.value);
@@ -36,6 +39,7 @@ export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
 
   const extra: RawObjectEntry[] = [];
   let skip = (_: string) => false;
+  const nsEntry = metadata?.type === 'object' ? field(metadata, 'namespace') : undefined;
   if (def.kind === 'service-intentions') {
     // consul-k8s: the entry's Name and Namespace come from spec.destination.
     const dest = field(spec, 'destination')?.value;
@@ -59,19 +63,57 @@ export function decodeCrd(doc: RawObject, file: string): DecodeOutcome {
     const nameEntry = metadata?.type === 'object' ? field(metadata, 'name') : undefined;
     if (name !== undefined && nameEntry) extra.push({ key: 'Name', keyPos: nameEntry.keyPos, value: nameEntry.value });
   }
+  if (crdNamespaces && !extra.some((e) => e.key === 'Namespace')) {
+    const mapped = mappedNamespace(def.kind, nsEntry, field(doc, 'metadata')?.keyPos ?? doc.pos, file, crdNamespaces);
+    if (mapped && 'error' in mapped) return { ok: false, errors: [mapped.error] };
+    if (mapped) extra.push(mapped.entry);
+  }
   const raw: RawObject = { type: 'object', entries: [...extra, ...spec.entries], pos: doc.pos };
   // A CRD's []byte fields are base64 in the manifest already (Kubernetes JSON), as on Consul's wire.
   const outcome = decodeWithKind(raw, def, file, 'crd', skip, true);
-  const ignored = metadata?.type === 'object' ? ignoredNamespace(field(metadata, 'namespace'), file) : undefined;
+  const ignored = crdNamespaces ? undefined : ignoredNamespace(nsEntry, file);
   return outcome.ok && ignored ? { ...outcome, warnings: [...outcome.warnings, ignored] } : outcome;
 }
 
 /**
+ * The entry's `Namespace` as consul-k8s would write it (tenancy.ts crdConsulNamespace), placed at
+ * metadata.namespace so errors about it (a namespace the target does not manage) point there.
+ * Mirroring needs the Kubernetes namespace: a manifest without one is applied wherever kubectl's
+ * context says, which the file does not tell, so it is refused rather than guessed as `default`
+ * (a guess would plan the entry in the wrong namespace and prune the right one).
+ */
+function mappedNamespace(
+  kind: string,
+  nsEntry: RawObjectEntry | undefined,
+  metadataPos: SourcePosition,
+  file: string,
+  options: CrdNamespaces,
+): { entry: RawObjectEntry } | { error: ConfigEntryError } | undefined {
+  const kubeNs = str(nsEntry?.value) ?? '';
+  const consulNs = crdConsulNamespace(kind, kubeNs || DEFAULT_TENANCY, options);
+  if (consulNs === undefined) return undefined;
+  if (options.mirroringK8S && kubeNs === '')
+    return {
+      error: configEntryError(
+        'decode',
+        file,
+        nsEntry?.value.pos ?? metadataPos,
+        'metadata.namespace',
+        `a ${kind} CRD needs metadata.namespace: the target mirrors Kubernetes namespaces (crdNamespaces.mirroringK8S in consul-gitops.yaml), so consul-k8s writes the entry to the Consul namespace named after it`,
+        'add metadata.namespace with the Kubernetes namespace the manifest is applied to',
+      ),
+    };
+  const pos = nsEntry?.value.pos ?? metadataPos;
+  return { entry: { key: 'Namespace', keyPos: nsEntry?.keyPos ?? pos, value: { type: 'string', value: consulNs, pos } } };
+}
+
+/**
  * metadata.namespace is a Kubernetes namespace. consul-k8s turns it into a Consul namespace only
- * through Helm settings consul-gitops cannot see (mirroringK8S with a prefix, or a destination
- * namespace: control-plane/namespaces/namespaces.go ConsulNamespace), so it is not used: the entry
- * goes to the target's namespace (docs/enterprise.md). Said once per file that names one, since a
- * user who wrote it likely expects it to count; `default` is what a manifest without one means.
+ * through its Helm settings (mirroringK8S with a prefix, or a destination namespace:
+ * control-plane/namespaces/namespaces.go ConsulNamespace), which a target states with
+ * `crdNamespaces`; without it the namespace is not used: the entry goes to the target's namespace
+ * (docs/enterprise.md). Said once per file that names one, since a user who wrote it likely expects
+ * it to count; `default` is what a manifest without one means.
  */
 function ignoredNamespace(entry: RawObjectEntry | undefined, file: string): ConfigEntryError | undefined {
   const ns = str(entry?.value);
@@ -82,7 +124,7 @@ function ignoredNamespace(entry: RawObjectEntry | undefined, file: string): Conf
     entry.value.pos,
     'metadata.namespace',
     `the Kubernetes namespace ${quoteToken(ns)} is not used: the entry is written to the target's Consul namespace (consul.namespace in consul-gitops.yaml), as consul-k8s does without namespace mirroring`,
-    'remove metadata.namespace, or manage that Consul namespace with a target whose consul.namespace names it',
+    'remove metadata.namespace; or, if consul-k8s mirrors Kubernetes namespaces, say so with crdNamespaces in the target (consul-gitops.yaml)',
   );
 }
 

@@ -72,6 +72,19 @@ function stripHash(body: string): string {
   }
 }
 
+/**
+ * Top-level fields that are Go pointers in the server struct, so an empty object written is stored
+ * as a non-nil empty struct and GET returns `{}` (omitempty drops only nil pointers; the raft
+ * log's msgpack keeps it). agent/structs/config_entry.go ServiceConfigEntry
+ * `UpstreamConfig *UpstreamConfiguration json:",omitempty"`. The store otherwise omits zero values.
+ */
+const STORED_EMPTY_POINTERS: Readonly<Record<string, readonly string[]>> = { 'service-defaults': ['UpstreamConfig'] };
+
+function withGivenPointers(entry: ApiEntry, given: ReadonlyMap<string, unknown>): ApiEntry {
+  const fields = STORED_EMPTY_POINTERS[entry.Kind]?.filter((f) => given.has(f) && entry[f] === undefined);
+  return fields?.length ? { ...entry, ...Object.fromEntries(fields.map((f) => [f, {}])) } : entry;
+}
+
 export class ConfigRoutes {
   constructor(
     private readonly acl: AclPolicy,
@@ -103,7 +116,7 @@ export class ConfigRoutes {
       throw new RpcError('exported-services writes must not target secondary datacenters.');
     this.acl.resolve(ctx);
     const entry = normalizeEntry(decoded.entry, this.version);
-    // Validate sees an empty object the body gives (a non-nil Go pointer); the stored entry drops it.
+    // Validate sees an empty object the body gives (a non-nil Go pointer); the store keeps only the pointer fields (withGivenPointers).
     const validated = withGivenBlocks(entry, decoded.given);
     const problems = entryProblems(validated);
     // Kinds whose Validate() is ported whole answer with Consul's exact text (multierror lists
@@ -115,7 +128,8 @@ export class ConfigRoutes {
 
     const state = ctx.state;
     const existing = state.getEntry(entry.Kind, name);
-    if (existing && sameEntry(existing.entry, entry)) return sendJson(ctx, 200, true);
+    const stored = withGivenPointers(entry, decoded.given);
+    if (existing && sameEntry(existing.entry, stored)) return sendJson(ctx, 200, true);
 
     // FSM: EnsureConfigEntryCAS, then graph validation, then insert.
     if (cas !== undefined) {
@@ -127,7 +141,7 @@ export class ConfigRoutes {
     if (!name) throw new RpcError('failed inserting config entry: object is missing a value for this index');
     const err = graphError(state.graphView, existing?.entry, entry);
     if (err) throw new RpcError(err);
-    state.putEntry(entry.Kind, name, entry, entryHash(entry));
+    state.putEntry(entry.Kind, name, stored, entryHash(stored));
     state.notify();
     sendJson(ctx, 200, true);
   }

@@ -174,3 +174,35 @@ export function canonicalNestedTenancy(entry: ApiEntry, consul: ConsulVersion | 
       return entry;
   }
 }
+
+/**
+ * How consul-k8s maps a Kubernetes namespace to a Consul namespace, as its Helm values say
+ * (`connectInject.consulNamespaces.*`, consul-gitops.yaml `crdNamespaces`). Absent: consul-gitops
+ * does not map CRD namespaces (the entry goes to the target's namespace, with a warning).
+ */
+export interface CrdNamespaces {
+  /** Each CRD's entry goes to the Consul namespace named after its Kubernetes namespace. */
+  mirroringK8S: boolean;
+  /** Put before the mirrored name (`k8s-` → `k8s-billing`); only with mirroringK8S. */
+  mirroringK8SPrefix?: string;
+  /** Without mirroring, every CRD's entry goes here (Helm's default: `default`). */
+  consulDestinationNamespace: string;
+}
+
+/**
+ * The Consul namespace consul-k8s writes a CRD's entry to, or undefined for a partition-level kind
+ * (written without a namespace, listed in `default`). consul-k8s
+ * control-plane/controllers/configentries/configentry_controller.go `consulNamespace`: an entry that
+ * carries a Namespace keeps it (only ServiceIntentions, whose spec.destination.namespace the webhook
+ * defaults: api/v1alpha1/serviceintentions_types.go DefaultNamespaceFields); a global resource
+ * (`ConsulGlobalResource()`: ProxyDefaults, Mesh, ExportedServices, JWTProvider,
+ * ControlPlaneRequestLimit) goes to its `ConsulMirroringNS()`, `default`; any other to
+ * control-plane/namespaces/namespaces.go `ConsulNamespace(kubeNS, …)`: mirroring takes precedence
+ * (prefix + Kubernetes namespace), else the destination namespace. SamenessGroup is not global in
+ * consul-k8s but its ConsulMirroringNS() is `default`; Consul documents sameness groups as
+ * partition-level, so it is treated like the other partition kinds (PARTITION_KINDS).
+ */
+export function crdConsulNamespace(kind: string, kubeNamespace: string, options: CrdNamespaces): string | undefined {
+  if (!isNamespacedKind(kind)) return undefined;
+  return options.mirroringK8S ? `${options.mirroringK8SPrefix ?? ''}${kubeNamespace}` : options.consulDestinationNamespace;
+}

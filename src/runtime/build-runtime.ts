@@ -161,6 +161,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           massDelete: t.massDelete,
           stateKeyPrefix: settings.targets.stateKeyPrefix,
           ...(t.consulVersion ? { consulVersion: t.consulVersion } : {}),
+          ...(t.crdNamespaces ? { crdNamespaces: t.crdNamespaces } : {}),
         },
         deps: {
           source,

@@ -180,6 +180,27 @@ export const CONTRACT_CASES: ContractCase[] = [
     ],
   },
   {
+    // agent/structs/config_entry.go ServiceConfigEntry: `UpstreamConfig *UpstreamConfiguration
+    // json:",omitempty"`. mapstructure makes `{}` a non-nil pointer; omitempty drops only a nil one, and
+    // the raft log's msgpack (RecursiveEmptyCheck off) keeps it, so GET says `{}`. Never sent: absent.
+    name: 'GET: an empty UpstreamConfig written is returned as {}; one never written is absent',
+    cleanup: ['/v1/config/service-defaults/cgc-up-empty', '/v1/config/service-defaults/cgc-up-none'],
+    steps: [
+      ok(sd('cgc-up-empty', { UpstreamConfig: {} })),
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-up-empty',
+        expect: { status: 200, body: json((j) => expect(j.UpstreamConfig).toEqual({})) },
+      },
+      ok(sd('cgc-up-none')),
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-up-none',
+        expect: { status: 200, body: json((j) => expect(j).not.toHaveProperty('UpstreamConfig')) },
+      },
+    ],
+  },
+  {
     name: 'proxy-defaults without a name is global; other names refused on write and delete',
     cleanup: ['/v1/config/proxy-defaults/global'],
     steps: [

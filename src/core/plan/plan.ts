@@ -13,6 +13,7 @@ import { explicitZeros } from './file-zeros.ts';
 import { planWarnings, type PlanWarning } from './warnings.ts';
 import { massDeleteGuard, type MassDeletePolicy } from './mass-delete.ts';
 import { underLostField, unknownFields } from './unknown-fields.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'noop' | 'skip';
 
@@ -81,6 +82,8 @@ export interface PlanOptions {
   allowFieldLoss?: boolean;
   /** The target's Consul version (consul-gitops.yaml `consulVersion`): version-dependent Normalize rules follow it. */
   consulVersion?: string;
+  /** The target's `crdNamespaces` (Enterprise): the Consul namespace of each CRD's entry, as consul-k8s maps it. */
+  crdNamespaces?: CrdNamespaces;
 }
 
 export function planChanges(desired: readonly ValidatedEntry[], live: readonly LiveEntry[], options: PlanOptions): Plan {
