@@ -34,10 +34,23 @@ interface Walk {
   treeFull: boolean;
   /** Directories entered, by device and inode: a bind mount or a hard-linked directory cannot loop. */
   seenDirs: Set<string>;
+  /** Where files that fit are read before becoming text: one buffer for the walk, not one per file. */
+  scratch: Buffer;
 }
 
+/** Config-entry files are a few hundred bytes; larger ones get a buffer of their own. */
+const SCRATCH_BYTES = 64 * 1024;
+
 export async function readLocalFiles(paths: readonly string[], cwd = process.cwd(), limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<LocalFilesResult> {
-  const walk: Walk = { result: { files: [], unreadable: [], notices: [], ignored: [] }, cwd, limits, treeBytes: 0, treeFull: false, seenDirs: new Set() };
+  const walk: Walk = {
+    result: { files: [], unreadable: [], notices: [], ignored: [] },
+    cwd,
+    limits,
+    treeBytes: 0,
+    treeFull: false,
+    seenDirs: new Set(),
+    scratch: Buffer.allocUnsafe(SCRATCH_BYTES),
+  };
   for (const p of paths) {
     // A path the user named is taken as given (stat follows it); nothing below it is followed.
     const logical = resolve(cwd, p);
@@ -172,13 +185,14 @@ function readRegular(abs: string, shown: string, walk: Walk): void {
     // Read at most one byte past the limit, so a file growing since fstat is still refused. Once
     // the size fstat announced is in, no read is spent on confirming the end of the file: one
     // system call in five per file.
-    const buffer = Buffer.allocUnsafe(Math.min(info.size, limits.maxFileBytes) + 1);
+    const want = Math.min(info.size, limits.maxFileBytes) + 1;
+    const buffer = want <= walk.scratch.length ? walk.scratch : Buffer.allocUnsafe(want);
     let length = 0;
     for (;;) {
-      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
+      const bytesRead = readSync(fd, buffer, length, want - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
-      if (length === buffer.length || length === info.size) break;
+      if (length === want || length === info.size) break;
     }
     if (length > limits.maxFileBytes) {
       result.unreadable.push({ path: shown, message: tooLarge(length, limits.maxFileBytes) });
