@@ -58,10 +58,12 @@ function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, t
   // One rule for every format: a file with no entry at all (empty, blank, only comments) is an
   // error, as `consul config write` refuses it ("Payload does not contain a kind/Kind key"). An
   // emptied file is more likely a mistake than a wish, and with pruning it would delete the entry.
-  if (text.trim() === '') return void tree.errors.push(emptyFileError(file.path));
+  // `/\S/` finds the first character that `trim` would keep, without copying the file.
+  if (!/\S/.test(text)) return void tree.errors.push(emptyFileError(file.path));
   let parsed: ParseResult;
   // `consul config write` reads a file starting with `{` as JSON whatever its name.
-  if (format === 'json' || (format === 'hcl' && /^\s*\{/.test(text))) parsed = parseJson(text);
+  const hclAsJson = format === 'hcl' && /^\s*\{/.test(text);
+  if (format === 'json' || hclAsJson) parsed = parseJson(text);
   else if (format === 'hcl') parsed = parseHcl(text);
   else parsed = parseYaml(text);
   if (!parsed.ok) {
@@ -69,10 +71,7 @@ function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, t
     return;
   }
   const [only] = parsed.documents;
-  if (
-    parsed.documents.length === 0 ||
-    (parsed.documents.length === 1 && only.type === 'object' && only.entries.length === 0 && format === 'hcl' && !/^\s*\{/.test(text))
-  )
+  if (parsed.documents.length === 0 || (parsed.documents.length === 1 && only.type === 'object' && only.entries.length === 0 && format === 'hcl' && !hclAsJson))
     return void tree.errors.push(emptyFileError(file.path));
   for (const doc of parsed.documents) {
     const outcome = format === 'yaml' && isCrdDocument(doc) ? decodeCrd(doc, file.path, crdNamespaces) : decodeDocument(doc, file.path, format);

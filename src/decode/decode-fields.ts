@@ -35,18 +35,34 @@ interface FieldMatcher {
   aliases: readonly string[];
 }
 
-const matcherCache = new WeakMap<ObjectFields, FieldMatcher[]>();
+/** An object's fields with their lookups by lower-cased name and by alias, built once per field list. */
+interface FieldIndex {
+  matchers: FieldMatcher[];
+  /** The first matcher (by declaration order) whose lower-cased name is the key. */
+  byLowerName: Map<string, number>;
+  /** The first matcher that lists the key among its aliases. */
+  byAlias: Map<string, number>;
+}
 
-function matchersOf(fields: ObjectFields): FieldMatcher[] {
-  let m = matcherCache.get(fields);
-  if (!m) {
-    m = Object.entries(fields).map(([name, f]) => {
+const indexCache = new WeakMap<ObjectFields, FieldIndex>();
+
+function indexOf(fields: ObjectFields): FieldIndex {
+  let index = indexCache.get(fields);
+  if (!index) {
+    const matchers = Object.entries(fields).map(([name, f]) => {
       const spec = fieldSpec(f);
       return { name, type: spec.type, lowerName: name.toLowerCase(), aliases: aliasesOf(name, spec) };
     });
-    matcherCache.set(fields, m);
+    const byLowerName = new Map<string, number>();
+    const byAlias = new Map<string, number>();
+    matchers.forEach((m, i) => {
+      if (!byLowerName.has(m.lowerName)) byLowerName.set(m.lowerName, i);
+      for (const a of m.aliases) if (!byAlias.has(a)) byAlias.set(a, i);
+    });
+    index = { matchers, byLowerName, byAlias };
+    indexCache.set(fields, index);
   }
-  return m;
+  return index;
 }
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
@@ -62,37 +78,48 @@ export function decodeObject(
   ctx: DecodeContext,
   ignoreKey?: (key: string) => boolean,
 ): Record<string, unknown> | undefined {
-  const matchers = matchersOf(fields);
-  const direct = new Map<FieldMatcher, RawObjectEntry[]>();
-  const viaAlias = new Map<FieldMatcher, RawObjectEntry[]>();
+  // Keys are looked up (not scanned for) and only the fields given are visited, in declaration
+  // order: a kind declares dozens of fields and an entry sets a few (bench/read-parse.bench.ts).
+  const { matchers, byLowerName, byAlias } = indexOf(fields);
+  const direct = new Map<number, RawObjectEntry[]>();
+  const viaAlias = new Map<number, RawObjectEntry[]>();
+  const given: number[] = [];
   for (const e of raw.entries) {
     if (ignoreKey?.(e.key)) continue;
     const lower = e.key.toLowerCase();
-    let matched = matchers.find((m) => m.lowerName === lower);
+    let at = byLowerName.get(lower);
     let bucket = direct;
-    if (!matched) {
-      matched = matchers.find((m) => m.aliases.includes(lower));
+    if (at === undefined) {
+      at = byAlias.get(lower);
       bucket = viaAlias;
     }
-    if (!matched) {
+    if (at === undefined) {
       ctx.problems.push({ field: join(path, e.key), message: `invalid config key ${quoteToken(join(path, e.key))}`, pos: e.keyPos, code: 'unknown-field' });
       continue;
     }
-    const list = bucket.get(matched) ?? [];
-    list.push(e);
-    bucket.set(matched, list);
+    const list = bucket.get(at);
+    if (list) list.push(e);
+    else {
+      if (!direct.has(at) && !viaAlias.has(at)) given.push(at);
+      bucket.set(at, [e]);
+    }
   }
+  given.sort((a, b) => a - b);
   const out: Record<string, unknown> = {};
-  for (const m of matchers) {
+  let any = false;
+  for (const at of given) {
+    const m = matchers[at];
     // Consul's HookTranslateKeys: when both the canonical key and its alias are given, the canonical wins.
-    const occurrences = direct.get(m) ?? viaAlias.get(m);
-    if (!occurrences) continue;
+    const occurrences = (direct.get(at) ?? viaAlias.get(at))!;
     const fieldPath = join(path, m.name);
     ctx.positions.set(fieldPath, occurrences[0].keyPos);
     const value = decodeOccurrences(occurrences, m.type, fieldPath, m.name, ctx);
-    if (value !== undefined) out[m.name] = value;
+    if (value !== undefined) {
+      out[m.name] = value;
+      any = true;
+    }
   }
-  return Object.keys(out).length ? out : undefined;
+  return any ? out : undefined;
 }
 
 /** HCL may give a key several times: lists concatenate, objects may appear once, scalars: last wins. */

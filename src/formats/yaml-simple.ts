@@ -52,13 +52,19 @@ export function parseSimpleYaml(text: string): ParseResult | undefined {
   }
   const documents: RawNode[] = [];
   let current: Line[] = [];
-  const raw = text.split('\n');
-  for (let i = 0; i < raw.length; i++) {
-    const full = raw[i];
-    const text = full.trimEnd();
-    const body = text.trimStart();
-    if (body === '' || body.startsWith('#')) continue;
-    if (text === '---') {
+  // Lines are found by index, not split and trimmed into copies; after the check above, a space is
+  // the only blank character a line can hold.
+  for (let start = 0, line = 1; start <= text.length; line++) {
+    const from = start;
+    let end = text.indexOf('\n', from);
+    if (end < 0) end = text.length;
+    start = end + 1;
+    while (end > from && text.charCodeAt(end - 1) === 32) end--;
+    let body = from;
+    while (body < end && text.charCodeAt(body) === 32) body++;
+    if (body === end || text.charCodeAt(body) === 35 /* # */) continue;
+    // `---` alone, unindented, ends a document.
+    if (end - from === 3 && text.startsWith('---', from)) {
       const doc = documentOf(current);
       if (doc === null) return undefined;
       if (doc) documents.push(doc);
@@ -66,8 +72,8 @@ export function parseSimpleYaml(text: string): ParseResult | undefined {
       continue;
     }
     // Directives, document ends and markers followed by content are for the library.
-    if (text.startsWith('%') || text.startsWith('...') || text.startsWith('--- ')) return undefined;
-    current.push({ line: i + 1, indent: text.length - body.length, text: body });
+    if (text.charCodeAt(from) === 37 /* % */ || text.startsWith('...', from) || text.startsWith('--- ', from)) return undefined;
+    current.push({ line, indent: body - from, text: text.slice(body, end) });
   }
   const last = documentOf(current);
   if (last === null) return undefined;
@@ -179,8 +185,15 @@ function isMapLine(text: string): boolean {
 }
 
 function scalar(text: string, at: SourcePosition): RawNode {
-  if (DOUBLE_QUOTED.test(text) || SINGLE_QUOTED.test(text)) return { type: 'string', value: text.slice(1, -1), pos: at };
-  if (INTEGER.test(text)) {
+  // The first character picks the one pattern that can match: a plain value never starts with a
+  // quote, a digit or `-`, and a quoted or integer value never starts with anything else.
+  const c = text.charCodeAt(0);
+  if (c === 34 /* " */ || c === 39 /* ' */) {
+    if (!(c === 34 ? DOUBLE_QUOTED : SINGLE_QUOTED).test(text)) throw notSimple;
+    return { type: 'string', value: text.slice(1, -1), pos: at };
+  }
+  if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
+    if (!INTEGER.test(text)) throw notSimple;
     const big = BigInt(text);
     if (big > INT64_MAX || big < -INT64_MAX - 1n) throw notSimple;
     return { type: 'number', value: Number(big), text: big.toString(), pos: at };

@@ -11,7 +11,7 @@
 // (bench/scale.bench.ts measures both). Every caller is a CLI command that waits for the tree anyway.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceFile } from '../../core/parse-files.ts';
 import { formatOfPath } from '../../core/parse-files.ts';
 import { DEFAULT_READ_LIMITS, formatByteSize, formatLimit, type ReadLimits } from '../../config/byte-size.ts';
@@ -34,10 +34,23 @@ interface Walk {
   treeFull: boolean;
   /** Directories entered, by device and inode: a bind mount or a hard-linked directory cannot loop. */
   seenDirs: Set<string>;
+  /** Where files that fit are read before becoming text: one buffer for the walk, not one per file. */
+  scratch: Buffer;
 }
 
+/** Config-entry files are a few hundred bytes; larger ones get a buffer of their own. */
+const SCRATCH_BYTES = 64 * 1024;
+
 export async function readLocalFiles(paths: readonly string[], cwd = process.cwd(), limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<LocalFilesResult> {
-  const walk: Walk = { result: { files: [], unreadable: [], notices: [], ignored: [] }, cwd, limits, treeBytes: 0, treeFull: false, seenDirs: new Set() };
+  const walk: Walk = {
+    result: { files: [], unreadable: [], notices: [], ignored: [] },
+    cwd,
+    limits,
+    treeBytes: 0,
+    treeFull: false,
+    seenDirs: new Set(),
+    scratch: Buffer.allocUnsafe(SCRATCH_BYTES),
+  };
   for (const p of paths) {
     // A path the user named is taken as given (stat follows it); nothing below it is followed.
     const logical = resolve(cwd, p);
@@ -77,16 +90,22 @@ function visit(at: Location, shown: string, info: Stats, walk: Walk, named: bool
       return;
     }
     dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Paths are built once per directory and extended by string concatenation: a tree is mostly
+    // files, and join + relative per file cost more CPU than reading the file (bench/read-parse.bench.ts).
+    const realPrefix = at.real.endsWith(sep) ? at.real : at.real + sep;
+    const shownPrefix = shownPrefixOf(relative(walk.cwd, at.logical));
     for (const d of dirents) {
-      const child = { real: join(at.real, d.name), logical: join(at.logical, d.name) };
-      const childShown = relative(walk.cwd, child.logical) || d.name;
+      const childReal = realPrefix + d.name;
       // A regular file is judged by fstat once opened (readRegular), so the directory listing's
       // type (lstat's, never following a link) is enough to route it; anything else is lstat'ed.
       if (d.isFile()) {
+        const childShown = shownPrefix === undefined ? shownOf(walk.cwd, at.logical, d.name) : shownPrefix + d.name;
         if (formatOfPath(childShown) === undefined) walk.result.ignored.push(childShown);
-        else readRegular(child.real, childShown, walk);
+        else readRegular(childReal, childShown, walk);
         continue;
       }
+      const child = { real: childReal, logical: join(at.logical, d.name) };
+      const childShown = shownOf(walk.cwd, at.logical, d.name);
       let childInfo: Stats;
       try {
         childInfo = lstatSync(child.real);
@@ -112,6 +131,23 @@ function visit(at: Location, shown: string, info: Stats, walk: Walk, named: bool
     return;
   }
   readRegular(at.real, shown, walk);
+}
+
+/**
+ * What a file's shown path starts with, given its directory's path relative to the working
+ * directory: `''` in the working directory itself, `dir/` below it. `undefined` when the directory is
+ * outside it (`../x`, another drive), where `relative` (which shortens `../sub` back to nothing when
+ * the path leads into the working directory) computes each child: rare, and not worth reasoning about.
+ */
+function shownPrefixOf(dirRelative: string): string | undefined {
+  if (dirRelative === '') return '';
+  if (dirRelative.startsWith('..') || isAbsolute(dirRelative)) return undefined;
+  return dirRelative + sep;
+}
+
+/** A child's path as shown: relative to the working directory, or its bare name when that is empty. */
+function shownOf(cwd: string, dirLogical: string, name: string): string {
+  return relative(cwd, join(dirLogical, name)) || name;
 }
 
 function readRegular(abs: string, shown: string, walk: Walk): void {
@@ -146,14 +182,17 @@ function readRegular(abs: string, shown: string, walk: Walk): void {
       });
       return;
     }
-    // Read at most one byte past the limit, so a file growing since fstat is still refused.
-    const buffer = Buffer.allocUnsafe(Math.min(info.size, limits.maxFileBytes) + 1);
+    // Read at most one byte past the limit, so a file growing since fstat is still refused. Once
+    // the size fstat announced is in, no read is spent on confirming the end of the file: one
+    // system call in five per file.
+    const want = Math.min(info.size, limits.maxFileBytes) + 1;
+    const buffer = want <= walk.scratch.length ? walk.scratch : Buffer.allocUnsafe(want);
     let length = 0;
     for (;;) {
-      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
+      const bytesRead = readSync(fd, buffer, length, want - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
-      if (length === buffer.length) break;
+      if (length === want || length === info.size) break;
     }
     if (length > limits.maxFileBytes) {
       result.unreadable.push({ path: shown, message: tooLarge(length, limits.maxFileBytes) });

@@ -144,7 +144,10 @@ export class Lexer {
         this.newline(this.i);
         this.i++;
       } else if (c === 35 /* # */ || (c === 47 /* / */ && src.charCodeAt(this.i + 1) === 47)) {
-        while (this.i < n && src.charCodeAt(this.i) !== 10) this.stepChar();
+        for (let d = src.charCodeAt(this.i); this.i < n && d !== 10; d = src.charCodeAt(this.i)) {
+          if (d < 0xd800 || d > 0xdbff) this.i++;
+          else this.stepChar();
+        }
       } else if (c === 47 && src.charCodeAt(this.i + 1) === 42 /* * */) {
         const p = this.pos();
         this.i += 2;
@@ -173,9 +176,12 @@ export class Lexer {
 
     if (this.isLetterAt(start)) {
       this.stepChar();
+      // ASCII letters, digits, `_`, `-` and `.` are tested inline (no call per character); only other
+      // characters take the Unicode tests.
       while (this.i < n) {
         const d = src.charCodeAt(this.i);
-        if (d === 45 || d === 46 || this.isLetterAt(this.i) || this.isDigitAt(this.i)) this.stepChar();
+        if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95 || d === 45 || d === 46) this.i++;
+        else if (d >= 0x80 && (this.isLetterAt(this.i) || this.isDigitAt(this.i))) this.stepChar();
         else break;
       }
       const text = src.slice(start, this.i);
@@ -351,7 +357,9 @@ export class Lexer {
         }
         continue;
       }
-      this.stepChar();
+      // Only a high surrogate needs stepChar (a pair is one column); anything else is one code unit.
+      if (c < 0xd800 || c > 0xdbff) this.i++;
+      else this.stepChar();
     }
     return { type: T.STRING, text: src.slice(start, this.i), str: out, num: 0, line, column };
   }
