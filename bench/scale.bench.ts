@@ -44,7 +44,8 @@ export function entryFiles(count: number): Record<string, string> {
     'mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
     'proxy-defaults.hcl': 'Kind = "proxy-defaults"\nName = "global"\nConfig { protocol = "http" }\n',
   };
-  for (let i = 0; Object.keys(files).length < count; i++) {
+  // A running count, not Object.keys(files).length per file: that made 50,000 files take minutes.
+  for (let i = 0, made = 2; made < count; i++, made++) {
     const svc = `svc-${Math.floor(i / 3)}`;
     if (i % 3 === 0)
       files[`services/${svc}.hcl`] = `Kind = "service-defaults"\nName = "${svc}"\nProtocol = "http"\nMutualTLSMode = "${i % 30 ? 'strict' : 'permissive'}"\n`;

@@ -58,14 +58,33 @@ export interface FieldDiff {
 
 /** Field-level differences between two canonical values; empty when they are equal. */
 export function diffValues(before: unknown, after: unknown, path = ''): FieldDiff[] {
+  // Most entries of a plan are unchanged: telling so allocates nothing (no key sets, no paths).
+  return sameValue(before, after) ? [] : fieldDiffs(before, after, path);
+}
+
+/** True exactly when fieldDiffs finds nothing: the same walk, without building paths or lists. */
+function sameValue(before: unknown, after: unknown): boolean {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    for (const k of Object.keys(before)) if (!sameValue(before[k], after[k])) return false;
+    for (const k of Object.keys(after)) if (!Object.hasOwn(before, k) && !sameValue(undefined, after[k])) return false;
+    return true;
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    for (let i = 0; i < before.length; i++) if (!sameValue(before[i], after[i])) return false;
+    return true;
+  }
+  return sameScalar(before, after);
+}
+
+function fieldDiffs(before: unknown, after: unknown, path: string): FieldDiff[] {
   if (isPlainObject(before) && isPlainObject(after)) {
     const out: FieldDiff[] = [];
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    for (const k of keys) out.push(...diffValues(before[k], after[k], path ? `${path}.${k}` : k));
+    for (const k of keys) out.push(...fieldDiffs(before[k], after[k], path ? `${path}.${k}` : k));
     return out;
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((b, i) => diffValues(b, after[i], `${path}[${i}]`));
+    return before.flatMap((b, i) => fieldDiffs(b, after[i], `${path}[${i}]`));
   }
   return sameScalar(before, after) ? [] : [{ path, before, after }];
 }
