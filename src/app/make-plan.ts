@@ -154,6 +154,8 @@ function lazy<T>(make: () => T): () => T {
  */
 function withVersionWarnings(plan: Plan, tree: RenderedTree, target: { name: string; consulVersion?: string }): Plan {
   const writes = new Set(plan.changes.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.key));
+  // A plan that writes nothing has nothing to warn of: no pass over every file's entry.
+  if (writes.size === 0) return plan;
   const warnings: PlanWarning[] = [];
   const all = tree.entries.map((d) => d.entry as Record<string, unknown>);
   for (const d of tree.entries) {
