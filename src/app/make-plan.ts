@@ -7,8 +7,8 @@ import { positionOf } from '../decode/entry-source.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { renderTree, type RenderedTree } from '../core/render.ts';
 import type { ConfigEntryStore, LiveEntry, StateStore } from './ports/config-entry-store.ts';
-import { planChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
-import { finalState, type PlanWarning } from '../core/plan/warnings.ts';
+import { planWithState, type Plan, type PlanOptions } from '../core/plan/plan.ts';
+import type { PlanWarning } from '../core/plan/warnings.ts';
 import { entryVersionWarnings } from '../core/version-check.ts';
 import { entryGatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { graphProblems } from '../core/graph-rules.ts';
@@ -133,18 +133,21 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
         return undefined;
       })
     : undefined;
-  const plan = markChangedOutside(planChanges(tree.entries, live, options), last);
   // Cross-entry rules against the mesh as it will be: files plus what stays live (a mesh entry
-  // not kept in Git still gates permissive mode).
-  const state = finalState(plan.changes, live, target);
+  // not kept in Git still gates permissive mode). Labelling changes made outside changes no write,
+  // so the state the planner built is still the plan's.
+  const planned = planWithState(tree.entries, live, options);
+  const plan = markChangedOutside(planned.plan, last);
+  const state = planned.state;
   const keys = [...state.keys()];
-  const byKey = new Map(plan.changes.map((c) => [c.key, c]));
-  const decodedByKey = new Map(tree.entries.map((e) => [entryKey(entryIdOf(e.normalized)), e]));
+  // Indexes for naming a problem's change and file: built only when there is a problem to name.
+  const byKey = lazy(() => new Map(plan.changes.map((c) => [c.key, c])));
+  const decodedByKey = lazy(() => new Map(tree.entries.map((e) => [entryKey(entryIdOf(e.normalized)), e])));
   for (const p of graphProblems([...state.values()])) {
-    const change = byKey.get(keys[p.entryIndex]);
+    const change = byKey().get(keys[p.entryIndex]);
     // Only what this plan writes is ours to refuse; problems already live are Consul's business.
     if (change?.action !== 'create' && change?.action !== 'update') continue;
-    const d = decodedByKey.get(change.key);
+    const d = decodedByKey().get(change.key);
     errors.push(configEntryError('graph', change.source ?? formatEntryId(change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
   }
   const problem = historyProblem ? { historyProblem } : {};
@@ -154,10 +157,15 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   const restricted = restrictPlan(plan, live, only, options);
   if ('plan' in restricted) return { tree, plan: withVersionWarnings(restricted.plan, tree, version), errors, live, ...problem };
   for (const p of restricted.problems) {
-    const d = p.change && decodedByKey.get(p.change.key);
+    const d = p.change && decodedByKey().get(p.change.key);
     errors.push(configEntryError('graph', p.change?.source ?? '--only', d && p.field ? positionOf(d, p.field) : undefined, p.field, p.message, p.hint));
   }
   return { tree, errors, live, ...problem };
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 /**
@@ -166,6 +174,8 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
  */
 function withVersionWarnings(plan: Plan, tree: RenderedTree, target: { name: string; consulVersion?: string }): Plan {
   const writes = new Set(plan.changes.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.key));
+  // A plan that writes nothing has nothing to warn of: no pass over every file's entry.
+  if (writes.size === 0) return plan;
   const warnings: PlanWarning[] = [];
   const all = tree.entries.map((d) => d.entry as Record<string, unknown>);
   for (const d of tree.entries) {

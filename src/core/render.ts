@@ -37,7 +37,9 @@ export interface RenderOptions extends EntryContext {
 export function renderTree(files: readonly SourceFile[], options: RenderOptions = {}): RenderedTree {
   const parsed = parseSourceFiles(files, options.crdNamespacesOf);
   const { entries, errors, graphErrors } = validateEntries(parsed.entries, options);
-  entries.sort((a, b) => compareEntryIds(entryIdOf(a.normalized), entryIdOf(b.normalized)));
+  // Each entry's id made once, not twice per comparison (n log n of them at 50,000 entries).
+  const ids = new Map(entries.map((e) => [e, entryIdOf(e.normalized)]));
+  entries.sort((a, b) => compareEntryIds(ids.get(a)!, ids.get(b)!));
   return {
     entries,
     decodeErrors: parsed.errors.sort(compareErrors),

@@ -30,6 +30,7 @@ import {
   KvPairListSchema,
   LiveEntryListSchema,
   LiveEntrySchema,
+  liveEntryListAsIs,
   ServiceEntryListSchema,
   ServiceTagsSchema,
   toConnectInstance,
@@ -163,7 +164,7 @@ export class ConsulClient {
     });
     const where = opts.namespace === '*' ? ' in every namespace' : opts.namespace ? ` in namespace ${JSON.stringify(opts.namespace)}` : '';
     this.#assertComplete(res, path, `listing ${kind}${where}${opts.filter ? ` (filter ${opts.filter})` : ''}`, listPermission(kind), opts.namespace);
-    const entries = this.#parse(res, LiveEntryListSchema, 'GET', path);
+    const entries = this.#parse(res, LiveEntryListSchema, 'GET', path, liveEntryListAsIs);
     return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
   }
 
@@ -466,13 +467,22 @@ export class ConsulClient {
     assertCompleteRead(res, { method: 'GET', path: query ? `${path}?${query}` : path, what, needs, tokenSent: Boolean(this.#resolvedToken) });
   }
 
-  #parse<S extends z.ZodMiniType>(res: ExchangeResponse, schema: S, method: string, path: string): z.output<S> {
+  /** `asIs`: the parsed JSON itself when it already has the schema's output shape (no copy), else undefined. */
+  #parse<S extends z.ZodMiniType>(
+    res: ExchangeResponse,
+    schema: S,
+    method: string,
+    path: string,
+    asIs?: (json: unknown) => z.output<S> | undefined,
+  ): z.output<S> {
     let json: unknown;
     try {
       json = parseConsulJson(res.text);
     } catch (e) {
       throw this.#protocolError(res, method, path, `response is not JSON: ${(e as Error).message}`);
     }
+    const same = asIs?.(json);
+    if (same) return same;
     const parsed = schema.safeParse(json);
     if (parsed.success) return parsed.data;
     const first = parsed.error.issues[0];

@@ -4,6 +4,27 @@ import * as z from 'zod/mini';
 export const LiveEntrySchema = z.looseObject({ Kind: z.string().check(z.minLength(1)) });
 export const LiveEntryListSchema = z.array(LiveEntrySchema);
 
+/**
+ * A parsed list body that is already what LiveEntryListSchema would return, as is: zod's parse
+ * copies every entry (10,000 entries: a copy of each, and garbage for the collector). Anything
+ * zod would change or refuse (not an array, an entry that is no object or lacks Kind, a top-level
+ * `__proto__` key zod drops, keys zod would reorder to put Kind first) is left to zod, so errors
+ * and results stay zod's. Undefined: ask zod.
+ */
+export function liveEntryListAsIs(json: unknown): z.output<typeof LiveEntryListSchema> | undefined {
+  if (!Array.isArray(json)) return undefined;
+  for (const e of json as unknown[]) {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) return undefined;
+    const entry = e as Record<string, unknown>;
+    if (typeof entry.Kind !== 'string' || entry.Kind.length === 0 || Object.hasOwn(entry, '__proto__')) return undefined;
+    for (const first in entry) {
+      if (first !== 'Kind') return undefined;
+      break;
+    }
+  }
+  return json as z.output<typeof LiveEntryListSchema>;
+}
+
 /** `GET /v1/kv/:key` — a one-element array; `Value` is base64 or null. */
 export const KvPairListSchema = z.array(
   z.looseObject({

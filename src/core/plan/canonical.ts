@@ -10,20 +10,28 @@ import { canonicalNestedTenancy, isEnterprise, sameTenancy } from '../../model/t
 const SERVER_SET = ['CreateIndex', 'ModifyIndex', 'Hash', 'Status'];
 
 /**
- * One canonical form per live entry and version: a plan needs it for the diff, the final state and
- * the warnings (three times per entry), and at 10,000 entries each pass costs a tenth of a second.
+ * One canonical form per live entry and version: a plan needs it for the diff and the final state
+ * (and `--only` for its checks), and at 10,000 entries each pass costs a tenth of a second.
  * Callers treat canonical forms as read-only (they are compared and rendered, never changed).
  */
-const canonicalCache = new WeakMap<ApiEntry, Map<string, ApiEntry>>();
+const canonicalCache = new WeakMap<ApiEntry, CachedCanonical>();
+
+/** A plan asks for one version per entry: that one is kept inline, others (rare) in a map, so 50,000 entries do not make 50,000 maps. */
+interface CachedCanonical {
+  version: string;
+  canonical: ApiEntry;
+  others?: Map<string, ApiEntry>;
+}
 
 export function canonicalLive(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   const version = consul ? `${consul.major}.${consul.minor}.${consul.patch}` : '';
-  let byVersion = canonicalCache.get(entry);
-  const cached = byVersion?.get(version);
-  if (cached) return cached;
+  const cached = canonicalCache.get(entry);
+  if (cached?.version === version) return cached.canonical;
+  const other = cached?.others?.get(version);
+  if (other) return other;
   const canonical = canonicalOf(entry, consul);
-  if (!byVersion) canonicalCache.set(entry, (byVersion = new Map<string, ApiEntry>()));
-  byVersion.set(version, canonical);
+  if (!cached) canonicalCache.set(entry, { version, canonical });
+  else (cached.others ??= new Map<string, ApiEntry>()).set(version, canonical);
   return canonical;
 }
 
@@ -58,14 +66,33 @@ export interface FieldDiff {
 
 /** Field-level differences between two canonical values; empty when they are equal. */
 export function diffValues(before: unknown, after: unknown, path = ''): FieldDiff[] {
+  // Most entries of a plan are unchanged: telling so allocates nothing (no key sets, no paths).
+  return sameValue(before, after) ? [] : fieldDiffs(before, after, path);
+}
+
+/** True exactly when fieldDiffs finds nothing: the same walk, without building paths or lists. */
+function sameValue(before: unknown, after: unknown): boolean {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    for (const k of Object.keys(before)) if (!sameValue(before[k], after[k])) return false;
+    for (const k of Object.keys(after)) if (!Object.hasOwn(before, k) && !sameValue(undefined, after[k])) return false;
+    return true;
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    for (let i = 0; i < before.length; i++) if (!sameValue(before[i], after[i])) return false;
+    return true;
+  }
+  return sameScalar(before, after);
+}
+
+function fieldDiffs(before: unknown, after: unknown, path: string): FieldDiff[] {
   if (isPlainObject(before) && isPlainObject(after)) {
     const out: FieldDiff[] = [];
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    for (const k of keys) out.push(...diffValues(before[k], after[k], path ? `${path}.${k}` : k));
+    for (const k of keys) out.push(...fieldDiffs(before[k], after[k], path ? `${path}.${k}` : k));
     return out;
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((b, i) => diffValues(b, after[i], `${path}[${i}]`));
+    return before.flatMap((b, i) => fieldDiffs(b, after[i], `${path}[${i}]`));
   }
   return sameScalar(before, after) ? [] : [{ path, before, after }];
 }

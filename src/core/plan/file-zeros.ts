@@ -4,22 +4,21 @@
 import { cloneData } from '../clone-data.ts';
 import type { DecodedEntry } from '../../decode/entry-source.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { fieldSpec, zeroValueOf, type FieldType } from '../../model/field-types.ts';
+import { fieldSpec, zeroValueOf, type FieldType, type ObjectFields } from '../../model/field-types.ts';
 import { kindDefinition } from '../../model/registry.ts';
 
 type Segment = string | number;
 
 /**
  * Zero values the file wrote, by API field path in file order (`TransparentProxy` → {},
- * `TransparentProxy.DialedDirectly` → false); undefined when none.
+ * `TransparentProxy.DialedDirectly` → false); undefined when none. `cache`: shared by the entries of one plan.
  */
-export function explicitZeros(d: Pick<DecodedEntry, 'entry' | 'fieldPositions'>): Record<string, unknown> | undefined {
+export function explicitZeros(d: Pick<DecodedEntry, 'entry' | 'fieldPositions'>, cache: ZeroPathCache = new Map()): Record<string, unknown> | undefined {
   const def = kindDefinition(d.entry.Kind);
   if (!def) return undefined;
-  const root: FieldType = { t: 'object', fields: def.fields };
   const out: Record<string, unknown> = {};
   for (const path of d.fieldPositions.keys()) {
-    const resolved = resolve(root, path);
+    const resolved = resolvedField(def.fields, path, cache);
     if (!resolved || get(d.entry, resolved.segments) !== undefined) continue;
     // Parents come before their fields (`TransparentProxy` {} then `.DialedDirectly` false inside it).
     out[path] = zeroValueOf(resolved.type);
@@ -41,11 +40,29 @@ export function withExplicitZeros(entry: ApiEntry, zeros: Readonly<Record<string
   return out as ApiEntry;
 }
 
+type Resolved = { segments: Segment[]; type: FieldType } | undefined;
+
+/**
+ * resolve's answers by kind and path, for one plan: every entry of a kind has the same few paths
+ * (`Name`, `Protocol`), asked for once per entry. Kept per plan, not per process: a long-running
+ * `serve` would otherwise keep every path any file ever had. Read-only: callers never change the segments.
+ */
+export type ZeroPathCache = Map<ObjectFields, Map<string, Resolved>>;
+
+function resolvedField(fields: ObjectFields, path: string, cache: ZeroPathCache): Resolved {
+  let byPath = cache.get(fields);
+  if (!byPath) cache.set(fields, (byPath = new Map<string, Resolved>()));
+  if (byPath.has(path)) return byPath.get(path);
+  const resolved = resolve({ t: 'object', fields }, path);
+  byPath.set(path, resolved);
+  return resolved;
+}
+
 /**
  * A field path split by the kind's types, so a map key may hold dots (`Meta.consul.io/x` is the
  * key `consul.io/x` of Meta). Undefined for paths into opaque values, which keep their zeros.
  */
-function resolve(root: FieldType, path: string): { segments: Segment[]; type: FieldType } | undefined {
+function resolve(root: FieldType, path: string): Resolved {
   const segments: Segment[] = [];
   let type = root;
   let rest = path;

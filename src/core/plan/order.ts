@@ -12,7 +12,13 @@ export const LOCKDOWN_WAVE = 1000;
 const PROVIDER_DELETES_WAVE = 500;
 
 export function orderChanges(changes: readonly Change[]): Change[] {
-  return changes.map((c) => ({ ...c, wave: waveOf(c) })).sort((a, b) => a.wave - b.wave || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return orderInPlace(changes.map((c) => ({ ...c })));
+}
+
+/** orderChanges on changes the caller has just made and owns: each gets its wave, and the array is sorted, without copies. */
+export function orderInPlace(changes: Change[]): Change[] {
+  for (const c of changes) c.wave = waveOf(c);
+  return changes.sort((a, b) => a.wave - b.wave || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 function waveOf(c: Change): number {

@@ -8,9 +8,9 @@ import { canonicalDesired, canonicalLive, diffValues, type FieldDiff } from './c
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
 import { consulOfLive, formatTargetConsul, isEnterprise, parseTargetConsul } from '../../model/tenancy.ts';
 import { formatVersion, type ConsulVersion } from '../../model/consul-versions.ts';
-import { orderChanges } from './order.ts';
-import { explicitZeros } from './file-zeros.ts';
-import { planWarnings, type PlanWarning } from './warnings.ts';
+import { orderInPlace } from './order.ts';
+import { explicitZeros, type ZeroPathCache } from './file-zeros.ts';
+import { finalStateKeyed, stateWarnings, type PlanWarning } from './warnings.ts';
 import { massDeleteGuard, type MassDeletePolicy } from './mass-delete.ts';
 import { underLostField, unknownFields } from './unknown-fields.ts';
 import type { CrdNamespaces } from '../../model/tenancy.ts';
@@ -87,28 +87,55 @@ export interface PlanOptions {
 }
 
 export function planChanges(desired: readonly ValidatedEntry[], live: readonly LiveEntry[], options: PlanOptions): Plan {
+  return planWithState(desired, live, options).plan;
+}
+
+/** A change being built: its fields are set in the order the plan's JSON and saved plans show them. */
+type Draft = Partial<Change> & Pick<Change, 'id' | 'key' | 'fieldDiffs'>;
+
+/**
+ * planChanges, and the mesh as it will be once the plan is applied (warnings.ts finalState), which
+ * the warnings and the caller's cross-entry rules are both judged on: built once per plan.
+ *
+ * Each change is one object whose fields are set in turn, not a chain of spreads: at 50,000 entries
+ * the copies were a second of a no-op plan. The field order is the one the spreads gave.
+ */
+export function planWithState(
+  desired: readonly ValidatedEntry[],
+  live: readonly LiveEntry[],
+  options: PlanOptions,
+): { plan: Plan; state: Map<string, ApiEntry> } {
   const consul = parseTargetConsul(options.consulVersion);
+  const versionText = consul ? formatTargetConsul(consul) : undefined;
+  // Each live entry's key is made once (and hashed once): the final state uses the same strings.
+  const liveKeys = live.map((l) => entryKey(entryIdOf(l.entry)));
   const liveByKey = new Map<string, LiveEntry>();
-  for (const l of live) liveByKey.set(entryKey(entryIdOf(l.entry)), l);
+  live.forEach((l, i) => liveByKey.set(liveKeys[i], l));
   const changes: Change[] = [];
   const desiredKeys = new Set<string>();
+  const zeroPaths: ZeroPathCache = new Map();
 
   for (const d of desired) {
     const id = entryIdOf(d.normalized);
     const key = entryKey(id);
     desiredKeys.add(key);
-    const after = withOwnership(d.entry, d.file);
     const l = liveByKey.get(key);
-    const zeros = explicitZeros(d);
-    const version = consul ? { consulVersion: formatTargetConsul(consul) } : {};
-    const base = { id, key, source: d.file, line: d.pos.line, ...(zeros ? { explicitZeros: zeros } : {}), ...version, fieldDiffs: [] as FieldDiff[] };
+    const zeros = explicitZeros(d, zeroPaths);
+    const c = { id, key, source: d.file, line: d.pos.line } as Draft;
+    if (zeros) c.explicitZeros = zeros;
+    if (versionText !== undefined) c.consulVersion = versionText;
+    c.fieldDiffs = [];
     if (!l) {
-      changes.push({ ...base, action: 'create', after, reason: 'not in Consul', cas: 0, wave: 0 });
+      Object.assign(c, { action: 'create', after: withOwnership(d.entry, d.file), reason: 'not in Consul', cas: 0, wave: 0 });
+      changes.push(c as Change);
       continue;
     }
     // Enterprise (tenancy fields kept and compared as it normalises them) when the entry says so.
     const here = consulOfLive(l.entry, consul);
     const before = canonicalLive(l.entry, here);
+    // What would be written: needed for the diff only off the CE shortcut (desiredCanonical), and kept only for a write.
+    let written: ApiEntry | undefined;
+    const after = () => (written ??= withOwnership(d.entry, d.file));
     const desiredNow = desiredCanonical(d, after, here);
     const allDiffs = diffValues(before, desiredNow);
     // Unknown live fields alone never cause a write: the file cannot say anything about them.
@@ -116,11 +143,16 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     const fieldDiffs = allDiffs.some((d) => !underLostField(d.path, lost)) ? allDiffs : [];
     const loss = fieldDiffs.length && lost.length ? { lostFields: lost, ...(options.allowFieldLoss ? {} : { requiresFieldLoss: true as const }) } : {};
     const owner = ownershipOf(l.entry);
-    const was = { ...base, ...(here ? { consulVersion: formatTargetConsul(here) } : {}), before, cas: l.modifyIndex, wave: 0 };
+    if (here) c.consulVersion = formatTargetConsul(here);
+    c.before = before;
+    c.cas = l.modifyIndex;
+    c.wave = 0;
     if (owner === 'ours') {
-      if (fieldDiffs.length === 0)
-        changes.push({ ...was, action: 'noop', reason: lost.length ? 'up to date (fields unknown to consul-gitops are kept)' : 'up to date' });
-      else changes.push({ ...was, action: 'update', after, fieldDiffs, reason: 'differs from the file', ...loss });
+      if (fieldDiffs.length === 0) {
+        c.action = 'noop';
+        c.reason = lost.length ? 'up to date (fields unknown to consul-gitops are kept)' : 'up to date';
+      } else Object.assign(c, { action: 'update', after: after(), fieldDiffs, reason: 'differs from the file' }, loss);
+      changes.push(c as Change);
       continue;
     }
     // Whether Consul holds what Git says, the ownership markers aside.
@@ -129,7 +161,8 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     if (typeof owner === 'object' && 'external' in owner) {
       // consul-k8s writes its entries back from CRDs: taking one over would start a tug of war.
       const reason = `owned by ${owner.external} (Meta.${EXTERNAL_SOURCE_KEY}); consul-gitops never writes it${contentDiffs.length ? ', although it differs from the file' : ''}`;
-      changes.push({ ...was, action: 'skip', fieldDiffs: contentDiffs, reason, owner: owner.external });
+      Object.assign(c, { action: 'skip', fieldDiffs: contentDiffs, reason, owner: owner.external });
+      changes.push(c as Change);
       continue;
     }
     const whose = owner === 'unowned' ? 'not managed by consul-gitops' : `managed by ${owner.foreign}, not by consul-gitops`;
@@ -137,12 +170,17 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
       const reason = contentDiffs.length
         ? `adopted: ${whose}; --adopt takes it over`
         : `adopted: ${whose} and matches the file; --adopt adds the ownership markers`;
-      changes.push({ ...was, action: 'update', after, fieldDiffs, reason, adopted: true, ...loss });
+      Object.assign(c, { action: 'update', after: after(), fieldDiffs, reason, adopted: true }, loss);
     } else if (contentDiffs.length === 0) {
-      changes.push({ ...was, action: 'skip', fieldDiffs: [], reason: `matches Git, ${whose}; \`--adopt\` adds the ownership markers` });
+      Object.assign(c, { action: 'skip', fieldDiffs: [], reason: `matches Git, ${whose}; \`--adopt\` adds the ownership markers` });
     } else {
-      changes.push({ ...was, action: 'update', after, fieldDiffs: contentDiffs, reason: `${whose}: \`--adopt\` takes it over`, requiresAdopt: true, ...loss });
+      Object.assign(
+        c,
+        { action: 'update', after: after(), fieldDiffs: contentDiffs, reason: `${whose}: \`--adopt\` takes it over`, requiresAdopt: true },
+        loss,
+      );
     }
+    changes.push(c as Change);
   }
 
   for (const [key, l] of liveByKey) {
@@ -156,12 +194,14 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
     else changes.push({ action: 'skip', id, key, before, fieldDiffs: [], reason: 'no file defines it; pruning is off', cas: l.modifyIndex, wave: 0 });
   }
 
-  const ordered = orderChanges(changes);
+  // The changes were made here, so they are ordered in place rather than copied.
+  const ordered = orderInPlace(changes);
   const summary: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, noop: 0, skip: 0 };
   for (const c of ordered) summary[c.action]++;
   const owned = live.filter((l) => ownershipOf(l.entry) === 'ours').length;
   const refused = massDeleteGuard(summary.delete, owned, options.massDelete);
-  return { changes: ordered, warnings: planWarnings(ordered, live, consul), summary, ...(refused ? { refused } : {}) };
+  const state = finalStateKeyed(ordered, live, liveKeys, consul);
+  return { plan: { changes: ordered, warnings: stateWarnings(state), summary, ...(refused ? { refused } : {}) }, state };
 }
 
 /**
@@ -171,9 +211,9 @@ export function planChanges(desired: readonly ValidatedEntry[], live: readonly L
  * again: at 10,000 entries that second pass cost a tenth of a second. Enterprise canonicalises
  * tenancy besides (canonicalDesired).
  */
-function desiredCanonical(d: ValidatedEntry, after: ApiEntry, here: ConsulVersion | undefined): ApiEntry {
+function desiredCanonical(d: ValidatedEntry, after: () => ApiEntry, here: ConsulVersion | undefined): ApiEntry {
   if (!isEnterprise(here) && d.normalizedFor === (here ? formatVersion(here) : undefined)) return withOwnership(d.normalized, d.file);
-  return canonicalDesired(after, here);
+  return canonicalDesired(after(), here);
 }
 
 /** Updates that only `--adopt` writes: Consul differs from Git on entries consul-gitops does not manage. */

@@ -15,21 +15,22 @@ export function unknownFields(entry: ApiEntry): string[] {
 }
 
 function walkObject(value: Record<string, unknown>, fields: ObjectFields, path: string, out: string[], top: boolean): void {
-  for (const [k, v] of Object.entries(value)) {
+  for (const k of Object.keys(value)) {
     if (top && k === 'Kind') continue;
-    const at = path ? `${path}.${k}` : k;
     if (!Object.hasOwn(fields, k)) {
-      out.push(at);
+      out.push(path ? `${path}.${k}` : k);
       continue;
     }
-    walkValue(v, fieldSpec(fields[k]).type, at, out);
+    // Only a nested value can hold an unknown field: a scalar's path is never built.
+    const v = value[k];
+    if (typeof v === 'object' && v !== null) walkValue(v, fieldSpec(fields[k]).type, path ? `${path}.${k}` : k, out);
   }
 }
 
 function walkValue(v: unknown, type: FieldType, path: string, out: string[]): void {
   if (type.t === 'object' && isRecord(v)) walkObject(v, type.fields, path, out, false);
   else if (type.t === 'list' && Array.isArray(v)) v.forEach((item, i) => walkValue(item, type.of, `${path}[${i}]`, out));
-  else if (type.t === 'map' && isRecord(v)) for (const [k, item] of Object.entries(v)) walkValue(item, type.of, `${path}.${k}`, out);
+  else if (type.t === 'map' && isRecord(v)) for (const k of Object.keys(v)) walkValue(v[k], type.of, `${path}.${k}`, out);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

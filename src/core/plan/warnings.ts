@@ -30,11 +30,26 @@ export interface PlanWarning {
  * nothing but the cache hit. Enterprise entries keep the form graph rules have always been given.
  */
 export function finalState(changes: readonly Change[], live: readonly LiveEntry[], consul?: ConsulVersion): Map<string, ApiEntry> {
+  return finalStateKeyed(
+    changes,
+    live,
+    live.map((l) => entryKey(entryIdOf(l.entry))),
+    consul,
+  );
+}
+
+/** finalState with each live entry's key already made (`liveKeys[i]` is `live[i]`'s), as the planner has them. */
+export function finalStateKeyed(
+  changes: readonly Change[],
+  live: readonly LiveEntry[],
+  liveKeys: readonly string[],
+  consul?: ConsulVersion,
+): Map<string, ApiEntry> {
   const byKey = new Map<string, ApiEntry>();
-  for (const l of live) {
+  live.forEach((l, i) => {
     const here = consulOfLive(l.entry, consul);
-    byKey.set(entryKey(entryIdOf(l.entry)), canonicalLive(l.entry, isEnterprise(here) ? undefined : here));
-  }
+    byKey.set(liveKeys[i], canonicalLive(l.entry, isEnterprise(here) ? undefined : here));
+  });
   for (const c of changes) {
     if (c.action === 'delete') byKey.delete(c.key);
     // An entry that needs --adopt is not written without it: the live one stays.
@@ -53,7 +68,12 @@ function normalizedWrite(after: ApiEntry): ApiEntry {
 }
 
 export function planWarnings(changes: readonly Change[], live: readonly LiveEntry[], consul?: ConsulVersion): PlanWarning[] {
-  const state = [...finalState(changes, live, consul).values()];
+  return stateWarnings(finalState(changes, live, consul));
+}
+
+/** planWarnings of a final state already built (finalState). */
+export function stateWarnings(finalState: ReadonlyMap<string, ApiEntry>): PlanWarning[] {
+  const state = [...finalState.values()];
   const warnings: PlanWarning[] = [];
   const permissive = state.filter((e) => setsMutualTlsMode(e.Kind) && e.MutualTLSMode === 'permissive');
   // Destinations named by an intention, indexed once: one lookup per permissive service, not a scan.
