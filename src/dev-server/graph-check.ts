@@ -95,6 +95,9 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
   // Discovery chains: the changed service's own, and those linking to it (one level, as the
   // state store's indexLink lookup); every chain when proxy-defaults changes. First error wins.
   for (const svc of chainsToCheck(after, changed, global)) {
+    // A service with no router, splitter or resolver compiles to its default resolver alone, which
+    // cannot fail (one protocol, no redirect, subset or failover): most writes of a large apply.
+    if (!DISCOVERY_CHAIN_KINDS.some((k) => after.get(k, svc))) continue;
     const problem = compileChain(svc, after);
     if (problem) return problem.message;
   }
