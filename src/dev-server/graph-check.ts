@@ -40,10 +40,13 @@ export function arrayView(entries: readonly ApiEntry[]): GraphView {
 /** The view after the change: `existing` replaced by `proposed`, or removed when `proposed` is undefined. */
 function overlay(base: GraphView, existing: ApiEntry | undefined, proposed: ApiEntry | undefined): GraphView {
   const changed = proposed ?? existing;
-  const isChanged = (e: ApiEntry) => changed !== undefined && same(e, changed.Kind, entryName(changed));
+  // The changed entry's identity, worked out once: every lookup of a check compares with it.
+  const changedKind = changed?.Kind;
+  const changedName = changed ? entryName(changed).toLowerCase() : '';
+  const isChanged = (e: ApiEntry) => e.Kind === changedKind && entryName(e).toLowerCase() === changedName;
   return {
     get(kind, name) {
-      if (changed && same(changed, kind, name)) return proposed;
+      if (kind === changedKind && name.toLowerCase() === changedName) return proposed;
       return base.get(kind, name);
     },
     ofKind(kind) {

@@ -55,13 +55,19 @@ export function entryHash(entry: ApiEntry): bigint {
   return (BigInt((hi | 0x80000000) >>> 0) << 32n) | BigInt(lo);
 }
 
+/** Sorted-key JSON (bigints as digits, undefined as null): the text Hash and DeepEqual compare. Loops, not map/join: it runs on every write. */
 export function canonicalJson(v: unknown): string {
   if (typeof v === 'bigint') return v.toString();
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + canonicalJson(v[i]);
+    return `${out}]`;
+  }
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${canonicalJson((v as Record<string, unknown>)[keys[i]])}`;
+    return `${out}}`;
+  }
   return JSON.stringify(v) ?? 'null';
 }
