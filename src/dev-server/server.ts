@@ -12,7 +12,7 @@ import { ConfigRoutes } from './config-routes.ts';
 import { Faults, type FaultInjector } from './faults.ts';
 import { HttpError, sendError, sendJson, sendText, type RequestContext } from './http-util.ts';
 import { KvRoutes } from './kv-routes.ts';
-import { loadState, saveState } from './persistence.ts';
+import { GroupCommit, loadState, saveState } from './persistence.ts';
 import { DevState } from './state.ts';
 import { parseConsulVersion, SUPPORTED_CONSUL } from '../model/consul-versions.ts';
 import { ConsulGitopsError } from '../errors.ts';
@@ -26,7 +26,7 @@ export interface DevServerOptions {
   aclToken?: string;
   /** Enables ACLs with a default policy and scoped tokens (see acl-policy-file.ts); `aclToken` is added as a management token. */
   acl?: AclConfig;
-  /** Persist state here after each write; loaded at start. */
+  /** Persist state here (a write is answered once it is saved; concurrent writes share a save); loaded at start. */
   dataFile?: string;
   /** Added before every request is handled. */
   latencyMs?: number;
@@ -54,10 +54,12 @@ interface Route {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const host = options.host ?? '127.0.0.1';
   const state = new DevState();
+  let commits: GroupCommit | undefined;
   if (options.dataFile) {
     loadState(state, options.dataFile);
     const file = options.dataFile;
-    state.onCommit = () => saveState(state, file);
+    commits = new GroupCommit(() => saveState(state, file));
+    state.onCommit = () => commits!.committed();
   }
   const faults = new Faults();
   const acl = new AclPolicy(aclConfigOf(options));
@@ -103,6 +105,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const bodyBytes = await readBody(req);
+    if (commits) {
+      // Every answer waits for the snapshot of the writes before it (GroupCommit).
+      const group = commits;
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        group.hold(
+          () => end(...args),
+          () => res.destroy(),
+        );
+        return res;
+      }) as typeof res.end;
+    }
     if (options.latencyMs && options.latencyMs > 0) await new Promise((r) => setTimeout(r, options.latencyMs));
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/v1/dev/faults') {
@@ -185,6 +199,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     faults,
     close() {
       closed ??= new Promise<void>((resolve) => {
+        commits?.flush();
         server.close(() => resolve());
         // Blocking queries hold connections open for minutes: end them now.
         for (const s of sockets) s.destroy();
