@@ -19,7 +19,7 @@ export const DEV_SERVER_USAGE = `Usage: consul-gitops dev-server [--port 8500] [
   --acl-policy-file  enable ACLs from a JSON/YAML file: default_policy, tokens with rules in
                 Consul's policy syntax (service_prefix, intention_prefix, key_prefix, node_prefix,
                 agent_prefix, mesh, operator: read/write/deny) and the anonymous token's rules
-  --data        persist state to this JSON file (loaded at start, rewritten after each write)
+  --data        persist state to this JSON file (loaded at start; a write is answered once saved)
   --latency-ms  delay every request by N milliseconds
   --secure      show an agent set up as the production checklist asks (/v1/agent/self: gossip
                 encryption, RPC TLS verify_incoming/outgoing/server_hostname; an external (vault)

@@ -30,6 +30,29 @@ class Eof extends ConsulGitopsError {
 }
 
 export function goJsonDecode(body: string): GoJsonOutcome {
+  // A body that is one valid JSON text is what almost every client sends: JSON.parse accepts
+  // exactly the JSON grammar the scanner below walks, so the first value is the whole body. The
+  // scanner is kept for what JSON.parse refuses (Go's error texts, trailing bytes after a value).
+  try {
+    JSON.parse(body);
+    let start = 0;
+    let end = body.length;
+    while (WS.has(body[start])) start++;
+    while (WS.has(body[end - 1])) end--;
+    return firstValue(body.slice(start, end));
+  } catch {
+    // fall through to the scanner, which names the error as Go does
+  }
+  return scan(body);
+}
+
+function firstValue(text: string): GoJsonOutcome & { ok: true } {
+  const c = text[0];
+  const type = c === '{' ? 'map' : c === '[' ? 'slice' : c === '"' ? 'string' : c === 't' || c === 'f' ? 'bool' : c === 'n' ? 'nil' : 'float64';
+  return { ok: true, text, type };
+}
+
+function scan(body: string): GoJsonOutcome {
   let i = 0;
   const n = body.length;
   const bad = (context: string): never => {
@@ -184,8 +207,5 @@ export function goJsonDecode(body: string): GoJsonOutcome {
     if (e instanceof SyntaxErr) return { ok: false, message: e.message };
     throw e;
   }
-  const text = body.slice(start, i);
-  const c = text[0];
-  const type = c === '{' ? 'map' : c === '[' ? 'slice' : c === '"' ? 'string' : c === 't' || c === 'f' ? 'bool' : c === 'n' ? 'nil' : 'float64';
-  return { ok: true, text, type };
+  return firstValue(body.slice(start, i));
 }

@@ -40,10 +40,13 @@ export function arrayView(entries: readonly ApiEntry[]): GraphView {
 /** The view after the change: `existing` replaced by `proposed`, or removed when `proposed` is undefined. */
 function overlay(base: GraphView, existing: ApiEntry | undefined, proposed: ApiEntry | undefined): GraphView {
   const changed = proposed ?? existing;
-  const isChanged = (e: ApiEntry) => changed !== undefined && same(e, changed.Kind, entryName(changed));
+  // The changed entry's identity, worked out once: every lookup of a check compares with it.
+  const changedKind = changed?.Kind;
+  const changedName = changed ? entryName(changed).toLowerCase() : '';
+  const isChanged = (e: ApiEntry) => e.Kind === changedKind && entryName(e).toLowerCase() === changedName;
   return {
     get(kind, name) {
-      if (changed && same(changed, kind, name)) return proposed;
+      if (kind === changedKind && name.toLowerCase() === changedName) return proposed;
       return base.get(kind, name);
     },
     ofKind(kind) {
@@ -95,6 +98,9 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
   // Discovery chains: the changed service's own, and those linking to it (one level, as the
   // state store's indexLink lookup); every chain when proxy-defaults changes. First error wins.
   for (const svc of chainsToCheck(after, changed, global)) {
+    // A service with no router, splitter or resolver compiles to its default resolver alone, which
+    // cannot fail (one protocol, no redirect, subset or failover): most writes of a large apply.
+    if (!DISCOVERY_CHAIN_KINDS.some((k) => after.get(k, svc))) continue;
     const problem = compileChain(svc, after);
     if (problem) return problem.message;
   }

@@ -47,7 +47,9 @@ export function sendText(ctx: RequestContext, status: number, text: string, head
 
 export function sendJson(ctx: RequestContext, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const pretty = has(ctx.query, 'pretty');
-  const text = pretty ? `${stringifyApiJson(value, 4)}\n` : stringifyApiJson(value, 0);
+  // A write's answer is a bare true/false: no replacer walk for it.
+  const json = typeof value === 'boolean' ? String(value) : pretty ? stringifyApiJson(value, 4) : stringifyApiJson(value, 0);
+  const text = pretty ? `${json}\n` : json;
   ctx.res.writeHead(status, { ...ctx.baseHeaders, 'Content-Type': 'application/json', ...headers });
   ctx.res.end(text);
 }

@@ -37,26 +37,37 @@ export function responseShape(stored: StoredEntry): Record<string, unknown> {
   return out;
 }
 
-/** FNV-1a 64 over a canonical JSON text, top bit set so it is always beyond 2^53 (like real hashes). */
+/**
+ * FNV-1a 64 over a canonical JSON text, top bit set so it is always beyond 2^53 (like real hashes).
+ * Computed on two 32-bit halves: a bigint multiply per byte cost a tenth of a write's CPU. The FNV
+ * prime is 2^40 + 0x1b3, so h × prime = h × 0x1b3 + (h << 40) mod 2^64.
+ */
 export function entryHash(entry: ApiEntry): bigint {
-  const text = canonicalJson(entry);
-  let h = 0xcbf29ce484222325n;
-  const prime = 0x100000001b3n;
-  const mask = (1n << 64n) - 1n;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    h ^= BigInt(byte);
-    h = (h * prime) & mask;
+  const bytes = Buffer.from(canonicalJson(entry), 'utf8');
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
+  for (let i = 0; i < bytes.length; i++) {
+    lo = (lo ^ bytes[i]) >>> 0;
+    const low = lo * 0x1b3; // < 2^41: exact
+    hi = (Math.imul(hi, 0x1b3) + Math.floor(low / 0x100000000) + (lo << 8)) >>> 0;
+    lo = low >>> 0;
   }
-  return h | (1n << 63n);
+  return (BigInt((hi | 0x80000000) >>> 0) << 32n) | BigInt(lo);
 }
 
+/** Sorted-key JSON (bigints as digits, undefined as null): the text Hash and DeepEqual compare. Loops, not map/join: it runs on every write. */
 export function canonicalJson(v: unknown): string {
   if (typeof v === 'bigint') return v.toString();
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + canonicalJson(v[i]);
+    return `${out}]`;
+  }
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${canonicalJson((v as Record<string, unknown>)[keys[i]])}`;
+    return `${out}}`;
+  }
   return JSON.stringify(v) ?? 'null';
 }

@@ -12,7 +12,7 @@ import { ConfigRoutes } from './config-routes.ts';
 import { Faults, type FaultInjector } from './faults.ts';
 import { HttpError, sendError, sendJson, sendText, type RequestContext } from './http-util.ts';
 import { KvRoutes } from './kv-routes.ts';
-import { loadState, saveState } from './persistence.ts';
+import { GroupCommit, loadState, saveState } from './persistence.ts';
 import { DevState } from './state.ts';
 import { parseConsulVersion, SUPPORTED_CONSUL } from '../model/consul-versions.ts';
 import { ConsulGitopsError } from '../errors.ts';
@@ -26,7 +26,7 @@ export interface DevServerOptions {
   aclToken?: string;
   /** Enables ACLs with a default policy and scoped tokens (see acl-policy-file.ts); `aclToken` is added as a management token. */
   acl?: AclConfig;
-  /** Persist state here after each write; loaded at start. */
+  /** Persist state here (a write is answered once it is saved; concurrent writes share a save); loaded at start. */
   dataFile?: string;
   /** Added before every request is handled. */
   latencyMs?: number;
@@ -54,10 +54,12 @@ interface Route {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const host = options.host ?? '127.0.0.1';
   const state = new DevState();
+  let commits: GroupCommit | undefined;
   if (options.dataFile) {
     loadState(state, options.dataFile);
     const file = options.dataFile;
-    state.onCommit = () => saveState(state, file);
+    commits = new GroupCommit(() => saveState(state, file));
+    state.onCommit = () => commits!.committed();
   }
   const faults = new Faults();
   const acl = new AclPolicy(aclConfigOf(options));
@@ -102,9 +104,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const bodyBytes = Buffer.concat(chunks);
+    const bodyBytes = await readBody(req);
+    if (commits) {
+      // Every answer waits for the snapshot of the writes before it (GroupCommit).
+      const group = commits;
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        group.hold(
+          () => end(...args),
+          () => res.destroy(),
+        );
+        return res;
+      }) as typeof res.end;
+    }
     if (options.latencyMs && options.latencyMs > 0) await new Promise((r) => setTimeout(r, options.latencyMs));
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/v1/dev/faults') {
@@ -119,8 +131,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         return;
       }
     }
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
+    // Only a blocking query reads the signal: the controller is made on first use, because aborting
+    // one on every closed response builds a DOMException per request (a tenth of a write's CPU).
+    let abort: AbortController | undefined;
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+      abort?.abort();
+    });
     const ctx: RequestContext = {
       req,
       res,
@@ -133,7 +151,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       // agent/http.go wrap sets it on every API endpoint, `allow` when ACLs are off; paths no
       // endpoint serves (the mux's index handler) and our own /v1/dev/ do not get it.
       baseHeaders: { 'X-Consul-Default-ACL-Policy': acl.defaultPolicyHeader },
-      signal: abort.signal,
+      get signal() {
+        if (!abort) {
+          abort = new AbortController();
+          if (closed) abort.abort();
+        }
+        return abort.signal;
+      },
     };
     try {
       try {
@@ -145,14 +169,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (!route || route.path.startsWith('/v1/dev/')) ctx.baseHeaders = {};
       if (!route) return sendText(ctx, 404, '404 page not found\n');
       const method = req.method ?? 'GET';
-      const allow = ['OPTIONS', ...Object.keys(route.methods)].join(',');
+      const allow = () => ['OPTIONS', ...Object.keys(route.methods)].join(',');
       if (method === 'OPTIONS') {
-        res.writeHead(200, { ...ctx.baseHeaders, Allow: allow });
+        res.writeHead(200, { ...ctx.baseHeaders, Allow: allow() });
         res.end();
         return;
       }
       const handler = route.methods[method];
-      if (!handler) throw new HttpError(405, `method ${method} not allowed`, { Allow: allow });
+      if (!handler) throw new HttpError(405, `method ${method} not allowed`, { Allow: allow() });
       await handler(ctx);
     } catch (e) {
       if (!res.headersSent) sendError(ctx, e);
@@ -175,6 +199,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     faults,
     close() {
       closed ??= new Promise<void>((resolve) => {
+        commits?.flush();
         server.close(() => resolve());
         // Blocking queries hold connections open for minutes: end them now.
         for (const s of sockets) s.destroy();
@@ -182,6 +207,22 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return closed;
     },
   };
+}
+
+/**
+ * The request body, whole. Events rather than `for await`: an async iterator per request cost more
+ * than reading a config entry's bytes. A request that closes before its end (client gone) fails.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new ConsulGitopsError('dev-server', 'request closed before its body was read'));
+    });
+  });
 }
 
 function aclConfigOf(options: DevServerOptions): AclConfig | undefined {
