@@ -27,6 +27,7 @@ import { createReconcileHandler } from '../functions/reconcile/handler.ts';
 import { startGitHubDouble } from '../test/support/github-double.ts';
 import { startDevServerProcess } from './support/dev-server-process.ts';
 import { buildCliForBench } from './support/built-cli.ts';
+import { readParseFiles } from './support/read-parse-tree.ts';
 
 const LATENCY_MS = 2;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -38,29 +39,8 @@ const SIZES = process.env.BENCH_SCALE_SIZES
 const built = await buildCliForBench({ 'read-parse': resolve('bench/support/read-parse.ts') });
 process.on('exit', () => built.remove());
 
-/** `count` entries as files: service-defaults (HCL), intentions (JSON), routers (YAML), and the mesh-wide pair. */
-export function entryFiles(count: number): Record<string, string> {
-  const files: Record<string, string> = {
-    'mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
-    'proxy-defaults.hcl': 'Kind = "proxy-defaults"\nName = "global"\nConfig { protocol = "http" }\n',
-  };
-  // A running count, not Object.keys(files).length per file: that made 50,000 files take minutes.
-  for (let i = 0, made = 2; made < count; i++, made++) {
-    const svc = `svc-${Math.floor(i / 3)}`;
-    if (i % 3 === 0)
-      files[`services/${svc}.hcl`] = `Kind = "service-defaults"\nName = "${svc}"\nProtocol = "http"\nMutualTLSMode = "${i % 30 ? 'strict' : 'permissive'}"\n`;
-    else if (i % 3 === 1)
-      files[`intentions/${svc}.json`] = JSON.stringify(
-        { Kind: 'service-intentions', Name: svc, Sources: [{ Name: `svc-${Math.floor(i / 3) + 1}`, Action: 'allow' }] },
-        null,
-        2,
-      );
-    else
-      files[`routers/${svc}.yaml`] =
-        `Kind: service-router\nName: ${svc}\nRoutes:\n  - Match:\n      HTTP:\n        PathPrefix: /v2\n    Destination:\n      Service: ${svc}\n      PrefixRewrite: /\n`;
-  }
-  return files;
-}
+/** `count` entries as files: service-defaults (HCL), intentions (JSON), routers (YAML), and the mesh-wide pair; read-parse.bench.ts reads the same tree. */
+const entryFiles = readParseFiles;
 
 function writeTree(root: string, files: Record<string, string>): void {
   for (const [path, text] of Object.entries(files)) {

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** `count` entry files by path, as bench/scale.bench.ts's entryFiles writes them (each `i` writes one new file). */
+/** `count` entry files by path (each `i` writes one new file); bench/scale.bench.ts plans and applies the same tree. */
 export function readParseFiles(count: number): Record<string, string> {
   const files: Record<string, string> = {
     'mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
