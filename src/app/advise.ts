@@ -1,7 +1,10 @@
 // advise: the strict-mode advisor's use case, shared by the CLI, serve and the schedule. Render the
 // tree (any error stops it, as for plan), read what Consul holds, find the judged services and the
-// drift, ask the stats source once for all judged services, and decide each one.
+// drift, ask the stats source once for all judged services, and decide each one. CRDs are read
+// with the target's `crdNamespaces`, as plan reads them, so each is matched to the live entry of
+// the Consul namespace consul-k8s writes it to.
 import type { ConfigEntryError } from '../model/errors.ts';
+import type { CrdNamespaces } from '../model/tenancy.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { renderTree } from '../core/render.ts';
 import type { ConfigEntryStore } from './ports/config-entry-store.ts';
@@ -26,12 +29,15 @@ export interface AdviseOptions {
   now: number;
   thresholds: AdvisorThresholds;
   expectNoInboundTraffic: readonly string[];
+  /** The target's `crdNamespaces` (consul-gitops.yaml); absent: CRD namespaces are not mapped. */
+  crdNamespaces?: CrdNamespaces;
 }
 
 export type AdviseOutcome = { ok: true; report: AdviceReport } | { ok: false; errors: ConfigEntryError[] };
 
 export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePorts, options: AdviseOptions): Promise<AdviseOutcome> {
-  const tree = renderTree(files);
+  const crdNamespaces = options.crdNamespaces;
+  const tree = renderTree(files, crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {});
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) return { ok: false, errors };
   const [serviceDefaults, proxyDefaults, catalog] = await Promise.all([

@@ -17,6 +17,7 @@ import { strictProposalBody, strictProposalTitle } from '../reports/strict-pr.ts
 import type { ConnectCatalog } from './advise.ts';
 import type { BranchWriteResult, ProposalBranchWriter } from './ports/proposal-branches.ts';
 import { fieldText } from '../model/field-text.ts';
+import type { CrdNamespaces } from '../model/tenancy.ts';
 
 /** A proposal ready to be written: the branch, the commit message's parts and the change. */
 export interface ProposalDraft {
@@ -45,14 +46,23 @@ function knownProtocol(entries: readonly ApiEntry[], v: ServiceVerdict): string 
   return typeof protocol === 'string' && protocol ? protocol : undefined;
 }
 
-/** The strict-mode proposal of every ready-for-strict service. `files`: paths relative to `--dir`. */
-export function strictDrafts(files: readonly SourceFile[], report: AdviceReport): StrictDraft[] {
-  const entries = renderTree(files).entries.map((e) => e.normalized);
+/**
+ * The strict-mode proposal of every ready-for-strict service. `files`: paths relative to `--dir`;
+ * `crdNamespaces`: the target's, so a CRD is the entry of the Consul namespace consul-k8s maps it to.
+ */
+export function strictDrafts(files: readonly SourceFile[], report: AdviceReport, crdNamespaces?: CrdNamespaces): StrictDraft[] {
+  const entries = renderTree(files, crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {}).entries.map((e) => e.normalized);
   return report.services
     .filter((v) => v.verdict === 'ready-for-strict')
     .map((v) => {
       const protocol = knownProtocol(entries, v);
-      const proposal = proposeStrictMode({ files, service: v.service, origin: v.origin, ...(protocol ? { protocol } : {}) });
+      const proposal = proposeStrictMode({
+        files,
+        service: v.service,
+        origin: v.origin,
+        ...(protocol ? { protocol } : {}),
+        ...(crdNamespaces ? { crdNamespaces } : {}),
+      });
       if (!proposal.ok) return { service: v.service, outcome: { ok: false, reason: proposal.reason } };
       const body = strictProposalBody({
         verdict: v,
@@ -80,13 +90,17 @@ export async function lockdownDraft(
   files: readonly SourceFile[],
   report: AdviceReport,
   ports: { catalog: ConnectCatalog; traffic: TrafficSampleSource },
-  options: { target: string; thresholds: AdvisorThresholds },
+  options: { target: string; thresholds: AdvisorThresholds; crdNamespaces?: CrdNamespaces },
 ): Promise<LockdownDraft | undefined> {
   if (report.services.length > 0) return undefined;
   const services = await ports.catalog.connectEnabledServices();
   const samples = services.length ? await ports.traffic.samples(services, report.window) : [];
   const passthrough = judgePassthrough(samples, report.window, options.thresholds);
-  const proposal = proposeMeshLockdown({ files, meshDestinationsOnly: passthrough.meshDestinationsOnly });
+  const proposal = proposeMeshLockdown({
+    files,
+    meshDestinationsOnly: passthrough.meshDestinationsOnly,
+    ...(options.crdNamespaces ? { crdNamespaces: options.crdNamespaces } : {}),
+  });
   if (!proposal.ok) return { passthrough, outcome: { ok: false, reason: proposal.reason } };
   const outsideMesh = passthrough.outsideMesh;
   const body = lockdownBody({
@@ -114,7 +128,7 @@ export async function writeProposalBranches(
   files: readonly SourceFile[],
   report: AdviceReport,
   ports: { branches: ProposalBranchWriter; catalog: ConnectCatalog; traffic: TrafficSampleSource },
-  options: { target: string; thresholds: AdvisorThresholds },
+  options: { target: string; thresholds: AdvisorThresholds; crdNamespaces?: CrdNamespaces },
 ): Promise<WriteBranchesResult> {
   const write = async (subject: string, outcome: DraftOutcome): Promise<BranchOutcome> => {
     if (!outcome.ok) return { subject, refused: outcome.reason };
@@ -123,7 +137,7 @@ export async function writeProposalBranches(
   };
   const branches: BranchOutcome[] = [];
   // One at a time: the branches share the repository's refs and object store.
-  for (const d of strictDrafts(files, report)) branches.push(await write(d.service.name, d.outcome));
+  for (const d of strictDrafts(files, report, options.crdNamespaces)) branches.push(await write(d.service.name, d.outcome));
   const lockdown = await lockdownDraft(files, report, ports, options);
   if (lockdown) branches.push(await write('mesh lockdown', lockdown.outcome));
   return { branches, ...(lockdown ? { passthrough: lockdown.passthrough } : {}) };

@@ -110,15 +110,16 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     const thresholds = { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms };
     const relative = repositoryRelative(files, cwd);
     const catalog = consulConnectCatalog(consul);
+    const crd = target.crdNamespaces ? { crdNamespaces: target.crdNamespaces } : {};
     const outcome = await adviseStrict(
       relative,
       { entries: new ConsulConfigEntryStore(consul), catalog, traffic },
-      { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic },
+      { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic, ...crd },
     );
     if (!outcome.ok) return reportErrors(outcome.errors, io, json);
     io.stdout.write(values.json ? `${stringifyApiJson(adviceJson(outcome.report))}\n` : renderAdviceText(outcome.report));
     if (values['write-branch']) {
-      const step = { dir: target.dir, cwd, report: outcome.report, catalog, traffic, target: target.name, thresholds };
+      const step = { dir: target.dir, cwd, report: outcome.report, catalog, traffic, target: target.name, thresholds, ...crd };
       // return await: the finally below closes the Consul client the step still uses.
       return await writeBranchStep({ ...step, out: values.json ? io.stderr : io.stdout }, io);
     }
@@ -131,7 +132,15 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
           consul,
           traffic,
           catalog,
-          options: { target: target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, grouping: advisor.grouping, labels: advisor.labels, thresholds, now },
+          options: {
+            target: target.name,
+            stateKeyPrefix: resolved.file.stateKeyPrefix,
+            grouping: advisor.grouping,
+            labels: advisor.labels,
+            thresholds,
+            now,
+            ...crd,
+          },
         },
         env,
         aenv.github,

@@ -9,6 +9,7 @@ import { writeProposalBranches } from '../app/write-proposal-branches.ts';
 import type { AdviceReport, AdvisorThresholds, TrafficSampleSource } from '../core/advisor/model.ts';
 import { renderBranchOutcomes } from '../reports/branch-outcomes.ts';
 import type { CliIo } from './io.ts';
+import type { CrdNamespaces } from '../model/tenancy.ts';
 
 export interface WriteBranchStep {
   /** `--dir` (or the target's dir) as given, relative to cwd. */
@@ -19,6 +20,8 @@ export interface WriteBranchStep {
   traffic: TrafficSampleSource;
   target: string;
   thresholds: AdvisorThresholds;
+  /** The target's `crdNamespaces`. */
+  crdNamespaces?: CrdNamespaces;
   /** Where the lines go: stdout, or stderr when stdout carries JSON. */
   out: CliIo['stdout'];
 }
@@ -34,7 +37,7 @@ export async function writeBranchStep(step: WriteBranchStep, io: CliIo): Promise
     files,
     step.report,
     { branches: new LocalBranchWriter({ dir }), catalog: step.catalog, traffic: step.traffic },
-    { target: step.target, thresholds: step.thresholds },
+    { target: step.target, thresholds: step.thresholds, ...(step.crdNamespaces ? { crdNamespaces: step.crdNamespaces } : {}) },
   );
   step.out.write(renderBranchOutcomes(result.branches, result.passthrough));
   return result.branches.some((b) => 'written' in b && !b.written.ok) ? 1 : 0;

@@ -206,3 +206,37 @@ export function crdConsulNamespace(kind: string, kubeNamespace: string, options:
   if (!isNamespacedKind(kind)) return undefined;
   return options.mirroringK8S ? `${options.mirroringK8SPrefix ?? ''}${kubeNamespace}` : options.consulDestinationNamespace;
 }
+
+/** A Kubernetes namespace name: an RFC 1123 label (k8s.io/apimachinery validation.IsDNS1123Label). */
+const KUBE_NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * crdConsulNamespace read backwards: where a CRD for an entry in `consulNamespace` must say it lives.
+ * `kubeNamespace` is the metadata.namespace consul-k8s needs to write the entry there, absent when
+ * any will do (a partition-level kind; a destination namespace, which every Kubernetes namespace
+ * maps to). Refused when no Kubernetes namespace maps there: consul-k8s could never have written
+ * the entry, and a CRD for it would plan in another namespace. Intentions are not mapped: their
+ * spec.destination.namespace says the Consul namespace itself (configentry_controller.go consulNamespace).
+ */
+export function crdKubeNamespace(
+  kind: string,
+  consulNamespace: string | undefined,
+  options: CrdNamespaces,
+): { ok: true; kubeNamespace?: string } | { ok: false; reason: string } {
+  if (!isNamespacedKind(kind)) return { ok: true };
+  const ns = consulNamespace || DEFAULT_TENANCY;
+  if (!options.mirroringK8S) {
+    if (sameTenancy(ns, options.consulDestinationNamespace)) return { ok: true };
+    return {
+      ok: false,
+      reason: `it is in the Consul namespace "${ns}", and consul-k8s writes every CRD's entry to "${options.consulDestinationNamespace}" (crdNamespaces.consulDestinationNamespace)`,
+    };
+  }
+  const prefix = options.mirroringK8SPrefix ?? '';
+  const kube = ns.startsWith(prefix) ? ns.slice(prefix.length) : undefined;
+  if (kube !== undefined && KUBE_NAMESPACE.test(kube)) return { ok: true, kubeNamespace: kube };
+  return {
+    ok: false,
+    reason: `it is in the Consul namespace "${ns}", which is not ${prefix ? `"${prefix}" followed by ` : ''}a Kubernetes namespace name: consul-k8s mirroring Kubernetes namespaces (crdNamespaces.mirroringK8S) never writes there`,
+  };
+}

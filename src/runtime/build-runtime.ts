@@ -123,6 +123,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         expectNoInboundTraffic: a.expectNoInboundTraffic,
         grouping: a.grouping,
         labels: a.labels,
+        ...(t.crdNamespaces ? { crdNamespaces: t.crdNamespaces } : {}),
       },
       deps: {
         source: src,

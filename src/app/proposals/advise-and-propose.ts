@@ -10,6 +10,7 @@ import type { PostureIssue, ProposalPullRequests } from '../ports/proposal-pull-
 import { proposeStrict, type ProposeOutcome } from './propose-strict.ts';
 import { auditPosture, type PostureReport, type PostureSource } from '../posture.ts';
 import type { SecurityPosture } from '../../reports/posture-dashboard.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 
 export interface AdvisorRunDeps {
   source: DesiredStateSource;
@@ -32,6 +33,8 @@ export interface AdvisorRunSettings {
   expectNoInboundTraffic: readonly string[];
   grouping: 'per-service' | 'all';
   labels: readonly string[];
+  /** The target's `crdNamespaces`: CRDs read as plan reads them. */
+  crdNamespaces?: CrdNamespaces;
 }
 
 export type AdvisorRunOutcome =
@@ -47,7 +50,12 @@ export async function adviseAndPropose(
   const advised = await adviseStrict(
     desired.files,
     { entries: deps.entries, catalog: deps.catalog, traffic: deps.traffic },
-    { now, thresholds: settings.thresholds, expectNoInboundTraffic: settings.expectNoInboundTraffic },
+    {
+      now,
+      thresholds: settings.thresholds,
+      expectNoInboundTraffic: settings.expectNoInboundTraffic,
+      ...(settings.crdNamespaces ? { crdNamespaces: settings.crdNamespaces } : {}),
+    },
   );
   // An invalid tree is already reported by the drift check's issue: nothing is proposed on it.
   if (!advised.ok) return { kind: 'invalid', errors: advised.errors.length };
@@ -75,6 +83,7 @@ export async function adviseAndPropose(
       thresholds: settings.thresholds,
       now,
       ...(security ? { security } : {}),
+      ...(settings.crdNamespaces ? { crdNamespaces: settings.crdNamespaces } : {}),
     },
   );
   return { kind: 'proposed', outcome, report: advised.report, ...(posture ? { posture } : {}) };

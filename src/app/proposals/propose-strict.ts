@@ -5,6 +5,7 @@
 import type { SourceFile } from '../../core/parse-files.ts';
 import { renderTree, entriesOf } from '../../core/render.ts';
 import type { StateStore } from '../ports/config-entry-store.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 import { serviceKey, type AdviceReport, type AdvisorThresholds, type ServiceVerdict, type TrafficSampleSource } from '../../core/advisor/model.ts';
 import { judgePassthrough, type PassthroughJudgement } from '../../core/advisor/passthrough.ts';
 import { lockdownBranchName, strictBranchName } from '../../core/proposals/branch-name.ts';
@@ -38,6 +39,8 @@ export interface ProposeOptions {
   now: number;
   /** The same run's `audit --posture` findings, carried by the dashboard. */
   security?: SecurityPosture;
+  /** The target's `crdNamespaces`: a CRD is the entry of the Consul namespace consul-k8s maps it to. */
+  crdNamespaces?: CrdNamespaces;
 }
 
 export interface ProposePorts {
@@ -71,7 +74,8 @@ function compose(into: Map<string, FileChange>, changes: readonly FileChange[]):
 }
 
 export async function proposeStrict(report: AdviceReport, files: readonly SourceFile[], ports: ProposePorts, options: ProposeOptions): Promise<ProposeOutcome> {
-  const entries = entriesOf(renderTree(files), 'normalized');
+  const crdNamespaces = options.crdNamespaces;
+  const entries = entriesOf(renderTree(files, crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {}), 'normalized');
   const posture = gitPosture(entries);
   const stateKey = proposalStateKey(options.stateKeyPrefix, options.target);
   const loaded = await loadProposalState(ports.state, stateKey);
@@ -88,9 +92,10 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   const labels = options.labels;
 
   if (options.grouping === 'per-service') {
-    for (const v of report.services) await settle(strictKey(v), strictBranchName(v.service), serviceDesired(v, files, entries, report.source, labels));
+    for (const v of report.services)
+      await settle(strictKey(v), strictBranchName(v.service), serviceDesired(v, files, entries, report.source, labels, crdNamespaces));
   } else {
-    await settle('strict:all', GROUP_BRANCH, groupDesired(report, files, options.target, labels));
+    await settle('strict:all', GROUP_BRANCH, groupDesired(report, files, options.target, labels, crdNamespaces));
   }
 
   let passthrough: PassthroughJudgement | undefined;
@@ -102,7 +107,7 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
       passthrough = services.length
         ? judgePassthrough(await ports.traffic.samples(services, report.window), report.window, options.thresholds)
         : { meshDestinationsOnly: false, outsideMesh: [], unknown: ['no service has a sidecar'] };
-      desired = lockdownDesired(files, options.target, passthrough, report, labels);
+      desired = lockdownDesired(files, options.target, passthrough, report, labels, crdNamespaces);
     } else
       desired = posture.anyPermissive
         ? {
@@ -163,10 +168,11 @@ function serviceDesired(
   entries: ReturnType<typeof entriesOf>,
   source: string,
   labels: readonly string[],
+  crdNamespaces: CrdNamespaces | undefined,
 ): Desired {
   if (v.verdict === 'still-receiving-plaintext') return { kind: 'withdraw', verdict: v.verdict, comment: plaintextReturnedComment(v) };
   if (v.verdict !== 'ready-for-strict') return { kind: 'hold', verdict: v.verdict, reason: v.reasons[0] ?? v.verdict };
-  const proposal = proposeStrictMode({ files, service: v.service, origin: v.origin });
+  const proposal = proposeStrictMode({ files, service: v.service, origin: v.origin, ...(crdNamespaces ? { crdNamespaces } : {}) });
   if (!proposal.ok) return { kind: 'hold', verdict: 'refused', reason: `nothing proposed: ${proposal.reason}` };
   const title = strictProposalTitle(v);
   const body = strictProposalBody({ verdict: v, changes: proposal.changes, intentionSources: intentionSourcesFor(entries, v.service), statsSource: source });
@@ -184,13 +190,19 @@ function serviceDesired(
   };
 }
 
-function groupDesired(report: AdviceReport, files: readonly SourceFile[], target: string, labels: readonly string[]): Desired {
+function groupDesired(
+  report: AdviceReport,
+  files: readonly SourceFile[],
+  target: string,
+  labels: readonly string[],
+  crdNamespaces: CrdNamespaces | undefined,
+): Desired {
   const ready: ServiceVerdict[] = [];
   const changes = new Map<string, FileChange>();
   let tree: Array<{ path: string; text: string }> = [...files];
   for (const v of report.services) {
     if (v.verdict !== 'ready-for-strict') continue;
-    const p = proposeStrictMode({ files: tree, service: v.service, origin: v.origin });
+    const p = proposeStrictMode({ files: tree, service: v.service, origin: v.origin, ...(crdNamespaces ? { crdNamespaces } : {}) });
     if (!p.ok) continue;
     compose(changes, p.changes);
     tree = applyChanges(tree, p.changes);
@@ -225,9 +237,10 @@ function lockdownDesired(
   passthrough: PassthroughJudgement,
   report: AdviceReport,
   labels: readonly string[],
+  crdNamespaces: CrdNamespaces | undefined,
 ): Desired {
   const meshDestinationsOnly = passthrough.meshDestinationsOnly;
-  const proposal = proposeMeshLockdown({ files, meshDestinationsOnly });
+  const proposal = proposeMeshLockdown({ files, meshDestinationsOnly, ...(crdNamespaces ? { crdNamespaces } : {}) });
   if (!proposal.ok) return { kind: 'hold', verdict: 'refused', reason: `nothing proposed: ${proposal.reason}` };
   const outsideMesh = passthrough.outsideMesh;
   let body = lockdownBody({ target, changes: proposal.changes, meshDestinationsOnly, outsideMesh, window: report.window });

@@ -1,5 +1,6 @@
 // Finds the file and document that define a given entry, read exactly as parse-files.ts reads
-// them, and applies one field edit to that document's text (a BOM stays where it was).
+// them (a CRD's Consul namespace mapped with its target's `crdNamespaces`, as plan maps it), and
+// applies one field edit to that document's text (a BOM stays where it was).
 import type { SourceFile } from '../parse-files.ts';
 import { formatOfPath } from '../parse-files.ts';
 import { parseHcl } from '../../formats/hcl/parse-hcl.ts';
@@ -10,6 +11,7 @@ import { decodeCrd, isCrdDocument } from '../../decode/crd.ts';
 import { decodeDocument } from '../../decode/decode-entry.ts';
 import type { DecodedEntry } from '../../decode/entry-source.ts';
 import { entryIdOf, entryKey } from '../../model/entry-id.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 import { editHcl } from './hcl-editor.ts';
 import { editJson } from './json-editor.ts';
 import { editYaml } from './yaml-editor.ts';
@@ -28,8 +30,8 @@ export interface EntryDocument {
 
 const BOM = '\ufeff';
 
-/** Every decodable document of the tree, in file order. */
-export function entryDocuments(files: readonly SourceFile[]): EntryDocument[] {
+/** Every decodable document of the tree, in file order; `crdNamespaces`: the target's (absent: not mapped). */
+export function entryDocuments(files: readonly SourceFile[], crdNamespaces?: CrdNamespaces): EntryDocument[] {
   const out: EntryDocument[] = [];
   for (const file of files) {
     const format = formatOfPath(file.path);
@@ -40,7 +42,7 @@ export function entryDocuments(files: readonly SourceFile[]): EntryDocument[] {
     if (!parsed.ok) continue;
     parsed.documents.forEach((doc, index) => {
       const crd = syntax === 'yaml' && isCrdDocument(doc);
-      const outcome = crd ? decodeCrd(doc, file.path) : decodeDocument(doc, file.path, syntax);
+      const outcome = crd ? decodeCrd(doc, file.path, crdNamespaces) : decodeDocument(doc, file.path, syntax);
       if (outcome.ok) out.push({ file, syntax, crd, index, decoded: outcome.decoded });
     });
   }
@@ -48,8 +50,8 @@ export function entryDocuments(files: readonly SourceFile[]): EntryDocument[] {
 }
 
 /** The document defining the entry with this identity key (`entryKey`), if any. */
-export function findEntryDocument(files: readonly SourceFile[], key: string): EntryDocument | undefined {
-  return entryDocuments(files).find((d) => entryKey(entryIdOf(d.decoded.entry)) === key);
+export function findEntryDocument(files: readonly SourceFile[], key: string, crdNamespaces?: CrdNamespaces): EntryDocument | undefined {
+  return entryDocuments(files, crdNamespaces).find((d) => entryKey(entryIdOf(d.decoded.entry)) === key);
 }
 
 /** The file's new text with the field set, or why it cannot be edited in place. */

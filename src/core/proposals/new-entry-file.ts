@@ -11,8 +11,8 @@ export interface NewEntry {
   /** File name stem: the service name, or `mesh`. */
   stem: string;
   entry: ApiEntry;
-  /** The same entry as a consul-k8s resource. */
-  crd: { kind: string; name: string; spec: Record<string, unknown> };
+  /** The same entry as a consul-k8s resource; `namespace`: its metadata.namespace, when one is needed. */
+  crd: { kind: string; name: string; namespace?: string; spec: Record<string, unknown> };
 }
 
 export function treeStyle(files: readonly SourceFile[]): TreeStyle {
@@ -44,7 +44,12 @@ function render(item: NewEntry, style: TreeStyle): string {
   if (style === 'json') return JSON.stringify(entry, null, 2) + '\n';
   if (style === 'yaml') return stringify(entry);
   if (style === 'crd')
-    return stringify({ apiVersion: 'consul.hashicorp.com/v1alpha1', kind: item.crd.kind, metadata: { name: item.crd.name }, spec: item.crd.spec });
+    return stringify({
+      apiVersion: 'consul.hashicorp.com/v1alpha1',
+      kind: item.crd.kind,
+      metadata: item.crd.namespace === undefined ? { name: item.crd.name } : { name: item.crd.name, namespace: item.crd.namespace },
+      spec: item.crd.spec,
+    });
   return hcl(entry, '');
 }
 

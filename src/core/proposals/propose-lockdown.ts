@@ -6,6 +6,7 @@ import type { SourceFile } from '../parse-files.ts';
 import { normalizeEntry } from '../normalize.ts';
 import { entryKey } from '../../model/entry-id.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 import { editDocument, findEntryDocument } from './entry-document.ts';
 import type { FieldSet } from './edit-outcome.ts';
 import { newEntryFile, treeStyle } from './new-entry-file.ts';
@@ -16,12 +17,14 @@ export interface LockdownRequest {
   files: readonly SourceFile[];
   /** Also set TransparentProxy.MeshDestinationsOnly = true (only when no sidecar used the passthrough cluster). */
   meshDestinationsOnly: boolean;
+  /** The target's `crdNamespaces`, so the rest of a CRD tree reads as plan reads it. */
+  crdNamespaces?: CrdNamespaces;
 }
 
 export const MESH_KEY = entryKey({ kind: 'mesh', name: 'mesh', namespace: '', partition: '' });
 
 export function proposeMeshLockdown(req: LockdownRequest): Proposal {
-  const doc = findEntryDocument(req.files, MESH_KEY);
+  const doc = findEntryDocument(req.files, MESH_KEY, req.crdNamespaces);
   const old: ApiEntry = doc?.decoded.entry ?? { Kind: 'mesh' };
   const sets: FieldSet[] = [];
   if (old.AllowEnablingPermissiveMutualTLS !== false || doc === undefined) sets.push({ path: ['AllowEnablingPermissiveMutualTLS'], value: false });
@@ -36,7 +39,7 @@ export function proposeMeshLockdown(req: LockdownRequest): Proposal {
     const spec: Record<string, unknown> = { allowEnablingPermissiveMutualTLS: false };
     if (req.meshDestinationsOnly) spec.transparentProxy = { meshDestinationsOnly: true };
     const file = newEntryFile(req.files, { stem: 'mesh', entry: intended, crd: { kind: 'Mesh', name: 'mesh', spec } }, treeStyle(req.files));
-    return verifyProposal(req.files, [{ path: file.path, after: file.text }], MESH_KEY, normalizeEntry(intended));
+    return verifyProposal(req.files, [{ path: file.path, after: file.text }], MESH_KEY, normalizeEntry(intended), req.crdNamespaces);
   }
   let text = doc.file.text;
   for (const set of sets) {
@@ -44,5 +47,5 @@ export function proposeMeshLockdown(req: LockdownRequest): Proposal {
     if (!edited.ok) return refuse(edited.reason);
     text = edited.text;
   }
-  return verifyProposal(req.files, [{ path: doc.file.path, before: doc.file.text, after: text }], MESH_KEY, normalizeEntry(intended));
+  return verifyProposal(req.files, [{ path: doc.file.path, before: doc.file.text, after: text }], MESH_KEY, normalizeEntry(intended), req.crdNamespaces);
 }

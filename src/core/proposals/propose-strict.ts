@@ -5,6 +5,7 @@ import type { SourceFile } from '../parse-files.ts';
 import { normalizeEntry } from '../normalize.ts';
 import { entryKey } from '../../model/entry-id.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 import type { ModeOrigin, ServiceRef } from '../advisor/model.ts';
 import { editDocument, findEntryDocument } from './entry-document.ts';
 import { newServiceDefaultsFile } from './new-service-defaults.ts';
@@ -17,6 +18,8 @@ export interface StrictModeRequest {
   origin: ModeOrigin;
   /** The service's protocol when one is known (never guessed); only used for a new file. */
   protocol?: string;
+  /** The target's `crdNamespaces`: a CRD is the entry of the Consul namespace consul-k8s maps it to. */
+  crdNamespaces?: CrdNamespaces;
 }
 
 const tenancy = (s: ServiceRef) => ({ name: s.name, namespace: s.namespace, partition: s.partition });
@@ -27,10 +30,10 @@ export function serviceDefaultsKey(s: ServiceRef): string {
 
 export function proposeStrictMode(req: StrictModeRequest): Proposal {
   const key = serviceDefaultsKey(req.service);
-  const doc = findEntryDocument(req.files, key);
+  const doc = findEntryDocument(req.files, key, req.crdNamespaces);
   if (!doc) {
     if (req.origin.kind === 'service-defaults') return refuse(`no file in the tree defines service-defaults "${req.service.name}"`);
-    return newServiceDefaultsFile(req.files, req.service, req.protocol);
+    return newServiceDefaultsFile(req.files, req.service, req.protocol, req.crdNamespaces);
   }
   const mode = doc.decoded.entry.MutualTLSMode;
   if (mode === 'strict') return refuse(`service-defaults "${req.service.name}" in ${doc.file.path} is already strict`);
@@ -39,5 +42,5 @@ export function proposeStrictMode(req: StrictModeRequest): Proposal {
   const edited = editDocument(doc, doc.file.text, { path: ['MutualTLSMode'], value: 'strict' });
   if (!edited.ok) return refuse(edited.reason);
   const intended: ApiEntry = normalizeEntry({ ...doc.decoded.entry, MutualTLSMode: 'strict' });
-  return verifyProposal(req.files, [{ path: doc.file.path, before: doc.file.text, after: edited.text }], key, intended);
+  return verifyProposal(req.files, [{ path: doc.file.path, before: doc.file.text, after: edited.text }], key, intended, req.crdNamespaces);
 }

@@ -1,18 +1,21 @@
 // The check before anything is proposed: render the edited tree with the same checks `plan` runs
 // (decode, server validation, cross-entry rules) and require that the changed entry decodes to
-// exactly the intended entry, every other entry is untouched, and no new error appears.
+// exactly the intended entry, every other entry is untouched, and no new error appears. CRDs are
+// read with the target's `crdNamespaces`, as plan reads them, so an entry is found in the Consul
+// namespace consul-k8s would write it to.
 import { isDeepStrictEqual } from 'node:util';
 import type { SourceFile } from '../parse-files.ts';
 import { renderTree, type RenderedTree } from '../render.ts';
 import { entryIdOf, entryKey } from '../../model/entry-id.ts';
 import { formatConfigEntryError, type ConfigEntryError } from '../../model/errors.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 import { applyChanges, refuse, type FileChange, type Proposal } from './proposal.ts';
 
 /** `intended` is normalised; `key` is its entryKey. */
-export function verifyProposal(files: readonly SourceFile[], changes: FileChange[], key: string, intended: ApiEntry): Proposal {
-  const { known, was } = beforeView(files);
-  const after = renderTree(applyChanges(files, changes));
+export function verifyProposal(files: readonly SourceFile[], changes: FileChange[], key: string, intended: ApiEntry, crdNamespaces?: CrdNamespaces): Proposal {
+  const { known, was } = beforeView(files, crdNamespaces);
+  const after = renderTree(applyChanges(files, changes), treeOptions(crdNamespaces));
   const fresh = errorsOf(after).filter((e) => !known.has(signature(e)));
   if (fresh.length) return refuse(`the edited tree would not pass plan's checks: ${formatConfigEntryError(fresh[0])}`);
   const now = byKey(after);
@@ -34,17 +37,19 @@ export function verifyProposal(files: readonly SourceFile[], changes: FileChange
  * tree, and rendering it again for each proposal made an unchanged run of 500 proposals take ~35 s.
  * Callers never mutate the array they pass (SourceFile[] is read-only input everywhere).
  */
-const BEFORE = new WeakMap<readonly SourceFile[], { known: Set<string>; was: Map<string, ApiEntry> }>();
+const BEFORE = new WeakMap<readonly SourceFile[], { crd: CrdNamespaces | undefined; known: Set<string>; was: Map<string, ApiEntry> }>();
 
-function beforeView(files: readonly SourceFile[]): { known: Set<string>; was: Map<string, ApiEntry> } {
+function beforeView(files: readonly SourceFile[], crd: CrdNamespaces | undefined): { known: Set<string>; was: Map<string, ApiEntry> } {
   let view = BEFORE.get(files);
-  if (!view) {
-    const before = renderTree(files);
-    view = { known: new Set(errorsOf(before).map(signature)), was: byKey(before) };
+  if (!view || view.crd !== crd) {
+    const before = renderTree(files, treeOptions(crd));
+    view = { crd, known: new Set(errorsOf(before).map(signature)), was: byKey(before) };
     BEFORE.set(files, view);
   }
   return view;
 }
+
+const treeOptions = (crd: CrdNamespaces | undefined) => (crd ? { crdNamespacesOf: () => crd } : {});
 
 function errorsOf(t: RenderedTree): ConfigEntryError[] {
   return [...t.decodeErrors, ...t.validationErrors, ...t.graphErrors];

@@ -52,6 +52,8 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
     const ns = url.searchParams.get('ns') ?? undefined;
     const cas = url.searchParams.get('cas');
     if (url.pathname === '/v1/agent/self') return json({ Config: { Version: opts.version ?? '1.22.0+ent', NodeName: 'ent-1' } });
+    // No service is registered: the catalog is empty (`advise` reads it for inherited modes).
+    if (url.pathname === '/v1/catalog/services') return json({});
     if (url.pathname.startsWith('/v1/kv/')) {
       const k = url.pathname.slice('/v1/kv/'.length);
       if (req.method === 'GET') {
