@@ -10,6 +10,7 @@ import { consulOfLive, formatTargetConsul, isEnterprise, parseTargetConsul } fro
 import { formatVersion, type ConsulVersion } from '../../model/consul-versions.ts';
 import { orderInPlace } from './order.ts';
 import { explicitZeros, type ZeroPathCache } from './file-zeros.ts';
+import { withGivenBlocks } from '../entry-rules.ts';
 import { finalStateKeyed, stateWarnings, type PlanWarning } from './warnings.ts';
 import { massDeleteGuard, type MassDeletePolicy } from './mass-delete.ts';
 import { underLostField, unknownFields } from './unknown-fields.ts';
@@ -126,7 +127,7 @@ export function planWithState(
     if (versionText !== undefined) c.consulVersion = versionText;
     c.fieldDiffs = [];
     if (!l) {
-      Object.assign(c, { action: 'create', after: withOwnership(d.entry, d.file), reason: 'not in Consul', cas: 0, wave: 0 });
+      Object.assign(c, { action: 'create', after: written(d), reason: 'not in Consul', cas: 0, wave: 0 });
       changes.push(c as Change);
       continue;
     }
@@ -134,8 +135,8 @@ export function planWithState(
     const here = consulOfLive(l.entry, consul);
     const before = canonicalLive(l.entry, here);
     // What would be written: needed for the diff only off the CE shortcut (desiredCanonical), and kept only for a write.
-    let written: ApiEntry | undefined;
-    const after = () => (written ??= withOwnership(d.entry, d.file));
+    let kept: ApiEntry | undefined;
+    const after = () => (kept ??= written(d));
     const desiredNow = desiredCanonical(d, after, here);
     const allDiffs = diffValues(before, desiredNow);
     // Unknown live fields alone never cause a write: the file cannot say anything about them.
@@ -202,6 +203,15 @@ export function planWithState(
   const refused = massDeleteGuard(summary.delete, owned, options.massDelete);
   const state = finalStateKeyed(ordered, live, liveKeys, consul);
   return { plan: { changes: ordered, warnings: stateWarnings(state), summary, ...(refused ? { refused } : {}) }, state };
+}
+
+/**
+ * What a write sends: the file's entry with its ownership markers and the empty blocks it gives
+ * (`UpstreamConfig {}`), which `consul config write` sends as `{}` (a non-nil Go pointer) and Consul
+ * stores. Decoding drops them as zero values; the diff never sees them (canonical forms drop `{}`).
+ */
+function written(d: ValidatedEntry): ApiEntry {
+  return withOwnership(withGivenBlocks(d.entry, d.fieldPositions), d.file);
 }
 
 /**
