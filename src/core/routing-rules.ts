@@ -265,18 +265,25 @@ function detectCircularReferences(start: string, nodes: ReadonlyMap<string, read
   }
 }
 
-/** An index of entries by kind and lower-cased name: the lookup compileChain needs, built once. */
+/**
+ * An index of entries by kind, then lower-cased name: the lookup compileChain needs, built once. A
+ * map per kind, not one map keyed by `kind + name`: a chain asks about a dozen times, and building
+ * and hashing a fresh key string each time was most of routingProblems at 50,000 entries (a name
+ * already in lower case is its own lower-case form, whose hash the string keeps).
+ */
 export function indexEntries(entries: readonly ApiEntry[]): EntryLookup & { indexOf(entry: ApiEntry): number } {
-  const byKey = new Map<string, ApiEntry>();
-  const positions = new Map<ApiEntry, number>();
-  entries.forEach((e, i) => {
+  const byKind = new Map<string, Map<string, ApiEntry>>();
+  for (const e of entries) {
     const name = e.Kind === 'proxy-defaults' ? 'global' : fieldText(e.Name);
-    byKey.set(`${e.Kind}\u0000${name.toLowerCase()}`, e);
-    positions.set(e, i);
-  });
+    let byName = byKind.get(e.Kind);
+    if (!byName) byKind.set(e.Kind, (byName = new Map<string, ApiEntry>()));
+    byName.set(name.toLowerCase(), e);
+  }
+  // Positions are asked only for a problem's entry: built then, not for every entry of every plan.
+  let positions: Map<ApiEntry, number> | undefined;
   return {
-    get: (kind, name) => byKey.get(`${kind}\u0000${name.toLowerCase()}`),
-    indexOf: (entry) => positions.get(entry) ?? -1,
+    get: (kind, name) => byKind.get(kind)?.get(name.toLowerCase()),
+    indexOf: (entry) => (positions ??= new Map(entries.map((e, i) => [e, i]))).get(entry) ?? -1,
   };
 }
 
