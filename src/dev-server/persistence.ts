@@ -1,7 +1,7 @@
 // Saves the dev server's state to a JSON file after each write (temp file + rename, so a crash
-// never leaves a torn file) and loads it at start. bigint values (uint64 Flags/Hash, 64-bit ints
+// never leaves a torn file), loads it at start, and undoes the writes a failed save lost. bigint values (uint64 Flags/Hash, 64-bit ints
 // in entries) are kept exact as {"$bigint": "<digits>"}.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { DevState, StateSnapshot } from './state.ts';
 import { ConsulGitopsError } from '../errors.ts';
 
@@ -33,10 +33,32 @@ export function loadState(state: DevState, file: string): void {
 
 let counter = 0;
 
-export function saveState(state: DevState, file: string): void {
+/** Writes the whole state to `file` (temp file + rename) and returns the text saved. */
+export function saveState(state: DevState, file: string): string {
   const tmp = `${file}.${process.pid}.${++counter}.tmp`;
-  writeFileSync(tmp, encodeSnapshot(state.snapshot()));
-  renameSync(tmp, file);
+  const text = encodeSnapshot(state.snapshot());
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    // A full disk can leave a partial temp file behind; the state file itself is untouched.
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // none was made
+    }
+    throw e;
+  }
+  return text;
+}
+
+export interface GroupCommitStore {
+  /** Writes the state to disk; throws when it cannot. */
+  save(): void;
+  /** Puts the state back as it was at the last save that succeeded. */
+  rollback(): void;
+  /** Where the state is saved (named in the answers of a failed save). */
+  file: string;
 }
 
 /**
@@ -44,12 +66,16 @@ export function saveState(state: DevState, file: string): void {
  * saved in one snapshot, and every answer given meanwhile is held until that snapshot is on disk,
  * so a write that was answered is always in the file. Saving the whole state once per write made
  * an apply of N entries against `--data` cost O(N²) in serialisation.
+ *
+ * When the save fails, the writes of that turn are undone (a raft log append that fails commits
+ * nothing) and every held answer becomes a 500 saying so: the answers of that turn may have seen
+ * those writes (a read, a CAS refusal, a graph check), so none of them is sent as it was.
  */
 export class GroupCommit {
   private pending = false;
-  private held: { send: () => void; fail: () => void }[] = [];
+  private held: { send: () => void; fail: (message: string) => void }[] = [];
 
-  constructor(private readonly save: () => void) {}
+  constructor(private readonly store: GroupCommitStore) {}
 
   /** A write was committed in memory: it is saved before the answers of this turn go out. */
   committed(): void {
@@ -58,8 +84,8 @@ export class GroupCommit {
     setImmediate(() => this.flush());
   }
 
-  /** Sends an answer now, or once the pending snapshot is on disk (`fail` if it could not be saved). */
-  hold(send: () => void, fail: () => void): void {
+  /** Sends an answer now, or once the pending snapshot is on disk (`fail` with the reason if it could not be saved). */
+  hold(send: () => void, fail: (message: string) => void): void {
     if (this.pending) this.held.push({ send, fail });
     else send();
   }
@@ -70,14 +96,16 @@ export class GroupCommit {
     this.pending = false;
     const held = this.held;
     this.held = [];
-    let saved = true;
     try {
-      this.save();
+      this.store.save();
     } catch (e) {
-      saved = false;
-      // The writes are in memory but not on disk: their clients get no answer (outcome unknown).
-      process.stderr.write(`dev server: saving state failed: ${(e as Error).message}\n`);
+      const reason = e instanceof Error ? e.message : String(e);
+      this.store.rollback();
+      const message = `could not save the dev server's state to ${this.store.file}: ${reason}; the writes since the last save were undone`;
+      process.stderr.write(`dev server: ${message}\n`);
+      for (const h of held) h.fail(message);
+      return;
     }
-    for (const h of held) (saved ? h.send : h.fail)();
+    for (const h of held) h.send();
   }
 }

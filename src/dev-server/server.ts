@@ -12,7 +12,7 @@ import { ConfigRoutes } from './config-routes.ts';
 import { Faults, type FaultInjector } from './faults.ts';
 import { HttpError, sendError, sendJson, sendText, type RequestContext } from './http-util.ts';
 import { KvRoutes } from './kv-routes.ts';
-import { GroupCommit, loadState, saveState } from './persistence.ts';
+import { decodeSnapshot, encodeSnapshot, GroupCommit, loadState, saveState } from './persistence.ts';
 import { DevState } from './state.ts';
 import { parseConsulVersion, SUPPORTED_CONSUL } from '../model/consul-versions.ts';
 import { ConsulGitopsError } from '../errors.ts';
@@ -58,7 +58,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.dataFile) {
     loadState(state, options.dataFile);
     const file = options.dataFile;
-    commits = new GroupCommit(() => saveState(state, file));
+    // The text of the last save that succeeded: a failed save puts the state back to it.
+    let saved = encodeSnapshot(state.snapshot());
+    commits = new GroupCommit({
+      file,
+      save: () => {
+        saved = saveState(state, file);
+      },
+      rollback: () => state.restore(decodeSnapshot(saved)),
+    });
     state.onCommit = () => commits!.committed();
   }
   const faults = new Faults();
@@ -105,18 +113,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const bodyBytes = await readBody(req);
-    if (commits) {
-      // Every answer waits for the snapshot of the writes before it (GroupCommit).
-      const group = commits;
-      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-      res.end = ((...args: unknown[]) => {
-        group.hold(
-          () => end(...args),
-          () => res.destroy(),
-        );
-        return res;
-      }) as typeof res.end;
-    }
+    // Every answer waits for the snapshot of the writes before it (GroupCommit).
+    if (commits) holdUntilSaved(res, commits);
     if (options.latencyMs && options.latencyMs > 0) await new Promise((r) => setTimeout(r, options.latencyMs));
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/v1/dev/faults') {
@@ -207,6 +205,37 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return closed;
     },
   };
+}
+
+/**
+ * Holds the answer (status, headers and body: all handlers answer with writeHead + end) until the
+ * pending snapshot is saved; a failed save turns it into a 500 with the reason.
+ */
+function holdUntilSaved(res: ServerResponse, group: GroupCommit): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  let head: unknown[] | undefined;
+  let ended = false;
+  res.writeHead = (...args: unknown[]) => {
+    if (!ended) head = args;
+    return res;
+  };
+  res.end = ((...args: unknown[]) => {
+    if (ended) return res;
+    ended = true;
+    group.hold(
+      () => {
+        if (head) writeHead(...head);
+        end(...args);
+      },
+      (message) => {
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        end(message);
+      },
+    );
+    return res;
+  }) as typeof res.end;
 }
 
 /**
