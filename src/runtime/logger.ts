@@ -4,9 +4,12 @@
 // the threshold (Lambda's own AWS_LAMBDA_LOG_LEVEL wins when set, as Powertools documents); a
 // LOG_LEVEL that is not a level means INFO and one WARN line saying so, in every function and `serve`.
 // Known secret values are masked in the finished line as a last line of defence: nothing is meant
-// to log them in the first place.
+// to log them in the first place. They are those of the process's registry (src/known-secrets.ts),
+// which grows whenever a secret is loaded or rotated (secret stores, token files, Prometheus and
+// GitHub App credentials), plus the credentials named in the environment, which this adds to it.
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import { ConsulGitopsError, TargetsFailedError, type ErrorCode } from '../errors.ts';
+import { knownSecrets, maskForms, maskText, MIN_MASKED_LENGTH, REDACTED, type KnownSecrets } from '../known-secrets.ts';
 import { formatWarning, LOG_LEVEL, readEnvironment } from '../config/environment.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -21,23 +24,56 @@ export interface Log {
 
 export type LogSink = (line: string) => void;
 
-export const REDACTED = '[redacted]';
+export { REDACTED };
 export const SERVICE_NAME = 'consul-gitops';
 
 export interface LogOptions {
   /** Receives each finished line (default: stdout, read by Lambda and by whatever runs `serve`). */
   sink?: LogSink;
-  /** Values masked wherever they appear, also in their JSON-escaped form; shorter than 6 characters are ignored. */
+  /** Values masked wherever they appear, in every form known-secrets.ts lists; shorter than 6 characters are ignored. */
   secrets?: readonly string[];
+  /** The registry whose values are masked too, as it grows (default: the process's). */
+  registry?: KnownSecrets;
   /** LOG_LEVEL (case-insensitive); default INFO. */
   level?: string;
+}
+
+/**
+ * The masks of one log and its children: its own values' forms and the registry's, recomputed only
+ * when the registry's version moves, so a line costs one number comparison plus one `includes` per mask.
+ */
+class Masks {
+  #version = -1;
+  #list: readonly string[] = [];
+  readonly #warned = new Set<string>();
+
+  constructor(
+    private readonly own: readonly string[],
+    private readonly registry: KnownSecrets,
+  ) {}
+
+  list(): readonly string[] {
+    if (this.#version !== this.registry.version) {
+      this.#version = this.registry.version;
+      const registry = this.registry.masks();
+      this.#list = this.own.length === 0 ? registry : [...new Set([...this.own, ...registry])].sort((a, b) => b.length - a.length);
+    }
+    return this.#list;
+  }
+
+  /** Sources of secrets too short to mask that this log has not yet warned about. */
+  unwarnedShort(): string[] {
+    const fresh = this.registry.tooShort().filter((s) => !this.#warned.has(s));
+    for (const s of fresh) this.#warned.add(s);
+    return fresh;
+  }
 }
 
 /** Powertools Logger whose lines go to a sink, masked. Children (createChild) keep both. */
 class MaskingLogger extends Logger {
   constructor(
     private readonly sink: LogSink,
-    private readonly masks: readonly string[],
+    readonly masks: Masks,
     options: ConstructorParameters<typeof Logger>[0],
   ) {
     super(options);
@@ -49,8 +85,7 @@ class MaskingLogger extends Logger {
 
   protected override printLog(_level: number, log: LogItem): void {
     log.prepareForPrint();
-    let line = JSON.stringify(log.getAttributes(), this.getJsonReplacer());
-    for (const m of this.masks) if (line.includes(m)) line = line.split(m).join(REDACTED);
+    const line = maskText(JSON.stringify(log.getAttributes(), this.getJsonReplacer()), this.masks.list());
     try {
       this.sink(line);
     } catch {
@@ -60,29 +95,44 @@ class MaskingLogger extends Logger {
 }
 
 export function createLog(options: LogOptions = {}): Log {
-  // Longest first, so a secret containing another is masked whole.
-  const masks = [...new Set((options.secrets ?? []).filter((s) => s.length >= 6).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort(
-    (a, b) => b.length - a.length,
-  );
+  const masks = new Masks(maskForms(options.secrets ?? []), options.registry ?? knownSecrets);
   const level = (options.level ?? 'INFO').toUpperCase();
   const logger = new MaskingLogger(options.sink ?? ((line) => process.stdout.write(`${line}\n`)), masks, {
     serviceName: SERVICE_NAME,
     logLevel: (LEVELS.includes(level.toLowerCase() as Level) ? level : 'INFO') as 'INFO',
   });
-  return wrap(logger);
+  return wrap(logger, masks);
 }
 
-function wrap(logger: Logger): Log {
-  const log = ((level: Level, message: string, fields: object = {}) => logger[level](message, { ...fields })) as Log;
-  log.withCorrelationId = (id) => wrap(logger.createChild({ persistentKeys: { correlation_id: id } }));
+function wrap(logger: Logger, masks: Masks): Log {
+  const log = ((level: Level, message: string, fields: object = {}) => {
+    // A secret too short to mask is said once, by the first line logged after it was loaded.
+    for (const from of masks.unwarnedShort())
+      logger.warn(`A secret (${from}) is shorter than ${MIN_MASKED_LENGTH} characters: it cannot be masked in logs; use a longer one`, {
+        secret: from,
+      });
+    logger[level](message, { ...fields });
+  }) as Log;
+  log.withCorrelationId = (id) => wrap(logger.createChild({ persistentKeys: { correlation_id: id } }), masks);
   return log;
 }
+
+const CREDENTIAL_NAME = /TOKEN|SECRET|PRIVATE_KEY|PASSWORD|CREDENTIAL/i;
 
 /** Values worth keeping out of logs: every variable whose name says it holds a credential. */
 export function secretValues(env: Readonly<Record<string, string | undefined>>): string[] {
   return Object.entries(env)
-    .filter(([k, v]) => v && v.length >= 6 && /TOKEN|SECRET|PRIVATE_KEY|PASSWORD|CREDENTIAL/i.test(k))
+    .filter(([k, v]) => v && v.length >= MIN_MASKED_LENGTH && CREDENTIAL_NAME.test(k))
     .map(([, v]) => v!);
+}
+
+/** Adds the credentials named in `env` to the process's registry, so every edge that masks sees them. */
+export function rememberEnvSecrets(env: Readonly<Record<string, string | undefined>>, registry: KnownSecrets = knownSecrets): void {
+  for (const [k, v] of Object.entries(env)) {
+    if (!v || !CREDENTIAL_NAME.test(k)) continue;
+    // Where a secret is kept (GITHUB_TOKEN_SECRET_ARN, CONSUL_HTTP_TOKEN_FILE) is masked too, but is no secret to warn about.
+    registry.add(v, /_(ARN|PARAMETER|FILE)$/i.test(k) ? undefined : `env ${k}`);
+  }
 }
 
 /**
@@ -94,7 +144,8 @@ export function logFromEnv(env: Readonly<Record<string, string | undefined>>, si
   const read = readEnvironment(env, { level: LOG_LEVEL });
   // LOG_LEVEL is lenient: reading it never fails.
   const { level, warnings } = read.ok ? { level: read.values.level, warnings: read.warnings } : { level: 'info' as const, warnings: [] };
-  const log = createLog({ ...(sink ? { sink } : {}), secrets: secretValues(env), level });
+  rememberEnvSecrets(env);
+  const log = createLog({ ...(sink ? { sink } : {}), level });
   for (const w of warnings) log('warn', formatWarning(w), { variable: w.variable, using: w.used });
   return log;
 }

@@ -1,12 +1,16 @@
 // One Octokit for every GitHub adapter: token or GitHub App installation credentials, GitHub.com or
 // GitHub Enterprise Server (`baseUrl`, e.g. `https://ghe.example.com/api/v3`), octokit's own retry
 // (5xx, 3 attempts) and throttling (rate limits, spaced writes) plugins, a per-request timeout, and
-// every failure turned into a GitHubError that holds no secret.
+// every failure turned into a GitHubError that holds no secret. The client's credentials (and each
+// installation token it is issued) join the process's known secrets, and every text it sends for
+// people to read (status descriptions, comment, issue and pull-request bodies and titles, commit
+// messages, check-run output) is masked with them: an error quoting a secret is not published.
 // https://github.com/octokit/octokit.js#authentication
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from 'octokit';
 import { redactSecrets, toGitHubError } from './errors.ts';
 import { ConsulGitopsError } from '../../errors.ts';
+import { knownSecrets } from '../../known-secrets.ts';
 
 export type { Octokit } from 'octokit';
 
@@ -148,11 +152,30 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       authStrategy: createAppAuth,
       auth: { appId: options.auth.appId, privateKey: normalizePrivateKey(options.auth.privateKey), installationId: options.auth.installationId },
     });
+  for (const s of secrets) knownSecrets.add(s, 'token' in options.auth ? 'GitHub token' : 'GitHub App private key');
+  octokit.hook.before('request', (request) => maskOutgoingText(request as unknown as Record<string, unknown>));
+  // The installation token auth-app is issued (and renews) is a secret of this process too.
+  octokit.hook.after('request', (response, request) => {
+    if (/\/app\/installations\/[^/]+\/access_tokens$/.test(String(request.url))) {
+      const token = (response.data as { token?: unknown } | undefined)?.token;
+      if (typeof token === 'string') knownSecrets.add(token, 'GitHub App installation token');
+    }
+  });
   // Registered last, so it wraps the retry/throttle/auth hooks and sees only the final failure.
   octokit.hook.error('request', (error) => {
     throw toGitHubError(error, secrets);
   });
   return octokit;
+}
+
+/** Request parameters that are prose for people (never file contents: a blob is sent as committed). */
+const OUTGOING_TEXT = ['description', 'body', 'title', 'message', 'summary', 'text'] as const;
+
+/** Masks the process's known secrets in the text a request publishes (check runs nest theirs in `output`). */
+function maskOutgoingText(params: Record<string, unknown>): void {
+  for (const key of OUTGOING_TEXT) if (typeof params[key] === 'string') params[key] = knownSecrets.mask(params[key]);
+  const output = params.output;
+  if (output && typeof output === 'object') maskOutgoingText(output as Record<string, unknown>);
 }
 
 /** Options from the environment GitHub Actions and our Lambda functions see. */

@@ -5,6 +5,7 @@
 import type { Octokit } from 'octokit';
 import type { CommitRef, CommitState, RepoRef, ResultReporter } from '../../app/ports/github.ts';
 import { ConsulGitopsError } from '../../errors.ts';
+import { knownSecrets } from '../../known-secrets.ts';
 
 export interface GitHubReporterOptions {
   /** Names the status context `consul-gitops/<target>` (a datacenter or partition). */
@@ -25,9 +26,12 @@ export function markerComment(marker: string): string {
   return `<!-- consul-gitops:${marker} -->`;
 }
 
-/** One line of at most `max` UTF-16 units, never splitting a character, ending in `…` when cut. */
+/**
+ * One line of at most `max` UTF-16 units, never splitting a character, ending in `…` when cut. Known
+ * secrets are masked before the cut: one cut through a secret would leave its start unmasked.
+ */
 export function truncateDescription(text: string, max = STATUS_DESCRIPTION_MAX): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = knownSecrets.mask(text).replace(/\s+/g, ' ').trim();
   if (line.length <= max) return line;
   let out = '';
   for (const ch of line) {
@@ -37,8 +41,9 @@ export function truncateDescription(text: string, max = STATUS_DESCRIPTION_MAX):
   return `${out.trimEnd()}…`;
 }
 
-/** Marker first, then the Markdown, cut to GitHub's body limit with a note. */
-export function bodyWithMarker(markdown: string, marker: string): string {
+/** Marker first, then the Markdown (known secrets masked before the cut), cut to GitHub's body limit with a note. */
+export function bodyWithMarker(text: string, marker: string): string {
+  const markdown = knownSecrets.mask(text);
   const head = `${markerComment(marker)}\n`;
   const body = head + markdown;
   if (body.length <= BODY_MAX) return body;

@@ -5,8 +5,11 @@
 // read, so a function whose secret comes from the environment never loads them.
 //
 // Secret values never appear in errors or logs: errors name the secret and the store's error code only.
+// Every value read (the first, and each one a rotation brings) is added to the process's registry
+// of known secrets (src/known-secrets.ts), which the logger and the GitHub client mask.
 import { Buffer } from 'node:buffer';
 import { ConsulGitopsError } from '../../errors.ts';
+import { knownSecrets } from '../../known-secrets.ts';
 
 /** One secret value, read on demand. */
 export interface SecretSource {
@@ -33,6 +36,7 @@ export function envSecretSource(env: Env, variable: string): SecretSource {
     async value() {
       const value = env[variable];
       if (!value) throw new SecretUnavailableError(`environment variable ${variable} is empty or unset`);
+      knownSecrets.add(value, `env ${variable}`);
       return value;
     },
   };
@@ -85,6 +89,7 @@ export function storedSecretSource(ref: StoredSecretRef, options: StoredSecretOp
     }
     const value = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : undefined;
     if (!value) throw new SecretUnavailableError(`${description}: the store holds no string value`);
+    knownSecrets.add(value, description);
     return value;
   };
 

@@ -1,0 +1,92 @@
+// Secrets the functions load at run time (from Secrets Manager or SSM, not from their environment)
+// never reach a log line or GitHub, in any form they may be echoed in: a proxy in front of Consul
+// that refuses the token and quotes it back (JSON-escaped, URL-encoded) must not carry it into the
+// reconcile function's "Reconcile failed" line, nor into the commit status it reports on GitHub.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createReconcileHandler } from '../../functions/reconcile/handler.ts';
+import { awsEnv, startSecretsDouble, type SecretsDouble } from '../support/aws-secrets-double.ts';
+import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
+
+/** A Consul token as an operator may store it: characters that JSON and URL encoding change. */
+const CONSUL_TOKEN = 'c0nsul/"stored"+token=9f2e';
+
+/** Every form a careless echo may take. */
+export function formsOf(value: string): string[] {
+  return [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), Buffer.from(value).toString('base64')];
+}
+
+/** A reverse proxy in front of Consul that refuses every request, quoting the token it got back in its 403 body. */
+async function echoingConsul(padding: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const token = String(req.headers['x-consul-token'] ?? '');
+    res
+      .writeHead(403, { 'content-type': 'text/plain' })
+      .end(`Permission denied${padding}: token ${JSON.stringify(token)} not allowed (see /login?next=${req.url}&token=${encodeURIComponent(token)})`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+let aws: SecretsDouble;
+beforeAll(async () => {
+  aws = await startSecretsDouble();
+});
+afterAll(() => aws.close());
+
+describe('reconcile function with its Consul token in Secrets Manager', () => {
+  let consul: Awaited<ReturnType<typeof echoingConsul>>;
+  let github: GitHubDouble;
+  beforeEach(async () => {
+    github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
+    aws.secrets.set('consul-gitops/consul-token', CONSUL_TOKEN);
+  });
+  afterEach(async () => {
+    await Promise.all([consul.close(), github.close()]);
+  });
+
+  // The second echo puts the token across the 140 characters GitHub keeps of a status description.
+  it.each([
+    ['', 'whole'],
+    [' by the gateway in front of Consul for this request'.padEnd(80, '.'), 'cut by the status description limit'],
+  ])('never logs the token a refusing proxy echoes, nor reports it on the commit status (%#: %s)', async (padding) => {
+    consul = await echoingConsul(padding);
+    const logs: string[] = [];
+    const reconcile = createReconcileHandler({
+      env: {
+        ...awsEnv(aws),
+        CONSUL_HTTP_ADDR: consul.url,
+        CONSUL_TOKEN_SECRET_ARN: 'consul-gitops/consul-token',
+        GITHUB_TOKEN: 'ghp_secretsInLogs0123456789',
+        GITHUB_API_URL: github.url,
+        DEFAULT_BRANCH: 'master',
+      },
+      overrides: { github: { throttle: false, retries: 0 } },
+      log: (l) => logs.push(l),
+      metrics: { record: () => undefined },
+    });
+    const sha = github.addCommit({ 'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' }, 'onboard', { branch: 'master' });
+    await expect(
+      reconcile({ mode: 'apply', repository: { owner: 'Codertocat', name: 'Hello-World' }, sha, ref: 'refs/heads/master', deliveryId: 'd-1' }),
+    ).rejects.toThrow();
+    // The fault happened and was logged: the run failed on Consul's refusal.
+    expect(logs.some((l) => l.includes('Reconcile failed') && l.includes('Permission denied'))).toBe(true);
+    const reported = github.statuses.map((s) => s.description ?? '').join('\n');
+    expect(reported).toContain('Permission denied');
+    for (const form of formsOf(CONSUL_TOKEN)) {
+      expect(logs.join('\n')).not.toContain(form);
+      expect(logs.join('\n')).not.toContain(JSON.stringify(form).slice(1, -1));
+      expect(reported).not.toContain(form);
+    }
+    // Not even the start of it, where the description is cut.
+    expect(reported).not.toContain(CONSUL_TOKEN.slice(0, 6));
+  });
+});
