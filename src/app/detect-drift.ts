@@ -102,7 +102,14 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
         files,
         outcome.plan,
         { pulls, state: deps.state },
-        { target: target.name, stateKeyPrefix: target.stateKeyPrefix, branch: job.branch, labels: job.labels ?? [], now: deps.now().getTime() },
+        {
+          target: target.name,
+          stateKeyPrefix: target.stateKeyPrefix,
+          branch: job.branch,
+          labels: job.labels ?? [],
+          now: deps.now().getTime(),
+          ...(target.crdNamespaces ? { crdNamespaces: target.crdNamespaces } : {}),
+        },
       );
       outcome.proposal = proposed.action;
     } catch (e) {

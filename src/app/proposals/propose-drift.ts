@@ -9,6 +9,7 @@ import { hasChanges, type Plan } from '../../core/plan/plan.ts';
 import { proposeDriftChanges, type DriftProposal } from '../../core/import/drift-proposal.ts';
 import { driftProposalBody, driftProposalTitle } from '../../reports/drift-pr.ts';
 import type { ProposalPullRequests } from '../ports/proposal-pull-requests.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 import { loadProposalState, saveProposalState, type ProposalMemory } from './proposal-state.ts';
 import { settleProposal, type Desired, type ProposalAction } from './settle-proposal.ts';
 
@@ -36,6 +37,8 @@ export interface DriftProposalOptions {
   labels: readonly string[];
   /** ms since the epoch. */
   now: number;
+  /** The target's `crdNamespaces`, as the drift check's plan used it. */
+  crdNamespaces?: CrdNamespaces;
 }
 
 export interface DriftProposalOutcome {
@@ -61,7 +64,7 @@ export async function proposeDrift(
   if (!hasChanges(plan)) {
     desired = { kind: 'withdraw', verdict: 'in-sync', comment: 'Consul matches Git again, so there is nothing left to accept. Closing this pull request.' };
   } else {
-    proposal = proposeDriftChanges(files, plan);
+    proposal = proposeDriftChanges(files, plan, options.crdNamespaces);
     if (proposal.changes.length === 0) {
       const why =
         proposal.notProposed.map((n) => `- \`${n.entry}\`: ${n.reason}`).join('\n') || '- the entries differ only in what consul-gitops manages itself';

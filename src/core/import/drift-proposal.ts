@@ -7,6 +7,7 @@ import type { SourceFile } from '../parse-files.ts';
 import type { FileChange } from '../proposals/proposal.ts';
 import { OWNER_KEY, SOURCE_KEY } from '../plan/ownership.ts';
 import { driftRewrite } from './drift-rewrite.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 
 export interface DriftedEntry {
   /** `service-defaults/api` (with partition/namespace when not default). */
@@ -32,7 +33,8 @@ export interface DriftProposal {
 /** Ownership markers are added by apply, never written to files: they are not drift to propose. */
 const isMarker = (path: string) => path === 'Meta' || path === `Meta.${OWNER_KEY}` || path === `Meta.${SOURCE_KEY}`;
 
-export function proposeDriftChanges(files: readonly SourceFile[], plan: Plan): DriftProposal {
+/** `crdNamespaces`: the target's, as the drift check's plan mapped CRDs with it. */
+export function proposeDriftChanges(files: readonly SourceFile[], plan: Plan, crdNamespaces?: CrdNamespaces): DriftProposal {
   const original = new Map(files.map((f) => [f.path, f.text]));
   const current = new Map(original);
   const proposed: DriftedEntry[] = [];
@@ -52,7 +54,7 @@ export function proposeDriftChanges(files: readonly SourceFile[], plan: Plan): D
       continue;
     }
     if (c.action !== 'update') continue;
-    const outcome = rewriteOne(c, current);
+    const outcome = rewriteOne(c, current, crdNamespaces);
     if ('reason' in outcome) notProposed.push({ entry, ...(c.source ? { file: c.source } : {}), reason: outcome.reason });
     else if (outcome.proposed) proposed.push({ entry, ...outcome.proposed });
   }
@@ -61,11 +63,15 @@ export function proposeDriftChanges(files: readonly SourceFile[], plan: Plan): D
   return { changes, proposed, notProposed };
 }
 
-function rewriteOne(c: Change, current: Map<string, string>): { reason: string } | { proposed?: Omit<DriftedEntry, 'entry'> } {
+function rewriteOne(
+  c: Change,
+  current: Map<string, string>,
+  crdNamespaces: CrdNamespaces | undefined,
+): { reason: string } | { proposed?: Omit<DriftedEntry, 'entry'> } {
   if (!c.before || !c.source) return { reason: 'no file or no live entry to compare' };
   const text = current.get(c.source);
   if (text === undefined) return { reason: `${c.source} is not in the tree that was read` };
-  const rewrite = driftRewrite({ path: c.source, text }, c.before);
+  const rewrite = driftRewrite({ path: c.source, text }, c.before, crdNamespaces);
   if (!rewrite.ok) return { reason: rewrite.reason };
   const change = rewrite.changes[0];
   // Only the ownership markers differ (an entry not adopted yet): nothing to write to Git.

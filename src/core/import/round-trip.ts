@@ -1,24 +1,26 @@
 // The import contract: a written file, read back the way `render` reads it and normalised, equals
-// the live entry as plan compares it. Checked for every entry before any file is written.
+// the live entry as plan compares it. Checked for every entry before any file is written. A CRD is
+// read back with the target's `crdNamespaces`, as plan reads it.
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { renderTree } from '../render.ts';
 import { diffValues } from '../plan/canonical.ts';
 import { importTarget, minimalEntry } from './minimal-entry.ts';
-import { writeEntry, type ImportFormat } from './write-entry.ts';
+import { writeEntry, type CrdPlacement, type ImportFormat } from './write-entry.ts';
+import type { CrdNamespaces } from '../../model/tenancy.ts';
 
 export type ImportedText = { ok: true; text: string } | { ok: false; field: string; message: string };
 
 /** The file text for one live entry, or why it cannot be written so that it reads back the same. */
-export function importedText(live: ApiEntry, format: ImportFormat, path: string): ImportedText {
-  const written = writeEntry(minimalEntry(live), format);
+export function importedText(live: ApiEntry, format: ImportFormat, path: string, placement: CrdPlacement = {}): ImportedText {
+  const written = writeEntry(minimalEntry(live), format, placement);
   if (!written.ok) return written;
-  const problem = roundTripProblem(written.text, path, importTarget(live));
+  const problem = roundTripProblem(written.text, path, importTarget(live), placement.namespaces);
   return problem ? { ok: false, ...problem } : written;
 }
 
 /** Undefined when `text` (at `path`) renders to exactly `target`; else the first field that differs. */
-export function roundTripProblem(text: string, path: string, target: ApiEntry): { field: string; message: string } | undefined {
-  const tree = renderTree([{ path, text }]);
+export function roundTripProblem(text: string, path: string, target: ApiEntry, crdNamespaces?: CrdNamespaces): { field: string; message: string } | undefined {
+  const tree = renderTree([{ path, text }], crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {});
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) {
     const e = errors[0];

@@ -6,7 +6,7 @@ import { formatOfPath } from '../parse-files.ts';
 import { parseHcl } from '../../formats/hcl/parse-hcl.ts';
 import { parseJson } from '../../formats/json.ts';
 import { parseYaml } from '../../formats/yaml.ts';
-import type { ParseResult } from '../../formats/raw.ts';
+import type { ParseResult, RawNode } from '../../formats/raw.ts';
 import { decodeCrd, isCrdDocument } from '../../decode/crd.ts';
 import { decodeDocument } from '../../decode/decode-entry.ts';
 import type { DecodedEntry } from '../../decode/entry-source.ts';
@@ -23,6 +23,8 @@ export interface EntryDocument {
   /** How the text is read: an `.hcl` file starting with `{` is JSON, as `consul config write` reads it. */
   syntax: 'hcl' | 'json' | 'yaml';
   crd: boolean;
+  /** A CRD's metadata.namespace (its Kubernetes namespace), when it names one. */
+  kubeNamespace?: string;
   /** Index among the documents the reader keeps. */
   index: number;
   decoded: DecodedEntry;
@@ -43,10 +45,18 @@ export function entryDocuments(files: readonly SourceFile[], crdNamespaces?: Crd
     parsed.documents.forEach((doc, index) => {
       const crd = syntax === 'yaml' && isCrdDocument(doc);
       const outcome = crd ? decodeCrd(doc, file.path, crdNamespaces) : decodeDocument(doc, file.path, syntax);
-      if (outcome.ok) out.push({ file, syntax, crd, index, decoded: outcome.decoded });
+      if (!outcome.ok) return;
+      const kubeNamespace = crd ? metadataNamespace(doc) : undefined;
+      out.push({ file, syntax, crd, index, decoded: outcome.decoded, ...(kubeNamespace === undefined ? {} : { kubeNamespace }) });
     });
   }
   return out;
+}
+
+function metadataNamespace(doc: RawNode): string | undefined {
+  const metadata = doc.type === 'object' ? doc.entries.find((e) => e.key === 'metadata')?.value : undefined;
+  const ns = metadata?.type === 'object' ? metadata.entries.find((e) => e.key === 'namespace')?.value : undefined;
+  return ns?.type === 'string' && ns.value !== '' ? ns.value : undefined;
 }
 
 /** The document defining the entry with this identity key (`entryKey`), if any. */
