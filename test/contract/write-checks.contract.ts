@@ -166,6 +166,32 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     cleanup: ['/v1/config/service-defaults/cgc-e'],
   },
   {
+    // envoyextensions.ValidateExtensions (agent/envoyextensions/registered-extensions.go), as
+    // TestServiceConfigEntry's "validate: missing extension name" / "validate: invalid extension name"
+    // cases expect it: service-defaults appends its list to Validate's multierror, proxy-defaults
+    // returns it as it is.
+    name: 'EnvoyExtensions: a name is required, versions are go-version constraints, only built-in extensions',
+    kinds: ['service-defaults', 'proxy-defaults'],
+    cleanup: ['/v1/config/service-defaults/cgc-ext', '/v1/config/proxy-defaults/global'],
+    steps: [
+      fail500(sd('cgc-ext', { EnvoyExtensions: [{ Name: '' }] }), '1 error occurred:\n\t* invalid EnvoyExtensions[0]: Name is required\n\n'),
+      fail500(
+        sd('cgc-ext', { EnvoyExtensions: [{ Name: 'builtin/lua', ConsulVersion: '>= one' }, { Name: 'not-a-builtin' }], BalanceInboundConnections: 'x' }),
+        '3 errors occurred:\n\t* invalid value for balance_inbound_connections: x\n\t* invalid EnvoyExtensions[0].ConsulVersion: Malformed constraint: >= one\n\t* invalid EnvoyExtensions[1][not-a-builtin]: name "not-a-builtin" is not a built-in extension\n\n',
+      ),
+      fail500(
+        sd('cgc-ext', { EnvoyExtensions: [{ Name: 'builtin/aws/lambda', EnvoyVersion: '>= 1.27, < 1.x' }] }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0].EnvoyVersion: Malformed constraint:  < 1.x\n\n',
+      ),
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', EnvoyExtensions: [{ Name: 'builtin/proxy/validate' }], FailoverPolicy: { Mode: 'bad' } },
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/proxy/validate]: name "builtin/proxy/validate" is not a built-in extension\n\n',
+      ),
+      ok(sd('cgc-ext', { EnvoyExtensions: [{ Name: 'builtin/aws/lambda', ConsulVersion: '>= 1.15, < 3', Arguments: { ARN: 'some-arn' } }] })),
+      del('/v1/config/service-defaults/cgc-ext'),
+    ],
+  },
+  {
     name: 'proxy-defaults Validate: socket-dir length, FailoverPolicy mode, PrioritizeByLocality (Enterprise) before MutualTLSMode',
     cleanup: ['/v1/config/proxy-defaults/global'],
     steps: [
