@@ -147,6 +147,19 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     cleanup: ['/v1/config/service-defaults/cgc-u'],
   },
   {
+    // ServiceConfigEntry.Validate's destination block (agent/structs/config_entry.go): every problem
+    // is one item of the multierror, a duplicate address skips its own address check.
+    name: 'service-defaults Validate: a destination needs an address, each once, and a port in 1-65535',
+    steps: [
+      fail500(sd('cgc-dst', { Destination: { Port: 443 } }), '1 error occurred:\n\t* Destination must contain at least one valid address\n\n'),
+      fail500(
+        sd('cgc-dst', { Destination: { Addresses: ['10.0.0.1', '10.0.0.1'], Port: 70000 } }),
+        "2 errors occurred:\n\t* Duplicate address '10.0.0.1' is not allowed\n\t* Invalid Port number 70000\n\n",
+      ),
+    ],
+    cleanup: ['/v1/config/service-defaults/cgc-dst'],
+  },
+  {
     // Consul decodes the body with mapstructure into *UpstreamConfiguration / *DestinationConfig: an
     // empty object is a non-nil pointer, so ServiceConfigEntry.Validate (agent/structs/config_entry.go,
     // `e.UpstreamConfig != nil && e.Destination != nil`) refuses it as it refuses a filled one.
