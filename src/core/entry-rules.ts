@@ -88,9 +88,14 @@ export function entryProblems(entry: ApiEntry, context: EntryContext = {}): Entr
 
 /**
  * Consul's exact error text for a kind whose Validate() is ported whole (multierror lists and
- * all), or undefined: then the caller words it from entryProblems.
+ * all), or for a first problem that carries Consul's whole answer (`consulText`); else undefined:
+ * then the caller words it from entryProblems.
  */
-export function entryErrorText(entry: ApiEntry): string | undefined {
-  const first = CONSUL_VALIDATE[entry.Kind]?.(entry)[0];
-  return first ? goErrorText(first) : undefined;
+export function entryErrorText(entry: ApiEntry, context: EntryContext = {}): string | undefined {
+  const consul = CONSUL_VALIDATE[entry.Kind];
+  if (consul) {
+    const first = consul(entry)[0];
+    return first ? goErrorText(first) : undefined;
+  }
+  return entryProblems(entry, context)[0]?.consulText;
 }

@@ -11,6 +11,11 @@ export type ApiEntry = Record<string, unknown> & { Kind: string };
 export interface EntryProblem {
   field: string;
   message: string;
+  /**
+   * Consul's whole answer when this is the first problem it meets and that answer is more than
+   * `message` (a go-multierror list Validate returns unwrapped); the dev server sends it as is.
+   */
+  consulText?: string;
 }
 
 export type NameRule =

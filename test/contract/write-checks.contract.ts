@@ -147,6 +147,19 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     cleanup: ['/v1/config/service-defaults/cgc-u'],
   },
   {
+    // ServiceConfigEntry.Validate's destination block (agent/structs/config_entry.go): every problem
+    // is one item of the multierror, a duplicate address skips its own address check.
+    name: 'service-defaults Validate: a destination needs an address, each once, and a port in 1-65535',
+    steps: [
+      fail500(sd('cgc-dst', { Destination: { Port: 443 } }), '1 error occurred:\n\t* Destination must contain at least one valid address\n\n'),
+      fail500(
+        sd('cgc-dst', { Destination: { Addresses: ['10.0.0.1', '10.0.0.1'], Port: 70000 } }),
+        "2 errors occurred:\n\t* Duplicate address '10.0.0.1' is not allowed\n\t* Invalid Port number 70000\n\n",
+      ),
+    ],
+    cleanup: ['/v1/config/service-defaults/cgc-dst'],
+  },
+  {
     // Consul decodes the body with mapstructure into *UpstreamConfiguration / *DestinationConfig: an
     // empty object is a non-nil pointer, so ServiceConfigEntry.Validate (agent/structs/config_entry.go,
     // `e.UpstreamConfig != nil && e.Destination != nil`) refuses it as it refuses a filled one.
@@ -164,6 +177,32 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       del('/v1/config/service-defaults/cgc-e'),
     ],
     cleanup: ['/v1/config/service-defaults/cgc-e'],
+  },
+  {
+    // envoyextensions.ValidateExtensions (agent/envoyextensions/registered-extensions.go), as
+    // TestServiceConfigEntry's "validate: missing extension name" / "validate: invalid extension name"
+    // cases expect it: service-defaults appends its list to Validate's multierror, proxy-defaults
+    // returns it as it is.
+    name: 'EnvoyExtensions: a name is required, versions are go-version constraints, only built-in extensions',
+    kinds: ['service-defaults', 'proxy-defaults'],
+    cleanup: ['/v1/config/service-defaults/cgc-ext', '/v1/config/proxy-defaults/global'],
+    steps: [
+      fail500(sd('cgc-ext', { EnvoyExtensions: [{ Name: '' }] }), '1 error occurred:\n\t* invalid EnvoyExtensions[0]: Name is required\n\n'),
+      fail500(
+        sd('cgc-ext', { EnvoyExtensions: [{ Name: 'builtin/lua', ConsulVersion: '>= one' }, { Name: 'not-a-builtin' }], BalanceInboundConnections: 'x' }),
+        '3 errors occurred:\n\t* invalid value for balance_inbound_connections: x\n\t* invalid EnvoyExtensions[0].ConsulVersion: Malformed constraint: >= one\n\t* invalid EnvoyExtensions[1][not-a-builtin]: name "not-a-builtin" is not a built-in extension\n\n',
+      ),
+      fail500(
+        sd('cgc-ext', { EnvoyExtensions: [{ Name: 'builtin/aws/lambda', EnvoyVersion: '>= 1.27, < 1.x' }] }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0].EnvoyVersion: Malformed constraint:  < 1.x\n\n',
+      ),
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', EnvoyExtensions: [{ Name: 'builtin/proxy/validate' }], FailoverPolicy: { Mode: 'bad' } },
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/proxy/validate]: name "builtin/proxy/validate" is not a built-in extension\n\n',
+      ),
+      ok(sd('cgc-ext', { EnvoyExtensions: [{ Name: 'builtin/aws/lambda', ConsulVersion: '>= 1.15, < 3', Arguments: { ARN: 'some-arn' } }] })),
+      del('/v1/config/service-defaults/cgc-ext'),
+    ],
   },
   {
     name: 'proxy-defaults Validate: socket-dir length, FailoverPolicy mode, PrioritizeByLocality (Enterprise) before MutualTLSMode',

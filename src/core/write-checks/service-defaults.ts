@@ -1,10 +1,12 @@
 // service-defaults' Validate() as Consul runs it (agent/structs/config_entry.go
 // ServiceConfigEntry.Validate, UpstreamConfig.validate, PassiveHealthCheck.Validate,
-// UpstreamLimits.Validate, validateEndpointAddress), in Consul's order and with its early returns.
+// UpstreamLimits.Validate, validateEndpointAddress, envoyextensions.ValidateExtensions), in Consul's
+// order and with its early returns.
 import { isIP } from 'node:net';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { append, leaf, wrap, type GoError } from './go-error.ts';
 import { metaError, mutualTLSModeError } from './shared.ts';
+import { envoyExtensionsError } from './envoy-extensions.ts';
 import { fieldText } from '../../model/field-text.ts';
 
 type Upstream = Record<string, unknown> & {
@@ -128,6 +130,8 @@ export function serviceDefaultsError(entry: ApiEntry): GoError | undefined {
   }
   // validateRatelimit (config_entry_ce.go): rate limiting is Enterprise.
   if (entry.RateLimits) err = append(err, leaf('RateLimits', 'invalid rate_limits config. Rate limiting is a consul enterprise feature'));
+  // multierror.Append flattens ValidateExtensions' own list into this one.
+  err = append(err, envoyExtensionsError(entry));
   const mtls = mutualTLSModeError(entry);
   if (mtls) return mtls;
   return err;
