@@ -23,8 +23,36 @@ const undiciClientOnly = {
 };
 
 /**
+ * Packages compiled into the CLI rather than loaded from node_modules at every start. Loading is
+ * what they cost a short command, not their work: Node's ESM loader resolves, reads and links each
+ * of zod/mini's ~40 files and yaml's ~60 CommonJS files one by one, and zod's unused half is
+ * evaluated too (bundled, it is tree-shaken). Together about 0.15 s of CPU on every `plan` and
+ * `validate`, a third of a one-file `validate` (bench/cli-start.bench.ts).
+ * The trade-off: a fix to one of these two reaches CLI users with a release of consul-gitops
+ * (as it already does for the Lambda functions, which bundle everything); every other dependency,
+ * undici (the HTTP client) above all, stays external. yaml is its Node build, as the Lambda
+ * bundles hold it, so the CLI runs the same parser code wherever it runs.
+ */
+export const BUNDLED_PACKAGES = ['zod', 'yaml'];
+
+/** What `packages: 'external'` does, except for BUNDLED_PACKAGES. */
+const externalExceptBundled = {
+  name: 'external-except-bundled',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { external: true };
+      const bundled = BUNDLED_PACKAGES.some((p) => args.path === p || args.path.startsWith(`${p}/`));
+      return bundled ? undefined : { external: true };
+    });
+  },
+};
+
+/** ESM output may still meet CommonJS `require` inside bundled dependencies (yaml requires `process`). */
+const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
  * One entry (dist/consul-gitops.js) and one chunk per lazily imported command: `--help` loads the
- * entry alone. Dependencies stay in node_modules (`packages: 'external'`), installed by npm with
+ * entry alone. Dependencies other than BUNDLED_PACKAGES stay in node_modules, installed by npm with
  * the package as usual, so a security fix to one of them needs no new release of this one.
  */
 export async function buildCli({ outdir = `${ROOT}dist`, minify = false, metafile = false } = {}) {
@@ -39,8 +67,8 @@ export async function buildCli({ outdir = `${ROOT}dist`, minify = false, metafil
     format: 'esm',
     platform: 'node',
     target: 'node20.6',
-    packages: 'external',
-    plugins: [undiciClientOnly],
+    plugins: [undiciClientOnly, externalExceptBundled],
+    banner: { js: REQUIRE_SHIM },
     minify,
     metafile,
     logLevel: 'warning',

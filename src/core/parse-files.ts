@@ -77,7 +77,7 @@ function parseSourceFile(file: SourceFile, format: Exclude<FileFormat, 'crd'>, t
     const outcome = format === 'yaml' && isCrdDocument(doc) ? decodeCrd(doc, file.path, crdNamespaces) : decodeDocument(doc, file.path, format);
     if (outcome.ok) {
       tree.entries.push(outcome.decoded);
-      tree.warnings.push(...outcome.warnings);
+      if (outcome.warnings.length) tree.warnings.push(...outcome.warnings);
     } else tree.errors.push(...outcome.errors.map(withCurlyQuoteHint));
   }
 }

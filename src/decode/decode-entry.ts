@@ -6,13 +6,16 @@ import { allKindNames, kindDefinition } from '../model/registry.ts';
 import { UNMODELLED_KINDS } from '../model/unmodelled-kinds.ts';
 import type { RawNode, RawObject } from '../formats/raw.ts';
 import { CURLY_QUOTE_HINT } from '../formats/json.ts';
-import { decodeObject, type DecodeContext } from './decode-fields.ts';
+import { decodeFieldsInto, type DecodeContext } from './decode-fields.ts';
 import type { DecodedEntry, FileFormat } from './entry-source.ts';
 
 export type DecodeOutcome = { ok: true; decoded: DecodedEntry; warnings: ConfigEntryError[] } | { ok: false; errors: ConfigEntryError[] };
 
 /** Server-set fields the api structs carry; accepted on input and never sent back. */
 const IGNORED_TOP_LEVEL = new Set(['CreateIndex', 'ModifyIndex']);
+
+/** The CLI ignores `kind` in any case (command/helpers/helpers.go), and the server-set fields. */
+const ignoredTopLevel = (k: string) => (k.length === 4 && k.toLowerCase() === 'kind') || IGNORED_TOP_LEVEL.has(k);
 
 export function findKind(raw: RawObject): { kind?: string; error?: string; node?: RawNode } {
   const entry = raw.entries.find((e) => e.key === 'Kind') ?? raw.entries.find((e) => e.key === 'kind');
@@ -47,13 +50,14 @@ export function decodeWithKind(
   wire = false,
 ): DecodeOutcome {
   const ctx: DecodeContext = { problems: [], warnings: [], positions: new Map(), hcl: format === 'hcl', wire };
-  const body = decodeObject(raw, def.fields, '', ctx, ignoreKey) ?? {};
+  // Decoded straight into the entry after its Kind: no second object with the fields copied over.
+  const entry: ApiEntry = { Kind: def.kind };
+  decodeFieldsInto(entry, raw, def.fields, '', ctx, ignoreKey);
   if (ctx.problems.length)
     return {
       ok: false,
       errors: ctx.problems.map((p) => ({ ...configEntryError('decode', file, p.pos, p.field, p.message), ...(p.code ? { code: p.code } : {}) })),
     };
-  const entry: ApiEntry = { Kind: def.kind, ...body };
   const warnings = (ctx.warnings ?? []).map((p) => configEntryError('decode', file, p.pos, p.field, p.message));
   return { ok: true, decoded: { entry, file, format, pos: raw.pos, fieldPositions: ctx.positions }, warnings };
 }
@@ -71,6 +75,5 @@ export function decodeDocument(doc: RawNode, file: string, format: FileFormat, w
     const { message, hint } = unknownKindError(found.kind!);
     return { ok: false, errors: [configEntryError('decode', file, found.node!.pos, 'Kind', message, hint)] };
   }
-  // The CLI ignores `kind` in any case (command/helpers/helpers.go).
-  return decodeWithKind(doc, def, file, format, (k) => k.toLowerCase() === 'kind' || IGNORED_TOP_LEVEL.has(k), wire);
+  return decodeWithKind(doc, def, file, format, ignoredTopLevel, wire);
 }

@@ -42,7 +42,15 @@ interface FieldIndex {
   byLowerName: Map<string, number>;
   /** The first matcher that lists the key among its aliases. */
   byAlias: Map<string, number>;
+  /**
+   * Keys as files spell them → `slot` (matcher index × 2, + 1 when found through an alias; -1
+   * unknown): a tree spells the same few keys thousands of times, and one lookup replaces a
+   * lower-casing copy and up to two lookups. Bounded (KEY_MEMO_LIMIT), since keys come from files.
+   */
+  byKey: Map<string, number>;
 }
+
+const KEY_MEMO_LIMIT = 1024;
 
 const indexCache = new WeakMap<ObjectFields, FieldIndex>();
 
@@ -59,13 +67,29 @@ function indexOf(fields: ObjectFields): FieldIndex {
       if (!byLowerName.has(m.lowerName)) byLowerName.set(m.lowerName, i);
       for (const a of m.aliases) if (!byAlias.has(a)) byAlias.set(a, i);
     });
-    index = { matchers, byLowerName, byAlias };
+    index = { matchers, byLowerName, byAlias, byKey: new Map() };
     indexCache.set(fields, index);
   }
   return index;
 }
 
+/** A key's slot in `index` (see FieldIndex.byKey). */
+function slotOf(index: FieldIndex, key: string): number {
+  let slot = index.byKey.get(key);
+  if (slot === undefined) {
+    const lower = key.toLowerCase();
+    const direct = index.byLowerName.get(lower);
+    const alias = direct === undefined ? index.byAlias.get(lower) : undefined;
+    slot = direct !== undefined ? direct * 2 : alias !== undefined ? alias * 2 + 1 : -1;
+    if (index.byKey.size < KEY_MEMO_LIMIT) index.byKey.set(key, slot);
+  }
+  return slot;
+}
+
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+/** A key's entry number packed below its slot, so one numeric sort orders keys by field, canonical before alias, then file order. */
+const ENTRY_RANGE = 2 ** 32;
 
 /**
  * Decodes an object against `fields`. `ignoreKey` lets the caller skip keys handled elsewhere
@@ -78,48 +102,75 @@ export function decodeObject(
   ctx: DecodeContext,
   ignoreKey?: (key: string) => boolean,
 ): Record<string, unknown> | undefined {
-  // Keys are looked up (not scanned for) and only the fields given are visited, in declaration
-  // order: a kind declares dozens of fields and an entry sets a few (bench/read-parse.bench.ts).
-  const { matchers, byLowerName, byAlias } = indexOf(fields);
-  const direct = new Map<number, RawObjectEntry[]>();
-  const viaAlias = new Map<number, RawObjectEntry[]>();
-  const given: number[] = [];
-  for (const e of raw.entries) {
+  const out: Record<string, unknown> = {};
+  return decodeFieldsInto(out, raw, fields, path, ctx, ignoreKey) ? out : undefined;
+}
+
+/**
+ * decodeObject's work, adding the fields to `out` (which may hold fields already: an entry's
+ * `Kind`); true when any field was added. Keys are looked up (not scanned for) and only the fields
+ * given are visited, in declaration order: a kind declares dozens of fields and an entry sets a few.
+ * One array of packed numbers per object, not maps of lists: this runs for every object of every
+ * entry, and what it allocates is most of what the collector then copies (bench/read-parse.bench.ts).
+ */
+export function decodeFieldsInto(
+  out: Record<string, unknown>,
+  raw: RawObject,
+  fields: ObjectFields,
+  path: string,
+  ctx: DecodeContext,
+  ignoreKey?: (key: string) => boolean,
+): boolean {
+  const index = indexOf(fields);
+  const { entries } = raw;
+  const hits: number[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (ignoreKey?.(e.key)) continue;
-    const lower = e.key.toLowerCase();
-    let at = byLowerName.get(lower);
-    let bucket = direct;
-    if (at === undefined) {
-      at = byAlias.get(lower);
-      bucket = viaAlias;
-    }
-    if (at === undefined) {
+    const slot = slotOf(index, e.key);
+    if (slot < 0) {
       ctx.problems.push({ field: join(path, e.key), message: `invalid config key ${quoteToken(join(path, e.key))}`, pos: e.keyPos, code: 'unknown-field' });
       continue;
     }
-    const list = bucket.get(at);
-    if (list) list.push(e);
-    else {
-      if (!direct.has(at) && !viaAlias.has(at)) given.push(at);
-      bucket.set(at, [e]);
-    }
+    hits.push(slot * ENTRY_RANGE + i);
   }
-  given.sort((a, b) => a - b);
-  const out: Record<string, unknown> = {};
+  // Insertion sort: an object has a handful of keys, usually in declaration order already.
+  for (let i = 1; i < hits.length; i++) {
+    const v = hits[i];
+    let j = i - 1;
+    for (; j >= 0 && hits[j] > v; j--) hits[j + 1] = hits[j];
+    hits[j + 1] = v;
+  }
   let any = false;
-  for (const at of given) {
-    const m = matchers[at];
-    // Consul's HookTranslateKeys: when both the canonical key and its alias are given, the canonical wins.
-    const occurrences = (direct.get(at) ?? viaAlias.get(at))!;
+  for (let h = 0; h < hits.length;) {
+    const slot = Math.floor(hits[h] / ENTRY_RANGE);
+    const at = slot >> 1;
+    // The run of keys for this field: canonical spellings first, then aliases, each in file order.
+    let end = h + 1;
+    while (end < hits.length && Math.floor(hits[end] / ENTRY_RANGE) >> 1 === at) end++;
+    const m = index.matchers[at];
     const fieldPath = join(path, m.name);
-    ctx.positions.set(fieldPath, occurrences[0].keyPos);
-    const value = decodeOccurrences(occurrences, m.type, fieldPath, m.name, ctx);
+    let value: unknown;
+    if (end === h + 1) {
+      const e = entries[hits[h] % ENTRY_RANGE];
+      ctx.positions.set(fieldPath, e.keyPos);
+      value = decodeValue(e.value, m.type, fieldPath, m.name, ctx);
+    } else {
+      // Consul's HookTranslateKeys: when both the canonical key and its alias are given, the canonical wins.
+      let last = h + 1;
+      while (last < end && Math.floor(hits[last] / ENTRY_RANGE) === slot) last++;
+      const occurrences: RawObjectEntry[] = [];
+      for (let k = h; k < last; k++) occurrences.push(entries[hits[k] % ENTRY_RANGE]);
+      ctx.positions.set(fieldPath, occurrences[0].keyPos);
+      value = decodeOccurrences(occurrences, m.type, fieldPath, m.name, ctx);
+    }
     if (value !== undefined) {
       out[m.name] = value;
       any = true;
     }
+    h = end;
   }
-  return any ? out : undefined;
+  return any;
 }
 
 /** HCL may give a key several times: lists concatenate, objects may appear once, scalars: last wins. */
@@ -254,12 +305,13 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
     case 'list': {
       const items = node.type === 'list' ? node.items : [node]; // weak typing lifts one value into a list
       const out: unknown[] = [];
-      items.forEach((item, i) => {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
         const itemPath = `${path}[${i}]`;
         ctx.positions.set(itemPath, item.pos);
         const v = decodeValue(item, type.of, itemPath, name, ctx);
         out.push(v ?? zeroValueOf(type.of));
-      });
+      }
       return out.length ? out : undefined;
     }
     case 'map': {

@@ -29,3 +29,23 @@ describe('a file key finds its field', () => {
     expect(tree.errors.map((e) => [e.file, e.line, e.column, e.field, e.message])).toEqual([['a.hcl', 3, 1, 'Protocl', 'invalid config key "Protocl"']]);
   });
 });
+
+describe('key lookups stay right past the remembered spellings', () => {
+  it('finds fields and names unknown keys in every file of a tree that spells keys thousands of ways', () => {
+    // The decoder remembers at most 1,024 spellings per field list; later spellings are looked up afresh.
+    const spell = (word: string, n: number) => [...word].map((c, i) => ((n >> i) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
+    const files = Array.from({ length: 2048 }, (_, n) => ({
+      path: `f${n}.hcl`,
+      text: `Kind = "service-defaults"\n${spell('name', n)} = "s${n}"\n${spell('protocol', n)} = "http"\n${spell('mutual_tls_mode', n)} = "strict"\n${spell('protocl', n)} = "x"\n`,
+    }));
+    const tree = parseSourceFiles(files);
+    expect(tree.entries).toEqual([]);
+    expect(tree.errors).toHaveLength(2048);
+    expect(tree.errors.every((e, n) => e.file === `f${n}.hcl` && e.line === 5 && e.field === spell('protocl', n))).toBe(true);
+    const valid = parseSourceFiles(files.map((f) => ({ ...f, text: f.text.replace(/\n[^\n]*= "x"\n$/, '\n') })));
+    expect(valid.errors).toEqual([]);
+    expect(valid.entries.map((e) => e.entry)).toEqual(
+      files.map((_, n) => ({ Kind: 'service-defaults', Name: `s${n}`, Protocol: 'http', MutualTLSMode: 'strict' })),
+    );
+  });
+});
