@@ -40,8 +40,22 @@ export function has(q: URLSearchParams, name: string): boolean {
   return q.has(name);
 }
 
+/**
+ * Go's net/http buffers the first 2048 bytes of an answer (server.go bufferBeforeChunkingSize): a
+ * body that fits and is complete when the handler returns is sent with Content-Length, a larger one
+ * chunked. Node chunks every answer whose length it was not told (and writes three buffers for it).
+ */
+const BUFFER_BEFORE_CHUNKING = 2048;
+
+/** `Content-Length` of a body as Go's server would send it, or none (chunked). */
+export function goContentLength(body: string | Buffer): Record<string, string> {
+  if (body.length > BUFFER_BEFORE_CHUNKING) return {};
+  const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  return bytes <= BUFFER_BEFORE_CHUNKING ? { 'Content-Length': String(bytes) } : {};
+}
+
 export function sendText(ctx: RequestContext, status: number, text: string, headers: Record<string, string> = {}): void {
-  ctx.res.writeHead(status, { ...ctx.baseHeaders, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  ctx.res.writeHead(status, { ...ctx.baseHeaders, 'Content-Type': 'text/plain; charset=utf-8', ...headers, ...goContentLength(text) });
   ctx.res.end(text);
 }
 
@@ -50,7 +64,7 @@ export function sendJson(ctx: RequestContext, status: number, value: unknown, he
   // A write's answer is a bare true/false: no replacer walk for it.
   const json = typeof value === 'boolean' ? String(value) : pretty ? stringifyApiJson(value, 4) : stringifyApiJson(value, 0);
   const text = pretty ? `${json}\n` : json;
-  ctx.res.writeHead(status, { ...ctx.baseHeaders, 'Content-Type': 'application/json', ...headers });
+  ctx.res.writeHead(status, { ...ctx.baseHeaders, 'Content-Type': 'application/json', ...headers, ...goContentLength(text) });
   ctx.res.end(text);
 }
 

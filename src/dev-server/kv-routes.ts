@@ -96,7 +96,7 @@ export class KvRoutes {
     });
     const headers = { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) };
     if (result.entries.length === 0) {
-      ctx.res.writeHead(404, { ...ctx.baseHeaders, ...headers });
+      ctx.res.writeHead(404, { ...ctx.baseHeaders, ...headers, 'Content-Length': '0' });
       ctx.res.end();
       return;
     }
@@ -140,7 +140,7 @@ export class KvRoutes {
     });
     const headers = queryMetaHeaders(result.index);
     if (result.keys.length === 0 && prefix !== '') {
-      ctx.res.writeHead(404, { ...ctx.baseHeaders, ...headers });
+      ctx.res.writeHead(404, { ...ctx.baseHeaders, ...headers, 'Content-Length': '0' });
       ctx.res.end();
       return;
     }

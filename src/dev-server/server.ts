@@ -169,7 +169,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       const method = req.method ?? 'GET';
       const allow = () => ['OPTIONS', ...Object.keys(route.methods)].join(',');
       if (method === 'OPTIONS') {
-        res.writeHead(200, { ...ctx.baseHeaders, Allow: allow() });
+        res.writeHead(200, { ...ctx.baseHeaders, Allow: allow(), 'Content-Length': '0' });
         res.end();
         return;
       }

@@ -7,6 +7,7 @@
 //     after such a failure is marked `ambiguous` (on the error, or via client.ts's conflict rule);
 //   * timeouts are retried for reads only (a slow write is not helped by sending it again);
 //   * validation (500), 4xx and everything else: never.
+import { EventEmitter } from 'node:events';
 import { request, type Dispatcher } from 'undici';
 import { ConsulError, classifyResponse, classifyTransportError, redact, type AttemptFailure } from './errors.ts';
 import { backoffDelay, parseRetryAfter, type Random, type RetryPolicy, type Sleep } from './retry.ts';
@@ -55,6 +56,23 @@ export interface ExchangeResponse {
 
 const TIMEOUT = Symbol('consul-request-timeout');
 
+/**
+ * What aborts one attempt (its timeout or the caller's signal), as the EventEmitter signal undici
+ * accepts (api-request.js: `signal.on`/`once('abort')`). An AbortController per request cost more CPU
+ * than the rest of the transport (an EventTarget, its listener bookkeeping, a DOMException on abort).
+ */
+class AttemptSignal extends EventEmitter {
+  aborted = false;
+  reason: unknown;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+}
+
 export class ConsulTransport {
   readonly #cfg: TransportConfig;
 
@@ -98,9 +116,9 @@ export class ConsulTransport {
     token: string | undefined,
   ): Promise<Omit<ExchangeResponse, 'ambiguous' | 'attempts'> | AttemptFailure> {
     const timeoutMs = this.#cfg.timeoutMs + (req.extraTimeoutMs ?? 0);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
-    const onCallerAbort = (): void => controller.abort(req.signal?.reason);
+    const stop = new AttemptSignal();
+    const timer = setTimeout(() => stop.abort(TIMEOUT), timeoutMs);
+    const onCallerAbort = (): void => stop.abort(req.signal?.reason);
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers['x-consul-token'] = token;
@@ -111,8 +129,8 @@ export class ConsulTransport {
         headers,
         body: req.body,
         dispatcher: this.#cfg.dispatcher,
-        signal: controller.signal,
-        // Backstops; the AbortController above is the real per-request limit.
+        signal: stop,
+        // Backstops; the AttemptSignal above is the real per-request limit.
         headersTimeout: timeoutMs + 1_000,
         bodyTimeout: timeoutMs + 1_000,
       });
@@ -121,7 +139,7 @@ export class ConsulTransport {
       if (ok) return { status: res.statusCode, headers: res.headers, text };
       return classifyResponse(res.statusCode, text, parseRetryAfter(header(res.headers, 'retry-after')));
     } catch (e) {
-      if (controller.signal.aborted && controller.signal.reason === TIMEOUT) {
+      if (stop.aborted && stop.reason === TIMEOUT) {
         return { kind: 'timeout', message: `no response from Consul within ${timeoutMs} ms`, transient: true, possiblyApplied: true };
       }
       if (req.signal?.aborted) return { kind: 'timeout', message: 'request aborted by caller', code: 'ABORTED', transient: false, possiblyApplied: true };
