@@ -59,15 +59,15 @@ export class KnownSecrets {
   }
 }
 
-/** The forms a value takes on its way into a line: raw, JSON-escaped (once, twice), URL-encoded, base64, a PEM key's lines. */
+/** The forms a value takes on its way into a line: raw, JSON-escaped (up to three times), URL- and form-encoded, base64, a PEM key's lines. */
 export function maskForms(values: readonly string[]): string[] {
   const forms = new Set<string>();
   for (const v of values) {
     if (v.length < MIN_MASKED_LENGTH) continue;
-    const json = JSON.stringify(v).slice(1, -1);
     forms.add(v);
-    forms.add(json);
-    forms.add(JSON.stringify(json).slice(1, -1));
+    // A log line is JSON, and a field may hold JSON (an error body quoting a request): up to three escapes deep.
+    let escaped = v;
+    for (let depth = 0; depth < 3; depth++) forms.add((escaped = JSON.stringify(escaped).slice(1, -1)));
     forms.add(encodeURIComponent(v));
     forms.add(new URLSearchParams({ v }).toString().slice(2));
     forms.add(Buffer.from(v, 'utf8').toString('base64'));

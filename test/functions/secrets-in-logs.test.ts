@@ -2,39 +2,14 @@
 // never reach a log line or GitHub, in any form they may be echoed in: a proxy in front of Consul
 // that refuses the token and quotes it back (JSON-escaped, URL-encoded) must not carry it into the
 // reconcile function's "Reconcile failed" line, nor into the commit status it reports on GitHub.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../functions/reconcile/handler.ts';
 import { awsEnv, startSecretsDouble, type SecretsDouble } from '../support/aws-secrets-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
+import { formsOf, startEchoingConsul, type EchoingConsul } from '../support/echoing-consul.ts';
 
 /** A Consul token as an operator may store it: characters that JSON and URL encoding change. */
 const CONSUL_TOKEN = 'c0nsul/"stored"+token=9f2e';
-
-/** Every form a careless echo may take. */
-export function formsOf(value: string): string[] {
-  return [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), Buffer.from(value).toString('base64')];
-}
-
-/** A reverse proxy in front of Consul that refuses every request, quoting the token it got back in its 403 body. */
-async function echoingConsul(padding: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const token = String(req.headers['x-consul-token'] ?? '');
-    res
-      .writeHead(403, { 'content-type': 'text/plain' })
-      .end(`Permission denied${padding}: token ${JSON.stringify(token)} not allowed (see /login?next=${req.url}&token=${encodeURIComponent(token)})`);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 let aws: SecretsDouble;
 beforeAll(async () => {
@@ -43,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => aws.close());
 
 describe('reconcile function with its Consul token in Secrets Manager', () => {
-  let consul: Awaited<ReturnType<typeof echoingConsul>>;
+  let consul: EchoingConsul;
   let github: GitHubDouble;
   beforeEach(async () => {
     github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
@@ -58,7 +33,7 @@ describe('reconcile function with its Consul token in Secrets Manager', () => {
     ['', 'whole'],
     [' by the gateway in front of Consul for this request'.padEnd(80, '.'), 'cut by the status description limit'],
   ])('never logs the token a refusing proxy echoes, nor reports it on the commit status (%#: %s)', async (padding) => {
-    consul = await echoingConsul(padding);
+    consul = await startEchoingConsul(padding);
     const logs: string[] = [];
     const reconcile = createReconcileHandler({
       env: {
