@@ -1,6 +1,8 @@
 // The import use case: read every live entry (one list per kind, as plan does), turn each into the
 // file a user would write, check that each file reads back as what Consul holds, and only then
-// write them all, never overwriting a file that says something else unless told to.
+// write them all, never overwriting a file that says something else unless told to. As CRDs, each
+// entry goes to the Kubernetes namespace the target's `crdNamespaces` maps to its Consul namespace;
+// one in a namespace consul-k8s could never write to is skipped, with the reason.
 import type { ConfigEntryStore } from './ports/config-entry-store.ts';
 import { SECRET_KINDS } from '../model/registry.ts';
 import { entryIdOf, formatEntryId, type EntryId } from '../model/entry-id.ts';
@@ -12,6 +14,7 @@ import { entryPath } from '../core/import/entry-path.ts';
 import { managedKinds, readLive } from './make-plan.ts';
 import { ConsulGitopsError } from '../errors.ts';
 import type { EntryFile, ImportFiles } from './ports/import-files.ts';
+import { crdKubeNamespace, type CrdNamespaces } from '../model/tenancy.ts';
 export type { EntryFile, ImportFiles } from './ports/import-files.ts';
 
 export interface ImportRequest {
@@ -21,6 +24,8 @@ export interface ImportRequest {
   kinds?: readonly string[];
   onlyUnmanaged: boolean;
   force: boolean;
+  /** The target's `crdNamespaces` (format `crd`): each CRD names the Kubernetes namespace consul-k8s maps to its entry's. */
+  crdNamespaces?: CrdNamespaces;
 }
 
 /** Why one entry was not imported: an entry, the API field at fault, and the reason. */
@@ -67,10 +72,16 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
   const live = await readLive(store, kinds);
   if (!req.kinds) report.skippedKinds = [...SECRET_KINDS];
   const candidates: { id: EntryId; file: EntryFile; live: (typeof live)[number] }[] = [];
+  const placement = req.format === 'crd' && req.crdNamespaces ? { namespaces: req.crdNamespaces } : {};
   for (const l of live) {
     const id = entryIdOf(l.entry);
     if (req.onlyUnmanaged && ownershipOf(l.entry) === 'ours') {
       report.skipped.push({ id, reason: 'already managed by consul-gitops (--only-unmanaged)' });
+      continue;
+    }
+    const unmappable = req.format === 'crd' ? unmappableNamespace(l.entry.Kind, id.namespace, req.crdNamespaces) : undefined;
+    if (unmappable) {
+      report.skipped.push({ id, reason: `no consul-k8s CRD can describe it: ${unmappable}; import it with another --format` });
       continue;
     }
     const where = entryPath(req.dir, id, EXTENSION[req.format]);
@@ -79,7 +90,7 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
       continue;
     }
     const path = where.path;
-    const text = importedText(l.entry, req.format, path);
+    const text = importedText(l.entry, req.format, path, placement);
     if (!text.ok) report.problems.push({ id, path, field: text.field, message: text.message });
     else candidates.push({ id, file: { path, text: text.text }, live: l });
   }
@@ -89,7 +100,7 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
   candidates.forEach((c, i) => {
     const before = existing[i];
     if (before !== undefined) {
-      if (!roundTripProblem(before, c.file.path, importTarget(c.live.entry))) {
+      if (!roundTripProblem(before, c.file.path, importTarget(c.live.entry), placement.namespaces)) {
         report.unchanged.push({ id: c.id, path: c.file.path });
         return;
       }
@@ -108,6 +119,16 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
   );
   report.written = pending.map((p) => ({ id: p.id, path: p.file.path, replaced: p.replaced }));
   return report;
+}
+
+/**
+ * Why no CRD can put this entry where Consul holds it, if so (tenancy.ts crdKubeNamespace). An
+ * intention is exempt: its spec.destination.namespace names the Consul namespace itself.
+ */
+function unmappableNamespace(kind: unknown, namespace: string, crdNamespaces: CrdNamespaces | undefined): string | undefined {
+  if (!crdNamespaces || kind === 'service-intentions') return undefined;
+  const mapped = crdKubeNamespace(String(kind), namespace, crdNamespaces);
+  return mapped.ok ? undefined : mapped.reason;
 }
 
 export function describeProblem(p: ImportProblem): string {

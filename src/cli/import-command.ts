@@ -51,6 +51,7 @@ export async function importCommand(args: string[], io: CliIo, ienv: ImportEnv =
       ...asked,
       onlyUnmanaged: values['only-unmanaged'] === true,
       force: values.force === true,
+      ...(resolved.target.crdNamespaces ? { crdNamespaces: resolved.target.crdNamespaces } : {}),
     });
     for (const p of report.problems) io.stderr.write(`error: ${describeProblem(p)}\n`);
     if (report.problems.length) {

@@ -3,6 +3,7 @@
 // same service name in two Kubernetes namespaces is two service-defaults in two Consul namespaces
 // (control-plane/namespaces/namespaces.go ConsulNamespace), judged apart, and the pull request
 // flips the file of the one that is ready and no other.
+import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
 import { main } from '../../src/cli/main.ts';
@@ -81,13 +82,13 @@ afterEach(async () => {
   github = undefined;
 });
 
-async function advise(args: string[], env: Record<string, string> = {}) {
+async function advise(args: string[], env: Record<string, string> = {}, cwd = tempTree(TREE)) {
   let stdout = '';
   let stderr = '';
   const source = traffic();
   const code = await main(
     ['advise', '--consul', consul.url, '--stats', 'envoy', ...args],
-    { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(TREE) },
+    { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd },
     { now: () => NOW, trafficSource: () => source, env, github: { throttle: false, retries: 0 } },
   );
   return { code, stdout, stderr, asked: source.asked };
@@ -126,5 +127,30 @@ describe('advise with crdNamespaces (mirroringK8S)', () => {
     expect(files['config-entries/payments/api.yaml']).toBe(serviceDefaults('payments', 'strict'));
     expect(files['config-entries/billing/api.yaml']).toBe(TREE['config-entries/billing/api.yaml']);
     expect(github.unexpected).toEqual([]);
+  });
+
+  it('--write-branch commits the same one-file change on a local branch', async () => {
+    const cwd = tempTree(TREE);
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'dev',
+          GIT_AUTHOR_EMAIL: 'dev@example.test',
+          GIT_COMMITTER_NAME: 'dev',
+          GIT_COMMITTER_EMAIL: 'dev@example.test',
+        },
+      });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'initial');
+    const run = await advise(['--write-branch'], {}, cwd);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const branch = 'consul-gitops/strict/default/k8s-payments/api';
+    expect(git('diff', '--name-only', 'main', branch).trim()).toBe('config-entries/payments/api.yaml');
+    expect(git('show', `${branch}:config-entries/payments/api.yaml`)).toBe(serviceDefaults('payments', 'strict'));
   });
 });
