@@ -54,6 +54,21 @@ EnvoyExtensions = [
   });
 });
 
+describe('spellings (class 1): api.EnvoyExtension has no alias tags', () => {
+  it('envoy_version and consul_version are refused as invalid config keys, as consul config write refuses them', async () => {
+    const run = await runCli(
+      ['validate'],
+      tempTree({
+        'config-entries/web.hcl':
+          'Kind = "service-defaults"\nName = "web"\nEnvoyExtensions = [{ Name = "builtin/lua", envoy_version = ">= 1.27", consul_version = ">= 1.15" }]\n',
+      }),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('invalid config key "EnvoyExtensions[0].envoy_version"');
+    expect(run.stderr).toContain('invalid config key "EnvoyExtensions[0].consul_version"');
+  });
+});
+
 describe('plan and the dev server', () => {
   let consul: DevServer;
   beforeEach(async () => {
