@@ -2,6 +2,7 @@
 // Node with no TypeScript loader; npm runs it as `prepare` on install and before `npm pack`.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,10 +36,21 @@ const undiciClientOnly = {
  */
 export const BUNDLED_PACKAGES = ['zod', 'yaml'];
 
-/** What `packages: 'external'` does, except for BUNDLED_PACKAGES. */
-const externalExceptBundled = {
+/**
+ * What `packages: 'external'` does, except for BUNDLED_PACKAGES. Their CommonJS `require` of a Node
+ * built-in (yaml's `require('process')`, `require('buffer')`) becomes an import of it: ESM output has
+ * no `require` to call at run time.
+ */
+export const externalExceptBundled = {
   name: 'external-except-bundled',
   setup(b) {
+    b.onResolve({ filter: /^[a-z_]+$/ }, (args) =>
+      args.kind === 'require-call' && builtinModules.includes(args.path) ? { path: args.path, namespace: 'node-builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+      contents: `export * from 'node:${args.path}'; export { default } from 'node:${args.path}';`,
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('node:')) return { external: true };
       const bundled = BUNDLED_PACKAGES.some((p) => args.path === p || args.path.startsWith(`${p}/`));
@@ -46,9 +58,6 @@ const externalExceptBundled = {
     });
   },
 };
-
-/** ESM output may still meet CommonJS `require` inside bundled dependencies (yaml requires `process`). */
-const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
  * One entry (dist/consul-gitops.js) and one chunk per lazily imported command: `--help` loads the
@@ -68,7 +77,6 @@ export async function buildCli({ outdir = `${ROOT}dist`, minify = false, metafil
     platform: 'node',
     target: 'node20.6',
     plugins: [undiciClientOnly, externalExceptBundled],
-    banner: { js: REQUIRE_SHIM },
     minify,
     metafile,
     logLevel: 'warning',
