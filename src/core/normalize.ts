@@ -8,8 +8,16 @@ import type { ConsulVersion } from '../model/consul-versions.ts';
 
 /** `consul`: the target's Consul version, for rules that changed between versions (newest when absent). */
 export function normalizeEntry(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
+  return normalizeOwnedEntry(cloneData(entry), consul);
+}
+
+/**
+ * normalizeEntry of an entry the caller has just copied and gives up (the kind's Normalize may
+ * change it in place): the planner's canonical form of a live entry copies it once, not twice.
+ */
+export function normalizeOwnedEntry(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   const def = kindDefinition(entry.Kind);
-  const out = def?.normalize ? def.normalize(cloneData(entry), consul) : cloneData(entry);
+  const out = def?.normalize ? def.normalize(entry, consul) : entry;
   return omitZero(out, OPAQUE_KEYS, def ? { t: 'object', fields: def.fields } : undefined) as ApiEntry;
 }
 

@@ -1,13 +1,14 @@
 // The one form both sides of the diff are compared in: Consul's normalised form with server-set
 // fields dropped and zero values (absent, null, {}, [], "", 0, false) treated as absent.
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { normalizeEntry } from '../normalize.ts';
+import { normalizeEntry, normalizeOwnedEntry } from '../normalize.ts';
+import { cloneData } from '../clone-data.ts';
 import { stringifyApiJson } from '../api-json.ts';
 import type { ConsulVersion } from '../../model/consul-versions.ts';
 import { canonicalNestedTenancy, isEnterprise, sameTenancy } from '../../model/tenancy.ts';
 
 /** Fields Consul sets itself: never part of desired state. */
-const SERVER_SET = ['CreateIndex', 'ModifyIndex', 'Hash', 'Status'];
+const SERVER_SET = new Set(['CreateIndex', 'ModifyIndex', 'Hash', 'Status']);
 
 /**
  * One canonical form per live entry and version: a plan needs it for the diff and the final state
@@ -35,13 +36,22 @@ export function canonicalLive(entry: ApiEntry, consul?: ConsulVersion): ApiEntry
   return canonical;
 }
 
+/**
+ * One deep copy, made without the server's fields and normalised in place: deleting them from a
+ * shallow copy turned every copy into a slow dictionary object, which was then copied again.
+ */
 function canonicalOf(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
-  const copy: Record<string, unknown> = { ...entry };
-  for (const k of SERVER_SET) delete copy[k];
-  // Enterprise fills these with "default"; a file that omits them means the same.
-  if (copy.Partition === 'default') delete copy.Partition;
-  if (copy.Namespace === 'default') delete copy.Namespace;
-  return canonicalNestedTenancy(normalizeEntry(copy as ApiEntry, consul), consul);
+  const copy: Record<string, unknown> = {};
+  for (const k of Object.keys(entry)) {
+    const v = entry[k];
+    if (SERVER_SET.has(k)) continue;
+    // Enterprise fills these with "default"; a file that omits them means the same.
+    if ((k === 'Partition' || k === 'Namespace') && v === 'default') continue;
+    // A key named __proto__ stays an own property, as the spread kept it (cloneData does the same inside).
+    if (k === '__proto__') Object.defineProperty(copy, k, { value: cloneData(v), enumerable: true, writable: true, configurable: true });
+    else copy[k] = cloneData(v);
+  }
+  return canonicalNestedTenancy(normalizeOwnedEntry(copy as ApiEntry, consul), consul);
 }
 
 /**
@@ -71,7 +81,7 @@ export function diffValues(before: unknown, after: unknown, path = ''): FieldDif
 }
 
 /** True exactly when fieldDiffs finds nothing: the same walk, without building paths or lists. */
-function sameValue(before: unknown, after: unknown): boolean {
+export function sameValue(before: unknown, after: unknown): boolean {
   if (isPlainObject(before) && isPlainObject(after)) {
     for (const k of Object.keys(before)) if (!sameValue(before[k], after[k])) return false;
     for (const k of Object.keys(after)) if (!Object.hasOwn(before, k) && !sameValue(undefined, after[k])) return false;

@@ -16,14 +16,15 @@ type Segment = string | number;
 export function explicitZeros(d: Pick<DecodedEntry, 'entry' | 'fieldPositions'>, cache: ZeroPathCache = new Map()): Record<string, unknown> | undefined {
   const def = kindDefinition(d.entry.Kind);
   if (!def) return undefined;
-  const out: Record<string, unknown> = {};
+  // Made only for a file that writes a zero: most write none, and a plan asks of every entry.
+  let out: Record<string, unknown> | undefined;
   for (const path of d.fieldPositions.keys()) {
     const resolved = resolvedField(def.fields, path, cache);
     if (!resolved || get(d.entry, resolved.segments) !== undefined) continue;
     // Parents come before their fields (`TransparentProxy` {} then `.DialedDirectly` false inside it).
-    out[path] = zeroValueOf(resolved.type);
+    (out ??= {})[path] = zeroValueOf(resolved.type);
   }
-  return Object.keys(out).length ? out : undefined;
+  return out;
 }
 
 /** The entry with the file's zero values put back in: what the file says, for display. */

@@ -1,6 +1,7 @@
 // Who owns a live entry. consul-gitops marks what it writes in Meta and only ever deletes what it
 // marked; entries from other tools (consul-k8s) are left alone unless adopted on purpose.
 import type { ApiEntry } from '../../model/kind-definition.ts';
+import { sameValue } from './canonical.ts';
 
 export const OWNER_KEY = 'managed-by';
 export const OWNER_VALUE = 'consul-gitops';
@@ -40,4 +41,32 @@ export function withoutOwnership(entry: ApiEntry): ApiEntry {
 export function withOwnership(entry: ApiEntry, sourcePath: string): ApiEntry {
   const meta = { ...((entry.Meta ?? {}) as Record<string, string>), [OWNER_KEY]: OWNER_VALUE, [SOURCE_KEY]: sourcePath };
   return { ...entry, Meta: meta };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const NO_META: Record<string, unknown> = {};
+
+/**
+ * Whether `before` equals withOwnership(entry, sourcePath) as the diff compares them (canonical.ts
+ * sameValue), answered without building that copy: a no-op plan asks it of every entry, and two
+ * objects per entry were garbage at 50,000. Undefined when a Meta is not a map (Consul never
+ * sends one; a file's is checked): then the caller builds the copy and compares as before.
+ */
+export function sameAsOwned(before: ApiEntry, entry: ApiEntry, sourcePath: string): boolean | undefined {
+  const bm = before.Meta;
+  const em = entry.Meta ?? NO_META;
+  if (!isRecord(em)) return undefined;
+  // The written entry always has a Meta holding both markers (non-empty strings or a path): absent before, it differs.
+  if (bm === undefined) return false;
+  if (!isRecord(bm)) return undefined;
+  for (const k of Object.keys(before)) if (k !== 'Meta' && !sameValue(before[k], entry[k])) return false;
+  for (const k of Object.keys(entry)) if (k !== 'Meta' && !Object.hasOwn(before, k) && !sameValue(undefined, entry[k])) return false;
+  // Meta as written: the entry's own keys, then the two markers over them.
+  if (!Object.hasOwn(bm, OWNER_KEY) || !Object.hasOwn(bm, SOURCE_KEY)) return false;
+  for (const k of Object.keys(bm)) {
+    const written = k === OWNER_KEY ? OWNER_VALUE : k === SOURCE_KEY ? sourcePath : em[k];
+    if (!sameValue(bm[k], written)) return false;
+  }
+  for (const k of Object.keys(em)) if (k !== OWNER_KEY && k !== SOURCE_KEY && !Object.hasOwn(bm, k) && !sameValue(undefined, em[k])) return false;
+  return true;
 }

@@ -5,7 +5,7 @@ import { entryIdOf, entryKey, type EntryId } from '../../model/entry-id.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
 import type { LiveEntry } from '../../model/live-entry.ts';
 import { canonicalDesired, canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
-import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, withOwnership, withoutOwnership } from './ownership.ts';
+import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, sameAsOwned, withOwnership, withoutOwnership } from './ownership.ts';
 import { consulOfLive, formatTargetConsul, isEnterprise, parseTargetConsul } from '../../model/tenancy.ts';
 import { formatVersion, type ConsulVersion } from '../../model/consul-versions.ts';
 import { orderInPlace } from './order.ts';
@@ -137,8 +137,11 @@ export function planWithState(
     // What would be written: needed for the diff only off the CE shortcut (desiredCanonical), and kept only for a write.
     let kept: ApiEntry | undefined;
     const after = () => (kept ??= written(d));
-    const desiredNow = desiredCanonical(d, after, here);
-    const allDiffs = diffValues(before, desiredNow);
+    // The file's side, built only when it is not already known to equal Consul's (sameAsOwned).
+    let desired: ApiEntry | undefined;
+    const desiredNow = () => (desired ??= desiredCanonical(d, after, here));
+    const same = normalizedAsPlanned(d, here) ? sameAsOwned(before, d.normalized, d.file) : undefined;
+    const allDiffs = same === true ? [] : diffValues(before, desiredNow());
     // Unknown live fields alone never cause a write: the file cannot say anything about them.
     const lost = unknownFields(before);
     const fieldDiffs = allDiffs.some((d) => !underLostField(d.path, lost)) ? allDiffs : [];
@@ -157,7 +160,7 @@ export function planWithState(
       continue;
     }
     // Whether Consul holds what Git says, the ownership markers aside.
-    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desiredNow));
+    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desiredNow()));
     const contentDiffs = rawContentDiffs.some((d) => !underLostField(d.path, lost)) ? rawContentDiffs : [];
     if (typeof owner === 'object' && 'external' in owner) {
       // consul-k8s writes its entries back from CRDs: taking one over would start a tug of war.
@@ -222,8 +225,13 @@ function written(d: ValidatedEntry): ApiEntry {
  * tenancy besides (canonicalDesired).
  */
 function desiredCanonical(d: ValidatedEntry, after: () => ApiEntry, here: ConsulVersion | undefined): ApiEntry {
-  if (!isEnterprise(here) && d.normalizedFor === (here ? formatVersion(here) : undefined)) return withOwnership(d.normalized, d.file);
+  if (normalizedAsPlanned(d, here)) return withOwnership(d.normalized, d.file);
   return canonicalDesired(after(), here);
+}
+
+/** The CE shortcut of desiredCanonical: validation normalised the entry for the version this entry is planned for. */
+function normalizedAsPlanned(d: ValidatedEntry, here: ConsulVersion | undefined): boolean {
+  return !isEnterprise(here) && d.normalizedFor === (here ? formatVersion(here) : undefined);
 }
 
 /** Updates that only `--adopt` writes: Consul differs from Git on entries consul-gitops does not manage. */
