@@ -8,7 +8,7 @@
 //   * timeouts are retried for reads only (a slow write is not helped by sending it again);
 //   * validation (500), 4xx and everything else: never.
 import { EventEmitter } from 'node:events';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ConsulError, classifyResponse, classifyTransportError, redact, type AttemptFailure } from './errors.ts';
 import { backoffDelay, parseRetryAfter, type Random, type RetryPolicy, type Sleep } from './retry.ts';
 
@@ -75,9 +75,14 @@ class AttemptSignal extends EventEmitter {
 
 export class ConsulTransport {
   readonly #cfg: TransportConfig;
+  readonly #origin: string;
+  /** The base URL's path (a Consul behind a path prefix), before every request's path. */
+  readonly #pathPrefix: string;
 
   constructor(cfg: TransportConfig) {
     this.#cfg = cfg;
+    this.#origin = cfg.baseUrl.origin;
+    this.#pathPrefix = cfg.baseUrl.pathname.replace(/\/+$/, '');
   }
 
   async exchange(req: ExchangeRequest): Promise<ExchangeResponse> {
@@ -124,11 +129,13 @@ export class ConsulTransport {
     if (token) headers['x-consul-token'] = token;
     if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
     try {
-      const res = await request(joinUrl(this.#cfg.baseUrl, pathWithQuery), {
+      // The dispatcher's own request(): undici's top-level request() parses the URL again on every call.
+      const res = await this.#cfg.dispatcher.request({
+        origin: this.#origin,
+        path: this.#pathPrefix + pathWithQuery,
         method: req.method,
         headers,
         body: req.body,
-        dispatcher: this.#cfg.dispatcher,
         signal: stop,
         // Backstops; the AttemptSignal above is the real per-request limit.
         headersTimeout: timeoutMs + 1_000,
@@ -161,8 +168,4 @@ function withQuery(path: string, query: ExchangeRequest['query']): string {
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.append(k, v);
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
-}
-
-function joinUrl(base: URL, pathWithQuery: string): string {
-  return `${base.origin}${base.pathname.replace(/\/+$/, '')}${pathWithQuery}`;
 }
