@@ -2,6 +2,9 @@
 // never reach a log line or GitHub, in any form they may be echoed in: a proxy in front of Consul
 // that refuses the token and quotes it back (JSON-escaped, URL-encoded) must not carry it into the
 // reconcile function's "Reconcile failed" line, nor into the commit status it reports on GitHub.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../functions/reconcile/handler.ts';
 import { awsEnv, startSecretsDouble, type SecretsDouble } from '../support/aws-secrets-double.ts';
@@ -63,5 +66,43 @@ describe('reconcile function with its Consul token in Secrets Manager', () => {
     }
     // Not even the start of it, where the description is cut.
     expect(reported).not.toContain(CONSUL_TOKEN.slice(0, 6));
+  });
+});
+
+describe('reconcile function with its Consul token in a file (CONSUL_HTTP_TOKEN_FILE)', () => {
+  it('never logs the token a refusing proxy echoes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'consul-token-'));
+    const consul = await startEchoingConsul();
+    const github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
+    const token = 'file/"consul"+token=77';
+    writeFileSync(join(dir, 'token'), `${token}\n`);
+    const logs: string[] = [];
+    try {
+      const reconcile = createReconcileHandler({
+        env: {
+          CONSUL_HTTP_ADDR: consul.url,
+          CONSUL_HTTP_TOKEN_FILE: join(dir, 'token'),
+          GITHUB_TOKEN: 'ghp_secretsInLogs0123456789',
+          GITHUB_API_URL: github.url,
+          DEFAULT_BRANCH: 'master',
+        },
+        overrides: { github: { throttle: false, retries: 0 } },
+        log: (l) => logs.push(l),
+        metrics: { record: () => undefined },
+      });
+      const sha = github.addCommit({ 'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\n' }, 'onboard', { branch: 'master' });
+      await expect(
+        reconcile({ mode: 'apply', repository: { owner: 'Codertocat', name: 'Hello-World' }, sha, ref: 'refs/heads/master', deliveryId: 'd-2' }),
+      ).rejects.toThrow();
+      expect(consul.tokens).toContain(token);
+      expect(logs.some((l) => l.includes('Reconcile failed') && l.includes('Permission denied'))).toBe(true);
+      for (const form of formsOf(token)) {
+        expect(logs.join('\n')).not.toContain(form);
+        expect(logs.join('\n')).not.toContain(JSON.stringify(form).slice(1, -1));
+      }
+    } finally {
+      await Promise.all([consul.close(), github.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

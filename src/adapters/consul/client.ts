@@ -39,6 +39,7 @@ import {
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
 import type * as z from 'zod/mini';
 import { ConsulGitopsError } from '../../errors.ts';
+import { knownSecrets } from '../../known-secrets.ts';
 
 export interface ConsulClientDeps {
   /** A dispatcher to use instead of the client's own undici Agent (tests: one that records every request sent). Not closed by `close()`. */
@@ -445,6 +446,8 @@ export class ConsulClient {
 
   async #resolveToken(): Promise<string | undefined> {
     const { token, tokenFile } = this.options;
+    // Whichever way the token came (the environment, a target's tokenEnv, a secret store), it is a secret of this process.
+    knownSecrets.add(token, 'the Consul token');
     this.#resolvedToken = token;
     if (!tokenFile) return token;
     let text: string;
@@ -453,6 +456,7 @@ export class ConsulClient {
     } catch (e) {
       throw new ConsulOptionsError(`cannot read token file ${tokenFile}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
     }
+    knownSecrets.add(text.trim(), `Consul token file ${tokenFile}`);
     this.#resolvedToken = text.trim() || token;
     return this.#resolvedToken;
   }

@@ -1,11 +1,14 @@
 // How requests to Prometheus are authenticated: bearer token (value or file), basic auth, or SigV4
 // for Amazon Managed Service for Prometheus — all from environment variables named in the config.
+// Each credential read joins the process's known secrets (src/known-secrets.ts): the variables the
+// config names need not look like credentials, and a token file is read again on every request.
 import { readFile } from 'node:fs/promises';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { PrometheusStatsConfig } from './config.ts';
 import { ConsulGitopsError } from '../../errors.ts';
+import { knownSecrets } from '../../known-secrets.ts';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -84,12 +87,14 @@ export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDe
   const token = env[a.bearerTokenEnv];
   if (token || tokenFile) {
     let known: string | undefined = token || undefined;
+    knownSecrets.add(known, `env ${a.bearerTokenEnv}`);
     return {
       kind: 'bearer',
       async apply(req) {
         if (tokenFile) {
           try {
             known = (await readFile(tokenFile, 'utf8')).trim();
+            knownSecrets.add(known, `the Prometheus token file named by ${a.bearerTokenFileEnv}`);
           } catch (e) {
             throw new ConsulGitopsError(
               'config',
@@ -106,6 +111,8 @@ export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDe
   const password = env[a.passwordEnv];
   if (user !== undefined && password !== undefined) {
     const encoded = Buffer.from(`${user}:${password}`).toString('base64');
+    knownSecrets.add(password, `env ${a.passwordEnv}`);
+    knownSecrets.add(encoded);
     return {
       kind: 'basic',
       apply: async (req) => ({ ...req, headers: { ...req.headers, authorization: `Basic ${encoded}` } }),
@@ -139,6 +146,8 @@ function sigv4Auth(region: string, service: string, credentials: CredentialsProv
       const c = await credentials();
       seen.add(c.secretAccessKey);
       if (c.sessionToken) seen.add(c.sessionToken);
+      knownSecrets.add(c.secretAccessKey, 'AWS secret access key (Prometheus SigV4)');
+      knownSecrets.add(c.sessionToken, 'AWS session token (Prometheus SigV4)');
       return c;
     },
   });

@@ -19,6 +19,7 @@ import { createPrometheusAuth, type AuthDeps, type PrometheusAuth } from './prom
 import { instantQuery, type MatrixSeries, type QueryOptions } from './prometheus-query.ts';
 import { batchMatchers, rangeSelector } from './promql.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
+import { knownSecrets } from '../../known-secrets.ts';
 
 export interface PrometheusSourceDeps extends AuthDeps {
   dispatcher?: Dispatcher;
@@ -46,7 +47,9 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     this.#deps = deps;
     this.#auth = createPrometheusAuth(config, deps);
     const u = new URL(config.url);
-    // The URL may carry credentials (user:pass@host): never print them.
+    // The URL may carry credentials (user:pass@host): never print them, and mask them wherever they turn up.
+    if (u.password) knownSecrets.add(decodeURIComponent(u.password), 'the password in advisor.stats.prometheus.url');
+    knownSecrets.add(u.password, 'the password in advisor.stats.prometheus.url');
     this.description = `prometheus ${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
   }
 
