@@ -154,3 +154,59 @@ describe('advise with crdNamespaces (mirroringK8S)', () => {
     expect(git('show', `${branch}:config-entries/payments/api.yaml`)).toBe(serviceDefaults('payments', 'strict'));
   });
 });
+
+describe('advise with crdNamespaces (consulDestinationNamespace)', () => {
+  it('a service inheriting permissive mode gets a new ServiceDefaults that maps to the destination namespace', async () => {
+    await consul.close();
+    consul = await startEnterpriseDouble({ sidecars: ['web'] });
+    consul.put({
+      Kind: 'proxy-defaults',
+      Name: 'global',
+      MutualTLSMode: 'permissive',
+      Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/proxy-defaults.yaml' },
+    });
+    const proxyDefaults = [
+      'apiVersion: consul.hashicorp.com/v1alpha1',
+      'kind: ProxyDefaults',
+      'metadata:',
+      '  name: global',
+      'spec:',
+      '  mutualTLSMode: permissive',
+      '',
+    ].join('\n');
+    const config = [
+      'targets:',
+      '  - name: ent',
+      '    consul:',
+      '      namespace: team',
+      '    crdNamespaces:',
+      '      consulDestinationNamespace: team',
+      '',
+    ].join('\n');
+    const cwd = tempTree({ 'consul-gitops.yaml': config, 'config-entries/proxy-defaults.yaml': proxyDefaults });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'dev',
+          GIT_AUTHOR_EMAIL: 'dev@example.test',
+          GIT_COMMITTER_NAME: 'dev',
+          GIT_COMMITTER_EMAIL: 'dev@example.test',
+        },
+      });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'initial');
+    const run = await advise(['--write-branch'], {}, cwd);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const branch = 'consul-gitops/strict/default/team/web';
+    expect(git('diff', '--name-only', 'main', branch).trim()).toBe('config-entries/web.yaml');
+    // No metadata.namespace: consul-k8s writes every Kubernetes namespace's CRD to "team".
+    expect(git('show', `${branch}:config-entries/web.yaml`)).toBe(
+      ['apiVersion: consul.hashicorp.com/v1alpha1', 'kind: ServiceDefaults', 'metadata:', '  name: web', 'spec:', '  mutualTLSMode: strict', ''].join('\n'),
+    );
+  });
+});

@@ -20,7 +20,7 @@ export interface EnterpriseDouble {
 
 const key = (kind: string, ns: string, name: string) => `${kind}/${ns.toLowerCase()}/${name.toLowerCase()}`;
 
-export async function startEnterpriseDouble(opts: { hidden?: string[]; version?: string } = {}): Promise<EnterpriseDouble> {
+export async function startEnterpriseDouble(opts: { hidden?: string[]; version?: string; sidecars?: string[] } = {}): Promise<EnterpriseDouble> {
   const http = await startFakeHttp();
   const entries = new Map<string, Record<string, unknown>>();
   const kv = new Map<string, { value: string; index: number }>();
@@ -52,8 +52,8 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
     const ns = url.searchParams.get('ns') ?? undefined;
     const cas = url.searchParams.get('cas');
     if (url.pathname === '/v1/agent/self') return json({ Config: { Version: opts.version ?? '1.22.0+ent', NodeName: 'ent-1' } });
-    // No service is registered: the catalog is empty (`advise` reads it for inherited modes).
-    if (url.pathname === '/v1/catalog/services') return json({});
+    // `opts.sidecars`: the catalog's connect-proxy services, each `<service>-sidecar-proxy` (`advise` reads them for inherited modes).
+    if (url.pathname === '/v1/catalog/services') return json(Object.fromEntries((opts.sidecars ?? []).map((s) => [`${s}-sidecar-proxy`, []])));
     if (url.pathname.startsWith('/v1/kv/')) {
       const k = url.pathname.slice('/v1/kv/'.length);
       if (req.method === 'GET') {
