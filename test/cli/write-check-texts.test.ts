@@ -70,6 +70,16 @@ describe('validate: gateway TLS', () => {
   });
 });
 
+describe('validate: proxy-defaults access logs (AccessLogsConfig.Validate)', () => {
+  it('a path for logs that do not go to a file is refused, naming the field', async () => {
+    const run = await validate({
+      'config-entries/proxy.hcl':
+        'Kind = "proxy-defaults"\nName = "global"\nAccessLogs {\n  Enabled = true\n  Type = "stdout"\n  Path = "/var/log/envoy.log"\n}\n',
+    });
+    expectLines(run, [/proxy\.hcl:6:\d+: AccessLogs\.Path: path is only valid for file type access logs$/]);
+  });
+});
+
 describe('validate: inline-certificate key size', () => {
   it('an RSA key under 2048 bits, and the key never printed', async () => {
     const run = await validate({

@@ -205,6 +205,24 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     ],
   },
   {
+    // AccessLogsConfig.Validate (agent/structs/connect_proxy_config.go), which ProxyConfigEntry.Validate
+    // runs first and returns as it is.
+    name: 'proxy-defaults Validate: access logs take a path only when they go to a file',
+    cleanup: ['/v1/config/proxy-defaults/global'],
+    steps: [
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', AccessLogs: { Enabled: true, Type: 'stdout', Path: '/var/log/envoy.log' } },
+        'path is only valid for file type access logs',
+      ),
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', AccessLogs: { Enabled: true, Type: 'file' } },
+        'path must be specified when using file type access logs',
+      ),
+      ok({ Kind: 'proxy-defaults', Name: 'global', AccessLogs: { Enabled: true, Type: 'file', Path: '/var/log/envoy.log' } }),
+      del('/v1/config/proxy-defaults/global'),
+    ],
+  },
+  {
     name: 'proxy-defaults Validate: socket-dir length, FailoverPolicy mode, PrioritizeByLocality (Enterprise) before MutualTLSMode',
     cleanup: ['/v1/config/proxy-defaults/global'],
     steps: [

@@ -70,13 +70,22 @@ const MORE: Record<string, unknown>[] = [
     Name: 'edge',
     Protocol: 'http',
     MaxInboundConnections: 100,
+    // Issue 11 class 2's newest fields (docs/fidelity.md), in all four spellings too.
+    MaxRequestHeadersKB: 96,
     UpstreamConfig: {
       Overrides: [
         {
           Name: 'db',
           ConnectTimeoutMs: 1000,
-          Limits: { MaxConnections: 10, MaxPendingRequests: 20 },
-          PassiveHealthCheck: { MaxFailures: 5, EnforcingConsecutive5xx: 80, MaxEjectionPercent: 50 },
+          Limits: { MaxConnections: 10, MaxPendingRequests: 20, PassiveHealthCheck: { MaxFailures: 2, ConsecutiveGatewayFailure: 4 } },
+          PassiveHealthCheck: {
+            MaxFailures: 5,
+            EnforcingConsecutive5xx: 80,
+            MaxEjectionPercent: 50,
+            Consecutive5xx: 6,
+            ConsecutiveGatewayFailure: 3,
+            EnforcingConsecutiveGatewayFailure: 70,
+          },
         },
       ],
     },
