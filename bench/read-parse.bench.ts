@@ -11,7 +11,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+// @ts-expect-error: the build script is plain JavaScript with no declarations.
+import { externalExceptBundled } from '../scripts/build.mjs';
 import { readLocalFiles } from '../src/adapters/files/local-files.ts';
 import { parseSourceFiles } from '../src/core/parse-files.ts';
 import { ConsulGitopsError } from '../src/errors.ts';
@@ -26,20 +28,31 @@ mkdirSync(resolve('tmp'), { recursive: true });
 const scratch = mkdtempSync(join(resolve('tmp'), 'bench-read-parse-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
-async function bundle(entry: string, name: string): Promise<string> {
+/**
+ * Built as the CLI is: packages external except the ones scripts/build.mjs compiles in
+ * (`externalExceptBundled`, given for the current reader; a base commit before it had none).
+ */
+async function bundle(entry: string, name: string, plugins: Plugin[] = []): Promise<string> {
   const outfile = join(scratch, 'out', `${name}.js`);
-  await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20.6', packages: 'external', logLevel: 'warning' });
+  const packages = plugins.length ? {} : { packages: 'external' as const };
+  await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20.6', ...packages, plugins, logLevel: 'warning' });
   return outfile;
 }
 
-const readers: Record<string, string> = { 'read+parse': await bundle('bench/support/read-parse.ts', 'read-parse') };
+const readers: Record<string, string> = { 'read+parse': await bundle('bench/support/read-parse.ts', 'read-parse', [externalExceptBundled as Plugin]) };
 if (BASE_REF) {
   // The reader as it was at BASE_REF: its sources extracted from git, built alike.
   const at = join(scratch, 'base');
   mkdirSync(at);
   const tar = execFileSync('git', ['archive', BASE_REF, '--', 'src', 'bench/support/read-parse.ts'], { maxBuffer: 256 * 1024 * 1024 });
   execFileSync('tar', ['-x', '-C', at], { input: tar });
-  readers[`read+parse@${BASE_REF}`] = await bundle(join(at, 'bench/support/read-parse.ts'), 'read-parse-base');
+  execFileSync('tar', ['-x', '-C', at], { input: execFileSync('git', ['archive', BASE_REF, '--', 'scripts'], { maxBuffer: 64 * 1024 * 1024 }) });
+  const baseBuild = (await import(join(at, 'scripts', 'build.mjs'))) as { externalExceptBundled?: Plugin };
+  readers[`read+parse@${BASE_REF}`] = await bundle(
+    join(at, 'bench/support/read-parse.ts'),
+    'read-parse-base',
+    baseBuild.externalExceptBundled ? [baseBuild.externalExceptBundled] : [],
+  );
 }
 const plain = await bundle('bench/support/plain-read-parse.ts', 'plain');
 
