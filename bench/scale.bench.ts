@@ -2,7 +2,8 @@
 //   1. A no-op `consul-gitops plan`, whole process, at 1,000 and 10,000 entries (50,000 with
 //      BENCH_SCALE_50K=1) against the dev server (own process, 2 ms latency per request), next to
 //      `node -e 0` and a process that only reads and parses the same files; peak RSS of each; how
-//      time grows between the two largest sizes (goal: exponent ≤ 1.1).
+//      time grows between the two largest sizes (goal: exponent ≤ 1.1). With BENCH_BASE_REF=<commit>,
+//      the CLI built from that commit plans too, alternating with today's against the same server.
 //   2. Applying 10,000 creates (goal ≤ 2 s), next to the same 10,000 PUTs sent raw, as many in flight.
 //   3. A cold reconcile of a 10,000-file repository through the reconcile Lambda handler and the
 //      GitHub double: GitHub requests (goal ≤ 5) and wall time, next to the same tree read blob by blob.
@@ -27,6 +28,7 @@ import { createReconcileHandler } from '../functions/reconcile/handler.ts';
 import { startGitHubDouble } from '../test/support/github-double.ts';
 import { startDevServerProcess } from './support/dev-server-process.ts';
 import { buildCliForBench } from './support/built-cli.ts';
+import { buildCliAt } from './support/built-cli-at.ts';
 import { readParseFiles } from './support/read-parse-tree.ts';
 
 const LATENCY_MS = 2;
@@ -38,6 +40,9 @@ const SIZES = process.env.BENCH_SCALE_SIZES
 // costs more than a 1,000-entry plan.
 const built = await buildCliForBench({ 'read-parse': resolve('bench/support/read-parse.ts') });
 process.on('exit', () => built.remove());
+const BASE_REF = process.env.BENCH_BASE_REF;
+const base = BASE_REF ? await buildCliAt(BASE_REF) : undefined;
+process.on('exit', () => base?.remove());
 
 /** `count` entries as files: service-defaults (HCL), intentions (JSON), routers (YAML), and the mesh-wide pair; read-parse.bench.ts reads the same tree. */
 const entryFiles = readParseFiles;
@@ -120,16 +125,24 @@ async function noopPlans(): Promise<void> {
           'node -e 0': ['-e', '0'],
           'read+parse': [built.extra['read-parse']],
           plan: [built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
+          ...(base ? { 'plan@base': [base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'] } : {}),
         },
         dir,
       );
       if (r.plan.code !== 0) throw new Error(`plan of ${n} entries exited ${r.plan.code} (0 = no changes expected)`);
+      if (r['plan@base'] && r['plan@base'].code !== 0) throw new Error(`plan@${BASE_REF} of ${n} entries exited ${r['plan@base'].code}`);
       const floor = r['read+parse'];
       walls.push({ n, ms: r.plan.ms });
       console.log(
         `  ${String(n).padStart(6)} entries: plan ${f0(r.plan.ms)} ms (CPU ${f0(r.plan.cpuMs)} ms), ${f0(r.plan.rssMiB)} MiB | read+parse ${f0(floor.ms)} ms (CPU ${f0(floor.cpuMs)} ms), ${f0(floor.rssMiB)} MiB | node -e 0 ${f0(r['node -e 0'].ms)} ms, ${f0(r['node -e 0'].rssMiB)} MiB` +
           ` | plan/read+parse ${f2(r.plan.ms / floor.ms)}x wall, ${f2(r.plan.cpuMs / floor.cpuMs)}x CPU, ${f2(r.plan.rssMiB / floor.rssMiB)}x RSS; plan/node ${f2(r.plan.ms / r['node -e 0'].ms)}x`,
       );
+      const before = r['plan@base'];
+      if (before)
+        console.log(
+          `           against ${BASE_REF}: ${f0(before.ms)} ms (CPU ${f0(before.cpuMs)} ms), ${f0(before.rssMiB)} MiB | now/before ${f2(r.plan.ms / before.ms)}x wall, ${f2(r.plan.cpuMs / before.cpuMs)}x CPU, ${f2(r.plan.rssMiB / before.rssMiB)}x RSS` +
+            ` | above read+parse: ${f2((r.plan.cpuMs - floor.cpuMs) / (before.cpuMs - floor.cpuMs))}x CPU`,
+        );
       const goal = n === 10_000 ? [1000, 250] : n === 50_000 ? [4000, 400] : undefined;
       if (goal)
         console.log(
