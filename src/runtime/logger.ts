@@ -9,7 +9,7 @@
 // GitHub App credentials), plus the credentials named in the environment, which this adds to it.
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import { ConsulGitopsError, TargetsFailedError, type ErrorCode } from '../errors.ts';
-import { knownSecrets, maskForms, maskText, MIN_MASKED_LENGTH, REDACTED, type KnownSecrets } from '../known-secrets.ts';
+import { knownSecrets, maskForms, masker, MIN_MASKED_LENGTH, REDACTED, type KnownSecrets } from '../known-secrets.ts';
 import { formatWarning, LOG_LEVEL, readEnvironment } from '../config/environment.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -40,11 +40,11 @@ export interface LogOptions {
 
 /**
  * The masks of one log and its children: its own values' forms and the registry's, recomputed only
- * when the registry's version moves, so a line costs one number comparison plus one `includes` per mask.
+ * when the registry's version moves, so a line costs one number comparison and one regular-expression scan.
  */
 class Masks {
   #version = -1;
-  #list: readonly string[] = [];
+  #mask: (text: string) => string = (text) => text;
   readonly #warned = new Set<string>();
 
   constructor(
@@ -52,13 +52,12 @@ class Masks {
     private readonly registry: KnownSecrets,
   ) {}
 
-  list(): readonly string[] {
+  mask(line: string): string {
     if (this.#version !== this.registry.version) {
       this.#version = this.registry.version;
-      const registry = this.registry.masks();
-      this.#list = this.own.length === 0 ? registry : [...new Set([...this.own, ...registry])].sort((a, b) => b.length - a.length);
+      this.#mask = masker([...new Set([...this.own, ...this.registry.masks()])]);
     }
-    return this.#list;
+    return this.#mask(line);
   }
 
   /** Sources of secrets too short to mask that this log has not yet warned about. */
@@ -85,7 +84,7 @@ class MaskingLogger extends Logger {
 
   protected override printLog(_level: number, log: LogItem): void {
     log.prepareForPrint();
-    const line = maskText(JSON.stringify(log.getAttributes(), this.getJsonReplacer()), this.masks.list());
+    const line = this.masks.mask(JSON.stringify(log.getAttributes(), this.getJsonReplacer()));
     try {
       this.sink(line);
     } catch {
