@@ -1,7 +1,8 @@
 // Kubernetes CRD documents (consul.hashicorp.com/v1alpha1) mapped to config entries the way
 // consul-k8s's ToConsul methods do: the spec's camelCase fields are the API fields, the name comes
 // from metadata (or the intention's destination), and Mesh/ProxyDefaults have fixed names; with the
-// target's `crdNamespaces`, the Consul namespace comes from metadata.namespace as consul-k8s maps it.
+// target's `crdNamespaces`, the Consul namespace comes from metadata.namespace as consul-k8s maps it
+// (a TerminatingGateway's spec.deployment may name both: terminatingGatewayDeployment below).
 import { configEntryError, quoteToken, type ConfigEntryError, type SourcePosition } from '../model/errors.ts';
 import { KINDS, kindForCrd } from '../model/registry.ts';
 import { crdConsulNamespace, DEFAULT_TENANCY, type CrdNamespaces } from '../model/tenancy.ts';
@@ -40,6 +41,13 @@ export function decodeCrd(doc: RawObject, file: string, crdNamespaces?: CrdNames
   const extra: RawObjectEntry[] = [];
   let skip = (_: string) => false;
   const nsEntry = metadata?.type === 'object' ? field(metadata, 'namespace') : undefined;
+  let deployment: TerminatingGatewayDeployment = {};
+  if (def.kind === 'terminating-gateway') {
+    const d = terminatingGatewayDeployment(spec, file);
+    if ('error' in d) return { ok: false, errors: [d.error] };
+    deployment = d;
+    skip = (k) => k === 'deployment';
+  }
   if (def.kind === 'service-intentions') {
     // consul-k8s: the entry's Name and Namespace come from spec.destination.
     const dest = field(spec, 'destination')?.value;
@@ -60,19 +68,97 @@ export function decodeCrd(doc: RawObject, file: string, crdNamespaces?: CrdNames
       }
     skip = (k) => k === 'destination';
   } else if (def.nameRule.rule === 'named' || def.nameRule.rule === 'fixed') {
-    const nameEntry = metadata?.type === 'object' ? field(metadata, 'name') : undefined;
-    if (name !== undefined && nameEntry) extra.push({ key: 'Name', keyPos: nameEntry.keyPos, value: nameEntry.value });
+    const nameEntry = deployment.gatewayName ?? (metadata?.type === 'object' ? field(metadata, 'name') : undefined);
+    if ((name !== undefined || deployment.gatewayName) && nameEntry) extra.push({ key: 'Name', keyPos: nameEntry.keyPos, value: nameEntry.value });
   }
+  let specEntries = spec.entries;
   if (crdNamespaces && !extra.some((e) => e.key === 'Namespace')) {
-    const mapped = mappedNamespace(def.kind, nsEntry, field(doc, 'metadata')?.keyPos ?? doc.pos, file, crdNamespaces);
+    const metadataPos = field(doc, 'metadata')?.keyPos ?? doc.pos;
+    const mapped = mappedNamespace(def.kind, deployment.consulNamespace ?? nsEntry, metadataPos, file, crdNamespaces);
     if (mapped && 'error' in mapped) return { ok: false, errors: [mapped.error] };
     if (mapped) extra.push(mapped.entry);
+    if (deployment.consulNamespace) {
+      // The webhook defaults each service's namespace from metadata.namespace, not from consulNamespace
+      // (terminatinggateway_types.go DefaultNamespaceFields).
+      const own = mappedNamespace(def.kind, nsEntry, metadataPos, file, crdNamespaces);
+      if (own && 'error' in own) return { ok: false, errors: [own.error] };
+      if (own) specEntries = withServiceNamespaces(spec.entries, own.entry.value);
+    }
   }
-  const raw: RawObject = { type: 'object', entries: [...extra, ...spec.entries], pos: doc.pos };
+  const raw: RawObject = { type: 'object', entries: [...extra, ...specEntries], pos: doc.pos };
   // A CRD's []byte fields are base64 in the manifest already (Kubernetes JSON), as on Consul's wire.
   const outcome = decodeWithKind(raw, def, file, 'crd', skip, true);
   const ignored = crdNamespaces ? undefined : ignoredNamespace(nsEntry, file);
   return outcome.ok && ignored ? { ...outcome, warnings: [...outcome.warnings, ignored] } : outcome;
+}
+
+/**
+ * consul-k8s ≥ 2.0's TerminatingGateway `spec.deployment` (#5109; control-plane/api/v1alpha1/
+ * terminatinggateway_types.go TerminatingGatewayDeploymentSpec): the gateway's Kubernetes Deployment,
+ * which the config entry does not carry, except `gatewayName`, the entry's Name (`ConsulName()`), and
+ * `consulNamespace`, which replaces metadata.namespace as the namespace consul-k8s maps
+ * (`ConsulMirroringNS()`, passed to configentry_controller.go consulNamespace → ConsulNamespace).
+ * Its other keys are accepted as consul-k8s spells them and not used; any other key is refused.
+ */
+interface TerminatingGatewayDeployment {
+  gatewayName?: RawObjectEntry;
+  consulNamespace?: RawObjectEntry;
+}
+
+const DEPLOYMENT_KEYS = new Set([
+  'enabledDeployment',
+  'gatewayName',
+  'replicas',
+  'resources',
+  'affinity',
+  'tolerations',
+  'topologySpreadConstraints',
+  'nodeSelector',
+  'priorityClassName',
+  'annotations',
+  'extraVolumes',
+  'serviceAccount',
+  'consulNamespace',
+  'logLevel',
+  'logJSON',
+]);
+
+function terminatingGatewayDeployment(spec: RawObject, file: string): TerminatingGatewayDeployment | { error: ConfigEntryError } {
+  const entry = field(spec, 'deployment');
+  if (!entry) return {};
+  if (entry.value.type !== 'object') return { error: configEntryError('decode', file, entry.value.pos, 'spec.deployment', 'expected an object') };
+  const out: TerminatingGatewayDeployment = {};
+  for (const e of entry.value.entries) {
+    if (!DEPLOYMENT_KEYS.has(e.key))
+      return {
+        error: configEntryError(
+          'decode',
+          file,
+          e.keyPos,
+          `spec.deployment.${e.key}`,
+          `invalid key ${quoteToken(e.key)}`,
+          `consul-k8s's TerminatingGateway deployment takes ${[...DEPLOYMENT_KEYS].join(', ')}`,
+        ),
+      };
+    if (e.key !== 'gatewayName' && e.key !== 'consulNamespace') continue;
+    if (e.value.type !== 'string') return { error: configEntryError('decode', file, e.value.pos, `spec.deployment.${e.key}`, 'expected a string') };
+    // consul-k8s uses each only when not empty.
+    if (e.value.value !== '') out[e.key] = e;
+  }
+  return out;
+}
+
+/** spec.services with a namespace given to each that names none, as the webhook gives it. */
+function withServiceNamespaces(entries: RawObjectEntry[], namespace: RawNode): RawObjectEntry[] {
+  return entries.map((e) => {
+    if (e.key !== 'services' || e.value.type !== 'list') return e;
+    const items = e.value.items.map((item) =>
+      item.type === 'object' && !field(item, 'namespace')
+        ? { ...item, entries: [...item.entries, { key: 'namespace', keyPos: item.pos, value: { ...namespace, pos: item.pos } }] }
+        : item,
+    );
+    return { ...e, value: { ...e.value, items } };
+  });
 }
 
 /**
