@@ -1,11 +1,11 @@
 // Builds what a user runs (the compiled CLI, scripts/build.mjs) into a scratch directory inside the
 // repository, so a whole-process benchmark measures plain Node on built JavaScript, not the tsx
 // loader compiling TypeScript on every start; extra entries (a baseline child) are built alike.
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // @ts-expect-error: the build script is plain JavaScript with no declarations.
-import { buildCli as buildCliUntyped } from '../../scripts/build.mjs';
+import { buildCli as buildCliUntyped, externalExceptBundled } from '../../scripts/build.mjs';
 
 const buildCli = buildCliUntyped as (o: { outdir: string }) => Promise<unknown>;
 
@@ -31,7 +31,8 @@ export async function buildCliForBench(extraEntries: Record<string, string> = {}
       format: 'esm',
       platform: 'node',
       target: 'node20.6',
-      packages: 'external',
+      // Packages as the CLI has them: zod and yaml compiled in, the rest from node_modules.
+      plugins: [externalExceptBundled as Plugin],
       logLevel: 'warning',
     });
     extra[name] = join(dir, 'extra', `${name}.js`);

@@ -26,10 +26,12 @@ export interface ParsedTree {
 }
 
 export function formatOfPath(path: string): Exclude<FileFormat, 'crd'> | undefined {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.hcl')) return 'hcl';
-  if (lower.endsWith('.json')) return 'json';
-  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  // The extension alone is lower-cased, not the whole path: this runs twice per file of the tree.
+  const dot = path.lastIndexOf('.');
+  const ext = dot >= 0 && path.length - dot <= 5 ? path.slice(dot + 1).toLowerCase() : '';
+  if (ext === 'hcl') return 'hcl';
+  if (ext === 'json') return 'json';
+  if (ext === 'yaml' || ext === 'yml') return 'yaml';
   return undefined;
 }
 
