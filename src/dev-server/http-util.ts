@@ -21,7 +21,6 @@ export class HttpError extends ConsulGitopsError {
 export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
-  url: URL;
   /** URL-decoded path, as Go's req.URL.Path. */
   path: string;
   query: URLSearchParams;
@@ -34,6 +33,25 @@ export interface RequestContext {
   baseHeaders: Record<string, string>;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+}
+
+/** A request target as plain letters, digits, `_-/` and a query of URL-safe bytes: what every client sends. */
+const PLAIN_TARGET = /^\/(?!\/)[\w\-/]*(?:\?[\w\-.=&%+,:*~]*)?$/;
+
+/**
+ * The path and query of a request target. A plain one is split as it is (the WHATWG URL parser
+ * would return the same path and parameters, at several times the cost); anything else (dots,
+ * escapes in the path, a fragment, other bytes) goes through URL.
+ */
+export function requestTarget(target: string): { pathname: string; searchParams: URLSearchParams } {
+  if (PLAIN_TARGET.test(target)) {
+    const q = target.indexOf('?');
+    return q < 0
+      ? { pathname: target, searchParams: new URLSearchParams() }
+      : { pathname: target.slice(0, q), searchParams: new URLSearchParams(target.slice(q + 1)) };
+  }
+  const url = new URL(target, 'http://localhost');
+  return { pathname: url.pathname, searchParams: url.searchParams };
 }
 
 export function has(q: URLSearchParams, name: string): boolean {

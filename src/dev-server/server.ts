@@ -10,7 +10,7 @@ import { AgentRoutes, INSECURE_AGENT, type AgentProfile } from './agent-routes.t
 import { CatalogRoutes } from './catalog-routes.ts';
 import { ConfigRoutes } from './config-routes.ts';
 import { Faults, type FaultInjector } from './faults.ts';
-import { HttpError, sendError, sendJson, sendText, type RequestContext } from './http-util.ts';
+import { HttpError, requestTarget, sendError, sendJson, sendText, type RequestContext } from './http-util.ts';
 import { KvRoutes } from './kv-routes.ts';
 import { decodeSnapshot, encodeSnapshot, GroupCommit, loadState, saveState } from './persistence.ts';
 import { DevState } from './state.ts';
@@ -116,7 +116,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     // Every answer waits for the snapshot of the writes before it (GroupCommit).
     if (commits) holdUntilSaved(res, commits);
     if (options.latencyMs && options.latencyMs > 0) await new Promise((r) => setTimeout(r, options.latencyMs));
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestTarget(req.url ?? '/');
     if (url.pathname !== '/v1/dev/faults') {
       const fault = faults.take();
       if (fault?.kind === 'drop') {
@@ -129,18 +129,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         return;
       }
     }
-    // Only a blocking query reads the signal: the controller is made on first use, because aborting
-    // one on every closed response builds a DOMException per request (a tenth of a write's CPU).
+    // Only a blocking query reads the signal: the controller and its 'close' listener are made on
+    // first use, because aborting one on every closed response builds a DOMException per request
+    // (a tenth of a write's CPU).
     let abort: AbortController | undefined;
-    let closed = false;
-    res.on('close', () => {
-      closed = true;
-      abort?.abort();
-    });
     const ctx: RequestContext = {
       req,
       res,
-      url,
       path: url.pathname,
       query: url.searchParams,
       body: bodyBytes.toString('utf8'),
@@ -151,8 +146,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       baseHeaders: { 'X-Consul-Default-ACL-Policy': acl.defaultPolicyHeader },
       get signal() {
         if (!abort) {
-          abort = new AbortController();
-          if (closed) abort.abort();
+          const controller = (abort = new AbortController());
+          if (res.closed) controller.abort();
+          else res.once('close', () => controller.abort());
         }
         return abort.signal;
       },

@@ -227,10 +227,12 @@ export class DevState {
   }
 }
 
-/** The lower-cased services a stored entry's kind says it links to (none for non-chain kinds). */
-function relatedServices(stored: StoredEntry | undefined): Set<string> {
+const NO_SERVICES: ReadonlySet<string> = new Set();
+
+/** The lower-cased services a stored entry's kind says it links to (none for non-chain kinds: most writes). */
+function relatedServices(stored: StoredEntry | undefined): ReadonlySet<string> {
   const related = stored && kindDefinition(stored.entry.Kind)?.relatedServices;
-  return new Set(related ? related(stored.entry).map((s) => s.toLowerCase()) : []);
+  return related ? new Set(related(stored.entry).map((s) => s.toLowerCase())) : NO_SERVICES;
 }
 
 /** The name an entry is stored under, by its kind's name rule (mesh has no Name field: always "mesh"). */

@@ -164,8 +164,12 @@ export function header(headers: ExchangeResponse['headers'], name: string): stri
 }
 
 function withQuery(path: string, query: ExchangeRequest['query']): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.append(k, v);
-  const qs = params.toString();
+  // Most writes have no query at all (no cas, no namespace): no URLSearchParams for them.
+  let params: URLSearchParams | undefined;
+  for (const k in query) {
+    const v = query[k];
+    if (v !== undefined) (params ??= new URLSearchParams()).append(k, v);
+  }
+  const qs = params?.toString();
   return qs ? `${path}?${qs}` : path;
 }
