@@ -120,7 +120,8 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   validateAuth(options.auth);
   const logger = options.logger ?? SILENT_LOGGER;
   const secrets = secretsOf(options.auth);
-  const safe = (m: string) => redactSecrets(m, secrets);
+  // Octokit's own warnings go to the console, past the functions' logger: every known secret is masked here too.
+  const safe = (m: string) => knownSecrets.mask(redactSecrets(m, secrets));
   const log = {
     debug: (m: string) => logger.debug(safe(m)),
     info: (m: string) => logger.info(safe(m)),
