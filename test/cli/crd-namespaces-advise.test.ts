@@ -12,19 +12,9 @@ import { tempTree } from '../support/run-cli.ts';
 import { MINUTE, sidecar } from '../support/traffic-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { TOKEN } from '../adapters/github/client.ts';
+import { serviceDefaultsCrd } from '../support/crd-documents.ts';
 
-const serviceDefaults = (kubeNs: string, mode: string) =>
-  [
-    'apiVersion: consul.hashicorp.com/v1alpha1',
-    'kind: ServiceDefaults',
-    'metadata:',
-    '  name: api',
-    `  namespace: ${kubeNs}`,
-    'spec:',
-    '  protocol: http',
-    `  mutualTLSMode: ${mode}`,
-    '',
-  ].join('\n');
+const serviceDefaults = (kubeNs: string, mode: string) => serviceDefaultsCrd(kubeNs, ['protocol: http', `mutualTLSMode: ${mode}`]);
 
 const CONFIG = [
   'targets:',

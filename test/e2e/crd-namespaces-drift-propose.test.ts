@@ -6,18 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
 import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { serviceDefaultsCrd } from '../support/crd-documents.ts';
 
-const crd = (kubeNs: string, spec: string[]) =>
-  [
-    'apiVersion: consul.hashicorp.com/v1alpha1',
-    'kind: ServiceDefaults',
-    'metadata:',
-    '  name: api',
-    `  namespace: ${kubeNs}`,
-    'spec:',
-    ...spec.map((l) => `  ${l}`),
-    '',
-  ].join('\n');
+const crd = (kubeNs: string, spec: string[]) => serviceDefaultsCrd(kubeNs, spec);
 
 const PAYMENTS = crd('payments', ['protocol: http # L7 routing needs it']);
 const BILLING = crd('billing', ['protocol: http']);

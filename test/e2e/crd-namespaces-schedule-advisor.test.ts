@@ -8,19 +8,9 @@ import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul
 import { serviceKey, type TrafficSampleSource } from '../../src/core/advisor/model.ts';
 import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { MINUTE, sidecar } from '../support/traffic-double.ts';
+import { serviceDefaultsCrd } from '../support/crd-documents.ts';
 
-const crd = (kubeNs: string, mode: string) =>
-  [
-    'apiVersion: consul.hashicorp.com/v1alpha1',
-    'kind: ServiceDefaults',
-    'metadata:',
-    '  name: api',
-    `  namespace: ${kubeNs}`,
-    'spec:',
-    '  protocol: http',
-    `  mutualTLSMode: ${mode}`,
-    '',
-  ].join('\n');
+const crd = (kubeNs: string, mode: string) => serviceDefaultsCrd(kubeNs, ['protocol: http', `mutualTLSMode: ${mode}`]);
 const tree = { 'config-entries/payments/api.yaml': crd('payments', 'permissive'), 'config-entries/billing/api.yaml': crd('billing', 'permissive') };
 const TARGETS = [
   'targets:',
