@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { ConsulClient } from '../adapters/consul/client.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/stores.ts';
+import { consulConnectCatalog as connectCatalog } from '../adapters/consul/connect-catalog.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { repositoryRelative } from '../adapters/files/repo-root.ts';
 import { adviseStrict, type ConnectCatalog } from '../app/advise.ts';
@@ -33,11 +34,9 @@ export interface AdviseEnv extends CommandEnv {
   github?: Partial<GitHubClientOptions>;
 }
 
-/** The catalog port on ConsulClient: services in the client's own namespace and partition. */
+/** The catalog port on ConsulClient: services in every namespace the target manages (src/adapters/consul/connect-catalog.ts). */
 export function consulConnectCatalog(consul: ConsulClient): ConnectCatalog {
-  const namespace = consul.options.namespace || 'default';
-  const partition = consul.options.partition || 'default';
-  return { connectEnabledServices: async () => (await consul.connectEnabledServices()).map((name) => ({ name, namespace, partition })) };
+  return connectCatalog(consul);
 }
 
 function durationError(e: DurationError, code: 'usage' | 'config', io: CliIo, json: boolean): number {

@@ -13,6 +13,7 @@ import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-s
 import type { Target } from '../config/targets.ts';
 import type { ReconcileTargets, TargetRun } from '../app/run-reconcile-event.ts';
 import { consulPostureSource } from '../adapters/consul/posture-source.ts';
+import { consulConnectCatalog } from '../adapters/consul/connect-catalog.ts';
 import { runtimeSettings, type RuntimeSettings } from './settings.ts';
 import { createTrafficSource, type TrafficSourceFactory } from './traffic-source.ts';
 import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
@@ -112,8 +113,6 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
     const state = new ConsulKvStateStore(consul);
     const window = parsePromDuration(a.window, 'advisor.window');
     const maxGap = parsePromDuration(a.maxGap, 'advisor.maxGap');
-    const namespace = consul.options.namespace || 'default';
-    const partition = consul.options.partition || 'default';
     return {
       settings: {
         target: t.name,
@@ -129,8 +128,8 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         source: src,
         entries: new ConsulConfigEntryStore(consul),
         state,
-        // The catalog in the client's own namespace and partition, as `advise` reads it.
-        catalog: { connectEnabledServices: async () => (await consul.connectEnabledServices()).map((name) => ({ name, namespace, partition })) },
+        // Every namespace the target manages, as `advise` reads it.
+        catalog: consulConnectCatalog(consul),
         traffic: (overrides.trafficSource ?? createTrafficSource)({ config: a.stats, consul, state, stateKeyPrefix, target: t.name, env }),
         github: async (repo) => ({ pulls: await GitHubProposalPullRequests.forDefaultBranch(octo, repo), dashboard: new GitHubPostureIssue(octo, repo) }),
         now: overrides.now ?? (() => new Date()),

@@ -148,7 +148,8 @@ describe('advise with crdNamespaces (mirroringK8S)', () => {
 describe('advise with crdNamespaces (consulDestinationNamespace)', () => {
   it('a service inheriting permissive mode gets a new ServiceDefaults that maps to the destination namespace', async () => {
     await consul.close();
-    consul = await startEnterpriseDouble({ sidecars: ['web'] });
+    // web's sidecar is in the client's own namespace, `team`.
+    consul = await startEnterpriseDouble({ sidecarsIn: { team: ['web'] } });
     consul.put({
       Kind: 'proxy-defaults',
       Name: 'global',

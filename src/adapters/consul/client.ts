@@ -27,6 +27,7 @@ import {
   CaConfigurationSchema,
   CatalogServiceNodeListSchema,
   CatalogServicesSchema,
+  NamespaceListSchema,
   KvPairListSchema,
   LiveEntryListSchema,
   LiveEntrySchema,
@@ -287,9 +288,12 @@ export class ConsulClient {
    * gives a guess of each proxy's destination, confirmed for a batch of proxies per request by a
    * filter on `ServiceProxy.DestinationServiceName`; only proxies named otherwise, or whose guess
    * was wrong, are read one by one (`GET /v1/catalog/service/:proxy`).
+   * `namespace` (Enterprise): that namespace's catalog (`?ns=`) instead of the client's own; never
+   * `*`, since the answer is a map keyed by service name alone.
    */
-  async connectEnabledServices(): Promise<string[]> {
-    const proxies = Object.keys(await this.#catalogServices('ServiceKind == "connect-proxy"'));
+  async connectEnabledServices(namespace?: string): Promise<string[]> {
+    const ns = namespace ? { ns: namespace } : {};
+    const proxies = Object.keys(await this.#catalogServices('ServiceKind == "connect-proxy"', namespace));
     const guesses = new Map<string, string>();
     const unresolved: string[] = [];
     for (const p of proxies) {
@@ -302,7 +306,7 @@ export class ConsulClient {
     for (let i = 0; i < pairs.length; i += CONFIRM_BATCH) {
       const batch = pairs.slice(i, i + CONFIRM_BATCH);
       const either = batch.map(([p, d]) => `(ServiceName == ${bexprString(p)} and ServiceProxy.DestinationServiceName == ${bexprString(d)})`).join(' or ');
-      const confirmed = await this.#catalogServices(`ServiceKind == "connect-proxy" and (${either})`);
+      const confirmed = await this.#catalogServices(`ServiceKind == "connect-proxy" and (${either})`, namespace);
       for (const [p, d] of batch) {
         if (p in confirmed) destinations.add(d);
         else unresolved.push(p);
@@ -310,8 +314,8 @@ export class ConsulClient {
     }
     for (const p of unresolved) {
       const path = `/v1/catalog/service/${encodeURIComponent(p)}`;
-      const res = await this.#send({ method: 'GET', path });
-      this.#assertComplete(res, path, `the catalog entry of proxy ${JSON.stringify(p)}`, resourceListPermission('service'));
+      const res = await this.#send({ method: 'GET', path, query: ns });
+      this.#assertComplete(res, path, `the catalog entry of proxy ${JSON.stringify(p)}${inNamespace(namespace)}`, resourceListPermission('service'), namespace);
       for (const n of this.#parse(res, CatalogServiceNodeListSchema, 'GET', path)) {
         const d = n.ServiceProxy?.DestinationServiceName;
         if (n.ServiceKind === 'connect-proxy' && d) destinations.add(d);
@@ -320,12 +324,30 @@ export class ConsulClient {
     return [...destinations].sort();
   }
 
-  async #catalogServices(filter: string): Promise<Record<string, unknown>> {
+  async #catalogServices(filter: string, namespace?: string): Promise<Record<string, unknown>> {
     const path = '/v1/catalog/services';
-    const res = await this.#send({ method: 'GET', path, query: { filter } });
+    const res = await this.#send({ method: 'GET', path, query: { filter, ...(namespace ? { ns: namespace } : {}) } });
     // A proxy hidden by ACLs would pass for "no sidecar": the advisor would skip a permissive service.
-    this.#assertComplete(res, path, 'the catalog of sidecar proxies', resourceListPermission('service'));
+    this.#assertComplete(res, path, `the catalog of sidecar proxies${inNamespace(namespace)}`, resourceListPermission('service'), namespace);
     return this.#parse(res, CatalogServicesSchema, 'GET', path);
+  }
+
+  /**
+   * `GET /v1/namespaces` (Enterprise): the names of every namespace of the client's partition, what
+   * `namespaces: all` covers where an API takes no `ns=*`. Consul filters the list by namespace:read
+   * (agent/namespace_endpoint.go, Enterprise); a filtered list throws `incomplete-read`, so a hidden
+   * namespace stops the caller instead of being skipped.
+   */
+  async namespaceNames(): Promise<string[]> {
+    const path = '/v1/namespaces';
+    const res = await this.#send({ method: 'GET', path });
+    this.#assertComplete(res, path, 'the list of namespaces', {
+      permission: 'namespace:read on every namespace (or operator:read)',
+      rule: 'namespace_prefix "" { policy = "read" }',
+    });
+    return this.#parse(res, NamespaceListSchema, 'GET', path)
+      .map((n) => n.Name)
+      .sort();
   }
 
   // ---- security posture (agent, ACL token, CA) -------------------------------------------------
@@ -530,6 +552,7 @@ export type AclTokenSelf =
   | { aclsEnabled: true; defaultPolicy: 'allow' | 'deny'; token: { accessorId: string; policies: { id: string; name: string }[] } | undefined };
 
 /** The name Consul gives a sidecar registered without one (agent/sidecar_service.go). */
+const inNamespace = (namespace: string | undefined) => (namespace ? ` in namespace ${JSON.stringify(namespace)}` : '');
 const SIDECAR_SUFFIX = '-sidecar-proxy';
 const CONFIRM_BATCH = 50;
 

@@ -20,7 +20,16 @@ export interface EnterpriseDouble {
 
 const key = (kind: string, ns: string, name: string) => `${kind}/${ns.toLowerCase()}/${name.toLowerCase()}`;
 
-export async function startEnterpriseDouble(opts: { hidden?: string[]; version?: string; sidecars?: string[] } = {}): Promise<EnterpriseDouble> {
+export interface EnterpriseDoubleOptions {
+  hidden?: string[];
+  version?: string;
+  /** Services with a `<service>-sidecar-proxy` in the `default` namespace. */
+  sidecars?: string[];
+  /** Namespace → services with a sidecar there (besides `sidecars` in `default`); also what `GET /v1/namespaces` lists. */
+  sidecarsIn?: Record<string, string[]>;
+}
+
+export async function startEnterpriseDouble(opts: EnterpriseDoubleOptions = {}): Promise<EnterpriseDouble> {
   const http = await startFakeHttp();
   const entries = new Map<string, Record<string, unknown>>();
   const kv = new Map<string, { value: string; index: number }>();
@@ -52,8 +61,24 @@ export async function startEnterpriseDouble(opts: { hidden?: string[]; version?:
     const ns = url.searchParams.get('ns') ?? undefined;
     const cas = url.searchParams.get('cas');
     if (url.pathname === '/v1/agent/self') return json({ Config: { Version: opts.version ?? '1.22.0+ent', NodeName: 'ent-1' } });
-    // `opts.sidecars`: the catalog's connect-proxy services, each `<service>-sidecar-proxy` (`advise` reads them for inherited modes).
-    if (url.pathname === '/v1/catalog/services') return json(Object.fromEntries((opts.sidecars ?? []).map((s) => [`${s}-sidecar-proxy`, []])));
+    // The catalog's connect-proxy services of one namespace (`?ns=`, else `default`), each `<service>-sidecar-proxy`
+    // (`advise` reads them for inherited modes). A hidden namespace's proxies are left out with the ACL header,
+    // as Consul's Catalog.ServiceList filters them (agent/consul/catalog_endpoint.go, QueryMeta.ResultsFilteredByACLs).
+    if (url.pathname === '/v1/catalog/services') {
+      const space = (ns ?? 'default').toLowerCase();
+      const services = space === 'default' ? [...(opts.sidecars ?? []), ...(opts.sidecarsIn?.default ?? [])] : (opts.sidecarsIn?.[space] ?? []);
+      if (hidden.has(space)) return json({}, services.length ? { 'x-consul-results-filtered-by-acls': 'true' } : {});
+      return json(Object.fromEntries(services.map((s) => [`${s}-sidecar-proxy`, []])));
+    }
+    // `GET /v1/namespaces`: every namespace of the partition the token may read (namespace:read), hidden ones left out.
+    if (url.pathname === '/v1/namespaces') {
+      const all = [...new Set(['default', ...Object.keys(opts.sidecarsIn ?? {}), ...[...entries.values()].map((e) => String(e.Namespace))])];
+      const visible = all.filter((n) => !hidden.has(n));
+      return json(
+        visible.map((Name) => ({ Name, Description: '', Partition: 'default', CreateIndex: 1, ModifyIndex: 1 })),
+        visible.length < all.length ? { 'x-consul-results-filtered-by-acls': 'true' } : {},
+      );
+    }
     if (url.pathname.startsWith('/v1/kv/')) {
       const k = url.pathname.slice('/v1/kv/'.length);
       if (req.method === 'GET') {
