@@ -3,6 +3,7 @@
 // mode is a permissive one inherited from proxy-defaults, with a sidecar in a managed namespace
 // other than the client's own, is judged there, and a namespace the token may not read stops the
 // advice instead of looking empty.
+import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
 import { main } from '../../src/cli/main.ts';
@@ -42,7 +43,7 @@ afterEach(async () => {
   consul = undefined;
 });
 
-async function advise(double: EnterpriseDouble, namespaces: string, args: string[] = []) {
+async function advise(double: EnterpriseDouble, namespaces: string, args: string[] = [], cwd = tempTree(tree(namespaces))) {
   // As apply left it: proxy-defaults permissive (partition-level, in default), ours.
   double.put({
     Kind: 'proxy-defaults',
@@ -55,7 +56,7 @@ async function advise(double: EnterpriseDouble, namespaces: string, args: string
   const source = traffic();
   const code = await main(
     ['advise', '--consul', double.url, '--stats', 'envoy', ...args],
-    { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(tree(namespaces)) },
+    { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd },
     { now: () => NOW, trafficSource: () => source, env: {} },
   );
   return { code, stdout, stderr, asked: source.asked };
@@ -119,5 +120,39 @@ describe('advise on a target that manages several namespaces', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('is incomplete');
     expect(run.stdout).toBe('');
+  });
+});
+
+describe('advise matches each namespace to its own service-defaults', () => {
+  it('a strict service-defaults in default does not cover the same name in billing, and the proposal names billing', async () => {
+    consul = await startEnterpriseDouble({ sidecars: ['ledger'], sidecarsIn: { billing: ['ledger'] } });
+    const cwd = tempTree({
+      ...tree('[default, billing]'),
+      'config-entries/ledger.hcl': 'Kind = "service-defaults"\nName = "ledger"\nMutualTLSMode = "strict"\n',
+    });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'dev',
+          GIT_AUTHOR_EMAIL: 'dev@example.test',
+          GIT_COMMITTER_NAME: 'dev',
+          GIT_COMMITTER_EMAIL: 'dev@example.test',
+        },
+      });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'initial');
+    const run = await advise(consul, '[default, billing]', ['--json', '--write-branch'], cwd);
+    expect(judged(run.stdout)).toEqual([['ledger', 'billing', 'ready-for-strict']]);
+    expect(run.code).toBe(0);
+    const branches = git('branch', '--list', '--format=%(refname:short)').trim().split('\n').sort();
+    expect(branches).toEqual(['consul-gitops/strict/default/billing/ledger', 'main']);
+    const [file] = git('diff', '--name-only', 'main', 'consul-gitops/strict/default/billing/ledger').trim().split('\n');
+    const text = git('show', `consul-gitops/strict/default/billing/ledger:${file}`);
+    expect(text).toMatch(/Namespace\s*=\s*"billing"/);
+    expect(text).toMatch(/MutualTLSMode\s*=\s*"strict"/);
   });
 });
