@@ -334,16 +334,17 @@ export class ConsulClient {
 
   /**
    * `GET /v1/namespaces` (Enterprise): the names of every namespace of the client's partition, what
-   * `namespaces: all` covers where an API takes no `ns=*`. Consul filters the list by namespace:read
-   * (agent/namespace_endpoint.go, Enterprise); a filtered list throws `incomplete-read`, so a hidden
-   * namespace stops the caller instead of being skipped.
+   * `namespaces: all` covers where an API takes no `ns=*`. Consul filters the list by the token
+   * (docs: commands/namespace/list, "operator:read privileges or any read privileges within the
+   * target namespaces ... possible to see a partial list"); a list flagged as filtered throws
+   * `incomplete-read`, so a hidden namespace stops the caller instead of being skipped.
    */
   async namespaceNames(): Promise<string[]> {
     const path = '/v1/namespaces';
     const res = await this.#send({ method: 'GET', path });
     this.#assertComplete(res, path, 'the list of namespaces', {
-      permission: 'namespace:read on every namespace (or operator:read)',
-      rule: 'namespace_prefix "" { policy = "read" }',
+      permission: 'operator:read (or read access in every namespace)',
+      rule: 'operator = "read"',
     });
     return this.#parse(res, NamespaceListSchema, 'GET', path)
       .map((n) => n.Name)
