@@ -1,0 +1,100 @@
+// The CLI's own output (stderr, stdout, --json) never shows a token it loaded, whatever form a careless
+// Consul or gateway quotes it in: every token is registered where it is loaded and main() masks its output.
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { formsOf } from '../support/echoing-consul.ts';
+import { tempTree } from '../support/run-cli.ts';
+
+interface QuotingConsul {
+  url: string;
+  status: number;
+  /** Every token received. */
+  tokens: string[];
+  close(): Promise<void>;
+}
+
+/** Answers every request with `status` and a body quoting the token raw, JSON-escaped and URL-encoded. */
+async function startQuotingConsul(): Promise<QuotingConsul> {
+  const double = { status: 403, tokens: [] as string[] } as QuotingConsul;
+  const server: Server = createServer((req, res) => {
+    const token = String(req.headers['x-consul-token'] ?? '');
+    double.tokens.push(token);
+    const body = `denied: token ${token} / ${JSON.stringify({ token })} / ?token=${encodeURIComponent(token)}`;
+    res.writeHead(double.status, { 'content-type': 'text/plain' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  double.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  double.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return double;
+}
+
+const ENTRY = 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n';
+
+async function run(argv: string[], cwd: string, env: Record<string, string>) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd }, { env });
+  return { code, stdout, stderr, all: `${stdout}\n${stderr}` };
+}
+
+/** A token whose raw, JSON-escaped, URL-encoded and base64 forms all differ. */
+const newToken = () => `tok"en/${randomUUID()}+x=`;
+
+function expectNoForm(text: string, token: string): void {
+  for (const form of formsOf(token)) expect(text).not.toContain(form);
+}
+
+describe('the CLI never prints a token it loaded', () => {
+  let consul: QuotingConsul;
+  beforeAll(async () => {
+    consul = await startQuotingConsul();
+  });
+  afterAll(() => consul.close());
+
+  for (const status of [403, 500])
+    for (const [command, extra] of [
+      ['plan', []],
+      ['plan', ['--json']],
+      ['apply', ['--auto-approve']],
+      ['apply', ['--auto-approve', '--json']],
+      ['audit', []],
+      ['audit', ['--json']],
+    ] as const)
+      it(`${command} ${extra.join(' ')} against a Consul answering ${status} with CONSUL_HTTP_TOKEN quoted`, async () => {
+        consul.status = status;
+        const token = newToken();
+        const cwd = tempTree({ 'config-entries/web.hcl': ENTRY });
+        const out = await run([command, ...extra, '--consul', consul.url], cwd, { CONSUL_HTTP_TOKEN: token });
+        expect(out.code).toBe(1);
+        expect(out.stderr).toMatch(/error/);
+        expect(consul.tokens).toContain(token);
+        expectNoForm(out.all, token);
+        if ((extra as readonly string[]).includes('--json')) expect(JSON.parse(out.stdout.trim().split('\n').at(-1)!)).toHaveProperty('error');
+      });
+
+  it("a target's tokenFile and tokenEnv are masked too", async () => {
+    consul.status = 403;
+    for (const how of ['tokenFile', 'tokenEnv'] as const) {
+      const token = newToken();
+      const cwd = tempTree({ 'config-entries/web.hcl': ENTRY, 'consul.token': `${token}\n` });
+      const source = how === 'tokenFile' ? `tokenFile: ${join(cwd, 'consul.token')}` : 'tokenEnv: PROD_CONSUL_TOKEN';
+      writeFileSync(
+        join(cwd, 'consul-gitops.yaml'),
+        `targets:\n  - name: prod\n    dir: config-entries\n    consul:\n      address: ${consul.url}\n      ${source}\n`,
+      );
+      const out = await run(['plan'], cwd, how === 'tokenEnv' ? { PROD_CONSUL_TOKEN: token } : {});
+      expect(out.code).toBe(1);
+      expect(consul.tokens).toContain(token);
+      expectNoForm(out.all, token);
+    }
+  });
+});
