@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { startDevServer } from '../../src/dev-server/server.ts';
 import { formsOf } from '../support/echoing-consul.ts';
 import { tempTree } from '../support/run-cli.ts';
 
@@ -95,6 +96,36 @@ describe('the CLI never prints a token it loaded', () => {
       expect(out.code).toBe(1);
       expect(consul.tokens).toContain(token);
       expectNoForm(out.all, token);
+    }
+  });
+
+  it('a token too short to mask is said once on stderr, by where it came from', async () => {
+    consul.status = 403;
+    const short = randomUUID().slice(0, 5);
+    const cwd = tempTree({ 'config-entries/web.hcl': ENTRY });
+    const out = await run(['plan', '--consul', consul.url], cwd, { CONSUL_HTTP_TOKEN: short });
+    expect(out.code).toBe(1);
+    expect(consul.tokens).toContain(short);
+    const notices = out.stderr.split('\n').filter((l) => l.includes('shorter than 6 characters'));
+    expect(notices).toEqual(['notice: a secret (env CONSUL_HTTP_TOKEN) is shorter than 6 characters: it cannot be masked in output; use a longer one']);
+  });
+});
+
+describe('a plan whose Meta holds a token', () => {
+  it('shows [redacted] in the text and --json plan, never the value', async () => {
+    const server = await startDevServer({ port: 0, host: '127.0.0.1' });
+    try {
+      const token = newToken();
+      const cwd = tempTree({ 'config-entries/web.hcl': `${ENTRY}Meta = {\n  note = ${JSON.stringify(token)}\n}\n` });
+      for (const extra of [[], ['--json']]) {
+        const out = await run(['plan', ...extra, '--consul', server.url], cwd, { CONSUL_HTTP_TOKEN: token });
+        expect(out.code, out.stderr).toBe(0);
+        expect(out.stdout).toContain('[redacted]');
+        expect(out.stdout).toContain('web');
+        expectNoForm(out.all, token);
+      }
+    } finally {
+      await server.close();
     }
   });
 });
