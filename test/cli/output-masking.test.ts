@@ -6,9 +6,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { main, type MainDeps } from '../../src/cli/main.ts';
 import { startDevServer } from '../../src/dev-server/server.ts';
 import { formsOf } from '../support/echoing-consul.ts';
+import { startGitHubDouble } from '../support/github-double.ts';
+import { trafficDouble } from '../support/traffic-double.ts';
 import { tempTree } from '../support/run-cli.ts';
 
 interface QuotingConsul {
@@ -40,10 +42,10 @@ async function startQuotingConsul(): Promise<QuotingConsul> {
 
 const ENTRY = 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n';
 
-async function run(argv: string[], cwd: string, env: Record<string, string>) {
+async function run(argv: string[], cwd: string, env: Record<string, string>, deps: Omit<MainDeps, 'env'> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd }, { env });
+  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd }, { ...deps, env });
   return { code, stdout, stderr, all: `${stdout}\n${stderr}` };
 }
 
@@ -126,6 +128,44 @@ describe('a plan whose Meta holds a token', () => {
       }
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('advise --open-prs with a GitHub that quotes GITHUB_TOKEN back', () => {
+  it('prints neither the token nor any form of it', async () => {
+    const consul = await startDevServer({ port: 0, host: '127.0.0.1' });
+    const token = `ghp_${randomUUID().replaceAll('-', '')}"/+=`;
+    const github = await startGitHubDouble({ token });
+    try {
+      await fetch(`${consul.url}/v1/config`, { method: 'PUT', body: JSON.stringify({ Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true }) });
+      await fetch(`${consul.url}/v1/catalog/register`, {
+        method: 'PUT',
+        body: JSON.stringify({
+          Node: 'n1',
+          Address: '10.0.0.7',
+          Service: { Kind: 'connect-proxy', Service: 'orders-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'orders' } },
+        }),
+      });
+      const tree = {
+        'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
+        'config-entries/orders.hcl': 'Kind = "service-defaults"\nName = "orders"\nMutualTLSMode = "permissive"\n',
+      };
+      github.addCommit(tree);
+      const quoted = `bad credentials ${token} ${JSON.stringify({ token })} ?token=${encodeURIComponent(token)}`;
+      github.fail({ path: /./, status: 500, body: { message: quoted }, times: 100 });
+      const env = { GITHUB_TOKEN: token, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, GITHUB_API_URL: github.url };
+      const out = await run(['advise', '--consul', consul.url, '--stats', 'envoy', '--open-prs'], tempTree(tree), env, {
+        now: () => new Date('2026-11-25T12:00:00Z'),
+        trafficSource: () => trafficDouble({ orders: [{ plaintextPerMinute: 0, handshakesPerMinute: 12 }] }),
+        github: { throttle: false, retries: 0 },
+      });
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain('bad credentials');
+      expectNoForm(out.all, token);
+    } finally {
+      await github.close();
+      await consul.close();
     }
   });
 });
