@@ -4,7 +4,8 @@
 //
 // Values shorter than MIN_MASKED_LENGTH are not masked: masking "admin" or "1234" would blank ordinary
 // words in every line, and the blanks would point at the secret. Such a value is remembered by where
-// it came from only, so the logger can say once that it is too short to be kept out of logs.
+// it came from, so the logger and the CLI can say once that it is too short to be kept out of output
+// (and by value, never shown, so one value registered twice is said once).
 import { Buffer } from 'node:buffer';
 
 export const MIN_MASKED_LENGTH = 6;
@@ -15,6 +16,8 @@ export const REDACTED = '[redacted]';
 export class KnownSecrets {
   readonly #values = new Set<string>();
   readonly #tooShort = new Set<string>();
+  /** Values already known too short: one value registered twice (by where it was read, then by its client) is said once. */
+  readonly #shortValues = new Set<string>();
   #version = 0;
   #masks: { version: number; list: readonly string[]; mask: (text: string) => string } = { version: 0, list: [], mask: (t) => t };
 
@@ -25,7 +28,8 @@ export class KnownSecrets {
   add(value: string | undefined, from?: string): void {
     if (!value) return;
     if (value.length < MIN_MASKED_LENGTH) {
-      if (from && !this.#tooShort.has(from)) {
+      if (from && !this.#tooShort.has(from) && !this.#shortValues.has(value)) {
+        this.#shortValues.add(value);
         this.#tooShort.add(from);
         this.#version++;
       }

@@ -4,6 +4,7 @@ import { ConsulClient } from '../adapters/consul/client.ts';
 import { optionsFromEnv, type ConsulClientOptionsInput } from '../adapters/consul/options.ts';
 import { loadTargets, type Target, type TargetsFile } from '../config/targets.ts';
 import { ConsulGitopsError } from '../errors.ts';
+import { knownSecrets } from '../known-secrets.ts';
 
 export interface ResolvedTarget {
   file: TargetsFile;
@@ -29,6 +30,10 @@ export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<str
   const resolved = { ...target, ...(flags.dir ? { dir: flags.dir } : {}) };
   const fromEnv = optionsFromEnv(env);
   const c = resolved.consul;
+  // Registered here, named by where they came from, before anything can print them; the client
+  // registers a token file's contents when it reads it (src/adapters/consul/client.ts).
+  knownSecrets.add(env.CONSUL_HTTP_TOKEN, 'env CONSUL_HTTP_TOKEN');
+  if (c.tokenEnv) knownSecrets.add(env[c.tokenEnv], `env ${c.tokenEnv} (tokenEnv of target "${resolved.name}")`);
   const options: ConsulClientOptionsInput = {
     ...fromEnv,
     ...(c.address ? { address: c.address } : {}),

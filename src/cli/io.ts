@@ -1,5 +1,8 @@
 // The streams a command writes to, injected so tests can run commands in-process; and the process's
-// own streams, guarded so a reader that goes away early (`render | head -1`) ends output quietly.
+// own streams, guarded so a reader that goes away early (`render | head -1`) ends output quietly,
+// and masked so no secret the run loaded (src/known-secrets.ts) is ever printed.
+import { knownSecrets, MIN_MASKED_LENGTH, type KnownSecrets } from '../known-secrets.ts';
+
 export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
@@ -40,4 +43,35 @@ export function guardStream(stream: NodeJS.WriteStream): Writer {
 /** The process's stdout and stderr for `main`, each guarded against a reader that left. */
 export function processIo(): CliIo {
   return { stdout: guardStream(process.stdout), stderr: guardStream(process.stderr), stdin: process.stdin };
+}
+
+/**
+ * `io` with every write masked through the registry: the one output path of a command (errors,
+ * warnings, plans, --json), so a token a careless Consul or gateway quotes back in any form (raw,
+ * JSON-escaped, URL-encoded) prints as `[redacted]`. The registry compiles its forms into one regex,
+ * recompiled only when a secret is added. A secret too short to mask is said once on stderr, by the
+ * first write after it was loaded (or by `noticeShortSecrets` when the command ends).
+ */
+export function maskedIo(io: CliIo, secrets: KnownSecrets = knownSecrets): CliIo & { noticeShortSecrets(): void } {
+  const noticed = new Set<string>();
+  let seen = -1;
+  const noticeShortSecrets = () => {
+    if (seen === secrets.version) return;
+    seen = secrets.version;
+    for (const from of secrets.tooShort()) {
+      if (noticed.has(from)) continue;
+      noticed.add(from);
+      io.stderr.write(`notice: a secret (${from}) is shorter than ${MIN_MASKED_LENGTH} characters: it cannot be masked in output; use a longer one\n`);
+    }
+  };
+  const masked = (stream: Writer): Writer => ({
+    write(s: string) {
+      noticeShortSecrets();
+      return stream.write(secrets.mask(s));
+    },
+    get isTTY() {
+      return stream.isTTY;
+    },
+  });
+  return { ...io, stdout: masked(io.stdout), stderr: masked(io.stderr), noticeShortSecrets };
 }

@@ -102,19 +102,19 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo-command.ts')).demoCommand,
   plan: async () => {
     const { planCommand } = await import('./plan-command.ts');
-    return (args, io) => planCommand(args, io);
+    return (args, io, deps) => planCommand(args, io, { ...(deps.env ? { env: deps.env } : {}) });
   },
   apply: async () => {
     const { applyCommand } = await import('./plan-command.ts');
-    return (args, io) => applyCommand(args, io);
+    return (args, io, deps) => applyCommand(args, io, { ...(deps.env ? { env: deps.env } : {}) });
   },
   audit: async () => {
     const { auditCommand } = await import('./audit-command.ts');
-    return (args, io) => auditCommand(args, io);
+    return (args, io, deps) => auditCommand(args, io, { ...(deps.env ? { env: deps.env } : {}) });
   },
   import: async () => {
     const { importCommand } = await import('./import-command.ts');
-    return (args, io) => importCommand(args, io);
+    return (args, io, deps) => importCommand(args, io, { ...(deps.env ? { env: deps.env } : {}) });
   },
   advise: async () => (await import('./advise-command.ts')).adviseCommand,
   serve: async () => {
@@ -155,6 +155,17 @@ export async function main(argv: string[], io: CliIo, deps: MainDeps = {}): Prom
     io.stdout.write(await commandHelp(name));
     return 0;
   }
+  // Past this point a command may load secrets (tokens, credentials): everything it prints is masked.
+  const { maskedIo } = await import('./io.ts');
+  const out = maskedIo(io);
+  try {
+    return await run(load, rest, out, deps, name);
+  } finally {
+    out.noticeShortSecrets();
+  }
+}
+
+async function run(load: () => Promise<Command>, rest: string[], io: CliIo, deps: MainDeps, name: string): Promise<number> {
   try {
     const command = await load();
     return await command(rest, io, deps);
