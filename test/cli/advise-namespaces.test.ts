@@ -3,13 +3,12 @@
 // mode is a permissive one inherited from proxy-defaults, with a sidecar in a managed namespace
 // other than the client's own, is judged there, and a namespace the token may not read stops the
 // advice instead of looking empty.
-import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
 import { main } from '../../src/cli/main.ts';
-import { serviceKey, type TrafficSampleSource } from '../../src/core/advisor/model.ts';
+import { commitAll } from '../support/git-repo.ts';
 import { tempTree } from '../support/run-cli.ts';
-import { MINUTE, sidecar } from '../support/traffic-double.ts';
+import { askedOf, trafficBy, type TrafficDouble } from '../support/traffic-double.ts';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const PROXY_DEFAULTS = 'Kind = "proxy-defaults"\nName = "global"\nMutualTLSMode = "permissive"\n';
@@ -19,22 +18,8 @@ const tree = (namespaces: string) => ({
 });
 
 /** Every sidecar saw mTLS only: each service asked about is ready for strict. */
-function traffic(): TrafficSampleSource & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    description: 'in-memory test sidecars',
-    asked,
-    async samples(services, window) {
-      asked.push(...services.map(serviceKey));
-      return services.map((service) => ({
-        service,
-        instances: [sidecar(`${service.name}-0`, window, { plaintextPerMinute: 0, handshakesPerMinute: 12 })],
-        sources: [`test://${serviceKey(service)}`],
-        problems: [],
-        scrapeIntervalMs: MINUTE,
-      }));
-    },
-  };
+function traffic(): TrafficDouble {
+  return trafficBy(() => [{ plaintextPerMinute: 0, handshakesPerMinute: 12 }]);
 }
 
 let consul: EnterpriseDouble | undefined;
@@ -59,7 +44,7 @@ async function advise(double: EnterpriseDouble, namespaces: string, args: string
     { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd },
     { now: () => NOW, trafficSource: () => source, env: {} },
   );
-  return { code, stdout, stderr, asked: source.asked };
+  return { code, stdout, stderr, asked: askedOf(source) };
 }
 
 type Judged = { service: string; namespace: string; verdict: string };
@@ -130,21 +115,7 @@ describe('advise matches each namespace to its own service-defaults', () => {
       ...tree('[default, billing]'),
       'config-entries/ledger.hcl': 'Kind = "service-defaults"\nName = "ledger"\nMutualTLSMode = "strict"\n',
     });
-    const git = (...args: string[]) =>
-      execFileSync('git', args, {
-        cwd,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'dev',
-          GIT_AUTHOR_EMAIL: 'dev@example.test',
-          GIT_COMMITTER_NAME: 'dev',
-          GIT_COMMITTER_EMAIL: 'dev@example.test',
-        },
-      });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'initial');
+    const git = commitAll(cwd);
     const run = await advise(consul, '[default, billing]', ['--json', '--write-branch'], cwd);
     expect(judged(run.stdout)).toEqual([['ledger', 'billing', 'ready-for-strict']]);
     expect(run.code).toBe(0);

@@ -3,13 +3,12 @@
 // same service name in two Kubernetes namespaces is two service-defaults in two Consul namespaces
 // (control-plane/namespaces/namespaces.go ConsulNamespace), judged apart, and the pull request
 // flips the file of the one that is ready and no other.
-import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
 import { main } from '../../src/cli/main.ts';
-import { serviceKey, type TrafficSampleSource } from '../../src/core/advisor/model.ts';
+import { commitAll } from '../support/git-repo.ts';
 import { tempTree } from '../support/run-cli.ts';
-import { MINUTE, sidecar } from '../support/traffic-double.ts';
+import { askedOf, trafficBy, type TrafficDouble } from '../support/traffic-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { TOKEN } from '../adapters/github/client.ts';
 import { serviceDefaultsCrd } from '../support/crd-documents.ts';
@@ -33,22 +32,8 @@ const TREE = {
 const NOW = new Date('2026-11-25T12:00:00Z');
 
 /** Sidecar traces by Consul namespace: `api` in k8s-payments no longer sees plaintext, in k8s-billing it still does. */
-function traffic(): TrafficSampleSource & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    description: 'in-memory test sidecars',
-    asked,
-    async samples(services, window) {
-      asked.push(...services.map(serviceKey));
-      return services.map((service) => ({
-        service,
-        instances: [sidecar(`${service.name}-0`, window, { plaintextPerMinute: service.namespace === 'k8s-billing' ? 3 : 0, handshakesPerMinute: 12 })],
-        sources: [`test://${serviceKey(service)}`],
-        problems: [],
-        scrapeIntervalMs: MINUTE,
-      }));
-    },
-  };
+function traffic(): TrafficDouble {
+  return trafficBy((service) => [{ plaintextPerMinute: service.namespace === 'k8s-billing' ? 3 : 0, handshakesPerMinute: 12 }]);
 }
 
 let consul: EnterpriseDouble;
@@ -81,7 +66,7 @@ async function advise(args: string[], env: Record<string, string> = {}, cwd = te
     { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd },
     { now: () => NOW, trafficSource: () => source, env, github: { throttle: false, retries: 0 } },
   );
-  return { code, stdout, stderr, asked: source.asked };
+  return { code, stdout, stderr, asked: askedOf(source) };
 }
 
 describe('advise with crdNamespaces (mirroringK8S)', () => {
@@ -121,21 +106,7 @@ describe('advise with crdNamespaces (mirroringK8S)', () => {
 
   it('--write-branch commits the same one-file change on a local branch', async () => {
     const cwd = tempTree(TREE);
-    const git = (...args: string[]) =>
-      execFileSync('git', args, {
-        cwd,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'dev',
-          GIT_AUTHOR_EMAIL: 'dev@example.test',
-          GIT_COMMITTER_NAME: 'dev',
-          GIT_COMMITTER_EMAIL: 'dev@example.test',
-        },
-      });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'initial');
+    const git = commitAll(cwd);
     const run = await advise(['--write-branch'], {}, cwd);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -175,21 +146,7 @@ describe('advise with crdNamespaces (consulDestinationNamespace)', () => {
       '',
     ].join('\n');
     const cwd = tempTree({ 'consul-gitops.yaml': config, 'config-entries/proxy-defaults.yaml': proxyDefaults });
-    const git = (...args: string[]) =>
-      execFileSync('git', args, {
-        cwd,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'dev',
-          GIT_AUTHOR_EMAIL: 'dev@example.test',
-          GIT_COMMITTER_NAME: 'dev',
-          GIT_COMMITTER_EMAIL: 'dev@example.test',
-        },
-      });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'initial');
+    const git = commitAll(cwd);
     const run = await advise(['--write-branch'], {}, cwd);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

@@ -5,9 +5,8 @@
 // pull request flips the file of the ready one only.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
-import { serviceKey, type TrafficSampleSource } from '../../src/core/advisor/model.ts';
 import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
-import { MINUTE, sidecar } from '../support/traffic-double.ts';
+import { trafficBy } from '../support/traffic-double.ts';
 import { serviceDefaultsCrd } from '../support/crd-documents.ts';
 
 const crd = (kubeNs: string, mode: string) => serviceDefaultsCrd(kubeNs, ['protocol: http', `mutualTLSMode: ${mode}`]);
@@ -26,18 +25,7 @@ const TARGETS = [
 ].join('\n');
 
 /** `api` in the payments namespace no longer sees plaintext; in billing it still does. */
-const traffic: TrafficSampleSource = {
-  description: 'in-memory test sidecars',
-  async samples(services, window) {
-    return services.map((service) => ({
-      service,
-      instances: [sidecar(`${service.name}-0`, window, { plaintextPerMinute: service.namespace === 'billing' ? 3 : 0, handshakesPerMinute: 12 })],
-      sources: [`test://${serviceKey(service)}`],
-      problems: [],
-      scrapeIntervalMs: MINUTE,
-    }));
-  },
-};
+const traffic = trafficBy((service) => [{ plaintextPerMinute: service.namespace === 'billing' ? 3 : 0, handshakesPerMinute: 12 }]);
 
 let consul: EnterpriseDouble;
 let h: ServerlessHarness;

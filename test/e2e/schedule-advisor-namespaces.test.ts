@@ -5,9 +5,8 @@
 // strict-mode pull request, in its namespace.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
-import { serviceKey, type TrafficSampleSource } from '../../src/core/advisor/model.ts';
 import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
-import { MINUTE, sidecar } from '../support/traffic-double.ts';
+import { trafficBy } from '../support/traffic-double.ts';
 
 const PROXY_DEFAULTS = 'Kind = "proxy-defaults"\nName = "global"\nMutualTLSMode = "permissive"\n';
 const TARGETS = [
@@ -22,18 +21,7 @@ const TARGETS = [
 ].join('\n');
 
 /** Every sidecar saw mTLS only. */
-const traffic: TrafficSampleSource = {
-  description: 'in-memory test sidecars',
-  async samples(services, window) {
-    return services.map((service) => ({
-      service,
-      instances: [sidecar(`${service.name}-0`, window, { plaintextPerMinute: 0, handshakesPerMinute: 12 })],
-      sources: [`test://${serviceKey(service)}`],
-      problems: [],
-      scrapeIntervalMs: MINUTE,
-    }));
-  },
-};
+const traffic = trafficBy(() => [{ plaintextPerMinute: 0, handshakesPerMinute: 12 }]);
 
 let consul: EnterpriseDouble;
 let h: ServerlessHarness;

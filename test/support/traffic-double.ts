@@ -38,6 +38,11 @@ export interface TrafficDouble extends TrafficSampleSource {
 
 /** Answers from `traces` (by service name); services it has no trace for get no instances. */
 export function trafficDouble(traces: Record<string, Trace[]>): TrafficDouble {
+  return trafficBy((service) => traces[service.name] ?? []);
+}
+
+/** Answers each service (name, namespace, partition) with one sidecar per trace `tracesOf` gives it. */
+export function trafficBy(tracesOf: (service: ServiceRef) => Trace[]): TrafficDouble {
   const calls: TrafficDouble['calls'] = [];
   return {
     description: 'in-memory test sidecars',
@@ -46,7 +51,7 @@ export function trafficDouble(traces: Record<string, Trace[]>): TrafficDouble {
       calls.push({ services: [...services], window });
       return services.map((service): ServiceSamples => ({
         service,
-        instances: (traces[service.name] ?? []).map((t, i) => sidecar(`${service.name}-${i}`, window, t)),
+        instances: tracesOf(service).map((t, i) => sidecar(`${service.name}-${i}`, window, t)),
         sources: [`test://${serviceKey(service)}`],
         problems: [],
         scrapeIntervalMs: MINUTE,
@@ -54,3 +59,6 @@ export function trafficDouble(traces: Record<string, Trace[]>): TrafficDouble {
     },
   };
 }
+
+/** The services a double was asked about, as `partition/namespace/name`. */
+export const askedOf = (double: TrafficDouble): string[] => double.calls.flatMap((c) => c.services.map(serviceKey));
