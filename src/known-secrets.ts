@@ -51,6 +51,16 @@ export class KnownSecrets {
     return [...this.#tooShort];
   }
 
+  /**
+   * The sources of values too short to mask that `told` does not hold yet, added to it: each output
+   * (a log, the CLI's stderr) keeps its own `told`, so each says every such source once.
+   */
+  tooShortNotYetTold(told: Set<string>): string[] {
+    const fresh = [...this.#tooShort].filter((from) => !told.has(from));
+    for (const from of fresh) told.add(from);
+    return fresh;
+  }
+
   /** Every form of every value that may end up in text, longest first (so a value holding another is masked whole). */
   masks(): readonly string[] {
     this.#refresh();

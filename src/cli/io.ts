@@ -58,9 +58,7 @@ export function maskedIo(io: CliIo, secrets: KnownSecrets = knownSecrets): CliIo
   const noticeShortSecrets = () => {
     if (seen === secrets.version) return;
     seen = secrets.version;
-    for (const from of secrets.tooShort()) {
-      if (noticed.has(from)) continue;
-      noticed.add(from);
+    for (const from of secrets.tooShortNotYetTold(noticed)) {
       io.stderr.write(`notice: a secret (${from}) is shorter than ${MIN_MASKED_LENGTH} characters: it cannot be masked in output; use a longer one\n`);
     }
   };

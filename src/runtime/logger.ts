@@ -62,9 +62,7 @@ class Masks {
 
   /** Sources of secrets too short to mask that this log has not yet warned about. */
   unwarnedShort(): string[] {
-    const fresh = this.registry.tooShort().filter((s) => !this.#warned.has(s));
-    for (const s of fresh) this.#warned.add(s);
-    return fresh;
+    return this.registry.tooShortNotYetTold(this.#warned);
   }
 }
 
