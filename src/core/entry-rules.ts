@@ -10,7 +10,7 @@ import { ingressGatewayErrors } from './write-checks/ingress-gateway.ts';
 import { inlineCertificateErrors } from './write-checks/inline-certificate.ts';
 import { jwtProviderURIProblems } from './write-checks/jwt-provider.ts';
 import { meshTLSProblems } from './write-checks/mesh.ts';
-import { proxyDefaultsProblems } from './write-checks/proxy-defaults.ts';
+import { proxyDefaultsErrors } from './write-checks/proxy-defaults.ts';
 import { resolverFilterProblems } from './write-checks/service-resolver.ts';
 import { serviceDefaultsError } from './write-checks/service-defaults.ts';
 
@@ -20,6 +20,7 @@ const CONSUL_VALIDATE: Readonly<Record<string, (entry: ApiEntry) => GoError[]>> 
     const err = serviceDefaultsError(e);
     return err ? [err] : [];
   },
+  'proxy-defaults': proxyDefaultsErrors,
   'ingress-gateway': ingressGatewayErrors,
   'api-gateway': apiGatewayErrors,
   'inline-certificate': inlineCertificateErrors,
@@ -30,7 +31,6 @@ const CONSUL_VALIDATE: Readonly<Record<string, (entry: ApiEntry) => GoError[]>> 
  * whose field starts with one of `before` (Consul returns its first error; the dev server answers with it).
  */
 const EXTRA_CHECKS: Readonly<Record<string, { check: (entry: ApiEntry) => EntryProblem[]; before: readonly string[] }>> = {
-  'proxy-defaults': { check: proxyDefaultsProblems, before: ['MutualTLSMode'] },
   mesh: { check: meshTLSProblems, before: ['HTTP'] },
   'service-resolver': { check: resolverFilterProblems, before: ['DefaultSubset', 'Redirect', 'Failover', 'ConnectTimeout', 'RequestTimeout', 'LoadBalancer'] },
   'jwt-provider': {

@@ -223,6 +223,28 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     ],
   },
   {
+    // AccessLogsConfig.Validate's last check: json.Unmarshal of JSONFormat into a json.RawMessage,
+    // wrapped with %w. TestProxyConfigEntry "proxy config has invalid access log JSON format".
+    name: 'proxy-defaults Validate: access log JSONFormat must be one JSON value',
+    cleanup: ['/v1/config/proxy-defaults/global'],
+    steps: [
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', AccessLogs: { Enabled: true, JSONFormat: '{"start_time": "[%START_TIME%]"' } },
+        'invalid access log json for JSON format: unexpected end of JSON input',
+      ),
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', AccessLogs: { Enabled: true, JSONFormat: '{"start_time": "[%START_TIME%]"} x' } },
+        "invalid access log json for JSON format: invalid character 'x' after top-level value",
+      ),
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', AccessLogs: { Enabled: true, JSONFormat: "{'start_time': 1}" } },
+        "invalid access log json for JSON format: invalid character '\\'' looking for beginning of object key string",
+      ),
+      ok({ Kind: 'proxy-defaults', Name: 'global', AccessLogs: { Enabled: true, JSONFormat: ' "%START_TIME%" ' } }),
+      del('/v1/config/proxy-defaults/global'),
+    ],
+  },
+  {
     name: 'proxy-defaults Validate: socket-dir length, FailoverPolicy mode, PrioritizeByLocality (Enterprise) before MutualTLSMode',
     cleanup: ['/v1/config/proxy-defaults/global'],
     steps: [
