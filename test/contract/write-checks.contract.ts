@@ -205,6 +205,83 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     ],
   },
   {
+    // ValidateExtensions → ConstructExtension → each built-in's Constructor (agent/envoyextensions/
+    // builtin/lua/lua.go validate; builtin/property-override/property_override.go validate):
+    // TestValidateExtensions "invalid arguments to constructor" and the extensions' own Constructor tests.
+    // StringSet.CheckRequired lists the supported values in Go map order, so either order is Consul's.
+    name: "EnvoyExtensions: each built-in's Constructor checks its Arguments (lua, property-override)",
+    kinds: ['service-defaults', 'proxy-defaults'],
+    cleanup: ['/v1/config/service-defaults/cgc-extargs', '/v1/config/proxy-defaults/global'],
+    steps: [
+      fail500(
+        sd('cgc-extargs', { EnvoyExtensions: [{ Name: 'builtin/lua' }] }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/lua]: 2 errors occurred:\n\t* missing Script value\n\t* unexpected Listener ""\n\n\n\n',
+      ),
+      fail500(
+        sd('cgc-extargs', { EnvoyExtensions: [{ Name: 'builtin/lua', Arguments: { ProxyType: 'mesh-gateway', Listener: 'inbound', Script: 'x' } }] }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/lua]: 1 error occurred:\n\t* unexpected ProxyType "mesh-gateway"\n\n\n\n',
+      ),
+      ok(sd('cgc-extargs', { EnvoyExtensions: [{ Name: 'builtin/lua', Arguments: { Listener: 'inbound', Script: 'function envoy_on_request(h) end' } }] })),
+      fail500(
+        { Kind: 'proxy-defaults', Name: 'global', EnvoyExtensions: [{ Name: 'builtin/property-override', Arguments: { ProxyType: 'connect-proxy' } }] },
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/property-override]: at least one patch is required\n\n',
+      ),
+      fail500(
+        {
+          Kind: 'proxy-defaults',
+          Name: 'global',
+          EnvoyExtensions: [
+            {
+              Name: 'builtin/property-override',
+              Arguments: {
+                ProxyType: 'connect-proxy',
+                Patches: [
+                  { ResourceFilter: {}, Op: 'add', Path: '/x', Value: 1 },
+                  { ResourceFilter: { ResourceType: 'cluster', TrafficDirection: 'outbound' }, Op: 'remove', Path: '/outlier_detection', Value: 1 },
+                ],
+              },
+            },
+          ],
+        },
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/property-override]: 2 errors occurred:\n\t* field ResourceFilter is required\n\t* field Value is not supported for remove operation\n\n\n\n',
+      ),
+      failOneOf(
+        {
+          Kind: 'proxy-defaults',
+          Name: 'global',
+          EnvoyExtensions: [
+            {
+              Name: 'builtin/property-override',
+              Arguments: {
+                ProxyType: 'mesh-gateway',
+                Patches: [{ ResourceFilter: { ResourceType: 'cluster', TrafficDirection: 'outbound' }, Op: 'add', Path: '/connect_timeout', Value: '5s' }],
+              },
+            },
+          ],
+        },
+        ['connect-proxy, terminating-gateway', 'terminating-gateway, connect-proxy'].map(
+          (values) =>
+            `1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/property-override]: 1 error occurred:\n\t* invalid ProxyType '"mesh-gateway"'; supported values: ${values}\n\n\n\n`,
+        ),
+      ),
+      ok({
+        Kind: 'proxy-defaults',
+        Name: 'global',
+        EnvoyExtensions: [
+          {
+            Name: 'builtin/property-override',
+            Arguments: {
+              ProxyType: 'connect-proxy',
+              Patches: [{ ResourceFilter: { ResourceType: 'cluster', TrafficDirection: 'outbound' }, Op: 'add', Path: '/connect_timeout', Value: '5s' }],
+            },
+          },
+        ],
+      }),
+      del('/v1/config/proxy-defaults/global'),
+      del('/v1/config/service-defaults/cgc-extargs'),
+    ],
+  },
+  {
     // AccessLogsConfig.Validate (agent/structs/connect_proxy_config.go), which ProxyConfigEntry.Validate
     // runs first and returns as it is.
     name: 'proxy-defaults Validate: access logs take a path only when they go to a file',

@@ -1,12 +1,14 @@
 // envoyextensions.ValidateExtensions (agent/envoyextensions/registered-extensions.go), which
 // ServiceConfigEntry.Validate and ProxyConfigEntry.Validate run: every extension needs a Name, its
 // EnvoyVersion and ConsulVersion must parse as hashicorp/go-version constraints, and the Name must be
-// a built-in extension. Each failing extension is one item of a go-multierror list, in order.
-// Not ported: the built-ins' own argument checks (each extension's Constructor), which Consul runs
-// after the name is found; a built-in name with unusable Arguments passes here.
+// a built-in extension, and that extension's Constructor must accept its Arguments (ConstructExtension).
+// Each failing extension is one item of a go-multierror list, in order. Constructors ported: lua,
+// property-override (./envoy-extensions/); the others' argument checks are not ported yet.
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { goQuote } from '../../model/go-quote.ts';
-import { append, leaf, type GoError } from './go-error.ts';
+import { luaArgumentsError } from './envoy-extensions/lua.ts';
+import { propertyOverrideArgumentsError } from './envoy-extensions/property-override.ts';
+import { append, leaf, wrap, type GoError } from './go-error.ts';
 
 /** extensionConstructors' keys: api.BuiltinOTELAccessLoggingExtension, Lua, AWSLambda, PropertyOverride, Wasm, ExtAuthz. */
 const BUILT_IN = new Set([
@@ -42,7 +44,13 @@ export function goVersionConstraintError(v: string): string | undefined {
   return undefined;
 }
 
-type Extension = { Name?: string; EnvoyVersion?: string; ConsulVersion?: string };
+type Extension = { Name?: string; EnvoyVersion?: string; ConsulVersion?: string; Arguments?: unknown };
+
+/** extensionConstructors whose argument checks are ported: the Constructor's error, given `EnvoyExtensions[i].Arguments`. */
+const CONSTRUCTOR_CHECKS: Readonly<Record<string, (args: unknown, at: string) => GoError | undefined>> = {
+  'builtin/lua': luaArgumentsError,
+  'builtin/property-override': propertyOverrideArgumentsError,
+};
 
 /** ValidateExtensions: a multierror of every failing extension (the first failure of each), or undefined. */
 export function envoyExtensionsError(entry: ApiEntry): GoError | undefined {
@@ -64,7 +72,13 @@ export function envoyExtensionsError(entry: ApiEntry): GoError | undefined {
       }
     }
     // ConstructExtension: the name is looked up before any argument is read.
-    if (!BUILT_IN.has(name)) err = append(err, leaf(`${at}.Name`, `invalid ${at}[${name}]: name ${goQuote(name)} is not a built-in extension`));
+    if (!BUILT_IN.has(name)) {
+      err = append(err, leaf(`${at}.Name`, `invalid ${at}[${name}]: name ${goQuote(name)} is not a built-in extension`));
+      return;
+    }
+    // "invalid EnvoyExtensions[%d][%s]: %w" around the Constructor's error (a multierror stays one item).
+    const constructed = CONSTRUCTOR_CHECKS[name]?.(ext.Arguments, `${at}.Arguments`);
+    if (constructed) err = append(err, wrap(`invalid ${at}[${name}]: `, constructed));
   });
   return err;
 }
