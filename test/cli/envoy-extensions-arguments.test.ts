@@ -122,6 +122,62 @@ EnvoyExtensions = [
   });
 });
 
+const LAMBDA_AND_AUTHZ = `Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+EnvoyExtensions = [
+  { Name = "builtin/aws/lambda", Arguments = { PayloadPassthrough = true } },
+  { Name = "builtin/ext-authz", Arguments = { ProxyType = "terminating-gateway", ListenerType = "both" } },
+  {
+    Name = "builtin/ext-authz"
+    Arguments = {
+      Config = {
+        HttpService = {
+          Target = { URI = "authz.internal:9191", Timeout = "2" }
+          AuthorizationRequest = { AllowedHeaders = [{ Exact = "x-user", Prefix = "x-" }] }
+        }
+      }
+    }
+  },
+]
+`;
+
+describe('validate: builtin/aws/lambda and builtin/ext-authz arguments as their Constructors check them', () => {
+  it("names a missing ARN and each ext-authz problem with Consul's text", async () => {
+    const run = await validate({ 'config-entries/web.hcl': LAMBDA_AND_AUTHZ });
+    expectLines(run, [
+      /web\.hcl:5:\d+: EnvoyExtensions\[0\]\.Arguments\.ARN: invalid EnvoyExtensions\[0\]\[builtin\/aws\/lambda\]: ARN is required$/,
+      /web\.hcl:6:\d+: EnvoyExtensions\[1\]\.Arguments\.ProxyType: invalid EnvoyExtensions\[1\]\[builtin\/ext-authz\]: unsupported ProxyType "terminating-gateway", only "connect-proxy" is supported$/,
+      /web\.hcl:6:\d+: EnvoyExtensions\[1\]\.Arguments\.ListenerType: invalid EnvoyExtensions\[1\]\[builtin\/ext-authz\]: unexpected ListenerType "both", supported values are "inbound" or "outbound"$/,
+      /web\.hcl:6:\d+: EnvoyExtensions\[1\]\.Arguments\.Config: invalid EnvoyExtensions\[1\]\[builtin\/ext-authz\]: exactly one of GrpcService or HttpService must be set$/,
+      /web\.hcl:9:\d+: EnvoyExtensions\[2\]\.Arguments\.Config\.HttpService\.Target\.URI: invalid EnvoyExtensions\[2\]\[builtin\/ext-authz\]: failed to validate Config\.HttpService: invalid host for Target\.URI "authz\.internal:9191": expected "localhost", "127\.0\.0\.1", or "::1"$/,
+      /web\.hcl:9:\d+: EnvoyExtensions\[2\]\.Arguments\.Config\.HttpService\.Target\.Timeout: invalid EnvoyExtensions\[2\]\[builtin\/ext-authz\]: failed to validate Config\.HttpService: failed to parse Target\.Timeout "2" as a duration: time: missing unit in duration "2"$/,
+      /web\.hcl:9:\d+: EnvoyExtensions\[2\]\.Arguments\.Config\.HttpService\.AuthorizationRequest\.AllowedHeaders\[0\]: invalid EnvoyExtensions\[2\]\[builtin\/ext-authz\]: failed to validate Config\.HttpService: validation failed for AuthorizationRequest\.AllowedHeaders: validation failed for matcher at index 0: exactly one of Contains, Exact, Prefix, SafeRegex or Suffix must be set$/,
+    ]);
+  });
+
+  it('accepts a gRPC service on localhost and an upstream HTTP service', async () => {
+    const run = await validate({
+      'config-entries/web.hcl': `Kind = "service-defaults"
+Name = "web"
+EnvoyExtensions = [
+  { Name = "builtin/aws/lambda", Arguments = { ARN = "arn:aws:lambda:us-east-1:111111111111:function:f" } },
+  { Name = "builtin/ext-authz", Arguments = { Config = { GrpcService = { Target = { URI = "127.0.0.1:9191", Timeout = "1.5s" } } } } },
+  {
+    Name = "builtin/ext-authz"
+    Arguments = {
+      ListenerType = "outbound"
+      Config = { HttpService = { Target = { Service = { Name = "authz" } }, AuthorizationRequest = { AllowedHeaders = [{ Exact = "x-user" }] } } }
+    }
+  },
+]
+`,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+});
+
 describe('apply and the dev server', () => {
   let consul: DevServer;
   beforeEach(async () => {

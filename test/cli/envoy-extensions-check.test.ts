@@ -44,7 +44,7 @@ describe('validate: EnvoyExtensions as Consul checks them', () => {
 Name = "web"
 EnvoyExtensions = [
   { Name = "builtin/aws/lambda", ConsulVersion = ">= 1.15, < 3", EnvoyVersion = "~> v1.27.0-rc1", Arguments = { ARN = "some-arn" } },
-  { Name = "builtin/ext-authz" },
+  { Name = "builtin/ext-authz", Arguments = { Config = { GrpcService = { Target = { URI = "127.0.0.1:9191" } } } } },
 ]
 `,
       }),

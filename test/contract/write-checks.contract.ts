@@ -282,6 +282,35 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     ],
   },
   {
+    // ValidateExtensions → ConstructExtension: builtin/aws/lambda (aws_lambda.go validate: ARN required)
+    // and builtin/ext-authz (ext_authz.go validate, structs.go extAuthzConfig/Target.validate).
+    name: 'EnvoyExtensions: aws/lambda needs an ARN; ext-authz needs one service with one local or upstream target',
+    kinds: ['service-defaults'],
+    cleanup: ['/v1/config/service-defaults/cgc-extauthz'],
+    steps: [
+      fail500(
+        sd('cgc-extauthz', { EnvoyExtensions: [{ Name: 'builtin/aws/lambda', Arguments: { PayloadPassthrough: true } }] }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/aws/lambda]: 1 error occurred:\n\t* ARN is required\n\n\n\n',
+      ),
+      fail500(
+        sd('cgc-extauthz', { EnvoyExtensions: [{ Name: 'builtin/ext-authz' }] }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/ext-authz]: 1 error occurred:\n\t* exactly one of GrpcService or HttpService must be set\n\n\n\n',
+      ),
+      fail500(
+        sd('cgc-extauthz', {
+          EnvoyExtensions: [
+            { Name: 'builtin/ext-authz', Arguments: { ListenerType: 'both', Config: { GrpcService: { Target: { URI: 'example.com:9191' } } } } },
+          ],
+        }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/ext-authz]: 2 errors occurred:\n\t* unexpected ListenerType "both", supported values are "inbound" or "outbound"\n\t* failed to validate Config.GrpcService: 1 error occurred:\n\t* invalid host for Target.URI "example.com:9191": expected "localhost", "127.0.0.1", or "::1"\n\n\n\n\n\n',
+      ),
+      ok(
+        sd('cgc-extauthz', { EnvoyExtensions: [{ Name: 'builtin/ext-authz', Arguments: { Config: { GrpcService: { Target: { URI: '127.0.0.1:9191' } } } } }] }),
+      ),
+      del('/v1/config/service-defaults/cgc-extauthz'),
+    ],
+  },
+  {
     // AccessLogsConfig.Validate (agent/structs/connect_proxy_config.go), which ProxyConfigEntry.Validate
     // runs first and returns as it is.
     name: 'proxy-defaults Validate: access logs take a path only when they go to a file',

@@ -3,9 +3,11 @@
 // EnvoyVersion and ConsulVersion must parse as hashicorp/go-version constraints, and the Name must be
 // a built-in extension, and that extension's Constructor must accept its Arguments (ConstructExtension).
 // Each failing extension is one item of a go-multierror list, in order. Constructors ported: lua,
-// property-override (./envoy-extensions/); the others' argument checks are not ported yet.
+// property-override, aws/lambda, ext-authz (./envoy-extensions/); otel-access-logging and wasm are not yet.
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { goQuote } from '../../model/go-quote.ts';
+import { awsLambdaArgumentsError } from './envoy-extensions/aws-lambda.ts';
+import { extAuthzArgumentsError } from './envoy-extensions/ext-authz.ts';
 import { luaArgumentsError } from './envoy-extensions/lua.ts';
 import { propertyOverrideArgumentsError } from './envoy-extensions/property-override.ts';
 import { append, leaf, wrap, type GoError } from './go-error.ts';
@@ -49,6 +51,8 @@ type Extension = { Name?: string; EnvoyVersion?: string; ConsulVersion?: string;
 /** extensionConstructors whose argument checks are ported: the Constructor's error, given `EnvoyExtensions[i].Arguments`. */
 const CONSTRUCTOR_CHECKS: Readonly<Record<string, (args: unknown, at: string) => GoError | undefined>> = {
   'builtin/lua': luaArgumentsError,
+  'builtin/aws/lambda': awsLambdaArgumentsError,
+  'builtin/ext-authz': extAuthzArgumentsError,
   'builtin/property-override': propertyOverrideArgumentsError,
 };
 

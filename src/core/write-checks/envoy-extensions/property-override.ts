@@ -7,6 +7,7 @@
 import { goQuote } from '../../../model/go-quote.ts';
 import { append, leaf, type GoError } from '../go-error.ts';
 import { argument, argumentPath, weakStringArgument } from './arguments.ts';
+import { asList, asStruct } from './structs.ts';
 
 /** ResourceTypes, extensioncommon.TrafficDirections, Ops and validProxyTypes, in declaration order. */
 const RESOURCE_TYPES = ['cluster', 'cluster-load-assignment', 'route', 'listener'];
@@ -22,24 +23,6 @@ function checkRequired(set: readonly string[], v: string, fieldName: string, fie
   if (set.includes(v)) return undefined;
   if (v === '') return leaf(field, `field ${fieldName} is required`);
   return leaf(field, `invalid ${fieldName} '${goQuote(v)}'; supported values: ${set.join(', ')}`);
-}
-
-const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/**
- * A struct field's value: a map, or the one map of a one-element list (HCL writes an object as a list
- * of one, and the decoded tree keeps that shape in places consul config write flattens it); else undefined.
- */
-function asStruct(v: unknown): Record<string, unknown> | undefined {
-  if (isMap(v)) return v;
-  return Array.isArray(v) && v.length === 1 && isMap(v[0]) ? v[0] : undefined;
-}
-
-/** A slice field's value under WeakDecode: a list, a single map taken as a list of one, nothing as empty; else undefined. */
-function asList(v: unknown): unknown[] | undefined {
-  if (v === undefined || v === null) return [];
-  if (Array.isArray(v)) return v as unknown[];
-  return isMap(v) ? [v] : undefined;
 }
 
 /** ResourceFilter.validate: the first problem. Undefined also where a value's type is not ported. */
