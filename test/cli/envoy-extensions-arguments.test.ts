@@ -178,6 +178,41 @@ EnvoyExtensions = [
   });
 });
 
+describe('validate: builtin/otel-access-logging arguments as its Constructor checks them', () => {
+  it('names a missing CommonConfig alone, and each problem of a configured one', async () => {
+    const run = await validate({
+      'config-entries/web.hcl': `Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+EnvoyExtensions = [
+  { Name = "builtin/otel-access-logging", Arguments = { ProxyType = "api-gateway" } },
+  { Name = "builtin/otel-access-logging", Arguments = { ListenerType = "both", Config = { CommonConfig = { GrpcService = { Target = { URI = "collector:4317" } } } } } },
+]
+`,
+    });
+    expectLines(run, [
+      /web\.hcl:5:\d+: EnvoyExtensions\[0\]\.Arguments\.Config\.CommonConfig: invalid EnvoyExtensions\[0\]\[builtin\/otel-access-logging\]: missing CommonConfig$/,
+      /web\.hcl:6:\d+: EnvoyExtensions\[1\]\.Arguments\.ListenerType: invalid EnvoyExtensions\[1\]\[builtin\/otel-access-logging\]: unexpected Listener "both"$/,
+      /web\.hcl:6:\d+: EnvoyExtensions\[1\]\.Arguments\.Config\.CommonConfig\.GrpcService\.Target\.URI: invalid EnvoyExtensions\[1\]\[builtin\/otel-access-logging\]: failed to validate Config\.GrpcService: invalid host for Target\.URI "collector:4317": expected "localhost", "127\.0\.0\.1", or "::1"$/,
+    ]);
+    // normalize's error returns alone: the ProxyType of the first extension is never looked at.
+    expect(run.stderr).not.toContain('unsupported ProxyType');
+  });
+
+  it('accepts an upstream collector', async () => {
+    const run = await validate({
+      'config-entries/web.hcl': `Kind = "service-defaults"
+Name = "web"
+EnvoyExtensions = [
+  { Name = "builtin/otel-access-logging", Arguments = { Config = { CommonConfig = { GrpcService = { Target = { Service = { Name = "otel-collector" } } } } } } },
+]
+`,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+});
+
 describe('apply and the dev server', () => {
   let consul: DevServer;
   beforeEach(async () => {

@@ -284,7 +284,7 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
   {
     // ValidateExtensions → ConstructExtension: builtin/aws/lambda (aws_lambda.go validate: ARN required)
     // and builtin/ext-authz (ext_authz.go validate, structs.go extAuthzConfig/Target.validate).
-    name: 'EnvoyExtensions: aws/lambda needs an ARN; ext-authz needs one service with one local or upstream target',
+    name: 'EnvoyExtensions: aws/lambda needs an ARN; ext-authz and otel-access-logging need one local or upstream target',
     kinds: ['service-defaults'],
     cleanup: ['/v1/config/service-defaults/cgc-extauthz'],
     steps: [
@@ -303,6 +303,22 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
           ],
         }),
         '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/ext-authz]: 2 errors occurred:\n\t* unexpected ListenerType "both", supported values are "inbound" or "outbound"\n\t* failed to validate Config.GrpcService: 1 error occurred:\n\t* invalid host for Target.URI "example.com:9191": expected "localhost", "127.0.0.1", or "::1"\n\n\n\n\n\n',
+      ),
+      // builtin/otel-access-logging (otel_access_logging.go): normalize's error returns alone, then validate's list.
+      fail500(
+        sd('cgc-extauthz', { EnvoyExtensions: [{ Name: 'builtin/otel-access-logging', Arguments: { ProxyType: 'api-gateway' } }] }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/otel-access-logging]: missing CommonConfig\n\n',
+      ),
+      fail500(
+        sd('cgc-extauthz', {
+          EnvoyExtensions: [
+            {
+              Name: 'builtin/otel-access-logging',
+              Arguments: { ListenerType: 'both', Config: { CommonConfig: { GrpcService: { Target: { URI: 'collector:4317' } } } } },
+            },
+          ],
+        }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/otel-access-logging]: 2 errors occurred:\n\t* unexpected Listener "both"\n\t* failed to validate Config.GrpcService: 1 error occurred:\n\t* invalid host for Target.URI "collector:4317": expected "localhost", "127.0.0.1", or "::1"\n\n\n\n\n\n',
       ),
       ok(
         sd('cgc-extauthz', { EnvoyExtensions: [{ Name: 'builtin/ext-authz', Arguments: { Config: { GrpcService: { Target: { URI: '127.0.0.1:9191' } } } } }] }),
