@@ -213,6 +213,59 @@ EnvoyExtensions = [
   });
 });
 
+describe('validate: builtin/wasm arguments as its Constructor checks them', () => {
+  it('names each problem of a remote plugin: runtime, source, checksum, timeout and retry back-off', async () => {
+    const run = await validate({
+      'config-entries/web.hcl': `Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+EnvoyExtensions = [
+  {
+    Name = "builtin/wasm"
+    Arguments = {
+      Protocol     = "grpc"
+      ListenerType = "inbound"
+      PluginConfig = {
+        VmConfig = {
+          Runtime = "wasmer"
+          Code = {
+            Remote = {
+              HttpURI     = { Service = { Name = "files" }, URI = "https://files/plugin.wasm", Timeout = "5" }
+              RetryPolicy = { NumRetries = -1, RetryBackOff = { BaseInterval = "10s", MaxInterval = "1s" } }
+            }
+          }
+        }
+      }
+    }
+  },
+]
+`,
+    });
+    const ext = 'invalid EnvoyExtensions\\[0\\]\\[builtin\\/wasm\\]: ';
+    expectLines(run, [
+      new RegExp(`web\\.hcl:7:\\d+: EnvoyExtensions\\[0\\]\\.Arguments\\.Protocol: ${ext}unsupported Protocol "grpc", expected "tcp" or "http"$`),
+      new RegExp(`EnvoyExtensions\\[0\\]\\.Arguments\\.PluginConfig\\.VmConfig\\.Runtime: ${ext}unsupported runtime "wasmer"$`),
+      new RegExp(`Remote\\.SHA256: ${ext}SHA256 checksum is required for Remote data sources$`),
+      new RegExp(`HttpURI\\.Timeout: ${ext}failed to parse HttpURI\\.Timeout "5" as a duration: time: missing unit in duration "5"$`),
+      new RegExp(`RetryPolicy\\.NumRetries: ${ext}RetryPolicy\\.NumRetries must be greater than or equal to 0$`),
+      new RegExp(`RetryBackOff\\.MaxInterval: ${ext}RetryBackOff\\.MaxInterval "1s" must be greater than or equal to RetryBackOff\\.BaseInterval "10s"$`),
+    ]);
+  });
+
+  it('accepts a local plugin', async () => {
+    const run = await validate({
+      'config-entries/web.hcl': `Kind = "service-defaults"
+Name = "web"
+EnvoyExtensions = [
+  { Name = "builtin/wasm", Arguments = { Protocol = "http", ListenerType = "inbound", PluginConfig = { VmConfig = { Code = { Local = { Filename = "/plugins/auth.wasm" } } } } } },
+]
+`,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+});
+
 describe('apply and the dev server', () => {
   let consul: DevServer;
   beforeEach(async () => {

@@ -284,7 +284,7 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
   {
     // ValidateExtensions → ConstructExtension: builtin/aws/lambda (aws_lambda.go validate: ARN required)
     // and builtin/ext-authz (ext_authz.go validate, structs.go extAuthzConfig/Target.validate).
-    name: 'EnvoyExtensions: aws/lambda needs an ARN; ext-authz and otel-access-logging need one local or upstream target',
+    name: 'EnvoyExtensions: aws/lambda needs an ARN; ext-authz and otel-access-logging need one local or upstream target; wasm one code source',
     kinds: ['service-defaults'],
     cleanup: ['/v1/config/service-defaults/cgc-extauthz'],
     steps: [
@@ -319,6 +319,21 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
           ],
         }),
         '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/otel-access-logging]: 2 errors occurred:\n\t* unexpected Listener "both"\n\t* failed to validate Config.GrpcService: 1 error occurred:\n\t* invalid host for Target.URI "collector:4317": expected "localhost", "127.0.0.1", or "::1"\n\n\n\n\n\n',
+      ),
+      // builtin/wasm (wasm.go construct; structs.go wasmConfig.validate): Protocol and ListenerType have no default.
+      fail500(
+        sd('cgc-extauthz', { EnvoyExtensions: [{ Name: 'builtin/wasm' }] }),
+        '1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/wasm]: 5 errors occurred:\n\t* unsupported Protocol "", expected "tcp" or "http"\n\t* unsupported ListenerType "", expected "inbound" or "outbound"\n\t* VmConfig.Code must provide exactly one of Local or Remote data source\n\t* both Service and URI are required for Remote data sources\n\t* SHA256 checksum is required for Remote data sources\n\n\n\n',
+      ),
+      ok(
+        sd('cgc-extauthz', {
+          EnvoyExtensions: [
+            {
+              Name: 'builtin/wasm',
+              Arguments: { Protocol: 'http', ListenerType: 'inbound', PluginConfig: { VmConfig: { Code: { Local: { Filename: '/plugins/auth.wasm' } } } } },
+            },
+          ],
+        }),
       ),
       ok(
         sd('cgc-extauthz', { EnvoyExtensions: [{ Name: 'builtin/ext-authz', Arguments: { Config: { GrpcService: { Target: { URI: '127.0.0.1:9191' } } } } }] }),

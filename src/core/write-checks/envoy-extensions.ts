@@ -3,7 +3,7 @@
 // EnvoyVersion and ConsulVersion must parse as hashicorp/go-version constraints, and the Name must be
 // a built-in extension, and that extension's Constructor must accept its Arguments (ConstructExtension).
 // Each failing extension is one item of a go-multierror list, in order. Constructors ported: lua,
-// property-override, aws/lambda, ext-authz, otel-access-logging (./envoy-extensions/); wasm is not yet.
+// property-override, aws/lambda, ext-authz, otel-access-logging and wasm (./envoy-extensions/).
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { goQuote } from '../../model/go-quote.ts';
 import { awsLambdaArgumentsError } from './envoy-extensions/aws-lambda.ts';
@@ -11,6 +11,7 @@ import { extAuthzArgumentsError } from './envoy-extensions/ext-authz.ts';
 import { luaArgumentsError } from './envoy-extensions/lua.ts';
 import { otelAccessLoggingArgumentsError } from './envoy-extensions/otel-access-logging.ts';
 import { propertyOverrideArgumentsError } from './envoy-extensions/property-override.ts';
+import { wasmArgumentsError } from './envoy-extensions/wasm.ts';
 import { append, leaf, wrap, type GoError } from './go-error.ts';
 
 /** extensionConstructors' keys: api.BuiltinOTELAccessLoggingExtension, Lua, AWSLambda, PropertyOverride, Wasm, ExtAuthz. */
@@ -55,6 +56,7 @@ const CONSTRUCTOR_CHECKS: Readonly<Record<string, (args: unknown, at: string) =>
   'builtin/aws/lambda': awsLambdaArgumentsError,
   'builtin/ext-authz': extAuthzArgumentsError,
   'builtin/otel-access-logging': otelAccessLoggingArgumentsError,
+  'builtin/wasm': wasmArgumentsError,
   'builtin/property-override': propertyOverrideArgumentsError,
 };
 

@@ -17,7 +17,7 @@ export function structField(parent: unknown, field: string, at: string): { map: 
 }
 
 /** time.ParseDuration's error text for a duration it refuses. */
-function durationError(text: string): string | undefined {
+export function durationError(text: string): string | undefined {
   if (parseGoDuration(text) !== undefined) return undefined;
   const unit = /^[-+]?(?:\d+\.?\d*|\.\d+)([^\d.]+)/.exec(text);
   if (/^[-+]?(?:\d+\.?\d*|\.\d+)$/.test(text)) return `time: missing unit in duration ${goQuote(text)}`;
