@@ -315,6 +315,13 @@ export const CONSUL_ALIASES: AliasTable = {
   },
   // api/config_entry_gateways.go TerminatingGatewayConfigEntry
   'terminating-gateway': {
+    // GatewayCredentialInjection / GatewayServiceCredential: the spellings
+    // agent/structs/config_entry_credential_injection_test.go TestDecodeTerminatingGatewayCredential_SnakeCase
+    // decodes (the structs tags; the api struct is not readable, its tags taken to match).
+    CredentialInjection: ['credential_injection'],
+    'CredentialInjection.UDSPath': ['uds_path'],
+    'CredentialInjection.MessageTimeout': ['message_timeout'],
+    'Services[].Credential.BindingID': ['binding_id'],
     'Services[].DisableAutoHostRewrite': [],
     'Services[].CAFile': ['ca_file'],
     'Services[].CertFile': ['cert_file'],

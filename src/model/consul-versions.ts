@@ -71,6 +71,13 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     // release/2.0.x only (#23556, merged 2026-05-14, before 2.0.0); see docs/consul-versions.md.
     Defaults: '2.0.0',
   },
+  // Credential injection: in Consul's 2026 sources (agent/structs/config_entry_gateways_credential_ce.go,
+  // api/config_entry_credential_injection_test.go) but in no release changelog found; dated as the
+  // newest modelled version, so every older target is warned (docs/consul-versions.md).
+  'terminating-gateway': {
+    CredentialInjection: '2.1.0',
+    'Services[].Credential': '2.1.0',
+  },
   'http-route': {
     'Rules[].Services[].TLS': '2.0.0',
     // The route service's override of the gateway's Defaults, the same pull requests (#23551, #23556).
