@@ -28,11 +28,16 @@ const serviceCredential = obj({ Mode: str, BindingID: str });
  * it relative to the other checks is not readable; it is taken to run first (it needs nothing else).
  */
 function credentialInjectionProblems(entry: Record<string, unknown>, services: readonly LinkedService[]): EntryProblem[] {
-  if (entry.CredentialInjection !== undefined) return [{ field: 'CredentialInjection', message: 'credential injection is a consul enterprise feature' }];
+  if (entry.CredentialInjection !== undefined)
+    return [{ field: 'CredentialInjection', message: 'credential injection is a consul enterprise feature', ceOnly: true }];
   const i = services.findIndex((s) => s.Credential !== undefined);
   if (i < 0) return [];
   return [
-    { field: `Services[${i}].Credential`, message: `service ${JSON.stringify(services[i].Name ?? '')}: credential injection is a consul enterprise feature` },
+    {
+      field: `Services[${i}].Credential`,
+      message: `service ${JSON.stringify(services[i].Name ?? '')}: credential injection is a consul enterprise feature`,
+      ceOnly: true,
+    },
   ];
 }
 
