@@ -434,7 +434,8 @@ export const CONSUL_ALIASES: AliasTable = {
  * Searched again without a hit (the index's Consul api/structs files stop before these fields): the
  * exact tags `alias:"max_request_headers_kb"`, `alias:"consecutive_5xx"`,
  * `alias:"consecutive_gateway_failure"`, `alias:"enforcing_consecutive_gateway_failure"`; consul-k8s
- * (main and PR #5596's branch) spells them only as CRD json keys.
+ * (main and PR #5596's branch) spells them only as CRD json keys. Stop 13 read the 2026 Consul files
+ * the index holds (docs/fidelity.md "Newest Consul sources read"): none has these fields either.
  */
 export const UNVERIFIED_ALIASES: readonly string[] = [
   'service-defaults MaxRequestHeadersKB',
