@@ -110,6 +110,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   // Enterprise: entries without a Partition are written to the target's (exported-services is named after it).
   const rendered = renderTree(files, {
     ...(isEnterprise(target) || !target ? {} : { consul: target }),
+    ...(isEnterprise(target) ? { enterprise: true } : {}),
     ...(store.home?.partition ? { partition: store.home.partition } : {}),
     treeGraph: false,
     ...(options.crdNamespaces ? { crdNamespacesOf: () => options.crdNamespaces } : {}),

@@ -59,6 +59,8 @@ export function withGivenBlocks(entry: ApiEntry, given: ReadonlyMap<string, unkn
 export interface EntryContext {
   /** The target's partition (consul.partition, Enterprise): where an entry without `Partition` is written. */
   partition?: string;
+  /** The target runs Consul Enterprise (`+ent`): CE's refusals of Enterprise features (`ceOnly`) do not apply. */
+  enterprise?: boolean;
 }
 
 /** Problems Consul's server would report writing this normalised entry. */
@@ -82,7 +84,7 @@ export function entryProblems(entry: ApiEntry, context: EntryContext = {}): Entr
     const at = found.findIndex((p) => extra.before.some((b) => p.field.startsWith(b)));
     found.splice(at < 0 ? found.length : at, 0, ...extra.check(entry));
   }
-  for (const p of found) if (!problems.some((q) => q.message === p.message)) problems.push(p);
+  for (const p of found) if (!problems.some((q) => q.message === p.message) && !(context.enterprise && p.ceOnly)) problems.push(p);
   return problems;
 }
 

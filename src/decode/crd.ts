@@ -45,6 +45,8 @@ export function decodeCrd(doc: RawObject, file: string, crdNamespaces?: CrdNames
   if (def.kind === 'terminating-gateway') {
     const d = terminatingGatewayDeployment(spec, file);
     if ('error' in d) return { ok: false, errors: [d.error] };
+    const absent = credentialKeysNotInCrd(spec, file);
+    if (absent) return { ok: false, errors: [absent] };
     deployment = d;
     skip = (k) => k === 'deployment';
   }
@@ -121,7 +123,29 @@ const DEPLOYMENT_KEYS = new Set([
   'consulNamespace',
   'logLevel',
   'logJSON',
+  // consul-k8s's credential-processor and Vault Agent sidecars (TerminatingGatewayCredentialInjection):
+  // "a Kubernetes deployment concern only", not the config entry's CredentialInjection.
+  'credentialInjection',
 ]);
+
+/**
+ * The config entry's CredentialInjection and Services[].Credential have no CRD field: consul-k8s's
+ * TerminatingGatewaySpec and LinkedService lack them and ToConsul never writes them (its newest
+ * terminatinggateway_types.go). Kubernetes would prune such keys silently; refused here instead.
+ */
+function credentialKeysNotInCrd(spec: RawObject, file: string): ConfigEntryError | undefined {
+  const why = `consul-k8s's TerminatingGateway does not carry it into the config entry (spec.deployment.credentialInjection configures the gateway's sidecars instead)`;
+  const top = field(spec, 'credentialInjection');
+  if (top) return configEntryError('decode', file, top.keyPos, 'spec.credentialInjection', `invalid key ${quoteToken('credentialInjection')}`, why);
+  const services = field(spec, 'services')?.value;
+  if (services?.type !== 'list') return undefined;
+  for (const [i, item] of services.items.entries()) {
+    const credential = item.type === 'object' ? field(item, 'credential') : undefined;
+    if (credential)
+      return configEntryError('decode', file, credential.keyPos, `spec.services[${i}].credential`, `invalid key ${quoteToken('credential')}`, why);
+  }
+  return undefined;
+}
 
 function terminatingGatewayDeployment(spec: RawObject, file: string): TerminatingGatewayDeployment | { error: ConfigEntryError } {
   const entry = field(spec, 'deployment');

@@ -315,6 +315,13 @@ export const CONSUL_ALIASES: AliasTable = {
   },
   // api/config_entry_gateways.go TerminatingGatewayConfigEntry
   'terminating-gateway': {
+    // GatewayCredentialInjection / GatewayServiceCredential: the spellings
+    // agent/structs/config_entry_credential_injection_test.go TestDecodeTerminatingGatewayCredential_SnakeCase
+    // decodes (the structs tags; the api struct is not readable, its tags taken to match).
+    CredentialInjection: ['credential_injection'],
+    'CredentialInjection.UDSPath': ['uds_path'],
+    'CredentialInjection.MessageTimeout': ['message_timeout'],
+    'Services[].Credential.BindingID': ['binding_id'],
     'Services[].DisableAutoHostRewrite': [],
     'Services[].CAFile': ['ca_file'],
     'Services[].CertFile': ['cert_file'],
@@ -427,7 +434,8 @@ export const CONSUL_ALIASES: AliasTable = {
  * Searched again without a hit (the index's Consul api/structs files stop before these fields): the
  * exact tags `alias:"max_request_headers_kb"`, `alias:"consecutive_5xx"`,
  * `alias:"consecutive_gateway_failure"`, `alias:"enforcing_consecutive_gateway_failure"`; consul-k8s
- * (main and PR #5596's branch) spells them only as CRD json keys.
+ * (main and PR #5596's branch) spells them only as CRD json keys. Stop 13 read the 2026 Consul files
+ * the index holds (docs/fidelity.md "Newest Consul sources read"): none has these fields either.
  */
 export const UNVERIFIED_ALIASES: readonly string[] = [
   'service-defaults MaxRequestHeadersKB',

@@ -50,9 +50,11 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     MaxRequestHeadersKB: '1.22.0',
     ...passiveHealthCheckSince('UpstreamConfig.Overrides[]'),
     ...passiveHealthCheckSince('UpstreamConfig.Defaults'),
-    // Not in the 1.22.0-dev baseline; hashicorp/consul#23783 (August 2026) calls it already present.
-    'UpstreamConfig.Overrides[].Limits.PassiveHealthCheck': '2.0.0',
-    'UpstreamConfig.Defaults.Limits.PassiveHealthCheck': '2.0.0',
+    // UpstreamLimits.PassiveHealthCheck: .changelog/23783.txt files it as a feature ("add
+    // `PassiveHealthCheck` to gateway-level default upstream limits and route service-level limit
+    // overrides"), merged to main in August 2026, after 2.0.0 and before 2.1.0, no 2.0.x backport found.
+    // One Go struct, so service-defaults' upstream Limits gain it with the gateway's.
+    ...upstreamLimitsPassiveHealthCheckSince(['UpstreamConfig.Overrides[].Limits', 'UpstreamConfig.Defaults.Limits']),
   },
   'ingress-gateway': {
     ...passiveHealthCheckSince('Listeners[].Services[]'),
@@ -70,16 +72,26 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     // Defaults *UpstreamLimits: hashicorp/consul#23551 checks its zero values and was backported to
     // release/2.0.x only (#23556, merged 2026-05-14, before 2.0.0); see docs/consul-versions.md.
     Defaults: '2.0.0',
+    ...upstreamLimitsPassiveHealthCheckSince(['Defaults']),
+  },
+  // Credential injection: in Consul's 2026 sources (agent/structs/config_entry_gateways_credential_ce.go,
+  // api/config_entry_credential_injection_test.go) but in no release changelog found; dated as the
+  // newest modelled version, so every older target is warned (docs/consul-versions.md).
+  'terminating-gateway': {
+    CredentialInjection: '2.1.0',
+    'Services[].Credential': '2.1.0',
   },
   'http-route': {
     'Rules[].Services[].TLS': '2.0.0',
     // The route service's override of the gateway's Defaults, the same pull requests (#23551, #23556).
     'Rules[].Services[].Limits': '2.0.0',
+    ...upstreamLimitsPassiveHealthCheckSince(['Rules[].Services[].Limits']),
   },
   'tcp-route': {
     'Services[].TLS': '2.0.0',
     // hashicorp/consul#23783 names tcp-route services with http-route's as the place of the override.
     'Services[].Limits': '2.0.0',
+    ...upstreamLimitsPassiveHealthCheckSince(['Services[].Limits']),
   },
 };
 
@@ -94,6 +106,11 @@ function passiveHealthCheckSince(owner: string): Record<string, string> {
     [`${at}.Consecutive5xx`]: '2.0.0',
     [`${at}.ConsecutiveGatewayFailure`]: '2.0.0',
   };
+}
+
+/** UpstreamLimits.PassiveHealthCheck under each place the struct is: Consul 2.1.0 (hashicorp/consul#23783). */
+function upstreamLimitsPassiveHealthCheckSince(owners: readonly string[]): Record<string, string> {
+  return Object.fromEntries(owners.map((owner) => [`${owner}.PassiveHealthCheck`, '2.1.0']));
 }
 
 /** A field path with its list indexes and map keys made generic: `Listeners[2].Services[0]` → `Listeners[].Services[]`. */

@@ -16,6 +16,11 @@ export interface EntryProblem {
    * `message` (a go-multierror list Validate returns unwrapped); the dev server sends it as is.
    */
   consulText?: string;
+  /**
+   * Consul CE's refusal of an Enterprise feature (CE's `*_ce.go` Validate): a target known to run
+   * Consul Enterprise (`+ent`) does not see it.
+   */
+  ceOnly?: true;
 }
 
 export type NameRule =

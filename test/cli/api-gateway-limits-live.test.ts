@@ -1,5 +1,6 @@
-// Class 2 of issue 11: an api-gateway and an http-route that Consul 2.0 stores with upstream limits
-// (api-gateway `Defaults`, route service `Limits`: api.UpstreamLimits, docs/consul-versions.md) are
+// Class 2 of issue 11: an api-gateway and an http-route that Consul 2.1 stores with upstream limits
+// (api-gateway `Defaults`, route service `Limits`: api.UpstreamLimits, docs/consul-versions.md; the
+// passive health check inside them is a 2.1 field, .changelog/23783.txt) are
 // managed like any other field: plan shows them as the file sets them, and apply keeps them, instead
 // of taking them for fields consul-gitops does not know and refusing without --allow-field-loss.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,8 +24,8 @@ const ROUTE = {
 let server: DevServer;
 
 beforeEach(async () => {
-  // A dev server answering as Consul 2.0.3 whose state holds both entries as that Consul stored them.
-  server = await devServerHolding([GATEWAY, ROUTE], { consulVersion: '2.0.3' });
+  // A dev server answering as Consul 2.1.0 whose state holds both entries as that Consul stored them.
+  server = await devServerHolding([GATEWAY, ROUTE], { consulVersion: '2.1.0' });
 });
 afterEach(async () => {
   await server.close();
@@ -80,9 +81,9 @@ describe('upstream limits held by live api-gateway and http-route entries', () =
 });
 
 describe('the dev server by the Consul version it answers as', () => {
-  it('as 2.0 stores the blocks as written; as 1.22 refuses them with invalid config key', async () => {
+  it('as 2.1 stores the blocks as written; as 1.22 refuses them with invalid config key', async () => {
     const put = (url: string, body: Record<string, unknown>) => fetch(`${url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
-    const newer = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '2.0.3' });
+    const newer = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '2.1.0' });
     const older = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '1.22.0' });
     try {
       expect((await put(newer.url, GATEWAY)).status).toBe(200);

@@ -159,8 +159,19 @@ describe('api-gateway Defaults and route service Limits', () => {
     expect(run.stderr).toContain('Services[0].Limits: Consul 1.22.0 (target "prod") does not know this field, added in Consul 2.0.0');
   });
 
-  it('a target on Consul 2.0 is not warned of them', async () => {
+  it('a target on Consul 2.0 is warned only of the passive health check inside them, a 2.1 field (.changelog/23783.txt)', async () => {
     const dir = tempTree({ 'consul-gitops.yaml': yaml('2.0.3'), 'config-entries/gw.hcl': GATEWAY_CAMEL, 'config-entries/route.hcl': HTTP_CAMEL });
+    const run = await runCli(['validate', 'config-entries'], dir);
+    expect(run.code).toBe(0);
+    const warned = run.stderr.split('\n').filter((l) => l.includes('does not know this field'));
+    expect(warned).toEqual([
+      expect.stringContaining('Defaults.PassiveHealthCheck: Consul 2.0.3 (target "prod") does not know this field, added in Consul 2.1.0'),
+      expect.stringContaining('Rules[0].Services[0].Limits.PassiveHealthCheck: Consul 2.0.3 (target "prod") does not know this field, added in Consul 2.1.0'),
+    ]);
+  });
+
+  it('a target on Consul 2.1 is not warned of them', async () => {
+    const dir = tempTree({ 'consul-gitops.yaml': yaml('2.1.0'), 'config-entries/gw.hcl': GATEWAY_CAMEL, 'config-entries/route.hcl': HTTP_CAMEL });
     const run = await runCli(['validate', 'config-entries'], dir);
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain('does not know this field');
