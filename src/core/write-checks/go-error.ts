@@ -4,12 +4,15 @@
 import type { EntryProblem } from '../../model/kind-definition.ts';
 
 export type GoError =
-  | { leaf: string; field: string }
+  /** `ceOnly`: Consul CE's refusal of an Enterprise feature; a `+ent` target accepts it. */
+  | { leaf: string; field: string; ceOnly?: true }
   | { multi: GoError[] }
   /** fmt.Errorf("<prefix>%v", inner): the inner error's full text after a prefix. */
   | { prefix: string; inner: GoError };
 
 export const leaf = (field: string, message: string): GoError => ({ leaf: message, field });
+/** CE's refusal of an Enterprise feature (`… requires Consul Enterprise`): skipped for a `+ent` target. */
+export const ceOnlyLeaf = (field: string, message: string): GoError => ({ leaf: message, field, ceOnly: true });
 export const wrap = (prefix: string, inner: GoError): GoError => ({ prefix, inner });
 
 /** multierror.Append: nil stays nil, appended lists are flattened into one. */
@@ -31,7 +34,7 @@ export function goErrorText(e: GoError): string {
 /** One problem per cause, each with its wrapping prefixes, for `validate` to print on its own line. */
 export function goErrorProblems(e: GoError | undefined, prefix = ''): EntryProblem[] {
   if (e === undefined) return [];
-  if ('leaf' in e) return [{ field: e.field, message: prefix + e.leaf }];
+  if ('leaf' in e) return [{ field: e.field, message: prefix + e.leaf, ...(e.ceOnly ? { ceOnly: true as const } : {}) }];
   if ('prefix' in e) return goErrorProblems(e.inner, prefix + e.prefix);
   return e.multi.flatMap((x) => goErrorProblems(x, prefix));
 }

@@ -7,7 +7,7 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import { goQuote } from '../../model/go-quote.ts';
 import { goJsonUnmarshalError } from '../go-json-text.ts';
 import { envoyExtensionsError } from './envoy-extensions.ts';
-import { leaf, wrap, type GoError } from './go-error.ts';
+import { ceOnlyLeaf, leaf, wrap, type GoError } from './go-error.ts';
 import { metaError, mutualTLSModeError } from './shared.ts';
 
 /** Stays under the 104-byte socket path limit of OpenBSD, FreeBSD and macOS with a 32-byte file name. */
@@ -60,8 +60,8 @@ export function proxyDefaultsErrors(entry: ApiEntry): GoError[] {
     failover && !FAILOVER_POLICY_MODES.includes(failover.Mode ?? '')
       ? leaf('FailoverPolicy.Mode', "Failover-policy mode must be one of '', 'sequential', or 'order-by-locality'")
       : undefined,
-    // CE: any non-zero value is refused; the trailing space is Consul's.
-    locality && (locality.Mode ?? '') !== '' ? leaf('PrioritizeByLocality.Mode', 'Prioritize-by-locality requires Consul Enterprise ') : undefined,
+    // CE: any non-zero value is refused; the trailing space is Consul's. Enterprise accepts it.
+    locality && (locality.Mode ?? '') !== '' ? ceOnlyLeaf('PrioritizeByLocality.Mode', 'Prioritize-by-locality requires Consul Enterprise ') : undefined,
     mutualTLSModeError(entry),
   ];
   return all.filter((e): e is GoError => e !== undefined);

@@ -1,18 +1,8 @@
-// proxy-defaults: mesh-wide proxy settings; Consul only accepts the name `global`.
+// proxy-defaults: mesh-wide proxy settings; Consul only accepts the name `global`. Its Validate() is
+// ported whole, in Consul's order, in src/core/write-checks/proxy-defaults.ts.
 import { obj, opaque, str, strings } from '../field-types.ts';
-import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
-import {
-  accessLogs,
-  envoyExtensions,
-  exposeConfig,
-  meshGateway,
-  meta,
-  tenancy,
-  transparentProxyConfig,
-  validateMeta,
-  validateMutualTLSMode,
-  withKind,
-} from './common.ts';
+import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
+import { accessLogs, envoyExtensions, exposeConfig, meshGateway, meta, tenancy, transparentProxyConfig, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
 import { goQuote } from '../go-quote.ts';
 import { fieldText } from '../field-text.ts';
@@ -70,23 +60,6 @@ export const proxyDefaults: KindDefinition = {
     const out: ApiEntry = withKind(entry, 'proxy-defaults');
     if (!out.Name) out.Name = 'global';
     return out;
-  },
-  validate(entry) {
-    const problems: EntryProblem[] = [];
-    const name = (entry.Name as string | undefined) ?? '';
-    if (name !== 'global' && name !== '') problems.push({ field: 'Name', message: invalidName(name) });
-    // AccessLogsConfig.Validate (agent/structs/connect_proxy_config.go), in its order. Not ported: its
-    // last check, that JSONFormat parses as JSON (encoding/json's syntax error texts).
-    const logs = entry.AccessLogs as { Type?: string; Path?: string; JSONFormat?: string; TextFormat?: string } | undefined;
-    if (logs) {
-      const type = logs.Type ?? '';
-      if (!['', 'file', 'stdout', 'stderr'].includes(type)) problems.push({ field: 'AccessLogs.Type', message: `invalid access log type: ${type}` });
-      if (type === 'file' && !logs.Path) problems.push({ field: 'AccessLogs.Path', message: 'path must be specified when using file type access logs' });
-      if (logs.JSONFormat && logs.TextFormat) problems.push({ field: 'AccessLogs', message: 'cannot specify both access log JSONFormat and TextFormat' });
-      if (type !== 'file' && logs.Path) problems.push({ field: 'AccessLogs.Path', message: 'path is only valid for file type access logs' });
-    }
-    problems.push(...validateMeta(entry), ...validateMutualTLSMode(entry));
-    return problems;
   },
 };
 
