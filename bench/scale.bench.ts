@@ -4,7 +4,9 @@
 //      `node -e 0` and a process that only reads and parses the same files; peak RSS of each; how
 //      time grows between the two largest sizes (goal: exponent ≤ 1.1). With BENCH_BASE_REF=<commit>,
 //      the CLI built from that commit plans too, alternating with today's against the same server.
-//   2. Applying 10,000 creates (goal ≤ 2 s), next to the same 10,000 PUTs sent raw, as many in flight.
+//   2. Applying 10,000 creates (goal ≤ 2 s), next to the same 10,000 PUTs sent raw, as many in flight,
+//      and the dev server's CPU per write. With BENCH_BASE_REF, the same apply against the dev server
+//      built from that commit, alternating with today's.
 //   3. A cold reconcile of a 10,000-file repository through the reconcile Lambda handler and the
 //      GitHub double: GitHub requests (goal ≤ 5) and wall time, next to the same tree read blob by blob.
 //   4. The YAML files of that tree through the fast plain-YAML reader and through the library (CPU).
@@ -173,16 +175,17 @@ async function applyCreates(): Promise<void> {
   writeTree(dir, entryFiles(n));
   const { files } = await readLocalFiles(['config-entries'], dir);
   rmSync(dir, { recursive: true, force: true });
-  const measure = async () => {
-    const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
+  // The dev server as installed (built), so a base built from BENCH_BASE_REF compares like with like;
+  // the client (plan and apply) is today's on both.
+  const measure = async (bin: string) => {
+    const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)], { bin });
     const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
     try {
       const planned = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
       const serverBefore = processCpuMs(server.pid);
       const applied = await timed(() => applyPlan(new ConsulConfigEntryStore(client), planned.plan!));
       if (applied.value.counts.applied !== n) throw new Error(`applied ${applied.value.counts.applied} of ${n}`);
-      serverCpu.push(processCpuMs(server.pid) - serverBefore);
-      return applied.ms;
+      return { ms: applied.ms, serverCpuMs: processCpuMs(server.pid) - serverBefore };
     } finally {
       await client.close();
       server.close();
@@ -190,7 +193,7 @@ async function applyCreates(): Promise<void> {
   };
   // Baseline: the same entries PUT raw (no plan, no CAS, no wave order), as many in flight.
   const raw = async () => {
-    const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)]);
+    const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)], { bin: built.bin });
     const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
     try {
       const planned = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
@@ -209,21 +212,28 @@ async function applyCreates(): Promise<void> {
       server.close();
     }
   };
-  const applies: number[] = [];
+  const applies: { ms: number; serverCpuMs: number }[] = [];
+  const bases: { ms: number; serverCpuMs: number }[] = [];
   const raws: number[] = [];
-  const serverCpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    applies.push(await measure());
+    applies.push(await measure(built.bin));
+    if (base) bases.push(await measure(base.bin));
     raws.push(await raw());
   }
-  const a = median(applies);
+  const a = median(applies.map((x) => x.ms));
   const r = median(raws);
   console.log(
     `apply of ${n} creates (${LATENCY_MS} ms latency, ${DEFAULT_APPLY_CONCURRENCY} in flight per wave): ${f0(a)} ms; raw PUTs ${f0(r)} ms; ratio ${f2(a / r)}x; goal ≤ 2000 ms: ${a <= 2000 ? 'met' : 'not met'}`,
   );
   // The dev server handles requests on one thread: its CPU per write bounds any client.
-  const cpu = median(serverCpu);
+  const cpu = median(applies.map((x) => x.serverCpuMs));
   console.log(`  dev server CPU during the apply: ${f0(cpu)} ms (${((cpu / n) * 1000).toFixed(0)} µs per write), ${f2(cpu / a)}x the apply's wall time`);
+  if (base) {
+    const [ba, bcpu] = [median(bases.map((x) => x.ms)), median(bases.map((x) => x.serverCpuMs))];
+    console.log(
+      `  against the dev server at ${BASE_REF} (same client, alternating runs): ${f0(ba)} ms, server CPU ${((bcpu / n) * 1000).toFixed(0)} µs per write | now/before ${f2(a / ba)}x wall, ${f2(cpu / bcpu)}x server CPU`,
+    );
+  }
 }
 
 async function coldReconcile(): Promise<void> {

@@ -9,8 +9,17 @@ export interface DevServerProcess {
   close(): void;
 }
 
-export async function startDevServerProcess(extraArgs: string[] = []): Promise<DevServerProcess> {
-  const child = spawn(process.execPath, ['bin/consul-gitops.js', 'dev-server', '--port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+export interface DevServerProcessOptions {
+  /** The CLI entry to run (a built one, e.g. from built-cli-at.ts); default the TypeScript source through tsx. */
+  bin?: string;
+}
+
+/** BENCH_DEV_SERVER_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to node: NODE_OPTIONS refuses --cpu-prof. */
+const nodeArgs = (process.env.BENCH_DEV_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+export async function startDevServerProcess(extraArgs: string[] = [], options: DevServerProcessOptions = {}): Promise<DevServerProcess> {
+  const bin = options.bin ?? 'bin/consul-gitops.js';
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'dev-server', '--port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {

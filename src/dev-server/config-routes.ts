@@ -2,7 +2,7 @@
 // with Consul's status codes, texts and headers.
 import { normalizeEntry } from '../core/normalize.ts';
 import { entryErrorText, entryProblems, withGivenBlocks } from '../core/entry-rules.ts';
-import { decodeApiBody } from '../decode/api-body.ts';
+import { decodeApiBody, type ApiBodyOutcome } from '../decode/api-body.ts';
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { AclPolicy, configEntryPermission } from './acl.ts';
 import { BexprError, SERVICE_CONFIG_ENTRY_FIELDS, filterList } from '../core/bexpr.ts';
@@ -57,9 +57,12 @@ function sameEntry(a: ApiEntry, b: ApiEntry): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
+/** A key that may be a top-level `Hash` (any case): stripHash must rewrite the body first. */
+const HASH_KEY = /"hash"\s*:/i;
+
 /** The server accepts a top-level `Hash` (a real structs field, overwritten by Normalize). */
 function stripHash(body: string): string {
-  if (!/"hash"\s*:/i.test(body)) return body;
+  if (!HASH_KEY.test(body)) return body;
   try {
     const parsed = JSON.parse(body) as unknown;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return body;
@@ -85,6 +88,31 @@ function withGivenPointers(entry: ApiEntry, given: ReadonlyMap<string, unknown>)
   return fields?.length ? { ...entry, ...Object.fromEntries(fields.map((f) => [f, {}])) } : entry;
 }
 
+/**
+ * The body of PUT /v1/config as ConfigApply decodes it, or its 400. decodeBodyDeprecated first:
+ * encoding/json reads the first value only (go-json.ts), then mapstructure wants a map; then the
+ * kind's fields. `body`: the text of that first value.
+ *
+ * One parse for what almost every client sends: a body the field decoder's JSON reader
+ * (formats/json.ts) takes whole is exactly one JSON value (that reader accepts a subset of the
+ * JSON grammar: no other bytes, no depth past 500, no number out of int64/float64 range), so Go's
+ * first Decode reads all of it and a Go syntax check would pass. The entry is the same; only the
+ * positions of an outer whitespace differ, and no 400 text carries a position. Anything else (a
+ * body it refuses, a top-level `Hash` to strip) takes the long way, which names Go's errors.
+ */
+function decodePutBody(raw: string): { body: string; decoded: ApiBodyOutcome & { ok: true } } {
+  if (!HASH_KEY.test(raw)) {
+    const decoded = decodeApiBody(raw);
+    if (decoded.ok) return { body: raw, decoded };
+  }
+  const go = goJsonDecode(raw);
+  if (!go.ok) throw new HttpError(400, `Request decoding failed: ${go.message}`);
+  if (go.type !== 'map' && go.type !== 'nil') throw new HttpError(400, `Request decoding failed: '' expected a map, got '${go.type}'`);
+  const decoded = decodeApiBody(stripHash(go.text));
+  if (!decoded.ok) throw new HttpError(400, decoded.message);
+  return { body: go.text, decoded };
+}
+
 export class ConfigRoutes {
   constructor(
     private readonly acl: AclPolicy,
@@ -94,13 +122,7 @@ export class ConfigRoutes {
 
   /** PUT /v1/config */
   apply(ctx: RequestContext): void {
-    // decodeBodyDeprecated: encoding/json reads the first value only, then mapstructure wants a map.
-    const go = goJsonDecode(ctx.body);
-    if (!go.ok) throw new HttpError(400, `Request decoding failed: ${go.message}`);
-    if (go.type !== 'map' && go.type !== 'nil') throw new HttpError(400, `Request decoding failed: '' expected a map, got '${go.type}'`);
-    const body = go.text;
-    const decoded = decodeApiBody(stripHash(body));
-    if (!decoded.ok) throw new HttpError(400, decoded.message);
+    const { body, decoded } = decodePutBody(ctx.body);
     if (!CONSUL_CE_KINDS.has(decoded.entry.Kind)) throw new HttpError(400, `Request decoding failed: invalid config entry kind: ${decoded.entry.Kind}`);
     const ceKeys = ceUnusedKeyError(body, decoded.entry.Kind);
     if (ceKeys) throw new HttpError(400, ceKeys);

@@ -61,7 +61,12 @@ export class DevState {
   index = 10;
   private readonly tables = new Map<Table, number>();
   readonly entries = new Map<string, StoredEntry>();
-  /** Per-kind index, and each kind's list in id-index order (rebuilt only after that kind changes). */
+  /**
+   * Per-kind index by lower(name), and each kind's list in id-index order (rebuilt only after that
+   * kind changes). Lookups go through it: a write looks entries up several times (its own, the
+   * graph check's), and two plain keys cost less than building and hashing a new id key each time.
+   * Within one kind, lower(name) orders as the id key does (the key only adds "\0" before and after).
+   */
   private readonly byKind = new Map<string, Map<string, StoredEntry>>();
   private readonly sortedByKind = new Map<string, StoredEntry[]>();
   /**
@@ -117,7 +122,7 @@ export class DevState {
   // ---- config entries ----
 
   getEntry(kind: string, name: string): StoredEntry | undefined {
-    return this.entries.get(configKey(kind, name));
+    return this.byKind.get(kind.toLowerCase())?.get(name.toLowerCase());
   }
 
   /** Entries of one kind (or all with kind ""), in memdb id-index byte order. */
@@ -153,34 +158,34 @@ export class DevState {
     }
   }
 
-  private index_(kind: string, key: string, stored: StoredEntry | undefined): void {
+  private index_(kind: string, name: string, stored: StoredEntry | undefined): void {
     const lower = kind.toLowerCase();
+    const lowerName = name.toLowerCase();
+    const key = configKey(lower, lowerName);
     let m = this.byKind.get(lower);
     if (!m) this.byKind.set(lower, (m = new Map<string, StoredEntry>()));
-    this.link(key, this.entries.get(key), stored);
+    this.link(key, m.get(lowerName), stored);
     if (stored) {
       this.entries.set(key, stored);
-      m.set(key, stored);
+      m.set(lowerName, stored);
     } else {
       this.entries.delete(key);
-      m.delete(key);
+      m.delete(lowerName);
     }
     this.sortedByKind.delete(lower);
   }
 
   putEntry(kind: string, name: string, entry: ApiEntry, hash: bigint): number {
-    const key = configKey(kind, name);
-    const existing = this.entries.get(key);
+    const existing = this.getEntry(kind, name);
     const idx = this.commit(['config-entries']);
-    this.index_(kind, key, { entry, hash, createIndex: existing?.createIndex ?? idx, modifyIndex: idx });
+    this.index_(kind, name, { entry, hash, createIndex: existing?.createIndex ?? idx, modifyIndex: idx });
     return idx;
   }
 
   deleteEntry(kind: string, name: string): boolean {
-    const key = configKey(kind, name);
-    if (!this.entries.has(key)) return false;
+    if (!this.getEntry(kind, name)) return false;
     this.commit(['config-entries']);
-    this.index_(kind, key, undefined);
+    this.index_(kind, name, undefined);
     return true;
   }
 
@@ -209,7 +214,7 @@ export class DevState {
     this.linksTo.clear();
     for (const e of s.entries) {
       const name = entryName(e.entry);
-      this.index_(e.entry.Kind, configKey(e.entry.Kind, name), {
+      this.index_(e.entry.Kind, name, {
         entry: e.entry,
         hash: BigInt(e.hash),
         createIndex: e.createIndex,

@@ -181,7 +181,7 @@ export class ConsulClient {
     const tenancy = namespace || partition || managedNamespaces;
     const own = (v: unknown) => (tenancy && typeof v === 'string' ? v : undefined);
     const scope = this.#scopeQuery({ namespace: own(entry.Namespace), partition: own(entry.Partition) });
-    const res = await this.#send({ method: 'PUT', path: '/v1/config', query: { ...casQuery(opts), ...scope }, body: stringifyApiJson(entry, 0) });
+    const res = await this.#send({ method: 'PUT', path: '/v1/config', query: { ...casQuery(opts), ...scope }, body: entryBody(entry) });
     return this.#writeResult(res, 'PUT', '/v1/config');
   }
 
@@ -568,6 +568,19 @@ function entryPath(kind: string, name: string): string {
 
 function kvPath(key: string): string {
   return `/v1/kv/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * The JSON body of a PUT: plain JSON.stringify, the same text as stringifyApiJson without its
+ * replacer (a function call per value, on every write of an apply), unless the entry holds a
+ * bigint (a 64-bit integer from a file), which only stringifyApiJson writes.
+ */
+function entryBody(entry: ApiEntry): string {
+  try {
+    return JSON.stringify(entry);
+  } catch {
+    return stringifyApiJson(entry, 0);
+  }
 }
 
 function casQuery(opts: CasOption): Record<string, string | undefined> {
