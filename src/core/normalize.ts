@@ -40,9 +40,18 @@ export function omitZero(value: unknown, opaqueKeys: ReadonlySet<string> = OPAQU
 
 function omitZeroList(list: unknown[], opaqueKeys: ReadonlySet<string>, of: FieldType | undefined): unknown[] {
   // Only a plain array is shared: anything else becomes one, as `map` made it before.
-  let changed = Object.getPrototypeOf(list) !== Array.prototype;
-  for (let i = 0; !changed && i < list.length; i++) changed = omitZeroInner(list[i], opaqueKeys, of) !== list[i];
-  return changed ? list.map((v) => omitZeroInner(v, opaqueKeys, of)) : list;
+  if (Object.getPrototypeOf(list) !== Array.prototype) return list.map((v) => omitZeroInner(v, opaqueKeys, of));
+  for (let i = 0; i < list.length; i++) {
+    const item = omitZeroInner(list[i], opaqueKeys, of);
+    if (item === list[i]) continue;
+    // The items before are kept as they are, this one and the rest are done once each (as `map` does, holes stay holes).
+    const out = list.slice(0, i);
+    out.length = list.length;
+    out[i] = item;
+    for (let j = i + 1; j < list.length; j++) if (j in list) out[j] = omitZeroInner(list[j], opaqueKeys, of);
+    return out;
+  }
+  return list;
 }
 
 function omitZeroRecord(record: Record<string, unknown>, opaqueKeys: ReadonlySet<string>, type: FieldType | undefined): Record<string, unknown> {

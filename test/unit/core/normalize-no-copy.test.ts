@@ -54,8 +54,12 @@ function valueOf(r: () => number, type: FieldType, depth: number): unknown {
       return pick(r, NUMBERS);
     case 'duration':
       return type.encoding === 'string' ? pick(r, ['', '5s', '1m30s']) : pick(r, [0, 5_000_000_000]);
-    case 'list':
-      return depth > 4 ? [] : Array.from({ length: Math.floor(r() * 3) }, () => valueOf(r, type.of, depth + 1));
+    case 'list': {
+      const items = depth > 4 ? [] : Array.from({ length: Math.floor(r() * 4) }, () => valueOf(r, type.of, depth + 1));
+      // Now and then a hole (`map` keeps holes, and so must the copy-on-write form).
+      if (items.length > 1 && r() < 0.1) Reflect.deleteProperty(items, Math.floor(r() * items.length));
+      return items;
+    }
     case 'map': {
       const m: Record<string, unknown> = {};
       if (depth <= 4) for (let i = Math.floor(r() * 3); i > 0; i--) put(m, pick(r, KEYS), valueOf(r, type.of, depth + 1));
