@@ -82,6 +82,31 @@ function run(args: string[], cwd: string): Promise<Run> {
   );
 }
 
+/**
+ * What one process allocates and what survives the young generation into the old (V8's
+ * --trace-gc-nvp, summed over every collection): unlike time, these do not move with the load of a
+ * shared machine, and survivors are what each scavenge copies.
+ */
+function gcVolume(args: string[], cwd: string): Promise<{ allocatedMB: number; promotedMB: number; scavenges: number }> {
+  const child = spawn(process.execPath, ['--trace-gc-nvp', ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((done) =>
+    child.on('exit', () => {
+      let allocated = 0;
+      let promoted = 0;
+      let scavenges = 0;
+      for (const line of out.split('\n')) {
+        if (!line.includes(' gc=')) continue;
+        allocated += Number(/ allocated=(\d+)/.exec(line)?.[1] ?? 0);
+        promoted += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0);
+        if (/ gc=s /.test(line)) scavenges++;
+      }
+      done({ allocatedMB: allocated / 2 ** 20, promotedMB: promoted / 2 ** 20, scavenges });
+    }),
+  );
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median of RUNS alternating runs of each command. */
@@ -145,6 +170,15 @@ async function noopPlans(): Promise<void> {
           `           against ${BASE_REF}: ${f0(before.ms)} ms (CPU ${f0(before.cpuMs)} ms), ${f0(before.rssMiB)} MiB | now/before ${f2(r.plan.ms / before.ms)}x wall, ${f2(r.plan.cpuMs / before.cpuMs)}x CPU, ${f2(r.plan.rssMiB / before.rssMiB)}x RSS` +
             ` | above read+parse: ${f2((r.plan.cpuMs - floor.cpuMs) / (before.cpuMs - floor.cpuMs))}x CPU`,
         );
+      const planArgs = (bin: string) => [bin, 'plan', '--consul', server.url, '--detailed-exitcode'];
+      const gcNow = await gcVolume(planArgs(built.bin), dir);
+      const gcBefore = base ? await gcVolume(planArgs(base.bin), dir) : undefined;
+      console.log(
+        `           garbage (load-independent): allocated ${f0(gcNow.allocatedMB)} MiB, promoted to old space ${f0(gcNow.promotedMB)} MiB, ${gcNow.scavenges} scavenges` +
+          (gcBefore
+            ? ` | before ${f0(gcBefore.allocatedMB)} MiB, ${f0(gcBefore.promotedMB)} MiB, ${gcBefore.scavenges} | now/before ${f2(gcNow.allocatedMB / gcBefore.allocatedMB)}x allocated, ${f2(gcNow.promotedMB / gcBefore.promotedMB)}x promoted`
+            : ''),
+      );
       const goal = n === 10_000 ? [1000, 250] : n === 50_000 ? [4000, 400] : undefined;
       if (goal)
         console.log(

@@ -46,14 +46,32 @@ const EXTRA_CHECKS: Readonly<Record<string, { check: (entry: ApiEntry) => EntryP
  * Top-level blocks only: the ones whose presence a Validate tests.
  */
 export function withGivenBlocks(entry: ApiEntry, given: ReadonlyMap<string, unknown>): ApiEntry {
-  const def = kindDefinition(entry.Kind);
-  if (!def) return entry;
+  const blocks = blockFieldsOf(entry.Kind);
+  if (!blocks) return entry;
   let out = entry;
-  for (const [name, f] of Object.entries(def.fields)) {
-    const type = 'type' in f ? f.type : f;
-    if (type.t === 'object' && given.has(name) && out[name] === undefined) out = { ...out, [name]: {} };
-  }
+  for (const name of blocks) if (given.has(name) && out[name] === undefined) out = { ...out, [name]: {} };
   return out;
+}
+
+/**
+ * The kind's top-level struct fields, in registry order, listed once per kind: validation asks of
+ * every entry, and a [name, field] pair per field of the kind per entry was garbage at 10,000.
+ */
+const blockFields = new Map<string, readonly string[]>();
+
+/** Keyed by the registry's kinds only: a file's unknown Kind is never kept (a long-running `serve` reads many files). */
+function blockFieldsOf(kind: unknown): readonly string[] | undefined {
+  if (typeof kind !== 'string') return undefined;
+  const known = blockFields.get(kind);
+  if (known) return known;
+  const def = kindDefinition(kind);
+  if (!def) return undefined;
+  const names = Object.keys(def.fields).filter((name) => {
+    const f = def.fields[name];
+    return ('type' in f ? f.type : f).t === 'object';
+  });
+  blockFields.set(kind, names);
+  return names;
 }
 
 export interface EntryContext {

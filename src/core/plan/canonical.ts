@@ -1,8 +1,7 @@
 // The one form both sides of the diff are compared in: Consul's normalised form with server-set
 // fields dropped and zero values (absent, null, {}, [], "", 0, false) treated as absent.
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { normalizeEntry, normalizeOwnedEntry } from '../normalize.ts';
-import { cloneData } from '../clone-data.ts';
+import { normalizeEntry } from '../normalize.ts';
 import { stringifyApiJson } from '../api-json.ts';
 import type { ConsulVersion } from '../../model/consul-versions.ts';
 import { canonicalNestedTenancy, isEnterprise, sameTenancy } from '../../model/tenancy.ts';
@@ -37,21 +36,22 @@ export function canonicalLive(entry: ApiEntry, consul?: ConsulVersion): ApiEntry
 }
 
 /**
- * One deep copy, made without the server's fields and normalised in place: deleting them from a
- * shallow copy turned every copy into a slow dictionary object, which was then copied again.
+ * The top level without the server's fields (built, not deleted from a copy: deleting turned every
+ * copy into a slow dictionary object), then normalised. No deep copy: normalizeEntry never writes
+ * to its input and builds its result afresh (normalize.ts), so Consul's copy is only read.
  */
 function canonicalOf(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
-  const copy: Record<string, unknown> = {};
+  const top: Record<string, unknown> = {};
   for (const k of Object.keys(entry)) {
     const v = entry[k];
     if (SERVER_SET.has(k)) continue;
     // Enterprise fills these with "default"; a file that omits them means the same.
     if ((k === 'Partition' || k === 'Namespace') && v === 'default') continue;
-    // A key named __proto__ stays an own property, as the spread kept it (cloneData does the same inside).
-    if (k === '__proto__') Object.defineProperty(copy, k, { value: cloneData(v), enumerable: true, writable: true, configurable: true });
-    else copy[k] = cloneData(v);
+    // A key named __proto__ stays an own property, as the spread kept it.
+    if (k === '__proto__') Object.defineProperty(top, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else top[k] = v;
   }
-  return canonicalNestedTenancy(normalizeOwnedEntry(copy as ApiEntry, consul), consul);
+  return canonicalNestedTenancy(normalizeEntry(top as ApiEntry, consul), consul);
 }
 
 /**

@@ -18,8 +18,9 @@ export function explicitZeros(d: Pick<DecodedEntry, 'entry' | 'fieldPositions'>,
   if (!def) return undefined;
   // Made only for a file that writes a zero: most write none, and a plan asks of every entry.
   let out: Record<string, unknown> | undefined;
+  const byPath = pathsOf(def.fields, cache);
   for (const path of d.fieldPositions.keys()) {
-    const resolved = resolvedField(def.fields, path, cache);
+    const resolved = resolvedField(def.fields, path, byPath);
     if (!resolved || get(d.entry, resolved.segments) !== undefined) continue;
     // Parents come before their fields (`TransparentProxy` {} then `.DialedDirectly` false inside it).
     (out ??= {})[path] = zeroValueOf(resolved.type);
@@ -48,14 +49,21 @@ type Resolved = { segments: Segment[]; type: FieldType } | undefined;
  * (`Name`, `Protocol`), asked for once per entry. Kept per plan, not per process: a long-running
  * `serve` would otherwise keep every path any file ever had. Read-only: callers never change the segments.
  */
-export type ZeroPathCache = Map<ObjectFields, Map<string, Resolved>>;
+export type ZeroPathCache = Map<ObjectFields, Map<string, Resolved | null>>;
 
-function resolvedField(fields: ObjectFields, path: string, cache: ZeroPathCache): Resolved {
+/** The kind's answers, looked up once per entry rather than once per field. */
+function pathsOf(fields: ObjectFields, cache: ZeroPathCache): Map<string, Resolved | null> {
   let byPath = cache.get(fields);
-  if (!byPath) cache.set(fields, (byPath = new Map<string, Resolved>()));
-  if (byPath.has(path)) return byPath.get(path);
+  if (!byPath) cache.set(fields, (byPath = new Map<string, Resolved | null>()));
+  return byPath;
+}
+
+/** One lookup per field: a path that resolves to nothing is kept as null. */
+function resolvedField(fields: ObjectFields, path: string, byPath: Map<string, Resolved | null>): Resolved {
+  const known = byPath.get(path);
+  if (known !== undefined) return known ?? undefined;
   const resolved = resolve({ t: 'object', fields }, path);
-  byPath.set(path, resolved);
+  byPath.set(path, resolved ?? null);
   return resolved;
 }
 

@@ -110,17 +110,20 @@ export function planWithState(
   const versionText = consul ? formatTargetConsul(consul) : undefined;
   // Each live entry's key is made once (and hashed once): the final state uses the same strings.
   const liveKeys = live.map((l) => entryKey(entryIdOf(l.entry)));
-  const liveByKey = new Map<string, LiveEntry>();
-  live.forEach((l, i) => liveByKey.set(liveKeys[i], l));
+  // Each key's (last) live index; `planned[i]` marks a live entry a file defines. One lookup per
+  // desired entry: a set of desired keys asked again per live entry compared each key's text twice.
+  const liveAt = new Map<string, number>();
+  live.forEach((_, i) => liveAt.set(liveKeys[i], i));
+  const planned = new Uint8Array(live.length);
   const changes: Change[] = [];
-  const desiredKeys = new Set<string>();
   const zeroPaths: ZeroPathCache = new Map();
 
   for (const d of desired) {
     const id = entryIdOf(d.normalized);
     const key = entryKey(id);
-    desiredKeys.add(key);
-    const l = liveByKey.get(key);
+    const at = liveAt.get(key);
+    if (at !== undefined) planned[at] = 1;
+    const l = at === undefined ? undefined : live[at];
     const zeros = explicitZeros(d, zeroPaths);
     const c = { id, key, source: d.file, line: d.pos.line } as Draft;
     if (zeros) c.explicitZeros = zeros;
@@ -187,8 +190,10 @@ export function planWithState(
     changes.push(c as Change);
   }
 
-  for (const [key, l] of liveByKey) {
-    if (desiredKeys.has(key) || ownershipOf(l.entry) !== 'ours') continue;
+  // Map order (each key where first listed, its last entry), as the keyed map gave it.
+  liveAt.forEach((i, key) => {
+    const l = live[i];
+    if (planned[i] || ownershipOf(l.entry) !== 'ours') return;
     const id = entryIdOf(l.entry);
     const before = canonicalLive(l.entry, consulOfLive(l.entry, consul));
     const from = (l.entry.Meta as Record<string, unknown> | undefined)?.[SOURCE_KEY];
@@ -196,7 +201,7 @@ export function planWithState(
     if (options.prune)
       changes.push({ action: 'delete', id, key, before, fieldDiffs: [], reason: 'no file defines it any more', cas: l.modifyIndex, wave: 0, ...source });
     else changes.push({ action: 'skip', id, key, before, fieldDiffs: [], reason: 'no file defines it; pruning is off', cas: l.modifyIndex, wave: 0 });
-  }
+  });
 
   // The changes were made here, so they are ordered in place rather than copied.
   const ordered = orderInPlace(changes);
