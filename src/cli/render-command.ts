@@ -6,7 +6,7 @@ import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
 import { ignoredNotice } from '../core/parse-files.ts';
 import { entriesOf, renderTree, unreadableErrors, type RenderedTree } from '../core/render.ts';
-import { crdNamespacesByDir, loadTargets, readLimitsOf, type TargetsFile } from '../config/targets.ts';
+import { crdNamespacesByDir, enterpriseByDir, loadTargets, readLimitsOf, type TargetsFile } from '../config/targets.ts';
 import { unsupportedVersion, versionWarnings } from '../core/version-check.ts';
 import { gatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
@@ -25,7 +25,7 @@ async function loadTree(
   const targets = await loadTargets(undefined, cwd);
   const limits = readLimitsOf(targets, byteSizeFlag('max-file-size', maxFileSize));
   const { files, unreadable, notices, ignored } = await readLocalFiles(paths.length ? paths : [DEFAULT_DIR], cwd, limits);
-  const tree = renderTree(files, { crdNamespacesOf: crdNamespacesByDir(targets) });
+  const tree = renderTree(files, { crdNamespacesOf: crdNamespacesByDir(targets), enterpriseOf: enterpriseByDir(targets) });
   tree.notices.unshift(...notices, ...ignored.map(ignoredNotice));
   return { tree, ioErrors: unreadableErrors(unreadable), targets };
 }

@@ -193,9 +193,26 @@ export function readLimitsOf(file: Pick<TargetsFile, 'limits'> | undefined, maxF
  * target on a tie), as `plan` for that target would map them.
  */
 export function crdNamespacesByDir(file: Pick<TargetsFile, 'targets'>): (path: string) => CrdNamespaces | undefined {
+  if (!file.targets.some((t) => t.crdNamespaces)) return () => undefined;
+  const holder = targetHoldingPath(file);
+  return (path) => holder(path)?.crdNamespaces;
+}
+
+/**
+ * For `validate`: whether a file's target runs Consul Enterprise (its `consulVersion` says `+ent`),
+ * found as crdNamespacesByDir finds it. Consul CE's refusals of Enterprise features (credential
+ * injection, PrioritizeByLocality) do not apply to such a file, as they do not in its `plan`.
+ */
+export function enterpriseByDir(file: Pick<TargetsFile, 'targets'>): (path: string) => boolean {
+  if (!file.targets.some((t) => isEnterpriseVersion(t.consulVersion))) return () => false;
+  const holder = targetHoldingPath(file);
+  return (path) => isEnterpriseVersion(holder(path)?.consulVersion);
+}
+
+/** The target whose `dir` holds a path: the deepest such dir; the first target on a tie. */
+function targetHoldingPath<T extends { dir: string }>(file: { targets: readonly T[] }): (path: string) => T | undefined {
   const clean = (p: string) => p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-  const dirs = file.targets.map((t) => ({ dir: clean(t.dir), crd: t.crdNamespaces }));
-  if (!dirs.some((d) => d.crd)) return () => undefined;
+  const dirs = file.targets.map((t) => ({ dir: clean(t.dir), target: t }));
   return (path) => {
     const p = clean(path);
     let best: (typeof dirs)[number] | undefined;
@@ -203,6 +220,6 @@ export function crdNamespacesByDir(file: Pick<TargetsFile, 'targets'>): (path: s
       const holds = d.dir === '' || d.dir === '.' || p === d.dir || p.startsWith(`${d.dir}/`);
       if (holds && (!best || d.dir.length > best.dir.length)) best = d;
     }
-    return best?.crd;
+    return best?.target;
   };
 }

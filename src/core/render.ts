@@ -32,6 +32,8 @@ export interface RenderOptions extends EntryContext {
   treeGraph?: boolean;
   /** Each file's target's `crdNamespaces`: the Consul namespace of its CRDs, as consul-k8s maps it. */
   crdNamespacesOf?: CrdNamespacesOf;
+  /** Whether a file's target runs Consul Enterprise (`validate`; a plan knows its one target). */
+  enterpriseOf?: (file: string) => boolean;
 }
 
 export function renderTree(files: readonly SourceFile[], options: RenderOptions = {}): RenderedTree {

@@ -32,16 +32,17 @@ export interface TreeValidation {
  */
 export function validateEntries(
   decoded: readonly DecodedEntry[],
-  options: EntryContext & { consul?: ConsulVersion; treeGraph?: boolean } = {},
+  options: EntryContext & { consul?: ConsulVersion; treeGraph?: boolean; enterpriseOf?: (file: string) => boolean } = {},
 ): TreeValidation {
-  const { consul, treeGraph = true, ...context } = options;
+  const { consul, treeGraph = true, enterpriseOf, ...context } = options;
+  const enterpriseContext = { ...context, enterprise: true as const };
   const errors: ConfigEntryError[] = [];
   const graphErrors: ConfigEntryError[] = [];
   const version = consul ? { normalizedFor: formatVersion(consul) } : {};
   const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry, consul), ...version }));
   const byKey = new Map<string, ValidatedEntry>();
   for (const v of entries) {
-    for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions), context))
+    for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions), enterpriseOf?.(v.file) ? enterpriseContext : context))
       errors.push(configEntryError('validate', v.file, positionOf(v, p.field), p.field, p.message));
     const unaddressable = unaddressableName(v.normalized);
     if (unaddressable) errors.push(configEntryError('validate', v.file, positionOf(v, 'Name'), 'Name', unaddressable));
