@@ -1,7 +1,7 @@
 // `consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]`: the webhook, reconcile
 // and schedule functions in one long-lived process, until SIGINT/SIGTERM.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RuntimeOverrides } from '../runtime/build-runtime.ts';
 import { startServe, type ServeHandle } from '../serve/server.ts';
@@ -65,6 +65,7 @@ export async function serveCommand(
   const host = values.host ?? '127.0.0.1';
 
   let env: Env = deps.env ?? process.env;
+  let overrides = deps.overrides;
   if (values['env-file']) {
     const file = resolve(io.cwd ?? process.cwd(), values['env-file']);
     let text: string;
@@ -76,7 +77,11 @@ export async function serveCommand(
     }
     try {
       // As Node's --env-file: a variable already set in the environment wins over the file.
-      env = { ...parseEnvFile(text, values['env-file']), ...definedOnly(env) };
+      const fromFile = parseEnvFile(text, values['env-file']);
+      // A TARGETS_CONFIG written in the env file names its tokenFile/caCert relative to that file, as
+      // consul-gitops.yaml does to its own folder: a systemd unit's working directory is `/`.
+      if (fromFile.TARGETS_CONFIG !== undefined && env.TARGETS_CONFIG === undefined) overrides = { targetsConfigDir: dirname(file), ...overrides };
+      env = { ...fromFile, ...definedOnly(env) };
     } catch (e) {
       if (e instanceof EnvFileError) {
         io.stderr.write(`error: ${e.message}\n`);
@@ -92,7 +97,7 @@ export async function serveCommand(
       env,
       port,
       host,
-      ...(deps.overrides ? { overrides: deps.overrides } : {}),
+      ...(overrides ? { overrides } : {}),
       log: deps.log ?? ((line) => io.stdout.write(`${line}\n`)),
     });
   } catch (e) {
