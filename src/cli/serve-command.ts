@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RuntimeOverrides } from '../runtime/build-runtime.ts';
-import { startServe, type ServeHandle } from '../serve/server.ts';
-import { EnvFileError, parseEnvFile, ServeConfigError, type Env } from '../serve/settings.ts';
+import type { ServeHandle } from '../serve/server.ts';
+import type { Env } from '../serve/settings.ts';
 import type { CliIo } from './io.ts';
 
 export const SERVE_USAGE = `Usage: consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
@@ -63,6 +63,9 @@ export async function serveCommand(
     return 1;
   }
   const host = values.host ?? '127.0.0.1';
+  // Loaded once the flags are read: `serve --help` (main.ts prints SERVE_USAGE from this module)
+  // must not wait for the server's graph, the AWS and GitHub clients with it, on a loaded machine.
+  const { EnvFileError, parseEnvFile, ServeConfigError } = await import('../serve/settings.ts');
 
   let env: Env = deps.env ?? process.env;
   let overrides = deps.overrides;
@@ -93,6 +96,7 @@ export async function serveCommand(
 
   let serve: ServeHandle;
   try {
+    const { startServe } = await import('../serve/server.ts');
     serve = await startServe({
       env,
       port,
