@@ -2,7 +2,7 @@
 // with the precedence Consul's own CLI users expect: flag over file over environment.
 import { ConsulClient } from '../adapters/consul/client.ts';
 import { optionsFromEnv, type ConsulClientOptionsInput } from '../adapters/consul/options.ts';
-import { loadTargets, type Target, type TargetsFile } from '../config/targets.ts';
+import { DEFAULT_TARGETS_FILE, loadTargets, tokenFileOrigin, type Target, type TargetsFile } from '../config/targets.ts';
 import { ConsulGitopsError } from '../errors.ts';
 import { knownSecrets } from '../known-secrets.ts';
 
@@ -25,7 +25,7 @@ export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<str
   if (!target)
     throw new ConsulGitopsError(
       'config',
-      `no target named "${flags.target}" in ${flags.config ?? 'consul-gitops.yaml'} (have: ${file.targets.map((t) => t.name).join(', ')})`,
+      `no target named "${flags.target}" in ${flags.config ?? DEFAULT_TARGETS_FILE} (have: ${file.targets.map((t) => t.name).join(', ')})`,
     );
   const resolved = { ...target, ...(flags.dir ? { dir: flags.dir } : {}) };
   const fromEnv = optionsFromEnv(env);
@@ -42,7 +42,8 @@ export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<str
     ...(c.namespace ? { namespace: c.namespace } : {}),
     ...(resolved.namespaces ? { managedNamespaces: resolved.namespaces } : {}),
     ...(c.tokenEnv && env[c.tokenEnv] ? { token: env[c.tokenEnv] } : {}),
-    ...(c.tokenFile ? { tokenFile: c.tokenFile } : {}),
+    // Already absolute: loadTargets reads it relative to the config file's folder, not the working directory.
+    ...(c.tokenFile ? { tokenFile: c.tokenFile, tokenFileFrom: tokenFileOrigin(resolved, flags.config ?? DEFAULT_TARGETS_FILE) } : {}),
     ...(c.caCert || c.tlsServerName
       ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } }
       : {}),

@@ -1,11 +1,11 @@
 // `consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]`: the webhook, reconcile
 // and schedule functions in one long-lived process, until SIGINT/SIGTERM.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RuntimeOverrides } from '../runtime/build-runtime.ts';
-import { startServe, type ServeHandle } from '../serve/server.ts';
-import { EnvFileError, parseEnvFile, ServeConfigError, type Env } from '../serve/settings.ts';
+import type { ServeHandle } from '../serve/server.ts';
+import type { Env } from '../serve/settings.ts';
 import type { CliIo } from './io.ts';
 
 export const SERVE_USAGE = `Usage: consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
@@ -63,8 +63,12 @@ export async function serveCommand(
     return 1;
   }
   const host = values.host ?? '127.0.0.1';
+  // Loaded once the flags are read: `serve --help` (main.ts prints SERVE_USAGE from this module)
+  // must not wait for the server's graph, the AWS and GitHub clients with it, on a loaded machine.
+  const { EnvFileError, parseEnvFile, ServeConfigError } = await import('../serve/settings.ts');
 
   let env: Env = deps.env ?? process.env;
+  let overrides = deps.overrides;
   if (values['env-file']) {
     const file = resolve(io.cwd ?? process.cwd(), values['env-file']);
     let text: string;
@@ -76,7 +80,11 @@ export async function serveCommand(
     }
     try {
       // As Node's --env-file: a variable already set in the environment wins over the file.
-      env = { ...parseEnvFile(text, values['env-file']), ...definedOnly(env) };
+      const fromFile = parseEnvFile(text, values['env-file']);
+      // A TARGETS_CONFIG written in the env file names its tokenFile/caCert relative to that file, as
+      // consul-gitops.yaml does to its own folder: a systemd unit's working directory is `/`.
+      if (fromFile.TARGETS_CONFIG !== undefined && env.TARGETS_CONFIG === undefined) overrides = { targetsConfigDir: dirname(file), ...overrides };
+      env = { ...fromFile, ...definedOnly(env) };
     } catch (e) {
       if (e instanceof EnvFileError) {
         io.stderr.write(`error: ${e.message}\n`);
@@ -88,11 +96,12 @@ export async function serveCommand(
 
   let serve: ServeHandle;
   try {
+    const { startServe } = await import('../serve/server.ts');
     serve = await startServe({
       env,
       port,
       host,
-      ...(deps.overrides ? { overrides: deps.overrides } : {}),
+      ...(overrides ? { overrides } : {}),
       log: deps.log ?? ((line) => io.stdout.write(`${line}\n`)),
     });
   } catch (e) {

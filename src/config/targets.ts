@@ -1,6 +1,7 @@
 // consul-gitops.yaml: the targets a repository reconciles (a Consul, the subtree that belongs to
 // it, and how far the reconciler may go), validated with zod.
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import * as z from 'zod/mini';
 import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size.ts';
@@ -161,17 +162,42 @@ export function defaultTargets(dir = 'config-entries'): TargetsFile {
   return TargetsFileSchema.parse({ targets: [{ name: 'default', dir, prune: false }] });
 }
 
-export function parseTargetsFile(text: string, file = DEFAULT_TARGETS_FILE): TargetsFile {
+/**
+ * `relativeTo`: the folder a relative `consul.tokenFile` or `consul.caCert` is read from, made
+ * absolute here once (the config file's folder, as kubeconfig and docker-compose read theirs), so
+ * no reader later falls back to whatever the process's working directory happens to be.
+ */
+export function parseTargetsFile(text: string, file = DEFAULT_TARGETS_FILE, relativeTo?: string): TargetsFile {
   const result = TargetsFileSchema.safeParse(parse(text));
-  if (result.success) return result.data;
+  if (result.success) return relativeTo === undefined ? result.data : withPathsFrom(result.data, relativeTo);
   const issues = result.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
   throw new ConsulGitopsError('config', issues.join('\n'));
 }
 
+function withPathsFrom(file: TargetsFile, dir: string): TargetsFile {
+  const targets = file.targets.map((t) => {
+    const { tokenFile, caCert } = t.consul;
+    const consul = {
+      ...t.consul,
+      ...(tokenFile ? { tokenFile: resolve(dir, tokenFile) } : {}),
+      ...(caCert ? { caCert: resolve(dir, caCert) } : {}),
+    };
+    return { ...t, consul };
+  });
+  return { ...file, targets };
+}
+
+/** Where a target's `tokenFile` was named, for the error when it cannot be read (the path is not a secret; the token is). */
+export function tokenFileOrigin(target: Pick<Target, 'name'>, file: string): string {
+  return `tokenFile of target "${target.name}" in ${file}`;
+}
+
+/** consul-gitops.yaml (or `--config FILE`), read from `cwd`; its relative paths are relative to its own folder. */
 export async function loadTargets(path: string | undefined, cwd: string): Promise<TargetsFile> {
   const file = path ?? DEFAULT_TARGETS_FILE;
+  const absolute = resolve(cwd, file);
   try {
-    return parseTargetsFile(await readFile(`${cwd}/${file}`, 'utf8'), file);
+    return parseTargetsFile(await readFile(absolute, 'utf8'), file, dirname(absolute));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !path) return defaultTargets();
     throw e;

@@ -6,6 +6,7 @@ import type { FileChange } from '../core/proposals/proposal.ts';
 import { changeDiff } from './change-diff.ts';
 import { capped, code, count, duration, fence, fitBody, table, text, when } from './markdown.ts';
 import { proposalMarker } from './proposal-marker.ts';
+import { scopedServiceName } from './service-scope.ts';
 import { timelineChart } from './timeline-chart.ts';
 
 export interface StrictProposalInput {
@@ -22,7 +23,7 @@ export const MAX_INSTANCE_ROWS = 100;
 const MAX_LIST = 50;
 
 export function strictProposalTitle(v: ServiceVerdict): string {
-  return `mTLS: move ${v.service.name} to strict`;
+  return `mTLS: move ${scopedServiceName(v.service)} to strict`;
 }
 
 const growth = (g: { first?: number; last?: number } | undefined) => (g ? `${count(g.first)} → ${count(g.last)}` : 'no series');
@@ -91,7 +92,7 @@ export function strictProposalBody(input: StrictProposalInput): string {
   const chart = timelineChart(`${v.service.name}: plaintext vs mTLS connections`, e);
   const sections = [
     marker,
-    `## Move ${name} to strict mTLS`,
+    `## Move ${scopedServiceName(v.service, code)} to strict mTLS`,
     `consul-gitops watched ${name} for ${duration(e.window.end - e.window.start)}, from ${when(e.window.start)} to ${when(e.window.end)}. Verdict: **${v.verdict}**.`,
     v.reasons.map((r, i) => `${i === 0 ? '- **' : '- '}${text(r)}${i === 0 ? '**' : ''}`).join('\n'),
     `### The change`,

@@ -10,7 +10,7 @@ import { createGitHubClient, githubWebUrl, githubClientOptionsFromEnv, type GitH
 import { GitHubReporter } from '../adapters/github/reporter.ts';
 import { GitHubMergedPullRequests } from '../adapters/github/merged-pull-requests.ts';
 import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-source.ts';
-import type { Target } from '../config/targets.ts';
+import { tokenFileOrigin, type Target } from '../config/targets.ts';
 import type { ReconcileTargets, TargetRun } from '../app/run-reconcile-event.ts';
 import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import { consulConnectCatalog } from '../adapters/consul/connect-catalog.ts';
@@ -36,6 +36,8 @@ export interface RuntimeOverrides {
   trafficSource?: TrafficSourceFactory;
   /** Where long pull-request plans are kept (`serve`: in memory); default from PLANS_BUCKET (plans/from-env.ts). */
   plans?: PlanArchive;
+  /** The folder relative paths in TARGETS_CONFIG are read from (serve `--env-file`: that file's); default the working directory. */
+  targetsConfigDir?: string;
 }
 
 /** One target's run as the use case needs it (run-reconcile-event.ts), plus its Consul client. */
@@ -51,7 +53,7 @@ export interface Runtime extends ReconcileTargets {
 }
 
 export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtime {
-  const settings = runtimeSettings(env);
+  const settings = runtimeSettings(env, overrides.targetsConfigDir);
   const stored = (location: RuntimeSettings['consulTokenSecret']): SecretSource | undefined =>
     location ? secretSourceFor({ ...location, maxAgeSeconds: settings.secretMaxAgeSeconds }, env) : undefined;
   const consulToken = stored(settings.consulTokenSecret);
@@ -97,7 +99,8 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       ...(c.namespace ? { namespace: c.namespace } : {}),
       ...(t.namespaces ? { managedNamespaces: t.namespaces } : {}),
       ...(token ? { token } : {}),
-      ...(c.tokenFile ? { tokenFile: c.tokenFile } : {}),
+      // Already absolute (runtimeSettings): read from the same file whatever the working directory later is.
+      ...(c.tokenFile ? { tokenFile: c.tokenFile, tokenFileFrom: tokenFileOrigin(t, 'TARGETS_CONFIG') } : {}),
       // On top of the environment's TLS settings (client certificate, verify), as the CLI does.
       ...(c.caCert || c.tlsServerName
         ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } }

@@ -64,12 +64,16 @@ export class RuntimeConfigError extends ConsulGitopsError {
   }
 }
 
-export function runtimeSettings(env: Env): RuntimeSettings {
+/**
+ * `relativeTo`: the folder a relative tokenFile or caCert in TARGETS_CONFIG is read from (serve
+ * `--env-file`: that file's folder); default the working directory at start, made absolute once.
+ */
+export function runtimeSettings(env: Env, relativeTo: string = process.cwd()): RuntimeSettings {
   const read = readEnvironment(env, RUNTIME_VARIABLES);
   if (!read.ok) throw new RuntimeConfigError(read.problems);
   const e = read.values;
   const targets = e.targetsConfig
-    ? parseTargetsFile(e.targetsConfig, 'TARGETS_CONFIG')
+    ? parseTargetsFile(e.targetsConfig, 'TARGETS_CONFIG', relativeTo)
     : TargetsFileSchema.parse({ targets: [{ name: 'default', dir: e.configDir, prune: e.prune, selfHeal: e.selfHeal }] });
   if (e.statePrefix) targets.stateKeyPrefix = e.statePrefix;
   const stored = (secretId: string | undefined, parameterName: string | undefined): StoredSecret | undefined =>

@@ -97,7 +97,9 @@ describe('advise with crdNamespaces (mirroringK8S)', () => {
     const run = await advise(['--open-prs'], env);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(github.pulls.map((p) => [p.title, p.head])).toEqual([['mTLS: move api to strict', 'consul-gitops/strict/default/k8s-payments/api']]);
+    expect(github.pulls.map((p) => [p.title, p.head])).toEqual([
+      ['mTLS: move api (namespace k8s-payments) to strict', 'consul-gitops/strict/default/k8s-payments/api'],
+    ]);
     const files = github.filesAt('consul-gitops/strict/default/k8s-payments/api');
     expect(files['config-entries/payments/api.yaml']).toBe(serviceDefaults('payments', 'strict'));
     expect(files['config-entries/billing/api.yaml']).toBe(TREE['config-entries/billing/api.yaml']);

@@ -52,7 +52,9 @@ describe('schedule → advisor with crdNamespaces (mirroringK8S)', () => {
   it('opens the strict-mode PR for the ready Consul namespace, flipping its CRD only', async () => {
     h.github.addCommit(tree, 'onboard', { branch: 'master' });
     await h.tick('evt-1');
-    expect(h.github.pulls.map((p) => [p.title, p.head])).toEqual([['mTLS: move api to strict', 'consul-gitops/strict/default/payments/api']]);
+    expect(h.github.pulls.map((p) => [p.title, p.head])).toEqual([
+      ['mTLS: move api (namespace payments) to strict', 'consul-gitops/strict/default/payments/api'],
+    ]);
     const files = h.github.filesAt('consul-gitops/strict/default/payments/api');
     expect(files['config-entries/payments/api.yaml']).toBe(crd('payments', 'strict'));
     expect(files['config-entries/billing/api.yaml']).toBe(tree['config-entries/billing/api.yaml']);

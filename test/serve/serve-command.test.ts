@@ -35,7 +35,8 @@ describe('serve command', () => {
       env: { CONSUL_HTTP_ADDR: consul.url },
       log: () => {},
     });
-    await vi.waitFor(() => expect(out.stdout).toMatch(/^consul-gitops serve listening on http:\/\/127\.0\.0\.1:\d+\n$/));
+    // serve loads the server when it starts (not for --help): on a loaded machine that is seconds, not vi.waitFor's default 1 s.
+    await vi.waitFor(() => expect(out.stdout).toMatch(/^consul-gitops serve listening on http:\/\/127\.0\.0\.1:\d+\n$/), { timeout: 30_000 });
     const url = /listening on (\S+)/.exec(out.stdout)![1];
     const health = await fetch(`${url}/healthz`);
     expect(await health.text()).toBe('ok');
@@ -88,7 +89,7 @@ describe('serve command', () => {
       env: { ...env, CONSUL_HTTP_ADDR: consul.url.replace('http://', '') },
       log: () => {},
     });
-    await vi.waitFor(() => expect(ok.out.stdout).toContain('listening on'));
+    await vi.waitFor(() => expect(ok.out.stdout).toContain('listening on'), { timeout: 30_000 });
     stop();
     expect(await code).toBe(0);
   });

@@ -78,6 +78,11 @@ export async function startLambdaDouble(): Promise<LambdaDouble> {
       if (double.onInvoke) double.runs.push(double.onInvoke(invocation));
     }),
   );
+  // Idle connections stay open until close(): Node's default closes them after 5 s, and a test
+  // client with maxAttempts 1 (so a refused invoke is not retried) that reuses one in the moment it
+  // closes fails with ECONNRESET or "socket hang up". Under load a test that takes seconds (the 25 MB
+  // body) made the next invoke fail that way: the webhook answered 503 where 202 was right.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   double.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return double;

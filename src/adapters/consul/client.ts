@@ -468,7 +468,7 @@ export class ConsulClient {
   }
 
   async #resolveToken(): Promise<string | undefined> {
-    const { token, tokenFile } = this.options;
+    const { token, tokenFile, tokenFileFrom } = this.options;
     // Whichever way the token came (the environment, a target's tokenEnv, a secret store), it is a secret of this process.
     knownSecrets.add(token, 'the Consul token');
     this.#resolvedToken = token;
@@ -477,7 +477,9 @@ export class ConsulClient {
     try {
       text = await this.#readTokenFile(tokenFile);
     } catch (e) {
-      throw new ConsulOptionsError(`cannot read token file ${tokenFile}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      // The path and who named it, so a careless relative path is found; never the file's contents.
+      const from = tokenFileFrom ? ` (${tokenFileFrom})` : '';
+      throw new ConsulOptionsError(`cannot read the Consul token file ${tokenFile}${from}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
     }
     knownSecrets.add(text.trim(), `Consul token file ${tokenFile}`);
     this.#resolvedToken = text.trim() || token;

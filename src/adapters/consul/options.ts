@@ -30,6 +30,8 @@ export const ConsulClientOptionsSchema = z.strictObject({
   token: z.optional(nonEmpty()),
   /** Read once, on first use; a non-empty file wins over `token` (as in the Go api client). */
   tokenFile: z.optional(nonEmpty()),
+  /** Who named `tokenFile` (`CONSUL_HTTP_TOKEN_FILE`, a target's tokenFile in consul-gitops.yaml), said when it cannot be read. */
+  tokenFileFrom: z.optional(nonEmpty()),
   datacenter: z.optional(nonEmpty()),
   /** Enterprise only: sent as `?ns=` / `?partition=` when set. */
   namespace: z.optional(nonEmpty()),
@@ -93,7 +95,10 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
   const token = get('CONSUL_HTTP_TOKEN');
   if (token) out.token = token;
   const tokenFile = get('CONSUL_HTTP_TOKEN_FILE');
-  if (tokenFile) out.tokenFile = tokenFile;
+  if (tokenFile) {
+    out.tokenFile = tokenFile;
+    out.tokenFileFrom = 'CONSUL_HTTP_TOKEN_FILE';
+  }
   const dc = get('CONSUL_DATACENTER');
   if (dc) out.datacenter = dc;
   const ns = get('CONSUL_NAMESPACE');

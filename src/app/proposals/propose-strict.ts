@@ -17,6 +17,7 @@ import { applyChanges, type FileChange } from '../../core/proposals/proposal.ts'
 import { evidenceHash } from '../../reports/proposal-marker.ts';
 import { strictProposalBody, strictProposalTitle } from '../../reports/strict-pr.ts';
 import { strictGroupBody, strictGroupTitle } from '../../reports/strict-group-pr.ts';
+import { scopedServiceName } from '../../reports/service-scope.ts';
 import { lockdownBody, lockdownTitle } from '../../reports/lockdown-pr.ts';
 import { plaintextReturnedComment } from '../../reports/plaintext-returned.ts';
 import { postureBody, postureTitle, type SecurityPosture } from '../../reports/posture-dashboard.ts';
@@ -184,7 +185,7 @@ function serviceDesired(
       body,
       labels,
       changes: proposal.changes,
-      message: `${title}\n\nNo plaintext traffic to ${v.service.name} in the evidence window (consul-gitops advise).`,
+      message: `${title}\n\nNo plaintext traffic to ${scopedServiceName(v.service)} in the evidence window (consul-gitops advise).`,
     },
     evidence: evidenceHash(v),
   };
@@ -225,7 +226,7 @@ function groupDesired(
       body: strictGroupBody({ target, verdicts: ready, changes: list, statsSource: report.source }),
       labels,
       changes: list,
-      message: `${title}\n\n${ready.map((v) => `- ${v.service.name}`).join('\n')}`,
+      message: `${title}\n\n${ready.map((v) => `- ${scopedServiceName(v.service)}`).join('\n')}`,
     },
     evidence: ready.map(evidenceHash).sort(),
   };

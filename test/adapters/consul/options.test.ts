@@ -23,6 +23,7 @@ describe('optionsFromEnv', () => {
       address: 'https://consul.example:8501',
       token: 'tok',
       tokenFile: '/run/token',
+      tokenFileFrom: 'CONSUL_HTTP_TOKEN_FILE',
       datacenter: 'dc2',
       namespace: 'team-a',
       partition: 'eu',
