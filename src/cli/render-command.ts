@@ -5,8 +5,8 @@ import { entryIdOf, formatEntryId } from '../model/entry-id.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
 import { ignoredNotice } from '../core/parse-files.ts';
-import { entriesOf, renderTree, unreadableErrors, type RenderedTree } from '../core/render.ts';
-import { crdNamespacesByDir, enterpriseByDir, loadTargets, readLimitsOf, type TargetsFile } from '../config/targets.ts';
+import { entriesOf, renderTreesByGroup, unreadableErrors, type RenderedTree } from '../core/render.ts';
+import { crdNamespacesByDir, enterpriseByDir, loadTargets, targetHoldingPath, readLimitsOf, type TargetsFile } from '../config/targets.ts';
 import { unsupportedVersion, versionWarnings } from '../core/version-check.ts';
 import { gatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
@@ -25,7 +25,10 @@ async function loadTree(
   const targets = await loadTargets(undefined, cwd);
   const limits = readLimitsOf(targets, byteSizeFlag('max-file-size', maxFileSize));
   const { files, unreadable, notices, ignored } = await readLocalFiles(paths.length ? paths : [DEFAULT_DIR], cwd, limits);
-  const tree = renderTree(files, { crdNamespacesOf: crdNamespacesByDir(targets), enterpriseOf: enterpriseByDir(targets) });
+  // Each target's files are judged as its plan judges them: Enterprise or CE, and as one tree of their own.
+  const holder = targetHoldingPath(targets);
+  const groupOf = (path: string) => String(targets.targets.indexOf(holder(path) as (typeof targets.targets)[number]));
+  const tree = renderTreesByGroup(files, groupOf, { crdNamespacesOf: crdNamespacesByDir(targets), enterpriseOf: enterpriseByDir(targets) });
   tree.notices.unshift(...notices, ...ignored.map(ignoredNotice));
   return { tree, ioErrors: unreadableErrors(unreadable), targets };
 }

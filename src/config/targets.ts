@@ -236,7 +236,7 @@ export function enterpriseByDir(file: Pick<TargetsFile, 'targets'>): (path: stri
 }
 
 /** The target whose `dir` holds a path: the deepest such dir; the first target on a tie. */
-function targetHoldingPath<T extends { dir: string }>(file: { targets: readonly T[] }): (path: string) => T | undefined {
+export function targetHoldingPath<T extends { dir: string }>(file: { targets: readonly T[] }): (path: string) => T | undefined {
   const clean = (p: string) => p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   const dirs = file.targets.map((t) => ({ dir: clean(t.dir), target: t }));
   return (path) => {

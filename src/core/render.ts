@@ -54,6 +54,34 @@ export function renderTree(files: readonly SourceFile[], options: RenderOptions 
   };
 }
 
+/**
+ * `validate` and `render` of paths that several targets hold: each target's files are one tree, as
+ * that target's `plan` sees them, so the same entry in a staging and a prod dir is not "defined
+ * twice" and cross-entry rules do not mix two Consuls. `groupOf` names a file's group (its target).
+ */
+export function renderTreesByGroup(files: readonly SourceFile[], groupOf: (path: string) => string, options: RenderOptions = {}): RenderedTree {
+  const groups = new Map<string, SourceFile[]>();
+  for (const f of files) {
+    const g = groupOf(f.path);
+    const list = groups.get(g);
+    if (list) list.push(f);
+    else groups.set(g, [f]);
+  }
+  if (groups.size <= 1) return renderTree(files, options);
+  const trees = [...groups.values()].map((group) => renderTree(group, options));
+  const keyed = trees.flatMap((t) => t.entries).map((e) => ({ e, id: entryIdOf(e.normalized) }));
+  keyed.sort((a, b) => compareEntryIds(a.id, b.id));
+  const all = <K extends 'decodeErrors' | 'validationErrors' | 'graphErrors' | 'warnings'>(k: K) => trees.flatMap((t) => t[k]).sort(compareErrors);
+  return {
+    entries: keyed.map((k) => k.e),
+    decodeErrors: all('decodeErrors'),
+    validationErrors: all('validationErrors'),
+    graphErrors: all('graphErrors'),
+    notices: trees.flatMap((t) => t.notices),
+    warnings: all('warnings'),
+  };
+}
+
 export function entriesOf(tree: RenderedTree, form: 'decoded' | 'normalized'): ApiEntry[] {
   return tree.entries.map((e) => (form === 'normalized' ? e.normalized : e.entry));
 }
