@@ -6,10 +6,21 @@
 // the source of each for its export names (cjs-module-lexer, following re-exports) and wraps it
 // as an ES module; `require` runs it directly. That was two thirds of undici's loading, about 0.07 s
 // of CPU at every start of a command that talks to Consul (bench/cli-start.bench.ts, `plan`).
+//
+// undici parses HTTP/1.1 with llhttp compiled to WebAssembly. V8 compiles it at once with its baseline
+// compiler (Liftoff), then recompiles its hot parser function with TurboFan on a background thread:
+// about 0.25 s of CPU, and a process cannot exit before that thread is done, so every command that
+// talks to Consul waited for it after its last output. Liftoff's code parses the few megabytes of
+// a 10,000-entry plan's answers in far less (bench/cli-start.bench.ts and bench/scale.bench.ts,
+// `plan`). The flag is set before undici compiles llhttp (on its first connection); this process's
+// only WebAssembly is llhttp.
 // Named exports, as in scripts/lambda-undici.mjs, so esbuild fails the build if source code starts
 // importing a name this file lacks.
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { undiciClient } from './undici-client.mjs';
+
+setFlagsFromString('--liftoff-only');
 
 const require = createRequire(import.meta.url);
 const Agent = require('undici/lib/dispatcher/agent.js');
