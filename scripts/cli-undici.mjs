@@ -12,8 +12,9 @@
 // about 0.25 s of CPU, and a process cannot exit before that thread is done, so every command that
 // talks to Consul waited for it after its last output. Liftoff's code parses the few megabytes of
 // a 10,000-entry plan's answers in far less (bench/cli-start.bench.ts and bench/scale.bench.ts,
-// `plan`). The flag is set before undici compiles llhttp (on its first connection); this process's
-// only WebAssembly is llhttp.
+// `plan`). The flag is set before undici compiles llhttp (on its first connection) and holds for the
+// whole process: any other WebAssembly it compiles (none in plan or apply) stays on Liftoff too.
+//
 // Named exports, as in scripts/lambda-undici.mjs, so esbuild fails the build if source code starts
 // importing a name this file lacks.
 import { createRequire } from 'node:module';

@@ -1,6 +1,6 @@
 // Reads config-entry files from a local checkout: files or directories, walked in a stable order,
 // reading only regular files, never following a symbolic link below the paths the user named, and
-// refusing files and trees over the size limits before reading them.
+// refusing files and trees over the size limits, having read no more than one byte past a file's.
 //
 // Symbolic links are skipped rather than resolved: the GitHub source (what the Lambda applies)
 // ignores them too, so `plan` in CI and the reconciler see the same tree, a link can never lead
