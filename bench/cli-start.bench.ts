@@ -1,5 +1,7 @@
 // npm run bench (CLI start-up): `--help` and `validate` of one small file through the built CLI
 // (dist/, as installed) and through the TypeScript source with tsx (how bin/ ran before the build),
+// and `plan` of that file through the built CLI against a dev server (its own process, no latency):
+// the start of every command that talks to Consul, HTTP client included,
 // each as a ratio to `node -e 0` measured in the same run, runs interleaved so load hits all alike.
 // Goals: built `--help` at most 2x `node -e 0`, built `validate` at most 3x.
 // BENCH_BASE_REF=<commit> adds the CLI built from that commit (its own scripts/build.mjs), run
@@ -9,6 +11,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildCliForBench } from './support/built-cli.ts';
+import { startDevServerProcess } from './support/dev-server-process.ts';
 
 const ROUNDS = Number(process.env.CLI_START_ROUNDS ?? 15);
 const BASE_REF = process.env.BENCH_BASE_REF;
@@ -32,13 +35,20 @@ const tree = mkdtempSync(join(tmpdir(), 'cli-start-'));
 mkdirSync(join(tree, 'service-defaults'));
 writeFileSync(join(tree, 'service-defaults', 'web.hcl'), 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n');
 
+const consul = await startDevServerProcess();
+process.on('exit', () => consul.close());
+const plan = (bin: string) => [bin, 'plan', '--dir', tree, '--consul', consul.url];
+
 const CASES: Record<string, string[]> = {
   'node -e 0': ['-e', '0'],
   'built --help': [built.bin, '--help'],
   'built validate': [built.bin, 'validate', tree],
+  'built plan': plan(built.bin),
   'tsx source --help': ['bin/consul-gitops.js', '--help'],
   'tsx source validate': ['bin/consul-gitops.js', 'validate', tree],
-  ...(baseCli ? { [`${BASE_REF} --help`]: [baseCli.bin, '--help'], [`${BASE_REF} validate`]: [baseCli.bin, 'validate', tree] } : {}),
+  ...(baseCli
+    ? { [`${BASE_REF} --help`]: [baseCli.bin, '--help'], [`${BASE_REF} validate`]: [baseCli.bin, 'validate', tree], [`${BASE_REF} plan`]: plan(baseCli.bin) }
+    : {}),
 };
 const GOALS: Record<string, number> = { 'built --help': 2, 'built validate': 3 };
 
@@ -63,6 +73,7 @@ for (let i = 0; i < ROUNDS; i++)
     samples[name].push(r.wall);
     cpuSamples[name].push(r.cpu);
   }
+consul.close();
 rmSync(tree, { recursive: true, force: true });
 rmSync(timeFile, { force: true });
 
@@ -77,7 +88,7 @@ for (const name of Object.keys(CASES)) {
   console.log(`  ${name.padEnd(20)} ${ratio.toFixed(2)}x${verdict} (CPU ${cpuRatio.toFixed(2)}x)`);
 }
 if (baseCli)
-  for (const what of ['--help', 'validate']) {
+  for (const what of ['--help', 'validate', 'plan']) {
     const now = `built ${what}`;
     const before = `${BASE_REF} ${what}`;
     console.log(

@@ -9,17 +9,16 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * `undici` becomes its HTTP client alone, as in the Lambda bundles: scripts/lambda-undici.mjs, whose
- * imports of undici's own files stay imports of the installed package (`undici/lib/...`, external)
- * rather than being bundled. undici's index.js also loads fetch, WebSocket, EventSource, caches and
- * mocks, which the CLI never uses: about 0.15 s of CPU at every start of a command that talks to
- * Consul (bench/cli-start.bench.ts).
+ * `undici` becomes its HTTP client alone (scripts/cli-undici.mjs), loaded from the installed package
+ * at run time with `require`: undici's index.js also loads fetch, WebSocket, EventSource, caches and
+ * mocks, which the CLI never uses (about 0.15 s of CPU at every start of a command that talks to
+ * Consul), and importing its CommonJS files as ES modules cost about 0.07 s more than requiring
+ * them (bench/cli-start.bench.ts, `plan`).
  */
 const undiciClientOnly = {
   name: 'undici-client-only',
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: join(ROOT, 'scripts', 'lambda-undici.mjs') }));
-    b.onResolve({ filter: /^\.\.\/node_modules\/undici\/lib\// }, (args) => ({ path: args.path.slice('../node_modules/'.length), external: true }));
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: join(ROOT, 'scripts', 'cli-undici.mjs') }));
   },
 };
 
