@@ -44,16 +44,19 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+/** `plan` through the built CLI with extra Node flags (a loader hook); its exit code, stdout, stderr. */
+function builtPlan(nodeArgs: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [...nodeArgs, join(scratch, 'dist', 'consul-gitops.js'), 'plan', '--consul', consul.url, '--detailed-exitcode'], {
+    cwd: join(scratch, 'work'),
+  }).then(
+    (x) => ({ code: 0, ...x }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+}
+
 describe('the built CLI', () => {
   it("plans against Consul with undici's HTTP client, loading none of its fetch, WebSocket, EventSource, cache or mock modules, and warns of nothing", async () => {
-    const r = await run(
-      process.execPath,
-      ['--require', join(scratch, 'loaded.cjs'), join(scratch, 'dist', 'consul-gitops.js'), 'plan', '--consul', consul.url, '--detailed-exitcode'],
-      { cwd: join(scratch, 'work') },
-    ).then(
-      (x) => ({ code: 0, ...x }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+    const r = await builtPlan(['--require', join(scratch, 'loaded.cjs')]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toContain('+ create service-defaults/web');
     // Nothing else on stderr: no warning from Node (one abort signal shared by more than ten requests once printed one).
@@ -64,14 +67,7 @@ describe('the built CLI', () => {
   }, 60_000);
 
   it("loads undici's files with require, none as an ES module (Node scans each such file's source for its exports first)", async () => {
-    const r = await run(
-      process.execPath,
-      ['--import', join(scratch, 'esm-register.mjs'), join(scratch, 'dist', 'consul-gitops.js'), 'plan', '--consul', consul.url, '--detailed-exitcode'],
-      { cwd: join(scratch, 'work') },
-    ).then(
-      (x) => ({ code: 0, ...x }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+    const r = await builtPlan(['--import', join(scratch, 'esm-register.mjs')]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toContain('+ create service-defaults/web');
     expect(existsSync(join(scratch, 'esm-undici.log')) ? readFileSync(join(scratch, 'esm-undici.log'), 'utf8') : '').toBe('');

@@ -12,18 +12,9 @@ import { fieldSpec, type FieldType, type ObjectFields } from '../../../src/model
 import { canonicalNestedTenancy, parseTargetConsul } from '../../../src/model/tenancy.ts';
 import type { ConsulVersion } from '../../../src/model/consul-versions.ts';
 import type { ApiEntry } from '../../../src/model/kind-definition.ts';
+import { pick, seededRandom } from '../../support/seeded-random.ts';
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+const random = seededRandom;
 // Values that reach Normalize's branches: mixed-case protocols and methods, zero and odd weights, tenancy names.
 const STRINGS = ['', 'x', 'HTTP', 'Grpc', 'get', 'Post', 'default', 'web', 'API', '*', 'prefix', 'inline-certificate'];
 const NUMBERS = [0, 1, -5, 50.5, 100, 2 ** 53 + 2];

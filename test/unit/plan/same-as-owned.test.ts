@@ -7,18 +7,9 @@ import { canonicalLive, sameValue } from '../../../src/core/plan/canonical.ts';
 import { normalizeEntry } from '../../../src/core/normalize.ts';
 import { canonicalNestedTenancy } from '../../../src/model/tenancy.ts';
 import type { ApiEntry } from '../../../src/model/kind-definition.ts';
+import { pick, seededRandom } from '../../support/seeded-random.ts';
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+const random = seededRandom;
 const SCALARS = [undefined, null, '', 'x', 0, 1, false, true, 0n, 12345678901234567890n];
 const META_KEYS = ['managed-by', 'consul-gitops/source', 'team', 'external-source', 'toString', '__proto__'];
 
