@@ -1,10 +1,8 @@
 // `consul-gitops dev-server [--port 8500] [--host 127.0.0.1] [--acl-token T] [--acl-policy-file FILE] [--data FILE] [--latency-ms N] [--secure] [--consul-version X]`:
 // runs the embedded Consul-compatible dev server until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
-import { loadAclPolicyFile } from './acl-policy-file.ts';
-import { SECURE_AGENT } from './agent-routes.ts';
 import { SUPPORTED_CONSUL } from '../model/consul-versions.ts';
-import { startDevServer, type DevServerOptions } from './server.ts';
+import type { DevServerOptions } from './server.ts';
 
 export interface DevServerIo {
   stdout: { write(s: string): unknown };
@@ -73,6 +71,13 @@ export async function devServerCommand(
   const port = num('port', 8500);
   const latencyMs = num('latency-ms', 0);
   if (port === undefined || latencyMs === undefined) return 1;
+  // Loaded once the flags are read: `dev-server --help` (main.ts prints DEV_SERVER_USAGE from this
+  // module) must not wait for the whole server, its routes, ACL engine and the yaml library.
+  const [{ loadAclPolicyFile }, { SECURE_AGENT }, { startDevServer }] = await Promise.all([
+    import('./acl-policy-file.ts'),
+    import('./agent-routes.ts'),
+    import('./server.ts'),
+  ]);
   const options: DevServerOptions = { port, host: (values.host as string | undefined) ?? '127.0.0.1', latencyMs };
   if (typeof values['acl-token'] === 'string') options.aclToken = values['acl-token'];
   if (typeof values.data === 'string') options.dataFile = values.data;

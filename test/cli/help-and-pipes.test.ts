@@ -45,6 +45,32 @@ describe('CMD --help', () => {
     expect(entry!.imports.filter((i) => !i.external).every((i) => i.kind === 'dynamic-import')).toBe(true);
   });
 
+  it('dev-server --help loads none of the dev server: its usage module imports the server only once flags are read', async () => {
+    // What `main` imports to print `dev-server --help`, and what that import reaches statically: the
+    // whole dev server (routes, ACL engine, the yaml library) made the help wait on a loaded machine.
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../../src/dev-server/command.ts', import.meta.url))],
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      packages: 'external',
+      write: false,
+      metafile: true,
+      outdir: 'out',
+      logLevel: 'silent',
+    });
+    // The entry chunk and the chunks it imports statically (code shared with the server's chunk).
+    const outputs = result.metafile.outputs;
+    const entryName = Object.keys(outputs).find((o) => outputs[o].entryPoint?.endsWith('src/dev-server/command.ts'))!;
+    const loaded = new Set([entryName]);
+    for (const name of loaded) for (const i of outputs[name].imports) if (!i.external && i.kind === 'import-statement') loaded.add(i.path);
+    const reached = [...loaded].flatMap((name) => Object.keys(outputs[name].inputs));
+    const packages = [...loaded].flatMap((name) => outputs[name].imports.filter((i) => i.external).map((i) => i.path));
+    expect(reached.filter((m) => m.includes('src/dev-server/'))).toEqual(['src/dev-server/command.ts']);
+    expect(packages).not.toContain('yaml');
+  });
+
   it('`help CMD` is the same as `CMD --help`; after `--`, --help is not a flag', async () => {
     const dir = tempTree({});
     expect((await runCli(['help', 'plan'], dir)).stdout).toBe((await runCli(['plan', '--help'], dir)).stdout);

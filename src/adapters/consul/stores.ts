@@ -2,6 +2,7 @@
 import type { ConfigEntryStore, LiveEntry, StateStore, TenancyHome, TenancyScope } from '../../app/ports/config-entry-store.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { listNamespaces } from '../../model/tenancy.ts';
+import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 import type { ConsulClient } from './client.ts';
 import { ConsulError, isConsulError } from './errors.ts';
 
@@ -40,16 +41,18 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
 
   /**
    * Every entry of `kind` in every namespace the target manages (client option `managedNamespaces`):
-   * `?ns=*` for all, one request per named namespace, the client's own when none is named. A list
-   * ACLs filtered throws `incomplete-read` (complete-read.ts), so a namespace the token cannot see
-   * never reads as "its entries are gone".
+   * `?ns=*` for all, one request per named namespace (a few in flight at once: make-plan lists
+   * every kind together, so 30 named namespaces were hundreds of requests open at one Consul),
+   * the client's own when none is named. A list ACLs filtered throws `incomplete-read`
+   * (complete-read.ts), so a namespace the token cannot see never reads as "its entries are gone";
+   * when several fail, the first namespace in order is the one reported.
    */
   async list(kind: string, signal?: AbortSignal): Promise<LiveEntry[]> {
     const managed = this.#consul.options.managedNamespaces;
     const namespaces = listNamespaces(kind, managed);
     // A signal of its own per request when there are several: Node warns past ten listeners on one.
-    const lists = await Promise.all(
-      namespaces.map((namespace) => this.#list(kind, namespace, signal && namespaces.length > 1 ? AbortSignal.any([signal]) : signal)),
+    const lists = await mapBounded(namespaces, NAMESPACE_READ_CONCURRENCY, (namespace) =>
+      this.#list(kind, namespace, signal && namespaces.length > 1 ? AbortSignal.any([signal]) : signal),
     );
     return lists.flat().map(liveEntry);
   }
