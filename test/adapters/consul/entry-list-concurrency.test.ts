@@ -3,68 +3,28 @@
 // open at one Consul), and a namespace the token may not read still stops it with the first such
 // namespace in order: through the CLI against the Enterprise double, behind a loopback relay that
 // counts the config-entry lists in flight per kind.
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from './enterprise-double.ts';
 import { NAMESPACE_READ_CONCURRENCY } from '../../../src/adapters/consul/bounded-reads.ts';
 import { runCli, tempTree } from '../../support/run-cli.ts';
+import { startHoldingRelay, type HoldingRelay } from '../../support/holding-relay.ts';
 
 const NAMESPACES = Array.from({ length: 30 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
 
-interface Relay {
-  url: string;
-  /** Most `GET /v1/config/service-defaults` lists open at once. */
-  peak: number;
-  close(): Promise<void>;
-}
-
-/**
- * Forwards to `target`, holding config-entry list answers back: they are all let go when more than
- * NAMESPACE_READ_CONCURRENCY of one kind are open (the peak already says too many), or when no new
- * one has arrived for a while (the client waits for answers before it asks more). So lists a client
- * sends together are all open together, however slowly a loaded machine delivers them.
- */
-async function startRelay(target: string): Promise<Relay> {
-  const held: { kind: string; send: () => void }[] = [];
-  let idle: NodeJS.Timeout | undefined;
-  const releaseAll = () => {
-    clearTimeout(idle);
-    for (const h of held.splice(0)) h.send();
-  };
-  const relay = { peak: 0 } as Relay;
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const kind = req.method === 'GET' && /^\/v1\/config\/[^/]+$/.test(path) ? path.slice('/v1/config/'.length) : undefined;
-    const up = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (c: Buffer) => chunks.push(c));
-      answer.on('end', () => {
-        const send = () => res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(chunks));
-        if (!kind) return send();
-        held.push({ kind, send });
-        const open = held.filter((h) => h.kind === kind).length;
-        if (kind === 'service-defaults') relay.peak = Math.max(relay.peak, open);
-        clearTimeout(idle);
-        if (open > NAMESPACE_READ_CONCURRENCY) releaseAll();
-        else idle = setTimeout(releaseAll, 100);
-      });
-    });
-    req.pipe(up);
+/** Holds config-entry list answers per kind; counts the service-defaults lists open at once. */
+function startRelay(target: string): Promise<HoldingRelay> {
+  return startHoldingRelay(target, {
+    limit: NAMESPACE_READ_CONCURRENCY,
+    counted: 'service-defaults',
+    groupOf: (req) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      return req.method === 'GET' && /^\/v1\/config\/[^/]+$/.test(path) ? path.slice('/v1/config/'.length) : undefined;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  relay.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  relay.close = () =>
-    new Promise<void>((resolve) => {
-      releaseAll();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return relay;
 }
 
 let consul: EnterpriseDouble | undefined;
-let relay: Relay | undefined;
+let relay: HoldingRelay | undefined;
 afterEach(async () => {
   await relay?.close();
   await consul?.close();

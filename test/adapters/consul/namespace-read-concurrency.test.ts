@@ -2,71 +2,29 @@
 // all at once, and a namespace the token may not read still stops it with that namespace's own
 // error: through main() against the Enterprise double, behind a loopback relay that counts the
 // catalog requests in flight.
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from './enterprise-double.ts';
 import { main } from '../../../src/cli/main.ts';
 import { NAMESPACE_READ_CONCURRENCY } from '../../../src/adapters/consul/bounded-reads.ts';
 import { tempTree } from '../../support/run-cli.ts';
 import { trafficBy } from '../../support/traffic-double.ts';
+import { startHoldingRelay, type HoldingRelay } from '../../support/holding-relay.ts';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const NAMESPACES = Array.from({ length: 40 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
 /** A sidecar in every tenth namespace (judging a service costs time; reading a namespace is what is counted). */
 const SIDECARS = Object.fromEntries(NAMESPACES.map((n, i) => [n, i % 10 === 0 ? [`svc-${n}`] : []]));
 
-interface Relay {
-  url: string;
-  /** Most catalog requests open at once. */
-  peak: number;
-  close(): Promise<void>;
-}
-
-/**
- * Forwards to `target`, holding catalog answers back: they are all let go when more than
- * NAMESPACE_READ_CONCURRENCY are open (the peak already says too many), or when no new one has
- * arrived for a while (the client waits for answers before it asks more). So requests a client
- * sends together are all open together, however slowly a loaded machine delivers them.
- */
-async function startRelay(target: string): Promise<Relay> {
-  const held: (() => void)[] = [];
-  let idle: NodeJS.Timeout | undefined;
-  const releaseAll = () => {
-    clearTimeout(idle);
-    for (const release of held.splice(0)) release();
-  };
-  const relay = { peak: 0 } as Relay;
-  const server: Server = createServer((req, res) => {
-    const catalog = (req.url ?? '').startsWith('/v1/catalog/');
-    const up = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (c: Buffer) => chunks.push(c));
-      answer.on('end', () => {
-        const send = () => res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(chunks));
-        if (!catalog) return send();
-        held.push(send);
-        relay.peak = Math.max(relay.peak, held.length);
-        clearTimeout(idle);
-        if (held.length > NAMESPACE_READ_CONCURRENCY) releaseAll();
-        else idle = setTimeout(releaseAll, 100);
-      });
-    });
-    req.pipe(up);
+/** Holds catalog answers; counts the catalog requests open at once. */
+function startRelay(target: string): Promise<HoldingRelay> {
+  return startHoldingRelay(target, {
+    limit: NAMESPACE_READ_CONCURRENCY,
+    groupOf: (req) => ((req.url ?? '').startsWith('/v1/catalog/') ? 'catalog' : undefined),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  relay.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  relay.close = () =>
-    new Promise<void>((resolve) => {
-      releaseAll();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return relay;
 }
 
 let consul: EnterpriseDouble | undefined;
-let relay: Relay | undefined;
+let relay: HoldingRelay | undefined;
 afterEach(async () => {
   await relay?.close();
   await consul?.close();
