@@ -9,6 +9,22 @@ import { runCli, tempTree } from '../support/run-cli.ts';
 const BIN = fileURLToPath(new URL('../../bin/consul-gitops.js', import.meta.url));
 const COMMANDS = ['render', 'validate', 'plan', 'apply', 'audit', 'dev-server', 'serve', 'demo'];
 
+/** A module bundled with code splitting, as the built CLI is: its chunks and what each reaches (esbuild's metafile). */
+function bundledGraph(path: string) {
+  return build({
+    entryPoints: [fileURLToPath(new URL(`../../${path}`, import.meta.url))],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    write: false,
+    metafile: true,
+    outdir: 'out',
+    logLevel: 'silent',
+  });
+}
+
 describe('CMD --help', () => {
   it.each(COMMANDS)('%s --help and -h print that command’s usage and exit 0, touching nothing', async (command) => {
     const dir = tempTree({});
@@ -26,18 +42,7 @@ describe('CMD --help', () => {
   it('serve --help loads none of the server: its usage module imports the server only once flags are read', async () => {
     // What `main` imports to print `serve --help` (DETAILED_USAGE), and what that import reaches
     // statically; the server's graph (the AWS and GitHub clients) made the help wait on a loaded machine.
-    const result = await build({
-      entryPoints: [fileURLToPath(new URL('../../src/cli/serve-command.ts', import.meta.url))],
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      packages: 'external',
-      write: false,
-      metafile: true,
-      outdir: 'out',
-      logLevel: 'silent',
-    });
+    const result = await bundledGraph('src/cli/serve-command.ts');
     const entry = Object.values(result.metafile.outputs).find((o) => o.entryPoint?.endsWith('src/cli/serve-command.ts'));
     const reached = Object.keys(entry!.inputs);
     expect(reached.some((m) => m.endsWith('src/cli/serve-command.ts'))).toBe(true);
@@ -48,18 +53,7 @@ describe('CMD --help', () => {
   it('dev-server --help loads none of the dev server: its usage module imports the server only once flags are read', async () => {
     // What `main` imports to print `dev-server --help`, and what that import reaches statically: the
     // whole dev server (routes, ACL engine, the yaml library) made the help wait on a loaded machine.
-    const result = await build({
-      entryPoints: [fileURLToPath(new URL('../../src/dev-server/command.ts', import.meta.url))],
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      packages: 'external',
-      write: false,
-      metafile: true,
-      outdir: 'out',
-      logLevel: 'silent',
-    });
+    const result = await bundledGraph('src/dev-server/command.ts');
     // The entry chunk and the chunks it imports statically (code shared with the server's chunk).
     const outputs = result.metafile.outputs;
     const entryName = Object.keys(outputs).find((o) => outputs[o].entryPoint?.endsWith('src/dev-server/command.ts'))!;
