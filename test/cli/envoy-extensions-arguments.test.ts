@@ -85,11 +85,12 @@ describe('validate: builtin/property-override arguments as property_override.go 
     const run = await validate({ 'config-entries/proxy.hcl': PROPERTY_OVERRIDE });
     expectLines(run, [
       /proxy\.hcl:4:\d+: EnvoyExtensions\[0\]\.Arguments\.Patches: invalid EnvoyExtensions\[0\]\[builtin\/property-override\]: at least one patch is required$/,
-      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.Patches\[0\]\.ResourceFilter\.ResourceType: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: invalid ResourceType '"clusters"'; supported values: cluster, cluster-load-assignment, route, listener$/,
-      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.Patches\[1\]\.Value: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: field Value is not supported for remove operation$/,
-      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.Patches\[2\]\.ResourceFilter\.Services\[0\]: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: service name is required$/,
-      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.Patches\[3\]\.ResourceFilter: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: field ResourceFilter is required$/,
-      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.ProxyType: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: invalid ProxyType '"mesh-gateway"'; supported values: connect-proxy, terminating-gateway$/,
+      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.Patches\[0\]\.ResourceFilter\.ResourceType: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: invalid Patches\[0\]: invalid ResourceType '"clusters"'; supported values: cluster, cluster-load-assignment, route, listener$/,
+      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.Patches\[1\]\.Value: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: invalid Patches\[1\]: field Value is not supported for remove operation$/,
+      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.Patches\[2\]\.ResourceFilter\.Services\[0\]: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: invalid Patches\[2\]: service name is required$/,
+      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.Patches\[3\]\.ResourceFilter: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: invalid Patches\[3\]: field ResourceFilter is required$/,
+      // The newest property_override.go accepts connect-proxy only (validProxyTypes).
+      /proxy\.hcl:7:\d+: EnvoyExtensions\[1\]\.Arguments\.ProxyType: invalid EnvoyExtensions\[1\]\[builtin\/property-override\]: invalid ProxyType '"mesh-gateway"'; supported values: connect-proxy$/,
     ]);
   });
 

@@ -3,9 +3,11 @@
 // EnvoyVersion and ConsulVersion must parse as hashicorp/go-version constraints, and the Name must be
 // a built-in extension, and that extension's Constructor must accept its Arguments (ConstructExtension).
 // Each failing extension is one item of a go-multierror list, in order. Constructors ported: lua,
-// property-override, aws/lambda, ext-authz, otel-access-logging and wasm (./envoy-extensions/).
+// property-override, aws/lambda, ext-authz, otel-access-logging and wasm (./envoy-extensions/), each
+// after mapstructure's decode of its Arguments (./envoy-extensions/argument-types.ts).
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { goQuote } from '../../model/go-quote.ts';
+import { ARGUMENT_DECODERS } from './envoy-extensions/argument-types.ts';
 import { awsLambdaArgumentsError } from './envoy-extensions/aws-lambda.ts';
 import { extAuthzArgumentsError } from './envoy-extensions/ext-authz.ts';
 import { luaArgumentsError } from './envoy-extensions/lua.ts';
@@ -84,8 +86,10 @@ export function envoyExtensionsError(entry: ApiEntry): GoError | undefined {
       err = append(err, leaf(`${at}.Name`, `invalid ${at}[${name}]: name ${goQuote(name)} is not a built-in extension`));
       return;
     }
-    // "invalid EnvoyExtensions[%d][%s]: %w" around the Constructor's error (a multierror stays one item).
-    const constructed = CONSTRUCTOR_CHECKS[name]?.(ext.Arguments, `${at}.Arguments`);
+    // "invalid EnvoyExtensions[%d][%s]: %w" around the Constructor's error (a multierror stays one item):
+    // first mapstructure's decode of the Arguments, which returns before any check of their values.
+    const args = `${at}.Arguments`;
+    const constructed = ARGUMENT_DECODERS[name]?.(ext.Arguments, args) ?? CONSTRUCTOR_CHECKS[name]?.(ext.Arguments, args);
     if (constructed) err = append(err, wrap(`invalid ${at}[${name}]: `, constructed));
   });
   return err;

@@ -1,11 +1,11 @@
-// Go's url.ParseRequestURI (net/url url.go: parse with viaRequest, getScheme, parseAuthority,
+// Go's url.ParseRequestURI and url.Parse (net/url url.go: parse with and without viaRequest, getScheme, parseAuthority,
 // parseHost, validOptionalPort, validUserinfo, unescape, shouldEscape), down to the text of its
 // errors, wrapped as url.Error does: `parse "<uri>": <cause>`. Only whether it fails, and how, is
 // kept: the parsed URL itself is never needed. Not reproduced: the checks newer Go releases add
 // inside a bracketed host (netip.ParseAddr: "invalid host: ...", "invalid IP-literal").
 import { goQuote } from '../../model/go-quote.ts';
 
-type Mode = 'host' | 'zone' | 'path' | 'user';
+type Mode = 'host' | 'zone' | 'path' | 'user' | 'fragment';
 
 const isAlnum = (c: string) => /^[A-Za-z0-9]$/.test(c);
 const isHex = (c: string) => /^[0-9A-Fa-f]$/.test(c);
@@ -95,11 +95,12 @@ function parseAuthorityError(authority: string): string | undefined {
   return unescapeError(userinfo.slice(0, colon), 'user') ?? unescapeError(userinfo.slice(colon + 1), 'user');
 }
 
-function requestURICause(raw: string): string | undefined {
+/** url.go parse(rawURL, viaRequest): the cause of its error, or undefined when it parses. */
+function parseCause(raw: string, viaRequest: boolean): string | undefined {
   // stringContainsCTLByte: bytes below 0x20 and 0x7f.
   // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
   if (/[\u0000-\u001f\u007f]/.test(raw)) return 'net/url: invalid control character in URL';
-  if (raw === '') return 'empty url';
+  if (raw === '' && viaRequest) return 'empty url';
   if (raw === '*') return undefined;
   // getScheme: a letter first, then letters, digits, '+', '-', '.'; a leading ':' is an error.
   let scheme = '';
@@ -121,8 +122,14 @@ function requestURICause(raw: string): string | undefined {
   // The query is cut off at the first '?' (a lone trailing '?' too); the fragment is not: it stays in the path.
   const q = rest.indexOf('?');
   if (q >= 0) rest = rest.slice(0, q);
-  if (!rest.startsWith('/')) return scheme !== '' ? undefined : 'invalid URI for request';
-  if (scheme !== '' && rest.startsWith('//')) {
+  if (!rest.startsWith('/')) {
+    // A rootless path after a scheme is opaque.
+    if (scheme !== '') return undefined;
+    if (viaRequest) return 'invalid URI for request';
+    // A relative reference's first segment may not hold a colon (golang.org/issue/16822).
+    if (rest.split('/')[0].includes(':')) return 'first path segment in URL cannot contain colon';
+  }
+  if ((scheme !== '' || (!viaRequest && !rest.startsWith('///'))) && rest.startsWith('//')) {
     const authority = rest.slice(2);
     const slash = authority.indexOf('/');
     const err = parseAuthorityError(slash < 0 ? authority : authority.slice(0, slash));
@@ -135,6 +142,19 @@ function requestURICause(raw: string): string | undefined {
 
 /** The error url.ParseRequestURI returns for `uri`, as its Error() reads, or undefined when it parses. */
 export function parseRequestURIError(uri: string): string | undefined {
-  const cause = requestURICause(uri);
+  const cause = parseCause(uri, true);
   return cause === undefined ? undefined : `parse ${goQuote(uri)}: ${cause}`;
+}
+
+/**
+ * The error url.Parse returns for `uri`, as its Error() reads, or undefined when it parses. The
+ * fragment is cut off first (the error then quotes the URL without it); setFragment only unescapes.
+ */
+export function parseURLError(uri: string): string | undefined {
+  const hash = uri.indexOf('#');
+  const u = hash < 0 ? uri : uri.slice(0, hash);
+  const cause = parseCause(u, false);
+  if (cause !== undefined) return `parse ${goQuote(u)}: ${cause}`;
+  const fragmentError = hash < 0 ? undefined : unescapeError(uri.slice(hash + 1), 'fragment');
+  return fragmentError === undefined ? undefined : `parse ${goQuote(uri)}: ${fragmentError}`;
 }

@@ -2,8 +2,9 @@
 // fromArguments → normalize → validate; structs.go extAuthzConfig.validate, GrpcService/HttpService.validate,
 // Target.validate, parseAddr, ListStringMatcher/StringMatcher.validate), which ValidateExtensions calls on
 // every write of service-defaults and proxy-defaults. go-multierror flattens a list appended to a list;
-// fmt.Errorf("...: %w") keeps it whole. Not ported: StatusOnError (the Envoy StatusCode enum), the
-// api-gateway ProxyType (Enterprise only since ext_authz_ce.go; CE's text was not readable).
+// fmt.Errorf("...: %w") keeps it whole. StatusOnError must be a code of Envoy's StatusCode enum
+// (envoy_type_v3.StatusCode_name). Not ported: the api-gateway ProxyType (Enterprise only since
+// ext_authz_ce.go; CE's text was not readable).
 import { goQuote } from '../../../model/go-quote.ts';
 import { append, leaf, wrap, type GoError } from '../go-error.ts';
 import { argument, argumentPath, stringArgument } from './arguments.ts';
@@ -11,6 +12,31 @@ import { asList, asStruct } from './structs.ts';
 import { structField, targetError } from './target.ts';
 
 const MATCHER_FIELDS = ['Contains', 'Exact', 'Prefix', 'SafeRegex', 'Suffix'];
+
+/**
+ * The numbers of envoy.type.v3.StatusCode (envoy/type/v3/http_status.proto, data-plane-api 84e84367),
+ * the keys of go-control-plane's StatusCode_name; 0 is its `Empty`.
+ */
+const ENVOY_STATUS_CODES = new Set([
+  0, 100, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411,
+  412, 413, 414, 415, 416, 417, 421, 422, 423, 424, 426, 428, 429, 431, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);
+
+/** extAuthzConfig.validate's StatusOnError check, on the value mapstructure decoded into a *int. */
+function statusOnErrorError(config: Record<string, unknown>, at: string): GoError | undefined {
+  const found = argument(config, 'StatusOnError');
+  let v = found?.value;
+  if (Array.isArray(v) && v.length === 1) v = v[0];
+  if (typeof v !== 'number') return undefined;
+  // A float64 decoded into an int is truncated; int32(...) keeps the low 32 bits.
+  const code = Math.trunc(v);
+  if (ENVOY_STATUS_CODES.has(code | 0)) return undefined;
+  // No space after the colon: Consul's two string literals meet there.
+  return leaf(
+    `${at}.${found!.key}`,
+    `failed to validate Config.StatusOnError:status code ${code} is not supported by Envoy, please refer to the Envoy documentation for supported status codes`,
+  );
+}
 
 /** ListStringMatcher.validate: each matcher needs exactly one pattern. Undefined when fine or not ported. */
 function matchersError(parent: Record<string, unknown>, field: string, at: string): GoError | undefined {
@@ -92,5 +118,5 @@ export function extAuthzArgumentsError(args: unknown, at: string): GoError | und
   const [kind, chosen] = http.map ? (['HttpService', http] as const) : (['GrpcService', grpc] as const);
   const inner = chosen.map ? serviceError(chosen.map, kind, chosen.at) : undefined;
   if (inner) err = append(err, wrap(`failed to validate Config.${kind}: `, inner));
-  return err;
+  return config.map ? append(err, statusOnErrorError(config.map, config.at)) : err;
 }

@@ -2,10 +2,11 @@
 // structs.go newWasmConfig → normalize → wasmConfig.validate), which ValidateExtensions calls on every
 // write of service-defaults and proxy-defaults: a multierror of every problem, in validate's order.
 // normalize: ProxyType "" is connect-proxy and Runtime "" is v8; Protocol and ListenerType have no default.
-// Not ported: url.Parse of HttpURI.URI (its errors need Go's net/url).
+// HttpURI.URI goes through Go's url.Parse (../go-url.ts parseURLError).
 import { goQuote } from '../../../model/go-quote.ts';
 import { parseGoDuration } from '../../../decode/duration.ts';
 import { append, leaf, type GoError } from '../go-error.ts';
+import { parseURLError } from '../go-url.ts';
 import { argument, argumentPath, stringArgument } from './arguments.ts';
 import { durationError, structField } from './target.ts';
 
@@ -59,6 +60,9 @@ export function wasmArgumentsError(args: unknown, at: string): GoError | undefin
   if (isLocal) return err;
   if (serviceName === '' || uri === '') add(httpURI.at, 'both Service and URI are required for Remote data sources');
   if (sha === '') add(argumentPath(remote.at, remote.map, 'SHA256'), 'SHA256 checksum is required for Remote data sources');
+  // structs.go validate: `if _, err := url.Parse(httpURI.URI); err != nil` (an empty URI parses).
+  const uriError = parseURLError(uri!);
+  if (uriError) add(argumentPath(httpURI.at, httpURI.map, 'URI'), `invalid HttpURI.URI: ${uriError}`);
   const timeoutError = timeout ? durationError(timeout) : undefined;
   if (timeoutError)
     add(argumentPath(httpURI.at, httpURI.map, 'Timeout'), `failed to parse HttpURI.Timeout ${goQuote(timeout!)} as a duration: ${timeoutError}`);
