@@ -6,8 +6,10 @@
 // (agent/structs/config_entry_test.go), TestIngressGatewayConfigEntry and TestAPIGateway_Listeners
 // (agent/structs/config_entry_gateways_test.go), TestServiceResolverConfigEntry
 // (agent/structs/config_entry_discoverychain_test.go), TestJWTProviderConfigEntry_ValidateAndNormalize
-// (agent/structs/config_entry_jwt_provider_test.go) and TestInlineCertificate
-// (agent/structs/config_entry_inline_certificate_test.go).
+// (agent/structs/config_entry_jwt_provider_test.go), TestInlineCertificate
+// (agent/structs/config_entry_inline_certificate_test.go), TestValidateExtensions
+// (agent/envoyextensions/registered_extensions_test.go) and the property-override extension's
+// TestConstructor (agent/envoyextensions/builtin/property-override/property_override_test.go).
 import { expect } from 'vitest';
 import { TEST_CERT, TEST_CERT_NO_CN, TEST_KEY, TEST_KEY_NO_CN, TEST_KEY_RSA_1024 } from '../fixtures/certs.ts';
 import type { ContractCase, ContractStep } from './config-api.contract.ts';
