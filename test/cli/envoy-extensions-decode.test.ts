@@ -113,6 +113,39 @@ EnvoyExtensions = [
   });
 });
 
+describe('validate: otel-access-logging durations are nanoseconds to mapstructure', () => {
+  // structs.go CommonConfig.BufferFlushInterval and RetryBackOff.BaseInterval are *time.Duration, and
+  // otel_access_logging.go decodes with plain mapstructure.Decode (no StringToTimeDurationHookFunc).
+  it('refuses a BufferFlushInterval written as "5s" and a negative uint32, and takes a number of nanoseconds', async () => {
+    const run = await validate({
+      'config-entries/web.hcl': `Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+EnvoyExtensions = [
+  { Name = "builtin/otel-access-logging", Arguments = { Config = { CommonConfig = { BufferFlushInterval = "5s", BufferSizeBytes = -1, GrpcService = { Target = { URI = "localhost:4317" } } } } } },
+  { Name = "builtin/otel-access-logging", Arguments = { Config = { CommonConfig = { BufferFlushInterval = 5000000000, GrpcService = { Target = { URI = "localhost:4317" } } } } } },
+]
+`,
+    });
+    const ext = 'invalid EnvoyExtensions[0][builtin/otel-access-logging]: decoding failed due to the following error(s): ';
+    expectLines(run, [
+      at(
+        'web.hcl',
+        5,
+        'EnvoyExtensions[0].Arguments.Config.CommonConfig.BufferFlushInterval',
+        `${ext}'Config.CommonConfig.BufferFlushInterval' expected type 'time.Duration', got unconvertible type 'string'`,
+      ),
+      at(
+        'web.hcl',
+        5,
+        'EnvoyExtensions[0].Arguments.Config.CommonConfig.BufferSizeBytes',
+        `${ext}'Config.CommonConfig.BufferSizeBytes' cannot parse value as 'uint32': -1.000000 overflows uint`,
+      ),
+    ]);
+    expect(run.stderr).not.toContain('EnvoyExtensions[1]');
+  });
+});
+
 describe('validate: ext-authz StatusOnError and the wasm remote URI', () => {
   it("refuses a status code Envoy lacks and a URI Go's url.Parse refuses", async () => {
     const run = await validate({ 'config-entries/web.hcl': VALUES });

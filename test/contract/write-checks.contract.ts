@@ -377,6 +377,28 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
         }),
         `1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/ext-authz]: decoding failed due to the following error(s):\n\n'Config.GrpcService' expected a map or struct, got "string"\n'Config.StatusOnError' expected type 'int', got unconvertible type 'string'\n\n`,
       ),
+      // otel-access-logging's *time.Duration is decoded without a duration hook: "5s" is refused, nanoseconds are taken.
+      fail500(
+        sd('cgc-extdecode', {
+          EnvoyExtensions: [
+            {
+              Name: 'builtin/otel-access-logging',
+              Arguments: { Config: { CommonConfig: { BufferFlushInterval: '5s', GrpcService: { Target: { URI: 'localhost:4317' } } } } },
+            },
+          ],
+        }),
+        "1 error occurred:\n\t* invalid EnvoyExtensions[0][builtin/otel-access-logging]: decoding failed due to the following error(s):\n\n'Config.CommonConfig.BufferFlushInterval' expected type 'time.Duration', got unconvertible type 'string'\n\n",
+      ),
+      ok(
+        sd('cgc-extdecode', {
+          EnvoyExtensions: [
+            {
+              Name: 'builtin/otel-access-logging',
+              Arguments: { Config: { CommonConfig: { BufferFlushInterval: 5000000000, GrpcService: { Target: { URI: 'localhost:4317' } } } } },
+            },
+          ],
+        }),
+      ),
       fail500(
         sd('cgc-extdecode', {
           EnvoyExtensions: [{ Name: 'builtin/ext-authz', Arguments: { Config: { StatusOnError: 499, GrpcService: { Target: { URI: 'localhost:9191' } } } } }],

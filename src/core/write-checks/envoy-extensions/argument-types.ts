@@ -4,10 +4,11 @@
 // structs.go (extAuthz, extAuthzConfig, the newest version with FailureModeAllow, AllowedHeaders and the
 // service Timeouts), wasm/structs.go (wasmConfig, newWasmConfig) with wasm.go fromArguments, and
 // property-override/property_override.go (propertyOverride, Patch, ResourceFilter, ServiceName with its
-// squashed api.CompoundServiceName; WeakDecode). Not modelled: otel-access-logging (its top-level struct
-// was not readable; its Body and Attributes are OTLP protos), so its Arguments are not type-checked.
+// squashed api.CompoundServiceName; WeakDecode), and otel-access-logging/otel_access_logging.go with
+// structs.go (otelAccessLogging, AccessLog, CommonConfig: the version with ListenerType, whose
+// `*time.Duration` fields are decoded without a hook, so only a number of nanoseconds is taken).
 import type { GoError } from '../go-error.ts';
-import { any, bool, compoundServiceName, decodeError, int, map, ptr, slice, str, struct, type GoType } from './mapstructure.ts';
+import { any, bool, compoundServiceName, decodeError, int, map, ptr, slice, str, struct, uint, type GoType } from './mapstructure.ts';
 
 /** extensioncommon.BasicExtensionAdapter, embedded without `squash`: a field of its own name, with no fields. */
 const adapter = struct({});
@@ -103,6 +104,29 @@ const PROPERTY_OVERRIDE: Record<string, GoType> = {
   ProxyType: serviceKind,
 };
 
+const duration = ptr(int('time.Duration'));
+const OTEL_ACCESS_LOGGING: Record<string, GoType> = {
+  BasicExtensionAdapter: adapter,
+  ProxyType: serviceKind,
+  InsertOptions: struct({ Location: any, FilterName: any }),
+  ListenerType: str(),
+  Config: struct({
+    CommonConfig: ptr(
+      struct({
+        LogName: str(),
+        GrpcService: ptr(struct({ Target: authzTarget, Authority: str(), InitialMetadata: slice(headerValue) })),
+        BufferFlushInterval: duration,
+        BufferSizeBytes: uint('uint32'),
+        FilterStateObjectsToLog: slice(str()),
+        RetryPolicy: ptr(struct({ RetryBackOff: ptr(struct({ BaseInterval: duration, MaxInterval: duration })), NumRetries: uint('uint32') })),
+      }),
+    ),
+    Body: any,
+    Attributes: map(any),
+    ResourceAttributes: map(any),
+  }),
+};
+
 const ARGUMENTS = 'error decoding extension arguments: ';
 
 /** Per extension name: the Constructor's decode error for these Arguments, or undefined. */
@@ -114,6 +138,7 @@ export const ARGUMENT_DECODERS: Readonly<Record<string, (args: unknown, at: stri
   'builtin/wasm': (args, at) => decodeError(args, WASM, at, false, ARGUMENTS),
   // mapstructure.Decode, the error returned as it is.
   'builtin/ext-authz': (args, at) => decodeError(args, EXT_AUTHZ, at, false),
+  'builtin/otel-access-logging': (args, at) => decodeError(args, OTEL_ACCESS_LOGGING, at, false),
   // WeakDecode (the newest: a decoder with HookWeakDecodeFromSlice and WeaklyTypedInput), wrapped as lua's.
   'builtin/property-override': (args, at) => decodeError(args, PROPERTY_OVERRIDE, at, true, ARGUMENTS),
 };

@@ -29,6 +29,7 @@ export type GoType =
 export const str = (name?: string): GoType => (name ? { k: 'string', name } : { k: 'string' });
 export const bool: GoType = { k: 'bool' };
 export const int = (name = 'int'): GoType => ({ k: 'int', name });
+export const uint = (name: string): GoType => ({ k: 'int', name, unsigned: true });
 export const ptr = (elem: GoType): GoType => ({ k: 'ptr', elem });
 export const struct = (fields: Record<string, GoType>): GoType => ({ k: 'struct', fields });
 export const slice = (elem: GoType): GoType => ({ k: 'slice', elem });

@@ -2,8 +2,8 @@
 // otel_access_logging.go fromArguments → normalize → validate; structs.go AccessLog/CommonConfig.normalize,
 // GrpcService.validate, Target.validate), which ValidateExtensions calls on every write of service-defaults
 // and proxy-defaults. normalize's errors ("missing CommonConfig", "missing GrpcService") come back
-// alone, before validate's multierror. Not ported: the decode of BufferFlushInterval and RetryPolicy
-// durations (mapstructure.Decode without a duration hook).
+// alone, before validate's multierror. mapstructure.Decode's own errors (a BufferFlushInterval written
+// "5s": its `*time.Duration` is decoded without a duration hook) come first (./argument-types.ts).
 import { goQuote } from '../../../model/go-quote.ts';
 import { append, leaf, wrap, type GoError } from '../go-error.ts';
 import { argumentPath, stringArgument } from './arguments.ts';
