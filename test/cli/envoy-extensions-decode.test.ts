@@ -212,8 +212,18 @@ describe('plan, apply and the dev server', () => {
   const put = (body: object) => fetch(`${consul.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
 
   it('plan refuses each of them with the same file, line, field and text', async () => {
-    const run = await runAgainst(consul.url, planCommand, [], tempTree({ 'config-entries/web.hcl': VALUES, 'config-entries/proxy.hcl': PATCHES }));
+    const run = await runAgainst(
+      consul.url,
+      planCommand,
+      [],
+      tempTree({
+        'config-entries/web.hcl': VALUES,
+        'config-entries/proxy.hcl': PATCHES,
+        'config-entries/api.hcl': WRONG_TYPES.replace('Name = "web"', 'Name = "api"'),
+      }),
+    );
     expectLines(run, [
+      /api\.hcl:5:\d+: EnvoyExtensions\[0\]\.Arguments\.Script: .*'Script' expected type 'string', got unconvertible type 'float64'$/,
       /web\.hcl:5:\d+: EnvoyExtensions\[0\]\.Arguments\.Config\.StatusOnError: .*status code 499 is not supported by Envoy/,
       /web\.hcl:6:\d+: EnvoyExtensions\[1\]\.Arguments\.PluginConfig\.VmConfig\.Code\.Remote\.HttpURI\.URI: .*invalid HttpURI\.URI: parse /,
       /proxy\.hcl:6:\d+: EnvoyExtensions\[0\]\.Arguments\.Patches\[1\]\.Path: .*no match for field 'keepalive_probe'!/,
