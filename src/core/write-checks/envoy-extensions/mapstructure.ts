@@ -62,6 +62,9 @@ function goKindOf(v: unknown): string {
   return Array.isArray(v) ? 'slice' : 'map';
 }
 
+/** The syntax strconv.ParseInt accepts with base 0 (range is not checked: WeakDecode of a string into an int is not used by any extension). */
+const GO_INT_SYNTAX = /^[+-]?(0[xX](_?[0-9a-fA-F])+|0[bB](_?[01])+|0[oO](_?[0-7])+|0(_?[0-7])*|[1-9](_?[0-9])*)$/;
+
 /** strconv.ParseBool's accepted spellings. */
 const GO_BOOLS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
 
@@ -92,7 +95,10 @@ function decode(v: unknown, t: GoType, name: string, at: string, weak: boolean):
         return t.unsigned && v < 0 && !weak ? fail(`cannot parse value as '${t.name}': ${v.toFixed(6)} overflows uint`) : [];
       if (weak && typeof v === 'boolean') return [];
       if (weak && typeof v === 'string')
-        return /^[+-]?\d*$/.test(v) ? [] : fail(`cannot parse value as '${t.name}': strconv.Parse${t.unsigned ? 'Uint' : 'Int'}: invalid syntax`);
+        // strconv.ParseInt/ParseUint with base 0: a sign (ParseInt only), then 0x, 0b, 0o or 0 prefixes, `_` between digits.
+        return v === '' || (GO_INT_SYNTAX.test(v) && !(t.unsigned && /^[+-]/.test(v)))
+          ? []
+          : fail(`cannot parse value as '${t.name}': strconv.Parse${t.unsigned ? 'Uint' : 'Int'}: invalid syntax`);
       return fail(unconvertible(t, v));
     case 'struct':
       if (isMap(v)) return decodeStructFromMap(v, t.fields, name, at, weak);
