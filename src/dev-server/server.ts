@@ -129,30 +129,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         return;
       }
     }
-    // Only a blocking query reads the signal: the controller and its 'close' listener are made on
-    // first use, because aborting one on every closed response builds a DOMException per request
-    // (a tenth of a write's CPU).
-    let abort: AbortController | undefined;
-    const ctx: RequestContext = {
-      req,
-      res,
-      path: url.pathname,
-      query: url.searchParams,
-      body: bodyBytes.toString('utf8'),
-      bodyBytes,
-      state,
-      // agent/http.go wrap sets it on every API endpoint, `allow` when ACLs are off; paths no
-      // endpoint serves (the mux's index handler) and our own /v1/dev/ do not get it.
-      baseHeaders: { 'X-Consul-Default-ACL-Policy': acl.defaultPolicyHeader },
-      get signal() {
-        if (!abort) {
-          const controller = (abort = new AbortController());
-          if (res.closed) controller.abort();
-          else res.once('close', () => controller.abort());
-        }
-        return abort.signal;
-      },
-    };
+    const ctx = new Context(req, res, url.pathname, url.searchParams, bodyBytes, state, acl.defaultPolicyHeader);
     try {
       try {
         ctx.path = decodeURIComponent(url.pathname);
@@ -201,6 +178,45 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return closed;
     },
   };
+}
+
+/**
+ * One request as the routes see it. A class, so every request has the same shape: an object
+ * literal with a getter (the lazy signal) is built as a dictionary-mode object, slow to build and
+ * slow at every property read of every route.
+ */
+class Context implements RequestContext {
+  body: string;
+  token: string | undefined = undefined;
+  baseHeaders: Record<string, string>;
+  // Only a blocking query reads the signal: the controller and its 'close' listener are made on
+  // first use, because aborting one on every closed response builds a DOMException per request
+  // (a tenth of a write's CPU).
+  #abort: AbortController | undefined = undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    public path: string,
+    readonly query: URLSearchParams,
+    readonly bodyBytes: Buffer,
+    readonly state: DevState,
+    defaultAclPolicy: string,
+  ) {
+    this.body = bodyBytes.toString('utf8');
+    // agent/http.go wrap sets it on every API endpoint, `allow` when ACLs are off; paths no
+    // endpoint serves (the mux's index handler) and our own /v1/dev/ do not get it.
+    this.baseHeaders = { 'X-Consul-Default-ACL-Policy': defaultAclPolicy };
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#abort) {
+      const controller = (this.#abort = new AbortController());
+      if (this.res.closed) controller.abort();
+      else this.res.once('close', () => controller.abort());
+    }
+    return this.#abort.signal;
+  }
 }
 
 /**
