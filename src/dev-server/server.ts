@@ -97,6 +97,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     { path: '/v1/dev/faults', methods: { PUT: (c) => devFaults(c, faults) } },
   ];
 
+  // The first route in the list that matches, as a scan would find it: exact paths by lookup.
+  const exact = new Map<string, { route: Route; at: number }>();
+  const prefixes: { route: Route; at: number }[] = [];
+  routes.forEach((route, at) => (route.path.endsWith('/') ? prefixes.push({ route, at }) : exact.has(route.path) || exact.set(route.path, { route, at })));
+  const routeOf = (path: string): Route | undefined => {
+    const byPath = exact.get(path);
+    const byPrefix = prefixes.find((p) => path.startsWith(p.route.path));
+    return byPath && byPrefix ? (byPath.at < byPrefix.at ? byPath : byPrefix).route : (byPath ?? byPrefix)?.route;
+  };
+
   const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => {
@@ -131,24 +141,28 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
     const ctx = new Context(req, res, url.pathname, url.searchParams, bodyBytes, state, acl.defaultPolicyHeader);
     try {
-      try {
-        ctx.path = decodeURIComponent(url.pathname);
-      } catch {
-        throw new HttpError(400, `invalid URL escape in path`);
+      // A path without an escape is its own decoding.
+      if (url.pathname.includes('%')) {
+        try {
+          ctx.path = decodeURIComponent(url.pathname);
+        } catch {
+          throw new HttpError(400, `invalid URL escape in path`);
+        }
       }
-      const route = routes.find((r) => (r.path.endsWith('/') ? ctx.path.startsWith(r.path) : ctx.path === r.path));
+      const route = routeOf(ctx.path);
       if (!route || route.path.startsWith('/v1/dev/')) ctx.baseHeaders = {};
       if (!route) return sendText(ctx, 404, '404 page not found\n');
       const method = req.method ?? 'GET';
-      const allow = () => ['OPTIONS', ...Object.keys(route.methods)].join(',');
       if (method === 'OPTIONS') {
-        res.writeHead(200, { ...ctx.baseHeaders, Allow: allow(), 'Content-Length': '0' });
+        res.writeHead(200, { ...ctx.baseHeaders, Allow: allowed(route), 'Content-Length': '0' });
         res.end();
         return;
       }
       const handler = route.methods[method];
-      if (!handler) throw new HttpError(405, `method ${method} not allowed`, { Allow: allow() });
-      await handler(ctx);
+      if (!handler) throw new HttpError(405, `method ${method} not allowed`, { Allow: allowed(route) });
+      // Most handlers answer synchronously: no await (and microtask) for them.
+      const pending = handler(ctx);
+      if (pending) await pending;
     } catch (e) {
       if (!res.headersSent) sendError(ctx, e);
     }
@@ -265,6 +279,11 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       if (!req.complete) reject(new ConsulGitopsError('dev-server', 'request closed before its body was read'));
     });
   });
+}
+
+/** The Allow header of a route: OPTIONS and its methods. */
+function allowed(route: Route): string {
+  return ['OPTIONS', ...Object.keys(route.methods)].join(',');
 }
 
 function aclConfigOf(options: DevServerOptions): AclConfig | undefined {
