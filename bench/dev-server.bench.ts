@@ -1,13 +1,18 @@
 // npm run bench (part 4): the dev server must never be the bottleneck of the reconciler's
 // benchmarks. Writes per second and list requests per second (100 entries each) over loopback,
-// with the server in its own process; the server's CPU per write against a bare node:http server
-// that reads the same PUTs and answers `true` (the HTTP floor), both measured in the same run; and
-// the Consul client's overhead per request against a bare undici.request measured in the same run.
+// with the server in its own process; the server's CPU per write, and per GET of its cheapest
+// route (/v1/status/leader: the HTTP layer alone), against a bare node:http server that reads the
+// same requests and answers `true` (the HTTP floor), both measured in the same run; and the Consul
+// client's overhead per request against a bare undici.request measured in the same run. With
+// BENCH_BASE_REF=<commit>, the dev server built from that commit takes the same writes and GETs,
+// alternating, and the CPU ratios now/before are printed. Both servers run built (dist/), as installed.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Pool, request } from 'undici';
 import { ConsulClient } from '../src/adapters/consul/client.ts';
 import { startDevServerProcess } from './support/dev-server-process.ts';
+import { buildCliForBench } from './support/built-cli.ts';
+import { buildCliAt } from './support/built-cli-at.ts';
 import { DevState } from '../src/dev-server/state.ts';
 import { graphError } from '../src/dev-server/graph-check.ts';
 import { entryHash } from '../src/dev-server/response-shape.ts';
@@ -17,7 +22,13 @@ const WRITES = 20_000;
 const LISTS = 5_000;
 const IN_FLIGHT = 32;
 
-const server = await startDevServerProcess();
+const built = await buildCliForBench();
+process.on('exit', () => built.remove());
+const BASE_REF = process.env.BENCH_BASE_REF;
+const base = BASE_REF ? await buildCliAt(BASE_REF) : undefined;
+process.on('exit', () => base?.remove());
+const server = await startDevServerProcess([], { bin: built.bin });
+const baseServer = base ? await startDevServerProcess([], { bin: base.bin }) : undefined;
 const url = server.url;
 
 /** CPU time (ms) a process has used so far (Linux /proc/PID/stat: utime + stime, in clock ticks of 10 ms). */
@@ -70,6 +81,22 @@ async function writes(target: { url: string; pid: number }, count: number, first
   }
 }
 
+/** `count` GET /v1/status/leader, IN_FLIGHT at a time: the target process's CPU ms (no route work: routing, context, headers). */
+async function leaderReads(target: { url: string; pid: number }, count: number): Promise<number> {
+  const reader = new Pool(target.url, { connections: IN_FLIGHT, pipelining: 1 });
+  try {
+    const cpuBefore = processCpuMs(target.pid);
+    await run(count, IN_FLIGHT, async () => {
+      const res = await reader.request({ method: 'GET', path: '/v1/status/leader', headers: { accept: 'application/json' } });
+      await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`GET /v1/status/leader answered ${res.statusCode}`);
+    });
+    return processCpuMs(target.pid) - cpuBefore;
+  } finally {
+    await reader.close();
+  }
+}
+
 async function run(count: number, inFlight: number, one: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
   const start = performance.now();
@@ -90,15 +117,24 @@ try {
   let writeMs = 0;
   let serverCpuMs = 0;
   let bareCpuMs = 0;
+  let leaderCpuMs = 0;
+  let bareLeaderCpuMs = 0;
+  let baseCpuMs = 0;
+  let baseLeaderCpuMs = 0;
   try {
     for (let part = 0; part < 2; part++) {
       const dev = await writes(server, half, part * half);
       writeMs += dev.ms;
       serverCpuMs += dev.cpuMs;
       bareCpuMs += (await writes(bare, half, part * half)).cpuMs;
+      if (baseServer) baseCpuMs += (await writes(baseServer, half, part * half)).cpuMs;
+      leaderCpuMs += await leaderReads(server, half);
+      bareLeaderCpuMs += await leaderReads(bare, half);
+      if (baseServer) baseLeaderCpuMs += await leaderReads(baseServer, half);
     }
   } finally {
     bare.close();
+    baseServer?.close();
   }
   // Lists of 100 entries: proxy-defaults is one entry, so list a kind seeded with exactly 100.
   for (let i = 0; i < 100; i++) {
@@ -138,6 +174,13 @@ try {
   console.log(
     `  CPU per write: dev server ${perWrite(serverCpuMs).toFixed(0)} µs, bare node:http server ${perWrite(bareCpuMs).toFixed(0)} µs (reads the body, answers true): ${(serverCpuMs / bareCpuMs).toFixed(2)}x the HTTP floor`,
   );
+  console.log(
+    `  CPU per GET /v1/status/leader (the HTTP layer alone): dev server ${perWrite(leaderCpuMs).toFixed(0)} µs, bare node:http server ${perWrite(bareLeaderCpuMs).toFixed(0)} µs: ${(leaderCpuMs / bareLeaderCpuMs).toFixed(2)}x the HTTP floor`,
+  );
+  if (baseServer)
+    console.log(
+      `  against the dev server at ${BASE_REF} (alternating): ${perWrite(baseCpuMs).toFixed(0)} µs per write, ${perWrite(baseLeaderCpuMs).toFixed(0)} µs per GET | now/before ${(serverCpuMs / baseCpuMs).toFixed(2)}x CPU per write, ${(leaderCpuMs / baseLeaderCpuMs).toFixed(2)}x CPU per GET`,
+    );
   console.log(`  list requests (100 entries each): ${listsPerSec.toFixed(0)}/s, target at least 2000/s -> ${listsPerSec >= 2000 ? 'met' : 'MISSED'}`);
   const graph = graphCheckRatio();
   console.log(

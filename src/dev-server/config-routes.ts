@@ -26,7 +26,7 @@ import {
   sendText,
   type RequestContext,
 } from './http-util.ts';
-import { canonicalJson, entryHash, responseShape } from './response-shape.ts';
+import { canonicalJson, responseShape } from './response-shape.ts';
 import { entryName, type StoredEntry } from './state.ts';
 import { CONSUL_CE_KINDS, kindDefinition } from '../model/registry.ts';
 
@@ -163,7 +163,7 @@ export class ConfigRoutes {
     if (!name) throw new RpcError('failed inserting config entry: object is missing a value for this index');
     const err = graphError(state.graphView, existing?.entry, entry);
     if (err) throw new RpcError(err);
-    state.putEntry(entry.Kind, name, stored, entryHash(stored));
+    state.putEntry(entry.Kind, name, stored);
     state.notify();
     sendJson(ctx, 200, true);
   }

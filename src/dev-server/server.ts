@@ -97,6 +97,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     { path: '/v1/dev/faults', methods: { PUT: (c) => devFaults(c, faults) } },
   ];
 
+  // The first route in the list that matches, as a scan would find it: exact paths by lookup.
+  const exact = new Map<string, { route: Route; at: number }>();
+  const prefixes: { route: Route; at: number }[] = [];
+  routes.forEach((route, at) => (route.path.endsWith('/') ? prefixes.push({ route, at }) : exact.has(route.path) || exact.set(route.path, { route, at })));
+  const routeOf = (path: string): Route | undefined => {
+    const byPath = exact.get(path);
+    const byPrefix = prefixes.find((p) => path.startsWith(p.route.path));
+    return byPath && byPrefix ? (byPath.at < byPrefix.at ? byPath : byPrefix).route : (byPath ?? byPrefix)?.route;
+  };
+
   const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => {
@@ -129,49 +139,30 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         return;
       }
     }
-    // Only a blocking query reads the signal: the controller and its 'close' listener are made on
-    // first use, because aborting one on every closed response builds a DOMException per request
-    // (a tenth of a write's CPU).
-    let abort: AbortController | undefined;
-    const ctx: RequestContext = {
-      req,
-      res,
-      path: url.pathname,
-      query: url.searchParams,
-      body: bodyBytes.toString('utf8'),
-      bodyBytes,
-      state,
-      // agent/http.go wrap sets it on every API endpoint, `allow` when ACLs are off; paths no
-      // endpoint serves (the mux's index handler) and our own /v1/dev/ do not get it.
-      baseHeaders: { 'X-Consul-Default-ACL-Policy': acl.defaultPolicyHeader },
-      get signal() {
-        if (!abort) {
-          const controller = (abort = new AbortController());
-          if (res.closed) controller.abort();
-          else res.once('close', () => controller.abort());
-        }
-        return abort.signal;
-      },
-    };
+    const ctx = new Context(req, res, url.pathname, url.searchParams, bodyBytes, state, acl.defaultPolicyHeader);
     try {
-      try {
-        ctx.path = decodeURIComponent(url.pathname);
-      } catch {
-        throw new HttpError(400, `invalid URL escape in path`);
+      // A path without an escape is its own decoding.
+      if (url.pathname.includes('%')) {
+        try {
+          ctx.path = decodeURIComponent(url.pathname);
+        } catch {
+          throw new HttpError(400, `invalid URL escape in path`);
+        }
       }
-      const route = routes.find((r) => (r.path.endsWith('/') ? ctx.path.startsWith(r.path) : ctx.path === r.path));
+      const route = routeOf(ctx.path);
       if (!route || route.path.startsWith('/v1/dev/')) ctx.baseHeaders = {};
       if (!route) return sendText(ctx, 404, '404 page not found\n');
       const method = req.method ?? 'GET';
-      const allow = () => ['OPTIONS', ...Object.keys(route.methods)].join(',');
       if (method === 'OPTIONS') {
-        res.writeHead(200, { ...ctx.baseHeaders, Allow: allow(), 'Content-Length': '0' });
+        res.writeHead(200, { ...ctx.baseHeaders, Allow: allowed(route), 'Content-Length': '0' });
         res.end();
         return;
       }
       const handler = route.methods[method];
-      if (!handler) throw new HttpError(405, `method ${method} not allowed`, { Allow: allow() });
-      await handler(ctx);
+      if (!handler) throw new HttpError(405, `method ${method} not allowed`, { Allow: allowed(route) });
+      // Most handlers answer synchronously: no await (and microtask) for them.
+      const pending = handler(ctx);
+      if (pending) await pending;
     } catch (e) {
       if (!res.headersSent) sendError(ctx, e);
     }
@@ -201,6 +192,45 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return closed;
     },
   };
+}
+
+/**
+ * One request as the routes see it. A class, so every request has the same shape: an object
+ * literal with a getter (the lazy signal) is built as a dictionary-mode object, slow to build and
+ * slow at every property read of every route.
+ */
+class Context implements RequestContext {
+  body: string;
+  token: string | undefined = undefined;
+  baseHeaders: Record<string, string>;
+  // Only a blocking query reads the signal: the controller and its 'close' listener are made on
+  // first use, because aborting one on every closed response builds a DOMException per request
+  // (a tenth of a write's CPU).
+  #abort: AbortController | undefined = undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    public path: string,
+    readonly query: URLSearchParams,
+    readonly bodyBytes: Buffer,
+    readonly state: DevState,
+    defaultAclPolicy: string,
+  ) {
+    this.body = bodyBytes.toString('utf8');
+    // agent/http.go wrap sets it on every API endpoint, `allow` when ACLs are off; paths no
+    // endpoint serves (the mux's index handler) and our own /v1/dev/ do not get it.
+    this.baseHeaders = { 'X-Consul-Default-ACL-Policy': defaultAclPolicy };
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#abort) {
+      const controller = (this.#abort = new AbortController());
+      if (this.res.closed) controller.abort();
+      else this.res.once('close', () => controller.abort());
+    }
+    return this.#abort.signal;
+  }
 }
 
 /**
@@ -242,12 +272,18 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    // A config entry's body comes in one chunk: no copy of it.
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on('error', reject);
     req.on('close', () => {
       if (!req.complete) reject(new ConsulGitopsError('dev-server', 'request closed before its body was read'));
     });
   });
+}
+
+/** The Allow header of a route: OPTIONS and its methods. */
+function allowed(route: Route): string {
+  return ['OPTIONS', ...Object.keys(route.methods)].join(',');
 }
 
 function aclConfigOf(options: DevServerOptions): AclConfig | undefined {

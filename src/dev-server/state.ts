@@ -4,12 +4,35 @@
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';
 import { fieldText } from '../model/field-text.ts';
+import { entryHash } from './response-shape.ts';
 
 export interface StoredEntry {
-  entry: ApiEntry; // normalised, zero values omitted, no indexes
-  hash: bigint;
-  createIndex: number;
-  modifyIndex: number;
+  readonly entry: ApiEntry; // normalised, zero values omitted, no indexes
+  readonly hash: bigint;
+  readonly createIndex: number;
+  readonly modifyIndex: number;
+}
+
+/**
+ * A stored entry whose Hash is worked out when a read first shows it: it depends on the entry
+ * alone, which is never changed once stored, and most writes of a large apply are never read
+ * back (the hash was a sixth of a write's allocations).
+ */
+class Stored implements StoredEntry {
+  #hash: bigint | undefined;
+
+  constructor(
+    readonly entry: ApiEntry,
+    hash: bigint | undefined,
+    readonly createIndex: number,
+    readonly modifyIndex: number,
+  ) {
+    this.#hash = hash;
+  }
+
+  get hash(): bigint {
+    return (this.#hash ??= entryHash(this.entry));
+  }
 }
 
 export interface KvEntry {
@@ -175,10 +198,11 @@ export class DevState {
     this.sortedByKind.delete(lower);
   }
 
-  putEntry(kind: string, name: string, entry: ApiEntry, hash: bigint): number {
+  /** `hash`: the entry's Hash when known; otherwise entryHash works it out on first read. */
+  putEntry(kind: string, name: string, entry: ApiEntry, hash?: bigint): number {
     const existing = this.getEntry(kind, name);
     const idx = this.commit(['config-entries']);
-    this.index_(kind, name, { entry, hash, createIndex: existing?.createIndex ?? idx, modifyIndex: idx });
+    this.index_(kind, name, new Stored(entry, hash, existing?.createIndex ?? idx, idx));
     return idx;
   }
 
@@ -196,7 +220,7 @@ export class DevState {
       version: 1,
       index: this.index,
       tables: Object.fromEntries(this.tables),
-      entries: [...this.entries.values()].map((s) => ({ ...s, hash: s.hash.toString() })),
+      entries: [...this.entries.values()].map((s) => ({ entry: s.entry, hash: s.hash.toString(), createIndex: s.createIndex, modifyIndex: s.modifyIndex })),
       kv: [...this.kv.values()],
       tombstones: [...this.tombstones.entries()],
       nodes: [...this.nodes.values()],
@@ -214,12 +238,7 @@ export class DevState {
     this.linksTo.clear();
     for (const e of s.entries) {
       const name = entryName(e.entry);
-      this.index_(e.entry.Kind, name, {
-        entry: e.entry,
-        hash: BigInt(e.hash),
-        createIndex: e.createIndex,
-        modifyIndex: e.modifyIndex,
-      });
+      this.index_(e.entry.Kind, name, new Stored(e.entry, BigInt(e.hash), e.createIndex, e.modifyIndex));
     }
     this.kv.clear();
     for (const k of s.kv) this.kv.set(k.key, k);
