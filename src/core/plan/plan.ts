@@ -4,7 +4,7 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import { entryIdOf, entryKey, type EntryId } from '../../model/entry-id.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
 import type { LiveEntry } from '../../model/live-entry.ts';
-import { canonicalDesired, canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
+import { canonicalDesired, canonicalOf, diffValues, type FieldDiff } from './canonical.ts';
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, sameAsOwned, withOwnership, withoutOwnership } from './ownership.ts';
 import { consulOfLive, formatTargetConsul, isEnterprise, parseTargetConsul } from '../../model/tenancy.ts';
 import { formatVersion, type ConsulVersion } from '../../model/consul-versions.ts';
@@ -117,6 +117,17 @@ export function planWithState(
   const planned = new Uint8Array(live.length);
   const changes: Change[] = [];
   const zeroPaths: ZeroPathCache = new Map();
+  // Each live entry's canonical form, made once per plan and shared with the final state: a
+  // per-plan array, not a process-wide WeakMap (every key of one is an ephemeron the collector
+  // traces again on each collection).
+  const canonicals = new Array<ApiEntry | undefined>(live.length);
+  const canonicalAt = (i: number, here: ConsulVersion | undefined): ApiEntry => {
+    // Enterprise entries: the diff's form and the final state's differ (warnings.ts finalStateKeyed), so only CE forms are kept.
+    if (isEnterprise(here)) return canonicalOf(live[i].entry, here);
+    return (canonicals[i] ??= canonicalOf(live[i].entry, here));
+  };
+  // The versions' texts, made once: almost every entry is planned for the target's own version.
+  const asPlanned = { consul, text: consul ? formatVersion(consul) : undefined };
 
   for (const d of desired) {
     const id = entryIdOf(d.normalized);
@@ -136,21 +147,22 @@ export function planWithState(
     }
     // Enterprise (tenancy fields kept and compared as it normalises them) when the entry says so.
     const here = consulOfLive(l.entry, consul);
-    const before = canonicalLive(l.entry, here);
+    const before = canonicalAt(at!, here);
     // What would be written: needed for the diff only off the CE shortcut (desiredCanonical), and kept only for a write.
     let kept: ApiEntry | undefined;
     const after = () => (kept ??= written(d));
     // The file's side, built only when it is not already known to equal Consul's (sameAsOwned).
     let desired: ApiEntry | undefined;
-    const desiredNow = () => (desired ??= desiredCanonical(d, after, here));
-    const same = normalizedAsPlanned(d, here) ? sameAsOwned(before, d.normalized, d.file) : undefined;
+    const shortcut = normalizedAsPlanned(d, here, asPlanned);
+    const desiredNow = () => (desired ??= shortcut ? withOwnership(d.normalized, d.file) : canonicalDesired(after(), here));
+    const same = shortcut ? sameAsOwned(before, d.normalized, d.file) : undefined;
     const allDiffs = same === true ? [] : diffValues(before, desiredNow());
     // Unknown live fields alone never cause a write: the file cannot say anything about them.
     const lost = unknownFields(before);
     const fieldDiffs = allDiffs.some((d) => !underLostField(d.path, lost)) ? allDiffs : [];
     const loss = fieldDiffs.length && lost.length ? { lostFields: lost, ...(options.allowFieldLoss ? {} : { requiresFieldLoss: true as const }) } : {};
     const owner = ownershipOf(l.entry);
-    if (here) c.consulVersion = formatTargetConsul(here);
+    if (here) c.consulVersion = here === consul ? versionText! : formatTargetConsul(here);
     c.before = before;
     c.cas = l.modifyIndex;
     c.wave = 0;
@@ -195,7 +207,7 @@ export function planWithState(
     const l = live[i];
     if (planned[i] || ownershipOf(l.entry) !== 'ours') return;
     const id = entryIdOf(l.entry);
-    const before = canonicalLive(l.entry, consulOfLive(l.entry, consul));
+    const before = canonicalAt(i, consulOfLive(l.entry, consul));
     const from = (l.entry.Meta as Record<string, unknown> | undefined)?.[SOURCE_KEY];
     const source = typeof from === 'string' && from ? { source: from } : {};
     if (options.prune)
@@ -209,7 +221,7 @@ export function planWithState(
   for (const c of ordered) summary[c.action]++;
   const owned = live.filter((l) => ownershipOf(l.entry) === 'ours').length;
   const refused = massDeleteGuard(summary.delete, owned, options.massDelete);
-  const state = finalStateKeyed(ordered, live, liveKeys, consul);
+  const state = finalStateKeyed(ordered, live, liveKeys, consul, canonicalAt);
   return { plan: { changes: ordered, warnings: stateWarnings(state), summary, ...(refused ? { refused } : {}) }, state };
 }
 
@@ -223,20 +235,20 @@ function written(d: ValidatedEntry): ApiEntry {
 }
 
 /**
- * The file's side of the diff. Validation already normalised the entry, for this version when the
- * plan has one (validate-tree.ts `normalizedFor`); on CE the canonical form is that plus the
- * ownership markers, which normalisation keeps verbatim (Meta is opaque), so it is not normalised
- * again: at 10,000 entries that second pass cost a tenth of a second. Enterprise canonicalises
- * tenancy besides (canonicalDesired).
+ * Whether the file's side of the diff is the validated entry plus the ownership markers. Validation
+ * already normalised the entry, for this version when the plan has one (validate-tree.ts
+ * `normalizedFor`); on CE the canonical form is that plus the markers, which normalisation keeps
+ * verbatim (Meta is opaque), so it is not normalised again: at 10,000 entries that second pass cost
+ * a tenth of a second. Otherwise (Enterprise, another version) canonicalDesired of what is written.
+ * `planned`: the plan's version and its text, made once.
  */
-function desiredCanonical(d: ValidatedEntry, after: () => ApiEntry, here: ConsulVersion | undefined): ApiEntry {
-  if (normalizedAsPlanned(d, here)) return withOwnership(d.normalized, d.file);
-  return canonicalDesired(after(), here);
-}
-
-/** The CE shortcut of desiredCanonical: validation normalised the entry for the version this entry is planned for. */
-function normalizedAsPlanned(d: ValidatedEntry, here: ConsulVersion | undefined): boolean {
-  return !isEnterprise(here) && d.normalizedFor === (here ? formatVersion(here) : undefined);
+function normalizedAsPlanned(
+  d: ValidatedEntry,
+  here: ConsulVersion | undefined,
+  planned: { consul: ConsulVersion | undefined; text: string | undefined },
+): boolean {
+  if (isEnterprise(here)) return false;
+  return d.normalizedFor === (here === planned.consul ? planned.text : here ? formatVersion(here) : undefined);
 }
 
 /** Updates that only `--adopt` writes: Consul differs from Git on entries consul-gitops does not manage. */
