@@ -148,19 +148,19 @@ export function planWithState(
     // Enterprise (tenancy fields kept and compared as it normalises them) when the entry says so.
     const here = consulOfLive(l.entry, consul);
     const before = canonicalAt(at!, here);
-    // What would be written: needed for the diff only off the CE shortcut (desiredCanonical), and kept only for a write.
+    // What would be written (`kept`): needed for the diff only off the CE shortcut, and kept only
+    // for a write. The file's side (`desired`): built only when it is not already known to equal
+    // Consul's (sameAsOwned). Plain variables, not closures: a no-op plan makes nothing per entry here.
     let kept: ApiEntry | undefined;
-    const after = () => (kept ??= written(d));
-    // The file's side, built only when it is not already known to equal Consul's (sameAsOwned).
     let desired: ApiEntry | undefined;
     const shortcut = normalizedAsPlanned(d, here, asPlanned);
-    const desiredNow = () => (desired ??= shortcut ? withOwnership(d.normalized, d.file) : canonicalDesired(after(), here));
     const same = shortcut ? sameAsOwned(before, d.normalized, d.file) : undefined;
-    const allDiffs = same === true ? [] : diffValues(before, desiredNow());
+    if (same !== true) desired = shortcut ? withOwnership(d.normalized, d.file) : canonicalDesired((kept = written(d)), here);
+    const allDiffs = same === true ? [] : diffValues(before, desired!);
     // Unknown live fields alone never cause a write: the file cannot say anything about them.
     const lost = unknownFields(before);
-    const fieldDiffs = allDiffs.some((d) => !underLostField(d.path, lost)) ? allDiffs : [];
-    const loss = fieldDiffs.length && lost.length ? { lostFields: lost, ...(options.allowFieldLoss ? {} : { requiresFieldLoss: true as const }) } : {};
+    const fieldDiffs = allDiffs.length > 0 && allDiffs.some((x) => !underLostField(x.path, lost)) ? allDiffs : [];
+    const loss = fieldDiffs.length && lost.length ? { lostFields: lost, ...(options.allowFieldLoss ? {} : { requiresFieldLoss: true as const }) } : undefined;
     const owner = ownershipOf(l.entry);
     if (here) c.consulVersion = here === consul ? versionText! : formatTargetConsul(here);
     c.before = before;
@@ -170,12 +170,14 @@ export function planWithState(
       if (fieldDiffs.length === 0) {
         c.action = 'noop';
         c.reason = lost.length ? 'up to date (fields unknown to consul-gitops are kept)' : 'up to date';
-      } else Object.assign(c, { action: 'update', after: after(), fieldDiffs, reason: 'differs from the file' }, loss);
+      } else Object.assign(c, { action: 'update', after: (kept ??= written(d)), fieldDiffs, reason: 'differs from the file' }, loss);
       changes.push(c as Change);
       continue;
     }
     // Whether Consul holds what Git says, the ownership markers aside.
-    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desiredNow()));
+    // `same` is known only on the shortcut, where the file's side is the entry with the markers.
+    desired ??= withOwnership(d.normalized, d.file);
+    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desired));
     const contentDiffs = rawContentDiffs.some((d) => !underLostField(d.path, lost)) ? rawContentDiffs : [];
     if (typeof owner === 'object' && 'external' in owner) {
       // consul-k8s writes its entries back from CRDs: taking one over would start a tug of war.
@@ -189,13 +191,13 @@ export function planWithState(
       const reason = contentDiffs.length
         ? `adopted: ${whose}; --adopt takes it over`
         : `adopted: ${whose} and matches the file; --adopt adds the ownership markers`;
-      Object.assign(c, { action: 'update', after: after(), fieldDiffs, reason, adopted: true }, loss);
+      Object.assign(c, { action: 'update', after: (kept ??= written(d)), fieldDiffs, reason, adopted: true }, loss);
     } else if (contentDiffs.length === 0) {
       Object.assign(c, { action: 'skip', fieldDiffs: [], reason: `matches Git, ${whose}; \`--adopt\` adds the ownership markers` });
     } else {
       Object.assign(
         c,
-        { action: 'update', after: after(), fieldDiffs: contentDiffs, reason: `${whose}: \`--adopt\` takes it over`, requiresAdopt: true },
+        { action: 'update', after: (kept ??= written(d)), fieldDiffs: contentDiffs, reason: `${whose}: \`--adopt\` takes it over`, requiresAdopt: true },
         loss,
       );
     }
@@ -219,7 +221,8 @@ export function planWithState(
   const ordered = orderInPlace(changes);
   const summary: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, noop: 0, skip: 0 };
   for (const c of ordered) summary[c.action]++;
-  const owned = live.filter((l) => ownershipOf(l.entry) === 'ours').length;
+  let owned = 0;
+  for (const l of live) if (ownershipOf(l.entry) === 'ours') owned++;
   const refused = massDeleteGuard(summary.delete, owned, options.massDelete);
   const state = finalStateKeyed(ordered, live, liveKeys, consul, canonicalAt);
   return { plan: { changes: ordered, warnings: stateWarnings(state), summary, ...(refused ? { refused } : {}) }, state };
