@@ -140,11 +140,14 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   const planned = planWithState(tree.entries, live, options);
   const plan = markChangedOutside(planned.plan, last);
   const state = planned.state;
-  const keys = [...state.keys()];
   // Indexes for naming a problem's change and file: built only when there is a problem to name.
   const byKey = lazy(() => new Map(plan.changes.map((c) => [c.key, c])));
   const decodedByKey = lazy(() => new Map(tree.entries.map((e) => [entryKey(entryIdOf(e.normalized)), e])));
-  for (const p of graphProblems([...state.values()])) {
+  // Only what this plan writes is refused (below): a plan that writes nothing is not judged at all,
+  // so a no-op plan does not compile every discovery chain of the mesh.
+  const writes = plan.changes.some((c) => c.action === 'create' || c.action === 'update');
+  const keys = writes ? [...state.keys()] : [];
+  for (const p of writes ? graphProblems([...state.values()]) : []) {
     const change = byKey().get(keys[p.entryIndex]);
     // Only what this plan writes is ours to refuse; problems already live are Consul's business.
     if (change?.action !== 'create' && change?.action !== 'update') continue;

@@ -36,15 +36,15 @@ export function canonicalLive(entry: ApiEntry, consul?: ConsulVersion): ApiEntry
 }
 
 /**
- * The top level without the server's fields (built, not deleted from a copy: deleting turned every
+ * A live entry's canonical form, made afresh (a plan keeps its own per entry, plan.ts). The top level without the server's fields (built, not deleted from a copy: deleting turned every
  * copy into a slow dictionary object), then normalised. No deep copy: normalizeEntry never writes
  * to its input and builds its result afresh (normalize.ts), so Consul's copy is only read.
  */
-function canonicalOf(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
+export function canonicalOf(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   const top: Record<string, unknown> = {};
-  for (const k of Object.keys(entry)) {
+  for (const k in entry) {
+    if (!Object.hasOwn(entry, k) || SERVER_SET.has(k)) continue;
     const v = entry[k];
-    if (SERVER_SET.has(k)) continue;
     // Enterprise fills these with "default"; a file that omits them means the same.
     if ((k === 'Partition' || k === 'Namespace') && v === 'default') continue;
     // A key named __proto__ stays an own property, as the spread kept it.
@@ -83,8 +83,11 @@ export function diffValues(before: unknown, after: unknown, path = ''): FieldDif
 /** True exactly when fieldDiffs finds nothing: the same walk, without building paths or lists. */
 export function sameValue(before: unknown, after: unknown): boolean {
   if (isPlainObject(before) && isPlainObject(after)) {
-    for (const k of Object.keys(before)) if (!sameValue(before[k], after[k])) return false;
-    for (const k of Object.keys(after)) if (!Object.hasOwn(before, k) && !sameValue(undefined, after[k])) return false;
+    // for-in over own keys is Object.keys without the array: a no-op plan compares every field of
+    // every entry, and those arrays were the largest single kind of its garbage. The answer is an
+    // AND of side-effect-free checks, so the order of visiting does not matter.
+    for (const k in before) if (Object.hasOwn(before, k) && !sameValue(before[k], after[k])) return false;
+    for (const k in after) if (Object.hasOwn(after, k) && !Object.hasOwn(before, k) && !sameValue(undefined, after[k])) return false;
     return true;
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {

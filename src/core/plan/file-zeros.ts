@@ -20,12 +20,20 @@ export function explicitZeros(d: Pick<DecodedEntry, 'entry' | 'fieldPositions'>,
   let out: Record<string, unknown> | undefined;
   const byPath = pathsOf(def.fields, cache);
   for (const path of d.fieldPositions.keys()) {
+    // A top-level field the entry holds is no dropped zero: answered without resolving its path
+    // (resolved, it is the one segment `path`, whose value get() reads as entry[path]).
+    if (isTopLevel(path) && (d.entry as Record<string, unknown>)[path] !== undefined) continue;
     const resolved = resolvedField(def.fields, path, byPath);
     if (!resolved || get(d.entry, resolved.segments) !== undefined) continue;
     // Parents come before their fields (`TransparentProxy` {} then `.DialedDirectly` false inside it).
     (out ??= {})[path] = zeroValueOf(resolved.type);
   }
   return out;
+}
+
+/** A path of one field name: no dot, no index, nothing for resolve() to split. */
+function isTopLevel(path: string): boolean {
+  return /^[A-Za-z0-9_]+$/.test(path);
 }
 
 /** The entry with the file's zero values put back in: what the file says, for display. */

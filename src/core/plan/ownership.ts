@@ -59,14 +59,16 @@ export function sameAsOwned(before: ApiEntry, entry: ApiEntry, sourcePath: strin
   // The written entry always has a Meta holding both markers (non-empty strings or a path): absent before, it differs.
   if (bm === undefined) return false;
   if (!isRecord(bm)) return undefined;
-  for (const k of Object.keys(before)) if (k !== 'Meta' && !sameValue(before[k], entry[k])) return false;
-  for (const k of Object.keys(entry)) if (k !== 'Meta' && !Object.hasOwn(before, k) && !sameValue(undefined, entry[k])) return false;
+  // for-in over own keys (Object.keys' keys, without an array per object): an AND of checks, in any order.
+  for (const k in before) if (Object.hasOwn(before, k) && k !== 'Meta' && !sameValue(before[k], entry[k])) return false;
+  for (const k in entry) if (Object.hasOwn(entry, k) && k !== 'Meta' && !Object.hasOwn(before, k) && !sameValue(undefined, entry[k])) return false;
   // Meta as written: the entry's own keys, then the two markers over them.
   if (!Object.hasOwn(bm, OWNER_KEY) || !Object.hasOwn(bm, SOURCE_KEY)) return false;
-  for (const k of Object.keys(bm)) {
+  for (const k in bm) {
+    if (!Object.hasOwn(bm, k)) continue;
     const written = k === OWNER_KEY ? OWNER_VALUE : k === SOURCE_KEY ? sourcePath : em[k];
     if (!sameValue(bm[k], written)) return false;
   }
-  for (const k of Object.keys(em)) if (k !== OWNER_KEY && k !== SOURCE_KEY && !Object.hasOwn(bm, k) && !sameValue(undefined, em[k])) return false;
+  for (const k in em) if (Object.hasOwn(em, k) && k !== OWNER_KEY && k !== SOURCE_KEY && !Object.hasOwn(bm, k) && !sameValue(undefined, em[k])) return false;
   return true;
 }

@@ -4,7 +4,7 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import { entryIdOf, entryKey, type EntryId } from '../../model/entry-id.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
 import type { LiveEntry } from '../../model/live-entry.ts';
-import { canonicalDesired, canonicalLive, diffValues, type FieldDiff } from './canonical.ts';
+import { canonicalDesired, canonicalOf, diffValues, type FieldDiff } from './canonical.ts';
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, sameAsOwned, withOwnership, withoutOwnership } from './ownership.ts';
 import { consulOfLive, formatTargetConsul, isEnterprise, parseTargetConsul } from '../../model/tenancy.ts';
 import { formatVersion, type ConsulVersion } from '../../model/consul-versions.ts';
@@ -117,6 +117,17 @@ export function planWithState(
   const planned = new Uint8Array(live.length);
   const changes: Change[] = [];
   const zeroPaths: ZeroPathCache = new Map();
+  // Each live entry's canonical form, made once per plan and shared with the final state: a
+  // per-plan array, not a process-wide WeakMap (every key of one is an ephemeron the collector
+  // traces again on each collection).
+  const canonicals = new Array<ApiEntry | undefined>(live.length);
+  const canonicalAt = (i: number, here: ConsulVersion | undefined): ApiEntry => {
+    // Enterprise entries: the diff's form and the final state's differ (warnings.ts finalStateKeyed), so only CE forms are kept.
+    if (isEnterprise(here)) return canonicalOf(live[i].entry, here);
+    return (canonicals[i] ??= canonicalOf(live[i].entry, here));
+  };
+  // The versions' texts, made once: almost every entry is planned for the target's own version.
+  const asPlanned = { consul, text: consul ? formatVersion(consul) : undefined };
 
   for (const d of desired) {
     const id = entryIdOf(d.normalized);
@@ -136,21 +147,22 @@ export function planWithState(
     }
     // Enterprise (tenancy fields kept and compared as it normalises them) when the entry says so.
     const here = consulOfLive(l.entry, consul);
-    const before = canonicalLive(l.entry, here);
-    // What would be written: needed for the diff only off the CE shortcut (desiredCanonical), and kept only for a write.
+    const before = canonicalAt(at!, here);
+    // What would be written (`kept`): needed for the diff only off the CE shortcut, and kept only
+    // for a write. The file's side (`desired`): built only when it is not already known to equal
+    // Consul's (sameAsOwned). Plain variables, not closures: a no-op plan makes nothing per entry here.
     let kept: ApiEntry | undefined;
-    const after = () => (kept ??= written(d));
-    // The file's side, built only when it is not already known to equal Consul's (sameAsOwned).
     let desired: ApiEntry | undefined;
-    const desiredNow = () => (desired ??= desiredCanonical(d, after, here));
-    const same = normalizedAsPlanned(d, here) ? sameAsOwned(before, d.normalized, d.file) : undefined;
-    const allDiffs = same === true ? [] : diffValues(before, desiredNow());
+    const shortcut = normalizedAsPlanned(d, here, asPlanned);
+    const same = shortcut ? sameAsOwned(before, d.normalized, d.file) : undefined;
+    if (same !== true) desired = shortcut ? withOwnership(d.normalized, d.file) : canonicalDesired((kept = written(d)), here);
+    const allDiffs = same === true ? [] : diffValues(before, desired!);
     // Unknown live fields alone never cause a write: the file cannot say anything about them.
     const lost = unknownFields(before);
-    const fieldDiffs = allDiffs.some((d) => !underLostField(d.path, lost)) ? allDiffs : [];
-    const loss = fieldDiffs.length && lost.length ? { lostFields: lost, ...(options.allowFieldLoss ? {} : { requiresFieldLoss: true as const }) } : {};
+    const fieldDiffs = allDiffs.length > 0 && allDiffs.some((x) => !underLostField(x.path, lost)) ? allDiffs : [];
+    const loss = fieldDiffs.length && lost.length ? { lostFields: lost, ...(options.allowFieldLoss ? {} : { requiresFieldLoss: true as const }) } : undefined;
     const owner = ownershipOf(l.entry);
-    if (here) c.consulVersion = formatTargetConsul(here);
+    if (here) c.consulVersion = here === consul ? versionText! : formatTargetConsul(here);
     c.before = before;
     c.cas = l.modifyIndex;
     c.wave = 0;
@@ -158,12 +170,14 @@ export function planWithState(
       if (fieldDiffs.length === 0) {
         c.action = 'noop';
         c.reason = lost.length ? 'up to date (fields unknown to consul-gitops are kept)' : 'up to date';
-      } else Object.assign(c, { action: 'update', after: after(), fieldDiffs, reason: 'differs from the file' }, loss);
+      } else Object.assign(c, { action: 'update', after: (kept ??= written(d)), fieldDiffs, reason: 'differs from the file' }, loss);
       changes.push(c as Change);
       continue;
     }
     // Whether Consul holds what Git says, the ownership markers aside.
-    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desiredNow()));
+    // `same` is known only on the shortcut, where the file's side is the entry with the markers.
+    desired ??= withOwnership(d.normalized, d.file);
+    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desired));
     const contentDiffs = rawContentDiffs.some((d) => !underLostField(d.path, lost)) ? rawContentDiffs : [];
     if (typeof owner === 'object' && 'external' in owner) {
       // consul-k8s writes its entries back from CRDs: taking one over would start a tug of war.
@@ -177,13 +191,13 @@ export function planWithState(
       const reason = contentDiffs.length
         ? `adopted: ${whose}; --adopt takes it over`
         : `adopted: ${whose} and matches the file; --adopt adds the ownership markers`;
-      Object.assign(c, { action: 'update', after: after(), fieldDiffs, reason, adopted: true }, loss);
+      Object.assign(c, { action: 'update', after: (kept ??= written(d)), fieldDiffs, reason, adopted: true }, loss);
     } else if (contentDiffs.length === 0) {
       Object.assign(c, { action: 'skip', fieldDiffs: [], reason: `matches Git, ${whose}; \`--adopt\` adds the ownership markers` });
     } else {
       Object.assign(
         c,
-        { action: 'update', after: after(), fieldDiffs: contentDiffs, reason: `${whose}: \`--adopt\` takes it over`, requiresAdopt: true },
+        { action: 'update', after: (kept ??= written(d)), fieldDiffs: contentDiffs, reason: `${whose}: \`--adopt\` takes it over`, requiresAdopt: true },
         loss,
       );
     }
@@ -195,7 +209,7 @@ export function planWithState(
     const l = live[i];
     if (planned[i] || ownershipOf(l.entry) !== 'ours') return;
     const id = entryIdOf(l.entry);
-    const before = canonicalLive(l.entry, consulOfLive(l.entry, consul));
+    const before = canonicalAt(i, consulOfLive(l.entry, consul));
     const from = (l.entry.Meta as Record<string, unknown> | undefined)?.[SOURCE_KEY];
     const source = typeof from === 'string' && from ? { source: from } : {};
     if (options.prune)
@@ -207,9 +221,10 @@ export function planWithState(
   const ordered = orderInPlace(changes);
   const summary: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, noop: 0, skip: 0 };
   for (const c of ordered) summary[c.action]++;
-  const owned = live.filter((l) => ownershipOf(l.entry) === 'ours').length;
+  let owned = 0;
+  for (const l of live) if (ownershipOf(l.entry) === 'ours') owned++;
   const refused = massDeleteGuard(summary.delete, owned, options.massDelete);
-  const state = finalStateKeyed(ordered, live, liveKeys, consul);
+  const state = finalStateKeyed(ordered, live, liveKeys, consul, canonicalAt);
   return { plan: { changes: ordered, warnings: stateWarnings(state), summary, ...(refused ? { refused } : {}) }, state };
 }
 
@@ -223,20 +238,20 @@ function written(d: ValidatedEntry): ApiEntry {
 }
 
 /**
- * The file's side of the diff. Validation already normalised the entry, for this version when the
- * plan has one (validate-tree.ts `normalizedFor`); on CE the canonical form is that plus the
- * ownership markers, which normalisation keeps verbatim (Meta is opaque), so it is not normalised
- * again: at 10,000 entries that second pass cost a tenth of a second. Enterprise canonicalises
- * tenancy besides (canonicalDesired).
+ * Whether the file's side of the diff is the validated entry plus the ownership markers. Validation
+ * already normalised the entry, for this version when the plan has one (validate-tree.ts
+ * `normalizedFor`); on CE the canonical form is that plus the markers, which normalisation keeps
+ * verbatim (Meta is opaque), so it is not normalised again: at 10,000 entries that second pass cost
+ * a tenth of a second. Otherwise (Enterprise, another version) canonicalDesired of what is written.
+ * `planned`: the plan's version and its text, made once.
  */
-function desiredCanonical(d: ValidatedEntry, after: () => ApiEntry, here: ConsulVersion | undefined): ApiEntry {
-  if (normalizedAsPlanned(d, here)) return withOwnership(d.normalized, d.file);
-  return canonicalDesired(after(), here);
-}
-
-/** The CE shortcut of desiredCanonical: validation normalised the entry for the version this entry is planned for. */
-function normalizedAsPlanned(d: ValidatedEntry, here: ConsulVersion | undefined): boolean {
-  return !isEnterprise(here) && d.normalizedFor === (here ? formatVersion(here) : undefined);
+function normalizedAsPlanned(
+  d: ValidatedEntry,
+  here: ConsulVersion | undefined,
+  planned: { consul: ConsulVersion | undefined; text: string | undefined },
+): boolean {
+  if (isEnterprise(here)) return false;
+  return d.normalizedFor === (here === planned.consul ? planned.text : here ? formatVersion(here) : undefined);
 }
 
 /** Updates that only `--adopt` writes: Consul differs from Git on entries consul-gitops does not manage. */

@@ -9,9 +9,32 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 export function unknownFields(entry: ApiEntry): string[] {
   const def = kindDefinition(entry.Kind);
   if (!def) return [];
+  // Almost every live entry has none: asked first without building a path, so a no-op plan makes no string per nested field.
+  if (!objectHasUnknown(entry, def.fields, true)) return [];
   const out: string[] = [];
   walkObject(entry, def.fields, '', out, true);
   return out;
+}
+
+/** Whether walkObject would find anything: the same walk, answering at the first unknown field. */
+function objectHasUnknown(value: Record<string, unknown>, fields: ObjectFields, top: boolean): boolean {
+  // for-in over own keys: Object.keys' keys, without an array per object.
+  for (const k in value) {
+    if (!Object.hasOwn(value, k) || (top && k === 'Kind')) continue;
+    if (!Object.hasOwn(fields, k)) return true;
+    const v = value[k];
+    if (typeof v === 'object' && v !== null && valueHasUnknown(v, fieldSpec(fields[k]).type)) return true;
+  }
+  return false;
+}
+
+function valueHasUnknown(v: unknown, type: FieldType): boolean {
+  if (type.t === 'object' && isRecord(v)) return objectHasUnknown(v, type.fields, false);
+  if (type.t === 'list' && Array.isArray(v)) {
+    // Holes are skipped, as forEach skips them.
+    for (let i = 0; i < v.length; i++) if (i in v && valueHasUnknown(v[i], type.of)) return true;
+  } else if (type.t === 'map' && isRecord(v)) for (const k in v) if (Object.hasOwn(v, k) && valueHasUnknown(v[k], type.of)) return true;
+  return false;
 }
 
 function walkObject(value: Record<string, unknown>, fields: ObjectFields, path: string, out: string[], top: boolean): void {

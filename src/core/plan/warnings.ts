@@ -38,17 +38,21 @@ export function finalState(changes: readonly Change[], live: readonly LiveEntry[
   );
 }
 
-/** finalState with each live entry's key already made (`liveKeys[i]` is `live[i]`'s), as the planner has them. */
+/**
+ * finalState with each live entry's key already made (`liveKeys[i]` is `live[i]`'s), as the planner
+ * has them; `canonicalAt(i, version)`: the planner's own canonical forms (canonicalLive's answer).
+ */
 export function finalStateKeyed(
   changes: readonly Change[],
   live: readonly LiveEntry[],
   liveKeys: readonly string[],
   consul?: ConsulVersion,
+  canonicalAt: (i: number, consul: ConsulVersion | undefined) => ApiEntry = (i, version) => canonicalLive(live[i].entry, version),
 ): Map<string, ApiEntry> {
   const byKey = new Map<string, ApiEntry>();
   live.forEach((l, i) => {
     const here = consulOfLive(l.entry, consul);
-    byKey.set(liveKeys[i], canonicalLive(l.entry, isEnterprise(here) ? undefined : here));
+    byKey.set(liveKeys[i], canonicalAt(i, isEnterprise(here) ? undefined : here));
   });
   for (const c of changes) {
     if (c.action === 'delete') byKey.delete(c.key);

@@ -84,8 +84,8 @@ export const serviceRouter: KindDefinition = {
     ...meta,
   },
   normalize(entry) {
-    // withKind may return its input; copy so the input is never mutated.
-    const out: ApiEntry = { ...withKind(entry, 'service-router') };
+    // withKind makes a new top level (common.ts), so writing Routes to it leaves the input alone.
+    const out: ApiEntry = withKind(entry, 'service-router');
     const routes = out.Routes as Route[] | undefined;
     if (routes)
       out.Routes = routes.map((r) => {
