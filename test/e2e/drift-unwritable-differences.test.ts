@@ -99,3 +99,41 @@ describe('the drift figures', () => {
     expect(h.emf).toContainEqual(expect.objectContaining({ Target: 'dc1', DriftedEntries: 1 }));
   });
 });
+
+describe('driftMode: propose, when only an unwritable difference is left', () => {
+  it('closes the drift PR without saying Consul matches Git', async () => {
+    h = await startServerlessHarness({ env: { TARGETS_CONFIG: `${targets(true)}    driftMode: propose\n` } });
+    await put({ Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
+    await put({ Kind: 'service-defaults', Name: 'api', Protocol: 'http', MutualTLSMode: 'permissive', Meta: { 'external-source': 'kubernetes' } });
+    h.github.addCommit(
+      {
+        'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "strict"\n',
+        'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n',
+      },
+      'api strict, web',
+      { branch: 'master' },
+    );
+    const web = (protocol: string) =>
+      put({
+        Kind: 'service-defaults',
+        Name: 'web',
+        Protocol: protocol,
+        Meta: { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/web.hcl' },
+      });
+    // web changed by hand: a drift PR is opened for it.
+    await web('grpc');
+    await h.tick('evt-1');
+    const pr = h.github.pulls.find((p) => p.head === 'consul-gitops/drift/dc1')!;
+    expect(pr.state).toBe('open');
+
+    // web put back; api (consul-k8s) still differs from its file.
+    await web('http');
+    await h.tick('evt-2');
+    expect(pr.state).toBe('closed');
+    const said = h.github.comments.filter((c) => c.issue_number === pr.number).map((c) => c.body);
+    expect(said.join('\n')).not.toContain('Consul matches Git');
+    expect(said.join('\n')).toContain('Consul still differs from Git, but only in entries consul-gitops does not write');
+    expect(said.join('\n')).toContain('service-defaults/api');
+    expect(driftIssue()?.state).toBe('open');
+  });
+});
