@@ -71,3 +71,25 @@ describe('advise, a permissive service-defaults consul-k8s owns while Git says s
     expect(report.services[0].reasons[0]).toContain('managed by kubernetes (external-source)');
   });
 });
+
+describe('advise, a permissive service-defaults without the ownership marker while Git says strict', () => {
+  it('lists it as drift and says apply needs --adopt to repair it', async () => {
+    const put = (body: unknown) => fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) });
+    expect(await (await put({ Kind: 'service-defaults', Name: 'pay', Protocol: 'http', MutualTLSMode: 'permissive' })).text()).toBe('true');
+    let stdout = '';
+    const code = await main(
+      ['advise', '--consul', server.url, '--stats', 'envoy'],
+      {
+        stdout: { write: (s: string) => (stdout += s) },
+        stderr: { write: () => undefined },
+        cwd: tempTree({ ...TREE, 'config-entries/pay.hcl': 'Kind = "service-defaults"\nName = "pay"\nProtocol = "http"\nMutualTLSMode = "strict"\n' }),
+      },
+      { now: () => new Date('2026-11-25T12:00:00Z'), trafficSource: () => trafficDouble({ api: [{ plaintextPerMinute: 0, handshakesPerMinute: 20 }] }) },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('Drift: strict in Git but still permissive in Consul');
+    expect(stdout).toContain('apply --adopt');
+    expect(stdout).toMatch(/\n {2}pay\n/);
+    await fetch(`${server.url}/v1/config/service-defaults/pay`, { method: 'DELETE' });
+  });
+});
