@@ -2,6 +2,7 @@
 // services are still permissive (asked through Consul's own filter), and the mesh-wide flags.
 import type { AuditSource } from './ports/audit-source.ts';
 import { fieldText } from '../model/field-text.ts';
+import { scopedServiceName } from '../reports/service-scope.ts';
 export type { AuditSource } from './ports/audit-source.ts';
 
 export interface MtlsAudit {
@@ -19,7 +20,10 @@ export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
     source.get('proxy-defaults', 'global'),
     source.get('mesh', 'mesh'),
   ]);
-  const permissiveServices = permissive.map((e) => String(e.Name)).sort();
+  // Named with their namespace and partition when not default: `api` in two namespaces is two services.
+  const permissiveServices = [
+    ...new Set(permissive.map((e) => scopedServiceName({ name: String(e.Name), namespace: fieldText(e.Namespace), partition: fieldText(e.Partition) }))),
+  ].sort();
   const proxyDefaultsMode = fieldText(proxyDefaults?.MutualTLSMode) || 'strict (default)';
   const allow = mesh?.AllowEnablingPermissiveMutualTLS === true;
   const meshOnly = (mesh?.TransparentProxy as { MeshDestinationsOnly?: boolean } | undefined)?.MeshDestinationsOnly === true;

@@ -4,6 +4,7 @@
 import type { Plan } from '../core/plan/plan.ts';
 import { hasChanges } from '../core/plan/plan.ts';
 import { planSummaryLine, renderPlanMarkdown } from '../reports/plan-markdown.ts';
+import { unwrittenDifferences, unwrittenSummary } from '../reports/unwritten-differences.ts';
 import type { ApplyReport } from './apply-plan.ts';
 import { applyCommitUnderLock } from './apply-commit.ts';
 import type { ReconcileDeps, ReconcileTarget } from './reconcile-commit.ts';
@@ -92,7 +93,8 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
       ? result
       : result.kind === 'applied'
         ? { kind: 'healed', plan: result.plan, report: result.report }
-        : { kind: hasChanges(result.plan) ? 'drift' : 'in-sync', plan: result.plan };
+        : // Consul differs from Git also where no apply writes (consul-k8s entries, files gone with pruning off).
+          { kind: hasChanges(result.plan) || unwrittenDifferences(result.plan).length > 0 ? 'drift' : 'in-sync', plan: result.plan };
   // After the lock is released: the pull request is Git's business, Consul is not touched.
   if ((outcome.kind === 'drift' || outcome.kind === 'in-sync') && job.driftMode === 'propose' && deps.driftPullRequests) {
     // GitHub or Consul KV failing here is the proposal's failure, reported; the drift report still goes out.
@@ -128,7 +130,7 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
       await deps.reporter.upsertIssue(
         repo,
         title,
-        renderPlanMarkdown({ plan: outcome.plan, title: `Drift on ${target.name}: ${planSummaryLine(outcome.plan)}` }) + proposedIn,
+        renderPlanMarkdown({ plan: outcome.plan, title: `Drift on ${target.name}: ${driftSummary(outcome.plan)}` }) + proposedIn,
         marker,
         true,
       );
@@ -147,4 +149,11 @@ export async function detectDrift(deps: DriftDeps, target: ReconcileTarget, job:
       break;
   }
   return outcome;
+}
+
+/** The plan's summary, and what differs that no apply writes. */
+function driftSummary(plan: Plan): string {
+  const unwritten = unwrittenDifferences(plan).length;
+  if (!unwritten) return planSummaryLine(plan);
+  return hasChanges(plan) ? `${planSummaryLine(plan)} Also ${unwrittenSummary(unwritten)}.` : `${unwrittenSummary(unwritten)}.`;
 }

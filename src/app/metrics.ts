@@ -6,6 +6,7 @@ import type { DriftOutcome } from './detect-drift.ts';
 import type { AdviceReport } from '../core/advisor/model.ts';
 import type { PostureReport } from './posture.ts';
 import type { MetricsRecorder, RunFigures } from './ports/metrics.ts';
+import { unwrittenDifferences } from '../reports/unwritten-differences.ts';
 export type { MetricsRecorder, RunFigures, RunMode } from './ports/metrics.ts';
 
 /** Records nothing: the CLI and tests that do not look at metrics. */
@@ -15,7 +16,7 @@ export const NO_METRICS: MetricsRecorder = { record: () => undefined };
 export function outcomeFigures(o: ReconcileOutcome | DriftOutcome): Pick<RunFigures, 'writes' | 'driftedEntries'> {
   const drift =
     o.kind === 'drift' || o.kind === 'in-sync' || o.kind === 'healed'
-      ? { driftedEntries: o.plan.summary.create + o.plan.summary.update + o.plan.summary.delete }
+      ? { driftedEntries: o.plan.summary.create + o.plan.summary.update + o.plan.summary.delete + unwrittenDifferences(o.plan).length }
       : {};
   const writes =
     o.kind === 'applied' || o.kind === 'healed'

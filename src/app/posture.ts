@@ -75,9 +75,11 @@ function intentionFacts(entries: ApiEntry[]): IntentionFacts {
   return {
     entries: entries.map((e) => ({
       destination: String(e.Name),
-      sources: ((e.Sources as { Name?: unknown; Action?: unknown }[] | undefined) ?? []).map((s) => ({
+      sources: ((e.Sources as { Name?: unknown; Action?: unknown; Peer?: unknown; SamenessGroup?: unknown }[] | undefined) ?? []).map((s) => ({
         name: fieldText(s.Name),
         action: fieldText(s.Action),
+        ...(fieldText(s.Peer) ? { peer: fieldText(s.Peer) } : {}),
+        ...(fieldText(s.SamenessGroup) ? { samenessGroup: fieldText(s.SamenessGroup) } : {}),
       })),
     })),
   };

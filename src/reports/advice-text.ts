@@ -66,7 +66,12 @@ export function renderAdviceText(report: AdviceReport): string {
   const notReady = report.services.filter((v) => v.verdict !== 'ready-for-strict');
   if (notReady.length) lines.push('', 'Not ready:', ...notReady.flatMap(details));
   if (report.drift.length)
-    lines.push('', 'Drift: strict in Git but still permissive in Consul (apply repairs it):', ...report.drift.map((d) => `  ${formatService(d)}`));
+    lines.push(
+      '',
+      // apply leaves an entry without consul-gitops' ownership marker alone (plan: "`--adopt` takes it over").
+      'Drift: strict in Git but still permissive in Consul (apply repairs it; apply --adopt where consul-gitops does not manage the entry yet):',
+      ...report.drift.map((d) => `  ${formatService(d)}`),
+    );
   const counts = new Map<string, number>();
   for (const v of report.services) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);
   const summary = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');

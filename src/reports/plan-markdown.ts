@@ -3,6 +3,7 @@
 // change with its file and line and its attributes as a diff, element by element. Past GitHub's
 // comment limit, details fold into one-line entries and the comment says so and links the full
 // plan: nothing is cut silently. Pure: no octokit, no clock.
+import { unwrittenDifferences, unwrittenSummary } from './unwritten-differences.ts';
 import type { FieldDiff } from '../core/plan/canonical.ts';
 import { attributeLines } from '../core/plan/attribute-lines.ts';
 import { changeAttributes } from '../core/plan/attributes.ts';
@@ -221,7 +222,9 @@ function render(input: PlanMarkdownInput, budget: Budget): string {
 
     const outcomes = new Map(input.report?.results.map((r) => [r.change, r.outcome]));
     const visible = plan.changes.filter((c) => c.action !== 'noop' && c.action !== 'skip');
-    if (visible.length === 0 && !plan.refused) out.push('No changes. Consul matches the files.', '');
+    const unwritten = unwrittenDifferences(plan).length;
+    if (visible.length === 0 && !plan.refused)
+      out.push(unwritten ? `No changes consul-gitops can make, but ${unwrittenSummary(unwritten)}.` : 'No changes. Consul matches the files.', '');
     if (visible.length > LONG_PLAN) out.push(...kindTable(plan));
     const detailed = Math.min(budget.detailed, visible.length);
     const listed = Math.min(budget.listed, visible.length - detailed);

@@ -74,7 +74,9 @@ describe('consul-gitops advise', () => {
     expect(lines.find((l) => l.startsWith('billing'))).toMatch(/^billing\s+still-receiving-plaintext\s+2026-11-25T12:00:00Z\s+\S/);
     expect(run.stdout).toContain('Not ready:\n  billing: still-receiving-plaintext\n');
     expect(run.stdout).not.toContain('  orders: ready-for-strict');
-    expect(run.stdout).toContain('Drift: strict in Git but still permissive in Consul (apply repairs it):\n  payments\n');
+    expect(run.stdout).toContain(
+      'Drift: strict in Git but still permissive in Consul (apply repairs it; apply --adopt where consul-gitops does not manage the entry yet):\n  payments\n',
+    );
     expect(run.stdout).toContain('2 services judged: 1 still-receiving-plaintext, 1 ready-for-strict.');
     expect(requests).toEqual([expect.objectContaining({ flag: 'envoy', target: 'default', stateKeyPrefix: 'consul-gitops/state' })]);
   });

@@ -7,10 +7,22 @@ import { baseUrlOf } from './options.ts';
 import type { AuditSource } from '../../app/ports/audit-source.ts';
 import type { PostureSource } from '../../app/ports/posture-source.ts';
 import type { Known } from '../../core/posture/facts.ts';
+import { listNamespaces } from '../../model/tenancy.ts';
+import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 
 export function consulAuditSource(consul: ConsulClient): AuditSource {
   return {
-    listFiltered: async (kind, filter) => (await consul.listEntries(kind, { filter })).entries,
+    // Every namespace the target manages, as plan lists them (`?ns=*`, or each named one): a
+    // permissive service in another namespace still takes plaintext, so the mesh is not strict.
+    listFiltered: async (kind, filter) => {
+      const namespaces = listNamespaces(kind, consul.options.managedNamespaces);
+      const lists = await mapBounded(
+        namespaces,
+        NAMESPACE_READ_CONCURRENCY,
+        async (namespace) => (await consul.listEntries(kind, { filter, ...(namespace ? { namespace } : {}) })).entries,
+      );
+      return lists.flat();
+    },
     get: async (kind, name) => (await consul.getEntry(kind, name)).entry,
   };
 }

@@ -17,7 +17,7 @@ interface PullJson {
   body?: string | null;
   merged_at?: string | null;
   closed_at?: string | null;
-  head: { ref: string; label?: string };
+  head: { ref: string; label?: string; sha?: string };
 }
 
 export class GitHubProposalPullRequests implements ProposalPullRequests {
@@ -49,6 +49,7 @@ export class GitHubProposalPullRequests implements ProposalPullRequests {
       title: p.title,
       body: p.body ?? '',
       ...(closedAt !== undefined && !Number.isNaN(closedAt) ? { closedAt } : {}),
+      ...(p.head.sha ? { headSha: p.head.sha } : {}),
     };
   }
 
@@ -70,7 +71,7 @@ export class GitHubProposalPullRequests implements ProposalPullRequests {
     }
   }
 
-  async ensure(request: ProposalRequest): Promise<{ number: number; url: string; created: boolean }> {
+  async ensure(request: ProposalRequest): Promise<{ number: number; url: string; created: boolean; headSha?: string }> {
     const made = await this.opener.ensureFileChangePullRequest({
       ...this.repo,
       base: this.base,
@@ -81,7 +82,7 @@ export class GitHubProposalPullRequests implements ProposalPullRequests {
       message: request.message,
       files: request.changes.map((c) => ({ path: c.path, content: c.after })),
     });
-    return { number: made.number, url: made.url, created: made.created };
+    return { number: made.number, url: made.url, created: made.created, ...(made.headSha ? { headSha: made.headSha } : {}) };
   }
 
   async updateText(number: number, title: string, body: string): Promise<void> {
@@ -93,8 +94,9 @@ export class GitHubProposalPullRequests implements ProposalPullRequests {
     await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body });
   }
 
-  async close(number: number, branch: string): Promise<void> {
+  async close(number: number, branch: string, options: { keepBranch?: boolean } = {}): Promise<void> {
     await this.octokit.rest.pulls.update({ ...this.repo, pull_number: number, state: 'closed' });
+    if (options.keepBranch) return;
     try {
       // https://docs.github.com/en/rest/git/refs#delete-a-reference (422 when it is already gone)
       await this.octokit.rest.git.deleteRef({ ...this.repo, ref: `heads/${branch}` });

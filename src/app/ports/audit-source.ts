@@ -7,7 +7,7 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
  * "strict".
  */
 export interface AuditSource {
-  /** service-defaults matching a bexpr filter, as `consul config list -filter` does. */
+  /** service-defaults matching a bexpr filter, as `consul config list -filter` does, in every namespace the target manages. */
   listFiltered(kind: 'service-defaults', filter: string): Promise<ApiEntry[]>;
   get(kind: string, name: string): Promise<ApiEntry | undefined>;
 }

@@ -12,6 +12,8 @@ export interface ProposalPullRequest {
   body: string;
   /** ms since the epoch. */
   closedAt?: number;
+  /** The branch's head commit: one consul-gitops did not push means someone edited the branch. */
+  headSha?: string;
 }
 
 export interface ProposalRequest {
@@ -35,12 +37,12 @@ export interface ProposalPullRequests {
    * request for it carries the title, body and labels. Creates what is missing (a branch a human
    * deleted is recreated); an existing pull request is found again rather than duplicated.
    */
-  ensure(request: ProposalRequest): Promise<{ number: number; url: string; created: boolean }>;
+  ensure(request: ProposalRequest): Promise<{ number: number; url: string; created: boolean; headSha?: string }>;
   /** Title and body only (fresh evidence, same change): no commit. */
   updateText(number: number, title: string, body: string): Promise<void>;
   comment(number: number, body: string): Promise<void>;
-  /** Closes it and deletes its branch (ours; a branch already gone is fine). */
-  close(number: number, branch: string): Promise<void>;
+  /** Closes it and deletes its branch (ours; a branch already gone is fine); `keepBranch`: someone else's commits are on it. */
+  close(number: number, branch: string, options?: { keepBranch?: boolean }): Promise<void>;
 }
 
 export interface PostureIssue {

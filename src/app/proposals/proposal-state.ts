@@ -10,6 +10,8 @@ export interface ProposalMemory {
   verdict: string;
   /** Our open pull request for it, as of the last run. */
   pr?: number;
+  /** The commit consul-gitops last put at the head of that PR's branch: another head means someone pushed to it. */
+  head?: string;
   /** A human closed our PR without merging while the evidence stayed ready: do not reopen. */
   declinedAt?: number;
   declinedPr?: number;

@@ -3,6 +3,8 @@
 // proposals' lifecycle (settle-proposal.ts: opened once, updated in place, no request when nothing
 // changed, closed with a comment when drift is gone, never reopened against a human's "no") and
 // remembers it in Consul KV (proposal-state.ts) under `<stateKeyPrefix>/<target>/drift/proposal/state`.
+import { unwrittenDifferences } from '../../reports/unwritten-differences.ts';
+import { formatEntryId } from '../../model/entry-id.ts';
 import type { StateStore } from '../ports/config-entry-store.ts';
 import type { SourceFile } from '../../core/parse-files.ts';
 import { hasChanges, type Plan } from '../../core/plan/plan.ts';
@@ -61,7 +63,16 @@ export async function proposeDrift(
   const open = (await ports.pulls.listOpen(DRIFT_BRANCH_PREFIX)).find((p) => p.branch === branch);
   let proposal: DriftProposal | undefined;
   let desired: Desired;
-  if (!hasChanges(plan)) {
+  const unwritten = unwrittenDifferences(plan);
+  if (!hasChanges(plan) && unwritten.length > 0) {
+    // Consul still differs, but only where consul-gitops never writes: no file change to accept.
+    const which = unwritten.map((c) => `- \`${formatEntryId(c.id)}\`: ${c.reason}`).join('\n');
+    desired = {
+      kind: 'withdraw',
+      verdict: 'not-proposable',
+      comment: `Consul still differs from Git, but only in entries consul-gitops does not write:\n\n${which}\n\nClosing this pull request.`,
+    };
+  } else if (!hasChanges(plan)) {
     desired = { kind: 'withdraw', verdict: 'in-sync', comment: 'Consul matches Git again, so there is nothing left to accept. Closing this pull request.' };
   } else {
     proposal = proposeDriftChanges(files, plan, options.crdNamespaces);

@@ -2,10 +2,13 @@
 // (Renovate's etiquette): open it once, update it in place (no request when nothing changed, the
 // body only when only the evidence changed), close it with a comment when it stops being true,
 // never reopen one a human closed until the evidence has left "ready" and come back, and stop at a
-// merge. GitHub failures are values in the action, never a crash of the whole run.
+// merge. GitHub failures are values in the action, never a crash of the whole run. A branch someone
+// pushed to is theirs as well: its body says the evidence covers only consul-gitops' change, nothing
+// is pushed over their commits, and closing the PR keeps the branch.
 import type { ProposalMemory } from './proposal-state.ts';
 import type { ProposalPullRequest, ProposalPullRequests, ProposalRequest } from '../ports/proposal-pull-requests.ts';
 import { parseVersionLine, proposalVersion, versionLine } from './version-marker.ts';
+import { HAND_EDITED_MARK, handEditedNotice, KEPT_BRANCH_NOTE } from '../../reports/hand-edited-branch.ts';
 
 export type Desired =
   /** Ready: the change to propose, and what its evidence is (hashed; window bounds left out). */
@@ -15,7 +18,18 @@ export type Desired =
   /** Not ready (or the change cannot be made): leave an open PR as it is. */
   | { kind: 'hold'; verdict: string; reason?: string };
 
-export type ActionKind = 'opened' | 'updated' | 'evidence-updated' | 'unchanged' | 'closed' | 'declined' | 'merged' | 'held' | 'failed';
+export type ActionKind =
+  | 'opened'
+  | 'updated'
+  | 'evidence-updated'
+  | 'unchanged'
+  /** Someone pushed to the branch: the body says so, nothing is pushed over it. */
+  | 'hand-edited'
+  | 'closed'
+  | 'declined'
+  | 'merged'
+  | 'held'
+  | 'failed';
 
 export interface ProposalAction {
   /** `strict:<partition>/<namespace>/<service>`, `strict:all`, `lockdown`. */
@@ -54,15 +68,19 @@ export async function settleProposal(pulls: ProposalPullRequests, input: SettleI
       else if (known?.state === 'merged') return { action: act('merged', 'merged: the change is in Git', known), memory: { verdict: memory.verdict } };
       else memory = { verdict: memory.verdict, declinedAt: known?.closedAt ?? input.now, declinedPr: memory.pr };
     }
+    // The head consul-gitops pushed to this PR's branch, and whether the branch moved on since.
+    const ours = pr && memory?.pr === pr.number ? memory.head : undefined;
+    const edited = pr?.headSha !== undefined && ours !== undefined && pr.headSha !== ours;
+    const remember = (m: ProposalMemory): ProposalMemory => (ours !== undefined && m.pr === pr?.number ? { ...m, head: ours } : m);
     if (desired.kind === 'withdraw') {
       if (!pr) return { action: act('held', desired.comment.split('\n')[0]), memory: { verdict: desired.verdict } };
-      await pulls.comment(pr.number, desired.comment);
-      await pulls.close(pr.number, branch);
+      await pulls.comment(pr.number, edited ? `${desired.comment}\n\n${KEPT_BRANCH_NOTE}` : desired.comment);
+      await pulls.close(pr.number, branch, edited ? { keepBranch: true } : {});
       return { action: act('closed', desired.comment.split('\n')[0]), memory: { verdict: desired.verdict } };
     }
     if (desired.kind === 'hold') {
       // Not ready any more: a human's earlier "no" is forgotten, so a later ready verdict proposes again.
-      return { action: act('held', desired.reason ?? desired.verdict), memory: { verdict: desired.verdict, ...(pr ? { pr: pr.number } : {}) } };
+      return { action: act('held', desired.reason ?? desired.verdict), memory: remember({ verdict: desired.verdict, ...(pr ? { pr: pr.number } : {}) }) };
     }
     if (!pr && memory?.declinedAt !== undefined)
       return {
@@ -71,17 +89,33 @@ export async function settleProposal(pulls: ProposalPullRequests, input: SettleI
       };
     const version = proposalVersion(desired.request, desired.evidence);
     const request: ProposalRequest = { ...desired.request, body: `${desired.request.body.trimEnd()}\n\n${versionLine(version)}\n` };
+    if (pr && edited) {
+      const body = `${handEditedNotice(pr.headSha!, ours)}\n${request.body}`;
+      const detail = `the branch was pushed to by someone else (head ${pr.headSha!.slice(0, 7)}): not updated, the PR says so`;
+      // Written once per head and evidence, as for an unedited PR (the window's bounds alone change no body).
+      const had = parseVersionLine(pr.body);
+      const said = pr.body.startsWith(handEditedNotice(pr.headSha!, ours));
+      if (!said || pr.title !== request.title || had?.change !== version.change || had.evidence !== version.evidence)
+        await pulls.updateText(pr.number, request.title, body);
+      return { action: act('hand-edited', detail), memory: remember({ verdict: 'ready', pr: pr.number }) };
+    }
     if (pr) {
       const had = parseVersionLine(pr.body);
-      if (had?.change === version.change && pr.title === request.title) {
-        if (had.evidence === version.evidence) return { action: act('unchanged'), memory: { verdict: 'ready', pr: pr.number } };
+      if (had?.change === version.change && pr.title === request.title && !pr.body.includes(HAND_EDITED_MARK)) {
+        // A memory from before heads were remembered takes the head it finds as consul-gitops' own.
+        const head = ours ?? pr.headSha;
+        const m: ProposalMemory = { verdict: 'ready', pr: pr.number, ...(head ? { head } : {}) };
+        if (had.evidence === version.evidence) return { action: act('unchanged'), memory: m };
         await pulls.updateText(pr.number, request.title, request.body);
-        return { action: act('evidence-updated'), memory: { verdict: 'ready', pr: pr.number } };
+        return { action: act('evidence-updated'), memory: m };
       }
     }
     const made = await pulls.ensure(request);
     const p = { number: made.number, url: made.url };
-    return { action: { key, branch, kind: made.created ? 'opened' : 'updated', pr: p }, memory: { verdict: 'ready', pr: made.number } };
+    return {
+      action: { key, branch, kind: made.created ? 'opened' : 'updated', pr: p },
+      memory: { verdict: 'ready', pr: made.number, ...(made.headSha ? { head: made.headSha } : {}) },
+    };
   } catch (e) {
     return { action: act('failed', e instanceof Error ? e.message : String(e)), memory };
   }

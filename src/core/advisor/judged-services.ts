@@ -3,8 +3,9 @@
 // (drift, reported and not judged). Plain data in and out.
 //
 // "As Git will leave it": the tree's own entries, plus live entries consul-gitops never changes
-// (those without its ownership marker survive any apply or prune). A live entry carrying the
-// marker but absent from the tree is on its way out and does not count.
+// (those without its ownership marker survive any apply or prune), and live entries consul-k8s owns,
+// which no apply writes even when a file says otherwise. A live entry carrying the marker but absent
+// from the tree is on its way out and does not count.
 //
 // The effective mode follows Consul's own resolution (agent/configentry/resolve.go,
 // ComputeResolvedServiceConfig): the service's service-defaults MutualTLSMode when set, else
@@ -64,6 +65,10 @@ function proxyDefaultsByPartition(entries: readonly Side[]): Map<string, Side> {
 
 /** Git's entry, else a live one that no apply will change or remove. */
 function desired(git: Side | undefined, live: Side | undefined): Side | undefined {
+  // An entry another controller owns (consul-k8s) is never written, whatever Git says (plan skips
+  // it): Consul keeps its copy, so that copy is the mode the service will have.
+  const owner = live && ownershipOf(live.entry);
+  if (typeof owner === 'object' && 'external' in owner) return live;
   if (git) return git;
   return live && ownershipOf(live.entry) !== 'ours' ? live : undefined;
 }

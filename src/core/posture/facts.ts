@@ -32,7 +32,11 @@ export interface MeshFacts {
 
 export interface IntentionFacts {
   /** One per service-intentions entry: its destination and its sources. */
-  entries: { destination: string; sources: { name: string; action: string }[] }[];
+  entries: {
+    destination: string;
+    /** `peer` / `samenessGroup`: the source is another cluster's services, not this one's. */
+    sources: { name: string; action: string; peer?: string; samenessGroup?: string }[];
+  }[];
 }
 
 export interface PostureFacts {

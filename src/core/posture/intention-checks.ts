@@ -3,10 +3,17 @@ import type { PostureCheck } from './check.ts';
 import { known, type Known, type PostureFacts } from './facts.ts';
 import { fail, pass, unknownFor } from './finding.ts';
 
-/** Is there a `*` → `*` deny intention (a service-intentions entry named `*` with a `*` source denied)? */
+/**
+ * A source of this cluster's own services: one with a `Peer` or `SamenessGroup` names another
+ * cluster's services (agent/structs/config_entry_intentions.go, SourceIntention), so a deny or a
+ * name there says nothing about the services here.
+ */
+const local = (s: { peer?: string; samenessGroup?: string }) => !s.peer && !s.samenessGroup;
+
+/** Is there a `*` → `*` deny intention (a service-intentions entry named `*` with a local `*` source denied)? */
 export function defaultDenyIntention(f: PostureFacts): Known<boolean> {
   if (!f.intentions.known) return f.intentions;
-  return known(f.intentions.value.entries.some((e) => e.destination === '*' && e.sources.some((s) => s.name === '*' && s.action === 'deny')));
+  return known(f.intentions.value.entries.some((e) => e.destination === '*' && e.sources.some((s) => s.name === '*' && s.action === 'deny' && local(s))));
 }
 
 export const intentionsDefaultDeny: PostureCheck = {
@@ -37,7 +44,7 @@ export const intentionsCoverServices: PostureCheck = {
     const named = new Set<string>();
     for (const e of f.intentions.value.entries) {
       if (e.destination !== '*') named.add(e.destination);
-      for (const s of e.sources) if (s.name !== '*') named.add(s.name);
+      for (const s of e.sources) if (s.name !== '*' && local(s)) named.add(s.name);
     }
     const missing = f.services.value.filter((s) => !named.has(s));
     return missing.length === 0
