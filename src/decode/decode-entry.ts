@@ -8,6 +8,7 @@ import type { RawNode, RawObject } from '../formats/raw.ts';
 import { CURLY_QUOTE_HINT } from '../formats/json.ts';
 import { decodeFieldsInto, type DecodeContext } from './decode-fields.ts';
 import type { DecodedEntry, FileFormat } from './entry-source.ts';
+import { FieldPositions } from './field-positions.ts';
 
 export type DecodeOutcome = { ok: true; decoded: DecodedEntry; warnings: ConfigEntryError[] } | { ok: false; errors: ConfigEntryError[] };
 
@@ -49,7 +50,7 @@ export function decodeWithKind(
   ignoreKey: (key: string) => boolean,
   wire = false,
 ): DecodeOutcome {
-  const ctx: DecodeContext = { problems: [], warnings: [], positions: new Map(), hcl: format === 'hcl', wire };
+  const ctx: DecodeContext = { problems: [], warnings: [], positions: new FieldPositions(), hcl: format === 'hcl', wire };
   // Decoded straight into the entry after its Kind: no second object with the fields copied over.
   const entry: ApiEntry = { Kind: def.kind };
   decodeFieldsInto(entry, raw, def.fields, '', ctx, ignoreKey);

@@ -6,6 +6,8 @@ import { aliasesOf, BASE64, fieldSpec, GO_INT_RANGE, zeroValueOf, type FieldType
 import { quoteToken, type ProblemCode, type SourcePosition } from '../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { formatGoDuration, parseGoDuration } from './duration.ts';
+import type { FieldPositions } from './field-positions.ts';
+import { childPath, itemPath } from './field-paths.ts';
 
 export interface FieldProblem {
   field: string;
@@ -18,7 +20,7 @@ export interface DecodeContext {
   problems: FieldProblem[];
   /** What Consul accepts but a user would want to know: a duplicate key whose earlier value is dropped. */
   warnings?: FieldProblem[];
-  positions: Map<string, SourcePosition>;
+  positions: FieldPositions;
   /** HCL1 stores every object value as a list of maps, which changes how opaque maps decode. */
   hcl?: boolean;
   /**
@@ -149,7 +151,7 @@ export function decodeFieldsInto(
     let end = h + 1;
     while (end < hits.length && Math.floor(hits[end] / ENTRY_RANGE) >> 1 === at) end++;
     const m = index.matchers[at];
-    const fieldPath = join(path, m.name);
+    const fieldPath = childPath(path, m.name);
     let value: unknown;
     if (end === h + 1) {
       const e = entries[hits[h] % ENTRY_RANGE];
@@ -307,9 +309,9 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       const out: unknown[] = [];
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
-        const itemPath = `${path}[${i}]`;
-        ctx.positions.set(itemPath, item.pos);
-        const v = decodeValue(item, type.of, itemPath, name, ctx);
+        const at = itemPath(path, i);
+        ctx.positions.set(at, item.pos);
+        const v = decodeValue(item, type.of, at, name, ctx);
         out.push(v ?? zeroValueOf(type.of));
       }
       return out.length ? out : undefined;
@@ -319,7 +321,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       const out: Record<string, unknown> = {};
       const seen = new Map<string, RawObjectEntry>();
       for (const e of node.entries) {
-        const entryPath = `${path}.${e.key}`;
+        const entryPath = path === '' ? `.${e.key}` : childPath(path, e.key);
         const earlier = seen.get(e.key);
         if (earlier) warnDropped([earlier, e], entryPath, ctx);
         seen.set(e.key, e);
