@@ -6,9 +6,11 @@
 //     (bench/support/plain-read-parse.ts), no limits, positions or decoding;
 //   - with BENCH_BASE_REF=<commit>, the same reader built from that commit, for before/after figures
 //     (e.g. BENCH_BASE_REF=main on a branch).
+// Then the parse alone, warm (bench/support/warm-parse.ts: repeated in one process, as `serve` and a
+// warm Lambda container parse a tree per push), now and at BENCH_BASE_REF.
 // Ratios are what to read: this machine is shared. Run: node --import tsx bench/read-parse.bench.ts
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -55,6 +57,18 @@ if (BASE_REF) {
   );
 }
 const plain = await bundle('bench/support/plain-read-parse.ts', 'plain');
+/** The warm parse (bench/support/warm-parse.ts) built against the current sources and, with BENCH_BASE_REF, against the base's. */
+const warm: Record<string, string> = { 'warm parse': await bundle('bench/support/warm-parse.ts', 'warm-parse', [externalExceptBundled as Plugin]) };
+if (BASE_REF) {
+  const at = join(scratch, 'base');
+  copyFileSync('bench/support/warm-parse.ts', join(at, 'bench/support/warm-parse.ts'));
+  const baseBuild = (await import(join(at, 'scripts', 'build.mjs'))) as { externalExceptBundled?: Plugin };
+  warm[`warm parse@${BASE_REF}`] = await bundle(
+    join(at, 'bench/support/warm-parse.ts'),
+    'warm-parse-base',
+    baseBuild.externalExceptBundled ? [baseBuild.externalExceptBundled] : [],
+  );
+}
 
 interface Run {
   wallMs: number;
@@ -127,6 +141,12 @@ for (const n of SIZES) {
         `    read+parse against ${BASE_REF}: ${f2(now.cpuMs / before.cpuMs)}x CPU (${f2((now.cpuMs - node.cpuMs) / (before.cpuMs - node.cpuMs))}x above node's own start), ${f2(now.wallMs / before.wallMs)}x wall, ${f2(now.rssMiB / before.rssMiB)}x peak RSS`,
       );
     }
+    // The same parse warm, in one process: what `serve` and a warm Lambda container spend per push.
+    const warmMs: Record<string, number[]> = Object.fromEntries(Object.keys(warm).map((k) => [k, []]));
+    for (let i = 0; i < RUNS; i++) for (const [k, file] of Object.entries(warm)) warmMs[k].push(Number((await run([file], dir)).stdout));
+    for (const [k, ms] of Object.entries(warmMs))
+      console.log(`    ${k.padEnd(36)} CPU ${f0(median(ms)).padStart(5)} ms per parse of the ${n} files, after two`);
+    if (BASE_REF) console.log(`    warm parse against ${BASE_REF}: ${f2(median(warmMs['warm parse']) / median(warmMs[`warm parse@${BASE_REF}`]))}x CPU`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(twinDir, { recursive: true, force: true });

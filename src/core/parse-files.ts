@@ -26,13 +26,22 @@ export interface ParsedTree {
 }
 
 export function formatOfPath(path: string): Exclude<FileFormat, 'crd'> | undefined {
-  // The extension alone is lower-cased, not the whole path: this runs twice per file of the tree.
+  // The extension is compared in place, letter by letter in either case, not copied and lower-cased:
+  // this runs twice per file of the tree.
   const dot = path.lastIndexOf('.');
-  const ext = dot >= 0 && path.length - dot <= 5 ? path.slice(dot + 1).toLowerCase() : '';
-  if (ext === 'hcl') return 'hcl';
-  if (ext === 'json') return 'json';
-  if (ext === 'yaml' || ext === 'yml') return 'yaml';
+  if (dot < 0 || path.length - dot > 5) return undefined;
+  if (extensionIs(path, dot, 'hcl')) return 'hcl';
+  if (extensionIs(path, dot, 'json')) return 'json';
+  if (extensionIs(path, dot, 'yaml') || extensionIs(path, dot, 'yml')) return 'yaml';
   return undefined;
+}
+
+/** Whether `path` ends with `.` + `ext` (lower-case letters) after `dot`, in any case. */
+function extensionIs(path: string, dot: number, ext: string): boolean {
+  if (path.length - dot - 1 !== ext.length) return false;
+  // `| 0x20` lower-cases an ASCII letter, and maps nothing else onto one.
+  for (let i = 0; i < ext.length; i++) if ((path.charCodeAt(dot + 1 + i) | 0x20) !== ext.charCodeAt(i)) return false;
+  return true;
 }
 
 export function ignoredNotice(path: string): string {

@@ -4,10 +4,11 @@ import { configEntryError, quoteToken, type ConfigEntryError } from '../model/er
 import type { ApiEntry, KindDefinition } from '../model/kind-definition.ts';
 import { allKindNames, kindDefinition } from '../model/registry.ts';
 import { UNMODELLED_KINDS } from '../model/unmodelled-kinds.ts';
-import type { RawNode, RawObject } from '../formats/raw.ts';
+import type { RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { CURLY_QUOTE_HINT } from '../formats/json.ts';
 import { decodeFieldsInto, type DecodeContext } from './decode-fields.ts';
 import type { DecodedEntry, FileFormat } from './entry-source.ts';
+import { FieldPositions } from './field-positions.ts';
 
 export type DecodeOutcome = { ok: true; decoded: DecodedEntry; warnings: ConfigEntryError[] } | { ok: false; errors: ConfigEntryError[] };
 
@@ -15,14 +16,29 @@ export type DecodeOutcome = { ok: true; decoded: DecodedEntry; warnings: ConfigE
 const IGNORED_TOP_LEVEL = new Set(['CreateIndex', 'ModifyIndex']);
 
 /** The CLI ignores `kind` in any case (command/helpers/helpers.go), and the server-set fields. */
-const ignoredTopLevel = (k: string) => (k.length === 4 && k.toLowerCase() === 'kind') || IGNORED_TOP_LEVEL.has(k);
+const ignoredTopLevel = (k: string) => (k.length === 4 ? isKindInAnyCase(k) : IGNORED_TOP_LEVEL.has(k));
+
+/**
+ * `k.toLowerCase() === 'kind'`, copying only a key that starts as `kind` can: every top-level key
+ * of every entry comes here, and `Name` and `Meta` are four letters too. Only k, K and the Kelvin
+ * sign (U+212A) lower-case to "k".
+ */
+function isKindInAnyCase(k: string): boolean {
+  const c = k.charCodeAt(0);
+  return (c === 0x6b || c === 0x4b || c === 0x212a) && (k === 'Kind' || k.toLowerCase() === 'kind');
+}
 
 export function findKind(raw: RawObject): { kind?: string; error?: string; node?: RawNode } {
-  const entry = raw.entries.find((e) => e.key === 'Kind') ?? raw.entries.find((e) => e.key === 'kind');
+  const entry = entryNamed(raw, 'Kind') ?? entryNamed(raw, 'kind');
   if (!entry) return { error: 'Payload does not contain a kind/Kind key at the top level' };
   const v = entry.value.type === 'list' && entry.value.items.length === 1 ? entry.value.items[0] : entry.value;
   if (v.type !== 'string') return { error: 'Kind value in payload is not a string', node: entry.value };
   return { kind: v.value, node: v };
+}
+
+function entryNamed(raw: RawObject, key: string): RawObjectEntry | undefined {
+  for (const e of raw.entries) if (e.key === key) return e;
+  return undefined;
 }
 
 export function unknownKindError(kind: string): { message: string; hint: string } {
@@ -49,7 +65,7 @@ export function decodeWithKind(
   ignoreKey: (key: string) => boolean,
   wire = false,
 ): DecodeOutcome {
-  const ctx: DecodeContext = { problems: [], warnings: [], positions: new Map(), hcl: format === 'hcl', wire };
+  const ctx: DecodeContext = { problems: [], warnings: [], positions: new FieldPositions(), hcl: format === 'hcl', wire };
   // Decoded straight into the entry after its Kind: no second object with the fields copied over.
   const entry: ApiEntry = { Kind: def.kind };
   decodeFieldsInto(entry, raw, def.fields, '', ctx, ignoreKey);

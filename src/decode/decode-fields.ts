@@ -6,6 +6,8 @@ import { aliasesOf, BASE64, fieldSpec, GO_INT_RANGE, zeroValueOf, type FieldType
 import { quoteToken, type ProblemCode, type SourcePosition } from '../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { formatGoDuration, parseGoDuration } from './duration.ts';
+import type { FieldPositions } from './field-positions.ts';
+import { childPath, itemPath } from './field-paths.ts';
 
 export interface FieldProblem {
   field: string;
@@ -18,7 +20,7 @@ export interface DecodeContext {
   problems: FieldProblem[];
   /** What Consul accepts but a user would want to know: a duplicate key whose earlier value is dropped. */
   warnings?: FieldProblem[];
-  positions: Map<string, SourcePosition>;
+  positions: FieldPositions;
   /** HCL1 stores every object value as a list of maps, which changes how opaque maps decode. */
   hcl?: boolean;
   /**
@@ -123,7 +125,9 @@ export function decodeFieldsInto(
 ): boolean {
   const index = indexOf(fields);
   const { entries } = raw;
-  const hits: number[] = [];
+  // This object's hits sit at [base, top) of the shared stack; nested objects stack theirs above
+  // and give the space back before this one reads on.
+  const base = hitTop;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];
     if (ignoreKey?.(e.key)) continue;
@@ -132,45 +136,65 @@ export function decodeFieldsInto(
       ctx.problems.push({ field: join(path, e.key), message: `invalid config key ${quoteToken(join(path, e.key))}`, pos: e.keyPos, code: 'unknown-field' });
       continue;
     }
-    hits.push(slot * ENTRY_RANGE + i);
+    if (hitTop === hitStack.length) growHitStack();
+    hitStack[hitTop++] = slot * ENTRY_RANGE + i;
   }
+  const end = hitTop;
   // Insertion sort: an object has a handful of keys, usually in declaration order already.
-  for (let i = 1; i < hits.length; i++) {
-    const v = hits[i];
+  for (let i = base + 1; i < end; i++) {
+    const v = hitStack[i];
     let j = i - 1;
-    for (; j >= 0 && hits[j] > v; j--) hits[j + 1] = hits[j];
-    hits[j + 1] = v;
+    for (; j >= base && hitStack[j] > v; j--) hitStack[j + 1] = hitStack[j];
+    hitStack[j + 1] = v;
   }
   let any = false;
-  for (let h = 0; h < hits.length;) {
-    const slot = Math.floor(hits[h] / ENTRY_RANGE);
-    const at = slot >> 1;
-    // The run of keys for this field: canonical spellings first, then aliases, each in file order.
-    let end = h + 1;
-    while (end < hits.length && Math.floor(hits[end] / ENTRY_RANGE) >> 1 === at) end++;
-    const m = index.matchers[at];
-    const fieldPath = join(path, m.name);
-    let value: unknown;
-    if (end === h + 1) {
-      const e = entries[hits[h] % ENTRY_RANGE];
-      ctx.positions.set(fieldPath, e.keyPos);
-      value = decodeValue(e.value, m.type, fieldPath, m.name, ctx);
-    } else {
-      // Consul's HookTranslateKeys: when both the canonical key and its alias are given, the canonical wins.
-      let last = h + 1;
-      while (last < end && Math.floor(hits[last] / ENTRY_RANGE) === slot) last++;
-      const occurrences: RawObjectEntry[] = [];
-      for (let k = h; k < last; k++) occurrences.push(entries[hits[k] % ENTRY_RANGE]);
-      ctx.positions.set(fieldPath, occurrences[0].keyPos);
-      value = decodeOccurrences(occurrences, m.type, fieldPath, m.name, ctx);
+  try {
+    for (let h = base; h < end;) {
+      const slot = Math.floor(hitStack[h] / ENTRY_RANGE);
+      const at = slot >> 1;
+      // The run of keys for this field: canonical spellings first, then aliases, each in file order.
+      let runEnd = h + 1;
+      while (runEnd < end && Math.floor(hitStack[runEnd] / ENTRY_RANGE) >> 1 === at) runEnd++;
+      const m = index.matchers[at];
+      const fieldPath = childPath(path, m.name);
+      let value: unknown;
+      if (runEnd === h + 1) {
+        const e = entries[hitStack[h] % ENTRY_RANGE];
+        ctx.positions.set(fieldPath, e.keyPos);
+        value = decodeValue(e.value, m.type, fieldPath, m.name, ctx);
+      } else {
+        // Consul's HookTranslateKeys: when both the canonical key and its alias are given, the canonical wins.
+        let last = h + 1;
+        while (last < runEnd && Math.floor(hitStack[last] / ENTRY_RANGE) === slot) last++;
+        const occurrences: RawObjectEntry[] = [];
+        for (let k = h; k < last; k++) occurrences.push(entries[hitStack[k] % ENTRY_RANGE]);
+        ctx.positions.set(fieldPath, occurrences[0].keyPos);
+        value = decodeOccurrences(occurrences, m.type, fieldPath, m.name, ctx);
+      }
+      if (value !== undefined) {
+        out[m.name] = value;
+        any = true;
+      }
+      h = runEnd;
     }
-    if (value !== undefined) {
-      out[m.name] = value;
-      any = true;
-    }
-    h = end;
+  } finally {
+    hitTop = base;
   }
   return any;
+}
+
+/**
+ * Every object's hits (see decodeFieldsInto) on one stack shared by all decoding: an array per
+ * object was a tenth of what reading a tree allocated. Decoding is synchronous, so no two decodes
+ * interleave; `finally` gives the space back even when a decode throws.
+ */
+let hitStack = new Float64Array(256);
+let hitTop = 0;
+
+function growHitStack(): void {
+  const grown = new Float64Array(hitStack.length * 2);
+  grown.set(hitStack);
+  hitStack = grown;
 }
 
 /** HCL may give a key several times: lists concatenate, objects may appear once, scalars: last wins. */
@@ -307,9 +331,9 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       const out: unknown[] = [];
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
-        const itemPath = `${path}[${i}]`;
-        ctx.positions.set(itemPath, item.pos);
-        const v = decodeValue(item, type.of, itemPath, name, ctx);
+        const at = itemPath(path, i);
+        ctx.positions.set(at, item.pos);
+        const v = decodeValue(item, type.of, at, name, ctx);
         out.push(v ?? zeroValueOf(type.of));
       }
       return out.length ? out : undefined;
@@ -319,7 +343,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       const out: Record<string, unknown> = {};
       const seen = new Map<string, RawObjectEntry>();
       for (const e of node.entries) {
-        const entryPath = `${path}.${e.key}`;
+        const entryPath = path === '' ? `.${e.key}` : childPath(path, e.key);
         const earlier = seen.get(e.key);
         if (earlier) warnDropped([earlier, e], entryPath, ctx);
         seen.set(e.key, e);

@@ -74,15 +74,18 @@ class JsonReader {
     if (c === '[') return this.array(depth, pos);
     if (c === '"') return { type: 'string', value: this.string(), pos };
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number(pos);
-    for (const [word, node] of [
-      ['true', { type: 'bool', value: true, pos }],
-      ['false', { type: 'bool', value: false, pos }],
-      ['null', { type: 'null', pos }],
-    ] as const) {
-      if (this.s.startsWith(word, this.i)) {
-        this.i += word.length;
-        return node;
-      }
+    // Each literal tried in turn, its node made only once it matches.
+    if (this.s.startsWith('true', this.i)) {
+      this.i += 4;
+      return { type: 'bool', value: true, pos };
+    }
+    if (this.s.startsWith('false', this.i)) {
+      this.i += 5;
+      return { type: 'bool', value: false, pos };
+    }
+    if (this.s.startsWith('null', this.i)) {
+      this.i += 4;
+      return { type: 'null', pos };
     }
     this.fail(`unexpected ${this.describe()}: expected a JSON value`);
   }

@@ -14,6 +14,8 @@ import { ConsulGitopsError } from '../errors.ts';
 /** Deeper than any real entry; deeper documents go to the library, which bounds nesting itself. */
 const MAX_SIMPLE_DEPTH = 64;
 const INT64_MAX = 2n ** 63n - 1n;
+/** Keys of one map checked for duplicates by a scan; a longer map gets a Set. */
+const LINEAR_KEYS = 16;
 
 interface Line {
   /** 1-based line number. */
@@ -115,28 +117,37 @@ class Reader {
   map(indent: number, depth: number): RawNode {
     if (depth > MAX_SIMPLE_DEPTH) throw notSimple;
     const entries: RawObjectEntry[] = [];
-    const keys = new Set<string>();
+    // Duplicate keys are found by scanning the few keys so far; a Set per map was most of what
+    // this reader allocated (bench/read-parse.bench.ts), and is made only for a long map.
+    let keys: Set<string> | undefined;
     const first = this.peek()!;
     const mapPos = pos(first.line, indent + 1);
     for (let l = this.peek(); l && l.indent >= indent; l = this.peek()) {
-      if (l.indent > indent || isSeqItem(l.text)) throw notSimple;
-      const colon = l.text.indexOf(':');
+      const text = l.text;
+      if (l.indent > indent || isSeqItem(text)) throw notSimple;
+      const colon = text.indexOf(':');
       if (colon <= 0) throw notSimple;
-      const key = l.text.slice(0, colon);
+      const key = text.slice(0, colon);
       // A key spelled like null or a boolean is resolved by the library (`True:` becomes "true").
-      if (!KEY.test(key) || keys.has(key) || NULLS.has(key) || TRUES.has(key) || FALSES.has(key)) throw notSimple;
-      keys.add(key);
+      if (!KEY.test(key) || NULLS.has(key) || TRUES.has(key) || FALSES.has(key)) throw notSimple;
+      if (keys) {
+        if (keys.has(key)) throw notSimple;
+        keys.add(key);
+      } else {
+        for (let k = 0; k < entries.length; k++) if (entries[k].key === key) throw notSimple;
+        if (entries.length === LINEAR_KEYS) keys = new Set([...entries.map((e) => e.key), key]);
+      }
       const keyPos = pos(l.line, indent + 1);
-      const after = l.text.slice(colon + 1);
       this.i++;
-      if (after === '') {
+      let v = colon + 1;
+      if (v === text.length) {
         entries.push({ key, keyPos, value: this.nested(indent, depth) });
         continue;
       }
-      if (!after.startsWith(' ')) throw notSimple;
-      const valueText = after.trimStart();
-      const column = indent + colon + 1 + (after.length - valueText.length) + 1;
-      entries.push({ key, keyPos, value: scalar(valueText, pos(l.line, column)) });
+      if (text.charCodeAt(v) !== 32) throw notSimple;
+      // The line has no trailing spaces, so a value follows the spaces after the colon.
+      while (text.charCodeAt(v) === 32) v++;
+      entries.push({ key, keyPos, value: scalar(text.slice(v), pos(l.line, indent + v + 1)) });
     }
     return { type: 'object', entries, pos: mapPos };
   }

@@ -29,6 +29,11 @@ function describe(t: Token): string {
   }
 }
 
+/** A block's keys as written, quoted: `"a" "b"`. */
+function quotedKeys(first: Token, more: readonly Token[]): string {
+  return [first, ...more].map((k) => quoteToken(k.str)).join(' ');
+}
+
 function posOf(t: Token): SourcePosition {
   return { line: t.line, column: t.column };
 }
@@ -91,31 +96,35 @@ export class Parser {
   }
 
   private objectItem(): RawObjectEntry | typeof EOF_VALUE {
-    const keys: Token[] = [];
+    // The first key apart, and an array only for a block's further keys (`a "b" { }`): an item
+    // nearly always has one key, and an array per item was most of what this parser allocated.
+    let first: Token | undefined;
+    let more: Token[] | undefined;
     let t: Token;
     for (;;) {
       t = this.next();
       if (t.type === T.IDENT || t.type === T.STRING) {
-        keys.push(t);
+        if (!first) first = t;
+        else (more ??= []).push(t);
         continue;
       }
       if (t.type === T.ASSIGN) {
-        if (keys.length === 0) throw new HclError('unexpected "=": expected a key before it', posOf(t));
-        if (keys.length > 1) {
+        if (!first) throw new HclError('unexpected "=": expected a key before it', posOf(t));
+        if (more) {
           throw new HclError(
-            `expected "{" after ${keys.map((k) => quoteToken(k.str)).join(' ')}: a block with several keys cannot use "="`,
+            `expected "{" after ${quotedKeys(first, more)}: a block with several keys cannot use "="`,
             posOf(t),
-            `write ${keys.map((k) => quoteToken(k.str)).join(' ')} { ... }`,
+            `write ${quotedKeys(first, more)} { ... }`,
           );
         }
         break;
       }
       if (t.type === T.LBRACE) {
-        if (keys.length === 0) throw new HclError('unexpected "{": expected a key before it', posOf(t));
+        if (!first) throw new HclError('unexpected "{": expected a key before it', posOf(t));
         break;
       }
-      if (keys.length > 0) {
-        const last = keys[keys.length - 1];
+      if (first) {
+        const last = more ? more[more.length - 1] : first;
         const where = t.type === T.EOF ? 'reached end of file' : `found ${describe(t)}`;
         throw new HclError(`expected "=" or "{" after key ${quoteToken(last.str)}, ${where}`, posOf(t));
       }
@@ -125,19 +134,20 @@ export class Parser {
 
     let value: RawNode;
     if (t.type === T.ASSIGN) {
-      const v = this.value(keys[0]);
+      const v = this.value(first);
       if (v === EOF_VALUE) return EOF_VALUE;
       value = v;
     } else {
       value = this.objectBody(t);
     }
     // nested keys: a "b" "c" { } → a → { b → { c → body } }
-    for (let k = keys.length - 1; k >= 1; k--) {
-      const kt = keys[k];
-      const kp = posOf(kt);
-      value = { type: 'object', entries: [{ key: kt.str, keyPos: kp, value }], pos: kp };
-    }
-    return { key: keys[0].str, keyPos: posOf(keys[0]), value };
+    if (more)
+      for (let k = more.length - 1; k >= 0; k--) {
+        const kt = more[k];
+        const kp = posOf(kt);
+        value = { type: 'object', entries: [{ key: kt.str, keyPos: kp, value }], pos: kp };
+      }
+    return { key: first.str, keyPos: posOf(first), value };
   }
 
   /** After "{": items, then the closing "}". */
