@@ -67,6 +67,8 @@ export async function auditPosture(source: PostureSource): Promise<PostureReport
     intentions: intentions.known ? known(intentionFacts(intentions.value)) : intentions,
     services: services.known ? known(services.value.filter((s) => s !== 'consul').sort()) : services,
   };
+  const gap = source.namespaceGap?.();
+  if (gap) facts.namespaceGap = gap;
   const findings = evaluatePosture(facts);
   return { findings, counts: postureCounts(findings), mtls };
 }

@@ -9,6 +9,8 @@ import type { AdviceReport, AdvisorThresholds, ServiceRef, ServiceVerdict, Traff
 import { judgePassthrough, type PassthroughJudgement } from '../core/advisor/passthrough.ts';
 import { lockdownBranchName, strictBranchName } from '../core/proposals/branch-name.ts';
 import { intentionSourcesFor } from '../core/proposals/intention-sources.ts';
+import { gitPosture } from '../core/proposals/git-posture.ts';
+import { lockdownHeldBack } from '../core/proposals/lockdown-gate.ts';
 import { proposeMeshLockdown } from '../core/proposals/propose-lockdown.ts';
 import { proposeStrictMode } from '../core/proposals/propose-strict.ts';
 import type { FileChange } from '../core/proposals/proposal.ts';
@@ -140,5 +142,12 @@ export async function writeProposalBranches(
   for (const d of strictDrafts(files, report, options.crdNamespaces)) branches.push(await write(d.service.name, d.outcome));
   const lockdown = await lockdownDraft(files, report, ports, options);
   if (lockdown) branches.push(await write('mesh lockdown', lockdown.outcome));
+  else {
+    // Git has no permissive service, but Consul keeps some through entries consul-gitops does not write.
+    const crd = options.crdNamespaces;
+    const entries = renderTree(files, crd ? { crdNamespacesOf: () => crd } : {}).entries.map((e) => e.normalized);
+    const heldBack = lockdownHeldBack(gitPosture(entries), report);
+    if (heldBack) branches.push({ subject: 'mesh lockdown', refused: heldBack });
+  }
   return { branches, ...(lockdown ? { passthrough: lockdown.passthrough } : {}) };
 }

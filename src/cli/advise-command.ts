@@ -144,7 +144,7 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
         env,
         aenv.github,
       );
-      (values.json ? io.stderr : io.stdout).write(renderProposalActions(proposed.actions, proposed.dashboard));
+      (values.json ? io.stderr : io.stdout).write(renderProposalActions(proposed.actions, proposed.dashboard, proposed.lockdownHeldBack));
       const failed = proposed.actions.filter((a) => a.kind === 'failed');
       if (failed.length)
         io.stderr.write(

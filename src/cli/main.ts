@@ -20,7 +20,8 @@ const SECTIONS: Record<string, string> = {
   plan: `  consul-gitops plan [--dir config-entries] [--consul URL] [--target NAME] [--config FILE]
                      [--prune] [--adopt] [--json] [--detailed-exitcode] [--max-file-size 1MiB]
                      [--only KIND/NAME ...] [--out FILE]
-      Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error.
+      Compare the files with Consul. Exit 0 no changes, 2 changes (with --detailed-exitcode), 1 error;
+      with --detailed-exitcode, 3: no changes apply can make, but Consul differs from Git (see Left alone).
       --only KIND/NAME  only these entries (repeatable); refused when that breaks a cross-entry rule
       --out FILE        save the plan for \`apply FILE\` (mode 0600: entries may hold private keys)
 `,

@@ -12,6 +12,7 @@ import { renderTree, unreadableErrors } from '../core/render.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { hasChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { ANSI, PLAIN, renderPlanText } from '../core/plan/render-plan.ts';
+import { unwrittenDifferences } from '../core/plan/unwritten.ts';
 import { makePlan, startLiveRead } from '../app/make-plan.ts';
 import type { ApplyReport } from '../app/apply-plan.ts';
 import { commitTimeProblem, stateKey, type CommitRef } from '../app/commit-state.ts';
@@ -147,6 +148,17 @@ function reportErrors(errors: readonly Parameters<typeof formatConfigEntryError>
 }
 
 /** A wrong flag or argument, found before anything was asked of Consul. */
+/**
+ * `--detailed-exitcode`: 0 Consul matches Git, 2 apply has changes to make (as terraform), and 3
+ * when apply has nothing to make but Consul still differs from Git in entries it does not write
+ * (consul-k8s owns them, or their file is gone with pruning off): a script asking "in sync?" must
+ * not read 0 there, and one that applies on 2 must not apply in a loop that repairs nothing.
+ */
+function detailedExitCode(plan: Plan): number {
+  if (hasChanges(plan)) return 2;
+  return unwrittenDifferences(plan).length > 0 ? 3 : 0;
+}
+
 function usage(io: CliIo, json: boolean, message: string): number {
   return failWith(io, new ConsulGitopsError('usage', message), { json });
 }
@@ -203,7 +215,7 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
       const note = `\nSaved the plan to ${escapeControl(out)}. To apply exactly this plan: consul-gitops apply ${escapeControl(out)}\n`;
       (values.json ? io.stderr : io.stdout).write(note);
     }
-    return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
+    return values['detailed-exitcode'] ? detailedExitCode(plan) : 0;
   } finally {
     await resolved.consul.close();
   }

@@ -40,5 +40,6 @@ export async function writeBranchStep(step: WriteBranchStep, io: CliIo): Promise
     { target: step.target, thresholds: step.thresholds, ...(step.crdNamespaces ? { crdNamespaces: step.crdNamespaces } : {}) },
   );
   step.out.write(renderBranchOutcomes(result.branches, result.passthrough));
-  return result.branches.some((b) => 'written' in b && !b.written.ok) ? 1 : 0;
+  // A branch kept because someone committed to it is a refusal, not a failure.
+  return result.branches.some((b) => 'written' in b && !b.written.ok && !b.written.kept) ? 1 : 0;
 }

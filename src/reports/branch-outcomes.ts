@@ -12,6 +12,7 @@ export function renderBranchOutcomes(outcomes: readonly BranchOutcome[], passthr
   for (const o of outcomes) {
     if ('refused' in o) lines.push(`  ${escapeControl(o.subject)}: ${escapeControl(o.refused)}`);
     else if (o.written.ok) lines.push(`  ${o.written.branch}: ${o.written.outcome} (${o.written.commit.slice(0, 12)})`);
+    else if (o.written.kept) lines.push(`  ${o.written.branch}: ${escapeControl(o.written.reason)}`);
     else lines.push(`  ${o.written.branch}: not written: ${escapeControl(o.written.reason)}`);
   }
   const outside = passthrough?.outsideMesh ?? [];

@@ -4,7 +4,8 @@
 import { stringifyApiJson } from '../core/api-json.ts';
 import { changeAttributes } from '../core/plan/attributes.ts';
 import { changedOutsideCount } from '../core/plan/changed-outside.ts';
-import type { Plan } from '../core/plan/plan.ts';
+import { hasChanges, type Plan } from '../core/plan/plan.ts';
+import { unwrittenDifferences } from '../core/plan/unwritten.ts';
 import { redact } from '../core/plan/sensitive.ts';
 
 const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -14,10 +15,12 @@ export const PLAN_FORMAT = 'consul-gitops-plan';
 export const PLAN_FORMAT_VERSION = 1;
 
 export function planDocument(plan: Plan) {
+  const unwritten = unwrittenDifferences(plan).length;
   return {
     format: PLAN_FORMAT,
     formatVersion: PLAN_FORMAT_VERSION,
-    summary: { ...plan.summary, changedOutside: changedOutsideCount(plan) },
+    // `unwritten`: entries differing from Git that no apply writes; `matchesGit` is the "in sync?" answer.
+    summary: { ...plan.summary, changedOutside: changedOutsideCount(plan), unwritten, matchesGit: !hasChanges(plan) && unwritten === 0 },
     // `error.code` is what scripts read (src/errors.ts); Plan.refused is set by the mass-delete guard alone.
     ...(plan.refused ? { refused: plan.refused, error: { code: 'mass-delete' as const, message: plan.refused } } : {}),
     changes: plan.changes.map((c) => {

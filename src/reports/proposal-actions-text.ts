@@ -3,7 +3,7 @@
 import type { ProposalAction } from '../app/proposals/settle-proposal.ts';
 import { escapeControl } from './advice-text.ts';
 
-export function renderProposalActions(actions: readonly ProposalAction[], dashboard?: { number: number; open: boolean }): string {
+export function renderProposalActions(actions: readonly ProposalAction[], dashboard?: { number: number; open: boolean }, lockdownHeldBack?: string): string {
   const lines = ['', 'Pull requests:'];
   if (actions.length === 0) lines.push('  nothing to propose');
   for (const a of actions) {
@@ -12,6 +12,8 @@ export function renderProposalActions(actions: readonly ProposalAction[], dashbo
       `  ${a.kind.padEnd(16)} ${escapeControl(a.branch)}${where}${a.detail && a.kind !== 'unchanged' ? ` (${escapeControl(a.detail.split('\n')[0].slice(0, 200))})` : ''}`,
     );
   }
+  // Why no mesh-lockdown PR although Git has no permissive service left (core/proposals/lockdown-gate.ts).
+  if (lockdownHeldBack) lines.push(`  mesh lockdown: ${escapeControl(lockdownHeldBack)}`);
   if (dashboard) lines.push(`Posture dashboard: issue #${dashboard.number} (${dashboard.open ? 'open' : 'closed: the mesh is strict and locked down'})`);
   return `${lines.join('\n')}\n`;
 }

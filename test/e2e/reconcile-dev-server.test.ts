@@ -45,8 +45,10 @@ describe('reconcile against the dev server', () => {
       if (apply.code !== 0) continue; // Consul (and so the dev server) refuses some decodable entries
       accepted++;
       const again = await run(planCommand, ['--detailed-exitcode'], dir);
-      expect(again.stdout, v.name).toContain('No changes.');
-      expect(again.code, v.name).toBe(0);
+      // Nothing to write for this vector's entry. The earlier vectors' entries stay in the shared
+      // dev server with no file (pruning off): Consul differs from this tree there, so 3, not 0.
+      expect(again.stdout, v.name).toContain('Plan: 0 to create, 0 to update, 0 to delete.');
+      expect([0, 3], v.name).toContain(again.code);
     }
     expect(accepted).toBeGreaterThanOrEqual(4);
   });

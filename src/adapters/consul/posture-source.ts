@@ -55,6 +55,16 @@ export function consulPostureSource(consul: ConsulClient): PostureSource {
     intentions: () => knownOrUnknown(async () => (await consul.listEntries('service-intentions')).entries, 'intention:read on every intention'),
     // Typical services only: proxies and gateways are reached through the service they front.
     services: () => knownOrUnknown(async () => Object.keys(await consul.listServices('ServiceKind == ""')), 'service:read on every service'),
+    // The intention and service reads go to the client's namespace; the catalog's service list is
+    // keyed by name alone, so `?ns=*` could not tell `api` in two namespaces apart (client.ts).
+    namespaceGap: () => {
+      const managed = consul.options.managedNamespaces;
+      if (managed === undefined) return undefined;
+      const own = (consul.options.namespace || 'default').toLowerCase();
+      if (managed !== 'all' && managed.every((n) => n.toLowerCase() === own)) return undefined;
+      const which = managed === 'all' ? 'every namespace (namespaces: all)' : `namespaces ${managed.join(', ')}`;
+      return `the target manages ${which}, but intentions and services were read in namespace ${own} only`;
+    },
     mtls: consulAuditSource(consul),
     unknownFromError: (e) => unknownFromError(e),
   };

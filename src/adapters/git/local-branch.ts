@@ -1,7 +1,8 @@
 // `advise --write-branch`: a proposal's commit as a local branch in the repository holding the
 // directory, built with plumbing (hash-object, a temporary index, write-tree, commit-tree,
 // update-ref with the old value) so the working tree, the index and the current branch are never
-// touched. Running it again updates the same branch: no new commit for the same tree on the same base.
+// touched. Running it again updates the same branch: no new commit for the same tree on the same base;
+// a branch whose last commit someone else made is left alone.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,20 @@ export class LocalBranchWriter implements ProposalBranchWriter {
         return { ok: false, branch, reason: `${branch} is the checked-out branch; switch to another branch first` };
       const base = await this.baseCommit();
       const existing = (await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { allowFail: true })) || undefined;
+      const author = this.options.author ?? DEFAULT_AUTHOR;
+      // A branch someone committed to (on top of the proposal, or amended or rebased it) holds their
+      // work: update-ref would drop it from the branch. Left alone, and said so.
+      if (existing) {
+        const who = await this.git(['log', '-1', '--format=%ae%x00%ce%x00%an', existing]);
+        const [authorEmail, committerEmail, authorName] = who.split('\0');
+        if (authorEmail !== author.email || committerEmail !== author.email)
+          return {
+            ok: false,
+            kept: true,
+            branch,
+            reason: `left alone: its last commit ${existing.slice(0, 12)} (by ${authorName || 'someone else'}) was not made by consul-gitops, so rewriting the branch would lose it; merge or move that work, then delete the branch (git branch -D ${branch}) for a fresh proposal`,
+          };
+      }
       const tree = await this.treeFor(base, prefix, commit);
       if (typeof tree !== 'string') return { ok: false, branch, reason: tree.reason };
       if (existing) {
@@ -68,7 +83,6 @@ export class LocalBranchWriter implements ProposalBranchWriter {
         ]);
         if (oldTree === tree && oldParent === base) return { ok: true, branch, commit: existing, outcome: 'unchanged' };
       }
-      const author = this.options.author ?? DEFAULT_AUTHOR;
       const identity = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
       const sha = await this.git(['commit-tree', '--no-gpg-sign', tree, '-p', base, '-F', '-'], {
         env: identity,

@@ -26,6 +26,11 @@ export interface PostureSource {
   intentions(): Promise<Known<ApiEntry[]>>;
   /** Catalog service names of typical services (no proxies or gateways). */
   services(): Promise<Known<string[]>>;
+  /**
+   * Why `intentions()` and `services()` see less than the target manages (an Enterprise target with
+   * `namespaces`, read in the client's namespace alone), or undefined when they see all of it.
+   */
+  namespaceGap?(): string | undefined;
   /** The mTLS audit's reads; its list throws when ACLs cut it short. */
   mtls: AuditSource;
   /** Maps a failed mTLS audit read to an unknown fact, or rethrows what is not a permission problem. */

@@ -12,12 +12,15 @@ export interface ProposalCommit {
 }
 
 export type BranchWriteResult =
-  { ok: true; branch: string; commit: string; outcome: 'created' | 'updated' | 'unchanged' } | { ok: false; branch: string; reason: string };
+  | { ok: true; branch: string; commit: string; outcome: 'created' | 'updated' | 'unchanged' }
+  /** `kept`: the branch holds someone else's commits and was left as it is (a refusal, not a failure). */
+  | { ok: false; branch: string; reason: string; kept?: true };
 
 export interface ProposalBranchWriter {
   /**
    * Creates or updates the branch with one commit on top of the base, without touching the working
-   * tree, the index or the current branch. Same tree on the same base: no new commit.
+   * tree, the index or the current branch. Same tree on the same base: no new commit. A branch
+   * whose tip someone else committed is never overwritten.
    */
   write(commit: ProposalCommit): Promise<BranchWriteResult>;
 }

@@ -10,6 +10,7 @@ import { serviceKey, type AdviceReport, type AdvisorThresholds, type ServiceVerd
 import { judgePassthrough, type PassthroughJudgement } from '../../core/advisor/passthrough.ts';
 import { lockdownBranchName, strictBranchName } from '../../core/proposals/branch-name.ts';
 import { gitPosture, lockedDown, type GitPosture } from '../../core/proposals/git-posture.ts';
+import { lockdownHeldBack } from '../../core/proposals/lockdown-gate.ts';
 import { intentionSourcesFor } from '../../core/proposals/intention-sources.ts';
 import { proposeMeshLockdown } from '../../core/proposals/propose-lockdown.ts';
 import { proposeStrictMode } from '../../core/proposals/propose-strict.ts';
@@ -59,6 +60,8 @@ export interface ProposeOutcome {
   posture: GitPosture;
   /** Only judged when the lockdown is due. */
   passthrough?: PassthroughJudgement;
+  /** Why no lockdown is proposed although Git has no permissive service (lockdown-gate.ts). */
+  lockdownHeldBack?: string;
   dashboard?: { number: number; open: boolean };
   /** False when another run wrote the proposals' memory meanwhile (this run's is dropped). */
   stateSaved: boolean;
@@ -100,7 +103,8 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   }
 
   let passthrough: PassthroughJudgement | undefined;
-  const lockdownDue = !posture.anyPermissive && (posture.allowEnablingPermissiveMutualTLS || !posture.meshDestinationsOnly);
+  const heldBack = lockdownHeldBack(posture, report);
+  const lockdownDue = !posture.anyPermissive && !heldBack && (posture.allowEnablingPermissiveMutualTLS || !posture.meshDestinationsOnly);
   if (lockdownDue || memory.lockdown?.pr !== undefined) {
     let desired: Desired;
     if (lockdownDue) {
@@ -109,7 +113,8 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
         ? judgePassthrough(await ports.traffic.samples(services, report.window), report.window, options.thresholds)
         : { meshDestinationsOnly: false, outsideMesh: [], unknown: ['no service has a sidecar'] };
       desired = lockdownDesired(files, options.target, passthrough, report, labels, crdNamespaces);
-    } else
+    } else if (heldBack) desired = { kind: 'withdraw', verdict: 'not-ready', comment: `Closing this PR: ${heldBack}` };
+    else
       desired = posture.anyPermissive
         ? {
             kind: 'withdraw',
@@ -150,6 +155,7 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
         allowEnablingPermissiveMutualTLS: posture.allowEnablingPermissiveMutualTLS,
         meshDestinationsOnly: posture.meshDestinationsOnly,
         ...(lock ? { lockdownPullRequest: lock.pr!.url } : {}),
+        ...(heldBack ? { lockdownHeldBack: heldBack } : {}),
       },
       generatedAt: options.now,
       ...(options.security ? { security: options.security } : {}),
@@ -160,7 +166,14 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   }
 
   const stateSaved = await saveProposalState(ports.state, stateKey, loaded, { version: 1, proposals: next });
-  return { actions, posture, ...(passthrough ? { passthrough } : {}), ...(dashboard ? { dashboard } : {}), stateSaved };
+  return {
+    actions,
+    posture,
+    ...(passthrough ? { passthrough } : {}),
+    ...(heldBack ? { lockdownHeldBack: heldBack } : {}),
+    ...(dashboard ? { dashboard } : {}),
+    stateSaved,
+  };
 }
 
 function serviceDesired(

@@ -7,6 +7,7 @@ import { attributeLines, type AttributeLine } from './attribute-lines.ts';
 import { changeAttributes } from './attributes.ts';
 import { CHANGED_OUTSIDE, changedOutsideNote } from './changed-outside.ts';
 import type { Change, ChangeAction, Plan } from './plan.ts';
+import { unwrittenDifferences, unwrittenSummary } from './unwritten.ts';
 
 /** Colours as plain functions (not methods): the renderer hands them around detached from the style. */
 export interface TextStyle {
@@ -106,7 +107,11 @@ export function renderPlanText(plan: Plan, style: TextStyle = PLAIN): string {
   const skipped = plan.changes.filter((c) => c.action === 'skip');
   const drift = changedOutsideNote(plan);
   if (drift) lines.push(style.yellow(`Note: ${drift}`), '');
-  if (acting.length === 0) lines.push('No changes. Consul matches the files.');
+  // Entries no apply writes (consul-k8s owns them, or their file is gone with pruning off) can still
+  // differ from Git: "Consul matches the files" would then be false.
+  const unwritten = unwrittenDifferences(plan).length;
+  if (acting.length === 0)
+    lines.push(unwritten ? `No changes consul-gitops can make, but ${unwrittenSummary(unwritten, 'Left alone')}.` : 'No changes. Consul matches the files.');
   else {
     lines.push('consul-gitops will perform the following actions:', '');
     if (acting.length > LONG_PLAN) lines.push(...kindTable(plan));
@@ -123,5 +128,6 @@ export function renderPlanText(plan: Plan, style: TextStyle = PLAIN): string {
   }
   if (plan.refused) lines.push('', style.red(`Refused: ${escapeControl(plan.refused)}`));
   lines.push('', summaryLine(plan));
+  if (unwritten && acting.length) lines.push(style.yellow(`Also ${unwrittenSummary(unwritten, 'Left alone')}.`));
   return `${lines.join('\n')}\n`;
 }

@@ -56,4 +56,6 @@ export interface PostureFacts {
   intentions: Known<IntentionFacts>;
   /** Catalog services (not proxies or gateways), without `consul` itself. */
   services: Known<string[]>;
+  /** Set when `intentions` and `services` cover only some of the namespaces the target manages: why. */
+  namespaceGap?: string;
 }

@@ -47,6 +47,13 @@ export const intentionsCoverServices: PostureCheck = {
       for (const s of e.sources) if (s.name !== '*' && local(s)) named.add(s.name);
     }
     const missing = f.services.value.filter((s) => !named.has(s));
+    // Services and intentions of the other namespaces were not read: a pass would vouch for them.
+    if (missing.length === 0 && f.namespaceGap)
+      return {
+        status: 'unknown',
+        evidence: `${f.services.value.length} services, each named by an intention; but ${f.namespaceGap}`,
+        fix: 'check each namespace with `consul intention list -namespace NS` against `consul catalog services -namespace NS`',
+      };
     return missing.length === 0
       ? pass(`${f.services.value.length} services, each named by an intention`)
       : fail(`no intention names ${missing.join(', ')}`, 'add a service-intentions entry for each (as destination, or as a source of another)');

@@ -1,0 +1,25 @@
+// Whether the mesh lockdown may be proposed, as Consul will be after an apply rather than as Git
+// alone says: a service permissive through an entry consul-gitops does not write (consul-k8s's
+// `external-source`, or one not managed) stays permissive whatever Git says, so locking the mesh
+// down would leave it permissive under a mesh entry that claims permissive mode is over.
+import type { AdviceReport } from '../advisor/model.ts';
+import type { GitPosture } from './git-posture.ts';
+
+const SHOWN = 10;
+
+/**
+ * Why the lockdown is held back although Git has no permissive service left, or undefined. The
+ * advisor judges every service permissive as Git will leave it (judged-services.ts, which keeps
+ * live entries no apply writes); with Git itself strict, each judged one is permissive in Consul
+ * through such an entry.
+ */
+export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): string | undefined {
+  if (posture.anyPermissive || report.services.length === 0) return undefined;
+  const n = report.services.length;
+  const names = report.services.slice(0, SHOWN).map((v) => `${v.service.name} (${v.verdict})`);
+  const more = n > SHOWN ? `, … and ${n - SHOWN} more` : '';
+  return (
+    `the mesh lockdown is held back: ${n} ${n === 1 ? 'service stays' : 'services stay'} permissive in Consul through entries consul-gitops does not write ` +
+    `(managed by consul-k8s via external-source, or not managed): ${names.join(', ')}${more}. Make ${n === 1 ? 'it' : 'them'} strict where ${n === 1 ? 'it is' : 'they are'} managed first.`
+  );
+}
