@@ -122,7 +122,8 @@ export const serviceIntentions: KindDefinition = {
       if (!s.Name) problems.push({ field: `${at}.Name`, message: `${at}.Name is required` });
       else if (s.Name !== '*' && s.Name.includes('*'))
         problems.push({ field: `${at}.Name`, message: `${at}.Name: wildcard character '*' cannot be used with partial values` });
-      const key = [s.Peer, s.Partition, s.Namespace, s.Name].map(fieldText).join('/');
+      // Concatenated, not an array mapped and joined: validation asks this of every source of every entry.
+      const key = `${fieldText(s.Peer)}/${fieldText(s.Partition)}/${fieldText(s.Namespace)}/${fieldText(s.Name)}`;
       if (seen.has(key)) problems.push({ field: `${at}.Name`, message: `${at} defines "${s.Name}" more than once` });
       seen.add(key);
       if (typeof s.Description === 'string' && s.Description.length > 512)
