@@ -116,16 +116,19 @@ export const serviceIntentions: KindDefinition = {
     else if (name !== '*' && name.includes('*')) problems.push({ field: 'Name', message: "Name: wildcard character '*' cannot be used with partial values" });
     const sources = (entry.Sources as Source[] | undefined) ?? [];
     if (sources.length === 0) problems.push({ field: 'Sources', message: 'At least one source is required' });
-    const seen = new Set<string>();
+    // Duplicates are looked for only among two or more sources: one source (nearly every entry) needs no set and no key.
+    const seen = sources.length > 1 ? new Set<string>() : undefined;
     sources.forEach((s, i) => {
       const at = `Sources[${i}]`;
       if (!s.Name) problems.push({ field: `${at}.Name`, message: `${at}.Name is required` });
       else if (s.Name !== '*' && s.Name.includes('*'))
         problems.push({ field: `${at}.Name`, message: `${at}.Name: wildcard character '*' cannot be used with partial values` });
-      // Concatenated, not an array mapped and joined: validation asks this of every source of every entry.
-      const key = `${fieldText(s.Peer)}/${fieldText(s.Partition)}/${fieldText(s.Namespace)}/${fieldText(s.Name)}`;
-      if (seen.has(key)) problems.push({ field: `${at}.Name`, message: `${at} defines "${s.Name}" more than once` });
-      seen.add(key);
+      if (seen) {
+        // Concatenated, not an array mapped and joined: validation asks this of every source of every entry.
+        const key = `${fieldText(s.Peer)}/${fieldText(s.Partition)}/${fieldText(s.Namespace)}/${fieldText(s.Name)}`;
+        if (seen.has(key)) problems.push({ field: `${at}.Name`, message: `${at} defines "${s.Name}" more than once` });
+        seen.add(key);
+      }
       if (typeof s.Description === 'string' && s.Description.length > 512)
         problems.push({ field: `${at}.Description`, message: `${at}.Description exceeds maximum length 512` });
       if (s.LegacyMeta) problems.push({ field: `${at}.LegacyMeta`, message: `${at}.LegacyMeta must be omitted` });
