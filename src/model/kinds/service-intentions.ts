@@ -61,6 +61,26 @@ export function intentionPrecedence(destination: string, sourceName: string): nu
   return (destination === '*' ? 6 : 9) - (sourceName === '*' ? 1 : 0);
 }
 
+/** Fields Consul's Normalize clears on each source (SourceIntention.LegacyID, LegacyCreateTime, LegacyUpdateTime). */
+const LEGACY_SOURCE_FIELDS = new Set(['LegacyID', 'LegacyCreateTime', 'LegacyUpdateTime']);
+
+/**
+ * A copy of the source without its legacy fields, keys in the source's order: what
+ * `{ ...s }` then three `delete`s made, built key by key. The spread plus deletes was about ten
+ * times slower per source, and every source of every entry, file and Consul's, is normalised per plan.
+ */
+function sourceWithoutLegacy(s: Source): Source {
+  const n: Record<string, unknown> = {};
+  for (const k in s) {
+    if (!Object.hasOwn(s, k) || LEGACY_SOURCE_FIELDS.has(k)) continue;
+    const v = (s as Record<string, unknown>)[k];
+    // A key named __proto__ stays an own property, as the spread kept it.
+    if (k === '__proto__') Object.defineProperty(n, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else n[k] = v;
+  }
+  return n;
+}
+
 /** ServiceIntentionsConfigEntry as encoding/json prints it; each source always shows Precedence and Type. */
 const responseShape: ResponseShape = {
   fields: [['Kind'], ['Name'], ['Sources', null], ['JWT'], ['Meta']],
@@ -96,10 +116,9 @@ export const serviceIntentions: KindDefinition = {
     const out: ApiEntry = withKind(entry, 'service-intentions');
     const destination = (out.Name as string | undefined) ?? '';
     const sources = ((out.Sources as Source[] | undefined) ?? []).map((s) => {
-      const n: Source = { ...s, Type: s.Type || 'consul', Precedence: intentionPrecedence(destination, s.Name ?? '') };
-      delete n.LegacyID;
-      delete n.LegacyCreateTime;
-      delete n.LegacyUpdateTime;
+      const n = sourceWithoutLegacy(s);
+      n.Type = s.Type || 'consul';
+      n.Precedence = intentionPrecedence(destination, s.Name ?? '');
       if (s.Permissions)
         n.Permissions = s.Permissions.map((p) => (p.HTTP?.Methods ? { ...p, HTTP: { ...p.HTTP, Methods: p.HTTP.Methods.map((m) => m.toUpperCase()) } } : p));
       return n;
