@@ -38,8 +38,8 @@ export function validateEntries(
   const enterpriseContext = { ...context, enterprise: true as const };
   const errors: ConfigEntryError[] = [];
   const graphErrors: ConfigEntryError[] = [];
-  const version = consul ? { normalizedFor: formatVersion(consul) } : {};
-  const entries: ValidatedEntry[] = decoded.map((d) => ({ ...d, normalized: normalizeEntry(d.entry, consul), ...version }));
+  const normalizedFor = consul ? formatVersion(consul) : undefined;
+  const entries: ValidatedEntry[] = decoded.map((d) => validated(d, normalizeEntry(d.entry, consul), normalizedFor));
   const byKey = new Map<string, ValidatedEntry>();
   for (const v of entries) {
     for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions), enterpriseOf?.(v.file) ? enterpriseContext : context))
@@ -73,6 +73,17 @@ export function validateEntries(
     graphErrors.push(configEntryError('graph', v.file, positionOf(v, p.field), p.field, p.message, p.hint));
   }
   return { entries, errors, graphErrors };
+}
+
+/**
+ * The decoded entry with its normalised form, as `{ ...d, normalized, normalizedFor }` made it (same
+ * keys, same order; no `normalizedFor` key without a version), built as a literal: the spread of a
+ * decoded entry plus two more keys took the slow copy path, about a quarter of validation's own
+ * time at 10,000 entries. DecodedEntry's fields are the decoder's (decode-entry.ts), all of them here.
+ */
+function validated(d: DecodedEntry, normalized: ApiEntry, normalizedFor: string | undefined): ValidatedEntry {
+  if (normalizedFor === undefined) return { entry: d.entry, file: d.file, format: d.format, pos: d.pos, fieldPositions: d.fieldPositions, normalized };
+  return { entry: d.entry, file: d.file, format: d.format, pos: d.pos, fieldPositions: d.fieldPositions, normalized, normalizedFor };
 }
 
 /**

@@ -31,9 +31,19 @@ export function explicitZeros(d: Pick<DecodedEntry, 'entry' | 'fieldPositions'>,
   return out;
 }
 
-/** A path of one field name: no dot, no index, nothing for resolve() to split. */
+/**
+ * A path of one field name: no dot, no index, nothing for resolve() to split (/^[A-Za-z0-9_]+$/).
+ * Character codes, not the regular expression: asked of every field of every entry of a plan, the
+ * regex was a sixth of the planner's own time at 10,000 entries.
+ */
 function isTopLevel(path: string): boolean {
-  return /^[A-Za-z0-9_]+$/.test(path);
+  if (path.length === 0) return false;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    // 0-9, A-Z, _, a-z
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95 || (c >= 97 && c <= 122))) return false;
+  }
+  return true;
 }
 
 /** The entry with the file's zero values put back in: what the file says, for display. */

@@ -22,6 +22,10 @@ export const wrap = (prefix: string, inner: GoError): GoError => ({ prefix, inne
 
 /** multierror.Append: nil stays nil, appended lists are flattened into one. */
 export function append(into: GoError | undefined, ...errs: (GoError | undefined)[]): GoError | undefined {
+  // Nothing to append to and nothing appended (a valid entry: nearly every call of a plan): no list built.
+  let any = into !== undefined;
+  for (let i = 0; !any && i < errs.length; i++) any = errs[i] !== undefined;
+  if (!any) return undefined;
   const list: GoError[] = into === undefined ? [] : 'multi' in into ? [...into.multi] : [into];
   // A joined error is one error to go-multierror: it is kept whole, as fmt.Errorf keeps it.
   for (const e of errs) if (e !== undefined) list.push(...('multi' in e ? e.multi : [e]));

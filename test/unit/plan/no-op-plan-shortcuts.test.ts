@@ -176,7 +176,9 @@ describe('no-op plan shortcuts answer what the old functions answered', () => {
         const decoded = mutated(r, entry) as ApiEntry;
         decoded.Kind = entry.Kind;
         for (const p of paths) if (!p.includes('.') && !p.includes('[') && r() < 0.3) delete (decoded as Record<string, unknown>)[p];
-        const extra = ['constructor', 'toString', '__proto__', 'Nope', 'Meta.a.b', 'Sources[0]', ''].filter(() => r() < 0.3);
+        const extra = ['constructor', 'toString', '__proto__', 'Nope', 'Meta.a.b', 'Sources[0]', '', 'Näme', 'Na-me', 'Na me', '_', '0', 'Name\n'].filter(
+          () => r() < 0.3,
+        );
         const fieldPositions = new Map([...paths, ...extra].map((p) => [p, { line: 1, column: 1 }]));
         const d = { entry: decoded, fieldPositions };
         expect({ i, zeros: explicitZeros(d) }).toStrictEqual({ i, zeros: oldExplicitZeros(d) });
