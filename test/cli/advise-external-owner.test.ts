@@ -7,6 +7,7 @@ import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { main } from '../../src/cli/main.ts';
 import { tempTree } from '../support/run-cli.ts';
 import { trafficDouble } from '../support/traffic-double.ts';
+import { registerSidecar } from '../support/register-sidecar.ts';
 
 let server: DevServer;
 beforeAll(async () => {
@@ -21,12 +22,7 @@ beforeAll(async () => {
     Meta: { 'external-source': 'kubernetes' },
   });
   expect(await written.text()).toBe('true');
-  const res = await put('/v1/catalog/register', {
-    Node: 'n1',
-    Address: '10.0.0.7',
-    Service: { Kind: 'connect-proxy', Service: 'api-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'api' } },
-  });
-  expect(res.status).toBe(200);
+  await registerSidecar(server.url);
 });
 afterAll(async () => {
   await server.close();

@@ -14,21 +14,14 @@ import { tempTree } from '../support/run-cli.ts';
 import { trafficDouble } from '../support/traffic-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { TOKEN } from '../adapters/github/client.ts';
+import { registerSidecar } from '../support/register-sidecar.ts';
 
 let server: DevServer;
 let github: GitHubDouble | undefined;
 beforeEach(async () => {
   server = await startDevServer({ host: '127.0.0.1', port: 0 });
   await put('/v1/config', { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
-  const res = await fetch(`${server.url}/v1/catalog/register`, {
-    method: 'PUT',
-    body: JSON.stringify({
-      Node: 'n1',
-      Address: '10.0.0.7',
-      Service: { Kind: 'connect-proxy', Service: 'api-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'api' } },
-    }),
-  });
-  expect(res.status).toBe(200);
+  await registerSidecar(server.url);
 });
 afterEach(async () => {
   await github?.close();

@@ -10,20 +10,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { main } from '../../src/cli/main.ts';
 import { trafficDouble } from '../support/traffic-double.ts';
+import { registerSidecar } from '../support/register-sidecar.ts';
 
 let server: DevServer;
 let repo: string;
 beforeEach(async () => {
   server = await startDevServer({ host: '127.0.0.1', port: 0 });
-  const res = await fetch(`${server.url}/v1/catalog/register`, {
-    method: 'PUT',
-    body: JSON.stringify({
-      Node: 'n1',
-      Address: '10.0.0.7',
-      Service: { Kind: 'connect-proxy', Service: 'api-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'api' } },
-    }),
-  });
-  expect(res.status).toBe(200);
+  await registerSidecar(server.url);
   repo = mkdtempSync(join(tmpdir(), 'cg-branch-kept-'));
   git('init', '-q', '-b', 'main');
   mkdirSync(join(repo, 'config-entries'));

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TrafficSourceRequest } from '../../src/runtime/traffic-source.ts';
 import { GITHUB_TOKEN, startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { trafficDouble, type Trace } from '../support/traffic-double.ts';
+import { registerSidecar } from '../support/register-sidecar.ts';
 
 const tree = {
   'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
@@ -35,15 +36,7 @@ beforeEach(async () => {
       },
     },
   });
-  const res = await fetch(`${h.consul.url}/v1/catalog/register`, {
-    method: 'PUT',
-    body: JSON.stringify({
-      Node: 'n1',
-      Address: '10.0.0.7',
-      Service: { Kind: 'connect-proxy', Service: 'api-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'api' } },
-    }),
-  });
-  expect(res.status).toBe(200);
+  await registerSidecar(h.consul.url);
 });
 afterEach(async () => {
   expect(h.github.unexpected).toEqual([]);
