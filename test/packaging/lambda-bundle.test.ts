@@ -29,8 +29,11 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 const inputs = (b: Bundle) => Object.values(b.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
 
 describe('Lambda bundles', () => {
-  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1024 KiB, webhook under 150 KiB', () => {
-    expect(reconcile.bytes).toBeLessThan(1024 * KiB);
+  // reconcile's budget was 1024 KiB until stop 14 added the Envoy field table property-override's
+  // dry run needs (src/core/write-checks/envoy-extensions/envoy-fields.ts, 57 KiB of data the write
+  // checks read): raised by that much, not more, so other growth still trips it.
+  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1088 KiB, webhook under 150 KiB', () => {
+    expect(reconcile.bytes).toBeLessThan(1088 * KiB);
     expect(webhook.bytes).toBeLessThan(150 * KiB);
   });
 
