@@ -3,7 +3,6 @@
 // no permissive service left but consul-k8s keeps one permissive in Consul (its service-defaults
 // carries `external-source`, which consul-gitops never writes). The lockdown must not be proposed,
 // an open lockdown PR is closed, and advise, the PR and the dashboard say why.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { trafficDouble } from '../support/traffic-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { TOKEN } from '../adapters/github/client.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
+import { commitAll } from '../support/git-repo.ts';
 
 let server: DevServer;
 let github: GitHubDouble | undefined;
@@ -88,23 +88,9 @@ describe('advise --write-branch, a service consul-k8s keeps permissive while Git
   it('writes no lockdown branch and says why', async () => {
     await k8sPermissiveApi();
     const repo = mkdtempSync(join(tmpdir(), 'cg-lockdown-held-'));
-    const git = (...args: string[]) =>
-      execFileSync('git', args, {
-        cwd: repo,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'dev',
-          GIT_AUTHOR_EMAIL: 'dev@example.test',
-          GIT_COMMITTER_NAME: 'dev',
-          GIT_COMMITTER_EMAIL: 'dev@example.test',
-        },
-      }).trim();
-    git('init', '-q', '-b', 'main');
     mkdirSync(join(repo, 'config-entries'));
     for (const [path, text] of Object.entries(TREE)) writeFileSync(join(repo, path), text);
-    git('add', '-A');
-    git('commit', '-q', '-m', 'initial');
+    const git = commitAll(repo);
 
     const run = await advise(['--write-branch'], repo);
     expect(run.code).toBe(0);

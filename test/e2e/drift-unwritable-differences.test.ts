@@ -24,6 +24,14 @@ async function put(entry: Record<string, unknown>): Promise<void> {
   expect(await res.text()).toBe('true');
 }
 
+/** A harness whose Consul holds api permissive as consul-k8s wrote it from a Kubernetes CRD (Git will say strict). */
+async function startWithK8sPermissiveApi(targetsConfig: string): Promise<ServerlessHarness> {
+  h = await startServerlessHarness({ env: { TARGETS_CONFIG: targetsConfig } });
+  await put({ Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
+  await put({ Kind: 'service-defaults', Name: 'api', Protocol: 'http', MutualTLSMode: 'permissive', Meta: { 'external-source': 'kubernetes' } });
+  return h;
+}
+
 const driftIssue = () => h!.github.issues.find((i) => i.title === ISSUE);
 
 describe('drift that no apply repairs', () => {
@@ -32,10 +40,7 @@ describe('drift that no apply repairs', () => {
   });
 
   it('an entry consul-k8s owns that differs from its file keeps the drift issue open', async () => {
-    h = await startServerlessHarness({ env: { TARGETS_CONFIG: targets(true) } });
-    await put({ Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
-    // consul-k8s wrote api permissive from a Kubernetes CRD; Git says strict.
-    await put({ Kind: 'service-defaults', Name: 'api', Protocol: 'http', MutualTLSMode: 'permissive', Meta: { 'external-source': 'kubernetes' } });
+    h = await startWithK8sPermissiveApi(targets(true));
     h.github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "strict"\n' }, 'api strict', {
       branch: 'master',
     });
@@ -89,9 +94,7 @@ describe('drift that no apply repairs', () => {
 
 describe('the drift figures', () => {
   it('count an entry consul-k8s owns that differs from its file', async () => {
-    h = await startServerlessHarness({ env: { TARGETS_CONFIG: targets(true) } });
-    await put({ Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
-    await put({ Kind: 'service-defaults', Name: 'api', Protocol: 'http', MutualTLSMode: 'permissive', Meta: { 'external-source': 'kubernetes' } });
+    h = await startWithK8sPermissiveApi(targets(true));
     h.github.addCommit({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "strict"\n' }, 'api strict', {
       branch: 'master',
     });
@@ -102,9 +105,7 @@ describe('the drift figures', () => {
 
 describe('driftMode: propose, when only an unwritable difference is left', () => {
   it('closes the drift PR without saying Consul matches Git', async () => {
-    h = await startServerlessHarness({ env: { TARGETS_CONFIG: `${targets(true)}    driftMode: propose\n` } });
-    await put({ Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
-    await put({ Kind: 'service-defaults', Name: 'api', Protocol: 'http', MutualTLSMode: 'permissive', Meta: { 'external-source': 'kubernetes' } });
+    h = await startWithK8sPermissiveApi(`${targets(true)}    driftMode: propose\n`);
     h.github.addCommit(
       {
         'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\nMutualTLSMode = "strict"\n',
