@@ -174,10 +174,13 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
   const { resolved } = target;
   try {
     // Consul is asked first, the files read after: the version's answer (one round trip) leaves
-    // every list request sent, and Consul prepares them while this process reads and parses.
+    // every list request sent, and Consul prepares them while this process reads and parses. The
+    // version is asked before the lists: Consul answers in the order it was asked, so asked after
+    // them its small answer would wait until every list was serialised, and this process with it.
+    const version = chooseVersion(resolved);
     const store = new ConsulConfigEntryStore(resolved.consul);
     const live = startLiveRead(store);
-    const chosen = await chooseVersion(resolved).catch((e: unknown) => {
+    const chosen = await version.catch((e: unknown) => {
       live.cancel();
       throw e;
     });
