@@ -1,12 +1,15 @@
 // One reconcile at a time per target, across Lambda containers and `serve` processes: a lease in
 // Consul KV taken and released with check-and-set. A lease expires, so a crashed run cannot block
 // a target for longer than its timeout.
+import { randomUUID } from 'node:crypto';
 import type { StateStore } from './ports/config-entry-store.ts';
 import { ConsulGitopsError } from '../errors.ts';
 
 export interface Lease {
   holder: string;
   expiresAt: string;
+  /** Random per attempt: two runs under one holder name and clock never write the same lease. */
+  attempt?: string;
   released?: boolean;
 }
 
@@ -43,17 +46,23 @@ export async function withTargetLock<T>(store: StateStore, options: LockOptions,
 async function acquire(store: StateStore, o: LockOptions): Promise<number> {
   const giveUpAt = o.now().getTime() + o.waitMs;
   let delay = 50;
+  // The lease this run last tried to write. A write whose answer was lost may have been stored all
+  // the same, and its retry then meets check-and-set saying no: finding exactly this lease in the
+  // key means it is ours, not another run's (else the run would wait for itself and give up).
+  let tried: string | undefined;
   for (;;) {
     const current = await store.read(o.key);
+    if (current && current.value === tried) return current.modifyIndex;
     const lease = current ? (JSON.parse(current.value) as Lease) : undefined;
     const free = !lease || lease.released || Date.parse(lease.expiresAt) <= o.now().getTime();
     if (free) {
-      const mine: Lease = { holder: o.holder, expiresAt: new Date(o.now().getTime() + o.leaseMs).toISOString() };
-      if (await store.write(o.key, JSON.stringify(mine), current?.modifyIndex ?? 0)) {
+      const mine: Lease = { holder: o.holder, expiresAt: new Date(o.now().getTime() + o.leaseMs).toISOString(), attempt: randomUUID() };
+      tried = JSON.stringify(mine);
+      if (await store.write(o.key, tried, current?.modifyIndex ?? 0)) {
         const taken = await store.read(o.key);
         return taken!.modifyIndex;
       }
-      continue; // someone else won the race: look again
+      continue; // someone else won the race (or our lost write did): look again
     }
     if (o.now().getTime() >= giveUpAt) throw new TargetBusyError(o.key, lease.holder, lease.expiresAt);
     await o.sleep(delay);
