@@ -9,7 +9,7 @@ import type { Plan, PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
 import type { EntrySelector } from '../core/plan/only.ts';
 import { applyPlan, type ApplyReport } from './apply-plan.ts';
-import { recordApplyOutcome, staleReason, stateKey, type CommitRef } from './commit-state.ts';
+import { recordApplyOutcome, staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
 import { withTargetLock, type LockOptions } from './target-lock.ts';
 
 export interface CommitApplyDeps {
@@ -35,6 +35,8 @@ export interface DesiredCommit {
   /** The commit the files are at. Without it (CLI `apply` without `--commit`) nothing is checked or recorded. */
   ref?: CommitRef;
   files: readonly SourceFile[];
+  /** Git's order of two commits, asked only when `ref` and the last applied commit have the same time. */
+  order?: CommitOrderOf;
 }
 
 export type CommitApplyOutcome =
@@ -102,7 +104,7 @@ async function planApplyRecord<Done>(
   if (steps.shouldApply && !(await steps.shouldApply(plan))) return { kind: 'held', plan };
   if (plan.refused) return { kind: 'refused', plan, reason: plan.refused };
   if (desired.ref) {
-    const stale = await staleReason(deps.state, key, desired.ref);
+    const stale = await staleReason(deps.state, key, desired.ref, desired.order);
     if (stale) return { kind: 'stale', plan, reason: stale };
   }
   const report = await applyPlan(deps.store, plan);

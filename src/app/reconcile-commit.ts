@@ -138,7 +138,13 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
           await deps.reporter.commitStatus(ref, 'pending', 'planning and applying');
           const desired = await deps.source.read(ref, target.dir);
           // GitHub gives the committer date; applyCommitUnderLock refuses it unless it is RFC 3339.
-          return { files: desired.files, ref: { commit: job.sha, commitTime: desired.commitTime ?? deps.now().toISOString() } };
+          const order = deps.source.order?.bind(deps.source);
+          return {
+            files: desired.files,
+            ref: { commit: job.sha, commitTime: desired.commitTime ?? deps.now().toISOString() },
+            // Two commits of the same second are ordered by the repository's history.
+            ...(order ? { order: (base: string, head: string) => order({ owner: job.owner, repo: job.repo }, base, head) } : {}),
+          };
         },
         // Never holds the plan back (GitOps applies what the branch says): it only learns, before
         // applying, how the plan differs from the one reviewed on the merged pull request.
