@@ -12,7 +12,7 @@ import type { MassDeletePolicy } from '../core/plan/mass-delete.ts';
 import { needsAdopt, type PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
 import { stateKey } from './commit-state.ts';
-import type { ApplyReport } from './apply-plan.ts';
+import { notApplied, type ApplyReport } from './apply-plan.ts';
 import { recordDelivery, wasDelivered } from './deliveries.ts';
 import { applyCommitUnderLock, type CommitApplyOutcome } from './apply-commit.ts';
 import { compareWithReviewed, recordReviewedPlan, reviewedKey, type MergedPullRequests, type ReviewComparison } from './saved-plan-review.ts';
@@ -230,7 +230,11 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
       const why = unadopted
         ? `${unadopted} entr${unadopted === 1 ? 'y' : 'ies'} not managed by consul-gitops differ${unadopted === 1 ? 's' : ''} from Git (adopt with apply --adopt). `
         : '';
-      await deps.reporter.commitStatus(ref, outcome.report.ok ? 'success' : 'failure', `${reviewNote(review)}${why}${applySummaryLine(outcome.report)}`);
+      await deps.reporter.commitStatus(
+        ref,
+        outcome.report.ok ? 'success' : 'failure',
+        `${reviewNote(review)}${why}${applySummaryLine(outcome.report)}${leftNote(outcome.report)}`,
+      );
       if (review && review.kind !== 'same' && review.kind !== 'unknown')
         await deps.reporter.upsertPullRequestComment(ref, review.pullRequest, reviewMarkdown(review, target.name, job.sha), `merged-${target.name}`);
       break;
@@ -257,6 +261,12 @@ async function archiveIfTooLong(
   } catch (e) {
     return { fullPlanProblem: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** After the counts: which entries Consul does not hold as Git says, as many as the description's 140 characters show. */
+function leftNote(report: ApplyReport): string {
+  const left = notApplied(report);
+  return left.length ? ` Not applied: ${left.map((l) => `${l.entry} (${l.label})`).join(', ')}.` : '';
 }
 
 /** First in the status description (GitHub cuts it at 140): that the merge is not what was reviewed. */
