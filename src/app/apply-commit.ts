@@ -10,6 +10,9 @@ import { makePlan } from './make-plan.ts';
 import type { EntrySelector } from '../core/plan/only.ts';
 import { applyPlan, type ApplyReport } from './apply-plan.ts';
 import { recordApplyOutcome, staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
+import { applySummaryLine } from '../reports/plan-markdown.ts';
+import { formatEntryId } from '../model/entry-id.ts';
+import { ConsulGitopsError, errorCode } from '../errors.ts';
 import { withTargetLock, type LockOptions } from './target-lock.ts';
 
 export interface CommitApplyDeps {
@@ -109,6 +112,42 @@ async function planApplyRecord<Done>(
   }
   const report = await applyPlan(deps.store, plan);
   steps.onApplied?.(report);
-  await recordApplyOutcome(deps.state, key, desired.ref, plan, report, deps.now());
+  await recordAfterApply(deps.state, key, desired.ref, plan, report, deps.now());
   return { kind: 'applied', plan, report };
+}
+
+/**
+ * Recording an apply failed after Consul was changed (KV unreachable, check-and-set kept failing).
+ * The message says what is live first: a bare "connect ECONNREFUSED" after the plan read as if
+ * nothing had been applied. `reason`: the record's own failure.
+ */
+export class RecordAfterApplyError extends ConsulGitopsError {
+  constructor(
+    readonly report: ApplyReport,
+    readonly reason: string,
+    cause: unknown,
+    what: string,
+  ) {
+    super(errorCode(cause), `${liveLine(report)}; then recording ${what} failed: ${reason}. Run plan to see where Consul stands`, { cause });
+  }
+}
+
+/** Entries a live-line names one by one; past this, how many more. */
+const LIVE_NAMED = 20;
+
+function liveLine(report: ApplyReport): string {
+  const live = report.results.filter((r) => r.outcome.status === 'applied').map((r) => `${r.change.action} ${formatEntryId(r.change.id)}`);
+  if (!live.length) return `nothing was applied to Consul (${applySummaryLine(report)})`;
+  const named = live.slice(0, LIVE_NAMED).join(', ') + (live.length > LIVE_NAMED ? `, and ${live.length - LIVE_NAMED} more` : '');
+  return `applied to Consul, and live now: ${named} (${applySummaryLine(report)})`;
+}
+
+/** recordApplyOutcome, whose failure says what the apply already changed in Consul. */
+export async function recordAfterApply(state: StateStore, key: string, ref: CommitRef | undefined, plan: Plan, report: ApplyReport, now: Date): Promise<void> {
+  try {
+    await recordApplyOutcome(state, key, ref, plan, report, now);
+  } catch (e) {
+    const what = ref ? `commit ${ref.commit.slice(0, 12)} as applied under ${key}` : `the entries written under ${key}`;
+    throw new RecordAfterApplyError(report, e instanceof Error ? e.message : String(e), e, what);
+  }
 }

@@ -14,7 +14,7 @@ import { makePlan } from './make-plan.ts';
 import { stateKey } from './commit-state.ts';
 import { notApplied, type ApplyReport } from './apply-plan.ts';
 import { recordDelivery, wasDelivered } from './deliveries.ts';
-import { applyCommitUnderLock, type CommitApplyOutcome } from './apply-commit.ts';
+import { applyCommitUnderLock, RecordAfterApplyError, type CommitApplyOutcome } from './apply-commit.ts';
 import { compareWithReviewed, recordReviewedPlan, reviewedKey, type MergedPullRequests, type ReviewComparison } from './saved-plan-review.ts';
 import { briefDifference, describeDifference } from '../core/plan/saved-plan-review.ts';
 import { GITHUB_BODY_LIMIT } from '../reports/markdown.ts';
@@ -164,7 +164,8 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     // Consul or GitHub failed under us: say so on the commit rather than leave it pending or blank.
     // The error goes on to the caller (Lambda retries, then the dead-letter queue); the delivery is
     // not recorded, so the retry does the work.
-    const message = e instanceof Error ? e.message : String(e);
+    // A failed record already says what is live; here the summary below says it, so only its cause.
+    const message = e instanceof RecordAfterApplyError ? e.reason : e instanceof Error ? e.message : String(e);
     const changed = applied && applied.counts.applied > 0 ? applied : undefined;
     // After Consul was changed, never a bare "failed": the changes are live, only what followed failed.
     const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
