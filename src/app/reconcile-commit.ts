@@ -155,7 +155,9 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
         onApplied: (r) => (applied = r),
         finish: async (o) => {
           await report(deps, target, job, asReconcileOutcome(o), review);
-          await recordDelivery(deps.state, deliveries, job.deliveryId);
+          // An apply that did not land whole is not done: a redelivery must run it again, not
+          // answer "already handled" while Consul still differs from the commit.
+          if (o.kind !== 'applied' || o.report.ok) await recordDelivery(deps.state, deliveries, job.deliveryId);
         },
       },
     );
