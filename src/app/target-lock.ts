@@ -35,12 +35,51 @@ export class TargetBusyError extends ConsulGitopsError {
 
 /** Runs `fn` while holding the lease; always releases it (unless another run took it over after expiry). */
 export async function withTargetLock<T>(store: StateStore, options: LockOptions, fn: () => Promise<T>): Promise<T> {
-  const index = await acquire(store, options);
+  const held = { index: await acquire(store, options) };
+  const renewal = keepRenewed(store, options, held);
   try {
     return await fn();
   } finally {
-    await release(store, options, index);
+    await renewal.stop();
+    await release(store, options, held.index);
   }
+}
+
+/**
+ * Renews the lease every third of its length while the run works. A run can outlive its lease (a
+ * slow or retrying Consul; `serve` and the CLI have no deadline that ends them): another run would
+ * then take the target over and both would write at once. A killed run renews nothing, so its lease
+ * still expires. A renewal lost to another run (ours had expired) is not retried; one Consul did not
+ * answer is tried again at the next tick.
+ */
+function keepRenewed(store: StateStore, o: LockOptions, held: { index: number }): { stop(): Promise<void> } {
+  let inflight: Promise<void> | undefined;
+  let lost = false;
+  const renew = async (): Promise<void> => {
+    const mine = JSON.stringify({ holder: o.holder, expiresAt: new Date(o.now().getTime() + o.leaseMs).toISOString(), attempt: randomUUID() } satisfies Lease);
+    const written = await store.write(o.key, mine, held.index);
+    // Read back even after a "false": a renewal whose answer was lost may have been stored (see acquire).
+    const now = await store.read(o.key);
+    if (now?.value === mine) held.index = now.modifyIndex;
+    else if (!written) lost = true;
+  };
+  const timer = setInterval(
+    () => {
+      if (inflight || lost) return;
+      inflight = renew()
+        .catch(() => undefined)
+        .finally(() => (inflight = undefined));
+    },
+    Math.max(10, Math.floor(o.leaseMs / 3)),
+  );
+  // Never what keeps a process alive: the run itself does that.
+  timer.unref?.();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inflight;
+    },
+  };
 }
 
 async function acquire(store: StateStore, o: LockOptions): Promise<number> {
