@@ -24,6 +24,8 @@ export interface CommitApplyDeps {
   holder: string;
   lockWaitMs: number;
   leaseMs: number;
+  /** Renew the lease while the run works (default true; false when the lease already ends past the run's deadline). */
+  renewLease?: boolean;
 }
 
 export interface CommitApplyTarget {
@@ -75,6 +77,7 @@ export function targetLockOf(deps: CommitApplyDeps, target: { stateKeyPrefix: st
     holder: deps.holder,
     leaseMs: deps.leaseMs,
     waitMs: deps.lockWaitMs,
+    ...(deps.renewLease === false ? { renew: false } : {}),
     now: deps.now,
     sleep: deps.sleep,
   };

@@ -51,6 +51,8 @@ export interface ReconcileDeps {
    * target until then, so it should end soon after the run's own deadline. Default 14 minutes.
    */
   leaseMs?: number;
+  /** Renew the lease while the run works (default true); false under a deadline the lease already covers (Lambda). */
+  renewLease?: boolean;
   /**
    * Which pull request a pushed commit merged: with it, what the merge applies is compared with the
    * plan shown on that pull request's head, and a difference is reported. Without it, no comparison.

@@ -125,7 +125,8 @@ export async function runReconcileEvent(
       try {
         const built = await runtime.forTarget(name);
         const target = built.target;
-        const deps = limits ? { ...built.deps, ...limits } : built.deps;
+        // Under a deadline the lease already ends just past it: renewing would keep a killed run's lease alive.
+        const deps = limits ? { ...built.deps, ...limits, renewLease: false } : built.deps;
         const owner = event.repository.owner;
         const repo = event.repository.name;
         if (event.mode === 'drift') {

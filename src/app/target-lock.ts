@@ -19,6 +19,11 @@ export interface LockOptions {
   leaseMs: number;
   /** How long to wait for another run to finish before giving up. */
   waitMs: number;
+  /**
+   * Renew the lease while the run works (default true). False for a run with a deadline whose lease
+   * already ends just past it (a Lambda invocation): renewing would keep a killed run's lease alive.
+   */
+  renew?: boolean;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
 }
@@ -36,7 +41,7 @@ export class TargetBusyError extends ConsulGitopsError {
 /** Runs `fn` while holding the lease; always releases it (unless another run took it over after expiry). */
 export async function withTargetLock<T>(store: StateStore, options: LockOptions, fn: () => Promise<T>): Promise<T> {
   const held = { index: await acquire(store, options) };
-  const renewal = keepRenewed(store, options, held);
+  const renewal = options.renew === false ? { stop: async () => undefined } : keepRenewed(store, options, held);
   try {
     return await fn();
   } finally {

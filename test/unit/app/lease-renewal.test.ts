@@ -28,6 +28,14 @@ describe('target lease renewal', () => {
     expect(await withTargetLock(store, options('next', 600), async () => 'ran')).toBe('ran');
   });
 
+  it('renew: false (a Lambda run, whose lease already ends just past its deadline) leaves the lease as taken', async () => {
+    const store = new InMemoryStateStore();
+    const first = withTargetLock(store, { ...options('lambda', 300), renew: false }, () => pause(1200));
+    await pause(800);
+    expect(await withTargetLock(store, options('next', 300), async () => 'ran')).toBe('ran');
+    await first;
+  });
+
   it('a lease no longer renewed (its run was killed) expires and is taken over', async () => {
     const store = new InMemoryStateStore();
     await store.write(KEY, JSON.stringify({ holder: 'killed', expiresAt: new Date(Date.now() + 100).toISOString() }), 0);
