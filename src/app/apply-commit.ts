@@ -9,7 +9,10 @@ import type { Plan, PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
 import type { EntrySelector } from '../core/plan/only.ts';
 import { applyPlan, type ApplyReport } from './apply-plan.ts';
-import { recordApplyOutcome, staleReason, stateKey, type CommitRef } from './commit-state.ts';
+import { recordApplyOutcome, staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
+import { applySummaryLine } from '../reports/plan-markdown.ts';
+import { formatEntryId } from '../model/entry-id.ts';
+import { ConsulGitopsError, errorCode } from '../errors.ts';
 import { withTargetLock, type LockOptions } from './target-lock.ts';
 
 export interface CommitApplyDeps {
@@ -21,6 +24,8 @@ export interface CommitApplyDeps {
   holder: string;
   lockWaitMs: number;
   leaseMs: number;
+  /** Renew the lease while the run works (default true; false when the lease already ends past the run's deadline). */
+  renewLease?: boolean;
 }
 
 export interface CommitApplyTarget {
@@ -35,6 +40,8 @@ export interface DesiredCommit {
   /** The commit the files are at. Without it (CLI `apply` without `--commit`) nothing is checked or recorded. */
   ref?: CommitRef;
   files: readonly SourceFile[];
+  /** Git's order of two commits, asked only when `ref` and the last applied commit have the same time. */
+  order?: CommitOrderOf;
 }
 
 export type CommitApplyOutcome =
@@ -70,6 +77,7 @@ export function targetLockOf(deps: CommitApplyDeps, target: { stateKeyPrefix: st
     holder: deps.holder,
     leaseMs: deps.leaseMs,
     waitMs: deps.lockWaitMs,
+    ...(deps.renewLease === false ? { renew: false } : {}),
     now: deps.now,
     sleep: deps.sleep,
   };
@@ -102,11 +110,47 @@ async function planApplyRecord<Done>(
   if (steps.shouldApply && !(await steps.shouldApply(plan))) return { kind: 'held', plan };
   if (plan.refused) return { kind: 'refused', plan, reason: plan.refused };
   if (desired.ref) {
-    const stale = await staleReason(deps.state, key, desired.ref);
+    const stale = await staleReason(deps.state, key, desired.ref, desired.order);
     if (stale) return { kind: 'stale', plan, reason: stale };
   }
   const report = await applyPlan(deps.store, plan);
   steps.onApplied?.(report);
-  await recordApplyOutcome(deps.state, key, desired.ref, plan, report, deps.now());
+  await recordAfterApply(deps.state, key, desired.ref, plan, report, deps.now());
   return { kind: 'applied', plan, report };
+}
+
+/**
+ * Recording an apply failed after Consul was changed (KV unreachable, check-and-set kept failing).
+ * The message says what is live first: a bare "connect ECONNREFUSED" after the plan read as if
+ * nothing had been applied. `reason`: the record's own failure.
+ */
+export class RecordAfterApplyError extends ConsulGitopsError {
+  constructor(
+    readonly report: ApplyReport,
+    readonly reason: string,
+    cause: unknown,
+    what: string,
+  ) {
+    super(errorCode(cause), `${liveLine(report)}; then recording ${what} failed: ${reason}. Run plan to see where Consul stands`, { cause });
+  }
+}
+
+/** Entries a live-line names one by one; past this, how many more. */
+const LIVE_NAMED = 20;
+
+function liveLine(report: ApplyReport): string {
+  const live = report.results.filter((r) => r.outcome.status === 'applied').map((r) => `${r.change.action} ${formatEntryId(r.change.id)}`);
+  if (!live.length) return `nothing was applied to Consul (${applySummaryLine(report)})`;
+  const named = live.slice(0, LIVE_NAMED).join(', ') + (live.length > LIVE_NAMED ? `, and ${live.length - LIVE_NAMED} more` : '');
+  return `applied to Consul, and live now: ${named} (${applySummaryLine(report)})`;
+}
+
+/** recordApplyOutcome, whose failure says what the apply already changed in Consul. */
+export async function recordAfterApply(state: StateStore, key: string, ref: CommitRef | undefined, plan: Plan, report: ApplyReport, now: Date): Promise<void> {
+  try {
+    await recordApplyOutcome(state, key, ref, plan, report, now);
+  } catch (e) {
+    const what = ref ? `commit ${ref.commit.slice(0, 12)} as applied under ${key}` : `the entries written under ${key}`;
+    throw new RecordAfterApplyError(report, e instanceof Error ? e.message : String(e), e, what);
+  }
 }

@@ -9,6 +9,7 @@ import { canonicalLive, diffValues, type FieldDiff } from '../core/plan/canonica
 import { normalizeEntry } from '../core/normalize.ts';
 import { LOCKDOWN_WAVE } from '../core/plan/order.ts';
 import { ConsulGitopsError, type ErrorCode } from '../errors.ts';
+import { formatEntryId } from '../model/entry-id.ts';
 
 export type ChangeOutcome =
   | { status: 'applied' }
@@ -176,6 +177,38 @@ async function describeConflict(store: ConfigEntryStore, change: Change): Promis
     message: `check-and-set conflict on ${change.id.kind}/${change.id.name}: ${what} since the plan was made; not overwritten${note}`,
     liveDiffs,
   };
+}
+
+/** One change Consul does not hold as planned after an apply: its entry, a short label, and the whole message. */
+export interface NotApplied {
+  entry: string;
+  label: string;
+  message: string;
+}
+
+const LABELS: Record<Exclude<ChangeOutcome['status'], 'applied' | 'unchanged'>, string> = {
+  conflict: 'conflict',
+  failed: 'failed',
+  unknown: 'outcome unknown',
+  skipped: 'not attempted',
+};
+
+/**
+ * Every change of a report that did not land, causes first (conflicts, failures, unknown outcomes)
+ * and then what was not attempted, each in plan order: what a summary names when counts alone would
+ * leave the reader to guess which entries Consul does not hold as Git says.
+ */
+export function notApplied(report: Pick<ApplyReport, 'results'>): NotApplied[] {
+  const left = report.results.filter((r) => r.outcome.status !== 'applied' && r.outcome.status !== 'unchanged');
+  const rank = (r: ChangeResult) => (r.outcome.status === 'skipped' ? 1 : 0);
+  return left
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map(({ r }) => {
+      const o = r.outcome as Exclude<ChangeOutcome, { status: 'applied' | 'unchanged' }>;
+      const label = o.status === 'skipped' && o.code ? `not written: ${o.code}` : LABELS[o.status];
+      return { entry: formatEntryId(r.change.id), label, message: o.message };
+    });
 }
 
 async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

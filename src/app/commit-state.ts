@@ -72,14 +72,28 @@ export async function lastApplied(store: StateStore, key: string): Promise<(Appl
   return parsed.success ? { ...parsed.data, modifyIndex: raw.modifyIndex } : undefined;
 }
 
+/**
+ * Git's order of two commits (how `head` stands to `base`), when the caller can ask the repository.
+ * Committer times have one-second resolution: two pushes of the same second (a merge queue, a bot)
+ * cannot be ordered by time, and only the history can say which one is older.
+ */
+export type CommitOrderOf = (base: string, head: string) => Promise<'ahead' | 'behind' | 'identical' | 'diverged'>;
+
 /** Why this commit must not be applied, or undefined when it may. */
-export async function staleReason(store: StateStore, key: string, ref: CommitRef): Promise<string | undefined> {
+export async function staleReason(store: StateStore, key: string, ref: CommitRef, order?: CommitOrderOf): Promise<string | undefined> {
   const problem = commitTimeProblem(ref.commitTime);
   if (problem) return `commit ${ref.commit.slice(0, 12)} has commit time "${ref.commitTime}": ${problem}; refusing to apply a commit that cannot be ordered`;
   const last = await lastApplied(store, key);
   if (!last || last.commit === ref.commit) return undefined;
-  if (Date.parse(ref.commitTime) < Date.parse(last.commitTime))
-    return `commit ${ref.commit.slice(0, 12)} (${ref.commitTime}) is older than ${last.commit.slice(0, 12)} (${last.commitTime}), applied at ${last.appliedAt}: refusing to roll the mesh back`;
+  const older = `commit ${ref.commit.slice(0, 12)} (${ref.commitTime}) is older than ${last.commit.slice(0, 12)} (${last.commitTime}), applied at ${last.appliedAt}`;
+  const [mine, theirs] = [Date.parse(ref.commitTime), Date.parse(last.commitTime)];
+  if (mine < theirs) return `${older}: refusing to roll the mesh back`;
+  if (mine > theirs || !order) return undefined;
+  // The same second: the history decides. A failure to ask goes to the caller (the run is retried).
+  const how = await order(last.commit, ref.commit);
+  if (how === 'behind') return `${older} (the same second; ${last.commit.slice(0, 12)} has it in its history): refusing to roll the mesh back`;
+  if (how === 'diverged')
+    return `cannot be ordered: commit ${ref.commit.slice(0, 12)} and the applied ${last.commit.slice(0, 12)} have the same commit time (${ref.commitTime}) and neither is in the other's history (was the branch rewritten?)`;
   return undefined;
 }
 

@@ -12,9 +12,9 @@ import type { MassDeletePolicy } from '../core/plan/mass-delete.ts';
 import { needsAdopt, type PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
 import { stateKey } from './commit-state.ts';
-import type { ApplyReport } from './apply-plan.ts';
+import { notApplied, type ApplyReport } from './apply-plan.ts';
 import { recordDelivery, wasDelivered } from './deliveries.ts';
-import { applyCommitUnderLock, type CommitApplyOutcome } from './apply-commit.ts';
+import { applyCommitUnderLock, RecordAfterApplyError, type CommitApplyOutcome } from './apply-commit.ts';
 import { compareWithReviewed, recordReviewedPlan, reviewedKey, type MergedPullRequests, type ReviewComparison } from './saved-plan-review.ts';
 import { briefDifference, describeDifference } from '../core/plan/saved-plan-review.ts';
 import { GITHUB_BODY_LIMIT } from '../reports/markdown.ts';
@@ -51,6 +51,8 @@ export interface ReconcileDeps {
    * target until then, so it should end soon after the run's own deadline. Default 14 minutes.
    */
   leaseMs?: number;
+  /** Renew the lease while the run works (default true); false under a deadline the lease already covers (Lambda). */
+  renewLease?: boolean;
   /**
    * Which pull request a pushed commit merged: with it, what the merge applies is compared with the
    * plan shown on that pull request's head, and a difference is reported. Without it, no comparison.
@@ -138,7 +140,13 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
           await deps.reporter.commitStatus(ref, 'pending', 'planning and applying');
           const desired = await deps.source.read(ref, target.dir);
           // GitHub gives the committer date; applyCommitUnderLock refuses it unless it is RFC 3339.
-          return { files: desired.files, ref: { commit: job.sha, commitTime: desired.commitTime ?? deps.now().toISOString() } };
+          const order = deps.source.order?.bind(deps.source);
+          return {
+            files: desired.files,
+            ref: { commit: job.sha, commitTime: desired.commitTime ?? deps.now().toISOString() },
+            // Two commits of the same second are ordered by the repository's history.
+            ...(order ? { order: (base: string, head: string) => order({ owner: job.owner, repo: job.repo }, base, head) } : {}),
+          };
         },
         // Never holds the plan back (GitOps applies what the branch says): it only learns, before
         // applying, how the plan differs from the one reviewed on the merged pull request.
@@ -149,7 +157,9 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
         onApplied: (r) => (applied = r),
         finish: async (o) => {
           await report(deps, target, job, asReconcileOutcome(o), review);
-          await recordDelivery(deps.state, deliveries, job.deliveryId);
+          // An apply that did not land whole is not done: a redelivery must run it again, not
+          // answer "already handled" while Consul still differs from the commit.
+          if (o.kind !== 'applied' || o.report.ok) await recordDelivery(deps.state, deliveries, job.deliveryId);
         },
       },
     );
@@ -158,7 +168,8 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     // Consul or GitHub failed under us: say so on the commit rather than leave it pending or blank.
     // The error goes on to the caller (Lambda retries, then the dead-letter queue); the delivery is
     // not recorded, so the retry does the work.
-    const message = e instanceof Error ? e.message : String(e);
+    // A failed record already says what is live; here the summary below says it, so only its cause.
+    const message = e instanceof RecordAfterApplyError ? e.reason : e instanceof Error ? e.message : String(e);
     const changed = applied && applied.counts.applied > 0 ? applied : undefined;
     // After Consul was changed, never a bare "failed": the changes are live, only what followed failed.
     const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
@@ -224,7 +235,11 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
       const why = unadopted
         ? `${unadopted} entr${unadopted === 1 ? 'y' : 'ies'} not managed by consul-gitops differ${unadopted === 1 ? 's' : ''} from Git (adopt with apply --adopt). `
         : '';
-      await deps.reporter.commitStatus(ref, outcome.report.ok ? 'success' : 'failure', `${reviewNote(review)}${why}${applySummaryLine(outcome.report)}`);
+      await deps.reporter.commitStatus(
+        ref,
+        outcome.report.ok ? 'success' : 'failure',
+        `${reviewNote(review)}${why}${applySummaryLine(outcome.report)}${leftNote(outcome.report)}`,
+      );
       if (review && review.kind !== 'same' && review.kind !== 'unknown')
         await deps.reporter.upsertPullRequestComment(ref, review.pullRequest, reviewMarkdown(review, target.name, job.sha), `merged-${target.name}`);
       break;
@@ -251,6 +266,12 @@ async function archiveIfTooLong(
   } catch (e) {
     return { fullPlanProblem: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** After the counts: which entries Consul does not hold as Git says, as many as the description's 140 characters show. */
+function leftNote(report: ApplyReport): string {
+  const left = notApplied(report);
+  return left.length ? ` Not applied: ${left.map((l) => `${l.entry} (${l.label})`).join(', ')}.` : '';
 }
 
 /** First in the status description (GitHub cuts it at 140): that the merge is not what was reviewed. */

@@ -7,6 +7,7 @@ import type { ReconcileEvent } from './reconcile-request.ts';
 import { adviseAndPropose, advisorSummary, type AdvisorRunDeps, type AdvisorRunSettings } from './proposals/advise-and-propose.ts';
 import { errorCode, TargetsFailedError, type ErrorCode } from '../errors.ts';
 import { refusalOf } from './refusals.ts';
+import { notApplied } from './apply-plan.ts';
 import type { PlanWarning } from '../core/plan/warnings.ts';
 import { advisorFigures, postureFigures, NO_METRICS, outcomeFigures, type MetricsRecorder, type RunFigures } from './metrics.ts';
 
@@ -57,13 +58,22 @@ export function throwIfAnyFailed(results: readonly TargetRunSummary[]): void {
   throw new TargetsFailedError(failed);
 }
 
+/** Entries a run's summary names one by one; past this, how many more. */
+const SUMMARY_ENTRIES = 50;
+
 function summarize(o: ReconcileOutcome | DriftOutcome): string {
   switch (o.kind) {
     case 'invalid':
       return `${o.errors.length} error(s) in config entries; nothing applied`;
     case 'applied':
-    case 'healed':
-      return `${o.report.counts.applied} applied, ${o.report.counts.failed} failed, ${o.report.counts.conflict} conflicts, ${o.report.counts.unknown} outcome unknown, ${o.report.counts.skipped} skipped`;
+    case 'healed': {
+      const c = o.report.counts;
+      const left = notApplied(o.report);
+      // Each entry left, with what happened to it: the log line is where the run says which.
+      const named = left.slice(0, SUMMARY_ENTRIES).map((l) => `${l.entry}: ${l.message}`);
+      if (left.length > SUMMARY_ENTRIES) named.push(`and ${left.length - SUMMARY_ENTRIES} more`);
+      return `${c.applied} applied, ${c.failed} failed, ${c.conflict} conflicts, ${c.unknown} outcome unknown, ${c.skipped} skipped${named.length ? `; not applied: ${named.join('; ')}` : ''}`;
+    }
     case 'planned':
     case 'drift':
     case 'in-sync':
@@ -115,7 +125,8 @@ export async function runReconcileEvent(
       try {
         const built = await runtime.forTarget(name);
         const target = built.target;
-        const deps = limits ? { ...built.deps, ...limits } : built.deps;
+        // Under a deadline the lease already ends just past it: renewing would keep a killed run's lease alive.
+        const deps = limits ? { ...built.deps, ...limits, renewLease: false } : built.deps;
         const owner = event.repository.owner;
         const repo = event.repository.name;
         if (event.mode === 'drift') {

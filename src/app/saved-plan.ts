@@ -5,8 +5,8 @@
 // apply, and refused like every apply when its commit is older than the last one applied.
 import type { ApplyReport } from './apply-plan.ts';
 import { applyPlan } from './apply-plan.ts';
-import { targetLockOf, type CommitApplyDeps } from './apply-commit.ts';
-import { recordApplyOutcome, staleReason, stateKey, type CommitRef } from './commit-state.ts';
+import { recordAfterApply, targetLockOf, type CommitApplyDeps } from './apply-commit.ts';
+import { staleReason, stateKey, type CommitRef } from './commit-state.ts';
 import { readLive } from './make-plan.ts';
 import { withTargetLock } from './target-lock.ts';
 import { ageProblem, changedSinceProblem, targetProblem, type PlanTarget, type SavedPlan, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
@@ -56,7 +56,7 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
     }
     // Between the check above and each write, check-and-set still guards every entry written.
     const report = await applyPlan(deps.store, plan.plan);
-    await recordApplyOutcome(deps.state, key, ref, plan.plan, report, deps.now());
+    await recordAfterApply(deps.state, key, ref, plan.plan, report, deps.now());
     return { kind: 'applied', report };
   });
 }

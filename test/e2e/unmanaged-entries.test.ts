@@ -78,7 +78,7 @@ describe('an unmanaged entry that differs from Git', () => {
     expect(statuses.at(-1)).toEqual({
       state: 'failure',
       description:
-        '1 entry not managed by consul-gitops differs from Git (adopt with apply --adopt). Apply: 0 applied, 0 failed, 0 conflicts, 1 not attempted.',
+        '1 entry not managed by consul-gitops differs from Git (adopt with apply --adopt). Apply: 0 applied, 0 failed, 0 conflicts, 1 not attempted. Not applied: service-defaults/api (not written: adopt-required).',
     });
     expect((await store.get('service-defaults', 'api'))!.entry.Protocol).toBe('tcp');
     // Self-heal does not adopt behind the user's back either.

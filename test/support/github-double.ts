@@ -493,6 +493,15 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       });
     }
 
+    // https://docs.github.com/en/rest/commits/commits#compare-two-commits: `status` is how head stands to base.
+    if (area === 'compare' && m === 'GET' && a && !b) {
+      const [baseRef, headRef] = a.split('...');
+      const from = resolveCommit(baseRef ?? '') ?? notFound();
+      const to = resolveCommit(headRef ?? '') ?? notFound();
+      const status = from === to ? 'identical' : isAncestor(from, to) ? 'ahead' : isAncestor(to, from) ? 'behind' : 'diverged';
+      return ok({ status, commits: [], files: [] });
+    }
+
     if (area === 'statuses' && m === 'POST' && a) {
       if (!commits.has(a)) unprocessable(`No commit found for SHA: ${a}`);
       const { state, description, context = 'default', target_url } = req.body;

@@ -10,7 +10,7 @@ import { formatOfPath, type SourceFile } from '../../core/parse-files.ts';
 import { DEFAULT_READ_LIMITS, formatByteSize, formatLimit, type ReadLimits } from '../../config/byte-size.ts';
 import { GitHubError } from './errors.ts';
 import { escapeControl } from '../../model/errors.ts';
-import type { CommitRef, DesiredState, DesiredStateSource } from '../../app/ports/github.ts';
+import type { CommitOrder, CommitRef, DesiredState, DesiredStateSource, RepoRef } from '../../app/ports/github.ts';
 import { readArchive, type WantedBlob } from './archive-source.ts';
 
 export interface GitHubTreeSourceOptions {
@@ -157,6 +157,27 @@ export class GitHubTreeSource implements DesiredStateSource {
     this.lastRead.blobRequests = wanted.length - this.lastRead.cached - this.lastRead.fromArchive;
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { revision: commit.sha, files, ignored: ignored.sort(), ...(commit.time ? { commitTime: commit.time } : {}) };
+  }
+
+  /**
+   * How `head` stands to `base` in the repository's history: GitHub's compare status (`ahead`: head
+   * has base in its history). One request, made only when two commits cannot be ordered by time.
+   * https://docs.github.com/en/rest/commits/commits#compare-two-commits
+   */
+  async order(repo: RepoRef, base: string, head: string): Promise<CommitOrder> {
+    const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
+      owner: repo.owner,
+      repo: repo.repo,
+      basehead: `${base}...${head}`,
+      per_page: 1,
+    });
+    if (data.status === 'ahead' || data.status === 'behind' || data.status === 'identical' || data.status === 'diverged') return data.status;
+    throw new GitHubError({
+      kind: 'protocol',
+      message: `compare ${base.slice(0, 12)}...${head.slice(0, 12)} answered status ${JSON.stringify(data.status)}`,
+      method: 'GET',
+      path: `/repos/${repo.owner}/${repo.repo}/compare/${base}...${head}`,
+    });
   }
 
   /**

@@ -24,8 +24,13 @@ export interface DesiredState {
   ignored?: string[];
 }
 
+/** How `head` stands to `base` in git's history (GitHub's compare `status`). */
+export type CommitOrder = 'ahead' | 'behind' | 'identical' | 'diverged';
+
 export interface DesiredStateSource {
   read(ref: CommitRef, dir: string): Promise<DesiredState>;
+  /** Git's order of two commits, for the stale-commit rule when their committer times are equal. */
+  order?(repo: RepoRef, base: string, head: string): Promise<CommitOrder>;
 }
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
