@@ -9,6 +9,13 @@ export interface AgentFacts {
   nodeName: string;
   /** `Stats.serf_lan.encrypted`; undefined when the agent did not report it. */
   gossipEncrypted: boolean | undefined;
+  /** `Stats.serf_wan.encrypted` (servers only; the WAN keyring is a separate file); undefined when absent. */
+  gossipWanEncrypted: boolean | undefined;
+  /**
+   * `DebugConfig.StaticRuntimeConfig.EncryptVerifyIncoming`/`…Outgoing` (flat in DebugConfig before
+   * 1.12); undefined when the agent does not show both.
+   */
+  gossipVerify: { incoming: boolean; outgoing: boolean } | undefined;
   /** `DebugConfig.TLS.InternalRPC` verify flags; undefined when absent. */
   rpcTls: { verifyIncoming: boolean; verifyOutgoing: boolean; verifyServerHostname: boolean } | undefined;
   /** `DebugConfig.ConnectSidecarMinPort`/`ConnectSidecarMaxPort`. */
