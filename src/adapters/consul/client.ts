@@ -272,11 +272,14 @@ export class ConsulClient {
     return answer?.Allow === true;
   }
 
-  /** `GET /v1/catalog/services` (optionally bexpr-filtered): every service name with its tags; `incomplete-read` when ACLs hid some. */
-  async listServices(filter?: string): Promise<Record<string, string[]>> {
+  /**
+   * `GET /v1/catalog/services` (optionally bexpr-filtered): every service name with its tags; `incomplete-read` when ACLs hid some.
+   * `namespace` (Enterprise): that namespace's catalog (`?ns=`) instead of the client's own.
+   */
+  async listServices(filter?: string, namespace?: string): Promise<Record<string, string[]>> {
     const path = '/v1/catalog/services';
-    const res = await this.#send({ method: 'GET', path, query: { filter } });
-    this.#assertComplete(res, path, 'the catalog of services', resourceListPermission('service'));
+    const res = await this.#send({ method: 'GET', path, query: { filter, ...(namespace ? { ns: namespace } : {}) } });
+    this.#assertComplete(res, path, `the catalog of services${inNamespace(namespace)}`, resourceListPermission('service'), namespace);
     return this.#parse(res, ServiceTagsSchema, 'GET', path);
   }
 

@@ -24,6 +24,15 @@ export function consulAuditSource(consul: ConsulClient): AuditSource {
       return lists.flat();
     },
     get: async (kind, name) => (await consul.getEntry(kind, name)).entry,
+    // One filtered catalog read per namespace: /v1/catalog/services filters over ServiceNodes, and
+    // a sidecar ACLs hide makes the read incomplete (an error), never "none".
+    permissiveSidecars: async () => {
+      const namespaces = listNamespaces('service-defaults', consul.options.managedNamespaces);
+      const lists = await mapBounded(namespaces, NAMESPACE_READ_CONCURRENCY, async (namespace) =>
+        Object.keys(await consul.listServices('ServiceKind == "connect-proxy" and ServiceProxy.MutualTLSMode == "permissive"', namespace)),
+      );
+      return [...new Set(lists.flat())].sort();
+    },
   };
 }
 

@@ -58,8 +58,8 @@ export interface PostureFacts {
   agent: Known<AgentFacts>;
   caProvider: Known<string>;
   mesh: MeshFacts;
-  /** permissive service-defaults names, and whether proxy-defaults global is permissive. */
-  permissive: Known<{ services: string[]; proxyDefaults: boolean }>;
+  /** permissive service-defaults names, sidecars registered permissive, and whether proxy-defaults global is permissive. */
+  permissive: Known<{ services: string[]; sidecars: string[]; proxyDefaults: boolean }>;
   intentions: Known<IntentionFacts>;
   /** Catalog services (not proxies or gateways), without `consul` itself. */
   services: Known<string[]>;
