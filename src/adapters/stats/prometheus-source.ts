@@ -77,6 +77,13 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       ...(this.#deps.sleep ? { sleep: this.#deps.sleep } : {}),
     };
     const selectors = metricSelectors(cfg);
+    // `default` also matches a series without the label (older CE sidecars): once services of other
+    // namespaces (partitions) are judged too, such a series may be another namespace's same-named service.
+    const isDefault = (v: string) => v === '' || v.toLowerCase() === 'default';
+    const ambiguous = {
+      namespace: services.some((s) => !isDefault(s.namespace)),
+      partition: services.some((s) => !isDefault(s.partition)),
+    };
     let answered = 0;
     let unreachable = 0;
     let lastFailure = '';
@@ -99,7 +106,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           }
           answered++;
           for (const w of outcome.warnings) for (const a of mine) a.problems.push(`prometheus warning for ${metric}: ${w}`);
-          this.#collect(outcome.series, metric, acc);
+          this.#collect(outcome.series, metric, acc, ambiguous);
         }
       }
     }
@@ -143,7 +150,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
   }
 
   /** File each series under its service and instance. */
-  #collect(series: readonly MatrixSeries[], metric: TrafficMetric, acc: Map<string, Accumulator>): void {
+  #collect(series: readonly MatrixSeries[], metric: TrafficMetric, acc: Map<string, Accumulator>, ambiguous: { namespace: boolean; partition: boolean }): void {
     const { labels } = this.#config;
     for (const s of series) {
       const ref: ServiceRef = {
@@ -153,6 +160,13 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       };
       const a = acc.get(serviceKey(ref));
       if (!a) continue; // a regex batch never matches another service, but a relabelled one might
+      const unlabelled = (['namespace', 'partition'] as const).filter((k) => ambiguous[k] && !s.metric[labels[k]]);
+      if (unlabelled.length > 0) {
+        a.problems.push(
+          `a ${metric} series has no ${unlabelled.map((k) => labels[k]).join(' or ')} label while services of several ${unlabelled.map((k) => `${k}s`).join(' and ')} are judged: it may be a same-named service elsewhere, so it is not used: ${describeSeries(s.metric)}`,
+        );
+        continue;
+      }
       const instanceLabel = labels.instance.find((l) => (s.metric[l] ?? '') !== '');
       if (!instanceLabel) {
         a.problems.push(`a ${metric} series has none of the instance labels ${labels.instance.join(', ')}: ${describeSeries(s.metric)}`);
