@@ -7,6 +7,8 @@ export type { AuditSource } from './ports/audit-source.ts';
 
 export interface MtlsAudit {
   permissiveServices: string[];
+  /** Sidecar proxies registered with `Proxy.MutualTLSMode = "permissive"`, which no config entry overrides. */
+  permissiveSidecars: string[];
   proxyDefaultsMode: string;
   mesh: { exists: boolean; allowEnablingPermissiveMutualTLS: boolean; meshDestinationsOnly: boolean };
   /** True when nothing can accept plaintext any more and the mesh is locked down. */
@@ -15,10 +17,11 @@ export interface MtlsAudit {
 }
 
 export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
-  const [permissive, proxyDefaults, mesh] = await Promise.all([
+  const [permissive, proxyDefaults, mesh, permissiveSidecars] = await Promise.all([
     source.listFiltered('service-defaults', 'MutualTLSMode == "permissive"'),
     source.get('proxy-defaults', 'global'),
     source.get('mesh', 'mesh'),
+    source.permissiveSidecars(),
   ]);
   // Named with their namespace and partition when not default: `api` in two namespaces is two services.
   const permissiveServices = [
@@ -29,11 +32,16 @@ export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
   const meshOnly = (mesh?.TransparentProxy as { MeshDestinationsOnly?: boolean } | undefined)?.MeshDestinationsOnly === true;
   const findings: string[] = [];
   if (permissiveServices.length) findings.push(`permissive services: ${permissiveServices.join(', ')}`);
+  if (permissiveSidecars.length)
+    findings.push(
+      `sidecars registered with Proxy.MutualTLSMode = "permissive", which wins over service-defaults and proxy-defaults: ${permissiveSidecars.join(', ')}`,
+    );
   if (proxyDefaults?.MutualTLSMode === 'permissive') findings.push('proxy-defaults global sets MutualTLSMode = "permissive" for every proxy');
   if (allow) findings.push('mesh allows enabling permissive mTLS (AllowEnablingPermissiveMutualTLS = true)');
   if (!meshOnly) findings.push('mesh lets transparent proxies reach non-mesh destinations (MeshDestinationsOnly = false)');
   return {
     permissiveServices,
+    permissiveSidecars,
     proxyDefaultsMode,
     mesh: { exists: mesh !== undefined, allowEnablingPermissiveMutualTLS: allow, meshDestinationsOnly: meshOnly },
     strict: findings.length === 0,
@@ -44,6 +52,7 @@ export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
 export function renderAudit(a: MtlsAudit): string {
   return [
     `permissive service-defaults: ${a.permissiveServices.length ? a.permissiveServices.join(', ') : 'none'}`,
+    `permissive sidecar registrations (Proxy.MutualTLSMode): ${a.permissiveSidecars.length ? a.permissiveSidecars.join(', ') : 'none'}`,
     `proxy-defaults global MutualTLSMode: ${a.proxyDefaultsMode}`,
     `mesh AllowEnablingPermissiveMutualTLS: ${a.mesh.allowEnablingPermissiveMutualTLS}`,
     `mesh TransparentProxy.MeshDestinationsOnly: ${a.mesh.meshDestinationsOnly}`,

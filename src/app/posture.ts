@@ -63,7 +63,13 @@ export async function auditPosture(source: PostureSource): Promise<PostureReport
       incomingTlsMin: fieldText(tls.Incoming?.TLSMinVersion),
       outgoingTlsMin: fieldText(tls.Outgoing?.TLSMinVersion),
     },
-    permissive: mtls.known ? known({ services: mtls.value.permissiveServices, proxyDefaults: mtls.value.proxyDefaultsMode === 'permissive' }) : mtls,
+    permissive: mtls.known
+      ? known({
+          services: mtls.value.permissiveServices,
+          sidecars: mtls.value.permissiveSidecars,
+          proxyDefaults: mtls.value.proxyDefaultsMode === 'permissive',
+        })
+      : mtls,
     intentions: intentions.known ? known(intentionFacts(intentions.value)) : intentions,
     services: services.known ? known(services.value.filter((s) => s !== 'consul').sort()) : services,
   };

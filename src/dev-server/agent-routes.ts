@@ -10,6 +10,12 @@ import { HttpError, queryMetaHeaders, sendJson, type RequestContext } from './ht
 export interface AgentProfile {
   /** `encrypt` set: gossip is encrypted (Stats.serf_lan.encrypted). */
   gossipEncrypted: boolean;
+  /**
+   * `encrypt_verify_incoming` / `encrypt_verify_outgoing`: Consul's defaults are true, key or not
+   * (agent/config/default.go); a rolling key rollout sets them false until every agent has the key.
+   */
+  encryptVerifyIncoming: boolean;
+  encryptVerifyOutgoing: boolean;
   /** `tls.internal_rpc` verify_incoming / verify_outgoing / verify_server_hostname. */
   verifyIncoming: boolean;
   verifyOutgoing: boolean;
@@ -24,6 +30,8 @@ export interface AgentProfile {
 /** `consul agent -dev`: no gossip key, no TLS, the built-in CA, Consul's default sidecar range. */
 export const INSECURE_AGENT: AgentProfile = {
   gossipEncrypted: false,
+  encryptVerifyIncoming: true,
+  encryptVerifyOutgoing: true,
   verifyIncoming: false,
   verifyOutgoing: false,
   verifyServerHostname: false,
@@ -35,6 +43,8 @@ export const INSECURE_AGENT: AgentProfile = {
 /** An agent configured as the production checklist asks. */
 export const SECURE_AGENT: AgentProfile = {
   gossipEncrypted: true,
+  encryptVerifyIncoming: true,
+  encryptVerifyOutgoing: true,
   verifyIncoming: true,
   verifyOutgoing: true,
   verifyServerHostname: true,
@@ -67,7 +77,8 @@ export class AgentRoutes {
    * struct becomes a map keyed by Go field name, and every string field whose name contains "key",
    * "token" or "secret" reads "hidden" whatever its value, so `EncryptKey` and `KeyFile` are "hidden"
    * even when unset: gossip encryption is read from `Stats.serf_lan.encrypted` (serf.Stats()), never
-   * from EncryptKey. `TLS` is a tlsutil.Config (tlsutil/config.go): ServerMode, then InternalRPC,
+   * from EncryptKey, and whether plaintext gossip is refused from `StaticRuntimeConfig`'s
+   * EncryptVerifyIncoming/EncryptVerifyOutgoing (true by default, as in `consul agent -dev`). `TLS` is a tlsutil.Config (tlsutil/config.go): ServerMode, then InternalRPC,
    * GRPC and HTTPS ProtocolConfigs carrying VerifyIncoming/VerifyOutgoing/VerifyServerHostname.
    * `ConnectSidecarMinPort`/`ConnectSidecarMaxPort` are the automatic sidecar range. `Stats` values
    * are strings: the delegate's (agent/consul/server.go Server.Stats: consul, raft, serf_lan,
@@ -122,6 +133,8 @@ export class AgentRoutes {
         ConnectSidecarMaxPort: p.sidecarMaxPort,
         // Sanitized: "hidden" whether or not a key is set.
         EncryptKey: HIDDEN,
+        // Not reloadable, so kept apart since 1.12's config auto-reload (agent/config/runtime.go).
+        StaticRuntimeConfig: { EncryptVerifyIncoming: p.encryptVerifyIncoming, EncryptVerifyOutgoing: p.encryptVerifyOutgoing },
         TLS: {
           ServerMode: true,
           InternalRPC: protocol(p.verifyIncoming),

@@ -37,6 +37,8 @@ export const SERVICE_NODE_FIELDS: { [field: string]: FieldSpec } = {
     Upstreams: 'list',
     Expose: { Checks: 'bool', Paths: 'list' },
     AccessLogs: 'struct',
+    // structs.ConnectProxyConfig.MutualTLSMode (1.16+): a registration's own mode, filterable like the rest.
+    MutualTLSMode: 'string',
   },
   ServiceConnect: { Native: 'bool' },
   PeerName: 'string',

@@ -30,6 +30,6 @@ export function adviceJson(report: AdviceReport): unknown {
       origin: v.origin,
       evidence: withIsoTimes(v.evidence),
     })),
-    drift: report.drift.map((d) => ({ service: d.name, namespace: d.namespace, partition: d.partition })),
+    drift: report.drift.map((d) => ({ service: d.name, namespace: d.namespace, partition: d.partition, repair: d.repair })),
   };
 }

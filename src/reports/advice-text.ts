@@ -70,7 +70,7 @@ export function renderAdviceText(report: AdviceReport): string {
       '',
       // apply leaves an entry without consul-gitops' ownership marker alone (plan: "`--adopt` takes it over").
       'Drift: strict in Git but still permissive in Consul (apply repairs it; apply --adopt where consul-gitops does not manage the entry yet):',
-      ...report.drift.map((d) => `  ${formatService(d)}`),
+      ...report.drift.map((d) => `  ${formatService(d)}: ${escapeControl(d.repair)}`),
     );
   const counts = new Map<string, number>();
   for (const v of report.services) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);

@@ -58,6 +58,21 @@ export function parsePostureMarker(body: string | null | undefined): { target: s
 
 const order = (v: ServiceVerdict) => VERDICTS.indexOf(v.verdict);
 
+// The terminal's words (advice-text.ts): a reconcile alone leaves an entry without consul-gitops'
+// marker as it is, so "reconcile has not applied them yet" would be false for those.
+const DRIFT_HEADING =
+  'Strict in Git but still permissive in Consul: `apply` repairs it, or `apply --adopt` where consul-gitops does not manage the entry yet (each line says which). ' +
+  'A service whose service-defaults consul-k8s owns is never drift: it is judged above on the mode Consul holds, and its MutualTLSMode is changed in consul-k8s.';
+
+/**
+ * The table's reason: the deciding one, and what blocks the change when that is not it, so a
+ * service consul-k8s owns says where its mode is changed while it still receives plaintext.
+ */
+function decidingReason(s: ServiceVerdict): string {
+  const first = (s.reasons[0] ?? '').slice(0, 200);
+  return s.blockedBecause && s.verdict !== 'blocked' ? `${first}; then blocked: ${s.blockedBecause.slice(0, 200)}` : first;
+}
+
 export function postureBody(input: PostureInput): string {
   const marker = postureMarker(input.target);
   const services = [...input.report.services].sort((a, b) => order(a) - order(b) || serviceKey(a.service).localeCompare(serviceKey(b.service)));
@@ -66,7 +81,7 @@ export function postureBody(input: PostureInput): string {
   const rows = shown.map((s) => [
     code(s.service.name) + (s.service.namespace && s.service.namespace !== 'default' ? ` (${code(s.service.namespace)})` : ''),
     `**${s.verdict}**`,
-    text((s.reasons[0] ?? '').slice(0, 200)),
+    text(decidingReason(s)),
     when(s.evidence.permissive.lastSeenAt),
     input.pullRequests.get(serviceKey(s.service)) ?? '',
   ]);
@@ -91,11 +106,8 @@ export function postureBody(input: PostureInput): string {
     ...(input.security ? securitySection(input.security) : []),
     `### Drift`,
     input.report.drift.length
-      ? `Strict in Git but still permissive in Consul (reconcile has not applied them yet, or someone changed them by hand):\n\n${capped(
-          input.report.drift,
-          100,
-        )
-          .shown.map((d) => `- ${code(serviceKey(d))}`)
+      ? `${DRIFT_HEADING}\n\n${capped(input.report.drift, 100)
+          .shown.map((d) => `- ${code(serviceKey(d))}: ${text(d.repair.slice(0, 300))}`)
           .join('\n')}${input.report.drift.length > 100 ? `\n- … and ${count(input.report.drift.length - 100)} more` : ''}`
       : 'None: Consul matches Git for every service.',
     `---\n_Kept up to date by consul-gitops; closed when the mesh is fully strict and locked down._`,

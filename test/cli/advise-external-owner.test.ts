@@ -85,7 +85,7 @@ describe('advise, a permissive service-defaults without the ownership marker whi
     expect(code).toBe(0);
     expect(stdout).toContain('Drift: strict in Git but still permissive in Consul');
     expect(stdout).toContain('apply --adopt');
-    expect(stdout).toMatch(/\n {2}pay\n/);
+    expect(stdout).toMatch(/\n {2}pay: apply --adopt repairs it: service-defaults\/pay in Consul lacks the consul-gitops ownership marker\n/);
     await fetch(`${server.url}/v1/config/service-defaults/pay`, { method: 'DELETE' });
   });
 });

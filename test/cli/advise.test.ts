@@ -75,7 +75,7 @@ describe('consul-gitops advise', () => {
     expect(run.stdout).toContain('Not ready:\n  billing: still-receiving-plaintext\n');
     expect(run.stdout).not.toContain('  orders: ready-for-strict');
     expect(run.stdout).toContain(
-      'Drift: strict in Git but still permissive in Consul (apply repairs it; apply --adopt where consul-gitops does not manage the entry yet):\n  payments\n',
+      'Drift: strict in Git but still permissive in Consul (apply repairs it; apply --adopt where consul-gitops does not manage the entry yet):\n  payments: apply repairs it\n',
     );
     expect(run.stdout).toContain('2 services judged: 1 still-receiving-plaintext, 1 ready-for-strict.');
     expect(requests).toEqual([expect.objectContaining({ flag: 'envoy', target: 'default', stateKeyPrefix: 'consul-gitops/state' })]);
@@ -96,7 +96,7 @@ describe('consul-gitops advise', () => {
     expect(orders.reasons.length).toBeGreaterThan(0);
     expect(orders.evidence.window).toEqual({ start: '2026-11-25T10:00:00.000Z', end: '2026-11-25T12:00:00.000Z' });
     expect(orders.evidence.instances[0].firstSampleAt).toBe('2026-11-25T10:00:00.000Z');
-    expect(out.drift).toEqual([{ service: 'payments', namespace: 'default', partition: 'default' }]);
+    expect(out.drift).toEqual([{ service: 'payments', namespace: 'default', partition: 'default', repair: 'apply repairs it' }]);
   });
 
   it('escapes control characters in service names taken from the catalog', async () => {

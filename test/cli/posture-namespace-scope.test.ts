@@ -17,6 +17,8 @@ beforeEach(async () => {
   const upstream = new URL(server.url);
   front = createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://front');
+    // Enterprise lists its namespaces (`namespaces: all` reads each one's catalog); here only default.
+    if (u.pathname === '/v1/namespaces') return void res.writeHead(200, { 'content-type': 'application/json' }).end('[{"Name":"default"}]');
     u.searchParams.delete('ns');
     const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: u.pathname + u.search, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);

@@ -272,11 +272,14 @@ export class ConsulClient {
     return answer?.Allow === true;
   }
 
-  /** `GET /v1/catalog/services` (optionally bexpr-filtered): every service name with its tags; `incomplete-read` when ACLs hid some. */
-  async listServices(filter?: string): Promise<Record<string, string[]>> {
+  /**
+   * `GET /v1/catalog/services` (optionally bexpr-filtered): every service name with its tags; `incomplete-read` when ACLs hid some.
+   * `namespace` (Enterprise): that namespace's catalog (`?ns=`) instead of the client's own.
+   */
+  async listServices(filter?: string, namespace?: string): Promise<Record<string, string[]>> {
     const path = '/v1/catalog/services';
-    const res = await this.#send({ method: 'GET', path, query: { filter } });
-    this.#assertComplete(res, path, 'the catalog of services', resourceListPermission('service'));
+    const res = await this.#send({ method: 'GET', path, query: { filter, ...(namespace ? { ns: namespace } : {}) } });
+    this.#assertComplete(res, path, `the catalog of services${inNamespace(namespace)}`, resourceListPermission('service'), namespace);
     return this.#parse(res, ServiceTagsSchema, 'GET', path);
   }
 
@@ -364,11 +367,18 @@ export class ConsulClient {
     const debug = self.DebugConfig;
     const rpc = debug?.TLS?.InternalRPC;
     const encrypted = self.Stats?.serf_lan?.encrypted;
+    const wanEncrypted = self.Stats?.serf_wan?.encrypted;
+    // A flag counts only when both are there: one missing says nothing about whether plaintext is refused.
+    const verify = debug?.StaticRuntimeConfig ?? debug;
+    const verifyIn = verify?.EncryptVerifyIncoming;
+    const verifyOut = verify?.EncryptVerifyOutgoing;
     // Before 1.12 the flags were RuntimeConfig's own; verify_incoming_rpc alone also covered RPC.
     const flat = debug && debug.TLS === undefined && debug.VerifyOutgoing !== undefined;
     return {
       nodeName: self.Config?.NodeName ?? '',
       gossipEncrypted: encrypted === undefined ? undefined : encrypted === 'true',
+      gossipWanEncrypted: wanEncrypted === undefined ? undefined : wanEncrypted === 'true',
+      gossipVerify: verifyIn === undefined || verifyOut === undefined ? undefined : { incoming: verifyIn, outgoing: verifyOut },
       rpcTls: rpc
         ? { verifyIncoming: rpc.VerifyIncoming === true, verifyOutgoing: rpc.VerifyOutgoing === true, verifyServerHostname: rpc.VerifyServerHostname === true }
         : flat
@@ -546,6 +556,10 @@ export interface AgentSecurity {
   nodeName: string;
   /** undefined: the agent did not say (no serf_lan stats). */
   gossipEncrypted: boolean | undefined;
+  /** `Stats.serf_wan.encrypted`: only servers join the WAN pool; undefined on a client agent. */
+  gossipWanEncrypted: boolean | undefined;
+  /** `encrypt_verify_incoming`/`_outgoing`; undefined when the agent does not show both. */
+  gossipVerify: { incoming: boolean; outgoing: boolean } | undefined;
   rpcTls: { verifyIncoming: boolean; verifyOutgoing: boolean; verifyServerHostname: boolean } | undefined;
   sidecarPorts: { min: number; max: number } | undefined;
 }

@@ -8,6 +8,7 @@ import type { AuditSource } from '../../app/ports/audit-source.ts';
 import type { PostureSource } from '../../app/ports/posture-source.ts';
 import type { Known } from '../../core/posture/facts.ts';
 import { listNamespaces } from '../../model/tenancy.ts';
+import { scopedServiceName } from '../../reports/service-scope.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 
 export function consulAuditSource(consul: ConsulClient): AuditSource {
@@ -24,6 +25,22 @@ export function consulAuditSource(consul: ConsulClient): AuditSource {
       return lists.flat();
     },
     get: async (kind, name) => (await consul.getEntry(kind, name)).entry,
+    // One filtered catalog read per namespace: /v1/catalog/services filters over ServiceNodes, and
+    // a sidecar ACLs hide makes the read incomplete (an error), never "none". Its answer is keyed by
+    // name alone, so `namespaces: all` reads each namespace /v1/namespaces lists (as the advisor's
+    // catalog does), never `?ns=*`, and a sidecar outside the default namespace is named with it.
+    permissiveSidecars: async () => {
+      const managed = consul.options.managedNamespaces;
+      const partition = consul.options.partition || 'default';
+      const namespaces =
+        managed === undefined ? [undefined] : managed === 'all' ? await consul.namespaceNames() : [...new Set(managed.map((n) => n.toLowerCase()))];
+      const lists = await mapBounded(namespaces, NAMESPACE_READ_CONCURRENCY, async (namespace) =>
+        Object.keys(await consul.listServices('ServiceKind == "connect-proxy" and ServiceProxy.MutualTLSMode == "permissive"', namespace)).map((name) =>
+          scopedServiceName({ name, namespace: namespace ?? (consul.options.namespace || 'default'), partition }),
+        ),
+      );
+      return [...new Set(lists.flat())].sort();
+    },
   };
 }
 

@@ -140,7 +140,9 @@ export const CatalogServiceNodeListSchema = z.array(
  * (agent/config/runtime.go; since Consul 1.12 `TLS` is a tlsutil.Config, tlsutil/config.go, whose
  * `InternalRPC` ProtocolConfig holds the verify flags; before 1.12 RuntimeConfig carried them flat:
  * `VerifyIncoming`, `VerifyIncomingRPC`, `VerifyOutgoing`, `VerifyServerHostname`),
- * `Stats.serf_lan.encrypted` is serf's "true"/"false" (serf.Stats()).
+ * `Stats.serf_lan.encrypted` is serf's "true"/"false" (serf.Stats()). The gossip verify flags
+ * (`encrypt_verify_incoming`/`_outgoing`) are `StaticRuntimeConfig.EncryptVerifyIncoming`/`…Outgoing`
+ * since the config auto-reload of 1.12 moved them there, and RuntimeConfig's own fields before.
  */
 export const AgentSelfSchema = z.object({
   Config: z.optional(z.object({ NodeName: z.optional(z.string()) })),
@@ -152,6 +154,9 @@ export const AgentSelfSchema = z.object({
       VerifyIncomingRPC: z.optional(z.boolean()),
       VerifyOutgoing: z.optional(z.boolean()),
       VerifyServerHostname: z.optional(z.boolean()),
+      EncryptVerifyIncoming: z.optional(z.boolean()),
+      EncryptVerifyOutgoing: z.optional(z.boolean()),
+      StaticRuntimeConfig: z.optional(z.object({ EncryptVerifyIncoming: z.optional(z.boolean()), EncryptVerifyOutgoing: z.optional(z.boolean()) })),
       TLS: z.optional(
         z.object({
           InternalRPC: z.optional(

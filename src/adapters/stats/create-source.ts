@@ -11,7 +11,7 @@ import { ConsulGitopsError } from '../../errors.ts';
 export { StatsConfigSchema, type StatsConfig } from './config.ts';
 
 export interface StatsSourceDeps {
-  /** A ConsulClient (only its sidecar listing is used). */
+  /** A ConsulClient (only its sidecar listing is used: by the envoy source to scrape, by Prometheus's to check coverage). */
   consul: SidecarDirectory;
   state: StateStore;
   stateKeyPrefix: string;
@@ -44,7 +44,11 @@ export function parseStatsFlag(flag: string, configured?: StatsConfig): StatsCon
 export function createTrafficSampleSource(config: StatsConfig, deps: StatsSourceDeps): TrafficSampleSource {
   const checked = StatsConfigSchema.parse(config);
   if ('prometheus' in checked) {
-    return new PrometheusTrafficSource(checked.prometheus, { env: deps.env, ...(deps.awsCredentials ? { awsCredentials: deps.awsCredentials } : {}) });
+    return new PrometheusTrafficSource(checked.prometheus, {
+      env: deps.env,
+      sidecars: deps.consul,
+      ...(deps.awsCredentials ? { awsCredentials: deps.awsCredentials } : {}),
+    });
   }
   return new EnvoyTrafficSource(checked.envoy, {
     consul: deps.consul,

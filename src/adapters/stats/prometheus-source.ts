@@ -20,10 +20,17 @@ import { instantQuery, type MatrixSeries, type QueryOptions } from './prometheus
 import { batchMatchers, rangeSelector } from './promql.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
+import { isConsulError } from '../consul/errors.ts';
+import type { SidecarDirectory } from './envoy-source.ts';
 
 export interface PrometheusSourceDeps extends AuthDeps {
   dispatcher?: Dispatcher;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Consul's sidecar listing: every sidecar registered now must have samples, since Prometheus
+   * knows only what it scrapes, and a sidecar it never scraped may be the one taking plaintext.
+   */
+  sidecars?: SidecarDirectory;
 }
 
 export { StatsSourceUnavailableError };
@@ -70,6 +77,13 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       ...(this.#deps.sleep ? { sleep: this.#deps.sleep } : {}),
     };
     const selectors = metricSelectors(cfg);
+    // `default` also matches a series without the label (older CE sidecars): once services of other
+    // namespaces (partitions) are judged too, such a series may be another namespace's same-named service.
+    const isDefault = (v: string) => v === '' || v.toLowerCase() === 'default';
+    const ambiguous = {
+      namespace: services.some((s) => !isDefault(s.namespace)),
+      partition: services.some((s) => !isDefault(s.partition)),
+    };
     let answered = 0;
     let unreachable = 0;
     let lastFailure = '';
@@ -92,18 +106,51 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           }
           answered++;
           for (const w of outcome.warnings) for (const a of mine) a.problems.push(`prometheus warning for ${metric}: ${w}`);
-          this.#collect(outcome.series, metric, acc);
+          this.#collect(outcome.series, metric, acc, ambiguous);
         }
       }
     }
     if (answered === 0 && unreachable > 0) {
       throw new StatsSourceUnavailableError(`${this.description}: no query answered (${lastFailure})`);
     }
-    return [...acc.values()].map((a) => this.#finish(a, window));
+    const out = [...acc.values()].map((a) => this.#finish(a, window));
+    if (this.#deps.sidecars) for (const s of out) await this.#unscraped(s, this.#deps.sidecars);
+    return out;
+  }
+
+  /**
+   * Adds a problem for every sidecar Consul lists now that has no sample in the window: matched by
+   * consul-k8s's `pod-name` meta against the instance labels; where some sidecar has no pod name,
+   * by count (sidecars listed vs instances with samples). Never "no plaintext" for an unseen one.
+   */
+  async #unscraped(s: ServiceSamples, directory: SidecarDirectory): Promise<void> {
+    const { name, namespace, partition } = s.service;
+    let listed;
+    try {
+      listed = (await directory.connectServiceInstances(name, { namespace, partition })).filter((i) => i.serviceKind === 'connect-proxy');
+    } catch (e) {
+      // ACLs hid sidecars: a partial view is never evidence, so the whole run stops (as the envoy source does).
+      if (isConsulError(e) && e.kind === 'incomplete-read') throw e;
+      s.problems.push(`cannot list the sidecars of ${name} from Consul to check that Prometheus sees each one: ${(e as Error).message}`);
+      return;
+    }
+    const seen = new Set(s.instances.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0)).map((i) => i.instance));
+    s.sources.push(`consul /v1/health/connect/${name}: ${listed.length} sidecar${listed.length === 1 ? '' : 's'} registered`);
+    if (listed.every((p) => p.meta['pod-name'])) {
+      for (const p of listed)
+        if (!seen.has(p.meta['pod-name']))
+          s.problems.push(
+            `sidecar ${p.meta['pod-name']} of ${name} is registered in Consul but Prometheus has no sample of it in the window: plaintext on it cannot be ruled out`,
+          );
+    } else if (seen.size < listed.length) {
+      s.problems.push(
+        `Consul lists ${listed.length} sidecars of ${name} but Prometheus has samples for ${seen.size}: plaintext on a sidecar it does not scrape cannot be ruled out`,
+      );
+    }
   }
 
   /** File each series under its service and instance. */
-  #collect(series: readonly MatrixSeries[], metric: TrafficMetric, acc: Map<string, Accumulator>): void {
+  #collect(series: readonly MatrixSeries[], metric: TrafficMetric, acc: Map<string, Accumulator>, ambiguous: { namespace: boolean; partition: boolean }): void {
     const { labels } = this.#config;
     for (const s of series) {
       const ref: ServiceRef = {
@@ -113,6 +160,13 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       };
       const a = acc.get(serviceKey(ref));
       if (!a) continue; // a regex batch never matches another service, but a relabelled one might
+      const unlabelled = (['namespace', 'partition'] as const).filter((k) => ambiguous[k] && !s.metric[labels[k]]);
+      if (unlabelled.length > 0) {
+        a.problems.push(
+          `a ${metric} series has no ${unlabelled.map((k) => labels[k]).join(' or ')} label while services of several ${unlabelled.map((k) => `${k}s`).join(' and ')} are judged: it may be a same-named service elsewhere, so it is not used: ${describeSeries(s.metric)}`,
+        );
+        continue;
+      }
       const instanceLabel = labels.instance.find((l) => (s.metric[l] ?? '') !== '');
       if (!instanceLabel) {
         a.problems.push(`a ${metric} series has none of the instance labels ${labels.instance.join(', ')}: ${describeSeries(s.metric)}`);

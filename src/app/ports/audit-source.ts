@@ -10,4 +10,11 @@ export interface AuditSource {
   /** service-defaults matching a bexpr filter, as `consul config list -filter` does, in every namespace the target manages. */
   listFiltered(kind: 'service-defaults', filter: string): Promise<ApiEntry[]>;
   get(kind: string, name: string): Promise<ApiEntry | undefined>;
+  /**
+   * Sidecar proxies whose own registration sets `Proxy.MutualTLSMode = "permissive"`, in every
+   * namespace the target manages: a registration's mode wins over service-defaults and
+   * proxy-defaults (agent/configentry/merge_service_config.go), so such a sidecar takes plaintext
+   * whatever the config entries say.
+   */
+  permissiveSidecars(): Promise<string[]>;
 }

@@ -61,7 +61,14 @@ export function decideStrict(input: DecideInput): ServiceVerdict {
           : 'ready-for-strict';
   const reasons = [...plaintext, ...insufficient, ...noMtls, ...blocked];
   if (verdict === 'ready-for-strict' || verdict === 'blocked') reasons.push(readySummary(evidence, window, judged));
-  return { service: judged.service, verdict, reasons, evidence, origin: judged.origin };
+  return {
+    service: judged.service,
+    verdict,
+    reasons,
+    evidence,
+    origin: judged.origin,
+    ...(judged.blockedBecause ? { blockedBecause: judged.blockedBecause } : {}),
+  };
 }
 
 function totals(

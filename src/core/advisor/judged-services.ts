@@ -13,7 +13,7 @@
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import type { LiveEntry } from '../../model/live-entry.ts';
 import { ownershipOf } from '../plan/ownership.ts';
-import { serviceKey, type JudgedService, type ModeOrigin, type ServiceRef } from './model.ts';
+import { serviceKey, type DriftedService, type JudgedService, type ModeOrigin, type ServiceRef } from './model.ts';
 import { fieldText } from '../../model/field-text.ts';
 
 /** A rendered Git entry (src/core/render.ts): the normalised form and the file it came from. */
@@ -33,7 +33,7 @@ export interface JudgeInput {
 
 export interface JudgedServices {
   judged: JudgedService[];
-  drift: ServiceRef[];
+  drift: DriftedService[];
 }
 
 interface Side {
@@ -88,6 +88,61 @@ function blockedBecause(name: string, git: Side | undefined, live: Side | undefi
   return undefined;
 }
 
+interface ApplyFlags {
+  adopt: boolean;
+  prune: boolean;
+}
+
+/** The entry Consul holds after an apply with `flags` (src/core/plan: what plan writes, skips and deletes). */
+function afterApply(git: Side | undefined, live: Side | undefined, flags: ApplyFlags): Side | undefined {
+  if (!live) return git;
+  const owner = ownershipOf(live.entry);
+  if (typeof owner === 'object' && 'external' in owner) return live;
+  if (git) return owner === 'ours' || flags.adopt ? git : live;
+  // Only what consul-gitops marked is ever deleted, and only when pruning.
+  return owner === 'ours' && flags.prune ? undefined : live;
+}
+
+const FLAG_SETS: readonly ApplyFlags[] = [
+  { adopt: false, prune: false },
+  { adopt: true, prune: false },
+  { adopt: false, prune: true },
+  { adopt: true, prune: true },
+];
+
+/**
+ * What puts a drifted service right: the fewest apply flags after which Consul's effective mode is
+ * no longer permissive, naming the entries each flag is for. A plain "apply repairs it" would be
+ * false for an entry apply leaves alone (no ownership marker, or its file gone while pruning is off).
+ */
+function repairOf(name: string, sd: { git?: Side; live?: Side }, pd: { git?: Side; live?: Side }): string {
+  const sides = [
+    { label: `service-defaults/${name}`, ...sd },
+    { label: 'proxy-defaults/global', ...pd },
+  ];
+  const flags = FLAG_SETS.find((f) => {
+    const [s, p] = sides.map((x) => afterApply(x.git, x.live, f));
+    return (modeOf(s?.entry) || modeOf(p?.entry)) !== 'permissive';
+  });
+  if (!flags) {
+    const external = sides
+      .map((x) => ({ label: x.label, owner: x.live && ownershipOf(x.live.entry) }))
+      .find((x) => typeof x.owner === 'object' && 'external' in x.owner);
+    const by = external && typeof external.owner === 'object' && 'external' in external.owner ? external.owner.external : 'another controller';
+    return `${external?.label ?? `service-defaults/${name}`} in Consul is managed by ${by} (external-source), not consul-gitops: change its MutualTLSMode there`;
+  }
+  const why: string[] = [];
+  for (const x of sides) {
+    if (!x.live) continue;
+    const owner = ownershipOf(x.live.entry);
+    if (flags.adopt && x.git && owner === 'unowned') why.push(`${x.label} in Consul lacks the consul-gitops ownership marker`);
+    else if (flags.adopt && x.git && typeof owner === 'object' && 'foreign' in owner) why.push(`${x.label} in Consul is managed by ${owner.foreign}`);
+    else if (flags.prune && !x.git && owner === 'ours') why.push(`${x.label} in Consul has no file any more`);
+  }
+  const command = ['apply', ...(flags.adopt ? ['--adopt'] : []), ...(flags.prune ? ['--prune'] : [])].join(' ');
+  return why.length ? `${command} repairs it: ${why.join('; ')}` : `${command} repairs it`;
+}
+
 export function judgedServices(input: JudgeInput): JudgedServices {
   const gitSides = input.git.map((g) => ({ entry: g.normalized, file: g.file }));
   const liveSides = input.live.map((l) => ({ entry: l.entry }));
@@ -104,7 +159,7 @@ export function judgedServices(input: JudgeInput): JudgedServices {
   for (const [k, s] of gitSd) refs.set(k, refOf(s.entry));
 
   const judged: JudgedService[] = [];
-  const drift: ServiceRef[] = [];
+  const drift: DriftedService[] = [];
   for (const [key, service] of [...refs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const partition = service.partition.toLowerCase();
     const sd = desired(gitSd.get(key), liveSd.get(key));
@@ -113,7 +168,11 @@ export function judgedServices(input: JudgeInput): JudgedServices {
     const effective = explicit || modeOf(pd?.entry);
     const liveEffective = modeOf(liveSd.get(key)?.entry) || modeOf(livePd.get(partition)?.entry);
     if (effective !== 'permissive') {
-      if (liveEffective === 'permissive') drift.push(service);
+      if (liveEffective === 'permissive')
+        drift.push({
+          ...service,
+          repair: repairOf(service.name, { git: gitSd.get(key), live: liveSd.get(key) }, { git: gitPd.get(partition), live: livePd.get(partition) }),
+        });
       continue;
     }
     // Inherited permissive mode matters only where a sidecar exists to accept plaintext.

@@ -208,6 +208,11 @@ export interface ServiceVerdict {
   reasons: string[];
   evidence: PermissiveTrafficEvidence;
   origin: ModeOrigin;
+  /**
+   * What keeps the change from being proposed whatever the traffic says (JudgedService's), kept
+   * apart so a report showing only the deciding reason can still say it (consul-k8s owns the entry).
+   */
+  blockedBecause?: string;
 }
 
 export interface AdviceReport {
@@ -216,5 +221,15 @@ export interface AdviceReport {
   source: string;
   services: ServiceVerdict[];
   /** Services strict in Git but permissive in Consul: drift, not judged. */
-  drift: ServiceRef[];
+  drift: DriftedService[];
+}
+
+/** A service strict in Git but permissive in Consul, with what puts Consul right. */
+export interface DriftedService extends ServiceRef {
+  /**
+   * What makes Consul strict, in the user's words: `apply repairs it`, or the flag apply needs
+   * (`--adopt` for an entry consul-gitops does not manage, `--prune` for one whose file is gone)
+   * naming the entry.
+   */
+  repair: string;
 }

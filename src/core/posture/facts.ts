@@ -9,6 +9,13 @@ export interface AgentFacts {
   nodeName: string;
   /** `Stats.serf_lan.encrypted`; undefined when the agent did not report it. */
   gossipEncrypted: boolean | undefined;
+  /** `Stats.serf_wan.encrypted` (servers only; the WAN keyring is a separate file); undefined when absent. */
+  gossipWanEncrypted: boolean | undefined;
+  /**
+   * `DebugConfig.StaticRuntimeConfig.EncryptVerifyIncoming`/`…Outgoing` (flat in DebugConfig before
+   * 1.12); undefined when the agent does not show both.
+   */
+  gossipVerify: { incoming: boolean; outgoing: boolean } | undefined;
   /** `DebugConfig.TLS.InternalRPC` verify flags; undefined when absent. */
   rpcTls: { verifyIncoming: boolean; verifyOutgoing: boolean; verifyServerHostname: boolean } | undefined;
   /** `DebugConfig.ConnectSidecarMinPort`/`ConnectSidecarMaxPort`. */
@@ -51,8 +58,8 @@ export interface PostureFacts {
   agent: Known<AgentFacts>;
   caProvider: Known<string>;
   mesh: MeshFacts;
-  /** permissive service-defaults names, and whether proxy-defaults global is permissive. */
-  permissive: Known<{ services: string[]; proxyDefaults: boolean }>;
+  /** permissive service-defaults names, sidecars registered permissive, and whether proxy-defaults global is permissive. */
+  permissive: Known<{ services: string[]; sidecars: string[]; proxyDefaults: boolean }>;
   intentions: Known<IntentionFacts>;
   /** Catalog services (not proxies or gateways), without `consul` itself. */
   services: Known<string[]>;

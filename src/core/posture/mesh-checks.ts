@@ -32,15 +32,22 @@ export const meshDestinationsOnly: PostureCheck = {
 
 export const noPermissive: PostureCheck = {
   id: 'mesh-no-permissive',
-  title: 'no service or proxy-defaults permissive',
+  title: 'no service, proxy-defaults or sidecar registration permissive',
   checklistLine: 'Onboarding guide (permissive mTLS): every service back to MutualTLSMode = "strict", proxy-defaults included',
   evaluate(f) {
     if (!f.permissive.known) return unknownFor(f.permissive);
-    const { services, proxyDefaults } = f.permissive.value;
-    const which = [...(proxyDefaults ? ['proxy-defaults global'] : []), ...services.map((s) => `service-defaults ${s}`)];
+    const { services, sidecars, proxyDefaults } = f.permissive.value;
+    const which = [
+      ...(proxyDefaults ? ['proxy-defaults global'] : []),
+      ...services.map((s) => `service-defaults ${s}`),
+      ...sidecars.map((s) => `sidecar registration ${s}`),
+    ];
+    const fix = sidecars.length
+      ? 'remove Proxy.MutualTLSMode = "permissive" from those sidecar registrations (re-register them); run consul-gitops advise and merge its strict-mode proposals for the rest'
+      : 'run consul-gitops advise and merge its strict-mode proposals';
     return which.length === 0
-      ? pass('no service-defaults or proxy-defaults has MutualTLSMode = "permissive"')
-      : fail(`MutualTLSMode = "permissive": ${which.join(', ')}`, 'run consul-gitops advise and merge its strict-mode proposals');
+      ? pass('no service-defaults, proxy-defaults or sidecar registration has MutualTLSMode = "permissive"')
+      : fail(`MutualTLSMode = "permissive": ${which.join(', ')}`, fix);
   },
 };
 

@@ -17,17 +17,42 @@ export const httpsApi: PostureCheck = {
 
 export const gossipEncryption: PostureCheck = {
   id: 'transport-gossip-encryption',
-  title: 'gossip encryption enabled',
-  checklistLine: 'Production checklist, gossip: set an encrypt key on every agent so LAN/WAN gossip is encrypted',
+  title: 'gossip encryption enabled and enforced',
+  checklistLine:
+    'Production checklist, gossip: set an encrypt key on every agent so LAN/WAN gossip is encrypted, with encrypt_verify_incoming and encrypt_verify_outgoing left true',
   evaluate(f) {
     if (!f.agent.known) return unknownFor(f.agent);
-    const enc = f.agent.value.gossipEncrypted;
+    const { nodeName, gossipEncrypted: enc, gossipWanEncrypted: wan, gossipVerify: verify } = f.agent.value;
     if (enc === undefined)
       return { status: 'unknown', evidence: 'GET /v1/agent/self has no Stats.serf_lan.encrypted', fix: 'check the agent with `consul info`' };
-    const where = `agent ${f.agent.value.nodeName}: Stats.serf_lan.encrypted = ${enc}`;
-    return enc
-      ? pass(where)
-      : fail(where, 'generate a key (`consul keygen`) and set encrypt on every agent (rolling: encrypt_verify_incoming/outgoing = false first)');
+    const where = `agent ${nodeName}: Stats.serf_lan.encrypted = ${enc}`;
+    if (!enc) return fail(where, 'generate a key (`consul keygen`) and set encrypt on every agent (rolling: encrypt_verify_incoming/outgoing = false first)');
+    if (wan === false)
+      return fail(
+        `agent ${nodeName}: LAN gossip is encrypted but Stats.serf_wan.encrypted = false`,
+        'install the gossip key in the WAN keyring too (`consul keyring -install KEY`, then -use) on every server',
+      );
+    // An agent with a key still accepts plaintext while encrypt_verify_incoming is false (a rolling
+    // key rollout's first step): its own encryption says nothing about the other members then.
+    if (!verify)
+      return {
+        status: 'unknown',
+        evidence: `${where}, but DebugConfig shows no StaticRuntimeConfig.EncryptVerifyIncoming/EncryptVerifyOutgoing: whether the agent still accepts unencrypted gossip cannot be told`,
+        fix: 'check encrypt_verify_incoming and encrypt_verify_outgoing in the agent configuration by hand (both must be true)',
+      };
+    // memberlist: verify_incoming false accepts plaintext packets; verify_outgoing false sends them.
+    const off = [
+      ...(verify.incoming ? [] : [['encrypt_verify_incoming', 'it accepts unencrypted gossip, so other members may gossip in plaintext']]),
+      ...(verify.outgoing ? [] : [['encrypt_verify_outgoing', 'it sends its own gossip unencrypted']]),
+    ];
+    if (off.length > 0)
+      return fail(
+        `agent ${nodeName}: gossip has a key, but ${off.map(([k, why]) => `${k} = false (${why})`).join(' and ')}`,
+        `finish the key rollout: set ${off.map(([k]) => `${k} = true`).join(' and ')} on every agent and restart them one at a time`,
+      );
+    return pass(
+      `${where}, encrypt_verify_incoming and encrypt_verify_outgoing = true: this agent refuses unencrypted gossip, so the members of its pool must encrypt to reach it`,
+    );
   },
 };
 

@@ -74,7 +74,7 @@ describe('the posture dashboard', () => {
     const first = await w.run(
       report(
         [verdict('api', 'ready-for-strict'), verdict('web', 'still-receiving-plaintext', { plaintext: 5, lastSeenAt: Date.parse('2026-11-29T08:30:00Z') })],
-        [{ name: 'db', namespace: 'default', partition: 'default' }],
+        [{ name: 'db', namespace: 'default', partition: 'default', repair: 'apply repairs it' }],
       ),
     );
     expect(first.dashboard).toMatchObject({ open: true });

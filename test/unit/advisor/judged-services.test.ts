@@ -65,12 +65,12 @@ describe('judgedServices', () => {
       expectNoInboundTraffic: [],
     });
     expect(r.judged).toEqual([]);
-    expect(r.drift).toEqual([ref('payments')]);
+    expect(r.drift).toEqual([{ ...ref('payments'), repair: 'apply repairs it' }]);
   });
 
   it('reports drift when Consul still inherits permissive from a proxy-defaults Git made strict', () => {
     const r = judgedServices({ git: [git(pd(), 'pd.hcl')], live: [live({ ...pd('permissive'), ...OURS })], catalog: [ref('web')], expectNoInboundTraffic: [] });
-    expect(r.drift).toEqual([ref('web')]);
+    expect(r.drift).toEqual([{ ...ref('web'), repair: 'apply repairs it' }]);
   });
 
   it('blocks a service whose live service-defaults belongs to consul-k8s', () => {
@@ -103,7 +103,7 @@ describe('judgedServices', () => {
   it('ignores a live entry of ours that Git no longer holds: it is being removed', () => {
     const r = judgedServices({ git: [git(pd(), 'pd.hcl')], live: [live({ ...sd('gone', 'permissive'), ...OURS })], catalog: [], expectNoInboundTraffic: [] });
     expect(r.judged).toEqual([]);
-    expect(r.drift).toEqual([ref('gone')]);
+    expect(r.drift).toEqual([{ ...ref('gone'), repair: 'apply --prune repairs it: service-defaults/gone in Consul has no file any more' }]);
   });
 
   it('marks services the user expects no inbound traffic for, case-insensitively', () => {

@@ -147,7 +147,14 @@ describe('posture dashboard', () => {
         window: WINDOW,
         source: 'prometheus http://prometheus:9090',
         services: [ready, still],
-        drift: [{ name: 'cart', namespace: 'default', partition: 'default' }],
+        drift: [
+          {
+            name: 'cart',
+            namespace: 'default',
+            partition: 'default',
+            repair: 'apply --adopt repairs it: service-defaults/cart in Consul lacks the consul-gitops ownership marker',
+          },
+        ],
       },
       pullRequests: new Map([['default/default/orders', 'https://github.com/acme/mesh/pull/12']]),
       mesh: { allowEnablingPermissiveMutualTLS: true, meshDestinationsOnly: false },
