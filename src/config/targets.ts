@@ -6,7 +6,7 @@ import { parse, YAMLError } from 'yaml';
 import * as z from 'zod/mini';
 import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size.ts';
 import { ConsulGitopsError } from '../errors.ts';
-import { quoteToken } from '../model/errors.ts';
+import { escapeControl, quoteToken } from '../model/errors.ts';
 
 /** A size as written in the file: `1MiB`, `512KiB`, or a number of bytes. */
 const ByteSize = z.union([z.string(), z.number()]).check(z.refine((v) => parseByteSize(String(v)) !== undefined, 'a size such as 1MiB, 512KiB or 1048576'));
@@ -274,7 +274,11 @@ export async function loadTargets(path: string | undefined, cwd: string): Promis
   try {
     return parseTargetsFile(await readFile(absolute, 'utf8'), file, dirname(absolute));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !path) return defaultTargets();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !path) return defaultTargets();
+    // Node's message repeats the absolute path raw; the path is shown as given, escaped like any name.
+    if (typeof code === 'string' && code.startsWith('E'))
+      throw new ConsulGitopsError('config', `cannot read ${escapeControl(file)}: ${code === 'ENOENT' ? 'no such file' : code}`);
     throw e;
   }
 }
