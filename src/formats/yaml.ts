@@ -6,13 +6,13 @@
 // are errors: YAML requires unique keys, and Kubernetes (the only Consul path that reads YAML, via
 // consul-k8s CRDs) rejects duplicate fields (kubectl's strict field validation; go-yaml v3
 // "mapping key already defined").
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import type { SourcePosition } from '../model/errors.ts';
 import { quoteToken } from '../model/errors.ts';
 import type { ParseResult, RawNode, RawObjectEntry, SyntaxProblem } from './raw.ts';
 import { parseSimpleYaml } from './yaml-simple.ts';
 import { ConsulGitopsError } from '../errors.ts';
-import { fieldText } from '../model/field-text.ts';
+import { Buffer } from 'node:buffer';
 
 /** Nodes that alias expansion may add to one file: far above any real entry, far below a billion laughs. */
 export const MAX_ALIAS_NODES = 10_000;
@@ -127,7 +127,11 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
     }
     return { type: 'object', entries, pos };
   }
-  if (isSeq(node)) return { type: 'list', items: node.items.map((i) => toRaw(i as Node, walk, depth + 1, expanding)), pos };
+  if (isSeq(node)) {
+    // `!!omap` and `!!pairs` make a sequence of key-value pairs, which no JSON value is.
+    if (node.items.some((i) => isPair(i))) throw unsupportedTag(node.tag, pos);
+    return { type: 'list', items: node.items.map((i) => toRaw(i as Node, walk, depth + 1, expanding)), pos };
+  }
   if (isScalar(node)) {
     const v = node.value;
     if (v === null || v === undefined) return { type: 'null', pos };
@@ -151,9 +155,26 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
         });
       return { type: 'number', value: v, text, pos };
     }
-    return { type: 'string', value: fieldText(v), pos };
+    if (typeof v === 'string') return { type: 'string', value: v, pos };
+    // go-yaml (what consul-k8s reads CRDs with) gives a `!!binary` value as the decoded bytes, as text.
+    if (v instanceof Uint8Array) return { type: 'string', value: Buffer.from(v).toString('utf8'), pos };
   }
-  return { type: 'null', pos };
+  // Anything else a tag makes (a `!!timestamp` Date, the pairs of `!!omap` and `!!pairs`) has no
+  // JSON form Consul would agree on: said, rather than written as JSON of a JavaScript object or as null.
+  throw unsupportedTag((node as { tag?: unknown }).tag, pos);
+}
+
+function unsupportedTag(tag: unknown, pos: SourcePosition): YamlProblem {
+  return new YamlProblem({
+    message: `${typeof tag === 'string' ? `a value tagged ${quoteToken(shortTag(tag))}` : 'this value'} cannot be a config entry's value`,
+    pos,
+    hint: 'write it as a plain string, number, boolean, list or map',
+  });
+}
+
+/** `tag:yaml.org,2002:timestamp` as written: `!!timestamp`. */
+function shortTag(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
 }
 
 /** `*name` → a copy of the anchored node, with the anchor's positions (where the value is written). */
