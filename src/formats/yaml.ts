@@ -2,7 +2,8 @@
 // with positions taken from the `yaml` library's source ranges.
 //
 // Aliases (`*name`) are expanded to the anchored node, whose positions still point into the file;
-// expansion is bounded (MAX_ALIAS_NODES) so an alias bomb fails at once. Duplicate keys in one map
+// expansion is bounded (MAX_ALIAS_NODES) so an alias bomb fails at once. The merge key `<<` is
+// applied as go-yaml applies it (kubectl and consul-k8s read CRDs with it). Duplicate keys in one map
 // are errors: YAML requires unique keys, and Kubernetes (the only Consul path that reads YAML, via
 // consul-k8s CRDs) rejects duplicate fields (kubectl's strict field validation; go-yaml v3
 // "mapping key already defined").
@@ -96,8 +97,13 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
   if (isMap(node)) {
     const entries: RawObjectEntry[] = [];
     const seen = new Map<string, SourcePosition>();
+    const merged: RawObjectEntry[] = [];
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
+      if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.value === '<<') {
+        merged.push(...mergedEntries(pair.value as Node | null, walk.at(keyNode.range?.[0]), walk, depth, expanding));
+        continue;
+      }
       const keyRaw = keyNode ? toRaw(keyNode, walk, depth + 1, expanding) : undefined;
       const key =
         keyRaw === undefined
@@ -125,6 +131,12 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
       const value = pair.value == null ? { type: 'null' as const, pos: keyPos } : toRaw(pair.value as Node, walk, depth + 1, expanding);
       entries.push({ key, keyPos, value });
     }
+    // A key written in the map wins over a merged one, and an earlier merged map over a later one.
+    for (const e of merged)
+      if (!seen.has(e.key)) {
+        seen.set(e.key, e.keyPos);
+        entries.push(e);
+      }
     return { type: 'object', entries, pos };
   }
   if (isSeq(node)) {
@@ -175,6 +187,17 @@ function unsupportedTag(tag: unknown, pos: SourcePosition): YamlProblem {
 /** `tag:yaml.org,2002:timestamp` as written: `!!timestamp`. */
 function shortTag(tag: string): string {
   return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+}
+
+/**
+ * `<<: *base` (or `<<: [*a, *b]`, or an inline map): the merge key of YAML 1.1, which go-yaml and so
+ * kubectl and consul-k8s apply to CRDs. The entries of the map(s) it names, in order.
+ */
+function mergedEntries(value: Node | null, at: SourcePosition, walk: Walk, depth: number, expanding: boolean): RawObjectEntry[] {
+  const raw = value == null ? undefined : toRaw(value, walk, depth + 1, expanding);
+  const maps = raw?.type === 'object' ? [raw] : raw?.type === 'list' && raw.items.every((i) => i.type === 'object') ? raw.items : undefined;
+  if (!maps) throw new YamlProblem({ message: 'a merge key "<<" takes a map or a list of maps', pos: raw?.pos ?? at, hint: 'write <<: *anchor, naming a map' });
+  return maps.flatMap((m) => (m.type === 'object' ? m.entries : []));
 }
 
 /** `*name` → a copy of the anchored node, with the anchor's positions (where the value is written). */
