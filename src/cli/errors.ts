@@ -2,6 +2,7 @@
 // stdout, `{"error":{"code":…,"message":…}}`, so a script decides by the code (src/errors.ts), never
 // by the wording.
 import { errorJson } from '../errors.ts';
+import { escapeControl } from '../model/errors.ts';
 import type { CliIo } from './io.ts';
 
 export interface FailOptions {
@@ -16,7 +17,8 @@ export interface FailOptions {
 /** Reports the error and returns exit code 1. */
 export function failWith(io: CliIo, error: unknown, options: FailOptions): number {
   const body = errorJson(error);
-  io.stderr.write(`${options.text ?? `error: ${body.message}`}\n`);
+  // A message may quote a path, a Consul answer or a key: each of its lines is escaped, so none rewrites the terminal.
+  io.stderr.write(`${options.text ?? `error: ${body.message.split('\n').map(escapeControl).join('\n')}`}\n`);
   if (options.json) io.stdout.write(`${JSON.stringify({ error: { ...body, ...(options.details ? { errors: options.details } : {}) } })}\n`);
   return 1;
 }

@@ -92,7 +92,7 @@ async function loadTarget(values: Values, io: CliIo, cenv: CommandEnv) {
 async function readTree({ resolved, limits }: Awaited<ReturnType<typeof loadTarget>>, values: Values, io: CliIo) {
   const cwd = io.cwd ?? process.cwd();
   const { files, unreadable, notices } = await readLocalFiles([resolved.target.dir], cwd, limits);
-  for (const n of notices) io.stderr.write(`notice: ${n}\n`);
+  for (const n of notices) io.stderr.write(`notice: ${escapeControl(n)}\n`);
   const planOptions: PlanOptions = {
     prune: values.prune === true || resolved.target.prune,
     adopt: values.adopt === true,

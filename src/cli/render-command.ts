@@ -1,6 +1,6 @@
 // `consul-gitops render` and `consul-gitops validate`.
 import { parseArgs } from 'node:util';
-import { formatConfigEntryError } from '../model/errors.ts';
+import { escapeControl, formatConfigEntryError } from '../model/errors.ts';
 import { entryIdOf, formatEntryId } from '../model/entry-id.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
@@ -40,7 +40,7 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
     options: { json: { type: 'boolean' }, normalized: { type: 'boolean' }, ...LIMIT_OPTIONS },
   });
   const { tree, ioErrors } = await loadTree(positionals, values['max-file-size'], io);
-  for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
+  for (const n of tree.notices) io.stderr.write(`notice: ${escapeControl(n)}\n`);
   for (const w of tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
   const errors = [...ioErrors, ...tree.decodeErrors];
   if (errors.length) {
@@ -54,7 +54,7 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
     return 0;
   }
   tree.entries.forEach((e, i) => {
-    io.stdout.write(`# ${formatEntryId(entryIdOf(e.normalized))}  (${e.file}:${e.pos.line})\n${stringifyApiJson(entries[i])}\n`);
+    io.stdout.write(`# ${formatEntryId(entryIdOf(e.normalized))}  (${escapeControl(e.file)}:${e.pos.line})\n${stringifyApiJson(entries[i])}\n`);
   });
   return 0;
 }
@@ -62,7 +62,7 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: LIMIT_OPTIONS });
   const { tree, ioErrors, targets } = await loadTree(positionals, values['max-file-size'], io);
-  for (const n of tree.notices) io.stderr.write(`notice: ${n}\n`);
+  for (const n of tree.notices) io.stderr.write(`notice: ${escapeControl(n)}\n`);
   for (const t of targets.targets) {
     const unsupported = t.consulVersion ? unsupportedVersion(t.consulVersion) : undefined;
     if (unsupported) io.stderr.write(`warning: target ${JSON.stringify(t.name)}: ${unsupported}\n`);

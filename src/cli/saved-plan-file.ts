@@ -1,7 +1,7 @@
 // The saved plan's file on disk and the revision the files came from: the edge of `plan --out` and
 // `apply FILE`. The file may hold entries with private keys (inline-certificate), so it is written
 // readable by its owner only, like Terraform's plan files deserve.
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile, writeFile, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join, relative, resolve } from 'node:path';
 import { parseConsulJson } from '../adapters/consul/json.ts';
 import { baseUrlOf } from '../adapters/consul/options.ts';
@@ -20,7 +20,11 @@ import {
 export async function writeSavedPlan(path: string, plan: SavedPlan): Promise<void> {
   // Written whole then renamed: an interrupted write never leaves half a plan under the name.
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(tmp, savedPlanText(plan), { mode: 0o600 });
+  // The name is predictable: whatever is there (a stale file, a link planted in a shared folder) is
+  // removed, and the file is created new (`wx`), so the private keys never go through a link nor
+  // into a file that already had another mode.
+  await rm(tmp, { force: true });
+  await writeFile(tmp, savedPlanText(plan), { mode: 0o600, flag: 'wx' });
   await rename(tmp, path);
 }
 

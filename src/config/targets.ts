@@ -1,11 +1,12 @@
 // consul-gitops.yaml: the targets a repository reconciles (a Consul, the subtree that belongs to
 // it, and how far the reconciler may go), validated with zod.
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { dirname, isAbsolute, posix, resolve, win32 } from 'node:path';
+import { parse, YAMLError } from 'yaml';
 import * as z from 'zod/mini';
 import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size.ts';
 import { ConsulGitopsError } from '../errors.ts';
+import { escapeControl, quoteToken } from '../model/errors.ts';
 
 /** A size as written in the file: `1MiB`, `512KiB`, or a number of bytes. */
 const ByteSize = z.union([z.string(), z.number()]).check(z.refine((v) => parseByteSize(String(v)) !== undefined, 'a size such as 1MiB, 512KiB or 1048576'));
@@ -77,7 +78,17 @@ export const TargetSchema = z
       {},
     ),
     /** The subtree of the repository that belongs to this target. */
-    dir: z._default(z.string(), 'config-entries'),
+    dir: z._default(
+      z
+        .string()
+        .check(
+          z.refine(
+            insideRepository,
+            'a folder inside the repository, written relative to it: no absolute path, no ".." leading out (the reconciler reads the repository only)',
+          ),
+        ),
+      'config-entries',
+    ),
     prune: z._default(z.boolean(), true),
     /** Apply drift repairs from the schedule, not only report them. */
     selfHeal: z._default(z.boolean(), false),
@@ -155,6 +166,17 @@ export type TargetsFile = z.infer<typeof TargetsFileSchema>;
 export const DEFAULT_TARGETS_FILE = 'consul-gitops.yaml';
 
 /**
+ * Whether a target's `dir` names a folder of the repository. The reconciler reads a commit's tree,
+ * where `/etc` or `../x` name nothing, while `plan` on a CI runner would read them from the runner's
+ * disk: a pull request changing `dir` could make its plan comment quote files from outside the checkout.
+ */
+function insideRepository(dir: string): boolean {
+  if (dir.includes('\0') || isAbsolute(dir) || win32.isAbsolute(dir)) return false;
+  const normal = posix.normalize(dir.replace(/\\/g, '/'));
+  return normal !== '..' && !normal.startsWith('../');
+}
+
+/**
  * The single implicit target used when no consul-gitops.yaml exists: Consul from the environment,
  * and pruning only on request (`--prune`), since nothing says the tree is the whole truth.
  */
@@ -168,10 +190,63 @@ export function defaultTargets(dir = 'config-entries'): TargetsFile {
  * no reader later falls back to whatever the process's working directory happens to be.
  */
 export function parseTargetsFile(text: string, file = DEFAULT_TARGETS_FILE, relativeTo?: string): TargetsFile {
-  const result = TargetsFileSchema.safeParse(parse(text));
+  const document = parseYamlOf(text, file);
+  const result = TargetsFileSchema.safeParse(document);
   if (result.success) return relativeTo === undefined ? result.data : withPathsFrom(result.data, relativeTo);
-  const issues = result.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  const issues = result.error.issues.map(
+    (i) => `${file}: ${i.path.map((p) => quoteToken(String(p)).slice(1, -1)).join('.') || '(root)'}: ${issueText(i, document)}`,
+  );
   throw new ConsulGitopsError('config', issues.join('\n'));
+}
+
+/**
+ * The file's YAML, or an error naming the file, line and column in one line: the `yaml` package's own
+ * message spans several lines quoting the file, and an alias it refuses (unknown, or an alias bomb)
+ * is a ReferenceError without a position.
+ */
+function parseYamlOf(text: string, file: string): unknown {
+  try {
+    return parse(text);
+  } catch (e) {
+    if (e instanceof YAMLError) {
+      const at = e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
+      throw new ConsulGitopsError('config', `${file}${at}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+    }
+    if (e instanceof ReferenceError) throw new ConsulGitopsError('config', `${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * What zod found, in words: zod/mini says "Invalid input" for an unknown key or a wrong type. Values
+ * are described by type only: a careless file may hold a token where a name was expected.
+ */
+function issueText(issue: z.core.$ZodIssue, document: unknown): string {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => quoteToken(k)).join(', ');
+    return `unknown key${issue.keys.length === 1 ? '' : 's'} ${keys}`;
+  }
+  if (issue.code === 'invalid_type') {
+    const got = valueAt(document, issue.path);
+    return got === undefined ? `required: expected ${issue.expected}` : `expected ${issue.expected}, got ${typeName(got)}`;
+  }
+  return issue.message;
+}
+
+function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
+  let v = document;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, p)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Uint8Array) return 'binary';
+  return typeof v === 'object' ? (v instanceof Date ? 'date' : 'object') : typeof v;
 }
 
 function withPathsFrom(file: TargetsFile, dir: string): TargetsFile {
@@ -199,7 +274,11 @@ export async function loadTargets(path: string | undefined, cwd: string): Promis
   try {
     return parseTargetsFile(await readFile(absolute, 'utf8'), file, dirname(absolute));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !path) return defaultTargets();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !path) return defaultTargets();
+    // Node's message repeats the absolute path raw; the path is shown as given, escaped like any name.
+    if (typeof code === 'string' && code.startsWith('E'))
+      throw new ConsulGitopsError('config', `cannot read ${escapeControl(file)}: ${code === 'ENOENT' ? 'no such file' : code}`);
     throw e;
   }
 }

@@ -2,17 +2,18 @@
 // with positions taken from the `yaml` library's source ranges.
 //
 // Aliases (`*name`) are expanded to the anchored node, whose positions still point into the file;
-// expansion is bounded (MAX_ALIAS_NODES) so an alias bomb fails at once. Duplicate keys in one map
+// expansion is bounded (MAX_ALIAS_NODES) so an alias bomb fails at once. The merge key `<<` is
+// applied as go-yaml applies it (kubectl and consul-k8s read CRDs with it). Duplicate keys in one map
 // are errors: YAML requires unique keys, and Kubernetes (the only Consul path that reads YAML, via
 // consul-k8s CRDs) rejects duplicate fields (kubectl's strict field validation; go-yaml v3
 // "mapping key already defined").
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import type { SourcePosition } from '../model/errors.ts';
 import { quoteToken } from '../model/errors.ts';
 import type { ParseResult, RawNode, RawObjectEntry, SyntaxProblem } from './raw.ts';
 import { parseSimpleYaml } from './yaml-simple.ts';
 import { ConsulGitopsError } from '../errors.ts';
-import { fieldText } from '../model/field-text.ts';
+import { Buffer } from 'node:buffer';
 
 /** Nodes that alias expansion may add to one file: far above any real entry, far below a billion laughs. */
 export const MAX_ALIAS_NODES = 10_000;
@@ -96,8 +97,13 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
   if (isMap(node)) {
     const entries: RawObjectEntry[] = [];
     const seen = new Map<string, SourcePosition>();
+    const merged: RawObjectEntry[] = [];
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
+      if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.value === '<<') {
+        merged.push(...mergedEntries(pair.value as Node | null, walk.at(keyNode.range?.[0]), walk, depth, expanding));
+        continue;
+      }
       const keyRaw = keyNode ? toRaw(keyNode, walk, depth + 1, expanding) : undefined;
       const key =
         keyRaw === undefined
@@ -125,9 +131,19 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
       const value = pair.value == null ? { type: 'null' as const, pos: keyPos } : toRaw(pair.value as Node, walk, depth + 1, expanding);
       entries.push({ key, keyPos, value });
     }
+    // A key written in the map wins over a merged one, and an earlier merged map over a later one.
+    for (const e of merged)
+      if (!seen.has(e.key)) {
+        seen.set(e.key, e.keyPos);
+        entries.push(e);
+      }
     return { type: 'object', entries, pos };
   }
-  if (isSeq(node)) return { type: 'list', items: node.items.map((i) => toRaw(i as Node, walk, depth + 1, expanding)), pos };
+  if (isSeq(node)) {
+    // `!!omap` and `!!pairs` make a sequence of key-value pairs, which no JSON value is.
+    if (node.items.some((i) => isPair(i))) throw unsupportedTag(node.tag, pos);
+    return { type: 'list', items: node.items.map((i) => toRaw(i as Node, walk, depth + 1, expanding)), pos };
+  }
   if (isScalar(node)) {
     const v = node.value;
     if (v === null || v === undefined) return { type: 'null', pos };
@@ -151,9 +167,37 @@ function toRaw(node: Node, walk: Walk, depth: number, expanding: boolean): RawNo
         });
       return { type: 'number', value: v, text, pos };
     }
-    return { type: 'string', value: fieldText(v), pos };
+    if (typeof v === 'string') return { type: 'string', value: v, pos };
+    // go-yaml (what consul-k8s reads CRDs with) gives a `!!binary` value as the decoded bytes, as text.
+    if (v instanceof Uint8Array) return { type: 'string', value: Buffer.from(v).toString('utf8'), pos };
   }
-  return { type: 'null', pos };
+  // Anything else a tag makes (a `!!timestamp` Date, the pairs of `!!omap` and `!!pairs`) has no
+  // JSON form Consul would agree on: said, rather than written as JSON of a JavaScript object or as null.
+  throw unsupportedTag((node as { tag?: unknown }).tag, pos);
+}
+
+function unsupportedTag(tag: unknown, pos: SourcePosition): YamlProblem {
+  return new YamlProblem({
+    message: `${typeof tag === 'string' ? `a value tagged ${quoteToken(shortTag(tag))}` : 'this value'} cannot be a config entry's value`,
+    pos,
+    hint: 'write it as a plain string, number, boolean, list or map',
+  });
+}
+
+/** `tag:yaml.org,2002:timestamp` as written: `!!timestamp`. */
+function shortTag(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+}
+
+/**
+ * `<<: *base` (or `<<: [*a, *b]`, or an inline map): the merge key of YAML 1.1, which go-yaml and so
+ * kubectl and consul-k8s apply to CRDs. The entries of the map(s) it names, in order.
+ */
+function mergedEntries(value: Node | null, at: SourcePosition, walk: Walk, depth: number, expanding: boolean): RawObjectEntry[] {
+  const raw = value == null ? undefined : toRaw(value, walk, depth + 1, expanding);
+  const maps = raw?.type === 'object' ? [raw] : raw?.type === 'list' && raw.items.every((i) => i.type === 'object') ? raw.items : undefined;
+  if (!maps) throw new YamlProblem({ message: 'a merge key "<<" takes a map or a list of maps', pos: raw?.pos ?? at, hint: 'write <<: *anchor, naming a map' });
+  return maps.flatMap((m) => (m.type === 'object' ? m.entries : []));
 }
 
 /** `*name` → a copy of the anchored node, with the anchor's positions (where the value is written). */

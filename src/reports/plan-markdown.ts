@@ -13,8 +13,9 @@ import { changeLocation, countsByKind, LONG_PLAN, summaryLine } from '../core/pl
 import { stringifyApiJson } from '../core/api-json.ts';
 import { redact } from '../core/plan/sensitive.ts';
 import { formatEntryId } from '../model/entry-id.ts';
-import { formatConfigEntryError, type ConfigEntryError } from '../model/errors.ts';
+import { escapeControl, formatConfigEntryError, type ConfigEntryError } from '../model/errors.ts';
 import { GITHUB_BODY_LIMIT } from './markdown.ts';
+import { Buffer } from 'node:buffer';
 
 /** What an apply did to one change: the shape of apply-plan.ts's ChangeOutcome, read structurally. */
 export interface ChangeOutcomeView {
@@ -76,6 +77,17 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/([\\`*[\]|~])/g, '\\$1');
+}
+
+/**
+ * A URL as a Markdown link's target: every character outside the URL-safe set percent-encoded, so a
+ * file name's space, parenthesis, bracket, `<` or line break cannot end the link and start markup of
+ * its own (`x) ![t](https://…` or a blank line and `# Approved`). `%` is kept: an encoded URL stays as it is.
+ */
+export function linkTarget(url: string): string {
+  return url.replace(/[^A-Za-z0-9\-._~:/?#@!$&*+,;=%]/gu, (c) =>
+    [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
 }
 
 function escapeHtml(text: string): string {
@@ -158,9 +170,13 @@ export function renderErrorsMarkdown(errors: readonly ConfigEntryError[], fileUr
   const lines: string[] = [];
   for (const e of errors) {
     const [first, ...hints] = formatConfigEntryError(e).split('\n');
-    const where = `${e.file}:${e.line}:${e.column}`;
-    const text = escapeMarkdown(first);
-    lines.push(fileUrl ? `- [${escapeMarkdown(where)}](${fileUrl(e.file, e.line)})${text.slice(escapeMarkdown(where).length)}` : `- ${text}`);
+    // The place as formatConfigEntryError wrote it (the file name's controls escaped), so the rest follows it exactly.
+    const where = `${escapeControl(e.file)}:${e.line}:${e.column}`;
+    lines.push(
+      fileUrl
+        ? `- [${escapeMarkdown(where)}](${linkTarget(fileUrl(e.file, e.line))})${escapeMarkdown(first.slice(where.length))}`
+        : `- ${escapeMarkdown(first)}`,
+    );
     for (const h of hints) lines.push(`  ${escapeMarkdown(h.trim())}`);
   }
   return lines.join('\n');

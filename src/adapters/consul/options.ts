@@ -135,10 +135,20 @@ export function baseUrlOf(options: Pick<ConsulClientOptions, 'address' | 'https'
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ConsulOptionsError(`invalid Consul address ${JSON.stringify(raw)}`);
+    throw new ConsulOptionsError(`invalid Consul address ${JSON.stringify(withoutCredentials(raw))}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConsulOptionsError(`unsupported scheme in Consul address ${JSON.stringify(raw)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConsulOptionsError(`unsupported scheme in Consul address ${JSON.stringify(withoutCredentials(raw))}`);
   return url;
+}
+
+/**
+ * An address as an error may quote it: `user:password@` (everything up to the last `@`, since a
+ * malformed address has no reliable end of its authority) shown as `…@`, so a password written
+ * into CONSUL_HTTP_ADDR or `--consul` never reaches the terminal or a log.
+ */
+export function withoutCredentials(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^]*@/i, '$1…@');
 }
 
 /** What undici's `Agent({ connect })` takes for TLS (a subset of `tls.connect` options). */

@@ -1,7 +1,9 @@
 // Values a plan never prints: private keys (inline-certificate and file-system-certificate
-// `PrivateKey`, or a PEM key pasted anywhere, Meta and Config included). Shown the way Terraform
+// `PrivateKey`, or a PEM key pasted anywhere, Meta and Config included) and a jwt-provider's local
+// JWKS holding a symmetric or private key. Shown the way Terraform
 // shows a sensitive attribute: `(sensitive value)`. Compared before hiding, so a changed key still
 // shows as a change.
+import { Buffer } from 'node:buffer';
 
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
@@ -19,7 +21,7 @@ const HIDDEN = new Sensitive();
 
 /** `value` with every string holding a private key replaced by a Sensitive; other values as they are. */
 export function redact<T>(value: T): T {
-  if (typeof value === 'string') return (PRIVATE_KEY.test(value) ? HIDDEN : value) as T;
+  if (typeof value === 'string') return (PRIVATE_KEY.test(value) || secretJwks(value) ? HIDDEN : value) as T;
   if (Array.isArray(value)) return value.map(redact) as T;
   if (value && typeof value === 'object' && !(value instanceof Sensitive)) {
     const out: Record<string, unknown> = {};
@@ -27,4 +29,21 @@ export function redact<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+/**
+ * A jwt-provider's `JSONWebKeySet.Local.JWKS` (base64 of the JWKS JSON) holding a secret: a symmetric
+ * key (`"kty": "oct"`, whose `k` is the HMAC secret HS256 tokens are signed with) or a private key's
+ * parameter `d`. A JWKS of public keys is shown. Only a string that decodes to JSON starting with `{`
+ * (base64 `ey` or `ew`) is decoded.
+ */
+function secretJwks(s: string): boolean {
+  if (s.length < 24 || s.charCodeAt(0) !== 0x65 /* e */ || (s[1] !== 'y' && s[1] !== 'w')) return false;
+  let keys: unknown;
+  try {
+    keys = (JSON.parse(Buffer.from(s, 'base64').toString('utf8')) as { keys?: unknown }).keys;
+  } catch {
+    return false;
+  }
+  return Array.isArray(keys) && keys.some((k) => k !== null && typeof k === 'object' && ((k as { kty?: unknown }).kty === 'oct' || 'k' in k || 'd' in k));
 }
