@@ -86,6 +86,6 @@ export function entriesOf(tree: RenderedTree, form: 'decoded' | 'normalized'): A
   return tree.entries.map((e) => (form === 'normalized' ? e.normalized : e.entry));
 }
 
-export function unreadableErrors(unreadable: readonly { path: string; message: string }[]): ConfigEntryError[] {
-  return unreadable.map((u) => configEntryError('io', u.path, undefined, '', u.message));
+export function unreadableErrors(unreadable: readonly { path: string; message: string; line?: number; column?: number }[]): ConfigEntryError[] {
+  return unreadable.map((u) => configEntryError('io', u.path, u.line === undefined ? undefined : { line: u.line, column: u.column ?? 1 }, '', u.message));
 }

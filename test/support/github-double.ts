@@ -104,7 +104,8 @@ export interface GitHubDouble {
   /** Tokens issued by `POST /app/installations/{id}/access_tokens`. */
   installationTokens: string[];
   /** A commit whose tree holds exactly `files`, on top of the branch head; moves the branch. */
-  addCommit(files: Record<string, string>, message?: string, options?: { branch?: string; date?: string }): string;
+  /** Files as text, or as bytes (a Buffer) for content that is not UTF-8. */
+  addCommit(files: Record<string, string | Buffer>, message?: string, options?: { branch?: string; date?: string }): string;
   /** An open pull request from a new branch `head` (one commit adding `files`) into the default branch. */
   addPullRequest(init: { head: string; title?: string; body?: string; files?: Record<string, string> }): number;
   /** An open pull request from a fork's branch (which lives in the fork: no ref here). */
@@ -271,10 +272,10 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     return false;
   }
 
-  function addCommit(files: Record<string, string>, message = 'commit', opts: { branch?: string; date?: string } = {}): string {
+  function addCommit(files: Record<string, string | Buffer>, message = 'commit', opts: { branch?: string; date?: string } = {}): string {
     const branch = opts.branch ?? defaultBranch;
     const parent = refs.get(`refs/heads/${branch}`);
-    const map = new Map(Object.entries(files).map(([p, text]) => [p, { mode: '100644', sha: putBlob(Buffer.from(text)) }]));
+    const map = new Map(Object.entries(files).map(([p, text]) => [p, { mode: '100644', sha: putBlob(typeof text === 'string' ? Buffer.from(text) : text) }]));
     const sha = putCommit({ tree: buildTree(map), parents: parent ? [parent] : [], message, date: opts.date ?? now() });
     refs.set(`refs/heads/${branch}`, sha);
     return sha;

@@ -15,11 +15,12 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceFile } from '../../core/parse-files.ts';
 import { formatOfPath } from '../../core/parse-files.ts';
 import { DEFAULT_READ_LIMITS, formatByteSize, formatLimit, type ReadLimits } from '../../config/byte-size.ts';
+import { notUtf8Message, utf8Text } from '../../formats/utf8.ts';
 
 export interface LocalFilesResult {
   files: SourceFile[];
   /** Paths that could not be read (missing, unreadable, too large), with the reason. */
-  unreadable: { path: string; message: string }[];
+  unreadable: { path: string; message: string; line?: number; column?: number }[];
   /** Paths skipped on purpose (links, FIFOs, devices, other file types), with the reason. */
   notices: string[];
   /** Files inside a directory that are not config-entry files (README.md, …): listed, never opened. */
@@ -199,7 +200,12 @@ function readRegular(abs: string, shown: string, walk: Walk): void {
       return;
     }
     walk.treeBytes += length;
-    result.files.push({ path: shown, text: buffer.toString('utf8', 0, length) });
+    const decoded = utf8Text(buffer.subarray(0, length));
+    if (!decoded.ok) {
+      result.unreadable.push({ path: shown, message: notUtf8Message(decoded), line: decoded.line, column: decoded.column });
+      return;
+    }
+    result.files.push({ path: shown, text: decoded.text });
   } catch (e) {
     result.unreadable.push({ path: shown, message: errnoMessage(e) });
   } finally {

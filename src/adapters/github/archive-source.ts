@@ -15,6 +15,7 @@ import type { Octokit } from 'octokit';
 import { formatLimit } from '../../config/byte-size.ts';
 import type { CommitRef } from '../../app/ports/github.ts';
 import { ConsulGitopsError } from '../../errors.ts';
+import { utf8Text } from '../../formats/utf8.ts';
 
 /** A file the caller wants, as the tree listing describes it. */
 export interface WantedBlob {
@@ -83,7 +84,9 @@ export async function readArchive(octokit: Octokit, ref: CommitRef, wanted: Read
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
       const content = Buffer.concat(chunks);
-      if (gitBlobSha(content) === want.sha) files.set(path, content.toString('utf8'));
+      // A file that is not UTF-8 is left to the blob request, which refuses it naming the file.
+      const decoded = gitBlobSha(content) === want.sha ? utf8Text(content) : undefined;
+      if (decoded?.ok) files.set(path, decoded.text);
     }
   } catch (e) {
     return { ok: false, reason: (failure ?? (e as Error)).message };

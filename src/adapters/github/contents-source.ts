@@ -12,6 +12,7 @@ import { GitHubError } from './errors.ts';
 import { escapeControl } from '../../model/errors.ts';
 import type { CommitOrder, CommitRef, DesiredState, DesiredStateSource, RepoRef } from '../../app/ports/github.ts';
 import { readArchive, type WantedBlob } from './archive-source.ts';
+import { notUtf8Message, utf8Text } from '../../formats/utf8.ts';
 
 export interface GitHubTreeSourceOptions {
   /** Budget of the blob cache in bytes of text (default 32 MiB); least recently used blobs go first. */
@@ -152,7 +153,7 @@ export class GitHubTreeSource implements DesiredStateSource {
     const archived = await this.fromArchive({ ...ref, sha: commit.sha }, wanted, root);
     const files = await mapBounded(wanted, this.concurrency, async (e): Promise<SourceFile> => ({
       path: e.path,
-      text: archived.get(e.path) ?? (await this.blob(ref, e.sha)),
+      text: archived.get(e.path) ?? (await this.blob(ref, e.sha, e.path)),
     }));
     this.lastRead.blobRequests = wanted.length - this.lastRead.cached - this.lastRead.fromArchive;
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -294,19 +295,19 @@ export class GitHubTreeSource implements DesiredStateSource {
     return [...items, ...nested.flat()];
   }
 
-  private blob(ref: CommitRef, sha: string): Promise<string> {
+  private blob(ref: CommitRef, sha: string, path: string): Promise<string> {
     const cached = this.cache.get(sha);
     if (cached !== undefined) return Promise.resolve(cached);
     // Two files with the same content share a blob: fetch it once.
     let pending = this.inflight.get(sha);
     if (!pending) {
-      pending = this.fetchBlob(ref, sha).finally(() => this.inflight.delete(sha));
+      pending = this.fetchBlob(ref, sha, path).finally(() => this.inflight.delete(sha));
       this.inflight.set(sha, pending);
     }
     return pending;
   }
 
-  private async fetchBlob(ref: CommitRef, sha: string): Promise<string> {
+  private async fetchBlob(ref: CommitRef, sha: string, path: string): Promise<string> {
     // https://docs.github.com/en/rest/git/blobs#get-a-blob
     const { data } = await this.octokit.rest.git.getBlob({ owner: ref.owner, repo: ref.repo, file_sha: sha });
     const bytes = data.encoding === 'base64' ? Buffer.from(data.content, 'base64') : Buffer.from(data.content, 'utf8');
@@ -318,9 +319,16 @@ export class GitHubTreeSource implements DesiredStateSource {
         method: 'GET',
         path: `/repos/${ref.owner}/${ref.repo}/git/blobs/${sha}`,
       });
-    const text = bytes.toString('utf8');
-    this.cache.set(sha, text);
-    return text;
+    const decoded = utf8Text(bytes);
+    if (!decoded.ok)
+      throw new GitHubError({
+        kind: 'validation',
+        message: `${escapeControl(path)}: ${notUtf8Message(decoded)}`,
+        method: 'GET',
+        path: `/repos/${ref.owner}/${ref.repo}/git/blobs/${sha}`,
+      });
+    this.cache.set(sha, decoded.text);
+    return decoded.text;
   }
 }
 
