@@ -105,6 +105,19 @@ describe('import, adversarial', () => {
     expect(readFileSync(join(dir, 'config-entries/team-a/web.yaml'), 'utf8')).toBe('Kind: service-defaults\nName: web\nProtocol: http\n');
   });
 
+  it('--force never replaces a file that also defines other entries', async () => {
+    await put({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' });
+    // Import's own path for web, written by hand with web (saying something else) and api in it.
+    const text = 'Kind: service-defaults\nName: web\nProtocol: grpc\n---\nKind: service-defaults\nName: api\nProtocol: http\n';
+    const dir = tempTree({ 'config-entries/service-defaults/web.yaml': text });
+    const run = await importIn(dir, '--format', 'yaml', '--force');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'service-defaults/web: config-entries/service-defaults/web.yaml also defines service-defaults/api; --force would drop them from Git',
+    );
+    expect(readFileSync(join(dir, 'config-entries/service-defaults/web.yaml'), 'utf8')).toBe(text);
+  });
+
   it('a Windows device name (CON, nul, Aux.x) never becomes a file name', async () => {
     for (const name of ['CON', 'nul', 'Aux.x', 'com1']) await put({ Kind: 'service-defaults', Name: name, Protocol: 'http' });
     const dir = tempTree({});

@@ -42,12 +42,22 @@ export class LocalImportFiles implements ImportFiles {
    * on the way could lead out of `dir` (plan does not follow one below it, so it would never read
    * the file either), and a file where a folder must be makes the write fail.
    */
-  async placeProblem(dir: string, path: string): Promise<string | undefined> {
+  placeProblem(dir: string, path: string): Promise<string | undefined> {
+    // Entries share their kind's folder: each folder is judged once.
+    const key = `${dir}\u0000${dirname(path)}`;
+    let judged = this.placed.get(key);
+    if (!judged) this.placed.set(key, (judged = this.folderProblem(dir, path)));
+    return judged;
+  }
+
+  private readonly placed = new Map<string, Promise<string | undefined>>();
+
+  private async folderProblem(dir: string, path: string): Promise<string | undefined> {
     const base = this.abs(dir);
     const parts = relative(base, dirname(this.abs(path)))
       .split(sep)
       .filter(Boolean);
-    if (parts[0] === '..') return `${path} is not under ${dir}`;
+    if (parts[0] === '..') return `${dirname(path)} is not under ${dir}`;
     let at = base;
     for (const part of parts) {
       at = `${at}${sep}${part}`;
