@@ -74,6 +74,20 @@ describe('import, adversarial', () => {
     expect(filesUnder(join(dir, 'config-entries'))).toEqual(['service-router']);
   });
 
+  it('a link or a folder at the place of the file is refused, never followed nor called unchanged', async () => {
+    await put({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' });
+    await put({ Kind: 'service-defaults', Name: 'api', Protocol: 'http' });
+    // web.hcl links to a file outside that says exactly what Consul holds; api.hcl is a folder.
+    const outside = tempTree({ 'web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' });
+    const dir = tempTree({ 'config-entries/service-defaults/api.hcl/README.md': 'a folder\n' });
+    symlinkSync(join(outside, 'web.hcl'), join(dir, 'config-entries/service-defaults/web.hcl'));
+    const run = await importIn(dir, '--force');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('service-defaults/web: config-entries/service-defaults/web.hcl is a symbolic link');
+    expect(run.stderr).toContain('service-defaults/api: config-entries/service-defaults/api.hcl is not a regular file');
+    expect(filesUnder(join(dir, 'config-entries'))).toEqual(['service-defaults/api.hcl/README.md', 'service-defaults/web.hcl']);
+  });
+
   it('an entry the tree already defines in another file is not written a second time', async () => {
     await put({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' });
     await put({ Kind: 'service-defaults', Name: 'api', Protocol: 'grpc' });

@@ -3,6 +3,7 @@
 // at any step (a full disk, a file that appeared meanwhile) removes what this import wrote and puts
 // back what it replaced, so a reader sees the whole import or none of it, never half a tree.
 import { link, lstat, mkdir, readFile, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { EntryFile, ImportFiles } from '../../app/ports/import-files.ts';
@@ -40,14 +41,21 @@ export class LocalImportFiles implements ImportFiles {
   /**
    * The folders between `dir` and `path` are each a real folder or not there yet: a symbolic link
    * on the way could lead out of `dir` (plan does not follow one below it, so it would never read
-   * the file either), and a file where a folder must be makes the write fail.
+   * the file either), and a file where a folder must be makes the write fail. The file itself, if
+   * there, is a regular file: plan reads no link, and a folder or a device is no entry's file.
    */
-  placeProblem(dir: string, path: string): Promise<string | undefined> {
+  async placeProblem(dir: string, path: string): Promise<string | undefined> {
     // Entries share their kind's folder: each folder is judged once.
     const key = `${dir}\u0000${dirname(path)}`;
     let judged = this.placed.get(key);
     if (!judged) this.placed.set(key, (judged = this.folderProblem(dir, path)));
-    return judged;
+    const folder = await judged;
+    if (folder) return folder;
+    const info = await lstatIfThere(this.abs(path));
+    if (!info || info.isFile()) return undefined;
+    return info.isSymbolicLink()
+      ? `${path} is a symbolic link: plan does not follow links below ${dir}, so the entry would not be read from it`
+      : `${path} is not a regular file`;
   }
 
   private readonly placed = new Map<string, Promise<string | undefined>>();
@@ -61,10 +69,7 @@ export class LocalImportFiles implements ImportFiles {
     let at = base;
     for (const part of parts) {
       at = `${at}${sep}${part}`;
-      const info = await lstat(at).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') return undefined;
-        throw e;
-      });
+      const info = await lstatIfThere(at);
       if (!info) return undefined;
       const shown = relative(this.root, at) || '.';
       if (info.isSymbolicLink())
@@ -132,6 +137,13 @@ export class LocalImportFiles implements ImportFiles {
     }
     await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
   }
+}
+
+async function lstatIfThere(path: string): Promise<Stats | undefined> {
+  return lstat(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
 }
 
 /** Files in flight at once: enough to hide disk latency, few enough to stay far from EMFILE. */
