@@ -5,13 +5,16 @@
 // one in a namespace consul-k8s could never write to is skipped, with the reason.
 import type { ConfigEntryStore } from './ports/config-entry-store.ts';
 import { SECRET_KINDS } from '../model/registry.ts';
-import { entryIdOf, formatEntryId, type EntryId } from '../model/entry-id.ts';
+import { entryIdOf, entryKey, formatEntryId, type EntryId } from '../model/entry-id.ts';
 import { ownershipOf } from '../core/plan/ownership.ts';
 import { importTarget } from '../core/import/minimal-entry.ts';
 import { importedText, roundTripProblem } from '../core/import/round-trip.ts';
 import { crdKinds, EXTENSION, type ImportFormat } from '../core/import/write-entry.ts';
 import { entryPath } from '../core/import/entry-path.ts';
 import { managedKinds, readLive } from './make-plan.ts';
+import { renderTree } from '../core/render.ts';
+import { diffValues } from '../core/plan/canonical.ts';
+import type { ValidatedEntry } from '../core/validate-tree.ts';
 import { ConsulGitopsError } from '../errors.ts';
 import type { EntryFile, ImportFiles } from './ports/import-files.ts';
 import { crdKubeNamespace, type CrdNamespaces } from '../model/tenancy.ts';
@@ -94,18 +97,53 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
     if (!text.ok) report.problems.push({ id, path, field: text.field, message: text.message });
     else candidates.push({ id, file: { path, text: text.text }, live: l });
   }
+  // Where each file would go: every folder on the way a real one (or none yet) under --dir.
+  const placeProblems = await Promise.all(candidates.map((c) => files.placeProblem(req.dir, c.file.path)));
+  // The entries the tree under --dir already defines, in any file and format, as plan reads them:
+  // import never writes a second definition of one (plan would refuse the tree as a duplicate).
+  const defined = definitionsByKey(await files.tree(req.dir), req.crdNamespaces);
+  const placeable = candidates.filter((c, i) => {
+    const problem = placeProblems[i];
+    if (problem) report.problems.push({ id: c.id, path: c.file.path, field: '', message: problem });
+    return !problem;
+  });
   // What is already on disk, read all at once (the reads are independent).
-  const existing = await Promise.all(candidates.map((c) => files.read(c.file.path)));
+  const existing = await Promise.all(placeable.map((c) => files.read(c.file.path)));
   const pending: { id: EntryId; file: EntryFile; replaced: boolean }[] = [];
-  candidates.forEach((c, i) => {
+  placeable.forEach((c, i) => {
     const before = existing[i];
+    const key = entryKey(c.id);
+    const target = importTarget(c.live.entry);
+    const elsewhere = (defined.get(key) ?? []).filter((d) => d.file !== c.file.path);
+    if (elsewhere.length) {
+      const files = [...new Set(elsewhere.map((d) => d.file))].join(', ');
+      if (before === undefined && elsewhere.length === 1 && diffValues(target, elsewhere[0].normalized).length === 0) {
+        report.unchanged.push({ id: c.id, path: elsewhere[0].file });
+        return;
+      }
+      // --force replaces a file at import's own path only: another file of the tree is the user's.
+      report.problems.push({
+        id: c.id,
+        path: c.file.path,
+        field: '',
+        message: `already defined in ${files}, which says something else${before === undefined ? '' : ` (and ${c.file.path} exists too)`}; update it there or remove it, then import again`,
+      });
+      return;
+    }
     if (before !== undefined) {
-      if (!roundTripProblem(before, c.file.path, importTarget(c.live.entry), placement.namespaces)) {
+      if (!roundTripProblem(before, c.file.path, target, placement.namespaces)) {
         report.unchanged.push({ id: c.id, path: c.file.path });
         return;
       }
       if (!req.force) {
         report.problems.push({ id: c.id, path: c.file.path, field: '', message: `${c.file.path} exists and describes something else; --force replaces it` });
+        return;
+      }
+      // Replacing a file drops every entry it defines: only this entry's may go.
+      const others = [...defined.entries()].filter(([k, ds]) => k !== key && ds.some((d) => d.file === c.file.path)).map(([, ds]) => ds[0]);
+      if (others.length) {
+        const names = others.map((d) => formatEntryId(entryIdOf(d.normalized))).join(', ');
+        report.problems.push({ id: c.id, path: c.file.path, field: '', message: `${c.file.path} also defines ${names}; --force would drop them from Git` });
         return;
       }
     }
@@ -119,6 +157,19 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
   );
   report.written = pending.map((p) => ({ id: p.id, path: p.file.path, replaced: p.replaced }));
   return report;
+}
+
+/** The tree's entries by entry key (decoded ones only: a file that does not read defines nothing yet). */
+function definitionsByKey(tree: Parameters<typeof renderTree>[0], crdNamespaces: CrdNamespaces | undefined): Map<string, ValidatedEntry[]> {
+  const byKey = new Map<string, ValidatedEntry[]>();
+  if (!tree.length) return byKey;
+  for (const e of renderTree(tree, crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {}).entries) {
+    const key = entryKey(entryIdOf(e.normalized));
+    const list = byKey.get(key);
+    if (list) list.push(e);
+    else byKey.set(key, [e]);
+  }
+  return byKey;
 }
 
 /**

@@ -60,7 +60,35 @@ export async function readLive(store: ConfigEntryStore, kinds = managedKinds(), 
 /** Every managed kind being read from Consul, started before the files are parsed; cancelled when they are wrong. */
 export interface LiveRead {
   entries: Promise<LiveEntry[]>;
+  /** The last-apply record, asked for as soon as the entries are answered (historyAfter). */
+  history?: Promise<HistoryRead>;
   cancel(): void;
+}
+
+/** The last-apply record as the plan uses it: its writes, or why it could not be read. */
+interface HistoryRead {
+  last?: Awaited<ReturnType<typeof ownWrites>>;
+  problem?: string;
+}
+
+/**
+ * Reads the last-apply record once `entries` are answered, never before: an apply that lands in
+ * between then hides a label, never makes one up (its own writes would look changed outside if the
+ * older record were compared). Chained rather than awaited by the plan, so the round trip overlaps
+ * the planning instead of following it. A token that may read config entries but not KV still gets
+ * its plan, without the labels. Never rejects: failed entries fail the plan elsewhere.
+ */
+function historyAfter(entries: Promise<unknown>, history: ApplyHistory): Promise<HistoryRead> {
+  return entries.then(
+    () =>
+      ownWrites(history.state, history.key).then(
+        (last) => ({ last }),
+        (e: unknown) => ({
+          problem: `could not read the last apply record ${history.key}, so changes made outside consul-gitops are not named: ${(e as Error).message}`,
+        }),
+      ),
+    () => ({}),
+  );
 }
 
 /**
@@ -69,7 +97,7 @@ export interface LiveRead {
  * (bench/scale.bench.ts). Its failure is reported only if the plan needs the entries, that is when
  * the files are valid; a wrong tree cancels the read.
  */
-export function startLiveRead(store: ConfigEntryStore): LiveRead {
+export function startLiveRead(store: ConfigEntryStore, history?: ApplyHistory): LiveRead {
   // One signal per kind: every request adds an abort listener to its signal, and Node warns on
   // stderr past ten listeners on one signal.
   const controllers: AbortController[] = [];
@@ -80,7 +108,7 @@ export function startLiveRead(store: ConfigEntryStore): LiveRead {
   });
   const entries = Promise.all(lists).then((l) => l.flat());
   entries.catch(() => {});
-  return { entries, cancel: () => controllers.forEach((c) => c.abort()) };
+  return { entries, ...(history ? { history: historyAfter(entries, history) } : {}), cancel: () => controllers.forEach((c) => c.abort()) };
 }
 
 /**
@@ -123,21 +151,15 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
     started?.cancel();
     return { tree, errors, live: [] };
   }
-  const live = await (started?.entries ?? readLive(store));
-  // The record is read after the entries: an apply that lands in between then hides a label, never
-  // makes one up (its own writes would look changed outside if the older record were compared).
-  // A token that may read config entries but not KV still gets its plan, without the labels.
-  let historyProblem: string | undefined;
-  const last = history
-    ? await ownWrites(history.state, history.key).catch((e: unknown) => {
-        historyProblem = `could not read the last apply record ${history.key}, so changes made outside consul-gitops are not named: ${(e as Error).message}`;
-        return undefined;
-      })
-    : undefined;
+  const entries = started?.entries ?? readLive(store);
+  // The last-apply record follows the entries (historyAfter) and is awaited only once the plan is made.
+  const historyRead = started?.history ?? (history ? historyAfter(entries, history) : undefined);
+  const live = await entries;
   // Cross-entry rules against the mesh as it will be: files plus what stays live (a mesh entry
   // not kept in Git still gates permissive mode). Labelling changes made outside changes no write,
   // so the state the planner built is still the plan's.
   const planned = planWithState(tree.entries, live, options);
+  const { last, problem: historyProblem } = (await historyRead) ?? {};
   const plan = markChangedOutside(planned.plan, last);
   const state = planned.state;
   // Indexes for naming a problem's change and file: built only when there is a problem to name.

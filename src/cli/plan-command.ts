@@ -179,15 +179,16 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     // them its small answer would wait until every list was serialised, and this process with it.
     const version = chooseVersion(resolved);
     const store = new ConsulConfigEntryStore(resolved.consul);
-    const live = startLiveRead(store);
+    // The last recorded apply names the changes made outside consul-gitops since; it is read as
+    // soon as the entries are answered (make-plan.ts historyAfter).
+    const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
+    const live = startLiveRead(store, history);
     const chosen = await version.catch((e: unknown) => {
       live.cancel();
       throw e;
     });
     const { files, unreadable, planOptions: configured } = await readTree(target, values, io);
     const { planOptions } = targetVersionNoted(chosen, configured, io);
-    // The last recorded apply names the changes made outside consul-gitops since.
-    const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
     const outcome = await makePlan(files, store, planOptions, { history, only, target: resolved.target.name, live });
     for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
     if (outcome.historyProblem) io.stderr.write(`notice: ${escapeControl(outcome.historyProblem)}\n`);

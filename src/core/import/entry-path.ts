@@ -7,7 +7,9 @@ export type PathOutcome = { ok: true; path: string } | { ok: false; field: strin
 /**
  * One path segment from a Consul name: characters outside [A-Za-z0-9._-] (such as `*`, `/`, `%`,
  * `\`) are percent-encoded, and so is a leading dot, so `..` or `.hidden` cannot climb or hide.
- * Control characters are refused: no Consul name carries them, so one here is an attack or a bug.
+ * So is the first letter of a Windows device name (`CON`, `nul.x`, `COM1`): a checkout on Windows
+ * would open the device instead of the file. Control characters are refused: no Consul name
+ * carries them, so one here is an attack or a bug.
  */
 export function pathSegment(name: string): string | undefined {
   // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
@@ -15,10 +17,20 @@ export function pathSegment(name: string): string | undefined {
   let out = '';
   for (const ch of name) {
     if (/[A-Za-z0-9_-]/.test(ch) || (ch === '.' && out !== '')) out += ch;
-    else out += [...new TextEncoder().encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    else out += percent(ch);
   }
-  return out;
+  return WINDOWS_DEVICE.test(out) ? percent(out[0]) + out.slice(1) : out;
 }
+
+/** Names Windows keeps for devices, whatever follows a dot (`nul.hcl` is the device too). */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i;
+
+function percent(ch: string): string {
+  return [...new TextEncoder().encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+}
+
+/** The longest file name most file systems hold (ext4, APFS, NTFS: 255 bytes or UTF-16 units). */
+const MAX_NAME_BYTES = 255;
 
 export function entryPath(dir: string, id: EntryId, extension: string): PathOutcome {
   const parts: string[] = [];
@@ -30,9 +42,18 @@ export function entryPath(dir: string, id: EntryId, extension: string): PathOutc
     if (!value || value.toLowerCase() === 'default') continue;
     const seg = pathSegment(value);
     if (!seg) return { ok: false, field, message: `${folder} name ${JSON.stringify(value)} cannot be a file name (control characters)` };
+    if (folder.length + 1 + seg.length > MAX_NAME_BYTES)
+      return {
+        ok: false,
+        field,
+        message: `${folder} name is too long for a folder name (${folder.length + 1 + seg.length} bytes escaped; file systems hold ${MAX_NAME_BYTES})`,
+      };
     parts.push(`${folder}-${seg}`);
   }
   const name = pathSegment(id.name);
   if (!name) return { ok: false, field: 'Name', message: `name ${JSON.stringify(id.name)} cannot be a file name (empty, or control characters)` };
-  return { ok: true, path: [dir.replace(/\/+$/, ''), ...parts, id.kind, `${name}.${extension}`].join('/') };
+  const file = `${name}.${extension}`;
+  if (file.length > MAX_NAME_BYTES)
+    return { ok: false, field: 'Name', message: `name is too long for a file name (${file.length} bytes escaped; file systems hold ${MAX_NAME_BYTES})` };
+  return { ok: true, path: [dir.replace(/\/+$/, ''), ...parts, id.kind, file].join('/') };
 }
