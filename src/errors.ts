@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   'stats-unavailable': 'no traffic statistics could be read at all',
   'secret-unavailable': 'a secret could not be read',
   'state-conflict': "the reconciler's record in Consul KV kept changing under check-and-set",
+  'state-unreadable': 'a key consul-gitops keeps in Consul KV holds a value it did not write (the error names the key and what to do)',
   git: 'a local git command failed',
   'no-changes': 'a proposed change is already what the base branch holds',
   'response-too-large': 'a response was larger than the limit set for it',

@@ -8,6 +8,7 @@ import type { CrdNamespaces } from '../model/tenancy.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { renderTree } from '../core/render.ts';
 import type { ConfigEntryStore } from './ports/config-entry-store.ts';
+import type { AuditSource } from './ports/audit-source.ts';
 import { judgedServices } from '../core/advisor/judged-services.ts';
 import { decideStrict } from '../core/advisor/decide-strict.ts';
 import { serviceKey, type AdviceReport, type AdvisorThresholds, type ServiceRef, type TrafficSampleSource } from '../core/advisor/model.ts';
@@ -22,6 +23,8 @@ export interface AdvisePorts {
   entries: ConfigEntryStore;
   catalog: ConnectCatalog;
   traffic: TrafficSampleSource;
+  /** The audit's read of sidecars registered permissive (src/adapters/consul/posture-source.ts); absent: not read. */
+  sidecars?: Pick<AuditSource, 'permissiveSidecars'>;
 }
 
 export interface AdviseOptions {
@@ -40,10 +43,11 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
   const tree = renderTree(files, crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {});
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) return { ok: false, errors };
-  const [serviceDefaults, proxyDefaults, catalog] = await Promise.all([
+  const [serviceDefaults, proxyDefaults, catalog, permissiveSidecars] = await Promise.all([
     ports.entries.list('service-defaults'),
     ports.entries.list('proxy-defaults'),
     ports.catalog.connectEnabledServices(),
+    ports.sidecars?.permissiveSidecars(),
   ]);
   const { judged, drift } = judgedServices({
     git: tree.entries,
@@ -60,5 +64,5 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
     : [];
   const byService = new Map(samples.map((s) => [serviceKey(s.service), s]));
   const services = judged.map((j) => decideStrict({ judged: j, samples: byService.get(serviceKey(j.service)), window, thresholds: options.thresholds }));
-  return { ok: true, report: { window, source: ports.traffic.description, services, drift } };
+  return { ok: true, report: { window, source: ports.traffic.description, services, drift, ...(permissiveSidecars ? { permissiveSidecars } : {}) } };
 }

@@ -38,6 +38,37 @@ export class TargetBusyError extends ConsulGitopsError {
   }
 }
 
+/**
+ * The lock key holds something no run wrote (hand-edited KV, another tool): waiting cannot end it,
+ * and treating it as free could let two runs write at once, so the run stops and says what to do.
+ */
+export class LockUnreadableError extends ConsulGitopsError {
+  constructor(
+    readonly key: string,
+    why: string,
+  ) {
+    super(
+      'state-unreadable',
+      `the target lock ${key} in Consul KV is not a consul-gitops lease (${why}); delete the key (\`consul kv delete ${key}\`) once no consul-gitops run holds the target, and run again`,
+    );
+  }
+}
+
+/** The lease in the lock key's value, or why it is not one. */
+function parseLease(key: string, value: string): Lease {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new LockUnreadableError(key, 'not JSON');
+  }
+  const lease = parsed as Partial<Lease> | null;
+  if (typeof lease !== 'object' || lease === null || Array.isArray(lease)) throw new LockUnreadableError(key, 'not a JSON object');
+  if (typeof lease.holder !== 'string') throw new LockUnreadableError(key, 'no "holder" string');
+  if (typeof lease.expiresAt !== 'string' || !Number.isFinite(Date.parse(lease.expiresAt))) throw new LockUnreadableError(key, 'no "expiresAt" time');
+  return lease as Lease;
+}
+
 /** Runs `fn` while holding the lease; always releases it (unless another run took it over after expiry). */
 export async function withTargetLock<T>(store: StateStore, options: LockOptions, fn: () => Promise<T>): Promise<T> {
   const held = { index: await acquire(store, options) };
@@ -97,7 +128,7 @@ async function acquire(store: StateStore, o: LockOptions): Promise<number> {
   for (;;) {
     const current = await store.read(o.key);
     if (current && current.value === tried) return current.modifyIndex;
-    const lease = current ? (JSON.parse(current.value) as Lease) : undefined;
+    const lease = current ? parseLease(o.key, current.value) : undefined;
     const free = !lease || lease.released || Date.parse(lease.expiresAt) <= o.now().getTime();
     if (free) {
       const mine: Lease = { holder: o.holder, expiresAt: new Date(o.now().getTime() + o.leaseMs).toISOString(), attempt: randomUUID() };

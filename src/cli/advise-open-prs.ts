@@ -7,6 +7,8 @@ import { createGitHubClient, githubClientOptionsFromEnv, type GitHubClientOption
 import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
 import type { ConnectCatalog } from '../app/advise.ts';
 import { proposeStrict, type ProposeOptions, type ProposeOutcome } from '../app/proposals/propose-strict.ts';
+import { readSecurityPosture } from '../app/proposals/advise-and-propose.ts';
+import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import type { AdviceReport, TrafficSampleSource } from '../core/advisor/model.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { GITHUB_REPOSITORY, readEnvironment, splitRepository } from '../config/environment.ts';
@@ -41,10 +43,13 @@ export async function openProposalPullRequests(
   const repo = repositoryFromEnv(env);
   const octokit = await createGitHubClient({ ...githubClientOptionsFromEnv({ ...env }), ...github });
   const pulls = await GitHubProposalPullRequests.forDefaultBranch(octokit, repo);
+  // The schedule's read of the production checklist: without it the dashboard would be closed as
+  // "fully strict" while a sidecar registered with its own permissive Proxy.MutualTLSMode takes plaintext.
+  const { security } = await readSecurityPosture(consulPostureSource(input.consul));
   return proposeStrict(
     input.report,
     input.files,
     { pulls, dashboard: new GitHubPostureIssue(octokit, repo), state: new ConsulKvStateStore(input.consul), traffic: input.traffic, catalog: input.catalog },
-    input.options,
+    { ...input.options, security },
   );
 }

@@ -12,6 +12,10 @@ export function escapeControl(s: string): string {
   return s.replace(UNSAFE, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
 
+/** What puts a permissive sidecar registration right: it lives in the catalog, not in Git. */
+export const PERMISSIVE_SIDECAR_REPAIR =
+  're-register the sidecar without Proxy.MutualTLSMode = "permissive" in its service definition (leave it unset, or set "strict")';
+
 export function formatTime(ms: number | undefined): string {
   return ms === undefined ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
@@ -71,6 +75,12 @@ export function renderAdviceText(report: AdviceReport): string {
       // apply leaves an entry without consul-gitops' ownership marker alone (plan: "`--adopt` takes it over").
       'Drift: strict in Git but still permissive in Consul (apply repairs it; apply --adopt where consul-gitops does not manage the entry yet):',
       ...report.drift.map((d) => `  ${formatService(d)}: ${escapeControl(d.repair)}`),
+    );
+  if (report.permissiveSidecars?.length)
+    lines.push(
+      '',
+      'Permissive sidecar registrations: Proxy.MutualTLSMode = "permissive" in the registration wins over service-defaults and proxy-defaults, so these take plaintext whatever Git says (no proposal changes them):',
+      ...report.permissiveSidecars.map((s) => `  ${escapeControl(s)}: ${PERMISSIVE_SIDECAR_REPAIR}`),
     );
   const counts = new Map<string, number>();
   for (const v of report.services) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);

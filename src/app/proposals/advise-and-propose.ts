@@ -40,6 +40,21 @@ export interface AdvisorRunSettings {
 export type AdvisorRunOutcome =
   { kind: 'invalid'; errors: number } | { kind: 'proposed'; outcome: ProposeOutcome; report: AdviceReport; posture?: PostureReport };
 
+/**
+ * The production checklist for the dashboard, as the schedule and `advise --open-prs` both read it.
+ * It is read, never gated on: a Consul that answers nothing here still gets its proposals. Its
+ * `mesh-no-permissive` check sees sidecars registered with their own permissive
+ * `Proxy.MutualTLSMode`, which no config entry in Git shows: proposeStrict keeps the issue open on it.
+ */
+export async function readSecurityPosture(source: PostureSource): Promise<{ posture?: PostureReport; security: SecurityPosture }> {
+  try {
+    const posture = await auditPosture(source);
+    return { posture, security: { known: true, findings: posture.findings, counts: posture.counts } };
+  } catch (e) {
+    return { security: { known: false, why: e instanceof Error ? e.message : String(e) } };
+  }
+}
+
 export async function adviseAndPropose(
   deps: AdvisorRunDeps,
   settings: AdvisorRunSettings,
@@ -60,17 +75,7 @@ export async function adviseAndPropose(
   // An invalid tree is already reported by the drift check's issue: nothing is proposed on it.
   if (!advised.ok) return { kind: 'invalid', errors: advised.errors.length };
   const { pulls, dashboard } = await deps.github({ owner: job.owner, repo: job.repo });
-  // The checklist is read, never gated on: a Consul that answers nothing here still gets its proposals.
-  let posture: PostureReport | undefined;
-  let security: SecurityPosture | undefined;
-  if (deps.posture) {
-    try {
-      posture = await auditPosture(deps.posture);
-      security = { known: true, findings: posture.findings, counts: posture.counts };
-    } catch (e) {
-      security = { known: false, why: e instanceof Error ? e.message : String(e) };
-    }
-  }
+  const { posture, security } = deps.posture ? await readSecurityPosture(deps.posture) : {};
   const outcome = await proposeStrict(
     advised.report,
     desired.files,

@@ -222,6 +222,11 @@ export interface AdviceReport {
   services: ServiceVerdict[];
   /** Services strict in Git but permissive in Consul: drift, not judged. */
   drift: DriftedService[];
+  /**
+   * Sidecars registered with their own `Proxy.MutualTLSMode = "permissive"`, which wins over every
+   * config entry: outside Git, so no proposal fixes them. Absent: not read.
+   */
+  permissiveSidecars?: string[];
 }
 
 /** A service strict in Git but permissive in Consul, with what puts Consul right. */
