@@ -10,12 +10,15 @@
 // With BENCH_BASE_REF=<commit>, the same functions from that commit's src/ (git archive into a
 // temporary directory) run alternately on the same files and response texts, and ratios are printed.
 //   BENCH_PLAN_CORE_ENTRIES (default 10000), BENCH_PLAN_CORE_ROUNDS (default 5), BENCH_PLAN_CORE_PASSES (default 10 per warm round),
-//   BENCH_PLAN_CORE_COLD (default 7 fresh processes per side; 0 skips), BENCH_PLAN_CORE_WARM=0 skips the warm rounds.
+//   BENCH_PLAN_CORE_COLD (default 7 fresh processes per side; 0 skips), BENCH_PLAN_CORE_WARM=0 skips the warm rounds,
+//   BENCH_PLAN_CORE_KEEP_DUMP=<file> keeps the files and list responses, for profiling one cold pass:
+//   BENCH_PLAN_CORE_CHILD=. BENCH_PLAN_CORE_DUMP=<file> node --cpu-prof --import tsx bench/plan-core.bench.ts
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 const COUNT = Number(process.env.BENCH_PLAN_CORE_ENTRIES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_PLAN_CORE_ROUNDS ?? 5);
@@ -62,17 +65,23 @@ async function coreAt(root: string): Promise<Core> {
   } as Core;
 }
 
-/** Each step once, CPU ms per step; throws unless the plan is a no-op of every entry. */
-function onePass(core: Core, files: readonly SourceFile[], lists: readonly string[]): Record<Step, number> {
-  const cpu = () => {
+/**
+ * Each step once: CPU ms per step and, in a process whose young generation never fills (the
+ * allocation child below), MiB allocated per step. Throws unless the plan is a no-op of every entry.
+ */
+function onePass(core: Core, files: readonly SourceFile[], lists: readonly string[]): { cpu: Record<Step, number>; allocated: Record<Step, number> } {
+  const cpu: number[] = [];
+  const heap: number[] = [];
+  const mark = () => {
     const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
+    cpu.push((u.user + u.system) / 1000);
+    heap.push(process.memoryUsage().heapUsed / 2 ** 20);
   };
-  const t0 = cpu();
+  mark();
   const parsed = core.parseSourceFiles(files);
-  const t1 = cpu();
+  mark();
   const validated = core.validateEntries(parsed.entries, { treeGraph: false });
-  const t2 = cpu();
+  mark();
   // As ConsulClient.listEntries and the store (stores.ts liveEntry) read each list response.
   const live: { entry: Record<string, unknown>; modifyIndex: number }[] = [];
   for (const text of lists) {
@@ -83,12 +92,13 @@ function onePass(core: Core, files: readonly SourceFile[], lists: readonly strin
       live.push({ entry, modifyIndex: typeof entry.ModifyIndex === 'number' ? entry.ModifyIndex : 0 });
     }
   }
-  const t3 = cpu();
+  mark();
   const planned = core.planWithState(validated.entries, live, { prune: true, adopt: false });
-  const t4 = cpu();
+  mark();
   if (parsed.errors.length || validated.errors.length) throw new Error(`the tree has ${parsed.errors.length + validated.errors.length} errors`);
   if (planned.plan.summary.noop !== COUNT) throw new Error(`${JSON.stringify(planned.plan.summary)} (${COUNT} no-ops expected)`);
-  return { parse: t1 - t0, validate: t2 - t1, 'list parse': t3 - t2, plan: t4 - t3 };
+  const steps = (at: number[]) => Object.fromEntries(STEPS.map((s, i) => [s, at[i + 1] - at[i]])) as Record<Step, number>;
+  return { cpu: steps(cpu), allocated: steps(heap) };
 }
 
 /** That commit's src/, next to a link to this checkout's node_modules. */
@@ -106,13 +116,13 @@ const f1 = (n: number) => n.toFixed(1);
 const f2 = (n: number) => n.toFixed(2);
 
 /** One line per side, then now/before per step and for all four. */
-function report(title: string, times: Record<string, Record<Step, number[]>>): void {
+function report(title: string, times: Record<string, Record<Step, number[]>>, unit = 'ms'): void {
   console.log(title);
   const med = (name: string) => Object.fromEntries(STEPS.map((s) => [s, median(times[name][s])])) as Record<Step, number>;
   const sum = (m: Record<Step, number>) => STEPS.reduce((a, s) => a + m[s], 0);
   for (const name of Object.keys(times)) {
     const m = med(name);
-    console.log(`  ${name.padEnd(12)} ${STEPS.map((s) => `${s} ${f1(m[s])}`).join(', ')} | all ${f1(sum(m))} ms`);
+    console.log(`  ${name.padEnd(12)} ${STEPS.map((s) => `${s} ${f1(m[s])}`).join(', ')} | all ${f1(sum(m))} ${unit}`);
   }
   const baseName = `@${BASE_REF}`;
   if (!times[baseName]) return;
@@ -125,7 +135,14 @@ if (process.env.BENCH_PLAN_CORE_CHILD) {
   // A fresh process: one cold pass of the core at BENCH_PLAN_CORE_CHILD (a src/ root), JSON on stdout.
   const dump = JSON.parse(readFileSync(process.env.BENCH_PLAN_CORE_DUMP!, 'utf8')) as { files: SourceFile[]; lists: string[] };
   const core = await coreAt(process.env.BENCH_PLAN_CORE_CHILD);
-  console.log(JSON.stringify(onePass(core, dump.files, dump.lists)));
+  // Collections during the pass, counted: the allocation figures hold only when there were none.
+  let collections = 0;
+  const gcs = new PerformanceObserver((list) => (collections += list.getEntries().length));
+  gcs.observe({ entryTypes: ['gc'] });
+  const pass = onePass(core, dump.files, dump.lists);
+  await new Promise((r) => setTimeout(r, 50));
+  gcs.disconnect();
+  console.log(JSON.stringify({ ...pass, collections }));
 } else {
   const { ConsulClient } = await import('../src/adapters/consul/client.ts');
   const { ConsulConfigEntryStore } = await import('../src/adapters/consul/stores.ts');
@@ -161,19 +178,30 @@ if (process.env.BENCH_PLAN_CORE_CHILD) {
     const empty = () => Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>;
     const record = (into: Record<Step, number[]>, pass: Record<Step, number>) => STEPS.forEach((s) => into[s].push(pass[s]));
 
+    /** One cold pass of `root`'s core in a fresh process. */
+    const coldPass = (name: string, root: string, nodeArgs: string[] = []) => {
+      const child = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url)], {
+        env: { ...process.env, BENCH_PLAN_CORE_CHILD: root, BENCH_PLAN_CORE_DUMP: dump },
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
+      if (child.status !== 0) throw new Error(`${name}: cold pass failed: ${child.stderr}`);
+      return JSON.parse(child.stdout) as ReturnType<typeof onePass> & { collections: number };
+    };
+
     if (COLD > 0) {
       const cold: Record<string, Record<Step, number[]>> = Object.fromEntries(Object.keys(roots).map((n) => [n, empty()]));
-      for (let i = 0; i < COLD; i++)
-        for (const [name, root] of Object.entries(roots)) {
-          const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-            env: { ...process.env, BENCH_PLAN_CORE_CHILD: root, BENCH_PLAN_CORE_DUMP: dump },
-            encoding: 'utf8',
-            maxBuffer: 1 << 20,
-          });
-          if (child.status !== 0) throw new Error(`${name}: cold pass failed: ${child.stderr}`);
-          record(cold[name], JSON.parse(child.stdout) as Record<Step, number>);
-        }
+      for (let i = 0; i < COLD; i++) for (const [name, root] of Object.entries(roots)) record(cold[name], coldPass(name, root).cpu);
       report(`no-op plan core of ${COUNT} entries, cold (each step once in a fresh process), CPU ms, median of ${COLD} alternating processes`, cold);
+      // Load-independent: what each step allocates, in a process whose young generation (1 GiB
+      // semi-spaces) and old one never fill, so nothing is collected and the heap's growth is the allocation.
+      const allocated: Record<string, Record<Step, number[]>> = Object.fromEntries(Object.keys(roots).map((n) => [n, empty()]));
+      for (const [name, root] of Object.entries(roots)) {
+        const pass = coldPass(name, root, ['--max-semi-space-size=1024', '--min-semi-space-size=1024', '--initial-old-space-size=1024']);
+        if (pass.collections) throw new Error(`${name}: ${pass.collections} collections during the allocation pass: its figures would be short`);
+        record(allocated[name], pass.allocated);
+      }
+      report(`no-op plan core of ${COUNT} entries, MiB allocated per step (one process each, no collection)`, allocated, 'MiB');
     }
 
     if (WARM) {
@@ -184,7 +212,7 @@ if (process.env.BENCH_PLAN_CORE_CHILD) {
         for (const [name, core] of Object.entries(sides)) {
           const sums = Object.fromEntries(STEPS.map((s) => [s, 0])) as Record<Step, number>;
           for (let i = 0; i < PASSES; i++) {
-            const pass = onePass(core, files, lists);
+            const pass = onePass(core, files, lists).cpu;
             for (const s of STEPS) sums[s] += pass[s] / PASSES;
           }
           record(warm[name], sums);
