@@ -129,6 +129,10 @@ function report(title: string, times: Record<string, Record<Step, number[]>>, un
   const now = med('now');
   const before = med(baseName);
   console.log(`  now/before   ${STEPS.map((s) => `${s} ${f2(now[s] / before[s])}x`).join(', ')} | all ${f2(sum(now) / sum(before))}x`);
+  // The least of each side too: on a loaded machine the quietest run is the closest to the code's own cost.
+  const least = (name: string) => Object.fromEntries(STEPS.map((s) => [s, Math.min(...times[name][s])])) as Record<Step, number>;
+  const [a, b] = [least('now'), least(baseName)];
+  console.log(`  least        ${STEPS.map((s) => `${s} ${f2(a[s] / b[s])}x`).join(', ')} | all ${f2(sum(a) / sum(b))}x (now/before of each side's least)`);
 }
 
 if (process.env.BENCH_PLAN_CORE_CHILD) {
@@ -191,7 +195,12 @@ if (process.env.BENCH_PLAN_CORE_CHILD) {
 
     if (COLD > 0) {
       const cold: Record<string, Record<Step, number[]>> = Object.fromEntries(Object.keys(roots).map((n) => [n, empty()]));
-      for (let i = 0; i < COLD; i++) for (const [name, root] of Object.entries(roots)) record(cold[name], coldPass(name, root).cpu);
+      // Each side first in turn: a machine whose load drifts favours neither.
+      for (let i = 0; i < COLD; i++) {
+        const order = Object.entries(roots);
+        if (i % 2) order.reverse();
+        for (const [name, root] of order) record(cold[name], coldPass(name, root).cpu);
+      }
       report(`no-op plan core of ${COUNT} entries, cold (each step once in a fresh process), CPU ms, median of ${COLD} alternating processes`, cold);
       // Load-independent: what each step allocates, in a process whose young generation (1 GiB
       // semi-spaces) and old one never fill, so nothing is collected and the heap's growth is the allocation.
@@ -209,7 +218,7 @@ if (process.env.BENCH_PLAN_CORE_CHILD) {
       for (const [name, root] of Object.entries(roots)) sides[name] = await coreAt(root);
       const warm: Record<string, Record<Step, number[]>> = Object.fromEntries(Object.keys(sides).map((n) => [n, empty()]));
       for (let round = 0; round < ROUNDS; round++)
-        for (const [name, core] of Object.entries(sides)) {
+        for (const [name, core] of round % 2 ? Object.entries(sides).reverse() : Object.entries(sides)) {
           const sums = Object.fromEntries(STEPS.map((s) => [s, 0])) as Record<Step, number>;
           for (let i = 0; i < PASSES; i++) {
             const pass = onePass(core, files, lists).cpu;
