@@ -100,8 +100,8 @@ export function hasOwnKeys(v: object): boolean {
   return false;
 }
 
-/** fieldSpec(f).type without the wrapper object fieldSpec makes for a bare type. */
-function typeOfField(f: FieldType | FieldSpec): FieldType {
+/** fieldSpec(f).type without the wrapper object fieldSpec makes for a bare type (one per nested field of every entry, else). */
+export function typeOfField(f: FieldType | FieldSpec): FieldType {
   return 'type' in f ? f.type : f;
 }
 

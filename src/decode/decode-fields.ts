@@ -174,7 +174,7 @@ export function decodeFieldsInto(
       if (value !== undefined) {
         out[m.name] = value;
         any = true;
-      }
+      } else ctx.positions.notEveryValueKept();
       h = runEnd;
     }
   } finally {
@@ -343,6 +343,8 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
       const out: Record<string, unknown> = {};
       const seen = new Map<string, RawObjectEntry>();
       for (const e of node.entries) {
+        // `Subsets."v1.Filter"`: a path the planner would split at the dot (file-zeros.ts resolve).
+        if (e.key.includes('.') || e.key.includes('[')) ctx.positions.notEveryValueKept();
         const entryPath = path === '' ? `.${e.key}` : childPath(path, e.key);
         const earlier = seen.get(e.key);
         if (earlier) warnDropped([earlier, e], entryPath, ctx);

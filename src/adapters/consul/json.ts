@@ -17,12 +17,26 @@ import { ConsulGitopsError } from '../../errors.ts';
 
 const LONG_DIGITS = /\d{16,}/g;
 
-/** True when every run of 16 or more digits in `text` is an entry's `"Hash":N,"CreateIndex"` value. */
-function onlyServerHashes(text: string): boolean {
+/**
+ * True when every run of 16 or more digits in `text` is an entry's `"Hash":N,"CreateIndex"` value.
+ * `test`, not `exec`: a list of 10,000 entries has 10,000 hashes, and a match array and string per
+ * hash were a fifth of what parsing the list allocated. A run's end is where the (greedy) match
+ * stopped; its start is found walking back over its digits.
+ */
+export function onlyServerHashes(text: string): boolean {
   LONG_DIGITS.lastIndex = 0;
-  for (let m = LONG_DIGITS.exec(text); m; m = LONG_DIGITS.exec(text))
-    if (!text.endsWith('"Hash":', m.index) || !text.startsWith(',"CreateIndex"', m.index + m[0].length)) return false;
+  while (LONG_DIGITS.test(text)) {
+    const end = LONG_DIGITS.lastIndex;
+    let start = end - 16;
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+    if (!text.endsWith('"Hash":', start) || !text.startsWith(',"CreateIndex"', end)) return false;
+  }
   return true;
+}
+
+/** 0-9, as \d matches without the `u` flag. */
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 export function parseConsulJson(text: string): unknown {

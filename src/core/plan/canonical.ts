@@ -113,10 +113,14 @@ function fieldDiffs(before: unknown, after: unknown, path: string): FieldDiff[] 
 function sameScalar(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   // 64-bit integers arrive as bigint from HCL and as number or bigint from Consul.
-  const numeric = (v: unknown) => typeof v === 'bigint' || typeof v === 'number';
   if (numeric(a) && numeric(b)) return String(a) === String(b);
   if (typeof a === 'object' && typeof b === 'object') return stringifyApiJson(a, 0) === stringifyApiJson(b, 0);
   return false;
+}
+
+/** A module function, not a closure made on each call: sameScalar runs for every field of every entry of a plan. */
+function numeric(v: unknown): boolean {
+  return typeof v === 'bigint' || typeof v === 'number';
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -3,6 +3,7 @@
 // are recovered from the decoded field positions and the kind's field types.
 import { cloneData } from '../clone-data.ts';
 import type { DecodedEntry } from '../../decode/entry-source.ts';
+import { FieldPositions } from '../../decode/field-positions.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { fieldSpec, zeroValueOf, type FieldType, type ObjectFields } from '../../model/field-types.ts';
 import { kindDefinition } from '../../model/registry.ts';
@@ -14,6 +15,9 @@ type Segment = string | number;
  * `TransparentProxy.DialedDirectly` → false); undefined when none. `cache`: shared by the entries of one plan.
  */
 export function explicitZeros(d: Pick<DecodedEntry, 'entry' | 'fieldPositions'>, cache: ZeroPathCache = new Map()): Record<string, unknown> | undefined {
+  // The decoder kept a value at every path it recorded: nothing to find (most files write no zero).
+  // Stages after decoding only add to an entry (tenancy-scope.ts fills Namespace and Partition).
+  if (d.fieldPositions instanceof FieldPositions && d.fieldPositions.everyValueKept) return undefined;
   const def = kindDefinition(d.entry.Kind);
   if (!def) return undefined;
   // Made only for a file that writes a zero: most write none, and a plan asks of every entry.

@@ -2,6 +2,7 @@
 // field): writing the file's version of the entry would remove them, since Consul's write replaces
 // the whole entry (agent/consul/state/config_entry.go ensureConfigEntryTxn stores the new value).
 import { fieldSpec, type FieldType, type ObjectFields } from '../../model/field-types.ts';
+import { typeOfField } from '../normalize.ts';
 import { kindDefinition } from '../../model/registry.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 
@@ -23,7 +24,7 @@ function objectHasUnknown(value: Record<string, unknown>, fields: ObjectFields, 
     if (!Object.hasOwn(value, k) || (top && k === 'Kind')) continue;
     if (!Object.hasOwn(fields, k)) return true;
     const v = value[k];
-    if (typeof v === 'object' && v !== null && valueHasUnknown(v, fieldSpec(fields[k]).type)) return true;
+    if (typeof v === 'object' && v !== null && valueHasUnknown(v, typeOfField(fields[k]))) return true;
   }
   return false;
 }
