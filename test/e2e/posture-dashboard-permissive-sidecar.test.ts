@@ -47,4 +47,36 @@ describe('the posture issue, a sidecar registered permissive under a strict, loc
     expect(issue?.state).toBe('open');
     expect(issue?.body).toContain('| `mesh-no-permissive` | **fail** | MutualTLSMode = "permissive": sidecar registration api-sidecar-proxy |');
   });
+
+  it('holds the mesh lockdown back while the sidecar is registered permissive, and proposes it once it is not', async () => {
+    const open = {
+      ...tree,
+      'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\nTransparentProxy {\n  MeshDestinationsOnly = true\n}\n',
+    };
+    await consul('PUT', '/v1/config', { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true, TransparentProxy: { MeshDestinationsOnly: true } });
+    await consul('PUT', '/v1/config', { Kind: 'service-defaults', Name: 'api', MutualTLSMode: 'strict' });
+    const sidecar = (mode?: string) => ({
+      Node: 'n1',
+      Address: '10.0.0.7',
+      Service: {
+        Kind: 'connect-proxy',
+        Service: 'api-sidecar-proxy',
+        Port: 20000,
+        Proxy: { DestinationServiceName: 'api', ...(mode ? { MutualTLSMode: mode } : {}) },
+      },
+    });
+    await consul('PUT', '/v1/catalog/register', sidecar('permissive'));
+    h.github.addCommit(open, 'strict services, mesh still open', { branch: 'master' });
+    const lockdown = () => h.github.pulls.filter((p) => p.head.startsWith('consul-gitops/mesh-lockdown/'));
+
+    await h.tick('evt-1');
+    expect(lockdown()).toEqual([]);
+    expect(h.github.issues.find((i) => i.title === 'mTLS posture: dc1')?.body).toContain(
+      'the mesh lockdown is held back: 1 sidecar registration sets its own Proxy.MutualTLSMode',
+    );
+
+    await consul('PUT', '/v1/catalog/register', sidecar());
+    await h.tick('evt-2');
+    expect(lockdown().map((p) => p.state)).toEqual(['open']);
+  });
 });

@@ -76,8 +76,13 @@ export async function adviseAndPropose(
   if (!advised.ok) return { kind: 'invalid', errors: advised.errors.length };
   const { pulls, dashboard } = await deps.github({ owner: job.owner, repo: job.repo });
   const { posture, security } = deps.posture ? await readSecurityPosture(deps.posture) : {};
+  // The posture read saw the sidecars registered permissive: the lockdown gate needs them too.
+  const report =
+    !advised.report.permissiveSidecars && posture?.mtls.known
+      ? { ...advised.report, permissiveSidecars: posture.mtls.value.permissiveSidecars }
+      : advised.report;
   const outcome = await proposeStrict(
-    advised.report,
+    report,
     desired.files,
     { pulls, dashboard, state: deps.state, traffic: deps.traffic, catalog: deps.catalog },
     {
@@ -91,7 +96,7 @@ export async function adviseAndPropose(
       ...(settings.crdNamespaces ? { crdNamespaces: settings.crdNamespaces } : {}),
     },
   );
-  return { kind: 'proposed', outcome, report: advised.report, ...(posture ? { posture } : {}) };
+  return { kind: 'proposed', outcome, report, ...(posture ? { posture } : {}) };
 }
 
 export function advisorSummary(o: AdvisorRunOutcome): string {

@@ -163,7 +163,10 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
     // The config entries are not the whole story: a sidecar registered with its own permissive
     // Proxy.MutualTLSMode still takes plaintext (the posture's mesh-no-permissive sees it), and a
     // check that could not be read cannot vouch for "fully strict" either.
-    const noPermissiveLeft = !options.security?.known || options.security.findings.every((f) => f.id !== 'mesh-no-permissive' || f.status === 'pass');
+    // A posture read that failed cannot vouch for "no permissive sidecar left": the issue stays open.
+    const noPermissiveLeft =
+      options.security === undefined ||
+      (options.security.known && options.security.findings.every((f) => f.id !== 'mesh-no-permissive' || f.status === 'pass'));
     const isOpen = !(lockedDown(posture) && report.services.length === 0 && report.drift.length === 0 && noPermissiveLeft);
     const got = await ports.dashboard.upsert(options.target, postureTitle(options.target), body, isOpen);
     if (got) dashboard = { number: got.number, open: isOpen };

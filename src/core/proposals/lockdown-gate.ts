@@ -1,7 +1,8 @@
 // Whether the mesh lockdown may be proposed, as Consul will be after an apply rather than as Git
 // alone says: a service permissive through an entry consul-gitops does not write (consul-k8s's
 // `external-source`, or one not managed) stays permissive whatever Git says, so locking the mesh
-// down would leave it permissive under a mesh entry that claims permissive mode is over.
+// down would leave it permissive under a mesh entry that claims permissive mode is over. So does a
+// sidecar registered permissive on its own.
 import type { AdviceReport } from '../advisor/model.ts';
 import type { GitPosture } from './git-posture.ts';
 
@@ -14,7 +15,18 @@ const SHOWN = 10;
  * through such an entry.
  */
 export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): string | undefined {
-  if (posture.anyPermissive || report.services.length === 0) return undefined;
+  if (posture.anyPermissive) return undefined;
+  // A sidecar registered with its own Proxy.MutualTLSMode = "permissive" wins over every config
+  // entry and is outside Git: a lockdown would claim permissive mode is over while it still is.
+  const sidecars = report.permissiveSidecars ?? [];
+  if (sidecars.length) {
+    const shown = sidecars.slice(0, SHOWN).join(', ') + (sidecars.length > SHOWN ? `, … and ${sidecars.length - SHOWN} more` : '');
+    return (
+      `the mesh lockdown is held back: ${sidecars.length} sidecar ${sidecars.length === 1 ? 'registration sets' : 'registrations set'} its own Proxy.MutualTLSMode = "permissive" (${shown}), ` +
+      `which wins over every config entry. Re-register ${sidecars.length === 1 ? 'it' : 'them'} without it first.`
+    );
+  }
+  if (report.services.length === 0) return undefined;
   const n = report.services.length;
   const names = report.services.slice(0, SHOWN).map((v) => `${v.service.name} (${v.verdict})`);
   const more = n > SHOWN ? `, … and ${n - SHOWN} more` : '';

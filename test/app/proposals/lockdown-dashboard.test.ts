@@ -109,4 +109,16 @@ describe('the posture dashboard', () => {
     expect(w.double.issues).toHaveLength(1);
     expect(w.double.issues[0].state).toBe('closed');
   });
+
+  it('is not closed as fully strict when the production checklist could not be read (a permissive sidecar would be unseen)', async () => {
+    w = await world({ 'config-entries/api.hcl': permissive('api'), 'config-entries/mesh.hcl': MESH_OPEN });
+    await w.run(report([verdict('api', 'no-mtls-traffic-yet')]));
+    w.double.addCommit({
+      'config-entries/api.hcl': strict('api'),
+      'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = false\nTransparentProxy {\n  MeshDestinationsOnly = true\n}\n',
+    });
+    const unread = await w.run(report([]), { security: { known: false, why: 'GET /v1/acl/token/self: 500 Internal Server Error' } });
+    expect(unread.dashboard).toEqual({ number: w.double.issues[0].number, open: true });
+    expect(w.double.issues[0].state).toBe('open');
+  });
 });
