@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { registerSidecar } from '../support/register-sidecar.ts';
 
 const ENV_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR', 'CONSUL_HTTP_SSL_VERIFY', 'CONSUL_CACERT'] as const;
 const savedEnv: Partial<Record<string, string>> = {};
@@ -17,7 +18,7 @@ beforeEach(async () => {
   server = await startDevServer({ port: 0, host: '127.0.0.1' });
   // Everything config entries can say is strict and locked down.
   await put('/v1/config', { Kind: 'service-defaults', Name: 'api', Protocol: 'http', MutualTLSMode: 'strict' });
-  await register('web', {});
+  await registerSidecar(server.url, 'web');
 });
 afterEach(async () => {
   for (const k of ENV_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
@@ -27,24 +28,13 @@ afterEach(async () => {
 async function put(path: string, body: unknown): Promise<void> {
   expect(await (await fetch(`${server.url}${path}`, { method: 'PUT', body: JSON.stringify(body) })).text()).toBe('true');
 }
-async function register(service: string, proxy: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${server.url}/v1/catalog/register`, {
-    method: 'PUT',
-    body: JSON.stringify({
-      Node: 'n1',
-      Address: '10.0.0.7',
-      Service: { Kind: 'connect-proxy', Service: `${service}-sidecar-proxy`, Port: 20000, Proxy: { DestinationServiceName: service, ...proxy } },
-    }),
-  });
-  expect(res.status).toBe(200);
-}
 const lockDown = () => put('/v1/config', { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: false, TransparentProxy: { MeshDestinationsOnly: true } });
 
 describe('audit, a sidecar registered permissive while every config entry is strict', () => {
   it('is not strict: the text, --json and --require-strict name the sidecar', async () => {
     // Registered permissive while the mesh allowed it, then the mesh was locked down.
     await put('/v1/config', { Kind: 'mesh', AllowEnablingPermissiveMutualTLS: true });
-    await register('api', { MutualTLSMode: 'permissive' });
+    await registerSidecar(server.url, 'api', { MutualTLSMode: 'permissive' });
     await lockDown();
     const dir = tempTree({});
 

@@ -7,6 +7,7 @@ import { DEFAULT_APPLY_CONCURRENCY } from '../../src/app/apply-plan.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { startConsulProxy, type ConsulProxy } from '../support/consul-proxy.ts';
 import { runAgainst, tempTree } from '../support/run-cli.ts';
+import { entryLine, written } from '../support/apply-report.ts';
 
 let consul: DevServer;
 let proxy: ConsulProxy | undefined;
@@ -21,20 +22,6 @@ afterEach(async () => {
 
 const defaults = (name: string) => `Kind = "service-defaults"\nName = "${name}"\nProtocol = "http"\n`;
 const intentions = (name: string) => `Kind = "service-intentions"\nName = "${name}"\nSources = [{ Name = "web", Action = "allow" }]\n`;
-
-/** Kind and name of a config-entry write, or undefined for any other request. */
-function written(method: string | undefined, url: string | undefined, body: string): string | undefined {
-  if (method !== 'PUT' || (!url?.startsWith('/v1/config?') && url !== '/v1/config')) return undefined;
-  const entry = JSON.parse(body) as { Kind: string; Name: string };
-  return `${entry.Kind}/${entry.Name}`;
-}
-
-/** The line about `what` in the "Applying:" report (the plan above it names the same entries). */
-const entryLine = (out: string, what: string) =>
-  out
-    .slice(out.indexOf('\nApplying:\n'))
-    .split('\n')
-    .find((l) => l.includes(` ${what}:`) || l.endsWith(` ${what}`));
 
 describe('apply against a failing Consul', () => {
   it('a write whose answer is lost is "outcome unknown: re-run plan", not "failed", and it may indeed be stored', async () => {

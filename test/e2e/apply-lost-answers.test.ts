@@ -11,6 +11,7 @@ import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { startConsulProxy, type ConsulProxy } from '../support/consul-proxy.ts';
 import { runAgainst, tempTree } from '../support/run-cli.ts';
+import { entryLine, written } from '../support/apply-report.ts';
 
 let consul: DevServer;
 let proxy: ConsulProxy | undefined;
@@ -25,20 +26,6 @@ afterEach(async () => {
 
 const defaults = (name: string) => `Kind = "service-defaults"\nName = "${name}"\nProtocol = "http"\n`;
 const intentions = (name: string) => `Kind = "service-intentions"\nName = "${name}"\nSources = [{ Name = "web", Action = "allow" }]\n`;
-
-/** Kind and name of a config-entry write, or undefined for any other request. */
-function written(method: string | undefined, url: string | undefined, body: string): string | undefined {
-  if (method !== 'PUT' || (!url?.startsWith('/v1/config?') && url !== '/v1/config')) return undefined;
-  const entry = JSON.parse(body) as { Kind: string; Name: string };
-  return `${entry.Kind}/${entry.Name}`;
-}
-
-/** The line about `what` in the "Applying:" report. */
-const entryLine = (out: string, what: string) =>
-  out
-    .slice(out.indexOf('\nApplying:\n'))
-    .split('\n')
-    .find((l) => l.includes(` ${what}:`) || l.endsWith(` ${what}`));
 
 /** A rule that loses the answer of the first request `matches` picks, and forwards everything else. */
 function loseFirst(matches: (method: string | undefined, url: string | undefined, body: string) => boolean) {
