@@ -43,12 +43,14 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
   const tree = renderTree(files, crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {});
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) return { ok: false, errors };
-  const [serviceDefaults, proxyDefaults, catalog, permissiveSidecars] = await Promise.all([
+  const [serviceDefaults, proxyDefaults, catalog] = await Promise.all([
     ports.entries.list('service-defaults'),
     ports.entries.list('proxy-defaults'),
     ports.catalog.connectEnabledServices(),
-    ports.sidecars?.permissiveSidecars(),
   ]);
+  // After the catalog, not beside it: both read every managed namespace a few at a time
+  // (bounded-reads.ts), and side by side they would double the requests Consul sees at once.
+  const permissiveSidecars = await ports.sidecars?.permissiveSidecars();
   const { judged, drift } = judgedServices({
     git: tree.entries,
     live: [...serviceDefaults, ...proxyDefaults],
