@@ -188,14 +188,17 @@ describe('serve', () => {
     expect(declared.status).toBe(413);
     expect(await declared.json()).toEqual({ outcome: 'rejected', reason: 'payload exceeds the 25 MB GitHub allows' });
 
-    // Chunked: no content-length, so the limit is enforced while reading.
+    // Chunked: no content-length, so the limit is enforced while reading. serve answers 413 and
+    // closes at once; a client still writing may meet the closed socket (EPIPE, or a reset that
+    // drops the 413 from its receive buffer) before it reads the answer: which one comes first is a
+    // race on a loaded machine, and both mean the body was refused.
     const url = new URL(`${s.url}/webhook`);
-    const status = await new Promise<number>((resolve, reject) => {
+    const status = await new Promise<number | string>((resolve) => {
       const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers }, (res) => {
         res.resume();
         resolve(res.statusCode!);
       });
-      req.on('error', reject);
+      req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
       const chunk = Buffer.alloc(1024 * 1024, 'x');
       let sent = 0;
       const pump = () => {
@@ -207,7 +210,7 @@ describe('serve', () => {
       };
       pump();
     });
-    expect(status).toBe(413);
+    expect([413, 'EPIPE', 'ECONNRESET']).toContain(status);
 
     // A sender that never stops is cut off once the bounded discard runs out.
     const cut = await new Promise<string>((resolve) => {
