@@ -16,16 +16,21 @@ export function consulConnectCatalog(consul: ConsulClient): { connectEnabledServ
   const partition = consul.options.partition || 'default';
   return {
     async connectEnabledServices() {
-      const managed = consul.options.managedNamespaces;
-      if (managed === undefined) {
-        const namespace = consul.options.namespace || 'default';
-        return (await consul.connectEnabledServices()).map((name) => ({ name, namespace, partition }));
-      }
-      const namespaces = managed === 'all' ? await consul.namespaceNames() : [...new Set(managed.map((n) => n.toLowerCase()))];
-      const lists = await mapBounded(namespaces, NAMESPACE_READ_CONCURRENCY, async (namespace) =>
-        (await consul.connectEnabledServices(namespace)).map((name) => ({ name, namespace, partition })),
+      const lists = await mapBounded(await catalogNamespaces(consul), NAMESPACE_READ_CONCURRENCY, async (namespace) =>
+        (await consul.connectEnabledServices(namespace)).map((name) => ({ name, namespace: namespace ?? (consul.options.namespace || 'default'), partition })),
       );
       return lists.flat();
     },
   };
+}
+
+/**
+ * The namespaces whose catalogs a read covers, as described above: `[undefined]` (the client's own,
+ * no `ns`) without `namespaces` on the target, each named one (lower-cased, once), or every one
+ * `GET /v1/namespaces` lists for `all`. The audit's permissive-sidecar read goes the same way.
+ */
+export async function catalogNamespaces(consul: ConsulClient): Promise<(string | undefined)[]> {
+  const managed = consul.options.managedNamespaces;
+  if (managed === undefined) return [undefined];
+  return managed === 'all' ? consul.namespaceNames() : [...new Set(managed.map((n) => n.toLowerCase()))];
 }

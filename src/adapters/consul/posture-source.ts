@@ -10,6 +10,7 @@ import type { Known } from '../../core/posture/facts.ts';
 import { listNamespaces } from '../../model/tenancy.ts';
 import { scopedServiceName } from '../../reports/service-scope.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
+import { catalogNamespaces } from './connect-catalog.ts';
 
 export function consulAuditSource(consul: ConsulClient): AuditSource {
   return {
@@ -30,11 +31,8 @@ export function consulAuditSource(consul: ConsulClient): AuditSource {
     // name alone, so `namespaces: all` reads each namespace /v1/namespaces lists (as the advisor's
     // catalog does), never `?ns=*`, and a sidecar outside the default namespace is named with it.
     permissiveSidecars: async () => {
-      const managed = consul.options.managedNamespaces;
       const partition = consul.options.partition || 'default';
-      const namespaces =
-        managed === undefined ? [undefined] : managed === 'all' ? await consul.namespaceNames() : [...new Set(managed.map((n) => n.toLowerCase()))];
-      const lists = await mapBounded(namespaces, NAMESPACE_READ_CONCURRENCY, async (namespace) =>
+      const lists = await mapBounded(await catalogNamespaces(consul), NAMESPACE_READ_CONCURRENCY, async (namespace) =>
         Object.keys(await consul.listServices('ServiceKind == "connect-proxy" and ServiceProxy.MutualTLSMode == "permissive"', namespace)).map((name) =>
           scopedServiceName({ name, namespace: namespace ?? (consul.options.namespace || 'default'), partition }),
         ),

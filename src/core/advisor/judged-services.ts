@@ -96,11 +96,17 @@ interface ApplyFlags {
 /** The entry Consul holds after an apply with `flags` (src/core/plan: what plan writes, skips and deletes). */
 function afterApply(git: Side | undefined, live: Side | undefined, flags: ApplyFlags): Side | undefined {
   if (!live) return git;
+  if (externalOwner(live)) return live;
   const owner = ownershipOf(live.entry);
-  if (typeof owner === 'object' && 'external' in owner) return live;
   if (git) return owner === 'ours' || flags.adopt ? git : live;
   // Only what consul-gitops marked is ever deleted, and only when pruning.
   return owner === 'ours' && flags.prune ? undefined : live;
+}
+
+/** The controller an entry's `external-source` names (consul-k8s), which apply never overwrites. */
+function externalOwner(side: Side | undefined): string | undefined {
+  const owner = side && ownershipOf(side.entry);
+  return typeof owner === 'object' && 'external' in owner ? owner.external : undefined;
 }
 
 const FLAG_SETS: readonly ApplyFlags[] = [
@@ -125,10 +131,8 @@ function repairOf(name: string, sd: { git?: Side; live?: Side }, pd: { git?: Sid
     return (modeOf(s?.entry) || modeOf(p?.entry)) !== 'permissive';
   });
   if (!flags) {
-    const external = sides
-      .map((x) => ({ label: x.label, owner: x.live && ownershipOf(x.live.entry) }))
-      .find((x) => typeof x.owner === 'object' && 'external' in x.owner);
-    const by = external && typeof external.owner === 'object' && 'external' in external.owner ? external.owner.external : 'another controller';
+    const external = sides.find((x) => externalOwner(x.live));
+    const by = (external && externalOwner(external.live)) ?? 'another controller';
     return `${external?.label ?? `service-defaults/${name}`} in Consul is managed by ${by} (external-source), not consul-gitops: change its MutualTLSMode there`;
   }
   const why: string[] = [];
