@@ -218,7 +218,8 @@ export const CONSUL_ALIASES: AliasTable = {
     'RateLimits.InstanceLevel.Routes[].PathRegex': ['path_regex'],
     'RateLimits.InstanceLevel.Routes[].RequestsPerSecond': ['requests_per_second'],
     'RateLimits.InstanceLevel.Routes[].RequestsMaxBurst': ['requests_max_burst'],
-    MaxRequestHeadersKB: ['max_request_headers_kb'],
+    // No alias tag at hashicorp/consul 1fde583 (api/config_entry.go, `json:",omitempty"` only).
+    MaxRequestHeadersKB: [],
   },
   // api/config_entry_jwt_provider.go JWTProviderConfigEntry
   'jwt-provider': {
@@ -349,7 +350,8 @@ export const CONSUL_ALIASES: AliasTable = {
     'Listeners[].TLS.CipherSuites': ['cipher_suites'],
     'Listeners[].TLS.SDS.ClusterName': ['cluster_name'],
     'Listeners[].TLS.SDS.CertResource': ['cert_resource'],
-    'Listeners[].MaxRequestHeadersKB': ['max_request_headers_kb'],
+    // No alias tag at hashicorp/consul 95b1ec6 (api/config_entry_gateways.go APIGatewayListener).
+    'Listeners[].MaxRequestHeadersKB': [],
     'Listeners[].Override.JWT.Providers[].VerifyClaims': ['verify_claims'],
     'Listeners[].Default.JWT.Providers[].VerifyClaims': ['verify_claims'],
     // Defaults *UpstreamLimits: hashicorp/consul#23783 writes `defaults.passive_health_check`.
@@ -423,25 +425,11 @@ export const CONSUL_ALIASES: AliasTable = {
 };
 
 /**
- * Tags not readable in the Consul sources available when this table was written (fields of
- * Consul newer than the 1.22.0-dev baseline), spelled as the snake_case of their siblings' tags.
- * Consul's pull requests bear out the passive health check spellings (hashicorp/consul#23783's field
- * table: consecutive_5xx, consecutive_gateway_failure, enforcing_consecutive_gateway_failure,
- * limits.passive_health_check) but never show MaxRequestHeadersKB's. Re-check them all against
- * api/config_entry.go of a 1.22/2.0 tag. DisableAutoHostRewrite, once here, is settled:
- * api.LinkedService has no alias tag for it. `UpstreamLimits.PassiveHealthCheck` stands for every
- * place the struct is: service-defaults' upstream Limits, api-gateway Defaults, route service Limits.
- * Searched again without a hit (the index's Consul api/structs files stop before these fields): the
- * exact tags `alias:"max_request_headers_kb"`, `alias:"consecutive_5xx"`,
- * `alias:"consecutive_gateway_failure"`, `alias:"enforcing_consecutive_gateway_failure"`; consul-k8s
- * (main and PR #5596's branch) spells them only as CRD json keys. Stop 13 read the 2026 Consul files
- * the index holds (docs/fidelity.md "Newest Consul sources read"): none has these fields either.
+ * Tags once not readable here, now settled (docs/fidelity.md "Stop 15"): api/config_entry.go at
+ * hashicorp/consul 1fde583 (2026, the inference-gateway era) tags PassiveHealthCheck's
+ * `enforcing_consecutive_gateway_failure`, `consecutive_5xx`, `consecutive_gateway_failure` and
+ * UpstreamLimits' `passive_health_check`, as agent/structs/config_entry.go at 03658a0 does; and
+ * neither ServiceConfigEntry.MaxRequestHeadersKB there nor APIGatewayListener.MaxRequestHeadersKB
+ * (api/config_entry_gateways.go at 95b1ec6) has a tag, so their snake_case is refused. None is left.
  */
-export const UNVERIFIED_ALIASES: readonly string[] = [
-  'service-defaults MaxRequestHeadersKB',
-  'PassiveHealthCheck.EnforcingConsecutiveGatewayFailure',
-  'PassiveHealthCheck.Consecutive5xx',
-  'PassiveHealthCheck.ConsecutiveGatewayFailure',
-  'UpstreamLimits.PassiveHealthCheck',
-  'api-gateway Listeners[].MaxRequestHeadersKB',
-];
+export const UNVERIFIED_ALIASES: readonly string[] = [];

@@ -50,7 +50,8 @@ export const apiGateway: KindDefinition = {
         // Newer Consul (FIELD_SINCE, src/model/consul-versions.ts): Envoy's header size limit in KiB,
         // 60 when unset (Consul's api-gateway reference); *uint32 like service-defaults' field, which
         // it replaces when set (agent/xds makeAPIGatewayListeners).
-        MaxRequestHeadersKB: uint32,
+        // No alias tag: api APIGatewayListener.MaxRequestHeadersKB (api/config_entry_gateways.go at 95b1ec6).
+        MaxRequestHeadersKB: aliased(uint32),
         TLS: obj({
           Certificates: list(resourceReference),
           // The api struct tags these tls_max_version / tls_min_version.

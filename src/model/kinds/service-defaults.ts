@@ -98,7 +98,9 @@ export const serviceDefaults: KindDefinition = {
       }),
     }),
     EnvoyExtensions: envoyExtensions,
-    MaxRequestHeadersKB: aliased(uint32, 'max_request_headers_kb'),
+    // No alias tag: api ServiceConfigEntry.MaxRequestHeadersKB *uint32 `json:",omitempty"` (api/config_entry.go
+    // at hashicorp/consul 1fde583, and structs at 03658a0), so `max_request_headers_kb` is an invalid config key.
+    MaxRequestHeadersKB: aliased(uint32),
     ...meta,
   },
   normalize(entry) {

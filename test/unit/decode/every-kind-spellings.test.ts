@@ -186,7 +186,7 @@ describe('every kind decodes alike from HCL snake_case, HCL CamelCase, JSON and 
     const snaked = files((e) => hclDocument(e, snake(e.Kind)), 'hcl');
     // The snake_case files do use Consul's aliases (not only CamelCase that happens to decode).
     expect(Object.values(snaked).join('\n')).toContain('enforcing_consecutive_5xx = 80');
-    expect(Object.values(snaked).join('\n')).toContain('max_request_headers_kb = 96');
+    expect(Object.values(snaked).join('\n')).toContain('MaxRequestHeadersKB = 96');
     expect(Object.values(snaked).join('\n')).toContain('cert_resource = "web-cert"');
     expect(Object.values(snaked).join('\n')).toContain('cert_resource = "db-cert"');
     expect(Object.values(snaked).join('\n')).toContain('tls_max_version = "TLSv1_3"');

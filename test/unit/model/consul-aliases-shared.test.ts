@@ -56,7 +56,7 @@ const WRITTEN_OUT: Record<string, readonly string[]> = {
     'LocalConnectTimeoutMs local_connect_timeout_ms',
     'LocalRequestTimeoutMs local_request_timeout_ms',
     'MaxInboundConnections max_inbound_connections',
-    'MaxRequestHeadersKB max_request_headers_kb',
+    'MaxRequestHeadersKB ',
     'MeshGateway mesh_gateway',
     'MutualTLSMode mutual_tls_mode',
     'RateLimits rate_limits',
