@@ -65,7 +65,7 @@ describe('validate: gateway TLS', () => {
         'Kind = "api-gateway"\nName = "ag"\nListeners = [\n  { Name = "l1", Port = 8443, Protocol = "http", TLS { Certificates = [{ Kind = "secret", Name = "c" }] } },\n]\n',
     });
     expectLines(run, [
-      /ag\.hcl:4:\d+: Listeners\[0\]\.TLS\.Certificates\[0\]: unsupported certificate kind: "secret", must be 'inline-certificate' or 'file-system-certificate'$/,
+      /ag\.hcl:4:\d+: Listeners\[0\]\.TLS\.Certificates\[0\]: unsupported certificate kind: "secret", must be 'file-system-certificate' or 'inline-certificate'$/,
     ]);
   });
 });

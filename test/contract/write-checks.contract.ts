@@ -617,7 +617,7 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
           Name: 'cgc-ag',
           Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { Certificates: [{ Kind: 'secret', Name: 'c' }] } }],
         },
-        `unsupported certificate kind: "secret", must be 'inline-certificate' or 'file-system-certificate'`,
+        `unsupported certificate kind: "secret", must be 'file-system-certificate' or 'inline-certificate'`,
       ),
       fail500(
         { Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'tls12' } } },
@@ -629,6 +629,61 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       ),
       ok({ Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'TLSv1_2', TLSMaxVersion: 'TLSv1_3' } } }),
       del('/v1/config/mesh/mesh'),
+    ],
+  },
+  {
+    // agent/structs/config_entry_gateways.go and config_entry_routes.go at hashicorp/consul 5c48b0b,
+    // config_entry.go (PassiveHealthCheck.Validate, UpstreamLimits.Validate) at 03658a0: 2026 sources.
+    name: 'api-gateway and route Validate of the newest Consul: gateway TLS versions, Defaults, route-service Limits, the 2.0 passive-health-check bounds',
+    kinds: ['api-gateway', 'http-route', 'tcp-route'],
+    cleanup: ['/v1/config/api-gateway/cgc-agn', '/v1/config/http-route/cgc-hrn', '/v1/config/tcp-route/cgc-trn', '/v1/config/service-defaults/cgc-phc'],
+    steps: [
+      fail500(
+        { Kind: 'api-gateway', Name: 'cgc-agn', TLS: { TLSMinVersion: 'TLSv1_9' }, Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http' }] },
+        'no matching TLS version found for TLSv1_9, please specify one of [TLS_AUTO, TLSv1_0, TLSv1_1, TLSv1_2, TLSv1_3]',
+      ),
+      fail500(
+        { Kind: 'api-gateway', Name: 'cgc-agn', Defaults: { MaxConnections: -1 }, Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http' }] },
+        'max connections cannot be negative',
+      ),
+      fail500(
+        {
+          Kind: 'api-gateway',
+          Name: 'cgc-agn',
+          Defaults: { PassiveHealthCheck: { EnforcingConsecutiveGatewayFailure: 101 } },
+          Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http' }],
+        },
+        'passive health check enforcing_consecutive_gateway_failure must be a percentage between 0 and 100',
+      ),
+      ok({
+        Kind: 'api-gateway',
+        Name: 'cgc-agn',
+        TLS: { SDS: { ClusterName: 'sds' } },
+        Listeners: [{ Name: 'l1', Port: 8443, Protocol: 'http', TLS: { SDS: { CertResource: 'c' } } }],
+      }),
+      fail500(
+        {
+          Kind: 'http-route',
+          Name: 'cgc-hrn',
+          Parents: [{ Kind: 'api-gateway', Name: 'cgc-agn' }],
+          Rules: [{ Services: [{ Name: 'web', Limits: { MaxPendingRequests: -2 } }] }],
+        },
+        'Rule[0], Service[0], max pending requests cannot be negative',
+      ),
+      fail500(
+        {
+          Kind: 'tcp-route',
+          Name: 'cgc-trn',
+          Parents: [{ Kind: 'api-gateway', Name: 'cgc-agn' }],
+          Services: [{ Name: 'db', Limits: { PassiveHealthCheck: { MaxEjectionPercent: 101 } } }],
+        },
+        'Service[0], passive health check max_ejection_percent must be a percentage between 0 and 100',
+      ),
+      fail500(
+        sd('cgc-phc', { UpstreamConfig: { Overrides: [{ Name: 'db', Limits: { PassiveHealthCheck: { EnforcingConsecutiveGatewayFailure: 200 } } }] } }),
+        '1 error occurred:\n\t* error in upstream override for db: 1 error occurred:\n\t* passive health check enforcing_consecutive_gateway_failure must be a percentage between 0 and 100\n\n\n\n',
+      ),
+      del('/v1/config/api-gateway/cgc-agn'),
     ],
   },
   {

@@ -1,6 +1,6 @@
 // service-defaults' Validate() as Consul runs it (agent/structs/config_entry.go
-// ServiceConfigEntry.Validate, UpstreamConfig.validate, PassiveHealthCheck.Validate,
-// UpstreamLimits.Validate, validateEndpointAddress, envoyextensions.ValidateExtensions), in Consul's
+// ServiceConfigEntry.Validate, UpstreamConfig.validate, PassiveHealthCheck.Validate and
+// UpstreamLimits.Validate (./upstream-limits.ts), validateEndpointAddress, envoyextensions.ValidateExtensions), in Consul's
 // order and with its early returns.
 import { isIP } from 'node:net';
 import type { ApiEntry } from '../../model/kind-definition.ts';
@@ -8,39 +8,20 @@ import { append, leaf, wrap, type GoError } from './go-error.ts';
 import { metaError, mutualTLSModeError } from './shared.ts';
 import { envoyExtensionsError } from './envoy-extensions.ts';
 import { fieldText } from '../../model/field-text.ts';
+import { passiveHealthCheckError, upstreamLimitsError, type PassiveHealthCheck, type UpstreamLimits } from './upstream-limits.ts';
 
 type Upstream = Record<string, unknown> & {
   Name?: string;
   Namespace?: string;
   Partition?: string;
   Peer?: string;
-  Limits?: { MaxConnections?: number; MaxPendingRequests?: number; MaxConcurrentRequests?: number };
-  PassiveHealthCheck?: { Interval?: number; EnforcingConsecutive5xx?: number; MaxEjectionPercent?: number; BaseEjectionTime?: number };
+  Limits?: UpstreamLimits;
+  PassiveHealthCheck?: PassiveHealthCheck;
   BalanceOutboundConnections?: string;
 };
 
 /** isValidConnectionBalance. */
 const validBalance = (v: unknown) => v === undefined || v === '' || v === 'exact_balance';
-
-/** PassiveHealthCheck.Validate: the first failing bound. Durations are nanoseconds here. */
-function passiveHealthCheckError(c: NonNullable<Upstream['PassiveHealthCheck']>, at: string): GoError | undefined {
-  if ((c.Interval ?? 0) < 0) return leaf(`${at}.Interval`, 'passive health check interval cannot be negative');
-  if (c.EnforcingConsecutive5xx !== undefined && c.EnforcingConsecutive5xx > 100)
-    return leaf(`${at}.EnforcingConsecutive5xx`, 'passive health check enforcing_consecutive_5xx must be a percentage between 0 and 100');
-  if (c.MaxEjectionPercent !== undefined && c.MaxEjectionPercent > 100)
-    return leaf(`${at}.MaxEjectionPercent`, 'passive health check max_ejection_percent must be a percentage between 0 and 100');
-  if (c.BaseEjectionTime !== undefined && c.BaseEjectionTime < 0)
-    return leaf(`${at}.BaseEjectionTime`, 'passive health check base_ejection_time cannot be negative');
-  return undefined;
-}
-
-/** UpstreamLimits.Validate: the first negative limit. */
-function limitsError(l: NonNullable<Upstream['Limits']>, at: string): GoError | undefined {
-  if ((l.MaxConnections ?? 0) < 0) return leaf(`${at}.MaxConnections`, 'max connections cannot be negative');
-  if ((l.MaxPendingRequests ?? 0) < 0) return leaf(`${at}.MaxPendingRequests`, 'max pending requests cannot be negative');
-  if ((l.MaxConcurrentRequests ?? 0) < 0) return leaf(`${at}.MaxConcurrentRequests`, 'max concurrent requests cannot be negative');
-  return undefined;
-}
 
 /** UpstreamConfig.validate(named): name rules return alone; the rest is a multierror. */
 function upstreamError(u: Upstream, named: boolean, at: string): GoError | undefined {
@@ -55,7 +36,7 @@ function upstreamError(u: Upstream, named: boolean, at: string): GoError | undef
   }
   let err: GoError | undefined;
   if (u.PassiveHealthCheck) err = append(err, passiveHealthCheckError(u.PassiveHealthCheck, `${at}.PassiveHealthCheck`));
-  if (u.Limits) err = append(err, limitsError(u.Limits, `${at}.Limits`));
+  if (u.Limits) err = append(err, upstreamLimitsError(u.Limits, `${at}.Limits`));
   if (!validBalance(u.BalanceOutboundConnections))
     err = append(err, leaf(`${at}.BalanceOutboundConnections`, `invalid value for balance_outbound_connections: ${String(u.BalanceOutboundConnections)}`));
   return err;

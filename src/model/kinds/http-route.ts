@@ -5,7 +5,7 @@ import { gatewayServiceTLS, meta, upstreamLimits, validateMeta, withKind } from 
 import { atLeast } from '../consul-versions.ts';
 import { apiGatewayJWTProviders, configEntryStatus, resourceReference } from './api-gateway.ts';
 import { HTTP_METHODS, goQuote } from './service-router.ts';
-import { normalizeParents, validateParents } from './tcp-route.ts';
+import { normalizeParents, routeServiceLimitsProblem, validateParents, type RouteService } from './tcp-route.ts';
 
 const headerFilter = obj({ Add: map(str), Remove: strings, Set: map(str) });
 
@@ -166,6 +166,14 @@ export const httpRoute: KindDefinition = {
     ((entry.Rules as Rule[] | undefined) ?? []).forEach((r, i) => {
       (r.Matches ?? []).forEach((m, j) => {
         problems.push(...validateMatch(m, `Rules[${i}].Matches[${j}]`, `Rule[${i}], Match[${j}], `));
+      });
+      // validateHTTPService (hashicorp/consul 5c48b0b): UpstreamLimits.Validate of each service's
+      // Limits. Its SDS step is left to gateway-tls-merge's warnings (docs/fidelity.md, stop 15).
+      (r.Services ?? []).forEach((s, j) => {
+        const at = `Rules[${i}].Services[${j}]`;
+        const prefix = `Rule[${i}], Service[${j}], `;
+        const p = routeServiceLimitsProblem(s as RouteService, at, prefix);
+        if (p) problems.push(p);
       });
     });
     return problems;

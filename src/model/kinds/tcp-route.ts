@@ -4,8 +4,16 @@ import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.
 import { gatewayServiceTLS, meta, upstreamLimits, validateMeta, withKind } from './common.ts';
 import { configEntryStatus, resourceReference } from './api-gateway.ts';
 import { goQuote } from './service-router.ts';
+import { upstreamLimitsProblem, type UpstreamLimits } from './upstream-limits-rules.ts';
 
 type Ref = { Kind?: string; Name?: string; SectionName?: string; Partition?: string; Namespace?: string };
+export type RouteService = { TLS?: { SDS?: { ClusterName?: string; CertResource?: string } }; Limits?: UpstreamLimits };
+
+/** validateTCPService / the Limits step of validateHTTPService: UpstreamLimits.Validate, wrapped. */
+export function routeServiceLimitsProblem(s: RouteService, at: string, prefix: string): EntryProblem | undefined {
+  const p = s.Limits ? upstreamLimitsProblem(s.Limits, `${at}.Limits`) : undefined;
+  return p && { field: p.field, message: `${prefix}${p.message}` };
+}
 
 /** Route Normalize: a parent without Kind is an api-gateway. */
 export function normalizeParents(parents: unknown): Ref[] | undefined {
@@ -70,9 +78,15 @@ export const tcpRoute: KindDefinition = {
   },
   validate(entry) {
     const problems: EntryProblem[] = [];
-    if (((entry.Services as unknown[] | undefined) ?? []).length > 1)
-      problems.push({ field: 'Services', message: 'tcp-route currently only supports one service' });
+    const services = (entry.Services as RouteService[] | undefined) ?? [];
+    if (services.length > 1) problems.push({ field: 'Services', message: 'tcp-route currently only supports one service' });
     problems.push(...validateParents(entry.Parents as Ref[] | undefined), ...validateMeta(entry));
+    // TCPRouteConfigEntry.Validate (hashicorp/consul 5c48b0b): each service's Limits after the meta.
+    // Its route-service SDS step is left to gateway-tls-merge's warnings (docs/fidelity.md, stop 15).
+    services.forEach((s, i) => {
+      const p = routeServiceLimitsProblem(s, `Services[${i}]`, `Service[${i}], `);
+      if (p) problems.push(p);
+    });
     return problems;
   },
 };
