@@ -129,6 +129,40 @@ describe('validate: property-override patches the newest Consul refuses by name'
   });
 });
 
+describe('validate: a Path into a cncf/xds message (Listener filter_chain_matcher)', () => {
+  // Not a TestPatchStruct case: PatchStruct walks xds.type.matcher.v3.Matcher as any other message
+  // (protoreflect), so the same texts hold there; the fields are cncf/xds's matcher.proto.
+  it("names a field the matcher lacks with the matcher's fields, and a Path below its scalar fields", async () => {
+    const listener = (path: string) =>
+      `{ ResourceFilter = { ResourceType = "listener", TrafficDirection = "inbound" }, Op = "add", Path = "${path}", Value = "x" }`;
+    const run = await runCli(
+      ['validate'],
+      tempTree({
+        'config-entries/proxy.hcl': `Kind = "proxy-defaults"
+Name = "global"
+EnvoyExtensions = [
+  { Name = "builtin/property-override", Arguments = { Patches = [
+    ${listener('/filter_chain_matcher/matcher_lis')},
+    ${listener('/filter_chain_matcher/on_no_match/action/name/x')},
+    ${listener('/filter_chain_matcher/on_no_match/action/name')},
+  ] } },
+]
+`,
+      }),
+    );
+    expect(run.code).toBe(1);
+    const lines = run.stderr.split('\n');
+    const line = (k: number) => lines.find((l) => l.includes(`: EnvoyExtensions[0].Arguments.Patches[${k}].Path: `)) ?? '';
+    expect(line(0)).toMatch(
+      /invalid Patches\[0\]: no match for field 'matcher_lis'! available xds\.type\.matcher\.v3\.Matcher fields: matcher_list, matcher_tree, on_no_match$/,
+    );
+    expect(line(1)).toMatch(
+      /invalid Patches\[1\]: path contains member of non-message field 'name' \(type 'string'\); this type does not support child fields$/,
+    );
+    expect(run.stderr).not.toContain('Patches[2]');
+  });
+});
+
 describe('the dev server', () => {
   let consul: DevServer;
   beforeEach(async () => {

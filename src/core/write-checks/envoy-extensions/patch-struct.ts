@@ -12,10 +12,10 @@
 // name, no longer by a recovered panic.
 //
 // Values come from JSON, so a number is a float64 and a list a []interface {}. Not answered here (no
-// refusal): a Path into a message of another repository (xds.*, udpa.*: not in ENVOY_FIELDS), and a
-// Value Go hands to protoreflect's Set for a field of another scalar kind (a string for a uint32
-// field): Set panics, and PatchStruct's recover prints "unexpected panic: " and protobuf-go's text,
-// which Consul's sources do not show.
+// refusal): a Value Go hands to protoreflect's Set for a field of another scalar kind (a string for a
+// uint32 field): Set panics, and PatchStruct's recover prints "unexpected panic: " and protobuf-go's
+// text, which Consul's sources do not show. cncf/xds messages (a Listener's filter_chain_matcher) are
+// walked like Envoy's: ENVOY_FIELDS holds them.
 import { ENVOY_FIELDS } from './envoy-fields.ts';
 import { isMap } from './structs.ts';
 
