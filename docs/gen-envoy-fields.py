@@ -120,10 +120,16 @@ def resolve(typ, scope):
         if cand in enums: return 'enum', cand
     return 'message', typ  # external (google.protobuf, xds, udpa): messages
 
+# Fields data-plane-api has and the go-control-plane Consul vendors lacks: Consul's own
+# structpatcher_test.go (2026, "error field list includes all fields when in debug mode") lists
+# Cluster's fields without transport_socket_matcher.
+NOT_IN_CONSUL = {'envoy.config.cluster.v3.Cluster': {'transport_socket_matcher'}}
+
 out_msgs = {}
 def describe(full):
     fs = []
     for f in messages[full]:
+        if f['name'] in NOT_IN_CONSUL.get(full, ()): continue
         if f['label'] == 'map':
             fs.append([f['name'], 'map']); continue
         if f['type'] in SCALARS:

@@ -6,10 +6,16 @@
 // unsupportedTargetTypeErr, fieldType). Cases in property_override_test.go TestConstructor ("patch with
 // invalid Envoy resource Path", "multiple patches includes indexed errors") and structpatcher_test.go.
 //
+// The texts follow the newest structpatcher.go read (BUSL header, find_string id 301600170), whose
+// structpatcher_test.go ("Copyright IBM Corp. 2024, 2026", commit 2b81120) pins them: a Path going on
+// below a scalar field or an Any, a map Value for a scalar field and a bytes target are refused by
+// name, no longer by a recovered panic.
+//
 // Values come from JSON, so a number is a float64 and a list a []interface {}. Not answered here (no
-// refusal): a Path that goes on below a scalar field or into a message of another repository (xds.*),
-// and a Value Go would hand to protoreflect's Set for a field of another scalar kind (a string for a
-// uint32 field): both end in a recovered panic whose text depends on protoreflect's internals.
+// refusal): a Value Go hands to protoreflect's Set for a field of another scalar kind (a string for a
+// uint32 field): Set panics, and PatchStruct's recover prints "unexpected panic: " and protobuf-go's
+// text, which Consul's sources do not show. cncf/xds messages (a Listener's filter_chain_matcher) are
+// walked like Envoy's: ENVOY_FIELDS holds them.
 import { ENVOY_FIELDS } from './envoy-fields.ts';
 import { isMap } from './structs.ts';
 
@@ -120,6 +126,8 @@ function valueError(f: ProtoField, v: unknown): string | undefined {
     if (typeof v === 'string' && envoySchema().enums.get(f.type!)?.has(v)) return undefined;
     return mismatch(f, v);
   }
+  // toProtoValue refuses a bytes target before any value is looked at.
+  if (f.kind === 'bytes') return unsupported(f);
   // Any other scalar: numbers go to a numeric field; a list or a map makes protoreflect.ValueOf panic,
   // which is recovered as a mismatch; another scalar reaches Set (not answered, see the header).
   if (typeof v === 'object' && v !== null) return mismatch(f, v);
@@ -168,7 +176,9 @@ export function patchStructError(resourceType: string, op: string, path: string,
     if (i === segments.length - 1) break;
     if (field.repeated) return problem(`path contains member of repeated field '${name}'; repeated field member access is not supported`, true);
     if (field.map) return problem(`path contains member of map field '${name}'; map field member access is not supported`, true);
-    if (field.kind !== 'message') return undefined;
+    if (field.type === 'google.protobuf.Any') return problem('variant-type message fields (google.protobuf.Any) are not supported', true);
+    if (field.kind !== 'message')
+      return problem(`path contains member of non-message field '${name}' (type '${field.kind}'); this type does not support child fields`, true);
     message = field.type!;
   }
   if (op !== 'add' || !field) return undefined;
@@ -178,6 +188,7 @@ export function patchStructError(resourceType: string, op: string, path: string,
     const e = valueError(field, value);
     return e === undefined ? undefined : problem(e, false);
   }
+  if (field.kind !== 'message') return problem(`non-message field type '${field.kind}' cannot be set via a map`, false);
   // A map Value sets the named children of a fresh message; Go walks the map in random order, so
   // with several problems Consul names any one of them: the first in the file's order is named here.
   const children = field.kind === 'message' && !field.repeated ? messages.get(field.type!) : undefined;
