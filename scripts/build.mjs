@@ -59,27 +59,38 @@ export const externalExceptBundled = {
 };
 
 /**
- * One entry (dist/consul-gitops.js) and one chunk per lazily imported command: `--help` loads the
- * entry alone. Dependencies other than BUNDLED_PACKAGES stay in node_modules, installed by npm with
- * the package as usual, so a security fix to one of them needs no new release of this one.
+ * Two outputs (src/cli/start.ts says why):
+ *   - dist/consul-gitops.js, the installed command, and its ES module chunks (one per lazily
+ *     imported command: `--help` loads the entry and main.ts alone), for every command but the busiest;
+ *   - dist/hot.cjs, the same sources as one CommonJS script, which plan, apply, validate and render
+ *     run with V8's code cache (src/cli/cached-run.ts, src/cli/code-cache.ts).
+ * Dependencies other than BUNDLED_PACKAGES stay in node_modules, installed by npm with the package as
+ * usual, so a security fix to one of them needs no new release of this one.
  */
 export async function buildCli({ outdir = `${ROOT}dist`, minify = false, metafile = false } = {}) {
   rmSync(outdir, { recursive: true, force: true });
-  return build({
-    absWorkingDir: ROOT,
-    entryPoints: { 'consul-gitops': 'src/cli/entry.ts' },
-    outdir,
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20.6',
-    plugins: [undiciClientOnly, externalExceptBundled],
-    minify,
-    metafile,
-    logLevel: 'warning',
-  });
+  const common = { absWorkingDir: ROOT, outdir, bundle: true, platform: 'node', target: 'node20.6', minify, metafile, logLevel: 'warning' };
+  const [modules] = await Promise.all([
+    build({
+      ...common,
+      entryPoints: { 'consul-gitops': 'src/cli/start.ts' },
+      chunkNames: 'chunks/[name]-[hash]',
+      splitting: true,
+      format: 'esm',
+      plugins: [undiciClientOnly, externalExceptBundled],
+    }),
+    build({
+      ...common,
+      entryPoints: { hot: 'src/cli/run.ts' },
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      // scripts/cli-undici.mjs requires undici's files relative to itself; in a CommonJS script
+      // that is the script's own file.
+      define: { 'import.meta.url': '__filename' },
+      plugins: [undiciClientOnly, externalExceptBundled],
+    }),
+  ]);
+  return modules;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();

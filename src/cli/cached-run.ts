@@ -1,0 +1,33 @@
+// Runs the command line from dist/hot.cjs (the CLI bundled as one CommonJS script) compiled with
+// V8's code cache for this command (code-cache.ts), and leaves the cache for the next run at exit.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { constants, Script } from 'node:vm';
+import { openCodeCache } from './code-cache.ts';
+
+/** What a CommonJS module is handed (Node's own wrapper), on the bundle's first line so its line numbers stay. */
+const WRAPPER = '(function (exports, require, module, __filename, __dirname) { ';
+
+/** `dir`: the built CLI's directory (dist/), which holds hot.cjs. */
+export async function runCached(dir: string, command: string, argv: string[]): Promise<void> {
+  // V8 refuses a cache made under other flags: the HTTP client's flag (scripts/cli-undici.mjs) is
+  // set before compiling, as it was when the cache was made at the end of a run.
+  setFlagsFromString('--liftoff-only');
+  const file = join(dir, 'hot.cjs');
+  const source = readFileSync(file, 'utf8');
+  const cache = openCodeCache(source, command);
+  const script = new Script(`${WRAPPER}${source}\n})`, {
+    filename: file,
+    ...(cache.data ? { cachedData: cache.data } : {}),
+    // `import()` inside the bundle (of packages that are ES modules) goes through Node's loader.
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} as { run?: (argv: string[]) => Promise<void> } };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dir);
+  // Written at exit, so it holds every function this run compiled; 0, 2 and 3 are plan's answers.
+  process.on('exit', (code) => cache.save(script, code === 0 || code === 2 || code === 3));
+  await module.exports.run!(argv);
+}
