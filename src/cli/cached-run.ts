@@ -7,9 +7,6 @@ import { setFlagsFromString } from 'node:v8';
 import { constants, Script } from 'node:vm';
 import { openCodeCache } from './code-cache.ts';
 
-/** What a CommonJS module is handed (Node's own wrapper), on the bundle's first line so its line numbers stay. */
-const WRAPPER = '(function (exports, require, module, __filename, __dirname) { ';
-
 /** `dir`: the built CLI's directory (dist/), which holds hot.cjs. */
 export async function runCached(dir: string, command: string, argv: string[]): Promise<void> {
   // V8 refuses a cache made under other flags: the HTTP client's flag (scripts/cli-undici.mjs) is
@@ -18,7 +15,8 @@ export async function runCached(dir: string, command: string, argv: string[]): P
   const file = join(dir, 'hot.cjs');
   const source = readFileSync(file, 'utf8');
   const cache = openCodeCache(source, command);
-  const script = new Script(`${WRAPPER}${source}\n})`, {
+  // The file is one function expression (scripts/build.mjs wraps it as Node wraps a CommonJS module).
+  const script = new Script(source, {
     filename: file,
     ...(cache.data ? { cachedData: cache.data } : {}),
     // `import()` inside the bundle (of packages that are ES modules) goes through Node's loader.

@@ -92,6 +92,23 @@ describe('the built CLI’s code cache', () => {
     expect(cacheFiles().map((f) => f.name)).toEqual([expect.stringMatching(/^validate-[0-9a-f]{32}\.v8cache$/)]);
   }, 60_000);
 
+  it('apply runs from it too, twice, and then plan has nothing to do', async () => {
+    // Its own dev server: the other cases plan a create against theirs.
+    const own = await startDevServer({ port: 0, host: '127.0.0.1' });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const applied = await cli(['apply', '--consul', own.url, '--auto-approve']);
+        expect(applied, applied.stderr).toMatchObject({ code: 0, stderr: '' });
+        expect(applied.stdout).toContain(i === 0 ? 'service-defaults/web' : 'No changes');
+      }
+      expect(cacheFiles().map((f) => f.name)).toEqual([expect.stringMatching(/^apply-[0-9a-f]{32}\.v8cache$/)]);
+      const after = await cli(['plan', '--consul', own.url, '--detailed-exitcode']);
+      expect(after).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+
   it('a corrupt cache is never handed to V8: the plan is the same and the cache is written again', async () => {
     const first = await plan();
     const [file] = cacheFiles();
