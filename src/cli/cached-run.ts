@@ -13,10 +13,11 @@ export async function runCached(dir: string, command: string, argv: string[]): P
   // set before compiling, as it was when the cache was made at the end of a run.
   setFlagsFromString('--liftoff-only');
   const file = join(dir, 'hot.cjs');
-  const source = readFileSync(file, 'utf8');
-  const cache = openCodeCache(source, command);
-  // The file is one function expression (scripts/build.mjs wraps it as Node wraps a CommonJS module).
-  const script = new Script(source, {
+  const bytes = readFileSync(file);
+  const cache = openCodeCache(bytes, command);
+  // The file is one function expression (scripts/build.mjs wraps it as Node wraps a CommonJS module),
+  // in ASCII alone (scripts/build.mjs asciiOnly), so the text is a one-byte string.
+  const script = new Script(bytes.toString('utf8'), {
     filename: file,
     ...(cache.data ? { cachedData: cache.data } : {}),
     // `import()` inside the bundle (of packages that are ES modules) goes through Node's loader.
