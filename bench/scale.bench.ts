@@ -68,8 +68,9 @@ interface Run {
 }
 
 /**
- * A command run with the built CLI's code cache off (src/cli/code-cache.ts): what a first run, or a
- * CI job that keeps no ~/.cache, costs. Every other built `plan` here uses the cache its first run left.
+ * A command run with the built CLI's code cache off (CONSUL_GITOPS_CODE_CACHE=0, src/cli/start.ts):
+ * the ES module build, as a CI job that keeps no ~/.cache should run it. Every other built `plan`
+ * here uses the cache its first run left.
  */
 const NO_CODE_CACHE = 'CONSUL_GITOPS_CODE_CACHE=0';
 
@@ -177,7 +178,7 @@ async function noopPlans(): Promise<void> {
       );
       const cold = r['plan, no code cache'];
       console.log(
-        `           without the code cache (a first run, CI with no ~/.cache): ${f0(cold.ms)} ms (CPU ${f0(cold.cpuMs)} ms), ${f0(cold.rssMiB)} MiB | with/without ${f2(r.plan.ms / cold.ms)}x wall, ${f2(r.plan.cpuMs / cold.cpuMs)}x CPU`,
+        `           without the code cache (CONSUL_GITOPS_CODE_CACHE=0: the ES modules): ${f0(cold.ms)} ms (CPU ${f0(cold.cpuMs)} ms), ${f0(cold.rssMiB)} MiB | with/without ${f2(r.plan.ms / cold.ms)}x wall, ${f2(r.plan.cpuMs / cold.cpuMs)}x CPU`,
       );
       const before = r['plan@base'];
       if (before)
