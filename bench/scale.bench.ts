@@ -4,6 +4,8 @@
 //      `node -e 0` and a process that only reads and parses the same files; peak RSS of each; how
 //      time grows between the two largest sizes (goal: exponent ≤ 1.1). With BENCH_BASE_REF=<commit>,
 //      the CLI built from that commit plans too, alternating with today's against the same server.
+//      The built `plan` uses the code cache its first run leaves in ~/.cache (src/cli/code-cache.ts),
+//      as a user's second run does; `plan, no code cache` runs alongside with it off (a CI job).
 //   2. Applying 10,000 creates (goal ≤ 2 s), next to the same 10,000 PUTs sent raw, as many in flight,
 //      and the dev server's CPU per write. With BENCH_BASE_REF, the same apply against the dev server
 //      built from that commit, alternating with today's.
@@ -65,10 +67,19 @@ interface Run {
   code: number;
 }
 
-/** One whole process under GNU time: wall, CPU and peak RSS. */
+/**
+ * A command run with the built CLI's code cache off (CONSUL_GITOPS_CODE_CACHE=0, src/cli/start.ts):
+ * the ES module build, as a CI job that keeps no ~/.cache should run it. Every other built `plan`
+ * here uses the cache its first run left.
+ */
+const NO_CODE_CACHE = 'CONSUL_GITOPS_CODE_CACHE=0';
+
+/** One whole process under GNU time: wall, CPU and peak RSS. `args` may start with NO_CODE_CACHE. */
 function run(args: string[], cwd: string): Promise<Run> {
   const start = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const env = args[0] === NO_CODE_CACHE ? { ...process.env, CONSUL_GITOPS_CODE_CACHE: '0' } : process.env;
+  if (args[0] === NO_CODE_CACHE) args = args.slice(1);
+  const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((done) =>
@@ -152,6 +163,7 @@ async function noopPlans(): Promise<void> {
           'node -e 0': ['-e', '0'],
           'read+parse': [built.extra['read-parse']],
           plan: [built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
+          'plan, no code cache': [NO_CODE_CACHE, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           ...(base ? { 'plan@base': [base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'] } : {}),
         },
         dir,
@@ -163,6 +175,10 @@ async function noopPlans(): Promise<void> {
       console.log(
         `  ${String(n).padStart(6)} entries: plan ${f0(r.plan.ms)} ms (CPU ${f0(r.plan.cpuMs)} ms), ${f0(r.plan.rssMiB)} MiB | read+parse ${f0(floor.ms)} ms (CPU ${f0(floor.cpuMs)} ms), ${f0(floor.rssMiB)} MiB | node -e 0 ${f0(r['node -e 0'].ms)} ms, ${f0(r['node -e 0'].rssMiB)} MiB` +
           ` | plan/read+parse ${f2(r.plan.ms / floor.ms)}x wall, ${f2(r.plan.cpuMs / floor.cpuMs)}x CPU, ${f2(r.plan.rssMiB / floor.rssMiB)}x RSS; plan/node ${f2(r.plan.ms / r['node -e 0'].ms)}x`,
+      );
+      const cold = r['plan, no code cache'];
+      console.log(
+        `           without the code cache (CONSUL_GITOPS_CODE_CACHE=0: the ES modules): ${f0(cold.ms)} ms (CPU ${f0(cold.cpuMs)} ms), ${f0(cold.rssMiB)} MiB | with/without ${f2(r.plan.ms / cold.ms)}x wall, ${f2(r.plan.cpuMs / cold.cpuMs)}x CPU`,
       );
       const before = r['plan@base'];
       if (before)

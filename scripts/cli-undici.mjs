@@ -23,6 +23,8 @@ import { undiciClient } from './undici-client.mjs';
 
 setFlagsFromString('--liftoff-only');
 
+// In dist/hot.cjs (one CommonJS script, scripts/build.mjs) `import.meta.url` is defined as that
+// script's own file, so undici resolves from the same node_modules either way.
 const require = createRequire(import.meta.url);
 const Agent = require('undici/lib/dispatcher/agent.js');
 const Dispatcher = require('undici/lib/dispatcher/dispatcher.js');
