@@ -42,7 +42,7 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
   const before = targetProblem(plan, target.now, file) ?? ageProblem(plan, deps.now(), run.maxAgeMs, file);
   if (before) return { kind: 'refused', problem: before };
   if (plan.plan.refused) return { kind: 'refused', problem: { kind: 'format', file, message: `the plan was refused when it was made: ${plan.plan.refused}` } };
-  return withTargetLock(deps.state, targetLockOf(deps, target), async (): Promise<SavedPlanOutcome> => {
+  return withTargetLock(deps.state, targetLockOf(deps, target), async (guard): Promise<SavedPlanOutcome> => {
     // The age again: waiting for the lock may have taken it past the limit.
     const aged = ageProblem(plan, deps.now(), run.maxAgeMs, file);
     if (aged) return { kind: 'refused', problem: aged };
@@ -55,7 +55,7 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
       if (stale) return { kind: 'stale', reason: stale };
     }
     // Between the check above and each write, check-and-set still guards every entry written.
-    const report = await applyPlan(deps.store, plan.plan);
+    const report = await applyPlan(deps.store, plan.plan, { guard });
     await recordAfterApply(deps.state, key, ref, plan.plan, report, deps.now());
     return { kind: 'applied', report };
   });
