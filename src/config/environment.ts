@@ -71,7 +71,7 @@ const SHORT_DURATION = 'expected a duration of at least 1ms, such as 10s or 500m
 // GitHub: owner names are letters, digits and "-"; repository names add "_" and ".".
 export const GITHUB_REPOSITORY = optional(
   'GITHUB_REPOSITORY',
-  '`owner/name` of the repository holding the config entries; events from any other repository are ignored',
+  '`owner/name` of the repository holding the config entries; events from any other repository are ignored (required by the webhook, `serve` and the schedule)',
   text.check(z.regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/)),
   'expected owner/name',
 );
