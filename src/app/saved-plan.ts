@@ -6,7 +6,7 @@
 import type { ApplyReport } from './apply-plan.ts';
 import { applyPlan } from './apply-plan.ts';
 import { recordAfterApply, targetLockOf, type CommitApplyDeps } from './apply-commit.ts';
-import { staleReason, stateKey, type CommitRef } from './commit-state.ts';
+import { staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
 import { readLive } from './make-plan.ts';
 import { withTargetLock } from './target-lock.ts';
 import { ageProblem, changedSinceProblem, targetProblem, type PlanTarget, type SavedPlan, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
@@ -25,6 +25,8 @@ export interface SavedPlanApply {
   /** The plan file, for the messages. */
   file: string;
   maxAgeMs: number;
+  /** Git's order of two commits, asked only when the plan's commit and the last applied one have the same time. */
+  order?: CommitOrderOf;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
     const ref = savedCommit(plan);
     const key = stateKey(target.stateKeyPrefix, target.name);
     if (ref) {
-      const stale = await staleReason(deps.state, key, ref);
+      const stale = await staleReason(deps.state, key, ref, run.order);
       if (stale) return { kind: 'stale', reason: stale };
     }
     // Between the check above and each write, check-and-set still guards every entry written.

@@ -408,7 +408,8 @@ async function applySavedPlanCommand(file: string, values: Values, io: CliIo, ce
         lockWaitMs: lockWaitMs as number,
       },
       { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, now: planTargetOf(resolved.target.name, resolved.consul) },
-      { plan, file, maxAgeMs: maxAgeMs as number },
+      // A plan's commit of the same second as the last applied one is ordered by the history of the checkout it is applied from.
+      { plan, file, maxAgeMs: maxAgeMs as number, order: localCommitOrder(cwd) },
     );
     switch (outcome.kind) {
       case 'refused':

@@ -3,7 +3,8 @@
 // older commit of the same second as the last applied one is refused, a newer one is applied, and
 // two unrelated commits of the same second are refused as unorderable. Before, the same second
 // counted as "not older" and the older commit rolled the mesh back. A real git repository.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyCommand } from '../../src/cli/plan-command.ts';
@@ -81,6 +82,28 @@ describe('CLI apply --commit, two commits of the same second', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`cannot order commit ${b.slice(0, 12)} and the applied ${elsewhere.slice(0, 12)} (the same commit time) by the history`);
     expect(run.stderr).toContain('fetch both commits (git fetch) and run again, nothing was applied');
+    expect(await liveProtocol()).toBe('http');
+  });
+
+  it('apply FILE: a plan saved at the parent, applied after its child of the same second, is refused as older', async () => {
+    // Both commits made in one committer second, as plan --out reads the time from git.
+    const saved = process.env.GIT_COMMITTER_DATE;
+    process.env.GIT_COMMITTER_DATE = '2026-11-25T10:00:00+00:00';
+    let repo: ReturnType<typeof repository>;
+    try {
+      repo = repository();
+    } finally {
+      if (saved === undefined) delete process.env.GIT_COMMITTER_DATE;
+      else process.env.GIT_COMMITTER_DATE = saved;
+    }
+    const { dir, git, a, b } = repo;
+    expect((await applyAt(dir, git, b)).code).toBe(0);
+    git('checkout', '-q', a);
+    const file = join(mkdtempSync(join(tmpdir(), 'consul-gitops-plan-')), 'a.plan');
+    expect((await runCli(['plan', '--out', file, '--consul', server.url], dir)).code).toBe(0);
+    const run = await runCli(['apply', file, '--consul', server.url], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`(the same second; ${b.slice(0, 12)} has it in its history): refusing to roll the mesh back`);
     expect(await liveProtocol()).toBe('http');
   });
 });
