@@ -1,7 +1,7 @@
 // The whole deployment: webhook (Function URL) → reconcile (async, one at a time) ← schedule
 // (EventBridge rate), secrets referenced by name or ARN, a dead-letter queue for failed async
 // invocations, alarms, and optional VPC placement to reach a private Consul.
-import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SecurityGroup, Subnet, Vpc, type IVpc, type ISecurityGroup, type SubnetSelection } from 'aws-cdk-lib/aws-ec2';
@@ -49,8 +49,11 @@ export interface ConsulGitopsStackProps extends StackProps {
   githubTokenSecret: SecretRef;
   /** `CONSUL_HTTP_ADDR` for reconcile, e.g. `https://consul.internal:8501`. */
   consulHttpAddr?: string;
-  /** `owner/name` of the config repository; the webhook ignores other repositories. */
-  repository?: string;
+  /**
+   * `owner/name` of the config repository. Required: the webhook applies only its pushes (a secret
+   * an organisation's repositories share signs all of theirs), and the schedule checks its branch.
+   */
+  repository: string;
   defaultBranch?: string;
   configDir?: string;
   /** How often schedule runs. Default 15 minutes. */
@@ -82,6 +85,9 @@ export class ConsulGitopsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ConsulGitopsStackProps) {
     super(scope, id, props);
+    // Typed as required, but a JavaScript caller or an empty string would deploy a webhook that refuses every delivery.
+    if (!props.repository)
+      throw new Error("consul-gitops: repository (owner/name, -c repository=...) is required: the webhook applies only that repository's pushes");
     const entry = (name: FunctionName) => {
       const file = resolve(props.projectRoot, props.entries?.[name] ?? `functions/${name}/handler.ts`);
       if (!existsSync(file)) throw new Error(`entry file of the ${name} function not found: ${file}`);
@@ -114,7 +120,7 @@ export class ConsulGitopsStack extends Stack {
       onFailure,
       environment: {
         ...(props.consulHttpAddr ? { CONSUL_HTTP_ADDR: props.consulHttpAddr } : {}),
-        ...(props.repository ? { GITHUB_REPOSITORY: props.repository } : {}),
+        GITHUB_REPOSITORY: props.repository,
         DEFAULT_BRANCH: props.defaultBranch ?? 'main',
         CONFIG_DIR: props.configDir ?? 'config-entries',
         ...consulToken.environment('CONSUL_TOKEN_SECRET'),
@@ -142,7 +148,7 @@ export class ConsulGitopsStack extends Stack {
         RECONCILE_FUNCTION_NAME: this.reconcile.functionName,
         DEFAULT_BRANCH: props.defaultBranch ?? 'main',
         CONFIG_DIR: props.configDir ?? 'config-entries',
-        ...(props.repository ? { GITHUB_REPOSITORY: props.repository } : {}),
+        GITHUB_REPOSITORY: props.repository,
         ...webhookSecret.environment('WEBHOOK_SECRET'),
         ...props.environment?.webhook,
       },
@@ -171,19 +177,13 @@ export class ConsulGitopsStack extends Stack {
       environment: {
         RECONCILE_FUNCTION_NAME: this.reconcile.functionName,
         DEFAULT_BRANCH: props.defaultBranch ?? 'main',
-        ...(props.repository ? { GITHUB_REPOSITORY: props.repository } : {}),
+        GITHUB_REPOSITORY: props.repository,
         ...props.environment?.schedule,
       },
     });
     allowInvoke(this.schedule, this.reconcile);
-    // The schedule function refuses to run without GITHUB_REPOSITORY (the branch it checks lives
-    // there): without one, the rule stays disabled rather than fail every run into the dead-letter queue.
-    const scheduleHasRepository = Boolean(props.repository ?? props.environment?.schedule?.GITHUB_REPOSITORY);
-    if (!scheduleHasRepository)
-      Annotations.of(this).addWarning('consul-gitops: no repository given (-c repository=owner/name): the schedule (drift checks) is deployed disabled.');
     new Rule(this, 'ScheduleRule', {
       description: 'consul-gitops periodic run',
-      enabled: scheduleHasRepository,
       schedule: Schedule.rate(props.scheduleRate ?? Duration.minutes(15)),
       targets: [new LambdaFunction(this.schedule, { retryAttempts: 2, deadLetterQueue: this.deadLetterQueue })],
     });

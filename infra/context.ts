@@ -26,10 +26,13 @@ export const StackContext = z.object({
   consulTokenSecret: z.string().min(1).default('consul-gitops/consul-token'),
   githubTokenSecret: z.string().min(1).default('consul-gitops/github-token'),
   consulHttpAddr: text,
+  // Required: the webhook applies only this repository's pushes (an organisation webhook signs every
+  // repository's deliveries with the one secret), and the schedule checks its branch for drift.
   repository: z
-    .string()
-    .regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name')
-    .optional(),
+    .string({
+      error: (issue) => (issue.input === undefined ? 'required (-c repository=owner/name: the config repository; the webhook ignores any other)' : undefined),
+    })
+    .regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name'),
   defaultBranch: text,
   configDir: text,
   scheduleRateMinutes: z.coerce.number().int().min(1).max(1440).default(15),

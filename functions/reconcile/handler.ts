@@ -37,6 +37,18 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
     // Every line of this event carries the delivery (or schedule event) it came from.
     const log = baseLog.withCorrelationId(parsed.data.deliveryId);
     runtime ??= buildRuntime(deps.env, deps.overrides);
+    // The webhook routes only GITHUB_REPOSITORY's deliveries; an event for another repository (an
+    // invoke by hand, a webhook deployed without it) is dropped here too, never applied.
+    const configured = runtime.settings.repository;
+    const asked = parsed.data.repository;
+    if (configured && (configured.owner.toLowerCase() !== asked.owner.toLowerCase() || configured.repo.toLowerCase() !== asked.name.toLowerCase())) {
+      log('warn', 'Reconcile event ignored: not the configured repository', {
+        mode: parsed.data.mode,
+        repository: `${asked.owner}/${asked.name}`,
+        configured: `${configured.owner}/${configured.repo}`,
+      });
+      return [];
+    }
     const results = await runReconcileEvent(runtime, parsed.data, context ? limitsFor(context.getRemainingTimeInMillis()) : undefined, metrics);
     for (const { error, ...r } of results) {
       const fields = { mode: parsed.data.mode, deliveryId: parsed.data.deliveryId, ...r };

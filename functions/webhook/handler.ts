@@ -13,11 +13,11 @@ import {
   DEFAULT_BRANCH,
   DELIVERY_MEMORY,
   formatProblems,
-  GITHUB_REPOSITORY,
   readEnvironment,
   RECONCILE_FUNCTION_NAME,
   TARGET,
   TARGETS,
+  WEBHOOK_REPOSITORY,
   WEBHOOK_SECRET_VARIABLES,
   type Env,
 } from '../../src/config/environment.ts';
@@ -30,7 +30,7 @@ export const WEBHOOK_VARIABLES = {
   reconcileFunctionName: RECONCILE_FUNCTION_NAME,
   branch: DEFAULT_BRANCH,
   configDir: CONFIG_DIR,
-  repository: GITHUB_REPOSITORY,
+  repository: WEBHOOK_REPOSITORY,
   target: TARGET,
   fanOut: TARGETS,
   deliveryMemory: DELIVERY_MEMORY,
@@ -72,7 +72,7 @@ function acceptDepsFrom(deps: WebhookDeps): AcceptDeps {
     secret: webhookSecretSource(c, deps.env),
     recent: new RecentDeliveries(c.deliveryMemory),
     starter: lambdaReconcileStarter(c.reconcileFunctionName, deps.lambda),
-    route: { branch: c.branch, configDir: c.configDir, ...(c.repository ? { repository: c.repository } : {}), ...(c.target ? { target: c.target } : {}) },
+    route: { branch: c.branch, configDir: c.configDir, repository: c.repository, ...(c.target ? { target: c.target } : {}) },
     fanOut: c.fanOut,
   };
 }

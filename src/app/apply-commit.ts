@@ -8,7 +8,7 @@ import type { ConfigEntryError } from '../model/errors.ts';
 import type { Plan, PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
 import type { EntrySelector } from '../core/plan/only.ts';
-import { applyPlan, type ApplyReport } from './apply-plan.ts';
+import { applyPlan, type ApplyReport, type WriteGuard } from './apply-plan.ts';
 import { recordApplyOutcome, staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
 import { applySummaryLine } from '../reports/plan-markdown.ts';
 import { formatEntryId } from '../model/entry-id.ts';
@@ -88,10 +88,10 @@ export async function applyCommitUnderLock<Done = never>(
   target: CommitApplyTarget,
   steps: CommitApplySteps<Done>,
 ): Promise<CommitApplyOutcome | Ended<Done>> {
-  return withTargetLock(deps.state, targetLockOf(deps, target), async () => {
+  return withTargetLock(deps.state, targetLockOf(deps, target), async (guard) => {
     const loaded = await steps.load();
     if ('done' in loaded) return { kind: 'done', done: loaded.done } as Ended<Done>;
-    const outcome = await planApplyRecord(deps, target, loaded, steps);
+    const outcome = await planApplyRecord(deps, target, loaded, steps, guard);
     await steps.finish?.(outcome);
     return outcome;
   });
@@ -102,6 +102,7 @@ async function planApplyRecord<Done>(
   target: CommitApplyTarget,
   desired: DesiredCommit,
   steps: CommitApplySteps<Done>,
+  guard: WriteGuard,
 ): Promise<CommitApplyOutcome> {
   const key = stateKey(target.stateKeyPrefix, target.name);
   const made = await makePlan(desired.files, deps.store, target.plan, { history: { state: deps.state, key }, only: target.only, target: target.name });
@@ -113,7 +114,8 @@ async function planApplyRecord<Done>(
     const stale = await staleReason(deps.state, key, desired.ref, desired.order);
     if (stale) return { kind: 'stale', plan, reason: stale };
   }
-  const report = await applyPlan(deps.store, plan);
+  // Stops writing once the lease is another run's: what was written is reported and recorded as a partial apply.
+  const report = await applyPlan(deps.store, plan, { guard });
   steps.onApplied?.(report);
   await recordAfterApply(deps.state, key, desired.ref, plan, report, deps.now());
   return { kind: 'applied', plan, report };

@@ -35,6 +35,18 @@ export interface ApplyReport {
 export interface ApplyOptions {
   /** Writes in flight at once inside a wave (default DEFAULT_APPLY_CONCURRENCY). */
   concurrency?: number;
+  /** Whether the run may still write (it holds its target's lease: target-lock.ts LeaseGuard). */
+  guard?: WriteGuard;
+}
+
+/**
+ * Asked before writing: each answers why the run must stop writing, or undefined. `confirm` may ask
+ * Consul and is asked once per wave; `lost` is asked before every write and does no I/O. Once either
+ * answers, nothing more is written and the rest is reported "not attempted" with the reason.
+ */
+export interface WriteGuard {
+  confirm(): Promise<string | undefined>;
+  lost(): string | undefined;
 }
 
 /**
@@ -100,6 +112,8 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
   const failed = new Failures();
   // Set by the first change that found Consul unreachable: nothing after it is sent.
   let unreachable: string | undefined;
+  // Set once the guard says the run may no longer write (its lease was taken over): nothing more is sent.
+  let stopped: string | undefined;
   const waves = new Map<number, Change[]>();
   for (const c of plan.changes) {
     const wave = waves.get(c.wave);
@@ -110,6 +124,7 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
   for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
     const changes = waves.get(wave)!;
     const waveFailures: Change[] = [];
+    if (options.guard && !stopped && !unreachable && changes.some(writes)) stopped = await options.guard.confirm();
     await runBounded(changes, concurrency, async (change) => {
       const blocker = failed.blockerOf(change);
       let outcome: ChangeOutcome;
@@ -124,6 +139,8 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
           code: 'field-loss',
         };
       else if (unreachable) outcome = { status: 'skipped', message: `not attempted: Consul unreachable (${unreachable}); re-run plan once it answers` };
+      else if ((stopped ??= options.guard?.lost()))
+        outcome = { status: 'skipped', message: `not attempted: ${stopped}; another run may be writing to this target, so run plan once it finished` };
       else if (blocker)
         outcome = { status: 'skipped', message: `not attempted: ${blocker.id.kind}/${blocker.id.name} failed earlier and this change depends on it` };
       else {
@@ -142,6 +159,11 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
   const counts = { applied: 0, unchanged: 0, conflict: 0, failed: 0, unknown: 0, skipped: 0 };
   for (const r of results) counts[r.outcome.status]++;
   return { results, ok: counts.conflict + counts.failed + counts.unknown + counts.skipped === 0, counts };
+}
+
+/** Whether applying the change sends a write (applyPlan sends none for the others). */
+function writes(change: Change): boolean {
+  return change.action !== 'noop' && change.action !== 'skip' && !change.requiresAdopt && !change.requiresFieldLoss;
 }
 
 /** One change's outcome; `unreachable` (why) when the store did not answer and nothing more should be sent. */

@@ -65,11 +65,44 @@ function unpack<T>(text: string | undefined, fallback: T): T {
   }
 }
 
+/**
+ * A state key holds what no consul-gitops run wrote (edited by hand, another tool, a cut write).
+ * Read as "no record", a last-applied key would switch the stale-commit guard off; thrown bare, it
+ * was a SyntaxError naming nothing. The run stops and says which key, and what to do.
+ */
+export class StateRecordUnreadableError extends ConsulGitopsError {
+  constructor(
+    readonly key: string,
+    what: string,
+    why: string,
+    fix: string,
+  ) {
+    super('state-unreadable', `the ${what} ${key} in Consul KV is not a consul-gitops record (${why}); ${fix}`);
+  }
+}
+
+/** The JSON in a state key's value, or StateRecordUnreadableError. */
+export function parseStateJson(key: string, value: string, what: string, fix: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new StateRecordUnreadableError(key, what, 'not JSON', fix);
+  }
+}
+
+const LAST_APPLIED = 'last-applied record';
+const lastAppliedFix = (key: string) =>
+  `delete the key (\`consul kv delete ${key}\`) and apply the newest commit again (until a commit is recorded anew, an older one is not refused)`;
+
 export async function lastApplied(store: StateStore, key: string): Promise<(AppliedCommit & { modifyIndex: number }) | undefined> {
   const raw = await store.read(key);
   if (!raw) return undefined;
-  const parsed = AppliedCommit.safeParse(JSON.parse(raw.value));
-  return parsed.success ? { ...parsed.data, modifyIndex: raw.modifyIndex } : undefined;
+  const parsed = AppliedCommit.safeParse(parseStateJson(key, raw.value, LAST_APPLIED, lastAppliedFix(key)));
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join('.');
+    throw new StateRecordUnreadableError(key, LAST_APPLIED, field ? `no "${field}" string` : 'not a JSON object', lastAppliedFix(key));
+  }
+  return { ...parsed.data, modifyIndex: raw.modifyIndex };
 }
 
 /**
@@ -124,7 +157,15 @@ interface WrittenRecord {
 async function lastWritten(store: StateStore, key: string): Promise<WrittenRecord | undefined> {
   const raw = await store.read(key);
   if (!raw) return undefined;
-  const parsed = WrittenEntries.safeParse(JSON.parse(raw.value));
+  // Unreadable, it only costs labels ("changed outside"), never a plan: read as no record, and the
+  // next partial apply writes it anew.
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.value);
+  } catch {
+    return undefined;
+  }
+  const parsed = WrittenEntries.safeParse(value);
   if (!parsed.success) return undefined;
   const written = new Map(Object.entries(unpack<Record<string, number>>(parsed.data.written, {})).map(([k, i]) => [k, i === 0 ? raw.modifyIndex : i]));
   return { written, deleted: new Set(unpack<string[]>(parsed.data.deleted, [])), modifyIndex: raw.modifyIndex };

@@ -4,12 +4,21 @@
 // retry of it) still gets done.
 import type { StateStore } from './ports/config-entry-store.ts';
 import { ConsulGitopsError } from '../errors.ts';
+import { parseStateJson, StateRecordUnreadableError } from './commit-state.ts';
 
 const KEEP = 200;
 
+const WHAT = 'delivery record';
+const fix = (key: string) =>
+  `delete the key (\`consul kv delete ${key}\`) and redeliver; only the memory of handled deliveries is lost, so a redelivery of one is run again`;
+
 async function seen(store: StateStore, key: string): Promise<{ ids: string[]; modifyIndex: number }> {
   const current = await store.read(key);
-  return { ids: current ? (JSON.parse(current.value) as string[]) : [], modifyIndex: current?.modifyIndex ?? 0 };
+  if (!current) return { ids: [], modifyIndex: 0 };
+  const ids = parseStateJson(key, current.value, WHAT, fix(key));
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+    throw new StateRecordUnreadableError(key, WHAT, 'not a JSON list of delivery ids', fix(key));
+  return { ids, modifyIndex: current.modifyIndex };
 }
 
 export async function wasDelivered(store: StateStore, key: string, deliveryId: string): Promise<boolean> {

@@ -6,7 +6,7 @@
 import type { ApplyReport } from './apply-plan.ts';
 import { applyPlan } from './apply-plan.ts';
 import { recordAfterApply, targetLockOf, type CommitApplyDeps } from './apply-commit.ts';
-import { staleReason, stateKey, type CommitRef } from './commit-state.ts';
+import { staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
 import { readLive } from './make-plan.ts';
 import { withTargetLock } from './target-lock.ts';
 import { ageProblem, changedSinceProblem, targetProblem, type PlanTarget, type SavedPlan, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
@@ -25,6 +25,8 @@ export interface SavedPlanApply {
   /** The plan file, for the messages. */
   file: string;
   maxAgeMs: number;
+  /** Git's order of two commits, asked only when the plan's commit and the last applied one have the same time. */
+  order?: CommitOrderOf;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
   const before = targetProblem(plan, target.now, file) ?? ageProblem(plan, deps.now(), run.maxAgeMs, file);
   if (before) return { kind: 'refused', problem: before };
   if (plan.plan.refused) return { kind: 'refused', problem: { kind: 'format', file, message: `the plan was refused when it was made: ${plan.plan.refused}` } };
-  return withTargetLock(deps.state, targetLockOf(deps, target), async (): Promise<SavedPlanOutcome> => {
+  return withTargetLock(deps.state, targetLockOf(deps, target), async (guard): Promise<SavedPlanOutcome> => {
     // The age again: waiting for the lock may have taken it past the limit.
     const aged = ageProblem(plan, deps.now(), run.maxAgeMs, file);
     if (aged) return { kind: 'refused', problem: aged };
@@ -51,11 +53,11 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
     const ref = savedCommit(plan);
     const key = stateKey(target.stateKeyPrefix, target.name);
     if (ref) {
-      const stale = await staleReason(deps.state, key, ref);
+      const stale = await staleReason(deps.state, key, ref, run.order);
       if (stale) return { kind: 'stale', reason: stale };
     }
     // Between the check above and each write, check-and-set still guards every entry written.
-    const report = await applyPlan(deps.store, plan.plan);
+    const report = await applyPlan(deps.store, plan.plan, { guard });
     await recordAfterApply(deps.state, key, ref, plan.plan, report, deps.now());
     return { kind: 'applied', report };
   });

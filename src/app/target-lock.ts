@@ -69,16 +69,69 @@ function parseLease(key: string, value: string): Lease {
   return lease as Lease;
 }
 
+/**
+ * What a run asks before it writes (applyPlan's WriteGuard): whether it still holds its lease. Each
+ * answers why it must not write, or undefined. A run whose lease another run took over (it stalled
+ * past the lease, or a renewal was refused) would otherwise write beside that run.
+ */
+export interface LeaseGuard {
+  /** Reads the lock key: is it still this run's lease? (Once per wave of writes.) */
+  confirm(): Promise<string | undefined>;
+  /** Without I/O, before every write: was the lease seen lost (a renewal refused, a confirm), or has it ended by this run's clock? */
+  lost(): string | undefined;
+}
+
+/** The lease this run holds: its index in KV, its text, and when it ends. */
+interface Held {
+  index: number;
+  value: string;
+  expiresAtMs: number;
+  /** Set once the lease is known to be another run's: who holds it now. */
+  lostTo?: string;
+}
+
 /** Runs `fn` while holding the lease; always releases it (unless another run took it over after expiry). */
-export async function withTargetLock<T>(store: StateStore, options: LockOptions, fn: () => Promise<T>): Promise<T> {
-  const held = { index: await acquire(store, options) };
-  const renewal = options.renew === false ? { stop: async () => undefined } : keepRenewed(store, options, held);
+export async function withTargetLock<T>(store: StateStore, options: LockOptions, fn: (guard: LeaseGuard) => Promise<T>): Promise<T> {
+  const held = await acquire(store, options);
+  const renewal = options.renew === false ? { stop: async () => undefined, settled: async () => undefined } : keepRenewed(store, options, held);
   try {
-    return await fn();
+    return await fn(leaseGuard(store, options, held, renewal));
   } finally {
     await renewal.stop();
     await release(store, options, held.index);
   }
+}
+
+function leaseGuard(store: StateStore, o: LockOptions, held: Held, renewal: { settled(): Promise<void> }): LeaseGuard {
+  const lost = (): string | undefined => {
+    if (held.lostTo !== undefined) return `this run lost its lease on the target (${o.key} is now held by ${held.lostTo})`;
+    if (o.now().getTime() >= held.expiresAtMs)
+      return `this run's lease on the target (${o.key}) ended at ${new Date(held.expiresAtMs).toISOString()} before the apply did, so another run may hold it`;
+    return undefined;
+  };
+  return {
+    lost,
+    async confirm() {
+      if (lost()) return lost();
+      // A renewal in flight changes the key to our next lease: wait for it, not mistake it for another run's.
+      await renewal.settled();
+      const now = await store.read(o.key).catch(() => undefined);
+      // Consul did not answer: the write that follows meets the same and says so.
+      if (now && now.value !== held.value) held.lostTo = holderOf(now.value);
+      return lost();
+    },
+  };
+}
+
+/** Who holds a lease, for messages: its holder name, or what the key holds instead. */
+function holderOf(value: string): string {
+  try {
+    const lease = JSON.parse(value) as Partial<Lease> | null;
+    if (lease && typeof lease.holder === 'string') return lease.released ? `nobody (released by ${lease.holder})` : lease.holder;
+  } catch {
+    // not a lease: said below
+  }
+  return 'something that is not a consul-gitops lease';
 }
 
 /**
@@ -88,20 +141,21 @@ export async function withTargetLock<T>(store: StateStore, options: LockOptions,
  * still expires. A renewal lost to another run (ours had expired) is not retried; one Consul did not
  * answer is tried again at the next tick.
  */
-function keepRenewed(store: StateStore, o: LockOptions, held: { index: number }): { stop(): Promise<void> } {
+function keepRenewed(store: StateStore, o: LockOptions, held: Held): { stop(): Promise<void>; settled(): Promise<void> } {
   let inflight: Promise<void> | undefined;
-  let lost = false;
   const renew = async (): Promise<void> => {
-    const mine = JSON.stringify({ holder: o.holder, expiresAt: new Date(o.now().getTime() + o.leaseMs).toISOString(), attempt: randomUUID() } satisfies Lease);
+    const expiresAtMs = o.now().getTime() + o.leaseMs;
+    const mine = JSON.stringify({ holder: o.holder, expiresAt: new Date(expiresAtMs).toISOString(), attempt: randomUUID() } satisfies Lease);
     const written = await store.write(o.key, mine, held.index);
     // Read back even after a "false": a renewal whose answer was lost may have been stored (see acquire).
     const now = await store.read(o.key);
-    if (now?.value === mine) held.index = now.modifyIndex;
-    else if (!written) lost = true;
+    if (now?.value === mine) Object.assign(held, { index: now.modifyIndex, value: mine, expiresAtMs });
+    // Refused: another run holds the target now. The guard stops this run's writes (LeaseGuard.lost).
+    else if (!written) held.lostTo = now ? holderOf(now.value) : 'nobody (the key was deleted)';
   };
   const timer = setInterval(
     () => {
-      if (inflight || lost) return;
+      if (inflight || held.lostTo !== undefined) return;
       inflight = renew()
         .catch(() => undefined)
         .finally(() => (inflight = undefined));
@@ -115,27 +169,32 @@ function keepRenewed(store: StateStore, o: LockOptions, held: { index: number })
       clearInterval(timer);
       await inflight;
     },
+    async settled() {
+      await inflight;
+    },
   };
 }
 
-async function acquire(store: StateStore, o: LockOptions): Promise<number> {
+async function acquire(store: StateStore, o: LockOptions): Promise<Held> {
   const giveUpAt = o.now().getTime() + o.waitMs;
   let delay = 50;
   // The lease this run last tried to write. A write whose answer was lost may have been stored all
   // the same, and its retry then meets check-and-set saying no: finding exactly this lease in the
   // key means it is ours, not another run's (else the run would wait for itself and give up).
   let tried: string | undefined;
+  let triedExpiresAtMs = 0;
   for (;;) {
     const current = await store.read(o.key);
-    if (current && current.value === tried) return current.modifyIndex;
+    if (current && current.value === tried) return { index: current.modifyIndex, value: tried, expiresAtMs: triedExpiresAtMs };
     const lease = current ? parseLease(o.key, current.value) : undefined;
     const free = !lease || lease.released || Date.parse(lease.expiresAt) <= o.now().getTime();
     if (free) {
-      const mine: Lease = { holder: o.holder, expiresAt: new Date(o.now().getTime() + o.leaseMs).toISOString(), attempt: randomUUID() };
+      triedExpiresAtMs = o.now().getTime() + o.leaseMs;
+      const mine: Lease = { holder: o.holder, expiresAt: new Date(triedExpiresAtMs).toISOString(), attempt: randomUUID() };
       tried = JSON.stringify(mine);
       if (await store.write(o.key, tried, current?.modifyIndex ?? 0)) {
         const taken = await store.read(o.key);
-        return taken!.modifyIndex;
+        return { index: taken!.modifyIndex, value: tried, expiresAtMs: triedExpiresAtMs };
       }
       continue; // someone else won the race (or our lost write did): look again
     }

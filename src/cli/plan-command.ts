@@ -1,4 +1,5 @@
 // `consul-gitops plan` and `consul-gitops apply`: the reconciler from a terminal.
+import { localCommitOrder } from '../adapters/git/commit-order.ts';
 import { parseArgs } from 'node:util';
 import { escapeControl, formatConfigEntryError } from '../model/errors.ts';
 import { formatEntryId } from '../model/entry-id.ts';
@@ -318,7 +319,8 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
       },
       { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, plan: planOptions, only },
       {
-        load: async () => ({ files, ...(ref ? { ref } : {}) }),
+        // Two commits of the same second are ordered by the local repository's history (as the webhook asks GitHub).
+        load: async () => ({ files, ...(ref ? { ref, order: localCommitOrder(resolvePath(io.cwd ?? process.cwd(), resolved.target.dir)) } : {}) }),
         shouldApply: async (plan) => {
           onlyNotice(only, plan, io);
           if (!values.json) io.stdout.write(renderPlanText(plan, style));
@@ -406,7 +408,8 @@ async function applySavedPlanCommand(file: string, values: Values, io: CliIo, ce
         lockWaitMs: lockWaitMs as number,
       },
       { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, now: planTargetOf(resolved.target.name, resolved.consul) },
-      { plan, file, maxAgeMs: maxAgeMs as number },
+      // A plan's commit of the same second as the last applied one is ordered by the history of the checkout it is applied from.
+      { plan, file, maxAgeMs: maxAgeMs as number, order: localCommitOrder(cwd) },
     );
     switch (outcome.kind) {
       case 'refused':

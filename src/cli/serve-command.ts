@@ -17,8 +17,8 @@ export const SERVE_USAGE = `Usage: consul-gitops serve [--port 8080] [--host 127
   --env-file   KEY=VALUE lines added to the environment (variables already set win)
 Environment: the webhook secret in WEBHOOK_SECRET_ARN (Secrets Manager), WEBHOOK_SECRET_PARAMETER (SSM)
   or GITHUB_WEBHOOK_SECRET (one is required); LOG_LEVEL (info); GITHUB_TOKEN, or GITHUB_APP_ID,
-  GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY; GITHUB_REPOSITORY (owner/name, needed by
-  the drift schedule); GITHUB_API_URL; DEFAULT_BRANCH (main); CONFIG_DIR (config-entries);
+  GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY; GITHUB_REPOSITORY (owner/name, required:
+  deliveries from any other repository are ignored); GITHUB_API_URL; DEFAULT_BRANCH (main); CONFIG_DIR (config-entries);
   TARGETS_CONFIG; PRUNE; SELF_HEAL; STATE_PREFIX; CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, ...;
   SCHEDULE_INTERVAL (15m; 0 = off); STOP_TIMEOUT (30s); DELIVERY_MEMORY (1000).
 Limits (a request without a well-formed X-Hub-Signature-256 and X-GitHub-Event is refused before its

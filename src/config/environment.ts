@@ -71,7 +71,7 @@ const SHORT_DURATION = 'expected a duration of at least 1ms, such as 10s or 500m
 // GitHub: owner names are letters, digits and "-"; repository names add "_" and ".".
 export const GITHUB_REPOSITORY = optional(
   'GITHUB_REPOSITORY',
-  '`owner/name` of the repository holding the config entries; events from any other repository are ignored',
+  '`owner/name` of the repository holding the config entries; events from any other repository are ignored (required by the webhook, `serve` and the schedule)',
   text.check(z.regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/)),
   'expected owner/name',
 );
@@ -252,6 +252,16 @@ export const HEADERS_TIMEOUT = defaulted(
 );
 export const REQUEST_TIMEOUT = defaulted('REQUEST_TIMEOUT', 'serve: time for the whole request, headers and body', goDurationMs(1e6), SHORT_DURATION, 60_000);
 export const BODY_IDLE_TIMEOUT = defaulted('BODY_IDLE_TIMEOUT', 'serve: longest pause between two pieces of a body', goDurationMs(1e6), SHORT_DURATION, 10_000);
+
+/**
+ * GITHUB_REPOSITORY where deliveries are accepted (the webhook function, `serve`): required, so they
+ * fail closed. An organisation webhook signs every repository's pushes with the one secret, and
+ * without a repository to compare, another repository's push to a branch of the same name was applied.
+ */
+export const WEBHOOK_REPOSITORY = requiredHere(
+  GITHUB_REPOSITORY,
+  "the repository whose pushes are applied and whose pull requests are planned: a webhook signs every repository's deliveries with the same secret, so any other repository's are ignored",
+);
 
 /** The same variable, required by an entry point that cannot work without it (`why` says what it is for). */
 export function requiredHere<T>(v: Variable<T, boolean>, why: string): Variable<T, true> {

@@ -231,8 +231,6 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     timer = setInterval(scheduleTick, intervalMs);
     timer.unref();
     serverLog('info', 'Schedule on', { intervalMs, repository: `${repository.owner}/${repository.repo}`, branch: settings.runtime.defaultBranch });
-  } else if (intervalMs > 0) {
-    serverLog('warn', 'Schedule skipped: GITHUB_REPOSITORY is unset, so there is no branch to check for drift', {});
   } else {
     serverLog('info', 'Schedule off (SCHEDULE_INTERVAL is 0)', {});
   }

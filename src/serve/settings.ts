@@ -11,7 +11,6 @@ import {
   DEFAULT_BRANCH,
   DELIVERY_MEMORY,
   GITHUB_API_URL,
-  GITHUB_REPOSITORY,
   HEADERS_TIMEOUT,
   MAX_BUFFERED_BYTES,
   MAX_CONNECTIONS,
@@ -19,6 +18,7 @@ import {
   REQUEST_TIMEOUT,
   SCHEDULE_INTERVAL,
   STOP_TIMEOUT,
+  WEBHOOK_REPOSITORY,
   WEBHOOK_SECRET_VARIABLES,
   type Env,
 } from '../config/environment.ts';
@@ -35,7 +35,7 @@ export const SERVE_VARIABLES = {
   scheduleInterval: SCHEDULE_INTERVAL,
   stopTimeout: STOP_TIMEOUT,
   deliveryMemory: DELIVERY_MEMORY,
-  repository: GITHUB_REPOSITORY,
+  repository: WEBHOOK_REPOSITORY,
   githubApiUrl: GITHUB_API_URL,
   consulAddress: CONSUL_HTTP_ADDR,
   branch: DEFAULT_BRANCH,
@@ -56,7 +56,7 @@ export interface ServeSettings {
   deliveryMemory: number;
   http: HttpLimits;
   /** What `routeWebhook` needs besides the secret. */
-  route: { branch: string; configDir: string; repository?: string };
+  route: { branch: string; configDir: string; repository: string };
   runtime: RuntimeSettings;
 }
 
@@ -128,7 +128,7 @@ export function serveSettings(env: Env): ServeSettings {
       requestTimeoutMs: e.requestTimeout,
       bodyIdleTimeoutMs: e.bodyIdleTimeout,
     },
-    route: { branch: e.branch, configDir: e.configDir, ...(e.repository ? { repository: e.repository } : {}) },
+    route: { branch: e.branch, configDir: e.configDir, repository: e.repository },
     runtime,
   };
 }

@@ -12,7 +12,10 @@ const parse = (lines: string[]) => lines.map((l) => JSON.parse(l) as Record<stri
 describe('webhook function logs', () => {
   it('answer lines carry the delivery id and never the secret', async () => {
     const logs: string[] = [];
-    const handler = createHandler({ env: { RECONCILE_FUNCTION_NAME: 'r', GITHUB_WEBHOOK_SECRET: SECRET }, log: (l) => logs.push(l) });
+    const handler = createHandler({
+      env: { RECONCILE_FUNCTION_NAME: 'r', GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_REPOSITORY: 'Codertocat/Hello-World' },
+      log: (l) => logs.push(l),
+    });
     const req = await signed('push', configPush(), { deliveryId: 'delivery-42', secret: 'not the right one' });
     const res = await handler({ headers: req.headers, body: req.body, isBase64Encoded: false } as never);
     expect(res.statusCode).toBe(401);
@@ -22,7 +25,10 @@ describe('webhook function logs', () => {
 
   it('LOG_LEVEL=error keeps routine answers out', async () => {
     const logs: string[] = [];
-    const handler = createHandler({ env: { RECONCILE_FUNCTION_NAME: 'r', GITHUB_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'error' }, log: (l) => logs.push(l) });
+    const handler = createHandler({
+      env: { RECONCILE_FUNCTION_NAME: 'r', GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_REPOSITORY: 'Codertocat/Hello-World', LOG_LEVEL: 'error' },
+      log: (l) => logs.push(l),
+    });
     const req = await signed('push', configPush(), { secret: 'not the right one' });
     expect((await handler({ headers: req.headers, body: req.body, isBase64Encoded: false } as never)).statusCode).toBe(401);
     expect(logs).toEqual([]);

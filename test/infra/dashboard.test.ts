@@ -34,6 +34,7 @@ function synthesized(): { body: Body; template: Template } {
     consulTokenSecret: { secretName: 'consul-gitops/consul-token' },
     githubTokenSecret: { secretName: 'consul-gitops/github-token' },
     consulHttpAddr: 'https://consul.internal:8501',
+    repository: 'acme/mesh-config',
   });
   const template = Template.fromStack(stack);
   const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));

@@ -36,6 +36,7 @@ function baseProps(): ConsulGitopsStackProps {
     consulTokenSecret: { secretName: 'consul-gitops/consul-token' },
     githubTokenSecret: { secretName: 'consul-gitops/github-token' },
     consulHttpAddr: 'https://consul.internal:8501',
+    repository: 'acme/mesh-config',
   };
 }
 
@@ -209,13 +210,22 @@ describe('ConsulGitopsStack', () => {
       Description: Match.stringLikeRegexp('^consul-gitops: plan'),
       ReservedConcurrentExecutions: 3,
     });
-    expect(stackPropsFromContext((k) => (k === 'reconcileConcurrency' ? '3' : undefined)).reconcileConcurrency).toBe(3);
+    expect(stackPropsFromContext((k) => ({ reconcileConcurrency: '3', repository: 'acme/mesh-config' })[k]).reconcileConcurrency).toBe(3);
+  });
+
+  it('passes GITHUB_REPOSITORY to the webhook, reconcile and schedule functions, and refuses a stack without it', () => {
+    const fns = main.template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('^consul-gitops: (verify|plan|periodic)') },
+    });
+    const repositories = Object.values(fns).map(
+      (f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables.GITHUB_REPOSITORY,
+    );
+    expect(repositories).toEqual(['acme/mesh-config', 'acme/mesh-config', 'acme/mesh-config']);
+    expect(() => synth({ repository: '' })).toThrow('consul-gitops: repository (owner/name, -c repository=...) is required');
   });
 
   it('runs schedule every 15 minutes by default, and at the configured rate', () => {
-    main.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
-    // Enabled once the schedule knows the repository (without one it could only fail: see test/review-serverless).
-    synth({ repository: 'acme/mesh-config' }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    main.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
     synth({ scheduleRate: Duration.minutes(5) }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
   });
 
@@ -280,8 +290,9 @@ describe('ConsulGitopsStack', () => {
 });
 
 describe('stackPropsFromContext', () => {
-  it('defaults every key, so `cdk synth` works with an empty context', () => {
-    const props = stackPropsFromContext(() => undefined);
+  it('defaults every key but the repository, so `cdk synth -c repository=owner/name` works', () => {
+    const props = stackPropsFromContext((k) => (k === 'repository' ? 'acme/mesh-config' : undefined));
+    expect(props.repository).toBe('acme/mesh-config');
     expect(props.stackName).toBe('ConsulGitops');
     expect(props.webhookSecret).toEqual({ secretName: 'consul-gitops/github-webhook-secret' });
     expect(props.scheduleRate?.toMinutes()).toBe(15);
@@ -289,6 +300,7 @@ describe('stackPropsFromContext', () => {
 
   it('reads strings from `-c key=value`', () => {
     const context: Record<string, string> = {
+      repository: 'acme/mesh-config',
       scheduleRateMinutes: '5',
       subnetIds: 'subnet-a, subnet-b',
       vpcId: 'vpc-1',
@@ -303,8 +315,16 @@ describe('stackPropsFromContext', () => {
   });
 
   it('refuses invalid values, naming the key', () => {
-    expect(() => stackPropsFromContext((k) => (k === 'logRetentionDays' ? '42' : undefined))).toThrow('logRetentionDays');
-    expect(() => stackPropsFromContext((k) => (k === 'vpcId' ? 'vpc-1' : undefined))).toThrow('vpcId needs subnetIds');
+    const repository = (k: string) => (k === 'repository' ? 'acme/mesh-config' : undefined);
+    expect(() => stackPropsFromContext((k) => (k === 'logRetentionDays' ? '42' : repository(k)))).toThrow('logRetentionDays');
+    expect(() => stackPropsFromContext((k) => (k === 'vpcId' ? 'vpc-1' : repository(k)))).toThrow('vpcId needs subnetIds');
+  });
+
+  it('refuses a context without the repository, or a malformed one: the webhook would apply any repository its secret signs', () => {
+    expect(() => stackPropsFromContext(() => undefined)).toThrow(
+      'invalid CDK context: repository: required (-c repository=owner/name: the config repository; the webhook ignores any other)',
+    );
+    expect(() => stackPropsFromContext((k) => (k === 'repository' ? 'acme' : undefined))).toThrow('repository: expected owner/name');
   });
 });
 

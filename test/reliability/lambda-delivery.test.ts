@@ -69,7 +69,12 @@ afterEach(async () => {
 
 const webhook = () =>
   createHandler({
-    env: { RECONCILE_FUNCTION_NAME: 'consul-gitops-reconcile', DEFAULT_BRANCH: 'master', GITHUB_WEBHOOK_SECRET: SECRET },
+    env: {
+      RECONCILE_FUNCTION_NAME: 'consul-gitops-reconcile',
+      DEFAULT_BRANCH: 'master',
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    },
     lambda: new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
     log: () => {},
   });

@@ -100,6 +100,7 @@ async function serveDeliveries(o: LoadOptions): Promise<LoadFigures> {
       GITHUB_WEBHOOK_SECRET: SECRET,
       GITHUB_TOKEN: 'ghp_loadTOKEN0123456789',
       GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
       DEFAULT_BRANCH: 'master',
       CONSUL_HTTP_ADDR: consul.url,
     },
@@ -137,7 +138,12 @@ async function serveDeliveries(o: LoadOptions): Promise<LoadFigures> {
 async function handlerDeliveries(o: LoadOptions): Promise<LoadFigures> {
   const lambda = await startLambdaDouble();
   const handler = createHandler({
-    env: { RECONCILE_FUNCTION_NAME: 'consul-gitops-reconcile', DEFAULT_BRANCH: 'master', GITHUB_WEBHOOK_SECRET: SECRET },
+    env: {
+      RECONCILE_FUNCTION_NAME: 'consul-gitops-reconcile',
+      DEFAULT_BRANCH: 'master',
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    },
     lambda: new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
     log: () => {},
   });
@@ -182,6 +188,7 @@ async function manyTargets(o: LoadOptions): Promise<LoadFigures> {
       GITHUB_WEBHOOK_SECRET: SECRET,
       GITHUB_TOKEN: 'ghp_loadTOKEN0123456789',
       GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
       DEFAULT_BRANCH: 'master',
       TARGETS_CONFIG: targetsConfig,
     },

@@ -13,7 +13,10 @@ describe('CONFIG_DIR spellings in the webhook', () => {
   });
 
   it('a push under the directory starts a reconcile with CONFIG_DIR=/config-entries', () => {
-    const decision = routeEvent({ name: 'push', deliveryId: 'd', payload: configPush() }, { branch: 'master', configDir: '/config-entries' });
+    const decision = routeEvent(
+      { name: 'push', deliveryId: 'd', payload: configPush() },
+      { branch: 'master', configDir: '/config-entries', repository: 'Codertocat/Hello-World' },
+    );
     expect(decision.invoke?.mode).toBe('apply');
   });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { routeEvent } from '../../src/app/webhook/route-event.ts';
 import { example } from '../functions/webhook/github-examples.ts';
 
-const config = { branch: 'master', configDir: 'config-entries' };
+const config = { branch: 'master', configDir: 'config-entries', repository: 'Codertocat/Hello-World' };
 
 function edited(changes: Record<string, unknown>) {
   const payload = example('pull_request', (p) => p.action === 'synchronize');

@@ -19,7 +19,10 @@ const warning = (given: string) =>
 describe('a LOG_LEVEL that is not a level, in a Lambda function', () => {
   it('the webhook starts, answers, logs at INFO, and says so once in a WARN', async () => {
     const logs: string[] = [];
-    const handler = createHandler({ env: { RECONCILE_FUNCTION_NAME: 'r', GITHUB_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'verbose' }, log: (l) => logs.push(l) });
+    const handler = createHandler({
+      env: { RECONCILE_FUNCTION_NAME: 'r', GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_REPOSITORY: 'Codertocat/Hello-World', LOG_LEVEL: 'verbose' },
+      log: (l) => logs.push(l),
+    });
     for (let i = 0; i < 2; i++) {
       const req = await signed('ping', example('ping'));
       expect((await handler({ headers: req.headers, body: req.body, isBase64Encoded: false } as never)).statusCode).toBe(200);
@@ -50,7 +53,13 @@ describe('a LOG_LEVEL that is not a level, in serve', () => {
   it('starts, logs at INFO, and says so once in a WARN (it refused to start before)', async () => {
     const logs: string[] = [];
     serve = await startServe({
-      env: { GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_logLevelTOKEN0123456789', CONSUL_HTTP_ADDR: 'http://127.0.0.1:1', LOG_LEVEL: 'loud' },
+      env: {
+        GITHUB_WEBHOOK_SECRET: SECRET,
+        GITHUB_TOKEN: 'ghp_logLevelTOKEN0123456789',
+        GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+        CONSUL_HTTP_ADDR: 'http://127.0.0.1:1',
+        LOG_LEVEL: 'loud',
+      },
       port: 0,
       host: '127.0.0.1',
       log: (l) => logs.push(l),

@@ -28,6 +28,7 @@ beforeEach(async () => {
       GITHUB_WEBHOOK_SECRET: SECRET,
       GITHUB_TOKEN: 'ghp_serveCodesTOKEN-0123456789',
       GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
       DEFAULT_BRANCH: 'master',
       CONSUL_HTTP_ADDR: consul.url,
     },

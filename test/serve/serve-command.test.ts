@@ -25,7 +25,7 @@ describe('serve command', () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-cmd-'));
     writeFileSync(
       join(dir, 'serve.env'),
-      `GITHUB_WEBHOOK_SECRET=from-file-secret\nGITHUB_TOKEN=ghp_fromfile000\nCONSUL_HTTP_ADDR=http://127.0.0.1:1\nSCHEDULE_INTERVAL=0\n`,
+      `GITHUB_WEBHOOK_SECRET=from-file-secret\nGITHUB_REPOSITORY=acme/mesh\nGITHUB_TOKEN=ghp_fromfile000\nCONSUL_HTTP_ADDR=http://127.0.0.1:1\nSCHEDULE_INTERVAL=0\n`,
     );
     const { out, io } = capture();
     let stop!: () => void;
@@ -56,7 +56,7 @@ describe('serve command', () => {
   });
 
   it('refuses to start on an address that is not a URL, naming the variable; secrets stay hidden', async () => {
-    const env = { GITHUB_WEBHOOK_SECRET: 'whsec-hidden-value', GITHUB_TOKEN: 'ghp_hiddenvalue', SCHEDULE_INTERVAL: '0' };
+    const env = { GITHUB_WEBHOOK_SECRET: 'whsec-hidden-value', GITHUB_TOKEN: 'ghp_hiddenvalue', SCHEDULE_INTERVAL: '0', GITHUB_REPOSITORY: 'acme/mesh' };
     const cases: [Record<string, string>, string][] = [
       [{ CONSUL_HTTP_ADDR: 'not a url' }, 'CONSUL_HTTP_ADDR'],
       [{ CONSUL_HTTP_ADDR: 'ftp://consul:8500' }, 'CONSUL_HTTP_ADDR'],

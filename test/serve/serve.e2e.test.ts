@@ -158,10 +158,10 @@ describe('serve', () => {
     expect(String(drift.deliveryId)).toMatch(/^schedule-\d{4}-\d\d-\d\dT/);
   });
 
-  it('no schedule without GITHUB_REPOSITORY: one log line says so', async () => {
-    await h.startServe({ env: { GITHUB_REPOSITORY: undefined, DEFAULT_BRANCH: undefined }, scheduleIntervalMs: 20 });
-    await new Promise((r) => setTimeout(r, 80));
-    expect(h.logs.filter((l) => l.includes('GITHUB_REPOSITORY is unset'))).toHaveLength(1);
+  it('no start without GITHUB_REPOSITORY: the configuration error names it, and nothing is scheduled', async () => {
+    await expect(h.startServe({ env: { GITHUB_REPOSITORY: undefined, DEFAULT_BRANCH: undefined }, scheduleIntervalMs: 20 })).rejects.toThrow(
+      'GITHUB_REPOSITORY: required',
+    );
     expect(runs()).toHaveLength(0);
   });
 

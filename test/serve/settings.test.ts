@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnvFileError, parseEnvFile, ServeConfigError, serveSettings } from '../../src/serve/settings.ts';
 
-const base = { GITHUB_WEBHOOK_SECRET: 'whsec-value-123', GITHUB_TOKEN: 'ghp_tokenvalue123' };
+const base = { GITHUB_WEBHOOK_SECRET: 'whsec-value-123', GITHUB_TOKEN: 'ghp_tokenvalue123', GITHUB_REPOSITORY: 'acme/mesh' };
 
 describe('serveSettings', () => {
   it('defaults: 15 minute schedule, 30 s stop timeout, main, config-entries', () => {

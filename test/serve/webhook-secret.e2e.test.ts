@@ -42,7 +42,14 @@ async function serve(env: Record<string, string>): Promise<{ url?: string; code?
   const io = { stdout: { write: (s: string) => (out.stdout += s) }, stderr: { write: (s: string) => (out.stderr += s) } };
   const stopSignal = new Promise<void>((resolve) => (stop = resolve));
   running = serveCommand(['--port', '0'], io, stopSignal, {
-    env: { GITHUB_TOKEN: 'ghp_webhookSecretTest0123', CONSUL_HTTP_ADDR: 'http://127.0.0.1:1', SCHEDULE_INTERVAL: '0', ...awsEnv(aws), ...env },
+    env: {
+      GITHUB_TOKEN: 'ghp_webhookSecretTest0123',
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      CONSUL_HTTP_ADDR: 'http://127.0.0.1:1',
+      SCHEDULE_INTERVAL: '0',
+      ...awsEnv(aws),
+      ...env,
+    },
     log: (l) => logs.push(l),
   });
   for (;;) {

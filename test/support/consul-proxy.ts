@@ -16,7 +16,11 @@ export interface ConsulProxy {
   close(): Promise<void>;
 }
 
-export async function startConsulProxy(upstream: string, rule: (req: IncomingMessage, body: string) => ProxyAction): Promise<ConsulProxy> {
+/** `rule` may be async: it can change Consul (through the upstream directly) before the request is forwarded. */
+export async function startConsulProxy(
+  upstream: string,
+  rule: (req: IncomingMessage, body: string) => ProxyAction | Promise<ProxyAction>,
+): Promise<ConsulProxy> {
   const target = new URL(upstream);
   const sockets = new Set<Socket>();
   const seen: string[] = [];
@@ -27,7 +31,7 @@ export async function startConsulProxy(upstream: string, rule: (req: IncomingMes
       for await (const c of req) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
       seen.push(`${req.method} ${req.url}`);
-      const action = dead ? 'die' : rule(req, body.toString('utf8'));
+      const action = dead ? 'die' : await rule(req, body.toString('utf8'));
       if (action === 'die') return die();
       const upstreamReq = request(
         { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } },

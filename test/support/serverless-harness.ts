@@ -70,7 +70,7 @@ export async function startServerlessHarness(options: ServerlessHarnessOptions =
   const logs: string[] = [];
   const { emf, metrics } = captureMetrics();
   const reconcile = (options.createReconcileHandler ?? createReconcileHandler)({
-    env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN, GITHUB_API_URL: github.url, DEFAULT_BRANCH, ...options.env },
+    env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN, GITHUB_API_URL: github.url, GITHUB_REPOSITORY: `${OWNER}/${REPO}`, DEFAULT_BRANCH, ...options.env },
     overrides: { ...options.overrides, github: { throttle: false, retries: 0, ...options.overrides?.github } },
     log: (line) => logs.push(line),
     metrics,
@@ -80,7 +80,7 @@ export async function startServerlessHarness(options: ServerlessHarnessOptions =
   const lambdaClient = () => new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
   const webhook = () =>
     createHandler({
-      env: { RECONCILE_FUNCTION_NAME, DEFAULT_BRANCH, GITHUB_WEBHOOK_SECRET: SECRET },
+      env: { RECONCILE_FUNCTION_NAME, DEFAULT_BRANCH, GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_REPOSITORY: `${OWNER}/${REPO}` },
       lambda: lambdaClient(),
       log: (line) => logs.push(line),
     });

@@ -21,7 +21,10 @@ const refusedFor = (variable: string, error: unknown): Verdict => {
 
 const entryPoints: Record<string, (env: Env, variable: string) => Promise<Verdict>> = {
   async webhook(env, variable) {
-    const handler = createHandler({ env: { RECONCILE_FUNCTION_NAME: 'reconcile', GITHUB_WEBHOOK_SECRET: SECRET, ...env }, log: () => {} });
+    const handler = createHandler({
+      env: { RECONCILE_FUNCTION_NAME: 'reconcile', GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_REPOSITORY: 'acme/mesh', ...env },
+      log: () => {},
+    });
     return handler({ headers: (await signed('ping', example('ping'))).headers, body: JSON.stringify(example('ping')) } as never).then(
       () => 'ok' as const,
       (e: unknown) => refusedFor(variable, e),
@@ -46,7 +49,7 @@ const entryPoints: Record<string, (env: Env, variable: string) => Promise<Verdic
   },
   async serve(env, variable) {
     try {
-      serveSettings({ GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_x0123456789', ...env });
+      serveSettings({ GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_x0123456789', GITHUB_REPOSITORY: 'acme/mesh', ...env });
       return 'ok';
     } catch (e) {
       return refusedFor(variable, e);
@@ -86,7 +89,7 @@ describe('environment variables shared by entry points', () => {
   }
 
   it('DEFAULT_BRANCH and CONFIG_DIR default to main and config-entries everywhere', async () => {
-    const s = serveSettings({ GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_x0123456789' });
+    const s = serveSettings({ GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: 'ghp_x0123456789', GITHUB_REPOSITORY: 'acme/mesh' });
     expect([s.route.branch, s.route.configDir, s.runtime.defaultBranch, s.runtime.targets.targets[0].dir]).toEqual([
       'main',
       'config-entries',

@@ -36,8 +36,11 @@ export interface RouteConfig {
   branch: string;
   /** The directory holding config entries, relative to the repository root (`config-entries`). */
   configDir: string;
-  /** When set (`owner/name`, any case), events from other repositories are ignored. */
-  repository?: string;
+  /**
+   * `owner/name` (any case): events from any other repository are ignored. Required: a webhook
+   * secret shared by an organisation's repositories signs every one of their pushes.
+   */
+  repository: string;
   /** Passed through to the reconcile request: which target (Consul cluster) this webhook serves. */
   target?: string;
 }
@@ -239,7 +242,7 @@ function configPrefix(configDir: string): string {
 }
 
 function repositoryAllowed(repository: z.infer<typeof RepositoryPayload>, config: Omit<RouteConfig, 'secret'>): boolean {
-  return !config.repository || config.repository.toLowerCase() === repository.full_name.toLowerCase();
+  return config.repository.toLowerCase() === repository.full_name.toLowerCase();
 }
 
 function repositoryOf(repository: z.infer<typeof RepositoryPayload>): ReconcileRequest['repository'] {

@@ -31,6 +31,7 @@ beforeAll(async () => {
       GITHUB_TOKEN: 'ghp_parityTOKEN0123456789',
       GITHUB_API_URL: github.url,
       DEFAULT_BRANCH: 'master',
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
       TARGETS_CONFIG: JSON.stringify({
         targets: [
           { name: 'dc1', consul: { address: consul.url } },
@@ -93,7 +94,13 @@ async function viaServe(request: SignedRequest): Promise<Answer> {
 describe('one accept flow for the webhook Lambda and serve', () => {
   it('answers the same deliveries the same way', async () => {
     const handler = createHandler({
-      env: { RECONCILE_FUNCTION_NAME: 'reconcile', GITHUB_WEBHOOK_SECRET: SECRET, DEFAULT_BRANCH: 'master', TARGETS: 'dc1,dc2' },
+      env: {
+        RECONCILE_FUNCTION_NAME: 'reconcile',
+        GITHUB_WEBHOOK_SECRET: SECRET,
+        DEFAULT_BRANCH: 'master',
+        GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+        TARGETS: 'dc1,dc2',
+      },
       lambda: client,
       log: () => {},
     });

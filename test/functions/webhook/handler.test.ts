@@ -36,7 +36,13 @@ afterAll(async () => {
 function container(env: Record<string, string> = {}): WebhookHandler {
   logs = [];
   return createHandler({
-    env: { RECONCILE_FUNCTION_NAME: 'consul-gitops-reconcile', DEFAULT_BRANCH: 'master', GITHUB_WEBHOOK_SECRET: SECRET, ...env },
+    env: {
+      RECONCILE_FUNCTION_NAME: 'consul-gitops-reconcile',
+      DEFAULT_BRANCH: 'master',
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      ...env,
+    },
     lambda: client,
     log: (line) => logs.push(line),
   });

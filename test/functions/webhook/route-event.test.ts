@@ -3,7 +3,7 @@ import { MAX_BODY_BYTES, routeEvent, routeWebhook, touchesConfigDir, type RouteC
 import { ReconcileRequest } from '../../../src/app/reconcile-request.ts';
 import { SECRET, branchPush, configPush, example, signed } from './github-examples.ts';
 
-const config: RouteConfig = { secret: SECRET, branch: 'master', configDir: 'config-entries' };
+const config: RouteConfig = { secret: SECRET, branch: 'master', configDir: 'config-entries', repository: 'Codertocat/Hello-World' };
 
 describe('routeWebhook: signature and size', () => {
   it('accepts a correctly signed real push that touches config entries', async () => {

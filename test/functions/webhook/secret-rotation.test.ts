@@ -35,7 +35,13 @@ beforeEach(() => {
 function container(): WebhookHandler {
   logs = [];
   return createHandler({
-    env: { RECONCILE_FUNCTION_NAME: 'reconcile', DEFAULT_BRANCH: 'master', WEBHOOK_SECRET_ARN: 'consul-gitops/webhook', ...awsEnv(aws) },
+    env: {
+      RECONCILE_FUNCTION_NAME: 'reconcile',
+      DEFAULT_BRANCH: 'master',
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      WEBHOOK_SECRET_ARN: 'consul-gitops/webhook',
+      ...awsEnv(aws),
+    },
     lambda: client,
     log: (line) => logs.push(line),
   });
