@@ -82,3 +82,24 @@ describe('import: a name holding a control character', () => {
     }
   });
 });
+
+describe('import: a file of the tree whose name holds terminal controls', () => {
+  const server = devServerPerTest();
+  const ODD = 'config-entries/odd\u001b[2J\u202e.hcl';
+  const SHOWN = 'config-entries/odd\\u001b[2J\\u202e.hcl';
+  // eslint-disable-next-line no-control-regex -- the controls are what this looks for
+  const RAW = /[\u001b\u202e]/;
+
+  it('is named escaped when it already describes the entry, and when it says something else', async () => {
+    const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' }) });
+    expect(await res.text()).toBe('true');
+    const same = await runCli(['import', '--consul', server.url], tempTree({ [ODD]: 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' }));
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain(`unchanged ${SHOWN}: already describes service-defaults/web`);
+    expect(same.stdout + same.stderr).not.toMatch(RAW);
+    const other = await runCli(['import', '--consul', server.url], tempTree({ [ODD]: 'Kind = "service-defaults"\nName = "web"\nProtocol = "tcp"\n' }));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(`already defined in ${SHOWN}, which says something else`);
+    expect(other.stdout + other.stderr).not.toMatch(RAW);
+  });
+});
