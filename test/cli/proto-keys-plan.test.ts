@@ -104,4 +104,14 @@ describe('a __proto__ key of Meta in a plan', () => {
     const again = await runAgainst(consul.url, planCommand, ['--detailed-exitcode'], cwd);
     expect(again.code).toBe(0);
   });
+
+  it('shows constructor added to Meta as an added key, not as a change from what every object inherits', async () => {
+    const cwd = tempTree({ 'config-entries/web.hcl': WITHOUT_HCL });
+    expect((await runAgainst(consul.url, applyCommand, ['--auto-approve'], cwd)).code).toBe(0);
+    writeFileSync(join(cwd, 'config-entries/web.hcl'), 'Kind = "service-defaults"\nName = "web"\nMeta {\n  keep = "k"\n  constructor = "c"\n}\n');
+    const plan = await runAgainst(consul.url, planCommand, ['--detailed-exitcode'], cwd);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/\+ constructor\s+= "c"/);
+    expect(plan.stdout).not.toMatch(/~ constructor/);
+  });
 });
