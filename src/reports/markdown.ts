@@ -46,11 +46,17 @@ export function code(s: string): string {
   return `\`${clean}\``;
 }
 
-/** A fenced block whose fence is longer than any backtick run inside it; each line's controls shown escaped. */
+/**
+ * A fenced block whose fence is longer than any backtick run inside it. Each line's controls are
+ * shown escaped, except a tab and a CRLF line end: a user's file (in a PR's diff) may have either.
+ */
 export function fence(lang: string, body: string): string {
   const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const f = '`'.repeat(longest + 1);
-  const lines = body.replace(/\n$/, '').split('\n').map(escapeControl);
+  const lines = body
+    .replace(/\n$/, '')
+    .split(/\r?\n/)
+    .map((l) => l.split('\t').map(escapeControl).join('\t'));
   return `${f}${lang}\n${lines.join('\n')}\n${f}`;
 }
 

@@ -47,7 +47,8 @@ describe('the scheduled posture dashboard and strict-mode PR', () => {
     h.github.addCommit(
       {
         'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
-        'config-entries/api.hcl': `Kind = "service-defaults"\nName = "${name}"\nMutualTLSMode = "permissive"\n`,
+        // A user's file, with a tab the PR's diff shows.
+        'config-entries/api.hcl': `Kind = "service-defaults"\nName = "${name}"\nMutualTLSMode\t= "permissive"\n`,
       },
       'onboard',
       { branch: 'master' },
@@ -60,5 +61,8 @@ describe('the scheduled posture dashboard and strict-mode PR', () => {
     // The strict-mode PR the advisor opened for it: its title is plain text, escaped alike.
     expect(h.github.pulls.map((p) => p.title)).toContain('mTLS: move api\\u202egnp.exe to strict');
     for (const p of h.github.pulls) expect(p.title + p.body).not.toMatch(BIDI);
+    // The diff keeps the file's tab as a tab (fenced blocks escape every other control).
+    const pr = h.github.pulls[0].body;
+    expect(pr).toContain('+MutualTLSMode\t= "strict"');
   });
 });
