@@ -18,6 +18,7 @@ import type { ValidatedEntry } from '../core/validate-tree.ts';
 import { ConsulGitopsError } from '../errors.ts';
 import type { EntryFile, ImportFiles } from './ports/import-files.ts';
 import { crdKubeNamespace, type CrdNamespaces } from '../model/tenancy.ts';
+import { escapeControl } from '../model/terminal-text.ts';
 export type { EntryFile, ImportFiles } from './ports/import-files.ts';
 
 export interface ImportRequest {
@@ -182,6 +183,7 @@ function unmappableNamespace(kind: unknown, namespace: string, crdNamespaces: Cr
   return mapped.ok ? undefined : mapped.reason;
 }
 
+/** One line for a terminal: the message may quote files of the user's tree, whose names are escaped. */
 export function describeProblem(p: ImportProblem): string {
-  return `${formatEntryId(p.id)}${p.field ? `: ${p.field}` : ''}: ${p.message}`;
+  return `${formatEntryId(p.id)}${p.field ? `: ${escapeControl(p.field)}` : ''}: ${escapeControl(p.message)}`;
 }

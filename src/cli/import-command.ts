@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConsulConfigEntryStore } from '../adapters/consul/stores.ts';
 import { LocalImportFiles } from '../adapters/files/import-files.ts';
 import { formatEntryId } from '../model/entry-id.ts';
+import { escapeControl } from '../model/terminal-text.ts';
 import { describeProblem, importEntries, requestProblem } from '../app/import-entries.ts';
 import { IMPORT_FORMATS, type ImportFormat } from '../core/import/write-entry.ts';
 import { resolveTarget } from './consul-target.ts';
@@ -60,9 +61,10 @@ export async function importCommand(args: string[], io: CliIo, ienv: ImportEnv =
       return 1;
     }
     const lines: string[] = [];
-    for (const w of report.written) lines.push(`${w.replaced ? 'replaced' : 'wrote'} ${w.path}`);
-    for (const u of report.unchanged) lines.push(`unchanged ${u.path}: already describes ${formatEntryId(u.id)}`);
-    for (const s of report.skipped) lines.push(`skipped ${formatEntryId(s.id)}: ${s.reason}`);
+    // Paths may be files of the user's tree (a name holding terminal controls): shown escaped.
+    for (const w of report.written) lines.push(`${w.replaced ? 'replaced' : 'wrote'} ${escapeControl(w.path)}`);
+    for (const u of report.unchanged) lines.push(`unchanged ${escapeControl(u.path)}: already describes ${formatEntryId(u.id)}`);
+    for (const s of report.skipped) lines.push(`skipped ${formatEntryId(s.id)}: ${escapeControl(s.reason)}`);
     for (const k of report.skippedKinds ?? [])
       lines.push(`skipped kind ${k}: its entries hold private keys; \`--kinds ${k}\` imports them if this repository may hold secrets`);
     lines.push(`Import: ${report.written.length} written, ${report.unchanged.length} already in place, ${report.skipped.length} skipped.`);

@@ -4,6 +4,7 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import type { FieldSpec, FieldType } from '../model/field-types.ts';
 import { kindDefinition } from '../model/registry.ts';
 import type { ConsulVersion } from '../model/consul-versions.ts';
+import { setOwn } from '../model/own-key.ts';
 
 /**
  * `consul`: the target's Consul version, for rules that changed between versions (newest when absent).
@@ -81,15 +82,15 @@ function omitZeroRecord(record: Record<string, unknown>, opaqueKeys: ReadonlySet
       drop = isZero(kept);
     }
     if (out === undefined) {
-      // A key named __proto__ is rebuilt as before (assigned, not defined), never shared as an own key.
-      if (!drop && kept === v && k !== '__proto__') continue;
+      if (!drop && kept === v) continue;
       out = {};
       for (const j in record) {
         if (j === k) break;
-        if (Object.hasOwn(record, j)) out[j] = record[j];
+        if (Object.hasOwn(record, j)) setOwn(out, j, record[j]);
       }
     }
-    if (!drop) out[k] = kept;
+    // setOwn: a user's map may hold a key named __proto__, which assignment would drop.
+    if (!drop) setOwn(out, k, kept);
   }
   return out ?? record;
 }

@@ -8,6 +8,7 @@ import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw
 import { formatGoDuration, parseGoDuration } from './duration.ts';
 import type { FieldPositions } from './field-positions.ts';
 import { childPath, itemPath } from './field-paths.ts';
+import { setOwn } from '../model/own-key.ts';
 
 export interface FieldProblem {
   field: string;
@@ -351,7 +352,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
         seen.set(e.key, e);
         ctx.positions.set(entryPath, e.keyPos);
         const v = decodeValue(e.value, type.of, entryPath, name, ctx);
-        out[e.key] = v ?? zeroValueOf(type.of);
+        setOwn(out, e.key, v ?? zeroValueOf(type.of));
       }
       return Object.keys(out).length ? out : undefined;
     }
@@ -443,7 +444,7 @@ export function opaqueMap(node: RawNode, hcl: boolean): unknown {
   // The field itself targets a map: a single block (or one-element list) becomes that map.
   if (Array.isArray(value) && value.length === 1 && isMap(value[0])) value = value[0];
   if (!isMap(value)) return value;
-  for (const [k, v] of Object.entries(value)) if (Array.isArray(v) && v.length === 1) value[k] = unSliceDeep(v[0]);
+  for (const [k, v] of Object.entries(value)) if (Array.isArray(v) && v.length === 1) setOwn(value, k, unSliceDeep(v[0]));
   return value;
 }
 
@@ -468,10 +469,10 @@ function goValue(node: RawNode, hcl: boolean): unknown {
 function goMap(node: RawObject, hcl: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const e of node.entries) {
-    const prev = out[e.key];
+    const prev = Object.hasOwn(out, e.key) ? out[e.key] : undefined;
     // HCL1: repeated object-valued keys concatenate their lists of maps.
     if (hcl && e.value.type === 'object' && Array.isArray(prev)) prev.push(goMap(e.value, hcl));
-    else out[e.key] = goValue(e.value, hcl);
+    else setOwn(out, e.key, goValue(e.value, hcl));
   }
   return out;
 }
@@ -483,7 +484,7 @@ function isMap(v: unknown): v is Record<string, unknown> {
 /** lib/decode unSlice: every map element (at any depth) holding a one-element list becomes that element. */
 function unSliceDeep(v: unknown): unknown {
   if (isMap(v)) {
-    for (const [k, inner] of Object.entries(v)) v[k] = unSliceDeep(Array.isArray(inner) && inner.length === 1 ? inner[0] : inner);
+    for (const [k, inner] of Object.entries(v)) setOwn(v, k, unSliceDeep(Array.isArray(inner) && inner.length === 1 ? inner[0] : inner));
     return v;
   }
   if (Array.isArray(v)) return v.map(unSliceDeep);

@@ -1,5 +1,6 @@
 // Errors are values: every problem found in a config-entry tree carries where it is and what to do.
 // They are rendered once, at the edge (CLI, PR comment), never thrown across the core.
+import { escapeControl } from './terminal-text.ts';
 
 export type ConfigEntryErrorKind =
   | 'syntax' // the file is not valid HCL / JSON / YAML
@@ -75,18 +76,8 @@ export function quoteToken(text: string): string {
   return `"${escapeControl(cut).replace(/"/g, '\\"')}"`;
 }
 
-/**
- * Control characters (C0, DEL, C1, the Unicode line/paragraph separators, and the bidirectional
- * marks, embeddings, overrides and isolates) as `\u001b` escapes, so a name or value cannot move the
- * cursor, recolour, forge lines or show its characters in another order (`evil\u202egnp.hcl` reads
- * as `evilphp.hcl`) in a terminal or CI log. Newlines and tabs are escaped too: one value, one line.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-
-export function escapeControl(text: string): string {
-  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+// The terminal's one escaping lives in terminal-text.ts; errors re-export it for their many importers.
+export { escapeControl };
 
 export function compareErrors(a: ConfigEntryError, b: ConfigEntryError): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;

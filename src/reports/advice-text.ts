@@ -3,14 +3,10 @@
 // Consul's catalog and may carry control characters meant to rewrite a terminal.
 import type { AdviceReport, InstanceEvidence, ServiceRef, ServiceVerdict } from '../core/advisor/model.ts';
 import { formatPromDuration } from '../core/advisor/duration.ts';
+import { escapeControl } from '../model/terminal-text.ts';
 
-// C0/C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees.
-// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-export function escapeControl(s: string): string {
-  return s.replace(UNSAFE, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
-}
+// The terminal's one escaping (terminal-text.ts), re-exported for the advisor's other reports.
+export { escapeControl };
 
 /** What puts a permissive sidecar registration right: it lives in the catalog, not in Git. */
 export const PERMISSIVE_SIDECAR_REPAIR =

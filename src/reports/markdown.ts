@@ -1,28 +1,63 @@
 // Small, safe Markdown pieces for the rendered reports: names from Consul, Prometheus labels or
-// the catalog are data, never markup, and every body fits GitHub's size limit.
+// the catalog are data, never markup, and every body fits GitHub's size limit. The one escaping of
+// text for Markdown: every report that writes a PR, an issue or a comment uses these.
+import { escapeControl } from '../model/terminal-text.ts';
 
 /** GitHub refuses a PR or issue body longer than this (characters). */
 export const GITHUB_BODY_LIMIT = 65_536;
 
-/** Text safe inside a table cell or a sentence: no markup, no HTML, no line breaks. */
+/**
+ * One line of visible text: line breaks become spaces, and every other control character and
+ * bidirectional mark is shown as the terminal shows it (`\u202e`, terminal-text.ts), so a name cannot
+ * show its characters in another order in a comment either.
+ */
+function oneLine(s: string): string {
+  return escapeControl(s.replace(/[\r\n]+/g, ' '));
+}
+
+/**
+ * Text safe inside a table cell, a sentence or a quote: no markup, no HTML, no line breaks. `&`, `<`
+ * and `>` become entities (an entity is text both in Markdown and in HTML). What starts markup inside
+ * a line gets a backslash: `\\`, `` ` ``, `*`, `_`, `[`, `]`, `|`, `~`. `_` too: GitHub does not
+ * emphasise inside a word (`a_b_c` stays as it is), but does at a word's edge (`a _b_ c`, `__init__`).
+ * `(`, `!` and `#` mean nothing without a `[` before them or a line start, which the text never is.
+ */
 export function text(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~]/g, '\\$&');
+  return oneLine(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, '\\$&');
+}
+
+/**
+ * Text inside an HTML element or attribute (`<code>`, `<summary>`, `href`): GitHub reads a
+ * `<summary>` line as raw HTML, where a backslash shows, and the same element in a list item as
+ * Markdown, where `*a*` is emphasis. Entities are text in both: every character either would read
+ * as markup becomes one.
+ */
+export function html(s: string): string {
+  return oneLine(s).replace(/[&<>"'\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A code span that cannot be closed early by the value, nor split a table row (GFM reads `\|` as `|`). */
 export function code(s: string): string {
-  const clean = s
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/`/g, "'")
-    .replace(/\|/g, '\\|');
+  const clean = oneLine(s).replace(/`/g, "'").replace(/\|/g, '\\|');
   return `\`${clean}\``;
 }
 
-/** A fenced block whose fence is longer than any backtick run inside it. */
+/**
+ * A fenced block whose fence is longer than any backtick run inside it. Each line's controls are
+ * shown escaped, except a tab and a CRLF line end: a user's file (in a PR's diff) may have either.
+ */
 export function fence(lang: string, body: string): string {
   const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const f = '`'.repeat(longest + 1);
-  return `${f}${lang}\n${body.replace(/\n$/, '')}\n${f}`;
+  const lines = body
+    .replace(/\n$/, '')
+    .split(/\r?\n/)
+    .map((l) => l.split('\t').map(escapeControl).join('\t'));
+  return `${f}${lang}\n${lines.join('\n')}\n${f}`;
 }
 
 /** `2026-11-30 10:05 UTC`; `never` for undefined. */

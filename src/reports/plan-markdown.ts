@@ -14,7 +14,7 @@ import { stringifyApiJson } from '../core/api-json.ts';
 import { redact } from '../core/plan/sensitive.ts';
 import { formatEntryId } from '../model/entry-id.ts';
 import { escapeControl, formatConfigEntryError, type ConfigEntryError } from '../model/errors.ts';
-import { GITHUB_BODY_LIMIT } from './markdown.ts';
+import { GITHUB_BODY_LIMIT, html, text } from './markdown.ts';
 import { Buffer } from 'node:buffer';
 
 /** What an apply did to one change: the shape of apply-plan.ts's ChangeOutcome, read structurally. */
@@ -70,15 +70,6 @@ export function applySummaryLine(report: Pick<ApplyReportView, 'counts'>): strin
   return `Apply: ${c.applied} applied, ${c.failed} failed, ${c.conflict} conflicts${unknown}, ${c.skipped} not attempted.`;
 }
 
-/** Escapes text for Markdown inline context (and for HTML such as `<summary>`). */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*[\]|~])/g, '\\$1');
-}
-
 /**
  * A URL as a Markdown link's target: every character outside the URL-safe set percent-encoded, so a
  * file name's space, parenthesis, bracket, `<` or line break cannot end the link and start markup of
@@ -90,15 +81,11 @@ export function linkTarget(url: string): string {
   );
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** A fence longer than any backtick run inside, so values cannot close it. */
+/** A fence longer than any backtick run inside, so values cannot close it; controls shown escaped, as the terminal shows them. */
 function fenced(lang: string, lines: readonly string[]): string[] {
   const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  return [`${fence}${lang}`, ...lines, fence];
+  return [`${fence}${lang}`, ...lines.map(escapeControl), fence];
 }
 
 const show = (v: unknown) => (v === undefined ? '(absent)' : stringifyApiJson(redact(v), 0));
@@ -118,8 +105,8 @@ const DIFF_LINES = new WeakMap<Change, string[]>();
 function location(c: Change, fileUrl: PlanMarkdownInput['fileUrl']): string {
   const where = changeLocation(c);
   if (!where) return '';
-  if (fileUrl && c.source && c.line && c.action !== 'delete') return ` (<a href="${escapeHtml(fileUrl(c.source, c.line))}">${escapeHtml(where)}</a>)`;
-  return ` (${escapeHtml(where)})`;
+  if (fileUrl && c.source && c.line && c.action !== 'delete') return ` (<a href="${html(fileUrl(c.source, c.line))}">${html(where)}</a>)`;
+  return ` (${html(where)})`;
 }
 
 function changeSummary(c: Change, outcome: ChangeOutcomeView | undefined, fileUrl: PlanMarkdownInput['fileUrl']): string {
@@ -127,19 +114,17 @@ function changeSummary(c: Change, outcome: ChangeOutcomeView | undefined, fileUr
   const fields = c.action === 'update' ? `: ${c.fieldDiffs.length} field${c.fieldDiffs.length === 1 ? '' : 's'}` : '';
   const drift = c.changedOutside ? ` — <strong>${CHANGED_OUTSIDE}</strong>` : '';
   const result = outcome ? ` — ${OUTCOME_NOTE[outcome.status]}` : '';
-  return `<code>${ACTION_MARK[c.action]}</code> ${c.action} <code>${escapeHtml(formatEntryId(c.id))}</code>${location(c, fileUrl)}${adopt}${fields}${drift}${result}`;
+  return `<code>${ACTION_MARK[c.action]}</code> ${c.action} <code>${html(formatEntryId(c.id))}</code>${location(c, fileUrl)}${adopt}${fields}${drift}${result}`;
 }
 
 function renderChange(c: Change, outcome: ChangeOutcomeView | undefined, detailed: boolean, fileUrl: PlanMarkdownInput['fileUrl']): string[] {
   const summary = changeSummary(c, outcome, fileUrl);
   const notes: string[] = [];
-  if (c.action === 'delete' || c.requiresAdopt) notes.push(`> ${escapeMarkdown(c.reason)}`);
+  if (c.action === 'delete' || c.requiresAdopt) notes.push(`> ${text(c.reason)}`);
   // Live fields consul-gitops does not know: the reviewer must see that this update removes them.
   for (const f of c.lostFields ?? [])
-    notes.push(
-      `> <code>${escapeHtml(f)}</code>: unknown to consul-gitops: would be removed${c.requiresFieldLoss ? ' (written only with --allow-field-loss)' : ''}`,
-    );
-  if (outcome?.message) notes.push(`> ${escapeMarkdown(outcome.message)}`);
+    notes.push(`> <code>${html(f)}</code>: unknown to consul-gitops: would be removed${c.requiresFieldLoss ? ' (written only with --allow-field-loss)' : ''}`);
+  if (outcome?.message) notes.push(`> ${text(outcome.message)}`);
   if (outcome?.status === 'conflict' && outcome.liveDiffs?.length)
     notes.push(
       '',
@@ -172,12 +157,8 @@ export function renderErrorsMarkdown(errors: readonly ConfigEntryError[], fileUr
     const [first, ...hints] = formatConfigEntryError(e).split('\n');
     // The place as formatConfigEntryError wrote it (the file name's controls escaped), so the rest follows it exactly.
     const where = `${escapeControl(e.file)}:${e.line}:${e.column}`;
-    lines.push(
-      fileUrl
-        ? `- [${escapeMarkdown(where)}](${linkTarget(fileUrl(e.file, e.line))})${escapeMarkdown(first.slice(where.length))}`
-        : `- ${escapeMarkdown(first)}`,
-    );
-    for (const h of hints) lines.push(`  ${escapeMarkdown(h.trim())}`);
+    lines.push(fileUrl ? `- [${text(where)}](${linkTarget(fileUrl(e.file, e.line))})${text(first.slice(where.length))}` : `- ${text(first)}`);
+    for (const h of hints) lines.push(`  ${text(h.trim())}`);
   }
   return lines.join('\n');
 }
@@ -186,7 +167,7 @@ function kindTable(plan: Plan): string[] {
   return [
     '| Kind | Create | Update | Delete |',
     '| --- | ---: | ---: | ---: |',
-    ...countsByKind(plan).map((r) => `| <code>${escapeHtml(r.kind)}</code> | ${r.create} | ${r.update} | ${r.delete} |`),
+    ...countsByKind(plan).map((r) => `| <code>${html(r.kind)}</code> | ${r.create} | ${r.update} | ${r.delete} |`),
     '',
   ];
 }
@@ -200,15 +181,14 @@ interface Budget {
 function where(input: PlanMarkdownInput): string {
   if (input.fullPlanUrl) return `[Read the full plan](${input.fullPlanUrl}) (also linked from this commit's consul-gitops status, under Details).`;
   const at = input.revision ? ` at \`${input.revision.slice(0, 12)}\`` : '';
-  if (input.fullPlanProblem)
-    return `The full plan could not be kept for a link (${escapeMarkdown(input.fullPlanProblem)}): run \`consul-gitops plan\`${at} to read it.`;
+  if (input.fullPlanProblem) return `The full plan could not be kept for a link (${text(input.fullPlanProblem)}): run \`consul-gitops plan\`${at} to read it.`;
   return `Run \`consul-gitops plan\`${at} to read the full plan.`;
 }
 
 function render(input: PlanMarkdownInput, budget: Budget): string {
   const out: string[] = [];
   const rev = input.revision ? ` at \`${input.revision.slice(0, 12)}\`` : '';
-  if (input.title || rev) out.push(`### ${escapeMarkdown(input.title ?? 'consul-gitops')}${rev}`, '');
+  if (input.title || rev) out.push(`### ${text(input.title ?? 'consul-gitops')}${rev}`, '');
 
   const errors = input.errors ?? [];
   if (errors.length) {
@@ -232,9 +212,9 @@ function render(input: PlanMarkdownInput, budget: Budget): string {
     const extra = [s.noop && `${s.noop} unchanged`, s.skip && `${s.skip} skipped`].filter(Boolean).join(', ');
     out.push(`**${planSummaryLine(plan)}**${extra ? ` (${extra})` : ''}`, '');
     if (input.report) out.push(`**${applySummaryLine(input.report)}**`, '');
-    if (plan.refused) out.push('> [!CAUTION]', `> Refused: ${escapeMarkdown(plan.refused)}`, '');
+    if (plan.refused) out.push('> [!CAUTION]', `> Refused: ${text(plan.refused)}`, '');
     const drift = changedOutsideNote(plan);
-    if (drift) out.push('> [!WARNING]', `> ${escapeMarkdown(drift)}`, '');
+    if (drift) out.push('> [!WARNING]', `> ${text(drift)}`, '');
 
     const outcomes = new Map(input.report?.results.map((r) => [r.change, r.outcome]));
     const visible = plan.changes.filter((c) => c.action !== 'noop' && c.action !== 'skip');
@@ -265,7 +245,7 @@ function render(input: PlanMarkdownInput, budget: Budget): string {
       const cap = budget.detailed + budget.listed;
       out.push('**Skipped**', '');
       for (const c of skipped.slice(0, cap)) {
-        out.push(`- <code>${escapeHtml(formatEntryId(c.id))}</code>: ${escapeMarkdown(c.reason)}`);
+        out.push(`- <code>${html(formatEntryId(c.id))}</code>: ${text(c.reason)}`);
         // An entry another controller owns that differs from Git: show how, though it is not ours to change.
         if (budget.listed === 0 && c.fieldDiffs.length) out.push('', ...fenced('diff', diffLines(c)).map((l) => `  ${l}`), '');
       }
@@ -275,7 +255,7 @@ function render(input: PlanMarkdownInput, budget: Budget): string {
     if (plan.warnings.length) {
       const cap = Math.max(1, budget.detailed + budget.listed);
       out.push('**Warnings**', '');
-      for (const w of plan.warnings.slice(0, cap)) out.push(`- ⚠️ ${w.entry ? `<code>${escapeHtml(w.entry)}</code>: ` : ''}${escapeMarkdown(w.message)}`);
+      for (const w of plan.warnings.slice(0, cap)) out.push(`- ⚠️ ${w.entry ? `<code>${html(w.entry)}</code>: ` : ''}${text(w.message)}`);
       if (plan.warnings.length > cap) out.push(`- …and ${plan.warnings.length - cap} more warnings`);
       out.push('');
     }

@@ -5,11 +5,14 @@ import type { FileChange } from '../core/proposals/proposal.ts';
 import { changeDiff } from './change-diff.ts';
 import { capped, code, duration, fence, fitBody, table, text, when } from './markdown.ts';
 import { scopedServiceName } from './service-scope.ts';
+import { escapeControl } from '../model/terminal-text.ts';
 
 const PREFIX = 'consul-gitops:strict-proposal-group';
 
 export function strictGroupTitle(verdicts: readonly ServiceVerdict[]): string {
-  return verdicts.length === 1 ? `mTLS: move ${scopedServiceName(verdicts[0].service)} to strict` : `mTLS: move ${verdicts.length} services to strict`;
+  return verdicts.length === 1
+    ? `mTLS: move ${scopedServiceName(verdicts[0].service, escapeControl)} to strict`
+    : `mTLS: move ${verdicts.length} services to strict`;
 }
 
 export function strictGroupMarker(target: string): string {

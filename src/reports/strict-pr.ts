@@ -7,6 +7,7 @@ import { changeDiff } from './change-diff.ts';
 import { capped, code, count, duration, fence, fitBody, table, text, when } from './markdown.ts';
 import { proposalMarker } from './proposal-marker.ts';
 import { scopedServiceName } from './service-scope.ts';
+import { escapeControl } from '../model/terminal-text.ts';
 import { timelineChart } from './timeline-chart.ts';
 
 export interface StrictProposalInput {
@@ -23,7 +24,8 @@ export const MAX_INSTANCE_ROWS = 100;
 const MAX_LIST = 50;
 
 export function strictProposalTitle(v: ServiceVerdict): string {
-  return `mTLS: move ${scopedServiceName(v.service)} to strict`;
+  // A title is plain text: a name's controls and bidi marks shown escaped, as on a terminal.
+  return `mTLS: move ${scopedServiceName(v.service, escapeControl)} to strict`;
 }
 
 const growth = (g: { first?: number; last?: number } | undefined) => (g ? `${count(g.first)} → ${count(g.last)}` : 'no series');

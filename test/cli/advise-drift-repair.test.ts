@@ -99,9 +99,9 @@ describe('the mTLS posture issue says what the terminal says', () => {
     expect(body).not.toContain('reconcile has not applied them yet');
     const apiRow = body.split('\n').find((l) => l.startsWith('| `api`')) ?? '';
     expect(apiRow).toContain('**still-receiving-plaintext**');
-    // Markdown-escaped as every reason in the table is: GitHub shows the parentheses.
+    // Markdown-escaped as every reason in the table is (parentheses mean nothing without a `[` before them).
     expect(apiRow).toContain(
-      'then blocked: service-defaults/api in Consul is managed by kubernetes \\(external-source\\), not consul-gitops: change its MutualTLSMode there',
+      'then blocked: service-defaults/api in Consul is managed by kubernetes (external-source), not consul-gitops: change its MutualTLSMode there',
     );
     expect(github.unexpected).toEqual([]);
   });

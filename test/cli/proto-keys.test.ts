@@ -2,10 +2,8 @@
 // data to Consul, whose maps are Go maps. Nothing consul-gitops does with them (decode, normalise,
 // plan, apply, the dev server's storage) may change what every object inherits.
 //
-// Two known losses are pinned with it.fails, for their owners (see the trust-inputs report): the
-// decoder drops a `__proto__` key from a map (src/decode/decode-fields.ts assigns `out[key] = v`,
-// which sets the prototype instead), and the dev server drops it from a stored entry, where Consul
-// keeps it. When either is fixed, its it.fails fails: turn it into it.
+// A `__proto__` key is kept as an own key (src/model/own-key.ts), by the decoder and by the dev
+// server's store, as Consul keeps it; test/cli/proto-keys-plan.test.ts pins what plan makes of it.
 import { describe, expect, it } from 'vitest';
 import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { runAgainst, runCli, tempTree } from '../support/run-cli.ts';
@@ -45,13 +43,13 @@ describe('__proto__ and constructor as keys of a user map', () => {
     expect(JSON.parse(render.stdout)[0].Meta).toMatchObject({ constructor: 'y', prototype: 'z', keep: 'k' });
   });
 
-  it.fails('keeps __proto__ as a key of Meta, as Consul does (the decoder drops it)', async () => {
+  it('keeps __proto__ as a key of Meta, as Consul does', async () => {
     const cwd = tempTree({ 'config-entries/web.json': SERVICE });
     const render = await runCli(['render', '--json'], cwd);
     expect(Object.hasOwn(JSON.parse(render.stdout)[0].Meta, '__proto__')).toBe(true);
   });
 
-  it.fails('the dev server stores __proto__ as a key of Meta, as Consul does', async () => {
+  it('the dev server stores __proto__ as a key of Meta, as Consul does', async () => {
     const put = await fetch(`${consul.url}/v1/config`, { method: 'PUT', body: SERVICE });
     expect(put.status).toBe(200);
     const text = await (await fetch(`${consul.url}/v1/config/service-defaults/web`)).text();

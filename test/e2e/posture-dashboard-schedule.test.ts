@@ -36,7 +36,7 @@ describe('the posture dashboard on the schedule', () => {
     // consul agent -dev: ACLs off, plain http, no gossip key.
     expect(body).toMatch(/14 checks of the production checklist \(`consul-gitops audit --posture`\): \d+ pass, \d+ warn, \d+ fail, 0 unknown\./);
     expect(body).toContain('| `acl-default-deny` | **fail** | ACLs are disabled');
-    expect(body).toContain('enable ACLs on every agent: acl \\{ enabled = true, default\\_policy = "deny" \\}');
+    expect(body).toContain('enable ACLs on every agent: acl { enabled = true, default\\_policy = "deny" }');
     expect(body).toContain('| `transport-gossip-encryption` | **fail** |');
     expect(body).not.toContain('`mesh-tls-min-version`');
     expect(h.logs.join('\n')).toMatch(/posture: \d+ fail, 0 unknown, \d+ warn, \d+ pass/);

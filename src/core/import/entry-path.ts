@@ -1,5 +1,7 @@
 // Where an imported entry's file goes: `<dir>/<kind>/<name>.<ext>`, with partition and namespace
 // folders when not default. Names are Consul's, not the file system's, so they are made safe here.
+// The layout is case-insensitively unique: entry names and tenancy compare case-insensitively in
+// Consul, so two entries never need two paths differing only by case.
 import type { EntryId } from '../../model/entry-id.ts';
 
 export type PathOutcome = { ok: true; path: string } | { ok: false; field: string; message: string };
@@ -8,12 +10,12 @@ export type PathOutcome = { ok: true; path: string } | { ok: false; field: strin
  * One path segment from a Consul name: characters outside [A-Za-z0-9._-] (such as `*`, `/`, `%`,
  * `\`) are percent-encoded, and so is a leading dot, so `..` or `.hidden` cannot climb or hide.
  * So is the first letter of a Windows device name (`CON`, `nul.x`, `COM1`): a checkout on Windows
- * would open the device instead of the file. Control characters are refused: no Consul name
- * carries them, so one here is an attack or a bug.
+ * would open the device instead of the file. A control character (`%1B`, `%0A`) is encoded like
+ * any other: the file keeps the real name inside, and plan reads the entry's name from there, never
+ * from the file name, so one odd name does not stop the whole import. Undefined for an empty name.
  */
 export function pathSegment(name: string): string | undefined {
-  // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
-  if (name === '' || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return undefined;
+  if (name === '') return undefined;
   let out = '';
   for (const ch of name) {
     if (/[A-Za-z0-9_-]/.test(ch) || (ch === '.' && out !== '')) out += ch;
@@ -40,8 +42,11 @@ export function entryPath(dir: string, id: EntryId, extension: string): PathOutc
   ];
   for (const [field, folder, value] of scopes) {
     if (!value || value.toLowerCase() === 'default') continue;
-    const seg = pathSegment(value);
-    if (!seg) return { ok: false, field, message: `${folder} name ${JSON.stringify(value)} cannot be a file name (control characters)` };
+    // Consul names namespaces and partitions case-insensitively (its index lower-cases them): `Team`
+    // and `team` are one namespace, so they get one folder, lower-cased. Two spellings as two
+    // folders would be one folder on a case-insensitive checkout (macOS, Windows).
+    const seg = pathSegment(value.toLowerCase());
+    if (!seg) return { ok: false, field, message: `${folder} name ${JSON.stringify(value)} cannot be a file name` };
     if (folder.length + 1 + seg.length > MAX_NAME_BYTES)
       return {
         ok: false,
@@ -51,7 +56,7 @@ export function entryPath(dir: string, id: EntryId, extension: string): PathOutc
     parts.push(`${folder}-${seg}`);
   }
   const name = pathSegment(id.name);
-  if (!name) return { ok: false, field: 'Name', message: `name ${JSON.stringify(id.name)} cannot be a file name (empty, or control characters)` };
+  if (!name) return { ok: false, field: 'Name', message: `name ${JSON.stringify(id.name)} cannot be a file name (empty)` };
   const file = `${name}.${extension}`;
   if (file.length > MAX_NAME_BYTES)
     return { ok: false, field: 'Name', message: `name is too long for a file name (${file.length} bytes escaped; file systems hold ${MAX_NAME_BYTES})` };

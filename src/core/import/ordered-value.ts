@@ -2,6 +2,7 @@
 // durations as Go prints them or as the API sends them, keys in API case or CRD camelCase.
 import { fieldSpec, type FieldType, type ObjectFields } from '../../model/field-types.ts';
 import { formatGoDuration } from '../../decode/duration.ts';
+import { setOwn } from '../../model/own-key.ts';
 
 export interface Layout {
   /** `text`: "5s" as `consul config read`'s HCL and CRDs show them; `api`: as the field's JSON encoding. */
@@ -21,7 +22,7 @@ export function orderedValue(value: unknown, type: FieldType | undefined, layout
   const record = value as Record<string, unknown>;
   if (type?.t === 'map') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(record)) out[k] = orderedValue(v, type.of, layout);
+    for (const [k, v] of Object.entries(record)) setOwn(out, k, orderedValue(v, type.of, layout));
     return out;
   }
   if (type?.t !== 'object') return value; // opaque: the user's own map, verbatim
@@ -32,7 +33,7 @@ export function orderedObject(record: Record<string, unknown>, fields: ObjectFie
   const out: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(fields))
     if (Object.hasOwn(record, name)) out[keyOf(name, layout)] = orderedValue(record[name], fieldSpec(f).type, layout);
-  for (const [k, v] of Object.entries(record)) if (!Object.hasOwn(fields, k)) out[keyOf(k, layout)] = v;
+  for (const [k, v] of Object.entries(record)) if (!Object.hasOwn(fields, k)) setOwn(out, keyOf(k, layout), v);
   return out;
 }
 

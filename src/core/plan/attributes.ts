@@ -12,6 +12,7 @@ import { OWNER_KEY, SOURCE_KEY, withoutOwnership } from './ownership.ts';
 import type { Change } from './plan.ts';
 import { withExplicitZeros } from './file-zeros.ts';
 import { redact } from './sensitive.ts';
+import { ownValue, setOwn } from '../../model/own-key.ts';
 
 /**
  * - `add` / `remove`: a whole value set or taken away (shown nested, every line marked).
@@ -122,7 +123,7 @@ function without(value: unknown, path: string, filled: ReadonlySet<string>): unk
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const p = path ? `${path}.${k}` : k;
-      if (!filled.has(p)) out[k] = without(v, p, filled);
+      if (!filled.has(p)) setOwn(out, k, without(v, p, filled));
     }
     return out;
   }
@@ -153,7 +154,7 @@ function zeroLike(of: unknown): unknown {
 
 function at(value: unknown, key: string | number): unknown {
   if (typeof key === 'number') return Array.isArray(value) ? value[key] : undefined;
-  return isObject(value) ? value[key] : undefined;
+  return isObject(value) ? ownValue(value, key) : undefined;
 }
 
 function diffEntry(before: ApiEntry, after: ApiEntry, shaped: ApiEntry, filled: ReadonlySet<string>): Attributes {
@@ -168,11 +169,13 @@ function diffEntry(before: ApiEntry, after: ApiEntry, shaped: ApiEntry, filled: 
 function diffObject(before: Record<string, unknown>, after: Record<string, unknown>, shaped: unknown, path: string, filled: ReadonlySet<string>) {
   const children: AttributeNode[] = [];
   let hidden = 0;
-  const keys = [...Object.keys(after), ...Object.keys(before).filter((k) => !(k in after))];
+  // Own keys only: a user's map may hold `__proto__` or `constructor` on one side and not the other.
+  const keys = [...Object.keys(after), ...Object.keys(before).filter((k) => !Object.hasOwn(after, k))];
   for (const k of keys) {
-    const node = diffValue(k, before[k], after[k], at(shaped, k), path ? `${path}.${k}` : k, filled);
+    const was = ownValue(before, k);
+    const node = diffValue(k, was, ownValue(after, k), at(shaped, k), path ? `${path}.${k}` : k, filled);
     if (node) children.push(node);
-    else if (before[k] !== undefined && !isMarker(path, k, before[k])) hidden++;
+    else if (was !== undefined && !isMarker(path, k, was)) hidden++;
   }
   return { children, hidden };
 }

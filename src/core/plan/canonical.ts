@@ -5,6 +5,7 @@ import { normalizeEntry } from '../normalize.ts';
 import { stringifyApiJson } from '../api-json.ts';
 import type { ConsulVersion } from '../../model/consul-versions.ts';
 import { canonicalNestedTenancy, isEnterprise, sameTenancy } from '../../model/tenancy.ts';
+import { ownValue } from '../../model/own-key.ts';
 
 /** Fields Consul sets itself: never part of desired state. */
 const SERVER_SET = new Set(['CreateIndex', 'ModifyIndex', 'Hash', 'Status']);
@@ -86,7 +87,8 @@ export function sameValue(before: unknown, after: unknown): boolean {
     // for-in over own keys is Object.keys without the array: a no-op plan compares every field of
     // every entry, and those arrays were the largest single kind of its garbage. The answer is an
     // AND of side-effect-free checks, so the order of visiting does not matter.
-    for (const k in before) if (Object.hasOwn(before, k) && !sameValue(before[k], after[k])) return false;
+    // ownValue: a key one side lacks reads as absent, not as what every object inherits (`constructor`).
+    for (const k in before) if (Object.hasOwn(before, k) && !sameValue(before[k], ownValue(after, k))) return false;
     for (const k in after) if (Object.hasOwn(after, k) && !Object.hasOwn(before, k) && !sameValue(undefined, after[k])) return false;
     return true;
   }
@@ -101,7 +103,7 @@ function fieldDiffs(before: unknown, after: unknown, path: string): FieldDiff[] 
   if (isPlainObject(before) && isPlainObject(after)) {
     const out: FieldDiff[] = [];
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    for (const k of keys) out.push(...fieldDiffs(before[k], after[k], path ? `${path}.${k}` : k));
+    for (const k of keys) out.push(...fieldDiffs(ownValue(before, k), ownValue(after, k), path ? `${path}.${k}` : k));
     return out;
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {

@@ -4,6 +4,7 @@
 // shows a sensitive attribute: `(sensitive value)`. Compared before hiding, so a changed key still
 // shows as a change.
 import { Buffer } from 'node:buffer';
+import { setOwn } from '../../model/own-key.ts';
 
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
@@ -25,7 +26,7 @@ export function redact<T>(value: T): T {
   if (Array.isArray(value)) return value.map(redact) as T;
   if (value && typeof value === 'object' && !(value instanceof Sensitive)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redact(v);
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, redact(v));
     return out as T;
   }
   return value;

@@ -36,7 +36,7 @@ function omitZero(value: unknown, type?: FieldType): unknown {
     const out: Record<string, unknown> = {};
     const record = value as Record<string, unknown>;
     if (type?.t === 'map') {
-      for (const k of Object.keys(record)) if (record[k] !== undefined) out[k] = inner(record[k], type.of);
+      for (const k of Object.keys(record)) if (record[k] !== undefined) put(out, k, inner(record[k], type.of));
       return out;
     }
     const fields = type?.t === 'object' ? type.fields : undefined;
@@ -48,7 +48,7 @@ function omitZero(value: unknown, type?: FieldType): unknown {
       }
       const f = fields && Object.hasOwn(fields, k) ? fieldSpec(fields[k]).type : undefined;
       const kept = inner(v, f);
-      if (!isZero(kept)) out[k] = kept;
+      if (!isZero(kept)) put(out, k, kept);
     }
     return out;
   }

@@ -30,8 +30,17 @@ describe('entryPath', () => {
     expect(seg('100%')).toBe('100%25.hcl');
     expect(seg('api.v2')).toBe('api.v2.hcl');
   });
-  it('refuses control characters, naming the field', () => {
-    expect(entryPath('d', id('web\nx'), 'hcl')).toMatchObject({ ok: false, field: 'Name' });
-    expect(entryPath('d', id('web', { namespace: 'a\u0000' }), 'hcl')).toMatchObject({ ok: false, field: 'Namespace' });
+  it('percent-encodes control characters like any other (the file keeps the real name inside)', () => {
+    expect(entryPath('d', id('web\nx\u001b'), 'hcl')).toEqual({ ok: true, path: 'd/service-defaults/web%0Ax%1B.hcl' });
+    expect(entryPath('d', id('web', { namespace: 'a\u0000' }), 'hcl')).toEqual({ ok: true, path: 'd/namespace-a%00/service-defaults/web.hcl' });
+  });
+  it('lower-cases partition and namespace folders: Consul names them case-insensitively', () => {
+    expect(entryPath('d', id('Web', { namespace: 'Team', partition: 'EU' }), 'hcl')).toEqual({
+      ok: true,
+      path: 'd/partition-eu/namespace-team/service-defaults/Web.hcl',
+    });
+  });
+  it('refuses an empty name, naming the field', () => {
+    expect(entryPath('d', id(''), 'hcl')).toMatchObject({ ok: false, field: 'Name' });
   });
 });

@@ -20,7 +20,7 @@ import { entryOf, put, scalar } from '../../support/random-entries.ts';
 function oldSameValue(before: unknown, after: unknown): boolean {
   const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (plain(before) && plain(after)) {
-    for (const k of Object.keys(before)) if (!oldSameValue(before[k], after[k])) return false;
+    for (const k of Object.keys(before)) if (!oldSameValue(before[k], Object.hasOwn(after, k) ? after[k] : undefined)) return false;
     for (const k of Object.keys(after)) if (!Object.hasOwn(before, k) && !oldSameValue(undefined, after[k])) return false;
     return true;
   }
