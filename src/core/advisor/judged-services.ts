@@ -79,13 +79,14 @@ function blockedBecause(name: string, git: Side | undefined, live: Side | undefi
   const owner = ownershipOf(live.entry);
   const external = externalOwner(live);
   if (external) return `service-defaults/${name} in Consul is managed by ${external} (external-source), not consul-gitops: change its MutualTLSMode there`;
-  if (typeof owner === 'object' && 'foreign' in owner)
-    return `service-defaults/${name} in Consul is managed by ${owner.foreign}, not consul-gitops: change its MutualTLSMode there, or adopt it (apply --adopt)`;
-  if (owner === 'unowned')
-    return git
-      ? `service-defaults/${name} in Consul lacks the consul-gitops ownership marker: run apply --adopt before its mode can be changed`
-      : `service-defaults/${name} exists in Consul but in no file of this tree: add it to Git (and apply --adopt) before its mode can be changed`;
-  return undefined;
+  if (owner === 'ours') return undefined;
+  const foreign = typeof owner === 'object' && 'foreign' in owner ? owner.foreign : undefined;
+  // apply --adopt takes over only what a file defines (entry-decision.ts: an entry in no file is untouched).
+  if (!git)
+    return `service-defaults/${name} exists in Consul${foreign ? `, managed by ${foreign},` : ''} but in no file of this tree: add it to Git (and apply --adopt) before its mode can be changed`;
+  return foreign
+    ? `service-defaults/${name} in Consul is managed by ${foreign}, not consul-gitops: change its MutualTLSMode there, or adopt it (apply --adopt)`
+    : `service-defaults/${name} in Consul lacks the consul-gitops ownership marker: run apply --adopt before its mode can be changed`;
 }
 
 /** The entry Consul holds after an apply with `flags`, as the planner decides it (src/core/plan/entry-decision.ts). */
