@@ -110,7 +110,7 @@ const FLAG_SETS: readonly DecisionFlags[] = [{ adopt: false, prune: false }, { a
  * no longer permissive, naming the entries each flag is for. A plain "apply repairs it" would be
  * false for an entry apply leaves alone (no ownership marker, or its file gone while pruning is off).
  */
-function repairOf(name: string, sd: { git?: Side; live?: Side }, pd: { git?: Side; live?: Side }): string {
+function repairOf(name: string, sd: { git?: Side; live?: Side }, pd: { git?: Side; live?: Side }): Pick<DriftedService, 'repair' | 'repairNeeds'> {
   const sides = [
     { label: `service-defaults/${name}`, ...sd },
     { label: 'proxy-defaults/global', ...pd },
@@ -131,8 +131,9 @@ function repairOf(name: string, sd: { git?: Side; live?: Side }, pd: { git?: Sid
     else if (decision === 'adopt' && typeof owner === 'object' && 'foreign' in owner) why.push(`${x.label} in Consul is managed by ${owner.foreign}`);
     else if (decision === 'delete') why.push(`${x.label} in Consul has no file any more`);
   }
-  const command = ['apply', ...(flags.adopt ? ['--adopt'] : []), ...(flags.prune ? ['--prune'] : [])].join(' ');
-  return why.length ? `${command} repairs it: ${why.join('; ')}` : `${command} repairs it`;
+  const needs = [...(flags.adopt ? (['adopt'] as const) : []), ...(flags.prune ? (['prune'] as const) : [])];
+  const command = ['apply', ...needs.map((n) => `--${n}`)].join(' ');
+  return { repair: why.length ? `${command} repairs it: ${why.join('; ')}` : `${command} repairs it`, ...(needs.length ? { repairNeeds: needs } : {}) };
 }
 
 export function judgedServices(input: JudgeInput): JudgedServices {
@@ -163,7 +164,7 @@ export function judgedServices(input: JudgeInput): JudgedServices {
       if (liveEffective === 'permissive')
         drift.push({
           ...service,
-          repair: repairOf(service.name, { git: gitSd.get(key), live: liveSd.get(key) }, { git: gitPd.get(partition), live: livePd.get(partition) }),
+          ...repairOf(service.name, { git: gitSd.get(key), live: liveSd.get(key) }, { git: gitPd.get(partition), live: livePd.get(partition) }),
         });
       continue;
     }
