@@ -29,7 +29,7 @@ export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): str
   }
   if (report.services.length === 0) return driftHoldsBack(report);
   const n = report.services.length;
-  const names = report.services.slice(0, SHOWN).map((v) => `${v.service.name} (${v.verdict})`);
+  const names = report.services.slice(0, SHOWN).map((v) => `${scopedServiceName(v.service)} (${v.verdict})`);
   const more = n > SHOWN ? `, … and ${n - SHOWN} more` : '';
   return (
     `the mesh lockdown is held back: ${n} ${n === 1 ? 'service stays' : 'services stay'} permissive in Consul through entries consul-gitops does not write ` +
