@@ -7,7 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { tempTree } from '../support/run-cli.ts';
-import { main } from '../../src/cli/main.ts';
+import { registerSidecar } from '../support/register-sidecar.ts';
+import { runAdvise } from '../support/run-advise.ts';
 
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus (replaced sidecar): ${missing}`);
@@ -54,30 +55,14 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, a sidecar wit
     return () => server.close();
   });
 
-  async function sidecar(id: string, address: string): Promise<void> {
-    const res = await fetch(`${server.url}/v1/catalog/register`, {
-      method: 'PUT',
-      body: JSON.stringify({
-        Node: `node-${id}`,
-        Address: address,
-        Service: { ID: id, Kind: 'connect-proxy', Service: 'orders-sidecar-proxy', Port: 20000, Proxy: { DestinationServiceName: 'orders' } },
-      }),
-    });
-    expect(res.status).toBe(200);
-  }
-
+  /** The service's verdict from `advise --json` at the history's end. */
   async function orders(): Promise<{ verdict: string; reasons: string[] }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(
-      ['advise', '--consul', server.url, '--stats', `prometheus=${prom.url}`, '--window', '2h', '--json'],
-      { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(TREE) },
-      { now: () => new Date(END) },
-    );
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    return (JSON.parse(stdout) as { services: { service: string; verdict: string; reasons: string[] }[] }).services.find((s) => s.service === 'orders')!;
+    const run = await runAdvise(server.url, ['--window', '2h', '--json'], { cwd: tempTree(TREE), stats: `prometheus=${prom.url}`, now: new Date(END) });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return (JSON.parse(run.stdout) as { services: { service: string; verdict: string; reasons: string[] }[] }).services.find((s) => s.service === 'orders')!;
   }
+  const sidecar = (id: string, address: string) => registerSidecar(server.url, 'orders', {}, { id, node: `node-${id}`, address });
 
   it('the one sidecar still registered is the one still reporting: ready-for-strict', async () => {
     await sidecar('orders-9', '10.0.0.9');
