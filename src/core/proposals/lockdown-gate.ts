@@ -23,8 +23,8 @@ export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): str
   if (sidecars.length) {
     const shown = sidecars.slice(0, SHOWN).join(', ') + (sidecars.length > SHOWN ? `, … and ${sidecars.length - SHOWN} more` : '');
     return (
-      `the mesh lockdown is held back: ${sidecars.length} sidecar ${sidecars.length === 1 ? 'registration sets' : 'registrations set'} its own Proxy.MutualTLSMode = "permissive" (${shown}), ` +
-      `which wins over every config entry. Re-register ${sidecars.length === 1 ? 'it' : 'them'} without it first.`
+      `the mesh lockdown is held back: ${sidecars.length} sidecar ${sidecars.length === 1 ? 'registration sets its' : 'registrations set their'} own Proxy.MutualTLSMode = "permissive" (${shown}), ` +
+      `which ${sidecars.length === 1 ? 'wins' : 'win'} over every config entry. Re-register ${sidecars.length === 1 ? 'it' : 'them'} without it first.`
     );
   }
   if (report.services.length === 0) return driftHoldsBack(report);
