@@ -1,6 +1,6 @@
 // `advise --write-branch` through main() against the dev server with two sidecars registered with
 // their own `Proxy.MutualTLSMode = "permissive"` while Git is strict: the held-back lockdown says so
-// in plural, naming both.
+// in plural, naming both, and writes no lockdown branch.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,16 +27,17 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 describe('advise --write-branch, two sidecars registered permissive', () => {
-  it('holds the lockdown back naming both, in plural', async () => {
+  it('holds the lockdown back naming both, in plural, and writes no lockdown branch', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'cg-lockdown-sidecars-'));
     mkdirSync(join(repo, 'config-entries'));
     for (const [path, text] of Object.entries(TREE)) writeFileSync(join(repo, path), text);
-    commitAll(repo);
+    const git = commitAll(repo);
     const run = await runAdvise(server.url, ['--write-branch'], { cwd: repo });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
       'mesh lockdown: the mesh lockdown is held back: 2 sidecar registrations set their own Proxy.MutualTLSMode = "permissive" ' +
         '(api-sidecar-proxy, web-sidecar-proxy), which win over every config entry. Re-register them without it first.',
     );
+    expect(git('branch', '--list', 'consul-gitops/mesh-lockdown/default')).toBe('');
   });
 });
