@@ -140,14 +140,14 @@ export async function writeProposalBranches(
   const branches: BranchOutcome[] = [];
   // One at a time: the branches share the repository's refs and object store.
   for (const d of strictDrafts(files, report, options.crdNamespaces)) branches.push(await write(d.service.name, d.outcome));
-  const lockdown = await lockdownDraft(files, report, ports, options);
-  if (lockdown) branches.push(await write('mesh lockdown', lockdown.outcome));
-  else {
-    // Git has no permissive service, but Consul keeps some through entries consul-gitops does not write.
-    const crd = options.crdNamespaces;
-    const entries = renderTree(files, crd ? { crdNamespacesOf: () => crd } : {}).entries.map((e) => e.normalized);
-    const heldBack = lockdownHeldBack(gitPosture(entries), report);
-    if (heldBack) branches.push({ subject: 'mesh lockdown', refused: heldBack });
-  }
+  // Git has no permissive service, but Consul keeps some permissive: through entries consul-gitops
+  // does not write, drift apply does not repair, or sidecars registered permissive. Asked before any
+  // lockdown is drafted, as `advise --open-prs` asks it (propose-strict.ts).
+  const crd = options.crdNamespaces;
+  const entries = renderTree(files, crd ? { crdNamespacesOf: () => crd } : {}).entries.map((e) => e.normalized);
+  const heldBack = lockdownHeldBack(gitPosture(entries), report);
+  const lockdown = heldBack ? undefined : await lockdownDraft(files, report, ports, options);
+  if (heldBack) branches.push({ subject: 'mesh lockdown', refused: heldBack });
+  else if (lockdown) branches.push(await write('mesh lockdown', lockdown.outcome));
   return { branches, ...(lockdown ? { passthrough: lockdown.passthrough } : {}) };
 }

@@ -4,13 +4,13 @@
 // `apply --adopt`, one whose file is gone needs `apply --prune`; and a service consul-k8s owns is no
 // drift at all, its mode being changed in consul-k8s. The issue says what the terminal says.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runAdvise } from '../support/run-advise.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { TOKEN } from '../adapters/github/client.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
 import { tempTree } from '../support/run-cli.ts';
-import { trafficDouble, type Trace } from '../support/traffic-double.ts';
+import type { Trace } from '../support/traffic-double.ts';
 
 let server: DevServer;
 let github: GitHubDouble | undefined;
@@ -32,16 +32,8 @@ const strict = (name: string) => `Kind = "service-defaults"\nName = "${name}"\nP
 const MESH = { 'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n' };
 const NOW = new Date('2026-11-25T12:00:00Z');
 
-async function advise(tree: Record<string, string>, args: string[], traces: Record<string, Trace[]> = {}, env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    ['advise', '--consul', server.url, '--stats', 'envoy', ...args],
-    { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(tree) },
-    { now: () => NOW, trafficSource: () => trafficDouble(traces), env, github: { throttle: false, retries: 0 } },
-  );
-  return { code, stdout, stderr };
-}
+const advise = (tree: Record<string, string>, args: string[], traces: Record<string, Trace[]> = {}, env: Record<string, string> = {}) =>
+  runAdvise(server.url, args, { cwd: tempTree(tree), traces, env, now: NOW });
 
 describe('advise: what repairs each drifted service', () => {
   it('apply for an entry consul-gitops manages, apply --adopt for one without its marker, apply --prune for one whose file is gone', async () => {

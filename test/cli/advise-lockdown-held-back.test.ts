@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { main } from '../../src/cli/main.ts';
+import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
-import { trafficDouble } from '../support/traffic-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { TOKEN } from '../adapters/github/client.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
@@ -44,16 +43,7 @@ const TREE = {
 const traces = { api: [{ plaintextPerMinute: 0, handshakesPerMinute: 12 }] };
 const LOCKDOWN = 'consul-gitops/mesh-lockdown/default';
 
-async function advise(args: string[], cwd: string, env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    ['advise', '--consul', server.url, '--stats', 'envoy', ...args],
-    { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd },
-    { now: () => NOW, trafficSource: () => trafficDouble(traces), env, github: { throttle: false, retries: 0 } },
-  );
-  return { code, stdout, stderr };
-}
+const advise = (args: string[], cwd: string, env: Record<string, string> = {}) => runAdvise(server.url, args, { cwd, traces, env, now: NOW });
 
 describe('advise --open-prs, a service consul-k8s keeps permissive while Git is strict', () => {
   it('closes the lockdown PR and says why in the output, the PR and the dashboard', async () => {

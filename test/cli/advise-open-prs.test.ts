@@ -2,9 +2,8 @@
 // traces as the stats source, the GitHub double as GitHub, credentials from the environment.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { main } from '../../src/cli/main.ts';
+import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
-import { trafficDouble } from '../support/traffic-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { TOKEN } from '../adapters/github/client.ts';
 
@@ -35,16 +34,8 @@ const TREE = {
 const quiet = { plaintextPerMinute: 0, handshakesPerMinute: 12 };
 const noisy = { plaintextPerMinute: 3, handshakesPerMinute: 4 };
 
-async function advise(args: string[], env: Record<string, string>, traces: Record<string, (typeof quiet)[]>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    ['advise', '--consul', server.url, '--stats', 'envoy', ...args],
-    { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(TREE) },
-    { now: () => NOW, trafficSource: () => trafficDouble(traces), env, github: { throttle: false, retries: 0 } },
-  );
-  return { code, stdout, stderr };
-}
+const advise = (args: string[], env: Record<string, string>, traces: Record<string, (typeof quiet)[]>) =>
+  runAdvise(server.url, args, { cwd: tempTree(TREE), traces, env, now: NOW });
 
 describe('advise --open-prs', () => {
   it('opens the ready service’s PR and the posture issue, then leaves both alone on an unchanged run', async () => {

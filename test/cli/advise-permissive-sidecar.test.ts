@@ -5,9 +5,8 @@
 // what to do, and the `mTLS posture` issue stays open naming it, as the scheduled advisor keeps it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { main } from '../../src/cli/main.ts';
+import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
-import { trafficDouble } from '../support/traffic-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';
 import { TOKEN } from '../adapters/github/client.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
@@ -41,16 +40,7 @@ async function put(path: string, body: unknown): Promise<void> {
   expect(await (await fetch(`${server.url}${path}`, { method: 'PUT', body: JSON.stringify(body) })).text()).toBe('true');
 }
 
-async function advise(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    ['advise', '--consul', server.url, '--stats', 'envoy', ...args],
-    { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(TREE) },
-    { now: () => NOW, trafficSource: () => trafficDouble(traces), env, github: { throttle: false, retries: 0 } },
-  );
-  return { code, stdout, stderr };
-}
+const advise = (args: string[], env: Record<string, string> = {}) => runAdvise(server.url, args, { cwd: tempTree(TREE), traces, env, now: NOW });
 
 describe('advise, a sidecar registered permissive under strict entries and a locked-down mesh', () => {
   it('names the sidecar and how to fix it, in the text and in --json', async () => {

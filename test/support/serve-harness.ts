@@ -4,6 +4,7 @@
 // and branch.
 import { startDevServer, type DevServer, type DevServerOptions } from '../../src/dev-server/server.ts';
 import { startServe, type ServeHandle } from '../../src/serve/server.ts';
+import type { RuntimeOverrides } from '../../src/runtime/build-runtime.ts';
 import { SECRET, signed } from '../functions/webhook/github-examples.ts';
 import { startGitHubDouble, type GitHubDouble } from './github-double.ts';
 import { pullRequestOpened, pushOf } from './github-events.ts';
@@ -18,6 +19,8 @@ export interface ServeHarnessOptions {
   scheduleIntervalMs?: number;
   /** false: start only Consul and GitHub, for a test that sets them up first, then calls startServe(). */
   startServe?: boolean;
+  /** Added to the runtime overrides (e.g. the advisor's traffic source); GitHub throttling and retries are off. */
+  overrides?: RuntimeOverrides;
 }
 
 /** What a test may choose when it starts serve itself. */
@@ -64,7 +67,7 @@ export async function startServeHarness(options: ServeHarnessOptions = {}): Prom
       env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
       port: 0,
       host: '127.0.0.1',
-      overrides: { github: { throttle: false, retries: 0 } },
+      overrides: { ...options.overrides, github: { throttle: false, retries: 0 } },
       log: (line) => logs.push(line),
       scheduleIntervalMs: settings.scheduleIntervalMs ?? options.scheduleIntervalMs ?? 0,
     });

@@ -72,7 +72,11 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
   async #service(service: ServiceRef, window: EvidenceWindow): Promise<{ samples: ServiceSamples; unreadable: boolean }> {
     const problems: string[] = [];
     const sources: string[] = [];
-    const now = (this.#deps.now ?? Date.now)();
+    // This run's read is stamped inside its window: the window ends when the run starts and the
+    // sidecars are read a moment later, and a later stamp would leave the freshest read outside the
+    // window it is evidence for (plaintext since the previous run seen a run late). Traffic of that
+    // moment counts as inside the window, which only errs towards "still plaintext".
+    const now = Math.min((this.#deps.now ?? Date.now)(), window.end);
     const prefix = this.historyPrefix(service);
 
     // 1. This run's scrape of every sidecar Consul knows.

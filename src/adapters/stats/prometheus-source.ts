@@ -4,6 +4,7 @@
 // is "no series" (unknown), never zero. See Prometheus docs/querying/api.md: an empty result vector means no series.
 import type { Dispatcher } from 'undici';
 import {
+  DEFAULT_THRESHOLDS,
   serviceKey,
   TRAFFIC_METRICS,
   type EvidenceWindow,
@@ -114,16 +115,17 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       throw new StatsSourceUnavailableError(`${this.description}: no query answered (${lastFailure})`);
     }
     const out = [...acc.values()].map((a) => this.#finish(a, window));
-    if (this.#deps.sidecars) for (const s of out) await this.#unscraped(s, this.#deps.sidecars);
+    if (this.#deps.sidecars) for (const s of out) await this.#unscraped(s, this.#deps.sidecars, window);
     return out;
   }
 
   /**
    * Adds a problem for every sidecar Consul lists now that has no sample in the window: matched by
    * consul-k8s's `pod-name` meta against the instance labels; where some sidecar has no pod name,
-   * by count (sidecars listed vs instances with samples). Never "no plaintext" for an unseen one.
+   * by count (sidecars listed now vs instances still reporting at the window's end: one taken out
+   * inside the window must not stand in for one registered since). Never "no plaintext" for an unseen one.
    */
-  async #unscraped(s: ServiceSamples, directory: SidecarDirectory): Promise<void> {
+  async #unscraped(s: ServiceSamples, directory: SidecarDirectory, window: EvidenceWindow): Promise<void> {
     const { name, namespace, partition } = s.service;
     let listed;
     try {
@@ -142,10 +144,14 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           s.problems.push(
             `sidecar ${p.meta['pod-name']} of ${name} is registered in Consul but Prometheus has no sample of it in the window: plaintext on it cannot be ruled out`,
           );
-    } else if (seen.size < listed.length) {
-      s.problems.push(
-        `Consul lists ${listed.length} sidecars of ${name} but Prometheus has samples for ${seen.size}: plaintext on a sidecar it does not scrape cannot be ruled out`,
-      );
+    } else {
+      // Within two scrape intervals of the end, as the coverage rule reads the window's edges.
+      const since = window.end - 2 * (s.scrapeIntervalMs ?? DEFAULT_THRESHOLDS.defaultScrapeIntervalMs);
+      const reporting = s.instances.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0 && m[m.length - 1].t >= since)).length;
+      if (reporting < listed.length)
+        s.problems.push(
+          `Consul lists ${listed.length} sidecars of ${name} but Prometheus has samples for ${reporting} at the window's end: plaintext on a sidecar it does not scrape cannot be ruled out`,
+        );
     }
   }
 

@@ -64,7 +64,9 @@ export async function adviseAndPropose(
   const now = deps.now().getTime();
   const advised = await adviseStrict(
     desired.files,
-    { entries: deps.entries, catalog: deps.catalog, traffic: deps.traffic },
+    // The sidecars' own registrations, read as `advise` reads them (the posture's mTLS reads): a
+    // posture read that fails elsewhere (the token endpoint) must not hide them from the lockdown gate.
+    { entries: deps.entries, catalog: deps.catalog, traffic: deps.traffic, ...(deps.posture ? { sidecars: deps.posture.mtls } : {}) },
     {
       now,
       thresholds: settings.thresholds,
@@ -76,11 +78,7 @@ export async function adviseAndPropose(
   if (!advised.ok) return { kind: 'invalid', errors: advised.errors.length };
   const { pulls, dashboard } = await deps.github({ owner: job.owner, repo: job.repo });
   const { posture, security } = deps.posture ? await readSecurityPosture(deps.posture) : {};
-  // The posture read saw the sidecars registered permissive: the lockdown gate needs them too.
-  const report =
-    !advised.report.permissiveSidecars && posture?.mtls.known
-      ? { ...advised.report, permissiveSidecars: posture.mtls.value.permissiveSidecars }
-      : advised.report;
+  const report = advised.report;
   const outcome = await proposeStrict(
     report,
     desired.files,

@@ -13,6 +13,7 @@
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import type { LiveEntry } from '../../model/live-entry.ts';
 import { ownershipOf } from '../plan/ownership.ts';
+import { entryDecision, heldAfterApply, type DecisionFlags } from '../plan/entry-decision.ts';
 import { serviceKey, type DriftedService, type JudgedService, type ModeOrigin, type ServiceRef } from './model.ts';
 import { fieldText } from '../../model/field-text.ts';
 
@@ -63,44 +64,35 @@ function proxyDefaultsByPartition(entries: readonly Side[]): Map<string, Side> {
   return out;
 }
 
-/** Git's entry, else a live one that no apply will change or remove. */
+/**
+ * Git's entry, else a live one that no apply will change or remove: what an apply with `--adopt
+ * --prune` leaves. An entry another controller owns (consul-k8s) is never written, whatever Git
+ * says (plan skips it): Consul keeps its copy, so that copy is the mode the service will have.
+ */
 function desired(git: Side | undefined, live: Side | undefined): Side | undefined {
-  // An entry another controller owns (consul-k8s) is never written, whatever Git says (plan skips
-  // it): Consul keeps its copy, so that copy is the mode the service will have.
-  const owner = live && ownershipOf(live.entry);
-  if (typeof owner === 'object' && 'external' in owner) return live;
-  if (git) return git;
-  return live && ownershipOf(live.entry) !== 'ours' ? live : undefined;
+  return afterApply(git, live, EVERY_FLAG);
 }
 
 /** Why a change to this service's mode cannot be proposed safely, whatever its traffic says. */
 function blockedBecause(name: string, git: Side | undefined, live: Side | undefined): string | undefined {
   if (!live) return undefined;
   const owner = ownershipOf(live.entry);
-  if (typeof owner === 'object' && 'external' in owner)
-    return `service-defaults/${name} in Consul is managed by ${owner.external} (external-source), not consul-gitops: change its MutualTLSMode there`;
-  if (typeof owner === 'object')
-    return `service-defaults/${name} in Consul is managed by ${owner.foreign}, not consul-gitops: change its MutualTLSMode there, or adopt it (apply --adopt)`;
-  if (owner === 'unowned')
-    return git
-      ? `service-defaults/${name} in Consul lacks the consul-gitops ownership marker: run apply --adopt before its mode can be changed`
-      : `service-defaults/${name} exists in Consul but in no file of this tree: add it to Git (and apply --adopt) before its mode can be changed`;
-  return undefined;
+  const external = externalOwner(live);
+  if (external) return `service-defaults/${name} in Consul is managed by ${external} (external-source), not consul-gitops: change its MutualTLSMode there`;
+  if (owner === 'ours') return undefined;
+  const foreign = typeof owner === 'object' && 'foreign' in owner ? owner.foreign : undefined;
+  // apply --adopt takes over only what a file defines (entry-decision.ts: an entry in no file is untouched).
+  if (!git)
+    return `service-defaults/${name} exists in Consul${foreign ? `, managed by ${foreign},` : ''} but in no file of this tree: add it to Git (and apply --adopt) before its mode can be changed`;
+  return foreign
+    ? `service-defaults/${name} in Consul is managed by ${foreign}, not consul-gitops: change its MutualTLSMode there, or adopt it (apply --adopt)`
+    : `service-defaults/${name} in Consul lacks the consul-gitops ownership marker: run apply --adopt before its mode can be changed`;
 }
 
-interface ApplyFlags {
-  adopt: boolean;
-  prune: boolean;
-}
-
-/** The entry Consul holds after an apply with `flags` (src/core/plan: what plan writes, skips and deletes). */
-function afterApply(git: Side | undefined, live: Side | undefined, flags: ApplyFlags): Side | undefined {
-  if (!live) return git;
-  if (externalOwner(live)) return live;
-  const owner = ownershipOf(live.entry);
-  if (git) return owner === 'ours' || flags.adopt ? git : live;
-  // Only what consul-gitops marked is ever deleted, and only when pruning.
-  return owner === 'ours' && flags.prune ? undefined : live;
+/** The entry Consul holds after an apply with `flags`, as the planner decides it (src/core/plan/entry-decision.ts). */
+function afterApply(git: Side | undefined, live: Side | undefined, flags: DecisionFlags): Side | undefined {
+  const held = heldAfterApply(entryDecision(live && ownershipOf(live.entry), git !== undefined, flags));
+  return held === 'file' ? git : held === 'live' ? live : undefined;
 }
 
 /** The controller an entry's `external-source` names (consul-k8s), which apply never overwrites. */
@@ -109,42 +101,39 @@ function externalOwner(side: Side | undefined): string | undefined {
   return typeof owner === 'object' && 'external' in owner ? owner.external : undefined;
 }
 
-const FLAG_SETS: readonly ApplyFlags[] = [
-  { adopt: false, prune: false },
-  { adopt: true, prune: false },
-  { adopt: false, prune: true },
-  { adopt: true, prune: true },
-];
+const EVERY_FLAG: DecisionFlags = { adopt: true, prune: true };
+/** The fewest flags first. */
+const FLAG_SETS: readonly DecisionFlags[] = [{ adopt: false, prune: false }, { adopt: true, prune: false }, { adopt: false, prune: true }, EVERY_FLAG];
 
 /**
  * What puts a drifted service right: the fewest apply flags after which Consul's effective mode is
  * no longer permissive, naming the entries each flag is for. A plain "apply repairs it" would be
  * false for an entry apply leaves alone (no ownership marker, or its file gone while pruning is off).
  */
-function repairOf(name: string, sd: { git?: Side; live?: Side }, pd: { git?: Side; live?: Side }): string {
+function repairOf(name: string, sd: { git?: Side; live?: Side }, pd: { git?: Side; live?: Side }): Pick<DriftedService, 'repair' | 'repairNeeds'> {
   const sides = [
     { label: `service-defaults/${name}`, ...sd },
     { label: 'proxy-defaults/global', ...pd },
   ];
-  const flags = FLAG_SETS.find((f) => {
-    const [s, p] = sides.map((x) => afterApply(x.git, x.live, f));
-    return (modeOf(s?.entry) || modeOf(p?.entry)) !== 'permissive';
-  });
-  if (!flags) {
-    const external = sides.find((x) => externalOwner(x.live));
-    const by = (external && externalOwner(external.live)) ?? 'another controller';
-    return `${external?.label ?? `service-defaults/${name}`} in Consul is managed by ${by} (external-source), not consul-gitops: change its MutualTLSMode there`;
-  }
+  // A drifted service is one that is not permissive after an apply with every flag (desired), so
+  // the last set always repairs it.
+  const flags =
+    FLAG_SETS.find((f) => {
+      const [s, p] = sides.map((x) => afterApply(x.git, x.live, f));
+      return (modeOf(s?.entry) || modeOf(p?.entry)) !== 'permissive';
+    }) ?? EVERY_FLAG;
   const why: string[] = [];
   for (const x of sides) {
     if (!x.live) continue;
     const owner = ownershipOf(x.live.entry);
-    if (flags.adopt && x.git && owner === 'unowned') why.push(`${x.label} in Consul lacks the consul-gitops ownership marker`);
-    else if (flags.adopt && x.git && typeof owner === 'object' && 'foreign' in owner) why.push(`${x.label} in Consul is managed by ${owner.foreign}`);
-    else if (flags.prune && !x.git && owner === 'ours') why.push(`${x.label} in Consul has no file any more`);
+    const decision = entryDecision(owner, x.git !== undefined, flags);
+    if (decision === 'adopt' && owner === 'unowned') why.push(`${x.label} in Consul lacks the consul-gitops ownership marker`);
+    else if (decision === 'adopt' && typeof owner === 'object' && 'foreign' in owner) why.push(`${x.label} in Consul is managed by ${owner.foreign}`);
+    else if (decision === 'delete') why.push(`${x.label} in Consul has no file any more`);
   }
-  const command = ['apply', ...(flags.adopt ? ['--adopt'] : []), ...(flags.prune ? ['--prune'] : [])].join(' ');
-  return why.length ? `${command} repairs it: ${why.join('; ')}` : `${command} repairs it`;
+  const needs = [...(flags.adopt ? (['adopt'] as const) : []), ...(flags.prune ? (['prune'] as const) : [])];
+  const command = ['apply', ...needs.map((n) => `--${n}`)].join(' ');
+  return { repair: why.length ? `${command} repairs it: ${why.join('; ')}` : `${command} repairs it`, ...(needs.length ? { repairNeeds: needs } : {}) };
 }
 
 export function judgedServices(input: JudgeInput): JudgedServices {
@@ -175,7 +164,7 @@ export function judgedServices(input: JudgeInput): JudgedServices {
       if (liveEffective === 'permissive')
         drift.push({
           ...service,
-          repair: repairOf(service.name, { git: gitSd.get(key), live: liveSd.get(key) }, { git: gitPd.get(partition), live: livePd.get(partition) }),
+          ...repairOf(service.name, { git: gitSd.get(key), live: liveSd.get(key) }, { git: gitPd.get(partition), live: livePd.get(partition) }),
         });
       continue;
     }

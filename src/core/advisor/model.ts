@@ -237,4 +237,6 @@ export interface DriftedService extends ServiceRef {
    * naming the entry.
    */
   repair: string;
+  /** The apply flags the repair needs (absent: a plain apply repairs it); the reconcile's own apply passes neither `--adopt` nor, unless the target prunes, `--prune`. */
+  repairNeeds?: ('adopt' | 'prune')[];
 }

@@ -14,6 +14,7 @@ import { withGivenBlocks } from '../entry-rules.ts';
 import { finalStateKeyed, stateWarnings, type PlanWarning } from './warnings.ts';
 import { massDeleteGuard, type MassDeletePolicy } from './mass-delete.ts';
 import { underLostField, unknownFields } from './unknown-fields.ts';
+import { entryDecision } from './entry-decision.ts';
 import type { CrdNamespaces } from '../../model/tenancy.ts';
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'noop' | 'skip';
@@ -162,11 +163,12 @@ export function planWithState(
     const fieldDiffs = allDiffs.length > 0 && allDiffs.some((x) => !underLostField(x.path, lost)) ? allDiffs : [];
     const loss = fieldDiffs.length && lost.length ? { lostFields: lost, ...(options.allowFieldLoss ? {} : { requiresFieldLoss: true as const }) } : undefined;
     const owner = ownershipOf(l.entry);
+    const decision = entryDecision(owner, true, options);
     if (here) c.consulVersion = here === consul ? versionText! : formatTargetConsul(here);
     c.before = before;
     c.cas = l.modifyIndex;
     c.wave = 0;
-    if (owner === 'ours') {
+    if (decision === 'write') {
       if (fieldDiffs.length === 0) {
         c.action = 'noop';
         c.reason = lost.length ? 'up to date (fields unknown to consul-gitops are kept)' : 'up to date';
@@ -179,15 +181,14 @@ export function planWithState(
     desired ??= withOwnership(d.normalized, d.file);
     const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desired));
     const contentDiffs = rawContentDiffs.some((d) => !underLostField(d.path, lost)) ? rawContentDiffs : [];
-    if (typeof owner === 'object' && 'external' in owner) {
-      // consul-k8s writes its entries back from CRDs: taking one over would start a tug of war.
+    if (decision === 'external' && typeof owner === 'object' && 'external' in owner) {
       const reason = `owned by ${owner.external} (Meta.${EXTERNAL_SOURCE_KEY}); consul-gitops never writes it${contentDiffs.length ? ', although it differs from the file' : ''}`;
       Object.assign(c, { action: 'skip', fieldDiffs: contentDiffs, reason, owner: owner.external });
       changes.push(c as Change);
       continue;
     }
-    const whose = owner === 'unowned' ? 'not managed by consul-gitops' : `managed by ${owner.foreign}, not by consul-gitops`;
-    if (options.adopt) {
+    const whose = typeof owner === 'object' && 'foreign' in owner ? `managed by ${owner.foreign}, not by consul-gitops` : 'not managed by consul-gitops';
+    if (decision === 'adopt') {
       const reason = contentDiffs.length
         ? `adopted: ${whose}; --adopt takes it over`
         : `adopted: ${whose} and matches the file; --adopt adds the ownership markers`;
@@ -207,12 +208,13 @@ export function planWithState(
   // Map order (each key where first listed, its last entry), as the keyed map gave it.
   liveAt.forEach((i, key) => {
     const l = live[i];
-    if (planned[i] || ownershipOf(l.entry) !== 'ours') return;
+    const decision = planned[i] ? 'untouched' : entryDecision(ownershipOf(l.entry), false, options);
+    if (decision === 'untouched') return;
     const id = entryIdOf(l.entry);
     const before = canonicalAt(i, consulOfLive(l.entry, consul));
     const from = (l.entry.Meta as Record<string, unknown> | undefined)?.[SOURCE_KEY];
     const source = typeof from === 'string' && from ? { source: from } : {};
-    if (options.prune)
+    if (decision === 'delete')
       changes.push({ action: 'delete', id, key, before, fieldDiffs: [], reason: 'no file defines it any more', cas: l.modifyIndex, wave: 0, ...source });
     else changes.push({ action: 'skip', id, key, before, fieldDiffs: [], reason: 'no file defines it; pruning is off', cas: l.modifyIndex, wave: 0 });
   });

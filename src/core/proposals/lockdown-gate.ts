@@ -5,6 +5,7 @@
 // sidecar registered permissive on its own.
 import type { AdviceReport } from '../advisor/model.ts';
 import type { GitPosture } from './git-posture.ts';
+import { scopedServiceName } from '../../reports/service-scope.ts';
 
 const SHOWN = 10;
 
@@ -22,16 +23,33 @@ export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): str
   if (sidecars.length) {
     const shown = sidecars.slice(0, SHOWN).join(', ') + (sidecars.length > SHOWN ? `, … and ${sidecars.length - SHOWN} more` : '');
     return (
-      `the mesh lockdown is held back: ${sidecars.length} sidecar ${sidecars.length === 1 ? 'registration sets' : 'registrations set'} its own Proxy.MutualTLSMode = "permissive" (${shown}), ` +
-      `which wins over every config entry. Re-register ${sidecars.length === 1 ? 'it' : 'them'} without it first.`
+      `the mesh lockdown is held back: ${sidecars.length} sidecar ${sidecars.length === 1 ? 'registration sets its' : 'registrations set their'} own Proxy.MutualTLSMode = "permissive" (${shown}), ` +
+      `which ${sidecars.length === 1 ? 'wins' : 'win'} over every config entry. Re-register ${sidecars.length === 1 ? 'it' : 'them'} without it first.`
     );
   }
-  if (report.services.length === 0) return undefined;
+  if (report.services.length === 0) return driftHoldsBack(report);
   const n = report.services.length;
-  const names = report.services.slice(0, SHOWN).map((v) => `${v.service.name} (${v.verdict})`);
+  const names = report.services.slice(0, SHOWN).map((v) => `${scopedServiceName(v.service)} (${v.verdict})`);
   const more = n > SHOWN ? `, … and ${n - SHOWN} more` : '';
   return (
     `the mesh lockdown is held back: ${n} ${n === 1 ? 'service stays' : 'services stay'} permissive in Consul through entries consul-gitops does not write ` +
     `(managed by consul-k8s via external-source, or not managed): ${names.join(', ')}${more}. Make ${n === 1 ? 'it' : 'them'} strict where ${n === 1 ? 'it is' : 'they are'} managed first.`
+  );
+}
+
+/**
+ * A service strict in Git but permissive in Consul through an entry the reconcile's apply leaves as
+ * it is (no ownership marker: `--adopt`; its file gone: `--prune`): merging the lockdown would not
+ * make it strict. One a plain apply repairs is put right by the apply that merge brings.
+ */
+function driftHoldsBack(report: AdviceReport): string | undefined {
+  const unrepaired = report.drift.filter((d) => d.repairNeeds?.length);
+  const n = unrepaired.length;
+  if (n === 0) return undefined;
+  const names = unrepaired.slice(0, SHOWN).map((d) => `${scopedServiceName(d)} (${d.repair})`);
+  const more = n > SHOWN ? `, … and ${n - SHOWN} more` : '';
+  return (
+    `the mesh lockdown is held back: ${n} ${n === 1 ? 'service stays' : 'services stay'} permissive in Consul after apply, which does not repair ` +
+    `${n === 1 ? 'its' : 'their'} drift without a flag: ${names.join(', ')}${more}`
   );
 }

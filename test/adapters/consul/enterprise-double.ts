@@ -68,6 +68,8 @@ export async function startEnterpriseDouble(opts: EnterpriseDoubleOptions = {}):
       const space = (ns ?? 'default').toLowerCase();
       const services = space === 'default' ? [...(opts.sidecars ?? []), ...(opts.sidecarsIn?.default ?? [])] : (opts.sidecarsIn?.[space] ?? []);
       if (hidden.has(space)) return json({}, services.length ? { 'x-consul-results-filtered-by-acls': 'true' } : {});
+      // Its sidecars are registered without a mode of their own: the audit's permissive filter matches none.
+      if (url.searchParams.get('filter')?.includes('ServiceProxy.MutualTLSMode == "permissive"')) return json({});
       return json(Object.fromEntries(services.map((s) => [`${s}-sidecar-proxy`, []])));
     }
     // `GET /v1/namespaces`: every namespace of the partition the token may read (namespace:read), hidden ones left out.

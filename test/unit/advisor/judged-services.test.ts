@@ -103,7 +103,9 @@ describe('judgedServices', () => {
   it('ignores a live entry of ours that Git no longer holds: it is being removed', () => {
     const r = judgedServices({ git: [git(pd(), 'pd.hcl')], live: [live({ ...sd('gone', 'permissive'), ...OURS })], catalog: [], expectNoInboundTraffic: [] });
     expect(r.judged).toEqual([]);
-    expect(r.drift).toEqual([{ ...ref('gone'), repair: 'apply --prune repairs it: service-defaults/gone in Consul has no file any more' }]);
+    expect(r.drift).toEqual([
+      { ...ref('gone'), repair: 'apply --prune repairs it: service-defaults/gone in Consul has no file any more', repairNeeds: ['prune'] },
+    ]);
   });
 
   it('marks services the user expects no inbound traffic for, case-insensitively', () => {
