@@ -23,7 +23,7 @@ const TREE = {
 };
 const TARGETS = 'targets:\n  - name: dc1\n    dir: config-entries\n    advisor:\n      stats: { envoy: {} }\n';
 const traces = { api: [{ plaintextPerMinute: 0, handshakesPerMinute: 12 }] };
-const HELD_BACK = 'the mesh lockdown is held back: 1 sidecar registration sets its own Proxy.MutualTLSMode = "permissive" \\(api-sidecar-proxy\\)';
+const HELD_BACK = 'the mesh lockdown is held back: 1 sidecar registration sets its own Proxy.MutualTLSMode = "permissive" (api-sidecar-proxy)';
 
 let consul: DevServer;
 let proxy: ConsulProxy;
