@@ -2,7 +2,7 @@
 // services are still permissive (asked through Consul's own filter), and the mesh-wide flags.
 import type { AuditSource } from './ports/audit-source.ts';
 import { fieldText } from '../model/field-text.ts';
-import { scopedServiceName } from '../reports/service-scope.ts';
+import { scopedServiceName } from '../core/advisor/service-scope.ts';
 export type { AuditSource } from './ports/audit-source.ts';
 
 export interface MtlsAudit {

@@ -4,7 +4,7 @@ import { serviceKey, type ServiceVerdict } from '../core/advisor/model.ts';
 import type { FileChange } from '../core/proposals/proposal.ts';
 import { changeDiff } from './change-diff.ts';
 import { capped, code, duration, fence, fitBody, table, text, when } from './markdown.ts';
-import { scopedServiceName } from './service-scope.ts';
+import { scopedServiceName } from '../core/advisor/service-scope.ts';
 import { escapeControl } from '../model/terminal-text.ts';
 
 const PREFIX = 'consul-gitops:strict-proposal-group';

@@ -6,7 +6,7 @@ import type { FileChange } from '../core/proposals/proposal.ts';
 import { changeDiff } from './change-diff.ts';
 import { capped, code, count, duration, fence, fitBody, table, text, when } from './markdown.ts';
 import { proposalMarker } from './proposal-marker.ts';
-import { scopedServiceName } from './service-scope.ts';
+import { scopedServiceName } from '../core/advisor/service-scope.ts';
 import { escapeControl } from '../model/terminal-text.ts';
 import { timelineChart } from './timeline-chart.ts';
 

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
 import { main } from '../../src/cli/main.ts';
-import { scopedServiceName } from '../../src/reports/service-scope.ts';
+import { scopedServiceName } from '../../src/core/advisor/service-scope.ts';
 import { tempTree } from '../support/run-cli.ts';
 import { trafficBy } from '../support/traffic-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../support/github-double.ts';

@@ -8,7 +8,7 @@ import type { AuditSource } from '../../app/ports/audit-source.ts';
 import type { PostureSource } from '../../app/ports/posture-source.ts';
 import type { Known } from '../../core/posture/facts.ts';
 import { listNamespaces } from '../../model/tenancy.ts';
-import { scopedServiceName } from '../../reports/service-scope.ts';
+import { scopedServiceName } from '../../core/advisor/service-scope.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 import { catalogNamespaces } from './connect-catalog.ts';
 

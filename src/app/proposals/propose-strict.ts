@@ -18,7 +18,7 @@ import { applyChanges, type FileChange } from '../../core/proposals/proposal.ts'
 import { evidenceHash } from '../../reports/proposal-marker.ts';
 import { strictProposalBody, strictProposalTitle } from '../../reports/strict-pr.ts';
 import { strictGroupBody, strictGroupTitle } from '../../reports/strict-group-pr.ts';
-import { scopedServiceName } from '../../reports/service-scope.ts';
+import { scopedServiceName } from '../../core/advisor/service-scope.ts';
 import { lockdownBody, lockdownTitle } from '../../reports/lockdown-pr.ts';
 import { plaintextReturnedComment } from '../../reports/plaintext-returned.ts';
 import { postureBody, postureTitle, type SecurityPosture } from '../../reports/posture-dashboard.ts';

@@ -5,7 +5,7 @@
 // sidecar registered permissive on its own.
 import type { AdviceReport } from '../advisor/model.ts';
 import type { GitPosture } from './git-posture.ts';
-import { scopedServiceName } from '../../reports/service-scope.ts';
+import { scopedServiceName } from '../advisor/service-scope.ts';
 
 const SHOWN = 10;
 

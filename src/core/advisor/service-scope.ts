@@ -1,8 +1,8 @@
 // How a proposal names its service: the name alone in the default namespace and partition (CE, and
 // the titles proposals have always had), and the namespace and partition said when not default, so
 // `api` in `payments` and `api` in `billing` do not get the same pull-request title.
-import type { ServiceRef } from '../core/advisor/model.ts';
-import { sameTenancy } from '../model/tenancy.ts';
+import type { ServiceRef } from './model.ts';
+import { sameTenancy } from '../../model/tenancy.ts';
 
 /** `api`, `api (namespace payments)`, `api (namespace payments, partition eu)`; `show` formats each name (Markdown code in bodies). */
 export function scopedServiceName(s: ServiceRef, show: (name: string) => string = (n) => n): string {
