@@ -59,6 +59,8 @@ describe('[]byte fields (jwt-provider TrustedCA.InlineBytes)', () => {
     const put = await putJwt(server.url, 'YWJj');
     expect(await put.text()).toBe('true');
     expect(await getJwt(server.url)).toBe('WVdKag==');
+    const list = (await (await fetch(`${server.url}/v1/config/jwt-provider`)).json()) as unknown[];
+    expect(list.map(inlineBytesOf)).toEqual(['WVdKag==']);
 
     const dir = tempTree({ 'config-entries/okta.hcl': JWT_FILE });
     const plan = await runAgainst(server.url, planCommand, ['--detailed-exitcode'], dir);
