@@ -25,7 +25,9 @@ export function decodeApiBody(body: string): ApiBodyOutcome {
   if (doc.type !== 'object') return fail('Payload does not contain a kind/Kind key at the top level');
   const kind = findKind(doc);
   if (kind.error) return fail(kind.error);
-  const outcome = decodeDocument(doc, 'request body', 'json', true);
+  // As ConfigApply: into interface{}, then DecodeConfigEntry's weak mapstructure, which takes a
+  // []byte field's string as its raw bytes (never base64-decoded): any string is accepted.
+  const outcome = decodeDocument(doc, 'request body', 'json');
   if (outcome.ok) return { ok: true, entry: outcome.decoded.entry, given: outcome.decoded.fieldPositions };
   if (outcome.errors.length === 1 && outcome.errors[0].field === 'Kind') return fail(outcome.errors[0].message);
   const unknownKeys = outcome.errors.filter((e) => e.code === 'unknown-field');

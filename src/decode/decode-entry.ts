@@ -79,10 +79,10 @@ export function decodeWithKind(
 }
 
 /**
- * Decode a plain document (HCL, JSON, or YAML with API keys). `wire`: the document is an HTTP
- * request body (the dev server's PUT), whose []byte fields are base64 already.
+ * Decode a plain document (HCL, JSON, or YAML with API keys), or an HTTP request body (the dev
+ * server's PUT), which Consul decodes as `consul config write` decodes a file.
  */
-export function decodeDocument(doc: RawNode, file: string, format: FileFormat, wire = false): DecodeOutcome {
+export function decodeDocument(doc: RawNode, file: string, format: FileFormat): DecodeOutcome {
   if (doc.type !== 'object') return { ok: false, errors: [configEntryError('decode', file, doc.pos, '', 'a config entry must be an object with a Kind')] };
   const found = findKind(doc);
   if (found.error) return { ok: false, errors: [configEntryError('decode', file, found.node?.pos ?? doc.pos, 'Kind', found.error)] };
@@ -91,5 +91,5 @@ export function decodeDocument(doc: RawNode, file: string, format: FileFormat, w
     const { message, hint } = unknownKindError(found.kind!);
     return { ok: false, errors: [configEntryError('decode', file, found.node!.pos, 'Kind', message, hint)] };
   }
-  return decodeWithKind(doc, def, file, format, ignoredTopLevel, wire);
+  return decodeWithKind(doc, def, file, format, ignoredTopLevel);
 }

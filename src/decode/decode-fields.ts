@@ -25,8 +25,9 @@ export interface DecodeContext {
   /** HCL1 stores every object value as a list of maps, which changes how opaque maps decode. */
   hcl?: boolean;
   /**
-   * The body of an HTTP request, already in the wire form: a []byte field holds base64 (Go's
-   * encoding/json). Otherwise (a file, as `consul config write` reads it) a string is the bytes.
+   * A CRD manifest (Kubernetes JSON): a []byte field holds base64 already, and must be valid.
+   * Otherwise (a file as `consul config write` reads it, or a PUT body as Consul's ConfigApply
+   * decodes it: both through weak mapstructure) a string is the bytes.
    */
   wire?: boolean;
 }
@@ -405,9 +406,11 @@ function outOfRange(ctx: DecodeContext, path: string, name: string, as: string, 
 
 /**
  * A Go []byte (jwt-provider TrustedCA.InlineBytes). mapstructure's weak decode turns a file's string
- * into its bytes (decodeSlice: string → []uint8), and the api client's encoding/json sends and Consul
- * stores them base64-encoded; so the API form holds base64 of the file's text and compares equal
- * with what Consul returns. In a request body the value is base64 already and must be valid.
+ * into its bytes (decodeSlice: string → []uint8), and the api client's encoding/json sends them
+ * base64-encoded; so the API form holds base64 of the file's text. Consul's PUT /v1/config decodes
+ * a body the same weak way (any string is its bytes, never base64-decoded), so the dev server keeps
+ * base64 of the body's string and its GET answers that, as Consul's does. In a CRD the value is
+ * base64 already and must be valid.
  */
 function decodeBytes(node: RawNode, path: string, name: string, ctx: DecodeContext): string | undefined {
   if (node.type !== 'string') return mismatch(ctx, path, name, { t: 'bytes' }, node);

@@ -15,7 +15,8 @@ export interface Layout {
 export function orderedValue(value: unknown, type: FieldType | undefined, layout: Layout): unknown {
   if (value === undefined || value === null) return value;
   if (type?.t === 'duration' && typeof value === 'number') return layout.durations === 'text' ? formatGoDuration(value) : value;
-  // A Go []byte arrives base64; a file holds its text (the CLI sends the string's bytes), a CRD keeps base64.
+  // A Go []byte comes here once decoded already (canonicalLive: the base64 the file renders to); a file
+  // holds its text (the CLI sends base64 of the string's bytes), a CRD keeps base64.
   if (type?.t === 'bytes' && typeof value === 'string' && layout.keys !== 'camel') return Buffer.from(value, 'base64').toString('utf8');
   if (Array.isArray(value)) return value.map((v) => orderedValue(v, type?.t === 'list' ? type.of : undefined, layout));
   if (typeof value !== 'object') return value;

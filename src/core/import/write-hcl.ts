@@ -51,7 +51,7 @@ function value(v: unknown, indent: string): string {
     return `[\n${v.map((x) => `${inner}${isObject(x) ? objectLiteral(x, inner) : value(x, inner)},\n`).join('')}${indent}]`;
   }
   if (isObject(v)) return objectLiteral(v, indent);
-  if (typeof v === 'string') return heredoc(v, indent) ?? quote(v);
+  if (typeof v === 'string') return heredoc(v) ?? quote(v);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return numberText(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
@@ -72,13 +72,16 @@ function numberText(n: number): string {
  * readable as the user pasted it. HCL1 keeps a heredoc's lines verbatim, so only text of plain
  * lines that ends with a newline and never holds the marker line qualifies.
  */
-function heredoc(s: string, indent: string): string | undefined {
+function heredoc(s: string): string | undefined {
   // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
   if (!s.endsWith('\n') || s.length < 2 || /[\u0000-\u0009\u000b-\u001f\u007f]/.test(s)) return undefined;
   const lines = s.slice(0, -1).split('\n');
   if (lines.length < 2) return undefined;
-  const marker = ['EOF', 'EOT', 'END_OF_TEXT'].find((m) => lines.every((l) => l.trim() !== m));
-  return marker ? `<<${marker}\n${s}${indent}${marker}` : undefined;
+  // HCL1's scanner ends a heredoc at the first line that ends with the marker, and a `<<` heredoc
+  // keeps what comes before it on that line (token.go unindentHeredoc): the closing marker starts
+  // its line, and no line of the text may end with it.
+  const marker = ['EOF', 'EOT', 'END_OF_TEXT'].find((m) => lines.every((l) => !l.endsWith(m)));
+  return marker ? `<<${marker}\n${s}${marker}` : undefined;
 }
 
 /** A double-quoted HCL string; control characters and non-printing ones as \uXXXX. */

@@ -6,6 +6,7 @@ import { stringifyApiJson } from '../api-json.ts';
 import type { ConsulVersion } from '../../model/consul-versions.ts';
 import { canonicalNestedTenancy, isEnterprise, sameTenancy } from '../../model/tenancy.ts';
 import { ownValue } from '../../model/own-key.ts';
+import { liveBytesDecoded } from './live-bytes.ts';
 
 /** Fields Consul sets itself: never part of desired state. */
 const SERVER_SET = new Set(['CreateIndex', 'ModifyIndex', 'Hash', 'Status']);
@@ -52,7 +53,8 @@ export function canonicalOf(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
     if (k === '__proto__') Object.defineProperty(top, k, { value: v, enumerable: true, writable: true, configurable: true });
     else top[k] = v;
   }
-  return canonicalNestedTenancy(normalizeEntry(top as ApiEntry, consul), consul);
+  // A []byte comes back from Consul base64-encoded once more than the file's form (live-bytes.ts).
+  return canonicalNestedTenancy(normalizeEntry(liveBytesDecoded(top as ApiEntry), consul), consul);
 }
 
 /**

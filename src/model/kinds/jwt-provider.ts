@@ -102,7 +102,8 @@ export const jwtProvider: KindDefinition = {
           DiscoveryType: str,
           TLSCertificates: obj({
             CaCertificateProviderInstance: obj({ InstanceName: str, CertificateName: str }),
-            // api JWKSTLSCertTrustedCA.InlineBytes is a []byte: base64 on the wire and in Consul.
+            // api JWKSTLSCertTrustedCA.InlineBytes is a []byte: a PUT body carries base64 of the text, Consul stores
+            // that string's bytes and GET answers their base64 (src/core/plan/live-bytes.ts).
             TrustedCA: obj({ Filename: str, EnvironmentVariable: str, InlineString: str, InlineBytes: bytes }),
           }),
           ConnectTimeout: durationNs,

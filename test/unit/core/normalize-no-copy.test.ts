@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { isZero, normalizeEntry } from '../../../src/core/normalize.ts';
 import { canonicalLive } from '../../../src/core/plan/canonical.ts';
+import { liveBytesDecoded } from '../../../src/core/plan/live-bytes.ts';
 import { cloneData } from '../../../src/core/clone-data.ts';
 import { KINDS, kindDefinition } from '../../../src/model/registry.ts';
 import { fieldSpec, type FieldType } from '../../../src/model/field-types.ts';
@@ -72,7 +73,7 @@ function copyingCanonical(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
     if ((k === 'Partition' || k === 'Namespace') && v === 'default') continue;
     put(copy, k, cloneData(v));
   }
-  return canonicalNestedTenancy(copyingNormalize(copy as ApiEntry, consul), consul);
+  return canonicalNestedTenancy(copyingNormalize(liveBytesDecoded(copy as ApiEntry), consul), consul);
 }
 
 const VERSIONS = [undefined, parseTargetConsul('1.18.0'), parseTargetConsul('1.21.4'), parseTargetConsul('1.22.0'), parseTargetConsul('1.21.4+ent')];
