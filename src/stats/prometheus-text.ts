@@ -1,6 +1,7 @@
 // prometheus-text: parse the Prometheus text exposition format (Envoy's `/stats/prometheus`,
 // consul-dataplane's merged metrics) into PromSample records; bad lines are reported, never thrown.
 import { excerptOf, type ParseIssue } from './parse-issue.ts';
+import { setOwn } from '../model/own-key.ts';
 
 export type PromMetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
@@ -459,9 +460,5 @@ function unescapeHelp(s: string): string {
 
 /** `__proto__` as a label name must become an own property, not the object's prototype. */
 function setLabel(labels: Record<string, string>, key: string, value: string): void {
-  if (key === '__proto__') {
-    Object.defineProperty(labels, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    labels[key] = value;
-  }
+  setOwn(labels, key, value);
 }

@@ -5,7 +5,7 @@ import { normalizeEntry } from '../normalize.ts';
 import { stringifyApiJson } from '../api-json.ts';
 import type { ConsulVersion } from '../../model/consul-versions.ts';
 import { canonicalNestedTenancy, isEnterprise, sameTenancy } from '../../model/tenancy.ts';
-import { ownValue } from '../../model/own-key.ts';
+import { ownValue, setOwn } from '../../model/own-key.ts';
 import { liveBytesDecoded } from './live-bytes.ts';
 
 /** Fields Consul sets itself: never part of desired state. */
@@ -50,8 +50,7 @@ export function canonicalOf(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
     // Enterprise fills these with "default"; a file that omits them means the same.
     if ((k === 'Partition' || k === 'Namespace') && v === 'default') continue;
     // A key named __proto__ stays an own property, as the spread kept it.
-    if (k === '__proto__') Object.defineProperty(top, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else top[k] = v;
+    setOwn(top, k, v);
   }
   // A []byte comes back from Consul base64-encoded once more than the file's form (live-bytes.ts).
   return canonicalNestedTenancy(normalizeEntry(liveBytesDecoded(top as ApiEntry), consul), consul);

@@ -5,6 +5,7 @@ import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
 import { asObject } from '../response-noise.ts';
 import { fieldText } from '../field-text.ts';
+import { setOwn } from '../own-key.ts';
 
 const jwtRequirement = obj({
   Providers: list(obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) })),
@@ -75,8 +76,7 @@ function sourceWithoutLegacy(s: Source): Source {
     if (!Object.hasOwn(s, k) || LEGACY_SOURCE_FIELDS.has(k)) continue;
     const v = (s as Record<string, unknown>)[k];
     // A key named __proto__ stays an own property, as the spread kept it.
-    if (k === '__proto__') Object.defineProperty(n, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else n[k] = v;
+    setOwn(n, k, v);
   }
   return n;
 }
