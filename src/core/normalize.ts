@@ -1,7 +1,7 @@
 // The normalised form: what Consul stores after its own Normalize() on write. The diff compares
 // entries in this form, so desired and live state meet on equal terms.
 import type { ApiEntry } from '../model/kind-definition.ts';
-import type { FieldSpec, FieldType } from '../model/field-types.ts';
+import { isPointer, type FieldSpec, type FieldType } from '../model/field-types.ts';
 import { kindDefinition } from '../model/registry.ts';
 import type { ConsulVersion } from '../model/consul-versions.ts';
 import { setOwn } from '../model/own-key.ts';
@@ -24,7 +24,8 @@ export function normalizeEntry(entry: ApiEntry, consul?: ConsulVersion): ApiEntr
 }
 
 /**
- * Drops zero values ("" / 0 / false / null / {} / []) from structured fields, recursively. With the
+ * Drops zero values ("" / 0 / false / null / {} / []) from structured fields, recursively, except
+ * the zero of a Go pointer field (`EnforcingConsecutive5xx = 0`), which Consul keeps. With the
  * field type known, the keys of a map (resolver Subsets, header maps) are data, not struct fields:
  * they are kept even when their value is zero (`Subsets { all = {} }` is a subset).
  *
@@ -79,7 +80,9 @@ function omitZeroRecord(record: Record<string, unknown>, opaqueKeys: ReadonlySet
     } else {
       const f = fields && Object.prototype.hasOwnProperty.call(fields, k) ? typeOfField(fields[k]) : undefined;
       kept = omitZeroInner(v, opaqueKeys, f);
-      drop = isZero(kept);
+      // A Go pointer's zero is a value Consul stores and answers (field-types.ts `pointer`): only
+      // null or absent is unset. Asked only of a zero, so the common path costs nothing more.
+      drop = isZero(kept) && (kept === undefined || kept === null || !isPointer(f));
     }
     if (out === undefined) {
       if (!drop && kept === v) continue;

@@ -1,8 +1,8 @@
 // Schema-driven decoding of a raw tree into Consul's API form, with the rules of Consul's own
 // decoder (mapstructure + lib/decode hooks): case-insensitive field names, snake_case aliases where
 // the canonical key wins, weak typing, single-element lists unwrapped, repeated HCL blocks
-// concatenated, unknown keys rejected. Zero values are omitted from the output.
-import { aliasesOf, BASE64, fieldSpec, GO_INT_RANGE, zeroValueOf, type FieldType, type GoInt, type ObjectFields } from '../model/field-types.ts';
+// concatenated, unknown keys rejected. Zero values are omitted from the output, except a Go pointer field's (field-types.ts `pointer`).
+import { aliasesOf, BASE64, fieldSpec, GO_INT_RANGE, isPointer, zeroValueOf, type FieldType, type GoInt, type ObjectFields } from '../model/field-types.ts';
 import { quoteToken, type ProblemCode, type SourcePosition } from '../model/errors.ts';
 import type { RawList, RawNode, RawObject, RawObjectEntry } from '../formats/raw.ts';
 import { formatGoDuration, parseGoDuration } from './duration.ts';
@@ -287,22 +287,27 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
   switch (type.t) {
     case 'string':
     case 'time':
-      if (node.type === 'string') return node.value || undefined;
+      if (node.type === 'string') return node.value || (isPointer(type) ? '' : undefined);
       if (node.type === 'number') return goNumberText(node.text, node.value);
       if (node.type === 'bool') return node.value ? '1' : '0';
       return mismatch(ctx, path, name, type, node);
     case 'bytes':
       return decodeBytes(node, path, name, ctx);
-    case 'bool':
-      if (node.type === 'bool') return node.value || undefined;
-      if (node.type === 'number') return node.value !== 0 || undefined;
+    case 'bool': {
+      // A Go pointer keeps its zero (field-types.ts `pointer`); a plain field's zero is absent.
+      const no = isPointer(type) ? false : undefined;
+      if (node.type === 'bool') return node.value || no;
+      if (node.type === 'number') return node.value !== 0 || no;
       if (node.type === 'string') {
         if (TRUE_TEXT.has(node.value)) return true;
-        if (FALSE_TEXT.has(node.value)) return undefined;
+        if (FALSE_TEXT.has(node.value)) return no;
       }
       return mismatch(ctx, path, name, type, node);
-    case 'int':
-      return decodeInteger(node, type.go ?? 'int', path, name, ctx);
+    }
+    case 'int': {
+      const n = decodeInteger(node, type.go ?? 'int', path, name, ctx);
+      return n === 0 && !isPointer(type) ? undefined : n;
+    }
     case 'float': {
       let n: number | undefined;
       if (node.type === 'number') n = node.value;
@@ -313,7 +318,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
         if (!Number.isFinite(n)) return outOfRange(ctx, path, name, 'float', 'strconv.ParseFloat', node);
       }
       if (n === undefined) return mismatch(ctx, path, name, type, node);
-      return n === 0 ? undefined : n;
+      return n === 0 && !isPointer(type) ? undefined : n;
     }
     case 'duration': {
       let ns: number | undefined;
@@ -325,7 +330,7 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
           return undefined;
         }
       } else return mismatch(ctx, path, name, type, node);
-      if (ns === 0) return undefined;
+      if (ns === 0 && !isPointer(type)) return undefined;
       return type.encoding === 'nanoseconds' ? ns : formatGoDuration(ns);
     }
     case 'list': {
@@ -394,7 +399,7 @@ function decodeInteger(node: RawNode, go: GoInt, path: string, name: string, ctx
     }
     return outOfRange(ctx, path, name, unsigned ? 'uint' : 'int', unsigned ? 'strconv.ParseUint' : 'strconv.ParseInt', node);
   }
-  if (n === 0n) return undefined;
+  if (n === 0n) return 0;
   return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }
 

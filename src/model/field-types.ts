@@ -4,11 +4,11 @@
 import * as z from 'zod/mini';
 
 export type FieldType =
-  | { t: 'string' }
-  | { t: 'bool' }
-  | { t: 'int'; go?: GoInt } // Go int (64-bit) unless `go` says otherwise; values past 2^53 kept exact as bigint
-  | { t: 'float' }
-  | { t: 'duration'; encoding: 'nanoseconds' | 'string' } // time.Duration: api sends ns, or a Go duration string for custom marshalers
+  | { t: 'string'; pointer?: true }
+  | { t: 'bool'; pointer?: true }
+  | { t: 'int'; go?: GoInt; pointer?: true } // Go int (64-bit) unless `go` says otherwise; values past 2^53 kept exact as bigint
+  | { t: 'float'; pointer?: true }
+  | { t: 'duration'; encoding: 'nanoseconds' | 'string'; pointer?: true } // time.Duration: api sends ns, or a Go duration string for custom marshalers
   | { t: 'time' } // time.Time, RFC 3339 string
   | { t: 'bytes' } // Go []byte: a file's text is the bytes; encoding/json carries them base64-encoded
   | { t: 'list'; of: FieldType }
@@ -50,6 +50,22 @@ export const map = (of: FieldType): FieldType => ({ t: 'map', of });
 export const obj = (fields: ObjectFields): FieldType => ({ t: 'object', fields });
 export const strings = list(str);
 export const stringMap = map(str);
+/**
+ * A Go pointer to a scalar (`*uint32`, `*int`, `*time.Duration`): Consul's server struct tells an
+ * explicit zero from unset. encoding/json omits only a nil pointer (`omitempty`), so a stored
+ * `EnforcingConsecutive5xx = 0` comes back from GET as `0`, and agent/xds reads it as set (Envoy
+ * ejects on 0% instead of the default 100%). The one fact the decoder (keeps the zero), normalise
+ * (drops only null/absent), the planner, the dev server and import read. Only the server struct
+ * counts (agent/structs, what GET encodes): api IngressService's `*uint32` limits are plain uint32
+ * in structs, so they are not marked.
+ */
+export const pointer = (type: FieldType): FieldType => ({ ...type, pointer: true }) as FieldType;
+
+/** A pointer field's zero is a value (see `pointer`). */
+export function isPointer(type: FieldType | undefined): boolean {
+  return type !== undefined && (type as { pointer?: true }).pointer === true;
+}
+
 /** A field whose snake_case alias differs from the derived one, or that has none (`[]`). */
 export const aliased = (type: FieldType, ...aliases: string[]): FieldSpec => ({ type, aliases });
 

@@ -13,6 +13,7 @@ import type { Change } from './plan.ts';
 import { withExplicitZeros } from './file-zeros.ts';
 import { redact } from './sensitive.ts';
 import { ownValue, setOwn } from '../../model/own-key.ts';
+import { pointerFieldPatterns } from '../../model/pointer-fields.ts';
 
 /**
  * - `add` / `remove`: a whole value set or taken away (shown nested, every line marked).
@@ -56,6 +57,7 @@ function attributesOf(c: Change): Attributes {
       // As the target's Consul will store it: `before` was normalised for the same version (plan.ts).
       const consul = parseTargetConsul(c.consulVersion);
       return diffEntry(
+        after.Kind,
         strip(c.before ?? ({} as ApiEntry)),
         strip(canonicalNestedTenancy(normalizeEntry(after, consul), consul)),
         strip(shapedEntry(written, consul)),
@@ -157,23 +159,31 @@ function at(value: unknown, key: string | number): unknown {
   return isObject(value) ? ownValue(value, key) : undefined;
 }
 
-function diffEntry(before: ApiEntry, after: ApiEntry, shaped: ApiEntry, filled: ReadonlySet<string>): Attributes {
+function diffEntry(kind: string, before: ApiEntry, after: ApiEntry, shaped: ApiEntry, filled: ReadonlySet<string>): Attributes {
   const b = { ...before } as Record<string, unknown>;
   const a = { ...after } as Record<string, unknown>;
   delete b.Kind;
   delete a.Kind;
-  const { children, hidden } = diffObject(b, a, shaped, '', filled);
+  const { children, hidden } = diffObject(b, a, shaped, '', filled, pointerFieldPatterns(kind));
   return { nodes: children, hidden };
 }
 
-function diffObject(before: Record<string, unknown>, after: Record<string, unknown>, shaped: unknown, path: string, filled: ReadonlySet<string>) {
+/** `pointers`: the kind's Go pointer fields (src/model/pointer-fields.ts), absent meaning unset rather than zero. */
+function diffObject(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  shaped: unknown,
+  path: string,
+  filled: ReadonlySet<string>,
+  pointers: ReadonlySet<string>,
+) {
   const children: AttributeNode[] = [];
   let hidden = 0;
   // Own keys only: a user's map may hold `__proto__` or `constructor` on one side and not the other.
   const keys = [...Object.keys(after), ...Object.keys(before).filter((k) => !Object.hasOwn(after, k))];
   for (const k of keys) {
     const was = ownValue(before, k);
-    const node = diffValue(k, was, ownValue(after, k), at(shaped, k), path ? `${path}.${k}` : k, filled);
+    const node = diffValue(k, was, ownValue(after, k), at(shaped, k), path ? `${path}.${k}` : k, filled, pointers);
     if (node) children.push(node);
     else if (was !== undefined && !isMarker(path, k, was)) hidden++;
   }
@@ -195,11 +205,12 @@ function diffValue(
   shaped: unknown,
   path: string,
   filled: ReadonlySet<string>,
+  pointers: ReadonlySet<string>,
 ): AttributeNode | undefined {
   if (same(before, after)) return undefined;
   const k = key === undefined ? {} : { key };
   if (isObject(before) && isObject(after)) {
-    const { children, hidden } = diffObject(before, after, shaped, path, filled);
+    const { children, hidden } = diffObject(before, after, shaped, path, filled, pointers);
     if (!children.length) return undefined;
     // A list element says which one it is, as Terraform keeps an element's identifying attribute.
     if (key === undefined && typeof before.Name === 'string' && before.Name === after.Name)
@@ -207,10 +218,10 @@ function diffValue(
     return { op: 'nest', ...k, list: false, children, hidden };
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    const node = diffList(k, before, after, shaped, path, filled);
+    const node = diffList(k, before, after, shaped, path, filled, pointers);
     return node.children.length ? node : undefined;
   }
-  return leafChange(key, before, after, shaped, path, filled);
+  return leafChange(key, before, after, shaped, path, filled, pointers);
 }
 
 function leafChange(
@@ -220,22 +231,25 @@ function leafChange(
   shaped: unknown,
   path = '',
   filled: ReadonlySet<string> = new Set(),
+  pointers: ReadonlySet<string> = new Set(),
 ): AttributeNode {
   const k = key === undefined ? {} : { key };
   const scalar = (v: unknown) => v !== undefined && (v === null || typeof v !== 'object');
+  // A Go pointer field absent is unset, not its zero (`EnforcingConsecutive5xx = 0` differs from none).
+  const pointer = pointers.size > 0 && pointers.has(pattern(path));
   if (before === undefined) {
     // Consul reads an absent flag as false and an absent number as 0: say so rather than "added".
-    const zero = zeroLike(after);
+    const zero = pointer ? undefined : zeroLike(after);
     return zero !== undefined ? { op: 'change', ...k, before: zero, after } : { op: 'add', ...k, value: without(after, pattern(path), filled) };
   }
   if (after === undefined && isObject(before)) {
     // An object the file empties: its flags go to false and its numbers to 0, as Consul reads them.
-    const { children, hidden } = diffObject(before, {}, shaped, path, filled);
+    const { children, hidden } = diffObject(before, {}, shaped, path, filled, pointers);
     if (children.some((n) => n.op !== 'remove')) return { op: 'nest', ...k, list: false, children, hidden };
   }
   if (after === undefined) {
     // The file may say `false`, `0` or `""` on purpose: show it; else what Consul will read.
-    const shown = shaped !== undefined && isZero(shaped) && scalar(before) ? shaped : zeroLike(before);
+    const shown = pointer ? undefined : shaped !== undefined && isZero(shaped) && scalar(before) ? shaped : zeroLike(before);
     return shown !== undefined ? { op: 'change', ...k, before, after: shown } : { op: 'remove', ...k, value: without(before, pattern(path), filled) };
   }
   return { op: 'change', ...k, before, after };
@@ -253,6 +267,7 @@ function diffList(
   shaped: unknown,
   path: string,
   filled: ReadonlySet<string>,
+  pointers: ReadonlySet<string>,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
   let hidden = 0;
@@ -260,7 +275,7 @@ function diffList(
   const renamed = before.some((b, i) => isObject(b) && isObject(after[i]) && b.Name !== undefined && after[i].Name !== b.Name);
   if (before.length === after.length && !renamed) {
     before.forEach((b, i) => {
-      const node = diffValue(undefined, b, after[i], at(shaped, i), `${path}[${i}]`, filled);
+      const node = diffValue(undefined, b, after[i], at(shaped, i), `${path}[${i}]`, filled, pointers);
       if (node) children.push(node);
       else hidden++;
     });
@@ -268,7 +283,8 @@ function diffList(
   }
   if (renamed || before.length !== after.length) {
     const named = (l: unknown[]) => l.every((e) => isObject(e) && typeof e.Name === 'string');
-    if (named(before) && named(after)) return diffByName(k, before as Record<string, unknown>[], after as Record<string, unknown>[], shaped, path, filled);
+    if (named(before) && named(after))
+      return diffByName(k, before as Record<string, unknown>[], after as Record<string, unknown>[], shaped, path, filled, pointers);
   }
   const bt = before.map(canon);
   const at_ = after.map(canon);
@@ -301,6 +317,7 @@ function diffByName(
   shaped: unknown,
   path: string,
   filled: ReadonlySet<string>,
+  pointers: ReadonlySet<string>,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
   let hidden = 0;
@@ -313,7 +330,7 @@ function diffByName(
       return;
     }
     unused.delete(i);
-    const node = diffValue(undefined, before[i], a, at(shaped, j), `${path}[${j}]`, filled);
+    const node = diffValue(undefined, before[i], a, at(shaped, j), `${path}[${j}]`, filled, pointers);
     if (node) children.push(node);
     else hidden++;
   });

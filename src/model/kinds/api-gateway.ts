@@ -1,5 +1,5 @@
 // api-gateway: listeners of a Consul API gateway (api/config_entry_gateways.go APIGatewayConfigEntry).
-import { aliased, int, list, obj, str, strings, time, uint32, type FieldType } from '../field-types.ts';
+import { aliased, int, list, obj, pointer, str, strings, time, uint32, type FieldType } from '../field-types.ts';
 import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
 import { gatewayTLSConfig, gatewayTLSSDS, meta, upstreamLimits, withKind } from './common.ts';
 
@@ -51,7 +51,8 @@ export const apiGateway: KindDefinition = {
         // 60 when unset (Consul's api-gateway reference); *uint32 like service-defaults' field, which
         // it replaces when set (agent/xds makeAPIGatewayListeners).
         // No alias tag: api APIGatewayListener.MaxRequestHeadersKB (api/config_entry_gateways.go at 95b1ec6).
-        MaxRequestHeadersKB: aliased(uint32),
+        // `*uint32` in structs.APIGatewayListener too (5c48b0b): an explicit 0 is stored and answered.
+        MaxRequestHeadersKB: aliased(pointer(uint32)),
         TLS: obj({
           Certificates: list(resourceReference),
           // The api struct tags these tls_max_version / tls_min_version.

@@ -1,5 +1,21 @@
 // Field groups several kinds share, as the Go api structs share them.
-import { aliased, bool, durationNs, int, list, map, obj, opaque, str, stringMap, strings, uint32, type FieldType, type ObjectFields } from '../field-types.ts';
+import {
+  aliased,
+  bool,
+  durationNs,
+  int,
+  list,
+  map,
+  obj,
+  opaque,
+  pointer,
+  str,
+  stringMap,
+  strings,
+  uint32,
+  type FieldType,
+  type ObjectFields,
+} from '../field-types.ts';
 import type { ApiEntry, EntryProblem } from '../kind-definition.ts';
 
 export const meshGateway = obj({ Mode: str });
@@ -16,27 +32,32 @@ export const envoyExtensions = list(obj({ Name: str, Required: bool, Arguments: 
  * api PassiveHealthCheck (api/config_entry.go), one definition for service-defaults upstreams and
  * ingress-gateway services. `EnforcingConsecutive5xx` is tagged `enforcing_consecutive_5xx`, not the
  * `enforcing_consecutive5xx` a naming rule would derive. MaxFailures and the percentages are uint32.
+ * Every field after MaxFailures is a Go pointer in the server struct (agent/structs/config_entry.go
+ * PassiveHealthCheck at hashicorp/consul 03658a0: `*uint32`, BaseEjectionTime `*time.Duration`), so
+ * an explicit 0 is stored and answered (`pointer`); Interval and MaxFailures are plain values.
  */
 export const passiveHealthCheck: FieldType = obj({
   Interval: durationNs,
   MaxFailures: uint32,
-  EnforcingConsecutive5xx: aliased(uint32, 'enforcing_consecutive_5xx'),
-  MaxEjectionPercent: uint32,
-  BaseEjectionTime: durationNs,
+  EnforcingConsecutive5xx: aliased(pointer(uint32), 'enforcing_consecutive_5xx'),
+  MaxEjectionPercent: pointer(uint32),
+  BaseEjectionTime: pointer(durationNs),
   // Newer Consul (see src/model/consul-versions.ts); tags follow the `_5xx` spelling of their sibling.
-  EnforcingConsecutiveGatewayFailure: uint32,
-  Consecutive5xx: aliased(uint32, 'consecutive_5xx'),
-  ConsecutiveGatewayFailure: uint32,
+  EnforcingConsecutiveGatewayFailure: pointer(uint32),
+  Consecutive5xx: aliased(pointer(uint32), 'consecutive_5xx'),
+  ConsecutiveGatewayFailure: pointer(uint32),
 });
 
 /**
- * api UpstreamLimits (api/config_entry.go): `*int` each. One definition for service-defaults'
- * UpstreamConfig, api-gateway `Defaults` and route services' `Limits`, which are this Go type.
+ * api UpstreamLimits (api/config_entry.go): `*int` each, in the server struct too
+ * (agent/structs/config_entry.go UpstreamLimits, 03658a0), so `MaxConnections = 0` is stored and
+ * answered as 0 (`pointer`). One definition for service-defaults' UpstreamConfig, api-gateway
+ * `Defaults` and route services' `Limits`, which are this Go type.
  */
 export const upstreamLimits: FieldType = obj({
-  MaxConnections: int,
-  MaxPendingRequests: int,
-  MaxConcurrentRequests: int,
+  MaxConnections: pointer(int),
+  MaxPendingRequests: pointer(int),
+  MaxConcurrentRequests: pointer(int),
   PassiveHealthCheck: passiveHealthCheck,
 });
 

@@ -1,5 +1,5 @@
 // service-defaults: per-service protocol, mTLS mode and upstream settings (api/config_entry.go ServiceConfigEntry).
-import { aliased, int, list, obj, str, strings, uint32 } from '../field-types.ts';
+import { aliased, int, list, obj, pointer, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
 import { envoyExtensions, exposeConfig, meshGateway, meta, passiveHealthCheck, tenancy, transparentProxyConfig, upstreamLimits, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
@@ -100,7 +100,8 @@ export const serviceDefaults: KindDefinition = {
     EnvoyExtensions: envoyExtensions,
     // No alias tag: api ServiceConfigEntry.MaxRequestHeadersKB *uint32 `json:",omitempty"` (api/config_entry.go
     // at hashicorp/consul 1fde583, and structs at 03658a0), so `max_request_headers_kb` is an invalid config key.
-    MaxRequestHeadersKB: aliased(uint32),
+    // A pointer in structs too: an explicit 0 is stored and answered.
+    MaxRequestHeadersKB: aliased(pointer(uint32)),
     ...meta,
   },
   normalize(entry) {

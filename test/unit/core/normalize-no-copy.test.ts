@@ -9,7 +9,7 @@ import { canonicalLive } from '../../../src/core/plan/canonical.ts';
 import { liveBytesDecoded } from '../../../src/core/plan/live-bytes.ts';
 import { cloneData } from '../../../src/core/clone-data.ts';
 import { KINDS, kindDefinition } from '../../../src/model/registry.ts';
-import { fieldSpec, type FieldType } from '../../../src/model/field-types.ts';
+import { fieldSpec, isPointer, type FieldType } from '../../../src/model/field-types.ts';
 import { canonicalNestedTenancy, parseTargetConsul } from '../../../src/model/tenancy.ts';
 import type { ConsulVersion } from '../../../src/model/consul-versions.ts';
 import type { ApiEntry } from '../../../src/model/kind-definition.ts';
@@ -49,7 +49,7 @@ function omitZero(value: unknown, type?: FieldType): unknown {
       }
       const f = fields && Object.hasOwn(fields, k) ? fieldSpec(fields[k]).type : undefined;
       const kept = inner(v, f);
-      if (!isZero(kept)) put(out, k, kept);
+      if (!isZero(kept) || (kept !== undefined && kept !== null && isPointer(f))) put(out, k, kept);
     }
     return out;
   }

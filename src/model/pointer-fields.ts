@@ -1,0 +1,34 @@
+// Which fields of a kind are Go pointers to scalars (field-types.ts `pointer`), by field pattern
+// (`UpstreamConfig.Overrides[].Limits.MaxConnections`, as src/model/consul-versions.ts writes paths):
+// for readers that walk values rather than the kind's types, such as the plan's attribute diff,
+// where an absent pointer is "unset", not the zero Consul reads for a plain field.
+import { fieldSpec, isPointer, type FieldType, type ObjectFields } from './field-types.ts';
+import { kindDefinition } from './registry.ts';
+
+const byKind = new Map<string, ReadonlySet<string>>();
+const NONE: ReadonlySet<string> = new Set();
+
+/** The kind's pointer field patterns; empty for a kind without any, or one the registry lacks. */
+export function pointerFieldPatterns(kind: string | undefined): ReadonlySet<string> {
+  if (kind === undefined) return NONE;
+  let found = byKind.get(kind);
+  if (!found) {
+    const def = kindDefinition(kind);
+    if (!def) return NONE;
+    const out = new Set<string>();
+    collect(def.fields, '', out);
+    byKind.set(kind, (found = out.size ? out : NONE));
+  }
+  return found;
+}
+
+function collect(fields: ObjectFields, prefix: string, out: Set<string>): void {
+  for (const [name, f] of Object.entries(fields)) visit(fieldSpec(f).type, prefix ? `${prefix}.${name}` : name, out);
+}
+
+function visit(type: FieldType, path: string, out: Set<string>): void {
+  if (isPointer(type)) out.add(path);
+  else if (type.t === 'object') collect(type.fields, path, out);
+  else if (type.t === 'list') visit(type.of, `${path}[]`, out);
+  // Map values are the user's keys: no pointer field sits below one in any kind.
+}
