@@ -462,26 +462,33 @@ export class Lexer {
     while (this.i < n && (this.isLetterAt(this.i) || this.isDigitAt(this.i))) this.stepChar();
     const ident = src.slice(identStart, this.i);
     if (this.i >= n) throw new HclError(`heredoc <<${quoteToken(ident).slice(1, -1)} is not terminated`, p);
-    if (src.charCodeAt(this.i) === 13 && src.charCodeAt(this.i + 1) === 10) this.i++;
+    const crlf = src.charCodeAt(this.i) === 13 && src.charCodeAt(this.i + 1) === 10;
+    if (crlf) this.i++;
     if (src.charCodeAt(this.i) !== 10) {
       throw new HclError(`invalid characters after heredoc marker <<${quoteToken(ident).slice(1, -1)}: the marker must end the line`, this.pos());
     }
     if (ident === '' || ident === '-') throw new HclError('heredoc marker is empty: write e.g. <<EOF', p);
     const marker = ident.charCodeAt(0) === 45 ? ident.slice(1) : ident;
+    // HCL1's scanHeredoc (hashicorp/hcl v1 hcl/scanner/scanner.go) takes the anchor's bytes up to the
+    // newline, so a CRLF anchor carries its "\r" (identBytes), and ends the heredoc at the first line
+    // at least that long that matches `[[:space:]]*MARKER\z`, unanchored: any line ending with the
+    // marker (and that "\r"), `xEOF` included. token.go unindentHeredoc then keeps the line's start.
+    const anchorLength = ident.length + (crlf ? 1 : 0);
+    const end = crlf ? `${marker}\r` : marker;
     this.newline(this.i);
     this.i++;
     let lineStart = this.i;
     for (;;) {
       if (this.i >= n) {
         throw new HclError(
-          `heredoc <<${quoteToken(ident).slice(1, -1)} is not terminated: expected a line containing only ${quoteToken(marker).slice(1, -1)}`,
+          `heredoc <<${quoteToken(ident).slice(1, -1)} is not terminated: expected a line ending with ${quoteToken(marker).slice(1, -1)}`,
           p,
           `end the heredoc with a line ${quoteToken(marker)} followed by a newline`,
         );
       }
       const c = src.charCodeAt(this.i);
       if (c === 10) {
-        if (this.i - lineStart >= ident.length && isMarkerLine(src, lineStart, this.i, marker)) {
+        if (this.i - lineStart >= anchorLength && src.startsWith(end, this.i - end.length)) {
           this.newline(this.i);
           this.i++;
           break;
@@ -496,20 +503,6 @@ export class Lexer {
     const text = src.slice(start, this.i);
     return { type: T.HEREDOC, text, str: unindentHeredoc(text), num: 0, line, column };
   }
-}
-
-/** `^[[:space:]]*MARKER\r*$` over src[from, to). */
-function isMarkerLine(src: string, from: number, to: number, marker: string): boolean {
-  let i = from;
-  for (;;) {
-    const c = src.charCodeAt(i);
-    if (i < to && (c === 32 || c === 9 || c === 13 || c === 11 || c === 12 || c === 10)) i++;
-    else break;
-  }
-  if (to - i < marker.length || !src.startsWith(marker, i)) return false;
-  i += marker.length;
-  while (i < to && src.charCodeAt(i) === 13) i++;
-  return i === to;
 }
 
 /** hashicorp/hcl v1 token.unindentHeredoc, applied to the whole heredoc token text (ends with "\n"). */
