@@ -21,12 +21,43 @@ function targetOf(file: string, targets: readonly VersionedTarget[]): VersionedT
     .sort((a, b) => norm(b.dir).length - norm(a.dir).length)[0];
 }
 
-/** One warning per field a file uses that its target's Consul version does not know. */
+/**
+ * One warning per field a file uses that its target's Consul version does not know, and one per
+ * check of the newest Consul source whose release is not known (newestSourceWarnings).
+ */
 export function versionWarnings(entries: readonly DecodedEntry[], targets: readonly VersionedTarget[]): ConfigEntryError[] {
   return entries.flatMap((d) => {
     const target = targetOf(d.file, targets);
-    return target ? entryVersionWarnings(d, target) : [];
+    const newest = newestSourceWarnings(d);
+    return target ? [...entryVersionWarnings(d, target), ...newest] : newest;
   });
+}
+
+/** ServiceConfigEntry.Validate's protocol switch (agent/structs/config_entry.go at hashicorp/consul 03658a0). */
+const SERVICE_DEFAULTS_PROTOCOLS = ['', 'http', 'http2', 'grpc', 'tcp'];
+
+/**
+ * Checks the newest Consul source makes at write time that no release is known to have: the write
+ * may succeed on the target or be refused, so validate warns (as it does for the newest source's
+ * SDS rules, core/gateway-tls-merge.ts) and the dev server, which emulates released behaviour, accepts.
+ * service-defaults `Protocol`: ServiceConfigEntry.Validate at 03658a0 refuses anything but "",
+ * http, http2, grpc and tcp after Normalize lower-cases it (`invalid value for protocol: %v`); the
+ * 1.2x sources read before it have no such switch (any protocol, tcp on the listener).
+ */
+export function newestSourceWarnings(d: DecodedEntry): ConfigEntryError[] {
+  if (d.entry.Kind !== 'service-defaults' || typeof d.entry.Protocol !== 'string') return [];
+  const protocol = d.entry.Protocol.toLowerCase();
+  if (SERVICE_DEFAULTS_PROTOCOLS.includes(protocol)) return [];
+  return [
+    configEntryError(
+      'validate',
+      d.file,
+      positionOf(d, 'Protocol'),
+      'Protocol',
+      `the newest Consul source refuses this write with "invalid value for protocol: ${protocol}" (ServiceConfigEntry.Validate, release not known); older Consul accepts it and treats the service as tcp`,
+      'use one of tcp, http, http2 or grpc',
+    ),
+  ];
 }
 
 /** The warnings of one entry against `target`'s version (none when it states no version). */

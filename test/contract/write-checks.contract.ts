@@ -740,4 +740,44 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       del('/v1/config/inline-certificate/cgc-cert'),
     ],
   },
+  {
+    // agent/structs/config_entry.go (hashicorp/consul 03658a0): PassiveHealthCheck's counters and
+    // percentages are *uint32 and BaseEjectionTime *time.Duration, UpstreamLimits' three *int, so
+    // encoding/json answers an explicit 0 (omitempty drops only a nil pointer), while MaxFailures and
+    // Interval are plain values whose 0 is omitted. Validate's bounds apply only to a set pointer:
+    // Consecutive5xx = 0 is refused, unset is not (TestServiceConfigEntry's passive-health-check cases).
+    name: 'service-defaults: Go pointer fields keep an explicit zero; their bounds apply only when set',
+    kinds: ['service-defaults'],
+    cleanup: ['/v1/config/service-defaults/cgc-ptr'],
+    steps: [
+      ok(
+        sd('cgc-ptr', {
+          UpstreamConfig: {
+            Defaults: {
+              Limits: { MaxConnections: 0 },
+              PassiveHealthCheck: { Interval: 0, MaxFailures: 0, EnforcingConsecutive5xx: 0, MaxEjectionPercent: 0, BaseEjectionTime: 0 },
+            },
+          },
+        }),
+      ),
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-ptr',
+        expect: {
+          status: 200,
+          body: (res) => {
+            const defaults = (res.json as { UpstreamConfig: { Defaults: Record<string, unknown> } }).UpstreamConfig.Defaults;
+            expect(defaults.Limits).toEqual({ MaxConnections: 0 });
+            expect(defaults.PassiveHealthCheck).toEqual({ EnforcingConsecutive5xx: 0, MaxEjectionPercent: 0, BaseEjectionTime: 0 });
+          },
+        },
+      },
+      fail500(
+        sd('cgc-ptr', { UpstreamConfig: { Defaults: { PassiveHealthCheck: { Consecutive5xx: 0 } } } }),
+        '1 error occurred:\n\t* error in upstream defaults: 1 error occurred:\n\t* passive health check consecutive_5xx must be greater than 0\n\n\n\n',
+      ),
+      ok(sd('cgc-ptr', { UpstreamConfig: { Defaults: { PassiveHealthCheck: { Consecutive5xx: 1 } } } })),
+      del('/v1/config/service-defaults/cgc-ptr'),
+    ],
+  },
 ];
