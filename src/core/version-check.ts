@@ -64,7 +64,7 @@ export function newestSourceWarnings(d: DecodedEntry): ConfigEntryError[] {
 export function entryVersionWarnings(d: DecodedEntry, target: Pick<VersionedTarget, 'name' | 'consulVersion'>): ConfigEntryError[] {
   const version = target.consulVersion ? parseConsulVersion(target.consulVersion) : undefined;
   if (!version) return [];
-  return fieldsNewerThan(d.entry, version).map((f) =>
+  return fieldsNewerThan(d.entry, version, d.fieldPositions.keys()).map((f) =>
     configEntryError(
       'validate',
       d.file,

@@ -21,9 +21,9 @@ function knowsAll(version: ConsulVersion): boolean {
 }
 
 /** The 400 body for fields `version` does not know yet, or undefined. Paths are the canonical spelling. */
-export function tooNewKeyError(entry: ApiEntry, version: ConsulVersion): string | undefined {
+export function tooNewKeyError(entry: ApiEntry, version: ConsulVersion, given?: Iterable<string>): string | undefined {
   if (knowsAll(version)) return undefined;
-  const fields = fieldsNewerThan(entry, version);
+  const fields = fieldsNewerThan(entry, version, given);
   if (!fields.length) return undefined;
   return `Request decoding failed: ${multiErrorText(fields.map((f) => `invalid config key "${f.path}"`))}`;
 }

@@ -356,6 +356,8 @@ export const CONSUL_ALIASES: AliasTable = {
     'Listeners[].Default.JWT.Providers[].VerifyClaims': ['verify_claims'],
     // Defaults *UpstreamLimits: hashicorp/consul#23783 writes `defaults.passive_health_check`.
     ...upstreamLimits('Defaults.'),
+    // structs.APIGatewayConfigEntry.ExtAuthz at hashicorp/consul 5c48b0b: `json:",omitempty"`, no alias tag.
+    ExtAuthz: [],
     'Status.Conditions[].Resource.SectionName': [],
     'Status.Conditions[].LastTransitionTime': [],
   },
@@ -371,6 +373,8 @@ export const CONSUL_ALIASES: AliasTable = {
     'Rules[].Filters.TimeoutFilter.RequestTimeout': [],
     'Rules[].Filters.TimeoutFilter.IdleTimeout': [],
     'Rules[].Filters.JWT.Providers[].VerifyClaims': ['verify_claims'],
+    // HTTPFilters.ExtAuthz (api/config_entry_routes.go at 03658a0): no alias tag.
+    'Rules[].Filters.ExtAuthz': [],
     'Rules[].ResponseFilters': [],
     'Rules[].Services[].Filters.RetryFilter': [],
     'Rules[].Services[].Filters.RetryFilter.NumRetries': [],
@@ -381,6 +385,7 @@ export const CONSUL_ALIASES: AliasTable = {
     'Rules[].Services[].Filters.TimeoutFilter.RequestTimeout': [],
     'Rules[].Services[].Filters.TimeoutFilter.IdleTimeout': [],
     'Rules[].Services[].Filters.JWT.Providers[].VerifyClaims': ['verify_claims'],
+    'Rules[].Services[].Filters.ExtAuthz': [],
     'Rules[].Services[].ResponseFilters': [],
     'Rules[].Services[].TLS.SDS.ClusterName': ['cluster_name'],
     'Rules[].Services[].TLS.SDS.CertResource': ['cert_resource'],

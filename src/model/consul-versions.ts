@@ -73,6 +73,10 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     // release/2.0.x only (#23556, merged 2026-05-14, before 2.0.0); see docs/consul-versions.md.
     Defaults: '2.0.0',
     ...upstreamLimitsPassiveHealthCheckSince(['Defaults']),
+    // ExtAuthz (gateway-wide and per-route, empty structs in CE): hashicorp/consul#23703, backported to
+    // release/2.0.x as #23708 on 2026-07-03, six weeks after 2.0.0 (which lacks it); the 2.0.x patch
+    // that carries it is not known, so the first patch is the lower bound (docs/consul-versions.md †).
+    ExtAuthz: '2.0.1',
   },
   // Credential injection: in Consul's 2026 sources (agent/structs/config_entry_gateways_credential_ce.go,
   // api/config_entry_credential_injection_test.go) but in no release changelog found; dated as the
@@ -82,6 +86,8 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     'Services[].Credential': '2.1.0',
   },
   'http-route': {
+    'Rules[].Filters.ExtAuthz': '2.0.1',
+    'Rules[].Services[].Filters.ExtAuthz': '2.0.1',
     'Rules[].Services[].TLS': '2.0.0',
     // The route service's override of the gateway's Defaults, the same pull requests (#23551, #23556).
     'Rules[].Services[].Limits': '2.0.0',
@@ -113,6 +119,12 @@ function upstreamLimitsPassiveHealthCheckSince(owners: readonly string[]): Recor
   return Object.fromEntries(owners.map((owner) => [`${owner}.PassiveHealthCheck`, '2.1.0']));
 }
 
+/** Whether `version` has every dated field of one kind: then no walk over the entry is needed. */
+function knowsEveryFieldOf(since: Readonly<Record<string, string>>, version: ConsulVersion): boolean {
+  for (const k in since) if (!atLeast(version, since[k])) return false;
+  return true;
+}
+
 /** A field path with its list indexes and map keys made generic: `Listeners[2].Services[0]` → `Listeners[].Services[]`. */
 export function genericPath(path: string): string {
   return path.replace(/\[\d+\]/g, '[]');
@@ -124,10 +136,14 @@ export interface TooNewField {
   since: string;
 }
 
-/** Fields of an entry (API form) that `version` does not know yet. */
-export function fieldsNewerThan(entry: Record<string, unknown> & { Kind: string }, version: ConsulVersion): TooNewField[] {
+/**
+ * Fields of an entry (API form) that `version` does not know yet. `given`: the paths the file or
+ * body wrote (decoded field positions), for a field whose value the decoder dropped as empty
+ * (`ExtAuthz {}`): an older Consul still sees the key and refuses it.
+ */
+export function fieldsNewerThan(entry: Record<string, unknown> & { Kind: string }, version: ConsulVersion, given?: Iterable<string>): TooNewField[] {
   const since = FIELD_SINCE[entry.Kind];
-  if (!since) return [];
+  if (!since || knowsEveryFieldOf(since, version)) return [];
   const out: TooNewField[] = [];
   const visit = (value: unknown, path: string): void => {
     if (path) {
@@ -142,5 +158,13 @@ export function fieldsNewerThan(entry: Record<string, unknown> & { Kind: string 
       for (const [k, item] of Object.entries(value)) if (!(path === '' && k === 'Kind')) visit(item, path ? `${path}.${k}` : k);
   };
   visit(entry, '');
+  if (given)
+    for (const path of given) {
+      const introduced = since[genericPath(path)];
+      if (!introduced || atLeast(version, introduced)) continue;
+      // A field inside one already reported (or reported itself) is not reported again.
+      if (out.some((f) => path === f.path || path.startsWith(`${f.path}.`) || path.startsWith(`${f.path}[`))) continue;
+      out.push({ path, since: introduced });
+    }
   return out;
 }

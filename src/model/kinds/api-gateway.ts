@@ -79,6 +79,13 @@ export const apiGateway: KindDefinition = {
     // (control-plane/api-gateway/common/translation.go translateGatewayDefaults, PR #5596); Consul PRs
     // #23551 (zero values of these limits) and #23783 (their PassiveHealthCheck) use it.
     Defaults: upstreamLimits,
+    // The gateway-wide ext_authz toggle of the newest Consul (FIELD_SINCE): structs.APIGatewayConfigEntry
+    // .ExtAuthz *APIGatewayExtAuthz `json:",omitempty"` (agent/structs/config_entry_gateways.go at
+    // hashicorp/consul 5c48b0b), an empty struct in CE whose fields only the Enterprise build defines
+    // (config_entry_apigw_extauthz_ce.go; TestExtAuthzStructsEmptyInCE): any key inside is an invalid
+    // config key to a CE server, as to the decoder here.
+    // No alias tag: `ext_authz` is an invalid config key.
+    ExtAuthz: aliased(obj({})),
     // Read-only: Consul ignores Status on write.
     Status: configEntryStatus,
     Partition: str,

@@ -23,6 +23,13 @@ const httpFilters: FieldType = obj({
   ),
   TimeoutFilter: aliased(obj({ RequestTimeout: aliased(durationNs), IdleTimeout: aliased(durationNs) })),
   JWT: obj({ Providers: apiGatewayJWTProviders }),
+  // The newest Consul's per-route ext_authz switch (FIELD_SINCE): structs.HTTPFilters.ExtAuthz
+  // *HTTPRouteExtAuthzFilter (agent/structs/config_entry_routes.go at hashicorp/consul 5c48b0b), an
+  // empty struct in CE (config_entry_apigw_extauthz_ce.go; TestExtAuthzStructsEmptyInCE). The api
+  // struct's `Enabled bool` (api/config_entry_routes.go at 03658a0) is Enterprise's field, so a CE
+  // server refuses it as an invalid config key, as the decoder does here.
+  // No alias tag (api HTTPFilters.ExtAuthz): `ext_authz` is an invalid config key.
+  ExtAuthz: aliased(obj({})),
 });
 const httpResponseFilters = aliased(obj({ Headers: list(headerFilter) }));
 

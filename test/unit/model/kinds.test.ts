@@ -104,7 +104,7 @@ describe('aliases follow the api struct tags', () => {
     expect(Object.keys(def('terminating-gateway').fields)).toEqual(['Name', 'CredentialInjection', 'Services', 'Meta', 'Partition', 'Namespace']);
     // The newest api struct's place for the gateway-level TLS was not readable: after Listeners, as
     // ingress-gateway's Defaults follows its Listeners. Nor was that of `Defaults` (UpstreamLimits): after TLS.
-    expect(Object.keys(def('api-gateway').fields)).toEqual(['Name', 'Meta', 'Listeners', 'TLS', 'Defaults', 'Status', 'Partition', 'Namespace']);
+    expect(Object.keys(def('api-gateway').fields)).toEqual(['Name', 'Meta', 'Listeners', 'TLS', 'Defaults', 'ExtAuthz', 'Status', 'Partition', 'Namespace']);
     expect(Object.keys(def('exported-services').fields)).toEqual(['Name', 'Partition', 'Services', 'Meta']);
   });
 });
