@@ -146,6 +146,28 @@ UpstreamConfig {
     }
   });
 
+  it('a CRD (consul-k8s PassiveHealthCheck.EnforcingConsecutive5xx *uint32) and JSON keep the zero in what render sends', async () => {
+    const crd = [
+      'apiVersion: consul.hashicorp.com/v1alpha1',
+      'kind: ServiceDefaults',
+      'metadata:',
+      '  name: api',
+      'spec:',
+      '  upstreamConfig:',
+      '    defaults:',
+      '      passiveHealthCheck:',
+      '        maxFailures: 0',
+      '        enforcingConsecutive5xx: 0',
+      '',
+    ].join('\n');
+    const json = JSON.stringify({ Kind: 'service-defaults', Name: 'b', UpstreamConfig: { Defaults: { Limits: { MaxConnections: 0 } } } });
+    const run = await runCli(['render', '--json', 'api.yaml', 'b.json'], tempTree({ 'api.yaml': crd, 'b.json': json }));
+    expect(run.stderr).toBe('');
+    const [a, b] = JSON.parse(run.stdout) as Record<string, any>[];
+    expect(a.UpstreamConfig.Defaults.PassiveHealthCheck).toEqual({ EnforcingConsecutive5xx: 0 });
+    expect(b.UpstreamConfig.Defaults.Limits).toEqual({ MaxConnections: 0 });
+  });
+
   it("validate refuses Consecutive5xx = 0 as Consul's PassiveHealthCheck.Validate does (a bound only on a set pointer)", async () => {
     const dir = tempTree({ 'a.hcl': fileWith('      Consecutive5xx = 0\n') });
     const run = await runCli(['validate', 'a.hcl'], dir);
