@@ -104,7 +104,6 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       stateKeyPrefix: resolved.file.stateKeyPrefix,
       target: target.name,
       env,
-      now: () => clock().getTime(),
     });
     const now = clock().getTime();
     const thresholds = { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms };
