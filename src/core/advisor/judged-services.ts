@@ -16,6 +16,7 @@ import { ownershipOf } from '../plan/ownership.ts';
 import { entryDecision, heldAfterApply, type DecisionFlags } from '../plan/entry-decision.ts';
 import { serviceKey, type DriftedService, type JudgedService, type ModeOrigin, type ServiceRef } from './model.ts';
 import { fieldText } from '../../model/field-text.ts';
+import { namedServiceKey } from './service-scope.ts';
 
 /** A rendered Git entry (src/core/render.ts): the normalised form and the file it came from. */
 export interface GitEntry {
@@ -28,7 +29,10 @@ export interface JudgeInput {
   live: readonly LiveEntry[];
   /** Connect-enabled services (with a sidecar proxy) from Consul's catalog. */
   catalog: readonly ServiceRef[];
-  /** Service names the user marked as not expecting inbound traffic (case-insensitive). */
+  /**
+   * Services the user marked as not expecting inbound traffic (case-insensitive): `name` in the
+   * default namespace and partition, `namespace/name`, or `partition/namespace/name`.
+   */
   expectNoInboundTraffic: readonly string[];
 }
 
@@ -144,7 +148,7 @@ export function judgedServices(input: JudgeInput): JudgedServices {
   const gitPd = proxyDefaultsByPartition(gitSides);
   const livePd = proxyDefaultsByPartition(liveSides);
   const catalog = new Map(input.catalog.map((r) => [serviceKey(r), r]));
-  const quiet = new Set(input.expectNoInboundTraffic.map((n) => n.toLowerCase()));
+  const quiet = new Set(input.expectNoInboundTraffic.map(namedServiceKey));
 
   const refs = new Map<string, ServiceRef>();
   for (const [k, s] of liveSd) refs.set(k, refOf(s.entry));
@@ -174,7 +178,7 @@ export function judgedServices(input: JudgeInput): JudgedServices {
       ? { kind: 'service-defaults', ...(sd?.file ? { file: sd.file } : {}) }
       : { kind: 'proxy-defaults', ...(pd?.file ? { file: pd.file } : {}) };
     const j: JudgedService = { service, origin };
-    if (quiet.has(service.name.toLowerCase())) j.expectsNoInboundTraffic = true;
+    if (quiet.has(key)) j.expectsNoInboundTraffic = true;
     const blocked = blockedBecause(service.name, gitSd.get(key), liveSd.get(key));
     if (blocked) j.blockedBecause = blocked;
     const ownFile = gitSd.get(key)?.file;
