@@ -113,7 +113,7 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     const outcome = await adviseStrict(
       relative,
       { entries: new ConsulConfigEntryStore(consul), catalog, traffic, sidecars: consulAuditSource(consul) },
-      { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic, ...crd },
+      { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic, apply: { prune: target.prune, massDelete: target.massDelete }, ...crd },
     );
     if (!outcome.ok) return reportErrors(outcome.errors, io, json);
     io.stdout.write(values.json ? `${stringifyApiJson(adviceJson(outcome.report))}\n` : renderAdviceText(outcome.report));

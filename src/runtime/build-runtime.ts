@@ -126,6 +126,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         grouping: a.grouping,
         labels: a.labels,
         ...(t.crdNamespaces ? { crdNamespaces: t.crdNamespaces } : {}),
+        apply: { prune: t.prune, massDelete: t.massDelete },
       },
       deps: {
         source: src,

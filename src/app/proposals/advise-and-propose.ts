@@ -5,7 +5,7 @@
 import type { ConfigEntryStore, StateStore } from '../ports/config-entry-store.ts';
 import type { AdviceReport, AdvisorThresholds, TrafficSampleSource } from '../../core/advisor/model.ts';
 import type { DesiredStateSource } from '../ports/github.ts';
-import { adviseStrict, type ConnectCatalog } from '../advise.ts';
+import { adviseStrict, type AdviseOptions, type ConnectCatalog } from '../advise.ts';
 import type { PostureIssue, ProposalPullRequests } from '../ports/proposal-pull-requests.ts';
 import { proposeStrict, type ProposeOutcome } from './propose-strict.ts';
 import { auditPosture, type PostureReport, type PostureSource } from '../posture.ts';
@@ -35,6 +35,8 @@ export interface AdvisorRunSettings {
   labels: readonly string[];
   /** The target's `crdNamespaces`: CRDs read as plan reads them. */
   crdNamespaces?: CrdNamespaces;
+  /** The target's `prune` and `massDelete`: drift hints name the apply that is not refused (AdviseOptions.apply). */
+  apply?: AdviseOptions['apply'];
 }
 
 export type AdvisorRunOutcome =
@@ -72,6 +74,7 @@ export async function adviseAndPropose(
       thresholds: settings.thresholds,
       expectNoInboundTraffic: settings.expectNoInboundTraffic,
       ...(settings.crdNamespaces ? { crdNamespaces: settings.crdNamespaces } : {}),
+      ...(settings.apply ? { apply: settings.apply } : {}),
     },
   );
   // An invalid tree is already reported by the drift check's issue: nothing is proposed on it.

@@ -237,6 +237,9 @@ export interface DriftedService extends ServiceRef {
    * naming the entry.
    */
   repair: string;
-  /** The apply flags the repair needs (absent: a plain apply repairs it); the reconcile's own apply passes neither `--adopt` nor, unless the target prunes, `--prune`. */
-  repairNeeds?: ('adopt' | 'prune')[];
+  /**
+   * The apply flags the repair needs (absent: a plain apply repairs it); the reconcile's own apply
+   * passes neither `--adopt` nor `--allow-mass-delete` nor, unless the target prunes, `--prune`.
+   */
+  repairNeeds?: ('adopt' | 'prune' | 'allow-mass-delete')[];
 }
