@@ -27,6 +27,8 @@ export interface AdvisePorts {
   traffic: TrafficSampleSource;
   /** The audit's read of sidecars registered permissive (src/adapters/consul/posture-source.ts); absent: not read. */
   sidecars?: Pick<AuditSource, 'permissiveSidecars'>;
+  /** Services permissive in namespaces the target does not manage (src/adapters/consul/outside-namespaces.ts); absent: not read. */
+  outside?: { permissiveServices(): Promise<ServiceRef[]> };
 }
 
 export interface AdviseOptions {
@@ -58,6 +60,7 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
   // After the catalog, not beside it: both read every managed namespace a few at a time
   // (bounded-reads.ts), and side by side they would double the requests Consul sees at once.
   const permissiveSidecars = await ports.sidecars?.permissiveSidecars();
+  const outsideTarget = ports.outside ? await outsideNamespaces(ports.outside) : undefined;
   const input = { git: tree.entries, live: [...serviceDefaults, ...proxyDefaults], catalog, expectNoInboundTraffic: options.expectNoInboundTraffic };
   let { judged, drift } = judgedServices(input);
   // Drift is repaired by an apply: when that apply prunes, ask the planner whether its mass-delete
@@ -74,7 +77,26 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
     : [];
   const byService = new Map(samples.map((s) => [serviceKey(s.service), s]));
   const services = judged.map((j) => decideStrict({ judged: j, samples: byService.get(serviceKey(j.service)), window, thresholds: options.thresholds }));
-  return { ok: true, report: { window, source: ports.traffic.description, services, drift, ...(permissiveSidecars ? { permissiveSidecars } : {}) } };
+  return {
+    ok: true,
+    report: {
+      window,
+      source: ports.traffic.description,
+      services,
+      drift,
+      ...(permissiveSidecars ? { permissiveSidecars } : {}),
+      ...(outsideTarget ? { outsideTarget } : {}),
+    },
+  };
+}
+
+/** The read of namespaces outside the target; a failure is kept as the reason it is unknown, for the lockdown gate. */
+async function outsideNamespaces(outside: NonNullable<AdvisePorts['outside']>): Promise<NonNullable<AdviceReport['outsideTarget']>> {
+  try {
+    return { permissive: await outside.permissiveServices() };
+  } catch (e) {
+    return { permissive: [], unreadable: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /**
