@@ -7,6 +7,8 @@ import type { ConfigEntryError } from '../model/errors.ts';
 import type { CrdNamespaces } from '../model/tenancy.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { renderTree } from '../core/render.ts';
+import { makePlan } from './make-plan.ts';
+import type { MassDeletePolicy } from '../core/plan/mass-delete.ts';
 import type { ConfigEntryStore } from './ports/config-entry-store.ts';
 import type { AuditSource } from './ports/audit-source.ts';
 import { judgedServices } from '../core/advisor/judged-services.ts';
@@ -25,6 +27,8 @@ export interface AdvisePorts {
   traffic: TrafficSampleSource;
   /** The audit's read of sidecars registered permissive (src/adapters/consul/posture-source.ts); absent: not read. */
   sidecars?: Pick<AuditSource, 'permissiveSidecars'>;
+  /** Services permissive in namespaces the target does not manage (src/adapters/consul/outside-namespaces.ts); absent: not read. */
+  outside?: { permissiveServices(): Promise<ServiceRef[]> };
 }
 
 export interface AdviseOptions {
@@ -34,6 +38,11 @@ export interface AdviseOptions {
   expectNoInboundTraffic: readonly string[];
   /** The target's `crdNamespaces` (consul-gitops.yaml); absent: CRD namespaces are not mapped. */
   crdNamespaces?: CrdNamespaces;
+  /**
+   * How apply runs on this target (consul-gitops.yaml `prune` and `massDelete`), so a drift hint
+   * names an apply that is not refused; absent: pruning only with `--prune`, the default guard.
+   */
+  apply?: { prune: boolean; massDelete?: MassDeletePolicy };
 }
 
 export type AdviseOutcome = { ok: true; report: AdviceReport } | { ok: false; errors: ConfigEntryError[] };
@@ -51,12 +60,14 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
   // After the catalog, not beside it: both read every managed namespace a few at a time
   // (bounded-reads.ts), and side by side they would double the requests Consul sees at once.
   const permissiveSidecars = await ports.sidecars?.permissiveSidecars();
-  const { judged, drift } = judgedServices({
-    git: tree.entries,
-    live: [...serviceDefaults, ...proxyDefaults],
-    catalog,
-    expectNoInboundTraffic: options.expectNoInboundTraffic,
-  });
+  const outsideTarget = ports.outside ? await outsideNamespaces(ports.outside) : undefined;
+  const input = { git: tree.entries, live: [...serviceDefaults, ...proxyDefaults], catalog, expectNoInboundTraffic: options.expectNoInboundTraffic };
+  let { judged, drift } = judgedServices(input);
+  // Drift is repaired by an apply: when that apply prunes, ask the planner whether its mass-delete
+  // guard refuses it, and judge again so each hint names the apply that will actually run.
+  const apply = options.apply ?? { prune: false };
+  const pruneRefused = drift.length ? await pruneRefusal(files, ports.entries, apply, crdNamespaces) : undefined;
+  if (pruneRefused || apply.prune) ({ judged, drift } = judgedServices({ ...input, apply: { prune: apply.prune, ...(pruneRefused ? { pruneRefused } : {}) } }));
   const window = { start: options.now - options.thresholds.windowMs, end: options.now };
   const samples = judged.length
     ? await ports.traffic.samples(
@@ -66,5 +77,48 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
     : [];
   const byService = new Map(samples.map((s) => [serviceKey(s.service), s]));
   const services = judged.map((j) => decideStrict({ judged: j, samples: byService.get(serviceKey(j.service)), window, thresholds: options.thresholds }));
-  return { ok: true, report: { window, source: ports.traffic.description, services, drift, ...(permissiveSidecars ? { permissiveSidecars } : {}) } };
+  return {
+    ok: true,
+    report: {
+      window,
+      source: ports.traffic.description,
+      services,
+      drift,
+      ...(permissiveSidecars ? { permissiveSidecars } : {}),
+      ...(outsideTarget ? { outsideTarget } : {}),
+    },
+  };
+}
+
+/** The read of namespaces outside the target; a failure is kept as the reason it is unknown, for the lockdown gate. */
+async function outsideNamespaces(outside: NonNullable<AdvisePorts['outside']>): Promise<NonNullable<AdviceReport['outsideTarget']>> {
+  try {
+    return { permissive: await outside.permissiveServices() };
+  } catch (e) {
+    return { permissive: [], unreadable: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/**
+ * The mass-delete guard's refusal of `apply --prune` on this tree and Consul, from the planner
+ * itself (makePlan, as plan and apply make it). A tree the planner refuses for another reason, or a
+ * Consul it cannot read, refuses every apply alike; the hint then stays the plain one.
+ */
+async function pruneRefusal(
+  files: readonly SourceFile[],
+  entries: ConfigEntryStore,
+  apply: NonNullable<AdviseOptions['apply']>,
+  crdNamespaces: CrdNamespaces | undefined,
+): Promise<string | undefined> {
+  try {
+    const outcome = await makePlan(files, entries, {
+      prune: true,
+      adopt: false,
+      ...(apply.massDelete ? { massDelete: apply.massDelete } : {}),
+      ...(crdNamespaces ? { crdNamespaces } : {}),
+    });
+    return outcome.plan?.refused;
+  } catch {
+    return undefined;
+  }
 }

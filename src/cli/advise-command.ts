@@ -5,6 +5,7 @@ import type { ConsulClient } from '../adapters/consul/client.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/stores.ts';
 import { consulConnectCatalog as connectCatalog } from '../adapters/consul/connect-catalog.ts';
 import { consulAuditSource } from '../adapters/consul/posture-source.ts';
+import { consulOutsideNamespaces } from '../adapters/consul/outside-namespaces.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { repositoryRelative } from '../adapters/files/repo-root.ts';
 import { adviseStrict, type ConnectCatalog } from '../app/advise.ts';
@@ -104,7 +105,6 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       stateKeyPrefix: resolved.file.stateKeyPrefix,
       target: target.name,
       env,
-      now: () => clock().getTime(),
     });
     const now = clock().getTime();
     const thresholds = { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms };
@@ -113,8 +113,8 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     const crd = target.crdNamespaces ? { crdNamespaces: target.crdNamespaces } : {};
     const outcome = await adviseStrict(
       relative,
-      { entries: new ConsulConfigEntryStore(consul), catalog, traffic, sidecars: consulAuditSource(consul) },
-      { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic, ...crd },
+      { entries: new ConsulConfigEntryStore(consul), catalog, traffic, sidecars: consulAuditSource(consul), outside: consulOutsideNamespaces(consul) },
+      { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic, apply: { prune: target.prune, massDelete: target.massDelete }, ...crd },
     );
     if (!outcome.ok) return reportErrors(outcome.errors, io, json);
     io.stdout.write(values.json ? `${stringifyApiJson(adviceJson(outcome.report))}\n` : renderAdviceText(outcome.report));

@@ -62,7 +62,6 @@ export async function demoAdvisor(consulUrl: string, dir: string, io: CliIo): Pr
       stateKeyPrefix: 'consul-gitops/state',
       target: 'default',
       env: {},
-      now: () => clock,
     });
     const ports = { entries: new ConsulConfigEntryStore(consul), catalog: consulConnectCatalog(consul), traffic };
     const options = { thresholds: { ...DEFAULT_THRESHOLDS, windowMs: WINDOW_MS }, expectNoInboundTraffic: [] };

@@ -12,9 +12,10 @@ export interface ProposalMarker {
 const PREFIX = 'consul-gitops:strict-proposal';
 
 /**
- * A short hash of what the verdict rests on: the verdict, where the mode comes from, the instances
- * and the plaintext totals. Window bounds and mTLS counts move on every run and are left out, so an
- * unchanged situation keeps its hash.
+ * A short hash of what the verdict rests on: the verdict, where the mode comes from, the instances,
+ * their Envoy restarts (each one is a blind spot the body names: a new count rewrites the body
+ * with this run's numbers) and the plaintext totals. Window bounds and mTLS counts move on every
+ * run and are left out, so an unchanged situation keeps its hash.
  */
 export function evidenceHash(v: ServiceVerdict): string {
   const e = v.evidence;
@@ -23,6 +24,7 @@ export function evidenceHash(v: ServiceVerdict): string {
     verdict: v.verdict,
     origin: v.origin.kind,
     instances: e.instances.map((i) => i.instance).sort(),
+    restarts: e.instances.map((i) => `${i.instance} ${i.restarts}`).sort(),
     permissive: [e.permissive.connections, e.permissive.rxBytes, e.permissive.txBytes, e.permissive.lastSeenAt ?? null],
     problems: [...e.problems].sort(),
   };

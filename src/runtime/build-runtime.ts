@@ -16,6 +16,7 @@ import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import { consulConnectCatalog } from '../adapters/consul/connect-catalog.ts';
 import { runtimeSettings, type RuntimeSettings } from './settings.ts';
 import { createTrafficSource, type TrafficSourceFactory } from './traffic-source.ts';
+import { consulOutsideNamespaces } from '../adapters/consul/outside-namespaces.ts';
 import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
 import { parsePromDuration } from '../core/advisor/duration.ts';
 import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
@@ -126,6 +127,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         grouping: a.grouping,
         labels: a.labels,
         ...(t.crdNamespaces ? { crdNamespaces: t.crdNamespaces } : {}),
+        apply: { prune: t.prune, massDelete: t.massDelete },
       },
       deps: {
         source: src,
@@ -137,6 +139,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         github: async (repo) => ({ pulls: await GitHubProposalPullRequests.forDefaultBranch(octo, repo), dashboard: new GitHubPostureIssue(octo, repo) }),
         now: overrides.now ?? (() => new Date()),
         posture: consulPostureSource(consul),
+        outside: consulOutsideNamespaces(consul),
       },
     };
   };

@@ -17,8 +17,6 @@ export interface TrafficSourceRequest {
   stateKeyPrefix: string;
   target: string;
   env: Readonly<Record<string, string | undefined>>;
-  /** The clock the Envoy source stamps its scrapes with (the command's clock; tests control it). */
-  now?: () => number;
 }
 
 export type TrafficSourceFactory = (request: TrafficSourceRequest) => TrafficSampleSource;
@@ -37,6 +35,5 @@ export const createTrafficSource: TrafficSourceFactory = (request) => {
     stateKeyPrefix: request.stateKeyPrefix,
     target: request.target,
     env: { ...request.env },
-    ...(request.now ? { now: request.now } : {}),
   });
 };

@@ -19,7 +19,6 @@ export interface StatsSourceDeps {
   env: Record<string, string | undefined>;
   /** Tests and callers with their own AWS chain. */
   awsCredentials?: CredentialsProvider;
-  now?: () => number;
 }
 
 /**
@@ -55,6 +54,5 @@ export function createTrafficSampleSource(config: StatsConfig, deps: StatsSource
     state: deps.state,
     stateKeyPrefix: deps.stateKeyPrefix,
     target: deps.target,
-    ...(deps.now ? { now: deps.now } : {}),
   });
 }

@@ -23,7 +23,6 @@ export interface EnvoySourceDeps {
   state: StateStore;
   stateKeyPrefix: string;
   target: string;
-  now?: () => number;
   dispatcher?: Dispatcher;
 }
 
@@ -72,11 +71,13 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
   async #service(service: ServiceRef, window: EvidenceWindow): Promise<{ samples: ServiceSamples; unreadable: boolean }> {
     const problems: string[] = [];
     const sources: string[] = [];
-    // This run's read is stamped inside its window: the window ends when the run starts and the
-    // sidecars are read a moment later, and a later stamp would leave the freshest read outside the
-    // window it is evidence for (plaintext since the previous run seen a run late). Traffic of that
-    // moment counts as inside the window, which only errs towards "still plaintext".
-    const now = Math.min((this.#deps.now ?? Date.now)(), window.end);
+    // This run's read is stamped with the window's end: the run's own clock (the advisor's `now`),
+    // never a second one. The window ends when the run starts and the sidecars are read a moment
+    // later; a later stamp would leave the freshest read outside the window it is evidence for
+    // (plaintext since the previous run seen a run late), and a stamp from another clock (the
+    // machine's, when the runtime's is not it) files every read outside every window. Traffic of
+    // that moment counts as inside the window, which only errs towards "still plaintext".
+    const now = window.end;
     const prefix = this.historyPrefix(service);
 
     // 1. This run's scrape of every sidecar Consul knows.

@@ -5,7 +5,7 @@
 import type { ConfigEntryStore, StateStore } from '../ports/config-entry-store.ts';
 import type { AdviceReport, AdvisorThresholds, TrafficSampleSource } from '../../core/advisor/model.ts';
 import type { DesiredStateSource } from '../ports/github.ts';
-import { adviseStrict, type ConnectCatalog } from '../advise.ts';
+import { adviseStrict, type AdviseOptions, type AdvisePorts, type ConnectCatalog } from '../advise.ts';
 import type { PostureIssue, ProposalPullRequests } from '../ports/proposal-pull-requests.ts';
 import { proposeStrict, type ProposeOutcome } from './propose-strict.ts';
 import { auditPosture, type PostureReport, type PostureSource } from '../posture.ts';
@@ -23,6 +23,8 @@ export interface AdvisorRunDeps {
   now: () => Date;
   /** The posture audit's reads; absent: the dashboard has no security section. */
   posture?: PostureSource;
+  /** Services permissive in namespaces the target does not manage (AdvisePorts.outside); the lockdown waits for them. */
+  outside?: AdvisePorts['outside'];
 }
 
 export interface AdvisorRunSettings {
@@ -35,6 +37,8 @@ export interface AdvisorRunSettings {
   labels: readonly string[];
   /** The target's `crdNamespaces`: CRDs read as plan reads them. */
   crdNamespaces?: CrdNamespaces;
+  /** The target's `prune` and `massDelete`: drift hints name the apply that is not refused (AdviseOptions.apply). */
+  apply?: AdviseOptions['apply'];
 }
 
 export type AdvisorRunOutcome =
@@ -66,12 +70,19 @@ export async function adviseAndPropose(
     desired.files,
     // The sidecars' own registrations, read as `advise` reads them (the posture's mTLS reads): a
     // posture read that fails elsewhere (the token endpoint) must not hide them from the lockdown gate.
-    { entries: deps.entries, catalog: deps.catalog, traffic: deps.traffic, ...(deps.posture ? { sidecars: deps.posture.mtls } : {}) },
+    {
+      entries: deps.entries,
+      catalog: deps.catalog,
+      traffic: deps.traffic,
+      ...(deps.posture ? { sidecars: deps.posture.mtls } : {}),
+      ...(deps.outside ? { outside: deps.outside } : {}),
+    },
     {
       now,
       thresholds: settings.thresholds,
       expectNoInboundTraffic: settings.expectNoInboundTraffic,
       ...(settings.crdNamespaces ? { crdNamespaces: settings.crdNamespaces } : {}),
+      ...(settings.apply ? { apply: settings.apply } : {}),
     },
   );
   // An invalid tree is already reported by the drift check's issue: nothing is proposed on it.

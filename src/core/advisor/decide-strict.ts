@@ -6,6 +6,7 @@ import { coverageGaps, type Presence } from './coverage.ts';
 import { judgeInstance, type InstanceJudgement } from './instance-evidence.ts';
 import { TimeIndexCache, type Buckets } from './series.ts';
 import { bytes, count, countOf, duration, instant } from './human.ts';
+import { expectNoInboundTrafficItem } from './service-scope.ts';
 
 export interface DecideInput {
   judged: JudgedService;
@@ -44,7 +45,7 @@ export function decideStrict(input: DecideInput): ServiceVerdict {
       ? []
       : [
           `no mTLS use inside the window: no TLS handshakes, HTTP requests or mTLS bytes rose on any instance, so going strict would prove nothing ` +
-            `(mark the service as not expecting inbound traffic to skip this rule)`,
+            `(if it is not meant to receive any, add ${expectNoInboundTrafficItem(judged.service)} to advisor.expectNoInboundTraffic to skip this rule)`,
         ];
   const blocked = judged.blockedBecause ? [`blocked: ${judged.blockedBecause} (the traffic evidence alone would allow strict)`] : [];
 

@@ -16,6 +16,7 @@ import { ownershipOf } from '../plan/ownership.ts';
 import { entryDecision, heldAfterApply, type DecisionFlags } from '../plan/entry-decision.ts';
 import { serviceKey, type DriftedService, type JudgedService, type ModeOrigin, type ServiceRef } from './model.ts';
 import { fieldText } from '../../model/field-text.ts';
+import { namedServiceKey } from './service-scope.ts';
 
 /** A rendered Git entry (src/core/render.ts): the normalised form and the file it came from. */
 export interface GitEntry {
@@ -28,8 +29,17 @@ export interface JudgeInput {
   live: readonly LiveEntry[];
   /** Connect-enabled services (with a sidecar proxy) from Consul's catalog. */
   catalog: readonly ServiceRef[];
-  /** Service names the user marked as not expecting inbound traffic (case-insensitive). */
+  /**
+   * Services the user marked as not expecting inbound traffic (case-insensitive): `name` in the
+   * default namespace and partition, `namespace/name`, or `partition/namespace/name`.
+   */
   expectNoInboundTraffic: readonly string[];
+  /**
+   * How apply runs on this target: whether it prunes without `--prune` (consul-gitops.yaml `prune`),
+   * and the mass-delete guard's refusal of a pruning apply (src/core/plan/mass-delete.ts; absent:
+   * such an apply goes ahead). A hint whose apply prunes then names `--allow-mass-delete`.
+   */
+  apply?: { prune: boolean; pruneRefused?: string };
 }
 
 export interface JudgedServices {
@@ -110,7 +120,12 @@ const FLAG_SETS: readonly DecisionFlags[] = [{ adopt: false, prune: false }, { a
  * no longer permissive, naming the entries each flag is for. A plain "apply repairs it" would be
  * false for an entry apply leaves alone (no ownership marker, or its file gone while pruning is off).
  */
-function repairOf(name: string, sd: { git?: Side; live?: Side }, pd: { git?: Side; live?: Side }): Pick<DriftedService, 'repair' | 'repairNeeds'> {
+function repairOf(
+  name: string,
+  sd: { git?: Side; live?: Side },
+  pd: { git?: Side; live?: Side },
+  apply: JudgeInput['apply'],
+): Pick<DriftedService, 'repair' | 'repairNeeds'> {
   const sides = [
     { label: `service-defaults/${name}`, ...sd },
     { label: 'proxy-defaults/global', ...pd },
@@ -131,8 +146,16 @@ function repairOf(name: string, sd: { git?: Side; live?: Side }, pd: { git?: Sid
     else if (decision === 'adopt' && typeof owner === 'object' && 'foreign' in owner) why.push(`${x.label} in Consul is managed by ${owner.foreign}`);
     else if (decision === 'delete') why.push(`${x.label} in Consul has no file any more`);
   }
-  const needs = [...(flags.adopt ? (['adopt'] as const) : []), ...(flags.prune ? (['prune'] as const) : [])];
+  // An apply that prunes (this flag, or the target's own `prune`) is refused whole by the
+  // mass-delete guard when it deletes too much: then the hint says so and names the override.
+  const refused = (flags.prune || apply?.prune) && apply?.pruneRefused;
+  const needs = [
+    ...(flags.adopt ? (['adopt'] as const) : []),
+    ...(flags.prune ? (['prune'] as const) : []),
+    ...(refused ? (['allow-mass-delete'] as const) : []),
+  ];
   const command = ['apply', ...needs.map((n) => `--${n}`)].join(' ');
+  if (refused) why.push(`without --allow-mass-delete, apply refuses: ${refused} (check that no file is missing from the checkout first)`);
   return { repair: why.length ? `${command} repairs it: ${why.join('; ')}` : `${command} repairs it`, ...(needs.length ? { repairNeeds: needs } : {}) };
 }
 
@@ -144,7 +167,7 @@ export function judgedServices(input: JudgeInput): JudgedServices {
   const gitPd = proxyDefaultsByPartition(gitSides);
   const livePd = proxyDefaultsByPartition(liveSides);
   const catalog = new Map(input.catalog.map((r) => [serviceKey(r), r]));
-  const quiet = new Set(input.expectNoInboundTraffic.map((n) => n.toLowerCase()));
+  const quiet = new Set(input.expectNoInboundTraffic.map(namedServiceKey));
 
   const refs = new Map<string, ServiceRef>();
   for (const [k, s] of liveSd) refs.set(k, refOf(s.entry));
@@ -164,7 +187,7 @@ export function judgedServices(input: JudgeInput): JudgedServices {
       if (liveEffective === 'permissive')
         drift.push({
           ...service,
-          ...repairOf(service.name, { git: gitSd.get(key), live: liveSd.get(key) }, { git: gitPd.get(partition), live: livePd.get(partition) }),
+          ...repairOf(service.name, { git: gitSd.get(key), live: liveSd.get(key) }, { git: gitPd.get(partition), live: livePd.get(partition) }, input.apply),
         });
       continue;
     }
@@ -174,7 +197,7 @@ export function judgedServices(input: JudgeInput): JudgedServices {
       ? { kind: 'service-defaults', ...(sd?.file ? { file: sd.file } : {}) }
       : { kind: 'proxy-defaults', ...(pd?.file ? { file: pd.file } : {}) };
     const j: JudgedService = { service, origin };
-    if (quiet.has(service.name.toLowerCase())) j.expectsNoInboundTraffic = true;
+    if (quiet.has(key)) j.expectsNoInboundTraffic = true;
     const blocked = blockedBecause(service.name, gitSd.get(key), liveSd.get(key));
     if (blocked) j.blockedBecause = blocked;
     const ownFile = gitSd.get(key)?.file;

@@ -227,6 +227,11 @@ export interface AdviceReport {
    * config entry: outside Git, so no proposal fixes them. Absent: not read.
    */
   permissiveSidecars?: string[];
+  /**
+   * Namespaces of the partition the target does not manage (Enterprise): services permissive in
+   * Consul there, or why they could not be read. The mesh lockdown speaks for them too. Absent: not read.
+   */
+  outsideTarget?: { permissive: ServiceRef[]; unreadable?: string };
 }
 
 /** A service strict in Git but permissive in Consul, with what puts Consul right. */
@@ -237,6 +242,9 @@ export interface DriftedService extends ServiceRef {
    * naming the entry.
    */
   repair: string;
-  /** The apply flags the repair needs (absent: a plain apply repairs it); the reconcile's own apply passes neither `--adopt` nor, unless the target prunes, `--prune`. */
-  repairNeeds?: ('adopt' | 'prune')[];
+  /**
+   * The apply flags the repair needs (absent: a plain apply repairs it); the reconcile's own apply
+   * passes neither `--adopt` nor `--allow-mass-delete` nor, unless the target prunes, `--prune`.
+   */
+  repairNeeds?: ('adopt' | 'prune' | 'allow-mass-delete')[];
 }

@@ -27,6 +27,8 @@ export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): str
       `which ${sidecars.length === 1 ? 'wins' : 'win'} over every config entry. Re-register ${sidecars.length === 1 ? 'it' : 'them'} without it first.`
     );
   }
+  const outside = outsideHoldsBack(report);
+  if (outside) return outside;
   if (report.services.length === 0) return driftHoldsBack(report);
   const n = report.services.length;
   const names = report.services.slice(0, SHOWN).map((v) => `${scopedServiceName(v.service)} (${v.verdict})`);
@@ -51,5 +53,25 @@ function driftHoldsBack(report: AdviceReport): string | undefined {
   return (
     `the mesh lockdown is held back: ${n} ${n === 1 ? 'service stays' : 'services stay'} permissive in Consul after apply, which does not repair ` +
     `${n === 1 ? 'its' : 'their'} drift without a flag: ${names.join(', ')}${more}`
+  );
+}
+
+/**
+ * The mesh entry is one per partition: a service permissive in a namespace this target does not
+ * manage (Enterprise) keeps taking plaintext under a lockdown that claims permissive mode is over,
+ * and one that could not be read might.
+ */
+function outsideHoldsBack(report: AdviceReport): string | undefined {
+  const outside = report.outsideTarget;
+  if (!outside) return undefined;
+  if (outside.unreadable)
+    return `the mesh lockdown is held back: the namespaces this target does not manage could not be read, and the mesh entry covers them too: ${outside.unreadable}`;
+  const n = outside.permissive.length;
+  if (n === 0) return undefined;
+  const names = outside.permissive.slice(0, SHOWN).map((s) => scopedServiceName(s));
+  const more = n > SHOWN ? `, … and ${n - SHOWN} more` : '';
+  return (
+    `the mesh lockdown is held back: ${n} ${n === 1 ? 'service' : 'services'} in a namespace this target does not manage ${n === 1 ? 'is' : 'are'} ` +
+    `permissive in Consul: ${names.join(', ')}${more}. The mesh entry covers every namespace of the partition: make ${n === 1 ? 'it' : 'them'} strict first.`
   );
 }

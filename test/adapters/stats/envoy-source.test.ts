@@ -56,7 +56,7 @@ afterAll(async () => {
 function source(extra: Record<string, unknown> = {}, state?: StateStore) {
   return createTrafficSampleSource(
     { envoy: EnvoyStatsSchema.parse(extra) },
-    { consul, state: state ?? new ConsulKvStateStore(consul), stateKeyPrefix: 'consul-gitops/state', target: 'dc1', env: {}, now: () => clock },
+    { consul, state: state ?? new ConsulKvStateStore(consul), stateKeyPrefix: 'consul-gitops/state', target: 'dc1', env: {} },
   );
 }
 
@@ -252,7 +252,7 @@ describe("EnvoyTrafficSource tenancy: sidecars are looked up in the service's ow
       const retry = { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 };
       const history: StateStore = { read: async () => undefined, write: async () => true };
       const run = async (client: ConsulClient, ref: typeof orders) => {
-        const src = new EnvoyTrafficSource(EnvoyStatsSchema.parse({}), { consul: client, state: history, stateKeyPrefix: 'p', target: 't', now: () => clock });
+        const src = new EnvoyTrafficSource(EnvoyStatsSchema.parse({}), { consul: client, state: history, stateKeyPrefix: 'p', target: 't' });
         const [s] = await src.samples([ref], windowAt(clock));
         return s;
       };
