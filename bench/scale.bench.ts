@@ -79,9 +79,15 @@ const NO_CODE_CACHE = 'CONSUL_GITOPS_CODE_CACHE=0';
  * Every other built `plan` here reads the entries of the run before it, as a user's next run does.
  */
 const ENTRY_CACHE_COLD = 'entry cache removed';
-/** The built CLI's caches (code, entries) live here, not in the user's ~/.cache. */
+/**
+ * The built CLI's caches (code, entries) live here, not in the user's ~/.cache; the base build has
+ * its own, as a user has one build: two builds sharing one target's entry cache would each find the
+ * other's and write their own on every run.
+ */
 const CACHE_HOME = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-cache-'));
-process.on('exit', () => rmSync(CACHE_HOME, { recursive: true, force: true }));
+const BASE_CACHE_HOME = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-cache-base-'));
+process.on('exit', () => [CACHE_HOME, BASE_CACHE_HOME].forEach((d) => rmSync(d, { recursive: true, force: true })));
+const cacheHomeOf = (args: string[]) => (base && args.includes(base.bin) ? BASE_CACHE_HOME : CACHE_HOME);
 
 function removeEntryCaches(): void {
   const dir = join(CACHE_HOME, 'consul-gitops');
@@ -101,7 +107,7 @@ function run(args: string[], cwd: string): Promise<Run> {
     args = args.slice(1);
   }
   const start = performance.now();
-  const env = { ...process.env, XDG_CACHE_HOME: CACHE_HOME, ...(args[0] === NO_CODE_CACHE ? { CONSUL_GITOPS_CODE_CACHE: '0' } : {}) };
+  const env = { ...process.env, XDG_CACHE_HOME: cacheHomeOf(args), ...(args[0] === NO_CODE_CACHE ? { CONSUL_GITOPS_CODE_CACHE: '0' } : {}) };
   if (args[0] === NO_CODE_CACHE) args = args.slice(1);
   const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -123,7 +129,7 @@ function run(args: string[], cwd: string): Promise<Run> {
  * shared machine, and survivors are what each scavenge copies.
  */
 function gcVolume(args: string[], cwd: string): Promise<{ allocatedMB: number; promotedMB: number; scavenges: number }> {
-  const env = { ...process.env, XDG_CACHE_HOME: CACHE_HOME };
+  const env = { ...process.env, XDG_CACHE_HOME: cacheHomeOf(args) };
   const child = spawn(process.execPath, ['--trace-gc-nvp', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -107,55 +107,134 @@ function keyOf(file: SourceFile): string {
 }
 
 /**
- * One file's entries, as stored: per entry [decoded entry, or 0 when it is the normalised form
+ * One file's entries, as stored: per entry [decoded entry, or 0 when it is the normalised entry
  * field for field; normalised entry; format; position; 1 when every decoded value was kept;
- * field paths and positions, alternating; normalizedFor, or 0]. A position is packed as
- * field-positions.ts packs it (line × 2048 + column), or [line, column].
+ * normalizedFor, or 0], then a tab and, per entry, its field paths and positions alternating. A
+ * position is packed as field-positions.ts packs it (line × 2048 + column), or [line, column].
+ * The positions are parsed only when asked for (LazyFieldPositions): a plan that writes nothing
+ * never asks, and they are half of what the cache holds. JSON text holds no raw tab.
  */
-type EntryRecord = [ApiEntry | 0, ApiEntry, FileFormat, number | [number, number], 0 | 1, (string | number | [number, number])[], string | 0];
+type EntryRecord = [ApiEntry | 0, ApiEntry, FileFormat, PackedPosition, 0 | 1, string | 0];
+type PackedPosition = number | [number, number];
 
-const pack = (p: SourcePosition): number | [number, number] =>
+const pack = (p: SourcePosition): PackedPosition =>
   p.line >= 0 && p.line < 2 ** 19 && p.column >= 0 && p.column < 2048 && Number.isInteger(p.line) && Number.isInteger(p.column)
     ? p.line * 2048 + p.column
     : [p.line, p.column];
 
-const unpack = (v: number | [number, number]): SourcePosition =>
-  typeof v === 'number' ? { line: Math.floor(v / 2048), column: v % 2048 } : { line: v[0], column: v[1] };
+const unpack = (v: PackedPosition): SourcePosition => (typeof v === 'number' ? { line: Math.floor(v / 2048), column: v % 2048 } : { line: v[0], column: v[1] });
 
 function recordOf(entries: readonly ValidatedEntry[], path: string): string | undefined {
-  const records: EntryRecord[] = [];
+  const records: string[] = [];
+  const positions: (string | PackedPosition)[][] = [];
   for (const e of entries) {
     if (e.file !== path || !(e.fieldPositions instanceof FieldPositions) || !jsonExact(e.entry) || !jsonExact(e.normalized)) return undefined;
-    const positions: EntryRecord[5] = [];
-    for (const [path, pos] of e.fieldPositions) positions.push(path, pack(pos));
+    const these: (string | PackedPosition)[] = [];
+    for (const [field, pos] of e.fieldPositions) these.push(field, pack(pos));
+    positions.push(these);
     const normalized = JSON.stringify(e.normalized);
-    const same = JSON.stringify(e.entry) === normalized;
-    records.push([same ? 0 : e.entry, e.normalized, e.format, pack(e.pos), e.fieldPositions.everyValueKept ? 1 : 0, positions, e.normalizedFor ?? 0]);
+    const entry = JSON.stringify(e.entry);
+    const rest = [e.format, pack(e.pos), e.fieldPositions.everyValueKept ? 1 : 0, e.normalizedFor ?? 0];
+    records.push(`[${entry === normalized ? '0' : entry},${normalized},${JSON.stringify(rest).slice(1)}`);
   }
-  return JSON.stringify(records);
+  return `[${records.join(',')}]\t${JSON.stringify(positions)}`;
 }
 
 /** The entries of a line, built as the decoder and validation build them; undefined when the line is not one of ours. */
 function entriesOf(line: string, path: string): ValidatedEntry[] | undefined {
+  const tab = line.indexOf('\t', KEY_CHARS + 1);
   let records: EntryRecord[];
   try {
-    records = JSON.parse(line.slice(KEY_CHARS + 1)) as EntryRecord[];
+    records = JSON.parse(line.slice(KEY_CHARS + 1, tab)) as EntryRecord[];
   } catch {
     return undefined;
   }
-  if (!Array.isArray(records)) return undefined;
+  if (tab < 0 || !Array.isArray(records)) return undefined;
+  const positions: FilePositions = { text: line.slice(tab + 1) };
   const entries: ValidatedEntry[] = [];
-  for (const [entry, normalized, format, pos, kept, positions, normalizedFor] of records) {
-    const fieldPositions = new FieldPositions();
-    for (let i = 0; i < positions.length; i += 2) fieldPositions.set(positions[i] as string, unpack(positions[i + 1] as number | [number, number]));
-    if (!kept) fieldPositions.notEveryValueKept();
+  for (let i = 0; i < records.length; i++) {
+    const [entry, normalized, format, pos, kept, normalizedFor] = records[i];
     // Two objects, as normalising makes a copy: the decoded entry's top level is never the normalised one's.
     const decoded = entry === 0 ? { ...normalized } : entry;
-    const v: ValidatedEntry = { entry: decoded, file: path, format, pos: unpack(pos), fieldPositions, normalized };
+    const v: ValidatedEntry = {
+      entry: decoded,
+      file: path,
+      format,
+      pos: unpack(pos),
+      fieldPositions: new LazyFieldPositions(positions, i, kept === 1),
+      normalized,
+    };
     if (normalizedFor !== 0) v.normalizedFor = normalizedFor;
     entries.push(v);
   }
   return entries;
+}
+
+/** One cached file's field positions, every entry's, parsed on the first entry's first question. */
+interface FilePositions {
+  text: string;
+  parsed?: (string | PackedPosition)[][];
+}
+
+/**
+ * A FieldPositions whose paths and positions are read from the cache only when first asked for:
+ * whether every value was kept (what a no-op plan asks, file-zeros.ts) is known without them.
+ */
+class LazyFieldPositions extends FieldPositions {
+  #file: FilePositions | undefined;
+  readonly #index: number;
+
+  constructor(file: FilePositions, index: number, everyValueKept: boolean) {
+    super();
+    this.#file = file;
+    this.#index = index;
+    if (!everyValueKept) this.notEveryValueKept();
+  }
+
+  #fill(): void {
+    const file = this.#file;
+    if (!file) return;
+    this.#file = undefined;
+    let parsed: (string | PackedPosition)[][];
+    try {
+      parsed = file.parsed ??= JSON.parse(file.text) as (string | PackedPosition)[][];
+    } catch {
+      // Intact by its hash (code-cache.ts readTrusted), so written by us: not reached.
+      return;
+    }
+    const pairs = parsed[this.#index] ?? [];
+    for (let i = 0; i < pairs.length; i += 2) super.set(pairs[i] as string, unpack(pairs[i + 1] as PackedPosition));
+  }
+
+  override set(path: string, pos: SourcePosition): this {
+    this.#fill();
+    return super.set(path, pos);
+  }
+
+  override get(path: string): SourcePosition | undefined {
+    this.#fill();
+    return super.get(path);
+  }
+
+  override has(path: string): boolean {
+    this.#fill();
+    return super.has(path);
+  }
+
+  override get size(): number {
+    this.#fill();
+    return super.size;
+  }
+
+  override *keys(): MapIterator<string> {
+    this.#fill();
+    yield* super.keys();
+  }
+
+  override *entries(): MapIterator<[string, SourcePosition]> {
+    this.#fill();
+    yield* super.entries();
+  }
 }
 
 /** Whether JSON gives `v` back exactly: plain objects and arrays of strings, booleans, null and finite numbers other than -0. */

@@ -43,11 +43,14 @@ export function validateEntries(
   const normalizedFor = consul ? formatVersion(consul) : undefined;
   // An entry the cache gave was normalised and checked alone by a run with these same options; the
   // duplicates below (and the caller's cross-entry rules) are judged over every entry each time.
-  const known = reused?.entries;
-  const entries: ValidatedEntry[] = decoded.map((d) => (known?.has(d) ? (d as ValidatedEntry) : validated(d, normalizeEntry(d.entry, consul), normalizedFor)));
+  const known = reused?.entries ?? [];
+  const entries: ValidatedEntry[] = decoded.map((d, i) =>
+    known[i] === 1 ? (d as ValidatedEntry) : validated(d, normalizeEntry(d.entry, consul), normalizedFor),
+  );
   const byKey = new Map<string, ValidatedEntry>();
-  for (const v of entries) {
-    if (!known?.has(v)) {
+  for (let i = 0; i < entries.length; i++) {
+    const v = entries[i];
+    if (known[i] !== 1) {
       for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions), enterpriseOf?.(v.file) ? enterpriseContext : context))
         errors.push(configEntryError('validate', v.file, positionOf(v, p.field), p.field, p.message));
       const unaddressable = unaddressableName(v.normalized);
