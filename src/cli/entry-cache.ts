@@ -57,6 +57,7 @@ export function openEntryCache(dir: string, target: string, env: Readonly<Record
   const file = join(cacheDir, `entries-${sha256(`${dir}\0${target}`).toString('hex').slice(0, 32)}.cache`);
   let lines: Map<string, string> | undefined;
   let used: string[] = [];
+  const missed = new Map<SourceFile, string>();
   let dirty = false;
   let key: Buffer | undefined;
   return {
@@ -69,7 +70,11 @@ export function openEntryCache(dir: string, target: string, env: Readonly<Record
         lookup(source) {
           const k = keyOf(source);
           const line = lines!.get(k);
-          if (line === undefined) return undefined;
+          if (line === undefined) {
+            // Kept for remember: hashing each new file once, not twice.
+            missed.set(source, k);
+            return undefined;
+          }
           const entries = entriesOf(line, source.path);
           if (entries) used.push(line);
           else dirty = true;
@@ -78,7 +83,7 @@ export function openEntryCache(dir: string, target: string, env: Readonly<Record
         remember(source, entries) {
           const json = recordOf(entries as readonly ValidatedEntry[], source.path);
           if (json === undefined) return;
-          used.push(`${keyOf(source)} ${json}`);
+          used.push(`${missed.get(source) ?? keyOf(source)} ${json}`);
           dirty = true;
         },
       };
