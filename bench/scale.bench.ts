@@ -15,7 +15,7 @@
 // Every figure is a ratio against a baseline measured in the same run; absolute goals are printed
 // for the record only (this machine is shared, so they are not pass/fail).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConsulClient } from '../src/adapters/consul/client.ts';
@@ -73,11 +73,41 @@ interface Run {
  * here uses the cache its first run left.
  */
 const NO_CODE_CACHE = 'CONSUL_GITOPS_CODE_CACHE=0';
+/**
+ * A `plan` whose entry cache (src/cli/entry-cache.ts) is removed first: it parses every file and
+ * writes the cache, as the first run after a change of every file (a new build, a new Node) does.
+ * Every other built `plan` here reads the entries of the run before it, as a user's next run does.
+ */
+const ENTRY_CACHE_COLD = 'entry cache removed';
+/**
+ * The built CLI's caches (code, entries) live here, not in the user's ~/.cache; the base build has
+ * its own, as a user has one build: two builds sharing one target's entry cache would each find the
+ * other's and write their own on every run.
+ */
+const CACHE_HOME = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-cache-'));
+const BASE_CACHE_HOME = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-cache-base-'));
+process.on('exit', () => [CACHE_HOME, BASE_CACHE_HOME].forEach((d) => rmSync(d, { recursive: true, force: true })));
+const cacheHomeOf = (args: string[]) => (base && args.includes(base.bin) ? BASE_CACHE_HOME : CACHE_HOME);
 
-/** One whole process under GNU time: wall, CPU and peak RSS. `args` may start with NO_CODE_CACHE. */
+function removeEntryCaches(): void {
+  const dir = join(CACHE_HOME, 'consul-gitops');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    // No cache yet.
+  }
+  for (const n of names) if (n.startsWith('entries-')) rmSync(join(dir, n), { force: true });
+}
+
+/** One whole process under GNU time: wall, CPU and peak RSS. `args` may start with NO_CODE_CACHE or ENTRY_CACHE_COLD. */
 function run(args: string[], cwd: string): Promise<Run> {
+  if (args[0] === ENTRY_CACHE_COLD) {
+    removeEntryCaches();
+    args = args.slice(1);
+  }
   const start = performance.now();
-  const env = args[0] === NO_CODE_CACHE ? { ...process.env, CONSUL_GITOPS_CODE_CACHE: '0' } : process.env;
+  const env = { ...process.env, XDG_CACHE_HOME: cacheHomeOf(args), ...(args[0] === NO_CODE_CACHE ? { CONSUL_GITOPS_CODE_CACHE: '0' } : {}) };
   if (args[0] === NO_CODE_CACHE) args = args.slice(1);
   const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -99,7 +129,8 @@ function run(args: string[], cwd: string): Promise<Run> {
  * shared machine, and survivors are what each scavenge copies.
  */
 function gcVolume(args: string[], cwd: string): Promise<{ allocatedMB: number; promotedMB: number; scavenges: number }> {
-  const child = spawn(process.execPath, ['--trace-gc-nvp', ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+  const env = { ...process.env, XDG_CACHE_HOME: cacheHomeOf(args) };
+  const child = spawn(process.execPath, ['--trace-gc-nvp', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((done) =>
@@ -163,6 +194,7 @@ async function noopPlans(): Promise<void> {
           'node -e 0': ['-e', '0'],
           'read+parse': [built.extra['read-parse']],
           plan: [built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
+          'plan, entry cache cold': [ENTRY_CACHE_COLD, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           'plan, no code cache': [NO_CODE_CACHE, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           ...(base ? { 'plan@base': [base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'] } : {}),
         },
@@ -175,6 +207,11 @@ async function noopPlans(): Promise<void> {
       console.log(
         `  ${String(n).padStart(6)} entries: plan ${f0(r.plan.ms)} ms (CPU ${f0(r.plan.cpuMs)} ms), ${f0(r.plan.rssMiB)} MiB | read+parse ${f0(floor.ms)} ms (CPU ${f0(floor.cpuMs)} ms), ${f0(floor.rssMiB)} MiB | node -e 0 ${f0(r['node -e 0'].ms)} ms, ${f0(r['node -e 0'].rssMiB)} MiB` +
           ` | plan/read+parse ${f2(r.plan.ms / floor.ms)}x wall, ${f2(r.plan.cpuMs / floor.cpuMs)}x CPU, ${f2(r.plan.rssMiB / floor.rssMiB)}x RSS; plan/node ${f2(r.plan.ms / r['node -e 0'].ms)}x`,
+      );
+      const uncached = r['plan, entry cache cold'];
+      console.log(
+        `           the first run after a change of every file (entry cache removed: parses every file, writes the cache): ${f0(uncached.ms)} ms (CPU ${f0(uncached.cpuMs)} ms), ${f0(uncached.rssMiB)} MiB | cached/uncached ${f2(r.plan.ms / uncached.ms)}x wall, ${f2(r.plan.cpuMs / uncached.cpuMs)}x CPU` +
+          (r['plan@base'] ? ` | uncached/${BASE_REF} ${f2(uncached.ms / r['plan@base'].ms)}x wall, ${f2(uncached.cpuMs / r['plan@base'].cpuMs)}x CPU` : ''),
       );
       const cold = r['plan, no code cache'];
       console.log(

@@ -2,8 +2,8 @@
 // Node with no TypeScript loader; npm runs it as `prepare` on install and before `npm pack`.
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -70,7 +70,7 @@ export const externalExceptBundled = {
 export async function buildCli({ outdir = `${ROOT}dist`, minify = false, metafile = false } = {}) {
   rmSync(outdir, { recursive: true, force: true });
   const common = { absWorkingDir: ROOT, outdir, bundle: true, platform: 'node', target: 'node20.6', minify, metafile, logLevel: 'warning' };
-  const [modules] = await Promise.all([
+  const [modules, hot] = await Promise.all([
     build({
       ...common,
       entryPoints: { 'consul-gitops': 'src/cli/start.ts' },
@@ -92,10 +92,80 @@ export async function buildCli({ outdir = `${ROOT}dist`, minify = false, metafil
       banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
       footer: { js: '})' },
       plugins: [undiciClientOnly, externalExceptBundled],
+      metafile: true,
     }),
   ]);
+  const esOnly = esOnlyRequiresOfHotCommands(hot.metafile);
+  if (esOnly.length)
+    throw new Error(
+      `dist/hot.cjs would require ES-module-only packages on the way of ${[...HOT_COMMAND_MODULES].join(', ')}, which Node 20 cannot require (the command would crash at start):\n${esOnly.join('\n')}\nimport them with \`await import()\` where they are needed, or keep the command out of start.ts's CACHED set`,
+    );
   asciiOnly(join(outdir, 'hot.cjs'));
   return modules;
+}
+
+/**
+ * The command modules dist/hot.cjs runs (src/cli/start.ts CACHED: plan and apply, validate and
+ * render): what src/cli/main.ts imports for them. main.ts's other commands are bundled in hot.cjs
+ * too but never run from it (start.ts sends them to the ES module build).
+ */
+const HOT_COMMAND_MODULES = new Set(['src/cli/plan-command.ts', 'src/cli/render-command.ts']);
+
+/**
+ * Every external package that dist/hot.cjs would `require` on the way of a cached command and that
+ * is an ES module only (its `require` condition missing, or resolving to ES module code): a static
+ * import of one, bundled as CommonJS, becomes a `require` that Node 20 refuses (ERR_REQUIRE_ESM),
+ * and the CLI would crash at run time, not at build time. `import()` stays `import()` (cached-run.ts
+ * hands it to Node's loader) and is allowed. Each as "package <- module that imports it".
+ */
+export function esOnlyRequiresOfHotCommands(metafile) {
+  const inputs = metafile.inputs;
+  const reached = new Set(['src/cli/run.ts']);
+  const queue = ['src/cli/run.ts'];
+  const found = [];
+  const requireFrom = createRequire(join(ROOT, 'package.json'));
+  while (queue.length) {
+    const file = queue.pop();
+    for (const imp of inputs[file]?.imports ?? []) {
+      if (imp.external) {
+        if (imp.kind === 'dynamic-import' || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
+        if (isEsOnly(requireFrom, imp.path)) found.push(`  ${imp.path} <- ${file}`);
+        continue;
+      }
+      if (imp.kind === 'dynamic-import' && file === 'src/cli/main.ts' && !HOT_COMMAND_MODULES.has(imp.path)) continue;
+      if (!reached.has(imp.path)) {
+        reached.add(imp.path);
+        queue.push(imp.path);
+      }
+    }
+  }
+  for (const m of HOT_COMMAND_MODULES)
+    if (!reached.has(m)) throw new Error(`scripts/build.mjs: ${m} (HOT_COMMAND_MODULES) is no longer imported by src/cli/main.ts`);
+  return found;
+}
+
+/** Whether `require(specifier)` from the project would load an ES module (or cannot resolve for `require` at all). */
+function isEsOnly(requireFrom, specifier) {
+  let file;
+  try {
+    file = requireFrom.resolve(specifier);
+  } catch (e) {
+    // No `require` condition in its exports (ERR_PACKAGE_PATH_NOT_EXPORTED): import-only.
+    return e.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED';
+  }
+  if (file.endsWith('.mjs')) return true;
+  if (file.endsWith('.cjs') || !file.endsWith('.js')) return false;
+  // A .js file is an ES module when its nearest package.json says "type": "module".
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    let pkg;
+    try {
+      pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    return pkg.type === 'module';
+  }
+  return false;
 }
 
 /**

@@ -4,7 +4,7 @@ import { configEntryError, type ConfigEntryError } from '../model/errors.ts';
 import { KINDS } from '../model/registry.ts';
 import { entryIdOf, entryKey, formatEntryId } from '../model/entry-id.ts';
 import { positionOf } from '../decode/entry-source.ts';
-import type { SourceFile } from '../core/parse-files.ts';
+import type { SourceFile, ValidatedFiles } from '../core/parse-files.ts';
 import { renderTree, type RenderedTree } from '../core/render.ts';
 import type { ConfigEntryStore, LiveEntry, StateStore } from './ports/config-entry-store.ts';
 import { planWithState, type Plan, type PlanOptions } from '../core/plan/plan.ts';
@@ -34,6 +34,11 @@ export interface PlanContext {
   target?: string;
   /** The live read, already started (startLiveRead); otherwise the plan reads once the files are valid. */
   live?: LiveRead;
+  /**
+   * Files validated cleanly before (the CLI's entry cache), for a render with these options:
+   * `scope` names everything besides a file's path and text that shapes its entries.
+   */
+  reuse?: (scope: string) => ValidatedFiles;
 }
 
 export interface PlanOutcome {
@@ -135,13 +140,19 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   // Normalised once, for the target's version (CE): validation and the diff share it. The
   // cross-entry rules are judged once, below, against the mesh as it will be.
   const target = parseTargetConsul(options.consulVersion);
+  const consul = isEnterprise(target) || !target ? undefined : target;
+  const enterprise = isEnterprise(target);
+  const partition = store.home?.partition;
+  // What shapes each file's entries besides its text: a cached file is reused only under the same.
+  const reuse = context.reuse?.(JSON.stringify([consul ?? null, enterprise, partition ?? null, options.crdNamespaces ?? null]));
   // Enterprise: entries without a Partition are written to the target's (exported-services is named after it).
   const rendered = renderTree(files, {
-    ...(isEnterprise(target) || !target ? {} : { consul: target }),
-    ...(isEnterprise(target) ? { enterprise: true } : {}),
-    ...(store.home?.partition ? { partition: store.home.partition } : {}),
+    ...(consul ? { consul } : {}),
+    ...(enterprise ? { enterprise: true } : {}),
+    ...(partition ? { partition } : {}),
     treeGraph: false,
     ...(options.crdNamespaces ? { crdNamespacesOf: () => options.crdNamespaces } : {}),
+    ...(reuse ? { reuse } : {}),
   });
   // Enterprise: each entry in the namespace/partition it will be written to (tenancy-scope.ts).
   const scoped = store.home && scopeDesired(rendered.entries, store.home);

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { constants, Script } from 'node:vm';
-import { openCodeCache } from './code-cache.ts';
+import { openCodeCache, sha256 } from './code-cache.ts';
 
 /** `dir`: the built CLI's directory (dist/), which holds hot.cjs. */
 export async function runCached(dir: string, command: string, argv: string[]): Promise<void> {
@@ -23,10 +23,11 @@ export async function runCached(dir: string, command: string, argv: string[]): P
     // `import()` inside the bundle (of packages that are ES modules) goes through Node's loader.
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  const module = { exports: {} as { run?: (argv: string[]) => Promise<void> } };
+  const module = { exports: {} as { run?: (argv: string[], build?: Buffer) => Promise<void> } };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(file), module, file, dir);
   // Written at exit, so it holds every function this run compiled; 0, 2 and 3 are plan's answers.
   process.on('exit', (code) => cache.save(script, code === 0 || code === 2 || code === 3));
-  await module.exports.run!(argv);
+  // The bundle's hash keys the entry cache (entry-cache.ts): another build may validate differently.
+  await module.exports.run!(argv, sha256(bytes));
 }

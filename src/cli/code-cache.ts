@@ -23,8 +23,7 @@ import type { Script } from 'node:vm';
 
 const MAGIC = Buffer.from('consul-gitops v8 code cache 1\n');
 const HASH_BYTES = 32;
-/** Magic, one byte (1: written after a run that succeeded), the key's hash, the payload's hash. */
-const HEADER_BYTES = MAGIC.length + 1 + 2 * HASH_BYTES;
+/** A file is: magic, one byte (1: written after a run that succeeded), the key's hash, the payload's hash, the payload. */
 /** A code cache of the whole CLI is about 1 MB; anything far larger is not one of ours. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
@@ -38,7 +37,7 @@ export interface CodeCache {
   save(script: Script, succeeded: boolean): void;
 }
 
-const sha256 = (...parts: (string | Buffer)[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest();
+export const sha256 = (...parts: (string | Buffer)[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest();
 
 /** `$XDG_CACHE_HOME/consul-gitops` (when absolute, as the XDG spec requires) or `~/.cache/consul-gitops`. */
 export function codeCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
@@ -53,11 +52,11 @@ export function codeCacheDir(env: Readonly<Record<string, string | undefined>> =
 }
 
 /** Owned by this user and writable by nobody else: what may hold code this process runs. */
-function ownedAndPrivate(info: { uid: number; mode: number }, uid: number): boolean {
+export function ownedAndPrivate(info: { uid: number; mode: number }, uid: number): boolean {
   return info.uid === uid && (info.mode & 0o022) === 0;
 }
 
-function trustedDir(dir: string, uid: number): boolean {
+export function trustedDir(dir: string, uid: number): boolean {
   try {
     const info = lstatSync(dir);
     return info.isDirectory() && ownedAndPrivate(info, uid);
@@ -66,8 +65,17 @@ function trustedDir(dir: string, uid: number): boolean {
   }
 }
 
-/** The file's payload when it is ours, for this key, and intact; otherwise undefined. */
-function readTrusted(file: string, key: Buffer, uid: number): { data: Buffer; succeeded: boolean } | undefined {
+/**
+ * The file's payload when it is ours, for this key, and intact; otherwise undefined. `magic` names
+ * the kind of file (this one's or the entry cache's, entry-cache.ts), `maxBytes` its largest size.
+ */
+export function readTrusted(
+  file: string,
+  key: Buffer,
+  uid: number,
+  magic = MAGIC,
+  maxBytes = MAX_FILE_BYTES,
+): { data: Buffer; succeeded: boolean } | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -76,7 +84,8 @@ function readTrusted(file: string, key: Buffer, uid: number): { data: Buffer; su
   }
   try {
     const info = fstatSync(fd);
-    if (!info.isFile() || !ownedAndPrivate(info, uid) || info.size <= HEADER_BYTES || info.size > MAX_FILE_BYTES) return undefined;
+    const headerBytes = magic.length + 1 + 2 * HASH_BYTES;
+    if (!info.isFile() || !ownedAndPrivate(info, uid) || info.size <= headerBytes || info.size > maxBytes) return undefined;
     const bytes = Buffer.allocUnsafe(info.size);
     let length = 0;
     while (length < bytes.length) {
@@ -84,12 +93,12 @@ function readTrusted(file: string, key: Buffer, uid: number): { data: Buffer; su
       if (n === 0) return undefined;
       length += n;
     }
-    if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-    const keyAt = MAGIC.length + 1;
+    if (!bytes.subarray(0, magic.length).equals(magic)) return undefined;
+    const keyAt = magic.length + 1;
     if (!bytes.subarray(keyAt, keyAt + HASH_BYTES).equals(key)) return undefined;
-    const data = bytes.subarray(HEADER_BYTES);
-    if (!sha256(data).equals(bytes.subarray(keyAt + HASH_BYTES, HEADER_BYTES))) return undefined;
-    return { data, succeeded: bytes[MAGIC.length] === 1 };
+    const data = bytes.subarray(headerBytes);
+    if (!sha256(data).equals(bytes.subarray(keyAt + HASH_BYTES, headerBytes))) return undefined;
+    return { data, succeeded: bytes[magic.length] === 1 };
   } catch {
     return undefined;
   } finally {
@@ -97,7 +106,8 @@ function readTrusted(file: string, key: Buffer, uid: number): { data: Buffer; su
   }
 }
 
-function writeAtomically(dir: string, file: string, contents: Buffer[], uid: number): boolean {
+/** Writes `contents` to a fresh private file in `dir` (made 0700 if missing) and renames it to `file`. */
+export function writeAtomically(dir: string, file: string, contents: Buffer[], uid: number): boolean {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch {
@@ -122,7 +132,7 @@ function writeAtomically(dir: string, file: string, contents: Buffer[], uid: num
 }
 
 /** Ignores a failure: another run removed the file first, or it was never made. */
-function quietly(act: () => void): void {
+export function quietly(act: () => void): void {
   try {
     act();
   } catch {

@@ -35,6 +35,7 @@ import { failWith } from './errors.ts';
 import { ConsulGitopsError, errorJson } from '../errors.ts';
 import { applyRefusal, refusalOf, savedPlanRefusal } from '../app/refusals.ts';
 import { formatSelector, parseOnly, type EntrySelector } from '../core/plan/only.ts';
+import { openEntryCache } from './entry-cache.ts';
 
 const COMMON = {
   dir: { type: 'string' },
@@ -190,7 +191,16 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     });
     const { files, unreadable, planOptions: configured } = await readTree(target, values, io);
     const { planOptions } = targetVersionNoted(chosen, configured, io);
-    const outcome = await makePlan(files, store, planOptions, { history, only, target: resolved.target.name, live });
+    // Files unchanged since a plan with the same build and options are not parsed again (entry-cache.ts).
+    const cache = openEntryCache(resolvePath(io.cwd ?? process.cwd(), resolved.target.dir), resolved.target.name, cenv.env ?? process.env);
+    const outcome = await makePlan(files, store, planOptions, {
+      history,
+      only,
+      target: resolved.target.name,
+      live,
+      ...(cache ? { reuse: (scope: string) => cache.scoped(scope) } : {}),
+    });
+    cache?.save();
     for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
     if (outcome.historyProblem) io.stderr.write(`notice: ${escapeControl(outcome.historyProblem)}\n`);
     const errors = [...unreadable, ...outcome.errors];

@@ -23,6 +23,33 @@ export interface ParsedTree {
   notices: string[];
   /** Accepted as Consul accepts it, but worth a look (a duplicate key whose earlier value is dropped). */
   warnings: ConfigEntryError[];
+  /** With a ValidatedFiles: the entries it gave (already validated), and each file parsed this time. */
+  reused?: ReuseRecord;
+}
+
+/**
+ * Files whose entries a previous run parsed, decoded, normalised and validated cleanly, by their
+ * path and exact text, under the same options and build: the CLI's entry cache (cli/entry-cache.ts).
+ * A file it knows is neither parsed nor checked again; the cross-entry rules still see every entry.
+ */
+export interface ValidatedFiles {
+  /** The file's entries as validated before (each a fresh object, the caller's to keep), or undefined. */
+  lookup(file: SourceFile): DecodedEntry[] | undefined;
+  /** A file whose every entry decoded and validated with no error and no warning. */
+  remember(file: SourceFile, entries: readonly DecodedEntry[]): void;
+}
+
+/** What parseSourceFiles did with a ValidatedFiles: which entries are reused, which files were parsed. */
+export interface ReuseRecord {
+  cache: ValidatedFiles;
+  /**
+   * 1 at the index (in the tree's entries) of each entry the cache gave: validated already, for the
+   * options the cache was opened with. Marks by index, not a set of the entries: a set hashes each
+   * object (V8 then stores an identity hash in every entry), about a tenth of a cached plan's validation.
+   */
+  entries: number[];
+  /** Files parsed this time, each with its entries' range in `entries` and whether it decoded cleanly. */
+  parsed: { file: SourceFile; first: number; count: number; clean: boolean }[];
 }
 
 export function formatOfPath(path: string): Exclude<FileFormat, 'crd'> | undefined {
@@ -51,15 +78,30 @@ export function ignoredNotice(path: string): string {
 /** How a file's CRDs map Kubernetes namespaces: its target's `crdNamespaces` (absent: not mapped). */
 export type CrdNamespacesOf = (path: string) => CrdNamespaces | undefined;
 
-export function parseSourceFiles(files: readonly SourceFile[], crdNamespacesOf?: CrdNamespacesOf): ParsedTree {
+export function parseSourceFiles(files: readonly SourceFile[], crdNamespacesOf?: CrdNamespacesOf, cache?: ValidatedFiles): ParsedTree {
   const tree: ParsedTree = { entries: [], errors: [], notices: [], warnings: [] };
+  const reused: ReuseRecord | undefined = cache && { cache, entries: [], parsed: [] };
+  if (reused) tree.reused = reused;
   for (const file of files) {
     const format = formatOfPath(file.path);
     if (!format) {
       tree.notices.push(ignoredNotice(file.path));
       continue;
     }
+    if (!reused) {
+      parseSourceFile(file, format, tree, crdNamespacesOf?.(file.path));
+      continue;
+    }
+    const known = reused.cache.lookup(file);
+    if (known) {
+      for (const d of known) reused.entries[tree.entries.push(d) - 1] = 1;
+      continue;
+    }
+    const first = tree.entries.length;
+    const problems = tree.errors.length + tree.warnings.length;
     parseSourceFile(file, format, tree, crdNamespacesOf?.(file.path));
+    const clean = tree.errors.length + tree.warnings.length === problems;
+    reused.parsed.push({ file, first, count: tree.entries.length - first, clean });
   }
   return tree;
 }

@@ -3,7 +3,7 @@
 import { compareErrors, configEntryError, type ConfigEntryError } from '../model/errors.ts';
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { compareEntryIds, entryIdOf } from '../model/entry-id.ts';
-import { parseSourceFiles, type CrdNamespacesOf, type SourceFile } from './parse-files.ts';
+import { parseSourceFiles, type CrdNamespacesOf, type SourceFile, type ValidatedFiles } from './parse-files.ts';
 import { validateEntries, type ValidatedEntry } from './validate-tree.ts';
 import type { EntryContext } from './entry-rules.ts';
 import type { ConsulVersion } from '../model/consul-versions.ts';
@@ -34,11 +34,13 @@ export interface RenderOptions extends EntryContext {
   crdNamespacesOf?: CrdNamespacesOf;
   /** Whether a file's target runs Consul Enterprise (`validate`; a plan knows its one target). */
   enterpriseOf?: (file: string) => boolean;
+  /** Files validated cleanly before under these same options (the CLI's entry cache): not parsed again. */
+  reuse?: ValidatedFiles;
 }
 
 export function renderTree(files: readonly SourceFile[], options: RenderOptions = {}): RenderedTree {
-  const parsed = parseSourceFiles(files, options.crdNamespacesOf);
-  const { entries, errors, graphErrors } = validateEntries(parsed.entries, options);
+  const parsed = parseSourceFiles(files, options.crdNamespacesOf, options.reuse);
+  const { entries, errors, graphErrors } = validateEntries(parsed.entries, options, parsed.reused);
   // Each entry's id made once, not twice per comparison (n log n of them at 50,000 entries), and
   // carried next to its entry rather than looked up in a map per comparison. The sort is stable, as before.
   const keyed = entries.map((e) => ({ e, id: entryIdOf(e.normalized) }));

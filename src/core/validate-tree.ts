@@ -4,6 +4,7 @@ import { configEntryError, type ConfigEntryError } from '../model/errors.ts';
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { entryIdOf, entryKey, formatEntryId } from '../model/entry-id.ts';
 import { positionOf, type DecodedEntry } from '../decode/entry-source.ts';
+import type { ReuseRecord } from './parse-files.ts';
 import { normalizeEntry } from './normalize.ts';
 import { entryProblems, withGivenBlocks, type EntryContext } from './entry-rules.ts';
 import { graphProblems } from './graph-rules.ts';
@@ -33,19 +34,28 @@ export interface TreeValidation {
 export function validateEntries(
   decoded: readonly DecodedEntry[],
   options: EntryContext & { consul?: ConsulVersion; treeGraph?: boolean; enterpriseOf?: (file: string) => boolean } = {},
+  reused?: ReuseRecord,
 ): TreeValidation {
   const { consul, treeGraph = true, enterpriseOf, ...context } = options;
   const enterpriseContext = { ...context, enterprise: true as const };
   const errors: ConfigEntryError[] = [];
   const graphErrors: ConfigEntryError[] = [];
   const normalizedFor = consul ? formatVersion(consul) : undefined;
-  const entries: ValidatedEntry[] = decoded.map((d) => validated(d, normalizeEntry(d.entry, consul), normalizedFor));
+  // An entry the cache gave was normalised and checked alone by a run with these same options; the
+  // duplicates below (and the caller's cross-entry rules) are judged over every entry each time.
+  const known = reused?.entries ?? [];
+  const entries: ValidatedEntry[] = decoded.map((d, i) =>
+    known[i] === 1 ? (d as ValidatedEntry) : validated(d, normalizeEntry(d.entry, consul), normalizedFor),
+  );
   const byKey = new Map<string, ValidatedEntry>();
-  for (const v of entries) {
-    for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions), enterpriseOf?.(v.file) ? enterpriseContext : context))
-      errors.push(configEntryError('validate', v.file, positionOf(v, p.field), p.field, p.message));
-    const unaddressable = unaddressableName(v.normalized);
-    if (unaddressable) errors.push(configEntryError('validate', v.file, positionOf(v, 'Name'), 'Name', unaddressable));
+  for (let i = 0; i < entries.length; i++) {
+    const v = entries[i];
+    if (known[i] !== 1) {
+      for (const p of entryProblems(withGivenBlocks(v.normalized, v.fieldPositions), enterpriseOf?.(v.file) ? enterpriseContext : context))
+        errors.push(configEntryError('validate', v.file, positionOf(v, p.field), p.field, p.message));
+      const unaddressable = unaddressableName(v.normalized);
+      if (unaddressable) errors.push(configEntryError('validate', v.file, positionOf(v, 'Name'), 'Name', unaddressable));
+    }
     const id = entryIdOf(v.normalized);
     const key = entryKey(id);
     const first = byKey.get(key);
@@ -63,6 +73,7 @@ export function validateEntries(
       );
     } else byKey.set(key, v);
   }
+  if (reused) rememberClean(reused, entries, errors);
   if (!treeGraph) return { entries, errors, graphErrors };
   const unique = [...byKey.values()];
   for (const p of graphProblems(
@@ -73,6 +84,13 @@ export function validateEntries(
     graphErrors.push(configEntryError('graph', v.file, positionOf(v, p.field), p.field, p.message, p.hint));
   }
   return { entries, errors, graphErrors };
+}
+
+/** Hands the cache each file parsed this time that decoded cleanly and none of whose entries has an error. */
+function rememberClean(reused: ReuseRecord, entries: readonly ValidatedEntry[], errors: readonly ConfigEntryError[]): void {
+  const failed = new Set(errors.map((e) => e.file));
+  for (const p of reused.parsed)
+    if (p.clean && p.count > 0 && !failed.has(p.file.path)) reused.cache.remember(p.file, entries.slice(p.first, p.first + p.count));
 }
 
 /**

@@ -18,7 +18,9 @@ const run = promisify(execFile);
 let scratch: string;
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, [join(scratch, 'dist', 'consul-gitops.js'), ...args], { cwd: join(scratch, 'work') }).then(
+  // The built CLI's caches (code, entries) go to the scratch directory, never the real ~/.cache.
+  const env = { ...process.env, XDG_CACHE_HOME: join(scratch, 'cache') };
+  return run(process.execPath, [join(scratch, 'dist', 'consul-gitops.js'), ...args], { cwd: join(scratch, 'work'), env }).then(
     (x) => ({ code: 0, ...x }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );

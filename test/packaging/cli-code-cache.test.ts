@@ -50,11 +50,12 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
 
 const plan = (env?: Record<string, string>) => cli(['plan', '--consul', consul.url, '--detailed-exitcode'], env);
 
-/** The cache files, each with what tells a rewrite apart (inode and change time) and its mode. */
+/** The code cache files, each with what tells a rewrite apart (inode and change time) and its mode. */
 function cacheFiles(): { name: string; ino: number; ctimeNs: bigint; mode: number }[] {
   let names: string[];
   try {
-    names = readdirSync(cacheDir());
+    // The entry cache (src/cli/entry-cache.ts, test/packaging/cli-entry-cache.test.ts) shares the directory.
+    names = readdirSync(cacheDir()).filter((n) => n.endsWith('.v8cache'));
   } catch {
     return [];
   }

@@ -48,6 +48,8 @@ afterAll(async () => {
 function builtPlan(nodeArgs: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return run(process.execPath, [...nodeArgs, join(scratch, 'dist', 'consul-gitops.js'), 'plan', '--consul', consul.url, '--detailed-exitcode'], {
     cwd: join(scratch, 'work'),
+    // The built CLI's caches (code, entries) go to the scratch directory, never the real ~/.cache.
+    env: { ...process.env, XDG_CACHE_HOME: join(scratch, 'cache') },
   }).then(
     (x) => ({ code: 0, ...x }),
     (e: { code: number; stdout: string; stderr: string }) => e,

@@ -42,7 +42,8 @@ function lockFor(tgz: string): object {
 }
 
 function npx(args: string[], cwd = app) {
-  return run('npx', ['--no-install', 'consul-gitops', ...args], { cwd, env: OFFLINE }).then(
+  // The installed CLI's caches (code, entries) go to the scratch directory, never the real ~/.cache.
+  return run('npx', ['--no-install', 'consul-gitops', ...args], { cwd, env: { ...OFFLINE, XDG_CACHE_HOME: join(scratch, 'cache') } }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
@@ -95,7 +96,11 @@ describe('the packed CLI installed into an empty directory', { timeout: 120_000 
   });
 
   it('`dev-server` serves the Consul config API on loopback until stopped', async () => {
-    const child = spawn('npx', ['--no-install', 'consul-gitops', 'dev-server', '--port', '0'], { cwd: app, env: OFFLINE, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['--no-install', 'consul-gitops', 'dev-server', '--port', '0'], {
+      cwd: app,
+      env: { ...OFFLINE, XDG_CACHE_HOME: join(scratch, 'cache') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
