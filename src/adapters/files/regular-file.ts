@@ -16,7 +16,7 @@ export function readRegularFile(path: string, maxBytes: number): RegularFileRead
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, ...(code ? { code } : {}), reason: code === 'ENOENT' ? 'no such file' : (code ?? 'cannot be opened') };
+    return { ok: false, ...(code ? { code } : {}), reason: code ?? 'cannot be opened' };
   }
   try {
     const info = fstatSync(fd);
