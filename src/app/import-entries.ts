@@ -11,6 +11,7 @@ import { importTarget } from '../core/import/minimal-entry.ts';
 import { importedText, roundTripProblem } from '../core/import/round-trip.ts';
 import { crdKinds, EXTENSION, type ImportFormat } from '../core/import/write-entry.ts';
 import { entryPath } from '../core/import/entry-path.ts';
+import { PathSpellings } from '../core/import/path-spellings.ts';
 import { managedKinds, readLive } from './make-plan.ts';
 import { renderTree } from '../core/render.ts';
 import { diffValues } from '../core/plan/canonical.ts';
@@ -77,6 +78,10 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
   if (!req.kinds) report.skippedKinds = [...SECRET_KINDS];
   const candidates: { id: EntryId; file: EntryFile; live: (typeof live)[number] }[] = [];
   const placement = req.format === 'crd' && req.crdNamespaces ? { namespaces: req.crdNamespaces } : {};
+  const tree = await files.tree(req.dir);
+  // A folder or file the tree already has in another case (`namespace-Team/` from an import before
+  // folders were lower-cased) is where the entry goes: one place per entry, updated in place.
+  const spellings = new PathSpellings(tree.map((f) => f.path));
   for (const l of live) {
     const id = entryIdOf(l.entry);
     if (req.onlyUnmanaged && ownershipOf(l.entry) === 'ours') {
@@ -93,7 +98,7 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
       report.problems.push({ id, field: where.field, message: where.message });
       continue;
     }
-    const path = where.path;
+    const path = spellings.respell(where.path);
     const text = importedText(l.entry, req.format, path, placement);
     if (!text.ok) report.problems.push({ id, path, field: text.field, message: text.message });
     else candidates.push({ id, file: { path, text: text.text }, live: l });
@@ -102,7 +107,7 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
   const placeProblems = await Promise.all(candidates.map((c) => files.placeProblem(req.dir, c.file.path)));
   // The entries the tree under --dir already defines, in any file and format, as plan reads them:
   // import never writes a second definition of one (plan would refuse the tree as a duplicate).
-  const defined = definitionsByKey(await files.tree(req.dir), req.crdNamespaces);
+  const defined = definitionsByKey(tree, req.crdNamespaces);
   const placeable = candidates.filter((c, i) => {
     const problem = placeProblems[i];
     if (problem) report.problems.push({ id: c.id, path: c.file.path, field: '', message: problem });

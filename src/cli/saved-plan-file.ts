@@ -1,12 +1,13 @@
 // The saved plan's file on disk and the revision the files came from: the edge of `plan --out` and
 // `apply FILE`. The file may hold entries with private keys (inline-certificate), so it is written
 // readable by its owner only, like Terraform's plan files deserve.
-import { readFile, writeFile, rename, rm } from 'node:fs/promises';
+import { writeFile, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join, relative, resolve } from 'node:path';
 import { parseConsulJson } from '../adapters/consul/json.ts';
 import { baseUrlOf } from '../adapters/consul/options.ts';
 import type { ConsulClient } from '../adapters/consul/client.ts';
 import { runGit } from '../adapters/git/run-git.ts';
+import { foreignWritable, readRegularFile } from '../adapters/files/regular-file.ts';
 import {
   contentHashOf,
   openSavedPlan,
@@ -16,6 +17,9 @@ import {
   type SavedPlan,
   type SavedPlanProblem,
 } from '../core/plan/saved-plan.ts';
+
+/** The longest saved plan read: under V8's longest string (about 512 MiB), far over a plan of 50,000 entries. */
+const SAVED_PLAN_MAX_BYTES = 400 * 1024 * 1024;
 
 export async function writeSavedPlan(path: string, plan: SavedPlan): Promise<void> {
   // Written whole then renamed: an interrupted write never leaves half a plan under the name.
@@ -29,12 +33,19 @@ export async function writeSavedPlan(path: string, plan: SavedPlan): Promise<voi
 }
 
 export async function readSavedPlan(path: string, file: string): Promise<SavedPlan | SavedPlanProblem> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    return { kind: 'unreadable', file, message: `cannot read the plan: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-  }
+  // A regular file only (a FIFO would block, /dev/zero never ends), and this user's alone: the
+  // sha256 inside needs no key, so whoever else can write the file could change the plan and
+  // recompute it. plan --out writes it 0600; a copy made readable (0644) is still applied.
+  const read = readRegularFile(path, SAVED_PLAN_MAX_BYTES);
+  if (!read.ok) return { kind: 'unreadable', file, message: `cannot read the plan: ${read.reason}` };
+  const foreign = foreignWritable(read.info);
+  if (foreign)
+    return {
+      kind: 'unreadable',
+      file,
+      message: `not applied: ${foreign}, so someone else could have changed the plan (its sha256 needs no key and would be recomputed); plan --out writes it for its owner only`,
+    };
+  const text = read.text;
   let value: unknown;
   try {
     value = parseConsulJson(text);

@@ -1,6 +1,6 @@
 // consul-gitops.yaml: the targets a repository reconciles (a Consul, the subtree that belongs to
 // it, and how far the reconciler may go), validated with zod.
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../adapters/files/regular-file.ts';
 import { dirname, isAbsolute, posix, resolve, win32 } from 'node:path';
 import { parse, YAMLError } from 'yaml';
 import * as z from 'zod/mini';
@@ -271,17 +271,18 @@ export function tokenFileOrigin(target: Pick<Target, 'name'>, file: string): str
 export async function loadTargets(path: string | undefined, cwd: string): Promise<TargetsFile> {
   const file = path ?? DEFAULT_TARGETS_FILE;
   const absolute = resolve(cwd, file);
-  try {
-    return parseTargetsFile(await readFile(absolute, 'utf8'), file, dirname(absolute));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !path) return defaultTargets();
+  // A regular file only: a FIFO would hang every command, /dev/zero would fill memory.
+  const read = readRegularFile(absolute, TARGETS_MAX_BYTES);
+  if (!read.ok) {
+    if (read.code === 'ENOENT' && !path) return defaultTargets();
     // Node's message repeats the absolute path raw; the path is shown as given, escaped like any name.
-    if (typeof code === 'string' && code.startsWith('E'))
-      throw new ConsulGitopsError('config', `cannot read ${escapeControl(file)}: ${code === 'ENOENT' ? 'no such file' : code}`);
-    throw e;
+    throw new ConsulGitopsError('config', `cannot read ${escapeControl(file)}: ${read.code === 'ENOENT' ? 'no such file' : read.reason}`);
   }
+  return parseTargetsFile(read.text, file, dirname(absolute));
 }
+
+/** Far over any real configuration: a bound, not a budget. */
+const TARGETS_MAX_BYTES = 4 * 1024 * 1024;
 
 /** The read limits in force: the `--max-file-size` flag over consul-gitops.yaml over the defaults. */
 export function readLimitsOf(file: Pick<TargetsFile, 'limits'> | undefined, maxFileBytesFlag?: number): ReadLimits {

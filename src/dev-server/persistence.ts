@@ -1,7 +1,9 @@
 // Saves the dev server's state to a JSON file after each write (temp file + rename, so a crash
 // never leaves a torn file), loads it at start, and undoes the writes a failed save lost. bigint values (uint64 Flags/Hash, 64-bit ints
 // in entries) are kept exact as {"$bigint": "<digits>"}.
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readRegularFile } from '../adapters/files/regular-file.ts';
+import { escapeControl } from '../model/terminal-text.ts';
 import type { DevState, StateSnapshot } from './state.ts';
 import { ConsulGitopsError } from '../errors.ts';
 
@@ -22,12 +24,24 @@ export function decodeSnapshot(text: string): StateSnapshot {
   }) as StateSnapshot;
 }
 
+/** Far over the state of any dev server (50,000 entries save to about 40 MiB), under V8's longest string. */
+const STATE_MAX_BYTES = 400 * 1024 * 1024;
+
 export function loadState(state: DevState, file: string): void {
-  if (!existsSync(file)) return;
-  const text = readFileSync(file, 'utf8');
-  if (text.trim() === '') return;
-  const snap = decodeSnapshot(text);
-  if (snap.version !== 1) throw new ConsulGitopsError('config', `${file}: unsupported dev-server state version ${String(snap.version)}`);
+  // A regular file only: a FIFO would hang the start, /dev/zero would fill memory.
+  const read = readRegularFile(file, STATE_MAX_BYTES);
+  if (!read.ok) {
+    if (read.code === 'ENOENT') return;
+    throw new ConsulGitopsError('config', `cannot read the dev server's state file ${escapeControl(file)}: ${read.reason}`);
+  }
+  if (read.text.trim() === '') return;
+  let snap: StateSnapshot;
+  try {
+    snap = decodeSnapshot(read.text);
+  } catch (e) {
+    throw new ConsulGitopsError('config', `${escapeControl(file)}: not a dev server state file (${(e as Error).message}); move it away to start empty`);
+  }
+  if (snap?.version !== 1) throw new ConsulGitopsError('config', `${escapeControl(file)}: unsupported dev-server state version ${String(snap?.version)}`);
   state.restore(snap);
 }
 
@@ -38,7 +52,10 @@ export function saveState(state: DevState, file: string): string {
   const tmp = `${file}.${process.pid}.${++counter}.tmp`;
   const text = encodeSnapshot(state.snapshot());
   try {
-    writeFileSync(tmp, text);
+    // The user's alone, as plan --out: it holds inline-certificate private keys and the KV store.
+    // Created new (`wx`), so neither a link planted at the predictable name nor its mode is taken.
+    rmSync(tmp, { force: true });
+    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);
   } catch (e) {
     // A full disk can leave a partial temp file behind; the state file itself is untouched.

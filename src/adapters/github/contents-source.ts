@@ -40,8 +40,10 @@ export interface ReadStats {
   cached: number;
   fromArchive: number;
   blobRequests: number;
-  /** Why the archive was not used although many files were missing (too large, failed). */
+  /** Why the archive was not used although many files were missing (too large, failed, refused as not the commit's). */
   archiveSkipped?: string;
+  /** Files of the archive not taken, each with why (its bytes are not the commit's blob): read as blobs. */
+  archiveFilesSkipped?: string[];
 }
 
 interface TreeItem {
@@ -54,6 +56,9 @@ interface TreeItem {
 }
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
+
+/** Headroom of the archive's bound over twice the listing's estimate: the pax global header and the end-of-archive blocks. */
+const ARCHIVE_SLACK_BYTES = 1024 * 1024;
 
 /** Least-recently-used cache of decoded blob text, keyed by blob SHA. */
 export class BlobCache {
@@ -201,11 +206,20 @@ export class GitHubTreeSource implements DesiredStateSource {
       this.lastRead.archiveSkipped = `the repository (${formatByteSize(estimate)}) is over the ${formatLimit(this.archiveMaxBytes)} archive limit`;
       return new Map();
     }
-    const read = await readArchive(this.octokit, ref, missing, this.archiveMaxBytes);
+    // The archive is bounded by what the listing says it holds, not only by the absolute limit: a
+    // gzip bomb stops soon after the size the repository really has. Twice the estimate leaves room
+    // for what `git archive` legitimately adds (eol=crlf conversion, long-name headers, padding).
+    const bound = estimate ? Math.min(this.archiveMaxBytes, 2 * estimate + ARCHIVE_SLACK_BYTES) : this.archiveMaxBytes;
+    const note =
+      bound < this.archiveMaxBytes
+        ? `, twice what the tree listing sizes the repository at (${formatByteSize(estimate)}) plus ${formatByteSize(ARCHIVE_SLACK_BYTES)}`
+        : '';
+    const read = await readArchive(this.octokit, ref, missing, bound, note);
     if (!read.ok) {
       this.lastRead.archiveSkipped = read.reason;
       return new Map();
     }
+    if (read.skipped.length) this.lastRead.archiveFilesSkipped = read.skipped;
     for (const [path, text] of read.files) this.cache.set(missing.get(path)!.sha, text);
     this.lastRead.fromArchive = read.files.size;
     return read.files;
