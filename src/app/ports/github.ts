@@ -26,6 +26,8 @@ export interface DesiredState {
 
 /** How `head` stands to `base` in git's history (GitHub's compare `status`). */
 export type CommitOrder = 'ahead' | 'behind' | 'identical' | 'diverged';
+/** A CommitOrder, or `{ unknown }` saying why the history cannot be asked here (no repository, a commit missing). */
+export type CommitOrderAnswer = CommitOrder | { unknown: string };
 
 export interface DesiredStateSource {
   read(ref: CommitRef, dir: string): Promise<DesiredState>;
