@@ -3,7 +3,7 @@
 // Our comments and issues are found again by a hidden marker, `<!-- consul-gitops:<marker> -->`,
 // as Renovate finds its own (`ensureComment`, `ensureIssue`).
 import type { Octokit } from 'octokit';
-import type { CommitRef, CommitState, RepoRef, ResultReporter } from '../../app/ports/github.ts';
+import type { CommitRef, CommitState, HeadStatus, RepoRef, ResultReporter } from '../../app/ports/github.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
 
@@ -79,6 +79,18 @@ export class GitHubReporter implements ResultReporter {
       description: truncateDescription(description),
       ...(targetUrl ? { target_url: targetUrl } : {}),
     });
+  }
+
+  async headStatus(ref: RepoRef, branch: string): Promise<HeadStatus> {
+    // One request gives both: the commit the branch names now, and the latest status per context.
+    // https://docs.github.com/en/rest/commits/statuses#get-the-combined-status-for-a-specific-reference
+    const { data } = await this.octokit.rest.repos.getCombinedStatusForRef({ owner: ref.owner, repo: ref.repo, ref: branch, per_page: 100 });
+    const ours = data.statuses.find((s) => s.context === this.context);
+    return {
+      sha: data.sha,
+      ...(ours ? { state: ours.state as CommitState } : {}),
+      ...(ours?.description ? { description: ours.description } : {}),
+    };
   }
 
   async upsertPullRequestComment(ref: RepoRef, prNumber: number, markdown: string, marker: string): Promise<{ id: number; created: boolean }> {
