@@ -6,6 +6,7 @@ import type { Octokit } from 'octokit';
 import type { CommitRef, CommitState, HeadStatus, RepoRef, ResultReporter } from '../../app/ports/github.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
+import { escapeControl } from '../../model/terminal-text.ts';
 
 export interface GitHubReporterOptions {
   /** Names the status context `consul-gitops/<target>` (a datacenter or partition). */
@@ -29,9 +30,12 @@ export function markerComment(marker: string): string {
 /**
  * One line of at most `max` UTF-16 units, never splitting a character, ending in `…` when cut. Known
  * secrets are masked before the cut: one cut through a secret would leave its start unmasked.
+ * Control characters and bidirectional marks (an entry name's U+202E) are shown escaped, `\u202e`,
+ * as the terminal and the Markdown reports show them: raw, they would reorder the text around them.
+ * (A status is plain text: GitHub neither mentions nor links in it.)
  */
 export function truncateDescription(text: string, max = STATUS_DESCRIPTION_MAX): string {
-  const line = knownSecrets.mask(text).replace(/\s+/g, ' ').trim();
+  const line = escapeControl(knownSecrets.mask(text).replace(/\s+/g, ' ').trim());
   if (line.length <= max) return line;
   let out = '';
   for (const ch of line) {
