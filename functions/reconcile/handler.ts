@@ -6,6 +6,8 @@ import { buildRuntime, type Runtime, type RuntimeOverrides } from '../../src/run
 import type { MetricsRecorder } from '../../src/app/metrics.ts';
 import { CloudWatchMetrics } from '../../src/adapters/metrics/cloudwatch-metrics.ts';
 import { describeError, logFromEnv } from '../../src/runtime/logger.ts';
+import { formatProblems, readEnvironment, WEBHOOK_REPOSITORY } from '../../src/config/environment.ts';
+import { ConsulGitopsError } from '../../src/errors.ts';
 
 export interface ReconcileHandlerDeps {
   env: Readonly<Record<string, string | undefined>>;
@@ -27,7 +29,11 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
   const baseLog = logFromEnv(deps.env, deps.log);
   const metrics = deps.metrics ?? new CloudWatchMetrics();
   let runtime: Runtime | undefined;
+  // Fail closed as the webhook does: without GITHUB_REPOSITORY nothing says whose commits may be
+  // applied, and an event (an invoke by hand, a webhook deployed without it) would be run as it came.
+  const configured = readEnvironment(deps.env, { repository: WEBHOOK_REPOSITORY });
   return async (event, context) => {
+    if (!configured.ok) throw new ConsulGitopsError('config', `invalid reconcile configuration: ${formatProblems(configured.problems)}`);
     const parsed = ReconcileEvent.safeParse(event);
     if (!parsed.success) {
       // A malformed event will not get better on retry: log and drop it rather than throw.
@@ -39,13 +45,13 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
     runtime ??= buildRuntime(deps.env, deps.overrides);
     // The webhook routes only GITHUB_REPOSITORY's deliveries; an event for another repository (an
     // invoke by hand, a webhook deployed without it) is dropped here too, never applied.
-    const configured = runtime.settings.repository;
+    const repository = runtime.settings.repository;
     const asked = parsed.data.repository;
-    if (configured && (configured.owner.toLowerCase() !== asked.owner.toLowerCase() || configured.repo.toLowerCase() !== asked.name.toLowerCase())) {
+    if (!repository || repository.owner.toLowerCase() !== asked.owner.toLowerCase() || repository.repo.toLowerCase() !== asked.name.toLowerCase()) {
       log('warn', 'Reconcile event ignored: not the configured repository', {
         mode: parsed.data.mode,
         repository: `${asked.owner}/${asked.name}`,
-        configured: `${configured.owner}/${configured.repo}`,
+        configured: repository ? `${repository.owner}/${repository.repo}` : '(none)',
       });
       return [];
     }

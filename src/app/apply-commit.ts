@@ -9,7 +9,7 @@ import type { Plan, PlanOptions } from '../core/plan/plan.ts';
 import { makePlan } from './make-plan.ts';
 import type { EntrySelector } from '../core/plan/only.ts';
 import { applyPlan, type ApplyReport, type WriteGuard } from './apply-plan.ts';
-import { recordApplyOutcome, staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
+import { recordApplyOutcome, rememberOrder, staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
 import { applySummaryLine } from '../reports/plan-markdown.ts';
 import { formatEntryId } from '../model/entry-id.ts';
 import { ConsulGitopsError, errorCode } from '../errors.ts';
@@ -110,14 +110,15 @@ async function planApplyRecord<Done>(
   const plan = made.plan;
   if (steps.shouldApply && !(await steps.shouldApply(plan))) return { kind: 'held', plan };
   if (plan.refused) return { kind: 'refused', plan, reason: plan.refused };
+  const order = desired.order && rememberOrder(desired.order);
   if (desired.ref) {
-    const stale = await staleReason(deps.state, key, desired.ref, desired.order);
+    const stale = await staleReason(deps.state, key, desired.ref, order);
     if (stale) return { kind: 'stale', plan, reason: stale };
   }
   // Stops writing once the lease is another run's: what was written is reported and recorded as a partial apply.
   const report = await applyPlan(deps.store, plan, { guard });
   steps.onApplied?.(report);
-  await recordAfterApply(deps.state, key, desired.ref, plan, report, deps.now());
+  await recordAfterApply(deps.state, key, desired.ref, plan, report, deps.now(), order);
   return { kind: 'applied', plan, report };
 }
 
@@ -148,9 +149,17 @@ function liveLine(report: ApplyReport): string {
 }
 
 /** recordApplyOutcome, whose failure says what the apply already changed in Consul. */
-export async function recordAfterApply(state: StateStore, key: string, ref: CommitRef | undefined, plan: Plan, report: ApplyReport, now: Date): Promise<void> {
+export async function recordAfterApply(
+  state: StateStore,
+  key: string,
+  ref: CommitRef | undefined,
+  plan: Plan,
+  report: ApplyReport,
+  now: Date,
+  order?: CommitOrderOf,
+): Promise<void> {
   try {
-    await recordApplyOutcome(state, key, ref, plan, report, now);
+    await recordApplyOutcome(state, key, ref, plan, report, now, order);
   } catch (e) {
     const what = ref ? `commit ${ref.commit.slice(0, 12)} as applied under ${key}` : `the entries written under ${key}`;
     throw new RecordAfterApplyError(report, e instanceof Error ? e.message : String(e), e, what);

@@ -2,6 +2,7 @@
 // failure; changes that depend on a failed one are skipped and say so. Nothing is reported as
 // applied that Consul did not confirm, nor as failed when it may have been stored; once Consul
 // is unreachable nothing more is attempted.
+import { sendsWrite } from '../core/plan/writes.ts';
 import type { ConfigEntryStore } from './ports/config-entry-store.ts';
 import { isMeshWide, setsMutualTlsMode } from '../model/registry.ts';
 import type { Change, Plan } from '../core/plan/plan.ts';
@@ -124,7 +125,7 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
   for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
     const changes = waves.get(wave)!;
     const waveFailures: Change[] = [];
-    if (options.guard && !stopped && !unreachable && changes.some(writes)) stopped = await options.guard.confirm();
+    if (options.guard && !stopped && !unreachable && changes.some(sendsWrite)) stopped = await options.guard.confirm();
     await runBounded(changes, concurrency, async (change) => {
       const blocker = failed.blockerOf(change);
       let outcome: ChangeOutcome;
@@ -159,11 +160,6 @@ export async function applyPlan(store: ConfigEntryStore, plan: Plan, options: Ap
   const counts = { applied: 0, unchanged: 0, conflict: 0, failed: 0, unknown: 0, skipped: 0 };
   for (const r of results) counts[r.outcome.status]++;
   return { results, ok: counts.conflict + counts.failed + counts.unknown + counts.skipped === 0, counts };
-}
-
-/** Whether applying the change sends a write (applyPlan sends none for the others). */
-function writes(change: Change): boolean {
-  return change.action !== 'noop' && change.action !== 'skip' && !change.requiresAdopt && !change.requiresFieldLoss;
 }
 
 /** One change's outcome; `unreachable` (why) when the store did not answer and nothing more should be sent. */

@@ -9,6 +9,7 @@ import type { StateStore } from './ports/config-entry-store.ts';
 import type { Plan } from '../core/plan/plan.ts';
 import type { OwnWrites } from '../core/plan/changed-outside.ts';
 import type { ApplyReport } from './apply-plan.ts';
+import type { CommitOrderAnswer } from './ports/github.ts';
 import { ConsulGitopsError } from '../errors.ts';
 
 export const DEFAULT_STATE_PREFIX = 'consul-gitops/state';
@@ -106,13 +107,20 @@ export async function lastApplied(store: StateStore, key: string): Promise<(Appl
 }
 
 /**
- * Git's order of two commits (how `head` stands to `base`), when the caller can ask the repository.
- * Committer times have one-second resolution: two pushes of the same second (a merge queue, a bot)
- * cannot be ordered by time, and only the history can say which one is older.
+ * Git's order of two commits (how `head` stands to `base`), when the caller can ask the repository;
+ * `{ unknown }` when it cannot (CLI: not a repository, or a commit it lacks), saying why. Committer
+ * times have one-second resolution and are whatever the committer's clock said: only the history
+ * says which of two commits is older.
  */
-export type CommitOrderOf = (base: string, head: string) => Promise<'ahead' | 'behind' | 'identical' | 'diverged'>;
+export type CommitOrderOf = (base: string, head: string) => Promise<CommitOrderAnswer>;
 
-/** Why this commit must not be applied, or undefined when it may. */
+/**
+ * Why this commit must not be applied, or undefined when it may. With `order`, the history decides
+ * whenever the commit is not the applied one: committer dates are whatever the committer's clock (or
+ * a forger) wrote, so a commit dated in the future would otherwise block every later commit, and an
+ * older one given a later date would roll the mesh back. Without `order` (CLI `apply --commit`
+ * outside a repository) the dates decide, as before.
+ */
 export async function staleReason(store: StateStore, key: string, ref: CommitRef, order?: CommitOrderOf): Promise<string | undefined> {
   const problem = commitTimeProblem(ref.commitTime);
   if (problem) return `commit ${ref.commit.slice(0, 12)} has commit time "${ref.commitTime}": ${problem}; refusing to apply a commit that cannot be ordered`;
@@ -120,23 +128,65 @@ export async function staleReason(store: StateStore, key: string, ref: CommitRef
   if (!last || last.commit === ref.commit) return undefined;
   const older = `commit ${ref.commit.slice(0, 12)} (${ref.commitTime}) is older than ${last.commit.slice(0, 12)} (${last.commitTime}), applied at ${last.appliedAt}`;
   const [mine, theirs] = [Date.parse(ref.commitTime), Date.parse(last.commitTime)];
-  if (mine < theirs) return `${older}: refusing to roll the mesh back`;
-  if (mine > theirs || !order) return undefined;
-  // The same second: the history decides. A failure to ask goes to the caller (the run is retried).
+  if (!order) return mine < theirs ? `${older}: refusing to roll the mesh back` : undefined;
+  // A failure to ask goes to the caller (the run is retried).
   const how = await order(last.commit, ref.commit);
-  if (how === 'behind') return `${older} (the same second; ${last.commit.slice(0, 12)} has it in its history): refusing to roll the mesh back`;
-  if (how === 'diverged')
-    return `cannot be ordered: commit ${ref.commit.slice(0, 12)} and the applied ${last.commit.slice(0, 12)} have the same commit time (${ref.commitTime}) and neither is in the other's history (was the branch rewritten?)`;
-  return undefined;
+  if (typeof how === 'object') {
+    // The history cannot be asked here: the dates decide, as without `order`, but never a tie.
+    if (mine !== theirs) return mine < theirs ? `${older}: refusing to roll the mesh back` : undefined;
+    throw new ConsulGitopsError(
+      'git',
+      `cannot order commit ${ref.commit.slice(0, 12)} and the applied ${last.commit.slice(0, 12)} (the same commit time) by the history: ${how.unknown}; fetch both commits (git fetch) and run again, nothing was applied`,
+    );
+  }
+  if (how === 'ahead' || how === 'identical') return undefined;
+  const fix = `; to apply it anyway, delete the record (\`consul kv delete ${key}\`) and apply it again`;
+  if (how === 'behind') {
+    if (mine > theirs)
+      return `commit ${ref.commit.slice(0, 12)} is older than the applied ${last.commit.slice(0, 12)} by the history (${last.commit.slice(0, 12)} has it in its history), though dated ${ref.commitTime}, after ${last.commitTime}: refusing to roll the mesh back (applied at ${last.appliedAt})`;
+    return `${older}${mine === theirs ? ` (the same second; ${last.commit.slice(0, 12)} has it in its history)` : ''}: refusing to roll the mesh back`;
+  }
+  if (mine === theirs)
+    return `cannot be ordered: commit ${ref.commit.slice(0, 12)} and the applied ${last.commit.slice(0, 12)} have the same commit time (${ref.commitTime}) and neither is in the other's history (was the branch rewritten?)${fix}`;
+  return `cannot be ordered: neither commit ${ref.commit.slice(0, 12)} (${ref.commitTime}) nor the applied ${last.commit.slice(0, 12)} (${last.commitTime}, applied at ${last.appliedAt}) is in the other's history (was the branch rewritten?), and commit times are the committer's word${fix}`;
 }
 
-/** Records an applied commit unless a newer one was recorded meanwhile (CAS, retried on conflict). */
-export async function recordApplied(store: StateStore, key: string, ref: CommitRef, now: Date, managed?: readonly string[]): Promise<void> {
+/** `order`, asked at most once per pair of commits (the stale check and the record ask the same pair). */
+export function rememberOrder(order: CommitOrderOf): CommitOrderOf {
+  const known = new Map<string, ReturnType<CommitOrderOf>>();
+  return (base, head) => {
+    const k = `${base}...${head}`;
+    let answer = known.get(k);
+    if (!answer) {
+      answer = order(base, head);
+      known.set(k, answer);
+      answer.catch(() => known.delete(k));
+    }
+    return answer;
+  };
+}
+
+/**
+ * Records an applied commit unless a newer one was recorded meanwhile (CAS, retried on conflict):
+ * newer by the history when `order` can ask it, else by commit time.
+ */
+export async function recordApplied(
+  store: StateStore,
+  key: string,
+  ref: CommitRef,
+  now: Date,
+  managed?: readonly string[],
+  order?: CommitOrderOf,
+): Promise<void> {
   const problem = commitTimeProblem(ref.commitTime);
   if (problem) throw new ConsulGitopsError('stale-commit', `not recording commit ${ref.commit.slice(0, 12)}: commit time "${ref.commitTime}": ${problem}`);
   for (let attempt = 0; attempt < 5; attempt++) {
     const last = await lastApplied(store, key);
-    if (last && Date.parse(last.commitTime) > Date.parse(ref.commitTime)) return;
+    if (last && last.commit !== ref.commit) {
+      const how = order ? await order(last.commit, ref.commit) : undefined;
+      const newer = how === undefined || typeof how === 'object' ? Date.parse(last.commitTime) > Date.parse(ref.commitTime) : how === 'behind';
+      if (newer) return;
+    }
     const value = JSON.stringify({
       commit: ref.commit,
       commitTime: ref.commitTime,
@@ -209,6 +259,7 @@ export async function recordApplyOutcome(
   plan: Plan,
   report: ApplyReport,
   now: Date,
+  order?: CommitOrderOf,
 ): Promise<void> {
   if (!ref) return;
   const { written, deleted } = writesOf(report);
@@ -217,7 +268,7 @@ export async function recordApplyOutcome(
     const managed = new Set(before?.managed ?? []);
     for (const c of plan.changes) if ((c.action === 'create' || c.action === 'update' || c.action === 'noop') && !c.requiresAdopt) managed.add(c.key);
     for (const k of deleted) managed.delete(k);
-    await recordApplied(store, key, ref, now, [...managed]);
+    await recordApplied(store, key, ref, now, [...managed], order);
     return;
   }
   if (written.length || deleted.length) await recordWritten(store, writtenKey(key), key, written, deleted, now);

@@ -58,7 +58,7 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
     }
     // Between the check above and each write, check-and-set still guards every entry written.
     const report = await applyPlan(deps.store, plan.plan, { guard });
-    await recordAfterApply(deps.state, key, ref, plan.plan, report, deps.now());
+    await recordAfterApply(deps.state, key, ref, plan.plan, report, deps.now(), run.order);
     return { kind: 'applied', report };
   });
 }

@@ -1,4 +1,5 @@
 // `consul-gitops plan` and `consul-gitops apply`: the reconciler from a terminal.
+import { sendsWrite } from '../core/plan/writes.ts';
 import { localCommitOrder } from '../adapters/git/commit-order.ts';
 import { parseArgs } from 'node:util';
 import { escapeControl, formatConfigEntryError } from '../model/errors.ts';
@@ -264,7 +265,7 @@ const CONFIRM_TIMEOUT_MS = 8 * 60_000;
 
 /** What apply would write: creates, updates and deletes, less updates that need --adopt it lacks. */
 function writesOf(plan: Plan): number {
-  return plan.changes.filter((c) => (c.action === 'create' || c.action === 'update' || c.action === 'delete') && !c.requiresAdopt).length;
+  return plan.changes.filter(sendsWrite).length;
 }
 
 const APPLY_FLAGS = {

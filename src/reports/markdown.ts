@@ -2,6 +2,7 @@
 // the catalog are data, never markup, and every body fits GitHub's size limit. The one escaping of
 // text for Markdown: every report that writes a PR, an issue or a comment uses these.
 import { escapeControl } from '../model/terminal-text.ts';
+import { noReferences } from './github-references.ts';
 
 /** GitHub refuses a PR or issue body longer than this (characters). */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -21,13 +22,16 @@ function oneLine(s: string): string {
  * a line gets a backslash: `\\`, `` ` ``, `*`, `_`, `[`, `]`, `|`, `~`. `_` too: GitHub does not
  * emphasise inside a word (`a_b_c` stays as it is), but does at a word's edge (`a _b_ c`, `__init__`).
  * `(`, `!` and `#` mean nothing without a `[` before them or a line start, which the text never is.
+ * `@name` and `#123` would mention and link on GitHub: github-references.ts makes them inert.
  */
 export function text(s: string): string {
-  return oneLine(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~]/g, '\\$&');
+  return noReferences(
+    oneLine(s)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`*_[\]|~]/g, '\\$&'),
+  );
 }
 
 /**

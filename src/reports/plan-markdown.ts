@@ -3,6 +3,7 @@
 // change with its file and line and its attributes as a diff, element by element. Past GitHub's
 // comment limit, details fold into one-line entries and the comment says so and links the full
 // plan: nothing is cut silently. Pure: no octokit, no clock.
+import { noReferences } from './github-references.ts';
 import { unwrittenDifferences, unwrittenSummary } from './unwritten-differences.ts';
 import type { FieldDiff } from '../core/plan/canonical.ts';
 import { attributeLines } from '../core/plan/attribute-lines.ts';
@@ -106,7 +107,8 @@ function location(c: Change, fileUrl: PlanMarkdownInput['fileUrl']): string {
   const where = changeLocation(c);
   if (!where) return '';
   if (fileUrl && c.source && c.line && c.action !== 'delete') return ` (<a href="${html(fileUrl(c.source, c.line))}">${html(where)}</a>)`;
-  return ` (${html(where)})`;
+  // Outside a link GitHub would read `@team` or `#12` in a file name as a mention or an issue.
+  return ` (${noReferences(html(where))})`;
 }
 
 function changeSummary(c: Change, outcome: ChangeOutcomeView | undefined, fileUrl: PlanMarkdownInput['fileUrl']): string {

@@ -12,6 +12,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DriftRequest, ReconcileEvent, ReconcileRequest } from '../app/reconcile-request.ts';
+import { owedOnStart } from '../app/reconcile-owed.ts';
 import { runReconcileEvent, throwIfAnyFailed } from '../app/run-reconcile-event.ts';
 import { RecentDeliveries } from '../app/webhook/recent-deliveries.ts';
 import { decisionBody, MAX_BODY_BYTES, type DecisionBody } from '../app/webhook/route-event.ts';
@@ -235,6 +236,42 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     serverLog('info', 'Schedule off (SCHEDULE_INTERVAL is 0)', {});
   }
   serverLog('info', 'Listening', { url, targets: runtime.targetNames(), branch: settings.route.branch, configDir: settings.route.configDir });
+  await runOwed();
+
+  /**
+   * What an earlier process answered 202 for and never finished (src/app/reconcile-owed.ts), queued
+   * like a push. Its arrival number is taken before GitHub is asked, so a push delivered meanwhile
+   * is the newer one and is never replaced by this job. A failure to ask is logged, never fatal.
+   */
+  async function runOwed(): Promise<void> {
+    if (!repository) return;
+    const seq = nextSeq();
+    const deliveryId = `start-${new Date().toISOString()}`;
+    const log = serverLog.withCorrelationId(deliveryId);
+    await Promise.all(
+      runtime.targetNames().map(async (target) => {
+        try {
+          const built = await runtime.forTarget(target);
+          const headStatus = built.deps.reporter.headStatus?.bind(built.deps.reporter);
+          if (!headStatus) return;
+          const owed = await owedOnStart({ headStatus, state: built.deps.state }, built.target, repository, settings.route.branch);
+          if (owed.kind === 'nothing') return log('info', 'Nothing owed from before the start', { target, sha: owed.sha, reason: owed.why });
+          const request: ReconcileRequest = {
+            mode: 'apply',
+            repository: { owner: repository.owner, name: repository.repo },
+            sha: owed.sha,
+            ref: `refs/heads/${settings.route.branch}`,
+            deliveryId,
+            target,
+          };
+          const queued = queue.enqueue({ target, kind: 'apply', seq, payload: request });
+          log('warn', 'Owed run queued: a push was answered and never finished', { target, sha: owed.sha, reason: owed.why, queue: queued });
+        } catch (error) {
+          log('error', 'Could not check what is owed from before the start', { target, error: describeError(error) });
+        }
+      }),
+    );
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -72,12 +72,14 @@ describe('GitHub requests per reconcile', () => {
     const reads = requests.filter((r) => !r.startsWith('POST /repos/Codertocat/Hello-World/statuses/'));
     expect(reads.sort()).toEqual([
       'GET /repos/Codertocat/Hello-World/commits/SHA/pulls',
+      // The stale-commit rule asks the history, not the committer dates, whether this is newer than the applied commit.
+      'GET /repos/Codertocat/Hello-World/compare/BLOB...SHA',
       'GET /repos/Codertocat/Hello-World/git/blobs/BLOB',
       'GET /repos/Codertocat/Hello-World/git/blobs/BLOB',
       'GET /repos/Codertocat/Hello-World/git/commits/SHA',
       'GET /repos/Codertocat/Hello-World/git/trees/SHA',
     ]);
-    expect(requests).toHaveLength(7);
+    expect(requests).toHaveLength(8);
     const live = await liveProtocols();
     expect([live.get('svc-7'), live.get('svc-123'), live.get('svc-8')]).toEqual(['grpc', 'grpc', 'http']);
   });

@@ -101,7 +101,7 @@ describe('serverless path', () => {
     await closed.close(); // a port nothing listens on any more
     const emf: Record<string, any>[] = [];
     const reconcile = createReconcileHandler({
-      env: { CONSUL_HTTP_ADDR: closed.url, GITHUB_TOKEN, GITHUB_API_URL: h.github.url },
+      env: { GITHUB_REPOSITORY: 'Codertocat/Hello-World', CONSUL_HTTP_ADDR: closed.url, GITHUB_TOKEN, GITHUB_API_URL: h.github.url },
       overrides: { github: { throttle: false, retries: 0 }, consul: { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } } },
       log: () => {},
       metrics: new CloudWatchMetrics((line) => emf.push(JSON.parse(line))),

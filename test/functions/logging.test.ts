@@ -49,7 +49,13 @@ describe('reconcile function logs', () => {
   it('each target’s result line carries the event’s delivery id', async () => {
     const logs: string[] = [];
     const reconcile = createReconcileHandler({
-      env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_logTOKEN-0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
+      env: {
+        GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+        CONSUL_HTTP_ADDR: consul.url,
+        GITHUB_TOKEN: 'ghp_logTOKEN-0123456789',
+        GITHUB_API_URL: github.url,
+        DEFAULT_BRANCH: 'master',
+      },
       overrides: { github: { throttle: false, retries: 0 } },
       log: (l) => logs.push(l),
       metrics: { record: () => undefined },

@@ -40,6 +40,7 @@ describe('reconcile function with its Consul token in Secrets Manager', () => {
     const logs: string[] = [];
     const reconcile = createReconcileHandler({
       env: {
+        GITHUB_REPOSITORY: 'Codertocat/Hello-World',
         ...awsEnv(aws),
         CONSUL_HTTP_ADDR: consul.url,
         CONSUL_TOKEN_SECRET_ARN: 'consul-gitops/consul-token',
@@ -80,6 +81,7 @@ describe('reconcile function with its Consul token in a file (CONSUL_HTTP_TOKEN_
     try {
       const reconcile = createReconcileHandler({
         env: {
+          GITHUB_REPOSITORY: 'Codertocat/Hello-World',
           CONSUL_HTTP_ADDR: consul.url,
           CONSUL_HTTP_TOKEN_FILE: join(dir, 'token'),
           GITHUB_TOKEN: 'ghp_secretsInLogs0123456789',

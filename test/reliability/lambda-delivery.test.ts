@@ -54,7 +54,7 @@ beforeEach(async () => {
     },
   );
   const reconcile = createReconcileHandler({
-    env: { CONSUL_HTTP_ADDR: proxy.url, GITHUB_TOKEN, GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
+    env: { GITHUB_REPOSITORY: 'Codertocat/Hello-World', CONSUL_HTTP_ADDR: proxy.url, GITHUB_TOKEN, GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
     overrides: { github: { throttle: false, retries: 0 } },
     log: () => {},
     metrics: captureMetrics().metrics,

@@ -36,7 +36,7 @@ describe('reconcile over several targets in one invocation', () => {
       ],
     });
     const reconcile = createReconcileHandler({
-      env: { TARGETS_CONFIG: targets, GITHUB_TOKEN: 'ghp_fanoutTOKEN0123456789', GITHUB_API_URL: github.url },
+      env: { GITHUB_REPOSITORY: 'acme/mesh', TARGETS_CONFIG: targets, GITHUB_TOKEN: 'ghp_fanoutTOKEN0123456789', GITHUB_API_URL: github.url },
       overrides: { github: { throttle: false, retries: 0 }, consul: { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } } },
       log: (l) => logs.push(l),
       metrics: captureMetrics().metrics,

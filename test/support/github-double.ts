@@ -247,6 +247,11 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     return refs.get(`refs/heads/${refOrSha}`) ?? refs.get(`refs/${refOrSha}`) ?? refs.get(`refs/tags/${refOrSha}`);
   }
 
+  /** A commit's statuses as GitHub lists them, oldest first. */
+  function statusesOf(sha: string): Record<string, unknown>[] {
+    return statuses.flatMap((st, i) => (st.sha === sha ? [{ id: i + 1, ...st, description: st.description ?? null, target_url: st.target_url ?? null }] : []));
+  }
+
   function closePull(p: PullRecord) {
     if (p.state === 'open') {
       p.state = 'closed';
@@ -482,6 +487,25 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     if (area === 'commits' && m === 'GET' && a && b === 'pulls' && !c) {
       const sha = resolveCommit(a) ?? unprocessable(`No commit found for SHA: ${a}`);
       return ok(pulls.filter((p) => p.merge_commit_sha === sha || (p.state === 'open' && refs.get(`refs/heads/${p.head}`) === sha)).map(pullJson));
+    }
+    // https://docs.github.com/en/rest/commits/statuses#list-commit-statuses-for-a-reference (newest first)
+    if (area === 'commits' && m === 'GET' && a && b === 'statuses' && !c) {
+      const sha = resolveCommit(a) ?? notFound();
+      return ok(page(statusesOf(sha).reverse(), req));
+    }
+    // https://docs.github.com/en/rest/commits/statuses#get-the-combined-status-for-a-specific-reference:
+    // the latest status per context, and a state combining them (failure over pending over success).
+    if (area === 'commits' && m === 'GET' && a && b === 'status' && !c) {
+      const sha = resolveCommit(a) ?? notFound();
+      const latest = new Map<string, Record<string, unknown>>();
+      for (const st of statusesOf(sha).reverse()) if (!latest.has(st.context as string)) latest.set(st.context as string, st);
+      const states = [...latest.values()].map((st) => st.state);
+      const state = states.some((x) => x === 'failure' || x === 'error')
+        ? 'failure'
+        : states.length === 0 || states.includes('pending')
+          ? 'pending'
+          : 'success';
+      return ok({ state, sha, total_count: latest.size, statuses: [...latest.values()], repository: { full_name: `${owner}/${repo}` } });
     }
     if (area === 'commits' && m === 'GET' && a && !b) {
       const sha = resolveCommit(a) ?? unprocessable(`No commit found for SHA: ${a}`);

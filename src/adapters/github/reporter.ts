@@ -3,9 +3,10 @@
 // Our comments and issues are found again by a hidden marker, `<!-- consul-gitops:<marker> -->`,
 // as Renovate finds its own (`ensureComment`, `ensureIssue`).
 import type { Octokit } from 'octokit';
-import type { CommitRef, CommitState, RepoRef, ResultReporter } from '../../app/ports/github.ts';
+import type { CommitRef, CommitState, HeadStatus, RepoRef, ResultReporter } from '../../app/ports/github.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
+import { escapeControl } from '../../model/terminal-text.ts';
 
 export interface GitHubReporterOptions {
   /** Names the status context `consul-gitops/<target>` (a datacenter or partition). */
@@ -29,9 +30,12 @@ export function markerComment(marker: string): string {
 /**
  * One line of at most `max` UTF-16 units, never splitting a character, ending in `…` when cut. Known
  * secrets are masked before the cut: one cut through a secret would leave its start unmasked.
+ * Control characters and bidirectional marks (an entry name's U+202E) are shown escaped, `\u202e`,
+ * as the terminal and the Markdown reports show them: raw, they would reorder the text around them.
+ * (A status is plain text: GitHub neither mentions nor links in it.)
  */
 export function truncateDescription(text: string, max = STATUS_DESCRIPTION_MAX): string {
-  const line = knownSecrets.mask(text).replace(/\s+/g, ' ').trim();
+  const line = escapeControl(knownSecrets.mask(text).replace(/\s+/g, ' ').trim());
   if (line.length <= max) return line;
   let out = '';
   for (const ch of line) {
@@ -79,6 +83,18 @@ export class GitHubReporter implements ResultReporter {
       description: truncateDescription(description),
       ...(targetUrl ? { target_url: targetUrl } : {}),
     });
+  }
+
+  async headStatus(ref: RepoRef, branch: string): Promise<HeadStatus> {
+    // One request gives both: the commit the branch names now, and the latest status per context.
+    // https://docs.github.com/en/rest/commits/statuses#get-the-combined-status-for-a-specific-reference
+    const { data } = await this.octokit.rest.repos.getCombinedStatusForRef({ owner: ref.owner, repo: ref.repo, ref: branch, per_page: 100 });
+    const ours = data.statuses.find((s) => s.context === this.context);
+    return {
+      sha: data.sha,
+      ...(ours ? { state: ours.state as CommitState } : {}),
+      ...(ours?.description ? { description: ours.description } : {}),
+    };
   }
 
   async upsertPullRequestComment(ref: RepoRef, prNumber: number, markdown: string, marker: string): Promise<{ id: number; created: boolean }> {

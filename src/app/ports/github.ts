@@ -26,6 +26,8 @@ export interface DesiredState {
 
 /** How `head` stands to `base` in git's history (GitHub's compare `status`). */
 export type CommitOrder = 'ahead' | 'behind' | 'identical' | 'diverged';
+/** A CommitOrder, or `{ unknown }` saying why the history cannot be asked here (no repository, a commit missing). */
+export type CommitOrderAnswer = CommitOrder | { unknown: string };
 
 export interface DesiredStateSource {
   read(ref: CommitRef, dir: string): Promise<DesiredState>;
@@ -45,6 +47,14 @@ export interface ResultReporter {
    * when there is one, and returns undefined when there is none.
    */
   upsertIssue(ref: RepoRef, title: string, markdown: string, marker: string, open: boolean): Promise<{ number: number; created: boolean } | undefined>;
+  /** A branch's head commit and the latest status of this reporter's context on it (none: no run reported on it). */
+  headStatus?(ref: RepoRef, branch: string): Promise<HeadStatus>;
+}
+
+export interface HeadStatus {
+  sha: string;
+  state?: CommitState;
+  description?: string;
 }
 
 export interface FileChange {

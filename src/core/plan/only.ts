@@ -3,6 +3,7 @@
 // rules are judged against the mesh as the restricted plan leaves it, so a change that needs one
 // the selection leaves out (a router whose protocol change is left out, a mesh lockdown before its
 // services went strict) is refused, naming what to add.
+import { sendsWrite } from './writes.ts';
 import { kindDefinition, KINDS } from '../../model/registry.ts';
 import { entryIdOf, entryKey, formatEntryId } from '../../model/entry-id.ts';
 import type { LiveEntry } from '../../model/live-entry.ts';
@@ -47,8 +48,6 @@ export interface OnlyProblem {
   hint?: string;
 }
 
-const WRITES = new Set<ChangeAction>(['create', 'update', 'delete']);
-
 /**
  * The plan restricted to the selected entries, or why it may not be: a selector matching nothing,
  * or a cross-entry rule the restriction breaks (one that holds for the whole plan and for Consul now).
@@ -69,7 +68,7 @@ export function restrictPlan(
       });
   if (problems.length) return { problems };
   const changes = plan.changes.filter((c) => selectors.some((s) => matches(s, c)));
-  const left = plan.changes.filter((c) => WRITES.has(c.action) && !c.requiresAdopt && !changes.includes(c));
+  const left = plan.changes.filter((c) => sendsWrite(c) && !changes.includes(c));
 
   // A rule broken only because of the restriction: not broken in Consul now, nor by the whole plan.
   const keyed = (state: Map<string, ApiEntry>) => {

@@ -2,6 +2,7 @@
 // applies differs from it. A plan is reduced to its writes (create, update, delete) and, per
 // written entry, a hash of each top-level field: enough to name the entry and the fields that
 // differ, without copying entries (some hold private keys) into the reconciler's state.
+import { sendsWrite } from './writes.ts';
 import { createHash } from 'node:crypto';
 import { stringifyApiJson } from '../api-json.ts';
 import { formatEntryId } from '../../model/entry-id.ts';
@@ -47,7 +48,7 @@ const short = (value: unknown) =>
 export function reviewedChanges(plan: Plan): ReviewedChange[] {
   const out: ReviewedChange[] = [];
   for (const c of plan.changes) {
-    if ((c.action !== 'create' && c.action !== 'update' && c.action !== 'delete') || c.requiresAdopt) continue;
+    if (!sendsWrite(c)) continue;
     const fields: Record<string, string> = {};
     if (c.action !== 'delete') for (const [k, v] of Object.entries(c.after ?? {})) fields[k] = short(v);
     out.push({ key: c.key, entry: formatEntryId(c.id), action: c.action, fields });

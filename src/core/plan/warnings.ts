@@ -1,4 +1,5 @@
 // Warnings a user needs before applying: onboarding steps that are easy to forget.
+import { sendsWrite } from './writes.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { entryIdOf, entryKey } from '../../model/entry-id.ts';
 import { normalizeEntry } from '../normalize.ts';
@@ -56,8 +57,8 @@ export function finalStateKeyed(
   });
   for (const c of changes) {
     if (c.action === 'delete') byKey.delete(c.key);
-    // An entry that needs --adopt is not written without it: the live one stays.
-    else if ((c.action === 'create' || c.action === 'update') && c.after && !c.requiresAdopt) byKey.set(c.key, normalizedWrite(c.after));
+    // A change apply does not send (an entry that needs --adopt, an update that would lose fields): the live one stays.
+    else if (c.after && sendsWrite(c)) byKey.set(c.key, normalizedWrite(c.after));
   }
   return byKey;
 }

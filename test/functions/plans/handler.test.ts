@@ -53,7 +53,15 @@ async function planLongPullRequestComment(): Promise<{ head: string; body: strin
   const number = github.addPullRequest({ head: 'onboard', files });
   const head = github.refSha('onboard')!;
   const reconcile = createReconcileHandler({
-    env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_plansTOKEN-0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master', PLANS_URL, ...aws() },
+    env: {
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      CONSUL_HTTP_ADDR: consul.url,
+      GITHUB_TOKEN: 'ghp_plansTOKEN-0123456789',
+      GITHUB_API_URL: github.url,
+      DEFAULT_BRANCH: 'master',
+      PLANS_URL,
+      ...aws(),
+    },
     overrides: { github: { throttle: false, retries: 0 } },
     log: () => undefined,
     metrics: { record: () => undefined },

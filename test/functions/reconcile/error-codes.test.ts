@@ -19,7 +19,13 @@ beforeEach(async () => {
   github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
   logged = [];
   reconcile = createReconcileHandler({
-    env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_codesTOKEN-0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
+    env: {
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      CONSUL_HTTP_ADDR: consul.url,
+      GITHUB_TOKEN: 'ghp_codesTOKEN-0123456789',
+      GITHUB_API_URL: github.url,
+      DEFAULT_BRANCH: 'master',
+    },
     overrides: { github: { throttle: false, retries: 0 } },
     log: (line) => logged.push(JSON.parse(line) as Record<string, unknown>),
     metrics: { record: () => undefined },

@@ -21,7 +21,13 @@ it('without an injected recorder, a run prints its EMF objects on stdout, one JS
     branch: 'master',
   });
   const reconcile = createReconcileHandler({
-    env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_stdoutTOKEN-0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
+    env: {
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      CONSUL_HTTP_ADDR: consul.url,
+      GITHUB_TOKEN: 'ghp_stdoutTOKEN-0123456789',
+      GITHUB_API_URL: github.url,
+      DEFAULT_BRANCH: 'master',
+    },
     overrides: { github: { throttle: false, retries: 0 } },
     log: () => undefined,
   });

@@ -28,7 +28,13 @@ beforeEach(async () => {
   github = await startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' });
   emitted = [];
   reconcile = createReconcileHandler({
-    env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_emfTOKEN-0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
+    env: {
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      CONSUL_HTTP_ADDR: consul.url,
+      GITHUB_TOKEN: 'ghp_emfTOKEN-0123456789',
+      GITHUB_API_URL: github.url,
+      DEFAULT_BRANCH: 'master',
+    },
     overrides: { github: { throttle: false, retries: 0 } },
     log: () => undefined,
     metrics: new CloudWatchMetrics((line) => emitted.push(JSON.parse(line) as Emf)),
@@ -107,6 +113,7 @@ describe('reconcile function metrics (CloudWatch EMF)', () => {
     const permissive = { ...tree, 'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\nMutualTLSMode = "permissive"\n' };
     const advised = createReconcileHandler({
       env: {
+        GITHUB_REPOSITORY: 'Codertocat/Hello-World',
         CONSUL_HTTP_ADDR: consul.url,
         GITHUB_TOKEN: 'ghp_emfTOKEN-0123456789',
         GITHUB_API_URL: github.url,

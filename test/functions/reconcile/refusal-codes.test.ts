@@ -33,7 +33,14 @@ const repository = { owner: 'Codertocat', name: 'Hello-World' };
 
 function handler(env: Record<string, string> = {}): ReconcileHandler {
   return createReconcileHandler({
-    env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_TOKEN: 'ghp_refusalTOKEN-0123456789', GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master', ...env },
+    env: {
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      CONSUL_HTTP_ADDR: consul.url,
+      GITHUB_TOKEN: 'ghp_refusalTOKEN-0123456789',
+      GITHUB_API_URL: github.url,
+      DEFAULT_BRANCH: 'master',
+      ...env,
+    },
     overrides: { github: { throttle: false, retries: 0 } },
     log: (line) => logged.push(JSON.parse(line) as Record<string, unknown>),
     metrics: { record: () => undefined },

@@ -1,0 +1,34 @@
+// What a restarted `serve` owes: a push it answered 202 for and never finished. serve's queue lives in
+// memory, so a process killed after the answer (a deploy, OOM, a node drained) lost the job: the
+// commit's status stayed `pending` forever and nothing was applied, and GitHub does not redeliver on
+// its own. On start, per target, the default branch's head is checked: a head whose consul-gitops
+// status is still `pending` (a run stopped before it reported), or a head no run reported on while
+// the last applied commit is another one (a push lost before its run began, or sent while serve was
+// down), is run again through the ordinary apply path (lock, stale-commit rule, report). A head
+// whose run reported an end (success, failure, error) is left alone: it was decided and said.
+import type { StateStore } from './ports/config-entry-store.ts';
+import type { HeadStatus, RepoRef } from './ports/github.ts';
+import { lastApplied, stateKey } from './commit-state.ts';
+
+export type Owed = { kind: 'apply'; sha: string; why: string } | { kind: 'nothing'; sha: string; why: string };
+
+export interface OwedDeps {
+  headStatus(ref: RepoRef, branch: string): Promise<HeadStatus>;
+  state: StateStore;
+}
+
+export async function owedOnStart(deps: OwedDeps, target: { name: string; stateKeyPrefix: string }, repo: RepoRef, branch: string): Promise<Owed> {
+  const head = await deps.headStatus(repo, branch);
+  const short = head.sha.slice(0, 12);
+  if (head.state === 'pending')
+    return { kind: 'apply', sha: head.sha, why: `the head of ${branch} (${short}) has a pending consul-gitops status: a run stopped before it reported` };
+  if (head.state) return { kind: 'nothing', sha: head.sha, why: `a run reported ${head.state} on the head of ${branch} (${short})` };
+  const last = await lastApplied(deps.state, stateKey(target.stateKeyPrefix, target.name));
+  if (!last) return { kind: 'nothing', sha: head.sha, why: `nothing was applied on this target yet: the next push to ${branch} applies` };
+  if (last.commit === head.sha) return { kind: 'nothing', sha: head.sha, why: `the head of ${branch} (${short}) is the last applied commit` };
+  return {
+    kind: 'apply',
+    sha: head.sha,
+    why: `no run reported on the head of ${branch} (${short}), and the last applied commit is ${last.commit.slice(0, 12)}: its push was lost (serve stopped before the run began, or was down)`,
+  };
+}
