@@ -364,7 +364,8 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
     }
     case 'object':
       if (node.type !== 'object') return mismatch(ctx, path, name, type, node);
-      return decodeObject(node, type.fields, path, ctx);
+      // A Go pointer to a struct given empty is a non-nil pointer (field-types.ts `pointer`).
+      return decodeObject(node, type.fields, path, ctx) ?? (type.pointer ? {} : undefined);
     case 'opaque':
       return opaqueMap(node, ctx.hcl === true);
   }

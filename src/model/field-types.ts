@@ -14,7 +14,7 @@ export type FieldType =
   | { t: 'list'; of: FieldType }
   | { t: 'map'; of: FieldType } // map[string]T: keys kept verbatim
   | { t: 'opaque' } // map[string]interface{} / interface{}: passes through, single-element lists unwrapped
-  | { t: 'object'; fields: ObjectFields };
+  | { t: 'object'; fields: ObjectFields; pointer?: true };
 
 /** The Go integer type behind an int field: its range decides what is out of range. */
 export type GoInt = 'int' | 'int32' | 'uint32' | 'uint64';
@@ -57,7 +57,8 @@ export const stringMap = map(str);
  * ejects on 0% instead of the default 100%). The one fact the decoder (keeps the zero), normalise
  * (drops only null/absent), the planner, the dev server and import read. Only the server struct
  * counts (agent/structs, what GET encodes): api IngressService's `*uint32` limits are plain uint32
- * in structs, so they are not marked.
+ * in structs, so they are not marked. A pointer to a struct (`pointer(obj(…))`) keeps an empty
+ * struct the same way: `PassiveHealthCheck {}` is stored and answered as `{}`.
  */
 export const pointer = (type: FieldType): FieldType => ({ ...type, pointer: true }) as FieldType;
 

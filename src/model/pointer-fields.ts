@@ -28,7 +28,8 @@ function collect(fields: ObjectFields, prefix: string, out: Set<string>): void {
 
 function visit(type: FieldType, path: string, out: Set<string>): void {
   if (isPointer(type)) out.add(path);
-  else if (type.t === 'object') collect(type.fields, path, out);
+  // A pointer to a struct is one itself and may hold pointer fields.
+  if (type.t === 'object') collect(type.fields, path, out);
   else if (type.t === 'list') visit(type.of, `${path}[]`, out);
   // Map values are the user's keys: no pointer field sits below one in any kind.
 }

@@ -1,7 +1,7 @@
 // A live entry reduced to what a user would write: Consul's normalised form without server-set
 // fields, ownership markers, zero values, or values Consul's Normalize() fills in by itself.
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { fieldSpec, type FieldType } from '../../model/field-types.ts';
+import { fieldSpec, isPointer, type FieldType } from '../../model/field-types.ts';
 import { kindDefinition } from '../../model/registry.ts';
 import { normalizeEntry } from '../normalize.ts';
 import { canonicalLive, diffValues } from '../plan/canonical.ts';
@@ -74,7 +74,8 @@ function normalizeShape(entry: ApiEntry): ApiEntry {
     for (const [k, x] of Object.entries(v)) {
       const f = Object.hasOwn(type.fields, k) ? fieldSpec(type.fields[k]).type : undefined;
       const p = prune(x, f);
-      if (f?.t === 'object' && p && typeof p === 'object' && Object.keys(p).length === 0) continue;
+      // A Go pointer to a struct stays when empty: Consul holds `PassiveHealthCheck {}` (field-types.ts `pointer`).
+      if (f?.t === 'object' && !isPointer(f) && p && typeof p === 'object' && Object.keys(p).length === 0) continue;
       out[k] = p;
     }
     return out;

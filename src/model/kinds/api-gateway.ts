@@ -84,8 +84,8 @@ export const apiGateway: KindDefinition = {
     // hashicorp/consul 5c48b0b), an empty struct in CE whose fields only the Enterprise build defines
     // (config_entry_apigw_extauthz_ce.go; TestExtAuthzStructsEmptyInCE): any key inside is an invalid
     // config key to a CE server, as to the decoder here.
-    // No alias tag: `ext_authz` is an invalid config key.
-    ExtAuthz: aliased(obj({})),
+    // No alias tag: `ext_authz` is an invalid config key. A pointer: `ExtAuthz {}` is stored and GET answers `{}`.
+    ExtAuthz: aliased(pointer(obj({}))),
     // Read-only: Consul ignores Status on write.
     Status: configEntryStatus,
     Partition: str,

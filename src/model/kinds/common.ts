@@ -35,18 +35,24 @@ export const envoyExtensions = list(obj({ Name: str, Required: bool, Arguments: 
  * Every field after MaxFailures is a Go pointer in the server struct (agent/structs/config_entry.go
  * PassiveHealthCheck at hashicorp/consul 03658a0: `*uint32`, BaseEjectionTime `*time.Duration`), so
  * an explicit 0 is stored and answered (`pointer`); Interval and MaxFailures are plain values.
+ * The struct itself is a pointer wherever Consul uses it (UpstreamConfig, IngressService,
+ * IngressServiceConfig, UpstreamLimits: `*PassiveHealthCheck`), so `PassiveHealthCheck {}` is stored
+ * and answered as `{}`, and it matters: UpstreamConfig.MergeInto copies any non-nil one into the
+ * upstream's map, so an override's empty block replaces the Defaults' (Envoy's outlier defaults).
  */
-export const passiveHealthCheck: FieldType = obj({
-  Interval: durationNs,
-  MaxFailures: uint32,
-  EnforcingConsecutive5xx: aliased(pointer(uint32), 'enforcing_consecutive_5xx'),
-  MaxEjectionPercent: pointer(uint32),
-  BaseEjectionTime: pointer(durationNs),
-  // Newer Consul (see src/model/consul-versions.ts); tags follow the `_5xx` spelling of their sibling.
-  EnforcingConsecutiveGatewayFailure: pointer(uint32),
-  Consecutive5xx: aliased(pointer(uint32), 'consecutive_5xx'),
-  ConsecutiveGatewayFailure: pointer(uint32),
-});
+export const passiveHealthCheck: FieldType = pointer(
+  obj({
+    Interval: durationNs,
+    MaxFailures: uint32,
+    EnforcingConsecutive5xx: aliased(pointer(uint32), 'enforcing_consecutive_5xx'),
+    MaxEjectionPercent: pointer(uint32),
+    BaseEjectionTime: pointer(durationNs),
+    // Newer Consul (see src/model/consul-versions.ts); tags follow the `_5xx` spelling of their sibling.
+    EnforcingConsecutiveGatewayFailure: pointer(uint32),
+    Consecutive5xx: aliased(pointer(uint32), 'consecutive_5xx'),
+    ConsecutiveGatewayFailure: pointer(uint32),
+  }),
+);
 
 /**
  * api UpstreamLimits (api/config_entry.go): `*int` each, in the server struct too

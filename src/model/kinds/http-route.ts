@@ -1,5 +1,5 @@
 // http-route: HTTP routing rules bound to api-gateway listeners (api/config_entry_routes.go HTTPRouteConfigEntry).
-import { aliased, bool, durationNs, int, list, map, obj, str, strings, type FieldType } from '../field-types.ts';
+import { aliased, bool, durationNs, int, list, map, obj, pointer, str, strings, type FieldType } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { gatewayServiceTLS, meta, upstreamLimits, validateMeta, withKind } from './common.ts';
 import { atLeast } from '../consul-versions.ts';
@@ -28,8 +28,9 @@ const httpFilters: FieldType = obj({
   // empty struct in CE (config_entry_apigw_extauthz_ce.go; TestExtAuthzStructsEmptyInCE). The api
   // struct's `Enabled bool` (api/config_entry_routes.go at 03658a0) is Enterprise's field, so a CE
   // server refuses it as an invalid config key, as the decoder does here.
-  // No alias tag (api HTTPFilters.ExtAuthz): `ext_authz` is an invalid config key.
-  ExtAuthz: aliased(obj({})),
+  // No alias tag (api HTTPFilters.ExtAuthz): `ext_authz` is an invalid config key. A pointer:
+  // `ExtAuthz {}` is stored and GET answers `{}`, so it is the switch's whole value.
+  ExtAuthz: aliased(pointer(obj({}))),
 });
 const httpResponseFilters = aliased(obj({ Headers: list(headerFilter) }));
 

@@ -14,7 +14,9 @@ const upstreamConfig = obj({
   EnvoyClusterJSON: str,
   Protocol: str,
   ConnectTimeoutMs: int,
-  Limits: upstreamLimits,
+  // `*UpstreamLimits` in the server struct (agent/structs/config_entry.go UpstreamConfig): an empty
+  // block is stored, and MergeInto lets it replace the Defaults' limits (see passiveHealthCheck).
+  Limits: pointer(upstreamLimits),
   PassiveHealthCheck: passiveHealthCheck,
   MeshGateway: meshGateway,
   BalanceOutboundConnections: str,
