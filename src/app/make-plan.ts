@@ -9,7 +9,7 @@ import { renderTree, type RenderedTree } from '../core/render.ts';
 import type { ConfigEntryStore, LiveEntry, StateStore } from './ports/config-entry-store.ts';
 import { planWithState, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import type { PlanWarning } from '../core/plan/warnings.ts';
-import { entryVersionWarnings } from '../core/version-check.ts';
+import { entryVersionWarnings, newestSourceWarnings } from '../core/version-check.ts';
 import { entryGatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { graphProblems } from '../core/graph-rules.ts';
 import { markChangedOutside } from '../core/plan/changed-outside.ts';
@@ -207,7 +207,8 @@ function lazy<T>(make: () => T): () => T {
 
 /**
  * The plan warns, as `validate` does, of fields the target's Consul version does not know (it would
- * answer `invalid config key`), for the entries this plan writes: the PR plan then shows them too.
+ * answer `invalid config key`), of api-gateway TLS it cannot build listeners from and of writes the
+ * newest Consul source refuses, for the entries this plan writes: the PR plan then shows them too.
  */
 function withVersionWarnings(plan: Plan, tree: RenderedTree, target: { name: string; consulVersion?: string }): Plan {
   const writes = new Set(plan.changes.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.key));
@@ -223,6 +224,9 @@ function withVersionWarnings(plan: Plan, tree: RenderedTree, target: { name: str
     // api-gateway TLS Consul accepts but cannot build the gateway's listeners from (core/gateway-tls-merge.ts).
     for (const e of entryGatewayTLSWarnings(d, all))
       warnings.push({ code: 'gateway-tls-unbuildable', entry: formatEntryId(id), message: `${e.file}:${e.line}: ${e.field}: ${e.message}` });
+    // A write the newest Consul source refuses and no known release does (validate warns of it too).
+    for (const e of newestSourceWarnings(d))
+      warnings.push({ code: 'newest-consul-source-refuses', entry: formatEntryId(id), message: `${e.file}:${e.line}: ${e.field}: ${e.message}; ${e.hint}` });
   }
   return warnings.length ? { ...plan, warnings: [...plan.warnings, ...warnings] } : plan;
 }

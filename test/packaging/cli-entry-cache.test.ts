@@ -152,6 +152,22 @@ describe('the built CLI’s entry cache', () => {
     expect(decodeError).toEqual(await uncached());
   }, 120_000);
 
+  it('a file the plan warns of for the newest Consul source is not cached: the second plan shows the warning too', async () => {
+    write('proto.hcl', 'Kind = "service-defaults"\nName = "proto"\nProtocol = "HTTP3"\n');
+    const warning = 'config-entries/proto.hcl:3: Protocol: the newest Consul source refuses this write with "invalid value for protocol: http3"';
+    const first = await plan();
+    expect(first.stdout).toContain(warning);
+    // The five clean files of TREE, not proto.hcl (nor twice.hcl, which has a decode warning).
+    const [file] = entryCacheFiles();
+    const lines = readFileSync(join(cacheDir(), file)).subarray(HEADER).toString('utf8').split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines.join('\n')).not.toContain('"proto"');
+    const second = await plan();
+    expect(second.stdout).toContain(warning);
+    expect(second).toEqual(first);
+    expect(await plan(['--json'])).toEqual(await uncached(['--json']));
+  }, 120_000);
+
   it('a corrupt cache, or one another user could write, is ignored and written again', async () => {
     const first = await plan();
     const [file] = entryCacheFiles();

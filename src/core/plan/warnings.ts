@@ -19,7 +19,8 @@ export interface PlanWarning {
     | 'field-unknown-to-target-version'
     | 'target-version'
     | 'unsupported-consul-version'
-    | 'gateway-tls-unbuildable';
+    | 'gateway-tls-unbuildable'
+    | 'newest-consul-source-refuses';
   message: string;
   entry?: string;
 }
