@@ -173,7 +173,7 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   if (ports.dashboard) {
     const urls = new Map<string, string>();
     for (const a of actions) if (a.pr && a.kind !== 'closed' && a.key.startsWith('strict:')) urls.set(a.key.slice('strict:'.length), a.pr.url);
-    for (const [key, reason] of heldByOpenPulls) urls.set(key, `${urls.get(key) ?? ''} ${reason}`.trim());
+    for (const [key, reason] of heldByOpenPulls) urls.set(key, `${urls.get(key) ?? ''} ${text(reason)}`.trim());
     const group = actions.find((a) => a.key === 'strict:all' && a.pr && a.kind !== 'closed');
     if (group) for (const v of report.services) if (v.verdict === 'ready-for-strict') urls.set(serviceKey(v.service), group.pr!.url);
     const lock = actions.find((a) => a.key === 'lockdown' && a.pr && a.kind !== 'closed');
