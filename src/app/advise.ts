@@ -62,12 +62,13 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
   const permissiveSidecars = await ports.sidecars?.permissiveSidecars();
   const outsideTarget = ports.outside ? await outsideNamespaces(ports.outside) : undefined;
   const input = { git: tree.entries, live: [...serviceDefaults, ...proxyDefaults], catalog, expectNoInboundTraffic: options.expectNoInboundTraffic };
-  let { judged, drift } = judgedServices(input);
+  let { judged, drift, unknownQuietItems } = judgedServices(input);
   // Drift is repaired by an apply: when that apply prunes, ask the planner whether its mass-delete
   // guard refuses it, and judge again so each hint names the apply that will actually run.
   const apply = options.apply ?? { prune: false };
   const pruneRefused = drift.length ? await pruneRefusal(files, ports.entries, apply, crdNamespaces) : undefined;
-  if (pruneRefused || apply.prune) ({ judged, drift } = judgedServices({ ...input, apply: { prune: apply.prune, ...(pruneRefused ? { pruneRefused } : {}) } }));
+  if (pruneRefused || apply.prune)
+    ({ judged, drift, unknownQuietItems } = judgedServices({ ...input, apply: { prune: apply.prune, ...(pruneRefused ? { pruneRefused } : {}) } }));
   const window = { start: options.now - options.thresholds.windowMs, end: options.now };
   const samples = judged.length
     ? await ports.traffic.samples(
@@ -86,6 +87,7 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
       drift,
       ...(permissiveSidecars ? { permissiveSidecars } : {}),
       ...(outsideTarget ? { outsideTarget } : {}),
+      ...(unknownQuietItems.length ? { unknownQuietItems } : {}),
     },
   };
 }

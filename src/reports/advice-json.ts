@@ -2,7 +2,7 @@
 // every time an RFC 3339 string (the evidence's `start`, `end` and `…At` fields are ms internally).
 import type { AdviceReport } from '../core/advisor/model.ts';
 import { formatPromDuration } from '../core/advisor/duration.ts';
-import { PERMISSIVE_SIDECAR_REPAIR } from './advice-text.ts';
+import { PERMISSIVE_SIDECAR_REPAIR, UNKNOWN_QUIET_ITEM } from './advice-text.ts';
 
 const isTimeKey = (k: string): boolean => k === 'start' || k === 'end' || k.endsWith('At');
 
@@ -32,6 +32,7 @@ export function adviceJson(report: AdviceReport): unknown {
       evidence: withIsoTimes(v.evidence),
     })),
     drift: report.drift.map((d) => ({ service: d.name, namespace: d.namespace, partition: d.partition, repair: d.repair })),
+    ...(report.unknownQuietItems?.length ? { warnings: report.unknownQuietItems.map((item) => ({ item, warning: UNKNOWN_QUIET_ITEM(item) })) } : {}),
     ...(report.permissiveSidecars ? { permissiveSidecars: report.permissiveSidecars.map((sidecar) => ({ sidecar, repair: PERMISSIVE_SIDECAR_REPAIR })) } : {}),
   };
 }

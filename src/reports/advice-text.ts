@@ -12,6 +12,10 @@ export { escapeControl };
 export const PERMISSIVE_SIDECAR_REPAIR =
   're-register the sidecar without Proxy.MutualTLSMode = "permissive" in its service definition (leave it unset, or set "strict")';
 
+/** The warning for an `advisor.expectNoInboundTraffic` item no service matches (text, JSON and the posture issue). */
+export const UNKNOWN_QUIET_ITEM = (item: string): string =>
+  `advisor.expectNoInboundTraffic item "${item}" names no service Git or Consul knows (no service-defaults, no sidecar): it marks nothing; check its spelling, and write namespace/name or partition/namespace/name for a service outside the default namespace.`;
+
 export function formatTime(ms: number | undefined): string {
   return ms === undefined ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
@@ -78,6 +82,7 @@ export function renderAdviceText(report: AdviceReport): string {
       'Permissive sidecar registrations: Proxy.MutualTLSMode = "permissive" in the registration wins over service-defaults and proxy-defaults, so these take plaintext whatever Git says (no proposal changes them):',
       ...report.permissiveSidecars.map((s) => `  ${escapeControl(s)}: ${PERMISSIVE_SIDECAR_REPAIR}`),
     );
+  if (report.unknownQuietItems?.length) lines.push('', ...report.unknownQuietItems.map((i) => `Warning: ${UNKNOWN_QUIET_ITEM(escapeControl(i))}`));
   const counts = new Map<string, number>();
   for (const v of report.services) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);
   const summary = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');

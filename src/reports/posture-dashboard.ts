@@ -5,6 +5,7 @@ import { serviceKey, VERDICTS, type AdviceReport, type ServiceVerdict } from '..
 import type { PostureCounts } from '../core/posture/evaluate.ts';
 import type { Finding, PostureStatus } from '../core/posture/finding.ts';
 import { capped, code, count, fitBody, table, text, when } from './markdown.ts';
+import { UNKNOWN_QUIET_ITEM } from './advice-text.ts';
 
 export interface PostureInput {
   target: string;
@@ -95,6 +96,9 @@ export function postureBody(input: PostureInput): string {
       : 'No service is permissive in Git.',
     ...(services.length
       ? [table(['Service', 'Verdict', 'Deciding reason', 'Last plaintext seen', 'PR'], rows) + (rest ? `\n\n… and ${rest} more services.` : '')]
+      : []),
+    ...(input.report.unknownQuietItems?.length
+      ? [input.report.unknownQuietItems.map((i) => `> **Warning:** ${text(UNKNOWN_QUIET_ITEM(i.slice(0, 200)))}`).join('\n>\n')]
       : []),
     `### Mesh`,
     [

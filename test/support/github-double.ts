@@ -614,6 +614,20 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         pulls.push(pr);
         return ok(pullJson(pr), 201);
       }
+      // https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files (paged; the head's
+      // tree against the base's now; a fork's head lives elsewhere, so it lists nothing here).
+      if (Number.isInteger(Number(a)) && b === 'files' && m === 'GET') {
+        const pr = pulls.find((p) => p.number === Number(a)) ?? notFound();
+        const headSha = pr.headOwner ? undefined : (pr.mergedHeadSha ?? resolveCommit(pr.head));
+        const baseSha = resolveCommit(pr.base);
+        const head = headSha ? flatten(commits.get(headSha)!.tree) : new Map<string, { sha: string }>();
+        const baseFiles = baseSha ? flatten(commits.get(baseSha)!.tree) : new Map<string, { sha: string }>();
+        const changed = [...new Set([...head.keys(), ...baseFiles.keys()])]
+          .filter((f) => head.get(f)?.sha !== baseFiles.get(f)?.sha)
+          .sort()
+          .map((filename) => ({ filename, status: !baseFiles.has(filename) ? 'added' : !head.has(filename) ? 'removed' : 'modified' }));
+        return ok(page(headSha ? changed : [], req));
+      }
       const n = Number(a);
       // https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request
       if (Number.isInteger(n) && !b && m === 'GET') return ok(pullJson(pulls.find((p) => p.number === n) ?? notFound()));

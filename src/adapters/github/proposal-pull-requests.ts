@@ -3,7 +3,7 @@
 // GitHubPullRequestOpener, commented on, closed with their branch deleted; and the posture
 // dashboard issue through GitHubReporter's marker-found issue.
 import type { Octokit } from 'octokit';
-import type { PostureIssue, ProposalPullRequest, ProposalPullRequests, ProposalRequest } from '../../app/ports/proposal-pull-requests.ts';
+import type { OpenPullFiles, PostureIssue, ProposalPullRequest, ProposalPullRequests, ProposalRequest } from '../../app/ports/proposal-pull-requests.ts';
 import { isNotFound } from './errors.ts';
 import { GitHubPullRequestOpener } from './pull-requests.ts';
 import { GitHubReporter } from './reporter.ts';
@@ -58,6 +58,25 @@ export class GitHubProposalPullRequests implements ProposalPullRequests {
     const pulls = (await this.octokit.paginate(this.octokit.rest.pulls.list, { ...this.repo, state: 'open', base: this.base, per_page: 100 })) as PullJson[];
     // A fork's branch of the same name is someone else's PR: its label is `<fork owner>:<branch>`.
     return pulls.filter((p) => p.head.ref.startsWith(branchPrefix) && p.head.label === `${this.repo.owner}:${p.head.ref}`).map((p) => this.toProposal(p));
+  }
+
+  async openPullFiles(paths: ReadonlySet<string>, maxPulls: number): Promise<OpenPullFiles> {
+    const changedBy: OpenPullFiles['changedBy'] = new Map();
+    if (paths.size === 0) return { changedBy, unchecked: 0 };
+    // https://docs.github.com/en/rest/pulls/pulls#list-pull-requests (newest first)
+    const pulls = (await this.octokit.paginate(this.octokit.rest.pulls.list, { ...this.repo, state: 'open', base: this.base, per_page: 100 })) as PullJson[];
+    const checked = pulls.slice(0, maxPulls);
+    for (const p of checked) {
+      // https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files (paged; GitHub stops at 3000 files)
+      const files = (await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.repo, pull_number: p.number, per_page: 100 })) as Array<{
+        filename: string;
+        previous_filename?: string;
+      }>;
+      for (const f of files)
+        for (const path of [f.filename, f.previous_filename])
+          if (path && paths.has(path)) changedBy.set(path, [...(changedBy.get(path) ?? []), { number: p.number, branch: p.head.ref }]);
+    }
+    return { changedBy, unchecked: pulls.length - checked.length };
   }
 
   async get(number: number): Promise<ProposalPullRequest | undefined> {

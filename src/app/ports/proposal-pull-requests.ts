@@ -30,6 +30,11 @@ export interface ProposalRequest {
 export interface ProposalPullRequests {
   /** Open pull requests whose head branch starts with `branchPrefix`: one listing per run. */
   listOpen(branchPrefix: string): Promise<ProposalPullRequest[]>;
+  /**
+   * Which of `paths` open pull requests change (their files, paged), PR numbers and branches per
+   * path. Bounded: the `maxPulls` newest open PRs only; `unchecked` says how many were left out.
+   */
+  openPullFiles(paths: ReadonlySet<string>, maxPulls: number): Promise<OpenPullFiles>;
   /** One pull request (to learn how an open one we knew of ended: closed or merged). */
   get(number: number): Promise<ProposalPullRequest | undefined>;
   /**
@@ -48,4 +53,10 @@ export interface ProposalPullRequests {
 export interface PostureIssue {
   /** One issue per target found by its marker, updated in place; `open: false` closes it. */
   upsert(target: string, title: string, body: string, open: boolean): Promise<{ number: number; url?: string } | undefined>;
+}
+
+export interface OpenPullFiles {
+  changedBy: Map<string, Array<{ number: number; branch: string }>>;
+  /** Open PRs whose files were not read (over the bound). */
+  unchecked: number;
 }

@@ -30,6 +30,8 @@ import { settleProposal, type Desired, type ProposalAction } from './settle-prop
 
 export const GROUP_BRANCH = 'consul-gitops/strict/all';
 const OUR_BRANCHES = 'consul-gitops/';
+/** How many open PRs' file lists one run reads (one request per 100 files each), newest first. */
+const MAX_PULLS_CHECKED = 50;
 
 export interface ProposeOptions {
   target: string;
@@ -95,9 +97,36 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   };
   const labels = options.labels;
 
+  const heldByOpenPulls = new Map<string, string>();
   if (options.grouping === 'per-service') {
-    for (const v of report.services)
-      await settle(strictKey(v), strictBranchName(v.service), serviceDesired(v, files, entries, report.source, labels, crdNamespaces));
+    const desires = report.services.map((v) => ({
+      v,
+      branch: strictBranchName(v.service),
+      desired: serviceDesired(v, files, entries, report.source, labels, crdNamespaces),
+    }));
+    // A strict PR beside an open PR that already edits the service's file (a person's, or our own
+    // drift proposal) would conflict with it, or be merged over it: hold it back until that one ends.
+    const paths = new Set(desires.flatMap((d) => (d.desired.kind === 'propose' ? d.desired.request.changes.map((c) => c.path) : [])));
+    const others = paths.size ? await ports.pulls.openPullFiles(paths, MAX_PULLS_CHECKED) : undefined;
+    for (const d of desires) {
+      if (others && d.desired.kind === 'propose') {
+        const by = d.desired.request.changes.flatMap((c) => others.changedBy.get(c.path) ?? []).filter((p) => p.branch !== d.branch);
+        if (by.length) {
+          const numbers = [...new Set(by.map((p) => `#${p.number}`))].join(', ');
+          const reason = `${scopedServiceName(d.v.service)}: its file is changed by open PR ${numbers}; strict PR held back`;
+          heldByOpenPulls.set(serviceKey(d.v.service), reason);
+          d.desired = { kind: 'hold', verdict: d.v.verdict, reason };
+        }
+      }
+      await settle(strictKey(d.v), d.branch, d.desired);
+    }
+    if (others?.unchecked)
+      actions.push({
+        key: 'open-pr-files',
+        branch: '-',
+        kind: 'held',
+        detail: `only the ${MAX_PULLS_CHECKED} newest open PRs were checked for edits to the same files; ${others.unchecked} more were not`,
+      });
   } else {
     await settle('strict:all', GROUP_BRANCH, groupDesired(report, files, options.target, labels, crdNamespaces));
   }
@@ -144,6 +173,7 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   if (ports.dashboard) {
     const urls = new Map<string, string>();
     for (const a of actions) if (a.pr && a.kind !== 'closed' && a.key.startsWith('strict:')) urls.set(a.key.slice('strict:'.length), a.pr.url);
+    for (const [key, reason] of heldByOpenPulls) urls.set(key, `${urls.get(key) ?? ''} ${text(reason)}`.trim());
     const group = actions.find((a) => a.key === 'strict:all' && a.pr && a.kind !== 'closed');
     if (group) for (const v of report.services) if (v.verdict === 'ready-for-strict') urls.set(serviceKey(v.service), group.pr!.url);
     const lock = actions.find((a) => a.key === 'lockdown' && a.pr && a.kind !== 'closed');

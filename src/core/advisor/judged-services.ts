@@ -45,6 +45,11 @@ export interface JudgeInput {
 export interface JudgedServices {
   judged: JudgedService[];
   drift: DriftedService[];
+  /**
+   * `expectNoInboundTraffic` items naming no service Git or Consul knows (no service-defaults in
+   * either, no sidecar in the catalog): most likely a typo, which would otherwise mark nothing silently.
+   */
+  unknownQuietItems: string[];
 }
 
 interface Side {
@@ -204,5 +209,6 @@ export function judgedServices(input: JudgeInput): JudgedServices {
     if (!explicit && ownFile) j.serviceDefaultsFile = ownFile;
     judged.push(j);
   }
-  return { judged, drift };
+  const unknownQuietItems = input.expectNoInboundTraffic.filter((item) => !refs.has(namedServiceKey(item)));
+  return { judged, drift, unknownQuietItems };
 }

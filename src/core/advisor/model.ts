@@ -232,6 +232,8 @@ export interface AdviceReport {
    * Consul there, or why they could not be read. The mesh lockdown speaks for them too. Absent: not read.
    */
   outsideTarget?: { permissive: ServiceRef[]; unreadable?: string };
+  /** `advisor.expectNoInboundTraffic` items naming no service Git or Consul knows (a typo marks nothing). */
+  unknownQuietItems?: string[];
 }
 
 /** A service strict in Git but permissive in Consul, with what puts Consul right. */
