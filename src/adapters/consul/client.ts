@@ -48,9 +48,9 @@ export interface ConsulClientDeps {
   sleep?: Sleep;
   random?: Random;
   logger?: ConsulLogger;
-  /** Reads PEM files at construction (defaults to fs.readFileSync). */
+  /** Reads PEM files at construction (defaults to a bounded regular-file read, regular-file.ts). */
   readTextFile?: ReadTextFile;
-  /** Reads the token file on first use (defaults to fs/promises.readFile). */
+  /** Reads the token file on first use (defaults to a regular file of at most 64 KiB, regular-file.ts). */
   readTokenFile?: (path: string) => Promise<string>;
 }
 
