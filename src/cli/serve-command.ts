@@ -1,12 +1,12 @@
 // `consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]`: the webhook, reconcile
 // and schedule functions in one long-lived process, until SIGINT/SIGTERM.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RuntimeOverrides } from '../runtime/build-runtime.ts';
 import type { ServeHandle } from '../serve/server.ts';
 import type { Env } from '../serve/settings.ts';
 import type { CliIo } from './io.ts';
+import { readRegularFile } from '../adapters/files/regular-file.ts';
 
 export const SERVE_USAGE = `Usage: consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
   Receives GitHub webhooks and reconciles in-process; checks for drift on a timer.
@@ -71,13 +71,13 @@ export async function serveCommand(
   let overrides = deps.overrides;
   if (values['env-file']) {
     const file = resolve(io.cwd ?? process.cwd(), values['env-file']);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      io.stderr.write(`error: cannot read --env-file ${values['env-file']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    // A FIFO or /dev/zero named here would hang the start or fill memory: a regular file of 1 MiB at most.
+    const read = readRegularFile(file, 1024 * 1024);
+    if (!read.ok) {
+      io.stderr.write(`error: cannot read --env-file ${values['env-file']}: ${read.reason}\n`);
       return 1;
     }
+    const text = read.text;
     try {
       // As Node's --env-file: a variable already set in the environment wins over the file.
       const fromFile = parseEnvFile(text, values['env-file']);

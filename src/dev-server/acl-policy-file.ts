@@ -12,11 +12,11 @@
 //     - { secret: root, management: true }
 //
 // Errors name the file, the line and the field; a secret is never part of one.
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod/mini';
 import type { AclConfig, AclRules } from './acl.ts';
 import { ConsulGitopsError } from '../errors.ts';
+import { readRegularText, whyUnreadable } from '../adapters/files/regular-file.ts';
 
 const Level = z.enum(['read', 'write', 'deny']);
 const Named = z.record(z.string(), z.strictObject({ policy: Level }));
@@ -128,9 +128,10 @@ export function parseAclPolicyFile(text: string, file: string): AclConfig {
 export function loadAclPolicyFile(path: string): AclConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // A regular file of 4 MiB at most: a FIFO would hang the start, /dev/zero fill memory.
+    text = readRegularText(path, 4 * 1024 * 1024);
   } catch (e) {
-    throw new AclPolicyFileError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    throw new AclPolicyFileError(`${path}: cannot read --acl-policy-file: ${whyUnreadable(e)}`);
   }
   return parseAclPolicyFile(text, path);
 }

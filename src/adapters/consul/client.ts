@@ -1,6 +1,5 @@
 // Consul HTTP API client for config entries, KV and Connect health, on undici.
 // https://developer.hashicorp.com/consul/api-docs/config
-import { readFile } from 'node:fs/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { stringifyApiJson } from '../../core/api-json.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
@@ -41,6 +40,7 @@ import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type 
 import type * as z from 'zod/mini';
 import { ConsulGitopsError } from '../../errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
+import { readRegularText, whyUnreadable } from '../files/regular-file.ts';
 
 export interface ConsulClientDeps {
   /** A dispatcher to use instead of the client's own undici Agent (tests: one that records every request sent). Not closed by `close()`. */
@@ -48,9 +48,9 @@ export interface ConsulClientDeps {
   sleep?: Sleep;
   random?: Random;
   logger?: ConsulLogger;
-  /** Reads PEM files at construction (defaults to fs.readFileSync). */
+  /** Reads PEM files at construction (defaults to a bounded regular-file read, regular-file.ts). */
   readTextFile?: ReadTextFile;
-  /** Reads the token file on first use (defaults to fs/promises.readFile). */
+  /** Reads the token file on first use (defaults to a regular file of at most 64 KiB, regular-file.ts). */
   readTokenFile?: (path: string) => Promise<string>;
 }
 
@@ -114,7 +114,8 @@ export class ConsulClient {
     const baseUrl = baseUrlOf(this.options);
     const https = baseUrl.protocol === 'https:';
     this.#ownedAgent = deps.dispatcher ? undefined : new Agent(https ? { connect: tlsConnectOptions(this.options.tls, deps.readTextFile) } : {});
-    this.#readTokenFile = deps.readTokenFile ?? ((p) => readFile(p, 'utf8'));
+    // A token is small: a regular file of 64 KiB at most, so a FIFO or /dev/zero is refused, not waited on.
+    this.#readTokenFile = deps.readTokenFile ?? ((p) => Promise.resolve().then(() => readRegularText(p, 64 * 1024)));
     this.#transport = new ConsulTransport({
       baseUrl,
       dispatcher: deps.dispatcher ?? this.#ownedAgent!,
@@ -489,7 +490,7 @@ export class ConsulClient {
     } catch (e) {
       // The path and who named it, so a careless relative path is found; never the file's contents.
       const from = tokenFileFrom ? ` (${tokenFileFrom})` : '';
-      throw new ConsulOptionsError(`cannot read the Consul token file ${tokenFile}${from}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      throw new ConsulOptionsError(`cannot read the Consul token file ${tokenFile}${from}: ${whyUnreadable(e)}`);
     }
     knownSecrets.add(text.trim(), `Consul token file ${tokenFile}`);
     this.#resolvedToken = text.trim() || token;

@@ -1,10 +1,11 @@
 // Client options: validated once with zod, and read from the Consul CLI's environment variables
 // (same names and precedence as the Go api client's `DefaultConfig`/`NewClient`).
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { DEFAULT_RETRY_POLICY } from './retry.ts';
 import { ConsulGitopsError } from '../../errors.ts';
+import { readRegularText, whyUnreadable } from '../files/regular-file.ts';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
@@ -163,7 +164,8 @@ export interface TlsConnectOptions {
 export type ReadTextFile = (path: string) => string;
 export type ListDir = (path: string) => string[];
 
-const readText: ReadTextFile = (p) => readFileSync(p, 'utf8');
+// A PEM file (a CA bundle can be a few MiB) read only as a regular file: a FIFO would hang the start.
+const readText: ReadTextFile = (p) => readRegularText(p, 8 * 1024 * 1024);
 const listPemFiles: ListDir = (dir) =>
   readdirSync(dir)
     .sort()
@@ -189,7 +191,6 @@ function readPem(read: ReadTextFile, path: string, what: string): string {
   try {
     return read(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConsulOptionsError(`cannot read ${what} ${path}: ${code}`);
+    throw new ConsulOptionsError(`cannot read ${what} ${path}: ${whyUnreadable(e)}`);
   }
 }

@@ -6,6 +6,7 @@
 // naming a file through a link is theirs to do.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { formatByteSize, formatLimit } from '../../config/byte-size.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export type RegularFileRead = { ok: true; text: string; info: Stats } | { ok: false; code?: string; reason: string };
 
@@ -37,6 +38,24 @@ export function readRegularFile(path: string, maxBytes: number): RegularFileRead
   } finally {
     closeSync(fd);
   }
+}
+
+/** readRegularFile for a caller that throws: the text, or a FileRefusedError carrying the reason. */
+export function readRegularText(path: string, maxBytes: number): string {
+  const read = readRegularFile(path, maxBytes);
+  if (read.ok) return read.text;
+  throw new FileRefusedError(read.reason);
+}
+
+export class FileRefusedError extends ConsulGitopsError {
+  constructor(readonly reason: string) {
+    super('config', reason);
+  }
+}
+
+/** What a catch of a file read says after the file's name: the refusal's reason, or the system error's code. */
+export function whyUnreadable(e: unknown): string {
+  return e instanceof FileRefusedError ? e.reason : ((e as NodeJS.ErrnoException).code ?? 'unreadable');
 }
 
 /**
