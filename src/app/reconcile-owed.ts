@@ -13,12 +13,13 @@ import { lastApplied, stateKey } from './commit-state.ts';
 export type Owed = { kind: 'apply'; sha: string; why: string } | { kind: 'nothing'; sha: string; why: string };
 
 export interface OwedDeps {
-  headStatus(ref: RepoRef, branch: string): Promise<HeadStatus>;
+  headStatus(ref: RepoRef, branch: string): Promise<HeadStatus | undefined>;
   state: StateStore;
 }
 
 export async function owedOnStart(deps: OwedDeps, target: { name: string; stateKeyPrefix: string }, repo: RepoRef, branch: string): Promise<Owed> {
   const head = await deps.headStatus(repo, branch);
+  if (!head) return { kind: 'nothing', sha: '', why: `${branch} has no commit yet: its first push applies` };
   const short = head.sha.slice(0, 12);
   if (head.state === 'pending')
     return { kind: 'apply', sha: head.sha, why: `the head of ${branch} (${short}) has a pending consul-gitops status: a run stopped before it reported` };

@@ -85,10 +85,19 @@ export class GitHubReporter implements ResultReporter {
     });
   }
 
-  async headStatus(ref: RepoRef, branch: string): Promise<HeadStatus> {
+  async headStatus(ref: RepoRef, branch: string): Promise<HeadStatus | undefined> {
     // One request gives both: the commit the branch names now, and the latest status per context.
     // https://docs.github.com/en/rest/commits/statuses#get-the-combined-status-for-a-specific-reference
-    const { data } = await this.octokit.rest.repos.getCombinedStatusForRef({ owner: ref.owner, repo: ref.repo, ref: branch, per_page: 100 });
+    let data;
+    try {
+      ({ data } = await this.octokit.rest.repos.getCombinedStatusForRef({ owner: ref.owner, repo: ref.repo, ref: branch, per_page: 100 }));
+    } catch (error) {
+      // A branch with no commit yet: GitHub answers 404 (no such ref), 409 (the repository is empty)
+      // or 422 (no commit found for the ref). Nothing can be owed on it; any other failure is one.
+      const status = (error as { status?: unknown } | null)?.status;
+      if (status === 404 || status === 409 || status === 422) return undefined;
+      throw error;
+    }
     const ours = data.statuses.find((s) => s.context === this.context);
     return {
       sha: data.sha,

@@ -48,7 +48,8 @@ export interface ResultReporter {
    */
   upsertIssue(ref: RepoRef, title: string, markdown: string, marker: string, open: boolean): Promise<{ number: number; created: boolean } | undefined>;
   /** A branch's head commit and the latest status of this reporter's context on it (none: no run reported on it). */
-  headStatus?(ref: RepoRef, branch: string): Promise<HeadStatus>;
+  /** The branch's head and our latest status on it; undefined when the branch has no commit yet. */
+  headStatus?(ref: RepoRef, branch: string): Promise<HeadStatus | undefined>;
 }
 
 export interface HeadStatus {
