@@ -2,13 +2,13 @@
 // for Amazon Managed Service for Prometheus — all from environment variables named in the config.
 // Each credential read joins the process's known secrets (src/known-secrets.ts): the variables the
 // config names need not look like credentials, and a token file is read again on every request.
-import { readFile } from 'node:fs/promises';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { PrometheusStatsConfig } from './config.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
+import { readRegularText, whyUnreadable } from '../files/regular-file.ts';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -93,13 +93,11 @@ export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDe
       async apply(req) {
         if (tokenFile) {
           try {
-            known = (await readFile(tokenFile, 'utf8')).trim();
+            // A regular file only, and small: a FIFO or /dev/zero named here hung the run until its deadline.
+            known = readRegularText(tokenFile, 64 * 1024).trim();
             knownSecrets.add(known, `the Prometheus token file named by ${a.bearerTokenFileEnv}`);
           } catch (e) {
-            throw new ConsulGitopsError(
-              'config',
-              `cannot read the Prometheus token file named by ${a.bearerTokenFileEnv}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`,
-            );
+            throw new ConsulGitopsError('config', `cannot read the Prometheus token file named by ${a.bearerTokenFileEnv}: ${whyUnreadable(e)}`);
           }
         }
         return { ...req, headers: { ...req.headers, authorization: `Bearer ${known}` } };

@@ -5,6 +5,7 @@
 import { request, type Dispatcher } from 'undici';
 import { BodyTooLargeError, readBounded } from './bounded-body.ts';
 import { redactSecrets, type PrometheusAuth } from './prometheus-auth.ts';
+import { ConsulGitopsError } from '../../errors.ts';
 
 export interface MatrixSeries {
   metric: Record<string, string>;
@@ -59,13 +60,21 @@ async function once(url: URL, body: string, opts: QueryOptions): Promise<{ outco
   const fail = (problem: string, retry: boolean, unreachable = false) => ({ outcome: { ok: false as const, problem, unreachable }, retry });
   let res: Dispatcher.ResponseData;
   let text: string;
+  let req: Awaited<ReturnType<typeof opts.auth.apply>>;
   try {
-    const req = await opts.auth.apply({
+    req = await opts.auth.apply({
       url,
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
     });
+  } catch (e) {
+    // The credential could not be made (a token file that is not a regular file, a missing region):
+    // our own configuration, said in its own words, not "cannot reach Prometheus", and not retried.
+    if (e instanceof ConsulGitopsError) return fail(e.message, false);
+    throw e;
+  }
+  try {
     // Client-side bound: Prometheus's own timeout plus slack for the answer to travel.
     const signal = AbortSignal.timeout(opts.timeoutMs + 5_000);
     res = await request(req.url, { method: 'POST', headers: req.headers, body: req.body, signal, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) });
