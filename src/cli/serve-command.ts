@@ -6,7 +6,6 @@ import type { RuntimeOverrides } from '../runtime/build-runtime.ts';
 import type { ServeHandle } from '../serve/server.ts';
 import type { Env } from '../serve/settings.ts';
 import type { CliIo } from './io.ts';
-import { readRegularFile } from '../adapters/files/regular-file.ts';
 
 export const SERVE_USAGE = `Usage: consul-gitops serve [--port 8080] [--host 127.0.0.1] [--env-file FILE]
   Receives GitHub webhooks and reconciles in-process; checks for drift on a timer.
@@ -66,6 +65,8 @@ export async function serveCommand(
   // Loaded once the flags are read: `serve --help` (main.ts prints SERVE_USAGE from this module)
   // must not wait for the server's graph, the AWS and GitHub clients with it, on a loaded machine.
   const { EnvFileError, parseEnvFile, ServeConfigError } = await import('../serve/settings.ts');
+  // Loaded here, not at the top: `serve --help` loads nothing beyond this module (test/cli/help-and-pipes.test.ts).
+  const { readRegularFile } = await import('../adapters/files/regular-file.ts');
 
   let env: Env = deps.env ?? process.env;
   let overrides = deps.overrides;

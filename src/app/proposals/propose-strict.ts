@@ -97,6 +97,8 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   };
   const labels = options.labels;
 
+  // Per service: the reason as plain text, and as Markdown whose PR numbers are our own references
+  // (GitHub links `#12` to that PR; only the service's name is the user's, and is escaped).
   const heldByOpenPulls = new Map<string, string>();
   if (options.grouping === 'per-service') {
     const desires = report.services.map((v) => ({
@@ -113,8 +115,9 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
         const by = d.desired.request.changes.flatMap((c) => others.changedBy.get(c.path) ?? []).filter((p) => p.branch !== d.branch);
         if (by.length) {
           const numbers = [...new Set(by.map((p) => `#${p.number}`))].join(', ');
-          const reason = `${scopedServiceName(d.v.service)}: its file is changed by open PR ${numbers}; strict PR held back`;
-          heldByOpenPulls.set(serviceKey(d.v.service), reason);
+          const name = scopedServiceName(d.v.service);
+          const reason = `${name}: its file is changed by open PR ${numbers}; strict PR held back`;
+          heldByOpenPulls.set(serviceKey(d.v.service), `${text(name)}: its file is changed by open PR ${numbers}; strict PR held back`);
           d.desired = { kind: 'hold', verdict: d.v.verdict, reason };
         }
       }
@@ -173,7 +176,7 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   if (ports.dashboard) {
     const urls = new Map<string, string>();
     for (const a of actions) if (a.pr && a.kind !== 'closed' && a.key.startsWith('strict:')) urls.set(a.key.slice('strict:'.length), a.pr.url);
-    for (const [key, reason] of heldByOpenPulls) urls.set(key, `${urls.get(key) ?? ''} ${text(reason)}`.trim());
+    for (const [key, markdown] of heldByOpenPulls) urls.set(key, `${urls.get(key) ?? ''} ${markdown}`.trim());
     const group = actions.find((a) => a.key === 'strict:all' && a.pr && a.kind !== 'closed');
     if (group) for (const v of report.services) if (v.verdict === 'ready-for-strict') urls.set(serviceKey(v.service), group.pr!.url);
     const lock = actions.find((a) => a.key === 'lockdown' && a.pr && a.kind !== 'closed');
