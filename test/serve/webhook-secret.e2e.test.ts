@@ -45,6 +45,8 @@ async function serve(env: Record<string, string>): Promise<{ url?: string; code?
     env: {
       GITHUB_TOKEN: 'ghp_webhookSecretTest0123',
       GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      // Loopback, refused at once: serve's start-up check of what it owes asks GitHub, never the real one from a test.
+      GITHUB_API_URL: 'http://127.0.0.1:9',
       CONSUL_HTTP_ADDR: 'http://127.0.0.1:1',
       SCHEDULE_INTERVAL: '0',
       ...awsEnv(aws),

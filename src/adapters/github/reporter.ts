@@ -90,7 +90,14 @@ export class GitHubReporter implements ResultReporter {
     // https://docs.github.com/en/rest/commits/statuses#get-the-combined-status-for-a-specific-reference
     let data;
     try {
-      ({ data } = await this.octokit.rest.repos.getCombinedStatusForRef({ owner: ref.owner, repo: ref.repo, ref: branch, per_page: 100 }));
+      // One try: this runs while serve starts, and a failure is logged and left to the next push, not retried for seconds.
+      ({ data } = await this.octokit.rest.repos.getCombinedStatusForRef({
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: branch,
+        per_page: 100,
+        request: { retries: 0 },
+      }));
     } catch (error) {
       // A branch with no commit yet: GitHub answers 404 (no such ref), 409 (the repository is empty)
       // or 422 (no commit found for the ref). Nothing can be owed on it; any other failure is one.
