@@ -1,12 +1,15 @@
 // The one form both sides of the diff are compared in: Consul's normalised form with server-set
 // fields dropped and zero values (absent, null, {}, [], "", 0, false) treated as absent.
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { normalizeEntry } from '../normalize.ts';
+import { normalizeEntry, typeOfField } from '../normalize.ts';
+import { kindDefinition } from '../../model/registry.ts';
+import { isPointer } from '../../model/field-types.ts';
 import { stringifyApiJson } from '../api-json.ts';
 import type { ConsulVersion } from '../../model/consul-versions.ts';
 import { canonicalNestedTenancy, isEnterprise, sameTenancy } from '../../model/tenancy.ts';
 import { ownValue, setOwn } from '../../model/own-key.ts';
-import { liveBytesDecoded } from './live-bytes.ts';
+import { hasBytesFields, liveBytesDecoded } from './live-bytes.ts';
+import { OWNER_KEY, OWNER_VALUE, SOURCE_KEY } from './ownership.ts';
 
 /** Fields Consul sets itself: never part of desired state. */
 const SERVER_SET = new Set(['CreateIndex', 'ModifyIndex', 'Hash', 'Status']);
@@ -54,6 +57,92 @@ export function canonicalOf(entry: ApiEntry, consul?: ConsulVersion): ApiEntry {
   }
   // A []byte comes back from Consul base64-encoded once more than the file's form (live-bytes.ts).
   return canonicalNestedTenancy(normalizeEntry(liveBytesDecoded(top as ApiEntry), consul), consul);
+}
+
+/**
+ * A CE live entry's canonical form, made without normalising it, when Consul holds exactly what the
+ * file writes: Consul's copy without the server's fields (as canonicalOf builds its top level) has
+ * the keys and values of withOwnership(`entry`, `sourcePath`), `entry` being the file's entry as
+ * validation normalised it for this version. Equal values, not merely equal after normalising: the
+ * same keys (in any order), the same types, scalars `===`. Normalising an entry that is already
+ * normalised changes nothing (test/unit/core/plan/live-as-written.test.ts checks it for every kind on
+ * random entries, and that the answer is canonicalOf's, key order included), so canonicalOf would
+ * give this same copy back; a no-op plan spent most of its planning normalising Consul's 10,000
+ * answers. Undefined when anything differs (the caller then runs canonicalOf), and for a kind with a
+ * []byte field (Consul's copy of one is encoded once more than the file's, live-bytes.ts).
+ *
+ * Nothing is cached between runs: Consul's answer of this run is what is compared, so an edit made
+ * in Consul since the last plan always shows.
+ */
+export function liveAsWritten(live: ApiEntry, entry: ApiEntry, sourcePath: string): ApiEntry | undefined {
+  if (hasBytesFields(live.Kind) || !isPlainRecord(live)) return undefined;
+  const em = entry.Meta ?? NO_META;
+  const lm = live.Meta;
+  if (!isPlainRecord(em) || !isPlainRecord(lm)) return undefined;
+  const fields = kindDefinition(live.Kind)?.fields;
+  const top: Record<string, unknown> = {};
+  let count = 0;
+  for (const k in live) {
+    if (!Object.hasOwn(live, k) || SERVER_SET.has(k)) continue;
+    const v = live[k];
+    if ((k === 'Partition' || k === 'Namespace') && v === 'default') continue;
+    // Consul answers a struct the entry leaves empty as `{}` (`TransparentProxy: {}`): normalising
+    // drops it, as it drops an empty list or null, unless the field is a Go pointer (normalize.ts omitZero).
+    if (!Object.hasOwn(entry, k) && emptyValue(v) && !isPointer(fields && Object.hasOwn(fields, k) ? typeOfField(fields[k]) : undefined)) continue;
+    if (k !== 'Meta' && (!Object.hasOwn(entry, k) || !sameExactly(v, entry[k]))) return undefined;
+    count++;
+    setOwn(top, k, v);
+  }
+  // The written entry always has a Meta (the markers): the file's keys, then the markers over them.
+  let entryCount = Object.hasOwn(entry, 'Meta') ? 0 : 1;
+  for (const k in entry) if (Object.hasOwn(entry, k)) entryCount++;
+  if (count !== entryCount || !Object.hasOwn(top, 'Meta')) return undefined;
+  let metaCount = 0;
+  for (const k in lm) {
+    if (!Object.hasOwn(lm, k)) continue;
+    metaCount++;
+    const written = k === OWNER_KEY ? OWNER_VALUE : k === SOURCE_KEY ? sourcePath : Object.hasOwn(em, k) ? em[k] : undefined;
+    if (written === undefined || !sameExactly(lm[k], written)) return undefined;
+  }
+  let writtenCount = 2;
+  for (const k in em) if (Object.hasOwn(em, k) && k !== OWNER_KEY && k !== SOURCE_KEY) writtenCount++;
+  return metaCount === writtenCount ? (top as ApiEntry) : undefined;
+}
+
+const NO_META: Record<string, unknown> = {};
+
+/** null, `{}` or `[]`: what omitZero drops in any field but a Go pointer's, opaque maps included (a zero scalar it keeps in those). */
+function emptyValue(v: unknown): boolean {
+  if (v === null) return true;
+  if (Array.isArray(v)) return v.length === 0 && Object.getPrototypeOf(v) === Array.prototype;
+  if (!isPlainRecord(v)) return false;
+  for (const k in v) if (Object.hasOwn(v, k)) return false;
+  return true;
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** The same JSON value: plain objects with the same own keys (any order), arrays item by item, scalars `===` (so 1 and 1n differ). */
+function sameExactly(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length || Object.getPrototypeOf(a) !== Array.prototype || Object.getPrototypeOf(b) !== Array.prototype)
+      return false;
+    for (let i = 0; i < a.length; i++) if (!(i in a) || !(i in b) || !sameExactly(a[i], b[i])) return false;
+    return true;
+  }
+  if (!isPlainRecord(a) || !isPlainRecord(b)) return false;
+  let n = 0;
+  for (const k in a) {
+    if (!Object.hasOwn(a, k)) continue;
+    if (!Object.hasOwn(b, k) || !sameExactly(a[k], b[k])) return false;
+    n++;
+  }
+  for (const k in b) if (Object.hasOwn(b, k)) n--;
+  return n === 0;
 }
 
 /**

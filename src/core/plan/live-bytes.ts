@@ -45,6 +45,12 @@ function bytesPaths(type: FieldType): BytesPath | undefined {
   }
 }
 
+/** Whether a kind has a []byte field anywhere (its live copy differs from the file's where it has one). */
+export function hasBytesFields(kind: string): boolean {
+  const def = kindDefinition(kind);
+  return def !== undefined && objectPaths(def.fields) !== undefined;
+}
+
 /** The entry with each []byte value base64-decoded once; the input is never written to (a copy where something changes). */
 export function liveBytesDecoded(entry: ApiEntry): ApiEntry {
   const def = kindDefinition(entry.Kind);

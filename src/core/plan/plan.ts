@@ -4,7 +4,7 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import { entryIdOf, entryKey, type EntryId } from '../../model/entry-id.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
 import type { LiveEntry } from '../../model/live-entry.ts';
-import { canonicalDesired, canonicalOf, diffValues, type FieldDiff } from './canonical.ts';
+import { canonicalDesired, canonicalOf, diffValues, liveAsWritten, type FieldDiff } from './canonical.ts';
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, sameAsOwned, withOwnership, withoutOwnership } from './ownership.ts';
 import { consulOfLive, formatTargetConsul, isEnterprise, parseTargetConsul } from '../../model/tenancy.ts';
 import { formatVersion, type ConsulVersion } from '../../model/consul-versions.ts';
@@ -148,14 +148,18 @@ export function planWithState(
     }
     // Enterprise (tenancy fields kept and compared as it normalises them) when the entry says so.
     const here = consulOfLive(l.entry, consul);
-    const before = canonicalAt(at!, here);
     // What would be written (`kept`): needed for the diff only off the CE shortcut, and kept only
     // for a write. The file's side (`desired`): built only when it is not already known to equal
     // Consul's (sameAsOwned). Plain variables, not closures: a no-op plan makes nothing per entry here.
     let kept: ApiEntry | undefined;
     let desired: ApiEntry | undefined;
     const shortcut = normalizedAsPlanned(d, here, asPlanned);
-    const same = shortcut ? sameAsOwned(before, d.normalized, d.file) : undefined;
+    // On the CE shortcut, Consul's copy holding exactly what the file writes is its own canonical
+    // form (canonical.ts liveAsWritten): the entry is not normalised, and it is known to be the same.
+    const exact = shortcut && canonicals[at!] === undefined ? liveAsWritten(l.entry, d.normalized, d.file) : undefined;
+    if (exact) canonicals[at!] = exact;
+    const before = exact ?? canonicalAt(at!, here);
+    const same = exact ? true : shortcut ? sameAsOwned(before, d.normalized, d.file) : undefined;
     if (same !== true) desired = shortcut ? withOwnership(d.normalized, d.file) : canonicalDesired((kept = written(d)), here);
     const allDiffs = same === true ? [] : diffValues(before, desired!);
     // Unknown live fields alone never cause a write: the file cannot say anything about them.
