@@ -132,11 +132,15 @@ export class AclPolicy {
     return token && { accessorId: token.accessorId, management: token.management };
   }
 
-  /** Throws Consul's Permission denied error unless the request may do `perm`. */
-  require(ctx: RequestContext, perm: Permission): void {
+  /**
+   * Throws Consul's Permission denied error unless the request may do `perm`; `prefix` is the text a
+   * CanWrite wraps it in (`fmt.Errorf("…: %w", err)`), which the HTTP layer still answers with 403
+   * (agent/http.go: acl.IsErrPermissionDenied looks for "Permission denied" in the text).
+   */
+  require(ctx: RequestContext, perm: Permission, prefix = ''): void {
     if (this.can(ctx, perm)) return;
     const token = ctx.token === undefined ? undefined : this.#tokens.get(ctx.token);
-    throw new HttpError(403, deniedText(perm, token?.accessorId));
+    throw new HttpError(403, prefix + deniedText(perm, token?.accessorId));
   }
 
   /**

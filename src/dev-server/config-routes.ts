@@ -29,6 +29,7 @@ import {
 import { canonicalJson, responseShape } from './response-shape.ts';
 import { entryName, type StoredEntry } from './state.ts';
 import { CONSUL_CE_KINDS, kindDefinition } from '../model/registry.ts';
+import { furtherWritePermission } from './write-acl.ts';
 
 /** `if casStr := req.URL.Query().Get("cas"); casStr != ""`: an empty `?cas=` (or bare `?cas`) is no CAS at all. */
 function casParam(ctx: RequestContext): number | undefined {
@@ -147,6 +148,9 @@ export class ConfigRoutes {
     const name = entryName(entry);
     const perm = configEntryPermission(entry.Kind, name, 'write');
     if (perm) this.acl.require(ctx, perm);
+    // CanWrite asks the kind's permission first, then what the entry's contents need besides.
+    const further = furtherWritePermission(entry, this.version);
+    if (further) this.acl.require(ctx, further.perm, further.prefix);
 
     const state = ctx.state;
     const existing = state.getEntry(entry.Kind, name);

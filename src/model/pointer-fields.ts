@@ -31,5 +31,8 @@ function visit(type: FieldType, path: string, out: Set<string>): void {
   // A pointer to a struct is one itself and may hold pointer fields.
   if (type.t === 'object') collect(type.fields, path, out);
   else if (type.t === 'list') visit(type.of, `${path}[]`, out);
-  // Map values are the user's keys: no pointer field sits below one in any kind.
+  // Below a map the user's key stands as `*` (resolver `Failover.*.Policy`): the plan's diff, which
+  // matches concrete paths, never asks for one, as only pointer structs sit below a map so far, and
+  // an object's absence already shows as added or removed there.
+  else if (type.t === 'map') visit(type.of, `${path}.*`, out);
 }

@@ -68,7 +68,14 @@ export const upstreamLimits: FieldType = obj({
 });
 
 /** api HTTPHeaderModifiers (api/config_entry_discoverychain.go): router, splitter, ingress services. */
-export const httpHeaderModifiers: FieldType = obj({ Add: map(str), Set: map(str), Remove: strings });
+/**
+ * HTTPHeaderModifiers: `*HTTPHeaderModifiers` wherever the server structs use it (router
+ * destinations and splits, agent/structs/config_entry_discoverychain.go ServiceRouteDestination,
+ * ServiceSplit; ingress services, config_entry_gateways.go IngressService), every field `omitempty`:
+ * `RequestHeaders {}` is stored and GET answers `{}`. Not idle: ServiceSplitterConfigEntry.Validate
+ * keys splits on the whole struct, so two splits to one service differ when one carries the pointer.
+ */
+export const httpHeaderModifiers: FieldType = pointer(obj({ Add: map(str), Set: map(str), Remove: strings }));
 
 /** api GatewayTLSSDSConfig (api/config_entry_gateways.go). */
 export const gatewayTLSSDS: FieldType = obj({ ClusterName: str, CertResource: str });

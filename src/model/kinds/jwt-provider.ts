@@ -1,6 +1,6 @@
 // jwt-provider: a JWT issuer and its key set, referenced by intentions and api-gateway policies
 // (api/config_entry_jwt_provider.go JWTProviderConfigEntry).
-import { bool, bytes, durationNs, int, list, obj, str, strings } from '../field-types.ts';
+import { bool, bytes, durationNs, int, list, obj, pointer, str, strings } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, validateMeta, withKind } from './common.ts';
 
@@ -84,44 +84,60 @@ export const jwtProvider: KindDefinition = {
   acl: { read: 'mesh', write: 'mesh' },
   responseShape: 'as-stored',
   nameRule: { rule: 'named', wildcardAllowed: false },
+  // Every struct below the entry is a Go pointer in the server struct (agent/structs/
+  // config_entry_jwt_provider.go: JSONWebKeySet, Local, Remote, RetryPolicy, RetryPolicyBackOff,
+  // JWKSCluster, TLSCertificates, CaCertificateProviderInstance, TrustedCA, each Location's Header,
+  // QueryParam and Cookie, Forwarding, CacheConfig), so an empty block is a set one: stored,
+  // answered, and seen by Validate (`Locations = [{ Header {} }]` is "JWT location header name must
+  // be specified", not "must set exactly one of"). ClockSkewSeconds is a plain int (Normalize: 30).
   fields: {
     Name: str,
-    JSONWebKeySet: obj({
-      Local: obj({ JWKS: str, Filename: str }),
-      Remote: obj({
-        URI: str,
-        RequestTimeoutMs: int,
-        CacheDuration: durationNs,
-        FetchAsynchronously: bool,
-        UseSNI: bool,
-        RetryPolicy: obj({
-          NumRetries: int,
-          RetryPolicyBackOff: obj({ BaseInterval: durationNs, MaxInterval: durationNs }),
-        }),
-        JWKSCluster: obj({
-          DiscoveryType: str,
-          TLSCertificates: obj({
-            CaCertificateProviderInstance: obj({ InstanceName: str, CertificateName: str }),
-            // api JWKSTLSCertTrustedCA.InlineBytes is a []byte: a PUT body carries base64 of the text, Consul stores
-            // that string's bytes and GET answers their base64 (src/core/plan/live-bytes.ts).
-            TrustedCA: obj({ Filename: str, EnvironmentVariable: str, InlineString: str, InlineBytes: bytes }),
+    JSONWebKeySet: pointer(
+      obj({
+        Local: pointer(obj({ JWKS: str, Filename: str })),
+        Remote: pointer(
+          obj({
+            URI: str,
+            RequestTimeoutMs: int,
+            CacheDuration: durationNs,
+            FetchAsynchronously: bool,
+            UseSNI: bool,
+            RetryPolicy: pointer(
+              obj({
+                NumRetries: int,
+                RetryPolicyBackOff: pointer(obj({ BaseInterval: durationNs, MaxInterval: durationNs })),
+              }),
+            ),
+            JWKSCluster: pointer(
+              obj({
+                DiscoveryType: str,
+                TLSCertificates: pointer(
+                  obj({
+                    CaCertificateProviderInstance: pointer(obj({ InstanceName: str, CertificateName: str })),
+                    // api JWKSTLSCertTrustedCA.InlineBytes is a []byte: a PUT body carries base64 of the text, Consul stores
+                    // that string's bytes and GET answers their base64 (src/core/plan/live-bytes.ts).
+                    TrustedCA: pointer(obj({ Filename: str, EnvironmentVariable: str, InlineString: str, InlineBytes: bytes })),
+                  }),
+                ),
+                ConnectTimeout: durationNs,
+              }),
+            ),
           }),
-          ConnectTimeout: durationNs,
-        }),
+        ),
       }),
-    }),
+    ),
     Issuer: str,
     Audiences: strings,
     Locations: list(
       obj({
-        Header: obj({ Name: str, ValuePrefix: str, Forward: bool }),
-        QueryParam: obj({ Name: str }),
-        Cookie: obj({ Name: str }),
+        Header: pointer(obj({ Name: str, ValuePrefix: str, Forward: bool })),
+        QueryParam: pointer(obj({ Name: str })),
+        Cookie: pointer(obj({ Name: str })),
       }),
     ),
-    Forwarding: obj({ HeaderName: str, PadForwardPayloadHeader: bool }),
+    Forwarding: pointer(obj({ HeaderName: str, PadForwardPayloadHeader: bool })),
     ClockSkewSeconds: int,
-    CacheConfig: obj({ Size: int }),
+    CacheConfig: pointer(obj({ Size: int })),
     ...meta,
     Partition: str,
     Namespace: str,

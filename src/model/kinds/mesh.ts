@@ -1,5 +1,5 @@
 // mesh: the single mesh-wide entry; gates permissive mTLS and transparent-proxy egress.
-import { bool, obj, str } from '../field-types.ts';
+import { bool, obj, pointer, str } from '../field-types.ts';
 import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, tlsVersions, validateMeta, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
@@ -8,11 +8,34 @@ import { asObject } from '../response-noise.ts';
 const PATH_WITH_ESCAPED_SLASHES_ACTIONS = ['', 'DEFAULT', 'KEEP_UNCHANGED', 'REJECT_REQUEST', 'UNESCAPE_AND_REDIRECT', 'UNESCAPE_AND_FORWARD'];
 const HEADERS_WITH_UNDERSCORES_ACTIONS = ['', 'ALLOW', 'REJECT_REQUEST', 'DROP_HEADER'];
 
-/** MeshConfigEntry as encoding/json prints it: TransparentProxy always shows MeshDestinationsOnly. */
+/**
+ * MeshConfigEntry as encoding/json prints it (agent/structs/config_entry_mesh.go): TransparentProxy
+ * always shows MeshDestinationsOnly; a set `HTTP`, `RequestNormalization` or `Peering` pointer shows
+ * its fields without `omitempty` (SanitizeXForwardedClientCert, the four normalisation settings,
+ * PeerThroughMeshGateways) even when zero.
+ */
 const responseShape: ResponseShape = {
   fields: [['Kind'], ['TransparentProxy', {}], ['AllowEnablingPermissiveMutualTLS'], ['ValidateClusters'], ['TLS'], ['HTTP'], ['Peering'], ['Meta']],
   inner(out) {
     out.TransparentProxy = { MeshDestinationsOnly: false, ...asObject(out.TransparentProxy) };
+    if (out.HTTP) {
+      const http = asObject(out.HTTP);
+      const next: Record<string, unknown> = { SanitizeXForwardedClientCert: false, ...http };
+      const incoming = http.Incoming ? asObject(http.Incoming) : undefined;
+      if (incoming?.RequestNormalization)
+        next.Incoming = {
+          ...incoming,
+          RequestNormalization: {
+            InsecureDisablePathNormalization: false,
+            MergeSlashes: false,
+            PathWithEscapedSlashesAction: '',
+            HeadersWithUnderscoresAction: '',
+            ...asObject(incoming.RequestNormalization),
+          },
+        };
+      out.HTTP = next;
+    }
+    if (out.Peering) out.Peering = { PeerThroughMeshGateways: false, ...asObject(out.Peering) };
   },
 };
 
@@ -33,19 +56,30 @@ export const mesh: KindDefinition = {
     TransparentProxy: obj({ MeshDestinationsOnly: bool }),
     AllowEnablingPermissiveMutualTLS: bool,
     ValidateClusters: bool,
-    TLS: obj({ Incoming: obj(tlsVersions), Outgoing: obj(tlsVersions) }),
-    HTTP: obj({
-      SanitizeXForwardedClientCert: bool,
-      Incoming: obj({
-        RequestNormalization: obj({
-          InsecureDisablePathNormalization: bool,
-          MergeSlashes: bool,
-          PathWithEscapedSlashesAction: str,
-          HeadersWithUnderscoresAction: str,
-        }),
+    // `TLS *MeshTLSConfig`, its `Incoming`/`Outgoing *MeshDirectionalTLSConfig`, `HTTP *MeshHTTPConfig`,
+    // its `Incoming *MeshDirectionalHTTPConfig` and that one's `RequestNormalization`, and `Peering
+    // *PeeringMeshConfig` are pointers (agent/structs/config_entry_mesh.go MeshConfigEntry at
+    // hashicorp/consul 03658a0): an empty block is stored and answered (responseShape adds the zero
+    // fields encoding/json prints), and MeshConfigEntry.Validate checks a set TLS direction.
+    TLS: pointer(obj({ Incoming: pointer(obj(tlsVersions)), Outgoing: pointer(obj(tlsVersions)) })),
+    HTTP: pointer(
+      obj({
+        SanitizeXForwardedClientCert: bool,
+        Incoming: pointer(
+          obj({
+            RequestNormalization: pointer(
+              obj({
+                InsecureDisablePathNormalization: bool,
+                MergeSlashes: bool,
+                PathWithEscapedSlashesAction: str,
+                HeadersWithUnderscoresAction: str,
+              }),
+            ),
+          }),
+        ),
       }),
-    }),
-    Peering: obj({ PeerThroughMeshGateways: bool }),
+    ),
+    Peering: pointer(obj({ PeerThroughMeshGateways: bool })),
     ...meta,
   },
   normalize: (entry) => withKind(entry, 'mesh'),

@@ -1,5 +1,5 @@
 // service-intentions: who may call a destination service (L4 action or L7 permissions).
-import { bool, int, list, obj, str, stringMap, strings, time } from '../field-types.ts';
+import { bool, int, list, obj, pointer, str, stringMap, strings, time } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
@@ -7,31 +7,39 @@ import { asObject } from '../response-noise.ts';
 import { fieldText } from '../field-text.ts';
 import { setOwn } from '../own-key.ts';
 
-const jwtRequirement = obj({
-  Providers: list(obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) })),
-});
+// `JWT *IntentionJWTRequirement` (the entry's and each permission's) and `HTTP
+// *IntentionHTTPPermission` are pointers with `omitempty` fields inside (agent/structs/
+// config_entry_intentions.go): `HTTP {}` is a set, empty permission ("…HTTP should not be empty"),
+// not a missing one ("…HTTP is required"), and `JWT {}` is stored and answered as `{}`.
+const jwtRequirement = pointer(
+  obj({
+    Providers: list(obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) })),
+  }),
+);
 
 const permission = obj({
   Action: str,
-  HTTP: obj({
-    PathExact: str,
-    PathPrefix: str,
-    PathRegex: str,
-    Header: list(
-      obj({
-        Name: str,
-        Present: bool,
-        Exact: str,
-        Prefix: str,
-        Suffix: str,
-        Contains: str,
-        Regex: str,
-        IgnoreCase: bool,
-        Invert: bool,
-      }),
-    ),
-    Methods: strings,
-  }),
+  HTTP: pointer(
+    obj({
+      PathExact: str,
+      PathPrefix: str,
+      PathRegex: str,
+      Header: list(
+        obj({
+          Name: str,
+          Present: bool,
+          Exact: str,
+          Prefix: str,
+          Suffix: str,
+          Contains: str,
+          Regex: str,
+          IgnoreCase: bool,
+          Invert: bool,
+        }),
+      ),
+      Methods: strings,
+    }),
+  ),
   JWT: jwtRequirement,
 });
 

@@ -1,6 +1,6 @@
 // service-resolver: subsets, redirect, failover and load balancing for one service
 // (api/config_entry_discoverychain.go ServiceResolverConfigEntry).
-import { bool, durationNs, durationStr, list, map, obj, str, strings, uint32, uint64 } from '../field-types.ts';
+import { bool, durationNs, durationStr, list, map, obj, pointer, str, strings, uint32, uint64 } from '../field-types.ts';
 import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, validateMeta, withKind } from './common.ts';
 import { goQuote } from './service-router.ts';
@@ -16,20 +16,30 @@ const failoverTarget = obj({
   Peer: str,
 });
 
-const loadBalancer = obj({
-  Policy: str,
-  RingHashConfig: obj({ MinimumRingSize: uint64, MaximumRingSize: uint64 }), // api: uint64
-  LeastRequestConfig: obj({ ChoiceCount: uint32 }), // api: uint32
-  HashPolicies: list(
-    obj({
-      Field: str,
-      FieldValue: str,
-      CookieConfig: obj({ Session: bool, TTL: durationNs, Path: str }),
-      SourceIP: bool,
-      Terminal: bool,
-    }),
-  ),
-});
+// Go pointers to structs in the server struct (agent/structs/config_entry_discoverychain.go:
+// ServiceResolverConfigEntry `Redirect *ServiceResolverRedirect`, `PrioritizeByLocality
+// *ServiceResolverPrioritizeByLocality`, `LoadBalancer *LoadBalancer`; LoadBalancer's
+// `RingHashConfig`, `LeastRequestConfig`, HashPolicy's `CookieConfig`; ServiceResolverFailover's
+// `Policy`), every field inside `omitempty`: an empty block is stored and GET answers `{}`. Validate
+// reads them as set: `Redirect {}` is "Redirect is empty", `RingHashConfig {}` without the
+// ring_hash policy "RingHashConfig specified for incompatible load balancing policy". Failover
+// values and targets are plain structs in maps and lists.
+const loadBalancer = pointer(
+  obj({
+    Policy: str,
+    RingHashConfig: pointer(obj({ MinimumRingSize: uint64, MaximumRingSize: uint64 })), // api: uint64
+    LeastRequestConfig: pointer(obj({ ChoiceCount: uint32 })), // api: uint32
+    HashPolicies: list(
+      obj({
+        Field: str,
+        FieldValue: str,
+        CookieConfig: pointer(obj({ Session: bool, TTL: durationNs, Path: str })),
+        SourceIP: bool,
+        Terminal: bool,
+      }),
+    ),
+  }),
+);
 
 const LB_POLICIES = ['', 'random', 'round_robin', 'least_request', 'ring_hash', 'maglev'];
 const HASH_FIELDS = ['header', 'cookie', 'query_parameter'];
@@ -74,15 +84,17 @@ export const serviceResolver: KindDefinition = {
     ...tenancy,
     DefaultSubset: str,
     Subsets: map(obj({ Filter: str, OnlyPassing: bool })),
-    Redirect: obj({
-      Service: str,
-      ServiceSubset: str,
-      Namespace: str,
-      Partition: str,
-      Datacenter: str,
-      Peer: str,
-      SamenessGroup: str,
-    }),
+    Redirect: pointer(
+      obj({
+        Service: str,
+        ServiceSubset: str,
+        Namespace: str,
+        Partition: str,
+        Datacenter: str,
+        Peer: str,
+        SamenessGroup: str,
+      }),
+    ),
     Failover: map(
       obj({
         Service: str,
@@ -90,14 +102,14 @@ export const serviceResolver: KindDefinition = {
         Namespace: str,
         Datacenters: strings,
         Targets: list(failoverTarget),
-        Policy: obj({ Mode: str, Regions: strings }),
+        Policy: pointer(obj({ Mode: str, Regions: strings })),
         SamenessGroup: str,
       }),
     ),
     // Custom MarshalJSON on the resolver: Go duration strings.
     ConnectTimeout: durationStr,
     RequestTimeout: durationStr,
-    PrioritizeByLocality: obj({ Mode: str }),
+    PrioritizeByLocality: pointer(obj({ Mode: str })),
     LoadBalancer: loadBalancer,
     ...meta,
   },

@@ -1,5 +1,5 @@
 // service-router: L7 routing rules for one service (api/config_entry_discoverychain.go ServiceRouterConfigEntry).
-import { bool, durationStr, list, obj, str, strings, uint32 } from '../field-types.ts';
+import { bool, durationStr, list, obj, pointer, str, strings, uint32 } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { httpHeaderModifiers, meta, tenancy, validateMeta, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
@@ -80,7 +80,11 @@ export const serviceRouter: KindDefinition = {
   fields: {
     Name: str,
     ...tenancy,
-    Routes: list(obj({ Match: obj({ HTTP: httpMatch }), Destination: destination })),
+    // ServiceRoute's `Match *ServiceRouteMatch`, its `HTTP *ServiceRouteHTTPMatch` and `Destination
+    // *ServiceRouteDestination` are pointers, every field inside `omitempty` (agent/structs/
+    // config_entry_discoverychain.go): `Match { HTTP {} }` or `Destination {}` is stored and GET
+    // answers it as written.
+    Routes: list(obj({ Match: pointer(obj({ HTTP: pointer(httpMatch) })), Destination: pointer(destination) })),
     ...meta,
   },
   normalize(entry) {
