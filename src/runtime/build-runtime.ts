@@ -24,6 +24,7 @@ import type { PlanArchive } from '../app/plan-archive.ts';
 import { planArchiveFromEnv } from '../adapters/plans/from-env.ts';
 import { serverVersion } from '../adapters/consul/version-source.ts';
 import { ConsulGitopsError } from '../errors.ts';
+import type { ProcessIdentity } from '../app/target-lock.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -39,6 +40,10 @@ export interface RuntimeOverrides {
   plans?: PlanArchive;
   /** The folder relative paths in TARGETS_CONFIG are read from (serve `--env-file`: that file's); default the working directory. */
   targetsConfigDir?: string;
+  /** `serve`: this process, written into target leases so a restart on this host can break a dead one's. */
+  holderProcess?: ProcessIdentity;
+  /** How long a run waits for another run's lease (tests; default: the use case's). */
+  lockWaitMs?: number;
 }
 
 /** One target's run as the use case needs it (run-reconcile-event.ts), plus its Consul client. */
@@ -180,7 +185,9 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           consulVersion: { serverVersion: () => serverVersion(consul) },
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-          holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,
+          holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? (overrides.holderProcess ? `serve@${overrides.holderProcess.host}/pid-${process.pid}` : `pid-${process.pid}`)}/${randomUUID().slice(0, 8)}`,
+          ...(overrides.holderProcess ? { holderProcess: overrides.holderProcess } : {}),
+          ...(overrides.lockWaitMs !== undefined ? { lockWaitMs: overrides.lockWaitMs } : {}),
           ...(t.driftMode === 'propose'
             ? { driftPullRequests: (repo: { owner: string; repo: string }) => GitHubProposalPullRequests.forDefaultBranch(octo, repo) }
             : {}),
