@@ -10,7 +10,7 @@ import { createGitHubClient, githubWebUrl, githubClientOptionsFromEnv, type GitH
 import { GitHubReporter } from '../adapters/github/reporter.ts';
 import { GitHubMergedPullRequests } from '../adapters/github/merged-pull-requests.ts';
 import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-source.ts';
-import { tokenFileOrigin, type Target } from '../config/targets.ts';
+import { tokenFileOrigin, caCertOrigin, type Target } from '../config/targets.ts';
 import type { ReconcileTargets, TargetRun } from '../app/run-reconcile-event.ts';
 import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import { consulConnectCatalog } from '../adapters/consul/connect-catalog.ts';
@@ -109,7 +109,13 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       ...(c.tokenFile ? { tokenFile: c.tokenFile, tokenFileFrom: tokenFileOrigin(t, 'TARGETS_CONFIG') } : {}),
       // On top of the environment's TLS settings (client certificate, verify), as the CLI does.
       ...(c.caCert || c.tlsServerName
-        ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } }
+        ? {
+            tls: {
+              ...fromEnv.tls,
+              ...(c.caCert ? { caFile: c.caCert, caFileFrom: caCertOrigin(t, 'TARGETS_CONFIG') } : {}),
+              ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}),
+            },
+          }
         : {}),
       ...overrides.consul,
     });
