@@ -42,6 +42,8 @@ export interface RuntimeOverrides {
   targetsConfigDir?: string;
   /** `serve`: this process, written into target leases so a restart on this host can break a dead one's. */
   holderProcess?: ProcessIdentity;
+  /** Where the runtime's own notices go (the archive source's skip reasons); serve and the Lambda pass their log. */
+  log?: (level: 'info', message: string, fields: object) => void;
   /** How long a run waits for another run's lease (tests; default: the use case's). */
   lockWaitMs?: number;
 }
@@ -163,7 +165,9 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       if (!t) throw new ConsulGitopsError('config', `unknown target "${name}" (configured: ${settings.targets.targets.map((x) => x.name).join(', ')})`);
       const consul = await consulFor(t);
       const octo = await github();
-      source ??= new GitHubTreeSource(octo);
+      source ??= new GitHubTreeSource(octo, {
+        ...(overrides.log ? { onArchiveSkipped: (skip) => overrides.log!('info', 'Repository archive not used: files read one request each', skip) } : {}),
+      });
       const stateKeyPrefix = settings.targets.stateKeyPrefix;
       const advisor = t.advisor ? advisorFor(t, consul, octo, source, stateKeyPrefix) : undefined;
       return {

@@ -75,7 +75,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const plans = servePlans(options.env, () => url, { fallbackSecret: webhookSecret });
   // Written into every lease this process takes: its restart on this host can then tell it is dead.
   const self = thisProcess();
-  const runtime = buildRuntime(options.env, { plans: plans.archive, ...(self ? { holderProcess: self } : {}), ...options.overrides });
+  const runtime = buildRuntime(options.env, { plans: plans.archive, log: serverLog, ...(self ? { holderProcess: self } : {}), ...options.overrides });
   const stopTimeoutMs = options.stopTimeoutMs ?? settings.stopTimeoutMs;
   const intervalMs = options.scheduleIntervalMs ?? settings.scheduleIntervalMs;
 
