@@ -76,6 +76,8 @@ export interface ReconcileJob {
   deliveryId: string;
   mode: 'apply' | 'plan';
   pullRequest?: { number: number };
+  /** The commit this one replaces (the branch's or the pull request's previous head). */
+  supersedes?: string;
 }
 
 export type ReconcileOutcome =
@@ -261,6 +263,31 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
     }
   }
   if (job.pullRequest && markdown) await deps.reporter.upsertPullRequestComment(ref, job.pullRequest.number, markdown, `plan-${target.name}`);
+  await settleSuperseded(deps, job);
+}
+
+/**
+ * The commit this run's commit replaced, when its own run never reported (killed, every retry
+ * dead): its `pending` would stay for good. It becomes `error`, naming the newer commit: not
+ * `success` (it was never applied or planned, and a branch or PR pointed at it again must not pass
+ * branch protection on a check that never ran), not `failure` (nothing in it was found wrong).
+ * Best effort: a failure to ask or to set it is not this run's failure.
+ */
+async function settleSuperseded(deps: ReconcileDeps, job: ReconcileJob): Promise<void> {
+  const old = job.supersedes;
+  if (!old || old === job.sha || !deps.reporter.headStatus) return;
+  try {
+    const status = await deps.reporter.headStatus({ owner: job.owner, repo: job.repo }, old);
+    if (status?.sha !== old || status.state !== 'pending') return;
+    const newer = job.pullRequest ? `the newer head of #${job.pullRequest.number}` : 'the next push';
+    await deps.reporter.commitStatus(
+      { owner: job.owner, repo: job.repo, sha: old },
+      'error',
+      `superseded by ${job.sha.slice(0, 12)} (${newer}) before its run reported; see that commit's status`,
+    );
+  } catch {
+    // left pending: the next run that supersedes it, or a person, settles it
+  }
 }
 
 /**

@@ -191,6 +191,7 @@ export async function runReconcileEvent(
           deliveryId: event.deliveryId,
           mode: event.mode,
           ...(event.pullRequest ? { pullRequest: { number: event.pullRequest.number } } : {}),
+          ...(event.supersedes ? { supersedes: event.supersedes } : {}),
         });
         figures = outcomeFigures(o);
         return done({ target: name, outcome: o.kind, ok: reconcileSucceeded(o), summary: summarize(o), ...codeOf(o) });
