@@ -42,7 +42,7 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
     }
     // Every line of this event carries the delivery (or schedule event) it came from.
     const log = baseLog.withCorrelationId(parsed.data.deliveryId);
-    runtime ??= buildRuntime(deps.env, deps.overrides);
+    runtime ??= buildRuntime(deps.env, { log: baseLog, ...deps.overrides });
     // The webhook routes only GITHUB_REPOSITORY's deliveries; an event for another repository (an
     // invoke by hand, a webhook deployed without it) is dropped here too, never applied.
     const repository = runtime.settings.repository;

@@ -13,7 +13,7 @@ import { recordApplyOutcome, rememberOrder, staleReason, stateKey, type CommitOr
 import { applySummaryLine } from '../reports/plan-markdown.ts';
 import { formatEntryId } from '../model/entry-id.ts';
 import { ConsulGitopsError, errorCode } from '../errors.ts';
-import { withTargetLock, type LockOptions } from './target-lock.ts';
+import { withTargetLock, type LockOptions, type ProcessIdentity } from './target-lock.ts';
 
 export interface CommitApplyDeps {
   store: ConfigEntryStore;
@@ -26,6 +26,8 @@ export interface CommitApplyDeps {
   leaseMs: number;
   /** Renew the lease while the run works (default true; false when the lease already ends past the run's deadline). */
   renewLease?: boolean;
+  /** This process, written into the lease so a restart on this host can break it once the process is dead (`serve`). */
+  holderProcess?: ProcessIdentity;
 }
 
 export interface CommitApplyTarget {
@@ -78,6 +80,7 @@ export function targetLockOf(deps: CommitApplyDeps, target: { stateKeyPrefix: st
     leaseMs: deps.leaseMs,
     waitMs: deps.lockWaitMs,
     ...(deps.renewLease === false ? { renew: false } : {}),
+    ...(deps.holderProcess ? { process: deps.holderProcess } : {}),
     now: deps.now,
     sleep: deps.sleep,
   };

@@ -22,6 +22,7 @@ import { fullPlanText, type PlanArchive } from './plan-archive.ts';
 import { targetVersion, withTargetVersion, withTargetVersionNotes, type ConsulVersionSource } from './target-version.ts';
 import { ConsulGitopsError, errorCode } from '../errors.ts';
 import type { CrdNamespaces } from '../model/tenancy.ts';
+import { TargetBusyError, type ProcessIdentity } from './target-lock.ts';
 
 export interface ReconcileTarget {
   name: string;
@@ -53,6 +54,8 @@ export interface ReconcileDeps {
   leaseMs?: number;
   /** Renew the lease while the run works (default true); false under a deadline the lease already covers (Lambda). */
   renewLease?: boolean;
+  /** This process, written into the lease (`serve`: a restart on this host breaks a dead predecessor's lease). */
+  holderProcess?: ProcessIdentity;
   /**
    * Which pull request a pushed commit merged: with it, what the merge applies is compared with the
    * plan shown on that pull request's head, and a difference is reported. Without it, no comparison.
@@ -73,6 +76,8 @@ export interface ReconcileJob {
   deliveryId: string;
   mode: 'apply' | 'plan';
   pullRequest?: { number: number };
+  /** The commit this one replaces (the branch's or the pull request's previous head). */
+  supersedes?: string;
 }
 
 export type ReconcileOutcome =
@@ -173,7 +178,19 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     const changed = applied && applied.counts.applied > 0 ? applied : undefined;
     // After Consul was changed, never a bare "failed": the changes are live, only what followed failed.
     const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
-    await deps.reporter.commitStatus(ref, 'error', description).catch(() => undefined);
+    // Turned away by another run's lease: nothing was done, and it will be. `pending` says so to
+    // branch protection and people alike, with when: the drift check (the Lambda schedule, serve's
+    // timer) runs a pending head once no lease holds the target (reconcile-owed.ts).
+    const busy = !changed && job.mode === 'apply' && e instanceof TargetBusyError;
+    await (
+      busy
+        ? deps.reporter.commitStatus(
+            ref,
+            'pending',
+            `target ${target.name} busy${e.expiresAt ? ` until ${e.expiresAt}` : ''}: retried at the first drift check after that (held by ${e.holder})`,
+          )
+        : deps.reporter.commitStatus(ref, 'error', description)
+    ).catch(() => undefined);
     if (changed) {
       // The cause's code stays: the edges decide by it (target-busy, consul, github …).
       throw new ConsulGitopsError(
@@ -246,6 +263,31 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
     }
   }
   if (job.pullRequest && markdown) await deps.reporter.upsertPullRequestComment(ref, job.pullRequest.number, markdown, `plan-${target.name}`);
+  await settleSuperseded(deps, job);
+}
+
+/**
+ * The commit this run's commit replaced, when its own run never reported (killed, every retry
+ * dead): its `pending` would stay for good. It becomes `error`, naming the newer commit: not
+ * `success` (it was never applied or planned, and a branch or PR pointed at it again must not pass
+ * branch protection on a check that never ran), not `failure` (nothing in it was found wrong).
+ * Best effort: a failure to ask or to set it is not this run's failure.
+ */
+async function settleSuperseded(deps: ReconcileDeps, job: ReconcileJob): Promise<void> {
+  const old = job.supersedes;
+  if (!old || old === job.sha || !deps.reporter.headStatus) return;
+  try {
+    const status = await deps.reporter.headStatus({ owner: job.owner, repo: job.repo }, old);
+    if (status?.sha !== old || status.state !== 'pending') return;
+    const newer = job.pullRequest ? `the newer head of #${job.pullRequest.number}` : 'the next push';
+    await deps.reporter.commitStatus(
+      { owner: job.owner, repo: job.repo, sha: old },
+      'error',
+      `superseded by ${job.sha.slice(0, 12)} (${newer}) before its run reported; see that commit's status`,
+    );
+  } catch {
+    // left pending: the next run that supersedes it, or a person, settles it
+  }
 }
 
 /**

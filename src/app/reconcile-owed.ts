@@ -9,6 +9,8 @@
 import type { StateStore } from './ports/config-entry-store.ts';
 import type { HeadStatus, RepoRef } from './ports/github.ts';
 import { lastApplied, stateKey } from './commit-state.ts';
+import { lockKey } from './apply-commit.ts';
+import { liveLease } from './target-lock.ts';
 
 export type Owed = { kind: 'apply'; sha: string; why: string } | { kind: 'nothing'; sha: string; why: string };
 
@@ -32,4 +34,29 @@ export async function owedOnStart(deps: OwedDeps, target: { name: string; stateK
     sha: head.sha,
     why: `no run reported on the head of ${branch} (${short}), and the last applied commit is ${last.commit.slice(0, 12)}: its push was lost (serve stopped before the run began, or was down)`,
   };
+}
+
+/**
+ * What a drift check (the Lambda schedule, serve's timer) finds owed: the same rule as on start, but
+ * a pending head is owed only while no run holds the target's lease. Every run that posts `pending`
+ * holds the lease first, so a pending status with the lease free or expired is one whose run died
+ * (every Lambda retry of it timed out, the event is in the dead-letter queue) or one a busy target
+ * turned away ("retried after …"); while a lease is live, its run is still at work and it is left.
+ */
+export async function owedAtDriftCheck(
+  deps: OwedDeps & { now: () => Date },
+  target: { name: string; stateKeyPrefix: string },
+  repo: RepoRef,
+  branch: string,
+): Promise<Owed> {
+  const owed = await owedOnStart(deps, target, repo, branch);
+  if (owed.kind !== 'apply') return owed;
+  const lease = await liveLease(deps.state, lockKey(target.stateKeyPrefix, target.name), deps.now());
+  if (lease)
+    return {
+      kind: 'nothing',
+      sha: owed.sha,
+      why: `a run (${lease.holder}) holds the target until ${lease.expiresAt}; the head ${owed.sha.slice(0, 12)} is checked again at the next drift check after that`,
+    };
+  return { ...owed, why: owed.why.replace(': a run stopped before it reported', ' and no run holds the target: its run stopped before it reported') };
 }

@@ -50,6 +50,11 @@ export const ReconcileRequest = z
     pullRequest: z.optional(PullRequestRef),
     /** Which configured target (Consul cluster) this is for, when a deployment has several. */
     target: z.optional(nonEmpty()),
+    /**
+     * The commit this one replaces (a push's `before`, a pull request's previous head): when this
+     * run reports, a `pending` status its own run left there is settled as superseded.
+     */
+    supersedes: z.optional(CommitSha),
   })
   .check(
     z.refine((r) => r.pullRequest === undefined || r.mode === 'plan', {

@@ -7,6 +7,7 @@ import type { ReconcileEvent } from './reconcile-request.ts';
 import { adviseAndPropose, advisorSummary, type AdvisorRunDeps, type AdvisorRunSettings } from './proposals/advise-and-propose.ts';
 import { errorCode, TargetsFailedError, type ErrorCode } from '../errors.ts';
 import { refusalOf } from './refusals.ts';
+import { owedAtDriftCheck } from './reconcile-owed.ts';
 import { notApplied } from './apply-plan.ts';
 import type { PlanWarning } from '../core/plan/warnings.ts';
 import { advisorFigures, postureFigures, NO_METRICS, outcomeFigures, type MetricsRecorder, type RunFigures } from './metrics.ts';
@@ -86,6 +87,25 @@ function summarize(o: ReconcileOutcome | DriftOutcome): string {
   }
 }
 
+/**
+ * The default branch's head, run as its push would have been when the drift check finds it owed
+ * (src/app/reconcile-owed.ts): under its own delivery id, so the push's own (a late Lambda retry)
+ * is not taken for a duplicate. Undefined when nothing is owed or the reporter cannot say.
+ */
+async function runOwed(
+  deps: TargetRun['deps'],
+  target: TargetRun['target'],
+  event: Extract<ReconcileEvent, { mode: 'drift' }>,
+): Promise<{ sha: string; outcome: ReconcileOutcome } | undefined> {
+  const headStatus = deps.reporter.headStatus?.bind(deps.reporter);
+  if (!headStatus) return undefined;
+  const repo = { owner: event.repository.owner, repo: event.repository.name };
+  const owed = await owedAtDriftCheck({ headStatus, state: deps.state, now: deps.now }, target, repo, event.branch);
+  if (owed.kind === 'nothing') return undefined;
+  const outcome = await reconcileCommit(deps, target, { ...repo, sha: owed.sha, deliveryId: `owed-${owed.sha}-${event.deliveryId}`, mode: 'apply' });
+  return { sha: owed.sha, outcome };
+}
+
 /** Time limits of one run, from its deadline (a Lambda's remaining time). */
 export interface RunLimits {
   lockWaitMs: number;
@@ -130,15 +150,23 @@ export async function runReconcileEvent(
         const owner = event.repository.owner;
         const repo = event.repository.name;
         if (event.mode === 'drift') {
+          // First what a push is still owed (its run died, or a busy target turned it away): the
+          // head is applied through the ordinary path, then checked for drift like any other.
+          const owedRun = await runOwed(deps, target, event);
+          if (owedRun) figures = outcomeFigures(owedRun.outcome);
           const o = await detectDrift(deps, target, { owner, repo, branch: event.branch, selfHeal: target.selfHeal, driftMode: target.driftMode });
           figures = outcomeFigures(o);
           const proposal = (o.kind === 'drift' || o.kind === 'in-sync') && o.proposal ? o.proposal : undefined;
           const drift = {
             target: name,
             outcome: o.kind,
-            ok: (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) && proposal?.kind !== 'failed',
+            ok:
+              (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) &&
+              proposal?.kind !== 'failed' &&
+              (!owedRun || reconcileSucceeded(owedRun.outcome)),
             ...codeOf(o),
             summary:
+              (owedRun ? `owed ${owedRun.sha.slice(0, 12)}: ${summarize(owedRun.outcome)}; then ` : '') +
               summarize(o) +
               (proposal && proposal.kind !== 'held'
                 ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}`
@@ -163,6 +191,7 @@ export async function runReconcileEvent(
           deliveryId: event.deliveryId,
           mode: event.mode,
           ...(event.pullRequest ? { pullRequest: { number: event.pullRequest.number } } : {}),
+          ...(event.supersedes ? { supersedes: event.supersedes } : {}),
         });
         figures = outcomeFigures(o);
         return done({ target: name, outcome: o.kind, ok: reconcileSucceeded(o), summary: summarize(o), ...codeOf(o) });

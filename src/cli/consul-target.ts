@@ -2,7 +2,7 @@
 // with the precedence Consul's own CLI users expect: flag over file over environment.
 import { ConsulClient } from '../adapters/consul/client.ts';
 import { optionsFromEnv, type ConsulClientOptionsInput } from '../adapters/consul/options.ts';
-import { DEFAULT_TARGETS_FILE, loadTargets, tokenFileOrigin, type Target, type TargetsFile } from '../config/targets.ts';
+import { DEFAULT_TARGETS_FILE, loadTargets, tokenFileOrigin, caCertOrigin, type Target, type TargetsFile } from '../config/targets.ts';
 import { ConsulGitopsError } from '../errors.ts';
 import { knownSecrets } from '../known-secrets.ts';
 
@@ -45,7 +45,13 @@ export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<str
     // Already absolute: loadTargets reads it relative to the config file's folder, not the working directory.
     ...(c.tokenFile ? { tokenFile: c.tokenFile, tokenFileFrom: tokenFileOrigin(resolved, flags.config ?? DEFAULT_TARGETS_FILE) } : {}),
     ...(c.caCert || c.tlsServerName
-      ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } }
+      ? {
+          tls: {
+            ...fromEnv.tls,
+            ...(c.caCert ? { caFile: c.caCert, caFileFrom: caCertOrigin(resolved, flags.config ?? DEFAULT_TARGETS_FILE) } : {}),
+            ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}),
+          },
+        }
       : {}),
     ...(flags.consul ? { address: flags.consul } : {}),
   };

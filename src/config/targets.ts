@@ -267,6 +267,11 @@ export function tokenFileOrigin(target: Pick<Target, 'name'>, file: string): str
   return `tokenFile of target "${target.name}" in ${file}`;
 }
 
+/** Who named a target's CA file, for errors: `consul.caCert of target "dc1" in consul-gitops.yaml`. */
+export function caCertOrigin(target: Pick<Target, 'name'>, file: string): string {
+  return `consul.caCert of target "${target.name}" in ${file}`;
+}
+
 /** consul-gitops.yaml (or `--config FILE`), read from `cwd`; its relative paths are relative to its own folder. */
 export async function loadTargets(path: string | undefined, cwd: string): Promise<TargetsFile> {
   const file = path ?? DEFAULT_TARGETS_FILE;

@@ -10,7 +10,7 @@ import { createGitHubClient, githubWebUrl, githubClientOptionsFromEnv, type GitH
 import { GitHubReporter } from '../adapters/github/reporter.ts';
 import { GitHubMergedPullRequests } from '../adapters/github/merged-pull-requests.ts';
 import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-source.ts';
-import { tokenFileOrigin, type Target } from '../config/targets.ts';
+import { tokenFileOrigin, caCertOrigin, type Target } from '../config/targets.ts';
 import type { ReconcileTargets, TargetRun } from '../app/run-reconcile-event.ts';
 import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import { consulConnectCatalog } from '../adapters/consul/connect-catalog.ts';
@@ -24,6 +24,7 @@ import type { PlanArchive } from '../app/plan-archive.ts';
 import { planArchiveFromEnv } from '../adapters/plans/from-env.ts';
 import { serverVersion } from '../adapters/consul/version-source.ts';
 import { ConsulGitopsError } from '../errors.ts';
+import type { ProcessIdentity } from '../app/target-lock.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -39,6 +40,12 @@ export interface RuntimeOverrides {
   plans?: PlanArchive;
   /** The folder relative paths in TARGETS_CONFIG are read from (serve `--env-file`: that file's); default the working directory. */
   targetsConfigDir?: string;
+  /** `serve`: this process, written into target leases so a restart on this host can break a dead one's. */
+  holderProcess?: ProcessIdentity;
+  /** Where the runtime's own notices go (the archive source's skip reasons); serve and the Lambda pass their log. */
+  log?: (level: 'info', message: string, fields: object) => void;
+  /** How long a run waits for another run's lease (tests; default: the use case's). */
+  lockWaitMs?: number;
 }
 
 /** One target's run as the use case needs it (run-reconcile-event.ts), plus its Consul client. */
@@ -104,7 +111,13 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       ...(c.tokenFile ? { tokenFile: c.tokenFile, tokenFileFrom: tokenFileOrigin(t, 'TARGETS_CONFIG') } : {}),
       // On top of the environment's TLS settings (client certificate, verify), as the CLI does.
       ...(c.caCert || c.tlsServerName
-        ? { tls: { ...fromEnv.tls, ...(c.caCert ? { caFile: c.caCert } : {}), ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}) } }
+        ? {
+            tls: {
+              ...fromEnv.tls,
+              ...(c.caCert ? { caFile: c.caCert, caFileFrom: caCertOrigin(t, 'TARGETS_CONFIG') } : {}),
+              ...(c.tlsServerName ? { serverName: c.tlsServerName } : {}),
+            },
+          }
         : {}),
       ...overrides.consul,
     });
@@ -152,7 +165,9 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       if (!t) throw new ConsulGitopsError('config', `unknown target "${name}" (configured: ${settings.targets.targets.map((x) => x.name).join(', ')})`);
       const consul = await consulFor(t);
       const octo = await github();
-      source ??= new GitHubTreeSource(octo);
+      source ??= new GitHubTreeSource(octo, {
+        ...(overrides.log ? { onArchiveSkipped: (skip) => overrides.log!('info', 'Repository archive not used: files read one request each', skip) } : {}),
+      });
       const stateKeyPrefix = settings.targets.stateKeyPrefix;
       const advisor = t.advisor ? advisorFor(t, consul, octo, source, stateKeyPrefix) : undefined;
       return {
@@ -180,7 +195,9 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           consulVersion: { serverVersion: () => serverVersion(consul) },
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-          holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `pid-${process.pid}`}/${randomUUID().slice(0, 8)}`,
+          holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? (overrides.holderProcess ? `serve@${overrides.holderProcess.host}/pid-${process.pid}` : `pid-${process.pid}`)}/${randomUUID().slice(0, 8)}`,
+          ...(overrides.holderProcess ? { holderProcess: overrides.holderProcess } : {}),
+          ...(overrides.lockWaitMs !== undefined ? { lockWaitMs: overrides.lockWaitMs } : {}),
           ...(t.driftMode === 'propose'
             ? { driftPullRequests: (repo: { owner: string; repo: string }) => GitHubProposalPullRequests.forDefaultBranch(octo, repo) }
             : {}),

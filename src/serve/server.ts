@@ -13,6 +13,9 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import type { DriftRequest, ReconcileEvent, ReconcileRequest } from '../app/reconcile-request.ts';
 import { owedOnStart } from '../app/reconcile-owed.ts';
+import { breakDeadHolder } from '../app/target-lock.ts';
+import { lockKey } from '../app/apply-commit.ts';
+import { isDeadHere, thisProcess } from '../runtime/process-identity.ts';
 import { runReconcileEvent, throwIfAnyFailed } from '../app/run-reconcile-event.ts';
 import { RecentDeliveries } from '../app/webhook/recent-deliveries.ts';
 import { decisionBody, MAX_BODY_BYTES, type DecisionBody } from '../app/webhook/route-event.ts';
@@ -70,7 +73,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   await webhookSecret.value();
   // GET /plans/<id>: long PR plans, linked from the comment.
   const plans = servePlans(options.env, () => url, { fallbackSecret: webhookSecret });
-  const runtime = buildRuntime(options.env, { plans: plans.archive, ...options.overrides });
+  // Written into every lease this process takes: its restart on this host can then tell it is dead.
+  const self = thisProcess();
+  const runtime = buildRuntime(options.env, { plans: plans.archive, log: serverLog, ...(self ? { holderProcess: self } : {}), ...options.overrides });
   const stopTimeoutMs = options.stopTimeoutMs ?? settings.stopTimeoutMs;
   const intervalMs = options.scheduleIntervalMs ?? settings.scheduleIntervalMs;
 
@@ -252,6 +257,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       runtime.targetNames().map(async (target) => {
         try {
           const built = await runtime.forTarget(target);
+          // A lease left by a killed serve of this host (same boot and pid namespace, its pid gone or
+          // reused) is ended now: waiting up to 14 minutes for a dead process helps nobody.
+          const broken = await breakDeadHolder(built.deps.state, lockKey(built.target.stateKeyPrefix, target), built.deps.now(), isDeadHere);
+          if (broken) log('warn', 'Lease of a dead process broken', { target, holder: broken.holder, pid: broken.process?.pid, expiresAt: broken.expiresAt });
           const headStatus = built.deps.reporter.headStatus?.bind(built.deps.reporter);
           if (!headStatus) return;
           const owed = await owedOnStart({ headStatus, state: built.deps.state }, built.target, repository, settings.route.branch);

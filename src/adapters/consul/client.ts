@@ -13,6 +13,7 @@ import {
   optionsFromEnv,
   parseConsulClientOptions,
   tlsConnectOptions,
+  trustSource,
   type ConsulClientOptions,
   type ConsulClientOptionsInput,
   type ReadTextFile,
@@ -125,6 +126,7 @@ export class ConsulClient {
       sleep: deps.sleep ?? realSleep,
       random: deps.random ?? Math.random,
       logger: deps.logger,
+      ...(https ? { trust: trustSource(this.options.tls) } : {}),
     });
   }
 

@@ -1,5 +1,6 @@
 // Client options: validated once with zod, and read from the Consul CLI's environment variables
 // (same names and precedence as the Go api client's `DefaultConfig`/`NewClient`).
+import { X509Certificate } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
@@ -12,6 +13,8 @@ const nonEmpty = () => z.string().check(z.minLength(1));
 export const ConsulTlsOptionsSchema = z.strictObject({
   /** PEM file with the CA bundle (CONSUL_CACERT). */
   caFile: z.optional(nonEmpty()),
+  /** Who named `caFile` (`CONSUL_CACERT`, a target's consul.caCert), said when it cannot be read or does not trust Consul. */
+  caFileFrom: z.optional(nonEmpty()),
   /** Directory of PEM CA files (CONSUL_CAPATH). */
   caPath: z.optional(nonEmpty()),
   /** Client certificate and key for mTLS to the agent (CONSUL_CLIENT_CERT / CONSUL_CLIENT_KEY). */
@@ -173,18 +176,66 @@ const listPemFiles: ListDir = (dir) =>
     .filter((p) => statSync(p).isFile());
 
 /** Maps TLS options to undici connect options, reading the PEM files (once, at client start). */
-export function tlsConnectOptions(tls: ConsulTlsOptions | undefined, read: ReadTextFile = readText, list: ListDir = listPemFiles): TlsConnectOptions {
+export function tlsConnectOptions(tls: ConsulTlsOptions | undefined, readFile?: ReadTextFile, list: ListDir = listPemFiles): TlsConnectOptions {
   const out: TlsConnectOptions = { rejectUnauthorized: !(tls?.insecureSkipVerify ?? false) };
   if (!tls) return out;
+  const read = readFile ?? readText;
+  // A CA file read from disk must hold a certificate (a reader given by the caller is its own judge).
+  const readCaText = readFile ?? ((p: string) => withCertificates(p, readText(p)));
   const ca: string[] = [];
-  if (tls.caFile) ca.push(readPem(read, tls.caFile, 'CA file'));
-  if (tls.caPath) for (const f of list(tls.caPath)) ca.push(readPem(read, f, 'CA file'));
+  if (tls.caFile) ca.push(readCa(readCaText, tls.caFile, tls.caFileFrom ?? 'CONSUL_CACERT'));
+  if (tls.caPath) for (const f of list(tls.caPath)) ca.push(readCa(readCaText, f, `CONSUL_CAPATH (${tls.caPath})`));
   if (ca.length > 0) out.ca = ca;
   if (tls.certFile) out.cert = readPem(read, tls.certFile, 'client certificate');
   if (tls.keyFile) out.key = readPem(read, tls.keyFile, 'client key');
   if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new ConsulOptionsError('client certificate and client key must be given together');
   if (tls.serverName) out.servername = tls.serverName;
   return out;
+}
+
+/**
+ * What Consul's certificate is checked against, for an error when it is not trusted: node's own
+ * "self-signed certificate in certificate chain" names neither the variable nor the file.
+ */
+export function trustSource(tls: ConsulTlsOptions | undefined): string {
+  if (tls?.caFile) return `the CA file ${tls.caFile} (${tls.caFileFrom ?? 'CONSUL_CACERT'})`;
+  if (tls?.caPath) return `the CA files in ${tls.caPath} (CONSUL_CAPATH)`;
+  return "the system's CAs (no CONSUL_CACERT is set)";
+}
+
+/** Thrown by withCertificates: what the file holds instead of a certificate (said with the file's origin by readCa). */
+class NoCertificate extends ConsulOptionsError {}
+
+/**
+ * The text of a CA file when every PEM block in it that is a certificate parses, and there is one.
+ * A key, a CSR or a file of anything else is silently ignored by node's TLS, and would only fail at
+ * the first connection, as an untrusted certificate.
+ */
+function withCertificates(path: string, text: string): string {
+  const blocks = text.match(/-----BEGIN ([A-Z0-9 ]+)-----[^]*?-----END \1-----/g) ?? [];
+  const certificates = blocks.filter((b) => b.startsWith('-----BEGIN CERTIFICATE-----'));
+  if (certificates.length === 0)
+    throw new NoCertificate(
+      `holds no PEM certificate (${blocks.length ? `only ${blocks.map((b) => b.slice(11, b.indexOf('-----', 11))).join(', ')}` : 'no "-----BEGIN CERTIFICATE-----" block'})`,
+    );
+  for (const [i, pem] of certificates.entries()) {
+    try {
+      new X509Certificate(pem);
+    } catch (e) {
+      throw new NoCertificate(`certificate ${i + 1} cannot be parsed (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  return text;
+}
+
+/** A CA file, or an error naming the file and who named it (CONSUL_CACERT, a target's consul.caCert). */
+function readCa(read: ReadTextFile, path: string, from: string): string {
+  try {
+    return read(path);
+  } catch (e) {
+    if (e instanceof NoCertificate) throw new ConsulOptionsError(`the CA file ${path} named by ${from} ${e.message}`);
+    throw new ConsulOptionsError(`cannot read CA file ${path}: ${whyUnreadable(e)} (named by ${from})`);
+  }
 }
 
 function readPem(read: ReadTextFile, path: string, what: string): string {

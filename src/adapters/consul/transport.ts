@@ -26,6 +26,8 @@ export interface TransportConfig {
   sleep: Sleep;
   random: Random;
   logger?: ConsulLogger;
+  /** What Consul's certificate is checked against (options.ts trustSource), named when it is not trusted. */
+  trust?: string;
 }
 
 export interface ExchangeRequest {
@@ -55,6 +57,19 @@ export interface ExchangeResponse {
 }
 
 const TIMEOUT = Symbol('consul-request-timeout');
+
+/** OpenSSL's verification failures as node names them: the certificate chain is not trusted. */
+const CERTIFICATE_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+]);
 
 /**
  * What aborts one attempt (its timeout or the caller's signal), as the EventEmitter signal undici
@@ -150,7 +165,11 @@ export class ConsulTransport {
         return { kind: 'timeout', message: `no response from Consul within ${timeoutMs} ms`, transient: true, possiblyApplied: true };
       }
       if (req.signal?.aborted) return { kind: 'timeout', message: 'request aborted by caller', code: 'ABORTED', transient: false, possiblyApplied: true };
-      return classifyTransportError(e);
+      const failure = classifyTransportError(e);
+      // node says "self-signed certificate in certificate chain": which CA file, named by what, it does not say.
+      return this.#cfg.trust && failure.code && CERTIFICATE_TRUST_CODES.has(failure.code)
+        ? { ...failure, message: `${failure.message}: Consul's certificate is not trusted by ${this.#cfg.trust}` }
+        : failure;
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCallerAbort);

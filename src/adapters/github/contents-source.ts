@@ -33,7 +33,25 @@ export interface GitHubTreeSourceOptions {
   archiveAbove?: number;
   /** The most bytes a repository archive may hold once decompressed (default 256 MiB); a larger one is read blob by blob. */
   archiveMaxBytes?: number;
+  /**
+   * Told why the archive was not used, or which of its files were not taken: an operator whose reads
+   * cost one request per file learns why (logged at info by serve and the Lambda).
+   */
+  onArchiveSkipped?: (skip: ArchiveSkip) => void;
 }
+
+export interface ArchiveSkip {
+  commit: string;
+  /** Why the archive was not used at all. */
+  reason?: string;
+  /** Files of the archive not taken, each with why. */
+  files?: string[];
+  /** How many files are then read one blob request each. */
+  blobRequests: number;
+}
+
+/** A URL's query (GitHub's archive redirect carries a short-lived `?token=`) never goes into a log. */
+const withoutQueries = (text: string) => text.replace(/(https?:\/\/[^\s?#]+)[?#]\S*/g, '$1?…');
 
 /** How the last read got its files: for tests and benchmarks. */
 export interface ReadStats {
@@ -125,7 +143,10 @@ export class GitHubTreeSource implements DesiredStateSource {
     this.limits = options.limits ?? DEFAULT_READ_LIMITS;
     this.archiveAbove = options.archiveAbove ?? 3;
     this.archiveMaxBytes = options.archiveMaxBytes ?? 256 * 1024 * 1024;
+    this.onArchiveSkipped = options.onArchiveSkipped;
   }
+
+  private readonly onArchiveSkipped: GitHubTreeSourceOptions['onArchiveSkipped'];
 
   async read(ref: CommitRef, dir: string): Promise<DesiredState> {
     const prefix = normalizeDir(dir);
@@ -161,6 +182,14 @@ export class GitHubTreeSource implements DesiredStateSource {
       text: archived.get(e.path) ?? (await this.blob(ref, e.sha, e.path)),
     }));
     this.lastRead.blobRequests = wanted.length - this.lastRead.cached - this.lastRead.fromArchive;
+    const { archiveSkipped, archiveFilesSkipped } = this.lastRead;
+    if (this.onArchiveSkipped && (archiveSkipped || archiveFilesSkipped?.length))
+      this.onArchiveSkipped({
+        commit: ref.sha,
+        ...(archiveSkipped ? { reason: withoutQueries(archiveSkipped) } : {}),
+        ...(archiveFilesSkipped?.length ? { files: archiveFilesSkipped.slice(0, 20).map(withoutQueries) } : {}),
+        blobRequests: this.lastRead.blobRequests,
+      });
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { revision: commit.sha, files, ignored: ignored.sort(), ...(commit.time ? { commitTime: commit.time } : {}) };
   }

@@ -146,6 +146,8 @@ const RepositoryPayload = z.object({
 
 const PushPayload = z.object({
   ref: z.string(),
+  /** The branch's previous head: a run of it that never reported is settled as superseded. */
+  before: z.optional(z.string()),
   after: z.string(),
   deleted: z.optional(z.boolean()),
   repository: RepositoryPayload,
@@ -157,6 +159,8 @@ type PushPayload = z.infer<typeof PushPayload>;
 
 const PullRequestPayload = z.object({
   action: z.string(),
+  /** On `synchronize`: the previous head commit. */
+  before: z.optional(z.string()),
   number: z.int(),
   /** On `edited`: what changed; `base` when the pull request was retargeted. */
   changes: z.optional(z.object({ base: z.optional(z.unknown()) })),
@@ -186,8 +190,14 @@ function routePush(event: WebhookEvent, config: Omit<RouteConfig, 'secret'>): Ro
     ref: push.ref,
     deliveryId: event.deliveryId,
     mode: 'apply',
+    ...supersedes(push.before, push.after),
     ...(config.target ? { target: config.target } : {}),
   });
+}
+
+/** `{ supersedes }` when `before` is a full commit SHA other than `after` (not a new branch's zeros). */
+function supersedes(before: string | undefined, after: string): { supersedes?: string } {
+  return before && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(before) && !ZERO_SHA.test(before) && before !== after ? { supersedes: before } : {};
 }
 
 function routePullRequest(event: WebhookEvent, config: Omit<RouteConfig, 'secret'>): RouteDecision {
@@ -211,6 +221,7 @@ function routePullRequest(event: WebhookEvent, config: Omit<RouteConfig, 'secret
     deliveryId: event.deliveryId,
     mode: 'plan',
     pullRequest: { number: pr.number, headSha },
+    ...(pr.action === 'synchronize' ? supersedes(pr.before, headSha) : {}),
     ...(config.target ? { target: config.target } : {}),
   });
 }

@@ -166,7 +166,7 @@ describe('routeEvent: pull_request', () => {
   it.each(['opened', 'reopened', 'synchronize'])('plans the head commit when a pull request is %s', (action) => {
     const decision = pr(action);
     expect(decision.status).toBe(202);
-    expect(decision.invoke).toEqual({
+    expect(decision.invoke).toMatchObject({
       repository: { owner: 'Codertocat', name: 'Hello-World' },
       sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
       ref: 'refs/pull/2/head',

@@ -1,0 +1,92 @@
+// A push whose reconcile run never reported: on Lambda, every async retry of its event timed out and
+// the event sits in the dead-letter queue, or the run met another run's lease and gave up. Nothing
+// else would ever run that commit, and its status said `pending` for good. The schedule's drift check
+// now runs the default branch's head first when it is owed (pending while no lease holds the target,
+// or never reported on while another commit is the last applied), through the ordinary apply path;
+// and a run turned away by a busy target leaves `pending` saying until when, retried after that.
+// What a dead run leaves (a pending status, a lease) is made through GitHub's and Consul's own APIs;
+// everything after it is the webhook → reconcile and schedule → reconcile Lambda handlers.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GITHUB_TOKEN, OWNER, REPO, startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { pushOf } from '../support/github-events.ts';
+
+const CONTEXT = 'consul-gitops/default';
+const LOCK = 'consul-gitops/state/default/lock';
+const treeWith = (protocol: string) => ({ 'config-entries/api.hcl': `Kind = "service-defaults"\nName = "api"\nProtocol = "${protocol}"\n` });
+
+let h: ServerlessHarness;
+beforeEach(async () => {
+  // A short wait for another run's lease: the busy case below is then decided in a tenth of a second.
+  h = await startServerlessHarness({ overrides: { lockWaitMs: 100 } });
+});
+afterEach(async () => {
+  expect(h.github.unexpected).toEqual([]);
+  await h.close();
+});
+
+async function liveProtocol(): Promise<unknown> {
+  const res = await fetch(`${h.consul.url}/v1/config/service-defaults/api`);
+  return res.status === 404 ? undefined : ((await res.json()) as Record<string, unknown>).Protocol;
+}
+
+/** What a run posts when it starts, through GitHub's API as the run does; then it died. */
+async function pendingAsADeadRunLeavesIt(sha: string): Promise<void> {
+  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/statuses/${sha}`, {
+    method: 'POST',
+    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ state: 'pending', context: CONTEXT, description: 'planning and applying' }),
+  });
+  expect(res.status).toBe(201);
+}
+
+const statusesOf = (sha: string) => h.github.statuses.filter((s) => s.sha === sha && s.context === CONTEXT);
+const push = async (protocol: string) => {
+  const sha = h.github.addCommit(treeWith(protocol), `api: ${protocol}`, { branch: 'master' });
+  await h.deliver('push', pushOf(sha)).catch(() => undefined);
+  return sha;
+};
+
+describe('the schedule finds what a push is still owed', () => {
+  it('runs the head whose every retry died (pending, no lease) and reports its end', async () => {
+    await push('tcp');
+    expect(await liveProtocol()).toBe('tcp');
+    const b = h.github.addCommit(treeWith('http'), 'api: http', { branch: 'master' });
+    await pendingAsADeadRunLeavesIt(b);
+
+    await h.tick('evt-1');
+    expect(await liveProtocol()).toBe('http');
+    expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
+    const finished = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'Reconcile finished' && l.mode === 'drift');
+    expect(finished?.summary).toContain(`owed ${b.slice(0, 12)}: 1 applied`);
+  });
+
+  it('leaves a pending head alone while a live lease holds the target (its run is at work)', async () => {
+    await push('tcp');
+    const b = h.github.addCommit(treeWith('http'), 'api: http', { branch: 'master' });
+    await pendingAsADeadRunLeavesIt(b);
+    const expiresAt = new Date(Date.now() + 60_000).toISOString();
+    expect((await fetch(`${h.consul.url}/v1/kv/${LOCK}`, { method: 'PUT', body: JSON.stringify({ holder: 'working-run', expiresAt }) })).status).toBe(200);
+
+    await h.tick('evt-1').catch(() => undefined);
+    expect(await liveProtocol()).toBe('tcp');
+    expect(statusesOf(b).map((s) => s.state)).toEqual(['pending']);
+  });
+
+  it('a push turned away by a busy target says until when, and the first schedule after that applies it', async () => {
+    await push('tcp');
+    // Another run's lease, ending in a second and a half (a killed Lambda's lease ends 15 s after its deadline).
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    expect((await fetch(`${h.consul.url}/v1/kv/${LOCK}`, { method: 'PUT', body: JSON.stringify({ holder: 'other-run', expiresAt }) })).status).toBe(200);
+    const b = await push('http');
+    expect(await liveProtocol()).toBe('tcp');
+    expect(statusesOf(b).map((s) => [s.state, s.description])).toEqual([
+      ['pending', `target default busy until ${expiresAt}: retried at the first drift check after that (held by other-run)`],
+    ]);
+
+    // Wait for the lease to end (a condition, not a fixed sleep), then the schedule ticks.
+    while (Date.now() <= Date.parse(expiresAt)) await new Promise((r) => setTimeout(r, 50));
+    await h.tick('evt-2');
+    expect(await liveProtocol()).toBe('http');
+    expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
+  });
+});

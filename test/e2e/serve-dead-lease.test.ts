@@ -1,0 +1,86 @@
+// serve killed mid-apply leaves its lease on the target, renewed up to 14 minutes ahead, and its
+// restart's owed run then ended `target-busy` with the head's status never settled. serve now writes
+// its process (host, boot, pid namespace, pid, start time) into its leases, and on start ends a lease
+// whose holder is provably a dead process of this host. A lease it cannot judge (another host or
+// container) is waited for: the owed run says until when in a `pending` status, and serve's timer
+// runs it once the lease has ended. The killed process's leftovers (a pending status, a lease) are
+// made through GitHub's and Consul's APIs; everything after is serve as in production.
+import { spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServeHarness, type ServeHarness } from '../support/serve-harness.ts';
+import { GITHUB_TOKEN, OWNER, REPO } from '../support/serverless-harness.ts';
+import { thisProcess } from '../../src/runtime/process-identity.ts';
+
+const CONTEXT = 'consul-gitops/default';
+const LOCK = 'consul-gitops/state/default/lock';
+const treeWith = (protocol: string) => ({ 'config-entries/api.hcl': `Kind = "service-defaults"\nName = "api"\nProtocol = "${protocol}"\n` });
+
+let h: ServeHarness;
+afterEach(async () => {
+  expect(h.github.unexpected).toEqual([]);
+  await h.close();
+});
+
+async function liveProtocol(): Promise<unknown> {
+  const res = await fetch(`${h.consul.url}/v1/config/service-defaults/api`);
+  return res.status === 404 ? undefined : ((await res.json()) as Record<string, unknown>).Protocol;
+}
+
+async function pendingAsAKilledRunLeavesIt(sha: string): Promise<void> {
+  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/statuses/${sha}`, {
+    method: 'POST',
+    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ state: 'pending', context: CONTEXT, description: 'planning and applying' }),
+  });
+  expect(res.status).toBe(201);
+}
+
+async function leaseLeftBy(process: unknown, expiresAt: string): Promise<void> {
+  const lease = { holder: 'serve@old/pid-1/abcd1234', expiresAt, attempt: 'x', process };
+  expect((await fetch(`${h.consul.url}/v1/kv/${LOCK}`, { method: 'PUT', body: JSON.stringify(lease) })).status).toBe(200);
+}
+
+const statusesOf = (sha: string) => h.github.statuses.filter((s) => s.sha === sha && s.context === CONTEXT);
+const logLines = () => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('serve restarted after a process killed mid-apply', () => {
+  it('breaks the lease of a dead process of this host and runs the owed head at once', async () => {
+    h = await startServeHarness({ overrides: { lockWaitMs: 200 } });
+    expect(await h.push(treeWith('tcp'))).toBe(202);
+    await h.serve.close();
+    const b = h.github.addCommit(treeWith('http'), 'B: http', { branch: 'master' });
+    await pendingAsAKilledRunLeavesIt(b);
+    // A process of this host that has exited: its pid is gone.
+    const dead = spawnSync('true').pid;
+    await leaseLeftBy({ ...thisProcess()!, pid: dead, startTicks: '1' }, new Date(Date.now() + 14 * 60_000).toISOString());
+
+    await h.startServe();
+    await h.serve.idle();
+    expect(await liveProtocol()).toBe('http');
+    expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
+    expect(logLines().find((l) => l.message === 'Lease of a dead process broken')).toMatchObject({ target: 'default', pid: dead });
+  });
+
+  it('waits for a lease it cannot judge, says until when, and its timer runs the head once the lease ended', async () => {
+    h = await startServeHarness({ overrides: { lockWaitMs: 200 } });
+    expect(await h.push(treeWith('tcp'))).toBe(202);
+    await h.serve.close();
+    const b = h.github.addCommit(treeWith('http'), 'B: http', { branch: 'master' });
+    await pendingAsAKilledRunLeavesIt(b);
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    // Another host's serve (or another container's): alive or not, nothing here can tell.
+    await leaseLeftBy({ ...thisProcess()!, host: 'another-host' }, expiresAt);
+
+    await h.startServe({ scheduleIntervalMs: 250 });
+    const deadline = Date.now() + 20_000;
+    while (statusesOf(b).at(-1)?.state !== 'success' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(statusesOf(b).map((s) => [s.state, s.description])).toEqual([
+      ['pending', 'planning and applying'],
+      ['pending', `target default busy until ${expiresAt}: retried at the first drift check after that (held by serve@old/pid-1/abcd1234)`],
+      ['pending', 'planning and applying'],
+      ['success', expect.stringContaining('1 applied')],
+    ]);
+    expect(await liveProtocol()).toBe('http');
+    expect(logLines().some((l) => l.message === 'Lease of a dead process broken')).toBe(false);
+  });
+});
