@@ -122,6 +122,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       for (const metric of PERMISSIVE_METRICS)
         for (const selector of selectors[metric]) await this.#lookAhead(selector, metric, matchers, batch, acc, ambiguous, window, opts);
     }
+    for (const metric of PERMISSIVE_METRICS) for (const selector of selectors[metric]) await this.#unlabelled(selector, metric, acc, window, opts);
     if (answered === 0 && unreachable > 0) {
       throw new StatsSourceUnavailableError(`${this.description}: no query answered (${lastFailure})`);
     }
@@ -222,6 +223,54 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         owner.a.problems.push(
           `${owner.instance}: ${metric} has samples ${ahead}: Prometheus's clock is at least an hour ahead of ours, so its newest samples cannot be read; set the clocks right`,
         );
+    }
+  }
+
+  /**
+   * Permissive series without the service label (relabelled away, a scrape job without
+   * consul-k8s's labels) never match a service's query, so they would vanish silently. One whose
+   * counter rose inside the window is plaintext on a sidecar that cannot be named: the evidence is
+   * incomplete for every judged service it could belong to (the one whose instance it carries,
+   * else each one of its namespace and partition, else each one), never ready on a guess. A flat
+   * one shows no plaintext whichever service it is, so it is only noted, by its labels.
+   */
+  async #unlabelled(selector: string, metric: TrafficMetric, acc: Map<string, Accumulator>, window: EvidenceWindow, opts: QueryOptions): Promise<void> {
+    const { labels } = this.#config;
+    const query = rangeSelector(selector, [`${labels.service}=""`], window.end - window.start);
+    const outcome = await instantQuery(query, window.end, opts);
+    const all = [...acc.values()];
+    if (!outcome.ok) {
+      for (const a of all)
+        a.problems.push(
+          `prometheus query for ${metric} series without ${labels.service} failed: ${outcome.problem}; plaintext on an unlabelled sidecar cannot be ruled out`,
+        );
+      return;
+    }
+    for (const s of outcome.series) {
+      const samples = s.values
+        .map(([t, v]) => ({ t: Math.round(t * 1000), v: Number(v) }))
+        .filter((x) => x.t >= window.start && x.t <= window.end && Number.isFinite(x.v));
+      let rise = 0;
+      for (let i = 1; i < samples.length; i++) rise += samples[i].v >= samples[i - 1].v ? samples[i].v - samples[i - 1].v : samples[i].v;
+      const series = describeSeries(s.metric);
+      const instance = labels.instance.map((l) => s.metric[l]).find((v) => v);
+      const byInstance = instance ? all.filter((a) => a.instances.has(instance)) : [];
+      const ns = s.metric[labels.namespace];
+      const ap = s.metric[labels.partition];
+      const candidates = byInstance.length
+        ? byInstance
+        : all.filter((a) => (!ns || ns.toLowerCase() === a.service.namespace.toLowerCase()) && (!ap || ap.toLowerCase() === a.service.partition.toLowerCase()));
+      const whose = byInstance.length ? `its instance ${instance} is this service's` : `it may be any judged service's${ns || ap ? ' in its namespace' : ''}`;
+      for (const a of candidates) {
+        if (rise > 0)
+          a.problems.push(
+            `a ${metric} series without the ${labels.service} label rose by ${rise} inside the window (${whose}): plaintext on it cannot be attributed, so the evidence is incomplete: ${series}`,
+          );
+        else
+          a.sources.push(
+            `warning: a ${metric} series without the ${labels.service} label is not used (flat inside the window, so no plaintext on it): ${series}`,
+          );
+      }
     }
   }
 
