@@ -12,7 +12,14 @@ export interface PostureInput {
   report: AdviceReport;
   /** PR URL per serviceKey. */
   pullRequests: ReadonlyMap<string, string>;
-  mesh: { allowEnablingPermissiveMutualTLS: boolean; meshDestinationsOnly: boolean; lockdownPullRequest?: string; lockdownHeldBack?: string };
+  mesh: {
+    allowEnablingPermissiveMutualTLS: boolean;
+    meshDestinationsOnly: boolean;
+    lockdownPullRequest?: string;
+    lockdownHeldBack?: string;
+    /** lockdownHeldBack as Markdown, when it names our own references (PR numbers GitHub links). */
+    lockdownHeldBackMarkdown?: string;
+  };
   generatedAt: number;
   /** The production-checklist findings of the same run; absent: the section is left out. */
   security?: SecurityPosture;
@@ -105,7 +112,7 @@ export function postureBody(input: PostureInput): string {
       `- AllowEnablingPermissiveMutualTLS: ${code(String(mesh.allowEnablingPermissiveMutualTLS))}`,
       `- TransparentProxy.MeshDestinationsOnly: ${code(String(mesh.meshDestinationsOnly))}`,
       ...(mesh.lockdownPullRequest ? [`- Lockdown PR: ${mesh.lockdownPullRequest}`] : []),
-      ...(mesh.lockdownHeldBack ? [`- Lockdown: ${text(mesh.lockdownHeldBack)}`] : []),
+      ...(mesh.lockdownHeldBack ? [`- Lockdown: ${mesh.lockdownHeldBackMarkdown ?? text(mesh.lockdownHeldBack)}`] : []),
     ].join('\n'),
     ...(input.security ? securitySection(input.security) : []),
     `### Drift`,

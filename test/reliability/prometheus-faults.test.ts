@@ -75,7 +75,7 @@ beforeAll(async () => {
       const minutes = Array.from({ length: 121 }, (_, i) => i).filter((m) => m >= (behaviour.fromMinute ?? 0));
       const result = (SERIES[metric] ?? []).map((s) => ({
         metric: { __name__: metric, ...s.metric },
-        values: minutes.map((m) => [(end - (120 - m) * MIN) / 1000, String(s.at(m))]),
+        values: minutes.filter((m) => end - (120 - m) * MIN <= NOW).map((m) => [(end - (120 - m) * MIN) / 1000, String(s.at(m))]), // none after its own clock
       }));
       reply(200, { status: 'success', data: { resultType: 'matrix', result }, ...(behaviour.warning ? { warnings: [behaviour.warning] } : {}) });
     }),

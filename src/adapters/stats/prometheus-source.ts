@@ -36,6 +36,15 @@ export interface PrometheusSourceDeps extends AuthDeps {
 
 export { StatsSourceUnavailableError };
 
+/**
+ * How far past the window's end the permissive counters are read again. Prometheus stamps samples
+ * with its own clock: when it runs ahead of ours, the newest samples fall after our window's end,
+ * so plaintext in them would go unseen while older quiet samples say "no plaintext". Samples there
+ * are never counted as the window's evidence; plaintext in them refuses `ready-for-strict`.
+ */
+export const LOOK_AHEAD_MS = 3_600_000;
+const PERMISSIVE_METRICS: readonly TrafficMetric[] = ['permissiveConnections', 'permissiveRxBytes', 'permissiveTxBytes'];
+
 interface Accumulator {
   service: ServiceRef;
   /** instance → metric → series (several selectors may feed one metric). */
@@ -110,7 +119,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           this.#collect(outcome.series, metric, acc, ambiguous);
         }
       }
+      for (const metric of PERMISSIVE_METRICS)
+        for (const selector of selectors[metric]) await this.#lookAhead(selector, metric, matchers, batch, acc, ambiguous, window, opts);
     }
+    for (const metric of PERMISSIVE_METRICS) for (const selector of selectors[metric]) await this.#unlabelled(selector, metric, acc, window, opts);
     if (answered === 0 && unreachable > 0) {
       throw new StatsSourceUnavailableError(`${this.description}: no query answered (${lastFailure})`);
     }
@@ -153,6 +165,133 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           `Consul lists ${listed.length} sidecars of ${name} but Prometheus has samples for ${reporting} at the window's end: plaintext on a sidecar it does not scrape cannot be ruled out`,
         );
     }
+  }
+
+  /**
+   * Reads one permissive selector over the hour after the window's end (at that hour's end) and
+   * refuses the services whose counters rose there, naming the instance and how far after our clock
+   * the samples are stamped; samples the whole hour ahead say Prometheus's clock is further ahead
+   * than that, and the newest traffic cannot be read at all.
+   */
+  async #lookAhead(
+    selector: string,
+    metric: TrafficMetric,
+    matchers: string[],
+    batch: readonly ServiceRef[],
+    acc: Map<string, Accumulator>,
+    ambiguous: { namespace: boolean; partition: boolean },
+    window: EvidenceWindow,
+    opts: QueryOptions,
+  ): Promise<void> {
+    const at = window.end + LOOK_AHEAD_MS;
+    const query = rangeSelector(selector, matchers, LOOK_AHEAD_MS);
+    const outcome = await instantQuery(query, at, opts);
+    const mine = batch.map((s) => acc.get(serviceKey(s))!);
+    for (const a of mine) a.sources.push(`${query} @ ${new Date(at).toISOString()} (samples stamped after the window's end)`);
+    if (!outcome.ok) {
+      for (const a of mine)
+        a.problems.push(
+          `prometheus query for ${metric} after the window's end failed: ${outcome.problem}; plaintext stamped after this run's clock cannot be ruled out`,
+        );
+      return;
+    }
+    const end = new Date(window.end).toISOString();
+    for (const s of outcome.series) {
+      const owner = this.#attribute(s, acc, ambiguous);
+      if (!owner) continue;
+      const after = s.values.map(([t, v]) => ({ t: Math.round(t * 1000), v: Number(v) })).filter((x) => x.t > window.end);
+      if (after.length === 0) continue;
+      const newest = after[after.length - 1].t;
+      const ahead = `stamped up to ${new Date(newest).toISOString()}, ${Math.round((newest - window.end) / 1000)} s after this run's clock (${end})`;
+      // The baseline is the instance's last sample inside the window; without one, any count is plaintext.
+      const inside = owner.a.instances
+        .get(owner.instance)
+        ?.get(metric)?.[0]
+        ?.filter((x) => x.t <= window.end);
+      let prev = inside?.length ? inside.reduce((m, x) => (x.t > m.t ? x : m)).v : 0;
+      let rise = 0;
+      for (const x of after) {
+        if (!Number.isFinite(x.v)) continue;
+        rise += x.v >= prev ? x.v - prev : x.v; // a drop is a restart: the new process counted all of it
+        prev = x.v;
+      }
+      if (rise > 0)
+        owner.a.problems.push(
+          `${owner.instance}: ${metric} rose by ${rise} in samples ${ahead}: Prometheus's clock is ahead of ours (or the traffic is newer than this run), so the newest plaintext lies outside the window; not ready until a window holds it`,
+        );
+      else if (newest >= at - 2 * DEFAULT_THRESHOLDS.defaultScrapeIntervalMs)
+        owner.a.problems.push(
+          `${owner.instance}: ${metric} has samples ${ahead}: Prometheus's clock is at least an hour ahead of ours, so its newest samples cannot be read; set the clocks right`,
+        );
+    }
+  }
+
+  /**
+   * Permissive series without the service label (relabelled away, a scrape job without
+   * consul-k8s's labels) never match a service's query, so they would vanish silently. One whose
+   * counter rose inside the window is plaintext on a sidecar that cannot be named: the evidence is
+   * incomplete for every judged service it could belong to (the one whose instance it carries,
+   * else each one of its namespace and partition, else each one), never ready on a guess. A flat
+   * one shows no plaintext whichever service it is, so it is only noted, by its labels.
+   */
+  async #unlabelled(selector: string, metric: TrafficMetric, acc: Map<string, Accumulator>, window: EvidenceWindow, opts: QueryOptions): Promise<void> {
+    const { labels } = this.#config;
+    const query = rangeSelector(selector, [`${labels.service}=""`], window.end - window.start);
+    const outcome = await instantQuery(query, window.end, opts);
+    const all = [...acc.values()];
+    if (!outcome.ok) {
+      for (const a of all)
+        a.problems.push(
+          `prometheus query for ${metric} series without ${labels.service} failed: ${outcome.problem}; plaintext on an unlabelled sidecar cannot be ruled out`,
+        );
+      return;
+    }
+    for (const s of outcome.series) {
+      const samples = s.values
+        .map(([t, v]) => ({ t: Math.round(t * 1000), v: Number(v) }))
+        .filter((x) => x.t >= window.start && x.t <= window.end && Number.isFinite(x.v));
+      let rise = 0;
+      for (let i = 1; i < samples.length; i++) rise += samples[i].v >= samples[i - 1].v ? samples[i].v - samples[i - 1].v : samples[i].v;
+      const series = describeSeries(s.metric);
+      const instance = labels.instance.map((l) => s.metric[l]).find((v) => v);
+      const byInstance = instance ? all.filter((a) => a.instances.has(instance)) : [];
+      const ns = s.metric[labels.namespace];
+      const ap = s.metric[labels.partition];
+      const candidates = byInstance.length
+        ? byInstance
+        : all.filter((a) => (!ns || ns.toLowerCase() === a.service.namespace.toLowerCase()) && (!ap || ap.toLowerCase() === a.service.partition.toLowerCase()));
+      const whose = byInstance.length ? `its instance ${instance} is this service's` : `it may be any judged service's${ns || ap ? ' in its namespace' : ''}`;
+      for (const a of candidates) {
+        if (rise > 0)
+          a.problems.push(
+            `a ${metric} series without the ${labels.service} label rose by ${rise} inside the window (${whose}): plaintext on it cannot be attributed, so the evidence is incomplete: ${series}`,
+          );
+        else
+          a.sources.push(
+            `warning: a ${metric} series without the ${labels.service} label is not used (flat inside the window, so no plaintext on it): ${series}`,
+          );
+      }
+    }
+  }
+
+  /** The service (and instance) a series belongs to, or undefined for one that cannot be placed (reported by #collect). */
+  #attribute(
+    s: MatrixSeries,
+    acc: Map<string, Accumulator>,
+    ambiguous: { namespace: boolean; partition: boolean },
+  ): { a: Accumulator; instance: string } | undefined {
+    const { labels } = this.#config;
+    const a = acc.get(
+      serviceKey({
+        name: s.metric[labels.service] ?? '',
+        namespace: s.metric[labels.namespace] || 'default',
+        partition: s.metric[labels.partition] || 'default',
+      }),
+    );
+    if (!a) return undefined;
+    if ((['namespace', 'partition'] as const).some((k) => ambiguous[k] && !s.metric[labels[k]])) return undefined;
+    const instanceLabel = labels.instance.find((l) => (s.metric[l] ?? '') !== '');
+    return instanceLabel ? { a, instance: s.metric[instanceLabel] } : undefined;
   }
 
   /** File each series under its service and instance. */

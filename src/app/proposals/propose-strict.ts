@@ -22,7 +22,7 @@ import { scopedServiceName } from '../../core/advisor/service-scope.ts';
 import { lockdownBody, lockdownTitle } from '../../reports/lockdown-pr.ts';
 import { plaintextReturnedComment } from '../../reports/plaintext-returned.ts';
 import { postureBody, postureTitle, type SecurityPosture } from '../../reports/posture-dashboard.ts';
-import { text } from '../../reports/markdown.ts';
+import { code, text } from '../../reports/markdown.ts';
 import type { ConnectCatalog } from '../advise.ts';
 import type { PostureIssue, ProposalPullRequest, ProposalPullRequests } from '../ports/proposal-pull-requests.ts';
 import { loadProposalState, proposalStateKey, saveProposalState, type ProposalMemory } from './proposal-state.ts';
@@ -100,52 +100,92 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
   // Per service: the reason as plain text, and as Markdown whose PR numbers are our own references
   // (GitHub links `#12` to that PR; only the service's name is the user's, and is escaped).
   const heldByOpenPulls = new Map<string, string>();
-  if (options.grouping === 'per-service') {
-    const desires = report.services.map((v) => ({
-      v,
-      branch: strictBranchName(v.service),
-      desired: serviceDesired(v, files, entries, report.source, labels, crdNamespaces),
-    }));
-    // A strict PR beside an open PR that already edits the service's file (a person's, or our own
-    // drift proposal) would conflict with it, or be merged over it: hold it back until that one ends.
-    const paths = new Set(desires.flatMap((d) => (d.desired.kind === 'propose' ? d.desired.request.changes.map((c) => c.path) : [])));
-    const others = paths.size ? await ports.pulls.openPullFiles(paths, MAX_PULLS_CHECKED) : undefined;
-    for (const d of desires) {
-      if (others && d.desired.kind === 'propose') {
-        const by = d.desired.request.changes.flatMap((c) => others.changedBy.get(c.path) ?? []).filter((p) => p.branch !== d.branch);
-        if (by.length) {
-          const numbers = [...new Set(by.map((p) => `#${p.number}`))].join(', ');
-          const name = scopedServiceName(d.v.service);
-          const reason = `${name}: its file is changed by open PR ${numbers}; strict PR held back`;
-          heldByOpenPulls.set(serviceKey(d.v.service), `${text(name)}: its file is changed by open PR ${numbers}; strict PR held back`);
-          d.desired = { kind: 'hold', verdict: d.v.verdict, reason };
-        }
-      }
-      await settle(strictKey(d.v), d.branch, d.desired);
-    }
-    if (others?.unchecked)
-      actions.push({
-        key: 'open-pr-files',
-        branch: '-',
-        kind: 'held',
-        detail: `only the ${MAX_PULLS_CHECKED} newest open PRs were checked for edits to the same files; ${others.unchecked} more were not`,
-      });
-  } else {
-    await settle('strict:all', GROUP_BRANCH, groupDesired(report, files, options.target, labels, crdNamespaces));
-  }
+  // Every proposal this run would push, decided first: whether another open PR already edits one of
+  // its files is then read once for all of them (a strict PR, the grouped PR and the lockdown alike).
+  const desires =
+    options.grouping === 'per-service'
+      ? report.services.map((v) => ({
+          v,
+          branch: strictBranchName(v.service),
+          desired: serviceDesired(v, files, entries, report.source, labels, crdNamespaces),
+        }))
+      : [];
+  // Grouped: each ready service's own change, so one whose file another PR edits can be left out.
+  const grouped =
+    options.grouping === 'all'
+      ? report.services
+          .filter((v) => v.verdict === 'ready-for-strict')
+          .map((v) => ({ v, proposal: proposeStrictMode({ files, service: v.service, origin: v.origin, ...(crdNamespaces ? { crdNamespaces } : {}) }) }))
+      : [];
 
   let passthrough: PassthroughJudgement | undefined;
-  const heldBack = lockdownHeldBack(posture, report);
+  let heldBack = lockdownHeldBack(posture, report);
+  /** heldBack in Markdown when it names our PR numbers (links, not escaped). */
+  let lockdownHeldMarkdown: string | undefined;
   const lockdownDue = !posture.anyPermissive && !heldBack && (posture.allowEnablingPermissiveMutualTLS || !posture.meshDestinationsOnly);
-  if (lockdownDue || memory.lockdown?.pr !== undefined) {
+  let lockdown: Desired | undefined;
+  if (lockdownDue) {
+    const services = await ports.catalog.connectEnabledServices();
+    passthrough = services.length
+      ? judgePassthrough(await ports.traffic.samples(services, report.window), report.window, options.thresholds)
+      : { meshDestinationsOnly: false, outsideMesh: [], unknown: ['no service has a sidecar'] };
+    lockdown = lockdownDesired(files, options.target, passthrough, report, labels, crdNamespaces);
+  }
+
+  // A proposal beside an open PR that already edits one of its files (a person's, or our own drift
+  // proposal) would conflict with it, or be merged over it: it waits until that one ends.
+  const paths = new Set<string>([
+    ...desires.flatMap((d) => (d.desired.kind === 'propose' ? d.desired.request.changes.map((c) => c.path) : [])),
+    ...grouped.flatMap((g) => (g.proposal.ok ? g.proposal.changes.map((c) => c.path) : [])),
+    ...(lockdown?.kind === 'propose' ? lockdown.request.changes.map((c) => c.path) : []),
+  ]);
+  const others = paths.size ? await ports.pulls.openPullFiles(paths, MAX_PULLS_CHECKED) : undefined;
+  const changedBy = (changes: readonly FileChange[], own: string): string | undefined => {
+    const by = changes.flatMap((c) => others?.changedBy.get(c.path) ?? []).filter((p) => p.branch !== own);
+    return by.length ? [...new Set(by.map((p) => `#${p.number}`))].join(', ') : undefined;
+  };
+  const holdFor = (v: ServiceVerdict, numbers: string, what: string): string => {
+    const name = scopedServiceName(v.service);
+    heldByOpenPulls.set(serviceKey(v.service), `${text(name)}: its file is changed by open PR ${numbers}; ${what}`);
+    return `${name}: its file is changed by open PR ${numbers}; ${what}`;
+  };
+
+  for (const d of desires) {
+    const numbers = d.desired.kind === 'propose' ? changedBy(d.desired.request.changes, d.branch) : undefined;
+    if (numbers) d.desired = { kind: 'hold', verdict: d.v.verdict, reason: holdFor(d.v, numbers, 'strict PR held back') };
+    await settle(strictKey(d.v), d.branch, d.desired);
+  }
+  if (options.grouping === 'all') {
+    const left = new Set<string>();
+    for (const g of grouped) {
+      const numbers = g.proposal.ok ? changedBy(g.proposal.changes, GROUP_BRANCH) : undefined;
+      if (!numbers) continue;
+      left.add(serviceKey(g.v.service));
+      actions.push({ key: strictKey(g.v), branch: GROUP_BRANCH, kind: 'held', detail: holdFor(g.v, numbers, 'left out of the grouped strict PR') });
+    }
+    await settle('strict:all', GROUP_BRANCH, groupDesired(report, files, options.target, labels, crdNamespaces, left));
+  }
+  if (lockdown?.kind === 'propose') {
+    const numbers = changedBy(lockdown.request.changes, lockdown.request.branch);
+    if (numbers) {
+      const files = lockdown.request.changes.map((c) => c.path);
+      heldBack = `the mesh lockdown is held back: its file ${files.join(', ')} is changed by open PR ${numbers}; proposed once that PR is merged or closed`;
+      lockdownHeldMarkdown = `the mesh lockdown is held back: its file ${files.map((f) => code(f)).join(', ')} is changed by open PR ${numbers}; proposed once that PR is merged or closed`;
+      lockdown = { kind: 'hold', verdict: 'ready', reason: heldBack };
+    }
+  }
+  if (others?.unchecked)
+    actions.push({
+      key: 'open-pr-files',
+      branch: '-',
+      kind: 'held',
+      detail: `only the ${MAX_PULLS_CHECKED} newest open PRs were checked for edits to the same files; ${others.unchecked} more were not`,
+    });
+
+  if (lockdown || memory.lockdown?.pr !== undefined) {
     let desired: Desired;
-    if (lockdownDue) {
-      const services = await ports.catalog.connectEnabledServices();
-      passthrough = services.length
-        ? judgePassthrough(await ports.traffic.samples(services, report.window), report.window, options.thresholds)
-        : { meshDestinationsOnly: false, outsideMesh: [], unknown: ['no service has a sidecar'] };
-      desired = lockdownDesired(files, options.target, passthrough, report, labels, crdNamespaces);
-    } else if (heldBack) desired = { kind: 'withdraw', verdict: 'not-ready', comment: `Closing this PR: ${heldBack}` };
+    if (lockdown) desired = lockdown;
+    else if (heldBack) desired = { kind: 'withdraw', verdict: 'not-ready', comment: `Closing this PR: ${heldBack}` };
     else
       desired = posture.anyPermissive
         ? {
@@ -178,7 +218,9 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
     for (const a of actions) if (a.pr && a.kind !== 'closed' && a.key.startsWith('strict:')) urls.set(a.key.slice('strict:'.length), a.pr.url);
     for (const [key, markdown] of heldByOpenPulls) urls.set(key, `${urls.get(key) ?? ''} ${markdown}`.trim());
     const group = actions.find((a) => a.key === 'strict:all' && a.pr && a.kind !== 'closed');
-    if (group) for (const v of report.services) if (v.verdict === 'ready-for-strict') urls.set(serviceKey(v.service), group.pr!.url);
+    if (group)
+      for (const v of report.services)
+        if (v.verdict === 'ready-for-strict' && !heldByOpenPulls.has(serviceKey(v.service))) urls.set(serviceKey(v.service), group.pr!.url);
     const lock = actions.find((a) => a.key === 'lockdown' && a.pr && a.kind !== 'closed');
     const body = postureBody({
       target: options.target,
@@ -189,6 +231,7 @@ export async function proposeStrict(report: AdviceReport, files: readonly Source
         meshDestinationsOnly: posture.meshDestinationsOnly,
         ...(lock ? { lockdownPullRequest: lock.pr!.url } : {}),
         ...(heldBack ? { lockdownHeldBack: heldBack } : {}),
+        ...(lockdownHeldMarkdown ? { lockdownHeldBackMarkdown: lockdownHeldMarkdown } : {}),
       },
       generatedAt: options.now,
       ...(options.security ? { security: options.security } : {}),
@@ -250,12 +293,14 @@ function groupDesired(
   target: string,
   labels: readonly string[],
   crdNamespaces: CrdNamespaces | undefined,
+  /** serviceKeys left out (another open PR edits their file). */
+  leftOut: ReadonlySet<string> = new Set(),
 ): Desired {
   const ready: ServiceVerdict[] = [];
   const changes = new Map<string, FileChange>();
   let tree: Array<{ path: string; text: string }> = [...files];
   for (const v of report.services) {
-    if (v.verdict !== 'ready-for-strict') continue;
+    if (v.verdict !== 'ready-for-strict' || leftOut.has(serviceKey(v.service))) continue;
     const p = proposeStrictMode({ files: tree, service: v.service, origin: v.origin, ...(crdNamespaces ? { crdNamespaces } : {}) });
     if (!p.ok) continue;
     compose(changes, p.changes);
@@ -263,6 +308,9 @@ function groupDesired(
     ready.push(v);
   }
   const returned = report.services.filter((v) => v.verdict === 'still-receiving-plaintext');
+  // Every ready service waits on another open PR: the grouped PR waits too, rather than closing.
+  if (ready.length === 0 && leftOut.size > 0 && returned.length === 0)
+    return { kind: 'hold', verdict: 'ready', reason: `every ready service's file is changed by another open PR; grouped strict PR held back` };
   if (ready.length === 0) {
     const comment = returned.length
       ? returned.map(plaintextReturnedComment).join('\n\n---\n\n')

@@ -56,7 +56,7 @@ describe('the query', () => {
   it('is a form-encoded POST to <url>/api/v1/query with a range selector, the window end and a timeout', async () => {
     const source = new PrometheusTrafficSource(cfg({ timeout: '20s' }), { env: {} });
     await source.samples([svc], window);
-    expect(seen).toHaveLength(9);
+    expect(seen).toHaveLength(9 + 3 + 3); // and the three permissive counters after the window's end, and without the service label
     const first = seen[0];
     expect(first.method).toBe('POST');
     expect(first.path).toBe('/workspaces/ws-1/api/v1/query');
@@ -90,8 +90,8 @@ describe('failures are problems, never silence', () => {
     answer = () => ({ status: 503, body: { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' } });
     const source = new PrometheusTrafficSource(cfg({ attempts: 2 }), { env: {}, ...noSleep });
     const [orders] = await source.samples([svc], window);
-    expect(seen).toHaveLength(2 * 9);
-    expect(orders.problems).toHaveLength(9);
+    expect(seen).toHaveLength(2 * 15);
+    expect(orders.problems).toHaveLength(15);
     expect(orders.problems[0]).toBe('prometheus query for permissiveConnections failed: HTTP 503 timeout: query timed out in expression evaluation');
   });
 
@@ -100,7 +100,7 @@ describe('failures are problems, never silence', () => {
     const source = new PrometheusTrafficSource(cfg(), { env: {}, ...noSleep });
     const [orders] = await source.samples([svc], window);
     expect(orders.problems).toEqual([]);
-    expect(seen).toHaveLength(10);
+    expect(seen).toHaveLength(16);
   });
 
   it("surfaces the envelope's warnings", async () => {

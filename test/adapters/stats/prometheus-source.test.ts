@@ -126,7 +126,7 @@ describe.skipIf(missing !== undefined)('PrometheusTrafficSource against a real P
     expect(orders.sources).toContain(
       `envoy_tcp_downstream_cx_total{envoy_tcp_prefix="permissive_public_listener",consul_source_service=~"orders|billing",consul_source_namespace=~"(default)?",consul_source_partition=~"(default)?"}[10800s] @ ${new Date(END).toISOString()}`,
     );
-    expect(orders.sources).toHaveLength(9);
+    expect(orders.sources).toHaveLength(12);
   });
 
   it('honours a shorter window and one service per query', async () => {

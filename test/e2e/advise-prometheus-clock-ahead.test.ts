@@ -1,0 +1,74 @@
+// `advise --stats prometheus=URL` through main() with a real Prometheus whose clock runs ahead of
+// ours: the run's clock says END, but Prometheus has already stamped samples up to 25 minutes later.
+// The window (END - 2h, END] alone is quiet for both services; orders' plaintext counter rose in
+// the samples stamped after END, so it must not come out ready-for-strict (the reason names the
+// instance and how far after our clock the samples are); billing, quiet after END too, is ready.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { registerSidecar } from '../support/register-sidecar.ts';
+import { tempTree } from '../support/run-cli.ts';
+
+const missing = prometheusMissing();
+if (missing) console.warn(`skipping advise --stats prometheus (clock ahead): ${missing}`);
+
+const MIN = 60_000;
+const base = Math.floor(Date.now() / MIN) * MIN - 5 * 3600_000;
+/** Our clock: Prometheus's newest samples are stamped 25 minutes after it. */
+const END = base + 180 * MIN;
+const minutes = Array.from({ length: 206 }, (_, i) => i);
+const perm = { envoy_tcp_prefix: 'permissive_public_listener' };
+
+/** One sidecar of `service`: plaintext stopped long before the window; `late` connections from minute 190 (after END). */
+function sidecar(service: string, late: number) {
+  const labels = { consul_source_service: service, consul_source_namespace: 'default', consul_source_partition: 'default', pod: `${service}-7d9f-abcde` };
+  const pts = (f: (m: number) => number): Array<[number, number]> => minutes.map((m) => [base + m * MIN, f(m)]);
+  const plain = (m: number) => 20 + (m >= 190 ? late : 0);
+  return [
+    { name: 'envoy_tcp_downstream_cx_total', labels: { ...labels, ...perm }, points: pts(plain) },
+    { name: 'envoy_tcp_downstream_cx_rx_bytes_total', labels: { ...labels, ...perm }, points: pts((m) => 300 * plain(m)) },
+    { name: 'envoy_tcp_downstream_cx_tx_bytes_total', labels: { ...labels, ...perm }, points: pts((m) => 600 * plain(m)) },
+    { name: 'envoy_listener_ssl_handshake', labels: { ...labels, envoy_listener_address: '10.0.0.9_20000' }, points: pts((m) => 5 * m) },
+    { name: 'envoy_server_uptime', labels, points: pts((m) => 86_400 + m * 60) },
+  ];
+}
+
+const TREE = {
+  'config-entries/orders.hcl': 'Kind = "service-defaults"\nName = "orders"\nProtocol = "http"\nMutualTLSMode = "permissive"\n',
+  'config-entries/billing.hcl': 'Kind = "service-defaults"\nName = "billing"\nProtocol = "http"\nMutualTLSMode = "permissive"\n',
+};
+
+describe.skipIf(missing !== undefined)('advise --stats prometheus, Prometheus clock ahead of ours', () => {
+  let prom: RunningPrometheus;
+  let server: DevServer;
+  beforeAll(async () => {
+    prom = await startPrometheus({ openMetrics: openMetrics([...sidecar('orders', 4), ...sidecar('billing', 0)]) });
+    server = await startDevServer({ host: '127.0.0.1', port: 0 });
+    await registerSidecar(server.url, 'orders');
+    await registerSidecar(server.url, 'billing');
+  }, 60_000);
+  afterAll(async () => {
+    await prom?.stop();
+    await server?.close();
+  });
+
+  it('plaintext stamped after our clock refuses ready-for-strict, naming the instance and the skew; quiet samples there do not', async () => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(
+      ['advise', '--consul', server.url, '--stats', `prometheus=${prom.url}`, '--window', '2h', '--json'],
+      { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(TREE) },
+      { now: () => new Date(END) },
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const services = (JSON.parse(stdout) as { services: { service: string; verdict: string; reasons: string[] }[] }).services;
+    const of = (name: string) => services.find((s) => s.service === name)!;
+    expect(of('billing').verdict).toBe('ready-for-strict');
+    expect(of('orders').verdict).toBe('insufficient-data');
+    expect(of('orders').reasons.join('\n')).toContain(
+      `orders-7d9f-abcde: permissiveConnections rose by 4 in samples stamped up to ${new Date(base + 205 * MIN).toISOString()}, 1500 s after this run's clock (${new Date(END).toISOString()}): Prometheus's clock is ahead of ours`,
+    );
+  });
+});

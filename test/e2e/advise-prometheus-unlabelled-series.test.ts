@@ -1,0 +1,105 @@
+// `advise --stats prometheus=URL` through main() with a real Prometheus holding permissive series
+// that lack consul_source_service (relabelled away, or a scrape job without consul-k8s's labels).
+// Such series never match a service's query; they must not vanish silently. Plaintext on one whose
+// instance is orders' pod makes orders insufficient-data (and not billing), naming the series;
+// plaintext on one whose instance no judged service has makes every judged service
+// insufficient-data; a flat one is only noted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { registerSidecar } from '../support/register-sidecar.ts';
+import { tempTree } from '../support/run-cli.ts';
+
+const missing = prometheusMissing();
+if (missing) console.warn(`skipping advise --stats prometheus (unlabelled series): ${missing}`);
+
+const MIN = 60_000;
+const base = Math.floor(Date.now() / MIN) * MIN - 6 * 3600_000;
+const minutes = Array.from({ length: 301 }, (_, i) => i);
+const pts = (f: (m: number) => number): Array<[number, number]> => minutes.map((m) => [base + m * MIN, f(m)]);
+const perm = { envoy_tcp_prefix: 'permissive_public_listener' };
+
+/** A labelled sidecar of `service`: no plaintext in the data at all, mTLS handshakes throughout. */
+function sidecar(service: string) {
+  const labels = { consul_source_service: service, consul_source_namespace: 'default', consul_source_partition: 'default', pod: `${service}-pod` };
+  return [
+    { name: 'envoy_tcp_downstream_cx_total', labels: { ...labels, ...perm }, points: pts(() => 20) },
+    { name: 'envoy_tcp_downstream_cx_rx_bytes_total', labels: { ...labels, ...perm }, points: pts(() => 6000) },
+    { name: 'envoy_tcp_downstream_cx_tx_bytes_total', labels: { ...labels, ...perm }, points: pts(() => 12000) },
+    { name: 'envoy_listener_ssl_handshake', labels: { ...labels, envoy_listener_address: '10.0.0.9_20000' }, points: pts((m) => 5 * m) },
+    { name: 'envoy_server_uptime', labels, points: pts((m) => 86_400 + m * 60) },
+  ];
+}
+/** A permissive connection counter without the service label: +1 a minute over [from, to), flat elsewhere. */
+const unlabelled = (pod: string, from: number, to: number) => ({
+  name: 'envoy_tcp_downstream_cx_total',
+  labels: { ...perm, pod, job: 'legacy' },
+  points: pts((m) => 5 + Math.max(0, Math.min(m, to) - from)),
+});
+
+const TREE = {
+  'config-entries/orders.hcl': 'Kind = "service-defaults"\nName = "orders"\nProtocol = "http"\nMutualTLSMode = "permissive"\n',
+  'config-entries/billing.hcl': 'Kind = "service-defaults"\nName = "billing"\nProtocol = "http"\nMutualTLSMode = "permissive"\n',
+};
+
+describe.skipIf(missing !== undefined)('advise --stats prometheus, permissive series without the service label', () => {
+  let prom: RunningPrometheus;
+  let server: DevServer;
+  beforeAll(async () => {
+    prom = await startPrometheus({
+      openMetrics: openMetrics([
+        ...sidecar('orders'),
+        ...sidecar('billing'),
+        unlabelled('orders-pod', 250, 260), // plaintext on orders' pod
+        unlabelled('legacy-vm-1', 270, 280), // plaintext on an instance no service has
+        { ...unlabelled('legacy-vm-2', 0, 0), labels: { ...perm, pod: 'legacy-vm-2', job: 'legacy' } }, // flat throughout
+      ]),
+    });
+    server = await startDevServer({ host: '127.0.0.1', port: 0 });
+    await registerSidecar(server.url, 'orders');
+    await registerSidecar(server.url, 'billing');
+  }, 60_000);
+  afterAll(async () => {
+    await prom?.stop();
+    await server?.close();
+  });
+
+  async function advise(end: number): Promise<Record<string, { verdict: string; reasons: string[]; evidence: { sources: string[] } }>> {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(
+      ['advise', '--consul', server.url, '--stats', `prometheus=${prom.url}`, '--window', '1h', '--json'],
+      { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(TREE) },
+      { now: () => new Date(end) },
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const services = (JSON.parse(stdout) as { services: Array<{ service: string; verdict: string; reasons: string[]; evidence: { sources: string[] } }> })
+      .services;
+    return Object.fromEntries(services.map((s) => [s.service, s]));
+  }
+
+  it('plaintext on an unlabelled series is attributed by instance where it can be, else to every judged service; a flat one is noted', async () => {
+    const v = await advise(base + 300 * MIN);
+    const orders = v.orders.reasons.join('\n');
+    const billing = v.billing.reasons.join('\n');
+    expect(v.orders.verdict).toBe('insufficient-data');
+    expect(v.billing.verdict).toBe('insufficient-data');
+    // orders' own pod: orders only.
+    expect(orders).toContain(
+      'a permissiveConnections series without the consul_source_service label rose by 10 inside the window (its instance orders-pod is this service\'s): plaintext on it cannot be attributed, so the evidence is incomplete: {__name__="envoy_tcp_downstream_cx_total",envoy_tcp_prefix="permissive_public_listener",job="legacy",pod="orders-pod"}',
+    );
+    expect(billing).not.toContain('pod="orders-pod"');
+    // An instance no judged service has: every one of them.
+    for (const reasons of [orders, billing])
+      expect(reasons).toContain(
+        "rose by 10 inside the window (it may be any judged service's): plaintext on it cannot be attributed, so the evidence is incomplete",
+      );
+    // Flat: noted, never a reason.
+    expect(v.billing.evidence.sources.join('\n')).toContain(
+      'without the consul_source_service label is not used (flat inside the window, so no plaintext on it): {__name__="envoy_tcp_downstream_cx_total",envoy_tcp_prefix="permissive_public_listener",job="legacy",pod="legacy-vm-2"}',
+    );
+    expect(billing).not.toContain('legacy-vm-2');
+  });
+});
