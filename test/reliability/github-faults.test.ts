@@ -46,6 +46,9 @@ beforeEach(async () => {
     host: '127.0.0.1',
     log: (line) => void logs.push(line),
     scheduleIntervalMs: 0,
+    // Retries of 5xx answers as in production, but 1 ms × attempt² apart instead of 1 s × attempt²
+    // (about 5 s of waiting in the 502 test); rate-limit waits follow retry-after, unchanged.
+    overrides: { github: { retryAfterBaseValueMs: 1 } },
   });
 });
 afterEach(async () => {

@@ -32,7 +32,8 @@ describe('serve command', () => {
     const stopped = new Promise<void>((r) => (stop = r));
     // The environment wins over the file (CONSUL_HTTP_ADDR), as with node --env-file.
     const code = serveCommand(['--port', '0', '--env-file', 'serve.env'], { ...io, cwd: dir }, stopped, {
-      env: { CONSUL_HTTP_ADDR: consul.url },
+      // serve's start-up check asks GitHub what is owed: a refused loopback port, never api.github.com.
+      env: { CONSUL_HTTP_ADDR: consul.url, GITHUB_API_URL: 'http://127.0.0.1:1' },
       log: () => {},
     });
     // serve loads the server when it starts (not for --help): on a loaded machine that is seconds, not vi.waitFor's default 1 s.
@@ -56,7 +57,14 @@ describe('serve command', () => {
   });
 
   it('refuses to start on an address that is not a URL, naming the variable; secrets stay hidden', async () => {
-    const env = { GITHUB_WEBHOOK_SECRET: 'whsec-hidden-value', GITHUB_TOKEN: 'ghp_hiddenvalue', SCHEDULE_INTERVAL: '0', GITHUB_REPOSITORY: 'acme/mesh' };
+    // GITHUB_API_URL: the one serve that starts asks a refused loopback port, never api.github.com.
+    const env = {
+      GITHUB_WEBHOOK_SECRET: 'whsec-hidden-value',
+      GITHUB_TOKEN: 'ghp_hiddenvalue',
+      SCHEDULE_INTERVAL: '0',
+      GITHUB_REPOSITORY: 'acme/mesh',
+      GITHUB_API_URL: 'http://127.0.0.1:1',
+    };
     const cases: [Record<string, string>, string][] = [
       [{ CONSUL_HTTP_ADDR: 'not a url' }, 'CONSUL_HTTP_ADDR'],
       [{ CONSUL_HTTP_ADDR: 'ftp://consul:8500' }, 'CONSUL_HTTP_ADDR'],
