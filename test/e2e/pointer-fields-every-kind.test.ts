@@ -77,6 +77,9 @@ const REFUSED: readonly (readonly [RegExp, string])[] = [
   [/^service-intentions Sources\[\]\.Permissions\[\]\.HTTP$/, 'Sources[0].Permissions[0].HTTP should not be empty'],
   [/^(?!ingress-gateway).*PassiveHealthCheck\.Consecutive5xx$/, 'passive health check consecutive_5xx must be greater than 0'],
   [/^(?!ingress-gateway).*PassiveHealthCheck\.ConsecutiveGatewayFailure$/, 'passive health check consecutive_gateway_failure must be greater than 0'],
+  // CE (the dev server) refuses any set RateLimits (config_entry_ce.go validateRatelimit, `rl != nil`);
+  // Enterprise keeps `{}`: test/cli/rate-limits-enterprise.test.ts.
+  [/^service-defaults RateLimits$/, 'invalid rate_limits config. Rate limiting is a consul enterprise feature'],
 ];
 
 /** The field's Go zero, as a JSON file gives it. */

@@ -4,7 +4,7 @@
 // order and with its early returns.
 import { isIP } from 'node:net';
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { append, leaf, wrap, type GoError } from './go-error.ts';
+import { append, ceOnlyLeaf, leaf, wrap, type GoError } from './go-error.ts';
 import { metaError, mutualTLSModeError } from './shared.ts';
 import { envoyExtensionsError } from './envoy-extensions.ts';
 import { fieldText } from '../../model/field-text.ts';
@@ -109,8 +109,9 @@ export function serviceDefaultsError(entry: ApiEntry): GoError | undefined {
     const port = destination.Port ?? 0;
     if (port < 1 || port > 65535) err = append(err, leaf('Destination.Port', `Invalid Port number ${port}`));
   }
-  // validateRatelimit (config_entry_ce.go): rate limiting is Enterprise.
-  if (entry.RateLimits) err = append(err, leaf('RateLimits', 'invalid rate_limits config. Rate limiting is a consul enterprise feature'));
+  // validateRatelimit (config_entry_ce.go): any set RateLimits (`rl != nil`, so `{}` too) is refused
+  // on CE; Enterprise accepts it (its own checks live in *_ent.go, not public).
+  if (entry.RateLimits) err = append(err, ceOnlyLeaf('RateLimits', 'invalid rate_limits config. Rate limiting is a consul enterprise feature'));
   // multierror.Append flattens ValidateExtensions' own list into this one.
   err = append(err, envoyExtensionsError(entry));
   const mtls = mutualTLSModeError(entry);

@@ -91,14 +91,19 @@ export const serviceDefaults: KindDefinition = {
     LocalConnectTimeoutMs: int,
     LocalRequestTimeoutMs: int,
     BalanceInboundConnections: str,
-    RateLimits: obj({
-      InstanceLevel: obj({
-        // api InstanceLevelRateLimits: `RequestsPerSecond int`, not a float.
-        RequestsPerSecond: int,
-        RequestsMaxBurst: int,
-        Routes: list(obj({ PathExact: str, PathPrefix: str, PathRegex: str, RequestsPerSecond: int, RequestsMaxBurst: int })),
+    // structs ServiceConfigEntry.RateLimits *RateLimits `json:",omitempty"` (config_entry.go): a set
+    // `RateLimits {}` is stored (Enterprise; CE refuses it) and GET answers it with InstanceLevel's
+    // zero fields (a value struct, none omitempty), which compare equal to the empty block.
+    RateLimits: pointer(
+      obj({
+        InstanceLevel: obj({
+          // api InstanceLevelRateLimits: `RequestsPerSecond int`, not a float.
+          RequestsPerSecond: int,
+          RequestsMaxBurst: int,
+          Routes: list(obj({ PathExact: str, PathPrefix: str, PathRegex: str, RequestsPerSecond: int, RequestsMaxBurst: int })),
+        }),
       }),
-    }),
+    ),
     EnvoyExtensions: envoyExtensions,
     // No alias tag: api ServiceConfigEntry.MaxRequestHeadersKB *uint32 `json:",omitempty"` (api/config_entry.go
     // at hashicorp/consul 1fde583, and structs at 03658a0), so `max_request_headers_kb` is an invalid config key.
