@@ -7,12 +7,9 @@
 // What a dead run leaves (a pending status, a lease) is made through GitHub's and Consul's own APIs;
 // everything after it is the webhook → reconcile and schedule → reconcile Lambda handlers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GITHUB_TOKEN, OWNER, REPO, startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pushOf } from '../support/github-events.ts';
-
-const CONTEXT = 'consul-gitops/default';
-const LOCK = 'consul-gitops/state/default/lock';
-const treeWith = (protocol: string) => ({ 'config-entries/api.hcl': `Kind = "service-defaults"\nName = "api"\nProtocol = "${protocol}"\n` });
+import { CONTEXT, LOCK, liveProtocol, pendingAsADeadRunLeavesIt, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
 beforeEach(async () => {
@@ -24,21 +21,6 @@ afterEach(async () => {
   await h.close();
 });
 
-async function liveProtocol(): Promise<unknown> {
-  const res = await fetch(`${h.consul.url}/v1/config/service-defaults/api`);
-  return res.status === 404 ? undefined : ((await res.json()) as Record<string, unknown>).Protocol;
-}
-
-/** What a run posts when it starts, through GitHub's API as the run does; then it died. */
-async function pendingAsADeadRunLeavesIt(sha: string): Promise<void> {
-  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/statuses/${sha}`, {
-    method: 'POST',
-    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ state: 'pending', context: CONTEXT, description: 'planning and applying' }),
-  });
-  expect(res.status).toBe(201);
-}
-
 const statusesOf = (sha: string) => h.github.statuses.filter((s) => s.sha === sha && s.context === CONTEXT);
 const push = async (protocol: string) => {
   const sha = h.github.addCommit(treeWith(protocol), `api: ${protocol}`, { branch: 'master' });
@@ -49,12 +31,12 @@ const push = async (protocol: string) => {
 describe('the schedule finds what a push is still owed', () => {
   it('runs the head whose every retry died (pending, no lease) and reports its end', async () => {
     await push('tcp');
-    expect(await liveProtocol()).toBe('tcp');
+    expect(await liveProtocol(h.consul.url)).toBe('tcp');
     const b = h.github.addCommit(treeWith('http'), 'api: http', { branch: 'master' });
-    await pendingAsADeadRunLeavesIt(b);
+    await pendingAsADeadRunLeavesIt(h.github.url, b);
 
     await h.tick('evt-1');
-    expect(await liveProtocol()).toBe('http');
+    expect(await liveProtocol(h.consul.url)).toBe('http');
     expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
     const finished = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'Reconcile finished' && l.mode === 'drift');
     expect(finished?.summary).toContain(`owed ${b.slice(0, 12)}: 1 applied`);
@@ -63,12 +45,12 @@ describe('the schedule finds what a push is still owed', () => {
   it('leaves a pending head alone while a live lease holds the target (its run is at work)', async () => {
     await push('tcp');
     const b = h.github.addCommit(treeWith('http'), 'api: http', { branch: 'master' });
-    await pendingAsADeadRunLeavesIt(b);
+    await pendingAsADeadRunLeavesIt(h.github.url, b);
     const expiresAt = new Date(Date.now() + 60_000).toISOString();
     expect((await fetch(`${h.consul.url}/v1/kv/${LOCK}`, { method: 'PUT', body: JSON.stringify({ holder: 'working-run', expiresAt }) })).status).toBe(200);
 
     await h.tick('evt-1').catch(() => undefined);
-    expect(await liveProtocol()).toBe('tcp');
+    expect(await liveProtocol(h.consul.url)).toBe('tcp');
     expect(statusesOf(b).map((s) => s.state)).toEqual(['pending']);
   });
 
@@ -78,7 +60,7 @@ describe('the schedule finds what a push is still owed', () => {
     const expiresAt = new Date(Date.now() + 1500).toISOString();
     expect((await fetch(`${h.consul.url}/v1/kv/${LOCK}`, { method: 'PUT', body: JSON.stringify({ holder: 'other-run', expiresAt }) })).status).toBe(200);
     const b = await push('http');
-    expect(await liveProtocol()).toBe('tcp');
+    expect(await liveProtocol(h.consul.url)).toBe('tcp');
     expect(statusesOf(b).map((s) => [s.state, s.description])).toEqual([
       ['pending', `target default busy until ${expiresAt}: retried at the first drift check after that (held by other-run)`],
     ]);
@@ -86,7 +68,7 @@ describe('the schedule finds what a push is still owed', () => {
     // Wait for the lease to end (a condition, not a fixed sleep), then the schedule ticks.
     while (Date.now() <= Date.parse(expiresAt)) await new Promise((r) => setTimeout(r, 50));
     await h.tick('evt-2');
-    expect(await liveProtocol()).toBe('http');
+    expect(await liveProtocol(h.consul.url)).toBe('http');
     expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
   });
 });

@@ -8,32 +8,14 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServeHarness, type ServeHarness } from '../support/serve-harness.ts';
-import { GITHUB_TOKEN, OWNER, REPO } from '../support/serverless-harness.ts';
 import { thisProcess } from '../../src/runtime/process-identity.ts';
-
-const CONTEXT = 'consul-gitops/default';
-const LOCK = 'consul-gitops/state/default/lock';
-const treeWith = (protocol: string) => ({ 'config-entries/api.hcl': `Kind = "service-defaults"\nName = "api"\nProtocol = "${protocol}"\n` });
+import { CONTEXT, LOCK, liveProtocol, pendingAsADeadRunLeavesIt, treeWith } from '../support/dead-run.ts';
 
 let h: ServeHarness;
 afterEach(async () => {
   expect(h.github.unexpected).toEqual([]);
   await h.close();
 });
-
-async function liveProtocol(): Promise<unknown> {
-  const res = await fetch(`${h.consul.url}/v1/config/service-defaults/api`);
-  return res.status === 404 ? undefined : ((await res.json()) as Record<string, unknown>).Protocol;
-}
-
-async function pendingAsAKilledRunLeavesIt(sha: string): Promise<void> {
-  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/statuses/${sha}`, {
-    method: 'POST',
-    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ state: 'pending', context: CONTEXT, description: 'planning and applying' }),
-  });
-  expect(res.status).toBe(201);
-}
 
 async function leaseLeftBy(process: unknown, expiresAt: string): Promise<void> {
   const lease = { holder: 'serve@old/pid-1/abcd1234', expiresAt, attempt: 'x', process };
@@ -49,14 +31,14 @@ describe('serve restarted after a process killed mid-apply', () => {
     expect(await h.push(treeWith('tcp'))).toBe(202);
     await h.serve.close();
     const b = h.github.addCommit(treeWith('http'), 'B: http', { branch: 'master' });
-    await pendingAsAKilledRunLeavesIt(b);
+    await pendingAsADeadRunLeavesIt(h.github.url, b);
     // A process of this host that has exited: its pid is gone.
     const dead = spawnSync('true').pid;
     await leaseLeftBy({ ...thisProcess()!, pid: dead, startTicks: '1' }, new Date(Date.now() + 14 * 60_000).toISOString());
 
     await h.startServe();
     await h.serve.idle();
-    expect(await liveProtocol()).toBe('http');
+    expect(await liveProtocol(h.consul.url)).toBe('http');
     expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
     expect(logLines().find((l) => l.message === 'Lease of a dead process broken')).toMatchObject({ target: 'default', pid: dead });
   });
@@ -66,7 +48,7 @@ describe('serve restarted after a process killed mid-apply', () => {
     expect(await h.push(treeWith('tcp'))).toBe(202);
     await h.serve.close();
     const b = h.github.addCommit(treeWith('http'), 'B: http', { branch: 'master' });
-    await pendingAsAKilledRunLeavesIt(b);
+    await pendingAsADeadRunLeavesIt(h.github.url, b);
     const expiresAt = new Date(Date.now() + 1500).toISOString();
     // Another host's serve (or another container's): alive or not, nothing here can tell.
     await leaseLeftBy({ ...thisProcess()!, host: 'another-host' }, expiresAt);
@@ -80,7 +62,7 @@ describe('serve restarted after a process killed mid-apply', () => {
       ['pending', 'planning and applying'],
       ['success', expect.stringContaining('1 applied')],
     ]);
-    expect(await liveProtocol()).toBe('http');
+    expect(await liveProtocol(h.consul.url)).toBe('http');
     expect(logLines().some((l) => l.message === 'Lease of a dead process broken')).toBe(false);
   });
 });

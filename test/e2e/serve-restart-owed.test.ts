@@ -9,31 +9,13 @@
 // context); everything after it is serve starting and running as in production.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServeHarness, type ServeHarness } from '../support/serve-harness.ts';
-import { GITHUB_TOKEN, OWNER, REPO } from '../support/serverless-harness.ts';
-
-const treeWith = (protocol: string) => ({ 'config-entries/api.hcl': `Kind = "service-defaults"\nName = "api"\nProtocol = "${protocol}"\n` });
-const CONTEXT = 'consul-gitops/default';
+import { CONTEXT, liveProtocol, pendingAsADeadRunLeavesIt, treeWith } from '../support/dead-run.ts';
 
 let h: ServeHarness;
 afterEach(async () => {
   expect(h.github.unexpected).toEqual([]);
   await h.close();
 });
-
-async function liveProtocol(): Promise<unknown> {
-  const res = await fetch(`${h.consul.url}/v1/config/service-defaults/api`);
-  return res.status === 404 ? undefined : ((await res.json()) as Record<string, unknown>).Protocol;
-}
-
-/** What serve posts when a run starts, through GitHub's API as serve does. */
-async function pendingAsAKilledRunLeavesIt(sha: string): Promise<void> {
-  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/statuses/${sha}`, {
-    method: 'POST',
-    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ state: 'pending', context: CONTEXT, description: 'planning and applying' }),
-  });
-  expect(res.status).toBe(201);
-}
 
 const statesOf = (sha: string) => h.github.statuses.filter((s) => s.sha === sha && s.context === CONTEXT).map((s) => s.state);
 const logLines = () => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -44,11 +26,11 @@ describe('serve started after a process that answered a push and never finished 
     expect(await h.push(treeWith('tcp'))).toBe(202);
     await h.serve.close();
     const b = h.github.addCommit(treeWith('http'), 'B: http', { branch: 'master' });
-    await pendingAsAKilledRunLeavesIt(b);
+    await pendingAsADeadRunLeavesIt(h.github.url, b);
 
     await h.startServe();
     await h.serve.idle();
-    expect(await liveProtocol()).toBe('http');
+    expect(await liveProtocol(h.consul.url)).toBe('http');
     expect(statesOf(b)).toEqual(['pending', 'pending', 'success']);
     expect(logLines().find((l) => l.message === 'Owed run queued: a push was answered and never finished')).toMatchObject({
       target: 'default',
@@ -65,7 +47,7 @@ describe('serve started after a process that answered a push and never finished 
 
     await h.startServe();
     await h.serve.idle();
-    expect(await liveProtocol()).toBe('http');
+    expect(await liveProtocol(h.consul.url)).toBe('http');
     expect(statesOf(b)).toEqual(['pending', 'success']);
   });
 
@@ -74,7 +56,7 @@ describe('serve started after a process that answered a push and never finished 
     const a = h.github.addCommit(treeWith('tcp'), 'A: tcp', { branch: 'master' });
     await h.startServe();
     await h.serve.idle();
-    expect(await liveProtocol()).toBeUndefined();
+    expect(await liveProtocol(h.consul.url)).toBeUndefined();
     expect(h.github.statuses).toEqual([]);
     expect(logLines().find((l) => l.message === 'Nothing owed from before the start')).toMatchObject({
       reason: 'nothing was applied on this target yet: the next push to master applies',

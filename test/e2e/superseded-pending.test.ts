@@ -5,11 +5,9 @@
 // our own `pending` is touched; a commit whose run reported keeps its status. The dead run's status
 // is made through GitHub's API; the rest is the webhook and reconcile Lambda handlers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GITHUB_TOKEN, OWNER, REPO, startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pullRequestOpened, pushOf } from '../support/github-events.ts';
-
-const CONTEXT = 'consul-gitops/default';
-const treeWith = (protocol: string) => ({ 'config-entries/api.hcl': `Kind = "service-defaults"\nName = "api"\nProtocol = "${protocol}"\n` });
+import { CONTEXT, pendingAsADeadRunLeavesIt, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
 beforeEach(async () => {
@@ -20,21 +18,12 @@ afterEach(async () => {
   await h.close();
 });
 
-async function pendingAsADeadRunLeavesIt(sha: string): Promise<void> {
-  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/statuses/${sha}`, {
-    method: 'POST',
-    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ state: 'pending', context: CONTEXT, description: 'planning and applying' }),
-  });
-  expect(res.status).toBe(201);
-}
-
 const statusesOf = (sha: string) => h.github.statuses.filter((s) => s.sha === sha && s.context === CONTEXT).map((s) => [s.state, s.description]);
 
 describe('a pending status on a commit a newer one replaced', () => {
   it('on the branch: the next push settles it as error, naming the newer commit', async () => {
     const a = h.github.addCommit(treeWith('tcp'), 'A', { branch: 'master' });
-    await pendingAsADeadRunLeavesIt(a);
+    await pendingAsADeadRunLeavesIt(h.github.url, a);
     const b = h.github.addCommit(treeWith('http'), 'B', { branch: 'master' });
     await h.deliver('push', { ...pushOf(b), before: a });
     expect(statusesOf(b).at(-1)?.[0]).toBe('success');
@@ -55,7 +44,7 @@ describe('a pending status on a commit a newer one replaced', () => {
   it('on a pull request: the newer head settles the old head', async () => {
     const number = h.github.addPullRequest({ head: 'feature', files: treeWith('http') });
     const h1 = h.github.refSha('feature')!;
-    await pendingAsADeadRunLeavesIt(h1);
+    await pendingAsADeadRunLeavesIt(h.github.url, h1);
     const h2 = h.github.addCommit(treeWith('grpc'), 'grpc', { branch: 'feature' });
     const event = pullRequestOpened(h.github, number, 'feature');
     await h.deliver('pull_request', { ...event, action: 'synchronize', before: h1, after: h2 });
