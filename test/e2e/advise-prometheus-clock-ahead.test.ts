@@ -4,10 +4,10 @@
 // the samples stamped after END, so it must not come out ready-for-strict (the reason names the
 // instance and how far after our clock the samples are); billing, quiet after END too, is ready.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
+import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
 
 const missing = prometheusMissing();
@@ -54,13 +54,11 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, Prometheus cl
   });
 
   it('plaintext stamped after our clock refuses ready-for-strict, naming the instance and the skew; quiet samples there do not', async () => {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(
-      ['advise', '--consul', server.url, '--stats', `prometheus=${prom.url}`, '--window', '2h', '--json'],
-      { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(TREE) },
-      { now: () => new Date(END) },
-    );
+    const { code, stdout, stderr } = await runAdvise(server.url, ['--window', '2h', '--json'], {
+      cwd: tempTree(TREE),
+      stats: `prometheus=${prom.url}`,
+      now: new Date(END),
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const services = (JSON.parse(stdout) as { services: { service: string; verdict: string; reasons: string[] }[] }).services;

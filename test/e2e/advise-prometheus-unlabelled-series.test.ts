@@ -5,10 +5,10 @@
 // plaintext on one whose instance no judged service has makes every judged service
 // insufficient-data; a flat one is only noted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
+import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
 
 const missing = prometheusMissing();
@@ -66,13 +66,11 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, permissive se
   });
 
   async function advise(end: number): Promise<Record<string, { verdict: string; reasons: string[]; evidence: { sources: string[] } }>> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(
-      ['advise', '--consul', server.url, '--stats', `prometheus=${prom.url}`, '--window', '1h', '--json'],
-      { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(TREE) },
-      { now: () => new Date(end) },
-    );
+    const { code, stdout, stderr } = await runAdvise(server.url, ['--window', '1h', '--json'], {
+      cwd: tempTree(TREE),
+      stats: `prometheus=${prom.url}`,
+      now: new Date(end),
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const services = (JSON.parse(stdout) as { services: Array<{ service: string; verdict: string; reasons: string[]; evidence: { sources: string[] } }> })
