@@ -1,5 +1,6 @@
 // The `advisor.stats` section of consul-gitops.yaml: where traffic samples come from (Prometheus or
 // the sidecars themselves) and every name a deployment may have relabelled; validated with zod.
+import { isIP } from 'node:net';
 import * as z from 'zod/mini';
 import { TRAFFIC_METRICS, type TrafficMetric } from '../../core/advisor/model.ts';
 
@@ -24,6 +25,14 @@ function withDefaults<T extends z.ZodMiniType<object>>(schema: T) {
 /** `name` or `name{matchers}` (a PromQL vector selector without the range). */
 const Selector = z.string().check(z.regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})?$/s, 'a PromQL selector such as metric{label="value"}'));
 const LabelName = z.string().check(z.regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name'));
+/** `10.0.0.0/8`, `fd00::/8`: an address and a prefix length that fits it. */
+const Cidr = z.string().check(
+  z.refine((s) => {
+    const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
+    const family = m ? isIP(m[1]) : 0;
+    return family !== 0 && Number(m![2]) <= (family === 4 ? 32 : 128);
+  }, 'a network such as "10.0.0.0/8" or "fd00::/8"'),
+);
 const EnvName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable'));
 
 /**
@@ -107,6 +116,13 @@ export const EnvoyStatsSchema = z.strictObject({
   retention: z._default(Duration, '7d'),
   /** Encoded history per instance kept in Consul KV (Consul's limit is 512 KiB per value). */
   maxHistoryBytes: z._default(z.int().check(z.gte(1024), z.lte(400 * 1024)), 200 * 1024),
+  /**
+   * The networks a sidecar's stats address may be in (the catalog names it, and whoever may
+   * register a service in Consul may name any address). Unset: private and loopback networks
+   * (sidecar-address.ts DEFAULT_SIDECAR_NETWORKS) minus the cloud metadata addresses; a pod network
+   * on public addresses is listed here.
+   */
+  allowedNetworks: z.optional(z.array(Cidr).check(z.minLength(1))),
   /** Sidecars scraped at once. */
   concurrency: z._default(z.int().check(z.gte(1), z.lte(64)), 8),
 });

@@ -9,7 +9,8 @@ import { isConsulError } from '../consul/errors.ts';
 import type { ConnectInstance } from '../consul/schemas.ts';
 import { toMs, type EnvoyStatsConfig } from './config.ts';
 import { boundedHistory, decodeHistory, toMetrics, type Scrape } from './history.ts';
-import { scrapeSidecar, statsUrl } from './sidecar-stats.ts';
+import { scrapeSidecar, statsUrl, type ScrapeOutcome } from './sidecar-stats.ts';
+import { sidecarAddressPolicy, type SidecarAddressPolicy } from './sidecar-address.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 
@@ -24,6 +25,8 @@ export interface EnvoySourceDeps {
   stateKeyPrefix: string;
   target: string;
   dispatcher?: Dispatcher;
+  /** Tests: host name resolution for the address check (default: the system resolver). */
+  resolve?: (host: string) => Promise<string[]>;
 }
 
 const CAS_ATTEMPTS = 4;
@@ -38,10 +41,12 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
   readonly description = 'envoy (sidecars, history in Consul KV)';
   readonly #config: EnvoyStatsConfig;
   readonly #deps: EnvoySourceDeps;
+  readonly #addresses: SidecarAddressPolicy;
 
   constructor(config: EnvoyStatsConfig, deps: EnvoySourceDeps) {
     this.#config = config;
     this.#deps = deps;
+    this.#addresses = sidecarAddressPolicy(config.allowedNetworks, deps.resolve);
   }
 
   async samples(services: readonly ServiceRef[], window: EvidenceWindow): Promise<ServiceSamples[]> {
@@ -96,15 +101,24 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
       listed = false;
       problems.push(`cannot list the sidecars of ${service.name}${tenancyWords(service)} from Consul: ${(e as Error).message}`);
     }
-    const outcomes = await pool(proxies, this.#config.concurrency, async (p) => {
-      const url = statsUrl(p, this.#config);
-      return { p, url, outcome: await scrapeSidecar(url, p, this.#config, this.#deps.dispatcher) };
+    const outcomes = await pool(proxies, this.#config.concurrency, async (p): Promise<{ p: ConnectInstance; url?: URL; outcome: ScrapeOutcome }> => {
+      let url: URL;
+      try {
+        url = statsUrl(p, this.#config);
+      } catch {
+        // A registration's address is whatever was registered: one that makes no URL is that sidecar's problem, not the run's.
+        return { p, outcome: { ok: false, problem: `its address ${JSON.stringify(p.address)} is not a host name or IP address` } };
+      }
+      // Checked before anything is sent: the catalog, not the user, chose this address.
+      const allowed = await this.#addresses.check(url);
+      if (!allowed.ok) return { p, url, outcome: { ok: false, problem: allowed.problem } };
+      return { p, url, outcome: await scrapeSidecar(allowed.url, p, this.#config, this.#deps.dispatcher) };
     });
     for (const { p, url, outcome } of outcomes) {
       const id = instanceId(p);
-      sources.push(`${id}: GET ${url.origin}${url.pathname}${url.search ? '?…' : ''}`);
+      if (url) sources.push(`${id}: GET ${url.origin}${url.pathname}${url.search ? '?…' : ''}`);
       if (outcome.ok) fresh.set(id, { t: now, values: outcome.values });
-      else problems.push(`sidecar ${id} of ${service.name} (${url.host}) could not be read: ${outcome.problem}`);
+      else problems.push(`sidecar ${id} of ${service.name}${url ? ` (${url.host})` : ''} could not be read: ${outcome.problem}`);
     }
 
     // 2. Fold it into the history in Consul KV and read the whole window back.
