@@ -4,7 +4,7 @@
 import { serviceKey, VERDICTS, type AdviceReport, type ServiceVerdict } from '../core/advisor/model.ts';
 import type { PostureCounts } from '../core/posture/evaluate.ts';
 import type { Finding, PostureStatus } from '../core/posture/finding.ts';
-import { capped, code, count, fitBody, table, text, when } from './markdown.ts';
+import { capped, code, count, fitBody, GITHUB_BODY_LIMIT, table, text, when } from './markdown.ts';
 import { UNKNOWN_QUIET_ITEM } from './advice-text.ts';
 
 export interface PostureInput {
@@ -45,6 +45,8 @@ function securitySection(s: SecurityPosture): string[] {
 
 const PREFIX = 'consul-gitops:posture';
 const MAX_ROWS = 250;
+/** A name longer than this is cut in the table (a row is one service, not a page). */
+const MAX_NAME = 200;
 
 export function postureTitle(target: string): string {
   return `mTLS posture: ${target}`;
@@ -85,9 +87,10 @@ export function postureBody(input: PostureInput): string {
   const marker = postureMarker(input.target);
   const services = [...input.report.services].sort((a, b) => order(a) - order(b) || serviceKey(a.service).localeCompare(serviceKey(b.service)));
   const tally = VERDICTS.map((v) => [v, services.filter((s) => s.verdict === v).length] as const).filter(([, n]) => n > 0);
-  const { shown, rest } = capped(services, MAX_ROWS);
+  const { shown } = capped(services, MAX_ROWS);
   const rows = shown.map((s) => [
-    code(s.service.name) + (s.service.namespace && s.service.namespace !== 'default' ? ` (${code(s.service.namespace)})` : ''),
+    code(s.service.name.slice(0, MAX_NAME)) +
+      (s.service.namespace && s.service.namespace !== 'default' ? ` (${code(s.service.namespace.slice(0, MAX_NAME))})` : ''),
     `**${s.verdict}**`,
     text(decidingReason(s)),
     when(s.evidence.permissive.lastSeenAt),
@@ -101,9 +104,7 @@ export function postureBody(input: PostureInput): string {
     services.length
       ? `${services.length} permissive service${services.length === 1 ? '' : 's'}: ${tally.map(([v, n]) => `${n} ${v}`).join(', ')}.`
       : 'No service is permissive in Git.',
-    ...(services.length
-      ? [table(['Service', 'Verdict', 'Deciding reason', 'Last plaintext seen', 'PR'], rows) + (rest ? `\n\n… and ${rest} more services.` : '')]
-      : []),
+    ...(services.length ? [TABLE_SLOT] : []),
     ...(input.report.unknownQuietItems?.length
       ? [input.report.unknownQuietItems.map((i) => `> **Warning:** ${text(UNKNOWN_QUIET_ITEM(i.slice(0, 200)))}`).join('\n>\n')]
       : []),
@@ -123,5 +124,31 @@ export function postureBody(input: PostureInput): string {
       : 'None: Consul matches Git for every service.',
     `---\n_Kept up to date by consul-gitops; closed when the mesh is fully strict and locked down._`,
   ];
-  return fitBody(sections.join('\n\n') + '\n', marker);
+  // The table takes what the other sections leave of GitHub's limit: cut by fitBody instead, the
+  // mesh, its lockdown, the security checks and drift (all after it) were what a large mesh lost.
+  // The issue writer (adapters/github/reporter.ts) puts its own marker line first: room is kept for it.
+  const limit = GITHUB_BODY_LIMIT - ISSUE_MARKER_ROOM;
+  const others = sections.join('\n\n').length + 1 - TABLE_SLOT.length;
+  const filled = sections.map((x) => (x === TABLE_SLOT ? serviceTable(rows, services.length, limit - others) : x));
+  return fitBody(filled.join('\n\n') + '\n', marker, limit);
+}
+
+const TABLE_SLOT = '\u0000service table\u0000';
+/** `<!-- consul-gitops:posture/<target> -->` and its line end, with a target name of any sensible length. */
+const ISSUE_MARKER_ROOM = 512;
+
+/** The rows that fit in `budget` characters, then how many services are not shown. */
+function serviceTable(rows: readonly string[][], total: number, budget: number): string {
+  const header = table(['Service', 'Verdict', 'Deciding reason', 'Last plaintext seen', 'PR'], []);
+  const more = (n: number) =>
+    n > 0 ? `\n\n… and ${count(n)} more service${n === 1 ? '' : 's'} (${count(total)} in all; the issue is held to GitHub's size limit).` : '';
+  const lines = [header];
+  let used = header.length + more(total).length;
+  for (const row of rows) {
+    const line = `\n| ${row.join(' | ')} |`;
+    if (used + line.length > budget) break;
+    lines.push(line);
+    used += line.length;
+  }
+  return lines.join('') + more(total - (lines.length - 1));
 }
