@@ -34,7 +34,7 @@ export function parseStatsFlag(flag: string, configured?: StatsConfig): StatsCon
   if (m) {
     const base = configured && 'prometheus' in configured ? configured.prometheus : undefined;
     const parsed = PrometheusStatsSchema.safeParse({ ...(base ?? {}), url: m[1] });
-    if (!parsed.success) throw new ConsulGitopsError('usage', `--stats ${text}: the URL must be http:// or https://`);
+    if (!parsed.success) throw new ConsulGitopsError('usage', `--stats prometheus=${withoutUserinfo(m[1])}: the URL must be http:// or https://`);
     return { prometheus: parsed.data };
   }
   throw new ConsulGitopsError('usage', `--stats ${text}: expected "prometheus=URL" or "envoy"`);
@@ -55,4 +55,9 @@ export function createTrafficSampleSource(config: StatsConfig, deps: StatsSource
     stateKeyPrefix: deps.stateKeyPrefix,
     target: deps.target,
   });
+}
+
+/** A URL as text with any `user:password@` shown as `…@`: the flag was refused, so its password never joined the known secrets. */
+function withoutUserinfo(url: string): string {
+  return url.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1…@');
 }
