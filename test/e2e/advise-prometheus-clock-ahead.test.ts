@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { historyStart, MIN, sidecarHistory, sidecarLabels } from '../support/prometheus-sidecar-history.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
 import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
@@ -13,25 +14,19 @@ import { tempTree } from '../support/run-cli.ts';
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus (clock ahead): ${missing}`);
 
-const MIN = 60_000;
-const base = Math.floor(Date.now() / MIN) * MIN - 5 * 3600_000;
+const base = historyStart(5);
 /** Our clock: Prometheus's newest samples are stamped 25 minutes after it. */
 const END = base + 180 * MIN;
-const minutes = Array.from({ length: 206 }, (_, i) => i);
-const perm = { envoy_tcp_prefix: 'permissive_public_listener' };
 
 /** One sidecar of `service`: plaintext stopped long before the window; `late` connections from minute 190 (after END). */
 function sidecar(service: string, late: number) {
-  const labels = { consul_source_service: service, consul_source_namespace: 'default', consul_source_partition: 'default', pod: `${service}-7d9f-abcde` };
-  const pts = (f: (m: number) => number): Array<[number, number]> => minutes.map((m) => [base + m * MIN, f(m)]);
-  const plain = (m: number) => 20 + (m >= 190 ? late : 0);
-  return [
-    { name: 'envoy_tcp_downstream_cx_total', labels: { ...labels, ...perm }, points: pts(plain) },
-    { name: 'envoy_tcp_downstream_cx_rx_bytes_total', labels: { ...labels, ...perm }, points: pts((m) => 300 * plain(m)) },
-    { name: 'envoy_tcp_downstream_cx_tx_bytes_total', labels: { ...labels, ...perm }, points: pts((m) => 600 * plain(m)) },
-    { name: 'envoy_listener_ssl_handshake', labels: { ...labels, envoy_listener_address: '10.0.0.9_20000' }, points: pts((m) => 5 * m) },
-    { name: 'envoy_server_uptime', labels, points: pts((m) => 86_400 + m * 60) },
-  ];
+  return sidecarHistory({
+    base,
+    from: 0,
+    to: 205,
+    labels: sidecarLabels(service, { pod: `${service}-7d9f-abcde` }),
+    plaintext: (m) => 20 + (m >= 190 ? late : 0),
+  });
 }
 
 const TREE = {

@@ -8,35 +8,27 @@ import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { tempTree } from '../support/run-cli.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
+import { historyStart, MIN, sidecarHistory, sidecarLabels, verdictsOf } from '../support/prometheus-sidecar-history.ts';
 import { runAdvise } from '../support/run-advise.ts';
 
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus (replaced sidecar): ${missing}`);
 
-const MIN = 60_000;
-const base = Math.floor(Date.now() / MIN) * MIN - 4 * 3600_000;
+const base = historyStart(4);
 const END = base + 180 * MIN;
-const perm = { envoy_tcp_prefix: 'permissive_public_listener' };
-const labelsOf = (instance: string) => ({
-  consul_source_service: 'orders',
-  consul_source_namespace: 'default',
-  consul_source_partition: 'default',
-  consul_source_datacenter: 'dc1',
-  instance,
-});
 
 /** One sidecar of orders reporting from minute `from` to `to`: no plaintext inside the window, mTLS handshakes throughout. */
 function instance(address: string, from: number, to: number) {
-  const labels = labelsOf(address);
-  const pts = (f: (m: number) => number): Array<[number, number]> =>
-    Array.from({ length: to - from + 1 }, (_, i) => from + i).map((m) => [base + m * MIN, f(m)]);
-  return [
-    { name: 'envoy_tcp_downstream_cx_total', labels: { ...labels, ...perm }, points: pts(() => 40) },
-    { name: 'envoy_tcp_downstream_cx_rx_bytes_total', labels: { ...labels, ...perm }, points: pts(() => 9_000) },
-    { name: 'envoy_tcp_downstream_cx_tx_bytes_total', labels: { ...labels, ...perm }, points: pts(() => 12_000) },
-    { name: 'envoy_listener_ssl_handshake', labels: { ...labels, envoy_listener_address: `${address}_20000` }, points: pts((m) => 5 * m) },
-    { name: 'envoy_server_uptime', labels, points: pts((m) => 86_400 + m * 60) },
-  ];
+  return sidecarHistory({
+    base,
+    from,
+    to,
+    labels: sidecarLabels('orders', { consul_source_datacenter: 'dc1', instance: address }),
+    plaintext: () => 40,
+    rxBytes: () => 9_000,
+    txBytes: () => 12_000,
+    listenerAddress: `${address}_20000`,
+  });
 }
 const TREE = { 'config-entries/orders.hcl': 'Kind = "service-defaults"\nName = "orders"\nProtocol = "http"\nMutualTLSMode = "permissive"\n' };
 
@@ -57,10 +49,8 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, a sidecar wit
 
   /** The service's verdict from `advise --json` at the history's end. */
   async function orders(): Promise<{ verdict: string; reasons: string[] }> {
-    const run = await runAdvise(server.url, ['--window', '2h', '--json'], { cwd: tempTree(TREE), stats: `prometheus=${prom.url}`, now: new Date(END) });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    return (JSON.parse(run.stdout) as { services: { service: string; verdict: string; reasons: string[] }[] }).services.find((s) => s.service === 'orders')!;
+    return verdictsOf(await runAdvise(server.url, ['--window', '2h', '--json'], { cwd: tempTree(TREE), stats: `prometheus=${prom.url}`, now: new Date(END) }))
+      .orders;
   }
   const sidecar = (id: string, address: string) => registerSidecar(server.url, 'orders', {}, { id, node: `node-${id}`, address });
 

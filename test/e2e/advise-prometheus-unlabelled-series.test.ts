@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { historyStart, MIN, PERMISSIVE, sidecarHistory, sidecarLabels, verdictsOf, type JsonVerdict } from '../support/prometheus-sidecar-history.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
 import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
@@ -14,27 +15,17 @@ import { tempTree } from '../support/run-cli.ts';
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus (unlabelled series): ${missing}`);
 
-const MIN = 60_000;
-const base = Math.floor(Date.now() / MIN) * MIN - 6 * 3600_000;
-const minutes = Array.from({ length: 301 }, (_, i) => i);
-const pts = (f: (m: number) => number): Array<[number, number]> => minutes.map((m) => [base + m * MIN, f(m)]);
-const perm = { envoy_tcp_prefix: 'permissive_public_listener' };
+const base = historyStart(6);
+const pts = (f: (m: number) => number): Array<[number, number]> => Array.from({ length: 301 }, (_, m) => [base + m * MIN, f(m)]);
 
 /** A labelled sidecar of `service`: no plaintext in the data at all, mTLS handshakes throughout. */
 function sidecar(service: string) {
-  const labels = { consul_source_service: service, consul_source_namespace: 'default', consul_source_partition: 'default', pod: `${service}-pod` };
-  return [
-    { name: 'envoy_tcp_downstream_cx_total', labels: { ...labels, ...perm }, points: pts(() => 20) },
-    { name: 'envoy_tcp_downstream_cx_rx_bytes_total', labels: { ...labels, ...perm }, points: pts(() => 6000) },
-    { name: 'envoy_tcp_downstream_cx_tx_bytes_total', labels: { ...labels, ...perm }, points: pts(() => 12000) },
-    { name: 'envoy_listener_ssl_handshake', labels: { ...labels, envoy_listener_address: '10.0.0.9_20000' }, points: pts((m) => 5 * m) },
-    { name: 'envoy_server_uptime', labels, points: pts((m) => 86_400 + m * 60) },
-  ];
+  return sidecarHistory({ base, from: 0, to: 300, labels: sidecarLabels(service, { pod: `${service}-pod` }), plaintext: () => 20 });
 }
 /** A permissive connection counter without the service label: +1 a minute over [from, to), flat elsewhere. */
 const unlabelled = (pod: string, from: number, to: number) => ({
   name: 'envoy_tcp_downstream_cx_total',
-  labels: { ...perm, pod, job: 'legacy' },
+  labels: { ...PERMISSIVE, pod, job: 'legacy' },
   points: pts((m) => 5 + Math.max(0, Math.min(m, to) - from)),
 });
 
@@ -53,7 +44,7 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, permissive se
         ...sidecar('billing'),
         unlabelled('orders-pod', 250, 260), // plaintext on orders' pod
         unlabelled('legacy-vm-1', 270, 280), // plaintext on an instance no service has
-        { ...unlabelled('legacy-vm-2', 0, 0), labels: { ...perm, pod: 'legacy-vm-2', job: 'legacy' } }, // flat throughout
+        { ...unlabelled('legacy-vm-2', 0, 0), labels: { ...PERMISSIVE, pod: 'legacy-vm-2', job: 'legacy' } }, // flat throughout
       ]),
     });
     server = await startDevServer({ host: '127.0.0.1', port: 0 });
@@ -65,17 +56,8 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, permissive se
     await server?.close();
   });
 
-  async function advise(end: number): Promise<Record<string, { verdict: string; reasons: string[]; evidence: { sources: string[] } }>> {
-    const { code, stdout, stderr } = await runAdvise(server.url, ['--window', '1h', '--json'], {
-      cwd: tempTree(TREE),
-      stats: `prometheus=${prom.url}`,
-      now: new Date(end),
-    });
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    const services = (JSON.parse(stdout) as { services: Array<{ service: string; verdict: string; reasons: string[]; evidence: { sources: string[] } }> })
-      .services;
-    return Object.fromEntries(services.map((s) => [s.service, s]));
+  async function advise(end: number): Promise<Record<string, JsonVerdict>> {
+    return verdictsOf(await runAdvise(server.url, ['--window', '1h', '--json'], { cwd: tempTree(TREE), stats: `prometheus=${prom.url}`, now: new Date(end) }));
   }
 
   it('plaintext on an unlabelled series is attributed by instance where it can be, else to every judged service; a flat one is noted', async () => {

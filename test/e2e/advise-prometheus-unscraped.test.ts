@@ -3,39 +3,30 @@
 // (no scrape annotation, a scrape that fails) may be the one still taking plaintext, so its silence
 // is never "no plaintext": the service is insufficient-data, naming the sidecar.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { historyStart, MIN, sidecarHistory, sidecarLabels, verdictsOf } from '../support/prometheus-sidecar-history.ts';
+import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
 
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus (unscraped sidecars): ${missing}`);
 
-const MIN = 60_000;
-const base = Math.floor(Date.now() / MIN) * MIN - 4 * 3600_000;
+const base = historyStart(4);
 const END = base + 180 * MIN;
-const minutes = Array.from({ length: 181 }, (_, i) => i);
 const POD = 'orders-7d9f-abcde';
-const labels = {
-  consul_source_service: 'orders',
-  consul_source_namespace: 'default',
-  consul_source_partition: 'default',
-  consul_source_datacenter: 'dc1',
-  instance: '10.0.0.9:20200',
-  pod: POD,
-};
-const perm = { envoy_tcp_prefix: 'permissive_public_listener' };
 
 /** One scraped sidecar of orders: plaintext stopped before the window, mTLS handshakes throughout. */
 function history(): string {
-  const pts = (f: (m: number) => number): Array<[number, number]> => minutes.map((m) => [base + m * MIN, f(m)]);
-  return openMetrics([
-    { name: 'envoy_tcp_downstream_cx_total', labels: { ...labels, ...perm }, points: pts((m) => 20 + 3 * Math.min(m, 30)) },
-    { name: 'envoy_tcp_downstream_cx_rx_bytes_total', labels: { ...labels, ...perm }, points: pts((m) => 300 * (20 + 3 * Math.min(m, 30))) },
-    { name: 'envoy_tcp_downstream_cx_tx_bytes_total', labels: { ...labels, ...perm }, points: pts((m) => 600 * (20 + 3 * Math.min(m, 30))) },
-    { name: 'envoy_listener_ssl_handshake', labels: { ...labels, envoy_listener_address: '10.0.0.9_20000' }, points: pts((m) => 5 * m) },
-    { name: 'envoy_server_uptime', labels, points: pts((m) => 86_400 + m * 60) },
-  ]);
+  return openMetrics(
+    sidecarHistory({
+      base,
+      from: 0,
+      to: 180,
+      labels: sidecarLabels('orders', { consul_source_datacenter: 'dc1', instance: '10.0.0.9:20200', pod: POD }),
+      plaintext: (m) => 20 + 3 * Math.min(m, 30),
+    }),
+  );
 }
 const TREE = { 'config-entries/orders.hcl': 'Kind = "service-defaults"\nName = "orders"\nProtocol = "http"\nMutualTLSMode = "permissive"\n' };
 
@@ -66,16 +57,8 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, a sidecar Con
   }
 
   async function orders(): Promise<{ verdict: string; reasons: string[] }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(
-      ['advise', '--consul', server.url, '--stats', `prometheus=${prom.url}`, '--window', '2h', '--json'],
-      { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tempTree(TREE) },
-      { now: () => new Date(END) },
-    );
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    return (JSON.parse(stdout) as { services: { service: string; verdict: string; reasons: string[] }[] }).services.find((s) => s.service === 'orders')!;
+    return verdictsOf(await runAdvise(server.url, ['--window', '2h', '--json'], { cwd: tempTree(TREE), stats: `prometheus=${prom.url}`, now: new Date(END) }))
+      .orders;
   }
 
   it('every registered sidecar scraped: ready-for-strict', async () => {

@@ -5,39 +5,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { historyStart, MIN, sidecarHistory, sidecarLabels } from '../support/prometheus-sidecar-history.ts';
 import { tempTree, type CliRun } from '../support/run-cli.ts';
 
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus end to end: ${missing}`);
 
-const MIN = 60_000;
 // Three hours of 1-minute samples ending an hour before the real now (inside Prometheus's block range).
-const base = Math.floor(Date.now() / MIN) * MIN - 4 * 3600_000;
+const base = historyStart(4);
 const END = base + 180 * MIN;
-const minutes = Array.from({ length: 181 }, (_, i) => i);
-const labels = (service: string, pod: string) => ({
-  consul_source_service: service,
-  consul_source_namespace: 'default',
-  consul_source_partition: 'default',
-  consul_source_datacenter: 'dc1',
-  instance: `10.0.0.${pod.length}:20200`,
-  pod,
-});
-const perm = { envoy_tcp_prefix: 'permissive_public_listener' };
 
 /** orders: plaintext stopped at minute 30 (before the 2h window); billing: plaintext still rising. */
 function history(): string {
-  const pts = (f: (m: number) => number): Array<[number, number]> => minutes.map((m) => [base + m * MIN, f(m)]);
-  const service = (name: string, pod: string, plainPerMin: number, stopAt: number) => {
-    const cx = (m: number) => 20 + plainPerMin * Math.min(m, stopAt);
-    return [
-      { name: 'envoy_tcp_downstream_cx_total', labels: { ...labels(name, pod), ...perm }, points: pts(cx) },
-      { name: 'envoy_tcp_downstream_cx_rx_bytes_total', labels: { ...labels(name, pod), ...perm }, points: pts((m) => 300 * cx(m)) },
-      { name: 'envoy_tcp_downstream_cx_tx_bytes_total', labels: { ...labels(name, pod), ...perm }, points: pts((m) => 600 * cx(m)) },
-      { name: 'envoy_listener_ssl_handshake', labels: { ...labels(name, pod), envoy_listener_address: '10.0.0.8_20000' }, points: pts((m) => 5 * m) },
-      { name: 'envoy_server_uptime', labels: labels(name, pod), points: pts((m) => 86_400 + m * 60) },
-    ];
-  };
+  const service = (name: string, pod: string, plainPerMin: number, stopAt: number) =>
+    sidecarHistory({
+      base,
+      from: 0,
+      to: 180,
+      labels: sidecarLabels(name, { consul_source_datacenter: 'dc1', instance: `10.0.0.${pod.length}:20200`, pod }),
+      plaintext: (m) => 20 + plainPerMin * Math.min(m, stopAt),
+      listenerAddress: '10.0.0.8_20000',
+    });
   return openMetrics([...service('orders', 'orders-7d9f-abcde', 3, 30), ...service('billing', 'billing-5c4b-fghij', 2, Infinity)]);
 }
 
