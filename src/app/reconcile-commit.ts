@@ -74,6 +74,8 @@ export interface ReconcileJob {
   repo: string;
   sha: string;
   deliveryId: string;
+  /** The webhook body's SHA-256 (ReconcileRequest.payloadDigest): the delivery is remembered by it too. */
+  payloadDigest?: string;
   mode: 'apply' | 'plan';
   pullRequest?: { number: number };
   /** The commit this one replaces (the branch's or the pull request's previous head). */
@@ -101,12 +103,13 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
   const prefix = `${target.stateKeyPrefix.replace(/\/+$/, '')}/${target.name}`;
   const deliveries = `${prefix}/deliveries/${job.mode}`;
   const ref = { owner: job.owner, repo: job.repo, sha: job.sha };
+  const delivery = { id: job.deliveryId, ...(job.payloadDigest ? { digest: job.payloadDigest } : {}) };
   // Set once Consul was changed: a later failure (GitHub, Consul KV) must say the changes are live.
   let applied: ApplyReport | undefined;
   let review: ReviewComparison | undefined;
   try {
     if (job.mode !== 'apply') {
-      if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { kind: 'duplicate' };
+      if (await wasDelivered(deps.state, deliveries, delivery)) return { kind: 'duplicate' };
       await deps.reporter.commitStatus(ref, 'pending', 'planning');
       const desired = await deps.source.read(ref, target.dir);
       // The last recorded apply labels entries changed outside consul-gitops in the PR's plan too.
@@ -127,7 +130,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
           made.plan,
         );
       await report(deps, target, job, outcome);
-      await recordDelivery(deps.state, deliveries, job.deliveryId);
+      await recordDelivery(deps.state, deliveries, delivery);
       return outcome;
     }
     // The delivery check, the run, the report and the delivery record all happen under the target
@@ -141,7 +144,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
       },
       {
         load: async () => {
-          if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { done: 'duplicate' as const };
+          if (await wasDelivered(deps.state, deliveries, delivery)) return { done: 'duplicate' as const };
           await deps.reporter.commitStatus(ref, 'pending', 'planning and applying');
           const desired = await deps.source.read(ref, target.dir);
           // GitHub gives the committer date; applyCommitUnderLock refuses it unless it is RFC 3339.
@@ -164,7 +167,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
           await report(deps, target, job, asReconcileOutcome(o), review);
           // An apply that did not land whole is not done: a redelivery must run it again, not
           // answer "already handled" while Consul still differs from the commit.
-          if (o.kind !== 'applied' || o.report.ok) await recordDelivery(deps.state, deliveries, job.deliveryId);
+          if (o.kind !== 'applied' || o.report.ok) await recordDelivery(deps.state, deliveries, delivery);
         },
       },
     );
