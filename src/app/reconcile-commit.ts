@@ -177,7 +177,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     // The error goes on to the caller (Lambda retries, then the dead-letter queue); the delivery is
     // not recorded, so the retry does the work.
     // A failed record already says what is live; here the summary below says it, so only its cause.
-    const message = e instanceof RecordAfterApplyError ? e.reason : e instanceof Error ? e.message : String(e);
+    const message = e instanceof RecordAfterApplyError ? e.reason : statusReason(e);
     const changed = applied && applied.counts.applied > 0 ? applied : undefined;
     // After Consul was changed, never a bare "failed": the changes are live, only what followed failed.
     const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
@@ -204,6 +204,28 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     }
     throw e;
   }
+}
+
+/**
+ * An error as a commit status says it: GitHub keeps 140 characters, so what ACLs kept from the run
+ * (the request and the right it needs) goes first, not the 36-character AccessorID Consul's text
+ * opens with, nor the adapter's explanation of X-Consul-Results-Filtered-By-ACLs.
+ */
+function statusReason(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const x = e as Error & { kind?: unknown; method?: unknown; path?: unknown; missingPermission?: unknown };
+  if (x.kind === 'incomplete-read' && typeof x.missingPermission === 'string')
+    return `token cannot read all of ${String(x.method)} ${String(x.path)}; it needs ${x.missingPermission}`;
+  const denied = deniedPermission(e.message);
+  if (denied) return `token lacks permission ${denied}`;
+  return e.message;
+}
+
+/** `'service:write' on "web"` from Consul's Permission denied text (acl.PermissionDeniedError), else undefined. */
+function deniedPermission(message: string | undefined): string | undefined {
+  return message
+    ? /^Permission denied: (?:token with AccessorID '[^']*'|anonymous token) lacks permission ('[^']*'(?: on "[^"]*")?)/.exec(message)?.[1]
+    : undefined;
 }
 
 /** `shouldApply` always says yes, so nothing is held back; were it, it would be a plan. */
@@ -316,7 +338,12 @@ async function archiveIfTooLong(
 /** After the counts: which entries Consul does not hold as Git says, as many as the description's 140 characters show. */
 function leftNote(report: ApplyReport): string {
   const left = notApplied(report);
-  return left.length ? ` Not applied: ${left.map((l) => `${l.entry} (${l.label})`).join(', ')}.` : '';
+  // A write ACLs refused says which right is missing: without it the status only says "failed".
+  const label = (l: (typeof left)[number]) => {
+    const denied = deniedPermission(l.message);
+    return denied ? `${l.label}: token lacks ${denied}` : l.label;
+  };
+  return left.length ? ` Not applied: ${left.map((l) => `${l.entry} (${label(l)})`).join(', ')}.` : '';
 }
 
 /** First in the status description (GitHub cuts it at 140): that the merge is not what was reviewed. */
