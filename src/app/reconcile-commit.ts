@@ -74,6 +74,8 @@ export interface ReconcileJob {
   repo: string;
   sha: string;
   deliveryId: string;
+  /** The webhook body's SHA-256 (ReconcileRequest.payloadDigest): the delivery is remembered by it too. */
+  payloadDigest?: string;
   mode: 'apply' | 'plan';
   pullRequest?: { number: number };
   /** The commit this one replaces (the branch's or the pull request's previous head). */
@@ -101,12 +103,13 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
   const prefix = `${target.stateKeyPrefix.replace(/\/+$/, '')}/${target.name}`;
   const deliveries = `${prefix}/deliveries/${job.mode}`;
   const ref = { owner: job.owner, repo: job.repo, sha: job.sha };
+  const delivery = { id: job.deliveryId, ...(job.payloadDigest ? { digest: job.payloadDigest } : {}) };
   // Set once Consul was changed: a later failure (GitHub, Consul KV) must say the changes are live.
   let applied: ApplyReport | undefined;
   let review: ReviewComparison | undefined;
   try {
     if (job.mode !== 'apply') {
-      if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { kind: 'duplicate' };
+      if (await wasDelivered(deps.state, deliveries, delivery)) return { kind: 'duplicate' };
       await deps.reporter.commitStatus(ref, 'pending', 'planning');
       const desired = await deps.source.read(ref, target.dir);
       // The last recorded apply labels entries changed outside consul-gitops in the PR's plan too.
@@ -127,7 +130,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
           made.plan,
         );
       await report(deps, target, job, outcome);
-      await recordDelivery(deps.state, deliveries, job.deliveryId);
+      await recordDelivery(deps.state, deliveries, delivery);
       return outcome;
     }
     // The delivery check, the run, the report and the delivery record all happen under the target
@@ -141,7 +144,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
       },
       {
         load: async () => {
-          if (await wasDelivered(deps.state, deliveries, job.deliveryId)) return { done: 'duplicate' as const };
+          if (await wasDelivered(deps.state, deliveries, delivery)) return { done: 'duplicate' as const };
           await deps.reporter.commitStatus(ref, 'pending', 'planning and applying');
           const desired = await deps.source.read(ref, target.dir);
           // GitHub gives the committer date; applyCommitUnderLock refuses it unless it is RFC 3339.
@@ -164,7 +167,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
           await report(deps, target, job, asReconcileOutcome(o), review);
           // An apply that did not land whole is not done: a redelivery must run it again, not
           // answer "already handled" while Consul still differs from the commit.
-          if (o.kind !== 'applied' || o.report.ok) await recordDelivery(deps.state, deliveries, job.deliveryId);
+          if (o.kind !== 'applied' || o.report.ok) await recordDelivery(deps.state, deliveries, delivery);
         },
       },
     );
@@ -174,7 +177,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     // The error goes on to the caller (Lambda retries, then the dead-letter queue); the delivery is
     // not recorded, so the retry does the work.
     // A failed record already says what is live; here the summary below says it, so only its cause.
-    const message = e instanceof RecordAfterApplyError ? e.reason : e instanceof Error ? e.message : String(e);
+    const message = e instanceof RecordAfterApplyError ? e.reason : statusReason(e);
     const changed = applied && applied.counts.applied > 0 ? applied : undefined;
     // After Consul was changed, never a bare "failed": the changes are live, only what followed failed.
     const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
@@ -201,6 +204,28 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     }
     throw e;
   }
+}
+
+/**
+ * An error as a commit status says it: GitHub keeps 140 characters, so what ACLs kept from the run
+ * (the request and the right it needs) goes first, not the 36-character AccessorID Consul's text
+ * opens with, nor the adapter's explanation of X-Consul-Results-Filtered-By-ACLs.
+ */
+function statusReason(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const x = e as Error & { kind?: unknown; method?: unknown; path?: unknown; missingPermission?: unknown };
+  if (x.kind === 'incomplete-read' && typeof x.missingPermission === 'string')
+    return `token cannot read all of ${String(x.method)} ${String(x.path)}; it needs ${x.missingPermission}`;
+  const denied = deniedPermission(e.message);
+  if (denied) return `token lacks permission ${denied}`;
+  return e.message;
+}
+
+/** `'service:write' on "web"` from Consul's Permission denied text (acl.PermissionDeniedError), else undefined. */
+function deniedPermission(message: string | undefined): string | undefined {
+  return message
+    ? /^Permission denied: (?:token with AccessorID '[^']*'|anonymous token) lacks permission ('[^']*'(?: on "[^"]*")?)/.exec(message)?.[1]
+    : undefined;
 }
 
 /** `shouldApply` always says yes, so nothing is held back; were it, it would be a plan. */
@@ -313,7 +338,12 @@ async function archiveIfTooLong(
 /** After the counts: which entries Consul does not hold as Git says, as many as the description's 140 characters show. */
 function leftNote(report: ApplyReport): string {
   const left = notApplied(report);
-  return left.length ? ` Not applied: ${left.map((l) => `${l.entry} (${l.label})`).join(', ')}.` : '';
+  // A write ACLs refused says which right is missing: without it the status only says "failed".
+  const label = (l: (typeof left)[number]) => {
+    const denied = deniedPermission(l.message);
+    return denied ? `${l.label}: token lacks ${denied}` : l.label;
+  };
+  return left.length ? ` Not applied: ${left.map((l) => `${l.entry} (${label(l)})`).join(', ')}.` : '';
 }
 
 /** First in the status description (GitHub cuts it at 140): that the merge is not what was reviewed. */

@@ -55,6 +55,11 @@ export const ReconcileRequest = z
      * run reports, a `pending` status its own run left there is settled as superseded.
      */
     supersedes: z.optional(CommitSha),
+    /**
+     * SHA-256 (hex) of the webhook body: the signature covers the body but not `deliveryId`, so a
+     * handled delivery is remembered by both (deliveries.ts). Absent from other triggers.
+     */
+    payloadDigest: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex SHA-256'))),
   })
   .check(
     z.refine((r) => r.pullRequest === undefined || r.mode === 'plan', {

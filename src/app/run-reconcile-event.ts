@@ -189,6 +189,7 @@ export async function runReconcileEvent(
           repo,
           sha: event.sha,
           deliveryId: event.deliveryId,
+          ...(event.payloadDigest ? { payloadDigest: event.payloadDigest } : {}),
           mode: event.mode,
           ...(event.pullRequest ? { pullRequest: { number: event.pullRequest.number } } : {}),
           ...(event.supersedes ? { supersedes: event.supersedes } : {}),

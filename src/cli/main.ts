@@ -180,6 +180,12 @@ async function run(load: () => Promise<Command>, rest: string[], io: CliIo, deps
     if (errorCode(e) === 'usage') io.stderr.write(`  see: consul-gitops ${name} --help\n`);
     if (isConsulError(e) && e.kind === 'unavailable')
       io.stderr.write('  hint: is Consul running there? Set CONSUL_HTTP_ADDR or pass --consul URL (`consul-gitops dev-server` starts a local one)\n');
+    // Consul's whole answer to a secret it does not know (acl.ErrNotFound): it names neither the request nor the cause.
+    if (isConsulError(e) && e.kind === 'permission' && /^ACL not found$/i.test(e.message))
+      io.stderr.write(
+        `  hint: Consul knows no token with the secret sent (${e.method} ${e.path}): it was deleted or has expired, or belongs to another cluster. ` +
+          'Check CONSUL_HTTP_TOKEN or CONSUL_HTTP_TOKEN_FILE (or tokenEnv/tokenFile of the target in consul-gitops.yaml)\n',
+      );
     return 1;
   }
 }

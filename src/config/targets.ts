@@ -185,18 +185,95 @@ export function defaultTargets(dir = 'config-entries'): TargetsFile {
 }
 
 /**
+ * `sharedEnvironment`: one process serves every target (serve, the Lambda functions), so targets
+ * without `consul.address` all use the same CONSUL_HTTP_ADDR (refuseOverlaps).
+ *
  * `relativeTo`: the folder a relative `consul.tokenFile` or `consul.caCert` is read from, made
  * absolute here once (the config file's folder, as kubeconfig and docker-compose read theirs), so
  * no reader later falls back to whatever the process's working directory happens to be.
  */
-export function parseTargetsFile(text: string, file = DEFAULT_TARGETS_FILE, relativeTo?: string): TargetsFile {
+export function parseTargetsFile(text: string, file = DEFAULT_TARGETS_FILE, relativeTo?: string, sharedEnvironment = false): TargetsFile {
   const document = parseYamlOf(text, file);
   const result = TargetsFileSchema.safeParse(document);
-  if (result.success) return relativeTo === undefined ? result.data : withPathsFrom(result.data, relativeTo);
+  if (result.success) {
+    refuseOverlaps(result.data.targets, file, sharedEnvironment);
+    return relativeTo === undefined ? result.data : withPathsFrom(result.data, relativeTo);
+  }
   const issues = result.error.issues.map(
     (i) => `${file}: ${i.path.map((p) => quoteToken(String(p)).slice(1, -1)).join('.') || '(root)'}: ${issueText(i, document)}`,
   );
   throw new ConsulGitopsError('config', issues.join('\n'));
+}
+
+/**
+ * Refuses two targets with one name, and two targets that manage the same part of one Consul. Entries
+ * carry one ownership marker (`managed-by: consul-gitops`), not a target's name: a target's prune
+ * deletes every marked entry its own tree lacks, so it would delete what the other target applied,
+ * and an apply of each reverts the other's version of an entry both define. Both see every
+ * partition-wide entry (proxy-defaults, mesh, exported-services …) of their partition, so one
+ * partition of one Consul is one target's, whatever namespaces each lists. `consul.datacenter` does
+ * not separate them: Consul sends every config entry write to the primary datacenter and replicates
+ * it to the others (agent/consul/config_endpoint.go ConfigEntry.Apply).
+ *
+ * "One Consul": the same `consul.address`, compared as written (scheme aside, host case-insensitively;
+ * two names of one cluster cannot be told apart here). An absent address is the environment's
+ * (CONSUL_HTTP_ADDR): the same for every target where one process serves them all (`sharedEnvironment`:
+ * serve, the Lambda functions), unknown for the CLI, which may run each target under its own environment.
+ */
+function refuseOverlaps(targets: readonly Target[], file: string, sharedEnvironment: boolean): void {
+  const problems: string[] = [];
+  for (let i = 0; i < targets.length; i++)
+    for (let j = i + 1; j < targets.length; j++) {
+      const [a, b] = [targets[i], targets[j]];
+      if (a.name === b.name) {
+        problems.push(`${file}: targets.${j}.name: "${b.name}" names targets.${i} too: each target needs its own name (its lock and state are kept under it)`);
+        continue;
+      }
+      const overlap = overlapOf(a, b, sharedEnvironment);
+      if (overlap)
+        problems.push(
+          `${file}: targets "${a.name}" and "${b.name}" overlap: both manage ${overlap} of the same Consul (${
+            a.consul.address ? 'the same consul.address' : 'neither sets consul.address, so both use CONSUL_HTTP_ADDR'
+          }). Each one's prune would delete the entries the other applied, and each apply reverts the other's version of an entry both define ` +
+            `(consul.datacenter does not separate them: config entries are written to the primary datacenter and replicated). ` +
+            `Make them one target, or give them different partitions or Consul clusters`,
+        );
+    }
+  if (problems.length > 0) throw new ConsulGitopsError('config', problems.join('\n'));
+}
+
+/** What two targets both manage on one Consul, in words; undefined when they cannot meet. */
+function overlapOf(a: Target, b: Target, sharedEnvironment: boolean): string | undefined {
+  const [xa, xb] = [a.consul.address, b.consul.address];
+  if (!xa && !xb && !sharedEnvironment) return undefined;
+  if (consulAddressKey(xa) !== consulAddressKey(xb)) return undefined;
+  if (!sameTenancy(a.consul.partition, b.consul.partition)) return undefined;
+  const partition = `partition "${a.consul.partition || 'default'}"`;
+  const shared = sharedNamespaces(a, b);
+  return shared
+    ? `${shared} and the partition-wide entries of ${partition}`
+    : `the partition-wide entries (proxy-defaults, mesh, exported-services …) of ${partition}`;
+}
+
+/** The namespaces both targets manage, in words (`namespace "web"`, `every namespace`), if any. */
+function sharedNamespaces(a: Target, b: Target): string | undefined {
+  const managed = (t: Target): 'all' | string[] => t.namespaces ?? [t.consul.namespace || 'default'];
+  const [ma, mb] = [managed(a), managed(b)];
+  if (ma === 'all' && mb === 'all') return 'every namespace';
+  const listed = ma === 'all' ? (mb as string[]) : mb === 'all' ? ma : ma.filter((n) => mb.some((m) => sameTenancy(n, m)));
+  return listed.length > 0 ? `namespace${listed.length === 1 ? '' : 's'} ${listed.map((n) => `"${n}"`).join(', ')}` : undefined;
+}
+
+/** A Consul address as two targets are compared by: host (lower-case), port and path; the scheme aside. Absent: the environment's. */
+function consulAddressKey(address: string | undefined): string {
+  if (!address) return '';
+  const raw = address.trim();
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+    return `${url.hostname.toLowerCase()}:${url.port}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return raw.toLowerCase();
+  }
 }
 
 /**

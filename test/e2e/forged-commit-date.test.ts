@@ -52,7 +52,7 @@ describe('a commit with a forged future committer date, on the webhook path', ()
     const { a, b } = commits();
     for (const sha of [a, b]) expect((await lambda.deliver('push', pushOf(sha))).statusCode).toBe(202);
     // A second push event for A (a redelivery has the same id and is a duplicate; this one is new).
-    expect((await lambda.deliver('push', pushOf(a), { deliveryId: 'replayed-a' })).statusCode).toBe(202);
+    expect((await lambda.deliver('push', { ...pushOf(a), before: b }, { deliveryId: 'replayed-a' })).statusCode).toBe(202);
     expect(await liveProtocol(h.consul.url)).toBe('http');
     expect(final(a)).toMatchObject({ state: 'error' });
     expect(final(a)!.description).toContain(`not applied: commit ${a.slice(0, 12)} is older than the applied ${b.slice(0, 12)} by the history`);

@@ -1,9 +1,10 @@
 // One GitHub delivery accepted, the same way by the webhook Lambda and by `serve`: verify the
-// signature (reading a rotated secret again once before refusing), route, dedupe by delivery id,
+// signature (reading a rotated secret again once before refusing), route, dedupe by the body's
+// digest (the signature does not cover X-GitHub-Delivery: recent-deliveries.ts says why),
 // fan out to the targets, and hand the reconciles to a starter: the Lambda's asynchronous invoke
 // or serve's in-process queue. It answers what to respond and the one line to log; the edge does both.
 import type { ReconcileRequest } from '../reconcile-request.ts';
-import type { RecentDeliveries } from './recent-deliveries.ts';
+import { payloadDigest, type RecentDeliveries } from './recent-deliveries.ts';
 import { decisionBody, routeWebhook, type DecisionBody, type RouteConfig, type WebhookRequest } from './route-event.ts';
 
 /** The webhook secret shared with GitHub (Secrets Manager, SSM, or an environment variable). */
@@ -57,7 +58,8 @@ export interface Accepted {
 const SIGNATURE = /^sha256=[0-9a-f]{64}$/i;
 
 /**
- * Decide on one delivery and, when it asks for a reconcile, start it once per delivery id.
+ * Decide on one delivery and, when it asks for a reconcile, start it once per body (a redelivery or
+ * a replay under another id is answered `duplicate`).
  *
  * @example
  * const accepted = await acceptDelivery(deps, { headers, body });
@@ -96,19 +98,31 @@ export async function acceptDelivery(deps: AcceptDeps, request: WebhookRequest):
 
   const context = { event: decision.body.event, deliveryId: invoke.deliveryId, ...refreshed };
   const about = { name: decision.body.event, deliveryId: invoke.deliveryId };
-  if (!deps.recent.claim(invoke.deliveryId)) {
+  const digest = payloadDigest(request.body);
+  const claim = deps.recent.claim(invoke.deliveryId, digest);
+  if (claim.kind === 'redelivery') {
     return {
       status: 200,
       body: decisionBody('duplicate', 'delivery already accepted; reconcile not started again', about),
       log: { level: 'info', message: 'Webhook redelivery ignored', fields: context },
     };
   }
-  const requests = deps.fanOut.length > 0 ? deps.fanOut.map((target) => ({ ...invoke, target })) : [invoke];
+  if (claim.kind === 'replay') {
+    // A signed body GitHub sent before, now under another delivery id: someone replays it.
+    return {
+      status: 200,
+      body: decisionBody('duplicate', `this body was delivered before as ${claim.firstDeliveryId}; a replay under another delivery id is not run`, about),
+      log: { level: 'warn', message: 'Webhook replay ignored', fields: { ...context, firstDeliveryId: claim.firstDeliveryId } },
+    };
+  }
+  // The digest travels on: reconcile's record of handled deliveries (other containers) is kept by it too.
+  const routed = { ...invoke, payloadDigest: digest };
+  const requests = deps.fanOut.length > 0 ? deps.fanOut.map((target) => ({ ...routed, target })) : [routed];
   let started: StartResult;
   try {
     started = await deps.starter.start(requests);
   } catch (error) {
-    deps.recent.release(invoke.deliveryId); // let a manual redelivery try again
+    deps.recent.release(digest); // let a manual redelivery try again
     return {
       status: 503,
       body: decisionBody('failed', 'could not start reconcile; redeliver to retry', about),
@@ -116,7 +130,7 @@ export async function acceptDelivery(deps: AcceptDeps, request: WebhookRequest):
     };
   }
   if (started.kind === 'stopping') {
-    deps.recent.release(invoke.deliveryId); // a redelivery after the restart should run
+    deps.recent.release(digest); // a redelivery after the restart should run
     return {
       status: 503,
       body: decisionBody('failed', 'server is stopping; redeliver to retry', about),

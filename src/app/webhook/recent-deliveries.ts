@@ -1,17 +1,34 @@
 // A bounded memory of webhook deliveries already handed to reconcile, so a redelivery (same
-// X-GitHub-Delivery) reaching the same container does no work twice. It is only a first line:
-// other containers do not share it, which is why the delivery id also travels to reconcile.
+// X-GitHub-Delivery, same body) reaching the same container does no work twice. It is only a first
+// line: other containers do not share it, which is why the delivery id and the body's digest also
+// travel to reconcile (deliveries.ts).
+//
+// Kept by the body's digest, not by the delivery id: the signature covers the body only, so anyone
+// holding one signed body can send it again under any id. Keyed by id, a replay under the id of a
+// real delivery still to come would make us drop that delivery; keyed by body, a replay under a new
+// id is known for what it is, and a real delivery (its own body) always gets in.
+import { createHash } from 'node:crypto';
 import { ConsulGitopsError } from '../../errors.ts';
 
+/** What claim found: a body not seen yet, GitHub's redelivery of one (same id), or the same body under another id. */
+export type Claim = { kind: 'new' } | { kind: 'redelivery' } | { kind: 'replay'; firstDeliveryId: string };
+
+/** The digest a delivery is remembered by: SHA-256 of the body's bytes, lower-case hex. */
+export function payloadDigest(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex');
+}
+
 /**
- * Insertion-ordered set with a capacity; the oldest id is forgotten first.
+ * Insertion-ordered map from body digest to the delivery id it first came with; the oldest is
+ * forgotten first.
  *
  * @example
  * const recent = new RecentDeliveries(1000);
- * if (recent.claim(deliveryId)) await invoke(); // false: seen before (or in flight)
+ * const digest = payloadDigest(body);
+ * if (recent.claim(deliveryId, digest).kind === 'new') await invoke(); // otherwise seen before (or in flight)
  */
 export class RecentDeliveries {
-  readonly #ids = new Set<string>();
+  readonly #firstIdOf = new Map<string, string>();
   readonly #capacity: number;
 
   constructor(capacity: number) {
@@ -19,23 +36,24 @@ export class RecentDeliveries {
     this.#capacity = capacity;
   }
 
-  /** Record `id`; false when it was already recorded. Claiming before the work keeps concurrent duplicates out too. */
-  claim(id: string): boolean {
-    if (this.#ids.has(id)) return false;
-    this.#ids.add(id);
-    if (this.#ids.size > this.#capacity) {
-      const oldest = this.#ids.values().next().value;
-      if (oldest !== undefined) this.#ids.delete(oldest);
+  /** Record the body `digest`, delivered as `id`. Claiming before the work keeps concurrent duplicates out too. */
+  claim(id: string, digest: string): Claim {
+    const first = this.#firstIdOf.get(digest);
+    if (first !== undefined) return first === id ? { kind: 'redelivery' } : { kind: 'replay', firstDeliveryId: first };
+    this.#firstIdOf.set(digest, id);
+    if (this.#firstIdOf.size > this.#capacity) {
+      const oldest = this.#firstIdOf.keys().next().value;
+      if (oldest !== undefined) this.#firstIdOf.delete(oldest);
     }
-    return true;
+    return { kind: 'new' };
   }
 
-  /** Forget `id`, e.g. when the work it stood for failed and a redelivery should be allowed to retry. */
-  release(id: string): void {
-    this.#ids.delete(id);
+  /** Forget `digest`, e.g. when the work it stood for failed and a redelivery should be allowed to retry. */
+  release(digest: string): void {
+    this.#firstIdOf.delete(digest);
   }
 
   get size(): number {
-    return this.#ids.size;
+    return this.#firstIdOf.size;
   }
 }

@@ -79,7 +79,9 @@ describe('reconcile function: refusals inside an apply and several failed target
   it('targets-failed: a drift check of two targets that both throw fails with one error holding both', async () => {
     github.addCommit({ 'a/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' }, 'a', { branch: 'master' });
     github.fail({ path: /\/repos\//, status: 500, times: 1000 });
-    const reconcile = handler({ TARGETS_CONFIG: 'targets:\n  - name: east\n    dir: a\n  - name: west\n    dir: b\n' });
+    const reconcile = handler({
+      TARGETS_CONFIG: 'targets:\n  - name: east\n    dir: a\n  - name: west\n    dir: b\n    consul: { address: "http://127.0.0.1:9" }\n',
+    });
     const failure = await reconcile({ mode: 'drift', repository, branch: 'master', deliveryId: 'schedule-1' }).then(
       () => undefined,
       (e: unknown) => e,

@@ -14,13 +14,16 @@ import { branchPush, configPush, example, SECRET, signed, type SignedRequest } f
 let lambda: LambdaDouble;
 let client: LambdaClient;
 let consul: DevServer;
+/** dc2's own Consul: two targets on one Consul are refused (each would prune the other's entries). */
+let consul2: DevServer;
 let github: GitHubDouble;
 let serve: ServeHandle;
 const serveLogs: string[] = [];
 
 beforeAll(async () => {
-  [lambda, consul, github] = await Promise.all([
+  [lambda, consul, consul2, github] = await Promise.all([
     startLambdaDouble(),
+    startDevServer({ port: 0, host: '127.0.0.1' }),
     startDevServer({ port: 0, host: '127.0.0.1' }),
     startGitHubDouble({ owner: 'Codertocat', repo: 'Hello-World', defaultBranch: 'master' }),
   ]);
@@ -35,7 +38,7 @@ beforeAll(async () => {
       TARGETS_CONFIG: JSON.stringify({
         targets: [
           { name: 'dc1', consul: { address: consul.url } },
-          { name: 'dc2', consul: { address: consul.url } },
+          { name: 'dc2', consul: { address: consul2.url } },
         ],
       }),
     },
@@ -51,7 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client.destroy();
   await serve.close();
-  await Promise.all([lambda.close(), consul.close(), github.close()]);
+  await Promise.all([lambda.close(), consul.close(), consul2.close(), github.close()]);
 });
 
 interface Answer {

@@ -81,6 +81,7 @@ describe('webhook handler', () => {
           ref: 'refs/heads/master',
           deliveryId: 'delivery-1',
           mode: 'apply',
+          payloadDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
         },
       },
     ]);

@@ -69,7 +69,9 @@ describe('webhook secret rotation', () => {
     expect(aws.calls).toHaveLength(1);
     // Rotation: the store and GitHub's hook both get the new secret; the cache still holds the old one.
     aws.secrets.set('consul-gitops/webhook', NEW);
-    expect(await statusOf(handler, await signed('push', configPush(), { secret: NEW }))).toBe(202);
+    // Another push (the same body again would be a replay, answered 200 and not run).
+    const next = { ...configPush(), after: 'b'.repeat(40) };
+    expect(await statusOf(handler, await signed('push', next, { secret: NEW }))).toBe(202);
     expect(await statusOf(handler, await signed('ping', example('ping'), { secret: NEW }))).toBe(200);
     expect(aws.calls).toHaveLength(2);
     expect(lambda.invocations).toHaveLength(2);
