@@ -7,11 +7,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtCliInto } from '../support/built-cli.ts';
 import { runCli, tempTree, type CliRun } from '../support/run-cli.ts';
-// @ts-expect-error: the build script is plain JavaScript with no declarations.
-import { buildCli as buildCliUntyped } from '../../scripts/build.mjs';
 
-const buildCli = buildCliUntyped as (o: { outdir: string }) => Promise<unknown>;
 const execFileAsync = promisify(execFile);
 
 let scratch: string;
@@ -20,7 +18,7 @@ beforeAll(async () => {
   // Inside the repository (tmp/, ignored by git), so the built files resolve node_modules as dist/ does.
   mkdirSync('tmp', { recursive: true });
   scratch = mkdtempSync(join(process.cwd(), 'tmp', 'cli-ascii-bundle-test-'));
-  await buildCli({ outdir: join(scratch, 'dist') });
+  await builtCliInto(join(scratch, 'dist'));
 }, 120_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

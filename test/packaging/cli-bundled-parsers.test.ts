@@ -9,10 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: the build script is plain JavaScript with no declarations.
-import { buildCli as buildCliUntyped } from '../../scripts/build.mjs';
+import { builtCliInto } from '../support/built-cli.ts';
 
-const buildCli = buildCliUntyped as (o: { outdir: string }) => Promise<unknown>;
 const run = promisify(execFile);
 
 let scratch: string;
@@ -29,7 +27,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 beforeAll(async () => {
   // Outside the repository: no node_modules above it to resolve an external package from.
   scratch = mkdtempSync(join(tmpdir(), 'cli-bundled-parsers-'));
-  await buildCli({ outdir: join(scratch, 'dist') });
+  await builtCliInto(join(scratch, 'dist'));
   const dir = join(scratch, 'work', 'config-entries');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'web.hcl'), 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n');

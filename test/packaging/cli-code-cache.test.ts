@@ -7,11 +7,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { builtCliInto } from '../support/built-cli.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-// @ts-expect-error: the build script is plain JavaScript with no declarations.
-import { buildCli as buildCliUntyped } from '../../scripts/build.mjs';
 
-const buildCli = buildCliUntyped as (o: { outdir: string }) => Promise<unknown>;
 const execFileAsync = promisify(execFile);
 
 let scratch: string;
@@ -23,7 +21,7 @@ beforeAll(async () => {
   // Inside the repository (tmp/, ignored by git), so the built files resolve node_modules as dist/ does.
   mkdirSync('tmp', { recursive: true });
   scratch = mkdtempSync(join(process.cwd(), 'tmp', 'cli-code-cache-test-'));
-  await buildCli({ outdir: join(scratch, 'dist') });
+  await builtCliInto(join(scratch, 'dist'));
   mkdirSync(join(scratch, 'work', 'config-entries'), { recursive: true });
   writeFileSync(join(scratch, 'work', 'config-entries', 'web.hcl'), 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n');
   consul = await startDevServer({ port: 0, host: '127.0.0.1' });

@@ -8,11 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtCliInto } from '../support/built-cli.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-// @ts-expect-error: the build script is plain JavaScript with no declarations.
-import { buildCli as buildCliUntyped } from '../../scripts/build.mjs';
 
-const buildCli = buildCliUntyped as (o: { outdir: string }) => Promise<unknown>;
 const run = promisify(execFile);
 
 let scratch: string;
@@ -22,7 +20,7 @@ beforeAll(async () => {
   // Inside the repository (tmp/, ignored by git), so the built files resolve node_modules as dist/ does.
   mkdirSync('tmp', { recursive: true });
   scratch = mkdtempSync(join(process.cwd(), 'tmp', 'cli-undici-test-'));
-  await buildCli({ outdir: join(scratch, 'dist') });
+  await builtCliInto(join(scratch, 'dist'));
   mkdirSync(join(scratch, 'work', 'config-entries'), { recursive: true });
   writeFileSync(join(scratch, 'work', 'config-entries', 'web.hcl'), 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n');
   // Prints, at exit, every undici file the process loaded (undici is CommonJS: require.cache holds them).

@@ -29,9 +29,14 @@ function target(args: unknown[]): { host?: string; port?: unknown; path?: string
   return { host: typeof args[1] === 'string' ? args[1] : 'localhost', port: first };
 }
 
-// Called with the socket as `this`, as net calls it; its overloads are passed through unchanged.
+type Connect = (this: Socket, ...args: unknown[]) => Socket;
+// Node's own connect, called with the socket as `this`; its overloads are passed through unchanged.
+// Kept on the prototype under a symbol: test/unit's files share one thread (vitest.config.ts), where
+// this file runs again for each of them, and each run must wrap Node's connect, not the last wrapper.
+const NODE_CONNECT = Symbol.for('consul-gitops.test.node-connect');
+const proto = Socket.prototype as Socket & { [NODE_CONNECT]?: Connect };
 // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with the socket as `this`
-const realConnect = Socket.prototype.connect as (this: Socket, ...args: unknown[]) => Socket;
+const realConnect: Connect = (proto[NODE_CONNECT] ??= Socket.prototype.connect as Connect);
 Socket.prototype.connect = function guardedConnect(this: Socket, ...args: unknown[]): Socket {
   const t = target(args);
   if (t.path !== undefined || isLoopback(t.host ?? 'localhost')) return realConnect.apply(this, args);
