@@ -860,4 +860,37 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       del('/v1/config/service-defaults/cgc-pst'),
     ],
   },
+  {
+    // agent/structs/config_entry_gateways.go at hashicorp/consul 5c48b0b: IngressGatewayConfigEntry.Defaults
+    // (*IngressServiceConfig, limits without omitempty), IngressListener.TLS (*GatewayTLSConfig, Enabled
+    // without omitempty), IngressService.TLS and GatewayServiceTLSConfig.SDS (omitempty fields): an
+    // empty block is a set pointer, stored, and answered in encoding/json's shape.
+    name: 'gateway pointers to structs: an empty block is stored and GET answers it in encoding/json’s shape',
+    kinds: ['ingress-gateway'],
+    cleanup: ['/v1/config/ingress-gateway/cgc-gwp', '/v1/config/service-defaults/cgc-gwp-api'],
+    steps: [
+      ok(sd('cgc-gwp-api', { Protocol: 'http' })),
+      ok({
+        Kind: 'ingress-gateway',
+        Name: 'cgc-gwp',
+        Defaults: {},
+        Listeners: [{ Port: 8443, Protocol: 'http', TLS: {}, Services: [{ Name: 'cgc-gwp-api', Hosts: ['api.example.com'], TLS: { SDS: {} } }] }],
+      }),
+      {
+        method: 'GET',
+        path: '/v1/config/ingress-gateway/cgc-gwp',
+        expect: {
+          status: 200,
+          body: (res) => {
+            const live = res.json as { Defaults: unknown; Listeners: { TLS: unknown; Services: { TLS: unknown }[] }[] };
+            expect(live.Defaults).toEqual({ MaxConnections: 0, MaxPendingRequests: 0, MaxConcurrentRequests: 0 });
+            expect(live.Listeners[0].TLS).toEqual({ Enabled: false });
+            expect(live.Listeners[0].Services[0].TLS).toEqual({ SDS: {} });
+          },
+        },
+      },
+      del('/v1/config/ingress-gateway/cgc-gwp'),
+      del('/v1/config/service-defaults/cgc-gwp-api'),
+    ],
+  },
 ];
