@@ -861,6 +861,35 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     ],
   },
   {
+    // agent/structs/config_entry_mesh.go at hashicorp/consul 03658a0: MeshDirectionalTLSConfig.ECDHCurves
+    // and validateECDHCurves (types/tls.go ValidateTLSVersionECDHCurvesCompat, ValidateEnvoyECDHCurves).
+    // Newest source, release not known: against an older real Consul the writes fail as invalid config keys.
+    name: 'mesh: TLS ECDHCurves are stored, need TLS 1.2 or later, and must be curves Envoy knows',
+    kinds: ['mesh'],
+    cleanup: ['/v1/config/mesh/mesh'],
+    steps: [
+      fail500(
+        { Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'TLSv1_0', ECDHCurves: ['X25519'] } } },
+        "error in incoming TLS configuration: ecdh_curves can only be configured when tls_min_version is 'TLSv1_2' or higher, TLSMinVersion is set to TLSv1_0",
+      ),
+      fail500(
+        { Kind: 'mesh', TLS: { Outgoing: { ECDHCurves: ['secp256k1'] } } },
+        'error in outgoing TLS configuration: unsupported ecdh_curve "secp256k1"; must be one of [P-256, P-384, P-521, X25519, X25519MLKEM768]',
+      ),
+      ok({ Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'TLSv1_3', ECDHCurves: ['X25519MLKEM768', 'X25519'] } } }),
+      {
+        method: 'GET',
+        path: '/v1/config/mesh/mesh',
+        expect: {
+          status: 200,
+          body: (res) =>
+            expect((res.json as { TLS: unknown }).TLS).toEqual({ Incoming: { TLSMinVersion: 'TLSv1_3', ECDHCurves: ['X25519MLKEM768', 'X25519'] } }),
+        },
+      },
+      del('/v1/config/mesh/mesh'),
+    ],
+  },
+  {
     // agent/structs/config_entry_gateways.go at hashicorp/consul 5c48b0b: IngressGatewayConfigEntry.Defaults
     // (*IngressServiceConfig, limits without omitempty), IngressListener.TLS (*GatewayTLSConfig, Enabled
     // without omitempty), IngressService.TLS and GatewayServiceTLSConfig.SDS (omitempty fields): an
