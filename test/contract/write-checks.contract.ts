@@ -861,6 +861,30 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     ],
   },
   {
+    // agent/structs/config_entry.go DecodeConfigEntry: mapstructure without ZeroFields sets nothing for a
+    // nil input, so a pointer block given as null stays nil. CE refuses any set RateLimits
+    // (config_entry_ce.go validateRatelimit, `rl != nil`), so its null being accepted shows it unset.
+    name: 'null pointer blocks are unset: RateLimits, UpstreamConfig and a PassiveHealthCheck given null are accepted and not answered',
+    kinds: ['service-defaults'],
+    cleanup: ['/v1/config/service-defaults/cgc-null'],
+    steps: [
+      ok(sd('cgc-null', { RateLimits: null, UpstreamConfig: null, Destination: null, MaxRequestHeadersKB: null })),
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-null',
+        expect: {
+          status: 200,
+          body: (res) => {
+            const live = res.json as Record<string, unknown>;
+            for (const k of ['RateLimits', 'UpstreamConfig', 'Destination', 'MaxRequestHeadersKB']) expect(live[k], k).toBeUndefined();
+          },
+        },
+      },
+      ok(sd('cgc-null', { UpstreamConfig: { Defaults: { PassiveHealthCheck: null, Limits: null } } })),
+      del('/v1/config/service-defaults/cgc-null'),
+    ],
+  },
+  {
     // agent/structs/config_entry_mesh.go at hashicorp/consul 03658a0: MeshDirectionalTLSConfig.ECDHCurves
     // and validateECDHCurves (types/tls.go ValidateTLSVersionECDHCurvesCompat, ValidateEnvoyECDHCurves).
     // Newest source, release not known: against an older real Consul the writes fail as invalid config keys.
