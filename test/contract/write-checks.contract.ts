@@ -46,6 +46,12 @@ const SERVICE_WRITER = {
   accessorId: 'c9c1d0a4-5b1e-4c1e-9a51-0000000c9cb1',
   rules: { service: { 'cgc-code': 'write' as const } },
 };
+/** May register cgc-hatch and its sidecar: service:write without mesh:write. */
+const SIDECAR_WRITER = {
+  secret: 'c9c1d0a4-5b1e-4c1e-9a51-0000000c9c12',
+  accessorId: 'c9c1d0a4-5b1e-4c1e-9a51-0000000c9cb2',
+  rules: { service: { 'cgc-hatch': 'write' as const, 'cgc-hatch-sidecar-proxy': 'write' as const } },
+};
 const LUA = { Name: 'builtin/lua', Arguments: { Listener: 'inbound', Script: 'function envoy_on_request(h) end' } };
 
 export const WRITE_CHECK_CASES: ContractCase[] = [
@@ -858,6 +864,34 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       ),
       del('/v1/config/service-splitter/cgc-pst'),
       del('/v1/config/service-defaults/cgc-pst'),
+    ],
+  },
+  {
+    // agent/acl.go vetServiceRegisterWithAuthorizer (hashicorp/consul 2026 source): an agent service
+    // registration whose Proxy.Config sets a bootstrap escape-hatch key needs mesh:write besides
+    // service:write, its denial wrapped; agent/http.go answers 403. Only denied writes: nothing to clean.
+    // Newest source, release not known: an older real Consul registers the sidecar (status 200).
+    name: 'ACL: an agent sidecar registration with an Envoy escape-hatch key in Proxy.Config needs mesh:write too',
+    needsAcl: true,
+    aclTokens: [SIDECAR_WRITER],
+    steps: [
+      {
+        method: 'PUT',
+        path: '/v1/agent/service/register',
+        body: {
+          Kind: 'connect-proxy',
+          Name: 'cgc-hatch-sidecar-proxy',
+          Port: 21000,
+          Proxy: { DestinationServiceName: 'cgc-hatch', Config: { envoy_extra_static_listeners_json: '{}' } },
+        },
+        headers: { 'X-Consul-Token': SIDECAR_WRITER.secret },
+        expect: {
+          status: 403,
+          body:
+            'mesh:write required to set bootstrap escape-hatch Proxy.Config key "envoy_extra_static_listeners_json": ' +
+            `Permission denied: token with AccessorID '${SIDECAR_WRITER.accessorId}' lacks permission 'mesh:write'`,
+        },
+      },
     ],
   },
   {
