@@ -8,7 +8,7 @@ import type { SourceFile, ValidatedFiles } from '../core/parse-files.ts';
 import { renderTree, type RenderedTree } from '../core/render.ts';
 import type { ConfigEntryStore, LiveEntry, StateStore } from './ports/config-entry-store.ts';
 import { planWithState, type Plan, type PlanOptions } from '../core/plan/plan.ts';
-import type { PlanWarning } from '../core/plan/warnings.ts';
+import { meshWriteChanges, meshWriteWarnings, type PlanWarning } from '../core/plan/warnings.ts';
 import { entryVersionWarnings, newestSourceWarnings } from '../core/version-check.ts';
 import { entryGatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { graphProblems } from '../core/graph-rules.ts';
@@ -17,6 +17,7 @@ import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
 import { ownWrites } from './commit-state.ts';
 import { scopeDesired } from '../core/plan/tenancy-scope.ts';
 import { isEnterprise, parseTargetConsul } from '../model/tenancy.ts';
+import type { ConsulVersion } from '../model/consul-versions.ts';
 
 /** Where the last apply was recorded (commit-state.ts), so changes made outside consul-gitops are named. */
 export interface ApplyHistory {
@@ -190,14 +191,30 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   const problem = historyProblem ? { historyProblem } : {};
   if (errors.length) return { tree, errors, live, ...problem };
   const version = { name: targetName, ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}) };
-  if (!only?.length) return { tree, plan: withVersionWarnings(plan, tree, version), errors, live, ...problem };
+  if (!only?.length) return { tree, plan: await withMeshWriteWarnings(withVersionWarnings(plan, tree, version), store, consul), errors, live, ...problem };
   const restricted = restrictPlan(plan, live, only, options);
-  if ('plan' in restricted) return { tree, plan: withVersionWarnings(restricted.plan, tree, version), errors, live, ...problem };
+  if ('plan' in restricted)
+    return { tree, plan: await withMeshWriteWarnings(withVersionWarnings(restricted.plan, tree, version), store, consul), errors, live, ...problem };
   for (const p of restricted.problems) {
     const d = p.change && decodedByKey().get(p.change.key);
     errors.push(configEntryError('graph', p.change?.source ?? '--only', d && p.field ? positionOf(d, p.field) : undefined, p.field, p.message, p.hint));
   }
   return { tree, errors, live, ...problem };
+}
+
+/**
+ * The plan warns when it writes an entry that needs mesh:write and the token lacks it (Consul would
+ * answer 403 at apply): asked of Consul (`POST /v1/internal/acl/authorize`) only when the plan has
+ * such a write, so other plans make no extra request.
+ */
+async function withMeshWriteWarnings(plan: Plan, store: ConfigEntryStore, consul: ConsulVersion | undefined): Promise<Plan> {
+  if (!store.mayWriteMesh || meshWriteChanges(plan.changes, consul).length === 0) return plan;
+  const allowed = await store.mayWriteMesh().then(
+    (v) => v,
+    (e: unknown) => ({ unknown: (e as Error).message }),
+  );
+  const warnings = meshWriteWarnings(plan.changes, allowed, consul);
+  return warnings.length ? { ...plan, warnings: [...plan.warnings, ...warnings] } : plan;
 }
 
 function lazy<T>(make: () => T): () => T {

@@ -162,7 +162,10 @@ export function decodeFieldsInto(
       let value: unknown;
       if (runEnd === h + 1) {
         const e = entries[hitStack[h] % ENTRY_RANGE];
-        ctx.positions.set(fieldPath, e.keyPos);
+        // A key whose value is null is not given: Consul's mapstructure decode (DecodeConfigEntry,
+        // no ZeroFields) returns before setting anything for nil input, so the field stays unset and
+        // a pointer block (`"RateLimits": null`) nil, which neither Validate nor the store sees.
+        if (e.value.type !== 'null') ctx.positions.set(fieldPath, e.keyPos);
         value = decodeValue(e.value, m.type, fieldPath, m.name, ctx);
       } else {
         // Consul's HookTranslateKeys: when both the canonical key and its alias are given, the canonical wins.

@@ -54,6 +54,8 @@ export const SECURE_AGENT: AgentProfile = {
 };
 
 const NODE_NAME = 'consul-dev';
+/** The dev agent's node: where its own registrations (PUT /v1/agent/service/register) land in the catalog. */
+export const AGENT_NODE_NAME = NODE_NAME;
 /** What RuntimeConfig.Sanitized() shows for a secret-named string field, set or not. */
 const HIDDEN = 'hidden';
 const DATACENTER = 'dc1';

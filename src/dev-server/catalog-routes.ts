@@ -1,4 +1,5 @@
-// A minimal catalog: PUT /v1/catalog/register, PUT /v1/catalog/deregister,
+// A minimal catalog: PUT /v1/catalog/register, PUT /v1/catalog/deregister, the dev agent's
+// PUT /v1/agent/service/register,
 // GET /v1/health/connect/:service (the mesh proxies that front a service), GET /v1/catalog/services
 // (names and tags, bexpr-filtered over ServiceNodes) and GET /v1/catalog/service/:service, in
 // Consul's shapes (structs.RegisterRequest in, structs.CheckServiceNodes / structs.Services /
@@ -73,6 +74,21 @@ function nodeServiceJson(s: Json): Json {
   };
 }
 
+/** agent/acl.go bootstrapEscapeHatchKeys (hashicorp/consul 2026 source): Proxy.Config keys spliced into Envoy's configuration. */
+const BOOTSTRAP_ESCAPE_HATCH_KEYS: ReadonlySet<string> = new Set([
+  'envoy_bootstrap_json_tpl',
+  'envoy_extra_static_listeners_json',
+  'envoy_public_listener_json',
+  'envoy_listener_json',
+  'envoy_cluster_json',
+  'envoy_local_cluster_json',
+  'envoy_extra_static_clusters_json',
+  'envoy_extra_stats_sinks_json',
+  'envoy_tracing_json',
+  'envoy_stats_config_json',
+  'envoy_listener_tracing_json',
+]);
+
 export class CatalogRoutes {
   constructor(private readonly acl: AclPolicy) {}
 
@@ -124,6 +140,52 @@ export class CatalogRoutes {
     }
     state.notify();
     sendJson(ctx, 200, true);
+  }
+
+  /**
+   * PUT /v1/agent/service/register (agent/agent_endpoint.go AgentRegisterService): the dev agent's own
+   * service, synced into the catalog on its node. The body is an api.AgentServiceRegistration (`Name`,
+   * not `Service`); the ID defaults to the name. ACLs as agent/acl.go vetServiceRegisterWithAuthorizer
+   * at hashicorp/consul's 2026 source (find_string id 62583819178): service:write on the service, on the
+   * service an ID overwrites, and on a connect-proxy's destination; then, for the first Proxy.Config
+   * key among bootstrapEscapeHatchKeys (an exact-case lookup, unlike structs.IsEnvoyEscapeHatchKey),
+   * mesh:write, its denial wrapped as `mesh:write required to set bootstrap escape-hatch Proxy.Config
+   * key %q: ` (agent/http.go answers 403: the text holds "Permission denied"). Go ranges over the map
+   * in random order, so with several such keys Consul may name any of them; the body's first is named here.
+   */
+  agentRegister(ctx: RequestContext, node: string): void {
+    rejectEnterpriseMeta(ctx);
+    const body = parseBody(ctx);
+    this.acl.resolve(ctx);
+    const name = str(body, 'Name');
+    if (name === '') throw new HttpError(400, 'Missing service name');
+    const service: Json = { ...body, Service: name, ID: str(body, 'ID') || name };
+    delete service.Name;
+    const state = ctx.state;
+    const key = serviceKey(node, str(service, 'ID'));
+    this.acl.require(ctx, { resource: 'service', access: 'write', name });
+    const existing = state.services.get(key);
+    if (existing) this.acl.require(ctx, { resource: 'service', access: 'write', name: str(existing.service, 'Service') });
+    const proxy = asObj(field(service, 'Proxy')) ?? {};
+    if (str(service, 'Kind') === 'connect-proxy') this.acl.require(ctx, { resource: 'service', access: 'write', name: str(proxy, 'DestinationServiceName') });
+    const config = asObj(field(proxy, 'Config')) ?? {};
+    const hatch = Object.keys(config).find((k) => BOOTSTRAP_ESCAPE_HATCH_KEYS.has(k));
+    if (hatch !== undefined)
+      this.acl.require(
+        ctx,
+        { resource: 'mesh', access: 'write' },
+        `mesh:write required to set bootstrap escape-hatch Proxy.Config key ${JSON.stringify(hatch)}: `,
+      );
+
+    const tables: ('nodes' | 'services')[] = state.nodes.has(node.toLowerCase()) ? ['services'] : ['nodes', 'services'];
+    const idx = state.commit(tables);
+    if (!state.nodes.has(node.toLowerCase()))
+      state.nodes.set(node.toLowerCase(), { node, address: '127.0.0.1', datacenter: DATACENTER, createIndex: idx, modifyIndex: idx });
+    state.services.set(key, { node, service: nodeServiceJson(service), createIndex: existing?.createIndex ?? idx, modifyIndex: idx });
+    state.notify();
+    // AgentRegisterService returns no object: 200 with an empty body.
+    ctx.res.writeHead(200, { ...ctx.baseHeaders, 'Content-Length': '0' });
+    ctx.res.end();
   }
 
   deregister(ctx: RequestContext): void {

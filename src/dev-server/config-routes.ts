@@ -29,7 +29,7 @@ import {
 import { canonicalJson, responseShape } from './response-shape.ts';
 import { entryName, type StoredEntry } from './state.ts';
 import { CONSUL_CE_KINDS, kindDefinition } from '../model/registry.ts';
-import { furtherWritePermission } from './write-acl.ts';
+import { furtherWritePermission } from '../model/write-acl.ts';
 
 /** `if casStr := req.URL.Query().Get("cas"); casStr != ""`: an empty `?cas=` (or bare `?cas`) is no CAS at all. */
 function casParam(ctx: RequestContext): number | undefined {

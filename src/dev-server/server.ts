@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AclPolicy, type AclConfig } from './acl.ts';
 import { aclAuthorize } from './acl-routes.ts';
-import { AgentRoutes, INSECURE_AGENT, type AgentProfile } from './agent-routes.ts';
+import { AGENT_NODE_NAME, AgentRoutes, INSECURE_AGENT, type AgentProfile } from './agent-routes.ts';
 import { CatalogRoutes } from './catalog-routes.ts';
 import { ConfigRoutes } from './config-routes.ts';
 import { Faults, type FaultInjector } from './faults.ts';
@@ -86,6 +86,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     { path: '/v1/kv/', methods: { GET: kvHandler, PUT: kvHandler, DELETE: kvHandler } },
     { path: '/v1/catalog/register', methods: { PUT: (c) => catalog.register(c) } },
     { path: '/v1/catalog/deregister', methods: { PUT: (c) => catalog.deregister(c) } },
+    { path: '/v1/agent/service/register', methods: { PUT: (c) => catalog.agentRegister(c, AGENT_NODE_NAME) } },
     { path: '/v1/health/connect/', methods: { GET: (c) => catalog.healthConnect(c) } },
     { path: '/v1/catalog/services', methods: { GET: (c) => catalog.services(c) } },
     { path: '/v1/internal/acl/authorize', methods: { POST: (c) => aclAuthorize(c, acl) } },

@@ -83,6 +83,9 @@ function meshDirectionalTLS(prefix: string): Spellings {
     TLSMinVersion: ['tls_min_version'],
     TLSMaxVersion: ['tls_max_version'],
     CipherSuites: ['cipher_suites'],
+    // agent/structs/config_entry_mesh.go at hashicorp/consul 03658a0 (the api struct of that commit
+    // was not readable; its tags are taken to match the server struct's, as for credential injection).
+    ECDHCurves: ['ecdh_curves'],
   });
 }
 

@@ -81,6 +81,13 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
   // Credential injection: in Consul's 2026 sources (agent/structs/config_entry_gateways_credential_ce.go,
   // api/config_entry_credential_injection_test.go) but in no release changelog found; dated as the
   // newest modelled version, so every older target is warned (docs/consul-versions.md).
+  // mesh TLS ECDHCurves: in config_entry_mesh.go at hashicorp/consul 03658a0 (2026) with its checks
+  // (validateECDHCurves), in no release changelog found and not in consul-k8s's Mesh CRD (a507b1d,
+  // 2026-08-20): dated as the newest modelled version, a lower bound (docs/consul-versions.md †).
+  mesh: {
+    'TLS.Incoming.ECDHCurves': '2.1.0',
+    'TLS.Outgoing.ECDHCurves': '2.1.0',
+  },
   'terminating-gateway': {
     CredentialInjection: '2.1.0',
     'Services[].Credential': '2.1.0',

@@ -46,6 +46,12 @@ const SERVICE_WRITER = {
   accessorId: 'c9c1d0a4-5b1e-4c1e-9a51-0000000c9cb1',
   rules: { service: { 'cgc-code': 'write' as const } },
 };
+/** May register cgc-hatch and its sidecar: service:write without mesh:write. */
+const SIDECAR_WRITER = {
+  secret: 'c9c1d0a4-5b1e-4c1e-9a51-0000000c9c12',
+  accessorId: 'c9c1d0a4-5b1e-4c1e-9a51-0000000c9cb2',
+  rules: { service: { 'cgc-hatch': 'write' as const, 'cgc-hatch-sidecar-proxy': 'write' as const } },
+};
 const LUA = { Name: 'builtin/lua', Arguments: { Listener: 'inbound', Script: 'function envoy_on_request(h) end' } };
 
 export const WRITE_CHECK_CASES: ContractCase[] = [
@@ -858,6 +864,120 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       ),
       del('/v1/config/service-splitter/cgc-pst'),
       del('/v1/config/service-defaults/cgc-pst'),
+    ],
+  },
+  {
+    // agent/acl.go vetServiceRegisterWithAuthorizer (hashicorp/consul 2026 source): an agent service
+    // registration whose Proxy.Config sets a bootstrap escape-hatch key needs mesh:write besides
+    // service:write, its denial wrapped; agent/http.go answers 403. Only denied writes: nothing to clean.
+    // Newest source, release not known: an older real Consul registers the sidecar (status 200).
+    name: 'ACL: an agent sidecar registration with an Envoy escape-hatch key in Proxy.Config needs mesh:write too',
+    needsAcl: true,
+    aclTokens: [SIDECAR_WRITER],
+    steps: [
+      {
+        method: 'PUT',
+        path: '/v1/agent/service/register',
+        body: {
+          Kind: 'connect-proxy',
+          Name: 'cgc-hatch-sidecar-proxy',
+          Port: 21000,
+          Proxy: { DestinationServiceName: 'cgc-hatch', Config: { envoy_extra_static_listeners_json: '{}' } },
+        },
+        headers: { 'X-Consul-Token': SIDECAR_WRITER.secret },
+        expect: {
+          status: 403,
+          body:
+            'mesh:write required to set bootstrap escape-hatch Proxy.Config key "envoy_extra_static_listeners_json": ' +
+            `Permission denied: token with AccessorID '${SIDECAR_WRITER.accessorId}' lacks permission 'mesh:write'`,
+        },
+      },
+    ],
+  },
+  {
+    // agent/structs/config_entry.go DecodeConfigEntry: mapstructure without ZeroFields sets nothing for a
+    // nil input, so a pointer block given as null stays nil. CE refuses any set RateLimits
+    // (config_entry_ce.go validateRatelimit, `rl != nil`), so its null being accepted shows it unset.
+    name: 'null pointer blocks are unset: RateLimits, UpstreamConfig and a PassiveHealthCheck given null are accepted and not answered',
+    kinds: ['service-defaults'],
+    cleanup: ['/v1/config/service-defaults/cgc-null'],
+    steps: [
+      ok(sd('cgc-null', { RateLimits: null, UpstreamConfig: null, Destination: null, MaxRequestHeadersKB: null })),
+      {
+        method: 'GET',
+        path: '/v1/config/service-defaults/cgc-null',
+        expect: {
+          status: 200,
+          body: (res) => {
+            const live = res.json as Record<string, unknown>;
+            for (const k of ['RateLimits', 'UpstreamConfig', 'Destination', 'MaxRequestHeadersKB']) expect(live[k], k).toBeUndefined();
+          },
+        },
+      },
+      ok(sd('cgc-null', { UpstreamConfig: { Defaults: { PassiveHealthCheck: null, Limits: null } } })),
+      del('/v1/config/service-defaults/cgc-null'),
+    ],
+  },
+  {
+    // agent/structs/config_entry_mesh.go at hashicorp/consul 03658a0: MeshDirectionalTLSConfig.ECDHCurves
+    // and validateECDHCurves (types/tls.go ValidateTLSVersionECDHCurvesCompat, ValidateEnvoyECDHCurves).
+    // Newest source, release not known: against an older real Consul the writes fail as invalid config keys.
+    name: 'mesh: TLS ECDHCurves are stored, need TLS 1.2 or later, and must be curves Envoy knows',
+    kinds: ['mesh'],
+    cleanup: ['/v1/config/mesh/mesh'],
+    steps: [
+      fail500(
+        { Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'TLSv1_0', ECDHCurves: ['X25519'] } } },
+        "error in incoming TLS configuration: ecdh_curves can only be configured when tls_min_version is 'TLSv1_2' or higher, TLSMinVersion is set to TLSv1_0",
+      ),
+      fail500(
+        { Kind: 'mesh', TLS: { Outgoing: { ECDHCurves: ['secp256k1'] } } },
+        'error in outgoing TLS configuration: unsupported ecdh_curve "secp256k1"; must be one of [P-256, P-384, P-521, X25519, X25519MLKEM768]',
+      ),
+      ok({ Kind: 'mesh', TLS: { Incoming: { TLSMinVersion: 'TLSv1_3', ECDHCurves: ['X25519MLKEM768', 'X25519'] } } }),
+      {
+        method: 'GET',
+        path: '/v1/config/mesh/mesh',
+        expect: {
+          status: 200,
+          body: (res) =>
+            expect((res.json as { TLS: unknown }).TLS).toEqual({ Incoming: { TLSMinVersion: 'TLSv1_3', ECDHCurves: ['X25519MLKEM768', 'X25519'] } }),
+        },
+      },
+      del('/v1/config/mesh/mesh'),
+    ],
+  },
+  {
+    // agent/structs/config_entry_gateways.go at hashicorp/consul 5c48b0b: IngressGatewayConfigEntry.Defaults
+    // (*IngressServiceConfig, limits without omitempty), IngressListener.TLS (*GatewayTLSConfig, Enabled
+    // without omitempty), IngressService.TLS and GatewayServiceTLSConfig.SDS (omitempty fields): an
+    // empty block is a set pointer, stored, and answered in encoding/json's shape.
+    name: 'gateway pointers to structs: an empty block is stored and GET answers it in encoding/json’s shape',
+    kinds: ['ingress-gateway'],
+    cleanup: ['/v1/config/ingress-gateway/cgc-gwp', '/v1/config/service-defaults/cgc-gwp-api'],
+    steps: [
+      ok(sd('cgc-gwp-api', { Protocol: 'http' })),
+      ok({
+        Kind: 'ingress-gateway',
+        Name: 'cgc-gwp',
+        Defaults: {},
+        Listeners: [{ Port: 8443, Protocol: 'http', TLS: {}, Services: [{ Name: 'cgc-gwp-api', Hosts: ['api.example.com'], TLS: { SDS: {} } }] }],
+      }),
+      {
+        method: 'GET',
+        path: '/v1/config/ingress-gateway/cgc-gwp',
+        expect: {
+          status: 200,
+          body: (res) => {
+            const live = res.json as { Defaults: unknown; Listeners: { TLS: unknown; Services: { TLS: unknown }[] }[] };
+            expect(live.Defaults).toEqual({ MaxConnections: 0, MaxPendingRequests: 0, MaxConcurrentRequests: 0 });
+            expect(live.Listeners[0].TLS).toEqual({ Enabled: false });
+            expect(live.Listeners[0].Services[0].TLS).toEqual({ SDS: {} });
+          },
+        },
+      },
+      del('/v1/config/ingress-gateway/cgc-gwp'),
+      del('/v1/config/service-defaults/cgc-gwp-api'),
     ],
   },
 ];

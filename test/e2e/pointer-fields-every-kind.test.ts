@@ -4,7 +4,8 @@
 // fails the "every pointer field has a case" test. For each: a file gives the field its zero (`{}`
 // for a pointer to a struct, 0 / "" / false for a scalar), apply writes it, Consul (the dev server)
 // answers it from GET, and the next plan has no changes; or, where Consul's Validate reads the set
-// pointer and refuses it, validate and the dev server say so with Consul's text.
+// pointer and refuses it, validate and the dev server say so with Consul's text. And each given as
+// `null` is unset, as Consul's mapstructure decode leaves it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/model/registry.ts';
 import { pointerFieldPatterns } from '../../src/model/pointer-fields.ts';
@@ -236,6 +237,50 @@ describe('every Go pointer field of the registry keeps its zero, as Consul does'
     },
   );
 });
+
+/**
+ * `null` is as absent, for every pointer field (issue 11, stop 19): Consul's DecodeConfigEntry decodes
+ * with mapstructure without ZeroFields, which sets nothing for a nil input, so `"RateLimits": null`
+ * leaves the pointer nil: the write is answered as the same body without the key is (parents the
+ * path needs are given in both), and GET has no such field.
+ */
+describe('a pointer field given null is unset, as Consul decodes it', () => {
+  it.each(KINDS_WITH_POINTERS)('%s: PUT with each pointer field null is answered as without it, and GET omits it', async (kind) => {
+    for (const b of BASE[kind].beside ?? []) expect(await putText(b)).toBe('true');
+    const cases = CASES.filter((c) => c.kind === kind);
+    let accepted = 0;
+    for (const c of cases) {
+      const absent = await putText(withValueAt(BASE[kind].entry, c.pattern, undefined));
+      const nulled = withValueAt(BASE[kind].entry, c.pattern, null);
+      expect(await putText(nulled), c.pattern).toBe(absent);
+      if (absent !== 'true') continue;
+      accepted++;
+      const live = await (await fetch(`${server.url}/v1/config/${kind}/${entryName(nulled)}`)).json();
+      expect(valueAt(live, c.pattern), c.pattern).toBeUndefined();
+    }
+    // At least half the paths are accepted: the comparison is not only between two refusals.
+    expect(accepted, kind).toBeGreaterThanOrEqual(cases.length / 2);
+    for (const e of [BASE[kind].entry, ...(BASE[kind].beside ?? [])])
+      await fetch(`${server.url}/v1/config/${String(e.Kind)}/${entryName(e)}`, { method: 'DELETE' });
+  });
+
+  it('a JSON file giving RateLimits and UpstreamConfig as null validates, and plans no change against an entry without them', async () => {
+    const body = { Kind: 'service-defaults', Name: 'nulls', Protocol: 'http', RateLimits: null, UpstreamConfig: null };
+    expect(await putText({ Kind: 'service-defaults', Name: 'nulls', Protocol: 'http' })).toBe('true');
+    const dir = tempTree({ 'config-entries/nulls.json': JSON.stringify(body) });
+    const validate = await runCli(['validate'], dir);
+    expect(validate.stderr).toBe('');
+    expect(validate.code).toBe(0);
+    const plan = await runCli(['plan', '--detailed-exitcode', '--consul', server.url], dir);
+    expect(plan.stdout).toContain('No changes.');
+    expect(plan.code).toBe(0);
+    await fetch(`${server.url}/v1/config/service-defaults/nulls`, { method: 'DELETE' });
+  });
+});
+
+async function putText(body: Json): Promise<string> {
+  return (await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) })).text();
+}
 
 function entryName(entry: Json): string {
   return entry.Kind === 'mesh' ? 'mesh' : String(entry.Name);

@@ -39,6 +39,11 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
     return { ...(namespace ? { namespace } : {}), ...(partition ? { partition } : {}), ...(managedNamespaces ? { managed: managedNamespaces } : {}) };
   }
 
+  /** `POST /v1/internal/acl/authorize` for `mesh:write` under the client's token (the plan's warning that a write will be refused). */
+  async mayWriteMesh(): Promise<boolean | undefined> {
+    return (await this.#consul.authorize([{ resource: 'mesh', access: 'write' }]))?.[0];
+  }
+
   /**
    * Every entry of `kind` in every namespace the target manages (client option `managedNamespaces`):
    * `?ns=*` for all, one request per named namespace (a few in flight at once: make-plan lists

@@ -15,6 +15,11 @@ export interface ConfigEntryStore {
   write(entry: ApiEntry, cas: number): Promise<boolean>;
   /** Check-and-set delete; false means the entry changed since it was read. */
   delete(kind: string, name: string, cas: number, scope?: TenancyScope): Promise<boolean>;
+  /**
+   * May this store's token write the mesh (`mesh:write`)? undefined when ACLs are off; rejects when
+   * Consul will not say. Optional: a store without it (a test double) is not asked.
+   */
+  mayWriteMesh?(): Promise<boolean | undefined>;
 }
 
 /** A tiny key/value store with check-and-set, for the reconciler's own state (Consul KV). */

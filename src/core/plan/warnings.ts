@@ -1,7 +1,7 @@
 // Warnings a user needs before applying: onboarding steps that are easy to forget.
 import { sendsWrite } from './writes.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { entryIdOf, entryKey } from '../../model/entry-id.ts';
+import { entryIdOf, entryKey, formatEntryId } from '../../model/entry-id.ts';
 import { normalizeEntry } from '../normalize.ts';
 import type { LiveEntry } from '../../model/live-entry.ts';
 import { canonicalLive } from './canonical.ts';
@@ -10,6 +10,8 @@ import { setsMutualTlsMode } from '../../model/registry.ts';
 import type { ConsulVersion } from '../../model/consul-versions.ts';
 import { consulOfLive, isEnterprise } from '../../model/tenancy.ts';
 import { fieldText } from '../../model/field-text.ts';
+import { configEntryPermission } from '../../model/kind-acl.ts';
+import { furtherWritePermission } from '../../model/write-acl.ts';
 
 export interface PlanWarning {
   code:
@@ -20,7 +22,9 @@ export interface PlanWarning {
     | 'target-version'
     | 'unsupported-consul-version'
     | 'gateway-tls-unbuildable'
-    | 'newest-consul-source-refuses';
+    | 'newest-consul-source-refuses'
+    | 'token-lacks-mesh-write'
+    | 'token-mesh-write-unknown';
   message: string;
   entry?: string;
 }
@@ -112,4 +116,43 @@ export function stateWarnings(finalState: ReadonlyMap<string, ApiEntry>): PlanWa
       });
   }
   return warnings;
+}
+
+/**
+ * The writes of a plan that Consul authorises only with mesh:write: every kind whose CanWrite is
+ * MeshWriteAllowed (kind-acl.ts: proxy-defaults, mesh, gateways, routes, …) and service-defaults
+ * with code-executing extensions or upstream escape hatches (ServiceConfigEntry.CanWrite at
+ * hashicorp/consul 03658a0, model/write-acl.ts). Deletes are judged as writes (DeleteConfigEntry asks CanWrite).
+ */
+export function meshWriteChanges(changes: readonly Change[], consul?: ConsulVersion): Change[] {
+  return changes.filter((c) => {
+    if (c.action !== 'create' && c.action !== 'update' && c.action !== 'delete') return false;
+    const entry = c.action === 'delete' ? c.before : c.after;
+    const kind = c.id.kind;
+    if (configEntryPermission(kind, c.id.name, 'write')?.resource === 'mesh') return true;
+    return !!entry && c.action !== 'delete' && furtherWritePermission(entry, consul)?.perm.resource === 'mesh';
+  });
+}
+
+/**
+ * Warnings for the writes Consul would refuse with 403 because the token lacks mesh:write, said in
+ * the plan (and the PR comment) before the apply fails. `allowed`: the answer of
+ * `POST /v1/internal/acl/authorize` (undefined: ACLs off, nothing to say); `unknown`: Consul would not say.
+ */
+export function meshWriteWarnings(changes: readonly Change[], allowed: boolean | undefined | { unknown: string }, consul?: ConsulVersion): PlanWarning[] {
+  if (allowed === undefined || allowed === true) return [];
+  const needing = meshWriteChanges(changes, consul);
+  if (!needing.length) return [];
+  if (typeof allowed === 'object')
+    return needing.map((c) => ({
+      code: 'token-mesh-write-unknown',
+      entry: formatEntryId(c.id),
+      message: `this write needs mesh:write, and the plan cannot tell whether the token has it (${allowed.unknown}): if not, Consul refuses it with 403 Permission denied`,
+    }));
+  return needing.map((c) => ({
+    code: 'token-lacks-mesh-write',
+    entry: formatEntryId(c.id),
+    message:
+      'the token lacks mesh:write, which this write needs: Consul will refuse it with 403 Permission denied. Give the token\'s policy `mesh = "write"`, or leave this entry to a token that has it',
+  }));
 }

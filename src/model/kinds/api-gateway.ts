@@ -17,7 +17,10 @@ export const configEntryStatus: FieldType = obj({
 /** APIGatewayJWTProvider (name + claims to verify), used by gateway policies and http-route JWT filters. */
 export const apiGatewayJWTProviders: FieldType = list(obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) }));
 
-const policy = obj({ JWT: obj({ Providers: apiGatewayJWTProviders }) });
+// `Override`/`Default *APIGatewayPolicy` and its `JWT *APIGatewayJWTRequirement`, all `json:",omitempty"`
+// (agent/structs/config_entry_gateways.go APIGatewayListener, APIGatewayPolicy at hashicorp/consul
+// 5c48b0b): `Override {}` is stored and GET answers `{}`.
+const policy = pointer(obj({ JWT: pointer(obj({ Providers: apiGatewayJWTProviders })) }));
 
 type Listener = {
   Name?: string;
@@ -78,7 +81,9 @@ export const apiGateway: KindDefinition = {
     // api.APIGatewayConfigEntry.Defaults *UpstreamLimits, service-defaults' struct. consul-k8s fills it
     // (control-plane/api-gateway/common/translation.go translateGatewayDefaults, PR #5596); Consul PRs
     // #23551 (zero values of these limits) and #23783 (their PassiveHealthCheck) use it.
-    Defaults: upstreamLimits,
+    // `Defaults *UpstreamLimits \`json:",omitempty"\`` in structs.APIGatewayConfigEntry (5c48b0b), every
+    // field of UpstreamLimits `omitempty`: `Defaults {}` is stored and GET answers `{}`.
+    Defaults: pointer(upstreamLimits),
     // The gateway-wide ext_authz toggle of the newest Consul (FIELD_SINCE): structs.APIGatewayConfigEntry
     // .ExtAuthz *APIGatewayExtAuthz `json:",omitempty"` (agent/structs/config_entry_gateways.go at
     // hashicorp/consul 5c48b0b), an empty struct in CE whose fields only the Enterprise build defines

@@ -77,16 +77,26 @@ export const upstreamLimits: FieldType = obj({
  */
 export const httpHeaderModifiers: FieldType = pointer(obj({ Add: map(str), Set: map(str), Remove: strings }));
 
-/** api GatewayTLSSDSConfig (api/config_entry_gateways.go). */
-export const gatewayTLSSDS: FieldType = obj({ ClusterName: str, CertResource: str });
+/**
+ * api GatewayTLSSDSConfig (api/config_entry_gateways.go). `*GatewayTLSSDSConfig \`json:",omitempty"\``
+ * wherever the server structs use it (agent/structs/config_entry_gateways.go at hashicorp/consul
+ * 5c48b0b: GatewayTLSConfig.SDS, GatewayServiceTLSConfig.SDS, APIGatewayTLSConfiguration.SDS), both
+ * fields `omitempty`: `SDS {}` is stored and GET answers `{}`. Not idle: a non-nil SDS is what
+ * validateServiceSDS, validateListeners and agent/xds's listener TLS merge test for.
+ */
+export const gatewayTLSSDS: FieldType = pointer(obj({ ClusterName: str, CertResource: str }));
 /**
  * api GatewayTLSConfig (api/config_entry_gateways.go): ingress-gateway's gateway and listener TLS,
  * and api-gateway's gateway-level TLS (structs.APIGatewayConfigEntry.TLS in the newest Consul).
  * Tags: tls_min_version, tls_max_version, cipher_suites; SDS's cluster_name, cert_resource.
  */
 export const gatewayTLSConfig: FieldType = obj({ Enabled: bool, SDS: gatewayTLSSDS, TLSMinVersion: str, TLSMaxVersion: str, CipherSuites: strings });
-/** api GatewayServiceTLSConfig (api/config_entry_gateways.go): a per-service SDS certificate. */
-export const gatewayServiceTLS: FieldType = obj({ SDS: gatewayTLSSDS });
+/**
+ * api GatewayServiceTLSConfig (api/config_entry_gateways.go): a per-service SDS certificate.
+ * `*GatewayServiceTLSConfig \`json:",omitempty"\`` in every server struct that holds it (IngressService.TLS,
+ * HTTPService.TLS, TCPService.TLS at hashicorp/consul 5c48b0b): `TLS {}` is stored and GET answers `{}`.
+ */
+export const gatewayServiceTLS: FieldType = pointer(obj({ SDS: gatewayTLSSDS }));
 export const accessLogs = obj({
   Enabled: bool,
   DisableListenerLogs: bool,

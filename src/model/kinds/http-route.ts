@@ -10,19 +10,25 @@ import { normalizeParents, routeServiceLimitsProblem, validateParents, type Rout
 const headerFilter = obj({ Add: map(str), Remove: strings, Set: map(str) });
 
 // None of the route filter structs carry alias tags: multi-word fields decode only by case variants.
+// `URLRewrite`, `RetryFilter`, `TimeoutFilter`, `JWT` and `ExtAuthz` are pointers without omitempty
+// (agent/structs/config_entry_routes.go HTTPFilters at hashicorp/consul 5c48b0b): GET answers a nil
+// one as `null` and `RetryFilter {}` as its zero fields (none of them is omitempty), so the set block is
+// kept; agent/xds reads each for non-nil (a `URLRewrite {}` rewrites the prefix to "").
 const httpFilters: FieldType = obj({
   Headers: list(headerFilter),
-  URLRewrite: aliased(obj({ Path: str })),
+  URLRewrite: aliased(pointer(obj({ Path: str }))),
   RetryFilter: aliased(
-    obj({
-      NumRetries: aliased(int),
-      RetryOn: aliased(strings),
-      RetryOnStatusCodes: aliased(list(int)),
-      RetryOnConnectFailure: aliased(bool),
-    }),
+    pointer(
+      obj({
+        NumRetries: aliased(int),
+        RetryOn: aliased(strings),
+        RetryOnStatusCodes: aliased(list(int)),
+        RetryOnConnectFailure: aliased(bool),
+      }),
+    ),
   ),
-  TimeoutFilter: aliased(obj({ RequestTimeout: aliased(durationNs), IdleTimeout: aliased(durationNs) })),
-  JWT: obj({ Providers: apiGatewayJWTProviders }),
+  TimeoutFilter: aliased(pointer(obj({ RequestTimeout: aliased(durationNs), IdleTimeout: aliased(durationNs) }))),
+  JWT: pointer(obj({ Providers: apiGatewayJWTProviders })),
   // The newest Consul's per-route ext_authz switch (FIELD_SINCE): structs.HTTPFilters.ExtAuthz
   // *HTTPRouteExtAuthzFilter (agent/structs/config_entry_routes.go at hashicorp/consul 5c48b0b), an
   // empty struct in CE (config_entry_apigw_extauthz_ce.go; TestExtAuthzStructsEmptyInCE). The api
@@ -126,7 +132,8 @@ export const httpRoute: KindDefinition = {
             TLS: gatewayServiceTLS,
             // api HTTPService.Limits *UpstreamLimits: this backend's limits over the gateway's
             // `Defaults` (consul-k8s translation.go translateBackendRefLimits, RouteUpstreamLimitsFilter).
-            Limits: upstreamLimits,
+            // Both `json:",omitempty"` pointers in structs.HTTPService (5c48b0b): `{}` stored and answered.
+            Limits: pointer(upstreamLimits),
             Partition: str,
             Namespace: str,
           }),

@@ -1,5 +1,5 @@
 // mesh: the single mesh-wide entry; gates permissive mTLS and transparent-proxy egress.
-import { bool, obj, pointer, str } from '../field-types.ts';
+import { bool, obj, pointer, str, strings } from '../field-types.ts';
 import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, tenancy, tlsVersions, validateMeta, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
@@ -39,6 +39,14 @@ const responseShape: ResponseShape = {
   },
 };
 
+/**
+ * MeshDirectionalTLSConfig (agent/structs/config_entry_mesh.go at hashicorp/consul 03658a0): the TLS
+ * versions and ciphers, and the newest source's `ECDHCurves []string \`json:",omitempty" alias:"ecdh_curves"\``,
+ * the ECDH/KEM curves offered in the handshake (Envoy TlsParameters.ecdh_curves names; checked by
+ * validateECDHCurves, src/core/write-checks/mesh.ts). Its release is not known (FIELD_SINCE, †).
+ */
+const meshDirectionalTLS = obj({ ...tlsVersions, ECDHCurves: strings });
+
 export const mesh: KindDefinition = {
   kind: 'mesh',
   crdKind: 'Mesh',
@@ -61,7 +69,7 @@ export const mesh: KindDefinition = {
     // *PeeringMeshConfig` are pointers (agent/structs/config_entry_mesh.go MeshConfigEntry at
     // hashicorp/consul 03658a0): an empty block is stored and answered (responseShape adds the zero
     // fields encoding/json prints), and MeshConfigEntry.Validate checks a set TLS direction.
-    TLS: pointer(obj({ Incoming: pointer(obj(tlsVersions)), Outgoing: pointer(obj(tlsVersions)) })),
+    TLS: pointer(obj({ Incoming: pointer(meshDirectionalTLS), Outgoing: pointer(meshDirectionalTLS) })),
     HTTP: pointer(
       obj({
         SanitizeXForwardedClientCert: bool,

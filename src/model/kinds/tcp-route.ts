@@ -1,5 +1,5 @@
 // tcp-route: binds one TCP service to api-gateway listeners (api/config_entry_routes.go TCPRouteConfigEntry).
-import { list, obj, str } from '../field-types.ts';
+import { list, obj, pointer, str } from '../field-types.ts';
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { gatewayServiceTLS, meta, upstreamLimits, validateMeta, withKind } from './common.ts';
 import { configEntryStatus, resourceReference } from './api-gateway.ts';
@@ -59,7 +59,8 @@ export const tcpRoute: KindDefinition = {
         TLS: gatewayServiceTLS,
         // The route service's limits over the gateway's `Defaults`, as on an http-route service:
         // hashicorp/consul#23783 names both route kinds as this override's place.
-        Limits: upstreamLimits,
+        // `Limits *UpstreamLimits \`json:",omitempty"\`` (structs.TCPService, 5c48b0b): `Limits {}` is kept.
+        Limits: pointer(upstreamLimits),
         Partition: str,
         Namespace: str,
       }),

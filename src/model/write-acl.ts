@@ -1,9 +1,9 @@
 // The permission a config-entry write needs beyond its kind's own (src/model/kind-acl.ts): the
 // newest Consul's ServiceConfigEntry.CanWrite asks mesh:write as well for code-executing Envoy
 // extensions and upstream escape hatches, and wraps the denial in its own words.
-import type { ApiEntry } from '../model/kind-definition.ts';
-import { atLeast, SUPPORTED_CONSUL, type ConsulVersion } from '../model/consul-versions.ts';
-import type { AclPermission } from '../model/kind-acl.ts';
+import type { ApiEntry } from './kind-definition.ts';
+import { atLeast, SUPPORTED_CONSUL, type ConsulVersion } from './consul-versions.ts';
+import type { AclPermission } from './kind-acl.ts';
 
 /**
  * agent/structs `codeExecutingExtensions`, read by EnvoyExtensions.HasCodeExecutingExtension (api.BuiltinLuaExtension,
