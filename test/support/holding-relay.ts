@@ -44,6 +44,8 @@ export async function startHoldingRelay(
         else idle = setTimeout(releaseAll, 100);
       });
     });
+    // A connection closed under the relay (a test's double closing) ends this exchange, not the test process.
+    up.on('error', () => res.destroy());
     req.pipe(up);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

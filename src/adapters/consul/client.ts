@@ -1,6 +1,7 @@
-// Consul HTTP API client for config entries, KV and Connect health, on undici.
+// Consul HTTP API client for config entries, KV and Connect health: reads on node:http
+// (node-http-gets.ts), every other request on undici, loaded on the first one.
 // https://developer.hashicorp.com/consul/api-docs/config
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { stringifyApiJson } from '../../core/api-json.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { listPermission, resourceListPermission } from '../../model/kind-acl.ts';
@@ -37,7 +38,8 @@ import {
   toConnectInstance,
   type ConnectInstance,
 } from './schemas.ts';
-import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse } from './transport.ts';
+import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse, type RequestDispatcher } from './transport.ts';
+import { NodeHttpGets } from './node-http-gets.ts';
 import type * as z from 'zod/mini';
 import { ConsulGitopsError } from '../../errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
@@ -105,7 +107,9 @@ const DEFAULT_WAIT_MS = 300_000;
 export class ConsulClient {
   readonly options: ConsulClientOptions;
   readonly #transport: ConsulTransport;
-  readonly #ownedAgent: Agent | undefined;
+  /** The client's own undici Agent, made on the first request that is not a GET. */
+  #ownedAgent: Promise<Agent> | undefined;
+  readonly #gets: NodeHttpGets | undefined;
   readonly #readTokenFile: (path: string) => Promise<string>;
   #token: Promise<string | undefined> | undefined;
   #resolvedToken: string | undefined;
@@ -114,12 +118,20 @@ export class ConsulClient {
     this.options = parseConsulClientOptions(input);
     const baseUrl = baseUrlOf(this.options);
     const https = baseUrl.protocol === 'https:';
-    this.#ownedAgent = deps.dispatcher ? undefined : new Agent(https ? { connect: tlsConnectOptions(this.options.tls, deps.readTextFile) } : {});
+    // The PEM files are read (and a bad CA file refused) here, before any request, for both clients.
+    const tls = deps.dispatcher || !https ? undefined : tlsConnectOptions(this.options.tls, deps.readTextFile);
+    this.#gets = deps.dispatcher ? undefined : new NodeHttpGets(https, tls);
+    const own: RequestDispatcher = {
+      request: (o) =>
+        o.method === 'GET'
+          ? this.#gets!.request(o)
+          : (this.#ownedAgent ??= import('undici').then(({ Agent }) => new Agent(tls ? { connect: tls } : {}))).then((a) => a.request(o)),
+    };
     // A token is small: a regular file of 64 KiB at most, so a FIFO or /dev/zero is refused, not waited on.
     this.#readTokenFile = deps.readTokenFile ?? ((p) => Promise.resolve().then(() => readRegularText(p, 64 * 1024)));
     this.#transport = new ConsulTransport({
       baseUrl,
-      dispatcher: deps.dispatcher ?? this.#ownedAgent!,
+      dispatcher: deps.dispatcher ?? own,
       token: () => (this.#token ??= this.#resolveToken()),
       timeoutMs: this.options.timeoutMs,
       retry: this.options.retry,
@@ -136,7 +148,8 @@ export class ConsulClient {
   }
 
   async close(): Promise<void> {
-    await this.#ownedAgent?.close();
+    this.#gets?.close();
+    await (await this.#ownedAgent)?.close();
   }
 
   // ---- config entries ------------------------------------------------------------------------

@@ -16,9 +16,27 @@ export interface ConsulLogger {
   warn(message: string, meta: Record<string, unknown>): void;
 }
 
+/** What sends one request: an undici Dispatcher, or client.ts's reads on node:http beside undici. */
+export interface RequestDispatcher {
+  request(options: {
+    origin: string;
+    path: string;
+    method: Dispatcher.HttpMethod;
+    headers: Record<string, string>;
+    body?: string;
+    signal: AttemptSignal;
+    headersTimeout: number;
+    bodyTimeout: number;
+  }): Promise<{
+    statusCode: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: { text(): Promise<string> };
+  }>;
+}
+
 export interface TransportConfig {
   baseUrl: URL;
-  dispatcher: Dispatcher;
+  dispatcher: RequestDispatcher;
   /** Resolves the token once (token file read lazily); undefined = no token header. */
   token: () => Promise<string | undefined>;
   timeoutMs: number;
