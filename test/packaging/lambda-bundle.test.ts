@@ -32,8 +32,11 @@ describe('Lambda bundles', () => {
   // reconcile's budget was 1024 KiB until stop 14 added the Envoy field table property-override's
   // dry run needs (src/core/write-checks/envoy-extensions/envoy-fields.ts, 57 KiB of data the write
   // checks read): raised by that much, not more, so other growth still trips it.
-  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1088 KiB, webhook under 150 KiB', () => {
-    expect(reconcile.bytes).toBeLessThan(1088 * KiB);
+  // Stop 19 grew it by 10 KiB of features (the overlapping-targets check, node:http reads beside
+  // undici's writes, the advisor's sidecar-address check, the mesh:write plan warning, replay digests):
+  // 1100 KiB, about that much above, so an unexplained growth still trips it.
+  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1100 KiB, webhook under 150 KiB', () => {
+    expect(reconcile.bytes).toBeLessThan(1100 * KiB);
     expect(webhook.bytes).toBeLessThan(150 * KiB);
   });
 
