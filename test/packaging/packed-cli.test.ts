@@ -100,7 +100,11 @@ describe('the packed CLI installed into an empty directory', { timeout: 120_000 
       cwd: app,
       env: { ...OFFLINE, XDG_CACHE_HOME: join(scratch, 'cache') },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: npx does not pass SIGTERM on to the CLI it started, so stopping npx alone
+      // left the dev server running after the test (as Ctrl-C in a terminal signals the whole group).
+      detached: true,
     });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -117,7 +121,8 @@ describe('the packed CLI installed into an empty directory', { timeout: 120_000 
       const got = (await (await fetch(`${url}/v1/config/service-defaults/web`)).json()) as { Protocol: string };
       expect(got.Protocol).toBe('http');
     } finally {
-      child.kill('SIGTERM');
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
     }
   });
 });
