@@ -2,7 +2,6 @@
 // only "self-signed certificate in certificate chain", and the operator had to guess which setting
 // was wrong. The error now names the variable (or the target's consul.caCert) and the path, from the
 // CLI, from the reconcile Lambda and from serve.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 import { startTlsFront, type TlsFront } from '../support/tls-front.ts';
+import { selfSignedCert } from '../support/self-signed-cert.ts';
 import { startServerlessHarness } from '../support/serverless-harness.ts';
 import { startServeHarness } from '../support/serve-harness.ts';
 import { pushOf } from '../support/github-events.ts';
@@ -30,27 +30,7 @@ beforeAll(async () => {
   // Another CA's certificate: well formed, but not what signed the front's.
   otherCa = join(dir, 'other-ca.pem');
   keyOnly = join(dir, 'key-only.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyOnly,
-      '-out',
-      otherCa,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=other-ca',
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedCert(keyOnly, otherCa, 'other-ca');
   garbage = join(dir, 'notes.txt');
   writeFileSync(garbage, 'this is not a certificate\n');
 });

@@ -1,7 +1,6 @@
 // Reads (node:http, src/adapters/consul/node-http-gets.ts) and writes (undici) go to Consul with the
 // same TLS: the CA file, the client certificate and key, and the token. Through the CLI against an
 // HTTPS front of the dev server that asks every connection for a client certificate it trusts.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { selfSignedCert } from '../support/self-signed-cert.ts';
 
 const ENV_VARS = [
   'CONSUL_HTTP_TOKEN',
@@ -40,29 +40,7 @@ beforeAll(async () => {
   cert = join(dir, 'cert.pem');
   key = join(dir, 'key.pem');
   // One self-signed certificate for 127.0.0.1: the server's, the client's, and the CA both trust.
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedCert(key, cert);
   consul = await startDevServer({ port: 0, host: '127.0.0.1' });
   const upstream = new URL(consul.url);
   server = createServer(

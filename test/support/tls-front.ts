@@ -1,12 +1,12 @@
 // An HTTPS front for the (plain-http) dev server on loopback: a throwaway self-signed certificate
 // for 127.0.0.1 made with openssl, and every request forwarded unchanged. Stops with close().
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCert } from './self-signed-cert.ts';
 
 export interface TlsFront {
   url: string;
@@ -19,29 +19,7 @@ export async function startTlsFront(upstream: string): Promise<TlsFront> {
   const dir = mkdtempSync(join(tmpdir(), 'consul-gitops-tls-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedCert(key, cert);
   const target = new URL(upstream);
   const sockets = new Set<Socket>();
   const server = createServer({ cert: readFileSync(cert), key: readFileSync(key) }, (req, res) => {
