@@ -1,17 +1,11 @@
 // Reads (node:http, src/adapters/consul/node-http-gets.ts) and writes (undici) go to Consul with the
 // same TLS: the CA file, the client certificate and key, and the token. Through the CLI against an
 // HTTPS front of the dev server that asks every connection for a client certificate it trusts.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
-import { selfSignedCert } from '../support/self-signed-cert.ts';
+import { startTlsFront, type TlsFront } from '../support/tls-front.ts';
 
 const ENV_VARS = [
   'CONSUL_HTTP_TOKEN',
@@ -24,43 +18,26 @@ const ENV_VARS = [
 ];
 const TOKEN = 'mtls-test-token-5f1c';
 
-let dir: string;
 let cert: string;
 let key: string;
 let consul: DevServer;
-let server: Server;
+let front: TlsFront;
 let url: string;
-const sockets = new Set<Socket>();
 /** Every request the front saw: method, whether its client certificate was trusted, its token. */
 const seen: { method: string; authorized: boolean; token: string | undefined }[] = [];
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'consul-gitops-mtls-'));
-  cert = join(dir, 'cert.pem');
-  key = join(dir, 'key.pem');
-  // One self-signed certificate for 127.0.0.1: the server's, the client's, and the CA both trust.
-  selfSignedCert(key, cert);
   consul = await startDevServer({ port: 0, host: '127.0.0.1' });
-  const upstream = new URL(consul.url);
-  server = createServer(
-    { cert: readFileSync(cert), key: readFileSync(key), ca: [readFileSync(cert)], requestCert: true, rejectUnauthorized: true },
-    (req, res) => {
-      seen.push({ method: req.method ?? '', authorized: (req.socket as TLSSocket).authorized, token: req.headers['x-consul-token'] as string | undefined });
-      const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
-    },
-  );
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+  // One self-signed certificate for 127.0.0.1: the server's, the client's, and the CA both trust.
+  front = await startTlsFront(consul.url, {
+    requireClientCert: true,
+    onRequest: (req) =>
+      seen.push({ method: req.method ?? '', authorized: (req.socket as TLSSocket).authorized, token: req.headers['x-consul-token'] as string | undefined }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cert = front.caFile;
+  key = front.keyFile;
+  url = front.url;
   for (const k of ENV_VARS) {
     saved[k] = process.env[k];
     delete process.env[k];
@@ -74,10 +51,8 @@ afterEach(() => {
 
 afterAll(async () => {
   for (const k of ENV_VARS) if (saved[k] !== undefined) process.env[k] = saved[k];
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await front.close();
   await consul.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const tree = () => tempTree({ 'config-entries/web.hcl': 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' });
