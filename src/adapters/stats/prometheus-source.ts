@@ -111,6 +111,11 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           if (!outcome.ok) {
             if (outcome.unreachable) unreachable++;
             lastFailure = outcome.problem;
+            // The first query found nobody there after its retries (a mistyped URL, Prometheus down):
+            // every other query would wait out the same retries for the same answer.
+            if (outcome.unreachable && answered === 0) {
+              throw new StatsSourceUnavailableError(`${this.description}: no query answered (${lastFailure})`);
+            }
             for (const a of mine) a.problems.push(`prometheus query for ${metric} failed: ${outcome.problem}`);
             continue;
           }
