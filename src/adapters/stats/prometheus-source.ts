@@ -95,8 +95,6 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       partition: services.some((s) => !isDefault(s.partition)),
     };
     let answered = 0;
-    let unreachable = 0;
-    let lastFailure = '';
     for (const batch of batches(
       [...acc.values()].map((a) => a.service),
       cfg.batchSize,
@@ -109,12 +107,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           const mine = batch.map((s) => acc.get(serviceKey(s))!);
           for (const a of mine) a.sources.push(`${query} @ ${new Date(window.end).toISOString()}`);
           if (!outcome.ok) {
-            if (outcome.unreachable) unreachable++;
-            lastFailure = outcome.problem;
             // The first query found nobody there after its retries (a mistyped URL, Prometheus down):
             // every other query would wait out the same retries for the same answer.
             if (outcome.unreachable && answered === 0) {
-              throw new StatsSourceUnavailableError(`${this.description}: no query answered (${lastFailure})`);
+              throw new StatsSourceUnavailableError(`${this.description}: no query answered (${outcome.problem})`);
             }
             for (const a of mine) a.problems.push(`prometheus query for ${metric} failed: ${outcome.problem}`);
             continue;
@@ -128,9 +124,6 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         for (const selector of selectors[metric]) await this.#lookAhead(selector, metric, matchers, batch, acc, ambiguous, window, opts);
     }
     for (const metric of PERMISSIVE_METRICS) for (const selector of selectors[metric]) await this.#unlabelled(selector, metric, acc, window, opts);
-    if (answered === 0 && unreachable > 0) {
-      throw new StatsSourceUnavailableError(`${this.description}: no query answered (${lastFailure})`);
-    }
     const out = [...acc.values()].map((a) => this.#finish(a, window));
     if (this.#deps.sidecars) for (const s of out) await this.#unscraped(s, this.#deps.sidecars, window);
     return out;
