@@ -95,6 +95,21 @@ const LEASE_MS = 14 * 60_000; // under Lambda's 15-minute ceiling
 /** The plan comment's budget: GitHub's limit, less room for the reporter's hidden marker line. */
 const COMMENT_CHARS = GITHUB_BODY_LIMIT - 256;
 
+/**
+ * How a pull request's plan run opens every status it posts, on the context the default branch's
+ * apply posts on too (one required check for branch protection). A head fast-forwarded from a
+ * planned pull request carries the plan's status until its push is run: the owed check
+ * (reconcile-owed.ts) must not read that as an apply's end, and tells them apart by these.
+ */
+const PLAN_PENDING = 'planning';
+const PLAN_PREFIX = 'Plan: '; // summaryLine's own opening, and the invalid tree's
+const PLAN_FAILED = 'Plan failed: ';
+
+/** Whether a status description is one a plan run posted (never an apply run's). */
+export function isPlanStatus(description: string | undefined): boolean {
+  return description !== undefined && (description === PLAN_PENDING || description.startsWith(PLAN_PREFIX) || description.startsWith(PLAN_FAILED));
+}
+
 export function reconcileSucceeded(o: ReconcileOutcome): boolean {
   return o.kind === 'duplicate' || o.kind === 'planned' || o.kind === 'stale' || (o.kind === 'applied' && o.report.ok);
 }
@@ -110,7 +125,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
   try {
     if (job.mode !== 'apply') {
       if (await wasDelivered(deps.state, deliveries, delivery)) return { kind: 'duplicate' };
-      await deps.reporter.commitStatus(ref, 'pending', 'planning');
+      await deps.reporter.commitStatus(ref, 'pending', PLAN_PENDING);
       const desired = await deps.source.read(ref, target.dir);
       // The last recorded apply labels entries changed outside consul-gitops in the PR's plan too.
       const version = await targetVersion(deps.consulVersion, target);
@@ -180,7 +195,9 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     const message = e instanceof RecordAfterApplyError ? e.reason : statusReason(e);
     const changed = applied && applied.counts.applied > 0 ? applied : undefined;
     // After Consul was changed, never a bare "failed": the changes are live, only what followed failed.
-    const description = changed ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}` : `reconcile failed: ${message}`;
+    const description = changed
+      ? `${changed.counts.applied} change(s) applied to Consul, then failed: ${message}`
+      : `${job.mode === 'plan' ? PLAN_FAILED : 'reconcile failed: '}${message}`;
     // Turned away by another run's lease: nothing was done, and it will be. `pending` says so to
     // branch protection and people alike, with when: the drift check (the Lambda schedule, serve's
     // timer) runs a pending head once no lease holds the target (reconcile-owed.ts).
@@ -253,7 +270,11 @@ async function report(deps: ReconcileDeps, target: ReconcileTarget, job: Reconci
     case 'duplicate':
       return;
     case 'invalid':
-      await deps.reporter.commitStatus(ref, 'failure', `${outcome.errors.length} error(s) in config entries; nothing applied`);
+      await deps.reporter.commitStatus(
+        ref,
+        'failure',
+        `${job.mode === 'plan' ? PLAN_PREFIX : ''}${outcome.errors.length} error(s) in config entries; nothing applied`,
+      );
       markdown = renderPlanMarkdown({ errors: outcome.errors, title, revision: job.sha, fileUrl });
       break;
     case 'planned': {

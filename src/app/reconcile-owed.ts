@@ -5,12 +5,14 @@
 // status is still `pending` (a run stopped before it reported), or a head no run reported on while
 // the last applied commit is another one (a push lost before its run began, or sent while serve was
 // down), is run again through the ordinary apply path (lock, stale-commit rule, report). A head
-// whose run reported an end (success, failure, error) is left alone: it was decided and said.
+// whose apply reported an end (success, failure, error) is left alone: it was decided and said; a
+// pull request's plan status on it (a fast-forward merge) counts as no report.
 import type { StateStore } from './ports/config-entry-store.ts';
 import type { HeadStatus, RepoRef } from './ports/github.ts';
 import { lastApplied, stateKey } from './commit-state.ts';
 import { lockKey } from './apply-commit.ts';
 import { liveLease } from './target-lock.ts';
+import { isPlanStatus } from './reconcile-commit.ts';
 
 export type Owed = { kind: 'apply'; sha: string; why: string } | { kind: 'nothing'; sha: string; why: string };
 
@@ -25,14 +27,18 @@ export async function owedOnStart(deps: OwedDeps, target: { name: string; stateK
   const short = head.sha.slice(0, 12);
   if (head.state === 'pending')
     return { kind: 'apply', sha: head.sha, why: `the head of ${branch} (${short}) has a pending consul-gitops status: a run stopped before it reported` };
-  if (head.state) return { kind: 'nothing', sha: head.sha, why: `a run reported ${head.state} on the head of ${branch} (${short})` };
+  // A pull request's plan posts on the same context: a head fast-forwarded from a planned pull
+  // request carries the plan's end, which says nothing of an apply.
+  const planned = head.state !== undefined && isPlanStatus(head.description);
+  if (head.state && !planned) return { kind: 'nothing', sha: head.sha, why: `a run reported ${head.state} on the head of ${branch} (${short})` };
   const last = await lastApplied(deps.state, stateKey(target.stateKeyPrefix, target.name));
   if (!last) return { kind: 'nothing', sha: head.sha, why: `nothing was applied on this target yet: the next push to ${branch} applies` };
   if (last.commit === head.sha) return { kind: 'nothing', sha: head.sha, why: `the head of ${branch} (${short}) is the last applied commit` };
+  const reported = planned ? `only a pull request's plan reported on the head of ${branch} (${short})` : `no run reported on the head of ${branch} (${short})`;
   return {
     kind: 'apply',
     sha: head.sha,
-    why: `no run reported on the head of ${branch} (${short}), and the last applied commit is ${last.commit.slice(0, 12)}: its push was lost (serve stopped before the run began, or was down)`,
+    why: `${reported}, and the last applied commit is ${last.commit.slice(0, 12)}: its push was lost (serve stopped before the run began, or was down)`,
   };
 }
 

@@ -96,13 +96,25 @@ async function runOwed(
   deps: TargetRun['deps'],
   target: TargetRun['target'],
   event: Extract<ReconcileEvent, { mode: 'drift' }>,
+  metrics: MetricsRecorder,
 ): Promise<{ sha: string; outcome: ReconcileOutcome } | undefined> {
   const headStatus = deps.reporter.headStatus?.bind(deps.reporter);
   if (!headStatus) return undefined;
   const repo = { owner: event.repository.owner, repo: event.repository.name };
   const owed = await owedAtDriftCheck({ headStatus, state: deps.state, now: deps.now }, target, repo, event.branch);
   if (owed.kind === 'nothing') return undefined;
+  const started = performance.now();
   const outcome = await reconcileCommit(deps, target, { ...repo, sha: owed.sha, deliveryId: `owed-${owed.sha}-${event.deliveryId}`, mode: 'apply' });
+  // An apply run of its own, published as one: its writes are not the drift check's, and a dashboard
+  // counting applies (or their failures) must see it.
+  metrics.record({
+    target: target.name,
+    mode: 'apply',
+    outcome: outcome.kind,
+    ok: reconcileSucceeded(outcome),
+    durationMs: performance.now() - started,
+    ...outcomeFigures(outcome),
+  });
   return { sha: owed.sha, outcome };
 }
 
@@ -152,8 +164,7 @@ export async function runReconcileEvent(
         if (event.mode === 'drift') {
           // First what a push is still owed (its run died, or a busy target turned it away): the
           // head is applied through the ordinary path, then checked for drift like any other.
-          const owedRun = await runOwed(deps, target, event);
-          if (owedRun) figures = outcomeFigures(owedRun.outcome);
+          const owedRun = await runOwed(deps, target, event, metrics);
           const o = await detectDrift(deps, target, { owner, repo, branch: event.branch, selfHeal: target.selfHeal, driftMode: target.driftMode });
           figures = outcomeFigures(o);
           const proposal = (o.kind === 'drift' || o.kind === 'in-sync') && o.proposal ? o.proposal : undefined;
