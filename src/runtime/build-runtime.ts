@@ -148,7 +148,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         state,
         // Every namespace the target manages, as `advise` reads it.
         catalog: consulConnectCatalog(consul),
-        traffic: (overrides.trafficSource ?? createTrafficSource)({ config: a.stats, consul, state, stateKeyPrefix, target: t.name, env }),
+        traffic: (overrides.trafficSource ?? createTrafficSource)({ config: a.stats, consul, state, stateKeyPrefix, target: t.name, env, server: true }),
         github: async (repo) => ({ pulls: await GitHubProposalPullRequests.forDefaultBranch(octo, repo), dashboard: new GitHubPostureIssue(octo, repo) }),
         now: overrides.now ?? (() => new Date()),
         posture: consulPostureSource(consul),

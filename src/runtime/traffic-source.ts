@@ -17,6 +17,11 @@ export interface TrafficSourceRequest {
   stateKeyPrefix: string;
   target: string;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Whether the advisor runs on a server (serve, Lambda): there loopback is left out of the default
+   * sidecar networks, since its own host is what a hostile registration would point it at.
+   */
+  server?: boolean;
 }
 
 export type TrafficSourceFactory = (request: TrafficSourceRequest) => TrafficSampleSource;
@@ -35,5 +40,6 @@ export const createTrafficSource: TrafficSourceFactory = (request) => {
     stateKeyPrefix: request.stateKeyPrefix,
     target: request.target,
     env: { ...request.env },
+    ...(request.server ? { loopbackByDefault: false } : {}),
   });
 };

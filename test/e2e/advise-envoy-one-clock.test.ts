@@ -20,7 +20,7 @@ const TARGETS = `targets:
     dir: config-entries
     advisor:
       window: 10m
-      stats: { envoy: { interval: 1m } }
+      stats: { envoy: { interval: 1m, allowedNetworks: [127.0.0.0/8] } }
 `;
 
 let clock = T0;

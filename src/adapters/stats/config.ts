@@ -118,9 +118,10 @@ export const EnvoyStatsSchema = z.strictObject({
   maxHistoryBytes: z._default(z.int().check(z.gte(1024), z.lte(400 * 1024)), 200 * 1024),
   /**
    * The networks a sidecar's stats address may be in (the catalog names it, and whoever may
-   * register a service in Consul may name any address). Unset: private and loopback networks
-   * (sidecar-address.ts DEFAULT_SIDECAR_NETWORKS) minus the cloud metadata addresses; a pod network
-   * on public addresses is listed here.
+   * register a service in Consul may name any address). Unset: the private networks
+   * (sidecar-address.ts DEFAULT_SIDECAR_NETWORKS) minus the cloud metadata addresses, and loopback
+   * for the CLI only (not under serve or Lambda); a pod network on public addresses, or loopback on a
+   * server, is listed here.
    */
   allowedNetworks: z.optional(z.array(Cidr).check(z.minLength(1))),
   /** Sidecars scraped at once. */

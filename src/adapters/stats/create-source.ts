@@ -19,6 +19,8 @@ export interface StatsSourceDeps {
   env: Record<string, string | undefined>;
   /** Tests and callers with their own AWS chain. */
   awsCredentials?: CredentialsProvider;
+  /** Envoy source: loopback among the default sidecar networks (the CLI: yes; serve and Lambda: no). */
+  loopbackByDefault?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export function createTrafficSampleSource(config: StatsConfig, deps: StatsSource
     state: deps.state,
     stateKeyPrefix: deps.stateKeyPrefix,
     target: deps.target,
+    ...(deps.loopbackByDefault === false ? { loopbackByDefault: false } : {}),
   });
 }
 

@@ -27,6 +27,8 @@ export interface EnvoySourceDeps {
   dispatcher?: Dispatcher;
   /** Tests: host name resolution for the address check (default: the system resolver). */
   resolve?: (host: string) => Promise<string[]>;
+  /** Loopback among the default networks (default true: the CLI's); serve and Lambda say false (sidecar-address.ts). */
+  loopbackByDefault?: boolean;
 }
 
 const CAS_ATTEMPTS = 4;
@@ -46,7 +48,7 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
   constructor(config: EnvoyStatsConfig, deps: EnvoySourceDeps) {
     this.#config = config;
     this.#deps = deps;
-    this.#addresses = sidecarAddressPolicy(config.allowedNetworks, deps.resolve);
+    this.#addresses = sidecarAddressPolicy(config.allowedNetworks, deps.resolve, { loopbackByDefault: deps.loopbackByDefault ?? true });
   }
 
   async samples(services: readonly ServiceRef[], window: EvidenceWindow): Promise<ServiceSamples[]> {
