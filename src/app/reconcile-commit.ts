@@ -67,6 +67,11 @@ export interface ReconcileDeps {
   plans?: PlanArchive;
   /** The target's Consul version as its server reports it, when `consulVersion` is not configured. */
   consulVersion?: ConsulVersionSource;
+  /**
+   * Where the Consul token's secret was set (`CONSUL_HTTP_TOKEN`, `DC1_TOKEN (tokenEnv)`, …), never
+   * the secret: a status for a token Consul does not know says where to look.
+   */
+  consulTokenFrom?: string;
 }
 
 export interface ReconcileJob {
@@ -192,7 +197,7 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     // The error goes on to the caller (Lambda retries, then the dead-letter queue); the delivery is
     // not recorded, so the retry does the work.
     // A failed record already says what is live; here the summary below says it, so only its cause.
-    const message = e instanceof RecordAfterApplyError ? e.reason : statusReason(e);
+    const message = e instanceof RecordAfterApplyError ? e.reason : statusReason(e, deps.consulTokenFrom);
     const changed = applied && applied.counts.applied > 0 ? applied : undefined;
     // After Consul was changed, never a bare "failed": the changes are live, only what followed failed.
     const description = changed
@@ -228,9 +233,13 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
  * (the request and the right it needs) goes first, not the 36-character AccessorID Consul's text
  * opens with, nor the adapter's explanation of X-Consul-Results-Filtered-By-ACLs.
  */
-function statusReason(e: unknown): string {
+function statusReason(e: unknown, tokenFrom: string | undefined): string {
   if (!(e instanceof Error)) return String(e);
   const x = e as Error & { kind?: unknown; method?: unknown; path?: unknown; missingPermission?: unknown };
+  // Consul's whole answer to a secret it does not know (acl.ErrNotFound) names neither the cause nor
+  // where the secret came from: the CLI's hint (src/cli/main.ts), in the room a status has.
+  if (x.kind === 'permission' && /^ACL not found$/i.test(e.message))
+    return `ACL not found: no token in Consul has the secret in ${tokenFrom ?? 'the token setting'} (deleted, expired or another cluster's)`;
   if (x.kind === 'incomplete-read' && typeof x.missingPermission === 'string')
     return `token cannot read all of ${String(x.method)} ${String(x.path)}; it needs ${x.missingPermission}`;
   const denied = deniedPermission(e.message);

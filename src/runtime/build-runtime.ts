@@ -125,6 +125,16 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
     return client;
   };
 
+  /** Where `consulFor` took the target's token from (the same order it reads them in), for a status naming it. */
+  const tokenOrigin = (t: Target): string => {
+    if (t.consul.tokenFile) return `tokenFile of target ${t.name}`;
+    if (env.CONSUL_HTTP_TOKEN_FILE) return 'CONSUL_HTTP_TOKEN_FILE';
+    if (settings.consulTokenSecret?.secretId) return 'CONSUL_TOKEN_SECRET_ARN';
+    if (settings.consulTokenSecret?.parameterName) return 'CONSUL_TOKEN_SECRET_PARAMETER';
+    if (t.consul.tokenEnv && env[t.consul.tokenEnv]) return `tokenEnv ${t.consul.tokenEnv}`;
+    return 'CONSUL_HTTP_TOKEN';
+  };
+
   const advisorFor = (t: Target, consul: ConsulClient, octo: Octokit, src: GitHubTreeSource, stateKeyPrefix: string): TargetRuntime['advisor'] => {
     const a = t.advisor!;
     const state = new ConsulKvStateStore(consul);
@@ -193,6 +203,7 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
           webUrl: githubWebUrl(settings.githubApiUrl),
           ...(plans ? { plans } : {}),
           consulVersion: { serverVersion: () => serverVersion(consul) },
+          consulTokenFrom: tokenOrigin(t),
           now: overrides.now ?? (() => new Date()),
           sleep: overrides.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           holder: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? (overrides.holderProcess ? `serve@${overrides.holderProcess.host}/pid-${process.pid}` : `pid-${process.pid}`)}/${randomUUID().slice(0, 8)}`,
