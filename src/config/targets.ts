@@ -215,8 +215,9 @@ export function parseTargetsFile(text: string, file = DEFAULT_TARGETS_FILE, rela
  * not separate them: Consul sends every config entry write to the primary datacenter and replicates
  * it to the others (agent/consul/config_endpoint.go ConfigEntry.Apply).
  *
- * "One Consul": the same `consul.address`, compared as written (scheme aside, host case-insensitively;
- * two names of one cluster cannot be told apart here). An absent address is the environment's
+ * "One Consul": `consul.address` values that connect to one endpoint (consulEndpoints: default
+ * ports, host case, the loopback names; host names are not resolved, so two names of one cluster
+ * cannot be told apart here). An absent address is the environment's
  * (CONSUL_HTTP_ADDR): the same for every target where one process serves them all (`sharedEnvironment`:
  * serve, the Lambda functions), unknown for the CLI, which may run each target under its own environment.
  */
@@ -236,17 +237,24 @@ function refuseOverlaps(targets: readonly Target[], file: string, sharedEnvironm
             a.consul.address ? 'the same consul.address' : 'neither sets consul.address, so both use CONSUL_HTTP_ADDR'
           }). Each one's prune would delete the entries the other applied, and each apply reverts the other's version of an entry both define ` +
             `(consul.datacenter does not separate them: config entries are written to the primary datacenter and replicated). ` +
-            `Make them one target, or give them different partitions or Consul clusters`,
+            `Make them one target, or give them different partitions or Consul clusters` +
+            spelledApart(a.consul.address, b.consul.address),
         );
     }
   if (problems.length > 0) throw new ConsulGitopsError('config', problems.join('\n'));
+}
+
+/** When two addresses that meet are written differently: that they are taken as one, and how far that goes. */
+function spelledApart(a: string | undefined, b: string | undefined): string {
+  if (!a || !b || a === b) return '';
+  return `. "${a}" and "${b}" name one Consul address (host names are not resolved: two names of one cluster are not caught)`;
 }
 
 /** What two targets both manage on one Consul, in words; undefined when they cannot meet. */
 function overlapOf(a: Target, b: Target, sharedEnvironment: boolean): string | undefined {
   const [xa, xb] = [a.consul.address, b.consul.address];
   if (!xa && !xb && !sharedEnvironment) return undefined;
-  if (consulAddressKey(xa) !== consulAddressKey(xb)) return undefined;
+  if (!sameConsulAddress(xa, xb)) return undefined;
   if (!sameTenancy(a.consul.partition, b.consul.partition)) return undefined;
   const partition = `partition "${a.consul.partition || 'default'}"`;
   const shared = sharedNamespaces(a, b);
@@ -264,16 +272,49 @@ function sharedNamespaces(a: Target, b: Target): string | undefined {
   return listed.length > 0 ? `namespace${listed.length === 1 ? '' : 's'} ${listed.map((n) => `"${n}"`).join(', ')}` : undefined;
 }
 
-/** A Consul address as two targets are compared by: host (lower-case), port and path; the scheme aside. Absent: the environment's. */
-function consulAddressKey(address: string | undefined): string {
-  if (!address) return '';
+/**
+ * Where a Consul address connects, as the client does (src/adapters/consul/options.ts baseUrlOf):
+ * host and port, with the path a proxy prefix may add. Spellings of one endpoint meet: the scheme's
+ * default port written or not, host case and a trailing dot, IPv4-mapped IPv6, and the loopback
+ * names (`localhost`, 127.0.0.1, ::1) as one host. Without a scheme the client uses http, or https
+ * under CONSUL_HTTP_SSL, which this file does not know: a port-less one is either default port.
+ * Host names are not resolved (loading must not depend on DNS), so two names of one cluster differ.
+ * Absent: the environment's (''). An address no URL parses is compared as written, lower-cased.
+ */
+function consulEndpoints(address: string | undefined): string[] {
+  if (!address) return [''];
   const raw = address.trim();
+  const schemed = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+  let url: URL;
   try {
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
-    return `${url.hostname.toLowerCase()}:${url.port}${url.pathname.replace(/\/+$/, '')}`;
+    url = new URL(schemed ? raw : `http://${raw}`);
   } catch {
-    return raw.toLowerCase();
+    return [raw.toLowerCase()];
   }
+  const host = canonicalHost(url.hostname);
+  const path = url.pathname.replace(/\/+$/, '');
+  const ports = url.port ? [url.port] : !schemed ? ['80', '443'] : [url.protocol === 'https:' ? '443' : '80'];
+  return ports.map((port) => `${host}:${port}${path}`);
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '0.0.0.0', '[::]']);
+
+/** A URL's host (already lower-case, IPv4 and IPv6 in canonical form) with the spellings of one host made one. */
+function canonicalHost(hostname: string): string {
+  let host = hostname.replace(/\.$/, '');
+  // ::ffff:a.b.c.d, which URL writes [::ffff:a00:5]: the IPv4 address itself.
+  const mapped = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(host);
+  if (mapped) {
+    const [hi, lo] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+    host = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return LOOPBACK_NAMES.has(host) ? 'loopback' : host;
+}
+
+/** Whether two addresses may connect to one endpoint (consulEndpoints). */
+function sameConsulAddress(a: string | undefined, b: string | undefined): boolean {
+  const ea = consulEndpoints(a);
+  return consulEndpoints(b).some((e) => ea.includes(e));
 }
 
 /**
