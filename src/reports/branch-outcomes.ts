@@ -20,7 +20,7 @@ export function renderBranchOutcomes(outcomes: readonly BranchOutcome[], passthr
   if (outside.length) {
     lines.push('  MeshDestinationsOnly is held back: these services reached destinations outside the mesh inside the window:');
     for (const o of outside.slice(0, MAX_LINES))
-      lines.push(`    - ${formatService(o.service)}: ${o.connections} connections, last seen ${formatTime(o.lastSeenAt)}`);
+      lines.push(`    - ${formatService(o.service)}: ${o.atMost ? 'up to ' : ''}${o.connections} connections, last seen ${formatTime(o.lastSeenAt)}`);
     if (outside.length > MAX_LINES) lines.push(`    - … and ${outside.length - MAX_LINES} more`);
   }
   if (unknown.length) {

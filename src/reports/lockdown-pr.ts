@@ -9,6 +9,8 @@ export interface OutsideMeshService {
   service: ServiceRef;
   /** Connections through the passthrough cluster (`original-destination`) inside the window. */
   connections: number;
+  /** `connections` is an upper bound (a series first seen inside the window; passthrough.ts). */
+  atMost?: boolean;
   lastSeenAt?: number;
 }
 
@@ -65,7 +67,7 @@ export function lockdownBody(input: LockdownProposalInput): string {
               code(o.service.name),
               code(o.service.namespace || 'default'),
               code(o.service.partition || 'default'),
-              count(o.connections),
+              o.atMost ? `up to ${count(o.connections)}` : count(o.connections),
               when(o.lastSeenAt),
             ]),
           ) + (rest ? `\n\n… and ${rest} more services.` : ''),

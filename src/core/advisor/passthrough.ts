@@ -8,6 +8,12 @@ export interface OutsideMeshUse {
   service: ServiceRef;
   /** Connections through the passthrough cluster inside the window (restarts accounted for). */
   connections: number;
+  /**
+   * `connections` is an upper bound: a series first seen inside the window counts its whole first
+   * value, and that Envoy's uptime does not show it started inside the window, so part of that
+   * count may be from before it.
+   */
+  atMost?: true;
   lastSeenAt?: number;
 }
 
@@ -35,6 +41,7 @@ export function judgePassthrough(samples: readonly ServiceSamples[], window: Evi
     for (const p of s.problems) unknown.push(`${name}: ${p}`);
     const spans: InstanceSpan[] = [];
     let connections = 0;
+    let atMost = false;
     let lastSeenAt: number | undefined;
     for (const inst of s.instances) {
       const series = (inst.metrics.passthroughConnections ?? []).filter((x) => x.t >= window.start && x.t <= window.end).sort((a, b) => a.t - b.t);
@@ -42,14 +49,17 @@ export function judgePassthrough(samples: readonly ServiceSamples[], window: Evi
         unknown.push(`${name}: instance ${inst.instance} has no passthrough (original-destination) series inside the window`);
         continue;
       }
-      const g = growth(series, series[0].t > window.start + tolerance);
+      const bornInside = series[0].t > window.start + tolerance;
+      const g = growth(series, bornInside);
       connections += g.increase;
+      if (bornInside && series[0].v > 0 && !startedInside(inst.metrics.uptime, series[0].t, window.start, tolerance)) atMost = true;
       if (g.lastRiseAt !== undefined) lastSeenAt = Math.max(lastSeenAt ?? -Infinity, g.lastRiseAt);
       const gap = longestGap(series);
       if (gap > thresholds.maxGapMs) unknown.push(`${name}: instance ${inst.instance} has a ${Math.round(gap / 1000)} s gap in its passthrough samples`);
       spans.push({ from: series[0].t, to: series[series.length - 1].t });
     }
-    if (connections > 0) outsideMesh.push({ service: s.service, connections, ...(lastSeenAt !== undefined ? { lastSeenAt } : {}) });
+    if (connections > 0)
+      outsideMesh.push({ service: s.service, connections, ...(atMost ? { atMost: true as const } : {}), ...(lastSeenAt !== undefined ? { lastSeenAt } : {}) });
     unknown.push(...coverage(name, spans, window, tolerance, thresholds.maxGapMs));
   }
   return { meshDestinationsOnly: outsideMesh.length === 0 && unknown.length === 0, outsideMesh, unknown };
@@ -72,6 +82,16 @@ function growth(series: readonly Sample[], bornInside: boolean): { increase: num
     }
   }
   return lastRiseAt !== undefined ? { increase, lastRiseAt } : { increase };
+}
+
+/**
+ * Whether this Envoy started at or after the window start, by its `server.uptime` read with the
+ * series' first sample (within `tolerance`): then everything its counters hold happened inside the window.
+ */
+function startedInside(uptime: readonly Sample[] | undefined, at: number, windowStart: number, tolerance: number): boolean {
+  let best: Sample | undefined;
+  for (const u of uptime ?? []) if (Math.abs(u.t - at) <= tolerance && (!best || Math.abs(u.t - at) < Math.abs(best.t - at))) best = u;
+  return best !== undefined && best.t - best.v * 1000 >= windowStart;
 }
 
 function longestGap(series: readonly Sample[]): number {

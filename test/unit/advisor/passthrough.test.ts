@@ -67,7 +67,7 @@ describe('judgePassthrough', () => {
       W,
       T,
     );
-    expect(j.outsideMesh).toEqual([{ service: { name: 'a', namespace: 'default', partition: 'default' }, connections: 4, lastSeenAt: 20 * MIN }]);
+    expect(j.outsideMesh).toEqual([{ service: { name: 'a', namespace: 'default', partition: 'default' }, connections: 4, atMost: true, lastSeenAt: 20 * MIN }]);
     expect(j.meshDestinationsOnly).toBe(false);
   });
 
