@@ -111,6 +111,7 @@ export async function lockdownDraft(
     meshDestinationsOnly: passthrough.meshDestinationsOnly,
     outsideMesh,
     window: report.window,
+    unknown: passthrough.unknown,
   });
   return {
     passthrough,

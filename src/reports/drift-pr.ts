@@ -2,7 +2,7 @@
 // fields Consul changed (names only: values may be secrets, and the diff shows them to reviewers),
 // and the entries that could not be proposed, with why. Entry names come from Consul: all escaped.
 import type { DriftProposal } from '../core/import/drift-proposal.ts';
-import { capped, code, fitBody, table, text } from './markdown.ts';
+import { capped, code, fitBody, PULL_REQUEST_REST, table, text } from './markdown.ts';
 
 const PREFIX = 'consul-gitops:drift-proposal';
 const MAX_ROWS = 200;
@@ -50,5 +50,5 @@ export function driftProposalBody(input: { target: string; branch: string; propo
       : []),
     `---\n_Kept up to date by the scheduled drift check (\`driftMode: propose\`); closed when Consul matches Git again._`,
   ];
-  return fitBody(sections.join('\n\n') + '\n', marker);
+  return fitBody(sections.join('\n\n') + '\n', marker, undefined, PULL_REQUEST_REST);
 }

@@ -3,7 +3,7 @@
 import type { EvidenceWindow, ServiceRef } from '../core/advisor/model.ts';
 import type { FileChange } from '../core/proposals/proposal.ts';
 import { changeDiff } from './change-diff.ts';
-import { capped, code, count, duration, fence, fitBody, table, when } from './markdown.ts';
+import { capped, code, count, duration, fence, fitBody, PULL_REQUEST_REST, table, text, when } from './markdown.ts';
 
 export interface OutsideMeshService {
   service: ServiceRef;
@@ -21,6 +21,8 @@ export interface LockdownProposalInput {
   /** Empty when MeshDestinationsOnly is proposed. */
   outsideMesh: readonly OutsideMeshService[];
   window: EvidenceWindow;
+  /** Why the stats cannot show that no sidecar reaches outside the mesh (passthrough.ts `unknown`). */
+  unknown?: readonly string[];
 }
 
 const PREFIX = 'consul-gitops:mesh-lockdown';
@@ -72,14 +74,21 @@ export function lockdownBody(input: LockdownProposalInput): string {
             ]),
           ) + (rest ? `\n\n… and ${rest} more services.` : ''),
         ];
+  // Inside the body before it is fitted: appended after, it took a body at the limit past it (GitHub answers 422).
+  const unknown = input.unknown?.length
+    ? [
+        `_MeshDestinationsOnly is held back because the stats cannot show that no sidecar reaches outside the mesh: ${text(input.unknown.slice(0, 5).join('; '))}._`,
+      ]
+    : [];
   const sections = [
     marker,
     `## Lock the mesh down (${code(input.target)})`,
     flags,
     ...outside,
+    ...unknown,
     `### The change`,
     input.changes.map((c) => fence('diff', changeDiff(c))).join('\n\n'),
     `---\n_Proposed by consul-gitops, the last step of the permissive-mTLS migration._`,
   ];
-  return fitBody(sections.join('\n\n') + '\n', marker);
+  return fitBody(sections.join('\n\n') + '\n', marker, undefined, PULL_REQUEST_REST);
 }

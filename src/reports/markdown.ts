@@ -8,6 +8,16 @@ import { noReferences } from './github-references.ts';
 export const GITHUB_BODY_LIMIT = 65_536;
 
 /**
+ * What fitBody fits a proposal's body to by default: GitHub's limit less room for the hidden version
+ * line settle-proposal.ts appends to every proposal body (92 characters): fitted to the whole limit,
+ * a body cut there passed it by that line, and GitHub refused the pull request (422).
+ */
+export const PROPOSAL_BODY_LIMIT = GITHUB_BODY_LIMIT - 128;
+
+/** Where a pull request body cut by fitBody has the rest: the change itself is never cut. */
+export const PULL_REQUEST_REST = "the change itself is whole in this pull request's Files changed tab";
+
+/**
  * One line of visible text: line breaks become spaces, and every other control character and
  * bidirectional mark is shown as the terminal shows it (`\u202e`, terminal-text.ts), so a name cannot
  * show its characters in another order in a comment either.
@@ -96,11 +106,37 @@ export function capped<T>(items: readonly T[], max: number): { shown: T[]; rest:
 
 /**
  * Cuts a body that would still exceed the limit (a last resort: the sections are capped first),
- * keeping the hidden marker, which must survive any cut.
+ * keeping the hidden marker, which must survive any cut. The cut falls at a line's end (never inside
+ * a table row) unless the line is long, never inside a character; it closes a code fence it leaves open (else the note below, and the
+ * marker, would be shown as code), and the note says that the body was cut there and, with
+ * `rest`, where the whole of it is.
  */
-export function fitBody(body: string, marker: string, limit = GITHUB_BODY_LIMIT): string {
+export function fitBody(body: string, marker: string, limit = PROPOSAL_BODY_LIMIT, rest?: string): string {
   if (body.length <= limit) return body;
-  const note = "\n\n_… the rest of this report was cut to fit GitHub's size limit._\n";
+  const note = `\n\n_… cut here: the rest of this report is longer than GitHub allows in one body (${GITHUB_BODY_LIMIT.toLocaleString('en-US')} characters)${rest ? `; ${rest}` : ''}._\n`;
   const tail = marker ? `\n${marker}\n` : '';
-  return body.slice(0, limit - note.length - tail.length) + note + tail;
+  const room = limit - note.length - tail.length;
+  for (let take = room; ;) {
+    let kept = body.slice(0, take);
+    const lineEnd = kept.lastIndexOf('\n');
+    // At the line's end unless that loses much (one long line: a one-line JSON file's diff), and never between a surrogate pair.
+    if (lineEnd > 0 && take - lineEnd <= 2_000) kept = kept.slice(0, lineEnd);
+    else if (/[\ud800-\udbff]$/.test(kept)) kept = kept.slice(0, -1);
+    const open = openFence(kept);
+    const closed = open ? `${kept}\n${open}` : kept;
+    if (closed.length <= room || take <= 0) return closed + note + tail;
+    take -= closed.length - room;
+  }
+}
+
+/** The fence a Markdown text leaves open at its end (```` ``` ```` or `~~~`, as long as its opening), if any. */
+function openFence(text: string): string | undefined {
+  let open: string | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (!m) continue;
+    if (!open) open = m[1];
+    else if (m[1][0] === open[0] && m[1].length >= open.length && line.trim() === m[1]) open = undefined;
+  }
+  return open;
 }

@@ -130,7 +130,7 @@ export function postureBody(input: PostureInput): string {
   const limit = GITHUB_BODY_LIMIT - ISSUE_MARKER_ROOM;
   const others = sections.join('\n\n').length + 1 - TABLE_SLOT.length;
   const filled = sections.map((x) => (x === TABLE_SLOT ? serviceTable(rows, services.length, limit - others) : x));
-  return fitBody(filled.join('\n\n') + '\n', marker, limit);
+  return fitBody(filled.join('\n\n') + '\n', marker, limit, '`consul-gitops advise` and `consul-gitops audit --posture` print all of it');
 }
 
 const TABLE_SLOT = '\u0000service table\u0000';

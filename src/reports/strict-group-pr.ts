@@ -3,7 +3,7 @@
 import { serviceKey, type ServiceVerdict } from '../core/advisor/model.ts';
 import type { FileChange } from '../core/proposals/proposal.ts';
 import { changeDiff } from './change-diff.ts';
-import { capped, code, duration, fence, fitBody, table, text, when } from './markdown.ts';
+import { capped, code, duration, fence, fitBody, PULL_REQUEST_REST, table, text, when } from './markdown.ts';
 import { scopedServiceName } from '../core/advisor/service-scope.ts';
 import { escapeControl } from '../model/terminal-text.ts';
 
@@ -44,5 +44,5 @@ export function strictGroupBody(input: { target: string; verdicts: readonly Serv
     input.changes.map((c) => fence('diff', changeDiff(c))).join('\n\n'),
     `---\n_Proposed by consul-gitops. It updates this PR when the set of ready services changes, and closes it when none is left._`,
   ];
-  return fitBody(sections.filter(Boolean).join('\n\n') + '\n', marker);
+  return fitBody(sections.filter(Boolean).join('\n\n') + '\n', marker, undefined, PULL_REQUEST_REST);
 }

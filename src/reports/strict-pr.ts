@@ -4,7 +4,7 @@
 import type { InstanceEvidence, ServiceVerdict } from '../core/advisor/model.ts';
 import type { FileChange } from '../core/proposals/proposal.ts';
 import { changeDiff } from './change-diff.ts';
-import { capped, code, count, duration, fence, fitBody, table, text, when } from './markdown.ts';
+import { capped, code, count, duration, fence, fitBody, PULL_REQUEST_REST, table, text, when } from './markdown.ts';
 import { proposalMarker } from './proposal-marker.ts';
 import { scopedServiceName } from '../core/advisor/service-scope.ts';
 import { escapeControl } from '../model/terminal-text.ts';
@@ -123,5 +123,5 @@ export function strictProposalBody(input: StrictProposalInput): string {
     verifyByHand(v),
     `---\n_Proposed by consul-gitops. It updates this PR when the evidence changes, and closes it if plaintext traffic comes back._`,
   ];
-  return fitBody(sections.join('\n\n') + '\n', marker);
+  return fitBody(sections.join('\n\n') + '\n', marker, undefined, PULL_REQUEST_REST);
 }

@@ -37,7 +37,7 @@ describe('the posture issue at 5,000 permissive services', () => {
     expect(github.issues).toHaveLength(1);
     const body = github.issues[0].body;
     expect(body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
-    expect(body).not.toContain('cut to fit');
+    expect(body).not.toContain('cut here:');
     expect(body).not.toContain('…(cut:');
     for (const section of [
       '### Mesh',

@@ -146,6 +146,8 @@ class HttpError extends Error {
   }
 }
 
+/** GitHub's limit on an issue, pull request or comment body, in characters. */
+const BODY_LIMIT = 65_536;
 const TREE_MODE = '040000';
 
 export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Promise<GitHubDouble> {
@@ -364,6 +366,15 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   const unprocessable = (message: string): never => {
     throw new HttpError(422, message);
   };
+  /**
+   * GitHub refuses an issue, pull request or comment body over 65,536 characters (422, "body is too
+   * long"); counted in characters (code points), as GitHub counts them.
+   */
+  const bodyFits = (body: unknown): void => {
+    if (typeof body !== 'string') return;
+    let n = 0;
+    for (const _ of body) if (++n > BODY_LIMIT) unprocessable(`Validation Failed: body is too long (maximum is ${BODY_LIMIT} characters)`);
+  };
 
   function findIssueOrPull(n: number): IssueRecord | PullRecord {
     return issues.find((i) => i.number === n) ?? pulls.find((p) => p.number === n) ?? notFound();
@@ -552,6 +563,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       if (!a && m === 'POST') {
         const { title, body = '', labels: names = [] } = req.body;
         if (typeof title !== 'string' || !title) unprocessable('Validation Failed: title is missing');
+        bodyFits(body);
         for (const l of names) labels.add(l);
         const issue: IssueRecord = { number: nextNumber++, title, body, state: 'open', labels: [...names], created_at: now() };
         issues.push(issue);
@@ -560,6 +572,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       if (a === 'comments' && b && m === 'PATCH') {
         const comment = comments.find((x) => x.id === Number(b)) ?? notFound();
         if (typeof req.body.body !== 'string') unprocessable('Validation Failed: body is missing');
+        bodyFits(req.body.body);
         comment.body = req.body.body;
         comment.updated_at = now();
         return ok(commentJson(comment));
@@ -567,6 +580,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       const n = Number(a);
       if (Number.isInteger(n) && !b && m === 'PATCH') {
         const item = findIssueOrPull(n);
+        bodyFits(req.body.body);
         for (const k of ['title', 'body', 'state'] as const) if (req.body[k] !== undefined) (item as any)[k] = req.body[k];
         return ok('head' in item ? pullAsIssueJson(item) : issueJson(item));
       }
@@ -575,6 +589,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         if (m === 'GET') return ok(page(comments.filter((x) => x.issue_number === n).map(commentJson), req));
         if (m === 'POST') {
           if (typeof req.body.body !== 'string') unprocessable('Validation Failed: body is missing');
+          bodyFits(req.body.body);
           const t = now();
           const comment: CommentRecord = { id: nextCommentId++, issue_number: n, body: req.body.body, created_at: t, updated_at: t };
           comments.push(comment);
@@ -604,6 +619,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       }
       if (!a && m === 'POST') {
         const { title, body = '', head, base: baseBranch } = req.body;
+        bodyFits(body);
         const headName = String(head ?? '').replace(new RegExp(`^${owner}:`), '');
         if (!title || !refs.has(`refs/heads/${headName}`) || !refs.has(`refs/heads/${baseBranch}`)) unprocessable('Validation Failed: head or base invalid');
         if (pulls.some((p) => p.state === 'open' && !p.headOwner && p.head === headName && p.base === baseBranch))
@@ -633,6 +649,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       if (Number.isInteger(n) && !b && m === 'GET') return ok(pullJson(pulls.find((p) => p.number === n) ?? notFound()));
       if (Number.isInteger(n) && !b && m === 'PATCH') {
         const pr = pulls.find((p) => p.number === n) ?? notFound();
+        bodyFits(req.body.body);
         for (const k of ['title', 'body'] as const) if (req.body[k] !== undefined) pr[k] = req.body[k];
         if (req.body.state === 'closed') closePull(pr);
         if (req.body.state === 'open' && pr.state === 'closed') {

@@ -345,9 +345,7 @@ function lockdownDesired(
   const proposal = proposeMeshLockdown({ files, meshDestinationsOnly, ...(crdNamespaces ? { crdNamespaces } : {}) });
   if (!proposal.ok) return { kind: 'hold', verdict: 'refused', reason: `nothing proposed: ${proposal.reason}` };
   const outsideMesh = passthrough.outsideMesh;
-  let body = lockdownBody({ target, changes: proposal.changes, meshDestinationsOnly, outsideMesh, window: report.window });
-  if (passthrough.unknown.length)
-    body += `\n_MeshDestinationsOnly is held back because the stats cannot show that no sidecar reaches outside the mesh: ${text(passthrough.unknown.slice(0, 5).join('; '))}._\n`;
+  const body = lockdownBody({ target, changes: proposal.changes, meshDestinationsOnly, outsideMesh, window: report.window, unknown: passthrough.unknown });
   const title = lockdownTitle({ meshDestinationsOnly });
   return {
     kind: 'propose',
