@@ -9,6 +9,7 @@ import type { ProposalMemory } from './proposal-state.ts';
 import type { ProposalPullRequest, ProposalPullRequests, ProposalRequest } from '../ports/proposal-pull-requests.ts';
 import { parseVersionLine, proposalVersion, versionLine } from './version-marker.ts';
 import { HAND_EDITED_MARK, handEditedNotice, KEPT_BRANCH_NOTE } from '../../reports/hand-edited-branch.ts';
+import { fitBody, GITHUB_BODY_LIMIT } from '../../reports/markdown.ts';
 
 export type Desired =
   /** Ready: the change to propose, and what its evidence is (hashed; window bounds left out). */
@@ -74,7 +75,14 @@ export async function settleProposal(pulls: ProposalPullRequests, input: SettleI
     const remember = (m: ProposalMemory): ProposalMemory => (ours !== undefined && m.pr === pr?.number ? { ...m, head: ours } : m);
     if (desired.kind === 'withdraw') {
       if (!pr) return { action: act('held', desired.comment.split('\n')[0]), memory: { verdict: desired.verdict } };
-      await pulls.comment(pr.number, edited ? `${desired.comment}\n\n${KEPT_BRANCH_NOTE}` : desired.comment);
+      // A drift PR's closing comment lists every entry no file change expresses: hundreds of them pass
+      // GitHub's limit, and a refused comment (422) left the PR open. Cut, the note after it kept.
+      const whole = edited ? `${desired.comment}\n\n${KEPT_BRANCH_NOTE}` : desired.comment;
+      const fits = whole.length <= GITHUB_BODY_LIMIT;
+      await pulls.comment(
+        pr.number,
+        fits ? whole : fitBody(desired.comment, edited ? KEPT_BRANCH_NOTE : '', GITHUB_BODY_LIMIT, '`consul-gitops plan` lists every entry'),
+      );
       await pulls.close(pr.number, branch, edited ? { keepBranch: true } : {});
       return { action: act('closed', desired.comment.split('\n')[0]), memory: { verdict: desired.verdict } };
     }
