@@ -186,13 +186,20 @@ export function defaultTargets(dir = 'config-entries'): TargetsFile {
 
 /**
  * `sharedEnvironment`: one process serves every target (serve, the Lambda functions), so targets
- * without `consul.address` all use the same CONSUL_HTTP_ADDR (refuseOverlaps).
+ * without `consul.address` all use the same CONSUL_HTTP_ADDR (refuseOverlaps); `true`, or that
+ * process's CONSUL_HTTP_ADDR (unset: Consul's default, 127.0.0.1:8500), which a target's own
+ * address is compared with too.
  *
  * `relativeTo`: the folder a relative `consul.tokenFile` or `consul.caCert` is read from, made
  * absolute here once (the config file's folder, as kubeconfig and docker-compose read theirs), so
  * no reader later falls back to whatever the process's working directory happens to be.
  */
-export function parseTargetsFile(text: string, file = DEFAULT_TARGETS_FILE, relativeTo?: string, sharedEnvironment = false): TargetsFile {
+export function parseTargetsFile(
+  text: string,
+  file = DEFAULT_TARGETS_FILE,
+  relativeTo?: string,
+  sharedEnvironment: boolean | { consulAddress?: string } = false,
+): TargetsFile {
   const document = parseYamlOf(text, file);
   const result = TargetsFileSchema.safeParse(document);
   if (result.success) {
@@ -221,7 +228,7 @@ export function parseTargetsFile(text: string, file = DEFAULT_TARGETS_FILE, rela
  * (CONSUL_HTTP_ADDR): the same for every target where one process serves them all (`sharedEnvironment`:
  * serve, the Lambda functions), unknown for the CLI, which may run each target under its own environment.
  */
-function refuseOverlaps(targets: readonly Target[], file: string, sharedEnvironment: boolean): void {
+function refuseOverlaps(targets: readonly Target[], file: string, sharedEnvironment: boolean | { consulAddress?: string }): void {
   const problems: string[] = [];
   for (let i = 0; i < targets.length; i++)
     for (let j = i + 1; j < targets.length; j++) {
@@ -233,12 +240,10 @@ function refuseOverlaps(targets: readonly Target[], file: string, sharedEnvironm
       const overlap = overlapOf(a, b, sharedEnvironment);
       if (overlap)
         problems.push(
-          `${file}: targets "${a.name}" and "${b.name}" overlap: both manage ${overlap} of the same Consul (${
-            a.consul.address ? 'the same consul.address' : 'neither sets consul.address, so both use CONSUL_HTTP_ADDR'
-          }). Each one's prune would delete the entries the other applied, and each apply reverts the other's version of an entry both define ` +
+          `${file}: targets "${a.name}" and "${b.name}" overlap: both manage ${overlap} of the same Consul (${sameBecause(a, b)}). Each one's prune would delete the entries the other applied, and each apply reverts the other's version of an entry both define ` +
             `(consul.datacenter does not separate them: config entries are written to the primary datacenter and replicated). ` +
             `Make them one target, or give them different partitions or Consul clusters` +
-            spelledApart(a.consul.address, b.consul.address),
+            spelledApart(addressOf(a, sharedEnvironment), addressOf(b, sharedEnvironment)),
         );
     }
   if (problems.length > 0) throw new ConsulGitopsError('config', problems.join('\n'));
@@ -250,9 +255,27 @@ function spelledApart(a: string | undefined, b: string | undefined): string {
   return `. "${a}" and "${b}" name one Consul address (host names are not resolved: two names of one cluster are not caught)`;
 }
 
-/** What two targets both manage on one Consul, in words; undefined when they cannot meet. */
-function overlapOf(a: Target, b: Target, sharedEnvironment: boolean): string | undefined {
+/** Why two targets that meet are on one Consul, in words. */
+function sameBecause(a: Target, b: Target): string {
   const [xa, xb] = [a.consul.address, b.consul.address];
+  if (xa && xb) return 'the same consul.address';
+  if (!xa && !xb) return 'neither sets consul.address, so both use CONSUL_HTTP_ADDR';
+  const [without, withIt] = xa ? [b, a] : [a, b];
+  return `"${without.name}" sets no consul.address, so it uses CONSUL_HTTP_ADDR, which is the consul.address of "${withIt.name}"`;
+}
+
+/**
+ * The address a target's client connects to, for the comparison: its own, or where one process
+ * serves every target, that process's CONSUL_HTTP_ADDR (Consul's default when unset).
+ */
+function addressOf(t: Target, sharedEnvironment: boolean | { consulAddress?: string }): string | undefined {
+  if (t.consul.address || typeof sharedEnvironment !== 'object') return t.consul.address;
+  return sharedEnvironment.consulAddress || '127.0.0.1:8500';
+}
+
+/** What two targets both manage on one Consul, in words; undefined when they cannot meet. */
+function overlapOf(a: Target, b: Target, sharedEnvironment: boolean | { consulAddress?: string }): string | undefined {
+  const [xa, xb] = [addressOf(a, sharedEnvironment), addressOf(b, sharedEnvironment)];
   if (!xa && !xb && !sharedEnvironment) return undefined;
   if (!sameConsulAddress(xa, xb)) return undefined;
   if (!sameTenancy(a.consul.partition, b.consul.partition)) return undefined;

@@ -73,7 +73,7 @@ export function runtimeSettings(env: Env, relativeTo: string = process.cwd()): R
   if (!read.ok) throw new RuntimeConfigError(read.problems);
   const e = read.values;
   const targets = e.targetsConfig
-    ? parseTargetsFile(e.targetsConfig, 'TARGETS_CONFIG', relativeTo, true)
+    ? parseTargetsFile(e.targetsConfig, 'TARGETS_CONFIG', relativeTo, { consulAddress: env.CONSUL_HTTP_ADDR })
     : TargetsFileSchema.parse({ targets: [{ name: 'default', dir: e.configDir, prune: e.prune, selfHeal: e.selfHeal }] });
   if (e.statePrefix) targets.stateKeyPrefix = e.statePrefix;
   const stored = (secretId: string | undefined, parameterName: string | undefined): StoredSecret | undefined =>
