@@ -37,6 +37,7 @@ import { ConsulGitopsError, errorJson } from '../errors.ts';
 import { applyRefusal, refusalOf, savedPlanRefusal } from '../app/refusals.ts';
 import { formatSelector, parseOnly, type EntrySelector } from '../core/plan/only.ts';
 import { openEntryCache } from './entry-cache.ts';
+import { openPlanCache, recordingIo } from './plan-cache.ts';
 
 const COMMON = {
   dir: { type: 'string' },
@@ -192,8 +193,31 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     });
     const { files, unreadable, planOptions: configured } = await readTree(target, values, io);
     const { planOptions } = targetVersionNoted(chosen, configured, io);
+    const dir = resolvePath(io.cwd ?? process.cwd(), resolved.target.dir);
+    // A plan that wrote nothing, from the same files, options and Consul answers, is printed again
+    // rather than computed again (plan-cache.ts); only such a plan is kept.
+    const memo =
+      unreadable.length || out || only.length
+        ? undefined
+        : openPlanCache(
+            dir,
+            resolved.target.name,
+            { args, tty: io.stdout.isTTY === true, target: resolved.target, stateKey: history.key, options: planOptions, home: store.home ?? null },
+            files,
+            cenv.env ?? process.env,
+          );
+    if (memo?.candidate) {
+      await live.entries;
+      const kept = memo.replay(store.listedDigest(), await live.history);
+      if (kept) {
+        for (const [n, text] of kept.written) (n === 0 ? io.stdout : io.stderr).write(text);
+        return kept.code;
+      }
+    }
+    const recorded = memo ? recordingIo(io) : undefined;
+    io = recorded?.io ?? io;
     // Files unchanged since a plan with the same build and options are not parsed again (entry-cache.ts).
-    const cache = openEntryCache(resolvePath(io.cwd ?? process.cwd(), resolved.target.dir), resolved.target.name, cenv.env ?? process.env);
+    const cache = openEntryCache(dir, resolved.target.name, cenv.env ?? process.env);
     const outcome = await makePlan(files, store, planOptions, {
       history,
       only,
@@ -231,7 +255,9 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
       const note = `\nSaved the plan to ${escapeControl(out)}. To apply exactly this plan: consul-gitops apply ${escapeControl(out)}\n`;
       (values.json ? io.stderr : io.stdout).write(note);
     }
-    return values['detailed-exitcode'] ? detailedExitCode(plan) : 0;
+    const code = values['detailed-exitcode'] ? detailedExitCode(plan) : 0;
+    if (memo && recorded && !hasChanges(plan)) memo.save(store.listedDigest(), await live.history, recorded.written, code);
+    return code;
   } finally {
     await resolved.consul.close();
   }

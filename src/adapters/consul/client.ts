@@ -72,6 +72,8 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** Enterprise: list this namespace (`*`: every namespace of the partition) instead of the client's. */
   namespace?: string;
+  /** Told the answer as received, once the entries are parsed from it (the plan cache's key, src/cli/plan-cache.ts). */
+  answered?: (text: string) => void;
 }
 
 /** Enterprise namespace and partition of one entry; empty: the client's own (CE sends none). */
@@ -183,6 +185,7 @@ export class ConsulClient {
     const where = opts.namespace === '*' ? ' in every namespace' : opts.namespace ? ` in namespace ${JSON.stringify(opts.namespace)}` : '';
     this.#assertComplete(res, path, `listing ${kind}${where}${opts.filter ? ` (filter ${opts.filter})` : ''}`, listPermission(kind), opts.namespace);
     const entries = this.#parse(res, LiveEntryListSchema, 'GET', path, liveEntryListAsIs);
+    opts.answered?.(res.text);
     return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
   }
 

@@ -1,5 +1,6 @@
 // The Consul ports (src/app/ports/config-entry-store.ts) on top of ConsulClient.
 import type { ConfigEntryStore, LiveEntry, StateStore, TenancyHome, TenancyScope } from '../../app/ports/config-entry-store.ts';
+import { createHash } from 'node:crypto';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { listNamespaces } from '../../model/tenancy.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
@@ -27,6 +28,8 @@ async function casResult(write: Promise<boolean>): Promise<boolean> {
 
 export class ConsulConfigEntryStore implements ConfigEntryStore {
   readonly #consul: ConsulClient;
+  /** Each list answer this store parsed, as received: `kind ns`, then the text (listedDigest). */
+  readonly #answers: [string, string][] = [];
 
   constructor(consul: ConsulClient) {
     this.#consul = consul;
@@ -64,7 +67,8 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
 
   async #list(kind: string, namespace: string | undefined, signal: AbortSignal | undefined): Promise<ApiEntry[]> {
     try {
-      return (await this.#consul.listEntries(kind, { ...(namespace ? { namespace } : {}), ...(signal ? { signal } : {}) })).entries;
+      const answered = (text: string) => void this.#answers.push([`${kind} ${namespace ?? ''}`, text]);
+      return (await this.#consul.listEntries(kind, { ...(namespace ? { namespace } : {}), ...(signal ? { signal } : {}), answered })).entries;
     } catch (e) {
       // agent/http_ce.go: CE refuses `ns` with 400 `Invalid query parameter: "ns" - Namespaces are a Consul Enterprise feature`.
       if (namespace && isConsulError(e) && e.kind === 'bad-request' && /Namespaces are a Consul Enterprise feature/i.test(e.message))
@@ -79,6 +83,21 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
         });
       throw e;
     }
+  }
+
+  /**
+   * A digest of every list answer this store has parsed, by kind and namespace and as received:
+   * the entries `list` gave are a function of them (and of the build that parsed them). The plan
+   * cache (src/cli/plan-cache.ts) keys a plan by it; undefined when a kind was listed twice.
+   */
+  listedDigest(): string | undefined {
+    const sorted = [...this.#answers].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const h = createHash('sha256');
+    for (let i = 0; i < sorted.length; i++) {
+      if (i > 0 && sorted[i][0] === sorted[i - 1][0]) return undefined;
+      h.update(`${sorted[i][0].length}:${sorted[i][0]}\0${sorted[i][1].length}:`).update(sorted[i][1]);
+    }
+    return h.digest('base64');
   }
 
   async get(kind: string, name: string, scope?: TenancyScope): Promise<LiveEntry | undefined> {
