@@ -182,7 +182,8 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     // version is asked before the lists: Consul answers in the order it was asked, so asked after
     // them its small answer would wait until every list was serialised, and this process with it.
     const version = chooseVersion(resolved);
-    const store = new ConsulConfigEntryStore(resolved.consul);
+    // Its answers kept: the memo of no-op plans is keyed by them (plan-cache.ts).
+    const store = new ConsulConfigEntryStore(resolved.consul, { keepAnswers: true });
     // The last recorded apply names the changes made outside consul-gitops since; it is read as
     // soon as the entries are answered (make-plan.ts historyAfter).
     const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
@@ -207,7 +208,7 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
             cenv.env ?? process.env,
           );
     if (memo?.candidate) {
-      await live.entries;
+      await live.answered;
       const kept = memo.replay(store.listedDigest(), await live.history);
       if (kept) {
         for (const [n, text] of kept.written) (n === 0 ? io.stdout : io.stderr).write(text);

@@ -72,8 +72,6 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** Enterprise: list this namespace (`*`: every namespace of the partition) instead of the client's. */
   namespace?: string;
-  /** Told the answer as received, once the entries are parsed from it (the plan cache's key, src/cli/plan-cache.ts). */
-  answered?: (text: string) => void;
 }
 
 /** Enterprise namespace and partition of one entry; empty: the client's own (CE sends none). */
@@ -166,6 +164,15 @@ export class ConsulClient {
 
   /** `GET /v1/config/:kind` (`[]` when none); with `index` it is a blocking query. */
   async listEntries(kind: string, opts: ListOptions = {}): Promise<{ entries: ApiEntry[]; index: number }> {
+    return (await this.listAnswer(kind, opts)).parse();
+  }
+
+  /**
+   * listEntries in two steps: the answer now (sent, retried and checked complete as listEntries does),
+   * its entries parsed when asked for. `text`: the answer as received, which they are parsed from
+   * (the plan cache's key, src/cli/plan-cache.ts: a memo hit never parses the lists).
+   */
+  async listAnswer(kind: string, opts: ListOptions = {}): Promise<{ text: string; parse(): { entries: ApiEntry[]; index: number } }> {
     const blocking = opts.index !== undefined && opts.index > 0;
     const waitMs = blocking ? (opts.wait ?? DEFAULT_WAIT_MS) : 0;
     const path = `/v1/config/${encodeURIComponent(kind)}`;
@@ -184,9 +191,13 @@ export class ConsulClient {
     });
     const where = opts.namespace === '*' ? ' in every namespace' : opts.namespace ? ` in namespace ${JSON.stringify(opts.namespace)}` : '';
     this.#assertComplete(res, path, `listing ${kind}${where}${opts.filter ? ` (filter ${opts.filter})` : ''}`, listPermission(kind), opts.namespace);
-    const entries = this.#parse(res, LiveEntryListSchema, 'GET', path, liveEntryListAsIs);
-    opts.answered?.(res.text);
-    return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
+    return {
+      text: res.text,
+      parse: () => {
+        const entries = this.#parse(res, LiveEntryListSchema, 'GET', path, liveEntryListAsIs);
+        return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
+      },
+    };
   }
 
   /**
