@@ -5,7 +5,10 @@
 //      time grows between the two largest sizes (goal: exponent ≤ 1.1). With BENCH_BASE_REF=<commit>,
 //      the CLI built from that commit plans too, alternating with today's against the same server.
 //      The built `plan` uses the code cache its first run leaves in ~/.cache (src/cli/code-cache.ts),
-//      as a user's second run does; `plan, no code cache` runs alongside with it off (a CI job).
+//      as a user's second run does; `plan, no code cache` runs alongside with it off (a CI job), and
+//      `plan, no memo` with the memo of no-op plans off (src/cli/plan-cache.ts: every entry planned,
+//      from the entry cache). With BENCH_RUNS=1 each command runs once unmeasured first, so the one
+//      measured run is not the first read of a cold disk or the run that writes the caches.
 //   2. Applying 10,000 creates (goal ≤ 2 s), next to the same 10,000 PUTs sent raw, as many in flight,
 //      and the dev server's CPU per write. With BENCH_BASE_REF, the same apply against the dev server
 //      built from that commit, alternating with today's.
@@ -89,6 +92,10 @@ const BASE_CACHE_HOME = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-cache-ba
 process.on('exit', () => [CACHE_HOME, BASE_CACHE_HOME].forEach((d) => rmSync(d, { recursive: true, force: true })));
 const cacheHomeOf = (args: string[]) => (base && args.includes(base.bin) ? BASE_CACHE_HOME : CACHE_HOME);
 
+/** A `plan` with the memo of no-op plans off (CONSUL_GITOPS_PLAN_CACHE=0): files from the entry cache, every entry planned. */
+const NO_MEMO = 'CONSUL_GITOPS_PLAN_CACHE=0';
+
+/** Removes the entry caches and the no-op plan memos (which would otherwise answer before any file is parsed). */
 function removeEntryCaches(): void {
   const dir = join(CACHE_HOME, 'consul-gitops');
   let names: string[] = [];
@@ -97,18 +104,23 @@ function removeEntryCaches(): void {
   } catch {
     // No cache yet.
   }
-  for (const n of names) if (n.startsWith('entries-')) rmSync(join(dir, n), { force: true });
+  for (const n of names) if (n.startsWith('entries-') || n.startsWith('noop-plans-')) rmSync(join(dir, n), { force: true });
 }
 
-/** One whole process under GNU time: wall, CPU and peak RSS. `args` may start with NO_CODE_CACHE or ENTRY_CACHE_COLD. */
+/** One whole process under GNU time: wall, CPU and peak RSS. `args` may start with NO_CODE_CACHE, NO_MEMO or ENTRY_CACHE_COLD. */
 function run(args: string[], cwd: string): Promise<Run> {
   if (args[0] === ENTRY_CACHE_COLD) {
     removeEntryCaches();
     args = args.slice(1);
   }
   const start = performance.now();
-  const env = { ...process.env, XDG_CACHE_HOME: cacheHomeOf(args), ...(args[0] === NO_CODE_CACHE ? { CONSUL_GITOPS_CODE_CACHE: '0' } : {}) };
-  if (args[0] === NO_CODE_CACHE) args = args.slice(1);
+  const env = {
+    ...process.env,
+    XDG_CACHE_HOME: cacheHomeOf(args),
+    ...(args[0] === NO_CODE_CACHE ? { CONSUL_GITOPS_CODE_CACHE: '0' } : {}),
+    ...(args[0] === NO_MEMO ? { CONSUL_GITOPS_PLAN_CACHE: '0' } : {}),
+  };
+  if (args[0] === NO_CODE_CACHE || args[0] === NO_MEMO) args = args.slice(1);
   const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -151,9 +163,10 @@ function gcVolume(args: string[], cwd: string): Promise<{ allocatedMB: number; p
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Median of RUNS alternating runs of each command. */
+/** Median of RUNS alternating runs of each command; with RUNS = 1, after one unmeasured round (a warm disk and caches, as a median of several has). */
 async function alternate(commands: Record<string, string[]>, cwd: string): Promise<Record<string, Run>> {
   const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  if (RUNS === 1) for (const args of Object.values(commands)) await run(args, cwd);
   for (let i = 0; i < RUNS; i++) for (const [k, args] of Object.entries(commands)) runs[k].push(await run(args, cwd));
   return Object.fromEntries(
     Object.entries(runs).map(([k, rs]) => [
@@ -196,6 +209,7 @@ async function noopPlans(): Promise<void> {
           plan: [built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           'plan, entry cache cold': [ENTRY_CACHE_COLD, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           'plan, no code cache': [NO_CODE_CACHE, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
+          'plan, no memo': [NO_MEMO, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           ...(base ? { 'plan@base': [base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'] } : {}),
         },
         dir,
@@ -212,6 +226,11 @@ async function noopPlans(): Promise<void> {
       console.log(
         `           the first run after a change of every file (entry cache removed: parses every file, writes the cache): ${f0(uncached.ms)} ms (CPU ${f0(uncached.cpuMs)} ms), ${f0(uncached.rssMiB)} MiB | cached/uncached ${f2(r.plan.ms / uncached.ms)}x wall, ${f2(r.plan.cpuMs / uncached.cpuMs)}x CPU` +
           (r['plan@base'] ? ` | uncached/${BASE_REF} ${f2(uncached.ms / r['plan@base'].ms)}x wall, ${f2(uncached.cpuMs / r['plan@base'].cpuMs)}x CPU` : ''),
+      );
+      const noMemo = r['plan, no memo'];
+      console.log(
+        `           without the memo of no-op plans (CONSUL_GITOPS_PLAN_CACHE=0: every entry planned, files from the entry cache): ${f0(noMemo.ms)} ms (CPU ${f0(noMemo.cpuMs)} ms), ${f0(noMemo.rssMiB)} MiB | with/without ${f2(r.plan.ms / noMemo.ms)}x wall, ${f2(r.plan.cpuMs / noMemo.cpuMs)}x CPU` +
+          (r['plan@base'] ? ` | without/${BASE_REF} ${f2(noMemo.ms / r['plan@base'].ms)}x wall, ${f2(noMemo.cpuMs / r['plan@base'].cpuMs)}x CPU` : ''),
       );
       const cold = r['plan, no code cache'];
       console.log(

@@ -65,7 +65,10 @@ export async function readLive(store: ConfigEntryStore, kinds = managedKinds(), 
 
 /** Every managed kind being read from Consul, started before the files are parsed; cancelled when they are wrong. */
 export interface LiveRead {
-  entries: Promise<LiveEntry[]>;
+  /** Every kind answered (not yet parsed, when the store parses later: ConfigEntryStore.listLater). */
+  answered: Promise<void>;
+  /** The entries, parsed on first use. */
+  readonly entries: Promise<LiveEntry[]>;
   /** The last-apply record, asked for as soon as the entries are answered (historyAfter). */
   history?: Promise<HistoryRead>;
   cancel(): void;
@@ -78,7 +81,7 @@ interface HistoryRead {
 }
 
 /**
- * Reads the last-apply record once `entries` are answered, never before: an apply that lands in
+ * Reads the last-apply record once the entries are answered, never before: an apply that lands in
  * between then hides a label, never makes one up (its own writes would look changed outside if the
  * older record were compared). Chained rather than awaited by the plan, so the round trip overlaps
  * the planning instead of following it. A token that may read config entries but not KV still gets
@@ -110,11 +113,22 @@ export function startLiveRead(store: ConfigEntryStore, history?: ApplyHistory): 
   const lists = managedKinds().map((kind) => {
     const controller = new AbortController();
     controllers.push(controller);
-    return store.list(kind, controller.signal);
+    if (store.listLater) return store.listLater(kind, controller.signal);
+    return store.list(kind, controller.signal).then((l) => () => l);
   });
-  const entries = Promise.all(lists).then((l) => l.flat());
-  entries.catch(() => {});
-  return { entries, ...(history ? { history: historyAfter(entries, history) } : {}), cancel: () => controllers.forEach((c) => c.abort()) };
+  // Parsed only when the plan asks: a plan printed from its memo (src/cli/plan-cache.ts) never does.
+  const all = Promise.all(lists);
+  const answered = all.then(() => {});
+  answered.catch(() => {});
+  let entries: Promise<LiveEntry[]> | undefined;
+  return {
+    answered,
+    get entries() {
+      return (entries ??= all.then((l) => l.flatMap((parse) => parse())));
+    },
+    ...(history ? { history: historyAfter(answered, history) } : {}),
+    cancel: () => controllers.forEach((c) => c.abort()),
+  };
 }
 
 /**

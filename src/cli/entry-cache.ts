@@ -38,6 +38,11 @@ export function setBuildHash(hashOfBundle: Buffer): void {
   buildHash = hashOfBundle;
 }
 
+/** The running bundle's SHA-256, when it is known (plan-cache.ts is keyed by it too). */
+export function runningBuildHash(): Buffer | undefined {
+  return buildHash;
+}
+
 export interface EntryCache {
   /** The cache for a render with these options (`scope`: everything besides a file that shapes its entries). */
   scoped(scope: string): ValidatedFiles;

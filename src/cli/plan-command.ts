@@ -37,6 +37,7 @@ import { ConsulGitopsError, errorJson } from '../errors.ts';
 import { applyRefusal, refusalOf, savedPlanRefusal } from '../app/refusals.ts';
 import { formatSelector, parseOnly, type EntrySelector } from '../core/plan/only.ts';
 import { openEntryCache } from './entry-cache.ts';
+import { openPlanCache, recordingIo } from './plan-cache.ts';
 
 const COMMON = {
   dir: { type: 'string' },
@@ -181,7 +182,8 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     // version is asked before the lists: Consul answers in the order it was asked, so asked after
     // them its small answer would wait until every list was serialised, and this process with it.
     const version = chooseVersion(resolved);
-    const store = new ConsulConfigEntryStore(resolved.consul);
+    // Its answers kept: the memo of no-op plans is keyed by them (plan-cache.ts).
+    const store = new ConsulConfigEntryStore(resolved.consul, { keepAnswers: true });
     // The last recorded apply names the changes made outside consul-gitops since; it is read as
     // soon as the entries are answered (make-plan.ts historyAfter).
     const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
@@ -192,8 +194,31 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     });
     const { files, unreadable, planOptions: configured } = await readTree(target, values, io);
     const { planOptions } = targetVersionNoted(chosen, configured, io);
+    const dir = resolvePath(io.cwd ?? process.cwd(), resolved.target.dir);
+    // A plan that wrote nothing, from the same files, options and Consul answers, is printed again
+    // rather than computed again (plan-cache.ts); only such a plan is kept.
+    const memo =
+      unreadable.length || out || only.length
+        ? undefined
+        : openPlanCache(
+            dir,
+            resolved.target.name,
+            { args, tty: io.stdout.isTTY === true, target: resolved.target, stateKey: history.key, options: planOptions, home: store.home ?? null },
+            files,
+            cenv.env ?? process.env,
+          );
+    if (memo?.candidate) {
+      await live.answered;
+      const kept = memo.replay(store.listedDigest(), await live.history);
+      if (kept) {
+        for (const [n, text] of kept.written) (n === 0 ? io.stdout : io.stderr).write(text);
+        return kept.code;
+      }
+    }
+    const recorded = memo ? recordingIo(io) : undefined;
+    io = recorded?.io ?? io;
     // Files unchanged since a plan with the same build and options are not parsed again (entry-cache.ts).
-    const cache = openEntryCache(resolvePath(io.cwd ?? process.cwd(), resolved.target.dir), resolved.target.name, cenv.env ?? process.env);
+    const cache = openEntryCache(dir, resolved.target.name, cenv.env ?? process.env);
     const outcome = await makePlan(files, store, planOptions, {
       history,
       only,
@@ -231,7 +256,9 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
       const note = `\nSaved the plan to ${escapeControl(out)}. To apply exactly this plan: consul-gitops apply ${escapeControl(out)}\n`;
       (values.json ? io.stderr : io.stdout).write(note);
     }
-    return values['detailed-exitcode'] ? detailedExitCode(plan) : 0;
+    const code = values['detailed-exitcode'] ? detailedExitCode(plan) : 0;
+    if (memo && recorded && !hasChanges(plan)) memo.save(store.listedDigest(), await live.history, recorded.written, code);
+    return code;
   } finally {
     await resolved.consul.close();
   }

@@ -164,6 +164,15 @@ export class ConsulClient {
 
   /** `GET /v1/config/:kind` (`[]` when none); with `index` it is a blocking query. */
   async listEntries(kind: string, opts: ListOptions = {}): Promise<{ entries: ApiEntry[]; index: number }> {
+    return (await this.listAnswer(kind, opts)).parse();
+  }
+
+  /**
+   * listEntries in two steps: the answer now (sent, retried and checked complete as listEntries does),
+   * its entries parsed when asked for. `text`: the answer as received, which they are parsed from
+   * (the plan cache's key, src/cli/plan-cache.ts: a memo hit never parses the lists).
+   */
+  async listAnswer(kind: string, opts: ListOptions = {}): Promise<{ text: string; parse(): { entries: ApiEntry[]; index: number } }> {
     const blocking = opts.index !== undefined && opts.index > 0;
     const waitMs = blocking ? (opts.wait ?? DEFAULT_WAIT_MS) : 0;
     const path = `/v1/config/${encodeURIComponent(kind)}`;
@@ -182,8 +191,13 @@ export class ConsulClient {
     });
     const where = opts.namespace === '*' ? ' in every namespace' : opts.namespace ? ` in namespace ${JSON.stringify(opts.namespace)}` : '';
     this.#assertComplete(res, path, `listing ${kind}${where}${opts.filter ? ` (filter ${opts.filter})` : ''}`, listPermission(kind), opts.namespace);
-    const entries = this.#parse(res, LiveEntryListSchema, 'GET', path, liveEntryListAsIs);
-    return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
+    return {
+      text: res.text,
+      parse: () => {
+        const entries = this.#parse(res, LiveEntryListSchema, 'GET', path, liveEntryListAsIs);
+        return { entries: entries.map((e) => dropServerHash(e) as ApiEntry), index: indexOf(res) };
+      },
+    };
   }
 
   /**

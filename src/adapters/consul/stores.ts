@@ -1,5 +1,6 @@
 // The Consul ports (src/app/ports/config-entry-store.ts) on top of ConsulClient.
 import type { ConfigEntryStore, LiveEntry, StateStore, TenancyHome, TenancyScope } from '../../app/ports/config-entry-store.ts';
+import { createHash } from 'node:crypto';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { listNamespaces } from '../../model/tenancy.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
@@ -27,9 +28,13 @@ async function casResult(write: Promise<boolean>): Promise<boolean> {
 
 export class ConsulConfigEntryStore implements ConfigEntryStore {
   readonly #consul: ConsulClient;
+  /** Each list answer this store received, `kind ns` and the text, when asked to keep them (listedDigest). */
+  readonly #answers: [string, string][] | undefined;
 
-  constructor(consul: ConsulClient) {
+  /** `keepAnswers`: keep every list answer for listedDigest (a plan's store, which lists each kind once). */
+  constructor(consul: ConsulClient, options: { keepAnswers?: boolean } = {}) {
     this.#consul = consul;
+    this.#answers = options.keepAnswers ? [] : undefined;
   }
 
   /** The client's namespace/partition and managed namespaces, when it names any (Enterprise). */
@@ -53,18 +58,33 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
    * when several fail, the first namespace in order is the one reported.
    */
   async list(kind: string, signal?: AbortSignal): Promise<LiveEntry[]> {
-    const managed = this.#consul.options.managedNamespaces;
-    const namespaces = listNamespaces(kind, managed);
+    const namespaces = listNamespaces(kind, this.#consul.options.managedNamespaces);
     // A signal of its own per request when there are several: Node warns past ten listeners on one.
-    const lists = await mapBounded(namespaces, NAMESPACE_READ_CONCURRENCY, (namespace) =>
-      this.#list(kind, namespace, signal && namespaces.length > 1 ? AbortSignal.any([signal]) : signal),
+    const lists = await mapBounded(
+      namespaces,
+      NAMESPACE_READ_CONCURRENCY,
+      async (namespace) => (await this.#answer(kind, namespace, signal && namespaces.length > 1 ? AbortSignal.any([signal]) : signal)).parse().entries,
     );
     return lists.flat().map(liveEntry);
   }
 
-  async #list(kind: string, namespace: string | undefined, signal: AbortSignal | undefined): Promise<ApiEntry[]> {
+  /**
+   * `list` in two steps: every answer now, the entries parsed when the returned function is called
+   * (make-plan.ts startLiveRead: a plan printed from its memo never parses Consul's lists).
+   */
+  async listLater(kind: string, signal?: AbortSignal): Promise<() => LiveEntry[]> {
+    const namespaces = listNamespaces(kind, this.#consul.options.managedNamespaces);
+    const answers = await mapBounded(namespaces, NAMESPACE_READ_CONCURRENCY, (namespace) =>
+      this.#answer(kind, namespace, signal && namespaces.length > 1 ? AbortSignal.any([signal]) : signal),
+    );
+    return () => answers.flatMap((a) => a.parse().entries).map(liveEntry);
+  }
+
+  async #answer(kind: string, namespace: string | undefined, signal: AbortSignal | undefined): Promise<{ parse(): { entries: ApiEntry[] } }> {
     try {
-      return (await this.#consul.listEntries(kind, { ...(namespace ? { namespace } : {}), ...(signal ? { signal } : {}) })).entries;
+      const answer = await this.#consul.listAnswer(kind, { ...(namespace ? { namespace } : {}), ...(signal ? { signal } : {}) });
+      this.#answers?.push([`${kind} ${namespace ?? ''}`, answer.text]);
+      return answer;
     } catch (e) {
       // agent/http_ce.go: CE refuses `ns` with 400 `Invalid query parameter: "ns" - Namespaces are a Consul Enterprise feature`.
       if (namespace && isConsulError(e) && e.kind === 'bad-request' && /Namespaces are a Consul Enterprise feature/i.test(e.message))
@@ -79,6 +99,23 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
         });
       throw e;
     }
+  }
+
+  /**
+   * A digest of every list answer this store has received, by kind and namespace and as received:
+   * the entries `list` gives are a function of them (and of the build that parses them). The plan
+   * cache (src/cli/plan-cache.ts) keys a plan by it; undefined when the answers were not kept or a
+   * kind was listed twice.
+   */
+  listedDigest(): string | undefined {
+    if (!this.#answers) return undefined;
+    const sorted = [...this.#answers].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const h = createHash('sha256');
+    for (let i = 0; i < sorted.length; i++) {
+      if (i > 0 && sorted[i][0] === sorted[i - 1][0]) return undefined;
+      h.update(`${sorted[i][0].length}:${sorted[i][0]}\0${sorted[i][1].length}:`).update(sorted[i][1]);
+    }
+    return h.digest('base64');
   }
 
   async get(kind: string, name: string, scope?: TenancyScope): Promise<LiveEntry | undefined> {

@@ -9,6 +9,8 @@ export interface ConfigEntryStore {
   readonly home?: TenancyHome;
   /** Every entry of one kind: one request, never one per entry; `signal` gives up a read no longer needed. */
   list(kind: string, signal?: AbortSignal): Promise<LiveEntry[]>;
+  /** `list` in two steps: the answers now, the entries parsed when the function is called. Optional: `list` serves without it. */
+  listLater?(kind: string, signal?: AbortSignal): Promise<() => LiveEntry[]>;
   /** `scope`: the entry's Enterprise namespace/partition (an EntryId has both); empty: the store's own. */
   get(kind: string, name: string, scope?: TenancyScope): Promise<LiveEntry | undefined>;
   /** Check-and-set write: cas 0 creates only; false means the entry changed since it was read. */
