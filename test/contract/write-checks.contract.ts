@@ -1018,4 +1018,24 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       del('/v1/config/api-gateway/cgc-jwt'),
     ],
   },
+  {
+    // agent/structs/config_entry.go DecodeConfigEntry: mapstructure's decodeStructFromMap lists a key it
+    // matches to no field as unused whatever its value, and validateUnusedKeys refuses it: a null does
+    // not hide an unknown key (what a Consul older than a field answers to `"<NewField>": null`).
+    name: 'a key no field matches is an invalid config key even when its value is null',
+    kinds: ['service-defaults'],
+    cleanup: ['/v1/config/service-defaults/cgc-nullkey'],
+    steps: [
+      {
+        method: 'PUT',
+        path: '/v1/config',
+        body: { Kind: 'service-defaults', Name: 'cgc-nullkey', NoSuchField: null },
+        expect: {
+          status: 400,
+          body: 'Request decoding failed: 1 error occurred:\n\t* invalid config key "NoSuchField"\n\n',
+          headers: { 'Content-Type': TEXT_CT },
+        },
+      },
+    ],
+  },
 ];
