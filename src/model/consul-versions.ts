@@ -72,6 +72,10 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     'Listeners[].MaxRequestHeadersKB': '1.22.0',
     'Listeners[].TLS.SDS': '2.0.0',
     TLS: '2.0.0',
+    // `TLS { Enabled = true }` (zero-touch downstream TLS with the Connect leaf): .changelog/23647.txt
+    // (hashicorp/consul, read at 8aa0091) files it as a feature of #23647, opened 2026-06-09, after
+    // 2.0.0 (2026-05-22), no release/2.0.x backport seen: a 2.1.0 field (†: lower bound).
+    'TLS.Enabled': '2.1.0',
     // Defaults *UpstreamLimits: hashicorp/consul#23551 checks its zero values and was backported to
     // release/2.0.x only (#23556, merged 2026-05-14, before 2.0.0); see docs/consul-versions.md.
     Defaults: '2.0.0',
