@@ -42,6 +42,9 @@ export function atLeast(version: ConsulVersion, since: string): boolean {
  * release tags and the consul/api version each pins) is in docs/consul-versions.md; entries still
  * marked † there are the best reading of it, not a release tag's source.
  */
+/** api-gateway and http-route `ExtAuthz` (see FIELD_SINCE): the first Consul 2.0 patch after the backport of 2026-07-03. */
+const EXT_AUTHZ_SINCE = '2.0.2';
+
 export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   // MaxRequestHeadersKB: hashicorp/consul#22679 (api-gateway listeners, merged to main in September
   // 2025, so in 1.22.0; also backported to release/1.21.x, #22730) and #22737 (service-defaults, merged
@@ -69,14 +72,20 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     'Listeners[].MaxRequestHeadersKB': '1.22.0',
     'Listeners[].TLS.SDS': '2.0.0',
     TLS: '2.0.0',
+    // `TLS { Enabled = true }` (zero-touch downstream TLS with the Connect leaf): .changelog/23647.txt
+    // (hashicorp/consul, read at 8aa0091) files it as a feature of #23647, opened 2026-06-09, after
+    // 2.0.0 (2026-05-22), no release/2.0.x backport seen: a 2.1.0 field (†: lower bound).
+    'TLS.Enabled': '2.1.0',
     // Defaults *UpstreamLimits: hashicorp/consul#23551 checks its zero values and was backported to
     // release/2.0.x only (#23556, merged 2026-05-14, before 2.0.0); see docs/consul-versions.md.
     Defaults: '2.0.0',
     ...upstreamLimitsPassiveHealthCheckSince(['Defaults']),
     // ExtAuthz (gateway-wide and per-route, empty structs in CE): hashicorp/consul#23703, backported to
-    // release/2.0.x as #23708 on 2026-07-03, six weeks after 2.0.0 (which lacks it); the 2.0.x patch
-    // that carries it is not known, so the first patch is the lower bound (docs/consul-versions.md †).
-    ExtAuthz: '2.0.1',
+    // release/2.0.x as #23708 on 2026-07-03, six weeks after 2.0.0 (which lacks it). consul-k8s, released
+    // with each Consul patch, first writes it in 2.0.2 (July 14, 2026: "Requires a Consul version with
+    // API Gateway ext_authz support", GH-5444); its 2.0.1 (June 24, 2026, before the backport) does not.
+    // So 2.0.2 is taken (†: the Consul 2.0.2 changelog itself was not readable; docs/consul-versions.md).
+    ExtAuthz: EXT_AUTHZ_SINCE,
   },
   // Credential injection: in Consul's 2026 sources (agent/structs/config_entry_gateways_credential_ce.go,
   // api/config_entry_credential_injection_test.go) but in no release changelog found; dated as the
@@ -93,8 +102,8 @@ export const FIELD_SINCE: Readonly<Record<string, Readonly<Record<string, string
     'Services[].Credential': '2.1.0',
   },
   'http-route': {
-    'Rules[].Filters.ExtAuthz': '2.0.1',
-    'Rules[].Services[].Filters.ExtAuthz': '2.0.1',
+    'Rules[].Filters.ExtAuthz': EXT_AUTHZ_SINCE,
+    'Rules[].Services[].Filters.ExtAuthz': EXT_AUTHZ_SINCE,
     'Rules[].Services[].TLS': '2.0.0',
     // The route service's override of the gateway's Defaults, the same pull requests (#23551, #23556).
     'Rules[].Services[].Limits': '2.0.0',

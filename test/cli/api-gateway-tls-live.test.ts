@@ -14,8 +14,8 @@ const LIVE = { Kind: 'api-gateway', Name: 'edge', TLS, Listeners: [{ Name: 'web'
 
 let server: DevServer;
 
-/** A dev server answering as Consul 2.0.3 whose state holds the gateway as that Consul stored it. */
-const serverHolding = (entry: Record<string, unknown>) => devServerHolding([entry], { consulVersion: '2.0.3' });
+/** A dev server answering as Consul 2.1.0 (the first with TLS.Enabled) whose state holds the gateway as it stored it. */
+const serverHolding = (entry: Record<string, unknown>) => devServerHolding([entry], { consulVersion: '2.1.0' });
 
 beforeEach(async () => {
   server = await serverHolding(LIVE);

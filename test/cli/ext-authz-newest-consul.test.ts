@@ -62,6 +62,6 @@ describe('api-gateway and http-route ExtAuthz (empty structs in CE)', () => {
     const run = await runCli(['validate', 'r.hcl'], dir);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('Rules[0].Filters.ExtAuthz');
-    expect(run.stderr).toContain('added in Consul 2.0.1');
+    expect(run.stderr).toContain('added in Consul 2.0.2');
   });
 });

@@ -980,4 +980,62 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
       del('/v1/config/service-defaults/cgc-gwp-api'),
     ],
   },
+  {
+    // agent/structs/config_entry_apigw_jwt_ce.go (`//go:build !consulent`): APIGatewayJWTRequirement and
+    // JWTFilter are `struct{}` in CE, so `JWT {}` decodes and a key inside is unused: validateUnusedKeys
+    // (config_entry_ce.go) answers 400 `invalid config key "<path>"`. A Consul Enterprise server stores it.
+    name: 'api-gateway and http-route: JWT {} is stored, JWT Providers are an invalid config key on CE',
+    kinds: ['api-gateway', 'http-route'],
+    cleanup: ['/v1/config/http-route/cgc-jwt', '/v1/config/api-gateway/cgc-jwt'],
+    steps: [
+      ok({ Kind: 'api-gateway', Name: 'cgc-jwt', Listeners: [{ Name: 'l1', Port: 8080, Protocol: 'http', Override: { JWT: {} } }] }),
+      {
+        method: 'PUT',
+        path: '/v1/config',
+        body: {
+          Kind: 'api-gateway',
+          Name: 'cgc-jwt',
+          Listeners: [{ Name: 'l1', Port: 8080, Protocol: 'http', Override: { JWT: { Providers: [{ Name: 'okta' }] } } }],
+        },
+        expect: {
+          status: 400,
+          body: 'Request decoding failed: 1 error occurred:\n\t* invalid config key "Listeners[0].Override.JWT.Providers"\n\n',
+          headers: { 'Content-Type': TEXT_CT },
+        },
+      },
+      ok({ Kind: 'http-route', Name: 'cgc-jwt', Parents: [{ Kind: 'api-gateway', Name: 'cgc-jwt' }], Rules: [{ Filters: { JWT: {} } }] }),
+      {
+        method: 'PUT',
+        path: '/v1/config',
+        body: { Kind: 'http-route', Name: 'cgc-jwt', Parents: [{ Kind: 'api-gateway', Name: 'cgc-jwt' }], Rules: [{ Filters: { JWT: { Providers: [] } } }] },
+        expect: {
+          status: 400,
+          body: 'Request decoding failed: 1 error occurred:\n\t* invalid config key "Rules[0].Filters.JWT.Providers"\n\n',
+          headers: { 'Content-Type': TEXT_CT },
+        },
+      },
+      del('/v1/config/http-route/cgc-jwt'),
+      del('/v1/config/api-gateway/cgc-jwt'),
+    ],
+  },
+  {
+    // agent/structs/config_entry.go DecodeConfigEntry: mapstructure's decodeStructFromMap lists a key it
+    // matches to no field as unused whatever its value, and validateUnusedKeys refuses it: a null does
+    // not hide an unknown key (what a Consul older than a field answers to `"<NewField>": null`).
+    name: 'a key no field matches is an invalid config key even when its value is null',
+    kinds: ['service-defaults'],
+    cleanup: ['/v1/config/service-defaults/cgc-nullkey'],
+    steps: [
+      {
+        method: 'PUT',
+        path: '/v1/config',
+        body: { Kind: 'service-defaults', Name: 'cgc-nullkey', NoSuchField: null },
+        expect: {
+          status: 400,
+          body: 'Request decoding failed: 1 error occurred:\n\t* invalid config key "NoSuchField"\n\n',
+          headers: { 'Content-Type': TEXT_CT },
+        },
+      },
+    ],
+  },
 ];

@@ -34,6 +34,9 @@ const BASE: Record<string, { entry: Json; beside?: Json[] }> = {
     entry: { Kind: 'ingress-gateway', Name: 'ingress', Listeners: [{ Port: 8080, Protocol: 'http', Services: [{ Name: 'api' }] }], Defaults: {} },
     beside: [httpDefaults('api')],
   },
+  // proxy-defaults FailoverPolicy/PrioritizeByLocality and terminating-gateway's credential pointers (stop 20).
+  'proxy-defaults': { entry: { Kind: 'proxy-defaults', Name: 'global' } },
+  'terminating-gateway': { entry: { Kind: 'terminating-gateway', Name: 'tgw', Services: [{ Name: 'db' }] } },
   'api-gateway': { entry: { Kind: 'api-gateway', Name: 'gw', Listeners: [{ Name: 'l', Port: 8080, Protocol: 'http' }], Defaults: {} } },
   'http-route': {
     entry: {
@@ -81,6 +84,9 @@ const REFUSED: readonly (readonly [RegExp, string])[] = [
   // CE (the dev server) refuses any set RateLimits (config_entry_ce.go validateRatelimit, `rl != nil`);
   // Enterprise keeps `{}`: test/cli/rate-limits-enterprise.test.ts.
   [/^service-defaults RateLimits$/, 'invalid rate_limits config. Rate limiting is a consul enterprise feature'],
+  // CE refuses a set credential pointer (config_entry_gateways_credential_ce.go validateCredentialInjection, `!= nil`).
+  [/^terminating-gateway CredentialInjection$/, 'credential injection is a consul enterprise feature'],
+  [/^terminating-gateway Services\[\]\.Credential$/, 'service "db": credential injection is a consul enterprise feature'],
 ];
 
 /** The field's Go zero, as a JSON file gives it. */
@@ -151,7 +157,10 @@ interface Case {
   refused?: string;
 }
 
-const CASES: Case[] = KINDS.flatMap((def) =>
+// Kinds CE refuses whole (sameness-group, control-plane-request-limit) cannot be written to the dev
+// server, which is CE: their pointer fields are pinned against the Enterprise double
+// (test/cli/pointer-fields-enterprise-kinds.test.ts).
+const CASES: Case[] = KINDS.filter((def) => !def.enterpriseOnly).flatMap((def) =>
   [...pointerFieldPatterns(def.kind)].map((pattern) => ({
     kind: def.kind,
     pattern,

@@ -5,7 +5,8 @@
 // TLS and Defaults only exist in the newest Consul, so their checks never fire for an older target's
 // files (version-check warns of the fields first).
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { leaf, type GoError } from './go-error.ts';
+import { ceJwtProblems } from '../../model/kinds/api-gateway.ts';
+import { ceOnlyLeaf, leaf, type GoError } from './go-error.ts';
 import { metaError } from './shared.ts';
 import { tlsConfigError } from './tls.ts';
 import { upstreamLimitsError } from './upstream-limits.ts';
@@ -17,6 +18,8 @@ type Listener = {
   Port?: number;
   Protocol?: string;
   TLS?: { Certificates?: { Kind?: string; Name?: string }[]; SDS?: Sds; MinVersion?: string; MaxVersion?: string; CipherSuites?: string[] };
+  Override?: { JWT?: unknown };
+  Default?: { JWT?: unknown };
 };
 type GatewayTLS = { SDS?: Sds; TLSMinVersion?: string; TLSMaxVersion?: string; CipherSuites?: string[] };
 
@@ -35,7 +38,27 @@ function gatewayTLSError(tls: GatewayTLS | undefined): GoError | undefined {
 }
 const q = (s: string) => JSON.stringify(s);
 
+/**
+ * Keys inside a listener policy's `JWT`: CE's APIGatewayJWTRequirement is an empty struct
+ * (config_entry_apigw_jwt_ce.go), so decoding refuses them before Validate runs; `ceOnly`, as
+ * Enterprise stores `Providers`. Listed with Validate's errors, which a `+ent` target still gets.
+ */
+function ceJwtErrors(listeners: Listener[]): GoError[] {
+  const out: GoError[] = [];
+  listeners.forEach((l, i) => {
+    for (const policy of ['Override', 'Default'] as const)
+      for (const p of ceJwtProblems(l?.[policy]?.JWT, `Listeners[${i}].${policy}.JWT`)) out.push(ceOnlyLeaf(p.field, p.message));
+  });
+  return out;
+}
+
 export function apiGatewayErrors(entry: ApiEntry): GoError[] {
+  const jwt = ceJwtErrors((entry.Listeners as Listener[] | undefined) ?? []);
+  const rest = validateErrors(entry);
+  return jwt.length ? [...jwt, ...rest] : rest;
+}
+
+function validateErrors(entry: ApiEntry): GoError[] {
   const meta = metaError(entry);
   if (meta) return [meta];
   const gatewayTLS = gatewayTLSError(entry.TLS as GatewayTLS | undefined);

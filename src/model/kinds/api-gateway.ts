@@ -1,6 +1,6 @@
 // api-gateway: listeners of a Consul API gateway (api/config_entry_gateways.go APIGatewayConfigEntry).
 import { aliased, int, list, obj, pointer, str, strings, time, uint32, type FieldType } from '../field-types.ts';
-import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
+import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { gatewayTLSConfig, gatewayTLSSDS, meta, upstreamLimits, withKind } from './common.ts';
 
 /** api ResourceReference (api/config_entry_status.go): `SectionName` carries no alias tag. */
@@ -16,6 +16,20 @@ export const configEntryStatus: FieldType = obj({
 
 /** APIGatewayJWTProvider (name + claims to verify), used by gateway policies and http-route JWT filters. */
 export const apiGatewayJWTProviders: FieldType = list(obj({ Name: str, VerifyClaims: list(obj({ Path: strings, Value: str })) }));
+
+/**
+ * Consul CE's `JWT` blocks are empty structs: `APIGatewayJWTRequirement struct{}` (a listener policy's
+ * JWT) and `JWTFilter struct{}` (an http-route filter's) in agent/structs/config_entry_apigw_jwt_ce.go
+ * (`//go:build !consulent`); only the Enterprise build defines `Providers`. mapstructure leaves every
+ * key inside unused, and validateUnusedKeys (agent/structs/config_entry_ce.go) refuses the write with
+ * `invalid config key "<path>"`. The registry keeps the api struct's `Providers` (Enterprise stores it,
+ * and `consul config write` decodes it into the api struct before the server refuses it), so the
+ * refusal is `ceOnly`: a `+ent` target accepts it. `JWT {}` is accepted by both.
+ */
+export function ceJwtProblems(jwt: unknown, at: string): EntryProblem[] {
+  if (!jwt || typeof jwt !== 'object') return [];
+  return Object.keys(jwt).map((key) => ({ field: `${at}.${key}`, message: `invalid config key "${at}.${key}"`, ceOnly: true as const }));
+}
 
 // `Override`/`Default *APIGatewayPolicy` and its `JWT *APIGatewayJWTRequirement`, all `json:",omitempty"`
 // (agent/structs/config_entry_gateways.go APIGatewayListener, APIGatewayPolicy at hashicorp/consul

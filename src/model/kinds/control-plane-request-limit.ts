@@ -1,11 +1,14 @@
 // control-plane-request-limit: server-side IP rate limits (api/config_entry_rate_limit_ip.go RateLimitIPConfigEntry).
 // Listed in AllConfigEntryKinds, but CE MakeConfigEntry has no case for it, so CE refuses the kind.
-import { aliased, float, obj, str, type FieldSpec, type FieldType } from '../field-types.ts';
+import { aliased, float, obj, pointer, str, type FieldSpec, type FieldType } from '../field-types.ts';
 import type { KindDefinition } from '../kind-definition.ts';
 import { meta, withKind } from './common.ts';
 
 // No alias tags anywhere in this struct: multi-word fields decode only by case variants.
-const rates: FieldSpec = aliased(obj({ ReadRate: aliased(float), WriteRate: aliased(float) }));
+// Each category is `*ReadWriteRatesConfig \`json:",omitempty"\`` (api/config_entry_rate_limit_ip.go at
+// hashicorp/consul 55dbb73, agent/structs/config_entry_rate_limit_ip.go) whose ReadRate/WriteRate have
+// no omitempty: `ACL {}` is a set pointer, stored, and GET answers `{ "ReadRate": 0, "WriteRate": 0 }`.
+const rates: FieldSpec = aliased(pointer(obj({ ReadRate: aliased(float), WriteRate: aliased(float) })));
 const category = (): FieldType | FieldSpec => rates;
 
 export const controlPlaneRequestLimit: KindDefinition = {

@@ -3,7 +3,7 @@ import { aliased, bool, durationNs, int, list, map, obj, pointer, str, strings, 
 import type { ApiEntry, EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { gatewayServiceTLS, meta, upstreamLimits, validateMeta, withKind } from './common.ts';
 import { atLeast } from '../consul-versions.ts';
-import { apiGatewayJWTProviders, configEntryStatus, resourceReference } from './api-gateway.ts';
+import { apiGatewayJWTProviders, ceJwtProblems, configEntryStatus, resourceReference } from './api-gateway.ts';
 import { HTTP_METHODS, goQuote } from './service-router.ts';
 import { normalizeParents, routeServiceLimitsProblem, validateParents, type RouteService } from './tcp-route.ts';
 
@@ -102,6 +102,18 @@ function normalizeWeight(s: Service, zeroMeansNoTraffic: boolean): Service {
   return s;
 }
 
+type Filters = { JWT?: unknown } | undefined;
+
+/** A rule's and each of its services' `Filters.JWT` keys, in the order mapstructure meets them. */
+function ceJwtFilterProblems(rules: Rule[] | undefined): EntryProblem[] {
+  const out: EntryProblem[] = [];
+  (rules ?? []).forEach((r, i) => {
+    out.push(...ceJwtProblems((r.Filters as Filters)?.JWT, `Rules[${i}].Filters.JWT`));
+    (r.Services ?? []).forEach((s, j) => out.push(...ceJwtProblems((s.Filters as Filters)?.JWT, `Rules[${i}].Services[${j}].Filters.JWT`)));
+  });
+  return out;
+}
+
 export const httpRoute: KindDefinition = {
   kind: 'http-route',
   applyOrder: 75,
@@ -169,7 +181,8 @@ export const httpRoute: KindDefinition = {
     return out;
   },
   validate(entry) {
-    const problems: EntryProblem[] = [];
+    // CE's empty JWTFilter (config_entry_apigw_jwt_ce.go): a key inside is refused while decoding, before Validate runs.
+    const problems: EntryProblem[] = ceJwtFilterProblems(entry.Rules as Rule[] | undefined);
     ((entry.Hostnames as string[] | undefined) ?? []).forEach((h, i) => {
       // dns.IsDomainName is approximated: labels of 1-63 octets, total ≤ 253.
       const labels = h.replace(/\.$/, '').split('.');

@@ -1,6 +1,6 @@
 // proxy-defaults: mesh-wide proxy settings; Consul only accepts the name `global`. Its Validate() is
 // ported whole, in Consul's order, in src/core/write-checks/proxy-defaults.ts.
-import { obj, opaque, str, strings } from '../field-types.ts';
+import { obj, opaque, pointer, str, strings } from '../field-types.ts';
 import type { ApiEntry, KindDefinition } from '../kind-definition.ts';
 import { accessLogs, envoyExtensions, exposeConfig, meshGateway, meta, tenancy, transparentProxyConfig, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
@@ -52,8 +52,11 @@ export const proxyDefaults: KindDefinition = {
     Expose: exposeConfig,
     AccessLogs: accessLogs,
     EnvoyExtensions: envoyExtensions,
-    FailoverPolicy: obj({ Mode: str, Regions: strings }),
-    PrioritizeByLocality: obj({ Mode: str }),
+    // `FailoverPolicy *ServiceResolverFailoverPolicy` and `PrioritizeByLocality
+    // *ServiceResolverPrioritizeByLocality`, both `json:",omitempty"` (agent/structs/config_entry.go
+    // ProxyConfigEntry), with omitempty fields: `FailoverPolicy {}` is stored and GET answers `{}`.
+    FailoverPolicy: pointer(obj({ Mode: str, Regions: strings })),
+    PrioritizeByLocality: pointer(obj({ Mode: str })),
     ...meta,
   },
   normalize(entry) {

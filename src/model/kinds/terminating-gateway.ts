@@ -1,5 +1,5 @@
 // terminating-gateway: services a terminating gateway represents (api/config_entry_gateways.go TerminatingGatewayConfigEntry).
-import { aliased, bool, list, obj, str } from '../field-types.ts';
+import { aliased, bool, list, obj, pointer, str } from '../field-types.ts';
 import type { EntryProblem, KindDefinition } from '../kind-definition.ts';
 import { meta, validateMeta, withKind } from './common.ts';
 import type { ResponseShape } from '../kind-definition.ts';
@@ -18,8 +18,10 @@ const responseShape: ResponseShape = { fields: [['Kind'], ['Name'], ['Services',
  * TestTerminatingGatewayProtoRoundTrip (the struct definitions themselves were not readable).
  * MessageTimeout is a Go string (`"250ms"`), not a time.Duration.
  */
-const credentialInjection = obj({ UDSPath: str, MessageTimeout: str });
-const serviceCredential = obj({ Mode: str, BindingID: str });
+// Pointers: CE's validateCredentialInjection refuses `e.CredentialInjection != nil` and
+// `svc.Credential != nil` (config_entry_gateways_credential_ce.go), so `Credential {}` is a set pointer.
+const credentialInjection = pointer(obj({ UDSPath: str, MessageTimeout: str }));
+const serviceCredential = pointer(obj({ Mode: str, BindingID: str }));
 
 /**
  * Consul CE's refusal, agent/structs/config_entry_gateways_credential_ce.go

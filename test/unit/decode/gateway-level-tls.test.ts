@@ -67,7 +67,7 @@ describe('api-gateway gateway-level TLS and tcp-route service TLS', () => {
   });
 
   it('a target on Consul 2.0 is not warned of them', async () => {
-    const dir = tempTree({ 'consul-gitops.yaml': yaml('2.0.3'), 'config-entries/gw.hcl': GATEWAY, 'config-entries/route.hcl': ROUTE });
+    const dir = tempTree({ 'consul-gitops.yaml': yaml('2.1.0'), 'config-entries/gw.hcl': GATEWAY, 'config-entries/route.hcl': ROUTE });
     const run = await runCli(['validate', 'config-entries'], dir);
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain('does not know this field');
