@@ -1,7 +1,7 @@
-// How `npm test` runs: the pure unit tests (test/unit) in worker threads that each run file after file
-// in one module graph; every other test file in its own process (forks, isolated); as many at once as
-// the machine has cores (at least two), and the files that run long start first so the run does not
-// end on one of them alone.
+// How `npm test` runs: the pure tests (test/unit, *.pure.test.ts) in worker threads that each run
+// file after file in one module graph; every other test file in its own process (forks, isolated); as
+// many at once as the machine has cores (at least two), and the files that run long start first so
+// the run does not end on one of them alone.
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
@@ -44,14 +44,15 @@ class LongFirst extends BaseSequencer {
 }
 
 /**
- * test/unit holds tests of pure code: plain data in, plain data out, no servers, no process-wide
- * settings (environment, working directory, signal handlers, timers). A fresh process per file
- * cost about 0.4 s of CPU before its first test, and importing src again in each file most of the
- * rest (the 89 unit files took 151 s of CPU isolated in forks, 78 s in threads sharing their modules);
- * so they share a thread and its modules. A unit test that needs a process of its own belongs in
- * another directory. The rest run as before, each file in a fresh process.
+ * test/unit, and any file named `*.pure.test.ts` elsewhere, hold tests of pure code: plain data in,
+ * plain data out, no servers, no processes, no process-wide settings (environment, working directory,
+ * signal handlers, timers), no state left in a module. A fresh process per file cost about 0.4 s of
+ * CPU before its first test, and importing src again in each file most of the rest (the 89 unit files
+ * took 151 s of CPU isolated in forks, 78 s in threads sharing their modules); so they share a thread
+ * and its modules. A test that needs a process of its own is named `*.test.ts` outside test/unit. The
+ * rest run as before, each file in a fresh process.
  */
-const UNIT = 'test/unit/**/*.test.ts';
+const PURE = ['test/unit/**/*.test.ts', 'test/**/*.pure.test.ts'];
 
 /**
  * The test files that run the built CLI (they import test/support/built-cli.ts), found by their
@@ -65,9 +66,9 @@ const BUILT_CLI = readdirSync('test', { recursive: true, encoding: 'utf8' })
 export default defineConfig({
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', include: [UNIT], pool: 'threads', isolate: false } },
-      { extends: true, test: { name: 'built-cli', include: BUILT_CLI, exclude: [UNIT], pool: 'forks', globalSetup: ['./test/support/build-cli-once.ts'] } },
-      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [UNIT, ...BUILT_CLI], pool: 'forks' } },
+      { extends: true, test: { name: 'pure', include: PURE, pool: 'threads', isolate: false } },
+      { extends: true, test: { name: 'built-cli', include: BUILT_CLI, exclude: PURE, pool: 'forks', globalSetup: ['./test/support/build-cli-once.ts'] } },
+      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...PURE, ...BUILT_CLI], pool: 'forks' } },
     ],
     reporters: ['default', './test/support/closing-line-reporter.ts'],
     testTimeout: 20_000,

@@ -5,22 +5,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
+
+// main() reads the process environment: nothing may come from the machine running the tests.
+withoutConsulEnv();
 
 const KEY = 'consul-gitops/state/default/lock';
 const TREE = { 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' };
-const ENV_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR', 'CONSUL_HTTP_SSL_VERIFY', 'CONSUL_CACERT'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
 
 let server: DevServer;
 beforeEach(async () => {
-  for (const k of ENV_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
   server = await startDevServer({ host: '127.0.0.1', port: 0 });
 });
 afterEach(async () => {
-  for (const k of ENV_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
   await server.close();
 });
 

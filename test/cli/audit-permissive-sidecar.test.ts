@@ -6,22 +6,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
 
-const ENV_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR', 'CONSUL_HTTP_SSL_VERIFY', 'CONSUL_CACERT'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
+// main() reads the process environment: nothing may come from the machine running the tests.
+withoutConsulEnv();
+
 let server: DevServer;
 beforeEach(async () => {
-  for (const k of ENV_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
   server = await startDevServer({ port: 0, host: '127.0.0.1' });
   // Everything config entries can say is strict and locked down.
   await put('/v1/config', { Kind: 'service-defaults', Name: 'api', Protocol: 'http', MutualTLSMode: 'strict' });
   await registerSidecar(server.url, 'web');
 });
 afterEach(async () => {
-  for (const k of ENV_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
   await server.close();
 });
 

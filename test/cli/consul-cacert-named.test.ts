@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 import { startTlsFront, type TlsFront } from '../support/tls-front.ts';
@@ -13,9 +13,11 @@ import { selfSignedCert } from '../support/self-signed-cert.ts';
 import { startServerlessHarness } from '../support/serverless-harness.ts';
 import { startServeHarness } from '../support/serve-harness.ts';
 import { pushOf } from '../support/github-events.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
 
-const ENV_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR', 'CONSUL_HTTP_SSL_VERIFY', 'CONSUL_CACERT', 'CONSUL_CAPATH'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
+// main() reads the process environment: nothing may come from the machine running the tests.
+withoutConsulEnv();
+
 let consul: DevServer;
 let front: TlsFront;
 let dir: string;
@@ -37,17 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await front.close();
   await consul.close();
-});
-beforeEach(() => {
-  for (const k of ENV_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
-});
-afterEach(() => {
-  for (const k of ENV_VARS)
-    if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
-    else delete process.env[k];
 });
 
 const tree = () => tempTree({ 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' });

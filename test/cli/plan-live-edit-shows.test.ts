@@ -3,17 +3,11 @@
 // CLI's main() against the dev server: an edit made in Consul between two plans always shows in the
 // second, including one that only sets a Go pointer field to its zero (which Consul keeps and the
 // file leaves unset), and the no-op plan's `before` is Consul's copy as canonicalOf gives it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
+import { devServerPerFile } from '../support/dev-server-per-file.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = devServerPerFile();
 
 async function put(entry: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(entry) });

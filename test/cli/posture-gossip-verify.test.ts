@@ -4,24 +4,19 @@
 // the agent does not show them (an agent before 1.12 shows them flat in DebugConfig).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { INSECURE_AGENT, SECURE_AGENT, type AgentProfile } from '../../src/dev-server/agent-routes.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { startRewritingConsul, type RewritingConsul } from '../support/rewriting-consul.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
 
-const ENV_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR', 'CONSUL_HTTP_SSL_VERIFY', 'CONSUL_CACERT'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
+// main() reads the process environment: nothing may come from the machine running the tests.
+withoutConsulEnv();
+
 let server: DevServer | undefined;
 let front: RewritingConsul | undefined;
-beforeEach(() => {
-  for (const k of ENV_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
-});
 afterEach(async () => {
-  for (const k of ENV_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
   await front?.close();
   await server?.close();
   server = front = undefined;

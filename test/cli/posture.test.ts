@@ -3,7 +3,7 @@
 // RPC TLS, an external CA, intentions), plus a token that may not read everything.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPostureForDemo } from '../../src/cli/audit-command.ts';
 import { parseAclPolicyFile } from '../../src/dev-server/acl-policy-file.ts';
 import { SECURE_AGENT } from '../../src/dev-server/agent-routes.ts';
@@ -11,25 +11,16 @@ import { devServerCommand } from '../../src/dev-server/command.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 import { startTlsFront } from '../support/tls-front.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
+
+// main() reads the process environment: nothing may come from the machine running the tests.
+withoutConsulEnv();
 
 const ROOT = 'root-5e1f0000-0000-4000-8000-000000000001';
 const RECONCILER = 'reconciler-5e1f0000-0000-4000-8000-000000000002';
 const NARROW = 'narrow-5e1f0000-0000-4000-8000-000000000003';
 const BROAD = 'broad-5e1f0000-0000-4000-8000-000000000004';
 const ACL_WRITER = 'aclwriter-5e1f0000-0000-4000-8000-000000000005';
-
-const ENV_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR', 'CONSUL_HTTP_SSL_VERIFY', 'CONSUL_CACERT'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
-beforeEach(() => {
-  // main() reads the process environment: nothing may come from the machine running the tests.
-  for (const k of ENV_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
-});
-afterEach(() => {
-  for (const k of ENV_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
-});
 
 /** A repository whose consul-gitops.yaml reads the token from a file, as a user would configure it. */
 function repo(token?: string, consulYaml = ''): string {

@@ -3,44 +3,34 @@
 // server with default-deny ACLs and scoped tokens, as Consul filters and flags lists.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConsulClient } from '../../src/adapters/consul/client.ts';
 import { ConsulConfigEntryStore } from '../../src/adapters/consul/stores.ts';
 import { detectDrift } from '../../src/app/detect-drift.ts';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { InMemoryStateStore } from '../support/in-memory-state-store.ts';
 import { DRIFT_JOB, recordingDeps, target as driftTarget } from '../support/recording-deps.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
+
+// main() reads the process environment: nothing may come from the machine running the tests.
+withoutConsulEnv();
 
 const ROOT = 'root-7c1e0c52-0000-4000-8000-000000000001';
 const WEB_ONLY = 'web-7c1e0c52-0000-4000-8000-000000000002';
 const READ_ALL = 'all-7c1e0c52-0000-4000-8000-000000000003';
 
-let server: DevServer;
-const TOKEN_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
-beforeEach(async () => {
-  // main() reads the process environment: no token may come from the machine running the tests.
-  for (const k of TOKEN_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
-  server = await startDevServer({
-    port: 0,
-    acl: {
-      defaultPolicy: 'deny',
-      tokens: [
-        { secret: ROOT, management: true },
-        // The reconciler's own state needs key_prefix "consul-gitops/" write (README), so apply reaches its reads.
-        { secret: WEB_ONLY, rules: { service_prefix: { web: 'read' }, key_prefix: { 'consul-gitops/': 'write' } } },
-        { secret: READ_ALL, rules: { service_prefix: { '': 'read' }, intention_prefix: { '': 'read' }, mesh: 'read' } },
-      ],
-    },
-  });
-});
-afterEach(async () => {
-  await server.close();
-  for (const k of TOKEN_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
+// A fresh dev server with default-deny ACLs for each test (test/support/dev-server-per-test.ts).
+const server = devServerPerTest({
+  acl: {
+    defaultPolicy: 'deny',
+    tokens: [
+      { secret: ROOT, management: true },
+      // The reconciler's own state needs key_prefix "consul-gitops/" write (README), so apply reaches its reads.
+      { secret: WEB_ONLY, rules: { service_prefix: { web: 'read' }, key_prefix: { 'consul-gitops/': 'write' } } },
+      { secret: READ_ALL, rules: { service_prefix: { '': 'read' }, intention_prefix: { '': 'read' }, mesh: 'read' } },
+    ],
+  },
 });
 
 async function put(body: unknown): Promise<void> {

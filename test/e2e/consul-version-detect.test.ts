@@ -3,28 +3,22 @@
 // the server contradicts is a warning, a token that may not read it a notice. Through main().
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadAclPolicyFile } from '../../src/dev-server/acl-policy-file.ts';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../src/dev-server/server.ts';
 import { SUPPORTED_CONSUL } from '../../src/model/consul-versions.ts';
 import { liveFiftyFifty, ROUTE, targetRepo as repo, WEB, WEB_2_0 } from '../support/consul-version-examples.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
 
-const TOKEN_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_HTTP_ADDR'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
+// main() reads the process environment: nothing may come from the machine running the tests.
+withoutConsulEnv();
+
 let server: DevServer | undefined;
 
-beforeEach(() => {
-  // main() reads the process environment: nothing may come from the machine running the tests.
-  for (const k of TOKEN_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
-});
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  for (const k of TOKEN_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
 });
 
 async function start(options: DevServerOptions = {}): Promise<DevServer> {

@@ -2,31 +2,28 @@
 // is written: an import missing what the token may not read would look like the whole mesh.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { beforeEach, expect, it } from 'vitest';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
+
+// main() reads the process environment: nothing may come from the machine running the tests.
+withoutConsulEnv();
 
 const ROOT = 'root-16a0c0de-0000-4000-8000-000000000001';
 const WEB_ONLY = 'web-16a0c0de-0000-4000-8000-000000000002';
 
-let server: DevServer;
-const saved: Partial<Record<string, string>> = {};
+// A fresh dev server with default-deny ACLs for each test (test/support/dev-server-per-test.ts).
+const server = devServerPerTest({
+  acl: {
+    defaultPolicy: 'deny',
+    tokens: [
+      { secret: ROOT, management: true },
+      { secret: WEB_ONLY, rules: { service_prefix: { web: 'read' } } },
+    ],
+  },
+});
 beforeEach(async () => {
-  for (const k of ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE']) {
-    saved[k] = process.env[k];
-    delete process.env[k];
-  }
-  server = await startDevServer({
-    port: 0,
-    host: '127.0.0.1',
-    acl: {
-      defaultPolicy: 'deny',
-      tokens: [
-        { secret: ROOT, management: true },
-        { secret: WEB_ONLY, rules: { service_prefix: { web: 'read' } } },
-      ],
-    },
-  });
   for (const body of [
     { Kind: 'service-defaults', Name: 'web', Protocol: 'http' },
     { Kind: 'service-defaults', Name: 'billing', Protocol: 'http' },
@@ -34,10 +31,6 @@ beforeEach(async () => {
     const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', headers: { 'X-Consul-Token': ROOT }, body: JSON.stringify(body) });
     expect(await res.text()).toBe('true');
   }
-});
-afterEach(async () => {
-  await server.close();
-  for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
 });
 
 function repo(token: string): string {

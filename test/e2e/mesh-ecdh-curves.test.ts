@@ -3,20 +3,13 @@
 // validateECDHCurves with types/tls.go's texts (ValidateTLSVersionECDHCurvesCompat, then
 // ValidateEnvoyECDHCurves), each wrapped in MeshConfigEntry.Validate's direction prefix. Its release is
 // not known: FIELD_SINCE dates it at the newest modelled version, so an older target is warned.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
+import { devServerPerFile } from '../support/dev-server-per-file.ts';
 import { targetsYaml } from '../support/consul-version-examples.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await server.close();
-});
-
-const put = async (body: object) => (await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) })).text();
+const server = devServerPerFile();
+const { put } = server;
 
 const MESH = (incoming: string, outgoing = '') => `Kind = "mesh"
 TLS {

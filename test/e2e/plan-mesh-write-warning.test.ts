@@ -3,38 +3,28 @@
 // code-executing extensions (ServiceConfigEntry.CanWrite at hashicorp/consul 03658a0), and the apply
 // would fail with 403. The token's right is asked of Consul (POST /v1/internal/acl/authorize), with the
 // dev server's ACLs, through the CLI.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
+
+// main() reads the process environment: nothing may come from the machine running the tests.
+withoutConsulEnv();
 
 const ROOT = 'root-5e1f0c52-0000-4000-8000-000000000001';
 const NO_MESH = 'nomesh-5e1f0c52-0000-4000-8000-000000000002';
-const TOKEN_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
-let server: DevServer;
-
-beforeEach(async () => {
-  for (const k of TOKEN_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
-  server = await startDevServer({
-    port: 0,
-    acl: {
-      defaultPolicy: 'deny',
-      tokens: [
-        { secret: ROOT, management: true },
-        {
-          secret: NO_MESH,
-          rules: { service_prefix: { '': 'write' }, intention_prefix: { '': 'read' }, mesh: 'read', key_prefix: { 'consul-gitops/': 'write' } },
-        },
-      ],
-    },
-  });
-});
-afterEach(async () => {
-  await server.close();
-  for (const k of TOKEN_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
+// A fresh dev server with default-deny ACLs for each test (test/support/dev-server-per-test.ts).
+const server = devServerPerTest({
+  acl: {
+    defaultPolicy: 'deny',
+    tokens: [
+      { secret: ROOT, management: true },
+      {
+        secret: NO_MESH,
+        rules: { service_prefix: { '': 'write' }, intention_prefix: { '': 'read' }, mesh: 'read', key_prefix: { 'consul-gitops/': 'write' } },
+      },
+    ],
+  },
 });
 
 const LUA =

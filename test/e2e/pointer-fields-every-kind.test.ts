@@ -6,11 +6,11 @@
 // answers it from GET, and the next plan has no changes; or, where Consul's Validate reads the set
 // pointer and refuses it, validate and the dev server say so with Consul's text. And each given as
 // `null` is unset, as Consul's mapstructure decode leaves it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/model/registry.ts';
 import { pointerFieldPatterns } from '../../src/model/pointer-fields.ts';
 import { fieldSpec, type FieldType, type ObjectFields } from '../../src/model/field-types.ts';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { devServerPerFile } from '../support/dev-server-per-file.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
 type Json = Record<string, unknown>;
@@ -191,13 +191,7 @@ function filesOf(kind: string, entry: Json): Record<string, string> {
   return files;
 }
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = devServerPerFile();
 
 const KINDS_WITH_POINTERS = [...new Set(CASES.map((c) => c.kind))];
 

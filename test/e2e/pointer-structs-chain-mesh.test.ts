@@ -8,21 +8,13 @@
 // covers every pointer field of the registry).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
+import { devServerPerFile } from '../support/dev-server-per-file.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = devServerPerFile();
+const { put, get, del } = server;
 
-const put = async (body: object) => (await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(body) })).text();
-const get = async (path: string) => (await (await fetch(`${server.url}/v1/config/${path}`)).json()) as Record<string, any>;
-const del = (path: string) => fetch(`${server.url}/v1/config/${path}`, { method: 'DELETE' });
 const plan = (dir: string) => runCli(['plan', '--detailed-exitcode', '--consul', server.url], dir);
 
 const RESOLVER = (lb: string) => `Kind = "service-resolver"

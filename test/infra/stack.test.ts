@@ -1,6 +1,6 @@
 // Template assertions and cdk-nag for the stack. The first app bundles all three functions for real
-// with the local esbuild; the variant apps skip bundling (`aws:cdk:bundling-stacks: []`) because
-// they only check wiring. Entry files for reconcile and schedule are used when present; while another
+// with the local esbuild; the variant app (every optional setting at once) skips bundling
+// (`aws:cdk:bundling-stacks: []`) because its tests only check wiring. Entry files for reconcile and schedule are used when present; while another
 // engineer is still writing them, tiny temporary entries stand in (created outside functions/).
 import { App, Aspects, Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -41,7 +41,9 @@ function baseProps(): ConsulGitopsStackProps {
 }
 
 function synth(props: Partial<ConsulGitopsStackProps> = {}, bundle = false): { stack: ConsulGitopsStack; template: Template; outdir: string } {
-  const app = new App({ context: bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  // CDK's built-in CloudFormation validation only warns (its errors are downgraded unless a flag asks),
+  // no test here reads its report, and it cost about 7 s of CPU to start and 1 s per synth.
+  const app = new App({ context: bundle ? {} : { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
   const stack = new ConsulGitopsStack(app, 'ConsulGitops', { ...baseProps(), ...props });
   // logIgnores: suppressed findings show as info annotations, proving the checks ran.
   Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
@@ -49,12 +51,25 @@ function synth(props: Partial<ConsulGitopsStackProps> = {}, bundle = false): { s
 }
 
 let main: ReturnType<typeof synth>;
+/**
+ * One stack with every optional setting the tests below check (each assertion reads only its own
+ * setting's resources), synthesized once instead of once per setting (about 2 s of CPU each).
+ */
+let variant: ReturnType<typeof synth>;
 
 beforeAll(() => {
   // NodejsFunction wants entries under projectRoot; removed again in afterAll.
   scratch = mkdtempSync(join(projectRoot, 'test', 'infra', '.tmp-entries-'));
   entries = entriesFor();
   main = synth({}, true);
+  variant = synth({
+    reconcileConcurrency: 3,
+    scheduleRate: Duration.minutes(5),
+    alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops',
+    vpc: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], securityGroupIds: ['sg-0123456789abcdef0'] },
+    webhookSecret: secretRef('ssm:/consul-gitops/webhook'),
+    consulTokenSecret: secretRef('ssm:/consul-gitops/consul-token'),
+  });
 }, 180_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -206,7 +221,7 @@ describe('ConsulGitopsStack', () => {
   });
 
   it('lets several targets reconcile in parallel when asked (each target still serialised by its KV lease)', () => {
-    synth({ reconcileConcurrency: 3 }).template.hasResourceProperties('AWS::Lambda::Function', {
+    variant.template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^consul-gitops: plan'),
       ReservedConcurrentExecutions: 3,
     });
@@ -226,13 +241,13 @@ describe('ConsulGitopsStack', () => {
 
   it('runs schedule every 15 minutes by default, and at the configured rate', () => {
     main.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
-    synth({ scheduleRate: Duration.minutes(5) }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    variant.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
   });
 
   it('alarms on errors of every function and on the dead-letter queue', () => {
     main.template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     main.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1 });
-    const { template } = synth({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' });
+    const { template } = variant;
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'] });
   });
 
@@ -242,9 +257,7 @@ describe('ConsulGitopsStack', () => {
   });
 
   it('places reconcile and schedule, not the webhook, in the given VPC subnets', () => {
-    const { stack, template } = synth({
-      vpc: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], securityGroupIds: ['sg-0123456789abcdef0'] },
-    });
+    const { stack, template } = variant;
     const inVpc = template.findResources('AWS::Lambda::Function', {
       Properties: { VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], SecurityGroupIds: ['sg-0123456789abcdef0'] } },
     });
@@ -259,7 +272,7 @@ describe('ConsulGitopsStack', () => {
   });
 
   it('reads secrets from SSM parameters when given `ssm:` names', () => {
-    const { template } = synth({ webhookSecret: secretRef('ssm:/consul-gitops/webhook'), consulTokenSecret: secretRef('ssm:/consul-gitops/consul-token') });
+    const { template } = variant;
     const webhook = functionLogicalId(template, 'verify GitHub');
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^consul-gitops: verify'),

@@ -55,7 +55,9 @@ beforeEach(async () => {
   );
   const reconcile = createReconcileHandler({
     env: { GITHUB_REPOSITORY: 'Codertocat/Hello-World', CONSUL_HTTP_ADDR: proxy.url, GITHUB_TOKEN, GITHUB_API_URL: github.url, DEFAULT_BRANCH: 'master' },
-    overrides: { github: { throttle: false, retries: 0 } },
+    // Runs waiting for the lease poll it a tenth as long apart (5 ms, growing to 200 ms): the same
+    // lease, taken and released the same way, but fifty-five runs no longer idle about 30 s between turns.
+    overrides: { github: { throttle: false, retries: 0 }, sleep: (ms) => new Promise((r) => setTimeout(r, ms / 10)) },
     log: () => {},
     metrics: captureMetrics().metrics,
   });
