@@ -57,4 +57,21 @@ describe("a pull request whose newer head's plan failed", () => {
     expect(body).not.toContain(GONE);
     expect(body).not.toContain(ROOT);
   });
+
+  it('a reason longer than the status holds is whole in the comment; the status is cut at 140 characters', async () => {
+    revoked = false;
+    const pr = await h.openPullRequest('longer', web('http'));
+    const why = `tree read refused: ${'the repository is being moved to another storage node; '.repeat(4)}try again later`;
+    h.github.fail({ method: 'GET', path: /\/git\/trees\//, status: 500, body: { message: why } });
+    const head = h.github.addCommit(web('grpc'), 'web: grpc', { branch: 'longer' });
+    expect(await h.deliver('pull_request', { ...pullRequestOpened(h.github, pr.number, 'longer'), action: 'synchronize', before: pr.head })).toBe(202);
+
+    const status = h.github.statuses.filter((s) => s.sha === head).at(-1);
+    expect(status?.state).toBe('error');
+    expect(status?.description).toMatch(/^Plan failed: .*…$/);
+    const body = h.github.comments.find((c) => c.issue_number === pr.number && c.body.includes('consul-gitops:plan-default'))?.body;
+    expect(body).toContain(`The plan for ${head} could not be made`);
+    expect(body).toContain(why);
+    expect(body).not.toContain(pr.head.slice(0, 12));
+  });
 });
