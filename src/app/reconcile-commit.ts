@@ -404,7 +404,7 @@ function planFailedMarkdown(target: string, sha: string, description: string): s
     '',
     fence('text', description),
     '',
-    `The plan this comment showed before was for an older head of this pull request and is no longer shown: it says nothing of ${sha.slice(0, 12)}. The next push to the pull request plans again (or redeliver its webhook).`,
+    `Any plan this comment showed before was for an older head of this pull request and is no longer shown: it says nothing of ${sha.slice(0, 12)}. The next push to the pull request plans again (or redeliver its webhook).`,
     '',
   ].join('\n');
 }
