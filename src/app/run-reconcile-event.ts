@@ -101,7 +101,8 @@ async function runOwed(
   const headStatus = deps.reporter.headStatus?.bind(deps.reporter);
   if (!headStatus) return undefined;
   const repo = { owner: event.repository.owner, repo: event.repository.name };
-  const owed = await owedAtDriftCheck({ headStatus, state: deps.state, now: deps.now }, target, repo, event.branch);
+  const runStart = deps.reporter.runStart?.bind(deps.reporter);
+  const owed = await owedAtDriftCheck({ headStatus, ...(runStart ? { runStart } : {}), state: deps.state, now: deps.now }, target, repo, event.branch);
   if (owed.kind === 'nothing') return undefined;
   const started = performance.now();
   const outcome = await reconcileCommit(deps, target, { ...repo, sha: owed.sha, deliveryId: `owed-${owed.sha}-${event.deliveryId}`, mode: 'apply' });
