@@ -17,7 +17,7 @@ import { recordDelivery, wasDelivered } from './deliveries.ts';
 import { applyCommitUnderLock, RecordAfterApplyError, type CommitApplyOutcome } from './apply-commit.ts';
 import { compareWithReviewed, recordReviewedPlan, reviewedKey, type MergedPullRequests, type ReviewComparison } from './saved-plan-review.ts';
 import { briefDifference, describeDifference } from '../core/plan/saved-plan-review.ts';
-import { GITHUB_BODY_LIMIT } from '../reports/markdown.ts';
+import { fence, GITHUB_BODY_LIMIT, text } from '../reports/markdown.ts';
 import { fullPlanText, type PlanArchive } from './plan-archive.ts';
 import { targetVersion, withTargetVersion, withTargetVersionNotes, type ConsulVersionSource } from './target-version.ts';
 import { ConsulGitopsError, errorCode } from '../errors.ts';
@@ -216,6 +216,12 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
           )
         : deps.reporter.commitStatus(ref, 'error', description)
     ).catch(() => undefined);
+    // A pull request's plan comment still showed the plan of an older head: a reviewer would read a
+    // plan for a head that no longer plans. It now says this head's plan failed, and why, in full.
+    if (job.mode === 'plan' && job.pullRequest)
+      await deps.reporter
+        .upsertPullRequestComment(ref, job.pullRequest.number, planFailedMarkdown(target.name, job.sha, description), `plan-${target.name}`)
+        .catch(() => undefined);
     if (changed) {
       // The cause's code stays: the edges decide by it (target-busy, consul, github …).
       throw new ConsulGitopsError(
@@ -383,6 +389,24 @@ function reviewNote(review: ReviewComparison | undefined): string {
   if (review.kind === 'unreviewed') return `Not the reviewed plan: ${review.reason} (details on #${review.pullRequest}). `;
   const n = review.differences.length;
   return `Differs from the plan reviewed on #${review.pullRequest} in ${n} entr${n === 1 ? 'y' : 'ies'}: ${review.differences.slice(0, 3).map(briefDifference).join('; ')}${n > 3 ? '; …' : ''}. `;
+}
+
+/**
+ * The plan comment after a plan run failed: the status's text untruncated (the reporter masks known
+ * secrets), in a fence so nothing in it is read as Markdown. The older head's plan is replaced, not
+ * kept: nothing in it is known to hold for this head.
+ */
+function planFailedMarkdown(target: string, sha: string, description: string): string {
+  return [
+    `### ${text(`consul-gitops plan for ${target}`)} at \`${sha.slice(0, 12)}\`: failed`,
+    '',
+    `The plan for ${sha} could not be made:`,
+    '',
+    fence('text', description),
+    '',
+    `Any plan this comment showed before was for an older head of this pull request and is no longer shown: it says nothing of ${sha.slice(0, 12)}. The next push to the pull request plans again (or redeliver its webhook).`,
+    '',
+  ].join('\n');
 }
 
 /** The whole difference, on the merged pull request where its reviewers will see it. */

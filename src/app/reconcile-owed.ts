@@ -18,6 +18,8 @@ export type Owed = { kind: 'apply'; sha: string; why: string } | { kind: 'nothin
 
 export interface OwedDeps {
   headStatus(ref: RepoRef, branch: string): Promise<HeadStatus | undefined>;
+  /** How the run that ended on a commit began (its `pending` status): tells an older version's plan end from an apply's. */
+  runStart?(ref: RepoRef, sha: string): Promise<string | undefined>;
   state: StateStore;
 }
 
@@ -29,7 +31,7 @@ export async function owedOnStart(deps: OwedDeps, target: { name: string; stateK
     return { kind: 'apply', sha: head.sha, why: `the head of ${branch} (${short}) has a pending consul-gitops status: a run stopped before it reported` };
   // A pull request's plan posts on the same context: a head fast-forwarded from a planned pull
   // request carries the plan's end, which says nothing of an apply.
-  const planned = head.state !== undefined && isPlanStatus(head.description);
+  const planned = head.state !== undefined && (isPlanStatus(head.description) || (await olderPlanEnd(deps, repo, head)));
   if (head.state && !planned) return { kind: 'nothing', sha: head.sha, why: `a run reported ${head.state} on the head of ${branch} (${short})` };
   const last = await lastApplied(deps.state, stateKey(target.stateKeyPrefix, target.name));
   if (!last) return { kind: 'nothing', sha: head.sha, why: `nothing was applied on this target yet: the next push to ${branch} applies` };
@@ -65,4 +67,16 @@ export async function owedAtDriftCheck(
       why: `a run (${lease.holder}) holds the target until ${lease.expiresAt}; the head ${owed.sha.slice(0, 12)} is checked again at the next drift check after that`,
     };
   return { ...owed, why: owed.why.replace(': a run stopped before it reported', ' and no run holds the target: its run stopped before it reported') };
+}
+
+/**
+ * Before plan runs opened their ends with 'Plan failed: ' and 'Plan: ', a pull request's failed or
+ * invalid plan said 'reconcile failed: …' or '<n> error(s) in config entries; nothing applied', as an
+ * apply does. Such a status on a fast-forwarded head is a plan's when its run began as a plan run
+ * does ('planning'; an apply begins 'planning and applying'). Asked only for those two texts.
+ */
+async function olderPlanEnd(deps: OwedDeps, repo: RepoRef, head: HeadStatus): Promise<boolean> {
+  const d = head.description ?? '';
+  if (!deps.runStart || !(d.startsWith('reconcile failed: ') || /^\d+ error\(s\) in config entries; nothing applied$/.test(d))) return false;
+  return (await deps.runStart(repo, head.sha)) === 'planning';
 }

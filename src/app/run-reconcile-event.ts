@@ -101,7 +101,8 @@ async function runOwed(
   const headStatus = deps.reporter.headStatus?.bind(deps.reporter);
   if (!headStatus) return undefined;
   const repo = { owner: event.repository.owner, repo: event.repository.name };
-  const owed = await owedAtDriftCheck({ headStatus, state: deps.state, now: deps.now }, target, repo, event.branch);
+  const runStart = deps.reporter.runStart?.bind(deps.reporter);
+  const owed = await owedAtDriftCheck({ headStatus, ...(runStart ? { runStart } : {}), state: deps.state, now: deps.now }, target, repo, event.branch);
   if (owed.kind === 'nothing') return undefined;
   const started = performance.now();
   const outcome = await reconcileCommit(deps, target, { ...repo, sha: owed.sha, deliveryId: `owed-${owed.sha}-${event.deliveryId}`, mode: 'apply' });
@@ -150,9 +151,12 @@ export async function runReconcileEvent(
       const started = performance.now();
       // Figures of this target's run, recorded once whatever the run ends with (the error too).
       let figures: Pick<RunFigures, 'writes' | 'driftedEntries' | 'advisor'> = {};
-      const done = (summary: TargetRunSummary): TargetRunSummary => {
+      // `owedFailed`: the drift check's owed apply failed. Its own record (runOwed) already counts that
+      // failure in ReconcileRunsNotOk; the drift check's record says only what the drift check found,
+      // while the summary (the log line) says the whole scheduled run needs a person.
+      const done = (summary: TargetRunSummary, owedFailed = false): TargetRunSummary => {
         metrics.record({ target: name, mode: event.mode, outcome: summary.outcome, ok: summary.ok, durationMs: performance.now() - started, ...figures });
-        return summary;
+        return owedFailed ? { ...summary, ok: false } : summary;
       };
       try {
         const built = await runtime.forTarget(name);
@@ -171,10 +175,7 @@ export async function runReconcileEvent(
           const drift = {
             target: name,
             outcome: o.kind,
-            ok:
-              (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) &&
-              proposal?.kind !== 'failed' &&
-              (!owedRun || reconcileSucceeded(owedRun.outcome)),
+            ok: (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) && proposal?.kind !== 'failed',
             ...codeOf(o),
             summary:
               (owedRun ? `owed ${owedRun.sha.slice(0, 12)}: ${summarize(owedRun.outcome)}; then ` : '') +
@@ -183,16 +184,17 @@ export async function runReconcileEvent(
                 ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}`
                 : ''),
           };
-          if (!built.advisor || o.kind === 'invalid') return done(drift);
+          const owedFailed = owedRun !== undefined && !reconcileSucceeded(owedRun.outcome);
+          if (!built.advisor || o.kind === 'invalid') return done(drift, owedFailed);
           // The advisor's failure (stats source or GitHub down) is reported, and does not hide the drift result.
           try {
             const a = await adviseAndPropose(built.advisor.deps, built.advisor.settings, { owner, repo, branch: event.branch });
             if (a.kind === 'proposed')
               figures = { ...figures, advisor: advisorFigures(a.report), ...(a.posture ? { posture: postureFigures(a.posture) } : {}) };
             const failed = a.kind === 'proposed' && a.outcome.actions.some((x) => x.kind === 'failed');
-            return done({ ...drift, ok: drift.ok && !failed, summary: `${drift.summary}; ${advisorSummary(a)}` });
+            return done({ ...drift, ok: drift.ok && !failed, summary: `${drift.summary}; ${advisorSummary(a)}` }, owedFailed);
           } catch (e) {
-            return done({ ...drift, ok: false, summary: `${drift.summary}; advisor failed: ${e instanceof Error ? e.message : String(e)}` });
+            return done({ ...drift, ok: false, summary: `${drift.summary}; advisor failed: ${e instanceof Error ? e.message : String(e)}` }, owedFailed);
           }
         }
         const o = await reconcileCommit(deps, target, {

@@ -263,7 +263,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
           if (broken) log('warn', 'Lease of a dead process broken', { target, holder: broken.holder, pid: broken.process?.pid, expiresAt: broken.expiresAt });
           const headStatus = built.deps.reporter.headStatus?.bind(built.deps.reporter);
           if (!headStatus) return;
-          const owed = await owedOnStart({ headStatus, state: built.deps.state }, built.target, repository, settings.route.branch);
+          const runStart = built.deps.reporter.runStart?.bind(built.deps.reporter);
+          const owed = await owedOnStart(
+            { headStatus, ...(runStart ? { runStart } : {}), state: built.deps.state },
+            built.target,
+            repository,
+            settings.route.branch,
+          );
           if (owed.kind === 'nothing') return log('info', 'Nothing owed from before the start', { target, sha: owed.sha, reason: owed.why });
           const request: ReconcileRequest = {
             mode: 'apply',

@@ -113,6 +113,12 @@ export class GitHubReporter implements ResultReporter {
     };
   }
 
+  async runStart(ref: RepoRef, sha: string): Promise<string | undefined> {
+    // https://docs.github.com/en/rest/commits/statuses#list-commit-statuses-for-a-reference (newest first)
+    const { data } = await this.octokit.rest.repos.listCommitStatusesForRef({ owner: ref.owner, repo: ref.repo, ref: sha, per_page: 100 });
+    return data.find((s) => s.context === this.context && s.state === 'pending')?.description ?? undefined;
+  }
+
   async upsertPullRequestComment(ref: RepoRef, prNumber: number, markdown: string, marker: string): Promise<{ id: number; created: boolean }> {
     const tag = markerComment(marker);
     const body = bodyWithMarker(markdown, marker);

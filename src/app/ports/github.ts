@@ -50,6 +50,8 @@ export interface ResultReporter {
   /** A branch's head commit and the latest status of this reporter's context on it (none: no run reported on it). */
   /** The branch's head and our latest status on it; undefined when the branch has no commit yet. */
   headStatus?(ref: RepoRef, branch: string): Promise<HeadStatus | undefined>;
+  /** The description of this reporter's latest `pending` status on a commit: how the run that ended there began. */
+  runStart?(ref: RepoRef, sha: string): Promise<string | undefined>;
 }
 
 export interface HeadStatus {
