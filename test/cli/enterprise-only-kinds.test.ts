@@ -94,6 +94,19 @@ describe('plan on Consul Enterprise (detected `+ent`): Enterprise-only kinds are
     expect(run.stdout).toMatch(/\+ create control-plane-request-limit\/global/);
     expect(run.code).toBe(2);
   });
+
+  it('import writes them, and the imported tree plans no changes', async () => {
+    seed();
+    const cwd = tempTree({});
+    const imported = await runCli(['import', '--consul', consul.url], cwd);
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toMatch(/wrote config-entries\/sameness-group\/east-west\.hcl/);
+    expect(imported.stdout).toMatch(/wrote config-entries\/control-plane-request-limit\/global\.hcl/);
+    expect(imported.code).toBe(0);
+    const run = await plan(cwd);
+    expect(run.stdout).toContain('No changes.');
+    expect(run.code).toBe(0);
+  });
 });
 
 describe('plan on Consul CE (the dev server)', () => {
@@ -108,6 +121,24 @@ describe('plan on Consul CE (the dev server)', () => {
       const lists = proxy.seen.filter((s) => s.startsWith('GET /v1/config/'));
       expect(lists).toContainEqual(expect.stringMatching(/^GET \/v1\/config\/mesh\b/));
       expect(lists.filter((s) => /sameness-group|control-plane-request-limit/.test(s))).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('import never lists them, and refuses to be asked for one', async () => {
+    const proxy = await startConsulProxy(dev.url, () => 'forward');
+    try {
+      const all = await runCli(['import', '--consul', proxy.url], tempTree({}));
+      expect(all.stderr).toBe('');
+      expect(all.code).toBe(0);
+      expect(proxy.seen).toContainEqual(expect.stringMatching(/^GET \/v1\/config\/mesh\b/));
+      expect(proxy.seen.filter((s) => /sameness-group|control-plane-request-limit/.test(s))).toEqual([]);
+      const asked = await runCli(['import', '--consul', proxy.url, '--kinds', 'sameness-group'], tempTree({}));
+      expect(asked.code).toBe(1);
+      expect(asked.stderr).toBe(
+        "error: --kinds: sameness-group: only Consul Enterprise has this kind, and this target's Consul is not Enterprise (its version has no +ent)\n",
+      );
     } finally {
       await proxy.close();
     }
