@@ -62,6 +62,16 @@ export function managedKinds(enterprise = false): string[] {
   return KINDS.filter((k) => (enterprise || !k.enterpriseOnly) && !k.controllerOwned).map((k) => k.kind);
 }
 
+/**
+ * The kinds to read again for a plan made before (a saved plan): Enterprise-only ones too when it
+ * read or wrote one, which only a plan of a `+ent` target does; else each would look deleted since.
+ */
+export function kindsOfPlanMadeFrom(kinds: Iterable<string>): string[] {
+  const ce = managedKinds();
+  for (const k of kinds) if (!ce.includes(k)) return managedKinds(true);
+  return ce;
+}
+
 /** The Enterprise-only kinds managedKinds adds on a `+ent` target. */
 function enterpriseKinds(): string[] {
   return KINDS.filter((k) => k.enterpriseOnly && !k.controllerOwned).map((k) => k.kind);

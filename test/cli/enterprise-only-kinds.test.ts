@@ -95,6 +95,27 @@ describe('plan on Consul Enterprise (detected `+ent`): Enterprise-only kinds are
     expect(run.code).toBe(2);
   });
 
+  it('apply writes them; the next plan has no changes', async () => {
+    const cwd = tempTree(files);
+    const apply = await runCli(['apply', '--auto-approve', '--consul', consul.url], cwd);
+    expect(apply.code).toBe(0);
+    expect([...consul.entries.values()].map((e) => e.Kind).sort()).toEqual(['control-plane-request-limit', 'sameness-group']);
+    const run = await plan(cwd);
+    expect(run.stdout).toContain('No changes.');
+    expect(run.code).toBe(0);
+  });
+
+  it('a saved plan that read them applies: they are read again, not taken as deleted since', async () => {
+    seed({ DefaultForFailover: false });
+    const cwd = tempTree(files);
+    const saved = await runCli(['plan', '--out', 'plan.json', '--adopt', '--consul', consul.url], cwd);
+    expect(saved.code).toBe(0);
+    const apply = await runCli(['apply', 'plan.json', '--consul', consul.url], cwd);
+    expect(apply.stderr).not.toContain('deleted since the plan');
+    expect(apply.code).toBe(0);
+    expect([...consul.entries.values()].find((e) => e.Kind === 'sameness-group')).toHaveProperty('DefaultForFailover', true);
+  });
+
   it('import writes them, and the imported tree plans no changes', async () => {
     seed();
     const cwd = tempTree({});
