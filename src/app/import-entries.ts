@@ -31,6 +31,8 @@ export interface ImportRequest {
   force: boolean;
   /** The target's `crdNamespaces` (format `crd`): each CRD names the Kubernetes namespace consul-k8s maps to its entry's. */
   crdNamespaces?: CrdNamespaces;
+  /** The target runs Consul Enterprise (`+ent`): its Enterprise-only kinds are read too (make-plan.ts managedKinds). */
+  enterprise?: boolean;
 }
 
 /** Why one entry was not imported: an entry, the API field at fault, and the reason. */
@@ -53,11 +55,18 @@ export interface ImportReport {
   problems: ImportProblem[];
 }
 
-/** A request the use case refuses before reading Consul (unknown kinds, kinds without a CRD). */
-export function requestProblem(req: Pick<ImportRequest, 'kinds' | 'format'>): string | undefined {
-  const known = managedKinds();
-  const unknown = (req.kinds ?? []).filter((k) => !known.includes(k));
+/**
+ * A request the use case refuses before reading Consul (unknown kinds, kinds without a CRD).
+ * `enterprise` undefined: the edition is not known yet, so a kind only Enterprise has passes.
+ */
+export function requestProblem(req: Pick<ImportRequest, 'kinds' | 'format' | 'enterprise'>): string | undefined {
+  const known = managedKinds(req.enterprise ?? true);
+  const any = managedKinds(true);
+  const unknown = (req.kinds ?? []).filter((k) => !any.includes(k));
   if (unknown.length) return `unknown kind${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; kinds: ${known.join(', ')}`;
+  const entOnly = (req.kinds ?? []).filter((k) => !known.includes(k));
+  if (entOnly.length)
+    return `${entOnly.join(', ')}: only Consul Enterprise has ${entOnly.length > 1 ? 'these kinds' : 'this kind'}, and this target's Consul is not Enterprise (its version has no +ent)`;
   if (req.format === 'crd' && req.kinds) {
     const withCrd = crdKinds();
     const without = req.kinds.filter((k) => !withCrd.includes(k));
@@ -68,12 +77,12 @@ export function requestProblem(req: Pick<ImportRequest, 'kinds' | 'format'>): st
 
 export async function importEntries(store: ConfigEntryStore, files: ImportFiles, req: ImportRequest): Promise<ImportReport> {
   const report: ImportReport = { written: [], unchanged: [], skipped: [], problems: [] };
-  const problem = requestProblem(req);
+  const problem = requestProblem({ ...req, enterprise: req.enterprise === true });
   if (problem) throw new ConsulGitopsError('usage', problem);
   // An ACL-filtered list throws incomplete-read here, as in plan: a partial import would look complete.
   // Kinds that hold secrets (the registry's `holdsSecrets`: inline-certificate's private key) are
   // imported only when named in --kinds, so a plain `import` never puts a private key into Git by surprise.
-  const kinds = req.kinds ? [...req.kinds] : managedKinds().filter((k) => !SECRET_KINDS.includes(k));
+  const kinds = req.kinds ? [...req.kinds] : managedKinds(req.enterprise).filter((k) => !SECRET_KINDS.includes(k));
   const live = await readLive(store, kinds);
   if (!req.kinds) report.skippedKinds = [...SECRET_KINDS];
   const candidates: { id: EntryId; file: EntryFile; live: (typeof live)[number] }[] = [];
@@ -99,7 +108,7 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
       continue;
     }
     const path = spellings.respell(where.path);
-    const text = importedText(l.entry, req.format, path, placement);
+    const text = importedText(l.entry, req.format, path, placement, req.enterprise === true);
     if (!text.ok) report.problems.push({ id, path, field: text.field, message: text.message });
     else candidates.push({ id, file: { path, text: text.text }, live: l });
   }
@@ -107,7 +116,7 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
   const placeProblems = await Promise.all(candidates.map((c) => files.placeProblem(req.dir, c.file.path)));
   // The entries the tree under --dir already defines, in any file and format, as plan reads them:
   // import never writes a second definition of one (plan would refuse the tree as a duplicate).
-  const defined = definitionsByKey(tree, req.crdNamespaces);
+  const defined = definitionsByKey(tree, req.crdNamespaces, req.enterprise === true);
   const placeable = candidates.filter((c, i) => {
     const problem = placeProblems[i];
     if (problem) report.problems.push({ id: c.id, path: c.file.path, field: '', message: problem });
@@ -137,7 +146,7 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
       return;
     }
     if (before !== undefined) {
-      if (!roundTripProblem(before, c.file.path, target, placement.namespaces)) {
+      if (!roundTripProblem(before, c.file.path, target, placement.namespaces, req.enterprise === true)) {
         report.unchanged.push({ id: c.id, path: c.file.path });
         return;
       }
@@ -166,10 +175,14 @@ export async function importEntries(store: ConfigEntryStore, files: ImportFiles,
 }
 
 /** The tree's entries by entry key (decoded ones only: a file that does not read defines nothing yet). */
-function definitionsByKey(tree: Parameters<typeof renderTree>[0], crdNamespaces: CrdNamespaces | undefined): Map<string, ValidatedEntry[]> {
+function definitionsByKey(
+  tree: Parameters<typeof renderTree>[0],
+  crdNamespaces: CrdNamespaces | undefined,
+  enterprise: boolean,
+): Map<string, ValidatedEntry[]> {
   const byKey = new Map<string, ValidatedEntry[]>();
   if (!tree.length) return byKey;
-  for (const e of renderTree(tree, crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {}).entries) {
+  for (const e of renderTree(tree, { ...(crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {}), ...(enterprise ? { enterprise } : {}) }).entries) {
     const key = entryKey(entryIdOf(e.normalized));
     const list = byKey.get(key);
     if (list) list.push(e);

@@ -53,9 +53,28 @@ export interface PlanOutcome {
   historyProblem?: string;
 }
 
-/** Kinds a CE Consul lists and consul-gitops may manage. */
-export function managedKinds(): string[] {
-  return KINDS.filter((k) => !k.enterpriseOnly && !k.controllerOwned).map((k) => k.kind);
+/**
+ * Kinds consul-gitops may manage and reads from Consul: on CE not the Enterprise-only ones (CE has
+ * no control-plane-request-limit: its MakeConfigEntry has no case, so the list answers 500 `invalid
+ * config entry kind`; a sameness-group can never be written there, so its list is always `[]`).
+ */
+export function managedKinds(enterprise = false): string[] {
+  return KINDS.filter((k) => (enterprise || !k.enterpriseOnly) && !k.controllerOwned).map((k) => k.kind);
+}
+
+/**
+ * The kinds to read again for a plan made before (a saved plan): Enterprise-only ones too when it
+ * read or wrote one, which only a plan of a `+ent` target does; else each would look deleted since.
+ */
+export function kindsOfPlanMadeFrom(kinds: Iterable<string>): string[] {
+  const ce = managedKinds();
+  for (const k of kinds) if (!ce.includes(k)) return managedKinds(true);
+  return ce;
+}
+
+/** The Enterprise-only kinds managedKinds adds on a `+ent` target. */
+function enterpriseKinds(): string[] {
+  return KINDS.filter((k) => k.enterpriseOnly && !k.controllerOwned).map((k) => k.kind);
 }
 
 export async function readLive(store: ConfigEntryStore, kinds = managedKinds(), signal?: AbortSignal): Promise<LiveEntry[]> {
@@ -106,18 +125,27 @@ function historyAfter(entries: Promise<unknown>, history: ApplyHistory): Promise
  * (bench/scale.bench.ts). Its failure is reported only if the plan needs the entries, that is when
  * the files are valid; a wrong tree cancels the read.
  */
-export function startLiveRead(store: ConfigEntryStore, history?: ApplyHistory): LiveRead {
+export function startLiveRead(store: ConfigEntryStore, history?: ApplyHistory, enterprise?: Promise<boolean>): LiveRead {
   // One signal per kind: every request adds an abort listener to its signal, and Node warns on
   // stderr past ten listeners on one signal.
   const controllers: AbortController[] = [];
-  const lists = managedKinds().map((kind) => {
+  const listOf = (kind: string) => {
     const controller = new AbortController();
     controllers.push(controller);
     if (store.listLater) return store.listLater(kind, controller.signal);
     return store.list(kind, controller.signal).then((l) => () => l);
-  });
+  };
+  const lists = managedKinds().map(listOf);
+  // The Enterprise-only kinds once the target is known to be Enterprise (its version may be read
+  // from Consul): through the same store, so the plan memo's digest holds their answers too.
+  // A failed edition read lists nothing more; the caller reports that failure itself.
+  let cancelled = false;
+  const more = (enterprise ?? Promise.resolve(false)).then(
+    (ent) => Promise.all(ent && !cancelled ? enterpriseKinds().map(listOf) : []),
+    () => [],
+  );
   // Parsed only when the plan asks: a plan printed from its memo (src/cli/plan-cache.ts) never does.
-  const all = Promise.all(lists);
+  const all = Promise.all([Promise.all(lists), more]).then(([ce, ent]) => [...ce, ...ent]);
   const answered = all.then(() => {});
   answered.catch(() => {});
   let entries: Promise<LiveEntry[]> | undefined;
@@ -127,7 +155,10 @@ export function startLiveRead(store: ConfigEntryStore, history?: ApplyHistory): 
       return (entries ??= all.then((l) => l.flatMap((parse) => parse())));
     },
     ...(history ? { history: historyAfter(answered, history) } : {}),
-    cancel: () => controllers.forEach((c) => c.abort()),
+    cancel: () => {
+      cancelled = true;
+      controllers.forEach((c) => c.abort());
+    },
   };
 }
 
@@ -177,7 +208,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
     started?.cancel();
     return { tree, errors, live: [] };
   }
-  const entries = started?.entries ?? readLive(store);
+  const entries = started?.entries ?? readLive(store, managedKinds(enterprise));
   // The last-apply record follows the entries (historyAfter) and is awaited only once the plan is made.
   const historyRead = started?.history ?? (history ? historyAfter(entries, history) : undefined);
   const live = await entries;

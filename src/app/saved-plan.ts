@@ -7,7 +7,7 @@ import type { ApplyReport } from './apply-plan.ts';
 import { applyPlan } from './apply-plan.ts';
 import { recordAfterApply, targetLockOf, type CommitApplyDeps } from './apply-commit.ts';
 import { staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
-import { readLive } from './make-plan.ts';
+import { kindsOfPlanMadeFrom, readLive } from './make-plan.ts';
 import { withTargetLock } from './target-lock.ts';
 import { ageProblem, changedSinceProblem, targetProblem, type PlanTarget, type SavedPlan, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
 
@@ -48,7 +48,8 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
     // The age again: waiting for the lock may have taken it past the limit.
     const aged = ageProblem(plan, deps.now(), run.maxAgeMs, file);
     if (aged) return { kind: 'refused', problem: aged };
-    const changed = changedSinceProblem(plan, await readLive(deps.store), file);
+    const kinds = kindsOfPlanMadeFrom([...plan.read.map((r) => r.id.kind), ...plan.plan.changes.map((c) => c.id.kind)]);
+    const changed = changedSinceProblem(plan, await readLive(deps.store, kinds), file);
     if (changed) return { kind: 'refused', problem: changed };
     const ref = savedCommit(plan);
     const key = stateKey(target.stateKeyPrefix, target.name);

@@ -8,6 +8,9 @@ import { escapeControl } from '../model/terminal-text.ts';
 import { describeProblem, importEntries, requestProblem } from '../app/import-entries.ts';
 import { IMPORT_FORMATS, type ImportFormat } from '../core/import/write-entry.ts';
 import { resolveTarget } from './consul-target.ts';
+import { serverVersion } from '../adapters/consul/version-source.ts';
+import { targetVersion } from '../app/target-version.ts';
+import { isEnterprise, parseTargetConsul } from '../model/tenancy.ts';
 import type { CliIo } from './io.ts';
 
 export interface ImportEnv {
@@ -47,12 +50,21 @@ export async function importCommand(args: string[], io: CliIo, ienv: ImportEnv =
   const cwd = io.cwd ?? process.cwd();
   const resolved = await resolveTarget({ config: values.config, target: values.target, consul: values.consul, dir: values.dir }, ienv.env ?? process.env, cwd);
   try {
+    // Enterprise-only kinds exist only on a `+ent` Consul: the version as plan chooses it (configured, else the server's).
+    const chosen = await targetVersion({ serverVersion: () => serverVersion(resolved.consul) }, resolved.target);
+    const enterprise = isEnterprise(parseTargetConsul(chosen.version));
+    const late = requestProblem({ ...asked, enterprise });
+    if (late) {
+      io.stderr.write(`error: --kinds: ${late}\n`);
+      return 1;
+    }
     const report = await importEntries(new ConsulConfigEntryStore(resolved.consul), new LocalImportFiles(cwd), {
       dir: resolved.target.dir,
       ...asked,
       onlyUnmanaged: values['only-unmanaged'] === true,
       force: values.force === true,
       ...(resolved.target.crdNamespaces ? { crdNamespaces: resolved.target.crdNamespaces } : {}),
+      ...(enterprise ? { enterprise } : {}),
     });
     for (const p of report.problems) io.stderr.write(`error: ${describeProblem(p)}\n`);
     if (report.problems.length) {

@@ -16,6 +16,7 @@ import { hasChanges, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { ANSI, PLAIN, renderPlanText } from '../core/plan/render-plan.ts';
 import { unwrittenDifferences } from '../core/plan/unwritten.ts';
 import { makePlan, startLiveRead } from '../app/make-plan.ts';
+import { isEnterprise, parseTargetConsul } from '../model/tenancy.ts';
 import type { ApplyReport } from '../app/apply-plan.ts';
 import { commitTimeProblem, stateKey, type CommitRef } from '../app/commit-state.ts';
 import { applyCommitUnderLock } from '../app/apply-commit.ts';
@@ -187,7 +188,12 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
     // The last recorded apply names the changes made outside consul-gitops since; it is read as
     // soon as the entries are answered (make-plan.ts historyAfter).
     const history = { state: new ConsulKvStateStore(resolved.consul), key: stateKey(resolved.file.stateKeyPrefix, resolved.target.name) };
-    const live = startLiveRead(store, history);
+    // Enterprise-only kinds are listed once the chosen version says `+ent` (make-plan.ts managedKinds).
+    const live = startLiveRead(
+      store,
+      history,
+      version.then((v) => isEnterprise(parseTargetConsul(v.version))),
+    );
     const chosen = await version.catch((e: unknown) => {
       live.cancel();
       throw e;

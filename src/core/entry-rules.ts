@@ -1,4 +1,4 @@
-// Consul's per-entry server checks: the kind's name rule, CE-only refusals, then the kind's Validate().
+// Consul's per-entry server checks: the kind's name rule, CE-only refusals (kinds and fields), then the kind's Validate().
 // Kinds in CONSUL_VALIDATE are checked by a port of Consul's Validate() in ./write-checks (its
 // order, early returns and multierror text); the others by the registry's, plus EXTRA_CHECKS.
 import type { ApiEntry, EntryProblem } from '../model/kind-definition.ts';
@@ -85,7 +85,8 @@ export interface EntryContext {
 export function entryProblems(entry: ApiEntry, context: EntryContext = {}): EntryProblem[] {
   const def = kindDefinition(entry.Kind);
   if (!def) return [{ field: 'Kind', message: `invalid config entry kind: ${entry.Kind}` }];
-  if (def.enterpriseOnly) return [{ field: 'Kind', message: def.enterpriseOnly }];
+  // CE's refusal of the kind (its Validate fails, or MakeConfigEntry has no case); Enterprise accepts it.
+  if (def.enterpriseOnly && !context.enterprise) return [{ field: 'Kind', message: def.enterpriseOnly }];
   if (def.controllerOwned) return [{ field: 'Kind', message: 'Permission denied: only writeable by controller' }];
   const problems: EntryProblem[] = [];
   const name = typeof entry.Name === 'string' ? entry.Name : '';

@@ -11,16 +11,23 @@ import type { CrdNamespaces } from '../../model/tenancy.ts';
 export type ImportedText = { ok: true; text: string } | { ok: false; field: string; message: string };
 
 /** The file text for one live entry, or why it cannot be written so that it reads back the same. */
-export function importedText(live: ApiEntry, format: ImportFormat, path: string, placement: CrdPlacement = {}): ImportedText {
+export function importedText(live: ApiEntry, format: ImportFormat, path: string, placement: CrdPlacement = {}, enterprise = false): ImportedText {
   const written = writeEntry(minimalEntry(live), format, placement);
   if (!written.ok) return written;
-  const problem = roundTripProblem(written.text, path, importTarget(live), placement.namespaces);
+  const problem = roundTripProblem(written.text, path, importTarget(live), placement.namespaces, enterprise);
   return problem ? { ok: false, ...problem } : written;
 }
 
 /** Undefined when `text` (at `path`) renders to exactly `target`; else the first field that differs. */
-export function roundTripProblem(text: string, path: string, target: ApiEntry, crdNamespaces?: CrdNamespaces): { field: string; message: string } | undefined {
-  const tree = renderTree([{ path, text }], crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {});
+/** `enterprise`: read back as for a `+ent` target, where CE's refusals of Enterprise features do not apply. */
+export function roundTripProblem(
+  text: string,
+  path: string,
+  target: ApiEntry,
+  crdNamespaces?: CrdNamespaces,
+  enterprise = false,
+): { field: string; message: string } | undefined {
+  const tree = renderTree([{ path, text }], { ...(crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {}), ...(enterprise ? { enterprise } : {}) });
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) {
     const e = errors[0];

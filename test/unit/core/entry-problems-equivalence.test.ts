@@ -46,7 +46,7 @@ const OLD_EXTRA_CHECKS: Readonly<Record<string, { check: (entry: ApiEntry) => En
 function oldEntryProblems(entry: ApiEntry, context: EntryContext = {}): EntryProblem[] {
   const def = kindDefinition(entry.Kind);
   if (!def) return [{ field: 'Kind', message: `invalid config entry kind: ${entry.Kind}` }];
-  if (def.enterpriseOnly) return [{ field: 'Kind', message: def.enterpriseOnly }];
+  if (def.enterpriseOnly && !context.enterprise) return [{ field: 'Kind', message: def.enterpriseOnly }];
   if (def.controllerOwned) return [{ field: 'Kind', message: 'Permission denied: only writeable by controller' }];
   const problems: EntryProblem[] = [];
   const name = typeof entry.Name === 'string' ? entry.Name : '';
