@@ -5,8 +5,8 @@
 // server, which is CE, answers both so). On a `+ent` target, `validate` accepts them and `plan`
 // lists them and compares them with the files; on CE or an unknown edition nothing changes.
 // No Enterprise server is available here: the Enterprise side runs against the loopback Enterprise
-// double (test/adapters/consul/enterprise-double.ts), which lists these kinds as the API docs say
-// Enterprise does (shared/reference/consul-config-api.md §1.3). test/support/consul-proxy.ts cannot
+// double (test/adapters/consul/enterprise-double.ts), which lists these kinds as Consul's API client
+// reads them (api/config_entry.go makeConfigEntry: SamenessGroup, RateLimitIPConfig). test/support/consul-proxy.ts cannot
 // rewrite answers (it forwards, loses or dies), so it only records what a CE plan asks of the dev server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
