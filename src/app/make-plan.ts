@@ -18,6 +18,7 @@ import { ownWrites } from './commit-state.ts';
 import { scopeDesired } from '../core/plan/tenancy-scope.ts';
 import { isEnterprise, parseTargetConsul } from '../model/tenancy.ts';
 import type { ConsulVersion } from '../model/consul-versions.ts';
+import { EnterpriseKindRefusedError, targetClaimsEnterprise } from '../model/edition-mismatch.ts';
 
 /** Where the last apply was recorded (commit-state.ts), so changes made outside consul-gitops are named. */
 export interface ApplyHistory {
@@ -211,7 +212,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   const entries = started?.entries ?? readLive(store, managedKinds(enterprise));
   // The last-apply record follows the entries (historyAfter) and is awaited only once the plan is made.
   const historyRead = started?.history ?? (history ? historyAfter(entries, history) : undefined);
-  const live = await entries;
+  const live = await entries.catch(namingTarget(targetName, options.consulVersion));
   // Cross-entry rules against the mesh as it will be: files plus what stays live (a mesh entry
   // not kept in Git still gates permissive mode). Labelling changes made outside changes no write,
   // so the state the planner built is still the plan's.
@@ -245,6 +246,17 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
     errors.push(configEntryError('graph', p.change?.source ?? '--only', d && p.field ? positionOf(d, p.field) : undefined, p.field, p.message, p.hint));
   }
   return { tree, errors, live, ...problem };
+}
+
+/**
+ * A `+ent` target whose server answered an Enterprise-only list as CE does (the store says which
+ * kind): the plan stops naming the target and its consulVersion. Nothing is written: the plan is not made.
+ */
+export function namingTarget(target: string, consulVersion: string | undefined): (e: unknown) => never {
+  return (e) => {
+    if (e instanceof EnterpriseKindRefusedError) throw targetClaimsEnterprise(target, consulVersion ?? '+ent', { listed: e.entryKind, answer: e.answer });
+    throw e;
+  };
 }
 
 /**

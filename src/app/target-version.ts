@@ -4,6 +4,9 @@
 // (src/core/target-version.ts decides and words it; the server is read through a port).
 import { chooseTargetVersion, type ServerVersion, type TargetVersion } from '../core/target-version.ts';
 import type { Plan, PlanOptions } from '../core/plan/plan.ts';
+import { parseConsulVersion } from '../model/consul-versions.ts';
+import { isEnterpriseVersion } from '../model/tenancy.ts';
+import { targetClaimsEnterprise } from '../model/edition-mismatch.ts';
 
 /** Port: the target's Consul version as its server reports it (src/adapters/consul/version-source.ts). */
 export interface ConsulVersionSource {
@@ -19,6 +22,17 @@ export async function targetVersion(source: ConsulVersionSource | undefined, tar
   // With a configured version and no source, the server's answer is never asked for: it only
   // confirms or contradicts the configured one.
   const server: ServerVersion = source ? await source.serverVersion() : { known: false, why: 'not read' };
+  // A `+ent` target whose server reports a CE version (Enterprise's agent/self Config.Version carries
+  // `+ent`: agent/config/runtime.go RuntimeConfig.VersionWithMetadata appends VersionMetadata, "ent") stops here, before the
+  // plan lists the Enterprise-only kinds CE does not have, and before any write.
+  if (
+    target.consulVersion &&
+    isEnterpriseVersion(target.consulVersion) &&
+    server.known &&
+    parseConsulVersion(server.version) &&
+    !isEnterpriseVersion(server.version)
+  )
+    throw targetClaimsEnterprise(target.name, target.consulVersion, { reportedVersion: server.version });
   return chooseTargetVersion(target.name, target.consulVersion, server);
 }
 

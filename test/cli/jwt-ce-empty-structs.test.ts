@@ -71,13 +71,12 @@ describe('JWT on api-gateway listeners and http-route filters (empty structs in 
     expect(await route.text()).toContain('invalid config key "Rules[0].Services[0].Filters.JWT.Providers"');
 
     // apply of a `+ent`-configured tree (validate lets it through) against this CE server stops before
-    // any write: a `+ent` plan lists the Enterprise-only kinds, and CE answers control-plane-request-limit's
-    // list with its 500 (agent/structs/config_entry.go MakeConfigEntry has no case for it). The route is
+    // any write: the server reports a CE version (test/cli/enterprise-target-on-ce.test.ts). The route is
     // not written, so the server's JWT refusal above is what a CE Consul would answer to it.
     const dir = tempTree({ 'consul-gitops.yaml': ENT_TARGET, 'config-entries/r.hcl': ROUTE(PROVIDERS) });
     const apply = await runCli(['apply', '--auto-approve', '--consul', server.url], dir);
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('invalid config entry kind: control-plane-request-limit');
+    expect(apply.stderr).toContain('Consul Enterprise, but the server reports Consul');
     expect(apply.stdout).not.toContain('create http-route/r');
     expect((await fetch(`${server.url}/v1/config/http-route/r`)).status).toBe(404);
   });

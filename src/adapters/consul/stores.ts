@@ -3,6 +3,8 @@ import type { ConfigEntryStore, LiveEntry, StateStore, TenancyHome, TenancyScope
 import { createHash } from 'node:crypto';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { listNamespaces } from '../../model/tenancy.ts';
+import { kindDefinition } from '../../model/registry.ts';
+import { EnterpriseKindRefusedError } from '../../model/edition-mismatch.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 import type { ConsulClient } from './client.ts';
 import { ConsulError, isConsulError } from './errors.ts';
@@ -97,6 +99,10 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
           path: e.path,
           ...(e.status === undefined ? {} : { status: e.status }),
         });
+      // A `+ent` target whose server is CE: CE's MakeConfigEntry (agent/structs/config_entry.go) has no
+      // case for control-plane-request-limit, so its list answers 500 `invalid config entry kind`.
+      if (isConsulError(e) && e.status === 500 && kindDefinition(kind)?.enterpriseOnly && /^invalid config entry kind\b/.test(e.message))
+        throw new EnterpriseKindRefusedError(kind, `${e.method} ${e.path.split('?')[0]}: ${e.status} ${JSON.stringify(e.message)}`);
       throw e;
     }
   }
