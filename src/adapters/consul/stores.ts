@@ -48,7 +48,24 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
 
   /** `POST /v1/internal/acl/authorize` for `mesh:write` under the client's token (the plan's warning that a write will be refused). */
   async mayWriteMesh(): Promise<boolean | undefined> {
-    return (await this.#consul.authorize([{ resource: 'mesh', access: 'write' }]))?.[0];
+    try {
+      return (await this.#consul.authorize([{ resource: 'mesh', access: 'write' }]))?.[0];
+    } catch (e) {
+      // The plan's "cannot tell" warning quotes this message: it names the call that failed, so the
+      // user knows what to check (a proxy in between, the endpoint blocked), never the token.
+      if (!isConsulError(e)) throw e;
+      const answer =
+        e.status === undefined
+          ? `got no answer: ${e.transportCode ? `${e.transportCode} ` : ''}${e.message}`
+          : `answered ${e.status} ${JSON.stringify(e.message)}`;
+      throw new ConsulError({
+        kind: e.kind,
+        message: `the ACL authorize call ${e.method} ${e.path.split('?')[0]} ${answer}`,
+        method: e.method,
+        path: e.path,
+        ...(e.status === undefined ? {} : { status: e.status }),
+      });
+    }
   }
 
   /**
