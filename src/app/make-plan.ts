@@ -64,13 +64,28 @@ export function managedKinds(enterprise = false): string[] {
 }
 
 /**
- * The kinds to read again for a plan made before (a saved plan): Enterprise-only ones too when it
- * read or wrote one, which only a plan of a `+ent` target does; else each would look deleted since.
+ * The kinds to read again for a plan made before (a saved plan), to prove Consul did not change
+ * since: every CE kind as always, and of the Enterprise-only kinds (only a `+ent` plan has any) just
+ * those the plan writes (create, update, delete): a +ent target costs no list of a kind the plan
+ * does not change. What the plan decided from the others: no cross-entry rule reads a sameness-group
+ * or control-plane-request-limit unless one is written (graph-rules.ts), and the mass-deletion guard
+ * counted every entry read, so a plan that deletes anything reads again every Enterprise-only kind it read.
  */
-export function kindsOfPlanMadeFrom(kinds: Iterable<string>): string[] {
+export function kindsOfPlanMadeFrom(plan: {
+  read: readonly { id: { kind: string } }[];
+  changes: readonly { id: { kind: string }; action: string }[];
+}): string[] {
   const ce = managedKinds();
-  for (const k of kinds) if (!ce.includes(k)) return managedKinds(true);
-  return ce;
+  const enterprise = new Set(enterpriseKinds());
+  const more = new Set<string>();
+  let deletes = false;
+  for (const c of plan.changes) {
+    if (c.action !== 'create' && c.action !== 'update' && c.action !== 'delete') continue;
+    deletes ||= c.action === 'delete';
+    if (enterprise.has(c.id.kind)) more.add(c.id.kind);
+  }
+  if (deletes) for (const r of plan.read) if (enterprise.has(r.id.kind)) more.add(r.id.kind);
+  return [...ce, ...enterpriseKinds().filter((k) => more.has(k))];
 }
 
 /** The Enterprise-only kinds managedKinds adds on a `+ent` target. */

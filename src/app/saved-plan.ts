@@ -48,8 +48,11 @@ export async function applySavedPlan(deps: CommitApplyDeps, target: SavedPlanTar
     // The age again: waiting for the lock may have taken it past the limit.
     const aged = ageProblem(plan, deps.now(), run.maxAgeMs, file);
     if (aged) return { kind: 'refused', problem: aged };
-    const kinds = kindsOfPlanMadeFrom([...plan.read.map((r) => r.id.kind), ...plan.plan.changes.map((c) => c.id.kind)]);
-    const changed = changedSinceProblem(plan, await readLive(deps.store, kinds), file);
+    // Only the kinds the plan's decisions rest on are read again (kindsOfPlanMadeFrom), and compared
+    // over the entries of those kinds it read.
+    const kinds = kindsOfPlanMadeFrom({ read: plan.read, changes: plan.plan.changes });
+    const reread = new Set(kinds);
+    const changed = changedSinceProblem({ ...plan, read: plan.read.filter((r) => reread.has(r.id.kind)) }, await readLive(deps.store, kinds), file);
     if (changed) return { kind: 'refused', problem: changed };
     const ref = savedCommit(plan);
     const key = stateKey(target.stateKeyPrefix, target.name);
