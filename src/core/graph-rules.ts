@@ -109,5 +109,71 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
   });
   // Discovery-chain compile checks (missing subsets, protocol consistency, loops): routing-rules.ts.
   problems.push(...routingProblems(entries, options));
+  problems.push(...samenessMembershipProblems(entries));
+  return problems;
+}
+
+/**
+ * Consul Enterprise refuses a sameness-group whose member (a cluster peer, or a partition) is a
+ * member of another group of the partition, or twice of this one: agent/consul/state/config_entry.go
+ * validateProposedConfigEntryInGraph, `case structs.SamenessGroup` (public source, reached only on
+ * Enterprise: CE's Validate refuses every sameness-group first). Consul walks the partition's groups
+ * as listed (by name), the written one in its place, appended when new: the order of the entries
+ * given here (the plan's final state keeps live entries in Consul's order and appends creates),
+ * each group's AllMembers(); a
+ * member with a Peer counts as that peer, any other as its Partition (even empty); the first member
+ * seen twice is refused with the two groups' names. AllMembers is Enterprise code
+ * (config_entry_sameness_group_ce.go has a placeholder): with IncludeLocal the local partition comes
+ * first, as the sameness-group reference documents IncludeLocal ("the local partition as the first
+ * member"). Judged for each group here: the first member it shares, with the text Consul gives.
+ */
+function samenessMembershipProblems(entries: readonly ApiEntry[]): GraphProblem[] {
+  const byPartition = new Map<string, number[]>();
+  entries.forEach((e, i) => {
+    if (e.Kind !== 'sameness-group') return;
+    const partition = (fieldText(e.Partition) || 'default').toLowerCase();
+    const list = byPartition.get(partition) ?? [];
+    list.push(i);
+    byPartition.set(partition, list);
+  });
+  const problems: GraphProblem[] = [];
+  for (const [partition, indexes] of byPartition) {
+    const members = (i: number) => {
+      const e = entries[i];
+      const listed = Array.isArray(e.Members) ? (e.Members as unknown[]) : [];
+      const all: { peer: string; partition: string; field: string }[] = [];
+      if (e.IncludeLocal === true) all.push({ peer: '', partition: fieldText(e.Partition) || partition, field: 'IncludeLocal' });
+      listed.forEach((m, j) => {
+        const member = (m ?? {}) as Record<string, unknown>;
+        all.push({ peer: fieldText(member.Peer), partition: fieldText(member.Partition), field: `Members[${j}]` });
+      });
+      return all;
+    };
+    for (const written of indexes) {
+      const peers = new Map<string, number>();
+      const partitions = new Map<string, number>();
+      const name = (i: number) => fieldText(entries[i].Name);
+      let found: GraphProblem | undefined;
+      for (const i of indexes) {
+        for (const m of members(i)) {
+          const seen = m.peer ? peers : partitions;
+          const key = m.peer || m.partition;
+          const prev = seen.get(key);
+          if (prev !== undefined && (prev === written || i === written)) {
+            found = {
+              entryIndex: written,
+              field: i === written ? m.field : 'Members',
+              message: `members can only belong to a single sameness group, but ${m.peer ? 'cluster peer' : 'partition'} ${JSON.stringify(key)} is shared between groups ${JSON.stringify(name(prev))} and ${JSON.stringify(name(i))}`,
+              hint: 'list each peer and partition in one sameness group only',
+            };
+            break;
+          }
+          if (prev === undefined) seen.set(key, i);
+        }
+        if (found) break;
+      }
+      if (found) problems.push(found);
+    }
+  }
   return problems;
 }

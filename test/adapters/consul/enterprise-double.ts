@@ -100,6 +100,10 @@ export async function startEnterpriseDouble(opts: EnterpriseDoubleOptions = {}):
       const partition = fieldText(entry.Partition) || url.searchParams.get('partition') || 'default';
       if (entry.Kind === 'exported-services' && entry.Name !== partition)
         return { status: 500, body: `exported-services Name must be "${partition}", the name of its partition` };
+      if (entry.Kind === 'sameness-group') {
+        const shared = samenessMemberShared(entry, partition, [...entries.values()]);
+        if (shared) return { status: 500, body: shared };
+      }
       put(entry, ns, partition);
       return json(true);
     }
@@ -123,4 +127,36 @@ export async function startEnterpriseDouble(opts: EnterpriseDoubleOptions = {}):
   });
 
   return { http, url: http.url, entries, put: (e) => put(e), close: () => http.close() };
+}
+
+/**
+ * Consul's check that a member belongs to one sameness group only, as agent/consul/state/config_entry.go
+ * validateProposedConfigEntryInGraph (`case structs.SamenessGroup`) makes it: the partition's groups
+ * by name, the written one in its place or appended, each group's members (IncludeLocal: the local
+ * partition first, as the sameness-group reference documents it); a member with a Peer is that peer,
+ * any other its Partition; the first seen twice is refused with Consul's text.
+ */
+function samenessMemberShared(entry: Record<string, unknown>, partition: string, stored: Record<string, unknown>[]): string | undefined {
+  const groups = stored
+    .filter((e) => e.Kind === 'sameness-group' && String(e.Partition).toLowerCase() === partition.toLowerCase())
+    .sort((a, b) => (String(a.Name).toLowerCase() < String(b.Name).toLowerCase() ? -1 : 1));
+  const at = groups.findIndex((g) => g.Name === entry.Name);
+  if (at >= 0) groups[at] = entry;
+  else groups.push(entry);
+  const peers = new Map<string, string>();
+  const partitions = new Map<string, string>();
+  for (const g of groups) {
+    const name = String(g.Name);
+    const members = [...(g.IncludeLocal === true ? [{ Partition: partition }] : []), ...((g.Members as Record<string, unknown>[] | undefined) ?? [])];
+    for (const m of members) {
+      const peer = fieldText(m.Peer);
+      const seen = peer ? peers : partitions;
+      const key = peer || fieldText(m.Partition);
+      const prev = seen.get(key);
+      if (prev !== undefined)
+        return `members can only belong to a single sameness group, but ${peer ? 'cluster peer' : 'partition'} ${JSON.stringify(key)} is shared between groups ${JSON.stringify(prev)} and ${JSON.stringify(name)}`;
+      seen.set(key, name);
+    }
+  }
+  return undefined;
 }
