@@ -128,52 +128,50 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
  * member"). Judged for each group here: the first member it shares, with the text Consul gives.
  */
 function samenessMembershipProblems(entries: readonly ApiEntry[]): GraphProblem[] {
-  const byPartition = new Map<string, number[]>();
+  // Every member of every group, keyed per partition by `peer:` or `partition:` and its name, in
+  // Consul's walk order (`seq`). The first occurrence of a key is the one Consul remembers; each later
+  // one is a refusal naming the first occurrence's group. One pass, not one walk per group.
+  interface Occurrence {
+    group: number;
+    field: string;
+    seq: number;
+    peer: boolean;
+    name: string;
+  }
+  const occurrences = new Map<string, Occurrence[]>();
+  let seq = 0;
   entries.forEach((e, i) => {
     if (e.Kind !== 'sameness-group') return;
-    const partition = (fieldText(e.Partition) || 'default').toLowerCase();
-    const list = byPartition.get(partition) ?? [];
-    list.push(i);
-    byPartition.set(partition, list);
-  });
-  const problems: GraphProblem[] = [];
-  for (const [partition, indexes] of byPartition) {
-    const members = (i: number) => {
-      const e = entries[i];
-      const listed = Array.isArray(e.Members) ? (e.Members as unknown[]) : [];
-      const all: { peer: string; partition: string; field: string }[] = [];
-      if (e.IncludeLocal === true) all.push({ peer: '', partition: fieldText(e.Partition) || partition, field: 'IncludeLocal' });
-      listed.forEach((m, j) => {
-        const member = (m ?? {}) as Record<string, unknown>;
-        all.push({ peer: fieldText(member.Peer), partition: fieldText(member.Partition), field: `Members[${j}]` });
-      });
-      return all;
+    const partition = fieldText(e.Partition) || 'default';
+    const add = (peer: string, member: string, field: string) => {
+      const key = `${partition.toLowerCase()}\0${peer ? 'peer' : 'partition'}\0${peer || member}`;
+      let list = occurrences.get(key);
+      if (!list) occurrences.set(key, (list = []));
+      list.push({ group: i, field, seq: seq++, peer: peer !== '', name: peer || member });
     };
-    for (const written of indexes) {
-      const peers = new Map<string, number>();
-      const partitions = new Map<string, number>();
-      const name = (i: number) => fieldText(entries[i].Name);
-      let found: GraphProblem | undefined;
-      for (const i of indexes) {
-        for (const m of members(i)) {
-          const seen = m.peer ? peers : partitions;
-          const key = m.peer || m.partition;
-          const prev = seen.get(key);
-          if (prev !== undefined && (prev === written || i === written)) {
-            found = {
-              entryIndex: written,
-              field: i === written ? m.field : 'Members',
-              message: `members can only belong to a single sameness group, but ${m.peer ? 'cluster peer' : 'partition'} ${JSON.stringify(key)} is shared between groups ${JSON.stringify(name(prev))} and ${JSON.stringify(name(i))}`,
-              hint: 'list each peer and partition in one sameness group only',
-            };
-            break;
-          }
-          if (prev === undefined) seen.set(key, i);
-        }
-        if (found) break;
+    if (e.IncludeLocal === true) add('', partition, 'IncludeLocal');
+    const listed = Array.isArray(e.Members) ? (e.Members as unknown[]) : [];
+    listed.forEach((m, j) => {
+      const member = (m ?? {}) as Record<string, unknown>;
+      add(fieldText(member.Peer), fieldText(member.Partition), `Members[${j}]`);
+    });
+  });
+  // Per group, the first refusal (in walk order) that involves it, as the group written or the one named first.
+  const first = new Map<number, { at: Occurrence; prev: number }>();
+  for (const list of occurrences.values()) {
+    for (let j = 1; j < list.length; j++) {
+      const at = list[j];
+      for (const group of new Set([list[0].group, at.group])) {
+        const found = first.get(group);
+        if (!found || at.seq < found.at.seq) first.set(group, { at, prev: list[0].group });
       }
-      if (found) problems.push(found);
     }
   }
-  return problems;
+  const name = (i: number) => JSON.stringify(fieldText(entries[i].Name));
+  return [...first].map(([group, { at, prev }]) => ({
+    entryIndex: group,
+    field: at.group === group ? at.field : 'Members',
+    message: `members can only belong to a single sameness group, but ${at.peer ? 'cluster peer' : 'partition'} ${JSON.stringify(at.name)} is shared between groups ${name(prev)} and ${name(at.group)}`,
+    hint: 'list each peer and partition in one sameness group only',
+  }));
 }
