@@ -245,6 +245,22 @@ export const CONTRACT_CASES: ContractCase[] = [
     ],
   },
   {
+    // What a `+ent` target meets on CE (test/cli/enterprise-target-on-ce.test.ts; docs/enterprise.md):
+    // CE's MakeConfigEntry (agent/structs/config_entry.go) has no case for control-plane-request-limit,
+    // and CE's SamenessGroupConfigEntry.Validate (config_entry_sameness_group_ce.go) always fails.
+    name: 'Enterprise-only kinds on CE: control-plane-request-limit is an unknown kind; a sameness-group write is refused',
+    steps: [
+      {
+        method: 'GET',
+        path: '/v1/config/control-plane-request-limit',
+        expect: { status: 500, body: 'invalid config entry kind: control-plane-request-limit' },
+      },
+      fail400({ Kind: 'control-plane-request-limit', Name: 'cgc-limit' }, 'Request decoding failed: invalid config entry kind: control-plane-request-limit'),
+      fail500({ Kind: 'sameness-group', Name: 'cgc-group', Members: [{ Peer: 'cgc-dc2' }] }, 'sameness-groups are an enterprise-only feature'),
+      { method: 'GET', path: '/v1/config/sameness-group', expect: { status: 200, body: '[]', headers: { 'Content-Type': JSON_CT, ...META } } },
+    ],
+  },
+  {
     name: 'unknown kind: 500 on GET and list, 400 on DELETE and PUT',
     steps: [
       { method: 'GET', path: '/v1/config/nope/x', expect: { status: 500, body: 'invalid config entry kind: nope' } },
