@@ -135,6 +135,8 @@ const UINT64_RE = /^\d+$/;
 /** strconv.ParseUint(s, 10, 64) with Go's error text. */
 export function parseUint(s: string): number {
   if (!UINT64_RE.test(s)) throw new RpcError(`strconv.ParseUint: parsing ${goQuote(s)}: invalid syntax`);
+  // Up to 15 digits is below 2^53: the number itself, without a BigInt (every CAS write has one).
+  if (s.length <= 15) return Number(s);
   const n = BigInt(s);
   if (n >= 1n << 64n) throw new RpcError(`strconv.ParseUint: parsing ${goQuote(s)}: value out of range`);
   return Number(n);
