@@ -6,13 +6,13 @@
 // client's overhead per request against a bare undici.request measured in the same run. With
 // BENCH_BASE_REF=<commit>, the dev server built from that commit takes the same writes and GETs,
 // alternating, and the CPU ratios now/before are printed. Both servers run built (dist/), as installed.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Pool, request } from 'undici';
 import { ConsulClient } from '../src/adapters/consul/client.ts';
 import { startDevServerProcess } from './support/dev-server-process.ts';
 import { buildCliForBench } from './support/built-cli.ts';
 import { buildCliAt } from './support/built-cli-at.ts';
+import { startBareServer } from './support/bare-server.ts';
 import { DevState } from '../src/dev-server/state.ts';
 import { graphError } from '../src/dev-server/graph-check.ts';
 import { entryHash } from '../src/dev-server/response-shape.ts';
@@ -35,30 +35,6 @@ const url = server.url;
 function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** The HTTP floor: node:http in its own process, reading each body whole and answering `true` as the dev server does. */
-const BARE_SERVER = `import { createServer } from 'node:http';
-const s = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    Buffer.concat(chunks).toString('utf8');
-    res.writeHead(200, { 'X-Consul-Default-ACL-Policy': 'allow', 'Content-Type': 'application/json' });
-    res.end('true');
-  });
-}).listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));`;
-
-async function startBareServer(): Promise<{ url: string; pid: number; close(): void }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const bareUrl = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /listening on (http:\/\/\S+)/.exec(d.toString());
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
-  });
-  return { url: bareUrl, pid: child.pid!, close: () => void child.kill('SIGTERM') };
 }
 
 /** `count` distinct service-defaults writes to `target`, IN_FLIGHT at a time: wall ms and the target process's CPU ms. */

@@ -10,8 +10,10 @@
 //      from the entry cache). With BENCH_RUNS=1 each command runs once unmeasured first, so the one
 //      measured run is not the first read of a cold disk or the run that writes the caches.
 //   2. Applying 10,000 creates (goal ≤ 2 s), next to the same 10,000 PUTs sent raw, as many in flight,
-//      and the dev server's CPU per write. With BENCH_BASE_REF, the same apply against the dev server
-//      built from that commit, alternating with today's.
+//      the dev server's and the client's CPU per write, and the floor: the same raw PUTs to a bare
+//      node:http server that answers `true` after the same latency (bench/support/bare-server.ts).
+//      With BENCH_BASE_REF, the same apply against the dev server built from that commit, alternating
+//      with today's.
 //   3. A cold reconcile of a 10,000-file repository through the reconcile Lambda handler and the
 //      GitHub double: GitHub requests (goal ≤ 5) and wall time, next to the same tree read blob by blob.
 //   4. The YAML files of that tree through the fast plain-YAML reader and through the library (CPU).
@@ -34,6 +36,7 @@ import { parseYaml, parseYamlDocuments } from '../src/formats/yaml.ts';
 import { createReconcileHandler } from '../functions/reconcile/handler.ts';
 import { startGitHubDouble } from '../test/support/github-double.ts';
 import { startDevServerProcess } from './support/dev-server-process.ts';
+import { startBareServer } from './support/bare-server.ts';
 import { buildCliForBench } from './support/built-cli.ts';
 import { buildCliAt } from './support/built-cli-at.ts';
 import { readParseFiles } from './support/read-parse-tree.ts';
@@ -275,6 +278,12 @@ function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** This process's CPU time (ms, user + system) since `before` (process.cpuUsage). */
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(before);
+  return (d.user + d.system) / 1000;
+}
+
 async function applyCreates(): Promise<void> {
   const n = 10_000;
   const dir = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-'));
@@ -289,22 +298,34 @@ async function applyCreates(): Promise<void> {
     try {
       const planned = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
       const serverBefore = processCpuMs(server.pid);
+      const clientBefore = process.cpuUsage();
       const applied = await timed(() => applyPlan(new ConsulConfigEntryStore(client), planned.plan!));
       if (applied.value.counts.applied !== n) throw new Error(`applied ${applied.value.counts.applied} of ${n}`);
-      return { ms: applied.ms, serverCpuMs: processCpuMs(server.pid) - serverBefore };
+      return { ms: applied.ms, serverCpuMs: processCpuMs(server.pid) - serverBefore, clientCpuMs: cpuMsSince(clientBefore) };
     } finally {
       await client.close();
       server.close();
     }
   };
-  // Baseline: the same entries PUT raw (no plan, no CAS, no wave order), as many in flight.
-  const raw = async () => {
-    const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)], { bin: built.bin });
+  // Baselines: the same entries PUT raw (no plan, no CAS, no wave order), as many in flight, to the
+  // dev server, and to a bare node:http server that answers `true` after the same latency (the
+  // floor: what the client and node:http cost on this machine, whatever the dev server does).
+  const entries = await (async () => {
+    const server = await startDevServerProcess([], { bin: built.bin });
     const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
     try {
-      const planned = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
-      const entries = planned.plan!.changes.map((c) => c.after!);
+      return (await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false })).plan!.changes.map((c) => c.after!);
+    } finally {
+      await client.close();
+      server.close();
+    }
+  })();
+  const raw = async (target: { url: string; pid: number; close(): void }) => {
+    const client = new ConsulClient({ address: target.url, timeoutMs: 120_000 });
+    try {
       let next = 0;
+      const serverBefore = processCpuMs(target.pid);
+      const clientBefore = process.cpuUsage();
       const t = await timed(() =>
         Promise.all(
           Array.from({ length: DEFAULT_APPLY_CONCURRENCY }, async () => {
@@ -312,32 +333,41 @@ async function applyCreates(): Promise<void> {
           }),
         ),
       );
-      return t.ms;
+      return { ms: t.ms, serverCpuMs: processCpuMs(target.pid) - serverBefore, clientCpuMs: cpuMsSince(clientBefore) };
     } finally {
       await client.close();
-      server.close();
+      target.close();
     }
   };
-  const applies: { ms: number; serverCpuMs: number }[] = [];
-  const bases: { ms: number; serverCpuMs: number }[] = [];
-  const raws: number[] = [];
+  type Run = { ms: number; serverCpuMs: number; clientCpuMs: number };
+  const applies: Run[] = [];
+  const bases: Run[] = [];
+  const raws: Run[] = [];
+  const floors: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
     applies.push(await measure(built.bin));
     if (base) bases.push(await measure(base.bin));
-    raws.push(await raw());
+    raws.push(await raw(await startDevServerProcess(['--latency-ms', String(LATENCY_MS)], { bin: built.bin })));
+    floors.push(await raw(await startBareServer(LATENCY_MS)));
   }
-  const a = median(applies.map((x) => x.ms));
-  const r = median(raws);
+  const med = (rs: Run[]) => ({ ms: median(rs.map((x) => x.ms)), server: median(rs.map((x) => x.serverCpuMs)), client: median(rs.map((x) => x.clientCpuMs)) });
+  const [a, r, f] = [med(applies), med(raws), med(floors)];
+  const us = (ms: number) => ((ms / n) * 1000).toFixed(0);
   console.log(
-    `apply of ${n} creates (${LATENCY_MS} ms latency, ${DEFAULT_APPLY_CONCURRENCY} in flight per wave): ${f0(a)} ms; raw PUTs ${f0(r)} ms; ratio ${f2(a / r)}x; goal ≤ 2000 ms: ${a <= 2000 ? 'met' : 'not met'}`,
+    `apply of ${n} creates (${LATENCY_MS} ms latency, ${DEFAULT_APPLY_CONCURRENCY} in flight per wave): ${f0(a.ms)} ms; raw PUTs ${f0(r.ms)} ms; ratio ${f2(a.ms / r.ms)}x; goal ≤ 2000 ms: ${a.ms <= 2000 ? 'met' : 'not met'}`,
   );
   // The dev server handles requests on one thread: its CPU per write bounds any client.
-  const cpu = median(applies.map((x) => x.serverCpuMs));
-  console.log(`  dev server CPU during the apply: ${f0(cpu)} ms (${((cpu / n) * 1000).toFixed(0)} µs per write), ${f2(cpu / a)}x the apply's wall time`);
+  console.log(
+    `  dev server CPU during the apply: ${f0(a.server)} ms (${us(a.server)} µs per write), ${f2(a.server / a.ms)}x the apply's wall time; during the raw PUTs ${us(r.server)} µs per write`,
+  );
+  console.log(`  client CPU per write: apply ${us(a.client)} µs, raw PUTs ${us(r.client)} µs (apply/raw ${f2(a.client / r.client)}x)`);
+  console.log(
+    `  floor: the same raw PUTs to a bare node:http server answering true after ${LATENCY_MS} ms: ${f0(f.ms)} ms (server ${us(f.server)} µs, client ${us(f.client)} µs per write) | apply/floor ${f2(a.ms / f.ms)}x, raw/floor ${f2(r.ms / f.ms)}x`,
+  );
   if (base) {
-    const [ba, bcpu] = [median(bases.map((x) => x.ms)), median(bases.map((x) => x.serverCpuMs))];
+    const b = med(bases);
     console.log(
-      `  against the dev server at ${BASE_REF} (same client, alternating runs): ${f0(ba)} ms, server CPU ${((bcpu / n) * 1000).toFixed(0)} µs per write | now/before ${f2(a / ba)}x wall, ${f2(cpu / bcpu)}x server CPU`,
+      `  against the dev server at ${BASE_REF} (same client, alternating runs): ${f0(b.ms)} ms, server CPU ${us(b.server)} µs per write | now/before ${f2(a.ms / b.ms)}x wall, ${f2(a.server / b.server)}x server CPU`,
     );
   }
 }

@@ -67,22 +67,42 @@ const BUFFER_BEFORE_CHUNKING = 2048;
 
 /** `Content-Length` of a body as Go's server would send it, or none (chunked). */
 export function goContentLength(body: string | Buffer): Record<string, string> {
-  if (body.length > BUFFER_BEFORE_CHUNKING) return {};
-  const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  return bytes <= BUFFER_BEFORE_CHUNKING ? { 'Content-Length': String(bytes) } : {};
+  const length = contentLength(body);
+  return length === undefined ? {} : { 'Content-Length': length };
 }
 
-export function sendText(ctx: RequestContext, status: number, text: string, headers: Record<string, string> = {}): void {
-  ctx.res.writeHead(status, { ...ctx.baseHeaders, 'Content-Type': 'text/plain; charset=utf-8', ...headers, ...goContentLength(text) });
+function contentLength(body: string | Buffer): string | undefined {
+  if (body.length > BUFFER_BEFORE_CHUNKING) return undefined;
+  const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  return bytes <= BUFFER_BEFORE_CHUNKING ? String(bytes) : undefined;
+}
+
+/**
+ * An answer's headers: the base ones, Content-Type, the route's, then Content-Length as Go sends it:
+ * the object `{ ...base, 'Content-Type': type, ...headers, ...goContentLength(body) }` would be, built
+ * by assignment (those spreads cost more than the rest of a write's route, about 5 µs an answer).
+ */
+function answerHeaders(base: Record<string, string>, type: string, headers: Record<string, string> | undefined, body: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(base)) out[k] = base[k];
+  out['Content-Type'] = type;
+  if (headers) for (const k of Object.keys(headers)) out[k] = headers[k];
+  const length = contentLength(body);
+  if (length !== undefined) out['Content-Length'] = length;
+  return out;
+}
+
+export function sendText(ctx: RequestContext, status: number, text: string, headers?: Record<string, string>): void {
+  ctx.res.writeHead(status, answerHeaders(ctx.baseHeaders, 'text/plain; charset=utf-8', headers, text));
   ctx.res.end(text);
 }
 
-export function sendJson(ctx: RequestContext, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(ctx: RequestContext, status: number, value: unknown, headers?: Record<string, string>): void {
   const pretty = has(ctx.query, 'pretty');
   // A write's answer is a bare true/false: no replacer walk for it.
   const json = typeof value === 'boolean' ? String(value) : pretty ? stringifyApiJson(value, 4) : stringifyApiJson(value, 0);
   const text = pretty ? `${json}\n` : json;
-  ctx.res.writeHead(status, { ...ctx.baseHeaders, 'Content-Type': 'application/json', ...headers, ...goContentLength(text) });
+  ctx.res.writeHead(status, answerHeaders(ctx.baseHeaders, 'application/json', headers, text));
   ctx.res.end(text);
 }
 
@@ -115,6 +135,8 @@ const UINT64_RE = /^\d+$/;
 /** strconv.ParseUint(s, 10, 64) with Go's error text. */
 export function parseUint(s: string): number {
   if (!UINT64_RE.test(s)) throw new RpcError(`strconv.ParseUint: parsing ${goQuote(s)}: invalid syntax`);
+  // Up to 15 digits is below 2^53: the number itself, without a BigInt (every CAS write has one).
+  if (s.length <= 15) return Number(s);
   const n = BigInt(s);
   if (n >= 1n << 64n) throw new RpcError(`strconv.ParseUint: parsing ${goQuote(s)}: value out of range`);
   return Number(n);

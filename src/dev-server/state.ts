@@ -120,6 +120,8 @@ export class DevState {
   /** Must be called after the write is applied: wakes blocking queries, persists. */
   notify(): void {
     this.onCommit?.();
+    // No blocking query waiting (every write of an apply): nothing to wake, no new set.
+    if (this.waiters.size === 0) return;
     const ws = this.waiters;
     this.waiters = new Set();
     for (const w of ws) w();
