@@ -98,9 +98,32 @@ const cacheHomeOf = (args: string[]) => (base && args.includes(base.bin) ? BASE_
 /** A `plan` with the memo of no-op plans off (CONSUL_GITOPS_PLAN_CACHE=0): files from the entry cache, every entry planned. */
 const NO_MEMO = 'CONSUL_GITOPS_PLAN_CACHE=0';
 
+/**
+ * A `plan` run in a copy of the tree (its own directory and cache home, so the other commands' caches
+ * and memos stay as they are) after one file of it changed: a trailing newline added or taken away,
+ * which keeps the plan a no-op. What a CI runner that keeps its cache pays after a one-file commit:
+ * that file parsed, the others from the entry cache, every entry planned (the memo misses).
+ */
+const ONE_FILE_CHANGED = 'one file changed';
+/** The copy's directory and cache home per CLI build: `[ONE_FILE_CHANGED, dir, home, ...args]`. */
+function oneFileChanged(root: string, files: Record<string, string>, bin: string, url: string): string[] {
+  const copy = mkdtempSync(join(root, 'one-file-'));
+  writeTree(copy, files);
+  const home = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-cache-one-'));
+  process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+  return [ONE_FILE_CHANGED, copy, home, bin, 'plan', '--consul', url, '--detailed-exitcode'];
+}
+
+/** Adds a trailing newline to the copy's mesh.hcl, or takes it away. */
+function changeOneFile(dir: string): void {
+  const file = join(dir, 'config-entries', 'mesh.hcl');
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.endsWith('\n\n') ? text.slice(0, -1) : `${text}\n`);
+}
+
 /** Removes the entry caches and the no-op plan memos (which would otherwise answer before any file is parsed). */
-function removeEntryCaches(): void {
-  const dir = join(CACHE_HOME, 'consul-gitops');
+function removeEntryCaches(home: string): void {
+  const dir = join(home, 'consul-gitops');
   let names: string[] = [];
   try {
     names = readdirSync(dir);
@@ -110,16 +133,22 @@ function removeEntryCaches(): void {
   for (const n of names) if (n.startsWith('entries-') || n.startsWith('noop-plans-')) rmSync(join(dir, n), { force: true });
 }
 
-/** One whole process under GNU time: wall, CPU and peak RSS. `args` may start with NO_CODE_CACHE, NO_MEMO or ENTRY_CACHE_COLD. */
-function run(args: string[], cwd: string): Promise<Run> {
+/** One whole process under GNU time: wall, CPU and peak RSS. `args` may start with NO_CODE_CACHE, NO_MEMO, ENTRY_CACHE_COLD or ONE_FILE_CHANGED. */
+function run(args: string[], cwd: string, change = true): Promise<Run> {
   if (args[0] === ENTRY_CACHE_COLD) {
-    removeEntryCaches();
     args = args.slice(1);
+    removeEntryCaches(cacheHomeOf(args));
+  }
+  let home = cacheHomeOf(args);
+  if (args[0] === ONE_FILE_CHANGED) {
+    [cwd, home] = args.slice(1, 3);
+    args = args.slice(3);
+    if (change) changeOneFile(cwd);
   }
   const start = performance.now();
   const env = {
     ...process.env,
-    XDG_CACHE_HOME: cacheHomeOf(args),
+    XDG_CACHE_HOME: home,
     ...(args[0] === NO_CODE_CACHE ? { CONSUL_GITOPS_CODE_CACHE: '0' } : {}),
     ...(args[0] === NO_MEMO ? { CONSUL_GITOPS_PLAN_CACHE: '0' } : {}),
   };
@@ -164,6 +193,13 @@ function gcVolume(args: string[], cwd: string): Promise<{ allocatedMB: number; p
   );
 }
 
+/** ` | now/BASE_REF` of one row against the same row of the base build (nothing without BENCH_BASE_REF). */
+function versusBase(r: Record<string, Run>, now: string, before: string): string {
+  const b = r[before];
+  if (!b) return '';
+  return ` | ${BASE_REF}: ${f0(b.ms)} ms (CPU ${f0(b.cpuMs)} ms), now/before ${f2(r[now].ms / b.ms)}x wall, ${f2(r[now].cpuMs / b.cpuMs)}x CPU`;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median of RUNS alternating runs of each command; with RUNS = 1, after one unmeasured round (a warm disk and caches, as a median of several has). */
@@ -197,23 +233,36 @@ async function noopPlans(): Promise<void> {
     const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
     try {
       writeTree(dir, entryFiles(n));
-      const { files } = await readLocalFiles(['config-entries'], dir);
-      const seeded = await makePlan(files, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
+      const { files: read } = await readLocalFiles(['config-entries'], dir);
+      const seeded = await makePlan(read, new ConsulConfigEntryStore(client), { prune: true, adopt: false });
       if (!seeded.plan) throw new Error(`seeding ${n}: ${seeded.errors.map((e) => e.message).join('; ')}`);
       const report = await applyPlan(new ConsulConfigEntryStore(client), seeded.plan, { concurrency: 64 });
       if (!report.ok)
         throw new Error(
           `seeding ${n} failed: ${report.results.find((r) => r.outcome.status !== 'applied')?.outcome.status} ${JSON.stringify(report.results.find((r) => r.outcome.status !== 'applied')?.outcome)}`,
         );
+      const files = entryFiles(n);
+      const oneFile = oneFileChanged(dir, files, built.bin, server.url);
+      const oneFileBase = base && oneFileChanged(dir, files, base.bin, server.url);
+      // Each copy's caches made once, unmeasured: the measured runs find one file changed since.
+      for (const c of [oneFile, oneFileBase]) if (c) await run(c, dir, false);
       const r = await alternate(
         {
           'node -e 0': ['-e', '0'],
           'read+parse': [built.extra['read-parse']],
           plan: [built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           'plan, entry cache cold': [ENTRY_CACHE_COLD, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
+          'plan, one file changed': oneFile,
           'plan, no code cache': [NO_CODE_CACHE, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           'plan, no memo': [NO_MEMO, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
-          ...(base ? { 'plan@base': [base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'] } : {}),
+          ...(base
+            ? {
+                'plan@base': [base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
+                'plan@base, entry cache cold': [ENTRY_CACHE_COLD, base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
+                'plan@base, one file changed': oneFileBase!,
+                'plan@base, no memo': [NO_MEMO, base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
+              }
+            : {}),
         },
         dir,
       );
@@ -228,12 +277,18 @@ async function noopPlans(): Promise<void> {
       const uncached = r['plan, entry cache cold'];
       console.log(
         `           the first run after a change of every file (entry cache removed: parses every file, writes the cache): ${f0(uncached.ms)} ms (CPU ${f0(uncached.cpuMs)} ms), ${f0(uncached.rssMiB)} MiB | cached/uncached ${f2(r.plan.ms / uncached.ms)}x wall, ${f2(r.plan.cpuMs / uncached.cpuMs)}x CPU` +
-          (r['plan@base'] ? ` | uncached/${BASE_REF} ${f2(uncached.ms / r['plan@base'].ms)}x wall, ${f2(uncached.cpuMs / r['plan@base'].cpuMs)}x CPU` : ''),
+          versusBase(r, 'plan, entry cache cold', 'plan@base, entry cache cold'),
+      );
+      const one = r['plan, one file changed'];
+      if (one.code !== 0) throw new Error(`plan of ${n} entries after one file changed exited ${one.code} (0 = no changes expected)`);
+      console.log(
+        `           the first run after one file changed (that file parsed, the rest from the entry cache, every entry planned): ${f0(one.ms)} ms (CPU ${f0(one.cpuMs)} ms), ${f0(one.rssMiB)} MiB | memo/one changed ${f2(r.plan.ms / one.ms)}x wall, ${f2(r.plan.cpuMs / one.cpuMs)}x CPU` +
+          versusBase(r, 'plan, one file changed', 'plan@base, one file changed'),
       );
       const noMemo = r['plan, no memo'];
       console.log(
         `           without the memo of no-op plans (CONSUL_GITOPS_PLAN_CACHE=0: every entry planned, files from the entry cache): ${f0(noMemo.ms)} ms (CPU ${f0(noMemo.cpuMs)} ms), ${f0(noMemo.rssMiB)} MiB | with/without ${f2(r.plan.ms / noMemo.ms)}x wall, ${f2(r.plan.cpuMs / noMemo.cpuMs)}x CPU` +
-          (r['plan@base'] ? ` | without/${BASE_REF} ${f2(noMemo.ms / r['plan@base'].ms)}x wall, ${f2(noMemo.cpuMs / r['plan@base'].cpuMs)}x CPU` : ''),
+          versusBase(r, 'plan, no memo', 'plan@base, no memo'),
       );
       const cold = r['plan, no code cache'];
       console.log(

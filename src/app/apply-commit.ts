@@ -6,7 +6,7 @@ import type { ConfigEntryStore, StateStore } from './ports/config-entry-store.ts
 import type { SourceFile } from '../core/parse-files.ts';
 import type { ConfigEntryError } from '../model/errors.ts';
 import type { Plan, PlanOptions } from '../core/plan/plan.ts';
-import { makePlan } from './make-plan.ts';
+import { makePlan, type PlanContext } from './make-plan.ts';
 import type { EntrySelector } from '../core/plan/only.ts';
 import { applyPlan, type ApplyReport, type WriteGuard } from './apply-plan.ts';
 import { recordApplyOutcome, rememberOrder, staleReason, stateKey, type CommitOrderOf, type CommitRef } from './commit-state.ts';
@@ -44,6 +44,8 @@ export interface DesiredCommit {
   files: readonly SourceFile[];
   /** Git's order of two commits, asked only when `ref` and the last applied commit have the same time. */
   order?: CommitOrderOf;
+  /** Files validated cleanly before (the CLI's entry cache), as makePlan's `reuse`. */
+  reuse?: PlanContext['reuse'];
 }
 
 export type CommitApplyOutcome =
@@ -108,7 +110,12 @@ async function planApplyRecord<Done>(
   guard: WriteGuard,
 ): Promise<CommitApplyOutcome> {
   const key = stateKey(target.stateKeyPrefix, target.name);
-  const made = await makePlan(desired.files, deps.store, target.plan, { history: { state: deps.state, key }, only: target.only, target: target.name });
+  const made = await makePlan(desired.files, deps.store, target.plan, {
+    history: { state: deps.state, key },
+    only: target.only,
+    target: target.name,
+    ...(desired.reuse ? { reuse: desired.reuse } : {}),
+  });
   if (!made.plan) return { kind: 'invalid', errors: made.errors };
   const plan = made.plan;
   if (steps.shouldApply && !(await steps.shouldApply(plan))) return { kind: 'held', plan };

@@ -138,12 +138,19 @@ function recordOf(entries: readonly ValidatedEntry[], path: string): string | un
   const records: string[] = [];
   const positions: (string | PackedPosition)[][] = [];
   for (const e of entries) {
-    if (e.file !== path || !(e.fieldPositions instanceof FieldPositions) || !jsonExact(e.entry) || !jsonExact(e.normalized)) return undefined;
-    const these: (string | PackedPosition)[] = [];
-    for (const [field, pos] of e.fieldPositions) these.push(field, pack(pos));
-    positions.push(these);
+    if (e.file !== path || !(e.fieldPositions instanceof FieldPositions) || !jsonExact(e.entry) || !jsonExactBeside(e.normalized, e.entry)) return undefined;
+    // Packed as field-positions.ts packs them (the same line × 2048 + column): taken as they are stored.
+    const these = e.fieldPositions.packedPairs() as (string | PackedPosition | SourcePosition)[];
+    for (let i = 1; i < these.length; i += 2) {
+      const p = these[i];
+      if (typeof p === 'object' && !Array.isArray(p)) these[i] = pack(p);
+    }
+    positions.push(these as (string | PackedPosition)[]);
     const normalized = JSON.stringify(e.normalized);
-    const entry = JSON.stringify(e.entry);
+    // Most entries normalise to a copy of their top level (normalize.ts shares what it does not
+    // change): the same keys in the same order holding the same values write the same JSON, which is
+    // then not made a second time to be compared.
+    const entry = sameTopLevel(e.entry, e.normalized) ? normalized : JSON.stringify(e.entry);
     const rest = [e.format, pack(e.pos), e.fieldPositions.everyValueKept ? 1 : 0, e.normalizedFor ?? 0];
     records.push(`[${entry === normalized ? '0' : entry},${normalized},${JSON.stringify(rest).slice(1)}`);
   }
@@ -241,10 +248,48 @@ class LazyFieldPositions extends FieldPositions {
     yield* super.keys();
   }
 
+  override packedPairs(): (string | number | SourcePosition)[] {
+    this.#fill();
+    return super.packedPairs();
+  }
+
   override *entries(): MapIterator<[string, SourcePosition]> {
     this.#fill();
     yield* super.entries();
   }
+}
+
+/** Whether `a` and `b` have the same own enumerable keys in the same order, each holding the very same value. */
+function sameTopLevel(a: ApiEntry, b: ApiEntry): boolean {
+  if (a === b) return true;
+  let n = 0;
+  const keys: string[] = [];
+  for (const k in a) if (Object.hasOwn(a, k)) keys.push(k);
+  for (const k in b) {
+    if (!Object.hasOwn(b, k)) continue;
+    if (keys[n] !== k || !Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+    n++;
+  }
+  return n === keys.length;
+}
+
+/**
+ * jsonExact(v), where `v` is the normalised form of `beside`, already found exact: normalize.ts
+ * shares every part it does not change, and a part shared under the same key is not walked again.
+ */
+function jsonExactBeside(v: unknown, beside: unknown): boolean {
+  if (Object.is(v, beside)) return true;
+  if (typeof v !== 'object' || v === null || typeof beside !== 'object' || beside === null || Array.isArray(v) || Array.isArray(beside)) return jsonExact(v);
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const keys = Object.keys(v);
+  if (Object.getOwnPropertyNames(v).length !== keys.length) return false;
+  for (const k of keys) {
+    const value = (v as Record<string, unknown>)[k];
+    // Only an own data property of `beside` is known exact (jsonExact read it as such).
+    if (Object.hasOwn(beside, k) && Object.is(value, (beside as Record<string, unknown>)[k])) continue;
+    if (!jsonExact(value)) return false;
+  }
+  return true;
 }
 
 /** Whether JSON gives `v` back exactly: plain objects and arrays of strings, booleans, null and finite numbers other than -0. */

@@ -349,6 +349,9 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
     const now = cenv.now ?? (() => new Date());
     const style = io.stdout.isTTY ? ANSI : PLAIN;
     let cancelled: string | undefined;
+    // Files unchanged since a plan or apply with the same build and options are not parsed again (entry-cache.ts).
+    const cache = openEntryCache(resolvePath(io.cwd ?? process.cwd(), resolved.target.dir), resolved.target.name, cenv.env ?? process.env);
+    const reuse = cache ? { reuse: (scope: string) => cache.scoped(scope) } : {};
     // The same path as the webhook and the schedule: under the target lock, so two applies against
     // one Consul run one after the other, never interleaved; refused when older than the last commit.
     const outcome = await applyCommitUnderLock(
@@ -364,7 +367,7 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
       { name: resolved.target.name, stateKeyPrefix: resolved.file.stateKeyPrefix, plan: planOptions, only },
       {
         // Two commits of the same second are ordered by the local repository's history (as the webhook asks GitHub).
-        load: async () => ({ files, ...(ref ? { ref, order: localCommitOrder(resolvePath(io.cwd ?? process.cwd(), resolved.target.dir)) } : {}) }),
+        load: async () => ({ files, ...reuse, ...(ref ? { ref, order: localCommitOrder(resolvePath(io.cwd ?? process.cwd(), resolved.target.dir)) } : {}) }),
         shouldApply: async (plan) => {
           onlyNotice(only, plan, io);
           if (!values.json) io.stdout.write(renderPlanText(plan, style));
@@ -388,6 +391,7 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
         },
       },
     );
+    cache?.save();
     switch (outcome.kind) {
       case 'invalid':
         return reportErrors(outcome.errors, io, json);

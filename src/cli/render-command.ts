@@ -4,13 +4,14 @@ import { escapeControl, formatConfigEntryError } from '../model/errors.ts';
 import { entryIdOf, formatEntryId } from '../model/entry-id.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { stringifyApiJson } from '../core/api-json.ts';
-import { ignoredNotice } from '../core/parse-files.ts';
+import { ignoredNotice, type SourceFile } from '../core/parse-files.ts';
 import { entriesOf, renderTreesByGroup, unreadableErrors, type RenderedTree } from '../core/render.ts';
 import { crdNamespacesByDir, enterpriseByDir, loadTargets, targetHoldingPath, readLimitsOf, type TargetsFile } from '../config/targets.ts';
 import { unsupportedVersion, versionWarnings } from '../core/version-check.ts';
 import { gatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
+import { openEntryCache, type EntryCache } from './entry-cache.ts';
 
 export const DEFAULT_DIR = 'config-entries';
 
@@ -20,6 +21,7 @@ async function loadTree(
   paths: string[],
   maxFileSize: string | undefined,
   io: CliIo,
+  cached = false,
 ): Promise<{ tree: RenderedTree; ioErrors: ReturnType<typeof unreadableErrors>; targets: TargetsFile }> {
   const cwd = io.cwd ?? process.cwd();
   const targets = await loadTargets(undefined, cwd);
@@ -28,7 +30,21 @@ async function loadTree(
   // Each target's files are judged as its plan judges them: Enterprise or CE, and as one tree of their own.
   const holder = targetHoldingPath(targets);
   const groupOf = (path: string) => String(targets.targets.indexOf(holder(path) as (typeof targets.targets)[number]));
-  const tree = renderTreesByGroup(files, groupOf, { crdNamespacesOf: crdNamespacesByDir(targets), enterpriseOf: enterpriseByDir(targets) });
+  const enterpriseOf = enterpriseByDir(targets);
+  const crdNamespacesOf = crdNamespacesByDir(targets);
+  // validate: files unchanged since a validate of the same paths, build and options are not parsed
+  // again (entry-cache.ts), one cache per target. A group's files share their target's options.
+  const caches: EntryCache[] = [];
+  const reuseOf = (group: string, groupFiles: readonly SourceFile[]) => {
+    const holder = targets.targets[Number(group)] as (typeof targets.targets)[number] | undefined;
+    const cache = openEntryCache(cwd, JSON.stringify(['validate', paths, group, holder?.name ?? null]));
+    if (!cache) return undefined;
+    caches.push(cache);
+    const first = groupFiles[0].path;
+    return cache.scoped(JSON.stringify(['validate', enterpriseOf(first), crdNamespacesOf(first) ?? null]));
+  };
+  const tree = renderTreesByGroup(files, groupOf, { crdNamespacesOf, enterpriseOf }, cached ? reuseOf : undefined);
+  for (const c of caches) c.save();
   tree.notices.unshift(...notices, ...ignored.map(ignoredNotice));
   return { tree, ioErrors: unreadableErrors(unreadable), targets };
 }
@@ -61,7 +77,7 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
 
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: LIMIT_OPTIONS });
-  const { tree, ioErrors, targets } = await loadTree(positionals, values['max-file-size'], io);
+  const { tree, ioErrors, targets } = await loadTree(positionals, values['max-file-size'], io, true);
   for (const n of tree.notices) io.stderr.write(`notice: ${escapeControl(n)}\n`);
   for (const t of targets.targets) {
     const unsupported = t.consulVersion ? unsupportedVersion(t.consulVersion) : undefined;

@@ -61,7 +61,12 @@ export function renderTree(files: readonly SourceFile[], options: RenderOptions 
  * that target's `plan` sees them, so the same entry in a staging and a prod dir is not "defined
  * twice" and cross-entry rules do not mix two Consuls. `groupOf` names a file's group (its target).
  */
-export function renderTreesByGroup(files: readonly SourceFile[], groupOf: (path: string) => string, options: RenderOptions = {}): RenderedTree {
+export function renderTreesByGroup(
+  files: readonly SourceFile[],
+  groupOf: (path: string) => string,
+  options: RenderOptions = {},
+  reuseOf?: (group: string, files: readonly SourceFile[]) => ValidatedFiles | undefined,
+): RenderedTree {
   const groups = new Map<string, SourceFile[]>();
   for (const f of files) {
     const g = groupOf(f.path);
@@ -69,8 +74,16 @@ export function renderTreesByGroup(files: readonly SourceFile[], groupOf: (path:
     if (list) list.push(f);
     else groups.set(g, [f]);
   }
-  if (groups.size <= 1) return renderTree(files, options);
-  const trees = [...groups.values()].map((group) => renderTree(group, options));
+  // A group's files are validated under its own options (Enterprise or CE, its CRD namespaces): so is what the cache gives.
+  const optionsOf = (group: string, groupFiles: readonly SourceFile[]) => {
+    const reuse = reuseOf?.(group, groupFiles);
+    return reuse ? { ...options, reuse } : options;
+  };
+  if (groups.size <= 1) {
+    const [only] = groups;
+    return renderTree(files, only ? optionsOf(...only) : options);
+  }
+  const trees = [...groups].map(([g, group]) => renderTree(group, optionsOf(g, group)));
   const keyed = trees.flatMap((t) => t.entries).map((e) => ({ e, id: entryIdOf(e.normalized) }));
   keyed.sort((a, b) => compareEntryIds(a.id, b.id));
   const all = <K extends 'decodeErrors' | 'validationErrors' | 'graphErrors' | 'warnings'>(k: K) => trees.flatMap((t) => t[k]).sort(compareErrors);

@@ -113,6 +113,18 @@ export class FieldPositions implements ReadonlyMap<string, SourcePosition> {
     else for (let i = 0; i < this.#pairs.length; i += 2) yield [this.#pairs[i] as string, unpack(this.#pairs[i + 1] as number | SourcePosition)];
   }
 
+  /**
+   * Every path with its position as stored (line × 2048 + column, or the position as given): path,
+   * position, path, position, … in a fresh array. For the CLI's entry cache, which stores them so,
+   * without a position object made and taken apart again per path.
+   */
+  packedPairs(): (string | number | SourcePosition)[] {
+    if (!this.#map) return this.#pairs.slice();
+    const out: (string | number | SourcePosition)[] = [];
+    for (const [k, v] of this.#map) out.push(k, v);
+    return out;
+  }
+
   [Symbol.iterator](): MapIterator<[string, SourcePosition]> {
     return this.entries();
   }
