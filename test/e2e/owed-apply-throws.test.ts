@@ -5,11 +5,9 @@
 // reconcile Lambda handlers, the GitHub double, the dev server behind a proxy that dies like a
 // stopped Consul.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createReconcileHandler, type ReconcileHandler } from '../../functions/reconcile/handler.ts';
-import { pushOf } from '../support/github-events.ts';
-import { startConsulProxy, type ConsulProxy } from '../support/consul-proxy.ts';
-import { GITHUB_TOKEN, startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
-import { CONTEXT, liveProtocol, pendingAsADeadRunLeavesIt, treeWith } from '../support/dead-run.ts';
+import type { ConsulProxy } from '../support/consul-proxy.ts';
+import { GITHUB_TOKEN, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { appliedThenOwed, harnessBehindProxy, liveProtocol, logLine, notOkOf, runsOf, statusesOf } from '../support/dead-run.ts';
 
 const CONSUL_TOKEN = 'b1a3c7e2-5d4f-4e9a-8c6b-owed0token0';
 
@@ -24,20 +22,14 @@ afterEach(async () => {
 describe('an owed apply that throws, run by the drift check', () => {
   it('publishes its own failed apply run, counted once, and the log line says why with secrets masked', async () => {
     let dead = false;
-    let inner: ReconcileHandler | undefined;
-    h = await startServerlessHarness({
+    // Consul goes away at the owed apply's first write: the owed check before it read Consul fine.
+    ({ h, proxy } = await harnessBehindProxy((req) => (dead && req.method === 'PUT' && req.url?.startsWith('/v1/config') ? 'die' : 'forward'), {
       // One attempt per request, and no pauses between the lease release's attempts: Consul stays gone.
       overrides: { consul: { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }, sleep: () => Promise.resolve() },
-      createReconcileHandler: (deps) => (event, context) =>
-        (inner ??= createReconcileHandler({ ...deps, env: { ...deps.env, CONSUL_HTTP_ADDR: proxy.url, CONSUL_HTTP_TOKEN: CONSUL_TOKEN } }))(event, context),
-    });
-    // Consul goes away at the owed apply's first write: the owed check before it read Consul fine.
-    proxy = await startConsulProxy(h.consul.url, (req) => (dead && req.method === 'PUT' && req.url?.startsWith('/v1/config') ? 'die' : 'forward'));
-    const a = h.github.addCommit(treeWith('tcp'), 'api: tcp', { branch: 'master' });
-    await h.deliver('push', pushOf(a));
+      env: { CONSUL_HTTP_TOKEN: CONSUL_TOKEN },
+    }));
+    const { b } = await appliedThenOwed(h);
     expect(await liveProtocol(h.consul.url)).toBe('tcp');
-    const b = h.github.addCommit(treeWith('http'), 'api: http', { branch: 'master' });
-    await pendingAsADeadRunLeavesIt(h.github.url, b);
     h.emf.length = 0;
     h.logs.length = 0;
 
@@ -50,12 +42,11 @@ describe('an owed apply that throws, run by the drift check', () => {
     expect(thrown).toBeInstanceOf(Error);
     expect(await liveProtocol(h.consul.url)).toBe('tcp');
     // The apply's own run, failed; nothing more counted for the drift check that never ran.
-    const runs = h.emf.filter((e) => 'ReconcileRuns' in e).map((e) => [e.Mode, e.Outcome]);
-    expect(runs).toEqual([['apply', 'error']]);
-    expect(h.emf.filter((e) => 'ReconcileRunsNotOk' in e).map((e) => e.ReconcileRunsNotOk)).toEqual([1]);
+    expect(runsOf(h)).toEqual([['apply', 'error']]);
+    expect(notOkOf(h)).toEqual([1]);
     // The commit says the run failed (not pending for good), and the log line names the owed commit and the cause.
-    expect(h.github.statuses.filter((s) => s.sha === b && s.context === CONTEXT).at(-1)?.state).toBe('error');
-    const failed = h.logs.map((l) => JSON.parse(l) as Record<string, any>).find((l) => l.message === 'Reconcile failed');
+    expect(statusesOf(h, b).at(-1)?.state).toBe('error');
+    const failed = logLine(h, 'Reconcile failed');
     expect(failed).toMatchObject({ mode: 'drift', outcome: 'error', ok: false, code: 'consul' });
     expect(failed?.summary).toMatch(new RegExp(`^owed ${b.slice(0, 12)}: apply failed: .+`));
     expect(failed?.error?.message).toBe(failed?.summary);

@@ -5,9 +5,9 @@
 // head never applied. Schedule → reconcile Lambda handlers, the GitHub double (which pages as GitHub
 // does, 100 at most), the dev server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GITHUB_TOKEN, OWNER, REPO, startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pushOf } from '../support/github-events.ts';
-import { CONTEXT, liveProtocol, treeWith } from '../support/dead-run.ts';
+import { fastForwardMaster, liveProtocol, postStatus, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
 beforeEach(async () => {
@@ -18,25 +18,6 @@ afterEach(async () => {
   await h.close();
 });
 
-/** A status through GitHub's API, as a run (ours, an older version's, another check) posted it. */
-async function status(sha: string, state: string, description: string, context = CONTEXT): Promise<void> {
-  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/statuses/${sha}`, {
-    method: 'POST',
-    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ state, context, description }),
-  });
-  expect(res.status).toBe(201);
-}
-
-async function fastForwardMaster(sha: string): Promise<void> {
-  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/git/refs/heads/master`, {
-    method: 'PATCH',
-    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ sha }),
-  });
-  expect(res.status).toBe(200);
-}
-
 const statusListings = (sha: string) => h.github.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/commits/${sha}/statuses`)).length;
 
 describe('the start of the run that ended on a head, behind more than a page of statuses', () => {
@@ -45,12 +26,12 @@ describe('the start of the run that ended on a head, behind more than a page of 
     await h.deliver('push', pushOf(a));
     h.github.addPullRequest({ head: 'feature', files: treeWith('http') });
     const b = h.github.refSha('feature')!;
-    await status(b, 'pending', 'planning');
+    await postStatus(h.github.url, b, 'pending', 'planning');
     // 130 statuses of other checks while the plan ran: its start is on the second page.
-    for (let i = 0; i < 130; i++) await status(b, 'success', `check ${i}`, `ci/check-${i % 13}`);
-    await status(b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
+    for (let i = 0; i < 130; i++) await postStatus(h.github.url, b, 'success', `check ${i}`, `ci/check-${i % 13}`);
+    await postStatus(h.github.url, b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
 
-    await fastForwardMaster(b);
+    await fastForwardMaster(h.github.url, b);
     await h.tick('evt-1');
     expect(await liveProtocol(h.consul.url)).toBe('http');
     expect(statusListings(b)).toBe(2);
@@ -61,11 +42,11 @@ describe('the start of the run that ended on a head, behind more than a page of 
     await h.deliver('push', pushOf(a));
     h.github.addPullRequest({ head: 'feature', files: treeWith('http') });
     const b = h.github.refSha('feature')!;
-    for (let i = 0; i < 130; i++) await status(b, 'success', `check ${i}`, `ci/check-${i % 13}`);
-    await status(b, 'pending', 'planning');
-    await status(b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
+    for (let i = 0; i < 130; i++) await postStatus(h.github.url, b, 'success', `check ${i}`, `ci/check-${i % 13}`);
+    await postStatus(h.github.url, b, 'pending', 'planning');
+    await postStatus(h.github.url, b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
 
-    await fastForwardMaster(b);
+    await fastForwardMaster(h.github.url, b);
     await h.tick('evt-1');
     expect(await liveProtocol(h.consul.url)).toBe('http');
     expect(statusListings(b)).toBe(1);
