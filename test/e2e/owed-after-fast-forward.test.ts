@@ -5,19 +5,13 @@
 // never applied it. (2) The drift check that did run an owed apply published only the drift check's
 // figures: the apply's writes and run were missing from the metrics. Webhook → reconcile and
 // schedule → reconcile Lambda handlers, the GitHub double and the dev server over HTTP.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pullRequestOpened, pushOf } from '../support/github-events.ts';
 import { appliedThenOwed, fastForwardMaster, liveProtocol, runsOf, statusesOf, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
-beforeEach(async () => {
-  h = await startServerlessHarness();
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
+harnessPerTest((started) => (h = started));
 
 describe('the drift check finds the head a push still owes', () => {
   it("a head fast-forwarded from a planned pull request, its push lost: the plan's status does not hide it, the schedule applies it", async () => {

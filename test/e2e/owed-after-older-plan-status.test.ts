@@ -3,19 +3,13 @@
 // onto the default branch (its push lost) carried that status: the drift check read it as an
 // apply's end and never applied the head. Such an end is a plan's when its run began as a plan run
 // does ('planning'). Schedule → reconcile Lambda handlers, the GitHub double, the dev server.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pushOf } from '../support/github-events.ts';
 import { fastForwardMaster, liveProtocol, postStatus, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
-beforeEach(async () => {
-  h = await startServerlessHarness();
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
+harnessPerTest((started) => (h = started));
 
 describe("a fast-forwarded head whose last status is an older version's failed plan", () => {
   it("is applied by the drift check: 'reconcile failed:' after 'planning' is a plan's end", async () => {

@@ -6,20 +6,14 @@
 // and a run turned away by a busy target leaves `pending` saying until when, retried after that.
 // What a dead run leaves (a pending status, a lease) is made through GitHub's and Consul's own APIs;
 // everything after it is the webhook → reconcile and schedule → reconcile Lambda handlers.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pushOf } from '../support/github-events.ts';
 import { appliedThenOwed, LOCK, liveProtocol, logLine, pendingAsADeadRunLeavesIt, statusesOf, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
-beforeEach(async () => {
-  // A short wait for another run's lease: the busy case below is then decided in a tenth of a second.
-  h = await startServerlessHarness({ overrides: { lockWaitMs: 100 } });
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
+// A short wait for another run's lease: the busy case below is then decided in a tenth of a second.
+harnessPerTest((started) => (h = started), { overrides: { lockWaitMs: 100 } });
 
 const push = async (protocol: string) => {
   const sha = h.github.addCommit(treeWith(protocol), `api: ${protocol}`, { branch: 'master' });

@@ -4,19 +4,13 @@
 // page: it was read as no start, the older version's failed plan taken for an apply's end, and the
 // head never applied. Schedule → reconcile Lambda handlers, the GitHub double (which pages as GitHub
 // does, 100 at most), the dev server.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pushOf } from '../support/github-events.ts';
 import { fastForwardMaster, liveProtocol, postStatus, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
-beforeEach(async () => {
-  h = await startServerlessHarness();
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
+harnessPerTest((started) => (h = started));
 
 const statusListings = (sha: string) => h.github.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/commits/${sha}/statuses`)).length;
 
