@@ -4,30 +4,21 @@
 // for it as well. The log line says the owed apply failed and why, known secrets masked. Schedule →
 // reconcile Lambda handlers, the GitHub double, the dev server behind a proxy that dies like a
 // stopped Consul.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ConsulProxy } from '../support/consul-proxy.ts';
-import { GITHUB_TOKEN, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { GITHUB_TOKEN } from '../support/serverless-harness.ts';
 import { appliedThenOwed, harnessBehindProxy, liveProtocol, logLine, notOkOf, runsOf, statusesOf } from '../support/dead-run.ts';
 
 const CONSUL_TOKEN = 'b1a3c7e2-5d4f-4e9a-8c6b-owed0token0';
-
-let h: ServerlessHarness;
-let proxy: ConsulProxy;
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await proxy.close();
-  await h.close();
-});
 
 describe('an owed apply that throws, run by the drift check', () => {
   it('publishes its own failed apply run, counted once, and the log line says why with secrets masked', async () => {
     let dead = false;
     // Consul goes away at the owed apply's first write: the owed check before it read Consul fine.
-    ({ h, proxy } = await harnessBehindProxy((req) => (dead && req.method === 'PUT' && req.url?.startsWith('/v1/config') ? 'die' : 'forward'), {
+    const { h } = await harnessBehindProxy((req) => (dead && req.method === 'PUT' && req.url?.startsWith('/v1/config') ? 'die' : 'forward'), {
       // One attempt per request, and no pauses between the lease release's attempts: Consul stays gone.
       overrides: { consul: { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }, sleep: () => Promise.resolve() },
       env: { CONSUL_HTTP_TOKEN: CONSUL_TOKEN },
-    }));
+    });
     const { b } = await appliedThenOwed(h);
     expect(await liveProtocol(h.consul.url)).toBe('tcp');
     h.emf.length = 0;

@@ -4,25 +4,15 @@
 // check found. Here the owed apply's write reaches Consul but its answer is lost (outcome unknown,
 // not ok), so Consul ends as the branch says and the drift check is in sync. Schedule → reconcile
 // Lambda handlers, the GitHub double, the dev server behind a proxy that loses the answer.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ConsulProxy } from '../support/consul-proxy.ts';
-import type { ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
 import { appliedThenOwed, harnessBehindProxy, liveProtocol, logLine, notOkOf, runsOf } from '../support/dead-run.ts';
-
-let h: ServerlessHarness;
-let proxy: ConsulProxy;
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await proxy.close();
-  await h.close();
-});
 
 describe('an owed apply that fails, run by the drift check', () => {
   it('is counted once in ReconcileRunsNotOk: on the apply run, not again on the drift check that found Consul in sync', async () => {
     let losing = false;
-    ({ h, proxy } = await harnessBehindProxy((req, body) =>
+    const { h } = await harnessBehindProxy((req, body) =>
       losing && req.method === 'PUT' && req.url?.startsWith('/v1/config') && body.includes('"service-defaults"') ? 'lose-answer' : 'forward',
-    ));
+    );
     const { b } = await appliedThenOwed(h);
     h.emf.length = 0;
 

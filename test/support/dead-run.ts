@@ -1,6 +1,6 @@
 // What a run that died leaves behind, made through GitHub's and Consul's own APIs, and how the tests
 // of owed, superseded and leased runs read the outcome (one `api` service-defaults file).
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import type { IncomingMessage } from 'node:http';
 import { createReconcileHandler, type ReconcileHandler } from '../../functions/reconcile/handler.ts';
 import { startConsulProxy, type ConsulProxy, type ProxyAction } from './consul-proxy.ts';
@@ -61,7 +61,8 @@ export async function appliedThenOwed(h: ServerlessHarness): Promise<{ a: string
 /**
  * The serverless harness whose reconcile function reaches Consul through a proxy (consul-proxy.ts)
  * deciding each request by `rule`; the webhook, GitHub and the schedule are the harness's own.
- * `env`: more of the reconcile function's environment (e.g. CONSUL_HTTP_TOKEN).
+ * `env`: more of the reconcile function's environment (e.g. CONSUL_HTTP_TOKEN). Called in a test:
+ * when it ends, the GitHub double is checked for requests it does not serve, and both are closed.
  */
 export async function harnessBehindProxy(
   rule: (req: IncomingMessage, body: string) => ProxyAction,
@@ -75,6 +76,11 @@ export async function harnessBehindProxy(
   });
   // Started once the dev server is: the reconcile function is built at its first event, after this.
   const proxy = await startConsulProxy(h.consul.url, rule);
+  onTestFinished(async () => {
+    expect(h.github.unexpected).toEqual([]);
+    await proxy.close();
+    await h.close();
+  });
   return { h, proxy };
 }
 
