@@ -5,7 +5,8 @@ import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome, type Reconc
 import { detectDrift, type DriftDeps, type DriftOutcome } from './detect-drift.ts';
 import type { ReconcileEvent } from './reconcile-request.ts';
 import { adviseAndPropose, advisorSummary, type AdvisorRunDeps, type AdvisorRunSettings } from './proposals/advise-and-propose.ts';
-import { errorCode, TargetsFailedError, type ErrorCode } from '../errors.ts';
+import { ConsulGitopsError, errorCode, TargetsFailedError, type ErrorCode } from '../errors.ts';
+import { knownSecrets } from '../known-secrets.ts';
 import { refusalOf } from './refusals.ts';
 import { owedAtDriftCheck } from './reconcile-owed.ts';
 import { notApplied } from './apply-plan.ts';
@@ -105,7 +106,16 @@ async function runOwed(
   const owed = await owedAtDriftCheck({ headStatus, ...(runStart ? { runStart } : {}), state: deps.state, now: deps.now }, target, repo, event.branch);
   if (owed.kind === 'nothing') return undefined;
   const started = performance.now();
-  const outcome = await reconcileCommit(deps, target, { ...repo, sha: owed.sha, deliveryId: `owed-${owed.sha}-${event.deliveryId}`, mode: 'apply' });
+  let outcome: ReconcileOutcome;
+  try {
+    outcome = await reconcileCommit(deps, target, { ...repo, sha: owed.sha, deliveryId: `owed-${owed.sha}-${event.deliveryId}`, mode: 'apply' });
+  } catch (e) {
+    // Thrown (Consul or GitHub went away under it): still the apply's failure, published and counted
+    // on its own record. The drift check does not run after it (it reads the same Consul and GitHub);
+    // the invocation fails, so Lambda retries it and the retry runs the owed apply again.
+    metrics.record({ target: target.name, mode: 'apply', outcome: 'error', ok: false, durationMs: performance.now() - started });
+    throw new OwedApplyError(owed.sha, e);
+  }
   // An apply run of its own, published as one: its writes are not the drift check's, and a dashboard
   // counting applies (or their failures) must see it.
   metrics.record({
@@ -117,6 +127,17 @@ async function runOwed(
     ...outcomeFigures(outcome),
   });
   return { sha: owed.sha, outcome };
+}
+
+/**
+ * An owed apply that threw, already published as a failed apply run: the target's run ends with it
+ * (its code unchanged), and is not counted a second time under the drift check's mode.
+ */
+class OwedApplyError extends ConsulGitopsError {
+  constructor(sha: string, cause: unknown) {
+    // The reason goes into log lines and the invocation's error: known secrets masked here already.
+    super(errorCode(cause), `owed ${sha.slice(0, 12)}: apply failed: ${knownSecrets.mask(cause instanceof Error ? cause.message : String(cause))}`, { cause });
+  }
 }
 
 /** Time limits of one run, from its deadline (a Lambda's remaining time). */
@@ -210,7 +231,7 @@ export async function runReconcileEvent(
         figures = outcomeFigures(o);
         return done({ target: name, outcome: o.kind, ok: reconcileSucceeded(o), summary: summarize(o), ...codeOf(o) });
       } catch (error) {
-        done({ target: name, outcome: 'error', ok: false, summary: '' });
+        if (!(error instanceof OwedApplyError)) done({ target: name, outcome: 'error', ok: false, summary: '' });
         throw error;
       }
     }),

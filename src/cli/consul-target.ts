@@ -1,6 +1,6 @@
 // Flags, environment and consul-gitops.yaml → one resolved target and a Consul client for it,
 // with the precedence Consul's own CLI users expect: flag over file over environment.
-import { ConsulClient } from '../adapters/consul/client.ts';
+import { ConsulClient, type ConsulClientDeps } from '../adapters/consul/client.ts';
 import { optionsFromEnv, type ConsulClientOptionsInput } from '../adapters/consul/options.ts';
 import { DEFAULT_TARGETS_FILE, loadTargets, tokenFileOrigin, caCertOrigin, type Target, type TargetsFile } from '../config/targets.ts';
 import { ConsulGitopsError } from '../errors.ts';
@@ -19,7 +19,13 @@ export interface TargetFlags {
   dir?: string;
 }
 
-export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<ResolvedTarget> {
+/** `clientDeps`: what the Consul client is built with besides its options (a command's injected `sleep`). */
+export async function resolveTarget(
+  flags: TargetFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+  clientDeps: ConsulClientDeps = {},
+): Promise<ResolvedTarget> {
   const file = await loadTargets(flags.config, cwd);
   const target = flags.target ? file.targets.find((t) => t.name === flags.target) : file.targets[0];
   if (!target)
@@ -55,5 +61,5 @@ export async function resolveTarget(flags: TargetFlags, env: Readonly<Record<str
       : {}),
     ...(flags.consul ? { address: flags.consul } : {}),
   };
-  return { file, target: resolved, consul: new ConsulClient(options) };
+  return { file, target: resolved, consul: new ConsulClient(options, clientDeps) };
 }

@@ -93,7 +93,7 @@ export async function commandHelp(name: string): Promise<string> {
 }
 
 /** What tests (and embedders) may replace; everything else is built from flags and environment. */
-export type MainDeps = Pick<AdviseEnv, 'trafficSource' | 'now' | 'github' | 'env'>;
+export type MainDeps = Pick<AdviseEnv, 'trafficSource' | 'now' | 'github' | 'env' | 'sleep'>;
 
 type Command = (args: string[], io: CliIo, deps: MainDeps) => Promise<number>;
 
@@ -107,7 +107,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
   apply: async () => {
     const { applyCommand } = await import('./plan-command.ts');
-    return (args, io, deps) => applyCommand(args, io, { ...(deps.env ? { env: deps.env } : {}) });
+    return (args, io, deps) => applyCommand(args, io, { ...(deps.env ? { env: deps.env } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) });
   },
   audit: async () => {
     const { auditCommand } = await import('./audit-command.ts');

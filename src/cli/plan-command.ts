@@ -57,6 +57,8 @@ const COMMON = {
 export interface CommandEnv {
   env?: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
+  /** The pauses of apply's lock (waiting for a lease, retrying its release) and of the Consul client's retries; tests shorten them. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -89,6 +91,7 @@ async function loadTarget(values: Values, io: CliIo, cenv: CommandEnv) {
     },
     cenv.env ?? process.env,
     cwd,
+    cenv.sleep ? { sleep: cenv.sleep } : {},
   );
   return { resolved, limits: readLimitsOf(resolved.file, maxFileBytes) };
 }
@@ -359,7 +362,7 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
         store: new ConsulConfigEntryStore(resolved.consul),
         state: new ConsulKvStateStore(resolved.consul),
         now,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        sleep: cenv.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
         holder: `cli ${hostname()} pid ${process.pid}${ref ? ` commit ${ref.commit.slice(0, 12)}` : ''}`,
         leaseMs: CLI_LEASE_MS,
         lockWaitMs,
@@ -450,7 +453,7 @@ async function applySavedPlanCommand(file: string, values: Values, io: CliIo, ce
         store: new ConsulConfigEntryStore(resolved.consul),
         state: new ConsulKvStateStore(resolved.consul),
         now,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        sleep: cenv.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
         holder: `cli ${hostname()} pid ${process.pid} plan ${plan.sha256.slice(0, 12)}`,
         leaseMs: CLI_LEASE_MS,
         lockWaitMs: lockWaitMs as number,

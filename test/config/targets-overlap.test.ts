@@ -3,10 +3,8 @@
 // ownership marker, not a target's name, so one target's prune deletes what the other applied and
 // each apply reverts the other's version. The error names both targets and what they share.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReconcileHandler } from '../../functions/reconcile/handler.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { startServe } from '../../src/serve/server.ts';
-import { SECRET } from '../functions/webhook/github-examples.ts';
+import { expectServeAndLambdaRefuse, overlapEnv } from '../support/targets-overlap.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
 const WEB = 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n';
@@ -97,29 +95,11 @@ describe('two targets on one Consul', () => {
   });
 
   it('serve refuses to start, and the reconcile Lambda refuses the event, with both targets named (neither sets an address: one CONSUL_HTTP_ADDR)', async () => {
-    const targetsConfig = JSON.stringify({
-      targets: [
-        { name: 'team-a', dir: 'a' },
-        { name: 'team-b', dir: 'b' },
-      ],
-    });
-    const env = {
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN: 'ghp_overlapTOKEN0123456789',
-      GITHUB_API_URL: 'http://127.0.0.1:9',
-      GITHUB_REPOSITORY: 'acme/mesh',
-      DEFAULT_BRANCH: 'main',
-      CONSUL_HTTP_ADDR: consul.url,
-      TARGETS_CONFIG: targetsConfig,
-    };
+    const env = overlapEnv(consul.url, [
+      { name: 'team-a', dir: 'a' },
+      { name: 'team-b', dir: 'b' },
+    ]);
     const words = /TARGETS_CONFIG: targets "team-a" and "team-b" overlap: .*neither sets consul\.address, so both use CONSUL_HTTP_ADDR/;
-    await expect(startServe({ env, port: 0, host: '127.0.0.1', log: () => {}, scheduleIntervalMs: 0 })).rejects.toMatchObject({
-      code: 'config',
-      message: expect.stringMatching(words),
-    });
-
-    const reconcile = createReconcileHandler({ env, log: () => {}, metrics: { record: () => undefined } });
-    const event = { mode: 'drift', repository: { owner: 'acme', name: 'mesh' }, branch: 'main', deliveryId: 'schedule-1' };
-    await expect(reconcile(event)).rejects.toMatchObject({ code: 'config', message: expect.stringMatching(words) });
+    await expectServeAndLambdaRefuse(env, words);
   });
 });

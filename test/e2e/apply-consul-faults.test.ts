@@ -6,7 +6,7 @@ import { applyCommand, planCommand } from '../../src/cli/plan-command.ts';
 import { DEFAULT_APPLY_CONCURRENCY } from '../../src/app/apply-plan.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { startConsulProxy, type ConsulProxy } from '../support/consul-proxy.ts';
-import { runAgainst, tempTree } from '../support/run-cli.ts';
+import { NO_PAUSES, runAgainst, tempTree } from '../support/run-cli.ts';
 import { entryLine, written } from '../support/apply-report.ts';
 
 let consul: DevServer;
@@ -71,7 +71,8 @@ describe('apply against a failing Consul', () => {
     const dir = tempTree(files);
     // Consul dies when the first service-defaults write arrives: that write and everything after it hits a dead port.
     proxy = await startConsulProxy(consul.url, (req, body) => (written(req.method, req.url, body)?.startsWith('service-defaults/') ? 'die' : 'forward'));
-    const run = await runAgainst(proxy.url, applyCommand, [], dir);
+    // Consul stays gone: the lease's release is tried without pauses between attempts.
+    const run = await runAgainst(proxy.url, applyCommand, [], dir, { sleep: NO_PAUSES });
     expect(run.code).toBe(1);
     expect(entryLine(run.stdout, 'mesh/mesh')).toBe('  ✓ create mesh/mesh');
 

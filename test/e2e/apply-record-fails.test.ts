@@ -1,11 +1,12 @@
 // apply --commit and apply FILE (from a clean checkout) record the applied commit in Consul KV after
 // the writes. When that record fails (Consul went away right after the last write), the command must
 // still say that the writes are live and which, not only the record's error: a bare "connect
-// ECONNREFUSED" after the plan read as if nothing had been applied.
+// ECONNREFUSED" after the plan read as if nothing had been applied. Consul stays gone, so apply's lock
+// releases its lease without the pauses between attempts (NO_PAUSES): the same end, 3.75 s sooner.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { startConsulProxy, type ConsulProxy } from '../support/consul-proxy.ts';
-import { runCli, tempTree } from '../support/run-cli.ts';
+import { NO_PAUSES, runCli, tempTree } from '../support/run-cli.ts';
 import { commitAll } from '../support/git-repo.ts';
 
 let consul: DevServer;
@@ -33,7 +34,9 @@ async function held(): Promise<string[]> {
 describe('the record of an apply fails after the writes', () => {
   it('apply --commit: says the writes are live, names them, and why the record failed; exit 1', async () => {
     const dir = tempTree(files);
-    const run = await runCli(['apply', '--consul', proxy.url, '--lock-wait', '0', '--commit', 'a'.repeat(40), '--commit-time', '2026-11-25T10:00:00Z'], dir);
+    const run = await runCli(['apply', '--consul', proxy.url, '--lock-wait', '0', '--commit', 'a'.repeat(40), '--commit-time', '2026-11-25T10:00:00Z'], dir, {
+      sleep: NO_PAUSES,
+    });
     expect(run.code).toBe(1);
     expect(await held()).toEqual(['api', 'web']);
     expect(run.stderr).toContain('applied to Consul, and live now: create service-defaults/api, create service-defaults/web');
@@ -46,7 +49,7 @@ describe('the record of an apply fails after the writes', () => {
     const git = commitAll(dir);
     expect((await runCli(['plan', '--consul', proxy.url, '--out', 'mesh.plan'], dir)).code).toBe(0);
     const commit = git('rev-parse', 'HEAD').trim();
-    const run = await runCli(['apply', 'mesh.plan', '--consul', proxy.url, '--lock-wait', '0'], dir);
+    const run = await runCli(['apply', 'mesh.plan', '--consul', proxy.url, '--lock-wait', '0'], dir, { sleep: NO_PAUSES });
     expect(run.code).toBe(1);
     expect(await held()).toEqual(['api', 'web']);
     expect(run.stderr).toContain('applied to Consul, and live now: create service-defaults/api, create service-defaults/web');

@@ -2,9 +2,9 @@
 // path (signed push → webhook function → Lambda → reconcile function): a cold container reads a
 // 300-file tree with the commit, one listing and one archive; a warm one reading a push that
 // touches two files adds only those two blobs. Statuses are the two every reconcile posts.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pushOf } from '../support/github-events.ts';
-import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 
 const FILES = 300;
 
@@ -16,15 +16,8 @@ function tree(protocol: string, changed: number[] = []): Record<string, string> 
 }
 
 let h: ServerlessHarness;
-
 /** Each test starts a fresh reconcile function: a cold Lambda container. The GitHub double refuses a request without the token. */
-beforeEach(async () => {
-  h = await startServerlessHarness({ requireGitHubToken: true });
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
+harnessPerTest((started) => (h = started), { requireGitHubToken: true });
 
 /** Delivers a push of `sha` and returns the GitHub requests the reconcile made, `METHOD path` with the SHA as `SHA`. */
 async function push(sha: string): Promise<string[]> {

@@ -1,9 +1,9 @@
 // A merged pull request through the Lambda handlers: the merge applies what Git says (GitOps), and
 // when that is not the plan shown on the pull request's head, the merge commit's status says so,
 // naming the entries, and the pull request gets a comment with the whole difference.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pullRequestOpened, pushOf } from '../support/github-events.ts';
-import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 
 const tree = {
   'config-entries/mesh.hcl': 'Kind = "mesh"\nAllowEnablingPermissiveMutualTLS = true\n',
@@ -13,14 +13,7 @@ const tree = {
 const strict = { ...tree, 'config-entries/api.hcl': tree['config-entries/api.hcl'].replace('permissive', 'strict') };
 
 let h: ServerlessHarness;
-
-beforeEach(async () => {
-  h = await startServerlessHarness();
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
+harnessPerTest((started) => (h = started));
 
 async function deliver(event: string, payload: unknown) {
   expect((await h.deliver(event, payload)).statusCode).toBe(202);

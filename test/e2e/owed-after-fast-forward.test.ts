@@ -5,31 +5,13 @@
 // never applied it. (2) The drift check that did run an owed apply published only the drift check's
 // figures: the apply's writes and run were missing from the metrics. Webhook → reconcile and
 // schedule → reconcile Lambda handlers, the GitHub double and the dev server over HTTP.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GITHUB_TOKEN, OWNER, REPO, startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pullRequestOpened, pushOf } from '../support/github-events.ts';
-import { CONTEXT, liveProtocol, pendingAsADeadRunLeavesIt, treeWith } from '../support/dead-run.ts';
+import { appliedThenOwed, fastForwardMaster, liveProtocol, runsOf, statusesOf, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
-beforeEach(async () => {
-  h = await startServerlessHarness();
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
-
-const statusesOf = (sha: string) => h.github.statuses.filter((s) => s.sha === sha && s.context === CONTEXT);
-
-/** master moved to `sha` through GitHub's API, as `git push origin feature:master` does; its push event never reached us. */
-async function fastForwardMaster(sha: string): Promise<void> {
-  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/git/refs/heads/master`, {
-    method: 'PATCH',
-    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ sha }),
-  });
-  expect(res.status).toBe(200);
-}
+harnessPerTest((started) => (h = started));
 
 describe('the drift check finds the head a push still owes', () => {
   it("a head fast-forwarded from a planned pull request, its push lost: the plan's status does not hide it, the schedule applies it", async () => {
@@ -40,12 +22,12 @@ describe('the drift check finds the head a push still owes', () => {
     const pr = h.github.addPullRequest({ head: 'feature', files: treeWith('http') });
     const b = h.github.refSha('feature')!;
     await h.deliver('pull_request', pullRequestOpened(h.github, pr, 'feature'));
-    expect(statusesOf(b).at(-1)).toMatchObject({ state: 'success', description: 'Plan: 0 to create, 1 to update, 0 to delete.' });
+    expect(statusesOf(h, b).at(-1)).toMatchObject({ state: 'success', description: 'Plan: 0 to create, 1 to update, 0 to delete.' });
 
-    await fastForwardMaster(b);
+    await fastForwardMaster(h.github.url, b);
     await h.tick('evt-1');
     expect(await liveProtocol(h.consul.url)).toBe('http');
-    expect(statusesOf(b).at(-1)).toMatchObject({ state: 'success', description: expect.stringMatching(/^Apply: 1 applied/) });
+    expect(statusesOf(h, b).at(-1)).toMatchObject({ state: 'success', description: expect.stringMatching(/^Apply: 1 applied/) });
     const finished = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'Reconcile finished' && l.mode === 'drift');
     expect(finished?.summary).toContain(`owed ${b.slice(0, 12)}: 1 applied`);
   });
@@ -58,12 +40,12 @@ describe('the drift check finds the head a push still owes', () => {
     // GitHub failed under the plan run (reading the tree): its status is `error`.
     h.github.fail({ method: 'GET', path: /\/git\/trees\//, status: 500, times: 1 });
     await h.deliver('pull_request', pullRequestOpened(h.github, pr, 'feature')).catch(() => undefined);
-    expect(statusesOf(b).at(-1)).toMatchObject({ state: 'error', description: expect.stringMatching(/^Plan failed: /) });
+    expect(statusesOf(h, b).at(-1)).toMatchObject({ state: 'error', description: expect.stringMatching(/^Plan failed: /) });
 
-    await fastForwardMaster(b);
+    await fastForwardMaster(h.github.url, b);
     await h.tick('evt-1');
     expect(await liveProtocol(h.consul.url)).toBe('http');
-    expect(statusesOf(b).at(-1)).toMatchObject({ state: 'success', description: expect.stringMatching(/^Apply: 1 applied/) });
+    expect(statusesOf(h, b).at(-1)).toMatchObject({ state: 'success', description: expect.stringMatching(/^Apply: 1 applied/) });
   });
 
   it("an apply's own end on the head stays decided: a refused apply is not run again by the schedule", async () => {
@@ -72,24 +54,20 @@ describe('the drift check finds the head a push still owes', () => {
     // Every managed entry deleted: the mass-delete guard refuses the push.
     const b = h.github.addCommit({ 'config-entries/README.md': 'none yet' }, 'empty', { branch: 'master' });
     await h.deliver('push', pushOf(b));
-    expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'failure']);
+    expect(statusesOf(h, b).map((s) => s.state)).toEqual(['pending', 'failure']);
 
     await h.tick('evt-1');
-    expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'failure']);
+    expect(statusesOf(h, b).map((s) => s.state)).toEqual(['pending', 'failure']);
     expect(await liveProtocol(h.consul.url)).toBe('tcp');
   });
 
   it("the drift check that ran an owed apply publishes the apply's run and writes, besides its own figures", async () => {
-    const a = h.github.addCommit(treeWith('tcp'), 'api: tcp', { branch: 'master' });
-    await h.deliver('push', pushOf(a));
-    const b = h.github.addCommit(treeWith('http'), 'api: http', { branch: 'master' });
-    await pendingAsADeadRunLeavesIt(h.github.url, b);
+    await appliedThenOwed(h);
     h.emf.length = 0;
 
     await h.tick('evt-1');
     expect(await liveProtocol(h.consul.url)).toBe('http');
-    const runs = h.emf.filter((e) => 'ReconcileRuns' in e).map((e) => [e.Mode, e.Outcome]);
-    expect(runs).toEqual([
+    expect(runsOf(h)).toEqual([
       ['apply', 'applied'],
       ['drift', 'in-sync'],
     ]);

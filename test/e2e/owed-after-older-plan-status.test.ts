@@ -3,38 +3,13 @@
 // onto the default branch (its push lost) carried that status: the drift check read it as an
 // apply's end and never applied the head. Such an end is a plan's when its run began as a plan run
 // does ('planning'). Schedule → reconcile Lambda handlers, the GitHub double, the dev server.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GITHUB_TOKEN, OWNER, REPO, startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pushOf } from '../support/github-events.ts';
-import { CONTEXT, liveProtocol, treeWith } from '../support/dead-run.ts';
+import { fastForwardMaster, liveProtocol, postStatus, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
-beforeEach(async () => {
-  h = await startServerlessHarness();
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
-
-/** A status through GitHub's API, as the older version's run posted it. */
-async function status(sha: string, state: string, description: string): Promise<void> {
-  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/statuses/${sha}`, {
-    method: 'POST',
-    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ state, context: CONTEXT, description }),
-  });
-  expect(res.status).toBe(201);
-}
-
-async function fastForwardMaster(sha: string): Promise<void> {
-  const res = await fetch(`${h.github.url}/repos/${OWNER}/${REPO}/git/refs/heads/master`, {
-    method: 'PATCH',
-    headers: { authorization: `token ${GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ sha }),
-  });
-  expect(res.status).toBe(200);
-}
+harnessPerTest((started) => (h = started));
 
 describe("a fast-forwarded head whose last status is an older version's failed plan", () => {
   it("is applied by the drift check: 'reconcile failed:' after 'planning' is a plan's end", async () => {
@@ -42,10 +17,10 @@ describe("a fast-forwarded head whose last status is an older version's failed p
     await h.deliver('push', pushOf(a));
     h.github.addPullRequest({ head: 'feature', files: treeWith('http') });
     const b = h.github.refSha('feature')!;
-    await status(b, 'pending', 'planning');
-    await status(b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
+    await postStatus(h.github.url, b, 'pending', 'planning');
+    await postStatus(h.github.url, b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
 
-    await fastForwardMaster(b);
+    await fastForwardMaster(h.github.url, b);
     await h.tick('evt-1');
     expect(await liveProtocol(h.consul.url)).toBe('http');
   });
@@ -54,8 +29,8 @@ describe("a fast-forwarded head whose last status is an older version's failed p
     const a = h.github.addCommit(treeWith('tcp'), 'api: tcp', { branch: 'master' });
     await h.deliver('push', pushOf(a));
     const b = h.github.addCommit(treeWith('http'), 'api: http', { branch: 'master' });
-    await status(b, 'pending', 'planning and applying');
-    await status(b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
+    await postStatus(h.github.url, b, 'pending', 'planning and applying');
+    await postStatus(h.github.url, b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
 
     await h.tick('evt-1');
     expect(await liveProtocol(h.consul.url)).toBe('tcp');

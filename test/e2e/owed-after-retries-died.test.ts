@@ -6,22 +6,15 @@
 // and a run turned away by a busy target leaves `pending` saying until when, retried after that.
 // What a dead run leaves (a pending status, a lease) is made through GitHub's and Consul's own APIs;
 // everything after it is the webhook → reconcile and schedule → reconcile Lambda handlers.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pushOf } from '../support/github-events.ts';
-import { CONTEXT, LOCK, liveProtocol, pendingAsADeadRunLeavesIt, treeWith } from '../support/dead-run.ts';
+import { appliedThenOwed, LOCK, liveProtocol, logLine, pendingAsADeadRunLeavesIt, statusesOf, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
-beforeEach(async () => {
-  // A short wait for another run's lease: the busy case below is then decided in a tenth of a second.
-  h = await startServerlessHarness({ overrides: { lockWaitMs: 100 } });
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
+// A short wait for another run's lease: the busy case below is then decided in a tenth of a second.
+harnessPerTest((started) => (h = started), { overrides: { lockWaitMs: 100 } });
 
-const statusesOf = (sha: string) => h.github.statuses.filter((s) => s.sha === sha && s.context === CONTEXT);
 const push = async (protocol: string) => {
   const sha = h.github.addCommit(treeWith(protocol), `api: ${protocol}`, { branch: 'master' });
   await h.deliver('push', pushOf(sha)).catch(() => undefined);
@@ -30,15 +23,13 @@ const push = async (protocol: string) => {
 
 describe('the schedule finds what a push is still owed', () => {
   it('runs the head whose every retry died (pending, no lease) and reports its end', async () => {
-    await push('tcp');
+    const { b } = await appliedThenOwed(h);
     expect(await liveProtocol(h.consul.url)).toBe('tcp');
-    const b = h.github.addCommit(treeWith('http'), 'api: http', { branch: 'master' });
-    await pendingAsADeadRunLeavesIt(h.github.url, b);
 
     await h.tick('evt-1');
     expect(await liveProtocol(h.consul.url)).toBe('http');
-    expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
-    const finished = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'Reconcile finished' && l.mode === 'drift');
+    expect(statusesOf(h, b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
+    const finished = logLine(h, 'Reconcile finished', 'drift');
     expect(finished?.summary).toContain(`owed ${b.slice(0, 12)}: 1 applied`);
   });
 
@@ -51,7 +42,7 @@ describe('the schedule finds what a push is still owed', () => {
 
     await h.tick('evt-1').catch(() => undefined);
     expect(await liveProtocol(h.consul.url)).toBe('tcp');
-    expect(statusesOf(b).map((s) => s.state)).toEqual(['pending']);
+    expect(statusesOf(h, b).map((s) => s.state)).toEqual(['pending']);
   });
 
   it('a push turned away by a busy target says until when, and the first schedule after that applies it', async () => {
@@ -61,7 +52,7 @@ describe('the schedule finds what a push is still owed', () => {
     expect((await fetch(`${h.consul.url}/v1/kv/${LOCK}`, { method: 'PUT', body: JSON.stringify({ holder: 'other-run', expiresAt }) })).status).toBe(200);
     const b = await push('http');
     expect(await liveProtocol(h.consul.url)).toBe('tcp');
-    expect(statusesOf(b).map((s) => [s.state, s.description])).toEqual([
+    expect(statusesOf(h, b).map((s) => [s.state, s.description])).toEqual([
       ['pending', `target default busy until ${expiresAt}: retried at the first drift check after that (held by other-run)`],
     ]);
 
@@ -69,6 +60,6 @@ describe('the schedule finds what a push is still owed', () => {
     while (Date.now() <= Date.parse(expiresAt)) await new Promise((r) => setTimeout(r, 50));
     await h.tick('evt-2');
     expect(await liveProtocol(h.consul.url)).toBe('http');
-    expect(statusesOf(b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
+    expect(statusesOf(h, b).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
   });
 });

@@ -1,11 +1,11 @@
 // The serverless path end to end over loopback: a signed GitHub push → webhook function → Lambda
 // API (double) → reconcile function → the dev server holds the entries → the GitHub double got a
 // success status. And a pull request → plan comment; and the schedule → drift issue.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../functions/reconcile/handler.ts';
 import { CloudWatchMetrics } from '../../src/adapters/metrics/cloudwatch-metrics.ts';
 import { startDevServer } from '../../src/dev-server/server.ts';
-import { GITHUB_TOKEN, startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { GITHUB_TOKEN, harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { configPush, example, signed } from '../functions/webhook/github-examples.ts';
 
 const tree = {
@@ -16,14 +16,7 @@ const tree = {
 };
 
 let h: ServerlessHarness;
-
-beforeEach(async () => {
-  h = await startServerlessHarness();
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
+harnessPerTest((started) => (h = started));
 
 describe('serverless path', () => {
   it('push to the default branch → entries in Consul and a success status on the commit', async () => {

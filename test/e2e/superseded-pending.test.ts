@@ -4,19 +4,13 @@
 // was not applied or planned, and branch protection reads it if a branch points at it again). Only
 // our own `pending` is touched; a commit whose run reported keeps its status. The dead run's status
 // is made through GitHub's API; the rest is the webhook and reconcile Lambda handlers.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServerlessHarness, type ServerlessHarness } from '../support/serverless-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
 import { pullRequestOpened, pushOf } from '../support/github-events.ts';
 import { CONTEXT, pendingAsADeadRunLeavesIt, treeWith } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
-beforeEach(async () => {
-  h = await startServerlessHarness();
-});
-afterEach(async () => {
-  expect(h.github.unexpected).toEqual([]);
-  await h.close();
-});
+harnessPerTest((started) => (h = started));
 
 const statusesOf = (sha: string) => h.github.statuses.filter((s) => s.sha === sha && s.context === CONTEXT).map((s) => [s.state, s.description]);
 

@@ -3,18 +3,14 @@
 // parsing the file again. A user must never notice it except as speed: the plan, its warnings with
 // their file:line:column, its errors and its JSON are exactly an uncached run's, a file edited since
 // is read as it is now, and a cache that is corrupt or writable by another user is never used.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { builtCliInto } from '../support/built-cli.ts';
+import { builtCliWithCache } from '../support/built-cli.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 
-const execFileAsync = promisify(execFile);
-
-let scratch: string;
+const built = builtCliWithCache('cli-entry-cache');
 let work: string;
 let consul: DevServer;
 let cacheHome: string;
@@ -46,41 +42,20 @@ UpstreamConfig {
 };
 
 beforeAll(async () => {
-  // Inside the repository (tmp/, ignored by git), so the built files resolve node_modules as dist/ does.
-  mkdirSync('tmp', { recursive: true });
-  scratch = mkdtempSync(join(process.cwd(), 'tmp', 'cli-entry-cache-test-'));
-  await builtCliInto(join(scratch, 'dist'));
   // A 2.0 Consul: PassiveHealthCheck (2.1) is warned of with its file:line:column.
   consul = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '2.0.3' });
-}, 120_000);
+});
 
 afterAll(async () => {
   await consul?.close();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 beforeEach(() => {
-  cacheHome = mkdtempSync(join(scratch, 'cache-home-'));
-  work = mkdtempSync(join(scratch, 'work-'));
-  mkdirSync(join(work, 'config-entries'));
+  ({ work, cacheHome } = built.fresh());
   for (const [name, text] of Object.entries(TREE)) writeFileSync(join(work, 'config-entries', name), text);
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return execFileAsync(process.execPath, [join(scratch, 'dist', 'consul-gitops.js'), ...args], {
-    cwd: work,
-    env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env },
-  }).then(
-    (x) => ({ code: 0, stdout: x.stdout, stderr: x.stderr }),
-    (e: Run) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+const cli = built.cli;
 
 const plan = (extra: string[] = [], env?: Record<string, string>) => cli(['plan', '--consul', consul.url, '--detailed-exitcode', ...extra], env);
 const uncached = (extra: string[] = []) => plan(extra, { CONSUL_GITOPS_ENTRY_CACHE: '0' });

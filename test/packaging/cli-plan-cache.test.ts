@@ -4,19 +4,15 @@
 // (a field changed in Consul behind our back, a file, a flag, the target's consulVersion) is planned
 // afresh. A memo that is corrupt or that another user could write is never believed. The memo is
 // made recognisable here (its text changed, its hash fixed), so a test can tell a replay from a plan.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { builtCliInto } from '../support/built-cli.ts';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { builtCliWithCache } from '../support/built-cli.ts';
 import { ROUTE, targetsYaml } from '../support/consul-version-examples.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 
-const execFileAsync = promisify(execFile);
-
-let scratch: string;
+const built = builtCliWithCache('cli-plan-cache');
 let work: string;
 let consul: DevServer;
 let cacheHome: string;
@@ -24,24 +20,11 @@ const memoDir = () => join(cacheHome, 'consul-gitops');
 
 const WEB = 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n';
 
-beforeAll(async () => {
-  // Inside the repository (tmp/, ignored by git), so the built files resolve node_modules as dist/ does.
-  mkdirSync('tmp', { recursive: true });
-  scratch = mkdtempSync(join(process.cwd(), 'tmp', 'cli-plan-cache-test-'));
-  await builtCliInto(join(scratch, 'dist'));
-}, 120_000);
-
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
-
 beforeEach(async () => {
   await consul?.close();
   // Consul 1.22.5 turns the route's Weight 0 into 1 (consul-version-examples.ts): planned for 1.22.6, the file differs.
   consul = await startDevServer({ port: 0, host: '127.0.0.1', consulVersion: '1.22.5' });
-  cacheHome = mkdtempSync(join(scratch, 'cache-home-'));
-  work = mkdtempSync(join(scratch, 'work-'));
-  mkdirSync(join(work, 'config-entries'));
+  ({ work, cacheHome } = built.fresh());
   write('consul-gitops.yaml', targetsYaml('1.22.5'));
   write('config-entries/web.hcl', WEB);
   write('config-entries/shop.hcl', ROUTE);
@@ -53,21 +36,7 @@ afterAll(async () => {
   await consul?.close();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return execFileAsync(process.execPath, [join(scratch, 'dist', 'consul-gitops.js'), ...args], {
-    cwd: work,
-    env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env },
-  }).then(
-    (x) => ({ code: 0, stdout: x.stdout, stderr: x.stderr }),
-    (e: Run) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+const cli = built.cli;
 
 const plan = (extra: string[] = [], env?: Record<string, string>) => cli(['plan', '--consul', consul.url, '--detailed-exitcode', ...extra], env);
 const computed = (extra: string[] = []) => plan(extra, { CONSUL_GITOPS_PLAN_CACHE: '0' });

@@ -3,6 +3,7 @@
 // the webhook and schedule functions invoking it through a real @aws-sdk/client-lambda. The
 // reconcile function's log lines and CloudWatch metrics (EMF) are captured, not printed.
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { createHandler } from '../../functions/webhook/handler.ts';
 import { createReconcileHandler, type ReconcileHandler, type ReconcileHandlerDeps } from '../../functions/reconcile/handler.ts';
 import { createScheduleHandler } from '../../functions/schedule/handler.ts';
@@ -111,4 +112,20 @@ export async function startServerlessHarness(options: ServerlessHarnessOptions =
       await Promise.all([consul.close(), github.close(), lambda.close()]);
     },
   };
+}
+
+/**
+ * A harness for each test of the file: started before it and handed to `use`; after it, checked (the
+ * GitHub double saw no request it does not serve) and closed.
+ */
+export function harnessPerTest(use: (h: ServerlessHarness) => void, options: ServerlessHarnessOptions = {}): void {
+  let h: ServerlessHarness | undefined;
+  beforeEach(async () => {
+    h = await startServerlessHarness(options);
+    use(h);
+  });
+  afterEach(async () => {
+    expect(h!.github.unexpected).toEqual([]);
+    await h!.close();
+  });
 }

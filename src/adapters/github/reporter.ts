@@ -114,9 +114,20 @@ export class GitHubReporter implements ResultReporter {
   }
 
   async runStart(ref: RepoRef, sha: string): Promise<string | undefined> {
-    // https://docs.github.com/en/rest/commits/statuses#list-commit-statuses-for-a-reference (newest first)
-    const { data } = await this.octokit.rest.repos.listCommitStatusesForRef({ owner: ref.owner, repo: ref.repo, ref: sha, per_page: 100 });
-    return data.find((s) => s.context === this.context && s.state === 'pending')?.description ?? undefined;
+    // https://docs.github.com/en/rest/commits/statuses#list-commit-statuses-for-a-reference (newest
+    // first, 100 a page at most). A commit with many targets' and checks' statuses, or retries, can
+    // have the start on a later page: pages are read until it is found, so the usual case is one request.
+    const pages = this.octokit.paginate.iterator(this.octokit.rest.repos.listCommitStatusesForRef, {
+      owner: ref.owner,
+      repo: ref.repo,
+      ref: sha,
+      per_page: 100,
+    });
+    for await (const { data } of pages) {
+      const start = data.find((s) => s.context === this.context && s.state === 'pending');
+      if (start) return start.description ?? undefined;
+    }
+    return undefined;
   }
 
   async upsertPullRequestComment(ref: RepoRef, prNumber: number, markdown: string, marker: string): Promise<{ id: number; created: boolean }> {
