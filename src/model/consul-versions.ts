@@ -29,7 +29,18 @@ export function compareVersions(a: ConsulVersion, b: ConsulVersion): number {
 
 export const formatVersion = (v: ConsulVersion) => `${v.major}.${v.minor}.${v.patch}`;
 
-const v = (text: string): ConsulVersion => parseConsulVersion(text)!;
+/**
+ * The versions `atLeast` compares against, parsed once each: they are a handful of literals (FIELD_SINCE,
+ * SUPPORTED_CONSUL), and the dev server asks on every service-defaults write (furtherWritePermission),
+ * where the regex cost more than the rest of that check.
+ */
+const parsedSince = new Map<string, ConsulVersion>();
+
+function v(text: string): ConsulVersion {
+  let parsed = parsedSince.get(text);
+  if (!parsed) parsedSince.set(text, (parsed = parseConsulVersion(text)!));
+  return parsed;
+}
 
 export function atLeast(version: ConsulVersion, since: string): boolean {
   return compareVersions(version, v(since)) >= 0;
