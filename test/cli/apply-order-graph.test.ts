@@ -107,6 +107,43 @@ describe('apply passes every intermediate state of a cross-entry change (dev ser
   });
 });
 
+describe('resolvers naming each other’s subsets: written one after the other, not side by side', () => {
+  const redirect = (subset: string) => `Kind = "service-resolver"\nName = "web"\nRedirect {\n  Service = "zed"\n  ServiceSubset = "${subset}"\n}\n`;
+
+  it('the resolver adding subset v2 before the one whose Redirect moves to it', async () => {
+    const { run, inSync } = await applyTwice(
+      { 'zed.hcl': resolver('zed', 'v1'), 'web.hcl': redirect('v1') },
+      { 'zed.hcl': resolver('zed', 'v1', 'v2'), 'web.hcl': redirect('v2') },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(inSync).toBe(true);
+  });
+
+  it('the resolver whose Redirect leaves subset v1 before the one dropping it', async () => {
+    const { run, inSync } = await applyTwice(
+      { 'zed.hcl': resolver('zed', 'v1', 'v2'), 'web.hcl': redirect('v1') },
+      { 'zed.hcl': resolver('zed', 'v2'), 'web.hcl': redirect('v2') },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(inSync).toBe(true);
+  });
+
+  it('a Redirect moving to the subset its target swaps in: the plan stops before any write', async () => {
+    const { run } = await applyTwice(
+      { 'zed.hcl': resolver('zed', 'v1'), 'web.hcl': redirect('v1') },
+      { 'zed.hcl': resolver('zed', 'v2'), 'web.hcl': redirect('v2') },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('config-entries/web.hcl:2:1: Name: service-resolvers "web", "zed" each need another');
+    expect(run.stderr).toContain('config-entries/zed.hcl:2:1: Name: service-resolvers "web", "zed" each need another');
+    expect(run.stderr).toContain('apply it in two steps: first add the new subsets and keep the old ones, then remove the old ones');
+    const read = await fetch(`${server.url}/v1/config/service-resolver/zed`);
+    expect(Object.keys(((await read.json()) as { Subsets: object }).Subsets)).toEqual(['v1']);
+  });
+});
+
 describe('no order of the writes passes: the plan stops before any write', () => {
   it('a splitter moving from v1 to v3 while the resolver swaps v1 for v3: file and line, and the two applies that work', async () => {
     const { cwd, run } = await applyTwice(

@@ -13,6 +13,8 @@ import { samenessWaves } from './sameness-order.ts';
 import { releaseWaves } from './release-order.ts';
 
 export const LOCKDOWN_WAVE = 1000;
+/** Kinds whose writes release-order.ts may sequence. */
+const RELEASE_KINDS = new Set(['service-resolver', 'service-router', 'service-splitter', 'service-intentions']);
 const PROVIDER_DELETES_WAVE = 500;
 
 export function orderChanges(changes: readonly Change[]): Change[] {
@@ -26,8 +28,7 @@ export function orderInPlace(changes: Change[]): Change[] {
   for (const c of changes) {
     c.wave = waveOf(c);
     if (c.id.kind === 'sameness-group') groups++;
-    else if (c.action === 'update' && (c.id.kind === 'service-router' || c.id.kind === 'service-splitter' || c.id.kind === 'service-intentions'))
-      releases = true;
+    else if (c.action !== 'noop' && c.action !== 'skip' && RELEASE_KINDS.has(c.id.kind)) releases = true;
   }
   // Only a plan that writes two groups or more can move a member between them.
   if (groups > 1) for (const [c, wave] of samenessWaves(changes, kindDefinition('sameness-group')?.applyOrder ?? 0)) c.wave = wave;
