@@ -13,6 +13,8 @@ import { entryVersionWarnings, newestSourceWarnings } from '../core/version-chec
 import { entryGatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { graphProblems } from '../core/graph-rules.ts';
 import { markChangedOutside } from '../core/plan/changed-outside.ts';
+import { memberCycleProblems } from '../core/plan/sameness-order.ts';
+import { releaseProblems } from '../core/plan/release-order.ts';
 import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
 import { ownWrites } from './commit-state.ts';
 import { scopeDesired } from '../core/plan/tenancy-scope.ts';
@@ -248,6 +250,11 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
     if (change?.action !== 'create' && change?.action !== 'update') continue;
     const d = decodedByKey().get(change.key);
     errors.push(configEntryError('graph', change.source ?? formatEntryId(change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
+  }
+  // Each state is valid, but no order of the writes passes Consul's check at every step (sameness-order.ts, release-order.ts).
+  for (const p of writes ? [...memberCycleProblems(plan.changes), ...releaseProblems(plan.changes)] : []) {
+    const d = decodedByKey().get(p.change.key);
+    errors.push(configEntryError('graph', p.change.source ?? formatEntryId(p.change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
   }
   const problem = historyProblem ? { historyProblem } : {};
   if (errors.length) return { tree, errors, live, ...problem };

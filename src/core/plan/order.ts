@@ -5,10 +5,16 @@
 // runs after the writes, so a new provider is in place first; both in reverse apply order. Each
 // kind declares which it is (`orderRole` in src/model/kinds/*.ts).
 // Locking the mesh down runs last, after every service has left permissive mode.
+// A sameness group that gains a member another gives up is written after that one (sameness-order.ts);
+// an update that stops using a subset or L7 permissions runs before the one taking it away (release-order.ts).
 import { kindDefinition } from '../../model/registry.ts';
 import type { Change } from './plan.ts';
+import { samenessWaves } from './sameness-order.ts';
+import { releaseWaves } from './release-order.ts';
 
 export const LOCKDOWN_WAVE = 1000;
+/** Kinds whose writes release-order.ts may sequence. */
+const RELEASE_KINDS = new Set(['service-resolver', 'service-router', 'service-splitter', 'service-intentions']);
 const PROVIDER_DELETES_WAVE = 500;
 
 export function orderChanges(changes: readonly Change[]): Change[] {
@@ -17,7 +23,16 @@ export function orderChanges(changes: readonly Change[]): Change[] {
 
 /** orderChanges on changes the caller has just made and owns: each gets its wave, and the array is sorted, without copies. */
 export function orderInPlace(changes: Change[]): Change[] {
-  for (const c of changes) c.wave = waveOf(c);
+  let groups = 0;
+  let releases = false;
+  for (const c of changes) {
+    c.wave = waveOf(c);
+    if (c.id.kind === 'sameness-group') groups++;
+    else if (c.action !== 'noop' && c.action !== 'skip' && RELEASE_KINDS.has(c.id.kind)) releases = true;
+  }
+  // Only a plan that writes two groups or more can move a member between them.
+  if (groups > 1) for (const [c, wave] of samenessWaves(changes, kindDefinition('sameness-group')?.applyOrder ?? 0)) c.wave = wave;
+  if (releases) for (const [c, wave] of releaseWaves(changes)) c.wave = wave;
   return changes.sort((a, b) => a.wave - b.wave || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
