@@ -101,6 +101,8 @@ export interface GitHubDouble {
   pulls: PullRecord[];
   labels: Set<string>;
   treeEntryLimit: number;
+  /** The origin Link headers name (a test of a page link to another host); the double's own when unset. */
+  pageLinkBase?: string;
   /** Tokens issued by `POST /app/installations/{id}/access_tokens`. */
   installationTokens: string[];
   /** A commit whose tree holds exactly `files`, on top of the branch head; moves the branch. */
@@ -341,7 +343,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     if (n < last) {
       const next = new URLSearchParams({ ...req.query, page: String(n + 1), per_page: String(perPage) });
       const lastQ = new URLSearchParams({ ...req.query, page: String(last), per_page: String(perPage) });
-      req.headers.link = `<${base}${req.rawPath}?${next.toString()}>; rel="next", <${base}${req.rawPath}?${lastQ.toString()}>; rel="last"`;
+      const linkBase = api.pageLinkBase ?? base;
+      req.headers.link = `<${linkBase}${req.rawPath}?${next.toString()}>; rel="next", <${linkBase}${req.rawPath}?${lastQ.toString()}>; rel="last"`;
     }
     return items.slice((n - 1) * perPage, n * perPage);
   }

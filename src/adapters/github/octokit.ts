@@ -104,6 +104,28 @@ function validateAuth(auth: GitHubAuth): void {
     throw new GitHubConfigError('GitHub App private key is not a PEM private key');
 }
 
+/**
+ * Every request goes to the configured API's origin. Octokit requests a list's next page at the URL
+ * its Link header names, with the client's token: a Link naming another host (a proxy or GitHub
+ * Enterprise Server rewriting hosts badly, a hostile answer) would hand that host the token. Redirects
+ * (the archive's, to codeload) are followed inside fetch, which drops the Authorization header across
+ * origins, and are not seen here.
+ */
+function sameOriginFetch(inner: typeof fetch, baseUrl: string): typeof fetch {
+  const origin = new URL(baseUrl).origin;
+  return (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const asked = URL.canParse(url) ? new URL(url).origin : url;
+    if (asked !== origin)
+      return Promise.reject(
+        new GitHubConfigError(
+          `GitHub's answer named ${asked} for the next request (a page's Link header), not the API at ${origin}: not asked, so the token stays with GitHub`,
+        ),
+      );
+    return inner(input, init);
+  };
+}
+
 function timedFetch(inner: typeof fetch, timeoutMs: number): typeof fetch {
   return (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -135,13 +157,14 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     return retry;
   };
   const retries = options.retries ?? 3;
+  const baseUrl = (options.baseUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, '');
   const Configured = Octokit.defaults({
-    baseUrl: (options.baseUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
+    baseUrl,
     userAgent: options.userAgent ?? 'consul-gitops',
     log,
     retry: retries > 0 ? { retries, retryAfterBaseValue: options.retryAfterBaseValueMs ?? 1000 } : { enabled: false },
     throttle: options.throttle === false ? { enabled: false } : { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
-    request: { fetch: timedFetch(options.fetch ?? globalThis.fetch, options.timeoutMs ?? 30_000) },
+    request: { fetch: sameOriginFetch(timedFetch(options.fetch ?? globalThis.fetch, options.timeoutMs ?? 30_000), baseUrl) },
   });
 
   let octokit: Octokit;
