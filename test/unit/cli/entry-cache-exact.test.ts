@@ -22,7 +22,7 @@ function roundTrip(
   normalized: ApiEntry,
   fieldPositions = new FieldPositions().set('Name', { line: 2, column: 1 }),
 ): ValidatedEntry[] | undefined {
-  const dir = `/work/${n++}`;
+  const dir = `/repo/${n++}`;
   const file = { path: 'a.hcl', text: JSON.stringify(entry) };
   const env = { XDG_CACHE_HOME: home };
   const cache = openEntryCache(dir, 't', env)!;
