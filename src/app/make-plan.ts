@@ -261,7 +261,7 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   // the states above may each be valid while a write on the way is refused. Only a plan that writes is
   // simulated; on Enterprise the check does not yet tell namespaces apart, so it is not run there.
   if (!errors.length && !enterprise && plan.changes.some((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete'))
-    for (const r of refusedWrites(plan.changes, live)) {
+    for (const r of refusedWrites(plan.changes, state)) {
       const d = decodedByKey().get(r.change.key);
       errors.push(configEntryError('graph', r.change.source ?? formatEntryId(r.change.id), d && positionOf(d, r.field), r.field, r.message, r.hint));
     }

@@ -2,10 +2,10 @@
 // that moment, with the check Consul (and the dev server) runs inside the write (write-graph-check.ts).
 // Both the live state and the final state may be valid while a write on the way is refused (two
 // services joined by a splitter changing protocol together): the plan stops before any write instead
-// of leaving Consul half-applied. Only what the plan's writes touch is read: the live entries are
-// grouped by kind, and linked by service, on first use, and a plan that writes nothing is not simulated.
+// of leaving Consul half-applied. Only what the plan's writes touch is read (one map lookup each, in
+// the plan's final state), and a plan that writes nothing is not simulated.
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import type { LiveEntry } from '../../model/live-entry.ts';
+import { entryIdOf, entryKey } from '../../model/entry-id.ts';
 import { DISCOVERY_CHAIN_KINDS, kindDefinition } from '../../model/registry.ts';
 import type { Change } from './plan.ts';
 import { entryName, graphError, links, type GraphView } from './write-graph-check.ts';
@@ -20,42 +20,51 @@ export interface WriteRefusal {
 
 const keyOf = (kind: string, name: string) => `${kind}\0${name.toLowerCase()}`;
 
-/** The live entries as a GraphView; each index is built the first time a check asks for it. */
-function liveView(live: readonly LiveEntry[]): GraphView {
-  let byKind: Map<string, Map<string, ApiEntry>> | undefined;
-  let linked: Map<string, ApiEntry[]> | undefined;
-  const kinds = () => {
-    if (byKind) return byKind;
-    byKind = new Map();
-    for (const { entry } of live) {
-      let m = byKind.get(entry.Kind);
-      if (!m) byKind.set(entry.Kind, (m = new Map<string, ApiEntry>()));
-      // The first of a name wins, as Consul holds one entry per kind and name.
-      const name = entryName(entry).toLowerCase();
-      if (!m.has(name)) m.set(name, entry);
-    }
-    return byKind;
+/**
+ * What Consul holds before the apply, from the plan's final state (`state`, keyed by entryKey) and
+ * its changes: an entry a change touches is as it was (`before`; none for a create), any other is
+ * the same in both. No index of the whole mesh is built: a lookup is one map read, and the link
+ * index (the chains naming a service) is built on first use from the discovery-chain entries alone.
+ */
+function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<string, Change>): GraphView {
+  const keyFor = (kind: string, name: string) => entryKey(entryIdOf({ Kind: kind, Name: name }));
+  const asLive = (key: string, e: ApiEntry | undefined) => {
+    const c = touched.get(key);
+    return c ? c.before : e;
   };
+  let linked: Map<string, ApiEntry[]> | undefined;
   const linksTo = () => {
     if (linked) return linked;
-    linked = new Map();
-    for (const kind of DISCOVERY_CHAIN_KINDS)
-      for (const e of kinds().get(kind)?.values() ?? []) {
-        // Every related service once, lower-cased as the check compares them.
-        for (const svc of new Set((kindDefinition(kind)?.relatedServices?.(e) ?? []).map((s) => s.toLowerCase()))) {
-          let list = linked.get(svc);
-          if (!list) linked.set(svc, (list = [] as ApiEntry[]));
-          list.push(e);
-        }
+    const index = new Map<string, ApiEntry[]>();
+    const add = (e: ApiEntry) => {
+      // Every related service once, lower-cased as the check compares them.
+      for (const svc of new Set((kindDefinition(e.Kind)?.relatedServices?.(e) ?? []).map((x) => x.toLowerCase()))) {
+        let list = index.get(svc);
+        if (!list) index.set(svc, (list = [] as ApiEntry[]));
+        list.push(e);
       }
-    return linked;
+    };
+    for (const [key, e] of state) if (CHAIN_KINDS.has(e.Kind) && !touched.has(key)) add(e);
+    for (const c of touched.values()) if (c.before && CHAIN_KINDS.has(c.before.Kind)) add(c.before);
+    return (linked = index);
   };
   return {
-    get: (kind, name) => kinds().get(kind)?.get(name.toLowerCase()),
-    ofKind: (kind) => [...(kinds().get(kind)?.values() ?? [])],
+    get(kind, name) {
+      const key = keyFor(kind, name);
+      return asLive(key, state.get(key));
+    },
+    // Asked only when proxy-defaults changes: then every chain and intention is checked, as Consul does.
+    ofKind(kind) {
+      const list: ApiEntry[] = [];
+      for (const [key, e] of state) if (e.Kind === kind && !touched.has(key)) list.push(e);
+      for (const c of touched.values()) if (c.before?.Kind === kind) list.push(c.before);
+      return list;
+    },
     linking: (service) => linksTo().get(service.toLowerCase()) ?? [],
   };
 }
+
+const CHAIN_KINDS: ReadonlySet<string> = new Set(DISCOVERY_CHAIN_KINDS);
 
 /** `base` with the writes made so far: `written` maps kind and name to the entry, or null once deleted. */
 function withWrites(base: GraphView, written: Map<string, ApiEntry | null>): GraphView {
@@ -76,11 +85,11 @@ function withWrites(base: GraphView, written: Map<string, ApiEntry | null>): Gra
  * entries plus the writes before it that Consul accepted (a refused write leaves its entry as it
  * was, so the writes after it are judged as the apply would meet them).
  */
-export function refusedWrites(changes: readonly Change[], live: readonly LiveEntry[]): WriteRefusal[] {
+export function refusedWrites(changes: readonly Change[], state: ReadonlyMap<string, ApiEntry>): WriteRefusal[] {
   const writes = changes.filter((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete');
   if (writes.length === 0) return [];
   const written = new Map<string, ApiEntry | null>();
-  const view = withWrites(liveView(live), written);
+  const view = withWrites(liveView(state, new Map(writes.map((c) => [c.key, c]))), written);
   const refusals: WriteRefusal[] = [];
   for (const c of writes) {
     const entry = c.action === 'delete' ? c.before : c.after;
