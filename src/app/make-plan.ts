@@ -15,6 +15,7 @@ import { graphProblems } from '../core/graph-rules.ts';
 import { markChangedOutside } from '../core/plan/changed-outside.ts';
 import { memberCycleProblems } from '../core/plan/sameness-order.ts';
 import { releaseProblems } from '../core/plan/release-order.ts';
+import { refusedWrites } from '../core/plan/write-simulation.ts';
 import { restrictPlan, type EntrySelector } from '../core/plan/only.ts';
 import { ownWrites } from './commit-state.ts';
 import { scopeDesired } from '../core/plan/tenancy-scope.ts';
@@ -256,6 +257,14 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
     const d = decodedByKey().get(p.change.key);
     errors.push(configEntryError('graph', p.change.source ?? formatEntryId(p.change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
   }
+  // Every write checked, in apply order, against what Consul will hold at that moment (write-simulation.ts):
+  // the states above may each be valid while a write on the way is refused. Only a plan that writes is
+  // simulated; on Enterprise the check does not yet tell namespaces apart, so it is not run there.
+  if (!errors.length && !enterprise && plan.changes.some((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete'))
+    for (const r of refusedWrites(plan.changes, state)) {
+      const d = decodedByKey().get(r.change.key);
+      errors.push(configEntryError('graph', r.change.source ?? formatEntryId(r.change.id), d && positionOf(d, r.field), r.field, r.message, r.hint));
+    }
   const problem = historyProblem ? { historyProblem } : {};
   if (errors.length) return { tree, errors, live, ...problem };
   const version = { name: targetName, ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}) };

@@ -5,6 +5,7 @@ import type { ApiEntry } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';
 import { fieldText } from '../model/field-text.ts';
 import { entryHash } from './response-shape.ts';
+import { entryName } from '../core/plan/write-graph-check.ts';
 
 export interface StoredEntry {
   readonly entry: ApiEntry; // normalised, zero values omitted, no indexes
@@ -261,13 +262,8 @@ function relatedServices(stored: StoredEntry | undefined): ReadonlySet<string> {
   return related ? new Set(related(stored.entry).map((s) => s.toLowerCase())) : NO_SERVICES;
 }
 
-/** The name an entry is stored under, by its kind's name rule (mesh has no Name field: always "mesh"). */
-export function entryName(entry: ApiEntry): string {
-  const rule = kindDefinition(entry.Kind)?.nameRule;
-  if (rule?.rule === 'implicit') return rule.name;
-  const name = typeof entry.Name === 'string' ? entry.Name : '';
-  return rule?.rule === 'fixed' && rule.normalized && name === '' ? rule.name : name;
-}
+/** The name an entry is stored under, by its kind's name rule (mesh has no Name field: always "mesh"): the core's, shared with the planner. */
+export { entryName };
 
 export function serviceKey(node: string, id: string): string {
   return `${node.toLowerCase()}\u0000${id}`;

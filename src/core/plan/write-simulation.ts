@@ -1,0 +1,124 @@
+// write-simulation: each write of an ordered plan checked against the entries Consul will hold at
+// that moment, with the check Consul (and the dev server) runs inside the write (write-graph-check.ts).
+// Both the live state and the final state may be valid while a write on the way is refused (two
+// services joined by a splitter changing protocol together): the plan stops before any write instead
+// of leaving Consul half-applied. Only what the plan's writes touch is read (one map lookup each, in
+// the plan's final state), and a plan that writes nothing is not simulated.
+import type { ApiEntry } from '../../model/kind-definition.ts';
+import { entryIdOf, entryKey } from '../../model/entry-id.ts';
+import { DISCOVERY_CHAIN_KINDS, kindDefinition } from '../../model/registry.ts';
+import type { Change } from './plan.ts';
+import { entryName, graphError, links, type GraphView } from './write-graph-check.ts';
+
+export interface WriteRefusal {
+  change: Change;
+  /** Consul's text for the refused write. */
+  message: string;
+  field: string;
+  hint: string;
+}
+
+const keyOf = (kind: string, name: string) => `${kind}\0${name.toLowerCase()}`;
+
+/**
+ * What Consul holds before the apply, from the plan's final state (`state`, keyed by entryKey) and
+ * its changes: an entry a change touches is as it was (`before`; none for a create), any other is
+ * the same in both. No index of the whole mesh is built: a lookup is one map read, and the link
+ * index (the chains naming a service) is built on first use from the discovery-chain entries alone.
+ */
+function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<string, Change>): GraphView {
+  const keyFor = (kind: string, name: string) => entryKey(entryIdOf({ Kind: kind, Name: name }));
+  const asLive = (key: string, e: ApiEntry | undefined) => {
+    const c = touched.get(key);
+    return c ? c.before : e;
+  };
+  let linked: Map<string, ApiEntry[]> | undefined;
+  const linksTo = () => {
+    if (linked) return linked;
+    const index = new Map<string, ApiEntry[]>();
+    const add = (e: ApiEntry) => {
+      // Every related service once, lower-cased as the check compares them.
+      for (const svc of new Set((kindDefinition(e.Kind)?.relatedServices?.(e) ?? []).map((x) => x.toLowerCase()))) {
+        let list = index.get(svc);
+        if (!list) index.set(svc, (list = [] as ApiEntry[]));
+        list.push(e);
+      }
+    };
+    for (const [key, e] of state) if (CHAIN_KINDS.has(e.Kind) && !touched.has(key)) add(e);
+    for (const c of touched.values()) if (c.before && CHAIN_KINDS.has(c.before.Kind)) add(c.before);
+    return (linked = index);
+  };
+  return {
+    get(kind, name) {
+      const key = keyFor(kind, name);
+      return asLive(key, state.get(key));
+    },
+    // Asked only when proxy-defaults changes: then every chain and intention is checked, as Consul does.
+    ofKind(kind) {
+      const list: ApiEntry[] = [];
+      for (const [key, e] of state) if (e.Kind === kind && !touched.has(key)) list.push(e);
+      for (const c of touched.values()) if (c.before?.Kind === kind) list.push(c.before);
+      return list;
+    },
+    linking: (service) => linksTo().get(service.toLowerCase()) ?? [],
+  };
+}
+
+const CHAIN_KINDS: ReadonlySet<string> = new Set(DISCOVERY_CHAIN_KINDS);
+
+/** `base` with the writes made so far: `written` maps kind and name to the entry, or null once deleted. */
+function withWrites(base: GraphView, written: Map<string, ApiEntry | null>): GraphView {
+  const overridden = (e: ApiEntry) => written.has(keyOf(e.Kind, entryName(e)));
+  const writtenOf = (test: (e: ApiEntry) => boolean) => [...written.values()].filter((e): e is ApiEntry => e !== null && test(e));
+  return {
+    get(kind, name) {
+      const w = written.get(keyOf(kind, name));
+      return w === undefined ? base.get(kind, name) : (w ?? undefined);
+    },
+    ofKind: (kind) => [...base.ofKind(kind).filter((e) => !overridden(e)), ...writtenOf((e) => e.Kind === kind)],
+    linking: (service) => [...base.linking(service).filter((e) => !overridden(e)), ...writtenOf((e) => links(e, service))],
+  };
+}
+
+/**
+ * Every write of `changes` (in apply order) Consul would refuse, each checked against the live
+ * entries plus the writes before it that Consul accepted (a refused write leaves its entry as it
+ * was, so the writes after it are judged as the apply would meet them).
+ */
+export function refusedWrites(changes: readonly Change[], state: ReadonlyMap<string, ApiEntry>): WriteRefusal[] {
+  const writes = changes.filter((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete');
+  if (writes.length === 0) return [];
+  const written = new Map<string, ApiEntry | null>();
+  const view = withWrites(liveView(state, new Map(writes.map((c) => [c.key, c]))), written);
+  const refusals: WriteRefusal[] = [];
+  for (const c of writes) {
+    const entry = c.action === 'delete' ? c.before : c.after;
+    if (!entry) continue;
+    const key = keyOf(entry.Kind, entryName(entry));
+    const existing = view.get(entry.Kind, entryName(entry));
+    const message = graphError(view, existing, c.action === 'delete' ? undefined : c.after);
+    if (message === undefined) {
+      written.set(key, c.action === 'delete' ? null : (c.after ?? null));
+      continue;
+    }
+    refusals.push({
+      change: c,
+      message,
+      field: entry.Kind === 'service-defaults' && /protocol/i.test(message) ? 'Protocol' : 'Name',
+      hint: hintFor(message, view),
+    });
+  }
+  return refusals;
+}
+
+/** The way through for a refusal no order of the plan's writes avoids. */
+function hintFor(message: string, view: GraphView): string {
+  const chain = /^discovery chain "([^"]+)" uses inconsistent protocols/.exec(message)?.[1];
+  if (chain) {
+    const joining = DISCOVERY_CHAIN_KINDS.filter((k) => k !== 'service-resolver' && view.get(k, chain)).map((k) => `${k} "${chain}"`);
+    const join = joining.length ? joining.join(' and ') : `the entries joining the services of chain "${chain}"`;
+    const them = joining.length > 1 ? 'them' : 'it';
+    return `no order of this plan's writes passes, since Consul checks the chain after each one: apply it in two steps, first without ${join} (delete ${them} with --prune along with the protocol change), then with ${them} again; or change the protocol of every service of the chain through one proxy-defaults write`;
+  }
+  return 'Consul refuses this write at that point of the apply even though the final state is valid: split the change into applies that are each valid after every write';
+}
