@@ -35,8 +35,11 @@ describe('Lambda bundles', () => {
   // Stop 19 grew it by 10 KiB of features (the overlapping-targets check, node:http reads beside
   // undici's writes, the advisor's sidecar-address check, the mesh:write plan warning, replay digests):
   // 1100 KiB, about that much above, so an unexplained growth still trips it.
-  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1100 KiB, webhook under 150 KiB', () => {
-    expect(reconcile.bytes).toBeLessThan(1100 * KiB);
+  // Stop 21 grew it to 1109 KiB with the apply order's write checks (the per-write graph check now in
+  // the core, shared with the dev server, the write simulation, sameness-group and subset release
+  // order), the +ent-on-CE stop and the GitHub client's same-origin guard: 1120 KiB.
+  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1120 KiB, webhook under 150 KiB', () => {
+    expect(reconcile.bytes).toBeLessThan(1120 * KiB);
     expect(webhook.bytes).toBeLessThan(150 * KiB);
   });
 
