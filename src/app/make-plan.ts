@@ -7,7 +7,7 @@ import { positionOf } from '../decode/entry-source.ts';
 import type { SourceFile, ValidatedFiles } from '../core/parse-files.ts';
 import { renderTree, type RenderedTree } from '../core/render.ts';
 import type { ConfigEntryStore, LiveEntry, StateStore } from './ports/config-entry-store.ts';
-import { planWithState, type Plan, type PlanOptions } from '../core/plan/plan.ts';
+import { planWithState, type Change, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { meshWriteChanges, meshWriteWarnings, type PlanWarning } from '../core/plan/warnings.ts';
 import { entryVersionWarnings, newestSourceWarnings } from '../core/version-check.ts';
 import { entryGatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
@@ -241,6 +241,11 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   // Indexes for naming a problem's change and file: built only when there is a problem to name.
   const byKey = lazy(() => new Map(plan.changes.map((c) => [c.key, c])));
   const decodedByKey = lazy(() => new Map(tree.entries.map((e) => [entryKey(entryIdOf(e.normalized)), e])));
+  // A cross-entry problem of one change, named by its file and the field's line.
+  const refuse = (change: Change, p: { field: string; message: string; hint?: string }) => {
+    const d = decodedByKey().get(change.key);
+    errors.push(configEntryError('graph', change.source ?? formatEntryId(change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
+  };
   // Only what this plan writes is refused (below): a plan that writes nothing is not judged at all,
   // so a no-op plan does not compile every discovery chain of the mesh.
   const writes = plan.changes.some((c) => c.action === 'create' || c.action === 'update');
@@ -249,22 +254,15 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
     const change = byKey().get(keys[p.entryIndex]);
     // Only what this plan writes is ours to refuse; problems already live are Consul's business.
     if (change?.action !== 'create' && change?.action !== 'update') continue;
-    const d = decodedByKey().get(change.key);
-    errors.push(configEntryError('graph', change.source ?? formatEntryId(change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
+    refuse(change, p);
   }
   // Each state is valid, but no order of the writes passes Consul's check at every step (sameness-order.ts, release-order.ts).
-  for (const p of writes ? [...memberCycleProblems(plan.changes), ...releaseProblems(plan.changes)] : []) {
-    const d = decodedByKey().get(p.change.key);
-    errors.push(configEntryError('graph', p.change.source ?? formatEntryId(p.change.id), d && positionOf(d, p.field), p.field, p.message, p.hint));
-  }
+  for (const p of writes ? [...memberCycleProblems(plan.changes), ...releaseProblems(plan.changes)] : []) refuse(p.change, p);
   // Every write checked, in apply order, against what Consul will hold at that moment (write-simulation.ts):
   // the states above may each be valid while a write on the way is refused. Only a plan that writes is
   // simulated; on Enterprise the check does not yet tell namespaces apart, so it is not run there.
   if (!errors.length && !enterprise && plan.changes.some((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete'))
-    for (const r of refusedWrites(plan.changes, state)) {
-      const d = decodedByKey().get(r.change.key);
-      errors.push(configEntryError('graph', r.change.source ?? formatEntryId(r.change.id), d && positionOf(d, r.field), r.field, r.message, r.hint));
-    }
+    for (const r of refusedWrites(plan.changes, state)) refuse(r.change, r);
   const problem = historyProblem ? { historyProblem } : {};
   if (errors.length) return { tree, errors, live, ...problem };
   const version = { name: targetName, ...(options.consulVersion ? { consulVersion: options.consulVersion } : {}) };
