@@ -20,6 +20,7 @@ import { createPrometheusAuth, type AuthDeps, type PrometheusAuth } from './prom
 import { instantQuery, type MatrixSeries, type QueryOptions } from './prometheus-query.ts';
 import { batchMatchers, rangeSelector } from './promql.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
+import { duration, instant } from '../../core/advisor/human.ts';
 import { knownSecrets } from '../../known-secrets.ts';
 import { isConsulError } from '../consul/errors.ts';
 import type { SidecarDirectory } from './envoy-source.ts';
@@ -148,15 +149,26 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     }
     const seen = new Set(s.instances.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0)).map((i) => i.instance));
     s.sources.push(`consul /v1/health/connect/${name}: ${listed.length} sidecar${listed.length === 1 ? '' : 's'} registered`);
+    // Within two scrape intervals of the end, as the coverage rule reads the window's edges.
+    const since = window.end - 2 * (s.scrapeIntervalMs ?? DEFAULT_THRESHOLDS.defaultScrapeIntervalMs);
     if (listed.every((p) => p.meta['pod-name'])) {
-      for (const p of listed)
-        if (!seen.has(p.meta['pod-name']))
+      for (const p of listed) {
+        const pod = p.meta['pod-name'];
+        if (!seen.has(pod)) {
           s.problems.push(
-            `sidecar ${p.meta['pod-name']} of ${name} is registered in Consul but Prometheus has no sample of it in the window: plaintext on it cannot be ruled out`,
+            `sidecar ${pod} of ${name} is registered in Consul but Prometheus has no sample of it in the window: plaintext on it cannot be ruled out`,
           );
+          continue;
+        }
+        // A sidecar still registered whose samples stop inside the window was not replaced by a
+        // rollout: its scrape broke, and whatever plaintext it took since is in no sample.
+        const last = lastPermissiveSample(s.instances.find((i) => i.instance === pod)!);
+        if (last !== undefined && last < since)
+          s.problems.push(
+            `sidecar ${pod} of ${name} is registered in Consul but Prometheus's last sample of it is at ${instant(last)}, ${duration(window.end - last)} before the window's end: plaintext on it since cannot be ruled out`,
+          );
+      }
     } else {
-      // Within two scrape intervals of the end, as the coverage rule reads the window's edges.
-      const since = window.end - 2 * (s.scrapeIntervalMs ?? DEFAULT_THRESHOLDS.defaultScrapeIntervalMs);
       const reporting = s.instances.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0 && m[m.length - 1].t >= since)).length;
       if (reporting < listed.length)
         s.problems.push(
@@ -356,6 +368,12 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     if (interval !== undefined) out.scrapeIntervalMs = interval;
     return out;
   }
+}
+
+/** The earliest of the last samples of an instance's permissive counters (undefined without any): where what it shows ends. */
+function lastPermissiveSample(i: InstanceSamples): number | undefined {
+  const lasts = PERMISSIVE_METRICS.map((m) => i.metrics[m]).flatMap((m) => (m && m.length > 0 ? [m[m.length - 1].t] : []));
+  return lasts.length > 0 ? Math.min(...lasts) : undefined;
 }
 
 function* batches(services: readonly ServiceRef[], size: number): Generator<ServiceRef[]> {
