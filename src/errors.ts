@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   'state-unreadable': 'a key consul-gitops keeps in Consul KV holds a value it did not write (the error names the key and what to do)',
   git: 'a local git command failed',
   'no-changes': 'a proposed change is already what the base branch holds',
+  'base-changed': "a proposal's file on the base branch is no longer the one the proposal was made from",
   'response-too-large': 'a response was larger than the limit set for it',
   'plan-archive': "a full plan could not be kept or read for its link (S3, or serve's memory store)",
   // Thrown and caught inside one module (parsers, the dev server's request handling): never seen by a user as such.

@@ -99,7 +99,7 @@ export class GitHubProposalPullRequests implements ProposalPullRequests {
       body: request.body,
       labels: [...request.labels],
       message: request.message,
-      files: request.changes.map((c) => ({ path: c.path, content: c.after })),
+      files: request.changes.map((c) => ({ path: c.path, content: c.after, madeFrom: c.before ?? null })),
     });
     return { number: made.number, url: made.url, created: made.created, ...(made.headSha ? { headSha: made.headSha } : {}) };
   }

@@ -3,6 +3,7 @@
 // Idempotent: the head branch is consul-gitops' own and always holds exactly one commit on top of
 // the base; when it already does with the same tree nothing is committed, and an open pull
 // request for the branch is updated (title, body, labels) rather than opened again.
+import { createHash } from 'node:crypto';
 import type { Octokit } from 'octokit';
 import { GitHubError, isNotFound } from './errors.ts';
 import type { FileChangePullRequest, FileChangePullRequestRequest, PullRequestOpener, RepoRef } from '../../app/ports/github.ts';
@@ -17,6 +18,12 @@ export class NoChangesError extends ConsulGitopsError {
 }
 
 const PREFIX = '[consul-gitops pull request]';
+
+/** Git's id of a blob holding `text` (sha1 of `blob <bytes>\0<bytes>`). */
+function blobId(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
 
 function validate(req: FileChangePullRequestRequest): void {
   if (!req.branch || !req.base) throw new ConsulGitopsError('internal', `${PREFIX} "branch" and "base" are required`);
@@ -43,6 +50,7 @@ export class GitHubPullRequestOpener implements PullRequestOpener {
         path: `/repos/${req.owner}/${req.repo}/git/ref/heads/${req.base}`,
       });
     const baseTree = await this.treeOf(repo, baseSha);
+    await this.checkMadeFrom(repo, baseTree, req);
     const tree = await this.createTree(repo, baseTree, req);
     if (tree === baseTree) throw new NoChangesError(`${PREFIX} the files on ${req.base} already have this content`);
 
@@ -59,6 +67,48 @@ export class GitHubPullRequestOpener implements PullRequestOpener {
       if (isNotFound(e)) return undefined;
       throw e;
     }
+  }
+
+  /**
+   * Each file given with `madeFrom` must be on the base as the change was made from it: a proposal
+   * made from a checkout behind the base would otherwise undo, in its whole-file content, what the
+   * base changed since. Compared by git blob id first, so an unchanged file costs no blob read.
+   */
+  private async checkMadeFrom(repo: RepoRef, baseTree: string, req: FileChangePullRequestRequest): Promise<void> {
+    for (const f of req.files) {
+      if (f.madeFrom === undefined) continue;
+      const entry = await this.entryAt(repo, baseTree, f.path);
+      if (
+        f.madeFrom === null ? entry === undefined : entry !== undefined && (entry === blobId(f.madeFrom) || (await this.blobText(repo, entry)) === f.madeFrom)
+      )
+        continue;
+      const how = f.madeFrom === null ? 'it exists there now' : entry === undefined ? 'it is gone there' : 'it changed since';
+      throw new ConsulGitopsError(
+        'base-changed',
+        `${f.path} on ${req.base} is not the file this proposal was made from (${how}): update the checkout (git pull) and run again`,
+      );
+    }
+  }
+
+  /** The blob id of `path` in a tree, walking one directory at a time; undefined when there is no such file. */
+  private async entryAt(repo: RepoRef, tree: string, path: string): Promise<string | undefined> {
+    const parts = path.split('/');
+    let sha = tree;
+    for (const [i, part] of parts.entries()) {
+      // https://docs.github.com/en/rest/git/trees#get-a-tree
+      const { data } = await this.octokit.rest.git.getTree({ ...repo, tree_sha: sha });
+      const e = data.tree.find((x) => x.path === part);
+      const last = i === parts.length - 1;
+      if (!e?.sha || e.type !== (last ? 'blob' : 'tree')) return undefined;
+      sha = e.sha;
+    }
+    return sha;
+  }
+
+  private async blobText(repo: RepoRef, sha: string): Promise<string> {
+    // https://docs.github.com/en/rest/git/blobs#get-a-blob
+    const { data } = await this.octokit.rest.git.getBlob({ ...repo, file_sha: sha });
+    return Buffer.from(data.content, 'base64').toString('utf8');
   }
 
   private async treeOf(repo: RepoRef, commitSha: string): Promise<string> {

@@ -79,6 +79,8 @@ export const PrometheusStatsSchema = z.strictObject({
       service: z._default(LabelName, 'consul_source_service'),
       namespace: z._default(LabelName, 'consul_source_namespace'),
       partition: z._default(LabelName, 'consul_source_partition'),
+      /** Only the datacenter Consul lists the service's sidecars in is evidence (one Prometheus may hold several). */
+      datacenter: z._default(LabelName, 'consul_source_datacenter'),
       /** The first of these present on a series names the instance. */
       instance: z._default(z.array(LabelName).check(z.minLength(1)), ['pod', 'kubernetes_pod_name', 'instance']),
     }),

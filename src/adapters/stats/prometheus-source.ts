@@ -20,6 +20,7 @@ import { createPrometheusAuth, type AuthDeps, type PrometheusAuth } from './prom
 import { instantQuery, type MatrixSeries, type QueryOptions } from './prometheus-query.ts';
 import { batchMatchers, rangeSelector } from './promql.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
+import { duration, instant } from '../../core/advisor/human.ts';
 import { knownSecrets } from '../../known-secrets.ts';
 import { isConsulError } from '../consul/errors.ts';
 import type { SidecarDirectory } from './envoy-source.ts';
@@ -49,6 +50,8 @@ interface Accumulator {
   service: ServiceRef;
   /** instance → metric → series (several selectors may feed one metric). */
   instances: Map<string, Map<TrafficMetric, Sample[][]>>;
+  /** instance → the datacenter labels its series carry. */
+  datacenters: Map<string, Set<string>>;
   sources: string[];
   problems: string[];
 }
@@ -74,7 +77,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     const cfg = this.#config;
     const acc = new Map<string, Accumulator>();
     for (const s of services) {
-      if (!acc.has(serviceKey(s))) acc.set(serviceKey(s), { service: s, instances: new Map(), sources: [], problems: [] });
+      if (!acc.has(serviceKey(s))) acc.set(serviceKey(s), { service: s, instances: new Map(), datacenters: new Map(), sources: [], problems: [] });
     }
     const opts: QueryOptions = {
       baseUrl: new URL(cfg.url),
@@ -125,7 +128,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     }
     for (const metric of PERMISSIVE_METRICS) for (const selector of selectors[metric]) await this.#unlabelled(selector, metric, acc, window, opts);
     const out = [...acc.values()].map((a) => this.#finish(a, window));
-    if (this.#deps.sidecars) for (const s of out) await this.#unscraped(s, this.#deps.sidecars, window);
+    if (this.#deps.sidecars) for (const s of out) await this.#unscraped(s, acc.get(serviceKey(s.service))!, this.#deps.sidecars, window);
     return out;
   }
 
@@ -135,7 +138,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
    * by count (sidecars listed now vs instances still reporting at the window's end: one taken out
    * inside the window must not stand in for one registered since). Never "no plaintext" for an unseen one.
    */
-  async #unscraped(s: ServiceSamples, directory: SidecarDirectory, window: EvidenceWindow): Promise<void> {
+  async #unscraped(s: ServiceSamples, a: Accumulator, directory: SidecarDirectory, window: EvidenceWindow): Promise<void> {
     const { name, namespace, partition } = s.service;
     let listed;
     try {
@@ -146,23 +149,71 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       s.problems.push(`cannot list the sidecars of ${name} from Consul to check that Prometheus sees each one: ${(e as Error).message}`);
       return;
     }
+    this.#otherDatacenters(s, a, listed);
     const seen = new Set(s.instances.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0)).map((i) => i.instance));
     s.sources.push(`consul /v1/health/connect/${name}: ${listed.length} sidecar${listed.length === 1 ? '' : 's'} registered`);
+    // Within two scrape intervals of the end, as the coverage rule reads the window's edges.
+    const since = window.end - 2 * (s.scrapeIntervalMs ?? DEFAULT_THRESHOLDS.defaultScrapeIntervalMs);
     if (listed.every((p) => p.meta['pod-name'])) {
-      for (const p of listed)
-        if (!seen.has(p.meta['pod-name']))
+      for (const p of listed) {
+        const pod = p.meta['pod-name'];
+        if (!seen.has(pod)) {
           s.problems.push(
-            `sidecar ${p.meta['pod-name']} of ${name} is registered in Consul but Prometheus has no sample of it in the window: plaintext on it cannot be ruled out`,
+            `sidecar ${pod} of ${name} is registered in Consul but Prometheus has no sample of it in the window: plaintext on it cannot be ruled out`,
           );
+          continue;
+        }
+        // A sidecar still registered whose samples stop inside the window was not replaced by a
+        // rollout: its scrape broke, and whatever plaintext it took since is in no sample.
+        const last = lastPermissiveSample(s.instances.find((i) => i.instance === pod)!);
+        if (last !== undefined && last < since)
+          s.problems.push(
+            `sidecar ${pod} of ${name} is registered in Consul but Prometheus's last sample of it is at ${instant(last)}, ${duration(window.end - last)} before the window's end: plaintext on it since cannot be ruled out`,
+          );
+      }
     } else {
-      // Within two scrape intervals of the end, as the coverage rule reads the window's edges.
-      const since = window.end - 2 * (s.scrapeIntervalMs ?? DEFAULT_THRESHOLDS.defaultScrapeIntervalMs);
       const reporting = s.instances.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0 && m[m.length - 1].t >= since)).length;
       if (reporting < listed.length)
         s.problems.push(
           `Consul lists ${listed.length} sidecars of ${name} but Prometheus has samples for ${reporting} at the window's end: plaintext on a sidecar it does not scrape cannot be ruled out`,
         );
     }
+  }
+
+  /**
+   * One Prometheus may hold several Consul datacenters (a shared workspace, a federation), whose
+   * same-named services share every other label. Only the datacenter Consul lists this service's
+   * sidecars in is evidence: another's instances are set aside (noted in the sources), so their mTLS
+   * traffic is no mTLS use of ours and their presence stands in for none of our sidecars. With no
+   * sidecar listed to say which datacenter is ours, series of several cannot be told apart.
+   */
+  #otherDatacenters(s: ServiceSamples, a: Accumulator, listed: readonly { datacenter: string | undefined }[]): void {
+    const label = this.#config.labels.datacenter;
+    const name = s.service.name;
+    const dcsOf = (instance: string) => [...(a.datacenters.get(instance) ?? [])];
+    const ours = [...new Set(listed.flatMap((p) => (p.datacenter ? [p.datacenter.toLowerCase()] : [])))];
+    if (ours.length !== 1) {
+      const all = [...new Set(s.instances.flatMap((i) => dcsOf(i.instance)))].sort();
+      if (all.length > 1)
+        s.problems.push(
+          `the series of ${name} carry ${label} ${all.map((d) => JSON.stringify(d)).join(', ')} and Consul lists no sidecar of it to say which datacenter is this one: they cannot be told apart`,
+        );
+      return;
+    }
+    const kept: InstanceSamples[] = [];
+    for (const i of s.instances) {
+      const dcs = dcsOf(i.instance);
+      if (dcs.length > 0 && !dcs.includes(ours[0])) {
+        s.sources.push(
+          `warning: instance ${i.instance} is not used: its series carry ${label}=${dcs.map((d) => JSON.stringify(d)).join(', ')}, and Consul lists the sidecars of ${name} in ${ours[0]}`,
+        );
+        continue;
+      }
+      if (dcs.length > 1)
+        s.problems.push(`instance ${i.instance}: its series carry ${label} ${dcs.map((d) => JSON.stringify(d)).join(', ')}; make the instance labels unique`);
+      kept.push(i);
+    }
+    s.instances = kept;
   }
 
   /**
@@ -316,6 +367,11 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         continue;
       }
       const instance = s.metric[instanceLabel];
+      const dc = s.metric[labels.datacenter];
+      if (dc) {
+        const dcs = a.datacenters.get(instance) ?? new Set<string>();
+        a.datacenters.set(instance, dcs.add(dc.toLowerCase()));
+      }
       const samples: Sample[] = [];
       let bad = 0;
       for (const [t, v] of s.values) {
@@ -356,6 +412,12 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     if (interval !== undefined) out.scrapeIntervalMs = interval;
     return out;
   }
+}
+
+/** The earliest of the last samples of an instance's permissive counters (undefined without any): where what it shows ends. */
+function lastPermissiveSample(i: InstanceSamples): number | undefined {
+  const lasts = PERMISSIVE_METRICS.map((m) => i.metrics[m]).flatMap((m) => (m && m.length > 0 ? [m[m.length - 1].t] : []));
+  return lasts.length > 0 ? Math.min(...lasts) : undefined;
 }
 
 function* batches(services: readonly ServiceRef[], size: number): Generator<ServiceRef[]> {

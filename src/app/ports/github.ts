@@ -65,6 +65,11 @@ export interface FileChange {
   path: string;
   /** New UTF-8 content; null deletes the file. */
   content: string | null;
+  /**
+   * The text the content was made from (null: the file did not exist). When set, the base branch
+   * must still hold it: a content made from an older copy would undo what changed since.
+   */
+  madeFrom?: string | null;
 }
 
 export interface FileChangePullRequestRequest extends RepoRef {

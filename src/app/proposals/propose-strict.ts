@@ -268,7 +268,7 @@ function serviceDesired(
   crdNamespaces: CrdNamespaces | undefined,
 ): Desired {
   if (v.verdict === 'still-receiving-plaintext') return { kind: 'withdraw', verdict: v.verdict, comment: plaintextReturnedComment(v) };
-  if (v.verdict !== 'ready-for-strict') return { kind: 'hold', verdict: v.verdict, reason: v.reasons[0] ?? v.verdict };
+  if (v.verdict !== 'ready-for-strict') return { kind: 'hold', verdict: v.verdict, reason: v.reasons[0] ?? v.verdict, notReady: true };
   const proposal = proposeStrictMode({ files, service: v.service, origin: v.origin, ...(crdNamespaces ? { crdNamespaces } : {}) });
   if (!proposal.ok) return { kind: 'hold', verdict: 'refused', reason: `nothing proposed: ${proposal.reason}` };
   const title = strictProposalTitle(v);

@@ -9,15 +9,18 @@ import type { ProposalMemory } from './proposal-state.ts';
 import type { ProposalPullRequest, ProposalPullRequests, ProposalRequest } from '../ports/proposal-pull-requests.ts';
 import { parseVersionLine, proposalVersion, versionLine } from './version-marker.ts';
 import { HAND_EDITED_MARK, handEditedNotice, KEPT_BRANCH_NOTE } from '../../reports/hand-edited-branch.ts';
-import { fitBody, GITHUB_BODY_LIMIT } from '../../reports/markdown.ts';
+import { fitBody, GITHUB_BODY_LIMIT, text } from '../../reports/markdown.ts';
 
 export type Desired =
   /** Ready: the change to propose, and what its evidence is (hashed; window bounds left out). */
   | { kind: 'propose'; request: ProposalRequest; evidence: unknown }
   /** No longer true: close an open PR, with this comment. */
   | { kind: 'withdraw'; verdict: string; comment: string }
-  /** Not ready (or the change cannot be made): leave an open PR as it is. */
-  | { kind: 'hold'; verdict: string; reason?: string };
+  /**
+   * Not ready (or the change cannot be made): leave an open PR open. With `notReady`, the service's
+   * verdict left ready without plaintext coming back: the open PR's body is marked as not ready now.
+   */
+  | { kind: 'hold'; verdict: string; reason?: string; notReady?: true };
 
 export type ActionKind =
   | 'opened'
@@ -87,6 +90,11 @@ export async function settleProposal(pulls: ProposalPullRequests, input: SettleI
       return { action: act('closed', desired.comment.split('\n')[0]), memory: { verdict: desired.verdict } };
     }
     if (desired.kind === 'hold') {
+      // Its evidence no longer holds, but a stats outage must not close it: the body says it is not ready now (written once per verdict).
+      if (pr && desired.notReady) {
+        const body = notReadyNotice(desired.verdict) + withoutNotReadyNotice(pr.body);
+        if (body !== pr.body) await pulls.updateText(pr.number, pr.title, body.length <= GITHUB_BODY_LIMIT ? body : fitBody(body, '', GITHUB_BODY_LIMIT));
+      }
       // Not ready any more: a human's earlier "no" is forgotten, so a later ready verdict proposes again.
       return { action: act('held', desired.reason ?? desired.verdict), memory: remember({ verdict: desired.verdict, ...(pr ? { pr: pr.number } : {}) }) };
     }
@@ -113,7 +121,7 @@ export async function settleProposal(pulls: ProposalPullRequests, input: SettleI
         // A memory from before heads were remembered takes the head it finds as consul-gitops' own.
         const head = ours ?? pr.headSha;
         const m: ProposalMemory = { verdict: 'ready', pr: pr.number, ...(head ? { head } : {}) };
-        if (had.evidence === version.evidence) return { action: act('unchanged'), memory: m };
+        if (had.evidence === version.evidence && !pr.body.includes(NOT_READY_MARK)) return { action: act('unchanged'), memory: m };
         await pulls.updateText(pr.number, request.title, request.body);
         return { action: act('evidence-updated'), memory: m };
       }
@@ -127,4 +135,25 @@ export async function settleProposal(pulls: ProposalPullRequests, input: SettleI
   } catch (e) {
     return { action: act('failed', e instanceof Error ? e.message : String(e)), memory };
   }
+}
+
+const NOT_READY_MARK = '<!-- consul-gitops:not-ready -->';
+
+/** What opens the body of an open proposal whose service is not ready now (no plaintext back, or it would be closed). */
+function notReadyNotice(verdict: string): string {
+  return [
+    NOT_READY_MARK,
+    '> [!CAUTION]',
+    `> **Not ready for strict mTLS now**: the latest run's verdict is **${text(verdict)}**, so the evidence below no longer holds. ` +
+      'Do not merge until this notice is gone: consul-gitops removes it when the service is ready again, and closes this pull request if plaintext comes back ' +
+      '(`consul-gitops advise` and the mTLS posture issue say why).',
+    '',
+    '',
+  ].join('\n');
+}
+
+function withoutNotReadyNotice(body: string): string {
+  if (!body.startsWith(NOT_READY_MARK)) return body;
+  const end = body.indexOf('\n\n');
+  return end < 0 ? '' : body.slice(end + 2);
 }

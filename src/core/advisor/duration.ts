@@ -24,6 +24,9 @@ const UNITS: ReadonlyArray<[string, number]> = [
 // Same shape as model.ParseDuration's durationRE; `ms` must be tried before `m` and `s`.
 const PATTERN = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
+/** The longest duration accepted: 100 Prometheus years. */
+const MAX_MS = 100 * 365 * 24 * 3600_000;
+
 const EXAMPLES = 'a Prometheus duration such as 90m, 2h, 7d, 1w or 1h30m';
 
 /** A positive duration in ms, or an error naming `where`. */
@@ -38,6 +41,9 @@ export function parsePromDuration(text: string, where: string): DurationResult {
   });
   if (!Number.isSafeInteger(ms)) return fail(`${JSON.stringify(text)} is too long`);
   if (ms <= 0) return fail(`${JSON.stringify(text)} must be longer than zero`);
+  // A window reaching before any date JavaScript holds (±8.64e15 ms) crashed the run with "Invalid
+  // time value"; no stats history is older than a century.
+  if (ms > MAX_MS) return fail(`${JSON.stringify(text)} is longer than 100y`);
   return { ok: true, ms };
 }
 

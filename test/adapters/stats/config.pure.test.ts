@@ -18,6 +18,7 @@ describe('StatsConfigSchema', () => {
       service: 'consul_source_service',
       namespace: 'consul_source_namespace',
       partition: 'consul_source_partition',
+      datacenter: 'consul_source_datacenter',
       instance: ['pod', 'kubernetes_pod_name', 'instance'],
     });
     expect(c.prometheus.auth.sigv4).toEqual({ region: 'eu-west-1', service: 'aps' });
