@@ -11,7 +11,9 @@
 //      measured run is not the first read of a cold disk or the run that writes the caches.
 //   2. Applying 10,000 creates (goal ≤ 2 s), next to the same 10,000 PUTs sent raw, as many in flight,
 //      the dev server's and the client's CPU per write, and the floor: the same raw PUTs to a bare
-//      node:http server that answers `true` after the same latency (bench/support/bare-server.ts).
+//      node:http server that answers `true` after the same latency (bench/support/bare-server.ts), and
+//      the dev server's plumbing alone (as many PUTs of /v1/dev/faults that change nothing): where
+//      the server's CPU per write goes, and what bounds the wall time here and against a real Consul.
 //      With BENCH_BASE_REF, the same apply against the dev server built from that commit, alternating
 //      with today's.
 //   3. A cold reconcile of a 10,000-file repository through the reconcile Lambda handler and the
@@ -20,6 +22,7 @@
 // Every figure is a ratio against a baseline measured in the same run; absolute goals are printed
 // for the record only (this machine is shared, so they are not pass/fail).
 import { spawn } from 'node:child_process';
+import { Pool } from 'undici';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,7 +31,7 @@ import { ConsulConfigEntryStore } from '../src/adapters/consul/stores.ts';
 import { readLocalFiles } from '../src/adapters/files/local-files.ts';
 import { GitHubTreeSource } from '../src/adapters/github/contents-source.ts';
 import { createGitHubClient } from '../src/adapters/github/octokit.ts';
-import { applyPlan, DEFAULT_APPLY_CONCURRENCY } from '../src/app/apply-plan.ts';
+import { applyPlan } from '../src/app/apply-plan.ts';
 import { makePlan } from '../src/app/make-plan.ts';
 import { startDevServer } from '../src/dev-server/server.ts';
 import { CloudWatchMetrics } from '../src/adapters/metrics/cloudwatch-metrics.ts';
@@ -48,7 +51,7 @@ const SIZES = process.env.BENCH_SCALE_SIZES
   : [1_000, 10_000, ...(process.env.BENCH_SCALE_50K ? [50_000] : [])];
 // The children are built JavaScript, as installed (dist/), not TypeScript through tsx: the loader alone
 // costs more than a 1,000-entry plan.
-const built = await buildCliForBench({ 'read-parse': resolve('bench/support/read-parse.ts') });
+const built = await buildCliForBench({ 'read-parse': resolve('bench/support/read-parse.ts'), 'apply-client': resolve('bench/support/apply-client.ts') });
 process.on('exit', () => built.remove());
 const BASE_REF = process.env.BENCH_BASE_REF;
 const base = BASE_REF ? await buildCliAt(BASE_REF) : undefined;
@@ -340,13 +343,17 @@ function cpuMsSince(before: NodeJS.CpuUsage): number {
 }
 
 async function applyCreates(): Promise<void> {
+  // The client as a user runs it: built, not through tsx (bench/support/apply-client.ts says why).
+  const { ConsulClient, ConsulConfigEntryStore, applyPlan, makePlan, DEFAULT_APPLY_CONCURRENCY } = (await import(
+    built.extra['apply-client']
+  )) as typeof import('./support/apply-client.ts');
   const n = 10_000;
   const dir = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-'));
   writeTree(dir, entryFiles(n));
   const { files } = await readLocalFiles(['config-entries'], dir);
   rmSync(dir, { recursive: true, force: true });
   // The dev server as installed (built), so a base built from BENCH_BASE_REF compares like with like;
-  // the client (plan and apply) is today's on both.
+  // the client (plan and apply) is today's on both, built too.
   const measure = async (bin: string) => {
     const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)], { bin });
     const client = new ConsulClient({ address: server.url, timeoutMs: 120_000 });
@@ -394,19 +401,47 @@ async function applyCreates(): Promise<void> {
       target.close();
     }
   };
+  // The dev server's own plumbing: as many writes to our /v1/dev/faults, each `{"count":0}` (no
+  // fault, nothing stored: read the body, route, build the context, wait the latency, answer `true`
+  // with the headers), so its CPU above the bare server's is what the server adds before any of
+  // Consul's work, and the apply's above it is Consul's write (decode, checks, normalise, graph, store).
+  const plumbing = async (target: { url: string; pid: number; close(): void }) => {
+    const pool = new Pool(target.url, { connections: DEFAULT_APPLY_CONCURRENCY, pipelining: 1 });
+    try {
+      let next = 0;
+      const serverBefore = processCpuMs(target.pid);
+      const clientBefore = process.cpuUsage();
+      const t = await timed(() =>
+        Promise.all(
+          Array.from({ length: DEFAULT_APPLY_CONCURRENCY }, async () => {
+            while (next++ < entries.length) {
+              const res = await pool.request({ method: 'PUT', path: '/v1/dev/faults', body: '{"count":0}' });
+              if ((await res.body.text()) !== 'true') throw new Error('/v1/dev/faults did not answer true');
+            }
+          }),
+        ),
+      );
+      return { ms: t.ms, serverCpuMs: processCpuMs(target.pid) - serverBefore, clientCpuMs: cpuMsSince(clientBefore) };
+    } finally {
+      await pool.close();
+      target.close();
+    }
+  };
   type Run = { ms: number; serverCpuMs: number; clientCpuMs: number };
   const applies: Run[] = [];
   const bases: Run[] = [];
   const raws: Run[] = [];
   const floors: Run[] = [];
+  const plumbs: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
     applies.push(await measure(built.bin));
     if (base) bases.push(await measure(base.bin));
     raws.push(await raw(await startDevServerProcess(['--latency-ms', String(LATENCY_MS)], { bin: built.bin })));
     floors.push(await raw(await startBareServer(LATENCY_MS)));
+    plumbs.push(await plumbing(await startDevServerProcess(['--latency-ms', String(LATENCY_MS)], { bin: built.bin })));
   }
   const med = (rs: Run[]) => ({ ms: median(rs.map((x) => x.ms)), server: median(rs.map((x) => x.serverCpuMs)), client: median(rs.map((x) => x.clientCpuMs)) });
-  const [a, r, f] = [med(applies), med(raws), med(floors)];
+  const [a, r, f, p] = [med(applies), med(raws), med(floors), med(plumbs)];
   const us = (ms: number) => ((ms / n) * 1000).toFixed(0);
   console.log(
     `apply of ${n} creates (${LATENCY_MS} ms latency, ${DEFAULT_APPLY_CONCURRENCY} in flight per wave): ${f0(a.ms)} ms; raw PUTs ${f0(r.ms)} ms; ratio ${f2(a.ms / r.ms)}x; goal ≤ 2000 ms: ${a.ms <= 2000 ? 'met' : 'not met'}`,
@@ -418,6 +453,20 @@ async function applyCreates(): Promise<void> {
   console.log(`  client CPU per write: apply ${us(a.client)} µs, raw PUTs ${us(r.client)} µs (apply/raw ${f2(a.client / r.client)}x)`);
   console.log(
     `  floor: the same raw PUTs to a bare node:http server answering true after ${LATENCY_MS} ms: ${f0(f.ms)} ms (server ${us(f.server)} µs, client ${us(f.client)} µs per write) | apply/floor ${f2(a.ms / f.ms)}x, raw/floor ${f2(r.ms / f.ms)}x`,
+  );
+  const perWrite = (ms: number) => (ms / n) * 1000;
+  const signed = (x: number) => `${x < 0 ? '−' : '+'}${f0(Math.abs(x))}`;
+  console.log(
+    `  where the dev server's CPU per write goes (side by side): node:http and the kernel (the bare server) ${us(f.server)} µs` +
+      ` | the dev server's own plumbing (as many PUTs of our /v1/dev/faults that change nothing) ${us(p.server)} µs, ${signed(perWrite(p.server - f.server))} µs` +
+      ` | Consul's write (decode, checks, ACL, normalise, graph check, store: the apply's minus the plumbing) ${signed(perWrite(a.server - p.server))} µs`,
+  );
+  // One machine, two cores, two processes: the server's thread alone, both processes' CPU over the
+  // cores, and the round trips (latency × writes / in flight) each bound the wall time.
+  const inFlightBound = (n / DEFAULT_APPLY_CONCURRENCY) * LATENCY_MS;
+  console.log(
+    `  bounds here: the dev server's one thread ${f0(a.server)} ms | both processes' CPU over 2 cores ${f0((a.server + a.client) / 2)} ms | round trips (${n} / ${DEFAULT_APPLY_CONCURRENCY} in flight × ${LATENCY_MS} ms) ${f0(inFlightBound)} ms` +
+      ` | against a Consul on another machine (its CPU not shared with the client's, Go's HTTP server on all its cores) the client's CPU alone bounds it: ${f0(a.client)} ms`,
   );
   if (base) {
     const b = med(bases);

@@ -19,7 +19,8 @@ export function multiErrorText(errors: readonly string[]): string {
 export function decodeApiBody(body: string): ApiBodyOutcome {
   const fail = (m: string): ApiBodyOutcome => ({ ok: false, message: `Request decoding failed: ${m}` });
   if (body.trim() === '') return fail('EOF');
-  const parsed = parseJson(body);
+  // No positions: no answer of the server names one (its 400s are Go's texts), and `given` is read for its paths alone.
+  const parsed = parseJson(body, { positions: false });
   if (!parsed.ok) return fail(parsed.problems[0].message);
   const doc = parsed.documents[0];
   if (doc.type !== 'object') return fail('Payload does not contain a kind/Kind key at the top level');

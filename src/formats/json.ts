@@ -20,8 +20,16 @@ const INT64_MIN = -(2n ** 63n);
 const CURLY_QUOTES = new Set([0x201c, 0x201d, 0x2018, 0x2019]);
 export const CURLY_QUOTE_HINT = 'replace the curly quotes (“ ”) with straight quotes (")';
 
-export function parseJson(text: string): ParseResult {
-  const p = new JsonReader(text);
+/** The position of every value when `positions: false`: one shared object, for a reader that never reports where. */
+const NO_POSITION: SourcePosition = Object.freeze({ line: 0, column: 0 });
+
+/**
+ * `positions: false`: every value and key at NO_POSITION, and a syntax problem too (the dev server
+ * decoding a PUT body, whose answers never carry a position: a position object per value and key
+ * was a tenth of what a write allocated).
+ */
+export function parseJson(text: string, options: { positions?: boolean } = {}): ParseResult {
+  const p = new JsonReader(text, options.positions ?? true);
   try {
     p.skipSpace();
     const value = p.value(0);
@@ -38,9 +46,13 @@ class JsonReader {
   i = 0;
   private line = 1;
   private lineStart = 0;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly positions: boolean,
+  ) {}
 
   pos(): SourcePosition {
+    if (!this.positions) return NO_POSITION;
     return { line: this.line, column: this.i - this.lineStart + 1 };
   }
 

@@ -46,29 +46,45 @@ export function arrayView(entries: readonly ApiEntry[]): GraphView {
   };
 }
 
-/** The view after the change: `existing` replaced by `proposed`, or removed when `proposed` is undefined. */
-function overlay(base: GraphView, existing: ApiEntry | undefined, proposed: ApiEntry | undefined): GraphView {
-  const changed = proposed ?? existing;
-  // The changed entry's identity, worked out once: every lookup of a check compares with it.
-  const changedKind = changed?.Kind;
-  const changedName = changed ? entryName(changed).toLowerCase() : '';
-  const isChanged = (e: ApiEntry) => e.Kind === changedKind && entryName(e).toLowerCase() === changedName;
-  return {
-    get(kind, name) {
-      if (kind === changedKind && name.toLowerCase() === changedName) return proposed;
-      return base.get(kind, name);
-    },
-    ofKind(kind) {
-      const list = base.ofKind(kind).filter((e) => !isChanged(e));
-      if (proposed && proposed.Kind === kind) list.push(proposed);
-      return list;
-    },
-    linking(service) {
-      const list = base.linking(service).filter((e) => !isChanged(e));
-      if (proposed && links(proposed, service)) list.push(proposed);
-      return list;
-    },
-  };
+/**
+ * The view after the change: `existing` replaced by `proposed`, or removed when `proposed` is
+ * undefined. A class, not an object of closures: one is made for every write the server takes.
+ */
+class Overlay implements GraphView {
+  /** The changed entry's identity, worked out once: every lookup of a check compares with it. */
+  readonly #changedKind: string | undefined;
+  readonly #changedName: string;
+
+  constructor(
+    private readonly base: GraphView,
+    existing: ApiEntry | undefined,
+    private readonly proposed: ApiEntry | undefined,
+  ) {
+    const changed = proposed ?? existing;
+    this.#changedKind = changed?.Kind;
+    this.#changedName = changed ? entryName(changed).toLowerCase() : '';
+  }
+
+  #isChanged(e: ApiEntry): boolean {
+    return e.Kind === this.#changedKind && entryName(e).toLowerCase() === this.#changedName;
+  }
+
+  get(kind: string, name: string): ApiEntry | undefined {
+    if (kind === this.#changedKind && name.toLowerCase() === this.#changedName) return this.proposed;
+    return this.base.get(kind, name);
+  }
+
+  ofKind(kind: string): ApiEntry[] {
+    const list = this.base.ofKind(kind).filter((e) => !this.#isChanged(e));
+    if (this.proposed && this.proposed.Kind === kind) list.push(this.proposed);
+    return list;
+  }
+
+  linking(service: string): ApiEntry[] {
+    const list = this.base.linking(service).filter((e) => !this.#isChanged(e));
+    if (this.proposed && links(this.proposed, service)) list.push(this.proposed);
+    return list;
+  }
 }
 
 function protocolOf(view: GraphView, service: string): string {
@@ -84,7 +100,7 @@ function protocolOf(view: GraphView, service: string): string {
  */
 export function graphError(current: GraphView | readonly ApiEntry[], existing: ApiEntry | undefined, proposed: ApiEntry | undefined): string | undefined {
   const before = Array.isArray(current) ? arrayView(current) : (current as GraphView);
-  const after = overlay(before, existing, proposed);
+  const after = new Overlay(before, existing, proposed);
 
   if (proposed && setsMutualTlsMode(proposed.Kind)) {
     const newMode = proposed.MutualTLSMode ?? '';
@@ -98,25 +114,20 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
   // Which discovery chains / intentions the change can affect: all of them for proxy-defaults.
   const global = changed.Kind === 'proxy-defaults';
   const name = entryName(changed);
-  const affected = (kind: string): readonly ApiEntry[] => {
-    if (global) return after.ofKind(kind);
-    const e = after.get(kind, name);
-    return e ? [e] : [];
-  };
 
   // Discovery chains: the changed service's own, and those linking to it (one level, as the
   // state store's indexLink lookup); every chain when proxy-defaults changes. First error wins.
   for (const svc of chainsToCheck(after, changed, global)) {
     // A service with no router, splitter or resolver compiles to its default resolver alone, which
     // cannot fail (one protocol, no redirect, subset or failover): most writes of a large apply.
-    if (!DISCOVERY_CHAIN_KINDS.some((k) => after.get(k, svc))) continue;
+    if (!hasChainEntry(after, svc)) continue;
     const problem = compileChain(svc, after);
     if (problem) return problem.message;
   }
   // Intentions are checked on their own upsert, and on changes of what gives them a protocol.
   const intentionCheck = proposed?.Kind === 'service-intentions' || changed.Kind === 'service-defaults' || global;
   if (intentionCheck) {
-    for (const e of affected('service-intentions')) {
+    for (const e of affected(after, global, 'service-intentions', name)) {
       const svc = entryName(e);
       if (svc === '*' || !hasL7Permissions(e)) continue;
       const protocol = protocolOf(after, svc);
@@ -124,6 +135,19 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
     }
   }
   return undefined;
+}
+
+/** The entries of `kind` a change of `name` can affect: all of them when proxy-defaults changes, else the one of that name. */
+function affected(view: GraphView, global: boolean, kind: string, name: string): readonly ApiEntry[] {
+  if (global) return view.ofKind(kind);
+  const e = view.get(kind, name);
+  return e ? [e] : [];
+}
+
+/** Whether `service` has a router, splitter or resolver. */
+function hasChainEntry(view: GraphView, service: string): boolean {
+  for (const k of DISCOVERY_CHAIN_KINDS) if (view.get(k, service)) return true;
+  return false;
 }
 
 /** agent/consul/state/config_entry.go validateProposedConfigEntryInServiceGraph: which chains a change can break. */
