@@ -98,13 +98,15 @@ async function runOwed(
   target: TargetRun['target'],
   event: Extract<ReconcileEvent, { mode: 'drift' }>,
   metrics: MetricsRecorder,
-): Promise<{ sha: string; outcome: ReconcileOutcome } | undefined> {
+): Promise<{ sha: string; outcome: ReconcileOutcome } | { sha: string; unknown: string } | undefined> {
   const headStatus = deps.reporter.headStatus?.bind(deps.reporter);
   if (!headStatus) return undefined;
   const repo = { owner: event.repository.owner, repo: event.repository.name };
   const runStart = deps.reporter.runStart?.bind(deps.reporter);
   const owed = await owedAtDriftCheck({ headStatus, ...(runStart ? { runStart } : {}), state: deps.state, now: deps.now }, target, repo, event.branch);
   if (owed.kind === 'nothing') return undefined;
+  // Neither run nor called settled: the drift check goes on, and its run says it needs a person.
+  if (owed.kind === 'unknown') return { sha: owed.sha, unknown: owed.why };
   const started = performance.now();
   let outcome: ReconcileOutcome;
   try {
@@ -199,13 +201,16 @@ export async function runReconcileEvent(
             ok: (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) && proposal?.kind !== 'failed',
             ...codeOf(o),
             summary:
-              (owedRun ? `owed ${owedRun.sha.slice(0, 12)}: ${summarize(owedRun.outcome)}; then ` : '') +
+              (owedRun ? `owed ${owedRun.sha.slice(0, 12)}: ${'unknown' in owedRun ? owedRun.unknown : summarize(owedRun.outcome)}; then ` : '') +
               summarize(o) +
               (proposal && proposal.kind !== 'held'
                 ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}`
                 : ''),
           };
-          const owedFailed = owedRun !== undefined && !reconcileSucceeded(owedRun.outcome);
+          // A head that may be owed and was not run is not ok either: a person decides (its record, too, says so).
+          const owedUnknown = owedRun !== undefined && 'unknown' in owedRun;
+          if (owedUnknown) drift.ok = false;
+          const owedFailed = owedRun !== undefined && !owedUnknown && !reconcileSucceeded(owedRun.outcome);
           if (!built.advisor || o.kind === 'invalid') return done(drift, owedFailed);
           // The advisor's failure (stats source or GitHub down) is reported, and does not hide the drift result.
           try {
