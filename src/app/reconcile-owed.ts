@@ -15,7 +15,8 @@ import { liveLease } from './target-lock.ts';
 import { isPlanStatus } from './reconcile-commit.ts';
 
 /** `unknown`: whether the head is owed cannot be told (how its run began is past the statuses read); nothing is run on it. */
-export type Owed = { kind: 'apply' | 'nothing' | 'unknown'; sha: string; why: string };
+/** `status`: the head's consul-gitops status, when it is owed for being `pending`. */
+export type Owed = { kind: 'apply' | 'nothing' | 'unknown'; sha: string; why: string; status?: string };
 
 export interface OwedDeps {
   headStatus(ref: RepoRef, branch: string): Promise<HeadStatus | undefined>;
@@ -29,7 +30,12 @@ export async function owedOnStart(deps: OwedDeps, target: { name: string; stateK
   if (!head) return { kind: 'nothing', sha: '', why: `${branch} has no commit yet: its first push applies` };
   const short = head.sha.slice(0, 12);
   if (head.state === 'pending')
-    return { kind: 'apply', sha: head.sha, why: `the head of ${branch} (${short}) has a pending consul-gitops status: a run stopped before it reported` };
+    return {
+      kind: 'apply',
+      sha: head.sha,
+      why: `the head of ${branch} (${short}) has a pending consul-gitops status: a run stopped before it reported`,
+      ...(head.description !== undefined ? { status: head.description } : {}),
+    };
   // A pull request's plan posts on the same context: a head fast-forwarded from a planned pull
   // request carries the plan's end, which says nothing of an apply.
   const older = head.state !== undefined && !isPlanStatus(head.description) ? await olderPlanEnd(deps, target, repo, head) : false;
