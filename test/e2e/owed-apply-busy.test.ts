@@ -27,7 +27,7 @@ async function harnessWithTakeover(): Promise<{ h: ServerlessHarness; takeAt: (n
         takeover = undefined;
         expect((await fetch(`${h.consul.url}/v1/kv/${LOCK}`, { method: 'PUT', body })).status).toBe(200);
       }
-      return 'forward';
+      return 'forward' as const;
     },
     { overrides: { lockWaitMs: 100, now } },
   );

@@ -98,7 +98,7 @@ export async function appliedThenOwed(h: ServerlessHarness): Promise<{ a: string
  * when it ends, the GitHub double is checked for requests it does not serve, and both are closed.
  */
 export async function harnessBehindProxy(
-  rule: (req: IncomingMessage, body: string) => ProxyAction,
+  rule: (req: IncomingMessage, body: string) => ProxyAction | Promise<ProxyAction>,
   options: Pick<ServerlessHarnessOptions, 'overrides'> & { env?: Record<string, string> } = {},
 ): Promise<{ h: ServerlessHarness; proxy: ConsulProxy }> {
   let inner: ReconcileHandler | undefined;
