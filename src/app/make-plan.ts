@@ -93,7 +93,8 @@ export function kindsOfPlanMadeFrom(plan: {
 
 /** The Enterprise-only kinds managedKinds adds on a `+ent` target. */
 function enterpriseKinds(): string[] {
-  return KINDS.filter((k) => k.enterpriseOnly && !k.controllerOwned).map((k) => k.kind);
+  const ce = new Set(managedKinds());
+  return managedKinds(true).filter((k) => !ce.has(k));
 }
 
 export async function readLive(store: ConfigEntryStore, kinds = managedKinds(), signal?: AbortSignal): Promise<LiveEntry[]> {

@@ -207,15 +207,9 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     // branch protection and people alike, with when: the drift check (the Lambda schedule, serve's
     // timer) runs a pending head once no lease holds the target (reconcile-owed.ts).
     const busy = !changed && job.mode === 'apply' && e instanceof TargetBusyError;
-    await (
-      busy
-        ? deps.reporter.commitStatus(
-            ref,
-            'pending',
-            `target ${target.name} busy${e.expiresAt ? ` until ${e.expiresAt}` : ''}: retried at the first drift check after that (held by ${e.holder})`,
-          )
-        : deps.reporter.commitStatus(ref, 'error', description)
-    ).catch(() => undefined);
+    await (busy ? deps.reporter.commitStatus(ref, 'pending', busyStatus(target.name, e)) : deps.reporter.commitStatus(ref, 'error', description)).catch(
+      () => undefined,
+    );
     // A pull request's plan comment still showed the plan of an older head: a reviewer would read a
     // plan for a head that no longer plans. It now says this head's plan failed, and why, in full.
     if (job.mode === 'plan' && job.pullRequest)
@@ -233,6 +227,14 @@ export async function reconcileCommit(deps: ReconcileDeps, target: ReconcileTarg
     throw e;
   }
 }
+
+/** A run turned away by another's lease, as its commit's `pending` status says it. */
+export const busyStatus = (target: string, e: TargetBusyError) =>
+  `target ${target} busy${e.expiresAt ? ` until ${e.expiresAt}` : ''}: retried at the first drift check after that (held by ${e.holder})`;
+
+/** The end of the lease a busyStatus told the commit to wait for, else undefined. */
+export const busyUntil = (description: string | undefined) =>
+  /^target .* busy until (\S+): retried at the first drift check after that /.exec(description ?? '')?.[1];
 
 /**
  * An error as a commit status says it: GitHub keeps 140 characters, so what ACLs kept from the run

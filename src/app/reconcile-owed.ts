@@ -8,18 +8,20 @@
 // whose apply reported an end (success, failure, error) is left alone: it was decided and said; a
 // pull request's plan status on it (a fast-forward merge) counts as no report.
 import type { StateStore } from './ports/config-entry-store.ts';
-import type { HeadStatus, RepoRef } from './ports/github.ts';
+import { RUN_START_STATUSES, type HeadStatus, type RepoRef, type RunStart } from './ports/github.ts';
 import { lastApplied, stateKey } from './commit-state.ts';
 import { lockKey } from './apply-commit.ts';
 import { liveLease } from './target-lock.ts';
 import { isPlanStatus } from './reconcile-commit.ts';
 
-export type Owed = { kind: 'apply'; sha: string; why: string } | { kind: 'nothing'; sha: string; why: string };
+/** `unknown`: whether the head is owed cannot be told (how its run began is past the statuses read); nothing is run on it. */
+/** `status`: the head's consul-gitops status, when it is owed for being `pending`. */
+export type Owed = { kind: 'apply' | 'nothing' | 'unknown'; sha: string; why: string; status?: string };
 
 export interface OwedDeps {
   headStatus(ref: RepoRef, branch: string): Promise<HeadStatus | undefined>;
   /** How the run that ended on a commit began (its `pending` status): tells an older version's plan end from an apply's. */
-  runStart?(ref: RepoRef, sha: string): Promise<string | undefined>;
+  runStart?(ref: RepoRef, sha: string, known?: RunStart): Promise<RunStart>;
   state: StateStore;
 }
 
@@ -28,10 +30,22 @@ export async function owedOnStart(deps: OwedDeps, target: { name: string; stateK
   if (!head) return { kind: 'nothing', sha: '', why: `${branch} has no commit yet: its first push applies` };
   const short = head.sha.slice(0, 12);
   if (head.state === 'pending')
-    return { kind: 'apply', sha: head.sha, why: `the head of ${branch} (${short}) has a pending consul-gitops status: a run stopped before it reported` };
+    return {
+      kind: 'apply',
+      sha: head.sha,
+      why: `the head of ${branch} (${short}) has a pending consul-gitops status: a run stopped before it reported`,
+      ...(head.description !== undefined ? { status: head.description } : {}),
+    };
   // A pull request's plan posts on the same context: a head fast-forwarded from a planned pull
   // request carries the plan's end, which says nothing of an apply.
-  const planned = head.state !== undefined && (isPlanStatus(head.description) || (await olderPlanEnd(deps, repo, head)));
+  const older = head.state !== undefined && !isPlanStatus(head.description) ? await olderPlanEnd(deps, target, repo, head) : false;
+  if (older === 'unknown')
+    return {
+      kind: 'unknown',
+      sha: head.sha,
+      why: `cannot tell whether the head of ${branch} (${short}) is owed: its status "${head.description}" ends a pull request's plan (of a version before plan statuses said "Plan") or an apply, and how its run began is not among the newest ${RUN_START_STATUSES} statuses of the commit; nothing was run on it (push it again to apply it)`,
+    };
+  const planned = head.state !== undefined && (isPlanStatus(head.description) || older);
   if (head.state && !planned) return { kind: 'nothing', sha: head.sha, why: `a run reported ${head.state} on the head of ${branch} (${short})` };
   const last = await lastApplied(deps.state, stateKey(target.stateKeyPrefix, target.name));
   if (!last) return { kind: 'nothing', sha: head.sha, why: `nothing was applied on this target yet: the next push to ${branch} applies` };
@@ -75,8 +89,34 @@ export async function owedAtDriftCheck(
  * apply does. Such a status on a fast-forwarded head is a plan's when its run began as a plan run
  * does ('planning'; an apply begins 'planning and applying'). Asked only for those two texts.
  */
-async function olderPlanEnd(deps: OwedDeps, repo: RepoRef, head: HeadStatus): Promise<boolean> {
+async function olderPlanEnd(deps: OwedDeps, target: { name: string; stateKeyPrefix: string }, repo: RepoRef, head: HeadStatus): Promise<boolean | 'unknown'> {
   const d = head.description ?? '';
   if (!deps.runStart || !(d.startsWith('reconcile failed: ') || /^\d+ error\(s\) in config entries; nothing applied$/.test(d))) return false;
-  return (await deps.runStart(repo, head.sha)) === 'planning';
+  // The answer for this head is kept in KV: every drift check asks again while the head keeps this
+  // status, and reads only the statuses newer than the last answer's.
+  const key = runStartKey(target.stateKeyPrefix, target.name);
+  const raw = await deps.state.read(key);
+  const known = raw ? rememberedStart(raw.value, head.sha) : undefined;
+  const found = await deps.runStart(repo, head.sha, known);
+  const value = JSON.stringify({ sha: head.sha, ...found });
+  // A lost check-and-set race: another run remembered an answer just now; either serves the next ask.
+  if (value !== raw?.value) await deps.state.write(key, value, raw?.modifyIndex ?? 0);
+  if (found.kind === 'unknown') return 'unknown';
+  return found.kind === 'found' && found.description === 'planning';
+}
+
+/** Where a target's last runStart answer is kept (next to its last-applied record). */
+export const runStartKey = (prefix: string, target: string) => `${prefix.replace(/\/+$/, '')}/${target}/run-start`;
+
+/** The remembered answer when it is this commit's; anything else (another head, a value no run wrote) is none: it is only a saving. */
+function rememberedStart(value: string, sha: string): RunStart | undefined {
+  try {
+    const v = JSON.parse(value) as { sha?: unknown; kind?: unknown; newest?: unknown; description?: unknown };
+    if (v.sha !== sha || typeof v.newest !== 'number') return undefined;
+    if (v.kind === 'found' && typeof v.description === 'string') return { kind: 'found', description: v.description, newest: v.newest };
+    if (v.kind === 'none' || v.kind === 'unknown') return { kind: v.kind, newest: v.newest };
+  } catch {
+    // not JSON: as no answer
+  }
+  return undefined;
 }

@@ -1,7 +1,8 @@
 // One reconcile event (from the webhook, the schedule, or `serve`'s queue) carried out for one or
 // every target, in parallel: the body of the reconcile function, kept out of the handler so `serve`
 // runs exactly the same thing.
-import { reconcileCommit, reconcileSucceeded, type ReconcileOutcome, type ReconcileTarget } from './reconcile-commit.ts';
+import { busyStatus, busyUntil, reconcileCommit, reconcileSucceeded, type ReconcileOutcome, type ReconcileTarget } from './reconcile-commit.ts';
+import { TargetBusyError } from './target-lock.ts';
 import { detectDrift, type DriftDeps, type DriftOutcome } from './detect-drift.ts';
 import type { ReconcileEvent } from './reconcile-request.ts';
 import { adviseAndPropose, advisorSummary, type AdvisorRunDeps, type AdvisorRunSettings } from './proposals/advise-and-propose.ts';
@@ -30,8 +31,11 @@ export interface ReconcileTargets {
 
 export interface TargetRunSummary {
   target: string;
-  /** `error`: the run threw (Consul or GitHub unreachable, lock not taken, …); `error` holds what. */
-  outcome: ReconcileOutcome['kind'] | DriftOutcome['kind'] | 'error';
+  /**
+   * `error`: the run threw (Consul or GitHub unreachable, lock not taken, …); `error` holds what.
+   * `busy`: the drift check's owed apply met another run's lease; both wait for the next tick.
+   */
+  outcome: ReconcileOutcome['kind'] | DriftOutcome['kind'] | 'error' | 'busy';
   ok: boolean;
   summary: string;
   /** Why the run did not go ahead (src/errors.ts): the refusal's code (mass-delete, stale-commit, invalid-entries) or the thrown error's. */
@@ -98,18 +102,31 @@ async function runOwed(
   target: TargetRun['target'],
   event: Extract<ReconcileEvent, { mode: 'drift' }>,
   metrics: MetricsRecorder,
-): Promise<{ sha: string; outcome: ReconcileOutcome } | undefined> {
+): Promise<{ sha: string; outcome: ReconcileOutcome } | { sha: string; unknown: string } | { sha: string; busy: string; ok: boolean } | undefined> {
   const headStatus = deps.reporter.headStatus?.bind(deps.reporter);
   if (!headStatus) return undefined;
   const repo = { owner: event.repository.owner, repo: event.repository.name };
   const runStart = deps.reporter.runStart?.bind(deps.reporter);
   const owed = await owedAtDriftCheck({ headStatus, ...(runStart ? { runStart } : {}), state: deps.state, now: deps.now }, target, repo, event.branch);
   if (owed.kind === 'nothing') return undefined;
+  // Neither run nor called settled: the drift check goes on, and its run says it needs a person.
+  if (owed.kind === 'unknown') return { sha: owed.sha, unknown: owed.why };
   const started = performance.now();
   let outcome: ReconcileOutcome;
   try {
     outcome = await reconcileCommit(deps, target, { ...repo, sha: owed.sha, deliveryId: `owed-${owed.sha}-${event.deliveryId}`, mode: 'apply' });
   } catch (e) {
+    // Another run took the target between the owed check and this apply: nothing was done, the head's
+    // status says until when, and the next drift check after that runs it. Not a failure, unless
+    // the head had already been told to wait for a lease that has ended since: the target stays busy
+    // past the lease it waited for (runs keep taking it), and a person should look.
+    if (e instanceof TargetBusyError) {
+      const waited = busyUntil(owed.status);
+      const ok = waited === undefined || Date.parse(waited) > deps.now().getTime();
+      metrics.record({ target: target.name, mode: 'apply', outcome: 'busy', ok, durationMs: performance.now() - started });
+      const busy = `${busyStatus(target.name, e)}${ok ? '' : `; still busy after the lease it waited for ended (${waited})`}`;
+      return { sha: owed.sha, busy, ok };
+    }
     // Thrown (Consul or GitHub went away under it): still the apply's failure, published and counted
     // on its own record. The drift check does not run after it (it reads the same Consul and GitHub);
     // the invocation fails, so Lambda retries it and the retry runs the owed apply again.
@@ -190,6 +207,16 @@ export async function runReconcileEvent(
           // First what a push is still owed (its run died, or a busy target turned it away): the
           // head is applied through the ordinary path, then checked for drift like any other.
           const owedRun = await runOwed(deps, target, event, metrics);
+          // The run holding the target is changing Consul: what a drift check read now would be half
+          // its work. Its own record (runOwed) is this tick's only one; the next tick checks both.
+          if (owedRun && 'busy' in owedRun)
+            return {
+              target: name,
+              outcome: 'busy',
+              ok: owedRun.ok,
+              code: 'target-busy',
+              summary: `owed ${owedRun.sha.slice(0, 12)}: ${owedRun.busy}; drift not checked while it holds the target`,
+            };
           const o = await detectDrift(deps, target, { owner, repo, branch: event.branch, selfHeal: target.selfHeal, driftMode: target.driftMode });
           figures = outcomeFigures(o);
           const proposal = (o.kind === 'drift' || o.kind === 'in-sync') && o.proposal ? o.proposal : undefined;
@@ -199,13 +226,16 @@ export async function runReconcileEvent(
             ok: (o.kind === 'in-sync' || (o.kind === 'healed' && o.report.ok)) && proposal?.kind !== 'failed',
             ...codeOf(o),
             summary:
-              (owedRun ? `owed ${owedRun.sha.slice(0, 12)}: ${summarize(owedRun.outcome)}; then ` : '') +
+              (owedRun ? `owed ${owedRun.sha.slice(0, 12)}: ${'outcome' in owedRun ? summarize(owedRun.outcome) : owedRun.unknown}; then ` : '') +
               summarize(o) +
               (proposal && proposal.kind !== 'held'
                 ? `; drift PR: ${proposal.kind}${proposal.pr ? ` #${proposal.pr.number}` : ''}${proposal.kind === 'failed' && proposal.detail ? ` (${proposal.detail})` : ''}`
                 : ''),
           };
-          const owedFailed = owedRun !== undefined && !reconcileSucceeded(owedRun.outcome);
+          // A head that may be owed and was not run is not ok either: a person decides (its record, too, says so).
+          const owedUnknown = owedRun !== undefined && !('outcome' in owedRun);
+          if (owedUnknown) drift.ok = false;
+          const owedFailed = owedRun !== undefined && 'outcome' in owedRun && !reconcileSucceeded(owedRun.outcome);
           if (!built.advisor || o.kind === 'invalid') return done(drift, owedFailed);
           // The advisor's failure (stats source or GitHub down) is reported, and does not hide the drift result.
           try {

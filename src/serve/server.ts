@@ -271,6 +271,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
             settings.route.branch,
           );
           if (owed.kind === 'nothing') return log('info', 'Nothing owed from before the start', { target, sha: owed.sha, reason: owed.why });
+          if (owed.kind === 'unknown')
+            return log('warn', 'Cannot tell whether the head is owed from before the start', { target, sha: owed.sha, reason: owed.why });
           const request: ReconcileRequest = {
             mode: 'apply',
             repository: { owner: repository.owner, name: repository.repo },

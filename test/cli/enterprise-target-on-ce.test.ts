@@ -5,11 +5,12 @@
 // agent/structs/config_entry.go, has no case for control-plane-request-limit: 500 `invalid config
 // entry kind`). Either way the run stops naming the target and its consulVersion, nothing written.
 // The dev server is CE; test/support/consul-proxy.ts records what is asked of it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DevServerOptions } from '../../src/dev-server/server.ts';
 import { startConsulProxy } from '../support/consul-proxy.ts';
 import { devServerPerTest } from '../support/dev-server-per-test.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
 
 const ROOT = 'root-5c1e7a20-0000-4000-8000-000000000001';
 // Reads every config entry and writes KV and entries, but may not read /v1/agent/self (no agent rule).
@@ -28,17 +29,7 @@ const dev = devServerPerTest({ acl: ACL });
 
 const ENT = 'targets:\n  - name: east\n    dir: config-entries\n    consulVersion: "1.22.5+ent"\n';
 const FILES = { 'consul-gitops.yaml': ENT, 'config-entries/api.hcl': 'Kind = "service-defaults"\nName = "api"\nProtocol = "http"\n' };
-const TOKEN_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
-beforeEach(() => {
-  for (const k of TOKEN_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
-});
-afterEach(() => {
-  for (const k of TOKEN_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
-});
+withoutConsulEnv(['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE']);
 const as = (token: string) => {
   process.env.CONSUL_HTTP_TOKEN = token;
 };

@@ -8,8 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { harnessPerTest, type ServerlessHarness } from '../support/serverless-harness.ts';
-import { pushOf } from '../support/github-events.ts';
-import { fastForwardMaster, liveProtocol, postStatus, treeWith } from '../support/dead-run.ts';
+import { fastForwardedAfterOlderPlan, liveProtocol } from '../support/dead-run.ts';
 
 let h: ServerlessHarness;
 harnessPerTest((started) => (h = started));
@@ -33,15 +32,8 @@ afterEach(async () => {
 
 describe("a GitHub page whose Link names another host's next page", () => {
   it('is not followed: the token is never sent to that host, and the head is not applied on what it would say', async () => {
-    const a = h.github.addCommit(treeWith('tcp'), 'api: tcp', { branch: 'master' });
-    await h.deliver('push', pushOf(a));
-    h.github.addPullRequest({ head: 'feature', files: treeWith('http') });
-    const b = h.github.refSha('feature')!;
-    await postStatus(h.github.url, b, 'pending', 'planning');
     // 130 statuses of other checks while the plan ran: its start is on the second page.
-    for (let i = 0; i < 130; i++) await postStatus(h.github.url, b, 'success', `check ${i}`, `ci/check-${i % 13}`);
-    await postStatus(h.github.url, b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
-    await fastForwardMaster(h.github.url, b);
+    await fastForwardedAfterOlderPlan(h, { after: 130 });
 
     h.github.pageLinkBase = elsewhere.url;
     // The run fails saying so (Lambda retries it; a retry that meets the same answer fails the same way).

@@ -6,11 +6,12 @@
 // already needed. So the answer is lost on the way (a proxy between consul-gitops and the dev server,
 // test/support/consul-proxy.ts), not refused by the dev server. And the pull request's plan comment
 // (serve with the GitHub double) shows the warning a reviewer must see before merging.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { DevServerOptions } from '../../src/dev-server/server.ts';
 import { startConsulProxy, type ConsulProxy } from '../support/consul-proxy.ts';
 import { devServerPerTest } from '../support/dev-server-per-test.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
+import { withoutConsulEnv } from '../support/consul-env.ts';
 import { startServeHarness, type ServeHarness } from '../support/serve-harness.ts';
 
 const ROOT = 'root-7a2d4e61-0000-4000-8000-000000000001';
@@ -23,17 +24,7 @@ const ACL: DevServerOptions['acl'] = {
   ],
 };
 const MESH = 'Kind = "mesh"\nTransparentProxy { MeshDestinationsOnly = true }\n';
-const TOKEN_VARS = ['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE'] as const;
-const savedEnv: Partial<Record<string, string>> = {};
-beforeEach(() => {
-  for (const k of TOKEN_VARS) {
-    savedEnv[k] = process.env[k];
-    delete process.env[k];
-  }
-});
-afterEach(() => {
-  for (const k of TOKEN_VARS) if (savedEnv[k] !== undefined) process.env[k] = savedEnv[k];
-});
+withoutConsulEnv(['CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE']);
 
 const server = devServerPerTest({ acl: ACL });
 

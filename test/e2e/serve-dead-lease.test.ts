@@ -44,7 +44,9 @@ describe('serve restarted after a process killed mid-apply', () => {
   });
 
   it('waits for a lease it cannot judge, says until when, and its timer runs the head once the lease ended', async () => {
-    h = await startServeHarness({ overrides: { lockWaitMs: 200 } });
+    // serve's clock, moved past the lease once the owed run met it (not a second and a half later).
+    let skew = 0;
+    h = await startServeHarness({ overrides: { lockWaitMs: 200, now: () => new Date(Date.now() + skew) } });
     expect(await h.push(treeWith('tcp'))).toBe(202);
     await h.serve.close();
     const b = h.github.addCommit(treeWith('http'), 'B: http', { branch: 'master' });
@@ -55,7 +57,10 @@ describe('serve restarted after a process killed mid-apply', () => {
 
     await h.startServe({ scheduleIntervalMs: 250 });
     const deadline = Date.now() + 20_000;
-    while (statusesOf(b).at(-1)?.state !== 'success' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const waiting = (d: string | undefined) => d?.startsWith('target default busy until');
+    while (!statusesOf(b).some((s) => waiting(s.description)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    skew = Date.parse(expiresAt) - Date.now() + 1;
+    while (statusesOf(b).at(-1)?.state !== 'success' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(statusesOf(b).map((s) => [s.state, s.description])).toEqual([
       ['pending', 'planning and applying'],
       ['pending', `target default busy until ${expiresAt}: retried at the first drift check after that (held by serve@old/pid-1/abcd1234)`],

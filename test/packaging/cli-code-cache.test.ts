@@ -2,49 +2,29 @@
 // (src/cli/start.ts, src/cli/code-cache.ts), kept in the user's cache directory. A user must never
 // notice it except as speed: the first run writes it privately, later runs use it as it is, and a
 // cache that is corrupt, made for another build, or writable by another user is never run.
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { builtCliInto } from '../support/built-cli.ts';
+import { builtCliWithCache } from '../support/built-cli.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 
-const execFileAsync = promisify(execFile);
-
-let scratch: string;
+const built = builtCliWithCache('cli-code-cache');
+const { cli } = built;
 let consul: DevServer;
-let cacheHome: string;
-const cacheDir = () => join(cacheHome, 'consul-gitops');
+const cacheDir = () => join(built.cacheHome, 'consul-gitops');
 
 beforeAll(async () => {
-  // Inside the repository (tmp/, ignored by git), so the built files resolve node_modules as dist/ does.
-  mkdirSync('tmp', { recursive: true });
-  scratch = mkdtempSync(join(process.cwd(), 'tmp', 'cli-code-cache-test-'));
-  await builtCliInto(join(scratch, 'dist'));
-  mkdirSync(join(scratch, 'work', 'config-entries'), { recursive: true });
-  writeFileSync(join(scratch, 'work', 'config-entries', 'web.hcl'), 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n');
   consul = await startDevServer({ port: 0, host: '127.0.0.1' });
-}, 120_000);
+});
 
 afterAll(async () => {
   await consul?.close();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 beforeEach(() => {
-  cacheHome = mkdtempSync(join(scratch, 'cache-home-'));
+  built.fresh();
+  writeFileSync(join(built.work, 'config-entries', 'web.hcl'), 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n');
 });
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return execFileAsync(process.execPath, [join(scratch, 'dist', 'consul-gitops.js'), ...args], {
-    cwd: join(scratch, 'work'),
-    env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env },
-  }).then(
-    (x) => ({ code: 0, ...x }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
-}
 
 const plan = (env?: Record<string, string>) => cli(['plan', '--consul', consul.url, '--detailed-exitcode'], env);
 
@@ -136,7 +116,7 @@ describe('the built CLI’s code cache', () => {
     expect(first.stdout).toContain('Plan: 1 to create');
     const [before] = cacheFiles();
     // A patched bundle (patch-package, a hand edit) of exactly the same length: V8 itself compares lengths only.
-    const bundle = join(scratch, 'dist', 'hot.cjs');
+    const bundle = join(built.dist(), 'hot.cjs');
     const original = readFileSync(bundle, 'utf8');
     const text = '${s.create} to create, ${s.update}';
     expect(original.split(text).length).toBe(2);
@@ -176,7 +156,7 @@ describe('the built CLI’s code cache', () => {
     expect(first).toMatchObject({ code: 2, stderr: '' });
     expect(cacheFiles()).toEqual([]);
     // XDG_CACHE_HOME names a file: no directory can be made below it.
-    writeFileSync(join(cacheHome, 'file'), '');
-    expect(await plan({ XDG_CACHE_HOME: join(cacheHome, 'file') })).toEqual(first);
+    writeFileSync(join(built.cacheHome, 'file'), '');
+    expect(await plan({ XDG_CACHE_HOME: join(built.cacheHome, 'file') })).toEqual(first);
   }, 60_000);
 });

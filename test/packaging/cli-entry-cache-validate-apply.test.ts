@@ -3,22 +3,17 @@
 // only speed: the output and exit code are an uncached run's; each of validate's targets is judged
 // under its own options (a file cached for an Enterprise target is checked again once it is CE);
 // `apply` reuses what a `plan` of the same target left, and leaves its own.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { builtCliInto } from '../support/built-cli.ts';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { builtCliWithCache } from '../support/built-cli.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 
-const execFileAsync = promisify(execFile);
-
-let scratch: string;
-let work: string;
-let cacheHome: string;
+const built = builtCliWithCache('cli-entry-cache-va');
+const { cli } = built;
 let consul: DevServer | undefined;
-const cacheDir = () => join(cacheHome, 'consul-gitops');
+const cacheDir = () => join(built.cacheHome, 'consul-gitops');
 
 const PROXY_DEFAULTS = 'Kind = "proxy-defaults"\nName = "global"\nPrioritizeByLocality {\n  Mode = "failover"\n}\n';
 const TREE: Record<string, string> = {
@@ -33,43 +28,18 @@ const targets = (entVersion: string) =>
     '\n',
   );
 
-beforeAll(async () => {
-  // Inside the repository (tmp/, ignored by git), so the built files resolve node_modules as dist/ does.
-  mkdirSync('tmp', { recursive: true });
-  scratch = mkdtempSync(join(process.cwd(), 'tmp', 'cli-entry-cache-va-test-'));
-  await builtCliInto(join(scratch, 'dist'));
-}, 120_000);
-
 afterAll(async () => {
   await consul?.close();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 beforeEach(() => {
-  cacheHome = mkdtempSync(join(scratch, 'cache-home-'));
-  work = mkdtempSync(join(scratch, 'work-'));
+  built.fresh();
   for (const [name, text] of Object.entries({ 'consul-gitops.yaml': targets('2.1.0+ent'), ...TREE })) write(name, text);
 });
 
 function write(name: string, text: string): void {
-  mkdirSync(join(work, name, '..'), { recursive: true });
-  writeFileSync(join(work, name), text);
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return execFileAsync(process.execPath, [join(scratch, 'dist', 'consul-gitops.js'), ...args], {
-    cwd: work,
-    env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env },
-  }).then(
-    (x) => ({ code: 0, stdout: x.stdout, stderr: x.stderr }),
-    (e: Run) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+  mkdirSync(join(built.work, name, '..'), { recursive: true });
+  writeFileSync(join(built.work, name), text);
 }
 
 const validate = (env?: Record<string, string>) => cli(['validate', 'config-entries/ent', 'config-entries/ce'], env);

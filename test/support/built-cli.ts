@@ -48,6 +48,8 @@ export function builtCliWithCache(name: string) {
   const fixture = {
     work: '',
     cacheHome: '',
+    /** The built CLI's directory (consul-gitops.js, hot.cjs, chunks/), once the file's beforeAll ran. */
+    dist: (): string => join(scratch, 'dist'),
     fresh: (): { work: string; cacheHome: string } => {
       fixture.cacheHome = mkdtempSync(join(scratch, 'cache-home-'));
       fixture.work = mkdtempSync(join(scratch, 'work-'));

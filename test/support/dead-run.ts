@@ -47,6 +47,39 @@ export async function fastForwardMaster(githubUrl: string, sha: string): Promise
 }
 
 /**
+ * A head fast-forwarded from a pull request an older version planned: `a` (tcp) pushed and applied,
+ * then `feature` (http) planned, its run begun with `start` and ended 'reconcile failed: …' (as an
+ * apply's ends too, so only the start tells them apart); `before` statuses of other checks were
+ * posted before the start, `after` between it and the end. Then master moved to it, its push never
+ * seen. Other checks' statuses go straight into the double's record, as its POST stores them.
+ */
+export async function fastForwardedAfterOlderPlan(
+  h: ServerlessHarness,
+  o: { before?: number; after?: number; start?: string } = {},
+): Promise<{ a: string; b: string }> {
+  const a = h.github.addCommit(treeWith('tcp'), 'api: tcp', { branch: 'master' });
+  await h.deliver('push', pushOf(a));
+  h.github.addPullRequest({ head: 'feature', files: treeWith('http') });
+  const b = h.github.refSha('feature')!;
+  otherChecks(h, b, o.before ?? 0);
+  await postStatus(h.github.url, b, 'pending', o.start ?? 'planning');
+  otherChecks(h, b, o.after ?? 0);
+  await postStatus(h.github.url, b, 'error', 'reconcile failed: GitHub answered 502 reading the tree');
+  await fastForwardMaster(h.github.url, b);
+  return { a, b };
+}
+
+/** `n` statuses of other checks on a commit (13 contexts, as CI jobs post them). */
+function otherChecks(h: ServerlessHarness, sha: string, n: number): void {
+  for (let i = 0; i < n; i++)
+    h.github.statuses.push({ sha, state: 'success', context: `ci/check-${i % 13}`, description: `check ${i}`, target_url: undefined });
+}
+
+/** How many times a commit's statuses were listed (each page one request). */
+export const statusListings = (h: ServerlessHarness, sha: string) =>
+  h.github.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/commits/${sha}/statuses`)).length;
+
+/**
  * The owed run's usual start: `a` (tcp) pushed and applied through the webhook, then `b` (http)
  * committed on master, whose run posted `pending` and died. The next drift check owes `b`.
  */
@@ -65,7 +98,7 @@ export async function appliedThenOwed(h: ServerlessHarness): Promise<{ a: string
  * when it ends, the GitHub double is checked for requests it does not serve, and both are closed.
  */
 export async function harnessBehindProxy(
-  rule: (req: IncomingMessage, body: string) => ProxyAction,
+  rule: (req: IncomingMessage, body: string) => ProxyAction | Promise<ProxyAction>,
   options: Pick<ServerlessHarnessOptions, 'overrides'> & { env?: Record<string, string> } = {},
 ): Promise<{ h: ServerlessHarness; proxy: ConsulProxy }> {
   let inner: ReconcileHandler | undefined;

@@ -103,6 +103,11 @@ export interface GitHubDouble {
   treeEntryLimit: number;
   /** The origin Link headers name (a test of a page link to another host); the double's own when unset. */
   pageLinkBase?: string;
+  /**
+   * A server paging wrongly: the page each `next` Link names, from the page just answered (`(n) => n`:
+   * itself). Only the first 20 such links are sent, so a client that follows them ends, and fails its test, instead of hanging.
+   */
+  pageLinkNext?: (page: number) => number;
   /** Tokens issued by `POST /app/installations/{id}/access_tokens`. */
   installationTokens: string[];
   /** A commit whose tree holds exactly `files`, on top of the branch head; moves the branch. */
@@ -336,12 +341,16 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     return { sha, message: c.message, tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })), author: person, committer: person };
   };
 
+  let wrongLinks = 0;
   function page<T>(items: T[], req: RequestContext): T[] {
     const perPage = Math.min(100, Number(req.query.per_page ?? 30) || 30);
     const n = Math.max(1, Number(req.query.page ?? 1) || 1);
     const last = Math.max(1, Math.ceil(items.length / perPage));
     if (n < last) {
-      const next = new URLSearchParams({ ...req.query, page: String(n + 1), per_page: String(perPage) });
+      const wrong = api.pageLinkNext && wrongLinks++ < 20 ? api.pageLinkNext(n) : undefined;
+      // Naming itself: the very URL asked (its query as sent).
+      const next =
+        wrong === n ? new URLSearchParams(req.query) : new URLSearchParams({ ...req.query, page: String(wrong ?? n + 1), per_page: String(perPage) });
       const lastQ = new URLSearchParams({ ...req.query, page: String(last), per_page: String(perPage) });
       const linkBase = api.pageLinkBase ?? base;
       req.headers.link = `<${linkBase}${req.rawPath}?${next.toString()}>; rel="next", <${linkBase}${req.rawPath}?${lastQ.toString()}>; rel="last"`;

@@ -77,14 +77,7 @@ export class ConsulConfigEntryStore implements ConfigEntryStore {
    * when several fail, the first namespace in order is the one reported.
    */
   async list(kind: string, signal?: AbortSignal): Promise<LiveEntry[]> {
-    const namespaces = listNamespaces(kind, this.#consul.options.managedNamespaces);
-    // A signal of its own per request when there are several: Node warns past ten listeners on one.
-    const lists = await mapBounded(
-      namespaces,
-      NAMESPACE_READ_CONCURRENCY,
-      async (namespace) => (await this.#answer(kind, namespace, signal && namespaces.length > 1 ? AbortSignal.any([signal]) : signal)).parse().entries,
-    );
-    return lists.flat().map(liveEntry);
+    return (await this.listLater(kind, signal))();
   }
 
   /**

@@ -8,7 +8,7 @@
 // https://github.com/octokit/octokit.js#authentication
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from 'octokit';
-import { redactSecrets, toGitHubError } from './errors.ts';
+import { GitHubError, redactSecrets, toGitHubError } from './errors.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
 
@@ -176,6 +176,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       authStrategy: createAppAuth,
       auth: { appId: options.auth.appId, privateKey: normalizePrivateKey(options.auth.privateKey), installationId: options.auth.installationId },
     });
+  guardPagination(octokit, secrets);
   for (const s of secrets) knownSecrets.add(s, 'token' in options.auth ? 'GitHub token' : 'GitHub App private key');
   octokit.hook.before('request', (request) => maskOutgoingText(request as unknown as Record<string, unknown>));
   // The installation token auth-app is issued (and renews) is a secret of this process too.
@@ -191,6 +192,58 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   });
   return octokit;
 }
+
+/** octokit's (@octokit/plugin-paginate-rest) reading of a page's next link. */
+const NEXT_LINK = /<([^<>]+)>;\s*rel="next"/;
+
+/**
+ * octokit's pagination requests the page a Link header names as `next` for as long as one is named:
+ * a Link naming the page just read, or one read before (a proxy or server paging wrongly), made every
+ * paged read (statuses on each drift check, comments, issues, pulls) loop forever. Each paged read
+ * now stops before asking a page it already read again, with a GitHubError naming the URL (secrets
+ * redacted). `paginate` is rebuilt on the guarded iterator, as octokit builds it on its own.
+ */
+function guardPagination(octokit: Octokit, secrets: readonly string[]): void {
+  const pages = octokit.paginate.iterator;
+  const iterator = ((route: Parameters<typeof pages>[0], parameters?: Parameters<typeof pages>[1]) => ({
+    [Symbol.asyncIterator]: () => {
+      const inner = pages(route, parameters)[Symbol.asyncIterator]();
+      const read = new Set<string>();
+      return {
+        async next() {
+          const step = await inner.next();
+          if (step.done) return step;
+          read.add(normalUrl(step.value.url));
+          const next = NEXT_LINK.exec(String(step.value.headers.link ?? ''))?.[1];
+          if (next !== undefined && read.has(normalUrl(next))) {
+            const shown = knownSecrets.mask(redactSecrets(next, secrets));
+            const path = URL.canParse(shown) ? new URL(shown).pathname : shown;
+            throw new GitHubError({
+              kind: 'protocol',
+              method: 'GET',
+              path,
+              message: `GitHub's answer named ${shown} as the next page, a page this read already had: not asked again (the paging would never end)`,
+            });
+          }
+          return step;
+        },
+      };
+    },
+  })) as unknown as typeof pages;
+  const paginate = async (route: unknown, parameters?: unknown, mapFn?: (response: unknown, done: () => void) => unknown): Promise<unknown[]> => {
+    if (typeof parameters === 'function') [mapFn, parameters] = [parameters as typeof mapFn, undefined];
+    let results: unknown[] = [];
+    for await (const response of iterator(route as never, parameters as never)) {
+      let done = false;
+      results = results.concat(mapFn ? mapFn(response, () => (done = true)) : (response as { data: unknown }).data);
+      if (done) break;
+    }
+    return results;
+  };
+  octokit.paginate = Object.assign(paginate, { iterator }) as unknown as Octokit['paginate'];
+}
+
+const normalUrl = (url: string) => (URL.canParse(url) ? new URL(url).href : url);
 
 /** Request parameters that are prose for people (never file contents: a blob is sent as committed). */
 const OUTGOING_TEXT = ['description', 'body', 'title', 'message', 'summary', 'text'] as const;

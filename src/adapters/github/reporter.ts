@@ -3,7 +3,15 @@
 // Our comments and issues are found again by a hidden marker, `<!-- consul-gitops:<marker> -->`,
 // as Renovate finds its own (`ensureComment`, `ensureIssue`).
 import type { Octokit } from 'octokit';
-import type { CommitRef, CommitState, HeadStatus, RepoRef, ResultReporter } from '../../app/ports/github.ts';
+import {
+  RUN_START_STATUSES,
+  type CommitRef,
+  type CommitState,
+  type HeadStatus,
+  type RepoRef,
+  type ResultReporter,
+  type RunStart,
+} from '../../app/ports/github.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
 import { escapeControl } from '../../model/terminal-text.ts';
@@ -113,21 +121,32 @@ export class GitHubReporter implements ResultReporter {
     };
   }
 
-  async runStart(ref: RepoRef, sha: string): Promise<string | undefined> {
+  async runStart(ref: RepoRef, sha: string, known?: RunStart): Promise<RunStart> {
     // https://docs.github.com/en/rest/commits/statuses#list-commit-statuses-for-a-reference (newest
     // first, 100 a page at most). A commit with many targets' and checks' statuses, or retries, can
-    // have the start on a later page: pages are read until it is found, so the usual case is one request.
+    // have the start on a later page: pages are read until it is found, up to RUN_START_STATUSES, or
+    // until the newest status an earlier ask read (`known`): what lies past it was read then, and a
+    // drift check asking every tick about the same head spends one request, not ten.
     const pages = this.octokit.paginate.iterator(this.octokit.rest.repos.listCommitStatusesForRef, {
       owner: ref.owner,
       repo: ref.repo,
       ref: sha,
       per_page: 100,
     });
-    for await (const { data } of pages) {
-      const start = data.find((s) => s.context === this.context && s.state === 'pending');
-      if (start) return start.description ?? undefined;
+    let newest: number | undefined;
+    let read = 0;
+    for await (const { data, headers } of pages) {
+      for (const s of data) {
+        newest ??= s.id;
+        if (known?.newest !== undefined && s.id === known.newest) return { ...known, newest };
+        if (s.context === this.context && s.state === 'pending') return { kind: 'found', description: s.description ?? '', newest };
+      }
+      read += data.length;
+      // Stopped before the next page's request: GitHub keeps up to 1,000 statuses per context, and
+      // every drift check would read them all again.
+      if (read >= RUN_START_STATUSES && /rel="next"/.test(headers.link ?? '')) return { kind: 'unknown', ...(newest !== undefined ? { newest } : {}) };
     }
-    return undefined;
+    return { kind: 'none', ...(newest !== undefined ? { newest } : {}) };
   }
 
   async upsertPullRequestComment(ref: RepoRef, prNumber: number, markdown: string, marker: string): Promise<{ id: number; created: boolean }> {

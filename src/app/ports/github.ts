@@ -50,9 +50,24 @@ export interface ResultReporter {
   /** A branch's head commit and the latest status of this reporter's context on it (none: no run reported on it). */
   /** The branch's head and our latest status on it; undefined when the branch has no commit yet. */
   headStatus?(ref: RepoRef, branch: string): Promise<HeadStatus | undefined>;
-  /** The description of this reporter's latest `pending` status on a commit: how the run that ended there began. */
-  runStart?(ref: RepoRef, sha: string): Promise<string | undefined>;
+  /**
+   * This reporter's latest `pending` status on a commit (how the run that ended there began), read
+   * newest first up to RUN_START_STATUSES statuses. `known`: the answer of an earlier ask about the
+   * same commit; statuses up to its `newest` are not read again, and it holds when nothing newer
+   * is a start.
+   */
+  runStart?(ref: RepoRef, sha: string, known?: RunStart): Promise<RunStart>;
 }
+
+/** At most this many statuses of a commit are read for a run's start (GitHub lists 100 a page: 10 requests). */
+export const RUN_START_STATUSES = 1000;
+
+/**
+ * What runStart found: `found`, the start's description; `none`, no start of ours among all the
+ * commit's statuses; `unknown`, the commit has more than RUN_START_STATUSES statuses and none of
+ * those read is a start. `newest`: the id of the newest status read (none on a commit with none).
+ */
+export type RunStart = { newest?: number } & ({ kind: 'found'; description: string } | { kind: 'none' } | { kind: 'unknown' });
 
 export interface HeadStatus {
   sha: string;
