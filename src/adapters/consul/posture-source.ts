@@ -11,6 +11,7 @@ import { listNamespaces } from '../../model/tenancy.ts';
 import { scopedServiceName } from '../../core/advisor/service-scope.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 import { catalogNamespaces } from './connect-catalog.ts';
+import { consulOutsideNamespaces } from './outside-namespaces.ts';
 
 export function consulAuditSource(consul: ConsulClient): AuditSource {
   return {
@@ -38,6 +39,19 @@ export function consulAuditSource(consul: ConsulClient): AuditSource {
         ),
       );
       return [...new Set(lists.flat())].sort();
+    },
+    // The same `?ns=*` read as the advisor's lockdown gate; a read ACLs stop is a value, as posture's facts are.
+    outsideTarget: async () => {
+      try {
+        const permissive = await consulOutsideNamespaces(consul).permissiveServicesInMesh();
+        return permissive && { permissive };
+      } catch (e) {
+        const { permission, why } = unknownFromError(
+          e,
+          'service:read in every namespace of the partition (`namespace_prefix "" { service_prefix "" { policy = "read" } }`)',
+        );
+        return { unreadable: why, permission };
+      }
     },
   };
 }
