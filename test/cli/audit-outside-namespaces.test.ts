@@ -21,11 +21,16 @@ async function ent(opts: { hidden?: string[] } = {}): Promise<EnterpriseDouble> 
 
 /**
  * The double in front of which the posture audit's ACL and CA reads get the answers of a Consul with
- * ACLs disabled and the built-in CA (401 `ACL support disabled`); every other request goes to it.
+ * ACLs disabled and the built-in CA (401 `ACL support disabled`); every other request goes to it,
+ * but with `refuseEveryNamespace` a `?ns=*` read, which gets a 403.
  */
-async function withoutAcls(target: string): Promise<{ url: string; close(): Promise<void> }> {
+async function withoutAcls(target: string, opts: { refuseEveryNamespace?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    // A token whose policy grants the managed namespaces only: Consul's 403 for the wildcard read.
+    if (opts.refuseEveryNamespace && url.searchParams.get('ns') === '*')
+      return res.writeHead(403).end("Permission denied: token with AccessorID 'a1' lacks permission 'service:read' on \"*\"");
     if (path === '/v1/acl/token/self' || path === '/v1/internal/acl/authorize') return res.writeHead(401).end('ACL support disabled');
     if (path === '/v1/connect/ca/configuration') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"Provider":"consul","Config":{}}');
     const chunks: Buffer[] = [];
@@ -117,6 +122,30 @@ describe('audit of a target that names its namespaces, the rest of the partition
     const audit = JSON.parse(json.stdout) as { strict: boolean; verdict: string; outsideTarget: { unreadable: string; permission: string } };
     expect(audit).toMatchObject({ strict: false, verdict: 'unknown' });
     expect(audit.outsideTarget.unreadable).toContain('every namespace');
+  });
+});
+
+describe('audit whose token may not list every namespace (403)', () => {
+  it('says it could not see the rest of the mesh; --require-strict exits 1; posture leaves the check unknown', async () => {
+    consul = await ent();
+    const cwd = tempTree({ 'consul-gitops.yaml': NAMED });
+    const front = await withoutAcls(consul.url, { refuseEveryNamespace: true });
+    try {
+      const run = await runCli(['audit', '--require-strict', '--consul', front.url], cwd);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain('not known to be strict');
+      expect(run.stdout).toContain('could not see the rest of the mesh');
+      expect(run.stdout).toContain('403');
+      expect(run.stdout).not.toContain(STRICT_LINE);
+      expect(run.code).toBe(1);
+
+      const posture = await runCli(['audit', '--posture', '--json', '--require', 'mesh-no-permissive', '--consul', front.url], cwd);
+      const finding = (JSON.parse(posture.stdout) as { findings: { id: string; status: string }[] }).findings.find((f) => f.id === 'mesh-no-permissive');
+      expect(finding?.status).toBe('unknown');
+      expect(posture.code).toBe(1);
+    } finally {
+      await front.close();
+    }
   });
 });
 
