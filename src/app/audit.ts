@@ -3,6 +3,7 @@
 import type { AuditSource, OutsideTarget } from './ports/audit-source.ts';
 import { fieldText } from '../model/field-text.ts';
 import { scopedServiceName } from '../core/advisor/service-scope.ts';
+import type { ServiceRef } from '../core/advisor/model.ts';
 export type { AuditSource } from './ports/audit-source.ts';
 
 export interface MtlsAudit {
@@ -16,7 +17,7 @@ export interface MtlsAudit {
    * ones): their permissive services, each marked "(not managed by this target)", or why they could
    * not be read. Absent when nothing is outside (`namespaces: all`, or Community Edition's one namespace).
    */
-  outsideTarget?: { permissiveServices: string[] } | { unreadable: string; permission: string };
+  outsideTarget?: { permissiveServices: string[]; permissiveSidecars: string[] } | { unreadable: string; permission: string };
   /** True when nothing in the mesh can accept plaintext any more and the mesh is locked down. */
   strict: boolean;
   /** `unknown`: nothing permissive where the audit could read, but part of the mesh it could not. */
@@ -44,6 +45,10 @@ export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
   const outsideTarget = outsideOf(outside);
   if (outsideTarget && 'permissiveServices' in outsideTarget && outsideTarget.permissiveServices.length)
     findings.push(`permissive services in namespaces this target does not manage: ${outsideTarget.permissiveServices.join(', ')}`);
+  if (outsideTarget && 'permissiveSidecars' in outsideTarget && outsideTarget.permissiveSidecars.length)
+    findings.push(
+      `sidecars registered with Proxy.MutualTLSMode = "permissive" in namespaces this target does not manage: ${outsideTarget.permissiveSidecars.join(', ')}`,
+    );
   if (permissiveSidecars.length)
     findings.push(
       `sidecars registered with Proxy.MutualTLSMode = "permissive", which wins over service-defaults and proxy-defaults: ${permissiveSidecars.join(', ')}`,
@@ -69,14 +74,18 @@ const NOT_MANAGED = '(not managed by this target)';
 function outsideOf(outside: OutsideTarget | undefined): MtlsAudit['outsideTarget'] {
   if (outside === undefined) return undefined;
   if ('unreadable' in outside) return { unreadable: outside.unreadable, permission: outside.permission };
-  const names = [...new Set(outside.permissive.map((s) => `${scopedServiceName(s)} ${NOT_MANAGED}`))].sort();
-  return { permissiveServices: names };
+  const names = (refs: ServiceRef[]) => [...new Set(refs.map((s) => `${scopedServiceName(s)} ${NOT_MANAGED}`))].sort();
+  return { permissiveServices: names(outside.permissive), permissiveSidecars: names(outside.sidecars) };
 }
 
 function outsideLine(o: MtlsAudit['outsideTarget']): string[] {
   if (!o) return [];
   if ('unreadable' in o) return [`permissive service-defaults outside this target's namespaces: unknown: ${o.unreadable}`];
-  return [`permissive service-defaults outside this target's namespaces: ${o.permissiveServices.length ? o.permissiveServices.join(', ') : 'none'}`];
+  const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
+  return [
+    `permissive service-defaults outside this target's namespaces: ${list(o.permissiveServices)}`,
+    `permissive sidecar registrations outside this target's namespaces: ${list(o.permissiveSidecars)}`,
+  ];
 }
 
 function verdictLine(a: MtlsAudit): string {

@@ -79,7 +79,7 @@ function permissiveFacts(a: MtlsAudit): PostureFacts['permissive'] {
   if (outside && 'unreadable' in outside) return { known: false, permission: outside.permission, why: outside.unreadable };
   return known({
     services: [...a.permissiveServices, ...(outside?.permissiveServices ?? [])],
-    sidecars: a.permissiveSidecars,
+    sidecars: [...a.permissiveSidecars, ...(outside?.permissiveSidecars ?? [])],
     proxyDefaults: a.proxyDefaultsMode === 'permissive',
   });
 }

@@ -22,15 +22,25 @@ async function ent(opts: { hidden?: string[] } = {}): Promise<EnterpriseDouble> 
 /**
  * The double in front of which the posture audit's ACL and CA reads get the answers of a Consul with
  * ACLs disabled and the built-in CA (401 `ACL support disabled`); every other request goes to it,
- * but with `refuseEveryNamespace` a `?ns=*` read, which gets a 403.
+ * but with `refuseEveryNamespace` a `?ns=*` read, which gets a 403, and the catalog's permissive
+ * sidecars of the namespaces in `permissiveSidecarsIn`.
  */
-async function withoutAcls(target: string, opts: { refuseEveryNamespace?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
+async function withoutAcls(
+  target: string,
+  opts: { refuseEveryNamespace?: boolean; permissiveSidecarsIn?: Record<string, string[]> } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     // A token whose policy grants the managed namespaces only: Consul's 403 for the wildcard read.
     if (opts.refuseEveryNamespace && url.searchParams.get('ns') === '*')
       return res.writeHead(403).end("Permission denied: token with AccessorID 'a1' lacks permission 'service:read' on \"*\"");
+    // The double registers no sidecar with a mode of its own; these namespaces' catalogs answer the audit's filter with some.
+    const sidecars = opts.permissiveSidecarsIn?.[url.searchParams.get('ns') ?? 'default'];
+    if (path === '/v1/catalog/services' && sidecars && url.searchParams.get('filter')?.includes('ServiceProxy.MutualTLSMode == "permissive"'))
+      return res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(Object.fromEntries(sidecars.map((s) => [`${s}-sidecar-proxy`, []]))));
     if (path === '/v1/acl/token/self' || path === '/v1/internal/acl/authorize') return res.writeHead(401).end('ACL support disabled');
     if (path === '/v1/connect/ca/configuration') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"Provider":"consul","Config":{}}');
     const chunks: Buffer[] = [];
@@ -122,6 +132,34 @@ describe('audit of a target that names its namespaces, the rest of the partition
     const audit = JSON.parse(json.stdout) as { strict: boolean; verdict: string; outsideTarget: { unreadable: string; permission: string } };
     expect(audit).toMatchObject({ strict: false, verdict: 'unknown' });
     expect(audit.outsideTarget.unreadable).toContain('every namespace');
+  });
+});
+
+describe('audit of a target that names its namespaces, a sidecar registered permissive outside them', () => {
+  it('names it with its namespace and is not strict, in audit and audit --posture', async () => {
+    consul = await startEnterpriseDouble({ sidecarsIn: { unmanaged: ['pay'] } });
+    consul.put({ Kind: 'mesh', Name: 'mesh', AllowEnablingPermissiveMutualTLS: false, TransparentProxy: { MeshDestinationsOnly: true } });
+    const cwd = tempTree({ 'consul-gitops.yaml': NAMED });
+    const front = await withoutAcls(consul.url, { permissiveSidecarsIn: { unmanaged: ['pay'] } });
+    try {
+      const run = await runCli(['audit', '--require-strict', '--consul', front.url], cwd);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain('permissive sidecar registrations (Proxy.MutualTLSMode): none\n');
+      expect(run.stdout).toContain(
+        "permissive sidecar registrations outside this target's namespaces: pay-sidecar-proxy (namespace unmanaged) (not managed by this target)",
+      );
+      expect(run.stdout).not.toContain(STRICT_LINE);
+      expect(run.code).toBe(1);
+
+      const posture = await runCli(['audit', '--posture', '--json', '--require', 'mesh-no-permissive', '--consul', front.url], cwd);
+      const finding = (JSON.parse(posture.stdout) as { findings: { id: string; status: string; evidence: string }[] }).findings.find(
+        (f) => f.id === 'mesh-no-permissive',
+      );
+      expect(finding?.status).toBe('fail');
+      expect(finding?.evidence).toContain('pay-sidecar-proxy (namespace unmanaged) (not managed by this target)');
+    } finally {
+      await front.close();
+    }
   });
 });
 

@@ -4,6 +4,7 @@
 // of it, including those another team's target (or nobody) manages.
 import type { ConsulClient } from './client.ts';
 import { isConsulError } from './errors.ts';
+import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 import type { ServiceRef } from '../../core/advisor/model.ts';
 import { fieldText } from '../../model/field-text.ts';
 
@@ -20,7 +21,17 @@ export interface OutsideNamespaces {
    * has one namespace, which that read covered. Undefined: nothing is outside (that, or `namespaces: all`).
    */
   permissiveServicesInMesh(): Promise<ServiceRef[] | undefined>;
+  /**
+   * `audit`'s read of sidecars registered with `Proxy.MutualTLSMode = "permissive"` in the
+   * namespaces it does not read itself, on Enterprise (ask permissiveServicesInMesh first: it tells
+   * CE apart). The catalog's answer is keyed by name alone, so not `?ns=*`: each namespace
+   * `GET /v1/namespaces` lists, as `namespaces: all` reads them (connect-catalog.ts).
+   */
+  permissiveSidecarsOutside(): Promise<ServiceRef[]>;
 }
+
+/** The catalog filter for sidecars whose own registration sets the mode (it wins over every config entry). */
+export const PERMISSIVE_SIDECARS_FILTER = 'ServiceKind == "connect-proxy" and ServiceProxy.MutualTLSMode == "permissive"';
 
 /**
  * service-defaults with `MutualTLSMode = "permissive"` in namespaces of the client's partition the
@@ -44,6 +55,17 @@ export function consulOutsideNamespaces(consul: ConsulClient): OutsideNamespaces
           return undefined;
         throw e;
       }
+    },
+    async permissiveSidecarsOutside() {
+      const managed = consul.options.managedNamespaces;
+      if (managed === 'all') return [];
+      const inside = new Set((managed ?? [consul.options.namespace || 'default']).map((n) => n.toLowerCase()));
+      const partition = consul.options.partition || 'default';
+      const outside = (await consul.namespaceNames()).filter((n) => !inside.has(n.toLowerCase()));
+      const lists = await mapBounded(outside, NAMESPACE_READ_CONCURRENCY, async (namespace) =>
+        Object.keys(await consul.listServices(PERMISSIVE_SIDECARS_FILTER, namespace)).map((name) => ({ name, namespace, partition })),
+      );
+      return lists.flat();
     },
   };
 }

@@ -19,8 +19,8 @@ export interface AuditSource {
    */
   permissiveSidecars(): Promise<string[]>;
   /**
-   * service-defaults with `MutualTLSMode = "permissive"` in the namespaces of the partition the
-   * reads above do not cover, or why they could not be read (ACLs: a 403, or a list cut short).
+   * service-defaults with `MutualTLSMode = "permissive"`, and sidecars registered so, in the
+   * namespaces of the partition the reads above do not cover, or why they could not be read (ACLs: a 403, or a list cut short).
    * The claim that the mesh is strict is about all of it, not the namespaces a target manages.
    * Undefined: the reads above cover the partition (`namespaces: all`, or Community Edition).
    */
@@ -28,4 +28,4 @@ export interface AuditSource {
 }
 
 /** Permissive services outside the namespaces the target manages, or why they are unknown. */
-export type OutsideTarget = { permissive: ServiceRef[] } | { unreadable: string; permission: string };
+export type OutsideTarget = { permissive: ServiceRef[]; sidecars: ServiceRef[] } | { unreadable: string; permission: string };
