@@ -1,8 +1,9 @@
 // audit: the verification step of Consul's permissive-mTLS onboarding guide, as data: which
 // services are still permissive (asked through Consul's own filter), and the mesh-wide flags.
-import type { AuditSource } from './ports/audit-source.ts';
+import type { AuditSource, OutsideTarget } from './ports/audit-source.ts';
 import { fieldText } from '../model/field-text.ts';
 import { scopedServiceName } from '../core/advisor/service-scope.ts';
+import type { ServiceRef } from '../core/advisor/model.ts';
 export type { AuditSource } from './ports/audit-source.ts';
 
 export interface MtlsAudit {
@@ -11,17 +12,26 @@ export interface MtlsAudit {
   permissiveSidecars: string[];
   proxyDefaultsMode: string;
   mesh: { exists: boolean; allowEnablingPermissiveMutualTLS: boolean; meshDestinationsOnly: boolean };
-  /** True when nothing can accept plaintext any more and the mesh is locked down. */
+  /**
+   * The namespaces of the partition the target does not manage (the reads above cover the managed
+   * ones): their permissive services, each marked "(not managed by this target)", or why they could
+   * not be read. Absent when nothing is outside (`namespaces: all`, or Community Edition's one namespace).
+   */
+  outsideTarget?: { permissiveServices: string[]; permissiveSidecars: string[] } | { unreadable: string; permission: string };
+  /** True when nothing in the mesh can accept plaintext any more and the mesh is locked down. */
   strict: boolean;
+  /** `unknown`: nothing permissive where the audit could read, but part of the mesh it could not. */
+  verdict: 'strict' | 'not-strict' | 'unknown';
   findings: string[];
 }
 
 export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
-  const [permissive, proxyDefaults, mesh, permissiveSidecars] = await Promise.all([
+  const [permissive, proxyDefaults, mesh, permissiveSidecars, outside] = await Promise.all([
     source.listFiltered('service-defaults', 'MutualTLSMode == "permissive"'),
     source.get('proxy-defaults', 'global'),
     source.get('mesh', 'mesh'),
     source.permissiveSidecars(),
+    source.outsideTarget(),
   ]);
   // Named with their namespace and partition when not default: `api` in two namespaces is two services.
   const permissiveServices = [
@@ -32,6 +42,13 @@ export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
   const meshOnly = (mesh?.TransparentProxy as { MeshDestinationsOnly?: boolean } | undefined)?.MeshDestinationsOnly === true;
   const findings: string[] = [];
   if (permissiveServices.length) findings.push(`permissive services: ${permissiveServices.join(', ')}`);
+  const outsideTarget = outsideOf(outside);
+  if (outsideTarget && 'permissiveServices' in outsideTarget && outsideTarget.permissiveServices.length)
+    findings.push(`permissive services in namespaces this target does not manage: ${outsideTarget.permissiveServices.join(', ')}`);
+  if (outsideTarget && 'permissiveSidecars' in outsideTarget && outsideTarget.permissiveSidecars.length)
+    findings.push(
+      `sidecars registered with Proxy.MutualTLSMode = "permissive" in namespaces this target does not manage: ${outsideTarget.permissiveSidecars.join(', ')}`,
+    );
   if (permissiveSidecars.length)
     findings.push(
       `sidecars registered with Proxy.MutualTLSMode = "permissive", which wins over service-defaults and proxy-defaults: ${permissiveSidecars.join(', ')}`,
@@ -44,19 +61,52 @@ export async function auditMtls(source: AuditSource): Promise<MtlsAudit> {
     permissiveSidecars,
     proxyDefaultsMode,
     mesh: { exists: mesh !== undefined, allowEnablingPermissiveMutualTLS: allow, meshDestinationsOnly: meshOnly },
-    strict: findings.length === 0,
+    ...(outsideTarget ? { outsideTarget } : {}),
+    // Strict is a claim about the whole mesh: a part that could not be seen is never strict.
+    strict: findings.length === 0 && !(outsideTarget && 'unreadable' in outsideTarget),
+    verdict: findings.length ? 'not-strict' : outsideTarget && 'unreadable' in outsideTarget ? 'unknown' : 'strict',
     findings,
   };
+}
+
+const NOT_MANAGED = '(not managed by this target)';
+
+function outsideOf(outside: OutsideTarget | undefined): MtlsAudit['outsideTarget'] {
+  if (outside === undefined) return undefined;
+  if ('unreadable' in outside) return { unreadable: outside.unreadable, permission: outside.permission };
+  const names = (refs: ServiceRef[]) => [...new Set(refs.map((s) => `${scopedServiceName(s)} ${NOT_MANAGED}`))].sort();
+  return { permissiveServices: names(outside.permissive), permissiveSidecars: names(outside.sidecars) };
+}
+
+function outsideLine(o: MtlsAudit['outsideTarget']): string[] {
+  if (!o) return [];
+  if ('unreadable' in o) return [`permissive service-defaults outside this target's namespaces: unknown: ${o.unreadable}`];
+  const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
+  return [
+    `permissive service-defaults outside this target's namespaces: ${list(o.permissiveServices)}`,
+    `permissive sidecar registrations outside this target's namespaces: ${list(o.permissiveSidecars)}`,
+  ];
+}
+
+function verdictLine(a: MtlsAudit): string {
+  if (a.verdict === 'strict') return 'strict: the mesh accepts mTLS only and is locked down.';
+  const unseen = a.outsideTarget && 'unreadable' in a.outsideTarget ? a.outsideTarget : undefined;
+  const cannotSee = unseen
+    ? `could not see the rest of the mesh: the namespaces this target does not manage could not be read (needs ${unseen.permission}), and the mesh entry covers them too`
+    : undefined;
+  if (a.verdict === 'unknown') return `not known to be strict: nothing this audit read is permissive, but it ${cannotSee}.`;
+  return `not strict yet:\n${[...a.findings, ...(cannotSee ? [`it ${cannotSee}`] : [])].map((f) => `  - ${f}`).join('\n')}`;
 }
 
 export function renderAudit(a: MtlsAudit): string {
   return [
     `permissive service-defaults: ${a.permissiveServices.length ? a.permissiveServices.join(', ') : 'none'}`,
+    ...outsideLine(a.outsideTarget),
     `permissive sidecar registrations (Proxy.MutualTLSMode): ${a.permissiveSidecars.length ? a.permissiveSidecars.join(', ') : 'none'}`,
     `proxy-defaults global MutualTLSMode: ${a.proxyDefaultsMode}`,
     `mesh AllowEnablingPermissiveMutualTLS: ${a.mesh.allowEnablingPermissiveMutualTLS}`,
     `mesh TransparentProxy.MeshDestinationsOnly: ${a.mesh.meshDestinationsOnly}`,
-    a.strict ? 'strict: the mesh accepts mTLS only and is locked down.' : `not strict yet:\n${a.findings.map((f) => `  - ${f}`).join('\n')}`,
+    verdictLine(a),
     '',
   ].join('\n');
 }

@@ -63,13 +63,7 @@ export async function auditPosture(source: PostureSource): Promise<PostureReport
       incomingTlsMin: fieldText(tls.Incoming?.TLSMinVersion),
       outgoingTlsMin: fieldText(tls.Outgoing?.TLSMinVersion),
     },
-    permissive: mtls.known
-      ? known({
-          services: mtls.value.permissiveServices,
-          sidecars: mtls.value.permissiveSidecars,
-          proxyDefaults: mtls.value.proxyDefaultsMode === 'permissive',
-        })
-      : mtls,
+    permissive: mtls.known ? permissiveFacts(mtls.value) : mtls,
     intentions: intentions.known ? known(intentionFacts(intentions.value)) : intentions,
     services: services.known ? known(services.value.filter((s) => s !== 'consul').sort()) : services,
   };
@@ -77,6 +71,17 @@ export async function auditPosture(source: PostureSource): Promise<PostureReport
   if (gap) facts.namespaceGap = gap;
   const findings = evaluatePosture(facts);
   return { findings, counts: postureCounts(findings), mtls };
+}
+
+/** The mesh's permissive facts: the namespaces this target does not manage count, and unread they leave the check unknown. */
+function permissiveFacts(a: MtlsAudit): PostureFacts['permissive'] {
+  const outside = a.outsideTarget;
+  if (outside && 'unreadable' in outside) return { known: false, permission: outside.permission, why: outside.unreadable };
+  return known({
+    services: [...a.permissiveServices, ...(outside?.permissiveServices ?? [])],
+    sidecars: [...a.permissiveSidecars, ...(outside?.permissiveSidecars ?? [])],
+    proxyDefaults: a.proxyDefaultsMode === 'permissive',
+  });
 }
 
 function intentionFacts(entries: ApiEntry[]): IntentionFacts {

@@ -76,12 +76,12 @@ describe('audit of a target that names its namespaces', () => {
     await consul.close();
   });
 
-  it('reads each named namespace, and only those', async () => {
+  it('reads each named namespace, and the rest of the partition once', async () => {
     const cwd = tempTree({ 'consul-gitops.yaml': config('    namespaces: [default, billing]\n') });
     const run = await runCli(['audit', '--require-strict', '--consul', consul.url], cwd);
-    expect(run.stdout).toContain('permissive service-defaults: ledger (namespace billing)');
-    expect(run.stdout).not.toContain('other');
+    expect(run.stdout).toContain('permissive service-defaults: ledger (namespace billing)\n');
+    expect(run.stdout).toContain('other (namespace unmanaged) (not managed by this target)');
     expect(run.code).toBe(1);
-    expect(new Set(serviceDefaultsLists(consul).map((q) => q.get('ns')))).toEqual(new Set(['billing', null]));
+    expect(new Set(serviceDefaultsLists(consul).map((q) => q.get('ns')))).toEqual(new Set(['billing', null, '*']));
   });
 });

@@ -11,6 +11,7 @@ import { listNamespaces } from '../../model/tenancy.ts';
 import { scopedServiceName } from '../../core/advisor/service-scope.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 import { catalogNamespaces } from './connect-catalog.ts';
+import { consulOutsideNamespaces, PERMISSIVE_SIDECARS_FILTER } from './outside-namespaces.ts';
 
 export function consulAuditSource(consul: ConsulClient): AuditSource {
   return {
@@ -33,11 +34,25 @@ export function consulAuditSource(consul: ConsulClient): AuditSource {
     permissiveSidecars: async () => {
       const partition = consul.options.partition || 'default';
       const lists = await mapBounded(await catalogNamespaces(consul), NAMESPACE_READ_CONCURRENCY, async (namespace) =>
-        Object.keys(await consul.listServices('ServiceKind == "connect-proxy" and ServiceProxy.MutualTLSMode == "permissive"', namespace)).map((name) =>
+        Object.keys(await consul.listServices(PERMISSIVE_SIDECARS_FILTER, namespace)).map((name) =>
           scopedServiceName({ name, namespace: namespace ?? (consul.options.namespace || 'default'), partition }),
         ),
       );
       return [...new Set(lists.flat())].sort();
+    },
+    // The same `?ns=*` read as the advisor's lockdown gate; a read ACLs stop is a value, as posture's facts are.
+    outsideTarget: async () => {
+      try {
+        const outside = consulOutsideNamespaces(consul);
+        const permissive = await outside.permissiveServicesInMesh();
+        return permissive && { permissive, sidecars: await outside.permissiveSidecarsOutside() };
+      } catch (e) {
+        const { permission, why } = unknownFromError(
+          e,
+          'service:read in every namespace of the partition (`namespace_prefix "" { service_prefix "" { policy = "read" } }`)',
+        );
+        return { unreadable: why, permission };
+      }
     },
   };
 }

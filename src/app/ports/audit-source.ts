@@ -1,5 +1,6 @@
 // The port the mTLS audit reads Consul through; src/adapters/consul/posture-source.ts implements it.
 import type { ApiEntry } from '../../model/kind-definition.ts';
+import type { ServiceRef } from '../../core/advisor/model.ts';
 
 /**
  * Every method must fail rather than answer from a read ACLs may have cut short (the Consul adapter
@@ -17,4 +18,14 @@ export interface AuditSource {
    * whatever the config entries say.
    */
   permissiveSidecars(): Promise<string[]>;
+  /**
+   * service-defaults with `MutualTLSMode = "permissive"`, and sidecars registered so, in the
+   * namespaces of the partition the reads above do not cover, or why they could not be read (ACLs: a 403, or a list cut short).
+   * The claim that the mesh is strict is about all of it, not the namespaces a target manages.
+   * Undefined: the reads above cover the partition (`namespaces: all`, or Community Edition).
+   */
+  outsideTarget(): Promise<OutsideTarget | undefined>;
 }
+
+/** Permissive services outside the namespaces the target manages, or why they are unknown. */
+export type OutsideTarget = { permissive: ServiceRef[]; sidecars: ServiceRef[] } | { unreadable: string; permission: string };

@@ -138,7 +138,11 @@ describe('a new mesh file when the tree has none', () => {
 describe('branch names', () => {
   it('one per service, valid as a git ref whatever the name', () => {
     expect(strictBranchName(svc('orders'))).toBe('consul-gitops/strict/default/default/orders');
-    expect(strictBranchName({ name: 'Web..API.lock', namespace: '', partition: 'Team A' })).toBe('consul-gitops/strict/team-a/default/web-api-lock');
+    expect(strictBranchName({ name: 'Web..API.lock', namespace: '', partition: 'Team A' })).toBe(
+      'consul-gitops/strict/team-a-35a62206/default/web-api-lock-b74c2246',
+    );
+    // Consul keys names lower-cased: one service, one branch.
+    expect(strictBranchName(svc('Orders'))).toBe(strictBranchName(svc('orders')));
   });
 });
 
