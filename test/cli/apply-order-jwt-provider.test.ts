@@ -67,3 +67,16 @@ describe('apply: an intention moved before the protocol change still follows the
     expect((await runCli(['plan', '--detailed-exitcode', '--consul', server.url], cwd)).code).toBe(0);
   });
 });
+
+describe('apply: an intention naming a jwt-provider neither the tree nor Consul holds', () => {
+  it('stops before any write, naming the file and line, Consul’s text and the provider to add', async () => {
+    const cwd = tempTree({ 'config-entries/web.hcl': defaults('http'), 'config-entries/i.hcl': withJwt('okta') });
+    const run = await runCli(['apply', '--auto-approve', '--consul', server.url], cwd);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('config-entries/i.hcl:2:1: Name: 1 error occurred:');
+    expect(run.stderr).toContain('Referenced JWT Provider does not exist. Provider Name: okta');
+    expect(run.stderr).toContain('add jwt-provider "okta" to the tree');
+    expect(run.stdout).not.toContain('Applying:');
+    expect((await fetch(`${server.url}/v1/config/service-defaults/web`)).status).toBe(404);
+  });
+});

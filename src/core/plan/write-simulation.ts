@@ -208,5 +208,9 @@ function hintFor(message: string, view: GraphView): string {
     const them = joining.length > 1 ? 'them' : 'it';
     return `no order of this plan's writes passes, since Consul checks the chain after each one: apply it in two steps, first without ${join} (delete ${them} with --prune along with the protocol change), then with ${them} again; or change the protocol of every service of the chain through one proxy-defaults write`;
   }
+  // Not an order problem: the provider is in neither the tree nor Consul.
+  const providers = [...message.matchAll(/Referenced JWT Provider does not exist\. Provider Name: (.*)/g)].map((m) => `"${m[1]}"`);
+  if (providers.length)
+    return `add jwt-provider ${providers.join(', ')} to the tree (a config entry of kind "jwt-provider"), or take ${providers.length > 1 ? 'them' : 'it'} out of the intention`;
   return 'Consul refuses this write at that point of the apply even though the final state is valid: split the change into applies that are each valid after every write';
 }
