@@ -4,12 +4,14 @@
 // order puts providers first: a resolver dropping subset v1 is refused while the splitter or router
 // still sends to v1, though the splitter's own update in the same plan stops doing so; a service going
 // back to tcp is refused while its intentions still have L7 permissions they lose in the same plan.
-// Deleting the dependent already runs first (order.ts); these are its updates.
+// Deleting the dependent already runs first (order.ts); these are its updates. A moved intention
+// takes the jwt-provider creates it names with it, so it still follows every write it depends on.
 import { isHttpLike } from '../graph-rules.ts';
 import { fieldText } from '../../model/field-text.ts';
 import { proxyDefaultsProtocol } from '../../model/kinds/proxy-defaults.ts';
 import { hasL7Permissions } from '../../model/kinds/service-intentions.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
+import { jwtProviderNames } from './write-graph-check.ts';
 import type { Change } from './plan.ts';
 
 const writes = (c: Change) => c.action === 'create' || c.action === 'update';
@@ -188,12 +190,29 @@ export function releaseWaves(changes: readonly Change[]): Map<Change, number> {
     else leaving.set(lower(c.id.name), c);
   }
   if (!leaving.size && !global) return waves;
+  let providers: Map<string, Change> | undefined;
   for (const c of changes) {
     if (c.id.kind !== 'service-intentions' || c.action !== 'update' || !c.before || !c.after) continue;
     if (!hasL7Permissions(c.before) || hasL7Permissions(c.after)) continue;
     for (const p of [leaving.get(lower(c.id.name)), global]) if (p) earlier(c, p.wave - 0.5);
+    const wave = waves.get(c);
+    if (wave === undefined) continue;
+    // Consul refuses an intention naming a jwt-provider it does not hold (validateJWTProvidersExist):
+    // a provider the plan creates, written after intentions' wave, goes just before the moved intention.
+    providers ??= providerCreates(changes);
+    for (const name of jwtProviderNames(c.after)) {
+      const p = providers.get(name);
+      if (p) earlier(p, wave - 0.25);
+    }
   }
   return waves;
+}
+
+/** The plan's jwt-provider creates by exact name (Consul keys them so). */
+function providerCreates(changes: readonly Change[]): Map<string, Change> {
+  const out = new Map<string, Change>();
+  for (const c of changes) if (c.id.kind === 'jwt-provider' && c.action === 'create') out.set(c.id.name, c);
+  return out;
 }
 
 /** Router or splitter updates that no order of the writes lets through, with the two applies that do. */

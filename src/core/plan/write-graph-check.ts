@@ -12,6 +12,7 @@ import { proxyDefaultsProtocol } from '../../model/kinds/proxy-defaults.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { hasL7Permissions } from '../../model/kinds/service-intentions.ts';
 import { DISCOVERY_CHAIN_KINDS, kindDefinition, setsMutualTlsMode } from '../../model/registry.ts';
+import { goErrorText, leaf } from '../write-checks/go-error.ts';
 
 /** An entry's name as Consul keys it: the fixed name of a kind that has one (mesh, proxy-defaults "global"). */
 export function entryName(entry: ApiEntry): string {
@@ -108,6 +109,12 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
     if (newMode === 'permissive' && oldMode !== newMode && before.get('mesh', 'mesh')?.AllowEnablingPermissiveMutualTLS !== true) return PERMISSIVE_NOT_ALLOWED;
   }
 
+  // validateJWTProvidersExist, before the service graph: every provider an intention names must be stored.
+  if (proposed?.Kind === 'service-intentions') {
+    const missing = missingJwtProviders(before, proposed);
+    if (missing) return missing;
+  }
+
   const changed = proposed ?? existing;
   if (!changed || changed.Kind === 'mesh') return undefined;
 
@@ -135,6 +142,31 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
     }
   }
   return undefined;
+}
+
+/** The provider names an intention's JWT and its permissions' JWT name, each once. */
+export function jwtProviderNames(e: ApiEntry): Set<string> {
+  const names = new Set<string>();
+  const add = (jwt: unknown) => {
+    for (const p of ((jwt as { Providers?: { Name?: unknown }[] } | null | undefined)?.Providers ?? []) as { Name?: unknown }[])
+      names.add(typeof p?.Name === 'string' ? p.Name : '');
+  };
+  add(e.JWT);
+  for (const s of (e.Sources as { Permissions?: { JWT?: unknown }[] }[] | undefined) ?? []) for (const perm of s?.Permissions ?? []) add(perm?.JWT);
+  return names;
+}
+
+/**
+ * Consul's text when an intention names a jwt-provider that is not stored, as a multierror of one
+ * error per name (Consul walks a Go map, so in no fixed order: here by name). Consul keys the providers
+ * by their exact name (getExistingJWTProvidersByName), though the lookup by name ignores case.
+ */
+function missingJwtProviders(view: GraphView, intention: ApiEntry): string | undefined {
+  const names = jwtProviderNames(intention);
+  if (names.size === 0) return undefined;
+  const missing = [...names].filter((n) => view.get('jwt-provider', n)?.Name !== n).sort();
+  if (missing.length === 0) return undefined;
+  return goErrorText({ multi: missing.map((n) => leaf('Name', `Referenced JWT Provider does not exist. Provider Name: ${n}`)) });
 }
 
 /** The entries of `kind` a change of `name` can affect: all of them when proxy-defaults changes, else the one of that name. */

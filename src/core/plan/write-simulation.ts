@@ -124,6 +124,11 @@ function withWrites(base: GraphView, written: Written): GraphView {
  * Every write of `changes` (in apply order) Consul would refuse, each checked against the live
  * entries plus the writes before it that Consul accepted (a refused write leaves its entry as it
  * was, so the writes after it are judged as the apply would meet them).
+ *
+ * Apply sends a wave's writes side by side, so Consul may take them in any order. A write that reads
+ * its siblings' kinds (service-defaults, the chain kinds) is also checked as the wave's first write
+ * and as its last: when either is refused though plan order passes, the wave is written one write
+ * at a time in plan order (its writes get sub-waves, `wave` is set), so apply does as simulated.
  */
 export function refusedWrites(changes: readonly Change[], state: ReadonlyMap<string, ApiEntry>): WriteRefusal[] {
   const writes = changes.filter((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete');
@@ -131,24 +136,67 @@ export function refusedWrites(changes: readonly Change[], state: ReadonlyMap<str
   const written = new Written();
   const view = withWrites(liveView(state, new Map(writes.map((c) => [c.key, c]))), written);
   const refusals: WriteRefusal[] = [];
-  for (const c of writes) {
-    const entry = c.action === 'delete' ? c.before : c.after;
-    if (!entry) continue;
-    const key = keyOf(entry.Kind, entryName(entry));
-    const existing = view.get(entry.Kind, entryName(entry));
-    const message = graphError(view, existing, c.action === 'delete' ? undefined : c.after);
-    if (message === undefined) {
-      written.set(key, c.action === 'delete' ? null : (c.after ?? null));
-      continue;
-    }
-    refusals.push({
-      change: c,
-      message,
-      field: entry.Kind === 'service-defaults' && /protocol/i.test(message) ? 'Protocol' : 'Name',
-      hint: hintFor(message, view),
+  for (let start = 0; start < writes.length;) {
+    let end = start + 1;
+    while (end < writes.length && writes[end].wave === writes[start].wave) end++;
+    const wave = writes.slice(start, end);
+    // Before the wave's first write, each write that may depend on a sibling as the first of them
+    // (the wave's first write in plan order is checked so below).
+    const siblingsMatter = wave.length > 1 && wave.some(readsSiblings);
+    const first = siblingsMatter ? wave.map((c, i) => (i > 0 && readsSiblings(c) ? check(view, c) : undefined)) : [];
+    const accepted = wave.map((c) => {
+      const message = check(view, c);
+      if (message !== undefined) {
+        refusals.push(refusal(c, message, view));
+        return false;
+      }
+      written.set(keyOf(entryOf(c).Kind, entryName(entryOf(c))), c.action === 'delete' ? null : (c.after ?? null));
+      return true;
     });
+    // As the last write: the view holds every accepted sibling, and the write itself, which the check replaces.
+    if (siblingsMatter && wave.some((c, i) => accepted[i] && readsSiblings(c) && (first[i] !== undefined || check(view, c, true) !== undefined)))
+      sequential(changes, wave[0].wave);
+    start = end;
   }
   return refusals;
+}
+
+const entryOf = (c: Change): ApiEntry => (c.action === 'delete' ? c.before : c.after)!;
+
+/** Consul's refusal of `c` against `view`, or undefined. `written`: `view` already holds `c` (a delete is checked against its entry before). */
+function check(view: GraphView, c: Change, written = false): string | undefined {
+  const entry = entryOf(c);
+  if (!entry) return undefined;
+  const stored = written && c.action === 'delete' ? c.before : view.get(entry.Kind, entryName(entry));
+  return graphError(view, stored, c.action === 'delete' ? undefined : c.after);
+}
+
+function refusal(c: Change, message: string, view: GraphView): WriteRefusal {
+  const entry = entryOf(c);
+  return {
+    change: c,
+    message,
+    field: entry.Kind === 'service-defaults' && /protocol/i.test(message) ? 'Protocol' : 'Name',
+    hint: hintFor(message, view),
+  };
+}
+
+/** Whether Consul's check of this write reads entries of its own wave: another service's defaults or chain. */
+function readsSiblings(c: Change): boolean {
+  return c.id.kind === 'service-defaults' || CHAIN_KINDS.has(c.id.kind);
+}
+
+/**
+ * The changes of `wave` (contiguous in the ordered plan, unchanged ones included) each in a sub-wave
+ * of their own, in plan order and before the next wave: apply sends them one by one.
+ */
+function sequential(changes: readonly Change[], wave: number): void {
+  let from = 0;
+  while (changes[from].wave !== wave) from++;
+  let to = from;
+  while (to < changes.length && changes[to].wave === wave) to++;
+  const step = ((to < changes.length ? changes[to].wave : wave + 1) - wave) / (to - from + 1);
+  for (let i = from; i < to; i++) changes[i].wave = wave + (i - from) * step;
 }
 
 /** The way through for a refusal no order of the plan's writes avoids. */
@@ -160,5 +208,9 @@ function hintFor(message: string, view: GraphView): string {
     const them = joining.length > 1 ? 'them' : 'it';
     return `no order of this plan's writes passes, since Consul checks the chain after each one: apply it in two steps, first without ${join} (delete ${them} with --prune along with the protocol change), then with ${them} again; or change the protocol of every service of the chain through one proxy-defaults write`;
   }
+  // Not an order problem: the provider is in neither the tree nor Consul.
+  const providers = [...message.matchAll(/Referenced JWT Provider does not exist\. Provider Name: (.*)/g)].map((m) => `"${m[1]}"`);
+  if (providers.length)
+    return `add jwt-provider ${providers.join(', ')} to the tree (a config entry of kind "jwt-provider"), or take ${providers.length > 1 ? 'them' : 'it'} out of the intention`;
   return 'Consul refuses this write at that point of the apply even though the final state is valid: split the change into applies that are each valid after every write';
 }
