@@ -32,7 +32,11 @@ export interface AdvisePorts {
    * (src/adapters/consul/outside-namespaces.ts, the read `audit` makes); undefined from it: none
    * are outside (Community Edition, or `namespaces: all`); the port absent: not read.
    */
-  outside?: { permissiveServicesInMesh(): Promise<ServiceRef[] | undefined> };
+  outside?: {
+    permissiveServicesInMesh(): Promise<ServiceRef[] | undefined>;
+    /** Sidecars registered permissive there (asked once Enterprise is known: the first read said it). */
+    permissiveSidecarsOutside?(): Promise<ServiceRef[]>;
+  };
 }
 
 export interface AdviseOptions {
@@ -100,7 +104,9 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
 async function outsideNamespaces(outside: NonNullable<AdvisePorts['outside']>): Promise<AdviceReport['outsideTarget']> {
   try {
     const permissive = await outside.permissiveServicesInMesh();
-    return permissive && { permissive };
+    if (!permissive) return undefined;
+    const sidecars = (await outside.permissiveSidecarsOutside?.()) ?? [];
+    return { permissive, ...(sidecars.length ? { sidecars } : {}) };
   } catch (e) {
     return { permissive: [], unreadable: e instanceof Error ? e.message : String(e) };
   }

@@ -40,13 +40,22 @@ afterEach(async () => {
  * A proxy in front of `target` that records each request with its answer's status; with
  * `refuseEveryNamespace`, the `?ns=*` read gets Consul's 403 for a token granted its own namespace only.
  */
-async function inFront(target: string, opts: { refuseEveryNamespace?: boolean } = {}) {
+async function inFront(target: string, opts: { refuseEveryNamespace?: boolean; permissiveSidecarsIn?: Record<string, string[]> } = {}) {
   const seen: { url: string; status: number }[] = [];
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (opts.refuseEveryNamespace && new URL(url, 'http://x').searchParams.get('ns') === '*') {
       seen.push({ url, status: 403 });
       return res.writeHead(403).end("Permission denied: token with AccessorID 'a1' lacks permission 'service:read' on \"*\"");
+    }
+    // The double registers no sidecar with a mode of its own; these namespaces' catalogs answer the permissive filter with some.
+    const parsed = new URL(url, 'http://x');
+    const sidecars = opts.permissiveSidecarsIn?.[parsed.searchParams.get('ns') ?? 'default'];
+    if (parsed.pathname === '/v1/catalog/services' && sidecars && parsed.searchParams.get('filter')?.includes('ServiceProxy.MutualTLSMode == "permissive"')) {
+      seen.push({ url, status: 200 });
+      return res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(Object.fromEntries(sidecars.map((s) => [`${s}-sidecar-proxy`, []]))));
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -109,6 +118,17 @@ describe('advise --open-prs, an Enterprise target without namespaces, and the re
       expect(heads).toEqual([]);
       expect(stdout).toContain('could not see the rest of the mesh');
       expect(stdout).toContain("lacks permission 'service:read'");
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('opens no lockdown PR while a sidecar in another namespace is registered permissive, naming it as not managed by this target', async () => {
+    const proxy = await inFront(await enterprise('strict'), { permissiveSidecarsIn: { other: ['ledger'] } });
+    try {
+      const { stdout, heads } = await openPrs(proxy.url);
+      expect(heads).toEqual([]);
+      expect(stdout).toContain('ledger-sidecar-proxy (namespace other) (not managed by this target)');
     } finally {
       await proxy.close();
     }

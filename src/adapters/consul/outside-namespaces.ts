@@ -18,7 +18,7 @@ export interface OutsideNamespaces {
    */
   permissiveServicesInMesh(): Promise<ServiceRef[] | undefined>;
   /**
-   * `audit`'s read of sidecars registered with `Proxy.MutualTLSMode = "permissive"` in the
+   * The read by `audit` and the lockdown gate of sidecars registered with `Proxy.MutualTLSMode = "permissive"` in the
    * namespaces it does not read itself, on Enterprise (ask permissiveServicesInMesh first: it tells
    * CE apart). The catalog's answer is keyed by name alone, so not `?ns=*`: each namespace
    * `GET /v1/namespaces` lists, as `namespaces: all` reads them (connect-catalog.ts).
