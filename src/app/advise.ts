@@ -27,8 +27,16 @@ export interface AdvisePorts {
   traffic: TrafficSampleSource;
   /** The audit's read of sidecars registered permissive (src/adapters/consul/posture-source.ts); absent: not read. */
   sidecars?: Pick<AuditSource, 'permissiveSidecars'>;
-  /** Services permissive in namespaces the target does not manage (src/adapters/consul/outside-namespaces.ts); absent: not read. */
-  outside?: { permissiveServices(): Promise<ServiceRef[]> };
+  /**
+   * Services permissive in the namespaces of the partition the target does not read itself
+   * (src/adapters/consul/outside-namespaces.ts, the read `audit` makes); undefined from it: none
+   * are outside (Community Edition, or `namespaces: all`); the port absent: not read.
+   */
+  outside?: {
+    permissiveServicesInMesh(): Promise<ServiceRef[] | undefined>;
+    /** Sidecars registered permissive there (asked once Enterprise is known: the first read said it). */
+    permissiveSidecarsOutside?(): Promise<ServiceRef[]>;
+  };
 }
 
 export interface AdviseOptions {
@@ -93,9 +101,12 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
 }
 
 /** The read of namespaces outside the target; a failure is kept as the reason it is unknown, for the lockdown gate. */
-async function outsideNamespaces(outside: NonNullable<AdvisePorts['outside']>): Promise<NonNullable<AdviceReport['outsideTarget']>> {
+async function outsideNamespaces(outside: NonNullable<AdvisePorts['outside']>): Promise<AdviceReport['outsideTarget']> {
   try {
-    return { permissive: await outside.permissiveServices() };
+    const permissive = await outside.permissiveServicesInMesh();
+    if (!permissive) return undefined;
+    const sidecars = (await outside.permissiveSidecarsOutside?.()) ?? [];
+    return { permissive, ...(sidecars.length ? { sidecars } : {}) };
   } catch (e) {
     return { permissive: [], unreadable: e instanceof Error ? e.message : String(e) };
   }

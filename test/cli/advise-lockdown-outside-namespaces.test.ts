@@ -41,7 +41,7 @@ describe('the mesh lockdown and namespaces the target does not manage', () => {
     consul.put({ Kind: 'service-defaults', Name: 'ledger', Namespace: 'other', MutualTLSMode: 'permissive' });
     const { stdout, branches } = await writeBranch('[default]');
     expect(stdout).toContain(
-      'mesh lockdown: the mesh lockdown is held back: 1 service in a namespace this target does not manage is permissive in Consul: ledger (namespace other).',
+      'mesh lockdown: the mesh lockdown is held back: 1 service in a namespace this target does not manage is permissive in Consul: ledger (namespace other) (not managed by this target).',
     );
     expect(branches).not.toContain('mesh-lockdown');
   });

@@ -62,7 +62,7 @@ describe('advise on a target that manages several namespaces', () => {
     ]);
     expect(run.asked.sort()).toEqual(['default/billing/ledger', 'default/default/web']);
     const catalogNs = consul.http.requests
-      .filter((r) => r.url.startsWith('/v1/catalog/services'))
+      .filter((r) => r.url.startsWith('/v1/catalog/services') && !r.url.includes('MutualTLSMode'))
       .map((r) => new URL(r.url, 'http://x').searchParams.get('ns') ?? 'default');
     expect(new Set(catalogNs)).toEqual(new Set(['default', 'billing']));
   });

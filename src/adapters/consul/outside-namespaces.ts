@@ -10,19 +10,15 @@ import { fieldText } from '../../model/field-text.ts';
 
 export interface OutsideNamespaces {
   /**
-   * The advisor's read: without `namespaces` on the target or with `namespaces: all`, the advisor
-   * already reads every namespace it judges, so nothing is asked.
-   */
-  permissiveServices(): Promise<ServiceRef[]>;
-  /**
-   * `audit`'s read: every namespace of the partition but the ones the audit reads itself. A target
-   * without `namespaces` reads its own namespace only, so it asks too; Community Edition refuses
+   * The read of `audit` and of the advisor's lockdown gate: every namespace of the partition but the
+   * ones the target reads itself. A target without `namespaces` reads its own namespace only, so it
+   * asks too (on Enterprise other namespaces may be permissive); Community Edition refuses
    * `?ns=` with a 400 (agent/http_ce.go: `Namespaces are a Consul Enterprise feature`) because it
    * has one namespace, which that read covered. Undefined: nothing is outside (that, or `namespaces: all`).
    */
   permissiveServicesInMesh(): Promise<ServiceRef[] | undefined>;
   /**
-   * `audit`'s read of sidecars registered with `Proxy.MutualTLSMode = "permissive"` in the
+   * The read by `audit` and the lockdown gate of sidecars registered with `Proxy.MutualTLSMode = "permissive"` in the
    * namespaces it does not read itself, on Enterprise (ask permissiveServicesInMesh first: it tells
    * CE apart). The catalog's answer is keyed by name alone, so not `?ns=*`: each namespace
    * `GET /v1/namespaces` lists, as `namespaces: all` reads them (connect-catalog.ts).
@@ -40,11 +36,6 @@ export const PERMISSIVE_SIDECARS_FILTER = 'ServiceKind == "connect-proxy" and Se
  */
 export function consulOutsideNamespaces(consul: ConsulClient): OutsideNamespaces {
   return {
-    async permissiveServices() {
-      const managed = consul.options.managedNamespaces;
-      if (managed === undefined || managed === 'all') return [];
-      return permissiveOutside(consul, managed);
-    },
     async permissiveServicesInMesh() {
       const managed = consul.options.managedNamespaces;
       if (managed === 'all') return undefined;

@@ -231,7 +231,7 @@ export interface AdviceReport {
    * Namespaces of the partition the target does not manage (Enterprise): services permissive in
    * Consul there, or why they could not be read. The mesh lockdown speaks for them too. Absent: not read.
    */
-  outsideTarget?: { permissive: ServiceRef[]; unreadable?: string };
+  outsideTarget?: { permissive: ServiceRef[]; sidecars?: ServiceRef[]; unreadable?: string };
   /** `advisor.expectNoInboundTraffic` items naming no service Git or Consul knows (a typo marks nothing). */
   unknownQuietItems?: string[];
 }

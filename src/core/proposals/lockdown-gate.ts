@@ -65,10 +65,22 @@ function outsideHoldsBack(report: AdviceReport): string | undefined {
   const outside = report.outsideTarget;
   if (!outside) return undefined;
   if (outside.unreadable)
-    return `the mesh lockdown is held back: the namespaces this target does not manage could not be read, and the mesh entry covers them too: ${outside.unreadable}`;
+    return `the mesh lockdown is held back: it could not see the rest of the mesh: the namespaces this target does not manage could not be read, and the mesh entry covers them too: ${outside.unreadable}`;
+  // A sidecar's own Proxy.MutualTLSMode wins over every config entry, there as here.
+  const sidecars = outside.sidecars ?? [];
+  if (sidecars.length) {
+    const m = sidecars.length;
+    const shown = sidecars.slice(0, SHOWN).map((s) => `${scopedServiceName(s)} (not managed by this target)`);
+    return (
+      `the mesh lockdown is held back: ${m} sidecar ${m === 1 ? 'registration' : 'registrations'} in a namespace this target does not manage ` +
+      `${m === 1 ? 'sets its' : 'set their'} own Proxy.MutualTLSMode = "permissive" (${shown.join(', ')}${m > SHOWN ? `, … and ${m - SHOWN} more` : ''}), ` +
+      `which ${m === 1 ? 'wins' : 'win'} over every config entry. The mesh entry covers every namespace of the partition: re-register ${m === 1 ? 'it' : 'them'} without it first.`
+    );
+  }
   const n = outside.permissive.length;
   if (n === 0) return undefined;
-  const names = outside.permissive.slice(0, SHOWN).map((s) => scopedServiceName(s));
+  // Marked as `audit` marks them: the service is another team's (or nobody's), not this target's to fix.
+  const names = outside.permissive.slice(0, SHOWN).map((s) => `${scopedServiceName(s)} (not managed by this target)`);
   const more = n > SHOWN ? `, … and ${n - SHOWN} more` : '';
   return (
     `the mesh lockdown is held back: ${n} ${n === 1 ? 'service' : 'services'} in a namespace this target does not manage ${n === 1 ? 'is' : 'are'} ` +
