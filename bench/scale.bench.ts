@@ -16,6 +16,10 @@
 //      the server's CPU per write goes, and what bounds the wall time here and against a real Consul.
 //      With BENCH_BASE_REF, the same apply against the dev server built from that commit, alternating
 //      with today's.
+//   2b. What a user runs for a large change: the built CLI's `apply --auto-approve` of 1,000 and 10,000
+//      creates against an empty dev server, and of one field changed in each of as many entries, with
+//      `plan` of the same tree as its own row (the apply's time above it is the writes), and how the
+//      plan grows between the two sizes (linear ≈ 1.0). With BENCH_BASE_REF, alternating with that build.
 //   3. A cold reconcile of a 10,000-file repository through the reconcile Lambda handler and the
 //      GitHub double: GitHub requests (goal ≤ 5) and wall time, next to the same tree read blob by blob.
 //   4. The YAML files of that tree through the fast plain-YAML reader and through the library (CPU).
@@ -476,6 +480,110 @@ async function applyCreates(): Promise<void> {
   }
 }
 
+/**
+ * The files of `files` with one field changed in each entry a service has: service-defaults go from
+ * http to http2 (still HTTP, so their routers stay valid and each write compiles its chain), intentions
+ * from allow to deny, routers from /v2 to /v3. The mesh-wide pair stays as it is.
+ */
+function oneFieldChanged(files: Record<string, string>): Record<string, string> {
+  const change = (path: string, text: string) =>
+    path.startsWith('services/')
+      ? text.replace('Protocol = "http"', 'Protocol = "http2"')
+      : path.startsWith('intentions/')
+        ? text.replace('"allow"', '"deny"')
+        : path.startsWith('routers/')
+          ? text.replace('/v2', '/v3')
+          : text;
+  return Object.fromEntries(Object.entries(files).map(([p, t]) => [p, change(p, t)]));
+}
+
+/**
+ * What a user runs to apply a large change: the built CLI's `apply --auto-approve`, whole process, of
+ * `n` creates against an empty dev server and of one field changed in each of `n` entries Consul holds.
+ * The CLI prints no phase times, so `plan` of the same tree against the same state runs as its own
+ * row, and the writes are the apply's time above it. Each build plans and applies against a server of
+ * its own (started empty, or seeded by today's CLI, unmeasured), alternating with the base build.
+ */
+async function applyWholeProcess(): Promise<void> {
+  console.log(`whole-process apply --auto-approve with the built CLI against the dev server (${LATENCY_MS} ms latency), median of ${RUNS} alternating runs`);
+  const builds: [string, string][] = [['now', built.bin], ...(base ? [[BASE_REF!, base.bin] as [string, string]] : [])];
+  const growth: Record<string, { n: number; ms: number; cpuMs: number }[]> = {};
+  // A process that does nothing, measured here too: the plan's growth above it is what the entries cost
+  // (at 1,000 entries Node's start is much of the time, which hides how the rest grows).
+  const starts: Run[] = [];
+  for (let i = 0; i < RUNS; i++) starts.push(await run(['-e', '0'], tmpdir()));
+  const start = { ms: median(starts.map((r) => r.ms)), cpuMs: median(starts.map((r) => r.cpuMs)) };
+  console.log(`  node -e 0: ${f0(start.ms)} ms (CPU ${f0(start.cpuMs)} ms)`);
+  for (const n of SIZES) {
+    const dir = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-apply-'));
+    const files = entryFiles(n);
+    try {
+      for (const shape of ['creates', 'updates'] as const) {
+        const rows: Record<string, { plan: Run[]; apply: Run[] }> = Object.fromEntries(builds.map(([name]) => [name, { plan: [], apply: [] }]));
+        for (let i = 0; i < RUNS + (RUNS === 1 ? 1 : 0); i++) {
+          for (const [name, bin] of builds) {
+            // The files as they were, once more after an update run changed them (creates keep one checkout, as a user's runs do).
+            if (shape === 'updates' || i + builds.findIndex(([b]) => b === name) === 0) {
+              rmSync(join(dir, 'config-entries'), { recursive: true, force: true });
+              writeTree(dir, files);
+            }
+            const server = await startDevServerProcess(['--latency-ms', String(LATENCY_MS)], { bin: built.bin });
+            try {
+              const consul = ['--consul', server.url];
+              if (shape === 'updates') {
+                const seeded = await run([built.bin, 'apply', '--auto-approve', ...consul], dir);
+                if (seeded.code !== 0) throw new Error(`seeding ${n} entries exited ${seeded.code}`);
+                rmSync(join(dir, 'config-entries'), { recursive: true, force: true });
+                writeTree(dir, oneFieldChanged(files));
+              }
+              const plan = await run([bin, 'plan', ...consul, '--detailed-exitcode'], dir);
+              if (plan.code !== 2) throw new Error(`plan of ${n} ${shape} (${name}) exited ${plan.code} (2 = changes expected)`);
+              const apply = await run([bin, 'apply', '--auto-approve', ...consul], dir);
+              if (apply.code !== 0) throw new Error(`apply of ${n} ${shape} (${name}) exited ${apply.code}`);
+              const after = await run([built.bin, 'plan', ...consul, '--detailed-exitcode'], dir);
+              if (after.code !== 0) throw new Error(`plan after the apply of ${n} ${shape} (${name}) exited ${after.code} (0 = all applied)`);
+              // With BENCH_RUNS=1 the first round is unmeasured (a warm disk and caches).
+              if (RUNS === 1 && i === 0) continue;
+              rows[name].plan.push(plan);
+              rows[name].apply.push(apply);
+            } finally {
+              server.close();
+            }
+          }
+        }
+        const med = (rs: Run[]) => ({ ms: median(rs.map((r) => r.ms)), cpuMs: median(rs.map((r) => r.cpuMs)), rssMiB: median(rs.map((r) => r.rssMiB)) });
+        const now = { plan: med(rows.now.plan), apply: med(rows.now.apply) };
+        (growth[shape] ??= []).push({ n, ms: now.plan.ms, cpuMs: now.plan.cpuMs });
+        const writesMs = now.apply.ms - now.plan.ms;
+        console.log(
+          `  ${String(n).padStart(6)} ${shape}: apply ${f0(now.apply.ms)} ms (CPU ${f0(now.apply.cpuMs)} ms), ${f0(now.apply.rssMiB)} MiB | plan alone ${f0(now.plan.ms)} ms (CPU ${f0(now.plan.cpuMs)} ms), ${f0(now.plan.rssMiB)} MiB` +
+            ` | the writes (apply − plan) ${f0(writesMs)} ms (CPU ${f0(now.apply.cpuMs - now.plan.cpuMs)} ms): plan/apply ${f2(now.plan.ms / now.apply.ms)}x wall, ${f2(now.plan.cpuMs / now.apply.cpuMs)}x CPU`,
+        );
+        if (base) {
+          const b = { plan: med(rows[BASE_REF!].plan), apply: med(rows[BASE_REF!].apply) };
+          console.log(
+            `           against ${BASE_REF}: apply ${f0(b.apply.ms)} ms (CPU ${f0(b.apply.cpuMs)} ms), plan alone ${f0(b.plan.ms)} ms (CPU ${f0(b.plan.cpuMs)} ms)` +
+              ` | now/before: apply ${f2(now.apply.ms / b.apply.ms)}x wall, ${f2(now.apply.cpuMs / b.apply.cpuMs)}x CPU; plan ${f2(now.plan.ms / b.plan.ms)}x wall, ${f2(now.plan.cpuMs / b.plan.cpuMs)}x CPU`,
+          );
+          (growth[`${shape}@base`] ??= []).push({ n, ms: b.plan.ms, cpuMs: b.plan.cpuMs });
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // How the plan of a large change grows: linear ≈ 1.0; a step comparing each write with every other ≈ 2.
+  for (const [shape, points] of Object.entries(growth)) {
+    const [a, b] = points.slice(-2);
+    if (!a || !b) continue;
+    const exponent = (x: number, y: number) => f2(Math.log(y / x) / Math.log(b.n / a.n));
+    console.log(
+      `  plan of ${shape.replace('@base', ` at ${BASE_REF}`)} ${a.n} → ${b.n}: time × ${f2(b.ms / a.ms)}, CPU × ${f2(b.cpuMs / a.cpuMs)} for entries × ${f2(b.n / a.n)}: exponent ${exponent(a.ms, b.ms)} wall, ${exponent(a.cpuMs, b.cpuMs)} CPU` +
+        ` | above node -e 0: ${exponent(a.ms - start.ms, b.ms - start.ms)} wall, ${exponent(a.cpuMs - start.cpuMs, b.cpuMs - start.cpuMs)} CPU (linear ≈ 1.0)`,
+    );
+  }
+}
+
 async function coldReconcile(): Promise<void> {
   const n = 10_000;
   const files = Object.fromEntries(Object.entries(entryFiles(n)).map(([p, t]) => [`config-entries/${p}`, t]));
@@ -546,10 +654,11 @@ function yamlReaders(): void {
   console.log(`YAML files of a 10,000-entry tree (${texts.length}): fast reader ${f2(f)} ms CPU, yaml library ${f2(l)} ms CPU, library/fast ${f2(l / f)}x`);
 }
 
-// BENCH_SCALE_PARTS=yaml,plan,apply,reconcile picks parts (default all).
-const parts = (process.env.BENCH_SCALE_PARTS ?? 'yaml,plan,apply,reconcile').split(',');
+// BENCH_SCALE_PARTS=yaml,plan,apply,apply-cli,reconcile picks parts (default all).
+const parts = (process.env.BENCH_SCALE_PARTS ?? 'yaml,plan,apply,apply-cli,reconcile').split(',');
 if (parts.includes('yaml')) yamlReaders();
 if (parts.includes('plan')) await noopPlans();
 if (parts.includes('apply')) await applyCreates();
+if (parts.includes('apply-cli')) await applyWholeProcess();
 if (parts.includes('reconcile')) await coldReconcile();
 process.exit(0);

@@ -4,6 +4,7 @@
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { kindDefinition } from '../model/registry.ts';
 import { fieldText } from '../model/field-text.ts';
+import { lowerOnce } from '../model/related-services.ts';
 import { entryHash } from './response-shape.ts';
 import { entryName } from '../core/plan/write-graph-check.ts';
 
@@ -168,7 +169,11 @@ export class DevState {
   readonly graphView = {
     get: (kind: string, name: string): ApiEntry | undefined => this.getEntry(kind, name)?.entry,
     ofKind: (kind: string): ApiEntry[] => [...(this.byKind.get(kind.toLowerCase())?.values() ?? [])].map((s) => s.entry),
-    linking: (service: string): ApiEntry[] => [...(this.linksTo.get(service.toLowerCase())?.values() ?? [])].map((s) => s.entry),
+    // One array, and none when no chain links to the service (most writes).
+    linking: (service: string): readonly ApiEntry[] => {
+      const m = this.linksTo.get(service.toLowerCase());
+      return m ? Array.from(m.values(), (s) => s.entry) : NO_ENTRIES;
+    },
   };
 
   private link(key: string, old: StoredEntry | undefined, next: StoredEntry | undefined): void {
@@ -254,13 +259,15 @@ export class DevState {
   }
 }
 
-const NO_SERVICES: ReadonlySet<string> = new Set();
+const NO_SERVICES: readonly string[] = [];
 
-/** The lower-cased services a stored entry's kind says it links to (none for non-chain kinds: most writes). */
-function relatedServices(stored: StoredEntry | undefined): ReadonlySet<string> {
+/** The lower-cased services a stored entry's kind says it links to, each once (none for non-chain kinds: most writes). */
+function relatedServices(stored: StoredEntry | undefined): readonly string[] {
   const related = stored && kindDefinition(stored.entry.Kind)?.relatedServices;
-  return related ? new Set(related(stored.entry).map((s) => s.toLowerCase())) : NO_SERVICES;
+  return related ? lowerOnce(related(stored.entry)) : NO_SERVICES;
 }
+
+const NO_ENTRIES: readonly ApiEntry[] = [];
 
 /** The name an entry is stored under, by its kind's name rule (mesh has no Name field: always "mesh"): the core's, shared with the planner. */
 export { entryName };

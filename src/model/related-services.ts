@@ -25,3 +25,21 @@ export function resolverRelatedServices(e: ApiEntry): string[] {
   }
   return names(out);
 }
+
+const NONE: readonly string[] = [];
+
+/**
+ * The services lower-cased, each once, as the link index records them. Most chain entries name one
+ * to three: a short list is checked in place, not put in a Set made for each write; a long one
+ * (a router with hundreds of routes) still goes through a Set.
+ */
+export function lowerOnce(services: readonly string[]): readonly string[] {
+  if (services.length === 0) return NONE;
+  if (services.length > 16) return [...new Set(services.map((s) => s.toLowerCase()))];
+  const out: string[] = [];
+  for (const s of services) {
+    const lower = s.toLowerCase();
+    if (!out.includes(lower)) out.push(lower);
+  }
+  return out;
+}

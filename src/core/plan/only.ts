@@ -38,7 +38,8 @@ export function parseOnly(values: readonly string[]): EntrySelector[] | string {
   return out;
 }
 
-const matches = (s: EntrySelector, c: Change) => c.id.kind === s.kind && c.id.name.toLowerCase() === s.name.toLowerCase();
+/** What a selector matches, and a change is matched by: its kind and name, whatever its partition or namespace. */
+const selected = (kind: string, name: string) => `${kind}\0${name.toLowerCase()}`;
 
 export interface OnlyProblem {
   /** The change whose rule breaks, when it is one of the selected ones. */
@@ -58,17 +59,22 @@ export function restrictPlan(
   selectors: readonly EntrySelector[],
   options: PlanOptions,
 ): { plan: Plan } | { problems: OnlyProblem[] } {
+  // Indexed once: a selector asked of every change (and each change of every selector) made
+  // `--only` with thousands of entries take seconds (selectors × changes).
+  const wanted = new Set(selectors.map((s) => selected(s.kind, s.name)));
+  const present = new Set(plan.changes.map((c) => selected(c.id.kind, c.id.name)));
   const problems: OnlyProblem[] = [];
   for (const s of selectors)
-    if (!plan.changes.some((c) => matches(s, c)))
+    if (!present.has(selected(s.kind, s.name)))
       problems.push({
         field: '',
         message: `--only ${formatSelector(s)}: no file defines this entry and Consul does not hold it`,
         hint: 'check the kind and the name (`consul-gitops render` lists the entries)',
       });
   if (problems.length) return { problems };
-  const changes = plan.changes.filter((c) => selectors.some((s) => matches(s, c)));
-  const left = plan.changes.filter((c) => sendsWrite(c) && !changes.includes(c));
+  const changes = plan.changes.filter((c) => wanted.has(selected(c.id.kind, c.id.name)));
+  const chosen = new Set(changes);
+  const left = plan.changes.filter((c) => sendsWrite(c) && !chosen.has(c));
 
   // A rule broken only because of the restriction: not broken in Consul now, nor by the whole plan.
   const keyed = (state: Map<string, ApiEntry>) => {
@@ -77,12 +83,22 @@ export function restrictPlan(
   };
   const liveState = new Map(live.map((l) => [entryKey(entryIdOf(l.entry)), canonicalLive(l.entry)]));
   const known = new Set([...keyed(liveState), ...keyed(finalState(plan.changes, live))].map((p) => p.id));
+  // The selected change of each key (the first), and what is left out by name, key and mesh-wide, each
+  // list in plan order: one lookup per problem, not a scan of every change left out.
+  const changeOf = new Map<string, Change>();
+  for (const c of changes) if (!changeOf.has(c.key)) changeOf.set(c.key, c);
+  const place = new Map(left.map((c, i) => [c, i]));
+  const leftByName = groupBy(left, (c) => c.id.name.toLowerCase());
+  const leftByKey = groupBy(left, (c) => c.key);
+  const leftMeshWide = left.filter((c) => isMeshWide(c.id.kind));
   for (const p of keyed(finalState(changes, live))) {
     if (known.has(p.id)) continue;
-    const change = changes.find((c) => c.key === p.key);
+    const change = changeOf.get(p.key);
     const name = p.key.split('/').at(-1)!;
     // What the selection leaves out that this entry most likely needs: changes of the same service, or mesh-wide ones.
-    const needed = left.filter((c) => c.id.name.toLowerCase() === name || isMeshWide(c.id.kind) || c.key === p.key);
+    const needed = [...new Set([...(leftByName.get(name) ?? []), ...leftMeshWide, ...(leftByKey.get(p.key) ?? [])])].sort(
+      (a, b) => place.get(a)! - place.get(b)!,
+    );
     const add = needed.length
       ? `add ${needed.map((c) => `--only ${c.id.kind}/${c.id.name}`).join(' ')}`
       : 'select the changes it depends on too, or apply the whole plan';
@@ -100,4 +116,16 @@ export function restrictPlan(
   const owned = live.filter((l) => ownershipOf(l.entry) === 'ours').length;
   const refused = massDeleteGuard(summary.delete, owned, options.massDelete);
   return { plan: { changes, warnings: planWarnings(changes, live), summary, ...(refused ? { refused } : {}) } };
+}
+
+/** `items` grouped by `keyOf`, each group in the items' order. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }

@@ -81,9 +81,13 @@ class Overlay implements GraphView {
     return list;
   }
 
-  linking(service: string): ApiEntry[] {
-    const list = this.base.linking(service).filter((e) => !this.#isChanged(e));
-    if (this.proposed && links(this.proposed, service)) list.push(this.proposed);
+  linking(service: string): readonly ApiEntry[] {
+    const base = this.base.linking(service);
+    const proposed = this.proposed && links(this.proposed, service) ? this.proposed : undefined;
+    // No chain links to the service (most writes): no array made.
+    if (base.length === 0 && !proposed) return base;
+    const list = base.filter((e) => !this.#isChanged(e));
+    if (proposed) list.push(proposed);
     return list;
   }
 }
@@ -184,16 +188,20 @@ function hasChainEntry(view: GraphView, service: string): boolean {
 
 /** agent/consul/state/config_entry.go validateProposedConfigEntryInServiceGraph: which chains a change can break. */
 function chainsToCheck(view: GraphView, changed: ApiEntry, global: boolean): string[] {
-  const names = new Map<string, string>();
-  const add = (e: ApiEntry) => names.set(entryName(e).toLowerCase(), entryName(e));
-  if (global) {
-    for (const k of DISCOVERY_CHAIN_KINDS) for (const e of view.ofKind(k)) add(e);
-    return [...names.values()];
-  }
+  if (global) return chainNames(DISCOVERY_CHAIN_KINDS.flatMap((k) => view.ofKind(k)));
   if (changed.Kind !== 'service-defaults' && !DISCOVERY_CHAIN_KINDS.includes(changed.Kind)) return [];
   const name = entryName(changed);
-  names.set(name.toLowerCase(), name);
   // The chains linking to it, one level, through the link index: O(links), not O(entries).
-  for (const e of view.linking(name)) add(e);
+  const linking = view.linking(name);
+  // None (most writes): its own chain alone, without a map and a list made for it.
+  if (linking.length === 0) return [name];
+  return chainNames(linking, name);
+}
+
+/** The chains of `entries` by name, case-insensitive (each at its first place, spelt as its last), after `own` when given. */
+function chainNames(entries: readonly ApiEntry[], own?: string): string[] {
+  const names = new Map<string, string>();
+  if (own !== undefined) names.set(own.toLowerCase(), own);
+  for (const e of entries) names.set(entryName(e).toLowerCase(), entryName(e));
   return [...names.values()];
 }

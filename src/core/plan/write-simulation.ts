@@ -7,6 +7,7 @@
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { entryIdOf, entryKey } from '../../model/entry-id.ts';
 import { DISCOVERY_CHAIN_KINDS, kindDefinition } from '../../model/registry.ts';
+import { lowerOnce } from '../../model/related-services.ts';
 import type { Change } from './plan.ts';
 import { entryName, graphError, type GraphView } from './write-graph-check.ts';
 
@@ -38,7 +39,7 @@ function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<str
     const index = new Map<string, ApiEntry[]>();
     const add = (e: ApiEntry) => {
       // Every related service once, lower-cased as the check compares them.
-      for (const svc of new Set((kindDefinition(e.Kind)?.relatedServices?.(e) ?? []).map((x) => x.toLowerCase()))) {
+      for (const svc of relatedLower(e)) {
         let list = index.get(svc);
         if (!list) index.set(svc, (list = [] as ApiEntry[]));
         list.push(e);
@@ -60,7 +61,7 @@ function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<str
       for (const c of touched.values()) if (c.before?.Kind === kind) list.push(c.before);
       return list;
     },
-    linking: (service) => linksTo().get(service.toLowerCase()) ?? [],
+    linking: (service) => linksTo().get(service.toLowerCase()) ?? NO_ENTRIES,
   };
 }
 
@@ -91,20 +92,21 @@ class Written {
   }
 
   /** The written entries linking to `service`, in the order of `entries`. */
-  linking(service: string): ApiEntry[] {
+  linking(service: string): readonly ApiEntry[] {
     const m = this.#linking.get(service.toLowerCase());
-    if (!m || m.size === 0) return [];
+    if (!m || m.size === 0) return NO_ENTRIES;
     return [...m].sort((a, b) => this.#order.get(a[0])! - this.#order.get(b[0])!).map(([, e]) => e);
   }
 }
 
 /** The lower-cased services an entry's kind says it links to, each once (none for most kinds). */
-function relatedLower(e: ApiEntry | undefined): ReadonlySet<string> {
+function relatedLower(e: ApiEntry | undefined): readonly string[] {
   const related = e && kindDefinition(e.Kind)?.relatedServices;
-  return related ? new Set(related(e).map((s) => s.toLowerCase())) : NO_SERVICES;
+  return related ? lowerOnce(related(e)) : NO_SERVICES;
 }
 
-const NO_SERVICES: ReadonlySet<string> = new Set();
+const NO_SERVICES: readonly string[] = [];
+const NO_ENTRIES: readonly ApiEntry[] = [];
 
 /** `base` with the writes made so far. */
 function withWrites(base: GraphView, written: Written): GraphView {
@@ -116,7 +118,12 @@ function withWrites(base: GraphView, written: Written): GraphView {
       return w === undefined ? base.get(kind, name) : (w ?? undefined);
     },
     ofKind: (kind) => [...base.ofKind(kind).filter((e) => !overridden(e)), ...writtenOf((e) => e.Kind === kind)],
-    linking: (service) => [...base.linking(service).filter((e) => !overridden(e)), ...written.linking(service)],
+    linking: (service) => {
+      const live = base.linking(service);
+      const mine = written.linking(service);
+      // Nothing live links to it (every write of a plan of creates): the writes' list as it is.
+      return live.length === 0 ? mine : [...live.filter((e) => !overridden(e)), ...mine];
+    },
   };
 }
 
