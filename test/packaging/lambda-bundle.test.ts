@@ -38,8 +38,13 @@ describe('Lambda bundles', () => {
   // Stop 21 grew it to 1109 KiB with the apply order's write checks (the per-write graph check now in
   // the core, shared with the dev server, the write simulation, sameness-group and subset release
   // order), the +ent-on-CE stop and the GitHub client's same-origin guard: 1120 KiB.
-  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1120 KiB, webhook under 150 KiB', () => {
-    expect(reconcile.bytes).toBeLessThan(1120 * KiB);
+  // Stop 22 grew it by 12 KiB, all our own code (an input-by-input comparison of the metafiles against
+  // eb388cb, no package moved): the evidence's per-datacenter and silent-sidecar rules, the audit's and
+  // the lockdown gate's reads outside the target's namespaces, the stale-checkout refusal for PRs, the
+  // remembered run start and the paged-read loop guard, the jwt-provider check and same-wave simulation,
+  // the linear --only index: 1136 KiB.
+  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1136 KiB, webhook under 150 KiB', () => {
+    expect(reconcile.bytes).toBeLessThan(1136 * KiB);
     expect(webhook.bytes).toBeLessThan(150 * KiB);
   });
 
