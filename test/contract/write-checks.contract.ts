@@ -733,6 +733,23 @@ export const WRITE_CHECK_CASES: ContractCase[] = [
     ],
   },
   {
+    // agent/consul/state/config_entry.go validateProposedConfigEntryInGraph → validateJWTProvidersExist:
+    // an intention naming a provider Consul does not hold is refused with a multierror (stop 22).
+    name: 'service-intentions naming a jwt-provider Consul does not hold is refused, and accepted once it exists',
+    kinds: ['service-intentions', 'jwt-provider'],
+    cleanup: ['/v1/config/service-intentions/cgc-jwt-user', '/v1/config/jwt-provider/cgc-jwt-idp'],
+    steps: [
+      fail500(
+        { Kind: 'service-intentions', Name: 'cgc-jwt-user', JWT: { Providers: [{ Name: 'cgc-jwt-idp' }] }, Sources: [{ Name: 'web', Action: 'allow' }] },
+        '1 error occurred:\n\t* Referenced JWT Provider does not exist. Provider Name: cgc-jwt-idp\n\n',
+      ),
+      ok({ Kind: 'jwt-provider', Name: 'cgc-jwt-idp', JSONWebKeySet: { Remote: { URI: 'https://idp.example.com/.well-known/jwks.json' } } }),
+      ok({ Kind: 'service-intentions', Name: 'cgc-jwt-user', JWT: { Providers: [{ Name: 'cgc-jwt-idp' }] }, Sources: [{ Name: 'web', Action: 'allow' }] }),
+      del('/v1/config/service-intentions/cgc-jwt-user'),
+      del('/v1/config/jwt-provider/cgc-jwt-idp'),
+    ],
+  },
+  {
     name: 'inline-certificate: x509 parsing, RSA key length, key/certificate match, DNS-valid hosts',
     kinds: ['inline-certificate'],
     cleanup: ['/v1/config/inline-certificate/cgc-cert'],
