@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { historyStart, MIN, sidecarHistory, sidecarLabels, verdictsOf } from '../support/prometheus-sidecar-history.ts';
+import { registerSidecar } from '../support/register-sidecar.ts';
 import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
 
@@ -46,25 +47,9 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, a registered 
     return () => server.close();
   });
 
-  /** A consul-k8s sidecar of orders: its pod's name in the `pod-name` meta (registerSidecar sets no meta). */
-  async function sidecar(name: string, address: string): Promise<void> {
-    const res = await fetch(`${server.url}/v1/catalog/register`, {
-      method: 'PUT',
-      body: JSON.stringify({
-        Node: `node-${name}`,
-        Address: address,
-        Service: {
-          ID: name,
-          Kind: 'connect-proxy',
-          Service: 'orders-sidecar-proxy',
-          Port: 20000,
-          Meta: { 'pod-name': name },
-          Proxy: { DestinationServiceName: 'orders' },
-        },
-      }),
-    });
-    expect(res.status).toBe(200);
-  }
+  /** A consul-k8s sidecar of orders: its pod's name in the `pod-name` meta. */
+  const sidecar = (name: string, address: string) =>
+    registerSidecar(server.url, 'orders', {}, { id: name, node: `node-${name}`, address, meta: { 'pod-name': name } });
   async function orders(): Promise<{ verdict: string; reasons: string[] }> {
     return verdictsOf(await runAdvise(server.url, ['--window', '2h', '--json'], { cwd: tempTree(TREE), stats: `prometheus=${prom.url}`, now: new Date(END) }))
       .orders;

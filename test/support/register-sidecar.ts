@@ -1,11 +1,12 @@
 // Registers one sidecar proxy for a service in a Consul (dev server) catalog, as the advisor's tests need it.
 import { expect } from 'vitest';
 
-/** Where a sidecar runs, for a service with several: its own ID (default: the service name), node and address. */
+/** Where a sidecar runs, for a service with several: its own ID (default: the service name), node and address; `meta` as consul-k8s sets it (e.g. `pod-name`). */
 export interface SidecarPlace {
   id?: string;
   node?: string;
   address?: string;
+  meta?: Record<string, string>;
 }
 
 /**
@@ -24,6 +25,7 @@ export async function registerSidecar(consulUrl: string, service = 'api', proxy:
         Kind: 'connect-proxy',
         Service: `${service}-sidecar-proxy`,
         Port: 20000,
+        ...(place.meta ? { Meta: place.meta } : {}),
         Proxy: { DestinationServiceName: service, ...proxy },
       },
     }),
