@@ -386,20 +386,20 @@ async function applyCreates(): Promise<void> {
       server.close();
     }
   })();
+  /** `worker` run DEFAULT_APPLY_CONCURRENCY times side by side: wall time, and the server's and this process's CPU meanwhile. */
+  const inFlight = async (serverPid: number, worker: () => Promise<void>) => {
+    const serverBefore = processCpuMs(serverPid);
+    const clientBefore = process.cpuUsage();
+    const t = await timed(() => Promise.all(Array.from({ length: DEFAULT_APPLY_CONCURRENCY }, worker)));
+    return { ms: t.ms, serverCpuMs: processCpuMs(serverPid) - serverBefore, clientCpuMs: cpuMsSince(clientBefore) };
+  };
   const raw = async (target: { url: string; pid: number; close(): void }) => {
     const client = new ConsulClient({ address: target.url, timeoutMs: 120_000 });
     try {
       let next = 0;
-      const serverBefore = processCpuMs(target.pid);
-      const clientBefore = process.cpuUsage();
-      const t = await timed(() =>
-        Promise.all(
-          Array.from({ length: DEFAULT_APPLY_CONCURRENCY }, async () => {
-            while (next < entries.length) await client.putEntry(entries[next++]);
-          }),
-        ),
-      );
-      return { ms: t.ms, serverCpuMs: processCpuMs(target.pid) - serverBefore, clientCpuMs: cpuMsSince(clientBefore) };
+      return await inFlight(target.pid, async () => {
+        while (next < entries.length) await client.putEntry(entries[next++]);
+      });
     } finally {
       await client.close();
       target.close();
@@ -413,19 +413,12 @@ async function applyCreates(): Promise<void> {
     const pool = new Pool(target.url, { connections: DEFAULT_APPLY_CONCURRENCY, pipelining: 1 });
     try {
       let next = 0;
-      const serverBefore = processCpuMs(target.pid);
-      const clientBefore = process.cpuUsage();
-      const t = await timed(() =>
-        Promise.all(
-          Array.from({ length: DEFAULT_APPLY_CONCURRENCY }, async () => {
-            while (next++ < entries.length) {
-              const res = await pool.request({ method: 'PUT', path: '/v1/dev/faults', body: '{"count":0}' });
-              if ((await res.body.text()) !== 'true') throw new Error('/v1/dev/faults did not answer true');
-            }
-          }),
-        ),
-      );
-      return { ms: t.ms, serverCpuMs: processCpuMs(target.pid) - serverBefore, clientCpuMs: cpuMsSince(clientBefore) };
+      return await inFlight(target.pid, async () => {
+        while (next++ < entries.length) {
+          const res = await pool.request({ method: 'PUT', path: '/v1/dev/faults', body: '{"count":0}' });
+          if ((await res.body.text()) !== 'true') throw new Error('/v1/dev/faults did not answer true');
+        }
+      });
     } finally {
       await pool.close();
       target.close();
