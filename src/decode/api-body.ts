@@ -3,7 +3,6 @@
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { parseJson } from '../formats/json.ts';
 import { decodeDocument, findKind } from './decode-entry.ts';
-import { plainJsonTree } from './plain-json-body.ts';
 
 /**
  * `given`: the field paths the body names, empty objects included. Consul's mapstructure decode
@@ -21,13 +20,9 @@ export function decodeApiBody(body: string): ApiBodyOutcome {
   const fail = (m: string): ApiBodyOutcome => ({ ok: false, message: `Request decoding failed: ${m}` });
   if (body.trim() === '') return fail('EOF');
   // No positions: no answer of the server names one (its 400s are Go's texts), and `given` is read for its paths alone.
-  // Most bodies by JSON.parse (plain-json-body.ts says when its tree is the reader's); the rest by the reader.
-  let doc = plainJsonTree(body);
-  if (!doc) {
-    const parsed = parseJson(body, { positions: false });
-    if (!parsed.ok) return fail(parsed.problems[0].message);
-    doc = parsed.documents[0];
-  }
+  const parsed = parseJson(body, { positions: false });
+  if (!parsed.ok) return fail(parsed.problems[0].message);
+  const doc = parsed.documents[0];
   if (doc.type !== 'object') return fail('Payload does not contain a kind/Kind key at the top level');
   const kind = findKind(doc);
   if (kind.error) return fail(kind.error);
