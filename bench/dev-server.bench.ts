@@ -6,6 +6,11 @@
 // client's overhead per request against a bare undici.request measured in the same run. With
 // BENCH_BASE_REF=<commit>, the dev server built from that commit takes the same writes and GETs,
 // alternating, and the CPU ratios now/before are printed. Both servers run built (dist/), as installed.
+// Last, load-independent: what 10,000 writes of the scale bench's three kinds (with the apply client's
+// Meta) make the young generation of a fresh server do (V8's --trace-gc-nvp: bytes allocated, bytes
+// that survived a scavenge, bytes promoted), now and at BENCH_BASE_REF: a write's garbage and what the
+// store keeps are what its collections cost, and bytes do not move with the machine's load.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Pool, request } from 'undici';
 import { ConsulClient } from '../src/adapters/consul/client.ts';
@@ -21,6 +26,8 @@ import type { ApiEntry } from '../src/model/kind-definition.ts';
 const WRITES = 20_000;
 const LISTS = 5_000;
 const IN_FLIGHT = 32;
+/** Writes the young-generation figures count (the scale bench's apply size). */
+const GC_WRITES = 10_000;
 
 const built = await buildCliForBench();
 process.on('exit', () => built.remove());
@@ -162,6 +169,13 @@ try {
   console.log(
     `  graph check of a service-defaults write, 10,000 vs 100 routers in the store: ${graph.toFixed(2)}x (the link index keeps it near 1x; a scan of every chain grows with the store)`,
   );
+  for (const [name, bin] of [['now', built.bin], ...(base ? [[BASE_REF!, base.bin]] : [])]) {
+    const gc = await youngGeneration(bin);
+    const kb = (bytes: number) => `${(bytes / GC_WRITES / 1024).toFixed(2)} KiB`;
+    console.log(
+      `  young generation per write, ${GC_WRITES} writes of the scale bench's kinds to a fresh server (${name}): allocated ${kb(gc.allocated)} (counted at ${gc.scavenges} scavenges), survived ${kb(gc.survived)}, promoted ${kb(gc.promoted)}; ${gc.markCompacts} mark-compacts`,
+    );
+  }
   console.log(
     `  client overhead: ConsulClient.getEntry ${((ours / N) * 1000).toFixed(0)} µs/request vs bare undici.request ${((bareGet / N) * 1000).toFixed(0)} µs/request (${(ours / bareGet).toFixed(2)}x)`,
   );
@@ -198,4 +212,76 @@ function graphCheckRatio(): number {
   };
   perCheck(100); // warm-up
   return perCheck(10_000) / perCheck(100);
+}
+
+/** The scale bench's apply writes: service-defaults, intentions and routers in turn, each with the ownership Meta the client adds. */
+function benchWrite(i: number): string {
+  const svc = `svc-${Math.floor(i / 3)}`;
+  const Meta = { 'managed-by': 'consul-gitops', 'consul-gitops/source': `config-entries/${svc}.${['hcl', 'json', 'yaml'][i % 3]}` };
+  if (i % 3 === 0) return JSON.stringify({ Kind: 'service-defaults', Name: svc, Protocol: 'http', MutualTLSMode: 'strict', Meta });
+  if (i % 3 === 1) return JSON.stringify({ Kind: 'service-intentions', Name: svc, Sources: [{ Name: `svc-${Math.floor(i / 3) + 1}`, Action: 'allow' }], Meta });
+  return JSON.stringify({
+    Kind: 'service-router',
+    Name: svc,
+    Routes: [{ Match: { HTTP: { PathPrefix: '/v2' } }, Destination: { Service: svc, PrefixRewrite: '/' } }],
+    Meta,
+  });
+}
+
+/**
+ * A fresh dev server of `bin` under --trace-gc-nvp takes GC_WRITES writes (after the tree's
+ * proxy-defaults): the sums over the scavenges after it started listening. Allocation is counted at
+ * each scavenge, so it is short by what the young generation held when the server stopped.
+ */
+async function youngGeneration(bin: string): Promise<{ scavenges: number; allocated: number; survived: number; promoted: number; markCompacts: number }> {
+  const child = spawn(process.execPath, ['--trace-gc-nvp', bin, 'dev-server', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  try {
+    const target = await new Promise<string>((resolve, reject) => {
+      const poll = setInterval(() => {
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) {
+          clearInterval(poll);
+          resolve(m[1]);
+        }
+      }, 10);
+      child.on('exit', (code) => {
+        clearInterval(poll);
+        reject(new Error(`dev server exited with ${code}`));
+      });
+    });
+    const writer = new Pool(target, { connections: IN_FLIGHT, pipelining: 1 });
+    try {
+      const seed = await writer.request({
+        method: 'PUT',
+        path: '/v1/config',
+        body: JSON.stringify({ Kind: 'proxy-defaults', Name: 'global', Config: { protocol: 'http' } }),
+      });
+      if ((await seed.body.text()) !== 'true') throw new Error('proxy-defaults write refused');
+      await run(GC_WRITES, IN_FLIGHT, async (i) => {
+        const res = await writer.request({ method: 'PUT', path: '/v1/config?cas=0', body: benchWrite(i) });
+        const text = await res.body.text();
+        if (text !== 'true') throw new Error(`write ${i} answered ${res.statusCode} ${text}`);
+      });
+    } finally {
+      await writer.close();
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  const sums = { scavenges: 0, allocated: 0, survived: 0, promoted: 0, markCompacts: 0 };
+  const lines = out.slice(out.indexOf('listening on')).split('\n');
+  for (const line of lines) {
+    const field = (name: string) => Number(new RegExp(`\\b${name}=(\\d+)`).exec(line)?.[1] ?? 0);
+    if (line.includes(' gc=s ')) {
+      sums.scavenges++;
+      sums.allocated += field('allocated');
+      sums.survived += field('new_space_survived');
+      sums.promoted += field('promoted');
+    } else if (line.includes(' gc=mc ') || line.includes(' gc=mmc ')) sums.markCompacts++;
+  }
+  return sums;
 }
