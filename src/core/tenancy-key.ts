@@ -35,12 +35,14 @@ export const inPartition = (at: ChainTenancy): ChainTenancy => (at === DEFAULT_A
 
 /** A namespace or partition as a key part: lower-cased, "" for "default" (Enterprise fills an omitted one with it). */
 export function tenancyPart(v: string | undefined): string {
-  const lower = (v ?? '').toLowerCase();
+  // Most lookups (every CE one) are in "default": no lower-cased copy made for it.
+  if (v === undefined || v === '' || v === 'default') return '';
+  const lower = v.toLowerCase();
   return lower === 'default' ? '' : lower;
 }
 
 export const sameTenancy = (a: ChainTenancy | undefined, b: ChainTenancy | undefined): boolean =>
-  tenancyPart(a?.namespace) === tenancyPart(b?.namespace) && tenancyPart(a?.partition) === tenancyPart(b?.partition);
+  a === b || (tenancyPart(a?.namespace) === tenancyPart(b?.namespace) && tenancyPart(a?.partition) === tenancyPart(b?.partition));
 
 /**
  * A service's key in an index: its lower-cased name, followed by its namespace and partition when

@@ -68,10 +68,20 @@ export function relatedServiceKeys(e: ApiEntry | undefined): readonly string[] {
     }
   }
   if (refs.length === 0) return NO_KEYS;
-  const keys = new Set<string>();
-  for (const r of refs) keys.add(serviceKey(fieldText(r.Service) || own, refTenancy(r, at)));
-  keys.delete(self);
-  return [...keys];
+  // Most entries name one to three: a short list is checked in place, a long one (a router with
+  // hundreds of routes) goes through a Set.
+  if (refs.length > 16) {
+    const keys = new Set<string>();
+    for (const r of refs) keys.add(serviceKey(fieldText(r.Service) || own, refTenancy(r, at)));
+    keys.delete(self);
+    return [...keys];
+  }
+  const keys: string[] = [];
+  for (const r of refs) {
+    const key = serviceKey(fieldText(r.Service) || own, refTenancy(r, at));
+    if (key !== self && !keys.includes(key)) keys.push(key);
+  }
+  return keys;
 }
 
 const NO_KEYS: readonly string[] = [];

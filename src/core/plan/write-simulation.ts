@@ -7,7 +7,7 @@
 // kind, partition, namespace and name (entryKey), and the checks look a reference up where Consul
 // resolves it (write-graph-check.ts), so a `+ent` plan is simulated as a CE one is.
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { entryIdOf, entryKey } from '../../model/entry-id.ts';
+import { entryKey } from '../../model/entry-id.ts';
 import { DISCOVERY_CHAIN_KINDS } from '../../model/registry.ts';
 import { isNamespacedKind } from '../../model/tenancy.ts';
 import type { ChainTenancy } from '../tenancy-key.ts';
@@ -22,17 +22,14 @@ export interface WriteRefusal {
   hint: string;
 }
 
-/** The state's key (entryKey) of the entry of `kind` and `name` in `tenancy`; a partition kind is in the default namespace. */
+/**
+ * The state's key (entryKey) of the entry of `kind` and `name` in `tenancy`; a partition kind is in
+ * the default namespace. Made directly, not through entryIdOf: a check looks up a dozen keys per write.
+ */
 const keyAt = (kind: string, name: string, tenancy: ChainTenancy | undefined) =>
-  entryKey(
-    entryIdOf(
-      tenancy
-        ? { Kind: kind, Name: name, ...(isNamespacedKind(kind) ? { Namespace: tenancy.namespace } : {}), Partition: tenancy.partition }
-        : { Kind: kind, Name: name },
-    ),
-  );
+  entryKey({ kind, name, namespace: tenancy && isNamespacedKind(kind) ? tenancy.namespace : '', partition: tenancy ? tenancy.partition : '' });
 
-const keyOfEntry = (e: ApiEntry) => entryKey(entryIdOf(e));
+const keyOfEntry = (e: ApiEntry) => keyAt(e.Kind, entryName(e), tenancyOfEntry(e));
 
 /**
  * What Consul holds before the apply, from the plan's final state (`state`, keyed by entryKey) and
