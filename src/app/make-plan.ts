@@ -261,8 +261,8 @@ export async function makePlan(files: readonly SourceFile[], store: ConfigEntryS
   for (const p of writes ? [...memberCycleProblems(plan.changes), ...releaseProblems(plan.changes)] : []) refuse(p.change, p);
   // Every write checked, in apply order, against what Consul will hold at that moment (write-simulation.ts):
   // the states above may each be valid while a write on the way is refused. Only a plan that writes is
-  // simulated; on Enterprise the check does not yet tell namespaces apart, so it is not run there.
-  if (!errors.length && !enterprise && plan.changes.some((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete'))
+  // simulated; on Enterprise too, each entry and reference in its namespace and partition.
+  if (!errors.length && plan.changes.some((c) => c.action === 'create' || c.action === 'update' || c.action === 'delete'))
     for (const r of refusedWrites(plan.changes, state)) refuse(r.change, r);
   const problem = historyProblem ? { historyProblem } : {};
   if (errors.length) return { tree, errors, live, ...problem };

@@ -7,6 +7,7 @@ import { hasL7Permissions } from '../model/kinds/service-intentions.ts';
 import { advancedRoutingMessage, routingProblems } from './routing-rules.ts';
 import { setsMutualTlsMode } from '../model/registry.ts';
 import { fieldText } from '../model/field-text.ts';
+import { entryServiceKey } from './tenancy-key.ts';
 
 export interface GraphProblem {
   entryIndex: number;
@@ -30,7 +31,8 @@ export function serviceProtocol(service: string, entries: readonly ApiEntry[]): 
 
 /**
  * What the cross-entry rules look up, built in one pass: service-defaults by lower-cased name (the
- * first wins, as a linear scan found it) and the proxy-defaults entry. Every rule is then a map
+ * first wins, as a linear scan found it; on Enterprise in its namespace and partition too,
+ * entryServiceKey) and the proxy-defaults entry. Every rule is then a map
  * lookup, so checking N entries is linear rather than one scan of the tree per router or intention.
  */
 interface EntryIndex {
@@ -44,7 +46,7 @@ function indexEntries(entries: readonly ApiEntry[]): EntryIndex {
   const index: EntryIndex = { serviceDefaults: new Map(), permissiveAllowed: false };
   for (const e of entries) {
     if (e.Kind === 'service-defaults') {
-      const name = fieldText(e.Name).toLowerCase();
+      const name = entryServiceKey(fieldText(e.Name), e);
       if (!index.serviceDefaults.has(name)) index.serviceDefaults.set(name, e);
     } else if (e.Kind === 'proxy-defaults') index.proxyDefaults ??= e;
     else if (e.Kind === 'mesh') {
@@ -81,10 +83,12 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
   const problems: GraphProblem[] = [];
   const index = indexEntries(entries);
   const permissiveAllowed = index.permissiveAllowed || (options.treeOnly === true && !index.mesh);
-  const protocolKnown = (service: string) => !options.treeOnly || index.proxyDefaults !== undefined || index.serviceDefaults.has(service.toLowerCase());
-  const protocolFor = (service: string) => protocolOf(service, index);
+  // A router's, splitter's or intention's service in the entry's own namespace and partition.
+  const protocolKnown = (key: string) => !options.treeOnly || index.proxyDefaults !== undefined || index.serviceDefaults.has(key);
+  const protocolFor = (key: string) => protocolOf(key, index);
   entries.forEach((e, entryIndex) => {
     const name = fieldText(e.Name);
+    const key = entryServiceKey(name, e);
     if (setsMutualTlsMode(e.Kind) && e.MutualTLSMode === 'permissive' && !permissiveAllowed)
       problems.push({
         entryIndex,
@@ -93,8 +97,8 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
         hint: 'set AllowEnablingPermissiveMutualTLS = true in the mesh entry of this tree, or set this service back to strict',
       });
     if (e.Kind === 'service-router' || e.Kind === 'service-splitter') {
-      const protocol = protocolFor(name);
-      if (protocolKnown(name) && !isHttpLike(protocol))
+      const protocol = protocolFor(key);
+      if (protocolKnown(key) && !isHttpLike(protocol))
         problems.push({
           entryIndex,
           field: 'Name',
@@ -103,8 +107,8 @@ export function graphProblems(entries: readonly ApiEntry[], options: GraphOption
         });
     }
     if (e.Kind === 'service-intentions' && name !== '*' && hasL7Permissions(e)) {
-      const protocol = protocolFor(name);
-      if (protocolKnown(name) && !isHttpLike(protocol)) problems.push({ entryIndex, field: 'Sources', message: l7IntentionMessage(name, protocol) });
+      const protocol = protocolFor(key);
+      if (protocolKnown(key) && !isHttpLike(protocol)) problems.push({ entryIndex, field: 'Sources', message: l7IntentionMessage(name, protocol) });
     }
   });
   // Discovery-chain compile checks (missing subsets, protocol consistency, loops): routing-rules.ts.

@@ -1,19 +1,22 @@
 // The discovery-chain checks Consul's state store makes when a router, splitter, resolver or the
 // protocol behind them is written: each chain is compiled as agent/consul/discoverychain/compile.go
 // compiles it (assembleChain, getSplitterNode, getResolverNode, recordProtocol,
-// detectCircularReferences) and its first error is Consul's answer. CE only: one datacenter
-// ("dc1"), namespace and partition "default". Pure; lookups go through an index by kind and name,
-// so checking every chain of a tree costs the sum of the chains' sizes.
+// detectCircularReferences) and its first error is Consul's answer. One datacenter ("dc1"); each
+// target carries its namespace and partition (CE: "default"), as Enterprise resolves a reference
+// (a redirect, failover target, split or route destination without them takes its referrer's), and
+// the lookup is given them: a CE lookup may ignore them. Pure; lookups go through an index by kind
+// and name, so checking every chain of a tree costs the sum of the chains' sizes.
 import type { ApiEntry } from '../model/kind-definition.ts';
 import { DISCOVERY_CHAIN_KINDS } from '../model/registry.ts';
 import { proxyDefaultsProtocol } from '../model/kinds/proxy-defaults.ts';
 import { ConsulGitopsError } from '../errors.ts';
 import type { ProblemCode } from '../model/errors.ts';
 import { fieldText } from '../model/field-text.ts';
+import { DEFAULT_AT, entryServiceKey, refTenancy, serviceKey, tenancyOfEntry, type ChainTenancy } from './tenancy-key.ts';
 
-/** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index). */
+/** Case-insensitive lookup of one entry by kind and name (Consul's memdb id index), in `tenancy` (Enterprise). */
 export interface EntryLookup {
-  get(kind: string, name: string): ApiEntry | undefined;
+  get(kind: string, name: string, tenancy?: ChainTenancy): ApiEntry | undefined;
 }
 
 /** Where a chain's problem comes from: the entry holding the reference, and the field. */
@@ -35,12 +38,14 @@ export interface CompileOptions {
    * in Consul, so nothing that depends on a missing entry is judged.
    */
   treeOnly?: boolean;
+  /** The chain's namespace and partition (CompileRequest EvaluateInNamespace/EvaluateInPartition); "default" when omitted. */
+  tenancy?: ChainTenancy;
 }
 
 /** The datacenter the dev server and the plan evaluate chains in (newTarget's evaluateInDatacenter). */
 const LOCAL_DC = 'dc1';
 
-interface Target {
+interface Target extends ChainTenancy {
   service: string;
   subset: string;
   datacenter: string;
@@ -51,19 +56,29 @@ interface Target {
 interface TargetOpts {
   Service?: string;
   ServiceSubset?: string;
+  Namespace?: string;
+  Partition?: string;
   Datacenter?: string;
   Peer?: string;
 }
 
-/** structs.ChainID (agent/structs/discovery_chain.go), CE namespace and partition. */
-function makeTarget(service: string, subset: string, datacenter: string, peer: string): Target {
+/**
+ * structs.ChainID (agent/structs/discovery_chain.go) of compiler.newTarget: namespace and partition
+ * in `at` (the chain's when the reference names none); a peer target is in the chain's partition.
+ */
+function makeTarget(service: string, subset: string, datacenter: string, peer: string, at: ChainTenancy): Target {
   const dc = peer ? '' : datacenter || LOCAL_DC;
-  const id = peer ? `${service}.default.default.external.${peer}` : subset ? `${subset}.${service}.default.default.${dc}` : `${service}.default.default.${dc}`;
-  return { service, subset, datacenter: dc, peer, id };
+  const { namespace, partition } = at;
+  const id = peer
+    ? `${service}.${namespace}.${partition}.external.${peer}`
+    : subset
+      ? `${subset}.${service}.${namespace}.${partition}.${dc}`
+      : `${service}.${namespace}.${partition}.${dc}`;
+  return { service, subset, namespace, partition, datacenter: dc, peer, id };
 }
 
-/** compiler.rewriteTarget: a redirect or failover applied to a target. */
-function rewriteTarget(t: Target, opts: TargetOpts): Target {
+/** compiler.rewriteTarget: a redirect or failover applied to a target (an omitted Namespace/Partition keeps the target's). */
+function rewriteTarget(t: Target, opts: TargetOpts, chain: ChainTenancy): Target {
   let { service, subset, datacenter } = t;
   if (opts.Service && opts.Service !== service) {
     service = opts.Service;
@@ -71,11 +86,15 @@ function rewriteTarget(t: Target, opts: TargetOpts): Target {
   }
   if (opts.ServiceSubset) subset = opts.ServiceSubset;
   if (opts.Datacenter) datacenter = opts.Datacenter;
-  return makeTarget(service, subset, datacenter, opts.Peer ?? '');
+  // A peer target: its namespace as given, else "default"; the chain's partition (newTarget).
+  const at = opts.Peer
+    ? { namespace: opts.Namespace || 'default', partition: chain.partition }
+    : { namespace: opts.Namespace || t.namespace, partition: opts.Partition || t.partition };
+  return makeTarget(service, subset, datacenter, opts.Peer ?? '', at);
 }
 
 /** serviceIDString: the name routers and splitters carry in node keys. */
-const nodeName = (service: string) => `${service}.default.default`;
+const nodeName = (service: string, at: ChainTenancy) => `${service}.${at.namespace}.${at.partition}`;
 
 /** The L7 routing message of compile(); graph-rules reports it from the service's own protocol. */
 export const advancedRoutingMessage = (chain: string, protocol: string) =>
@@ -99,12 +118,16 @@ type Resolver = ApiEntry & {
 /** One compile of the chain named `service`; returns its first problem, as Consul returns its first error. */
 export function compileChain(service: string, lookup: EntryLookup, options: CompileOptions = {}): ChainProblem | undefined {
   const treeOnly = options.treeOnly === true;
+  const chainAt: ChainTenancy = options.tenancy
+    ? refTenancy({ Namespace: options.tenancy.namespace, Partition: options.tenancy.partition }, DEFAULT_AT)
+    : DEFAULT_AT;
   const nodes = new Map<string, string[]>(); // node key → next node keys
   const splitterNodes = new Set<string>();
   const resolveNodes = new Set<string>();
   let protocol: string | undefined;
   let advanced = false;
-  const start = lookup.get('service-router', service) ?? lookup.get('service-splitter', service) ?? lookup.get('service-resolver', service);
+  const start =
+    lookup.get('service-router', service, chainAt) ?? lookup.get('service-splitter', service, chainAt) ?? lookup.get('service-resolver', service, chainAt);
   const chainBlame: ChainBlame = { entry: start ?? { Kind: 'service-defaults', Name: service }, field: 'Name' };
 
   const fail = (message: string, blame: ChainBlame): never => {
@@ -112,9 +135,10 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
   };
 
   /** recordServiceProtocol: service-defaults Protocol, else proxy-defaults Config.protocol, else tcp. */
-  const recordServiceProtocol = (svc: string, blame: ChainBlame) => {
-    const sd = lookup.get('service-defaults', svc);
-    const pd = lookup.get('proxy-defaults', 'global');
+  const recordServiceProtocol = (svc: string, at: ChainTenancy, blame: ChainBlame) => {
+    const sd = lookup.get('service-defaults', svc, at);
+    // proxy-defaults belongs to the partition (GetProxyDefaults(sid.PartitionOrDefault())).
+    const pd = lookup.get('proxy-defaults', 'global', { namespace: 'default', partition: at.partition });
     if (treeOnly && !sd && !pd) return; // Consul may hold either: not judged
     const raw = sd ? (typeof sd.Protocol === 'string' ? sd.Protocol : '') : (proxyDefaultsProtocol(pd) ?? '');
     const p = raw === '' ? 'tcp' : raw.toLowerCase();
@@ -122,7 +146,7 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
     else if (protocol !== p) fail(`discovery chain "${service}" uses inconsistent protocols; service "${svc}" has "${p}" which is not "${protocol}"`, blame);
   };
 
-  const resolverOf = (svc: string): Resolver | undefined => lookup.get('service-resolver', svc);
+  const resolverOf = (t: Target): Resolver | undefined => lookup.get('service-resolver', t.service, t);
 
   const getResolverNode = (first: Target, recursedForFailover: boolean, blame: ChainBlame): string => {
     const history = new Set<string>();
@@ -132,8 +156,8 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
     for (;;) {
       const key = `resolver:${target.id}`;
       if (resolveNodes.has(key)) return key;
-      if (!target.peer) recordServiceProtocol(target.service, blame);
-      resolver = resolverOf(target.service);
+      if (!target.peer) recordServiceProtocol(target.service, target, blame);
+      resolver = resolverOf(target);
       if (history.has(target.id)) {
         order.push(target.id);
         fail(`detected circular resolver redirect: [${order.join(' -> ')}]`, resolver ? { entry: resolver, field: 'Redirect' } : blame);
@@ -141,7 +165,7 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
       history.add(target.id);
       order.push(target.id);
       if (resolver?.Redirect) {
-        const redirected = rewriteTarget(target, resolver.Redirect);
+        const redirected = rewriteTarget(target, resolver.Redirect, chainAt);
         if (redirected.id !== target.id) {
           blame = { entry: resolver, field: 'Redirect' };
           target = redirected;
@@ -150,7 +174,7 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
       }
       if (!target.subset && resolver?.DefaultSubset) {
         blame = { entry: resolver, field: 'DefaultSubset' };
-        target = makeTarget(target.service, resolver.DefaultSubset, target.datacenter, target.peer);
+        target = makeTarget(target.service, resolver.DefaultSubset, target.datacenter, target.peer, target);
         continue;
       }
       break;
@@ -159,7 +183,7 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
       if (treeOnly && !resolver) throw new ChainError(undefined); // the resolver may be in Consul
       fail(`service "${target.service}" does not have a subset named "${target.subset}"`, blame);
     }
-    const sd = lookup.get('service-defaults', target.service);
+    const sd = lookup.get('service-defaults', target.service, target);
     if (sd && typeof sd.ExternalSNI === 'string' && sd.ExternalSNI !== '' && resolver) {
       const external = (what: string, field: string) =>
         fail(`service "${target.service}" has an external SNI set; cannot define ${what} for external services`, { entry: resolver, field });
@@ -179,60 +203,63 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
     const add = (t: Target) => {
       if (t.id !== target.id) failoverTargets.push(t); // don't failover to yourself
     };
-    const base: TargetOpts = { Service: failover.Service, ServiceSubset: failover.ServiceSubset };
-    if (failover.Datacenters?.length) for (const dc of failover.Datacenters) add(rewriteTarget(target, { ...base, Datacenter: dc }));
-    else if (failover.Targets?.length) for (const t of failover.Targets) add(rewriteTarget(target, t));
-    else add(rewriteTarget(target, base));
+    const base: TargetOpts = { Service: failover.Service, ServiceSubset: failover.ServiceSubset, Namespace: failover.Namespace, Partition: failover.Partition };
+    if (failover.Datacenters?.length) for (const dc of failover.Datacenters) add(rewriteTarget(target, { ...base, Datacenter: dc }, chainAt));
+    else if (failover.Targets?.length) for (const t of failover.Targets) add(rewriteTarget(target, t, chainAt));
+    else add(rewriteTarget(target, base, chainAt));
     for (const t of failoverTargets) getResolverNode(t, true, { entry: resolver, field });
     return key;
   };
 
-  const getSplitterNode = (svc: string): string | undefined => {
-    const key = `splitter:${nodeName(svc)}`;
+  const getSplitterNode = (svc: string, at: ChainTenancy): string | undefined => {
+    const key = `splitter:${nodeName(svc, at)}`;
     if (splitterNodes.has(key)) return key;
-    const splitter = lookup.get('service-splitter', svc);
+    const splitter = lookup.get('service-splitter', svc, at);
     if (!splitter) return undefined;
     const next: string[] = [];
     splitterNodes.add(key);
     nodes.set(key, next);
-    const splits = (splitter.Splits as { Service?: string; ServiceSubset?: string }[] | undefined) ?? [];
+    const splits = (splitter.Splits as (TargetOpts & { Service?: string; ServiceSubset?: string })[] | undefined) ?? [];
     splits.forEach((split, i) => {
       const to = split.Service || svc;
+      const toAt = refTenancy(split, at);
       const blame = { entry: splitter, field: `Splits[${i}]${split.ServiceSubset ? '.ServiceSubset' : ''}` };
-      if (to.toLowerCase() !== svc.toLowerCase() && !split.ServiceSubset) {
-        const nested = getSplitterNode(to);
+      if (!sameService(to, toAt, svc, at) && !split.ServiceSubset) {
+        const nested = getSplitterNode(to, toAt);
         if (nested) {
           next.push(nested);
           return;
         }
       }
-      next.push(getResolverNode(makeTarget(to, split.ServiceSubset ?? '', '', ''), false, blame));
+      next.push(getResolverNode(makeTarget(to, split.ServiceSubset ?? '', '', '', toAt), false, blame));
     });
     advanced = true;
     return key;
   };
 
-  const getSplitterOrResolverNode = (target: Target, blame: ChainBlame): string => getSplitterNode(target.service) ?? getResolverNode(target, false, blame);
+  const getSplitterOrResolverNode = (target: Target, blame: ChainBlame): string =>
+    getSplitterNode(target.service, target) ?? getResolverNode(target, false, blame);
 
   let startNode: string;
   try {
-    const router = lookup.get('service-router', service);
+    const router = lookup.get('service-router', service, chainAt);
     if (!router) {
-      startNode = getSplitterOrResolverNode(makeTarget(service, '', '', ''), chainBlame);
+      startNode = getSplitterOrResolverNode(makeTarget(service, '', '', '', chainAt), chainBlame);
     } else {
-      startNode = `router:${nodeName(service)}`;
+      startNode = `router:${nodeName(service, chainAt)}`;
       advanced = true;
-      recordServiceProtocol(service, { entry: router, field: 'Name' });
+      recordServiceProtocol(service, chainAt, { entry: router, field: 'Name' });
       const next: string[] = [];
-      const routes = (router.Routes as { Destination?: { Service?: string; ServiceSubset?: string } }[] | undefined) ?? [];
+      const routes = (router.Routes as { Destination?: TargetOpts & { Service?: string; ServiceSubset?: string } }[] | undefined) ?? [];
       routes.forEach((route, i) => {
         const dest = route.Destination ?? {};
         const svc = dest.Service || service;
+        const at = refTenancy(dest, chainAt);
         const blame = { entry: router, field: `Routes[${i}].Destination${dest.ServiceSubset ? '.ServiceSubset' : ''}` };
-        if (!dest.ServiceSubset) next.push(getSplitterOrResolverNode(makeTarget(svc, '', '', ''), blame));
-        else next.push(getResolverNode(makeTarget(svc, dest.ServiceSubset, '', ''), false, blame));
+        if (!dest.ServiceSubset) next.push(getSplitterOrResolverNode(makeTarget(svc, '', '', '', at), blame));
+        else next.push(getResolverNode(makeTarget(svc, dest.ServiceSubset, '', '', at), false, blame));
       });
-      next.push(getSplitterOrResolverNode(makeTarget(service, '', '', ''), { entry: router, field: 'Name' }));
+      next.push(getSplitterOrResolverNode(makeTarget(service, '', '', '', chainAt), { entry: router, field: 'Name' }));
       nodes.set(startNode, next);
     }
     detectCircularReferences(startNode, nodes, chainBlame);
@@ -243,6 +270,15 @@ export function compileChain(service: string, lookup: EntryLookup, options: Comp
   if (advanced && protocol !== undefined && !HTTP_LIKE.has(protocol))
     return { message: advancedRoutingMessage(service, protocol), blame: chainBlame, code: 'advanced-routing-protocol' };
   return undefined;
+}
+
+/** ServiceID.Matches: the same name (case-insensitive, as the state store keys it) in the same namespace and partition. */
+function sameService(a: string, at: ChainTenancy, b: string, bt: ChainTenancy): boolean {
+  return (
+    a.toLowerCase() === b.toLowerCase() &&
+    at.namespace.toLowerCase() === bt.namespace.toLowerCase() &&
+    at.partition.toLowerCase() === bt.partition.toLowerCase()
+  );
 }
 
 /** compiler.detectCircularReferences: a depth-first walk with the same stack order as Consul's. */
@@ -277,12 +313,13 @@ export function indexEntries(entries: readonly ApiEntry[]): EntryLookup & { inde
     const name = e.Kind === 'proxy-defaults' ? 'global' : fieldText(e.Name);
     let byName = byKind.get(e.Kind);
     if (!byName) byKind.set(e.Kind, (byName = new Map<string, ApiEntry>()));
-    byName.set(name.toLowerCase(), e);
+    // Enterprise: keyed in its namespace and partition too (a CE entry's key is its name alone).
+    byName.set(entryServiceKey(name, e), e);
   }
   // Positions are asked only for a problem's entry: built then, not for every entry of every plan.
   let positions: Map<ApiEntry, number> | undefined;
   return {
-    get: (kind, name) => byKind.get(kind)?.get(name.toLowerCase()),
+    get: (kind, name, tenancy) => byKind.get(kind)?.get(tenancy ? serviceKey(name, tenancy) : name.toLowerCase()),
     indexOf: (entry) => (positions ??= new Map(entries.map((e, i) => [e, i]))).get(entry) ?? -1,
   };
 }
@@ -302,12 +339,17 @@ const DISCOVERY_KINDS = new Set(DISCOVERY_CHAIN_KINDS);
  */
 export function routingProblems(entries: readonly ApiEntry[], options: CompileOptions = {}): RoutingProblem[] {
   const index = indexEntries(entries);
-  const chains = new Map<string, string>();
-  for (const e of entries) if (DISCOVERY_KINDS.has(e.Kind)) chains.set(fieldText(e.Name).toLowerCase(), fieldText(e.Name));
+  const chains = new Map<string, { service: string; entry: ApiEntry }>();
+  for (const e of entries) if (DISCOVERY_KINDS.has(e.Kind)) chains.set(entryServiceKey(fieldText(e.Name), e), { service: fieldText(e.Name), entry: e });
   const problems: RoutingProblem[] = [];
   const seen = new Set<string>();
-  for (const service of chains.values()) {
-    const p = compileChain(service, index, options);
+  for (const { service, entry } of chains.values()) {
+    // Enterprise: the chain in its entry's namespace and partition.
+    const p = compileChain(
+      service,
+      index,
+      entry.Namespace === undefined && entry.Partition === undefined ? options : { ...options, tenancy: tenancyOfEntry(entry) },
+    );
     if (!p || p.code === 'advanced-routing-protocol') continue;
     const entryIndex = index.indexOf(p.blame.entry);
     const key = `${entryIndex}\u0000${p.blame.field}\u0000${p.message}`;

@@ -3,16 +3,25 @@
 // HTTP-protocol requirement of routers, splitters and L7 intentions, which also refuses
 // deleting or downgrading the service-defaults/proxy-defaults they depend on. It reads only the
 // entries a change can affect (by kind and name, and the chains linking to a service through the
-// store's link index), so a write costs the same with 10 or 20,000 entries.
+// store's link index), so a write costs the same with 10 or 20,000 entries. On Enterprise every
+// lookup is in a namespace and partition: the changed entry's, or a reference's as Consul resolves it
+// (a Redirect, failover target, split or route destination without them is in its referrer's; a
+// jwt-provider, proxy-defaults and mesh entry in the partition's default namespace). A CE view may
+// ignore them: every CE entry is in "default".
 // One source of truth: the dev server runs it inside each write, and the planner runs it on each
 // write of an ordered plan against the state at that moment (write-simulation.ts).
 import { PERMISSIVE_NOT_ALLOWED, isHttpLike, l7IntentionMessage } from '../graph-rules.ts';
 import { compileChain } from '../routing-rules.ts';
+import { DEFAULT_AT, inPartition, refTenancy, sameTenancy, serviceKey, tenancyOfEntry, tenancyPart, type ChainTenancy } from '../tenancy-key.ts';
 import { proxyDefaultsProtocol } from '../../model/kinds/proxy-defaults.ts';
 import type { ApiEntry } from '../../model/kind-definition.ts';
 import { hasL7Permissions } from '../../model/kinds/service-intentions.ts';
 import { DISCOVERY_CHAIN_KINDS, kindDefinition, setsMutualTlsMode } from '../../model/registry.ts';
+import { isNamespacedKind } from '../../model/tenancy.ts';
+import { fieldText } from '../../model/field-text.ts';
 import { goErrorText, leaf } from '../write-checks/go-error.ts';
+
+export { serviceKey, tenancyOfEntry } from '../tenancy-key.ts';
 
 /** An entry's name as Consul keys it: the fixed name of a kind that has one (mesh, proxy-defaults "global"). */
 export function entryName(entry: ApiEntry): string {
@@ -22,28 +31,79 @@ export function entryName(entry: ApiEntry): string {
   return rule?.rule === 'fixed' && rule.normalized && name === '' ? rule.name : name;
 }
 
-/** Lookups into a set of entries; names are case-insensitive as in Consul. */
+/**
+ * Lookups into a set of entries; names are case-insensitive as in Consul. `tenancy`: the namespace and
+ * partition looked in ("default" when omitted); a CE view may ignore it.
+ */
 export interface GraphView {
-  get(kind: string, name: string): ApiEntry | undefined;
+  get(kind: string, name: string, tenancy?: ChainTenancy): ApiEntry | undefined;
   ofKind(kind: string): readonly ApiEntry[];
-  /** The discovery-chain entries whose relatedServices name `service` (the state store's link index). */
-  linking(service: string): readonly ApiEntry[];
+  /** The discovery-chain entries whose related services name `service` in `tenancy` (the state store's link index). */
+  linking(service: string, tenancy?: ChainTenancy): readonly ApiEntry[];
 }
 
-/** Whether a discovery-chain entry names `service` among its related services. */
-export function links(e: ApiEntry, service: string): boolean {
-  const related = kindDefinition(e.Kind)?.relatedServices;
-  return related !== undefined && related(e).some((s) => s.toLowerCase() === service.toLowerCase());
+type Ref = { Service?: unknown; Namespace?: unknown; Partition?: unknown };
+
+/**
+ * The services a discovery-chain entry sends traffic to, as the state store's link index keys them
+ * (ListRelatedServices in agent/structs/config_entry_discoverychain.go): each reference's Service,
+ * else the entry's own name, in the reference's namespace and partition, else the entry's; the
+ * entry's own service left out. Each key once, in order (serviceKey).
+ */
+export function relatedServiceKeys(e: ApiEntry | undefined): readonly string[] {
+  if (!e || !DISCOVERY_CHAIN_KINDS.includes(e.Kind)) return NO_KEYS;
+  const own = entryName(e);
+  const at = tenancyOfEntry(e);
+  const self = serviceKey(own, at);
+  const refs: Ref[] = [];
+  if (e.Kind === 'service-router') for (const r of (e.Routes as { Destination?: Ref }[] | undefined) ?? []) if (r?.Destination) refs.push(r.Destination);
+  if (e.Kind === 'service-splitter') for (const split of (e.Splits as Ref[] | undefined) ?? []) if (split) refs.push(split);
+  if (e.Kind === 'service-resolver') {
+    const redirect = e.Redirect as Ref | undefined;
+    if (redirect) refs.push(redirect);
+    for (const f of Object.values((e.Failover as Record<string, Ref & { Targets?: Ref[] }> | undefined) ?? {})) {
+      if (!f) continue;
+      refs.push(f);
+      for (const t of f.Targets ?? []) if (t) refs.push(t);
+    }
+  }
+  if (refs.length === 0) return NO_KEYS;
+  // Most entries name one to three: a short list is checked in place, a long one (a router with
+  // hundreds of routes) goes through a Set.
+  if (refs.length > 16) {
+    const keys = new Set<string>();
+    for (const r of refs) keys.add(serviceKey(fieldText(r.Service) || own, refTenancy(r, at)));
+    keys.delete(self);
+    return [...keys];
+  }
+  const keys: string[] = [];
+  for (const r of refs) {
+    const key = serviceKey(fieldText(r.Service) || own, refTenancy(r, at));
+    if (key !== self && !keys.includes(key)) keys.push(key);
+  }
+  return keys;
 }
 
-const same = (a: ApiEntry, kind: string, name: string) => a.Kind === kind && entryName(a).toLowerCase() === name.toLowerCase();
+const NO_KEYS: readonly string[] = [];
+
+/** Whether a discovery-chain entry names `service` (in `tenancy`) among its related services. */
+export function links(e: ApiEntry, service: string, tenancy?: ChainTenancy): boolean {
+  return relatedServiceKeys(e).includes(serviceKey(service, tenancy));
+}
+
+/** Where a lookup of `kind` in `tenancy` looks: a partition kind in the partition's default namespace. */
+const lookedIn = (kind: string, tenancy: ChainTenancy | undefined): ChainTenancy | undefined =>
+  tenancy && !isNamespacedKind(kind) ? { namespace: '', partition: tenancy.partition } : tenancy;
+
+const same = (a: ApiEntry, kind: string, name: string, tenancy: ChainTenancy | undefined) =>
+  a.Kind === kind && entryName(a).toLowerCase() === name.toLowerCase() && sameTenancy(tenancyOfEntry(a), lookedIn(kind, tenancy));
 
 /** A view over a plain list (tests, small sets). */
 export function arrayView(entries: readonly ApiEntry[]): GraphView {
   return {
-    get: (kind, name) => entries.find((e) => same(e, kind, name)),
+    get: (kind, name, tenancy) => entries.find((e) => same(e, kind, name, tenancy)),
     ofKind: (kind) => entries.filter((e) => e.Kind === kind),
-    linking: (service) => entries.filter((e) => links(e, service)),
+    linking: (service, tenancy) => entries.filter((e) => links(e, service, tenancy)),
   };
 }
 
@@ -55,6 +115,7 @@ class Overlay implements GraphView {
   /** The changed entry's identity, worked out once: every lookup of a check compares with it. */
   readonly #changedKind: string | undefined;
   readonly #changedName: string;
+  readonly #changedAt: ChainTenancy;
 
   constructor(
     private readonly base: GraphView,
@@ -64,15 +125,16 @@ class Overlay implements GraphView {
     const changed = proposed ?? existing;
     this.#changedKind = changed?.Kind;
     this.#changedName = changed ? entryName(changed).toLowerCase() : '';
+    this.#changedAt = changed ? tenancyOfEntry(changed) : DEFAULT_AT;
   }
 
   #isChanged(e: ApiEntry): boolean {
-    return e.Kind === this.#changedKind && entryName(e).toLowerCase() === this.#changedName;
+    return e.Kind === this.#changedKind && entryName(e).toLowerCase() === this.#changedName && sameTenancy(tenancyOfEntry(e), this.#changedAt);
   }
 
-  get(kind: string, name: string): ApiEntry | undefined {
-    if (kind === this.#changedKind && name.toLowerCase() === this.#changedName) return this.proposed;
-    return this.base.get(kind, name);
+  get(kind: string, name: string, tenancy?: ChainTenancy): ApiEntry | undefined {
+    if (kind === this.#changedKind && name.toLowerCase() === this.#changedName && sameTenancy(this.#changedAt, lookedIn(kind, tenancy))) return this.proposed;
+    return this.base.get(kind, name, tenancy);
   }
 
   ofKind(kind: string): ApiEntry[] {
@@ -81,9 +143,9 @@ class Overlay implements GraphView {
     return list;
   }
 
-  linking(service: string): readonly ApiEntry[] {
-    const base = this.base.linking(service);
-    const proposed = this.proposed && links(this.proposed, service) ? this.proposed : undefined;
+  linking(service: string, tenancy?: ChainTenancy): readonly ApiEntry[] {
+    const base = this.base.linking(service, tenancy);
+    const proposed = this.proposed && links(this.proposed, service, tenancy) ? this.proposed : undefined;
     // No chain links to the service (most writes): no array made.
     if (base.length === 0 && !proposed) return base;
     const list = base.filter((e) => !this.#isChanged(e));
@@ -92,10 +154,11 @@ class Overlay implements GraphView {
   }
 }
 
-function protocolOf(view: GraphView, service: string): string {
-  const sd = view.get('service-defaults', service);
+/** In `at`: its service-defaults, else its partition's proxy-defaults. */
+function protocolOf(view: GraphView, service: string, at: ChainTenancy): string {
+  const sd = view.get('service-defaults', service, at);
   if (sd && typeof sd.Protocol === 'string' && sd.Protocol) return sd.Protocol.toLowerCase();
-  return proxyDefaultsProtocol(view.get('proxy-defaults', 'global')) ?? 'tcp';
+  return proxyDefaultsProtocol(view.get('proxy-defaults', 'global', inPartition(at))) ?? 'tcp';
 }
 
 /**
@@ -106,20 +169,23 @@ function protocolOf(view: GraphView, service: string): string {
 export function graphError(current: GraphView | readonly ApiEntry[], existing: ApiEntry | undefined, proposed: ApiEntry | undefined): string | undefined {
   const before = Array.isArray(current) ? arrayView(current) : (current as GraphView);
   const after = new Overlay(before, existing, proposed);
+  const changed = proposed ?? existing;
+  const at = changed ? tenancyOfEntry(changed) : DEFAULT_AT;
 
   if (proposed && setsMutualTlsMode(proposed.Kind)) {
     const newMode = proposed.MutualTLSMode ?? '';
     const oldMode = existing?.MutualTLSMode ?? '';
-    if (newMode === 'permissive' && oldMode !== newMode && before.get('mesh', 'mesh')?.AllowEnablingPermissiveMutualTLS !== true) return PERMISSIVE_NOT_ALLOWED;
+    if (newMode === 'permissive' && oldMode !== newMode && before.get('mesh', 'mesh', inPartition(at))?.AllowEnablingPermissiveMutualTLS !== true)
+      return PERMISSIVE_NOT_ALLOWED;
   }
 
-  // validateJWTProvidersExist, before the service graph: every provider an intention names must be stored.
+  // validateJWTProvidersExist, before the service graph: every provider an intention names must be
+  // stored in the intention's partition (getExistingJWTProvidersByName lists its default namespace).
   if (proposed?.Kind === 'service-intentions') {
-    const missing = missingJwtProviders(before, proposed);
+    const missing = missingJwtProviders(before, proposed, inPartition(at));
     if (missing) return missing;
   }
 
-  const changed = proposed ?? existing;
   if (!changed || changed.Kind === 'mesh') return undefined;
 
   // Which discovery chains / intentions the change can affect: all of them for proxy-defaults.
@@ -127,21 +193,21 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
   const name = entryName(changed);
 
   // Discovery chains: the changed service's own, and those linking to it (one level, as the
-  // state store's indexLink lookup); every chain when proxy-defaults changes. First error wins.
-  for (const svc of chainsToCheck(after, changed, global)) {
+  // state store's indexLink lookup); every chain of the partition when proxy-defaults changes. First error wins.
+  for (const chain of chainsToCheck(after, changed, global, at)) {
     // A service with no router, splitter or resolver compiles to its default resolver alone, which
     // cannot fail (one protocol, no redirect, subset or failover): most writes of a large apply.
-    if (!hasChainEntry(after, svc)) continue;
-    const problem = compileChain(svc, after);
+    if (!hasChainEntry(after, chain.name, chain.at)) continue;
+    const problem = compileChain(chain.name, after, chain.at === DEFAULT_AT ? {} : { tenancy: chain.at });
     if (problem) return problem.message;
   }
   // Intentions are checked on their own upsert, and on changes of what gives them a protocol.
   const intentionCheck = proposed?.Kind === 'service-intentions' || changed.Kind === 'service-defaults' || global;
   if (intentionCheck) {
-    for (const e of affected(after, global, 'service-intentions', name)) {
+    for (const e of affected(after, global, 'service-intentions', name, at)) {
       const svc = entryName(e);
       if (svc === '*' || !hasL7Permissions(e)) continue;
-      const protocol = protocolOf(after, svc);
+      const protocol = protocolOf(after, svc, tenancyOfEntry(e));
       if (!isHttpLike(protocol)) return l7IntentionMessage(svc, protocol);
     }
   }
@@ -165,43 +231,69 @@ export function jwtProviderNames(e: ApiEntry): Set<string> {
  * error per name (Consul walks a Go map, so in no fixed order: here by name). Consul keys the providers
  * by their exact name (getExistingJWTProvidersByName), though the lookup by name ignores case.
  */
-function missingJwtProviders(view: GraphView, intention: ApiEntry): string | undefined {
+function missingJwtProviders(view: GraphView, intention: ApiEntry, partition: ChainTenancy): string | undefined {
   const names = jwtProviderNames(intention);
   if (names.size === 0) return undefined;
-  const missing = [...names].filter((n) => view.get('jwt-provider', n)?.Name !== n).sort();
+  const missing = [...names].filter((n) => view.get('jwt-provider', n, partition)?.Name !== n).sort();
   if (missing.length === 0) return undefined;
   return goErrorText({ multi: missing.map((n) => leaf('Name', `Referenced JWT Provider does not exist. Provider Name: ${n}`)) });
 }
 
-/** The entries of `kind` a change of `name` can affect: all of them when proxy-defaults changes, else the one of that name. */
-function affected(view: GraphView, global: boolean, kind: string, name: string): readonly ApiEntry[] {
-  if (global) return view.ofKind(kind);
-  const e = view.get(kind, name);
+/**
+ * The entries of `kind` a change of `name` in `at` can affect: all of them in its partition when
+ * proxy-defaults changes (Consul lists them with the wildcard namespace of the partition), else the one of that name.
+ */
+function affected(view: GraphView, global: boolean, kind: string, name: string, at: ChainTenancy): readonly ApiEntry[] {
+  if (global) return inPartitionOf(view.ofKind(kind), at);
+  const e = view.get(kind, name, at);
   return e ? [e] : [];
 }
 
-/** Whether `service` has a router, splitter or resolver. */
-function hasChainEntry(view: GraphView, service: string): boolean {
-  for (const k of DISCOVERY_CHAIN_KINDS) if (view.get(k, service)) return true;
+/** The entries of `at`'s partition (all of them on CE, where every entry is in "default"). */
+function inPartitionOf(entries: readonly ApiEntry[], at: ChainTenancy): readonly ApiEntry[] {
+  const partition = tenancyPart(at.partition);
+  return entries.every((e) => tenancyPart(fieldText(e.Partition)) === partition)
+    ? entries
+    : entries.filter((e) => tenancyPart(fieldText(e.Partition)) === partition);
+}
+
+/** Whether `service` (in `at`) has a router, splitter or resolver. */
+function hasChainEntry(view: GraphView, service: string, at: ChainTenancy): boolean {
+  for (const k of DISCOVERY_CHAIN_KINDS) if (view.get(k, service, at)) return true;
   return false;
 }
 
+/** A chain to compile: its service and where it is. */
+interface Chain {
+  name: string;
+  at: ChainTenancy;
+}
+
 /** agent/consul/state/config_entry.go validateProposedConfigEntryInServiceGraph: which chains a change can break. */
-function chainsToCheck(view: GraphView, changed: ApiEntry, global: boolean): string[] {
-  if (global) return chainNames(DISCOVERY_CHAIN_KINDS.flatMap((k) => view.ofKind(k)));
+function chainsToCheck(view: GraphView, changed: ApiEntry, global: boolean, at: ChainTenancy): Chain[] {
+  if (global)
+    return chainNames(
+      inPartitionOf(
+        DISCOVERY_CHAIN_KINDS.flatMap((k) => view.ofKind(k)),
+        at,
+      ),
+    );
   if (changed.Kind !== 'service-defaults' && !DISCOVERY_CHAIN_KINDS.includes(changed.Kind)) return [];
   const name = entryName(changed);
   // The chains linking to it, one level, through the link index: O(links), not O(entries).
-  const linking = view.linking(name);
-  // None (most writes): its own chain alone, without a map and a list made for it.
-  if (linking.length === 0) return [name];
-  return chainNames(linking, name);
+  const linking = view.linking(name, at);
+  // None (most writes): its own chain alone, without a map made for it.
+  if (linking.length === 0) return [{ name, at }];
+  return chainNames(linking, { name, at });
 }
 
-/** The chains of `entries` by name, case-insensitive (each at its first place, spelt as its last), after `own` when given. */
-function chainNames(entries: readonly ApiEntry[], own?: string): string[] {
-  const names = new Map<string, string>();
-  if (own !== undefined) names.set(own.toLowerCase(), own);
-  for (const e of entries) names.set(entryName(e).toLowerCase(), entryName(e));
-  return [...names.values()];
+/** The chains of `entries` by name (case-insensitive) and tenancy, each at its first place, spelt as its last, after `own` when given. */
+function chainNames(entries: readonly ApiEntry[], own?: Chain): Chain[] {
+  const chains = new Map<string, Chain>();
+  if (own !== undefined) chains.set(serviceKey(own.name, own.at), own);
+  for (const e of entries) {
+    const at = tenancyOfEntry(e);
+    chains.set(serviceKey(entryName(e), at), { name: entryName(e), at });
+  }
+  return [...chains.values()];
 }

@@ -3,13 +3,16 @@
 // Both the live state and the final state may be valid while a write on the way is refused (two
 // services joined by a splitter changing protocol together): the plan stops before any write instead
 // of leaving Consul half-applied. Only what the plan's writes touch is read (one map lookup each, in
-// the plan's final state), and a plan that writes nothing is not simulated.
+// the plan's final state), and a plan that writes nothing is not simulated. Entries are keyed by
+// kind, partition, namespace and name (entryKey), and the checks look a reference up where Consul
+// resolves it (write-graph-check.ts), so a `+ent` plan is simulated as a CE one is.
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import { entryIdOf, entryKey } from '../../model/entry-id.ts';
-import { DISCOVERY_CHAIN_KINDS, kindDefinition } from '../../model/registry.ts';
-import { lowerOnce } from '../../model/related-services.ts';
+import { entryKey } from '../../model/entry-id.ts';
+import { DISCOVERY_CHAIN_KINDS } from '../../model/registry.ts';
+import { isNamespacedKind } from '../../model/tenancy.ts';
+import type { ChainTenancy } from '../tenancy-key.ts';
 import type { Change } from './plan.ts';
-import { entryName, graphError, type GraphView } from './write-graph-check.ts';
+import { entryName, graphError, relatedServiceKeys, serviceKey, tenancyOfEntry, type GraphView } from './write-graph-check.ts';
 
 export interface WriteRefusal {
   change: Change;
@@ -19,7 +22,14 @@ export interface WriteRefusal {
   hint: string;
 }
 
-const keyOf = (kind: string, name: string) => `${kind}\0${name.toLowerCase()}`;
+/**
+ * The state's key (entryKey) of the entry of `kind` and `name` in `tenancy`; a partition kind is in
+ * the default namespace. Made directly, not through entryIdOf: a check looks up a dozen keys per write.
+ */
+const keyAt = (kind: string, name: string, tenancy: ChainTenancy | undefined) =>
+  entryKey({ kind, name, namespace: tenancy && isNamespacedKind(kind) ? tenancy.namespace : '', partition: tenancy ? tenancy.partition : '' });
+
+const keyOfEntry = (e: ApiEntry) => keyAt(e.Kind, entryName(e), tenancyOfEntry(e));
 
 /**
  * What Consul holds before the apply, from the plan's final state (`state`, keyed by entryKey) and
@@ -28,7 +38,6 @@ const keyOf = (kind: string, name: string) => `${kind}\0${name.toLowerCase()}`;
  * index (the chains naming a service) is built on first use from the discovery-chain entries alone.
  */
 function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<string, Change>): GraphView {
-  const keyFor = (kind: string, name: string) => entryKey(entryIdOf({ Kind: kind, Name: name }));
   const asLive = (key: string, e: ApiEntry | undefined) => {
     const c = touched.get(key);
     return c ? c.before : e;
@@ -38,8 +47,8 @@ function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<str
     if (linked) return linked;
     const index = new Map<string, ApiEntry[]>();
     const add = (e: ApiEntry) => {
-      // Every related service once, lower-cased as the check compares them.
-      for (const svc of relatedLower(e)) {
+      // Every related service once, keyed as the check looks it up.
+      for (const svc of relatedServiceKeys(e)) {
         let list = index.get(svc);
         if (!list) index.set(svc, (list = [] as ApiEntry[]));
         list.push(e);
@@ -50,8 +59,8 @@ function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<str
     return (linked = index);
   };
   return {
-    get(kind, name) {
-      const key = keyFor(kind, name);
+    get(kind, name, tenancy) {
+      const key = keyAt(kind, name, tenancy);
       return asLive(key, state.get(key));
     },
     // Asked only when proxy-defaults changes: then every chain and intention is checked, as Consul does.
@@ -61,14 +70,14 @@ function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<str
       for (const c of touched.values()) if (c.before?.Kind === kind) list.push(c.before);
       return list;
     },
-    linking: (service) => linksTo().get(service.toLowerCase()) ?? NO_ENTRIES,
+    linking: (service, tenancy) => linksTo().get(serviceKey(service, tenancy)) ?? NO_ENTRIES,
   };
 }
 
 const CHAIN_KINDS: ReadonlySet<string> = new Set(DISCOVERY_CHAIN_KINDS);
 
 /**
- * The writes made so far (kind and name → the entry, or null once deleted), with their own link
+ * The writes made so far (entryKey → the entry, or null once deleted), with their own link
  * index: scanning every write for the chains naming a service made a plan of 10,000 creates check
  * each write against all the writes before it (12 s at 10,000, before).
  */
@@ -76,51 +85,44 @@ class Written {
   readonly entries = new Map<string, ApiEntry | null>();
   /** Each key's place in `entries` (its first write), so the index lists as a scan of `entries` would. */
   readonly #order = new Map<string, number>();
-  /** lower(service) → key → the written entry whose related services name it. */
+  /** serviceKey → key → the written entry whose related services name it. */
   readonly #linking = new Map<string, Map<string, ApiEntry>>();
 
   set(key: string, entry: ApiEntry | null): void {
     const old = this.entries.get(key);
-    for (const svc of relatedLower(old ?? undefined)) this.#linking.get(svc)?.delete(key);
+    for (const svc of relatedServiceKeys(old ?? undefined)) this.#linking.get(svc)?.delete(key);
     if (!this.#order.has(key)) this.#order.set(key, this.#order.size);
     this.entries.set(key, entry);
-    for (const svc of relatedLower(entry ?? undefined)) {
+    for (const svc of relatedServiceKeys(entry ?? undefined)) {
       let m = this.#linking.get(svc);
       if (!m) this.#linking.set(svc, (m = new Map<string, ApiEntry>()));
       m.set(key, entry!);
     }
   }
 
-  /** The written entries linking to `service`, in the order of `entries`. */
-  linking(service: string): readonly ApiEntry[] {
-    const m = this.#linking.get(service.toLowerCase());
+  /** The written entries linking to `service` in `tenancy`, in the order of `entries`. */
+  linking(service: string, tenancy: ChainTenancy | undefined): readonly ApiEntry[] {
+    const m = this.#linking.get(serviceKey(service, tenancy));
     if (!m || m.size === 0) return NO_ENTRIES;
     return [...m].sort((a, b) => this.#order.get(a[0])! - this.#order.get(b[0])!).map(([, e]) => e);
   }
 }
 
-/** The lower-cased services an entry's kind says it links to, each once (none for most kinds). */
-function relatedLower(e: ApiEntry | undefined): readonly string[] {
-  const related = e && kindDefinition(e.Kind)?.relatedServices;
-  return related ? lowerOnce(related(e)) : NO_SERVICES;
-}
-
-const NO_SERVICES: readonly string[] = [];
 const NO_ENTRIES: readonly ApiEntry[] = [];
 
 /** `base` with the writes made so far. */
 function withWrites(base: GraphView, written: Written): GraphView {
-  const overridden = (e: ApiEntry) => written.entries.has(keyOf(e.Kind, entryName(e)));
+  const overridden = (e: ApiEntry) => written.entries.has(keyOfEntry(e));
   const writtenOf = (test: (e: ApiEntry) => boolean) => [...written.entries.values()].filter((e): e is ApiEntry => e !== null && test(e));
   return {
-    get(kind, name) {
-      const w = written.entries.get(keyOf(kind, name));
-      return w === undefined ? base.get(kind, name) : (w ?? undefined);
+    get(kind, name, tenancy) {
+      const w = written.entries.get(keyAt(kind, name, tenancy));
+      return w === undefined ? base.get(kind, name, tenancy) : (w ?? undefined);
     },
     ofKind: (kind) => [...base.ofKind(kind).filter((e) => !overridden(e)), ...writtenOf((e) => e.Kind === kind)],
-    linking: (service) => {
-      const live = base.linking(service);
-      const mine = written.linking(service);
+    linking: (service, tenancy) => {
+      const live = base.linking(service, tenancy);
+      const mine = written.linking(service, tenancy);
       // Nothing live links to it (every write of a plan of creates): the writes' list as it is.
       return live.length === 0 ? mine : [...live.filter((e) => !overridden(e)), ...mine];
     },
@@ -157,7 +159,7 @@ export function refusedWrites(changes: readonly Change[], state: ReadonlyMap<str
         refusals.push(refusal(c, message, view));
         return false;
       }
-      written.set(keyOf(entryOf(c).Kind, entryName(entryOf(c))), c.action === 'delete' ? null : (c.after ?? null));
+      written.set(keyOfEntry(entryOf(c)), c.action === 'delete' ? null : (c.after ?? null));
       return true;
     });
     // As the last write: the view holds every accepted sibling, and the write itself, which the check replaces.
@@ -174,7 +176,7 @@ const entryOf = (c: Change): ApiEntry => (c.action === 'delete' ? c.before : c.a
 function check(view: GraphView, c: Change, written = false): string | undefined {
   const entry = entryOf(c);
   if (!entry) return undefined;
-  const stored = written && c.action === 'delete' ? c.before : view.get(entry.Kind, entryName(entry));
+  const stored = written && c.action === 'delete' ? c.before : view.get(entry.Kind, entryName(entry), tenancyOfEntry(entry));
   return graphError(view, stored, c.action === 'delete' ? undefined : c.after);
 }
 
@@ -184,7 +186,7 @@ function refusal(c: Change, message: string, view: GraphView): WriteRefusal {
     change: c,
     message,
     field: entry.Kind === 'service-defaults' && /protocol/i.test(message) ? 'Protocol' : 'Name',
-    hint: hintFor(message, view),
+    hint: hintFor(message, view, tenancyOfEntry(entry)),
   };
 }
 
@@ -207,10 +209,10 @@ function sequential(changes: readonly Change[], wave: number): void {
 }
 
 /** The way through for a refusal no order of the plan's writes avoids. */
-function hintFor(message: string, view: GraphView): string {
+function hintFor(message: string, view: GraphView, at: ChainTenancy): string {
   const chain = /^discovery chain "([^"]+)" uses inconsistent protocols/.exec(message)?.[1];
   if (chain) {
-    const joining = DISCOVERY_CHAIN_KINDS.filter((k) => k !== 'service-resolver' && view.get(k, chain)).map((k) => `${k} "${chain}"`);
+    const joining = DISCOVERY_CHAIN_KINDS.filter((k) => k !== 'service-resolver' && view.get(k, chain, at)).map((k) => `${k} "${chain}"`);
     const join = joining.length ? joining.join(' and ') : `the entries joining the services of chain "${chain}"`;
     const them = joining.length > 1 ? 'them' : 'it';
     return `no order of this plan's writes passes, since Consul checks the chain after each one: apply it in two steps, first without ${join} (delete ${them} with --prune along with the protocol change), then with ${them} again; or change the protocol of every service of the chain through one proxy-defaults write`;

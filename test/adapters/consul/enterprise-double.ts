@@ -5,7 +5,9 @@
 // deletes by name take `?ns=` (parseEntMetaNoWildcard); an omitted `ns` is `default` (the token has
 // no namespace here). Namespaces in `hidden` are what the token may not read: a list that would
 // include them leaves them out and says `X-Consul-Results-Filtered-By-ACLs: true`, as Consul does.
-// It is not the dev server: the dev server stays CE.
+// It refuses what Enterprise refuses inside a write where a test needs it: a member shared by two
+// sameness groups, an intention naming a jwt-provider its partition does not hold (each below, with
+// where in Consul's source it was read). It is not the dev server: the dev server stays CE.
 import { startFakeHttp, type FakeHttp, type RecordedRequest, type Reply } from './fake-http.ts';
 import { fieldText } from '../../../src/model/field-text.ts';
 
@@ -104,6 +106,10 @@ export async function startEnterpriseDouble(opts: EnterpriseDoubleOptions = {}):
         const shared = samenessMemberShared(entry, partition, [...entries.values()]);
         if (shared) return { status: 500, body: shared };
       }
+      if (entry.Kind === 'service-intentions') {
+        const missing = missingJwtProviders(entry, partition, [...entries.values()]);
+        if (missing) return { status: 500, body: missing };
+      }
       put(entry, ns, partition);
       return json(true);
     }
@@ -159,4 +165,29 @@ function samenessMemberShared(entry: Record<string, unknown>, partition: string,
     }
   }
   return undefined;
+}
+
+/**
+ * Consul's check that every jwt-provider an intention names is stored, as agent/consul/state/config_entry.go
+ * validateJWTProvidersExist makes it inside the write (whatever the intention's namespace): the names
+ * in `JWT.Providers` and in each source permission's `JWT.Providers`, against the providers listed in
+ * the intention's partition, default namespace (getExistingJWTProvidersByName: keyed by their exact
+ * Name); one error per missing name in a multierror (Consul walks a Go map: sorted here).
+ */
+function missingJwtProviders(entry: Record<string, unknown>, partition: string, stored: Record<string, unknown>[]): string | undefined {
+  type Jwt = { Providers?: { Name?: unknown }[] } | undefined;
+  const named = new Set<string>();
+  const add = (jwt: Jwt) => {
+    for (const p of jwt?.Providers ?? []) named.add(fieldText(p?.Name));
+  };
+  add(entry.JWT as Jwt);
+  for (const s of (entry.Sources as { Permissions?: { JWT?: Jwt }[] }[] | undefined) ?? []) for (const perm of s?.Permissions ?? []) add(perm?.JWT);
+  if (named.size === 0) return undefined;
+  const held = new Set(
+    stored.filter((e) => e.Kind === 'jwt-provider' && String(e.Partition).toLowerCase() === partition.toLowerCase()).map((e) => String(e.Name)),
+  );
+  const missing = [...named].filter((n) => !held.has(n)).sort();
+  if (missing.length === 0) return undefined;
+  const lines = missing.map((n) => `\t* Referenced JWT Provider does not exist. Provider Name: ${n}\n`).join('');
+  return `${missing.length} error${missing.length > 1 ? 's' : ''} occurred:\n${lines}\n`;
 }
