@@ -20,6 +20,8 @@ export interface PrometheusSidecarsSetup {
   end: number;
   /** `--window` (default 2h). */
   window?: string;
+  /** Prometheus's own flags (e.g. `--query.max-samples=…`). */
+  extraArgs?: string[];
 }
 
 export interface PrometheusSidecars {
@@ -33,7 +35,7 @@ export function prometheusSidecars(setup: PrometheusSidecarsSetup): PrometheusSi
   let prom: RunningPrometheus;
   let server: DevServer;
   beforeAll(async () => {
-    prom = await startPrometheus({ openMetrics: openMetrics(setup.history()) });
+    prom = await startPrometheus({ openMetrics: openMetrics(setup.history()), ...(setup.extraArgs ? { extraArgs: setup.extraArgs } : {}) });
   }, 60_000);
   afterAll(async () => {
     await prom?.stop();

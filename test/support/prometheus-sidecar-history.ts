@@ -42,6 +42,8 @@ export interface SidecarHistory {
   /** The mTLS listener's TLS handshakes (default 5 a minute) and its envoy_listener_address. */
   handshakes?: (m: number) => number;
   listenerAddress?: string;
+  /** envoy_server_uptime at minute m (default: one process throughout, started a day before minute 0). */
+  uptime?: (m: number) => number;
 }
 
 /** The five series of one sidecar, a sample a minute over [from, to]; uptime says one process throughout (started a day before minute 0). */
@@ -59,7 +61,7 @@ export function sidecarHistory(h: SidecarHistory): OpenMetricsSeries[] {
       labels: { ...h.labels, envoy_listener_address: h.listenerAddress ?? '10.0.0.9_20000' },
       points: points(h.handshakes ?? ((m) => 5 * m)),
     },
-    { name: 'envoy_server_uptime', labels: h.labels, points: points((m) => 86_400 + m * 60) },
+    { name: 'envoy_server_uptime', labels: h.labels, points: points(h.uptime ?? ((m) => 86_400 + m * 60)) },
   ];
 }
 
