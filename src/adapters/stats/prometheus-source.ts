@@ -239,6 +239,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         );
       return;
     }
+    // A warning (a partial response) may mean plaintext stamped after our clock was not returned.
+    for (const w of outcome.warnings)
+      for (const a of mine)
+        a.problems.push(`prometheus warning for ${metric} after the window's end: ${w}; plaintext stamped after this run's clock cannot be ruled out`);
     const end = new Date(window.end).toISOString();
     for (const s of outcome.series) {
       const owner = this.#attribute(s, acc, ambiguous);
@@ -290,6 +294,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         );
       return;
     }
+    // A warning (a partial response) may mean an unlabelled series with plaintext was not returned.
+    for (const w of outcome.warnings)
+      for (const a of all)
+        a.problems.push(`prometheus warning for ${metric} series without ${labels.service}: ${w}; plaintext on an unlabelled sidecar cannot be ruled out`);
     for (const s of outcome.series) {
       const samples = s.values
         .map(([t, v]) => ({ t: Math.round(t * 1000), v: Number(v) }))
