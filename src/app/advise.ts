@@ -28,15 +28,11 @@ export interface AdvisePorts {
   /** The audit's read of sidecars registered permissive (src/adapters/consul/posture-source.ts); absent: not read. */
   sidecars?: Pick<AuditSource, 'permissiveSidecars'>;
   /**
-   * Services permissive in the namespaces of the partition the target does not read itself
-   * (src/adapters/consul/outside-namespaces.ts, the read `audit` makes); undefined from it: none
-   * are outside (Community Edition, or `namespaces: all`); the port absent: not read.
+   * Services permissive in the namespaces of the partition the target does not read itself (the
+   * read `audit` makes, src/adapters/consul/outside-namespaces.ts, one answer a run); undefined from
+   * it: none are outside (Community Edition, or `namespaces: all`); the port absent: not read.
    */
-  outside?: {
-    permissiveServicesInMesh(): Promise<ServiceRef[] | undefined>;
-    /** Sidecars registered permissive there (asked once Enterprise is known: the first read said it). */
-    permissiveSidecarsOutside?(): Promise<ServiceRef[]>;
-  };
+  outside?: Pick<AuditSource, 'outsideTarget'>;
 }
 
 export interface AdviseOptions {
@@ -100,16 +96,16 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
   };
 }
 
-/** The read of namespaces outside the target; a failure is kept as the reason it is unknown, for the lockdown gate. */
+/**
+ * The read of namespaces outside the target. ACLs refusing it is kept as the reason it is unknown,
+ * with the permission, for the lockdown gate; a failing Consul (500, timeout) is thrown, as any other
+ * read's failure is: the run reports it (exit 1), it is not a part of the mesh it could not see.
+ */
 async function outsideNamespaces(outside: NonNullable<AdvisePorts['outside']>): Promise<AdviceReport['outsideTarget']> {
-  try {
-    const permissive = await outside.permissiveServicesInMesh();
-    if (!permissive) return undefined;
-    const sidecars = (await outside.permissiveSidecarsOutside?.()) ?? [];
-    return { permissive, ...(sidecars.length ? { sidecars } : {}) };
-  } catch (e) {
-    return { permissive: [], unreadable: e instanceof Error ? e.message : String(e) };
-  }
+  const read = await outside.outsideTarget();
+  if (!read) return undefined;
+  if ('unreadable' in read) return { permissive: [], unreadable: read.unreadable, permission: read.permission };
+  return { permissive: read.permissive, ...(read.sidecars.length ? { sidecars: read.sidecars } : {}) };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ConsulClient } from '../adapters/consul/client.ts';
 import { ConsulConfigEntryStore, ConsulKvStateStore } from '../adapters/consul/stores.ts';
 import { consulConnectCatalog as connectCatalog } from '../adapters/consul/connect-catalog.ts';
 import { consulAuditSource } from '../adapters/consul/posture-source.ts';
-import { consulOutsideNamespaces } from '../adapters/consul/outside-namespaces.ts';
+import { outsideTargetRead } from '../adapters/consul/outside-namespaces.ts';
 import { readLocalFiles } from '../adapters/files/local-files.ts';
 import { repositoryRelative } from '../adapters/files/repo-root.ts';
 import { adviseStrict, type ConnectCatalog } from '../app/advise.ts';
@@ -111,9 +111,11 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
     const relative = repositoryRelative(files, cwd);
     const catalog = consulConnectCatalog(consul);
     const crd = target.crdNamespaces ? { crdNamespaces: target.crdNamespaces } : {};
+    // One read of the rest of the partition for the run: the lockdown gate and the posture dashboard share it.
+    const outside = outsideTargetRead(consul);
     const outcome = await adviseStrict(
       relative,
-      { entries: new ConsulConfigEntryStore(consul), catalog, traffic, sidecars: consulAuditSource(consul), outside: consulOutsideNamespaces(consul) },
+      { entries: new ConsulConfigEntryStore(consul), catalog, traffic, sidecars: consulAuditSource(consul, outside), outside: { outsideTarget: outside } },
       { now, thresholds, expectNoInboundTraffic: advisor.expectNoInboundTraffic, apply: { prune: target.prune, massDelete: target.massDelete }, ...crd },
     );
     if (!outcome.ok) return reportErrors(outcome.errors, io, json);
@@ -130,6 +132,7 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
           report: outcome.report,
           files: relative,
           consul,
+          outside,
           traffic,
           catalog,
           options: {

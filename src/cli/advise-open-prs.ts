@@ -10,6 +10,7 @@ import { proposeStrict, type ProposeOptions, type ProposeOutcome } from '../app/
 import { readSecurityPosture } from '../app/proposals/advise-and-propose.ts';
 import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import type { AdviceReport, TrafficSampleSource } from '../core/advisor/model.ts';
+import type { OutsideTarget } from '../app/ports/audit-source.ts';
 import type { SourceFile } from '../core/parse-files.ts';
 import { GITHUB_REPOSITORY, readEnvironment, splitRepository } from '../config/environment.ts';
 import { ConsulGitopsError } from '../errors.ts';
@@ -33,6 +34,8 @@ export async function openProposalPullRequests(
     report: AdviceReport;
     files: readonly SourceFile[];
     consul: ConsulClient;
+    /** The run's read of the rest of the partition, already asked by the lockdown gate (outsideTargetRead). */
+    outside?: () => Promise<OutsideTarget | undefined>;
     traffic: TrafficSampleSource;
     catalog: ConnectCatalog;
     options: ProposeOptions;
@@ -45,7 +48,7 @@ export async function openProposalPullRequests(
   const pulls = await GitHubProposalPullRequests.forDefaultBranch(octokit, repo);
   // The schedule's read of the production checklist: without it the dashboard would be closed as
   // "fully strict" while a sidecar registered with its own permissive Proxy.MutualTLSMode takes plaintext.
-  const { security } = await readSecurityPosture(consulPostureSource(input.consul));
+  const { security } = await readSecurityPosture(consulPostureSource(input.consul, ...(input.outside ? [input.outside] : [])));
   return proposeStrict(
     input.report,
     input.files,

@@ -16,7 +16,7 @@ import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import { consulConnectCatalog } from '../adapters/consul/connect-catalog.ts';
 import { runtimeSettings, type RuntimeSettings } from './settings.ts';
 import { createTrafficSource, type TrafficSourceFactory } from './traffic-source.ts';
-import { consulOutsideNamespaces } from '../adapters/consul/outside-namespaces.ts';
+import { outsideTargetRead } from '../adapters/consul/outside-namespaces.ts';
 import { GitHubPostureIssue, GitHubProposalPullRequests } from '../adapters/github/proposal-pull-requests.ts';
 import { parsePromDuration } from '../core/advisor/duration.ts';
 import { DEFAULT_THRESHOLDS } from '../core/advisor/model.ts';
@@ -140,6 +140,8 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
     const state = new ConsulKvStateStore(consul);
     const window = parsePromDuration(a.window, 'advisor.window');
     const maxGap = parsePromDuration(a.maxGap, 'advisor.maxGap');
+    // One read of the rest of the partition per run (forTarget builds these for one run): the lockdown gate and the dashboard share it.
+    const outside = outsideTargetRead(consul);
     return {
       settings: {
         target: t.name,
@@ -161,8 +163,8 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         traffic: (overrides.trafficSource ?? createTrafficSource)({ config: a.stats, consul, state, stateKeyPrefix, target: t.name, env, server: true }),
         github: async (repo) => ({ pulls: await GitHubProposalPullRequests.forDefaultBranch(octo, repo), dashboard: new GitHubPostureIssue(octo, repo) }),
         now: overrides.now ?? (() => new Date()),
-        posture: consulPostureSource(consul),
-        outside: consulOutsideNamespaces(consul),
+        posture: consulPostureSource(consul, outside),
+        outside: { outsideTarget: outside },
       },
     };
   };

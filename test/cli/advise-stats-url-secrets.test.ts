@@ -1,6 +1,7 @@
 // `advise --stats prometheus=URL` through main() with credentials in the URL (user:password@host): the
-// password is never printed, whether the flag is refused (a scheme that is not http or https) or
-// Prometheus cannot be reached.
+// password is never printed, whether the flag is refused (a scheme that is not http or https, a
+// mistyped source name, a password holding a character a URL cannot hold there, the URL in
+// consul-gitops.yaml) or Prometheus cannot be reached.
 import { describe, expect, it } from 'vitest';
 import { startDevServer } from '../../src/dev-server/server.ts';
 import { runAdvise } from '../support/run-advise.ts';
@@ -17,6 +18,36 @@ describe('advise --stats prometheus=URL with a password in the URL', () => {
     expect(run.stderr).toContain('--stats prometheus=ftp://…@prom.internal:9090/: the URL must be http:// or https://');
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
     expect(run.stdout + run.stderr).not.toContain('alice');
+  });
+
+  it('a mistyped source name: the error shows the flag without the user and password', async () => {
+    const run = await runAdvise('http://127.0.0.1:1', [], { cwd: tempTree(TREE), stats: `Prometheus=https://alice:${PASSWORD}@prom.internal:9090/` });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--stats Prometheus=https://…@prom.internal:9090/: expected "prometheus=URL" or "envoy"');
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+  });
+
+  it('a password holding an unencoded "/" or "#" (no URL): none of it is shown', async () => {
+    for (const password of [`${PASSWORD.slice(0, 9)}/${PASSWORD.slice(9)}`, `${PASSWORD.slice(0, 9)}#${PASSWORD.slice(9)}`]) {
+      const run = await runAdvise('http://127.0.0.1:1', [], { cwd: tempTree(TREE), stats: `prometheus=https://alice:${password}@prom.internal:9090/` });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('--stats prometheus=https://…@prom.internal:9090/: the URL must be http:// or https://');
+      expect(run.stdout + run.stderr).not.toContain(PASSWORD.slice(0, 9));
+      expect(run.stdout + run.stderr).not.toContain(PASSWORD.slice(9));
+    }
+  });
+
+  it('consul-gitops.yaml with such a URL: the config error does not show it', async () => {
+    const url = `https://alice:${PASSWORD.slice(0, 9)}/${PASSWORD.slice(9)}@prom.internal:9090/`;
+    const config = `targets:\n  - name: dc1\n    advisor:\n      stats:\n        prometheus: { url: "${url}" }\n`;
+    const run = await runAdvise('http://127.0.0.1:1', [], {
+      cwd: tempTree({ ...TREE, 'consul-gitops.yaml': config }),
+      stats: 'prometheus=http://127.0.0.1:1/',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('consul-gitops.yaml: targets.0.advisor.stats.prometheus.url');
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD.slice(0, 9));
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD.slice(9));
   });
 
   it('Prometheus unreachable: the report never shows the password', async () => {

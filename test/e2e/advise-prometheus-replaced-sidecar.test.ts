@@ -3,13 +3,10 @@
 // stopped reporting inside the window (a VM taken out) must not stand in for a sidecar registered
 // since that Prometheus never scraped. Only instances still reporting at the window's end are
 // counted against the sidecars Consul lists now.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
-import { tempTree } from '../support/run-cli.ts';
-import { registerSidecar } from '../support/register-sidecar.ts';
-import { historyStart, MIN, sidecarHistory, sidecarLabels, verdictsOf } from '../support/prometheus-sidecar-history.ts';
-import { runAdvise } from '../support/run-advise.ts';
+import { describe, expect, it } from 'vitest';
+import { prometheusMissing } from '../support/prometheus.ts';
+import { historyStart, MIN, sidecarHistory, sidecarLabels } from '../support/prometheus-sidecar-history.ts';
+import { prometheusSidecars } from '../support/advise-prometheus-sidecars.ts';
 
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus (replaced sidecar): ${missing}`);
@@ -33,26 +30,11 @@ function instance(address: string, from: number, to: number) {
 const TREE = { 'config-entries/orders.hcl': 'Kind = "service-defaults"\nName = "orders"\nProtocol = "http"\nMutualTLSMode = "permissive"\n' };
 
 describe.skipIf(missing !== undefined)('advise --stats prometheus, a sidecar without a pod name registered after another stopped reporting', () => {
-  let prom: RunningPrometheus;
-  let server: DevServer;
-  beforeAll(async () => {
-    // 10.0.0.8 reported until 90 minutes into the 3 h of history (taken out); 10.0.0.9 throughout.
-    prom = await startPrometheus({ openMetrics: openMetrics([...instance('10.0.0.8:20200', 0, 150), ...instance('10.0.0.9:20200', 0, 180)]) });
-  }, 60_000);
-  afterAll(async () => {
-    await prom?.stop();
-  });
-  beforeEach(async () => {
-    server = await startDevServer({ host: '127.0.0.1', port: 0 });
-    return () => server.close();
-  });
-
+  // 10.0.0.8 reported until 90 minutes into the 3 h of history (taken out); 10.0.0.9 throughout.
+  const run = prometheusSidecars({ history: () => [...instance('10.0.0.8:20200', 0, 150), ...instance('10.0.0.9:20200', 0, 180)], tree: TREE, end: END });
   /** The service's verdict from `advise --json` at the history's end. */
-  async function orders(): Promise<{ verdict: string; reasons: string[] }> {
-    return verdictsOf(await runAdvise(server.url, ['--window', '2h', '--json'], { cwd: tempTree(TREE), stats: `prometheus=${prom.url}`, now: new Date(END) }))
-      .orders;
-  }
-  const sidecar = (id: string, address: string) => registerSidecar(server.url, 'orders', {}, { id, node: `node-${id}`, address });
+  const orders = async () => (await run.verdicts()).orders;
+  const sidecar = (id: string, address: string) => run.sidecar('orders', { id, address });
 
   it('the one sidecar still registered is the one still reporting: ready-for-strict', async () => {
     await sidecar('orders-9', '10.0.0.9');

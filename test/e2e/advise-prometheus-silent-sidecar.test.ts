@@ -3,13 +3,10 @@
 // annotation, a network policy, a full target) is not a pod a rollout replaced. Plaintext it took
 // since its last sample is invisible, so its early quiet samples are no evidence for the rest of
 // the window: the service is insufficient-data, naming the sidecar and when it went quiet.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
-import { historyStart, MIN, sidecarHistory, sidecarLabels, verdictsOf } from '../support/prometheus-sidecar-history.ts';
-import { registerSidecar } from '../support/register-sidecar.ts';
-import { runAdvise } from '../support/run-advise.ts';
-import { tempTree } from '../support/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { prometheusMissing } from '../support/prometheus.ts';
+import { historyStart, MIN, sidecarHistory, sidecarLabels } from '../support/prometheus-sidecar-history.ts';
+import { prometheusSidecars } from '../support/advise-prometheus-sidecars.ts';
 
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus (silent sidecar): ${missing}`);
@@ -31,29 +28,15 @@ function pod(pod: string, address: string, from: number, to: number) {
 const TREE = { 'config-entries/orders.hcl': 'Kind = "service-defaults"\nName = "orders"\nProtocol = "http"\nMutualTLSMode = "permissive"\n' };
 
 describe.skipIf(missing !== undefined)('advise --stats prometheus, a registered sidecar whose samples stop inside the window', () => {
-  let prom: RunningPrometheus;
-  let server: DevServer;
-  beforeAll(async () => {
-    // orders-a reports throughout; orders-b's scrape stops 60 minutes before the window's end (minute 120 of 180).
-    prom = await startPrometheus({
-      openMetrics: openMetrics([...pod('orders-a', '10.0.0.8', 0, 180), ...pod('orders-b', '10.0.0.9', 0, 120), ...pod('orders-old', '10.0.0.7', 0, 100)]),
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await prom?.stop();
+  // orders-a reports throughout; orders-b's scrape stops 60 minutes before the window's end (minute 120 of 180).
+  const run = prometheusSidecars({
+    history: () => [...pod('orders-a', '10.0.0.8', 0, 180), ...pod('orders-b', '10.0.0.9', 0, 120), ...pod('orders-old', '10.0.0.7', 0, 100)],
+    tree: TREE,
+    end: END,
   });
-  beforeEach(async () => {
-    server = await startDevServer({ host: '127.0.0.1', port: 0 });
-    return () => server.close();
-  });
-
   /** A consul-k8s sidecar of orders: its pod's name in the `pod-name` meta. */
-  const sidecar = (name: string, address: string) =>
-    registerSidecar(server.url, 'orders', {}, { id: name, node: `node-${name}`, address, meta: { 'pod-name': name } });
-  async function orders(): Promise<{ verdict: string; reasons: string[] }> {
-    return verdictsOf(await runAdvise(server.url, ['--window', '2h', '--json'], { cwd: tempTree(TREE), stats: `prometheus=${prom.url}`, now: new Date(END) }))
-      .orders;
-  }
+  const sidecar = (name: string, address: string) => run.sidecar('orders', { id: name, address, meta: { 'pod-name': name } });
+  const orders = async () => (await run.verdicts()).orders;
 
   it('a pod that stopped reporting and is gone from Consul (replaced) does not hold the service back: ready-for-strict', async () => {
     await sidecar('orders-a', '10.0.0.8');

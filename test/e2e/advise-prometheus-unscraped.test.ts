@@ -2,12 +2,10 @@
 // Prometheus knows only the sidecars it scrapes. A sidecar registered in Consul with no series at all
 // (no scrape annotation, a scrape that fails) may be the one still taking plaintext, so its silence
 // is never "no plaintext": the service is insufficient-data, naming the sidecar.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
-import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
-import { historyStart, MIN, sidecarHistory, sidecarLabels, verdictsOf } from '../support/prometheus-sidecar-history.ts';
-import { runAdvise } from '../support/run-advise.ts';
-import { tempTree } from '../support/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { prometheusMissing } from '../support/prometheus.ts';
+import { historyStart, MIN, sidecarHistory, sidecarLabels } from '../support/prometheus-sidecar-history.ts';
+import { prometheusSidecars } from '../support/advise-prometheus-sidecars.ts';
 
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus (unscraped sidecars): ${missing}`);
@@ -17,49 +15,22 @@ const END = base + 180 * MIN;
 const POD = 'orders-7d9f-abcde';
 
 /** One scraped sidecar of orders: plaintext stopped before the window, mTLS handshakes throughout. */
-function history(): string {
-  return openMetrics(
-    sidecarHistory({
-      base,
-      from: 0,
-      to: 180,
-      labels: sidecarLabels('orders', { consul_source_datacenter: 'dc1', instance: '10.0.0.9:20200', pod: POD }),
-      plaintext: (m) => 20 + 3 * Math.min(m, 30),
-    }),
-  );
+function history() {
+  return sidecarHistory({
+    base,
+    from: 0,
+    to: 180,
+    labels: sidecarLabels('orders', { consul_source_datacenter: 'dc1', instance: '10.0.0.9:20200', pod: POD }),
+    plaintext: (m) => 20 + 3 * Math.min(m, 30),
+  });
 }
 const TREE = { 'config-entries/orders.hcl': 'Kind = "service-defaults"\nName = "orders"\nProtocol = "http"\nMutualTLSMode = "permissive"\n' };
 
 describe.skipIf(missing !== undefined)('advise --stats prometheus, a sidecar Consul lists that Prometheus never scraped', () => {
-  let prom: RunningPrometheus;
-  let server: DevServer;
-  beforeAll(async () => {
-    prom = await startPrometheus({ openMetrics: history() });
-  }, 60_000);
-  afterAll(async () => {
-    await prom?.stop();
-  });
-  beforeEach(async () => {
-    server = await startDevServer({ host: '127.0.0.1', port: 0 });
-    return () => server.close();
-  });
-
-  async function sidecar(id: string, meta: Record<string, string>): Promise<void> {
-    const res = await fetch(`${server.url}/v1/catalog/register`, {
-      method: 'PUT',
-      body: JSON.stringify({
-        Node: `node-${id}`,
-        Address: '10.0.0.9',
-        Service: { ID: id, Kind: 'connect-proxy', Service: 'orders-sidecar-proxy', Port: 20000, Meta: meta, Proxy: { DestinationServiceName: 'orders' } },
-      }),
-    });
-    expect(res.status).toBe(200);
-  }
-
-  async function orders(): Promise<{ verdict: string; reasons: string[] }> {
-    return verdictsOf(await runAdvise(server.url, ['--window', '2h', '--json'], { cwd: tempTree(TREE), stats: `prometheus=${prom.url}`, now: new Date(END) }))
-      .orders;
-  }
+  const run = prometheusSidecars({ history, tree: TREE, end: END });
+  /** A sidecar of orders on 10.0.0.9 with this meta (consul-k8s's `pod-name`, or none: VMs, Nomad). */
+  const sidecar = (id: string, meta: Record<string, string>) => run.sidecar('orders', { id, address: '10.0.0.9', meta });
+  const orders = async () => (await run.verdicts()).orders;
 
   it('every registered sidecar scraped: ready-for-strict', async () => {
     await sidecar('orders-a', { 'pod-name': POD });

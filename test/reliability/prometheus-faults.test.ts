@@ -44,6 +44,8 @@ interface Behaviour {
   /** Metric whose query fails with Prometheus's 503 "query timed out". */
   failing?: string;
   warning?: string;
+  /** Only these queries carry the warning: the permissive counters read after the window's end, or the series without the service label. */
+  warningOnly?: 'after-window' | 'unlabelled';
   /** Samples only from this minute of the window on. */
   fromMinute?: number;
 }
@@ -77,7 +79,10 @@ beforeAll(async () => {
         metric: { __name__: metric, ...s.metric },
         values: minutes.filter((m) => end - (120 - m) * MIN <= NOW).map((m) => [(end - (120 - m) * MIN) / 1000, String(s.at(m))]), // none after its own clock
       }));
-      reply(200, { status: 'success', data: { resultType: 'matrix', result }, ...(behaviour.warning ? { warnings: [behaviour.warning] } : {}) });
+      const warned =
+        behaviour.warning !== undefined &&
+        (behaviour.warningOnly === undefined || (behaviour.warningOnly === 'after-window' ? end > NOW : query.includes('consul_source_service=""')));
+      reply(200, { status: 'success', data: { resultType: 'matrix', result }, ...(warned ? { warnings: [behaviour.warning] } : {}) });
     }),
   );
   await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
@@ -133,6 +138,14 @@ describe('the advisor when Prometheus fails', () => {
   it.each([
     ["one metric's query times out (503)", { failing: 'envoy_tcp_downstream_cx_total' }],
     ['a partial-response warning', { warning: 'partial response: store 10.0.0.3:10901 unavailable' }],
+    [
+      "a partial-response warning on the read after the window's end only",
+      { warning: 'partial response: store 10.0.0.3:10901 unavailable', warningOnly: 'after-window' },
+    ],
+    [
+      'a partial-response warning on the read of series without the service label only',
+      { warning: 'partial response: store 10.0.0.3:10901 unavailable', warningOnly: 'unlabelled' },
+    ],
     ['samples only for the last 30 minutes of the window', { fromMinute: 90 }],
   ] as Array<[string, Behaviour]>)('%s: insufficient-data, never ready-for-strict', async (_name, b) => {
     behaviour = b;

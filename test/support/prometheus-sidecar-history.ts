@@ -42,12 +42,17 @@ export interface SidecarHistory {
   /** The mTLS listener's TLS handshakes (default 5 a minute) and its envoy_listener_address. */
   handshakes?: (m: number) => number;
   listenerAddress?: string;
+  /** Samples a minute (default 1); m is then a fraction of a minute between them. */
+  perMinute?: number;
+  /** envoy_server_uptime at minute m (default: one process throughout, started a day before minute 0). */
+  uptime?: (m: number) => number;
 }
 
-/** The five series of one sidecar, a sample a minute over [from, to]; uptime says one process throughout (started a day before minute 0). */
+/** The five series of one sidecar, a sample a minute (or perMinute) over [from, to]; uptime says one process throughout (started a day before minute 0). */
 export function sidecarHistory(h: SidecarHistory): OpenMetricsSeries[] {
+  const per = h.perMinute ?? 1;
   const points = (f: (m: number) => number): Array<[number, number]> =>
-    Array.from({ length: h.to - h.from + 1 }, (_, i) => h.from + i).map((m) => [h.base + m * MIN, f(m)]);
+    Array.from({ length: (h.to - h.from) * per + 1 }, (_, i) => h.from + i / per).map((m) => [h.base + Math.round(m * MIN), f(m)]);
   const rx = h.rxBytes ?? ((m: number) => 300 * h.plaintext(m));
   const tx = h.txBytes ?? ((m: number) => 600 * h.plaintext(m));
   return [
@@ -59,7 +64,7 @@ export function sidecarHistory(h: SidecarHistory): OpenMetricsSeries[] {
       labels: { ...h.labels, envoy_listener_address: h.listenerAddress ?? '10.0.0.9_20000' },
       points: points(h.handshakes ?? ((m) => 5 * m)),
     },
-    { name: 'envoy_server_uptime', labels: h.labels, points: points((m) => 86_400 + m * 60) },
+    { name: 'envoy_server_uptime', labels: h.labels, points: points(h.uptime ?? ((m) => 86_400 + m * 60)) },
   ];
 }
 

@@ -141,7 +141,9 @@ export function openMetrics(series: Array<{ name: string; labels: Record<string,
       const labels = Object.entries(s.labels)
         .map(([k, v]) => `${k}="${v}"`)
         .join(',');
-      for (const [t, v] of s.points) lines.push(`${name}{${labels}} ${v} ${t / 1000}`);
+      // OpenMetrics spells the non-finite values NaN, +Inf and -Inf.
+      const value = (v: number) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v));
+      for (const [t, v] of s.points) lines.push(`${name}{${labels}} ${value(v)} ${t / 1000}`);
     }
   }
   lines.push('# EOF');

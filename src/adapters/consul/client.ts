@@ -330,7 +330,9 @@ export class ConsulClient {
     const guesses = new Map<string, string>();
     const unresolved: string[] = [];
     for (const p of proxies) {
-      if (p.endsWith(SIDECAR_SUFFIX) && p.length > SIDECAR_SUFFIX.length) guesses.set(p, p.slice(0, -SIDECAR_SUFFIX.length));
+      const d = p.slice(0, -SIDECAR_SUFFIX.length);
+      // A name go-bexpr cannot spell (both quote kinds) is confirmed by reading its proxy on its own.
+      if (p.endsWith(SIDECAR_SUFFIX) && d !== '' && bexprString(p) !== undefined && bexprString(d) !== undefined) guesses.set(p, d);
       else unresolved.push(p);
     }
     const destinations = new Set<string>();
@@ -338,7 +340,7 @@ export class ConsulClient {
     // Batches keep the filter (and so the request line) a few kilobytes long.
     for (let i = 0; i < pairs.length; i += CONFIRM_BATCH) {
       const batch = pairs.slice(i, i + CONFIRM_BATCH);
-      const either = batch.map(([p, d]) => `(ServiceName == ${bexprString(p)} and ServiceProxy.DestinationServiceName == ${bexprString(d)})`).join(' or ');
+      const either = batch.map(([p, d]) => `(ServiceName == ${bexprString(p)!} and ServiceProxy.DestinationServiceName == ${bexprString(d)!})`).join(' or ');
       const confirmed = await this.#catalogServices(`ServiceKind == "connect-proxy" and (${either})`, namespace);
       for (const [p, d] of batch) {
         if (p in confirmed) destinations.add(d);
@@ -612,8 +614,14 @@ const SIDECAR_SUFFIX = '-sidecar-proxy';
 const CONFIRM_BATCH = 50;
 
 /** A double-quoted go-bexpr string. */
-function bexprString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/**
+ * A bexpr string literal for `s`, or undefined when go-bexpr's grammar has none: a double-quoted one
+ * cannot hold a `"` even escaped (DoubleStringChar <- !'"' .), so such a name is a raw backtick
+ * string, which cannot hold a backtick. Double-quoted text is strconv.Unquote'd: `\\` and a line break escaped.
+ */
+function bexprString(s: string): string | undefined {
+  if (!s.includes('"')) return `"${s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}"`;
+  return s.includes('`') ? undefined : `\`${s}\``;
 }
 
 function entryPath(kind: string, name: string): string {

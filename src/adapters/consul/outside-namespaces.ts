@@ -6,7 +6,11 @@ import type { ConsulClient } from './client.ts';
 import { isConsulError } from './errors.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 import type { ServiceRef } from '../../core/advisor/model.ts';
+import type { OutsideTarget } from '../../app/ports/audit-source.ts';
 import { fieldText } from '../../model/field-text.ts';
+
+/** What the read of the rest of the partition needs, named when a token lacks it (audit and the lockdown gate alike). */
+export const OUTSIDE_READ_PERMISSION = 'service:read in every namespace of the partition (`namespace_prefix "" { service_prefix "" { policy = "read" } }`)';
 
 export interface OutsideNamespaces {
   /**
@@ -70,4 +74,28 @@ async function permissiveOutside(consul: ConsulClient, managed: readonly string[
     .filter((e) => fieldText(e.MutualTLSMode).toLowerCase() === 'permissive')
     .map((e) => ({ name: fieldText(e.Name), namespace: fieldText(e.Namespace) || 'default', partition: fieldText(e.Partition) || partition }))
     .filter((s) => !inside.has(s.namespace.toLowerCase()));
+}
+
+/**
+ * The read of the rest of the partition as one answer, asked at most once: `advise --open-prs` and
+ * the schedule's run ask it for the lockdown gate and again for the posture dashboard's audit, and
+ * both get this one (one `?ns=*` request a run). ACLs refusing it (a 403, a list they cut short) is
+ * an answer, naming the permission; anything else (a 500, a timeout) is a failing Consul and is
+ * thrown, to both: it is a fault to report as one, never "could not see the rest of the mesh".
+ */
+export function outsideTargetRead(consul: ConsulClient): () => Promise<OutsideTarget | undefined> {
+  let answer: Promise<OutsideTarget | undefined> | undefined;
+  return () => (answer ??= readOutside(consulOutsideNamespaces(consul)));
+}
+
+async function readOutside(outside: OutsideNamespaces): Promise<OutsideTarget | undefined> {
+  try {
+    const permissive = await outside.permissiveServicesInMesh();
+    return permissive && { permissive, sidecars: await outside.permissiveSidecarsOutside() };
+  } catch (e) {
+    if (isConsulError(e) && e.kind === 'incomplete-read') return { unreadable: e.message, permission: e.missingPermission ?? OUTSIDE_READ_PERMISSION };
+    if (isConsulError(e) && e.kind === 'permission')
+      return { unreadable: `${e.method} ${e.path}: ${e.status} ${e.message}`, permission: OUTSIDE_READ_PERMISSION };
+    throw e;
+  }
 }

@@ -11,9 +11,10 @@ import { listNamespaces } from '../../model/tenancy.ts';
 import { scopedServiceName } from '../../core/advisor/service-scope.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 import { catalogNamespaces } from './connect-catalog.ts';
-import { consulOutsideNamespaces, PERMISSIVE_SIDECARS_FILTER } from './outside-namespaces.ts';
+import { outsideTargetRead, PERMISSIVE_SIDECARS_FILTER } from './outside-namespaces.ts';
 
-export function consulAuditSource(consul: ConsulClient): AuditSource {
+/** `outside`: the run's one read of the rest of the partition (outsideTargetRead), when the lockdown gate shares it. */
+export function consulAuditSource(consul: ConsulClient, outside = outsideTargetRead(consul)): AuditSource {
   return {
     // Every namespace the target manages, as plan lists them (`?ns=*`, or each named one): a
     // permissive service in another namespace still takes plaintext, so the mesh is not strict.
@@ -41,19 +42,7 @@ export function consulAuditSource(consul: ConsulClient): AuditSource {
       return [...new Set(lists.flat())].sort();
     },
     // The same `?ns=*` read as the advisor's lockdown gate; a read ACLs stop is a value, as posture's facts are.
-    outsideTarget: async () => {
-      try {
-        const outside = consulOutsideNamespaces(consul);
-        const permissive = await outside.permissiveServicesInMesh();
-        return permissive && { permissive, sidecars: await outside.permissiveSidecarsOutside() };
-      } catch (e) {
-        const { permission, why } = unknownFromError(
-          e,
-          'service:read in every namespace of the partition (`namespace_prefix "" { service_prefix "" { policy = "read" } }`)',
-        );
-        return { unreadable: why, permission };
-      }
-    },
+    outsideTarget: outside,
   };
 }
 
@@ -75,7 +64,8 @@ async function knownOrUnknown<T>(read: () => Promise<T>, permission: string): Pr
   }
 }
 
-export function consulPostureSource(consul: ConsulClient): PostureSource {
+/** `outside`: as for consulAuditSource. */
+export function consulPostureSource(consul: ConsulClient, outside = outsideTargetRead(consul)): PostureSource {
   return {
     transport: () => ({ https: baseUrlOf(consul.options).protocol === 'https:', verifyTls: !(consul.options.tls?.insecureSkipVerify ?? false) }),
     aclSelf: () => consul.aclTokenSelf(),
@@ -95,7 +85,7 @@ export function consulPostureSource(consul: ConsulClient): PostureSource {
       const which = managed === 'all' ? 'every namespace (namespaces: all)' : `namespaces ${managed.join(', ')}`;
       return `the target manages ${which}, but intentions and services were read in namespace ${own} only`;
     },
-    mtls: consulAuditSource(consul),
+    mtls: consulAuditSource(consul, outside),
     unknownFromError: (e) => unknownFromError(e),
   };
 }

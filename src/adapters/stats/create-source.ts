@@ -39,7 +39,7 @@ export function parseStatsFlag(flag: string, configured?: StatsConfig): StatsCon
     if (!parsed.success) throw new ConsulGitopsError('usage', `--stats prometheus=${withoutUserinfo(m[1])}: the URL must be http:// or https://`);
     return { prometheus: parsed.data };
   }
-  throw new ConsulGitopsError('usage', `--stats ${text}: expected "prometheus=URL" or "envoy"`);
+  throw new ConsulGitopsError('usage', `--stats ${withoutUserinfo(text)}: expected "prometheus=URL" or "envoy"`);
 }
 
 export function createTrafficSampleSource(config: StatsConfig, deps: StatsSourceDeps): TrafficSampleSource {
@@ -60,7 +60,11 @@ export function createTrafficSampleSource(config: StatsConfig, deps: StatsSource
   });
 }
 
-/** A URL as text with any `user:password@` shown as `…@`: the flag was refused, so its password never joined the known secrets. */
-function withoutUserinfo(url: string): string {
-  return url.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1…@');
+/**
+ * A refused flag as text with everything between the scheme's `//` and the last `@` shown as `…`: the
+ * flag was refused, so its password never joined the known secrets. Up to the last `@`, not the URL
+ * syntax's first `/`: a careless password holding `/`, `#` or `@` unencoded is what made it no URL.
+ */
+function withoutUserinfo(text: string): string {
+  return text.replace(/^(.*?:\/\/)?.*@/s, (_, scheme: string | undefined) => `${scheme ?? ''}…@`);
 }

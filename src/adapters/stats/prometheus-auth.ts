@@ -105,11 +105,11 @@ export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDe
       secrets: () => (known ? [known] : []),
     };
   }
-  const user = env[a.usernameEnv];
-  const password = env[a.passwordEnv];
+  const fromEnv = env[a.usernameEnv] !== undefined && env[a.passwordEnv] !== undefined;
+  const { user, password } = fromEnv ? { user: env[a.usernameEnv], password: env[a.passwordEnv] } : urlUserinfo(config.url);
   if (user !== undefined && password !== undefined) {
     const encoded = Buffer.from(`${user}:${password}`).toString('base64');
-    knownSecrets.add(password, `env ${a.passwordEnv}`);
+    knownSecrets.add(password, fromEnv ? `env ${a.passwordEnv}` : 'the password in advisor.stats.prometheus.url');
     knownSecrets.add(encoded);
     return {
       kind: 'basic',
@@ -118,6 +118,24 @@ export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDe
     };
   }
   return { kind: 'none', apply: async (req) => req, secrets: () => [] };
+}
+
+/**
+ * `https://user:password@host/` as Prometheus's own tools and Grafana read it: basic auth (the HTTP
+ * client sends no userinfo itself, so without this the request went out without it). Percent-encoding
+ * decoded; a URL without a password gives none.
+ */
+function urlUserinfo(url: string): { user?: string; password?: string } {
+  const u = new URL(url);
+  if (!u.username && !u.password) return {};
+  const decoded = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return { user: decoded(u.username), password: decoded(u.password) };
 }
 
 /**

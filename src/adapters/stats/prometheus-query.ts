@@ -38,6 +38,9 @@ export function queryUrl(base: URL): URL {
   u.pathname = `${u.pathname.replace(/\/+$/, '')}/api/v1/query`;
   u.search = '';
   u.hash = '';
+  // Credentials in the URL travel as basic auth (prometheus-auth.ts), never in the URL itself.
+  u.username = '';
+  u.password = '';
   return u;
 }
 

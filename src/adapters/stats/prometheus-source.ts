@@ -46,10 +46,16 @@ export { StatsSourceUnavailableError };
 export const LOOK_AHEAD_MS = 3_600_000;
 const PERMISSIVE_METRICS: readonly TrafficMetric[] = ['permissiveConnections', 'permissiveRxBytes', 'permissiveTxBytes'];
 
+/** One series' samples and the datacenter it says it is from (lower-cased; undefined: no label). */
+interface LabelledSeries {
+  dc: string | undefined;
+  samples: Sample[];
+}
+
 interface Accumulator {
   service: ServiceRef;
-  /** instance → metric → series (several selectors may feed one metric). */
-  instances: Map<string, Map<TrafficMetric, Sample[][]>>;
+  /** instance → metric → series (several selectors may feed one metric), each with its datacenter label. */
+  instances: Map<string, Map<TrafficMetric, LabelledSeries[]>>;
   /** instance → the datacenter labels its series carry. */
   datacenters: Map<string, Set<string>>;
   sources: string[];
@@ -127,9 +133,32 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         for (const selector of selectors[metric]) await this.#lookAhead(selector, metric, matchers, batch, acc, ambiguous, window, opts);
     }
     for (const metric of PERMISSIVE_METRICS) for (const selector of selectors[metric]) await this.#unlabelled(selector, metric, acc, window, opts);
-    const out = [...acc.values()].map((a) => this.#finish(a, window));
-    if (this.#deps.sidecars) for (const s of out) await this.#unscraped(s, acc.get(serviceKey(s.service))!, this.#deps.sidecars, window);
+    const out: ServiceSamples[] = [];
+    for (const a of acc.values()) {
+      // Consul's sidecars first: the datacenter they are in says which series are this service's.
+      const listed = this.#deps.sidecars ? await this.#listed(a, this.#deps.sidecars) : undefined;
+      const ours = listed ? ourDatacenter(listed) : undefined;
+      const s = this.#finish(a, window, ours);
+      if (listed) {
+        if (ours === undefined) this.#datacentersUntold(s, a);
+        this.#unscraped(s, listed, window);
+      }
+      out.push(s);
+    }
     return out;
+  }
+
+  /** The sidecars Consul lists for the service now; undefined (with a problem) when they cannot be listed. */
+  async #listed(a: Accumulator, directory: SidecarDirectory): Promise<ListedSidecar[] | undefined> {
+    const { name, namespace, partition } = a.service;
+    try {
+      return (await directory.connectServiceInstances(name, { namespace, partition })).filter((i) => i.serviceKind === 'connect-proxy');
+    } catch (e) {
+      // ACLs hid sidecars: a partial view is never evidence, so the whole run stops (as the envoy source does).
+      if (isConsulError(e) && e.kind === 'incomplete-read') throw e;
+      a.problems.push(`cannot list the sidecars of ${name} from Consul to check that Prometheus sees each one: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /**
@@ -138,18 +167,8 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
    * by count (sidecars listed now vs instances still reporting at the window's end: one taken out
    * inside the window must not stand in for one registered since). Never "no plaintext" for an unseen one.
    */
-  async #unscraped(s: ServiceSamples, a: Accumulator, directory: SidecarDirectory, window: EvidenceWindow): Promise<void> {
-    const { name, namespace, partition } = s.service;
-    let listed;
-    try {
-      listed = (await directory.connectServiceInstances(name, { namespace, partition })).filter((i) => i.serviceKind === 'connect-proxy');
-    } catch (e) {
-      // ACLs hid sidecars: a partial view is never evidence, so the whole run stops (as the envoy source does).
-      if (isConsulError(e) && e.kind === 'incomplete-read') throw e;
-      s.problems.push(`cannot list the sidecars of ${name} from Consul to check that Prometheus sees each one: ${(e as Error).message}`);
-      return;
-    }
-    this.#otherDatacenters(s, a, listed);
+  #unscraped(s: ServiceSamples, listed: readonly ListedSidecar[], window: EvidenceWindow): void {
+    const { name } = s.service;
     const seen = new Set(s.instances.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0)).map((i) => i.instance));
     s.sources.push(`consul /v1/health/connect/${name}: ${listed.length} sidecar${listed.length === 1 ? '' : 's'} registered`);
     // Within two scrape intervals of the end, as the coverage rule reads the window's edges.
@@ -181,39 +200,15 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
   }
 
   /**
-   * One Prometheus may hold several Consul datacenters (a shared workspace, a federation), whose
-   * same-named services share every other label. Only the datacenter Consul lists this service's
-   * sidecars in is evidence: another's instances are set aside (noted in the sources), so their mTLS
-   * traffic is no mTLS use of ours and their presence stands in for none of our sidecars. With no
-   * sidecar listed to say which datacenter is ours, series of several cannot be told apart.
+   * With no single datacenter Consul lists the service's sidecars in to say which is this one,
+   * series of several datacenters cannot be told apart (#finish keeps only ours when it is known).
    */
-  #otherDatacenters(s: ServiceSamples, a: Accumulator, listed: readonly { datacenter: string | undefined }[]): void {
-    const label = this.#config.labels.datacenter;
-    const name = s.service.name;
-    const dcsOf = (instance: string) => [...(a.datacenters.get(instance) ?? [])];
-    const ours = [...new Set(listed.flatMap((p) => (p.datacenter ? [p.datacenter.toLowerCase()] : [])))];
-    if (ours.length !== 1) {
-      const all = [...new Set(s.instances.flatMap((i) => dcsOf(i.instance)))].sort();
-      if (all.length > 1)
-        s.problems.push(
-          `the series of ${name} carry ${label} ${all.map((d) => JSON.stringify(d)).join(', ')} and Consul lists no sidecar of it to say which datacenter is this one: they cannot be told apart`,
-        );
-      return;
-    }
-    const kept: InstanceSamples[] = [];
-    for (const i of s.instances) {
-      const dcs = dcsOf(i.instance);
-      if (dcs.length > 0 && !dcs.includes(ours[0])) {
-        s.sources.push(
-          `warning: instance ${i.instance} is not used: its series carry ${label}=${dcs.map((d) => JSON.stringify(d)).join(', ')}, and Consul lists the sidecars of ${name} in ${ours[0]}`,
-        );
-        continue;
-      }
-      if (dcs.length > 1)
-        s.problems.push(`instance ${i.instance}: its series carry ${label} ${dcs.map((d) => JSON.stringify(d)).join(', ')}; make the instance labels unique`);
-      kept.push(i);
-    }
-    s.instances = kept;
+  #datacentersUntold(s: ServiceSamples, a: Accumulator): void {
+    const all = [...new Set([...a.datacenters.values()].flatMap((d) => [...d]))].sort();
+    if (all.length > 1)
+      s.problems.push(
+        `the series of ${s.service.name} carry ${this.#config.labels.datacenter} ${all.map((d) => JSON.stringify(d)).join(', ')} and Consul lists no sidecar of it to say which datacenter is this one: they cannot be told apart`,
+      );
   }
 
   /**
@@ -244,6 +239,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         );
       return;
     }
+    // A warning (a partial response) may mean plaintext stamped after our clock was not returned.
+    for (const w of outcome.warnings)
+      for (const a of mine)
+        a.problems.push(`prometheus warning for ${metric} after the window's end: ${w}; plaintext stamped after this run's clock cannot be ruled out`);
     const end = new Date(window.end).toISOString();
     for (const s of outcome.series) {
       const owner = this.#attribute(s, acc, ambiguous);
@@ -256,7 +255,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       const inside = owner.a.instances
         .get(owner.instance)
         ?.get(metric)?.[0]
-        ?.filter((x) => x.t <= window.end);
+        ?.samples.filter((x) => x.t <= window.end);
       let prev = inside?.length ? inside.reduce((m, x) => (x.t > m.t ? x : m)).v : 0;
       let rise = 0;
       for (const x of after) {
@@ -295,6 +294,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         );
       return;
     }
+    // A warning (a partial response) may mean an unlabelled series with plaintext was not returned.
+    for (const w of outcome.warnings)
+      for (const a of all)
+        a.problems.push(`prometheus warning for ${metric} series without ${labels.service}: ${w}; plaintext on an unlabelled sidecar cannot be ruled out`);
     for (const s of outcome.series) {
       const samples = s.values
         .map(([t, v]) => ({ t: Math.round(t * 1000), v: Number(v) }))
@@ -367,10 +370,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         continue;
       }
       const instance = s.metric[instanceLabel];
-      const dc = s.metric[labels.datacenter];
+      const dc = s.metric[labels.datacenter]?.toLowerCase() || undefined;
       if (dc) {
         const dcs = a.datacenters.get(instance) ?? new Set<string>();
-        a.datacenters.set(instance, dcs.add(dc.toLowerCase()));
+        a.datacenters.set(instance, dcs.add(dc));
       }
       const samples: Sample[] = [];
       let bad = 0;
@@ -381,19 +384,49 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       }
       if (bad > 0) a.problems.push(`${instance}: ${bad} ${metric} samples are not finite numbers (${describeSeries(s.metric)})`);
       let perMetric = a.instances.get(instance);
-      if (!perMetric) a.instances.set(instance, (perMetric = new Map<TrafficMetric, Sample[][]>()));
+      if (!perMetric) a.instances.set(instance, (perMetric = new Map<TrafficMetric, LabelledSeries[]>()));
       const list = perMetric.get(metric) ?? [];
-      list.push(samples);
+      list.push({ dc, samples });
       perMetric.set(metric, list);
     }
   }
 
-  #finish(a: Accumulator, window: EvidenceWindow): ServiceSamples {
+  /**
+   * The service's samples per instance. `ours`: the datacenter Consul lists its sidecars in. One
+   * Prometheus may hold several Consul datacenters (a shared workspace, a federation), whose
+   * same-named services share every other label, and a StatefulSet's pods share their names too
+   * (`orders-0` in each): only series of ours (or without the label) are evidence; another's are set
+   * aside and noted in the sources, so their traffic is no traffic of ours, their presence stands in
+   * for none of our sidecars, and a pod name both use is not two series of one instance.
+   */
+  #finish(a: Accumulator, window: EvidenceWindow, ours?: string): ServiceSamples {
+    const label = this.#config.labels.datacenter;
     const instances: InstanceSamples[] = [];
     const spacings: number[] = [];
     for (const [instance, perMetric] of [...a.instances].sort(([x], [y]) => x.localeCompare(y))) {
-      const metrics: InstanceSamples['metrics'] = {};
+      const others = new Set<string>();
+      const kept = new Map<TrafficMetric, LabelledSeries[]>();
       for (const [metric, list] of perMetric) {
+        const mine = list.filter((l) => ours === undefined || l.dc === undefined || l.dc === ours);
+        for (const l of list) if (!mine.includes(l)) others.add(l.dc!);
+        if (mine.length) kept.set(metric, mine);
+      }
+      const elsewhere = [...others]
+        .sort()
+        .map((d) => JSON.stringify(d))
+        .join(', ');
+      if (kept.size === 0) {
+        a.sources.push(
+          `warning: instance ${instance} is not used: its series carry ${label}=${elsewhere}, and Consul lists the sidecars of ${a.service.name} in ${ours}`,
+        );
+        continue;
+      }
+      if (others.size)
+        a.sources.push(
+          `warning: ${instance}: its series carrying ${label}=${elsewhere} are not used: Consul lists the sidecars of ${a.service.name} in ${ours}`,
+        );
+      const metrics: InstanceSamples['metrics'] = {};
+      for (const [metric, list] of kept) {
         if (list.length > 1) {
           // Two series for one instance and metric (two scrape jobs, two listeners on the port, a
           // relabelling that merged pods): joining them would fake restarts, picking one may hide
@@ -401,7 +434,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           a.problems.push(`${instance}: ${list.length} series for ${metric}; make the selector or instance labels unique`);
           continue;
         }
-        const samples = list[0].filter((s) => s.t >= window.start && s.t <= window.end).sort((x, y) => x.t - y.t);
+        const samples = list[0].samples.filter((s) => s.t >= window.start && s.t <= window.end).sort((x, y) => x.t - y.t);
         metrics[metric] = samples;
         for (let i = 1; i < samples.length; i++) spacings.push(samples[i].t - samples[i - 1].t);
       }
@@ -418,6 +451,14 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
 function lastPermissiveSample(i: InstanceSamples): number | undefined {
   const lasts = PERMISSIVE_METRICS.map((m) => i.metrics[m]).flatMap((m) => (m && m.length > 0 ? [m[m.length - 1].t] : []));
   return lasts.length > 0 ? Math.min(...lasts) : undefined;
+}
+
+type ListedSidecar = Awaited<ReturnType<SidecarDirectory['connectServiceInstances']>>[number];
+
+/** The one datacenter Consul lists the sidecars in (lower-cased), or undefined when none or several. */
+function ourDatacenter(listed: readonly ListedSidecar[]): string | undefined {
+  const dcs = [...new Set(listed.flatMap((p) => (p.datacenter ? [p.datacenter.toLowerCase()] : [])))];
+  return dcs.length === 1 ? dcs[0] : undefined;
 }
 
 function* batches(services: readonly ServiceRef[], size: number): Generator<ServiceRef[]> {

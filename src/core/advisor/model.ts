@@ -229,9 +229,10 @@ export interface AdviceReport {
   permissiveSidecars?: string[];
   /**
    * Namespaces of the partition the target does not manage (Enterprise): services permissive in
-   * Consul there, or why they could not be read. The mesh lockdown speaks for them too. Absent: not read.
+   * Consul there, or why they could not be read and the permission that would read them. The mesh
+   * lockdown speaks for them too. Absent: not read.
    */
-  outsideTarget?: { permissive: ServiceRef[]; sidecars?: ServiceRef[]; unreadable?: string };
+  outsideTarget?: { permissive: ServiceRef[]; sidecars?: ServiceRef[]; unreadable?: string; permission?: string };
   /** `advisor.expectNoInboundTraffic` items naming no service Git or Consul knows (a typo marks nothing). */
   unknownQuietItems?: string[];
 }

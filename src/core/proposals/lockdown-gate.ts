@@ -65,7 +65,7 @@ function outsideHoldsBack(report: AdviceReport): string | undefined {
   const outside = report.outsideTarget;
   if (!outside) return undefined;
   if (outside.unreadable)
-    return `the mesh lockdown is held back: it could not see the rest of the mesh: the namespaces this target does not manage could not be read, and the mesh entry covers them too: ${outside.unreadable}`;
+    return `the mesh lockdown is held back: it could not see the rest of the mesh: the namespaces this target does not manage could not be read${outside.permission ? ` (needs ${outside.permission})` : ''}, and the mesh entry covers them too: ${outside.unreadable}`;
   // A sidecar's own Proxy.MutualTLSMode wins over every config entry, there as here.
   const sidecars = outside.sidecars ?? [];
   if (sidecars.length) {
