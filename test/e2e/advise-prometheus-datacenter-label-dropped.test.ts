@@ -32,6 +32,7 @@ const TREE = {
   'config-entries/orders.hcl': permissive('orders'),
   'config-entries/billing.hcl': permissive('billing'),
   'config-entries/cart.hcl': permissive('cart'),
+  'config-entries/ship.hcl': permissive('ship'),
 };
 
 describe.skipIf(missing !== undefined)('advise --stats prometheus, another datacenter’s scrape dropping the datacenter label', () => {
@@ -46,6 +47,9 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, another datac
       // cart: pods cart-a (labelled dc1) and cart-b (its scrape drops the label) are both ours by pod name.
       ...sidecar('cart', 'dc1', 'cart-a', true),
       ...sidecar('cart', undefined, 'cart-b', true),
+      // ship: our pod ship-a (labelled dc1) has no mTLS caller; ship-z, no pod of ours, is busy with mTLS without the label.
+      ...sidecar('ship', 'dc1', 'ship-a', false),
+      ...sidecar('ship', undefined, 'ship-z', true),
     ],
     tree: TREE,
     end: END,
@@ -72,5 +76,12 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, another datac
     await run.sidecar('cart', { id: 'cart-b', address: '10.0.0.31', meta: { 'pod-name': 'cart-b' } });
     const v = (await run.verdicts()).cart;
     expect(v.verdict).toBe('ready-for-strict');
+  });
+
+  it('an unlabelled series whose pod name is none of our sidecars’ is not ours: insufficient-data naming it', async () => {
+    await run.sidecar('ship', { id: 'ship-a', address: '10.0.0.40', meta: { 'pod-name': 'ship-a' } });
+    const v = (await run.verdicts()).ship;
+    expect(v.verdict).toBe('insufficient-data');
+    expect(v.reasons.join('\n')).toContain('ship-z');
   });
 });
