@@ -138,7 +138,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       // Consul's sidecars first: the datacenter they are in says which series are this service's.
       const listed = this.#deps.sidecars ? await this.#listed(a, this.#deps.sidecars) : undefined;
       const ours = listed ? ourDatacenter(listed) : undefined;
-      const s = this.#finish(a, window, ours);
+      const s = this.#finish(a, window, ours, listed);
       if (listed) {
         if (ours === undefined) this.#datacentersUntold(s, a);
         this.#unscraped(s, listed, window);
@@ -398,19 +398,33 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
    * (`orders-0` in each): only series of ours (or without the label) are evidence; another's are set
    * aside and noted in the sources, so their traffic is no traffic of ours, their presence stands in
    * for none of our sidecars, and a pod name both use is not two series of one instance.
+   * A series without the label is ours only while no series of the service carries one: once some
+   * do, the unlabelled ones may be a datacenter whose scrape drops it, so they are evidence only
+   * under a pod name of a sidecar Consul lists for us, and otherwise make the evidence incomplete.
    */
-  #finish(a: Accumulator, window: EvidenceWindow, ours?: string): ServiceSamples {
+  #finish(a: Accumulator, window: EvidenceWindow, ours?: string, listed?: readonly ListedSidecar[]): ServiceSamples {
     const label = this.#config.labels.datacenter;
     const instances: InstanceSamples[] = [];
     const spacings: number[] = [];
+    const labelled = ours !== undefined && [...a.datacenters.values()].some((d) => d.size > 0);
+    // Matched by name only where every sidecar has one (as #unscraped does); else by count, where any series would stand in.
+    const pods = listed?.every((p) => p.meta['pod-name']) ? new Set(listed.map((p) => p.meta['pod-name'])) : new Set<string>();
+    const unplaced: string[] = [];
     for (const [instance, perMetric] of [...a.instances].sort(([x], [y]) => x.localeCompare(y))) {
       const others = new Set<string>();
       const kept = new Map<TrafficMetric, LabelledSeries[]>();
+      let dropped = false;
       for (const [metric, list] of perMetric) {
-        const mine = list.filter((l) => ours === undefined || l.dc === undefined || l.dc === ours);
-        for (const l of list) if (!mine.includes(l)) others.add(l.dc!);
+        const mine = list.filter((l) => ours === undefined || l.dc === ours || (l.dc === undefined && (!labelled || pods.has(instance))));
+        for (const l of list) {
+          if (mine.includes(l)) continue;
+          if (l.dc === undefined) dropped = true;
+          else others.add(l.dc);
+        }
         if (mine.length) kept.set(metric, mine);
       }
+      if (dropped) unplaced.push(instance);
+      if (kept.size === 0 && others.size === 0) continue;
       const elsewhere = [...others]
         .sort()
         .map((d) => JSON.stringify(d))
@@ -440,6 +454,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       }
       instances.push({ instance, metrics });
     }
+    if (unplaced.length)
+      a.problems.push(
+        `the series of ${unplaced.join(', ')} carry no ${label} while other series of ${a.service.name} carry one: they may be another datacenter's whose scrape drops the label, so they stand in for no sidecar of ours in ${ours} and their traffic is not used; add ${label} to every scrape job (or consul-k8s's pod-name to the sidecars)`,
+      );
     const out: ServiceSamples = { service: a.service, instances, sources: a.sources, problems: a.problems };
     const interval = median(spacings);
     if (interval !== undefined) out.scrapeIntervalMs = interval;
