@@ -144,7 +144,35 @@ function canon(v: unknown): string {
       .join(',')}}`;
   return v === undefined ? 'undefined' : stringifyApiJson(v, 0);
 }
-const same = (a: unknown, b: unknown) => a === b || canon(a) === canon(b);
+/**
+ * `canon(a) === canon(b)`, walked side by side without building either text: asked at every level
+ * of an update's diff, the texts made each field's JSON once per level above it (a third of the
+ * rendering of 10,000 updates). Containers never equal scalars (`[`/`{` begin no scalar's text).
+ */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    // The same keys with a value (canon leaves out undefined ones), each value the same.
+    let n = 0;
+    for (const k in a) {
+      if (!Object.hasOwn(a, k) || a[k] === undefined) continue;
+      if (!Object.hasOwn(b, k) || !same(a[k], b[k])) return false;
+      n++;
+    }
+    for (const k in b) if (Object.hasOwn(b, k) && b[k] !== undefined) n--;
+    return n === 0;
+  }
+  if (Array.isArray(b) || isObject(b)) return false;
+  // Two strings' texts differ when they do; otherwise as canon spells them (1 and 1n, NaN and null).
+  if (typeof a === 'string' && typeof b === 'string') return false;
+  return canon(a) === canon(b);
+}
 
 /** What an absent scalar means to Consul, where it reads better than "absent": false, 0. */
 function zeroLike(of: unknown): unknown {
