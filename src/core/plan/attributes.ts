@@ -26,7 +26,16 @@ export type AttributeNode =
   | { op: 'add' | 'remove'; key?: string; value: unknown }
   | { op: 'change'; key?: string; before: unknown; after: unknown }
   | { op: 'keep'; key: string; value: unknown }
-  | { op: 'nest'; key?: string; list: boolean; children: AttributeNode[]; hidden: number };
+  | { op: 'nest'; key?: string; list: boolean; children: AttributeNode[]; hidden: number; positional?: Positional };
+
+/**
+ * An unnamed list whose differing middle was too long to match element by element (LIST_CELL_BUDGET):
+ * its elements were compared position by position, `before` and `after` elements of it.
+ */
+export interface Positional {
+  before: number;
+  after: number;
+}
 
 export interface Attributes {
   nodes: AttributeNode[];
@@ -284,9 +293,23 @@ function leafChange(
 }
 
 /**
+ * The most pairs of elements an unnamed list's changed middle is matched over (its longest common
+ * subsequence table has one cell per pair): 2,000 changed elements against 2,000. Above it the middle
+ * is compared position by position, and the plan says so (attribute-lines.ts).
+ */
+export const LIST_CELL_BUDGET = 4_000_000;
+
+/**
  * Lists of one length are compared element by element (as the plan's diff does); otherwise the
  * elements both sides share (longest common subsequence) stay, the others are removed or added.
  * An element replaced by one of another `Name` counts as removed and added.
+ *
+ * The common ends are not put in the table (a router with 5,000 routes and one added built 25
+ * million cells): the walk keeps a common prefix anyway (equal elements are kept first), and a
+ * common suffix adds its length to every cell of the middle, so the walk decides alike inside it.
+ * Once one side's middle is done, the full table's cells are known without it: the rest of that side
+ * is the suffix, which the other side's rest holds in order, so the walk keeps an element equal to
+ * the suffix's next one and adds (or removes) any other (pinned by test/unit/plan/list-diff-ties.test.ts).
  */
 function diffList(
   k: { key?: string },
@@ -316,23 +339,54 @@ function diffList(
   }
   const bt = before.map(canon);
   const at_ = after.map(canon);
-  // lcs[i][j]: common length of before[i..] and after[j..]; lists in config entries are short.
-  const lcs = Array.from({ length: before.length + 1 }, () => new Array<number>(after.length + 1).fill(0));
-  for (let i = before.length - 1; i >= 0; i--)
-    for (let j = after.length - 1; j >= 0; j--) lcs[i][j] = bt[i] === at_[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const p = pattern(`${path}[0]`);
-  let i = 0;
-  let j = 0;
+  const add = (j: number) => children.push({ op: 'add', value: without(after[j], p, filled) });
+  const remove = (i: number) => children.push({ op: 'remove', value: without(before[i], p, filled) });
+  let prefix = 0;
+  while (prefix < before.length && prefix < after.length && bt[prefix] === at_[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < before.length - prefix && suffix < after.length - prefix && bt[before.length - 1 - suffix] === at_[after.length - 1 - suffix]) suffix++;
+  hidden += prefix;
+  // The middles: before[prefix, bEnd) and after[prefix, aEnd).
+  const bEnd = before.length - suffix;
+  const aEnd = after.length - suffix;
+  const rows = bEnd - prefix;
+  const cols = aEnd - prefix;
+  if (rows * cols > LIST_CELL_BUDGET) {
+    for (let x = 0; x < Math.min(rows, cols); x++) {
+      const node = diffValue(undefined, before[prefix + x], after[prefix + x], at(shaped, prefix + x), `${path}[${prefix + x}]`, filled, pointers);
+      if (node) children.push(node);
+      else hidden++;
+    }
+    for (let j = prefix + rows; j < aEnd; j++) add(j);
+    for (let i = prefix + cols; i < bEnd; i++) remove(i);
+    return { op: 'nest', ...k, list: true, children, hidden: hidden + suffix, positional: { before: rows, after: cols } };
+  }
+  // lcs[r * (cols + 1) + c]: common length of the middles from before[prefix + r] and after[prefix + c],
+  // the suffix's length left out (it is the same in every cell, so the walk compares alike).
+  const width = cols + 1;
+  const lcs = new Uint32Array((rows + 1) * width);
+  for (let r = rows - 1; r >= 0; r--)
+    for (let c = cols - 1; c >= 0; c--)
+      lcs[r * width + c] = bt[prefix + r] === at_[prefix + c] ? lcs[(r + 1) * width + c + 1] + 1 : Math.max(lcs[(r + 1) * width + c], lcs[r * width + c + 1]);
+  let i = prefix;
+  let j = prefix;
+  while (i < bEnd && j < aEnd) {
+    if (bt[i] === at_[j]) {
+      hidden++;
+      i++;
+      j++;
+    } else if (lcs[(i - prefix) * width + j - prefix + 1] >= lcs[(i - prefix + 1) * width + j - prefix]) add(j++);
+    else remove(i++);
+  }
+  // One middle is done: the rest of that side is the suffix, held in order by the other side's rest.
   while (i < before.length || j < after.length) {
     if (i < before.length && j < after.length && bt[i] === at_[j]) {
       hidden++;
       i++;
       j++;
-    } else if (j < after.length && (i >= before.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      children.push({ op: 'add', value: without(after[j++], p, filled) });
-    } else {
-      children.push({ op: 'remove', value: without(before[i++], p, filled) });
-    }
+    } else if (j < after.length && after.length - j > before.length - i) add(j++);
+    else remove(i++);
   }
   return { op: 'nest', ...k, list: true, children, hidden };
 }
