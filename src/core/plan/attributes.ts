@@ -70,7 +70,8 @@ function attributesOf(c: Change): Attributes {
         strip(c.before ?? ({} as ApiEntry)),
         strip(canonicalNestedTenancy(normalizeEntry(after, consul), consul)),
         strip(shapedEntry(written, consul)),
-        serverFilledPaths(written),
+        // Read only for a value added or removed whole: most updates change values in place.
+        lazyPaths(() => serverFilledPaths(written)),
       );
     }
     case 'skip':
@@ -116,6 +117,21 @@ function collectPaths(value: unknown, path: string, out: Set<string>): Set<strin
   return out;
 }
 
+/** What `without` reads of a set of paths. */
+type PathSet = Pick<ReadonlySet<string>, 'size' | 'has'>;
+const NO_PATHS: PathSet = new Set<string>();
+
+/** A set of paths made on first use: serverFilledPaths normalises and walks the entry twice. */
+function lazyPaths(make: () => ReadonlySet<string>): PathSet {
+  let made: ReadonlySet<string> | undefined;
+  return {
+    get size() {
+      return (made ??= make()).size;
+    },
+    has: (p: string) => (made ??= make()).has(p),
+  };
+}
+
 /**
  * Fields the normalisation fills in that the file never writes (intention `Precedence` and
  * `Type`, defaults): Consul computes them, so an added element does not show them as the user's.
@@ -127,7 +143,7 @@ function serverFilledPaths(entry: ApiEntry): ReadonlySet<string> {
   return filled;
 }
 
-function without(value: unknown, path: string, filled: ReadonlySet<string>): unknown {
+function without(value: unknown, path: string, filled: PathSet): unknown {
   if (filled.size === 0) return value;
   if (Array.isArray(value)) return value.map((v) => without(v, `${path}[]`, filled));
   if (value && typeof value === 'object') {
@@ -196,7 +212,7 @@ function at(value: unknown, key: string | number): unknown {
   return isObject(value) ? ownValue(value, key) : undefined;
 }
 
-function diffEntry(kind: string, before: ApiEntry, after: ApiEntry, shaped: ApiEntry, filled: ReadonlySet<string>): Attributes {
+function diffEntry(kind: string, before: ApiEntry, after: ApiEntry, shaped: ApiEntry, filled: PathSet): Attributes {
   const b = { ...before } as Record<string, unknown>;
   const a = { ...after } as Record<string, unknown>;
   delete b.Kind;
@@ -211,7 +227,7 @@ function diffObject(
   after: Record<string, unknown>,
   shaped: unknown,
   path: string,
-  filled: ReadonlySet<string>,
+  filled: PathSet,
   pointers: ReadonlySet<string>,
 ) {
   const children: AttributeNode[] = [];
@@ -241,7 +257,7 @@ function diffValue(
   after: unknown,
   shaped: unknown,
   path: string,
-  filled: ReadonlySet<string>,
+  filled: PathSet,
   pointers: ReadonlySet<string>,
 ): AttributeNode | undefined {
   if (same(before, after)) return undefined;
@@ -267,7 +283,7 @@ function leafChange(
   after: unknown,
   shaped: unknown,
   path = '',
-  filled: ReadonlySet<string> = new Set(),
+  filled: PathSet = NO_PATHS,
   pointers: ReadonlySet<string> = new Set(),
 ): AttributeNode {
   const k = key === undefined ? {} : { key };
@@ -317,7 +333,7 @@ function diffList(
   after: unknown[],
   shaped: unknown,
   path: string,
-  filled: ReadonlySet<string>,
+  filled: PathSet,
   pointers: ReadonlySet<string>,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
@@ -398,7 +414,7 @@ function diffByName(
   after: Record<string, unknown>[],
   shaped: unknown,
   path: string,
-  filled: ReadonlySet<string>,
+  filled: PathSet,
   pointers: ReadonlySet<string>,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
