@@ -10,7 +10,7 @@ import type { ConfigEntryStore, LiveEntry, StateStore } from './ports/config-ent
 import { planWithState, type Change, type Plan, type PlanOptions } from '../core/plan/plan.ts';
 import { meshWriteChanges, meshWriteWarnings, type PlanWarning } from '../core/plan/warnings.ts';
 import { entryVersionWarnings, newestSourceWarnings } from '../core/version-check.ts';
-import { entryGatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
+import { apiGatewaysOf, entryGatewayTLSWarnings } from '../core/gateway-tls-merge.ts';
 import { graphProblems } from '../core/graph-rules.ts';
 import { markChangedOutside } from '../core/plan/changed-outside.ts';
 import { memberCycleProblems } from '../core/plan/sameness-order.ts';
@@ -319,14 +319,14 @@ function withVersionWarnings(plan: Plan, tree: RenderedTree, target: { name: str
   // A plan that writes nothing has nothing to warn of: no pass over every file's entry.
   if (writes.size === 0) return plan;
   const warnings: PlanWarning[] = [];
-  const all = tree.entries.map((d) => d.entry as Record<string, unknown>);
+  const gateways = apiGatewaysOf(tree.entries.map((d) => d.entry as Record<string, unknown>));
   for (const d of tree.entries) {
     const id = entryIdOf(d.normalized);
     if (!writes.has(entryKey(id))) continue;
     for (const e of entryVersionWarnings(d, target))
       warnings.push({ code: 'field-unknown-to-target-version', entry: formatEntryId(id), message: `${e.file}:${e.line}: ${e.field}: ${e.message}; ${e.hint}` });
     // api-gateway TLS Consul accepts but cannot build the gateway's listeners from (core/gateway-tls-merge.ts).
-    for (const e of entryGatewayTLSWarnings(d, all))
+    for (const e of entryGatewayTLSWarnings(d, gateways))
       warnings.push({ code: 'gateway-tls-unbuildable', entry: formatEntryId(id), message: `${e.file}:${e.line}: ${e.field}: ${e.message}` });
     // A write the newest Consul source refuses and no known release does (validate warns of it too).
     for (const e of newestSourceWarnings(d))

@@ -61,6 +61,20 @@ export function apiGatewayListenerTLSProblems(entry: Record<string, unknown>): L
   return problems;
 }
 
+/** A tree's api-gateways by Name (the first of a name, as a search of the tree finds it): made once per tree, see apiGatewaysOf. */
+export type ApiGateways = ReadonlyMap<unknown, Record<string, unknown>>;
+
+/**
+ * The api-gateways of `entries` by Name, for the routes' checks: once per tree, not a search of the
+ * whole tree per route parent (10,000 routes with SDS services against 10,000 entries: 10^8 reads).
+ */
+export function apiGatewaysOf(entries: readonly Record<string, unknown>[]): ApiGateways {
+  // Keyed by the Name as it is (not only strings), so a lookup matches what `===` matched.
+  const out = new Map<unknown, Record<string, unknown>>();
+  for (const e of entries) if (e.Kind === 'api-gateway' && !out.has(e.Name)) out.set(e.Name, e);
+  return out;
+}
+
 type Route = {
   Kind?: string;
   Name?: string;
@@ -75,7 +89,7 @@ type Route = {
  * for the gateways of the same tree, on the listeners a parent reference can bind to: the named
  * section, else every listener of the route's protocol.
  */
-export function routeServiceTLSProblems(route: Record<string, unknown>, entries: readonly Record<string, unknown>[]): ListenerTLSProblem[] {
+export function routeServiceTLSProblems(route: Record<string, unknown>, gateways: ApiGateways): ListenerTLSProblem[] {
   const r = route as Route;
   const protocol = r.Kind === 'http-route' ? 'http' : r.Kind === 'tcp-route' ? 'tcp' : undefined;
   if (!protocol) return [];
@@ -87,7 +101,7 @@ export function routeServiceTLSProblems(route: Record<string, unknown>, entries:
   if (!clusterless.length) return [];
   const listeners = (r.Parents ?? []).flatMap((p) => {
     if ((p.Kind ?? 'api-gateway') !== 'api-gateway') return [];
-    const gateway = entries.find((e) => e.Kind === 'api-gateway' && e.Name === p.Name);
+    const gateway = gateways.get(p.Name);
     if (!gateway) return [];
     const all = (Array.isArray(gateway.Listeners) ? gateway.Listeners : []) as (Listener & { Name?: string; Protocol?: string })[];
     const bound = p.SectionName ? all.filter((l) => l?.Name === p.SectionName) : all.filter((l) => (l?.Protocol ?? '').toLowerCase() === protocol);
@@ -102,14 +116,14 @@ export function routeServiceTLSProblems(route: Record<string, unknown>, entries:
 
 /** One warning per listener or route service whose merged TLS Consul would refuse when it builds the gateway. */
 export function gatewayTLSWarnings(entries: readonly DecodedEntry[]): ConfigEntryError[] {
-  const all = entries.map((d) => d.entry as Record<string, unknown>);
-  return entries.flatMap((d) => entryGatewayTLSWarnings(d, all));
+  const gateways = apiGatewaysOf(entries.map((d) => d.entry as Record<string, unknown>));
+  return entries.flatMap((d) => entryGatewayTLSWarnings(d, gateways));
 }
 
-/** The warnings of one entry, judged with `all` the entries of its tree (routes need their gateways). */
-export function entryGatewayTLSWarnings(d: DecodedEntry, all: readonly Record<string, unknown>[]): ConfigEntryError[] {
+/** The warnings of one entry, judged with the api-gateways of its tree (apiGatewaysOf: routes need their gateways). */
+export function entryGatewayTLSWarnings(d: DecodedEntry, gateways: ApiGateways): ConfigEntryError[] {
   // Gateway-level TLS that fails for every listener is said once.
-  return unique([...apiGatewayListenerTLSProblems(d.entry), ...routeServiceTLSProblems(d.entry, all)]).map((p) =>
+  return unique([...apiGatewayListenerTLSProblems(d.entry), ...routeServiceTLSProblems(d.entry, gateways)]).map((p) =>
     configEntryError(
       'validate',
       d.file,

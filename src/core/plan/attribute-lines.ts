@@ -51,7 +51,15 @@ export function attributeLines(nodes: readonly AttributeNode[], style: ChangeSty
         else out.push({ mark: '-', depth, text: `${prefix}${scalar(n.before)}${comma}` }, { mark: '+', depth, text: `${prefix}${scalar(n.after)}${comma}` });
         break;
       case 'nest':
-        out.push({ mark: '~', depth, text: `${prefix}${n.list ? '[' : '{'}` }, ...attributeLines(n.children, style, n.hidden, depth + 1, n.list), {
+        out.push({ mark: '~', depth, text: `${prefix}${n.list ? '[' : '{'}` }, ...attributeLines(n.children, style, n.hidden, depth + 1, n.list));
+        // Not the longest common subsequence (attributes.ts LIST_CELL_BUDGET): the reader is told.
+        if (n.positional)
+          out.push({
+            mark: ' ',
+            depth: depth + 1,
+            text: `# (compared position by position: ${n.positional.before} elements before and ${n.positional.after} after differ, too many to match)`,
+          });
+        out.push({
           mark: ' ',
           depth,
           text: `${n.list ? ']' : '}'}${comma}`,

@@ -26,7 +26,16 @@ export type AttributeNode =
   | { op: 'add' | 'remove'; key?: string; value: unknown }
   | { op: 'change'; key?: string; before: unknown; after: unknown }
   | { op: 'keep'; key: string; value: unknown }
-  | { op: 'nest'; key?: string; list: boolean; children: AttributeNode[]; hidden: number };
+  | { op: 'nest'; key?: string; list: boolean; children: AttributeNode[]; hidden: number; positional?: Positional };
+
+/**
+ * An unnamed list whose differing middle was too long to match element by element (LIST_CELL_BUDGET):
+ * its elements were compared position by position, `before` and `after` elements of it.
+ */
+export interface Positional {
+  before: number;
+  after: number;
+}
 
 export interface Attributes {
   nodes: AttributeNode[];
@@ -61,7 +70,8 @@ function attributesOf(c: Change): Attributes {
         strip(c.before ?? ({} as ApiEntry)),
         strip(canonicalNestedTenancy(normalizeEntry(after, consul), consul)),
         strip(shapedEntry(written, consul)),
-        serverFilledPaths(written),
+        // Read only for a value added or removed whole: most updates change values in place.
+        lazyPaths(() => serverFilledPaths(written)),
       );
     }
     case 'skip':
@@ -107,6 +117,21 @@ function collectPaths(value: unknown, path: string, out: Set<string>): Set<strin
   return out;
 }
 
+/** What `without` reads of a set of paths. */
+type PathSet = Pick<ReadonlySet<string>, 'size' | 'has'>;
+const NO_PATHS: PathSet = new Set<string>();
+
+/** A set of paths made on first use: serverFilledPaths normalises and walks the entry twice. */
+function lazyPaths(make: () => ReadonlySet<string>): PathSet {
+  let made: ReadonlySet<string> | undefined;
+  return {
+    get size() {
+      return (made ??= make()).size;
+    },
+    has: (p: string) => (made ??= make()).has(p),
+  };
+}
+
 /**
  * Fields the normalisation fills in that the file never writes (intention `Precedence` and
  * `Type`, defaults): Consul computes them, so an added element does not show them as the user's.
@@ -118,7 +143,7 @@ function serverFilledPaths(entry: ApiEntry): ReadonlySet<string> {
   return filled;
 }
 
-function without(value: unknown, path: string, filled: ReadonlySet<string>): unknown {
+function without(value: unknown, path: string, filled: PathSet): unknown {
   if (filled.size === 0) return value;
   if (Array.isArray(value)) return value.map((v) => without(v, `${path}[]`, filled));
   if (value && typeof value === 'object') {
@@ -144,7 +169,35 @@ function canon(v: unknown): string {
       .join(',')}}`;
   return v === undefined ? 'undefined' : stringifyApiJson(v, 0);
 }
-const same = (a: unknown, b: unknown) => a === b || canon(a) === canon(b);
+/**
+ * `canon(a) === canon(b)`, walked side by side without building either text: asked at every level
+ * of an update's diff, the texts made each field's JSON once per level above it (a third of the
+ * rendering of 10,000 updates). Containers never equal scalars (`[`/`{` begin no scalar's text).
+ */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    // The same keys with a value (canon leaves out undefined ones), each value the same.
+    let n = 0;
+    for (const k in a) {
+      if (!Object.hasOwn(a, k) || a[k] === undefined) continue;
+      if (!Object.hasOwn(b, k) || !same(a[k], b[k])) return false;
+      n++;
+    }
+    for (const k in b) if (Object.hasOwn(b, k) && b[k] !== undefined) n--;
+    return n === 0;
+  }
+  if (Array.isArray(b) || isObject(b)) return false;
+  // Two strings' texts differ when they do; otherwise as canon spells them (1 and 1n, NaN and null).
+  if (typeof a === 'string' && typeof b === 'string') return false;
+  return canon(a) === canon(b);
+}
 
 /** What an absent scalar means to Consul, where it reads better than "absent": false, 0. */
 function zeroLike(of: unknown): unknown {
@@ -159,7 +212,7 @@ function at(value: unknown, key: string | number): unknown {
   return isObject(value) ? ownValue(value, key) : undefined;
 }
 
-function diffEntry(kind: string, before: ApiEntry, after: ApiEntry, shaped: ApiEntry, filled: ReadonlySet<string>): Attributes {
+function diffEntry(kind: string, before: ApiEntry, after: ApiEntry, shaped: ApiEntry, filled: PathSet): Attributes {
   const b = { ...before } as Record<string, unknown>;
   const a = { ...after } as Record<string, unknown>;
   delete b.Kind;
@@ -174,7 +227,7 @@ function diffObject(
   after: Record<string, unknown>,
   shaped: unknown,
   path: string,
-  filled: ReadonlySet<string>,
+  filled: PathSet,
   pointers: ReadonlySet<string>,
 ) {
   const children: AttributeNode[] = [];
@@ -204,7 +257,7 @@ function diffValue(
   after: unknown,
   shaped: unknown,
   path: string,
-  filled: ReadonlySet<string>,
+  filled: PathSet,
   pointers: ReadonlySet<string>,
 ): AttributeNode | undefined {
   if (same(before, after)) return undefined;
@@ -230,7 +283,7 @@ function leafChange(
   after: unknown,
   shaped: unknown,
   path = '',
-  filled: ReadonlySet<string> = new Set(),
+  filled: PathSet = NO_PATHS,
   pointers: ReadonlySet<string> = new Set(),
 ): AttributeNode {
   const k = key === undefined ? {} : { key };
@@ -256,9 +309,23 @@ function leafChange(
 }
 
 /**
+ * The most pairs of elements an unnamed list's changed middle is matched over (its longest common
+ * subsequence table has one cell per pair): 2,000 changed elements against 2,000. Above it the middle
+ * is compared position by position, and the plan says so (attribute-lines.ts).
+ */
+export const LIST_CELL_BUDGET = 4_000_000;
+
+/**
  * Lists of one length are compared element by element (as the plan's diff does); otherwise the
  * elements both sides share (longest common subsequence) stay, the others are removed or added.
  * An element replaced by one of another `Name` counts as removed and added.
+ *
+ * The common ends are not put in the table (a router with 5,000 routes and one added built 25
+ * million cells): the walk keeps a common prefix anyway (equal elements are kept first), and a
+ * common suffix adds its length to every cell of the middle, so the walk decides alike inside it.
+ * Once one side's middle is done, the full table's cells are known without it: the rest of that side
+ * is the suffix, which the other side's rest holds in order, so the walk keeps an element equal to
+ * the suffix's next one and adds (or removes) any other (pinned by test/unit/plan/list-diff-ties.test.ts).
  */
 function diffList(
   k: { key?: string },
@@ -266,7 +333,7 @@ function diffList(
   after: unknown[],
   shaped: unknown,
   path: string,
-  filled: ReadonlySet<string>,
+  filled: PathSet,
   pointers: ReadonlySet<string>,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
@@ -288,23 +355,54 @@ function diffList(
   }
   const bt = before.map(canon);
   const at_ = after.map(canon);
-  // lcs[i][j]: common length of before[i..] and after[j..]; lists in config entries are short.
-  const lcs = Array.from({ length: before.length + 1 }, () => new Array<number>(after.length + 1).fill(0));
-  for (let i = before.length - 1; i >= 0; i--)
-    for (let j = after.length - 1; j >= 0; j--) lcs[i][j] = bt[i] === at_[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const p = pattern(`${path}[0]`);
-  let i = 0;
-  let j = 0;
+  const add = (j: number) => children.push({ op: 'add', value: without(after[j], p, filled) });
+  const remove = (i: number) => children.push({ op: 'remove', value: without(before[i], p, filled) });
+  let prefix = 0;
+  while (prefix < before.length && prefix < after.length && bt[prefix] === at_[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < before.length - prefix && suffix < after.length - prefix && bt[before.length - 1 - suffix] === at_[after.length - 1 - suffix]) suffix++;
+  hidden += prefix;
+  // The middles: before[prefix, bEnd) and after[prefix, aEnd).
+  const bEnd = before.length - suffix;
+  const aEnd = after.length - suffix;
+  const rows = bEnd - prefix;
+  const cols = aEnd - prefix;
+  if (rows * cols > LIST_CELL_BUDGET) {
+    for (let x = 0; x < Math.min(rows, cols); x++) {
+      const node = diffValue(undefined, before[prefix + x], after[prefix + x], at(shaped, prefix + x), `${path}[${prefix + x}]`, filled, pointers);
+      if (node) children.push(node);
+      else hidden++;
+    }
+    for (let j = prefix + rows; j < aEnd; j++) add(j);
+    for (let i = prefix + cols; i < bEnd; i++) remove(i);
+    return { op: 'nest', ...k, list: true, children, hidden: hidden + suffix, positional: { before: rows, after: cols } };
+  }
+  // lcs[r * (cols + 1) + c]: common length of the middles from before[prefix + r] and after[prefix + c],
+  // the suffix's length left out (it is the same in every cell, so the walk compares alike).
+  const width = cols + 1;
+  const lcs = new Uint32Array((rows + 1) * width);
+  for (let r = rows - 1; r >= 0; r--)
+    for (let c = cols - 1; c >= 0; c--)
+      lcs[r * width + c] = bt[prefix + r] === at_[prefix + c] ? lcs[(r + 1) * width + c + 1] + 1 : Math.max(lcs[(r + 1) * width + c], lcs[r * width + c + 1]);
+  let i = prefix;
+  let j = prefix;
+  while (i < bEnd && j < aEnd) {
+    if (bt[i] === at_[j]) {
+      hidden++;
+      i++;
+      j++;
+    } else if (lcs[(i - prefix) * width + j - prefix + 1] >= lcs[(i - prefix + 1) * width + j - prefix]) add(j++);
+    else remove(i++);
+  }
+  // One middle is done: the rest of that side is the suffix, held in order by the other side's rest.
   while (i < before.length || j < after.length) {
     if (i < before.length && j < after.length && bt[i] === at_[j]) {
       hidden++;
       i++;
       j++;
-    } else if (j < after.length && (i >= before.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      children.push({ op: 'add', value: without(after[j++], p, filled) });
-    } else {
-      children.push({ op: 'remove', value: without(before[i++], p, filled) });
-    }
+    } else if (j < after.length && after.length - j > before.length - i) add(j++);
+    else remove(i++);
   }
   return { op: 'nest', ...k, list: true, children, hidden };
 }
@@ -316,7 +414,7 @@ function diffByName(
   after: Record<string, unknown>[],
   shaped: unknown,
   path: string,
-  filled: ReadonlySet<string>,
+  filled: PathSet,
   pointers: ReadonlySet<string>,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];

@@ -140,26 +140,42 @@ function resolverWaves(changes: readonly Change[]): Map<Change, number> | undefi
     if (list) list.push(from);
     else sources.set(to, [from]);
   }
+  // Each resolver's longest chain of resolvers before it, by a walk with a stack of its own (not
+  // recursion: a chain of 10,000 overflowed the call stack). One met again while still open is a
+  // cycle, and counts 0 there.
   const depth = new Map<Change, number>();
   const open = new Set<Change>();
   let cycle = false;
-  const depthOf = (c: Change): number => {
-    const known = depth.get(c);
-    if (known !== undefined) return known;
-    if (open.has(c)) {
-      cycle = true;
-      return 0;
-    }
+  const stack: { change: Change; sources: Change[]; next: number; d: number }[] = [];
+  const enter = (c: Change) => {
     open.add(c);
-    let d = 0;
-    for (const s of sources.get(c) ?? []) d = Math.max(d, depthOf(s) + 1);
-    open.delete(c);
-    depth.set(c, d);
-    return d;
+    stack.push({ change: c, sources: sources.get(c) ?? [], next: 0, d: 0 });
   };
-  for (const c of sources.keys()) depthOf(c);
+  for (const c of sources.keys()) {
+    if (depth.has(c)) continue;
+    enter(c);
+    while (stack.length) {
+      const frame = stack[stack.length - 1];
+      if (frame.next < frame.sources.length) {
+        const s = frame.sources[frame.next++];
+        const known = depth.get(s);
+        if (known !== undefined) frame.d = Math.max(frame.d, known + 1);
+        else if (open.has(s)) {
+          cycle = true;
+          frame.d = Math.max(frame.d, 1);
+        } else enter(s);
+        continue;
+      }
+      open.delete(frame.change);
+      depth.set(frame.change, frame.d);
+      stack.pop();
+      if (stack.length) stack[stack.length - 1].d = Math.max(stack[stack.length - 1].d, frame.d + 1);
+    }
+  }
   if (cycle) return undefined;
-  const deepest = Math.max(...depth.values());
+  // A loop, not Math.max(...values): a spread of that many arguments overflows the stack too.
+  let deepest = 0;
+  for (const d of depth.values()) deepest = Math.max(deepest, d);
   for (const [c, d] of depth) waves.set(c, c.wave + d / (deepest + 1));
   return waves;
 }

@@ -83,10 +83,26 @@ export function memberCycles(moves: readonly MemberMove[]): MemberCycle[] {
   }
   const cycles: MemberCycle[] = [];
   const state = new Map<Change, 'open' | 'done'>();
+  // A depth-first walk with a stack of its own, not recursion: a chain of 10,000 moves overflowed
+  // the call stack. `path` holds the move into each frame but the first, as the recursion's did.
   const path: MemberMove[] = [];
-  const visit = (c: Change) => {
+  const stack: { change: Change; moves: MemberMove[]; next: number }[] = [];
+  const enter = (c: Change) => {
     state.set(c, 'open');
-    for (const m of out.get(c) ?? []) {
+    stack.push({ change: c, moves: out.get(c) ?? [], next: 0 });
+  };
+  for (const root of out.keys()) {
+    if (state.has(root)) continue;
+    enter(root);
+    while (stack.length) {
+      const frame = stack[stack.length - 1];
+      if (frame.next === frame.moves.length) {
+        state.set(frame.change, 'done');
+        stack.pop();
+        if (stack.length) path.pop();
+        continue;
+      }
+      const m = frame.moves[frame.next++];
       const seen = state.get(m.to);
       if (seen === 'open') {
         // The moves from where the path reached m.to, plus this one, close the cycle.
@@ -94,13 +110,10 @@ export function memberCycles(moves: readonly MemberMove[]): MemberCycle[] {
         cycles.push({ moves: [...(start >= 0 ? path.slice(start) : []), m] });
       } else if (seen === undefined) {
         path.push(m);
-        visit(m.to);
-        path.pop();
+        enter(m.to);
       }
     }
-    state.set(c, 'done');
-  };
-  for (const c of out.keys()) if (!state.has(c)) visit(c);
+  }
   return cycles;
 }
 
@@ -122,21 +135,46 @@ export function samenessWaves(changes: readonly Change[], base: number): Map<Cha
     if (list) list.push(m.from);
     else sources.set(m.to, [m.from]);
   }
-  // The longest chain of gives-up before each change: its step in the kind's wave.
+  // The longest chain of gives-up before each change: its step in the kind's wave. Known depths are
+  // kept; one still being worked out counts 0 (only a cycle reaches it, and cycles are left out).
   const depth = new Map<Change, number>();
-  const depthOf = (c: Change): number => {
-    const known = depth.get(c);
-    if (known !== undefined) return known;
-    depth.set(c, 0);
-    let d = 0;
-    for (const s of sources.get(c) ?? []) if (!onCycle.has(s)) d = Math.max(d, depthOf(s) + 1);
-    depth.set(c, d);
-    return d;
-  };
+  const depthOf = (c: Change): number => longestChain(c, depth, (x) => (sources.get(x) ?? []).filter((s) => !onCycle.has(s)));
   let deepest = 0;
   for (const c of sources.keys()) if (!onCycle.has(c)) deepest = Math.max(deepest, depthOf(c));
   for (const c of sources.keys()) if (!onCycle.has(c)) waves.set(c, base + depthOf(c) / (deepest + 1));
   return waves;
+}
+
+/**
+ * The longest chain of `sourcesOf` links ending at `c` (0 with none), each change's kept in `depth`.
+ * A stack of its own, not recursion: a chain of 10,000 moves overflowed the call stack. A change
+ * met again while its own depth is still being worked out counts 0, as its provisional depth.
+ */
+function longestChain(c: Change, depth: Map<Change, number>, sourcesOf: (c: Change) => Change[]): number {
+  const known = depth.get(c);
+  if (known !== undefined) return known;
+  const stack: { change: Change; sources: Change[]; next: number; d: number }[] = [];
+  const enter = (x: Change) => {
+    depth.set(x, 0);
+    stack.push({ change: x, sources: sourcesOf(x), next: 0, d: 0 });
+  };
+  enter(c);
+  let result = 0;
+  while (stack.length) {
+    const frame = stack[stack.length - 1];
+    if (frame.next < frame.sources.length) {
+      const s = frame.sources[frame.next++];
+      const d = depth.get(s);
+      if (d === undefined) enter(s);
+      else frame.d = Math.max(frame.d, d + 1);
+      continue;
+    }
+    depth.set(frame.change, frame.d);
+    stack.pop();
+    result = frame.d;
+    if (stack.length) stack[stack.length - 1].d = Math.max(stack[stack.length - 1].d, frame.d + 1);
+  }
+  return result;
 }
 
 /** A change the plan cannot make in any order, with what to write in its file and why. */
