@@ -16,22 +16,28 @@ export interface ConsulLogger {
   warn(message: string, meta: Record<string, unknown>): void;
 }
 
-/** What sends one request: an undici Dispatcher, or client.ts's reads on node:http beside undici. */
+/** What one attempt sends (the part of undici's Dispatcher.RequestOptions the transport uses). */
+export interface AttemptOptions {
+  origin: string;
+  path: string;
+  method: Dispatcher.HttpMethod;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AttemptSignal;
+  headersTimeout: number;
+  bodyTimeout: number;
+}
+
+/** The answer as undici's `request()` gives it: lower-case header names, a body read once as text. */
+export interface AttemptResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: { text(): Promise<string> };
+}
+
+/** What sends one request: client.ts's writes on undici (undici-writes.ts), its reads on node:http (node-http-gets.ts). */
 export interface RequestDispatcher {
-  request(options: {
-    origin: string;
-    path: string;
-    method: Dispatcher.HttpMethod;
-    headers: Record<string, string>;
-    body?: string;
-    signal: AttemptSignal;
-    headersTimeout: number;
-    bodyTimeout: number;
-  }): Promise<{
-    statusCode: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: { text(): Promise<string> };
-  }>;
+  request(options: AttemptOptions): Promise<AttemptResponse>;
 }
 
 export interface TransportConfig {
@@ -94,7 +100,7 @@ const CERTIFICATE_TRUST_CODES = new Set([
  * accepts (api-request.js: `signal.on`/`once('abort')`). An AbortController per request cost more CPU
  * than the rest of the transport (an EventTarget, its listener bookkeeping, a DOMException on abort).
  */
-class AttemptSignal extends EventEmitter {
+export class AttemptSignal extends EventEmitter {
   aborted = false;
   reason: unknown;
 
