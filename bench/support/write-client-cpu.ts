@@ -34,8 +34,8 @@ const entries = Array.from({ length: N }, (_, i) => ({
   Meta: { 'managed-by': 'consul-gitops', team: `team-${i % 17}` },
 }));
 
-/** Runs `send(i)` for every entry, IN_FLIGHT at a time: this process's CPU ms meanwhile. */
-async function cpuOf(send: (i: number) => Promise<void>): Promise<number> {
+/** Runs `send(i)` for every entry, IN_FLIGHT at a time: this process's CPU ms meanwhile, and its system (kernel) part. */
+async function cpuOf(send: (i: number) => Promise<void>): Promise<{ ms: number; systemMs: number }> {
   let next = 0;
   const before = process.cpuUsage();
   await Promise.all(
@@ -44,7 +44,7 @@ async function cpuOf(send: (i: number) => Promise<void>): Promise<number> {
     }),
   );
   const d = process.cpuUsage(before);
-  return (d.user + d.system) / 1000;
+  return { ms: (d.user + d.system) / 1000, systemMs: d.system / 1000 };
 }
 
 function expectTrue(text: string, status: number): void {
@@ -122,7 +122,47 @@ const variants: Variant[] = [
   undiciRequest('undici Agent.request', () => new Agent()),
   undiciRequest('undici Pool.request, 8 connections × pipelining 4', () => new Pool(origin, { connections: 8, pipelining: 4 })),
   {
-    name: 'undici Agent.dispatch, minimal handler',
+    name: 'undici Agent.dispatch, minimal handler (onResponse* API)',
+    open() {
+      const agent = new Agent();
+      return {
+        send: (i) =>
+          new Promise<void>((done, fail) => {
+            const chunks: Buffer[] = [];
+            let status = 0;
+            agent.dispatch(
+              {
+                origin,
+                path: '/v1/config',
+                method: 'PUT',
+                headers: { accept: 'application/json', 'content-type': 'application/json' },
+                body: JSON.stringify(entries[i]),
+              },
+              {
+                onResponseStart(_c, s) {
+                  status = s;
+                },
+                onResponseData(_c, c) {
+                  chunks.push(c);
+                },
+                onResponseEnd() {
+                  try {
+                    expectTrue(Buffer.concat(chunks).toString('utf8'), status);
+                    done();
+                  } catch (e) {
+                    fail(e instanceof Error ? e : new Error(String(e)));
+                  }
+                },
+                onResponseError: (_c, e) => fail(e),
+              },
+            );
+          }),
+        close: () => agent.close(),
+      };
+    },
+  },
+  {
+    name: 'undici Agent.dispatch, minimal handler (legacy on* API)',
     open() {
       const agent = new Agent();
       return {
@@ -204,13 +244,15 @@ const variants: Variant[] = [
 ];
 
 const rounds = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+const systems = new Map<string, number[]>(variants.map((v) => [v.name, []]));
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of variants) {
       const open = v.open();
-      const ms = await cpuOf((i) => open.send(i));
+      const { ms, systemMs } = await cpuOf((i) => open.send(i));
       await open.close();
       if (round > 0) rounds.get(v.name)!.push(ms);
+      if (round > 0) systems.get(v.name)!.push(systemMs);
     }
   }
 } finally {
@@ -226,7 +268,8 @@ console.log(
 );
 for (const v of variants) {
   const m = median(rounds.get(v.name)!);
-  console.log(`  ${v.name.padEnd(62)} ${us(m).toFixed(1).padStart(6)} µs  ${(m / floor).toFixed(2)}x node:http`);
+  const sys = us(median(systems.get(v.name)!)).toFixed(1);
+  console.log(`  ${v.name.padEnd(62)} ${us(m).toFixed(1).padStart(6)} µs (system ${sys.padStart(5)})  ${(m / floor).toFixed(2)}x node:http`);
 }
 if (before) {
   const a = median(rounds.get(variants[0].name)!);

@@ -208,13 +208,28 @@ export function header(headers: ExchangeResponse['headers'], name: string): stri
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** What URLSearchParams writes as is (the form-urlencoded serializer's unescaped set): ASCII letters, digits, `*-._`. */
+const AS_IS = /^[\w*.-]*$/;
+
 function withQuery(path: string, query: ExchangeRequest['query']): string {
-  // Most writes have no query at all (no cas, no namespace): no URLSearchParams for them.
-  let params: URLSearchParams | undefined;
+  // An apply's writes carry `cas=N` and maybe a namespace: names and values URLSearchParams would
+  // write unchanged are joined as it joins them, with no URLSearchParams made per request.
+  let qs = '';
   for (const k in query) {
     const v = query[k];
-    if (v !== undefined) (params ??= new URLSearchParams()).append(k, v);
+    if (v === undefined) continue;
+    if (!AS_IS.test(k) || !AS_IS.test(v)) return withEncodedQuery(path, query);
+    qs += qs ? `&${k}=${v}` : `${k}=${v}`;
   }
-  const qs = params?.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function withEncodedQuery(path: string, query: NonNullable<ExchangeRequest['query']>): string {
+  const params = new URLSearchParams();
+  for (const k in query) {
+    const v = query[k];
+    if (v !== undefined) params.append(k, v);
+  }
+  const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
 }
