@@ -139,6 +139,7 @@ const variants: Variant[] = [
                 body: JSON.stringify(entries[i]),
               },
               {
+                onRequestStart() {},
                 onResponseStart(_c, s) {
                   status = s;
                 },

@@ -134,8 +134,20 @@ export class ConsulTransport {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#attempt(req, pathWithQuery, token);
       // Built key by key: a spread followed by more keys takes V8's slow path (several µs a request).
-      if ('text' in outcome)
-        return { status: outcome.status, headers: outcome.headers, text: outcome.text, ambiguous: write && possiblyApplied, attempts: attempt };
+      if ('text' in outcome) {
+        // The headers as the dispatcher gives them, read when asked for: a write's are never read, and
+        // undici-writes.ts parses them only then.
+        const answer = outcome.res;
+        return {
+          status: outcome.status,
+          get headers() {
+            return answer.headers;
+          },
+          text: outcome.text,
+          ambiguous: write && possiblyApplied,
+          attempts: attempt,
+        };
+      }
       const failure = { ...outcome, message: redact(outcome.message, token) };
       possiblyApplied ||= failure.possiblyApplied;
       const retry = failure.transient && !(write && failure.kind === 'timeout') && attempt < policy.maxAttempts && !req.signal?.aborted;
@@ -160,7 +172,7 @@ export class ConsulTransport {
     req: ExchangeRequest,
     pathWithQuery: string,
     token: string | undefined,
-  ): Promise<Omit<ExchangeResponse, 'ambiguous' | 'attempts'> | AttemptFailure> {
+  ): Promise<{ status: number; res: AttemptResponse; text: string } | AttemptFailure> {
     const timeoutMs = this.#cfg.timeoutMs + (req.extraTimeoutMs ?? 0);
     const stop = new AttemptSignal();
     const timer = setTimeout(() => stop.abort(TIMEOUT), timeoutMs);
@@ -184,7 +196,7 @@ export class ConsulTransport {
       });
       const text = await res.body.text();
       const ok = (res.statusCode >= 200 && res.statusCode < 300) || (req.accept ?? []).includes(res.statusCode);
-      if (ok) return { status: res.statusCode, headers: res.headers, text };
+      if (ok) return { status: res.statusCode, res, text };
       return classifyResponse(res.statusCode, text, parseRetryAfter(header(res.headers, 'retry-after')));
     } catch (e) {
       if (stop.aborted && stop.reason === TIMEOUT) {

@@ -23,17 +23,19 @@ export function dispatchRequest(dispatcher: WriteDispatcher, o: AttemptOptions):
 }
 
 /**
- * One exchange's handler. An abort works as `request()`'s: once the request has a connection, at
- * once; before that, when it gets one (undici gives a request its abort function then), the
- * signal's reason as the error.
+ * One exchange's handler, in the callbacks undici's own dispatchers call (onConnect, onHeaders, …):
+ * a handler of the newer onRequestStart/onResponse* kind is wrapped per request in two more objects
+ * and has the headers and trailers parsed whether read or not. An abort works as `request()`'s: once
+ * the request has a connection, at once; before that, when it gets one (undici gives a request its
+ * abort function then), the signal's reason as the error.
  */
-class Exchange implements Dispatcher.DispatchHandler {
+class Exchange {
   readonly #resolve: (r: AttemptResponse) => void;
   readonly #reject: (e: unknown) => void;
   readonly #signal: AttemptOptions['signal'];
-  #controller: Dispatcher.DispatchController | undefined;
+  #abort: ((reason?: Error) => void) | undefined;
   #statusCode = 0;
-  #headers: AttemptResponse['headers'] = {};
+  #rawHeaders: (Buffer | string)[] = [];
   #chunks: Buffer[] = [];
   #length = 0;
   #settled = false;
@@ -46,33 +48,35 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   readonly #onAbort = (): void => {
-    this.#controller?.abort(this.#signal.reason as Error);
+    this.#abort?.(this.#signal.reason as Error);
   };
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    if (this.#signal.aborted) controller.abort(this.#signal.reason as Error);
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.#signal.aborted) return abort(this.#signal.reason as Error);
+    this.#abort = abort;
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onHeaders(statusCode: number, rawHeaders: (Buffer | string)[]): boolean {
     // An informational answer (1xx) is not the answer: request() waits for the final one too.
-    if (statusCode < 200) return;
+    if (statusCode < 200) return true;
     this.#statusCode = statusCode;
-    this.#headers = headers;
+    this.#rawHeaders = rawHeaders;
+    return true;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.#chunks.push(chunk);
     this.#length += chunk.length;
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (this.#settle()) return;
     const text = decode(this.#chunks, this.#length);
-    this.#resolve({ statusCode: this.#statusCode, headers: this.#headers, body: { text: () => Promise.resolve(text) } });
+    this.#resolve(new Answer(this.#statusCode, this.#rawHeaders, text));
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     if (this.#settle()) return;
     this.#reject(error);
   }
@@ -84,4 +88,52 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#signal.removeListener('abort', this.#onAbort);
     return false;
   }
+}
+
+/** The answer; its headers parsed on first read. */
+class Answer implements AttemptResponse {
+  readonly statusCode: number;
+  readonly body: { text(): Promise<string> };
+  #raw: (Buffer | string)[];
+  #headers: AttemptResponse['headers'] | undefined;
+
+  constructor(statusCode: number, raw: (Buffer | string)[], text: string) {
+    this.statusCode = statusCode;
+    this.#raw = raw;
+    this.body = { text: () => Promise.resolve(text) };
+  }
+
+  get headers(): AttemptResponse['headers'] {
+    if (!this.#headers) {
+      this.#headers = parseHeaders(this.#raw);
+      this.#raw = [];
+    }
+    return this.#headers;
+  }
+}
+
+/**
+ * The raw header list (name, value, name, value…) as undici's parseHeaders makes it for request():
+ * names lower-cased, values as latin1, a name sent more than once as the list of its values, every
+ * name an own property (`__proto__` and `constructor` too).
+ */
+export function parseHeaders(raw: readonly (Buffer | string)[]): AttemptResponse['headers'] {
+  const out: AttemptResponse['headers'] = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = latin1(raw[i]).toLowerCase();
+    const value = latin1(raw[i + 1]);
+    if (!Object.hasOwn(out, key)) {
+      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
+    } else {
+      const had = out[key];
+      if (Array.isArray(had)) had.push(value);
+      else out[key] = [had as string, value];
+    }
+  }
+  return out;
+}
+
+function latin1(b: Buffer | string): string {
+  return typeof b === 'string' ? b : b.toString('latin1');
 }
