@@ -65,12 +65,12 @@ const origin = url.origin;
 /** A dispatcher that answers every request at once with Consul's `true`: the client with no HTTP under it. */
 const TRUE = Buffer.from('true');
 const instant = {
+  // undici's own callbacks, as its dispatchers call them (the client's handler takes these).
   dispatch(_options: unknown, handler: Dispatcher.DispatchHandler): boolean {
-    const controller = { abort() {}, pause() {}, resume() {}, aborted: false, paused: false, reason: null } as unknown as Dispatcher.DispatchController;
-    handler.onRequestStart?.(controller, {});
-    handler.onResponseStart?.(controller, 200, { 'content-type': 'application/json' }, 'OK');
-    handler.onResponseData?.(controller, TRUE);
-    handler.onResponseEnd?.(controller, {});
+    handler.onConnect?.(() => {});
+    handler.onHeaders?.(200, [Buffer.from('Content-Type'), Buffer.from('application/json')], () => {}, 'OK');
+    handler.onData?.(TRUE);
+    handler.onComplete?.([]);
     return true;
   },
   close: () => Promise.resolve(),
