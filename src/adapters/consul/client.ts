@@ -1,5 +1,5 @@
 // Consul HTTP API client for config entries, KV and Connect health: reads on node:http
-// (node-http-gets.ts), every other request on undici, loaded on the first one.
+// (node-http-gets.ts), every other request on undici's dispatch() (undici-writes.ts), loaded on the first one.
 // https://developer.hashicorp.com/consul/api-docs/config
 import type { Agent, Dispatcher } from 'undici';
 import { stringifyApiJson } from '../../core/api-json.ts';
@@ -40,6 +40,7 @@ import {
 } from './schemas.ts';
 import { ConsulTransport, header, type ConsulLogger, type ExchangeRequest, type ExchangeResponse, type RequestDispatcher } from './transport.ts';
 import { NodeHttpGets } from './node-http-gets.ts';
+import { dispatchRequest } from './undici-writes.ts';
 import type * as z from 'zod/mini';
 import { ConsulGitopsError } from '../../errors.ts';
 import { knownSecrets } from '../../known-secrets.ts';
@@ -109,6 +110,8 @@ export class ConsulClient {
   readonly #transport: ConsulTransport;
   /** The client's own undici Agent, made on the first request that is not a GET. */
   #ownedAgent: Promise<Agent> | undefined;
+  /** The same Agent once made. */
+  #agent: Agent | undefined;
   readonly #gets: NodeHttpGets | undefined;
   readonly #readTokenFile: (path: string) => Promise<string>;
   #token: Promise<string | undefined> | undefined;
@@ -121,17 +124,24 @@ export class ConsulClient {
     // The PEM files are read (and a bad CA file refused) here, before any request, for both clients.
     const tls = deps.dispatcher || !https ? undefined : tlsConnectOptions(this.options.tls, deps.readTextFile);
     this.#gets = deps.dispatcher ? undefined : new NodeHttpGets(https, tls);
-    const own: RequestDispatcher = {
-      request: (o) =>
-        o.method === 'GET'
-          ? this.#gets!.request(o)
-          : (this.#ownedAgent ??= import('undici').then(({ Agent }) => new Agent(tls ? { connect: tls } : {}))).then((a) => a.request(o)),
-    };
+    const given = deps.dispatcher;
+    const own: RequestDispatcher = given
+      ? { request: (o) => dispatchRequest(given, o) }
+      : {
+          request: (o) => {
+            if (o.method === 'GET') return this.#gets!.request(o);
+            // Once loaded, the Agent is used directly: no promise hop per write.
+            if (this.#agent) return dispatchRequest(this.#agent, o);
+            return (this.#ownedAgent ??= import('undici').then(({ Agent }) => (this.#agent = new Agent(tls ? { connect: tls } : {})))).then((a) =>
+              dispatchRequest(a, o),
+            );
+          },
+        };
     // A token is small: a regular file of 64 KiB at most, so a FIFO or /dev/zero is refused, not waited on.
     this.#readTokenFile = deps.readTokenFile ?? ((p) => Promise.resolve().then(() => readRegularText(p, 64 * 1024)));
     this.#transport = new ConsulTransport({
       baseUrl,
-      dispatcher: deps.dispatcher ?? own,
+      dispatcher: own,
       token: () => (this.#token ??= this.#resolveToken()),
       timeoutMs: this.options.timeoutMs,
       retry: this.options.retry,

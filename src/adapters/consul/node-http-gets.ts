@@ -117,7 +117,7 @@ export class NodeHttpGets {
 }
 
 /** As undici's body.text(): the bytes as UTF-8 (an invalid sequence as U+FFFD), a leading byte order mark skipped. */
-function decode(chunks: Buffer[], length: number): string {
+export function decode(chunks: Buffer[], length: number): string {
   if (chunks.length === 0 || length === 0) return '';
   const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
   const start = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;

@@ -16,22 +16,28 @@ export interface ConsulLogger {
   warn(message: string, meta: Record<string, unknown>): void;
 }
 
-/** What sends one request: an undici Dispatcher, or client.ts's reads on node:http beside undici. */
+/** What one attempt sends (the part of undici's Dispatcher.RequestOptions the transport uses). */
+export interface AttemptOptions {
+  origin: string;
+  path: string;
+  method: Dispatcher.HttpMethod;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AttemptSignal;
+  headersTimeout: number;
+  bodyTimeout: number;
+}
+
+/** The answer as undici's `request()` gives it: lower-case header names, a body read once as text. */
+export interface AttemptResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: { text(): Promise<string> };
+}
+
+/** What sends one request: client.ts's writes on undici (undici-writes.ts), its reads on node:http (node-http-gets.ts). */
 export interface RequestDispatcher {
-  request(options: {
-    origin: string;
-    path: string;
-    method: Dispatcher.HttpMethod;
-    headers: Record<string, string>;
-    body?: string;
-    signal: AttemptSignal;
-    headersTimeout: number;
-    bodyTimeout: number;
-  }): Promise<{
-    statusCode: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: { text(): Promise<string> };
-  }>;
+  request(options: AttemptOptions): Promise<AttemptResponse>;
 }
 
 export interface TransportConfig {
@@ -94,7 +100,7 @@ const CERTIFICATE_TRUST_CODES = new Set([
  * accepts (api-request.js: `signal.on`/`once('abort')`). An AbortController per request cost more CPU
  * than the rest of the transport (an EventTarget, its listener bookkeeping, a DOMException on abort).
  */
-class AttemptSignal extends EventEmitter {
+export class AttemptSignal extends EventEmitter {
   aborted = false;
   reason: unknown;
 
@@ -128,8 +134,20 @@ export class ConsulTransport {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#attempt(req, pathWithQuery, token);
       // Built key by key: a spread followed by more keys takes V8's slow path (several µs a request).
-      if ('text' in outcome)
-        return { status: outcome.status, headers: outcome.headers, text: outcome.text, ambiguous: write && possiblyApplied, attempts: attempt };
+      if ('text' in outcome) {
+        // The headers as the dispatcher gives them, read when asked for: a write's are never read, and
+        // undici-writes.ts parses them only then.
+        const answer = outcome.res;
+        return {
+          status: outcome.status,
+          get headers() {
+            return answer.headers;
+          },
+          text: outcome.text,
+          ambiguous: write && possiblyApplied,
+          attempts: attempt,
+        };
+      }
       const failure = { ...outcome, message: redact(outcome.message, token) };
       possiblyApplied ||= failure.possiblyApplied;
       const retry = failure.transient && !(write && failure.kind === 'timeout') && attempt < policy.maxAttempts && !req.signal?.aborted;
@@ -154,7 +172,7 @@ export class ConsulTransport {
     req: ExchangeRequest,
     pathWithQuery: string,
     token: string | undefined,
-  ): Promise<Omit<ExchangeResponse, 'ambiguous' | 'attempts'> | AttemptFailure> {
+  ): Promise<{ status: number; res: AttemptResponse; text: string } | AttemptFailure> {
     const timeoutMs = this.#cfg.timeoutMs + (req.extraTimeoutMs ?? 0);
     const stop = new AttemptSignal();
     const timer = setTimeout(() => stop.abort(TIMEOUT), timeoutMs);
@@ -178,7 +196,7 @@ export class ConsulTransport {
       });
       const text = await res.body.text();
       const ok = (res.statusCode >= 200 && res.statusCode < 300) || (req.accept ?? []).includes(res.statusCode);
-      if (ok) return { status: res.statusCode, headers: res.headers, text };
+      if (ok) return { status: res.statusCode, res, text };
       return classifyResponse(res.statusCode, text, parseRetryAfter(header(res.headers, 'retry-after')));
     } catch (e) {
       if (stop.aborted && stop.reason === TIMEOUT) {
@@ -202,13 +220,28 @@ export function header(headers: ExchangeResponse['headers'], name: string): stri
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** What URLSearchParams writes as is (the form-urlencoded serializer's unescaped set): ASCII letters, digits, `*-._`. */
+const AS_IS = /^[\w*.-]*$/;
+
 function withQuery(path: string, query: ExchangeRequest['query']): string {
-  // Most writes have no query at all (no cas, no namespace): no URLSearchParams for them.
-  let params: URLSearchParams | undefined;
+  // An apply's writes carry `cas=N` and maybe a namespace: names and values URLSearchParams would
+  // write unchanged are joined as it joins them, with no URLSearchParams made per request.
+  let qs = '';
   for (const k in query) {
     const v = query[k];
-    if (v !== undefined) (params ??= new URLSearchParams()).append(k, v);
+    if (v === undefined) continue;
+    if (!AS_IS.test(k) || !AS_IS.test(v)) return withEncodedQuery(path, query);
+    qs += qs ? `&${k}=${v}` : `${k}=${v}`;
   }
-  const qs = params?.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function withEncodedQuery(path: string, query: NonNullable<ExchangeRequest['query']>): string {
+  const params = new URLSearchParams();
+  for (const k in query) {
+    const v = query[k];
+    if (v !== undefined) params.append(k, v);
+  }
+  const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
 }
