@@ -4,8 +4,8 @@
 // Namespace replaces the target's), and Consul records that service's protocol. `plan` against the
 // Enterprise double refuses a chain that mixes protocols across namespaces, as Enterprise refuses
 // the write, and plans the same chain when both namespaces agree.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
+import { describe, expect, it } from 'vitest';
+import { enterpriseDoublePerFile } from '../support/enterprise-double-per-file.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
 const CONFIG = 'targets:\n  - name: ent\n    namespaces: all\n';
@@ -13,16 +13,7 @@ const defaults = (ns: string, protocol: string) => `Kind = "service-defaults"\nN
 const splitter = `Kind = "service-splitter"\nName = "web"\nNamespace = "billing"\nSplits = [\n  { Weight = 50 },\n  { Weight = 50, Service = "web", Namespace = "shipping" },\n]\n`;
 const failover = `Kind = "service-resolver"\nName = "web"\nNamespace = "billing"\nFailover = {\n  "*" = {\n    Targets = [ { Service = "web", Namespace = "shipping" } ]\n  }\n}\n`;
 
-let consul: EnterpriseDouble;
-beforeAll(async () => {
-  consul = await startEnterpriseDouble();
-});
-afterAll(async () => {
-  await consul.close();
-});
-beforeEach(() => {
-  consul.entries.clear();
-});
+const consul = enterpriseDoublePerFile();
 
 describe('a chain in billing reaching web in shipping', () => {
   for (const [what, file] of [

@@ -4,8 +4,8 @@
 // intention's partition, default namespace). Through the CLI, against the Enterprise double
 // (test/adapters/consul/enterprise-double.ts): the plan stops where Enterprise would refuse a write
 // half-way, and does not refuse what Enterprise accepts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEnterpriseDouble, type EnterpriseDouble } from '../adapters/consul/enterprise-double.ts';
+import { describe, expect, it } from 'vitest';
+import { enterpriseDoublePerFile } from '../support/enterprise-double-per-file.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
 const CONFIG = 'targets:\n  - name: ent\n    namespaces: all\n';
@@ -20,17 +20,7 @@ const defaults = (ns: string, protocol: string) => `Kind = "service-defaults"\nN
 const router = (ns: string) =>
   `Kind = "service-router"\nName = "web"\nNamespace = "${ns}"\nRoutes = [\n  {\n    Match = { HTTP = { PathPrefix = "/admin" } }\n    Destination = { Service = "web" }\n  },\n]\n`;
 
-let consul: EnterpriseDouble;
-beforeAll(async () => {
-  consul = await startEnterpriseDouble();
-});
-afterAll(async () => {
-  await consul.close();
-});
-beforeEach(() => {
-  consul.entries.clear();
-  consul.http.requests.length = 0;
-});
+const consul = enterpriseDoublePerFile();
 
 // Config-entry writes (the apply lock's KV writes left out).
 const writes = () => consul.http.requests.filter((r) => (r.method === 'PUT' || r.method === 'DELETE') && r.url.startsWith('/v1/config'));
