@@ -3,9 +3,10 @@
 // those inputs is the same, instead of parsing, normalising and comparing 10,000 entries again.
 //
 // A plan is a pure function of its inputs: the files (paths and texts), the command line, the
-// target and its options (the Consul version among them), the tenancy the store writes to, the
-// build and Node that ran it, whether stdout is a terminal, Consul's entries (every list answer, as
-// received, which the entries are parsed from: ModifyIndex included) and the last-apply record. The
+// target and its options (the Consul version among them, with the warnings and notices of choosing
+// it, which plan --json prints), the tenancy the store writes to, the build and Node that ran it,
+// whether stdout is a terminal, Consul's entries (every list answer, as received, which the entries
+// are parsed from: ModifyIndex included) and the last-apply record. The
 // key holds all of them. Anything that differs, one field changed in Consul behind our back
 // included, is a miss and a full plan. Only a plan with no create, update or delete, no refusal,
 // no error, no --only and no --out is kept: the output an apply would act on is always computed.
@@ -54,6 +55,8 @@ export interface PlanInputs {
   stateKey: string;
   options: unknown;
   home: unknown;
+  /** The target version chosen, with its warnings and notices (plan --json prints them). */
+  version: unknown;
 }
 
 /**

@@ -212,7 +212,18 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
         : openPlanCache(
             dir,
             resolved.target.name,
-            { args, tty: io.stdout.isTTY === true, target: resolved.target, stateKey: history.key, options: planOptions, home: store.home ?? null },
+            {
+              args,
+              tty: io.stdout.isTTY === true,
+              target: resolved.target,
+              stateKey: history.key,
+              options: planOptions,
+              home: store.home ?? null,
+              // --json carries the version's warnings and notices (withTargetVersionNotes): a server
+              // that now contradicts consulVersion, or cannot be asked, changes the output though the
+              // version planned for stays the configured one.
+              version: chosen,
+            },
             files,
             cenv.env ?? process.env,
           );
