@@ -52,17 +52,18 @@ describe('the memo of no-op plans against what changed behind its back', () => {
   it('plan --json carries the version warnings of this run: a server that now contradicts consulVersion is not replayed away', async () => {
     // The version Consul reports, as a front that an upgrade (or another agent) changes.
     let reported = '1.22.5';
-    front = await startRewritingConsul(consul.url, '/v1/agent/self', (self: { Config: { Version: string } }) => ({
+    const f: RewritingConsul = await startRewritingConsul(consul.url, '/v1/agent/self', (self: { Config: { Version: string } }) => ({
       ...self,
       Config: { ...self.Config, Version: reported },
     }));
-    const first = await memoisedAndComputed(front.url, ['--json']);
+    front = f;
+    const first = await memoisedAndComputed(f.url, ['--json']);
     expect(first.memoised.code, first.memoised.stderr).toBe(0);
     expect(first.memoised).toEqual(first.computed);
     expect(first.memoised.stdout).not.toContain('target-version');
     // Consul's entries stay byte for byte the same; only the version it reports changes.
     reported = '1.21.4';
-    const after = await memoisedAndComputed(front.url, ['--json']);
+    const after = await memoisedAndComputed(f.url, ['--json']);
     expect(after.computed.stdout).toContain('target-version');
     expect(after.memoised).toEqual(after.computed);
   }, 60_000);
@@ -115,7 +116,7 @@ describe('the memo of no-op plans against what changed behind its back', () => {
   it('another namespace or partition from the environment (CONSUL_NAMESPACE, CONSUL_PARTITION)', async () => {
     const first = await memoisedAndComputed(consul.url);
     expect(first.memoised.code, first.memoised.stderr).toBe(0);
-    for (const env of [{ CONSUL_NAMESPACE: 'billing' }, { CONSUL_PARTITION: 'eu' }]) {
+    for (const env of [{ CONSUL_NAMESPACE: 'billing' }, { CONSUL_PARTITION: 'eu' }] as Record<string, string>[]) {
       const other = await memoisedAndComputed(consul.url, [], env);
       expect(other.computed.code).not.toBe(0);
       expect(other.memoised).toEqual(other.computed);
