@@ -76,6 +76,22 @@ export function readTrusted(
   magic = MAGIC,
   maxBytes = MAX_FILE_BYTES,
 ): { data: Buffer; succeeded: boolean } | undefined {
+  const found = readKeyed(file, key, uid, magic, maxBytes);
+  return found && found.intact() ? { data: found.data, succeeded: found.succeeded } : undefined;
+}
+
+/**
+ * readTrusted without checking the payload's hash yet: `intact()` checks it (once). For a file most
+ * of whose runs use none of it (the entry cache after every file changed: every line misses), which
+ * is then never hashed. Nothing of `data` may be used before `intact()` said true.
+ */
+export function readKeyed(
+  file: string,
+  key: Buffer,
+  uid: number,
+  magic = MAGIC,
+  maxBytes = MAX_FILE_BYTES,
+): { data: Buffer; succeeded: boolean; intact(): boolean } | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -86,24 +102,32 @@ export function readTrusted(
     const info = fstatSync(fd);
     const headerBytes = magic.length + 1 + 2 * HASH_BYTES;
     if (!info.isFile() || !ownedAndPrivate(info, uid) || info.size <= headerBytes || info.size > maxBytes) return undefined;
+    // The header first: a cache of another build, Node or options (the first run after an upgrade)
+    // is left unread, not read whole (tens of MB at 50,000 entries) only to be ignored.
     const bytes = Buffer.allocUnsafe(info.size);
-    let length = 0;
-    while (length < bytes.length) {
-      const n = readSync(fd, bytes, length, bytes.length - length, null);
-      if (n === 0) return undefined;
-      length += n;
-    }
+    if (!readFully(fd, bytes, 0, headerBytes)) return undefined;
     if (!bytes.subarray(0, magic.length).equals(magic)) return undefined;
     const keyAt = magic.length + 1;
     if (!bytes.subarray(keyAt, keyAt + HASH_BYTES).equals(key)) return undefined;
+    if (!readFully(fd, bytes, headerBytes, bytes.length)) return undefined;
     const data = bytes.subarray(headerBytes);
-    if (!sha256(data).equals(bytes.subarray(keyAt + HASH_BYTES, headerBytes))) return undefined;
-    return { data, succeeded: bytes[magic.length] === 1 };
+    let intact: boolean | undefined;
+    return { data, succeeded: bytes[magic.length] === 1, intact: () => (intact ??= sha256(data).equals(bytes.subarray(keyAt + HASH_BYTES, headerBytes))) };
   } catch {
     return undefined;
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads bytes [from, to) of `bytes` from the file's current offset; false when it ends first. */
+function readFully(fd: number, bytes: Buffer, from: number, to: number): boolean {
+  for (let at = from; at < to;) {
+    const n = readSync(fd, bytes, at, to - at, null);
+    if (n === 0) return false;
+    at += n;
+  }
+  return true;
 }
 
 /** Writes `contents` to a fresh private file in `dir` (made 0700 if missing) and renames it to `file`. */

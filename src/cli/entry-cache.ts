@@ -23,7 +23,7 @@ import type { FileFormat } from '../decode/entry-source.ts';
 import { FieldPositions } from '../decode/field-positions.ts';
 import type { SourceFile, ValidatedFiles } from '../core/parse-files.ts';
 import type { ValidatedEntry } from '../core/validate-tree.ts';
-import { codeCacheDir, readTrusted, sha256, trustedDir, writeAtomically } from './code-cache.ts';
+import { codeCacheDir, readKeyed, sha256, trustedDir, writeAtomically } from './code-cache.ts';
 
 const MAGIC = Buffer.from('consul-gitops entry cache 1\n');
 /** 50,000 entries take about 40 MB; anything far larger is not one of ours. */
@@ -46,7 +46,11 @@ export function runningBuildHash(): Buffer | undefined {
 export interface EntryCache {
   /** The cache for a render with these options (`scope`: everything besides a file that shapes its entries). */
   scoped(scope: string): ValidatedFiles;
-  /** Writes the cache when this run parsed a file it did not hold, or no longer saw one it held. */
+  /**
+   * Writes the cache when this run parsed a file it did not hold, or no longer saw one it held. The
+   * files parsed this time are serialised here, not when remembered: plan calls it once its output
+   * is printed, so that work (a tenth of a first run at 10,000 files) never delays the plan.
+   */
   save(): void;
 }
 
@@ -60,8 +64,10 @@ export function openEntryCache(dir: string, target: string, env: Readonly<Record
   if (env.CONSUL_GITOPS_ENTRY_CACHE === '0' || !buildHash || uid === undefined || cacheDir === undefined) return undefined;
   const build = buildHash;
   const file = join(cacheDir, `entries-${sha256(`${dir}\0${target}`).toString('hex').slice(0, 32)}.cache`);
-  let lines: Map<string, string> | undefined;
+  let lines: Lines | undefined;
   let used: string[] = [];
+  /** Files parsed this time whose entries validated cleanly: serialised by save(). */
+  let parsed: { key: string; path: string; entries: readonly ValidatedEntry[] }[] = [];
   const missed = new Map<SourceFile, string>();
   let dirty = false;
   let key: Buffer | undefined;
@@ -70,11 +76,18 @@ export function openEntryCache(dir: string, target: string, env: Readonly<Record
       key = sha256(`${process.version}\0${process.arch}\0${scope}\0`, build);
       lines = readLines(file, key, cacheDir, uid);
       used = [];
+      parsed = [];
       dirty = false;
       return {
         lookup(source) {
           const k = keyOf(source);
-          const line = lines!.get(k);
+          let line = lines!.byKey.get(k);
+          // The payload's hash is checked at the first line used: after every file changed none is,
+          // and the file is never hashed. One that fails it is none of ours: every line a miss.
+          if (line !== undefined && !lines!.intact()) {
+            lines!.byKey.clear();
+            line = undefined;
+          }
           if (line === undefined) {
             // Kept for remember: hashing each new file once, not twice.
             missed.set(source, k);
@@ -86,29 +99,39 @@ export function openEntryCache(dir: string, target: string, env: Readonly<Record
           return entries;
         },
         remember(source, entries) {
-          const json = recordOf(entries as readonly ValidatedEntry[], source.path);
-          if (json === undefined) return;
-          used.push(`${missed.get(source) ?? keyOf(source)} ${json}`);
-          dirty = true;
+          parsed.push({ key: missed.get(source) ?? keyOf(source), path: source.path, entries: entries as readonly ValidatedEntry[] });
         },
       };
     },
     save() {
       if (!key || !lines) return;
+      for (const p of parsed) {
+        const json = recordOf(p.entries, p.path);
+        if (json === undefined) continue;
+        used.push(`${p.key} ${json}`);
+        dirty = true;
+      }
+      parsed = [];
       // A file gone or changed since leaves its line unused: written again without it.
-      if (!dirty && used.length === lines.size) return;
+      if (!dirty && used.length === lines.byKey.size) return;
       const data = Buffer.from(used.join('\n'), 'utf8');
       writeAtomically(cacheDir, file, [MAGIC, Buffer.from([1]), key, sha256(data), data], uid);
     },
   };
 }
 
-function readLines(file: string, key: Buffer, dir: string, uid: number): Map<string, string> {
-  const lines = new Map<string, string>();
-  const found = trustedDir(dir, uid) ? readTrusted(file, key, uid, MAGIC, MAX_FILE_BYTES) : undefined;
-  if (!found) return lines;
-  for (const line of found.data.toString('utf8').split('\n')) if (line.length > KEY_CHARS) lines.set(line.slice(0, KEY_CHARS), line);
-  return lines;
+/** The cache's lines by file key; `intact()`: the payload's hash holds (checked once, when a line is first used). */
+interface Lines {
+  byKey: Map<string, string>;
+  intact(): boolean;
+}
+
+function readLines(file: string, key: Buffer, dir: string, uid: number): Lines {
+  const byKey = new Map<string, string>();
+  const found = trustedDir(dir, uid) ? readKeyed(file, key, uid, MAGIC, MAX_FILE_BYTES) : undefined;
+  if (!found) return { byKey, intact: () => true };
+  for (const line of found.data.toString('utf8').split('\n')) if (line.length > KEY_CHARS) byKey.set(line.slice(0, KEY_CHARS), line);
+  return { byKey, intact: found.intact };
 }
 
 /** The file's key: its path and text, which alone (with the scope) decide what it gives. */

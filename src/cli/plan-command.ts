@@ -246,39 +246,43 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
       live,
       ...(cache ? { reuse: (scope: string) => cache.scoped(scope) } : {}),
     });
-    cache?.save();
-    for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
-    if (outcome.historyProblem) io.stderr.write(`notice: ${escapeControl(outcome.historyProblem)}\n`);
-    const errors = [...unreadable, ...outcome.errors];
-    if (errors.length) return reportErrors(errors, io, json);
-    const plan = outcome.plan!;
-    onlyNotice(only, plan, io);
-    // --json carries the version's warnings by code, as the PR plan does; the text has them on stderr above.
-    if (values.json) io.stdout.write(renderPlanJson(withTargetVersionNotes(plan, chosen)));
-    else io.stdout.write(renderPlanText(plan, io.stdout.isTTY ? ANSI : PLAIN));
-    if (plan.refused) {
-      if (out) io.stderr.write(`error: the plan is refused, so it was not saved to ${escapeControl(out)}\n`);
-      return 1;
+    try {
+      for (const w of outcome.tree.warnings) io.stderr.write(`warning: ${formatConfigEntryError(w)}\n`);
+      if (outcome.historyProblem) io.stderr.write(`notice: ${escapeControl(outcome.historyProblem)}\n`);
+      const errors = [...unreadable, ...outcome.errors];
+      if (errors.length) return reportErrors(errors, io, json);
+      const plan = outcome.plan!;
+      onlyNotice(only, plan, io);
+      // --json carries the version's warnings by code, as the PR plan does; the text has them on stderr above.
+      if (values.json) io.stdout.write(renderPlanJson(withTargetVersionNotes(plan, chosen)));
+      else io.stdout.write(renderPlanText(plan, io.stdout.isTTY ? ANSI : PLAIN));
+      if (plan.refused) {
+        if (out) io.stderr.write(`error: the plan is refused, so it was not saved to ${escapeControl(out)}\n`);
+        return 1;
+      }
+      if (out) {
+        const cwd = io.cwd ?? process.cwd();
+        const saved = sealPlan({
+          format: SAVED_PLAN_FORMAT,
+          version: SAVED_PLAN_VERSION,
+          createdAt: (cenv.now ?? (() => new Date()))().toISOString(),
+          target: planTargetOf(resolved.target.name, resolved.consul),
+          source: await planSourceOf(resolved.target.dir, cwd, files),
+          options: { prune: planOptions.prune, adopt: planOptions.adopt, only: only.map(formatSelector) },
+          read: readEntries(outcome.live),
+          plan,
+        });
+        await writeSavedPlan(resolvePath(cwd, out), saved);
+        const note = `\nSaved the plan to ${escapeControl(out)}. To apply exactly this plan: consul-gitops apply ${escapeControl(out)}\n`;
+        (values.json ? io.stderr : io.stdout).write(note);
+      }
+      const code = values['detailed-exitcode'] ? detailedExitCode(plan) : 0;
+      if (memo && recorded && !hasChanges(plan)) memo.save(store.listedDigest(), await live.history, recorded.written, code);
+      return code;
+    } finally {
+      // Once the plan (or its errors) is printed: writing the entry cache never delays what the user reads.
+      cache?.save();
     }
-    if (out) {
-      const cwd = io.cwd ?? process.cwd();
-      const saved = sealPlan({
-        format: SAVED_PLAN_FORMAT,
-        version: SAVED_PLAN_VERSION,
-        createdAt: (cenv.now ?? (() => new Date()))().toISOString(),
-        target: planTargetOf(resolved.target.name, resolved.consul),
-        source: await planSourceOf(resolved.target.dir, cwd, files),
-        options: { prune: planOptions.prune, adopt: planOptions.adopt, only: only.map(formatSelector) },
-        read: readEntries(outcome.live),
-        plan,
-      });
-      await writeSavedPlan(resolvePath(cwd, out), saved);
-      const note = `\nSaved the plan to ${escapeControl(out)}. To apply exactly this plan: consul-gitops apply ${escapeControl(out)}\n`;
-      (values.json ? io.stderr : io.stdout).write(note);
-    }
-    const code = values['detailed-exitcode'] ? detailedExitCode(plan) : 0;
-    if (memo && recorded && !hasChanges(plan)) memo.save(store.listedDigest(), await live.history, recorded.written, code);
-    return code;
   } finally {
     await resolved.consul.close();
   }
