@@ -74,6 +74,8 @@ function writeTree(root: string, files: Record<string, string>): void {
 
 interface Run {
   ms: number;
+  /** Until the last of its stdout arrived: what a user waits before reading the plan (caches are written after it). */
+  outMs: number;
   /** User + system CPU of the process: on a shared machine it moves less than the wall time. */
   cpuMs: number;
   rssMiB: number;
@@ -112,13 +114,37 @@ const NO_MEMO = 'CONSUL_GITOPS_PLAN_CACHE=0';
  * that file parsed, the others from the entry cache, every entry planned (the memo misses).
  */
 const ONE_FILE_CHANGED = 'one file changed';
+/** The tree of the size being measured (changeEveryFile walks its paths). */
+let everyFileTree: Record<string, string> | undefined;
+/** The copies' cache homes, removed at exit (one listener: Node warns past ten). */
+const copyHomes: string[] = [];
+process.on('exit', () => copyHomes.forEach((home) => rmSync(home, { recursive: true, force: true })));
 /** The copy's directory and cache home per CLI build: `[ONE_FILE_CHANGED, dir, home, ...args]`. */
 function oneFileChanged(root: string, files: Record<string, string>, bin: string, url: string): string[] {
   const copy = mkdtempSync(join(root, 'one-file-'));
   writeTree(copy, files);
   const home = mkdtempSync(join(tmpdir(), 'consul-gitops-scale-cache-one-'));
-  process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+  copyHomes.push(home);
   return [ONE_FILE_CHANGED, copy, home, bin, 'plan', '--consul', url, '--detailed-exitcode'];
+}
+
+/**
+ * The same for every file of the copy (`[EVERY_FILE_CHANGED, dir, home, ...args]`): what a commit that
+ * touches every file (a reformat) costs a runner that keeps its cache: the entry cache is read, for
+ * this build and options, and every line of it misses. Unlike ENTRY_CACHE_COLD, the stale cache is there.
+ */
+const EVERY_FILE_CHANGED = 'every file changed';
+function everyFileChanged(root: string, files: Record<string, string>, bin: string, url: string): string[] {
+  return [EVERY_FILE_CHANGED, ...oneFileChanged(root, files, bin, url).slice(1)];
+}
+
+/** Adds a trailing newline to every file of the copy, or takes it away. */
+function changeEveryFile(dir: string, files: Record<string, string>): void {
+  for (const path of Object.keys(files)) {
+    const file = join(dir, 'config-entries', path);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.endsWith('\n\n') ? text.slice(0, -1) : `${text}\n`);
+  }
 }
 
 /** Adds a trailing newline to the copy's mesh.hcl, or takes it away. */
@@ -140,17 +166,19 @@ function removeEntryCaches(home: string): void {
   for (const n of names) if (n.startsWith('entries-') || n.startsWith('noop-plans-')) rmSync(join(dir, n), { force: true });
 }
 
-/** One whole process under GNU time: wall, CPU and peak RSS. `args` may start with NO_CODE_CACHE, NO_MEMO, ENTRY_CACHE_COLD or ONE_FILE_CHANGED. */
+/** One whole process under GNU time: wall, CPU and peak RSS. `args` may start with NO_CODE_CACHE, NO_MEMO, ENTRY_CACHE_COLD, ONE_FILE_CHANGED or EVERY_FILE_CHANGED. */
 function run(args: string[], cwd: string, change = true): Promise<Run> {
   if (args[0] === ENTRY_CACHE_COLD) {
     args = args.slice(1);
     removeEntryCaches(cacheHomeOf(args));
   }
   let home = cacheHomeOf(args);
-  if (args[0] === ONE_FILE_CHANGED) {
+  if (args[0] === ONE_FILE_CHANGED || args[0] === EVERY_FILE_CHANGED) {
+    const every = args[0] === EVERY_FILE_CHANGED;
     [cwd, home] = args.slice(1, 3);
     args = args.slice(3);
-    if (change) changeOneFile(cwd);
+    if (change && every) changeEveryFile(cwd, everyFileTree!);
+    else if (change) changeOneFile(cwd);
   }
   const start = performance.now();
   const env = {
@@ -160,8 +188,10 @@ function run(args: string[], cwd: string, change = true): Promise<Run> {
     ...(args[0] === NO_MEMO ? { CONSUL_GITOPS_PLAN_CACHE: '0' } : {}),
   };
   if (args[0] === NO_CODE_CACHE || args[0] === NO_MEMO) args = args.slice(1);
-  const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
+  let outMs = 0;
+  child.stdout.on('data', () => (outMs = performance.now() - start));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((done) =>
     child.on('exit', (code) => {
@@ -169,7 +199,7 @@ function run(args: string[], cwd: string, change = true): Promise<Run> {
       const kb = Number(/maxrss=(\d+)/.exec(err)?.[1] ?? 0);
       const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(err);
       if (code !== 0 && code !== 2) process.stderr.write(err);
-      done({ ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : 0, rssMiB: kb / 1024, code: code ?? -1 });
+      done({ ms, outMs, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : 0, rssMiB: kb / 1024, code: code ?? -1 });
     }),
   );
 }
@@ -217,7 +247,13 @@ async function alternate(commands: Record<string, string[]>, cwd: string): Promi
   return Object.fromEntries(
     Object.entries(runs).map(([k, rs]) => [
       k,
-      { ms: median(rs.map((r) => r.ms)), cpuMs: median(rs.map((r) => r.cpuMs)), rssMiB: median(rs.map((r) => r.rssMiB)), code: rs[0].code },
+      {
+        ms: median(rs.map((r) => r.ms)),
+        outMs: median(rs.map((r) => r.outMs)),
+        cpuMs: median(rs.map((r) => r.cpuMs)),
+        rssMiB: median(rs.map((r) => r.rssMiB)),
+        code: rs[0].code,
+      },
     ]),
   );
 }
@@ -249,10 +285,13 @@ async function noopPlans(): Promise<void> {
           `seeding ${n} failed: ${report.results.find((r) => r.outcome.status !== 'applied')?.outcome.status} ${JSON.stringify(report.results.find((r) => r.outcome.status !== 'applied')?.outcome)}`,
         );
       const files = entryFiles(n);
+      everyFileTree = files;
       const oneFile = oneFileChanged(dir, files, built.bin, server.url);
       const oneFileBase = base && oneFileChanged(dir, files, base.bin, server.url);
-      // Each copy's caches made once, unmeasured: the measured runs find one file changed since.
-      for (const c of [oneFile, oneFileBase]) if (c) await run(c, dir, false);
+      const everyFile = everyFileChanged(dir, files, built.bin, server.url);
+      const everyFileBase = base && everyFileChanged(dir, files, base.bin, server.url);
+      // Each copy's caches made once, unmeasured: the measured runs find one file (every file) changed since.
+      for (const c of [oneFile, oneFileBase, everyFile, everyFileBase]) if (c) await run(c, dir, false);
       const r = await alternate(
         {
           'node -e 0': ['-e', '0'],
@@ -260,6 +299,7 @@ async function noopPlans(): Promise<void> {
           plan: [built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           'plan, entry cache cold': [ENTRY_CACHE_COLD, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           'plan, one file changed': oneFile,
+          'plan, every file changed': everyFile,
           'plan, no code cache': [NO_CODE_CACHE, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           'plan, no memo': [NO_MEMO, built.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
           ...(base
@@ -267,6 +307,7 @@ async function noopPlans(): Promise<void> {
                 'plan@base': [base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
                 'plan@base, entry cache cold': [ENTRY_CACHE_COLD, base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
                 'plan@base, one file changed': oneFileBase!,
+                'plan@base, every file changed': everyFileBase!,
                 'plan@base, no memo': [NO_MEMO, base.bin, 'plan', '--consul', server.url, '--detailed-exitcode'],
               }
             : {}),
@@ -283,14 +324,23 @@ async function noopPlans(): Promise<void> {
       );
       const uncached = r['plan, entry cache cold'];
       console.log(
-        `           the first run after a change of every file (entry cache removed: parses every file, writes the cache): ${f0(uncached.ms)} ms (CPU ${f0(uncached.cpuMs)} ms), ${f0(uncached.rssMiB)} MiB | cached/uncached ${f2(r.plan.ms / uncached.ms)}x wall, ${f2(r.plan.cpuMs / uncached.cpuMs)}x CPU` +
-          versusBase(r, 'plan, entry cache cold', 'plan@base, entry cache cold'),
+        `           the first run after a change of every file (entry cache removed: parses every file, writes the cache): ${f0(uncached.ms)} ms (CPU ${f0(uncached.cpuMs)} ms, the plan printed after ${f0(uncached.outMs)} ms), ${f0(uncached.rssMiB)} MiB | cached/uncached ${f2(r.plan.ms / uncached.ms)}x wall, ${f2(r.plan.cpuMs / uncached.cpuMs)}x CPU` +
+          versusBase(r, 'plan, entry cache cold', 'plan@base, entry cache cold') +
+          (r['plan@base, entry cache cold']
+            ? `, printed after ${f0(r['plan@base, entry cache cold'].outMs)} ms before: now/before ${f2(uncached.outMs / r['plan@base, entry cache cold'].outMs)}x`
+            : ''),
       );
       const one = r['plan, one file changed'];
       if (one.code !== 0) throw new Error(`plan of ${n} entries after one file changed exited ${one.code} (0 = no changes expected)`);
       console.log(
         `           the first run after one file changed (that file parsed, the rest from the entry cache, every entry planned): ${f0(one.ms)} ms (CPU ${f0(one.cpuMs)} ms), ${f0(one.rssMiB)} MiB | memo/one changed ${f2(r.plan.ms / one.ms)}x wall, ${f2(r.plan.cpuMs / one.cpuMs)}x CPU` +
           versusBase(r, 'plan, one file changed', 'plan@base, one file changed'),
+      );
+      const every = r['plan, every file changed'];
+      if (every.code !== 0) throw new Error(`plan of ${n} entries after every file changed exited ${every.code} (0 = no changes expected)`);
+      console.log(
+        `           the first run after every file changed, the cache kept (every line of it misses, every file parsed): ${f0(every.ms)} ms (CPU ${f0(every.cpuMs)} ms, the plan printed after ${f0(every.outMs)} ms), ${f0(every.rssMiB)} MiB` +
+          versusBase(r, 'plan, every file changed', 'plan@base, every file changed'),
       );
       const noMemo = r['plan, no memo'];
       console.log(

@@ -131,7 +131,7 @@ function readLines(file: string, key: Buffer, dir: string, uid: number): Lines {
   const found = trustedDir(dir, uid) ? readKeyed(file, key, uid, MAGIC, MAX_FILE_BYTES) : undefined;
   if (!found) return { byKey, intact: () => true };
   for (const line of found.data.toString('utf8').split('\n')) if (line.length > KEY_CHARS) byKey.set(line.slice(0, KEY_CHARS), line);
-  return { byKey, intact: found.intact };
+  return { byKey, intact: () => found.intact() };
 }
 
 /** The file's key: its path and text, which alone (with the scope) decide what it gives. */

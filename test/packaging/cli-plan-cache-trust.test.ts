@@ -7,7 +7,7 @@ import { renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtCliWithCache } from '../support/built-cli.ts';
-import { targetsYaml } from '../support/consul-version-examples.ts';
+import { ROUTE, targetsYaml } from '../support/consul-version-examples.ts';
 import { startRewritingConsul, type RewritingConsul } from '../support/rewriting-consul.ts';
 import { startConsulFront } from '../support/consul-front.ts';
 import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
@@ -146,5 +146,26 @@ describe('the memo of no-op plans against what changed behind its back', () => {
     const renamed = await memoisedAndComputed(consul.url);
     expect(renamed.computed.stdout).toContain('web-renamed.hcl');
     expect(renamed.memoised).toEqual(renamed.computed);
+  }, 60_000);
+  it('a Consul upgraded in place (no consulVersion configured): the version it now reports is planned for', async () => {
+    write('consul-gitops.yaml', targetsYaml());
+    // Consul 1.22.5 turns the route's Weight 0 into 1 (consul-version-examples.ts); 1.22.6 keeps 0.
+    write('config-entries/shop.hcl', ROUTE);
+    const applied = await built.cli(['apply', '--auto-approve', '--consul', consul.url], { CONSUL_GITOPS_PLAN_CACHE: '0' });
+    expect(applied.code, applied.stderr).toBe(0);
+    let reported = '1.22.5';
+    const f: RewritingConsul = await startRewritingConsul(consul.url, '/v1/agent/self', (self: { Config: { Version: string } }) => ({
+      ...self,
+      Config: { ...self.Config, Version: reported },
+    }));
+    front = f;
+    const first = await memoisedAndComputed(f.url);
+    expect(first.memoised.code, first.memoised.stderr).toBe(0);
+    expect(first.memoised).toEqual(first.computed);
+    // The entries as they were, byte for byte: only the version reported changed.
+    reported = '1.22.6';
+    const upgraded = await memoisedAndComputed(f.url);
+    expect(upgraded.computed.code).toBe(2);
+    expect(upgraded.memoised).toEqual(upgraded.computed);
   }, 60_000);
 });
