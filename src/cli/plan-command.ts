@@ -409,20 +409,23 @@ export async function applyCommand(args: string[], io: CliIo, cenv: CommandEnv =
         },
       },
     );
-    cache?.save();
-    switch (outcome.kind) {
-      case 'invalid':
-        return reportErrors(outcome.errors, io, json);
-      case 'held': {
-        const text = `Apply cancelled: ${cancelled ?? 'held'}. Nothing was applied.`;
-        return failWith(io, new ConsulGitopsError('apply-cancelled', text), { json, text });
+    try {
+      switch (outcome.kind) {
+        case 'invalid':
+          return reportErrors(outcome.errors, io, json);
+        case 'held': {
+          const text = `Apply cancelled: ${cancelled ?? 'held'}. Nothing was applied.`;
+          return failWith(io, new ConsulGitopsError('apply-cancelled', text), { json, text });
+        }
+        case 'refused':
+        case 'stale':
+          // The plan text already says why a plan is refused; the error line names the refusal again for logs.
+          return failWith(io, refusalOf(outcome), { json });
       }
-      case 'refused':
-      case 'stale':
-        // The plan text already says why a plan is refused; the error line names the refusal again for logs.
-        return failWith(io, refusalOf(outcome), { json });
-      case 'applied':
-        return writeApplied(outcome.plan, outcome.report, values.json === true, io);
+      return writeApplied(outcome.plan, outcome.report, values.json === true, io);
+    } finally {
+      // Once what the apply did is printed, as plan does.
+      cache?.save();
     }
   } catch (e) {
     if (e instanceof TargetBusyError) return failWith(io, e, { json, text: `error: ${e.message}; nothing was applied. Run again once it finished.` });
