@@ -27,7 +27,9 @@ export async function resolveTarget(
   clientDeps: ConsulClientDeps = {},
 ): Promise<ResolvedTarget> {
   const file = await loadTargets(flags.config, cwd);
-  const target = flags.target ? file.targets.find((t) => t.name === flags.target) : file.targets[0];
+  // `--target "$TARGET"` with the variable unset: not "the first target", which is another one's.
+  if (flags.target === '') throw new ConsulGitopsError('usage', `--target needs a target name (have: ${file.targets.map((t) => t.name).join(', ')})`);
+  const target = flags.target !== undefined ? file.targets.find((t) => t.name === flags.target) : file.targets[0];
   if (!target)
     throw new ConsulGitopsError(
       'config',
