@@ -5,6 +5,7 @@ import { dirname, isAbsolute, posix, resolve, win32 } from 'node:path';
 import { parse, YAMLError } from 'yaml';
 import * as z from 'zod/mini';
 import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size.ts';
+import { isKvPrefix, KV_PREFIX_EXPECTED } from './kv-prefix.ts';
 import { ConsulGitopsError } from '../errors.ts';
 import { escapeControl, quoteToken } from '../model/errors.ts';
 
@@ -161,7 +162,7 @@ function managesNamespace(t: { namespaces?: 'all' | string[]; consul: { namespac
 }
 
 export const TargetsFileSchema = z.strictObject({
-  stateKeyPrefix: z._default(z.string(), 'consul-gitops/state'),
+  stateKeyPrefix: z._default(z.string().check(z.refine(isKvPrefix, KV_PREFIX_EXPECTED)), 'consul-gitops/state'),
   /** Size limits on the config-entry files read (default 1MiB per file, 64MiB per tree). */
   limits: z.optional(z.strictObject({ maxFileSize: z.optional(ByteSize), maxTreeSize: z.optional(ByteSize) })),
   targets: z.array(TargetSchema).check(z.minLength(1)),
