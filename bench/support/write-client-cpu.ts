@@ -115,96 +115,79 @@ const undiciRequest = (name: string, make: () => Agent | Pool): Variant => ({
   },
 });
 
+/**
+ * Agent.dispatch with a minimal handler that collects the body and checks Consul's `true`: `new`
+ * with undici's onResponse* callbacks, `legacy` with the on* ones it still accepts.
+ */
+function dispatchVariant(api: 'new' | 'legacy'): Variant {
+  return {
+    name: `undici Agent.dispatch, minimal handler (${api === 'new' ? 'onResponse*' : 'legacy on*'} API)`,
+    open() {
+      const agent = new Agent();
+      return {
+        send: (i) =>
+          new Promise<void>((done, fail) => {
+            const chunks: Buffer[] = [];
+            let status = 0;
+            const end = () => {
+              try {
+                expectTrue(Buffer.concat(chunks).toString('utf8'), status);
+                done();
+              } catch (e) {
+                fail(e instanceof Error ? e : new Error(String(e)));
+              }
+            };
+            const handler: Dispatcher.DispatchHandler =
+              api === 'new'
+                ? {
+                    onRequestStart() {},
+                    onResponseStart(_c, s) {
+                      status = s;
+                    },
+                    onResponseData(_c, c) {
+                      chunks.push(c);
+                    },
+                    onResponseEnd: end,
+                    onResponseError: (_c, e) => fail(e),
+                  }
+                : {
+                    onConnect() {},
+                    onHeaders(s: number) {
+                      status = s;
+                      return true;
+                    },
+                    onData(c: Buffer) {
+                      chunks.push(c);
+                      return true;
+                    },
+                    onComplete: end,
+                    onError: fail,
+                  };
+            agent.dispatch(
+              {
+                origin,
+                path: '/v1/config',
+                method: 'PUT',
+                headers: { accept: 'application/json', 'content-type': 'application/json' },
+                body: JSON.stringify(entries[i]),
+              },
+              handler,
+            );
+          }),
+        close: () => agent.close(),
+      };
+    },
+  };
+}
+
 const variants: Variant[] = [
   clientVariant('ConsulClient.putEntry (this branch, built)', now),
   ...(before ? [clientVariant(`ConsulClient.putEntry (${BASE_REF}, built)`, before)] : []),
   clientVariant('ConsulClient.putEntry over an instant dispatcher (no HTTP)', now, { dispatcher: instant }),
   undiciRequest('undici Agent.request', () => new Agent()),
   undiciRequest('undici Pool.request, 8 connections × pipelining 4', () => new Pool(origin, { connections: 8, pipelining: 4 })),
-  {
-    name: 'undici Agent.dispatch, minimal handler (onResponse* API)',
-    open() {
-      const agent = new Agent();
-      return {
-        send: (i) =>
-          new Promise<void>((done, fail) => {
-            const chunks: Buffer[] = [];
-            let status = 0;
-            agent.dispatch(
-              {
-                origin,
-                path: '/v1/config',
-                method: 'PUT',
-                headers: { accept: 'application/json', 'content-type': 'application/json' },
-                body: JSON.stringify(entries[i]),
-              },
-              {
-                onRequestStart() {},
-                onResponseStart(_c, s) {
-                  status = s;
-                },
-                onResponseData(_c, c) {
-                  chunks.push(c);
-                },
-                onResponseEnd() {
-                  try {
-                    expectTrue(Buffer.concat(chunks).toString('utf8'), status);
-                    done();
-                  } catch (e) {
-                    fail(e instanceof Error ? e : new Error(String(e)));
-                  }
-                },
-                onResponseError: (_c, e) => fail(e),
-              },
-            );
-          }),
-        close: () => agent.close(),
-      };
-    },
-  },
-  {
-    name: 'undici Agent.dispatch, minimal handler (legacy on* API)',
-    open() {
-      const agent = new Agent();
-      return {
-        send: (i) =>
-          new Promise<void>((done, fail) => {
-            const chunks: Buffer[] = [];
-            let status = 0;
-            agent.dispatch(
-              {
-                origin,
-                path: '/v1/config',
-                method: 'PUT',
-                headers: { accept: 'application/json', 'content-type': 'application/json' },
-                body: JSON.stringify(entries[i]),
-              },
-              {
-                onConnect() {},
-                onHeaders(s: number) {
-                  status = s;
-                  return true;
-                },
-                onData(c: Buffer) {
-                  chunks.push(c);
-                  return true;
-                },
-                onComplete() {
-                  try {
-                    expectTrue(Buffer.concat(chunks).toString('utf8'), status);
-                    done();
-                  } catch (e) {
-                    fail(e instanceof Error ? e : new Error(String(e)));
-                  }
-                },
-                onError: fail,
-              },
-            );
-          }),
-        close: () => agent.close(),
-      };
-    },
-  },
+  dispatchVariant('new'),
+  dispatchVariant('legacy'),
   {
     name: 'node:http, keep-alive Agent (maxSockets 32)',
     open() {

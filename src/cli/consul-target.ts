@@ -27,13 +27,22 @@ export async function resolveTarget(
   clientDeps: ConsulClientDeps = {},
 ): Promise<ResolvedTarget> {
   const file = await loadTargets(flags.config, cwd);
-  const target = flags.target ? file.targets.find((t) => t.name === flags.target) : file.targets[0];
+  // `--target "$TARGET"` with the variable unset: not "the first target", which is another one's.
+  if (flags.target === '') throw new ConsulGitopsError('usage', `--target needs a target name (have: ${file.targets.map((t) => t.name).join(', ')})`);
+  const target = flags.target !== undefined ? file.targets.find((t) => t.name === flags.target) : file.targets[0];
   if (!target)
     throw new ConsulGitopsError(
       'config',
       `no target named "${flags.target}" in ${flags.config ?? DEFAULT_TARGETS_FILE} (have: ${file.targets.map((t) => t.name).join(', ')})`,
     );
   const resolved = { ...target, ...(flags.dir ? { dir: flags.dir } : {}) };
+  // A named variable that holds nothing is a mistake, not "use CONSUL_HTTP_TOKEN": that may be
+  // another cluster's token, or a broader one than the file chose for this target.
+  if (resolved.consul.tokenEnv && !env[resolved.consul.tokenEnv])
+    throw new ConsulGitopsError(
+      'config',
+      `${flags.config ?? DEFAULT_TARGETS_FILE}: target "${resolved.name}": consul.tokenEnv names ${resolved.consul.tokenEnv}, which is unset or empty: set it to the target's ACL token (CONSUL_HTTP_TOKEN is not used in its place)`,
+    );
   const fromEnv = optionsFromEnv(env);
   const c = resolved.consul;
   // Registered here, named by where they came from, before anything can print them; the client
@@ -47,7 +56,7 @@ export async function resolveTarget(
     ...(c.partition ? { partition: c.partition } : {}),
     ...(c.namespace ? { namespace: c.namespace } : {}),
     ...(resolved.namespaces ? { managedNamespaces: resolved.namespaces } : {}),
-    ...(c.tokenEnv && env[c.tokenEnv] ? { token: env[c.tokenEnv] } : {}),
+    ...(c.tokenEnv ? { token: env[c.tokenEnv] } : {}),
     // Already absolute: loadTargets reads it relative to the config file's folder, not the working directory.
     ...(c.tokenFile ? { tokenFile: c.tokenFile, tokenFileFrom: tokenFileOrigin(resolved, flags.config ?? DEFAULT_TARGETS_FILE) } : {}),
     ...(c.caCert || c.tlsServerName

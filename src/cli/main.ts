@@ -149,7 +149,11 @@ export async function main(argv: string[], io: CliIo, deps: MainDeps = {}): Prom
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
-    io.stderr.write(`unknown command "${name}"\n\n${HELP}`);
+    const { escapeControl } = await import('../model/errors.ts');
+    io.stderr.write(`unknown command "${escapeControl(name)}"\n\n${HELP}`);
+    // A script asking for --json decides by the code, as for any other failure (src/errors.ts).
+    const { wantsJson } = await import('./errors.ts');
+    if (wantsJson(rest)) io.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: `unknown command "${name}"` } })}\n`);
     return 1;
   }
   if (asksForHelp(rest)) {

@@ -1,12 +1,14 @@
 // The saved plan's file on disk and the revision the files came from: the edge of `plan --out` and
 // `apply FILE`. The file may hold entries with private keys (inline-certificate), so it is written
 // readable by its owner only, like Terraform's plan files deserve.
-import { writeFile, rename, rm } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, basename, join, relative, resolve } from 'node:path';
 import { parseConsulJson } from '../adapters/consul/json.ts';
 import { baseUrlOf } from '../adapters/consul/options.ts';
 import type { ConsulClient } from '../adapters/consul/client.ts';
 import { runGit } from '../adapters/git/run-git.ts';
+import { ConsulGitopsError } from '../errors.ts';
 import { foreignWritable, readRegularFile } from '../adapters/files/regular-file.ts';
 import {
   contentHashOf,
@@ -22,14 +24,50 @@ import {
 const SAVED_PLAN_MAX_BYTES = 400 * 1024 * 1024;
 
 export async function writeSavedPlan(path: string, plan: SavedPlan): Promise<void> {
+  await refuseDestination(path);
   // Written whole then renamed: an interrupted write never leaves half a plan under the name.
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   // The name is predictable: whatever is there (a stale file, a link planted in a shared folder) is
   // removed, and the file is created new (`wx`), so the private keys never go through a link nor
   // into a file that already had another mode.
-  await rm(tmp, { force: true });
-  await writeFile(tmp, savedPlanText(plan), { mode: 0o600, flag: 'wx' });
-  await rename(tmp, path);
+  try {
+    await rm(tmp, { force: true });
+    await writeFile(tmp, savedPlanText(plan), { mode: 0o600, flag: 'wx' });
+    await rename(tmp, path);
+  } catch (e) {
+    // No copy of the plan (it may hold private keys) is left behind under the temporary name.
+    await rm(tmp, { force: true }).catch(() => {});
+    throw notSaved(path, (e as NodeJS.ErrnoException).code ?? String(e));
+  }
+}
+
+const notSaved = (path: string, why: string) =>
+  new ConsulGitopsError('usage', `cannot save the plan to ${path}: ${why}; --out names a new file or a plan file to replace`);
+
+/**
+ * Only a new file, a regular file or a link (replaced, never written through) gives way to the plan:
+ * the rename would otherwise put it in place of a FIFO someone reads or a device (`--out /dev/null`
+ * run as root replaced the device itself), and onto a directory it failed, naming the temporary file.
+ */
+async function refuseDestination(path: string): Promise<void> {
+  const there = await lstat(path).catch((e: NodeJS.ErrnoException) => e);
+  if (there instanceof Error) {
+    if (there.code !== 'ENOENT') throw notSaved(path, there.code ?? there.message);
+    const folder = await stat(dirname(path)).catch(() => undefined);
+    if (!folder) throw notSaved(path, `the folder ${dirname(path)} does not exist`);
+    if (!folder.isDirectory()) throw notSaved(path, `${dirname(path)} is not a folder`);
+    return;
+  }
+  if (!there.isFile() && !there.isSymbolicLink()) throw notSaved(path, `it is ${kindOf(there)}, not a file`);
+}
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
 }
 
 export async function readSavedPlan(path: string, file: string): Promise<SavedPlan | SavedPlanProblem> {

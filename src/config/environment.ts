@@ -5,6 +5,7 @@
 // observed (LOG_LEVEL) are lenient: a malformed value falls back to the default with a warning,
 // so a typo cannot stop a function that would otherwise work.
 // zod/mini: this module is in every Lambda bundle (full zod alone is ~440 KB minified).
+import { isKvPrefix, KV_PREFIX_EXPECTED } from './kv-prefix.ts';
 import * as z from 'zod/mini';
 import { parseGoDuration } from '../decode/duration.ts';
 
@@ -123,7 +124,12 @@ export const SELF_HEAL = defaulted(
   'a boolean: true or false',
   false,
 );
-export const STATE_PREFIX = optional('STATE_PREFIX', "Consul KV prefix of the reconciler's state (default consul-gitops/state)", text, 'expected a KV prefix');
+export const STATE_PREFIX = optional(
+  'STATE_PREFIX',
+  "Consul KV prefix of the reconciler's state (default consul-gitops/state)",
+  text.check(z.refine(isKvPrefix)),
+  `expected ${KV_PREFIX_EXPECTED}`,
+);
 export const RECONCILE_FUNCTION_NAME = required(
   'RECONCILE_FUNCTION_NAME',
   'the reconcile Lambda the webhook and the schedule invoke',

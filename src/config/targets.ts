@@ -5,6 +5,7 @@ import { dirname, isAbsolute, posix, resolve, win32 } from 'node:path';
 import { parse, YAMLError } from 'yaml';
 import * as z from 'zod/mini';
 import { DEFAULT_READ_LIMITS, parseByteSize, type ReadLimits } from './byte-size.ts';
+import { isKvPrefix, KV_PREFIX_EXPECTED } from './kv-prefix.ts';
 import { ConsulGitopsError } from '../errors.ts';
 import { escapeControl, quoteToken } from '../model/errors.ts';
 
@@ -62,7 +63,14 @@ export const DEFAULT_ADVISOR_CONFIG: AdvisorConfig = AdvisorConfigSchema.parse({
 
 export const TargetSchema = z
   .strictObject({
-    name: z.string().check(z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')),
+    name: z
+      .string()
+      .check(
+        z.refine(
+          isTargetName,
+          'letters, digits, ".", "_" and "-" only, not starting with "." nor ending with "." or ".lock", no ".." (the name is part of Consul KV keys and git branch names)',
+        ),
+      ),
     consul: z._default(
       z.strictObject({
         address: z.optional(z.string()),
@@ -154,7 +162,7 @@ function managesNamespace(t: { namespaces?: 'all' | string[]; consul: { namespac
 }
 
 export const TargetsFileSchema = z.strictObject({
-  stateKeyPrefix: z._default(z.string(), 'consul-gitops/state'),
+  stateKeyPrefix: z._default(z.string().check(z.refine(isKvPrefix, KV_PREFIX_EXPECTED)), 'consul-gitops/state'),
   /** Size limits on the config-entry files read (default 1MiB per file, 64MiB per tree). */
   limits: z.optional(z.strictObject({ maxFileSize: z.optional(ByteSize), maxTreeSize: z.optional(ByteSize) })),
   targets: z.array(TargetSchema).check(z.minLength(1)),
@@ -166,12 +174,23 @@ export type TargetsFile = z.infer<typeof TargetsFileSchema>;
 export const DEFAULT_TARGETS_FILE = 'consul-gitops.yaml';
 
 /**
+ * A target's name goes into Consul KV keys (`<stateKeyPrefix>/<name>/lock`), where `.` and `..`
+ * are path steps an HTTP client resolves (`..` put the lock outside the prefix), and into git branch
+ * names (`consul-gitops/mesh-lockdown/<name>`), whose components git refuses starting with `.`,
+ * ending with `.` or `.lock`, or holding `..` (git-check-ref-format).
+ */
+function isTargetName(name: string): boolean {
+  return /^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith('.') && !name.endsWith('.') && !name.endsWith('.lock') && !name.includes('..');
+}
+
+/**
  * Whether a target's `dir` names a folder of the repository. The reconciler reads a commit's tree,
  * where `/etc` or `../x` name nothing, while `plan` on a CI runner would read them from the runner's
  * disk: a pull request changing `dir` could make its plan comment quote files from outside the checkout.
  */
 function insideRepository(dir: string): boolean {
-  if (dir.includes('\0') || isAbsolute(dir) || win32.isAbsolute(dir)) return false;
+  // "" names no folder (and read as the repository's top, it would take this file for an entry).
+  if (dir === '' || dir.includes('\0') || isAbsolute(dir) || win32.isAbsolute(dir)) return false;
   const normal = posix.normalize(dir.replace(/\\/g, '/'));
   return normal !== '..' && !normal.startsWith('../');
 }
@@ -364,12 +383,19 @@ function parseYamlOf(text: string, file: string): unknown {
  */
 function issueText(issue: z.core.$ZodIssue, document: unknown): string {
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => quoteToken(k)).join(', ');
+    const keys = issue.keys.map((k) => (k === '<<' ? `${quoteToken(k)} (a YAML merge key: not supported here; write the keys out)` : quoteToken(k))).join(', ');
     return `unknown key${issue.keys.length === 1 ? '' : 's'} ${keys}`;
   }
   if (issue.code === 'invalid_type') {
     const got = valueAt(document, issue.path);
-    return got === undefined ? `required: expected ${issue.expected}` : `expected ${issue.expected}, got ${typeName(got)}`;
+    if (got === undefined) return `required: expected ${issue.expected}`;
+    // YAML reads 1e400 as Infinity, and zod's "expected number" would then say "got number".
+    if (typeof got === 'number' && !Number.isFinite(got))
+      return Number.isNaN(got) ? 'expected a finite number, got NaN' : 'expected a finite number, got one too large to represent (1e400 reads as Infinity)';
+    // Only these words are quoted back: any other string may be a secret written in the wrong place.
+    if (issue.expected === 'boolean' && typeof got === 'string' && /^(y|yes|n|no|on|off)$/i.test(got))
+      return `expected boolean, got the string ${JSON.stringify(got)} (YAML 1.2 reads yes/no/on/off as text: write true or false)`;
+    return `expected ${issue.expected}, got ${typeName(got)}`;
   }
   return issue.message;
 }

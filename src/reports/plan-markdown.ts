@@ -6,6 +6,7 @@
 import { noReferences } from './github-references.ts';
 import { unwrittenDifferences, unwrittenSummary } from './unwritten-differences.ts';
 import type { FieldDiff } from '../core/plan/canonical.ts';
+import { appendAll, largestOf } from '../core/plan/append-all.ts';
 import { attributeLines } from '../core/plan/attribute-lines.ts';
 import { changeAttributes } from '../core/plan/attributes.ts';
 import { CHANGED_OUTSIDE, changedOutsideNote } from '../core/plan/changed-outside.ts';
@@ -84,7 +85,16 @@ export function linkTarget(url: string): string {
 
 /** A fence longer than any backtick run inside, so values cannot close it; controls shown escaped, as the terminal shows them. */
 function fenced(lang: string, lines: readonly string[]): string[] {
-  const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
+  // Loops, not Math.max(...lines): a block can hold hundreds of thousands of lines (append-all.ts).
+  const longest = largestOf(
+    0,
+    lines.map((l) =>
+      largestOf(
+        0,
+        (l.match(/`+/g) ?? []).map((m) => m.length),
+      ),
+    ),
+  );
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return [`${fence}${lang}`, ...lines.map(escapeControl), fence];
 }
@@ -128,7 +138,7 @@ function renderChange(c: Change, outcome: ChangeOutcomeView | undefined, detaile
     notes.push(`> <code>${html(f)}</code>: unknown to consul-gitops: would be removed${c.requiresFieldLoss ? ' (written only with --allow-field-loss)' : ''}`);
   if (outcome?.message) notes.push(`> ${text(outcome.message)}`);
   if (outcome?.status === 'conflict' && outcome.liveDiffs?.length)
-    notes.push(
+    appendAll(notes, [
       '',
       'Changed in Consul since the plan:',
       '',
@@ -136,7 +146,7 @@ function renderChange(c: Change, outcome: ChangeOutcomeView | undefined, detaile
         'diff',
         outcome.liveDiffs.flatMap((d) => [`- ${d.path} = ${show(d.before)}`, `+ ${d.path} = ${show(d.after)}`]),
       ),
-    );
+    ]);
   if (!detailed) return [`- ${summary}`, ...notes.map((n) => (n ? `  ${n}` : n))];
   const lines = diffLines(c);
   return [
@@ -226,13 +236,13 @@ function render(input: PlanMarkdownInput, budget: Budget): string {
     if (visible.length > LONG_PLAN) out.push(...kindTable(plan));
     const detailed = Math.min(budget.detailed, visible.length);
     const listed = Math.min(budget.listed, visible.length - detailed);
-    for (const c of visible.slice(0, detailed)) out.push(...renderChange(c, outcomes.get(c), true, input.fileUrl));
+    for (const c of visible.slice(0, detailed)) appendAll(out, renderChange(c, outcomes.get(c), true, input.fileUrl));
     if (listed > 0) {
       out.push(
         `The next ${listed} change${listed === 1 ? ' is' : 's are'} listed without their attributes, to keep this comment under GitHub's ${GITHUB_BODY_LIMIT.toLocaleString('en-US')}-character limit. ${where(input)}`,
         '',
       );
-      for (const c of visible.slice(detailed, detailed + listed)) out.push(...renderChange(c, outcomes.get(c), false, input.fileUrl));
+      for (const c of visible.slice(detailed, detailed + listed)) appendAll(out, renderChange(c, outcomes.get(c), false, input.fileUrl));
       out.push('');
     }
     const rest = visible.length - detailed - listed;
@@ -249,7 +259,7 @@ function render(input: PlanMarkdownInput, budget: Budget): string {
       for (const c of skipped.slice(0, cap)) {
         out.push(`- <code>${html(formatEntryId(c.id))}</code>: ${text(c.reason)}`);
         // An entry another controller owns that differs from Git: show how, though it is not ours to change.
-        if (budget.listed === 0 && c.fieldDiffs.length) out.push('', ...fenced('diff', diffLines(c)).map((l) => `  ${l}`), '');
+        if (budget.listed === 0 && c.fieldDiffs.length) appendAll(out, ['', ...fenced('diff', diffLines(c)).map((l) => `  ${l}`), '']);
       }
       if (skipped.length > cap) out.push(`- …and ${skipped.length - cap} more skipped`);
       out.push('');

@@ -2,6 +2,7 @@
 // field or element, `{`/`[` opening and closing on lines of their own, keys aligned.
 import { escapeControl } from '../../model/errors.ts';
 import { stringifyApiJson } from '../api-json.ts';
+import { largestOf } from './append-all.ts';
 import type { AttributeNode } from './attributes.ts';
 import { Sensitive } from './sensitive.ts';
 
@@ -32,16 +33,29 @@ function scalar(v: unknown): string {
 }
 const isContainer = (v: unknown) => typeof v === 'object' && v !== null && !(v instanceof Sensitive) && Object.keys(v).length > 0;
 
-export function attributeLines(nodes: readonly AttributeNode[], style: ChangeStyle, hidden = 0, depth = 0, list = false): AttributeLine[] {
-  const width = Math.max(0, ...nodes.map((n) => (n.key === undefined ? 0 : showKey(n.key).length)));
+/** The widest key shown (a list's elements have none). */
+const keyWidth = (keys: (string | undefined)[]) =>
+  largestOf(
+    0,
+    keys.map((k) => (k === undefined ? 0 : showKey(k).length)),
+  );
+
+export function attributeLines(nodes: readonly AttributeNode[], style: ChangeStyle, hidden = 0): AttributeLine[] {
   const out: AttributeLine[] = [];
+  appendNodes(out, nodes, style, hidden, 0, false);
+  return out;
+}
+
+/** Appends in place: a list of hundreds of thousands of elements makes as many lines (append-all.ts). */
+function appendNodes(out: AttributeLine[], nodes: readonly AttributeNode[], style: ChangeStyle, hidden: number, depth: number, list: boolean): void {
+  const width = keyWidth(nodes.map((n) => n.key));
   for (const n of nodes) {
     const prefix = n.key === undefined ? '' : `${escapeControl(showKey(n.key).padEnd(width))} = `;
     const comma = n.key === undefined ? ',' : '';
     switch (n.op) {
       case 'add':
       case 'remove':
-        out.push(...valueLines(n.op === 'add' ? '+' : '-', prefix, n.value, comma, depth));
+        appendValue(out, n.op === 'add' ? '+' : '-', prefix, n.value, comma, depth);
         break;
       case 'keep':
         out.push({ mark: ' ', depth, text: `${prefix}${scalar(n.value)}${comma}` });
@@ -51,7 +65,8 @@ export function attributeLines(nodes: readonly AttributeNode[], style: ChangeSty
         else out.push({ mark: '-', depth, text: `${prefix}${scalar(n.before)}${comma}` }, { mark: '+', depth, text: `${prefix}${scalar(n.after)}${comma}` });
         break;
       case 'nest':
-        out.push({ mark: '~', depth, text: `${prefix}${n.list ? '[' : '{'}` }, ...attributeLines(n.children, style, n.hidden, depth + 1, n.list));
+        out.push({ mark: '~', depth, text: `${prefix}${n.list ? '[' : '{'}` });
+        appendNodes(out, n.children, style, n.hidden, depth + 1, n.list);
         // Not the longest common subsequence (attributes.ts LIST_CELL_BUDGET): the reader is told.
         if (n.positional)
           out.push({
@@ -71,22 +86,21 @@ export function attributeLines(nodes: readonly AttributeNode[], style: ChangeSty
   if (hidden > 0) {
     out.push({ mark: ' ', depth, text: `# (${hidden} unchanged ${list ? 'element' : 'attribute'}${hidden === 1 ? '' : 's'} hidden)` });
   }
-  return out;
 }
 
-/** A whole value added or removed: every line carries the mark. */
-function valueLines(mark: '+' | '-', prefix: string, value: unknown, comma: string, depth: number): AttributeLine[] {
-  if (!isContainer(value)) return [{ mark, depth, text: `${prefix}${scalar(value)}${comma}` }];
+/** A whole value added or removed: every line carries the mark (appended in place, as above). */
+function appendValue(out: AttributeLine[], mark: '+' | '-', prefix: string, value: unknown, comma: string, depth: number): void {
+  if (!isContainer(value)) {
+    out.push({ mark, depth, text: `${prefix}${scalar(value)}${comma}` });
+    return;
+  }
   const list = Array.isArray(value);
   const entries: [string | undefined, unknown][] = list
     ? (value as unknown[]).map((v) => [undefined, v])
     : Object.entries(value as object).filter(([, v]) => v !== undefined);
-  const width = Math.max(0, ...entries.map(([k]) => (k === undefined ? 0 : showKey(k).length)));
-  return [
-    { mark, depth, text: `${prefix}${list ? '[' : '{'}` },
-    ...entries.flatMap(([k, v]) =>
-      valueLines(mark, k === undefined ? '' : `${escapeControl(showKey(k).padEnd(width))} = `, v, k === undefined ? ',' : '', depth + 1),
-    ),
-    { mark, depth, text: `${list ? ']' : '}'}${comma}`, closing: true },
-  ];
+  const width = keyWidth(entries.map(([k]) => k));
+  out.push({ mark, depth, text: `${prefix}${list ? '[' : '{'}` });
+  for (const [k, v] of entries)
+    appendValue(out, mark, k === undefined ? '' : `${escapeControl(showKey(k).padEnd(width))} = `, v, k === undefined ? ',' : '', depth + 1);
+  out.push({ mark, depth, text: `${list ? ']' : '}'}${comma}`, closing: true });
 }

@@ -190,16 +190,19 @@ export function sameValue(before: unknown, after: unknown): boolean {
 }
 
 function fieldDiffs(before: unknown, after: unknown, path: string): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  appendFieldDiffs(out, before, after, path);
+  return out;
+}
+
+/** Appends in place: a list changed in place yields one difference per element, too many to spread as arguments (append-all.ts). */
+function appendFieldDiffs(out: FieldDiff[], before: unknown, after: unknown, path: string): void {
   if (isPlainObject(before) && isPlainObject(after)) {
-    const out: FieldDiff[] = [];
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    for (const k of keys) out.push(...fieldDiffs(ownValue(before, k), ownValue(after, k), path ? `${path}.${k}` : k));
-    return out;
-  }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((b, i) => fieldDiffs(b, after[i], `${path}[${i}]`));
-  }
-  return sameScalar(before, after) ? [] : [{ path, before, after }];
+    for (const k of keys) appendFieldDiffs(out, ownValue(before, k), ownValue(after, k), path ? `${path}.${k}` : k);
+  } else if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    for (let i = 0; i < before.length; i++) appendFieldDiffs(out, before[i], after[i], `${path}[${i}]`);
+  } else if (!sameScalar(before, after)) out.push({ path, before, after });
 }
 
 function sameScalar(a: unknown, b: unknown): boolean {

@@ -3,6 +3,7 @@
 // `~` changed, nested values indented), warnings, and a closing summary line.
 import { formatEntryId } from '../../model/entry-id.ts';
 import { escapeControl } from '../../model/errors.ts';
+import { appendAll } from './append-all.ts';
 import { attributeLines, type AttributeLine } from './attribute-lines.ts';
 import { changeAttributes } from './attributes.ts';
 import { CHANGED_OUTSIDE, changedOutsideNote } from './changed-outside.ts';
@@ -115,12 +116,13 @@ export function renderPlanText(plan: Plan, style: TextStyle = PLAIN): string {
   else {
     lines.push('consul-gitops will perform the following actions:', '');
     if (acting.length > LONG_PLAN) lines.push(...kindTable(plan));
-    for (const c of acting) lines.push(...renderChange(c, style), '');
+    // One change can print hundreds of thousands of lines (a huge list): appended, not spread.
+    for (const c of acting) appendAll(lines, renderChange(c, style)).push('');
     lines.pop();
   }
   if (skipped.length) {
     lines.push('', 'Left alone:');
-    for (const c of skipped) lines.push(...renderChange(c, style));
+    for (const c of skipped) appendAll(lines, renderChange(c, style));
   }
   if (plan.warnings.length) {
     lines.push('', 'Warnings:');
