@@ -30,7 +30,7 @@ import { byteSizeFlag } from '../config/byte-size.ts';
 import type { CliIo } from './io.ts';
 import { resolve as resolvePath } from 'node:path';
 import { readEntries, sealPlan, SAVED_PLAN_FORMAT, SAVED_PLAN_VERSION, parsePlanAge, type SavedPlanProblem } from '../core/plan/saved-plan.ts';
-import { planSourceOf, planTargetOf, readSavedPlan, writeSavedPlan } from './saved-plan-file.ts';
+import { planSourceOf, planTargetOf, readSavedPlan, refuseDestination, writeSavedPlan } from './saved-plan-file.ts';
 import { applySavedPlan } from '../app/saved-plan.ts';
 import { ask } from './confirm.ts';
 import { failWith } from './errors.ts';
@@ -176,6 +176,15 @@ export async function planCommand(args: string[], io: CliIo, cenv: CommandEnv = 
   const out = values.out as string | undefined;
   const json = values.json === true;
   if (out === '') return usage(io, json, '--out needs a file name; nothing was planned');
+  // Checked before planning too (and again when saving): a destination that can never take the plan
+  // is refused before Consul is read and a plan is printed that would then not be saved.
+  if (out) {
+    const refused = await refuseDestination(resolvePath(io.cwd ?? process.cwd(), out)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (refused) return failWith(io, refused, { json });
+  }
   const only = onlyOf(values);
   if (typeof only === 'string') return usage(io, json, `${only}; nothing was planned`);
   const target = await loadTarget(values, io, cenv);

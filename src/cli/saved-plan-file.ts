@@ -49,7 +49,7 @@ const notSaved = (path: string, why: string) =>
  * the rename would otherwise put it in place of a FIFO someone reads or a device (`--out /dev/null`
  * run as root replaced the device itself), and onto a directory it failed, naming the temporary file.
  */
-async function refuseDestination(path: string): Promise<void> {
+export async function refuseDestination(path: string): Promise<void> {
   const there = await lstat(path).catch((e: NodeJS.ErrnoException) => e);
   if (there instanceof Error) {
     if (there.code !== 'ENOENT') throw notSaved(path, there.code ?? there.message);

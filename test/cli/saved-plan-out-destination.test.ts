@@ -32,6 +32,8 @@ describe('plan --out refuses what is not a plan file to replace, and leaves it a
     expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!).error.code).toBe('usage');
     expect(after).toEqual(before);
     expect(lstatSync(join(dir, 'adir')).isDirectory()).toBe(true);
+    // Refused before planning: no plan is printed that would then not be saved.
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
   });
 
   it('a FIFO', async () => {
@@ -40,6 +42,7 @@ describe('plan --out refuses what is not a plan file to replace, and leaves it a
     expect(run.stderr).toMatch(/cannot save the plan to .*f\.plan: it is a FIFO, not a file/);
     expect(after).toEqual(before);
     expect(lstatSync(join(dir, 'f.plan')).isFIFO()).toBe(true);
+    expect(run.stdout).not.toContain('service-defaults');
   });
 
   // A null device of our own (as /dev/null is): making one needs root.
