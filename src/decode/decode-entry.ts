@@ -74,7 +74,9 @@ export function decodeWithKind(
       ok: false,
       errors: ctx.problems.map((p) => ({ ...configEntryError('decode', file, p.pos, p.field, p.message), ...(p.code ? { code: p.code } : {}) })),
     };
-  const warnings = (ctx.warnings ?? []).map((p) => configEntryError('decode', file, p.pos, p.field, p.message));
+  // A loop, not map with a closure over `file`: almost every decode has no warning.
+  const warnings: ConfigEntryError[] = [];
+  for (const p of ctx.warnings ?? []) warnings.push(configEntryError('decode', file, p.pos, p.field, p.message));
   return { ok: true, decoded: { entry, file, format, pos: raw.pos, fieldPositions: ctx.positions }, warnings };
 }
 
