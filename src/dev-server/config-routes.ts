@@ -131,7 +131,7 @@ export class ConfigRoutes {
     if (!CONSUL_CE_KINDS.has(decoded.entry.Kind)) throw new HttpError(400, `Request decoding failed: invalid config entry kind: ${decoded.entry.Kind}`);
     const ceKeys = ceUnusedKeyError(body, decoded.entry.Kind);
     if (ceKeys) throw new HttpError(400, ceKeys);
-    const tooNew = this.version && tooNewKeyError(decoded.entry, this.version, decoded.given.keys(), body);
+    const tooNew = this.version && tooNewKeyError(decoded.entry, this.version, decoded.given, body);
     if (tooNew) throw new HttpError(400, tooNew);
     rejectEnterpriseMeta(ctx);
     const cas = casParam(ctx);
