@@ -36,8 +36,13 @@ export function findKind(raw: RawObject): { kind?: string; error?: string; node?
   return { kind: v.value, node: v };
 }
 
+/**
+ * Indexed, not for-of: every write the dev server takes looks its Kind up here, and a fresh server
+ * runs it in the interpreter, where for-of makes an iterator and a result object per key.
+ */
 function entryNamed(raw: RawObject, key: string): RawObjectEntry | undefined {
-  for (const e of raw.entries) if (e.key === key) return e;
+  const { entries } = raw;
+  for (let i = 0; i < entries.length; i++) if (entries[i].key === key) return entries[i];
   return undefined;
 }
 
