@@ -36,8 +36,13 @@ export function findKind(raw: RawObject): { kind?: string; error?: string; node?
   return { kind: v.value, node: v };
 }
 
+/**
+ * Indexed, not for-of: every write the dev server takes looks its Kind up here, and a fresh server
+ * runs it in the interpreter, where for-of makes an iterator and a result object per key.
+ */
 function entryNamed(raw: RawObject, key: string): RawObjectEntry | undefined {
-  for (const e of raw.entries) if (e.key === key) return e;
+  const { entries } = raw;
+  for (let i = 0; i < entries.length; i++) if (entries[i].key === key) return entries[i];
   return undefined;
 }
 
@@ -74,7 +79,9 @@ export function decodeWithKind(
       ok: false,
       errors: ctx.problems.map((p) => ({ ...configEntryError('decode', file, p.pos, p.field, p.message), ...(p.code ? { code: p.code } : {}) })),
     };
-  const warnings = (ctx.warnings ?? []).map((p) => configEntryError('decode', file, p.pos, p.field, p.message));
+  // A loop, not map with a closure over `file`: almost every decode has no warning.
+  const warnings: ConfigEntryError[] = [];
+  for (const p of ctx.warnings ?? []) warnings.push(configEntryError('decode', file, p.pos, p.field, p.message));
   return { ok: true, decoded: { entry, file, format, pos: raw.pos, fieldPositions: ctx.positions }, warnings };
 }
 

@@ -219,6 +219,16 @@ function decodeOccurrences(occ: RawObjectEntry[], type: FieldType, path: string,
   return decodeValue(occ[occ.length - 1].value, type, path, name, ctx);
 }
 
+/** Maps of up to this many keys find a repeated key by looking back (see decodeValue's `map`). */
+const SMALL_MAP = 8;
+
+/** The last entry before `i` with the key of entries[i] (what a Map of the keys so far would hold). */
+function lastBefore(entries: readonly RawObjectEntry[], i: number): RawObjectEntry | undefined {
+  const key = entries[i].key;
+  for (let j = i - 1; j >= 0; j--) if (entries[j].key === key) return entries[j];
+  return undefined;
+}
+
 /**
  * Consul accepts a key given twice in one object and keeps the last value (HCL1's decoder, which
  * `consul config write` also uses for JSON, and Go's encoding/json for the HTTP API): accepted
@@ -351,14 +361,18 @@ export function decodeValue(node: RawNode, type: FieldType, path: string, name: 
     case 'map': {
       if (node.type !== 'object') return mismatch(ctx, path, name, type, node);
       const out: Record<string, unknown> = {};
-      const seen = new Map<string, RawObjectEntry>();
-      for (const e of node.entries) {
+      const { entries } = node;
+      // Keys met so far, for the duplicate warning: only a map past SMALL_MAP keys gets a Map (a
+      // Meta of two keys, on every write the dev server takes, looks back instead).
+      const seen = entries.length > SMALL_MAP ? new Map<string, RawObjectEntry>() : undefined;
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i];
         // `Subsets."v1.Filter"`: a path the planner would split at the dot (file-zeros.ts resolve).
         if (e.key.includes('.') || e.key.includes('[')) ctx.positions.notEveryValueKept();
         const entryPath = path === '' ? `.${e.key}` : childPath(path, e.key);
-        const earlier = seen.get(e.key);
+        const earlier = seen ? seen.get(e.key) : lastBefore(entries, i);
         if (earlier) warnDropped([earlier, e], entryPath, ctx);
-        seen.set(e.key, e);
+        seen?.set(e.key, e);
         ctx.positions.set(entryPath, e.keyPos);
         const v = decodeValue(e.value, type.of, entryPath, name, ctx);
         setOwn(out, e.key, v ?? zeroValueOf(type.of));

@@ -85,8 +85,12 @@ function stripHash(body: string): string {
 const STORED_EMPTY_POINTERS: Readonly<Record<string, readonly string[]>> = { 'service-defaults': ['UpstreamConfig'] };
 
 function withGivenPointers(entry: ApiEntry, given: ReadonlyMap<string, unknown>): ApiEntry {
-  const fields = STORED_EMPTY_POINTERS[entry.Kind]?.filter((f) => given.has(f) && entry[f] === undefined);
-  return fields?.length ? { ...entry, ...Object.fromEntries(fields.map((f) => [f, {}])) } : entry;
+  const pointers = Object.hasOwn(STORED_EMPTY_POINTERS, entry.Kind) ? STORED_EMPTY_POINTERS[entry.Kind] : undefined;
+  if (!pointers) return entry;
+  // A loop that copies only when a pointer is given empty: every service-defaults write comes here.
+  let out: ApiEntry | undefined;
+  for (const f of pointers) if (given.has(f) && entry[f] === undefined) (out ??= { ...entry })[f] = {};
+  return out ?? entry;
 }
 
 /**
@@ -127,7 +131,7 @@ export class ConfigRoutes {
     if (!CONSUL_CE_KINDS.has(decoded.entry.Kind)) throw new HttpError(400, `Request decoding failed: invalid config entry kind: ${decoded.entry.Kind}`);
     const ceKeys = ceUnusedKeyError(body, decoded.entry.Kind);
     if (ceKeys) throw new HttpError(400, ceKeys);
-    const tooNew = this.version && tooNewKeyError(decoded.entry, this.version, decoded.given.keys(), body);
+    const tooNew = this.version && tooNewKeyError(decoded.entry, this.version, decoded.given, body);
     if (tooNew) throw new HttpError(400, tooNew);
     rejectEnterpriseMeta(ctx);
     const cas = casParam(ctx);

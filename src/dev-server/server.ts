@@ -79,6 +79,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const catalog = new CatalogRoutes(acl);
   const agent = new AgentRoutes(acl, options.agent ?? INSECURE_AGENT, version);
   const kvHandler: Handler = (ctx) => kv.handle(ctx);
+  // agent/http.go wrap sets it on every API endpoint, `allow` when ACLs are off; paths no endpoint
+  // serves (the mux's index handler) and our own /v1/dev/ do not get it. One object for every
+  // request: the routes only read it (answerHeaders copies, others spread it).
+  const apiHeaders: Readonly<Record<string, string>> = Object.freeze({ 'X-Consul-Default-ACL-Policy': acl.defaultPolicyHeader });
 
   const routes: Route[] = [
     { path: '/v1/config', methods: { PUT: (c) => config.apply(c) } },
@@ -140,7 +144,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         return;
       }
     }
-    const ctx = new Context(req, res, url.pathname, url.searchParams, bodyBytes, state, acl.defaultPolicyHeader);
+    const ctx = new Context(req, res, url.pathname, url.searchParams, bodyBytes, state, apiHeaders);
     try {
       // A path without an escape is its own decoding.
       if (url.pathname.includes('%')) {
@@ -216,12 +220,11 @@ class Context implements RequestContext {
     readonly query: URLSearchParams,
     readonly bodyBytes: Buffer,
     readonly state: DevState,
-    defaultAclPolicy: string,
+    /** The API endpoints' headers (startDevServer's `apiHeaders`), shared and never written. */
+    apiHeaders: Readonly<Record<string, string>>,
   ) {
     this.body = bodyBytes.toString('utf8');
-    // agent/http.go wrap sets it on every API endpoint, `allow` when ACLs are off; paths no
-    // endpoint serves (the mux's index handler) and our own /v1/dev/ do not get it.
-    this.baseHeaders = { 'X-Consul-Default-ACL-Policy': defaultAclPolicy };
+    this.baseHeaders = apiHeaders;
   }
 
   get signal(): AbortSignal {

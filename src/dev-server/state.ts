@@ -195,7 +195,9 @@ export class DevState {
     const key = configKey(lower, lowerName);
     let m = this.byKind.get(lower);
     if (!m) this.byKind.set(lower, (m = new Map<string, StoredEntry>()));
-    this.link(key, m.get(lowerName), stored);
+    const old = m.get(lowerName);
+    // Only discovery-chain entries are in the link index: the other writes (most of them) skip it.
+    if (inLinkIndex(old) || inLinkIndex(stored)) this.link(key, old, stored);
     if (stored) {
       this.entries.set(key, stored);
       m.set(lowerName, stored);
@@ -260,6 +262,11 @@ export class DevState {
 }
 
 const NO_SERVICES: readonly string[] = [];
+
+/** Whether the stored entry's kind names related services (router, splitter, resolver). */
+function inLinkIndex(stored: StoredEntry | undefined): boolean {
+  return stored !== undefined && kindDefinition(stored.entry.Kind)?.relatedServices !== undefined;
+}
 
 /** The lower-cased services a stored entry's kind says it links to, each once (none for non-chain kinds: most writes). */
 function relatedServices(stored: StoredEntry | undefined): readonly string[] {

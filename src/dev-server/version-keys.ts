@@ -23,16 +23,18 @@ function knowsAll(version: ConsulVersion): boolean {
 }
 
 /**
- * The 400 body for fields `version` does not know yet, or undefined. Paths are the canonical spelling.
+ * The 400 body for fields `version` does not know yet, or undefined. Paths are the canonical spelling;
+ * `given`: the body's field paths (its keys).
  * `body`: the request's JSON, for keys given as null, which the decoder drops (a null sets nothing
  * where the field exists) but mapstructure still lists as unused where the struct has no such field:
  * decodeStructFromMap adds every key it matched to no field to Metadata.Unused whatever its value, and
  * DecodeConfigEntry's validateUnusedKeys refuses them (agent/structs/config_entry.go). So Consul 2.0
  * answers `"ECDHCurves": null` with `invalid config key "TLS.Incoming.ECDHCurves"`.
  */
-export function tooNewKeyError(entry: ApiEntry, version: ConsulVersion, given?: Iterable<string>, body?: string): string | undefined {
+export function tooNewKeyError(entry: ApiEntry, version: ConsulVersion, given?: { keys(): Iterable<string> }, body?: string): string | undefined {
   if (knowsAll(version)) return undefined;
-  const paths = fieldsNewerThan(entry, version, given).map((f) => f.path);
+  // `given` whole, its paths read only here: the default version (every write) never walks them.
+  const paths = fieldsNewerThan(entry, version, given?.keys()).map((f) => f.path);
   if (body?.includes('null')) for (const p of nullKeysNewerThan(body, entry.Kind, version)) if (!paths.includes(p)) paths.push(p);
   if (!paths.length) return undefined;
   return `Request decoding failed: ${multiErrorText(paths.map((p) => `invalid config key "${p}"`))}`;

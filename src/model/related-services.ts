@@ -5,25 +5,35 @@ import type { ApiEntry } from './kind-definition.ts';
 
 type Service = { Service?: unknown };
 
-function names(values: readonly unknown[]): string[] {
-  return values.filter((v): v is string => typeof v === 'string' && v !== '');
+/** Adds `s` when it names a service (a non-empty string). */
+function addName(out: string[], s: unknown): void {
+  if (typeof s === 'string' && s !== '') out.push(s);
 }
 
+// Loops rather than map and filter with closures: the dev server's link index asks on every write
+// of a router, splitter or resolver (and twice when it replaces one).
 export function routerRelatedServices(e: ApiEntry): string[] {
-  return names(((e.Routes as { Destination?: Service }[] | undefined) ?? []).map((r) => r.Destination?.Service));
+  const out: string[] = [];
+  const routes = (e.Routes as ({ Destination?: Service } | undefined)[] | undefined) ?? [];
+  for (let i = 0; i < routes.length; i++) addName(out, routes[i]?.Destination?.Service);
+  return out;
 }
 
 export function splitterRelatedServices(e: ApiEntry): string[] {
-  return names(((e.Splits as Service[] | undefined) ?? []).map((s) => s.Service));
+  const out: string[] = [];
+  const splits = (e.Splits as (Service | undefined)[] | undefined) ?? [];
+  for (let i = 0; i < splits.length; i++) addName(out, splits[i]?.Service);
+  return out;
 }
 
 export function resolverRelatedServices(e: ApiEntry): string[] {
-  const out: unknown[] = [(e.Redirect as Service | undefined)?.Service];
+  const out: string[] = [];
+  addName(out, (e.Redirect as Service | undefined)?.Service);
   for (const f of Object.values((e.Failover as Record<string, Service & { Targets?: Service[] }> | undefined) ?? {})) {
-    out.push(f.Service);
-    for (const t of f.Targets ?? []) out.push(t.Service);
+    addName(out, f.Service);
+    for (const t of f.Targets ?? []) addName(out, t.Service);
   }
-  return names(out);
+  return out;
 }
 
 const NONE: readonly string[] = [];

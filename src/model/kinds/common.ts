@@ -132,7 +132,8 @@ export function validateMeta(entry: ApiEntry): EntryProblem[] {
   const problems: EntryProblem[] = [];
   const keys = Object.keys(m);
   if (keys.length > 64) problems.push({ field: 'Meta', message: 'Meta exceeds maximum element count 64' });
-  for (const k of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     if (k.length > 128) problems.push({ field: `Meta.${k}`, message: `Meta key "${k}" exceeds maximum length 128` });
     if ((m[k] ?? '').length > 512) problems.push({ field: `Meta.${k}`, message: `Meta value for key "${k}" exceeds maximum length 512` });
   }
