@@ -24,6 +24,7 @@ import type { SourceFile } from '../core/parse-files.ts';
 import { codeCacheDir, readTrusted, sha256, trustedDir, writeAtomically } from './code-cache.ts';
 import { runningBuildHash } from './entry-cache.ts';
 import type { CliIo } from './io.ts';
+import { knownSecrets, type KnownSecrets } from '../known-secrets.ts';
 
 const MAGIC = Buffer.from('consul-gitops plan output cache 1\n');
 /** A 50,000-entry `plan --json` prints about 20 MB; anything far larger is not one of ours. */
@@ -99,12 +100,15 @@ export function openPlanCache(
   };
 }
 
-/** Records what a command writes, passing it on. */
-export function recordingIo(io: CliIo): { io: CliIo; written: Written } {
+/**
+ * Records what a command writes, passing it on. Recorded masked (the stream it passes to masks at
+ * the edge, after this): the memo is a file on disk, and no secret the run knew goes into it.
+ */
+export function recordingIo(io: CliIo, secrets: Pick<KnownSecrets, 'mask'> = knownSecrets): { io: CliIo; written: Written } {
   const written: Written = [];
   const tee = (stream: CliIo['stdout'], n: 0 | 1): CliIo['stdout'] => ({
     write: (s: string) => {
-      written.push([n, s]);
+      written.push([n, secrets.mask(s)]);
       return stream.write(s);
     },
     get isTTY() {
