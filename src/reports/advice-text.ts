@@ -82,6 +82,17 @@ export function renderAdviceText(report: AdviceReport): string {
       'Permissive sidecar registrations: Proxy.MutualTLSMode = "permissive" in the registration wins over service-defaults and proxy-defaults, so these take plaintext whatever Git says (no proposal changes them):',
       ...report.permissiveSidecars.map((s) => `  ${escapeControl(s)}: ${PERMISSIVE_SIDECAR_REPAIR}`),
     );
+  const elsewhere = (report.otherDatacenters ?? []).filter((dc) => 'unreadable' in dc || dc.permissiveSidecars.length);
+  if (elsewhere.length)
+    lines.push(
+      '',
+      'Other WAN-federated datacenters (config entries and the mesh entry replicate there; sidecar registrations do not):',
+      ...elsewhere.map((dc) =>
+        'unreadable' in dc
+          ? `  ${escapeControl(dc.datacenter)}: could not be read: ${escapeControl(dc.unreadable)}`
+          : `  ${escapeControl(dc.datacenter)}: permissive sidecar registrations: ${dc.permissiveSidecars.map(escapeControl).join(', ')}: ${PERMISSIVE_SIDECAR_REPAIR}`,
+      ),
+    );
   if (report.unknownQuietItems?.length) lines.push('', ...report.unknownQuietItems.map((i) => `Warning: ${UNKNOWN_QUIET_ITEM(escapeControl(i))}`));
   const counts = new Map<string, number>();
   for (const v of report.services) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);

@@ -235,7 +235,15 @@ export interface AdviceReport {
   outsideTarget?: { permissive: ServiceRef[]; sidecars?: ServiceRef[]; unreadable?: string; permission?: string };
   /** `advisor.expectNoInboundTraffic` items naming no service Git or Consul knows (a typo marks nothing). */
   unknownQuietItems?: string[];
+  /**
+   * The other WAN-federated datacenters (config entries, the mesh entry with them, replicate there):
+   * sidecars registered permissive in each, or why it could not be read. Absent: not read, or none.
+   */
+  otherDatacenters?: DatacenterSidecars[];
 }
+
+/** Another WAN-federated datacenter's sidecars registered with their own permissive mode, or why it could not be read. */
+export type DatacenterSidecars = { datacenter: string; permissiveSidecars: string[] } | { datacenter: string; unreadable: string };
 
 /** A service strict in Git but permissive in Consul, with what puts Consul right. */
 export interface DriftedService extends ServiceRef {
