@@ -92,6 +92,17 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, two WAN-feder
     expect(v.ledger.reasons.join('\n')).toContain('sidecar ledger-0 of ledger in datacenter dc2 is registered in Consul but Prometheus has no sample of it');
   });
 
+  it('one datacenter (Consul lists only dc1): judged as before, no other datacenter read or named (a pin)', async () => {
+    await consul.close();
+    consul = await startFederatedConsul(['dc1']);
+    for (const s of SERVICES) await registerSidecar(consul.dc1.url, s, {}, place(s, '10.0.0'));
+    const v = await verdicts();
+    expect(v.orders.verdict).toBe('ready-for-strict');
+    expect(v.ledger.verdict).toBe('ready-for-strict');
+    expect(JSON.stringify(v)).not.toContain('WAN-federated');
+    expect(consul.requests.filter((r) => r.includes('dc=dc2'))).toEqual([]);
+  });
+
   it('dc2 refusing our local token (403 ACL not found): not ready, naming dc2 and why', async () => {
     consul.setDc2('acl-not-found');
     const v = await verdicts();

@@ -23,7 +23,8 @@ export interface FederatedConsul {
   close(): Promise<void>;
 }
 
-export async function startFederatedConsul(): Promise<FederatedConsul> {
+/** `datacenters`: what `/v1/catalog/datacenters` answers (default both; `['dc1']`: no federation, dc2 then unused). */
+export async function startFederatedConsul(datacenters: readonly string[] = ['dc1', 'dc2']): Promise<FederatedConsul> {
   const dc1 = await startDevServer({ host: '127.0.0.1', port: 0 });
   const dc2 = await startDevServer({ host: '127.0.0.1', port: 0 });
   let state: Dc2State = 'up';
@@ -33,7 +34,7 @@ export async function startFederatedConsul(): Promise<FederatedConsul> {
     requests.push(url.pathname + url.search);
     if (url.pathname === '/v1/catalog/datacenters') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('["dc1","dc2"]');
+      res.end(JSON.stringify(datacenters));
       return;
     }
     const dc = url.searchParams.get('dc');

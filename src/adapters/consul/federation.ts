@@ -20,17 +20,29 @@ export interface Federation {
   others: string[];
   /** Why the other datacenters were not looked at, for the evidence. */
   note?: string;
+  /** The list could not be read: other datacenters' sidecars cannot be ruled out (each judged service is not ready). */
+  unreadable?: string;
 }
 
 export const ONE_DATACENTER: Federation = { ours: undefined, others: [] };
 
-/** One read of `/v1/catalog/datacenters` (a failure is a failure of our own Consul: it is thrown). */
+/**
+ * One read of `/v1/catalog/datacenters`. A failed read is a value: every judged service is then not
+ * ready (the sources say why), and a Consul that answers nothing at all fails the run through the
+ * sidecar reads that follow, as before.
+ */
 export async function readFederation(directory: FederationDirectory): Promise<Federation> {
   if (!directory.datacenters) return ONE_DATACENTER;
-  const all = await directory.datacenters();
+  let all: string[] | undefined;
+  try {
+    all = await directory.datacenters();
+  } catch (e) {
+    return { ...ONE_DATACENTER, unreadable: whyUnread(e) };
+  }
   if (all === undefined)
     return { ...ONE_DATACENTER, note: 'Consul answered 404 to GET /v1/catalog/datacenters: datacenters other than this one were not looked at' };
   // The servers' own datacenter has zero RTT and is listed first (router.go GetDatacentersByDistance).
+  // An empty list is no answer Consul gives (ListDatacenters falls back to its own): one datacenter.
   const ours = directory.options?.datacenter ?? all[0];
   const mine = ours?.toLowerCase();
   return { ours, others: [...new Set(all.filter((dc) => dc.toLowerCase() !== mine))] };
@@ -65,6 +77,11 @@ export async function sidecarsElsewhere(
 }
 
 /** A failed read of another datacenter in a line: Consul's status and text; anything not Consul's is a bug, thrown. */
+/** The problem a judged service gets when the datacenter list could not be read. */
+export function federationUnread(service: string, why: string): string {
+  return `cannot list the datacenters Consul knows (GET /v1/catalog/datacenters): ${why}; sidecars of ${service} in other WAN-federated datacenters, where its config entries replicate, cannot be ruled out`;
+}
+
 export function whyUnread(e: unknown): string {
   if (!isConsulError(e)) throw e;
   if (e.kind === 'incomplete-read') return e.message;

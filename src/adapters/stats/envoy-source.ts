@@ -13,7 +13,7 @@ import { scrapeSidecar, statsUrl, type ScrapeOutcome } from './sidecar-stats.ts'
 import { sidecarAddressPolicy, type SidecarAddressPolicy } from './sidecar-address.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
 import { ConsulGitopsError } from '../../errors.ts';
-import { readFederation, sidecarsElsewhere, type Federation, type FederationDirectory } from '../consul/federation.ts';
+import { federationUnread, readFederation, sidecarsElsewhere, type Federation, type FederationDirectory } from '../consul/federation.ts';
 
 /**
  * Where sidecars are listed: ConsulClient.connectServiceInstances, in the service's own namespace and
@@ -127,8 +127,6 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
       if (there.sidecars.length === 0) sources.push(`no sidecar of ${service.name} registered in datacenter ${there.dc}: nothing there to judge`);
       for (const p of there.sidecars) targets.push({ p, dc: there.dc });
     }
-    if (federation?.others.length) sources.push(`sidecars judged per WAN-federated datacenter (config entries replicate to each): ${counts.join('; ')}`);
-    if (federation?.note) sources.push(`warning: ${federation.note}`);
     const outcomes = await pool(
       targets,
       this.#config.concurrency,
@@ -156,6 +154,10 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
           `sidecar ${id} of ${service.name}${dc ? ` in datacenter ${dc}` : ''}${url ? ` (${url.host})` : ''} could not be read: ${outcome.problem}`,
         );
     }
+    // After this run's reads, so each sidecar's read keeps its place in the evidence.
+    if (federation?.others.length) sources.push(`sidecars judged per WAN-federated datacenter (config entries replicate to each): ${counts.join('; ')}`);
+    if (federation?.note) sources.push(`warning: ${federation.note}`);
+    if (federation?.unreadable) problems.push(federationUnread(service.name, federation.unreadable));
 
     // 2. Fold it into the history in Consul KV and read the whole window back.
     const instances: InstanceSamples[] = [];

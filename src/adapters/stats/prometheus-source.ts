@@ -24,7 +24,7 @@ import { duration, instant } from '../../core/advisor/human.ts';
 import { knownSecrets } from '../../known-secrets.ts';
 import { isConsulError } from '../consul/errors.ts';
 import type { SidecarDirectory } from './envoy-source.ts';
-import { ONE_DATACENTER, readFederation, sidecarsElsewhere, type Federation, type SidecarsThere } from '../consul/federation.ts';
+import { federationUnread, ONE_DATACENTER, readFederation, sidecarsElsewhere, type Federation, type SidecarsThere } from '../consul/federation.ts';
 
 export interface PrometheusSourceDeps extends AuthDeps {
   dispatcher?: Dispatcher;
@@ -156,6 +156,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       for (const there of elsewhere) this.#elsewhere(s, a, there, window);
       if (federated.size) s.sources.push(judgedPerDatacenter(federation, listed, elsewhere));
       if (federation.note) s.sources.push(`warning: ${federation.note}`);
+      if (federation.unreadable) s.problems.push(federationUnread(a.service.name, federation.unreadable));
       out.push(s);
     }
     return out;
