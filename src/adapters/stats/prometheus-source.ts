@@ -289,10 +289,13 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       if (after.length === 0) continue;
       const newest = after[after.length - 1].t;
       const ahead = `stamped up to ${new Date(newest).toISOString()}, ${Math.round((newest - window.end) / 1000)} s after this run's clock (${end})`;
-      // The baseline is the instance's last sample inside the window; without one, any count is plaintext.
+      // The baseline is the instance's last sample inside the window, from its series of the same
+      // datacenter (another datacenter's same-named pod may sit at any count); without one, any count is plaintext.
+      const dc = s.metric[this.#config.labels.datacenter]?.toLowerCase() || undefined;
       const inside = owner.a.instances
         .get(owner.instance)
-        ?.get(metric)?.[0]
+        ?.get(metric)
+        ?.find((l) => l.dc === dc)
         ?.samples.filter((x) => x.t <= window.end);
       let prev = inside?.length ? inside.reduce((m, x) => (x.t > m.t ? x : m)).v : 0;
       let rise = 0;
