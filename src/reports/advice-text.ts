@@ -1,6 +1,7 @@
 // The advisor's report for a terminal: one row per judged service, then why the others are not
 // ready, then the drift. Pure; every name and reason is escaped, since service names come from
 // Consul's catalog and may carry control characters meant to rewrite a terminal.
+import { datacentersJudged } from '../core/advisor/human.ts';
 import type { AdviceReport, InstanceEvidence, ServiceRef, ServiceVerdict } from '../core/advisor/model.ts';
 import { formatPromDuration } from '../core/advisor/duration.ts';
 import { escapeControl } from '../model/terminal-text.ts';
@@ -50,6 +51,7 @@ function details(v: ServiceVerdict): string[] {
   for (const i of ev.instances) out.push(`    instance ${instanceLine(i)}`);
   if (ev.permissive.lastSeenAt !== undefined) out.push(`    plaintext last seen ${formatTime(ev.permissive.lastSeenAt)}`);
   for (const p of ev.problems) out.push(`    problem: ${escapeControl(p)}`);
+  if (ev.datacenters) out.push(`    ${escapeControl(datacentersJudged(ev.datacenters))}`);
   for (const s of ev.sources) out.push(`    from: ${escapeControl(s)}`);
   return out;
 }

@@ -10,6 +10,8 @@ import { registerSidecar } from '../support/register-sidecar.ts';
 import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
 import { startFederatedConsul, type FederatedConsul } from '../support/fed-federated-consul.ts';
+import { startGitHubDouble } from '../support/github-double.ts';
+import { TOKEN } from '../adapters/github/client.ts';
 
 const missing = prometheusMissing();
 if (missing) console.warn(`skipping advise --stats prometheus (WAN federation): ${missing}`);
@@ -77,6 +79,30 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, two WAN-feder
       'sidecars judged per WAN-federated datacenter (config entries replicate to each): dc1: 1 sidecar; dc2: 1 sidecar',
     );
     expect(v.billing.evidence.sources.join('\n')).toContain('consul /v1/health/connect/billing?dc=dc2: 1 sidecar registered');
+  });
+
+  it('--open-prs proposes strict for billing only, its PR body naming the sidecars judged in each datacenter', async () => {
+    const github = await startGitHubDouble({ token: TOKEN });
+    try {
+      github.addCommit(TREE);
+      const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, GITHUB_API_URL: github.url };
+      const run = await runAdvise(consul.url, ['--window', '2h', '--open-prs'], {
+        cwd: tempTree(TREE),
+        stats: `prometheus=${prom.url}`,
+        now: new Date(END),
+        env,
+      });
+      expect(run.code).toBe(0);
+      const heads = github.pulls.map((p) => p.head).sort();
+      expect(heads).toEqual(['consul-gitops/strict/default/default/billing', 'consul-gitops/strict/default/default/payments']);
+      const body = github.pulls.find((p) => p.head.endsWith('/billing'))!.body;
+      expect(body).toContain(
+        'Under WAN federation, sidecars judged per WAN-federated datacenter (config entries replicate to each): dc1: 1 sidecar; dc2: 1 sidecar',
+      );
+      expect(github.unexpected).toEqual([]);
+    } finally {
+      await github.close();
+    }
   });
 
   it('a datacenter with no sidecar of the service needs nothing, and says so', async () => {

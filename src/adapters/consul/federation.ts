@@ -76,6 +76,18 @@ export async function sidecarsElsewhere(
   );
 }
 
+/** The sidecars listed per datacenter, ours first (`listed`: ours, undefined when they could not be listed). */
+export function datacenterCounts(
+  federation: Federation,
+  listed: number | undefined,
+  elsewhere: readonly SidecarsThere[],
+): { datacenter: string; sidecars: number | null }[] {
+  return [
+    { datacenter: federation.ours ?? 'this datacenter', sidecars: listed ?? null },
+    ...elsewhere.map((e) => ({ datacenter: e.dc, sidecars: 'unreadable' in e ? null : e.sidecars.length })),
+  ];
+}
+
 /** A failed read of another datacenter in a line: Consul's status and text; anything not Consul's is a bug, thrown. */
 /** The problem a judged service gets when the datacenter list could not be read. */
 export function federationUnread(service: string, why: string): string {

@@ -13,7 +13,8 @@ import { scrapeSidecar, statsUrl, type ScrapeOutcome } from './sidecar-stats.ts'
 import { sidecarAddressPolicy, type SidecarAddressPolicy } from './sidecar-address.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
 import { ConsulGitopsError } from '../../errors.ts';
-import { federationUnread, readFederation, sidecarsElsewhere, type Federation, type FederationDirectory } from '../consul/federation.ts';
+import { datacentersJudged } from '../../core/advisor/human.ts';
+import { datacenterCounts, federationUnread, readFederation, sidecarsElsewhere, type Federation, type FederationDirectory } from '../consul/federation.ts';
 
 /**
  * Where sidecars are listed: ConsulClient.connectServiceInstances, in the service's own namespace and
@@ -113,16 +114,14 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
     // the same mode, so they are scraped too (the address policy decides, as for ours), each filed
     // under `<dc>/<id>`. A datacenter that cannot be listed leaves the service unjudged, naming it.
     const targets: { p: ConnectInstance; dc?: string }[] = proxies.map((p) => ({ p }));
-    const counts: string[] = [`${federation?.ours ?? 'this datacenter'}: ${listed ? count(proxies.length) : 'not listed'}`];
-    for (const there of federation?.others.length ? await sidecarsElsewhere(this.#deps.consul, service, federation.others) : []) {
+    const elsewhere = federation?.others.length ? await sidecarsElsewhere(this.#deps.consul, service, federation.others) : [];
+    for (const there of elsewhere) {
       if ('unreadable' in there) {
-        counts.push(`${there.dc}: could not be read`);
         problems.push(
           `cannot list the sidecars of ${service.name}${tenancyWords(service)} in datacenter ${there.dc}, which is WAN-federated with this one (its config entries replicate there, so its sidecars there take the same mode): ${there.unreadable}; plaintext there cannot be ruled out`,
         );
         continue;
       }
-      counts.push(`${there.dc}: ${count(there.sidecars.length)}`);
       sources.push(`consul /v1/health/connect/${service.name}${tenancyQuery(service, there.dc)}`);
       if (there.sidecars.length === 0) sources.push(`no sidecar of ${service.name} registered in datacenter ${there.dc}: nothing there to judge`);
       for (const p of there.sidecars) targets.push({ p, dc: there.dc });
@@ -155,7 +154,8 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
         );
     }
     // After this run's reads, so each sidecar's read keeps its place in the evidence.
-    if (federation?.others.length) sources.push(`sidecars judged per WAN-federated datacenter (config entries replicate to each): ${counts.join('; ')}`);
+    const datacenters = federation?.others.length ? datacenterCounts(federation, listed ? proxies.length : undefined, elsewhere) : undefined;
+    if (datacenters) sources.push(datacentersJudged(datacenters));
     if (federation?.note) sources.push(`warning: ${federation.note}`);
     if (federation?.unreadable) problems.push(federationUnread(service.name, federation.unreadable));
 
@@ -188,7 +188,7 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
       }
     }
 
-    const samples: ServiceSamples = { service, instances, sources, problems };
+    const samples: ServiceSamples = { service, instances, sources, problems, ...(datacenters ? { datacenters } : {}) };
     if (this.#config.interval) samples.scrapeIntervalMs = toMs(this.#config.interval);
     return { samples, unreadable: !listed && !historyRead };
   }
@@ -252,10 +252,6 @@ function tenancyWords({ namespace, partition }: ServiceRef): string {
   ];
   const said = parts.filter(Boolean).join(', ');
   return said ? ` in ${said}` : '';
-}
-
-function count(n: number): string {
-  return `${n} sidecar${n === 1 ? '' : 's'}`;
 }
 
 /** The pod name when consul-k8s registered it (meta `pod-name`), else the proxy's service ID. */

@@ -20,11 +20,11 @@ import { createPrometheusAuth, type AuthDeps, type PrometheusAuth } from './prom
 import { instantQuery, type MatrixSeries, type QueryOptions } from './prometheus-query.ts';
 import { batchMatchers, rangeSelector } from './promql.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
-import { duration, instant } from '../../core/advisor/human.ts';
+import { datacentersJudged, duration, instant } from '../../core/advisor/human.ts';
 import { knownSecrets } from '../../known-secrets.ts';
 import { isConsulError } from '../consul/errors.ts';
 import type { SidecarDirectory } from './envoy-source.ts';
-import { federationUnread, ONE_DATACENTER, readFederation, sidecarsElsewhere, type Federation, type SidecarsThere } from '../consul/federation.ts';
+import { datacenterCounts, federationUnread, ONE_DATACENTER, readFederation, sidecarsElsewhere, type SidecarsThere } from '../consul/federation.ts';
 
 export interface PrometheusSourceDeps extends AuthDeps {
   dispatcher?: Dispatcher;
@@ -154,7 +154,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         this.#unscraped(s, a, listed, window);
       }
       for (const there of elsewhere) this.#elsewhere(s, a, there, window);
-      if (federated.size) s.sources.push(judgedPerDatacenter(federation, listed, elsewhere));
+      if (federated.size) {
+        s.datacenters = datacenterCounts(federation, listed?.length, elsewhere);
+        s.sources.push(datacentersJudged(s.datacenters));
+      }
       if (federation.note) s.sources.push(`warning: ${federation.note}`);
       if (federation.unreadable) s.problems.push(federationUnread(a.service.name, federation.unreadable));
       out.push(s);
@@ -542,16 +545,6 @@ function ourDatacenter(listed: readonly ListedSidecar[]): string | undefined {
 function filedUnder(instance: string, dc: string | undefined, federated: ReadonlySet<string>): string {
   const d = dc?.toLowerCase();
   return d && federated.has(d) ? `${d}/${instance}` : instance;
-}
-
-/** The evidence's line naming, per datacenter, how many sidecars Consul lists (each one needs series). */
-function judgedPerDatacenter(federation: Federation, listed: readonly ListedSidecar[] | undefined, elsewhere: readonly SidecarsThere[]): string {
-  const count = (n: number) => `${n} sidecar${n === 1 ? '' : 's'}`;
-  const parts = [
-    `${federation.ours ?? 'this datacenter'}: ${listed ? count(listed.length) : 'not listed'}`,
-    ...elsewhere.map((e) => `${e.dc}: ${'unreadable' in e ? 'could not be read' : count(e.sidecars.length)}`),
-  ];
-  return `sidecars judged per WAN-federated datacenter (config entries replicate to each): ${parts.join('; ')}`;
 }
 
 function* batches(services: readonly ServiceRef[], size: number): Generator<ServiceRef[]> {

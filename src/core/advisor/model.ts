@@ -111,6 +111,14 @@ export interface ServiceSamples {
   problems: string[];
   /** The scrape (or polling) interval the samples were taken at, ms, when known. */
   scrapeIntervalMs?: number;
+  /** Under WAN federation: the sidecars Consul lists in each datacenter, ours first. Absent: one datacenter. */
+  datacenters?: DatacenterSidecarCount[];
+}
+
+/** How many sidecars of a service Consul lists in one datacenter (each one's traffic was judged); null: they could not be listed. */
+export interface DatacenterSidecarCount {
+  datacenter: string;
+  sidecars: number | null;
 }
 
 export interface EvidenceWindow {
@@ -188,6 +196,8 @@ export interface PermissiveTrafficEvidence {
   restarts: number;
   sources: string[];
   problems: string[];
+  /** Under WAN federation: the sidecars judged in each datacenter (ServiceSamples'). */
+  datacenters?: DatacenterSidecarCount[];
   /**
    * Permissive vs mTLS activity over the window in equal buckets (at most 60), summed across
    * instances, restarts accounted for: what the PR body's chart draws. mTLS is handshakes, or HTTP
