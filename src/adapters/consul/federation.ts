@@ -89,6 +89,11 @@ export function datacenterCounts(
 }
 
 /** A failed read of another datacenter in a line: Consul's status and text; anything not Consul's is a bug, thrown. */
+/** The problem a judged service gets when its sidecars in another datacenter could not be listed (`name`: with its tenancy in words). */
+export function elsewhereUnread(name: string, there: { dc: string; unreadable: string }): string {
+  return `cannot list the sidecars of ${name} in datacenter ${there.dc}, which is WAN-federated with this one (its config entries replicate there, so its sidecars there take the same mode): ${there.unreadable}; plaintext there cannot be ruled out`;
+}
+
 /** The problem a judged service gets when the datacenter list could not be read. */
 export function federationUnread(service: string, why: string): string {
   return `cannot list the datacenters Consul knows (GET /v1/catalog/datacenters): ${why}; sidecars of ${service} in other WAN-federated datacenters, where its config entries replicate, cannot be ruled out`;

@@ -14,7 +14,15 @@ import { sidecarAddressPolicy, type SidecarAddressPolicy } from './sidecar-addre
 import { StatsSourceUnavailableError } from './errors.ts';
 import { ConsulGitopsError } from '../../errors.ts';
 import { datacentersJudged } from '../../core/advisor/human.ts';
-import { datacenterCounts, federationUnread, readFederation, sidecarsElsewhere, type Federation, type FederationDirectory } from '../consul/federation.ts';
+import {
+  datacenterCounts,
+  elsewhereUnread,
+  federationUnread,
+  readFederation,
+  sidecarsElsewhere,
+  type Federation,
+  type FederationDirectory,
+} from '../consul/federation.ts';
 
 /**
  * Where sidecars are listed: ConsulClient.connectServiceInstances, in the service's own namespace and
@@ -117,9 +125,7 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
     const elsewhere = federation?.others.length ? await sidecarsElsewhere(this.#deps.consul, service, federation.others) : [];
     for (const there of elsewhere) {
       if ('unreadable' in there) {
-        problems.push(
-          `cannot list the sidecars of ${service.name}${tenancyWords(service)} in datacenter ${there.dc}, which is WAN-federated with this one (its config entries replicate there, so its sidecars there take the same mode): ${there.unreadable}; plaintext there cannot be ruled out`,
-        );
+        problems.push(elsewhereUnread(`${service.name}${tenancyWords(service)}`, there));
         continue;
       }
       sources.push(`consul /v1/health/connect/${service.name}${tenancyQuery(service, there.dc)}`);

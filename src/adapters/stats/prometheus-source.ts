@@ -24,7 +24,15 @@ import { datacentersJudged, duration, instant } from '../../core/advisor/human.t
 import { knownSecrets } from '../../known-secrets.ts';
 import { isConsulError } from '../consul/errors.ts';
 import type { SidecarDirectory } from './envoy-source.ts';
-import { datacenterCounts, federationUnread, ONE_DATACENTER, readFederation, sidecarsElsewhere, type SidecarsThere } from '../consul/federation.ts';
+import {
+  datacenterCounts,
+  elsewhereUnread,
+  federationUnread,
+  ONE_DATACENTER,
+  readFederation,
+  sidecarsElsewhere,
+  type SidecarsThere,
+} from '../consul/federation.ts';
 
 export interface PrometheusSourceDeps extends AuthDeps {
   dispatcher?: Dispatcher;
@@ -227,9 +235,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
   #elsewhere(s: ServiceSamples, a: Accumulator, there: SidecarsThere, window: EvidenceWindow): void {
     const { name } = s.service;
     if ('unreadable' in there) {
-      s.problems.push(
-        `cannot list the sidecars of ${name} in datacenter ${there.dc}, which is WAN-federated with this one (its config entries replicate there, so its sidecars there take the same mode): ${there.unreadable}; plaintext there cannot be ruled out`,
-      );
+      s.problems.push(elsewhereUnread(name, there));
       return;
     }
     if (there.sidecars.length === 0) {
