@@ -26,7 +26,7 @@ export interface AdvisePorts {
   catalog: ConnectCatalog;
   traffic: TrafficSampleSource;
   /** The audit's read of sidecars registered permissive (src/adapters/consul/posture-source.ts); absent: not read. */
-  sidecars?: Pick<AuditSource, 'permissiveSidecars'>;
+  sidecars?: Pick<AuditSource, 'permissiveSidecars' | 'otherDatacenters'>;
   /**
    * Services permissive in the namespaces of the partition the target does not read itself (the
    * read `audit` makes, src/adapters/consul/outside-namespaces.ts, one answer a run); undefined from
@@ -64,6 +64,7 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
   // After the catalog, not beside it: both read every managed namespace a few at a time
   // (bounded-reads.ts), and side by side they would double the requests Consul sees at once.
   const permissiveSidecars = await ports.sidecars?.permissiveSidecars();
+  const otherDatacenters = await ports.sidecars?.otherDatacenters?.();
   const outsideTarget = ports.outside ? await outsideNamespaces(ports.outside) : undefined;
   const input = { git: tree.entries, live: [...serviceDefaults, ...proxyDefaults], catalog, expectNoInboundTraffic: options.expectNoInboundTraffic };
   let { judged, drift, unknownQuietItems } = judgedServices(input);
@@ -92,6 +93,7 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
       ...(permissiveSidecars ? { permissiveSidecars } : {}),
       ...(outsideTarget ? { outsideTarget } : {}),
       ...(unknownQuietItems.length ? { unknownQuietItems } : {}),
+      ...(otherDatacenters?.length ? { otherDatacenters } : {}),
     },
   };
 }

@@ -77,9 +77,19 @@ export async function auditPosture(source: PostureSource): Promise<PostureReport
 function permissiveFacts(a: MtlsAudit): PostureFacts['permissive'] {
   const outside = a.outsideTarget;
   if (outside && 'unreadable' in outside) return { known: false, permission: outside.permission, why: outside.unreadable };
+  // Sidecar registrations are per datacenter; the config entries (and the mesh entry) replicate to every WAN-federated one.
+  const dcs = a.otherDatacenters ?? [];
+  const unread = dcs.find((dc) => 'unreadable' in dc);
+  if (unread && 'unreadable' in unread)
+    return {
+      known: false,
+      permission: `service:read on every sidecar proxy in datacenter ${unread.datacenter} (a token valid there)`,
+      why: `datacenter ${unread.datacenter} is WAN-federated with this one and could not be read: ${unread.unreadable}`,
+    };
+  const elsewhere = dcs.flatMap((dc) => ('permissiveSidecars' in dc ? dc.permissiveSidecars.map((s) => `${s} (datacenter ${dc.datacenter})`) : []));
   return known({
     services: [...a.permissiveServices, ...(outside?.permissiveServices ?? [])],
-    sidecars: [...a.permissiveSidecars, ...(outside?.permissiveSidecars ?? [])],
+    sidecars: [...a.permissiveSidecars, ...(outside?.permissiveSidecars ?? []), ...elsewhere],
     proxyDefaults: a.proxyDefaultsMode === 'permissive',
   });
 }

@@ -302,6 +302,15 @@ export class CatalogRoutes {
     sendJson(ctx, 200, out, { ...queryMetaHeaders(result.index), ...this.acl.filteredHeader(ctx, result.filtered) });
   }
 
+  /**
+   * GET /v1/catalog/datacenters: the datacenters the servers know over the WAN, nearest first; one
+   * without WAN federation answers its own alone (agent/consul/catalog_endpoint.go ListDatacenters).
+   * No ACL check and no `dc`: the RPC takes no token and is never forwarded.
+   */
+  datacenters(ctx: RequestContext): void {
+    sendJson(ctx, 200, [DATACENTER]);
+  }
+
   /** GET /v1/catalog/service/:service: the ServiceNodes of one service (names match case-insensitively, as the memdb index does). */
   async service(ctx: RequestContext): Promise<void> {
     const opts = parseQueryOptions(ctx.query);

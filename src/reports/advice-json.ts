@@ -34,5 +34,6 @@ export function adviceJson(report: AdviceReport): unknown {
     drift: report.drift.map((d) => ({ service: d.name, namespace: d.namespace, partition: d.partition, repair: d.repair })),
     ...(report.unknownQuietItems?.length ? { warnings: report.unknownQuietItems.map((item) => ({ item, warning: UNKNOWN_QUIET_ITEM(item) })) } : {}),
     ...(report.permissiveSidecars ? { permissiveSidecars: report.permissiveSidecars.map((sidecar) => ({ sidecar, repair: PERMISSIVE_SIDECAR_REPAIR })) } : {}),
+    ...(report.otherDatacenters ? { otherDatacenters: report.otherDatacenters } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // The advisor's report for a terminal: one row per judged service, then why the others are not
 // ready, then the drift. Pure; every name and reason is escaped, since service names come from
 // Consul's catalog and may carry control characters meant to rewrite a terminal.
+import { datacentersJudged } from '../core/advisor/human.ts';
 import type { AdviceReport, InstanceEvidence, ServiceRef, ServiceVerdict } from '../core/advisor/model.ts';
 import { formatPromDuration } from '../core/advisor/duration.ts';
 import { escapeControl } from '../model/terminal-text.ts';
@@ -50,6 +51,7 @@ function details(v: ServiceVerdict): string[] {
   for (const i of ev.instances) out.push(`    instance ${instanceLine(i)}`);
   if (ev.permissive.lastSeenAt !== undefined) out.push(`    plaintext last seen ${formatTime(ev.permissive.lastSeenAt)}`);
   for (const p of ev.problems) out.push(`    problem: ${escapeControl(p)}`);
+  if (ev.datacenters) out.push(`    ${escapeControl(datacentersJudged(ev.datacenters))}`);
   for (const s of ev.sources) out.push(`    from: ${escapeControl(s)}`);
   return out;
 }
@@ -81,6 +83,17 @@ export function renderAdviceText(report: AdviceReport): string {
       '',
       'Permissive sidecar registrations: Proxy.MutualTLSMode = "permissive" in the registration wins over service-defaults and proxy-defaults, so these take plaintext whatever Git says (no proposal changes them):',
       ...report.permissiveSidecars.map((s) => `  ${escapeControl(s)}: ${PERMISSIVE_SIDECAR_REPAIR}`),
+    );
+  const elsewhere = (report.otherDatacenters ?? []).filter((dc) => 'unreadable' in dc || dc.permissiveSidecars.length);
+  if (elsewhere.length)
+    lines.push(
+      '',
+      'Other WAN-federated datacenters (config entries and the mesh entry replicate there; sidecar registrations do not):',
+      ...elsewhere.map((dc) =>
+        'unreadable' in dc
+          ? `  ${escapeControl(dc.datacenter)}: could not be read: ${escapeControl(dc.unreadable)}`
+          : `  ${escapeControl(dc.datacenter)}: permissive sidecar registrations: ${dc.permissiveSidecars.map(escapeControl).join(', ')}: ${PERMISSIVE_SIDECAR_REPAIR}`,
+      ),
     );
   if (report.unknownQuietItems?.length) lines.push('', ...report.unknownQuietItems.map((i) => `Warning: ${UNKNOWN_QUIET_ITEM(escapeControl(i))}`));
   const counts = new Map<string, number>();

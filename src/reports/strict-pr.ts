@@ -1,6 +1,7 @@
 // The strict-mode proposal as a pull request (or a commit message): title, and a body carrying
 // the evidence a reviewer needs to merge with confidence, the chart, the change, how to check by
 // hand, and the hidden marker. Pure: verdict and change in, Markdown out.
+import { datacentersJudged } from '../core/advisor/human.ts';
 import type { InstanceEvidence, ServiceVerdict } from '../core/advisor/model.ts';
 import type { FileChange } from '../core/proposals/proposal.ts';
 import { changeDiff } from './change-diff.ts';
@@ -117,6 +118,8 @@ export function strictProposalBody(input: StrictProposalInput): string {
     ),
     `### Where the numbers come from`,
     `Source: ${text(input.statsSource)}`,
+    // Before the capped list of queries: a reviewer must see that every federated datacenter was looked at.
+    ...(e.datacenters ? [`Under WAN federation, ${text(datacentersJudged(e.datacenters))}`] : []),
     listed(e.sources, 'queries', '_no query recorded_'),
     ...(e.problems.length ? [`Problems reported by the source:`, listed(e.problems, 'problems', '')] : []),
     `### Verify by hand`,

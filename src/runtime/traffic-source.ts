@@ -22,6 +22,8 @@ export interface TrafficSourceRequest {
    * sidecar networks, since its own host is what a hostile registration would point it at.
    */
   server?: boolean;
+  /** Where notices for the user go (the CLI: stderr, as `warning: …`; serve and Lambda: their log). */
+  warn?: (line: string) => void;
 }
 
 export type TrafficSourceFactory = (request: TrafficSourceRequest) => TrafficSampleSource;
@@ -41,5 +43,6 @@ export const createTrafficSource: TrafficSourceFactory = (request) => {
     target: request.target,
     env: { ...request.env },
     ...(request.server ? { loopbackByDefault: false } : {}),
+    ...(request.warn ? { warn: request.warn } : {}),
   });
 };

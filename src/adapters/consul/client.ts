@@ -28,6 +28,7 @@ import {
   CaConfigurationSchema,
   CatalogServiceNodeListSchema,
   CatalogServicesSchema,
+  DatacenterListSchema,
   NamespaceListSchema,
   KvPairListSchema,
   LiveEntryListSchema,
@@ -264,7 +265,10 @@ export class ConsulClient {
    * the client's. A `default` one is left out when the client has none of its own: Consul CE answers
    * 400 to any `ns` or `partition` parameter, even `default` (agent/http_ce.go parseEntMeta).
    */
-  async connectServiceInstances(service: string, opts: { passing?: boolean; namespace?: string; partition?: string } = {}): Promise<ConnectInstance[]> {
+  async connectServiceInstances(
+    service: string,
+    opts: { passing?: boolean; namespace?: string; partition?: string; dc?: string } = {},
+  ): Promise<ConnectInstance[]> {
     const path = `/v1/health/connect/${encodeURIComponent(service)}`;
     const tenancy = (own: string | undefined, asked: string | undefined) =>
       asked === undefined || (own === undefined && (asked === '' || asked.toLowerCase() === 'default')) ? undefined : asked || 'default';
@@ -275,14 +279,23 @@ export class ConsulClient {
         passing: opts.passing ? 'true' : undefined,
         ns: tenancy(this.options.namespace, opts.namespace),
         partition: tenancy(this.options.partition, opts.partition),
+        dc: opts.dc,
       },
     });
-    this.#assertComplete(res, path, `the sidecar proxies of ${JSON.stringify(service)}`, {
-      permission: `service:read on ${JSON.stringify(service)} and its sidecar proxies, and node:read on their nodes`,
-      rule: `service_prefix ${JSON.stringify(service)} { policy = "read" } and node_prefix "" { policy = "read" }`,
-    });
+    this.#assertComplete(
+      res,
+      path,
+      `the sidecar proxies of ${JSON.stringify(service)}`,
+      {
+        permission: `service:read on ${JSON.stringify(service)} and its sidecar proxies, and node:read on their nodes`,
+        rule: `service_prefix ${JSON.stringify(service)} { policy = "read" } and node_prefix "" { policy = "read" }`,
+      },
+      undefined,
+      opts.dc,
+    );
     const instances = this.#parse(res, ServiceEntryListSchema, 'GET', path).map(toConnectInstance);
-    if (instances.length === 0 && this.#resolvedToken && !(await this.#mayRead('service', service))) {
+    // The same datacenter as the list: a token is checked where it was used (a local token differs per datacenter).
+    if (instances.length === 0 && this.#resolvedToken && !(await this.#mayRead('service', service, opts.dc))) {
       throw new ConsulError({
         kind: 'incomplete-read',
         message:
@@ -299,11 +312,12 @@ export class ConsulClient {
   }
 
   /** `POST /v1/internal/acl/authorize`: may this token read `segment`? true when ACLs are disabled (401 `ACL support disabled`). */
-  async #mayRead(resource: 'service', segment: string): Promise<boolean> {
+  async #mayRead(resource: 'service', segment: string, dc?: string): Promise<boolean> {
     const path = '/v1/internal/acl/authorize';
     const res = await this.#send({
       method: 'POST',
       path,
+      ...(dc ? { query: { dc } } : {}),
       body: stringifyApiJson([{ Resource: resource, Segment: segment, Access: 'read' }], 0),
       accept: [401],
     });
@@ -316,11 +330,25 @@ export class ConsulClient {
    * `GET /v1/catalog/services` (optionally bexpr-filtered): every service name with its tags; `incomplete-read` when ACLs hid some.
    * `namespace` (Enterprise): that namespace's catalog (`?ns=`) instead of the client's own.
    */
-  async listServices(filter?: string, namespace?: string): Promise<Record<string, string[]>> {
+  async listServices(filter?: string, namespace?: string, dc?: string): Promise<Record<string, string[]>> {
     const path = '/v1/catalog/services';
-    const res = await this.#send({ method: 'GET', path, query: { filter, ...(namespace ? { ns: namespace } : {}) } });
-    this.#assertComplete(res, path, `the catalog of services${inNamespace(namespace)}`, resourceListPermission('service'), namespace);
+    const res = await this.#send({ method: 'GET', path, query: { filter, ...(namespace ? { ns: namespace } : {}), ...(dc ? { dc } : {}) } });
+    this.#assertComplete(res, path, `the catalog of services${inNamespace(namespace)}`, resourceListPermission('service'), namespace, dc);
     return this.#parse(res, ServiceTagsSchema, 'GET', path);
+  }
+
+  /**
+   * `GET /v1/catalog/datacenters`: every datacenter the servers know over the WAN (federation; peers
+   * are not listed), nearest first: the servers' own datacenter has zero RTT, so it comes first
+   * (agent/router/router.go GetDatacentersByDistance), and a server without WAN federation answers its
+   * own alone (agent/consul/catalog_endpoint.go ListDatacenters). No ACL check, no `dc`, no filtering.
+   * undefined: the endpoint answered 404 (not Consul's own answer: a proxy in front, or a double).
+   */
+  async datacenters(): Promise<string[] | undefined> {
+    const path = '/v1/catalog/datacenters';
+    const res = await this.#send({ method: 'GET', path, accept: [404] });
+    if (res.status === 404) return undefined;
+    return this.#parse(res, DatacenterListSchema, 'GET', path);
   }
 
   /**
@@ -519,7 +547,8 @@ export class ConsulClient {
     // Object.assign and then the keys: what `{ ...req, query: { ...q, dc, ns, partition } }` gives,
     // without V8's slow path for a spread followed by more keys (about 10 µs a request).
     const query: Record<string, string | undefined> = Object.assign({}, q);
-    query.dc = datacenter;
+    // A read of another federated datacenter names it; every other request goes to the client's.
+    query.dc = q.dc ?? datacenter;
     query.ns = q.ns ?? namespace;
     query.partition = q.partition ?? partition;
     const sent: ExchangeRequest = Object.assign({}, req);
@@ -547,8 +576,9 @@ export class ConsulClient {
   }
 
   /** Every list answer passes here before it is believed (complete-read.ts). */
-  #assertComplete(res: ExchangeResponse, path: string, what: string, needs: NeededPermission | undefined, listedNamespace?: string): void {
-    const { datacenter, partition } = this.options;
+  #assertComplete(res: ExchangeResponse, path: string, what: string, needs: NeededPermission | undefined, listedNamespace?: string, dc?: string): void {
+    const { partition } = this.options;
+    const datacenter = dc ?? this.options.datacenter;
     const namespace = listedNamespace || this.options.namespace;
     const query = new URLSearchParams(
       Object.entries({ dc: datacenter, ns: namespace, partition }).filter((e): e is [string, string] => e[1] !== undefined),

@@ -12,6 +12,7 @@ import { scopedServiceName } from '../../core/advisor/service-scope.ts';
 import { mapBounded, NAMESPACE_READ_CONCURRENCY } from './bounded-reads.ts';
 import { catalogNamespaces } from './connect-catalog.ts';
 import { outsideTargetRead, PERMISSIVE_SIDECARS_FILTER } from './outside-namespaces.ts';
+import { readFederation, whyUnread } from './federation.ts';
 
 /** `outside`: the run's one read of the rest of the partition (outsideTargetRead), when the lockdown gate shares it. */
 export function consulAuditSource(consul: ConsulClient, outside = outsideTargetRead(consul)): AuditSource {
@@ -32,18 +33,34 @@ export function consulAuditSource(consul: ConsulClient, outside = outsideTargetR
     // a sidecar ACLs hide makes the read incomplete (an error), never "none". Its answer is keyed by
     // name alone, so `namespaces: all` reads each namespace /v1/namespaces lists (as the advisor's
     // catalog does), never `?ns=*`, and a sidecar outside the default namespace is named with it.
-    permissiveSidecars: async () => {
-      const partition = consul.options.partition || 'default';
-      const lists = await mapBounded(await catalogNamespaces(consul), NAMESPACE_READ_CONCURRENCY, async (namespace) =>
-        Object.keys(await consul.listServices(PERMISSIVE_SIDECARS_FILTER, namespace)).map((name) =>
-          scopedServiceName({ name, namespace: namespace ?? (consul.options.namespace || 'default'), partition }),
-        ),
+    permissiveSidecars: () => permissiveSidecarsIn(consul),
+    // The same read in each other WAN-federated datacenter; one that cannot be read is a value (it may stay unreachable).
+    otherDatacenters: async () => {
+      const { others } = await readFederation(consul);
+      return Promise.all(
+        others.map(async (datacenter) => {
+          try {
+            return { datacenter, permissiveSidecars: await permissiveSidecarsIn(consul, datacenter) };
+          } catch (e) {
+            return { datacenter, unreadable: whyUnread(e) };
+          }
+        }),
       );
-      return [...new Set(lists.flat())].sort();
     },
     // The same `?ns=*` read as the advisor's lockdown gate; a read ACLs stop is a value, as posture's facts are.
     outsideTarget: outside,
   };
+}
+
+/** Sidecars registered permissive in every namespace the target manages, in `dc` (default: the client's). */
+async function permissiveSidecarsIn(consul: ConsulClient, dc?: string): Promise<string[]> {
+  const partition = consul.options.partition || 'default';
+  const lists = await mapBounded(await catalogNamespaces(consul), NAMESPACE_READ_CONCURRENCY, async (namespace) =>
+    Object.keys(await consul.listServices(PERMISSIVE_SIDECARS_FILTER, namespace, dc)).map((name) =>
+      scopedServiceName({ name, namespace: namespace ?? (consul.options.namespace || 'default'), partition }),
+    ),
+  );
+  return [...new Set(lists.flat())].sort();
 }
 
 const AGENT_READ = 'agent:read on the agent\'s node (`agent_prefix "" { policy = "read" }`)';

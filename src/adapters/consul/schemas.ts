@@ -124,6 +124,9 @@ export const AuthorizeResponseSchema = z.array(z.looseObject({ Allow: z.boolean(
 /** `GET /v1/namespaces` (Enterprise): one object per namespace; only the name is read. */
 export const NamespaceListSchema = z.array(z.looseObject({ Name: z.string() }));
 
+/** `GET /v1/catalog/datacenters`: datacenter names, nearest first. */
+export const DatacenterListSchema = z.array(z.string());
+
 export const CatalogServicesSchema = z.record(z.string(), z.nullable(z.array(z.string())));
 
 /** One element of `GET /v1/catalog/service/:service` (api.CatalogService), only what the advisor reads. */

@@ -21,6 +21,8 @@ export interface StatsSourceDeps {
   awsCredentials?: CredentialsProvider;
   /** Envoy source: loopback among the default sidecar networks (the CLI: yes; serve and Lambda: no). */
   loopbackByDefault?: boolean;
+  /** Notices for the user (credentials in the Prometheus URL that others supersede); the CLI writes them to stderr. */
+  warn?: (line: string) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createTrafficSampleSource(config: StatsConfig, deps: StatsSource
       env: deps.env,
       sidecars: deps.consul,
       ...(deps.awsCredentials ? { awsCredentials: deps.awsCredentials } : {}),
+      ...(deps.warn ? { warn: deps.warn } : {}),
     });
   }
   return new EnvoyTrafficSource(checked.envoy, {

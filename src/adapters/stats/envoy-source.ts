@@ -13,10 +13,23 @@ import { scrapeSidecar, statsUrl, type ScrapeOutcome } from './sidecar-stats.ts'
 import { sidecarAddressPolicy, type SidecarAddressPolicy } from './sidecar-address.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
 import { ConsulGitopsError } from '../../errors.ts';
+import { datacentersJudged } from '../../core/advisor/human.ts';
+import {
+  datacenterCounts,
+  elsewhereUnread,
+  federationUnread,
+  readFederation,
+  sidecarsElsewhere,
+  type Federation,
+  type FederationDirectory,
+} from '../consul/federation.ts';
 
-/** Where sidecars are listed: ConsulClient.connectServiceInstances, in the service's own namespace and partition. */
-export interface SidecarDirectory {
-  connectServiceInstances(service: string, opts?: { passing?: boolean; namespace?: string; partition?: string }): Promise<ConnectInstance[]>;
+/**
+ * Where sidecars are listed: ConsulClient.connectServiceInstances, in the service's own namespace and
+ * partition (and `dc`: another WAN-federated datacenter), and the datacenters Consul knows.
+ */
+export interface SidecarDirectory extends FederationDirectory {
+  connectServiceInstances(service: string, opts?: { passing?: boolean; namespace?: string; partition?: string; dc?: string }): Promise<ConnectInstance[]>;
 }
 
 export interface EnvoySourceDeps {
@@ -55,8 +68,10 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
     const out: ServiceSamples[] = [];
     let unreadable = 0;
     let lastFailure = '';
+    // Read once a run: the other WAN-federated datacenters, whose sidecars of a service are evidence too.
+    const federation = services.length ? await readFederation(this.#deps.consul) : undefined;
     for (const service of services) {
-      const result = await this.#service(service, window);
+      const result = await this.#service(service, window, federation);
       if (result.unreadable) {
         unreadable++;
         lastFailure = result.samples.problems.join('; ');
@@ -75,7 +90,7 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
     return `${this.#deps.stateKeyPrefix.replace(/\/+$/, '')}/${this.#deps.target}/advisor/history/${seg(s.partition)}/${seg(s.namespace)}/${seg(s.name)}`;
   }
 
-  async #service(service: ServiceRef, window: EvidenceWindow): Promise<{ samples: ServiceSamples; unreadable: boolean }> {
+  async #service(service: ServiceRef, window: EvidenceWindow, federation?: Federation): Promise<{ samples: ServiceSamples; unreadable: boolean }> {
     const problems: string[] = [];
     const sources: string[] = [];
     // This run's read is stamped with the window's end: the run's own clock (the advisor's `now`),
@@ -103,25 +118,52 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
       listed = false;
       problems.push(`cannot list the sidecars of ${service.name}${tenancyWords(service)} from Consul: ${(e as Error).message}`);
     }
-    const outcomes = await pool(proxies, this.#config.concurrency, async (p): Promise<{ p: ConnectInstance; url?: URL; outcome: ScrapeOutcome }> => {
-      let url: URL;
-      try {
-        url = statsUrl(p, this.#config);
-      } catch {
-        // A registration's address is whatever was registered: one that makes no URL is that sidecar's problem, not the run's.
-        return { p, outcome: { ok: false, problem: `its address ${JSON.stringify(p.address)} is not a host name or IP address` } };
+    // Config entries replicate to every WAN-federated datacenter: the service's sidecars there take
+    // the same mode, so they are scraped too (the address policy decides, as for ours), each filed
+    // under `<dc>/<id>`. A datacenter that cannot be listed leaves the service unjudged, naming it.
+    const targets: { p: ConnectInstance; dc?: string }[] = proxies.map((p) => ({ p }));
+    const elsewhere = federation?.others.length ? await sidecarsElsewhere(this.#deps.consul, service, federation.others) : [];
+    for (const there of elsewhere) {
+      if ('unreadable' in there) {
+        problems.push(elsewhereUnread(`${service.name}${tenancyWords(service)}`, there));
+        continue;
       }
-      // Checked before anything is sent: the catalog, not the user, chose this address.
-      const allowed = await this.#addresses.check(url);
-      if (!allowed.ok) return { p, url, outcome: { ok: false, problem: allowed.problem } };
-      return { p, url, outcome: await scrapeSidecar(allowed.url, p, this.#config, this.#deps.dispatcher) };
-    });
-    for (const { p, url, outcome } of outcomes) {
-      const id = instanceId(p);
+      sources.push(`consul /v1/health/connect/${service.name}${tenancyQuery(service, there.dc)}`);
+      if (there.sidecars.length === 0) sources.push(`no sidecar of ${service.name} registered in datacenter ${there.dc}: nothing there to judge`);
+      for (const p of there.sidecars) targets.push({ p, dc: there.dc });
+    }
+    const outcomes = await pool(
+      targets,
+      this.#config.concurrency,
+      async ({ p, dc }): Promise<{ p: ConnectInstance; dc?: string; url?: URL; outcome: ScrapeOutcome }> => {
+        let url: URL;
+        try {
+          url = statsUrl(p, this.#config);
+        } catch {
+          // A registration's address is whatever was registered: one that makes no URL is that sidecar's problem, not the run's.
+          return { p, dc, outcome: { ok: false, problem: `its address ${JSON.stringify(p.address)} is not a host name or IP address` } };
+        }
+        // Checked before anything is sent: the catalog, not the user, chose this address.
+        const allowed = await this.#addresses.check(url);
+        if (!allowed.ok) return { p, dc, url, outcome: { ok: false, problem: allowed.problem } };
+        return { p, dc, url, outcome: await scrapeSidecar(allowed.url, p, this.#config, this.#deps.dispatcher) };
+      },
+    );
+    for (const { p, dc, url, outcome } of outcomes) {
+      // Another datacenter's pod may share a name with ours (a StatefulSet's `orders-0` in each).
+      const id = dc ? `${dc.toLowerCase()}/${instanceId(p)}` : instanceId(p);
       if (url) sources.push(`${id}: GET ${url.origin}${url.pathname}${url.search ? '?…' : ''}`);
       if (outcome.ok) fresh.set(id, { t: now, values: outcome.values });
-      else problems.push(`sidecar ${id} of ${service.name}${url ? ` (${url.host})` : ''} could not be read: ${outcome.problem}`);
+      else
+        problems.push(
+          `sidecar ${id} of ${service.name}${dc ? ` in datacenter ${dc}` : ''}${url ? ` (${url.host})` : ''} could not be read: ${outcome.problem}`,
+        );
     }
+    // After this run's reads, so each sidecar's read keeps its place in the evidence.
+    const datacenters = federation?.others.length ? datacenterCounts(federation, listed ? proxies.length : undefined, elsewhere) : undefined;
+    if (datacenters) sources.push(datacentersJudged(datacenters));
+    if (federation?.note) sources.push(`warning: ${federation.note}`);
+    if (federation?.unreadable) problems.push(federationUnread(service.name, federation.unreadable));
 
     // 2. Fold it into the history in Consul KV and read the whole window back.
     const instances: InstanceSamples[] = [];
@@ -152,7 +194,7 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
       }
     }
 
-    const samples: ServiceSamples = { service, instances, sources, problems };
+    const samples: ServiceSamples = { service, instances, sources, problems, ...(datacenters ? { datacenters } : {}) };
     if (this.#config.interval) samples.scrapeIntervalMs = toMs(this.#config.interval);
     return { samples, unreadable: !listed && !historyRead };
   }
@@ -200,8 +242,9 @@ export class EnvoyTrafficSource implements TrafficSampleSource {
 }
 
 /** `?ns=…&partition=…` for the evidence, when the service is outside the default namespace or partition. */
-function tenancyQuery({ namespace, partition }: ServiceRef): string {
+function tenancyQuery({ namespace, partition }: ServiceRef, dc?: string): string {
   const q = new URLSearchParams();
+  if (dc) q.set('dc', dc);
   if (namespace && namespace.toLowerCase() !== 'default') q.set('ns', namespace);
   if (partition && partition.toLowerCase() !== 'default') q.set('partition', partition);
   return q.size > 0 ? `?${q.toString()}` : '';

@@ -73,9 +73,32 @@ export interface AuthDeps {
   awsCredentials?: CredentialsProvider;
   /** For SigV4 tests: a fixed signing time. */
   now?: () => Date;
+  /** Where a notice for the user goes (the CLI: stderr); absent: nowhere. */
+  warn?: (line: string) => void;
 }
 
 export function createPrometheusAuth(config: PrometheusStatsConfig, deps: AuthDeps): PrometheusAuth {
+  const auth = chooseAuth(config, deps);
+  // Credentials written in the URL lose to any configured ones: say so, never silently (nor with the password).
+  const superseding = auth.kind === 'none' ? undefined : supersedingCredentials(config, deps.env);
+  const u = new URL(config.url);
+  if (superseding && (u.username || u.password))
+    deps.warn?.(
+      `the user name and password in the Prometheus URL are not used: ${superseding.what} ${superseding.both ? 'are set, and they are' : 'is set, and it is'} what is sent`,
+    );
+  return auth;
+}
+
+/** What wins over the URL's credentials, in the user's words, or undefined when they are the ones used. */
+function supersedingCredentials(config: PrometheusStatsConfig, env: Readonly<Record<string, string | undefined>>): { what: string; both?: true } | undefined {
+  const a = config.auth;
+  if (a.sigv4) return { what: 'advisor.stats.prometheus.auth.sigv4' };
+  if (env[a.bearerTokenEnv] || env[a.bearerTokenFileEnv]) return { what: env[a.bearerTokenEnv] ? a.bearerTokenEnv : a.bearerTokenFileEnv };
+  if (env[a.usernameEnv] !== undefined && env[a.passwordEnv] !== undefined) return { what: `${a.usernameEnv} and ${a.passwordEnv}`, both: true };
+  return undefined;
+}
+
+function chooseAuth(config: PrometheusStatsConfig, deps: AuthDeps): PrometheusAuth {
   const { env } = deps;
   const a = config.auth;
   if (a.sigv4) {

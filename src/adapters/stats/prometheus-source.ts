@@ -20,10 +20,19 @@ import { createPrometheusAuth, type AuthDeps, type PrometheusAuth } from './prom
 import { instantQuery, type MatrixSeries, type QueryOptions } from './prometheus-query.ts';
 import { batchMatchers, rangeSelector } from './promql.ts';
 import { StatsSourceUnavailableError } from './errors.ts';
-import { duration, instant } from '../../core/advisor/human.ts';
+import { datacentersJudged, duration, instant } from '../../core/advisor/human.ts';
 import { knownSecrets } from '../../known-secrets.ts';
 import { isConsulError } from '../consul/errors.ts';
 import type { SidecarDirectory } from './envoy-source.ts';
+import {
+  datacenterCounts,
+  elsewhereUnread,
+  federationUnread,
+  ONE_DATACENTER,
+  readFederation,
+  sidecarsElsewhere,
+  type SidecarsThere,
+} from '../consul/federation.ts';
 
 export interface PrometheusSourceDeps extends AuthDeps {
   dispatcher?: Dispatcher;
@@ -58,6 +67,8 @@ interface Accumulator {
   instances: Map<string, Map<TrafficMetric, LabelledSeries[]>>;
   /** instance → the datacenter labels its series carry. */
   datacenters: Map<string, Set<string>>;
+  /** instance → the other WAN-federated datacenter it is filed under (`dc2/orders-0`); absent: ours (or unknown). */
+  placed: Map<string, string>;
   sources: string[];
   problems: string[];
 }
@@ -83,7 +94,8 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     const cfg = this.#config;
     const acc = new Map<string, Accumulator>();
     for (const s of services) {
-      if (!acc.has(serviceKey(s))) acc.set(serviceKey(s), { service: s, instances: new Map(), datacenters: new Map(), sources: [], problems: [] });
+      if (!acc.has(serviceKey(s)))
+        acc.set(serviceKey(s), { service: s, instances: new Map(), datacenters: new Map(), placed: new Map(), sources: [], problems: [] });
     }
     const opts: QueryOptions = {
       baseUrl: new URL(cfg.url),
@@ -103,6 +115,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       namespace: services.some((s) => !isDefault(s.namespace)),
       partition: services.some((s) => !isDefault(s.partition)),
     };
+    // The other WAN-federated datacenters: their series are evidence too (config entries replicate
+    // there), filed under `<dc>/<instance>` so a pod name both use stays two instances.
+    const federation = this.#deps.sidecars ? await readFederation(this.#deps.sidecars) : ONE_DATACENTER;
+    const federated = new Set(federation.others.map((d) => d.toLowerCase()));
     let answered = 0;
     for (const batch of batches(
       [...acc.values()].map((a) => a.service),
@@ -126,23 +142,32 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
           }
           answered++;
           for (const w of outcome.warnings) for (const a of mine) a.problems.push(`prometheus warning for ${metric}: ${w}`);
-          this.#collect(outcome.series, metric, acc, ambiguous);
+          this.#collect(outcome.series, metric, acc, ambiguous, federated);
         }
       }
       for (const metric of PERMISSIVE_METRICS)
-        for (const selector of selectors[metric]) await this.#lookAhead(selector, metric, matchers, batch, acc, ambiguous, window, opts);
+        for (const selector of selectors[metric]) await this.#lookAhead(selector, metric, matchers, batch, acc, ambiguous, federated, window, opts);
     }
     for (const metric of PERMISSIVE_METRICS) for (const selector of selectors[metric]) await this.#unlabelled(selector, metric, acc, window, opts);
     const out: ServiceSamples[] = [];
     for (const a of acc.values()) {
       // Consul's sidecars first: the datacenter they are in says which series are this service's.
       const listed = this.#deps.sidecars ? await this.#listed(a, this.#deps.sidecars) : undefined;
-      const ours = listed ? ourDatacenter(listed) : undefined;
-      const s = this.#finish(a, window, ours, listed);
+      const elsewhere = this.#deps.sidecars && federation.others.length ? await sidecarsElsewhere(this.#deps.sidecars, a.service, federation.others) : [];
+      // Federated, our datacenter is known even with no sidecar of the service here.
+      const ours = listed ? (ourDatacenter(listed) ?? (federated.size ? federation.ours?.toLowerCase() : undefined)) : undefined;
+      const s = this.#finish(a, window, ours, listed, federated);
       if (listed) {
         if (ours === undefined) this.#datacentersUntold(s, a);
-        this.#unscraped(s, listed, window);
+        this.#unscraped(s, a, listed, window);
       }
+      for (const there of elsewhere) this.#elsewhere(s, a, there, window);
+      if (federated.size) {
+        s.datacenters = datacenterCounts(federation, listed?.length, elsewhere);
+        s.sources.push(datacentersJudged(s.datacenters));
+      }
+      if (federation.note) s.sources.push(`warning: ${federation.note}`);
+      if (federation.unreadable) s.problems.push(federationUnread(a.service.name, federation.unreadable));
       out.push(s);
     }
     return out;
@@ -167,16 +192,19 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
    * by count (sidecars listed now vs instances still reporting at the window's end: one taken out
    * inside the window must not stand in for one registered since). Never "no plaintext" for an unseen one.
    */
-  #unscraped(s: ServiceSamples, listed: readonly ListedSidecar[], window: EvidenceWindow): void {
-    const { name } = s.service;
-    const seen = new Set(s.instances.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0)).map((i) => i.instance));
-    s.sources.push(`consul /v1/health/connect/${name}: ${listed.length} sidecar${listed.length === 1 ? '' : 's'} registered`);
+  #unscraped(s: ServiceSamples, a: Accumulator, listed: readonly ListedSidecar[], window: EvidenceWindow, dc?: string): void {
+    const name = `${s.service.name}${dc ? ` in datacenter ${dc}` : ''}`;
+    // Only the instances of that datacenter (ours: those not filed under another) stand for its sidecars.
+    const there = s.instances.filter((i) => a.placed.get(i.instance) === dc?.toLowerCase());
+    const key = (pod: string) => (dc ? `${dc.toLowerCase()}/${pod}` : pod);
+    const seen = new Set(there.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0)).map((i) => i.instance));
+    s.sources.push(`consul /v1/health/connect/${s.service.name}${dc ? `?dc=${dc}` : ''}: ${listed.length} sidecar${listed.length === 1 ? '' : 's'} registered`);
     // Within two scrape intervals of the end, as the coverage rule reads the window's edges.
     const since = window.end - 2 * (s.scrapeIntervalMs ?? DEFAULT_THRESHOLDS.defaultScrapeIntervalMs);
     if (listed.every((p) => p.meta['pod-name'])) {
       for (const p of listed) {
         const pod = p.meta['pod-name'];
-        if (!seen.has(pod)) {
+        if (!seen.has(key(pod))) {
           s.problems.push(
             `sidecar ${pod} of ${name} is registered in Consul but Prometheus has no sample of it in the window: plaintext on it cannot be ruled out`,
           );
@@ -184,19 +212,37 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         }
         // A sidecar still registered whose samples stop inside the window was not replaced by a
         // rollout: its scrape broke, and whatever plaintext it took since is in no sample.
-        const last = lastPermissiveSample(s.instances.find((i) => i.instance === pod)!);
+        const last = lastPermissiveSample(there.find((i) => i.instance === key(pod))!);
         if (last !== undefined && last < since)
           s.problems.push(
             `sidecar ${pod} of ${name} is registered in Consul but Prometheus's last sample of it is at ${instant(last)}, ${duration(window.end - last)} before the window's end: plaintext on it since cannot be ruled out`,
           );
       }
     } else {
-      const reporting = s.instances.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0 && m[m.length - 1].t >= since)).length;
+      const reporting = there.filter((i) => Object.values(i.metrics).some((m) => m && m.length > 0 && m[m.length - 1].t >= since)).length;
       if (reporting < listed.length)
         s.problems.push(
           `Consul lists ${listed.length} sidecars of ${name} but Prometheus has samples for ${reporting} at the window's end: plaintext on a sidecar it does not scrape cannot be ruled out`,
         );
     }
+  }
+
+  /**
+   * Another WAN-federated datacenter's sidecars of the service, judged as ours are: each needs
+   * series labelled with that datacenter. One that could not be listed leaves the service unjudged,
+   * naming it; one with no sidecar of the service needs nothing.
+   */
+  #elsewhere(s: ServiceSamples, a: Accumulator, there: SidecarsThere, window: EvidenceWindow): void {
+    const { name } = s.service;
+    if ('unreadable' in there) {
+      s.problems.push(elsewhereUnread(name, there));
+      return;
+    }
+    if (there.sidecars.length === 0) {
+      s.sources.push(`consul /v1/health/connect/${name}?dc=${there.dc}: no sidecar of ${name} registered in datacenter ${there.dc}: nothing there to judge`);
+      return;
+    }
+    this.#unscraped(s, a, there.sidecars, window, there.dc);
   }
 
   /**
@@ -224,6 +270,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     batch: readonly ServiceRef[],
     acc: Map<string, Accumulator>,
     ambiguous: { namespace: boolean; partition: boolean },
+    federated: ReadonlySet<string>,
     window: EvidenceWindow,
     opts: QueryOptions,
   ): Promise<void> {
@@ -245,16 +292,19 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         a.problems.push(`prometheus warning for ${metric} after the window's end: ${w}; plaintext stamped after this run's clock cannot be ruled out`);
     const end = new Date(window.end).toISOString();
     for (const s of outcome.series) {
-      const owner = this.#attribute(s, acc, ambiguous);
+      const owner = this.#attribute(s, acc, ambiguous, federated);
       if (!owner) continue;
       const after = s.values.map(([t, v]) => ({ t: Math.round(t * 1000), v: Number(v) })).filter((x) => x.t > window.end);
       if (after.length === 0) continue;
       const newest = after[after.length - 1].t;
       const ahead = `stamped up to ${new Date(newest).toISOString()}, ${Math.round((newest - window.end) / 1000)} s after this run's clock (${end})`;
-      // The baseline is the instance's last sample inside the window; without one, any count is plaintext.
+      // The baseline is the instance's last sample inside the window, from its series of the same
+      // datacenter (another datacenter's same-named pod may sit at any count); without one, any count is plaintext.
+      const dc = s.metric[this.#config.labels.datacenter]?.toLowerCase() || undefined;
       const inside = owner.a.instances
         .get(owner.instance)
-        ?.get(metric)?.[0]
+        ?.get(metric)
+        ?.find((l) => l.dc === dc)
         ?.samples.filter((x) => x.t <= window.end);
       let prev = inside?.length ? inside.reduce((m, x) => (x.t > m.t ? x : m)).v : 0;
       let rise = 0;
@@ -331,6 +381,7 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     s: MatrixSeries,
     acc: Map<string, Accumulator>,
     ambiguous: { namespace: boolean; partition: boolean },
+    federated: ReadonlySet<string>,
   ): { a: Accumulator; instance: string } | undefined {
     const { labels } = this.#config;
     const a = acc.get(
@@ -343,11 +394,17 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
     if (!a) return undefined;
     if ((['namespace', 'partition'] as const).some((k) => ambiguous[k] && !s.metric[labels[k]])) return undefined;
     const instanceLabel = labels.instance.find((l) => (s.metric[l] ?? '') !== '');
-    return instanceLabel ? { a, instance: s.metric[instanceLabel] } : undefined;
+    return instanceLabel ? { a, instance: filedUnder(s.metric[instanceLabel], s.metric[labels.datacenter], federated) } : undefined;
   }
 
   /** File each series under its service and instance. */
-  #collect(series: readonly MatrixSeries[], metric: TrafficMetric, acc: Map<string, Accumulator>, ambiguous: { namespace: boolean; partition: boolean }): void {
+  #collect(
+    series: readonly MatrixSeries[],
+    metric: TrafficMetric,
+    acc: Map<string, Accumulator>,
+    ambiguous: { namespace: boolean; partition: boolean },
+    federated: ReadonlySet<string>,
+  ): void {
     const { labels } = this.#config;
     for (const s of series) {
       const ref: ServiceRef = {
@@ -369,8 +426,9 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         a.problems.push(`a ${metric} series has none of the instance labels ${labels.instance.join(', ')}: ${describeSeries(s.metric)}`);
         continue;
       }
-      const instance = s.metric[instanceLabel];
       const dc = s.metric[labels.datacenter]?.toLowerCase() || undefined;
+      const instance = filedUnder(s.metric[instanceLabel], dc, federated);
+      if (dc && federated.has(dc)) a.placed.set(instance, dc);
       if (dc) {
         const dcs = a.datacenters.get(instance) ?? new Set<string>();
         a.datacenters.set(instance, dcs.add(dc));
@@ -402,7 +460,13 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
    * do, the unlabelled ones may be a datacenter whose scrape drops it, so they are evidence only
    * under a pod name of a sidecar Consul lists for us, and otherwise make the evidence incomplete.
    */
-  #finish(a: Accumulator, window: EvidenceWindow, ours?: string, listed?: readonly ListedSidecar[]): ServiceSamples {
+  #finish(
+    a: Accumulator,
+    window: EvidenceWindow,
+    ours?: string,
+    listed?: readonly ListedSidecar[],
+    federated: ReadonlySet<string> = new Set(),
+  ): ServiceSamples {
     const label = this.#config.labels.datacenter;
     const instances: InstanceSamples[] = [];
     const spacings: number[] = [];
@@ -415,7 +479,10 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
       const kept = new Map<TrafficMetric, LabelledSeries[]>();
       let dropped = false;
       for (const [metric, list] of perMetric) {
-        const mine = list.filter((l) => ours === undefined || l.dc === ours || (l.dc === undefined && (!labelled || pods.has(instance))));
+        const mine = list.filter(
+          (l) =>
+            ours === undefined || l.dc === ours || (l.dc !== undefined && federated.has(l.dc)) || (l.dc === undefined && (!labelled || pods.has(instance))),
+        );
         for (const l of list) {
           if (mine.includes(l)) continue;
           if (l.dc === undefined) dropped = true;
@@ -429,15 +496,16 @@ export class PrometheusTrafficSource implements TrafficSampleSource {
         .sort()
         .map((d) => JSON.stringify(d))
         .join(', ');
+      const where = [ours, ...[...federated].sort()].join(', ');
       if (kept.size === 0) {
         a.sources.push(
-          `warning: instance ${instance} is not used: its series carry ${label}=${elsewhere}, and Consul lists the sidecars of ${a.service.name} in ${ours}`,
+          `warning: instance ${instance} is not used: its series carry ${label}=${elsewhere}, and Consul lists the sidecars of ${a.service.name} in ${where}`,
         );
         continue;
       }
       if (others.size)
         a.sources.push(
-          `warning: ${instance}: its series carrying ${label}=${elsewhere} are not used: Consul lists the sidecars of ${a.service.name} in ${ours}`,
+          `warning: ${instance}: its series carrying ${label}=${elsewhere} are not used: Consul lists the sidecars of ${a.service.name} in ${where}`,
         );
       const metrics: InstanceSamples['metrics'] = {};
       for (const [metric, list] of kept) {
@@ -477,6 +545,12 @@ type ListedSidecar = Awaited<ReturnType<SidecarDirectory['connectServiceInstance
 function ourDatacenter(listed: readonly ListedSidecar[]): string | undefined {
   const dcs = [...new Set(listed.flatMap((p) => (p.datacenter ? [p.datacenter.toLowerCase()] : [])))];
   return dcs.length === 1 ? dcs[0] : undefined;
+}
+
+/** The instance a series is filed under: `<dc>/<instance>` for another WAN-federated datacenter's, else its own label. */
+function filedUnder(instance: string, dc: string | undefined, federated: ReadonlySet<string>): string {
+  const d = dc?.toLowerCase();
+  return d && federated.has(d) ? `${d}/${instance}` : instance;
 }
 
 function* batches(services: readonly ServiceRef[], size: number): Generator<ServiceRef[]> {

@@ -1,6 +1,7 @@
 // The port the mTLS audit reads Consul through; src/adapters/consul/posture-source.ts implements it.
 import type { ApiEntry } from '../../model/kind-definition.ts';
-import type { ServiceRef } from '../../core/advisor/model.ts';
+import type { DatacenterSidecars, ServiceRef } from '../../core/advisor/model.ts';
+export type { DatacenterSidecars } from '../../core/advisor/model.ts';
 
 /**
  * Every method must fail rather than answer from a read ACLs may have cut short (the Consul adapter
@@ -25,6 +26,12 @@ export interface AuditSource {
    * Undefined: the reads above cover the partition (`namespaces: all`, or Community Edition).
    */
   outsideTarget(): Promise<OutsideTarget | undefined>;
+  /**
+   * The other WAN-federated datacenters Consul lists: sidecars registered permissive in each (the
+   * mesh entry replicates there, so its lockdown speaks for them), or why one could not be read
+   * (a local token refused there, an unreachable datacenter). Empty: no federation. Absent: not read.
+   */
+  otherDatacenters?(): Promise<DatacenterSidecars[]>;
 }
 
 /** Permissive services outside the namespaces the target manages, or why they are unknown. */

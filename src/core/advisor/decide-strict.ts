@@ -108,6 +108,7 @@ function totals(
     restarts,
     sources: [...(samples?.sources ?? [])],
     problems: [...(samples?.problems ?? [])],
+    ...(samples?.datacenters ? { datacenters: samples.datacenters.map((d) => ({ ...d })) } : {}),
     timeline,
     blindSpot:
       `traffic in the last scrape interval (${duration(scrapeIntervalMs)}) before an Envoy process stopped is never seen, its counters die with it ` +

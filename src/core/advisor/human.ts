@@ -14,6 +14,12 @@ export function countOf(n: number, singular: string, plural = `${singular}s`): s
   return `${count(n)} ${n === 1 ? singular : plural}`;
 }
 
+/** `dc1: 2 sidecars; dc2: could not be read`: the sidecars judged per WAN-federated datacenter. */
+export function datacentersJudged(counts: readonly { datacenter: string; sidecars: number | null }[]): string {
+  const each = counts.map((c) => `${c.datacenter}: ${c.sidecars === null ? 'could not be read' : countOf(c.sidecars, 'sidecar')}`);
+  return `sidecars judged per WAN-federated datacenter (config entries replicate to each): ${each.join('; ')}`;
+}
+
 const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
 
 export function bytes(n: number): string {

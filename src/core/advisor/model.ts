@@ -111,6 +111,14 @@ export interface ServiceSamples {
   problems: string[];
   /** The scrape (or polling) interval the samples were taken at, ms, when known. */
   scrapeIntervalMs?: number;
+  /** Under WAN federation: the sidecars Consul lists in each datacenter, ours first. Absent: one datacenter. */
+  datacenters?: DatacenterSidecarCount[];
+}
+
+/** How many sidecars of a service Consul lists in one datacenter (each one's traffic was judged); null: they could not be listed. */
+export interface DatacenterSidecarCount {
+  datacenter: string;
+  sidecars: number | null;
 }
 
 export interface EvidenceWindow {
@@ -188,6 +196,8 @@ export interface PermissiveTrafficEvidence {
   restarts: number;
   sources: string[];
   problems: string[];
+  /** Under WAN federation: the sidecars judged in each datacenter (ServiceSamples'). */
+  datacenters?: DatacenterSidecarCount[];
   /**
    * Permissive vs mTLS activity over the window in equal buckets (at most 60), summed across
    * instances, restarts accounted for: what the PR body's chart draws. mTLS is handshakes, or HTTP
@@ -235,7 +245,15 @@ export interface AdviceReport {
   outsideTarget?: { permissive: ServiceRef[]; sidecars?: ServiceRef[]; unreadable?: string; permission?: string };
   /** `advisor.expectNoInboundTraffic` items naming no service Git or Consul knows (a typo marks nothing). */
   unknownQuietItems?: string[];
+  /**
+   * The other WAN-federated datacenters (config entries, the mesh entry with them, replicate there):
+   * sidecars registered permissive in each, or why it could not be read. Absent: not read, or none.
+   */
+  otherDatacenters?: DatacenterSidecars[];
 }
+
+/** Another WAN-federated datacenter's sidecars registered with their own permissive mode, or why it could not be read. */
+export type DatacenterSidecars = { datacenter: string; permissiveSidecars: string[] } | { datacenter: string; unreadable: string };
 
 /** A service strict in Git but permissive in Consul, with what puts Consul right. */
 export interface DriftedService extends ServiceRef {

@@ -27,6 +27,8 @@ export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): str
       `which ${sidecars.length === 1 ? 'wins' : 'win'} over every config entry. Re-register ${sidecars.length === 1 ? 'it' : 'them'} without it first.`
     );
   }
+  const elsewhere = otherDatacentersHoldBack(report);
+  if (elsewhere) return elsewhere;
   const outside = outsideHoldsBack(report);
   if (outside) return outside;
   if (report.services.length === 0) return driftHoldsBack(report);
@@ -54,6 +56,27 @@ function driftHoldsBack(report: AdviceReport): string | undefined {
     `the mesh lockdown is held back: ${n} ${n === 1 ? 'service stays' : 'services stay'} permissive in Consul after apply, which does not repair ` +
     `${n === 1 ? 'its' : 'their'} drift without a flag: ${names.join(', ')}${more}`
   );
+}
+
+/**
+ * The mesh entry replicates to every WAN-federated datacenter: a sidecar registered permissive in
+ * one keeps taking plaintext under a lockdown that claims permissive mode is over, and a datacenter
+ * that could not be read might hold one.
+ */
+function otherDatacentersHoldBack(report: AdviceReport): string | undefined {
+  for (const dc of report.otherDatacenters ?? []) {
+    if ('unreadable' in dc)
+      return `the mesh lockdown is held back: datacenter ${dc.datacenter} is WAN-federated with this one (the mesh entry replicates there) and could not be read, so a sidecar registered permissive there cannot be ruled out: ${dc.unreadable}`;
+    const m = dc.permissiveSidecars.length;
+    if (m === 0) continue;
+    const shown = dc.permissiveSidecars.slice(0, SHOWN).join(', ') + (m > SHOWN ? `, … and ${m - SHOWN} more` : '');
+    return (
+      `the mesh lockdown is held back: ${m} sidecar ${m === 1 ? 'registration' : 'registrations'} in datacenter ${dc.datacenter} ` +
+      `${m === 1 ? 'sets its' : 'set their'} own Proxy.MutualTLSMode = "permissive" (${shown}), which ${m === 1 ? 'wins' : 'win'} over every config entry. ` +
+      `The mesh entry replicates to every WAN-federated datacenter: re-register ${m === 1 ? 'it' : 'them'} without it first.`
+    );
+  }
+  return undefined;
 }
 
 /**

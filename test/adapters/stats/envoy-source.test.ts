@@ -262,7 +262,8 @@ describe("EnvoyTrafficSource tenancy: sidecars are looked up in the service's ow
       await run(plain, orders);
       const scoped = new ConsulClient({ address: url, timeoutMs: 5_000, retry, namespace: 'ops', partition: 'eu' });
       await run(scoped, orders);
-      const queries = seen.map((u) => Object.fromEntries(new URL(u, url).searchParams));
+      // The sidecar reads (the run also lists the datacenters Consul knows, with no ns or partition).
+      const queries = seen.filter((u) => u.startsWith('/v1/health/connect/')).map((u) => Object.fromEntries(new URL(u, url).searchParams));
       expect(queries).toEqual([{ ns: 'team-a', partition: 'eu' }, {}, { ns: 'default', partition: 'default' }]);
     } finally {
       await new Promise((r) => enterprise.close(r));
