@@ -105,6 +105,7 @@ export async function adviseCommand(args: string[], io: CliIo, aenv: AdviseEnv =
       stateKeyPrefix: resolved.file.stateKeyPrefix,
       target: target.name,
       env,
+      warn: (line) => io.stderr.write(`warning: ${line}\n`),
     });
     const now = clock().getTime();
     const thresholds = { ...DEFAULT_THRESHOLDS, windowMs: window.ms, maxGapMs: maxGap.ms };

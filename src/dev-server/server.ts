@@ -93,6 +93,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     { path: '/v1/agent/service/register', methods: { PUT: (c) => catalog.agentRegister(c, AGENT_NODE_NAME) } },
     { path: '/v1/health/connect/', methods: { GET: (c) => catalog.healthConnect(c) } },
     { path: '/v1/catalog/services', methods: { GET: (c) => catalog.services(c) } },
+    { path: '/v1/catalog/datacenters', methods: { GET: (c) => catalog.datacenters(c) } },
     { path: '/v1/internal/acl/authorize', methods: { POST: (c) => aclAuthorize(c, acl) } },
     { path: '/v1/catalog/service/', methods: { GET: (c) => catalog.service(c) } },
     { path: '/v1/agent/self', methods: { GET: (c) => agent.self(c) } },

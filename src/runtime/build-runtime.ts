@@ -160,7 +160,16 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
         state,
         // Every namespace the target manages, as `advise` reads it.
         catalog: consulConnectCatalog(consul),
-        traffic: (overrides.trafficSource ?? createTrafficSource)({ config: a.stats, consul, state, stateKeyPrefix, target: t.name, env, server: true }),
+        traffic: (overrides.trafficSource ?? createTrafficSource)({
+          config: a.stats,
+          consul,
+          state,
+          stateKeyPrefix,
+          target: t.name,
+          env,
+          server: true,
+          ...(overrides.log ? { warn: (line: string) => overrides.log!('info', `advisor: ${line}`, { target: t.name }) } : {}),
+        }),
         github: async (repo) => ({ pulls: await GitHubProposalPullRequests.forDefaultBranch(octo, repo), dashboard: new GitHubPostureIssue(octo, repo) }),
         now: overrides.now ?? (() => new Date()),
         posture: consulPostureSource(consul, outside),

@@ -51,4 +51,18 @@ describe('advise --stats prometheus=URL with a user and password in the URL', ()
     expect(run.stdout).not.toContain(encodeURIComponent(PASSWORD));
     expect(run.stdout).not.toContain(PASSWORD);
   });
+
+  it('says on stderr, without the password, when PROMETHEUS_USERNAME/PASSWORD supersede them', async () => {
+    const url = `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${promPort}/`;
+    const run = await runAdvise(server.url, ['--window', '2h', '--json'], {
+      cwd: tempTree(TREE),
+      stats: `prometheus=${url}`,
+      env: { PROMETHEUS_USERNAME: USER, PROMETHEUS_PASSWORD: PASSWORD },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      'warning: the user name and password in the Prometheus URL are not used: PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD are set, and they are what is sent\n',
+    );
+    expect(run.stderr + run.stdout).not.toContain(encodeURIComponent(PASSWORD));
+  });
 });

@@ -43,8 +43,12 @@ describe('Lambda bundles', () => {
   // the lockdown gate's reads outside the target's namespaces, the stale-checkout refusal for PRs, the
   // remembered run start and the paged-read loop guard, the jwt-provider check and same-wave simulation,
   // the linear --only index: 1136 KiB.
-  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1136 KiB, webhook under 150 KiB', () => {
-    expect(reconcile.bytes).toBeLessThan(1136 * KiB);
+  // Stops 23 and 24 filled it (1137 KiB, no package moved: the lockfile is unchanged): tenancy keys in
+  // the write simulation, the undici dispatch writes, the plan's positional list diff, and the WAN
+  // federation reads (+6.7 KiB: the datacenters list, per-datacenter sidecars and evidence, the audit's
+  // and the lockdown gate's reads in every federated datacenter): 1148 KiB.
+  it('keep their size budgets with the AWS SDK left to the runtime: reconcile under 1148 KiB, webhook under 150 KiB', () => {
+    expect(reconcile.bytes).toBeLessThan(1148 * KiB);
     expect(webhook.bytes).toBeLessThan(150 * KiB);
   });
 

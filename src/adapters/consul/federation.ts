@@ -39,8 +39,9 @@ export async function readFederation(directory: FederationDirectory): Promise<Fe
   } catch (e) {
     return { ...ONE_DATACENTER, unreadable: whyUnread(e) };
   }
-  if (all === undefined)
-    return { ...ONE_DATACENTER, note: 'Consul answered 404 to GET /v1/catalog/datacenters: datacenters other than this one were not looked at' };
+  // Every Consul answers it (no ACL, never forwarded): a 404 is something else in front of Consul,
+  // and other datacenters' sidecars cannot be ruled out.
+  if (all === undefined) return { ...ONE_DATACENTER, unreadable: 'GET /v1/catalog/datacenters answered 404 (not a Consul API?)' };
   // The servers' own datacenter has zero RTT and is listed first (router.go GetDatacentersByDistance).
   // An empty list is no answer Consul gives (ListDatacenters falls back to its own): one datacenter.
   const ours = directory.options?.datacenter ?? all[0];
