@@ -74,7 +74,7 @@ export function runtimeSettings(env: Env, relativeTo: string = process.cwd()): R
   const e = read.values;
   const targets = e.targetsConfig
     ? parseTargetsFile(e.targetsConfig, 'TARGETS_CONFIG', relativeTo, { consulAddress: env.CONSUL_HTTP_ADDR })
-    : TargetsFileSchema.parse({ targets: [{ name: 'default', dir: e.configDir, prune: e.prune, selfHeal: e.selfHeal }] });
+    : targetFromEnvironment(e.configDir, e.prune, e.selfHeal);
   if (e.statePrefix) targets.stateKeyPrefix = e.statePrefix;
   const stored = (secretId: string | undefined, parameterName: string | undefined): StoredSecret | undefined =>
     secretId || parameterName ? { ...(secretId ? { secretId } : {}), ...(parameterName ? { parameterName } : {}) } : undefined;
@@ -89,4 +89,19 @@ export function runtimeSettings(env: Env, relativeTo: string = process.cwd()): R
     ...(githubTokenSecret ? { githubTokenSecret } : {}),
     secretMaxAgeSeconds: e.secretMaxAge,
   };
+}
+
+/**
+ * The one target of a deployment without TARGETS_CONFIG. CONFIG_DIR is a folder of the repository in
+ * the spellings the webhook matches pushes with (route-event.ts configPrefix): `/config-entries` is
+ * the repository's `config-entries`, `/` the whole repository. Then it is checked as a target's `dir`
+ * is (no `..` leading out), and refused as a configuration error naming the variable: the schema's
+ * own error was thrown before (code `internal`), and `/config-entries`, which the webhook accepts,
+ * stopped every reconcile.
+ */
+function targetFromEnvironment(configDir: string, prune: boolean, selfHeal: boolean) {
+  const dir = configDir.replace(/^\/+/, '') || '.';
+  const parsed = TargetsFileSchema.safeParse({ targets: [{ name: 'default', dir, prune, selfHeal }] });
+  if (!parsed.success) throw new RuntimeConfigError(parsed.error.issues.map((i) => ({ variable: 'CONFIG_DIR', message: i.message })));
+  return parsed.data;
 }
