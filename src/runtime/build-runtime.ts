@@ -10,7 +10,7 @@ import { createGitHubClient, githubWebUrl, githubClientOptionsFromEnv, type GitH
 import { GitHubReporter } from '../adapters/github/reporter.ts';
 import { GitHubMergedPullRequests } from '../adapters/github/merged-pull-requests.ts';
 import { secretSourceFor, type SecretSource } from '../adapters/secrets/secret-source.ts';
-import { tokenFileOrigin, caCertOrigin, type Target } from '../config/targets.ts';
+import { tokenFileOrigin, caCertOrigin, readLimitsOf, type Target } from '../config/targets.ts';
 import type { ReconcileTargets, TargetRun } from '../app/run-reconcile-event.ts';
 import { consulPostureSource } from '../adapters/consul/posture-source.ts';
 import { consulConnectCatalog } from '../adapters/consul/connect-catalog.ts';
@@ -187,6 +187,8 @@ export function buildRuntime(env: Env, overrides: RuntimeOverrides = {}): Runtim
       const consul = await consulFor(t);
       const octo = await github();
       source ??= new GitHubTreeSource(octo, {
+        // consul-gitops.yaml's `limits:` (the CLI's --max-file-size has no counterpart here).
+        limits: readLimitsOf(settings.targets),
         ...(overrides.log ? { onArchiveSkipped: (skip) => overrides.log!('info', 'Repository archive not used: files read one request each', skip) } : {}),
       });
       const stateKeyPrefix = settings.targets.stateKeyPrefix;
