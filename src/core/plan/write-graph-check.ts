@@ -186,6 +186,12 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
     if (missing) return missing;
   }
 
+  // A jwt-provider is not deleted while an intention names it (the jwt-provider case on a delete).
+  if (!proposed && existing?.Kind === 'jwt-provider') {
+    const inUse = jwtProviderInUse(before, existing);
+    if (inUse) return inUse;
+  }
+
   if (!changed || changed.Kind === 'mesh') return undefined;
 
   // Which discovery chains / intentions the change can affect: all of them for proxy-defaults.
@@ -238,6 +244,28 @@ function missingJwtProviders(view: GraphView, intention: ApiEntry, partition: Ch
   if (missing.length === 0) return undefined;
   return goErrorText({ multi: missing.map((n) => leaf('Name', `Referenced JWT Provider does not exist. Provider Name: ${n}`)) });
 }
+
+/**
+ * Consul's refusal to delete `provider` while an intention of its partition names it, in its JWT or a
+ * permission's, by the exact name (as validateJWTProvidersExist matches). Consul names the first
+ * such intention in its table's order (kind and lower-cased name); on Enterprise every namespace of
+ * the partition is looked at, the careful reading: a delete refused here is never half-applied.
+ */
+function jwtProviderInUse(view: GraphView, provider: ApiEntry): string | undefined {
+  const name = typeof provider.Name === 'string' ? provider.Name : '';
+  let first: ApiEntry | undefined;
+  let firstKey = '';
+  for (const e of inPartitionOf(view.ofKind('service-intentions'), tenancyOfEntry(provider))) {
+    if (!jwtProviderNames(e).has(name)) continue;
+    const key = entryName(e).toLowerCase();
+    if (first === undefined || key < firstKey) [first, firstKey] = [e, key];
+  }
+  return first && jwtProviderInUseMessage(name, entryName(first));
+}
+
+/** Consul's text (agent/consul/state/config_entry.go) for deleting a jwt-provider an intention names. */
+export const jwtProviderInUseMessage = (provider: string, intention: string): string =>
+  `cannot delete jwt provider config entry referenced by an intention. Provider name: ${provider}, intention name: ${intention}`;
 
 /**
  * The entries of `kind` a change of `name` in `at` can affect: all of them in its partition when

@@ -217,6 +217,10 @@ function hintFor(message: string, view: GraphView, at: ChainTenancy): string {
     const them = joining.length > 1 ? 'them' : 'it';
     return `no order of this plan's writes passes, since Consul checks the chain after each one: apply it in two steps, first without ${join} (delete ${them} with --prune along with the protocol change), then with ${them} again; or change the protocol of every service of the chain through one proxy-defaults write`;
   }
+  // Not an order problem: the intention still names the provider the plan deletes.
+  const inUse = /^cannot delete jwt provider config entry referenced by an intention\. Provider name: (.*), intention name: (.*)$/.exec(message);
+  if (inUse)
+    return `service-intentions "${inUse[2]}" still names jwt-provider "${inUse[1]}": keep the provider in the tree, or take it out of every intention that names it (or delete them) in the same apply; the intentions are written first`;
   // Not an order problem: the provider is in neither the tree nor Consul.
   const providers = [...message.matchAll(/Referenced JWT Provider does not exist\. Provider Name: (.*)/g)].map((m) => `"${m[1]}"`);
   if (providers.length)
