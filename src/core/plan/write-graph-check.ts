@@ -137,7 +137,9 @@ class Overlay implements GraphView {
     return this.base.get(kind, name, tenancy);
   }
 
-  ofKind(kind: string): ApiEntry[] {
+  ofKind(kind: string): readonly ApiEntry[] {
+    // Another kind than the changed entry's (the ingress gateways on each service-defaults write): as it was.
+    if (kind !== this.#changedKind) return this.base.ofKind(kind);
     const list = this.base.ofKind(kind).filter((e) => !this.#isChanged(e));
     if (this.proposed && this.proposed.Kind === kind) list.push(this.proposed);
     return list;
@@ -207,6 +209,13 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
     const problem = compileChain(chain.name, after, chain.at === DEFAULT_AT ? {} : { tenancy: chain.at });
     if (problem) return problem.message;
   }
+  // Ingress gateways fronting the changed service (all of them on a proxy-defaults change), after
+  // the chains as Consul checks them; only changes of what gives a service its protocol or its
+  // chain's first node can break one.
+  if (global || changed.Kind === 'service-defaults' || DISCOVERY_CHAIN_KINDS.includes(changed.Kind)) {
+    const problem = ingressListenerError(after, global, name, at);
+    if (problem) return problem;
+  }
   // Intentions are checked on their own upsert, and on changes of what gives them a protocol.
   const intentionCheck = proposed?.Kind === 'service-intentions' || changed.Kind === 'service-defaults' || global;
   if (intentionCheck) {
@@ -215,6 +224,63 @@ export function graphError(current: GraphView | readonly ApiEntry[], existing: A
       if (svc === '*' || !hasL7Permissions(e)) continue;
       const protocol = protocolOf(after, svc, tenancyOfEntry(e));
       if (!isHttpLike(protocol)) return l7IntentionMessage(svc, protocol);
+    }
+  }
+  return undefined;
+}
+
+type IngressListener = { Protocol?: unknown; Services?: (Ref & { Name?: unknown })[] | null };
+
+/** A gateway's listeners, each with its protocol and the services it fronts (the wildcard left out), and their keys. */
+interface Fronted {
+  listeners: { protocol: string; services: { name: string; at: ChainTenancy }[] }[];
+  keys: Set<string>;
+}
+
+/** Worked out once per stored gateway: a write checks every gateway, and most front other services. */
+const frontedOf = new WeakMap<ApiEntry, Fronted>();
+
+function fronted(gw: ApiEntry): Fronted {
+  let f = frontedOf.get(gw);
+  if (f) return f;
+  const gwAt = tenancyOfEntry(gw);
+  const keys = new Set<string>();
+  const listeners = ((gw.Listeners as IngressListener[] | null | undefined) ?? []).filter(Boolean).map((l) => ({
+    // Consul stores a listener without a protocol as "tcp" (Normalize).
+    protocol: (fieldText(l.Protocol) || 'tcp').toLowerCase(),
+    services: (l.Services ?? [])
+      .filter((s) => s && fieldText(s.Name) !== '*')
+      .map((s) => {
+        const svc = { name: fieldText(s.Name), at: refTenancy(s, gwAt) };
+        keys.add(serviceKey(svc.name, svc.at));
+        return svc;
+      }),
+  }));
+  frontedOf.set(gw, (f = { listeners, keys }));
+  return f;
+}
+
+/**
+ * Consul's text when a listener of an ingress gateway fronting `name` in `at` (every gateway of the
+ * partition when `global`) no longer has its services' protocol. A "tcp" listener may front a non-tcp
+ * service whose chain starts at its resolver (no router or splitter); the gateway's own write is
+ * stricter, and not checked here.
+ */
+function ingressListenerError(view: GraphView, global: boolean, name: string, at: ChainTenancy): string | undefined {
+  const gateways = view.ofKind('ingress-gateway');
+  if (gateways.length === 0) return undefined;
+  const target = serviceKey(name, at);
+  for (const gw of global ? inPartitionOf(gateways, at) : gateways) {
+    const f = fronted(gw);
+    if (!global && !f.keys.has(target)) continue;
+    for (const l of f.listeners) {
+      for (const s of l.services) {
+        const protocol = protocolOf(view, s.name, s.at);
+        if (protocol === l.protocol) continue;
+        const startsAtResolver = !view.get('service-router', s.name, s.at) && !view.get('service-splitter', s.name, s.at);
+        if (l.protocol !== 'tcp' || !startsAtResolver)
+          return `service "${s.name}" has protocol "${protocol}", which does not match defined listener protocol "${l.protocol}"`;
+      }
     }
   }
   return undefined;

@@ -43,6 +43,7 @@ function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<str
     return c ? c.before : e;
   };
   let linked: Map<string, ApiEntry[]> | undefined;
+  const byKind = new Map<string, ApiEntry[]>();
   const linksTo = () => {
     if (linked) return linked;
     const index = new Map<string, ApiEntry[]>();
@@ -63,9 +64,12 @@ function liveView(state: ReadonlyMap<string, ApiEntry>, touched: ReadonlyMap<str
       const key = keyAt(kind, name, tenancy);
       return asLive(key, state.get(key));
     },
-    // Asked only when proxy-defaults changes: then every chain and intention is checked, as Consul does.
+    // Every chain and intention when proxy-defaults changes, as Consul checks them; the ingress
+    // gateways on each service-defaults or chain write: each kind listed once, the view does not change.
     ofKind(kind) {
-      const list: ApiEntry[] = [];
+      let list = byKind.get(kind);
+      if (list) return list;
+      byKind.set(kind, (list = []));
       for (const [key, e] of state) if (e.Kind === kind && !touched.has(key)) list.push(e);
       for (const c of touched.values()) if (c.before?.Kind === kind) list.push(c.before);
       return list;
@@ -88,8 +92,15 @@ class Written {
   /** serviceKey → key → the written entry whose related services name it. */
   readonly #linking = new Map<string, Map<string, ApiEntry>>();
 
-  set(key: string, entry: ApiEntry | null): void {
+  /** kind → the keys written of that kind, so listing a kind reads its writes alone. */
+  readonly #byKind = new Map<string, Set<string>>();
+
+  /** `entry`: the entry of `kind` written at `key`, or null once deleted. */
+  set(key: string, kind: string, entry: ApiEntry | null): void {
     const old = this.entries.get(key);
+    let keys = this.#byKind.get(kind);
+    if (!keys) this.#byKind.set(kind, (keys = new Set<string>()));
+    keys.add(key);
     for (const svc of relatedServiceKeys(old ?? undefined)) this.#linking.get(svc)?.delete(key);
     if (!this.#order.has(key)) this.#order.set(key, this.#order.size);
     this.entries.set(key, entry);
@@ -98,6 +109,23 @@ class Written {
       if (!m) this.#linking.set(svc, (m = new Map<string, ApiEntry>()));
       m.set(key, entry!);
     }
+  }
+
+  /** Whether an entry of `kind` was written or deleted. */
+  wrote(kind: string): boolean {
+    return this.#byKind.has(kind);
+  }
+
+  /** The written entries of `kind` (not the deleted ones), in the order of `entries`. */
+  ofKind(kind: string): ApiEntry[] {
+    const keys = this.#byKind.get(kind);
+    if (!keys) return [];
+    const list: ApiEntry[] = [];
+    for (const key of [...keys].sort((a, b) => this.#order.get(a)! - this.#order.get(b)!)) {
+      const e = this.entries.get(key);
+      if (e && e.Kind === kind) list.push(e);
+    }
+    return list;
   }
 
   /** The written entries linking to `service` in `tenancy`, in the order of `entries`. */
@@ -113,13 +141,13 @@ const NO_ENTRIES: readonly ApiEntry[] = [];
 /** `base` with the writes made so far. */
 function withWrites(base: GraphView, written: Written): GraphView {
   const overridden = (e: ApiEntry) => written.entries.has(keyOfEntry(e));
-  const writtenOf = (test: (e: ApiEntry) => boolean) => [...written.entries.values()].filter((e): e is ApiEntry => e !== null && test(e));
   return {
     get(kind, name, tenancy) {
       const w = written.entries.get(keyAt(kind, name, tenancy));
       return w === undefined ? base.get(kind, name, tenancy) : (w ?? undefined);
     },
-    ofKind: (kind) => [...base.ofKind(kind).filter((e) => !overridden(e)), ...writtenOf((e) => e.Kind === kind)],
+    // No write of that kind yet (the ingress gateways on each service-defaults write): the live list as it is.
+    ofKind: (kind) => (written.wrote(kind) ? [...base.ofKind(kind).filter((e) => !overridden(e)), ...written.ofKind(kind)] : base.ofKind(kind)),
     linking: (service, tenancy) => {
       const live = base.linking(service, tenancy);
       const mine = written.linking(service, tenancy);
@@ -159,7 +187,8 @@ export function refusedWrites(changes: readonly Change[], state: ReadonlyMap<str
         refusals.push(refusal(c, message, view));
         return false;
       }
-      written.set(keyOfEntry(entryOf(c)), c.action === 'delete' ? null : (c.after ?? null));
+      const entry = entryOf(c);
+      written.set(keyOfEntry(entry), entry.Kind, c.action === 'delete' ? null : (c.after ?? null));
       return true;
     });
     // As the last write: the view holds every accepted sibling, and the write itself, which the check replaces.
@@ -217,6 +246,10 @@ function hintFor(message: string, view: GraphView, at: ChainTenancy): string {
     const them = joining.length > 1 ? 'them' : 'it';
     return `no order of this plan's writes passes, since Consul checks the chain after each one: apply it in two steps, first without ${join} (delete ${them} with --prune along with the protocol change), then with ${them} again; or change the protocol of every service of the chain through one proxy-defaults write`;
   }
+  // Not an order problem: a gateway kept by the plan still fronts the service with another protocol.
+  const listener = /^service "(.*)" has protocol "(.*)", which does not match defined listener protocol "(.*)"$/.exec(message);
+  if (listener)
+    return `an ingress-gateway listener with protocol "${listener[3]}" fronts service "${listener[1]}": keep the service's protocol "${listener[3]}", or delete the gateway in this apply (gateways are deleted first), or change its listener in an earlier apply`;
   // Not an order problem: the intention still names the provider the plan deletes.
   const inUse = /^cannot delete jwt provider config entry referenced by an intention\. Provider name: (.*), intention name: (.*)$/.exec(message);
   if (inUse)
