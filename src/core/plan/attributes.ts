@@ -14,6 +14,7 @@ import { withExplicitZeros } from './file-zeros.ts';
 import { redact } from './sensitive.ts';
 import { ownValue, setOwn } from '../../model/own-key.ts';
 import { pointerFieldPatterns } from '../../model/pointer-fields.ts';
+import { inUserMap } from './user-map-paths.ts';
 
 /**
  * - `add` / `remove`: a whole value set or taken away (shown nested, every line marked).
@@ -217,18 +218,33 @@ function diffEntry(kind: string, before: ApiEntry, after: ApiEntry, shaped: ApiE
   const a = { ...after } as Record<string, unknown>;
   delete b.Kind;
   delete a.Kind;
-  const { children, hidden } = diffObject(b, a, shaped, '', filled, pointerFieldPatterns(kind));
+  const { children, hidden } = diffObject(b, a, shaped, '', filled, unsetWhenAbsent(kind));
   return { nodes: children, hidden };
 }
 
-/** `pointers`: the kind's Go pointer fields (src/model/pointer-fields.ts), absent meaning unset rather than zero. */
+/**
+ * The field patterns where an absent value is unset rather than the zero Consul reads: the kind's Go
+ * pointer fields (src/model/pointer-fields.ts), and anything in a user's map (user-map-paths.ts), where
+ * a key someone added with 0 or false by hand showed as `0 → 0`, a change that read as none.
+ */
+type UnsetWhenAbsent = Pick<ReadonlySet<string>, 'has' | 'size'>;
+
+const NO_UNSET: UnsetWhenAbsent = new Set<string>();
+
+function unsetWhenAbsent(kind: string): UnsetWhenAbsent {
+  const pointers = pointerFieldPatterns(kind);
+  // `size` only says whether to ask: a kind without a pointer field may still have a map.
+  return { size: 1, has: (p) => pointers.has(p) || inUserMap(kind, p) };
+}
+
+/** `pointers`: where an absent value is unset rather than zero (UnsetWhenAbsent). */
 function diffObject(
   before: Record<string, unknown>,
   after: Record<string, unknown>,
   shaped: unknown,
   path: string,
   filled: PathSet,
-  pointers: ReadonlySet<string>,
+  pointers: UnsetWhenAbsent,
 ) {
   const children: AttributeNode[] = [];
   let hidden = 0;
@@ -258,7 +274,7 @@ function diffValue(
   shaped: unknown,
   path: string,
   filled: PathSet,
-  pointers: ReadonlySet<string>,
+  pointers: UnsetWhenAbsent,
 ): AttributeNode | undefined {
   if (same(before, after)) return undefined;
   const k = key === undefined ? {} : { key };
@@ -284,7 +300,7 @@ function leafChange(
   shaped: unknown,
   path = '',
   filled: PathSet = NO_PATHS,
-  pointers: ReadonlySet<string> = new Set(),
+  pointers: UnsetWhenAbsent = NO_UNSET,
 ): AttributeNode {
   const k = key === undefined ? {} : { key };
   const scalar = (v: unknown) => v !== undefined && (v === null || typeof v !== 'object');
@@ -334,7 +350,7 @@ function diffList(
   shaped: unknown,
   path: string,
   filled: PathSet,
-  pointers: ReadonlySet<string>,
+  pointers: UnsetWhenAbsent,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
   let hidden = 0;
@@ -415,7 +431,7 @@ function diffByName(
   shaped: unknown,
   path: string,
   filled: PathSet,
-  pointers: ReadonlySet<string>,
+  pointers: UnsetWhenAbsent,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
   let hidden = 0;
