@@ -366,8 +366,12 @@ function diffList(
   }
   if (renamed || before.length !== after.length) {
     const named = (l: unknown[]) => l.every((e) => isObject(e) && typeof e.Name === 'string');
-    if (named(before) && named(after))
-      return diffByName(k, before as Record<string, unknown>[], after as Record<string, unknown>[], shaped, path, filled, pointers);
+    if (named(before) && named(after)) {
+      const node = diffByName(k, before as Record<string, unknown>[], after as Record<string, unknown>[], shaped, path, filled, pointers);
+      // Paired by name, elements that only moved show nothing, and an update read as none
+      // (a terminating gateway's Services reordered by hand): they are shown moving instead.
+      if (node.children.length > 0) return node;
+    }
   }
   const bt = before.map(canon);
   const at_ = after.map(canon);
