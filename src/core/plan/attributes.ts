@@ -77,7 +77,8 @@ function attributesOf(c: Change): Attributes {
     }
     case 'skip':
       // An entry another controller owns: the plan keeps only its field differences.
-      return { nodes: c.fieldDiffs.map((d) => leafChange(d.path, d.before, d.after, undefined)), hidden: 0 };
+      // Its pointer fields and user maps read as in an update: absent is unset there, not `0`.
+      return { nodes: c.fieldDiffs.map((d) => leafChange(d.path, d.before, d.after, undefined, d.path, NO_PATHS, unsetWhenAbsent(c.id.kind))), hidden: 0 };
     case 'noop':
       return NONE;
   }
