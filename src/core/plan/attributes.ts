@@ -14,6 +14,7 @@ import { withExplicitZeros } from './file-zeros.ts';
 import { redact } from './sensitive.ts';
 import { ownValue, setOwn } from '../../model/own-key.ts';
 import { pointerFieldPatterns } from '../../model/pointer-fields.ts';
+import { inUserMap } from './user-map-paths.ts';
 
 /**
  * - `add` / `remove`: a whole value set or taken away (shown nested, every line marked).
@@ -76,7 +77,8 @@ function attributesOf(c: Change): Attributes {
     }
     case 'skip':
       // An entry another controller owns: the plan keeps only its field differences.
-      return { nodes: c.fieldDiffs.map((d) => leafChange(d.path, d.before, d.after, undefined)), hidden: 0 };
+      // Its pointer fields and user maps read as in an update: absent is unset there, not `0`.
+      return { nodes: c.fieldDiffs.map((d) => leafChange(d.path, d.before, d.after, undefined, d.path, NO_PATHS, unsetWhenAbsent(c.id.kind))), hidden: 0 };
     case 'noop':
       return NONE;
   }
@@ -217,18 +219,33 @@ function diffEntry(kind: string, before: ApiEntry, after: ApiEntry, shaped: ApiE
   const a = { ...after } as Record<string, unknown>;
   delete b.Kind;
   delete a.Kind;
-  const { children, hidden } = diffObject(b, a, shaped, '', filled, pointerFieldPatterns(kind));
+  const { children, hidden } = diffObject(b, a, shaped, '', filled, unsetWhenAbsent(kind));
   return { nodes: children, hidden };
 }
 
-/** `pointers`: the kind's Go pointer fields (src/model/pointer-fields.ts), absent meaning unset rather than zero. */
+/**
+ * The field patterns where an absent value is unset rather than the zero Consul reads: the kind's Go
+ * pointer fields (src/model/pointer-fields.ts), and anything in a user's map (user-map-paths.ts), where
+ * a key someone added with 0 or false by hand showed as `0 → 0`, a change that read as none.
+ */
+type UnsetWhenAbsent = Pick<ReadonlySet<string>, 'has' | 'size'>;
+
+const NO_UNSET: UnsetWhenAbsent = new Set<string>();
+
+function unsetWhenAbsent(kind: string): UnsetWhenAbsent {
+  const pointers = pointerFieldPatterns(kind);
+  // `size` only says whether to ask: a kind without a pointer field may still have a map.
+  return { size: 1, has: (p) => pointers.has(p) || inUserMap(kind, p) };
+}
+
+/** `pointers`: where an absent value is unset rather than zero (UnsetWhenAbsent). */
 function diffObject(
   before: Record<string, unknown>,
   after: Record<string, unknown>,
   shaped: unknown,
   path: string,
   filled: PathSet,
-  pointers: ReadonlySet<string>,
+  pointers: UnsetWhenAbsent,
 ) {
   const children: AttributeNode[] = [];
   let hidden = 0;
@@ -258,7 +275,7 @@ function diffValue(
   shaped: unknown,
   path: string,
   filled: PathSet,
-  pointers: ReadonlySet<string>,
+  pointers: UnsetWhenAbsent,
 ): AttributeNode | undefined {
   if (same(before, after)) return undefined;
   const k = key === undefined ? {} : { key };
@@ -284,7 +301,7 @@ function leafChange(
   shaped: unknown,
   path = '',
   filled: PathSet = NO_PATHS,
-  pointers: ReadonlySet<string> = new Set(),
+  pointers: UnsetWhenAbsent = NO_UNSET,
 ): AttributeNode {
   const k = key === undefined ? {} : { key };
   const scalar = (v: unknown) => v !== undefined && (v === null || typeof v !== 'object');
@@ -334,7 +351,7 @@ function diffList(
   shaped: unknown,
   path: string,
   filled: PathSet,
-  pointers: ReadonlySet<string>,
+  pointers: UnsetWhenAbsent,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
   let hidden = 0;
@@ -350,8 +367,12 @@ function diffList(
   }
   if (renamed || before.length !== after.length) {
     const named = (l: unknown[]) => l.every((e) => isObject(e) && typeof e.Name === 'string');
-    if (named(before) && named(after))
-      return diffByName(k, before as Record<string, unknown>[], after as Record<string, unknown>[], shaped, path, filled, pointers);
+    if (named(before) && named(after)) {
+      const node = diffByName(k, before as Record<string, unknown>[], after as Record<string, unknown>[], shaped, path, filled, pointers);
+      // Paired by name, elements that only moved show nothing, and an update read as none
+      // (a terminating gateway's Services reordered by hand): they are shown moving instead.
+      if (node.children.length > 0) return node;
+    }
   }
   const bt = before.map(canon);
   const at_ = after.map(canon);
@@ -415,7 +436,7 @@ function diffByName(
   shaped: unknown,
   path: string,
   filled: PathSet,
-  pointers: ReadonlySet<string>,
+  pointers: UnsetWhenAbsent,
 ): AttributeNode & { op: 'nest' } {
   const children: AttributeNode[] = [];
   let hidden = 0;

@@ -4,7 +4,8 @@ import type { ApiEntry } from '../../model/kind-definition.ts';
 import { entryIdOf, entryKey, type EntryId } from '../../model/entry-id.ts';
 import type { ValidatedEntry } from '../validate-tree.ts';
 import type { LiveEntry } from '../../model/live-entry.ts';
-import { canonicalDesired, canonicalOf, diffValues, liveAsWritten, type FieldDiff } from './canonical.ts';
+import { canonicalDesired, canonicalOf, liveAsWritten, type FieldDiff } from './canonical.ts';
+import { entryDiffs } from './intention-source-order.ts';
 import { EXTERNAL_SOURCE_KEY, SOURCE_KEY, ownershipOf, sameAsOwned, withOwnership, withoutOwnership } from './ownership.ts';
 import { consulOfLive, formatTargetConsul, isEnterprise, parseTargetConsul } from '../../model/tenancy.ts';
 import { formatVersion, type ConsulVersion } from '../../model/consul-versions.ts';
@@ -161,7 +162,7 @@ export function planWithState(
     const before = exact ?? canonicalAt(at!, here);
     const same = exact ? true : shortcut ? sameAsOwned(before, d.normalized, d.file) : undefined;
     if (same !== true) desired = shortcut ? withOwnership(d.normalized, d.file) : canonicalDesired((kept = written(d)), here);
-    const allDiffs = same === true ? [] : diffValues(before, desired!);
+    const allDiffs = same === true ? [] : entryDiffs(before, desired!);
     // Unknown live fields alone never cause a write: the file cannot say anything about them. An
     // exact copy holds only what the validated file writes, whose fields are all known (pinned by
     // test/unit/plan/live-as-written.test.ts): not walked again, which cold was a quarter of this loop.
@@ -185,7 +186,7 @@ export function planWithState(
     // Whether Consul holds what Git says, the ownership markers aside.
     // `same` is known only on the shortcut, where the file's side is the entry with the markers.
     desired ??= withOwnership(d.normalized, d.file);
-    const rawContentDiffs = diffValues(withoutOwnership(before), withoutOwnership(desired));
+    const rawContentDiffs = entryDiffs(withoutOwnership(before), withoutOwnership(desired));
     const contentDiffs = rawContentDiffs.some((d) => !underLostField(d.path, lost)) ? rawContentDiffs : [];
     if (decision === 'external' && typeof owner === 'object' && 'external' in owner) {
       const reason = `owned by ${owner.external} (Meta.${EXTERNAL_SOURCE_KEY}); consul-gitops never writes it${contentDiffs.length ? ', although it differs from the file' : ''}`;
