@@ -6,6 +6,7 @@
 import type { AdviceReport } from '../advisor/model.ts';
 import type { GitPosture } from './git-posture.ts';
 import { scopedServiceName } from '../advisor/service-scope.ts';
+import { unlistedDatacenterText } from '../advisor/unlisted.ts';
 
 const SHOWN = 10;
 
@@ -27,6 +28,9 @@ export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): str
       `which ${sidecars.length === 1 ? 'wins' : 'win'} over every config entry. Re-register ${sidecars.length === 1 ? 'it' : 'them'} without it first.`
     );
   }
+  // A datacenter whose services could not be listed may hold one permissive through an entry no apply writes.
+  const unlisted = report.unlistedDatacenters?.[0];
+  if (unlisted) return `the mesh lockdown is held back: ${unlistedDatacenterText(unlisted)}`;
   const elsewhere = otherDatacentersHoldBack(report);
   if (elsewhere) return elsewhere;
   const outside = outsideHoldsBack(report);
