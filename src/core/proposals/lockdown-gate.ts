@@ -28,13 +28,13 @@ export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): str
       `which ${sidecars.length === 1 ? 'wins' : 'win'} over every config entry. Re-register ${sidecars.length === 1 ? 'it' : 'them'} without it first.`
     );
   }
-  // A datacenter whose services could not be listed may hold one permissive through an entry no apply
-  // writes. A datacenters list that could not be read is not held on here, as the sidecar-registration
-  // read (otherDatacenters) does not: the Enterprise test double still answers it 404 (see dc2's report).
-  const unlisted = report.unlistedDatacenters?.find((u) => u.datacenter !== undefined);
-  if (unlisted) return `the mesh lockdown is held back: ${unlistedDatacenterText(unlisted)}`;
   const elsewhere = otherDatacentersHoldBack(report);
   if (elsewhere) return elsewhere;
+  // A datacenter whose services could not be listed may hold one permissive through an entry no apply
+  // writes. An unreadable datacenters list does not hold the lockdown here, as it does not for the
+  // sidecar-registration read above (otherDatacenters is then empty): the report still names it.
+  const unlisted = report.unlistedDatacenters?.find((u) => u.datacenter !== undefined);
+  if (unlisted) return `the mesh lockdown is held back: ${unlistedDatacenterText(unlisted)}`;
   const outside = outsideHoldsBack(report);
   if (outside) return outside;
   if (report.services.length === 0) return driftHoldsBack(report);
