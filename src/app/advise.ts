@@ -13,12 +13,24 @@ import type { ConfigEntryStore } from './ports/config-entry-store.ts';
 import type { AuditSource } from './ports/audit-source.ts';
 import { judgedServices } from '../core/advisor/judged-services.ts';
 import { decideStrict } from '../core/advisor/decide-strict.ts';
-import { serviceKey, type AdviceReport, type AdvisorThresholds, type ServiceRef, type TrafficSampleSource } from '../core/advisor/model.ts';
+import {
+  serviceKey,
+  type AdviceReport,
+  type AdvisorThresholds,
+  type ConnectListing,
+  type ServiceRef,
+  type TrafficSampleSource,
+} from '../core/advisor/model.ts';
 
 /** Consul's catalog, as far as the advisor needs it. */
 export interface ConnectCatalog {
   /** Services with at least one sidecar proxy: where an inherited permissive mode takes effect. */
   connectEnabledServices(): Promise<ServiceRef[]>;
+  /**
+   * The same in every WAN-federated datacenter (config entries replicate there, proxy-defaults with
+   * them), with the datacenters that could not be listed; absent: connectEnabledServices alone.
+   */
+  federatedListing?(): Promise<ConnectListing>;
 }
 
 export interface AdvisePorts {
@@ -56,11 +68,12 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
   const tree = renderTree(files, crdNamespaces ? { crdNamespacesOf: () => crdNamespaces } : {});
   const errors = [...tree.decodeErrors, ...tree.validationErrors];
   if (errors.length) return { ok: false, errors };
-  const [serviceDefaults, proxyDefaults, catalog] = await Promise.all([
+  const [serviceDefaults, proxyDefaults, listing] = await Promise.all([
     ports.entries.list('service-defaults'),
     ports.entries.list('proxy-defaults'),
-    ports.catalog.connectEnabledServices(),
+    catalogListing(ports.catalog),
   ]);
+  const catalog = listing.services;
   // After the catalog, not beside it: both read every managed namespace a few at a time
   // (bounded-reads.ts), and side by side they would double the requests Consul sees at once.
   const permissiveSidecars = await ports.sidecars?.permissiveSidecars();
@@ -94,8 +107,15 @@ export async function adviseStrict(files: readonly SourceFile[], ports: AdvisePo
       ...(outsideTarget ? { outsideTarget } : {}),
       ...(unknownQuietItems.length ? { unknownQuietItems } : {}),
       ...(otherDatacenters?.length ? { otherDatacenters } : {}),
+      ...(listing.unlisted.length ? { unlistedDatacenters: listing.unlisted } : {}),
     },
   };
+}
+
+/** Every federated datacenter's connect-enabled services when the catalog reads them, else ours alone. */
+async function catalogListing(catalog: ConnectCatalog): Promise<ConnectListing> {
+  if (catalog.federatedListing) return catalog.federatedListing();
+  return { services: await catalog.connectEnabledServices(), unlisted: [] };
 }
 
 /**

@@ -3,6 +3,7 @@
 import type { AdviceReport } from '../core/advisor/model.ts';
 import { formatPromDuration } from '../core/advisor/duration.ts';
 import { PERMISSIVE_SIDECAR_REPAIR, UNKNOWN_QUIET_ITEM } from './advice-text.ts';
+import { unlistedDatacenterText } from '../core/advisor/unlisted.ts';
 
 const isTimeKey = (k: string): boolean => k === 'start' || k === 'end' || k.endsWith('At');
 
@@ -35,5 +36,14 @@ export function adviceJson(report: AdviceReport): unknown {
     ...(report.unknownQuietItems?.length ? { warnings: report.unknownQuietItems.map((item) => ({ item, warning: UNKNOWN_QUIET_ITEM(item) })) } : {}),
     ...(report.permissiveSidecars ? { permissiveSidecars: report.permissiveSidecars.map((sidecar) => ({ sidecar, repair: PERMISSIVE_SIDECAR_REPAIR })) } : {}),
     ...(report.otherDatacenters ? { otherDatacenters: report.otherDatacenters } : {}),
+    ...(report.unlistedDatacenters
+      ? {
+          unlistedDatacenters: report.unlistedDatacenters.map((u) => ({
+            ...(u.datacenter !== undefined ? { datacenter: u.datacenter } : {}),
+            unreadable: u.unreadable,
+            why: unlistedDatacenterText(u),
+          })),
+        }
+      : {}),
   };
 }

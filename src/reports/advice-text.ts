@@ -2,6 +2,7 @@
 // ready, then the drift. Pure; every name and reason is escaped, since service names come from
 // Consul's catalog and may carry control characters meant to rewrite a terminal.
 import { datacentersJudged } from '../core/advisor/human.ts';
+import { unlistedDatacenterText } from '../core/advisor/unlisted.ts';
 import type { AdviceReport, InstanceEvidence, ServiceRef, ServiceVerdict } from '../core/advisor/model.ts';
 import { formatPromDuration } from '../core/advisor/duration.ts';
 import { escapeControl } from '../model/terminal-text.ts';
@@ -95,6 +96,7 @@ export function renderAdviceText(report: AdviceReport): string {
           : `  ${escapeControl(dc.datacenter)}: permissive sidecar registrations: ${dc.permissiveSidecars.map(escapeControl).join(', ')}: ${PERMISSIVE_SIDECAR_REPAIR}`,
       ),
     );
+  if (report.unlistedDatacenters?.length) lines.push('', ...report.unlistedDatacenters.map((u) => `Not judged: ${escapeControl(unlistedDatacenterText(u))}`));
   if (report.unknownQuietItems?.length) lines.push('', ...report.unknownQuietItems.map((i) => `Warning: ${UNKNOWN_QUIET_ITEM(escapeControl(i))}`));
   const counts = new Map<string, number>();
   for (const v of report.services) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);

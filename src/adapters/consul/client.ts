@@ -360,11 +360,12 @@ export class ConsulClient {
    * filter on `ServiceProxy.DestinationServiceName`; only proxies named otherwise, or whose guess
    * was wrong, are read one by one (`GET /v1/catalog/service/:proxy`).
    * `namespace` (Enterprise): that namespace's catalog (`?ns=`) instead of the client's own; never
-   * `*`, since the answer is a map keyed by service name alone.
+   * `*`, since the answer is a map keyed by service name alone. `dc`: another WAN-federated
+   * datacenter's catalog (`?dc=`), which the servers forward there.
    */
-  async connectEnabledServices(namespace?: string): Promise<string[]> {
-    const ns = namespace ? { ns: namespace } : {};
-    const proxies = Object.keys(await this.#catalogServices('ServiceKind == "connect-proxy"', namespace));
+  async connectEnabledServices(namespace?: string, dc?: string): Promise<string[]> {
+    const ns = { ...(namespace ? { ns: namespace } : {}), ...(dc ? { dc } : {}) };
+    const proxies = Object.keys(await this.#catalogServices('ServiceKind == "connect-proxy"', namespace, dc));
     const guesses = new Map<string, string>();
     const unresolved: string[] = [];
     for (const p of proxies) {
@@ -379,7 +380,7 @@ export class ConsulClient {
     for (let i = 0; i < pairs.length; i += CONFIRM_BATCH) {
       const batch = pairs.slice(i, i + CONFIRM_BATCH);
       const either = batch.map(([p, d]) => `(ServiceName == ${bexprString(p)!} and ServiceProxy.DestinationServiceName == ${bexprString(d)!})`).join(' or ');
-      const confirmed = await this.#catalogServices(`ServiceKind == "connect-proxy" and (${either})`, namespace);
+      const confirmed = await this.#catalogServices(`ServiceKind == "connect-proxy" and (${either})`, namespace, dc);
       for (const [p, d] of batch) {
         if (p in confirmed) destinations.add(d);
         else unresolved.push(p);
@@ -388,7 +389,14 @@ export class ConsulClient {
     for (const p of unresolved) {
       const path = `/v1/catalog/service/${encodeURIComponent(p)}`;
       const res = await this.#send({ method: 'GET', path, query: ns });
-      this.#assertComplete(res, path, `the catalog entry of proxy ${JSON.stringify(p)}${inNamespace(namespace)}`, resourceListPermission('service'), namespace);
+      this.#assertComplete(
+        res,
+        path,
+        `the catalog entry of proxy ${JSON.stringify(p)}${inNamespace(namespace)}`,
+        resourceListPermission('service'),
+        namespace,
+        dc,
+      );
       for (const n of this.#parse(res, CatalogServiceNodeListSchema, 'GET', path)) {
         const d = n.ServiceProxy?.DestinationServiceName;
         if (n.ServiceKind === 'connect-proxy' && d) destinations.add(d);
@@ -397,11 +405,11 @@ export class ConsulClient {
     return [...destinations].sort();
   }
 
-  async #catalogServices(filter: string, namespace?: string): Promise<Record<string, unknown>> {
+  async #catalogServices(filter: string, namespace?: string, dc?: string): Promise<Record<string, unknown>> {
     const path = '/v1/catalog/services';
-    const res = await this.#send({ method: 'GET', path, query: { filter, ...(namespace ? { ns: namespace } : {}) } });
+    const res = await this.#send({ method: 'GET', path, query: { filter, ...(namespace ? { ns: namespace } : {}), ...(dc ? { dc } : {}) } });
     // A proxy hidden by ACLs would pass for "no sidecar": the advisor would skip a permissive service.
-    this.#assertComplete(res, path, `the catalog of sidecar proxies${inNamespace(namespace)}`, resourceListPermission('service'), namespace);
+    this.#assertComplete(res, path, `the catalog of sidecar proxies${inNamespace(namespace)}`, resourceListPermission('service'), namespace, dc);
     return this.#parse(res, CatalogServicesSchema, 'GET', path);
   }
 

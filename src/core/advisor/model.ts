@@ -250,6 +250,27 @@ export interface AdviceReport {
    * sidecars registered permissive in each, or why it could not be read. Absent: not read, or none.
    */
   otherDatacenters?: DatacenterSidecars[];
+  /**
+   * WAN-federated datacenters whose connect-enabled services could not be listed: a service there
+   * permissive through `proxy-defaults` alone got no verdict, so the mesh-wide decisions (the
+   * lockdown, proxy-defaults going strict) cannot be made. Absent: every datacenter was listed.
+   */
+  unlistedDatacenters?: CatalogUnlisted[];
+}
+
+/**
+ * A WAN-federated datacenter whose catalog of connect-enabled services could not be read, with
+ * Consul's answer; `datacenter` absent: the datacenters list itself could not be read.
+ */
+export interface CatalogUnlisted {
+  datacenter?: string;
+  unreadable: string;
+}
+
+/** The connect-enabled services of every WAN-federated datacenter, and the datacenters that could not be listed. */
+export interface ConnectListing {
+  services: ServiceRef[];
+  unlisted: CatalogUnlisted[];
 }
 
 /** Another WAN-federated datacenter's sidecars registered with their own permissive mode, or why it could not be read. */

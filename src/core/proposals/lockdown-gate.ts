@@ -6,6 +6,7 @@
 import type { AdviceReport } from '../advisor/model.ts';
 import type { GitPosture } from './git-posture.ts';
 import { scopedServiceName } from '../advisor/service-scope.ts';
+import { unlistedDatacenterText } from '../advisor/unlisted.ts';
 
 const SHOWN = 10;
 
@@ -29,6 +30,11 @@ export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): str
   }
   const elsewhere = otherDatacentersHoldBack(report);
   if (elsewhere) return elsewhere;
+  // A datacenter whose services could not be listed may hold one permissive through an entry no apply
+  // writes. An unreadable datacenters list does not hold the lockdown here, as it does not for the
+  // sidecar-registration read above (otherDatacenters is then empty): the report still names it.
+  const unlisted = report.unlistedDatacenters?.find((u) => u.datacenter !== undefined);
+  if (unlisted) return `the mesh lockdown is held back: ${unlistedDatacenterText(unlisted)}`;
   const outside = outsideHoldsBack(report);
   if (outside) return outside;
   if (report.services.length === 0) return driftHoldsBack(report);
