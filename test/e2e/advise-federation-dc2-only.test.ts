@@ -136,4 +136,20 @@ describe.skipIf(missing !== undefined)('advise --stats prometheus, services whos
       /Not judged: the services with a sidecar in datacenter dc2, which is WAN-federated with this one .*could not be listed: .*403 ACL not found/,
     );
   });
+
+  it('the datacenters list unreadable: the lockdown is held back, since other datacenters cannot be ruled out', async () => {
+    consul.failDatacentersList(true);
+    const github = await startGitHubDouble({ token: TOKEN });
+    try {
+      github.addCommit(STRICT_IN_GIT);
+      const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: `${github.owner}/${github.repo}`, GITHUB_API_URL: github.url };
+      const run = await advise(STRICT_IN_GIT, ['--open-prs'], env);
+      expect(run.code).toBe(0);
+      expect(github.pulls.map((p) => p.head).filter((h) => h.startsWith('consul-gitops/mesh-lockdown/'))).toEqual([]);
+      expect(run.stdout).toMatch(/the mesh lockdown is held back: the datacenters Consul knows could not be listed/);
+      expect(github.unexpected).toEqual([]);
+    } finally {
+      await github.close();
+    }
+  });
 });

@@ -18,6 +18,8 @@ export interface FederatedConsul {
   dc2: DevServer;
   /** How dc2 answers reads from now on. */
   setDc2(state: Dc2State): void;
+  /** `GET /v1/catalog/datacenters` answers 500 from now on (true), or the list again (false). */
+  failDatacentersList(fail: boolean): void;
   /** Every path (with query) the front was asked, for tests that check what was read. */
   requests: string[];
   close(): Promise<void>;
@@ -28,11 +30,13 @@ export async function startFederatedConsul(datacenters: readonly string[] = ['dc
   const dc1 = await startDevServer({ host: '127.0.0.1', port: 0 });
   const dc2 = await startDevServer({ host: '127.0.0.1', port: 0 });
   let state: Dc2State = 'up';
+  let listFails = false;
   const requests: string[] = [];
   const front = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://front');
     requests.push(url.pathname + url.search);
     if (url.pathname === '/v1/catalog/datacenters') {
+      if (listFails) return text(res, 500, "rpc error making call: rpc: can't find service Catalog.ListDatacenters");
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(datacenters));
       return;
@@ -55,6 +59,7 @@ export async function startFederatedConsul(datacenters: readonly string[] = ['dc
     dc1,
     dc2,
     setDc2: (s) => (state = s),
+    failDatacentersList: (fail) => (listFails = fail),
     requests,
     close: async () => {
       front.closeAllConnections();

@@ -31,9 +31,9 @@ export function lockdownHeldBack(posture: GitPosture, report: AdviceReport): str
   const elsewhere = otherDatacentersHoldBack(report);
   if (elsewhere) return elsewhere;
   // A datacenter whose services could not be listed may hold one permissive through an entry no apply
-  // writes. An unreadable datacenters list does not hold the lockdown here, as it does not for the
-  // sidecar-registration read above (otherDatacenters is then empty): the report still names it.
-  const unlisted = report.unlistedDatacenters?.find((u) => u.datacenter !== undefined);
+  // writes; so may any datacenter when the datacenters list itself could not be read (every Consul
+  // answers it, with no ACL: a failure there means other datacenters cannot be ruled out).
+  const unlisted = report.unlistedDatacenters?.[0];
   if (unlisted) return `the mesh lockdown is held back: ${unlistedDatacenterText(unlisted)}`;
   const outside = outsideHoldsBack(report);
   if (outside) return outside;

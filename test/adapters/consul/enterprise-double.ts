@@ -63,6 +63,8 @@ export async function startEnterpriseDouble(opts: EnterpriseDoubleOptions = {}):
     const ns = url.searchParams.get('ns') ?? undefined;
     const cas = url.searchParams.get('cas');
     if (url.pathname === '/v1/agent/self') return json({ Config: { Version: opts.version ?? '1.22.0+ent', NodeName: 'ent-1' } });
+    // A Consul without WAN federation lists its own datacenter alone, to any token (ListDatacenters).
+    if (url.pathname === '/v1/catalog/datacenters') return json(['dc1']);
     // The catalog's connect-proxy services of one namespace (`?ns=`, else `default`), each `<service>-sidecar-proxy`
     // (`advise` reads them for inherited modes). A hidden namespace's proxies are left out with the ACL header,
     // as Consul's Catalog.ServiceList filters them (agent/consul/catalog_endpoint.go, QueryMeta.ResultsFilteredByACLs).
