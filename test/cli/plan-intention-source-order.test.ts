@@ -6,34 +6,27 @@
 // since all applicable rules are checked" (Consul agent/structs/intention.go,
 // IntentionPrecedenceSorter). Before, such an entry planned as an update that showed no difference
 // (`# (2 unchanged attributes hidden)`), and the drift check called it drift.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await server.close();
-});
-
+const consul = devServerPerTest();
+/** A write behind consul-gitops' back, which Consul accepts. */
 async function put(entry: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(entry) });
-  expect(await res.text()).toBe('true');
+  expect(await consul.put(entry)).toBe('true');
 }
 
 const FILE = 'config-entries/api-intentions.hcl';
 const OURS = { 'managed-by': 'consul-gitops', 'consul-gitops/source': FILE };
 const source = (name: string, action: string) => `  {\n    Name   = "${name}"\n    Action = "${action}"\n  },\n`;
 const intentions = (...sources: string[]) => `Kind = "service-intentions"\nName = "api"\nSources = [\n${sources.join('')}]\n`;
-const plan = (dir: string, ...extra: string[]) => runCli(['plan', '--consul', server.url, '--detailed-exitcode', ...extra], dir);
+const plan = (dir: string, ...extra: string[]) => runCli(['plan', '--consul', consul.url, '--detailed-exitcode', ...extra], dir);
 
 async function applied(hcl: string): Promise<string> {
   const dir = tempTree({ [FILE]: hcl });
-  const run = await runCli(['apply', '--consul', server.url, '--auto-approve'], dir);
+  const run = await runCli(['apply', '--consul', consul.url, '--auto-approve'], dir);
   expect(run.code, run.stderr).toBe(0);
   return dir;
 }
@@ -52,7 +45,7 @@ describe('plan: intention Sources in another order', () => {
       Meta: OURS,
     });
     // Consul kept the order given (a stable sort by precedence): the order differs from Git's.
-    const stored = (await (await fetch(`${server.url}/v1/config/service-intentions/api`)).json()) as { Sources: { Name: string }[] };
+    const stored = (await (await fetch(`${consul.url}/v1/config/service-intentions/api`)).json()) as { Sources: { Name: string }[] };
     expect(stored.Sources.map((s) => s.Name)).toEqual(['db', 'web', '*']);
 
     const text = await plan(dir);

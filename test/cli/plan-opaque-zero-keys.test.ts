@@ -4,29 +4,22 @@
 // and Envoy fall back to their own default: `local_connect_timeout_ms` absent is 5000 ms, not 0), so
 // the plan must show the key removed or added, never `0 → 0` or `false → false`, which reads as no
 // change while the plan writes one.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await server.close();
-});
-
+const consul = devServerPerTest();
+/** A write behind consul-gitops' back, which Consul accepts. */
 async function put(entry: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(entry) });
-  expect(await res.text()).toBe('true');
+  expect(await consul.put(entry)).toBe('true');
 }
 
 const OURS = { 'managed-by': 'consul-gitops', 'consul-gitops/source': 'config-entries/proxy.hcl' };
-const plan = (dir: string, ...extra: string[]) => runCli(['plan', '--consul', server.url, '--detailed-exitcode', ...extra], dir);
+const plan = (dir: string, ...extra: string[]) => runCli(['plan', '--consul', consul.url, '--detailed-exitcode', ...extra], dir);
 
 async function applied(hcl: string): Promise<string> {
   const dir = tempTree({ 'config-entries/proxy.hcl': hcl });
-  const run = await runCli(['apply', '--consul', server.url, '--auto-approve'], dir);
+  const run = await runCli(['apply', '--consul', consul.url, '--auto-approve'], dir);
   expect(run.code, run.stderr).toBe(0);
   return dir;
 }

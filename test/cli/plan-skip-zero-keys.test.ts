@@ -3,21 +3,14 @@
 // set in Consul: a Go pointer field (`EnforcingConsecutive5xx = 0`, which Envoy reads as "eject on
 // 0%", unlike unset) or a key of proxy-defaults' `Config`. The plan lists how it differs under
 // "Left alone"; that line must say the value is there and the file lacks it, not `0 → 0`.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev-server/server.ts';
+import { describe, expect, it } from 'vitest';
+import { devServerPerTest } from '../support/dev-server-per-test.ts';
 import { runCli, tempTree } from '../support/run-cli.ts';
 
-let server: DevServer;
-beforeEach(async () => {
-  server = await startDevServer({ port: 0, host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await server.close();
-});
-
+const consul = devServerPerTest();
+/** A write behind consul-gitops' back, which Consul accepts. */
 async function put(entry: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${server.url}/v1/config`, { method: 'PUT', body: JSON.stringify(entry) });
-  expect(await res.text()).toBe('true');
+  expect(await consul.put(entry)).toBe('true');
 }
 
 const K8S = { 'external-source': 'kubernetes' };
@@ -38,7 +31,7 @@ describe('plan: an entry consul-k8s owns that differs by a zero', () => {
       'config-entries/proxy.hcl': 'Kind = "proxy-defaults"\nName = "global"\nConfig { protocol = "http" }\n',
     });
 
-    const text = await runCli(['plan', '--consul', server.url, '--detailed-exitcode'], dir);
+    const text = await runCli(['plan', '--consul', consul.url, '--detailed-exitcode'], dir);
     expect(text.code).toBe(3);
     expect(text.stdout).toContain('2 entries differ from Git that consul-gitops does not write');
     expect(text.stdout).not.toContain('0 → 0');

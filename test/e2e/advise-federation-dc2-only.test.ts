@@ -5,7 +5,7 @@
 // dc2 sidecars, and a dc2 whose catalog cannot be read holds the mesh-wide decisions back, naming it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
-import { historyStart, MIN, sidecarHistory, sidecarLabels, verdictsOf } from '../support/prometheus-sidecar-history.ts';
+import { historyStart, MIN, verdictsOf, podInDatacenter } from '../support/prometheus-sidecar-history.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
 import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
@@ -21,14 +21,7 @@ const END = base + 180 * MIN;
 
 /** Pod `<service>-0` of `service` in dc2 at `address`, a sample a minute; `plaintext` its permissive connection counter. */
 function dc2Pod(service: string, address: string, plaintext: (m: number) => number) {
-  return sidecarHistory({
-    base,
-    from: 0,
-    to: 180,
-    labels: sidecarLabels(service, { consul_source_datacenter: 'dc2', instance: `${address}:20200`, pod: `${service}-0` }),
-    plaintext,
-    listenerAddress: `${address}_20000`,
-  });
+  return podInDatacenter({ base, to: 180, service, dc: 'dc2', address, plaintext });
 }
 
 /** Onboarding: every service inherits permissive mode from proxy-defaults global; none has a service-defaults. */

@@ -5,7 +5,7 @@
 // lists there needs them, and a dc2 that cannot be read leaves the service unjudged, naming it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openMetrics, prometheusMissing, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
-import { historyStart, MIN, sidecarHistory, sidecarLabels, verdictsOf } from '../support/prometheus-sidecar-history.ts';
+import { historyStart, MIN, verdictsOf, podInDatacenter } from '../support/prometheus-sidecar-history.ts';
 import { registerSidecar } from '../support/register-sidecar.ts';
 import { runAdvise } from '../support/run-advise.ts';
 import { tempTree } from '../support/run-cli.ts';
@@ -21,14 +21,7 @@ const END = base + 180 * MIN;
 
 /** Pod `<service>-0` of `service` in datacenter `dc` at `address`, a sample a minute; `plaintext` its permissive connection counter. */
 function pod(service: string, dc: string, address: string, plaintext: (m: number) => number) {
-  return sidecarHistory({
-    base,
-    from: 0,
-    to: 180,
-    labels: sidecarLabels(service, { consul_source_datacenter: dc, instance: `${address}:20200`, pod: `${service}-0` }),
-    plaintext,
-    listenerAddress: `${address}_20000`,
-  });
+  return podInDatacenter({ base, to: 180, service, dc, address, plaintext });
 }
 const permissive = (name: string) => `Kind = "service-defaults"\nName = "${name}"\nProtocol = "http"\nMutualTLSMode = "permissive"\n`;
 const SERVICES = ['orders', 'billing', 'payments', 'ledger'];

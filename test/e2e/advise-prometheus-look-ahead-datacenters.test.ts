@@ -5,7 +5,7 @@
 // measured from our own last sample in the window, not from another datacenter's same-named pod.
 import { describe, expect, it } from 'vitest';
 import { prometheusMissing } from '../support/prometheus.ts';
-import { historyStart, MIN, sidecarHistory, sidecarLabels } from '../support/prometheus-sidecar-history.ts';
+import { historyStart, MIN, podInDatacenter } from '../support/prometheus-sidecar-history.ts';
 import { prometheusSidecars } from '../support/advise-prometheus-sidecars.ts';
 
 const missing = prometheusMissing();
@@ -16,14 +16,7 @@ const END = base + 180 * MIN;
 
 /** Pod `<service>-0` of `service` in datacenter `dc` at `address`, sampled to 20 minutes past the window's end. */
 function pod(service: string, dc: string, address: string, plaintext: (m: number) => number) {
-  return sidecarHistory({
-    base,
-    from: 0,
-    to: 200,
-    labels: sidecarLabels(service, { consul_source_datacenter: dc, instance: `${address}:20200`, pod: `${service}-0` }),
-    plaintext,
-    listenerAddress: `${address}_20000`,
-  });
+  return podInDatacenter({ base, to: 200, service, dc, address, plaintext });
 }
 const permissive = (name: string) => `Kind = "service-defaults"\nName = "${name}"\nProtocol = "http"\nMutualTLSMode = "permissive"\n`;
 const TREE = { 'config-entries/orders.hcl': permissive('orders'), 'config-entries/billing.hcl': permissive('billing') };

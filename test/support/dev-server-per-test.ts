@@ -8,6 +8,8 @@ export interface DevServerPerTest {
   readonly url: string;
   /** Replaces the running test's server with one started with `options` (e.g. latency), empty. */
   restart(options: DevServerOptions): Promise<void>;
+  /** PUT /v1/config with `entry`, as a write behind consul-gitops' back: Consul's answer text (`true`, or why not). */
+  put(entry: object): Promise<string>;
 }
 
 export function devServerPerTest(options: DevServerOptions = {}): DevServerPerTest {
@@ -28,6 +30,10 @@ export function devServerPerTest(options: DevServerOptions = {}): DevServerPerTe
     async restart(o) {
       await current?.close();
       current = await start(o);
+    },
+    async put(entry) {
+      if (!current) throw new Error('the dev server runs only inside a test');
+      return (await fetch(`${current.url}/v1/config`, { method: 'PUT', body: JSON.stringify(entry) })).text();
     },
   };
 }

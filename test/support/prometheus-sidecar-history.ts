@@ -68,6 +68,30 @@ export function sidecarHistory(h: SidecarHistory): OpenMetricsSeries[] {
   ];
 }
 
+/**
+ * Pod `<service>-0` of `service` in datacenter `dc` at `address` (its series labelled with the
+ * datacenter, as consul-k8s's scrape writes them), a sample a minute from `base` to minute `to`;
+ * `plaintext` its permissive connection counter at each minute.
+ */
+export function podInDatacenter(pod: {
+  base: number;
+  to: number;
+  service: string;
+  dc: string;
+  address: string;
+  plaintext: (m: number) => number;
+}): OpenMetricsSeries[] {
+  const { base, to, service, dc, address, plaintext } = pod;
+  return sidecarHistory({
+    base,
+    from: 0,
+    to,
+    labels: sidecarLabels(service, { consul_source_datacenter: dc, instance: `${address}:20200`, pod: `${service}-0` }),
+    plaintext,
+    listenerAddress: `${address}_20000`,
+  });
+}
+
 export interface JsonVerdict {
   service: string;
   verdict: string;
