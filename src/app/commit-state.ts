@@ -223,7 +223,13 @@ async function lastWritten(store: StateStore, key: string): Promise<WrittenRecor
 
 /** What the records say of consul-gitops's own writes on a target, for markChangedOutside. */
 export async function ownWrites(store: StateStore, appliedKey: string): Promise<(OwnWrites & { lastApplied?: AppliedCommit }) | undefined> {
-  const [applied, written] = await Promise.all([lastApplied(store, appliedKey), lastWritten(store, writtenKey(appliedKey))]);
+  // Read side by side; a failure is reported in a fixed order (the last-applied record's first), not
+  // whichever answer came back first, so one Consul gives the same notice on every run (the plan
+  // memo replays it; the two keys' refusals name different keys).
+  const [appliedRead, writtenRead] = await Promise.allSettled([lastApplied(store, appliedKey), lastWritten(store, writtenKey(appliedKey))]);
+  if (appliedRead.status === 'rejected') throw appliedRead.reason;
+  if (writtenRead.status === 'rejected') throw writtenRead.reason;
+  const [applied, written] = [appliedRead.value, writtenRead.value];
   if (!applied && !written) return undefined;
   const managed = new Set(unpack<string[]>(applied?.managed, []));
   // A written record older than the last-applied one says nothing the newer record does not.
